@@ -1,0 +1,60 @@
+# Warranty Desk: every set-up step lives here, so a clean clone on a fresh machine needs only
+# `make run` or `make test`.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_HOME ?= .demo-home
+
+# Qt's offscreen and Xvfb platforms, serial pty pairs, PDF rendering and barcode decoding.
+DEBIAN_PACKAGES := libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 \
+	libxkbcommon0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 \
+	xvfb xauth socat poppler-utils zbar-tools sqlite3
+
+.PHONY: run test lint unit bench system-packages venv clean demo screenshots
+
+run: venv
+	$(BIN)/warranty-desk --home $(DEMO_HOME) init --demo
+	@echo
+	@for code in $$($(BIN)/python -c "import json,subprocess,sys; rows=json.loads(subprocess.check_output(['$(BIN)/warranty-desk','--home','$(DEMO_HOME)','report','warranties','--json']))['warranties']; print(' '.join(r['serial'] for r in rows if r['serial'])[:1000])" | tr ' ' '\n' | head -n 3); do \
+		echo "== warranty-desk lookup $$code"; \
+		$(BIN)/warranty-desk --home $(DEMO_HOME) lookup $$code; echo; \
+	done
+
+test: venv lint unit
+
+unit: venv
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests
+
+lint: venv
+	$(BIN)/ruff check warranty_desk ui printing sync tests
+	$(BIN)/mypy warranty_desk printing sync
+	$(BIN)/lint-imports
+
+venv: system-packages $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Installs the Debian packages that are missing; as a non-root user it prints the line to run.
+system-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian packages:" $$missing; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else \
+			echo "Warranty Desk needs these Debian packages. Run, then try again:"; \
+			echo "  sudo apt-get install -y $$missing"; \
+			exit 1; \
+		fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME) .mypy_cache .ruff_cache .pytest_cache

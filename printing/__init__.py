@@ -1,0 +1,1 @@
+"""Printed documents: warranty slips, certificates, claim tickets, labels and report PDFs."""

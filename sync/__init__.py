@@ -1,0 +1,1 @@
+"""Delivery of outbox events to head office and pull of the portal inbox."""

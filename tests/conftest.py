@@ -1,0 +1,70 @@
+"""Shared fixtures: a real SQLite file under a temporary home folder, migrated to head."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from warranty_desk.permissions import Actor, Role
+from warranty_desk.services import setup
+from warranty_desk.storage.database import Database
+from warranty_desk.storage.home import Home
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Home:
+    """An empty home folder."""
+    return Home(tmp_path / "home").ensure()
+
+
+@pytest.fixture
+def db(home: Home) -> Iterator[Database]:
+    """A migrated database with its shop row (branch BR01)."""
+    database, _ = setup.init(home)
+    yield database
+    database.dispose()
+
+
+def actor(role: Role, name: str | None = None) -> Actor:
+    """An actor of a role with no staff row, for service tests."""
+    return Actor(staff_id=None, name=name or f"Test {role.value}", role=role)
+
+
+@pytest.fixture
+def shop(db: Database) -> Database:
+    """The database with a small catalogue: two policies, four products, two extension plans."""
+    from warranty_desk.services import catalogue as cat
+
+    owner = actor(Role.OWNER)
+    cat.add_policy(db, owner, cat.PolicyInput(
+        name="Electronics 12+12", manufacturer_months=12, shop_months=12,
+        terms="Covers faults in materials and workmanship.",
+        exclusions=("Accidental damage", "Liquid damage"),
+        evidence_required={"fault": ("proof_of_purchase", "photo_of_fault"),
+                           "dead_on_arrival": ("proof_of_purchase",)},
+        claim_limit_count=2, claim_limit_period_months=12))
+    cat.add_policy(db, owner, cat.PolicyInput(
+        name="Accessories 6", manufacturer_months=6, serial_required=False))
+    cat.add_products(db, owner, [
+        cat.ProductInput(sku="LAP-100", name="Lumen 14 Laptop", brand="Lumen",
+                         category="laptops", policy="Electronics 12+12", gtin="09506000134352",
+                         list_price_minor=89_900),
+        cat.ProductInput(sku="PHN-200", name="Orbit X Phone", brand="Orbit", category="phones",
+                         policy="Electronics 12+12", list_price_minor=49_900),
+        cat.ProductInput(sku="CBL-1", name="USB-C Cable", brand="Lumen", category="accessories",
+                         policy="Accessories 6", serial_required=False, list_price_minor=1_500),
+        cat.ProductInput(sku="TV-55", name="Vista 55 TV", brand="Vista", category="tvs",
+                         policy="Electronics 12+12", list_price_minor=129_900),
+    ])
+    cat.add_extension_plan(db, owner, cat.ExtensionPlanInput(
+        name="Care+ 24", months=24, price_minor=9_900, categories=("laptops", "phones", "tvs"),
+        min_price_minor=20_000, max_days_since_sale=30))
+    cat.add_extension_plan(db, owner, cat.ExtensionPlanInput(
+        name="Care 12", months=12, price_minor=4_900, categories=("laptops", "phones"),
+        min_price_minor=10_000, max_price_minor=100_000, max_days_since_sale=60))
+    return db

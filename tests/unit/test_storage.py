@@ -1,0 +1,53 @@
+"""The SQLite file: pragmas on every connection, migrations to head, search indexes."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from warranty_desk.storage import migrate
+from warranty_desk.storage.database import Database
+
+
+def test_every_connection_reads_back_the_ledger_pragmas(db: Database) -> None:
+    for session_factory in (db.read, db.write):
+        with session_factory() as session:
+            conn = session.connection()
+            values = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                      for name in ("journal_mode", "foreign_keys", "busy_timeout",
+                                   "synchronous", "trusted_schema")}
+            assert values == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000,
+                              "synchronous": 2, "trusted_schema": 0}
+
+
+def test_init_brings_the_schema_to_the_newest_revision(db: Database) -> None:
+    assert migrate.current_revision(db) == migrate.head_revision()
+
+
+def test_upgrading_twice_changes_nothing(db: Database) -> None:
+    schema = "SELECT sql FROM sqlite_master ORDER BY name"
+    before = sqlite3.connect(db.path).execute(schema).fetchall()
+    migrate.upgrade(db)
+    after = sqlite3.connect(db.path).execute(schema).fetchall()
+    assert before == after
+
+
+def test_search_tables_exist_for_customers_serials_invoices_and_products(db: Database) -> None:
+    names = {r[0] for r in sqlite3.connect(db.path).execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE '%_fts'")}
+    assert names == {"customers_fts", "warranties_fts", "sales_fts", "products_fts"}
+
+
+def test_the_audit_table_refuses_updates_and_deletes(db: Database) -> None:
+    conn = sqlite3.connect(db.path)
+    try:
+        conn.execute("UPDATE audit_entries SET action='x'")
+    except sqlite3.IntegrityError as exc:
+        assert "append-only" in str(exc)
+    else:
+        raise AssertionError("update was allowed")
+    try:
+        conn.execute("DELETE FROM audit_entries")
+    except sqlite3.IntegrityError as exc:
+        assert "append-only" in str(exc)
+    else:
+        raise AssertionError("delete was allowed")

@@ -1,0 +1,1 @@
+"""The counter app: PySide6 windows, screens, widgets and device readers."""

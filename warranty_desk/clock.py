@@ -1,0 +1,15 @@
+"""Today's date in the shop's own time zone: coverage dates are calendar days at the counter."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def today_in(zone: str) -> date:
+    """The calendar date at the shop now; an unknown zone falls back to UTC."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("UTC")
+    return datetime.now(UTC).astimezone(tz).date()

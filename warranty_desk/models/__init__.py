@@ -1,0 +1,26 @@
+"""The ledger's tables, one module per aggregate; importing this registers them all."""
+
+from warranty_desk.models.audit import AuditEntry
+from warranty_desk.models.base import Base
+from warranty_desk.models.brand_claim import BrandClaim, Settlement
+from warranty_desk.models.claim import Claim, ClaimEvent
+from warranty_desk.models.cost import CostPosting
+from warranty_desk.models.customer import Customer, Segment
+from warranty_desk.models.evidence import EvidenceDocument
+from warranty_desk.models.message import CustomerMessage
+from warranty_desk.models.outbox import InboxCursor, OutboxEvent
+from warranty_desk.models.policy import ExtensionPlan, Policy
+from warranty_desk.models.product import Brand, Product
+from warranty_desk.models.sale import ImportBatch, InvoiceLine, Sale
+from warranty_desk.models.shop import NumberCounter, Shop
+from warranty_desk.models.staff import Staff
+from warranty_desk.models.stock import StockMovement
+from warranty_desk.models.warranty import ExtensionOffer, Warranty, WarrantyLayer, WarrantyStatus
+
+__all__ = [
+    "AuditEntry", "Base", "Brand", "BrandClaim", "Claim", "ClaimEvent", "CostPosting",
+    "Customer", "CustomerMessage", "EvidenceDocument", "ExtensionOffer", "ExtensionPlan",
+    "ImportBatch", "InboxCursor", "InvoiceLine", "NumberCounter", "OutboxEvent", "Policy",
+    "Product", "Sale", "Segment", "Settlement", "Shop", "Staff", "StockMovement", "Warranty",
+    "WarrantyLayer", "WarrantyStatus",
+]

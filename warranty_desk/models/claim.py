@@ -1,0 +1,72 @@
+"""Claims and their timeline of events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from warranty_desk.models.base import Base, money, timestamp, uuid_pk
+
+
+class Claim(Base):
+    """A customer's request for warranty service on one unit."""
+
+    __tablename__ = "claims"
+    __table_args__ = (Index("ix_claims_state_opened", "state", "opened_at"),)
+
+    id: Mapped[uuid_pk]
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    # None when the sale is unknown to the system and proof of purchase was uploaded instead.
+    warranty_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("warranties.id"), index=True)
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("products.id"), index=True)
+    serial: Mapped[str | None] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    claim_type: Mapped[str] = mapped_column(String(40), default="fault")
+    fault: Mapped[str] = mapped_column(Text)
+    accessories: Mapped[str] = mapped_column(Text, default="")
+    condition: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default="received")
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    # verified | unverified | not_needed: a claim on an unknown sale starts unverified.
+    proof_status: Mapped[str] = mapped_column(String(12), default="not_needed")
+    claimed_purchase: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    opened_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    opened_at: Mapped[timestamp]
+    promised_on: Mapped[date | None]
+    closed_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    refund_minor: Mapped[int | None]
+    refund_reference: Mapped[str | None] = mapped_column(String(64))
+    replacement_serial: Mapped[str | None] = mapped_column(String(64))
+    replacement_warranty_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("warranties.id")
+    )
+    external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    events: Mapped[list[ClaimEvent]] = relationship(
+        back_populates="claim", order_by="ClaimEvent.at", cascade="all, delete-orphan"
+    )
+
+
+class ClaimEvent(Base):
+    """One change in a claim's life: who, when, from, to, why."""
+
+    __tablename__ = "claim_events"
+
+    id: Mapped[uuid_pk]
+    claim_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("claims.id"), index=True)
+    at: Mapped[timestamp]
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    override_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    cost_minor: Mapped[money]
+
+    claim: Mapped[Claim] = relationship(back_populates="events")

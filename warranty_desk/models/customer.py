@@ -1,0 +1,41 @@
+"""Customers and their segment."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from warranty_desk.models.base import Base, timestamp, uuid_pk
+
+
+class Segment(enum.StrEnum):
+    """How the shop serves this customer; the CRM uses it to set the tone."""
+
+    RETAIL = "retail"
+    VIP = "vip"
+    BUSINESS = "business"
+    RESELLER = "reseller"
+
+
+class Customer(Base):
+    """A person or company that bought from the shop."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[uuid_pk]
+    # Stable across systems: the CRM matches parties on it first.
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Digits only (with a leading + kept), so a scanned or typed phone finds it by index.
+    phone: Mapped[str] = mapped_column(String(20), default="", index=True)
+    email: Mapped[str] = mapped_column(String(200), default="", index=True)
+    segment: Mapped[Segment] = mapped_column(
+        Enum(Segment, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
+        default=Segment.RETAIL,
+    )
+    retention_follow_up: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[datetime | None]

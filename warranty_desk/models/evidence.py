@@ -1,0 +1,28 @@
+"""Evidence documents: stored by content hash, never under a name the user chose."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from warranty_desk.models.base import Base, timestamp, uuid_pk
+
+
+class EvidenceDocument(Base):
+    """A photo, invoice or report attached to a claim."""
+
+    __tablename__ = "evidence_documents"
+
+    id: Mapped[uuid_pk]
+    claim_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("claims.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    media_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int]
+    # Shown to staff only; the file on disk is named by its hash.
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    added_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    added_at: Mapped[timestamp]
+    source: Mapped[str] = mapped_column(String(20), default="counter")

@@ -1,0 +1,65 @@
+"""Sales and invoice lines from the point of sale, and the import batches that brought them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from warranty_desk.models.base import Base, money, timestamp, uuid_pk
+
+
+class ImportBatch(Base):
+    """One imported POS file; its hash makes a second import of the same file add nothing."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[uuid_pk]
+    file_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    format: Mapped[str] = mapped_column(String(20))
+    rows: Mapped[int]
+    imported_at: Mapped[timestamp]
+    imported_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class Sale(Base):
+    """An invoice from the POS."""
+
+    __tablename__ = "sales"
+    __table_args__ = (UniqueConstraint("source", "invoice_number"),)
+
+    id: Mapped[uuid_pk]
+    invoice_number: Mapped[str] = mapped_column(String(64), index=True)
+    # Where the invoice came from (counter, csv, json, shopify, square, portal): numbers are
+    # unique only within one source.
+    source: Mapped[str] = mapped_column(String(20), default="counter")
+    branch_code: Mapped[str] = mapped_column(String(6))
+    sold_on: Mapped[date]
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    import_batch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("import_batches.id"))
+    created_at: Mapped[timestamp]
+    voided_at: Mapped[datetime | None]
+
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="sale", order_by="InvoiceLine.line_no", cascade="all, delete-orphan"
+    )
+
+
+class InvoiceLine(Base):
+    """One product line of an invoice; quantity N gives N warranties."""
+
+    __tablename__ = "invoice_lines"
+    __table_args__ = (UniqueConstraint("sale_id", "line_no"),)
+
+    id: Mapped[uuid_pk]
+    sale_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sales.id"))
+    line_no: Mapped[int]
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
+    quantity: Mapped[int]
+    unit_price_minor: Mapped[money]
+
+    sale: Mapped[Sale] = relationship(back_populates="lines")

@@ -1,0 +1,78 @@
+"""Warranties: one sold unit's cover, its layers, and the extension offers made for it."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from warranty_desk.models.base import Base, money, timestamp, uuid_pk
+
+
+class WarrantyStatus(enum.StrEnum):
+    """Whether the warranty stands; expiry is computed from dates, never stored."""
+
+    ACTIVE = "active"
+    VOID = "void"
+
+
+class Warranty(Base):
+    """One sold unit's coverage. Start and end are stored at sale and never re-derived."""
+
+    __tablename__ = "warranties"
+    __table_args__ = (Index("ix_warranties_product_serial", "product_id", "serial"),)
+
+    id: Mapped[uuid_pk]
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    invoice_line_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("invoice_lines.id"), index=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    serial: Mapped[str | None] = mapped_column(String(64), index=True)
+    start_on: Mapped[date]
+    end_on: Mapped[date]
+    status: Mapped[WarrantyStatus] = mapped_column(
+        Enum(WarrantyStatus, native_enum=False, length=10,
+             values_callable=lambda e: [m.value for m in e]),
+        default=WarrantyStatus.ACTIVE,
+    )
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_at: Mapped[datetime | None]
+    # A replacement unit carries the cover of the unit it replaced.
+    replaces_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("warranties.id"))
+    created_at: Mapped[timestamp]
+
+    layers: Mapped[list[WarrantyLayer]] = relationship(
+        back_populates="warranty", order_by="WarrantyLayer.start_on", cascade="all, delete-orphan"
+    )
+
+
+class WarrantyLayer(Base):
+    """A span of cover by one party: manufacturer, shop or a paid extension."""
+
+    __tablename__ = "warranty_layers"
+
+    id: Mapped[uuid_pk]
+    warranty_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warranties.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    start_on: Mapped[date]
+    end_on: Mapped[date]
+    extension_plan_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("extension_plans.id"))
+    price_minor: Mapped[money]
+
+    warranty: Mapped[Warranty] = relationship(back_populates="layers")
+
+
+class ExtensionOffer(Base):
+    """An extension offered for a unit: sold or declined, and who offered it."""
+
+    __tablename__ = "extension_offers"
+
+    id: Mapped[uuid_pk]
+    warranty_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warranties.id"), index=True)
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("extension_plans.id"))
+    accepted: Mapped[bool]
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[timestamp]

@@ -1,0 +1,139 @@
+"""Roles, permissions and the one matrix that says which role may do what."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+
+from warranty_desk.errors import PermissionDenied
+
+
+class Role(enum.StrEnum):
+    """The people at the shop, from DESIGN.md; SYSTEM is the headless command line."""
+
+    SALES = "sales"
+    STOREKEEPER = "storekeeper"
+    TECHNICIAN = "technician"
+    SUPPORT = "support"
+    MANAGER = "manager"
+    FINANCE = "finance"
+    OWNER = "owner"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.SALES: "Sales staff",
+    Role.STOREKEEPER: "Storekeeper",
+    Role.TECHNICIAN: "Technician",
+    Role.SUPPORT: "Customer support",
+    Role.MANAGER: "Warranty manager",
+    Role.FINANCE: "Finance user",
+    Role.OWNER: "Owner",
+    Role.ADMIN: "System admin",
+    Role.SYSTEM: "Command line",
+}
+
+
+class Permission(enum.StrEnum):
+    """One thing a person can do; services check exactly one before they change anything."""
+
+    LOOKUP = "look up warranties"
+    ACTIVATE_SALE = "activate warranties at sale"
+    SELL_EXTENSION = "sell extended warranties"
+    VOID_WARRANTY = "void warranties"
+    START_CLAIM = "start claims"
+    ADD_EVIDENCE = "attach evidence"
+    VERIFY_PROOF = "verify proof of purchase"
+    ADVANCE_CLAIM = "move claims through review and inspection"
+    DECIDE_CLAIM = "decide claims (repair, replace, refund, reject)"
+    OVERRIDE_RULE = "override warranty rules"
+    RECORD_WORK = "record findings, parts and labour"
+    POST_COST = "post costs"
+    SEND_MESSAGE = "send customer messages"
+    HANDLE_STOCK = "receive returns and issue replacements"
+    MANAGE_BRAND_CLAIMS = "manage brand claims"
+    RECORD_SETTLEMENT = "record supplier settlements"
+    VIEW_REPORTS = "view reports"
+    MANAGE_STAFF = "manage staff accounts"
+    MANAGE_SETTINGS = "change shop settings, products and policies"
+    IMPORT_INVOICES = "import POS invoices"
+    BACKUP = "back up and restore"
+    VERIFY_AUDIT = "verify the audit log"
+    MANAGE_SYNC = "manage sync"
+
+
+P = Permission
+_ALL_STAFF = frozenset(Role) - {Role.SYSTEM}
+
+# Who may do what. System admins run the install but make no claim decisions (DESIGN.md).
+MATRIX: dict[Permission, frozenset[Role]] = {
+    P.LOOKUP: frozenset(Role),
+    P.ACTIVATE_SALE: frozenset({Role.SALES, Role.MANAGER, Role.OWNER}),
+    P.SELL_EXTENSION: frozenset({Role.SALES, Role.MANAGER, Role.OWNER}),
+    P.VOID_WARRANTY: frozenset({Role.MANAGER, Role.OWNER}),
+    P.START_CLAIM: frozenset({Role.SALES, Role.SUPPORT, Role.STOREKEEPER, Role.MANAGER,
+                              Role.OWNER, Role.SYSTEM}),
+    P.ADD_EVIDENCE: frozenset({Role.SALES, Role.SUPPORT, Role.STOREKEEPER, Role.TECHNICIAN,
+                               Role.MANAGER, Role.OWNER, Role.SYSTEM}),
+    P.VERIFY_PROOF: frozenset({Role.SUPPORT, Role.MANAGER, Role.OWNER}),
+    P.ADVANCE_CLAIM: frozenset({Role.SUPPORT, Role.TECHNICIAN, Role.MANAGER, Role.OWNER}),
+    P.DECIDE_CLAIM: frozenset({Role.MANAGER, Role.OWNER}),
+    P.OVERRIDE_RULE: frozenset({Role.MANAGER, Role.OWNER}),
+    P.RECORD_WORK: frozenset({Role.TECHNICIAN, Role.MANAGER, Role.OWNER}),
+    P.POST_COST: frozenset({Role.TECHNICIAN, Role.FINANCE, Role.MANAGER, Role.OWNER}),
+    P.SEND_MESSAGE: frozenset({Role.SALES, Role.SUPPORT, Role.MANAGER, Role.OWNER}),
+    P.HANDLE_STOCK: frozenset({Role.STOREKEEPER, Role.MANAGER, Role.OWNER}),
+    P.MANAGE_BRAND_CLAIMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER}),
+    P.RECORD_SETTLEMENT: frozenset({Role.FINANCE, Role.MANAGER, Role.OWNER}),
+    P.VIEW_REPORTS: frozenset({Role.MANAGER, Role.FINANCE, Role.OWNER, Role.SYSTEM}),
+    P.MANAGE_STAFF: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),
+    P.MANAGE_SETTINGS: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),
+    P.IMPORT_INVOICES: frozenset({Role.ADMIN, Role.MANAGER, Role.OWNER, Role.SYSTEM}),
+    P.BACKUP: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),
+    P.VERIFY_AUDIT: frozenset({Role.ADMIN, Role.OWNER, Role.FINANCE, Role.SYSTEM}),
+    P.MANAGE_SYNC: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),
+}
+
+# The largest refund each role may grant, in minor units; None means no limit.
+REFUND_LIMITS: dict[Role, int | None] = {
+    Role.MANAGER: 50_000,
+    Role.OWNER: None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is doing this: a signed-in person, or the command line."""
+
+    staff_id: uuid.UUID | None
+    name: str
+    role: Role
+
+    @classmethod
+    def system(cls, label: str = "command line") -> Actor:
+        """The headless command line; it runs imports, reports, backups and the nightly sync."""
+        return cls(staff_id=None, name=label, role=Role.SYSTEM)
+
+
+def allowed(role: Role, permission: Permission) -> bool:
+    """Whether this role holds this permission."""
+    return role in MATRIX[permission]
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    """Refuse, in plain words, when the actor's role lacks the permission."""
+    if not allowed(actor.role, permission):
+        who = [ROLE_LABELS[r] for r in Role if r in MATRIX[permission] and r is not Role.SYSTEM]
+        raise PermissionDenied(
+            f"{actor.name} ({ROLE_LABELS[actor.role]}) may not {permission.value}. "
+            f"Ask one of: {', '.join(who)}."
+        )
+
+
+def refund_limit(role: Role) -> int | None:
+    """The refund ceiling for a role; roles absent from the table may not refund at all."""
+    if role not in REFUND_LIMITS:
+        return 0
+    return REFUND_LIMITS[role]

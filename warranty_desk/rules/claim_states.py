@@ -1,0 +1,193 @@
+"""The claim state machine: states, outcomes, allowed moves and the guards on each move."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from warranty_desk.rules.evidence import EVIDENCE_KINDS, evidence_label, missing_evidence
+
+__all__ = [
+    "EVIDENCE_KINDS",
+    "Blocker",
+    "ClaimState",
+    "Outcome",
+    "TransitionContext",
+    "check_transition",
+    "evidence_label",
+    "is_final",
+    "next_states",
+]
+
+
+class ClaimState(StrEnum):
+    """Where a claim is in its handling."""
+
+    RECEIVED = "received"
+    REVIEWING = "reviewing"
+    INSPECTING = "inspecting"
+    REPAIRING = "repairing"
+    AT_MANUFACTURER = "at_manufacturer"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+
+
+class Outcome(StrEnum):
+    """How a claim was settled."""
+
+    REPAIR = "repair"
+    REPLACE = "replace"
+    REFUND = "refund"
+    REJECT = "reject"
+
+
+_MOVES: dict[ClaimState, tuple[ClaimState, ...]] = {
+    ClaimState.RECEIVED: (ClaimState.REVIEWING, ClaimState.REJECTED),
+    ClaimState.REVIEWING: (ClaimState.INSPECTING, ClaimState.REJECTED),
+    ClaimState.INSPECTING: (
+        ClaimState.REPAIRING,
+        ClaimState.AT_MANUFACTURER,
+        ClaimState.RESOLVED,
+        ClaimState.REJECTED,
+    ),
+    ClaimState.REPAIRING: (ClaimState.RESOLVED, ClaimState.AT_MANUFACTURER),
+    ClaimState.AT_MANUFACTURER: (ClaimState.REPAIRING, ClaimState.RESOLVED, ClaimState.REJECTED),
+    ClaimState.RESOLVED: (),
+    ClaimState.REJECTED: (),
+}
+
+# Work on the unit starts past review, so these moves need the evidence and a verified proof.
+_NEEDS_EVIDENCE = frozenset(
+    {ClaimState.INSPECTING, ClaimState.REPAIRING, ClaimState.AT_MANUFACTURER, ClaimState.RESOLVED}
+)
+
+_SETTLING_OUTCOMES = (Outcome.REPAIR, Outcome.REPLACE, Outcome.REFUND)
+
+_STATE_WORDS: dict[ClaimState, str] = {
+    ClaimState.RECEIVED: "received",
+    ClaimState.REVIEWING: "in review",
+    ClaimState.INSPECTING: "in inspection",
+    ClaimState.REPAIRING: "in repair",
+    ClaimState.AT_MANUFACTURER: "at the manufacturer",
+    ClaimState.RESOLVED: "resolved",
+    ClaimState.REJECTED: "rejected",
+}
+
+_TARGET_WORDS: dict[ClaimState, str] = {
+    ClaimState.RECEIVED: "received",
+    ClaimState.REVIEWING: "review",
+    ClaimState.INSPECTING: "inspection",
+    ClaimState.REPAIRING: "repairing",
+    ClaimState.AT_MANUFACTURER: "the manufacturer",
+    ClaimState.RESOLVED: "resolved",
+    ClaimState.REJECTED: "rejected",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionContext:
+    """What the guards look at when a claim moves.
+
+    ``required_evidence`` is the policy (claim type to evidence kinds); ``proof_verified`` is
+    False only while an uploaded proof of purchase waits for a staff check.
+    """
+
+    claim_type: str
+    attached_evidence: frozenset[str]
+    required_evidence: Mapping[str, tuple[str, ...]]
+    proof_verified: bool
+    outcome: Outcome | None
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """One reason a move cannot happen, in words for shop staff."""
+
+    code: str
+    message: str
+    overridable: bool
+
+
+def next_states(current: ClaimState) -> tuple[ClaimState, ...]:
+    """Return the states a claim may move to from ``current``."""
+    return _MOVES[current]
+
+
+def is_final(state: ClaimState) -> bool:
+    """Return True for states a claim never leaves."""
+    return not _MOVES[state]
+
+
+def _outcome_blockers(target: ClaimState, outcome: Outcome | None) -> tuple[Blocker, ...]:
+    if target is ClaimState.RESOLVED:
+        if outcome is None:
+            return (
+                Blocker(
+                    "outcome_missing",
+                    "Choose how the claim was settled (repair, replace or refund) "
+                    "before resolving it.",
+                    False,
+                ),
+            )
+        if outcome not in _SETTLING_OUTCOMES:
+            return (
+                Blocker(
+                    "outcome_mismatch",
+                    f"A resolved claim needs repair, replace or refund as its outcome, not "
+                    f"{outcome}. To turn the claim down, reject it instead.",
+                    False,
+                ),
+            )
+    # No outcome on a rejection means the rejection itself is the outcome.
+    if target is ClaimState.REJECTED and outcome not in (None, Outcome.REJECT):
+        return (
+            Blocker(
+                "outcome_mismatch",
+                f"A rejected claim cannot have the outcome {outcome}. "
+                "Resolve the claim instead, or change the outcome to reject.",
+                False,
+            ),
+        )
+    return ()
+
+
+def _evidence_blockers(ctx: TransitionContext) -> tuple[Blocker, ...]:
+    blockers: list[Blocker] = []
+    missing = missing_evidence(ctx.required_evidence, ctx.claim_type, ctx.attached_evidence)
+    if missing:
+        labels = ", ".join(evidence_label(kind) for kind in missing)
+        pronoun = "it" if len(missing) == 1 else "them"
+        blockers.append(
+            Blocker(
+                "evidence_missing",
+                f"Evidence missing: {labels}. Attach {pronoun}, or ask a manager to override.",
+                True,
+            )
+        )
+    if not ctx.proof_verified:
+        blockers.append(
+            Blocker(
+                "proof_unverified",
+                "The uploaded proof of purchase has not been verified yet. "
+                "Verify it, or ask a manager to override.",
+                True,
+            )
+        )
+    return tuple(blockers)
+
+
+def check_transition(
+    current: ClaimState, target: ClaimState, ctx: TransitionContext
+) -> tuple[Blocker, ...]:
+    """Return what stops a claim moving from ``current`` to ``target``; empty means it may."""
+    if target not in _MOVES[current]:
+        return (
+            Blocker(
+                "not_allowed",
+                f"A claim that is {_STATE_WORDS[current]} cannot move to {_TARGET_WORDS[target]}.",
+                False,
+            ),
+        )
+    blockers = _outcome_blockers(target, ctx.outcome)
+    if target in _NEEDS_EVIDENCE:
+        blockers += _evidence_blockers(ctx)
+    return blockers

@@ -1,0 +1,130 @@
+"""Warranty cover layers (manufacturer, shop, extension) and what covers a unit on a given day."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from warranty_desk.rules.dates import cover_end
+
+_ONE_DAY = timedelta(days=1)
+
+
+class LayerKind(StrEnum):
+    """Who stands behind a stretch of cover."""
+
+    MANUFACTURER = "manufacturer"
+    SHOP = "shop"
+    EXTENSION = "extension"
+
+
+# When layers overlap the manufacturer pays first, so its layer is the one reported.
+_PRECEDENCE: dict[LayerKind, int] = {
+    LayerKind.MANUFACTURER: 0,
+    LayerKind.SHOP: 1,
+    LayerKind.EXTENSION: 2,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LayerSpan:
+    """One layer of cover; both ``start`` and ``end`` are covered days."""
+
+    kind: LayerKind
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise ValueError(f"{self.kind} layer ends ({self.end}) before it starts ({self.start})")
+
+
+class CoverStatus(StrEnum):
+    """Where a unit stands against its cover on one day."""
+
+    IN_COVER = "in_cover"
+    NOT_STARTED = "not_started"
+    EXPIRED = "expired"
+    VOID = "void"
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """The cover of a unit on one day.
+
+    ``days_left`` counts today and runs across contiguous layers; ``ends_on`` is the last day of
+    the run of cover that holds, will next hold, or last held the day; ``expired_since`` is the
+    first uncovered day after an expiry.
+    """
+
+    status: CoverStatus
+    layer: LayerKind | None
+    days_left: int | None
+    expired_since: date | None
+    ends_on: date | None
+
+
+def plan_layers(
+    sale_date: date, manufacturer_months: int, shop_months: int = 0, extension_months: int = 0
+) -> tuple[LayerSpan, ...]:
+    """Lay the layers bought at the sale end to end, starting on the sale date."""
+    terms = (
+        (LayerKind.MANUFACTURER, manufacturer_months),
+        (LayerKind.SHOP, shop_months),
+        (LayerKind.EXTENSION, extension_months),
+    )
+    for kind, months in terms:
+        if months < 0:
+            raise ValueError(f"{kind} months cannot be negative, got {months}")
+    if all(months == 0 for _, months in terms):
+        raise ValueError("a warranty needs at least one layer with a term of one month or more")
+    layers: list[LayerSpan] = []
+    start = sale_date
+    for kind, months in terms:
+        if months == 0:
+            continue
+        layer = LayerSpan(kind, start, cover_end(start, months))
+        layers.append(layer)
+        start = layer.end + _ONE_DAY
+    return tuple(layers)
+
+
+def extension_layer(existing: Sequence[LayerSpan], months: int) -> LayerSpan:
+    """Return an extension bought later, starting the day after the existing cover ends."""
+    if not existing:
+        raise ValueError("an extension needs an existing layer to follow")
+    start = max(layer.end for layer in existing) + _ONE_DAY
+    return LayerSpan(LayerKind.EXTENSION, start, cover_end(start, months))
+
+
+def _run_end(layers: Sequence[LayerSpan], end: date) -> date:
+    """Return how far cover runs on from ``end`` through layers that touch or overlap it."""
+    for layer in sorted(layers, key=lambda span: span.start):
+        if layer.start > end + _ONE_DAY:
+            break
+        end = max(end, layer.end)
+    return end
+
+
+def coverage_on(layers: Sequence[LayerSpan], day: date, *, void: bool = False) -> Coverage:
+    """Return which layer covers ``day`` and how much cover is left."""
+    if not layers:
+        raise ValueError("coverage needs at least one layer")
+    if void:
+        return Coverage(CoverStatus.VOID, None, None, None, None)
+    covering = [layer for layer in layers if layer.start <= day <= layer.end]
+    if covering:
+        top = min(covering, key=lambda span: _PRECEDENCE[span.kind])
+        ends_on = _run_end(layers, max(layer.end for layer in covering))
+        days_left = (ends_on - day).days + 1
+        return Coverage(CoverStatus.IN_COVER, top.kind, days_left, None, ends_on)
+    earlier = [layer for layer in layers if layer.end < day]
+    if not earlier:
+        first_start = min(layer.start for layer in layers)
+        first = [layer for layer in layers if layer.start == first_start]
+        ends_on = _run_end(layers, max(layer.end for layer in first))
+        return Coverage(CoverStatus.NOT_STARTED, None, None, None, ends_on)
+    # A gap between layers counts as expired: the customer has no cover that day, and a manager
+    # can still grant goodwill, which a not-yet-started warranty does not allow.
+    ended_on = max(layer.end for layer in earlier)
+    return Coverage(CoverStatus.EXPIRED, None, None, ended_on + _ONE_DAY, ended_on)

@@ -1,0 +1,1 @@
+"""Use cases: each checks the actor's permission, then commits change, audit and outbox together."""

@@ -1,0 +1,175 @@
+"""The shop's catalogue: brands, policies, products and extension plans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warranty_desk import normalize
+from warranty_desk.errors import BadInput
+from warranty_desk.models import Brand, ExtensionPlan, Policy, Product
+from warranty_desk.permissions import Actor, Permission, Role, require
+from warranty_desk.rules.evidence import EVIDENCE_KINDS
+from warranty_desk.services import audit, outbox
+from warranty_desk.storage.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyInput:
+    """A warranty policy as the owner writes it."""
+
+    name: str
+    manufacturer_months: int = 12
+    shop_months: int = 0
+    terms: str = ""
+    exclusions: tuple[str, ...] = ()
+    evidence_required: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    serial_required: bool = True
+    claim_limit_count: int | None = None
+    claim_limit_period_months: int = 12
+    override_roles: tuple[Role, ...] = (Role.MANAGER, Role.OWNER)
+    new_term_on_replacement: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProductInput:
+    """A SKU with its brand, category and policy (by name)."""
+
+    sku: str
+    name: str
+    brand: str
+    category: str
+    policy: str
+    gtin: str | None = None
+    serial_required: bool = True
+    list_price_minor: int = 0
+    supplier: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionPlanInput:
+    """A paid extension: price, months, and who may buy it."""
+
+    name: str
+    months: int
+    price_minor: int
+    categories: tuple[str, ...] = ()
+    min_price_minor: int = 0
+    max_price_minor: int | None = None
+    max_days_since_sale: int = 30
+
+
+def _check_policy(data: PolicyInput) -> None:
+    problems = []
+    if not data.name.strip():
+        problems.append("the policy needs a name")
+    if data.manufacturer_months < 0 or data.shop_months < 0:
+        problems.append("months of cover cannot be negative")
+    if data.manufacturer_months + data.shop_months == 0:
+        problems.append("the policy covers no months at all")
+    for claim_type, kinds in data.evidence_required.items():
+        unknown = [k for k in kinds if k not in EVIDENCE_KINDS]
+        if unknown:
+            problems.append(f"claim type {claim_type!r} asks for unknown evidence "
+                            f"{', '.join(unknown)} (known: {', '.join(EVIDENCE_KINDS)})")
+    if data.claim_limit_count is not None and data.claim_limit_count < 0:
+        problems.append("the claim limit cannot be negative")
+    if problems:
+        raise BadInput(f"Policy {data.name!r} was not saved: " + "; ".join(problems) + ".")
+
+
+def add_policy(db: Database, actor: Actor, data: PolicyInput) -> Policy:
+    """Create a policy (owners and admins)."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    _check_policy(data)
+    with db.write() as session:
+        if session.scalars(select(Policy).where(Policy.name == data.name.strip())).first():
+            raise BadInput(f"There is already a policy called {data.name!r}.")
+        policy = Policy(
+            name=data.name.strip(), manufacturer_months=data.manufacturer_months,
+            shop_months=data.shop_months, terms=data.terms, exclusions=list(data.exclusions),
+            evidence_required={k: list(v) for k, v in data.evidence_required.items()},
+            serial_required=data.serial_required, claim_limit_count=data.claim_limit_count,
+            claim_limit_period_months=data.claim_limit_period_months,
+            override_roles=[r.value for r in data.override_roles],
+            new_term_on_replacement=data.new_term_on_replacement,
+        )
+        session.add(policy)
+        session.flush()
+        audit.record(session, actor, "policy.create", "policy", policy.name,
+                     {"manufacturer_months": policy.manufacturer_months,
+                      "shop_months": policy.shop_months})
+        return policy
+
+
+def brand_named(session: Session, name: str) -> Brand:
+    """The brand of that name, created on first use."""
+    brand = session.scalars(select(Brand).where(Brand.name == name.strip())).first()
+    if brand is None:
+        brand = Brand(name=name.strip())
+        session.add(brand)
+        session.flush()
+    return brand
+
+
+def add_products(db: Database, actor: Actor, items: list[ProductInput]) -> int:
+    """Create products; all or nothing, every problem listed. Returns how many were added."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    with db.write() as session:
+        policies = {p.name: p for p in session.scalars(select(Policy))}
+        existing = set(session.scalars(select(Product.sku)))
+        problems: list[str] = []
+        seen: set[str] = set()
+        for n, item in enumerate(items, start=1):
+            sku = normalize.sku(item.sku)
+            where = f"product {n} ({sku or 'no SKU'})"
+            if not sku:
+                problems.append(f"{where}: the SKU is empty")
+            elif sku in existing or sku in seen:
+                problems.append(f"{where}: SKU {sku} already exists")
+            if not item.name.strip():
+                problems.append(f"{where}: the name is empty")
+            if item.policy not in policies:
+                problems.append(f"{where}: unknown policy {item.policy!r}")
+            if item.gtin and not (item.gtin.isdigit() and len(item.gtin) in (8, 12, 13, 14)):
+                problems.append(f"{where}: GTIN {item.gtin!r} is not 8, 12, 13 or 14 digits")
+            seen.add(sku)
+        if problems:
+            raise BadInput("No products were added:\n" + "\n".join(f"- {p}" for p in problems))
+        for item in items:
+            brand = brand_named(session, item.brand)
+            session.add(Product(
+                sku=normalize.sku(item.sku), gtin=item.gtin.zfill(14) if item.gtin else None,
+                name=item.name.strip(), category=item.category.strip().lower(),
+                brand_id=brand.id, policy_id=policies[item.policy].id,
+                serial_required=item.serial_required, list_price_minor=item.list_price_minor,
+                supplier=item.supplier))
+        audit.record(session, actor, "product.create", "product", f"{len(items)} products",
+                     {"skus": [normalize.sku(i.sku) for i in items][:100]})
+        outbox.emit(session, "catalogue.products_added", "catalogue", "products",
+                    {"skus": [normalize.sku(i.sku) for i in items]})
+    return len(items)
+
+
+def add_extension_plan(db: Database, actor: Actor, data: ExtensionPlanInput) -> ExtensionPlan:
+    """Create a paid extension plan."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    if data.months < 1 or data.price_minor < 0:
+        raise BadInput("An extension plan needs at least 1 month and a price of 0 or more.")
+    if data.max_price_minor is not None and data.max_price_minor < data.min_price_minor:
+        raise BadInput("The highest item price is below the lowest; swap them.")
+    with db.write() as session:
+        if session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == data.name)).first():
+            raise BadInput(f"There is already an extension plan called {data.name!r}.")
+        plan = ExtensionPlan(
+            name=data.name, months=data.months, price_minor=data.price_minor,
+            categories=[c.strip().lower() for c in data.categories],
+            min_price_minor=data.min_price_minor, max_price_minor=data.max_price_minor,
+            max_days_since_sale=data.max_days_since_sale)
+        session.add(plan)
+        session.flush()
+        audit.record(session, actor, "extension_plan.create", "extension_plan", plan.name,
+                     {"months": plan.months, "price_minor": plan.price_minor})
+        return plan

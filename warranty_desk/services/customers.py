@@ -1,0 +1,72 @@
+"""Finding and creating customers: by stable reference, then phone, then email."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warranty_desk import normalize
+from warranty_desk.errors import BadInput
+from warranty_desk.models import Customer, Segment
+from warranty_desk.services import numbers
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerInput:
+    """A customer as the POS or the counter describes them."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    segment: str = "retail"
+    reference: str = ""
+
+
+def parse_segment(text: str) -> Segment:
+    """A segment from its name, refusing unknown ones in plain words."""
+    try:
+        return Segment(text.strip().lower() or "retail")
+    except ValueError:
+        names = ", ".join(s.value for s in Segment)
+        raise BadInput(f"Unknown customer segment {text!r}: use one of {names}.") from None
+
+
+def find(session: Session, data: CustomerInput) -> Customer | None:
+    """The existing customer this input describes, if any."""
+    if data.reference:
+        found = session.scalars(
+            select(Customer).where(Customer.reference == data.reference.strip())
+        ).first()
+        if found:
+            return found
+    phone = normalize.phone(data.phone)
+    if phone:
+        found = session.scalars(select(Customer).where(Customer.phone == phone)).first()
+        if found:
+            return found
+    email = normalize.email(data.email)
+    if email:
+        return session.scalars(select(Customer).where(Customer.email == email)).first()
+    return None
+
+
+def find_or_create(session: Session, data: CustomerInput, branch: str) -> tuple[Customer, bool]:
+    """The matching customer, or a new one with a fresh reference; True when created."""
+    existing = find(session, data)
+    if existing is not None:
+        return existing, False
+    if not data.name.strip():
+        raise BadInput("The customer has no name. Type the customer's name, or leave the "
+                       "customer out for an anonymous sale.")
+    reference = data.reference.strip() or numbers.customer_reference(
+        branch, numbers.reserve(session, "CU", 0)
+    )
+    customer = Customer(
+        reference=reference, name=data.name.strip(), phone=normalize.phone(data.phone),
+        email=normalize.email(data.email), segment=parse_segment(data.segment),
+    )
+    session.add(customer)
+    session.flush()
+    return customer, True

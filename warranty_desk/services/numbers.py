@@ -1,0 +1,42 @@
+"""People-facing numbers with the branch code: warranty codes, claim numbers, customer refs."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warranty_desk.models import NumberCounter, Shop
+
+
+def branch_code(session: Session) -> str:
+    """This install's branch code."""
+    code = session.execute(select(Shop.branch_code).limit(1)).scalar_one_or_none()
+    if code is None:
+        raise RuntimeError("the shop is not set up; run `warranty-desk init` first")
+    return code
+
+
+def reserve(session: Session, kind: str, year: int, count: int = 1) -> int:
+    """Reserve `count` numbers of a kind for a year and return the first (needs the write lock)."""
+    counter = session.get(NumberCounter, (kind, year))
+    if counter is None:
+        counter = NumberCounter(kind=kind, year=year, last=0)
+        session.add(counter)
+    first = counter.last + 1
+    counter.last += count
+    return first
+
+
+def warranty_code(branch: str, year: int, seq: int) -> str:
+    """BR01-W-2026-000123."""
+    return f"{branch}-W-{year}-{seq:06d}"
+
+
+def claim_number(branch: str, year: int, seq: int) -> str:
+    """BR01-C-2026-000042."""
+    return f"{branch}-C-{year}-{seq:06d}"
+
+
+def customer_reference(branch: str, seq: int) -> str:
+    """BR01-CU-000017: stable across systems, the CRM matches parties on it."""
+    return f"{branch}-CU-{seq:06d}"

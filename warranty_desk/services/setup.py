@@ -1,0 +1,53 @@
+"""Creating or upgrading a shop's database and its one shop row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from warranty_desk.errors import BadInput
+from warranty_desk.models import Shop
+from warranty_desk.permissions import Actor
+from warranty_desk.services import audit
+from warranty_desk.storage import migrate
+from warranty_desk.storage.database import Database
+from warranty_desk.storage.home import Home
+
+
+@dataclass(frozen=True, slots=True)
+class ShopInput:
+    """The shop details asked for at first start."""
+
+    name: str = "My Shop"
+    branch_code: str = "BR01"
+    branch_name: str = "Main branch"
+    currency: str = "EUR"
+    locale: str = "en_GB"
+    timezone: str = "UTC"
+
+
+def open_database(home: Home) -> Database:
+    """The database under a home folder, created if needed (schema not yet upgraded)."""
+    home.ensure()
+    return Database(home.database)
+
+
+def init(home: Home, shop: ShopInput | None = None) -> tuple[Database, bool]:
+    """Upgrade the schema to head and create the shop row; True when the shop is new."""
+    code = (shop or ShopInput()).branch_code
+    if not (2 <= len(code) <= 6 and code.isalnum() and code[0].isalpha() and code.isupper()):
+        raise BadInput(f"Branch code {code!r} must be 2 to 6 capital letters or digits, "
+                       "starting with a letter (for example BR01).")
+    db = open_database(home)
+    migrate.upgrade(db)
+    with db.write() as session:
+        if session.execute(select(Shop.id).limit(1)).first() is not None:
+            return db, False
+        data = shop or ShopInput()
+        session.add(Shop(name=data.name, branch_code=data.branch_code,
+                         branch_name=data.branch_name, currency=data.currency,
+                         locale=data.locale, timezone=data.timezone))
+        audit.record(session, Actor.system("init"), "shop.create", "shop", data.branch_code,
+                     {"name": data.name})
+    return db, True
