@@ -1,0 +1,24 @@
+"""Shared set-up for service tests: a sale with known warranties on the test catalogue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.conftest import actor
+from warranty_desk.permissions import Role
+from warranty_desk.services.activation import LineInput, SaleInput, SaleResult, record_sale
+from warranty_desk.services.customers import CustomerInput
+from warranty_desk.storage.database import Database
+
+ADA = CustomerInput("Ada Lovelace", phone="+44 20 7946 0958", email="ada@example.org")
+
+
+def sell(
+    db: Database, invoice: str = "INV-1001", *, sku: str = "LAP-100", serials: tuple[str, ...] =
+    ("SN-LAP-0001",), sold_on: date = date(2026, 11, 1), price: int = 89_900,
+    extension: str | None = None, today: date = date(2026, 11, 22),
+) -> SaleResult:
+    """Record one sale line through the real activation service."""
+    return record_sale(db, actor(Role.SALES), SaleInput(
+        invoice, sold_on, (LineInput(sku, len(serials) or 1, price, serials, extension),), ADA),
+        today=today)

@@ -1,0 +1,245 @@
+"""Claim decisions: repair, replace, refund or reject, with their costs and stock moves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warranty_desk import normalize
+from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
+from warranty_desk.models import (
+    Claim,
+    CostPosting,
+    InvoiceLine,
+    Product,
+    StockMovement,
+    Warranty,
+    WarrantyLayer,
+    WarrantyStatus,
+)
+from warranty_desk.models.base import utcnow
+from warranty_desk.permissions import (
+    REFUND_LIMITS,
+    ROLE_LABELS,
+    Actor,
+    Permission,
+    refund_limit,
+    require,
+)
+from warranty_desk.rules.claim_states import ClaimState, Outcome
+from warranty_desk.rules.coverage import LayerKind, LayerSpan, coverage_on, plan_layers
+from warranty_desk.rules.extension import format_minor
+from warranty_desk.services import audit, numbers, outbox
+from warranty_desk.services.claim_common import (
+    Override,
+    add_event,
+    claim_payload,
+    load_claim,
+    move,
+    notify,
+)
+from warranty_desk.services.claims import ClaimSummary, _summary
+from warranty_desk.storage.database import Database
+
+COST_KINDS = ("labour", "parts", "replacement", "refund", "shipping")
+
+
+@dataclass(frozen=True, slots=True)
+class CostLine:
+    """One cost to post with a decision or on its own."""
+
+    kind: str
+    amount_minor: int
+    description: str = ""
+    recoverable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A manager's decision on a claim."""
+
+    outcome: Outcome
+    reason: str
+    costs: tuple[CostLine, ...] = ()
+    refund_minor: int | None = None
+    refund_reference: str | None = None
+    replacement_serial: str | None = None
+
+
+def _post(session: Session, claim: Claim, actor: Actor, line: CostLine) -> None:
+    if line.kind not in COST_KINDS:
+        raise BadInput(f"Unknown cost kind {line.kind!r}: use one of {', '.join(COST_KINDS)}.")
+    if line.amount_minor <= 0:
+        raise BadInput(f"A {line.kind} cost must be more than zero.")
+    session.add(CostPosting(claim_id=claim.id, kind=line.kind, amount_minor=line.amount_minor,
+                            recoverable=line.recoverable, description=line.description,
+                            posted_by_id=actor.staff_id))
+    add_event(session, claim, actor, "cost", reason=f"{line.kind}: {line.description}".strip(),
+              cost_minor=line.amount_minor)
+    outbox.emit(session, "claim.cost_posted", "claim", claim.number,
+                {"number": claim.number, "kind": line.kind, "amount_minor": line.amount_minor,
+                 "recoverable": line.recoverable})
+
+
+def post_cost(db: Database, actor: Actor, number: str, line: CostLine) -> ClaimSummary:
+    """Post labour, parts, shipping or other cost on a claim."""
+    require(actor, Permission.POST_COST)
+    with db.write() as session:
+        claim = load_claim(session, number)
+        _post(session, claim, actor, line)
+        audit.record(session, actor, "claim.cost", "claim", claim.number,
+                     {"kind": line.kind, "amount_minor": line.amount_minor})
+        return _summary(session, claim)
+
+
+def _stock(session: Session, claim: Claim, actor: Actor, kind: str, serial: str | None,
+           product_id: object) -> None:
+    session.add(StockMovement(claim_id=claim.id, product_id=product_id, serial=serial,
+                              kind=kind, reference=claim.number, staff_id=actor.staff_id))
+    outbox.emit(session, "stock.moved", "claim", claim.number,
+                {"number": claim.number, "kind": kind, "serial": serial})
+
+
+def _ensure_returned(session: Session, claim: Claim, actor: Actor) -> None:
+    # The returns desk may already have scanned the faulty unit in; never count it twice.
+    already = session.scalars(select(StockMovement.id).where(
+        StockMovement.claim_id == claim.id, StockMovement.kind == "return_in")).first()
+    if already is None and claim.product_id is not None:
+        _stock(session, claim, actor, "return_in", claim.serial, claim.product_id)
+
+
+def _manufacturer_covers(warranty: Warranty, today: date) -> bool:
+    spans = [LayerSpan(LayerKind(x.kind), x.start_on, x.end_on) for x in warranty.layers]
+    cover = coverage_on(spans, today) if spans else None
+    return cover is not None and cover.layer is LayerKind.MANUFACTURER
+
+
+def decide(
+    db: Database, actor: Actor, number: str, decision: Decision, *, today: date,
+    override: Override | None = None,
+) -> ClaimSummary:
+    """Resolve (repair, replace, refund) or reject a claim, with everything that follows."""
+    require(actor, Permission.DECIDE_CLAIM)
+    if len(decision.reason.strip()) < 3:
+        raise BadInput("Write the reason for the decision in plain words; the customer sees "
+                       "it for a rejection.")
+    target = ClaimState.REJECTED if decision.outcome is Outcome.REJECT else ClaimState.RESOLVED
+    with db.write() as session:
+        claim = load_claim(session, number)
+        warranty = session.get(Warranty, claim.warranty_id) if claim.warranty_id else None
+        move(session, claim, actor, target, reason=decision.reason.strip(), override=override,
+             outcome=decision.outcome, today=today)
+        claim.outcome = decision.outcome.value
+        claim.decision_reason = decision.reason.strip()
+        claim.closed_at = utcnow()
+        for line in decision.costs:
+            _post(session, claim, actor, line)
+        extra: dict[str, str] = {}
+        if decision.outcome is Outcome.REPLACE:
+            extra = _replace(session, claim, actor, warranty, decision, today)
+        elif decision.outcome is Outcome.REFUND:
+            extra = _refund(session, claim, actor, warranty, decision, override, today)
+        template = ("claim_rejected" if decision.outcome is Outcome.REJECT
+                    else f"claim_resolved_{decision.outcome.value}")
+        audit.record(session, actor, "claim.decide", "claim", claim.number,
+                     {"outcome": decision.outcome.value, "reason": decision.reason.strip(),
+                      **extra})
+        outbox.emit(session, "claim.decided", "claim", claim.number,
+                    claim_payload(claim, reason=claim.decision_reason, **extra))
+        notify(session, claim, template, today=today, reason=decision.reason.strip(), **extra)
+        return _summary(session, claim)
+
+
+def _replace(
+    session: Session, claim: Claim, actor: Actor, warranty: Warranty | None,
+    decision: Decision, today: date,
+) -> dict[str, str]:
+    if warranty is None or claim.product_id is None:
+        raise RuleBlocked("A replacement needs a known warranty and product; verify the sale "
+                          "first or refund instead.")
+    new_serial = normalize.serial(decision.replacement_serial or "")
+    if not new_serial:
+        raise BadInput("Scan the serial of the replacement unit.")
+    if new_serial == normalize.serial(warranty.serial or ""):
+        raise BadInput("The replacement serial is the faulty unit's serial. Scan the new unit.")
+    taken = session.scalars(select(Warranty.code).where(
+        Warranty.product_id == claim.product_id, Warranty.serial == new_serial,
+        Warranty.status == WarrantyStatus.ACTIVE)).first()
+    if taken:
+        raise BadInput(f"Serial {new_serial} is already covered by warranty {taken}. "
+                       "Scan a unit from stock.")
+    product = session.get_one(Product, claim.product_id)
+    policy = product.policy
+    if policy.new_term_on_replacement:
+        spans = list(plan_layers(today, policy.manufacturer_months, policy.shop_months))
+    else:
+        # The remaining cover moves to the new unit: each layer still running or to come.
+        spans = [LayerSpan(LayerKind(x.kind), max(x.start_on, today), x.end_on)
+                 for x in warranty.layers if x.end_on >= today]
+        if not spans:
+            spans = [LayerSpan(LayerKind.SHOP, today, today)]
+    branch = numbers.branch_code(session)
+    code = numbers.warranty_code(branch, today.year, numbers.reserve(session, "W", today.year))
+    new = Warranty(code=code, invoice_line_id=warranty.invoice_line_id,
+                   product_id=warranty.product_id, customer_id=warranty.customer_id,
+                   serial=new_serial, start_on=spans[0].start, end_on=max(s.end for s in spans),
+                   replaces_id=warranty.id)
+    plan_ids = {x.kind: x.extension_plan_id for x in warranty.layers}
+    new.layers = [WarrantyLayer(kind=s.kind.value, start_on=s.start, end_on=s.end,
+                                extension_plan_id=plan_ids.get(s.kind.value), price_minor=0)
+                  for s in spans]
+    session.add(new)
+    warranty.status = WarrantyStatus.VOID
+    warranty.void_reason = f"Replaced by {code} (serial {new_serial}) under claim {claim.number}"
+    warranty.voided_at = utcnow()
+    session.flush()
+    claim.replacement_serial = new_serial
+    claim.replacement_warranty_id = new.id
+    _ensure_returned(session, claim, actor)
+    _stock(session, claim, actor, "replacement_out", new_serial, claim.product_id)
+    line = session.get_one(InvoiceLine, warranty.invoice_line_id)
+    _post(session, claim, actor, CostLine(
+        "replacement", max(line.unit_price_minor, product.list_price_minor, 1),
+        f"Replacement unit {new_serial}", recoverable=_manufacturer_covers(warranty, today)))
+    outbox.emit(session, "warranty.replaced", "warranty", warranty.code,
+                {"old": warranty.code, "new": code, "serial": new_serial,
+                 "end": new.end_on.isoformat()})
+    return {"new_serial": new_serial, "new_warranty": code, "end": new.end_on.isoformat()}
+
+
+def _refund(
+    session: Session, claim: Claim, actor: Actor, warranty: Warranty | None,
+    decision: Decision, override: Override | None, today: date,
+) -> dict[str, str]:
+    amount = decision.refund_minor
+    if amount is None or amount <= 0:
+        raise BadInput("Enter the refund amount (more than zero).")
+    if not (decision.refund_reference or "").strip():
+        raise BadInput("Enter the POS refund reference, so the refund can be matched to the "
+                       "till.")
+    if warranty is not None:
+        paid = session.get_one(InvoiceLine, warranty.invoice_line_id).unit_price_minor
+        if amount > paid:
+            raise RuleBlocked(f"The refund {format_minor(amount)} is more than the customer paid "
+                              f"({format_minor(paid)}).")
+    approver = override.approver if override else actor
+    limit = refund_limit(approver.role)
+    if limit is not None and amount > limit:
+        able = [ROLE_LABELS[r] for r, cap in REFUND_LIMITS.items() if cap is None or cap >= amount]
+        raise PermissionDenied(
+            f"A refund of {format_minor(amount)} is over the limit of {approver.name} "
+            f"({format_minor(limit)}). Ask {' or '.join(able)} to approve it.")
+    claim.refund_minor = amount
+    claim.refund_reference = (decision.refund_reference or "").strip()
+    _post(session, claim, actor, CostLine(
+        "refund", amount, f"Refund {claim.refund_reference}",
+        recoverable=warranty is not None and _manufacturer_covers(warranty, today)))
+    _ensure_returned(session, claim, actor)
+    if warranty is not None and warranty.status is WarrantyStatus.ACTIVE:
+        warranty.status = WarrantyStatus.VOID
+        warranty.void_reason = f"Refunded under claim {claim.number}"
+        warranty.voided_at = utcnow()
+    return {"amount": format_minor(amount), "refund_reference": claim.refund_reference}
