@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, text
@@ -87,7 +87,8 @@ def verify(session: Session) -> ChainReport:
             return ChainReport(False, count, prev, seq,
                                f"entry {seq} does not follow entry {seq - 1}: "
                                "an entry before it was changed, removed or inserted.")
-        when = datetime.fromisoformat(str(at))
+        # SQLite keeps the UTC time without its zone; hashes were taken on the aware value.
+        when = datetime.fromisoformat(str(at)).replace(tzinfo=UTC)
         actor_hex = bytes(actor_id).hex() if actor_id is not None else ""
         again = entry_hash(seq=seq, at=when, actor_id=actor_hex, actor_name=actor_name,
                            action=action, entity=entity, entity_id=entity_id, details=details,

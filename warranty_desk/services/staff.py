@@ -1,0 +1,310 @@
+"""Staff accounts, PIN sign-in with a stored wrong-PIN lock, and second-person overrides."""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warranty_desk.errors import (
+    AccountLocked,
+    BadInput,
+    NotFound,
+    PermissionDenied,
+    WarrantyDeskError,
+)
+from warranty_desk.models import Shop, Staff
+from warranty_desk.models.base import utcnow
+from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed, require
+from warranty_desk.services import audit
+from warranty_desk.storage.database import Database
+
+MAX_WRONG_PINS = 5
+LOCK_MINUTES = 5
+PIN_MIN_DIGITS = 4
+PIN_MAX_DIGITS = 8
+
+# argon2id with the library's memory and parallelism defaults, but two passes instead of three:
+# about a tenth of a second on a counter PC, so a queue at the till never waits on sign-in. A
+# 4-8 digit PIN cannot survive an offline guessing attack whatever the cost; the stored lock
+# below is the real defence and the hash only keeps PINs from being read off a copied file.
+# Tests swap in a cheaper argon2id hasher by replacing this attribute.
+HASHER = PasswordHasher(time_cost=2)
+
+_PIN = re.compile(rf"[0-9]{{{PIN_MIN_DIGITS},{PIN_MAX_DIGITS}}}")
+# Who failed attempts are recorded against: the person at the till has not proved who they are.
+_SIGN_IN_SCREEN = Actor.system("sign-in screen")
+# Roles that can still manage staff from the app; losing the last one strands the shop.
+_STAFF_MANAGERS = frozenset({Role.OWNER, Role.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class StaffView:
+    """One staff member as the screens show them; never carries the PIN hash."""
+
+    id: uuid.UUID
+    name: str
+    role: Role
+    active: bool
+    locked_until: datetime | None
+
+
+def _view(row: Staff) -> StaffView:
+    return StaffView(id=row.id, name=row.name, role=Role(row.role), active=row.active,
+                     locked_until=row.locked_until)
+
+
+def _actor(row: Staff) -> Actor:
+    return Actor(staff_id=row.id, name=row.name, role=Role(row.role))
+
+
+def check_pin(pin: str) -> None:
+    """Refuse, in plain words and without repeating it, a PIN that is not 4 to 8 digits."""
+    if _PIN.fullmatch(pin) is not None:
+        return
+    rule = f"A PIN must be {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits (0-9)"
+    if any(c not in "0123456789" for c in pin):
+        raise BadInput(f"{rule}, with no letters, spaces or other signs. Type a new PIN.")
+    if len(pin) < PIN_MIN_DIGITS:
+        raise BadInput(f"{rule}; that one is too short. Type a longer PIN.")
+    raise BadInput(f"{rule}; that one is too long. Type a shorter PIN.")
+
+
+def hash_pin(pin: str) -> str:
+    """The argon2id hash stored for a PIN; checks the PIN's form first."""
+    check_pin(pin)
+    return HASHER.hash(pin)
+
+
+def _pin_matches(pin_hash: str, pin: str) -> bool:
+    # Anything that is not a well-formed PIN is simply wrong, and is never fed to the hasher
+    # (a pasted megabyte would otherwise cost real time).
+    if _PIN.fullmatch(pin) is None:
+        return False
+    try:
+        return HASHER.verify(pin_hash, pin)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise BadInput("The staff member has no name. Type the name shown on the sign-in screen.")
+    if len(cleaned) > 200:
+        raise BadInput("That name is longer than 200 characters. Type a shorter name.")
+    return cleaned
+
+
+def _by_name(session: Session, name: str) -> Staff | None:
+    exact = session.scalars(select(Staff).where(Staff.name == name)).first()
+    if exact is not None:
+        return exact
+    # SQLite's lower() only folds ASCII; the staff list is short, so fold every name in Python.
+    wanted = name.casefold()
+    return next((s for s in session.scalars(select(Staff)) if s.name.casefold() == wanted), None)
+
+
+def _find(session: Session, key: uuid.UUID | str) -> Staff:
+    row: Staff | None
+    if isinstance(key, uuid.UUID):
+        row = session.get(Staff, key)
+    else:
+        text = " ".join(key.split())
+        try:
+            row = session.get(Staff, uuid.UUID(text))
+        except ValueError:
+            row = None
+        if row is None and text:
+            row = _by_name(session, text)
+    if row is None:
+        raise NotFound(f"There is no staff member called {key}. Pick a name from the list.")
+    return row
+
+
+def _shop_zone(session: Session) -> ZoneInfo:
+    zone = session.scalars(select(Shop.timezone).limit(1)).first() or "UTC"
+    try:
+        return ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _locked_message(session: Session, row: Staff, now: datetime) -> str:
+    assert row.locked_until is not None
+    local = row.locked_until.astimezone(_shop_zone(session))
+    minutes = max(1, math.ceil((row.locked_until - now).total_seconds() / 60))
+    return (f"Too many wrong PINs. {row.name} is locked until {local:%H:%M} "
+            f"({minutes} minute{'' if minutes == 1 else 's'}). Ask a manager if this was not you.")
+
+
+def _check_now(now: datetime | None) -> datetime:
+    if now is None:
+        return utcnow()
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return now
+
+
+def _attempt(session: Session, key: uuid.UUID | str, pin: str, now: datetime,
+             purpose: str) -> tuple[Staff, WarrantyDeskError | None]:
+    """Check one PIN against the stored count and lock; the refusal is returned, not raised.
+
+    Returning the refusal lets the caller commit the new count before raising it. The check
+    runs inside the write transaction, so two tills cannot both spend the last try.
+    """
+    row = _find(session, key)
+    if not row.active:
+        audit.record(session, _SIGN_IN_SCREEN, "staff.sign_in_failed", "staff", row.id,
+                     {"reason": "inactive", "purpose": purpose})
+        return row, PermissionDenied(
+            f"{row.name}'s account is switched off. Ask the owner or system admin to switch it "
+            "back on."
+        )
+    if row.locked_until is not None:
+        if now < row.locked_until:
+            audit.record(session, _SIGN_IN_SCREEN, "staff.sign_in_failed", "staff", row.id,
+                         {"reason": "locked", "purpose": purpose})
+            return row, AccountLocked(_locked_message(session, row, now))
+        # The lock has run out: a fresh set of tries, not one try before the next lock.
+        row.locked_until = None
+        row.failed_pins = 0
+    if _pin_matches(row.pin_hash, pin):
+        row.failed_pins = 0
+        if HASHER.check_needs_rehash(row.pin_hash):
+            row.pin_hash = HASHER.hash(pin)
+        return row, None
+    row.failed_pins += 1
+    audit.record(session, _SIGN_IN_SCREEN, "staff.sign_in_failed", "staff", row.id,
+                 {"reason": "wrong PIN", "wrong_pins": row.failed_pins, "purpose": purpose})
+    if row.failed_pins >= MAX_WRONG_PINS:
+        row.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+        audit.record(session, _SIGN_IN_SCREEN, "staff.locked", "staff", row.id,
+                     {"until": row.locked_until.isoformat(), "wrong_pins": row.failed_pins})
+        return row, AccountLocked(_locked_message(session, row, now))
+    left = MAX_WRONG_PINS - row.failed_pins
+    tries = "1 try" if left == 1 else f"{left} tries"
+    return row, BadInput(f"Wrong PIN for {row.name}. {tries} left before the account is "
+                         f"locked for {LOCK_MINUTES} minutes.")
+
+
+def sign_in(db: Database, staff_id_or_name: uuid.UUID | str, pin: str, *,
+            now: datetime | None = None) -> Actor:
+    """The signed-in person, or a plain-words refusal; wrong tries are counted and committed."""
+    at = _check_now(now)
+    refusal: WarrantyDeskError | None = None
+    with db.write() as session:
+        row, refusal = _attempt(session, staff_id_or_name, pin, at, "sign in")
+        signed_in = _actor(row)
+        if refusal is None:
+            audit.record(session, signed_in, "staff.sign_in", "staff", row.id)
+    # Raised only after the block above has committed the count and the audit entries.
+    if refusal is not None:
+        raise refusal
+    return signed_in
+
+
+def verify_override(db: Database, staff_name_or_id: uuid.UUID | str, pin: str, *,
+                    permission: Permission = Permission.OVERRIDE_RULE,
+                    allowed_roles: frozenset[Role] | None = None,
+                    now: datetime | None = None) -> Actor:
+    """A second person's PIN approving one override; the signed-in person stays signed in."""
+    at = _check_now(now)
+    refusal: WarrantyDeskError | None = None
+    with db.write() as session:
+        row, refusal = _attempt(session, staff_name_or_id, pin, at, "override")
+        approver = _actor(row)
+        if refusal is None:
+            role_ok = allowed(approver.role, permission) and (
+                allowed_roles is None or approver.role in allowed_roles)
+            if role_ok:
+                audit.record(session, approver, "staff.override", "staff", row.id,
+                             {"permission": permission.value})
+            else:
+                audit.record(session, approver, "staff.override_refused", "staff", row.id,
+                             {"permission": permission.value})
+                roles = allowed_roles if allowed_roles is not None else frozenset(Role)
+                who = [ROLE_LABELS[r] for r in Role
+                       if r in roles and allowed(r, permission) and r is not Role.SYSTEM]
+                refusal = PermissionDenied(
+                    f"{approver.name} ({ROLE_LABELS[approver.role]}) may not approve this: "
+                    f"it needs someone who may {permission.value}. "
+                    f"Ask one of: {', '.join(who) or 'nobody at the counter'}."
+                )
+    if refusal is not None:
+        raise refusal
+    return approver
+
+
+def create_staff(db: Database, actor: Actor, name: str, role: Role, pin: str) -> StaffView:
+    """A new active staff member; the PIN is kept only as its argon2id hash."""
+    require(actor, Permission.MANAGE_STAFF)
+    if role is Role.SYSTEM:
+        raise BadInput("The command line role is not a person. Pick a role such as Sales staff "
+                       "or Warranty manager.")
+    cleaned = _clean_name(name)
+    pin_hash = hash_pin(pin)
+    with db.write() as session:
+        existing = _by_name(session, cleaned)
+        if existing is not None:
+            raise BadInput(f"There is already a staff member called {existing.name}. "
+                           "Add a surname or initial to tell them apart.")
+        row = Staff(name=cleaned, role=role.value, pin_hash=pin_hash, active=True,
+                    failed_pins=0, locked_until=None)
+        session.add(row)
+        session.flush()
+        audit.record(session, actor, "staff.create", "staff", row.id,
+                     {"name": cleaned, "role": role.value})
+        return _view(row)
+
+
+def set_pin(db: Database, actor: Actor, staff_id: uuid.UUID, new_pin: str) -> None:
+    """Change a PIN (a staff manager, or the person themself); it also lifts any lock."""
+    if actor.staff_id != staff_id:
+        require(actor, Permission.MANAGE_STAFF)
+    pin_hash = hash_pin(new_pin)
+    with db.write() as session:
+        row = _find(session, staff_id)
+        row.pin_hash = pin_hash
+        row.failed_pins = 0
+        row.locked_until = None
+        audit.record(session, actor, "staff.set_pin", "staff", row.id, {"name": row.name})
+
+
+def deactivate_staff(db: Database, actor: Actor, staff_id: uuid.UUID) -> StaffView:
+    """Switch an account off; its history stays. Not yourself, not the last owner or admin."""
+    require(actor, Permission.MANAGE_STAFF)
+    if actor.staff_id == staff_id:
+        raise BadInput("You cannot switch off your own account. Ask another owner or system "
+                       "admin to do it.")
+    with db.write() as session:
+        row = _find(session, staff_id)
+        if not row.active:
+            return _view(row)
+        if Role(row.role) in _STAFF_MANAGERS:
+            others = session.scalars(
+                select(Staff.id).where(Staff.active.is_(True), Staff.id != row.id,
+                                       Staff.role.in_([r.value for r in _STAFF_MANAGERS]))
+            ).first()
+            if others is None:
+                raise BadInput(f"{row.name} is the last active owner or system admin, so nobody "
+                               "could manage staff afterwards. Add another owner or admin first.")
+        row.active = False
+        audit.record(session, actor, "staff.deactivate", "staff", row.id, {"name": row.name})
+        return _view(row)
+
+
+def list_staff(db: Database) -> tuple[StaffView, ...]:
+    """Everyone, active first and then by name; the sign-in screen needs no permission."""
+    with db.read() as session:
+        rows = session.scalars(select(Staff)).all()
+        views = [_view(r) for r in rows]
+    return tuple(sorted(views, key=lambda v: (not v.active, v.name.casefold(), v.name)))
