@@ -1,0 +1,140 @@
+"""Importing POS invoice files: all rows or none, each file once, every bad row named."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warranty_desk.errors import BadInput
+from warranty_desk.ids import uuid7
+from warranty_desk.models import ImportBatch, Product, Shop
+from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.services import audit
+from warranty_desk.services.activation import Plan, apply_plan, plan_sales
+from warranty_desk.services.imports import native, shopify, square
+from warranty_desk.services.imports.detect import (
+    EXPECTED,
+    FORMATS,
+    NATIVE_CSV,
+    NATIVE_JSON,
+    SHOPIFY,
+    SQUARE,
+    detect,
+    header_of,
+)
+from warranty_desk.services.imports.parsed import Parsed
+from warranty_desk.services.imports.report import ImportRejected, ImportReport
+from warranty_desk.storage.database import Database
+
+__all__ = ["FORMATS", "ImportRejected", "ImportReport", "import_invoices"]
+
+PARSERS: dict[str, Callable[[bytes], Parsed]] = {
+    NATIVE_CSV: native.parse_csv, NATIVE_JSON: native.parse_json,
+    SHOPIFY: shopify.parse, SQUARE: square.parse,
+}
+# Our own files carry serials and must; web-shop exports have none, so units become gaps.
+_REQUIRE_SERIALS = {NATIVE_CSV: True, NATIVE_JSON: True, SHOPIFY: False, SQUARE: False}
+
+
+def import_invoices(
+    db: Database, actor: Actor, path: Path, *, fmt: str | None = None, dry_run: bool = False,
+    today: date,
+) -> ImportReport:
+    """Import one file's invoices in one transaction, or raise ImportRejected listing every problem.
+
+    The same file (by SHA-256) is imported once: again it adds nothing and says when it was.
+    Invoices already recorded from another file of the same source are skipped. A dry run
+    checks and builds everything, then rolls back.
+    """
+    require(actor, Permission.IMPORT_INVOICES)
+    if fmt is not None and fmt not in PARSERS:
+        raise BadInput(f"Unknown import format {fmt!r}: use one of {', '.join(FORMATS)}, "
+                       "or leave it out to tell from the file.")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"Cannot read {path}: {exc.strerror}. Check the file name and that the "
+                       "file is not open in another program.") from None
+    digest = hashlib.sha256(data).hexdigest()
+    with db.read() as session:
+        earlier = _earlier(session, path, digest, dry_run)
+    if earlier is not None:
+        return earlier
+    kind = _format(path, data, fmt)
+    parsed = PARSERS[kind](data)
+    with db.write() as session:
+        # Another till may have imported the same file while this one was parsing.
+        earlier = _earlier(session, path, digest, dry_run)
+        if earlier is not None:
+            return earlier
+        plan = plan_sales(session, parsed.sales, today=today, skip_recorded=True,
+                          require_serials=_REQUIRE_SERIALS[kind])
+        problems = parsed.problems + [parsed.locate(p) for p in plan.problems]
+        if problems:
+            problems.sort(key=lambda p: p.row or 0)
+            raise ImportRejected(path.name, problems)
+        batch = ImportBatch(id=uuid7(), file_sha256=digest, file_name=path.name[:300],
+                            format=kind, rows=parsed.rows, imported_by_id=actor.staff_id)
+        session.add(batch)
+        session.flush()
+        apply_plan(session, plan, import_batch_id=batch.id)
+        report = ImportReport(
+            format=kind, file_name=path.name, sha256=digest, sales=len(plan.sales),
+            lines=len(plan.lines), warranties=len(plan.warranties), extensions=len(plan.offers),
+            skipped_invoices=tuple(plan.skipped_invoices),
+            registration_gaps=_registration_gaps(session, plan), dry_run=dry_run,
+            left_out=tuple(parsed.left_out))
+        audit.record(session, actor, "invoices.import", "import_batch", batch.id.hex, {
+            "file": path.name, "sha256": digest, "format": kind, "sales": report.sales,
+            "warranties": report.warranties, "skipped_invoices": list(report.skipped_invoices),
+            "left_out": list(report.left_out)})
+        if dry_run:
+            # Everything ran, constraints included; now undo it so the report is the only trace.
+            session.rollback()
+        return report
+
+
+def _format(path: Path, data: bytes, fmt: str | None) -> str:
+    if fmt is not None:
+        return fmt
+    kind = detect(data)
+    if kind is None:
+        found = header_of(data)
+        has = f"Its first row has: {found}." if found else "It is empty."
+        raise BadInput(f"{path.name} is not a sales file Warranty Desk knows. {has} "
+                       f"Expected {EXPECTED}.")
+    return kind
+
+
+def _earlier(session: Session, path: Path, digest: str, dry_run: bool) -> ImportReport | None:
+    batch = session.scalars(select(ImportBatch).where(ImportBatch.file_sha256 == digest)).first()
+    if batch is None:
+        return None
+    return ImportReport(format=batch.format, file_name=path.name, sha256=digest,
+                        already_imported=True, dry_run=dry_run,
+                        imported_on=batch.imported_at.astimezone(_shop_zone(session)).date())
+
+
+def _shop_zone(session: Session) -> ZoneInfo:
+    # "Imported on" is the shop's calendar day, as the person remembers it.
+    name = session.execute(select(Shop.timezone).limit(1)).scalar_one_or_none() or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _registration_gaps(session: Session, plan: Plan) -> int:
+    """Units of serial-required products that got a warranty without a serial."""
+    unserialised = [w["product_id"] for w in plan.warranties if w["serial"] is None]
+    if not unserialised:
+        return 0
+    needs_serial = set(session.scalars(select(Product.id).where(
+        Product.id.in_(set(unserialised)), Product.serial_required.is_(True))))
+    return sum(1 for pid in unserialised if pid in needs_serial)

@@ -1,0 +1,282 @@
+"""Warranty Desk's own invoice files: a CSV with one row per invoice line, or a JSON document."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from itertools import count
+from typing import Any
+
+from warranty_desk.services.activation import LineInput, Problem, SaleInput
+from warranty_desk.services.customers import CustomerInput
+from warranty_desk.services.imports import fields
+from warranty_desk.services.imports.money import MoneyError, to_minor
+from warranty_desk.services.imports.parsed import BadCell, Parsed
+from warranty_desk.services.imports.table import decode, open_table
+
+CSV_SOURCE = "csv"
+JSON_SOURCE = "json"
+JSON_MARKER = "warranty-desk-invoices"
+JSON_VERSION = 1
+
+REQUIRED = ("invoice_number", "sold_on", "sku", "quantity", "unit_price")
+OPTIONAL = ("serials", "extension_plan", "customer_name", "customer_phone", "customer_email",
+            "customer_segment", "customer_reference")
+
+# Activation's field names -> the native CSV column that holds each.
+_CSV_COLUMNS = {"invoice": "invoice_number", "date": "sold_on", "lines": "invoice_number",
+                "sku": "sku", "quantity": "quantity", "price": "unit_price", "serial": "serials",
+                "extension": "extension_plan", "segment": "customer_segment"}
+# Activation's field names -> the key under an invoice or line object of the JSON document.
+_JSON_KEYS = {"invoice": "invoice_number", "date": "sold_on", "lines": "lines", "sku": "sku",
+              "quantity": "quantity", "price": "unit_price", "serial": "serials",
+              "extension": "extension_plan", "segment": "customer.segment"}
+
+
+def parse(data: bytes) -> Parsed:
+    """Either native form; a file whose first character is '{' is the JSON one."""
+    first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return parse_json(data) if first == b"{" else parse_csv(data)
+
+
+@dataclass(slots=True)
+class _Invoice:
+    number: str
+    row: int
+    sold_on: date | None
+    customer: CustomerInput | None
+    lines: list[LineInput] = field(default_factory=list)
+
+
+def parse_csv(data: bytes) -> Parsed:
+    """Rows sharing an invoice_number form one sale; the customer comes from its first row."""
+    table, problems = open_table(data, REQUIRED)
+    parsed = Parsed(problems=problems)
+    if table is None:
+        return parsed
+    parsed.rows = len(table.rows)
+    parsed.columns = {word: table.name(key) for word, key in _CSV_COLUMNS.items()}
+
+    def bad(row: int, key: str, message: str) -> None:
+        parsed.problems.append(Problem(row, table.name(key), message))
+
+    invoices: dict[str, _Invoice] = {}
+    for row, cells in table.rows:
+        number = cells["invoice_number"]
+        if not number:
+            bad(row, "invoice_number", "The invoice number is empty. Copy it from the receipt.")
+            continue
+        sold_on: date | None = None
+        try:
+            sold_on = fields.iso_date(cells["sold_on"])
+        except ValueError as exc:
+            bad(row, "sold_on", str(exc))
+        invoice = invoices.get(number)
+        if invoice is None:
+            invoice = invoices[number] = _Invoice(number, row, sold_on, fields.customer(
+                cells.get("customer_name", ""), cells.get("customer_phone", ""),
+                cells.get("customer_email", ""), cells.get("customer_segment", ""),
+                cells.get("customer_reference", "")))
+        elif sold_on is not None and invoice.sold_on is not None and sold_on != invoice.sold_on:
+            bad(row, "sold_on", f"Invoice {number} is dated {invoice.sold_on} on row "
+                f"{invoice.row} but {sold_on} here. Every row of one invoice needs the same date.")
+        line = _csv_line(row, cells, bad)
+        if line is not None:
+            invoice.lines.append(line)
+    for invoice in invoices.values():
+        # An invoice without a date or any good line has its problems listed already.
+        if invoice.sold_on is not None and invoice.lines:
+            parsed.sales.append(SaleInput(
+                invoice_number=invoice.number, sold_on=invoice.sold_on,
+                lines=tuple(invoice.lines), customer=invoice.customer, source=CSV_SOURCE,
+                source_row=invoice.row))
+    return parsed
+
+
+def _csv_line(
+    row: int, cells: dict[str, str], bad: BadCell,
+) -> LineInput | None:
+    ok = True
+    sku = cells["sku"]
+    if not sku:
+        bad(row, "sku", "The SKU is empty. Type the product's SKU as in Settings > Products.")
+        ok = False
+    try:
+        qty = fields.quantity(cells["quantity"])
+    except ValueError as exc:
+        bad(row, "quantity", str(exc))
+        ok = False
+    try:
+        price = _price(cells["unit_price"])
+    except MoneyError as exc:
+        bad(row, "unit_price", str(exc))
+        ok = False
+    if not ok:
+        return None
+    return LineInput(sku=sku, quantity=qty, unit_price_minor=price,
+                     serials=fields.serial_list(cells.get("serials", "")),
+                     extension_plan=cells.get("extension_plan") or None, source_row=row)
+
+
+def _price(text: str) -> int:
+    minor = to_minor(text)
+    if minor < 0:
+        raise MoneyError(f"The price {text.strip()} is negative. Write the price paid per unit; "
+                         "returns are not imported.")
+    return minor
+
+
+class _JsonProblems:
+    """Collects problems for one JSON document, naming each place by its path."""
+
+    def __init__(self, parsed: Parsed) -> None:
+        self.parsed = parsed
+
+    def add(self, row: int | None, path: str, message: str) -> None:
+        self.parsed.problems.append(Problem(row, path, message))
+
+    def text(self, obj: dict[str, Any], key: str, row: int, path: str, *,
+             required: bool = False) -> str | None:
+        value = obj.get(key)
+        if value is None or value == "":
+            if required:
+                self.add(row, f"{path}.{key}", f"{key} is missing. Add it to the invoice.")
+                return None
+            return ""
+        # Numbers are fine where text is expected: an invoice number or phone may be all digits.
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            self.add(row, f"{path}.{key}", f"{key} must be text, not {json.dumps(value)[:40]}.")
+            return None
+        return str(value).strip()
+
+
+def parse_json(data: bytes) -> Parsed:
+    """The JSON document; rows are invoice positions (first is 1), columns are JSON paths."""
+    parsed = Parsed(columns=dict(_JSON_KEYS))
+    text, problem = decode(data)
+    if problem is not None:
+        parsed.problems.append(Problem(None, "file", problem.message))
+        return parsed
+    try:
+        # Decimal keeps 1299.10 exact and lets 12.345 be refused for its third decimal.
+        doc = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        parsed.problems.append(Problem(None, "file", f"The file is not valid JSON: {exc.msg} at "
+                                       f"line {exc.lineno}, column {exc.colno}. Export it again."))
+        return parsed
+    if not isinstance(doc, dict) or doc.get("format") != JSON_MARKER:
+        parsed.problems.append(Problem(None, "format", f'The file must say "format": '
+                                       f'"{JSON_MARKER}". Export it from Warranty Desk again.'))
+        return parsed
+    if doc.get("version") != JSON_VERSION:
+        parsed.problems.append(Problem(None, "version", f"Version {doc.get('version')!r} is not "
+                                       f"known here; this Warranty Desk reads version "
+                                       f"{JSON_VERSION}. Update Warranty Desk or export again."))
+        return parsed
+    invoices = doc.get("invoices")
+    if not isinstance(invoices, list):
+        parsed.problems.append(Problem(None, "invoices", "invoices must be a list of invoices."))
+        return parsed
+    parsed.rows = len(invoices)
+    keys = count(1)
+    out = _JsonProblems(parsed)
+    for index, invoice in enumerate(invoices):
+        sale = _json_sale(invoice, index, out, keys)
+        if sale is not None:
+            parsed.sales.append(sale)
+    return parsed
+
+
+def _json_sale(invoice: Any, index: int, out: _JsonProblems, keys: count[int]) -> SaleInput | None:
+    row, path = index + 1, f"invoices[{index}]"
+    if not isinstance(invoice, dict):
+        out.add(row, path, "Each invoice must be an object with invoice_number, sold_on and lines.")
+        return None
+    number = out.text(invoice, "invoice_number", row, path, required=True)
+    sold_text = out.text(invoice, "sold_on", row, path, required=True)
+    sold_on: date | None = None
+    if sold_text is not None:
+        try:
+            sold_on = fields.iso_date(sold_text)
+        except ValueError as exc:
+            out.add(row, f"{path}.sold_on", str(exc))
+    customer = _json_customer(invoice.get("customer"), row, f"{path}.customer", out)
+    raw_lines = invoice.get("lines")
+    lines: list[LineInput] = []
+    # Activation names places by one number; every sale and line gets its own key to find them.
+    sale_key = next(keys)
+    out.parsed.places[sale_key] = (row, path)
+    if not isinstance(raw_lines, list) or not raw_lines:
+        out.add(row, f"{path}.lines", "The invoice has no lines. Add at least one line with "
+                "sku, quantity and unit_price.")
+    else:
+        for j, raw in enumerate(raw_lines):
+            line_key = next(keys)
+            out.parsed.places[line_key] = (row, f"{path}.lines[{j}]")
+            line = _json_line(raw, row, f"{path}.lines[{j}]", out, line_key)
+            if line is not None:
+                lines.append(line)
+    # A sale keeps its good lines, so activation still checks them and lists every bad row.
+    if number is None or sold_on is None or not lines:
+        return None
+    return SaleInput(invoice_number=number, sold_on=sold_on, lines=tuple(lines),
+                     customer=customer, source=JSON_SOURCE, source_row=sale_key)
+
+
+def _json_customer(raw: Any, row: int, path: str, out: _JsonProblems) -> CustomerInput | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        out.add(row, path, "customer must be an object with name, phone, email and segment.")
+        return None
+    values = [out.text(raw, key, row, path)
+              for key in ("name", "phone", "email", "segment", "reference")]
+    if any(v is None for v in values):
+        return None
+    name, phone, email, segment, reference = (v or "" for v in values)
+    return fields.customer(name, phone, email, segment, reference)
+
+
+def _json_line(raw: Any, row: int, path: str, out: _JsonProblems, key: int) -> LineInput | None:
+    if not isinstance(raw, dict):
+        out.add(row, path, "Each line must be an object with sku, quantity and unit_price.")
+        return None
+    before = len(out.parsed.problems)
+    sku = out.text(raw, "sku", row, path, required=True)
+    qty = 0
+    value = raw.get("quantity")
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        out.add(row, f"{path}.quantity", "quantity must be a whole number of units, like 1.")
+    else:
+        try:
+            qty = fields.quantity(str(value))
+        except ValueError as exc:
+            out.add(row, f"{path}.quantity", str(exc))
+    price = 0
+    value = raw.get("unit_price")
+    if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+        out.add(row, f"{path}.unit_price", 'unit_price must be an amount like "1299.00".')
+    else:
+        try:
+            price = _price(str(value))
+        except MoneyError as exc:
+            out.add(row, f"{path}.unit_price", str(exc))
+    serials = _json_serials(raw.get("serials"), row, f"{path}.serials", out)
+    plan = out.text(raw, "extension_plan", row, path)
+    if len(out.parsed.problems) != before or sku is None:
+        return None
+    return LineInput(sku=sku, quantity=qty, unit_price_minor=price, serials=serials,
+                     extension_plan=plan or None, source_row=key)
+
+
+def _json_serials(raw: Any, row: int, path: str, out: _JsonProblems) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return fields.serial_list(raw)
+    if isinstance(raw, list) and all(isinstance(s, str) for s in raw):
+        return tuple(s.strip() for s in raw if s.strip())
+    out.add(row, path, 'serials must be a list of serial numbers, like ["SN1", "SN2"].')
+    return ()
