@@ -18,10 +18,18 @@ DEBIAN_PACKAGES := libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 libdb
 run: venv
 	$(BIN)/warranty-desk --home $(DEMO_HOME) init --demo
 	@echo
-	@for code in $$($(BIN)/python -c "import json,subprocess,sys; rows=json.loads(subprocess.check_output(['$(BIN)/warranty-desk','--home','$(DEMO_HOME)','report','warranties','--json']))['warranties']; print(' '.join(r['serial'] for r in rows if r['serial'])[:1000])" | tr ' ' '\n' | head -n 3); do \
+	@for code in $$($(BIN)/warranty-desk --home $(DEMO_HOME) report warranties --csv | \
+		awk -F, 'NR>1 && $$2 != "" {print $$2}' | head -n 3); do \
 		echo "== warranty-desk lookup $$code"; \
 		$(BIN)/warranty-desk --home $(DEMO_HOME) lookup $$code; echo; \
 	done
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ -n "$$QT_QPA_PLATFORM" ]; then \
+		echo "Starting the counter app (demo PINs are in the README)..."; \
+		$(BIN)/warranty-desk --home $(DEMO_HOME); \
+	else \
+		echo "No screen found (DISPLAY is not set), so the counter app was not opened."; \
+		echo "On a desktop, run: $(BIN)/warranty-desk --home $(DEMO_HOME)"; \
+	fi
 
 test: venv lint unit
 

@@ -1,0 +1,89 @@
+"""The counter through real widgets: sign in, scan, read the verdict card."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import sign_in
+from ui.main_window import MainWindow
+from ui.screens.counter import CounterScreen
+
+
+def _serial(win: MainWindow, verdict: str) -> str:
+    from warranty_desk.permissions import Actor
+    from warranty_desk.services.reports import warranty_register
+
+    rows = warranty_register(win.ctx.db, Actor.system("test"), today=win.ctx.today())
+    return next(r.serial for r in rows if r.status == verdict and r.serial)
+
+
+def test_a_wrong_pin_is_refused_in_plain_words_and_the_right_one_signs_in(
+    qtbot: Any, window: MainWindow
+) -> None:
+    sign_in(qtbot, window, "Sam Sales", "9999")
+    assert window.pages.currentWidget() is window.sign_in
+    assert "Wrong PIN" in window.sign_in.message.text() or "PIN" in window.sign_in.message.text()
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    assert window.pages.currentWidget() is window.work
+    assert "Sam Sales" in window.who.text()
+
+
+def test_typing_a_serial_shows_the_in_cover_card(qtbot: Any, window: MainWindow) -> None:
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    counter = window.current_screen()
+    assert isinstance(counter, CounterScreen)
+    serial = _serial(window, "in_cover")
+    qtbot.keyClicks(counter.field, serial)
+    qtbot.keyClick(counter.field, Qt.Key.Key_Return)
+    assert counter.card.isVisible()
+    assert "IN COVER" in counter.card.word.text()
+    assert counter.card.property("verdict") == "in_cover"
+    assert counter.card.verdict is not None and counter.card.verdict.serial == serial
+
+
+def test_an_expired_unit_says_expired_with_its_own_symbol(qtbot: Any, window: MainWindow) -> None:
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    counter = window.current_screen()
+    assert isinstance(counter, CounterScreen)
+    counter.handle_scan(_serial(window, "expired"))
+    assert counter.card.word.text().startswith("✖  EXPIRED")
+
+
+def test_an_unknown_scan_says_not_found_and_what_to_try(qtbot: Any, window: MainWindow) -> None:
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    counter = window.current_screen()
+    assert isinstance(counter, CounterScreen)
+    counter.handle_scan("NO-SUCH-SERIAL-1")
+    assert "NOT FOUND" in counter.card.word.text()
+    assert "invoice number" in counter.card.detail.text()
+
+
+def test_locking_returns_to_sign_in(qtbot: Any, window: MainWindow) -> None:
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.sign_in
+    assert window.ctx.actor is None
+
+
+def test_a_new_install_asks_for_the_owner_account_first(qtbot: Any, tmp_path: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from tests.conftest import TODAY
+    from ui.app import build
+    from warranty_desk.storage.home import Home
+
+    home = Home(tmp_path / "fresh")
+    win = build(home, QApplication.instance(), today=TODAY, inline=True)  # type: ignore[arg-type]
+    qtbot.addWidget(win)
+    assert win.pages.currentWidget() is win.first_run
+    win.first_run.name.setText("Nora Owner")
+    win.first_run.pin.setText("2468")
+    win.first_run.again.setText("2468")
+    win.first_run.button.click()
+    assert win.pages.currentWidget() is win.sign_in
+    assert sqlite3.connect(home.database).execute("SELECT role FROM staff").fetchall() == [
+        ("owner",)]
+    win.ctx.db.dispose()

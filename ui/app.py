@@ -1,0 +1,73 @@
+"""Starts the counter app: a first window at once, the database and screens right behind it."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+from warranty_desk.storage.home import Home
+
+log = logging.getLogger(__name__)
+
+
+def screen_classes() -> list[type[Any]]:
+    """The screens in navigation order; each module holds one."""
+    from ui.screens.counter import CounterScreen
+
+    return [CounterScreen]
+
+
+class StartWindow(QMainWindow):
+    """What the person sees in the first moments: the app is there and opening the shop."""
+
+    def __init__(self, home: Home) -> None:
+        super().__init__()
+        self.setWindowTitle("Warranty Desk")
+        label = QLabel(f"Opening the shop in {home.root} …")
+        label.setObjectName("heading")
+        label.setMargin(40)
+        self.setCentralWidget(label)
+        self.resize(1280, 800)
+
+
+def build(home: Home, app: QApplication, *, today: Any = None, inline: bool = False) -> Any:
+    """Open the database and build the main window (imports SQLAlchemy: after the first frame)."""
+    from sqlalchemy import select
+
+    from ui.context import AppContext, ShopInfo
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskRunner
+    from warranty_desk.models import Shop
+    from warranty_desk.services import setup
+
+    db, _ = setup.init(home)
+    with db.read() as session:
+        shop = session.scalars(select(Shop)).one()
+        info = ShopInfo(shop.name, shop.branch_code, shop.timezone, shop.locale, shop.currency)
+    ctx = AppContext(home, db, info, TaskRunner(inline=inline), today=today)
+    return MainWindow(ctx, screen_classes())
+
+
+def run_app(home: Home, argv: list[str] | None = None) -> int:
+    """The GUI entry point used by `warranty-desk` with no command."""
+    from ui.theme import apply_theme
+
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Warranty Desk")
+    apply_theme(app)
+    first = StartWindow(home)
+    first.show()
+    holder: dict[str, Any] = {}
+
+    def finish() -> None:
+        window = build(home, app)
+        holder["window"] = window
+        window.show()
+        first.close()
+
+    QTimer.singleShot(0, finish)
+    return int(app.exec())

@@ -1,0 +1,1 @@
+"""Scanner devices: keyboard-wedge detection and serial-port readers feeding one signal."""

@@ -1,0 +1,247 @@
+"""The main window: sign-in, navigation, the screens, notices, shortcuts and auto-lock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.context import AppContext
+from ui.screens.base import Screen
+from ui.screens.first_run import FirstRunScreen
+from ui.screens.sign_in import SignInScreen
+from warranty_desk.permissions import ROLE_LABELS, Actor
+
+# Minutes without a key or click before the app locks itself; the counter is public.
+DEFAULT_IDLE_MINUTES = 5
+
+
+class _IdleWatch(QObject):
+    """Restarts the auto-lock timer on every key press or click anywhere in the app."""
+
+    def __init__(self, timer: QTimer) -> None:
+        super().__init__()
+        self._timer = timer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+            self._timer.start()
+        return False
+
+
+class HelpOverlay(QDialog):
+    """F1: every shortcut of the app and of the current screen."""
+
+    def __init__(self, parent: QWidget, rows: Sequence[tuple[str, str]]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(self)
+        table = QTableWidget(len(rows), 2)
+        table.setObjectName("shortcuts")
+        table.setHorizontalHeaderLabels(["Key", "What it does"])
+        for n, (key, text) in enumerate(rows):
+            table.setItem(n, 0, QTableWidgetItem(key))
+            table.setItem(n, 1, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().hide()
+        layout.addWidget(table)
+        close = QPushButton("Close  (Esc)")
+        close.clicked.connect(self.accept)
+        layout.addWidget(close)
+        self.resize(560, 460)
+
+
+class MainWindow(QMainWindow):
+    """Sign-in page or the work area, with navigation down the left."""
+
+    def __init__(self, ctx: AppContext, screens: Sequence[type[Screen]],
+                 *, idle_minutes: int = DEFAULT_IDLE_MINUTES) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"Warranty Desk · {ctx.shop.name} · {ctx.shop.branch_code}")
+        self.resize(1280, 800)
+        self.setMinimumSize(1000, 700)
+        self.pages = QStackedWidget()
+        self.setCentralWidget(self.pages)
+        self.sign_in = SignInScreen(ctx)
+        self.pages.addWidget(self.sign_in)
+        self.first_run = FirstRunScreen(ctx)
+        self.pages.addWidget(self.first_run)
+
+        self.work = QWidget()
+        row = QHBoxLayout(self.work)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(230)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        row.addWidget(self.nav)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        self.stack = QStackedWidget()
+        right.addWidget(self.stack, 1)
+        self.notice = QLabel("")
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        right.addWidget(self.notice)
+        row.addLayout(right, 1)
+        self.pages.addWidget(self.work)
+
+        self.who = QLabel("")
+        self.statusBar().addPermanentWidget(self.who)
+        lock = QPushButton("Lock  (Ctrl+L)")
+        lock.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        lock.clicked.connect(self.lock)
+        self.statusBar().addPermanentWidget(lock)
+
+        self.screens: list[Screen] = [cls(ctx) for cls in screens]
+        for screen in self.screens:
+            self.stack.addWidget(screen)
+
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(max(1, idle_minutes) * 60_000)
+        self.idle.timeout.connect(self.lock)
+        self._idle_watch = _IdleWatch(self.idle)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
+        self._connect_signals()
+        self._show_sign_in()
+
+    def _connect_signals(self) -> None:
+        # Sign-in and lock.
+        self.sign_in.signed_in.connect(self._on_sign_in_signed_in)
+        self.first_run.created.connect(self._show_sign_in)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        # Navigation.
+        self.nav.currentRowChanged.connect(self._on_nav_row_changed)
+        for screen in self.screens:
+            if screen.shortcut:
+                QShortcut(QKeySequence(screen.shortcut), self,
+                          activated=lambda s=screen: self.show_screen(type(s)))
+        QShortcut(QKeySequence("F1"), self, activated=self.show_help)
+        # Notices from any screen or worker.
+        self.ctx.notice.connect(self._on_ctx_notice)
+
+    def _visible_screens(self) -> list[Screen]:
+        return [s for s in self.screens if s.permission is None or self.ctx.may(s.permission)]
+
+    def _on_sign_in_signed_in(self, actor: Actor) -> None:
+        self.ctx.sign_in(actor)
+        self.who.setText(f"Signed in: {actor.name} ({ROLE_LABELS[actor.role]})")
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for screen in self._visible_screens():
+            item = QListWidgetItem(f"{screen.title}" + (f"   {screen.shortcut}"
+                                                        if screen.shortcut else ""))
+            item.setData(Qt.ItemDataRole.UserRole, type(screen).__name__)
+            self.nav.addItem(item)
+        self.nav.blockSignals(False)
+        self.pages.setCurrentWidget(self.work)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._idle_watch)
+        self.idle.start()
+        self.nav.setCurrentRow(0)
+        self.notify(f"Welcome, {actor.name}.", "success")
+
+    def _on_nav_row_changed(self, row: int) -> None:
+        visible = self._visible_screens()
+        if 0 <= row < len(visible):
+            screen = visible[row]
+            self.stack.setCurrentWidget(screen)
+            screen.activated()
+
+    def show_screen(self, cls: type[Screen]) -> Screen | None:
+        """Switch to a screen by its class, if the signed-in person may use it."""
+        if self.ctx.actor is None:
+            return None
+        visible = self._visible_screens()
+        for n, screen in enumerate(visible):
+            if isinstance(screen, cls):
+                self.nav.setCurrentRow(n)
+                return screen
+        self.notify(f"{cls.title} is not available to your role.", "warning")
+        return None
+
+    def current_screen(self) -> Screen | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Screen) else None
+
+    def lock(self) -> None:
+        """Back to sign-in; the next person signs in with their own PIN."""
+        if self.ctx.actor is None:
+            return
+        self.ctx.sign_out()
+        self.idle.stop()
+        self.who.setText("")
+        self._show_sign_in()
+
+    def _show_sign_in(self) -> None:
+        self.sign_in.refresh()
+        if self.sign_in.names.count() == 0:
+            self.pages.setCurrentWidget(self.first_run)
+        else:
+            self.pages.setCurrentWidget(self.sign_in)
+
+    def _on_ctx_notice(self, text: str, level: str) -> None:
+        self.notify(text, level)
+
+    def notify(self, text: str, level: str = "info") -> None:
+        """A visible confirmation or error under the screen; errors stay until the next one."""
+        self.notice.setText(text)
+        self.notice.setProperty("level", level)
+        self.notice.style().unpolish(self.notice)
+        self.notice.style().polish(self.notice)
+        self.notice.show()
+        self.statusBar().showMessage(text, 8000)
+        if level in ("success", "info"):
+            self._notice_timer.start(8000)
+        else:
+            self._notice_timer.stop()
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        rows = [("F1", "This list of shortcuts"), ("Ctrl+L", "Lock the counter")]
+        rows += [(s.shortcut, f"Go to {s.title}") for s in self._visible_screens() if s.shortcut]
+        current = self.current_screen()
+        if current is not None:
+            rows += list(current.help_keys)
+        return rows
+
+    def show_help(self) -> None:
+        HelpOverlay(self, self.help_rows()).exec()
+
+    def route_scan(self, text: str) -> None:
+        """A scanner read: the current screen takes it, else the counter looks it up."""
+        if self.ctx.actor is None:
+            return
+        current = self.current_screen()
+        if current is not None and current.handle_scan(text):
+            return
+        for screen in self.screens:
+            if type(screen).__name__ == "CounterScreen":
+                shown = self.show_screen(type(screen))
+                if shown is not None:
+                    shown.handle_scan(text)
+                return

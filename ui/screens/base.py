@@ -1,0 +1,43 @@
+"""The base class every screen derives from: its title, key, permission and refresh hook."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ui.context import AppContext
+from warranty_desk.permissions import Permission
+
+
+class Screen(QWidget):
+    """One page of the main window."""
+
+    title = "Screen"
+    shortcut = ""  # e.g. "F2"; shown in the navigation and the F1 help
+    permission: Permission | None = None  # hidden from people who may not use it
+    help_keys: tuple[tuple[str, str], ...] = ()  # (key, what it does) for the F1 overlay
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName(type(self).__name__)
+
+    def heading(self, text: str) -> QLabel:
+        """A large page heading."""
+        label = QLabel(text)
+        label.setObjectName("heading")
+        return label
+
+    def page_layout(self) -> QVBoxLayout:
+        """The standard page layout with the screen's heading at the top."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(12)
+        layout.addWidget(self.heading(self.title))
+        return layout
+
+    def activated(self) -> None:
+        """Called each time the screen is shown: refresh and put focus where work starts."""
+
+    def handle_scan(self, text: str) -> bool:
+        """A scanner read while this screen is shown; return True if the screen used it."""
+        return False

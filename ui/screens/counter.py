@@ -1,0 +1,133 @@
+"""The counter: one scan field that always has focus, and the verdict card it fills."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem
+
+from ui.screens.base import Screen
+from ui.widgets.verdict_card import VerdictCard
+from warranty_desk.services.lookup import lookup
+from warranty_desk.views import LookupResult, WarrantyVerdict
+
+
+class CounterScreen(Screen):
+    """Home: scan or type, get the verdict, act on it by key."""
+
+    title = "Counter"
+    shortcut = "F2"
+    help_keys = (
+        ("Enter", "Look up what is in the scan field"),
+        ("Esc", "Clear the scan field"),
+        ("Up/Down + Enter", "Pick one of several matches"),
+        ("Ctrl+N", "Start a claim on the unit shown"),
+        ("Ctrl+E", "Sell an extension (when eligible)"),
+        ("Ctrl+U", "Open the customer"),
+    )
+
+    # Other screens listen to these: start claim, extension, customer, sale.
+    start_claim = Signal(object)  # WarrantyVerdict
+    sell_extension = Signal(object)
+    open_customer = Signal(object)
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        layout = self.page_layout()
+        self.field = QLineEdit()
+        self.field.setObjectName("scanField")
+        self.field.setPlaceholderText(
+            "Scan or type: serial, warranty code, claim or invoice number, phone or name")
+        self.field.setClearButtonEnabled(True)
+        layout.addWidget(self.field)
+        self.status = QLabel("")
+        self.status.setObjectName("subtle")
+        layout.addWidget(self.status)
+        row = QHBoxLayout()
+        self.matches = QListWidget()
+        self.matches.setObjectName("matches")
+        self.matches.setMaximumWidth(360)
+        self.matches.hide()
+        row.addWidget(self.matches)
+        self.card = VerdictCard()
+        row.addWidget(self.card, 1)
+        layout.addLayout(row, 1)
+        self.actions = QLabel("")
+        self.actions.setObjectName("subtle")
+        layout.addWidget(self.actions)
+        self.result: LookupResult | None = None
+        self.field.returnPressed.connect(self._on_field_return)
+        self.matches.currentRowChanged.connect(self._on_matches_row_changed)
+        self.matches.itemActivated.connect(lambda _i: self.field.setFocus())
+        QShortcut(QKeySequence("Esc"), self, activated=self._clear)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self._emit(self.start_claim))
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self._emit(self.sell_extension))
+        QShortcut(QKeySequence("Ctrl+U"), self, activated=self._emit(self.open_customer))
+
+    def _emit(self, signal: Signal):  # type: ignore[no-untyped-def]
+        def fire() -> None:
+            if self.card.verdict is not None:
+                signal.emit(self.card.verdict)  # type: ignore[attr-defined]
+            else:
+                self.ctx.notice.emit("Look a unit up first.", "warning")
+        return fire
+
+    def activated(self) -> None:
+        self.field.setFocus()
+        self.field.selectAll()
+
+    def handle_scan(self, text: str) -> bool:
+        self.field.setText(text)
+        self.look_up(text)
+        return True
+
+    def _clear(self) -> None:
+        self.field.clear()
+        self.field.setFocus()
+
+    def _on_field_return(self) -> None:
+        self.look_up(self.field.text())
+
+    def look_up(self, text: str) -> None:
+        """Run the lookup off the GUI thread and show the result when it comes back."""
+        actor = self.ctx.require_actor()
+        today = self.ctx.today()
+        self.status.setText("Looking up…")
+        self.ctx.run(lambda: lookup(self.ctx.db, actor, text, today=today), self.show_result)
+
+    def show_result(self, result: LookupResult) -> None:
+        self.result = result
+        self.status.setText(result.problem or "")
+        self.field.selectAll()
+        self.field.setFocus()
+        self.matches.blockSignals(True)
+        self.matches.clear()
+        self.matches.blockSignals(False)
+        if not result.matches:
+            self.matches.hide()
+            self.card.show_message(result.message)
+            self.actions.setText("")
+            return
+        if len(result.matches) > 1:
+            for v in result.matches:
+                item = QListWidgetItem(f"{v.headline}  ·  {v.product_name}\n"
+                                       f"{v.serial or v.warranty_code}  ·  sold {v.sold_on}")
+                item.setData(Qt.ItemDataRole.UserRole, v.warranty_code)
+                self.matches.addItem(item)
+            self.matches.show()
+            self.status.setText(result.message)
+            self.matches.setCurrentRow(0)
+        else:
+            self.matches.hide()
+            self._show(result.matches[0])
+
+    def _on_matches_row_changed(self, row: int) -> None:
+        if self.result is not None and 0 <= row < len(self.result.matches):
+            self._show(self.result.matches[row])
+
+    def _show(self, v: WarrantyVerdict) -> None:
+        self.card.show_verdict(v)
+        keys = ["Ctrl+N start claim", "Ctrl+U customer"]
+        if v.extension_offers:
+            keys.insert(1, "Ctrl+E sell extension")
+        self.actions.setText("Actions:  " + "   ·   ".join(keys))

@@ -1,0 +1,1 @@
+"""Reusable widgets: the scan field, the verdict card, tables and dialogs."""

@@ -1,0 +1,114 @@
+"""The result card: a large verdict in words, icon and colour, with the unit's facts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from warranty_desk.views import WarrantyVerdict
+
+# Never colour alone: each verdict has its own symbol and word as well.
+SYMBOLS = {"in_cover": "✔", "expired": "✖", "void": "⊘", "not_started": "…",
+           "not_found": "?"}
+LAYER_WORDS = {"manufacturer": "Manufacturer", "shop": "Shop", "extension": "Extension"}
+
+
+def money(minor: int) -> str:
+    """Minor units as a plain decimal (the currency is the shop's)."""
+    return f"{minor / 100:,.2f}"
+
+
+class VerdictCard(QFrame):
+    """Shows one WarrantyVerdict, or a not-found message, in the counter's own words."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("verdict")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 16, 20, 16)
+        top = QHBoxLayout()
+        self.word = QLabel("")
+        self.word.setObjectName("verdictWord")
+        top.addWidget(self.word)
+        top.addStretch(1)
+        outer.addLayout(top)
+        self.detail = QLabel("")
+        self.detail.setObjectName("verdictDetail")
+        self.detail.setWordWrap(True)
+        outer.addWidget(self.detail)
+        self.facts = QGridLayout()
+        self.facts.setHorizontalSpacing(24)
+        self.facts.setVerticalSpacing(6)
+        outer.addLayout(self.facts)
+        self.extra = QLabel("")
+        self.extra.setWordWrap(True)
+        self.extra.setTextFormat(Qt.TextFormat.PlainText)
+        outer.addWidget(self.extra)
+        self.verdict: WarrantyVerdict | None = None
+        self.hide()
+
+    def _set_state(self, state: str) -> None:
+        self.setProperty("verdict", state)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def _clear_facts(self) -> None:
+        while self.facts.count():
+            item = self.facts.takeAt(0)
+            widget = item.widget() if item else None
+            if widget is not None:
+                widget.deleteLater()
+
+    def show_message(self, text: str) -> None:
+        """Nothing matched: say so and what to try."""
+        self.verdict = None
+        self._set_state("not_found")
+        self.word.setText(f"{SYMBOLS['not_found']}  NOT FOUND")
+        self.detail.setText(text)
+        self._clear_facts()
+        self.extra.setText("")
+        self.show()
+
+    def show_verdict(self, v: WarrantyVerdict) -> None:
+        """One unit's verdict with every fact the counter needs."""
+        self.verdict = v
+        self._set_state(v.verdict)
+        self.word.setText(f"{SYMBOLS.get(v.verdict, '')}  {v.headline}")
+        self.detail.setText(v.detail)
+        self._clear_facts()
+        rows = [
+            ("Product", f"{v.product_name}  ({v.brand}, {v.sku})"),
+            ("Serial", v.serial or "not recorded"),
+            ("Customer", (v.customer_name or "anonymous sale")
+             + (f"  ·  {v.customer_phone}" if v.customer_phone else "")),
+            ("Sold", f"{v.sold_on}  on invoice {v.invoice_number}"),
+            ("Cover", f"{v.start_on} to {v.end_on}"
+             + (f"  ·  {v.days_left} days left" if v.days_left else "")),
+            ("Covers today", LAYER_WORDS.get(v.layer or "", "nobody") if v.layer else "nobody"),
+            ("Layers", "; ".join(f"{LAYER_WORDS.get(x.kind, x.kind)} {x.start_on} to {x.end_on}"
+                                 for x in v.layers)),
+            ("Warranty code", v.warranty_code),
+        ]
+        for n, (name, value) in enumerate(rows):
+            key = QLabel(name)
+            key.setObjectName("subtle")
+            val = QLabel(value)
+            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            val.setWordWrap(True)
+            self.facts.addWidget(key, n // 2, (n % 2) * 2)
+            self.facts.addWidget(val, n // 2, (n % 2) * 2 + 1)
+        lines = []
+        if v.exclusions:
+            lines.append("Not covered: " + ", ".join(v.exclusions) + ".")
+        if v.claims:
+            lines.append("Earlier claims: " + "; ".join(
+                f"{c.number} ({c.opened_on}) {c.state.replace('_', ' ')}"
+                + (f", {c.outcome}" if c.outcome else "") + f": {c.fault}" for c in v.claims[:4]))
+        if v.open_claim:
+            lines.append(f"Open claim: {v.open_claim}.")
+        if v.extension_offers:
+            lines.append("Can extend: " + "; ".join(
+                f"{o.plan}, {o.months} months for {money(o.price_minor)}"
+                for o in v.extension_offers))
+        self.extra.setText("\n".join(lines))
+        self.show()

@@ -1,0 +1,5 @@
+"""Runs the headless commands: python -m warranty_desk."""
+
+from warranty_desk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,342 @@
+"""The command line and composition root: builds the database and runs one command."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import logging.handlers
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from warranty_desk import __version__
+from warranty_desk.clock import today_in
+from warranty_desk.errors import BadInput, WarrantyDeskError
+from warranty_desk.storage.home import Home, resolve_home
+
+log = logging.getLogger("warranty_desk")
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with 2 and a plain message on a bad command line."""
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        print(f"warranty-desk: {message}. Run `warranty-desk --help` for the commands.",
+              file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-22") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every headless command with its options."""
+    parser = _Parser(prog="warranty-desk",
+                     description="Warranty Desk: warranties and claims at the shop counter. "
+                                 "With no command, the counter app starts.")
+    parser.add_argument("--version", action="version", version=f"warranty-desk {__version__}")
+    parser.add_argument("--home", help="folder for the database, documents, config and logs "
+                                       "(default: $WARRANTY_DESK_HOME or the user data folder)")
+    parser.add_argument("--today", type=_parse_date, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("init", help="create or upgrade the database")
+    p.add_argument("--demo", action="store_true", help="also fill a small demo shop")
+    p.add_argument("--shop-name", default="Warranty Desk Demo Shop")
+    p.add_argument("--branch", default="BR01", help="branch code, e.g. BR01")
+    p.add_argument("--currency", default="EUR")
+    p.add_argument("--locale", default="en_GB")
+    p.add_argument("--timezone", default="Europe/London")
+
+    p = sub.add_parser("demo-data", help="generate a large realistic shop for testing")
+    p.add_argument("--warranties", type=int, required=True)
+    p.add_argument("--seed", type=int, default=1)
+
+    p = sub.add_parser("import", help="import POS files")
+    isub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=_Parser)
+    pi = isub.add_parser("invoices", help="import a POS invoice export (all or nothing)")
+    pi.add_argument("file", type=Path)
+    pi.add_argument("--format", choices=["native-csv", "native-json", "shopify", "square"])
+    pi.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
+    pi.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("lookup", help="the verdict for a serial, code, invoice, phone or name")
+    p.add_argument("code", nargs="+")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("report", help="print a report")
+    p.add_argument("name", choices=["warranties"])
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+
+    p = sub.add_parser("backup", help="copy the live database to a file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--overwrite", action="store_true")
+    p = sub.add_parser("restore", help="replace the database with a checked backup")
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser("audit", help="audit log commands")
+    asub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=_Parser)
+    av = asub.add_parser("verify", help="prove the hash chain of the audit log")
+    av.add_argument("--json", action="store_true")
+    return parser
+
+
+def _setup_logging(home: Home) -> None:
+    home.ensure()
+    handler = logging.handlers.RotatingFileHandler(
+        home.logs / "warranty-desk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; known problems print in plain words, bugs go to the log too."""
+    args = build_parser().parse_args(argv)
+    home = resolve_home(args.home)
+    if args.command is None:
+        return _run_app(home)
+    try:
+        _setup_logging(home)
+        handler = _COMMANDS[args.command]
+        return handler(args, home)
+    except WarrantyDeskError as exc:
+        print(f"warranty-desk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("warranty-desk: stopped.", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception:
+        log.exception("command %s failed", args.command)
+        print(f"warranty-desk: this is a bug, sorry. The details are in "
+              f"{home.logs / 'warranty-desk.log'}; please send that file to support.",
+              file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _run_app(home: Home) -> int:
+    # Imported by name, lazily: the core never depends on the UI package (DESIGN.md).
+    try:
+        app = importlib.import_module("ui.app")
+    except ModuleNotFoundError:
+        build_parser().print_help()
+        print("\nThe counter app is not part of this build yet; use the commands above.")
+        return EXIT_OK
+    return int(app.run_app(home))
+
+
+def _today(args: argparse.Namespace, home: Home) -> date:
+    if args.today:
+        return args.today  # type: ignore[no-any-return]
+    from sqlalchemy import select
+
+    from warranty_desk.models import Shop
+    from warranty_desk.services.setup import open_database
+
+    db = open_database(home)
+    with db.read() as session:
+        zone = session.execute(select(Shop.timezone)).scalar() or "UTC"
+    db.dispose()
+    return today_in(zone)
+
+
+def _open(home: Home) -> Any:
+    from warranty_desk.storage import migrate
+    from warranty_desk.storage.database import Database
+
+    if not home.database.exists():
+        raise BadInput(f"There is no shop database in {home.root}. Run `warranty-desk "
+                       f"--home {home.root} init` first.")
+    db = Database(home.database)
+    if migrate.current_revision(db) != migrate.head_revision():
+        migrate.upgrade(db)
+    return db
+
+
+def _system() -> Any:
+    from warranty_desk.permissions import Actor
+
+    return Actor.system("command line")
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, sort_keys=True, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def cmd_init(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.services import setup
+
+    shop = setup.ShopInput(name=args.shop_name, branch_code=args.branch.upper(),
+                           currency=args.currency.upper(), locale=args.locale,
+                           timezone=args.timezone)
+    db, created = setup.init(home, shop)
+    print(f"{'Created' if created else 'Upgraded'} the shop database at {home.database}.")
+    if args.demo:
+        from warranty_desk.services import demo
+
+        report = demo.build_demo_shop(db, today=args.today or today_in(args.timezone))
+        if report.created:
+            print(f"Demo shop ready: {report.sales} sales, {report.warranties} warranties, "
+                  f"{report.claims} claims. Sign in with:")
+            for name, role, pin in report.staff:
+                print(f"  {name:<14} {role:<12} PIN {pin}")
+        else:
+            print("The demo shop was already there; nothing added.")
+    db.dispose()
+    return EXIT_OK
+
+
+def cmd_demo_data(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.services import demo_bulk, setup
+
+    if args.warranties < 1:
+        raise BadInput("--warranties must be 1 or more.")
+    db, _ = setup.init(home)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done:,} of {total:,} records", end="", file=sys.stderr, flush=True)
+
+    report = demo_bulk.generate(db, warranties=args.warranties, seed=args.seed,
+                                today=_today(args, home), progress=progress)
+    print(file=sys.stderr)
+    _print_json(report.as_dict())
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.services import imports
+
+    db = _open(home)
+    try:
+        report = imports.import_invoices(db, _system(), args.file, fmt=args.format,
+                                         dry_run=args.dry_run, today=_today(args, home))
+    except imports.ImportRejected as exc:
+        if args.json:
+            _print_json({"imported": False, "problems": [
+                {"row": p.row, "column": p.column, "reason": p.message} for p in exc.problems]})
+        print(f"warranty-desk: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        print(report.summary())
+    return EXIT_OK
+
+
+def cmd_lookup(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.services.lookup import lookup
+    from warranty_desk.views import to_jsonable
+
+    db = _open(home)
+    result = lookup(db, _system(), " ".join(args.code), today=_today(args, home))
+    if args.json:
+        _print_json(to_jsonable(result))
+    else:
+        print(_lookup_text(result))
+    return EXIT_OK if result.matches else EXIT_FAILED
+
+
+def _lookup_text(result: Any) -> str:
+    lines = [result.message]
+    if result.problem:
+        lines.append(f"Note: {result.problem}")
+    for v in result.matches:
+        lines += [
+            "",
+            f"  {v.headline}  {v.detail}",
+            f"  {v.product_name} ({v.brand}, {v.sku})  serial {v.serial or 'not recorded'}",
+            f"  warranty {v.warranty_code}  invoice {v.invoice_number} of {v.sold_on}",
+            f"  customer {v.customer_name or 'anonymous'}"
+            + (f" ({v.customer_phone})" if v.customer_phone else ""),
+            "  cover: " + "; ".join(f"{x.kind} {x.start_on} to {x.end_on}" for x in v.layers),
+        ]
+        if v.exclusions:
+            lines.append("  not covered: " + ", ".join(v.exclusions))
+        for c in v.claims:
+            lines.append(f"  claim {c.number} ({c.opened_on}): {c.state}"
+                         + (f", {c.outcome}" if c.outcome else "") + f" – {c.fault}")
+        for o in v.extension_offers:
+            lines.append(f"  can extend: {o.plan}, {o.months} months for "
+                         f"{o.price_minor / 100:.2f} ({o.reason})")
+    return "\n".join(lines)
+
+
+def cmd_report(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.services.exports import write_csv
+    from warranty_desk.services.reports import REGISTER_COLUMNS, warranty_register
+    from warranty_desk.views import to_jsonable
+
+    db = _open(home)
+    rows = warranty_register(db, _system(), today=_today(args, home))
+    if args.json:
+        # Streamed by hand so a million warranties never sit in memory at once.
+        sys.stdout.write('{"report": "warranties", "warranties": [')
+        for n, row in enumerate(rows):
+            sys.stdout.write((",\n" if n else "\n") + json.dumps(to_jsonable(row),
+                                                                  sort_keys=True))
+        sys.stdout.write("\n]}\n")
+    elif args.csv:
+        write_csv(sys.stdout, REGISTER_COLUMNS, (to_jsonable(r) for r in rows))
+    else:
+        for r in rows:
+            print(f"{r.code}  {r.serial or '-':<16} {r.status:<11} {r.start} to {r.end}  "
+                  f"{r.product}  {r.customer or ''}")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.services import backup
+
+    db = _open(home)
+    report = backup.backup(db, _system(), args.file, overwrite=args.overwrite)
+    print(f"Backed up to {report.path} ({report.bytes:,} bytes, sha256 {report.sha256}).")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.services import backup
+
+    report = backup.restore(home, _system(), args.file)
+    print(f"Restored {args.file}. The database as it was before is kept at "
+          f"{report.safety_copy}.")
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.permissions import Permission, require
+    from warranty_desk.services import audit
+
+    require(_system(), Permission.VERIFY_AUDIT)
+    db = _open(home)
+    with db.read() as session:
+        report = audit.verify(session)
+    if args.json:
+        _print_json({"ok": report.ok, "entries": report.entries, "head": report.head,
+                     "first_bad_entry": report.first_bad_seq, "problem": report.problem})
+    elif report.ok:
+        print(f"The audit log is intact: {report.entries:,} entries, head {report.head}.")
+    else:
+        print(f"The audit log was tampered with: {report.problem} "
+              f"({report.entries:,} entries check out before it).", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, Home], int]] = {
+    "init": cmd_init, "demo-data": cmd_demo_data, "import": cmd_import, "lookup": cmd_lookup,
+    "report": cmd_report, "backup": cmd_backup, "restore": cmd_restore, "audit": cmd_audit,
+}
