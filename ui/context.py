@@ -39,6 +39,9 @@ class AppContext(QObject):
     notice = Signal(str, str)  # text, level: info | success | warning | error
     data_changed = Signal(str)  # what changed: sale, claim, staff, settings, ...
     busy = Signal(bool)
+    # Screens open each other by class name with a payload (a claim number, a verdict, ...),
+    # so no screen imports another; the main window does the switching.
+    navigate = Signal(str, object)
 
     def __init__(self, home: Home, db: Database, shop: ShopInfo, tasks: TaskRunner,
                  *, today: date | None = None) -> None:

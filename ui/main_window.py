@@ -141,8 +141,9 @@ class MainWindow(QMainWindow):
                 QShortcut(QKeySequence(screen.shortcut), self,
                           activated=lambda s=screen: self.show_screen(type(s)))
         QShortcut(QKeySequence("F1"), self, activated=self.show_help)
-        # Notices from any screen or worker.
+        # Notices from any screen or worker; screens opening each other.
         self.ctx.notice.connect(self._on_ctx_notice)
+        self.ctx.navigate.connect(self._on_ctx_navigate)
 
     def _visible_screens(self) -> list[Screen]:
         return [s for s in self.screens if s.permission is None or self.ctx.may(s.permission)]
@@ -184,6 +185,15 @@ class MainWindow(QMainWindow):
                 return screen
         self.notify(f"{cls.title} is not available to your role.", "warning")
         return None
+
+    def _on_ctx_navigate(self, name: str, payload: object) -> None:
+        for screen in self.screens:
+            if type(screen).__name__ == name:
+                shown = self.show_screen(type(screen))
+                if shown is not None:
+                    shown.open(payload)
+                return
+        self.notify(f"{name} is not available in this build.", "warning")
 
     def current_screen(self) -> Screen | None:
         widget = self.stack.currentWidget()

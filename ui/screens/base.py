@@ -38,6 +38,9 @@ class Screen(QWidget):
     def activated(self) -> None:
         """Called each time the screen is shown: refresh and put focus where work starts."""
 
+    def open(self, payload: object) -> None:
+        """Show a given record (another screen asked for it through ctx.navigate)."""
+
     def handle_scan(self, text: str) -> bool:
         """A scanner read while this screen is shown; return True if the screen used it."""
         return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem
 
@@ -25,11 +25,6 @@ class CounterScreen(Screen):
         ("Ctrl+E", "Sell an extension (when eligible)"),
         ("Ctrl+U", "Open the customer"),
     )
-
-    # Other screens listen to these: start claim, extension, customer, sale.
-    start_claim = Signal(object)  # WarrantyVerdict
-    sell_extension = Signal(object)
-    open_customer = Signal(object)
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
@@ -60,17 +55,15 @@ class CounterScreen(Screen):
         self.matches.currentRowChanged.connect(self._on_matches_row_changed)
         self.matches.itemActivated.connect(lambda _i: self.field.setFocus())
         QShortcut(QKeySequence("Esc"), self, activated=self._clear)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self._emit(self.start_claim))
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self._emit(self.sell_extension))
-        QShortcut(QKeySequence("Ctrl+U"), self, activated=self._emit(self.open_customer))
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self._go("StartClaimScreen"))
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self._go("ExtensionScreen"))
+        QShortcut(QKeySequence("Ctrl+U"), self, activated=lambda: self._go("CustomerScreen"))
 
-    def _emit(self, signal: Signal):  # type: ignore[no-untyped-def]
-        def fire() -> None:
-            if self.card.verdict is not None:
-                signal.emit(self.card.verdict)  # type: ignore[attr-defined]
-            else:
-                self.ctx.notice.emit("Look a unit up first.", "warning")
-        return fire
+    def _go(self, screen: str) -> None:
+        if self.card.verdict is None:
+            self.ctx.notice.emit("Look a unit up first.", "warning")
+            return
+        self.ctx.navigate.emit(screen, self.card.verdict)
 
     def activated(self) -> None:
         self.field.setFocus()
