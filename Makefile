@@ -66,3 +66,7 @@ system-packages:
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .mypy_cache .ruff_cache .pytest_cache
+
+# Drives the counter app under a virtual screen and writes a PNG of every screen.
+screenshots: venv
+	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python -m ui.tour docs/screenshots

@@ -225,7 +225,6 @@ class MainWindow(QMainWindow):
         self.notice.style().unpolish(self.notice)
         self.notice.style().polish(self.notice)
         self.notice.show()
-        self.statusBar().showMessage(text, 8000)
         if level in ("success", "info"):
             self._notice_timer.start(8000)
         else:

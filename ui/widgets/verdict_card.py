@@ -10,6 +10,8 @@ from warranty_desk.views import WarrantyVerdict
 # Never colour alone: each verdict has its own symbol and word as well.
 SYMBOLS = {"in_cover": "✔", "expired": "✖", "void": "⊘", "not_started": "…",
            "not_found": "?"}
+FACTS = ("Product", "Serial", "Customer", "Sold", "Cover", "Covers today", "Layers",
+         "Warranty code")
 LAYER_WORDS = {"manufacturer": "Manufacturer", "shop": "Shop", "extension": "Extension"}
 
 
@@ -40,10 +42,27 @@ class VerdictCard(QFrame):
         self.facts.setHorizontalSpacing(24)
         self.facts.setVerticalSpacing(6)
         outer.addLayout(self.facts)
+        self.facts.setColumnStretch(1, 1)
+        self.facts.setColumnStretch(3, 1)
+        # Built once; a scan only changes their text (fast, and nothing is left behind).
+        self._values: dict[str, QLabel] = {}
+        for n, name in enumerate(FACTS):
+            key = QLabel(name)
+            key.setObjectName("factName")
+            value = QLabel("")
+            value.setObjectName("factValue")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.facts.addWidget(key, n // 2, (n % 2) * 2)
+            self.facts.addWidget(value, n // 2, (n % 2) * 2 + 1)
+            self._values[name] = value
+        self._fact_widgets = [self.facts.itemAt(i).widget() for i in range(self.facts.count())]
         self.extra = QLabel("")
         self.extra.setWordWrap(True)
         self.extra.setTextFormat(Qt.TextFormat.PlainText)
         outer.addWidget(self.extra)
+        # Keep the verdict at the top; spare height goes below the facts, not between them.
+        outer.addStretch(1)
         self.verdict: WarrantyVerdict | None = None
         self.hide()
 
@@ -52,12 +71,10 @@ class VerdictCard(QFrame):
         self.style().unpolish(self)
         self.style().polish(self)
 
-    def _clear_facts(self) -> None:
-        while self.facts.count():
-            item = self.facts.takeAt(0)
-            widget = item.widget() if item else None
+    def _facts_visible(self, visible: bool) -> None:
+        for widget in self._fact_widgets:
             if widget is not None:
-                widget.deleteLater()
+                widget.setVisible(visible)
 
     def show_message(self, text: str) -> None:
         """Nothing matched: say so and what to try."""
@@ -65,7 +82,7 @@ class VerdictCard(QFrame):
         self._set_state("not_found")
         self.word.setText(f"{SYMBOLS['not_found']}  NOT FOUND")
         self.detail.setText(text)
-        self._clear_facts()
+        self._facts_visible(False)
         self.extra.setText("")
         self.show()
 
@@ -75,7 +92,6 @@ class VerdictCard(QFrame):
         self._set_state(v.verdict)
         self.word.setText(f"{SYMBOLS.get(v.verdict, '')}  {v.headline}")
         self.detail.setText(v.detail)
-        self._clear_facts()
         rows = [
             ("Product", f"{v.product_name}  ({v.brand}, {v.sku})"),
             ("Serial", v.serial or "not recorded"),
@@ -85,18 +101,13 @@ class VerdictCard(QFrame):
             ("Cover", f"{v.start_on} to {v.end_on}"
              + (f"  ·  {v.days_left} days left" if v.days_left else "")),
             ("Covers today", LAYER_WORDS.get(v.layer or "", "nobody") if v.layer else "nobody"),
-            ("Layers", "; ".join(f"{LAYER_WORDS.get(x.kind, x.kind)} {x.start_on} to {x.end_on}"
-                                 for x in v.layers)),
+            ("Layers", "\n".join(f"{LAYER_WORDS.get(x.kind, x.kind)}: {x.start_on} to {x.end_on}"
+                                  for x in v.layers)),
             ("Warranty code", v.warranty_code),
         ]
-        for n, (name, value) in enumerate(rows):
-            key = QLabel(name)
-            key.setObjectName("subtle")
-            val = QLabel(value)
-            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            val.setWordWrap(True)
-            self.facts.addWidget(key, n // 2, (n % 2) * 2)
-            self.facts.addWidget(val, n // 2, (n % 2) * 2 + 1)
+        for name, value in rows:
+            self._values[name].setText(value)
+        self._facts_visible(True)
         lines = []
         if v.exclusions:
             lines.append("Not covered: " + ", ".join(v.exclusions) + ".")

@@ -1,0 +1,108 @@
+"""Screenshot tour: opens the app on a fresh demo shop and saves a PNG of every screen.
+
+Run by `make screenshots` under Xvfb: `python -m ui.tour docs/screenshots`.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication
+
+# The tour pins the day so the screenshots stay the same from run to run.
+TOUR_DAY = date(2026, 11, 22)
+
+
+def _settle(app: QApplication) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
+    """Drive the window through its screens; return the files written."""
+    from ui.app import build
+    from ui.main_window import MainWindow
+    from ui.theme import apply_theme
+    from warranty_desk.permissions import Actor
+    from warranty_desk.services import demo, setup, staff
+    from warranty_desk.services.reports import warranty_register
+    from warranty_desk.storage.home import Home
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Home(Path(tmp) / "home")
+        db, _ = setup.init(home)
+        demo.build_demo_shop(db, today=TOUR_DAY)
+        rows = list(warranty_register(db, Actor.system("tour"), today=TOUR_DAY))
+        db.dispose()
+        samples = {status: next((r.serial for r in rows if r.status == status and r.serial), "")
+                   for status in ("in_cover", "expired", "void")}
+
+        for theme in ("light", "dark"):
+            apply_theme(app, theme)
+            win: MainWindow = build(home, app, today=TOUR_DAY, inline=True)
+            win.resize(QSize(width, height))
+            win.show()
+            _settle(app)
+
+            def shot(name: str, win: MainWindow = win, theme: str = theme) -> None:
+                _settle(app)
+                path = out / (f"{name}.png" if theme == "light" else f"{name}-dark.png")
+                win.grab().save(str(path))
+                written.append(path)
+
+            shot("01-sign-in")
+            if theme == "dark":
+                # One dark screen shows the theme; the full tour runs in light.
+                win.sign_in.signed_in.emit(staff.sign_in(win.ctx.db, "Maria Manager", "5555"))
+                counter = win.current_screen()
+                if counter is not None:
+                    counter.handle_scan(samples["in_cover"])
+                shot("02-counter-in-cover")
+                win.ctx.db.dispose()
+                win.close()
+                continue
+            win.sign_in.signed_in.emit(staff.sign_in(win.ctx.db, "Maria Manager", "5555"))
+            counter = win.current_screen()
+            assert counter is not None
+            for n, status in enumerate(("in_cover", "expired", "void"), start=2):
+                counter.handle_scan(samples[status])
+                shot(f"0{n}-counter-{status.replace('_', '-')}")
+            counter.handle_scan("NO-SUCH-UNIT-42")
+            shot("05-counter-not-found")
+            reachable = [s for s in win.screens[1:]
+                         if s.permission is None or win.ctx.may(s.permission)]
+            for n, screen in enumerate(reachable, start=6):
+                win.show_screen(type(screen))
+                shot(f"{n:02d}-{_slug(type(screen).__name__)}")
+            win.ctx.db.dispose()
+            win.close()
+    return written
+
+
+def _slug(class_name: str) -> str:
+    name = class_name.removesuffix("Screen")
+    return "".join("-" + c.lower() if c.isupper() else c for c in name).lstrip("-")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the screenshots to the folder given (default docs/screenshots)."""
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "docs/screenshots")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    del app
+    files = tour(out)
+    for path in files:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
