@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from warranty_desk import normalize
@@ -34,7 +34,7 @@ from warranty_desk.rules.coverage import LayerKind, LayerSpan, extension_layer, 
 from warranty_desk.rules.extension import ExtensionTerms, extension_eligibility
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.customers import CustomerInput, parse_segment
-from warranty_desk.storage import search
+from warranty_desk.storage import bulk, search
 from warranty_desk.storage.database import Database
 
 # SQLite allows 32766 bound parameters; IN-lists are chunked well below that.
@@ -176,7 +176,7 @@ def _recorded_invoices(session: Session, keys: set[tuple[str, str]]) -> set[tupl
 
 
 def _customer_index(session: Session, inputs: Sequence[CustomerInput]) -> dict[str, Any]:
-    """Existing customers keyed 'ref:', 'phone:' and 'email:' for the inputs given."""
+    """Existing customers (id, reference) keyed 'ref:', 'phone:' and 'email:'."""
     refs = {c.reference.strip() for c in inputs if c.reference.strip()}
     phones = {normalize.phone(c.phone) for c in inputs if normalize.phone(c.phone)}
     emails = {normalize.email(c.email) for c in inputs if normalize.email(c.email)}
@@ -186,10 +186,11 @@ def _customer_index(session: Session, inputs: Sequence[CustomerInput]) -> dict[s
                                    ("email:", Customer.email, emails)):
         wanted = sorted(values)
         for start in range(0, len(wanted), _CHUNK):
-            for cid, value in session.execute(
-                select(Customer.id, column).where(column.in_(wanted[start:start + _CHUNK]))
+            for cid, ref, value in session.execute(
+                select(Customer.id, Customer.reference, column)
+                .where(column.in_(wanted[start:start + _CHUNK]))
             ):
-                index.setdefault(prefix + value, cid)
+                index.setdefault(prefix + value, (cid, ref))
     return index
 
 
@@ -410,8 +411,7 @@ def _resolve_customer(
     keys = _customer_keys(data)
     for key in keys:
         if key in known:
-            cid = known[key]
-            ref = session.execute(select(Customer.reference).where(Customer.id == cid)).scalar()
+            cid, ref = known[key]
             return cid, ref
         if key in new_refs:
             return new_refs[key]
@@ -454,8 +454,7 @@ def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> 
                         (InvoiceLine, plan.lines), (Warranty, plan.warranties),
                         (WarrantyLayer, plan.layers), (ExtensionOffer, plan.offers),
                         (OutboxEvent, plan.events)):
-        if rows:
-            session.execute(insert(model), rows)
+        bulk.insert_rows(session, model.__tablename__, rows)
     for table, mark in marks.items():
         search.index_since(session, table, mark)
 

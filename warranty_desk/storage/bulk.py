@@ -1,0 +1,45 @@
+"""Bulk inserts through the driver's executemany, for imports and generators.
+
+SQLAlchemy's per-value type processing costs several times SQLite's own insert time at
+100k rows, so checked row dicts are converted here once, in the same way the models'
+column types would store them.
+"""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any, cast
+
+from sqlalchemy.orm import Session
+
+
+def _stored(value: Any) -> Any:
+    # Mirrors models.base: UUIDs as 16 bytes, UTC timestamps as naive ISO text, dates as ISO.
+    if isinstance(value, uuid.UUID):
+        return value.bytes
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def insert_rows(session: Session, table: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert dict rows (all with the same keys) in the session's open transaction."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    raw = cast(sqlite3.Connection, session.connection().connection.driver_connection)
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    raw.executemany(sql, ([_stored(row[c]) for c in columns] for row in rows))
