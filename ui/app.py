@@ -16,9 +16,19 @@ log = logging.getLogger(__name__)
 
 def screen_classes() -> list[type[Any]]:
     """The screens in navigation order; each module holds one."""
+    from ui.screens.claim_detail import ClaimDetailScreen
+    from ui.screens.claims_board import ClaimsBoardScreen
     from ui.screens.counter import CounterScreen
+    from ui.screens.customer import CustomerScreen
+    from ui.screens.extension import ExtensionScreen
+    from ui.screens.returns_desk import ReturnsDeskScreen
+    from ui.screens.sale import SaleScreen
+    from ui.screens.settings import SettingsScreen
+    from ui.screens.start_claim import StartClaimScreen
 
-    return [CounterScreen]
+    # Screens with a shortcut are listed in the navigation; the others open from a record.
+    return [CounterScreen, SaleScreen, ClaimsBoardScreen, ReturnsDeskScreen, CustomerScreen,
+            SettingsScreen, StartClaimScreen, ExtensionScreen, ClaimDetailScreen]
 
 
 class StartWindow(QMainWindow):
@@ -34,7 +44,8 @@ class StartWindow(QMainWindow):
         self.resize(1280, 800)
 
 
-def build(home: Home, app: QApplication, *, today: Any = None, inline: bool = False) -> Any:
+def build(home: Home, app: QApplication, *, today: Any = None, inline: bool = False,
+          idle_minutes: int = 5) -> Any:
     """Open the database and build the main window (imports SQLAlchemy: after the first frame)."""
     from sqlalchemy import select
 
@@ -49,7 +60,7 @@ def build(home: Home, app: QApplication, *, today: Any = None, inline: bool = Fa
         shop = session.scalars(select(Shop)).one()
         info = ShopInfo(shop.name, shop.branch_code, shop.timezone, shop.locale, shop.currency)
     ctx = AppContext(home, db, info, TaskRunner(inline=inline), today=today)
-    return MainWindow(ctx, screen_classes())
+    return MainWindow(ctx, screen_classes(), idle_minutes=idle_minutes)
 
 
 def run_app(home: Home, argv: list[str] | None = None) -> int:
@@ -64,10 +75,17 @@ def run_app(home: Home, argv: list[str] | None = None) -> int:
     holder: dict[str, Any] = {}
 
     def finish() -> None:
-        window = build(home, app)
+        from warranty_desk import config
+
+        loaded = config.load(home)
+        apply_theme(app, loaded.settings.theme)
+        window = build(home, app, idle_minutes=loaded.settings.idle_minutes)
         holder["window"] = window
+        window.start_scanners(app, loaded.settings.scanner)
         window.show()
         first.close()
+        if loaded.warning:
+            window.notify(loaded.warning, "warning")
 
     QTimer.singleShot(0, finish)
     return int(app.exec())

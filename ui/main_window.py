@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.scanners import STATUS_LEVELS, Scanners
 from ui.screens.base import Screen
 from ui.screens.first_run import FirstRunScreen
 from ui.screens.sign_in import SignInScreen
+from warranty_desk.config import ScannerSettings
 from warranty_desk.permissions import ROLE_LABELS, Actor
 
 # Minutes without a key or click before the app locks itself; the counter is public.
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
         self._notice_timer.timeout.connect(self.notice.hide)
+        self.scanners: Scanners | None = None
         self._connect_signals()
         self._show_sign_in()
 
@@ -144,16 +147,32 @@ class MainWindow(QMainWindow):
         # Notices from any screen or worker; screens opening each other.
         self.ctx.notice.connect(self._on_ctx_notice)
         self.ctx.navigate.connect(self._on_ctx_navigate)
+        # Settings saved elsewhere take effect here at once.
+        self.ctx.data_changed.connect(self._on_ctx_data_changed)
+
+    def start_scanners(self, app: QApplication, settings: ScannerSettings) -> None:
+        """Scans from the keyboard wedge and the serial port go to the current screen."""
+        self.scanners = Scanners(self, settings)
+        self.scanners.hub.scanned.connect(self.route_scan)
+        self.scanners.hub.status.connect(self._on_scanners_status)
+        self.scanners.start(app)
+
+    def _on_scanners_status(self, level: str, text: str) -> None:
+        self.notify(text, STATUS_LEVELS.get(level, level))
 
     def _visible_screens(self) -> list[Screen]:
         return [s for s in self.screens if s.permission is None or self.ctx.may(s.permission)]
+
+    def _nav_screens(self) -> list[Screen]:
+        # Screens without a shortcut need a record to show (a claim, a verdict): not listed.
+        return [s for s in self._visible_screens() if s.shortcut]
 
     def _on_sign_in_signed_in(self, actor: Actor) -> None:
         self.ctx.sign_in(actor)
         self.who.setText(f"Signed in: {actor.name} ({ROLE_LABELS[actor.role]})")
         self.nav.blockSignals(True)
         self.nav.clear()
-        for screen in self._visible_screens():
+        for screen in self._nav_screens():
             item = QListWidgetItem(f"{screen.title}" + (f"   {screen.shortcut}"
                                                         if screen.shortcut else ""))
             item.setData(Qt.ItemDataRole.UserRole, type(screen).__name__)
@@ -168,9 +187,9 @@ class MainWindow(QMainWindow):
         self.notify(f"Welcome, {actor.name}.", "success")
 
     def _on_nav_row_changed(self, row: int) -> None:
-        visible = self._visible_screens()
-        if 0 <= row < len(visible):
-            screen = visible[row]
+        listed = self._nav_screens()
+        if 0 <= row < len(listed):
+            screen = listed[row]
             self.stack.setCurrentWidget(screen)
             screen.activated()
 
@@ -178,13 +197,37 @@ class MainWindow(QMainWindow):
         """Switch to a screen by its class, if the signed-in person may use it."""
         if self.ctx.actor is None:
             return None
-        visible = self._visible_screens()
-        for n, screen in enumerate(visible):
+        for n, screen in enumerate(self._nav_screens()):
             if isinstance(screen, cls):
-                self.nav.setCurrentRow(n)
+                if self.nav.currentRow() == n:
+                    self.stack.setCurrentWidget(screen)
+                    screen.activated()
+                else:
+                    self.nav.setCurrentRow(n)
+                return screen
+        for screen in self._visible_screens():
+            if isinstance(screen, cls):
+                self.nav.blockSignals(True)
+                self.nav.clearSelection()
+                self.nav.setCurrentRow(-1)
+                self.nav.blockSignals(False)
+                self.stack.setCurrentWidget(screen)
+                screen.activated()
                 return screen
         self.notify(f"{cls.title} is not available to your role.", "warning")
         return None
+
+    def _on_ctx_data_changed(self, what: str) -> None:
+        if what == "settings":
+            self.setWindowTitle(f"Warranty Desk · {self.ctx.shop.name} · "
+                                f"{self.ctx.shop.branch_code}")
+        elif what == "config":
+            from warranty_desk import config
+
+            settings = config.load(self.ctx.home).settings
+            self.idle.setInterval(max(1, settings.idle_minutes) * 60_000)
+            if self.scanners is not None:
+                self.scanners.apply(settings.scanner)
 
     def _on_ctx_navigate(self, name: str, payload: object) -> None:
         for screen in self.screens:
@@ -232,7 +275,7 @@ class MainWindow(QMainWindow):
 
     def help_rows(self) -> list[tuple[str, str]]:
         rows = [("F1", "This list of shortcuts"), ("Ctrl+L", "Lock the counter")]
-        rows += [(s.shortcut, f"Go to {s.title}") for s in self._visible_screens() if s.shortcut]
+        rows += [(s.shortcut, f"Go to {s.title}") for s in self._nav_screens()]
         current = self.current_screen()
         if current is not None:
             rows += list(current.help_keys)
@@ -245,6 +288,7 @@ class MainWindow(QMainWindow):
         """A scanner read: the current screen takes it, else the counter looks it up."""
         if self.ctx.actor is None:
             return
+        self.idle.start()  # a scan is activity too
         current = self.current_screen()
         if current is not None and current.handle_scan(text):
             return

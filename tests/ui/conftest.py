@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import TODAY
@@ -45,7 +46,14 @@ def window(qtbot: Any, demo_home: Home) -> Iterator[MainWindow]:
     qtbot.addWidget(win)
     win.show()
     yield win
+    win.ctx.tasks.wait()
     win.ctx.db.dispose()
+    # Delete the window now: a live one would be restyled by every later test's theme.
+    win.close()
+    app.removeEventFilter(win._idle_watch)
+    win.deleteLater()
+    # Without a running event loop, deferred deletes only happen when sent explicitly.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 def sign_in(qtbot: Any, win: MainWindow, name: str, pin: str) -> None:

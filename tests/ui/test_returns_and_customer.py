@@ -1,0 +1,197 @@
+"""The returns desk and the customer screen through real widgets on the demo shop."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QTableWidget
+
+import ui.app
+from tests.conftest import TODAY
+from tests.ui.conftest import sign_in
+from ui.main_window import MainWindow
+from ui.screens.counter import CounterScreen
+from ui.screens.customer import CustomerScreen
+from ui.screens.returns_desk import ReturnsDeskScreen
+from ui.theme import apply_theme
+from warranty_desk.storage.home import Home
+
+
+@pytest.fixture
+def desk(qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    """The main window with the counter, the returns desk and the customer screen."""
+    monkeypatch.setattr(ui.app, "screen_classes",
+                        lambda: [CounterScreen, ReturnsDeskScreen, CustomerScreen])
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    win: MainWindow = ui.app.build(demo_home, app, today=TODAY, inline=True)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.ctx.db.dispose()
+
+
+def _one(win: MainWindow, sql: str) -> Any:
+    return sqlite3.connect(win.ctx.db.path).execute(sql).fetchone()[0]
+
+
+def _column(table: QTableWidget, col: int) -> list[str]:
+    return [table.item(r, col).text() for r in range(table.rowCount())]  # type: ignore[union-attr]
+
+
+def _returns_desk(qtbot: Any, win: MainWindow) -> ReturnsDeskScreen:
+    sign_in(qtbot, win, "Kim Store", "2222")
+    screen = win.show_screen(ReturnsDeskScreen)
+    assert isinstance(screen, ReturnsDeskScreen)
+    return screen
+
+
+def test_kim_scans_a_claim_ticket_in_and_a_second_scan_says_already_received(
+    qtbot: Any, desk: MainWindow,
+) -> None:
+    screen = _returns_desk(qtbot, desk)
+    number = _one(desk, "SELECT number FROM claims WHERE state='received' ORDER BY number")
+    qtbot.keyClicks(screen.field, number)
+    qtbot.keyClick(screen.field, Qt.Key.Key_Return)
+    assert screen.banner.isVisible() and screen.banner.property("level") == "success"
+    assert screen.banner.word.text() == "✔  RECEIVED"
+    assert number in screen.banner.detail.text()
+    assert number in _column(screen.stock, 0)
+    assert "returns stock" in desk.notice.text()
+    screen.handle_scan(number)
+    assert screen.banner.word.text() == "!  ALREADY RECEIVED"
+    assert "by Kim Store" in screen.banner.detail.text()
+    assert _one(desk, "SELECT count(*) FROM stock_movements m JOIN claims c ON c.id=m.claim_id "
+                f"WHERE c.number='{number}'") == 1
+
+
+def test_an_unknown_serial_explains_that_a_claim_comes_first(
+    qtbot: Any, desk: MainWindow,
+) -> None:
+    screen = _returns_desk(qtbot, desk)
+    before = _one(desk, "SELECT count(*) FROM stock_movements")
+    screen.handle_scan("NO-SUCH-UNIT-9")
+    assert screen.banner.word.text() == "✖  NOT RECEIVED"
+    assert "No open claim for serial NO-SUCH-UNIT-9" in screen.banner.detail.text()
+    assert "Start a claim" in screen.banner.detail.text()
+    assert _one(desk, "SELECT count(*) FROM stock_movements") == before
+
+
+def test_a_replacement_is_handed_over_by_scanning_the_claim_then_the_new_unit(
+    qtbot: Any, desk: MainWindow,
+) -> None:
+    screen = _returns_desk(qtbot, desk)
+    number, serial = sqlite3.connect(desk.ctx.db.path).execute(
+        "SELECT number, replacement_serial FROM claims WHERE outcome='replace'").fetchone()
+    screen.handover_claim.setFocus()
+    screen.handle_scan(number)
+    assert screen.handover_serial.hasFocus()
+    screen.handle_scan(serial)
+    assert screen.banner.word.text() == "✔  HANDED OVER"
+    assert serial in screen.banner.detail.text()
+    assert _one(desk, "SELECT count(*) FROM claim_events WHERE kind='handed_over'") == 1
+
+
+def test_units_are_packed_for_a_supplier_then_marked_sent_and_back(
+    qtbot: Any, desk: MainWindow,
+) -> None:
+    screen = _returns_desk(qtbot, desk)
+    number = _one(desk, "SELECT number FROM claims WHERE state='reviewing'")
+    screen.handle_scan(number)
+    row = _column(screen.stock, 0).index(number)
+    screen.stock.selectRow(row)
+    qtbot.keyClick(screen.stock, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert screen.banner.word.text() == "✔  BATCH CREATED"
+    batch = _one(desk, "SELECT number FROM supplier_batches")
+    assert batch in screen.banner.detail.text() and "Lumen UK Distribution" in (
+        screen.banner.detail.text())
+    assert _column(screen.batches, 2) == ["open"]
+    assert _column(screen.stock, 6)[_column(screen.stock, 0).index(number)] == (
+        f"Packed in {batch}")
+    screen.batches.selectRow(0)
+    screen.send.click()
+    assert screen.banner.word.text() == "✔  SENT"
+    assert _column(screen.batches, 2) == ["sent"]
+    assert number not in _column(screen.stock, 0)
+    screen.batches.selectRow(0)
+    screen.back.click()
+    assert screen.banner.word.text() == "✔  BACK"
+    assert f"{number} returned" in screen.banner.detail.text()
+    assert _column(screen.batches, 2) == ["back"]
+    assert _one(desk, f"SELECT group_concat(kind) FROM stock_movements WHERE reference='{batch}'"
+                ) == "to_supplier,back_from_supplier"
+
+
+def test_packing_with_nothing_selected_says_what_to_do(qtbot: Any, desk: MainWindow) -> None:
+    screen = _returns_desk(qtbot, desk)
+    screen.stock.clearSelection()
+    screen.pack.click()
+    assert screen.banner.word.text() == "!  NOTHING SELECTED"
+    assert _one(desk, "SELECT count(*) FROM supplier_batches") == 0
+
+
+def test_sales_staff_do_not_see_the_returns_desk(qtbot: Any, desk: MainWindow) -> None:
+    sign_in(qtbot, desk, "Sam Sales", "1111")
+    titles = [desk.nav.item(r).text() for r in range(desk.nav.count())]
+    assert not any(t.startswith("Returns desk") for t in titles)
+    assert any(t.startswith("Customers") for t in titles)
+    assert desk.show_screen(ReturnsDeskScreen) is None
+    assert "not available to your role" in desk.notice.text()
+
+
+def test_the_customer_screen_opened_from_a_verdict_shows_purchases_and_claims(
+    qtbot: Any, desk: MainWindow,
+) -> None:
+    sign_in(qtbot, desk, "Sam Sales", "1111")
+    number, serial = sqlite3.connect(desk.ctx.db.path).execute(
+        "SELECT number, serial FROM claims WHERE state='inspecting'").fetchone()
+    counter = desk.current_screen()
+    assert isinstance(counter, CounterScreen)
+    counter.handle_scan(serial)
+    verdict = counter.card.verdict
+    assert verdict is not None and verdict.customer_name
+    qtbot.keyClick(counter.field, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    screen = desk.current_screen()
+    assert isinstance(screen, CustomerScreen)
+    assert screen.name.text() == verdict.customer_name
+    assert serial in _column(screen.purchases, 2)
+    assert any(word in _column(screen.purchases, 0)[_column(screen.purchases, 2).index(serial)]
+               for word in ("IN COVER", "EXPIRED", "VOID", "NOT STARTED"))
+    assert number in _column(screen.claims, 0)
+    assert screen.tabs.tabText(1) == f"Claims ({screen.claims.rowCount()})"
+    assert screen.messages.rowCount() > 0
+    screen.tabs.setCurrentWidget(screen.claims)
+    screen.claims.setFocus()
+    screen.claims.selectRow(_column(screen.claims, 0).index(number))
+    with qtbot.waitSignal(desk.ctx.navigate, timeout=1000) as opened:
+        qtbot.keyClick(screen.claims, Qt.Key.Key_Return)
+    assert opened.args == ["ClaimDetailScreen", number]
+
+
+def test_customers_are_found_by_name_and_only_allowed_roles_change_the_segment(
+    qtbot: Any, desk: MainWindow,
+) -> None:
+    name, ref = sqlite3.connect(desk.ctx.db.path).execute(
+        "SELECT name, reference FROM customers WHERE segment='retail' ORDER BY name").fetchone()
+    sign_in(qtbot, desk, "Kim Store", "2222")
+    screen = desk.show_screen(CustomerScreen)
+    assert isinstance(screen, CustomerScreen)
+    qtbot.keyClicks(screen.search, name)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.results.count() >= 1 and screen.name.text() == name
+    assert not screen.segment.isEnabled()
+    desk.lock()
+    sign_in(qtbot, desk, "Sue Support", "4444")
+    screen = desk.show_screen(CustomerScreen)
+    assert isinstance(screen, CustomerScreen)
+    screen.open(ref)
+    assert screen.segment.isEnabled()
+    screen.segment.setCurrentText("vip")
+    screen.segment.activated.emit(screen.segment.currentIndex())
+    assert _one(desk, f"SELECT segment FROM customers WHERE reference='{ref}'") == "vip"
+    assert "vip segment" in desk.notice.text()

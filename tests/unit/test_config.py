@@ -1,0 +1,104 @@
+"""The till's config.toml: defaults, a faithful round trip, plain refusals, and broken files."""
+
+from __future__ import annotations
+
+import stat
+import tomllib
+from dataclasses import replace
+
+import pytest
+
+from warranty_desk import config
+from warranty_desk.config import PrinterSettings, ScannerSettings, Settings
+from warranty_desk.errors import BadInput
+from warranty_desk.storage.home import Home
+
+
+def test_a_till_without_a_config_file_gets_the_defaults_and_no_warning(home: Home) -> None:
+    settings, warning = config.load(home)
+    assert settings == Settings()
+    assert settings.scanner.suffix == "\r\n" and settings.scanner.baudrate == 9600
+    assert warning is None
+
+
+def test_saved_settings_load_back_exactly_and_the_file_is_private(home: Home) -> None:
+    chosen = Settings(
+        theme="dark", idle_minutes=12,
+        scanner=ScannerSettings(enabled=True, port="/dev/ttyUSB0", baudrate=115200, parity="E",
+                                suffix="\t", wedge_min_length=6, wedge_max_gap_ms=20),
+        printers=(PrinterSettings(name='Counter "A"', backend="serial", target="COM3\\x"),),
+        portal_url_template="https://portal.example/w/{code}")
+    config.save(home, chosen)
+    assert config.load(home) == (chosen, None)
+    assert stat.S_IMODE(home.config.stat().st_mode) == 0o600
+    written = tomllib.loads(home.config.read_text("utf-8"))
+    assert written["scanner"]["suffix"] == "TAB"
+    assert written["printers"][0]["name"] == 'Counter "A"'
+
+
+def test_saving_again_replaces_the_file_and_leaves_no_temporary_files(home: Home) -> None:
+    config.save(home, Settings(idle_minutes=7))
+    config.save(home, Settings(idle_minutes=9))
+    assert config.load(home).settings.idle_minutes == 9
+    assert sorted(p.name for p in home.root.iterdir() if p.is_file()) == ["config.toml"]
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"baudrate": 9601}, "scanner speed 9601"),
+    ({"parity": "X"}, "N (none), E (even) or O (odd)"),
+    ({"suffix": ";"}, "CR, LF, CRLF or TAB"),
+    ({"enabled": True, "port": " "}, "has no port"),
+    ({"wedge_max_gap_ms": 1000}, "gap between scanner keys"),
+])
+def test_a_bad_scanner_value_is_refused_in_plain_words_and_nothing_is_written(
+    home: Home, change: dict[str, object], words: str
+) -> None:
+    bad = Settings(scanner=replace(ScannerSettings(), **change))  # type: ignore[arg-type]
+    with pytest.raises(BadInput, match="not saved") as caught:
+        config.save(home, bad)
+    assert words in str(caught.value)
+    assert not home.config.exists()
+
+
+def test_an_unknown_theme_and_a_portal_link_without_a_code_are_both_named(home: Home) -> None:
+    with pytest.raises(BadInput) as caught:
+        config.save(home, Settings(theme="neon", portal_url_template="https://p.example/"))
+    assert "light or dark" in str(caught.value) and "{code}" in str(caught.value)
+
+
+def test_a_damaged_file_gives_the_defaults_and_a_warning_instead_of_a_crash(home: Home) -> None:
+    home.config.write_text("theme = \"dark\"\n[scanner\nport = 3\n", "utf-8")
+    settings, warning = config.load(home)
+    assert settings == Settings()
+    assert warning is not None and "damaged" in warning and "default" in warning
+
+
+def test_a_file_that_is_not_text_gives_the_defaults_and_a_warning(home: Home) -> None:
+    home.config.write_bytes(b"\xff\xfe\x00garbage")
+    settings, warning = config.load(home)
+    assert settings == Settings() and warning is not None
+
+
+def test_one_wrong_value_is_reset_alone_and_named_in_the_warning(home: Home) -> None:
+    home.config.write_text(
+        'theme = "dark"\nidle_minutes = true\n[scanner]\nbaudrate = 12\nparity = "E"\n'
+        'suffix = "CR"\n', "utf-8")
+    settings, warning = config.load(home)
+    assert settings.theme == "dark" and settings.scanner.parity == "E"
+    assert settings.scanner.suffix == "\r"
+    assert settings.idle_minutes == 5 and settings.scanner.baudrate == 9600
+    assert warning is not None
+    assert "idle_minutes = True" in warning and "scanner.baudrate = 12" in warning
+
+
+def test_a_scanner_switched_on_without_a_port_loads_switched_off(home: Home) -> None:
+    home.config.write_text('[scanner]\nenabled = true\nport = ""\n', "utf-8")
+    settings, warning = config.load(home)
+    assert settings.scanner.enabled is False
+    assert warning is not None and "no port" in warning
+
+
+def test_control_characters_in_text_survive_the_writer(home: Home) -> None:
+    odd = 'line\nbreak\x01 "quoted" back\\slash ünïcode'
+    config.save(home, Settings(printers=(PrinterSettings(name=odd),)))
+    assert config.load(home).settings.printers[0].name == odd

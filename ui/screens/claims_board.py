@@ -1,0 +1,320 @@
+"""The claims board: counts per state, filters, and the claims oldest-open first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTabBar,
+    QTableView,
+)
+
+from ui.context import AppContext
+from ui.screens.base import Screen
+from warranty_desk.permissions import Permission
+from warranty_desk.services.board import (
+    OPEN,
+    OPEN_STATES,
+    STATE_LABELS,
+    Board,
+    BoardFilters,
+    ClaimRow,
+    board,
+)
+from warranty_desk.services.claim_common import CHANNELS
+
+Index = QModelIndex | QPersistentModelIndex
+# Typing pauses this long before the search runs, so each key press does not query.
+SEARCH_DELAY_MS = 300
+# (tab data, words): the open claims first because that is the day's work.
+TABS: tuple[tuple[str | None, str], ...] = (
+    (OPEN, "Open"), *((s, STATE_LABELS[s]) for s in STATE_LABELS), (None, "All"))
+# Overdue rows: a pale red band, and the word OVERDUE in the text so colour is never alone.
+OVERDUE_BACKGROUND = QColor("#ffebe9")
+OVERDUE_FOREGROUND = QColor("#82071e")
+
+
+def age_words(days: int) -> str:
+    """An age as people say it."""
+    if days <= 0:
+        return "today"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+class ClaimTableModel(QAbstractTableModel):
+    """Board rows for a QTableView; the number of the claim on each row under UserRole."""
+
+    COLUMNS = ("Claim", "State", "Age", "Opened", "Customer", "Product", "Serial", "Channel",
+               "Assignee", "Promised")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: tuple[ClaimRow, ...] = ()
+
+    def set_rows(self, rows: tuple[ClaimRow, ...]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def row_at(self, row: int) -> ClaimRow:
+        return self.rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def _text(self, r: ClaimRow, column: int) -> str:
+        promised = str(r.promised_on) if r.promised_on else "—"
+        values = (r.number, STATE_LABELS.get(r.state, r.state)
+                  + (f" ({r.outcome})" if r.outcome and r.state == "resolved" else ""),
+                  age_words(r.age_days), str(r.opened_on), r.customer or "—",
+                  r.product + (f" ({r.brand})" if r.brand else ""), r.serial or "—",
+                  r.channel.replace("_", " "), r.assignee or "—",
+                  f"⚠ OVERDUE  {promised}" if r.overdue else promised)
+        return values[column]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(r, index.column())
+        if role == Qt.ItemDataRole.UserRole:
+            return r.number
+        if role == Qt.ItemDataRole.ToolTipRole and r.overdue:
+            return f"Promised for {r.promised_on}; the customer is waiting past that date."
+        if role == Qt.ItemDataRole.BackgroundRole and r.overdue:
+            return QBrush(OVERDUE_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and r.overdue:
+            return QBrush(OVERDUE_FOREGROUND)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class ClaimsBoardScreen(Screen):
+    """Every claim by state, narrowed by brand, channel, assignee, age or a search."""
+
+    title = "Claims"
+    shortcut = "F4"
+    permission = Permission.LOOKUP
+    help_keys = (
+        ("Enter / double-click", "Open the selected claim"),
+        ("Ctrl+F", "Search: claim number, serial, phone or customer name"),
+        ("Esc", "Clear the search"),
+        ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous state tab"),
+        ("F5", "Refresh the board"),
+    )
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        layout = self.page_layout()
+        self.tabs = QTabBar()
+        self.tabs.setObjectName("stateTabs")
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for data, words in TABS:
+            self.tabs.setTabData(self.tabs.addTab(words), data)
+        layout.addWidget(self.tabs)
+        layout.addLayout(self._filter_row())
+        self.status = QLabel("")
+        self.status.setObjectName("subtle")
+        layout.addWidget(self.status)
+        self.model = ClaimTableModel()
+        self.table = QTableView()
+        self.table.setObjectName("claimsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        hint = QLabel("Enter opens the claim  ·  Ctrl+F search  ·  F5 refresh")
+        hint.setObjectName("subtle")
+        layout.addWidget(hint)
+        self.result: Board | None = None
+        self._generation = 0
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._connect_signals()
+
+    def _filter_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.brand = QComboBox()
+        self.brand.setObjectName("brandFilter")
+        self.brand.addItem("All brands", None)
+        self.channel = QComboBox()
+        self.channel.setObjectName("channelFilter")
+        self.channel.addItem("All channels", None)
+        for channel in CHANNELS:
+            self.channel.addItem(channel.replace("_", " ").capitalize(), channel)
+        self.assignee = QComboBox()
+        self.assignee.setObjectName("assigneeFilter")
+        self.assignee.addItem("Anyone", None)
+        self.age = QSpinBox()
+        self.age.setObjectName("ageFilter")
+        self.age.setRange(0, 3650)
+        self.age.setPrefix("Age ≥ ")
+        self.age.setSuffix(" days")
+        self.age.setSpecialValueText("Any age")
+        self.search = QLineEdit()
+        self.search.setObjectName("boardSearch")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText("Search: claim number, serial, phone or customer name")
+        for widget in (self.brand, self.channel, self.assignee, self.age):
+            row.addWidget(widget)
+        row.addWidget(self.search, 1)
+        return row
+
+    def _connect_signals(self) -> None:
+        # Filters and tabs reload at once; typing waits for a pause.
+        self.tabs.currentChanged.connect(lambda _n: self.refresh())
+        for combo in (self.brand, self.channel, self.assignee):
+            combo.currentIndexChanged.connect(lambda _n: self.refresh())
+        self.age.valueChanged.connect(lambda _n: self.refresh())
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self.refresh)
+        self._search_timer.timeout.connect(self.refresh)
+        # Opening a claim: Enter or double-click on a row.
+        self.table.activated.connect(self._on_table_activated)
+        # Other screens and workers changing claims.
+        self.ctx.data_changed.connect(self._on_ctx_data_changed)
+        QShortcut(QKeySequence("Ctrl+F"), self, self._focus_search)
+        QShortcut(QKeySequence("F5"), self, self.refresh)
+        QShortcut(QKeySequence("Esc"), self, self._clear_search)
+        QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self._step_tab(1))
+        QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self._step_tab(-1))
+
+    def filters(self) -> BoardFilters:
+        """What the filter row and the current tab ask for."""
+        return BoardFilters(
+            state=self.tabs.tabData(self.tabs.currentIndex()), brand=self.brand.currentData(),
+            assignee=self.assignee.currentData(), channel=self.channel.currentData(),
+            min_age_days=self.age.value() or None, search=self.search.text().strip())
+
+    def activated(self) -> None:
+        self.table.setFocus()
+        self.refresh()
+
+    def open(self, payload: object) -> None:
+        # Another screen can open the board on a search (a customer's name, a serial).
+        if isinstance(payload, str) and payload.strip() != self.search.text():
+            self.search.setText(payload.strip())
+            self.refresh()
+
+    def handle_scan(self, text: str) -> bool:
+        self.search.setText(text.strip())
+        self.refresh()
+        return True
+
+    def refresh(self) -> None:
+        """Load the board for the current filters off the GUI thread."""
+        if self.ctx.actor is None:
+            return
+        self._search_timer.stop()
+        self._generation += 1
+        generation = self._generation
+        actor, filters, today = self.ctx.actor, self.filters(), self.ctx.today()
+        self.status.setText("Loading…")
+        self.ctx.run(lambda: board(self.ctx.db, actor, filters, today=today),
+                     lambda result: self._on_board_loaded(generation, result))
+
+    def _on_board_loaded(self, generation: int, result: Board) -> None:
+        # A newer request is on its way: this answer is for filters no longer shown.
+        if generation != self._generation:
+            return
+        self.result = result
+        self._show_counts(result)
+        self._fill_combo(self.brand, result.brands)
+        self._fill_combo(self.assignee, result.assignees)
+        keep = self.current_number()
+        self.model.set_rows(result.rows)
+        self.table.resizeColumnsToContents()
+        numbers = [r.number for r in result.rows]
+        self.table.selectRow(numbers.index(keep) if keep in numbers else 0)
+        overdue = sum(1 for r in result.rows if r.overdue)
+        shown = len(result.rows)
+        words = (f"{result.total} claim{'s' if result.total != 1 else ''}" if shown == result.total
+                 else f"the first {shown} of {result.total} claims (narrow with a filter)")
+        self.status.setText(f"Showing {words}"
+                            + (f"  ·  ⚠ {overdue} overdue" if overdue else "")
+                            + ("" if result.rows else "  ·  nothing matches these filters"))
+
+    def _show_counts(self, result: Board) -> None:
+        for n in range(self.tabs.count()):
+            data = self.tabs.tabData(n)
+            words = TABS[n][1]
+            if data == OPEN:
+                count = sum(result.counts.get(s, 0) for s in OPEN_STATES)
+            elif data is None:
+                count = sum(result.counts.values())
+            else:
+                count = result.counts.get(data, 0)
+            self.tabs.setTabText(n, f"{words}  {count}")
+
+    @staticmethod
+    def _fill_combo(combo: QComboBox, names: tuple[str, ...]) -> None:
+        if [combo.itemData(n) for n in range(1, combo.count())] == list(names):
+            return
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for name in names:
+            combo.addItem(name, name)
+        found = combo.findData(chosen)
+        combo.setCurrentIndex(found if found >= 0 else 0)
+        combo.blockSignals(False)
+
+    def current_number(self) -> str | None:
+        """The claim number on the selected row."""
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()).number if index.isValid() else None
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.ctx.navigate.emit("ClaimDetailScreen", self.model.row_at(index.row()).number)
+
+    def _on_ctx_data_changed(self, _what: str) -> None:
+        # A hidden board catches up in activated(); only the one on screen reloads now.
+        if self.isVisible():
+            self.refresh()
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _clear_search(self) -> None:
+        if self.search.text():
+            self.search.clear()
+            self.refresh()
+        self.table.setFocus()
+
+    def _step_tab(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())

@@ -1,0 +1,81 @@
+"""Settings: shop, policies, products, staff, devices and POS import, one tab each."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QTabWidget
+
+from ui.context import AppContext
+from ui.screens.base import Screen
+from ui.screens.settings_tabs import SettingsTab
+from ui.screens.settings_tabs.devices import DevicesTab
+from ui.screens.settings_tabs.imports import ImportsTab
+from ui.screens.settings_tabs.policies import PoliciesTab
+from ui.screens.settings_tabs.products import ProductsTab
+from ui.screens.settings_tabs.shop import ShopTab
+from ui.screens.settings_tabs.staff import StaffTab
+from warranty_desk.permissions import Permission
+
+
+class SettingsScreen(Screen):
+    """For owners and admins; a tab whose permission the person lacks is hidden."""
+
+    title = "Settings"
+    shortcut = "F9"
+    permission = Permission.MANAGE_SETTINGS
+    help_keys = (
+        ("Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous settings tab"),
+        ("Ctrl+S", "Save the form on the tab shown (shop, policy, devices)"),
+    )
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        layout = self.page_layout()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        layout.addWidget(self.tabs, 1)
+        self.shop = ShopTab(ctx)
+        self.policies = PoliciesTab(ctx)
+        self.products = ProductsTab(ctx)
+        self.staff = StaffTab(ctx)
+        self.devices = DevicesTab(ctx)
+        self.imports = ImportsTab(ctx)
+        self.all_tabs: tuple[SettingsTab, ...] = (self.shop, self.policies, self.products,
+                                                  self.staff, self.devices, self.imports)
+        for tab in self.all_tabs:
+            self.tabs.addTab(tab, tab.title)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        QShortcut(QKeySequence("Ctrl+S"), self, self._on_save_shortcut)
+
+    def visible_tabs(self) -> list[SettingsTab]:
+        """The tabs the signed-in person may use."""
+        return [t for t in self.all_tabs if self.ctx.may(t.permission)]
+
+    def show_tab(self, tab: SettingsTab) -> None:
+        """Switch to a tab (if the person may see it)."""
+        if tab in self.visible_tabs():
+            self.tabs.setCurrentWidget(tab)
+
+    def activated(self) -> None:
+        # The person may have changed since the screen was last shown: re-decide the tabs.
+        visible = self.visible_tabs()
+        for n, tab in enumerate(self.all_tabs):
+            self.tabs.setTabVisible(n, tab in visible)
+        current = self.tabs.currentWidget()
+        if current not in visible and visible:
+            self.tabs.setCurrentWidget(visible[0])
+        else:
+            self._refresh_current()
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        self._refresh_current()
+
+    def _refresh_current(self) -> None:
+        current = self.tabs.currentWidget()
+        if isinstance(current, SettingsTab) and self.ctx.may(current.permission):
+            current.refresh()
+
+    def _on_save_shortcut(self) -> None:
+        current = self.tabs.currentWidget()
+        if isinstance(current, SettingsTab):
+            current.save()

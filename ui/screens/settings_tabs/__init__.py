@@ -1,0 +1,88 @@
+"""The tabs of the Settings screen and what they share: the tab base and the problem table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from babel.numbers import format_currency
+from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from ui.context import AppContext
+from warranty_desk.permissions import Permission
+from warranty_desk.services.activation import Problem
+
+
+class SettingsTab(QWidget):
+    """One tab: its title, the permission it needs beyond the screen's, and its refresh hook."""
+
+    title = "Tab"
+    permission: Permission = Permission.MANAGE_SETTINGS
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName(type(self).__name__)
+
+    def refresh(self) -> None:
+        """Reload what the tab shows (called when the tab or the screen is shown)."""
+
+    def save(self) -> None:
+        """Ctrl+S: save the tab's form, where it has one."""
+
+    def money(self, minor: int) -> str:
+        """An amount in the shop's currency and locale."""
+        shop = self.ctx.shop
+        return format_currency(Decimal(minor) / 100, shop.currency, locale=shop.locale)
+
+
+class ProblemTable(QWidget):
+    """Every problem that stopped an all-or-nothing file: row, column and reason, with a count."""
+
+    HEADERS = ("Row", "Column", "Reason")
+
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.count = QLabel("")
+        self.count.setObjectName("notice")
+        self.count.setProperty("level", "error")
+        self.count.setWordWrap(True)
+        layout.addWidget(self.count)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setObjectName("problems")
+        self.table.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.table, 1)
+        self.hide()
+
+    def show_problems(self, problems: Sequence[Problem], what: str) -> None:
+        """List the problems; `what` says what was left undone ("nothing was imported")."""
+        self.count.setText(f"{len(problems)} problem{'' if len(problems) == 1 else 's'}, so "
+                           f"{what}. Fix every row below in the file, then try again.")
+        self.table.setRowCount(len(problems))
+        for n, problem in enumerate(problems):
+            cells = ("" if problem.row is None else str(problem.row), problem.column,
+                     problem.message)
+            for column, text in enumerate(cells):
+                self.table.setItem(n, column, QTableWidgetItem(text))
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
+        self.show()
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """The table's text, row by row."""
+        def text(row: int, column: int) -> str:
+            item = self.table.item(row, column)
+            return item.text() if item is not None else ""
+
+        return [(text(r, 0), text(r, 1), text(r, 2)) for r in range(self.table.rowCount())]
+
+    def clear(self) -> None:
+        """Hide the table until the next rejected file."""
+        self.table.setRowCount(0)
+        self.count.setText("")
+        self.hide()

@@ -1,0 +1,110 @@
+"""Settings > Products: the catalogue, searchable, and an all-or-nothing CSV import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from ui.context import AppContext
+from ui.screens.settings_tabs import ProblemTable, SettingsTab
+from warranty_desk.services import shop_settings
+from warranty_desk.services.product_csv import OPTIONAL, REQUIRED
+from warranty_desk.services.shop_settings import ProductsRejected, ProductView
+
+_HEADERS = ("SKU", "Name", "Brand", "Category", "Policy", "GTIN", "Serial", "List price")
+
+
+class ProductsTab(SettingsTab):
+    """Find a product; add many at once from a spreadsheet."""
+
+    title = "Products"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        layout = QVBoxLayout(self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search SKU, name, brand, category or GTIN")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.table = QTableWidget(0, len(_HEADERS))
+        self.table.setObjectName("products")
+        self.table.setHorizontalHeaderLabels(list(_HEADERS))
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 2)
+        help_text = QLabel(
+            f"Add products from a CSV file with the columns {', '.join(REQUIRED)} and, if you "
+            f"have them, {', '.join(OPTIONAL)}. Either every row is added or none is.")
+        help_text.setWordWrap(True)
+        layout.addWidget(help_text)
+        row = QHBoxLayout()
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("Products CSV file")
+        self.choose = QPushButton("Choose file…")
+        self.import_button = QPushButton("Add products from file")
+        self.import_button.setObjectName("primary")
+        row.addWidget(self.path, 1)
+        row.addWidget(self.choose)
+        row.addWidget(self.import_button)
+        layout.addLayout(row)
+        self.problems = ProblemTable()
+        layout.addWidget(self.problems, 1)
+        self.search.textChanged.connect(lambda _text: self.refresh())
+        self.choose.clicked.connect(self._on_choose_clicked)
+        self.import_button.clicked.connect(self._on_import_button_clicked)
+
+    def refresh(self) -> None:
+        words = self.search.text()
+        self.ctx.run(lambda: shop_settings.list_products(self.ctx.db, words), self._fill)
+
+    def _fill(self, products: tuple[ProductView, ...]) -> None:
+        self.table.setRowCount(len(products))
+        for n, p in enumerate(products):
+            cells = (p.sku, p.name, p.brand, p.category, p.policy, p.gtin or "",
+                     "yes" if p.serial_required else "no", self.money(p.list_price_minor))
+            for c, text in enumerate(cells):
+                self.table.setItem(n, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    def _on_choose_clicked(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Products file", str(Path.home()),
+                                              "CSV files (*.csv);;All files (*)")
+        if name:
+            self.path.setText(name)
+
+    def _on_import_button_clicked(self) -> None:
+        text = self.path.text().strip()
+        if not text:
+            self.ctx.notice.emit("Choose the products CSV file first.", "warning")
+            return
+        path, actor = Path(text), self.ctx.require_actor()
+        self.problems.clear()
+        self.import_button.setEnabled(False)
+        self.ctx.run(lambda: shop_settings.import_products_csv(self.ctx.db, actor, path),
+                     self._imported, self._failed)
+
+    def _imported(self, count: int) -> None:
+        self.import_button.setEnabled(True)
+        self.ctx.data_changed.emit("product")
+        self.ctx.notice.emit(f"Added {count} product{'' if count == 1 else 's'}.", "success")
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.import_button.setEnabled(True)
+        if isinstance(exc, ProductsRejected):
+            self.problems.show_problems(exc.problems, "no products were added")
+            self.ctx.notice.emit(f"No products were added: {len(exc.problems)} problem(s) in "
+                                 "the file, listed below.", "error")
+        else:
+            self.ctx.report(exc)

@@ -1,0 +1,184 @@
+"""Settings > Staff: who can sign in, in which role; add people, reset PINs, switch accounts off."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from ui.context import AppContext
+from ui.screens.settings_tabs import SettingsTab
+from warranty_desk.permissions import ROLE_LABELS, Permission, Role
+from warranty_desk.services import staff
+from warranty_desk.services.staff import StaffView
+
+_HEADERS = ("Name", "Role", "Account")
+
+
+def _pin_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setMaxLength(staff.PIN_MAX_DIGITS)
+    field.setPlaceholderText(f"{staff.PIN_MIN_DIGITS} to {staff.PIN_MAX_DIGITS} digits")
+    return field
+
+
+class StaffTab(SettingsTab):
+    """The staff list, a form to add a person, and actions on the person picked."""
+
+    title = "Staff && roles"
+    permission = Permission.MANAGE_STAFF
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.people: tuple[StaffView, ...] = ()
+        layout = QHBoxLayout(self)
+        self.table = QTableWidget(0, len(_HEADERS))
+        self.table.setObjectName("staff")
+        self.table.setHorizontalHeaderLabels(list(_HEADERS))
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 3)
+        side = QVBoxLayout()
+        layout.addLayout(side, 2)
+
+        add = QGroupBox("Add a person")
+        form = QFormLayout(add)
+        self.name = QLineEdit()
+        self.role = QComboBox()
+        for role in Role:
+            if role is not Role.SYSTEM:
+                self.role.addItem(ROLE_LABELS[role], role)
+        self.pin = _pin_field()
+        self.pin_again = _pin_field()
+        self.add_button = QPushButton("Add person")
+        self.add_button.setObjectName("primary")
+        form.addRow("Name", self.name)
+        form.addRow("Role", self.role)
+        form.addRow("PIN", self.pin)
+        form.addRow("PIN again", self.pin_again)
+        form.addRow("", self.add_button)
+        side.addWidget(add)
+
+        picked = QGroupBox("The person picked in the list")
+        form = QFormLayout(picked)
+        self.new_pin = _pin_field()
+        self.new_pin_again = _pin_field()
+        self.reset_button = QPushButton("Reset PIN")
+        self.deactivate_button = QPushButton("Switch account off…")
+        form.addRow("New PIN", self.new_pin)
+        form.addRow("New PIN again", self.new_pin_again)
+        form.addRow("", self.reset_button)
+        form.addRow("", self.deactivate_button)
+        side.addWidget(picked)
+        side.addStretch(1)
+
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.pin_again.returnPressed.connect(self._on_add_button_clicked)
+        self.reset_button.clicked.connect(self._on_reset_button_clicked)
+        self.deactivate_button.clicked.connect(self._on_deactivate_button_clicked)
+        self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
+        self._on_table_selection_changed()
+
+    def refresh(self) -> None:
+        self.ctx.run(lambda: staff.list_staff(self.ctx.db), self._fill)
+
+    def _fill(self, people: tuple[StaffView, ...]) -> None:
+        keep = self.picked()
+        self.people = people
+        self.table.setRowCount(len(people))
+        for n, person in enumerate(people):
+            state = "active" if person.active else "switched off"
+            if person.active and person.locked_until is not None:
+                state = "locked after wrong PINs"
+            for c, text in enumerate((person.name, ROLE_LABELS[person.role], state)):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, person.id)
+                self.table.setItem(n, c, item)
+            if keep is not None and person.id == keep.id:
+                self.table.selectRow(n)
+        self.table.resizeColumnsToContents()
+        self._on_table_selection_changed()
+
+    def picked(self) -> StaffView | None:
+        """The person selected in the list."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self.people):
+            return None
+        return self.people[rows[0].row()]
+
+    def select(self, name: str) -> None:
+        """Pick a person by name (as clicking their row does)."""
+        for n, person in enumerate(self.people):
+            if person.name == name:
+                self.table.selectRow(n)
+                return
+
+    def _on_table_selection_changed(self) -> None:
+        person = self.picked()
+        self.reset_button.setEnabled(person is not None)
+        self.deactivate_button.setEnabled(person is not None and person.active)
+
+    def _on_add_button_clicked(self) -> None:
+        if self.pin.text() != self.pin_again.text():
+            self.ctx.notice.emit("The two PINs differ. Type the same PIN twice.", "warning")
+            return
+        name, role, pin = self.name.text(), Role(self.role.currentData()), self.pin.text()
+        actor = self.ctx.require_actor()
+        self.ctx.run(lambda: staff.create_staff(self.ctx.db, actor, name, role, pin),
+                     self._added)
+
+    def _added(self, person: StaffView) -> None:
+        for field in (self.name, self.pin, self.pin_again):
+            field.clear()
+        self._changed(f"{person.name} can now sign in as {ROLE_LABELS[person.role]}.")
+
+    def _on_reset_button_clicked(self) -> None:
+        person = self.picked()
+        if person is None:
+            return
+        if self.new_pin.text() != self.new_pin_again.text():
+            self.ctx.notice.emit("The two PINs differ. Type the same PIN twice.", "warning")
+            return
+        pin, actor, staff_id = self.new_pin.text(), self.ctx.require_actor(), person.id
+
+        def done(_result: object) -> None:
+            self.new_pin.clear()
+            self.new_pin_again.clear()
+            self._changed(f"{person.name}'s PIN was reset; any lock is lifted.")
+
+        self.ctx.run(lambda: staff.set_pin(self.ctx.db, actor, staff_id, pin), done)
+
+    def confirm(self, question: str) -> bool:
+        """Ask before something the app cannot undo."""
+        answer = QMessageBox.question(self, "Switch account off", question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _on_deactivate_button_clicked(self) -> None:
+        person = self.picked()
+        if person is None or not self.confirm(
+                f"Switch {person.name}'s account off? They can no longer sign in; their history "
+                "stays. Warranty Desk cannot switch it back on yet."):
+            return
+        actor, staff_id = self.ctx.require_actor(), person.id
+        self.ctx.run(lambda: staff.deactivate_staff(self.ctx.db, actor, staff_id),
+                     lambda v: self._changed(f"{v.name}'s account is switched off."))
+
+    def _changed(self, message: str) -> None:
+        self.ctx.data_changed.emit("staff")
+        self.ctx.notice.emit(message, "success")
+        self.refresh()
+

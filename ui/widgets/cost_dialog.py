@@ -1,0 +1,85 @@
+"""The add-cost dialog: kind, amount, recoverable or not, and what it was for."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warranty_desk.services.decisions import CostLine
+
+# Refunds and replacement units are posted by the decision itself, never by hand.
+MANUAL_COST_KINDS = ("labour", "parts", "shipping")
+_MONEY = re.compile(r"(\d{1,9})(?:[.,](\d{1,2}))?")
+
+
+def parse_money(text: str) -> int | None:
+    """Typed money (12, 12.5, 12,50) as minor units; None when it is not an amount."""
+    match = _MONEY.fullmatch(text.strip())
+    if match is None:
+        return None
+    whole, cents = match.group(1), (match.group(2) or "").ljust(2, "0")
+    return int(whole) * 100 + int(cents)
+
+
+class CostDialog(QDialog):
+    """One cost line; `cost_line()` holds it once the dialog is accepted."""
+
+    def __init__(self, parent: QWidget | None = None,
+                 kinds: tuple[str, ...] = MANUAL_COST_KINDS) -> None:
+        super().__init__(parent)
+        self.setObjectName("costDialog")
+        self.setWindowTitle("Add a cost")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.kind = QComboBox()
+        for kind in kinds:
+            self.kind.addItem(kind.capitalize(), kind)
+        form.addRow("&Kind", self.kind)
+        self.amount = QLineEdit()
+        self.amount.setObjectName("costAmount")
+        self.amount.setPlaceholderText("for example 25.00")
+        form.addRow("&Amount", self.amount)
+        self.description = QLineEdit()
+        self.description.setPlaceholderText("what it was for: the part, the time, the courier")
+        form.addRow("&What for", self.description)
+        self.recoverable = QCheckBox("The brand or supplier pays this back (&recoverable)")
+        form.addRow("", self.recoverable)
+        layout.addLayout(form)
+        self.message = QLabel("")
+        self.message.setObjectName("subtle")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Add cost  (Enter)")
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._line: CostLine | None = None
+        self.amount.setFocus()
+
+    def cost_line(self) -> CostLine | None:
+        """The cost as typed, once accepted."""
+        return self._line
+
+    def _on_buttons_accepted(self) -> None:
+        amount = parse_money(self.amount.text())
+        if amount is None or amount <= 0:
+            self.message.setText("Type the amount as a number, for example 25 or 25.00.")
+            self.amount.setFocus()
+            return
+        self._line = CostLine(str(self.kind.currentData()), amount,
+                              self.description.text().strip(), self.recoverable.isChecked())
+        self.accept()

@@ -1,0 +1,185 @@
+"""Resolve or reject a claim: outcome, reason, costs, replacement serial or refund details."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.widgets.cost_dialog import CostDialog, parse_money
+from ui.widgets.verdict_card import money
+from warranty_desk.rules.claim_states import Outcome
+from warranty_desk.services.board import MessagePreview
+from warranty_desk.services.decisions import CostLine, Decision
+
+_OUTCOME_WORDS = ((Outcome.REPAIR, "&Repair"), (Outcome.REPLACE, "Re&place"),
+                  (Outcome.REFUND, "Re&fund"))
+
+
+class DecisionDialog(QDialog):
+    """Emits `decided(Decision)` when the person confirms; the screen sends it to the service."""
+
+    decided = Signal(object)  # decisions.Decision
+
+    def __init__(self, number: str, *, reject: bool,
+                 previews: Mapping[str, MessagePreview] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("decisionDialog")
+        self.rejecting = reject
+        self.previews = dict(previews or {})
+        self.costs: list[CostLine] = []
+        self.setWindowTitle(f"Reject claim {number}" if reject else f"Resolve claim {number}")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.outcomes = QButtonGroup(self)
+        row = QHBoxLayout()
+        for n, (outcome, words) in enumerate(_OUTCOME_WORDS):
+            button = QRadioButton(words)
+            button.setObjectName(f"outcome_{outcome.value}")
+            button.setChecked(n == 0)
+            self.outcomes.addButton(button, n)
+            row.addWidget(button)
+        if not reject:
+            form.addRow("Outcome", row)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("decisionReason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(80)
+        self.reason.setPlaceholderText(
+            "in plain words; the customer reads this" if reject else "what was done and why")
+        form.addRow("Rea&son", self.reason)
+        self.serial = QLineEdit()
+        self.serial.setObjectName("replacementSerial")
+        self.serial.setPlaceholderText("scan the new unit's serial")
+        self.refund = QLineEdit()
+        self.refund.setObjectName("refundAmount")
+        self.refund.setPlaceholderText("for example 199.00")
+        self.reference = QLineEdit()
+        self.reference.setObjectName("refundReference")
+        self.reference.setPlaceholderText("the refund number from the till")
+        self.cost_list = QListWidget()
+        self.cost_list.setMaximumHeight(90)
+        add_cost = QPushButton("Add cost…  (Ctrl+T)")
+        add_cost.clicked.connect(self._on_add_cost_clicked)
+        QShortcut(QKeySequence("Ctrl+T"), self, self._on_add_cost_clicked)
+        if not reject:
+            form.addRow("New unit's se&rial", self.serial)
+            form.addRow("Refund &amount", self.refund)
+            form.addRow("POS refund r&eference", self.reference)
+            form.addRow("Costs", self.cost_list)
+            form.addRow("", add_cost)
+        layout.addLayout(form)
+        self.preview = QLabel("")
+        self.preview.setObjectName("subtle")
+        self.preview.setWordWrap(True)
+        layout.addWidget(self.preview)
+        self.message = QLabel("")
+        self.message.setObjectName("subtle")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Reject claim  (Ctrl+Enter)" if reject else "Resolve claim  (Ctrl+Enter)")
+        QShortcut(QKeySequence("Ctrl+Return"), self, self._on_buttons_accepted)
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.outcomes.idToggled.connect(self._on_outcomes_id_toggled)
+        self._cost_dialog: CostDialog | None = None
+        self._show_outcome()
+        self.reason.setFocus()
+
+    def outcome(self) -> Outcome:
+        """The chosen outcome (reject in reject mode)."""
+        if self.rejecting:
+            return Outcome.REJECT
+        return _OUTCOME_WORDS[max(self.outcomes.checkedId(), 0)][0]
+
+    def choose(self, outcome: Outcome) -> None:
+        """Pick an outcome, as a click on its button would."""
+        for n, (each, _words) in enumerate(_OUTCOME_WORDS):
+            if each is outcome:
+                self.outcomes.button(n).setChecked(True)
+
+    def set_scanned_serial(self, text: str) -> None:
+        """A scanner read while the dialog is open is the replacement unit's serial."""
+        self.choose(Outcome.REPLACE)
+        self.serial.setText(text.strip())
+
+    def _on_outcomes_id_toggled(self, _id: int, checked: bool) -> None:
+        if checked:
+            self._show_outcome()
+
+    def _show_outcome(self) -> None:
+        outcome = self.outcome()
+        self.serial.setEnabled(outcome is Outcome.REPLACE)
+        self.refund.setEnabled(outcome is Outcome.REFUND)
+        self.reference.setEnabled(outcome is Outcome.REFUND)
+        template = ("claim_rejected" if outcome is Outcome.REJECT
+                    else f"claim_resolved_{outcome.value}")
+        wording = self.previews.get(template)
+        self.preview.setText(f"The customer will get:\n{wording.subject}\n\n{wording.body}"
+                             if wording else "")
+
+    def _on_add_cost_clicked(self) -> None:
+        if self.rejecting:
+            return
+        dialog = CostDialog(self)
+        self._cost_dialog = dialog
+        dialog.accepted.connect(lambda: self._on_cost_added(dialog))
+        dialog.open()
+
+    def _on_cost_added(self, dialog: CostDialog) -> None:
+        line = dialog.cost_line()
+        if line is not None:
+            self.costs.append(line)
+            self.cost_list.addItem(f"{line.kind}: {money(line.amount_minor)}"
+                                   + (" (recoverable)" if line.recoverable else "")
+                                   + (f"  ·  {line.description}" if line.description else ""))
+
+    def _problem(self, outcome: Outcome) -> str | None:
+        if len(self.reason.toPlainText().strip()) < 3:
+            return "Write the reason in plain words (a few words at least)."
+        if outcome is Outcome.REPLACE and not self.serial.text().strip():
+            return "Scan the serial of the replacement unit."
+        if outcome is Outcome.REFUND:
+            amount = parse_money(self.refund.text())
+            if amount is None or amount <= 0:
+                return "Type the refund amount, for example 199.00."
+            if not self.reference.text().strip():
+                return "Type the POS refund reference, so the refund matches the till."
+        return None
+
+    def _on_buttons_accepted(self) -> None:
+        outcome = self.outcome()
+        problem = self._problem(outcome)
+        if problem is not None:
+            self.message.setText(problem)
+            return
+        self.decided.emit(Decision(
+            outcome=outcome, reason=self.reason.toPlainText().strip(),
+            costs=tuple(self.costs) if outcome is not Outcome.REJECT else (),
+            refund_minor=parse_money(self.refund.text()) if outcome is Outcome.REFUND else None,
+            refund_reference=self.reference.text().strip() if outcome is Outcome.REFUND
+            else None,
+            replacement_serial=self.serial.text().strip() if outcome is Outcome.REPLACE
+            else None))
+        self.accept()

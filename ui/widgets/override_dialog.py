@@ -1,0 +1,118 @@
+"""Manager override: a manager or owner types their PIN and a reason; nobody is signed out."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.context import AppContext
+from warranty_desk.errors import WarrantyDeskError
+from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, allowed
+from warranty_desk.services import staff
+from warranty_desk.services.claim_common import Override
+
+# The services refuse shorter reasons too; checking here keeps the PIN from being spent on it.
+MIN_REASON = 5
+
+
+class OverrideDialog(QDialog):
+    """Emits `approved(Override)` once the approver's PIN checks out; stays open on a refusal."""
+
+    approved = Signal(object)  # claim_common.Override
+
+    def __init__(self, ctx: AppContext, what: str, blockers: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("overrideDialog")
+        self.setWindowTitle("Manager override")
+        layout = QVBoxLayout(self)
+        intro = QLabel(f"{what}\n\nWhat blocks it: {blockers}\n\nA manager or owner can "
+                       "approve it with their PIN. The reason is kept with the claim and in the "
+                       "audit log. You stay signed in.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.approver = QComboBox()
+        self.approver.setObjectName("approver")
+        for person in staff.list_staff(ctx.db):
+            if person.active and allowed(person.role, Permission.OVERRIDE_RULE):
+                self.approver.addItem(f"{person.name}  ·  {ROLE_LABELS[person.role]}",
+                                      person.name)
+        me = ctx.actor.name if ctx.actor else None
+        if me is not None and (found := self.approver.findData(me)) >= 0:
+            self.approver.setCurrentIndex(found)
+        form.addRow("&Approved by", self.approver)
+        self.pin = QLineEdit()
+        self.pin.setObjectName("overridePin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(8)
+        self.pin.setPlaceholderText("their PIN")
+        form.addRow("&PIN", self.pin)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("overrideReason")
+        self.reason.setPlaceholderText("why the rule may be passed this time, in plain words")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(90)
+        form.addRow("&Reason", self.reason)
+        layout.addLayout(form)
+        self.message = QLabel("")
+        self.message.setObjectName("subtle")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        # Enter anywhere but the reason box presses this default button, once.
+        self.ok.setText("Approve override  (Enter)")
+        self.ok.setDefault(True)
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.pin.setFocus()
+
+    def _on_buttons_accepted(self) -> None:
+        reason = self.reason.toPlainText().strip()
+        name = self.approver.currentData()
+        if name is None:
+            self.message.setText("Nobody here may approve overrides. Ask the owner.")
+            return
+        if len(reason) < MIN_REASON:
+            self.message.setText("Write the reason for the override (a few words at least).")
+            self.reason.setFocus()
+            return
+        if not self.pin.text():
+            self.message.setText("Type the approver's PIN.")
+            self.pin.setFocus()
+            return
+        pin = self.pin.text()
+        self.ok.setEnabled(False)
+        self.message.setText("Checking the PIN…")
+        # The PIN hash costs about a tenth of a second: checked off the GUI thread.
+        self.ctx.run(lambda: staff.verify_override(self.ctx.db, str(name), pin),
+                     lambda approver: self._on_verified(approver, reason), self._on_refused)
+
+    def _on_verified(self, approver: Actor, reason: str) -> None:
+        self.ok.setEnabled(True)
+        self.approved.emit(Override(approver, reason))
+        self.accept()
+
+    def _on_refused(self, exc: BaseException) -> None:
+        self.ok.setEnabled(True)
+        self.pin.clear()
+        self.pin.setFocus()
+        if isinstance(exc, WarrantyDeskError):
+            self.message.setText(str(exc))
+        else:
+            self.message.setText("The PIN could not be checked.")
+            self.ctx.report(exc)

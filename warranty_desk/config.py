@@ -1,0 +1,277 @@
+"""Device and app settings for one till, kept in `<home>/config.toml`."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from warranty_desk.errors import BadInput
+from warranty_desk.storage.home import Home
+
+THEMES = ("light", "dark")
+BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+PARITIES: dict[str, str] = {"N": "none", "E": "even", "O": "odd"}
+# The file names the scanner's end-of-scan suffix; the settings hold the characters themselves.
+SUFFIXES: dict[str, str] = {"CR": "\r", "LF": "\n", "CRLF": "\r\n", "TAB": "\t"}
+# Below a few minutes staff lock themselves out mid-sale; above four hours the lock is no lock.
+IDLE_MINUTES_RANGE = (1, 240)
+# People type at most ~15 keys a second (~65 ms apart); scanners send a key every few ms.
+WEDGE_GAP_RANGE_MS = (5, 200)
+WEDGE_LENGTH_RANGE = (2, 64)
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class ScannerSettings:
+    """The barcode scanner: a serial port reader, or keyboard-wedge detection thresholds."""
+
+    enabled: bool = False
+    port: str = ""
+    baudrate: int = 9600
+    parity: str = "N"
+    suffix: str = "\r\n"
+    wedge_min_length: int = 4
+    wedge_max_gap_ms: int = 35
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterSettings:
+    """A receipt or label printer (used once printing arrives)."""
+
+    name: str
+    backend: str = ""
+    target: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything this till keeps outside the shared database."""
+
+    theme: str = "light"
+    idle_minutes: int = 5
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
+    printers: tuple[PrinterSettings, ...] = ()
+    portal_url_template: str = ""
+
+
+class Loaded(NamedTuple):
+    """The settings read, and a plain warning when the file could not be used as it is."""
+
+    settings: Settings
+    warning: str | None
+
+
+def suffix_name(suffix: str) -> str:
+    """CR, LF, CRLF or TAB for the suffix characters (the characters themselves if unknown)."""
+    return next((name for name, chars in SUFFIXES.items() if chars == suffix), suffix)
+
+
+def problems(settings: Settings) -> list[str]:
+    """Every reason these settings cannot be used, in plain words; empty when they are fine."""
+    found: list[str] = []
+    if settings.theme not in THEMES:
+        found.append(f"the theme {settings.theme!r} is unknown: pick light or dark")
+    low, high = IDLE_MINUTES_RANGE
+    if not low <= settings.idle_minutes <= high:
+        found.append(f"lock after idle must be {low} to {high} minutes")
+    scanner = settings.scanner
+    if scanner.baudrate not in BAUD_RATES:
+        found.append(f"the scanner speed {scanner.baudrate} is not one scanners use: pick one "
+                     f"of {', '.join(map(str, BAUD_RATES))} (most scanners use 9600)")
+    if scanner.parity not in PARITIES:
+        found.append(f"the scanner parity {scanner.parity!r} is unknown: use N (none), "
+                     "E (even) or O (odd)")
+    if scanner.suffix not in SUFFIXES.values():
+        found.append(f"the scanner suffix {scanner.suffix!r} is unknown: use CR, LF, CRLF or "
+                     "TAB, as set in the scanner's manual")
+    if scanner.enabled and not scanner.port.strip():
+        found.append("the serial scanner is switched on but has no port: pick its port")
+    low, high = WEDGE_LENGTH_RANGE
+    if not low <= scanner.wedge_min_length <= high:
+        found.append(f"the shortest scan must be {low} to {high} characters")
+    low, high = WEDGE_GAP_RANGE_MS
+    if not low <= scanner.wedge_max_gap_ms <= high:
+        found.append(f"the gap between scanner keys must be {low} to {high} ms")
+    template = settings.portal_url_template
+    if template and not (template.startswith(("https://", "http://")) and "{code}" in template):
+        found.append("the portal link must start with https:// and contain {code} where the "
+                     "warranty code goes")
+    return found
+
+
+def load(home: Home) -> Loaded:
+    """The till's settings; a missing file gives the defaults, a broken one defaults and a warning.
+
+    Values that cannot be used fall back one by one, so one typo does not undo the rest.
+    """
+    path = home.config
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Loaded(Settings(), None)
+    except OSError as exc:
+        return Loaded(Settings(), f"Could not read {path} ({exc.strerror}); using the default "
+                                  "settings. Save the settings again to replace it.")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return Loaded(Settings(), f"{path} is damaged ({exc}); using the default settings. "
+                                  "Save the settings again to replace it.")
+    settings, bad = _from_dict(data)
+    if bad:
+        return Loaded(settings, f"Some settings in {path} could not be used and were reset: "
+                                f"{'; '.join(bad)}. Save the settings again to fix the file.")
+    return Loaded(settings, None)
+
+
+def save(home: Home, settings: Settings) -> None:
+    """Check and write the settings atomically, readable by this user only."""
+    found = problems(settings)
+    if found:
+        raise BadInput("The settings were not saved: " + "; ".join(found) + ".")
+    home.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    text = to_toml(settings)
+    # Written beside the target and renamed over it, so a crash never leaves half a file.
+    fd, temp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=home.root)
+    try:
+        os.chmod(temp, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, home.config)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def to_toml(settings: Settings) -> str:
+    """The settings as TOML text (flat tables and one array of printer tables)."""
+    scanner = settings.scanner
+    lines = ["# Warranty Desk settings for this till. Change them under Settings > Devices.",
+             f"theme = {_value(settings.theme)}",
+             f"idle_minutes = {_value(settings.idle_minutes)}",
+             f"portal_url_template = {_value(settings.portal_url_template)}",
+             "", "[scanner]"]
+    for item in fields(ScannerSettings):
+        value = getattr(scanner, item.name)
+        if item.name == "suffix":
+            value = suffix_name(value)
+        lines.append(f"{item.name} = {_value(value)}")
+    for printer in settings.printers:
+        lines += ["", "[[printers]]"]
+        lines += [f"{item.name} = {_value(getattr(printer, item.name))}"
+                  for item in fields(PrinterSettings)]
+    return "\n".join(lines) + "\n"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    if isinstance(value, str):
+        return _string(value)
+    raise TypeError(f"config values are text, whole numbers or true/false, not {value!r}")
+
+
+def _string(text: str) -> str:
+    escapes = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
+               "\f": "\\f"}
+    out = []
+    for char in text:
+        if char in escapes:
+            out.append(escapes[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+# --- Reading back, value by value -------------------------------------------------------------
+
+
+def _from_dict(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
+    bad: list[str] = []
+    defaults = Settings()
+    settings = replace(
+        defaults,
+        theme=_pick(data, "theme", str, defaults.theme, bad, lambda v: v in THEMES),
+        idle_minutes=_pick(data, "idle_minutes", int, defaults.idle_minutes, bad,
+                           lambda v: IDLE_MINUTES_RANGE[0] <= v <= IDLE_MINUTES_RANGE[1]),
+        portal_url_template=_pick(data, "portal_url_template", str,
+                                  defaults.portal_url_template, bad),
+        scanner=_scanner(data.get("scanner", {}), bad),
+        printers=_printers(data.get("printers", []), bad),
+    )
+    # Anything left that the checks refuse goes back to its default too.
+    for problem in problems(settings):
+        bad.append(problem)
+        if "portal link" in problem:
+            settings = replace(settings, portal_url_template="")
+        elif "switched on but has no port" in problem:
+            settings = replace(settings, scanner=replace(settings.scanner, enabled=False))
+    return settings, bad
+
+
+def _scanner(table: object, bad: list[str]) -> ScannerSettings:
+    default = ScannerSettings()
+    if not isinstance(table, dict):
+        bad.append("[scanner] is not a table")
+        return default
+    suffix = _pick(table, "suffix", str, suffix_name(default.suffix), bad,
+                   lambda v: v in SUFFIXES or v in SUFFIXES.values(), "scanner.")
+    return ScannerSettings(
+        enabled=_pick(table, "enabled", bool, default.enabled, bad, prefix="scanner."),
+        port=_pick(table, "port", str, default.port, bad, prefix="scanner."),
+        baudrate=_pick(table, "baudrate", int, default.baudrate, bad,
+                       lambda v: v in BAUD_RATES, "scanner."),
+        parity=_pick(table, "parity", str, default.parity, bad,
+                     lambda v: v in PARITIES, "scanner."),
+        suffix=SUFFIXES.get(suffix, suffix),
+        wedge_min_length=_pick(table, "wedge_min_length", int, default.wedge_min_length, bad,
+                               lambda v: WEDGE_LENGTH_RANGE[0] <= v <= WEDGE_LENGTH_RANGE[1],
+                               "scanner."),
+        wedge_max_gap_ms=_pick(table, "wedge_max_gap_ms", int, default.wedge_max_gap_ms, bad,
+                               lambda v: WEDGE_GAP_RANGE_MS[0] <= v <= WEDGE_GAP_RANGE_MS[1],
+                               "scanner."),
+    )
+
+
+def _printers(items: object, bad: list[str]) -> tuple[PrinterSettings, ...]:
+    if not isinstance(items, list):
+        bad.append("printers is not a list of [[printers]] tables")
+        return ()
+    found = []
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            bad.append(f"printer {n} has no name")
+            continue
+        found.append(PrinterSettings(
+            name=item["name"],
+            backend=_pick(item, "backend", str, "", bad, prefix=f"printer {n} "),
+            target=_pick(item, "target", str, "", bad, prefix=f"printer {n} ")))
+    return tuple(found)
+
+
+def _pick(table: Mapping[str, Any], key: str, kind: type[_T], default: _T, bad: list[str],
+             check: Callable[[_T], bool] | None = None, prefix: str = "") -> _T:
+    if key not in table:
+        return default
+    value = table[key]
+    # bool is an int in Python, but `idle_minutes = true` is a mistake, not 1 minute.
+    right_type = isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+    if not right_type or (check is not None and not check(value)):
+        bad.append(f"{prefix}{key} = {value!r} (reset to {default!r})")
+        return default
+    return value  # type: ignore[no-any-return]

@@ -1,0 +1,198 @@
+"""One customer at a glance: purchases with their cover, claims and messages; segment and flags."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from warranty_desk import normalize
+from warranty_desk.errors import BadInput, NotFound
+from warranty_desk.models import Claim, Customer, CustomerMessage, Product, Warranty
+from warranty_desk.models.base import utcnow
+from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.services import audit, outbox
+from warranty_desk.services.customers import parse_segment
+from warranty_desk.services.lookup import verdicts_for
+from warranty_desk.storage.database import Database
+from warranty_desk.storage.search import fts_query
+from warranty_desk.views import WarrantyVerdict
+
+# A search box answers with a short list; a longer one means the person should type more.
+MAX_FOUND = 20
+# A reseller can hold thousands of units; the profile shows the newest and says how many.
+MAX_PURCHASES = 200
+MAX_MESSAGES = 100
+# Segment and follow-up steer how the CRM talks to the customer: the same people who write to
+# customers (sales, support, managers, owner) may set them; every change is audited.
+CUSTOMER_PERMISSION = Permission.SEND_MESSAGE
+# Enough trailing digits to tell numbers apart whether typed with or without the country code.
+_PHONE_TAIL = 9
+_PHONE_SHAPE = re.compile(r"^\+?[\d\s().-]{6,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerBrief:
+    """One line of a customer search."""
+
+    reference: str
+    name: str
+    phone: str
+    email: str
+    segment: str
+    retention_follow_up: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLine:
+    """One of the customer's claims."""
+
+    number: str
+    state: str
+    outcome: str | None
+    opened_on: date
+    product_name: str
+    serial: str | None
+    fault: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageLine:
+    """One message to or from the customer, with its delivery state."""
+
+    created_at: datetime
+    subject: str
+    state: str
+    direction: str
+    claim_number: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerProfile:
+    """Everything the customer screen shows about one customer."""
+
+    reference: str
+    name: str
+    phone: str
+    email: str
+    segment: str
+    retention_follow_up: bool
+    purchase_count: int
+    purchases: tuple[WarrantyVerdict, ...]
+    claims: tuple[ClaimLine, ...]
+    messages: tuple[MessageLine, ...]
+
+
+def _brief(c: Customer) -> CustomerBrief:
+    return CustomerBrief(c.reference, c.name, c.phone, c.email, c.segment.value,
+                         c.retention_follow_up)
+
+
+def _customer(session: Session, reference_or_id: str | uuid.UUID) -> Customer:
+    if isinstance(reference_or_id, uuid.UUID):
+        found = session.get(Customer, reference_or_id)
+    else:
+        key = reference_or_id.strip()
+        found = session.scalars(select(Customer).where(
+            Customer.reference.in_({key, key.upper()}))).first()
+        if found is None and re.fullmatch(r"[0-9a-fA-F]{32}", key):
+            found = session.get(Customer, uuid.UUID(key))
+    if found is None:
+        raise NotFound(f"No customer {reference_or_id}. Search by name or phone instead.")
+    return found
+
+
+def customer_profile(db: Database, actor: Actor, reference_or_id: str | uuid.UUID, *,
+                     today: date) -> CustomerProfile:
+    """The customer with their purchases (each with today's verdict), claims and messages."""
+    require(actor, Permission.LOOKUP)
+    with db.read() as session:
+        c = _customer(session, reference_or_id)
+        ids = list(session.scalars(select(Warranty.id).where(Warranty.customer_id == c.id)
+                                   .order_by(Warranty.start_on.desc(), Warranty.code)))
+        claims = tuple(
+            ClaimLine(r.number, r.state, r.outcome, r.opened_at.date(),
+                      r.name or r.claimed_purchase.get("product", "unknown product"), r.serial,
+                      r.fault)
+            for r in session.execute(
+                select(Claim.number, Claim.state, Claim.outcome, Claim.opened_at, Claim.serial,
+                       Claim.fault, Claim.claimed_purchase, Product.name)
+                .outerjoin(Product, Product.id == Claim.product_id)
+                .where(Claim.customer_id == c.id).order_by(Claim.opened_at.desc())))
+        messages = tuple(
+            MessageLine(r.created_at, r.subject, r.state, r.direction, r.number)
+            for r in session.execute(
+                select(CustomerMessage.created_at, CustomerMessage.subject,
+                       CustomerMessage.state, CustomerMessage.direction, Claim.number)
+                .outerjoin(Claim, Claim.id == CustomerMessage.claim_id)
+                .where(CustomerMessage.customer_id == c.id)
+                .order_by(CustomerMessage.created_at.desc()).limit(MAX_MESSAGES)))
+        return CustomerProfile(
+            c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
+            len(ids), tuple(verdicts_for(session, ids[:MAX_PURCHASES], today=today)), claims,
+            messages)
+
+
+def _updated(session: Session, actor: Actor, c: Customer, action: str,
+             details: dict[str, object]) -> CustomerBrief:
+    c.updated_at = utcnow()
+    audit.record(session, actor, action, "customer", c.reference, details)
+    outbox.emit(session, "customer.updated", "customer", c.reference,
+                {"reference": c.reference, "name": c.name, "phone": c.phone, "email": c.email,
+                 "segment": c.segment.value, "retention_follow_up": c.retention_follow_up,
+                 **details})
+    return _brief(c)
+
+
+def set_segment(db: Database, actor: Actor, reference: str, segment: str) -> CustomerBrief:
+    """Change how the shop serves this customer (retail, vip, business, reseller)."""
+    require(actor, CUSTOMER_PERMISSION)
+    chosen = parse_segment(segment)
+    with db.write() as session:
+        c = _customer(session, reference)
+        if c.segment is chosen:
+            return _brief(c)
+        before = c.segment.value
+        c.segment = chosen
+        return _updated(session, actor, c, "customer.segment",
+                        {"from": before, "to": chosen.value})
+
+
+def set_retention_follow_up(db: Database, actor: Actor, reference: str, flag: bool,
+                            reason: str) -> CustomerBrief:
+    """Flag (or clear) a customer for a retention call, with the reason kept in the audit log."""
+    require(actor, CUSTOMER_PERMISSION)
+    if len(reason.strip()) < 3:
+        raise BadInput("Write why (a few words): it is kept with the change and sent to the CRM.")
+    with db.write() as session:
+        c = _customer(session, reference)
+        c.retention_follow_up = flag
+        return _updated(session, actor, c, "customer.retention",
+                        {"flag": flag, "reason": reason.strip()})
+
+
+def find_customers(db: Database, actor: Actor, query: str) -> tuple[CustomerBrief, ...]:
+    """Customers whose name, email or reference starts with the words typed, or by phone."""
+    require(actor, Permission.LOOKUP)
+    typed = query.strip()
+    if not typed:
+        return ()
+    with db.read() as session:
+        digits = normalize.phone(typed).lstrip("+")
+        if _PHONE_SHAPE.match(typed) and len(digits) >= 6:
+            tail = digits[-_PHONE_TAIL:]
+            found = session.scalars(select(Customer).where(
+                Customer.phone.like(f"%{tail}")).order_by(Customer.name).limit(MAX_FOUND))
+            return tuple(_brief(c) for c in found)
+        match = fts_query(typed)
+        if not match:
+            return ()
+        ids = [uuid.UUID(bytes=r[0]) for r in session.execute(text(
+            "SELECT c.id FROM customers_fts f JOIN customers c ON c.rowid = f.rowid "
+            "WHERE customers_fts MATCH :q ORDER BY rank LIMIT :n"), {"q": match, "n": MAX_FOUND})]
+        by_id = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
+        return tuple(_brief(by_id[i]) for i in ids if i in by_id)

@@ -1,0 +1,378 @@
+"""Shop settings: the shop and branch, policies, extension plans and the product list."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import is_currency
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from warranty_desk.errors import BadInput, NotFound
+from warranty_desk.models import Brand, ExtensionPlan, NumberCounter, Policy, Product, Shop
+from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed, require
+from warranty_desk.rules.evidence import EVIDENCE_KINDS
+from warranty_desk.services import audit, catalogue, outbox, product_csv
+from warranty_desk.services.activation import Problem
+from warranty_desk.services.claim_common import CLAIM_TYPES
+from warranty_desk.storage.database import Database
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_WIDTHS = {"name": 200, "branch_name": 200, "address": 500, "phone": 40, "email": 200,
+           "portal_url_template": 500}
+
+
+@dataclass(frozen=True, slots=True)
+class ShopView:
+    """The shop row as the settings screen shows it."""
+
+    name: str
+    branch_code: str
+    branch_name: str
+    address: str
+    phone: str
+    email: str
+    currency: str
+    locale: str
+    timezone: str
+    portal_url_template: str
+    # Once a number carrying the branch code is handed out, the code is fixed.
+    branch_code_locked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShopUpdate:
+    """New shop details; branch_code None keeps the current code."""
+
+    name: str
+    branch_name: str
+    address: str
+    phone: str
+    email: str
+    currency: str
+    locale: str
+    timezone: str
+    portal_url_template: str = ""
+    branch_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyView:
+    """A policy with how many products it covers."""
+
+    id: uuid.UUID
+    name: str
+    manufacturer_months: int
+    shop_months: int
+    terms: str
+    exclusions: tuple[str, ...]
+    evidence_required: dict[str, tuple[str, ...]]
+    serial_required: bool
+    claim_limit_count: int | None
+    claim_limit_period_months: int
+    override_roles: tuple[Role, ...]
+    new_term_on_replacement: bool
+    products: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    """A paid extension plan and whether it is offered at sale."""
+
+    id: uuid.UUID
+    name: str
+    months: int
+    price_minor: int
+    categories: tuple[str, ...]
+    min_price_minor: int
+    max_price_minor: int | None
+    max_days_since_sale: int
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProductView:
+    """One catalogue row."""
+
+    sku: str
+    name: str
+    brand: str
+    category: str
+    policy: str
+    gtin: str | None
+    serial_required: bool
+    list_price_minor: int
+
+
+class ProductsRejected(BadInput):
+    """A products file with problems: nothing was added, every problem is listed."""
+
+    def __init__(self, file_name: str, problems: list[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        listed = "\n".join(f"- {p}" for p in self.problems)
+        super().__init__(f"No products were added from {file_name}: {len(self.problems)} "
+                         f"problem(s) to fix in the file, then import it again.\n{listed}")
+
+
+# --- Shop and branch --------------------------------------------------------------------------
+
+
+def _numbers_handed_out(session: Session) -> bool:
+    return session.scalars(select(NumberCounter.kind).where(NumberCounter.last > 0)).first() \
+        is not None
+
+
+def _shop_view(session: Session) -> ShopView:
+    shop = session.scalars(select(Shop)).one()
+    return ShopView(shop.name, shop.branch_code, shop.branch_name, shop.address, shop.phone,
+                    shop.email, shop.currency, shop.locale, shop.timezone,
+                    shop.portal_url_template, _numbers_handed_out(session))
+
+
+def get_shop(db: Database) -> ShopView:
+    """The shop and branch details."""
+    with db.read() as session:
+        return _shop_view(session)
+
+
+def _check_shop(data: ShopUpdate) -> tuple[dict[str, str], list[str]]:
+    """The cleaned values and every problem with them."""
+    values = {"name": " ".join(data.name.split()), "branch_name": data.branch_name.strip(),
+              "address": data.address.strip(), "phone": data.phone.strip(),
+              "email": data.email.strip(), "currency": data.currency.strip().upper(),
+              "locale": data.locale.strip(), "timezone": data.timezone.strip(),
+              "portal_url_template": data.portal_url_template.strip()}
+    problems = []
+    if not values["name"]:
+        problems.append("the shop needs a name (it is printed on every slip)")
+    problems += [f"the {key.replace('_', ' ')} is longer than {width} characters"
+                 for key, width in _WIDTHS.items() if len(values[key]) > width]
+    if values["email"] and not _EMAIL.fullmatch(values["email"]):
+        problems.append(f"{values['email']!r} is not an email address")
+    if not (len(values["currency"]) == 3 and values["currency"].isalpha()
+            and values["currency"].isascii() and is_currency(values["currency"])):
+        problems.append(f"currency {values['currency']!r} is not a 3-letter currency code "
+                        "such as EUR, GBP or USD")
+    try:
+        values["locale"] = str(Locale.parse(values["locale"].replace("-", "_")))
+    except (UnknownLocaleError, ValueError, TypeError):
+        problems.append(f"locale {data.locale!r} is unknown: write it like en_GB or de_DE")
+    try:
+        ZoneInfo(values["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"time zone {data.timezone!r} is unknown: write it like Europe/London")
+    template = values["portal_url_template"]
+    if template and not (template.startswith(("https://", "http://")) and "{code}" in template):
+        problems.append("the portal link must start with https:// and contain {code} where "
+                        "the warranty code goes")
+    return values, problems
+
+
+def _check_branch_code(session: Session, shop: Shop, code: str | None) -> str | None:
+    """Why the branch code cannot become `code`, or None when it can (or is unchanged)."""
+    if code is None or code == shop.branch_code:
+        return None
+    if _numbers_handed_out(session):
+        return (f"the branch code stays {shop.branch_code}: it is part of every warranty code, "
+                f"claim number and customer reference already handed out (like "
+                f"{shop.branch_code}-W-2026-000123), and customers, slips, the portal and head "
+                "office find those records by these numbers")
+    if not (2 <= len(code) <= 6 and code.isalnum() and code.isascii() and code[0].isalpha()
+            and code.isupper()):
+        return (f"branch code {code!r} must be 2 to 6 capital letters or digits, starting "
+                "with a letter (for example BR01)")
+    return None
+
+
+def update_shop(db: Database, actor: Actor, data: ShopUpdate) -> ShopView:
+    """Change the shop and branch details; the audit entry keeps what changed, before and after."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    values, problems = _check_shop(data)
+    with db.write() as session:
+        shop = session.scalars(select(Shop)).one()
+        why = _check_branch_code(session, shop, data.branch_code)
+        if why:
+            problems.append(why)
+        if problems:
+            raise BadInput("The shop details were not saved: " + "; ".join(problems) + ".")
+        if data.branch_code is not None:
+            values["branch_code"] = data.branch_code
+        before, after = _apply(shop, values)
+        if after:
+            audit.record(session, actor, "shop.update", "shop", shop.branch_code,
+                         {"before": before, "after": after})
+            outbox.emit(session, "shop.updated", "shop", shop.branch_code, after)
+        return _shop_view(session)
+
+
+def _apply(row: Any, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Set the values that differ; returns them before and after, for the audit entry."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key, value in values.items():
+        old = getattr(row, key)
+        if old != value:
+            before[key], after[key] = old, value
+            setattr(row, key, value)
+    return before, after
+
+
+# --- Policies and extension plans --------------------------------------------------------------
+
+
+def _policy_view(policy: Policy, products: int) -> PolicyView:
+    return PolicyView(
+        id=policy.id, name=policy.name, manufacturer_months=policy.manufacturer_months,
+        shop_months=policy.shop_months, terms=policy.terms,
+        exclusions=tuple(policy.exclusions or ()),
+        evidence_required={k: tuple(v) for k, v in (policy.evidence_required or {}).items()},
+        serial_required=policy.serial_required, claim_limit_count=policy.claim_limit_count,
+        claim_limit_period_months=policy.claim_limit_period_months,
+        override_roles=tuple(Role(r) for r in policy.override_roles or ()),
+        new_term_on_replacement=policy.new_term_on_replacement, products=products)
+
+
+def list_policies(db: Database) -> tuple[PolicyView, ...]:
+    """Every policy by name, with how many products it covers."""
+    with db.read() as session:
+        counts = dict(session.execute(
+            select(Product.policy_id, func.count(Product.id)).group_by(Product.policy_id)).all())
+        policies = session.scalars(select(Policy).order_by(Policy.name)).all()
+        return tuple(_policy_view(p, counts.get(p.id, 0)) for p in policies)
+
+
+def _policy_problems(data: catalogue.PolicyInput) -> list[str]:
+    problems = []
+    if not data.name.strip():
+        problems.append("the policy needs a name")
+    if data.manufacturer_months < 0 or data.shop_months < 0:
+        problems.append("months of cover cannot be negative")
+    elif data.manufacturer_months + data.shop_months == 0:
+        problems.append("the policy covers no months at all")
+    for claim_type, kinds in data.evidence_required.items():
+        if claim_type not in CLAIM_TYPES:
+            problems.append(f"{claim_type!r} is not a claim type ({', '.join(CLAIM_TYPES)})")
+        unknown = [k for k in kinds if k not in EVIDENCE_KINDS]
+        if unknown:
+            problems.append(f"claim type {claim_type!r} asks for unknown evidence "
+                            f"{', '.join(unknown)} (known: {', '.join(EVIDENCE_KINDS)})")
+    if data.claim_limit_count is not None and data.claim_limit_count < 1:
+        problems.append("a claim limit must allow at least 1 claim (or set no limit)")
+    if data.claim_limit_period_months < 1:
+        problems.append("the claim limit period must be at least 1 month")
+    # Naming a role that lacks the override permission would promise an override nobody gets.
+    may = [r for r in Role if r is not Role.SYSTEM and allowed(r, Permission.OVERRIDE_RULE)]
+    wrong = [ROLE_LABELS[r] for r in data.override_roles if r not in may]
+    if wrong:
+        problems.append(f"{', '.join(wrong)} may not override warranty rules; pick from "
+                        f"{', '.join(ROLE_LABELS[r] for r in may)}")
+    return problems
+
+
+def update_policy(db: Database, actor: Actor, policy_id: uuid.UUID,
+                  data: catalogue.PolicyInput) -> PolicyView:
+    """Change a policy; warranties already sold keep the dates they were given."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    problems = _policy_problems(data)
+    if problems:
+        raise BadInput(f"Policy {data.name!r} was not saved: " + "; ".join(problems) + ".")
+    with db.write() as session:
+        policy = session.get(Policy, policy_id)
+        if policy is None:
+            raise NotFound("That policy no longer exists. Reopen Settings to see the list.")
+        name = data.name.strip()
+        clash = session.scalars(select(Policy.id).where(Policy.name == name,
+                                                        Policy.id != policy_id)).first()
+        if clash is not None:
+            raise BadInput(f"There is already a policy called {name!r}. Pick another name.")
+        before, after = _apply(policy, {
+            "name": name, "manufacturer_months": data.manufacturer_months,
+            "shop_months": data.shop_months, "terms": data.terms.strip(),
+            "exclusions": [e.strip() for e in data.exclusions if e.strip()],
+            "evidence_required": {k: list(v) for k, v in data.evidence_required.items() if v},
+            "serial_required": data.serial_required,
+            "claim_limit_count": data.claim_limit_count,
+            "claim_limit_period_months": data.claim_limit_period_months,
+            "override_roles": [r.value for r in data.override_roles],
+            "new_term_on_replacement": data.new_term_on_replacement})
+        if after:
+            audit.record(session, actor, "policy.update", "policy", policy.name,
+                         {"before": before, "after": after})
+            outbox.emit(session, "catalogue.policy_updated", "policy", policy.id.hex,
+                        {"name": policy.name, "changed": after})
+        products = session.scalar(select(func.count(Product.id))
+                                  .where(Product.policy_id == policy.id)) or 0
+        return _policy_view(policy, products)
+
+
+def _plan_view(plan: ExtensionPlan) -> PlanView:
+    return PlanView(plan.id, plan.name, plan.months, plan.price_minor,
+                    tuple(plan.categories or ()), plan.min_price_minor, plan.max_price_minor,
+                    plan.max_days_since_sale, plan.active)
+
+
+def list_extension_plans(db: Database) -> tuple[PlanView, ...]:
+    """Every extension plan by name, offered or not."""
+    with db.read() as session:
+        plans = session.scalars(select(ExtensionPlan).order_by(ExtensionPlan.name)).all()
+        return tuple(_plan_view(p) for p in plans)
+
+
+def set_plan_active(db: Database, actor: Actor, plan_id: uuid.UUID, active: bool) -> PlanView:
+    """Offer a plan at sale again, or stop offering it; plans already sold stay valid."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    with db.write() as session:
+        plan = session.get(ExtensionPlan, plan_id)
+        if plan is None:
+            raise NotFound("That extension plan no longer exists. Reopen Settings.")
+        if plan.active != active:
+            plan.active = active
+            audit.record(session, actor, "extension_plan.update", "extension_plan", plan.name,
+                         {"before": {"active": not active}, "after": {"active": active}})
+            outbox.emit(session, "catalogue.plan_updated", "extension_plan", plan.id.hex,
+                        {"name": plan.name, "active": active})
+        return _plan_view(plan)
+
+
+# --- Products ----------------------------------------------------------------------------------
+
+
+def import_products_csv(db: Database, actor: Actor, path: Path) -> int:
+    """Add every product in a CSV file, or none, with every bad row listed; returns the count."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"Cannot read {path}: {exc.strerror}. Check the file name and that the "
+                       "file is not open in another program.") from None
+    with db.read() as session:
+        policies = {p.name: p.serial_required for p in session.scalars(select(Policy))}
+        existing = set(session.scalars(select(Product.sku)))
+    items, problems = product_csv.read_products(data, policies, existing)
+    if problems:
+        problems.sort(key=lambda p: p.row or 0)
+        raise ProductsRejected(path.name, problems)
+    return catalogue.add_products(db, actor, items)
+
+
+def list_products(db: Database, search: str = "", *, limit: int = 500) -> tuple[ProductView, ...]:
+    """Products whose SKU, name, brand, category or GTIN contains the search words, by SKU."""
+    query = (select(Product.sku, Product.name, Brand.name, Product.category, Policy.name,
+                    Product.gtin, Product.serial_required, Product.list_price_minor)
+             .join(Brand, Product.brand_id == Brand.id)
+             .join(Policy, Product.policy_id == Policy.id))
+    for word in search.split():
+        # LIKE wildcards typed by a person are meant literally.
+        pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%") \
+            .replace("_", "\\_") + "%"
+        query = query.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in (
+            Product.sku, Product.name, Brand.name, Product.category, Product.gtin))))
+    with db.read() as session:
+        rows = session.execute(query.order_by(Product.sku).limit(limit)).all()
+    return tuple(ProductView(*row) for row in rows)
