@@ -66,7 +66,9 @@ def build(home: Home, app: QApplication, *, today: Any = None, inline: bool = Fa
 def run_app(home: Home, argv: list[str] | None = None) -> int:
     """The GUI entry point used by `warranty-desk` with no command."""
     from ui.theme import apply_theme
+    from warranty_desk.logs import setup_logging
 
+    setup_logging(home)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Warranty Desk")
     apply_theme(app)

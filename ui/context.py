@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from ui.tasks import TaskRunner
 from warranty_desk.clock import today_in
 from warranty_desk.errors import WarrantyDeskError
+from warranty_desk.logs import LOG_NAME
 from warranty_desk.permissions import Actor, Permission, allowed
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
@@ -104,4 +105,4 @@ def explain(exc: BaseException, home: Home) -> tuple[str, str]:
         return str(exc), "error"
     log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     return (f"Something went wrong inside Warranty Desk (a bug, not your mistake). The details "
-            f"are in {home.logs / 'warranty-desk.log'}; please send it to support."), "error"
+            f"are in {home.logs / LOG_NAME}; please send it to support."), "error"

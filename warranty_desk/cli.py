@@ -6,7 +6,6 @@ import argparse
 import importlib
 import json
 import logging
-import logging.handlers
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -16,6 +15,7 @@ from typing import Any
 from warranty_desk import __version__
 from warranty_desk.clock import today_in
 from warranty_desk.errors import BadInput, WarrantyDeskError
+from warranty_desk.logs import LOG_NAME, setup_logging
 from warranty_desk.storage.home import Home, resolve_home
 
 log = logging.getLogger("warranty_desk")
@@ -94,16 +94,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(home: Home) -> None:
-    home.ensure()
-    handler = logging.handlers.RotatingFileHandler(
-        home.logs / "warranty-desk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; known problems print in plain words, bugs go to the log too."""
     args = build_parser().parse_args(argv)
@@ -111,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return _run_app(home)
     try:
-        _setup_logging(home)
+        setup_logging(home)
         handler = _COMMANDS[args.command]
         return handler(args, home)
     except WarrantyDeskError as exc:
@@ -123,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         log.exception("command %s failed", args.command)
         print(f"warranty-desk: this is a bug, sorry. The details are in "
-              f"{home.logs / 'warranty-desk.log'}; please send that file to support.",
+              f"{home.logs / LOG_NAME}; please send that file to support.",
               file=sys.stderr)
         return EXIT_FAILED
 
