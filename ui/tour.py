@@ -9,6 +9,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
@@ -69,7 +70,8 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
                 win.ctx.db.dispose()
                 win.close()
                 continue
-            win.sign_in.signed_in.emit(staff.sign_in(win.ctx.db, "Maria Manager", "5555"))
+            # The owner may open every screen, Settings included.
+            win.sign_in.signed_in.emit(staff.sign_in(win.ctx.db, "Olive Owner", "7777"))
             counter = win.current_screen()
             assert counter is not None
             for n, status in enumerate(("in_cover", "expired", "void"), start=2):
@@ -77,14 +79,34 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
                 shot(f"0{n}-counter-{status.replace('_', '-')}")
             counter.handle_scan("NO-SUCH-UNIT-42")
             shot("05-counter-not-found")
-            reachable = [s for s in win.screens[1:]
-                         if s.permission is None or win.ctx.may(s.permission)]
-            for n, screen in enumerate(reachable, start=6):
+            listed = [s for s in win.screens[1:] if s.shortcut and (
+                s.permission is None or win.ctx.may(s.permission))]
+            n = 6
+            for screen in listed:
                 win.show_screen(type(screen))
                 shot(f"{n:02d}-{_slug(type(screen).__name__)}")
+                n += 1
+            # Screens that show one record are opened the way staff reach them.
+            counter.handle_scan(samples["in_cover"])
+            verdict = getattr(counter, "card").verdict  # noqa: B009 (any Screen; the counter has a card)
+            reviewing = _claim_in(home, "reviewing")
+            for name, payload in (("StartClaimScreen", verdict), ("ExtensionScreen", verdict),
+                                  ("ClaimDetailScreen", reviewing)):
+                win.ctx.navigate.emit(name, payload)
+                shot(f"{n:02d}-{_slug(name)}")
+                n += 1
             win.ctx.db.dispose()
             win.close()
     return written
+
+
+def _claim_in(home: Any, state: str) -> str:
+    import sqlite3
+
+    path = home.database
+    row = sqlite3.connect(path).execute(
+        "SELECT number FROM claims WHERE state = ? ORDER BY number LIMIT 1", (state,)).fetchone()
+    return str(row[0]) if row else ""
 
 
 def _slug(class_name: str) -> str:
