@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         self.notify(text, STATUS_LEVELS.get(level, level))
 
     def _visible_screens(self) -> list[Screen]:
-        return [s for s in self.screens if s.permission is None or self.ctx.may(s.permission)]
+        return [s for s in self.screens if s.available()]
 
     def _nav_screens(self) -> list[Screen]:
         # Screens without a shortcut need a record to show (a claim, a verdict): not listed.

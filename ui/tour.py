@@ -79,8 +79,7 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
                 shot(f"0{n}-counter-{status.replace('_', '-')}")
             counter.handle_scan("NO-SUCH-UNIT-42")
             shot("05-counter-not-found")
-            listed = [s for s in win.screens[1:] if s.shortcut and (
-                s.permission is None or win.ctx.may(s.permission))]
+            listed = [s for s in win.screens[1:] if s.shortcut and s.available()]
             n = 6
             for screen in listed:
                 win.show_screen(type(screen))

@@ -87,3 +87,24 @@ def test_a_new_install_asks_for_the_owner_account_first(qtbot: Any, tmp_path: An
     assert sqlite3.connect(home.database).execute("SELECT role FROM staff").fetchall() == [
         ("owner",)]
     win.ctx.db.dispose()
+
+
+def test_a_manager_reaches_settings_with_only_the_invoice_import_tab(
+    qtbot: Any, window: MainWindow
+) -> None:
+    from ui.screens.settings import SettingsScreen
+
+    sign_in(qtbot, window, "Maria Manager", "5555")
+    settings = window.show_screen(SettingsScreen)
+    assert isinstance(settings, SettingsScreen)
+    assert [tab.title for tab in settings.visible_tabs()] == [
+        next(t.title for t in settings.all_tabs if "mport" in t.title)]
+
+
+def test_sales_staff_do_not_see_settings_in_the_navigation(
+    qtbot: Any, window: MainWindow
+) -> None:
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    listed = [window.nav.item(row).text() for row in range(window.nav.count())]
+    assert not any(text.startswith("Settings") for text in listed)
+    assert any(text.startswith("Counter") for text in listed)

@@ -21,6 +21,10 @@ class Screen(QWidget):
         self.ctx = ctx
         self.setObjectName(type(self).__name__)
 
+    def available(self) -> bool:
+        """Whether the signed-in person may open this screen (hidden from the others)."""
+        return self.permission is None or self.ctx.may(self.permission)
+
     def heading(self, text: str) -> QLabel:
         """A large page heading."""
         label = QLabel(text)
