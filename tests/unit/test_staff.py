@@ -326,3 +326,23 @@ def test_only_admins_owners_and_the_command_line_may_create_staff(
         with pytest.raises(PermissionDenied, match="may not manage staff accounts"):
             staff.create_staff(db, actor(role), "Anna", Role.SALES, "4821")
         assert staff.list_staff(db) == ()
+
+
+def test_a_switched_off_account_can_be_switched_back_on_with_a_fresh_pin_count(
+    db: Database,
+) -> None:
+    person = _add(db, "Returning Rita")
+    staff.deactivate_staff(db, OWNER, person.id)
+    with pytest.raises(PermissionDenied):
+        staff.sign_in(db, "Returning Rita", "4821")
+    view = staff.reactivate_staff(db, OWNER, person.id)
+    assert view.active
+    assert staff.sign_in(db, "Returning Rita", "4821").name == "Returning Rita"
+    assert "staff.reactivate" in _actions(db)
+
+
+def test_only_staff_managers_may_switch_an_account_back_on(db: Database) -> None:
+    person = _add(db, "Returning Rob")
+    staff.deactivate_staff(db, OWNER, person.id)
+    with pytest.raises(PermissionDenied):
+        staff.reactivate_staff(db, actor(Role.MANAGER), person.id)

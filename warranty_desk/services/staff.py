@@ -302,6 +302,20 @@ def deactivate_staff(db: Database, actor: Actor, staff_id: uuid.UUID) -> StaffVi
         return _view(row)
 
 
+def reactivate_staff(db: Database, actor: Actor, staff_id: uuid.UUID) -> StaffView:
+    """Switch an account back on (a returning employee); wrong-PIN counts start afresh."""
+    require(actor, Permission.MANAGE_STAFF)
+    with db.write() as session:
+        row = _find(session, staff_id)
+        if row.active:
+            return _view(row)
+        row.active = True
+        row.failed_pins = 0
+        row.locked_until = None
+        audit.record(session, actor, "staff.reactivate", "staff", row.id, {"name": row.name})
+        return _view(row)
+
+
 def list_staff(db: Database) -> tuple[StaffView, ...]:
     """Everyone, active first and then by name; the sign-in screen needs no permission."""
     with db.read() as session:

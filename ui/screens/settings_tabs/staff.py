@@ -79,10 +79,12 @@ class StaffTab(SettingsTab):
         self.new_pin_again = _pin_field()
         self.reset_button = QPushButton("Reset PIN")
         self.deactivate_button = QPushButton("Switch account off…")
+        self.reactivate_button = QPushButton("Switch account back on")
         form.addRow("New PIN", self.new_pin)
         form.addRow("New PIN again", self.new_pin_again)
         form.addRow("", self.reset_button)
         form.addRow("", self.deactivate_button)
+        form.addRow("", self.reactivate_button)
         side.addWidget(picked)
         side.addStretch(1)
 
@@ -90,6 +92,7 @@ class StaffTab(SettingsTab):
         self.pin_again.returnPressed.connect(self._on_add_button_clicked)
         self.reset_button.clicked.connect(self._on_reset_button_clicked)
         self.deactivate_button.clicked.connect(self._on_deactivate_button_clicked)
+        self.reactivate_button.clicked.connect(self._on_reactivate_button_clicked)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         self._on_table_selection_changed()
 
@@ -131,6 +134,7 @@ class StaffTab(SettingsTab):
         person = self.picked()
         self.reset_button.setEnabled(person is not None)
         self.deactivate_button.setEnabled(person is not None and person.active)
+        self.reactivate_button.setEnabled(person is not None and not person.active)
 
     def _on_add_button_clicked(self) -> None:
         if self.pin.text() != self.pin_again.text():
@@ -171,11 +175,19 @@ class StaffTab(SettingsTab):
         person = self.picked()
         if person is None or not self.confirm(
                 f"Switch {person.name}'s account off? They can no longer sign in; their history "
-                "stays. Warranty Desk cannot switch it back on yet."):
+                "stays, and the account can be switched back on later."):
             return
         actor, staff_id = self.ctx.require_actor(), person.id
         self.ctx.run(lambda: staff.deactivate_staff(self.ctx.db, actor, staff_id),
                      lambda v: self._changed(f"{v.name}'s account is switched off."))
+
+    def _on_reactivate_button_clicked(self) -> None:
+        person = self.picked()
+        if person is None:
+            return
+        actor, staff_id = self.ctx.require_actor(), person.id
+        self.ctx.run(lambda: staff.reactivate_staff(self.ctx.db, actor, staff_id),
+                     lambda v: self._changed(f"{v.name} can sign in again."))
 
     def _changed(self, message: str) -> None:
         self.ctx.data_changed.emit("staff")
