@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from tests.conftest import TODAY
 from ui.app import build
 from ui.main_window import MainWindow
+from ui.screens.base import Screen
 from ui.theme import apply_theme
 from warranty_desk.services import demo, setup
 from warranty_desk.storage.home import Home
@@ -37,23 +38,43 @@ def demo_home(demo_template: Path, tmp_path: Path) -> Home:
     return Home(target)
 
 
-@pytest.fixture
-def window(qtbot: Any, demo_home: Home) -> Iterator[MainWindow]:
+def open_window(
+    home: Home, monkeypatch: pytest.MonkeyPatch | None = None,
+    screens: Sequence[type[Screen]] | None = None,
+) -> Iterator[MainWindow]:
+    """The main window on a home, tasks inline; deleted at the end, not on a later loop turn.
+
+    `screens` narrows the window to some screens (a test about one screen); by default every
+    screen the app registers is there.
+    """
+    import ui.app
+
+    if screens is not None and monkeypatch is not None:
+        chosen = list(screens)
+        monkeypatch.setattr(ui.app, "screen_classes", lambda: chosen)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app)
-    win: MainWindow = build(demo_home, app, today=TODAY, inline=True)
-    qtbot.addWidget(win)
+    win: MainWindow = build(home, app, today=TODAY, inline=True)
     win.show()
-    yield win
-    win.ctx.tasks.wait()
-    win.ctx.db.dispose()
-    # Delete the window now: a live one would be restyled by every later test's theme.
-    win.close()
-    app.removeEventFilter(win._idle_watch)
-    win.deleteLater()
-    # Without a running event loop, deferred deletes only happen when sent explicitly.
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    try:
+        yield win
+    finally:
+        win.ctx.tasks.wait()
+        win.ctx.db.dispose()
+        # A live window would be restyled by every later test's theme and its idle watch
+        # would filter every event: remove both now. Without an event loop, deferred
+        # deletes only happen when sent explicitly.
+        app.removeEventFilter(win._idle_watch)
+        win.close()
+        win.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+@pytest.fixture
+def window(demo_home: Home) -> Iterator[MainWindow]:
+    """The demo shop's main window with every screen."""
+    yield from open_window(demo_home)
 
 
 def sign_in(qtbot: Any, win: MainWindow, name: str, pin: str) -> None:

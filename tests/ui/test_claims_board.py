@@ -7,19 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
-import ui.app
-from tests.conftest import TODAY
-from tests.ui.conftest import sign_in
+from tests.ui.conftest import open_window, sign_in
 from ui.main_window import MainWindow
 from ui.screens import claim_detail
 from ui.screens.claim_detail import ClaimDetailScreen
 from ui.screens.claims_board import ClaimsBoardScreen
 from ui.screens.counter import CounterScreen
-from ui.theme import apply_theme
 from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.override_dialog import OverrideDialog
 from warranty_desk.services import demo
@@ -30,22 +27,8 @@ from warranty_desk.storage.home import Home
 @pytest.fixture
 def win(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     """The main window with the counter, the claims board and the claim screen."""
-    monkeypatch.setattr(ui.app, "screen_classes",
-                        lambda: [CounterScreen, ClaimsBoardScreen, ClaimDetailScreen])
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app)
-    window: MainWindow = ui.app.build(demo_home, app, today=TODAY, inline=True)
-    window.show()
-    try:
-        yield window
-    finally:
-        window.ctx.db.dispose()
-        # Deleted now, not on a later event loop turn: a live window would be restyled by
-        # every later test's apply_theme and make each one slower than the last.
-        window.close()
-        window.deleteLater()
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    yield from open_window(demo_home, monkeypatch,
+                           [CounterScreen, ClaimsBoardScreen, ClaimDetailScreen])
 
 
 def _board(qtbot: Any, win: MainWindow) -> ClaimsBoardScreen:

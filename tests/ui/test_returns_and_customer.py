@@ -8,32 +8,21 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QTableWidget
+from PySide6.QtWidgets import QTableWidget
 
-import ui.app
-from tests.conftest import TODAY
-from tests.ui.conftest import sign_in
+from tests.ui.conftest import open_window, sign_in
 from ui.main_window import MainWindow
 from ui.screens.counter import CounterScreen
 from ui.screens.customer import CustomerScreen
 from ui.screens.returns_desk import ReturnsDeskScreen
-from ui.theme import apply_theme
 from warranty_desk.storage.home import Home
 
 
 @pytest.fixture
-def desk(qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+def desk(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     """The main window with the counter, the returns desk and the customer screen."""
-    monkeypatch.setattr(ui.app, "screen_classes",
-                        lambda: [CounterScreen, ReturnsDeskScreen, CustomerScreen])
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app)
-    win: MainWindow = ui.app.build(demo_home, app, today=TODAY, inline=True)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.ctx.db.dispose()
+    yield from open_window(demo_home, monkeypatch,
+                           [CounterScreen, ReturnsDeskScreen, CustomerScreen])
 
 
 def _one(win: MainWindow, sql: str) -> Any:

@@ -14,13 +14,12 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from tests.conftest import TODAY, actor
-from tests.ui.conftest import sign_in
+from tests.ui.conftest import open_window, sign_in
 from ui.main_window import MainWindow
 from ui.screens.counter import CounterScreen
 from ui.screens.extension import ExtensionScreen
 from ui.screens.sale import SaleScreen
 from ui.screens.start_claim import StartClaimScreen
-from ui.theme import apply_theme
 from ui.widgets.override_dialog import OverrideDialog
 from warranty_desk.permissions import Role
 from warranty_desk.services import activation, demo, lookup
@@ -32,20 +31,10 @@ LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def win(qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+def win(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     """The demo shop's main window with only the counter and this module's screens."""
-    import ui.app
-
-    monkeypatch.setattr(ui.app, "screen_classes", lambda: [
-        CounterScreen, SaleScreen, StartClaimScreen, ExtensionScreen])
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app)
-    window: MainWindow = ui.app.build(demo_home, app, today=TODAY, inline=True)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.ctx.db.dispose()
+    yield from open_window(demo_home, monkeypatch,
+                           [CounterScreen, SaleScreen, StartClaimScreen, ExtensionScreen])
 
 
 def _rows(win: MainWindow, query: str, *args: object) -> list[tuple[Any, ...]]:

@@ -10,16 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
 
-import ui.app
-from tests.conftest import TODAY
-from tests.ui.conftest import sign_in
+from tests.ui.conftest import open_window, sign_in
 from ui.main_window import MainWindow
 from ui.screens.counter import CounterScreen
 from ui.screens.settings import SettingsScreen
-from ui.theme import apply_theme
 from warranty_desk import config, permissions
 from warranty_desk.permissions import Permission, Role
 from warranty_desk.services import shop_settings
@@ -31,24 +28,9 @@ NATIVE_HEADER = ("invoice_number,sold_on,sku,quantity,unit_price,serials,extensi
 
 
 @pytest.fixture
-def window(qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+def window(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     """The main window with the counter and Settings, tasks run inline."""
-    monkeypatch.setattr(ui.app, "screen_classes", lambda: [CounterScreen, SettingsScreen])
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app)
-    win: MainWindow = ui.app.build(demo_home, app, today=TODAY, inline=True)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.ctx.db.dispose()
-    # Without an event loop nothing deleted later is ever deleted: each test's window, with
-    # its idle watch filtering every event of the app, would slow every later restyle.
-    app.removeEventFilter(win._idle_watch)
-    win.close()
-    win.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    apply_theme(app)
+    yield from open_window(demo_home, monkeypatch, [CounterScreen, SettingsScreen])
 
 
 def _settings(qtbot: Any, win: MainWindow, name: str = "Adam Admin",
