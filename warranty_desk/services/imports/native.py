@@ -14,7 +14,8 @@ from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.imports import fields
 from warranty_desk.services.imports.money import MoneyError, to_minor
 from warranty_desk.services.imports.parsed import BadCell, Parsed
-from warranty_desk.services.imports.table import decode, open_table
+from warranty_desk.services.imports.sheet import open_sheet
+from warranty_desk.services.imports.table import decode
 
 CSV_SOURCE = "csv"
 JSON_SOURCE = "json"
@@ -52,15 +53,9 @@ class _Invoice:
 
 def parse_csv(data: bytes) -> Parsed:
     """Rows sharing an invoice_number form one sale; the customer comes from its first row."""
-    table, problems = open_table(data, REQUIRED)
-    parsed = Parsed(problems=problems)
+    parsed, table, bad = open_sheet(data, REQUIRED, _CSV_COLUMNS)
     if table is None:
         return parsed
-    parsed.rows = len(table.rows)
-    parsed.columns = {word: table.name(key) for word, key in _CSV_COLUMNS.items()}
-
-    def bad(row: int, key: str, message: str) -> None:
-        parsed.problems.append(Problem(row, table.name(key), message))
 
     invoices: dict[str, _Invoice] = {}
     for row, cells in table.rows:

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from warranty_desk.services.activation import LineInput, Problem, SaleInput
+from warranty_desk.services.activation import LineInput, SaleInput
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.imports import fields
 from warranty_desk.services.imports.money import MoneyError, to_minor
 from warranty_desk.services.imports.parsed import BadCell, Parsed
-from warranty_desk.services.imports.table import open_table
+from warranty_desk.services.imports.sheet import open_sheet
 
 SOURCE = "square"
 REQUIRED = ("Date", "Transaction ID", "SKU", "Qty", "Gross Sales")
@@ -47,15 +47,9 @@ def sale_date(text: str) -> date:
 
 def parse(data: bytes) -> Parsed:
     """Sales from the item sales export; refund rows are left out and listed."""
-    table, problems = open_table(data, REQUIRED)
-    parsed = Parsed(problems=problems)
+    parsed, table, bad = open_sheet(data, REQUIRED, _COLUMNS)
     if table is None:
         return parsed
-    parsed.rows = len(table.rows)
-    parsed.columns = {word: table.name(key) for word, key in _COLUMNS.items()}
-
-    def bad(row: int, key: str, message: str) -> None:
-        parsed.problems.append(Problem(row, table.name(key), message))
 
     transactions: dict[str, _Transaction] = {}
     for row, cells in table.rows:
