@@ -108,3 +108,18 @@ def test_sales_staff_do_not_see_settings_in_the_navigation(
     listed = [window.nav.item(row).text() for row in range(window.nav.count())]
     assert not any(text.startswith("Settings") for text in listed)
     assert any(text.startswith("Counter") for text in listed)
+
+
+def test_ctrl_i_opens_the_sale_of_the_unit_shown(qtbot: Any, window: MainWindow) -> None:
+    from ui.screens.sale import SaleScreen
+
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    counter = window.current_screen()
+    assert isinstance(counter, CounterScreen)
+    counter.handle_scan(_serial(window, "in_cover"))
+    invoice = counter.card.verdict.invoice_number if counter.card.verdict else ""
+    qtbot.keyClick(counter.field, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    sale = window.current_screen()
+    assert isinstance(sale, SaleScreen)
+    assert sale.stack.currentWidget() is sale.capture_page
+    assert invoice and invoice in sale.invoice.text()

@@ -24,6 +24,7 @@ class CounterScreen(Screen):
         ("Ctrl+N", "Start a claim on the unit shown"),
         ("Ctrl+E", "Sell an extension (when eligible)"),
         ("Ctrl+U", "Open the customer"),
+        ("Ctrl+I", "Open the sale (invoice) of the unit shown"),
     )
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
@@ -58,12 +59,19 @@ class CounterScreen(Screen):
         QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self._go("StartClaimScreen"))
         QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self._go("ExtensionScreen"))
         QShortcut(QKeySequence("Ctrl+U"), self, activated=lambda: self._go("CustomerScreen"))
+        QShortcut(QKeySequence("Ctrl+I"), self, activated=self._open_sale)
 
     def _go(self, screen: str) -> None:
         if self.card.verdict is None:
             self.ctx.notice.emit("Look a unit up first.", "warning")
             return
         self.ctx.navigate.emit(screen, self.card.verdict)
+
+    def _open_sale(self) -> None:
+        if self.card.verdict is None:
+            self.ctx.notice.emit("Look a unit up first.", "warning")
+            return
+        self.ctx.navigate.emit("SaleScreen", self.card.verdict.invoice_number)
 
     def activated(self) -> None:
         self.field.setFocus()
@@ -120,7 +128,7 @@ class CounterScreen(Screen):
 
     def _show(self, v: WarrantyVerdict) -> None:
         self.card.show_verdict(v)
-        keys = ["Ctrl+N start claim", "Ctrl+U customer"]
+        keys = ["Ctrl+N start claim", "Ctrl+U customer", "Ctrl+I sale"]
         if v.extension_offers:
             keys.insert(1, "Ctrl+E sell extension")
         self.actions.setText("Actions:  " + "   ·   ".join(keys))
