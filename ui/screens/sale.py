@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext, explain
 from ui.screens.base import Screen
+from ui.widgets.layout import scroll_area
 from ui.widgets.verdict_card import money
 from warranty_desk import normalize
 from warranty_desk.models import Segment
@@ -187,14 +188,6 @@ def _shortcut(parent: QWidget, keys: str, slot: Callable[[], None]) -> None:
     shortcut.activated.connect(slot)
 
 
-def _scroll(inner: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(inner)
-    return area
-
-
 class SaleScreen(Screen):
     """Activate warranties: every unit's serial, the extension offer, then the codes."""
 
@@ -302,7 +295,7 @@ class SaleScreen(Screen):
         self.lines_area = QVBoxLayout()
         column.addLayout(self.lines_area)
         column.addStretch(1)
-        self.manual_page = _scroll(inner)
+        self.manual_page = scroll_area(inner)
         self.stack.addWidget(self.manual_page)
 
     def _build_capture_page(self) -> None:
@@ -314,7 +307,7 @@ class SaleScreen(Screen):
         self.capture_area = QVBoxLayout()
         column.addLayout(self.capture_area)
         column.addStretch(1)
-        self.capture_page = _scroll(inner)
+        self.capture_page = scroll_area(inner)
         self.stack.addWidget(self.capture_page)
 
     def _build_done_page(self) -> None:
@@ -331,7 +324,7 @@ class SaleScreen(Screen):
         self.next_button = QPushButton("Next sale")
         column.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addStretch(1)
-        self.done_page = _scroll(inner)
+        self.done_page = scroll_area(inner)
         self.stack.addWidget(self.done_page)
 
     def _connect_signals(self) -> None:

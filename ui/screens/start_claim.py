@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext, explain
 from ui.screens.base import Screen
+from ui.widgets.layout import scroll_area
 from ui.widgets.override_dialog import OverrideDialog
 from warranty_desk.errors import RuleBlocked, WarrantyDeskError
 from warranty_desk.permissions import Actor, Permission
@@ -171,14 +171,6 @@ class EvidenceChecklist(QWidget):
         self.empty.setVisible(not shown)
 
 
-def _scroll(inner: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(inner)
-    return area
-
-
 def _combo(words: dict[str, str], values: Sequence[str]) -> QComboBox:
     box = QComboBox()
     for value in values:
@@ -294,7 +286,7 @@ class StartClaimScreen(Screen):
         self.exclusions.setWordWrap(True)
         column.addWidget(self.exclusions)
         column.addStretch(1)
-        self.known_page = _scroll(inner)
+        self.known_page = scroll_area(inner)
         self.stack.addWidget(self.known_page)
 
     def _build_unknown_page(self) -> None:
@@ -337,7 +329,7 @@ class StartClaimScreen(Screen):
         self.proof_checklist = EvidenceChecklist()
         column.addWidget(self.proof_checklist)
         column.addStretch(1)
-        self.unknown_page = _scroll(inner)
+        self.unknown_page = scroll_area(inner)
         self.stack.addWidget(self.unknown_page)
 
     def _build_done_page(self) -> None:
@@ -361,7 +353,7 @@ class StartClaimScreen(Screen):
         buttons.addStretch(1)
         column.addLayout(buttons)
         column.addStretch(1)
-        self.done_page = _scroll(inner)
+        self.done_page = scroll_area(inner)
         self.stack.addWidget(self.done_page)
 
     def _connect_signals(self) -> None:
