@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.screens.base import Screen
 from warranty_desk.permissions import Permission
+from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.services.board import (
     OPEN,
-    OPEN_STATES,
     STATE_LABELS,
     Board,
     BoardFilters,

@@ -117,6 +117,10 @@ def is_final(state: ClaimState) -> bool:
     return not _MOVES[state]
 
 
+
+# States in which a claim is still being handled; derived so a new state cannot be forgotten.
+OPEN_STATES: tuple[str, ...] = tuple(s.value for s in ClaimState if not is_final(s))
+
 def _outcome_blockers(target: ClaimState, outcome: Outcome | None) -> tuple[Blocker, ...]:
     if target is ClaimState.RESOLVED:
         if outcome is None:

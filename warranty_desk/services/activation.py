@@ -486,7 +486,8 @@ def _warranty_by_code(session: Session, code: str) -> Warranty:
     return warranty
 
 
-def _spans(warranty: Warranty) -> list[LayerSpan]:
+def layer_spans(warranty: Warranty) -> list[LayerSpan]:
+    """The pure rules' view of a warranty's stored layers."""
     return [LayerSpan(LayerKind(layer.kind), layer.start_on, layer.end_on)
             for layer in warranty.layers]
 
@@ -503,7 +504,7 @@ def sell_extension(
             raise BadInput(f"Unknown extension plan {plan_name!r}.")
         line = session.get_one(InvoiceLine, warranty.invoice_line_id)
         product = session.get_one(Product, warranty.product_id)
-        spans = _spans(warranty)
+        spans = layer_spans(warranty)
         verdict = extension_eligibility(
             extension_terms(plan), category=product.category,
             unit_price_minor=line.unit_price_minor, sale_date=line.sale.sold_on, today=today,

@@ -34,6 +34,7 @@ from warranty_desk.models import (
 )
 from warranty_desk.permissions import Actor, Permission, allowed, require
 from warranty_desk.rules.claim_states import (
+    OPEN_STATES,
     ClaimState,
     Outcome,
     check_transition,
@@ -51,7 +52,6 @@ from warranty_desk.views import WarrantyVerdict
 
 # The board's pseudo-state for "every claim still being handled".
 OPEN = "open"
-OPEN_STATES = tuple(s.value for s in ClaimState if not is_final(s))
 FINAL_STATES = tuple(s.value for s in ClaimState if is_final(s))
 # How staff say each state, on tabs and headers.
 STATE_LABELS: dict[str, str] = {

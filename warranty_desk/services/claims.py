@@ -14,11 +14,12 @@ from warranty_desk.models import Claim, EvidenceDocument, Product, Warranty, War
 from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_limit import ClaimLimitStatus, claim_limit_status
-from warranty_desk.rules.claim_states import ClaimState, evidence_label
-from warranty_desk.rules.coverage import LayerKind, LayerSpan, coverage_on
+from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState, evidence_label
+from warranty_desk.rules.coverage import coverage_on
 from warranty_desk.rules.eligibility import ClaimEligibility, claim_eligibility
 from warranty_desk.rules.evidence import missing_evidence
 from warranty_desk.services import audit, numbers, outbox
+from warranty_desk.services.activation import layer_spans
 from warranty_desk.services.claim_common import (
     CHANNELS,
     CLAIM_TYPES,
@@ -36,7 +37,6 @@ from warranty_desk.storage.database import Database
 
 # Days the shop promises for an answer when staff do not set a date at drop-off.
 DEFAULT_PROMISE_DAYS = 10
-OPEN_STATES = ("received", "reviewing", "inspecting", "repairing", "at_manufacturer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +111,7 @@ def _assess(
 ) -> tuple[ClaimEligibility, ClaimLimitStatus]:
     product = session.get_one(Product, warranty.product_id)
     policy = product.policy
-    spans = [LayerSpan(LayerKind(x.kind), x.start_on, x.end_on) for x in warranty.layers]
-    cover = coverage_on(spans, today, void=warranty.status is WarrantyStatus.VOID)
+    cover = coverage_on(layer_spans(warranty), today, void=warranty.status is WarrantyStatus.VOID)
     earlier = list(session.execute(
         select(Claim.opened_at, Claim.state, Claim.number).where(
             Claim.warranty_id == warranty.id)))
@@ -173,7 +172,7 @@ def start_claim(
     with db.write() as session:
         existing = _existing_external(session, data.external_ref)
         if existing is not None:
-            return _summary(session, existing)
+            return summary_of(session, existing)
         warranty = _warranty(session, data.warranty_code)
         eligibility, limit = _assess(session, warranty, today)
         product = session.get_one(Product, warranty.product_id)
@@ -199,7 +198,7 @@ def start_claim(
         outbox.emit(session, "claim.opened", "claim", claim.number,
                     claim_payload(claim, warranty=warranty.code))
         notify(session, claim, "claim_received", today=today)
-        return _summary(session, claim)
+        return summary_of(session, claim)
 
 
 def start_unknown_sale_claim(
@@ -215,7 +214,7 @@ def start_unknown_sale_claim(
     with db.write() as session:
         existing = _existing_external(session, data.external_ref)
         if existing is not None:
-            return _summary(session, existing)
+            return summary_of(session, existing)
         branch = numbers.branch_code(session)
         customer, _ = find_or_create(session, data.customer, branch)
         product = None
@@ -246,7 +245,7 @@ def start_unknown_sale_claim(
                     claim_payload(claim, warranty=None, proof=data.proof_sha256,
                                   customer=customer.reference))
         notify(session, claim, "claim_received", today=today)
-        return _summary(session, claim)
+        return summary_of(session, claim)
 
 
 def attach_evidence(
@@ -275,7 +274,7 @@ def attach_evidence(
                         {"number": claim.number, "kind": kind, "sha256": sha256,
                          "media_type": media_type, "size": size})
         session.flush()
-        return _summary(session, claim)
+        return summary_of(session, claim)
 
 
 def verify_proof(
@@ -297,7 +296,7 @@ def verify_proof(
                      {"accepted": accepted, "note": note.strip()})
         outbox.emit(session, "claim.proof_checked", "claim", claim.number,
                     claim_payload(claim, proof_status=claim.proof_status))
-        return _summary(session, claim)
+        return summary_of(session, claim)
 
 
 def advance(
@@ -312,7 +311,7 @@ def advance(
         claim = load_claim(session, number)
         move(session, claim, actor, target, reason=reason, override=override, outcome=None,
              today=today)
-        return _summary(session, claim)
+        return summary_of(session, claim)
 
 
 def add_note(db: Database, actor: Actor, number: str, note: str) -> ClaimSummary:
@@ -324,10 +323,11 @@ def add_note(db: Database, actor: Actor, number: str, note: str) -> ClaimSummary
         claim = load_claim(session, number)
         add_event(session, claim, actor, "note", reason=note.strip())
         audit.record(session, actor, "claim.note", "claim", claim.number, {"note": note.strip()})
-        return _summary(session, claim)
+        return summary_of(session, claim)
 
 
-def _summary(session: Session, claim: Claim) -> ClaimSummary:
+def summary_of(session: Session, claim: Claim) -> ClaimSummary:
+    """What a claim use case returns: state, outcome and the evidence still missing."""
     code = None
     if claim.warranty_id is not None:
         code = session.execute(select(Warranty.code).where(

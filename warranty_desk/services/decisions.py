@@ -33,6 +33,7 @@ from warranty_desk.rules.claim_states import ClaimState, Outcome
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, coverage_on, plan_layers
 from warranty_desk.rules.extension import format_minor
 from warranty_desk.services import audit, numbers, outbox
+from warranty_desk.services.activation import layer_spans
 from warranty_desk.services.claim_common import (
     Override,
     add_event,
@@ -41,7 +42,7 @@ from warranty_desk.services.claim_common import (
     move,
     notify,
 )
-from warranty_desk.services.claims import ClaimSummary, _summary
+from warranty_desk.services.claims import ClaimSummary, summary_of
 from warranty_desk.storage.database import Database
 
 COST_KINDS = ("labour", "parts", "replacement", "refund", "shipping")
@@ -92,7 +93,7 @@ def post_cost(db: Database, actor: Actor, number: str, line: CostLine) -> ClaimS
         _post(session, claim, actor, line)
         audit.record(session, actor, "claim.cost", "claim", claim.number,
                      {"kind": line.kind, "amount_minor": line.amount_minor})
-        return _summary(session, claim)
+        return summary_of(session, claim)
 
 
 def _stock(session: Session, claim: Claim, actor: Actor, kind: str, serial: str | None,
@@ -112,7 +113,7 @@ def _ensure_returned(session: Session, claim: Claim, actor: Actor) -> None:
 
 
 def _manufacturer_covers(warranty: Warranty, today: date) -> bool:
-    spans = [LayerSpan(LayerKind(x.kind), x.start_on, x.end_on) for x in warranty.layers]
+    spans = layer_spans(warranty)
     cover = coverage_on(spans, today) if spans else None
     return cover is not None and cover.layer is LayerKind.MANUFACTURER
 
@@ -150,7 +151,7 @@ def decide(
         outbox.emit(session, "claim.decided", "claim", claim.number,
                     claim_payload(claim, reason=claim.decision_reason, **extra))
         notify(session, claim, template, today=today, reason=decision.reason.strip(), **extra)
-        return _summary(session, claim)
+        return summary_of(session, claim)
 
 
 def _replace(

@@ -25,6 +25,7 @@ from warranty_desk.models import (
     WarrantyStatus,
 )
 from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, LayerSpan, coverage_on
 from warranty_desk.rules.extension import extension_eligibility
 from warranty_desk.scanning import Scan, ScanKind, classify
@@ -41,7 +42,6 @@ from warranty_desk.views import (
 
 # A phone or a name can match a customer with many purchases; the counter shows a short list.
 MAX_MATCHES = 50
-OPEN_STATES = ("received", "reviewing", "inspecting", "repairing", "at_manufacturer")
 
 _LAYER_WORDS = {"manufacturer": "Manufacturer warranty", "shop": "Shop warranty",
                 "extension": "Extended warranty"}
@@ -162,8 +162,9 @@ def verdicts_for(
         .where(Warranty.id.in_(ids))
     ).all()
     layers: dict[uuid.UUID, list[LayerView]] = defaultdict(list)
-    plan_names = {pid: name for pid, name in session.execute(
-        select(ExtensionPlan.id, ExtensionPlan.name))}
+    # One read of the (small) plans table serves both the layer names and the offers.
+    all_plans = list(session.scalars(select(ExtensionPlan)))
+    plan_names = {p.id: p.name for p in all_plans}
     for wid, kind, start, end, plan_id in session.execute(
         select(WarrantyLayer.warranty_id, WarrantyLayer.kind, WarrantyLayer.start_on,
                WarrantyLayer.end_on, WarrantyLayer.extension_plan_id)
@@ -179,7 +180,7 @@ def verdicts_for(
     ):
         claims[claim_wid].append(
             ClaimBrief(number, state, outcome, opened_at.date(), fault, channel))
-    plans = list(session.scalars(select(ExtensionPlan).where(ExtensionPlan.active.is_(True))))
+    plans = [p for p in all_plans if p.active]
     by_id = {row.id: row for row in rows}
     return [_verdict(by_id[i], layers[i], claims[i], plans, today) for i in ids if i in by_id]
 

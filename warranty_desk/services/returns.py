@@ -28,10 +28,10 @@ from warranty_desk.models import (
 )
 from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.claim_common import add_event, load_claim
-from warranty_desk.services.claims import OPEN_STATES
 from warranty_desk.storage.database import Database
 
 # Movements that put a faulty unit in the shop's returns stock, and those that take it out.
