@@ -27,6 +27,7 @@ from ui.scanners import STATUS_LEVELS, Scanners
 from ui.screens.base import Screen
 from ui.screens.first_run import FirstRunScreen
 from ui.screens.sign_in import SignInScreen
+from ui.widgets.styling import show_level
 from warranty_desk.config import ScannerSettings
 from warranty_desk.permissions import ROLE_LABELS, Actor
 
@@ -263,10 +264,7 @@ class MainWindow(QMainWindow):
 
     def notify(self, text: str, level: str = "info") -> None:
         """A visible confirmation or error under the screen; errors stay until the next one."""
-        self.notice.setText(text)
-        self.notice.setProperty("level", level)
-        self.notice.style().unpolish(self.notice)
-        self.notice.style().polish(self.notice)
+        show_level(self.notice, text, level)
         self.notice.show()
         if level in ("success", "info"):
             self._notice_timer.start(8000)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext, explain
 from ui.screens.base import Screen
+from ui.widgets.styling import show_level
 from ui.widgets.verdict_card import money
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, extension_layer
@@ -79,10 +80,7 @@ class ExtensionScreen(Screen):
         self.decline_button.setVisible(shown)
 
     def _say(self, text: str, level: str) -> None:
-        self.result.setText(text)
-        self.result.setProperty("level", level)
-        self.result.style().unpolish(self.result)
-        self.result.style().polish(self.result)
+        show_level(self.result, text, level)
         self.result.setVisible(bool(text))
 
     def open(self, payload: object) -> None:

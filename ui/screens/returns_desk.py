@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext, explain
 from ui.screens.base import Screen
+from ui.widgets.styling import set_style_property
 from warranty_desk.permissions import Permission
 from warranty_desk.services import returns
 from warranty_desk.services.returns import BatchView, Handover, Receipt, StockUnit
@@ -54,9 +55,7 @@ class Confirmation(QFrame):
     def say(self, level: str, word: str, detail: str) -> None:
         symbol = {"success": "✔", "warning": "!", "error": "✖"}.get(level, "i")
         self.setProperty("level", level)
-        self.setProperty("verdict", _LOOK.get(level, "not_found"))
-        self.style().unpolish(self)
-        self.style().polish(self)
+        set_style_property(self, "verdict", _LOOK.get(level, "not_found"))
         self.word.setText(f"{symbol}  {word}")
         self.detail.setText(detail)
         self.show()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext, explain
 from ui.screens.base import Screen
 from ui.widgets.layout import scroll_area
+from ui.widgets.styling import show_level
 from ui.widgets.verdict_card import money
 from warranty_desk import normalize
 from warranty_desk.models import Segment
@@ -374,10 +375,7 @@ class SaleScreen(Screen):
     # --- Messages ---------------------------------------------------------------------------
 
     def _say(self, text: str, level: str = "info") -> None:
-        self.message.setText(text)
-        self.message.setProperty("level", level)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        show_level(self.message, text, level)
         self.message.setVisible(bool(text))
         if text and level in ("warning", "error"):
             self.ctx.notice.emit(text, level)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.widgets.styling import show_level
 from warranty_desk.permissions import ROLE_LABELS, Actor
 from warranty_desk.services import staff
 
@@ -83,10 +84,7 @@ class SignInScreen(QWidget):
         self.pin.setFocus()
 
     def _show(self, text: str, level: str) -> None:
-        self.message.setText(text)
-        self.message.setProperty("level", level)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        show_level(self.message, text, level)
         self.message.show()
 
     def _submit(self) -> None:

@@ -31,6 +31,7 @@ from ui.context import AppContext, explain
 from ui.screens.base import Screen
 from ui.widgets.layout import scroll_area
 from ui.widgets.override_dialog import OverrideDialog
+from ui.widgets.styling import set_style_property, show_level
 from warranty_desk.errors import RuleBlocked, WarrantyDeskError
 from warranty_desk.permissions import Actor, Permission
 from warranty_desk.resources import resource_dir
@@ -384,10 +385,7 @@ class StartClaimScreen(Screen):
     # --- Messages ---------------------------------------------------------------------------
 
     def _say(self, text: str, level: str = "info") -> None:
-        self.message.setText(text)
-        self.message.setProperty("level", level)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        show_level(self.message, text, level)
         self.message.setVisible(bool(text))
         if text and level in ("warning", "error"):
             self.ctx.notice.emit(text, level)
@@ -396,9 +394,7 @@ class StartClaimScreen(Screen):
         self._say(*explain(exc, self.ctx.home))
 
     def _level(self, label: QLabel, level: str) -> None:
-        label.setProperty("level", level)
-        label.style().unpolish(label)
-        label.style().polish(label)
+        set_style_property(label, "level", level)
 
     # --- Starting over ----------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ui.widgets.styling import set_style_property
 from warranty_desk.views import WarrantyVerdict
 
 # Never colour alone: each verdict has its own symbol and word as well.
@@ -67,9 +68,7 @@ class VerdictCard(QFrame):
         self.hide()
 
     def _set_state(self, state: str) -> None:
-        self.setProperty("verdict", state)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        set_style_property(self, "verdict", state)
 
     def _facts_visible(self, visible: bool) -> None:
         for widget in self._fact_widgets:

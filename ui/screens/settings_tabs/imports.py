@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.screens.settings_tabs import ProblemTable, SettingsTab
+from ui.widgets.styling import show_level
 from warranty_desk.permissions import Permission
 from warranty_desk.services.imports import ImportRejected, ImportReport, import_invoices
 
@@ -92,10 +93,7 @@ class ImportsTab(SettingsTab):
             button.setEnabled(not busy)
 
     def _show_summary(self, text: str, level: str) -> None:
-        self.summary.setText(text)
-        self.summary.setProperty("level", level)
-        self.summary.style().unpolish(self.summary)
-        self.summary.style().polish(self.summary)
+        show_level(self.summary, text, level)
         self.summary.show()
 
     def _done(self, report: ImportReport) -> None:
