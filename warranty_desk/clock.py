@@ -13,3 +13,11 @@ def today_in(zone: str) -> date:
     except (ZoneInfoNotFoundError, ValueError):
         tz = ZoneInfo("UTC")
     return datetime.now(UTC).astimezone(tz).date()
+
+
+def zone_of(name: str | None) -> ZoneInfo:
+    """The shop's time zone; an unknown or empty name falls back to UTC."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")

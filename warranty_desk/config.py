@@ -24,6 +24,9 @@ IDLE_MINUTES_RANGE = (1, 240)
 # People type at most ~15 keys a second (~65 ms apart); scanners send a key every few ms.
 WEDGE_GAP_RANGE_MS = (5, 200)
 WEDGE_LENGTH_RANGE = (2, 64)
+RECEIPT_WIDTHS_MM = (58, 80)
+PAPERS = ("A4", "Letter", "A5")
+LABEL_SIZES = ("62x29mm", "4x6in")
 
 _T = TypeVar("_T")
 
@@ -43,11 +46,16 @@ class ScannerSettings:
 
 @dataclass(frozen=True, slots=True)
 class PrinterSettings:
-    """A receipt or label printer (used once printing arrives)."""
+    """Where this till's paper goes: a receipt printer, and the system printers for PDFs."""
 
-    name: str
-    backend: str = ""
-    target: str = ""
+    # serial://PORT?baud=N, tcp://HOST:PORT or a device path; empty means no receipt printer.
+    receipt: str = ""
+    receipt_width_mm: int = 80
+    # Certificates, tickets and reports; empty printer names mean the system's default printer.
+    paper: str = "A4"
+    document_printer: str = ""
+    label_size: str = "62x29mm"
+    label_printer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +65,7 @@ class Settings:
     theme: str = "light"
     idle_minutes: int = 5
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
-    printers: tuple[PrinterSettings, ...] = ()
+    printers: PrinterSettings = field(default_factory=PrinterSettings)
     portal_url_template: str = ""
 
 
@@ -99,6 +107,14 @@ def problems(settings: Settings) -> list[str]:
     low, high = WEDGE_GAP_RANGE_MS
     if not low <= scanner.wedge_max_gap_ms <= high:
         found.append(f"the gap between scanner keys must be {low} to {high} ms")
+    printers = settings.printers
+    if printers.receipt_width_mm not in RECEIPT_WIDTHS_MM:
+        found.append(f"receipt paper is 58 or 80 mm wide, not {printers.receipt_width_mm}")
+    if printers.paper not in PAPERS:
+        found.append(f"the paper size {printers.paper!r} is unknown: use {', '.join(PAPERS)}")
+    if printers.label_size not in LABEL_SIZES:
+        found.append(f"the label size {printers.label_size!r} is unknown: use "
+                     f"{' or '.join(LABEL_SIZES)}")
     template = settings.portal_url_template
     if template and not (template.startswith(("https://", "http://")) and "{code}" in template):
         found.append("the portal link must start with https:// and contain {code} where the "
@@ -153,7 +169,7 @@ def save(home: Home, settings: Settings) -> None:
 
 
 def to_toml(settings: Settings) -> str:
-    """The settings as TOML text (flat tables and one array of printer tables)."""
+    """The settings as TOML text (top-level values, then a [scanner] and a [printing] table)."""
     scanner = settings.scanner
     lines = ["# Warranty Desk settings for this till. Change them under Settings > Devices.",
              f"theme = {_value(settings.theme)}",
@@ -165,10 +181,9 @@ def to_toml(settings: Settings) -> str:
         if item.name == "suffix":
             value = suffix_name(value)
         lines.append(f"{item.name} = {_value(value)}")
-    for printer in settings.printers:
-        lines += ["", "[[printers]]"]
-        lines += [f"{item.name} = {_value(getattr(printer, item.name))}"
-                  for item in fields(PrinterSettings)]
+    lines += ["", "[printing]"]
+    lines += [f"{item.name} = {_value(getattr(settings.printers, item.name))}"
+              for item in fields(PrinterSettings)]
     return "\n".join(lines) + "\n"
 
 
@@ -212,13 +227,15 @@ def _from_dict(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
         portal_url_template=_pick(data, "portal_url_template", str,
                                   defaults.portal_url_template, bad),
         scanner=_scanner(data.get("scanner", {}), bad),
-        printers=_printers(data.get("printers", []), bad),
+        printers=_printers(data.get("printing", {}), bad),
     )
     # Anything left that the checks refuse goes back to its default too.
     for problem in problems(settings):
         bad.append(problem)
         if "portal link" in problem:
             settings = replace(settings, portal_url_template="")
+        elif problem.startswith(("receipt paper", "the paper size", "the label size")):
+            settings = replace(settings, printers=_fix_printers(settings.printers))
         elif "switched on but has no port" in problem:
             settings = replace(settings, scanner=replace(settings.scanner, enabled=False))
     return settings, bad
@@ -248,20 +265,29 @@ def _scanner(table: object, bad: list[str]) -> ScannerSettings:
     )
 
 
-def _printers(items: object, bad: list[str]) -> tuple[PrinterSettings, ...]:
-    if not isinstance(items, list):
-        bad.append("printers is not a list of [[printers]] tables")
-        return ()
-    found = []
-    for n, item in enumerate(items, start=1):
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            bad.append(f"printer {n} has no name")
-            continue
-        found.append(PrinterSettings(
-            name=item["name"],
-            backend=_pick(item, "backend", str, "", bad, prefix=f"printer {n} "),
-            target=_pick(item, "target", str, "", bad, prefix=f"printer {n} ")))
-    return tuple(found)
+def _fix_printers(printers: PrinterSettings) -> PrinterSettings:
+    default = PrinterSettings()
+    return replace(
+        printers,
+        receipt_width_mm=(printers.receipt_width_mm
+                          if printers.receipt_width_mm in RECEIPT_WIDTHS_MM
+                          else default.receipt_width_mm),
+        paper=printers.paper if printers.paper in PAPERS else default.paper,
+        label_size=printers.label_size if printers.label_size in LABEL_SIZES
+        else default.label_size)
+
+
+def _printers(table: object, bad: list[str]) -> PrinterSettings:
+    default = PrinterSettings()
+    if not isinstance(table, dict):
+        bad.append("[printing] is not a table")
+        return default
+    values: dict[str, Any] = {}
+    for item in fields(PrinterSettings):
+        fallback = getattr(default, item.name)
+        values[item.name] = _pick(table, item.name, type(fallback), fallback, bad,
+                                  prefix="printing.")
+    return PrinterSettings(**values)
 
 
 def _pick(table: Mapping[str, Any], key: str, kind: type[_T], default: _T, bad: list[str],

@@ -42,3 +42,9 @@ class AccountLocked(WarrantyDeskError):
     """Too many wrong PINs: the account is locked for a while."""
 
     exit_code = 1
+
+
+class DeviceUnavailable(WarrantyDeskError):
+    """A printer or scanner is off, unplugged, out of paper or unreachable; the work waits."""
+
+    exit_code = 1

@@ -62,6 +62,7 @@ class Permission(enum.StrEnum):
     BACKUP = "back up and restore"
     VERIFY_AUDIT = "verify the audit log"
     MANAGE_SYNC = "manage sync"
+    PRINT = "print slips, tickets and labels"
 
 
 P = Permission
@@ -94,6 +95,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.BACKUP: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),
     P.VERIFY_AUDIT: frozenset({Role.ADMIN, Role.OWNER, Role.FINANCE, Role.SYSTEM}),
     P.MANAGE_SYNC: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),
+    # Whoever serves the customer hands over the paper; the nightly run prints close reports.
+    P.PRINT: frozenset(Role),
 }
 
 # The largest refund each role may grant, in minor units; None means no limit.

@@ -26,14 +26,26 @@ def test_saved_settings_load_back_exactly_and_the_file_is_private(home: Home) ->
         theme="dark", idle_minutes=12,
         scanner=ScannerSettings(enabled=True, port="/dev/ttyUSB0", baudrate=115200, parity="E",
                                 suffix="\t", wedge_min_length=6, wedge_max_gap_ms=20),
-        printers=(PrinterSettings(name='Counter "A"', backend="serial", target="COM3\\x"),),
+        printers=PrinterSettings(receipt='serial://COM3?baud=19200', receipt_width_mm=58,
+                                 paper="Letter", document_printer='Office "A"',
+                                 label_size="4x6in", label_printer="Brother QL"),
         portal_url_template="https://portal.example/w/{code}")
     config.save(home, chosen)
     assert config.load(home) == (chosen, None)
     assert stat.S_IMODE(home.config.stat().st_mode) == 0o600
     written = tomllib.loads(home.config.read_text("utf-8"))
     assert written["scanner"]["suffix"] == "TAB"
-    assert written["printers"][0]["name"] == 'Counter "A"'
+    assert written["printing"]["document_printer"] == 'Office "A"'
+    assert written["printing"]["receipt_width_mm"] == 58
+
+
+def test_unusable_printer_sizes_fall_back_one_by_one(home: Home) -> None:
+    home.config.write_text('[printing]\nreceipt = "tcp://10.0.0.9:9100"\nreceipt_width_mm = 70\n'
+                           'paper = "A3"\nlabel_size = "4x6in"\n', "utf-8")
+    settings, warning = config.load(home)
+    assert settings.printers == PrinterSettings(receipt="tcp://10.0.0.9:9100",
+                                                label_size="4x6in")
+    assert warning is not None and "58 or 80 mm" in warning and "'A3'" in warning
 
 
 def test_saving_again_replaces_the_file_and_leaves_no_temporary_files(home: Home) -> None:
@@ -100,5 +112,5 @@ def test_a_scanner_switched_on_without_a_port_loads_switched_off(home: Home) -> 
 
 def test_control_characters_in_text_survive_the_writer(home: Home) -> None:
     odd = 'line\nbreak\x01 "quoted" back\\slash ünïcode'
-    config.save(home, Settings(printers=(PrinterSettings(name=odd),)))
-    assert config.load(home).settings.printers[0].name == odd
+    config.save(home, Settings(printers=PrinterSettings(document_printer=odd)))
+    assert config.load(home).settings.printers.document_printer == odd

@@ -10,6 +10,7 @@ from warranty_desk.models.evidence import EvidenceDocument
 from warranty_desk.models.message import CustomerMessage
 from warranty_desk.models.outbox import InboxCursor, OutboxEvent
 from warranty_desk.models.policy import ExtensionPlan, Policy
+from warranty_desk.models.print_job import PrintJob
 from warranty_desk.models.product import Brand, Product
 from warranty_desk.models.sale import ImportBatch, InvoiceLine, Sale
 from warranty_desk.models.shop import NumberCounter, Shop
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEntry", "Base", "Brand", "BrandClaim", "Claim", "ClaimEvent", "CostPosting",
     "Customer", "CustomerMessage", "EvidenceDocument", "ExtensionOffer", "ExtensionPlan",
     "ImportBatch", "InboxCursor", "InvoiceLine", "NumberCounter", "OutboxEvent", "Policy",
-    "Product", "Sale", "Segment", "Settlement", "Shop", "Staff", "StockMovement", "SupplierBatch",
+    "PrintJob", "Product", "Sale", "Segment", "Settlement", "Shop", "Staff", "StockMovement",
+    "SupplierBatch",
     "Warranty", "WarrantyLayer", "WarrantyStatus",
 ]

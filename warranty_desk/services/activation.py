@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -221,12 +222,13 @@ def warranty_card(
 
 def plan_sales(
     session: Session, sales: Sequence[SaleInput], *, today: date, skip_recorded: bool,
-    require_serials: bool = True,
+    require_serials: bool = True, staff_id: uuid.UUID | None = None,
 ) -> Plan:
     """Check every sale and build the rows; nothing is written here.
 
     `require_serials=False` is for web-shop exports that carry no serials: those units get a
     warranty without one (a registration gap the close report shows) instead of a refusal.
+    `staff_id` is the person at the till, so the close report can count sales by person.
     """
     plan = Plan()
     branch = numbers.branch_code(session)
@@ -339,7 +341,7 @@ def plan_sales(
 
     if plan.problems:
         return plan
-    _build_rows(session, plan, pending, branch, ext_plans, known_customers)
+    _build_rows(session, plan, pending, branch, ext_plans, known_customers, staff_id)
     return plan
 
 
@@ -347,6 +349,7 @@ def _build_rows(
     session: Session, plan: Plan,
     pending: list[tuple[SaleInput, list[tuple[LineInput, _ProductInfo, list[str]]]]],
     branch: str, ext_plans: dict[str, ExtensionPlan], known_customers: dict[str, Any],
+    staff_id: uuid.UUID | None,
 ) -> None:
     units_per_year: dict[int, int] = defaultdict(int)
     for sale, checked in pending:
@@ -360,7 +363,8 @@ def _build_rows(
         sale_id = uuid7()
         plan.sales.append({"id": sale_id, "invoice_number": sale.invoice_number.strip(),
                            "source": sale.source, "branch_code": branch, "sold_on": sale.sold_on,
-                           "customer_id": customer_id, "created_at": now})
+                           "customer_id": customer_id, "staff_id": staff_id,
+                           "created_at": now})
         codes: list[str] = []
         extensions = 0
         for line_no, (ln, info, serials) in enumerate(checked, start=1):
@@ -392,7 +396,7 @@ def _build_rows(
                 if ext is not None:
                     extensions += 1
                     plan.offers.append({"id": uuid7(), "warranty_id": wid, "plan_id": ext.id,
-                                        "accepted": True, "at": now})
+                                        "accepted": True, "staff_id": staff_id, "at": now})
                 card = warranty_card(code=code, serial=serial, product=info.name, sku=info.sku,
                                      customer_ref=customer_ref, invoice_number=sale.invoice_number,
                                      layers=spans)
@@ -465,7 +469,8 @@ def record_sale(db: Database, actor: Actor, sale: SaleInput, *, today: date) -> 
     if any(ln.extension_plan for ln in sale.lines):
         require(actor, Permission.SELL_EXTENSION)
     with db.write() as session:
-        plan = plan_sales(session, [sale], today=today, skip_recorded=False)
+        plan = plan_sales(session, [sale], today=today, skip_recorded=False,
+                          staff_id=actor.staff_id)
         if plan.problems:
             raise BadInput("The sale was not recorded:\n" +
                            "\n".join(f"- {p}" for p in plan.problems))

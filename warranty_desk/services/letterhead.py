@@ -1,0 +1,57 @@
+"""The shop's letterhead and clock for printed documents: header, portal link, local times."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warranty_desk.clock import zone_of
+from warranty_desk.errors import NotFound
+from warranty_desk.models import Shop
+from warranty_desk.printables import ShopHeader
+from warranty_desk.storage.documents import DocumentStore
+
+
+def shop_of(session: Session) -> Shop:
+    """The install's shop row."""
+    shop = session.scalars(select(Shop).limit(1)).first()
+    if shop is None:
+        raise NotFound("This install has no shop yet. Run `warranty-desk init` first.")
+    return shop
+
+
+def header(shop: Shop, documents: DocumentStore | None = None) -> ShopHeader:
+    """The top of every document; the logo only when the store still holds it."""
+    logo = None
+    if documents is not None and shop.logo_sha256 and documents.exists(shop.logo_sha256):
+        logo = documents.open(shop.logo_sha256)
+    return ShopHeader(
+        name=shop.name, branch_name=shop.branch_name, branch_code=shop.branch_code,
+        address=shop.address, phone=shop.phone, email=shop.email, locale=shop.locale,
+        currency=shop.currency, logo_png=logo)
+
+
+def portal_link(shop: Shop, code: str) -> str | None:
+    """The customer portal page for a warranty or claim, when the shop has a portal."""
+    template = shop.portal_url_template.strip()
+    return template.replace("{code}", code) if "{code}" in template else None
+
+
+def local_now(shop: Shop) -> datetime:
+    """Now on the shop's wall clock, for the printed-at line."""
+    return datetime.now(UTC).astimezone(zone_of(shop.timezone)).replace(tzinfo=None)
+
+
+def local_time(at: datetime, zone: ZoneInfo) -> datetime:
+    """A stored UTC instant on the shop's wall clock."""
+    return at.astimezone(zone).replace(tzinfo=None)
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where a local calendar day starts and the next one starts."""
+    start = datetime.combine(day, time(), zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
+    return start, end
