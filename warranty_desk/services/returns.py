@@ -265,7 +265,8 @@ def issue_replacement(
         return Handover(claim.number, serial, code, product, customer)
 
 
-def _units(session: Session, today: date) -> list[StockUnit]:
+def units_held(session: Session, today: date) -> list[StockUnit]:
+    """Every faulty unit the shop holds or got back, oldest first (no permission check)."""
     held = {cid: p for cid, p in _positions(session).items() if p.last_kind in _IN}
     if not held:
         return []
@@ -298,7 +299,7 @@ def returns_stock(db: Database, actor: Actor, *, today: date | None = None
     """Every faulty unit the shop holds, oldest first, with its age in days."""
     require(actor, Permission.HANDLE_STOCK)
     with db.read() as session:
-        return tuple(_units(session, _today(session, today)))
+        return tuple(units_held(session, _today(session, today)))
 
 
 def faulty_units(db: Database, actor: Actor, *, today: date | None = None
@@ -306,7 +307,7 @@ def faulty_units(db: Database, actor: Actor, *, today: date | None = None
     """Units received and not yet packed for a supplier, grouped by supplier."""
     require(actor, Permission.HANDLE_STOCK)
     with db.read() as session:
-        units = [u for u in _units(session, _today(session, today)) if u.status == "received"]
+        units = [u for u in units_held(session, _today(session, today)) if u.status == "received"]
     groups: dict[str, list[StockUnit]] = {}
     for unit in units:
         groups.setdefault(unit.supplier, []).append(unit)
@@ -346,7 +347,7 @@ def create_batch(db: Database, actor: Actor, supplier: str, claim_numbers: Itera
     if not wanted:
         raise BadInput("Pick the units to send: select their rows in returns stock.")
     with db.write() as session:
-        by_number = {u.claim_number: u for u in _units(session, _today(session, today))}
+        by_number = {u.claim_number: u for u in units_held(session, _today(session, today))}
         problems = []
         for number in wanted:
             unit = by_number.get(number)

@@ -1,0 +1,148 @@
+"""Management reports: where warranty cost and delay happen, by brand, by state and by age."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import case, func, select
+
+from warranty_desk.clock import zone_of
+from warranty_desk.errors import BadInput
+from warranty_desk.models import Brand, BrandClaim, Claim, CostPosting, Product, Settlement
+from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
+from warranty_desk.services.letterhead import day_bounds, shop_of
+from warranty_desk.services.returns import units_held
+from warranty_desk.storage.database import Database
+
+Cell = str | int | float | None
+# Age bands for units waiting in returns stock: a week is normal, two months is money lost.
+AGE_BANDS = ((0, 7, "0–7 days"), (8, 30, "8–30 days"), (31, 60, "31–60 days"),
+             (61, None, "over 60 days"))
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTable:
+    """A report as plain cells; the screen, CSV and PDF each format it their own way."""
+
+    name: str
+    title: str
+    subtitle: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    money_columns: frozenset[int] = frozenset()  # minor units, formatted in the shop's currency
+    chart_column: int | None = None  # the column drawn as bars, labelled by the first column
+    notes: tuple[str, ...] = ()
+
+
+def claims_by_brand(db: Database, actor: Actor, *, since: date, until: date) -> ReportTable:
+    """Claims opened per brand in the period: volume, open, speed, cost and supplier recovery."""
+    require(actor, Permission.VIEW_REPORTS)
+    if since > until:
+        raise BadInput(f"The period starts ({since}) after it ends ({until}); swap the dates.")
+    with db.read() as session:
+        zone = zone_of(shop_of(session).timezone)
+        start, _ = day_bounds(since, zone)
+        _, end = day_bounds(until, zone)
+        in_period = (Claim.opened_at >= start) & (Claim.opened_at < end)
+        days = func.julianday(Claim.closed_at) - func.julianday(Claim.opened_at)
+        counts = session.execute(
+            select(Brand.name, func.count(Claim.id),
+                   func.sum(case((Claim.state.in_(OPEN_STATES), 1), else_=0)),
+                   func.avg(case((Claim.closed_at.is_not(None), days))))
+            .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)
+            .where(in_period).group_by(Brand.name)).all()
+        cost: dict[str, int] = dict(session.execute(
+            select(Brand.name, func.sum(CostPosting.amount_minor))
+            .join(Claim, Claim.id == CostPosting.claim_id)
+            .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)
+            .where(in_period).group_by(Brand.name)).all())
+        recovered: dict[str, int] = dict(session.execute(
+            select(Brand.name, func.sum(Settlement.amount_minor))
+            .join(BrandClaim, BrandClaim.id == Settlement.brand_claim_id)
+            .join(Brand, Brand.id == BrandClaim.brand_id)
+            .join(Claim, Claim.id == BrandClaim.claim_id)
+            .where(in_period).group_by(Brand.name)).all())
+    rows = []
+    for brand, total, still_open, avg_days in sorted(counts, key=lambda r: (-r[1], r[0])):
+        spent = int(cost.get(brand) or 0)
+        back = int(recovered.get(brand) or 0)
+        rows.append((brand, total, int(still_open or 0),
+                     None if avg_days is None else round(avg_days, 1),
+                     spent, spent // total if total else 0, back,
+                     f"{round(100 * back / spent)}%" if spent else "–"))
+    return ReportTable(
+        name="claims-by-brand", title="Claims by brand",
+        subtitle=f"Claims opened {since.isoformat()} to {until.isoformat()}",
+        columns=("Brand", "Claims", "Still open", "Days to close", "Cost", "Cost per claim",
+                 "Recovered", "Recovery"),
+        rows=tuple(rows), money_columns=frozenset({4, 5, 6}), chart_column=1,
+        notes=("Days to close counts claims closed so far. Recovered is what brands and "
+               "suppliers settled against these claims.",))
+
+
+def open_claims(db: Database, actor: Actor, *, today: date) -> ReportTable:
+    """Open claims by state: how many, the oldest, and how many are past their promised date."""
+    require(actor, Permission.VIEW_REPORTS)
+    with db.read() as session:
+        found = session.execute(
+            select(Claim.state, func.count(Claim.id), func.min(Claim.opened_at),
+                   func.sum(case((Claim.promised_on < today, 1), else_=0)))
+            .where(Claim.state.in_(OPEN_STATES)).group_by(Claim.state)).all()
+    by_state = {state: (n, oldest, late) for state, n, oldest, late in found}
+    rows = []
+    for state in ClaimState:
+        if state.value in by_state:
+            n, oldest, late = by_state[state.value]
+            age = (today - oldest.date()).days if oldest is not None else 0
+            rows.append((state.value.replace("_", " ").capitalize(), n, max(age, 0),
+                         int(late or 0)))
+    return ReportTable(
+        name="open-claims", title="Open claims", subtitle=f"As of {today.isoformat()}",
+        columns=("State", "Claims", "Oldest (days)", "Past promised date"),
+        rows=tuple(rows), chart_column=1)
+
+
+def return_aging(db: Database, actor: Actor, *, today: date) -> ReportTable:
+    """Faulty units in returns stock per supplier, by how long they have waited."""
+    require(actor, Permission.VIEW_REPORTS)
+    with db.read() as session:
+        units = units_held(session, today)
+    per: dict[str, list[int]] = defaultdict(lambda: [0] * len(AGE_BANDS))
+    for unit in units:
+        if unit.status == "back":
+            continue
+        band = next(n for n, (low, high, _) in enumerate(AGE_BANDS)
+                    if unit.age_days >= low and (high is None or unit.age_days <= high))
+        per[unit.supplier][band] += 1
+    rows: list[tuple[Cell, ...]] = [(supplier, *bands, sum(bands))
+                                    for supplier, bands in sorted(per.items())]
+    return ReportTable(
+        name="return-aging", title="Returns stock by age",
+        subtitle=f"Units waiting for a supplier, as of {today.isoformat()}",
+        columns=("Supplier", *(label for _, _, label in AGE_BANDS), "Total"),
+        rows=tuple(rows), chart_column=len(AGE_BANDS) + 1)
+
+
+REPORTS: dict[str, str] = {
+    "claims-by-brand": "claims opened per brand: volume, speed, cost and recovery",
+    "open-claims": "open claims by state, oldest and past their promised date",
+    "return-aging": "faulty units in returns stock by supplier and age",
+}
+
+
+def build(db: Database, actor: Actor, name: str, *, today: date,
+          since: date | None = None) -> ReportTable:
+    """One management report by name; the period defaults to the last 90 days."""
+    builders: dict[str, Callable[[], ReportTable]] = {
+        "claims-by-brand": lambda: claims_by_brand(
+            db, actor, since=since or today - timedelta(days=90), until=today),
+        "open-claims": lambda: open_claims(db, actor, today=today),
+        "return-aging": lambda: return_aging(db, actor, today=today),
+    }
+    if name not in builders:
+        raise BadInput(f"There is no report {name!r}. Reports: {', '.join(REPORTS)}.")
+    return builders[name]()
