@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, false, func, or_, select, text
 from sqlalchemy.orm import Session
@@ -46,6 +46,7 @@ from warranty_desk.rules.evidence import missing_evidence
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import lookup, messages
 from warranty_desk.services.claim_common import load_claim, transition_context
+from warranty_desk.services.letterhead import shop_zone
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import WarrantyVerdict
@@ -111,13 +112,6 @@ class Board:
     brands: tuple[str, ...] = ()
     assignees: tuple[str, ...] = ()
 
-
-def _zone(session: Session) -> ZoneInfo:
-    name = session.execute(select(Shop.timezone).limit(1)).scalar() or "UTC"
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _local_day(at: datetime, zone: ZoneInfo) -> date:
@@ -251,7 +245,7 @@ def board(db: Database, actor: Actor, filters: BoardFilters, *, today: date) -> 
     """Counts per state under the filters, and up to ROW_LIMIT matching claims."""
     require(actor, Permission.LOOKUP)
     with db.read() as session:
-        zone = _zone(session)
+        zone = shop_zone(session)
         conds = _conditions(session, filters, today, zone)
         counts = {s.value: 0 for s in ClaimState}
         for state, count in session.execute(
@@ -532,7 +526,7 @@ def claim_detail(db: Database, actor: Actor, number: str, *, today: date) -> Cla
     require(actor, Permission.LOOKUP)
     with db.read() as session:
         claim = load_claim(session, number)
-        zone = _zone(session)
+        zone = shop_zone(session)
         customer = session.get(Customer, claim.customer_id) if claim.customer_id else None
         product = session.get(Product, claim.product_id) if claim.product_id else None
         warranty = session.get(Warranty, claim.warranty_id) if claim.warranty_id else None

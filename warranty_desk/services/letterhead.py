@@ -23,6 +23,11 @@ def shop_of(session: Session) -> Shop:
     return shop
 
 
+def shop_zone(session: Session) -> ZoneInfo:
+    """The shop's time zone, where its calendar days begin and end."""
+    return zone_of(session.execute(select(Shop.timezone).limit(1)).scalar())
+
+
 def header(shop: Shop, documents: DocumentStore | None = None) -> ShopHeader:
     """The top of every document; the logo only when the store still holds it."""
     logo = None

@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +19,6 @@ from warranty_desk.models import (
     ClaimEvent,
     Customer,
     Product,
-    Shop,
     Staff,
     StockMovement,
     SupplierBatch,
@@ -32,6 +30,7 @@ from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.claim_common import add_event, load_claim
+from warranty_desk.services.letterhead import shop_zone
 from warranty_desk.storage.database import Database
 
 # Movements that put a faulty unit in the shop's returns stock, and those that take it out.
@@ -131,16 +130,9 @@ def _positions(session: Session, claim_ids: Iterable[uuid.UUID] | None = None
     return found
 
 
-def _zone(session: Session) -> ZoneInfo:
-    name = session.execute(select(Shop.timezone).limit(1)).scalar() or "UTC"
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
 
 def _today(session: Session, today: date | None) -> date:
-    return today if today is not None else today_in(str(_zone(session)))
+    return today if today is not None else today_in(str(shop_zone(session)))
 
 
 def _move(session: Session, claim: Claim, actor: Actor, kind: str, reference: str,
@@ -247,7 +239,7 @@ def issue_replacement(
             ClaimEvent.claim_id == claim.id, ClaimEvent.kind == "handed_over")).scalar()
         if done is not None:
             raise RuleBlocked(f"The replacement for claim {claim.number} was already handed "
-                              f"over on {done.astimezone(_zone(session)).date()}.")
+                              f"over on {done.astimezone(shop_zone(session)).date()}.")
         recorded = session.execute(select(StockMovement.id).where(
             StockMovement.claim_id == claim.id, StockMovement.kind == "replacement_out")).first()
         if recorded is None:
@@ -274,7 +266,7 @@ def units_held(session: Session, today: date) -> list[StockUnit]:
                                                        SupplierBatch.claim_numbers)
                                                 .where(SupplierBatch.state == "open"))
               for n in ns}
-    zone = _zone(session)
+    zone = shop_zone(session)
     rows = session.execute(
         select(Claim.id, Claim.number, Claim.serial, Claim.state, Claim.outcome, Product.name,
                Product.supplier, Brand.name.label("brand"))

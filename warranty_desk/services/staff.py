@@ -7,7 +7,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -21,10 +20,11 @@ from warranty_desk.errors import (
     PermissionDenied,
     WarrantyDeskError,
 )
-from warranty_desk.models import Shop, Staff
+from warranty_desk.models import Staff
 from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed, require
 from warranty_desk.services import audit
+from warranty_desk.services.letterhead import shop_zone
 from warranty_desk.storage.database import Database
 
 MAX_WRONG_PINS = 5
@@ -130,17 +130,10 @@ def _find(session: Session, key: uuid.UUID | str) -> Staff:
     return row
 
 
-def _shop_zone(session: Session) -> ZoneInfo:
-    zone = session.scalars(select(Shop.timezone).limit(1)).first() or "UTC"
-    try:
-        return ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
 
 def _locked_message(session: Session, row: Staff, now: datetime) -> str:
     assert row.locked_until is not None
-    local = row.locked_until.astimezone(_shop_zone(session))
+    local = row.locked_until.astimezone(shop_zone(session))
     minutes = max(1, math.ceil((row.locked_until - now).total_seconds() / 60))
     return (f"Too many wrong PINs. {row.name} is locked until {local:%H:%M} "
             f"({minutes} minute{'' if minutes == 1 else 's'}). Ask a manager if this was not you.")
