@@ -17,13 +17,41 @@ from warranty_desk.models.shop import NumberCounter, Shop
 from warranty_desk.models.staff import Staff
 from warranty_desk.models.stock import StockMovement
 from warranty_desk.models.supplier_batch import SupplierBatch
+from warranty_desk.models.sync_state import InboxApplied, SyncCursor, SyncParked
 from warranty_desk.models.warranty import ExtensionOffer, Warranty, WarrantyLayer, WarrantyStatus
 
 __all__ = [
-    "AuditEntry", "Base", "Brand", "BrandClaim", "Claim", "ClaimEvent", "CostPosting",
-    "Customer", "CustomerMessage", "EvidenceDocument", "ExtensionOffer", "ExtensionPlan",
-    "ImportBatch", "InboxCursor", "InvoiceLine", "NumberCounter", "OutboxEvent", "Policy",
-    "PrintJob", "Product", "Sale", "Segment", "Settlement", "Shop", "Staff", "StockMovement",
+    "AuditEntry",
+    "Base",
+    "Brand",
+    "BrandClaim",
+    "Claim",
+    "ClaimEvent",
+    "CostPosting",
+    "Customer",
+    "CustomerMessage",
+    "EvidenceDocument",
+    "ExtensionOffer",
+    "ExtensionPlan",
+    "ImportBatch",
+    "InboxApplied",
+    "InboxCursor",
+    "InvoiceLine",
+    "NumberCounter",
+    "OutboxEvent",
+    "Policy",
+    "PrintJob",
+    "Product",
+    "Sale",
+    "Segment",
+    "Settlement",
+    "Shop",
+    "Staff",
+    "StockMovement",
     "SupplierBatch",
-    "Warranty", "WarrantyLayer", "WarrantyStatus",
+    "SyncCursor",
+    "SyncParked",
+    "Warranty",
+    "WarrantyLayer",
+    "WarrantyStatus",
 ]
