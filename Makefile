@@ -64,6 +64,11 @@ system-packages:
 		fi; \
 	fi
 
+# Every budget in DESIGN.md beside its raw floor, on a cached million-warranty shop
+# (.bench-cache/, built once by demo-data); prints one table, writes tests/bench/results.json.
+bench: venv
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run --scale full
+
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .mypy_cache .ruff_cache .pytest_cache
 

@@ -21,6 +21,7 @@ def screen_classes() -> list[type[Any]]:
     from ui.screens.counter import CounterScreen
     from ui.screens.customer import CustomerScreen
     from ui.screens.extension import ExtensionScreen
+    from ui.screens.print_queue import PrintQueueScreen
     from ui.screens.returns_desk import ReturnsDeskScreen
     from ui.screens.sale import SaleScreen
     from ui.screens.settings import SettingsScreen
@@ -28,7 +29,8 @@ def screen_classes() -> list[type[Any]]:
 
     # Screens with a shortcut are listed in the navigation; the others open from a record.
     return [CounterScreen, SaleScreen, ClaimsBoardScreen, ReturnsDeskScreen, CustomerScreen,
-            SettingsScreen, StartClaimScreen, ExtensionScreen, ClaimDetailScreen]
+            PrintQueueScreen, SettingsScreen, StartClaimScreen, ExtensionScreen,
+            ClaimDetailScreen]
 
 
 class StartWindow(QMainWindow):

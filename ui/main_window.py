@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.printing.indicator import QueueIndicator
 from ui.scanners import STATUS_LEVELS, Scanners
 from ui.screens.base import Screen
 from ui.screens.first_run import FirstRunScreen
@@ -110,6 +111,8 @@ class MainWindow(QMainWindow):
         row.addLayout(right, 1)
         self.pages.addWidget(self.work)
 
+        self.print_queue = QueueIndicator(ctx)
+        self.statusBar().addPermanentWidget(self.print_queue)
         self.who = QLabel("")
         self.statusBar().addPermanentWidget(self.who)
         lock = QPushButton("Lock  (Ctrl+L)")
@@ -145,6 +148,9 @@ class MainWindow(QMainWindow):
                 QShortcut(QKeySequence(screen.shortcut), self,
                           activated=lambda s=screen: self.show_screen(type(s)))
         QShortcut(QKeySequence("F1"), self, activated=self.show_help)
+        # Prints waiting for their printer: the status bar button opens the queue.
+        self.print_queue.clicked.connect(
+            lambda: self._on_ctx_navigate("PrintQueueScreen", None))
         # Notices from any screen or worker; screens opening each other.
         self.ctx.notice.connect(self._on_ctx_notice)
         self.ctx.navigate.connect(self._on_ctx_navigate)

@@ -75,11 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", nargs="+")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("report", help="print a report")
-    p.add_argument("name", choices=["warranties"])
+    p = sub.add_parser("report", help="print a report: warranties (the register), "
+                       "claims-by-brand, open-claims, return-aging")
+    p.add_argument("name", choices=["warranties", "claims-by-brand", "open-claims",
+                                    "return-aging"])
+    p.add_argument("--since", type=_parse_date, metavar="YYYY-MM-DD",
+                   help="start of the period (claims-by-brand; default 90 days ago)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
+    fmt.add_argument("--pdf", type=Path, metavar="FILE", help="write the report as a PDF")
+    p.add_argument("--paper", choices=["A4", "Letter", "A5"], default="A4")
 
     p = sub.add_parser("backup", help="copy the live database to a file")
     p.add_argument("file", type=Path)
@@ -91,7 +97,43 @@ def build_parser() -> argparse.ArgumentParser:
     asub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=_Parser)
     av = asub.add_parser("verify", help="prove the hash chain of the audit log")
     av.add_argument("--json", action="store_true")
+    _add_print_parser(sub)
     return parser
+
+
+# The printable documents: command name, what its subject is, and its help line.
+_PRINTABLES = (
+    ("slip", "WARRANTY_CODE", "the warranty slip for the receipt printer"),
+    ("certificate", "WARRANTY_CODE", "the warranty certificate as a PDF"),
+    ("ticket", "CLAIM_NUMBER", "the claim's drop-off ticket (receipt printer or PDF)"),
+    ("label", "CLAIM_NUMBER", "the return label for a faulty unit, as a PDF"),
+    ("close-report", "DAY", "the day's close report; DAY is YYYY-MM-DD or today"),
+)
+
+
+def _add_print_parser(sub: Any) -> None:
+    p = sub.add_parser("print", help="print slips, certificates, tickets, labels and the "
+                                     "close report; list and retry the print queue")
+    psub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=_Parser)
+    for name, subject, what in _PRINTABLES:
+        pp = psub.add_parser(name, help=what)
+        pp.add_argument("subject", metavar=subject)
+        pp.add_argument("--to", dest="target", required=True, metavar="TARGET",
+                        help="serial:///dev/ttyUSB0?baud=19200, serial://COM3, "
+                             "tcp://192.168.1.50:9100, or a file (a .pdf file gets the PDF)")
+        pp.add_argument("--paper", help="A4, Letter or A5 for a PDF; 62x29mm or 4x6in for "
+                                        "a label")
+        pp.add_argument("--width", type=int, help="receipt roll width in mm: 58 or 80 "
+                                                  "(default 80)")
+        pp.add_argument("--json", action="store_true")
+    pq = psub.add_parser("queue", help="list the prints waiting for their printer")
+    pq.add_argument("--json", action="store_true")
+    pr = psub.add_parser("retry", help="send a queued print to its printer again")
+    pr.add_argument("job", metavar="JOB_ID")
+    pr.add_argument("--json", action="store_true")
+    pc = psub.add_parser("cancel", help="take a print off the queue, saying why")
+    pc.add_argument("job", metavar="JOB_ID")
+    pc.add_argument("--reason", required=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -272,6 +314,11 @@ def cmd_report(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.views import to_jsonable
 
     db = _open(home)
+    if args.name != "warranties":
+        return _management_report(args, home, db)
+    if args.pdf:
+        raise BadInput("The warranty register is too long for paper; use --csv and open it in a "
+                       "spreadsheet, or print a management report as PDF.")
     rows = warranty_register(db, _system(), today=_today(args, home))
     if args.json:
         # Streamed by hand so a million warranties never sit in memory at once.
@@ -286,6 +333,33 @@ def cmd_report(args: argparse.Namespace, home: Home) -> int:
         for r in rows:
             print(f"{r.code}  {r.serial or '-':<16} {r.status:<11} {r.start} to {r.end}  "
                   f"{r.product}  {r.customer or ''}")
+    return EXIT_OK
+
+
+def _management_report(args: argparse.Namespace, home: Home, db: Any) -> int:
+    from warranty_desk.services import management
+    from warranty_desk.services.exports import write_csv
+    from warranty_desk.storage.documents import DocumentStore
+    from warranty_desk.views import to_jsonable
+
+    table = management.build(db, _system(), args.name, today=_today(args, home),
+                             since=args.since)
+    if args.pdf:
+        # Imported by name, lazily: the core never depends on printing (DESIGN.md).
+        reports = importlib.import_module("printing.reports")
+        data = reports.report_pdf(db, _system(), table, paper=args.paper,
+                                  documents=DocumentStore(home.documents))
+        args.pdf.write_bytes(data)
+        print(f"Wrote {table.title.lower()} to {args.pdf} ({len(table.rows)} rows).")
+    elif args.json:
+        _print_json(to_jsonable(table))
+    elif args.csv:
+        write_csv(sys.stdout, table.columns,
+                  (dict(zip(table.columns, row, strict=True)) for row in table.rows))
+    else:
+        print(f"{table.title} — {table.subtitle}")
+        for row in (table.columns, *table.rows):
+            print("  ".join("–" if v is None else str(v) for v in row))
     return EXIT_OK
 
 
@@ -326,7 +400,66 @@ def cmd_audit(args: argparse.Namespace, home: Home) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def cmd_print(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.services import print_jobs
+    from warranty_desk.storage.documents import DocumentStore
+
+    db = _open(home)
+    if args.what == "queue":
+        return _print_queue(print_jobs.queued(db), as_json=args.json)
+    if args.what == "cancel":
+        job = print_jobs.cancel(db, _system(), args.job, args.reason)
+        print(f"Cancelled the {job.document.replace('_', ' ')} for {job.subject}.")
+        return EXIT_OK
+    # Imported by name, lazily, as the UI is: the core never depends on printing (DESIGN.md).
+    jobs = importlib.import_module("printing.jobs")
+    if args.what == "retry":
+        outcome = jobs.retry(db, _system(), args.job)
+    else:
+        document, subject = args.what.replace("-", "_"), args.subject
+        if document == "close_report" and subject.strip().lower() == "today":
+            subject = _today(args, home).isoformat()
+        request = jobs.PrintRequest(document, subject, args.target, args.paper,
+                                    args.width or jobs.DEFAULT_WIDTH_MM)
+        outcome = jobs.print_document(db, _system(), request,
+                                      documents=DocumentStore(home.documents))
+    return _print_outcome(outcome, home, as_json=args.json)
+
+
+def _print_outcome(outcome: Any, home: Home, *, as_json: bool) -> int:
+    from warranty_desk.views import to_jsonable
+
+    if as_json:
+        _print_json({"delivered": outcome.delivered, "message": outcome.message,
+                     "job": to_jsonable(outcome.job)})
+    if outcome.delivered:
+        if not as_json:
+            print(outcome.message)
+        return EXIT_OK
+    print(f"warranty-desk: {outcome.message} To retry: warranty-desk --home {home.root} "
+          f"print retry {outcome.job.id}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _print_queue(queued: Sequence[Any], *, as_json: bool) -> int:
+    from warranty_desk.views import to_jsonable
+
+    if as_json:
+        _print_json({"queued": to_jsonable(list(queued))})
+        return EXIT_OK
+    if not queued:
+        print("The print queue is empty.")
+    for job in queued:
+        print(f"{job.id}  {job.created_at:%Y-%m-%d %H:%M} UTC  "
+              f"{job.document.replace('_', ' ')} for {job.subject}"
+              f"{' (copy)' if job.copy else ''} to {job.target}, "
+              f"{job.attempts} attempt{'' if job.attempts == 1 else 's'}"
+              + (f": {job.last_error}" if job.last_error else ""))
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Home], int]] = {
     "init": cmd_init, "demo-data": cmd_demo_data, "import": cmd_import, "lookup": cmd_lookup,
     "report": cmd_report, "backup": cmd_backup, "restore": cmd_restore, "audit": cmd_audit,
+    "print": cmd_print,
 }

@@ -4,30 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from tests.e2e.cli import run
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "imports"
-TODAY = "2026-11-22"
-
-
-def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """warranty-desk as a person runs it, through `python -m warranty_desk`."""
-    return subprocess.run(
-        [sys.executable, "-m", "warranty_desk", "--home", str(home), "--today", TODAY, *args],
-        capture_output=True, text=True, timeout=120, check=False)
-
-
-@pytest.fixture(scope="module")
-def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("demo") / "home"
-    done = run(home, "init", "--demo")
-    assert done.returncode == 0, done.stderr
-    assert "Sam Sales" in done.stdout and "1111" in done.stdout
-    return home
 
 
 def test_the_register_lists_warranties_and_each_one_looks_up(demo_home: Path) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import queue
-import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.socat import PtyPair
 from ui.devices.hub import ScannerHub
 from ui.devices.serial_reader import (
     SUFFIXES,
@@ -226,48 +224,6 @@ def test_a_scan_with_no_suffix_is_reported_once_the_line_goes_quiet() -> None:
 
 
 # --- A real pty pair from socat ---------------------------------------------------------------
-
-
-class PtyPair:
-    """socat joining two ptys: `scanner` is the device's end, `host` the port we read."""
-
-    def __init__(self, folder: Path) -> None:
-        self.scanner = folder / "scanner"
-        self.host = folder / "host"
-        self.log = folder / "socat.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self._fd: int | None = None
-
-    def plug_in(self) -> None:
-        socat = shutil.which("socat")
-        assert socat is not None, "socat is needed for the serial tests (make system-packages)"
-        with self.log.open("wb") as log:
-            self.proc = subprocess.Popen(
-                [socat, "-d", "-d", f"pty,raw,echo=0,link={self.scanner}",
-                 f"pty,raw,echo=0,link={self.host}"], stdout=subprocess.DEVNULL, stderr=log)
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
-            if (self.scanner.exists() and self.host.exists()
-                    and b"starting data transfer loop" in self.log.read_bytes()):
-                return
-            assert self.proc.poll() is None, self.log.read_text()
-            time.sleep(0.02)
-        raise AssertionError(f"socat did not make its ptys: {self.log.read_text()}")
-
-    def unplug(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(WAIT_S)
-            self.proc = None
-
-    def send(self, data: bytes) -> None:
-        """What the scanner sends down the wire."""
-        if self._fd is None:
-            self._fd = os.open(self.scanner, os.O_WRONLY | os.O_NOCTTY)
-        os.write(self._fd, data)
 
 
 @pytest.fixture

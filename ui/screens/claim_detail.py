@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.printing.desk import QUEUE_CHANGED, PrintDesk
 from ui.screens.base import Screen
 from ui.widgets.cost_dialog import CostDialog
 from ui.widgets.decision_dialog import DecisionDialog
@@ -129,6 +130,8 @@ class ClaimDetailScreen(Screen):
         ("Enter", "Open the selected document"),
         ("Ctrl+T", "Add a cost"),
         ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous tab"),
+        ("Ctrl+P", "Print the claim ticket again (marked COPY)"),
+        ("Ctrl+Shift+L", "Print the return label for the claim's unit"),
         ("F5", "Reload the claim"),
         ("Esc", "Back to the claims board"),
     )
@@ -151,6 +154,7 @@ class ClaimDetailScreen(Screen):
         layout.addWidget(self.cover)
         self.move_row = QHBoxLayout()
         layout.addLayout(self.move_row)
+        layout.addLayout(self._print_row())
         self.missing = QLabel("")
         self.missing.setObjectName("subtle")
         self.missing.setWordWrap(True)
@@ -185,6 +189,18 @@ class ClaimDetailScreen(Screen):
         row.addWidget(self.override_button)
         self.blocked_panel.hide()
         return self.blocked_panel
+
+    def _print_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.ticket_button = QPushButton("Print ticket again  (Ctrl+P)")
+        self.label_button = QPushButton("Print return label  (Ctrl+Shift+L)")
+        row.addWidget(self.ticket_button)
+        row.addWidget(self.label_button)
+        row.addStretch(1)
+        for button in (self.ticket_button, self.label_button):
+            button.setEnabled(False)  # until a claim is shown
+        self.print_desk = PrintDesk(self.ctx, self)
+        return row
 
     def _build_tabs(self) -> None:
         self.timeline = _table("timeline")
@@ -250,6 +266,11 @@ class ClaimDetailScreen(Screen):
         QShortcut(QKeySequence("Ctrl+E"), self, self._on_add_evidence_clicked)
         QShortcut(QKeySequence("Ctrl+T"), self, self._on_add_cost_clicked)
         QShortcut(QKeySequence("F5"), self, self.reload)
+        # Paper for the claim: the drop-off ticket again, and the label for its unit.
+        self.ticket_button.clicked.connect(self.print_ticket)
+        self.label_button.clicked.connect(self.print_label)
+        QShortcut(QKeySequence("Ctrl+P"), self, self.print_ticket)
+        QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.print_label)
         QShortcut(QKeySequence("Esc"), self,
                   lambda: self.ctx.navigate.emit("ClaimsBoardScreen", None))
         # Changes made elsewhere (another screen, the sync inbox).
@@ -292,7 +313,20 @@ class ClaimDetailScreen(Screen):
         if generation == self._generation:
             self.show_detail(detail)
 
-    def _on_ctx_data_changed(self, _what: str) -> None:
+    def print_ticket(self) -> None:
+        """The claim's drop-off ticket again; the queue marks it COPY."""
+        if self.number:
+            self.print_desk.print_ticket(self.number)
+
+    def print_label(self) -> None:
+        """The return label for the claim's unit, for the label printer."""
+        if self.number:
+            self.print_desk.print_label(self.number)
+
+    def _on_ctx_data_changed(self, what: str) -> None:
+        # A print or a device setting changes nothing on the claim.
+        if what in (QUEUE_CHANGED, "config"):
+            return
         if not self._own_change and self.isVisible():
             self.reload()
 
@@ -310,6 +344,8 @@ class ClaimDetailScreen(Screen):
     def show_detail(self, d: ClaimDetail) -> None:
         """Fill every part of the screen from one ClaimDetail."""
         self.detail = d
+        self.ticket_button.setEnabled(True)
+        self.label_button.setEnabled(True)
         state = STATE_LABELS.get(d.state, d.state)
         outcome = f" ({d.outcome})" if d.outcome else ""
         overdue = "  ·  ⚠ OVERDUE" if d.overdue else ""

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem
 
+from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.widgets.verdict_card import VerdictCard
 from warranty_desk.services.lookup import lookup
@@ -25,6 +26,8 @@ class CounterScreen(Screen):
         ("Ctrl+E", "Sell an extension (when eligible)"),
         ("Ctrl+U", "Open the customer"),
         ("Ctrl+I", "Open the sale (invoice) of the unit shown"),
+        ("Ctrl+P", "Print the warranty slip (a reprint says COPY)"),
+        ("Ctrl+Shift+P", "Print the warranty certificate (A4 page)"),
     )
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
@@ -52,6 +55,7 @@ class CounterScreen(Screen):
         self.actions.setObjectName("subtle")
         layout.addWidget(self.actions)
         self.result: LookupResult | None = None
+        self.print_desk = PrintDesk(ctx, self)
         self.field.returnPressed.connect(self._on_field_return)
         self.matches.currentRowChanged.connect(self._on_matches_row_changed)
         self.matches.itemActivated.connect(lambda _i: self.field.setFocus())
@@ -60,6 +64,8 @@ class CounterScreen(Screen):
         QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self._go("ExtensionScreen"))
         QShortcut(QKeySequence("Ctrl+U"), self, activated=lambda: self._go("CustomerScreen"))
         QShortcut(QKeySequence("Ctrl+I"), self, activated=self._open_sale)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_slip)
+        QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.print_certificate)
 
     def _go(self, screen: str) -> None:
         if self.card.verdict is None:
@@ -72,6 +78,21 @@ class CounterScreen(Screen):
             self.ctx.notice.emit("Look a unit up first.", "warning")
             return
         self.ctx.navigate.emit("SaleScreen", self.card.verdict.invoice_number)
+
+    def print_slip(self) -> None:
+        """The warranty slip of the unit shown, on the receipt printer."""
+        if self.card.verdict is None:
+            self.ctx.notice.emit("Look a unit up first, then print its slip.", "warning")
+            return
+        self.print_desk.print_slip(self.card.verdict.warranty_code)
+
+    def print_certificate(self) -> None:
+        """The warranty certificate of the unit shown, as a page for the document printer."""
+        if self.card.verdict is None:
+            self.ctx.notice.emit("Look a unit up first, then print its certificate.",
+                                 "warning")
+            return
+        self.print_desk.print_certificate(self.card.verdict.warranty_code)
 
     def activated(self) -> None:
         self.field.setFocus()
@@ -128,7 +149,8 @@ class CounterScreen(Screen):
 
     def _show(self, v: WarrantyVerdict) -> None:
         self.card.show_verdict(v)
-        keys = ["Ctrl+N start claim", "Ctrl+U customer", "Ctrl+I sale"]
+        keys = ["Ctrl+N start claim", "Ctrl+U customer", "Ctrl+I sale", "Ctrl+P print slip",
+                "Ctrl+Shift+P certificate"]
         if v.extension_offers:
             keys.insert(1, "Ctrl+E sell extension")
         self.actions.setText("Actions:  " + "   ·   ".join(keys))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.widgets.verdict_card import SYMBOLS
 from warranty_desk.models import Segment
@@ -68,6 +69,7 @@ class CustomerScreen(Screen):
         ("Up/Down", "Pick one of the customers found"),
         ("Enter (claims)", "Open the selected claim"),
         ("Ctrl+F", "Back to the search box"),
+        ("Ctrl+Shift+P", "Print the certificate of the purchase selected"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -90,6 +92,7 @@ class CustomerScreen(Screen):
         row.addLayout(self._profile_column(), 1)
         layout.addLayout(row, 1)
         self.profile: CustomerProfile | None = None
+        self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
 
     def _profile_column(self) -> QVBoxLayout:
@@ -123,6 +126,13 @@ class CustomerScreen(Screen):
                              (self.messages, "Messages")):
             self.tabs.addTab(table, label)
         column.addWidget(self.tabs, 1)
+        row = QHBoxLayout()
+        self.certificate_button = QPushButton("Print certificate of the selected purchase…  "
+                                              "(Ctrl+Shift+P)")
+        self.certificate_button.setEnabled(False)
+        row.addWidget(self.certificate_button)
+        row.addStretch(1)
+        column.addLayout(row)
         self._set_editable(False)
         return column
 
@@ -139,6 +149,9 @@ class CustomerScreen(Screen):
                           lambda: self.open_claim(self.claims.currentRow()))
         enter.setContext(Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence("Ctrl+F"), self, lambda: self.search.setFocus())
+        # A purchase's certificate, for a customer who lost their slip.
+        self.certificate_button.clicked.connect(self.print_certificate)
+        QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.print_certificate)
 
     def _set_editable(self, loaded: bool) -> None:
         allowed = loaded and self.ctx.may(customer_view.CUSTOMER_PERMISSION)
@@ -229,8 +242,19 @@ class CustomerScreen(Screen):
         self.tabs.setTabText(0, f"Purchases ({p.purchase_count}){more}")
         self.tabs.setTabText(1, f"Claims ({len(p.claims)})")
         self.tabs.setTabText(2, f"Messages ({len(p.messages)})")
+        self.certificate_button.setEnabled(bool(p.purchases))
+        if p.purchases:
+            self.purchases.selectRow(0)
         self.status.setText(f"Segment {p.segment}; {p.purchase_count} unit(s) bought, "
                             f"{len(p.claims)} claim(s).")
+
+    def print_certificate(self) -> None:
+        """The warranty certificate of the purchase selected in the Purchases tab."""
+        row = self.purchases.currentRow()
+        if self.profile is None or not 0 <= row < len(self.profile.purchases):
+            self.ctx.notice.emit("Select a purchase in the Purchases tab first.", "warning")
+            return
+        self.print_desk.print_certificate(self.profile.purchases[row].warranty_code)
 
     def open_claim(self, row: int) -> None:
         """Open the claim on that row in the claim screen."""

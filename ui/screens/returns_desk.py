@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext, explain
+from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.widgets.styling import set_style_property
 from warranty_desk.permissions import Permission
@@ -98,6 +99,7 @@ class ReturnsDeskScreen(Screen):
         ("Ctrl+B", "Pack the selected units into a batch for their supplier"),
         ("Ctrl+Shift+S", "Mark the selected batch sent"),
         ("Ctrl+Shift+B", "Mark the selected batch back from the supplier"),
+        ("Ctrl+Shift+L", "Print the return label of the unit just received (or selected)"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -109,6 +111,10 @@ class ReturnsDeskScreen(Screen):
         layout.addWidget(self.field)
         self.banner = Confirmation()
         layout.addWidget(self.banner)
+        self.label_button = QPushButton("Print return label  (Ctrl+Shift+L)")
+        self.label_button.setObjectName("labelButton")
+        self.label_button.setEnabled(False)
+        layout.addWidget(self.label_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(self._handover_row())
         layout.addWidget(QLabel("Returns stock (oldest first). Select units, then Ctrl+B to "
                                 "pack them for their supplier."))
@@ -129,6 +135,8 @@ class ReturnsDeskScreen(Screen):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.units: list[StockUnit] = []
+        self.label_claim: str | None = None  # whose return label Ctrl+Shift+L prints
+        self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
 
     def _handover_row(self) -> QHBoxLayout:
@@ -160,6 +168,10 @@ class ReturnsDeskScreen(Screen):
         QShortcut(QKeySequence("Ctrl+B"), self, self.pack_selected)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.mark_sent)
         QShortcut(QKeySequence("Ctrl+Shift+B"), self, lambda: self.mark_back())
+        # Return labels: for the unit just received, or the one picked in the stock table.
+        self.label_button.clicked.connect(self.print_label)
+        self.stock.itemSelectionChanged.connect(self._on_stock_selection_changed)
+        QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.print_label)
 
     # --- Showing -------------------------------------------------------------------------
 
@@ -249,7 +261,31 @@ class ReturnsDeskScreen(Screen):
             return
         self._done("RECEIVED", f"Claim {r.claim_number}: {what}"
                    + (f" from {r.customer_name}" if r.customer_name else "")
-                   + " is in returns stock now.")
+                   + " is in returns stock now. Print its return label: Ctrl+Shift+L.")
+        self._label_for(r.claim_number)
+
+    # --- Return labels -------------------------------------------------------------------
+
+    def _label_for(self, claim: str | None) -> None:
+        self.label_claim = claim
+        self.label_button.setEnabled(claim is not None)
+        self.label_button.setText(f"Print return label for {claim}  (Ctrl+Shift+L)" if claim
+                                  else "Print return label  (Ctrl+Shift+L)")
+
+    def _on_stock_selection_changed(self) -> None:
+        # Only a person's pick counts; a reload re-selecting rows must not move the label.
+        if self.stock.hasFocus():
+            chosen = self._selected(self.stock)
+            if chosen:
+                self._label_for(chosen[0])
+
+    def print_label(self) -> None:
+        """The return label (a PDF at the label size) for the label printer."""
+        if self.label_claim is None:
+            self.banner.say("warning", "NO UNIT", "Receive a unit (scan its claim ticket) or "
+                            "select one in returns stock, then print its label.")
+            return
+        self.print_desk.print_label(self.label_claim)
 
     def hand_over(self) -> None:
         """Check the scanned replacement against the claim's decision and record the handover."""

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from printing.jobs import PrintOutcome
 from ui.context import AppContext, explain
+from ui.printing.desk import QUEUE_KEY, PrintDesk, outcome_notice
 from ui.screens.base import Screen
 from ui.widgets.layout import scroll_area
 from ui.widgets.styling import show_level
@@ -51,8 +53,6 @@ from warranty_desk.views import ExtensionOfferView
 
 # A counter sale of more units than this is a bulk order and belongs in an import file.
 MAX_QUANTITY = 50
-SLIP_NOTE = ("Warranty slips print once a printer is set up. Until then, give the customer "
-             "these codes; the serial or the invoice number finds them at any counter.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +245,7 @@ class SaleScreen(Screen):
         self.capture: SaleCapture | None = None
         self.capture_boxes: list[tuple[CaptureLine, LineBox]] = []
         self.result_codes: tuple[str, ...] = ()
+        self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
         self._show(self.start_page)
 
@@ -319,7 +320,8 @@ class SaleScreen(Screen):
         column.addWidget(self.done_title)
         self.codes_area = QVBoxLayout()
         column.addLayout(self.codes_area)
-        self.slip_note = QLabel(SLIP_NOTE)
+        self.slip_note = QLabel("")
+        self.slip_note.setObjectName("notice")
         self.slip_note.setWordWrap(True)
         column.addWidget(self.slip_note)
         self.next_button = QPushButton("Next sale")
@@ -702,9 +704,11 @@ class SaleScreen(Screen):
             self.open_invoice(capture.invoice_number, keep=typed)
             self._fail(exc)
 
-        self.ctx.run(work, self._on_capture_saved, failed)
+        # Slips for the units changed now; units registered on an earlier visit have theirs.
+        touched = [code for code, _ in serials] + [c for codes, _ in accepts for c in codes]
+        self.ctx.run(work, lambda capture: self._on_capture_saved(capture, touched), failed)
 
-    def _on_capture_saved(self, capture: SaleCapture) -> None:
+    def _on_capture_saved(self, capture: SaleCapture, touched: Sequence[str] = ()) -> None:
         self.ctx.data_changed.emit("sale")
         rows = [(u.warranty_code, line.product, u.serial) for line in capture.lines
                 for u in line.units if not u.void]
@@ -712,26 +716,75 @@ class SaleScreen(Screen):
         title = f"Invoice {capture.invoice_number}: warranties registered"
         if missing:
             title += f"; {missing} unit(s) still without a serial"
-        self._show_done(title, rows)
+        wanted = set(touched)
+        self._show_done(title, rows, [code for code, _, _ in rows if code in wanted])
 
-    def _show_done(self, title: str, rows: Sequence[tuple[str, str, str | None]]) -> None:
+    def _show_done(self, title: str, rows: Sequence[tuple[str, str, str | None]],
+                   to_print: Sequence[str] | None = None) -> None:
         self.reset(clear_invoice=False)
         self.done_title.setText(title)
         self.result_codes = tuple(code for code, _, _ in rows)
         for code, product, serial in rows:
-            label = QLabel(code)
-            label.setObjectName("warrantyCode")
-            # Read aloud and copied by hand while there is no printer: as large as a verdict.
-            label.setStyleSheet("font-size: 34px; font-weight: 800;")
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.codes_area.addWidget(label)
-            detail = QLabel(f"{product}  ·  serial {serial or 'not recorded'}")
-            detail.setObjectName("subtle")
-            self.codes_area.addWidget(detail)
+            self.codes_area.addWidget(self._code_row(code, product, serial))
         self._say("")
         self.ctx.notice.emit(title + ".", "success")
         self._show(self.done_page)
         self.next_button.setFocus()
+        self._print_slips(self.result_codes if to_print is None else tuple(to_print))
+
+    # --- Printing the new warranties ---------------------------------------------------------
+
+    def _code_row(self, code: str, product: str, serial: str | None) -> QWidget:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 4, 0, 4)
+        label = QLabel(code)
+        label.setObjectName("warrantyCode")
+        # Large enough to check against the slip, or to read out if nothing printed.
+        label.setStyleSheet("font-size: 22px; font-weight: 700;")
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        line.addWidget(label)
+        detail = QLabel(f"{product}  ·  serial {serial or 'not recorded'}")
+        detail.setObjectName("subtle")
+        line.addWidget(detail, 1)
+        button = QPushButton("Print certificate…")
+        button.setObjectName("certificateButton")
+        button.setToolTip(f"The warranty certificate for {code}, as a page for the office "
+                          "printer or a PDF")
+        button.clicked.connect(lambda: self.print_desk.print_certificate(code))
+        line.addWidget(button)
+        return row
+
+    def _print_slips(self, codes: Sequence[str]) -> None:
+        if not codes:
+            self.slip_note.hide()
+            return
+        self.slip_note.show()
+        if not self.print_desk.printers().receipt:
+            show_level(self.slip_note, "No receipt printer is set up, so no slips were printed. "
+                                       "Give the customer these codes, or print a certificate "
+                                       "for each (the buttons beside them). A receipt printer "
+                                       "is set up under Settings > Devices.", "warning")
+            return
+        show_level(self.slip_note, f"Printing {len(codes)} warranty slip"
+                                   f"{'s' if len(codes) != 1 else ''}…", "info")
+        self.print_desk.print_slips(codes, self._on_slips_printed)
+
+    def _on_slips_printed(self, outcomes: list[PrintOutcome]) -> None:
+        printed = [o.job.subject for o in outcomes if o.delivered]
+        waiting = [o.job.subject for o in outcomes if not o.delivered]
+        if not waiting:
+            show_level(self.slip_note, f"Printed {len(printed)} warranty slip"
+                                       f"{'s' if len(printed) != 1 else ''}: "
+                                       f"{', '.join(printed)}. Hand them to the customer.",
+                       "success")
+            return
+        done = f"Printed: {', '.join(printed)}. " if printed else ""
+        show_level(self.slip_note, f"{done}Not printed yet: {', '.join(waiting)}; they wait in "
+                                   f"the print queue ({QUEUE_KEY}). Give the customer the codes "
+                                   "meanwhile.", "warning")
+        first = next(o for o in outcomes if not o.delivered)
+        self.ctx.notice.emit(*outcome_notice(first))
 
     def reset(self, *, clear_invoice: bool = True) -> None:
         """Clear every line, field and result; back to the start."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext, explain
+from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.widgets.layout import scroll_area
 from ui.widgets.override_dialog import OverrideDialog
@@ -209,6 +210,7 @@ class StartClaimScreen(Screen):
     help_keys = (
         ("Ctrl+Return", "Create the claim"),
         ("Drop a file", "Attach it to the checklist item it is dropped on"),
+        ("Ctrl+P", "Print the claim's drop-off ticket (after the claim is created)"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -246,6 +248,7 @@ class StartClaimScreen(Screen):
         self.started: ClaimSummary | None = None
         # Asks a manager for their PIN and a reason; given the blockers in words.
         self.ask_override: Callable[[str], Override | None] = self._ask_manager
+        self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
         self.start_unknown()
 
@@ -336,7 +339,9 @@ class StartClaimScreen(Screen):
     def _build_done_page(self) -> None:
         inner = QWidget()
         column = QVBoxLayout(inner)
-        column.addWidget(QLabel("Claim created. Write this number on the customer's ticket:"))
+        self.ticket_note = QLabel("")
+        self.ticket_note.setWordWrap(True)
+        column.addWidget(self.ticket_note)
         self.number = QLabel("")
         self.number.setObjectName("claimNumber")
         self.number.setStyleSheet("font-size: 40px; font-weight: 800;")
@@ -349,6 +354,8 @@ class StartClaimScreen(Screen):
         self.open_claim_button = QPushButton("Open claim")
         self.open_claim_button.setObjectName("primary")
         buttons.addWidget(self.open_claim_button)
+        self.ticket_button = QPushButton("Print ticket again  (Ctrl+P)")
+        buttons.addWidget(self.ticket_button)
         self.counter_button = QPushButton("Back to the counter")
         buttons.addWidget(self.counter_button)
         buttons.addStretch(1)
@@ -371,6 +378,11 @@ class StartClaimScreen(Screen):
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.create_claim)
         self.open_claim_button.clicked.connect(self._on_open_claim_clicked)
+        # The drop-off ticket prints on its own; these reprint it (marked COPY).
+        self.ticket_button.clicked.connect(self.print_ticket)
+        reprint = QShortcut(QKeySequence("Ctrl+P"), self)
+        reprint.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        reprint.activated.connect(self.print_ticket)
         self.counter_button.clicked.connect(
             lambda: self.ctx.navigate.emit("CounterScreen", None))
 
@@ -619,6 +631,24 @@ class StartClaimScreen(Screen):
         self.ctx.data_changed.emit("claim")
         self.ctx.notice.emit(f"Claim {summary.number} created.", "success")
         self.open_claim_button.setFocus()
+        # The receipt printer prints at once; a page printer needs its print dialog, which
+        # the person opens when ready rather than having it jump up unasked.
+        if self.print_desk.printers().receipt:
+            self.ticket_note.setText("Claim created. The customer's drop-off ticket is "
+                                     "printing; the claim number is:")
+            self.ticket_button.setText("Print ticket again  (Ctrl+P)")
+            self.print_desk.print_ticket(summary.number)
+        else:
+            self.ticket_note.setText("Claim created. No receipt printer is set up, so the "
+                                     "drop-off ticket prints as a page: press Ctrl+P. The claim "
+                                     "number is:")
+            self.ticket_button.setText("Print ticket…  (Ctrl+P)")
+
+    def print_ticket(self) -> None:
+        """The created claim's drop-off ticket (again: the copy says COPY)."""
+        if self.started is None or self.stack.currentWidget() is not self.done_page:
+            return
+        self.print_desk.print_ticket(self.started.number)
 
     def _on_open_claim_clicked(self) -> None:
         if self.started is not None:

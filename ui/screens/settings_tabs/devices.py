@@ -1,4 +1,4 @@
-"""Settings > Devices: this till's scanner, screen theme, auto-lock, and a scanner test."""
+"""Settings > Devices: this till's scanner, printers, screen theme and auto-lock, with tests."""
 
 from __future__ import annotations
 
@@ -16,11 +16,15 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from ui.context import AppContext
+from ui.printing.paint import printer_names
 from ui.screens.settings_tabs import SettingsTab
+from ui.screens.settings_tabs.printers import PrintersGroup
 from ui.theme import THEMES, apply_theme
+from ui.widgets.layout import scroll_area
 from warranty_desk import config
 from warranty_desk.config import ScannerSettings, Settings
 from warranty_desk.errors import WarrantyDeskError
@@ -86,7 +90,12 @@ class DevicesTab(SettingsTab):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.settings = Settings()
-        layout = QVBoxLayout(self)
+        # Four groups are taller than a 768-pixel screen: the form scrolls, Save stays below.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        outer.addWidget(scroll_area(inner), 1)
         self.warning = QLabel("")
         self.warning.setObjectName("notice")
         self.warning.setProperty("level", "warning")
@@ -138,7 +147,10 @@ class DevicesTab(SettingsTab):
         form.addRow("", note)
         layout.addWidget(wedge)
 
-        screen = QGroupBox("Screen and printers")
+        self.printers = PrintersGroup(ctx)
+        layout.addWidget(self.printers)
+
+        screen = QGroupBox("Screen")
         form = QFormLayout(screen)
         self.theme = QComboBox()
         for name in THEMES:
@@ -147,16 +159,16 @@ class DevicesTab(SettingsTab):
                                      maximum=config.IDLE_MINUTES_RANGE[1], suffix=" minutes")
         form.addRow("Theme", self.theme)
         form.addRow("Lock after no use for", self.idle_minutes)
-        form.addRow("Printers", QLabel("Printing arrives in a later release."))
         layout.addWidget(screen)
+        layout.addStretch(1)
 
         row = QHBoxLayout()
+        row.setContentsMargins(9, 6, 9, 9)
         self.save_button = QPushButton("Save device settings  (Ctrl+S)")
         self.save_button.setObjectName("primary")
         row.addWidget(self.save_button)
         row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(1)
+        outer.addLayout(row)
         self.save_button.clicked.connect(self.save)
         self.test_button.clicked.connect(self._on_test_button_clicked)
 
@@ -181,11 +193,13 @@ class DevicesTab(SettingsTab):
         self.wedge_max_gap.setValue(scanner.wedge_max_gap_ms)
         _pick(self.theme, settings.theme)
         self.idle_minutes.setValue(settings.idle_minutes)
+        self.printers.fill(settings.printers, printer_names())
 
     def form_settings(self) -> Settings:
-        """What the form says; printers and the portal link are kept as they were."""
+        """What the form says (printers checked first: see save); the portal link is kept."""
         return replace(
             self.settings, theme=self.theme.currentData(), idle_minutes=self.idle_minutes.value(),
+            printers=self.printers.settings(),
             scanner=ScannerSettings(
                 enabled=self.enabled.isChecked(), port=self.port.currentText().strip(),
                 baudrate=self.baudrate.currentData(), parity=self.parity.currentData(),
@@ -193,11 +207,17 @@ class DevicesTab(SettingsTab):
                 wedge_max_gap_ms=self.wedge_max_gap.value()))
 
     def save(self) -> None:
+        problem = self.printers.problem()
+        if problem is not None:
+            self.printers.receipt.setFocus()
+            self.ctx.notice.emit(f"Not saved: {problem}", "error")
+            return
         settings, home = self.form_settings(), self.ctx.home
 
         def done(_result: object) -> None:
             self.settings = settings
             self.warning.hide()
+            self.printers.receipt.setText(settings.printers.receipt)  # as it was saved
             app = QApplication.instance()
             if isinstance(app, QApplication):
                 apply_theme(app, settings.theme)

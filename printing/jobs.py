@@ -1,0 +1,77 @@
+"""Printing a document: render it, record it in the queue, send it, and mark how it went."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from printing.backends import open_backend
+from printing.documents import (
+    DEFAULT_WIDTH_MM,
+    PrintRequest,
+    document_name,
+    normalised,
+    render_document,
+)
+from printing.targets import FILE, Target, parse_target
+from warranty_desk.errors import DeviceUnavailable
+from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.services import print_jobs
+from warranty_desk.services.print_jobs import PrintJobView
+from warranty_desk.storage.database import Database
+from warranty_desk.storage.documents import DocumentStore
+
+__all__ = ["DEFAULT_WIDTH_MM", "PrintOutcome", "PrintRequest", "print_document", "retry"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOutcome:
+    """How a print went; `message` is the sentence to show the person who asked."""
+
+    job: PrintJobView
+    delivered: bool
+    message: str
+
+
+def print_document(db: Database, actor: Actor, request: PrintRequest, *,
+                   documents: DocumentStore | None = None) -> PrintOutcome:
+    """Print one document; a printer that is not there leaves the job queued, not lost.
+
+    Blocking: the counter app runs it on a worker thread. Bad input, an unknown code or a
+    missing permission raise before anything is recorded. `documents` holds the shop's logo.
+    """
+    require(actor, Permission.PRINT)
+    request = normalised(request)
+    target = parse_target(request.target)
+    copy = print_jobs.already_printed(db, request.document, request.subject)
+    payload, media = render_document(db, actor, request, copy=copy, documents=documents)
+    job = print_jobs.enqueue(db, actor, document=request.document, subject=request.subject,
+                             copy=copy, target=str(target), media_type=media, payload=payload)
+    return _send(db, job, target, payload)
+
+
+def retry(db: Database, actor: Actor, job_id: str) -> PrintOutcome:
+    """Send a queued job's stored bytes to its printer again."""
+    require(actor, Permission.PRINT)
+    job, payload = print_jobs.payload_of(db, job_id)
+    return _send(db, job, parse_target(job.target), payload)
+
+
+def _send(db: Database, job: PrintJobView, target: Target, payload: bytes) -> PrintOutcome:
+    what = f"{document_name(job.document)} for {job.subject}" + (" (copy)" if job.copy else "")
+    backend = open_backend(target)
+    try:
+        backend.deliver(payload)
+    except DeviceUnavailable as exc:
+        log.info("print job %s to %s failed: %s", job.id, job.target, exc)
+        failed = print_jobs.mark_failed(db, job.id, str(exc))
+        return PrintOutcome(failed, False, f"{exc} The {what} waits in the print queue as "
+                                           f"job {job.id}; retry it from the queue.")
+    finally:
+        backend.close()
+    done = print_jobs.mark_printed(db, job.id)
+    if target.kind == FILE and not target.is_device:
+        return PrintOutcome(done, True, f"Saved the {what} to {target.path}.")
+    return PrintOutcome(done, True, f"Printed the {what}.")

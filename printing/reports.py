@@ -1,0 +1,59 @@
+"""Management reports on paper: a report's plain cells formatted for the shop and drawn as PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from printing import formatting
+from printing.pdf import ReportChart, ReportDoc, render_report_pdf
+from warranty_desk.permissions import Actor
+from warranty_desk.printables import ShopHeader
+from warranty_desk.services.letterhead import header, local_now, shop_of
+from warranty_desk.services.management import Cell, ReportTable
+from warranty_desk.storage.database import Database
+from warranty_desk.storage.documents import DocumentStore
+
+
+def _cell(value: Cell, *, money: bool, shop: ShopHeader) -> str:
+    if value is None:
+        return "–"
+    if money and isinstance(value, int):
+        return formatting.money(value, shop.currency, shop.locale)
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def _number(value: Cell) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def report_doc(table: ReportTable, shop: ShopHeader, printed_at: datetime) -> ReportDoc:
+    """The report's cells in the shop's words, with its chart column drawn as bars."""
+    numeric = frozenset(
+        n for n in range(len(table.columns))
+        if table.rows and all(isinstance(row[n], int | float) or row[n] is None
+                              for row in table.rows))
+    rows = tuple(tuple(_cell(v, money=n in table.money_columns, shop=shop)
+                       for n, v in enumerate(row)) for row in table.rows)
+    chart = None
+    if table.chart_column is not None and table.rows:
+        col = table.chart_column
+        chart = ReportChart(
+            title=f"{table.columns[col]} per {table.columns[0].lower()}",
+            labels=tuple(str(row[0]) for row in table.rows),
+            values=tuple(_number(row[col]) for row in table.rows),
+            unit="")
+    notes = table.notes or (() if table.rows else ("Nothing to report for this period.",))
+    return ReportDoc(title=table.title, subtitle=table.subtitle, shop=shop, printed_at=printed_at,
+                     columns=table.columns, rows=rows, numeric=numeric, chart=chart, notes=notes)
+
+
+def report_pdf(db: Database, actor: Actor, table: ReportTable, *, paper: str = "A4",
+               documents: DocumentStore | None = None) -> bytes:
+    """A management report as a PDF with the shop's letterhead."""
+    del actor  # the report itself was built under the actor's permission
+    with db.read() as session:
+        shop = shop_of(session)
+        head, now = header(shop, documents), local_now(shop)
+    return render_report_pdf(report_doc(table, head, now), paper=paper)

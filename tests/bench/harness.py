@@ -1,0 +1,107 @@
+"""Timing, the budget table and results.json: each case measured beside its raw floor."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Median and 95th percentile of repeated runs, in milliseconds."""
+
+    median_ms: float
+    p95_ms: float
+    runs: int
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One budget: what the app took, what the raw floor took in the same run, and the verdict."""
+
+    name: str
+    budget: str
+    measured: Stats
+    floor: Stats | None
+    floor_name: str
+    passed: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times the floor the app takes (median against median)."""
+        if self.floor is None or self.floor.median_ms <= 0:
+            return None
+        return self.measured.median_ms / self.floor.median_ms
+
+
+def measure(fn: Callable[[], object], *, runs: int, warmup: int = 2) -> Stats:
+    """Run `fn` warmup times untimed, then `runs` times timed, each with perf_counter."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return stats(times)
+
+
+def stats(times_ms: list[float]) -> Stats:
+    """Median and nearest-rank p95 of a list of timings."""
+    ordered = sorted(times_ms)
+    rank = max(0, min(len(ordered) - 1, round(0.95 * len(ordered) + 0.5) - 1))
+    return Stats(round(statistics.median(ordered), 3), round(ordered[rank], 3), len(ordered))
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        memory = meminfo.read_text().splitlines()[0].split(":", 1)[1].strip()
+    return {"platform": platform.platform(), "cpu": model or platform.processor(),
+            "cores": os.cpu_count(), "memory": memory, "python": sys.version.split()[0],
+            "sqlite": sqlite3.sqlite_version}
+
+
+def table(results: list[Result]) -> str:
+    """The one table `make bench` prints."""
+    head = ("budget", "median ms", "p95 ms", "floor", "floor ms", "ratio", "limit", "")
+    rows = [head]
+    for r in results:
+        ratio = f"{r.ratio:.1f}x" if r.ratio is not None else "–"
+        rows.append((r.name, f"{r.measured.median_ms:.2f}", f"{r.measured.p95_ms:.2f}",
+                     r.floor_name or "–",
+                     f"{r.floor.median_ms:.3f}" if r.floor else "–", ratio, r.budget,
+                     "PASS" if r.passed else "FAIL"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def write_json(path: Path, results: list[Result], *, scale: str) -> None:
+    """results.json: the machine, the scale and every result with its ratio."""
+    data = {"machine": machine(), "scale": scale,
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "results": [{**asdict(r), "ratio": None if r.ratio is None else round(r.ratio, 2)}
+                        for r in results]}
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

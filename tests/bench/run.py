@@ -1,0 +1,61 @@
+"""`make bench`: measure every budget in DESIGN.md beside its raw floor; print one table.
+
+    python -m tests.bench.run [--scale full|tiny] [--out tests/bench/results.json]
+
+The full scale runs on a cached synthetic shop of a million warranties; tiny runs the same
+code on a few thousand rows, for `make test` to prove the benchmarks work (no timing verdict).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.bench import cases_activation, cases_printing, harness, shop
+
+SCALES = {"full": 1_000_000, "tiny": 2_000}
+RUNS = {"full": 50, "tiny": 5}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.run")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full")
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results.json"))
+    args = parser.parse_args(argv)
+    runs = RUNS[args.scale]
+    home = shop.cached_shop(SCALES[args.scale])
+    db = shop.open_shop(home)
+    results: list[harness.Result] = []
+    try:
+        results += cases_printing.run(runs=runs)
+        with tempfile.TemporaryDirectory() as scratch:
+            results.append(cases_activation.run(db, sku=_a_serial_product(db), price_minor=59_900,
+                                                today=shop.TODAY, runs=runs,
+                                                scratch=Path(scratch)))
+    finally:
+        db.dispose()
+    print(harness.table(results))
+    harness.write_json(args.out, results, scale=args.scale)
+    print(f"\nWrote {args.out}", file=sys.stderr)
+    return 0 if all(r.passed for r in results) or args.scale == "tiny" else 1
+
+
+def _a_serial_product(db: object) -> str:
+    from sqlalchemy import select
+
+    from warranty_desk.models import Product
+    from warranty_desk.storage.database import Database
+
+    assert isinstance(db, Database)
+    with db.read() as session:
+        sku = session.scalars(select(Product.sku).where(Product.serial_required.is_(True))
+                              .order_by(Product.sku).limit(1)).first()
+    if sku is None:
+        raise SystemExit("The benchmark shop has no product that takes a serial.")
+    return sku
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""The benchmark code itself works: a tiny run writes every budget with its floor and ratio.
+
+This is not a timing check (timings belong to `make bench`); it proves the cases run the real
+code paths and that results.json carries what the closing notes quote.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.bench import run
+
+
+def test_a_tiny_bench_run_reports_every_budget_beside_its_floor(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    assert run.main(["--scale", "tiny", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["scale"] == "tiny"
+    assert data["machine"]["cores"] >= 1 and data["machine"]["sqlite"]
+    names = [r["name"] for r in data["results"]]
+    assert any("slip" in n and "58 mm" in n for n in names)
+    assert any("certificate" in n for n in names)
+    assert "activate a warranty and render its slip" in names
+    for result in data["results"]:
+        assert result["measured"]["runs"] >= 5
+        assert result["measured"]["median_ms"] > 0
+        assert result["floor"]["median_ms"] > 0
+        assert result["ratio"] == round(result["measured"]["median_ms"]
+                                        / result["floor"]["median_ms"], 2)
+        assert result["passed"] == (result["measured"]["median_ms"] <= float(
+            result["budget"].split()[1]))

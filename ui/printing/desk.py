@@ -1,0 +1,190 @@
+"""PrintDesk: what screens call to print; every print ends in a notice and a queue refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
+from printing.documents import PrintRequest, document_name
+from printing.jobs import PrintOutcome, print_document, retry
+from ui.context import AppContext
+from ui.printing.preview import PreviewChoice, ask_save_path, run_preview
+from ui.printing.work import (
+    Sheet,
+    print_each,
+    record_system_print,
+    render_sheet,
+    retry_each,
+    save_sheet,
+)
+from warranty_desk import config
+from warranty_desk.config import PrinterSettings
+from warranty_desk.services.print_jobs import PrintJobView
+
+QUEUE_KEY = "F7"  # the Print queue screen's key, named in every "waits in the queue" notice
+QUEUE_CHANGED = "print_queue"  # what ctx.data_changed says after a print or a retry
+NO_RECEIPT_PRINTER = ("No receipt printer is set up: set one under Settings > Devices, or print "
+                      "the certificate (Ctrl+Shift+P).")
+RECEIPT, PDF_ROUTE = "receipt", "pdf"
+
+
+def outcome_notice(outcome: PrintOutcome) -> tuple[str, str]:
+    """The notice for a receipt print: done, or the plain reason and where the job waits."""
+    if outcome.delivered:
+        return outcome.message, "success"
+    job = outcome.job
+    what = f"{document_name(job.document)} for {job.subject}" + (" (copy)" if job.copy else "")
+    return (f"Not printed: {job.last_error or 'the printer did not answer.'} The {what} waits "
+            f"in the print queue; press {QUEUE_KEY} to open it and retry."), "warning"
+
+
+class PrintDesk(QObject):
+    """Sends receipt documents to the receipt printer and PDFs through the system's printers."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.window = parent  # dialogs open over it
+        # Modal dialogs, injected so tests can answer them: (parent, sheet) and (parent, name).
+        self.preview: Callable[[QWidget | None, Sheet], PreviewChoice] = run_preview
+        self.ask_save_path: Callable[[QWidget | None, str], str] = ask_save_path
+
+    def printers(self) -> PrinterSettings:
+        """This till's printer settings, read fresh: Settings > Devices may have changed them."""
+        return config.load(self.ctx.home).settings.printers
+
+    # --- Documents -------------------------------------------------------------------------
+
+    def print_slip(self, code: str) -> None:
+        """The warranty slip on the receipt printer; reprints say COPY."""
+        p = self.printers()
+        if not p.receipt:
+            self.ctx.notice.emit(NO_RECEIPT_PRINTER, "warning")
+            return
+        self._to_receipt(PrintRequest("slip", code, p.receipt, width_mm=p.receipt_width_mm))
+
+    def print_slips(self, codes: Sequence[str],
+                    on_done: Callable[[list[PrintOutcome]], None]) -> bool:
+        """One slip per warranty; False (and nothing sent) when there is no receipt printer."""
+        p = self.printers()
+        if not p.receipt:
+            return False
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        requests = [PrintRequest("slip", c, p.receipt, width_mm=p.receipt_width_mm)
+                    for c in codes]
+
+        def done(outcomes: list[PrintOutcome]) -> None:
+            self.ctx.data_changed.emit(QUEUE_CHANGED)
+            on_done(outcomes)
+
+        self.ctx.run(lambda: print_each(db, actor, requests), done, self._failed)
+        return True
+
+    def print_certificate(self, code: str) -> None:
+        """The warranty certificate, a PDF page for the document printer."""
+        p = self.printers()
+        self._to_pdf("certificate", code, p.paper, p.document_printer)
+
+    def print_ticket(self, number: str) -> None:
+        """The claim's drop-off ticket: receipt printer, else a PDF page."""
+        p = self.printers()
+        if p.receipt:
+            self._to_receipt(PrintRequest("ticket", number, p.receipt,
+                                          width_mm=p.receipt_width_mm))
+        else:
+            self._to_pdf("ticket", number, p.paper, p.document_printer)
+
+    def print_label(self, number: str) -> None:
+        """The return label for a claim's unit, at the label size, on the label printer."""
+        p = self.printers()
+        self._to_pdf("label", number, p.label_size, p.label_printer or p.document_printer)
+
+    def print_close_report(self, day: date, on_paper: str) -> None:
+        """The day's close report on the receipt printer ("receipt") or as a PDF ("pdf")."""
+        p = self.printers()
+        if on_paper == RECEIPT and p.receipt:
+            self._to_receipt(PrintRequest("close_report", day.isoformat(), p.receipt,
+                                          width_mm=p.receipt_width_mm))
+            return
+        note = ("No receipt printer is set up, so the report opens as a page for the "
+                "document printer." if on_paper == RECEIPT else "")
+        self._to_pdf("close_report", day.isoformat(), p.paper, p.document_printer, note)
+
+    def retry(self, job_id: str) -> None:
+        """Send a queued job's bytes to its printer again."""
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: retry(db, actor, job_id), self._receipt_done, self._failed)
+
+    def retry_all(self, jobs: Sequence[PrintJobView]) -> None:
+        """Send every waiting job again, and say in one notice how it went."""
+        actor, db, waiting = self.ctx.require_actor(), self.ctx.db, list(jobs)
+
+        def done(outcomes: list[PrintOutcome]) -> None:
+            self.ctx.data_changed.emit(QUEUE_CHANGED)
+            stuck = [o for o in outcomes if not o.delivered]
+            if not stuck and len(outcomes) == len(waiting):
+                self.ctx.notice.emit(f"Printed all {len(waiting)} waiting prints.", "success")
+                return
+            left = len(waiting) - (len(outcomes) - len(stuck))
+            reason = stuck[0].job.last_error if stuck else ""
+            self.ctx.notice.emit(f"{left} of {len(waiting)} prints still wait: {reason}",
+                                 "warning")
+
+        self.ctx.run(lambda: retry_each(db, actor, waiting), done, self._failed)
+
+    # --- Receipt route ---------------------------------------------------------------------
+
+    def _to_receipt(self, request: PrintRequest) -> None:
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: print_document(db, actor, request), self._receipt_done,
+                     self._failed)
+
+    def _receipt_done(self, outcome: PrintOutcome) -> None:
+        self.ctx.data_changed.emit(QUEUE_CHANGED)
+        self.ctx.notice.emit(*outcome_notice(outcome))
+
+    def _failed(self, exc: BaseException) -> None:
+        # A bad printer setting or unknown code is said plainly; a job may have been queued.
+        self.ctx.data_changed.emit(QUEUE_CHANGED)
+        self.ctx.report(exc)
+
+    # --- PDF route -------------------------------------------------------------------------
+
+    def _to_pdf(self, document: str, subject: str, paper: str | None, printer: str,
+                note: str = "") -> None:
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: render_sheet(db, actor, document, subject, paper, printer),
+                     lambda sheet: self._show_sheet(sheet, note), self.ctx.report)
+
+    def _show_sheet(self, sheet: Sheet, note: str) -> None:
+        choice = self.preview(self.window, sheet)
+        note = " ".join(x for x in (note, choice.note) if x)
+        if choice.printed_on is not None:
+            self.record(sheet, choice.printed_on, note)
+        elif choice.save:
+            path = self.ask_save_path(self.window, sheet.file_name)
+            if path:
+                self.save(sheet, path)
+        else:
+            self.ctx.notice.emit(f"Not printed: the {sheet.what} was closed unprinted.", "info")
+
+    def record(self, sheet: Sheet, printer: str, note: str = "") -> None:
+        """Record a print the system printer took, and say so."""
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        where = f"on {printer}" if printer else "on the default printer"
+
+        def done(_job: PrintJobView) -> None:
+            self.ctx.data_changed.emit(QUEUE_CHANGED)
+            self.ctx.notice.emit(f"{note} Printed the {sheet.what} {where}.".strip(), "success")
+
+        self.ctx.run(lambda: record_system_print(db, actor, sheet, printer), done,
+                     self.ctx.report)
+
+    def save(self, sheet: Sheet, path: str) -> None:
+        """Save the document as a PDF file; the save is recorded like a print."""
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: save_sheet(db, actor, sheet, path), self._receipt_done,
+                     self._failed)
