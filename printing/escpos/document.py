@@ -150,6 +150,11 @@ class Document:
         self._printer.qr(data, ec=QR_ECLEVEL_M, size=module, native=True)
         self.blank()
 
+    def image(self, raster: bytes) -> None:
+        """A centred raster image (GS v 0 bytes from logo.raster)."""
+        self._apply(CENTRED)
+        self._printer._raw(raster)
+
     def finish(self) -> bytes:
         """Feed the last rows past the cutter, cut, and return the bytes."""
         self._printer.cut()

@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from printing.escpos.document import Document
+from printing.escpos.logo import raster
 from printing.formatting import moment
 from warranty_desk.printables import ShopHeader
 
 
 def shop_header(doc: Document, shop: ShopHeader) -> None:
-    """The shop's name large and bold, then branch, address and phone, all centred."""
+    """The logo, the shop's name large and bold, then branch, address and phone, centred."""
+    if shop.logo_png:
+        picture = raster(shop.logo_png, doc.paper.dots)
+        if picture is not None:
+            doc.image(picture)
     # Double size only when the name fits on one row; a name broken over two giant rows
     # reads worse than one tall row.
     width = 2 if doc.fits(shop.name, 2) else 1

@@ -118,7 +118,22 @@ class Cut:
     partial: bool
 
 
-Item = Line | Barcode | Qr | Feed | Cut
+@dataclass(frozen=True)
+class Raster:
+    """GS v 0: a bit image printed as it is (the shop logo)."""
+
+    width: int  # dots, a whole number of bytes
+    height: int  # dots
+    bits: bytes  # rows of MSB-first bits, 1 = a black dot
+    align: str
+
+    @property
+    def dark(self) -> int:
+        """How many dots print black."""
+        return sum(bin(b).count("1") for b in self.bits)
+
+
+Item = Line | Barcode | Qr | Feed | Cut | Raster
 
 
 @dataclass
@@ -298,9 +313,26 @@ class _Decoder:
         elif command == ord("V"):
             self.at_line_start("GS V")
             self.cut()
+        elif command == ord("v"):
+            if self.take(1) != b"0":
+                self.pos -= 1
+                raise self.fail("unknown command GS v")
+            self.at_line_start("GS v 0")
+            self.raster()
         else:
             self.pos -= 1
             raise self.fail(f"unknown command GS 0x{command:02x}")
+
+    def raster(self) -> None:
+        mode = self.byte()
+        if mode not in (0, 48):
+            raise self.fail(f"raster mode {mode} (only normal size is used)")
+        xl, xh, yl, yh = self.take(4)
+        row_bytes, height = xl + 256 * xh, yl + 256 * yh
+        if not row_bytes or not height:
+            raise self.fail("an empty raster image")
+        bits = self.take(row_bytes * height)
+        self.out.items.append(Raster(row_bytes * 8, height, bits, self.state.align))
 
     def lookup(self, table: dict[int, T], value: int, what: str) -> T:
         if value not in table:
@@ -459,6 +491,8 @@ def render_text(decoded: Decoded) -> str:
             out.append(f"[QR module {item.module_size} level {item.ec}] {item.data}")
         elif isinstance(item, Feed):
             out.append(f"[FEED {item.lines}]")
+        elif isinstance(item, Raster):
+            out.append(f"[IMAGE {item.width}x{item.height} dots, {item.align}]")
         else:
             out.append("[PARTIAL CUT]" if item.partial else "[CUT]")
     return "\n".join(out) + "\n"

@@ -10,7 +10,16 @@ import qrcode
 from barcode.charsets.code128 import CODES
 from PIL import Image, ImageDraw, ImageFont
 
-from tests.printing.escpos_decoder import Barcode, Cut, Decoded, Feed, Line, Qr, Span
+from tests.printing.escpos_decoder import (
+    Barcode,
+    Cut,
+    Decoded,
+    Feed,
+    Line,
+    Qr,
+    Raster,
+    Span,
+)
 
 CELL_W, CELL_H = 12, 24  # Font A, in dots
 ROW = 34  # default line spacing, 1/6 inch at 203 dpi
@@ -110,6 +119,13 @@ def paint(decoded: Decoded, dots: int) -> Image.Image:
             pieces.append(_qr(item, dots))
         elif isinstance(item, Feed):
             pieces.append(Image.new("L", (dots, max(1, item.lines * ROW)), 255))
+        elif isinstance(item, Raster):
+            picture = Image.frombytes("1", (item.width, item.height), item.bits)
+            block = Image.new("L", (dots, item.height), 255)
+            left = (dots - item.width) // 2 if item.align == "center" else 0
+            # In the printer's bits 1 is ink; in a 1-bit PIL image 1 is white.
+            block.paste(picture.point(lambda v: 0 if v else 255).convert("L"), (left, 0))
+            pieces.append(block)
         elif isinstance(item, Cut):
             cut = Image.new("L", (dots, 9), 255)
             draw = ImageDraw.Draw(cut)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
 from printing.escpos import WIDTHS_MM, render_slip
-from tests.printing.escpos_decoder import Decoded, decode, paper_problems
+from tests.printing.escpos_decoder import Decoded, Raster, decode, paper_problems
+from tests.printing.escpos_image import paint
 from tests.printing.escpos_samples import SLIP_DE, SLIP_VOID, SLIP_VOID_COPY
 from tests.printing.samples import SLIP, SLIP_COPY, SLIP_NO_PORTAL_NO_SERIAL
 from warranty_desk.errors import BadInput
 from warranty_desk.printables import SlipView
+from warranty_desk.services.demo import logo_png
 
 widths = pytest.mark.parametrize("width_mm", WIDTHS_MM)
 
@@ -132,3 +137,23 @@ def test_rendering_prints_nothing_to_stdout(capsys: pytest.CaptureFixture[str]) 
     for width_mm in WIDTHS_MM:
         render_slip(SLIP, width_mm=width_mm)
     assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("width", [58, 80])
+def test_the_shop_logo_prints_centred_above_the_name_within_half_the_roll(
+        width: int, tmp_path: Path) -> None:
+    view = replace(SLIP, shop=replace(SLIP.shop, logo_png=logo_png()))
+    decoded = decode(render_slip(view, width_mm=width))
+    first = decoded.items[0]
+    assert isinstance(first, Raster) and first.align == "center"
+    assert first.width <= {58: 384, 80: 576}[width] // 2 + 8 and first.height <= 120
+    # The disc is mostly ink, the tick and the corners are paper: neither blank nor solid.
+    assert 0.4 < first.dark / (first.width * first.height) < 0.9
+    paint(decoded, {58: 384, 80: 576}[width]).save(tmp_path / f"slip-logo-{width}.png")
+
+
+def test_a_logo_that_is_not_a_picture_is_left_out_and_the_slip_still_prints() -> None:
+    view = replace(SLIP, shop=replace(SLIP.shop, logo_png=b"not a picture"))
+    decoded = decode(render_slip(view))
+    assert not any(isinstance(item, Raster) for item in decoded.items)
+    assert SLIP.warranty_code in "\n".join(line.text for line in decoded.lines)

@@ -338,3 +338,34 @@ def test_a_tab_whose_permission_the_person_lacks_is_hidden(
     window.lock()
     screen = _settings(qtbot, window, "Olive Owner", "7777")
     assert screen.tabs.isTabVisible(screen.tabs.indexOf(screen.imports))
+
+
+def test_the_demo_logo_shows_and_a_new_one_replaces_it(
+        qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    from warranty_desk.services.demo import png_bytes
+
+    tab = _settings(qtbot, window).shop
+    assert not tab.logo_preview.pixmap().isNull()  # the demo shop has its tick logo
+    before = shop_settings.get_shop(window.ctx.db).logo_sha256
+    picture = tmp_path / "new-logo.png"
+    picture.write_bytes(png_bytes(90, 40, (200, 30, 30), seed=3))
+    tab.ask_logo_path = lambda: str(picture)
+    tab.logo_button.click()
+    after = shop_settings.get_shop(window.ctx.db).logo_sha256
+    assert after is not None and after != before
+    assert "Logo saved" in window.notice.text()
+
+
+def test_a_file_that_is_not_a_picture_is_refused_and_the_logo_stays(
+        qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    tab = _settings(qtbot, window).shop
+    before = shop_settings.get_shop(window.ctx.db).logo_sha256
+    fake = tmp_path / "logo.png"
+    fake.write_bytes(b"%PDF-1.4 this is a document")
+    tab.ask_logo_path = lambda: str(fake)
+    tab.logo_button.click()
+    assert "not a PNG or JPEG" in window.notice.text()
+    assert shop_settings.get_shop(window.ctx.db).logo_sha256 == before
+    tab.logo_remove.click()
+    assert shop_settings.get_shop(window.ctx.db).logo_sha256 is None
+    assert tab.logo_preview.text() == "No logo"

@@ -43,6 +43,7 @@ from warranty_desk.services import (
     decisions,
     demo_names,
     numbers,
+    shop_settings,
     staff,
 )
 from warranty_desk.services.claim_common import Override
@@ -138,14 +139,46 @@ def png_bytes(width: int, height: int, colour: tuple[int, int, int], *, seed: in
             else:
                 shade = (x * 3 + y * 2 + seed) % 48
                 rows += bytes(min(255, c + shade) for c in colour)
+    return _png(width, height, bytes(rows))
 
+
+def logo_png(size: int = 160) -> bytes:
+    """The demo shop's logo: a blue disc with a white tick, drawn pixel by pixel."""
+    centre, radius, width = size / 2, size / 2 - 2, size / 11
+    # The tick: two strokes, from the left arm down to the foot and up to the right tip.
+    strokes = (((0.28, 0.52), (0.44, 0.68)), ((0.44, 0.68), (0.74, 0.34)))
+
+    def near_stroke(x: float, y: float) -> bool:
+        for (ax, ay), (bx, by) in strokes:
+            ax, ay, bx, by = ax * size, ay * size, bx * size, by * size
+            dx, dy = bx - ax, by - ay
+            t = max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)))
+            if (x - ax - t * dx) ** 2 + (y - ay - t * dy) ** 2 <= (width / 2) ** 2:
+                return True
+        return False
+
+    rows = bytearray()
+    for y in range(size):
+        rows.append(0)
+        for x in range(size):
+            inside = (x - centre) ** 2 + (y - centre) ** 2 <= radius ** 2
+            if inside and near_stroke(x, y):
+                rows += bytes((255, 255, 255))
+            elif inside:
+                rows += bytes((30, 80, 150))
+            else:
+                rows += bytes((255, 255, 255))
+    return _png(size, size, bytes(rows))
+
+
+def _png(width: int, height: int, rows: bytes) -> bytes:
     def chunk(tag: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + tag + data
                 + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
 
 
 def _pdf_text(value: str) -> str:
@@ -667,6 +700,7 @@ def build_demo_shop(
     shop = _Shop(db, today, random.Random(seed), documents_store(db, documents_root),
                  _Timeline(db))
     _staff(shop)
+    shop_settings.set_logo(db, SYSTEM, shop.store, logo_png(), name="The demo logo")
     ensure_catalogue(db)
     sales = _sell(shop)
     numbers_: list[str] = []

@@ -22,6 +22,7 @@ from warranty_desk.services import audit, catalogue, outbox, product_csv
 from warranty_desk.services.activation import Problem
 from warranty_desk.services.claim_common import CLAIM_TYPES
 from warranty_desk.storage.database import Database
+from warranty_desk.storage.documents import DocumentStore, sniff
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _WIDTHS = {"name": 200, "branch_name": 200, "address": 500, "phone": 40, "email": 200,
@@ -44,6 +45,7 @@ class ShopView:
     portal_url_template: str
     # Once a number carrying the branch code is handed out, the code is fixed.
     branch_code_locked: bool
+    logo_sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +134,7 @@ def _shop_view(session: Session) -> ShopView:
     shop = session.scalars(select(Shop)).one()
     return ShopView(shop.name, shop.branch_code, shop.branch_name, shop.address, shop.phone,
                     shop.email, shop.currency, shop.locale, shop.timezone,
-                    shop.portal_url_template, _numbers_handed_out(session))
+                    shop.portal_url_template, _numbers_handed_out(session), shop.logo_sha256)
 
 
 def get_shop(db: Database) -> ShopView:
@@ -206,6 +208,34 @@ def update_shop(db: Database, actor: Actor, data: ShopUpdate) -> ShopView:
         before, after = _apply(shop, values)
         if after:
             audit.record(session, actor, "shop.update", "shop", shop.branch_code,
+                         {"before": before, "after": after})
+            outbox.emit(session, "shop.updated", "shop", shop.branch_code, after)
+        return _shop_view(session)
+
+
+# Printed at the top of slips and certificates: a logo is a picture, and a small one.
+LOGO_TYPES = ("image/png", "image/jpeg")
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+
+
+def set_logo(db: Database, actor: Actor, documents: DocumentStore, data: bytes | None, *,
+             name: str = "The logo") -> ShopView:
+    """Set (or with None, remove) the shop logo printed on slips and certificates."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    sha256 = None
+    if data is not None:
+        if len(data) > LOGO_MAX_BYTES:
+            raise BadInput(f"{name} is {len(data) / 1_048_576:.1f} MB; a logo must be under 2 MB. "
+                           "Save a smaller PNG or JPEG of it and pick that.")
+        if sniff(data) not in LOGO_TYPES:
+            raise BadInput(f"{name} is not a PNG or JPEG picture. Save the logo as PNG or JPEG "
+                           "and pick that file.")
+        sha256 = documents.put(data, name=name).sha256
+    with db.write() as session:
+        shop = session.scalars(select(Shop)).one()
+        before, after = _apply(shop, {"logo_sha256": sha256})
+        if after or before:
+            audit.record(session, actor, "shop.logo", "shop", shop.branch_code,
                          {"before": before, "after": after})
             outbox.emit(session, "shop.updated", "shop", shop.branch_code, after)
         return _shop_view(session)

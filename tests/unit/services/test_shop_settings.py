@@ -18,6 +18,7 @@ from warranty_desk.permissions import Role
 from warranty_desk.services import shop_settings as ss
 from warranty_desk.services.catalogue import PolicyInput
 from warranty_desk.storage.database import Database
+from warranty_desk.storage.home import Home
 
 OWNER = actor(Role.OWNER)
 HEADER = "sku,name,brand,category,policy,gtin,serial_required,list_price\n"
@@ -214,3 +215,43 @@ def test_the_product_list_searches_every_word_and_takes_wildcards_literally(
     assert {p.sku for p in ss.list_products(shop, "LUMEN")} == {"LAP-100", "CBL-1"}
     assert ss.list_products(shop, "%") == ()
     assert len(ss.list_products(shop)) == 4
+
+
+def test_a_logo_is_kept_in_the_document_store_printed_and_removable(
+        db: Database, home: Home) -> None:
+    from warranty_desk.services import printables
+    from warranty_desk.services.demo import logo_png
+    from warranty_desk.storage.documents import DocumentStore
+
+    store = DocumentStore(home.documents)
+    owner = actor(Role.OWNER)
+    view = ss.set_logo(db, owner, store, logo_png())
+    assert view.logo_sha256 is not None and store.exists(view.logo_sha256)
+    with db.read() as session:
+        shop = printables.shop_of(session)
+        assert printables.header(shop, store).logo_png == logo_png()
+    assert ss.set_logo(db, owner, store, None).logo_sha256 is None
+    with db.read() as session:
+        actions = [e.action for e in session.scalars(select(AuditEntry))]
+    assert actions.count("shop.logo") == 2
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    (b"%PDF-1.4 not a picture", "not a PNG or JPEG"),
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * (3 * 1024 * 1024), "must be under 2 MB"),
+])
+def test_a_logo_that_is_not_a_small_picture_is_refused_in_plain_words(
+        db: Database, home: Home, data: bytes, words: str) -> None:
+    from warranty_desk.storage.documents import DocumentStore
+
+    with pytest.raises(BadInput, match=words):
+        ss.set_logo(db, actor(Role.OWNER), DocumentStore(home.documents), data)
+    assert ss.get_shop(db).logo_sha256 is None
+
+
+def test_only_settings_roles_may_change_the_logo(db: Database, home: Home) -> None:
+    from warranty_desk.services.demo import logo_png
+    from warranty_desk.storage.documents import DocumentStore
+
+    with pytest.raises(PermissionDenied):
+        ss.set_logo(db, actor(Role.SALES), DocumentStore(home.documents), logo_png())

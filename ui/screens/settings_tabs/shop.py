@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from ui.context import AppContext, ShopInfo
 from ui.screens.settings_tabs import SettingsTab
 from warranty_desk.services import shop_settings
 from warranty_desk.services.shop_settings import ShopUpdate, ShopView
+from warranty_desk.storage.documents import DocumentStore
+
+# How large the logo shows here; slips and certificates size it for their own paper.
+LOGO_PREVIEW_PX = 72
 
 
 class ShopTab(SettingsTab):
@@ -50,6 +64,18 @@ class ShopTab(SettingsTab):
         form.addRow("Locale (dates, amounts)", self.locale_field)
         form.addRow("Time zone", self.timezone)
         form.addRow("Customer portal link", self.portal)
+        logo_row = QHBoxLayout()
+        self.logo_preview = QLabel("No logo")
+        self.logo_preview.setObjectName("subtle")
+        self.logo_preview.setFixedSize(LOGO_PREVIEW_PX, LOGO_PREVIEW_PX)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_button = QPushButton("Choose logo…")
+        self.logo_remove = QPushButton("Remove logo")
+        logo_row.addWidget(self.logo_preview)
+        logo_row.addWidget(self.logo_button)
+        logo_row.addWidget(self.logo_remove)
+        logo_row.addStretch(1)
+        form.addRow("Logo (PNG or JPEG, on slips and certificates)", logo_row)
         layout.addLayout(form)
         row = QHBoxLayout()
         self.save_button = QPushButton("Save shop details  (Ctrl+S)")
@@ -59,6 +85,10 @@ class ShopTab(SettingsTab):
         layout.addLayout(row)
         layout.addStretch(1)
         self.save_button.clicked.connect(self.save)
+        self.logo_button.clicked.connect(self._on_logo_button_clicked)
+        self.logo_remove.clicked.connect(lambda: self.set_logo(None))
+        # Replaced in tests; a file dialog is the one modal step here.
+        self.ask_logo_path = self._ask_logo_path
 
     def refresh(self) -> None:
         self.ctx.run(lambda: shop_settings.get_shop(self.ctx.db), self._fill)
@@ -72,11 +102,58 @@ class ShopTab(SettingsTab):
                              (self.timezone, view.timezone),
                              (self.portal, view.portal_url_template)):
             field.setText(value)
+        self._show_logo(view.logo_sha256)
         self.branch_code.setReadOnly(view.branch_code_locked)
         self.branch_note.setText(
             "Fixed: warranty codes, claim numbers and customer references already carry it."
             if view.branch_code_locked else
             "Can still change: no number carrying it has been handed out yet.")
+
+    def _store(self) -> DocumentStore:
+        return DocumentStore(self.ctx.home.documents)
+
+    def _show_logo(self, sha256: str | None) -> None:
+        self.logo_remove.setEnabled(sha256 is not None)
+        pixmap = QPixmap()
+        if sha256 is not None and self._store().exists(sha256):
+            pixmap.loadFromData(self._store().open(sha256))
+        if pixmap.isNull():
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText("No logo")
+            return
+        self.logo_preview.setPixmap(pixmap.scaled(
+            LOGO_PREVIEW_PX, LOGO_PREVIEW_PX, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+
+    def _ask_logo_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the shop logo", "",
+                                              "Pictures (*.png *.jpg *.jpeg)")
+        return path
+
+    def _on_logo_button_clicked(self) -> None:
+        path = self.ask_logo_path()
+        if not path:
+            return
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(shop_settings.LOGO_MAX_BYTES + 1)
+        except OSError as exc:
+            self.ctx.notice.emit(f"Could not read {path} ({exc.strerror}). Pick the file "
+                                 "again, or copy it to this computer first.", "error")
+            return
+        self.set_logo(data)
+
+    def set_logo(self, data: bytes | None) -> None:
+        """Keep a new logo (or remove it) and show it here."""
+        actor = self.ctx.require_actor()
+        store = self._store()
+
+        def done(view: ShopView) -> None:
+            self._fill(view)
+            self.ctx.notice.emit("Logo saved; slips and certificates print it from now on."
+                                 if data is not None else "Logo removed.", "success")
+
+        self.ctx.run(lambda: shop_settings.set_logo(self.ctx.db, actor, store, data), done)
 
     def save(self) -> None:
         if self.view is None:
