@@ -527,9 +527,13 @@ def sell_extension(
         audit.record(session, actor, "warranty.extend", "warranty", warranty.code,
                      {"plan": plan.name, "months": plan.months, "price_minor": plan.price_minor,
                       "new_end": span.end.isoformat()})
+        customer = session.get(Customer, warranty.customer_id) if warranty.customer_id else None
+        product = session.get_one(Product, warranty.product_id)
         outbox.emit(session, "warranty.extended", "warranty", warranty.code,
                     {"code": warranty.code, "plan": plan.name, "end": span.end.isoformat(),
-                     "price_minor": plan.price_minor})
+                     "price_minor": plan.price_minor, "product": product.name,
+                     "serial": warranty.serial,
+                     "customer": customer.reference if customer else None})
         return span.end.isoformat()
 
 

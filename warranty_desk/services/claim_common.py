@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied, RuleBlocked
 from warranty_desk.models import (
@@ -126,8 +126,12 @@ def add_event(
 
 
 def claim_payload(claim: Claim, **extra: object) -> dict[str, object]:
-    """What head office hears about a claim with each event."""
+    """What head office hears about a claim with each event, the customer's reference too."""
+    session = object_session(claim)
+    customer = (session.get(Customer, claim.customer_id)
+                if session is not None and claim.customer_id else None)
     payload: dict[str, object] = {
+        "customer": customer.reference if customer else None,
         "number": claim.number, "state": claim.state, "outcome": claim.outcome,
         "channel": claim.channel, "claim_type": claim.claim_type, "fault": claim.fault,
         "serial": claim.serial, "opened_at": claim.opened_at.isoformat() if claim.opened_at

@@ -242,8 +242,7 @@ def start_unknown_sale_claim(
                      {"customer": customer.reference, "proof": data.proof_sha256,
                       "claimed_purchase": claim.claimed_purchase})
         outbox.emit(session, "claim.opened", "claim", claim.number,
-                    claim_payload(claim, warranty=None, proof=data.proof_sha256,
-                                  customer=customer.reference))
+                    claim_payload(claim, warranty=None, proof=data.proof_sha256))
         notify(session, claim, "claim_received", today=today)
         return summary_of(session, claim)
 

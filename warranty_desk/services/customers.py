@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from warranty_desk import normalize
 from warranty_desk.errors import BadInput
 from warranty_desk.models import Customer, Segment
-from warranty_desk.services import numbers
+from warranty_desk.services import numbers, outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,4 +69,12 @@ def find_or_create(session: Session, data: CustomerInput, branch: str) -> tuple[
     )
     session.add(customer)
     session.flush()
+    # Head office and the CRM learn of a new customer however it was created.
+    outbox.emit(session, "customer.created", "customer", reference, created_payload(customer))
     return customer, True
+
+
+def created_payload(customer: Customer) -> dict[str, object]:
+    """What the customer.created event carries."""
+    return {"reference": customer.reference, "name": customer.name, "phone": customer.phone,
+            "email": customer.email, "segment": customer.segment.value}
