@@ -22,6 +22,7 @@ def screen_classes() -> list[type[Any]]:
     from ui.screens.customer import CustomerScreen
     from ui.screens.extension import ExtensionScreen
     from ui.screens.print_queue import PrintQueueScreen
+    from ui.screens.reports import ReportsScreen
     from ui.screens.returns_desk import ReturnsDeskScreen
     from ui.screens.sale import SaleScreen
     from ui.screens.settings import SettingsScreen
@@ -29,7 +30,7 @@ def screen_classes() -> list[type[Any]]:
 
     # Screens with a shortcut are listed in the navigation; the others open from a record.
     return [CounterScreen, SaleScreen, ClaimsBoardScreen, ReturnsDeskScreen, CustomerScreen,
-            PrintQueueScreen, SettingsScreen, StartClaimScreen, ExtensionScreen,
+            PrintQueueScreen, ReportsScreen, SettingsScreen, StartClaimScreen, ExtensionScreen,
             ClaimDetailScreen]
 
 

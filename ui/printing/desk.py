@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from printing.documents import PrintRequest, document_name
 from printing.jobs import PrintOutcome, print_document, retry
+from printing.reports import report_pdf
 from ui.context import AppContext
 from ui.printing.preview import PreviewChoice, ask_save_path, run_preview
 from ui.printing.work import (
@@ -22,7 +23,9 @@ from ui.printing.work import (
 )
 from warranty_desk import config
 from warranty_desk.config import PrinterSettings
+from warranty_desk.services.management import ReportTable
 from warranty_desk.services.print_jobs import PrintJobView
+from warranty_desk.storage.documents import DocumentStore
 
 QUEUE_KEY = "F7"  # the Print queue screen's key, named in every "waits in the queue" notice
 QUEUE_CHANGED = "print_queue"  # what ctx.data_changed says after a print or a retry
@@ -101,6 +104,18 @@ class PrintDesk(QObject):
         """The return label for a claim's unit, at the label size, on the label printer."""
         p = self.printers()
         self._to_pdf("label", number, p.label_size, p.label_printer or p.document_printer)
+
+    def print_report(self, table: ReportTable) -> None:
+        """A management report as a PDF: preview, then a system printer or a saved file."""
+        actor, db, paper = self.ctx.require_actor(), self.ctx.db, self.printers().paper
+        printer = self.printers().document_printer
+        documents = DocumentStore(self.ctx.home.documents)
+
+        def render() -> Sheet:
+            pdf = report_pdf(db, actor, table, paper=paper, documents=documents)
+            return Sheet("report", table.title, False, paper, printer, pdf)
+
+        self.ctx.run(render, lambda sheet: self._show_sheet(sheet, ""), self.ctx.report)
 
     def print_close_report(self, day: date, on_paper: str) -> None:
         """The day's close report on the receipt printer ("receipt") or as a PDF ("pdf")."""

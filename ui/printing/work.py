@@ -31,6 +31,8 @@ class Sheet:
     @property
     def what(self) -> str:
         """The document in words for notices: "warranty certificate for WD-… (copy)"."""
+        if self.document == "report":
+            return f"{self.subject.lower()} report"
         return (f"{document_name(self.document)} for {self.subject}"
                 + (" (copy)" if self.copy else ""))
 

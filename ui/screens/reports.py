@@ -1,0 +1,216 @@
+"""Reports: where warranty cost and delay happen, as a table to read, print or save as CSV."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from printing.formatting import money
+from ui.printing.desk import PrintDesk
+from ui.screens.base import Screen
+from warranty_desk.permissions import Permission
+from warranty_desk.services import management
+from warranty_desk.services.exports import write_csv
+from warranty_desk.services.management import Cell, ReportTable
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ReportModel(QAbstractTableModel):
+    """A report's rows; money in the shop's currency, numbers right-aligned."""
+
+    def __init__(self, currency: str, locale: str) -> None:
+        super().__init__()
+        self.currency, self.locale = currency, locale
+        self.table: ReportTable | None = None
+
+    def show(self, table: ReportTable) -> None:
+        self.beginResetModel()
+        self.table = table
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.table is None else len(self.table.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.table is None else len(self.table.columns)
+
+    def text(self, row: int, column: int) -> str:
+        assert self.table is not None
+        value: Cell = self.table.rows[row][column]
+        if value is None:
+            return "–"
+        if column in self.table.money_columns and isinstance(value, int):
+            return money(value, self.currency, self.locale)
+        return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if self.table is None or not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(index.row(), index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(
+                self.table.rows[index.row()][index.column()], int | float):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (self.table is None or role != Qt.ItemDataRole.DisplayRole
+                or orientation != Qt.Orientation.Horizontal):
+            return None
+        return self.table.columns[section]
+
+
+class ReportsScreen(Screen):
+    """Pick a report, read it, print it or save it for the spreadsheet."""
+
+    title = "Reports"
+    shortcut = "F8"
+    permission = Permission.VIEW_REPORTS
+    help_keys = (
+        ("Up/Down", "Pick a report"),
+        ("F5", "Run the report again"),
+        ("Ctrl+P", "Print the report (preview first) or save it as PDF"),
+        ("Ctrl+Shift+S", "Save the report as CSV for a spreadsheet"),
+    )
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        layout = self.page_layout()
+        row = QHBoxLayout()
+        self.choices = QListWidget()
+        self.choices.setObjectName("reportChoices")
+        self.choices.setMaximumWidth(300)
+        for name, words in management.REPORTS.items():
+            item = QListWidgetItem(f"{name.replace('-', ' ').capitalize()}\n{words}")
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.choices.addItem(item)
+        row.addWidget(self.choices)
+        right = QHBoxLayout()
+        self.since = QDateEdit()
+        self.since.setCalendarPopup(True)
+        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since_label = QLabel("Claims opened since")
+        right.addWidget(self.since_label)
+        right.addWidget(self.since)
+        right.addStretch(1)
+        self.print_button = QPushButton("Print or PDF…  (Ctrl+P)")
+        self.print_button.setObjectName("primary")
+        self.csv_button = QPushButton("Save CSV…  (Ctrl+Shift+S)")
+        right.addWidget(self.print_button)
+        right.addWidget(self.csv_button)
+        column = self._column(right)
+        row.addLayout(column, 1)
+        layout.addLayout(row, 1)
+        self.print_desk = PrintDesk(ctx, self)
+        self.ask_csv_path = self._ask_csv_path  # replaced in tests
+        self.choices.currentRowChanged.connect(lambda _row: self.run_report())
+        self.since.dateChanged.connect(lambda _d: self.run_report())
+        self.print_button.clicked.connect(self.print_report)
+        self.csv_button.clicked.connect(self.save_csv)
+        QShortcut(QKeySequence("F5"), self, activated=self.run_report)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_report)
+        QShortcut(QKeySequence("Ctrl+Shift+S"), self, activated=self.save_csv)
+
+    def _column(self, buttons: QHBoxLayout) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.addLayout(buttons)
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName("subtle")
+        column.addWidget(self.subtitle)
+        self.model = ReportModel(self.ctx.shop.currency, self.ctx.shop.locale)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAlternatingRowColors(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.verticalHeader().hide()
+        column.addWidget(self.view, 1)
+        self.notes = QLabel("")
+        self.notes.setObjectName("subtle")
+        self.notes.setWordWrap(True)
+        column.addWidget(self.notes)
+        return column
+
+    def activated(self) -> None:
+        today = self.ctx.today()
+        self.since.blockSignals(True)
+        self.since.setDate(QDate(today - timedelta(days=90)))
+        self.since.blockSignals(False)
+        if self.choices.currentRow() < 0:
+            self.choices.setCurrentRow(0)  # runs the report
+        else:
+            self.run_report()
+        self.choices.setFocus()
+
+    def current(self) -> str:
+        item = self.choices.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else "claims-by-brand"
+
+    def run_report(self) -> None:
+        """Build the chosen report off the GUI thread (it reads the whole ledger)."""
+        name, actor, today = self.current(), self.ctx.require_actor(), self.ctx.today()
+        since = self.since.date().toPython()
+        uses_period = name == "claims-by-brand"
+        self.since.setVisible(uses_period)
+        self.since_label.setVisible(uses_period)
+        self.subtitle.setText("Working…")
+        self.ctx.run(lambda: management.build(self.ctx.db, actor, name, today=today,
+                                              since=since), self._show)
+
+    def _show(self, table: ReportTable) -> None:
+        self.model.show(table)
+        self.subtitle.setText(f"{table.title}: {table.subtitle}")
+        self.notes.setText(" ".join(table.notes) if table.rows
+                           else "Nothing to report for this period.")
+
+    def print_report(self) -> None:
+        if self.model.table is None:
+            self.ctx.notice.emit("Pick a report first.", "warning")
+            return
+        self.print_desk.print_report(self.model.table)
+
+    def _ask_csv_path(self) -> str:
+        name = f"{self.current()}-{self.ctx.today().isoformat()}.csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Save the report as CSV", name,
+                                              "CSV files (*.csv)")
+        return path
+
+    def save_csv(self) -> None:
+        table = self.model.table
+        if table is None:
+            self.ctx.notice.emit("Pick a report first.", "warning")
+            return
+        path = self.ask_csv_path()
+        if not path:
+            return
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                write_csv(out, table.columns,
+                          (dict(zip(table.columns, row, strict=True)) for row in table.rows))
+        except OSError as exc:
+            self.ctx.notice.emit(f"Could not save {path} ({exc.strerror}). Pick another folder.",
+                                 "error")
+            return
+        self.ctx.notice.emit(f"Saved {table.title.lower()} to {path}.", "success")
