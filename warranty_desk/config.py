@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
+from urllib.parse import urlsplit
 
 from warranty_desk.errors import BadInput
 from warranty_desk.storage.home import Home
@@ -27,6 +29,13 @@ WEDGE_LENGTH_RANGE = (2, 64)
 RECEIPT_WIDTHS_MM = (58, 80)
 PAPERS = ("A4", "Letter", "A5")
 LABEL_SIZES = ("62x29mm", "4x6in")
+# Below a minute the till hammers the portal; above an hour online claims wait too long to reach
+# the counter.
+SYNC_INTERVAL_RANGE = (1, 60)
+CRM_KINDS = ("none", "webhook", "tryton")
+# Plain http is only for a portal on this machine (tests, a local proxy); anything else is TLS.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+_BRANCH = re.compile(r"[A-Z0-9]{2,6}")
 
 _T = TypeVar("_T")
 
@@ -59,6 +68,21 @@ class PrinterSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SyncSettings:
+    """Where this till sends its records; the tokens and passwords live in sync's secret store."""
+
+    # The portal's API root, e.g. https://portal.example.com/api/v1; empty means no sync.
+    portal_url: str = ""
+    # Empty means the shop's own branch code; set only when head office knows the till by another.
+    branch: str = ""
+    interval_minutes: int = 5
+    crm: str = "none"
+    crm_url: str = ""
+    tryton_database: str = ""
+    tryton_user: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything this till keeps outside the shared database."""
 
@@ -67,6 +91,7 @@ class Settings:
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     printers: PrinterSettings = field(default_factory=PrinterSettings)
     portal_url_template: str = ""
+    sync: SyncSettings = field(default_factory=SyncSettings)
 
 
 class Loaded(NamedTuple):
@@ -119,6 +144,54 @@ def problems(settings: Settings) -> list[str]:
     if template and not (template.startswith(("https://", "http://")) and "{code}" in template):
         found.append("the portal link must start with https:// and contain {code} where the "
                      "warranty code goes")
+    found += sync_problems(settings.sync)
+    return found
+
+
+def address_problem(url: str, what: str) -> str | None:
+    """Why a sync address cannot be used (https, or http on this machine only), or None."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+        _ = parts.port  # a port that is not a number in range raises here
+    except ValueError:
+        return f"the {what} {url!r} is not a web address: use https://host/path"
+    if parts.username is not None or parts.password is not None:
+        return (f"the {what} must not hold a user name or password; keep the token or "
+                "password in the sync settings' secret fields")
+    if parts.scheme in ("http", "https") and not host:
+        return f"the {what} {url!r} has no server name: use https://host/path"
+    if parts.scheme == "https":
+        return None
+    if parts.scheme == "http" and host in LOOPBACK_HOSTS:
+        return None
+    return (f"the {what} must start with https:// (plain http:// only to this computer, "
+            "127.0.0.1 or localhost)")
+
+
+def sync_problems(sync: SyncSettings) -> list[str]:
+    """Every reason the [sync] settings cannot be used, in plain words."""
+    found: list[str] = []
+    if sync.portal_url:
+        problem = address_problem(sync.portal_url, "portal address")
+        if problem:
+            found.append(problem)
+    if sync.branch and _BRANCH.fullmatch(sync.branch) is None:
+        found.append(f"the sync branch code {sync.branch!r} must be 2 to 6 capital letters or "
+                     "digits, or empty to use the shop's own code")
+    low, high = SYNC_INTERVAL_RANGE
+    if not low <= sync.interval_minutes <= high:
+        found.append(f"sync every {low} to {high} minutes")
+    if sync.crm not in CRM_KINDS:
+        found.append(f"the CRM kind {sync.crm!r} is unknown: use {', '.join(CRM_KINDS)}")
+    elif sync.crm != "none" and not sync.crm_url:
+        found.append(f"the CRM is set to {sync.crm} but has no address: type its address")
+    if sync.crm_url:
+        problem = address_problem(sync.crm_url, "CRM address")
+        if problem:
+            found.append(problem)
+    if sync.crm == "tryton" and not (sync.tryton_database and sync.tryton_user):
+        found.append("the Tryton CRM needs its database name and user name")
     return found
 
 
@@ -169,7 +242,7 @@ def save(home: Home, settings: Settings) -> None:
 
 
 def to_toml(settings: Settings) -> str:
-    """The settings as TOML text (top-level values, then a [scanner] and a [printing] table)."""
+    """The settings as TOML text: top-level values, then [scanner], [printing] and [sync]."""
     scanner = settings.scanner
     lines = ["# Warranty Desk settings for this till. Change them under Settings > Devices.",
              f"theme = {_value(settings.theme)}",
@@ -184,6 +257,9 @@ def to_toml(settings: Settings) -> str:
     lines += ["", "[printing]"]
     lines += [f"{item.name} = {_value(getattr(settings.printers, item.name))}"
               for item in fields(PrinterSettings)]
+    lines += ["", "# Tokens and passwords are not kept here: see Settings > Sync.", "[sync]"]
+    lines += [f"{item.name} = {_value(getattr(settings.sync, item.name))}"
+              for item in fields(SyncSettings)]
     return "\n".join(lines) + "\n"
 
 
@@ -228,6 +304,7 @@ def _from_dict(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
                                   defaults.portal_url_template, bad),
         scanner=_scanner(data.get("scanner", {}), bad),
         printers=_printers(data.get("printing", {}), bad),
+        sync=_sync(data.get("sync", {}), bad),
     )
     # Anything left that the checks refuse goes back to its default too.
     for problem in problems(settings):
@@ -238,6 +315,8 @@ def _from_dict(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
             settings = replace(settings, printers=_fix_printers(settings.printers))
         elif "switched on but has no port" in problem:
             settings = replace(settings, scanner=replace(settings.scanner, enabled=False))
+    if sync_problems(settings.sync):
+        settings = replace(settings, sync=_fix_sync(settings.sync))
     return settings, bad
 
 
@@ -288,6 +367,37 @@ def _printers(table: object, bad: list[str]) -> PrinterSettings:
         values[item.name] = _pick(table, item.name, type(fallback), fallback, bad,
                                   prefix="printing.")
     return PrinterSettings(**values)
+
+
+def _sync(table: object, bad: list[str]) -> SyncSettings:
+    default = SyncSettings()
+    if not isinstance(table, dict):
+        bad.append("[sync] is not a table")
+        return default
+    values: dict[str, Any] = {}
+    for item in fields(SyncSettings):
+        fallback = getattr(default, item.name)
+        values[item.name] = _pick(table, item.name, type(fallback), fallback, bad,
+                                  prefix="sync.")
+    return SyncSettings(**values)
+
+
+def _fix_sync(sync: SyncSettings) -> SyncSettings:
+    # Each unusable value goes back to its default alone; a CRM missing what it needs is switched
+    # off, like a scanner without a port, rather than left half set up.
+    default = SyncSettings()
+    fixed = sync
+    if sync.portal_url and address_problem(sync.portal_url, "portal address"):
+        fixed = replace(fixed, portal_url=default.portal_url)
+    if sync.branch and _BRANCH.fullmatch(sync.branch) is None:
+        fixed = replace(fixed, branch=default.branch)
+    if not SYNC_INTERVAL_RANGE[0] <= sync.interval_minutes <= SYNC_INTERVAL_RANGE[1]:
+        fixed = replace(fixed, interval_minutes=default.interval_minutes)
+    if sync.crm_url and address_problem(sync.crm_url, "CRM address"):
+        fixed = replace(fixed, crm_url=default.crm_url)
+    if sync_problems(fixed):
+        fixed = replace(fixed, crm=default.crm)
+    return fixed
 
 
 def _pick(table: Mapping[str, Any], key: str, kind: type[_T], default: _T, bad: list[str],

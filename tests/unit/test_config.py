@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from warranty_desk import config
-from warranty_desk.config import PrinterSettings, ScannerSettings, Settings
+from warranty_desk.config import PrinterSettings, ScannerSettings, Settings, SyncSettings
 from warranty_desk.errors import BadInput
 from warranty_desk.storage.home import Home
 
@@ -114,3 +114,79 @@ def test_control_characters_in_text_survive_the_writer(home: Home) -> None:
     odd = 'line\nbreak\x01 "quoted" back\\slash ünïcode'
     config.save(home, Settings(printers=PrinterSettings(document_printer=odd)))
     assert config.load(home).settings.printers.document_printer == odd
+
+
+# --- [sync] -----------------------------------------------------------------------------------
+
+
+def test_sync_settings_round_trip_and_hold_no_secret(home: Home) -> None:
+    chosen = Settings(sync=SyncSettings(
+        portal_url="https://portal.example.com/api/v1", branch="BR07", interval_minutes=15,
+        crm="tryton", crm_url="https://crm.example.com:8000", tryton_database="shop",
+        tryton_user="sync"))
+    config.save(home, chosen)
+    assert config.load(home) == (chosen, None)
+    written = tomllib.loads(home.config.read_text("utf-8"))
+    assert written["sync"]["portal_url"] == "https://portal.example.com/api/v1"
+    assert not {"token", "password", "secret"} & {k.split("_")[-1] for k in written["sync"]}
+
+
+def test_a_till_without_a_sync_table_has_sync_switched_off(home: Home) -> None:
+    home.config.write_text('theme = "dark"\n', "utf-8")
+    settings, warning = config.load(home)
+    assert settings.sync == SyncSettings() and settings.sync.portal_url == ""
+    assert warning is None
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8765/api/v1", "http://localhost:9000",
+                                 "http://[::1]:8080/api", "https://portal.example.com"])
+def test_https_or_plain_http_to_this_computer_is_accepted(url: str) -> None:
+    assert config.sync_problems(SyncSettings(portal_url=url)) == []
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"portal_url": "http://portal.example.com/api"}, "must start with https://"),
+    ({"portal_url": "ftp://portal.example.com"}, "must start with https://"),
+    ({"portal_url": "https://"}, "has no server name"),
+    ({"portal_url": "https://user:pw@portal.example.com"}, "must not hold a user name"),
+    ({"portal_url": "https://portal.example.com:99999"}, "is not a web address"),
+    ({"branch": "br-1"}, "2 to 6 capital letters or digits"),
+    ({"interval_minutes": 0}, "sync every 1 to 60 minutes"),
+    ({"crm": "salesforce"}, "use none, webhook, tryton"),
+    ({"crm": "webhook"}, "has no address"),
+    ({"crm": "tryton", "crm_url": "https://crm.example.com"}, "database name and user name"),
+])
+def test_a_bad_sync_value_is_refused_in_plain_words(
+    home: Home, change: dict[str, object], words: str
+) -> None:
+    bad = Settings(sync=replace(SyncSettings(), **change))  # type: ignore[arg-type]
+    with pytest.raises(BadInput, match="not saved") as caught:
+        config.save(home, bad)
+    assert words in str(caught.value)
+    assert not home.config.exists()
+
+
+def test_unusable_sync_values_fall_back_one_by_one(home: Home) -> None:
+    home.config.write_text(
+        '[sync]\nportal_url = "http://portal.example.com"\nbranch = "BR02"\n'
+        'interval_minutes = 600\ncrm = "webhook"\ncrm_url = "https://crm.example.com/hook"\n',
+        "utf-8")
+    settings, warning = config.load(home)
+    assert settings.sync == SyncSettings(branch="BR02", crm="webhook",
+                                         crm_url="https://crm.example.com/hook")
+    assert warning is not None and "https://" in warning and "1 to 60 minutes" in warning
+
+
+def test_a_crm_missing_what_it_needs_loads_switched_off(home: Home) -> None:
+    home.config.write_text('[sync]\ncrm = "tryton"\ncrm_url = "https://crm.example.com"\n',
+                           "utf-8")
+    settings, warning = config.load(home)
+    assert settings.sync.crm == "none" and settings.sync.crm_url == "https://crm.example.com"
+    assert warning is not None and "database name and user name" in warning
+
+
+def test_a_sync_value_of_the_wrong_type_is_reset_alone(home: Home) -> None:
+    home.config.write_text('[sync]\ninterval_minutes = "5"\nbranch = "BR03"\n', "utf-8")
+    settings, warning = config.load(home)
+    assert settings.sync == SyncSettings(branch="BR03")
+    assert warning is not None and "sync.interval_minutes = '5'" in warning

@@ -1,0 +1,58 @@
+"""What every sync destination speaks: events out, one outcome per event, or a transient error."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+Status = Literal["accepted", "duplicate", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One outbox event as it leaves the branch; `id` (UUID text) is the idempotency key."""
+
+    seq: int
+    id: str
+    topic: str
+    aggregate: str
+    aggregate_id: str
+    occurred_at: datetime  # aware, UTC
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The receiver's answer for one event: stored now, stored before, or refused and why."""
+
+    event_id: str
+    status: Status
+    reason: str = ""
+
+
+class TransientError(Exception):
+    """The receiver could not answer now (network, timeout, 5xx, 408, 429): try again later.
+
+    `retry_after` is the receiver's own wait in seconds (Retry-After), when it gave one.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Destination(Protocol):
+    """A receiver of outbox events: the head-office portal or a CRM connector."""
+
+    name: str  # "portal", "crm": the key of its cursor in sync_cursors
+    batch_size: int
+
+    def wants(self, topic: str) -> bool:
+        """Whether this destination takes events of this topic (others are settled unsent)."""
+        ...
+
+    def send(self, events: Sequence[Event]) -> list[Outcome]:
+        """Deliver events in order; one outcome per event, or raise TransientError."""
+        ...

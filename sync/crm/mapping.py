@@ -1,0 +1,208 @@
+"""What the CRM hears: outbox events turned into customer records and notes for the party."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sync.contract import Event, Outcome
+
+Kind = Literal["customer", "purchase", "claim_outcome", "complaint"]
+
+# customer.* carry the whole customer; the others name them by reference and add a note.
+CUSTOMER_TOPICS = frozenset({"customer.created", "customer.updated"})
+TOPICS = CUSTOMER_TOPICS | {
+    "warranty.activated", "warranty.extended", "claim.decided", "complaint.logged",
+}
+SEGMENTS = ("retail", "vip", "business", "reseller")
+
+
+class MappingError(ValueError):
+    """The event lacks what the CRM needs; it is parked with this reason, not dropped."""
+
+
+@dataclass(frozen=True, slots=True)
+class CrmCustomer:
+    """A customer as the CRM keys and shows them; "" (or None) means the event did not say."""
+
+    reference: str
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    segment: str = ""
+    retention_follow_up: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrmRecord:
+    """One event in CRM terms: whose record it touches, what to note, and the plain facts."""
+
+    event_id: str
+    topic: str
+    kind: Kind
+    occurred_at: datetime
+    customer: CrmCustomer
+    note: str = ""  # a line for the party's history, so later conversations are informed
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as the webhook sends it (a stable, CRM-facing shape).
+
+        Customer fields the event did not state are left out: the CRM keeps what it has.
+        """
+        c = self.customer
+        customer: dict[str, Any] = {"reference": c.reference}
+        for key, value in (("name", c.name), ("email", c.email), ("phone", c.phone),
+                           ("segment", c.segment)):
+            if value:
+                customer[key] = value
+        if c.retention_follow_up is not None:
+            customer["retention_follow_up"] = c.retention_follow_up
+        return {"id": self.event_id, "topic": self.topic, "kind": self.kind,
+                "occurred_at": self.occurred_at.isoformat(), "customer": customer,
+                "note": self.note, "details": dict(self.details)}
+
+
+def wants(topic: str) -> bool:
+    """Whether events of this topic mean anything to a CRM."""
+    return topic in TOPICS
+
+
+def to_crm(event: Event) -> CrmRecord | None:
+    """The CRM record for an event; None when there is nothing for the CRM (anonymous sale)."""
+    if event.topic in CUSTOMER_TOPICS:
+        return _customer_record(event)
+    builder = _NOTE_BUILDERS.get(event.topic)
+    if builder is None:
+        return None
+    customer = _named_customer(event)
+    if customer is None:
+        return None
+    kind, note, details = builder(event.payload)
+    return CrmRecord(event.id, event.topic, kind, event.occurred_at, customer, note, details)
+
+
+def _text(payload: Mapping[str, Any], key: str) -> str:
+    value = payload.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _customer_record(event: Event) -> CrmRecord:
+    p = event.payload
+    reference = _text(p, "reference") or event.aggregate_id.strip()
+    name = _text(p, "name")
+    if not reference or not name:
+        raise MappingError(f"{event.topic} {event.id} has no customer reference or name.")
+    segment = _text(p, "segment").lower()
+    if segment and segment not in SEGMENTS:
+        raise MappingError(f"{event.topic} for {reference} has an unknown segment {segment!r}.")
+    flag = p.get("retention_follow_up")
+    customer = CrmCustomer(reference, name, _text(p, "email"), _text(p, "phone"), segment,
+                           bool(flag) if flag is not None else None)
+    note = ""
+    if event.topic == "customer.updated":
+        note = _change_note(p)
+    details: dict[str, Any] = {k: p[k] for k in ("from", "to", "flag", "reason") if k in p}
+    return CrmRecord(event.id, event.topic, "customer", event.occurred_at, customer, note,
+                     details)
+
+
+def _change_note(p: Mapping[str, Any]) -> str:
+    """What changed, in words; customer.updated merges the change's details into its payload.
+
+    Every update leaves a note: besides informing the next conversation, the note's event tag
+    tells a resend that this update is already in the CRM.
+    """
+    if "flag" in p:
+        state = "Retention follow-up requested" if p["flag"] else "Retention follow-up cleared"
+        return f"{state}: {_text(p, 'reason') or 'no reason given'}"
+    if "from" in p and "to" in p:
+        return f"Segment changed from {_text(p, 'from')} to {_text(p, 'to')}."
+    return "Customer details updated at the counter."
+
+
+def _named_customer(event: Event) -> CrmCustomer | None:
+    p = event.payload
+    if "customer" not in p:
+        # Parked with a reason rather than settled: once the core sends it, it can be replayed.
+        raise MappingError(f"{event.topic} {event.aggregate_id} names no customer; the CRM "
+                           "needs the customer reference on this event.")
+    who = p["customer"]
+    if isinstance(who, Mapping):
+        reference = _text(who, "reference")
+        if not reference:
+            return None
+        return CrmCustomer(reference, _text(who, "name"), _text(who, "email"),
+                           _text(who, "phone"))
+    reference = "" if who is None else str(who).strip()
+    return CrmCustomer(reference) if reference else None
+
+
+def _purchase(p: Mapping[str, Any]) -> tuple[Kind, str, dict[str, Any]]:
+    product = _text(p, "product") or _text(p, "sku") or "a product"
+    serial = f" (serial {_text(p, 'serial')})" if _text(p, "serial") else ""
+    invoice = f" on invoice {_text(p, 'invoice')}" if _text(p, "invoice") else ""
+    note = (f"Bought {product}{serial}{invoice}; warranty {_text(p, 'code')} "
+            f"runs {_text(p, 'start')} to {_text(p, 'end')}.")
+    keys = ("code", "product", "sku", "serial", "invoice", "start", "end")
+    return "purchase", note, {k: p[k] for k in keys if k in p}
+
+
+def _extension(p: Mapping[str, Any]) -> tuple[Kind, str, dict[str, Any]]:
+    note = (f"Bought the extended warranty {_text(p, 'plan')} for {_text(p, 'code')}; "
+            f"covered until {_text(p, 'end')}.")
+    keys = ("code", "plan", "end", "price_minor")
+    return "purchase", note, {k: p[k] for k in keys if k in p}
+
+
+def _claim_outcome(p: Mapping[str, Any]) -> tuple[Kind, str, dict[str, Any]]:
+    number, outcome = _text(p, "number"), _text(p, "outcome")
+    verdict = {"repair": "repaired", "replace": "replaced", "refund": "refunded",
+               "reject": "rejected"}.get(outcome, outcome or _text(p, "state"))
+    note = f"Claim {number} {verdict}"
+    if _text(p, "serial"):
+        note += f" (serial {_text(p, 'serial')})"
+    note += f". Reason: {_text(p, 'reason') or 'not given'}."
+    if _text(p, "new_serial"):
+        note += (f" Replacement serial {_text(p, 'new_serial')}, warranty "
+                 f"{_text(p, 'new_warranty')} until {_text(p, 'end')}.")
+    if _text(p, "amount"):
+        note += f" Refunded {_text(p, 'amount')} (POS {_text(p, 'refund_reference')})."
+    keys = ("number", "state", "outcome", "reason", "claim_type", "fault", "serial",
+            "new_serial", "new_warranty", "end", "amount", "refund_reference")
+    return "claim_outcome", note, {k: p[k] for k in keys if k in p}
+
+
+def _complaint(p: Mapping[str, Any]) -> tuple[Kind, str, dict[str, Any]]:
+    about = f" about claim {_text(p, 'claim')}" if _text(p, "claim") else ""
+    channel = f" ({_text(p, 'channel')})" if _text(p, "channel") else ""
+    note = f"Complaint{channel}{about}: {_text(p, 'text') or 'no text'}"
+    return "complaint", note, {k: p[k] for k in ("claim", "channel", "text") if k in p}
+
+
+_NOTE_BUILDERS = {
+    "warranty.activated": _purchase,
+    "warranty.extended": _extension,
+    "claim.decided": _claim_outcome,
+    "complaint.logged": _complaint,
+}
+
+
+def send_each(events: Sequence[Event], deliver: Callable[[Event, CrmRecord], Outcome]
+              ) -> list[Outcome]:
+    """The connectors' loop: map each event, refuse what cannot map, skip what has no CRM
+    record, and hand the rest to `deliver` (which may raise TransientError to stop)."""
+    outcomes: list[Outcome] = []
+    for event in events:
+        try:
+            record = to_crm(event)
+        except MappingError as e:
+            outcomes.append(Outcome(event.id, "rejected", str(e)))
+            continue
+        if record is None:
+            outcomes.append(Outcome(event.id, "accepted", "nothing for the CRM"))
+            continue
+        outcomes.append(deliver(event, record))
+    return outcomes

@@ -1,0 +1,246 @@
+"""The outbox delivery engine: pushes pending events to each destination, exactly once, in order."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from sync import ledger, outbox_reader
+from sync.backoff import BASE_SECONDS, CAP_SECONDS, Backoff
+from sync.contract import Destination, Event, Outcome, TransientError
+from sync.window import LOOKAHEAD_BATCHES, PendingWindow, key_of, plan_batch
+from warranty_desk.models.base import utcnow
+from warranty_desk.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+# Seconds between looks at the outbox when all is delivered: new events reach head office
+# within this, and an idle till costs one indexed read per destination.
+IDLE_SECONDS = 5.0
+
+# Seconds of lateness or earliness that count as "due now": a clock that ticks in microseconds
+# (or a float sum) can leave a sliver of wait that sleeping would never use up.
+_SLACK = 0.001
+
+# How the sync panel names each receiver in a held event's reason.
+_WHO = {"portal": "head office", "crm": "the CRM"}
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationReport:
+    """What one push did for one destination, and what is left."""
+
+    destination: str
+    delivered: int = 0
+    parked: int = 0
+    skipped: int = 0
+    pending: int = 0
+    error: str = ""
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PushReport:
+    """One push over every destination."""
+
+    destinations: tuple[DestinationReport, ...]
+
+    @property
+    def delivered(self) -> int:
+        return sum(d.delivered for d in self.destinations)
+
+    @property
+    def parked(self) -> int:
+        return sum(d.parked for d in self.destinations)
+
+    @property
+    def pending(self) -> int:
+        return sum(d.pending for d in self.destinations)
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        return tuple(f"{d.destination}: {d.error}" for d in self.destinations if d.error)
+
+
+@dataclass(slots=True)
+class _Tally:
+    delivered: int = 0
+    parked: int = 0
+    skipped: int = 0
+
+
+def _check(events: Sequence[Event], outcomes: list[Outcome], name: str) -> list[Outcome]:
+    # A receiver that answers for other events than it was sent settles nothing.
+    if [o.event_id for o in outcomes] != [e.id for e in events]:
+        raise TransientError(f"The {name} answer did not match the events sent; they will be "
+                             "sent again.")
+    return outcomes
+
+
+class SyncEngine:
+    """Blocking and Qt-free: the UI runs it on a worker thread, the CLI in the foreground."""
+
+    def __init__(
+        self, db: Database, destinations: Sequence[Destination], *,
+        clock: Callable[[], datetime] = utcnow, monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None, rng: random.Random | None = None,
+        idle_seconds: float = IDLE_SECONDS, backoff_base: float = BASE_SECONDS,
+        backoff_cap: float = CAP_SECONDS,
+    ) -> None:
+        self.db = db
+        self.destinations = tuple(destinations)
+        self._clock = clock  # timestamps kept in sync_cursors and sync_parked
+        # Waits are timed on a monotonic clock: a till's wall clock corrected by an hour must
+        # not stall the worker for an hour.
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._stop = threading.Event()
+        self._idle = idle_seconds
+        rng = rng or random.Random()
+        self._backoff = {d.name: Backoff(base=backoff_base, cap=backoff_cap, rng=rng)
+                         for d in self.destinations}
+        self._windows: dict[str, PendingWindow] = {}
+
+    def push_once(self) -> PushReport:
+        """Send everything pending now to every destination; stop one at its first failure."""
+        return PushReport(tuple(self.push(d) for d in self.destinations))
+
+    def drain(self, stop_event: threading.Event | None = None) -> PushReport:
+        """Push with backoff until nothing is pending (or stop is set): however long it takes."""
+        return self._loop(stop_event or threading.Event(), until_idle=True)
+
+    def run(self, stop_event: threading.Event) -> None:
+        """The background worker: push, back off on failure, look again when idle, until stop."""
+        self._loop(stop_event, until_idle=False)
+
+    def _loop(self, stop: threading.Event, *, until_idle: bool) -> PushReport:
+        self._stop = stop  # checked between batches, so the app can quit mid-push
+        due = dict.fromkeys((d.name for d in self.destinations), self._monotonic())
+        last: dict[str, DestinationReport] = {}
+        try:
+            while not stop.is_set():
+                for dest in self.destinations:
+                    if due[dest.name] <= self._monotonic() + _SLACK and not stop.is_set():
+                        report = last[dest.name] = self.push(dest)
+                        due[dest.name] = self._monotonic() + self._next_wait(dest.name, report)
+                if until_idle and len(last) == len(due) and all(
+                        not r.error and not r.pending for r in last.values()):
+                    break
+                pause = min(due.values()) - self._monotonic()
+                if pause > _SLACK:
+                    self._wait(stop, pause)
+        finally:
+            self._stop = threading.Event()
+        return PushReport(tuple(last.values()))
+
+    def _next_wait(self, name: str, report: DestinationReport) -> float:
+        backoff = self._backoff[name]
+        if report.error:
+            wait = backoff.next_delay(report.retry_after)
+            log.info("Sync to %s failed, next try in %.0f s: %s", name, wait, report.error)
+            return wait
+        backoff.reset()
+        # More arrived while pushing: go again at once rather than after a nap.
+        return 0.0 if report.pending else self._idle
+
+    def _wait(self, stop: threading.Event, seconds: float) -> None:
+        if self._sleep is None:
+            stop.wait(seconds)
+        else:
+            self._sleep(seconds)
+
+    def push(self, dest: Destination) -> DestinationReport:
+        """One destination: parked events marked for retry first, then everything new."""
+        tally = _Tally()
+        error, retry_after = "", None
+        try:
+            # Parked rows are rare; skipping their queries when there are none keeps a retry
+            # against an offline portal (thousands in a week) to a few cheap reads.
+            has_parked = ledger.has_open(self.db, dest.name)
+            if has_parked:
+                self._push_retries(dest, tally)
+            self._push_pending(dest, tally, has_parked=has_parked)
+        except TransientError as exc:
+            # The window stays: events it holds were not settled, and will go again.
+            error, retry_after = str(exc) or type(exc).__name__, exc.retry_after
+            ledger.record_failure(self.db, dest.name, error, self._clock())
+        except ledger.LostRace:
+            self._windows.pop(dest.name, None)
+            log.info("Another worker is delivering to %s; this push stops.", dest.name)
+        except Exception:
+            # A bug or a database fault: forget what is in memory, and let the worker back off
+            # and try again rather than die; the traceback goes to the log.
+            self._windows.pop(dest.name, None)
+            log.exception("Sync to %s stopped on an unexpected error", dest.name)
+            error = f"Sync to {dest.name} stopped on an unexpected error; see the log."
+            with contextlib.suppress(Exception):  # the database may be what failed
+                ledger.record_failure(self.db, dest.name, error, self._clock())
+        return DestinationReport(dest.name, tally.delivered, tally.parked, tally.skipped,
+                                 ledger.pending(self.db, dest.name), error, retry_after)
+
+    def _push_retries(self, dest: Destination, tally: _Tally) -> None:
+        who = _WHO.get(dest.name, dest.name)
+        while True:
+            ledger.release_held(self.db, dest.name)
+            seqs = ledger.retry_seqs(self.db, dest.name, dest.batch_size)
+            if not seqs:
+                return
+            found = outbox_reader.read_seqs(self.db, seqs)
+            events = [found[s] for s in seqs if s in found and dest.wants(found[s].topic)]
+            gone = [s for s in seqs if s not in found or not dest.wants(found[s].topic)]
+            outcomes = _check(events, dest.send(events), dest.name) if events else []
+            refused = [(e.seq, o.reason) for e, o in zip(events, outcomes, strict=True)
+                       if o.status == "rejected"]
+            delivered = [e.seq for e, o in zip(events, outcomes, strict=True)
+                         if o.status != "rejected"]
+            ledger.commit_retries(self.db, dest.name, delivered=delivered, refused=refused,
+                                  gone=gone, now=self._clock(), who=who)
+            tally.delivered += len(delivered)
+            tally.parked += len(refused)
+
+    def _window(self, dest: Destination) -> PendingWindow:
+        # Kept between pushes: after a failed batch the window still knows which events above
+        # the cursor were answered, so only the failed batch goes again, not the look-ahead.
+        committed = ledger.cursor(self.db, dest.name)
+        window = self._windows.get(dest.name)
+        if window is None or window.committed != committed:
+            window = PendingWindow(partial(outbox_reader.read_after, self.db), committed,
+                                   dest.batch_size * LOOKAHEAD_BATCHES)
+            self._windows[dest.name] = window
+        return window
+
+    def _push_pending(self, dest: Destination, tally: _Tally, *, has_parked: bool) -> None:
+        who = _WHO.get(dest.name, dest.name)
+        upto = outbox_reader.last_seq(self.db)
+        heads = ledger.heads(self.db, dest.name) if has_parked else {}
+        window = self._window(dest)
+        while not self._stop.is_set():
+            window.fill(upto)
+            if not len(window):
+                return
+            plan = plan_batch(window.events(), dest, heads)
+            outcomes = _check(plan.send, dest.send(plan.send), dest.name) if plan.send else []
+            parked = [ledger.ParkRow(e.seq, e.aggregate, e.aggregate_id, "held",
+                                     ledger.held_reason(head, who)) for e, head in plan.held]
+            for event, outcome in zip(plan.send, outcomes, strict=True):
+                if outcome.status == "rejected":
+                    parked.append(ledger.ParkRow(event.seq, event.aggregate, event.aggregate_id,
+                                                 "rejected", outcome.reason))
+                    heads[key_of(event)] = ledger.Head(event.seq, "rejected", outcome.reason)
+                else:
+                    tally.delivered += 1
+            window.settle(plan.settled_seqs())
+            # Written only now, after the answer: a crash before this line re-sends the batch
+            # and the receiver answers "duplicate", so each event is stored exactly once.
+            ledger.commit_batch(self.db, dest.name, old=window.committed, new=window.floor,
+                                parked=parked, now=self._clock(), sent=bool(plan.send))
+            window.committed = window.floor
+            tally.parked += len(parked)
+            tally.skipped += len(plan.skipped)
