@@ -6,22 +6,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from warranty_desk.models import (
-    Brand,
-    Claim,
-    Customer,
-    ExtensionPlan,
-    InvoiceLine,
-    Policy,
     Product,
-    Sale,
-    Warranty,
-    WarrantyLayer,
     WarrantyStatus,
 )
 from warranty_desk.permissions import Actor, Permission, require
@@ -29,7 +19,7 @@ from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, LayerSpan, coverage_on
 from warranty_desk.rules.extension import extension_eligibility
 from warranty_desk.scanning import Scan, ScanKind, classify
-from warranty_desk.services.activation import extension_terms
+from warranty_desk.services import lookup_rows
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import (
@@ -104,92 +94,84 @@ def _not_found(scan: Scan) -> str:
             "otherwise start a claim with the customer's proof of purchase.")
 
 
+# What each kind of scan looks for, newest unit first; a phone or a name can match many.
+_FIND_SQL = {
+    ScanKind.WARRANTY_CODE: "SELECT id FROM warranties WHERE code = ?",
+    ScanKind.CLAIM_NUMBER: ("SELECT warranty_id FROM claims WHERE number = ? "
+                            "AND warranty_id IS NOT NULL"),
+    ScanKind.INVOICE_NUMBER: (
+        "SELECT w.id FROM warranties w JOIN invoice_lines l ON l.id = w.invoice_line_id "
+        "JOIN sales s ON s.id = l.sale_id WHERE s.invoice_number = ? ORDER BY w.code"),
+    ScanKind.SERIAL: "SELECT id FROM warranties WHERE serial = ? ORDER BY start_on DESC",
+    ScanKind.PHONE: ("SELECT w.id FROM warranties w JOIN customers c ON c.id = w.customer_id "
+                     "WHERE c.phone = ? ORDER BY w.start_on DESC"),
+}
+_FIND_GS1 = ("SELECT w.id FROM warranties w JOIN products p ON p.id = w.product_id "
+             "WHERE w.serial = ? AND p.gtin = ? ORDER BY w.start_on DESC")
+
+
 def _find(session: Session, scan: Scan, kind: ScanKind) -> list[uuid.UUID]:
     value = scan.lookup_value(kind)
-    stmt: Any
-    if kind is ScanKind.WARRANTY_CODE:
-        stmt = select(Warranty.id).where(Warranty.code == value)
-    elif kind is ScanKind.CLAIM_NUMBER:
-        stmt = select(Claim.warranty_id).where(Claim.number == value,
-                                               Claim.warranty_id.is_not(None))
-    elif kind is ScanKind.INVOICE_NUMBER:
-        stmt = (select(Warranty.id).join(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
-                .join(Sale, Sale.id == InvoiceLine.sale_id)
-                .where(Sale.invoice_number == value).order_by(Warranty.code))
-    elif kind in (ScanKind.SERIAL, ScanKind.GS1):
-        serial = scan.serial if kind is ScanKind.GS1 and scan.serial else value
-        stmt = select(Warranty.id).where(Warranty.serial == serial)
-        if kind is ScanKind.GS1 and scan.gtin:
-            stmt = stmt.join(Product, Product.id == Warranty.product_id).where(
-                Product.gtin == scan.gtin)
-        stmt = stmt.order_by(Warranty.start_on.desc())
-    elif kind is ScanKind.PHONE:
-        stmt = (select(Warranty.id).join(Customer, Customer.id == Warranty.customer_id)
-                .where(Customer.phone == value).order_by(Warranty.start_on.desc()))
+    sql, params = _FIND_SQL.get(kind), [value]
+    if kind is ScanKind.GS1:
+        serial = scan.serial or value
+        sql, params = ((_FIND_GS1, [serial, scan.gtin]) if scan.gtin
+                       else (_FIND_SQL[ScanKind.SERIAL], [serial]))
     elif kind is ScanKind.TEXT:
-        query = fts_query(value)
-        if not query:
-            return []
-        customer_ids = [row[0] for row in session.execute(text(
-            "SELECT c.id FROM customers_fts f JOIN customers c ON c.rowid = f.rowid "
-            "WHERE customers_fts MATCH :q ORDER BY rank LIMIT 20"), {"q": query})]
-        if not customer_ids:
-            return []
-        stmt = (select(Warranty.id)
-                .where(Warranty.customer_id.in_([uuid.UUID(bytes=c) for c in customer_ids]))
-                .order_by(Warranty.start_on.desc()))
-    else:
+        return _find_by_name(session, value)
+    if sql is None:
         return []
-    return [row[0] for row in session.execute(stmt.limit(MAX_MATCHES)) if row[0] is not None]
+    found = lookup_rows.rows(session, f"{sql} LIMIT {MAX_MATCHES}", params)
+    return [uuid.UUID(bytes=row[0]) for row in found if row[0] is not None]
+
+
+def _find_by_name(session: Session, value: str) -> list[uuid.UUID]:
+    query = fts_query(value)
+    if not query:
+        return []
+    customer_ids = [row[0] for row in session.execute(text(
+        "SELECT c.id FROM customers_fts f JOIN customers c ON c.rowid = f.rowid "
+        "WHERE customers_fts MATCH :q ORDER BY rank LIMIT 20"), {"q": query})]
+    if not customer_ids:
+        return []
+    found = lookup_rows.rows(
+        session, f"SELECT id FROM warranties WHERE customer_id IN "
+        f"({lookup_rows.marks(len(customer_ids))}) ORDER BY start_on DESC LIMIT {MAX_MATCHES}",
+        customer_ids)
+    return [uuid.UUID(bytes=row[0]) for row in found]
 
 
 def verdicts_for(
     session: Session, ids: Sequence[uuid.UUID], *, today: date
 ) -> list[WarrantyVerdict]:
     """Full verdicts for these warranties, in the order given."""
-    rows = session.execute(
-        select(Warranty.id, Warranty.code, Warranty.serial, Warranty.start_on, Warranty.end_on,
-               Warranty.status, Warranty.void_reason, Product.name, Product.sku, Product.category,
-               Brand.name.label("brand"), Policy.terms, Policy.exclusions,
-               Customer.name.label("customer_name"), Customer.phone, Customer.reference,
-               Sale.invoice_number, Sale.sold_on, InvoiceLine.unit_price_minor)
-        .join(Product, Product.id == Warranty.product_id)
-        .join(Brand, Brand.id == Product.brand_id)
-        .join(Policy, Policy.id == Product.policy_id)
-        .join(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
-        .join(Sale, Sale.id == InvoiceLine.sale_id)
-        .outerjoin(Customer, Customer.id == Warranty.customer_id)
-        .where(Warranty.id.in_(ids))
-    ).all()
-    layers: dict[uuid.UUID, list[LayerView]] = defaultdict(list)
+    if not ids:
+        return []
+    by_id = lookup_rows.verdict_rows(session, ids)
     # One read of the (small) plans table serves both the layer names and the offers.
-    all_plans = list(session.scalars(select(ExtensionPlan)))
+    all_plans = lookup_rows.plans(session)
     plan_names = {p.id: p.name for p in all_plans}
-    for wid, kind, start, end, plan_id in session.execute(
-        select(WarrantyLayer.warranty_id, WarrantyLayer.kind, WarrantyLayer.start_on,
-               WarrantyLayer.end_on, WarrantyLayer.extension_plan_id)
-        .where(WarrantyLayer.warranty_id.in_(ids)).order_by(WarrantyLayer.start_on)
-    ):
-        layers[wid].append(LayerView(kind, start, end,
-                                     plan_names.get(plan_id) if plan_id else None))
-    claims: dict[uuid.UUID | None, list[ClaimBrief]] = defaultdict(list)
-    for claim_wid, number, state, outcome, opened_at, fault, channel in session.execute(
-        select(Claim.warranty_id, Claim.number, Claim.state, Claim.outcome, Claim.opened_at,
-               Claim.fault, Claim.channel)
-        .where(Claim.warranty_id.in_(ids)).order_by(Claim.opened_at.desc())
-    ):
-        claims[claim_wid].append(
-            ClaimBrief(number, state, outcome, opened_at.date(), fault, channel))
-    plans = [p for p in all_plans if p.active]
-    by_id = {row.id: row for row in rows}
-    return [_verdict(by_id[i], layers[i], claims[i], plans, today) for i in ids if i in by_id]
+    keys, marks = [i.bytes for i in ids], lookup_rows.marks(len(ids))
+    layers: dict[uuid.UUID, list[LayerView]] = defaultdict(list)
+    for wid, kind, start, end, plan_id in lookup_rows.rows(
+            session, lookup_rows.LAYERS.format(marks=marks), keys):
+        plan = plan_names.get(uuid.UUID(bytes=plan_id)) if plan_id else None
+        layers[uuid.UUID(bytes=wid)].append(
+            LayerView(kind, date.fromisoformat(start), date.fromisoformat(end), plan))
+    claims: dict[uuid.UUID, list[ClaimBrief]] = defaultdict(list)
+    for wid, number, state, outcome, opened_at, fault, channel in lookup_rows.rows(
+            session, lookup_rows.CLAIMS.format(marks=marks), keys):
+        claims[uuid.UUID(bytes=wid)].append(ClaimBrief(
+            number, state, outcome, lookup_rows.utc(opened_at).date(), fault, channel))
+    offered = [p for p in all_plans if p.active]
+    return [_verdict(by_id[i], layers[i], claims[i], offered, today) for i in ids if i in by_id]
 
 
 def _verdict(
-    row: Any, layers: list[LayerView], claims: list[ClaimBrief], plans: list[ExtensionPlan],
-    today: date,
+    row: lookup_rows.VerdictRow, layers: list[LayerView], claims: list[ClaimBrief],
+    plans: list[lookup_rows.PlanRow], today: date,
 ) -> WarrantyVerdict:
-    void = row.status == WarrantyStatus.VOID
+    void = row.status == WarrantyStatus.VOID.value
     spans = [LayerSpan(LayerKind(layer.kind), layer.start_on, layer.end_on) for layer in layers]
     cover = coverage_on(spans, today, void=void) if spans else Coverage(
         CoverStatus.EXPIRED, None, None, row.end_on, row.end_on)
@@ -199,12 +181,12 @@ def _verdict(
     if not void:
         for plan in plans:
             verdict = extension_eligibility(
-                extension_terms(plan), category=row.category,
+                plan.terms, category=row.category,
                 unit_price_minor=row.unit_price_minor, sale_date=row.sold_on, today=today,
                 already_extended=extended, void=void)
             if verdict.eligible:
-                offers.append(ExtensionOfferView(plan.name, plan.months, plan.price_minor,
-                                                 verdict.reason))
+                offers.append(ExtensionOfferView(plan.name, plan.terms.months,
+                                                 plan.terms.price_minor, verdict.reason))
     open_claim = next((c.number for c in claims if c.state in OPEN_STATES), None)
     return WarrantyVerdict(
         verdict=cover.status.value, headline=headline, detail=detail,
