@@ -1,0 +1,86 @@
+"""Budget: importing 100k POS invoice lines (≤ 10 s), all or nothing.
+
+The file is the shop's own CSV format with a serial per line and a customer per invoice; it
+is imported through `import_invoices`, the path the app and the CLI use. The floor is
+sqlite-utils inserting the same lines as plain rows into one table of a fresh database.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlite_utils
+from sqlalchemy import select
+
+from tests.bench.harness import Result, Stats
+from warranty_desk.models import Product
+from warranty_desk.permissions import Actor
+from warranty_desk.services import demo, setup
+from warranty_desk.services.imports import import_invoices
+from warranty_desk.storage.home import Home
+
+BUDGET_S = 10.0
+COLUMNS = ("invoice_number", "sold_on", "sku", "quantity", "unit_price", "serials",
+           "extension_plan", "customer_name", "customer_phone", "customer_email",
+           "customer_segment")
+LINES_PER_INVOICE = 2
+
+
+def write_file(path: Path, lines: int, skus: list[str], *, today: date, seed: int) -> None:
+    """`lines` invoice lines, two per invoice, each unit with its own serial."""
+    rng = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        sold = today
+        for n in range(lines):
+            invoice = n // LINES_PER_INVOICE
+            if n % LINES_PER_INVOICE == 0:  # one date for every line of an invoice
+                sold = today - timedelta(days=rng.randrange(0, 700))
+            writer.writerow((
+                f"BENCH-{invoice:07d}", sold.isoformat(), rng.choice(skus), 1,
+                f"{rng.randrange(50, 2000)}.00", f"BSN-{seed}-{n:08d}", "",
+                f"Customer {invoice % 40_000}", f"+44 7700 {invoice % 40_000:06d}", "",
+                "retail"))
+
+
+def _floor(path: Path, scratch: Path) -> float:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    started = time.perf_counter()
+    db = sqlite_utils.Database(scratch / "floor.sqlite3")
+    db["lines"].insert_all(rows, batch_size=10_000)
+    db.conn.commit()
+    seconds = time.perf_counter() - started
+    db.conn.close()
+    return seconds
+
+
+def run(*, lines: int, today: date, scratch: Path) -> Result:
+    """One import of `lines` lines into a fresh shop with the demo catalogue."""
+    home = Home(scratch / "import-shop").ensure()
+    db, _ = setup.init(home)
+    try:
+        demo.ensure_catalogue(db)
+        with db.read() as session:
+            skus = list(session.scalars(select(Product.sku).where(
+                Product.serial_required.is_(True))))
+        path = scratch / "invoices.csv"
+        write_file(path, lines, skus, today=today, seed=5)
+        started = time.perf_counter()
+        report = import_invoices(db, Actor.system("bench"), path, fmt="native-csv", today=today)
+        seconds = time.perf_counter() - started
+    finally:
+        db.dispose()
+    floor = _floor(path, scratch)
+    measured = Stats(round(seconds * 1000, 1), round(seconds * 1000, 1), 1)
+    return Result(name=f"import {lines:,} invoice lines", budget=f"≤ {BUDGET_S:g} s per 100k",
+                  measured=measured, floor=Stats(round(floor * 1000, 1), round(floor * 1000, 1),
+                                                 1),
+                  floor_name="sqlite-utils insert_all of the same rows",
+                  passed=seconds * 100_000 / lines <= BUDGET_S,
+                  extra={"warranties": report.warranties, "sales": report.sales})
