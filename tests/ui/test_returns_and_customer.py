@@ -7,14 +7,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QTableView
 
 from tests.ui.conftest import open_window, sign_in
 from ui.main_window import MainWindow
 from ui.screens.counter import CounterScreen
 from ui.screens.customer import CustomerScreen
 from ui.screens.returns_desk import ReturnsDeskScreen
+from ui.widgets.mark_back_dialog import MarkBackDialog
 from warranty_desk.storage.home import Home
 
 
@@ -29,8 +30,10 @@ def _one(win: MainWindow, sql: str) -> Any:
     return sqlite3.connect(win.ctx.db.path).execute(sql).fetchone()[0]
 
 
-def _column(table: QTableWidget, col: int) -> list[str]:
-    return [table.item(r, col).text() for r in range(table.rowCount())]  # type: ignore[union-attr]
+def _column(view: QTableView, col: int) -> list[str]:
+    """A column's words, read through the view's model."""
+    model = view.model()
+    return [str(model.index(r, col).data()) for r in range(model.rowCount())]
 
 
 def _returns_desk(qtbot: Any, win: MainWindow) -> ReturnsDeskScreen:
@@ -108,12 +111,113 @@ def test_units_are_packed_for_a_supplier_then_marked_sent_and_back(
     assert _column(screen.batches, 2) == ["sent"]
     assert number not in _column(screen.stock, 0)
     screen.batches.selectRow(0)
+    asked: list[tuple[str, ...]] = []
+
+    def every_unit_returned(batch: Any, units: Any) -> dict[str, str]:
+        asked.append(tuple(f"{u.claim_number} {u.product} {u.serial}" for u in units))
+        return {u.claim_number: "returned" for u in units}
+
+    screen.ask_outcomes = every_unit_returned
     screen.back.click()
+    serial = _one(desk, f"SELECT serial FROM claims WHERE number='{number}'")
+    assert asked == [(f"{number} Lumen 14 Laptop {serial}",)]
     assert screen.banner.word.text() == "✔  BACK"
+    assert "1 returned to stock, 0 credited, 0 scrapped" in screen.banner.detail.text()
     assert f"{number} returned" in screen.banner.detail.text()
     assert _column(screen.batches, 2) == ["back"]
     assert _one(desk, f"SELECT group_concat(kind) FROM stock_movements WHERE reference='{batch}'"
                 ) == "to_supplier,back_from_supplier"
+
+
+def _send_a_batch_of_two(qtbot: Any, desk: MainWindow) -> tuple[ReturnsDeskScreen, list[str]]:
+    """Kim receives two Orbit phones, packs them together and sends the parcel."""
+    screen = _returns_desk(qtbot, desk)
+    numbers = [str(n) for (n,) in sqlite3.connect(desk.ctx.db.path).execute(
+        "SELECT c.number FROM claims c JOIN products p ON p.id = c.product_id WHERE "
+        "c.state = 'received' AND p.supplier = 'Orbit UK Distribution' ORDER BY c.number")]
+    assert len(numbers) == 2
+    for number in numbers:
+        screen.handle_scan(number)
+    screen.stock.setFocus()
+    rows = [_column(screen.stock, 0).index(n) for n in numbers]
+    screen.stock.selectRow(rows[0])
+    for row in rows[1:]:
+        screen.stock.selectionModel().select(
+            screen.stock.model().index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    qtbot.keyClick(screen.stock, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert screen.banner.word.text() == "✔  BATCH CREATED"
+    screen.batches.selectRow(0)
+    qtbot.keyClick(screen.batches, Qt.Key.Key_S,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert screen.banner.word.text() == "✔  SENT"
+    screen.batches.selectRow(0)
+    return screen, numbers
+
+
+def test_mark_back_asks_the_outcome_of_each_unit_and_only_returned_ones_come_back(
+    qtbot: Any, desk: MainWindow,
+) -> None:
+    screen, (kept, scrapped) = _send_a_batch_of_two(qtbot, desk)
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, MarkBackDialog) and dialog is screen.dialog
+        seen.append(dialog.summary.text())
+        table = dialog.table
+        assert [table.model().index(r, 0).data() for r in range(2)] == [kept, scrapped]
+        assert "Orbit X Phone" in table.model().index(0, 1).data()
+        # Kim scans the scrapped unit's ticket to find it, then presses S.
+        assert screen.handle_scan(scrapped)
+        assert table.currentIndex().row() == 1
+        qtbot.keyClick(table, Qt.Key.Key_S)
+        seen.append(dialog.summary.text())
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+    qtbot.keyClick(screen.batches, Qt.Key.Key_B,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert seen == ["2 returned to stock, 0 credited, 0 scrapped",
+                    "1 returned to stock, 0 credited, 1 scrapped"]
+    assert screen.dialog is None
+    assert screen.banner.word.text() == "✔  BACK"
+    assert "1 returned to stock, 0 credited, 1 scrapped" in screen.banner.detail.text()
+    assert _column(screen.batches, 2) == ["back"]
+    assert kept in _column(screen.stock, 0) and scrapped not in _column(screen.stock, 0)
+    batch = _one(desk, "SELECT number FROM supplier_batches")
+    assert _one(desk, f"SELECT count(*) FROM stock_movements WHERE reference='{batch}' "
+                      "AND kind='back_from_supplier'") == 1
+
+
+def test_escape_in_mark_back_leaves_the_batch_sent(qtbot: Any, desk: MainWindow) -> None:
+    screen, _numbers = _send_a_batch_of_two(qtbot, desk)
+
+    def cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, MarkBackDialog)
+        qtbot.keyClick(dialog.table, Qt.Key.Key_C)
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, cancel)
+    screen.back.click()
+    assert screen.banner.word.text() == "i  NOTHING CHANGED"
+    assert _column(screen.batches, 2) == ["sent"]
+    assert _one(desk, "SELECT state FROM supplier_batches") == "sent"
+
+
+def test_mark_back_on_a_batch_not_yet_sent_says_so_without_asking(
+    qtbot: Any, desk: MainWindow,
+) -> None:
+    screen = _returns_desk(qtbot, desk)
+    screen.handle_scan(_one(desk, "SELECT number FROM claims WHERE state='reviewing'"))
+    screen.stock.selectRow(0)
+    screen.pack.click()
+    screen.batches.selectRow(0)
+    screen.ask_outcomes = lambda _batch, _units: pytest.fail("nothing should be asked")
+    screen.back.click()
+    assert screen.banner.word.text() == "!  NOT BACK"
+    assert "only a batch marked sent can come back" in screen.banner.detail.text()
 
 
 def test_packing_with_nothing_selected_says_what_to_do(qtbot: Any, desk: MainWindow) -> None:
@@ -152,8 +256,8 @@ def test_the_customer_screen_opened_from_a_verdict_shows_purchases_and_claims(
     assert any(word in _column(screen.purchases, 0)[_column(screen.purchases, 2).index(serial)]
                for word in ("IN COVER", "EXPIRED", "VOID", "NOT STARTED"))
     assert number in _column(screen.claims, 0)
-    assert screen.tabs.tabText(1) == f"Claims ({screen.claims.rowCount()})"
-    assert screen.messages.rowCount() > 0
+    assert screen.tabs.tabText(1) == f"Claims ({screen.claims.model().rowCount()})"
+    assert screen.messages.model().rowCount() > 0
     screen.tabs.setCurrentWidget(screen.claims)
     screen.claims.setFocus()
     screen.claims.selectRow(_column(screen.claims, 0).index(number))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QApplication, QTableView
 
 from tests.ui.conftest import open_window, sign_in
 from ui.main_window import MainWindow
@@ -50,10 +50,16 @@ def _count(win: MainWindow, table: str) -> int:
         conn.close()
 
 
-def _cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
-    item = table.item(row, column)
-    assert item is not None, f"no cell at {row}, {column}"
-    return item
+def _text(view: QTableView, row: int, column: int) -> str:
+    """A cell's words, read through the view's model."""
+    return str(view.model().index(row, column).data())
+
+
+def _press_space_on(qtbot: Any, view: QTableView, row: int, column: int) -> None:
+    """Tick or untick a cell the way a person does from the keyboard."""
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(row, column))
+    qtbot.keyClick(view, Qt.Key.Key_Space)
 
 
 def _type(qtbot: Any, field: Any, text: str) -> None:
@@ -136,7 +142,7 @@ def test_a_products_file_with_bad_rows_shows_every_one_and_adds_nothing(
     screen = _settings(qtbot, window)
     screen.show_tab(screen.products)
     tab = screen.products
-    shown = tab.table.rowCount()
+    shown = tab.table.model().rowCount()
     path = tmp_path / "products.csv"
     path.write_text("sku,name,brand,category,policy,list_price\n"
                     "NEW-KTL,New Kettle,Kettlo,small appliances,Appliances 24,29.00\n"
@@ -150,7 +156,7 @@ def test_a_products_file_with_bad_rows_shows_every_one_and_adds_nothing(
         ("3", "sku"), ("4", "policy"), ("4", "list_price")]
     assert "3 problems" in tab.problems.count.text()
     assert "Gold Cover" in tab.problems.rows()[1][2]
-    assert _count(window, "products") == before and tab.table.rowCount() == shown
+    assert _count(window, "products") == before and tab.table.model().rowCount() == shown
 
 
 def test_a_good_products_file_adds_them_to_the_list(
@@ -166,7 +172,7 @@ def test_a_good_products_file_adds_them_to_the_list(
     tab.import_button.click()
     assert window.notice.text() == "Added 1 product."
     _type(qtbot, tab.search, "new kettle")
-    assert tab.table.rowCount() == 1 and _cell(tab.table, 0, 0).text() == "NEW-KTL"
+    assert tab.table.model().rowCount() == 1 and _text(tab.table, 0, 0) == "NEW-KTL"
 
 
 def test_a_policy_change_made_in_the_form_is_saved(qtbot: Any, window: MainWindow) -> None:
@@ -177,7 +183,8 @@ def test_a_policy_change_made_in_the_form_is_saved(qtbot: Any, window: MainWindo
     tab.list.setCurrentRow(names.index("Accessories 6"))
     assert tab.name.text() == "Accessories 6"
     tab.shop_months.setValue(6)
-    _cell(tab.evidence, 0, 0).setCheckState(Qt.CheckState.Checked)  # fault: proof of purchase
+    assert tab.evidence_model.required() == {}
+    _press_space_on(qtbot, tab.evidence, 0, 0)  # proof of purchase, for a fault
     tab.save_button.click()
     saved = next(p for p in shop_settings.list_policies(window.ctx.db)
                  if p.name == "Accessories 6")
@@ -190,10 +197,13 @@ def test_unticking_a_plan_takes_it_off_sale(qtbot: Any, window: MainWindow) -> N
     screen.show_tab(screen.policies)
     tab = screen.policies
     row = [p.name for p in tab.plans].index("Care 12")
-    _cell(tab.plan_table, row, 0).setCheckState(Qt.CheckState.Unchecked)
+    assert _text(tab.plan_table, row, 0) == "on sale"
+    _press_space_on(qtbot, tab.plan_table, row, 0)
     assert [p.active for p in shop_settings.list_extension_plans(window.ctx.db)
             if p.name == "Care 12"] == [False]
-    assert _cell(tab.plan_table, row, 0).text() == "off sale"
+    assert _text(tab.plan_table, row, 0) == "off sale"
+    assert tab.plan_model.index(row, 0).data(Qt.ItemDataRole.CheckStateRole) == (
+        Qt.CheckState.Unchecked)
 
 
 def _pos_file(path: Path, rows: list[str]) -> Path:

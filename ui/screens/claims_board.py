@@ -126,7 +126,7 @@ class ClaimsBoardScreen(Screen):
         ("Ctrl+F", "Search: claim number, serial, phone or customer name"),
         ("Esc", "Clear the search"),
         ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous state tab"),
-        ("F5", "Refresh the board"),
+        ("Ctrl+R", "Reload the board"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -154,7 +154,7 @@ class ClaimsBoardScreen(Screen):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        hint = QLabel("Enter opens the claim  ·  Ctrl+F search  ·  F5 refresh")
+        hint = QLabel("Enter opens the claim  ·  Ctrl+F search  ·  Ctrl+R reload")
         hint.setObjectName("subtle")
         layout.addWidget(hint)
         self.result: Board | None = None
@@ -206,7 +206,8 @@ class ClaimsBoardScreen(Screen):
         # Other screens and workers changing claims.
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
         QShortcut(QKeySequence("Ctrl+F"), self, self._focus_search)
-        QShortcut(QKeySequence("F5"), self, self.refresh)
+        # Not F5: that key opens the Returns desk from every screen.
+        QShortcut(QKeySequence("Ctrl+R"), self, self.refresh)
         QShortcut(QKeySequence("Esc"), self, self._clear_search)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self._step_tab(1))
         QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self._step_tab(-1))

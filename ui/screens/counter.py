@@ -53,6 +53,7 @@ class CounterScreen(Screen):
         layout.addLayout(row, 1)
         self.actions = QLabel("")
         self.actions.setObjectName("subtle")
+        self.actions.setWordWrap(True)
         layout.addWidget(self.actions)
         self.result: LookupResult | None = None
         self.print_desk = PrintDesk(ctx, self)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -18,44 +15,57 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
 )
 
 from ui.context import AppContext
+from ui.models.record_table import Column, RecordTableModel
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from ui.screens.shop_time import local_minute
+from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.verdict_card import SYMBOLS
 from warranty_desk.models import Segment
 from warranty_desk.permissions import Permission
 from warranty_desk.services import customer_view
-from warranty_desk.services.customer_view import CustomerBrief, CustomerProfile
+from warranty_desk.services.customer_view import (
+    ClaimLine,
+    CustomerBrief,
+    CustomerProfile,
+    MessageLine,
+)
 from warranty_desk.views import WarrantyVerdict
 
-
-def _table(headers: Sequence[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
-    table.setRowCount(len(rows))
-    for n, cells in enumerate(rows):
-        for col, value in enumerate(cells):
-            table.setItem(n, col, QTableWidgetItem("" if value is None else str(value)))
-    table.resizeColumnsToContents()
+# The search results keep this width, so the profile beside them has room at 1024×768; with
+# nothing found (or a customer opened from the counter) the list hides and gives it all.
+RESULTS_WIDTH = 220
+NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
+               "the counter (Ctrl+U).")
 
 
 def _words(state: str | None) -> str:
     return (state or "").replace("_", " ")
+
+
+PURCHASE_COLUMNS: tuple[Column[WarrantyVerdict], ...] = (
+    Column("Cover", lambda v: f"{SYMBOLS.get(v.verdict, '')}  {v.headline}"),
+    Column("Product", lambda v: v.product_name),
+    Column("Serial", lambda v: v.serial or ""),
+    Column("Warranty", lambda v: v.warranty_code),
+    Column("Sold", lambda v: str(v.sold_on)),
+    Column("Until", lambda v: str(v.end_on)),
+    Column("Open claim", lambda v: v.open_claim or ""),
+)
+CLAIM_COLUMNS: tuple[Column[ClaimLine], ...] = (
+    Column("Claim", lambda c: c.number),
+    Column("Opened", lambda c: str(c.opened_on)),
+    Column("Product", lambda c: c.product_name),
+    Column("Serial", lambda c: c.serial or ""),
+    Column("State", lambda c: _words(c.state)),
+    Column("Outcome", lambda c: _words(c.outcome)),
+    Column("Fault", lambda c: c.fault),
+)
 
 
 class CustomerScreen(Screen):
@@ -87,7 +97,8 @@ class CustomerScreen(Screen):
         row = QHBoxLayout()
         self.results = QListWidget()
         self.results.setObjectName("customerResults")
-        self.results.setMaximumWidth(320)
+        self.results.setFixedWidth(RESULTS_WIDTH)
+        self.results.hide()
         row.addWidget(self.results)
         row.addLayout(self._profile_column(), 1)
         layout.addLayout(row, 1)
@@ -97,9 +108,11 @@ class CustomerScreen(Screen):
 
     def _profile_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
-        self.name = QLabel("Search for a customer, or open one from the counter (Ctrl+U).")
+        self.name = QLabel("No customer shown")
         self.name.setObjectName("heading")
-        self.facts = QLabel("")
+        self.name.setWordWrap(True)
+        self.facts = QLabel(NO_CUSTOMER)
+        self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.name)
         column.addWidget(self.facts)
@@ -108,20 +121,34 @@ class CustomerScreen(Screen):
         self.segment = QComboBox()
         self.segment.addItems([s.value for s in Segment])
         flags.addWidget(self.segment)
+        flags.addSpacing(16)
         self.retention = QCheckBox("Retention follow-up")
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("Why (kept with the change)")
-        self.save_retention = QPushButton("Save follow-up")
         flags.addWidget(self.retention)
-        flags.addWidget(self.reason, 1)
-        flags.addWidget(self.save_retention)
+        flags.addStretch(1)
         column.addLayout(flags)
+        # The reason gets a row of its own: squeezed beside the flags it showed two letters.
+        why = QHBoxLayout()
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why the follow-up changes (kept with the change)")
+        self.save_retention = QPushButton("Save follow-up")
+        why.addWidget(self.reason, 1)
+        why.addWidget(self.save_retention)
+        column.addLayout(why)
         self.tabs = QTabWidget()
-        self.purchases = _table(("Cover", "Product", "Serial", "Warranty", "Sold", "Until",
-                                 "Open claim"))
-        self.claims = _table(("Claim", "Opened", "Product", "Serial", "State", "Outcome",
-                              "Fault"))
-        self.messages = _table(("Date", "Subject", "Claim", "State", "Direction"))
+        self.purchase_model: RecordTableModel[WarrantyVerdict] = RecordTableModel(
+            PURCHASE_COLUMNS, key=lambda v: v.warranty_code)
+        self.claim_model: RecordTableModel[ClaimLine] = RecordTableModel(
+            CLAIM_COLUMNS, key=lambda c: c.number)
+        self.message_model: RecordTableModel[MessageLine] = RecordTableModel((
+            Column("Date", lambda m: self._when(m.created_at)),
+            Column("Subject", lambda m: m.subject),
+            Column("Claim", lambda m: m.claim_number or ""),
+            Column("State", lambda m: m.state),
+            Column("Direction", lambda m: m.direction),
+        ))
+        self.purchases = record_view(self.purchase_model, "purchases")
+        self.claims = record_view(self.claim_model, "customerClaims")
+        self.messages = record_view(self.message_model, "customerMessages")
         for table, label in ((self.purchases, "Purchases"), (self.claims, "Claims"),
                              (self.messages, "Messages")):
             self.tabs.addTab(table, label)
@@ -144,10 +171,7 @@ class CustomerScreen(Screen):
         self.segment.activated.connect(self._on_segment_activated)
         self.save_retention.clicked.connect(self._on_save_retention_clicked)
         # Claims open in their own screen, by Enter or a double click.
-        self.claims.doubleClicked.connect(lambda index: self.open_claim(index.row()))
-        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.claims,
-                          lambda: self.open_claim(self.claims.currentRow()))
-        enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.claims.activated.connect(self._on_claims_activated)
         QShortcut(QKeySequence("Ctrl+F"), self, lambda: self.search.setFocus())
         # A purchase's certificate, for a customer who lost their slip.
         self.certificate_button.clicked.connect(self.print_certificate)
@@ -199,6 +223,7 @@ class CustomerScreen(Screen):
             item.setData(Qt.ItemDataRole.UserRole, c.reference)
             self.results.addItem(item)
         self.results.blockSignals(False)
+        self.results.setVisible(bool(found))
         if not found:
             self.status.setText(f"No customer matches {self.search.text().strip()!r}. Try the "
                                 "phone number, or fewer letters of the name.")
@@ -214,11 +239,7 @@ class CustomerScreen(Screen):
     # --- Showing ---------------------------------------------------------------------------
 
     def _when(self, at: datetime) -> str:
-        try:
-            zone = ZoneInfo(self.ctx.shop.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
-        return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return local_minute(at, self.ctx.shop.timezone)
 
     def show_profile(self, p: CustomerProfile) -> None:
         self.profile = p
@@ -230,13 +251,11 @@ class CustomerScreen(Screen):
         self.retention.setChecked(p.retention_follow_up)
         self.reason.clear()
         self._set_editable(True)
-        _fill(self.purchases, [(f"{SYMBOLS.get(v.verdict, '')}  {v.headline}", v.product_name,
-                                v.serial or "", v.warranty_code, v.sold_on, v.end_on,
-                                v.open_claim or "") for v in p.purchases])
-        _fill(self.claims, [(c.number, c.opened_on, c.product_name, c.serial, _words(c.state),
-                             _words(c.outcome), c.fault) for c in p.claims])
-        _fill(self.messages, [(self._when(m.created_at), m.subject, m.claim_number,
-                               m.state, m.direction) for m in p.messages])
+        self.purchase_model.set_records(p.purchases)
+        self.claim_model.set_records(p.claims)
+        self.message_model.set_records(p.messages)
+        for view in (self.purchases, self.claims, self.messages):
+            fit_columns(view)
         more = (f" (newest {len(p.purchases)} shown)" if p.purchase_count > len(p.purchases)
                 else "")
         self.tabs.setTabText(0, f"Purchases ({p.purchase_count}){more}")
@@ -250,11 +269,14 @@ class CustomerScreen(Screen):
 
     def print_certificate(self) -> None:
         """The warranty certificate of the purchase selected in the Purchases tab."""
-        row = self.purchases.currentRow()
+        row = self.purchases.currentIndex().row()
         if self.profile is None or not 0 <= row < len(self.profile.purchases):
             self.ctx.notice.emit("Select a purchase in the Purchases tab first.", "warning")
             return
         self.print_desk.print_certificate(self.profile.purchases[row].warranty_code)
+
+    def _on_claims_activated(self, index: QModelIndex) -> None:
+        self.open_claim(index.row())
 
     def open_claim(self, row: int) -> None:
         """Open the claim on that row in the claim screen."""

@@ -23,8 +23,10 @@ class FirstRunScreen(QWidget):
         title = QLabel("Welcome to Warranty Desk")
         title.setObjectName("heading")
         layout.addWidget(title)
-        layout.addWidget(QLabel("Nobody can sign in yet. Create the owner's account; the owner "
-                                "then adds the staff under Settings."))
+        intro = QLabel("Nobody can sign in yet. Create the owner's account; the owner then adds "
+                       "the staff under Settings.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         form = QFormLayout()
         self.name = QLineEdit()
         self.pin = QLineEdit()

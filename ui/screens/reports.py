@@ -91,7 +91,7 @@ class ReportsScreen(Screen):
     permission = Permission.VIEW_REPORTS
     help_keys = (
         ("Up/Down", "Pick a report"),
-        ("F5", "Run the report again"),
+        ("Ctrl+R", "Run the report again"),
         ("Ctrl+P", "Print the report (preview first) or save it as PDF"),
         ("Ctrl+Shift+S", "Save the report as CSV for a spreadsheet"),
     )
@@ -102,13 +102,16 @@ class ReportsScreen(Screen):
         row = QHBoxLayout()
         self.choices = QListWidget()
         self.choices.setObjectName("reportChoices")
-        self.choices.setMaximumWidth(300)
+        # Narrow enough to leave the table room at 1024 px; the descriptions wrap.
+        self.choices.setFixedWidth(220)
+        self.choices.setWordWrap(True)
         for name, words in management.REPORTS.items():
             item = QListWidgetItem(f"{name.replace('-', ' ').capitalize()}\n{words}")
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.choices.addItem(item)
         row.addWidget(self.choices)
         right = QHBoxLayout()
+        buttons = QHBoxLayout()
         self.since = QDateEdit()
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("yyyy-MM-dd")
@@ -119,9 +122,11 @@ class ReportsScreen(Screen):
         self.print_button = QPushButton("Print or PDF…  (Ctrl+P)")
         self.print_button.setObjectName("primary")
         self.csv_button = QPushButton("Save CSV…  (Ctrl+Shift+S)")
-        right.addWidget(self.print_button)
-        right.addWidget(self.csv_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.csv_button)
+        buttons.addStretch(1)
         column = self._column(right)
+        column.insertLayout(0, buttons)
         row.addLayout(column, 1)
         layout.addLayout(row, 1)
         self.print_desk = PrintDesk(ctx, self)
@@ -130,7 +135,7 @@ class ReportsScreen(Screen):
         self.since.dateChanged.connect(lambda _d: self.run_report())
         self.print_button.clicked.connect(self.print_report)
         self.csv_button.clicked.connect(self.save_csv)
-        QShortcut(QKeySequence("F5"), self, activated=self.run_report)
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.run_report)
         QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_report)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, activated=self.save_csv)
 

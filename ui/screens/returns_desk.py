@@ -2,88 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton
 
 from ui.context import AppContext, explain
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
-from ui.widgets.styling import set_style_property
+from ui.screens.returns_parts.batch_units import batch_units
+from ui.screens.returns_parts.confirmation import Confirmation
+from ui.screens.returns_parts.panels import BatchPanel, StockPanel
+from ui.screens.shop_time import local_minute
+from ui.widgets.mark_back_dialog import BackUnit, MarkBackDialog, outcome_summary
 from warranty_desk.permissions import Permission
 from warranty_desk.services import returns
 from warranty_desk.services.returns import BatchView, Handover, Receipt, StockUnit
 
-# The banner borrows the verdict card's colours, so both themes style it with no new rules.
-_LOOK = {"success": "in_cover", "warning": "not_started", "error": "expired", "info": "not_found"}
-_STATUS_WORDS = {"received": "Waiting for a batch", "packed": "Packed in {batch}",
-                 "back": "Back from supplier ({batch})"}
-
-
-class Confirmation(QFrame):
-    """A large, coloured answer to the last action, with a symbol and words (never colour alone)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("verdict")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 12, 20, 12)
-        self.word = QLabel("")
-        self.word.setObjectName("verdictWord")
-        self.detail = QLabel("")
-        self.detail.setObjectName("verdictDetail")
-        self.detail.setWordWrap(True)
-        layout.addWidget(self.word)
-        layout.addWidget(self.detail)
-        self.hide()
-
-    def say(self, level: str, word: str, detail: str) -> None:
-        symbol = {"success": "✔", "warning": "!", "error": "✖"}.get(level, "i")
-        self.setProperty("level", level)
-        set_style_property(self, "verdict", _LOOK.get(level, "not_found"))
-        self.word.setText(f"{symbol}  {word}")
-        self.detail.setText(detail)
-        self.show()
-
-
-def _table(headers: Sequence[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: Sequence[tuple[str, Sequence[object]]]) -> None:
-    """Each row is (its key, its cells); the key rides on the first cell."""
-    table.setRowCount(len(rows))
-    for n, (key, cells) in enumerate(rows):
-        for col, value in enumerate(cells):
-            item = QTableWidgetItem("" if value is None else str(value))
-            if isinstance(value, int):
-                item.setData(Qt.ItemDataRole.DisplayRole, value)
-            if col == 0:
-                item.setData(Qt.ItemDataRole.UserRole, key)
-            table.setItem(n, col, item)
-    table.resizeColumnsToContents()
+# Asks what the supplier did with each unit; None when the person cancels.
+AskOutcomes = Callable[[BatchView, tuple[BackUnit, ...]], dict[str, str] | None]
 
 
 class ReturnsDeskScreen(Screen):
@@ -95,11 +33,12 @@ class ReturnsDeskScreen(Screen):
     help_keys = (
         ("Enter", "Receive the scanned claim ticket or unit serial into returns stock"),
         ("Esc", "Clear the scan field"),
-        ("Ctrl+R", "Hand over a replacement: scan the claim, then the new unit's serial"),
+        ("Ctrl+H", "Hand over a replacement: scan the claim, then the new unit's serial"),
         ("Ctrl+B", "Pack the selected units into a batch for their supplier"),
         ("Ctrl+Shift+S", "Mark the selected batch sent"),
-        ("Ctrl+Shift+B", "Mark the selected batch back from the supplier"),
+        ("Ctrl+Shift+B", "Mark the selected batch back: the supplier's answer for each unit"),
         ("Ctrl+Shift+L", "Print the return label of the unit just received (or selected)"),
+        ("Ctrl+R", "Reload returns stock and the batches"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -111,31 +50,19 @@ class ReturnsDeskScreen(Screen):
         layout.addWidget(self.field)
         self.banner = Confirmation()
         layout.addWidget(self.banner)
-        self.label_button = QPushButton("Print return label  (Ctrl+Shift+L)")
-        self.label_button.setObjectName("labelButton")
-        self.label_button.setEnabled(False)
-        layout.addWidget(self.label_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(self._handover_row())
-        layout.addWidget(QLabel("Returns stock (oldest first). Select units, then Ctrl+B to "
-                                "pack them for their supplier."))
-        self.stock = _table(("Claim", "Serial", "Product", "Supplier", "Received", "Age (days)",
-                             "Status"))
-        layout.addWidget(self.stock, 2)
-        self.pack = QPushButton("Pack selected for supplier  (Ctrl+B)")
-        layout.addWidget(self.pack)
-        layout.addWidget(QLabel("Supplier batches"))
-        self.batches = _table(("Batch", "Supplier", "State", "Units", "Created", "Sent", "Back"))
-        self.batches.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        layout.addWidget(self.batches, 1)
-        buttons = QHBoxLayout()
-        self.send = QPushButton("Mark sent  (Ctrl+Shift+S)")
-        self.back = QPushButton("Mark back  (Ctrl+Shift+B)")
-        buttons.addWidget(self.send)
-        buttons.addWidget(self.back)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        self.stock_panel = StockPanel()
+        layout.addWidget(self.stock_panel, 2)
+        self.batch_panel = BatchPanel(self._when)
+        layout.addWidget(self.batch_panel, 1)
+        # The panels' parts, by the names the desk's actions (and its tests) use.
+        self.stock, self.pack = self.stock_panel.table, self.stock_panel.pack
+        self.label_button = self.stock_panel.label_button
+        self.batches = self.batch_panel.table
+        self.send, self.back = self.batch_panel.send, self.batch_panel.back
         self.units: list[StockUnit] = []
-        self.label_claim: str | None = None  # whose return label Ctrl+Shift+L prints
+        self.dialog: MarkBackDialog | None = None  # the Mark back dialog while it is open
+        self.ask_outcomes: AskOutcomes = self._ask_in_dialog
         self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
 
@@ -145,10 +72,10 @@ class ReturnsDeskScreen(Screen):
         self.handover_claim = QLineEdit()
         self.handover_claim.setPlaceholderText("Claim number")
         self.handover_serial = QLineEdit()
-        self.handover_serial.setPlaceholderText("Scan the new unit's serial")
-        self.handover = QPushButton("Hand over")
-        row.addWidget(self.handover_claim)
-        row.addWidget(self.handover_serial)
+        self.handover_serial.setPlaceholderText("New unit's serial")
+        self.handover = QPushButton("Hand over  (Ctrl+H)")
+        row.addWidget(self.handover_claim, 1)
+        row.addWidget(self.handover_serial, 1)
         row.addWidget(self.handover)
         return row
 
@@ -164,13 +91,15 @@ class ReturnsDeskScreen(Screen):
         self.back.clicked.connect(lambda: self.mark_back())
         # Keys.
         QShortcut(QKeySequence("Esc"), self, self._clear)
-        QShortcut(QKeySequence("Ctrl+R"), self, lambda: self.handover_claim.setFocus())
+        QShortcut(QKeySequence("Ctrl+H"), self, lambda: self.handover_claim.setFocus())
         QShortcut(QKeySequence("Ctrl+B"), self, self.pack_selected)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.mark_sent)
         QShortcut(QKeySequence("Ctrl+Shift+B"), self, lambda: self.mark_back())
+        QShortcut(QKeySequence("Ctrl+R"), self, self.refresh)
         # Return labels: for the unit just received, or the one picked in the stock table.
         self.label_button.clicked.connect(self.print_label)
-        self.stock.itemSelectionChanged.connect(self._on_stock_selection_changed)
+        self.stock.selectionModel().selectionChanged.connect(
+            lambda _new, _old: self._on_stock_selection_changed())
         QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.print_label)
 
     # --- Showing -------------------------------------------------------------------------
@@ -188,24 +117,13 @@ class ReturnsDeskScreen(Screen):
                               returns.supplier_batches(db, actor)), self._show_tables)
 
     def _when(self, at: datetime | None) -> str:
-        if at is None:
-            return ""
-        try:
-            zone = ZoneInfo(self.ctx.shop.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
-        return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return local_minute(at, self.ctx.shop.timezone)
 
     def _show_tables(self, result: tuple[tuple[StockUnit, ...], tuple[BatchView, ...]]) -> None:
         units, batches = result
         self.units = list(units)
-        _fill(self.stock, [(u.claim_number, (
-            u.claim_number, u.serial or "not recorded", u.product_name, u.supplier,
-            u.received_on.isoformat(), u.age_days,
-            _STATUS_WORDS[u.status].format(batch=u.batch))) for u in units])
-        _fill(self.batches, [(b.number, (
-            b.number, b.supplier, b.state, len(b.claim_numbers), self._when(b.created_at),
-            self._when(b.sent_at), self._when(b.back_at))) for b in batches])
+        self.stock_panel.show_units(units)
+        self.batch_panel.show_batches(batches)
 
     def _done(self, word: str, detail: str) -> None:
         self.banner.say("success", word, detail)
@@ -228,6 +146,10 @@ class ReturnsDeskScreen(Screen):
     # --- Receiving and handing over ------------------------------------------------------
 
     def handle_scan(self, text: str) -> bool:
+        # With Mark back open, a scanned ticket or serial picks its unit in the dialog.
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.pick_scanned(text)
+            return True
         # A scan fills whichever of the desk's fields the person is working in.
         if self.handover_serial.hasFocus():
             self.handover_serial.setText(text)
@@ -262,30 +184,7 @@ class ReturnsDeskScreen(Screen):
         self._done("RECEIVED", f"Claim {r.claim_number}: {what}"
                    + (f" from {r.customer_name}" if r.customer_name else "")
                    + " is in returns stock now. Print its return label: Ctrl+Shift+L.")
-        self._label_for(r.claim_number)
-
-    # --- Return labels -------------------------------------------------------------------
-
-    def _label_for(self, claim: str | None) -> None:
-        self.label_claim = claim
-        self.label_button.setEnabled(claim is not None)
-        self.label_button.setText(f"Print return label for {claim}  (Ctrl+Shift+L)" if claim
-                                  else "Print return label  (Ctrl+Shift+L)")
-
-    def _on_stock_selection_changed(self) -> None:
-        # Only a person's pick counts; a reload re-selecting rows must not move the label.
-        if self.stock.hasFocus():
-            chosen = self._selected(self.stock)
-            if chosen:
-                self._label_for(chosen[0])
-
-    def print_label(self) -> None:
-        """The return label (a PDF at the label size) for the label printer."""
-        if self.label_claim is None:
-            self.banner.say("warning", "NO UNIT", "Receive a unit (scan its claim ticket) or "
-                            "select one in returns stock, then print its label.")
-            return
-        self.print_desk.print_label(self.label_claim)
+        self.stock_panel.label_for(r.claim_number)
 
     def hand_over(self) -> None:
         """Check the scanned replacement against the claim's decision and record the handover."""
@@ -302,17 +201,35 @@ class ReturnsDeskScreen(Screen):
                    f"on claim {h.claim_number}"
                    + (f"; its warranty is {h.warranty_code}." if h.warranty_code else "."))
 
+    # --- Return labels -------------------------------------------------------------------
+
+    def _on_stock_selection_changed(self) -> None:
+        # Only a person's pick counts; a reload re-selecting rows must not move the label.
+        if self.stock.hasFocus():
+            chosen = self.stock_panel.selected()
+            if chosen:
+                self.stock_panel.label_for(chosen[0].claim_number)
+
+    def print_label(self) -> None:
+        """The return label (a PDF at the label size) for the label printer."""
+        claim = self.stock_panel.label_claim
+        if claim is None:
+            self.banner.say("warning", "NO UNIT", "Receive a unit (scan its claim ticket) or "
+                            "select one in returns stock, then print its label.")
+            return
+        self.print_desk.print_label(claim)
+
     # --- Supplier batches ----------------------------------------------------------------
 
-    def _selected(self, table: QTableWidget) -> list[str]:
-        rows = sorted({i.row() for i in table.selectedIndexes()})
-        items = [table.item(r, 0) for r in rows]
-        return [str(i.data(Qt.ItemDataRole.UserRole)) for i in items if i is not None]
+    def _selected_batch(self) -> BatchView | None:
+        batch = self.batch_panel.selected()
+        if batch is None:
+            self.banner.say("warning", "NO BATCH SELECTED", "Select a batch in the list first.")
+        return batch
 
     def pack_selected(self) -> None:
         """Pack the selected units into a new batch for their one supplier."""
-        chosen = set(self._selected(self.stock))
-        units = [u for u in self.units if u.claim_number in chosen]
+        units = self.stock_panel.selected()
         if not units:
             self.banner.say("warning", "NOTHING SELECTED",
                             "Select the units to send in the returns stock table first.")
@@ -331,26 +248,63 @@ class ReturnsDeskScreen(Screen):
                          f"{'s' if len(numbers) != 1 else ''} packed. Mark it sent when the "
                          "parcel leaves.")), self._failed("NOT PACKED"))
 
-    def _batch_action(self, action: Callable[..., BatchView], word: str,
-                      words: Callable[[BatchView], str]) -> None:
-        chosen = self._selected(self.batches)
-        if not chosen:
-            self.banner.say("warning", "NO BATCH SELECTED", "Select a batch in the list first.")
-            return
-        actor, db = self.ctx.require_actor(), self.ctx.db
-        self.ctx.run(lambda: action(db, actor, chosen[0]),
-                     lambda b: self._done(word, words(b)), self._failed(f"NOT {word}"))
-
     def mark_sent(self) -> None:
         """The selected batch's parcel left the shop."""
-        self._batch_action(returns.mark_sent, "SENT", lambda b: (
-            f"Batch {b.number} is on its way to {b.supplier} with {len(b.claim_numbers)} "
-            "unit(s); they left returns stock."))
+        batch = self._selected_batch()
+        if batch is None:
+            return
+        actor, db, number = self.ctx.require_actor(), self.ctx.db, batch.number
+        self.ctx.run(lambda: returns.mark_sent(db, actor, number), lambda b: self._done(
+            "SENT", f"Batch {b.number} is on its way to {b.supplier} with "
+                    f"{len(b.claim_numbers)} unit(s); they left returns stock."),
+            self._failed("NOT SENT"))
 
     def mark_back(self, outcomes: dict[str, str] | None = None) -> None:
-        """The supplier answered on the selected batch (by default every unit came back)."""
-        def back(db: Any, actor: Any, number: str) -> BatchView:
-            return returns.mark_back(db, actor, number, outcome_per_claim=outcomes)
-        self._batch_action(back, "BACK", lambda b: (
-            f"Batch {b.number} is back from {b.supplier}: "
-            + ", ".join(f"{claim} {outcome}" for claim, outcome in b.outcomes) + "."))
+        """The supplier answered on the selected batch: asks what became of each unit.
+
+        With `outcomes` ({claim number: returned | credited | scrapped}) nothing is asked.
+        """
+        batch = self._selected_batch()
+        if batch is None:
+            return
+        if outcomes is not None:
+            self._record_back(batch, outcomes)
+            return
+        if batch.state != "sent":
+            # The service refuses it too; saying so first spares the person the dialog.
+            self.banner.say("warning", "NOT BACK", f"Batch {batch.number} is {batch.state}: "
+                            "only a batch marked sent can come back.")
+            return
+        actor, db, today = self.ctx.require_actor(), self.ctx.db, self.ctx.today()
+        self.ctx.run(lambda: batch_units(db, actor, batch, today=today),
+                     lambda units: self._on_batch_units(batch, units), self._failed("NOT BACK"))
+
+    def _on_batch_units(self, batch: BatchView, units: tuple[BackUnit, ...]) -> None:
+        outcomes = self.ask_outcomes(batch, units)
+        if self.ctx.actor is None:
+            return  # the counter locked itself while the dialog was open: nothing is saved
+        if outcomes is None:
+            self.banner.say("info", "NOTHING CHANGED", f"Batch {batch.number} is still marked "
+                            f"sent to {batch.supplier}.")
+            return
+        self._record_back(batch, outcomes)
+
+    def _ask_in_dialog(self, batch: BatchView, units: tuple[BackUnit, ...]
+                       ) -> dict[str, str] | None:
+        self.dialog = MarkBackDialog(batch.number, batch.supplier, units, self)
+        try:
+            accepted = self.dialog.exec() == QDialog.DialogCode.Accepted
+            return self.dialog.outcomes() if accepted else None
+        finally:
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _record_back(self, batch: BatchView, outcomes: dict[str, str]) -> None:
+        actor, db, number = self.ctx.require_actor(), self.ctx.db, batch.number
+        self.ctx.run(lambda: returns.mark_back(db, actor, number, outcome_per_claim=outcomes),
+                     self._on_back, self._failed("NOT BACK"))
+
+    def _on_back(self, b: BatchView) -> None:
+        each = ", ".join(f"{claim} {outcome}" for claim, outcome in b.outcomes)
+        self._done("BACK", f"Batch {b.number} is back from {b.supplier}: "
+                           f"{outcome_summary(o for _c, o in b.outcomes)} ({each}).")

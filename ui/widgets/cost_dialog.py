@@ -64,6 +64,8 @@ class CostDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Add cost  (Enter)")
+        # Bold from the start: bold only by the :default state, its text was cut at the ends.
+        self.ok.setObjectName("primary")
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -98,6 +98,8 @@ class DecisionDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Reject claim  (Ctrl+Enter)" if reject else "Resolve claim  (Ctrl+Enter)")
+        # Styled as the primary action, so the theme sizes it for its bold text.
+        self.ok.setObjectName("primary")
         QShortcut(QKeySequence("Ctrl+Return"), self, self._on_buttons_accepted)
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)

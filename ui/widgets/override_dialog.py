@@ -75,6 +75,8 @@ class OverrideDialog(QDialog):
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         # Enter anywhere but the reason box presses this default button, once.
         self.ok.setText("Approve override  (Enter)")
+        # Bold from the start: bold only by the :default state, its text was cut at the ends.
+        self.ok.setObjectName("primary")
         self.ok.setDefault(True)
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from babel.numbers import format_currency
-from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ui.context import AppContext
+from ui.models.record_table import Column, RecordTableModel
+from ui.widgets.record_view import record_view
 from warranty_desk.permissions import Permission
 from warranty_desk.services.activation import Problem
 
@@ -39,7 +41,11 @@ class SettingsTab(QWidget):
 class ProblemTable(QWidget):
     """Every problem that stopped an all-or-nothing file: row, column and reason, with a count."""
 
-    HEADERS = ("Row", "Column", "Reason")
+    COLUMNS: tuple[Column[Problem], ...] = (
+        Column("Row", lambda p: "" if p.row is None else str(p.row), numeric=True),
+        Column("Column", lambda p: p.column),
+        Column("Reason", lambda p: p.message),
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -50,12 +56,8 @@ class ProblemTable(QWidget):
         self.count.setProperty("level", "error")
         self.count.setWordWrap(True)
         layout.addWidget(self.count)
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setObjectName("problems")
-        self.table.setHorizontalHeaderLabels(list(self.HEADERS))
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.model: RecordTableModel[Problem] = RecordTableModel(self.COLUMNS)
+        self.table = record_view(self.model, "problems")
         layout.addWidget(self.table, 1)
         self.hide()
 
@@ -63,26 +65,18 @@ class ProblemTable(QWidget):
         """List the problems; `what` says what was left undone ("nothing was imported")."""
         self.count.setText(f"{len(problems)} problem{'' if len(problems) == 1 else 's'}, so "
                            f"{what}. Fix every row below in the file, then try again.")
-        self.table.setRowCount(len(problems))
-        for n, problem in enumerate(problems):
-            cells = ("" if problem.row is None else str(problem.row), problem.column,
-                     problem.message)
-            for column, text in enumerate(cells):
-                self.table.setItem(n, column, QTableWidgetItem(text))
+        self.model.set_records(problems)
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
         self.show()
 
     def rows(self) -> list[tuple[str, str, str]]:
         """The table's text, row by row."""
-        def text(row: int, column: int) -> str:
-            item = self.table.item(row, column)
-            return item.text() if item is not None else ""
-
-        return [(text(r, 0), text(r, 1), text(r, 2)) for r in range(self.table.rowCount())]
+        return [(self.model.text(r, 0), self.model.text(r, 1), self.model.text(r, 2))
+                for r in range(self.model.rowCount())]
 
     def clear(self) -> None:
         """Hide the table until the next rejected file."""
-        self.table.setRowCount(0)
+        self.model.set_records(())
         self.count.setText("")
         self.hide()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -17,15 +16,19 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
 from ui.context import AppContext
+from ui.models.evidence_matrix import EvidenceMatrixModel
+from ui.models.record_table import Column, RecordTableModel
 from ui.screens.settings_tabs import SettingsTab
+from ui.widgets.layout import scroll_area
+from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.permissions import ROLE_LABELS, Permission, Role, allowed
-from warranty_desk.rules.evidence import EVIDENCE_KINDS, evidence_label
+from warranty_desk.rules.evidence import EVIDENCE_KINDS
 from warranty_desk.services import shop_settings
 from warranty_desk.services.catalogue import PolicyInput
 from warranty_desk.services.claim_common import CLAIM_TYPES
@@ -33,8 +36,8 @@ from warranty_desk.services.shop_settings import PlanView, PolicyView
 
 _OVERRIDERS = tuple(r for r in Role
                     if r is not Role.SYSTEM and allowed(r, Permission.OVERRIDE_RULE))
-_PLAN_HEADERS = ("Offered", "Plan", "Months", "Price", "Categories", "Item price",
-                 "Days after sale")
+# Room for a handful of plans before the table scrolls.
+PLAN_TABLE_HEIGHT = 190
 
 
 class PoliciesTab(SettingsTab):
@@ -46,12 +49,55 @@ class PoliciesTab(SettingsTab):
         super().__init__(ctx)
         self.policies: tuple[PolicyView, ...] = ()
         self.plans: tuple[PlanView, ...] = ()
-        layout = QVBoxLayout(self)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
         top = QHBoxLayout()
         self.list = QListWidget()
-        self.list.setMaximumWidth(260)
+        self.list.setFixedWidth(220)
         top.addWidget(self.list)
+        top.addLayout(self._policy_form(), 1)
+        layout.addLayout(top)
+        layout.addWidget(QLabel("Evidence a claim needs, by claim type:"))
+        self.evidence_model = EvidenceMatrixModel(EVIDENCE_KINDS, CLAIM_TYPES)
+        self.evidence = _evidence_view(self.evidence_model)
+        layout.addWidget(self.evidence)
+        save_row = QHBoxLayout()
+        self.save_button = QPushButton("Save policy  (Ctrl+S)")
+        self.save_button.setObjectName("primary")
+        save_row.addStretch(1)
+        save_row.addWidget(self.save_button)
+        layout.addLayout(save_row)
+        note = QLabel("Extension plans offered at sale (a plan taken off sale stays valid for "
+                      "the units that already have it; tick or untick with a click or Space):")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.plan_model: RecordTableModel[PlanView] = RecordTableModel((
+            Column("Offered", lambda p: "on sale" if p.active else "off sale",
+                   checked=lambda p: p.active),
+            Column("Plan", lambda p: p.name),
+            Column("Months", lambda p: str(p.months), numeric=True),
+            Column("Price", lambda p: self.money(p.price_minor), numeric=True),
+            Column("Categories", lambda p: ", ".join(p.categories) or "all"),
+            Column("Item price", self._price_band),
+            Column("Days after sale", lambda p: str(p.max_days_since_sale), numeric=True),
+        ), key=lambda p: p.id)
+        self.plan_table = record_view(self.plan_model, "plans")
+        self.plan_table.setMinimumHeight(PLAN_TABLE_HEIGHT)
+        layout.addWidget(self.plan_table)
+        layout.addStretch(1)
+        # The form, the grid and the plans do not fit 1024×768 together: the tab scrolls.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll_area(inner))
+        self.list.currentRowChanged.connect(self._on_list_row_changed)
+        self.limit_on.toggled.connect(self._on_limit_on_toggled)
+        self.save_button.clicked.connect(self.save)
+        self.plan_model.check_toggled.connect(self._on_plan_model_check_toggled)
+
+    def _policy_form(self) -> QFormLayout:
         form = QFormLayout()
+        # Beside the policy list there is little room: a long row puts its label above it.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.name = QLineEdit()
         self.manufacturer_months = QSpinBox(maximum=240, suffix=" months")
         self.shop_months = QSpinBox(maximum=240, suffix=" months")
@@ -60,51 +106,34 @@ class PoliciesTab(SettingsTab):
         self.exclusions = QPlainTextEdit()
         self.exclusions.setPlaceholderText("One exclusion per line")
         self.exclusions.setMaximumHeight(80)
-        self.evidence = QTableWidget(len(CLAIM_TYPES), len(EVIDENCE_KINDS))
-        self.evidence.setHorizontalHeaderLabels([evidence_label(k) for k in EVIDENCE_KINDS])
-        self.evidence.setVerticalHeaderLabels([t.replace("_", " ") for t in CLAIM_TYPES])
-        self.evidence.setMaximumHeight(170)
         self.serial_required = QCheckBox("Units need a serial number")
-        self.limit_on = QCheckBox("Limit claims per unit to")
+        self.limit_on = QCheckBox("At most")
         self.limit_count = QSpinBox(minimum=1, maximum=99, suffix=" claims")
         self.limit_period = QSpinBox(minimum=1, maximum=120, prefix="in ", suffix=" months")
         limit = QHBoxLayout()
         for widget in (self.limit_on, self.limit_count, self.limit_period):
             limit.addWidget(widget)
+        limit.addStretch(1)
         self.overriders = {r: QCheckBox(ROLE_LABELS[r]) for r in _OVERRIDERS}
         roles = QHBoxLayout()
         for box in self.overriders.values():
             roles.addWidget(box)
+        roles.addStretch(1)
         self.new_term = QCheckBox("A replacement unit starts a new term")
-        self.save_button = QPushButton("Save policy  (Ctrl+S)")
-        self.save_button.setObjectName("primary")
         form.addRow("Name", self.name)
         form.addRow("Manufacturer cover", self.manufacturer_months)
         form.addRow("Shop cover after it", self.shop_months)
         form.addRow("Terms", self.terms)
         form.addRow("Exclusions", self.exclusions)
-        form.addRow("Evidence needed", self.evidence)
         form.addRow("", self.serial_required)
         form.addRow("Claim limit", limit)
         form.addRow("Who may override", roles)
         form.addRow("", self.new_term)
-        form.addRow("", self.save_button)
-        top.addLayout(form, 1)
-        layout.addLayout(top, 3)
-        note = QLabel("Extension plans offered at sale (a plan taken off sale stays valid for "
-                      "the units that already have it):")
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        self.plan_table = QTableWidget(0, len(_PLAN_HEADERS))
-        self.plan_table.setHorizontalHeaderLabels(list(_PLAN_HEADERS))
-        self.plan_table.verticalHeader().hide()
-        self.plan_table.horizontalHeader().setStretchLastSection(True)
-        self.plan_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.plan_table, 1)
-        self.list.currentRowChanged.connect(self._on_list_row_changed)
-        self.limit_on.toggled.connect(self._on_limit_on_toggled)
-        self.save_button.clicked.connect(self.save)
-        self.plan_table.itemChanged.connect(self._on_plan_table_item_changed)
+        return form
+
+    def _price_band(self, plan: PlanView) -> str:
+        top = self.money(plan.max_price_minor) if plan.max_price_minor is not None else "any"
+        return f"{self.money(plan.min_price_minor)} to {top}"
 
     def refresh(self) -> None:
         def load() -> tuple[tuple[PolicyView, ...], tuple[PlanView, ...]]:
@@ -142,14 +171,7 @@ class PoliciesTab(SettingsTab):
         self.shop_months.setValue(policy.shop_months)
         self.terms.setPlainText(policy.terms)
         self.exclusions.setPlainText("\n".join(policy.exclusions))
-        for r, claim_type in enumerate(CLAIM_TYPES):
-            wanted = policy.evidence_required.get(claim_type, ())
-            for c, kind in enumerate(EVIDENCE_KINDS):
-                item = QTableWidgetItem()
-                item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-                item.setCheckState(Qt.CheckState.Checked if kind in wanted
-                                   else Qt.CheckState.Unchecked)
-                self.evidence.setItem(r, c, item)
+        self.evidence_model.set_required(policy.evidence_required)
         self.serial_required.setChecked(policy.serial_required)
         self.limit_on.setChecked(policy.claim_limit_count is not None)
         self.limit_count.setValue(policy.claim_limit_count or 1)
@@ -165,12 +187,7 @@ class PoliciesTab(SettingsTab):
 
     def form_input(self) -> PolicyInput:
         """What the form says, as the service takes it."""
-        evidence = {}
-        for r, claim_type in enumerate(CLAIM_TYPES):
-            kinds = tuple(kind for c, kind in enumerate(EVIDENCE_KINDS)
-                          if _checked(self.evidence.item(r, c)))
-            if kinds:
-                evidence[claim_type] = kinds
+        evidence = self.evidence_model.required()
         return PolicyInput(
             name=self.name.text(), manufacturer_months=self.manufacturer_months.value(),
             shop_months=self.shop_months.value(), terms=self.terms.toPlainText(),
@@ -197,31 +214,11 @@ class PoliciesTab(SettingsTab):
         self.refresh()
 
     def _fill_plans(self) -> None:
-        self.plan_table.blockSignals(True)
-        self.plan_table.setRowCount(len(self.plans))
-        for n, plan in enumerate(self.plans):
-            offered = QTableWidgetItem("on sale" if plan.active else "off sale")
-            offered.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-            offered.setCheckState(Qt.CheckState.Checked if plan.active
-                                  else Qt.CheckState.Unchecked)
-            offered.setData(Qt.ItemDataRole.UserRole, plan.id)
-            top = self.money(plan.max_price_minor) if plan.max_price_minor is not None else "any"
-            cells: list[Any] = [offered, plan.name, str(plan.months), self.money(plan.price_minor),
-                                ", ".join(plan.categories) or "all",
-                                f"{self.money(plan.min_price_minor)} to {top}",
-                                str(plan.max_days_since_sale)]
-            for c, cell in enumerate(cells):
-                self.plan_table.setItem(n, c, cell if isinstance(cell, QTableWidgetItem)
-                                        else QTableWidgetItem(cell))
-        self.plan_table.resizeColumnsToContents()
-        self.plan_table.blockSignals(False)
+        self.plan_model.set_records(self.plans)
+        fit_columns(self.plan_table)
 
-    def _on_plan_table_item_changed(self, item: QTableWidgetItem) -> None:
-        if item.column() != 0:
-            return
-        plan_id: uuid.UUID = item.data(Qt.ItemDataRole.UserRole)
-        active = item.checkState() == Qt.CheckState.Checked
-        actor = self.ctx.require_actor()
+    def _on_plan_model_check_toggled(self, plan: PlanView, active: bool) -> None:
+        actor, plan_id = self.ctx.require_actor(), plan.id
 
         def done(plan: PlanView) -> None:
             word = "is offered at sale again" if plan.active else "is no longer offered"
@@ -230,11 +227,28 @@ class PoliciesTab(SettingsTab):
 
         def failed(exc: BaseException) -> None:
             self.ctx.report(exc)
-            self.refresh()  # put the tick back as it is in the database
+            self.refresh()  # the tick shows what the database holds
 
         self.ctx.run(lambda: shop_settings.set_plan_active(self.ctx.db, actor, plan_id, active),
                      done, failed)
 
 
-def _checked(item: QTableWidgetItem | None) -> bool:
-    return item is not None and item.checkState() == Qt.CheckState.Checked
+def _evidence_view(model: EvidenceMatrixModel) -> QTableView:
+    """The tick grid, tall enough for every kind and as wide as the page."""
+    view = QTableView()
+    view.setObjectName("evidenceMatrix")
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setTabKeyNavigation(False)
+    # Each claim type as wide as its name ("Dead on arrival" was cut when all four shared
+    # the width equally); the last one takes what is left.
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    rows = sum(view.verticalHeader().sectionSizeHint(n) for n in range(model.rowCount()))
+    view.setFixedHeight(rows + view.horizontalHeader().sizeHint().height()
+                        + 2 * view.frameWidth())
+    return view

@@ -10,18 +10,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
 from ui.context import AppContext
+from ui.models.record_table import Column, RecordTableModel
 from ui.screens.settings_tabs import ProblemTable, SettingsTab
+from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.services import shop_settings
 from warranty_desk.services.product_csv import OPTIONAL, REQUIRED
 from warranty_desk.services.shop_settings import ProductsRejected, ProductView
-
-_HEADERS = ("SKU", "Name", "Brand", "Category", "Policy", "GTIN", "Serial", "List price")
 
 
 class ProductsTab(SettingsTab):
@@ -36,12 +34,17 @@ class ProductsTab(SettingsTab):
         self.search.setPlaceholderText("Search SKU, name, brand, category or GTIN")
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
-        self.table = QTableWidget(0, len(_HEADERS))
-        self.table.setObjectName("products")
-        self.table.setHorizontalHeaderLabels(list(_HEADERS))
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.model: RecordTableModel[ProductView] = RecordTableModel((
+            Column("SKU", lambda p: p.sku),
+            Column("Name", lambda p: p.name),
+            Column("Brand", lambda p: p.brand),
+            Column("Category", lambda p: p.category),
+            Column("Policy", lambda p: p.policy),
+            Column("GTIN", lambda p: p.gtin or ""),
+            Column("Serial", lambda p: "yes" if p.serial_required else "no"),
+            Column("List price", lambda p: self.money(p.list_price_minor), numeric=True),
+        ), key=lambda p: p.sku)
+        self.table = record_view(self.model, "products")
         layout.addWidget(self.table, 2)
         help_text = QLabel(
             f"Add products from a CSV file with the columns {', '.join(REQUIRED)} and, if you "
@@ -69,13 +72,8 @@ class ProductsTab(SettingsTab):
         self.ctx.run(lambda: shop_settings.list_products(self.ctx.db, words), self._fill)
 
     def _fill(self, products: tuple[ProductView, ...]) -> None:
-        self.table.setRowCount(len(products))
-        for n, p in enumerate(products):
-            cells = (p.sku, p.name, p.brand, p.category, p.policy, p.gtin or "",
-                     "yes" if p.serial_required else "no", self.money(p.list_price_minor))
-            for c, text in enumerate(cells):
-                self.table.setItem(n, c, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        self.model.set_records(products)
+        fit_columns(self.table)
 
     def _on_choose_clicked(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Products file", str(Path.home()),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -11,18 +10,29 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
 from ui.context import AppContext
+from ui.models.record_table import Column, RecordTableModel
 from ui.screens.settings_tabs import SettingsTab
+from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.permissions import ROLE_LABELS, Permission, Role
 from warranty_desk.services import staff
 from warranty_desk.services.staff import StaffView
 
-_HEADERS = ("Name", "Role", "Account")
+
+def _account(person: StaffView) -> str:
+    if not person.active:
+        return "switched off"
+    return "locked after wrong PINs" if person.locked_until is not None else "active"
+
+
+COLUMNS: tuple[Column[StaffView], ...] = (
+    Column("Name", lambda p: p.name),
+    Column("Role", lambda p: ROLE_LABELS[p.role]),
+    Column("Account", _account),
+)
 
 
 def _pin_field() -> QLineEdit:
@@ -43,14 +53,8 @@ class StaffTab(SettingsTab):
         super().__init__(ctx)
         self.people: tuple[StaffView, ...] = ()
         layout = QHBoxLayout(self)
-        self.table = QTableWidget(0, len(_HEADERS))
-        self.table.setObjectName("staff")
-        self.table.setHorizontalHeaderLabels(list(_HEADERS))
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.model: RecordTableModel[StaffView] = RecordTableModel(COLUMNS, key=lambda p: p.id)
+        self.table = record_view(self.model, "staff")
         layout.addWidget(self.table, 3)
         side = QVBoxLayout()
         layout.addLayout(side, 2)
@@ -93,7 +97,8 @@ class StaffTab(SettingsTab):
         self.reset_button.clicked.connect(self._on_reset_button_clicked)
         self.deactivate_button.clicked.connect(self._on_deactivate_button_clicked)
         self.reactivate_button.clicked.connect(self._on_reactivate_button_clicked)
-        self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda _new, _old: self._on_table_selection_changed())
         self._on_table_selection_changed()
 
     def refresh(self) -> None:
@@ -102,18 +107,10 @@ class StaffTab(SettingsTab):
     def _fill(self, people: tuple[StaffView, ...]) -> None:
         keep = self.picked()
         self.people = people
-        self.table.setRowCount(len(people))
-        for n, person in enumerate(people):
-            state = "active" if person.active else "switched off"
-            if person.active and person.locked_until is not None:
-                state = "locked after wrong PINs"
-            for c, text in enumerate((person.name, ROLE_LABELS[person.role], state)):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, person.id)
-                self.table.setItem(n, c, item)
-            if keep is not None and person.id == keep.id:
-                self.table.selectRow(n)
-        self.table.resizeColumnsToContents()
+        self.model.set_records(people)
+        if keep is not None and (row := self.model.row_of(keep.id)) >= 0:
+            self.table.selectRow(row)
+        fit_columns(self.table)
         self._on_table_selection_changed()
 
     def picked(self) -> StaffView | None:

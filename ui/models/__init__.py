@@ -1,0 +1,1 @@
+"""Qt item models the screens share: records in, rows and columns out."""

@@ -1,0 +1,103 @@
+"""The top of the claim screen: state and dates in a line, the claim's facts, and the cover."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from ui.widgets.verdict_card import SYMBOLS, money
+from warranty_desk.rules.claim_states import evidence_label
+from warranty_desk.services.board import STATE_LABELS, ClaimDetail
+
+
+def headline(d: ClaimDetail) -> str:
+    """State, outcome and dates in one line ('In review · opened … · promised …')."""
+    state = STATE_LABELS.get(d.state, d.state)
+    outcome = f" ({d.outcome})" if d.outcome else ""
+    overdue = "  ·  ⚠ OVERDUE" if d.overdue else ""
+    age = f"{d.age_days} day{'' if d.age_days == 1 else 's'}"
+    return (f"{d.number}  ·  {state}{outcome}  ·  opened {d.opened_on} ({age})  ·  "
+            f"promised {d.promised_on or '—'}{overdue}")
+
+
+def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
+    """(name, value) of every fact the card shows, in reading order."""
+    rows = [
+        ("Customer", (d.customer_name or "unknown")
+         + (f"  ·  {d.customer_phone}" if d.customer_phone else "")
+         + (f"  ·  {d.customer_reference}" if d.customer_reference else "")),
+        ("Product", d.product + (f"  ({d.brand}, {d.sku})" if d.sku else "")),
+        ("Serial", d.serial or "not recorded"),
+        ("Warranty", d.warranty_code or "none (unknown sale)"),
+        ("Channel", d.channel.replace("_", " ")),
+        ("Claim type", d.claim_type.replace("_", " ")),
+        ("Fault", d.fault),
+        ("Accessories", d.accessories or "none"),
+        ("Condition", d.condition or "not noted"),
+        ("Proof of purchase", d.proof_status.replace("_", " ")),
+        ("Evidence needed", ", ".join(evidence_label(k) for k in d.required_evidence)
+         or "none"),
+        ("Still missing", ", ".join(evidence_label(k) for k in d.missing_evidence)
+         or "nothing"),
+    ]
+    if d.decision_reason:
+        rows.append(("Decision", d.decision_reason))
+    if d.refund_minor is not None:
+        rows.append(("Refund", f"{money(d.refund_minor)}  ·  {d.refund_reference or ''}"))
+    if d.replacement_serial:
+        rows.append(("Replacement serial", d.replacement_serial))
+    rows += [(key.replace("_", " ").capitalize(), value) for key, value in d.claimed_purchase]
+    return rows
+
+
+class ClaimFacts(QWidget):
+    """The headline, the facts in two columns of name and value, and the unit's cover."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.headline = QLabel("Open a claim from the Claims board (F4).")
+        self.headline.setObjectName("claimHeadline")
+        self.headline.setWordWrap(True)
+        layout.addWidget(self.headline)
+        card = QFrame()
+        card.setObjectName("card")
+        self.grid = QGridLayout(card)
+        self.grid.setHorizontalSpacing(16)
+        self.grid.setVerticalSpacing(4)
+        # Values take the width; names keep theirs, so a value wraps before a name does.
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(3, 1)
+        layout.addWidget(card)
+        self.cover = QLabel("")
+        self.cover.setObjectName("claimCover")
+        self.cover.setWordWrap(True)
+        layout.addWidget(self.cover)
+
+    def show_detail(self, d: ClaimDetail) -> None:
+        """Fill the headline, the card and the cover line from one claim."""
+        self.headline.setText(headline(d))
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                # Off the card now: a deferred delete alone leaves it painted under the new one.
+                widget.setParent(None)
+                widget.deleteLater()
+        for n, (name, value) in enumerate(fact_rows(d)):
+            key = QLabel(name)
+            key.setObjectName("subtle")
+            key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            val = QLabel(value)
+            val.setWordWrap(True)
+            val.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.grid.addWidget(key, n // 2, (n % 2) * 2)
+            self.grid.addWidget(val, n // 2, (n % 2) * 2 + 1)
+        if d.cover is not None:
+            self.cover.setText(f"{SYMBOLS.get(d.cover.verdict, '')}  {d.cover.headline}: "
+                               f"{d.cover.detail}")
+        else:
+            self.cover.setText("No known sale: the cover depends on the proof of purchase "
+                               f"({d.proof_status}).")

@@ -1,0 +1,120 @@
+"""The end of a sale: every new warranty code, large, and what became of their slips."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from printing.jobs import PrintOutcome
+from ui.printing.desk import QUEUE_KEY, PrintDesk, outcome_notice
+from ui.widgets.styling import show_level
+
+# (warranty code, product, serial or None) for each unit of the sale.
+CodeRow = tuple[str, str, str | None]
+
+
+def _plural(count: int) -> str:
+    return "s" if count != 1 else ""
+
+
+class SaleDonePanel(QWidget):
+    """The codes, a certificate button beside each, and the slips sent to the receipt printer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        column = QVBoxLayout(self)
+        self.title = QLabel("")
+        self.title.setObjectName("heading")
+        self.title.setWordWrap(True)
+        column.addWidget(self.title)
+        self.codes_area = QVBoxLayout()
+        column.addLayout(self.codes_area)
+        self.slip_note = QLabel("")
+        self.slip_note.setObjectName("notice")
+        self.slip_note.setWordWrap(True)
+        column.addWidget(self.slip_note)
+        self.next_button = QPushButton("Next sale")
+        column.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addStretch(1)
+        self._desk: PrintDesk | None = None
+        self._notify: Callable[[str, str], None] = lambda _text, _level: None
+
+    def print_with(self, desk: PrintDesk, notify: Callable[[str, str], None]) -> None:
+        """The screen's print desk, and where a slip that did not print is reported."""
+        self._desk, self._notify = desk, notify
+
+    def show_result(self, title: str, rows: Sequence[CodeRow]) -> None:
+        """The title and a row per new warranty."""
+        self.clear()
+        self.title.setText(title)
+        for code, product, serial in rows:
+            self.codes_area.addWidget(self._code_row(code, product, serial))
+
+    def clear(self) -> None:
+        while self.codes_area.count():
+            item = self.codes_area.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+
+    def _code_row(self, code: str, product: str, serial: str | None) -> QWidget:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 4, 0, 4)
+        label = QLabel(code)
+        label.setObjectName("warrantyCode")
+        # Large enough to check against the slip, or to read out if nothing printed.
+        label.setStyleSheet("font-size: 22px; font-weight: 700;")
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        line.addWidget(label)
+        detail = QLabel(f"{product}  ·  serial {serial or 'not recorded'}")
+        detail.setObjectName("subtle")
+        detail.setWordWrap(True)
+        line.addWidget(detail, 1)
+        button = QPushButton("Print certificate…")
+        button.setObjectName("certificateButton")
+        button.setToolTip(f"The warranty certificate for {code}, as a page for the office "
+                          "printer or a PDF")
+        button.clicked.connect(lambda: self._print_certificate(code))
+        line.addWidget(button)
+        return row
+
+    def _print_certificate(self, code: str) -> None:
+        if self._desk is not None:
+            self._desk.print_certificate(code)
+
+    # --- The slips ----------------------------------------------------------------------------
+
+    def print_slips(self, codes: Sequence[str]) -> None:
+        """A slip per new warranty on the receipt printer, or why there is none."""
+        if not codes:
+            self.slip_note.hide()
+            return
+        self.slip_note.show()
+        if self._desk is None or not self._desk.printers().receipt:
+            show_level(self.slip_note, "No receipt printer is set up, so no slips were "
+                                       "printed. Give the customer these codes, or print a "
+                                       "certificate for each (the buttons beside them). A "
+                                       "receipt printer is set up under Settings > Devices.",
+                       "warning")
+            return
+        show_level(self.slip_note, f"Printing {len(codes)} warranty slip{_plural(len(codes))}…",
+                   "info")
+        self._desk.print_slips(codes, self._on_slips_printed)
+
+    def _on_slips_printed(self, outcomes: list[PrintOutcome]) -> None:
+        printed = [o.job.subject for o in outcomes if o.delivered]
+        waiting = [o.job.subject for o in outcomes if not o.delivered]
+        if not waiting:
+            show_level(self.slip_note, f"Printed {len(printed)} warranty slip"
+                                       f"{_plural(len(printed))}: {', '.join(printed)}. Hand "
+                                       "them to the customer.", "success")
+            return
+        done = f"Printed: {', '.join(printed)}. " if printed else ""
+        show_level(self.slip_note, f"{done}Not printed yet: {', '.join(waiting)}; they wait in "
+                                   f"the print queue ({QUEUE_KEY}). Give the customer the codes "
+                                   "meanwhile.", "warning")
+        self._notify(*outcome_notice(next(o for o in outcomes if not o.delivered)))

@@ -1,0 +1,92 @@
+"""One line of a sale: the product, a serial field per unit, and the extension offer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from ui.screens.sale_parts.offer_box import OfferBox
+from warranty_desk import normalize
+from warranty_desk.views import ExtensionOfferView
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSlot:
+    """One unit's row in a line: what it is called, its serial if known, whether it needs one."""
+
+    label: str
+    serial: str | None
+    needs_serial: bool
+    recorded: bool = False
+
+
+class LineBox(QFrame):
+    """One sale line: product, a serial field per unit, and the extension offer if eligible."""
+
+    remove_requested = Signal(object)
+
+    def __init__(self, title: str, detail: str, units: Sequence[UnitSlot],
+                 offers: Sequence[ExtensionOfferView], *, removable: bool) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        # Labels would otherwise paint the page colour over the white card.
+        self.setStyleSheet("QLabel, QRadioButton { background: transparent; }")
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        name = QLabel(title)
+        name.setStyleSheet("font-weight: 600;")
+        top.addWidget(name)
+        info = QLabel(detail)
+        info.setObjectName("subtle")
+        top.addWidget(info)
+        top.addStretch(1)
+        if removable:
+            remove = QPushButton("Remove line")
+            remove.clicked.connect(lambda: self.remove_requested.emit(self))
+            top.addWidget(remove)
+        layout.addLayout(top)
+        grid = QGridLayout()
+        self.slots: list[tuple[UnitSlot, QLineEdit | None]] = []
+        for n, unit in enumerate(units):
+            grid.addWidget(QLabel(unit.label), n, 0)
+            field: QLineEdit | None = None
+            if unit.serial is not None or unit.needs_serial:
+                field = QLineEdit(unit.serial or "")
+                field.setObjectName("serialField")
+                field.setReadOnly(unit.recorded)
+                field.setPlaceholderText(f"Scan the serial of {unit.label.lower()}"
+                                         if unit.label.startswith("Unit") else "Scan the serial")
+                grid.addWidget(field, n, 1)
+            else:
+                note = QLabel("no serial needed")
+                note.setObjectName("subtle")
+                grid.addWidget(note, n, 1)
+            self.slots.append((unit, field))
+        layout.addLayout(grid)
+        self.offer = OfferBox(offers) if offers else None
+        if self.offer is not None:
+            layout.addWidget(self.offer)
+
+    def editable_fields(self) -> list[QLineEdit]:
+        """Serial fields staff still fill in (recorded serials are read-only)."""
+        return [f for _, f in self.slots if f is not None and not f.isReadOnly()]
+
+    def serial_fields(self) -> list[QLineEdit]:
+        """Every serial field, recorded ones included."""
+        return [f for _, f in self.slots if f is not None]
+
+    def new_serials(self) -> list[tuple[str, str]]:
+        """(unit label, serial) for every field filled in on this screen."""
+        return [(u.label, normalize.serial(f.text())) for u, f in self.slots
+                if f is not None and not f.isReadOnly() and f.text().strip()]

@@ -1,0 +1,92 @@
+"""What the claim forms share: the words for claim types and channels, fault presets, dates."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import tomllib
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QComboBox, QDateEdit
+
+from warranty_desk.resources import resource_dir
+
+log = logging.getLogger(__name__)
+
+CLAIM_TYPE_WORDS = {"fault": "Fault", "dead_on_arrival": "Dead on arrival",
+                    "cosmetic": "Cosmetic damage", "battery": "Battery"}
+CHANNEL_WORDS = {"counter": "At the counter", "portal": "Customer portal",
+                 "online_order": "Online order", "phone": "Phone"}
+# The same ISO dates the verdict card and the slips show.
+DATE_FORMAT = "yyyy-MM-dd"
+
+
+@functools.cache
+def load_faults() -> dict[str, tuple[str, ...]]:
+    """Common faults by category from resources/presets/faults.toml (read once)."""
+    path = resource_dir() / "presets" / "faults.toml"
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        # Presets only speed typing up; without them staff type the fault in full.
+        log.warning("fault presets unreadable at %s", path, exc_info=True)
+        return {}
+    faults = data.get("faults", {})
+    return {str(k).casefold(): tuple(str(x) for x in v) for k, v in faults.items()
+            if isinstance(v, list)}
+
+
+def faults_for(category: str | None) -> tuple[str, ...]:
+    """The category's common faults, or every preset when the category is unknown."""
+    presets = load_faults()
+    if category and category.casefold() in presets:
+        return presets[category.casefold()]
+    return tuple(f for faults in presets.values() for f in faults)
+
+
+def combo(words: dict[str, str], values: Sequence[str]) -> QComboBox:
+    """A drop-down of values shown in words, the value kept as the item's data."""
+    box = QComboBox()
+    for value in values:
+        box.addItem(words.get(value, value.replace("_", " ")), value)
+    return box
+
+
+def fault_box(faults: Sequence[str]) -> QComboBox:
+    """The fault field: pick a preset or type the customer's own words."""
+    box = QComboBox()
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    set_faults(box, faults)
+    line = box.lineEdit()
+    if line is not None:
+        line.setPlaceholderText("Pick a common fault or type the customer's own words")
+    return box
+
+
+def set_faults(box: QComboBox, faults: Sequence[str]) -> None:
+    """Offer these presets, with nothing picked yet."""
+    box.clear()
+    box.addItems(list(faults))
+    box.setCurrentIndex(-1)
+
+
+def date_field() -> QDateEdit:
+    """A date with a calendar, shown as an ISO date."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DATE_FORMAT)
+    return edit
+
+
+def day(edit: QDateEdit) -> date:
+    """The date in a date field."""
+    q = edit.date()
+    return date(q.year(), q.month(), q.day())
+
+
+def qdate(value: date) -> QDate:
+    """A date as Qt takes it."""
+    return QDate(value.year, value.month, value.day)

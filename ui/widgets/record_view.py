@@ -1,0 +1,71 @@
+"""A read-only table of records: whole rows selected, Enter or a double click opens one."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from ui.models.record_table import RecordTableModel
+
+# Past this width a column's text is cut short (its tooltip has it whole), so one long reason
+# or product name cannot push the other columns off a 1024-pixel screen.
+MAX_COLUMN_WIDTH = 320
+
+
+def record_view(model: RecordTableModel[Any], name: str = "", *, single: bool = True) -> QTableView:
+    """A QTableView over the model, set up the way every record list in the app behaves."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection if single
+                          else QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    # Tab leaves the table for the next field, as on any form; arrows move inside it.
+    view.setTabKeyNavigation(False)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    return view
+
+
+def refill(view: QTableView, model: RecordTableModel[Any], records: Sequence[Any]) -> None:
+    """Show new records; those picked before (matched by key) stay picked, columns refit."""
+    keep = {model.key(row) for row in selected_rows(view)}
+    model.set_records(records)
+    select_keys(view, model, keep)
+    fit_columns(view)
+
+
+def fit_columns(view: QTableView) -> None:
+    """Size the columns to their contents, none wider than MAX_COLUMN_WIDTH; the last one
+    stretches over what is left (sized to its contents it could push a scroll bar in)."""
+    header = view.horizontalHeader()
+    for column in range(header.count() - 1):
+        view.resizeColumnToContents(column)
+        if header.sectionSize(column) > MAX_COLUMN_WIDTH:
+            header.resizeSection(column, MAX_COLUMN_WIDTH)
+
+
+def selected_rows(view: QTableView) -> list[int]:
+    """The rows selected, top to bottom."""
+    model = view.selectionModel()
+    return sorted({index.row() for index in model.selectedRows()}) if model else []
+
+
+def select_keys(view: QTableView, model: RecordTableModel[Any], keys: set[Hashable]) -> None:
+    """Select again the records with these keys (after a reload replaced every row)."""
+    rows = [model.row_of(key) for key in keys]
+    first = True
+    for row in sorted(r for r in rows if r >= 0):
+        if first:
+            view.selectRow(row)
+            first = False
+        else:
+            selection = view.selectionModel()
+            selection.select(model.index(row, 0), selection.SelectionFlag.Select
+                             | selection.SelectionFlag.Rows)
