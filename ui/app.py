@@ -27,11 +27,12 @@ def screen_classes() -> list[type[Any]]:
     from ui.screens.sale import SaleScreen
     from ui.screens.settings import SettingsScreen
     from ui.screens.start_claim import StartClaimScreen
+    from ui.screens.sync_panel import SyncPanelScreen
 
     # Screens with a shortcut are listed in the navigation; the others open from a record.
     return [CounterScreen, SaleScreen, ClaimsBoardScreen, ReturnsDeskScreen, CustomerScreen,
-            PrintQueueScreen, ReportsScreen, SettingsScreen, StartClaimScreen, ExtensionScreen,
-            ClaimDetailScreen]
+            PrintQueueScreen, ReportsScreen, SettingsScreen, SyncPanelScreen, StartClaimScreen,
+            ExtensionScreen, ClaimDetailScreen]
 
 
 class StartWindow(QMainWindow):
@@ -87,6 +88,7 @@ def run_app(home: Home, argv: list[str] | None = None) -> int:
         window = build(home, app, idle_minutes=loaded.settings.idle_minutes)
         holder["window"] = window
         window.start_scanners(app, loaded.settings.scanner)
+        window.start_sync()
         window.show()
         first.close()
         if loaded.warning:

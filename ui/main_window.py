@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -28,6 +29,9 @@ from ui.scanners import STATUS_LEVELS, Scanners
 from ui.screens.base import Screen
 from ui.screens.first_run import FirstRunScreen
 from ui.screens.sign_in import SignInScreen
+from ui.screens.sync_panel import SyncPanelScreen
+from ui.sync.status import SyncIndicator
+from ui.sync.worker import SyncWorker
 from ui.widgets.styling import show_level
 from warranty_desk.config import ScannerSettings
 from warranty_desk.permissions import ROLE_LABELS, Actor
@@ -62,14 +66,19 @@ class HelpOverlay(QDialog):
         for n, (key, text) in enumerate(rows):
             table.setItem(n, 0, QTableWidgetItem(key))
             table.setItem(n, 1, QTableWidgetItem(text))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        # Keys as wide as the longest key; what they do takes the rest and wraps, never cut.
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.setWordWrap(True)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.verticalHeader().hide()
+        table.resizeRowsToContents()
         layout.addWidget(table)
         close = QPushButton("Close  (Esc)")
         close.clicked.connect(self.accept)
         layout.addWidget(close)
-        self.resize(560, 460)
+        self.resize(640, 520)
 
 
 class MainWindow(QMainWindow):
@@ -111,6 +120,8 @@ class MainWindow(QMainWindow):
         row.addLayout(right, 1)
         self.pages.addWidget(self.work)
 
+        self.sync_status = SyncIndicator(ctx)
+        self.statusBar().addPermanentWidget(self.sync_status)
         self.print_queue = QueueIndicator(ctx)
         self.statusBar().addPermanentWidget(self.print_queue)
         self.who = QLabel("")
@@ -123,6 +134,9 @@ class MainWindow(QMainWindow):
         self.screens: list[Screen] = [cls(ctx) for cls in screens]
         for screen in self.screens:
             self.stack.addWidget(screen)
+        self.sync_panel = next((s for s in self.screens if isinstance(s, SyncPanelScreen)), None)
+        # Built here so its signals are wired with the rest; its thread starts in start_sync.
+        self.sync_worker = SyncWorker(ctx.home, ctx.db, today=ctx.today)
 
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
@@ -151,6 +165,20 @@ class MainWindow(QMainWindow):
         # Prints waiting for their printer: the status bar button opens the queue.
         self.print_queue.clicked.connect(
             lambda: self._on_ctx_navigate("PrintQueueScreen", None))
+        # Sync with head office: the worker's news goes to the status bar and the Sync panel;
+        # the indicator (like the F10 key) opens the panel, whose Sync now asks the worker.
+        worker, indicator = self.sync_worker, self.sync_status
+        worker.cycle_started.connect(indicator.show_syncing)
+        worker.cycle_done.connect(indicator.show_report)
+        worker.failed.connect(indicator.show_failure)
+        worker.set_up.connect(indicator.show_set_up)
+        self.ctx.signed_in.connect(indicator.signed_in)
+        self.ctx.signed_out.connect(indicator.signed_out)
+        indicator.clicked.connect(lambda: self._on_ctx_navigate("SyncPanelScreen", None))
+        if self.sync_panel is not None:
+            worker.cycle_done.connect(self.sync_panel.show_report)
+            worker.failed.connect(self.sync_panel.show_failure)
+            self.sync_panel.sync_requested.connect(worker.sync_now)
         # Notices from any screen or worker; screens opening each other.
         self.ctx.notice.connect(self._on_ctx_notice)
         self.ctx.navigate.connect(self._on_ctx_navigate)
@@ -163,6 +191,15 @@ class MainWindow(QMainWindow):
         self.scanners.hub.scanned.connect(self.route_scan)
         self.scanners.hub.status.connect(self._on_scanners_status)
         self.scanners.start(app)
+
+    def start_sync(self) -> None:
+        """Start the sync worker: a first cycle now, then one every interval while set up."""
+        self.sync_worker.start()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A cycle in flight is waited for briefly; the next start picks up where it stopped.
+        self.sync_worker.stop()
+        super().closeEvent(event)
 
     def _on_scanners_status(self, level: str, text: str) -> None:
         self.notify(text, STATUS_LEVELS.get(level, level))
@@ -225,6 +262,8 @@ class MainWindow(QMainWindow):
         return None
 
     def _on_ctx_data_changed(self, what: str) -> None:
+        # Any change may add records to send (a sale, a claim) or settle some (a retry).
+        self.sync_status.refresh()
         if what == "settings":
             self.setWindowTitle(f"Warranty Desk · {self.ctx.shop.name} · "
                                 f"{self.ctx.shop.branch_code}")
@@ -235,6 +274,7 @@ class MainWindow(QMainWindow):
             self.idle.setInterval(max(1, settings.idle_minutes) * 60_000)
             if self.scanners is not None:
                 self.scanners.apply(settings.scanner)
+            self.sync_worker.reload()
 
     def _on_ctx_navigate(self, name: str, payload: object) -> None:
         for screen in self.screens:

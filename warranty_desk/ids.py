@@ -14,6 +14,10 @@ _counter = 0
 
 def uuid7() -> uuid.UUID:
     """Return a new UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then a counter and random bits."""
+    return uuid.UUID(int=_uuid7_int())
+
+
+def _uuid7_int() -> int:
     global _last_ms, _counter
     with _lock:
         now_ms = time.time_ns() // 1_000_000
@@ -34,4 +38,51 @@ def uuid7() -> uuid.UUID:
     value |= counter << 64
     value |= 0b10 << 62
     value |= rand_b
-    return uuid.UUID(int=value)
+    return value
+
+
+def uuid7_bytes() -> bytes:
+    """A new UUIDv7 as the 16 bytes the database stores, for bulk rows (no UUID object)."""
+    return _uuid7_int().to_bytes(16, "big")
+
+
+def uuid7_block(count: int) -> list[bytes]:
+    """`count` new UUIDv7s as bytes, in order, for one bulk insert.
+
+    One clock read, one lock and one read of random bytes serve the whole block: at 100k
+    invoice lines the per-id overhead of uuid7() was a tenth of the import.
+    """
+    global _last_ms, _counter
+    with _lock:
+        now_ms = time.time_ns() // 1_000_000
+        if now_ms > _last_ms:
+            _last_ms = now_ms
+            _counter = int.from_bytes(os.urandom(2), "big") & 0x1FF
+        ms, counter = _last_ms, _counter
+        out_ms, out_counter = [], []
+        for _ in range(count):
+            counter += 1
+            if counter > 0xFFF:  # 4096 ids a millisecond, then borrow the next millisecond
+                ms, counter = ms + 1, 0
+            out_ms.append(ms)
+            out_counter.append(counter)
+        _last_ms, _counter = ms, counter
+    noise = os.urandom(8 * count)
+    version, variant, low = 0x7 << 76, 0b10 << 62, (1 << 62) - 1
+    return [(((m & 0xFFFFFFFFFFFF) << 80) | version | (c << 64) | variant
+             | (int.from_bytes(noise[8 * i:8 * i + 8], "big") & low)).to_bytes(16, "big")
+            for i, (m, c) in enumerate(zip(out_ms, out_counter, strict=True))]
+
+
+class KeySource:
+    """Hands out UUIDv7 bytes one at a time, drawn from blocks (see uuid7_block)."""
+
+    def __init__(self, block: int = 4096) -> None:
+        self._block = block
+        self._keys: list[bytes] = []
+
+    def __call__(self) -> bytes:
+        if not self._keys:
+            # Reversed so pop() from the end hands them out in their time order.
+            self._keys = uuid7_block(self._block)[::-1]
+        return self._keys.pop()

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 
-_SPACE = re.compile(r"\s+")
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def serial(text: str) -> str:
-    """Serials compare without case or surrounding space: scanners and people differ on both."""
-    return _SPACE.sub("", text).upper()
+    """Serials compare without case or any space: scanners and people differ on both."""
+    # str.split() drops every Unicode space, as \s does, at a fraction of a regex's cost.
+    return "".join(text.split()).upper()
 
 
 def phone(text: str) -> str:
     """Digits only, keeping a leading + so international numbers stay distinct."""
     stripped = text.strip()
-    digits = re.sub(r"\D", "", stripped)
+    digits = _NOT_DIGIT.sub("", stripped)
     return ("+" + digits) if stripped.startswith("+") and digits else digits
 
 

@@ -13,10 +13,21 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.bench import cases_activation, cases_printing, harness, shop
+from tests.bench import (
+    cases_activation,
+    cases_import,
+    cases_lookup,
+    cases_printing,
+    cases_sync,
+    harness,
+    shop,
+)
 
 SCALES = {"full": 1_000_000, "tiny": 2_000}
 RUNS = {"full": 50, "tiny": 5}
+# Each sync run pushes the whole outbox (100k events, about half a minute at full scale).
+SYNC_RUNS = {"full": 3, "tiny": 5}
+IMPORT_LINES = {"full": 100_000, "tiny": 2_000}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,11 +40,18 @@ def main(argv: list[str] | None = None) -> int:
     db = shop.open_shop(home)
     results: list[harness.Result] = []
     try:
+        results += cases_lookup.run(db, today=shop.TODAY, runs=runs)
         results += cases_printing.run(runs=runs)
         with tempfile.TemporaryDirectory() as scratch:
             results.append(cases_activation.run(db, sku=_a_serial_product(db), price_minor=59_900,
                                                 today=shop.TODAY, runs=runs,
                                                 scratch=Path(scratch)))
+        with tempfile.TemporaryDirectory() as scratch:
+            results.append(cases_import.run(lines=IMPORT_LINES[args.scale], today=shop.TODAY,
+                                            scratch=Path(scratch)))
+        with tempfile.TemporaryDirectory() as scratch:
+            results.append(cases_sync.run(home.database, full=args.scale == "full",
+                                          runs=SYNC_RUNS[args.scale], scratch=Path(scratch)))
     finally:
         db.dispose()
     print(harness.table(results))

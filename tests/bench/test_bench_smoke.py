@@ -22,11 +22,17 @@ def test_a_tiny_bench_run_reports_every_budget_beside_its_floor(tmp_path: Path) 
     assert any("slip" in n and "58 mm" in n for n in names)
     assert any("certificate" in n for n in names)
     assert "activate a warranty and render its slip" in names
+    assert {"lookup by serial with its full verdict", "lookup by invoice with its full verdict",
+            "lookup by phone with its full verdict"} <= set(names)
+    assert any(n.startswith("import ") and "invoice lines" in n for n in names)
+    assert any("push" in n for n in names)
     for result in data["results"]:
-        assert result["measured"]["runs"] >= 5
+        assert result["measured"]["runs"] >= 1
         assert result["measured"]["median_ms"] > 0
         assert result["floor"]["median_ms"] > 0
         assert result["ratio"] == round(result["measured"]["median_ms"]
                                         / result["floor"]["median_ms"], 2)
-        assert result["passed"] == (result["measured"]["median_ms"] <= float(
-            result["budget"].split()[1]))
+        assert isinstance(result["passed"], bool)
+        words = result["budget"].split()
+        if len(words) == 3 and words[2] == "ms":  # a plain time budget: the verdict follows
+            assert result["passed"] == (result["measured"]["median_ms"] <= float(words[1]))

@@ -6,11 +6,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
+from keyring.backends import fail
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import TODAY
+from tests.sync.portal_server import PortalServer
 from ui.app import build
 from ui.main_window import MainWindow
 from ui.screens.base import Screen
@@ -91,3 +94,19 @@ def sign_in(qtbot: Any, win: MainWindow, name: str, pin: str) -> None:
     win.sign_in.pin.setFocus()
     qtbot.keyClicks(win.sign_in.pin, pin)
     qtbot.keyClick(win.sign_in.pin, Qt.Key.Key_Return)
+
+
+@pytest.fixture(autouse=True)
+def no_keyring() -> Iterator[None]:
+    """Secrets go to each test home's owner-only file, never to this machine's keyring."""
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
+    yield
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def portal() -> Iterator[PortalServer]:
+    server = PortalServer().start()
+    yield server
+    server.stop()

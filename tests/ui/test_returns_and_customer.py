@@ -288,3 +288,36 @@ def test_customers_are_found_by_name_and_only_allowed_roles_change_the_segment(
     screen.segment.activated.emit(screen.segment.currentIndex())
     assert _one(desk, f"SELECT segment FROM customers WHERE reference='{ref}'") == "vip"
     assert "vip segment" in desk.notice.text()
+
+
+def test_support_logs_a_complaint_about_a_claim_with_ctrl_k_and_settles_it(
+    qtbot: Any, desk: MainWindow,
+) -> None:
+    from ui.screens.customer_complaints import NewComplaint
+
+    ref, number = sqlite3.connect(desk.ctx.db.path).execute(
+        "SELECT c.reference, k.number FROM claims k JOIN customers c ON c.id = k.customer_id "
+        "ORDER BY k.number").fetchone()
+    sign_in(qtbot, desk, "Sue Support", "4444")
+    screen = desk.show_screen(CustomerScreen)
+    assert isinstance(screen, CustomerScreen)
+    screen.open(ref)
+    offered: list[list[str]] = []
+
+    def answer(_parent: Any, claims: list[str]) -> NewComplaint:
+        offered.append(claims)
+        return NewComplaint("Promised a call back, nobody rang", "phone", number)
+
+    screen.complaints.ask_complaint = answer
+    qtbot.keyClick(screen.search, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert number in offered[0]
+    assert desk.notice.text().startswith("Complaint logged")
+    assert screen.tabs.currentWidget() is screen.complaints
+    assert screen.tabs.tabText(3) == "Complaints (1 open)"
+    assert _column(screen.complaints.view, 4) == ["Promised a call back, nobody rang"]
+    assert _one(desk, "SELECT count(*) FROM outbox_events WHERE topic='complaint.logged'") == 1
+    screen.complaints.ask_resolution = lambda _parent: "Called back, apologised"
+    screen.complaints.settle_button.click()
+    assert desk.notice.text() == "Complaint settled."
+    assert _column(screen.complaints.view, 5) == ["Called back, apologised"]
+    assert screen.tabs.tabText(3) == "Complaints (1)"

@@ -23,6 +23,7 @@ from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from ui.screens.customer_complaints import ComplaintsTab
 from ui.screens.shop_time import local_minute
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.verdict_card import SYMBOLS
@@ -80,6 +81,7 @@ class CustomerScreen(Screen):
         ("Enter (claims)", "Open the selected claim"),
         ("Ctrl+F", "Back to the search box"),
         ("Ctrl+Shift+P", "Print the certificate of the purchase selected"),
+        ("Ctrl+K", "Log a complaint from this customer"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -149,8 +151,9 @@ class CustomerScreen(Screen):
         self.purchases = record_view(self.purchase_model, "purchases")
         self.claims = record_view(self.claim_model, "customerClaims")
         self.messages = record_view(self.message_model, "customerMessages")
+        self.complaints = ComplaintsTab(self.ctx, self._reload)
         for table, label in ((self.purchases, "Purchases"), (self.claims, "Claims"),
-                             (self.messages, "Messages")):
+                             (self.messages, "Messages"), (self.complaints, "Complaints")):
             self.tabs.addTab(table, label)
         column.addWidget(self.tabs, 1)
         row = QHBoxLayout()
@@ -176,6 +179,7 @@ class CustomerScreen(Screen):
         # A purchase's certificate, for a customer who lost their slip.
         self.certificate_button.clicked.connect(self.print_certificate)
         QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.print_certificate)
+        QShortcut(QKeySequence("Ctrl+K"), self, self._log_complaint)
 
     def _set_editable(self, loaded: bool) -> None:
         allowed = loaded and self.ctx.may(customer_view.CUSTOMER_PERMISSION)
@@ -261,11 +265,23 @@ class CustomerScreen(Screen):
         self.tabs.setTabText(0, f"Purchases ({p.purchase_count}){more}")
         self.tabs.setTabText(1, f"Claims ({len(p.claims)})")
         self.tabs.setTabText(2, f"Messages ({len(p.messages)})")
+        open_ones = sum(1 for c in p.complaints if c.resolved_at is None)
+        self.tabs.setTabText(3, f"Complaints ({open_ones} open)" if open_ones
+                             else f"Complaints ({len(p.complaints)})")
+        self.complaints.show_profile(p)
         self.certificate_button.setEnabled(bool(p.purchases))
         if p.purchases:
             self.purchases.selectRow(0)
         self.status.setText(f"Segment {p.segment}; {p.purchase_count} unit(s) bought, "
                             f"{len(p.claims)} claim(s).")
+
+    def _reload(self) -> None:
+        if self.profile is not None:
+            self.load(self.profile.reference)
+
+    def _log_complaint(self) -> None:
+        self.tabs.setCurrentWidget(self.complaints)
+        self.complaints.log()
 
     def print_certificate(self) -> None:
         """The warranty certificate of the purchase selected in the Purchases tab."""

@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QGroupBox,
     QHBoxLayout,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
-    QTableView,
     QWidget,
 )
 
@@ -25,6 +23,7 @@ from ui.context import AppContext
 from ui.printing.desk import PDF_ROUTE, QUEUE_CHANGED, QUEUE_KEY, RECEIPT, PrintDesk
 from ui.printing.job_model import PrintJobModel
 from ui.screens.base import Screen
+from ui.widgets.record_view import record_view
 from ui.widgets.styling import show_level
 from warranty_desk.permissions import Permission
 from warranty_desk.services import print_jobs
@@ -37,19 +36,6 @@ HISTORY_COLUMNS = ("When", "Document", "For", "Original or copy", "Outcome", "Pr
                    "Printer")
 # The history shows what a person looks back on at the counter: today and the days before.
 HISTORY_ROWS = 100
-
-
-def _view(model: PrintJobModel, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
 
 
 def ask_reason(parent: QWidget, job: PrintJobView) -> str | None:
@@ -82,7 +68,7 @@ class PrintQueueScreen(Screen):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.queue_model = PrintJobModel(QUEUE_COLUMNS, ctx.shop.timezone)
-        self.queue = _view(self.queue_model, "printQueue")
+        self.queue = record_view(self.queue_model, "printQueue")
         layout.addWidget(self.queue, 2)
         self.problem = QLabel("")
         self.problem.setObjectName("notice")
@@ -101,7 +87,7 @@ class PrintQueueScreen(Screen):
         layout.addLayout(row)
         layout.addWidget(QLabel("Printed recently (newest first)"))
         self.history_model = PrintJobModel(HISTORY_COLUMNS, ctx.shop.timezone)
-        self.history = _view(self.history_model, "printHistory")
+        self.history = record_view(self.history_model, "printHistory")
         layout.addWidget(self.history, 3)
         layout.addWidget(self._close_report_box())
         self._connect_signals()

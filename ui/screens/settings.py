@@ -1,4 +1,4 @@
-"""Settings: shop, policies, products, staff, devices and POS import, one tab each."""
+"""Settings: shop, policies, products, staff, devices, POS import and sync, one tab each."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ui.screens.settings_tabs.policies import PoliciesTab
 from ui.screens.settings_tabs.products import ProductsTab
 from ui.screens.settings_tabs.shop import ShopTab
 from ui.screens.settings_tabs.staff import StaffTab
+from ui.screens.settings_tabs.sync import SyncTab
 from warranty_desk.permissions import Permission
 
 
@@ -25,7 +26,7 @@ class SettingsScreen(Screen):
     permission = Permission.MANAGE_SETTINGS
     help_keys = (
         ("Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous settings tab"),
-        ("Ctrl+S", "Save the form on the tab shown (shop, policy, devices)"),
+        ("Ctrl+S", "Save the form on the tab shown (shop, policy, devices, sync)"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -40,8 +41,10 @@ class SettingsScreen(Screen):
         self.staff = StaffTab(ctx)
         self.devices = DevicesTab(ctx)
         self.imports = ImportsTab(ctx)
+        self.sync = SyncTab(ctx)
         self.all_tabs: tuple[SettingsTab, ...] = (self.shop, self.policies, self.products,
-                                                  self.staff, self.devices, self.imports)
+                                                  self.staff, self.devices, self.imports,
+                                                  self.sync)
         for tab in self.all_tabs:
             self.tabs.addTab(tab, tab.title)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -70,6 +73,12 @@ class SettingsScreen(Screen):
             self.tabs.setCurrentWidget(visible[0])
         else:
             self._refresh_current()
+
+    def open(self, payload: object) -> None:
+        """Show the tab with this title (another screen's "set it up" button asks for one)."""
+        for tab in self.all_tabs:
+            if isinstance(payload, str) and tab.title.lower() == payload.lower():
+                self.show_tab(tab)
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         self._refresh_current()

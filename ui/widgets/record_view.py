@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Any
 
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ui.models.record_table import RecordTableModel
@@ -14,7 +15,7 @@ from ui.models.record_table import RecordTableModel
 MAX_COLUMN_WIDTH = 320
 
 
-def record_view(model: RecordTableModel[Any], name: str = "", *, single: bool = True) -> QTableView:
+def record_view(model: QAbstractItemModel, name: str = "", *, single: bool = True) -> QTableView:
     """A QTableView over the model, set up the way every record list in the app behaves."""
     view = QTableView()
     view.setObjectName(name)

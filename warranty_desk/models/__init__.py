@@ -4,6 +4,7 @@ from warranty_desk.models.audit import AuditEntry
 from warranty_desk.models.base import Base
 from warranty_desk.models.brand_claim import BrandClaim, Settlement
 from warranty_desk.models.claim import Claim, ClaimEvent
+from warranty_desk.models.complaint import Complaint
 from warranty_desk.models.cost import CostPosting
 from warranty_desk.models.customer import Customer, Segment
 from warranty_desk.models.evidence import EvidenceDocument
@@ -27,6 +28,7 @@ __all__ = [
     "BrandClaim",
     "Claim",
     "ClaimEvent",
+    "Complaint",
     "CostPosting",
     "Customer",
     "CustomerMessage",

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from warranty_desk.models.base import Base, money, timestamp, uuid_pk
@@ -23,7 +23,6 @@ class Warranty(Base):
     """One sold unit's coverage. Start and end are stored at sale and never re-derived."""
 
     __tablename__ = "warranties"
-    __table_args__ = (Index("ix_warranties_product_serial", "product_id", "serial"),)
 
     id: Mapped[uuid_pk]
     code: Mapped[str] = mapped_column(String(32), unique=True)

@@ -9,7 +9,7 @@ from warranty_desk.rules.dates import add_months
 
 @dataclass(frozen=True, slots=True)
 class ClaimLimitStatus:
-    """Claims used in the window ``(window_start, today]`` against the limit (None: no limit)."""
+    """Claims used since ``window_start`` against the limit (None: no limit)."""
 
     used: int
     limit: int | None
@@ -32,8 +32,10 @@ def claim_limit_status(
     if limit is not None and limit < 0:
         raise ValueError(f"a claim limit cannot be negative, got {limit}")
     window_start = add_months(today, -period_months)
-    # Dates after today are data errors (clock skew on another till); they do not count.
-    used = sum(1 for day in earlier_claim_dates if window_start < day <= today)
+    # A claim dated after today still counts: it exists (another till's clock, or a claim
+    # opened late in the evening west of UTC), and leaving it out would let a unit past its
+    # limit.
+    used = sum(1 for day in earlier_claim_dates if window_start < day)
     if limit is None:
         return ClaimLimitStatus(used, None, period_months, False, window_start, "No claim limit.")
     exceeded = used >= limit

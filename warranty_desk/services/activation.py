@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from warranty_desk import normalize
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
-from warranty_desk.ids import uuid7
+from warranty_desk.ids import KeySource
 from warranty_desk.models import (
     Customer,
     ExtensionOffer,
@@ -40,6 +40,8 @@ from warranty_desk.storage.database import Database
 
 # SQLite allows 32766 bound parameters; IN-lists are chunked well below that.
 _CHUNK = 5000
+# Plain-SQL IN lists: small enough for any SQLite build's parameter limit (999 before 3.32).
+_SQL_CHUNK = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,17 +151,22 @@ def _covered_serials(
     session: Session, pairs: set[tuple[Any, str]]
 ) -> dict[tuple[Any, str], str]:
     """Active warranties already covering (product, serial): their codes."""
-    wanted = sorted(pairs, key=lambda p: (p[0].bytes, p[1]))
+    # Plain SQL by serial (indexed): a (product, serial) tuple IN list costs more to compile
+    # than to run at 100k lines.
+    by_serial: dict[str, set[Any]] = defaultdict(set)
+    for product_id, serial in pairs:
+        by_serial[serial].add(product_id.bytes)
+    serials = sorted(by_serial)
     found: dict[tuple[Any, str], str] = {}
-    for start in range(0, len(wanted), _CHUNK // 2):
-        rows = session.execute(
-            select(Warranty.product_id, Warranty.serial, Warranty.code).where(
-                tuple_(Warranty.product_id, Warranty.serial).in_(wanted[start:start + _CHUNK // 2]),
-                Warranty.status == WarrantyStatus.ACTIVE,
-            )
-        )
-        for product_id, serial, code in rows:
-            found[(product_id, str(serial))] = code
+    driver = session.connection().connection.dbapi_connection
+    assert driver is not None
+    for start in range(0, len(serials), _SQL_CHUNK):
+        chunk = serials[start:start + _SQL_CHUNK]
+        for product_id, serial, code in driver.execute(
+                f"SELECT product_id, serial, code FROM warranties WHERE status = 'active' "
+                f"AND serial IN ({','.join('?' * len(chunk))})", chunk):
+            if product_id in by_serial.get(serial, ()):
+                found[(uuid.UUID(bytes=product_id), str(serial))] = code
     return found
 
 
@@ -191,7 +198,7 @@ def _customer_index(session: Session, inputs: Sequence[CustomerInput]) -> dict[s
                 select(Customer.id, Customer.reference, column)
                 .where(column.in_(wanted[start:start + _CHUNK]))
             ):
-                index.setdefault(prefix + value, (cid, ref))
+                index.setdefault(prefix + value, (cid.bytes, ref))
     return index
 
 
@@ -351,64 +358,87 @@ def _build_rows(
     branch: str, ext_plans: dict[str, ExtensionPlan], known_customers: dict[str, Any],
     staff_id: uuid.UUID | None,
 ) -> None:
+    """The plan's rows, with every value already as SQLite stores it (ids as 16 bytes,
+    dates and times as ISO text), so the bulk insert passes them straight to the driver."""
     units_per_year: dict[int, int] = defaultdict(int)
     for sale, checked in pending:
         units_per_year[sale.sold_on.year] += sum(ln.quantity for ln, _, _ in checked)
     next_code = {year: numbers.reserve(session, "W", year, n) for year, n in units_per_year.items()}
     now = utcnow()
+    stamp = bulk.stored(now)
+    staff = staff_id.bytes if staff_id else None
+    active = WarrantyStatus.ACTIVE.value
     new_refs: dict[str, tuple[Any, str]] = {}
+    new_key = KeySource()
+    customers = numbers.counter(session, "CU", 0)
+
+    def next_reference() -> str:
+        customers.last += 1
+        return numbers.customer_reference(branch, customers.last)
+
     for sale, checked in pending:
-        customer_id, customer_ref = _resolve_customer(session, plan, sale.customer, branch,
-                                                      known_customers, new_refs)
-        sale_id = uuid7()
+        customer_id, customer_ref = _resolve_customer(plan, sale.customer, known_customers,
+                                                      new_refs, stamp, next_reference, new_key)
+        sale_id = new_key()
+        sold_on = sale.sold_on.isoformat()
         plan.sales.append({"id": sale_id, "invoice_number": sale.invoice_number.strip(),
-                           "source": sale.source, "branch_code": branch, "sold_on": sale.sold_on,
-                           "customer_id": customer_id, "staff_id": staff_id,
-                           "created_at": now})
+                           "source": sale.source, "branch_code": branch, "sold_on": sold_on,
+                           "customer_id": customer_id, "staff_id": staff,
+                           "created_at": stamp})
         codes: list[str] = []
         extensions = 0
         for line_no, (ln, info, serials) in enumerate(checked, start=1):
-            line_id = uuid7()
+            line_id = new_key()
+            product_id = info.id.bytes
             plan.lines.append({"id": line_id, "sale_id": sale_id, "line_no": line_no,
-                               "product_id": info.id, "quantity": ln.quantity,
+                               "product_id": product_id, "quantity": ln.quantity,
                                "unit_price_minor": ln.unit_price_minor})
             ext = ext_plans.get(ln.extension_plan.strip()) if ln.extension_plan else None
             spans = plan_layers(sale.sold_on, info.manufacturer_months, info.shop_months,
                                 ext.months if ext else 0)
+            # The same cover for every unit of the line: its words are worked out once.
+            layer_rows = [(span.kind.value, span.start.isoformat(), span.end.isoformat(),
+                           span.kind is LayerKind.EXTENSION and ext is not None)
+                          for span in spans]
+            start_on, end_on = layer_rows[0][1], max(s.end for s in spans).isoformat()
+            card_layers = [{"kind": k, "start": a, "end": b} for k, a, b, _ in layer_rows]
             for unit in range(ln.quantity):
                 year = sale.sold_on.year
                 code = numbers.warranty_code(branch, year, next_code[year])
                 next_code[year] += 1
                 serial = serials[unit] if unit < len(serials) else None
-                wid = uuid7()
+                wid = new_key()
                 plan.warranties.append({
-                    "id": wid, "code": code, "invoice_line_id": line_id, "product_id": info.id,
-                    "customer_id": customer_id, "serial": serial, "start_on": spans[0].start,
-                    "end_on": max(s.end for s in spans), "status": WarrantyStatus.ACTIVE,
-                    "created_at": now})
-                for span in spans:
-                    is_ext = span.kind is LayerKind.EXTENSION and ext is not None
+                    "id": wid, "code": code, "invoice_line_id": line_id,
+                    "product_id": product_id, "customer_id": customer_id, "serial": serial,
+                    "start_on": start_on, "end_on": end_on, "status": active,
+                    "created_at": stamp})
+                for kind, start, end, is_ext in layer_rows:
                     plan.layers.append({
-                        "id": uuid7(), "warranty_id": wid, "kind": span.kind.value,
-                        "start_on": span.start, "end_on": span.end,
-                        "extension_plan_id": ext.id if is_ext and ext else None,
+                        "id": new_key(), "warranty_id": wid, "kind": kind,
+                        "start_on": start, "end_on": end,
+                        "extension_plan_id": ext.id.bytes if is_ext and ext else None,
                         "price_minor": ext.price_minor if is_ext and ext else 0})
                 if ext is not None:
                     extensions += 1
-                    plan.offers.append({"id": uuid7(), "warranty_id": wid, "plan_id": ext.id,
-                                        "accepted": True, "staff_id": staff_id, "at": now})
-                card = warranty_card(code=code, serial=serial, product=info.name, sku=info.sku,
-                                     customer_ref=customer_ref, invoice_number=sale.invoice_number,
-                                     layers=spans)
-                plan.events.append(_event("warranty.activated", "warranty", code, card, now))
+                    plan.offers.append({"id": new_key(), "warranty_id": wid,
+                                        "plan_id": ext.id.bytes, "accepted": 1,
+                                        "staff_id": staff, "at": stamp})
+                card = {"code": code, "serial": serial, "product": info.name, "sku": info.sku,
+                        "customer": customer_ref, "invoice": sale.invoice_number,
+                        "status": "active", "start": start_on, "end": end_on,
+                        "layers": card_layers}
+                plan.events.append(_event("warranty.activated", "warranty", code, card, stamp,
+                                          new_key()))
                 codes.append(code)
-        plan.results.append(SaleResult(sale.invoice_number.strip(), sale_id.hex, tuple(codes),
-                                       extensions))
+        plan.results.append(SaleResult(sale.invoice_number.strip(), sale_id.hex(),
+                                       tuple(codes), extensions))
 
 
 def _resolve_customer(
-    session: Session, plan: Plan, data: CustomerInput | None, branch: str,
-    known: dict[str, Any], new_refs: dict[str, tuple[Any, str]],
+    plan: Plan, data: CustomerInput | None, known: dict[str, Any],
+    new_refs: dict[str, tuple[Any, str]], stamp: str, next_reference: Callable[[], str],
+    new_key: Callable[[], bytes],
 ) -> tuple[Any, str | None]:
     if data is None:
         return None, None
@@ -421,29 +451,30 @@ def _resolve_customer(
             return new_refs[key]
     if not data.name.strip():
         return None, None
-    cid = uuid7()
-    ref = data.reference.strip() or numbers.customer_reference(
-        branch, numbers.reserve(session, "CU", 0))
-    segment = parse_segment(data.segment)
+    cid = new_key()
+    ref = data.reference.strip() or next_reference()
+    segment = parse_segment(data.segment).value
     row: dict[str, Any] = {"id": cid, "reference": ref, "name": data.name.strip(),
            "phone": normalize.phone(data.phone), "email": normalize.email(data.email),
-           "segment": segment, "retention_follow_up": False,
-           "created_at": utcnow()}
+           "segment": segment, "retention_follow_up": 0, "created_at": stamp}
     plan.customers.append(row)
     plan.events.append(_event("customer.created", "customer", ref,
                               {"reference": ref, "name": row["name"], "phone": row["phone"],
-                               "email": row["email"], "segment": segment.value},
-                              row["created_at"]))
+                               "email": row["email"], "segment": segment}, stamp,
+                              new_key()))
     for key in keys or ["new:" + ref]:
         new_refs[key] = (cid, ref)
     return cid, ref
 
 
+# One encoder for every event: json.dumps with options builds a new one per call.
+_JSON = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=False)
+
+
 def _event(topic: str, aggregate: str, aggregate_id: str, payload: dict[str, Any],
-           at: Any) -> dict[str, Any]:
-    return {"id": uuid7(), "topic": topic, "aggregate": aggregate, "aggregate_id": aggregate_id,
-            "payload": json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False),
-            "created_at": at}
+           at: str, key: bytes) -> dict[str, Any]:
+    return {"id": key, "topic": topic, "aggregate": aggregate,
+            "aggregate_id": aggregate_id, "payload": _JSON.encode(payload), "created_at": at}
 
 
 def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> None:

@@ -33,6 +33,7 @@ from warranty_desk.services.claim_common import (
     transition_context,
 )
 from warranty_desk.services.customers import CustomerInput, find_or_create
+from warranty_desk.services.letterhead import shop_zone
 from warranty_desk.storage.database import Database
 
 # Days the shop promises for an answer when staff do not set a date at drop-off.
@@ -115,8 +116,9 @@ def _assess(
     earlier = list(session.execute(
         select(Claim.opened_at, Claim.state, Claim.number).where(
             Claim.warranty_id == warranty.id)))
+    zone = shop_zone(session)
     limit = claim_limit_status(policy.claim_limit_count, policy.claim_limit_period_months,
-                               [row.opened_at.date() for row in earlier], today)
+                               [row.opened_at.astimezone(zone).date() for row in earlier], today)
     open_number = next((row.number for row in earlier if row.state in OPEN_STATES), None)
     return claim_eligibility(cover, limit, open_number), limit
 

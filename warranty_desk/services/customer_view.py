@@ -16,6 +16,7 @@ from warranty_desk.models import Claim, Customer, CustomerMessage, Product, Warr
 from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit, outbox
+from warranty_desk.services.complaints import ComplaintView, complaints_of
 from warranty_desk.services.customers import parse_segment
 from warranty_desk.services.lookup import verdicts_for
 from warranty_desk.storage.database import Database
@@ -85,6 +86,7 @@ class CustomerProfile:
     purchases: tuple[WarrantyVerdict, ...]
     claims: tuple[ClaimLine, ...]
     messages: tuple[MessageLine, ...]
+    complaints: tuple[ComplaintView, ...] = ()
 
 
 def _brief(c: Customer) -> CustomerBrief:
@@ -134,7 +136,7 @@ def customer_profile(db: Database, actor: Actor, reference_or_id: str | uuid.UUI
         return CustomerProfile(
             c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
             len(ids), tuple(verdicts_for(session, ids[:MAX_PURCHASES], today=today)), claims,
-            messages)
+            messages, complaints_of(session, c.id))
 
 
 def _updated(session: Session, actor: Actor, c: Customer, action: str,

@@ -16,14 +16,20 @@ def branch_code(session: Session) -> str:
     return code
 
 
+def counter(session: Session, kind: str, year: int) -> NumberCounter:
+    """The counter row of a kind and year, created at 0; bump `last` under the write lock."""
+    row = session.get(NumberCounter, (kind, year))
+    if row is None:
+        row = NumberCounter(kind=kind, year=year, last=0)
+        session.add(row)
+    return row
+
+
 def reserve(session: Session, kind: str, year: int, count: int = 1) -> int:
     """Reserve `count` numbers of a kind for a year and return the first (needs the write lock)."""
-    counter = session.get(NumberCounter, (kind, year))
-    if counter is None:
-        counter = NumberCounter(kind=kind, year=year, last=0)
-        session.add(counter)
-    first = counter.last + 1
-    counter.last += count
+    counter_row = counter(session, kind, year)
+    first = counter_row.last + 1
+    counter_row.last += count
     return first
 
 

@@ -12,12 +12,14 @@ import sqlite3
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
 
-def _stored(value: Any) -> Any:
+def stored(value: Any) -> Any:
+    """A value as the models' column types store it."""
     # Mirrors models.base: UUIDs as 16 bytes, UTC timestamps as naive ISO text, dates as ISO.
     if isinstance(value, uuid.UUID):
         return value.bytes
@@ -50,10 +52,14 @@ def insert_rows(session: Session, table: str, rows: Sequence[dict[str, Any]]) ->
     # conversion: at 100k rows the per-value checks cost more than SQLite's inserts.
     convert = [c for c in columns if not all(_plain(row[c]) for row in rows[:64])]
     if not convert:
-        raw.executemany(sql, ([row[c] for c in columns] for row in rows))
+        if len(columns) == 1:
+            raw.executemany(sql, ((row[columns[0]],) for row in rows))
+        else:
+            # itemgetter builds each row's tuple in C: a third of the Python time it replaced.
+            raw.executemany(sql, map(itemgetter(*columns), rows))
         return
     if any(not _plain(row[c]) for row in rows[64:] for c in columns if c not in convert):
         convert = columns  # a rare row differs from the sample: convert everything
     wanted = frozenset(convert)
-    raw.executemany(sql, ([_stored(row[c]) if c in wanted else row[c] for c in columns]
+    raw.executemany(sql, ([stored(row[c]) if c in wanted else row[c] for c in columns]
                           for row in rows))

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import TODAY, actor
 from tests.unit.services.helpers import sell
+from warranty_desk.clock import today_in
 from warranty_desk.errors import NotFound
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import claims, printables, returns, shop_settings
@@ -25,10 +26,10 @@ from warranty_desk.storage.database import Database
 SALES = actor(Role.SALES)
 
 
-def _ticket_claim(db: Database, code: str) -> str:
+def _ticket_claim(db: Database, code: str, today: date = TODAY) -> str:
     return claims.start_claim(db, SALES, claims.StartClaim(
         code, "Will not charge", accessories="Charger", condition="Scratched lid",
-        promised_on=date(2026, 12, 6)), today=TODAY).number
+        promised_on=date(2026, 12, 6)), today=today).number
 
 
 def test_slip_view_carries_the_unit_its_layers_and_the_portal_link(shop: Database) -> None:
@@ -81,21 +82,24 @@ def test_label_view_dates_the_unit_by_its_receipt_into_returns_stock(shop: Datab
 
 
 def test_close_report_counts_each_person_and_lists_registration_gaps(shop: Database) -> None:
+    # Extensions and claims are stamped by the real clock, so the report is for the real day.
+    day = today_in("UTC")
     owner = actor(Role.OWNER)
     sam = create_staff(shop, owner, "Sam Sales", Role.SALES, "1111")
     sam_actor = Actor(staff_id=sam.id, name=sam.name, role=Role.SALES)
-    record_sale(shop, sam_actor, SaleInput("INV-1", TODAY, (
+    record_sale(shop, sam_actor, SaleInput("INV-1", day, (
         LineInput("LAP-100", 1, 89_900, ("SN-A",), "Care+ 24"),
-        LineInput("CBL-1", 1, 1_500, ()),)), today=TODAY)
+        LineInput("CBL-1", 1, 1_500, ()),)), today=day)
     with shop.write() as session:  # a web-shop export: no serial, so a registration gap
-        plan = plan_sales(session, [SaleInput("WEB-2", TODAY, (
-            LineInput("PHN-200", 1, 49_900, ()),))], today=TODAY, skip_recorded=False,
+        plan = plan_sales(session, [SaleInput("WEB-2", day, (
+            LineInput("PHN-200", 1, 49_900, ()),))], today=day, skip_recorded=False,
             require_serials=False)
         apply_plan(session, plan)
     sell(shop, "INV-OLD", serials=("SN-OLD",), sold_on=date(2026, 11, 1))
-    _ticket_claim(shop, sell(shop, "INV-3", serials=("SN-B",), sold_on=TODAY).warranty_codes[0])
+    _ticket_claim(shop, sell(shop, "INV-3", serials=("SN-B",), sold_on=day,
+                             today=day).warranty_codes[0], today=day)
 
-    view = printables.close_report_view(shop, SALES, TODAY)
+    view = printables.close_report_view(shop, SALES, day)
     by_name = {row.staff_name: row for row in view.rows}
     assert by_name["Sam Sales"].extensions_sold == 1
     assert by_name["Sam Sales"].extension_revenue_minor == 9_900
@@ -106,7 +110,7 @@ def test_close_report_counts_each_person_and_lists_registration_gaps(shop: Datab
     assert [g.invoice_number for g in view.gaps] == ["WEB-2"]  # the cable needs no serial
     assert view.gaps[0].product_name == "Orbit X Phone"
     assert by_name[NOBODY].registration_gaps == view.totals.registration_gaps == 1
-    assert view.day == TODAY
+    assert view.day == day
 
 
 def test_close_report_of_an_empty_day_has_no_rows(shop: Database) -> None:

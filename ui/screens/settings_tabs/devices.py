@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
-    QWidget,
 )
 
 from ui.context import AppContext
@@ -24,7 +22,7 @@ from ui.printing.paint import printer_names
 from ui.screens.settings_tabs import SettingsTab
 from ui.screens.settings_tabs.printers import PrintersGroup
 from ui.theme import THEMES, apply_theme
-from ui.widgets.layout import scroll_area
+from ui.widgets.layout import scrolling_page
 from warranty_desk import config
 from warranty_desk.config import ScannerSettings, Settings
 from warranty_desk.errors import WarrantyDeskError
@@ -91,11 +89,7 @@ class DevicesTab(SettingsTab):
         super().__init__(ctx)
         self.settings = Settings()
         # Four groups are taller than a 768-pixel screen: the form scrolls, Save stays below.
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
-        outer.addWidget(scroll_area(inner), 1)
+        outer, layout = scrolling_page(self)
         self.warning = QLabel("")
         self.warning.setObjectName("notice")
         self.warning.setProperty("level", "warning")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -132,9 +133,11 @@ def _shop_zone(session: Session) -> ZoneInfo:
 
 def _registration_gaps(session: Session, plan: Plan) -> int:
     """Units of serial-required products that got a warranty without a serial."""
+    # Plan rows hold ids as the 16 bytes the database stores.
     unserialised = [w["product_id"] for w in plan.warranties if w["serial"] is None]
     if not unserialised:
         return 0
-    needs_serial = set(session.scalars(select(Product.id).where(
-        Product.id.in_(set(unserialised)), Product.serial_required.is_(True))))
+    needs_serial = {pid.bytes for pid in session.scalars(select(Product.id).where(
+        Product.id.in_({uuid.UUID(bytes=b) for b in unserialised}),
+        Product.serial_required.is_(True)))}
     return sum(1 for pid in unserialised if pid in needs_serial)

@@ -1,0 +1,282 @@
+"""Sync at the counter, through the real window, worker and runner against the loopback portal."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from sync import secrets
+from tests.conftest import TODAY
+from tests.sync.portal_server import TOKEN, PortalServer
+from tests.ui.conftest import open_window, sign_in
+from tests.ui.sync_helpers import CYCLE_MS
+from ui.main_window import MainWindow
+from ui.screens.settings import SettingsScreen
+from ui.screens.settings_tabs.sync import SyncTab
+from ui.screens.sync_panel import SyncPanelScreen
+from warranty_desk.errors import WarrantyDeskError
+from warranty_desk.permissions import Actor
+from warranty_desk.services import claims
+from warranty_desk.services.reports import warranty_register
+from warranty_desk.storage.home import Home
+
+REFUSAL = "Head office has no product PHX-9 in its catalogue; add it there, then retry."
+
+
+@pytest.fixture
+def win(demo_home: Home) -> Iterator[MainWindow]:
+    """The demo shop's window with its sync worker running; only the tests' requests sync."""
+    for window in open_window(demo_home):  # closed when the loop resumes it
+        window.activateWindow()
+        QApplication.processEvents()
+        # The timer is an hour: every cycle in these tests is one the test asked for.
+        window.sync_worker.interval_seconds = 3600
+        window.start_sync()
+        try:
+            yield window
+        finally:
+            window.sync_worker.stop()  # before the window's database is disposed
+
+
+def _one(win: MainWindow, sql: str, *args: object) -> Any:
+    conn = sqlite3.connect(win.ctx.db.path)
+    try:
+        return conn.execute(sql, args).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _seqs(win: MainWindow) -> list[int]:
+    conn = sqlite3.connect(win.ctx.db.path)
+    try:
+        return [row[0] for row in conn.execute("SELECT seq FROM outbox_events ORDER BY seq")]
+    finally:
+        conn.close()
+
+
+def _status(win: MainWindow) -> str:
+    return win.sync_status.text()
+
+
+def _sync_tab(qtbot: Any, win: MainWindow) -> SyncTab:
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    screen = win.current_screen()
+    assert isinstance(screen, SettingsScreen)
+    screen.show_tab(screen.sync)
+    assert screen.tabs.currentWidget() is screen.sync
+    return screen.sync
+
+
+def _set_up_sync(qtbot: Any, win: MainWindow, portal: PortalServer) -> object:
+    """An admin types the portal address and token in Settings > Sync and saves."""
+    sign_in(qtbot, win, "Adam Admin", "8888")
+    qtbot.waitUntil(lambda: _status(win).startswith("Sync off (not set up)"))
+    tab = _sync_tab(qtbot, win)
+    assert tab.token.state.text() == "Not set"
+    qtbot.keyClicks(tab.portal_url, portal.url)
+    qtbot.keyClicks(tab.token.edit, TOKEN)
+    # Saving tells the worker; new [sync] settings are tried at once.
+    with qtbot.waitSignal(win.sync_worker.cycle_done, timeout=CYCLE_MS) as saved:
+        qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert "Sync settings saved" in win.notice.text()
+    assert tab.token.state.text() == "Stored"
+    assert tab.token.edit.text() == ""  # never read back into the form
+    return saved.args[0]
+
+
+def _panel(qtbot: Any, win: MainWindow) -> SyncPanelScreen:
+    qtbot.mouseClick(win.sync_status, Qt.MouseButton.LeftButton)
+    panel = win.current_screen()
+    assert isinstance(panel, SyncPanelScreen)
+    return panel
+
+
+def _sync_now(qtbot: Any, win: MainWindow, panel: SyncPanelScreen) -> Any:
+    panel.sync_button.setFocus()
+    with qtbot.waitSignal(win.sync_worker.cycle_done, timeout=CYCLE_MS) as done:
+        qtbot.keyClick(panel.sync_button, Qt.Key.Key_Y,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    QApplication.processEvents()  # the indicator's and the panel's slots run on this turn
+    return done.args[0]
+
+
+def _start_a_claim(win: MainWindow) -> str:
+    """What the Start claim screen does: open a claim on a unit in cover, then say so."""
+    sales = Actor.system("Sam Sales")
+    rows = warranty_register(win.ctx.db, sales, today=TODAY)
+    for row in rows:
+        if row.status != "in_cover":
+            continue
+        try:
+            number = claims.start_claim(win.ctx.db, sales, claims.StartClaim(
+                row.code, "Screen flickers"), today=TODAY).number
+        except WarrantyDeskError:  # an open claim or a claim limit: try the next unit
+            continue
+        win.ctx.data_changed.emit("claim")
+        return number
+    raise AssertionError("no unit in cover could take a claim")
+
+
+def test_an_admin_sets_up_sync_and_the_demo_shop_reaches_head_office(
+    qtbot: Any, win: MainWindow, portal: PortalServer
+) -> None:
+    first = _set_up_sync(qtbot, win, portal)
+    assert getattr(first, "online", False), getattr(first, "message", "")
+    panel = _panel(qtbot, win)
+    report = _sync_now(qtbot, win, panel)
+    assert report.online
+    assert sorted(portal.arrival_seqs()) == _seqs(win)  # every demo event, once
+    assert {e["branch"] for e in portal.events.values()} == {win.ctx.shop.branch_code}
+    qtbot.waitUntil(lambda: _status(win).startswith("Online · synced "))
+    assert _status(win).endswith("(F10)")
+    assert win.sync_status.property("level") == "success"
+    assert "Sent" in win.notice.text()
+    assert panel.destination_model.text(0, 0) == "Head office portal"
+    assert panel.destination_model.text(0, 2) == "none"  # nothing waiting to send
+    assert "Everything made at this till has been sent" in panel.summary.text()
+
+
+def test_offline_the_till_keeps_working_and_counts_what_waits_until_head_office_is_back(
+    qtbot: Any, win: MainWindow, portal: PortalServer
+) -> None:
+    _set_up_sync(qtbot, win, portal)
+    panel = _panel(qtbot, win)
+    portal.go_offline()
+    sent = max(_seqs(win))
+    number = _start_a_claim(win)
+    # The claim's own event, and the customer's "claim received" message, wait.
+    waiting = len(_seqs(win)) - sent
+    assert waiting >= 1
+    report = _sync_now(qtbot, win, panel)
+    assert not report.online
+    assert report.message.startswith("Offline")
+    qtbot.waitUntil(lambda: _status(win).startswith(f"Offline · {waiting} waiting"))
+    assert win.sync_status.property("level") == "warning"
+    assert "Offline" in win.notice.text()
+
+    portal.go_online()
+    report = _sync_now(qtbot, win, panel)
+    assert report.online
+    qtbot.waitUntil(lambda: _status(win).startswith("Online · synced "))
+    assert "waiting" not in _status(win)
+    assert number in {e["aggregate_id"] for e in portal.events.values()}
+    assert sorted(portal.arrival_seqs()) == _seqs(win)
+
+
+def test_a_refused_event_is_listed_with_head_offices_reason_and_dismissed_with_one(
+    qtbot: Any, win: MainWindow, portal: PortalServer
+) -> None:
+    _set_up_sync(qtbot, win, portal)
+    poisoned: set[str] = set()
+    portal.poison = lambda event: REFUSAL if event["aggregate_id"] in poisoned else None
+    number = _start_a_claim(win)
+    poisoned.add(number)
+    panel = _panel(qtbot, win)
+    _sync_now(qtbot, win, panel)
+    qtbot.waitUntil(lambda: panel.parked_model.rowCount() == 1)
+    assert panel.parked_model.text(0, 1) == f"claim {number}"
+    assert panel.parked_model.text(0, 5) == REFUSAL
+    assert REFUSAL in panel.reason.text()
+    assert "1 needs attention" in _status(win)
+
+    # Enter sends it again at once; head office still refuses it, so it is listed again.
+    panel.parked.setFocus()
+    with qtbot.waitSignal(win.sync_worker.cycle_done, timeout=CYCLE_MS):
+        qtbot.keyClick(panel.parked, Qt.Key.Key_Return)
+    assert "again now" in win.notice.text()
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: panel.parked_model.text(0, 3) == "Refused")
+    assert _one(win, "SELECT count(*) FROM audit_entries WHERE action = 'sync.retry'") == 1
+
+    asked: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        asked.append(dialog.labelText())
+        dialog.setTextValue("Entered by hand at head office")
+        dialog.accept()
+
+    panel.parked.setFocus()
+    QTimer.singleShot(0, answer)
+    qtbot.keyClick(panel.parked, Qt.Key.Key_Delete)
+    assert asked and "Why?" in asked[0]
+    qtbot.waitUntil(lambda: panel.parked_model.rowCount() == 0)
+    assert "Dismissed" in win.notice.text()
+    assert _one(win, "SELECT count(*) FROM audit_entries WHERE action = 'sync.dismiss' AND "
+                "details LIKE '%Entered by hand%'") == 1
+    qtbot.waitUntil(lambda: "attention" not in _status(win))
+
+
+def test_the_sync_worker_stops_when_the_window_closes(
+    qtbot: Any, win: MainWindow, portal: PortalServer
+) -> None:
+    _set_up_sync(qtbot, win, portal)
+    assert win.sync_worker.is_running()
+    win.close()
+    assert not win.sync_worker.is_running()
+    assert not [t for t in threading.enumerate() if t.name == "sync-worker"]
+
+
+def test_the_sync_tab_shows_problems_beside_their_fields_and_never_a_secret(
+    qtbot: Any, win: MainWindow, portal: PortalServer
+) -> None:
+    sign_in(qtbot, win, "Olive Owner", "7777")
+    tab = _sync_tab(qtbot, win)
+    assert "file readable only by you" in tab.where.text()
+    qtbot.keyClicks(tab.portal_url, "http://portal.example.com/api/v1")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert win.notice.text().startswith("Not saved")
+    assert "https://" in tab.problems["portal_url"].text()
+    assert tab.problems["portal_url"].isVisible()
+    assert not win.ctx.home.config.exists()
+
+    tab.portal_url.setText(portal.url)
+    tab.crm.setCurrentIndex(tab.crm.findData("tryton"))
+    assert tab.tryton_user.isVisible() and not tab.webhook_secret.isVisible()
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert "Tryton" in tab.problems["tryton"].text()
+    assert "token" in tab.problems["token"].text()
+    tab.crm.setCurrentIndex(tab.crm.findData("none"))
+    assert not tab.tryton_user.isVisible() and not tab.crm_url.isVisible()
+
+    qtbot.keyClicks(tab.token.edit, "wrong-token")
+    qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
+    assert "refused the sync token" in tab.test_result.text()
+    tab.token.edit.setText(TOKEN)
+    qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
+    assert "answered for branch" in tab.test_result.text()
+    assert not win.ctx.home.config.exists()  # testing saves nothing
+    assert secrets.get_secret(win.ctx.home, secrets.PORTAL_TOKEN) is None
+
+
+def test_staff_without_the_sync_permission_see_the_status_but_not_the_panel(
+    qtbot: Any, win: MainWindow
+) -> None:
+    sign_in(qtbot, win, "Sam Sales", "1111")
+    qtbot.waitUntil(lambda: _status(win).startswith("Sync off (not set up)"))
+    qtbot.mouseClick(win.sync_status, Qt.MouseButton.LeftButton)
+    assert not isinstance(win.current_screen(), SyncPanelScreen)
+    assert "not available to your role" in win.notice.text()
+    qtbot.keyClick(win, Qt.Key.Key_F10)
+    assert not isinstance(win.current_screen(), SyncPanelScreen)
+
+
+def test_a_till_that_never_synced_offers_to_set_sync_up(qtbot: Any, win: MainWindow) -> None:
+    sign_in(qtbot, win, "Adam Admin", "8888")
+    qtbot.keyClick(win, Qt.Key.Key_F10)
+    panel = win.current_screen()
+    assert isinstance(panel, SyncPanelScreen)
+    assert "not set up" in panel.summary.text()
+    assert panel.parked.isHidden() and panel.sync_button.isHidden()
+    assert panel.setup_button.hasFocus()
+    qtbot.keyClick(panel.setup_button, Qt.Key.Key_Space)
+    settings = win.current_screen()
+    assert isinstance(settings, SettingsScreen)
+    assert settings.tabs.currentWidget() is settings.sync

@@ -1,0 +1,394 @@
+"""Settings > Sync: head office's portal, the CRM, and their tokens (kept out of config.toml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sync import secrets
+from ui.context import AppContext
+from ui.screens.settings_tabs import SettingsTab
+from ui.sync.check import check_portal
+from ui.widgets.layout import scrolling_page
+from ui.widgets.styling import show_level
+from warranty_desk import config
+from warranty_desk.config import Settings, SyncSettings
+from warranty_desk.errors import WarrantyDeskError
+from warranty_desk.permissions import Permission
+from warranty_desk.storage.home import Home
+
+CRM_CHOICES = (("No CRM", "none"),
+               ("Signed webhook (your own server, Zapier, n8n…)", "webhook"),
+               ("Tryton", "tryton"))
+SECRET_NAMES = (secrets.PORTAL_TOKEN, secrets.WEBHOOK_SECRET, secrets.TRYTON_PASSWORD)
+SECRET_WORDS = {secrets.PORTAL_TOKEN: "sync token", secrets.WEBHOOK_SECRET: "webhook secret",
+                secrets.TRYTON_PASSWORD: "Tryton password"}
+# Which field each sentence of config.sync_problems is about, by the words it uses; anything
+# not matched is shown above the form.
+PROBLEM_FIELDS = (("portal address", "portal_url"), ("branch code", "branch"),
+                  ("sync every", "interval"), ("CRM address", "crm_url"),
+                  ("has no address", "crm_url"), ("CRM kind", "crm"),
+                  ("Tryton CRM needs", "tryton"))
+
+
+@dataclass(frozen=True, slots=True)
+class SyncForm:
+    """What the tab loads off the GUI thread: the settings, which secrets exist, and where."""
+
+    loaded: config.Loaded
+    stored: dict[str, bool]
+    where: str
+
+
+def read_form(home: Home) -> SyncForm:
+    """Blocking: config.toml and the secret store (only whether each secret is there)."""
+    return SyncForm(config.load(home),
+                    {name: secrets.get_secret(home, name) is not None for name in SECRET_NAMES},
+                    secrets.where(home))
+
+
+def _problem_label() -> QLabel:
+    label = QLabel("")
+    label.setObjectName("notice")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _note(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("subtle")
+    label.setWordWrap(True)
+    return label
+
+
+class SecretField(QWidget):
+    """A password box that only ever writes: it shows whether a secret is stored, never which."""
+
+    remove_requested = Signal(str)
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.setObjectName(f"secret_{name}")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit()
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.edit.setObjectName(f"{name}Edit")
+        row.addWidget(self.edit, 1)
+        self.state = QLabel("")
+        self.state.setObjectName("subtle")
+        row.addWidget(self.state)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip(f"Forget the stored {SECRET_WORDS[name]} on this till")
+        row.addWidget(self.remove_button)
+        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self.name))
+        self.show_stored(False)
+
+    def show_stored(self, stored: bool) -> None:
+        """Say whether one is stored; the box stays empty either way."""
+        self.stored = stored
+        self.edit.clear()
+        self.state.setText("Stored" if stored else "Not set")
+        self.edit.setPlaceholderText("Type a new one to replace it" if stored
+                                     else f"Type the {SECRET_WORDS[self.name]}")
+        self.remove_button.setEnabled(stored)
+
+    def typed(self) -> str:
+        """What was typed (empty: keep the stored one)."""
+        return self.edit.text().strip()
+
+
+class SyncTab(SettingsTab):
+    """Saved to config.toml on this till; tokens and passwords go to the secret store."""
+
+    title = "Sync"
+    permission = Permission.MANAGE_SYNC
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.settings = Settings()
+        outer, layout = scrolling_page(self)
+        self.warning = _problem_label()
+        layout.addWidget(self.warning)
+        self.problems: dict[str, QLabel] = {key: _problem_label() for key in
+                                            ("portal_url", "branch", "interval", "token", "crm",
+                                             "crm_url", "webhook_secret", "tryton",
+                                             "tryton_password", "other")}
+        layout.addWidget(self.problems["other"])
+        layout.addWidget(self._portal_group())
+        layout.addWidget(self._crm_group())
+        self.where = _note("")
+        layout.addWidget(self.where)
+        layout.addStretch(1)
+
+        row = QHBoxLayout()
+        row.setContentsMargins(9, 6, 9, 9)
+        self.save_button = QPushButton("Save sync settings  (Ctrl+S)")
+        self.save_button.setObjectName("primary")
+        row.addWidget(self.save_button)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setToolTip("Asks head office's portal with the address and token typed "
+                                    "above; saves nothing")
+        row.addWidget(self.test_button)
+        self.test_result = QLabel("")
+        self.test_result.setWordWrap(True)
+        row.addWidget(self.test_result, 1)
+        outer.addLayout(row)
+        self._connect_signals()
+
+    def _portal_group(self) -> QGroupBox:
+        box = QGroupBox("Head office portal")
+        form = QFormLayout(box)
+        self.portal_url = QLineEdit()
+        self.portal_url.setObjectName("syncPortalUrl")
+        self.portal_url.setPlaceholderText("https://portal.example.com/api/v1")
+        form.addRow("Portal address", self._with(self.portal_url, "portal_url",
+                                                 "Empty: this till does not sync."))
+        self.branch = QLineEdit()
+        self.branch.setObjectName("syncBranch")
+        self.branch.setMaxLength(6)
+        self.branch.setPlaceholderText(f"{self.ctx.shop.branch_code} (the shop's own code)")
+        form.addRow("Branch code", self._with(
+            self.branch, "branch", "Leave empty unless head office knows this till by another "
+            "code."))
+        low, high = config.SYNC_INTERVAL_RANGE
+        self.interval = QSpinBox(minimum=low, maximum=high, suffix=" minutes")
+        self.interval.setObjectName("syncInterval")
+        self.interval.setMaximumWidth(180)
+        form.addRow("Sync every", self._with(self.interval, "interval"))
+        self.token = SecretField(secrets.PORTAL_TOKEN)
+        form.addRow("Sync token", self._with(self.token, "token",
+                                             "Head office gives each branch its own token."))
+        return box
+
+    def _crm_group(self) -> QGroupBox:
+        box = QGroupBox("Customer records (CRM)")
+        self.crm_form = form = QFormLayout(box)
+        self.crm = QComboBox()
+        self.crm.setObjectName("syncCrm")
+        self.crm.setMaximumWidth(460)
+        for words, kind in CRM_CHOICES:
+            self.crm.addItem(words, kind)
+        form.addRow("Send customers to", self._with(self.crm, "crm"))
+        self.crm_url = QLineEdit()
+        self.crm_url.setObjectName("syncCrmUrl")
+        self.crm_url.setPlaceholderText("https://crm.example.com/…")
+        self.webhook_secret = SecretField(secrets.WEBHOOK_SECRET)
+        self.tryton_database = QLineEdit()
+        self.tryton_database.setObjectName("syncTrytonDatabase")
+        self.tryton_user = QLineEdit()
+        self.tryton_user.setObjectName("syncTrytonUser")
+        self.tryton_password = SecretField(secrets.TRYTON_PASSWORD)
+        # Each row with the CRM kinds it belongs to; the others are hidden.
+        self.crm_rows: tuple[tuple[QWidget, frozenset[str]], ...] = tuple(
+            (self._row(form, label, field, problem, note), frozenset(kinds))
+            for label, field, problem, note, kinds in (
+                ("CRM address", self.crm_url, "crm_url", "", ("webhook", "tryton")),
+                ("Webhook secret", self.webhook_secret, "webhook_secret",
+                 "Each request is signed with it, so the receiver knows it came from this "
+                 "shop.", ("webhook",)),
+                ("Tryton database", self.tryton_database, None, "", ("tryton",)),
+                ("Tryton user", self.tryton_user, "tryton", "", ("tryton",)),
+                ("Tryton password", self.tryton_password, "tryton_password", "", ("tryton",))))
+        return box
+
+    def _row(self, form: QFormLayout, label: str, field: QWidget, problem: str | None,
+             note: str) -> QWidget:
+        holder = self._with(field, problem, note) if problem or note else field
+        form.addRow(label, holder)
+        return holder
+
+    def _with(self, field: QWidget, problem: str | None, note: str = "") -> QWidget:
+        """A field with its problem (shown when there is one) and a note under it."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(field)
+        if problem is not None:
+            column.addWidget(self.problems[problem])
+        if note:
+            column.addWidget(_note(note))
+        return box
+
+    def secret_fields(self) -> tuple[SecretField, ...]:
+        """The portal token, webhook secret and Tryton password boxes."""
+        return (self.token, self.webhook_secret, self.tryton_password)
+
+    def _connect_signals(self) -> None:
+        self.save_button.clicked.connect(self.save)
+        self.test_button.clicked.connect(self._on_test_button_clicked)
+        self.crm.currentIndexChanged.connect(self._on_crm_current_index_changed)
+        self.branch.textEdited.connect(self._on_branch_text_edited)
+        for field in self.secret_fields():
+            field.remove_requested.connect(self._on_secret_remove_requested)
+        for edit in (self.portal_url, self.branch, self.crm_url, self.tryton_database,
+                     self.tryton_user):
+            edit.editingFinished.connect(lambda: self.show_problems(self.form_settings().sync))
+
+    # --- Showing -----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        home = self.ctx.home
+        self.ctx.run(lambda: read_form(home), self._fill)
+
+    def _fill(self, form: SyncForm) -> None:
+        settings, warning = form.loaded
+        self.settings = settings
+        show_level(self.warning, warning or "", "warning")
+        self.warning.setVisible(bool(warning))
+        sync = settings.sync
+        self.portal_url.setText(sync.portal_url)
+        self.branch.setText(sync.branch)
+        self.interval.setValue(sync.interval_minutes)
+        self.crm.setCurrentIndex(max(0, self.crm.findData(sync.crm)))
+        self.crm_url.setText(sync.crm_url)
+        self.tryton_database.setText(sync.tryton_database)
+        self.tryton_user.setText(sync.tryton_user)
+        self._show_stored(form.stored)
+        self.where.setText(f"Tokens and passwords are kept in {form.where}, never in "
+                           "config.toml, and are never shown again once stored.")
+        self.test_result.setText("")
+        self._on_crm_current_index_changed()
+        self.show_problems(sync)
+
+    def _show_stored(self, stored: dict[str, bool]) -> None:
+        for field in self.secret_fields():
+            field.show_stored(stored.get(field.name, False))
+
+    def _on_branch_text_edited(self, text: str) -> None:
+        # Branch codes are capitals; typing them lower-case is not a mistake worth a message.
+        if text != text.upper():
+            position = self.branch.cursorPosition()
+            self.branch.setText(text.upper())
+            self.branch.setCursorPosition(position)
+
+    def _on_crm_current_index_changed(self, _index: int = 0) -> None:
+        kind = self.crm.currentData()
+        for holder, kinds in self.crm_rows:
+            self.crm_form.setRowVisible(holder, kind in kinds)
+
+    def form_settings(self) -> Settings:
+        """What the form says; the rest of config.toml is kept as loaded."""
+        return replace(self.settings, sync=SyncSettings(
+            portal_url=self.portal_url.text().strip(), branch=self.branch.text().strip(),
+            interval_minutes=self.interval.value(), crm=self.crm.currentData(),
+            crm_url=self.crm_url.text().strip(),
+            tryton_database=self.tryton_database.text().strip(),
+            tryton_user=self.tryton_user.text().strip()))
+
+    def show_problems(self, sync: SyncSettings) -> list[str]:
+        """Each problem beside its field, in plain words; the list of them (empty: fine)."""
+        found = config.sync_problems(sync)
+        said: dict[str, list[str]] = {}
+        for problem in found:
+            key = next((k for words, k in PROBLEM_FIELDS if words in problem), "other")
+            said.setdefault(key, []).append(problem[0].upper() + problem[1:] + ".")
+        # The secrets are not in config.toml, so sync_problems cannot see them; sync needs them.
+        for needed, field, key in ((bool(sync.portal_url), self.token, "token"),
+                                   (sync.crm == "webhook", self.webhook_secret, "webhook_secret"),
+                                   (sync.crm == "tryton", self.tryton_password,
+                                    "tryton_password")):
+            if needed and not (field.stored or field.typed()):
+                said.setdefault(key, []).append(
+                    f"Nothing is stored yet: type the {SECRET_WORDS[field.name]}; sync cannot "
+                    "start without it.")
+        for key, label in self.problems.items():
+            text = " ".join(said.get(key, []))
+            show_level(label, text, "error")
+            label.setVisible(bool(text))
+        return found
+
+    # --- Acting ------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Store typed secrets, write config.toml, and tell the sync worker to read it."""
+        settings = self.form_settings()
+        found = self.show_problems(settings.sync)
+        if found:
+            self.ctx.notice.emit("Not saved: " + "; ".join(found) + ".", "error")
+            return
+        typed = {f.name: f.typed() for f in self.secret_fields() if f.typed()}
+        home = self.ctx.home
+
+        def work() -> SyncForm:
+            for name, value in typed.items():
+                secrets.set_secret(home, name, value)
+            config.save(home, settings)
+            return read_form(home)
+
+        def done(form: SyncForm) -> None:
+            self._fill(form)
+            self.ctx.data_changed.emit("config")
+            if not settings.sync.portal_url:
+                self.ctx.notice.emit("Sync settings saved: sync is off on this till (no "
+                                     "portal address).", "success")
+            elif not form.stored[secrets.PORTAL_TOKEN]:
+                self.ctx.notice.emit("Sync settings saved, but no sync token is stored: "
+                                     "nothing is sent until you type it.", "warning")
+            else:
+                stored = [SECRET_WORDS[n] for n in typed]
+                extra = f" The new {' and '.join(stored)} {'is' if len(stored) == 1 else 'are'}" \
+                        " stored." if stored else ""
+                self.ctx.notice.emit(f"Sync settings saved; this till syncs now and every "
+                                     f"{settings.sync.interval_minutes} minutes.{extra}",
+                                     "success")
+
+        self.ctx.run(work, done)
+
+    def _on_secret_remove_requested(self, name: str) -> None:
+        home = self.ctx.home
+
+        def done(form: SyncForm) -> None:
+            self._show_stored(form.stored)
+            self.show_problems(self.form_settings().sync)
+            self.ctx.notice.emit(f"The {SECRET_WORDS[name]} is removed from this till.",
+                                 "success")
+
+        def work() -> SyncForm:
+            secrets.delete_secret(home, name)
+            return read_form(home)
+
+        self.ctx.run(work, done)
+
+    def _on_test_button_clicked(self) -> None:
+        sync = self.form_settings().sync
+        if self.show_problems(sync):
+            self.test_result.setText("Fix the settings marked above first.")
+            self.ctx.notice.emit("Not tested: fix the sync settings marked in red first.",
+                                 "error")
+            return
+        home, db, token = self.ctx.home, self.ctx.db, self.token.typed()
+        self.test_button.setEnabled(False)
+        self.test_result.setText("Asking head office's portal…")
+        self.ctx.run(lambda: check_portal(home, db, sync, token), self._on_check_done,
+                     self._on_check_failed)
+
+    def _on_check_done(self, text: str) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setText(text)
+        self.ctx.notice.emit(text, "success")
+
+    def _on_check_failed(self, exc: BaseException) -> None:
+        self.test_button.setEnabled(True)
+        if isinstance(exc, WarrantyDeskError):
+            self.test_result.setText(str(exc))
+            self.ctx.notice.emit(f"The connection test failed: {exc}", "error")
+        else:
+            self.test_result.setText("The test failed inside Warranty Desk (a bug).")
+            self.ctx.report(exc)

@@ -1,0 +1,216 @@
+"""The status bar's sync indicator: online or offline, what waits, what needs a person, in words."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from ui.context import AppContext
+from ui.sync.worker import is_set_up
+from ui.widgets.styling import set_style_property
+from warranty_desk import config
+from warranty_desk.clock import zone_of
+from warranty_desk.models.base import utcnow
+from warranty_desk.permissions import Actor, Permission, allowed
+from warranty_desk.services import inbox, sync_admin
+from warranty_desk.services.sync_admin import SyncStatus
+from warranty_desk.storage.database import Database
+from warranty_desk.storage.home import Home
+
+log = logging.getLogger(__name__)
+
+SYNC_KEY = "F10"  # the Sync panel's key, named on the indicator
+# The SyncCursor row of the nightly drift report: a report, not a receiver of events.
+NIGHTLY = "nightly"
+# Inbox problems cannot be settled at the till (head office fixes and resends the item), so the
+# indicator counts only those of the last week: long enough to be seen at the counter, short
+# enough that an old one does not keep the status bar asking for attention forever. The Sync
+# panel lists them all.
+INBOX_ATTENTION = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSnapshot:
+    """What the database and config.toml say about sync now (read off the GUI thread)."""
+
+    set_up: bool
+    interval_minutes: int = config.SyncSettings().interval_minutes
+    destinations: tuple[SyncStatus, ...] = ()  # the receivers of events: portal, crm
+    nightly: SyncStatus | None = None
+    inbox_problems: int = 0  # recent ones; 0 for people who may not manage sync
+
+    @property
+    def waiting(self) -> int:
+        """Events not yet at every receiver (each receiver keeps its own count)."""
+        return max((d.pending for d in self.destinations), default=0)
+
+    @property
+    def parked(self) -> int:
+        """Events a receiver refused, waiting for a person to retry or dismiss them."""
+        return sum(d.parked for d in self.destinations)
+
+    @property
+    def attention(self) -> int:
+        """Things only a person can settle: refused events and inbox items given up."""
+        return self.parked + self.inbox_problems
+
+    @property
+    def last_success_at(self) -> datetime | None:
+        """When head office's portal last took events (else any receiver did)."""
+        ordered = sorted(self.destinations, key=lambda d: d.destination != "portal")
+        return next((d.last_success_at for d in ordered if d.last_success_at), None)
+
+
+def destination_names(settings: config.SyncSettings) -> list[str]:
+    """The receivers these settings send to, so a new one shows before it sent anything."""
+    names = ["portal"] if settings.portal_url else []
+    if settings.crm != "none":
+        names.append("crm")
+    return names
+
+
+def read_snapshot(home: Home, db: Database, actor: Actor | None,
+                  now: datetime | None = None) -> SyncSnapshot:
+    """Counts for the indicator and the panel: blocking, Qt-free, one short read each."""
+    settings = config.load(home).settings.sync
+    rows = sync_admin.status(db, destination_names(settings))
+    problems = 0
+    if actor is not None and allowed(actor.role, Permission.MANAGE_SYNC):
+        since = (now or utcnow()) - INBOX_ATTENTION
+        problems = sum(1 for item in inbox.unsettled(db, actor)
+                       if item.status == "problem" and (item.applied_at is None
+                                                        or item.applied_at >= since))
+    return SyncSnapshot(
+        set_up=is_set_up(settings), interval_minutes=settings.interval_minutes,
+        destinations=tuple(r for r in rows if r.destination != NIGHTLY),
+        nightly=next((r for r in rows if r.destination == NIGHTLY), None),
+        inbox_problems=problems)
+
+
+def clock_words(at: datetime, zone: str, now: datetime | None = None) -> str:
+    """10:42 today, else 21 Nov 10:42, in the shop's time zone."""
+    tz = zone_of(zone)
+    local, today = at.astimezone(tz), (now or utcnow()).astimezone(tz).date()
+    return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorState:
+    """Everything the indicator's words come from."""
+
+    snapshot: SyncSnapshot | None = None
+    online: bool | None = None  # from the last cycle; None before the first
+    syncing: bool = False
+    failure: str = ""  # the worker's last plain-words failure, until a cycle completes
+    message: str = ""  # the last cycle's own line ("Sent 3 records to head office.")
+
+
+def indicator_words(state: IndicatorState, zone: str,
+                    now: datetime | None = None) -> tuple[str, str]:
+    """The indicator's text and level (info, success, warning, error): words, never colour alone."""
+    snap = state.snapshot
+    if snap is None:
+        return "Sync: checking…", "info"
+    if not snap.set_up:
+        return "Sync off (not set up)", "info"
+    if state.failure:
+        # The reason (settings, or a bug) is in the tooltip and on the Sync panel.
+        return "Sync stopped", "error"
+    parts: list[str] = []
+    if state.syncing:
+        parts.append("Syncing…")
+    elif state.online is not None:
+        parts.append("Online" if state.online else "Offline")
+    last = snap.last_success_at
+    if snap.waiting:
+        parts.append(f"{snap.waiting} waiting")
+    elif last is not None:
+        parts.append(f"synced {clock_words(last, zone, now)}")
+    if snap.attention:
+        parts.append(f"{snap.attention} need{'s' if snap.attention == 1 else ''} attention")
+    if not parts:
+        parts.append("Sync waiting for its first run")
+    text = " · ".join(parts)
+    text = text[0].upper() + text[1:]
+    if snap.attention or state.online is False:
+        level = "warning"
+    elif state.online and not snap.waiting:
+        level = "success"
+    else:
+        level = "info"
+    return text, level
+
+
+class SyncIndicator(QPushButton):
+    """Sync in a few words; clicking it (or F10) opens the Sync panel."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__("")
+        self.ctx = ctx
+        self.state = IndicatorState()
+        self.setObjectName("syncStatus")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hide()
+
+    # --- What the main window feeds it -----------------------------------------------------
+
+    def signed_in(self, _actor: object = None) -> None:
+        """Someone signed in: count for them (inbox problems only for those managing sync)."""
+        self.refresh()
+
+    def signed_out(self) -> None:
+        """The counter is locked: nothing to show until the next person signs in."""
+        self.hide()
+
+    def show_syncing(self) -> None:
+        """The worker started a cycle."""
+        self._set(replace(self.state, syncing=True))
+
+    def show_report(self, report: object) -> None:
+        """A cycle ended (a CycleReport): its connectivity and message, then fresh counts."""
+        self.state = replace(self.state, syncing=False, failure="",
+                             online=bool(getattr(report, "online", False)),
+                             message=str(getattr(report, "message", "")))
+        self._set(self.state)
+        self.refresh()
+
+    def show_failure(self, text: str) -> None:
+        """The worker could not run a cycle: the settings are unusable, or a bug."""
+        self._set(replace(self.state, syncing=False, failure=text))
+
+    def show_set_up(self, set_up: bool) -> None:
+        """The worker read the settings: forget an old failure, and recount."""
+        if not set_up:
+            self.state = replace(self.state, online=None, failure="", message="")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recount off the GUI thread (while someone is signed in)."""
+        actor = self.ctx.actor
+        if actor is None:
+            return
+        home, db = self.ctx.home, self.ctx.db
+        self.ctx.run(lambda: read_snapshot(home, db, actor), self._on_read_done,
+                     self._on_read_failed)
+
+    # --- Showing -----------------------------------------------------------------------------
+
+    def _on_read_done(self, snapshot: SyncSnapshot) -> None:
+        self._set(replace(self.state, snapshot=snapshot))
+
+    def _on_read_failed(self, exc: BaseException) -> None:
+        # A background count must not fill the notice bar; the Sync panel reports properly.
+        log.warning("counting sync work failed: %s", exc)
+
+    def _set(self, state: IndicatorState) -> None:
+        self.state = state
+        text, level = indicator_words(state, self.ctx.shop.timezone)
+        self.setText(f"{text}  ({SYNC_KEY})")
+        set_style_property(self, "level", level)
+        said = state.failure or state.message or "Records go to head office in the background."
+        self.setToolTip(f"{said}\nClick or press {SYNC_KEY} for the Sync panel.")
+        self.setVisible(self.ctx.actor is not None)
