@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from escpos.constants import (
+from printing.escpos.capabilities import use_lasting_cache
+
+use_lasting_cache()  # must run before python-escpos is imported, below
+
+from escpos.constants import (  # noqa: E402
     BARCODE_FONT_A,
     BARCODE_HEIGHT,
     BARCODE_TXT_BLW,
@@ -13,10 +17,10 @@ from escpos.constants import (
     BARCODE_WIDTH,
     QR_ECLEVEL_M,
 )
-from escpos.printer import Dummy
+from escpos.printer import Dummy  # noqa: E402
 
-from printing.escpos.paper import Paper, code128_module, qr_module
-from printing.escpos.wrap import balanced, printable, wrap
+from printing.escpos.paper import Paper, code128_module, qr_module  # noqa: E402
+from printing.escpos.wrap import balanced, printable, wrap  # noqa: E402
 
 # The default profile lists every Epson code page and the native barcode and QR commands.
 PROFILE = "default"

@@ -57,6 +57,11 @@ def _samples(path: Path, seed: int) -> dict[str, list[str]]:
             "phone": [r[2] for r in rows if r[2]][:SAMPLES]}
 
 
+def serials(path: Path) -> list[str]:
+    """Real serials of the shop, for the scan benchmarks."""
+    return _samples(path, seed=13)["serial"]
+
+
 def _floor(conn: sqlite3.Connection, kind: str) -> Callable[[str], object]:
     def read(value: str) -> object:
         ids = [r[0] for r in conn.execute(_FIND[kind], (value,))][:50]

@@ -18,6 +18,7 @@ from tests.bench import (
     cases_import,
     cases_lookup,
     cases_printing,
+    cases_startup,
     cases_sync,
     harness,
     shop,
@@ -28,6 +29,8 @@ RUNS = {"full": 50, "tiny": 5}
 # Each sync run pushes the whole outbox (100k events, about half a minute at full scale).
 SYNC_RUNS = {"full": 3, "tiny": 5}
 IMPORT_LINES = {"full": 100_000, "tiny": 2_000}
+# Each cold start is a new process of a second or two.
+START_RUNS = {"full": 7, "tiny": 2}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     results: list[harness.Result] = []
     try:
         results += cases_lookup.run(db, today=shop.TODAY, runs=runs)
+        results.append(cases_startup.scan_to_card(home, today=shop.TODAY, runs=runs,
+                                                  serials=cases_lookup.serials(db.path)))
+        results += cases_startup.cold_start(home, runs=START_RUNS[args.scale])
         results += cases_printing.run(runs=runs)
         with tempfile.TemporaryDirectory() as scratch:
             results.append(cases_activation.run(db, sku=_a_serial_product(db), price_minor=59_900,

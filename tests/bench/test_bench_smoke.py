@@ -26,6 +26,8 @@ def test_a_tiny_bench_run_reports_every_budget_beside_its_floor(tmp_path: Path) 
             "lookup by phone with its full verdict"} <= set(names)
     assert any(n.startswith("import ") and "invoice lines" in n for n in names)
     assert any("push" in n for n in names)
+    assert {"scan to result card on screen", "cold start: first window on screen",
+            "cold start: ready for a scan"} <= set(names)
     for result in data["results"]:
         assert result["measured"]["runs"] >= 1
         assert result["measured"]["median_ms"] > 0

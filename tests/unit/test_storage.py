@@ -64,3 +64,10 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(db: Databas
     # FTS5 tables are made by hand (sqlite-utils) and are not models; nothing else may differ.
     diff = [d for d in diff if not (d[0] == "remove_table" and "_fts" in d[1].name)]
     assert diff == []
+
+
+def test_the_build_knows_its_newest_migration_without_alembic(db: Database) -> None:
+    from warranty_desk.storage import schema
+
+    assert migrate.head_revision() == schema.HEAD
+    assert schema.at_head(db)

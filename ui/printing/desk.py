@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QWidget
 
 from printing.documents import PrintRequest, document_name
 from printing.jobs import PrintOutcome, print_document, retry
-from printing.reports import report_pdf
 from ui.context import AppContext
 from ui.printing.preview import PreviewChoice, ask_save_path, run_preview
 from ui.printing.work import (
@@ -112,6 +111,9 @@ class PrintDesk(QObject):
         documents = DocumentStore(self.ctx.home.documents)
 
         def render() -> Sheet:
+            # reportlab loads on the first report printed, not while the app starts.
+            from printing.reports import report_pdf
+
             pdf = report_pdf(db, actor, table, paper=paper, documents=documents)
             return Sheet("report", table.title, False, paper, printer, pdf)
 

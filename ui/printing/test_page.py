@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from printing.backends import open_backend
-from printing.escpos.document import Document
-from printing.escpos.paper import paper_for
 from printing.targets import parse_target
 
 TEST_CODE = "TEST-PRINT-1"
@@ -14,6 +12,10 @@ TEST_CODE = "TEST-PRINT-1"
 
 def test_page(shop: str, printer: str, width_mm: int, at: datetime) -> bytes:
     """What the test prints: who and where, the roll width, and a barcode to check."""
+    # The receipt layouts load python-escpos; only a test print needs them.
+    from printing.escpos.document import Document
+    from printing.escpos.paper import paper_for
+
     doc = Document(paper_for(width_mm))
     doc.text("TEST PRINT", align="center", bold=True, width=2, height=2)
     doc.text(shop, align="center")

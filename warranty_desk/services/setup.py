@@ -10,7 +10,7 @@ from warranty_desk.errors import BadInput
 from warranty_desk.models import Shop
 from warranty_desk.permissions import Actor
 from warranty_desk.services import audit
-from warranty_desk.storage import migrate
+from warranty_desk.storage import schema
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
@@ -40,7 +40,10 @@ def init(home: Home, shop: ShopInput | None = None) -> tuple[Database, bool]:
         raise BadInput(f"Branch code {code!r} must be 2 to 6 capital letters or digits, "
                        "starting with a letter (for example BR01).")
     db = open_database(home)
-    migrate.upgrade(db)
+    if not schema.at_head(db):
+        from warranty_desk.storage import migrate  # Alembic loads only when there is work
+
+        migrate.upgrade(db)
     with db.write() as session:
         if session.execute(select(Shop.id).limit(1)).first() is not None:
             return db, False
