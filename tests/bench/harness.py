@@ -98,9 +98,10 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def write_json(path: Path, results: list[Result], *, scale: str) -> None:
+def write_json(path: Path, results: list[Result], *, scale: str,
+               extra: dict[str, Any] | None = None) -> None:
     """results.json: the machine, the scale and every result with its ratio."""
-    data = {"machine": machine(), "scale": scale,
+    data = {"machine": machine(), "scale": scale, **(extra or {}),
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "results": [{**asdict(r), "ratio": None if r.ratio is None else round(r.ratio, 2)}
                         for r in results]}

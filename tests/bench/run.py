@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tests.bench import (
     cases_activation,
+    cases_board,
     cases_import,
     cases_lookup,
     cases_printing,
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(cases_startup.scan_to_card(home, today=shop.TODAY, runs=runs,
                                                   serials=cases_lookup.serials(db.path)))
         results += cases_startup.cold_start(home, runs=START_RUNS[args.scale])
+        results.append(cases_board.run(db, today=shop.TODAY, runs=runs))
         results += cases_printing.run(runs=runs)
         with tempfile.TemporaryDirectory() as scratch:
             results.append(cases_activation.run(db, sku=_a_serial_product(db), price_minor=59_900,
@@ -60,10 +62,15 @@ def main(argv: list[str] | None = None) -> int:
                                           runs=SYNC_RUNS[args.scale], scratch=Path(scratch)))
     finally:
         db.dispose()
+    size = shop.database_size(home)
     print(harness.table(results))
-    harness.write_json(args.out, results, scale=args.scale)
+    print(f"\ndatabase: {size['bytes'] / 1e9:.2f} GB for {size['warranties']:,} warranties "
+          f"({size['bytes_per_warranty']:,} bytes each with their history); budget 1 GB for 1M: "
+          f"{'PASS' if size['passed'] else 'FAIL'}")
+    harness.write_json(args.out, results, scale=args.scale, extra={"database": size})
     print(f"\nWrote {args.out}", file=sys.stderr)
-    return 0 if all(r.passed for r in results) or args.scale == "tiny" else 1
+    passed = all(r.passed for r in results) and bool(size["passed"])
+    return 0 if passed or args.scale == "tiny" else 1
 
 
 def _a_serial_product(db: object) -> str:

@@ -61,3 +61,23 @@ def open_shop(home: Home) -> Database:
 
     db, _ = setup.init(home)
     return db
+
+
+# DESIGN.md: a database of 1M warranties with their history stays under 1 GB.
+SIZE_BUDGET_BYTES_PER_WARRANTY = 1_000_000_000 / 1_000_000
+
+
+def database_size(home: Home) -> dict[str, object]:
+    """The database file's size (after a checkpoint, so the WAL is in it) per warranty."""
+    import sqlite3
+
+    conn = sqlite3.connect(home.database)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        warranties = conn.execute("SELECT count(*) FROM warranties").fetchone()[0]
+    finally:
+        conn.close()
+    size = home.database.stat().st_size
+    per = size // max(warranties, 1)
+    return {"bytes": size, "warranties": warranties, "bytes_per_warranty": per,
+            "passed": per <= SIZE_BUDGET_BYTES_PER_WARRANTY}
