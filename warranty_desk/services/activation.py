@@ -248,11 +248,14 @@ def plan_sales(
     known_customers = _customer_index(session, customers_in)
 
     wanted_pairs: set[tuple[Any, str]] = set()
+    # Each line's serials, normalised once (keyed by the line object, which lives as long).
+    clean: dict[int, list[str]] = {}
     for sale in sales:
         for ln in sale.lines:
             info = products.get(normalize.sku(ln.sku))
             if info is not None:
-                wanted_pairs.update((info.id, normalize.serial(s)) for s in ln.serials if s.strip())
+                clean[id(ln)] = [normalize.serial(s) for s in ln.serials if s.strip()]
+                wanted_pairs.update((info.id, s) for s in clean[id(ln)])
     covered = _covered_serials(session, wanted_pairs)
 
     seen_invoices: dict[tuple[str, str], int | None] = {}
@@ -304,7 +307,7 @@ def plan_sales(
                 continue
             if ln.unit_price_minor < 0:
                 plan.problems.append(Problem(lrow, "price", "The price is negative."))
-            serials = [normalize.serial(s) for s in ln.serials if s.strip()]
+            serials = clean.get(id(ln)) or [normalize.serial(s) for s in ln.serials if s.strip()]
             if info.serial_required and len(serials) != ln.quantity and (
                     require_serials or serials):
                 plan.problems.append(Problem(
@@ -376,6 +379,19 @@ def _build_rows(
         customers.last += 1
         return numbers.customer_reference(branch, customers.last)
 
+    # Many lines share a sale day and terms: their cover, in stored words, is worked out once.
+    covers: dict[tuple[Any, ...], Any] = {}
+
+    def cover_of(day: date, manufacturer: int, shop: int, ext: ExtensionPlan | None) -> Any:
+        key = (day, manufacturer, shop, ext.id if ext else None)
+        if key not in covers:
+            spans = plan_layers(day, manufacturer, shop, ext.months if ext else 0)
+            rows = [(span.kind.value, span.start.isoformat(), span.end.isoformat(),
+                     span.kind is LayerKind.EXTENSION and ext is not None) for span in spans]
+            covers[key] = (rows, rows[0][1], max(sp.end for sp in spans).isoformat(),
+                           [{"kind": k, "start": a, "end": b} for k, a, b, _ in rows])
+        return covers[key]
+
     for sale, checked in pending:
         customer_id, customer_ref = _resolve_customer(plan, sale.customer, known_customers,
                                                       new_refs, stamp, next_reference, new_key)
@@ -394,14 +410,8 @@ def _build_rows(
                                "product_id": product_id, "quantity": ln.quantity,
                                "unit_price_minor": ln.unit_price_minor})
             ext = ext_plans.get(ln.extension_plan.strip()) if ln.extension_plan else None
-            spans = plan_layers(sale.sold_on, info.manufacturer_months, info.shop_months,
-                                ext.months if ext else 0)
-            # The same cover for every unit of the line: its words are worked out once.
-            layer_rows = [(span.kind.value, span.start.isoformat(), span.end.isoformat(),
-                           span.kind is LayerKind.EXTENSION and ext is not None)
-                          for span in spans]
-            start_on, end_on = layer_rows[0][1], max(s.end for s in spans).isoformat()
-            card_layers = [{"kind": k, "start": a, "end": b} for k, a, b, _ in layer_rows]
+            layer_rows, start_on, end_on, card_layers = cover_of(
+                sale.sold_on, info.manufacturer_months, info.shop_months, ext)
             for unit in range(ln.quantity):
                 year = sale.sold_on.year
                 code = numbers.warranty_code(branch, year, next_code[year])
