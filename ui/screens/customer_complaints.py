@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.screens.shop_time import local_minute
+from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.models.complaint import COMPLAINT_CHANNELS
 from warranty_desk.services import complaints
@@ -54,13 +54,7 @@ class ComplaintDialog(QDialog):
         form.addRow("Complaint", self.text)
         form.addRow("Came in by", self.channel)
         form.addRow("About claim", self.claim)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Log complaint  (Ctrl+Enter)")
-        ok.setObjectName("primary")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = ok_cancel(self, "Log complaint  (Ctrl+Enter)", self.accept)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

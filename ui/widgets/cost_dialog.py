@@ -8,14 +8,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.widgets.dialog_buttons import message_label, ok_cancel
 from warranty_desk.services.decisions import CostLine
 
 # Refunds and replacement units are posted by the decision itself, never by hand.
@@ -56,18 +55,9 @@ class CostDialog(QDialog):
         self.recoverable = QCheckBox("The brand or supplier pays this back (&recoverable)")
         form.addRow("", self.recoverable)
         layout.addLayout(form)
-        self.message = QLabel("")
-        self.message.setObjectName("subtle")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Add cost  (Enter)")
-        # Bold from the start: bold only by the :default state, its text was cut at the ends.
-        self.ok.setObjectName("primary")
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok = ok_cancel(self, "Add cost  (Enter)", self._on_buttons_accepted)
         layout.addWidget(buttons)
         self._line: CostLine | None = None
         self.amount.setFocus()

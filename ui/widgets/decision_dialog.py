@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.widgets.cost_dialog import CostDialog, parse_money
+from ui.widgets.dialog_buttons import message_label, ok_cancel
 from ui.widgets.verdict_card import money
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services.board import MessagePreview
@@ -90,19 +90,12 @@ class DecisionDialog(QDialog):
         self.preview.setObjectName("subtle")
         self.preview.setWordWrap(True)
         layout.addWidget(self.preview)
-        self.message = QLabel("")
-        self.message.setObjectName("subtle")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Reject claim  (Ctrl+Enter)" if reject else "Resolve claim  (Ctrl+Enter)")
-        # Styled as the primary action, so the theme sizes it for its bold text.
-        self.ok.setObjectName("primary")
+        buttons, self.ok = ok_cancel(
+            self, "Reject claim  (Ctrl+Enter)" if reject else "Resolve claim  (Ctrl+Enter)",
+            self._on_buttons_accepted)
         QShortcut(QKeySequence("Ctrl+Return"), self, self._on_buttons_accepted)
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.outcomes.idToggled.connect(self._on_outcomes_id_toggled)
         self._cost_dialog: CostDialog | None = None

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.models.record_table import Column, RecordTableModel
+from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk import normalize
 
@@ -101,18 +102,11 @@ class MarkBackDialog(QDialog):
         self.summary.setObjectName("backSummary")
         self.summary.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.summary)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Mark back  (Enter)")
-        # Bold from the start: bold only by the :default state, its text was cut at the ends.
-        self.ok.setObjectName("primary")
+        buttons, self.ok = ok_cancel(self, "Mark back  (Enter)", self.accept)
         self.ok.setDefault(True)
         self.cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.cancel.setText("Cancel  (Esc)")
         self.cancel.setAutoDefault(False)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._show_summary()
         # The letters are read before the table's type-to-search takes them.

@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.widgets.dialog_buttons import message_label, ok_cancel
 from warranty_desk.errors import WarrantyDeskError
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, allowed
 from warranty_desk.services import staff
@@ -66,20 +66,12 @@ class OverrideDialog(QDialog):
         self.reason.setFixedHeight(90)
         form.addRow("&Reason", self.reason)
         layout.addLayout(form)
-        self.message = QLabel("")
-        self.message.setObjectName("subtle")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        buttons, self.ok = ok_cancel(self, "Approve override  (Enter)",
+                                     self._on_buttons_accepted)
         # Enter anywhere but the reason box presses this default button, once.
-        self.ok.setText("Approve override  (Enter)")
-        # Bold from the start: bold only by the :default state, its text was cut at the ends.
-        self.ok.setObjectName("primary")
         self.ok.setDefault(True)
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.pin.setFocus()
 
