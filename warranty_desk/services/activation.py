@@ -213,17 +213,31 @@ def _customer_keys(data: CustomerInput) -> list[str]:
     return keys
 
 
+@dataclass(frozen=True, slots=True)
+class CardCover:
+    """A warranty card's cover in the card's own words (ISO dates); units of a line share one."""
+
+    start: str
+    end: str
+    layers: tuple[dict[str, str], ...]
+
+
+def card_cover(layers: Sequence[LayerSpan]) -> CardCover:
+    """The cover part of a warranty card."""
+    return CardCover(layers[0].start.isoformat(), max(s.end for s in layers).isoformat(),
+                     tuple({"kind": s.kind.value, "start": s.start.isoformat(),
+                            "end": s.end.isoformat()} for s in layers))
+
+
 def warranty_card(
     *, code: str, serial: str | None, product: str, sku: str, customer_ref: str | None,
-    invoice_number: str, layers: Sequence[LayerSpan], status: str = "active",
+    invoice_number: str, cover: CardCover, status: str = "active",
 ) -> dict[str, Any]:
     """What head office and the customer portal show for one warranty."""
     return {
         "code": code, "serial": serial, "product": product, "sku": sku,
         "customer": customer_ref, "invoice": invoice_number, "status": status,
-        "start": layers[0].start.isoformat(), "end": max(s.end for s in layers).isoformat(),
-        "layers": [{"kind": s.kind.value, "start": s.start.isoformat(), "end": s.end.isoformat()}
-                   for s in layers],
+        "start": cover.start, "end": cover.end, "layers": list(cover.layers),
     }
 
 
@@ -386,10 +400,8 @@ def _build_rows(
         key = (day, manufacturer, shop, ext.id if ext else None)
         if key not in covers:
             spans = plan_layers(day, manufacturer, shop, ext.months if ext else 0)
-            rows = [(span.kind.value, span.start.isoformat(), span.end.isoformat(),
-                     span.kind is LayerKind.EXTENSION and ext is not None) for span in spans]
-            covers[key] = (rows, rows[0][1], max(sp.end for sp in spans).isoformat(),
-                           [{"kind": k, "start": a, "end": b} for k, a, b, _ in rows])
+            covers[key] = (card_cover(spans), [span.kind is LayerKind.EXTENSION and ext is not None
+                                               for span in spans])
         return covers[key]
 
     for sale, checked in pending:
@@ -410,7 +422,7 @@ def _build_rows(
                                "product_id": product_id, "quantity": ln.quantity,
                                "unit_price_minor": ln.unit_price_minor})
             ext = ext_plans.get(ln.extension_plan.strip()) if ln.extension_plan else None
-            layer_rows, start_on, end_on, card_layers = cover_of(
+            cover, extension_flags = cover_of(
                 sale.sold_on, info.manufacturer_months, info.shop_months, ext)
             for unit in range(ln.quantity):
                 year = sale.sold_on.year
@@ -421,12 +433,12 @@ def _build_rows(
                 plan.warranties.append({
                     "id": wid, "code": code, "invoice_line_id": line_id,
                     "product_id": product_id, "customer_id": customer_id, "serial": serial,
-                    "start_on": start_on, "end_on": end_on, "status": active,
+                    "start_on": cover.start, "end_on": cover.end, "status": active,
                     "created_at": stamp})
-                for kind, start, end, is_ext in layer_rows:
+                for layer, is_ext in zip(cover.layers, extension_flags, strict=True):
                     plan.layers.append({
-                        "id": new_key(), "warranty_id": wid, "kind": kind,
-                        "start_on": start, "end_on": end,
+                        "id": new_key(), "warranty_id": wid, "kind": layer["kind"],
+                        "start_on": layer["start"], "end_on": layer["end"],
                         "extension_plan_id": ext.id.bytes if is_ext and ext else None,
                         "price_minor": ext.price_minor if is_ext and ext else 0})
                 if ext is not None:
@@ -434,10 +446,9 @@ def _build_rows(
                     plan.offers.append({"id": new_key(), "warranty_id": wid,
                                         "plan_id": ext.id.bytes, "accepted": 1,
                                         "staff_id": staff, "at": stamp})
-                card = {"code": code, "serial": serial, "product": info.name, "sku": info.sku,
-                        "customer": customer_ref, "invoice": sale.invoice_number,
-                        "status": "active", "start": start_on, "end": end_on,
-                        "layers": card_layers}
+                card = warranty_card(code=code, serial=serial, product=info.name,
+                                     sku=info.sku, customer_ref=customer_ref,
+                                     invoice_number=sale.invoice_number, cover=cover)
                 plan.events.append(_event("warranty.activated", "warranty", code, card, stamp,
                                           new_key()))
                 codes.append(code)

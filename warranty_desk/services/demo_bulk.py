@@ -631,7 +631,8 @@ class _Run:
                                             0, seller, at))
         card = activation.warranty_card(code=code, serial=serial, product=item.name,
                                         sku=item.sku, customer_ref=customer_ref,
-                                        invoice_number=invoice, layers=spans)
+                                        invoice_number=invoice,
+                                        cover=activation.card_cover(spans))
         tables.add("outbox_events", _outbox("warranty.activated", "warranty", code, card, at))
         if void_reason and voided_at:
             tables.add("outbox_events", _outbox("warranty.voided", "warranty", code,
