@@ -71,3 +71,17 @@ def test_the_build_knows_its_newest_migration_without_alembic(db: Database) -> N
 
     assert migrate.head_revision() == schema.HEAD
     assert schema.at_head(db)
+
+
+def test_bulk_rows_must_carry_stored_values_not_python_dates(db: Database) -> None:
+    import datetime as dt
+
+    import pytest
+
+    from warranty_desk.storage import bulk
+
+    with db.write() as session, pytest.raises(TypeError, match="stored values for created_at"):
+        bulk.insert_rows(session, "inbox_applied", [
+            {"item_id": "x", "source": "portal", "kind": "k", "result": "",
+             "applied_at": "2026-11-22 10:00:00.000000", "created_at": dt.date(2026, 11, 22)}])
+    assert bulk.stored(dt.date(2026, 11, 22)) == "2026-11-22"

@@ -502,7 +502,7 @@ def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> 
     """Insert every row of a checked plan in bulk, in the caller's transaction."""
     if import_batch_id is not None:
         for sale in plan.sales:
-            sale["import_batch_id"] = import_batch_id
+            sale["import_batch_id"] = bulk.stored(import_batch_id)
     # Core bulk inserts skip the ORM flush hooks, so search rows are added by high-water mark.
     marks = {table: search.high_water(session, table) for table in ("customers", "sales",
                                                                     "warranties")}

@@ -1,8 +1,8 @@
 """Bulk inserts through the driver's executemany, for imports and generators.
 
 SQLAlchemy's per-value type processing costs several times SQLite's own insert time at
-100k rows, so checked row dicts are converted here once, in the same way the models'
-column types would store them.
+100k rows, so callers build rows with values already in stored form (`stored` converts one
+value the way the models' column types would).
 """
 
 from __future__ import annotations
@@ -36,30 +36,24 @@ def stored(value: Any) -> Any:
     return value
 
 
-def _plain(value: Any) -> bool:
-    return value is None or (type(value) in (str, int, float, bytes))
+_PLAIN = (str, int, float, bytes, type(None))
 
 
 def insert_rows(session: Session, table: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert dict rows (all with the same keys) in the session's open transaction."""
+    """Insert dict rows (all with the same keys, values already as `stored` gives them) in the
+    session's open transaction."""
     if not rows:
         return
     columns = list(rows[0])
+    # The driver would bind a date or an aware datetime in its own format, silently: refuse
+    # anything not yet stored (the first row stands for the rest; one code path builds them).
+    unstored = [c for c in columns if not isinstance(rows[0][c], _PLAIN)]
+    if unstored:
+        raise TypeError(f"{table}: pass stored values for {', '.join(unstored)} (see stored())")
     raw = cast(sqlite3.Connection, session.connection().connection.driver_connection)
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
-    # Columns whose values the driver takes as they are (text, numbers, None) skip the
-    # conversion: at 100k rows the per-value checks cost more than SQLite's inserts.
-    convert = [c for c in columns if not all(_plain(row[c]) for row in rows[:64])]
-    if not convert:
-        if len(columns) == 1:
-            raw.executemany(sql, ((row[columns[0]],) for row in rows))
-        else:
-            # itemgetter builds each row's tuple in C: a third of the Python time it replaced.
-            raw.executemany(sql, map(itemgetter(*columns), rows))
-        return
-    if any(not _plain(row[c]) for row in rows[64:] for c in columns if c not in convert):
-        convert = columns  # a rare row differs from the sample: convert everything
-    wanted = frozenset(convert)
-    raw.executemany(sql, ([stored(row[c]) if c in wanted else row[c] for c in columns]
-                          for row in rows))
+    # itemgetter builds each row's tuple in C: at 100k rows Python-built lists cost more than
+    # SQLite's inserts.
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    raw.executemany(sql, map(pick, rows))
