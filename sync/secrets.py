@@ -10,13 +10,12 @@ import re
 import stat
 import tempfile
 from pathlib import Path
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
-from keyring.errors import KeyringError
+from typing import TYPE_CHECKING
 
 from warranty_desk.storage.home import Home
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +49,22 @@ def _account(home: Home, name: str) -> str:
 
 def _keyring() -> KeyringBackend | None:
     """The OS keyring, or None where none works (a headless machine, a locked-down desktop)."""
+    # Loaded on first use: keyring costs a tenth of a second, and the app's start needs none.
+    import keyring
+    from keyring.backends import chainer, fail, null
+
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring | null.Keyring):
         return None
     if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
         return None
     return backend
+
+
+def _keyring_error() -> type[Exception]:
+    from keyring.errors import KeyringError
+
+    return KeyringError
 
 
 def _file(home: Home) -> Path:
@@ -120,7 +129,7 @@ def get_secret(home: Home, name: str) -> Secret | None:
     if backend is not None:
         try:
             value = backend.get_password(SERVICE, _account(home, name))
-        except KeyringError as exc:
+        except _keyring_error() as exc:
             log.warning("The system keyring could not be read (%s); trying the secrets file.",
                         type(exc).__name__)
         else:
@@ -139,7 +148,7 @@ def set_secret(home: Home, name: str, value: str) -> None:
     if backend is not None:
         try:
             backend.set_password(SERVICE, _account(home, name), value)
-        except KeyringError as exc:
+        except _keyring_error() as exc:
             log.warning("The system keyring refused the secret %s (%s); keeping it in a file "
                         "readable only by you.", name, type(exc).__name__)
         else:
@@ -156,7 +165,7 @@ def delete_secret(home: Home, name: str) -> None:
     backend = _keyring()
     if backend is not None:
         # Not there (PasswordDeleteError) or unreadable: the file copy is still cleared.
-        with contextlib.suppress(KeyringError):
+        with contextlib.suppress(_keyring_error()):
             backend.delete_password(SERVICE, _account(home, name))
     _forget_in_file(home, name)
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from sync import secrets
 from ui.context import AppContext
 from ui.screens.settings_tabs import SettingsTab
-from ui.sync.check import check_portal
 from ui.widgets.layout import scrolling_page
 from ui.widgets.styling import show_level
 from warranty_desk import config
@@ -373,6 +372,9 @@ class SyncTab(SettingsTab):
             self.ctx.notice.emit("Not tested: fix the sync settings marked in red first.",
                                  "error")
             return
+        # requests and the sync client load on the first test, not while the app starts.
+        from ui.sync.check import check_portal
+
         home, db, token = self.ctx.home, self.ctx.db, self.token.typed()
         self.test_button.setEnabled(False)
         self.test_result.setText("Asking head office's portal…")
