@@ -5,35 +5,29 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from warranty_desk.storage.home import Home
 
+if TYPE_CHECKING:
+    from ui.screens.registry import ScreenSpec
+
 log = logging.getLogger(__name__)
 
 
-def screen_classes() -> list[type[Any]]:
-    """The screens in navigation order; each module holds one."""
-    from ui.screens.claim_detail import ClaimDetailScreen
-    from ui.screens.claims_board import ClaimsBoardScreen
-    from ui.screens.counter import CounterScreen
-    from ui.screens.customer import CustomerScreen
-    from ui.screens.extension import ExtensionScreen
-    from ui.screens.print_queue import PrintQueueScreen
-    from ui.screens.reports import ReportsScreen
-    from ui.screens.returns_desk import ReturnsDeskScreen
-    from ui.screens.sale import SaleScreen
-    from ui.screens.settings import SettingsScreen
-    from ui.screens.start_claim import StartClaimScreen
-    from ui.screens.sync_panel import SyncPanelScreen
+def screen_specs() -> list[ScreenSpec]:
+    """The screens in navigation order, as specs: the window imports each when first shown."""
+    from ui.screens.registry import SCREENS
 
-    # Screens with a shortcut are listed in the navigation; the others open from a record.
-    return [CounterScreen, SaleScreen, ClaimsBoardScreen, ReturnsDeskScreen, CustomerScreen,
-            PrintQueueScreen, ReportsScreen, SettingsScreen, SyncPanelScreen, StartClaimScreen,
-            ExtensionScreen, ClaimDetailScreen]
+    return list(SCREENS)
+
+
+def screen_classes() -> list[type[Any]]:
+    """The screen classes in navigation order (imports every screen: for tests and tools)."""
+    return [spec.load() for spec in screen_specs()]
 
 
 class StartWindow(QMainWindow):
@@ -65,14 +59,33 @@ def build(home: Home, app: QApplication, *, today: Any = None, inline: bool = Fa
         shop = session.scalars(select(Shop)).one()
         info = ShopInfo(shop.name, shop.branch_code, shop.timezone, shop.locale, shop.currency)
     ctx = AppContext(home, db, info, TaskRunner(inline=inline), today=today)
-    return MainWindow(ctx, screen_classes(), idle_minutes=idle_minutes)
+    return MainWindow(ctx, screen_specs(), idle_minutes=idle_minutes)
+
+
+def warm_up(window: Any) -> Any:
+    """After ready, while sign-in waits: load what the first minutes will need."""
+    from ui.warmup import Warmup, import_step
+
+    # The PIN hasher (the sign-in itself), GS1 barcode parsing (the first GS1 scan), the sync
+    # indicator's inbox count (for managers), printing (Ctrl+P on the counter), then the
+    # screens in navigation order. A module loaded already (the counter's) costs nothing.
+    modules = ["argon2", "biip", "warranty_desk.services.inbox", "printing.documents",
+               "ui.printing.desk"]
+    modules += [spec.module for spec in window.stack.specs]
+    warmup = Warmup(window.ctx, [import_step(m) for m in modules])
+    warmup.start()
+    return warmup
 
 
 def run_app(home: Home, argv: list[str] | None = None) -> int:
     """The GUI entry point used by `warranty-desk` with no command."""
+    from ui.feature_scan import skip_feature_scan
+    from ui.start_gc import pause_gc, resume_gc
     from ui.theme import apply_theme
     from warranty_desk.logs import setup_logging
 
+    skip_feature_scan()
+    gc_was_on = pause_gc()
     setup_logging(home)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Warranty Desk")
@@ -89,18 +102,26 @@ def run_app(home: Home, argv: list[str] | None = None) -> int:
     def finish() -> None:
         from warranty_desk import config
 
-        loaded = config.load(home)
-        apply_theme(app, loaded.settings.theme)
-        window = build(home, app, idle_minutes=loaded.settings.idle_minutes)
-        holder["window"] = window
-        window.start_scanners(app, loaded.settings.scanner)
-        window.start_sync()
-        window.show()
-        first.close()
-        if loaded.warning:
-            window.notify(loaded.warning, "warning")
-        if probe:
-            QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
+        try:
+            loaded = config.load(home)
+            apply_theme(app, loaded.settings.theme)
+            window = build(home, app, idle_minutes=loaded.settings.idle_minutes)
+            holder["window"] = window
+            window.show()
+            first.close()
+            if loaded.warning:
+                window.notify(loaded.warning, "warning")
+            # The scanners start once the window is laid out and painted, before it is called
+            # ready: their key filter sees every event of the app, and the first showing sends
+            # a few hundred (polish, resize, paint) that would each cross into Python for nothing.
+            QTimer.singleShot(0, lambda: window.start_scanners(app, loaded.settings.scanner))
+            window.start_sync()
+            if probe:
+                QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
+            holder["warmup"] = warm_up(window)
+        finally:
+            # Once the window is on screen (or the start failed), collect garbage as usual.
+            QTimer.singleShot(0, lambda: resume_gc(gc_was_on))
 
     QTimer.singleShot(0, finish)
     return int(app.exec())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -26,18 +27,26 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.printing.indicator import QueueIndicator
 from ui.scanners import STATUS_LEVELS, Scanners
+from ui.screen_stack import ScreenStack
 from ui.screens.base import Screen
 from ui.screens.first_run import FirstRunScreen
+from ui.screens.registry import ScreenSpec
 from ui.screens.sign_in import SignInScreen
-from ui.screens.sync_panel import SyncPanelScreen
+from ui.sync.news import SyncNews
 from ui.sync.status import SyncIndicator
 from ui.sync.worker import SyncWorker
 from ui.widgets.styling import show_level
 from warranty_desk.config import ScannerSettings
 from warranty_desk.permissions import ROLE_LABELS, Actor
 
+if TYPE_CHECKING:
+    from ui.screens.sync_panel import SyncPanelScreen
+
 # Minutes without a key or click before the app locks itself; the counter is public.
 DEFAULT_IDLE_MINUTES = 5
+# Built with the window, not when first shown: a scan goes to the counter, and the first scan
+# after signing in must not wait for the screen and its lookup to load.
+COUNTER = "CounterScreen"
 
 
 class _IdleWatch(QObject):
@@ -84,7 +93,7 @@ class HelpOverlay(QDialog):
 class MainWindow(QMainWindow):
     """Sign-in page or the work area, with navigation down the left."""
 
-    def __init__(self, ctx: AppContext, screens: Sequence[type[Screen]],
+    def __init__(self, ctx: AppContext, screens: Sequence[ScreenSpec],
                  *, idle_minutes: int = DEFAULT_IDLE_MINUTES) -> None:
         super().__init__()
         self.ctx = ctx
@@ -110,7 +119,7 @@ class MainWindow(QMainWindow):
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
-        self.stack = QStackedWidget()
+        self.stack = ScreenStack(ctx, screens)
         right.addWidget(self.stack, 1)
         self.notice = QLabel("")
         self.notice.setObjectName("notice")
@@ -131,12 +140,10 @@ class MainWindow(QMainWindow):
         lock.clicked.connect(self.lock)
         self.statusBar().addPermanentWidget(lock)
 
-        self.screens: list[Screen] = [cls(ctx) for cls in screens]
-        for screen in self.screens:
-            self.stack.addWidget(screen)
-        self.sync_panel = next((s for s in self.screens if isinstance(s, SyncPanelScreen)), None)
         # Built here so its signals are wired with the rest; its thread starts in start_sync.
         self.sync_worker = SyncWorker(ctx.home, ctx.db, today=ctx.today)
+        self.sync_news = SyncNews(self.sync_worker)
+        self.sync_panel: SyncPanelScreen | None = None  # once someone opened it
 
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
@@ -148,6 +155,8 @@ class MainWindow(QMainWindow):
         self._notice_timer.timeout.connect(self.notice.hide)
         self.scanners: Scanners | None = None
         self._connect_signals()
+        if self.stack.spec(COUNTER) is not None:
+            self.stack.screen_for(COUNTER)
         self._show_sign_in()
 
     def _connect_signals(self) -> None:
@@ -155,12 +164,13 @@ class MainWindow(QMainWindow):
         self.sign_in.signed_in.connect(self._on_sign_in_signed_in)
         self.first_run.created.connect(self._show_sign_in)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
-        # Navigation.
+        # Navigation; a screen is built the first time it is shown.
         self.nav.currentRowChanged.connect(self._on_nav_row_changed)
-        for screen in self.screens:
-            if screen.shortcut:
-                QShortcut(QKeySequence(screen.shortcut), self,
-                          activated=lambda s=screen: self.show_screen(type(s)))
+        for spec in self.stack.specs:
+            if spec.shortcut:
+                QShortcut(QKeySequence(spec.shortcut), self,
+                          activated=lambda name=spec.name: self.show_screen(name))
+        self.stack.built.connect(self._on_stack_built)
         QShortcut(QKeySequence("F1"), self, activated=self.show_help)
         # Prints waiting for their printer: the status bar button opens the queue.
         self.print_queue.clicked.connect(
@@ -175,15 +185,25 @@ class MainWindow(QMainWindow):
         self.ctx.signed_in.connect(indicator.signed_in)
         self.ctx.signed_out.connect(indicator.signed_out)
         indicator.clicked.connect(lambda: self._on_ctx_navigate("SyncPanelScreen", None))
-        if self.sync_panel is not None:
-            worker.cycle_done.connect(self.sync_panel.show_report)
-            worker.failed.connect(self.sync_panel.show_failure)
-            self.sync_panel.sync_requested.connect(worker.sync_now)
         # Notices from any screen or worker; screens opening each other.
         self.ctx.notice.connect(self._on_ctx_notice)
         self.ctx.navigate.connect(self._on_ctx_navigate)
         # Settings saved elsewhere take effect here at once.
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
+
+    def _on_stack_built(self, screen: Screen) -> None:
+        # The Sync panel, once built, hears the worker's news (and what it missed) and asks it
+        # for cycles.
+        if type(screen).__name__ != "SyncPanelScreen":
+            return
+        from ui.screens.sync_panel import SyncPanelScreen  # loaded already: it was just built
+
+        assert isinstance(screen, SyncPanelScreen)
+        self.sync_panel = screen
+        self.sync_news.replay(screen)
+        self.sync_worker.cycle_done.connect(screen.show_report)
+        self.sync_worker.failed.connect(screen.show_failure)
+        screen.sync_requested.connect(self.sync_worker.sync_now)
 
     def start_scanners(self, app: QApplication, settings: ScannerSettings) -> None:
         """Scans from the keyboard wedge and the serial port go to the current screen."""
@@ -204,22 +224,14 @@ class MainWindow(QMainWindow):
     def _on_scanners_status(self, level: str, text: str) -> None:
         self.notify(text, STATUS_LEVELS.get(level, level))
 
-    def _visible_screens(self) -> list[Screen]:
-        return [s for s in self.screens if s.available()]
-
-    def _nav_screens(self) -> list[Screen]:
-        # Screens without a shortcut need a record to show (a claim, a verdict): not listed.
-        return [s for s in self._visible_screens() if s.shortcut]
-
     def _on_sign_in_signed_in(self, actor: Actor) -> None:
         self.ctx.sign_in(actor)
         self.who.setText(f"Signed in: {actor.name} ({ROLE_LABELS[actor.role]})")
         self.nav.blockSignals(True)
         self.nav.clear()
-        for screen in self._nav_screens():
-            item = QListWidgetItem(f"{screen.title}" + (f"   {screen.shortcut}"
-                                                        if screen.shortcut else ""))
-            item.setData(Qt.ItemDataRole.UserRole, type(screen).__name__)
+        for spec in self.stack.listed():
+            item = QListWidgetItem(f"{spec.title}   {spec.shortcut}")
+            item.setData(Qt.ItemDataRole.UserRole, spec.name)
             self.nav.addItem(item)
         self.nav.blockSignals(False)
         self.pages.setCurrentWidget(self.work)
@@ -231,34 +243,37 @@ class MainWindow(QMainWindow):
         self.notify(f"Welcome, {actor.name}.", "success")
 
     def _on_nav_row_changed(self, row: int) -> None:
-        listed = self._nav_screens()
+        listed = self.stack.listed()
         if 0 <= row < len(listed):
-            screen = listed[row]
-            self.stack.setCurrentWidget(screen)
-            screen.activated()
+            self._activate(self.stack.screen_for(listed[row].name))
 
-    def show_screen(self, cls: type[Screen]) -> Screen | None:
-        """Switch to a screen by its class, if the signed-in person may use it."""
+    def _activate(self, screen: Screen) -> None:
+        self.stack.setCurrentWidget(screen)
+        screen.activated()
+
+    def show_screen(self, screen: type[Screen] | str) -> Screen | None:
+        """Switch to a screen by its class (or class name), if the signed-in person may use it."""
         if self.ctx.actor is None:
             return None
-        for n, screen in enumerate(self._nav_screens()):
-            if isinstance(screen, cls):
+        name = screen if isinstance(screen, str) else screen.__name__
+        for n, spec in enumerate(self.stack.listed()):
+            if spec.name == name:
                 if self.nav.currentRow() == n:
-                    self.stack.setCurrentWidget(screen)
-                    screen.activated()
+                    self._activate(self.stack.screen_for(name))
                 else:
                     self.nav.setCurrentRow(n)
-                return screen
-        for screen in self._visible_screens():
-            if isinstance(screen, cls):
-                self.nav.blockSignals(True)
-                self.nav.clearSelection()
-                self.nav.setCurrentRow(-1)
-                self.nav.blockSignals(False)
-                self.stack.setCurrentWidget(screen)
-                screen.activated()
-                return screen
-        self.notify(f"{cls.title} is not available to your role.", "warning")
+                return self.stack.screen_for(name)
+        if any(spec.name == name for spec in self.stack.available()):
+            self.nav.blockSignals(True)
+            self.nav.clearSelection()
+            self.nav.setCurrentRow(-1)
+            self.nav.blockSignals(False)
+            shown = self.stack.screen_for(name)
+            self._activate(shown)
+            return shown
+        known = self.stack.spec(name)
+        title = known.title if known is not None else getattr(screen, "title", name)
+        self.notify(f"{title} is not available to your role.", "warning")
         return None
 
     def _on_ctx_data_changed(self, what: str) -> None:
@@ -277,17 +292,15 @@ class MainWindow(QMainWindow):
             self.sync_worker.reload()
 
     def _on_ctx_navigate(self, name: str, payload: object) -> None:
-        for screen in self.screens:
-            if type(screen).__name__ == name:
-                shown = self.show_screen(type(screen))
-                if shown is not None:
-                    shown.open(payload)
-                return
-        self.notify(f"{name} is not available in this build.", "warning")
+        if self.stack.spec(name) is None:
+            self.notify(f"{name} is not available in this build.", "warning")
+            return
+        shown = self.show_screen(name)
+        if shown is not None:
+            shown.open(payload)
 
     def current_screen(self) -> Screen | None:
-        widget = self.stack.currentWidget()
-        return widget if isinstance(widget, Screen) else None
+        return self.stack.current()
 
     def lock(self) -> None:
         """Back to sign-in; the next person signs in with their own PIN."""
@@ -319,7 +332,7 @@ class MainWindow(QMainWindow):
 
     def help_rows(self) -> list[tuple[str, str]]:
         rows = [("F1", "This list of shortcuts"), ("Ctrl+L", "Lock the counter")]
-        rows += [(s.shortcut, f"Go to {s.title}") for s in self._nav_screens()]
+        rows += [(s.shortcut, f"Go to {s.title}") for s in self.stack.listed()]
         current = self.current_screen()
         if current is not None:
             rows += list(current.help_keys)
@@ -336,9 +349,7 @@ class MainWindow(QMainWindow):
         current = self.current_screen()
         if current is not None and current.handle_scan(text):
             return
-        for screen in self.screens:
-            if type(screen).__name__ == "CounterScreen":
-                shown = self.show_screen(type(screen))
-                if shown is not None:
-                    shown.handle_scan(text)
-                return
+        if self.stack.spec(COUNTER) is not None:
+            shown = self.show_screen(COUNTER)
+            if shown is not None:
+                shown.handle_scan(text)

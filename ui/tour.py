@@ -79,11 +79,10 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
                 shot(f"0{n}-counter-{status.replace('_', '-')}")
             counter.handle_scan("NO-SUCH-UNIT-42")
             shot("05-counter-not-found")
-            listed = [s for s in win.screens[1:] if s.shortcut and s.available()]
             n = 6
-            for screen in listed:
-                win.show_screen(type(screen))
-                shot(f"{n:02d}-{_slug(type(screen).__name__)}")
+            for spec in win.stack.listed()[1:]:
+                win.show_screen(spec.name)
+                shot(f"{n:02d}-{_slug(spec.name)}")
                 n += 1
             # Screens that show one record are opened the way staff reach them.
             counter.handle_scan(samples["in_cover"])

@@ -8,9 +8,6 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-import biip
-from biip.gtin import Gtin
-
 if TYPE_CHECKING:
     from biip.gs1_messages import GS1Message
 
@@ -417,6 +414,10 @@ def _valid_gtin(digits: str) -> str | None:
     """Return the GTIN as 14 digits when its check digit is right, else None."""
     if not digits.strip("0"):
         return None  # all zeros passes the check digit but names no product
+    # biip parses its company-prefix tables on import (about 60 ms): loaded on the first
+    # barcode that needs it (or by the app's warm-up after start), not before a scan is possible.
+    from biip.gtin import Gtin
+
     try:
         Gtin.parse(digits)
     except Exception:  # biip signals bad data with several exception types; all mean "no"
@@ -436,6 +437,8 @@ def _hri_to_element_string(text: str) -> str | None:
 
 
 def _parse_gs1(payload: str) -> GS1Message | None:
+    import biip  # see _valid_gtin
+
     try:
         return biip.parse(payload).gs1_message
     except Exception:  # biip raises IndexError/ValueError on some malformed input, not only

@@ -17,6 +17,7 @@ from tests.sync.portal_server import PortalServer
 from ui.app import build
 from ui.main_window import MainWindow
 from ui.screens.base import Screen
+from ui.screens.registry import spec_named
 from ui.theme import apply_theme
 from warranty_desk.services import demo, setup
 from warranty_desk.storage.home import Home
@@ -53,8 +54,8 @@ def open_window(
     import ui.app
 
     if screens is not None and monkeypatch is not None:
-        chosen = list(screens)
-        monkeypatch.setattr(ui.app, "screen_classes", lambda: chosen)
+        chosen = [spec_named(cls.__name__) for cls in screens]
+        monkeypatch.setattr(ui.app, "screen_specs", lambda: chosen)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app)

@@ -185,10 +185,10 @@ def _tour(w: Walk, win: Any, home: Any, staff: Any, today: Any) -> None:
                         f"NOT NULL AND end_on >= '{today.isoformat()}' ORDER BY code")
     counter.handle_scan(serial)
     w.shot("counter-verdict")
-    for screen in [s for s in win.screens if s.shortcut and s.available()][1:]:
-        win.show_screen(type(screen))
-        w.shot(_slug(type(screen).__name__))
-        extra = _EXTRA.get(type(screen).__name__)
+    for spec in win.stack.listed()[1:]:
+        screen = win.show_screen(spec.name)
+        w.shot(_slug(spec.name))
+        extra = _EXTRA.get(spec.name)
         if extra is not None:
             extra(w, screen)
     counter.handle_scan(serial)

@@ -52,7 +52,8 @@ def test_no_shortcut_a_screen_binds_is_a_key_the_window_uses(one_screen: MainWin
     taken = {s.key().toString(QKeySequence.SequenceFormat.PortableText): "window"
              for s in one_screen.findChildren(QShortcut) if s.parent() is one_screen}
     taken.update(_taken())
-    (screen,) = one_screen.screens
+    (spec,) = one_screen.stack.specs
+    screen = one_screen.stack.screen_for(spec.name)  # screens are built when first shown
     bound = {s.key().toString(QKeySequence.SequenceFormat.PortableText)
              for s in screen.findChildren(QShortcut)}
     clashes = sorted(key for key in bound if key in taken)

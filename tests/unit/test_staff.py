@@ -18,7 +18,7 @@ from warranty_desk.permissions import Actor, Permission, Role
 from warranty_desk.services import staff
 from warranty_desk.storage.database import Database
 
-PRODUCTION_HASHER = staff.HASHER
+PRODUCTION_HASHER = staff.production_hasher()
 OWNER = actor(Role.OWNER)
 T0 = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)
 

@@ -12,6 +12,7 @@ from printing.documents import PrintRequest, document_name
 from printing.jobs import PrintOutcome, print_document, retry
 from ui.context import AppContext
 from ui.printing.preview import PreviewChoice, ask_save_path, run_preview
+from ui.printing.queue_keys import QUEUE_CHANGED, QUEUE_KEY
 from ui.printing.work import (
     Sheet,
     print_each,
@@ -26,8 +27,6 @@ from warranty_desk.services.management import ReportTable
 from warranty_desk.services.print_jobs import PrintJobView
 from warranty_desk.storage.documents import DocumentStore
 
-QUEUE_KEY = "F7"  # the Print queue screen's key, named in every "waits in the queue" notice
-QUEUE_CHANGED = "print_queue"  # what ctx.data_changed says after a print or a retry
 NO_RECEIPT_PRINTER = ("No receipt printer is set up: set one under Settings > Devices, or print "
                       "the certificate (Ctrl+Shift+P).")
 RECEIPT, PDF_ROUTE = "receipt", "pdf"

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QPushButton
 
 from ui.context import AppContext
-from ui.printing.desk import QUEUE_CHANGED, QUEUE_KEY
+from ui.printing.queue_keys import QUEUE_CHANGED, QUEUE_KEY
 from warranty_desk.services import print_jobs
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.printing.desk import QUEUE_CHANGED, PrintDesk
+from ui.printing.desk import PrintDesk
+from ui.printing.queue_keys import QUEUE_CHANGED
 from ui.screens.base import Screen
 from ui.screens.claim_detail_parts.actions import ClaimActions
 from ui.screens.claim_detail_parts.decision_bar import MOVE_KEYS, DecisionBar

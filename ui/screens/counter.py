@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem
 
-from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.widgets.verdict_card import VerdictCard
 from warranty_desk.services.lookup import lookup
 from warranty_desk.views import LookupResult, WarrantyVerdict
+
+if TYPE_CHECKING:
+    from ui.printing.desk import PrintDesk
 
 
 class CounterScreen(Screen):
@@ -56,7 +60,7 @@ class CounterScreen(Screen):
         self.actions.setWordWrap(True)
         layout.addWidget(self.actions)
         self.result: LookupResult | None = None
-        self.print_desk = PrintDesk(ctx, self)
+        self._print_desk: PrintDesk | None = None
         self.field.returnPressed.connect(self._on_field_return)
         self.matches.currentRowChanged.connect(self._on_matches_row_changed)
         self.matches.itemActivated.connect(lambda _i: self.field.setFocus())
@@ -67,6 +71,17 @@ class CounterScreen(Screen):
         QShortcut(QKeySequence("Ctrl+I"), self, activated=self._open_sale)
         QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_slip)
         QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.print_certificate)
+
+    @property
+    def print_desk(self) -> PrintDesk:
+        """The print desk, made on the first print."""
+        # The counter is built before sign-in, and printing brings its renderers (a tenth of a
+        # second to load), which a scan never needs.
+        if self._print_desk is None:
+            from ui.printing.desk import PrintDesk
+
+            self._print_desk = PrintDesk(self.ctx, self)
+        return self._print_desk
 
     def _go(self, screen: str) -> None:
         if self.card.verdict is None:

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from printing.documents import document_name
 from ui.context import AppContext
-from ui.printing.desk import PDF_ROUTE, QUEUE_CHANGED, QUEUE_KEY, RECEIPT, PrintDesk
+from ui.printing.desk import PDF_ROUTE, RECEIPT, PrintDesk
 from ui.printing.job_model import PrintJobModel
+from ui.printing.queue_keys import QUEUE_CHANGED, QUEUE_KEY
 from ui.screens.base import Screen
 from ui.widgets.record_view import record_view
 from ui.widgets.styling import show_level

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -184,29 +185,30 @@ class SyncPanelScreen(Screen):
 
     # --- What the main window feeds it -------------------------------------------------------
 
-    def show_report(self, report: object) -> None:
-        """A sync cycle ended: its line goes in the summary, and a notice if it was asked for."""
+    def show_report(self, report: object, at: datetime | None = None) -> None:
+        """A sync cycle ended (at `at`, else now): its line in the summary, a notice if asked."""
         online = bool(getattr(report, "online", False))
         self._remember(str(getattr(report, "message", "")) or "Sync finished.", online=online,
-                       failed=False)
+                       failed=False, at=at)
         if self._asked:
             self._asked = False
             self.ctx.notice.emit(self.last_message, "success" if online else "warning")
         if self.isVisible():
             self.refresh()
 
-    def show_failure(self, text: str) -> None:
+    def show_failure(self, text: str, at: datetime | None = None) -> None:
         """The worker could not sync: said in the summary, and as a notice if it was asked for."""
-        self._remember(text, online=self.last_online, failed=True)
+        self._remember(text, online=self.last_online, failed=True, at=at)
         if self._asked:
             self._asked = False
             self.ctx.notice.emit(text, "error")
         if self.isVisible():
             self.refresh()
 
-    def _remember(self, message: str, *, online: bool, failed: bool) -> None:
+    def _remember(self, message: str, *, online: bool, failed: bool,
+                  at: datetime | None) -> None:
         self.last_message, self.last_online, self.last_failed = message, online, failed
-        self.last_at = clock_words(utcnow(), self.ctx.shop.timezone)
+        self.last_at = clock_words(at or utcnow(), self.ctx.shop.timezone)
 
     # --- Showing -----------------------------------------------------------------------------
 

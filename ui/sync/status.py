@@ -16,7 +16,7 @@ from warranty_desk import config
 from warranty_desk.clock import zone_of
 from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, allowed
-from warranty_desk.services import inbox, sync_admin
+from warranty_desk.services import sync_admin
 from warranty_desk.services.sync_admin import SyncStatus
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
@@ -80,6 +80,10 @@ def read_snapshot(home: Home, db: Database, actor: Actor | None,
     rows = sync_admin.status(db, destination_names(settings))
     problems = 0
     if actor is not None and allowed(actor.role, Permission.MANAGE_SYNC):
+        # Loaded here, off the GUI thread: the inbox brings the claim and sale services with
+        # it, which the status bar must not load while the app starts.
+        from warranty_desk.services import inbox
+
         since = (now or utcnow()) - INBOX_ATTENTION
         problems = sum(1 for item in inbox.unsettled(db, actor)
                        if item.status == "problem" and (item.applied_at is None

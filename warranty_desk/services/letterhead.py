@@ -12,7 +12,11 @@ from warranty_desk.clock import zone_of
 from warranty_desk.errors import NotFound
 from warranty_desk.models import Shop
 from warranty_desk.printables import ShopHeader
+from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.storage.documents import DocumentStore
+
+__all__ = ["day_bounds", "header", "local_now", "local_time", "portal_link", "shop_of",
+           "shop_zone"]
 
 
 def shop_of(session: Session) -> Shop:
@@ -21,11 +25,6 @@ def shop_of(session: Session) -> Shop:
     if shop is None:
         raise NotFound("This install has no shop yet. Run `warranty-desk init` first.")
     return shop
-
-
-def shop_zone(session: Session) -> ZoneInfo:
-    """The shop's time zone, where its calendar days begin and end."""
-    return zone_of(session.execute(select(Shop.timezone).limit(1)).scalar())
 
 
 def header(shop: Shop, documents: DocumentStore | None = None) -> ShopHeader:

@@ -7,9 +7,8 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,8 +23,11 @@ from warranty_desk.models import Staff
 from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed, require
 from warranty_desk.services import audit
-from warranty_desk.services.letterhead import shop_zone
+from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.storage.database import Database
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MAX_WRONG_PINS = 5
 LOCK_MINUTES = 5
@@ -36,8 +38,24 @@ PIN_MAX_DIGITS = 8
 # about a tenth of a second on a counter PC, so a queue at the till never waits on sign-in. A
 # 4-8 digit PIN cannot survive an offline guessing attack whatever the cost; the stored lock
 # below is the real defence and the hash only keeps PINs from being read off a copied file.
-# Tests swap in a cheaper argon2id hasher by replacing this attribute.
-HASHER = PasswordHasher(time_cost=2)
+# Tests swap in a cheaper argon2id hasher by replacing this attribute. It stays None until the
+# first PIN is hashed or checked: argon2 and cffi cost about 20 ms of every start, before the
+# sign-in screen can show.
+HASHER: PasswordHasher | None = None
+
+
+def production_hasher() -> PasswordHasher:
+    """The hasher a till uses (see above)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=2)
+
+
+def _hasher() -> PasswordHasher:
+    global HASHER
+    if HASHER is None:
+        HASHER = production_hasher()
+    return HASHER
 
 _PIN = re.compile(rf"[0-9]{{{PIN_MIN_DIGITS},{PIN_MAX_DIGITS}}}")
 # Who failed attempts are recorded against: the person at the till has not proved who they are.
@@ -81,7 +99,7 @@ def check_pin(pin: str) -> None:
 def hash_pin(pin: str) -> str:
     """The argon2id hash stored for a PIN; checks the PIN's form first."""
     check_pin(pin)
-    return HASHER.hash(pin)
+    return _hasher().hash(pin)
 
 
 def _pin_matches(pin_hash: str, pin: str) -> bool:
@@ -89,8 +107,10 @@ def _pin_matches(pin_hash: str, pin: str) -> bool:
     # (a pasted megabyte would otherwise cost real time).
     if _PIN.fullmatch(pin) is None:
         return False
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return HASHER.verify(pin_hash, pin)
+        return _hasher().verify(pin_hash, pin)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -172,8 +192,8 @@ def _attempt(session: Session, key: uuid.UUID | str, pin: str, now: datetime,
         row.failed_pins = 0
     if _pin_matches(row.pin_hash, pin):
         row.failed_pins = 0
-        if HASHER.check_needs_rehash(row.pin_hash):
-            row.pin_hash = HASHER.hash(pin)
+        if _hasher().check_needs_rehash(row.pin_hash):
+            row.pin_hash = _hasher().hash(pin)
         return row, None
     row.failed_pins += 1
     audit.record(session, _SIGN_IN_SCREEN, "staff.sign_in_failed", "staff", row.id,

@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 HOME_ENV = "WARRANTY_DESK_HOME"
 
 
@@ -47,4 +45,6 @@ def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Home:
     env = os.environ.get(HOME_ENV)
     if env:
         return Home(Path(env).expanduser().resolve())
+    import platformdirs  # only here: most starts name the folder (about 5 ms of start-up)
+
     return Home(Path(platformdirs.user_data_dir("warranty-desk", appauthor=False)))

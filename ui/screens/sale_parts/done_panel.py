@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from printing.jobs import PrintOutcome
-from ui.printing.desk import QUEUE_KEY, PrintDesk, outcome_notice
+from ui.printing.desk import PrintDesk, outcome_notice
+from ui.printing.queue_keys import QUEUE_KEY
 from ui.widgets.styling import show_level
 
 # (warranty code, product, serial or None) for each unit of the sale.
