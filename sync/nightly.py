@@ -23,10 +23,12 @@ from warranty_desk.models import AuditEntry, OutboxEvent, SyncCursor
 from warranty_desk.models.base import utcnow
 from warranty_desk.services import numbers
 from warranty_desk.services.audit import GENESIS
+from warranty_desk.services.outbox_retention import NIGHTLY_CURSOR
 from warranty_desk.storage.database import Database
 
-# The SyncCursor row that remembers the last nightly run (and its error, for the sync panel).
-NIGHTLY = "nightly"
+# The SyncCursor row that remembers the last nightly run (and its error, for the sync panel);
+# outbox pruning reads it to know which days head office has counted.
+NIGHTLY = NIGHTLY_CURSOR
 # Days reported on the first run, when there is no last run to start from.
 FIRST_RUN_DAYS = 7
 # A till offline for months reports its last quarter; older days head office compared before.

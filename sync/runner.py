@@ -37,7 +37,7 @@ from warranty_desk.config import SyncSettings, sync_problems
 from warranty_desk.errors import BadInput
 from warranty_desk.models import OutboxEvent, SyncParked
 from warranty_desk.models.base import utcnow
-from warranty_desk.services import numbers, sync_admin
+from warranty_desk.services import numbers, outbox_retention, sync_admin
 from warranty_desk.services.sync_admin import SyncStatus
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
@@ -472,6 +472,11 @@ def run_cycle(
             sent_nightly = cycle.nightly()
     finally:
         wiring.close()
+    if sent_nightly:
+        # Head office has the events and has counted their days: the delivered ones can go,
+        # and the file is compacted when that freed a fair share of it.
+        outbox_retention.prune_delivered(db, [d.name for d in wiring.destinations])
+        outbox_retention.compact(db)
     queues: tuple[SyncStatus, ...] = ()
     if pushed is not None:  # a pull alone says nothing about what waits to be sent
         names = [d.name for d in wiring.destinations]

@@ -1,4 +1,10 @@
-"""The benchmark shops: a cached synthetic shop of a million warranties, or a tiny one."""
+"""The benchmark shops: a cached synthetic shop of a million warranties, or a tiny one.
+
+A shop with years of history has been sending to head office all along, so the build ends as
+the till's nightly timer would: the whole outbox pushed to a loopback portal, the nightly
+report sent, and what head office has (older than a week) pruned and compacted away. Before
+that, the first events are kept aside as the push benchmark's template.
+"""
 
 from __future__ import annotations
 
@@ -18,25 +24,31 @@ CACHE = ROOT / ".bench-cache"
 TODAY = date(2026, 11, 22)
 SEED = 7
 # Bump when demo-data changes what it writes, so a stale cache is rebuilt rather than measured.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+PUSH_TEMPLATE = "push-template"
 
 
-def _marker(warranties: int) -> dict[str, object]:
+def _marker(warranties: int, push_events: int) -> dict[str, object]:
     migrations = sorted(p.name for p in (ROOT / "warranty_desk" / "migrations" / "versions")
                         .glob("*.py"))
     return {"warranties": warranties, "seed": SEED, "generator": GENERATOR_VERSION,
-            "migrations": migrations}
+            "migrations": migrations, "push_events": push_events}
 
 
-def cached_shop(warranties: int, *, log: bool = True) -> Home:
+def push_template(home: Home) -> Path:
+    """The database holding the shop's first outbox events, for the push benchmark."""
+    return Home(home.root / PUSH_TEMPLATE).database
+
+
+def cached_shop(warranties: int, *, push_events: int, log: bool = True) -> Home:
     """A home folder with `warranties` synthetic warranties, built once and kept in .bench-cache.
 
-    Built through the real `warranty-desk demo-data` command; rebuilt when the schema or the
-    generator changes.
+    Built through the real `warranty-desk demo-data` command, then synced and pruned through
+    the real nightly cycle; rebuilt when the schema or the generator changes.
     """
     home = Home(CACHE / f"shop-{warranties}")
     marker_file = home.root / "bench-marker.json"
-    want = _marker(warranties)
+    want = _marker(warranties, push_events)
     if marker_file.exists() and json.loads(marker_file.read_text()) == want:
         return home
     if home.root.exists():
@@ -49,10 +61,63 @@ def cached_shop(warranties: int, *, log: bool = True) -> Home:
     subprocess.run([sys.executable, "-m", "warranty_desk", "--home", str(home.root),
                     "--today", TODAY.isoformat(), "demo-data", "--warranties", str(warranties),
                     "--seed", str(SEED)], check=True, stdout=subprocess.DEVNULL)
+    generated = time.perf_counter() - start
+    from tests.bench import cases_sync
+
+    cases_sync.build_outbox(home.database, home.root / PUSH_TEMPLATE, push_events)
+    history = sync_history(home)
     (home.root / "bench-build.json").write_text(json.dumps(
-        {"build_seconds": round(time.perf_counter() - start, 1)}))
+        {"build_seconds": round(time.perf_counter() - start, 1),
+         "generate_seconds": round(generated, 1), **history}))
     marker_file.write_text(json.dumps(want))
     return home
+
+
+def sync_history(home: Home) -> dict[str, object]:
+    """Push the whole outbox to a loopback portal and run the nightly, as the till's timer does.
+
+    The real `run_cycle(nightly=True)`: documents, push, inbox pull, nightly report, then the
+    pruning of delivered events and the compaction it triggers.
+    """
+    import sqlite3
+
+    from keyring.backends import fail
+
+    from sync.runner import run_cycle
+    from sync.secrets import PORTAL_TOKEN, set_secret
+    from tests.bench.cases_sync import portal_process
+    from tests.sync.portal_server import TOKEN
+    from tests.sync.test_secrets import use
+    from warranty_desk.config import SyncSettings
+
+    def counts() -> tuple[int, int]:
+        conn = sqlite3.connect(home.database)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            events = int(conn.execute("SELECT count(*) FROM outbox_events").fetchone()[0])
+        finally:
+            conn.close()
+        return events, home.database.stat().st_size
+
+    events_before, bytes_before = counts()
+    started = time.perf_counter()
+    secrets = use(fail.Keyring())  # the token in the home's 0600 file, as on a till without one
+    next(secrets)
+    db = open_shop(home)
+    try:
+        with portal_process() as portal:
+            set_secret(home, PORTAL_TOKEN, TOKEN)
+            report = run_cycle(home, db, SyncSettings(portal_url=portal.url), nightly=True,
+                               today=TODAY, time_limit=3600)
+    finally:
+        db.dispose()
+        secrets.close()
+    if not report.nightly:
+        raise RuntimeError(f"The benchmark shop's nightly sync did not finish: {report.message}")
+    events_after, bytes_after = counts()
+    return {"sync_seconds": round(time.perf_counter() - started, 1),
+            "events_pushed": events_before, "events_kept": events_after,
+            "bytes_before_sync": bytes_before, "bytes_after_sync": bytes_after}
 
 
 def open_shop(home: Home) -> Database:

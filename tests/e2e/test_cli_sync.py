@@ -196,9 +196,12 @@ def test_a_receiver_refusing_exits_1(home: Path, portal: PortalServer) -> None:
 def test_the_nightly_run_sends_the_report_and_exits_0(home: Path, portal: PortalServer) -> None:
     configure(home, portal)
     assert run(home, "sync", "--nightly", "--push").returncode == 2
+    queued = outbox_count(home)
     done = run(home, "sync", "--nightly", "--time-limit", "1")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "sent the nightly report" in done.stdout
     [report] = portal.nightly
-    assert sum(day["count"] for day in report["days"]) <= outbox_count(home)
-    assert len(portal.event_ids()) == outbox_count(home)
+    assert sum(day["count"] for day in report["days"]) <= queued
+    assert len(portal.event_ids()) == queued
+    # Head office has them and has counted them: the demo's weeks-old events leave the outbox.
+    assert 0 < outbox_count(home) < queued

@@ -7,10 +7,12 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from keyring.backends import fail
+from sqlalchemy import func, select, update
 
 from sync import runner
 from sync.crm.tryton import TrytonConnector
@@ -25,6 +27,8 @@ from tests.sync.webhook_receiver import webhook_receiver
 from tests.unit.services.helpers import sell
 from warranty_desk.config import SyncSettings
 from warranty_desk.errors import BadInput
+from warranty_desk.models import OutboxEvent
+from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims
 from warranty_desk.storage.database import Database
@@ -245,6 +249,27 @@ def test_the_nightly_run_drains_pulls_and_reports(
     [sent] = portal.nightly
     assert sent["branch"] == "BR01" and sum(d["count"] for d in sent["days"]) == len(
         pushed_ids(portal))
+
+
+def test_after_an_accepted_nightly_report_delivered_old_events_leave_the_outbox(
+    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+) -> None:
+    open_claim(shop, "INV-1001", "SN-LAP-0001")
+    open_claim(shop, "INV-1002", "SN-LAP-0002")
+    with shop.write() as session:  # everything so far happened a month ago
+        session.execute(update(OutboxEvent).values(created_at=utcnow() - timedelta(days=30)))
+        before = session.scalar(select(func.count()).select_from(OutboxEvent))
+    cycle(home, shop, settings)  # delivered, but no nightly report has counted them yet
+    with shop.read() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxEvent)) == before
+
+    report = cycle(home, shop, settings, nightly=True)
+
+    assert report.nightly
+    with shop.read() as session:
+        left = list(session.scalars(select(OutboxEvent.topic)))
+    assert len(left) == 1  # the newest stays, so seq never starts again below the cursor
+    assert len(pushed_ids(portal)) == before
 
 
 def test_an_offline_nightly_run_gives_up_at_its_time_limit_and_sends_no_report(

@@ -58,7 +58,8 @@ class InvoiceLine(Base):
     id: Mapped[uuid_pk]
     sale_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sales.id"))
     line_no: Mapped[int]
-    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
+    # No index: nothing reads invoice lines by product (reports go through warranties).
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
     quantity: Mapped[int]
     unit_price_minor: Mapped[money]
 

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import Enum, ForeignKey, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from warranty_desk.models.base import Base, money, timestamp, uuid_pk
@@ -52,11 +52,13 @@ class WarrantyLayer(Base):
     """A span of cover by one party: manufacturer, shop or a paid extension."""
 
     __tablename__ = "warranty_layers"
+    # Read only through their warranty: keyed by it, with no id of their own and no rowid,
+    # a layer costs one B-tree entry instead of a row plus two index entries.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    id: Mapped[uuid_pk]
-    warranty_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warranties.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    start_on: Mapped[date]
+    warranty_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warranties.id"), primary_key=True)
+    start_on: Mapped[date] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     end_on: Mapped[date]
     extension_plan_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("extension_plans.id"))
     price_minor: Mapped[money]
@@ -68,9 +70,12 @@ class ExtensionOffer(Base):
     """An extension offered for a unit: sold or declined, and who offered it."""
 
     __tablename__ = "extension_offers"
+    # Read only through their warranty: keyed by it (then by id, time-ordered), with no rowid,
+    # a row costs one B-tree entry instead of a row plus two index entries.
+    __table_args__ = (PrimaryKeyConstraint("warranty_id", "id"), {"sqlite_with_rowid": False})
 
     id: Mapped[uuid_pk]
-    warranty_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warranties.id"), index=True)
+    warranty_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warranties.id"), primary_key=True)
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("extension_plans.id"))
     accepted: Mapped[bool]
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))

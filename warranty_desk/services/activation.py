@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warranty_desk import normalize
@@ -93,18 +95,49 @@ class SaleResult:
 
 
 @dataclass(slots=True)
+class Rows:
+    """New rows of one table: tuples in `columns` order, every value as SQLite stores it."""
+
+    columns: tuple[str, ...]
+    values: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def column(self, name: str) -> list[Any]:
+        """Every row's value of one column, in row order."""
+        at = self.columns.index(name)
+        return [row[at] for row in self.values]
+
+
+def _rows(*columns: str) -> Callable[[], Rows]:
+    return lambda: Rows(columns)
+
+
+@dataclass(slots=True)
 class Plan:
     """Rows ready to insert, or the problems that stop the whole batch."""
 
     problems: list[Problem] = field(default_factory=list)
     skipped_invoices: list[str] = field(default_factory=list)
-    sales: list[dict[str, Any]] = field(default_factory=list)
-    lines: list[dict[str, Any]] = field(default_factory=list)
-    warranties: list[dict[str, Any]] = field(default_factory=list)
-    layers: list[dict[str, Any]] = field(default_factory=list)
-    offers: list[dict[str, Any]] = field(default_factory=list)
-    customers: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    # Tuples, not dicts: at 100k lines building a dict per row cost more than inserting it.
+    sales: Rows = field(default_factory=_rows(
+        "id", "invoice_number", "source", "branch_code", "sold_on", "customer_id", "staff_id",
+        "created_at"))
+    lines: Rows = field(default_factory=_rows(
+        "id", "sale_id", "line_no", "product_id", "quantity", "unit_price_minor"))
+    warranties: Rows = field(default_factory=_rows(
+        "id", "code", "invoice_line_id", "product_id", "customer_id", "serial", "start_on",
+        "end_on", "status", "created_at"))
+    layers: Rows = field(default_factory=_rows(
+        "warranty_id", "kind", "start_on", "end_on", "extension_plan_id", "price_minor"))
+    offers: Rows = field(default_factory=_rows(
+        "id", "warranty_id", "plan_id", "accepted", "staff_id", "at"))
+    customers: Rows = field(default_factory=_rows(
+        "id", "reference", "name", "phone", "email", "segment", "retention_follow_up",
+        "created_at"))
+    events: Rows = field(default_factory=_rows(
+        "id", "topic", "aggregate", "aggregate_id", "payload", "created_at"))
     results: list[SaleResult] = field(default_factory=list)
 
 
@@ -117,6 +150,8 @@ class _ProductInfo:
     serial_required: bool
     manufacturer_months: int
     shop_months: int
+    # The id as the 16 bytes the database stores: rows carry it, and it hashes in C.
+    key: bytes
 
 
 def _products(session: Session, skus: Iterable[str]) -> dict[str, _ProductInfo]:
@@ -130,7 +165,7 @@ def _products(session: Session, skus: Iterable[str]) -> dict[str, _ProductInfo]:
             .where(Product.sku.in_(wanted[start:start + _CHUNK]))
         )
         for row in rows:
-            found[row.sku] = _ProductInfo(*row)
+            found[row.sku] = _ProductInfo(*row, key=row.id.bytes)
     return found
 
 
@@ -147,70 +182,95 @@ def extension_terms(plan: ExtensionPlan) -> ExtensionTerms:
     )
 
 
+def _driver(session: Session) -> sqlite3.Connection:
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    return cast(sqlite3.Connection, raw)
+
+
 def _covered_serials(
-    session: Session, pairs: set[tuple[Any, str]]
-) -> dict[tuple[Any, str], str]:
-    """Active warranties already covering (product, serial): their codes."""
+    session: Session, pairs: set[tuple[bytes, str]]
+) -> dict[tuple[bytes, str], str]:
+    """Active warranties already covering (product id bytes, serial): their codes."""
     # Plain SQL by serial (indexed): a (product, serial) tuple IN list costs more to compile
     # than to run at 100k lines.
-    by_serial: dict[str, set[Any]] = defaultdict(set)
+    by_serial: dict[str, set[bytes]] = defaultdict(set)
     for product_id, serial in pairs:
-        by_serial[serial].add(product_id.bytes)
+        by_serial[serial].add(product_id)
     serials = sorted(by_serial)
-    found: dict[tuple[Any, str], str] = {}
-    driver = session.connection().connection.dbapi_connection
-    assert driver is not None
+    found: dict[tuple[bytes, str], str] = {}
+    driver = _driver(session)
     for start in range(0, len(serials), _SQL_CHUNK):
         chunk = serials[start:start + _SQL_CHUNK]
         for product_id, serial, code in driver.execute(
                 f"SELECT product_id, serial, code FROM warranties WHERE status = 'active' "
                 f"AND serial IN ({','.join('?' * len(chunk))})", chunk):
             if product_id in by_serial.get(serial, ()):
-                found[(uuid.UUID(bytes=product_id), str(serial))] = code
+                found[(product_id, str(serial))] = code
     return found
 
 
 def _recorded_invoices(session: Session, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    wanted = sorted(keys)
+    # Plain SQL by invoice number (indexed), as for serials; the source is matched here.
+    numbers_wanted = sorted({number for _, number in keys})
     found: set[tuple[str, str]] = set()
-    for start in range(0, len(wanted), _CHUNK // 2):
-        rows = session.execute(
-            select(Sale.source, Sale.invoice_number).where(
-                tuple_(Sale.source, Sale.invoice_number).in_(wanted[start:start + _CHUNK // 2])
-            )
-        )
-        found.update((s, n) for s, n in rows)
+    driver = _driver(session)
+    for start in range(0, len(numbers_wanted), _SQL_CHUNK):
+        chunk = numbers_wanted[start:start + _SQL_CHUNK]
+        for source, number in driver.execute(
+                f"SELECT source, invoice_number FROM sales "
+                f"WHERE invoice_number IN ({','.join('?' * len(chunk))})", chunk):
+            if (source, number) in keys:
+                found.add((source, number))
     return found
 
 
-def _customer_index(session: Session, inputs: Sequence[CustomerInput]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Matchable:
+    """A customer input's phone and email as stored, and the keys it is matched by."""
+
+    phone: str
+    email: str
+    # 'ref:', 'phone:' and 'email:' keys, in the order a match is looked for.
+    keys: tuple[str, ...]
+
+
+def _match_key(data: CustomerInput) -> tuple[str, str, str]:
+    # What _matchable reads; a tuple of str hashes in C, the dataclass through Python.
+    return data.reference, data.phone, data.email
+
+
+def _matchable(data: CustomerInput) -> _Matchable:
+    phone, email = normalize.phone(data.phone), normalize.email(data.email)
+    keys = tuple(prefix + value for prefix, value in (
+        ("ref:", data.reference.strip()), ("phone:", phone), ("email:", email)) if value)
+    return _Matchable(phone, email, keys)
+
+
+def _customer_index(session: Session, forms: Iterable[_Matchable]) -> dict[str, Any]:
     """Existing customers (id, reference) keyed 'ref:', 'phone:' and 'email:'."""
-    refs = {c.reference.strip() for c in inputs if c.reference.strip()}
-    phones = {normalize.phone(c.phone) for c in inputs if normalize.phone(c.phone)}
-    emails = {normalize.email(c.email) for c in inputs if normalize.email(c.email)}
+    wanted: dict[str, set[str]] = {"ref:": set(), "phone:": set(), "email:": set()}
+    for form in forms:
+        for key in form.keys:
+            prefix, _, value = key.partition(":")
+            wanted[prefix + ":"].add(value)
     index: dict[str, Any] = {}
-    for prefix, column, values in (("ref:", Customer.reference, refs),
-                                   ("phone:", Customer.phone, phones),
-                                   ("email:", Customer.email, emails)):
-        wanted = sorted(values)
-        for start in range(0, len(wanted), _CHUNK):
+    for prefix, column in (("ref:", Customer.reference), ("phone:", Customer.phone),
+                           ("email:", Customer.email)):
+        values = sorted(wanted[prefix])
+        for start in range(0, len(values), _CHUNK):
             for cid, ref, value in session.execute(
                 select(Customer.id, Customer.reference, column)
-                .where(column.in_(wanted[start:start + _CHUNK]))
+                .where(column.in_(values[start:start + _CHUNK]))
             ):
                 index.setdefault(prefix + value, (cid.bytes, ref))
     return index
 
 
-def _customer_keys(data: CustomerInput) -> list[str]:
-    keys = []
-    if data.reference.strip():
-        keys.append("ref:" + data.reference.strip())
-    if normalize.phone(data.phone):
-        keys.append("phone:" + normalize.phone(data.phone))
-    if normalize.email(data.email):
-        keys.append("email:" + normalize.email(data.email))
-    return keys
+@lru_cache(maxsize=64)
+def _segment_value(text: str) -> str:
+    """A segment as stored (BadInput for an unknown one); a file repeats a handful of them."""
+    return parse_segment(text).value
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,126 +313,171 @@ def plan_sales(
     """
     plan = Plan()
     branch = numbers.branch_code(session)
-    products = _products(session, (normalize.sku(ln.sku) for s in sales for ln in s.lines))
+    # A file repeats a few SKUs on every line: each spelling is normalised and looked up once.
+    spellings = {ln.sku for s in sales for ln in s.lines}
+    found = _products(session, {normalize.sku(sku) for sku in spellings})
+    product_of = {sku: found.get(normalize.sku(sku)) for sku in spellings}
     ext_plans = _plans(session)
     recorded = _recorded_invoices(
         session, {(s.source, s.invoice_number.strip()) for s in sales}
     )
-    customers_in = [s.customer for s in sales if s.customer is not None]
-    known_customers = _customer_index(session, customers_in)
-
-    wanted_pairs: set[tuple[Any, str]] = set()
-    # Each line's serials, normalised once (keyed by the line object, which lives as long).
-    clean: dict[int, list[str]] = {}
+    # Customers repeat across invoices: each distinct one is normalised once.
+    forms: dict[tuple[str, str, str], _Matchable] = {}
     for sale in sales:
+        if sale.customer is not None and _match_key(sale.customer) not in forms:
+            forms[_match_key(sale.customer)] = _matchable(sale.customer)
+    known_customers = _customer_index(session, forms.values())
+
+    # Each line's serials, normalised once, sale by sale and line by line.
+    line_serials: list[list[list[str]]] = []
+    wanted_pairs: set[tuple[bytes, str]] = set()
+    for sale in sales:
+        per_line = []
         for ln in sale.lines:
-            info = products.get(normalize.sku(ln.sku))
+            info = product_of[ln.sku]
+            serials = [] if info is None else [
+                normalize.serial(s) for s in ln.serials if s.strip()]
             if info is not None:
-                clean[id(ln)] = [normalize.serial(s) for s in ln.serials if s.strip()]
-                wanted_pairs.update((info.id, s) for s in clean[id(ln)])
+                wanted_pairs.update((info.key, s) for s in serials)
+            per_line.append(serials)
+        line_serials.append(per_line)
     covered = _covered_serials(session, wanted_pairs)
 
     seen_invoices: dict[tuple[str, str], int | None] = {}
-    seen_serials: dict[tuple[Any, str], int | None] = {}
+    seen_serials: dict[tuple[bytes, str], int | None] = {}
     pending: list[tuple[SaleInput, list[tuple[LineInput, _ProductInfo, list[str]]]]] = []
-    for sale in sales:
+    add_problem = plan.problems.append
+    for sale, sale_serials in zip(sales, line_serials, strict=True):
         number = sale.invoice_number.strip()
         row = sale.source_row
         if not number:
-            plan.problems.append(Problem(row, "invoice", "The invoice number is empty."))
+            add_problem(Problem(row, "invoice", "The invoice number is empty."))
             continue
         key = (sale.source, number)
         if key in seen_invoices:
-            plan.problems.append(Problem(row, "invoice",
-                                         f"Invoice {number} appears twice in this input "
-                                         f"(first at row {seen_invoices[key]})."))
+            add_problem(Problem(row, "invoice", f"Invoice {number} appears twice in this input "
+                                f"(first at row {seen_invoices[key]})."))
             continue
         seen_invoices[key] = row
         if key in recorded:
             if skip_recorded:
                 plan.skipped_invoices.append(number)
                 continue
-            plan.problems.append(Problem(row, "invoice",
-                                         f"Invoice {number} is already recorded. Look it up "
-                                         "instead of entering it again."))
+            add_problem(Problem(row, "invoice", f"Invoice {number} is already recorded. Look it up "
+                                "instead of entering it again."))
             continue
         if sale.sold_on > today:
-            plan.problems.append(Problem(row, "date", f"The sale date {sale.sold_on} is in "
-                                         "the future. Check the date."))
+            add_problem(Problem(row, "date", f"The sale date {sale.sold_on} is in the future. "
+                                "Check the date."))
         if not sale.lines:
-            plan.problems.append(Problem(row, "lines", f"Invoice {number} has no lines."))
+            add_problem(Problem(row, "lines", f"Invoice {number} has no lines."))
         if sale.customer is not None:
             try:
-                parse_segment(sale.customer.segment)
+                _segment_value(sale.customer.segment)
             except BadInput as exc:
-                plan.problems.append(Problem(row, "segment", str(exc)))
+                add_problem(Problem(row, "segment", str(exc)))
         checked: list[tuple[LineInput, _ProductInfo, list[str]]] = []
-        for ln in sale.lines:
+        for ln, serials in zip(sale.lines, sale_serials, strict=True):
             lrow = ln.source_row if ln.source_row is not None else row
             before = len(plan.problems)
-            info = products.get(normalize.sku(ln.sku))
+            info = product_of[ln.sku]
             if info is None:
-                plan.problems.append(Problem(lrow, "sku", f"Unknown product {ln.sku!r}. Add it "
-                                             "under Settings > Products, or fix the SKU."))
+                add_problem(Problem(lrow, "sku", f"Unknown product {ln.sku!r}. Add it under "
+                                    "Settings > Products, or fix the SKU."))
                 continue
             if ln.quantity < 1:
-                plan.problems.append(Problem(lrow, "quantity",
-                                             f"Quantity {ln.quantity} is not a positive number."))
+                add_problem(Problem(lrow, "quantity",
+                                    f"Quantity {ln.quantity} is not a positive number."))
                 continue
             if ln.unit_price_minor < 0:
-                plan.problems.append(Problem(lrow, "price", "The price is negative."))
-            serials = clean.get(id(ln)) or [normalize.serial(s) for s in ln.serials if s.strip()]
+                add_problem(Problem(lrow, "price", "The price is negative."))
             if info.serial_required and len(serials) != ln.quantity and (
                     require_serials or serials):
-                plan.problems.append(Problem(
-                    lrow, "serial",
-                    f"{info.name} needs a serial for each unit: {ln.quantity} sold, "
-                    f"{len(serials)} serial(s) given. Scan the missing serial(s)."))
+                add_problem(Problem(
+                    lrow, "serial", f"{info.name} needs a serial for each unit: {ln.quantity} "
+                    f"sold, {len(serials)} serial(s) given. Scan the missing serial(s)."))
             elif len(serials) > ln.quantity:
-                plan.problems.append(Problem(lrow, "serial", f"{len(serials)} serials for "
-                                             f"{ln.quantity} unit(s). Remove the extra ones."))
-            if len(set(serials)) != len(serials):
-                plan.problems.append(Problem(lrow, "serial",
-                                             "The same serial is given twice on this line."))
+                add_problem(Problem(lrow, "serial", f"{len(serials)} serials for {ln.quantity} "
+                                    "unit(s). Remove the extra ones."))
+            if len(serials) > 1 and len(set(serials)) != len(serials):
+                add_problem(Problem(lrow, "serial", "The same serial is given twice on this line."))
             for s in serials:
-                pair = (info.id, s)
+                pair = (info.key, s)
                 if pair in covered:
-                    plan.problems.append(Problem(
+                    add_problem(Problem(
                         lrow, "serial", f"Serial {s} of {info.name} is already covered by "
                         f"warranty {covered[pair]}. Check the unit, or void that warranty first."))
                 elif pair in seen_serials and seen_serials[pair] != lrow:
-                    plan.problems.append(Problem(lrow, "serial",
-                                                 f"Serial {s} also appears at row "
-                                                 f"{seen_serials[pair]}."))
+                    add_problem(Problem(lrow, "serial", f"Serial {s} also appears at row "
+                                        f"{seen_serials[pair]}."))
                 seen_serials.setdefault(pair, lrow)
             if ln.extension_plan:
                 ext = ext_plans.get(ln.extension_plan.strip())
                 if ext is None or not ext.active:
-                    plan.problems.append(Problem(lrow, "extension",
-                                                 f"Unknown extension plan {ln.extension_plan!r}."))
+                    add_problem(Problem(lrow, "extension",
+                                        f"Unknown extension plan {ln.extension_plan!r}."))
                 else:
                     verdict = extension_eligibility(
                         extension_terms(ext), category=info.category,
                         unit_price_minor=ln.unit_price_minor, sale_date=sale.sold_on,
                         today=today, already_extended=False, void=False)
                     if not verdict.eligible:
-                        plan.problems.append(Problem(lrow, "extension",
-                                                     f"{ext.name} cannot be sold with "
-                                                     f"{info.name}: {verdict.reason}"))
+                        add_problem(Problem(lrow, "extension", f"{ext.name} cannot be sold with "
+                                            f"{info.name}: {verdict.reason}"))
             if len(plan.problems) == before:
                 checked.append((ln, info, serials))
         pending.append((sale, checked))
 
     if plan.problems:
         return plan
-    _build_rows(session, plan, pending, branch, ext_plans, known_customers, staff_id)
+    _build_rows(session, plan, pending, branch, ext_plans, _Customers(known_customers, forms),
+                staff_id)
     return plan
+
+
+@dataclass(slots=True)
+class _Customers:
+    """Customers as the plan resolves them: those on file, those it adds, and every input's
+    normalised form."""
+
+    known: dict[str, Any]
+    forms: dict[tuple[str, str, str], _Matchable]
+    added: dict[str, tuple[Any, str]] = field(default_factory=dict)
+
+
+# Stand-ins for a card's words other than its cover. A card is JSON-encoded once per cover
+# with these in place, then each unit fills in its own words, each JSON-encoded: encoding a
+# whole card per unit was a tenth of an import.
+_CARD_WORDS = ("code", "serial", "product", "sku", "customer", "invoice")
+
+
+def _card_template(cover: CardCover) -> str | None:
+    """The card of a cover as a str.format template of `_CARD_WORDS`; None if the cover's
+    own words would be mistaken for a stand-in."""
+    marks = {word: f"\x00{word}\x00" for word in _CARD_WORDS}
+    text = _JSON.encode(warranty_card(
+        code=marks["code"], serial=marks["serial"], product=marks["product"], sku=marks["sku"],
+        customer_ref=marks["customer"], invoice_number=marks["invoice"], cover=cover))
+    quoted = {word: _JSON.encode(mark) for word, mark in marks.items()}
+    # A quoted stand-in can only match a whole value, and a cover holds dates and layer kinds;
+    # should one ever match, that cover's cards are encoded whole instead.
+    if any(text.count(q) != 1 for q in quoted.values()):
+        return None
+    text = text.replace("{", "{{").replace("}", "}}")
+    for word, q in quoted.items():
+        text = text.replace(q, "{" + word + "}")
+    return text
+
+
+def _json_text(value: str | None) -> str:
+    """One card value as the card's encoder writes it."""
+    return "null" if value is None else _JSON.encode(value)
 
 
 def _build_rows(
     session: Session, plan: Plan,
     pending: list[tuple[SaleInput, list[tuple[LineInput, _ProductInfo, list[str]]]]],
-    branch: str, ext_plans: dict[str, ExtensionPlan], known_customers: dict[str, Any],
+    branch: str, ext_plans: dict[str, ExtensionPlan], customers: _Customers,
     staff_id: uuid.UUID | None,
 ) -> None:
     """The plan's rows, with every value already as SQLite stores it (ids as 16 bytes,
@@ -381,110 +486,120 @@ def _build_rows(
     for sale, checked in pending:
         units_per_year[sale.sold_on.year] += sum(ln.quantity for ln, _, _ in checked)
     next_code = {year: numbers.reserve(session, "W", year, n) for year, n in units_per_year.items()}
-    now = utcnow()
-    stamp = bulk.stored(now)
+    stamp = bulk.stored(utcnow())
     staff = staff_id.bytes if staff_id else None
     active = WarrantyStatus.ACTIVE.value
-    new_refs: dict[str, tuple[Any, str]] = {}
     new_key = KeySource()
-    customers = numbers.counter(session, "CU", 0)
+    references = numbers.counter(session, "CU", 0)
+    last_reference = references.last
 
     def next_reference() -> str:
-        customers.last += 1
-        return numbers.customer_reference(branch, customers.last)
+        nonlocal last_reference
+        last_reference += 1
+        return numbers.customer_reference(branch, last_reference)
 
-    # Many lines share a sale day and terms: their cover, in stored words, is worked out once.
-    covers: dict[tuple[Any, ...], Any] = {}
+    # Many lines share a sale day and terms: their cover, in stored words, the layer rows and
+    # the card template that follow from it are worked out once, as is each product's words.
+    covers: dict[tuple[Any, ...], tuple[CardCover, tuple[tuple[Any, ...], ...], str | None]] = {}
+    product_words: dict[bytes, tuple[str, str]] = {}
 
-    def cover_of(day: date, manufacturer: int, shop: int, ext: ExtensionPlan | None) -> Any:
-        key = (day, manufacturer, shop, ext.id if ext else None)
-        if key not in covers:
-            spans = plan_layers(day, manufacturer, shop, ext.months if ext else 0)
-            covers[key] = (card_cover(spans), [span.kind is LayerKind.EXTENSION and ext is not None
-                                               for span in spans])
-        return covers[key]
+    def cover_of(terms: tuple[Any, ...], ext: ExtensionPlan | None
+                 ) -> tuple[CardCover, tuple[tuple[Any, ...], ...], str | None]:
+        day, manufacturer, shop, _ = terms
+        spans = plan_layers(day, manufacturer, shop, ext.months if ext else 0)
+        cover = card_cover(spans)
+        layers: list[tuple[Any, ...]] = []
+        for layer, span in zip(cover.layers, spans, strict=True):
+            if ext is not None and span.kind is LayerKind.EXTENSION:
+                layers.append((layer["kind"], layer["start"], layer["end"], ext.id.bytes,
+                               ext.price_minor))
+            else:
+                layers.append((layer["kind"], layer["start"], layer["end"], None, 0))
+        covers[terms] = (cover, tuple(layers), _card_template(cover))
+        return covers[terms]
 
+    add_sale, add_line = plan.sales.values.append, plan.lines.values.append
+    add_warranty, add_layer = plan.warranties.values.append, plan.layers.values.append
+    add_offer, add_event = plan.offers.values.append, plan.events.values.append
+    encode = _JSON.encode
     for sale, checked in pending:
-        customer_id, customer_ref = _resolve_customer(plan, sale.customer, known_customers,
-                                                      new_refs, stamp, next_reference, new_key)
+        customer_id, customer_ref = _resolve_customer(plan, sale.customer, customers, stamp,
+                                                      next_reference, new_key)
         sale_id = new_key()
-        sold_on = sale.sold_on.isoformat()
-        plan.sales.append({"id": sale_id, "invoice_number": sale.invoice_number.strip(),
-                           "source": sale.source, "branch_code": branch, "sold_on": sold_on,
-                           "customer_id": customer_id, "staff_id": staff,
-                           "created_at": stamp})
+        year = sale.sold_on.year
+        add_sale((sale_id, sale.invoice_number.strip(), sale.source, branch,
+                  sale.sold_on.isoformat(), customer_id, staff, stamp))
+        customer_text, invoice_text = _json_text(customer_ref), encode(sale.invoice_number)
         codes: list[str] = []
         extensions = 0
         for line_no, (ln, info, serials) in enumerate(checked, start=1):
             line_id = new_key()
-            product_id = info.id.bytes
-            plan.lines.append({"id": line_id, "sale_id": sale_id, "line_no": line_no,
-                               "product_id": product_id, "quantity": ln.quantity,
-                               "unit_price_minor": ln.unit_price_minor})
+            product_id = info.key
+            add_line((line_id, sale_id, line_no, product_id, ln.quantity, ln.unit_price_minor))
             ext = ext_plans.get(ln.extension_plan.strip()) if ln.extension_plan else None
-            cover, extension_flags = cover_of(
-                sale.sold_on, info.manufacturer_months, info.shop_months, ext)
+            terms = (sale.sold_on, info.manufacturer_months, info.shop_months,
+                     ext.id if ext else None)
+            cover, layers, template = covers.get(terms) or cover_of(terms, ext)
+            if product_id not in product_words:
+                product_words[product_id] = (encode(info.name), encode(info.sku))
+            product_text, sku_text = product_words[product_id]
+            first = next_code[year]
+            next_code[year] = first + ln.quantity
             for unit in range(ln.quantity):
-                year = sale.sold_on.year
-                code = numbers.warranty_code(branch, year, next_code[year])
-                next_code[year] += 1
+                code = numbers.warranty_code(branch, year, first + unit)
                 serial = serials[unit] if unit < len(serials) else None
                 wid = new_key()
-                plan.warranties.append({
-                    "id": wid, "code": code, "invoice_line_id": line_id,
-                    "product_id": product_id, "customer_id": customer_id, "serial": serial,
-                    "start_on": cover.start, "end_on": cover.end, "status": active,
-                    "created_at": stamp})
-                for layer, is_ext in zip(cover.layers, extension_flags, strict=True):
-                    plan.layers.append({
-                        "id": new_key(), "warranty_id": wid, "kind": layer["kind"],
-                        "start_on": layer["start"], "end_on": layer["end"],
-                        "extension_plan_id": ext.id.bytes if is_ext and ext else None,
-                        "price_minor": ext.price_minor if is_ext and ext else 0})
+                add_warranty((wid, code, line_id, product_id, customer_id, serial, cover.start,
+                              cover.end, active, stamp))
+                for layer in layers:
+                    add_layer((wid, *layer))
                 if ext is not None:
                     extensions += 1
-                    plan.offers.append({"id": new_key(), "warranty_id": wid,
-                                        "plan_id": ext.id.bytes, "accepted": 1,
-                                        "staff_id": staff, "at": stamp})
-                card = warranty_card(code=code, serial=serial, product=info.name,
-                                     sku=info.sku, customer_ref=customer_ref,
-                                     invoice_number=sale.invoice_number, cover=cover)
-                plan.events.append(_event("warranty.activated", "warranty", code, card, stamp,
-                                          new_key()))
+                    add_offer((new_key(), wid, ext.id.bytes, 1, staff, stamp))
+                if template is not None:
+                    payload = template.format(
+                        code=encode(code), serial=_json_text(serial), product=product_text,
+                        sku=sku_text, customer=customer_text, invoice=invoice_text)
+                else:
+                    payload = _JSON.encode(warranty_card(
+                        code=code, serial=serial, product=info.name, sku=info.sku,
+                        customer_ref=customer_ref, invoice_number=sale.invoice_number,
+                        cover=cover))
+                add_event((new_key(), "warranty.activated", "warranty", code, payload, stamp))
                 codes.append(code)
         plan.results.append(SaleResult(sale.invoice_number.strip(), sale_id.hex(),
                                        tuple(codes), extensions))
+    if last_reference != references.last:
+        # The counter row is told the last reference once, not once per new customer.
+        references.last = last_reference
 
 
 def _resolve_customer(
-    plan: Plan, data: CustomerInput | None, known: dict[str, Any],
-    new_refs: dict[str, tuple[Any, str]], stamp: str, next_reference: Callable[[], str],
-    new_key: Callable[[], bytes],
+    plan: Plan, data: CustomerInput | None, customers: _Customers, stamp: str,
+    next_reference: Callable[[], str], new_key: Callable[[], bytes],
 ) -> tuple[Any, str | None]:
     if data is None:
         return None, None
-    keys = _customer_keys(data)
-    for key in keys:
-        if key in known:
-            cid, ref = known[key]
+    form = customers.forms[_match_key(data)]
+    for key in form.keys:
+        if key in customers.known:
+            cid, ref = customers.known[key]
             return cid, ref
-        if key in new_refs:
-            return new_refs[key]
-    if not data.name.strip():
+        if key in customers.added:
+            return customers.added[key]
+    name = data.name.strip()
+    if not name:
         return None, None
     cid = new_key()
     ref = data.reference.strip() or next_reference()
-    segment = parse_segment(data.segment).value
-    row: dict[str, Any] = {"id": cid, "reference": ref, "name": data.name.strip(),
-           "phone": normalize.phone(data.phone), "email": normalize.email(data.email),
-           "segment": segment, "retention_follow_up": 0, "created_at": stamp}
-    plan.customers.append(row)
-    plan.events.append(_event("customer.created", "customer", ref,
-                              {"reference": ref, "name": row["name"], "phone": row["phone"],
-                               "email": row["email"], "segment": segment}, stamp,
-                              new_key()))
-    for key in keys or ["new:" + ref]:
-        new_refs[key] = (cid, ref)
+    segment = _segment_value(data.segment)
+    plan.customers.values.append((cid, ref, name, form.phone, form.email, segment, 0, stamp))
+    plan.events.values.append(_event(
+        "customer.created", "customer", ref, {"reference": ref, "name": name,
+                                              "phone": form.phone, "email": form.email,
+                                              "segment": segment}, stamp, new_key()))
+    for key in form.keys or ("new:" + ref,):
+        customers.added[key] = (cid, ref)
     return cid, ref
 
 
@@ -493,24 +608,24 @@ _JSON = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=False)
 
 
 def _event(topic: str, aggregate: str, aggregate_id: str, payload: dict[str, Any],
-           at: str, key: bytes) -> dict[str, Any]:
-    return {"id": key, "topic": topic, "aggregate": aggregate,
-            "aggregate_id": aggregate_id, "payload": _JSON.encode(payload), "created_at": at}
+           at: str, key: bytes) -> tuple[Any, ...]:
+    """An outbox row in the column order of Plan.events."""
+    return (key, topic, aggregate, aggregate_id, _JSON.encode(payload), at)
 
 
 def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> None:
     """Insert every row of a checked plan in bulk, in the caller's transaction."""
+    sales = plan.sales
     if import_batch_id is not None:
-        for sale in plan.sales:
-            sale["import_batch_id"] = bulk.stored(import_batch_id)
+        batch = bulk.stored(import_batch_id)
+        sales = Rows((*sales.columns, "import_batch_id"), [(*row, batch) for row in sales.values])
     # Core bulk inserts skip the ORM flush hooks, so search rows are added by high-water mark.
-    marks = {table: search.high_water(session, table) for table in ("customers", "sales",
-                                                                    "warranties")}
-    for model, rows in ((Customer, plan.customers), (Sale, plan.sales),
+    marks = {"customers": search.high_water(session, "customers")}
+    for model, rows in ((Customer, plan.customers), (Sale, sales),
                         (InvoiceLine, plan.lines), (Warranty, plan.warranties),
                         (WarrantyLayer, plan.layers), (ExtensionOffer, plan.offers),
                         (OutboxEvent, plan.events)):
-        bulk.insert_rows(session, model.__tablename__, rows)
+        bulk.insert_values(session, model.__tablename__, rows.columns, rows.values)
     for table, mark in marks.items():
         search.index_since(session, table, mark)
 

@@ -260,14 +260,26 @@ _RETIMED: tuple[tuple[type[Base], str], ...] = (
 )
 
 
-# One statement for every table's highest rowid: the story takes a mark before each step.
+
+
+def _order_column(model: type[Base]) -> tuple[str, str]:
+    """The column that grows with each insert, and its value for an empty table."""
+    # Tables keyed by (parent, id) have no rowid; their UUIDv7 ids grow in insertion order.
+    options = Base.metadata.tables[model.__tablename__].dialect_options["sqlite"]
+    if options.get("with_rowid") is False:
+        return "id", "x''"
+    return "rowid", "0"
+
+
+# One statement for every table's newest row: the story takes a mark before each step.
 _MARKS_SQL = text("SELECT " + ", ".join(
-    f"(SELECT coalesce(max(rowid), 0) FROM {model.__tablename__})" for model, _ in _RETIMED))
+    "(SELECT coalesce(max({}), {}) FROM {})".format(*_order_column(model), model.__tablename__)
+    for model, _ in _RETIMED))
 
 
-def _marks(db: Database) -> tuple[int, ...]:
+def _marks(db: Database) -> tuple[Any, ...]:
     with db.read() as session:
-        return tuple(int(n) for n in session.execute(_MARKS_SQL).one())
+        return tuple(session.execute(_MARKS_SQL).one())
 
 
 @dataclass(slots=True)
@@ -279,7 +291,7 @@ class _Timeline:
     """
 
     db: Database
-    steps: list[tuple[tuple[int, ...], datetime]] = field(default_factory=list)
+    steps: list[tuple[tuple[Any, ...], datetime]] = field(default_factory=list)
     closed: list[tuple[str, datetime]] = field(default_factory=list)
     voided: list[tuple[str, datetime]] = field(default_factory=list)
 
@@ -298,8 +310,9 @@ class _Timeline:
                 upper = self.steps[n + 1][0] if n + 1 < len(self.steps) else end
                 for (model, column), low, high in zip(_RETIMED, marks, upper, strict=True):
                     if high > low:
+                        order: Any = literal_column(_order_column(model)[0])
                         session.execute(update(model).where(
-                            literal_column("rowid") > low, literal_column("rowid") <= high,
+                            order > low, order <= high,
                         ).values({column: when}).execution_options(synchronize_session=False))
             for number, when in self.closed:
                 session.execute(update(Claim).where(Claim.number == number)

@@ -96,7 +96,7 @@ _LINE_COLUMNS = ("id", "sale_id", "line_no", "product_id", "quantity", "unit_pri
 _WARRANTY_COLUMNS = ("id", "code", "invoice_line_id", "product_id", "customer_id", "serial",
                      "start_on", "end_on", "status", "void_reason", "voided_at", "replaces_id",
                      "created_at")
-_LAYER_COLUMNS = ("id", "warranty_id", "kind", "start_on", "end_on", "extension_plan_id",
+_LAYER_COLUMNS = ("warranty_id", "kind", "start_on", "end_on", "extension_plan_id",
                   "price_minor")
 _OFFER_COLUMNS = ("id", "warranty_id", "plan_id", "accepted", "staff_id", "at")
 _OUTBOX_COLUMNS = ("id", "topic", "aggregate", "aggregate_id", "payload", "created_at")
@@ -554,8 +554,7 @@ class _Run:
             invoice = numbers.reserve(session, demo.INVOICE_COUNTER, 0, len(chunk))
             tables = _Tables()
             self._customers_rows(session, tables)
-            marks = {t: search.high_water(session, t) for t in ("customers", "sales",
-                                                                 "warranties")}
+            marks = {"customers": search.high_water(session, "customers")}
             seller = self.staff["sales"]
             cache: dict[tuple[date, int, int, int], tuple[_Layer, ...]] = {}
             first_code = last_code = ""
@@ -618,7 +617,7 @@ class _Run:
                                   at))
         for layer in layers:
             plan = self.plans[layer.plan] if layer.plan >= 0 else None
-            tables.add("warranty_layers", (uuid7().bytes, wid, layer.kind,
+            tables.add("warranty_layers", (wid, layer.kind,
                                            layer.start.isoformat(), layer.end.isoformat(),
                                            plan.id if plan else None,
                                            plan.price if plan else 0))
@@ -833,7 +832,6 @@ class _Run:
             self.next_code = {year: numbers.reserve(session, "W", year, n)
                               for year, n in sorted(codes_per_year.items())}
             self.next_serial = numbers.reserve(session, UNIT_COUNTER, 0, serials)
-            mark = search.high_water(session, "warranties")
             tables = _Tables()
             voids: list[Row] = []
             first = last = ""
@@ -848,7 +846,6 @@ class _Run:
                 session.connection().exec_driver_sql(
                     "UPDATE warranties SET status = 'void', void_reason = ?, voided_at = ? "
                     "WHERE id = ?", voids)
-            search.index_since(session, "warranties", mark)
             audit.record(session, ACTOR, "demo.claims", "demo", f"{first}..{last}",
                          {"claims": len(chunk), "first": first, "last": last,
                           "replacements": sum(codes_per_year.values())})
@@ -1016,7 +1013,7 @@ class _Run:
                                   layers[0][1].isoformat(), end.isoformat(), "active", None,
                                   None, target.warranty_id, stamp))
         for kind, start, stop, plan in layers:
-            tables.add("warranty_layers", (uuid7().bytes, new_id, kind, start.isoformat(),
+            tables.add("warranty_layers", (new_id, kind, start.isoformat(),
                                            stop.isoformat(),
                                            self.plans[plan].id if plan >= 0 else None, 0))
         voids.append((f"Replaced by {code} (serial {serial}) under claim {number}", stamp,

@@ -44,16 +44,26 @@ def insert_rows(session: Session, table: str, rows: Sequence[dict[str, Any]]) ->
     session's open transaction."""
     if not rows:
         return
-    columns = list(rows[0])
-    # The driver would bind a date or an aware datetime in its own format, silently: refuse
-    # anything not yet stored (the first row stands for the rest; one code path builds them).
-    unstored = [c for c in columns if not isinstance(rows[0][c], _PLAIN)]
-    if unstored:
-        raise TypeError(f"{table}: pass stored values for {', '.join(unstored)} (see stored())")
-    raw = cast(sqlite3.Connection, session.connection().connection.driver_connection)
-    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' for _ in columns)})")
+    columns = tuple(rows[0])
     # itemgetter builds each row's tuple in C: at 100k rows Python-built lists cost more than
     # SQLite's inserts.
     pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    raw.executemany(sql, map(pick, rows))
+    insert_values(session, table, columns, list(map(pick, rows)))
+
+
+def insert_values(
+    session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+) -> None:
+    """Insert rows given as tuples in `columns` order (values already as `stored` gives them)
+    in the session's open transaction."""
+    if not rows:
+        return
+    # The driver would bind a date or an aware datetime in its own format, silently: refuse
+    # anything not yet stored (the first row stands for the rest; one code path builds them).
+    unstored = [c for c, value in zip(columns, rows[0], strict=True)
+                if not isinstance(value, _PLAIN)]
+    if unstored:
+        raise TypeError(f"{table}: pass stored values for {', '.join(unstored)} (see stored())")
+    raw = cast(sqlite3.Connection, session.connection().connection.driver_connection)
+    raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' for _ in columns)})", rows)

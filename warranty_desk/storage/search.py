@@ -12,17 +12,16 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
-from warranty_desk.models import Customer, Product, Sale, Warranty
+from warranty_desk.models import Customer, Product
 
+# Serials, codes and invoice numbers are found by exact key through plain indexes; only
+# names (and product words) need word search. Migration 0008 dropped the unread warranty and
+# sale search tables (about 45 MB per million warranties, and time on every insert).
 INDEXED: dict[str, tuple[str, ...]] = {
     "customers": ("name", "phone", "email", "reference"),
     "products": ("name", "sku", "category"),
-    "warranties": ("serial", "code"),
-    "sales": ("invoice_number",),
 }
-_MODELS: dict[type[Any], str] = {
-    Customer: "customers", Product: "products", Warranty: "warranties", Sale: "sales",
-}
+_MODELS: dict[type[Any], str] = {Customer: "customers", Product: "products"}
 _PENDING = "warranty_desk_search_pending"
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -68,6 +70,32 @@ def import_invoices(
     if earlier is not None:
         return earlier
     kind = _format(path, data, fmt)
+    with _collector_paused():
+        return _import(db, actor, path, data, digest, kind, dry_run=dry_run, today=today)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for one import, then leave it as it was.
+
+    An import builds several hundred thousand objects that all live until it ends, so each
+    full collection walks them all and frees next to nothing: at 100k lines that was a fifth
+    of the import. Reference counting frees objects as usual meanwhile; the few cycles wait
+    for the next collection after the import.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _import(
+    db: Database, actor: Actor, path: Path, data: bytes, digest: str, kind: str, *,
+    dry_run: bool, today: date,
+) -> ImportReport:
     parsed = PARSERS[kind](data)
     with db.write() as session:
         # Another till may have imported the same file while this one was parsing.
@@ -134,7 +162,9 @@ def _shop_zone(session: Session) -> ZoneInfo:
 def _registration_gaps(session: Session, plan: Plan) -> int:
     """Units of serial-required products that got a warranty without a serial."""
     # Plan rows hold ids as the 16 bytes the database stores.
-    unserialised = [w["product_id"] for w in plan.warranties if w["serial"] is None]
+    unserialised = [product for product, serial in zip(
+        plan.warranties.column("product_id"), plan.warranties.column("serial"), strict=True)
+        if serial is None]
     if not unserialised:
         return 0
     needs_serial = {pid.bytes for pid in session.scalars(select(Product.id).where(

@@ -45,6 +45,10 @@ def quantity(text: str) -> int:
 
 def serial_list(text: str) -> tuple[str, ...]:
     """Serials separated by | or ; with blanks dropped."""
+    if "|" not in text and ";" not in text:
+        # Most lines carry one serial: no split needed.
+        single = text.strip()
+        return (single,) if single else ()
     return tuple(part.strip() for part in _SERIAL_SEPARATORS.split(text) if part.strip())
 
 

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from itertools import count
 from typing import Any
 
@@ -51,12 +52,28 @@ class _Invoice:
     lines: list[LineInput] = field(default_factory=list)
 
 
+class _Checks:
+    """The cell checks of one file, each remembering its verdict on a text it has seen.
+
+    A file repeats its dates, quantities and prices thousands of times; a bad cell is not
+    remembered (the check raises again), so every bad row is still named.
+    """
+
+    __slots__ = ("price", "quantity", "sold_on")
+
+    def __init__(self) -> None:
+        self.sold_on = cache(fields.iso_date)
+        self.quantity = cache(fields.quantity)
+        self.price = cache(_price)
+
+
 def parse_csv(data: bytes) -> Parsed:
     """Rows sharing an invoice_number form one sale; the customer comes from its first row."""
     parsed, table, bad = open_sheet(data, REQUIRED, _CSV_COLUMNS)
     if table is None:
         return parsed
 
+    checks = _Checks()
     invoices: dict[str, _Invoice] = {}
     for row, cells in table.rows:
         number = cells["invoice_number"]
@@ -65,7 +82,7 @@ def parse_csv(data: bytes) -> Parsed:
             continue
         sold_on: date | None = None
         try:
-            sold_on = fields.iso_date(cells["sold_on"])
+            sold_on = checks.sold_on(cells["sold_on"])
         except ValueError as exc:
             bad(row, "sold_on", str(exc))
         invoice = invoices.get(number)
@@ -77,7 +94,7 @@ def parse_csv(data: bytes) -> Parsed:
         elif sold_on is not None and invoice.sold_on is not None and sold_on != invoice.sold_on:
             bad(row, "sold_on", f"Invoice {number} is dated {invoice.sold_on} on row "
                 f"{invoice.row} but {sold_on} here. Every row of one invoice needs the same date.")
-        line = _csv_line(row, cells, bad)
+        line = _csv_line(row, cells, bad, checks)
         if line is not None:
             invoice.lines.append(line)
     for invoice in invoices.values():
@@ -91,7 +108,7 @@ def parse_csv(data: bytes) -> Parsed:
 
 
 def _csv_line(
-    row: int, cells: dict[str, str], bad: BadCell,
+    row: int, cells: dict[str, str], bad: BadCell, checks: _Checks,
 ) -> LineInput | None:
     ok = True
     sku = cells["sku"]
@@ -99,12 +116,12 @@ def _csv_line(
         bad(row, "sku", "The SKU is empty. Type the product's SKU as in Settings > Products.")
         ok = False
     try:
-        qty = fields.quantity(cells["quantity"])
+        qty = checks.quantity(cells["quantity"])
     except ValueError as exc:
         bad(row, "quantity", str(exc))
         ok = False
     try:
-        price = _price(cells["unit_price"])
+        price = checks.price(cells["unit_price"])
     except MoneyError as exc:
         bad(row, "unit_price", str(exc))
         ok = False

@@ -46,25 +46,37 @@ def _delimiter(text: str) -> str:
 def read(text: str) -> tuple[Table, Problem | None]:
     """Every non-blank row under the first non-blank row, which is the header."""
     table = Table()
+    # The first column of each name counts (a repeated or blank heading is ignored).
     keys: list[str] = []
+    places: list[int] = []
+    width = 0
+    # None when every heading is named once and the cells line up with keys as they stand.
+    pick: list[int] | None = None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows = table.rows
+    strip = str.strip
     try:
         # A spreadsheet shows one row per record, even when a quoted cell spans several lines.
         for number, record in enumerate(reader, start=1):
-            if not any(cell.strip() for cell in record):
+            cells = list(map(strip, record))
+            if not any(cells):
                 continue
             if not keys:
                 table.header_row = number
-                keys = [cell.strip().lower() for cell in record]
-                for cell, key in zip(record, keys, strict=True):
-                    if key:
-                        table.columns.setdefault(key, cell.strip())
+                for index, cell in enumerate(cells):
+                    key = cell.lower()
+                    if key and key not in table.columns:
+                        table.columns[key] = cell
+                        keys.append(key)
+                        places.append(index)
+                width = places[-1] + 1
+                pick = None if places == list(range(width)) else places
                 continue
-            cells: dict[str, str] = {}
-            for index, key in enumerate(keys):
-                if key and key not in cells:
-                    cells[key] = record[index].strip() if index < len(record) else ""
-            table.rows.append((number, cells))
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
+            named = cells if pick is None else [cells[i] for i in pick]
+            # Cells past the last named column are ignored: zip stops at the last key.
+            rows.append((number, dict(zip(keys, named, strict=False))))
     except csv.Error as exc:
         return table, Problem(reader.line_num, "file", f"The file cannot be read as CSV ({exc}). "
                               "Open it in a spreadsheet and save it again as CSV.")

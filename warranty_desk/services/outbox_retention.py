@@ -1,0 +1,129 @@
+"""Delivered outbox events leave the shop's file once head office has them and has counted them.
+
+The outbox is a queue, not the shop's history: the records themselves (sales, warranties,
+claims) stay for good. An event may go when every configured destination has settled it, a
+nightly report has counted its day, and it is older than KEEP_DAYS (left for a replay if head
+office finds a gap in the report). Events parked for a person stay until they are settled.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import cast
+
+from sqlalchemy import delete, func, select
+
+from warranty_desk.models import OutboxEvent, SyncCursor, SyncParked
+from warranty_desk.models.base import utcnow
+from warranty_desk.permissions import Actor
+from warranty_desk.services import audit
+from warranty_desk.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+# The SyncCursor row that remembers the last nightly report head office accepted.
+NIGHTLY_CURSOR = "nightly"
+KEEP_DAYS = 7
+# Rows deleted per write transaction: the counter can still record a sale between chunks.
+CHUNK = 20_000
+# VACUUM rewrites the whole file; worth it only when a fair share of it is free pages.
+COMPACT_FREE_SHARE = 0.2
+COMPACT_MIN_FREE_PAGES = 256
+_WAITING_STATES = ("parked", "retry")
+
+
+@dataclass(frozen=True, slots=True)
+class Horizon:
+    """What may go: events with seq up to `seq` written before `before`."""
+
+    seq: int
+    before: datetime
+
+
+def horizon(db: Database, destinations: Sequence[str], *, now: datetime | None = None,
+            keep_days: int = KEEP_DAYS) -> Horizon | None:
+    """The pruning horizon, or None while some destination or the nightly report lags."""
+    if not destinations:
+        return None  # nobody has the events yet: they wait for head office to be set up
+    now = now or utcnow()
+    with db.read() as session:
+        cursors = {name: (seq, success) for name, seq, success in session.execute(
+            select(SyncCursor.destination, SyncCursor.delivered_seq, SyncCursor.last_success_at)
+            .where(SyncCursor.destination.in_([*destinations, NIGHTLY_CURSOR])))}
+        newest = session.scalar(select(func.max(OutboxEvent.seq))) or 0
+    reported = cursors.get(NIGHTLY_CURSOR, (0, None))[1]
+    if reported is None or any(name not in cursors for name in destinations):
+        return None
+    delivered = min(cursors[name][0] for name in destinations)
+    # The nightly report recounts from its last run's day on, so earlier days are counted.
+    counted = datetime.combine(reported.astimezone(UTC).date(), time(), UTC)
+    # The newest event always stays: seq is SQLite's rowid, and an empty table would hand
+    # out seq 1 again, below every destination's cursor.
+    seq = min(delivered, newest - 1)
+    if seq < 1:
+        return None
+    return Horizon(seq, min(counted, now - timedelta(days=keep_days)))
+
+
+def prune_delivered(db: Database, destinations: Sequence[str], *,
+                    now: datetime | None = None, keep_days: int = KEEP_DAYS) -> int:
+    """Delete the events past the horizon, in short chunks; how many went."""
+    limit = horizon(db, destinations, now=now, keep_days=keep_days)
+    if limit is None:
+        return 0
+    waiting = select(SyncParked.event_seq).where(SyncParked.state.in_(_WAITING_STATES))
+    gone = 0
+    while True:
+        chunk = (select(OutboxEvent.seq)
+                 .where(OutboxEvent.seq <= limit.seq, OutboxEvent.created_at < limit.before,
+                        OutboxEvent.seq.not_in(waiting))
+                 .order_by(OutboxEvent.seq).limit(CHUNK))
+        with db.write() as session:
+            deleted = session.execute(delete(OutboxEvent).where(OutboxEvent.seq.in_(chunk)))
+            count = int(getattr(deleted, "rowcount", 0) or 0)
+            if count:
+                gone += count
+        if count < CHUNK:
+            break
+    if gone:
+        with db.write() as session:
+            audit.record(session, Actor.system("nightly"), "outbox.prune", "outbox",
+                         str(limit.seq), {"events": gone, "before": limit.before.isoformat()})
+        log.info("Removed %d delivered outbox events (up to seq %d, before %s)", gone,
+                 limit.seq, limit.before.isoformat())
+    return gone
+
+
+def free_share(db: Database) -> tuple[int, int]:
+    """(free pages, all pages) of the database file."""
+    with db.engine.connect() as connection:
+        free = int(connection.exec_driver_sql("PRAGMA freelist_count").scalar_one())
+        pages = int(connection.exec_driver_sql("PRAGMA page_count").scalar_one())
+    return free, pages
+
+
+def compact(db: Database) -> bool:
+    """VACUUM when a fair share of the file is free pages; whether it ran.
+
+    Meant for the nightly run: it rewrites the file and holds the write lock meanwhile (a
+    few seconds per 100 MB). If another connection is busy it is left for the next night.
+    """
+    free, pages = free_share(db)
+    if free < COMPACT_MIN_FREE_PAGES or free < pages * COMPACT_FREE_SHARE:
+        return False
+    pooled = db.engine.raw_connection()
+    try:
+        raw = cast(sqlite3.Connection, pooled.driver_connection)
+        raw.execute("VACUUM")
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError as exc:
+        log.warning("The database was not compacted tonight (%s); it will be tried again.", exc)
+        return False
+    finally:
+        pooled.close()
+    log.info("Compacted the database: %d of %d pages were free", free, pages)
+    return True
