@@ -8,8 +8,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication
 
+from ui.start_window import StartWindow
 from warranty_desk.storage.home import Home
 
 if TYPE_CHECKING:
@@ -28,19 +29,6 @@ def screen_specs() -> list[ScreenSpec]:
 def screen_classes() -> list[type[Any]]:
     """The screen classes in navigation order (imports every screen: for tests and tools)."""
     return [spec.load() for spec in screen_specs()]
-
-
-class StartWindow(QMainWindow):
-    """What the person sees in the first moments: the app is there and opening the shop."""
-
-    def __init__(self, home: Home) -> None:
-        super().__init__()
-        self.setWindowTitle("Warranty Desk")
-        label = QLabel(f"Opening the shop in {home.root} …")
-        label.setObjectName("heading")
-        label.setMargin(40)
-        self.setCentralWidget(label)
-        self.resize(1280, 800)
 
 
 def build(home: Home, app: QApplication, *, today: Any = None, inline: bool = False,
@@ -77,6 +65,13 @@ def warm_up(window: Any) -> Any:
     return warmup
 
 
+def _cannot_open(home: Home, exc: Exception) -> str:
+    """What went wrong opening the shop, and what to do, in plain words."""
+    return (f"{exc}\n\nThe shop's files are in {home.root}. Check that the folder is there "
+            "and this user may write to it, then start the app again. The full error is in "
+            f"the log in {home.logs}.")
+
+
 def run_app(home: Home, argv: list[str] | None = None) -> int:
     """The GUI entry point used by `warranty-desk` with no command."""
     from ui.feature_scan import skip_feature_scan
@@ -99,29 +94,60 @@ def run_app(home: Home, argv: list[str] | None = None) -> int:
     if probe:
         QTimer.singleShot(0, lambda: print("first-window", flush=True))
 
+    def open_shop(loaded: Any) -> None:
+        try:
+            window = build(home, app, idle_minutes=loaded.settings.idle_minutes)
+        except Exception as exc:
+            log.exception("The shop could not be opened")
+            first.show_problem("The shop could not be opened.", _cannot_open(home, exc))
+            QTimer.singleShot(0, lambda: resume_gc(gc_was_on))
+            return
+        holder["window"] = window
+        window.show()
+        first.close()
+        if loaded.warning:
+            window.notify(loaded.warning, "warning")
+        # The scanners start once the window is laid out and painted, before it is called
+        # ready: their key filter sees every event of the app, and the first showing sends
+        # a few hundred (polish, resize, paint) that would each cross into Python for nothing.
+        QTimer.singleShot(0, lambda: window.start_scanners(app, loaded.settings.scanner))
+        window.start_sync()
+        if probe:
+            QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
+        holder["warmup"] = warm_up(window)
+        # Once the window is on screen, collect garbage as usual.
+        QTimer.singleShot(0, lambda: resume_gc(gc_was_on))
+
     def finish() -> None:
+        from ui.start_upgrade import SchemaUpgrade, upgrade_needed
         from warranty_desk import config
 
-        try:
-            loaded = config.load(home)
-            apply_theme(app, loaded.settings.theme)
-            window = build(home, app, idle_minutes=loaded.settings.idle_minutes)
-            holder["window"] = window
-            window.show()
-            first.close()
-            if loaded.warning:
-                window.notify(loaded.warning, "warning")
-            # The scanners start once the window is laid out and painted, before it is called
-            # ready: their key filter sees every event of the app, and the first showing sends
-            # a few hundred (polish, resize, paint) that would each cross into Python for nothing.
-            QTimer.singleShot(0, lambda: window.start_scanners(app, loaded.settings.scanner))
-            window.start_sync()
-            if probe:
-                QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
-            holder["warmup"] = warm_up(window)
-        finally:
-            # Once the window is on screen (or the start failed), collect garbage as usual.
+        loaded = config.load(home)
+        apply_theme(app, loaded.settings.theme)
+        if not upgrade_needed(home):
+            open_shop(loaded)
+            return
+        first.show_progress(
+            "Updating the shop's records for this version of Warranty Desk",
+            "This happens once after an update and can take a minute on a large shop. Please "
+            "leave the app open; if it is closed, nothing is lost and the update starts again.")
+        if probe:
+            print("upgrading", flush=True)
+
+        def upgraded(error: str | None) -> None:
+            if error is None:
+                open_shop(loaded)
+                return
+            log.error("The schema upgrade failed: %s", error)
+            first.show_problem(
+                "The shop's records could not be updated.",
+                f"{error}\n\nNothing was changed: the update runs all or nothing. Start the app "
+                "again; if this comes back, restore the last backup (warranty-desk restore "
+                "FILE) with the version that made it, and call support with this message.")
             QTimer.singleShot(0, lambda: resume_gc(gc_was_on))
+
+        holder["upgrade"] = SchemaUpgrade(home, upgraded)
+        holder["upgrade"].start()
 
     QTimer.singleShot(0, finish)
     return int(app.exec())

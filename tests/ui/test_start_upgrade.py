@@ -1,0 +1,100 @@
+"""An older shop is updated behind a live start window; a shop that cannot open says why."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+from alembic import command
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from ui.start_upgrade import SchemaUpgrade, upgrade_needed
+from ui.start_window import StartWindow
+from warranty_desk.services.setup import open_database
+from warranty_desk.storage import migrate, schema
+from warranty_desk.storage.home import Home
+
+
+def _downgrade(home: Home, revision: str) -> None:
+    db = open_database(home)
+    try:
+        config = migrate.alembic_config()
+        with db.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+    finally:
+        db.dispose()
+
+
+def _revision(home: Home) -> str | None:
+    db = open_database(home)
+    try:
+        return migrate.current_revision(db)
+    finally:
+        db.dispose()
+
+
+def test_an_older_shop_is_updated_on_start_and_then_opens(demo_home: Home) -> None:
+    _downgrade(demo_home, "0007")
+    assert upgrade_needed(demo_home)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WARRANTY_DESK_STARTUP_PROBE": "1"}
+    done = subprocess.run([sys.executable, "-m", "warranty_desk", "--home", str(demo_home.root)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.split()) == (0, ["first-window", "upgrading", "ready"])
+    assert "Traceback" not in done.stderr
+    assert _revision(demo_home) == schema.HEAD
+    assert not upgrade_needed(demo_home)
+
+
+def test_a_new_home_and_a_current_shop_need_no_update(demo_home: Home, tmp_path: Any) -> None:
+    assert not upgrade_needed(demo_home)
+    assert not upgrade_needed(Home(tmp_path / "fresh"))
+
+
+def test_the_window_stays_alive_and_shows_work_while_the_update_runs(
+        demo_home: Home, qtbot: QtBot) -> None:
+    _downgrade(demo_home, "0006")
+    window = StartWindow(demo_home)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_progress("Updating the shop's records …", "This happens once.")
+    results: list[str | None] = []
+    upgrade = SchemaUpgrade(demo_home, results.append)
+    upgrade.start()
+    assert window.busy is not None and window.busy.isVisible()
+    assert window.detail is not None and window.detail.text() == "This happens once."
+    qtbot.waitUntil(lambda: results != [], timeout=60_000)
+    assert results == [None]
+    assert _revision(demo_home) == schema.HEAD
+
+
+def test_an_update_that_fails_says_so_changes_nothing_and_offers_a_way_out(
+        demo_home: Home, qtbot: QtBot) -> None:
+    _downgrade(demo_home, "0007")
+    # A table in the way of the update: 0008 cannot create its new layers table.
+    db = open_database(demo_home)
+    try:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE warranty_layers_new (x INTEGER)")
+    finally:
+        db.dispose()
+    results: list[str | None] = []
+    upgrade = SchemaUpgrade(demo_home, results.append)
+    upgrade.start()
+    qtbot.waitUntil(lambda: results != [], timeout=60_000)
+    assert results[0] == "table warranty_layers_new already exists"  # the words, not the SQL
+    assert _revision(demo_home) == "0007"  # all or nothing: still the old schema, intact
+
+    window = StartWindow(demo_home)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_problem("The shop's records could not be updated.", results[0])
+    assert window.quit_button is not None and window.quit_button.isVisible()
+    assert window.busy is None
+    assert window.focusWidget() is window.quit_button  # Enter closes; so does Esc
+    assert "could not be updated" in window.heading.text()
+    qtbot.mouseClick(window.quit_button, Qt.MouseButton.LeftButton)
+    assert not window.isVisible()
