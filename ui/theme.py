@@ -12,5 +12,8 @@ THEMES = ("light", "dark")
 def apply_theme(app: QApplication, name: str = "light") -> None:
     """Load a theme's stylesheet; an unknown name falls back to light."""
     chosen = name if name in THEMES else "light"
-    app.setStyleSheet((resource_dir() / "ui" / f"{chosen}.qss").read_text("utf-8"))
+    folder = resource_dir() / "ui"
+    # Stylesheet urls are relative to the working folder, so the icons' place is filled in.
+    sheet = (folder / f"{chosen}.qss").read_text("utf-8")
+    app.setStyleSheet(sheet.replace("@ICONS@", (folder / "icons").as_posix()))
     app.setProperty("theme", chosen)
