@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from ui.start_window import StartWindow
 from warranty_desk.storage.home import Home
 
 if TYPE_CHECKING:
@@ -80,6 +79,9 @@ def run_app(home: Home, argv: list[str] | None = None) -> int:
     from warranty_desk.logs import setup_logging
 
     skip_feature_scan()
+    # After the scan is off: PySide looks over every module that uses it, imported before.
+    from ui.start_window import StartWindow
+
     gc_was_on = pause_gc()
     setup_logging(home)
     app = QApplication(argv if argv is not None else sys.argv[:1])

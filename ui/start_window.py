@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from warranty_desk.storage.home import Home
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 
 class StartWindow(QMainWindow):
@@ -18,30 +23,48 @@ class StartWindow(QMainWindow):
     def __init__(self, home: Home) -> None:
         super().__init__()
         self.setWindowTitle("Warranty Desk")
-        body = QWidget()
-        self._layout = QVBoxLayout(body)
-        self._layout.setContentsMargins(40, 40, 40, 40)
+        # A bare label as the whole window, and nothing else of Qt imported: PySide readies
+        # each class on first use (the Qt namespace of enums alone costs 14 ms), so the rest
+        # waits until there is more to show.
         self.heading = QLabel(f"Opening the shop in {home.root} …")
         self.heading.setObjectName("heading")
-        self.heading.setWordWrap(True)
-        self._layout.addWidget(self.heading)
-        self._layout.addStretch(1)
-        self.setCentralWidget(body)
+        self.heading.setMargin(40)
+        self.setCentralWidget(self.heading)
         self.resize(1280, 800)
+        self._layout: QVBoxLayout | None = None
         self.detail: QLabel | None = None
         self.busy: QWidget | None = None
         self.quit_button: QWidget | None = None
 
+    def _body(self) -> QVBoxLayout:
+        from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+        if self._layout is None:
+            body = QWidget()
+            self._layout = QVBoxLayout(body)
+            self._layout.setContentsMargins(40, 40, 40, 40)
+            self.takeCentralWidget()  # the heading moves into the body, above what follows
+            self.heading.setMargin(0)
+            self.heading.setWordWrap(True)
+            self._layout.addWidget(self.heading)
+            self._layout.addStretch(1)
+            self.setCentralWidget(body)
+            body.show()
+        return self._layout
+
     def _add(self, widget: QWidget, alignment: Qt.AlignmentFlag | None = None) -> None:
         # Below what is already there, above the stretch that keeps it all at the top.
-        at = self._layout.count() - 1
+        layout = self._body()
+        at = layout.count() - 1
         if alignment is None:
-            self._layout.insertWidget(at, widget)
+            layout.insertWidget(at, widget)
         else:
-            self._layout.insertWidget(at, widget, 0, alignment)
+            layout.insertWidget(at, widget, 0, alignment)
         widget.show()  # a child added to a window already on screen is not shown by itself
 
     def _show_detail(self, heading: str, detail: str) -> None:
+        from PySide6.QtCore import Qt
+
         self.heading.setText(heading)
         if self.detail is None:
             self.detail = QLabel()
@@ -65,6 +88,7 @@ class StartWindow(QMainWindow):
 
     def show_problem(self, heading: str, detail: str) -> None:
         """The shop cannot be opened: what went wrong, what to do, and a way out."""
+        from PySide6.QtCore import Qt
         from PySide6.QtGui import QKeySequence, QShortcut
         from PySide6.QtWidgets import QPushButton
 
