@@ -14,36 +14,12 @@ _counter = 0
 
 def uuid7() -> uuid.UUID:
     """Return a new UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then a counter and random bits."""
-    return uuid.UUID(int=_uuid7_int())
-
-
-def _uuid7_int() -> int:
-    global _last_ms, _counter
-    with _lock:
-        now_ms = time.time_ns() // 1_000_000
-        if now_ms > _last_ms:
-            _last_ms = now_ms
-            # Seeded randomly so two processes started in the same millisecond still differ.
-            _counter = int.from_bytes(os.urandom(2), "big") & 0x1FF
-        else:
-            # Keep ids monotonic within one process even if the clock stalls or steps back.
-            _counter += 1
-            if _counter > 0xFFF:
-                _last_ms += 1
-                _counter = 0
-        ms, counter = _last_ms, _counter
-    rand_b = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
-    value = (ms & ((1 << 48) - 1)) << 80
-    value |= 0x7 << 76
-    value |= counter << 64
-    value |= 0b10 << 62
-    value |= rand_b
-    return value
+    return uuid.UUID(bytes=uuid7_block(1)[0])
 
 
 def uuid7_bytes() -> bytes:
     """A new UUIDv7 as the 16 bytes the database stores, for bulk rows (no UUID object)."""
-    return _uuid7_int().to_bytes(16, "big")
+    return uuid7_block(1)[0]
 
 
 def uuid7_block(count: int) -> list[bytes]:
@@ -57,7 +33,10 @@ def uuid7_block(count: int) -> list[bytes]:
         now_ms = time.time_ns() // 1_000_000
         if now_ms > _last_ms:
             _last_ms = now_ms
+            # Seeded randomly so two processes started in the same millisecond still differ.
             _counter = int.from_bytes(os.urandom(2), "big") & 0x1FF
+        # Otherwise the counter goes on: ids stay monotonic within one process even if the
+        # clock stalls or steps back.
         ms, counter = _last_ms, _counter
         out_ms, out_counter = [], []
         for _ in range(count):

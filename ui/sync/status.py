@@ -17,6 +17,7 @@ from warranty_desk.clock import zone_of
 from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, allowed
 from warranty_desk.services import sync_admin
+from warranty_desk.services.outbox_retention import NIGHTLY_CURSOR
 from warranty_desk.services.sync_admin import SyncStatus
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
@@ -24,8 +25,6 @@ from warranty_desk.storage.home import Home
 log = logging.getLogger(__name__)
 
 SYNC_KEY = "F10"  # the Sync panel's key, named on the indicator
-# The SyncCursor row of the nightly drift report: a report, not a receiver of events.
-NIGHTLY = "nightly"
 # Inbox problems cannot be settled at the till (head office fixes and resends the item), so the
 # indicator counts only those of the last week: long enough to be seen at the counter, short
 # enough that an old one does not keep the status bar asking for attention forever. The Sync
@@ -90,8 +89,8 @@ def read_snapshot(home: Home, db: Database, actor: Actor | None,
                                                         or item.applied_at >= since))
     return SyncSnapshot(
         set_up=is_set_up(settings), interval_minutes=settings.interval_minutes,
-        destinations=tuple(r for r in rows if r.destination != NIGHTLY),
-        nightly=next((r for r in rows if r.destination == NIGHTLY), None),
+        destinations=tuple(r for r in rows if r.destination != NIGHTLY_CURSOR),
+        nightly=next((r for r in rows if r.destination == NIGHTLY_CURSOR), None),
         inbox_problems=problems)
 
 

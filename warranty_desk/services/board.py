@@ -46,7 +46,7 @@ from warranty_desk.rules.evidence import missing_evidence
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import lookup, messages
 from warranty_desk.services.claim_common import load_claim, transition_context
-from warranty_desk.services.letterhead import shop_zone
+from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import WarrantyVerdict

@@ -33,7 +33,7 @@ from warranty_desk.services.claim_common import (
     transition_context,
 )
 from warranty_desk.services.customers import CustomerInput, find_or_create
-from warranty_desk.services.letterhead import shop_zone
+from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.storage.database import Database
 
 # Days the shop promises for an answer when staff do not set a date at drop-off.

@@ -12,11 +12,7 @@ from warranty_desk.clock import zone_of
 from warranty_desk.errors import NotFound
 from warranty_desk.models import Shop
 from warranty_desk.printables import ShopHeader
-from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.storage.documents import DocumentStore
-
-__all__ = ["day_bounds", "header", "local_now", "local_time", "portal_link", "shop_of",
-           "shop_zone"]
 
 
 def shop_of(session: Session) -> Shop:

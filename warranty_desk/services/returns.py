@@ -30,7 +30,7 @@ from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.claim_common import add_event, load_claim
-from warranty_desk.services.letterhead import shop_zone
+from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.storage.database import Database
 
 # Movements that put a faulty unit in the shop's returns stock, and those that take it out.

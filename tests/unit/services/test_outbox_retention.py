@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from warranty_desk.models import AuditEntry, OutboxEvent, SyncCursor, SyncParked
@@ -101,10 +102,8 @@ def test_parked_events_stay_until_settled_and_the_newest_always_stays(db: Databa
     assert new[0] > seqs[-1]
 
 
-def test_pruning_in_chunks_removes_them_all(db: Database, monkeypatch: object) -> None:
-    import pytest
-
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+def test_pruning_in_chunks_removes_them_all(db: Database,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(outbox_retention, "CHUNK", 7)
     seqs = _events(db, [30] * 50 + [0])
     _cursor(db, "portal", seqs[-1])

@@ -9,14 +9,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warranty_desk.errors import BadInput
 from warranty_desk.ids import uuid7
-from warranty_desk.models import ImportBatch, Product, Shop
+from warranty_desk.models import ImportBatch, Product
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit
 from warranty_desk.services.activation import Plan, apply_plan, plan_sales
@@ -33,6 +32,7 @@ from warranty_desk.services.imports.detect import (
 )
 from warranty_desk.services.imports.parsed import Parsed
 from warranty_desk.services.imports.report import ImportRejected, ImportReport
+from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.storage.database import Database
 
 __all__ = ["FORMATS", "ImportRejected", "ImportReport", "import_invoices"]
@@ -147,16 +147,8 @@ def _earlier(session: Session, path: Path, digest: str, dry_run: bool) -> Import
         return None
     return ImportReport(format=batch.format, file_name=path.name, sha256=digest,
                         already_imported=True, dry_run=dry_run,
-                        imported_on=batch.imported_at.astimezone(_shop_zone(session)).date())
-
-
-def _shop_zone(session: Session) -> ZoneInfo:
-    # "Imported on" is the shop's calendar day, as the person remembers it.
-    name = session.execute(select(Shop.timezone).limit(1)).scalar_one_or_none() or "UTC"
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+                        # "Imported on" is the shop's calendar day, as the person remembers it.
+                        imported_on=batch.imported_at.astimezone(shop_zone(session)).date())
 
 
 def _registration_gaps(session: Session, plan: Plan) -> int:
