@@ -11,9 +11,9 @@ DEMO_HOME ?= .demo-home
 # Qt's offscreen and Xvfb platforms, serial pty pairs, PDF rendering and barcode decoding.
 DEBIAN_PACKAGES := libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 \
 	libxkbcommon0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 \
-	xvfb xauth socat poppler-utils zbar-tools sqlite3
+	xvfb xauth socat poppler-utils zbar-tools sqlite3 faketime
 
-.PHONY: run test lint unit bench system-packages venv clean demo screenshots
+.PHONY: run test lint unit clock-shift bench system-packages venv clean screenshots
 
 run: venv
 	$(BIN)/warranty-desk --home $(DEMO_HOME) init --demo
@@ -31,10 +31,20 @@ run: venv
 		echo "On a desktop, run: $(BIN)/warranty-desk --home $(DEMO_HOME)"; \
 	fi
 
-test: venv lint unit
+test: venv lint unit clock-shift
 
 unit: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests
+
+# The service and rule tests again with the machine's clock a year ahead and a year back
+# (libfaketime): they pin the one injected clock, so the wall clock must not change a result.
+# Monotonic time is left alone, or every timeout and backoff would jump with it.
+clock-shift: venv
+	@for shift in +365d -365d; do \
+		echo "== service and rule tests with the system clock moved $$shift"; \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$shift" env QT_QPA_PLATFORM=offscreen \
+			$(BIN)/pytest -q -p no:cacheprovider tests/unit/services tests/unit/rules || exit 1; \
+	done
 
 lint: venv
 	$(BIN)/ruff check warranty_desk ui printing sync tests

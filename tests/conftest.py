@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from warranty_desk.clock import FixedClock
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import setup
 from warranty_desk.storage.database import Database
@@ -22,10 +23,32 @@ def home(tmp_path: Path) -> Home:
     return Home(tmp_path / "home").ensure()
 
 
+def pinned_clock(day: date = TODAY) -> FixedClock:
+    """A clock standing at noon (UTC) on a day, TODAY unless said: never the wall clock."""
+    return FixedClock.on(day)
+
+
+def stand_at(db: Database, when: datetime) -> None:
+    """Stand a test database's clock at an instant (every test database runs on a FixedClock)."""
+    assert isinstance(db.clock, FixedClock), "tests pin the clock"
+    db.clock.set(when)
+
+
+def stand_on(db: Database, day: date, *, hour: int = 12) -> None:
+    """Stand a test database's clock at an hour (UTC) of a calendar day."""
+    stand_at(db, FixedClock.on(day, hour=hour).now())
+
+
 @pytest.fixture
-def db(home: Home) -> Iterator[Database]:
-    """A migrated database with its shop row (branch BR01)."""
-    database, _ = setup.init(home)
+def clock() -> FixedClock:
+    """The one clock of a test: noon (UTC) on TODAY until the test moves it."""
+    return pinned_clock()
+
+
+@pytest.fixture
+def db(home: Home, clock: FixedClock) -> Iterator[Database]:
+    """A migrated database with its shop row (branch BR01), on the test's clock."""
+    database, _ = setup.init(home, clock=clock)
     yield database
     database.dispose()
 

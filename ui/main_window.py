@@ -141,8 +141,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(lock)
 
         # Built here so its signals are wired with the rest; its thread starts in start_sync.
-        self.sync_worker = SyncWorker(ctx.home, ctx.db, today=ctx.today)
-        self.sync_news = SyncNews(self.sync_worker)
+        self.sync_worker = SyncWorker(ctx.home, ctx.db)
+        self.sync_news = SyncNews(self.sync_worker, ctx.db.clock)
         self.sync_panel: SyncPanelScreen | None = None  # once someone opened it
 
         self.idle = QTimer(self)

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from sync.http import HttpClient
 from sync.inbox import InboxPage, PortalInbox, PullReport, pull_once
-from tests.conftest import TODAY
 from tests.sync.portal_server import TOKEN, PortalServer
 from tests.unit.services.helpers import sell
 from warranty_desk.models import Claim, CustomerMessage, EvidenceDocument, InboxApplied, Sale
@@ -63,7 +62,7 @@ def store(home: Home) -> DocumentStore:
 
 
 def pull(db: Database, client: Any, store: DocumentStore, **kw: Any) -> PullReport:
-    return pull_once(db, client, documents=store, today=TODAY, **kw)
+    return pull_once(db, client, documents=store, **kw)
 
 
 def count(db: Database, model: Any) -> int:

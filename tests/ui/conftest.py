@@ -12,7 +12,7 @@ from keyring.backends import fail
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.conftest import TODAY
+from tests.conftest import pinned_clock
 from tests.sync.portal_server import PortalServer
 from ui.app import build
 from ui.main_window import MainWindow
@@ -27,8 +27,8 @@ from warranty_desk.storage.home import Home
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo shop built once; each test gets its own copy of the file."""
     home = Home(tmp_path_factory.mktemp("demo-template") / "home")
-    db, _ = setup.init(home)
-    demo.build_demo_shop(db, today=TODAY)
+    db, _ = setup.init(home, clock=pinned_clock())
+    demo.build_demo_shop(db)
     db.dispose()
     return home.root
 
@@ -59,7 +59,7 @@ def open_window(
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app)
-    win: MainWindow = build(home, app, today=TODAY, inline=True)
+    win: MainWindow = build(home, app, clock=pinned_clock(), inline=True)
     win.show()
     try:
         yield win

@@ -64,7 +64,7 @@ def _hand_line(qtbot: Any, screen: SaleScreen, sku: str, quantity: int) -> None:
 
 
 def _verdict(win: MainWindow, serial: str) -> WarrantyVerdict:
-    found = lookup.lookup(win.ctx.db, actor(Role.SALES), serial, today=TODAY)
+    found = lookup.lookup(win.ctx.db, actor(Role.SALES), serial)
     assert len(found.matches) == 1
     return found.matches[0]
 
@@ -273,8 +273,7 @@ def test_an_extension_is_sold_from_a_verdict_with_its_new_end_date(
     qtbot: Any, win: MainWindow
 ) -> None:
     activation.record_sale(win.ctx.db, actor(Role.SALES), activation.SaleInput(
-        "TILL-9001", TODAY, (activation.LineInput("LUM-14-LT", 1, 89_900, ("LUM14-EXT001",)),)),
-        today=TODAY)
+        "TILL-9001", TODAY, (activation.LineInput("LUM-14-LT", 1, 89_900, ("LUM14-EXT001",)),)))
     sign_in(qtbot, win, "Sam Sales", "1111")
     win.ctx.navigate.emit("ExtensionScreen", _verdict(win, "LUM14-EXT001"))
     screen = win.current_screen()
@@ -296,8 +295,7 @@ def test_a_declined_extension_is_recorded_for_every_plan_shown(
     qtbot: Any, win: MainWindow
 ) -> None:
     activation.record_sale(win.ctx.db, actor(Role.SALES), activation.SaleInput(
-        "TILL-9002", TODAY, (activation.LineInput("LUM-14-LT", 1, 89_900, ("LUM14-NO0001",)),)),
-        today=TODAY)
+        "TILL-9002", TODAY, (activation.LineInput("LUM-14-LT", 1, 89_900, ("LUM14-NO0001",)),)))
     sign_in(qtbot, win, "Sam Sales", "1111")
     win.ctx.navigate.emit("ExtensionScreen", _verdict(win, "LUM14-NO0001"))
     screen = win.current_screen()

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from sync import secrets
-from tests.conftest import TODAY
 from tests.sync.portal_server import TOKEN, PortalServer
 from tests.ui.conftest import open_window, sign_in
 from tests.ui.sync_helpers import CYCLE_MS
@@ -109,13 +108,13 @@ def _sync_now(qtbot: Any, win: MainWindow, panel: SyncPanelScreen) -> Any:
 def _start_a_claim(win: MainWindow) -> str:
     """What the Start claim screen does: open a claim on a unit in cover, then say so."""
     sales = Actor.system("Sam Sales")
-    rows = warranty_register(win.ctx.db, sales, today=TODAY)
+    rows = warranty_register(win.ctx.db, sales)
     for row in rows:
         if row.status != "in_cover":
             continue
         try:
             number = claims.start_claim(win.ctx.db, sales, claims.StartClaim(
-                row.code, "Screen flickers"), today=TODAY).number
+                row.code, "Screen flickers")).number
         except WarrantyDeskError:  # an open claim or a claim limit: try the next unit
             continue
         win.ctx.data_changed.emit("claim")

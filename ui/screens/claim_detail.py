@@ -194,9 +194,8 @@ class ClaimDetailScreen(Screen):
         if not self.number or self.ctx.actor is None:
             return
         self._generation += 1
-        generation, actor, number, today = (self._generation, self.ctx.actor, self.number,
-                                            self.ctx.today())
-        self.ctx.run(lambda: claim_detail(self.ctx.db, actor, number, today=today),
+        generation, actor, number = self._generation, self.ctx.actor, self.number
+        self.ctx.run(lambda: claim_detail(self.ctx.db, actor, number),
                      lambda detail: self._on_detail_loaded(generation, detail))
 
     def _on_detail_loaded(self, generation: int, detail: ClaimDetail) -> None:

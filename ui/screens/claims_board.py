@@ -241,9 +241,9 @@ class ClaimsBoardScreen(Screen):
         self._search_timer.stop()
         self._generation += 1
         generation = self._generation
-        actor, filters, today = self.ctx.actor, self.filters(), self.ctx.today()
+        actor, filters = self.ctx.actor, self.filters()
         self.status.setText("Loading…")
-        self.ctx.run(lambda: board(self.ctx.db, actor, filters, today=today),
+        self.ctx.run(lambda: board(self.ctx.db, actor, filters),
                      lambda result: self._on_board_loaded(generation, result))
 
     def _on_board_loaded(self, generation: int, result: Board) -> None:

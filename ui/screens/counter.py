@@ -129,9 +129,8 @@ class CounterScreen(Screen):
     def look_up(self, text: str) -> None:
         """Run the lookup off the GUI thread and show the result when it comes back."""
         actor = self.ctx.require_actor()
-        today = self.ctx.today()
         self.status.setText("Looking up…")
-        self.ctx.run(lambda: lookup(self.ctx.db, actor, text, today=today), self.show_result)
+        self.ctx.run(lambda: lookup(self.ctx.db, actor, text), self.show_result)
 
     def show_result(self, result: LookupResult) -> None:
         self.result = result

@@ -210,8 +210,8 @@ class CustomerScreen(Screen):
 
     def load(self, reference: str) -> None:
         """Fetch the customer's profile off the GUI thread."""
-        actor, db, today = self.ctx.require_actor(), self.ctx.db, self.ctx.today()
-        self.ctx.run(lambda: customer_view.customer_profile(db, actor, reference, today=today),
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: customer_view.customer_profile(db, actor, reference),
                      self.show_profile)
 
     def _on_search_return(self) -> None:

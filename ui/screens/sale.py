@@ -247,12 +247,11 @@ class SaleScreen(Screen):
     def open_invoice(self, number: str, keep: dict[str, str] | None = None) -> None:
         """Look the invoice up off the GUI thread and show its units."""
         actor = self.ctx.require_actor()
-        today = self.ctx.today()
         db = self.ctx.db
         self.invoice.setText(number.strip())
         if keep is None:
             self._say("")
-        self.ctx.run(lambda: registration.sale_for_capture(db, actor, number, today=today),
+        self.ctx.run(lambda: registration.sale_for_capture(db, actor, number),
                      lambda capture: self.show_capture(capture, keep or {}), self._fail)
 
     def show_capture(self, capture: SaleCapture, keep: dict[str, str] | None = None) -> None:

@@ -167,8 +167,8 @@ class StartClaimScreen(Screen):
         self._show_form(self.known_page)
         self.create_button.setEnabled(False)
         actor = self.ctx.require_actor()
-        db, today, code = self.ctx.db, self.ctx.today(), verdict.warranty_code
-        self.ctx.run(lambda: claims.preview(db, actor, code, today=today), self.show_preview,
+        db, code = self.ctx.db, verdict.warranty_code
+        self.ctx.run(lambda: claims.preview(db, actor, code), self.show_preview,
                      self._fail)
         self.fault.setFocus()
 
@@ -247,10 +247,10 @@ class StartClaimScreen(Screen):
                 return
         files = [f for kind_files in self.pending.values() for f in kind_files]
         actor = self.ctx.require_actor()
-        db, today = self.ctx.db, self.ctx.today()
+        db = self.ctx.db
 
         def work() -> ClaimStarted:
-            summary = claims.start_claim(db, actor, data, today=today, override=override)
+            summary = claims.start_claim(db, actor, data, override=override)
             return attach_all(db, actor, summary, files)
 
         def failed(exc: BaseException) -> None:
@@ -278,10 +278,10 @@ class StartClaimScreen(Screen):
             return
         extra = [f for files in self.pending.values() for f in files if f is not first]
         actor = self.ctx.require_actor()
-        db, today = self.ctx.db, self.ctx.today()
+        db = self.ctx.db
 
         def work() -> ClaimStarted:
-            summary = claims.start_unknown_sale_claim(db, actor, data, today=today)
+            summary = claims.start_unknown_sale_claim(db, actor, data)
             return attach_all(db, actor, summary, extra)
 
         self.ctx.run(work, self._on_created, self._fail)

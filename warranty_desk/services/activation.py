@@ -31,14 +31,14 @@ from warranty_desk.models import (
     WarrantyLayer,
     WarrantyStatus,
 )
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, extension_layer, plan_layers
 from warranty_desk.rules.extension import ExtensionTerms, extension_eligibility
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.customers import CustomerInput, parse_segment
+from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage import bulk, search
-from warranty_desk.storage.database import Database
+from warranty_desk.storage.database import Database, clock_of
 
 # SQLite allows 32766 bound parameters; IN-lists are chunked well below that.
 _CHUNK = 5000
@@ -486,7 +486,7 @@ def _build_rows(
     for sale, checked in pending:
         units_per_year[sale.sold_on.year] += sum(ln.quantity for ln, _, _ in checked)
     next_code = {year: numbers.reserve(session, "W", year, n) for year, n in units_per_year.items()}
-    stamp = bulk.stored(utcnow())
+    stamp = bulk.stored(clock_of(session).now())
     staff = staff_id.bytes if staff_id else None
     active = WarrantyStatus.ACTIVE.value
     new_key = KeySource()
@@ -630,13 +630,13 @@ def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> 
         search.index_since(session, table, mark)
 
 
-def record_sale(db: Database, actor: Actor, sale: SaleInput, *, today: date) -> SaleResult:
+def record_sale(db: Database, actor: Actor, sale: SaleInput) -> SaleResult:
     """Activate one invoice at the counter: all its warranties, or nothing."""
     require(actor, Permission.ACTIVATE_SALE)
     if any(ln.extension_plan for ln in sale.lines):
         require(actor, Permission.SELL_EXTENSION)
     with db.write() as session:
-        plan = plan_sales(session, [sale], today=today, skip_recorded=False,
+        plan = plan_sales(session, [sale], today=shop_today(session), skip_recorded=False,
                           staff_id=actor.staff_id)
         if plan.problems:
             raise BadInput("The sale was not recorded:\n" +
@@ -665,7 +665,7 @@ def layer_spans(warranty: Warranty) -> list[LayerSpan]:
 
 
 def sell_extension(
-    db: Database, actor: Actor, code: str, plan_name: str, *, today: date
+    db: Database, actor: Actor, code: str, plan_name: str
 ) -> str:
     """Sell a paid extension on an existing warranty while it is eligible; returns the new end."""
     require(actor, Permission.SELL_EXTENSION)
@@ -679,7 +679,8 @@ def sell_extension(
         spans = layer_spans(warranty)
         verdict = extension_eligibility(
             extension_terms(plan), category=product.category,
-            unit_price_minor=line.unit_price_minor, sale_date=line.sale.sold_on, today=today,
+            unit_price_minor=line.unit_price_minor, sale_date=line.sale.sold_on,
+            today=shop_today(session),
             already_extended=any(s.kind is LayerKind.EXTENSION for s in spans),
             void=warranty.status is WarrantyStatus.VOID)
         if not verdict.eligible:
@@ -729,7 +730,7 @@ def void_warranty(db: Database, actor: Actor, code: str, reason: str) -> None:
             raise RuleBlocked(f"Warranty {warranty.code} is already void.")
         warranty.status = WarrantyStatus.VOID
         warranty.void_reason = reason.strip()
-        warranty.voided_at = utcnow()
+        warranty.voided_at = clock_of(session).now()
         audit.record(session, actor, "warranty.void", "warranty", warranty.code,
                      {"reason": reason.strip()})
         outbox.emit(session, "warranty.voided", "warranty", warranty.code,

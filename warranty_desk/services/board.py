@@ -46,7 +46,7 @@ from warranty_desk.rules.evidence import missing_evidence
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import lookup, messages
 from warranty_desk.services.claim_common import load_claim, transition_context
-from warranty_desk.services.shop_time import shop_zone
+from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import WarrantyVerdict
@@ -241,11 +241,11 @@ def _rows(session: Session, page: list[Any], today: date, zone: ZoneInfo) -> tup
     return tuple(rows)
 
 
-def board(db: Database, actor: Actor, filters: BoardFilters, *, today: date) -> Board:
+def board(db: Database, actor: Actor, filters: BoardFilters) -> Board:
     """Counts per state under the filters, and up to ROW_LIMIT matching claims."""
     require(actor, Permission.LOOKUP)
     with db.read() as session:
-        zone = shop_zone(session)
+        zone, today = shop_zone(session), shop_today(session)
         conds = _conditions(session, filters, today, zone)
         counts = {s.value: 0 for s in ClaimState}
         for state, count in session.execute(
@@ -521,12 +521,12 @@ def _brand_claims(session: Session, claim_id: uuid.UUID) -> tuple[BrandClaimItem
                  for b, name, paid in rows)
 
 
-def claim_detail(db: Database, actor: Actor, number: str, *, today: date) -> ClaimDetail:
+def claim_detail(db: Database, actor: Actor, number: str) -> ClaimDetail:
     """One claim with its facts, history, documents, money, stock and the moves open to actor."""
     require(actor, Permission.LOOKUP)
     with db.read() as session:
         claim = load_claim(session, number)
-        zone = shop_zone(session)
+        zone, today = shop_zone(session), shop_today(session)
         customer = session.get(Customer, claim.customer_id) if claim.customer_id else None
         product = session.get(Product, claim.product_id) if claim.product_id else None
         warranty = session.get(Warranty, claim.warranty_id) if claim.warranty_id else None

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from warranty_desk import normalize
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import Claim, EvidenceDocument, Product, Warranty, WarrantyStatus
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_limit import ClaimLimitStatus, claim_limit_status
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState, evidence_label
@@ -33,8 +32,8 @@ from warranty_desk.services.claim_common import (
     transition_context,
 )
 from warranty_desk.services.customers import CustomerInput, find_or_create
-from warranty_desk.services.shop_time import shop_zone
-from warranty_desk.storage.database import Database
+from warranty_desk.services.shop_time import shop_today, shop_zone
+from warranty_desk.storage.database import Database, clock_of
 
 # Days the shop promises for an answer when staff do not set a date at drop-off.
 DEFAULT_PROMISE_DAYS = 10
@@ -123,12 +122,12 @@ def _assess(
     return claim_eligibility(cover, limit, open_number), limit
 
 
-def preview(db: Database, actor: Actor, warranty_code: str, *, today: date) -> ClaimPreview:
+def preview(db: Database, actor: Actor, warranty_code: str) -> ClaimPreview:
     """Eligibility, claim limit and evidence checklist for a claim on this unit."""
     require(actor, Permission.START_CLAIM)
     with db.read() as session:
         warranty = _warranty(session, warranty_code)
-        eligibility, limit = _assess(session, warranty, today)
+        eligibility, limit = _assess(session, warranty, shop_today(session))
         policy = session.get_one(Product, warranty.product_id).policy
         required = {k: tuple(v) for k, v in policy.evidence_required.items()}
         labels = {k: evidence_label(k) for kinds in required.values() for k in kinds}
@@ -152,7 +151,7 @@ def _new_claim(session: Session, actor: Actor, today: date, **fields: object) ->
     branch = numbers.branch_code(session)
     number = numbers.claim_number(branch, today.year, numbers.reserve(session, "C", today.year))
     claim = Claim(number=number, opened_by_id=actor.staff_id, state=ClaimState.RECEIVED.value,
-                  opened_at=utcnow(), **fields)
+                  opened_at=clock_of(session).now(), **fields)
     session.add(claim)
     session.flush()
     return claim
@@ -166,7 +165,7 @@ def _existing_external(session: Session, external_ref: str | None) -> Claim | No
 
 
 def start_claim(
-    db: Database, actor: Actor, data: StartClaim, *, today: date, override: Override | None = None
+    db: Database, actor: Actor, data: StartClaim, *, override: Override | None = None
 ) -> ClaimSummary:
     """Open a claim on a known warranty, after the eligibility and claim-limit rules."""
     require(actor, Permission.START_CLAIM)
@@ -176,6 +175,7 @@ def start_claim(
         if existing is not None:
             return summary_of(session, existing)
         warranty = _warranty(session, data.warranty_code)
+        today = shop_today(session)
         eligibility, limit = _assess(session, warranty, today)
         product = session.get_one(Product, warranty.product_id)
         blockers = [] if eligibility.eligible else list(eligibility.reasons)
@@ -204,16 +204,17 @@ def start_claim(
 
 
 def start_unknown_sale_claim(
-    db: Database, actor: Actor, data: StartUnknownSaleClaim, *, today: date
+    db: Database, actor: Actor, data: StartUnknownSaleClaim
 ) -> ClaimSummary:
     """Open a claim for a sale the system does not know; it stays unverified until checked."""
     require(actor, Permission.START_CLAIM)
     _check_text(data.fault, data.channel, data.claim_type)
-    if data.purchased_on > today:
-        raise BadInput(f"The purchase date {data.purchased_on} is in the future. Check it.")
     if not data.proof_sha256:
         raise BadInput("Attach the customer's proof of purchase (receipt photo or PDF).")
     with db.write() as session:
+        today = shop_today(session)
+        if data.purchased_on > today:
+            raise BadInput(f"The purchase date {data.purchased_on} is in the future. Check it.")
         existing = _existing_external(session, data.external_ref)
         if existing is not None:
             return summary_of(session, existing)
@@ -302,7 +303,7 @@ def verify_proof(
 
 def advance(
     db: Database, actor: Actor, number: str, target: ClaimState, *, reason: str = "",
-    today: date, override: Override | None = None,
+    override: Override | None = None,
 ) -> ClaimSummary:
     """Move a claim to review, inspection, repair or the manufacturer (not a decision)."""
     require(actor, Permission.ADVANCE_CLAIM)
@@ -311,7 +312,7 @@ def advance(
     with db.write() as session:
         claim = load_claim(session, number)
         move(session, claim, actor, target, reason=reason, override=override, outcome=None,
-             today=today)
+             today=shop_today(session))
         return summary_of(session, claim)
 
 

@@ -20,7 +20,6 @@ from warranty_desk.models import (
     WarrantyLayer,
     WarrantyStatus,
 )
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import (
     REFUND_LIMITS,
     ROLE_LABELS,
@@ -43,7 +42,8 @@ from warranty_desk.services.claim_common import (
     notify,
 )
 from warranty_desk.services.claims import ClaimSummary, summary_of
-from warranty_desk.storage.database import Database
+from warranty_desk.services.shop_time import shop_today
+from warranty_desk.storage.database import Database, clock_of
 
 COST_KINDS = ("labour", "parts", "replacement", "refund", "shipping")
 
@@ -119,7 +119,7 @@ def _manufacturer_covers(warranty: Warranty, today: date) -> bool:
 
 
 def decide(
-    db: Database, actor: Actor, number: str, decision: Decision, *, today: date,
+    db: Database, actor: Actor, number: str, decision: Decision, *,
     override: Override | None = None,
 ) -> ClaimSummary:
     """Resolve (repair, replace, refund) or reject a claim, with everything that follows."""
@@ -130,12 +130,13 @@ def decide(
     target = ClaimState.REJECTED if decision.outcome is Outcome.REJECT else ClaimState.RESOLVED
     with db.write() as session:
         claim = load_claim(session, number)
+        today = shop_today(session)
         warranty = session.get(Warranty, claim.warranty_id) if claim.warranty_id else None
         move(session, claim, actor, target, reason=decision.reason.strip(), override=override,
              outcome=decision.outcome, today=today)
         claim.outcome = decision.outcome.value
         claim.decision_reason = decision.reason.strip()
-        claim.closed_at = utcnow()
+        claim.closed_at = clock_of(session).now()
         for line in decision.costs:
             _post(session, claim, actor, line)
         extra: dict[str, str] = {}
@@ -195,7 +196,7 @@ def _replace(
     session.add(new)
     warranty.status = WarrantyStatus.VOID
     warranty.void_reason = f"Replaced by {code} (serial {new_serial}) under claim {claim.number}"
-    warranty.voided_at = utcnow()
+    warranty.voided_at = clock_of(session).now()
     session.flush()
     claim.replacement_serial = new_serial
     claim.replacement_warranty_id = new.id
@@ -242,5 +243,5 @@ def _refund(
     if warranty is not None and warranty.status is WarrantyStatus.ACTIVE:
         warranty.status = WarrantyStatus.VOID
         warranty.void_reason = f"Refunded under claim {claim.number}"
-        warranty.voided_at = utcnow()
+        warranty.voided_at = clock_of(session).now()
     return {"amount": format_minor(amount), "refund_reference": claim.refund_reference}

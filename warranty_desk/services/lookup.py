@@ -20,6 +20,7 @@ from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, Layer
 from warranty_desk.rules.extension import extension_eligibility
 from warranty_desk.scanning import Scan, ScanKind, classify
 from warranty_desk.services import lookup_rows
+from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import (
@@ -37,12 +38,12 @@ _LAYER_WORDS = {"manufacturer": "Manufacturer warranty", "shop": "Shop warranty"
                 "extension": "Extended warranty"}
 
 
-def lookup(db: Database, actor: Actor, query: str, *, today: date) -> LookupResult:
+def lookup(db: Database, actor: Actor, query: str) -> LookupResult:
     """Classify the query, find the units it names and give each one's verdict."""
     require(actor, Permission.LOOKUP)
     scan = classify(query)
     with db.read() as session:
-        return lookup_in(session, scan, today=today)
+        return lookup_in(session, scan, today=shop_today(session))
 
 
 def lookup_in(session: Session, scan: Scan, *, today: date) -> LookupResult:

@@ -30,6 +30,7 @@ from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import audit, outbox
 from warranty_desk.services.activation import extension_terms
 from warranty_desk.services.lookup import verdicts_for
+from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database
 from warranty_desk.views import ExtensionOfferView
 
@@ -141,7 +142,7 @@ def _find_sale(session: Session, invoice_number: str) -> Sale:
 
 
 def sale_for_capture(
-    db: Database, actor: Actor, invoice_number: str, *, today: date
+    db: Database, actor: Actor, invoice_number: str
 ) -> SaleCapture:
     """An imported sale by its invoice number: units, serials and extension offers per line."""
     require(actor, Permission.ACTIVATE_SALE)
@@ -176,7 +177,8 @@ def sale_for_capture(
             open_ids = [wid for wid, unit in line_units if not unit.void and not unit.extended]
             offers: tuple[ExtensionOfferView, ...] = ()
             if open_ids:
-                offers = verdicts_for(session, open_ids[:1], today=today)[0].extension_offers
+                verdict = verdicts_for(session, open_ids[:1], today=shop_today(session))[0]
+                offers = verdict.extension_offers
             lines.append(CaptureLine(
                 r.line_no, r.sku, r.name, r.category, r.quantity, r.unit_price_minor,
                 r.serial_required, tuple(unit for _, unit in line_units), offers))

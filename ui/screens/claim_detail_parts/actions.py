@@ -62,7 +62,7 @@ class ClaimActions(QObject):
         """A move button: advance at once, or open the decision dialog for a decision."""
         if self.detail is None or self.ctx.actor is None:
             return
-        number, actor, today = self.detail.number, self.ctx.actor, self.ctx.today()
+        number, actor = self.detail.number, self.ctx.actor
         if target in ("resolved", "rejected"):
             option = next(o for o in self.detail.moves if o.target == target)
             dialog = DecisionDialog(number, reject=target == "rejected",
@@ -74,7 +74,7 @@ class ClaimActions(QObject):
         state = ClaimState(target)
 
         def attempt(override: Override | None) -> ClaimSummary:
-            return claims.advance(self.ctx.db, actor, number, state, today=today,
+            return claims.advance(self.ctx.db, actor, number, state,
                                   override=override)
 
         self.run_action(f"Moving claim {number} to {STATE_LABELS[target].lower()}",
@@ -83,12 +83,12 @@ class ClaimActions(QObject):
     def _on_dialog_decided(self, decision: Decision) -> None:
         if self.detail is None or self.ctx.actor is None:
             return
-        number, actor, today = self.detail.number, self.ctx.actor, self.ctx.today()
+        number, actor = self.detail.number, self.ctx.actor
         words = ("rejected" if decision.outcome.value == "reject"
                  else f"resolved: {decision.outcome.value}")
 
         def attempt(override: Override | None) -> ClaimSummary:
-            return decisions.decide(self.ctx.db, actor, number, decision, today=today,
+            return decisions.decide(self.ctx.db, actor, number, decision,
                                     override=override)
 
         self.run_action(f"Deciding claim {number} ({decision.outcome.value})",

@@ -33,8 +33,8 @@ class SaleRecorder(QObject):
     def record_manual(self, lines: list[ManualLine], sale: SaleInput,
                       declines: LineDeclines) -> None:
         """A sale entered by hand: every unit gets its warranty; declines are kept after."""
-        actor, db, today = self.ctx.require_actor(), self.ctx.db, self.ctx.today()
-        self.ctx.run(lambda: activation.record_sale(db, actor, sale, today=today),
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: activation.record_sale(db, actor, sale),
                      lambda result: self._on_recorded(result, lines, sale, declines),
                      self.failed.emit)
 
@@ -61,7 +61,7 @@ class SaleRecorder(QObject):
     def save_capture(self, capture: SaleCapture, serials: Serials, accepts: Accepts,
                      declines: Declines) -> None:
         """An imported sale: the serials typed, and each line's answer to the offer."""
-        actor, today, db = self.ctx.require_actor(), self.ctx.today(), self.ctx.db
+        actor, db = self.ctx.require_actor(), self.ctx.db
 
         def failed(exc: BaseException) -> None:
             # Whatever was saved before the failure shows as recorded after the reload.
@@ -71,7 +71,7 @@ class SaleRecorder(QObject):
         # Slips for the units changed now; units registered on an earlier visit have theirs.
         touched = {code for code, _ in serials} | {c for codes, _ in accepts for c in codes}
         self.ctx.run(lambda: save_capture(db, actor, capture.invoice_number, serials=serials,
-                                          accepts=accepts, declines=declines, today=today),
+                                          accepts=accepts, declines=declines),
                      lambda saved: self._on_capture_saved(saved, touched), failed)
 
     def _on_capture_saved(self, capture: SaleCapture, touched: set[str]) -> None:

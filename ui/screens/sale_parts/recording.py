@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from warranty_desk.permissions import Actor
 from warranty_desk.services import activation, registration
@@ -24,16 +23,15 @@ def record_declines(db: Database, actor: Actor,
 def save_capture(db: Database, actor: Actor, invoice: str, *,
                  serials: Sequence[tuple[str, str]],
                  accepts: Sequence[tuple[Sequence[str], str]],
-                 declines: Sequence[tuple[Sequence[str], Sequence[str]]],
-                 today: date) -> SaleCapture:
+                 declines: Sequence[tuple[Sequence[str], Sequence[str]]]) -> SaleCapture:
     """Register the serials, sell the accepted plans, record the declines; the sale again."""
     for code, serial in serials:
         registration.register_serial(db, actor, code, serial)
     for codes, plan in accepts:
         for code in codes:
-            activation.sell_extension(db, actor, code, plan, today=today)
+            activation.sell_extension(db, actor, code, plan)
     record_declines(db, actor, declines)
-    return registration.sale_for_capture(db, actor, invoice, today=today)
+    return registration.sale_for_capture(db, actor, invoice)
 
 
 def codes_per_line(result: SaleResult, sale: SaleInput) -> list[list[str]]:
