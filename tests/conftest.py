@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -91,3 +93,38 @@ def shop(db: Database) -> Database:
         name="Care 12", months=12, price_minor=4_900, categories=("laptops", "phones"),
         min_price_minor=10_000, max_price_minor=100_000, max_days_since_sale=60))
     return db
+
+
+class _Kept(logging.Handler):
+    """Keeps every record at WARNING and above that reaches the root logger during a test."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_log(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A warning or error logged during a test fails it, unless the test says it expects it.
+
+    A test expects log lines with `@pytest.mark.logs(r"pattern", ...)` (each kept record must
+    match one), or by asking for `caplog` and asserting on the records itself.
+    """
+    kept = _Kept()
+    root = logging.getLogger()
+    root.addHandler(kept)
+    try:
+        yield
+    finally:
+        root.removeHandler(kept)
+    if "caplog" in request.fixturenames:
+        return
+    allowed = [re.compile(p) for m in request.node.iter_markers("logs") for p in m.args]
+    unexpected = [r for r in kept.records
+                  if not any(p.search(r.getMessage()) for p in allowed)]
+    if unexpected:
+        lines = "\n".join(f"  {r.levelname} {r.name}: {r.getMessage()[:300]}" for r in unexpected)
+        pytest.fail(f"the test logged what it did not expect:\n{lines}", pytrace=False)

@@ -38,7 +38,11 @@ from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 from warranty_desk.storage.home import Home
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.logs(
+    r"^Sync cycle",
+    r"^Inbox pull stopped",
+    r"named by an event is not in",
+)]
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"water marks under the keyboard" * 12
 

@@ -207,6 +207,7 @@ def test_a_stop_request_ends_the_push_after_the_batch_in_hand(db: Database) -> N
     assert engine(db, _Recorder(batch_size=10)).push_once().delivered == 7
 
 
+@pytest.mark.logs(r"stopped on an unexpected error")
 def test_a_bug_in_a_destination_is_reported_and_the_next_push_starts_clean(db: Database) -> None:
     _outbox_of(db, 4)
 

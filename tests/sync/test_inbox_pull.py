@@ -19,6 +19,9 @@ from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 from warranty_desk.storage.home import Home
 
+# Offline, refused and waiting cycles are logged as warnings: these tests cause them.
+pytestmark = pytest.mark.logs(r"^Inbox pull stopped")
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"photo of the hinge" * 10
 PNG_SHA = hashlib.sha256(PNG).hexdigest()
 CUSTOMER = {"name": "Grace Hopper", "phone": "+1 555 0100"}

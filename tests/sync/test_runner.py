@@ -34,6 +34,13 @@ from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 from warranty_desk.storage.home import Home
 
+# Offline, refused and waiting cycles are logged as warnings: these tests cause them.
+pytestmark = pytest.mark.logs(
+    r"^Sync cycle",
+    r"^Inbox pull stopped",
+    r"named by an event is not in",
+)
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"the cracked hinge" * 20
 PNG_SHA = hashlib.sha256(PNG).hexdigest()
 HOOK_SECRET = "hook-secret-7d1e"

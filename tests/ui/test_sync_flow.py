@@ -25,6 +25,13 @@ from warranty_desk.services import claims
 from warranty_desk.services.reports import warranty_register
 from warranty_desk.storage.home import Home
 
+# Offline, refused and waiting cycles are logged as warnings: these tests cause them.
+pytestmark = pytest.mark.logs(
+    r"^Sync cycle",
+    r"^Inbox pull stopped",
+    r"named by an event is not in",
+)
+
 REFUSAL = "Head office has no product PHX-9 in its catalogue; add it there, then retry."
 
 

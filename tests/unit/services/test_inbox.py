@@ -353,6 +353,7 @@ def test_the_cursor_is_kept_with_a_settled_item_and_with_a_repeated_one(
         assert session.get_one(InboxCursor, "portal").cursor == "c-9"
 
 
+@pytest.mark.logs(r"^Inbox item .* failed")
 def test_a_bug_in_one_item_makes_it_wait_instead_of_stopping_the_inbox(
     shop: Database, store: DocumentStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
