@@ -100,6 +100,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"procrastinate": {"level": "WARNING"}},
+    # The portal's own loggers, not the root: a process that embeds the portal (a test run)
+    # keeps its own logging.
+    "loggers": {name: {"handlers": ["console"], "level": level, "propagate": False}
+                for name, level in (("portal", "INFO"), ("django", "INFO"),
+                                    ("procrastinate", "WARNING"))},
 }
