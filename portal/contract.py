@@ -124,9 +124,23 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
     return dict(target)
 
 
+def _short(value: object) -> str:
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    if isinstance(value, dict):
+        return f"an object with {len(value)} fields"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
 def _describe(error: ValidationError, where: str) -> str:
     place = "/".join(str(p) for p in error.absolute_path)
-    message = error.message if len(error.message) <= 240 else error.message[:240] + "…"
+    # jsonschema's messages start with the whole offending value: a 500-event batch would
+    # bury the reason, so a long value is named by its kind and size instead.
+    message, shown = error.message, repr(error.instance)
+    if len(shown) > 60 and shown in message:
+        message = message.replace(shown, _short(error.instance), 1)
+    message = message if len(message) <= 240 else message[:240] + "…"
     return f"{where}{' at ' + place if place else ''}: {message}"
 
 
