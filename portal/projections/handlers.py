@@ -74,15 +74,14 @@ def product_of(branch_id: int, sku: object, name: object = None) -> Product | No
 
 def warranty_of(branch_id: int, code: object) -> Warranty:
     """The warranty by code, created bare if its activation is still to come."""
-    found, _ = Warranty.objects.get_or_create(code=_text(code, 64),
-                                              defaults={"branch_id": branch_id, "status": ""})
+    found, _ = Warranty.objects.get_or_create(branch_id=branch_id, code=_text(code, 64),
+                                              defaults={"status": ""})
     return found
 
 
 def claim_of(branch_id: int, number: object) -> Claim:
     """The claim by number, created bare if its opening is still to come."""
-    found, _ = Claim.objects.get_or_create(number=_text(number, 64),
-                                           defaults={"branch_id": branch_id})
+    found, _ = Claim.objects.get_or_create(branch_id=branch_id, number=_text(number, 64))
     return found
 
 

@@ -50,10 +50,14 @@ class Product(models.Model):
 
 
 class Warranty(models.Model):
-    """One sold unit's cover; codes carry the branch code, so they are unique chain-wide."""
+    """One sold unit's cover, by its code.
+
+    Codes carry the branch code, but a branch's events only ever reach its own rows: a till
+    sending another branch's code makes a row of its own, never changes the other's.
+    """
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
-    code = models.CharField(max_length=64, unique=True)
+    code = models.CharField(max_length=64, db_index=True)
     serial = models.CharField(max_length=100, blank=True, db_index=True)
     product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, related_name="+")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True,
@@ -63,6 +67,10 @@ class Warranty(models.Model):
     start_on = models.DateField(null=True)
     end_on = models.DateField(null=True)
     seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "code"],
+                                               name="projected_warranty_once")]
 
 
 class WarrantyLayer(models.Model):
@@ -82,10 +90,10 @@ class WarrantyLayer(models.Model):
 
 
 class Claim(models.Model):
-    """A claim as its branch last reported it; numbers carry the branch code."""
+    """A claim as its branch last reported it, by its number (scoped like Warranty.code)."""
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
-    number = models.CharField(max_length=64, unique=True)
+    number = models.CharField(max_length=64, db_index=True)
     warranty = models.ForeignKey(Warranty, on_delete=models.PROTECT, null=True,
                                  related_name="claims")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True,
@@ -100,6 +108,10 @@ class Claim(models.Model):
     decision_reason = models.TextField(blank=True)
     proof_status = models.CharField(max_length=20, blank=True)
     seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "number"],
+                                               name="projected_claim_once")]
 
 
 class ClaimEvent(models.Model):
