@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -14,6 +16,7 @@ from portal.inbox.api import router as inbox_router
 from portal.receiver.api import router as receiver_router
 
 log = logging.getLogger(__name__)
+E = TypeVar("E", bound=Exception)
 
 # The contract file is the API's description (served by no route here): ninja's own generated
 # schema would describe only what ninja validates, which is less than the file.
@@ -53,9 +56,15 @@ def _bug(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problems.response(500, "The portal had an internal error; the till will try again.")
 
 
-api.add_exception_handler(problems.Problem, _problem)
-api.add_exception_handler(ValidationError, _invalid)
-api.add_exception_handler(AuthenticationError, _unauthorised)
-api.add_exception_handler(HttpError, _http_error)
-api.add_exception_handler(Http404, _not_found)
-api.add_exception_handler(Exception, _bug)
+def _register(kind: type[E], handler: Callable[[HttpRequest, E], HttpResponse]) -> None:
+    # ninja's annotation also admits a handler taking the class; it only ever passes instances.
+    api.add_exception_handler(
+        kind, cast("Callable[[HttpRequest, E | type[E]], HttpResponse]", handler))
+
+
+_register(problems.Problem, _problem)
+_register(ValidationError, _invalid)
+_register(AuthenticationError, _unauthorised)
+_register(HttpError, _http_error)
+_register(Http404, _not_found)
+_register(Exception, _bug)

@@ -66,8 +66,10 @@ def document() -> dict[str, Any]:
 
 @cache
 def _registry() -> Registry[Any]:
-    resource = Resource.from_contents(document(), default_specification=DRAFT202012)
-    return Registry().with_resource(CONTRACT, resource)
+    resource: Resource[Any] = Resource.from_contents(document(),
+                                                     default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource(CONTRACT, resource)
+    return registry
 
 
 def _pointer(*parts: str) -> str:

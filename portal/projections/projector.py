@@ -66,9 +66,6 @@ def _apply(event: Event, cursor: ProjectionCursor) -> None:
                                          "reason": f"{type(exc).__name__}: {exc}"[:2000]})
 
 
-# Children before parents, so deleting never trips a foreign key.
-_READ_MODELS = (ClaimEvent, ClaimDocument, Message, Claim, WarrantyLayer, Warranty, Product,
-                Customer, ProjectionProblem)
 
 
 def rebuild(branch_ids: Iterable[int]) -> int:
@@ -77,12 +74,15 @@ def rebuild(branch_ids: Iterable[int]) -> int:
     for branch_id in branch_ids:
         with transaction.atomic():
             ProjectionCursor.objects.select_for_update().filter(branch_id=branch_id).delete()
-            for model in _READ_MODELS:
-                if model is WarrantyLayer:
-                    model.objects.filter(warranty__branch_id=branch_id).delete()
-                elif model in (ClaimEvent, ClaimDocument):
-                    model.objects.filter(claim__branch_id=branch_id).delete()
-                else:
-                    model.objects.filter(branch_id=branch_id).delete()
+            # Children before parents, so deleting never trips a foreign key.
+            ClaimEvent.objects.filter(claim__branch_id=branch_id).delete()
+            ClaimDocument.objects.filter(claim__branch_id=branch_id).delete()
+            Message.objects.filter(branch_id=branch_id).delete()
+            Claim.objects.filter(branch_id=branch_id).delete()
+            WarrantyLayer.objects.filter(warranty__branch_id=branch_id).delete()
+            Warranty.objects.filter(branch_id=branch_id).delete()
+            Product.objects.filter(branch_id=branch_id).delete()
+            Customer.objects.filter(branch_id=branch_id).delete()
+            ProjectionProblem.objects.filter(branch_id=branch_id).delete()
         total += catch_up(branch_id)
     return total
