@@ -97,4 +97,4 @@ portal-db: system-packages
 	@echo "PORTAL_DATABASE_URL=$$($(PYTHON) portal/devdb.py url portal)"
 
 portal-db-stop:
-	@if [ -d .pg/data ]; then $(PYTHON) portal/devdb.py stop; fi
+	$(PYTHON) portal/devdb.py stop

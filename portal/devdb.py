@@ -15,11 +15,14 @@ given to the `postgres` user and every server command runs as that user.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,9 +179,23 @@ def _literal(text: str) -> str:
     return text.replace("'", "''")
 
 
+def _traversable_by_others(folder: Path) -> bool:
+    return all(os.stat(p).st_mode & stat.S_IXOTH for p in (folder, *folder.parents))
+
+
 def cluster() -> Cluster:
-    """The cluster of this checkout (PORTAL_PG_DIR moves it)."""
-    return Cluster(Path(os.environ.get("PORTAL_PG_DIR") or DEFAULT_ROOT).resolve())
+    """The cluster of this checkout (PORTAL_PG_DIR moves it).
+
+    As root the server runs as the postgres user, who must reach the folder: a checkout under
+    a private home (/root) keeps its cluster in /tmp instead, one per checkout.
+    """
+    chosen = os.environ.get("PORTAL_PG_DIR")
+    if chosen:
+        return Cluster(Path(chosen).resolve())
+    if os.geteuid() == 0 and not _traversable_by_others(REPO):
+        digest = hashlib.sha256(str(REPO).encode()).hexdigest()[:10]
+        return Cluster(Path(tempfile.gettempdir()) / f"warranty-desk-pg-{digest}")
+    return Cluster(DEFAULT_ROOT)
 
 
 def main(argv: list[str] | None = None) -> int:

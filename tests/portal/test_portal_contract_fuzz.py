@@ -7,8 +7,8 @@ refused.
 One check is left out: "schema-valid data is accepted". Three refusals depend on what the
 portal holds or on two fields together, which a JSON Schema cannot say: an inbox cursor the
 portal never gave, a nightly report for another branch than its path, and a document whose
-bytes do not hash to its address. Each has its own test (test_inbox, test_validation,
-test_documents).
+bytes do not hash to its address. Each has its own test (test_portal_inbox,
+test_portal_validation, test_portal_documents).
 """
 
 from __future__ import annotations
