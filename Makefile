@@ -11,7 +11,7 @@ DEMO_HOME ?= .demo-home
 # Qt's offscreen and Xvfb platforms, serial pty pairs, PDF rendering and barcode decoding.
 DEBIAN_PACKAGES := libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 \
 	libxkbcommon0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 \
-	xvfb xauth socat poppler-utils zbar-tools sqlite3 faketime
+	xvfb xauth socat poppler-utils zbar-tools sqlite3 faketime postgresql
 
 .PHONY: run test lint unit clock-shift bench system-packages venv clean screenshots
 
@@ -47,8 +47,8 @@ clock-shift: venv
 	done
 
 lint: venv
-	$(BIN)/ruff check warranty_desk ui printing sync tests
-	$(BIN)/mypy warranty_desk printing sync
+	$(BIN)/ruff check warranty_desk ui printing sync portal tests
+	$(BIN)/mypy warranty_desk printing sync portal
 	$(BIN)/lint-imports
 
 venv: system-packages $(STAMP)
@@ -56,7 +56,7 @@ venv: system-packages $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,portal]'
 	touch $(STAMP)
 
 # Installs the Debian packages that are missing; as a non-root user it prints the line to run.
@@ -79,9 +79,22 @@ system-packages:
 bench: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run --scale full
 
-clean:
-	rm -rf $(VENV) $(DEMO_HOME) .mypy_cache .ruff_cache .pytest_cache
+clean: portal-db-stop
+	rm -rf $(VENV) $(DEMO_HOME) .mypy_cache .ruff_cache .pytest_cache .pg .portal-media .portal-static
 
 # Drives the counter app under a virtual screen and writes a PNG of every screen.
 screenshots: venv
 	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python -m ui.tour docs/screenshots
+
+# The head-office portal's private PostgreSQL cluster in .pg/ (unix socket only; as root it runs
+# as the postgres user). The portal tests start it themselves; these are for working by hand:
+#   make portal-db && export PORTAL_DATABASE_URL=$$(python3 portal/devdb.py url portal)
+#   DJANGO_SETTINGS_MODULE=portal.settings.dev .venv/bin/warranty-desk-portal migrate | serve | worker
+.PHONY: portal-db portal-db-stop
+
+portal-db: system-packages
+	$(PYTHON) portal/devdb.py createdb portal
+	@echo "PORTAL_DATABASE_URL=$$($(PYTHON) portal/devdb.py url portal)"
+
+portal-db-stop:
+	$(PYTHON) portal/devdb.py stop
