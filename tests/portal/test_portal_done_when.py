@@ -52,6 +52,8 @@ def _project(db: PortalDatabase) -> None:
     assert done.returncode == 0, done.stderr
 
 
+# The till is offline first, on purpose: its cycle and pull say so in the log.
+@pytest.mark.logs(r"^Sync cycle .*Offline", r"^Inbox pull stopped: Could not reach")
 def test_offline_claim_reaches_head_office_once_and_an_online_claim_reaches_the_till(
     live_portal: LivePortal, portal_db: PortalDatabase, branch: RegisteredBranch,
     tmp_path: Path,
