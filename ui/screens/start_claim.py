@@ -137,6 +137,13 @@ class StartClaimScreen(Screen):
         else:
             self.start_unknown()
 
+    def unsaved_work(self) -> str:
+        # The form is reset when the next claim starts: what is typed is lost on leaving.
+        page = self.stack.currentWidget()
+        form = (self.known.typed() if page is self.known_page
+                else self.unknown.typed() if page is self.unknown_page else False)
+        return "this claim" if form or (page is not self.done_page and self.pending) else ""
+
     # --- Messages ---------------------------------------------------------------------------
 
     def _say(self, text: str, level: str = "info") -> None:

@@ -124,6 +124,11 @@ class KnownUnitForm(QWidget):
         self.eligibility.setText(text)
         set_style_property(self.eligibility, "level", level)
 
+    def typed(self) -> bool:
+        """Whether anything is typed into the form."""
+        return any(text.strip() for text in (self.fault.currentText(), self.accessories.text(),
+                                             self.condition.text()))
+
     def evidence_kinds(self, preview: ClaimPreview | None) -> tuple[str, ...]:
         """What the policy asks for the claim type chosen."""
         if preview is None:
