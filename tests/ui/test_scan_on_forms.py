@@ -6,34 +6,18 @@ and the serial scanner's signal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from tests.ui.conftest import open_window, sign_in
 from tests.ui.test_sale_and_claim_screens import _claimable_serial
 from tests.ui.till import Till
 from ui.screens.counter import CounterScreen
 from ui.screens.start_claim import StartClaimScreen
-from warranty_desk.storage.home import Home
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 FAULT = "Screen stays black after a fall"
-
-
-@pytest.fixture
-def till(qtbot: Any, demo_home: Home) -> Iterator[Till]:
-    """Sam at the till with the app's scanners listening (started after the PIN is typed)."""
-    for win in open_window(demo_home):
-        win.activateWindow()
-        sign_in(qtbot, win, "Sam Sales", "1111")
-        person = Till(qtbot, win)
-        person.start_scanners()
-        yield person
-        person.stop_scanners()
 
 
 def _half_filled_claim(till: Till) -> tuple[StartClaimScreen, str]:

@@ -11,35 +11,19 @@ took 2 steps and the fault text (Ctrl+N, the fault, Ctrl+Return).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import open_window, sign_in
 from tests.ui.test_sale_and_claim_screens import _claimable_serial
 from tests.ui.till import Till
 from ui.screens.counter import CounterScreen
 from ui.screens.sale import SaleScreen
 from ui.screens.start_claim import StartClaimScreen
-from warranty_desk.storage.home import Home
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SALE_BUDGET = 10
 CLAIM_BUDGET = 6  # plus the fault text
-
-
-@pytest.fixture
-def till(qtbot: Any, demo_home: Home) -> Iterator[Till]:
-    """Sam at the till with the app's scanners listening (started after the PIN is typed)."""
-    for win in open_window(demo_home):
-        win.activateWindow()
-        sign_in(qtbot, win, "Sam Sales", "1111")
-        person = Till(qtbot, win)
-        person.start_scanners()
-        yield person
-        person.stop_scanners()
 
 
 def _rows(till: Till, query: str, *args: object) -> list[tuple[Any, ...]]:
@@ -80,15 +64,21 @@ def test_a_hand_entered_sale_of_two_serial_units_with_the_offer_answered_takes_t
         ("ORBX1-NEW001", plan), ("ORBX1-NEW002", plan)]
 
 
-def test_without_the_quantity_prefix_enter_moves_on_through_the_quantity(till: Till) -> None:
+def _to_the_quantity(till: Till, invoice: str) -> SaleScreen:
+    """F3, an invoice never imported, the product searched: the cursor in the quantity."""
     till.press(Qt.Key.Key_F3)
     screen = till.win.current_screen()
     assert isinstance(screen, SaleScreen)
-    till.type("TILL-5003")
+    till.type(invoice)
     till.press(Qt.Key.Key_Return)
     till.type("ORB-X-PHN")
     till.press(Qt.Key.Key_Return)  # takes the product listed, on to the quantity
     assert screen.quantity.hasFocus()
+    return screen
+
+
+def test_without_the_quantity_prefix_enter_moves_on_through_the_quantity(till: Till) -> None:
+    screen = _to_the_quantity(till, "TILL-5003")
     till.type("2")
     till.press(Qt.Key.Key_Return)  # adds the line, on to its first serial
     assert [len(ln.box.editable_fields()) for ln in screen.lines] == [2]
@@ -101,13 +91,7 @@ def test_without_the_quantity_prefix_enter_moves_on_through_the_quantity(till: T
 
 
 def test_a_declined_offer_is_answered_by_key_too(till: Till) -> None:
-    till.press(Qt.Key.Key_F3)
-    screen = till.win.current_screen()
-    assert isinstance(screen, SaleScreen)
-    till.type("TILL-5002")
-    till.press(Qt.Key.Key_Return)
-    till.type("ORB-X-PHN")
-    till.press(Qt.Key.Key_Return)
+    screen = _to_the_quantity(till, "TILL-5002")
     till.press(Qt.Key.Key_Return)  # one unit
     till.scan("ORBX1-NEW003")
     till.press(Qt.Key.Key_N)
