@@ -15,7 +15,7 @@ from ui.main_window import MainWindow
 from ui.screens.claim_detail import ClaimDetailScreen
 from ui.screens.claims_board import ClaimsBoardScreen
 from ui.screens.counter import CounterScreen
-from ui.screens.counter_parts.matches import LIST_MIN_WIDTH
+from ui.screens.counter_parts.matches import READABLE_WIDTH
 from ui.screens.start_claim import StartClaimScreen
 from warranty_desk.permissions import Role
 from warranty_desk.services import lookup
@@ -77,7 +77,7 @@ def test_every_match_shows_its_customer_and_phone_tail_readable_at_1366(
     counter = _counter(qtbot, window)
     _type_and_enter(qtbot, counter, "+44 7700 900038")
     assert counter.matches.isVisible() and counter.matches.count() > 1
-    assert counter.matches.width() >= LIST_MIN_WIDTH
+    assert counter.matches.width() >= READABLE_WIDTH
     room = counter.matches.viewport().width()
     metrics = QFontMetrics(counter.matches.font())
     for row in range(counter.matches.count()):

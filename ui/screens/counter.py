@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QBoxLayout, QLabel
 
 from ui.context import AppContext
 from ui.screens.base import Screen
 from ui.screens.counter_parts.actions import ACTIONS, ActionBar, action_named
-from ui.screens.counter_parts.matches import Match, MatchList, claim_state_words
+from ui.screens.counter_parts.matches import (
+    CARD_STRETCH,
+    LIST_MAX_WIDTH,
+    LIST_STRETCH,
+    SIDE_BY_SIDE_WIDTH,
+    STACKED_LIST_HEIGHT,
+    Match,
+    MatchList,
+    claim_state_words,
+)
+from ui.widgets.layout import scroll_area
 from ui.widgets.scan_field import ScanField
 from ui.widgets.verdict_card import VerdictCard
 from warranty_desk.services.lookup import lookup
@@ -19,6 +30,8 @@ from warranty_desk.views import ClaimMatch, LookupResult, WarrantyVerdict
 if TYPE_CHECKING:
     from ui.printing.desk import PrintDesk
 
+# Qt's "no limit" for a widget's maximum size.
+QWIDGETSIZE_MAX = (1 << 24) - 1
 # The screen each action opens, and what it is handed (the rest print from here).
 _OPENS = {"start_claim": "StartClaimScreen", "extension": "ExtensionScreen",
           "customer": "CustomerScreen"}
@@ -48,13 +61,17 @@ class CounterScreen(Screen):
         self.status = QLabel("")
         self.status.setObjectName("subtle")
         layout.addWidget(self.status)
-        row = QHBoxLayout()
+        self._row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.matches = MatchList()
         self.matches.hide()
-        row.addWidget(self.matches)
+        self._row.addWidget(self.matches, LIST_STRETCH)
         self.card = VerdictCard()
-        row.addWidget(self.card, 1)
-        layout.addLayout(row, 1)
+        # Beside the matches the card is narrower and its facts wrap: it scrolls down rather
+        # than clip, and never sideways (see resizeEvent).
+        self.card_area = scroll_area(self.card)
+        self.card_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._row.addWidget(self.card_area, CARD_STRETCH)
+        layout.addLayout(self._row, 1)
         self.action_bar = ActionBar()
         layout.addWidget(self.action_bar)
         self.result: LookupResult | None = None
@@ -181,9 +198,20 @@ class CounterScreen(Screen):
         if isinstance(entry, ClaimMatch):
             self.card.show_claim(entry, claim_state_words(entry.state), "Enter opens the claim.")
             self.action_bar.show_for(None, self.ctx.may)
-            return
-        self.card.show_verdict(entry)
-        self.action_bar.show_for(entry, self.ctx.may)
+        else:
+            self.card.show_verdict(entry)
+            self.action_bar.show_for(entry, self.ctx.may)
+        bar = self.card_area.verticalScrollBar().sizeHint().width()
+        self.card_area.setMinimumWidth(self.card.minimumSizeHint().width() + bar)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Too narrow for a readable list beside the card (1024 px): the list goes above it.
+        super().resizeEvent(event)
+        side_by_side = event.size().width() >= SIDE_BY_SIDE_WIDTH
+        self._row.setDirection(QBoxLayout.Direction.LeftToRight if side_by_side
+                               else QBoxLayout.Direction.TopToBottom)
+        self.matches.setMaximumHeight(QWIDGETSIZE_MAX if side_by_side else STACKED_LIST_HEIGHT)
+        self.matches.setMaximumWidth(LIST_MAX_WIDTH if side_by_side else QWIDGETSIZE_MAX)
 
     def open_match(self, entry: Match | None = None) -> None:
         """Open the claim picked; a unit picked becomes the one shown, the list put away."""

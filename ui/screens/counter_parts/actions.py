@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from warranty_desk.permissions import Permission
 from warranty_desk.views import WarrantyVerdict
 
+# Between two buttons of the bar.
+SPACING = 8
 # A claim cannot start on these (the start-claim screen would only say why).
 _NO_CLAIM_VERDICTS = frozenset({"void", "not_started"})
 
@@ -80,8 +82,8 @@ def button_text(action: CounterAction, verdict: WarrantyVerdict | None) -> str:
 class ActionBar(QWidget):
     """A button per action that applies to the unit shown and that the person may take.
 
-    The buttons take no focus, so a click leaves the cursor in the scan field; they wrap onto
-    as many rows as the width needs (1024 px fits half of them on a row).
+    The buttons take no focus, so a click leaves the cursor in the scan field; they fill a row
+    left to right and go on to a second row only when the width runs out (1024 px).
     """
 
     triggered = Signal(str)  # the action's name
@@ -89,10 +91,17 @@ class ActionBar(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("counterActions")
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setHorizontalSpacing(8)
-        self._grid.setVerticalSpacing(6)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        # A row for each button at most, made once: a row with no button takes no room.
+        self._rows: list[QHBoxLayout] = []
+        for _action in ACTIONS:
+            row = QHBoxLayout()
+            row.setSpacing(SPACING)
+            row.addStretch(1)
+            column.addLayout(row)
+            self._rows.append(row)
         self.buttons: dict[str, QPushButton] = {}
         for action in ACTIONS:
             button = QPushButton(button_text(action, None), self)
@@ -102,8 +111,8 @@ class ActionBar(QWidget):
             button.clicked.connect(lambda _checked=False, n=action.name: self.triggered.emit(n))
             button.hide()
             self.buttons[action.name] = button
-        self._columns = 0
         self._shown: list[str] = []
+        self._laid_out: list[list[str]] = []
 
     def show_for(self, verdict: WarrantyVerdict | None,
                  may: Callable[[Permission], bool]) -> None:
@@ -114,7 +123,6 @@ class ActionBar(QWidget):
             button = self.buttons[action.name]
             button.setText(button_text(action, verdict))
             button.setVisible(action.name in self._shown)
-        self._columns = 0
         self._reflow()
 
     def shown(self) -> list[str]:
@@ -126,17 +134,29 @@ class ActionBar(QWidget):
         self._reflow()
 
     def _reflow(self) -> None:
-        buttons = [self.buttons[name] for name in self._shown]
-        spacing = self._grid.horizontalSpacing()
-        widest = max((b.sizeHint().width() for b in buttons), default=1)
-        columns = max(1, min(len(buttons), (self.width() + spacing) // (widest + spacing)))
-        if columns == self._columns:
+        spacing, room = SPACING, max(1, self.width())
+        widths = {name: self.buttons[name].sizeHint().width() for name in self._shown}
+
+        def fits(row: list[str]) -> bool:
+            return sum(widths[n] for n in row) + spacing * (len(row) - 1) <= room
+
+        rows: list[list[str]] = []
+        for name in self._shown:
+            if not rows or not fits([*rows[-1], name]):
+                rows.append([])
+            rows[-1].append(name)
+        # As many buttons on each row as the rows need, rather than one left alone below.
+        if len(rows) > 1:
+            per = -(-len(self._shown) // len(rows))
+            even = [self._shown[n:n + per] for n in range(0, len(self._shown), per)]
+            if len(even) == len(rows) and all(fits(row) for row in even):
+                rows = even
+        if rows == self._laid_out:
             return
-        self._columns = columns
-        for button in self.buttons.values():
-            self._grid.removeWidget(button)
-        for n, button in enumerate(buttons):
-            self._grid.addWidget(button, n // columns, n % columns)
-        for column in range(self._grid.columnCount()):
-            self._grid.setColumnStretch(column, 0)
-        self._grid.setColumnStretch(columns, 1)
+        self._laid_out = rows
+        for row in self._rows:
+            for button in self.buttons.values():
+                row.removeWidget(button)
+        for row, names in zip(self._rows, rows, strict=False):
+            for name in names:
+                row.insertWidget(row.count() - 1, self.buttons[name])

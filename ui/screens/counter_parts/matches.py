@@ -10,10 +10,16 @@ from ui.widgets.verdict_card import SYMBOLS
 from warranty_desk.views import ClaimMatch, WarrantyVerdict
 
 Match = WarrantyVerdict | ClaimMatch
-# Wide enough for a product name, a serial and "Firstname Lastname · phone …1234" on a line
-# each at 1366×768 (and 1024), leaving the verdict card the rest.
-LIST_MIN_WIDTH = 400
-LIST_MAX_WIDTH = 480
+# Beside the card at 1366×768 the list gets about 400 px: a product name, a serial and
+# "Firstname Lastname · phone …1234" each on a line of its own.
+READABLE_WIDTH = 380
+LIST_MAX_WIDTH = 420
+# The list's share of the row beside the card (3 to the card's 5).
+LIST_STRETCH, CARD_STRETCH = 3, 5
+# The counter needs this width for a readable list beside the card (about 580 px at its
+# narrowest); below it (1024 px screens) the list sits above the card, this tall at most.
+SIDE_BY_SIDE_WIDTH = 1040
+STACKED_LIST_HEIGHT = 190
 
 
 def phone_tail(phone: str | None) -> str:
@@ -54,7 +60,6 @@ class MatchList(QListWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("matches")
-        self.setMinimumWidth(LIST_MIN_WIDTH)
         self.setMaximumWidth(LIST_MAX_WIDTH)
         self.setWordWrap(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)

@@ -66,13 +66,24 @@ class OfferBox(QFrame):
         layout.addLayout(row)
         self.accept_button.setText("Accept  (Y)")
         self.decline_button.setText("Decline  (N)")
+        self.plans.idToggled.connect(lambda _id, _on: self._ask())
         self.accept_button.clicked.connect(lambda: self.answered.emit(self))
         self.decline_button.clicked.connect(lambda: self.answered.emit(self))
         self._ask()
 
     def _ask(self) -> None:
-        how = ("Y or N answers" if self.hasFocus()
-               else "Tab here, then Y or N") if self.decision() is None else "answered"
+        decision = self.decision()
+        if decision == "accept":
+            self.question.setText(f"Extended warranty: ✔ the customer takes {self.plan()} "
+                                  "(N changes the answer to no).")
+            return
+        if decision == "decline":
+            self.question.setText("Extended warranty: ✖ the customer declines "
+                                  "(Y changes the answer to yes).")
+            return
+        how = "Y or N answers" if self.hasFocus() else "Tab here, then Y or N"
+        if len(self.radios) > 1:
+            how = "Up/Down picks the plan; " + how
         self.question.setText(f"Extended warranty: offer it to the customer ({how}).")
 
     def decision(self) -> str | None:
