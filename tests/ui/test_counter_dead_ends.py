@@ -162,3 +162,26 @@ def test_enter_in_the_board_search_keeps_a_list_of_several_on_the_board(
     qtbot.keyClick(board.search, Qt.Key.Key_Return)
     assert window.current_screen() is board
     assert board.model.rowCount() > 1
+
+
+def test_a_claim_opened_meanwhile_at_another_till_gets_its_open_button(
+        qtbot: Any, window: MainWindow) -> None:
+    from tests.ui.test_sale_and_claim_screens import _claimable_serial
+    from warranty_desk.services import claims
+
+    serial = _claimable_serial(window, True)
+    counter = _counter(qtbot, window)
+    _type_and_enter(qtbot, counter, serial)
+    qtbot.keyClick(counter.field, Qt.Key.Key_N, CTRL)
+    screen = window.current_screen()
+    assert isinstance(screen, StartClaimScreen) and screen.create_button.isVisible()
+    assert not screen.known.open_existing_button.isVisible()
+    verdict = screen.verdict
+    assert verdict is not None
+    other_till = claims.start_claim(window.ctx.db, actor(Role.SALES), claims.StartClaim(
+        verdict.warranty_code, "Fan noise"), today=TODAY).number
+    qtbot.keyClicks(screen.known.fault, "Screen stays black")
+    qtbot.keyClick(screen.known.fault, Qt.Key.Key_Return, CTRL)
+    assert other_till in screen.message.text()
+    button = screen.known.open_existing_button
+    assert button.isVisible() and button.text() == f"Open claim {other_till}  (Ctrl+O)"
