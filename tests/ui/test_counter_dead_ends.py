@@ -179,7 +179,7 @@ def test_a_claim_opened_meanwhile_at_another_till_gets_its_open_button(
     verdict = screen.verdict
     assert verdict is not None
     other_till = claims.start_claim(window.ctx.db, actor(Role.SALES), claims.StartClaim(
-        verdict.warranty_code, "Fan noise"), today=TODAY).number
+        verdict.warranty_code, "Fan noise")).number
     qtbot.keyClicks(screen.known.fault, "Screen stays black")
     qtbot.keyClick(screen.known.fault, Qt.Key.Key_Return, CTRL)
     assert other_till in screen.message.text()
