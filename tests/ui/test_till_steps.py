@@ -34,7 +34,7 @@ def _rows(till: Till, query: str, *args: object) -> list[tuple[Any, ...]]:
         conn.close()
 
 
-def test_a_hand_entered_sale_of_two_serial_units_with_the_offer_answered_takes_ten_steps(
+def test_a_hand_entered_sale_of_two_serial_units_with_the_offer_answered_within_ten_steps(
         till: Till) -> None:
     till.press(Qt.Key.Key_F3)
     screen = till.win.current_screen()
