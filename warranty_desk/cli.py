@@ -312,7 +312,7 @@ def cmd_lookup(args: argparse.Namespace, home: Home) -> int:
         _print_json(to_jsonable(result))
     else:
         print(_lookup_text(result))
-    return EXIT_OK if result.matches else EXIT_FAILED
+    return EXIT_OK if result.matches or result.claims else EXIT_FAILED
 
 
 def _lookup_text(result: Any) -> str:
@@ -337,6 +337,10 @@ def _lookup_text(result: Any) -> str:
         for o in v.extension_offers:
             lines.append(f"  can extend: {o.plan}, {o.months} months for "
                          f"{o.price_minor / 100:.2f} ({o.reason})")
+    if result.claims and not result.matches:
+        lines.append("")
+        lines += [f"  claim {c.number} ({c.opened_on}): {c.state} – {c.product}, "
+                  f"{c.customer_name or 'customer not recorded'}" for c in result.claims]
     return "\n".join(lines)
 
 

@@ -44,7 +44,7 @@ from warranty_desk.rules.claim_states import (
 )
 from warranty_desk.rules.evidence import missing_evidence
 from warranty_desk.scanning import ScanKind, classify
-from warranty_desk.services import lookup, messages
+from warranty_desk.services import claim_search, lookup, messages
 from warranty_desk.services.claim_common import load_claim, transition_context
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.storage.database import Database
@@ -134,11 +134,13 @@ def _search_terms(session: Session, query: str) -> list[ColumnElement[bool]]:
     """Claims the search names: claim number, warranty code, invoice, serial, phone or name."""
     scan = classify(query)
     terms: list[ColumnElement[bool]] = []
+    # The whole claim number, or the end of it read off a ticket ("C-2026-000123", "123").
+    by_number = claim_search.claim_condition(scan)
+    if by_number is not None:
+        terms.append(by_number)
     for kind in scan.candidates:
         value = scan.lookup_value(kind)
-        if kind is ScanKind.CLAIM_NUMBER:
-            terms.append(Claim.number == value)
-        elif kind is ScanKind.WARRANTY_CODE:
+        if kind is ScanKind.WARRANTY_CODE:
             terms.append(Claim.warranty_id.in_(select(Warranty.id).where(Warranty.code == value)))
         elif kind is ScanKind.INVOICE_NUMBER:
             terms.append(Claim.warranty_id.in_(

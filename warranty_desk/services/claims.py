@@ -49,6 +49,7 @@ class ClaimPreview:
     evidence_required: dict[str, tuple[str, ...]]
     evidence_labels: dict[str, str]
     exclusions: tuple[str, ...]
+    open_claim: str | None = None  # a claim still open on the unit blocks a new one
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,7 @@ def _warranty(session: Session, code: str) -> Warranty:
 
 def _assess(
     session: Session, warranty: Warranty, today: date
-) -> tuple[ClaimEligibility, ClaimLimitStatus]:
+) -> tuple[ClaimEligibility, ClaimLimitStatus, str | None]:
     product = session.get_one(Product, warranty.product_id)
     policy = product.policy
     cover = coverage_on(layer_spans(warranty), today, void=warranty.status is WarrantyStatus.VOID)
@@ -119,7 +120,7 @@ def _assess(
     limit = claim_limit_status(policy.claim_limit_count, policy.claim_limit_period_months,
                                [row.opened_at.astimezone(zone).date() for row in earlier], today)
     open_number = next((row.number for row in earlier if row.state in OPEN_STATES), None)
-    return claim_eligibility(cover, limit, open_number), limit
+    return claim_eligibility(cover, limit, open_number), limit, open_number
 
 
 def preview(db: Database, actor: Actor, warranty_code: str) -> ClaimPreview:
@@ -127,12 +128,12 @@ def preview(db: Database, actor: Actor, warranty_code: str) -> ClaimPreview:
     require(actor, Permission.START_CLAIM)
     with db.read() as session:
         warranty = _warranty(session, warranty_code)
-        eligibility, limit = _assess(session, warranty, shop_today(session))
+        eligibility, limit, open_number = _assess(session, warranty, shop_today(session))
         policy = session.get_one(Product, warranty.product_id).policy
         required = {k: tuple(v) for k, v in policy.evidence_required.items()}
         labels = {k: evidence_label(k) for kinds in required.values() for k in kinds}
         return ClaimPreview(warranty.code, eligibility, limit, required, labels,
-                            tuple(policy.exclusions))
+                            tuple(policy.exclusions), open_number)
 
 
 def _check_text(fault: str, channel: str, claim_type: str) -> None:
@@ -176,7 +177,7 @@ def start_claim(
             return summary_of(session, existing)
         warranty = _warranty(session, data.warranty_code)
         today = shop_today(session)
-        eligibility, limit = _assess(session, warranty, today)
+        eligibility, limit, _open = _assess(session, warranty, today)
         product = session.get_one(Product, warranty.product_id)
         blockers = [] if eligibility.eligible else list(eligibility.reasons)
         if not eligibility.eligible and not eligibility.needs_override:
