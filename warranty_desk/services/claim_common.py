@@ -22,6 +22,7 @@ from warranty_desk.models import (
 )
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed
 from warranty_desk.rules.claim_states import (
+    OPEN_STATES,
     Blocker,
     ClaimState,
     Outcome,
@@ -50,6 +51,15 @@ def load_claim(session: Session, number: str) -> Claim:
     return claim
 
 
+def other_open_claim(session: Session, claim: Claim) -> str | None:
+    """The number of another claim still open on the same unit, if there is one."""
+    if claim.warranty_id is None:
+        return None
+    return session.scalars(select(Claim.number).where(
+        Claim.warranty_id == claim.warranty_id, Claim.id != claim.id,
+        Claim.state.in_(OPEN_STATES))).first()
+
+
 def claim_policy(session: Session, claim: Claim) -> Policy | None:
     """The policy of the claimed product, if the product is known."""
     if claim.product_id is None:
@@ -73,7 +83,7 @@ def transition_context(
     return TransitionContext(
         claim_type=claim.claim_type, attached_evidence=attached_kinds(session, claim.id),
         required_evidence=required, proof_verified=claim.proof_status != "unverified",
-        outcome=outcome)
+        outcome=outcome, proof_rejected=claim.proof_status == "rejected")
 
 
 def check_override(

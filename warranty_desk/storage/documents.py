@@ -7,6 +7,7 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ MAX_BYTES = 25 * 1024 * 1024
 _MIB = 1024 * 1024
 _CHUNK = 1024 * 1024
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# The caller's check on a file's media type: why it is refused, or None to keep it.
+Refusal = Callable[[str], str | None]
 
 # ISO base media files (HEIC, MP4, MOV) name their flavour in the 'ftyp' box's brands.
 _FTYP_BRANDS: dict[bytes, str] = {
@@ -156,8 +159,13 @@ class DocumentStore:
         """Whether the store holds this hash."""
         return self.path_for(sha256).is_file()
 
-    def put(self, data: bytes, *, name: str = "The file") -> StoredDocument:
-        """Keep these bytes once; `name` is only used to word a refusal, never as a path."""
+    def put(self, data: bytes, *, name: str = "The file",
+            refuse: Refusal | None = None) -> StoredDocument:
+        """Keep these bytes once; `name` is only used to word a refusal, never as a path.
+
+        `refuse(media type)` says why content of that type is not wanted here (None: it is),
+        so a file the caller would refuse is never written.
+        """
         if not data:
             raise BadInput(f"{name} is empty (0 bytes). Attach the file again.")
         if len(data) > MAX_BYTES:
@@ -166,6 +174,9 @@ class DocumentStore:
         if media_type is None:
             raise BadInput(f"{name} is not a photo, PDF or video the shop can keep "
                            f"({_describe(data)}). Attach a JPEG, PNG, HEIC or PDF.")
+        refusal = refuse(media_type) if refuse is not None else None
+        if refusal:
+            raise BadInput(refusal)
         sha256 = hashlib.sha256(data).hexdigest()
         final = self.path_for(sha256)
         stored = StoredDocument(sha256=sha256, media_type=media_type, size=len(data), path=final)
@@ -187,7 +198,7 @@ class DocumentStore:
         _fsync_dir(final.parent)
         return stored
 
-    def put_file(self, path: Path) -> StoredDocument:
+    def put_file(self, path: Path, *, refuse: Refusal | None = None) -> StoredDocument:
         """Keep a file's content, refusing one over the limit before reading it whole."""
         name = path.name or str(path)
         try:
@@ -204,7 +215,7 @@ class DocumentStore:
         except PermissionError:
             raise BadInput(f"{name} cannot be read (no permission). Copy it somewhere else "
                            "and attach the copy.") from None
-        return self.put(data, name=name)
+        return self.put(data, name=name, refuse=refuse)
 
     def open(self, sha256: str) -> bytes:
         """The stored bytes for a hash."""

@@ -179,7 +179,7 @@ class ClaimActions(QObject):
         def attach(_override: Override | None) -> ClaimSummary:
             summary: ClaimSummary | None = None
             for path in paths:
-                stored = store.put_file(path)
+                stored = claims.store_evidence_file(store, path, kind)
                 summary = claims.attach_evidence(
                     self.ctx.db, actor, number, kind=kind, sha256=stored.sha256,
                     media_type=stored.media_type, size=stored.size, original_name=path.name)

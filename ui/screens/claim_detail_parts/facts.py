@@ -34,7 +34,7 @@ def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
         ("Fault", d.fault),
         ("Accessories", d.accessories or "none"),
         ("Condition", d.condition or "not noted"),
-        ("Proof of purchase", d.proof_status.replace("_", " ")),
+        ("Proof of purchase", d.proof_words),
         ("Evidence needed", ", ".join(evidence_label(k) for k in d.required_evidence)
          or "none"),
         ("Still missing", ", ".join(evidence_label(k) for k in d.missing_evidence)
@@ -100,4 +100,4 @@ class ClaimFacts(QWidget):
                                f"{d.cover.detail}")
         else:
             self.cover.setText("No known sale: the cover depends on the proof of purchase "
-                               f"({d.proof_status}).")
+                               f"({d.proof_words}).")
