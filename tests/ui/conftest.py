@@ -97,6 +97,17 @@ def sign_in(qtbot: Any, win: MainWindow, name: str, pin: str) -> None:
     qtbot.keyClick(win.sign_in.pin, Qt.Key.Key_Return)
 
 
+def db_rows(win: MainWindow, query: str, *args: object) -> list[tuple[Any, ...]]:
+    """Rows straight from the window's database file, as a check beside what the screen says."""
+    import sqlite3
+
+    conn = sqlite3.connect(win.ctx.db.path)
+    try:
+        return conn.execute(query, args).fetchall()
+    finally:
+        conn.close()
+
+
 @pytest.fixture(autouse=True)
 def no_keyring() -> Iterator[None]:
     """Secrets go to each test home's owner-only file, never to this machine's keyring."""

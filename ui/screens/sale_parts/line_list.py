@@ -57,8 +57,8 @@ class LineList(QWidget):
         focused = next((f for f in fields if f.hasFocus() and not f.text().strip()), None)
         return focused or next((f for f in fields if not f.text().strip()), None)
 
-    def focus(self, field: QLineEdit) -> None:
-        """Put the cursor in a field, scrolled into view on a long sale."""
+    def focus(self, field: QWidget) -> None:
+        """Put the cursor in a field (or on a button), scrolled into view on a long sale."""
         field.setFocus()
         area = self.parentWidget()
         while area is not None and not isinstance(area, QScrollArea):
@@ -87,6 +87,11 @@ class LineList(QWidget):
             return f"Serial {serial} is already on this sale. Scan the next unit."
         field.setText(serial)
         return None
+
+    def unanswered_offer(self) -> LineBox | None:
+        """The first line whose extension offer the customer has not answered yet."""
+        return next((box for box in self._boxes
+                     if box.offer is not None and box.offer.decision() is None), None)
 
     def progress(self) -> str:
         """How many serials are still to scan, in words."""
