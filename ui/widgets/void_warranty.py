@@ -29,7 +29,7 @@ def ask_to_void(ctx: AppContext, parent: QWidget, code: str, product: str,
     dialog = ReasonDialog(
         f"Void warranty {code}",
         f"Voiding ends the cover of warranty {code} ({product}) for good: a lookup shows it as "
-        "void, with your reason, and no claim can be opened on it without a manager. Use it "
+        "void, with your reason, and no claim can be opened on it. Use it "
         "for a sale returned or cancelled, or a warranty issued by mistake.",
         "Void warranty",
         placeholder="why the warranty is voided, e.g. sale returned for a credit note",

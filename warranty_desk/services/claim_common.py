@@ -28,6 +28,7 @@ from warranty_desk.rules.claim_states import (
     Outcome,
     TransitionContext,
     check_transition,
+    target_words,
 )
 from warranty_desk.services import audit, messages, outbox
 
@@ -102,10 +103,11 @@ def check_override(
     if not messages_:
         return
     if not overridable:
-        raise RuleBlocked(f"{what} is not possible: " + " ".join(messages_), overridable=False)
+        raise RuleBlocked(f"{what} is not possible: " + " ".join(messages_), overridable=False,
+                          reasons=tuple(messages_))
     if override is None:
         raise RuleBlocked(f"{what} needs a manager override: " + " ".join(messages_),
-                          overridable=True)
+                          overridable=True, reasons=tuple(messages_))
     approver = override.approver
     roles = {Role(r) for r in (policy.override_roles if policy else ["manager", "owner"])}
     if not allowed(approver.role, Permission.OVERRIDE_RULE) or approver.role not in roles:
@@ -182,7 +184,7 @@ def move(
     current = ClaimState(claim.state)
     blockers = check_transition(current, target, transition_context(session, claim, outcome))
     check_override(override, blockers, policy=claim_policy(session, claim),
-                   what=f"Moving claim {claim.number} to {target.value.replace('_', ' ')}")
+                   what=f"Moving claim {claim.number} to {target_words(target)}")
     claim.state = target.value
     add_event(session, claim, actor, "status", from_state=current.value, to_state=target.value,
               reason=reason, override=override)

@@ -26,9 +26,9 @@ from ui.widgets.verdict_card import money
 from ui.widgets.void_warranty import ask_to_void
 from warranty_desk.errors import RuleBlocked
 from warranty_desk.permissions import Permission
-from warranty_desk.rules.claim_states import ClaimState, evidence_label
+from warranty_desk.rules.claim_states import ClaimState, evidence_label, target_words
 from warranty_desk.services import claims, decisions
-from warranty_desk.services.board import STATE_LABELS, ClaimDetail
+from warranty_desk.services.board import ClaimDetail
 from warranty_desk.services.claim_common import Override
 from warranty_desk.services.claims import ClaimSummary
 from warranty_desk.services.decisions import Decision
@@ -80,7 +80,7 @@ class ClaimActions(QObject):
             return claims.advance(self.ctx.db, actor, number, state,
                                   override=override)
 
-        self.run_action(f"Moving claim {number} to {STATE_LABELS[target].lower()}",
+        self.run_action(f"Moving claim {number} to {target_words(state)}",
                         f"Claim {number} {DONE_WORDS.get(target, 'moved')}.", attempt)
 
     def _on_dialog_decided(self, decision: Decision) -> None:
@@ -113,8 +113,11 @@ class ClaimActions(QObject):
             self.ctx.report(exc)
             return
         may_override = self.ctx.may(Permission.OVERRIDE_RULE)
-        # Said once, in the panel by the moves: the notice bar would only repeat it.
-        self._bar.show_blocked(str(exc), exc.overridable, may_override=may_override)
+        # Said once, in the panel by the moves (the notice bar would only repeat it), in the
+        # rules' own words: the person just asked for this very change.
+        what = self._pending[0] if self._pending else ""
+        reason = (f"{what}: " + " ".join(exc.reasons)) if exc.reasons and what else str(exc)
+        self._bar.show_blocked(reason, exc.overridable, may_override=may_override)
         if not exc.overridable:
             self._pending = None
         elif may_override:
@@ -127,8 +130,9 @@ class ClaimActions(QObject):
             self.ctx.notice.emit("Nothing is waiting for an override.", "info")
             return
         what, done, attempt = self._pending
-        dialog = OverrideDialog(self.ctx, f"{what} needs a manager's approval.",
-                                self._bar.blocked_reason(), parent=self._parent)
+        blocks = self._bar.blocked_reason().removeprefix(f"{what}: ")
+        dialog = OverrideDialog(self.ctx, f"{what} needs a manager's approval.", blocks,
+                                parent=self._parent)
         dialog.approved.connect(lambda override: self.run_action(what, done, attempt, override))
         self._show_dialog(dialog)
 
@@ -229,8 +233,8 @@ class ClaimActions(QObject):
         if (d is None or self.ctx.actor is None or d.proof_status != "unverified"
                 or not self.ctx.may(Permission.VERIFY_PROOF)):
             return
-        dialog = ProofCheckDialog(d.number, proof_documents(d), d.claimed_purchase,
-                                  parent=self._parent)
+        claimed = (*d.claimed_purchase, *((("serial", d.serial),) if d.serial else ()))
+        dialog = ProofCheckDialog(d.number, proof_documents(d), claimed, parent=self._parent)
         dialog.open_requested.connect(open_document)
         number, actor = d.number, self.ctx.actor
 

@@ -40,8 +40,9 @@ class ProofCheckDialog(QDialog):
         layout = QVBoxLayout(self)
         said = "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in claimed)
         intro = QLabel("Open the document and compare it with what the customer says: the shop, "
-                       "the date, the product and the serial. Accept it if they match; the "
-                       "claim then moves on without an override. Refuse it if they do not.\n\n"
+                       "the date, the product and the serial. Accept it if they match: the "
+                       "proof then no longer holds the claim back. Refuse it if they do not."
+                       "\n\n"
                        + (f"The customer says: {said}." if said else "The customer gave no "
                           "purchase details."))
         intro.setTextFormat(Qt.TextFormat.PlainText)

@@ -37,7 +37,9 @@ class SaleDonePanel(QWidget):
         # What the till must charge for the plans sold: the warranty desk records the plan,
         # the till takes the money.
         self.charge_note = QLabel("")
-        self.charge_note.setObjectName("chargeNote")
+        # Styled as a notice: a cashier must not miss it among the codes.
+        self.charge_note.setObjectName("notice")
+        self.charge_note.setStyleSheet("font-weight: 600;")
         self.charge_note.setTextFormat(Qt.TextFormat.PlainText)
         self.charge_note.setWordWrap(True)
         self.charge_note.hide()
