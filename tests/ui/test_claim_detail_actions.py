@@ -121,6 +121,7 @@ def test_a_manager_reopens_a_rejected_claim_with_a_reason_the_customer_reads(
                           "JOIN claims o ON o.warranty_id = c.warranty_id AND o.id != c.id)")
     screen = _claim(qtbot, win, "Maria Manager", "5555", number)
     assert "reopen" in screen.move_buttons
+    assert "If the claim is reopened, the customer gets:" in screen.message_body.toPlainText()
     qtbot.keyClick(screen, Qt.Key.Key_R, CTRL_SHIFT)
     dialog = screen.dialog
     assert isinstance(dialog, ReasonDialog) and dialog.isVisible()
