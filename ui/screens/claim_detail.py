@@ -87,6 +87,10 @@ class ClaimDetailScreen(Screen):
         column.setSpacing(10)
         self.facts = ClaimFacts()
         column.addWidget(self.facts)
+        self.void_button = QPushButton(f"Void warranty…  ({VOID_KEY})")
+        self.void_button.setObjectName("voidWarranty")
+        self.void_button.hide()  # for those who may void, while the warranty stands
+        self.facts.cover_row.addWidget(self.void_button)
         self.decision = DecisionBar()
         column.addWidget(self.decision)
         self.tabs = QTabWidget()
@@ -120,10 +124,7 @@ class ClaimDetailScreen(Screen):
         for button in (self.ticket_button, self.label_button):
             button.setEnabled(False)  # until a claim is shown
             row.addWidget(button)
-        self.void_button = QPushButton(f"Void warranty…  ({VOID_KEY})")
-        self.void_button.setObjectName("voidWarranty")
-        self.void_button.hide()  # for those who may void, while the warranty stands
-        row.addWidget(self.void_button)
+
         self.print_desk = PrintDesk(self.ctx, self)
         return row
 

@@ -163,12 +163,18 @@ class CustomerScreen(Screen):
                                               "(Ctrl+Shift+P)")
         self.certificate_button.setEnabled(False)
         row.addWidget(self.certificate_button)
-        self.void_button = QPushButton(f"Void warranty of the selected purchase…  ({VOID_KEY})")
+        self.void_button = QPushButton(f"Void warranty…  ({VOID_KEY})")
+        self.void_button.setToolTip("Void the warranty of the purchase selected above, with a "
+                                    "written reason")
         self.void_button.setObjectName("voidWarranty")
         self.void_button.hide()  # for those who may void warranties
-        row.addWidget(self.void_button)
         row.addStretch(1)
         column.addLayout(row)
+        # A row of its own: beside the certificate button it was cut at 1024 pixels.
+        second = QHBoxLayout()
+        second.addWidget(self.void_button)
+        second.addStretch(1)
+        column.addLayout(second)
         self._set_editable(False)
         return column
 

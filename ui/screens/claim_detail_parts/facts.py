@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.widgets.verdict_card import SYMBOLS, money
 from warranty_desk.rules.claim_states import evidence_label
@@ -73,7 +73,10 @@ class ClaimFacts(QWidget):
         self.cover = QLabel("")
         self.cover.setObjectName("claimCover")
         self.cover.setWordWrap(True)
-        layout.addWidget(self.cover)
+        # The cover line, and beside it what may be done to the warranty (voiding it).
+        self.cover_row = QHBoxLayout()
+        self.cover_row.addWidget(self.cover, 1)
+        layout.addLayout(self.cover_row)
 
     def show_detail(self, d: ClaimDetail) -> None:
         """Fill the headline, the card and the cover line from one claim."""
