@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,7 +47,7 @@ from warranty_desk.services.claim_common import (
     notify,
     other_open_claim,
 )
-from warranty_desk.services.claims import ClaimSummary, summary_of
+from warranty_desk.services.claims import DEFAULT_PROMISE_DAYS, ClaimSummary, summary_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database, clock_of
 
@@ -179,7 +179,11 @@ def reopen(db: Database, actor: Actor, number: str, reason: str) -> ClaimSummary
                               + " ".join(b.message for b in blockers),
                               codes=tuple(b.code for b in blockers))
         why, earlier = reason.strip(), claim.decision_reason
+        today = shop_today(session)
         claim.state = target.value
+        # The customer is promised a new answer date; the one before the rejection has gone.
+        if claim.promised_on is None or claim.promised_on < today:
+            claim.promised_on = today + timedelta(days=DEFAULT_PROMISE_DAYS)
         # The claim is open again: its rejection stays in the timeline and the audit log.
         claim.outcome = None
         claim.decision_reason = None
@@ -191,7 +195,7 @@ def reopen(db: Database, actor: Actor, number: str, reason: str) -> ClaimSummary
                       "earlier_decision": earlier})
         outbox.emit(session, "claim.reopened", "claim", claim.number,
                     claim_payload(claim, from_state=current.value, reason=why))
-        notify(session, claim, "claim_reopened", today=shop_today(session), reason=why)
+        notify(session, claim, "claim_reopened", today=today, reason=why)
         return summary_of(session, claim)
 
 

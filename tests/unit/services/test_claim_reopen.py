@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 
 import pytest
 
@@ -20,7 +21,8 @@ SALES, MANAGER = actor(Role.SALES), actor(Role.MANAGER, "Maria Manager")
 
 def _rejected(db: Database, invoice: str = "INV-1001", serial: str = "SN-LAP-0001") -> str:
     code = sell(db, invoice, serials=(serial,)).warranty_codes[0]
-    number = claims.start_claim(db, SALES, claims.StartClaim(code, "Screen flickers")).number
+    number = claims.start_claim(db, SALES, claims.StartClaim(
+        code, "Screen flickers", promised_on=date(2026, 11, 20))).number
     decisions.decide(db, MANAGER, number, decisions.Decision(
         Outcome.REJECT, "Liquid damage inside the case"))
     return number
@@ -59,6 +61,9 @@ def test_a_manager_reopens_a_rejected_claim_back_to_review_with_everything_on_re
     assert number in str(subject)
     assert "Customer brought the dry-room report" in str(body)
     assert "Ada Lovelace" in str(body)
+    # The old promise passed while the claim was closed: the customer gets a new date.
+    (promised,) = _one(shop, "SELECT promised_on FROM claims WHERE number = ?", number)[0]
+    assert str(promised) >= "2026-12-02" and f"by {promised}" in str(body)
     # Back in review, it moves on like any claim in review.
     assert {m.target for m in detail.moves} == {"inspecting", "rejected"}
 
