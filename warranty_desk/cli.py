@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from warranty_desk import __version__
+from warranty_desk import __version__, cli_claims
 from warranty_desk.clock import Clock, FixedClock, SystemClock
 from warranty_desk.errors import BadInput, WarrantyDeskError
 from warranty_desk.logs import LOG_NAME, setup_logging
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     av.add_argument("--json", action="store_true")
     _add_print_parser(sub)
     _add_sync_parsers(sub)
+    cli_claims.add_parsers(sub, _Parser)
     return parser
 
 
@@ -614,4 +615,6 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Home], int]] = {
     "init": cmd_init, "demo-data": cmd_demo_data, "import": cmd_import, "lookup": cmd_lookup,
     "report": cmd_report, "backup": cmd_backup, "restore": cmd_restore, "audit": cmd_audit,
     "print": cmd_print, "sync": cmd_sync, "config": cmd_config,
+    "warranty": lambda args, home: cli_claims.cmd_warranty(args, home, _open),
+    "claim": lambda args, home: cli_claims.cmd_claim(args, home, _open),
 }

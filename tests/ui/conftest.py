@@ -110,6 +110,29 @@ def till(qtbot: Any, demo_home: Home) -> Iterator[Till]:
         person.stop_scanners()
 
 
+def db_rows(win: MainWindow, query: str, *args: object) -> list[tuple[Any, ...]]:
+    """Rows straight from the window's database file, as a check beside what the screen says."""
+    import sqlite3
+
+    conn = sqlite3.connect(win.ctx.db.path)
+    try:
+        return conn.execute(query, args).fetchall()
+    finally:
+        conn.close()
+
+
+def type_into(widget: Any, text: str) -> None:
+    """Type text as key presses, one per character; QTest's own keyClicks knows only ASCII."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeyEvent
+
+    for ch in text:
+        key = ord(ch.upper()) if ch.isascii() and ch.isprintable() else 0
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier,
+                                                     ch))
+
+
 @pytest.fixture(autouse=True)
 def no_keyring() -> Iterator[None]:
     """Secrets go to each test home's owner-only file, never to this machine's keyring."""

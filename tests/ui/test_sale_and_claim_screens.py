@@ -142,6 +142,9 @@ def test_a_serial_already_covered_is_refused_naming_its_warranty(
     screen = _sale_screen(qtbot, win)
     _hand_line(qtbot, screen, "ORB-X-PHN", 1)
     screen.handle_scan(serial)
+    offer = screen.lines[0].box.offer
+    assert offer is not None
+    qtbot.mouseClick(offer.decline_button, LEFT)
     qtbot.mouseClick(screen.finish_button, LEFT)
     assert code in screen.message.text()
     assert code in win.notice.text()

@@ -30,6 +30,7 @@ from ui.widgets.message_line import MessageLine
 from warranty_desk.errors import NotFound
 from warranty_desk.permissions import Permission
 from warranty_desk.services import registration
+from warranty_desk.services.activation import PlanCharge
 from warranty_desk.services.registration import PlanChoice, ProductChoice, SaleCapture
 
 
@@ -134,7 +135,6 @@ class SaleScreen(Screen):
         self.next_button.clicked.connect(self.reset)
         self.recorder.saved.connect(self._on_recorder_saved)
         self.recorder.failed.connect(self._fail)
-        self.recorder.retry.connect(self.open_invoice)
 
     # --- Screen hooks -----------------------------------------------------------------------
 
@@ -353,18 +353,31 @@ class SaleScreen(Screen):
             self._say(f"Scan the serial of every unit: {count} still empty.", "warning")
             self.manual.line_list.focus(empty)
             return
-        sale, declines = self.manual.sale_input(self.ctx.today())
-        self.recorder.record_manual(list(self.lines), sale, declines)
+        if self._offer_unanswered():
+            return
+        self.recorder.record_manual(list(self.lines), self.manual.sale_input(self.ctx.today()))
 
     def _finish_capture(self) -> None:
         capture = self.capture_view.capture
-        if capture is not None:
+        if capture is not None and not self._offer_unanswered():
             self.recorder.save_capture(capture, *self.capture_view.answers())
 
+    def _offer_unanswered(self) -> bool:
+        """Say which line's extension offer still waits for the customer's answer, if any."""
+        box = self._line_list().unanswered_offer()
+        if box is None or box.offer is None:
+            return False
+        self._say(f"Offer the extended warranty on {box.title} to the customer, then press "
+                  "Accept or Decline. The sale is finished once every offer is answered.",
+                  "warning")
+        self._line_list().focus(box.offer.accept_button)
+        return True
+
     def _on_recorder_saved(self, title: str, rows: Sequence[CodeRow],
-                           to_print: Sequence[str] | None) -> None:
+                           to_print: Sequence[str] | None,
+                           charges: Sequence[PlanCharge]) -> None:
         self.reset(clear_invoice=False)
-        self.done.show_result(title, rows)
+        self.done.show_result(title, rows, charges)
         self.result_codes = tuple(code for code, _, _ in rows)
         self._say("")
         self.ctx.notice.emit(title + ".", "success")

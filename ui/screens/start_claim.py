@@ -225,7 +225,7 @@ class StartClaimScreen(Screen):
         """Keep a file in the document store now; it joins the claim when the claim is made."""
         file = Path(path)
         store = DocumentStore(self.ctx.home.documents)
-        self.ctx.run(lambda: store.put_file(file),
+        self.ctx.run(lambda: claims.store_evidence_file(store, file, kind),
                      lambda doc: self._on_stored(kind, file.name, doc), self._fail)
 
     def _on_stored(self, kind: str, name: str, document: StoredDocument) -> None:

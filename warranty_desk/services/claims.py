@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from warranty_desk.rules.claim_limit import ClaimLimitStatus, claim_limit_status
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState, evidence_label
 from warranty_desk.rules.coverage import coverage_on
 from warranty_desk.rules.eligibility import ClaimEligibility, claim_eligibility
-from warranty_desk.rules.evidence import missing_evidence
+from warranty_desk.rules.evidence import missing_evidence, type_refusal
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.activation import layer_spans
 from warranty_desk.services.claim_common import (
@@ -34,9 +35,12 @@ from warranty_desk.services.claim_common import (
 from warranty_desk.services.customers import CustomerInput, find_or_create
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.storage.database import Database, clock_of
+from warranty_desk.storage.documents import DocumentStore, StoredDocument
 
 # Days the shop promises for an answer when staff do not set a date at drop-off.
 DEFAULT_PROMISE_DAYS = 10
+# Findings are a few paragraphs; a longer report belongs in an attached document.
+MAX_NOTE = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +216,9 @@ def start_unknown_sale_claim(
     _check_text(data.fault, data.channel, data.claim_type)
     if not data.proof_sha256:
         raise BadInput("Attach the customer's proof of purchase (receipt photo or PDF).")
+    refusal = type_refusal("proof_of_purchase", data.proof_media_type, data.proof_name)
+    if refusal is not None:
+        raise BadInput(refusal)
     with db.write() as session:
         today = shop_today(session)
         if data.purchased_on > today:
@@ -251,6 +258,12 @@ def start_unknown_sale_claim(
         return summary_of(session, claim)
 
 
+def store_evidence_file(store: DocumentStore, path: Path, kind: str) -> StoredDocument:
+    """Keep a file as evidence of this kind; content the kind does not take is never written."""
+    name = path.name or str(path)
+    return store.put_file(path, refuse=lambda media_type: type_refusal(kind, media_type, name))
+
+
 def attach_evidence(
     db: Database, actor: Actor, number: str, *, kind: str, sha256: str, media_type: str,
     size: int, original_name: str = "", source: str = "counter",
@@ -259,6 +272,9 @@ def attach_evidence(
     require(actor, Permission.ADD_EVIDENCE)
     if not kind.strip():
         raise BadInput("Say what the document is (for example: photo of the fault).")
+    refusal = type_refusal(kind, media_type, original_name)
+    if refusal is not None:
+        raise BadInput(refusal)
     with db.write() as session:
         claim = load_claim(session, number)
         duplicate = session.scalars(select(EvidenceDocument.id).where(
@@ -318,14 +334,20 @@ def advance(
 
 
 def add_note(db: Database, actor: Actor, number: str, note: str) -> ClaimSummary:
-    """A finding or remark on the claim's timeline (technician's findings, a call)."""
-    require(actor, Permission.ADD_EVIDENCE)
-    if not note.strip():
-        raise BadInput("The note is empty.")
+    """The technician's findings on the unit, on the claim's timeline and to head office."""
+    require(actor, Permission.RECORD_WORK)
+    text = note.strip()
+    if len(text) < 3:
+        raise BadInput("Write what you found on the unit (a few words at least).")
+    if len(text) > MAX_NOTE:
+        raise BadInput(f"The findings are {len(text):,} characters long; keep them under "
+                       f"{MAX_NOTE:,} and attach a longer report as a document.")
     with db.write() as session:
         claim = load_claim(session, number)
-        add_event(session, claim, actor, "note", reason=note.strip())
-        audit.record(session, actor, "claim.note", "claim", claim.number, {"note": note.strip()})
+        add_event(session, claim, actor, "note", reason=text)
+        audit.record(session, actor, "claim.note", "claim", claim.number, {"note": text})
+        outbox.emit(session, "claim.note_added", "claim", claim.number,
+                    {"number": claim.number, "note": text, "by": actor.name})
         return summary_of(session, claim)
 
 

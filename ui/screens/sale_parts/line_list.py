@@ -61,13 +61,16 @@ class LineList(QWidget):
         focused = next((f for f in fields if f.hasFocus() and not f.text().strip()), None)
         return focused or next((f for f in fields if not f.text().strip()), None)
 
-    def open_offers(self) -> list[OfferBox]:
-        """The extension offers the customer has not answered yet, top to bottom."""
-        return [box.offer for box in self._boxes
+    def _unanswered(self) -> list[LineBox]:
+        return [box for box in self._boxes
                 if box.offer is not None and box.offer.decision() is None]
 
+    def open_offers(self) -> list[OfferBox]:
+        """The extension offers the customer has not answered yet, top to bottom."""
+        return [box.offer for box in self._unanswered() if box.offer is not None]
+
     def focus(self, field: QWidget) -> None:
-        """Put the cursor in a field, scrolled into view on a long sale."""
+        """Put the cursor in a field (or on a button), scrolled into view on a long sale."""
         field.setFocus()
         area = self.parentWidget()
         while area is not None and not isinstance(area, QScrollArea):
@@ -98,6 +101,10 @@ class LineList(QWidget):
             return f"Serial {serial} is already on this sale. Scan the next unit."
         field.setText(serial)
         return None
+
+    def unanswered_offer(self) -> LineBox | None:
+        """The first line whose extension offer the customer has not answered yet."""
+        return next(iter(self._unanswered()), None)
 
     def progress(self) -> str:
         """How many serials are still to scan, in words."""

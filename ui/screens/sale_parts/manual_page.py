@@ -35,8 +35,6 @@ from warranty_desk.views import ExtensionOfferView
 
 # A counter sale of more units than this is a bulk order and belongs in an import file.
 MAX_QUANTITY = 50
-# Plans declined on a line: (line number, plans shown).
-Declines = list[tuple[int, tuple[str, ...]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +253,8 @@ class ManualSalePage(QWidget):
         self.segment.setCurrentIndex(0)
         self.quantity.setValue(1)
 
-    def sale_input(self, today: date) -> tuple[SaleInput, Declines]:
-        """The sale as the activation service takes it, and the extension plans declined."""
+    def sale_input(self, today: date) -> SaleInput:
+        """The sale as the activation service takes it, the plans declined on each line too."""
         name, phone, email = (self.customer_name.text().strip(),
                               self.customer_phone.text().strip(),
                               self.customer_email.text().strip())
@@ -266,7 +264,7 @@ class ManualSalePage(QWidget):
             ln.product.sku, ln.quantity, ln.price_minor,
             tuple(serial for _, serial in ln.box.new_serials()),
             ln.box.offer.plan() if ln.box.offer and ln.box.offer.decision() == "accept"
-            else None) for ln in self.lines)
-        declines = [(n, ln.box.offer.offered()) for n, ln in enumerate(self.lines)
-                    if ln.box.offer and ln.box.offer.decision() == "decline"]
-        return SaleInput(self.receipt.text().strip(), today, lines, customer), declines
+            else None,
+            declined_plans=ln.box.offer.offered() if ln.box.offer
+            and ln.box.offer.decision() == "decline" else ()) for ln in self.lines)
+        return SaleInput(self.receipt.text().strip(), today, lines, customer)
