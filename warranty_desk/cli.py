@@ -10,13 +10,16 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warranty_desk import __version__
 from warranty_desk.clock import Clock, FixedClock, SystemClock
 from warranty_desk.errors import BadInput, WarrantyDeskError
 from warranty_desk.logs import LOG_NAME, setup_logging
 from warranty_desk.storage.home import Home, resolve_home
+
+if TYPE_CHECKING:
+    from warranty_desk.money import MoneyFormat
 
 log = logging.getLogger("warranty_desk")
 
@@ -304,18 +307,20 @@ def cmd_import(args: argparse.Namespace, home: Home) -> int:
 
 def cmd_lookup(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services.lookup import lookup
+    from warranty_desk.services.shop_locale import money_at
     from warranty_desk.views import to_jsonable
 
     db = _open(home, args)
     result = lookup(db, _system(), " ".join(args.code))
+    money = money_at(db)
     if args.json:
-        _print_json(to_jsonable(result))
+        _print_json({**to_jsonable(result, money=money), "currency": money.currency})
     else:
-        print(_lookup_text(result))
+        print(_lookup_text(result, money))
     return EXIT_OK if result.matches else EXIT_FAILED
 
 
-def _lookup_text(result: Any) -> str:
+def _lookup_text(result: Any, money: MoneyFormat) -> str:
     lines = [result.message]
     if result.problem:
         lines.append(f"Note: {result.problem}")
@@ -336,7 +341,7 @@ def _lookup_text(result: Any) -> str:
                          + (f", {c.outcome}" if c.outcome else "") + f" – {c.fault}")
         for o in v.extension_offers:
             lines.append(f"  can extend: {o.plan}, {o.months} months for "
-                         f"{o.price_minor / 100:.2f} ({o.reason})")
+                         f"{money.people(o.price_minor)} ({o.reason})")
     return "\n".join(lines)
 
 
@@ -369,12 +374,15 @@ def cmd_report(args: argparse.Namespace, home: Home) -> int:
 
 
 def _management_report(args: argparse.Namespace, home: Home, db: Any) -> int:
+    from warranty_desk.money import FILE_UNITS
     from warranty_desk.services import management
     from warranty_desk.services.exports import write_csv
+    from warranty_desk.services.shop_locale import money_at
     from warranty_desk.storage.documents import DocumentStore
     from warranty_desk.views import to_jsonable
 
     table = management.build(db, _system(), args.name, since=args.since)
+    money = money_at(db)
     if args.pdf:
         # Imported by name, lazily: the core never depends on printing (DESIGN.md).
         reports = importlib.import_module("printing.reports")
@@ -383,14 +391,16 @@ def _management_report(args: argparse.Namespace, home: Home, db: Any) -> int:
         args.pdf.write_bytes(data)
         print(f"Wrote {table.title.lower()} to {args.pdf} ({len(table.rows)} rows).")
     elif args.json:
-        _print_json(to_jsonable(table))
+        # Amounts as decimal text in major units; `currency` and `money_units` say so.
+        _print_json({**to_jsonable(table), "rows": to_jsonable(table.for_files(money)),
+                     "currency": money.currency, "money_units": FILE_UNITS})
     elif args.csv:
         write_csv(sys.stdout, table.columns,
-                  (dict(zip(table.columns, row, strict=True)) for row in table.rows))
+                  (dict(zip(table.columns, row, strict=True)) for row in table.for_files(money)))
     else:
         print(f"{table.title} — {table.subtitle}")
-        for row in (table.columns, *table.rows):
-            print("  ".join("–" if v is None else str(v) for v in row))
+        for row in (table.columns, *table.for_people(money)):
+            print("  ".join(row))
     return EXIT_OK
 
 

@@ -36,6 +36,7 @@ from warranty_desk.rules.coverage import LayerKind, LayerSpan, extension_layer, 
 from warranty_desk.rules.extension import ExtensionTerms, extension_eligibility
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.customers import CustomerInput, parse_segment
+from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage import bulk, search
 from warranty_desk.storage.database import Database, clock_of
@@ -171,6 +172,16 @@ def _products(session: Session, skus: Iterable[str]) -> dict[str, _ProductInfo]:
 
 def _plans(session: Session) -> dict[str, ExtensionPlan]:
     return {p.name: p for p in session.scalars(select(ExtensionPlan))}
+
+
+def unknown_plan(name: str, plans: Iterable[ExtensionPlan]) -> str:
+    """Why a plan name is refused, with the plans that can be sold instead."""
+    names = sorted(p.name for p in plans if p.active)
+    if not names:
+        return (f"Unknown extension plan {name!r}: this shop sells no extension plans. "
+                "Leave the plan out, or add one under Settings > Policies.")
+    return (f"Unknown extension plan {name!r}. Plans on sale: {', '.join(names)}. "
+            "Write one of these exactly, or leave the plan out.")
 
 
 def extension_terms(plan: ExtensionPlan) -> ExtensionTerms:
@@ -318,6 +329,7 @@ def plan_sales(
     found = _products(session, {normalize.sku(sku) for sku in spellings})
     product_of = {sku: found.get(normalize.sku(sku)) for sku in spellings}
     ext_plans = _plans(session)
+    money = money_of(session)
     recorded = _recorded_invoices(
         session, {(s.source, s.invoice_number.strip()) for s in sales}
     )
@@ -415,12 +427,12 @@ def plan_sales(
                 ext = ext_plans.get(ln.extension_plan.strip())
                 if ext is None or not ext.active:
                     add_problem(Problem(lrow, "extension",
-                                        f"Unknown extension plan {ln.extension_plan!r}."))
+                                        unknown_plan(ln.extension_plan, ext_plans.values())))
                 else:
                     verdict = extension_eligibility(
                         extension_terms(ext), category=info.category,
                         unit_price_minor=ln.unit_price_minor, sale_date=sale.sold_on,
-                        today=today, already_extended=False, void=False)
+                        today=today, already_extended=False, void=False, money=money.people)
                     if not verdict.eligible:
                         add_problem(Problem(lrow, "extension", f"{ext.name} cannot be sold with "
                                             f"{info.name}: {verdict.reason}"))
@@ -673,7 +685,7 @@ def sell_extension(
         warranty = _warranty_by_code(session, code)
         plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
         if plan is None or not plan.active:
-            raise BadInput(f"Unknown extension plan {plan_name!r}.")
+            raise BadInput(unknown_plan(plan_name, _plans(session).values()))
         line = session.get_one(InvoiceLine, warranty.invoice_line_id)
         product = session.get_one(Product, warranty.product_id)
         spans = layer_spans(warranty)
@@ -682,7 +694,7 @@ def sell_extension(
             unit_price_minor=line.unit_price_minor, sale_date=line.sale.sold_on,
             today=shop_today(session),
             already_extended=any(s.kind is LayerKind.EXTENSION for s in spans),
-            void=warranty.status is WarrantyStatus.VOID)
+            void=warranty.status is WarrantyStatus.VOID, money=money_of(session).people)
         if not verdict.eligible:
             raise RuleBlocked(f"{plan.name} cannot be sold on {warranty.code}: {verdict.reason}")
         span = extension_layer(spans, plan.months)
@@ -712,7 +724,7 @@ def decline_extension(db: Database, actor: Actor, code: str, plan_name: str) -> 
         warranty = _warranty_by_code(session, code)
         plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
         if plan is None:
-            raise BadInput(f"Unknown extension plan {plan_name!r}.")
+            raise BadInput(unknown_plan(plan_name, _plans(session).values()))
         session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=False,
                                    staff_id=actor.staff_id))
         audit.record(session, actor, "warranty.extension_declined", "warranty", warranty.code,
