@@ -230,8 +230,20 @@ def _open(home: Home, args: argparse.Namespace) -> Any:
                        f"--home {home.root} init` first.")
     db = Database(home.database, clock=_clock(args))
     if migrate.current_revision(db) != migrate.head_revision():
+        from warranty_desk.services.setup import upgrade_notes
+
+        before = len(upgrade_notes(db))
         migrate.upgrade(db)
+        _print_upgrade_notes(upgrade_notes(db)[before:], file=sys.stderr)
     return db
+
+
+def _print_upgrade_notes(notes: Sequence[str], *, file: Any = None) -> None:
+    """What an upgrade asks a person to check (also in the log and the upgrade_notes table)."""
+    if notes:
+        print("Upgrading the database left these to check:", file=file or sys.stdout)
+        for note in notes:
+            print(f"  - {note}", file=file or sys.stdout)
 
 
 def _system() -> Any:
@@ -253,6 +265,7 @@ def cmd_init(args: argparse.Namespace, home: Home) -> int:
                            timezone=args.timezone)
     db, created = setup.init(home, shop, clock=_clock(args))
     print(f"{'Created' if created else 'Upgraded'} the shop database at {home.database}.")
+    _print_upgrade_notes(setup.upgrade_notes(db))
     if args.demo:
         from warranty_desk.services import demo
 

@@ -21,7 +21,7 @@ from warranty_desk.storage.home import Home
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"photo of the hinge" * 10
 PNG_SHA = hashlib.sha256(PNG).hexdigest()
-CUSTOMER = {"name": "Grace Hopper", "phone": "+1 555 0100"}
+CUSTOMER = {"name": "Grace Hopper", "phone": "+1 202 555 0100"}
 AT = "2026-11-21T18:00:00+00:00"
 
 

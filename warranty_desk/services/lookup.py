@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from warranty_desk.contacts import phone_search_key
 from warranty_desk.models import (
     Product,
     WarrantyStatus,
@@ -20,6 +21,7 @@ from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, Layer
 from warranty_desk.rules.extension import extension_eligibility
 from warranty_desk.scanning import Scan, ScanKind, classify
 from warranty_desk.services import lookup_rows
+from warranty_desk.services.shop_locale import phone_region
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.search import fts_query
@@ -120,10 +122,22 @@ def _find(session: Session, scan: Scan, kind: ScanKind) -> list[uuid.UUID]:
                        else (_FIND_SQL[ScanKind.SERIAL], [serial]))
     elif kind is ScanKind.TEXT:
         return _find_by_name(session, value)
+    elif kind is ScanKind.PHONE:
+        params = [phone_lookup_key(session, value)]
     if sql is None:
         return []
     found = lookup_rows.rows(session, f"{sql} LIMIT {MAX_MATCHES}", params)
     return [uuid.UUID(bytes=row[0]) for row in found if row[0] is not None]
+
+
+def phone_lookup_key(session: Session, typed: str) -> str:
+    """The stored phone a typed or scanned number is looked up by.
+
+    E.164 in the shop's country ("07700 900596" and "0044 7700 900596" are +447700900596);
+    a number that cannot be read that way is looked up as typed, as a phone the E.164
+    migration could not read was kept.
+    """
+    return phone_search_key(typed, phone_region(session)) or typed
 
 
 def _find_by_name(session: Session, value: str) -> list[uuid.UUID]:

@@ -86,7 +86,7 @@ def test_segment_and_reference_come_from_the_file(shop: Database) -> None:
         weber = session.scalars(select(Customer.segment).where(
             Customer.name == "Jonas Weber")).one()
     assert (brandt.segment, brandt.phone, weber) == (
-        Segment.BUSINESS, "040998877", Segment.VIP)
+        Segment.BUSINESS, "+4940998877", Segment.VIP)
 
 
 def test_unit_prices_are_stored_in_minor_units(shop: Database) -> None:
@@ -201,7 +201,7 @@ def test_a_future_sale_date_is_refused(shop: Database, tmp_path: Path) -> None:
 def test_an_unknown_customer_segment_is_refused_with_the_choices(
         shop: Database, tmp_path: Path) -> None:
     path = write_native(tmp_path / "segment.csv", [
-        ["S-1", "2026-11-20", "CBL-1", "1", "15.00", "", "", "Ann", "0151 1", "", "Gold"]])
+        ["S-1", "2026-11-20", "CBL-1", "1", "15.00", "", "", "Ann", "07700 900123", "", "Gold"]])
     problems = rejected(shop, path)
     assert [(p.row, p.column) for p in problems] == [(2, "customer_segment")]
     assert "Unknown customer segment 'Gold'" in problems[0].message

@@ -35,7 +35,7 @@ MANAGER = actor(Role.MANAGER)
 ADMIN = actor(Role.ADMIN)
 PNG = b"\x89PNG\r\n\x1a\n" + b"fault photo" * 20
 PDF = b"%PDF-1.4\n% receipt from another shop\n"
-CUSTOMER = {"name": "Grace Hopper", "phone": "+1 555 0100", "email": "grace@example.org"}
+CUSTOMER = {"name": "Grace Hopper", "phone": "+1 202 555 0100", "email": "grace@example.org"}
 
 
 def sha(data: bytes) -> str:

@@ -30,11 +30,14 @@ OPTIONAL = ("serials", "extension_plan", "customer_name", "customer_phone", "cus
 # Activation's field names -> the native CSV column that holds each.
 _CSV_COLUMNS = {"invoice": "invoice_number", "date": "sold_on", "lines": "invoice_number",
                 "sku": "sku", "quantity": "quantity", "price": "unit_price", "serial": "serials",
-                "extension": "extension_plan", "segment": "customer_segment"}
+                "extension": "extension_plan", "segment": "customer_segment",
+                "customer": "customer_name", "phone": "customer_phone",
+                "email": "customer_email"}
 # Activation's field names -> the key under an invoice or line object of the JSON document.
 _JSON_KEYS = {"invoice": "invoice_number", "date": "sold_on", "lines": "lines", "sku": "sku",
               "quantity": "quantity", "price": "unit_price", "serial": "serials",
-              "extension": "extension_plan", "segment": "customer.segment"}
+              "extension": "extension_plan", "segment": "customer.segment",
+              "customer": "customer.name", "phone": "customer.phone", "email": "customer.email"}
 
 
 def parse(data: bytes) -> Parsed:

@@ -19,7 +19,8 @@ REQUIRED = ("Name", "Created at", "Lineitem quantity", "Lineitem price", "Lineit
 NOT_SOLD = frozenset({"refunded", "voided"})
 
 _COLUMNS = {"invoice": "name", "lines": "name", "date": "created at", "sku": "lineitem sku",
-            "quantity": "lineitem quantity", "price": "lineitem price"}
+            "quantity": "lineitem quantity", "price": "lineitem price",
+            "customer": "billing name", "phone": "phone", "email": "email"}
 # "2026-11-02 14:03:11 +0100" or ISO "2026-11-02T14:03:11+01:00".
 _CREATED_AT = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?.*)?$")
 

@@ -18,7 +18,7 @@ REQUIRED = ("Date", "Transaction ID", "SKU", "Qty", "Gross Sales")
 REFUND = "refund"
 
 _COLUMNS = {"invoice": "transaction id", "lines": "transaction id", "date": "date",
-            "sku": "sku", "quantity": "qty", "price": "gross sales"}
+            "sku": "sku", "quantity": "qty", "price": "gross sales", "customer": "customer name"}
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 
 
