@@ -6,6 +6,7 @@ import argparse
 import importlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -16,7 +17,7 @@ from warranty_desk import __version__
 from warranty_desk.clock import Clock, FixedClock, SystemClock
 from warranty_desk.errors import BadInput, WarrantyDeskError
 from warranty_desk.logs import LOG_NAME, setup_logging
-from warranty_desk.storage.home import Home, resolve_home
+from warranty_desk.storage.home import HOME_ENV, Home, resolve_home
 
 if TYPE_CHECKING:
     from warranty_desk.money import MoneyFormat
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("warranty_desk")
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+# Where `make run` builds the demo shop (the Makefile's DEMO_HOME), relative to the clone.
+DEMO_HOME = ".demo-home"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -188,7 +191,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         setup_logging(home)
         handler = _COMMANDS[args.command]
-        return handler(args, home)
+        code = handler(args, home)
+        # A reader that stopped early (`| head`) shows here, not in Python's exit-time flush.
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except WarrantyDeskError as exc:
         print(f"warranty-desk: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -201,6 +209,15 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{home.logs / LOG_NAME}; please send that file to support.",
               file=sys.stderr)
         return EXIT_FAILED
+
+
+def _reader_gone() -> int:
+    """The reader of the output went away (`lookup X --json | head`): stop quietly."""
+    # What is still buffered can go nowhere; Python would try again at exit and complain.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_FAILED
 
 
 def _run_app(home: Home, args: argparse.Namespace) -> int:
@@ -226,6 +243,12 @@ def _open(home: Home, args: argparse.Namespace) -> Any:
     from warranty_desk.storage.database import Database
 
     if not home.database.exists():
+        demo = Home(Path(DEMO_HOME))
+        if args.home is None and not os.environ.get(HOME_ENV) and demo.database.exists():
+            # `make run` builds its demo shop here; a person trying the commands next to it
+            # most likely means that one.
+            raise BadInput(f"No shop in {home.root}. The demo shop from `make run` is in "
+                           f"{DEMO_HOME}: add `--home {DEMO_HOME}`.")
         raise BadInput(f"There is no shop database in {home.root}. Run `warranty-desk "
                        f"--home {home.root} init` first.")
     db = Database(home.database, clock=_clock(args))
@@ -493,7 +516,7 @@ def _print_outcome(outcome: Any, home: Home, *, as_json: bool) -> int:
             print(outcome.message)
         return EXIT_OK
     print(f"warranty-desk: {outcome.message} To retry: warranty-desk --home {home.root} "
-          f"print retry {outcome.job.id}", file=sys.stderr)
+          f"print retry {outcome.job.short_id}", file=sys.stderr)
     return EXIT_FAILED
 
 
@@ -506,7 +529,7 @@ def _print_queue(queued: Sequence[Any], *, as_json: bool) -> int:
     if not queued:
         print("The print queue is empty.")
     for job in queued:
-        print(f"{job.id}  {job.created_at:%Y-%m-%d %H:%M} UTC  "
+        print(f"{job.short_id}  {job.created_at:%Y-%m-%d %H:%M} UTC  "
               f"{job.document.replace('_', ' ')} for {job.subject}"
               f"{' (copy)' if job.copy else ''} to {job.target}, "
               f"{job.attempts} attempt{'' if job.attempts == 1 else 's'}"
