@@ -6,7 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from warranty_desk.money import MoneyFormat, decimals, for_files, for_people, to_major
+from warranty_desk.money import (
+    MoneyError,
+    MoneyFormat,
+    decimals,
+    for_files,
+    for_people,
+    parse_amount,
+    to_major,
+)
 
 
 @pytest.mark.parametrize(("minor", "currency", "shown"), [
@@ -43,3 +51,19 @@ def test_a_shop_format_carries_its_currency_and_locale() -> None:
     shop = MoneyFormat("EUR", "en_GB")
     assert (shop.people(79900), shop.plain(79900), shop.major(79900)) == (
         "€799.00", "799.00", Decimal("799.00"))
+
+
+@pytest.mark.parametrize(("written", "currency", "minor"), [
+    ("1299.00", "EUR", 129_900), ("1299.5", "EUR", 129_950), ("799", "JPY", 799),
+    ("799.00", "JPY", 799), ("12.345", "KWD", 12_345), ("$1,299.00", "USD", 129_900),
+])
+def test_a_file_amount_is_read_in_the_currencys_own_minor_units(
+        written: str, currency: str, minor: int) -> None:
+    assert parse_amount(written, currency, symbols=True) == minor
+
+
+def test_more_decimals_than_the_currency_has_are_refused() -> None:
+    with pytest.raises(MoneyError, match="more than 2 decimals"):
+        parse_amount("12.345", "EUR")
+    with pytest.raises(MoneyError, match="JPY amounts are whole numbers"):
+        parse_amount("799.5", "JPY")

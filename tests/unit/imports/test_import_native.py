@@ -304,9 +304,10 @@ def test_a_semicolon_separated_file_from_a_comma_decimal_spreadsheet_imports(
 def test_the_native_parser_tells_json_from_csv_by_the_first_character() -> None:
     as_json = native.parse(b'\xef\xbb\xbf  {"format": "warranty-desk-invoices", "version": 1, '
                            b'"invoices": [{"invoice_number": 7, "sold_on": "2026-11-20", '
-                           b'"lines": [{"sku": "CBL-1", "quantity": "2", "unit_price": 15}]}]}')
+                           b'"lines": [{"sku": "CBL-1", "quantity": "2", "unit_price": 15}]}]}',
+                           "EUR")
     as_csv = native.parse(b"invoice_number,sold_on,sku,quantity,unit_price\n"
-                          b"7,2026-11-20,CBL-1,2,15\n")
+                          b"7,2026-11-20,CBL-1,2,15\n", "EUR")
     assert [(s.source, s.invoice_number, s.lines[0].quantity, s.lines[0].unit_price_minor)
             for s in (*as_json.sales, *as_csv.sales)] == [("json", "7", 2, 1500),
                                                           ("csv", "7", 2, 1500)]
