@@ -96,7 +96,9 @@ def test_customers_who_come_to_share_a_phone_are_kept_and_listed(old: Database) 
     assert "+447700900596" in shared and "Both are kept" in shared
     assert "Sam Twin" not in shared  # they shared their number before the upgrade too
     unreadable = next(n for n in notes if "BR01-CU-000004" in n)
-    assert "'12'" in unreadable and "cannot be read as a phone number" in unreadable
+    assert unreadable.startswith("1 customer(s) have a phone that cannot be read as a phone "
+                                 "number, kept as it was")
+    assert "BR01-CU-000004 (Tom Typo) keeps the phone '12'" in unreadable
 
 
 def test_init_prints_what_the_upgrade_left_to_check(
@@ -117,3 +119,16 @@ def test_init_prints_what_the_upgrade_left_to_check(
 
 def test_a_new_shop_has_nothing_to_check(db: Database) -> None:
     assert setup.upgrade_notes(db) == ()
+
+
+def test_many_unreadable_phones_make_one_note(old: Database) -> None:
+    with sqlite3.connect(old.path) as conn:
+        for n in range(12):
+            conn.execute("INSERT INTO customers (id, reference, name, phone, email, segment, "
+                         "retention_follow_up, created_at) VALUES (?, ?, 'Bulk', ?, '', "
+                         "'retail', 0, '2026-01-01 00:00:00.000000')",
+                         (uuid.uuid4().bytes, f"BR01-CU-1{n:05d}", f"+44770012345678{n % 10}"))
+    migrate.upgrade(old)
+    (unreadable,) = [n for n in setup.upgrade_notes(old) if "cannot be read" in n]
+    assert unreadable.startswith("13 customer(s) have a phone")
+    assert unreadable.count("keeps the phone") == 10 and "; and 3 more." in unreadable

@@ -30,6 +30,8 @@ branch_labels = None
 depends_on = None
 
 log = logging.getLogger("warranty_desk.migrations")
+# Customers named in the note about unreadable phones; the rest are counted.
+_LISTED = 10
 
 # Written by hand from warranty_desk/models/upgrade_note.py; a migration never imports models,
 # nor the app's phone rules, so what this upgrade does stays what it did.
@@ -74,13 +76,12 @@ def upgrade() -> None:
     found = bind.execute(sa.text(
         "SELECT id, reference, name, phone FROM customers WHERE phone != '' ORDER BY reference"))
     written: list[str] = []
+    unreadable: list[str] = []
     sharing: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for key, reference, name, phone in found.all():
         number = _e164(phone, region)
         if number is None:
-            written.append(f"Customer {reference} ({name}) keeps the phone {phone!r}: it cannot "
-                           "be read as a phone number. A lookup finds it only as written; "
-                           "ask the customer for their number.")
+            unreadable.append(f"{reference} ({name}) keeps the phone {phone!r}")
             continue
         if number != phone:
             bind.execute(sa.text("UPDATE customers SET phone = :phone WHERE id = :id"),
@@ -93,6 +94,13 @@ def upgrade() -> None:
             written.append(f"Customers {listed} now have the same phone {number}. Both are kept, "
                            "so a lookup by this phone lists the units of each; check whether "
                            "they are one person.")
+    if unreadable:
+        # One note however many: a shop full of made-up numbers should not bury the pairs.
+        more = len(unreadable) - _LISTED
+        listed = "; ".join(unreadable[:_LISTED]) + (f"; and {more} more" if more > 0 else "")
+        written.append(f"{len(unreadable)} customer(s) have a phone that cannot be read as a "
+                       f"phone number, kept as it was, so a lookup finds it only as written: "
+                       f"{listed}. Ask them for their number.")
     # The search table holds the old phones; rebuilt from the customers it indexes.
     bind.execute(sa.text("INSERT INTO customers_fts (customers_fts) VALUES ('rebuild')"))
     for text in written:
