@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from warranty_desk import __version__
 from warranty_desk.clock import Clock, FixedClock, SystemClock
@@ -261,12 +261,13 @@ def _open(home: Home, args: argparse.Namespace) -> Any:
     return db
 
 
-def _print_upgrade_notes(notes: Sequence[str], *, file: Any = None) -> None:
+def _print_upgrade_notes(notes: Sequence[str], *, file: TextIO | None = None) -> None:
     """What an upgrade asks a person to check (also in the log and the upgrade_notes table)."""
+    out = file or sys.stdout
     if notes:
-        print("Upgrading the database left these to check:", file=file or sys.stdout)
+        print("Upgrading the database left these to check:", file=out)
         for note in notes:
-            print(f"  - {note}", file=file or sys.stdout)
+            print(f"  - {note}", file=out)
 
 
 def _system() -> Any:
