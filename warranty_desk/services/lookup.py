@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from warranty_desk.contacts import phone_search_key
+from warranty_desk.locales import region_of
 from warranty_desk.models import (
     Product,
     WarrantyStatus,
@@ -21,7 +22,6 @@ from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, Layer
 from warranty_desk.rules.extension import extension_eligibility
 from warranty_desk.scanning import Scan, ScanKind, classify
 from warranty_desk.services import lookup_rows
-from warranty_desk.services.shop_locale import phone_region
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.search import fts_query
@@ -137,7 +137,11 @@ def phone_lookup_key(session: Session, typed: str) -> str:
     a number that cannot be read that way is looked up as typed, as a phone the E.164
     migration could not read was kept.
     """
-    return phone_search_key(typed, phone_region(session)) or typed
+    # The locale through the driver, as the lookup's other reads: the ORM's statement
+    # machinery cost more than the read on a lookup's budget.
+    found = lookup_rows.rows(session, "SELECT locale FROM shop LIMIT 1", ())
+    region = region_of(found[0][0]) if found and found[0][0] else None
+    return phone_search_key(typed, region) or typed
 
 
 def _find_by_name(session: Session, value: str) -> list[uuid.UUID]:
