@@ -16,6 +16,7 @@ from printing.documents import (
 from printing.targets import FILE, Target, missing_folder, parse_target
 from warranty_desk.errors import BadInput, DeviceUnavailable
 from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.sentences import sentences
 from warranty_desk.services import print_jobs
 from warranty_desk.services.print_jobs import PrintJobView
 from warranty_desk.storage.database import Database
@@ -74,8 +75,9 @@ def _send(db: Database, job: PrintJobView, target: Target, payload: bytes) -> Pr
     except DeviceUnavailable as exc:
         log.info("print job %s to %s failed: %s", job.id, job.target, exc)
         failed = print_jobs.mark_failed(db, job.id, str(exc))
-        return PrintOutcome(failed, False, f"{exc} The {what} waits in the print queue as "
-                                           f"job {job.short_id}; retry it from the queue.")
+        return PrintOutcome(failed, False, sentences(
+            str(exc), f"The {what} waits in the print queue as job {job.short_id}; retry it "
+            "from the queue."))
     finally:
         backend.close()
     done = print_jobs.mark_printed(db, job.id)

@@ -20,6 +20,7 @@ from sync.contract import TransientError
 from sync.http import HttpClient, reason_of
 from sync.portal import raise_if_transient
 from warranty_desk.errors import BadInput
+from warranty_desk.sentences import sentences
 from warranty_desk.services import inbox
 from warranty_desk.services.inbox import DocumentUnavailable, InboxItemInput
 from warranty_desk.storage.database import Database
@@ -120,9 +121,10 @@ class PortalInbox:
         response = self.client.request("GET", f"/branches/{self.branch}/inbox", params=params)
         raise_if_transient(response, self.client.who)
         if response.status_code != 200:
-            raise BadInput(f"{self.client.who.capitalize()} refused to read the inbox after "
-                           f"cursor {after or '(start)'!r}: {reason_of(response)}. Tell head "
-                           "office; nothing was applied.")
+            raise BadInput(sentences(
+                f"{self.client.who.capitalize()} refused to read the inbox after cursor "
+                f"{after or '(start)'!r}: {reason_of(response)}",
+                "Tell head office; nothing was applied."))
         try:
             body = response.json()
         except ValueError:

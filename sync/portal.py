@@ -12,6 +12,7 @@ import requests
 from sync.contract import Event, Outcome, Status, TransientError
 from sync.http import HttpClient, reason_of, retry_after
 from warranty_desk.errors import BadInput
+from warranty_desk.sentences import sentences
 
 # The portal takes at most 500 events per request (EventBatch.maxItems in the OpenAPI file).
 MAX_BATCH = 500
@@ -32,8 +33,9 @@ def raise_if_transient(response: requests.Response, who: str) -> None:
         raise TransientError(f"{who.capitalize()} answered {status}: {reason_of(response)}",
                              retry_after=retry_after(response.headers))
     if status in _SETTINGS_PROBLEMS:
-        raise TransientError(f"{who.capitalize()} {_SETTINGS_PROBLEMS[status]} ({status}): "
-                             f"{reason_of(response)}. Check Settings → Sync.")
+        raise TransientError(sentences(f"{who.capitalize()} {_SETTINGS_PROBLEMS[status]} "
+                                       f"({status}): {reason_of(response)}",
+                                       "Check Settings → Sync."))
 
 
 def _wire(event: Event) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from warranty_desk import __version__, cli_claims
 from warranty_desk.clock import Clock, FixedClock, SystemClock
 from warranty_desk.errors import BadInput, WarrantyDeskError
 from warranty_desk.logs import LOG_NAME, setup_logging
+from warranty_desk.sentences import sentences
 from warranty_desk.storage.home import HOME_ENV, Home, resolve_home
 
 if TYPE_CHECKING:
@@ -34,8 +35,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
-        print(f"warranty-desk: {message}. Run `warranty-desk --help` for the commands.",
-              file=sys.stderr)
+        said = sentences(message, "Run `warranty-desk --help` for the commands.")
+        print(f"warranty-desk: {said}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
 
 

@@ -229,7 +229,8 @@ def test_a_wrong_token_is_a_refusal_to_fix_not_an_outage(
     set_secret(home, PORTAL_TOKEN, "not-the-token")
     report = cycle(home, shop, settings)
     assert report.online and not report.complete
-    assert "refused the sync token (401)" in report.message
+    assert "refused the sync token (401): Missing or wrong sync token. Check Settings → Sync" \
+        in report.message
     assert "not-the-token" not in report.message
 
 

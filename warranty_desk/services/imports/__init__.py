@@ -16,6 +16,7 @@ from warranty_desk.errors import BadInput
 from warranty_desk.ids import uuid7
 from warranty_desk.models import ImportBatch, Product
 from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.sentences import sentences
 from warranty_desk.services import audit
 from warranty_desk.services.activation import Plan, apply_plan, plan_sales
 from warranty_desk.services.imports import native, shopify, square
@@ -62,8 +63,8 @@ def import_invoices(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise BadInput(f"Cannot read {path}: {exc.strerror}. Check the file name and that the "
-                       "file is not open in another program.") from None
+        raise BadInput(sentences(f"Cannot read {path}: {exc.strerror}", "Check the file name "
+                                 "and that the file is not open in another program.")) from None
     digest = hashlib.sha256(data).hexdigest()
     with db.read() as session:
         earlier = _earlier(session, path, digest, dry_run)
