@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from sync.contract import TransientError
+from sync.failures import Kind, kind_of
 from sync.http import HttpClient, reason_of
 from sync.portal import raise_if_transient
 from warranty_desk.errors import BadInput
@@ -73,6 +74,7 @@ class PullReport:
     cursor: str = ""  # kept after this pull
     acked: str = ""  # the cursor acknowledged in this pull, if any
     error: str = ""  # why the pull stopped early; what was applied before stays applied
+    error_kind: Kind | None = None  # what the error means (sync.failures), when there is one
 
 
 def _fallback_id(raw: object) -> str:
@@ -164,7 +166,7 @@ def pull_once(
     pages = applied = repeated = 0
     problems: list[str] = []
     waiting: list[str] = []
-    error = ""
+    error, kind = "", None
     try:
         for _ in range(max_pages):
             page = client.page(after, page_size)
@@ -192,7 +194,7 @@ def pull_once(
                 break
             after = page.cursor
     except (TransientError, BadInput) as exc:
-        error = str(exc)
+        error, kind = str(exc), kind_of(exc)
     acked = ""
     if kept:
         # Also sent when nothing moved: an ack lost to a crash or a dropped line is made good.
@@ -200,9 +202,11 @@ def pull_once(
             client.ack(kept)
             acked = kept
         except (TransientError, BadInput) as exc:
-            error = error or f"The inbox was applied, but the acknowledgement failed: {exc}"
+            if not error:
+                error = f"The inbox was applied, but the acknowledgement failed: {exc}"
+                kind = kind_of(exc)
     report = PullReport(pages, applied, repeated, tuple(problems), tuple(waiting), kept, acked,
-                        error)
+                        error, kind)
     if error:
         log.warning("Inbox pull stopped: %s", error)
     return report

@@ -132,10 +132,12 @@ class WebhookConnector:
                                        timeout=self._timeout, verify=self._verify,
                                        allow_redirects=False)
         except requests.Timeout:
-            raise TransientError(f"{where} did not answer within {self._timeout:g} s.") from None
+            raise TransientError(f"{where} did not answer within {self._timeout:g} s.",
+                                 answered=False) from None
         except requests.RequestException as e:
             # The exception's own text repeats the full URL, which may carry a token.
-            raise TransientError(f"Could not reach {where} ({type(e).__name__}).") from None
+            raise TransientError(f"Could not reach {where} ({type(e).__name__}).",
+                                 answered=not isinstance(e, requests.ConnectionError)) from None
         status = reply.status_code
         if 200 <= status < 300:
             return Outcome(event_id, "accepted")
@@ -145,6 +147,6 @@ class WebhookConnector:
         # is not re-sent blindly), so it waits with the rest rather than parking the event.
         if status in (408, 429) or status >= 500 or 300 <= status < 400:
             raise TransientError(f"{where} answered {_reason(reply)}",
-                                 retry_after=retry_after(reply.headers))
+                                 retry_after=retry_after(reply.headers), status=status)
         log.info("Webhook refused event %s: HTTP %s", event_id, status)
         return Outcome(event_id, "rejected", _reason(reply))
