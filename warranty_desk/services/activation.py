@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from warranty_desk import contacts, normalize
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
-from warranty_desk.ids import KeySource
+from warranty_desk.ids import uuid7_bytes
 from warranty_desk.models import (
     Customer,
     ExtensionOffer,
@@ -595,7 +595,7 @@ def _build_rows(
     stamp = bulk.stored(clock_of(session).now())
     staff = staff_id.bytes if staff_id else None
     active = WarrantyStatus.ACTIVE.value
-    new_key = KeySource()
+    new_key = uuid7_bytes
     references = numbers.counter(session, "CU", 0)
     last_reference = references.last
 
