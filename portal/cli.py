@@ -1,4 +1,4 @@
-"""warranty-desk-portal: migrate, serve, worker, and registering branches and staff.
+"""warranty-desk-portal: migrate, serve, worker, registering branches and staff, and the demo.
 
 Settings come from the environment (PORTAL_DATABASE_URL, PORTAL_SECRET_KEY, PORTAL_DEBUG,
 PORTAL_ALLOWED_HOSTS, PORTAL_MEDIA_ROOT, PORTAL_STATIC_ROOT); DJANGO_SETTINGS_MODULE picks the
@@ -80,6 +80,20 @@ def _staff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    import json
+
+    from portal.staff.demo import set_up_demo
+
+    found = set_up_demo(args.branch, args.name or "", args.email)
+    if args.json:
+        print(json.dumps(found.to_json()))
+    else:
+        print(f"Branch {found.branch} is ready; its sync token (shown only now):\n"
+              f"{found.token}\nHead-office admin {found.email}, password: {found.password}")
+    return 0
+
+
 def _manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -114,6 +128,13 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("email")
     staff.add_argument("--role", required=True, choices=["admin", "support", "auditor"])
     staff.set_defaults(run=_staff)
+    demo = sub.add_parser("demo", help="the demo branch and a demo head-office admin: "
+                                       "registered once, a fresh token and password each run")
+    demo.add_argument("--branch", default="BR01")
+    demo.add_argument("--name", default="Demo shop")
+    demo.add_argument("--email", default="admin@demo.example")
+    demo.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    demo.set_defaults(run=_demo)
     manage = sub.add_parser("manage", help="any Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(run=_manage)
