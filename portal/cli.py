@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 DEFAULT_PORT = 8800
+# How often `worker --until-idle` goes round before it says jobs are still waiting.
+MAX_IDLE_PASSES = 50
 
 
 def _setup() -> None:
@@ -49,9 +51,22 @@ def _serve(args: argparse.Namespace) -> int:
 def _worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
-    call_command("procrastinate", "worker", "--concurrency", str(args.concurrency),
-                 *(["--one-shot"] if args.until_idle else []))
-    return 0
+    if not args.until_idle:
+        call_command("procrastinate", "worker", "--concurrency", str(args.concurrency))
+        return 0
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    # A one-shot worker stops when it finds nothing it may start, which is also the case
+    # when the jobs left wait on a lock another job of the same pass holds (a branch's
+    # projection, its drift check): it goes round again until none is waiting.
+    for _ in range(MAX_IDLE_PASSES):
+        call_command("procrastinate", "worker", "--concurrency", str(args.concurrency),
+                     "--one-shot")
+        if not ProcrastinateJob.objects.filter(status="todo").exists():
+            return 0
+    print(f"Jobs were still waiting after {MAX_IDLE_PASSES} passes; run the worker again.",
+          file=sys.stderr)
+    return 1
 
 
 def _branch(args: argparse.Namespace) -> int:

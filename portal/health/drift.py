@@ -76,14 +76,18 @@ def _kind(till: Count, office: Count) -> Kind | None:
     return Kind.MISMATCH
 
 
+def _events(count: int, topic: str) -> str:
+    return f"{count} {topic} event{'' if count == 1 else 's'}"
+
+
 def _detail(kind: Kind, day: date, topic: str, till: Count, office: Count) -> str:
     if kind == Kind.GAP:
-        return (f"The till counted {till.count} {topic} events on {day}; head office holds "
+        return (f"The till counted {_events(till.count, topic)} on {day}; head office holds "
                 f"{office.count}.")
     if kind == Kind.EXTRA:
-        return (f"Head office holds {office.count} {topic} events of {day}; the till counts "
+        return (f"Head office holds {_events(office.count, topic)} of {day}; the till counts "
                 f"only {till.count}.")
-    return (f"Both sides count {till.count} {topic} events on {day}, but they are not the "
+    return (f"Both sides count {_events(till.count, topic)} on {day}, but they are not the "
             "same events.")
 
 
@@ -224,7 +228,8 @@ def recheck(branch_id: int) -> int:
     now = timezone.now()
     closed = 0
     with transaction.atomic():
-        findings = list(DriftFinding.objects.select_for_update().select_related("report")
+        findings = list(DriftFinding.objects.select_for_update(of=("self",))
+                        .select_related("report")
                         .filter(branch_id=branch_id, resolved_at=None, kind__in=DAY_KINDS))
         for finding in findings:
             if finding.day is None:

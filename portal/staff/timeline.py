@@ -20,7 +20,7 @@ TOPICS = {
 }
 # Fields already shown on the line or the page, or meaningless to a person.
 _HIDDEN = {"number", "customer", "warranty", "sha256", "proof", "id", "claim", "from_state",
-           "state", "body"}
+           "state", "body", "fault", "serial", "opened_at", "channel", "claim_type"}
 _LONGEST = 500
 
 
