@@ -7,13 +7,11 @@ and forking its audit chain, and staff are told what to do.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from keyring.backends import fail
 from sqlalchemy import select
@@ -30,8 +28,7 @@ from tests.portal.support import (
     LivePortal,
     PortalDatabase,
     RegisteredBranch,
-    portal_command,
-    portal_env,
+    run_worker,
 )
 from tests.portal.till import till
 from tests.sync.engine_helpers import outbox
@@ -49,16 +46,6 @@ def no_keyring() -> Iterator[Any]:
     yield from use(fail.Keyring())
 
 
-def _work(db: PortalDatabase) -> None:
-    """The portal's worker until no job is left: projection, report checks, rechecks."""
-    done = subprocess.run(portal_command("worker", "--until-idle"), env=portal_env(db),
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    with connection.cursor() as cursor:  # a job that raised is kept as failed, not retried
-        cursor.execute("SELECT task_name FROM procrastinate_jobs WHERE status = 'failed'")
-        assert not cursor.fetchall(), done.stderr[-3000:]
-
-
 def _cycle(home: Home, db: Database, live: LivePortal, *, nightly: bool) -> CycleReport:
     report = run_cycle(home, db, SyncSettings(portal_url=live.url), nightly=nightly)
     assert report.complete and report.nightly == nightly, report.message
@@ -72,7 +59,7 @@ def test_a_day_head_office_lacks_is_sent_again_with_the_same_ids_and_the_finding
     home, db = till(tmp_path, branch, claims=3)
     set_secret(home, PORTAL_TOKEN, branch.token)
     _cycle(home, db, live_portal, nightly=True)
-    _work(portal_db)
+    run_worker(portal_db)
     assert not DriftFinding.objects.filter(branch_id=branch.pk).exists()
 
     # Head office loses the day's claim openings (a restore of its own, a bad migration...).
@@ -83,7 +70,7 @@ def test_a_day_head_office_lacks_is_sent_again_with_the_same_ids_and_the_finding
 
     # The next night's report shows the gap; head office asks for the day once.
     _cycle(home, db, live_portal, nightly=True)
-    _work(portal_db)
+    run_worker(portal_db)
     [gap] = DriftFinding.objects.filter(branch_id=branch.pk, resolved_at=None)
     assert (gap.kind, gap.day, gap.topic, gap.till_count, gap.office_count) == (
         Kind.GAP, TODAY, "claim.opened", 3, 0)
@@ -106,12 +93,12 @@ def test_a_day_head_office_lacks_is_sent_again_with_the_same_ids_and_the_finding
     stored = sorted(str(i) for i in Event.objects.filter(branch_id=branch.pk)
                     .values_list("id", flat=True))
     assert stored == sorted(uid for _, uid, _, _ in outbox(db))  # the same ids, each once
-    _work(portal_db)
+    run_worker(portal_db)
     gap.refresh_from_db()
     assert gap.resolved_at is not None and "matches" in gap.resolution
     # A further night agrees, and nothing is asked again.
     _cycle(home, db, live_portal, nightly=True)
-    _work(portal_db)
+    run_worker(portal_db)
     assert not DriftFinding.objects.filter(branch_id=branch.pk, resolved_at=None).exists()
     assert InboxItem.objects.filter(branch_id=branch.pk, kind="resend_day").count() == 1
 
@@ -142,7 +129,7 @@ def test_a_till_restored_from_a_backup_is_seen_going_back_and_forking_its_audit_
     set_secret(restored, PORTAL_TOKEN, branch.token)
     old = Database(restored.database, clock=pinned_clock())
     _cycle(restored, old, live_portal, nightly=True)
-    _work(portal_db)
+    run_worker(portal_db)
     [back] = DriftFinding.objects.filter(branch_id=branch.pk, kind=Kind.AUDIT_BACKWARDS,
                                          resolved_at=None)
     assert f"had reached entry {furthest}" in back.detail
@@ -153,7 +140,7 @@ def test_a_till_restored_from_a_backup_is_seen_going_back_and_forking_its_audit_
         n += 1
         _add_product(old, f"RESTORED-{n}")
     _cycle(restored, old, live_portal, nightly=True)
-    _work(portal_db)
+    run_worker(portal_db)
     [fork] = DriftFinding.objects.filter(branch_id=branch.pk, kind=Kind.AUDIT_FORK,
                                          resolved_at=None)
     assert f"Audit entry {furthest} has hash" in fork.detail
