@@ -73,11 +73,12 @@ def _devdb(*args: str) -> str:
                 what=f"portal/devdb.py {' '.join(args)}").strip()
 
 
-def _sample_code(home: str) -> str:
+def _sample(home: str) -> tuple[str, str]:
+    """A warranty code and a serial of the demo shop, to try."""
     out = _run([str(BIN / "warranty-desk"), "--home", home, "report", "warranties", "--csv"],
                what="warranty-desk report warranties")
-    rows = list(csv.reader(io.StringIO(out)))
-    return next((r[0] for r in rows[1:] if r and r[0]), "")
+    rows = [r for r in csv.reader(io.StringIO(out))][1:]
+    return next(((r[0], r[1]) for r in rows if len(r) > 1 and r[0] and r[1]), ("", ""))
 
 
 def _screen() -> bool:
@@ -128,12 +129,13 @@ def main(argv: list[str] | None = None) -> int:
                                 capture_output=True, text=True, check=False)
         print("== warranty-desk sync --nightly (the demo till to head office)")
         print((synced.stdout or synced.stderr).strip())
-        code = _sample_code(home)
+        code, serial = _sample(home)
         print(f"""
 Head office is running at {BASE}/office/
   Sign in as {demo['email']}  password: {demo['password']}  (head-office admin; new each run)
-  Try: Sync health shows branch {demo['branch']}; search a serial, a warranty code, a claim
-  number or a customer's name; open a claim for its timeline and documents.
+  Try: Sync health shows branch {demo['branch']}; search serial {serial or 'of a unit'}, a
+  warranty code, a claim number or a customer's name; open a claim for its timeline and
+  documents; the branch page shows drift found in the till's nightly report.
   The public warranty check page: {BASE}/w/{code or '<warranty code>'}
   (for the QR on slips, set the shop's portal link to {BASE}/w/{{code}})
   Logs: {server_log} and {worker_log}
@@ -143,7 +145,8 @@ Head office is running at {BASE}/office/
         if _screen():
             print("Starting the counter app (demo PINs are in the README); closing it stops "
                   "head office too...")
-            return subprocess.run(till, check=False).returncode
+            code = subprocess.run(till, check=False).returncode
+            return code if code >= 0 else 128 - code  # killed by a signal: as a shell says it
         print("No screen found (DISPLAY is not set), so the counter app was not opened.")
         print(f"On a desktop, run: {BIN / 'warranty-desk'} --home {home}")
         if sys.stdin.isatty():

@@ -85,9 +85,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("PORTAL_STATIC_ROOT", PACKAGE.parent / ".portal-static")
 MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", PACKAGE.parent / ".portal-media")
 STORAGES = {
-    # Documents the branches upload; an S3-compatible backend (django-storages) replaces it
-    # past one machine without touching the code that reads and writes them.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents the branches upload; an S3-compatible bucket (django-storages) replaces the
+    # folder past one machine without touching the code that reads and writes them.
+    "default": env.document_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
