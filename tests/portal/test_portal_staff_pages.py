@@ -17,7 +17,7 @@ from keyring.backends import fail
 
 from portal.inbox.models import InboxItem
 from portal.staff import urls as office_urls
-from portal.staff.models import RelayedMessage
+from portal.staff.models import RelayedMessage, StaffMember
 from portal.staff.services import add_staff
 from tests.portal.office import (
     ODD_FAULT,
@@ -265,3 +265,20 @@ def test_unknown_records_are_plain_404s(pushed: PushedBranch) -> None:
                 reverse("office:warranty", args=[pushed.code, "NOPE"])):
         assert auditor.get(url).status_code == 404, url
 
+
+
+def test_only_head_office_admins_change_roles_in_the_django_admin(pushed: PushedBranch) -> None:
+    admin, _ = signed_in("admin")
+    support, support_email = signed_in("support")
+    assert b"Roles and branch names" in admin.get(reverse("office:health")).content
+    assert b"Roles and branch names" not in support.get(reverse("office:health")).content
+    member = StaffMember.objects.get(user__username=support_email)
+    change = reverse("admin:staff_staffmember_change", args=[member.pk])
+    # Support is not let into the admin at all (it sends them to its own sign-in).
+    assert support.get(change).status_code == 302
+    assert admin.post(change, {"role": "auditor"}).status_code == 302
+    member.refresh_from_db()
+    assert member.role == "auditor"
+    # Nobody adds or deletes here: adding shows a secret once, which the commands do.
+    assert admin.get(reverse("admin:staff_staffmember_add")).status_code == 403
+    assert admin.get(reverse("admin:branches_branch_changelist")).status_code == 200
