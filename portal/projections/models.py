@@ -7,7 +7,7 @@ events in any order that keeps each record's own order gives the same rows.
 
 from __future__ import annotations
 
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
 
@@ -40,8 +40,9 @@ class Customer(models.Model):
         constraints = [models.UniqueConstraint(fields=["branch", "reference"],
                                                name="projected_customer_once")]
         # Staff search across branches: part of a name or phone (trigram), an email exactly.
+        # Django's icontains compares UPPER(name): the index is on that expression.
         indexes = [
-            GinIndex(fields=["name"], name="customer_name_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="customer_name_trgm"),
             GinIndex(fields=["phone_digits"], name="customer_phone_trgm",
                      opclasses=["gin_trgm_ops"]),
             models.Index(Upper("email"), name="customer_email_upper"),

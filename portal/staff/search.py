@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from portal.projections.models import Claim, Customer, Warranty
 
@@ -46,19 +46,23 @@ def whole(text: str) -> str:
     return "".join(text.split()).upper()
 
 
-def find(query: str) -> Results:
-    """Everything matching the query; three queries whatever it is."""
+@dataclass(frozen=True)
+class Queries:
+    """The three queries a search runs (not yet run)."""
+
+    text: str
+    warranties: QuerySet[Warranty]
+    claims: QuerySet[Claim]
+    customers: QuerySet[Customer]
+
+
+def queries(query: str) -> Queries | None:
+    """The queries for a search, each answerable from an index; None for an empty search."""
     text = " ".join(query.split())[:MAX_QUERY]
     if not text:
-        return Results("")
+        return None
     key = whole(text)
     digits = "".join(c for c in text if c.isdigit())
-    warranties = list(Warranty.objects.select_related("branch", "product", "customer")
-                      .filter(Q(code=key) | Q(serial=key))
-                      .order_by("branch__code", "code")[:LIMIT])
-    claims = list(Claim.objects.select_related("branch", "customer", "warranty__product")
-                  .filter(Q(number=key) | Q(serial=key))
-                  .order_by("-opened_at", "number")[:LIMIT])
     who = Q(reference=key)
     if "@" in text:
         who |= Q(email__iexact=text)
@@ -67,8 +71,22 @@ def find(query: str) -> Results:
     # The last nine digits: a number typed nationally ("020 …") finds one kept as "+44 20 …".
     if len(digits) >= MIN_PHONE_DIGITS and len(digits) * 2 >= len(key):
         who |= Q(phone_digits__contains=digits[-9:])
-    customers = list(Customer.objects.select_related("branch").filter(who)
-                     .order_by("name", "branch__code")[:LIMIT])
-    note = ("" if len(text) >= MIN_PART else
+    return Queries(
+        text,
+        Warranty.objects.select_related("branch", "product", "customer")
+        .filter(Q(code=key) | Q(serial=key)).order_by("branch__code", "code")[:LIMIT],
+        Claim.objects.select_related("branch", "customer", "warranty__product")
+        .filter(Q(number=key) | Q(serial=key)).order_by("-opened_at", "number")[:LIMIT],
+        Customer.objects.select_related("branch").filter(who)
+        .order_by("name", "branch__code")[:LIMIT])
+
+
+def find(query: str) -> Results:
+    """Everything matching the query; three queries whatever it is."""
+    planned = queries(query)
+    if planned is None:
+        return Results("")
+    note = ("" if len(planned.text) >= MIN_PART else
             f"Type at least {MIN_PART} characters to search names.")
-    return Results(text, warranties, claims, customers, note)
+    return Results(planned.text, list(planned.warranties), list(planned.claims),
+                   list(planned.customers), note)

@@ -16,6 +16,7 @@ from django.urls import URLPattern, reverse
 from keyring.backends import fail
 
 from portal.inbox.models import InboxItem
+from portal.staff import search
 from portal.staff import urls as office_urls
 from portal.staff.models import RelayedMessage, StaffMember
 from portal.staff.services import add_staff
@@ -282,3 +283,63 @@ def test_only_head_office_admins_change_roles_in_the_django_admin(pushed: Pushed
     # Nobody adds or deletes here: adding shows a secret once, which the commands do.
     assert admin.get(reverse("admin:staff_staffmember_add")).status_code == 403
     assert admin.get(reverse("admin:branches_branch_changelist")).status_code == 200
+
+
+def _full_scans(plan: str, table: str) -> list[str]:
+    """Scans of `table` that read all of it: a Seq Scan, or an index walked without a
+    condition (what the planner picks instead when sequential scans are priced out).
+    """
+    lines = plan.splitlines()
+    found = []
+    for at, line in enumerate(lines):
+        if f" on {table} " not in f"{line} " or "Bitmap Heap Scan" in line:
+            continue
+        detail = []
+        for more in lines[at + 1:]:
+            if "->" in more:
+                break
+            detail.append(more)
+        if "Seq Scan" in line or not any("Index Cond" in d for d in detail):
+            found.append(line.strip())
+    return found
+
+
+_MANY = """
+INSERT INTO projections_customer (branch_id, reference, name, phone, phone_digits, email,
+                                  segment, seq)
+SELECT %(branch)s, 'BULK-CU-' || g, 'Bulk ' || md5(g::text), '', '', 'bulk' || g || '@x.example',
+       '', 1 FROM generate_series(1, 20000) g;
+INSERT INTO projections_warranty (branch_id, code, serial, customer_id, invoice, status,
+                                  void_reason, replaced_by, seq)
+SELECT branch_id, 'BULK-W-' || id, 'BULK' || upper(md5(reference)), id, '', 'active', '', '', 1
+FROM projections_customer WHERE branch_id = %(branch)s;
+INSERT INTO projections_claim (branch_id, number, warranty_id, customer_id, state, outcome,
+                               channel, claim_type, fault, serial, decision_reason,
+                               proof_status, seq)
+SELECT branch_id, 'BULK-C-' || id, id, customer_id, 'received', '', '', '', '', serial, '', '', 1
+FROM projections_warranty WHERE branch_id = %(branch)s;
+ANALYZE projections_customer, projections_warranty, projections_claim;
+"""
+
+
+def test_every_search_is_answered_from_an_index_never_a_full_scan(pushed: PushedBranch) -> None:
+    # Enough rows that the planner reads an index only where one serves the query.
+    # A test-sized table is cheaper to read whole than through an index, so whole-table reads
+    # are priced out: only bitmap scans, which need an index condition, stay cheap. A query
+    # no index can serve then still shows a Seq Scan (or an index walked without condition).
+    with connection.cursor() as cursor:
+        cursor.execute(_MANY, {"branch": register("BULK").pk})
+        for method in ("seqscan", "indexscan", "indexonlyscan"):
+            cursor.execute(f"SET enable_{method} = off")
+    try:
+        for text in (pushed.serials[0], pushed.codes[0], pushed.claim, "王小明", "Bobby O'Br",
+                     "020 7946 0321", "zoe@example.com", "ab"):
+            planned = search.queries(text)
+            assert planned is not None
+            for query in (planned.warranties, planned.claims, planned.customers):
+                plan = query.explain()
+                assert not _full_scans(plan, query.model._meta.db_table), f"{text!r}:\n{plan}"
+    finally:
+        with connection.cursor() as cursor:
+            for method in ("seqscan", "indexscan", "indexonlyscan"):
+                cursor.execute(f"RESET enable_{method}")

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['name'], name='customer_name_trgm', opclasses=['gin_trgm_ops']),
+            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('name'), name='gin_trgm_ops'), name='customer_name_trgm'),
         ),
         migrations.AddIndex(
             model_name='customer',
