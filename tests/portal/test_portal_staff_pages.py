@@ -239,6 +239,7 @@ def test_the_customer_page_shows_every_purchase_and_claim_in_every_branch(
 def test_the_warranty_page_shows_cover_and_claims(pushed: PushedBranch) -> None:
     auditor, _ = signed_in("auditor")
     page = _get(auditor, reverse("office:warranty", args=[pushed.code, pushed.codes[0]]), 6)
+    assert '<span class="badge">in cover</span>' in page
     assert "manufacturer" in page and pushed.claim in page
     assert f"/w/{pushed.codes[0]}" in page
 
