@@ -7,7 +7,11 @@ import enum
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from warranty_desk.money import MoneyFormat
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,31 +79,65 @@ class WarrantyVerdict:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimMatch:
+    """A claim a scan or search names: enough to tell it from the others and open it."""
+
+    number: str
+    state: str
+    product: str
+    customer_name: str | None
+    customer_phone: str | None
+    opened_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class LookupResult:
     """The answer to one scan or typed search."""
 
     query: str
     scan_kind: str
-    outcome: str  # found | several | not_found
+    outcome: str  # found | several | not_found (of the units; claims are listed apart)
     message: str
     matches: tuple[WarrantyVerdict, ...]
     problem: str | None = None
+    # Claims the query names: a claim number (a scanned ticket) or its last digits.
+    claims: tuple[ClaimMatch, ...] = ()
 
 
-def to_jsonable(value: Any) -> Any:
-    """Views to plain JSON types: dates as ISO text, enums as their values, ids as hex."""
+# Views name amounts in minor units `<name>_minor`; JSON carries them as `<name>_major`.
+MINOR, MAJOR = "_minor", "_major"
+
+
+def to_jsonable(value: Any, *, money: MoneyFormat | None = None) -> Any:
+    """Views to plain JSON types: dates as ISO text, enums as their values, ids as hex.
+
+    An amount field `price_minor` leaves as `price_major`, plain decimal text in the shop's
+    major units ("799.00"), written by `money`; a view with amounts needs it.
+    """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        out = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if f.name.endswith(MINOR) and (item is None or isinstance(item, int)):
+                if money is None:
+                    raise ValueError(f"{type(value).__name__}.{f.name} is an amount; pass the "
+                                     "shop's money format so it leaves in major units")
+                out[f.name[:-len(MINOR)] + MAJOR] = None if item is None else money.plain(item)
+            else:
+                out[f.name] = to_jsonable(item, money=money)
+        return out
     if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
+        return [to_jsonable(v, money=money) for v in value]
     if isinstance(value, (set, frozenset)):
-        return sorted(to_jsonable(v) for v in value)
+        return sorted(to_jsonable(v, money=money) for v in value)
     if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
+        return {str(k): to_jsonable(v, money=money) for k, v in value.items()}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return value.hex
+    if isinstance(value, Decimal):
+        return format(value, "f")
     return value

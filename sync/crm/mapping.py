@@ -14,7 +14,8 @@ Kind = Literal["customer", "purchase", "claim_outcome", "complaint"]
 # customer.* carry the whole customer; the others name them by reference and add a note.
 CUSTOMER_TOPICS = frozenset({"customer.created", "customer.updated"})
 TOPICS = CUSTOMER_TOPICS | {
-    "warranty.activated", "warranty.extended", "claim.decided", "complaint.logged",
+    "warranty.activated", "warranty.extended", "claim.decided", "claim.reopened",
+    "complaint.logged",
 }
 SEGMENTS = ("retail", "vip", "business", "reseller")
 
@@ -169,9 +170,19 @@ def _claim_outcome(p: Mapping[str, Any]) -> tuple[Kind, str, dict[str, Any]]:
         note += (f" Replacement serial {_text(p, 'new_serial')}, warranty "
                  f"{_text(p, 'new_warranty')} until {_text(p, 'end')}.")
     if _text(p, "amount"):
-        note += f" Refunded {_text(p, 'amount')} (POS {_text(p, 'refund_reference')})."
+        # The till sends the amount in major units with its currency beside it (799.00 EUR).
+        amount = f"{_text(p, 'amount')} {_text(p, 'currency')}".strip()
+        note += f" Refunded {amount} (POS {_text(p, 'refund_reference')})."
     keys = ("number", "state", "outcome", "reason", "claim_type", "fault", "serial",
-            "new_serial", "new_warranty", "end", "amount", "refund_reference")
+            "new_serial", "new_warranty", "end", "amount", "currency", "refund_reference")
+    return "claim_outcome", note, {k: p[k] for k in keys if k in p}
+
+
+def _claim_reopened(p: Mapping[str, Any]) -> tuple[Kind, str, dict[str, Any]]:
+    # The CRM heard the rejection; without this its note would stand as the last word.
+    note = (f"Claim {_text(p, 'number')} reopened: a manager is looking at it again. "
+            f"Reason: {_text(p, 'reason') or 'not given'}.")
+    keys = ("number", "state", "from_state", "reason", "serial")
     return "claim_outcome", note, {k: p[k] for k in keys if k in p}
 
 
@@ -186,6 +197,7 @@ _NOTE_BUILDERS = {
     "warranty.activated": _purchase,
     "warranty.extended": _extension,
     "claim.decided": _claim_outcome,
+    "claim.reopened": _claim_reopened,
     "complaint.logged": _complaint,
 }
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.logs(r"^Inbox pull stopped")
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"photo of the hinge" * 10
 PNG_SHA = hashlib.sha256(PNG).hexdigest()
-CUSTOMER = {"name": "Grace Hopper", "phone": "+1 555 0100"}
+CUSTOMER = {"name": "Grace Hopper", "phone": "+1 202 555 0100"}
 AT = "2026-11-21T18:00:00+00:00"
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.conftest import pinned_clock
 from tests.sync.portal_server import PortalServer
+from tests.ui.till import Till
 from ui.app import build
 from ui.main_window import MainWindow
 from ui.screens.base import Screen
@@ -95,6 +96,41 @@ def sign_in(qtbot: Any, win: MainWindow, name: str, pin: str) -> None:
     win.sign_in.pin.setFocus()
     qtbot.keyClicks(win.sign_in.pin, pin)
     qtbot.keyClick(win.sign_in.pin, Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def till(qtbot: Any, demo_home: Home) -> Iterator[Till]:
+    """Sam Sales at the till with the app's scanners listening (started after the PIN)."""
+    for win in open_window(demo_home):
+        win.activateWindow()
+        sign_in(qtbot, win, "Sam Sales", "1111")
+        person = Till(qtbot, win)
+        person.start_scanners()
+        yield person
+        person.stop_scanners()
+
+
+def db_rows(win: MainWindow, query: str, *args: object) -> list[tuple[Any, ...]]:
+    """Rows straight from the window's database file, as a check beside what the screen says."""
+    import sqlite3
+
+    conn = sqlite3.connect(win.ctx.db.path)
+    try:
+        return conn.execute(query, args).fetchall()
+    finally:
+        conn.close()
+
+
+def type_into(widget: Any, text: str) -> None:
+    """Type text as key presses, one per character; QTest's own keyClicks knows only ASCII."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeyEvent
+
+    for ch in text:
+        key = ord(ch.upper()) if ch.isascii() and ch.isprintable() else 0
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier,
+                                                     ch))
 
 
 @pytest.fixture(autouse=True)

@@ -40,7 +40,8 @@ def test_ctrl_p_prints_the_slip_and_a_second_ctrl_p_is_recorded_as_a_copy(
     set_printers(demo_home, receipt=str(slip), receipt_width_mm=58)
     with window(demo_home, monkeypatch, [CounterScreen]) as win:
         counter, code = _counter_with_unit(qtbot, win)
-        assert "Ctrl+P print slip" in counter.actions.text()
+        assert counter.action_bar.buttons["slip"].text() == "Print slip  (Ctrl+P)"
+        assert "slip" in counter.action_bar.shown()
         qtbot.keyClick(counter.field, Qt.Key.Key_P, CTRL)
         first = slip.read_bytes()
         assert first.startswith(b"\x1b@")  # ESC @: the printer is reset before each slip

@@ -48,3 +48,7 @@ class Screen(QWidget):
     def handle_scan(self, text: str) -> bool:
         """A scanner read while this screen is shown; return True if the screen used it."""
         return False
+
+    def unsaved_work(self) -> str:
+        """What leaving now would throw away, in words ("this claim"); "" when nothing."""
+        return ""

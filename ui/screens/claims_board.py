@@ -123,6 +123,7 @@ class ClaimsBoardScreen(Screen):
     permission = Permission.LOOKUP
     help_keys = (
         ("Enter / double-click", "Open the selected claim"),
+        ("Enter in the search", "Search; a search that finds one claim opens it"),
         ("Ctrl+F", "Search: claim number, serial, phone or customer name"),
         ("Esc", "Clear the search"),
         ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous state tab"),
@@ -159,6 +160,7 @@ class ClaimsBoardScreen(Screen):
         layout.addWidget(hint)
         self.result: Board | None = None
         self._generation = 0
+        self._open_single = -1  # the load started by Enter in the search
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -186,7 +188,8 @@ class ClaimsBoardScreen(Screen):
         self.search = QLineEdit()
         self.search.setObjectName("boardSearch")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText("Search: claim number, serial, phone or customer name")
+        self.search.setPlaceholderText(
+            "Search: claim number (or its last digits), serial, phone or customer name")
         for widget in (self.brand, self.channel, self.assignee, self.age):
             row.addWidget(widget)
         row.addWidget(self.search, 1)
@@ -199,7 +202,7 @@ class ClaimsBoardScreen(Screen):
             combo.currentIndexChanged.connect(lambda _n: self.refresh())
         self.age.valueChanged.connect(lambda _n: self.refresh())
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        self.search.returnPressed.connect(self.refresh)
+        self.search.returnPressed.connect(self._on_search_return)
         self._search_timer.timeout.connect(self.refresh)
         # Opening a claim: Enter or double-click on a row.
         self.table.activated.connect(self._on_table_activated)
@@ -234,6 +237,11 @@ class ClaimsBoardScreen(Screen):
         self.refresh()
         return True
 
+    def _on_search_return(self) -> None:
+        # Enter on a search that finds one claim opens it: the number was what they wanted.
+        self._open_single = self._generation + 1  # the load refresh() is about to start
+        self.refresh()
+
     def refresh(self) -> None:
         """Load the board for the current filters off the GUI thread."""
         if self.ctx.actor is None:
@@ -266,6 +274,8 @@ class ClaimsBoardScreen(Screen):
         self.status.setText(f"Showing {words}"
                             + (f"  ·  ⚠ {overdue} overdue" if overdue else "")
                             + ("" if result.rows else "  ·  nothing matches these filters"))
+        if self._open_single == generation and len(result.rows) == 1:
+            self.ctx.navigate.emit("ClaimDetailScreen", result.rows[0].number)
 
     def _show_counts(self, result: Board) -> None:
         for n in range(self.tabs.count()):

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from printing.formatting import money
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from warranty_desk.money import for_people as money
 from warranty_desk.permissions import Permission
 from warranty_desk.services import management
 from warranty_desk.services.exports import write_csv

@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk import normalize
+from warranty_desk import contacts, normalize
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.ids import KeySource
 from warranty_desk.models import (
@@ -36,6 +36,7 @@ from warranty_desk.rules.coverage import LayerKind, LayerSpan, extension_layer, 
 from warranty_desk.rules.extension import ExtensionTerms, extension_eligibility
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.customers import CustomerInput, parse_segment
+from warranty_desk.services.shop_locale import money_of, phone_region
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage import bulk, search
 from warranty_desk.storage.database import Database, clock_of
@@ -57,6 +58,8 @@ class LineInput:
     extension_plan: str | None = None
     # Where the line came from in an imported file, so problems can name the row.
     source_row: int | None = None
+    # Plans offered at the till and declined: kept with the sale, so nobody asks twice.
+    declined_plans: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,28 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanCharge:
+    """An extension plan sold on some units: what the till must charge for it."""
+
+    plan: str
+    units: int
+    price_minor: int  # per unit
+
+    @property
+    def total_minor(self) -> int:
+        """What the till charges for this plan on this sale."""
+        return self.units * self.price_minor
+
+
+def plan_charges(sold: Iterable[tuple[str, int]]) -> tuple[PlanCharge, ...]:
+    """(plan, unit price) for each unit extended, as one charge per plan and price."""
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for plan, price in sold:
+        counts[(plan, price)] += 1
+    return tuple(PlanCharge(plan, n, price) for (plan, price), n in counts.items())
+
+
+@dataclass(frozen=True, slots=True)
 class SaleResult:
     """What an activation created."""
 
@@ -92,6 +117,7 @@ class SaleResult:
     sale_id: str
     warranty_codes: tuple[str, ...]
     extensions_sold: int
+    charges: tuple[PlanCharge, ...] = ()
 
 
 @dataclass(slots=True)
@@ -173,6 +199,16 @@ def _plans(session: Session) -> dict[str, ExtensionPlan]:
     return {p.name: p for p in session.scalars(select(ExtensionPlan))}
 
 
+def unknown_plan(name: str, plans: Iterable[ExtensionPlan]) -> str:
+    """Why a plan name is refused, with the plans that can be sold instead."""
+    names = sorted(p.name for p in plans if p.active)
+    if not names:
+        return (f"Unknown extension plan {name!r}: this shop sells no extension plans. "
+                "Leave the plan out, or add one under Settings > Policies.")
+    return (f"Unknown extension plan {name!r}. Plans on sale: {', '.join(names)}. "
+            "Write one of these exactly, or leave the plan out.")
+
+
 def extension_terms(plan: ExtensionPlan) -> ExtensionTerms:
     """The pure-rule view of an extension plan row."""
     return ExtensionTerms(
@@ -233,6 +269,8 @@ class _Matchable:
     email: str
     # 'ref:', 'phone:' and 'email:' keys, in the order a match is looked for.
     keys: tuple[str, ...]
+    # (field, why) for a phone or email that cannot be used; the sale is refused.
+    problems: tuple[tuple[str, str], ...] = ()
 
 
 def _match_key(data: CustomerInput) -> tuple[str, str, str]:
@@ -240,31 +278,86 @@ def _match_key(data: CustomerInput) -> tuple[str, str, str]:
     return data.reference, data.phone, data.email
 
 
-def _matchable(data: CustomerInput) -> _Matchable:
-    phone, email = normalize.phone(data.phone), normalize.email(data.email)
+def _matchable(data: CustomerInput, region: str | None) -> _Matchable:
+    problems: list[tuple[str, str]] = []
+    phone = email = ""
+    try:
+        phone = contacts.phone_key(data.phone, region)
+    except contacts.ContactError as exc:
+        problems.append(("phone", str(exc)))
+    try:
+        email = contacts.email_key(data.email)
+    except contacts.ContactError as exc:
+        problems.append(("email", str(exc)))
     keys = tuple(prefix + value for prefix, value in (
         ("ref:", data.reference.strip()), ("phone:", phone), ("email:", email)) if value)
-    return _Matchable(phone, email, keys)
+    return _Matchable(phone, email, keys, tuple(problems))
 
 
-def _customer_index(session: Session, forms: Iterable[_Matchable]) -> dict[str, Any]:
-    """Existing customers (id, reference) keyed 'ref:', 'phone:' and 'email:'."""
+# A known customer as the plan matches them: id bytes, reference and name.
+_Known = tuple[bytes, str, str]
+
+
+def _customer_index(session: Session, forms: Iterable[_Matchable]) -> dict[str, _Known]:
+    """Existing customers (id, reference, name) keyed 'ref:', 'phone:' and 'email:'."""
     wanted: dict[str, set[str]] = {"ref:": set(), "phone:": set(), "email:": set()}
     for form in forms:
         for key in form.keys:
             prefix, _, value = key.partition(":")
             wanted[prefix + ":"].add(value)
-    index: dict[str, Any] = {}
+    index: dict[str, _Known] = {}
     for prefix, column in (("ref:", Customer.reference), ("phone:", Customer.phone),
                            ("email:", Customer.email)):
         values = sorted(wanted[prefix])
         for start in range(0, len(values), _CHUNK):
-            for cid, ref, value in session.execute(
-                select(Customer.id, Customer.reference, column)
+            for cid, ref, name, value in session.execute(
+                select(Customer.id, Customer.reference, Customer.name, column)
                 .where(column.in_(values[start:start + _CHUNK]))
             ):
-                index.setdefault(prefix + value, (cid.bytes, ref))
+                index.setdefault(prefix + value, (cid.bytes, ref, name))
     return index
+
+
+def _same_name(a: str, b: str) -> bool:
+    # "grace  okafor" and "Grace Okafor" are one name; "Grace O." is not.
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+_KEY_WORDS = {"phone:": "phone", "email:": "email"}
+
+
+def _name_problem(
+    data: CustomerInput, form: _Matchable, known: dict[str, _Known],
+    named: dict[str, tuple[str, int | None]], row: int | None,
+) -> str | None:
+    """Why this customer is refused: their phone or email belongs to someone else by name.
+
+    A match by phone or email with a different name is never resolved silently (a sale for
+    one person printed with another's name); the person fixing the input decides.
+    """
+    name = data.name.strip()
+    if not name:
+        return None
+    for key in form.keys:
+        prefix, _, value = key.partition(":")
+        what = _KEY_WORDS.get(prefix + ":")
+        if key in known:
+            if what is None:  # the shop's own reference decides who it is
+                return None
+            _, ref, on_file = known[key]
+            if not _same_name(on_file, name):
+                return (f"The {what} {value} belongs to {on_file} ({ref}), but this sale names "
+                        f"{name}. If it is the same person, write the name as {on_file}; if "
+                        f"not, correct the {what}.")
+            return None
+        if what is not None and key in named and not _same_name(named[key][0], name):
+            first, at = named[key]
+            return (f"The {what} {value} is also given for {first} at row {at}, but this sale "
+                    f"names {name}. One {what} is one customer: use the same name on both, "
+                    f"or correct the {what}.")
+    for key in form.keys:
+        named.setdefault(key, (name, row))
+    return None
 
 
 @lru_cache(maxsize=64)
@@ -318,15 +411,19 @@ def plan_sales(
     found = _products(session, {normalize.sku(sku) for sku in spellings})
     product_of = {sku: found.get(normalize.sku(sku)) for sku in spellings}
     ext_plans = _plans(session)
+    money = money_of(session)
     recorded = _recorded_invoices(
         session, {(s.source, s.invoice_number.strip()) for s in sales}
     )
     # Customers repeat across invoices: each distinct one is normalised once.
+    region = phone_region(session)
     forms: dict[tuple[str, str, str], _Matchable] = {}
     for sale in sales:
         if sale.customer is not None and _match_key(sale.customer) not in forms:
-            forms[_match_key(sale.customer)] = _matchable(sale.customer)
+            forms[_match_key(sale.customer)] = _matchable(sale.customer, region)
     known_customers = _customer_index(session, forms.values())
+    # Phone and email keys first given in this input, with the name and row they came with.
+    named: dict[str, tuple[str, int | None]] = {}
 
     # Each line's serials, normalised once, sale by sale and line by line.
     line_serials: list[list[list[str]]] = []
@@ -376,6 +473,12 @@ def plan_sales(
                 _segment_value(sale.customer.segment)
             except BadInput as exc:
                 add_problem(Problem(row, "segment", str(exc)))
+            form = forms[_match_key(sale.customer)]
+            for column, why in form.problems:
+                add_problem(Problem(row, column, why))
+            clash = _name_problem(sale.customer, form, known_customers, named, row)
+            if clash is not None:
+                add_problem(Problem(row, "customer", clash))
         checked: list[tuple[LineInput, _ProductInfo, list[str]]] = []
         for ln, serials in zip(sale.lines, sale_serials, strict=True):
             lrow = ln.source_row if ln.source_row is not None else row
@@ -415,15 +518,18 @@ def plan_sales(
                 ext = ext_plans.get(ln.extension_plan.strip())
                 if ext is None or not ext.active:
                     add_problem(Problem(lrow, "extension",
-                                        f"Unknown extension plan {ln.extension_plan!r}."))
+                                        unknown_plan(ln.extension_plan, ext_plans.values())))
                 else:
                     verdict = extension_eligibility(
                         extension_terms(ext), category=info.category,
                         unit_price_minor=ln.unit_price_minor, sale_date=sale.sold_on,
-                        today=today, already_extended=False, void=False)
+                        today=today, already_extended=False, void=False, money=money.people)
                     if not verdict.eligible:
                         add_problem(Problem(lrow, "extension", f"{ext.name} cannot be sold with "
                                             f"{info.name}: {verdict.reason}"))
+            for name in ln.declined_plans:
+                if name.strip() not in ext_plans:
+                    add_problem(Problem(lrow, "extension", f"Unknown extension plan {name!r}."))
             if len(plan.problems) == before:
                 checked.append((ln, info, serials))
         pending.append((sale, checked))
@@ -440,7 +546,7 @@ class _Customers:
     """Customers as the plan resolves them: those on file, those it adds, and every input's
     normalised form."""
 
-    known: dict[str, Any]
+    known: dict[str, _Known]
     forms: dict[tuple[str, str, str], _Matchable]
     added: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
@@ -532,6 +638,7 @@ def _build_rows(
         customer_text, invoice_text = _json_text(customer_ref), encode(sale.invoice_number)
         codes: list[str] = []
         extensions = 0
+        sold: list[tuple[str, int]] = []
         for line_no, (ln, info, serials) in enumerate(checked, start=1):
             line_id = new_key()
             product_id = info.key
@@ -543,6 +650,7 @@ def _build_rows(
             if product_id not in product_words:
                 product_words[product_id] = (encode(info.name), encode(info.sku))
             product_text, sku_text = product_words[product_id]
+            declined = [ext_plans[name.strip()].id.bytes for name in ln.declined_plans]
             first = next_code[year]
             next_code[year] = first + ln.quantity
             for unit in range(ln.quantity):
@@ -555,7 +663,10 @@ def _build_rows(
                     add_layer((wid, *layer))
                 if ext is not None:
                     extensions += 1
+                    sold.append((ext.name, ext.price_minor))
                     add_offer((new_key(), wid, ext.id.bytes, 1, staff, stamp))
+                for plan_key in declined:
+                    add_offer((new_key(), wid, plan_key, 0, staff, stamp))
                 if template is not None:
                     payload = template.format(
                         code=encode(code), serial=_json_text(serial), product=product_text,
@@ -568,7 +679,7 @@ def _build_rows(
                 add_event((new_key(), "warranty.activated", "warranty", code, payload, stamp))
                 codes.append(code)
         plan.results.append(SaleResult(sale.invoice_number.strip(), sale_id.hex(),
-                                       tuple(codes), extensions))
+                                       tuple(codes), extensions, plan_charges(sold)))
     if last_reference != references.last:
         # The counter row is told the last reference once, not once per new customer.
         references.last = last_reference
@@ -583,7 +694,7 @@ def _resolve_customer(
     form = customers.forms[_match_key(data)]
     for key in form.keys:
         if key in customers.known:
-            cid, ref = customers.known[key]
+            cid, ref, _ = customers.known[key]
             return cid, ref
         if key in customers.added:
             return customers.added[key]
@@ -633,7 +744,7 @@ def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> 
 def record_sale(db: Database, actor: Actor, sale: SaleInput) -> SaleResult:
     """Activate one invoice at the counter: all its warranties, or nothing."""
     require(actor, Permission.ACTIVATE_SALE)
-    if any(ln.extension_plan for ln in sale.lines):
+    if any(ln.extension_plan or ln.declined_plans for ln in sale.lines):
         require(actor, Permission.SELL_EXTENSION)
     with db.write() as session:
         plan = plan_sales(session, [sale], today=shop_today(session), skip_recorded=False,
@@ -645,7 +756,8 @@ def record_sale(db: Database, actor: Actor, sale: SaleInput) -> SaleResult:
         result = plan.results[0]
         audit.record(session, actor, "sale.activate", "sale", result.invoice_number,
                      {"warranties": list(result.warranty_codes),
-                      "extensions": result.extensions_sold})
+                      "extensions": result.extensions_sold,
+                      "declined": sorted({p for ln in sale.lines for p in ln.declined_plans})})
         return result
 
 
@@ -670,53 +782,62 @@ def sell_extension(
     """Sell a paid extension on an existing warranty while it is eligible; returns the new end."""
     require(actor, Permission.SELL_EXTENSION)
     with db.write() as session:
-        warranty = _warranty_by_code(session, code)
-        plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
-        if plan is None or not plan.active:
-            raise BadInput(f"Unknown extension plan {plan_name!r}.")
-        line = session.get_one(InvoiceLine, warranty.invoice_line_id)
-        product = session.get_one(Product, warranty.product_id)
-        spans = layer_spans(warranty)
-        verdict = extension_eligibility(
-            extension_terms(plan), category=product.category,
-            unit_price_minor=line.unit_price_minor, sale_date=line.sale.sold_on,
-            today=shop_today(session),
-            already_extended=any(s.kind is LayerKind.EXTENSION for s in spans),
-            void=warranty.status is WarrantyStatus.VOID)
-        if not verdict.eligible:
-            raise RuleBlocked(f"{plan.name} cannot be sold on {warranty.code}: {verdict.reason}")
-        span = extension_layer(spans, plan.months)
-        warranty.layers.append(WarrantyLayer(kind=span.kind.value, start_on=span.start,
-                                             end_on=span.end, extension_plan_id=plan.id,
-                                             price_minor=plan.price_minor))
-        warranty.end_on = span.end
-        session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=True,
-                                   staff_id=actor.staff_id))
-        audit.record(session, actor, "warranty.extend", "warranty", warranty.code,
-                     {"plan": plan.name, "months": plan.months, "price_minor": plan.price_minor,
-                      "new_end": span.end.isoformat()})
-        customer = session.get(Customer, warranty.customer_id) if warranty.customer_id else None
-        product = session.get_one(Product, warranty.product_id)
-        outbox.emit(session, "warranty.extended", "warranty", warranty.code,
-                    {"code": warranty.code, "plan": plan.name, "end": span.end.isoformat(),
-                     "price_minor": plan.price_minor, "product": product.name,
-                     "serial": warranty.serial,
-                     "customer": customer.reference if customer else None})
-        return span.end.isoformat()
+        return sell_extension_in(session, actor, code, plan_name)
+
+
+def sell_extension_in(session: Session, actor: Actor, code: str, plan_name: str) -> str:
+    """sell_extension in the caller's transaction (permission already checked)."""
+    warranty = _warranty_by_code(session, code)
+    plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
+    if plan is None or not plan.active:
+        raise BadInput(unknown_plan(plan_name, _plans(session).values()))
+    line = session.get_one(InvoiceLine, warranty.invoice_line_id)
+    product = session.get_one(Product, warranty.product_id)
+    spans = layer_spans(warranty)
+    verdict = extension_eligibility(
+        extension_terms(plan), category=product.category,
+        unit_price_minor=line.unit_price_minor, sale_date=line.sale.sold_on,
+        today=shop_today(session),
+        already_extended=any(s.kind is LayerKind.EXTENSION for s in spans),
+        void=warranty.status is WarrantyStatus.VOID, money=money_of(session).people)
+    if not verdict.eligible:
+        raise RuleBlocked(f"{plan.name} cannot be sold on {warranty.code}: {verdict.reason}")
+    span = extension_layer(spans, plan.months)
+    warranty.layers.append(WarrantyLayer(kind=span.kind.value, start_on=span.start,
+                                         end_on=span.end, extension_plan_id=plan.id,
+                                         price_minor=plan.price_minor))
+    warranty.end_on = span.end
+    session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=True,
+                               staff_id=actor.staff_id))
+    audit.record(session, actor, "warranty.extend", "warranty", warranty.code,
+                 {"plan": plan.name, "months": plan.months, "price_minor": plan.price_minor,
+                  "new_end": span.end.isoformat()})
+    customer = session.get(Customer, warranty.customer_id) if warranty.customer_id else None
+    outbox.emit(session, "warranty.extended", "warranty", warranty.code,
+                {"code": warranty.code, "plan": plan.name, "end": span.end.isoformat(),
+                 "price_minor": plan.price_minor, "product": product.name,
+                 "serial": warranty.serial,
+                 "customer": customer.reference if customer else None})
+    return span.end.isoformat()
 
 
 def decline_extension(db: Database, actor: Actor, code: str, plan_name: str) -> None:
     """Record that the customer declined the offered extension, so nobody asks twice."""
     require(actor, Permission.SELL_EXTENSION)
     with db.write() as session:
-        warranty = _warranty_by_code(session, code)
-        plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
-        if plan is None:
-            raise BadInput(f"Unknown extension plan {plan_name!r}.")
-        session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=False,
-                                   staff_id=actor.staff_id))
-        audit.record(session, actor, "warranty.extension_declined", "warranty", warranty.code,
-                     {"plan": plan.name})
+        decline_extension_in(session, actor, code, plan_name)
+
+
+def decline_extension_in(session: Session, actor: Actor, code: str, plan_name: str) -> None:
+    """decline_extension in the caller's transaction (permission already checked)."""
+    warranty = _warranty_by_code(session, code)
+    plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
+    if plan is None:
+        raise BadInput(unknown_plan(plan_name, _plans(session).values()))
+    session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=False,
+                               staff_id=actor.staff_id))
+    audit.record(session, actor, "warranty.extension_declined", "warranty", warranty.code,
+                 {"plan": plan.name})
 
 
 def void_warranty(db: Database, actor: Actor, code: str, reason: str) -> None:

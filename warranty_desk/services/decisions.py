@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,9 +28,13 @@ from warranty_desk.permissions import (
     refund_limit,
     require,
 )
-from warranty_desk.rules.claim_states import ClaimState, Outcome
+from warranty_desk.rules.claim_states import (
+    ClaimState,
+    Outcome,
+    check_reopen,
+    reopen_target,
+)
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, coverage_on, plan_layers
-from warranty_desk.rules.extension import format_minor
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.activation import layer_spans
 from warranty_desk.services.claim_common import (
@@ -40,12 +44,16 @@ from warranty_desk.services.claim_common import (
     load_claim,
     move,
     notify,
+    other_open_claim,
 )
-from warranty_desk.services.claims import ClaimSummary, summary_of
+from warranty_desk.services.claims import DEFAULT_PROMISE_DAYS, ClaimSummary, summary_of
+from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database, clock_of
 
 COST_KINDS = ("labour", "parts", "replacement", "refund", "shipping")
+# A reopen reason goes to the customer and the audit log: a few words at least.
+MIN_REOPEN_REASON = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +159,48 @@ def decide(
                       **extra})
         outbox.emit(session, "claim.decided", "claim", claim.number,
                     claim_payload(claim, reason=claim.decision_reason, **extra))
-        notify(session, claim, template, today=today, reason=decision.reason.strip(), **extra)
+        # The customer reads the refund as the shop writes money (€199.00); the event and
+        # the audit log keep the plain amount and its currency.
+        words = dict(extra)
+        if decision.outcome is Outcome.REFUND and claim.refund_minor is not None:
+            words["amount"] = money_of(session).people(claim.refund_minor)
+        notify(session, claim, template, today=today, reason=decision.reason.strip(), **words)
+        return summary_of(session, claim)
+
+
+def reopen(db: Database, actor: Actor, number: str, reason: str) -> ClaimSummary:
+    """A manager looks again at a rejected claim: it goes back to review, the customer is told."""
+    require(actor, Permission.DECIDE_CLAIM)
+    if len(reason.strip()) < MIN_REOPEN_REASON:
+        raise BadInput("Write why the claim is looked at again (a few words at least); the "
+                       "customer reads it, and it is kept with the claim and in the audit log.")
+    with db.write() as session:
+        claim = load_claim(session, number)
+        current = ClaimState(claim.state)
+        blockers = check_reopen(current, open_claim_on_unit=other_open_claim(session, claim))
+        target = reopen_target(current)
+        if blockers or target is None:
+            raise RuleBlocked(f"Claim {claim.number} cannot be reopened: "
+                              + " ".join(b.message for b in blockers),
+                              codes=tuple(b.code for b in blockers))
+        why, earlier = reason.strip(), claim.decision_reason
+        today = shop_today(session)
+        claim.state = target.value
+        # The customer is promised a new answer date; the one before the rejection has gone.
+        if claim.promised_on is None or claim.promised_on < today:
+            claim.promised_on = today + timedelta(days=DEFAULT_PROMISE_DAYS)
+        # The claim is open again: its rejection stays in the timeline and the audit log.
+        claim.outcome = None
+        claim.decision_reason = None
+        claim.closed_at = None
+        add_event(session, claim, actor, "reopened", from_state=current.value,
+                  to_state=target.value, reason=why)
+        audit.record(session, actor, "claim.reopen", "claim", claim.number,
+                     {"from": current.value, "to": target.value, "reason": why,
+                      "earlier_decision": earlier})
+        outbox.emit(session, "claim.reopened", "claim", claim.number,
+                    claim_payload(claim, from_state=current.value, reason=why))
+        notify(session, claim, "claim_reopened", today=today, reason=why)
         return summary_of(session, claim)
 
 
@@ -217,6 +266,7 @@ def _refund(
     decision: Decision, override: Override | None, today: date,
 ) -> dict[str, str]:
     amount = decision.refund_minor
+    money = money_of(session)
     if amount is None or amount <= 0:
         raise BadInput("Enter the refund amount (more than zero).")
     if not (decision.refund_reference or "").strip():
@@ -225,15 +275,15 @@ def _refund(
     if warranty is not None:
         paid = session.get_one(InvoiceLine, warranty.invoice_line_id).unit_price_minor
         if amount > paid:
-            raise RuleBlocked(f"The refund {format_minor(amount)} is more than the customer paid "
-                              f"({format_minor(paid)}).")
+            raise RuleBlocked(f"The refund {money.people(amount)} is more than the customer "
+                              f"paid ({money.people(paid)}).")
     approver = override.approver if override else actor
     limit = refund_limit(approver.role)
     if limit is not None and amount > limit:
         able = [ROLE_LABELS[r] for r, cap in REFUND_LIMITS.items() if cap is None or cap >= amount]
         raise PermissionDenied(
-            f"A refund of {format_minor(amount)} is over the limit of {approver.name} "
-            f"({format_minor(limit)}). Ask {' or '.join(able)} to approve it.")
+            f"A refund of {money.people(amount)} is over the limit of {approver.name} "
+            f"({money.people(limit)}). Ask {' or '.join(able)} to approve it.")
     claim.refund_minor = amount
     claim.refund_reference = (decision.refund_reference or "").strip()
     _post(session, claim, actor, CostLine(
@@ -244,4 +294,5 @@ def _refund(
         warranty.status = WarrantyStatus.VOID
         warranty.void_reason = f"Refunded under claim {claim.number}"
         warranty.voided_at = clock_of(session).now()
-    return {"amount": format_minor(amount), "refund_reference": claim.refund_reference}
+    return {"amount": money.plain(amount), "currency": money.currency,
+            "refund_reference": claim.refund_reference}

@@ -10,6 +10,8 @@ from datetime import date
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from warranty_desk.contacts import phone_search_key
+from warranty_desk.locales import region_of
 from warranty_desk.models import (
     Product,
     WarrantyStatus,
@@ -19,12 +21,13 @@ from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, LayerSpan, coverage_on
 from warranty_desk.rules.extension import extension_eligibility
 from warranty_desk.scanning import Scan, ScanKind, classify
-from warranty_desk.services import lookup_rows
+from warranty_desk.services import claim_search, lookup_rows
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import (
     ClaimBrief,
+    ClaimMatch,
     ExtensionOfferView,
     LayerView,
     LookupResult,
@@ -65,15 +68,24 @@ def lookup_in(session: Session, scan: Scan, *, today: date) -> LookupResult:
         ids = _find(session, scan, kind)
         if ids:
             break
+    claims = claim_search.find_claims(session, scan)
     if not ids:
-        return LookupResult(scan.raw, scan.kind.value, "not_found", _not_found(scan),
-                            (), scan.problem)
+        message = _claims_found(scan, claims) if claims else _not_found(scan)
+        return LookupResult(scan.raw, scan.kind.value, "not_found", message, (), scan.problem,
+                            claims)
     verdicts = verdicts_for(session, ids, today=today)
     outcome = "found" if len(verdicts) == 1 else "several"
     message = (verdicts[0].headline if len(verdicts) == 1
                else f"{len(verdicts)} units match {_kind_words(tried)} {scan.lookup_value(tried)}."
                " Pick one.")
-    return LookupResult(scan.raw, tried.value, outcome, message, tuple(verdicts), scan.problem)
+    return LookupResult(scan.raw, tried.value, outcome, message, tuple(verdicts), scan.problem,
+                        claims)
+
+
+def _claims_found(scan: Scan, claims: tuple[ClaimMatch, ...]) -> str:
+    if len(claims) == 1:
+        return f"Claim {claims[0].number}."
+    return f"{len(claims)} claims end in {scan.value}. Pick one."
 
 
 def _kind_words(kind: ScanKind) -> str:
@@ -120,10 +132,26 @@ def _find(session: Session, scan: Scan, kind: ScanKind) -> list[uuid.UUID]:
                        else (_FIND_SQL[ScanKind.SERIAL], [serial]))
     elif kind is ScanKind.TEXT:
         return _find_by_name(session, value)
+    elif kind is ScanKind.PHONE:
+        params = [phone_lookup_key(session, value)]
     if sql is None:
         return []
     found = lookup_rows.rows(session, f"{sql} LIMIT {MAX_MATCHES}", params)
     return [uuid.UUID(bytes=row[0]) for row in found if row[0] is not None]
+
+
+def phone_lookup_key(session: Session, typed: str) -> str:
+    """The stored phone a typed or scanned number is looked up by.
+
+    E.164 in the shop's country ("07700 900596" and "0044 7700 900596" are +447700900596);
+    a number that cannot be read that way is looked up as typed, as a phone the E.164
+    migration could not read was kept.
+    """
+    # The locale through the driver, as the lookup's other reads: the ORM's statement
+    # machinery cost more than the read on a lookup's budget.
+    found = lookup_rows.rows(session, "SELECT locale FROM shop LIMIT 1", ())
+    region = region_of(found[0][0]) if found and found[0][0] else None
+    return phone_search_key(typed, region) or typed
 
 
 def _find_by_name(session: Session, value: str) -> list[uuid.UUID]:

@@ -22,6 +22,7 @@ from warranty_desk.rules.evidence import EVIDENCE_KINDS
 from warranty_desk.services import audit, catalogue, outbox, product_csv
 from warranty_desk.services.activation import Problem
 from warranty_desk.services.claim_common import CLAIM_TYPES
+from warranty_desk.services.shop_locale import money_of
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 
@@ -385,7 +386,8 @@ def import_products_csv(db: Database, actor: Actor, path: Path) -> int:
     with db.read() as session:
         policies = {p.name: p.serial_required for p in session.scalars(select(Policy))}
         existing = set(session.scalars(select(Product.sku)))
-    items, problems = product_csv.read_products(data, policies, existing)
+        currency = money_of(session).currency
+    items, problems = product_csv.read_products(data, policies, existing, currency)
     if problems:
         problems.sort(key=lambda p: p.row or 0)
         raise ProductsRejected(path.name, problems)

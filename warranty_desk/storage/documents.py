@@ -7,6 +7,7 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from warranty_desk.rules.document_types import MAX_BYTES, describe, sniff
 _MIB = 1024 * 1024
 _CHUNK = 1024 * 1024
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# The caller's check on a file's media type: why it is refused, or None to keep it.
+Refusal = Callable[[str], str | None]
 
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
@@ -73,8 +76,13 @@ class DocumentStore:
         """Whether the store holds this hash."""
         return self.path_for(sha256).is_file()
 
-    def put(self, data: bytes, *, name: str = "The file") -> StoredDocument:
-        """Keep these bytes once; `name` is only used to word a refusal, never as a path."""
+    def put(self, data: bytes, *, name: str = "The file",
+            refuse: Refusal | None = None) -> StoredDocument:
+        """Keep these bytes once; `name` is only used to word a refusal, never as a path.
+
+        `refuse(media type)` says why content of that type is not wanted here (None: it is),
+        so a file the caller would refuse is never written.
+        """
         if not data:
             raise BadInput(f"{name} is empty (0 bytes). Attach the file again.")
         if len(data) > MAX_BYTES:
@@ -83,6 +91,9 @@ class DocumentStore:
         if media_type is None:
             raise BadInput(f"{name} is not a photo, PDF or video the shop can keep "
                            f"({describe(data)}). Attach a JPEG, PNG, HEIC or PDF.")
+        refusal = refuse(media_type) if refuse is not None else None
+        if refusal:
+            raise BadInput(refusal)
         sha256 = hashlib.sha256(data).hexdigest()
         final = self.path_for(sha256)
         stored = StoredDocument(sha256=sha256, media_type=media_type, size=len(data), path=final)
@@ -104,7 +115,7 @@ class DocumentStore:
         _fsync_dir(final.parent)
         return stored
 
-    def put_file(self, path: Path) -> StoredDocument:
+    def put_file(self, path: Path, *, refuse: Refusal | None = None) -> StoredDocument:
         """Keep a file's content, refusing one over the limit before reading it whole."""
         name = path.name or str(path)
         try:
@@ -121,7 +132,7 @@ class DocumentStore:
         except PermissionError:
             raise BadInput(f"{name} cannot be read (no permission). Copy it somewhere else "
                            "and attach the copy.") from None
-        return self.put(data, name=name)
+        return self.put(data, name=name, refuse=refuse)
 
     def open(self, sha256: str) -> bytes:
         """The stored bytes for a hash."""

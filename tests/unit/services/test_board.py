@@ -125,6 +125,15 @@ def test_search_finds_a_claim_by_serial_customer_name_phone_and_number(shop: Dat
         assert nothing.rows == () and nothing.total == 0, query
 
 
+@pytest.mark.parametrize("typed", ["C-2026-000001", "c-2026-1", "C-1", "1", "000001"])
+def test_search_finds_a_claim_by_the_end_of_its_number(shop: Database, typed: str) -> None:
+    number = _open_claim(shop)
+    other = _open_claim(shop, "SN-LAP-0002", invoice="INV-1002")
+    assert (number, other) == ("BR01-C-2026-000001", "BR01-C-2026-000002")
+    rows = board(shop, MANAGER, BoardFilters(search=typed)).rows
+    assert [r.number for r in rows] == [number]
+
+
 def test_a_row_carries_the_customer_product_brand_and_age(shop: Database) -> None:
     number = _open_claim(shop)
     # The claim is opened on the real clock; its age is counted from that day.

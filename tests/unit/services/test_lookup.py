@@ -105,3 +105,37 @@ def test_an_unknown_serial_says_what_to_try_next(shop: Database) -> None:
 
 def test_an_empty_scan_explains_what_to_scan(shop: Database) -> None:
     assert "Scan a serial" in lookup(shop, SALES, "   ").message
+
+
+def test_a_scanned_claim_ticket_names_its_claim_with_customer_and_product(
+        sold: tuple[Database, str]) -> None:
+    db, code = sold
+    number = claims.start_claim(db, SALES, claims.StartClaim(code, "No picture")).number
+    result = lookup(db, SALES, number.lower())
+    assert [(c.number, c.state, c.product, c.customer_name) for c in result.claims] == [
+        (number, "received", "Lumen 14 Laptop", "Ada Lovelace")]
+
+
+@pytest.mark.parametrize("typed", ["C-2026-000001", "c 2026 1", "C-1", "000001", "1"])
+def test_the_end_of_a_claim_number_finds_the_claim(sold: tuple[Database, str],
+                                                   typed: str) -> None:
+    db, code = sold
+    number = claims.start_claim(db, SALES, claims.StartClaim(code, "No picture")).number
+    assert number == "BR01-C-2026-000001"
+    result = lookup(db, SALES, typed)
+    assert [c.number for c in result.claims] == [number]
+    assert number in result.message
+
+
+def test_a_claim_on_a_sale_the_shop_does_not_know_is_found_by_its_number(shop: Database) -> None:
+    from warranty_desk.services.customers import CustomerInput
+
+    number = claims.start_unknown_sale_claim(shop, SALES, claims.StartUnknownSaleClaim(
+        customer=CustomerInput("Grace Hopper", phone="555-0100-22"),
+        product_description="Lumen 14 Laptop", serial="sn-x-1", purchased_on=date(2026, 5, 1),
+        purchased_where="Online marketplace", fault="No power", proof_sha256="ab" * 32,
+        proof_media_type="application/pdf", proof_size=2048)).number
+    result = lookup(shop, SALES, number)
+    assert result.matches == ()
+    assert [c.number for c in result.claims] == [number]
+    assert result.message == f"Claim {number}."

@@ -32,6 +32,7 @@ def _cases(db: Database) -> dict[str, tuple[Permission, Call]]:
     code = sell(db).warranty_codes[0]
     number = _claim(db)
     reviewing = _claim_reviewing(db)
+    unknown, rejected = _unknown_sale(db), _rejected(db)
     return {
         "lookup": (Permission.LOOKUP,
                    lambda a: lookup.lookup(db, a, "SN-LAP-0001")),
@@ -53,6 +54,12 @@ def _cases(db: Database) -> dict[str, tuple[Permission, Call]]:
             db, a, reviewing, decisions.Decision(Outcome.REJECT, "No fault found"))),
         "post cost": (Permission.POST_COST, lambda a: decisions.post_cost(
             db, a, number, decisions.CostLine("shipping", 1_200, "courier"))),
+        "note": (Permission.RECORD_WORK, lambda a: claims.add_note(
+            db, a, number, "Charging port corroded")),
+        "verify proof": (Permission.VERIFY_PROOF, lambda a: claims.verify_proof(
+            db, a, unknown, accepted=True, note="Invoice matches")),
+        "reopen": (Permission.DECIDE_CLAIM, lambda a: decisions.reopen(
+            db, a, rejected, "Customer brought a report")),
         "policy": (Permission.MANAGE_SETTINGS, lambda a: catalogue.add_policy(
             db, a, catalogue.PolicyInput(f"P-{a.role}", 6))),
         "register report": (Permission.VIEW_REPORTS,
@@ -67,8 +74,27 @@ def _claim_reviewing(db: Database) -> str:
     return number
 
 
+def _unknown_sale(db: Database) -> str:
+    from warranty_desk.services.customers import CustomerInput
+
+    return claims.start_unknown_sale_claim(db, actor(Role.SALES), claims.StartUnknownSaleClaim(
+        customer=CustomerInput("Grace Hopper", phone="555-0100-22"),
+        product_description="Laptop", serial="SN-ELSEWHERE", purchased_on=date(2026, 5, 1),
+        purchased_where="Online", fault="No power", proof_sha256="ab" * 32,
+        proof_media_type="application/pdf", proof_size=2048)).number
+
+
+def _rejected(db: Database) -> str:
+    code = sell(db, "RB-3", serials=("RB-SN-3",)).warranty_codes[0]
+    number = claims.start_claim(db, actor(Role.SALES), claims.StartClaim(code, "No sound")).number
+    decisions.decide(db, actor(Role.MANAGER), number,
+                     decisions.Decision(Outcome.REJECT, "Liquid damage"))
+    return number
+
+
 SERVICES = ["lookup", "activate", "sell extension", "void", "start claim", "attach evidence",
-            "advance", "decide", "post cost", "policy", "register report"]
+            "advance", "decide", "post cost", "note", "verify proof", "reopen", "policy",
+            "register report"]
 
 
 def _audit_count(db: Database) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.widgets.verdict_card import SYMBOLS, money
 from warranty_desk.rules.claim_states import evidence_label
@@ -34,7 +34,7 @@ def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
         ("Fault", d.fault),
         ("Accessories", d.accessories or "none"),
         ("Condition", d.condition or "not noted"),
-        ("Proof of purchase", d.proof_status.replace("_", " ")),
+        ("Proof of purchase", d.proof_words),
         ("Evidence needed", ", ".join(evidence_label(k) for k in d.required_evidence)
          or "none"),
         ("Still missing", ", ".join(evidence_label(k) for k in d.missing_evidence)
@@ -73,7 +73,10 @@ class ClaimFacts(QWidget):
         self.cover = QLabel("")
         self.cover.setObjectName("claimCover")
         self.cover.setWordWrap(True)
-        layout.addWidget(self.cover)
+        # The cover line, and beside it what may be done to the warranty (voiding it).
+        self.cover_row = QHBoxLayout()
+        self.cover_row.addWidget(self.cover, 1)
+        layout.addLayout(self.cover_row)
 
     def show_detail(self, d: ClaimDetail) -> None:
         """Fill the headline, the card and the cover line from one claim."""
@@ -100,4 +103,4 @@ class ClaimFacts(QWidget):
                                f"{d.cover.detail}")
         else:
             self.cover.setText("No known sale: the cover depends on the proof of purchase "
-                               f"({d.proof_status}).")
+                               f"({d.proof_words}).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -42,9 +42,11 @@ class LineBox(QFrame):
         self.setObjectName("card")
         # Labels would otherwise paint the page colour over the white card.
         self.setStyleSheet("QLabel, QRadioButton { background: transparent; }")
+        self.title = title
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         name = QLabel(title)
+        name.setTextFormat(Qt.TextFormat.PlainText)
         name.setStyleSheet("font-weight: 600;")
         top.addWidget(name)
         info = QLabel(detail)

@@ -31,12 +31,14 @@ from warranty_desk.services.imports.detect import (
 )
 from warranty_desk.services.imports.parsed import Parsed
 from warranty_desk.services.imports.report import ImportRejected, ImportReport
+from warranty_desk.services.shop_locale import money_at
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.storage.database import Database
 
 __all__ = ["FORMATS", "ImportRejected", "ImportReport", "import_invoices"]
 
-PARSERS: dict[str, Callable[[bytes], Parsed]] = {
+# Each reads the file's bytes and amounts in the shop's currency.
+PARSERS: dict[str, Callable[[bytes, str], Parsed]] = {
     NATIVE_CSV: native.parse_csv, NATIVE_JSON: native.parse_json,
     SHOPIFY: shopify.parse, SQUARE: square.parse,
 }
@@ -94,7 +96,7 @@ def _import(
     db: Database, actor: Actor, path: Path, data: bytes, digest: str, kind: str, *,
     dry_run: bool,
 ) -> ImportReport:
-    parsed = PARSERS[kind](data)
+    parsed = PARSERS[kind](data, money_at(db).currency)
     with db.write() as session:
         # Another till may have imported the same file while this one was parsing.
         earlier = _earlier(session, path, digest, dry_run)
