@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -49,6 +50,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problems.response(404, "Nothing is at this address.")
+
+
+@csrf_exempt
+def unknown_address(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other address under /api/v1/: the contract's problem, so a till knows it is the
+    portal saying its address setting is wrong (not a Wi-Fi page or proxy)."""
+    return problems.response(404, f"The portal has no sync address /api/v1/{rest[:80]}. Check "
+                                  "the portal address in Settings → Sync (it ends in /api/v1).",
+                             code="unknown_address")
 
 
 def _bug(request: HttpRequest, exc: Exception) -> HttpResponse:

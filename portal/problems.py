@@ -9,21 +9,36 @@ from django.http import HttpResponse
 
 MEDIA_TYPE = "application/problem+json"
 
+# The contract's Problem.code for each status, where a refusal names no code of its own. A till
+# decides by the code alone (sync/failures.py): a refusal of what was sent, a settings problem,
+# or "try later". Only a body with a code, as problem+json, is taken as the portal's answer.
+DEFAULT_CODES = {400: "invalid_request", 401: "bad_token", 403: "wrong_branch",
+                 404: "unknown_address", 405: "unknown_address", 413: "too_large",
+                 429: "slow_down", 500: "internal_error", 503: "unavailable"}
+
+
+def code_for(status: int) -> str:
+    """The default problem code of a status (4xx refuse the request, 5xx are "try later")."""
+    return DEFAULT_CODES.get(status, "invalid_request" if status < 500 else "internal_error")
+
 
 class Problem(Exception):
     """Raised anywhere under the API; the handler answers it as it says."""
 
-    def __init__(self, status: int, reason: str, *, headers: dict[str, str] | None = None
-                 ) -> None:
+    def __init__(self, status: int, reason: str, *, headers: dict[str, str] | None = None,
+                 code: str | None = None) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
         self.headers = headers or {}
+        self.code = code or code_for(status)
 
 
-def response(status: int, reason: str, headers: dict[str, str] | None = None) -> HttpResponse:
-    """The Problem body of the contract, with RFC 9457's title and status beside the reason."""
-    body = {"title": HTTPStatus(status).phrase, "status": status, "reason": reason}
+def response(status: int, reason: str, headers: dict[str, str] | None = None,
+             code: str | None = None) -> HttpResponse:
+    """The Problem body of the contract: its code and reason, RFC 9457's title and status."""
+    body = {"title": HTTPStatus(status).phrase, "status": status, "code": code or code_for(status),
+            "reason": reason}
     answer = HttpResponse(json.dumps(body), status=status, content_type=MEDIA_TYPE)
     for name, value in (headers or {}).items():
         answer[name] = value
@@ -32,4 +47,4 @@ def response(status: int, reason: str, headers: dict[str, str] | None = None) ->
 
 def of(problem: Problem) -> HttpResponse:
     """The response for a raised Problem."""
-    return response(problem.status, problem.reason, problem.headers)
+    return response(problem.status, problem.reason, problem.headers, problem.code)

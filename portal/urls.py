@@ -5,11 +5,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.api import api
+from portal.api import api, unknown_address
 from portal.public import views as public
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", unknown_address),
     path("office/", include("portal.staff.urls")),
     path("w/<str:code>", public.check, name="warranty-check"),
     path("admin/", admin.site.urls),

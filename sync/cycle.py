@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 
 from sync import ledger
 from sync.backoff import Backoff
-from sync.contract import TransientError
+from sync.contract import Event, TransientError
 from sync.destinations import Wiring
-from sync.documents import upload_pending
+from sync.documents import document_of, upload_pending
 from sync.engine import DestinationReport, PushReport, SyncEngine
 from sync.failures import Failure, Kind, Step, kind_of
 from sync.inbox import PortalInbox, PullReport, pull_once
@@ -27,6 +27,10 @@ from warranty_desk.storage.documents import DocumentStore
 from warranty_desk.storage.home import Home
 
 log = logging.getLogger(__name__)
+
+# Upload attempts in the nightly run before the events go without their waiting documents
+# (those events wait for the next cycle; the rest go now).
+UPLOAD_TRIES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +51,8 @@ def merge(first: PushReport, second: PushReport) -> PushReport:
         if before is not None:
             later = replace(later, delivered=before.delivered + later.delivered,
                             parked=before.parked + later.parked,
-                            skipped=before.skipped + later.skipped)
+                            skipped=before.skipped + later.skipped,
+                            stored=before.stored + later.stored)
         merged.append(later)
     return PushReport((*merged, *earlier.values()))
 
@@ -80,29 +85,26 @@ class Cycle:
             pushed = merge(pushed, self.push(drain_for=None))
         return Done(pushed, pulled, self.nightly() if nightly else False)
 
-    def upload(self, stop: threading.Event | None) -> Failure | None:
-        """Documents before the events that name them; the failure when the portal must wait.
+    def upload(self, stop: threading.Event | None) -> frozenset[str]:
+        """Documents before the events that name them; the documents that must still wait.
 
-        With `stop` (the nightly run) a failure is retried with backoff until stop is set.
+        Only the events naming a waiting document wait for it: every other event goes. With
+        `stop` (the nightly run) a failed upload is retried with backoff a few times first.
         """
         backoff = Backoff()
-        while True:
-            try:
-                sent = upload_pending(self.home, self.db, self.wiring.portal.client)
-            except TransientError as exc:
-                if stop is not None and not stop.wait(backoff.next_delay()):
-                    continue
-                ledger.record_failure(self.db, "portal", str(exc), self.db.clock.now())
-                failure = Failure(Step.UPLOAD, "portal", kind_of(exc), str(exc))
-                self._file(failure)
-                return failure
-            except BadInput as exc:
-                # A refused document is not the events' fault: they still go, and it is shown.
-                self._file(Failure(Step.UPLOAD, "portal", kind_of(exc), str(exc)))
-                return None
-            if sent:
-                log.info("Uploaded %d documents to the portal.", sent)
-            return None
+        for attempt in range(1, UPLOAD_TRIES + 1):
+            result = upload_pending(self.home, self.db, self.wiring.portal.client)
+            if result.uploaded:
+                log.info("Uploaded %d documents to the portal.", len(result.uploaded))
+            if not result.waiting or stop is None or attempt == UPLOAD_TRIES \
+                    or stop.wait(backoff.next_delay()):
+                break
+        for error in result.errors:
+            if isinstance(error, TransientError):
+                ledger.record_failure(self.db, "portal", str(error), self.db.clock.now())
+            # A refused document is not the events' fault: they still go, and it is shown.
+            self._file(Failure(Step.UPLOAD, "portal", kind_of(error), str(error)))
+        return frozenset(result.waiting)
 
     def push(self, *, drain_for: float | None) -> PushReport:
         """Upload, then push every receiver once, or drain for at most `drain_for` seconds."""
@@ -118,19 +120,19 @@ class Cycle:
             timer.cancel()
 
     def _push(self, stop: threading.Event | None) -> PushReport:
-        portal, *others = self.wiring.destinations
-        held = self.upload(stop)
-        if held is None:
-            engine = SyncEngine(self.db, self.wiring.destinations)
-            report = engine.drain(stop) if stop is not None else engine.push_once()
-            self._pushed(report.destinations)
-            return report
-        # The portal waits for its documents; the others need none and get their one try.
-        waits = DestinationReport(portal.name, pending=ledger.pending(self.db, portal.name),
-                                  error=held.reason, error_kind=held.kind)
-        rest = SyncEngine(self.db, others).push_once().destinations if others else ()
-        self._pushed(rest)
-        return PushReport((waits, *rest))
+        portal = self.wiring.portal.name
+        missing = self.upload(stop)
+
+        def waits(destination: str, event: Event) -> bool:
+            # Only the portal takes documents; an event waits for its own document alone.
+            return destination == portal and document_of(event) in missing
+
+        engine = SyncEngine(self.db, self.wiring.destinations, waits=waits if missing else None)
+        # Every receiver gets at least its one try, even when the upload used up the time.
+        draining = stop is not None and not stop.is_set()
+        report = engine.drain(stop) if draining else engine.push_once()
+        self._pushed(report.destinations)
+        return report
 
     def _pushed(self, reports: Iterable[DestinationReport]) -> None:
         for report in reports:

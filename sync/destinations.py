@@ -75,7 +75,7 @@ class Entry(Generic[D]):
 def _portal(parts: Parts) -> PortalDestination:
     # Read for every request: a token changed in Settings applies to the next one.
     client = HttpClient(parts.settings.portal_url, lambda: parts.secret(PORTAL_TOKEN),
-                        who="the portal")
+                        who="the portal", ca_bundle=parts.settings.ca_bundle or None)
     return PortalDestination(client, parts.branch)
 
 
@@ -89,13 +89,13 @@ def _check_portal(portal: PortalDestination) -> str:
 
 def _webhook(parts: Parts) -> WebhookConnector:
     return WebhookConnector(parts.settings.crm_url, parts.secret(WEBHOOK_SECRET),
-                            clock=parts.clock)
+                            clock=parts.clock, ca_bundle=parts.settings.ca_bundle or None)
 
 
 def _tryton(parts: Parts) -> TrytonConnector:
     sync = parts.settings
     return TrytonConnector(sync.crm_url, sync.tryton_database, sync.tryton_user,
-                           parts.secret(TRYTON_PASSWORD))
+                           parts.secret(TRYTON_PASSWORD), ca_bundle=sync.ca_bundle or None)
 
 
 PORTAL: Entry[PortalDestination] = Entry(

@@ -8,8 +8,9 @@ import logging
 from sqlalchemy import or_, select
 
 from sync import ledger
+from sync.contract import Event
 from sync.http import HttpClient
-from sync.portal import upload_documents
+from sync.portal import DocumentUpload, upload_documents
 from warranty_desk.models import OutboxEvent, SyncParked
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
@@ -42,10 +43,18 @@ def pending_documents(db: Database, destination: str = "portal") -> list[str]:
     return list(found)
 
 
-def upload_pending(home: Home, db: Database, client: HttpClient) -> int:
-    """Upload what pending events name and the portal lacks; how many were sent.
+def document_of(event: Event) -> str | None:
+    """The stored document an event names, if it names one."""
+    key = DOCUMENT_KEYS.get(event.topic)
+    value = event.payload.get(key) if key else None
+    return value if isinstance(value, str) and value else None
 
-    A document missing here is logged and left out: its event goes without it.
+
+def upload_pending(home: Home, db: Database, client: HttpClient) -> DocumentUpload:
+    """Upload what pending events name and the portal lacks; what went and what must wait.
+
+    A document missing here is logged and left out: its event goes without it. Nothing the
+    network or the portal does is raised: it is in the result, for only its events to wait.
     """
     store = DocumentStore(home.documents)
     wanted = []
@@ -56,5 +65,5 @@ def upload_pending(home: Home, db: Database, client: HttpClient) -> int:
             log.warning("Document %s named by an event is not in %s; the event goes without it.",
                         sha[:12], home.documents)
     if not wanted:
-        return 0
-    return len(upload_documents(client, wanted, store.open).uploaded)
+        return DocumentUpload((), ())
+    return upload_documents(client, wanted, store.open)

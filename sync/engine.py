@@ -38,13 +38,15 @@ class DestinationReport:
     """What one push did for one destination, and what is left."""
 
     destination: str
-    delivered: int = 0
+    delivered: int = 0  # answered for: stored now, or stored before (a re-send)
     parked: int = 0
     skipped: int = 0
     pending: int = 0
     error: str = ""
     retry_after: float | None = None
     error_kind: Kind | None = None  # what the error means (sync.failures), when there is one
+    stored: int = 0  # of `delivered`, those the receiver stored now (not re-sends)
+    waiting: int = 0  # of `pending`, those waiting for a document of theirs to reach it
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,11 @@ class PushReport:
     @property
     def delivered(self) -> int:
         return sum(d.delivered for d in self.destinations)
+
+    @property
+    def stored(self) -> int:
+        """Records the receivers newly stored: what "Sent N records" counts."""
+        return sum(d.stored for d in self.destinations)
 
     @property
     def parked(self) -> int:
@@ -75,6 +82,16 @@ class _Tally:
     delivered: int = 0
     parked: int = 0
     skipped: int = 0
+    stored: int = 0
+    waiting: int = 0
+
+    def count(self, outcome: Outcome) -> None:
+        self.delivered += 1
+        self.stored += outcome.status == "accepted"
+
+
+# Whether an event must wait this push for something of its own: (destination name, event).
+Waits = Callable[[str, Event], bool]
 
 
 def _check(events: Sequence[Event], outcomes: list[Outcome]) -> list[Outcome]:
@@ -94,9 +111,11 @@ class SyncEngine:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] | None = None, rng: random.Random | None = None,
         idle_seconds: float = IDLE_SECONDS, backoff_base: float = BASE_SECONDS,
-        backoff_cap: float = CAP_SECONDS,
+        backoff_cap: float = CAP_SECONDS, waits: Waits | None = None,
     ) -> None:
         self.db = db
+        # Events whose document is not at the receiver yet wait; every other event goes.
+        self._waits = waits
         self.destinations = tuple(destinations)
         # Timestamps kept in sync_cursors and sync_parked; the database's clock unless a test
         # runs the engine on a fake timeline.
@@ -135,7 +154,7 @@ class SyncEngine:
                         report = last[dest.name] = self.push(dest)
                         due[dest.name] = self._monotonic() + self._next_wait(dest.name, report)
                 if until_idle and len(last) == len(due) and all(
-                        not r.error and not r.pending for r in last.values()):
+                        not r.error and r.pending <= r.waiting for r in last.values()):
                     break
                 pause = min(due.values()) - self._monotonic()
                 if pause > _SLACK:
@@ -151,8 +170,9 @@ class SyncEngine:
             log.info("Sync to %s failed, next try in %.0f s: %s", name, wait, report.error)
             return wait
         backoff.reset()
-        # More arrived while pushing: go again at once rather than after a nap.
-        return 0.0 if report.pending else self._idle
+        # More arrived while pushing: go again at once rather than after a nap (events waiting
+        # for their documents are not "more": they go once the documents are there).
+        return 0.0 if report.pending > report.waiting else self._idle
 
     def _wait(self, stop: threading.Event, seconds: float) -> None:
         if self._sleep is None:
@@ -189,7 +209,8 @@ class SyncEngine:
             with contextlib.suppress(Exception):  # the database may be what failed
                 ledger.record_failure(self.db, dest.name, error, self._clock())
         return DestinationReport(dest.name, tally.delivered, tally.parked, tally.skipped,
-                                 ledger.pending(self.db, dest.name), error, retry_after, kind)
+                                 ledger.pending(self.db, dest.name), error, retry_after, kind,
+                                 tally.stored, tally.waiting)
 
     def _push_retries(self, dest: Destination, tally: _Tally) -> None:
         who = _WHO.get(dest.name, dest.name)
@@ -208,7 +229,9 @@ class SyncEngine:
                          if o.status != "rejected"]
             ledger.commit_retries(self.db, dest.name, delivered=delivered, refused=refused,
                                   gone=gone, now=self._clock(), who=who)
-            tally.delivered += len(delivered)
+            for outcome in outcomes:
+                if outcome.status != "rejected":
+                    tally.count(outcome)
             tally.parked += len(refused)
 
     def _window(self, dest: Destination) -> PendingWindow:
@@ -218,7 +241,8 @@ class SyncEngine:
         window = self._windows.get(dest.name)
         if window is None or window.committed != committed:
             window = PendingWindow(partial(outbox_reader.read_after, self.db), committed,
-                                   dest.batch_size * LOOKAHEAD_BATCHES)
+                                   dest.batch_size * LOOKAHEAD_BATCHES,
+                                   ledger.settled_above(self.db, dest.name, committed))
             self._windows[dest.name] = window
         return window
 
@@ -227,11 +251,15 @@ class SyncEngine:
         upto = outbox_reader.last_seq(self.db)
         heads = ledger.heads(self.db, dest.name) if has_parked else {}
         window = self._window(dest)
+        waits = None if self._waits is None else partial(self._waits, dest.name)
         while not self._stop.is_set():
             window.fill(upto)
             if not len(window):
                 return
-            plan = plan_batch(window.events(), dest, heads)
+            plan = plan_batch(window.events(), dest, heads, waits)
+            tally.waiting = plan.waiting
+            if not plan.send and not plan.held and not plan.skipped:
+                return  # what is left waits for its documents
             outcomes = _check(plan.send, dest.send(plan.send)) if plan.send else []
             parked = [ledger.ParkRow(e.seq, e.aggregate, e.aggregate_id, "held",
                                      ledger.held_reason(head, who)) for e, head in plan.held]
@@ -241,12 +269,15 @@ class SyncEngine:
                                                  "rejected", outcome.reason))
                     heads[key_of(event)] = ledger.Head(event.seq, "rejected", outcome.reason)
                 else:
-                    tally.delivered += 1
-            window.settle(plan.settled_seqs())
+                    tally.count(outcome)
+            settled = plan.settled_seqs()
+            window.settle(settled)
             # Written only now, after the answer: a crash before this line re-sends the batch
-            # and the receiver answers "duplicate", so each event is stored exactly once.
+            # and the receiver answers "duplicate", so each event is stored exactly once. What
+            # was settled above the new cursor is kept too, so no later push sends it again.
             ledger.commit_batch(self.db, dest.name, old=window.committed, new=window.floor,
-                                parked=parked, now=self._clock(), sent=bool(plan.send))
+                                parked=parked, now=self._clock(), sent=bool(plan.send),
+                                above=settled)
             window.committed = window.floor
             tally.parked += len(parked)
             tally.skipped += len(plan.skipped)

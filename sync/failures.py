@@ -5,12 +5,18 @@ come from the kinds here, never from an error's wording. The connectors record t
 failure on the TransientError they raise (did an answer come back, with which status);
 `kind_of` alone says what those facts mean, so a change in how a failure counts (a captive
 Wi-Fi page, a proxy's error page, a line that drops answers halfway) is made here.
+
+An answer is the portal's own only when it comes as `application/problem+json` with a `code`
+from the contract (resources/api/portal.openapi.yaml, Problem.code); `judge` reads that code.
+Anything else (a Wi-Fi sign-in page, a proxy's 407, a redirect, an HTML error page) was not
+said by the portal: the till counts as offline and nothing is refused or parked because of it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sync.contract import TransientError
 from warranty_desk.errors import WarrantyDeskError
@@ -55,6 +61,55 @@ class Failure:
     def offline(self) -> bool:
         """Whether this failure makes the cycle offline rather than a problem to show."""
         return self.kind is Kind.UNREACHABLE
+
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+# The contract's problem codes, by what they mean for the till (Problem.code in the contract).
+# Refusals of what was sent: resending the same thing would be refused again; a batch is split
+# until the one event at fault stands alone, and only that event parks.
+REFUSAL_CODES = frozenset({"invalid_request", "too_large", "document_mismatch",
+                           "document_refused", "wrong_report", "bad_cursor"})
+# The till's settings are wrong (token, branch, address): nothing sent is at fault, nothing
+# parks; every record waits until a person fixes Settings → Sync.
+SETTINGS_CODES = frozenset({"bad_token", "wrong_branch", "unknown_address"})
+# Not now: the portal is busy, restarting or failed inside; the same request goes again later.
+LATER_CODES = frozenset({"internal_error", "slow_down", "unavailable", "no_such_document"})
+
+
+class Verdict(StrEnum):
+    """What a refusing answer means, judged by who said it and its problem code."""
+
+    REFUSED = "refused"  # the portal refused what was sent (one event or document is at fault)
+    SETTINGS = "settings"  # the portal refused the till's settings: fix them, nothing parks
+    LATER = "later"  # the portal said "not now"
+    FOREIGN = "foreign"  # not the portal's answer (captive page, proxy): the till is offline
+
+
+def problem_code(content_type: str, body: Any) -> str | None:
+    """The contract's problem code when the answer is the portal's own problem, else None."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media != PROBLEM_MEDIA_TYPE or not isinstance(body, dict):
+        return None
+    code = body.get("code")
+    return code if isinstance(code, str) and code else None
+
+
+def judge(status: int, content_type: str, body: Any) -> Verdict:
+    """What an answer other than success means: only the portal's own problem can refuse.
+
+    `body` is the answer's JSON (None when it had none or it was not JSON). A problem code the
+    till does not know yet (a newer portal) is taken as "not now" by its status: it never
+    parks a record, and a 401/403 still says the settings need a look.
+    """
+    code = problem_code(content_type, body)
+    if code is None:
+        return Verdict.FOREIGN
+    if code in REFUSAL_CODES:
+        return Verdict.REFUSED
+    if code in SETTINGS_CODES or (code not in LATER_CODES and status in (401, 403)):
+        return Verdict.SETTINGS
+    return Verdict.LATER
 
 
 def kind_of(error: BaseException) -> Kind:

@@ -13,6 +13,7 @@ from requests.adapters import HTTPAdapter
 
 from sync.contract import TransientError
 from warranty_desk.errors import BadInput
+from warranty_desk.redaction import redact
 
 # Asked for on every request, so a token changed in Settings (or the keyring) applies at once
 # and the token is never kept on the session where a debug dump could print it.
@@ -29,6 +30,10 @@ _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 def check_address(base_url: str) -> str:
     """The base URL without its trailing slash; https only, except for loopback test servers."""
     parts = urlsplit(base_url)
+    if parts.username is not None or parts.password is not None:
+        # A password in the address would travel into every log line and error message.
+        raise BadInput("The sync address must not hold a user name or password; keep the token "
+                       "or password in the sync settings' secret fields.")
     if not parts.hostname:
         raise BadInput(f"{base_url!r} is not a web address (for example https://portal/api/v1).")
     if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in _LOOPBACK):
@@ -64,7 +69,14 @@ def _http_date(text: str) -> datetime | None:
 
 
 def reason_of(response: requests.Response) -> str:
-    """The receiver's plain-words reason from a Problem body, else the start of its text."""
+    """The receiver's plain-words reason from a Problem body, else the start of its text.
+
+    Always through the redaction step: an error page may echo the request's token.
+    """
+    return redact(_reason(response))
+
+
+def _reason(response: requests.Response) -> str:
     try:
         body = response.json()
     except ValueError:
@@ -77,6 +89,21 @@ def reason_of(response: requests.Response) -> str:
     return (response.text or response.reason or "").strip()[:300]
 
 
+def _tls_words(who: str, host: str, error: Exception) -> str:
+    """Why a TLS connection failed, in words: an untrusted certificate is not "no answer"."""
+    text = str(error)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        return (f"The certificate of {who} at {host} is not trusted, so nothing was sent. If "
+                "head office uses its own certificate authority, name its bundle (a .pem file) "
+                "under Settings > Sync or with `warranty-desk config set sync.ca_bundle FILE`; "
+                "otherwise something on this network is pretending to be the portal.")
+    if "hostname" in text.lower() and "match" in text.lower():
+        return (f"The certificate of {who} at {host} is for another server name, so nothing "
+                "was sent. Check the portal address under Settings > Sync.")
+    return (f"The secure connection to {who} at {host} failed, so nothing was sent: "
+            "check the portal address and the certificate settings under Settings > Sync.")
+
+
 class HttpClient:
     """Requests to one receiver; network failures come back as TransientError in plain words."""
 
@@ -87,6 +114,9 @@ class HttpClient:
     ) -> None:
         self.base_url = check_address(base_url)
         self.who = who
+        # host[:port] only, for messages: never the address's other parts.
+        parts = urlsplit(self.base_url)
+        self.host = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
         self._token = token
         self._timeout = (connect_timeout, timeout)
         self._session = requests.Session()
@@ -110,9 +140,11 @@ class HttpClient:
                 method, self.base_url + path, data=data, headers=headers, params=params,
                 timeout=self._timeout, allow_redirects=False)
         # Messages are written here, not taken from the exception: they must not carry headers.
+        except requests.exceptions.SSLError as exc:
+            raise TransientError(_tls_words(self.who, self.host, exc), answered=True) from None
         except requests.ConnectTimeout:
             raise TransientError(
-                f"Could not reach {self.who} at {urlsplit(self.base_url).netloc} within "
+                f"Could not reach {self.who} at {self.host} within "
                 f"{self._timeout[0]:g} seconds.", answered=False) from None
         except requests.Timeout:
             raise TransientError(
@@ -120,7 +152,7 @@ class HttpClient:
                 answered=False) from None
         except requests.ConnectionError:
             raise TransientError(
-                f"Could not reach {self.who} at {urlsplit(self.base_url).netloc}: no network, "
+                f"Could not reach {self.who} at {self.host}: no network, "
                 "or the server is down.", answered=False) from None
         except requests.RequestException as exc:
             raise TransientError(

@@ -18,8 +18,8 @@ from typing import Any, Protocol
 
 from sync.contract import TransientError
 from sync.failures import Kind, kind_of
-from sync.http import HttpClient, reason_of
-from sync.portal import raise_if_transient
+from sync.http import HttpClient
+from sync.portal import check_answer, not_the_portal, portal_json
 from warranty_desk.errors import BadInput
 from warranty_desk.sentences import sentences
 from warranty_desk.services import inbox
@@ -121,38 +121,30 @@ class PortalInbox:
         if after:
             params["after"] = after
         response = self.client.request("GET", f"/branches/{self.branch}/inbox", params=params)
-        raise_if_transient(response, self.client.who)
-        if response.status_code != 200:
-            raise BadInput(sentences(
-                f"{self.client.who.capitalize()} refused to read the inbox after cursor "
-                f"{after or '(start)'!r}: {reason_of(response)}",
-                "Tell head office; nothing was applied."))
         try:
-            body = response.json()
-        except ValueError:
-            body = None
-        return parse_page(body, self.client.who.capitalize())
+            check_answer(response, self.client.who,
+                         f"to read the inbox after cursor {after or '(start)'!r}")
+        except BadInput as exc:
+            raise BadInput(sentences(str(exc), "Tell head office; nothing was applied.")) from None
+        return parse_page(portal_json(response, self.client.who), self.client.who.capitalize())
 
     def ack(self, cursor: str) -> None:
         """POST /branches/{branch}/inbox/ack."""
         body = json.dumps({"cursor": cursor}).encode()
         response = self.client.request("POST", f"/branches/{self.branch}/inbox/ack", data=body,
                                        content_type="application/json")
-        raise_if_transient(response, self.client.who)
-        if response.status_code not in (200, 204):
-            raise BadInput(f"{self.client.who.capitalize()} refused the inbox cursor {cursor!r}: "
-                           f"{reason_of(response)}")
+        check_answer(response, self.client.who, f"the inbox cursor {cursor!r}", ok=(200, 204))
 
     def document(self, sha256: str) -> bytes:
         """GET /documents/{sha256}; anything short of the bytes leaves the item waiting."""
         try:
             response = self.client.request("GET", f"/documents/{sha256}")
-            raise_if_transient(response, self.client.who)
-        except TransientError as exc:
+            check_answer(response, self.client.who, f"document {sha256[:12]}…")
+            media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if media != "application/octet-stream":  # a sign-in page is no document
+                raise not_the_portal(response, self.client.who)
+        except (TransientError, BadInput) as exc:
             raise DocumentUnavailable(str(exc)) from None
-        if response.status_code != 200:
-            raise DocumentUnavailable(f"{self.client.who} answered {response.status_code}: "
-                                      f"{reason_of(response)}")
         return response.content
 
 

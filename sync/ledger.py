@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from warranty_desk.models import OutboxEvent, SyncCursor, SyncParked
+from warranty_desk.models import OutboxEvent, SyncCursor, SyncDelivered, SyncParked
 from warranty_desk.storage.database import Database
 
 # Parked rows still waiting for something: a person (parked) or the engine (retry).
@@ -121,17 +121,36 @@ def _touch(session: Session, name: str, now: datetime, *, success: bool) -> None
     session.execute(update(SyncCursor).where(SyncCursor.destination == name).values(**values))
 
 
+def settled_above(db: Database, name: str, seq: int) -> set[int]:
+    """Events above the cursor this destination has already settled (answered, parked, skipped).
+
+    Kept across cycles and restarts: a line that drops every second answer must not send
+    the same events again each cycle.
+    """
+    with db.read() as session:
+        return set(session.scalars(select(SyncDelivered.event_seq).where(
+            SyncDelivered.destination == name, SyncDelivered.event_seq > seq)))
+
+
 def commit_batch(
     db: Database, name: str, *, old: int, new: int, parked: Sequence[ParkRow], now: datetime,
-    sent: bool,
+    sent: bool, above: Sequence[int] = (),
 ) -> None:
-    """After the receiver answered: park what it refused and move the cursor, all at once."""
+    """After the receiver answered: park what it refused, keep what was settled above the new
+    cursor (`above`), and move the cursor, all at once."""
     with db.write() as session:
         moved = session.execute(update(SyncCursor).where(
             SyncCursor.destination == name, SyncCursor.delivered_seq == old,
         ).values(delivered_seq=new))
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             raise LostRace(name)
+        if new > old:  # the cursor now covers them: their rows say nothing more
+            session.execute(delete(SyncDelivered).where(
+                SyncDelivered.destination == name, SyncDelivered.event_seq <= new))
+        keep = [seq for seq in above if seq > new]
+        if keep:
+            session.execute(insert(SyncDelivered).prefix_with("OR IGNORE"), [
+                {"destination": name, "event_seq": seq} for seq in keep])
         if parked:
             session.execute(insert(SyncParked), [
                 {"destination": name, "event_seq": p.seq, "aggregate": p.aggregate,
@@ -183,6 +202,8 @@ def pending(db: Database, name: str) -> int:
                              .where(SyncCursor.destination == name)) or 0
         beyond = session.scalar(select(func.count()).select_from(OutboxEvent)
                                 .where(OutboxEvent.seq > seq)) or 0
+        done = session.scalar(select(func.count()).select_from(SyncDelivered).where(
+            SyncDelivered.destination == name, SyncDelivered.event_seq > seq)) or 0
         retry = session.scalar(select(func.count()).select_from(SyncParked).where(
             SyncParked.destination == name, SyncParked.state == "retry")) or 0
-    return int(beyond) + int(retry)
+    return int(beyond) - int(done) + int(retry)

@@ -16,9 +16,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from sync.http import HttpClient, reason_of
-from sync.portal import raise_if_transient
-from warranty_desk.errors import BadInput
+from sync.http import HttpClient
+from sync.portal import check_answer
 from warranty_desk.models import AuditEntry, OutboxEvent, SyncCursor
 from warranty_desk.services import numbers
 from warranty_desk.services.audit import GENESIS
@@ -126,10 +125,7 @@ def send_report(client: HttpClient, report: NightlyReport) -> None:
     body = json.dumps(report.to_json(), separators=(",", ":")).encode()
     response = client.request("POST", f"/branches/{report.branch}/nightly", data=body,
                               content_type="application/json")
-    raise_if_transient(response, client.who)
-    if response.status_code not in (200, 204):
-        raise BadInput(f"{client.who.capitalize()} refused the nightly report: "
-                       f"{reason_of(response)}")
+    check_answer(response, client.who, "the nightly report", ok=(200, 204))
 
 
 def _remember(db: Database, at: datetime, error: str) -> None:

@@ -6,10 +6,12 @@ import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
+from urllib.parse import urlsplit
 
 import requests
 
 from sync.contract import Event, Outcome, Status, TransientError
+from sync.failures import Verdict, judge, problem_code
 from sync.http import HttpClient, reason_of, retry_after
 from warranty_desk.errors import BadInput
 from warranty_desk.sentences import sentences
@@ -20,22 +22,85 @@ MAX_BATCH = 500
 MAX_MISSING_QUERY = 1000
 
 _STATUSES = frozenset(get_args(Status))
-# Wrong token, address or branch: no event is at fault, so nothing is parked; the engine keeps
-# retrying and shows the reason until someone fixes the settings.
-_SETTINGS_PROBLEMS = {401: "refused the sync token", 403: "refused this branch",
-                      404: "does not know this address or branch"}
+# The portal's own refusal of the till's settings, by status, in words for Settings → Sync.
+_SETTINGS_WORDS = {401: "refused the sync token", 403: "refused this branch",
+                   404: "does not know this address or branch"}
 
 
-def raise_if_transient(response: requests.Response, who: str) -> None:
-    """TransientError for answers that say "not now" (408, 429, 5xx) or "fix the settings"."""
+class PortalRefused(BadInput):
+    """The portal's own refusal of what was sent (its problem code says so): it stays refused."""
+
+    def __init__(self, message: str, *, code: str, status: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+def _json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _media(response: requests.Response) -> str:
+    return (response.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+
+
+def not_the_portal(response: requests.Response, who: str) -> TransientError:
+    """The error for an answer that did not come from the portal: the till counts as offline."""
     status = response.status_code
-    if status in (408, 429) or status >= 500:
-        raise TransientError(f"{who.capitalize()} answered {status}: {reason_of(response)}",
-                             retry_after=retry_after(response.headers), status=status)
-    if status in _SETTINGS_PROBLEMS:
-        raise TransientError(sentences(f"{who.capitalize()} {_SETTINGS_PROBLEMS[status]} "
-                                       f"({status}): {reason_of(response)}",
+    seen = f"HTTP {status}"
+    location = response.headers.get("Location") or ""
+    host = urlsplit(location).hostname if location else None
+    if 300 <= status < 400:
+        seen += f", sending the till to {host}" if host else ", a redirect"
+    elif status == 407:
+        seen += ", a proxy asking to sign in"
+    elif _media(response):
+        seen += f", {_media(response)}"
+    # The page's own text is not repeated: it is not the portal's, and it may echo the token.
+    return TransientError(
+        f"something other than {who} answered ({seen}): a Wi-Fi sign-in page, a proxy or a "
+        "firewall is in the way. Records wait and go once the portal answers again",
+        answered=False, status=status, retry_after=retry_after(response.headers))
+
+
+def portal_json(response: requests.Response, who: str) -> Any:
+    """The JSON of a success answer; an answer that is not the portal's JSON means offline."""
+    body = _json(response) if _media(response) == "application/json" else None
+    if not isinstance(body, dict):
+        raise not_the_portal(response, who)
+    return body
+
+
+def check_answer(response: requests.Response, who: str, what: str,
+                 ok: Collection[int] = (200,)) -> None:
+    """Return on a success status; otherwise raise what the answer means (sync.failures.judge).
+
+    Not the portal's answer: TransientError with no answer (offline). "Not now" and "fix the
+    settings": TransientError with the portal's reason. A refusal of `what` was sent:
+    PortalRefused, which a batch is split on and a single event parks on.
+    """
+    status = response.status_code
+    if status in ok:
+        return
+    body = _json(response)
+    verdict = judge(status, response.headers.get("Content-Type") or "", body)
+    if verdict is Verdict.FOREIGN:
+        raise not_the_portal(response, who)
+    reason = reason_of(response)
+    if verdict is Verdict.LATER:
+        raise TransientError(f"{who.capitalize()} answered {status} (it will be tried again): "
+                             f"{reason}", retry_after=retry_after(response.headers),
+                             status=status)
+    if verdict is Verdict.SETTINGS:
+        words = _SETTINGS_WORDS.get(status, "refused this till's sync settings")
+        raise TransientError(sentences(f"{who.capitalize()} {words} ({status}): {reason}",
                                        "Check Settings → Sync."), status=status)
+    raise PortalRefused(f"{who.capitalize()} refused {what}: {reason}",
+                        code=str(problem_code(response.headers.get("Content-Type") or "", body)),
+                        status=status)
 
 
 def _wire(event: Event) -> dict[str, Any]:
@@ -70,20 +135,24 @@ class PortalDestination:
                           ensure_ascii=False).encode()
         response = self.client.request("POST", f"/branches/{self.branch}/events", data=body,
                                        content_type="application/json")
-        if response.status_code == 200:
+        try:
+            check_answer(response, self.client.who, "the batch")
+        except PortalRefused:
+            if len(events) == 1:
+                reason = reason_of(response) or f"refused with status {response.status_code}"
+                return [Outcome(events[0].id, "rejected", reason)]
+        else:
             return self._outcomes(events, response)
-        raise_if_transient(response, self.client.who)
-        if len(events) == 1:
-            reason = reason_of(response) or f"refused with status {response.status_code}"
-            return [Outcome(events[0].id, "rejected", reason)]
-        # One bad event refuses the whole batch (400, 413): halve until it stands alone, so
-        # only that event parks. Halves go in order, so each record's order is kept.
+        # The portal's own refusal of the whole batch (400, 413): halve until the event at
+        # fault stands alone, so only it parks. Halves go in order, so each record's order is
+        # kept. Anything that is not the portal's refusal was raised above and parks nothing.
         middle = len(events) // 2
         return self.send(events[:middle]) + self.send(events[middle:])
 
     def _outcomes(self, events: Sequence[Event], response: requests.Response) -> list[Outcome]:
+        body = portal_json(response, self.client.who)
         try:
-            results = response.json()["results"]
+            results = body["results"]
             by_id = {r["id"]: r for r in results}
         except (ValueError, KeyError, TypeError):
             raise TransientError(f"{self.client.who.capitalize()} sent an answer that could "
@@ -103,38 +172,64 @@ class PortalDestination:
 
 @dataclass(frozen=True, slots=True)
 class DocumentUpload:
-    """What an upload run did: documents sent now, and those the portal already held."""
+    """What an upload run did, and which documents (with the events naming them) must wait."""
 
     uploaded: tuple[str, ...]
     already_held: tuple[str, ...]
+    # Not known to be at the portal after this run (no answer, "not now"): their events wait.
+    waiting: tuple[str, ...] = ()
+    # Refused by the portal itself: shown to a person; their events go without them.
+    refused: tuple[str, ...] = ()
+    # What stopped the run or refused a document, in the order met.
+    errors: tuple[TransientError | BadInput, ...] = ()
 
 
 def _missing(client: HttpClient, hashes: list[str]) -> list[str]:
     body = json.dumps({"sha256": hashes}).encode()
     response = client.request("POST", "/documents/missing", data=body,
                               content_type="application/json")
-    raise_if_transient(response, client.who)
-    if response.status_code != 200:
-        raise BadInput(f"{client.who.capitalize()} refused the document list: "
-                       f"{reason_of(response)}")
-    missing = set(response.json().get("missing", []))
+    check_answer(response, client.who, "the document list")
+    found = portal_json(response, client.who).get("missing")
+    if not isinstance(found, list):
+        raise not_the_portal(response, client.who)
+    missing = {h for h in found if isinstance(h, str)}
     return [h for h in hashes if h in missing]
 
 
 def upload_documents(
     client: HttpClient, sha256s: Iterable[str], read: Callable[[str], bytes]
 ) -> DocumentUpload:
-    """Ask which documents the portal lacks, then PUT only those (read(sha256) gives bytes)."""
+    """Ask which documents the portal lacks, then PUT only those (read(sha256) gives bytes).
+
+    Never raises for what the portal or the network does: a document that could not go is
+    listed as waiting (or refused), so only the events that name it wait for it.
+    """
     wanted = list(dict.fromkeys(sha256s))
     uploaded: list[str] = []
-    for start in range(0, len(wanted), MAX_MISSING_QUERY):
-        for sha in _missing(client, wanted[start:start + MAX_MISSING_QUERY]):
-            response = client.request("PUT", f"/documents/{sha}", data=read(sha),
-                                      content_type="application/octet-stream")
-            raise_if_transient(response, client.who)
-            if response.status_code not in (200, 201):
-                raise BadInput(f"{client.who.capitalize()} refused document {sha[:12]}…: "
-                               f"{reason_of(response)}")
-            uploaded.append(sha)
-    done = set(uploaded)
-    return DocumentUpload(tuple(uploaded), tuple(h for h in wanted if h not in done))
+    held: list[str] = []
+    refused: list[str] = []
+    errors: list[TransientError | BadInput] = []
+    try:
+        for start in range(0, len(wanted), MAX_MISSING_QUERY):
+            chunk = wanted[start:start + MAX_MISSING_QUERY]
+            missing = _missing(client, chunk)
+            held += [h for h in chunk if h not in set(missing)]
+            for sha in missing:
+                response = client.request("PUT", f"/documents/{sha}", data=read(sha),
+                                          content_type="application/octet-stream")
+                try:
+                    check_answer(response, client.who, f"document {sha[:12]}…", ok=(200, 201))
+                except PortalRefused as exc:
+                    refused.append(sha)
+                    errors.append(exc)
+                    continue
+                uploaded.append(sha)
+    except TransientError as exc:
+        # No answer or "not now": what is not known to be there waits, with its events.
+        errors.append(exc)
+    except PortalRefused as exc:
+        errors.append(exc)  # the list itself was refused: nothing is known, all wait
+    settled = set(uploaded) | set(held) | set(refused)
+    return DocumentUpload(tuple(uploaded), tuple(held),
+                          tuple(h for h in wanted if h not in settled), tuple(refused),
+                          tuple(errors))

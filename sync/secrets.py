@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from warranty_desk.redaction import remember
 from warranty_desk.storage.home import Home
 
 if TYPE_CHECKING:
@@ -134,8 +135,10 @@ def get_secret(home: Home, name: str) -> Secret | None:
                         type(exc).__name__)
         else:
             if value is not None:
+                remember(value)
                 return Secret(value)
     value = _read_file(home).get(name)
+    remember(value)
     return Secret(value) if value is not None else None
 
 
@@ -144,6 +147,7 @@ def set_secret(home: Home, name: str, value: str) -> None:
     _check(name)
     if not value:
         raise ValueError("An empty secret cannot be kept; use delete_secret to remove one.")
+    remember(value)
     backend = _keyring()
     if backend is not None:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sync.contract import Destination, Event
@@ -26,6 +26,9 @@ class Plan:
     send: list[Event] = field(default_factory=list)
     held: list[tuple[Event, Head]] = field(default_factory=list)
     skipped: list[Event] = field(default_factory=list)
+    # Not sent and not settled: waiting for a document of theirs (or of an earlier event of
+    # the same record) that is not at the receiver yet.
+    waiting: int = 0
 
     def settled_seqs(self) -> list[int]:
         """Every seq this step settles once the receiver has answered."""
@@ -37,10 +40,13 @@ class PendingWindow:
     """Unsettled events beyond the cursor, oldest first, topped up in chunks."""
 
     def __init__(
-        self, read: Callable[[int, int, int], list[Event]], cursor: int, capacity: int
+        self, read: Callable[[int, int, int], list[Event]], cursor: int, capacity: int,
+        settled: Collection[int] = (),
     ) -> None:
         self._read = read  # (after_seq, limit, upto_seq) -> events, oldest first
         self._capacity = capacity
+        # Settled above the cursor in an earlier push (kept in the ledger): never read again.
+        self._settled = set(settled)
         self._events: dict[int, Event] = {}  # insertion order is seq order
         self._last_read = cursor
         # The cursor as committed in the database: a window is only reused while it matches.
@@ -51,9 +57,17 @@ class PendingWindow:
         room = self._capacity - len(self._events)
         if room <= 0:
             return
-        for event in self._read(self._last_read, room, upto):
-            self._events[event.seq] = event
-            self._last_read = event.seq
+        while room > 0:
+            events = self._read(self._last_read, room, upto)
+            for event in events:
+                self._last_read = event.seq
+                if event.seq in self._settled:
+                    self._settled.discard(event.seq)
+                else:
+                    self._events[event.seq] = event
+                    room -= 1
+            if not events:
+                return
 
     def __len__(self) -> int:
         return len(self._events)
@@ -75,11 +89,17 @@ class PendingWindow:
 
 
 def plan_batch(
-    events: Iterable[Event], destination: Destination, heads: Mapping[Key, Head]
+    events: Iterable[Event], destination: Destination, heads: Mapping[Key, Head],
+    waits: Callable[[Event], bool] | None = None,
 ) -> Plan:
-    """Up to batch_size events, at most one per record, so a refusal never overtakes."""
+    """Up to batch_size events, at most one per record, so a refusal never overtakes.
+
+    `waits` says whether an event must wait for something of its own (its document): it and
+    the later events of its record stay unsent and unsettled; every other record goes on.
+    """
     plan = Plan()
     in_batch: set[Key] = set()
+    waiting: set[Key] = set()
     for event in events:
         key = key_of(event)
         if not destination.wants(event.topic):
@@ -87,6 +107,9 @@ def plan_batch(
         elif key in heads:
             # The record has a parked event before this one: it waits, unsent, in order.
             plan.held.append((event, heads[key]))
+        elif key in waiting or (waits is not None and waits(event)):
+            waiting.add(key)
+            plan.waiting += 1
         elif key not in in_batch:
             in_batch.add(key)
             plan.send.append(event)

@@ -81,7 +81,7 @@ def _offline(failure: Failure, voices: Mapping[str, Voice], queues: Sequence[Syn
 def _done(pushed: PushReport | None, pulled: PullReport | None, nightly_sent: bool) -> str:
     done = []
     if pushed is not None:
-        done.append(f"Sent {plural(pushed.delivered, 'record')}")
+        done.append(f"Sent {plural(pushed.stored, 'record')}")
     if pulled is not None:
         done.append(f"{'pulled' if done else 'Pulled'} {plural(pulled.applied, 'inbox item')}")
     if nightly_sent:

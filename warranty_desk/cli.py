@@ -17,6 +17,7 @@ from warranty_desk import __version__, cli_claims
 from warranty_desk.clock import Clock, FixedClock, SystemClock
 from warranty_desk.errors import BadInput, WarrantyDeskError
 from warranty_desk.logs import LOG_NAME, setup_logging
+from warranty_desk.redaction import redact
 from warranty_desk.sentences import sentences
 from warranty_desk.storage.home import HOME_ENV, Home, resolve_home
 
@@ -200,7 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _reader_gone()
     except WarrantyDeskError as exc:
-        print(f"warranty-desk: {exc}", file=sys.stderr)
+        # A refusal may quote a server's words, and those may quote the request's token.
+        print(f"warranty-desk: {redact(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("warranty-desk: stopped.", file=sys.stderr)
@@ -551,13 +553,16 @@ def cmd_sync(args: argparse.Namespace, home: Home) -> int:
         report = _sync_cycle(args, home)
     except BadInput as exc:
         if args.json:
-            _print_json({"complete": False, "error": str(exc)})
+            _print_json({"complete": False, "error": redact(str(exc))})
         raise
+    # What a cycle says is built from servers' answers: it goes through the redaction step.
     if args.json:
-        _print_json({**to_jsonable(report), "complete": report.complete,
-                     "waiting": report.waiting})
+        text = json.dumps({**to_jsonable(report), "complete": report.complete,
+                           "waiting": report.waiting}, indent=2, sort_keys=True,
+                          ensure_ascii=False)
+        print(redact(text))
     else:
-        print(report.message)
+        print(redact(report.message))
     return EXIT_OK if report.complete else EXIT_FAILED
 
 
@@ -570,7 +575,7 @@ def _sync_cycle(args: argparse.Namespace, home: Home) -> Any:
         raise BadInput("--time-limit goes with --nightly and is a number of minutes above 0.")
     loaded = config.load(home)
     if loaded.warning:
-        print(f"warranty-desk: {loaded.warning}", file=sys.stderr)
+        print(f"warranty-desk: {redact(loaded.warning)}", file=sys.stderr)
     # Imported by name, lazily: the core never depends on sync (DESIGN.md).
     runner = importlib.import_module("sync.runner")
     options: dict[str, Any] = {}
@@ -591,7 +596,7 @@ def cmd_config(args: argparse.Namespace, home: Home) -> int:
 
     loaded = config.load(home)
     if loaded.warning:
-        print(f"warranty-desk: {loaded.warning}", file=sys.stderr)
+        print(f"warranty-desk: {redact(loaded.warning)}", file=sys.stderr)
     if args.what == "set":
         return _config_set(home, loaded.settings, args.key, args.value)
     # Imported by name, lazily: the core never depends on sync (DESIGN.md).

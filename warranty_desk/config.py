@@ -84,6 +84,9 @@ class SyncSettings:
     crm_url: str = ""
     tryton_database: str = ""
     tryton_user: str = ""
+    # A private certificate authority's bundle (.pem) that head office's certificate is signed
+    # by; empty means the system's trusted authorities. Verification is never switched off.
+    ca_bundle: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +176,19 @@ def address_problem(url: str, what: str) -> str | None:
             "127.0.0.1 or localhost)")
 
 
+def ca_bundle_problem(path: str) -> str | None:
+    """Why a certificate bundle cannot be used (missing, unreadable, not PEM), or None."""
+    try:
+        head = Path(path).expanduser().read_bytes()[:1_000_000]
+    except OSError:
+        return (f"the certificate bundle {path!r} cannot be read: give the full path of the "
+                "head office's CA file (.pem)")
+    if b"-----BEGIN CERTIFICATE-----" not in head:
+        return (f"the certificate bundle {path!r} holds no certificate: it must be a .pem "
+                "file with -----BEGIN CERTIFICATE----- in it")
+    return None
+
+
 def sync_problems(sync: SyncSettings) -> list[str]:
     """Every reason the [sync] settings cannot be used, in plain words."""
     found: list[str] = []
@@ -192,6 +208,10 @@ def sync_problems(sync: SyncSettings) -> list[str]:
         found.append(f"the CRM is set to {sync.crm} but has no address: type its address")
     if sync.crm_url:
         problem = address_problem(sync.crm_url, "CRM address")
+        if problem:
+            found.append(problem)
+    if sync.ca_bundle:
+        problem = ca_bundle_problem(sync.ca_bundle)
         if problem:
             found.append(problem)
     if sync.crm == "tryton" and not (sync.tryton_database and sync.tryton_user):
@@ -446,6 +466,8 @@ def _fix_sync(sync: SyncSettings) -> SyncSettings:
         fixed = replace(fixed, interval_minutes=default.interval_minutes)
     if sync.crm_url and address_problem(sync.crm_url, "CRM address"):
         fixed = replace(fixed, crm_url=default.crm_url)
+    if sync.ca_bundle and ca_bundle_problem(sync.ca_bundle):
+        fixed = replace(fixed, ca_bundle=default.ca_bundle)
     if sync_problems(fixed):
         fixed = replace(fixed, crm=default.crm)
     return fixed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 
+from warranty_desk.redaction import guard
 from warranty_desk.storage.home import Home
 
 LOG_NAME = "warranty-desk.log"
@@ -21,10 +22,11 @@ def setup_logging(home: Home) -> logging.Handler:
     for handler in root.handlers:
         if isinstance(handler, logging.handlers.RotatingFileHandler) and \
                 handler.baseFilename == str(path):
-            return handler
+            return guard(handler)
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES,
                                                    backupCount=BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
+    # Every line passes the one redaction step: a server's words may hold a secret.
+    root.addHandler(guard(handler))
     root.setLevel(logging.INFO)
     return handler

@@ -33,5 +33,5 @@ def own_branch(request: HttpRequest, code: str) -> Branch:
     if branch.code != code:
         raise Problem(401, f"This sync token belongs to branch {branch.code}, not {code}. "
                            "Check the branch code and token in Settings → Sync.",
-                      headers={"WWW-Authenticate": "Bearer"})
+                      headers={"WWW-Authenticate": "Bearer"}, code="wrong_branch")
     return branch

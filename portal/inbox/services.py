@@ -62,7 +62,8 @@ def position_of(cursor: str) -> int:
     found = _CURSOR.match(cursor)
     if found is None:
         raise Problem(400, f"{cursor[:60]!r} is not an inbox cursor this portal gave. Read "
-                           "the inbox from the start (no cursor) to get a fresh one.")
+                           "the inbox from the start (no cursor) to get a fresh one.",
+                      code="bad_cursor")
     return int(found.group(1))
 
 
@@ -92,7 +93,7 @@ def ack(branch: Branch, cursor: str) -> None:
         locked = Branch.objects.select_for_update().get(pk=branch.pk)
         if position > locked.inbox_queued:
             raise Problem(400, f"Cursor {cursor} is past the end of the inbox; acknowledge "
-                               "only a cursor the portal gave.")
+                               "only a cursor the portal gave.", code="bad_cursor")
         if position > locked.inbox_acked:
             locked.inbox_acked = position
             locked.save(update_fields=["inbox_acked"])

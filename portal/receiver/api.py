@@ -104,7 +104,7 @@ def download_document(request: HttpRequest, sha256: str) -> HttpResponse:
     data = documents.read(branch_of(request), sha256)
     if data is None:
         raise Problem(404, f"This branch holds no document {sha256[:12]}…; it may belong to "
-                           "another branch, or not have arrived yet.")
+                           "another branch, or not have arrived yet.", code="no_such_document")
     answer = HttpResponse(data, content_type="application/octet-stream")
     # Never shown inline from the portal's origin: a document is untrusted content.
     answer["Content-Disposition"] = f'attachment; filename="{sha256}"'

@@ -37,11 +37,13 @@ def store(branch: Branch, sha256: str, data: bytes) -> bool:
     actual = hashlib.sha256(data).hexdigest()
     if actual != sha256:
         raise Problem(400, f"The document's content has sha256 {actual}, not {sha256} as its "
-                           "address says; it was damaged on the way. Send it again.")
+                           "address says; it was damaged on the way. Send it again.",
+                      code="document_mismatch")
     media_type = sniff(data)
     if media_type is None:
         raise Problem(400, f"Document {sha256[:12]}… was refused: {describe(data)}. Head "
-                           "office keeps photos, videos, PDFs and plain text only.")
+                           "office keeps photos, videos, PDFs and plain text only.",
+                      code="document_refused")
     name = storage_name(sha256)
     # Content-addressed: bytes already there under this name are these bytes.
     if not default_storage.exists(name):

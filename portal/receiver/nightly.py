@@ -17,7 +17,8 @@ def store_report(branch: Branch, body: dict[str, Any]) -> NightlyReport:
     """Keep the report as sent, once its branch is the one that sent it."""
     if body["branch"] != branch.code:
         raise Problem(400, f"The report is for branch {body['branch']}, but it was sent for "
-                           f"branch {branch.code}. Check the branch code in Settings → Sync.")
+                           f"branch {branch.code}. Check the branch code in Settings → Sync.",
+                      code="wrong_report")
     with transaction.atomic():
         report = NightlyReport.objects.create(
             branch=branch, generated_at=datetime.fromisoformat(body["generated_at"]), body=body)

@@ -18,6 +18,10 @@ from tests.sync.openapi_check import BASE_PATH, RawRequest, request_error
 from tests.sync.portal_store import BadRequest, PortalStore
 
 TOKEN = "test-token-5f2a9c"
+# The contract's default problem code of each refusing status (Problem.code).
+PROBLEM_CODES = {400: "invalid_request", 401: "bad_token", 404: "unknown_address",
+                 405: "unknown_address", 413: "too_large", 429: "slow_down",
+                 500: "internal_error", 503: "unavailable"}
 
 _BRANCH = r"/branches/([A-Z0-9]{2,6})"
 _SHA = r"/documents/([0-9a-f]{64})"
@@ -202,6 +206,10 @@ class _Handler(BaseHTTPRequestHandler):
                 headers: dict[str, str] | None = None) -> None:
         if isinstance(payload, bytes):
             data, kind = payload, "application/octet-stream"
+        elif status >= 400 and isinstance(payload, dict):
+            # Refusals as the contract says: problem+json with the code a till decides by.
+            payload = {"code": PROBLEM_CODES.get(status, "invalid_request"), **payload}
+            data, kind = json.dumps(payload).encode(), "application/problem+json"
         else:
             data = b"" if payload is None else json.dumps(payload).encode()
             kind = "application/json"
@@ -259,7 +267,7 @@ def _get_document(portal: PortalServer, groups: tuple[str, ...], body: bytes, _t
     with portal.lock:
         data = portal.documents.get(groups[0])
     if data is None:
-        return 404, {"reason": "No such document."}, {}
+        return 404, {"code": "no_such_document", "reason": "No such document."}, {}
     return 200, data, {}
 
 

@@ -18,7 +18,12 @@ from warranty_desk.models.shop import NumberCounter, Shop
 from warranty_desk.models.staff import Staff
 from warranty_desk.models.stock import StockMovement
 from warranty_desk.models.supplier_batch import SupplierBatch
-from warranty_desk.models.sync_state import InboxApplied, SyncCursor, SyncParked
+from warranty_desk.models.sync_state import (
+    InboxApplied,
+    SyncCursor,
+    SyncDelivered,
+    SyncParked,
+)
 from warranty_desk.models.upgrade_note import UpgradeNote
 from warranty_desk.models.warranty import ExtensionOffer, Warranty, WarrantyLayer, WarrantyStatus
 
@@ -53,6 +58,7 @@ __all__ = [
     "StockMovement",
     "SupplierBatch",
     "SyncCursor",
+    "SyncDelivered",
     "SyncParked",
     "UpgradeNote",
     "Warranty",

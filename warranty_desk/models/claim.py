@@ -47,6 +47,10 @@ class Claim(Base):
         ForeignKey("warranties.id")
     )
     external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Who started the claim online, as they gave it, when that is not the warranty's holder
+    # (a relative, a new owner): the holder stays the customer, the claimant is kept beside.
+    claimant_name: Mapped[str | None] = mapped_column(String(200))
+    claimant_phone: Mapped[str | None] = mapped_column(String(32))
 
     events: Mapped[list[ClaimEvent]] = relationship(
         back_populates="claim", order_by="ClaimEvent.at", cascade="all, delete-orphan"

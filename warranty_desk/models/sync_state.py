@@ -47,6 +47,20 @@ class SyncParked(Base):
     settled_by: Mapped[str] = mapped_column(String(200), default="")
 
 
+class SyncDelivered(Base):
+    """An event a receiver has answered for while an earlier one was still unsettled.
+
+    Kept so the next cycle (or the next start) does not send it again: only events above the
+    destination's cursor have a row, and rows the cursor has passed are removed.
+    """
+
+    __tablename__ = "sync_delivered"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    destination: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_seq: Mapped[int] = mapped_column(primary_key=True)
+
+
 class InboxApplied(Base):
     """A portal inbox item this branch has applied, so applying it again changes nothing."""
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
-from warranty_desk.models import OutboxEvent, SyncCursor, SyncParked
+from warranty_desk.models import OutboxEvent, SyncCursor, SyncDelivered, SyncParked
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit
 from warranty_desk.storage.database import Database, clock_of
@@ -65,6 +65,9 @@ def status(db: Database, destinations: Sequence[str] = ()) -> list[SyncStatus]:
             seq = cursor.delivered_seq if cursor else 0
             beyond = session.scalar(select(func.count()).select_from(OutboxEvent)
                                     .where(OutboxEvent.seq > seq)) or 0
+            # Answered above the cursor while an earlier event was still unsettled.
+            beyond -= session.scalar(select(func.count()).select_from(SyncDelivered).where(
+                SyncDelivered.destination == name, SyncDelivered.event_seq > seq)) or 0
             retry = sum(n for (d, _, s), n in counts.items() if d == name and s == "retry")
             result.append(SyncStatus(
                 destination=name, delivered_seq=seq, pending=beyond + retry,

@@ -1,0 +1,38 @@
+"""Events delivered above the cursor are kept; a claim keeps who claimed it online.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-24
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+# Written by hand from warranty_desk/models/sync_state.py and claim.py; never imports models.
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sync_delivered",
+        sa.Column("destination", sa.String(length=20), nullable=False),
+        sa.Column("event_seq", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("destination", "event_seq", name=op.f("pk_sync_delivered")),
+        sqlite_with_rowid=False,
+    )
+    with op.batch_alter_table("claims", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("claimant_name", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("claimant_phone", sa.String(length=32), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("claims", schema=None) as batch_op:
+        batch_op.drop_column("claimant_phone")
+        batch_op.drop_column("claimant_name")
+    op.drop_table("sync_delivered")
