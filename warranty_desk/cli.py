@@ -293,9 +293,9 @@ def cmd_init(args: argparse.Namespace, home: Home) -> int:
     print(f"{'Created' if created else 'Upgraded'} the shop database at {home.database}.")
     _print_upgrade_notes(setup.upgrade_notes(db))
     if args.demo:
-        from warranty_desk.services import demo
+        from warranty_desk.demo.story import build_demo_shop
 
-        report = demo.build_demo_shop(db)
+        report = build_demo_shop(db)
         if report.created:
             print(f"Demo shop ready: {report.sales} sales, {report.warranties} warranties, "
                   f"{report.claims} claims. Sign in with:")
@@ -308,7 +308,8 @@ def cmd_init(args: argparse.Namespace, home: Home) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace, home: Home) -> int:
-    from warranty_desk.services import demo_bulk, setup
+    from warranty_desk.demo.bulk import generate
+    from warranty_desk.services import setup
 
     if args.warranties < 1:
         raise BadInput("--warranties must be 1 or more.")
@@ -317,8 +318,7 @@ def cmd_demo_data(args: argparse.Namespace, home: Home) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r{done:,} of {total:,} records", end="", file=sys.stderr, flush=True)
 
-    report = demo_bulk.generate(db, warranties=args.warranties, seed=args.seed,
-                                progress=progress)
+    report = generate(db, warranties=args.warranties, seed=args.seed, progress=progress)
     print(file=sys.stderr)
     _print_json(report.as_dict())
     return EXIT_OK
