@@ -149,6 +149,10 @@ class SyncWorker(QObject):
                 self.failed.emit(explain(exc, self._home)[0])
 
     def _one_pass(self, *, timed_out: bool) -> None:
+        # Read before any signal goes out: a "Sync now" made in answer to set_up (the GUI
+        # thread runs on at once) must not be cleared unseen; it wakes the next pass instead.
+        asked = self._asked.is_set()
+        self._asked.clear()
         changed = False
         if self._reload.is_set():
             self._reload.clear()
@@ -156,8 +160,6 @@ class SyncWorker(QObject):
             changed = new != self._settings
             self._settings = new
             self.set_up.emit(is_set_up(new))
-        asked = self._asked.is_set()
-        self._asked.clear()
         settings = self._settings
         if settings is None or not is_set_up(settings):
             if asked and not changed:
