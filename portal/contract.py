@@ -146,11 +146,19 @@ def _describe(error: ValidationError, where: str) -> str:
     return f"{where}{' at ' + place if place else ''}: {message}"
 
 
-def check(schema: Draft202012Validator, value: object, where: str) -> None:
-    """Problem 400 naming the first field that breaks the schema."""
+def check(schema: Draft202012Validator, value: object, where: str,
+          field: str | None = None) -> None:
+    """Problem 400 naming the first field that breaks the schema.
+
+    The problem's `field` is `field` when given (a parameter's name), else a JSON pointer to the
+    member at fault ("/events/3/seq"; "" for the body as a whole).
+    """
     error = best_match(schema.iter_errors(value))
     if error is not None:
-        raise Problem(400, _describe(error, where))
+        pointer = "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}"
+                          for p in error.absolute_path)
+        raise Problem(400, _describe(error, where),
+                      field=field if field is not None else pointer or None)
 
 
 def _absolute(node: Any) -> Any:
@@ -193,12 +201,13 @@ def parameters(operation_id: str, path: Mapping[str, str],
         schema = param.get("schema", {})
         if name not in source:
             if param.get("required"):
-                raise Problem(400, f"The {where} parameter {name} is missing.")
+                raise Problem(400, f"The {where} parameter {name} is missing.", field=name)
             if "default" in schema:
                 values[name] = schema["default"]
             continue
         value = _coerce(source[name], schema)
-        check(_parameter_validator(operation_id, name), value, f"The {where} parameter {name}")
+        check(_parameter_validator(operation_id, name), value, f"The {where} parameter {name}",
+              field=name)
         values[name] = value
     return values
 

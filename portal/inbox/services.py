@@ -57,13 +57,13 @@ def cursor_text(position: int) -> str:
     return f"p{position}"
 
 
-def position_of(cursor: str) -> int:
-    """The position a cursor names; Problem 400 for one the portal never gave."""
+def position_of(cursor: str, field: str = "after") -> int:
+    """The position a cursor names; Problem 400 (naming `field`) for one the portal never gave."""
     found = _CURSOR.match(cursor)
     if found is None:
         raise Problem(400, f"{cursor[:60]!r} is not an inbox cursor this portal gave. Read "
                            "the inbox from the start (no cursor) to get a fresh one.",
-                      code="bad_cursor")
+                      code="bad_cursor", field=field)
     return int(found.group(1))
 
 
@@ -88,12 +88,13 @@ def page(branch: Branch, after: str | None, limit: int) -> Page:
 
 def ack(branch: Branch, cursor: str) -> None:
     """Everything up to the cursor is applied; an older cursor than the last one changes nothing."""
-    position = position_of(cursor)
+    position = position_of(cursor, "/cursor")
     with transaction.atomic():
         locked = Branch.objects.select_for_update().get(pk=branch.pk)
         if position > locked.inbox_queued:
             raise Problem(400, f"Cursor {cursor} is past the end of the inbox; acknowledge "
-                               "only a cursor the portal gave.", code="bad_cursor")
+                               "only a cursor the portal gave.", code="bad_cursor",
+                          field="/cursor")
         if position > locked.inbox_acked:
             locked.inbox_acked = position
             locked.save(update_fields=["inbox_acked"])

@@ -38,7 +38,7 @@ def store(branch: Branch, sha256: str, data: bytes) -> bool:
     if actual != sha256:
         raise Problem(400, f"The document's content has sha256 {actual}, not {sha256} as its "
                            "address says; it was damaged on the way. Send it again.",
-                      code="document_mismatch")
+                      code="document_mismatch", field="sha256")
     media_type = sniff(data)
     if media_type is None:
         raise Problem(400, f"Document {sha256[:12]}… was refused: {describe(data)}. Head "

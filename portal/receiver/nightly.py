@@ -18,7 +18,7 @@ def store_report(branch: Branch, body: dict[str, Any]) -> NightlyReport:
     if body["branch"] != branch.code:
         raise Problem(400, f"The report is for branch {body['branch']}, but it was sent for "
                            f"branch {branch.code}. Check the branch code in Settings → Sync.",
-                      code="wrong_report")
+                      code="wrong_report", field="/branch")
     with transaction.atomic():
         report = NightlyReport.objects.create(
             branch=branch, generated_at=datetime.fromisoformat(body["generated_at"]), body=body)
