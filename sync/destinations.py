@@ -24,6 +24,7 @@ from sync.wording import Voice
 from warranty_desk.clock import Clock
 from warranty_desk.config import SyncSettings, sync_problems
 from warranty_desk.errors import BadInput
+from warranty_desk.redaction import remember
 from warranty_desk.sentences import sentences
 from warranty_desk.services import numbers
 from warranty_desk.storage.database import Database
@@ -166,6 +167,10 @@ def _shop_branch(home: Home, clock: Clock) -> str:
 
 
 def _reader(home: Home, typed: Mapping[str, str]) -> Callable[[str], str]:
+    # A typed secret is a secret before it is stored: a test connection's answer may echo it.
+    for value in typed.values():
+        remember(value)
+
     def secret(name: str) -> str:
         # A secret typed in a form (not yet stored) wins over the stored one.
         value = typed.get(name, "").strip() or get_secret(home, name)

@@ -33,6 +33,8 @@ class Kind(StrEnum):
     PARKED = "parked"
     # A step held back until records ahead of it have gone (the nightly report).
     HELD = "held"
+    # Inbox items this till could not use: they wait for a person to deal with them.
+    UNUSABLE = "unusable"
     # Warranty Desk's own code or database failed: a bug, with its traceback in the log.
     FAULT = "fault"
 
@@ -54,7 +56,7 @@ class Failure:
     destination: str  # the receiver's cursor name: "portal", "crm"
     kind: Kind
     reason: str = ""  # the receiver's or the connector's plain words
-    records: int = 0  # PARKED: how many records were refused
+    records: int = 0  # PARKED: how many records were refused; UNUSABLE: how many items
     behind: int = 0  # PARKED: how many more wait behind them
 
     @property
@@ -99,17 +101,22 @@ def judge(status: int, content_type: str, body: Any) -> Verdict:
     """What an answer other than success means: only the portal's own problem can refuse.
 
     `body` is the answer's JSON (None when it had none or it was not JSON). A problem code the
-    till does not know yet (a newer portal) is taken as "not now" by its status: it never
-    parks a record, and a 401/403 still says the settings need a look.
+    till does not know yet (a newer portal) goes by the problem's `permanent` flag: true
+    refuses what was sent; otherwise it is "not now", so it never parks a record, and a
+    401/403 still says the settings need a look.
     """
     code = problem_code(content_type, body)
     if code is None:
         return Verdict.FOREIGN
     if code in REFUSAL_CODES:
         return Verdict.REFUSED
-    if code in SETTINGS_CODES or (code not in LATER_CODES and status in (401, 403)):
+    if code in SETTINGS_CODES:
         return Verdict.SETTINGS
-    return Verdict.LATER
+    if code in LATER_CODES:
+        return Verdict.LATER
+    if isinstance(body, dict) and body.get("permanent") is True:
+        return Verdict.REFUSED
+    return Verdict.SETTINGS if status in (401, 403) else Verdict.LATER
 
 
 def kind_of(error: BaseException) -> Kind:

@@ -91,15 +91,16 @@ def _reason(response: requests.Response) -> str:
 
 def _tls_words(who: str, host: str, error: Exception) -> str:
     """Why a TLS connection failed, in words: an untrusted certificate is not "no answer"."""
-    text = str(error)
-    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+    text = str(error).lower()
+    # A name mismatch fails verification too: it is looked for first, being the more exact.
+    if "mismatch" in text or "doesn't match" in text or "not valid for" in text:
+        return (f"The certificate of {who} at {host} is for another server name, so nothing "
+                "was sent. Check the portal address under Settings > Sync.")
+    if "certificate_verify_failed" in text or "certificate verify failed" in text:
         return (f"The certificate of {who} at {host} is not trusted, so nothing was sent. If "
                 "head office uses its own certificate authority, name its bundle (a .pem file) "
                 "under Settings > Sync or with `warranty-desk config set sync.ca_bundle FILE`; "
                 "otherwise something on this network is pretending to be the portal.")
-    if "hostname" in text.lower() and "match" in text.lower():
-        return (f"The certificate of {who} at {host} is for another server name, so nothing "
-                "was sent. Check the portal address under Settings > Sync.")
     return (f"The secure connection to {who} at {host} failed, so nothing was sent: "
             "check the portal address and the certificate settings under Settings > Sync.")
 
@@ -120,8 +121,10 @@ class HttpClient:
         self._token = token
         self._timeout = (connect_timeout, timeout)
         self._session = requests.Session()
-        # True, or a private CA's bundle: verification is never switched off.
-        self._session.verify = ca_bundle or True
+        # True, or a private CA's bundle: verification is never switched off. Given on every
+        # request, not on the session: requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE in the
+        # environment override a session's bundle, and many machines set those.
+        self._verify: bool | str = ca_bundle or True
         # No retries inside urllib3: the engine decides when to try again, with backoff.
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
         self._session.mount("https://", adapter)
@@ -138,7 +141,7 @@ class HttpClient:
         try:
             return self._session.request(
                 method, self.base_url + path, data=data, headers=headers, params=params,
-                timeout=self._timeout, allow_redirects=False)
+                timeout=self._timeout, allow_redirects=False, verify=self._verify)
         # Messages are written here, not taken from the exception: they must not carry headers.
         except requests.exceptions.SSLError as exc:
             raise TransientError(_tls_words(self.who, self.host, exc), answered=True) from None

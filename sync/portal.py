@@ -14,6 +14,7 @@ from sync.contract import Event, Outcome, Status, TransientError
 from sync.failures import Verdict, judge, problem_code
 from sync.http import HttpClient, reason_of, retry_after
 from warranty_desk.errors import BadInput
+from warranty_desk.redaction import redact
 from warranty_desk.sentences import sentences
 
 # The portal takes at most 500 events per request (EventBatch.maxItems in the OpenAPI file).
@@ -61,8 +62,8 @@ def not_the_portal(response: requests.Response, who: str) -> TransientError:
         seen += f", {_media(response)}"
     # The page's own text is not repeated: it is not the portal's, and it may echo the token.
     return TransientError(
-        f"something other than {who} answered ({seen}): a Wi-Fi sign-in page, a proxy or a "
-        "firewall is in the way. Records wait and go once the portal answers again",
+        f"a Wi-Fi sign-in page, a proxy or a firewall stands between this till and {who} "
+        f"({seen}); sign in to the network or ask whoever runs it",
         answered=False, status=status, retry_after=retry_after(response.headers))
 
 
@@ -166,7 +167,9 @@ class PortalDestination:
                 raise TransientError(f"{self.client.who.capitalize()} did not answer for "
                                      f"event {event.seq}; the batch will be sent again.",
                                      status=response.status_code)
-            outcomes.append(Outcome(event.id, result["status"], str(result.get("reason", ""))))
+            # Kept in the sync panel as it is: through the redaction step first.
+            outcomes.append(Outcome(event.id, result["status"],
+                                    redact(str(result.get("reason", "")))))
         return outcomes
 
 

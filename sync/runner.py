@@ -44,7 +44,7 @@ class CycleReport:
     nightly: bool  # the nightly report was sent and accepted in this cycle
     online: bool  # every receiver could be reached (an answer came back, even a refusal)
     # One plain line: "Sent 12 records, pulled 2 inbox items; nothing waiting." or
-    # "Offline: the portal did not answer (…); 34 records wait and will go when it is back."
+    # "Offline: could not reach the portal at …; 34 records wait and will go when it is back."
     message: str
     # Each destination's queue after the cycle (what still waits, and why it last failed).
     queues: tuple[SyncStatus, ...] = ()

@@ -49,6 +49,12 @@ def problem_line(failure: Failure, voices: Mapping[str, Voice]) -> str:
         behind = f" ({failure.behind:,} more wait behind them)" if failure.behind else ""
         return (f"{capital(voice.who)} refused {plural(failure.records, 'record')}{behind}; "
                 "retry or dismiss them in the sync panel")
+    if failure.kind is Kind.UNUSABLE:
+        one = failure.records == 1
+        return (f"{plural(failure.records, 'inbox item')} from head office could not be used "
+                f"and {'waits' if one else 'wait'} for a person: see the sync panel or "
+                f"`warranty-desk sync inbox`, and mark {'it' if one else 'each one'} done once "
+                "dealt with")
     if failure.kind is Kind.HELD:
         return ("The nightly report waits until every record has reached head office; it goes "
                 "with the next nightly run.")
@@ -62,8 +68,22 @@ def problem_line(failure: Failure, voices: Mapping[str, Voice]) -> str:
 
 
 def problem_lines(failures: Sequence[Failure], voices: Mapping[str, Voice]) -> tuple[str, ...]:
-    """Every failure that is not "offline", one line each, in the order they happened."""
-    return tuple(problem_line(f, voices) for f in failures if not f.offline)
+    """Every failure that is not "offline", one line each, in the order they happened.
+
+    One cause stops several steps (an untrusted certificate stops the upload, the push and the
+    pull alike): a reason already said for a receiver is not said again.
+    """
+    lines: list[str] = []
+    said: set[tuple[str, str]] = set()
+    for failure in failures:
+        if failure.offline:
+            continue
+        key = (failure.destination, failure.reason)
+        if failure.reason and key in said:
+            continue
+        said.add(key)
+        lines.append(problem_line(failure, voices))
+    return tuple(lines)
 
 
 def _waiting(queue: SyncStatus) -> int:
@@ -73,9 +93,21 @@ def _waiting(queue: SyncStatus) -> int:
 def _offline(failure: Failure, voices: Mapping[str, Voice], queues: Sequence[SyncStatus],
              waiting: int) -> str:
     count = next((_waiting(q) for q in queues if q.destination == failure.destination), waiting)
-    line = (f"Offline: {_voice(voices, failure.destination).who} did not answer "
-            f"({_clause(failure.reason)})")
+    voice = _voice(voices, failure.destination)
+    # The reason says what happened (no connection, no answer in time, a sign-in page in the
+    # way); the line adds no claim of its own that the reason could contradict.
+    if voice.says_who:
+        line = f"Offline: {_lower_first(_clause(failure.reason))}"
+    else:
+        line = f"Offline: no answer from {voice.who} ({_clause(failure.reason)})"
     return f"{line}; {_wait(count)} and will go when it is back." if count else line + "."
+
+
+def _lower_first(text: str) -> str:
+    # "Could not reach …" reads on after "Offline:"; a name in capitals ("CRM") stays as it is.
+    if text[:1].isupper() and text[1:2].islower():
+        return text[:1].lower() + text[1:]
+    return text
 
 
 def _done(pushed: PushReport | None, pulled: PullReport | None, nightly_sent: bool) -> str:
@@ -87,8 +119,6 @@ def _done(pushed: PushReport | None, pulled: PullReport | None, nightly_sent: bo
     if nightly_sent:
         done.append("sent the nightly report")
     line = ", ".join(done) or "Nothing to do"
-    if pulled is not None and pulled.problems:
-        line += f" ({plural(len(pulled.problems), 'inbox item')} could not be used)"
     if pulled is not None and pulled.waiting:
         line += f" ({plural(len(pulled.waiting), 'inbox item')} waiting)"
     return line
@@ -100,8 +130,8 @@ def message(
 ) -> str:
     """The cycle's one line: offline and what waits, else what was done and what went wrong.
 
-    "Sent 12 records, pulled 2 inbox items; nothing waiting." or "Offline: the portal did not
-    answer (…); 34 records wait and will go when it is back."
+    "Sent 12 records, pulled 2 inbox items; nothing waiting." or "Offline: could not reach the
+    portal at …; 34 records wait and will go when it is back."
     """
     waiting = max((_waiting(q) for q in queues), default=0)
     offline = next((f for f in failures if f.offline), None)

@@ -159,13 +159,14 @@ def address_problem(url: str, what: str) -> str | None:
     """Why a sync address cannot be used (https, or http on this machine only), or None."""
     try:
         parts = urlsplit(url.strip())
+        # Looked at before anything that quotes the address: a password in it is never repeated.
+        if parts.username is not None or parts.password is not None:
+            return (f"the {what} must not hold a user name or password; keep the token or "
+                    "password in the sync settings' secret fields")
         host = parts.hostname
         _ = parts.port  # a port that is not a number in range raises here
     except ValueError:
         return f"the {what} {url!r} is not a web address: use https://host/path"
-    if parts.username is not None or parts.password is not None:
-        return (f"the {what} must not hold a user name or password; keep the token or "
-                "password in the sync settings' secret fields")
     if parts.scheme in ("http", "https") and not host:
         return f"the {what} {url!r} has no server name: use https://host/path"
     if parts.scheme == "https":

@@ -19,8 +19,9 @@ _MIN_LENGTH = 6
 _lock = threading.Lock()
 _secrets: set[str] = set()
 
-# Whatever follows "Bearer" or "Basic" in text is a credential, stored here or not.
-_SCHEME = re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{8,}")
+# What follows "Bearer" or "Basic" is a credential, stored here or not, when it looks like one:
+# ordinary words ("Basic cover", "bearer instruments") are left alone.
+_SCHEME = re.compile(r"(?i)\b(bearer|basic)(\s+)([A-Za-z0-9._~+/=-]{8,})")
 # user:password@ (or user@) inside a web address.
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@'\"<>]+@")
 
@@ -47,8 +48,16 @@ def redact(text: str) -> str:
     for secret in known:
         if secret in text:
             text = text.replace(secret, MASK)
-    text = _SCHEME.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
+    text = _SCHEME.sub(_mask_credential, text)
     return _USERINFO.sub(lambda m: f"{m.group(1)}{MASK}@", text)
+
+
+def _mask_credential(found: re.Match[str]) -> str:
+    value = found.group(3)
+    tail = value[1:]
+    looks_made = (any(c.isdigit() or c in "._~+/=-" for c in value)
+                  or (any(c.isupper() for c in tail) and any(c.islower() for c in tail)))
+    return f"{found.group(1)}{found.group(2)}{MASK}" if looks_made else found.group(0)
 
 
 class RedactingFilter(logging.Filter):

@@ -12,6 +12,7 @@ import requests
 from sync.contract import TransientError
 from sync.crm.webhook import safe_url
 from sync.http import retry_after
+from warranty_desk.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +106,9 @@ class TrytonRpc:
             raise TransientError(f"Tryton refused {method} for {self.user!r} (HTTP {status}): "
                                  "check the CRM user's access rights.", status=status)
         if status != 200:
+            # The page may echo the login request, password and all: the redaction step first.
             raise TrytonUserError(f"Tryton answered HTTP {status} to {method}: "
-                                  f"{reply.text.strip()[:_MAX_MESSAGE]}")
+                                  f"{redact(reply.text.strip()[:_MAX_MESSAGE])}")
         try:
             data = reply.json()
         except ValueError:

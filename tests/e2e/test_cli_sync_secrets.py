@@ -60,9 +60,10 @@ def echo() -> Iterator[ThreadingHTTPServer]:
     server.server_close()
 
 
-def _found(home: Path, secret: str, *outputs: str) -> int:
-    log = (home / "logs" / LOG_NAME).read_text("utf-8")
-    config = (home / "config.toml").read_text("utf-8") if (home / "config.toml").exists() else ""
+def _found(folder: Path, secret: str, *outputs: str) -> int:
+    log = (folder / "logs" / LOG_NAME).read_text("utf-8")
+    config = ((folder / "config.toml").read_text("utf-8") if (folder / "config.toml").exists()
+              else "")
     return sum(text.count(secret) for text in (log, config, *outputs))
 
 

@@ -3,6 +3,7 @@ portal's own problem answer can refuse a record, and everything arrives once it 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from tests.sync.chaos_proxy import CAPTIVE, ChaosProxy
 from tests.sync.engine_helpers import make_claims, outbox
 from tests.sync.test_secrets import use
 from warranty_desk.config import SyncSettings
+from warranty_desk.logs import LOG_NAME, setup_logging
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims, sync_admin
 from warranty_desk.storage.documents import DocumentStore
@@ -54,17 +56,24 @@ def test_a_captive_page_or_proxy_parks_nothing_and_all_arrives_once_the_portal_a
     events = len(outbox(db))
     assert events > 200
 
-    for mode in (*CAPTIVE, "drop"):
-        proxy.mode = mode
-        report = run_cycle(home, db, settings)
-        [queue] = sync_admin.status(db, ["portal"])
-        assert (queue.parked, queue.held) == (0, 0), (mode, report.message)
-        assert not report.online, (mode, report.message)
-        assert report.message.startswith("Offline: the portal did not answer"), report.message
-        assert report.waiting == events
+    # Every captive page shows the request's headers back, token and all.
+    proxy.echo_headers = True
+    said: list[str] = []
+    handler = setup_logging(home)
+    try:
+        for mode in (*CAPTIVE, "drop"):
+            proxy.mode = mode
+            report = run_cycle(home, db, settings)
+            said += [report.message, *report.problems]
+            _offline_and_nothing_parked(db, report, mode, events)
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
     assert proxy.seen.keys() == {*CAPTIVE, "drop"}
     assert sync_admin.parked(db) == []
     assert not Event.objects.filter(branch_id=branch.pk).exists()
+    log_text = (home.logs / LOG_NAME).read_text("utf-8")
+    assert sum(text.count(branch.token) for text in (*said, log_text)) == 0
 
     proxy.mode = "forward"
     back = run_cycle(home, db, settings)
@@ -74,3 +83,14 @@ def test_a_captive_page_or_proxy_parks_nothing_and_all_arrives_once_the_portal_a
     assert stored == sorted(uid for _, uid, _, _ in outbox(db))
     assert Document.objects.filter(branch_id=branch.pk, sha256=photo.sha256).exists()
     assert back.message.startswith(f"Sent {events:,} records")
+
+
+def _offline_and_nothing_parked(db: Any, report: Any, mode: str, events: int) -> None:
+    [queue] = sync_admin.status(db, ["portal"])
+    assert (queue.parked, queue.held) == (0, 0), (mode, report.message)
+    assert not report.online, (mode, report.message)
+    assert report.message.startswith(
+        "Offline: a Wi-Fi sign-in page, a proxy or a firewall stands between this till and "
+        "the portal" if mode != "drop" else "Offline: could not reach the portal"), (
+            mode, report.message)
+    assert report.waiting == events

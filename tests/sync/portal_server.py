@@ -23,6 +23,10 @@ PROBLEM_CODES = {400: "invalid_request", 401: "bad_token", 404: "unknown_address
                  405: "unknown_address", 413: "too_large", 429: "slow_down",
                  500: "internal_error", 503: "unavailable"}
 
+# Problem.permanent: the refusals of what was sent, which no fix at either end changes.
+PERMANENT_CODES = frozenset({"invalid_request", "too_large", "document_mismatch",
+                             "document_refused", "wrong_report", "bad_cursor"})
+
 _BRANCH = r"/branches/([A-Z0-9]{2,6})"
 _SHA = r"/documents/([0-9a-f]{64})"
 ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
@@ -73,6 +77,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     portal: PortalServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-request, or refuses the TLS certificate, is what the
+        # tests provoke; the call log says what each request got.
+        if not self.portal.quiet_errors:
+            super().handle_error(request, client_address)
+
 
 class PortalServer(PortalStore):
     """Start it, point a PortalDestination at `url`, and read what arrived from the store."""
@@ -83,6 +93,7 @@ class PortalServer(PortalStore):
         self.chaos = Chaos()
         self.rng = random.Random(seed)
         self.answer_delay = 0.0  # seconds between doing the work and answering (kill windows)
+        self.quiet_errors = False  # True: a connection that fails inside its handler is not printed
         self.calls: list[Call] = []
         self.port = 0
         self._httpd: _Server | None = None
@@ -98,11 +109,16 @@ class PortalServer(PortalStore):
         """Listen on loopback (a free port the first time, the same port after going offline)."""
         httpd = _Server(("127.0.0.1", self.port), _Handler)
         httpd.portal = self
+        httpd.socket = self.wrap_socket(httpd.socket)
         self.port = httpd.server_address[1]
         self._httpd = httpd
         threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
                          name="loopback-portal", daemon=True).start()
         return self
+
+    def wrap_socket(self, listening: socket.socket) -> socket.socket:
+        """The listening socket as clients meet it: plain here, TLS in tests.sync.tls_portal."""
+        return listening
 
     def go_offline(self) -> None:
         """Refuse connections: stop listening and cut the open keep-alive connections."""
@@ -135,6 +151,10 @@ class PortalServer(PortalStore):
         """Remember a request and what it got."""
         with self.lock:
             self.calls.append(call)
+
+    def draw_chaos_for(self, method: str, path: str) -> str:
+        """The misbehaviour for this request; a test server may pick it by path."""
+        return self.draw_chaos()
 
     def draw_chaos(self) -> str:
         """The misbehaviour for the next request."""
@@ -171,7 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
         portal = self.server.portal
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         path = urlsplit(self.path).path
-        chaos = portal.draw_chaos()
+        chaos = portal.draw_chaos_for(self.command, path)
         if chaos == "error_500":
             return self._answer(500, {"reason": "The portal had an internal error."}, chaos)
         if chaos == "too_many":
@@ -208,7 +228,8 @@ class _Handler(BaseHTTPRequestHandler):
             data, kind = payload, "application/octet-stream"
         elif status >= 400 and isinstance(payload, dict):
             # Refusals as the contract says: problem+json with the code a till decides by.
-            payload = {"code": PROBLEM_CODES.get(status, "invalid_request"), **payload}
+            code = payload.get("code") or PROBLEM_CODES.get(status, "invalid_request")
+            payload = {"code": code, "permanent": code in PERMANENT_CODES, **payload}
             data, kind = json.dumps(payload).encode(), "application/problem+json"
         else:
             data = b"" if payload is None else json.dumps(payload).encode()

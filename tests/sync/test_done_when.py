@@ -125,7 +125,7 @@ def test_done_when_offline_claims_wait_then_reach_portal_and_tryton_once_and_onl
     assert not offline.online and not offline.complete
     waiting = len(outbox(db))  # nothing has reached the portal yet
     assert offline.waiting == waiting > 0
-    assert offline.message.startswith("Offline: the portal did not answer (")
+    assert offline.message.startswith("Offline: could not reach the portal at 127.0.0.1:")
     assert offline.message.endswith(f"; {waiting} records wait and will go when it is back.")
     assert portal.event_ids() == [] and portal.documents == {}
 

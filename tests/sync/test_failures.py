@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sync.contract import TransientError
-from sync.failures import Failure, Kind, Step, kind_of
+from sync.failures import Failure, Kind, Step, Verdict, judge, kind_of
 from sync.wording import Voice, capital, message, problem_line
 from warranty_desk.errors import BadInput
 
@@ -66,9 +66,33 @@ def test_the_first_receiver_with_no_answer_makes_the_line_and_problems_wait() ->
                 Failure(Step.PUSH, "crm", Kind.UNREACHABLE, "Could not reach crm.example."),
                 Failure(Step.PULL, "portal", Kind.UNREACHABLE, "Could not reach the portal.")]
     assert message(None, None, False, failures, (), VOICES) == (
-        "Offline: the CRM did not answer (Could not reach crm.example).")
+        "Offline: no answer from the CRM (Could not reach crm.example).")
 
 
 def test_a_capital_keeps_the_rest_of_a_name_as_it_is() -> None:
     assert capital("the CRM") == "The CRM"
     assert capital("") == ""
+
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.mark.parametrize(("status", "media", "body", "verdict"), [
+    (400, PROBLEM, {"code": "invalid_request", "permanent": True, "reason": "x"},
+     Verdict.REFUSED),
+    (401, PROBLEM, {"code": "bad_token", "permanent": False, "reason": "x"}, Verdict.SETTINGS),
+    (503, PROBLEM, {"code": "unavailable", "permanent": False, "reason": "x"}, Verdict.LATER),
+    # A code this till does not know yet: the portal's `permanent` flag decides.
+    (422, PROBLEM, {"code": "stock_closed", "permanent": True, "reason": "x"}, Verdict.REFUSED),
+    (409, PROBLEM, {"code": "busy_elsewhere", "permanent": False, "reason": "x"}, Verdict.LATER),
+    (409, PROBLEM, {"code": "busy_elsewhere", "reason": "x"}, Verdict.LATER),
+    (403, PROBLEM, {"code": "new_rule", "permanent": False, "reason": "x"}, Verdict.SETTINGS),
+    # Not the portal's own problem, whatever it says.
+    (400, "text/html", None, Verdict.FOREIGN),
+    (400, "application/json", {"code": "invalid_request", "permanent": True}, Verdict.FOREIGN),
+    (400, PROBLEM, {"reason": "no code"}, Verdict.FOREIGN),
+])
+def test_an_answer_is_judged_by_who_said_it_its_code_and_its_permanent_flag(
+    status: int, media: str, body: object, verdict: Verdict
+) -> None:
+    assert judge(status, media, body) is verdict

@@ -157,8 +157,7 @@ def test_offline_is_a_report_not_an_exception_and_counts_what_waits(
     portal.go_offline()
     report = cycle(home, shop, settings)
     assert not report.online and not report.complete and report.waiting > 0
-    assert report.message.startswith("Offline: the portal did not answer (Could not reach the "
-                                     "portal at 127.0.0.1:")
+    assert report.message.startswith("Offline: could not reach the portal at 127.0.0.1:")
     assert report.message.endswith(f"; {report.waiting} records wait and will go when it is "
                                    "back.")
     assert report.pulled is not None and report.pulled.error
@@ -306,7 +305,7 @@ def test_an_offline_nightly_run_with_documents_keeps_trying_the_upload(
     report = cycle(home, shop, settings, nightly=True, time_limit=1.0)
     assert not report.online and report.pushed is not None
     assert report.pushed.destinations[0].pending == report.waiting > 0
-    assert report.message.startswith("Offline: the portal did not answer")
+    assert report.message.startswith("Offline: could not reach the portal at")
 
 
 def test_an_unreachable_crm_is_offline_too_while_the_portal_takes_everything(
@@ -319,8 +318,8 @@ def test_an_unreachable_crm_is_offline_too_while_the_portal_takes_everything(
     hooked = replace(settings, crm="webhook", crm_url=url)
     report = cycle(home, shop, hooked)
     assert not report.online
-    assert report.message.startswith("Offline: the CRM did not answer (Could not reach http://"
-                                     "127.0.0.1:")
+    assert report.message.startswith("Offline: no answer from the CRM (Could not reach "
+                                     "http://127.0.0.1:")
     portal_queue, crm_queue = report.queues
     assert (portal_queue.destination, portal_queue.pending) == ("portal", 0)
     assert crm_queue.pending > 0

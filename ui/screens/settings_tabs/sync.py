@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,7 +41,7 @@ SECRET_WORDS = {secrets.PORTAL_TOKEN: "sync token", secrets.WEBHOOK_SECRET: "web
 PROBLEM_FIELDS = (("portal address", "portal_url"), ("branch code", "branch"),
                   ("sync every", "interval"), ("CRM address", "crm_url"),
                   ("has no address", "crm_url"), ("CRM kind", "crm"),
-                  ("Tryton CRM needs", "tryton"))
+                  ("Tryton CRM needs", "tryton"), ("certificate bundle", "ca_bundle"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,7 @@ class SyncTab(SettingsTab):
         self.problems: dict[str, QLabel] = {key: _problem_label() for key in
                                             ("portal_url", "branch", "interval", "token", "crm",
                                              "crm_url", "webhook_secret", "tryton",
-                                             "tryton_password", "other")}
+                                             "tryton_password", "ca_bundle", "other")}
         layout.addWidget(self.problems["other"])
         layout.addWidget(self._portal_group())
         layout.addWidget(self._crm_group())
@@ -173,7 +174,24 @@ class SyncTab(SettingsTab):
         self.token = SecretField(secrets.PORTAL_TOKEN)
         form.addRow("Sync token", self._with(self.token, "token",
                                              "Head office gives each branch its own token."))
+        form.addRow("Certificate authority", self._with(
+            self._ca_bundle_row(), "ca_bundle",
+            "Only when head office signs its certificate with its own authority: the .pem "
+            "file it gave you. Empty: this computer's trusted authorities."))
         return box
+
+    def _ca_bundle_row(self) -> QWidget:
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.ca_bundle = QLineEdit()
+        self.ca_bundle.setObjectName("syncCaBundle")
+        self.ca_bundle.setPlaceholderText("Empty: this computer's trusted authorities")
+        row.addWidget(self.ca_bundle, 1)
+        self.ca_bundle_button = QPushButton("Choose…")
+        self.ca_bundle_button.setToolTip("Pick head office's certificate authority file (.pem)")
+        row.addWidget(self.ca_bundle_button)
+        return holder
 
     def _crm_group(self) -> QGroupBox:
         box = QGroupBox("Customer records (CRM)")
@@ -232,12 +250,13 @@ class SyncTab(SettingsTab):
     def _connect_signals(self) -> None:
         self.save_button.clicked.connect(self.save)
         self.test_button.clicked.connect(self._on_test_button_clicked)
+        self.ca_bundle_button.clicked.connect(self._on_ca_bundle_button_clicked)
         self.crm.currentIndexChanged.connect(self._on_crm_current_index_changed)
         self.branch.textEdited.connect(self._on_branch_text_edited)
         for field in self.secret_fields():
             field.remove_requested.connect(self._on_secret_remove_requested)
         for edit in (self.portal_url, self.branch, self.crm_url, self.tryton_database,
-                     self.tryton_user):
+                     self.tryton_user, self.ca_bundle):
             edit.editingFinished.connect(lambda: self.show_problems(self.form_settings().sync))
 
     # --- Showing -----------------------------------------------------------------------------
@@ -259,6 +278,7 @@ class SyncTab(SettingsTab):
         self.crm_url.setText(sync.crm_url)
         self.tryton_database.setText(sync.tryton_database)
         self.tryton_user.setText(sync.tryton_user)
+        self.ca_bundle.setText(sync.ca_bundle)
         self._show_stored(form.stored)
         self.where.setText(f"Tokens and passwords are kept in {form.where}, never in "
                            "config.toml, and are never shown again once stored.")
@@ -283,13 +303,15 @@ class SyncTab(SettingsTab):
             self.crm_form.setRowVisible(holder, kind in kinds)
 
     def form_settings(self) -> Settings:
-        """What the form says; the rest of config.toml is kept as loaded."""
-        return replace(self.settings, sync=SyncSettings(
+        """What the form says; the rest of config.toml (and of [sync]) is kept as loaded."""
+        return replace(self.settings, sync=replace(
+            self.settings.sync,
             portal_url=self.portal_url.text().strip(), branch=self.branch.text().strip(),
             interval_minutes=self.interval.value(), crm=self.crm.currentData(),
             crm_url=self.crm_url.text().strip(),
             tryton_database=self.tryton_database.text().strip(),
-            tryton_user=self.tryton_user.text().strip()))
+            tryton_user=self.tryton_user.text().strip(),
+            ca_bundle=self.ca_bundle.text().strip()))
 
     def show_problems(self, sync: SyncSettings) -> list[str]:
         """Each problem beside its field, in plain words; the list of them (empty: fine)."""
@@ -364,6 +386,15 @@ class SyncTab(SettingsTab):
             return read_form(home)
 
         self.ctx.run(work, done)
+
+    def _on_ca_bundle_button_clicked(self) -> None:
+        start = self.ca_bundle.text().strip() or str(self.ctx.home.root)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Head office's certificate authority", start,
+            "Certificate files (*.pem *.crt *.cer);;All files (*)")
+        if path:
+            self.ca_bundle.setText(path)
+            self.show_problems(self.form_settings().sync)
 
     def _on_test_button_clicked(self) -> None:
         sync = self.form_settings().sync
