@@ -149,6 +149,8 @@ class Cycle:
         if report.error:
             kind = report.error_kind if report.error_kind is not None else Kind.FAULT
             self._file(Failure(Step.PULL, "portal", kind, report.error))
+        if report.unusable:
+            self._file(Failure(Step.PULL, "portal", Kind.UNUSABLE, records=report.unusable))
         return report
 
     def nightly(self) -> bool:

@@ -75,6 +75,9 @@ class PullReport:
     acked: str = ""  # the cursor acknowledged in this pull, if any
     error: str = ""  # why the pull stopped early; what was applied before stays applied
     error_kind: Kind | None = None  # what the error means (sync.failures), when there is one
+    # Items given up (this pull or before) that no person has dealt with yet: counted at every
+    # pull, so they are not said once and forgotten.
+    unusable: int = 0
 
 
 def _fallback_id(raw: object) -> str:
@@ -198,7 +201,7 @@ def pull_once(
                 error = f"The inbox was applied, but the acknowledgement failed: {exc}"
                 kind = kind_of(exc)
     report = PullReport(pages, applied, repeated, tuple(problems), tuple(waiting), kept, acked,
-                        error, kind)
+                        error, kind, inbox.open_problem_count(db))
     if error:
         log.warning("Inbox pull stopped: %s", error)
     return report

@@ -10,8 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from warranty_desk.cli_common import open_db, print_json, read_unseen
-from warranty_desk.errors import BadInput
+from warranty_desk.cli_common import add_staff_option, open_db, print_json, sign_in_staff
 from warranty_desk.storage.home import Home
 
 
@@ -22,7 +21,7 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     wv = wsub.add_parser("void", help="void a warranty (a returned sale, one issued by mistake)")
     wv.add_argument("code", metavar="WARRANTY_CODE")
     wv.add_argument("--reason", required=True, help="why, in plain words (kept in the audit log)")
-    _who(wv)
+    add_staff_option(wv)
 
     p = sub.add_parser("claim", help="work on a claim: check its proof, record findings, reopen")
     csub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=parser_class)
@@ -32,30 +31,15 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     verdict.add_argument("--accept", action="store_true", help="the proof matches the purchase")
     verdict.add_argument("--reject", action="store_true", help="the proof does not match")
     cv.add_argument("--note", required=True, help="what you checked: shop, date, product")
-    _who(cv)
+    add_staff_option(cv)
     cn = csub.add_parser("note", help="record the technician's findings on the claim")
     cn.add_argument("number", metavar="CLAIM_NUMBER")
     cn.add_argument("text", metavar="TEXT", help="what was found on the unit")
-    _who(cn)
+    add_staff_option(cn)
     cr = csub.add_parser("reopen", help="send a rejected claim back to review (a manager)")
     cr.add_argument("number", metavar="CLAIM_NUMBER")
     cr.add_argument("--reason", required=True, help="why; the customer is told")
-    _who(cr)
-
-
-def _who(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--staff", required=True, metavar="NAME",
-                   help="who does it, as on the sign-in list; the PIN is asked for unseen, or "
-                        "read from stdin")
-    p.add_argument("--json", action="store_true")
-
-
-def _read_pin(name: str) -> str:
-    pin = read_unseen(f"PIN of {name} (not shown as you type): ", first_line_only=True)
-    if not pin:
-        raise BadInput(f"No PIN was given for {name}: type it at the prompt, or pipe it in "
-                       "(`echo PIN | warranty-desk ...`). Nothing was changed.")
-    return pin
+    add_staff_option(cr)
 
 
 def _summary(summary: Any, as_json: bool, words: str) -> None:
@@ -69,10 +53,10 @@ def _summary(summary: Any, as_json: bool, words: str) -> None:
 
 def cmd_warranty(args: argparse.Namespace, home: Home) -> int:
     """`warranty void CODE --reason R --staff NAME`."""
-    from warranty_desk.services import activation, staff
+    from warranty_desk.services import activation
 
     db = open_db(home, args)
-    actor = staff.sign_in(db, args.staff, _read_pin(args.staff))
+    actor = sign_in_staff(db, args.staff)
     activation.void_warranty(db, actor, args.code, args.reason)
     code = args.code.strip().upper()
     _summary({"code": code, "status": "void", "reason": args.reason.strip()}, args.json,
@@ -82,10 +66,10 @@ def cmd_warranty(args: argparse.Namespace, home: Home) -> int:
 
 def cmd_claim(args: argparse.Namespace, home: Home) -> int:
     """`claim verify-proof|note|reopen NUMBER ... --staff NAME`."""
-    from warranty_desk.services import claims, decisions, staff
+    from warranty_desk.services import claims, decisions
 
     db = open_db(home, args)
-    actor = staff.sign_in(db, args.staff, _read_pin(args.staff))
+    actor = sign_in_staff(db, args.staff)
     if args.what == "verify-proof":
         summary = claims.verify_proof(db, actor, args.number, accepted=args.accept,
                                       note=args.note)

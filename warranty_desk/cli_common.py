@@ -102,6 +102,25 @@ def read_unseen(prompt: str, *, first_line_only: bool) -> str:
     return (sys.stdin.readline() if first_line_only else sys.stdin.read()).strip()
 
 
+def add_staff_option(p: argparse.ArgumentParser) -> None:
+    """--staff NAME (the PIN is read unseen) and --json, for commands a person answers for."""
+    p.add_argument("--staff", required=True, metavar="NAME",
+                   help="who does it, as on the sign-in list; the PIN is asked for unseen, or "
+                        "read from stdin")
+    p.add_argument("--json", action="store_true")
+
+
+def sign_in_staff(db: Database, name: str) -> Actor:
+    """The person named by --staff, signed in with the PIN read unseen (audited as them)."""
+    from warranty_desk.services import staff
+
+    pin = read_unseen(f"PIN of {name} (not shown as you type): ", first_line_only=True)
+    if not pin:
+        raise BadInput(f"No PIN was given for {name}: type it at the prompt, or pipe it in "
+                       "(`echo PIN | warranty-desk ...`). Nothing was changed.")
+    return staff.sign_in(db, name, pin)
+
+
 def print_json(data: Any) -> None:
     """Data as indented JSON with sorted keys on stdout, through the one redaction step."""
     # Sync's reports quote servers' answers, and those may echo a token back.

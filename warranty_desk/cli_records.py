@@ -23,7 +23,7 @@ from warranty_desk.storage.home import Home
 if TYPE_CHECKING:
     from warranty_desk.money import MoneyFormat
     from warranty_desk.storage.database import Database
-    from warranty_desk.views import LookupResult
+    from warranty_desk.views import ClaimBrief, ClaimMatch, LookupResult
 
 
 def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -106,15 +106,25 @@ def _lookup_text(result: LookupResult, money: MoneyFormat) -> str:
             lines.append("  not covered: " + ", ".join(v.exclusions))
         for c in v.claims:
             lines.append(f"  claim {c.number} ({c.opened_on}): {c.state}"
-                         + (f", {c.outcome}" if c.outcome else "") + f" – {c.fault}")
+                         + (f", {c.outcome}" if c.outcome else "") + f" – {c.fault}"
+                         + _claimant(c))
         for o in v.extension_offers:
             lines.append(f"  can extend: {o.plan}, {o.months} months for "
                          f"{money.people(o.price_minor)} ({o.reason})")
     if result.claims and not result.matches:
         lines.append("")
         lines += [f"  claim {c.number} ({c.opened_on}): {c.state} – {c.product}, "
-                  f"{c.customer_name or 'customer not recorded'}" for c in result.claims]
+                  f"{c.customer_name or 'customer not recorded'}" + _claimant(c)
+                  for c in result.claims]
     return "\n".join(lines)
+
+
+def _claimant(claim: ClaimMatch | ClaimBrief) -> str:
+    """"; claimed by NAME (PHONE)" when the claim was started online with its own contact."""
+    if not (claim.claimant_name or claim.claimant_phone):
+        return ""
+    phone = f" ({claim.claimant_phone})" if claim.claimant_phone else ""
+    return f"; claimed by {claim.claimant_name or 'a person who gave no name'}{phone}"
 
 
 def cmd_report(args: argparse.Namespace, home: Home) -> int:

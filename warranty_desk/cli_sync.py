@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from warranty_desk import cli_sync_queue
 from warranty_desk.cli_common import EXIT_FAILED, EXIT_OK, open_db, print_json, read_unseen
 from warranty_desk.errors import BadInput
 from warranty_desk.redaction import redact
@@ -39,6 +40,7 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
                    help="how long --nightly keeps pushing before it gives up for the night "
                         "(default 20)")
     p.add_argument("--json", action="store_true")
+    cli_sync_queue.add_actions(p, parser_class)
 
     p = sub.add_parser("config", help="show or change this till's settings; store sync secrets")
     csub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=parser_class)
@@ -47,8 +49,9 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     cset = csub.add_parser("set", help="change one [sync] setting, e.g. sync.portal_url "
                                        "https://portal.example.com/api/v1")
     cset.add_argument("key", metavar="KEY", help="sync.portal_url, sync.branch, "
-                      "sync.interval_minutes, sync.crm, sync.crm_url, sync.tryton_database or "
-                      "sync.tryton_user")
+                      "sync.interval_minutes, sync.crm, sync.crm_url, sync.tryton_database, "
+                      "sync.tryton_user or sync.ca_bundle (head office's own certificate "
+                      "authority, a .pem file)")
     cset.add_argument("value", metavar="VALUE")
     csec = csub.add_parser("set-secret", help="store a sync secret, typed unseen or piped in "
                                               "on stdin (never on the command line)")
@@ -57,6 +60,9 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 
 def cmd_sync(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.views import to_jsonable
+
+    if getattr(args, "action", None):
+        return cli_sync_queue.cmd_action(args, home)
 
     try:
         report = _sync_cycle(args, home)

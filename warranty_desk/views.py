@@ -34,6 +34,9 @@ class ClaimBrief:
     opened_on: date
     fault: str
     channel: str
+    # Who started it online, when that was given beside the warranty's holder.
+    claimant_name: str | None = None
+    claimant_phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,9 @@ class ClaimMatch:
     customer_name: str | None
     customer_phone: str | None
     opened_on: date
+    # Who started it online, when that was given beside the warranty's holder.
+    claimant_name: str | None = None
+    claimant_phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

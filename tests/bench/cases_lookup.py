@@ -73,8 +73,8 @@ def _floor(conn: sqlite3.Connection, kind: str) -> Callable[[str], object]:
                               f"FROM warranty_layers WHERE warranty_id IN ({marks})",
                               ids).fetchall()
         claims = conn.execute("SELECT warranty_id, number, state, outcome, opened_at, fault, "
-                              f"channel FROM claims WHERE warranty_id IN ({marks})",
-                              ids).fetchall()
+                              "channel, claimant_name, claimant_phone FROM claims WHERE "
+                              f"warranty_id IN ({marks})", ids).fetchall()
         plans = conn.execute("SELECT * FROM extension_plans").fetchall()
         return rows, layers, claims, plans
 

@@ -294,3 +294,29 @@ def test_a_manager_voids_a_purchase_from_the_customer_screen(
     assert screen.profile is not None
     assert next(v for v in screen.profile.purchases if v.warranty_code == code).verdict == (
         "void")
+
+
+def test_a_claim_started_online_shows_the_holder_and_who_claimed(
+    qtbot: Any, win: MainWindow, tmp_path: Path
+) -> None:
+    from warranty_desk.permissions import Actor
+    from warranty_desk.services import inbox
+    from warranty_desk.services.reports import warranty_register
+    from warranty_desk.storage.documents import DocumentStore
+
+    in_cover = [r.code for r in warranty_register(win.ctx.db, Actor.system("test"))
+                if r.status == "in_cover"]
+    for n, code in enumerate(in_cover):  # the first unit that can take a claim
+        result = inbox.apply_item(win.ctx.db, inbox.InboxItemInput(
+            f"web-who-{n}", "claim_started", {
+                "warranty_code": code, "fault": "Will not charge",
+                "customer": {"name": "Grace Hopper", "phone": "+1 202 555 0100"}}),
+            documents=DocumentStore(tmp_path / "documents"), fetch_document=None)
+        if result.status == "applied":
+            break
+    assert result.status == "applied", result.result
+    holder = db_rows(win, "SELECT c.name FROM warranties w JOIN customers c ON "
+                          "c.id = w.customer_id WHERE w.code = ?", code)[0][0]
+    screen = _claim(qtbot, win, "Maria Manager", "5555", result.result.split()[1])
+    assert _fact(screen, "Customer").startswith(str(holder))
+    assert _fact(screen, "Claimed by") == "Grace Hopper  ·  +1 202 555 0100  (on the portal)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,12 +14,14 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 
 from sync import secrets
 from tests.sync.portal_server import TOKEN, PortalServer
+from tests.sync.tls_portal import TlsPortalServer, make_certificates
 from tests.ui.conftest import open_window, sign_in
 from tests.ui.sync_helpers import CYCLE_MS
 from ui.main_window import MainWindow
 from ui.screens.settings import SettingsScreen
 from ui.screens.settings_tabs.sync import SyncTab
 from ui.screens.sync_panel import SyncPanelScreen
+from warranty_desk import config
 from warranty_desk.errors import WarrantyDeskError
 from warranty_desk.permissions import Actor
 from warranty_desk.services import claims
@@ -220,6 +223,46 @@ def test_a_refused_event_is_listed_with_head_offices_reason_and_dismissed_with_o
     qtbot.waitUntil(lambda: "attention" not in _status(win))
 
 
+def test_an_inbox_item_that_could_not_be_used_needs_attention_until_marked_dealt_with(
+    qtbot: Any, win: MainWindow, portal: PortalServer
+) -> None:
+    _set_up_sync(qtbot, win, portal)
+    portal.inbox_items = [{"id": "web-77", "kind": "claim_started",
+                           "created_at": "2026-11-22T09:00:00+00:00",
+                           "payload": {"fault": "Dead", "customer": {"name": "Grace Hopper"}}}]
+    panel = _panel(qtbot, win)
+    report = _sync_now(qtbot, win, panel)
+    assert "1 inbox item from head office could not be used" in report.message
+    qtbot.waitUntil(lambda: panel.inbox_model.rowCount() == 1)
+    assert "1 needs attention" in _status(win)
+    # Another sync does not forget it.
+    _sync_now(qtbot, win, panel)
+    qtbot.waitUntil(lambda: "1 needs attention" in _status(win))
+
+    asked: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        asked.append(dialog.labelText())
+        dialog.setTextValue("Called Grace; claim started at the counter")
+        dialog.accept()
+
+    panel.inbox.setFocus()
+    panel.inbox.selectRow(0)
+    QTimer.singleShot(0, answer)
+    qtbot.keyClick(panel.inbox, Qt.Key.Key_Delete)
+    assert asked and "web-77" in asked[0] and "What was done?" in asked[0]
+    qtbot.waitUntil(lambda: panel.inbox_model.rowCount() == 0)
+    assert "marked as dealt with" in win.notice.text()
+    assert _one(win, "SELECT count(*) FROM audit_entries WHERE action = 'sync.inbox_handled' "
+                "AND actor_name = 'Adam Admin' AND details LIKE '%Called Grace%'") == 1
+    qtbot.waitUntil(lambda: "attention" not in _status(win))
+    win.activateWindow()  # back from the dialog, as a person's next key press finds it
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    assert "could not be used" not in _sync_now(qtbot, win, panel).message
+
+
 def test_the_sync_worker_stops_when_the_window_closes(
     qtbot: Any, win: MainWindow, portal: PortalServer
 ) -> None:
@@ -260,6 +303,53 @@ def test_the_sync_tab_shows_problems_beside_their_fields_and_never_a_secret(
     assert "answered for branch" in tab.test_result.text()
     assert not win.ctx.home.config.exists()  # testing saves nothing
     assert secrets.get_secret(win.ctx.home, secrets.PORTAL_TOKEN) is None
+
+
+def test_head_office_behind_its_own_authority_works_once_its_bundle_is_named(
+    qtbot: Any, win: MainWindow, tmp_path: Path
+) -> None:
+    certificates = make_certificates(tmp_path / "certs")
+    server = TlsPortalServer(certificates).start()
+    try:
+        sign_in(qtbot, win, "Adam Admin", "8888")
+        tab = _sync_tab(qtbot, win)
+        qtbot.keyClicks(tab.portal_url, server.url)
+        qtbot.keyClicks(tab.token.edit, TOKEN)
+        tab.test_button.setFocus()
+        qtbot.keyClick(tab.test_button, Qt.Key.Key_Space)
+        assert "is not trusted" in tab.test_result.text()
+        assert "Settings > Sync" in tab.test_result.text()
+
+        tab.ca_bundle.setFocus()
+        qtbot.keyClicks(tab.ca_bundle, str(tmp_path / "nowhere.pem"))
+        qtbot.keyClick(tab.ca_bundle, Qt.Key.Key_Tab)
+        assert "cannot be read" in tab.problems["ca_bundle"].text()
+        assert tab.problems["ca_bundle"].isVisible()
+        tab.ca_bundle.setFocus()
+        qtbot.keyClick(tab.ca_bundle, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(tab.ca_bundle, str(certificates.ca))
+        qtbot.keyClick(tab.ca_bundle, Qt.Key.Key_Tab)
+        assert not tab.problems["ca_bundle"].isVisible()
+        tab.test_button.setFocus()
+        qtbot.keyClick(tab.test_button, Qt.Key.Key_Space)
+        assert "answered for branch" in tab.test_result.text()
+
+        with qtbot.waitSignal(win.sync_worker.cycle_done, timeout=CYCLE_MS) as saved:
+            qtbot.keyClick(tab, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert getattr(saved.args[0], "online", False), getattr(saved.args[0], "message", "")
+        assert config.load(win.ctx.home).settings.sync.ca_bundle == str(certificates.ca)
+        assert sorted(server.arrival_seqs()) == _seqs(win)
+
+        # Changing another setting keeps the bundle: the form saves what it loaded.
+        tab.refresh()
+        tab.interval.setFocus()
+        qtbot.keyClick(tab.interval, Qt.Key.Key_Up)
+        qtbot.keyClick(tab, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: config.load(win.ctx.home).settings.sync.interval_minutes
+                        == tab.interval.value())
+        assert config.load(win.ctx.home).settings.sync.ca_bundle == str(certificates.ca)
+    finally:
+        server.stop()
 
 
 def test_staff_without_the_sync_permission_see_the_status_but_not_the_panel(

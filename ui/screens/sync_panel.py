@@ -74,6 +74,16 @@ def ask_reason(parent: QWidget, event: ParkedView) -> str | None:
     return text if ok else None
 
 
+def ask_handled(parent: QWidget, item: AppliedResult) -> str | None:
+    """What was done about an inbox item the till could not use; None when the person stops."""
+    text, ok = QInputDialog.getText(
+        parent, "Mark the inbox item as dealt with",
+        f"Inbox item {item.item_id} ({item.kind.replace('_', ' ')}) could not be used here.\n"
+        "What was done? (kept in the audit log; for example: claim started at the counter, "
+        "head office asked to correct it)")
+    return text if ok else None
+
+
 class SyncPanelScreen(Screen):
     """What reached head office and what did not, and the few things only a person can settle."""
 
@@ -83,7 +93,8 @@ class SyncPanelScreen(Screen):
     help_keys = (
         (SYNC_NOW_KEY, "Sync now"),
         ("Enter", "Send the selected refused event again"),
-        ("Del", "Dismiss the selected refused event (asks why)"),
+        ("Del", "Dismiss the selected refused event (asks why), or mark the selected inbox "
+                "item dealt with (asks what was done)"),
         ("Ctrl+R", "Reload the lists"),
     )
 
@@ -93,6 +104,7 @@ class SyncPanelScreen(Screen):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.ask_reason: Callable[[QWidget, ParkedView], str | None] = ask_reason
+        self.ask_handled: Callable[[QWidget, AppliedResult], str | None] = ask_handled
         self.snapshot: SyncSnapshot | None = None
         self.last_message = ""  # the last cycle's line, and when and how it ended
         self.last_at = ""
@@ -151,10 +163,18 @@ class SyncPanelScreen(Screen):
         self.inbox = record_view(self.inbox_model, "syncInbox")
         self.inbox.setWordWrap(True)  # what happened is a sentence or two: shown whole
         layout.addWidget(self.inbox, 1)
+        inbox_actions = QHBoxLayout()
+        self.handled_button = QPushButton("Dealt with…  (Del)")
+        self.handled_button.setToolTip("Say what was done about the selected item; it leaves "
+                                       "the list, and the audit log keeps your words")
+        inbox_actions.addWidget(self.handled_button)
+        inbox_actions.addStretch(1)
+        layout.addLayout(inbox_actions)
         # Hidden on a till that never synced: empty tables would only puzzle.
         self.details: tuple[QWidget, ...] = (
             destinations_heading, self.destinations, self.parked_heading, self.parked,
-            self.retry_button, self.dismiss_button, self.inbox_heading, self.inbox)
+            self.retry_button, self.dismiss_button, self.inbox_heading, self.inbox,
+            self.handled_button)
         self.blank = QWidget()
         self.blank.hide()
         layout.addWidget(self.blank, 1)
@@ -178,6 +198,11 @@ class SyncPanelScreen(Screen):
             shortcut = QShortcut(QKeySequence(key), self.parked, slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.parked.doubleClicked.connect(lambda _index: self.retry_selected())
+        # Marking the selected inbox item dealt with, by button or Del in its table.
+        self.handled_button.clicked.connect(self.mark_selected_handled)
+        shortcut = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.inbox,
+                             self.mark_selected_handled)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.parked.selectionModel().selectionChanged.connect(self._on_parked_selection_changed)
         # Retries and dismissals made here (or by another admin's action) show at once.
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
@@ -251,6 +276,7 @@ class SyncPanelScreen(Screen):
             self.parked.selectRow(rows[0] if rows else 0)
         for button in (self.retry_button, self.dismiss_button):
             button.setEnabled(bool(parked))
+        self.handled_button.setEnabled(any(i.status == "problem" for i in items))
         shown = snapshot.set_up or bool(parked or items or snapshot.destinations)
         for widget in self.details:
             widget.setVisible(shown)
@@ -303,8 +329,10 @@ class SyncPanelScreen(Screen):
         if items:
             self.inbox_heading.setText(
                 f"From head office but not applied here: {len(items)} item"
-                f"{'s' if len(items) != 1 else ''}. Waiting ones are tried again at each sync; "
-                "for the others, ask head office to correct the item and send it again.")
+                f"{'s' if len(items) != 1 else ''}. Waiting ones are tried again at each sync. "
+                "The others stay here until you deal with them (start the claim at the "
+                "counter, or ask head office to correct the item), then press Del to say "
+                "what was done.")
         else:
             self.inbox_heading.setText("From head office but not applied here: none.")
 
@@ -350,6 +378,32 @@ class SyncPanelScreen(Screen):
 
         self.ctx.run(lambda: sync_admin.retry_parked(db, actor, event.destination, event.seq),
                      done)
+
+    def selected_item(self) -> AppliedResult | None:
+        """The inbox item selected in its table."""
+        selection = self.inbox.selectionModel()
+        rows = selection.selectedRows() if selection is not None else []
+        return self.inbox_model.row(rows[0].row()) if rows else None
+
+    def mark_selected_handled(self) -> None:
+        """Say what was done about the selected inbox item the till could not use (audited)."""
+        item = self.selected_item()
+        if item is None or item.status != "problem":
+            self.ctx.notice.emit("Select an inbox item that could not be used first (waiting "
+                                 "ones are tried again by themselves).", "warning")
+            return
+        note = self.ask_handled(self, item)
+        if note is None:
+            self.ctx.notice.emit("Nothing marked.", "info")
+            return
+        actor, db = self.ctx.require_actor(), self.ctx.db
+
+        def done(view: AppliedResult) -> None:
+            self.ctx.data_changed.emit(SYNC_CHANGED)
+            self.ctx.notice.emit(f"Inbox item {view.item_id} is marked as dealt with; your "
+                                 "words are in the audit log.", "success")
+
+        self.ctx.run(lambda: inbox.mark_handled(db, actor, item.item_id, note), done)
 
     def dismiss_selected(self) -> None:
         """Give up the selected refused event, with the reason asked for (audited)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
@@ -24,11 +24,6 @@ from warranty_desk.storage.home import Home
 log = logging.getLogger(__name__)
 
 SYNC_KEY = "F10"  # the Sync panel's key, named on the indicator
-# Inbox problems cannot be settled at the till (head office fixes and resends the item), so the
-# indicator counts only those of the last week: long enough to be seen at the counter, short
-# enough that an old one does not keep the status bar asking for attention forever. The Sync
-# panel lists them all.
-INBOX_ATTENTION = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +34,8 @@ class SyncSnapshot:
     interval_minutes: int = config.SyncSettings().interval_minutes
     destinations: tuple[SyncStatus, ...] = ()  # the receivers of events: portal, crm
     nightly: SyncStatus | None = None
-    inbox_problems: int = 0  # recent ones; 0 for people who may not manage sync
+    # Items no person has dealt with yet, however old; 0 for people who may not manage sync.
+    inbox_problems: int = 0
 
     @property
     def waiting(self) -> int:
@@ -81,10 +77,9 @@ def read_snapshot(home: Home, db: Database, actor: Actor | None) -> SyncSnapshot
         # it, which the status bar must not load while the app starts.
         from warranty_desk.services import inbox
 
-        since = db.clock.now() - INBOX_ATTENTION
-        problems = sum(1 for item in inbox.unsettled(db, actor)
-                       if item.status == "problem" and (item.applied_at is None
-                                                        or item.applied_at >= since))
+        # An item the till could not use is never sent again: it asks for attention until a
+        # person marks it dealt with on the Sync panel (or with `warranty-desk sync inbox`).
+        problems = inbox.open_problem_count(db)
     return SyncSnapshot(
         set_up=is_set_up(settings), interval_minutes=settings.interval_minutes,
         destinations=tuple(r for r in rows if r.destination != NIGHTLY_CURSOR),

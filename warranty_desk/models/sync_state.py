@@ -72,3 +72,8 @@ class InboxApplied(Base):
     # What the item became at the branch: a claim number, an invoice number, ... or why not.
     result: Mapped[str] = mapped_column(Text, default="")
     applied_at: Mapped[timestamp]
+    # An item that could not be used stays listed until a person says it is dealt with (a claim
+    # started at the counter, head office asked to correct it): who, when, and what they did.
+    handled_at: Mapped[datetime | None]
+    handled_by: Mapped[str] = mapped_column(String(200), default="")
+    handled_note: Mapped[str] = mapped_column(Text, default="")

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from warranty_desk.errors import BadInput
 from warranty_desk.models import AuditEntry
 from warranty_desk.permissions import Actor
 from warranty_desk.storage.database import clock_of
@@ -65,6 +66,15 @@ class ChainReport:
     head: str
     first_bad_seq: int | None = None
     problem: str = ""
+
+
+def kept_words(text: str, ask: str) -> str:
+    """A person's reason or note for the audit log, stripped; BadInput asking for it if it is
+    missing or too short to say anything ("ok", "x")."""
+    said = text.strip()
+    if len(said) < 3:
+        raise BadInput(ask)
+    return said
 
 
 def verify(session: Session) -> ChainReport:

@@ -436,6 +436,9 @@ class ClaimDetail:
     reopen: ReopenOption | None = None  # None unless the claim is closed and may come back
     # How the proof of purchase stands, from the same facts as missing_evidence.
     proof_words: str = ""
+    # Who started the claim online, as they gave it, beside the warranty's holder above.
+    claimant_name: str | None = None
+    claimant_phone: str | None = None
 
 
 def _templates_for(target: ClaimState) -> tuple[str, ...]:
@@ -605,5 +608,6 @@ def claim_detail(db: Database, actor: Actor, number: str) -> ClaimDetail:
             stock_moves=_stock(session, claim.id), brand_claims=_brand_claims(session, claim.id),
             proof_words=proof_words(claim.proof_status, required, rules.attached_evidence),
             moves=_moves(session, claim, actor, values),
-            reopen=_reopen(session, claim, actor, values))
+            reopen=_reopen(session, claim, actor, values),
+            claimant_name=claim.claimant_name, claimant_phone=claim.claimant_phone)
 

@@ -39,7 +39,8 @@ def find_claims(session: Session, scan: Scan) -> tuple[ClaimMatch, ...]:
         return ()
     rows = session.execute(
         select(Claim.number, Claim.state, Claim.opened_at, Claim.claimed_purchase,
-               Product.name, Customer.name, Customer.phone)
+               Product.name, Customer.name, Customer.phone, Claim.claimant_name,
+               Claim.claimant_phone)
         .outerjoin(Product, Product.id == Claim.product_id)
         .outerjoin(Customer, Customer.id == Claim.customer_id)
         .where(condition).order_by(Claim.opened_at.desc(), Claim.number.desc())
@@ -51,5 +52,7 @@ def find_claims(session: Session, scan: Scan) -> tuple[ClaimMatch, ...]:
         number=number, state=state,
         product=product or str((purchase or {}).get("product") or "unknown product"),
         customer_name=customer or None, customer_phone=phone or None,
-        opened_on=opened_at.astimezone(zone).date())
-        for number, state, opened_at, purchase, product, customer, phone in rows)
+        opened_on=opened_at.astimezone(zone).date(), claimant_name=claimant or None,
+        claimant_phone=claimant_phone or None)
+        for number, state, opened_at, purchase, product, customer, phone, claimant,
+        claimant_phone in rows)

@@ -68,6 +68,10 @@ class StartClaim:
     condition: str = ""
     promised_on: date | None = None
     external_ref: str | None = None
+    # Who started the claim, as they gave it online, when that may not be the holder (a
+    # relative, a new owner): kept beside the claim; the holder stays its customer.
+    claimant_name: str = ""
+    claimant_phone: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,13 +199,16 @@ def start_claim(
             claim_type=data.claim_type, fault=data.fault.strip(),
             accessories=data.accessories.strip(), condition=data.condition.strip(),
             proof_status="not_needed", external_ref=data.external_ref,
+            claimant_name=data.claimant_name.strip()[:200] or None,
+            claimant_phone=data.claimant_phone.strip()[:32] or None,
             promised_on=data.promised_on or today + timedelta(days=DEFAULT_PROMISE_DAYS))
         add_event(session, claim, actor, "opened", to_state=claim.state,
                   reason=f"Opened at the {data.channel.replace('_', ' ')}: {claim.fault}",
                   override=override)
         audit.record(session, actor, "claim.open", "claim", claim.number,
                      {"warranty": warranty.code, "channel": data.channel,
-                      "limit": limit.message, "override": override.reason if override else None})
+                      "limit": limit.message, "override": override.reason if override else None,
+                      **({"claimant": claim.claimant_name} if claim.claimant_name else {})})
         outbox.emit(session, "claim.opened", "claim", claim.number,
                     claim_payload(claim, warranty=warranty.code))
         notify(session, claim, "claim_received", today=today)

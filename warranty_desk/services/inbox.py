@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from warranty_desk import normalize
-from warranty_desk.errors import BadInput, WarrantyDeskError
+from warranty_desk.errors import BadInput, NotFound, RuleBlocked, WarrantyDeskError
 from warranty_desk.models import (
     BrandClaim,
     Claim,
@@ -328,15 +328,16 @@ def _claim_started(ctx: _Context) -> str:
     code = _warranty_code(ctx, _text(p, "warranty_code", limit=32), serial)
     if code is not None:
         extras, left_out = ctx.extras(hashes)
+        # The warranty's holder stays the claim's customer; who claimed online is kept beside.
         summary = claims.start_claim(ctx.db, ctx.actor, claims.StartClaim(
-            code, fault, channel="portal", claim_type=claim_type, external_ref=ctx.item.id),
-            )
+            code, fault, channel="portal", claim_type=claim_type, external_ref=ctx.item.id,
+            claimant_name=customer.name, claimant_phone=customer.phone))
         return _with_extras(ctx, f"claim {summary.number}", summary.number, extras, left_out)
     purchase = p.get("purchase") or {}
     if not isinstance(purchase, Mapping):
         raise _Refused("the purchase details are not a list of fields; ask head office to "
                        "check the item")
-    bought = _text(purchase, "purchased_on", limit=40) or _text(purchase, "date", limit=40)
+    bought = _purchase(purchase, "date")
     if not bought:
         raise _Refused("the customer claimed on a sale this branch does not know and gave no "
                        "purchase date; ask the customer for the receipt and start the claim "
@@ -349,14 +350,31 @@ def _claim_started(ctx: _Context) -> str:
     extras, left_out = ctx.extras(hashes[1:])
     summary = claims.start_unknown_sale_claim(ctx.db, ctx.actor, claims.StartUnknownSaleClaim(
         customer=customer,
-        product_description=_text(p, "product", limit=300) or _text(purchase, "product"),
+        product_description=_text(p, "product", limit=300) or _purchase(purchase, "product"),
         serial=serial, purchased_on=_date(bought, "purchase date"),
-        purchased_where=_text(purchase, "where", limit=300) or _text(purchase, "shop"),
+        purchased_where=_purchase(purchase, "where"),
         fault=fault, proof_sha256=proof.sha256, proof_media_type=proof.media_type,
         proof_size=proof.size, sku=_text(purchase, "sku", limit=64) or None, channel="portal",
         claim_type=claim_type, external_ref=ctx.item.id))
     return _with_extras(ctx, f"claim {summary.number} (sale not known here: proof to verify)",
                         summary.number, extras, left_out)
+
+
+# The contract lets a portal name the purchase's fields freely (string values): each fact under
+# every name a portal is known to use, the first one given wins.
+PURCHASE_KEYS: dict[str, tuple[str, ...]] = {
+    "date": ("purchased_on", "date_of_purchase", "purchase_date", "date"),
+    "where": ("where", "store", "shop", "purchased_where", "retailer"),
+    "product": ("product", "product_name", "item"),
+}
+
+
+def _purchase(purchase: Mapping[str, Any], fact: str) -> str:
+    for key in PURCHASE_KEYS[fact]:
+        value = _text(purchase, key, limit=300)
+        if value:
+            return value
+    return ""
 
 
 def _with_extras(ctx: _Context, result: str, number: str, extras: list[StoredDocument],
@@ -622,13 +640,53 @@ def apply_item(
     return view
 
 
+_OPEN_PROBLEM = (InboxApplied.result.startswith(PROBLEM), InboxApplied.handled_at.is_(None))
+
+
 def unsettled(db: Database, actor: Actor, *, limit: int = 200) -> tuple[AppliedResult, ...]:
-    """Items given up or waiting, newest first, for the sync panel."""
+    """Items waiting, and items given up that no person has dealt with yet, newest first.
+
+    An item given up stays here however old it is, until `mark_handled`: the portal never
+    sends it again, so this list is the only place it is still known.
+    """
     require(actor, Permission.MANAGE_SYNC)
     with db.read() as session:
         rows = session.scalars(
             select(InboxApplied)
-            .where(InboxApplied.result.startswith(PROBLEM)
-                   | InboxApplied.result.startswith(WAITING))
+            .where(and_(*_OPEN_PROBLEM) | InboxApplied.result.startswith(WAITING))
             .order_by(InboxApplied.applied_at.desc()).limit(limit))
         return tuple(_view(row, repeated=False) for row in rows)
+
+
+def open_problem_count(db: Database) -> int:
+    """Items given up that no person has dealt with yet (a sync cycle's exit code counts them)."""
+    with db.read() as session:
+        return session.scalar(select(func.count()).select_from(InboxApplied)
+                              .where(*_OPEN_PROBLEM)) or 0
+
+
+def mark_handled(db: Database, actor: Actor, item_id: str, note: str) -> AppliedResult:
+    """A person dealt with an item that could not be used: say what was done (audited)."""
+    require(actor, Permission.MANAGE_SYNC)
+    said = audit.kept_words(note, "Write what was done about the item (for example: claim "
+                                  "started at the counter, head office asked to correct it); "
+                                  "it is kept in the audit log.")
+    with db.write() as session:
+        row = session.get(InboxApplied, item_id.strip())
+        if row is None:
+            raise NotFound(f"There is no inbox item {item_id.strip()!r} at this till; "
+                           "`warranty-desk sync inbox` lists those that could not be used.")
+        status = _status(row.result)
+        if status != "problem":
+            raise RuleBlocked(f"Inbox item {row.item_id} "
+                              + ("was applied; there is nothing to deal with." if status ==
+                                 "applied" else "is still tried again at every sync."))
+        if row.handled_at is not None:
+            raise RuleBlocked(f"Inbox item {row.item_id} was already dealt with by "
+                              f"{row.handled_by}: {row.handled_note}")
+        row.handled_at, row.handled_by, row.handled_note = (clock_of(session).now(),
+                                                            actor.name, said)
+        audit.record(session, actor, "sync.inbox_handled", "inbox_item", row.item_id,
+                     {"kind": row.kind, "result": row.result, "note": said})
+        session.flush()
+        return _view(row, repeated=False)

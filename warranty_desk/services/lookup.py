@@ -188,10 +188,11 @@ def verdicts_for(
         layers[uuid.UUID(bytes=wid)].append(
             LayerView(kind, date.fromisoformat(start), date.fromisoformat(end), plan))
     claims: dict[uuid.UUID, list[ClaimBrief]] = defaultdict(list)
-    for wid, number, state, outcome, opened_at, fault, channel in lookup_rows.rows(
-            session, lookup_rows.CLAIMS.format(marks=marks), keys):
+    for wid, number, state, outcome, opened_at, fault, channel, claimant, phone in (
+            lookup_rows.rows(session, lookup_rows.CLAIMS.format(marks=marks), keys)):
         claims[uuid.UUID(bytes=wid)].append(ClaimBrief(
-            number, state, outcome, lookup_rows.utc(opened_at).date(), fault, channel))
+            number, state, outcome, lookup_rows.utc(opened_at).date(), fault, channel,
+            claimant or None, phone or None))
     offered = [p for p in all_plans if p.active]
     return [_verdict(by_id[i], layers[i], claims[i], offered, today) for i in ids if i in by_id]
 

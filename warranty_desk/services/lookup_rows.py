@@ -33,8 +33,8 @@ LEFT JOIN customers c ON c.id = w.customer_id
 WHERE w.id IN ({marks})"""
 LAYERS = ("SELECT warranty_id, kind, start_on, end_on, extension_plan_id FROM warranty_layers "
           "WHERE warranty_id IN ({marks}) ORDER BY start_on")
-CLAIMS = ("SELECT warranty_id, number, state, outcome, opened_at, fault, channel FROM claims "
-          "WHERE warranty_id IN ({marks}) ORDER BY opened_at DESC")
+CLAIMS = ("SELECT warranty_id, number, state, outcome, opened_at, fault, channel, claimant_name, "
+          "claimant_phone FROM claims WHERE warranty_id IN ({marks}) ORDER BY opened_at DESC")
 PLANS = ("SELECT id, name, months, price_minor, categories, min_price_minor, max_price_minor, "
          "max_days_since_sale, active FROM extension_plans")
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warranty_desk.errors import BadInput, NotFound, RuleBlocked
+from warranty_desk.errors import NotFound, RuleBlocked
 from warranty_desk.models import OutboxEvent, SyncCursor, SyncDelivered, SyncParked
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit
@@ -133,10 +133,8 @@ def dismiss_parked(
 ) -> ParkedView:
     """Give up on a refused event, with a reason; the events held behind it go next."""
     require(actor, Permission.MANAGE_SYNC)
-    why = reason.strip()
-    if len(why) < 3:
-        raise BadInput("Write why this event will never reach head office; the reason is kept "
-                       "in the audit log.")
+    why = audit.kept_words(reason, "Write why this event will never reach head office; the "
+                                   "reason is kept in the audit log.")
     with db.write() as session:
         row = _load(session, destination, seq)
         row.state, row.settled_at, row.settled_by = "dismissed", clock_of(session).now(), actor.name

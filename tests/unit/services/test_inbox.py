@@ -398,3 +398,68 @@ def test_a_claim_is_not_held_back_for_good_by_a_photo_that_never_comes(
     assert result.status == "applied" and result.result.startswith("claim BR01-C-2026-")
     assert "left out: document" in result.result and "upload it again" in result.result
     assert claim_for(shop, "in-1").channel == "portal"
+
+
+def test_a_claim_started_online_on_a_known_warranty_keeps_the_holder_and_who_claimed(
+    shop: Database, store: DocumentStore
+) -> None:
+    code = sell(shop).warranty_codes[0]  # sold to Ada Lovelace
+    result = apply(shop, store, "in-who", "claim_started",
+                   {"warranty_code": code, "fault": "Hinge cracked", "customer": CUSTOMER})
+    number = result.result.split()[1]
+    detail = claim_detail(shop, MANAGER, number)
+    # The warranty's holder stays the claim's customer; the person who claimed online is kept.
+    assert (detail.customer_name, detail.customer_phone) == ("Ada Lovelace", "+442079460958")
+    assert (detail.claimant_name, detail.claimant_phone) == ("Grace Hopper", "+1 202 555 0100")
+    with shop.read() as session:
+        names = sorted(session.scalars(select(Customer.name)))
+    assert names == ["Ada Lovelace"]  # nobody's details were overwritten or added
+
+
+@pytest.mark.parametrize("purchase", [
+    {"date_of_purchase": "2026-10-02", "store": "Orbit online store"},
+    {"purchased_on": "2026-10-02", "where": "Orbit online store"},
+    {"date": "2026-10-02", "shop": "Orbit online store"},
+])
+def test_the_purchase_keys_the_contract_allows_open_the_claim(
+    shop: Database, store: DocumentStore, purchase: dict[str, str]
+) -> None:
+    result = apply(shop, store, "in-keys", "claim_started",
+                   {"product": "Orbit X Phone", "fault": "Cracked speaker", "customer": CUSTOMER,
+                    "documents": [sha(PDF)], "purchase": purchase}, Portal(PDF))
+    assert result.status == "applied", result.result
+    assert claim_for(shop, "in-keys").claimed_purchase == {
+        "product": "Orbit X Phone", "purchased_on": "2026-10-02", "where": "Orbit online store"}
+
+
+def test_an_unusable_item_stays_listed_until_a_person_says_it_is_dealt_with(
+    shop: Database, store: DocumentStore
+) -> None:
+    from tests.conftest import stand_at
+    from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
+
+    apply(shop, store, "in-bad", "claim_started", {"fault": "Dead", "customer": CUSTOMER})
+    applied = apply(shop, store, "in-good", "claim_started",
+                    {"warranty_code": sell(shop).warranty_codes[0], "fault": "Dead",
+                     "customer": CUSTOMER})
+    assert applied.status == "applied"
+    # A month on, nobody has looked: it is still listed and still counted.
+    stand_at(shop, shop.clock.now() + timedelta(days=30))
+    assert [r.item_id for r in inbox.unsettled(shop, ADMIN)] == ["in-bad"]
+    assert inbox.open_problem_count(shop) == 1
+
+    with pytest.raises(PermissionDenied):
+        inbox.mark_handled(shop, MANAGER, "in-bad", "Started at the counter")
+    with pytest.raises(BadInput, match="what was done"):
+        inbox.mark_handled(shop, ADMIN, "in-bad", " ")
+    with pytest.raises(RuleBlocked, match="was applied"):
+        inbox.mark_handled(shop, ADMIN, "in-good", "Nothing to do")
+    done = inbox.mark_handled(shop, ADMIN, "in-bad", "Called the customer; claim at the counter")
+    assert done.item_id == "in-bad" and done.status == "problem"
+    assert inbox.unsettled(shop, ADMIN) == () and inbox.open_problem_count(shop) == 0
+    with shop.read() as session:
+        entity, details = session.execute(select(AuditEntry.entity_id, AuditEntry.details).where(
+            AuditEntry.action == "sync.inbox_handled")).one()
+    assert entity == "in-bad" and "Called the customer" in details
+    with pytest.raises(RuleBlocked, match="already"):
+        inbox.mark_handled(shop, ADMIN, "in-bad", "Again")

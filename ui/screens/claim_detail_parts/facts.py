@@ -26,6 +26,14 @@ def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
         ("Customer", (d.customer_name or "unknown")
          + (f"  ·  {d.customer_phone}" if d.customer_phone else "")
          + (f"  ·  {d.customer_reference}" if d.customer_reference else "")),
+    ]
+    if d.claimant_name or d.claimant_phone:
+        # Started online by someone who gave their own details: the holder above keeps the
+        # warranty; this is who to call back about the claim.
+        rows.append(("Claimed by", (d.claimant_name or "name not given")
+                     + (f"  ·  {d.claimant_phone}" if d.claimant_phone else "")
+                     + f"  (on the {d.channel.replace('_', ' ')})"))
+    rows += [
         ("Product", d.product + (f"  ({d.brand}, {d.sku})" if d.sku else "")),
         ("Serial", d.serial or "not recorded"),
         ("Warranty", d.warranty_code or "none (unknown sale)"),

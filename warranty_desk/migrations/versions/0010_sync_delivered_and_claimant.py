@@ -1,4 +1,5 @@
-"""Events delivered above the cursor are kept; a claim keeps who claimed it online.
+"""Events delivered above the cursor are kept; a claim keeps who claimed it online; an inbox
+item that could not be used stays listed until a person has dealt with it.
 
 Revision ID: 0010
 Revises: 0009
@@ -29,9 +30,19 @@ def upgrade() -> None:
     with op.batch_alter_table("claims", schema=None) as batch_op:
         batch_op.add_column(sa.Column("claimant_name", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("claimant_phone", sa.String(length=32), nullable=True))
+    with op.batch_alter_table("inbox_applied", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("handled_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("handled_by", sa.String(length=200), nullable=False,
+                                      server_default=""))
+        batch_op.add_column(sa.Column("handled_note", sa.Text(), nullable=False,
+                                      server_default=""))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inbox_applied", schema=None) as batch_op:
+        batch_op.drop_column("handled_note")
+        batch_op.drop_column("handled_by")
+        batch_op.drop_column("handled_at")
     with op.batch_alter_table("claims", schema=None) as batch_op:
         batch_op.drop_column("claimant_phone")
         batch_op.drop_column("claimant_name")

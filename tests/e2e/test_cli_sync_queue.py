@@ -1,0 +1,142 @@
+"""What the Sync panel settles, from the command line: refused records (`sync parked`, `retry`,
+`dismiss`) and inbox items the till could not use (`sync inbox`, `inbox-done`), each decision
+signed by a person and audited; the exit code says while anything waits for one."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.cli import TODAY, run
+from tests.e2e.test_cli_sync import (  # noqa: F401  (fixtures)
+    configure,
+    demo_template,
+    file_secrets,
+    home,
+    outbox_count,
+)
+from tests.sync.portal_server import PortalServer
+
+pytestmark = pytest.mark.slow
+
+REFUSAL = "Head office has no product PHX-9 in its catalogue; add it there, then retry."
+ADMIN, ADMIN_PIN = "Adam Admin", "8888"
+AT = "2026-11-22T09:00:00+00:00"
+
+
+@pytest.fixture
+def portal() -> Iterator[PortalServer]:
+    server = PortalServer().start()
+    yield server
+    server.stop()
+
+
+def signed(folder: Path, pin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A command a person answers for, with their PIN piped in as they would."""
+    return subprocess.run(
+        [sys.executable, "-m", "warranty_desk", "--home", str(folder), "--today", TODAY, *args],
+        input=pin + "\n", capture_output=True, text=True, timeout=120, check=False)
+
+
+def one(folder: Path, sql: str, *args: object) -> object:
+    with sqlite3.connect(folder / "warranty-desk.sqlite3") as conn:
+        return conn.execute(sql, args).fetchone()[0]
+
+
+def claim_numbers(folder: Path) -> list[str]:
+    with sqlite3.connect(folder / "warranty-desk.sqlite3") as conn:
+        return [n for (n,) in conn.execute("SELECT number FROM claims ORDER BY number")]
+
+
+def first_seq(folder: Path, number: str) -> int:
+    seq = one(folder, "SELECT min(seq) FROM outbox_events WHERE aggregate_id = ?", number)
+    assert isinstance(seq, int)
+    return seq
+
+
+def test_refused_records_are_listed_retried_and_dismissed_from_the_command_line(
+    home: Path, portal: PortalServer  # noqa: F811
+) -> None:
+    configure(home, portal)
+    kept, dropped = claim_numbers(home)[:2]
+    refused = {kept, dropped}
+    portal.poison = lambda e: REFUSAL if e["aggregate_id"] in refused else None
+    assert run(home, "sync").returncode == 1
+    kept_seq, dropped_seq = first_seq(home, kept), first_seq(home, dropped)
+
+    listed = run(home, "sync", "parked")
+    assert listed.returncode == 1, listed.stderr
+    line = next(x for x in listed.stdout.splitlines() if x.strip().startswith(f"{kept_seq} "))
+    assert "head office" in line and "claim.opened" in line and f"claim {kept}" in line
+    assert f"refused: {REFUSAL}" in line
+    body = json.loads(run(home, "sync", "parked", "--json").stdout)
+    mine = [p for p in body["parked"] if p["seq"] == kept_seq]
+    assert mine and mine[0]["topic"] == "claim.opened" and mine[0]["reason"] == REFUSAL
+
+    # Only someone who may manage sync, with their own PIN, decides.
+    wrong = signed(home, "0000", "sync", "retry", str(kept_seq), "--staff", ADMIN)
+    assert wrong.returncode != 0 and "PIN" in wrong.stderr
+    sales = signed(home, "1111", "sync", "retry", str(kept_seq), "--staff", "Sam Sales")
+    assert sales.returncode != 0 and "may not manage sync" in sales.stderr
+    assert run(home, "sync", "retry", "nine", "--staff", ADMIN).returncode == 2
+
+    portal.poison = lambda e: REFUSAL if e["aggregate_id"] == dropped else None
+    retried = signed(home, ADMIN_PIN, "sync", "retry", str(kept_seq), "--staff", ADMIN)
+    assert retried.returncode == 0, retried.stderr
+    assert f"Event {kept_seq}" in retried.stdout and "again with the next sync" in retried.stdout
+    dismissed = signed(home, ADMIN_PIN, "sync", "dismiss", f"portal:{dropped_seq}", "--reason",
+                       "Entered by hand at head office", "--staff", ADMIN)
+    assert dismissed.returncode == 0, dismissed.stderr
+    assert one(home, "SELECT count(*) FROM audit_entries WHERE action = 'sync.retry' AND "
+                     "actor_name = ?", ADMIN) == 1
+    assert one(home, "SELECT count(*) FROM audit_entries WHERE action = 'sync.dismiss' AND "
+                     "actor_name = ? AND details LIKE '%Entered by hand%'", ADMIN) == 1
+
+    # Head office entered the dismissed one by hand: the rest of that claim goes after it.
+    portal.poison = None
+    done = run(home, "sync")
+    assert done.returncode == 0, done.stdout
+    assert kept in {e["aggregate_id"] for e in portal.events.values()}
+    sent_seqs = {e["seq"] for e in portal.events.values()}
+    assert kept_seq in sent_seqs and dropped_seq not in sent_seqs
+    assert len(sent_seqs) == outbox_count(home) - 1
+    after = run(home, "sync", "parked")
+    assert after.returncode == 0 and after.stdout.startswith("Nothing refused")
+
+
+def test_an_inbox_item_that_could_not_be_used_keeps_the_exit_code_at_1_until_dealt_with(
+    home: Path, portal: PortalServer  # noqa: F811
+) -> None:
+    configure(home, portal)
+    portal.inbox_items = [{"id": "web-77", "kind": "claim_started", "created_at": AT,
+                           "payload": {"fault": "Dead", "customer": {"name": "Grace Hopper"}}}]
+    first = run(home, "sync")
+    assert first.returncode == 1, first.stdout
+    said = "1 inbox item from head office could not be used and waits for a person"
+    assert said in first.stdout
+    # Said again at every sync, not once and forgotten.
+    again = run(home, "sync")
+    assert again.returncode == 1 and said in again.stdout
+
+    listed = run(home, "sync", "inbox")
+    assert listed.returncode == 1
+    assert "web-77  claim started  could not be used: the customer claimed on a sale this " \
+           "branch does not know" in listed.stdout
+    assert json.loads(run(home, "sync", "inbox", "--json").stdout)["items"][0]["item_id"] == (
+        "web-77")
+
+    marked = signed(home, ADMIN_PIN, "sync", "inbox-done", "web-77", "--note",
+                    "Called Grace; claim started at the counter", "--staff", ADMIN)
+    assert marked.returncode == 0, marked.stderr
+    assert one(home, "SELECT count(*) FROM audit_entries WHERE action = 'sync.inbox_handled' "
+                     "AND actor_name = ? AND details LIKE '%Called Grace%'", ADMIN) == 1
+    assert run(home, "sync", "inbox").returncode == 0
+    clean = run(home, "sync")
+    assert clean.returncode == 0 and "inbox item" not in clean.stdout.replace(
+        "pulled 0 inbox items", "")
