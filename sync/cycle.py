@@ -65,6 +65,9 @@ class Cycle:
     db: Database
     wiring: Wiring
     failures: list[Failure] = field(default_factory=list)
+    # Receivers that answered for something in this cycle (events, an inbox page): one request
+    # of theirs that got no answer does not make them offline.
+    heard: set[str] = field(default_factory=set)
 
     @property
     def offline(self) -> bool:
@@ -72,8 +75,16 @@ class Cycle:
         return any(f.offline for f in self.failures)
 
     def _file(self, failure: Failure) -> None:
+        if failure.kind is Kind.UNREACHABLE and failure.destination in self.heard:
+            failure = replace(failure, heard=True)
         if failure not in self.failures:
             self.failures.append(failure)
+
+    def _heard(self, destination: str) -> None:
+        # Earlier "no answer" failures of a receiver that has answered since are not offline.
+        self.heard.add(destination)
+        self.failures = [replace(f, heard=True) if f.kind is Kind.UNREACHABLE
+                         and f.destination == destination else f for f in self.failures]
 
     def run(self, *, push: bool, pull: bool, nightly: bool, time_limit: float) -> Done:
         """The steps asked for, in order: push (documents first), pull, the nightly report."""
@@ -136,6 +147,8 @@ class Cycle:
 
     def _pushed(self, reports: Iterable[DestinationReport]) -> None:
         for report in reports:
+            if report.delivered or report.parked:
+                self._heard(report.destination)
             if not report.error or any(f.offline and f.destination == report.destination
                                        for f in self.failures):
                 continue  # after no answer at all, what else a receiver did is not news
@@ -146,6 +159,8 @@ class Cycle:
         """Read and apply the portal's inbox."""
         inbox = PortalInbox(self.wiring.portal.client, self.wiring.branch)
         report = pull_once(self.db, inbox, documents=DocumentStore(self.home.documents))
+        if report.pages:
+            self._heard("portal")
         if report.error:
             kind = report.error_kind if report.error_kind is not None else Kind.FAULT
             self._file(Failure(Step.PULL, "portal", kind, report.error))

@@ -58,11 +58,14 @@ class Failure:
     reason: str = ""  # the receiver's or the connector's plain words
     records: int = 0  # PARKED: how many records were refused; UNUSABLE: how many items
     behind: int = 0  # PARKED: how many more wait behind them
+    # UNREACHABLE: the receiver answered other requests of the same cycle, so it was not
+    # offline; this request alone got no answer (a dropped document check, say).
+    heard: bool = False
 
     @property
     def offline(self) -> bool:
         """Whether this failure makes the cycle offline rather than a problem to show."""
-        return self.kind is Kind.UNREACHABLE
+        return self.kind is Kind.UNREACHABLE and not self.heard
 
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"

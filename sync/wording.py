@@ -58,6 +58,8 @@ def problem_line(failure: Failure, voices: Mapping[str, Voice]) -> str:
     if failure.kind is Kind.HELD:
         return ("The nightly report waits until every record has reached head office; it goes "
                 "with the next nightly run.")
+    if failure.step is Step.UPLOAD and failure.kind is Kind.UNREACHABLE:
+        return f"The documents did not go: {_lower_first(failure.reason)}"
     if failure.step is Step.PULL:
         return f"The inbox pull stopped: {failure.reason}"
     if failure.step is Step.NIGHTLY:

@@ -77,6 +77,10 @@ def test_a_failing_document_check_holds_back_only_the_events_that_name_the_docum
         stored = set(portal.event_ids())
         assert stored == {uid for _, uid, _, _ in events} - waits, first.message
         assert first.waiting == len(waits) and not first.complete
+        # The portal took the other events: whatever the documents met, it was not offline.
+        assert first.online and first.message.startswith(
+            f"Sent {len(events) - len(waits)} records; {len(waits)} record waits: "), (
+                first.message)
         assert sync_admin.parked(shop) == []
 
         portal.failing = False
