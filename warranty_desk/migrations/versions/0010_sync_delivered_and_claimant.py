@@ -27,23 +27,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("destination", "event_seq", name=op.f("pk_sync_delivered")),
         sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("claims", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("claimant_name", sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column("claimant_phone", sa.String(length=32), nullable=True))
-    with op.batch_alter_table("inbox_applied", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("handled_at", sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column("handled_by", sa.String(length=200), nullable=False,
-                                      server_default=""))
-        batch_op.add_column(sa.Column("handled_note", sa.Text(), nullable=False,
-                                      server_default=""))
+    # Plain ADD COLUMN: SQLite adds a column in place, so the claims table (tens of
+    # thousands of rows, referenced by every claim's events) is not copied and rebuilt.
+    op.add_column("claims", sa.Column("claimant_name", sa.String(length=200), nullable=True))
+    op.add_column("claims", sa.Column("claimant_phone", sa.String(length=32), nullable=True))
+    op.add_column("inbox_applied", sa.Column("handled_at", sa.DateTime(), nullable=True))
+    op.add_column("inbox_applied", sa.Column("handled_by", sa.String(length=200),
+                                             nullable=False, server_default=""))
+    op.add_column("inbox_applied", sa.Column("handled_note", sa.Text(), nullable=False,
+                                             server_default=""))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("inbox_applied", schema=None) as batch_op:
-        batch_op.drop_column("handled_note")
-        batch_op.drop_column("handled_by")
-        batch_op.drop_column("handled_at")
-    with op.batch_alter_table("claims", schema=None) as batch_op:
-        batch_op.drop_column("claimant_phone")
-        batch_op.drop_column("claimant_name")
+    # DROP COLUMN in place (SQLite 3.35+): a rebuilt claims table could not be dropped while
+    # other tables' foreign keys point at it.
+    for column in ("handled_note", "handled_by", "handled_at"):
+        op.drop_column("inbox_applied", column)
+    op.drop_column("claims", "claimant_phone")
+    op.drop_column("claims", "claimant_name")
     op.drop_table("sync_delivered")
