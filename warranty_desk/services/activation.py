@@ -38,6 +38,7 @@ from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.customers import CustomerInput, parse_segment
 from warranty_desk.services.shop_locale import money_of, phone_region
 from warranty_desk.services.shop_time import shop_today
+from warranty_desk.services.voiding import void_in
 from warranty_desk.storage import bulk, search
 from warranty_desk.storage.database import Database, clock_of
 
@@ -849,10 +850,4 @@ def void_warranty(db: Database, actor: Actor, code: str, reason: str) -> None:
         warranty = _warranty_by_code(session, code)
         if warranty.status is WarrantyStatus.VOID:
             raise RuleBlocked(f"Warranty {warranty.code} is already void.")
-        warranty.status = WarrantyStatus.VOID
-        warranty.void_reason = reason.strip()
-        warranty.voided_at = clock_of(session).now()
-        audit.record(session, actor, "warranty.void", "warranty", warranty.code,
-                     {"reason": reason.strip()})
-        outbox.emit(session, "warranty.voided", "warranty", warranty.code,
-                    {"code": warranty.code, "reason": reason.strip()})
+        void_in(session, actor, warranty, reason.strip())
