@@ -21,6 +21,9 @@ from warranty_desk.errors import BadInput
 from warranty_desk.services.imports import limits, native
 from warranty_desk.storage.database import Database
 
+# A second customer's phone, so a second row is no clash with the first row's customer.
+OTHER_PHONE = "+44 7700 900124"
+
 
 def _line(**cells: str) -> list[str]:
     """One native CSV row selling a cable, with some cells written over."""
@@ -54,7 +57,7 @@ def test_a_heading_written_twice_is_refused_naming_both_columns(
 def test_a_customer_name_of_100_kb_in_a_csv_is_refused_without_repeating_it(
         shop: Database, tmp_path: Path) -> None:
     path = write_native(tmp_path / "long.csv", [_line(customer_name="A" * 100_000), _line(
-        invoice_number="L-2")])
+        invoice_number="L-2", customer_phone=OTHER_PHONE)])
     problems = rejected(shop, path)
     assert where(problems) == {(2, "customer_name")}
     assert "100,000 characters" in problems[0].message and "at most 200" in problems[0].message
@@ -115,7 +118,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     path = write_native(tmp_path / "big.csv", [_line(invoice_number=f"B-{n}") for n in range(50)])
     monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1024)
     before = counts(shop)
-    with pytest.raises(BadInput, match=r"big\.csv is \d.* up to 0 MB") as caught:
+    with pytest.raises(BadInput, match=r"big\.csv is \d+(\.\d)? KB; .* up to 1 KB ") as caught:
         run(shop, path)
     assert caught.value.exit_code == 2 and counts(shop) == before
 
@@ -123,6 +126,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
 def test_the_size_limit_is_said_in_megabytes() -> None:
     assert limits.size_words(limits.MAX_FILE_BYTES) == "64 MB"
     assert limits.size_words(84_410_368) == "80.5 MB"
+    assert (limits.size_words(2_560), limits.size_words(300)) == ("2.5 KB", "300 bytes")
 
 
 def test_a_file_over_the_row_limit_is_refused(
@@ -205,10 +209,23 @@ def test_a_csv_text_cell_a_spreadsheet_would_run_is_refused_with_row_and_column(
     with path.open("w", newline="", encoding="utf-8") as out:
         # Every cell quoted, as a spreadsheet saves a cell holding a tab or a line break.
         writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-        writer.writerows([NATIVE_HEADER, _line(), _line(invoice_number="L-2", customer_name=cell)])
+        writer.writerows([NATIVE_HEADER, _line(), _line(
+            invoice_number="L-2", customer_name=cell, customer_phone=OTHER_PHONE)])
     problems = rejected(shop, path)
     assert where(problems) == {(3, "customer_name")}
     assert "would run as a formula" in problems[0].message
+
+
+@pytest.mark.parametrize(("cell", "shown", "why"), [
+    ("\tAda", "'\\tAda'", "it starts with a tab"),
+    ("\rAda", "'\\rAda'", "it starts with a carriage return")])
+def test_a_leading_tab_or_carriage_return_is_shown_and_named(
+        shop: Database, tmp_path: Path, cell: str, shown: str, why: str) -> None:
+    path = tmp_path / "control.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out, quoting=csv.QUOTE_ALL).writerows([NATIVE_HEADER, _line(customer_name=cell)])
+    message = rejected(shop, path)[0].message
+    assert message.startswith(f"{shown} would run as a formula") and f"({why})" in message
 
 
 @pytest.mark.parametrize("column", ["invoice_number", "sku", "serials", "extension_plan",
@@ -216,7 +233,9 @@ def test_a_csv_text_cell_a_spreadsheet_would_run_is_refused_with_row_and_column(
 def test_every_text_column_is_checked_for_formulas(
         shop: Database, tmp_path: Path, column: str) -> None:
     path = write_native(tmp_path / "formula.csv", [_line(**{column: "=cmd()"})])
-    assert where(rejected(shop, path)) == {(2, column)}
+    problems = rejected(shop, path)
+    assert where(problems) == {(2, column)}
+    assert "would run as a formula" in problems[0].message
 
 
 @pytest.mark.parametrize("cell", ["-12", "+44", "-1.5"])

@@ -19,6 +19,7 @@ _SIGNED_WHOLE = re.compile(r"^[+-]?(\d+)(?:\.0+)?$")
 # with + or - unless a plain number follows (OWASP's CSV injection list; a leading tab or
 # carriage return is found before the cell is trimmed).
 FORMULA_START = ("=", "@", "+", "-")
+_CONTROLS = {"\t": "a tab", "\r": "a carriage return"}
 _PLAIN_NUMBER = re.compile(r"^[+-]\d+(?:\.\d+)?$")
 # How much of a refused value a message repeats: enough to find the cell, never a whole page.
 _SHOWN = 40
@@ -45,8 +46,8 @@ def shown(text: str) -> str:
 def formula_reason(raw: str) -> str | None:
     """Why a spreadsheet would run this cell as a formula, or None when it would not."""
     first = raw[:1]
-    if first in ("\t", "\r"):
-        return "it starts with a tab or a line break"
+    if first in _CONTROLS:
+        return f"it starts with {_CONTROLS[first]}"
     cell = raw.strip()
     first = cell[:1]
     if first in ("=", "@"):
@@ -61,13 +62,15 @@ def cell_problem(raw: str, field: Field, subject: str = "This cell") -> str | No
     length = len(raw.strip())
     if length > field.limit:
         return (f"{subject} has {length:,} characters, and {field.what} may have at most "
-                f"{field.limit}. Check that the column holds {field.what} and shorten the "
-                "cell.")
+                f"{field.limit}. Check that it holds {field.what}, and shorten it.")
     why = formula_reason(raw) if field.text else None
     if why is not None:
-        return (f"{shown(raw.strip())} would run as a formula when the file is opened in a "
-                f"spreadsheet ({why}). Remove that first character from the cell, or export "
-                "the file again.")
+        # A leading tab or carriage return stays in what is shown (as \t or \r), or the
+        # person would look for a first character they cannot see.
+        cell = raw.strip() if raw[:1] not in _CONTROLS else raw.rstrip()
+        return (f"{shown(cell)} would run as a formula when the file is opened in a "
+                f"spreadsheet ({why}). Remove that first character, or export the file "
+                "again.")
     return None
 
 

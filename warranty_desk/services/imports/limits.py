@@ -42,6 +42,8 @@ WORD = 40
 
 
 def size_words(count: int) -> str:
-    """A byte count in the words a person reads: 64 MB, 80.5 MB."""
-    megabytes = count / (1024 * 1024)
-    return f"{megabytes:.1f}".removesuffix(".0") + " MB"
+    """A byte count in the words a person reads: 64 MB, 80.5 MB, 12 KB, 300 bytes."""
+    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
+        if count >= size:
+            return f"{count / size:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{count} bytes"

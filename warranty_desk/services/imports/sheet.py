@@ -73,11 +73,11 @@ def _leading_controls(
     """Text cells that began with a tab or a carriage return, which reading trimmed off."""
     problems: list[Problem] = []
     by_row = dict(table.rows) if table.leading_controls else {}
-    for row, key in table.leading_controls:
+    for row, key, control in table.leading_controls:
         rule = fields.get(key)
         if rule is None or not rule.text or (row, table.name(key)) in flagged:
             continue
         # The trimmed cell, with the control character back in front that the file had.
-        why = cell_problem("\t" + by_row[row][key], rule)
+        why = cell_problem(control + by_row[row][key], rule)
         problems.append(Problem(row, table.name(key), why or ""))
     return problems

@@ -32,8 +32,9 @@ class Table:
     # Lower-case name -> the name as written in the file, for problems the person can find.
     columns: dict[str, str] = field(default_factory=dict)
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
-    # (row, column key) of cells that began with a tab or a carriage return before trimming.
-    leading_controls: list[tuple[int, str]] = field(default_factory=list)
+    # (row, column key, the character) of cells that began with a tab or a carriage return
+    # before trimming.
+    leading_controls: list[tuple[int, str, str]] = field(default_factory=list)
     # Headings written more than once: lower-case name -> spreadsheet column letters.
     repeated: dict[str, list[str]] = field(default_factory=dict)
 
@@ -110,7 +111,7 @@ def read(text: str) -> tuple[Table, Problem | None]:
                 # Something was trimmed (str.strip hands back the same object otherwise): a
                 # tab or carriage return in front is what a spreadsheet may run as a formula.
                 table.leading_controls.extend(
-                    (number, key_at[i]) for i, raw in enumerate(record)
+                    (number, key_at[i], raw[0]) for i, raw in enumerate(record)
                     if raw[:1] in ("\t", "\r") and i in key_at)
             if len(cells) < width:
                 cells += [""] * (width - len(cells))
