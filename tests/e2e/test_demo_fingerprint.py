@@ -32,7 +32,9 @@ _LEFT_OUT = {("audit_entries", "hash"), ("audit_entries", "prev_hash"), ("staff"
 _FTS_STORAGE = re.compile(r"_fts_(config|data|docsize|idx|content)$")
 
 DIGESTS: dict[str, str] = {
-    'alembic_version': '549185db9789a6b2dcde9dbea3649a49f7fc16eeb08383f7abebc759b0090346',
+    # The schema's revision: 0011 (applied refunds), the demo's rows unchanged.
+    'alembic_version': 'a4bb047ea62c7fb50b8b4859af09ac6ed721ee3876a725f8b00cd4019cc615d1',
+    'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'audit_entries': 'f1272dd05c26369840ededac127be1990cb29e0ca013737d732bf878b6feaa17',
     'brand_claims': '566e428243364946312156250fe84fa13d95212619e5bff3520f12ec163ae93d',
     'brands': 'fa537382c118e47710c54513caf0de231544145941c3fc8d9e15822a4288ee78',
