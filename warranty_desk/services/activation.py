@@ -38,8 +38,9 @@ from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.customers import CustomerInput, parse_segment
 from warranty_desk.services.shop_locale import money_of, phone_region
 from warranty_desk.services.shop_time import shop_today
+from warranty_desk.services.unit_of_work import UnitOfWork, writes
 from warranty_desk.storage import bulk, search
-from warranty_desk.storage.database import Database, clock_of
+from warranty_desk.storage.database import clock_of
 
 # SQLite allows 32766 bound parameters; IN-lists are chunked well below that.
 _CHUNK = 5000
@@ -741,24 +742,27 @@ def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> 
         search.index_since(session, table, mark)
 
 
-def record_sale(db: Database, actor: Actor, sale: SaleInput) -> SaleResult:
+def record_sale_in(uow: UnitOfWork, actor: Actor, sale: SaleInput) -> SaleResult:
     """Activate one invoice at the counter: all its warranties, or nothing."""
     require(actor, Permission.ACTIVATE_SALE)
     if any(ln.extension_plan or ln.declined_plans for ln in sale.lines):
         require(actor, Permission.SELL_EXTENSION)
-    with db.write() as session:
-        plan = plan_sales(session, [sale], today=shop_today(session), skip_recorded=False,
-                          staff_id=actor.staff_id)
-        if plan.problems:
-            raise BadInput("The sale was not recorded:\n" +
-                           "\n".join(f"- {p}" for p in plan.problems))
-        apply_plan(session, plan)
-        result = plan.results[0]
-        audit.record(session, actor, "sale.activate", "sale", result.invoice_number,
-                     {"warranties": list(result.warranty_codes),
-                      "extensions": result.extensions_sold,
-                      "declined": sorted({p for ln in sale.lines for p in ln.declined_plans})})
-        return result
+    session = uow.session
+    plan = plan_sales(session, [sale], today=shop_today(session), skip_recorded=False,
+                      staff_id=actor.staff_id)
+    if plan.problems:
+        raise BadInput("The sale was not recorded:\n" +
+                       "\n".join(f"- {p}" for p in plan.problems))
+    apply_plan(session, plan)
+    result = plan.results[0]
+    audit.record(session, actor, "sale.activate", "sale", result.invoice_number,
+                 {"warranties": list(result.warranty_codes),
+                  "extensions": result.extensions_sold,
+                  "declined": sorted({p for ln in sale.lines for p in ln.declined_plans})})
+    return result
+
+
+record_sale = writes(record_sale_in)
 
 
 def _warranty_by_code(session: Session, code: str) -> Warranty:
@@ -776,17 +780,10 @@ def layer_spans(warranty: Warranty) -> list[LayerSpan]:
             for layer in warranty.layers]
 
 
-def sell_extension(
-    db: Database, actor: Actor, code: str, plan_name: str
-) -> str:
+def sell_extension_in(uow: UnitOfWork, actor: Actor, code: str, plan_name: str) -> str:
     """Sell a paid extension on an existing warranty while it is eligible; returns the new end."""
     require(actor, Permission.SELL_EXTENSION)
-    with db.write() as session:
-        return sell_extension_in(session, actor, code, plan_name)
-
-
-def sell_extension_in(session: Session, actor: Actor, code: str, plan_name: str) -> str:
-    """sell_extension in the caller's transaction (permission already checked)."""
+    session = uow.session
     warranty = _warranty_by_code(session, code)
     plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
     if plan is None or not plan.active:
@@ -821,15 +818,13 @@ def sell_extension_in(session: Session, actor: Actor, code: str, plan_name: str)
     return span.end.isoformat()
 
 
-def decline_extension(db: Database, actor: Actor, code: str, plan_name: str) -> None:
+sell_extension = writes(sell_extension_in)
+
+
+def decline_extension_in(uow: UnitOfWork, actor: Actor, code: str, plan_name: str) -> None:
     """Record that the customer declined the offered extension, so nobody asks twice."""
     require(actor, Permission.SELL_EXTENSION)
-    with db.write() as session:
-        decline_extension_in(session, actor, code, plan_name)
-
-
-def decline_extension_in(session: Session, actor: Actor, code: str, plan_name: str) -> None:
-    """decline_extension in the caller's transaction (permission already checked)."""
+    session = uow.session
     warranty = _warranty_by_code(session, code)
     plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
     if plan is None:
@@ -840,19 +835,25 @@ def decline_extension_in(session: Session, actor: Actor, code: str, plan_name: s
                  {"plan": plan.name})
 
 
-def void_warranty(db: Database, actor: Actor, code: str, reason: str) -> None:
+decline_extension = writes(decline_extension_in)
+
+
+def void_warranty_in(uow: UnitOfWork, actor: Actor, code: str, reason: str) -> None:
     """Void a warranty with a written reason (a returned sale, a fraud case)."""
     require(actor, Permission.VOID_WARRANTY)
     if not reason.strip():
         raise BadInput("Write why the warranty is voided; the reason is kept in the audit log.")
-    with db.write() as session:
-        warranty = _warranty_by_code(session, code)
-        if warranty.status is WarrantyStatus.VOID:
-            raise RuleBlocked(f"Warranty {warranty.code} is already void.")
-        warranty.status = WarrantyStatus.VOID
-        warranty.void_reason = reason.strip()
-        warranty.voided_at = clock_of(session).now()
-        audit.record(session, actor, "warranty.void", "warranty", warranty.code,
-                     {"reason": reason.strip()})
-        outbox.emit(session, "warranty.voided", "warranty", warranty.code,
-                    {"code": warranty.code, "reason": reason.strip()})
+    session = uow.session
+    warranty = _warranty_by_code(session, code)
+    if warranty.status is WarrantyStatus.VOID:
+        raise RuleBlocked(f"Warranty {warranty.code} is already void.")
+    warranty.status = WarrantyStatus.VOID
+    warranty.void_reason = reason.strip()
+    warranty.voided_at = clock_of(session).now()
+    audit.record(session, actor, "warranty.void", "warranty", warranty.code,
+                 {"reason": reason.strip()})
+    outbox.emit(session, "warranty.voided", "warranty", warranty.code,
+                {"code": warranty.code, "reason": reason.strip()})
+
+
+void_warranty = writes(void_warranty_in)

@@ -53,7 +53,7 @@ from warranty_desk.services.claim_common import (
     transition_context,
 )
 from warranty_desk.services.shop_time import shop_today, shop_zone
-from warranty_desk.storage.database import Database
+from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import WarrantyVerdict
 
@@ -250,26 +250,29 @@ def _rows(session: Session, page: list[Any], today: date, zone: ZoneInfo) -> tup
     return tuple(rows)
 
 
-def board(db: Database, actor: Actor, filters: BoardFilters) -> Board:
+def board_in(uow: UnitOfWork, actor: Actor, filters: BoardFilters) -> Board:
     """Counts per state under the filters, and up to ROW_LIMIT matching claims."""
     require(actor, Permission.LOOKUP)
-    with db.read() as session:
-        zone, today = shop_zone(session), shop_today(session)
-        conds = _conditions(session, filters, today, zone)
-        counts = {s.value: 0 for s in ClaimState}
-        for state, count in session.execute(
-                select(Claim.state, func.count()).where(*conds).group_by(Claim.state)):
-            counts[state] = count
-        state_conds = _state_condition(filters.state)
-        if filters.state == OPEN:
-            total = sum(counts[s] for s in OPEN_STATES)
-        else:
-            total = counts.get(filters.state, 0) if filters.state else sum(counts.values())
-        rows = _rows(session, _page(session, conds + state_conds), today, zone)
-        brands = tuple(session.scalars(select(Brand.name).order_by(Brand.name)))
-        assignees = tuple(session.scalars(
-            select(Staff.name).where(Staff.active.is_(True)).order_by(Staff.name)))
-        return Board(counts, rows, total, brands, assignees)
+    session = uow.session
+    zone, today = shop_zone(session), shop_today(session)
+    conds = _conditions(session, filters, today, zone)
+    counts = {s.value: 0 for s in ClaimState}
+    for state, count in session.execute(
+            select(Claim.state, func.count()).where(*conds).group_by(Claim.state)):
+        counts[state] = count
+    state_conds = _state_condition(filters.state)
+    if filters.state == OPEN:
+        total = sum(counts[s] for s in OPEN_STATES)
+    else:
+        total = counts.get(filters.state, 0) if filters.state else sum(counts.values())
+    rows = _rows(session, _page(session, conds + state_conds), today, zone)
+    brands = tuple(session.scalars(select(Brand.name).order_by(Brand.name)))
+    assignees = tuple(session.scalars(
+        select(Staff.name).where(Staff.active.is_(True)).order_by(Staff.name)))
+    return Board(counts, rows, total, brands, assignees)
+
+
+board = reads(board_in)
 
 
 # --- One claim ---------------------------------------------------------------------------------
@@ -561,49 +564,52 @@ def _brand_claims(session: Session, claim_id: uuid.UUID) -> tuple[BrandClaimItem
                  for b, name, paid in rows)
 
 
-def claim_detail(db: Database, actor: Actor, number: str) -> ClaimDetail:
+def claim_detail_in(uow: UnitOfWork, actor: Actor, number: str) -> ClaimDetail:
     """One claim with its facts, history, documents, money, stock and the moves open to actor."""
     require(actor, Permission.LOOKUP)
-    with db.read() as session:
-        claim = load_claim(session, number)
-        zone, today = shop_zone(session), shop_today(session)
-        customer = session.get(Customer, claim.customer_id) if claim.customer_id else None
-        product = session.get(Product, claim.product_id) if claim.product_id else None
-        warranty = session.get(Warranty, claim.warranty_id) if claim.warranty_id else None
-        purchase = {str(k): str(v) for k, v in (claim.claimed_purchase or {}).items()}
-        product_name = product.name if product else purchase.get("product", "unknown product")
-        verdicts = lookup.verdicts_for(session, [warranty.id], today=today) if warranty else []
-        cover = verdicts[0] if verdicts else None
-        rules = transition_context(session, claim, None)
-        required = tuple(rules.required_evidence.get(claim.claim_type, ()))
-        costs = _costs(session, claim.id)
-        opened_on = _local_day(claim.opened_at, zone)
-        values = _message_values(session, claim, customer, product_name, warranty, today)
-        return ClaimDetail(
-            number=claim.number, state=claim.state, outcome=claim.outcome,
-            channel=claim.channel, claim_type=claim.claim_type, fault=claim.fault,
-            accessories=claim.accessories, condition=claim.condition,
-            proof_status=claim.proof_status, opened_at=claim.opened_at, opened_on=opened_on,
-            age_days=(today - opened_on).days, promised_on=claim.promised_on,
-            overdue=_is_overdue(claim.state, claim.promised_on, today),
-            closed_at=claim.closed_at, decision_reason=claim.decision_reason,
-            refund_minor=claim.refund_minor, refund_reference=claim.refund_reference,
-            replacement_serial=claim.replacement_serial,
-            customer_name=customer.name if customer else None,
-            customer_phone=customer.phone if customer else None,
-            customer_reference=customer.reference if customer else None,
-            product=product_name, sku=product.sku if product else None,
-            brand=product.brand.name if product else None, serial=claim.serial,
-            warranty_code=warranty.code if warranty else None, cover=cover,
-            claimed_purchase=tuple(purchase.items()), required_evidence=required,
-            missing_evidence=missing_evidence(rules.required_evidence, claim.claim_type,
-                                              rules.attached_evidence),
-            timeline=_timeline(session, claim.id), evidence=_evidence(session, claim.id),
-            messages=_messages(session, claim.id), costs=costs,
-            cost_total_minor=sum(c.amount_minor for c in costs),
-            recoverable_total_minor=sum(c.amount_minor for c in costs if c.recoverable),
-            stock_moves=_stock(session, claim.id), brand_claims=_brand_claims(session, claim.id),
-            proof_words=proof_words(claim.proof_status, required, rules.attached_evidence),
-            moves=_moves(session, claim, actor, values),
-            reopen=_reopen(session, claim, actor, values))
+    session = uow.session
+    claim = load_claim(session, number)
+    zone, today = shop_zone(session), shop_today(session)
+    customer = session.get(Customer, claim.customer_id) if claim.customer_id else None
+    product = session.get(Product, claim.product_id) if claim.product_id else None
+    warranty = session.get(Warranty, claim.warranty_id) if claim.warranty_id else None
+    purchase = {str(k): str(v) for k, v in (claim.claimed_purchase or {}).items()}
+    product_name = product.name if product else purchase.get("product", "unknown product")
+    verdicts = lookup.verdicts_for(session, [warranty.id], today=today) if warranty else []
+    cover = verdicts[0] if verdicts else None
+    rules = transition_context(session, claim, None)
+    required = tuple(rules.required_evidence.get(claim.claim_type, ()))
+    costs = _costs(session, claim.id)
+    opened_on = _local_day(claim.opened_at, zone)
+    values = _message_values(session, claim, customer, product_name, warranty, today)
+    return ClaimDetail(
+        number=claim.number, state=claim.state, outcome=claim.outcome,
+        channel=claim.channel, claim_type=claim.claim_type, fault=claim.fault,
+        accessories=claim.accessories, condition=claim.condition,
+        proof_status=claim.proof_status, opened_at=claim.opened_at, opened_on=opened_on,
+        age_days=(today - opened_on).days, promised_on=claim.promised_on,
+        overdue=_is_overdue(claim.state, claim.promised_on, today),
+        closed_at=claim.closed_at, decision_reason=claim.decision_reason,
+        refund_minor=claim.refund_minor, refund_reference=claim.refund_reference,
+        replacement_serial=claim.replacement_serial,
+        customer_name=customer.name if customer else None,
+        customer_phone=customer.phone if customer else None,
+        customer_reference=customer.reference if customer else None,
+        product=product_name, sku=product.sku if product else None,
+        brand=product.brand.name if product else None, serial=claim.serial,
+        warranty_code=warranty.code if warranty else None, cover=cover,
+        claimed_purchase=tuple(purchase.items()), required_evidence=required,
+        missing_evidence=missing_evidence(rules.required_evidence, claim.claim_type,
+                                          rules.attached_evidence),
+        timeline=_timeline(session, claim.id), evidence=_evidence(session, claim.id),
+        messages=_messages(session, claim.id), costs=costs,
+        cost_total_minor=sum(c.amount_minor for c in costs),
+        recoverable_total_minor=sum(c.amount_minor for c in costs if c.recoverable),
+        stock_moves=_stock(session, claim.id), brand_claims=_brand_claims(session, claim.id),
+        proof_words=proof_words(claim.proof_status, required, rules.attached_evidence),
+        moves=_moves(session, claim, actor, values),
+        reopen=_reopen(session, claim, actor, values))
+
+
+claim_detail = reads(claim_detail_in)
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -42,6 +41,7 @@ from warranty_desk.services import activation, audit, claims
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.shop_time import shop_today
+from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.storage.database import Database, clock_of
 from warranty_desk.storage.documents import DocumentStore, StoredDocument
 
@@ -220,43 +220,22 @@ def _fetch_all(item: InboxItemInput, documents: DocumentStore,
     return found
 
 
-# --- The services, joined to one transaction -------------------------------------------------
-
-
-class _Joined(Database):
-    """An open write session passed where a service takes a Database.
-
-    The services open `db.write()` themselves; here each of those becomes a savepoint of the one
-    transaction that also writes the InboxApplied row (and the cursor), so an item's change and
-    the record that it was applied commit together, and a refused change rolls back alone.
-    """
-
-    def __init__(self, session: Session) -> None:  # no engine of its own: the session's
-        self._session = session
-        self.clock = clock_of(session)
-
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        yield self._session
-
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        with self._session.begin_nested():
-            yield self._session
-
-    def dispose(self) -> None:
-        return None
+# --- One item, applied inside the unit of work that records it --------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    session: Session
-    db: _Joined
+    uow: UnitOfWork  # the item's change and its InboxApplied row commit together
     actor: Actor
     item: InboxItemInput
     docs: dict[str, StoredDocument | _Refused]
     today: date
     last_try: bool  # waited WAIT_LIMIT already: apply what can be applied, or give up
+
+    @property
+    def session(self) -> Session:
+        """The unit's session, for handlers that write rows themselves."""
+        return self.uow.session
 
     def document(self, sha256: str) -> StoredDocument:
         """A document the item names, or why it is not at hand."""
@@ -328,7 +307,7 @@ def _claim_started(ctx: _Context) -> str:
     code = _warranty_code(ctx, _text(p, "warranty_code", limit=32), serial)
     if code is not None:
         extras, left_out = ctx.extras(hashes)
-        summary = claims.start_claim(ctx.db, ctx.actor, claims.StartClaim(
+        summary = claims.start_claim_in(ctx.uow, ctx.actor, claims.StartClaim(
             code, fault, channel="portal", claim_type=claim_type, external_ref=ctx.item.id),
             )
         return _with_extras(ctx, f"claim {summary.number}", summary.number, extras, left_out)
@@ -347,7 +326,7 @@ def _claim_started(ctx: _Context) -> str:
                        "counter")
     proof = ctx.document(hashes[0])
     extras, left_out = ctx.extras(hashes[1:])
-    summary = claims.start_unknown_sale_claim(ctx.db, ctx.actor, claims.StartUnknownSaleClaim(
+    summary = claims.start_unknown_sale_claim_in(ctx.uow, ctx.actor, claims.StartUnknownSaleClaim(
         customer=customer,
         product_description=_text(p, "product", limit=300) or _text(purchase, "product"),
         serial=serial, purchased_on=_date(bought, "purchase date"),
@@ -370,7 +349,7 @@ def _with_extras(ctx: _Context, result: str, number: str, extras: list[StoredDoc
 
 
 def _attach(ctx: _Context, number: str, stored: StoredDocument, kind: str, name: str) -> None:
-    claims.attach_evidence(ctx.db, ctx.actor, number, kind=kind, sha256=stored.sha256,
+    claims.attach_evidence_in(ctx.uow, ctx.actor, number, kind=kind, sha256=stored.sha256,
                            media_type=stored.media_type, size=stored.size,
                            original_name=name, source="portal")
 
@@ -502,7 +481,7 @@ def _outcome(ctx: _Context) -> str:
         return (f"{PROBLEM}this version of Warranty Desk does not know {ctx.item.kind!r} items; "
                 "update Warranty Desk, then ask head office to send the item again")
     try:
-        with ctx.session.begin_nested():
+        with ctx.uow.step():
             return handler(ctx)
     except _Refused as exc:
         return (WAITING if exc.waiting else PROBLEM) + exc.reason
@@ -538,17 +517,23 @@ def store_cursor(session: Session, source: str, cursor: str) -> None:
         row.cursor = cursor
 
 
-def stored_cursor(db: Database, source: str = "portal") -> str:
+def stored_cursor_in(uow: UnitOfWork, source: str = "portal") -> str:
     """How far the inbox of `source` has been applied; empty before the first item."""
-    with db.read() as session:
-        row = session.get(InboxCursor, source)
-        return row.cursor if row is not None else ""
+    session = uow.session
+    row = session.get(InboxCursor, source)
+    return row.cursor if row is not None else ""
 
 
-def save_cursor(db: Database, source: str, cursor: str) -> None:
+stored_cursor = reads(stored_cursor_in)
+
+
+def save_cursor_in(uow: UnitOfWork, source: str, cursor: str) -> None:
     """Keep the cursor on its own (a page with no items)."""
-    with db.write() as session:
-        store_cursor(session, source, cursor)
+    session = uow.session
+    store_cursor(session, source, cursor)
+
+
+save_cursor = writes(save_cursor_in)
 
 
 def apply_item(
@@ -573,14 +558,15 @@ def apply_item(
             save_cursor(db, item.source, cursor)
         return earlier
     docs = _fetch_all(item, documents, fetch_document)
-    with db.write() as session:
+    with UnitOfWork.write(db) as uow:
+        session = uow.session
         row = session.get(InboxApplied, item.id)
         if row is not None and _status(row.result) != "waiting":
             return _view(row, repeated=True)  # another puller got here first
         now = clock_of(session).now()
         last_try = row is not None and _expired(row, now)
-        result = _settle(row, _outcome(_Context(session, _Joined(session), actor, item, docs,
-                                                shop_today(session), last_try)), now)
+        result = _settle(row, _outcome(_Context(uow, actor, item, docs, shop_today(session),
+                                                last_try)), now)
         if row is None:
             row = InboxApplied(item_id=item.id, source=item.source, kind=item.kind[:30],
                                result=result, applied_at=now)
@@ -598,13 +584,16 @@ def apply_item(
     return view
 
 
-def unsettled(db: Database, actor: Actor, *, limit: int = 200) -> tuple[AppliedResult, ...]:
+def unsettled_in(uow: UnitOfWork, actor: Actor, *, limit: int = 200) -> tuple[AppliedResult, ...]:
     """Items given up or waiting, newest first, for the sync panel."""
     require(actor, Permission.MANAGE_SYNC)
-    with db.read() as session:
-        rows = session.scalars(
-            select(InboxApplied)
-            .where(InboxApplied.result.startswith(PROBLEM)
-                   | InboxApplied.result.startswith(WAITING))
-            .order_by(InboxApplied.applied_at.desc()).limit(limit))
-        return tuple(_view(row, repeated=False) for row in rows)
+    session = uow.session
+    rows = session.scalars(
+        select(InboxApplied)
+        .where(InboxApplied.result.startswith(PROBLEM)
+               | InboxApplied.result.startswith(WAITING))
+        .order_by(InboxApplied.applied_at.desc()).limit(limit))
+    return tuple(_view(row, repeated=False) for row in rows)
+
+
+unsettled = reads(unsettled_in)
