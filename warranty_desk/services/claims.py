@@ -19,7 +19,6 @@ from warranty_desk.rules.coverage import coverage_on
 from warranty_desk.rules.eligibility import ClaimEligibility, claim_eligibility
 from warranty_desk.rules.evidence import missing_evidence, type_refusal
 from warranty_desk.services import audit, numbers, outbox
-from warranty_desk.services.activation import layer_spans
 from warranty_desk.services.claim_common import (
     CHANNELS,
     CLAIM_TYPES,
@@ -35,6 +34,7 @@ from warranty_desk.services.claim_common import (
 from warranty_desk.services.customers import CustomerInput, find_or_create
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
+from warranty_desk.services.warranty_layers import layer_spans
 from warranty_desk.storage.database import clock_of
 from warranty_desk.storage.documents import DocumentStore, StoredDocument
 

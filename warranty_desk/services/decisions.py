@@ -36,7 +36,6 @@ from warranty_desk.rules.claim_states import (
 )
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, coverage_on, plan_layers
 from warranty_desk.services import audit, numbers, outbox
-from warranty_desk.services.activation import layer_spans
 from warranty_desk.services.claim_common import (
     Override,
     add_event,
@@ -50,6 +49,7 @@ from warranty_desk.services.claims import DEFAULT_PROMISE_DAYS, ClaimSummary, su
 from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
+from warranty_desk.services.warranty_layers import layer_spans
 from warranty_desk.storage.database import clock_of
 
 COST_KINDS = ("labour", "parts", "replacement", "refund", "shipping")

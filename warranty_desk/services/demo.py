@@ -44,6 +44,7 @@ from warranty_desk.services import (
     decisions,
     demo_names,
     numbers,
+    sale_input,
     shop_settings,
     staff,
 )
@@ -562,10 +563,10 @@ def _sell(shop: _Shop) -> int:
                 price = price * 92 // 100 // 100 * 100
             extension = (_extension_for(rng, plan, price, product.category, sold_on)
                          if sku == plan.sku else None)
-            lines.append(activation.LineInput(sku, quantity, price, serials, extension))
+            lines.append(sale_input.LineInput(sku, quantity, price, serials, extension))
         when = shop.moment(plan.days_ago, rng.randrange(8 * 60))
         shop.timeline.at(when)
-        result = activation.record_sale(shop.db, seller, activation.SaleInput(
+        result = activation.record_sale(shop.db, seller, sale_input.SaleInput(
             f"INV-{first + n:06d}", sold_on, tuple(lines), customer))
         serial = lines[0].serials[0] if lines[0].serials else None
         shop.units[plan.key] = (result.warranty_codes[0], serial)

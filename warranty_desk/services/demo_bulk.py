@@ -1,6 +1,6 @@
 """The bulk demo generator: a realistic, deterministic shop of any size, written in chunks."""
 
-# At a million warranties the ORM path (activation.plan_sales/apply_plan) spends most of its
+# At a million warranties the ORM path (sale_planning.plan_sales/apply_plan) spends most of its
 # time in per-row type processing, so rows are built here as plain tuples in the columns' stored
 # forms and written with executemany inside db.write(). Everything else follows the services:
 # people-facing numbers come from numbers.reserve, every change has its outbox event, new rows
@@ -40,7 +40,7 @@ from warranty_desk.money import MoneyFormat
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, plan_layers
 from warranty_desk.rules.evidence import evidence_label
-from warranty_desk.services import activation, audit, demo, demo_names, messages, numbers
+from warranty_desk.services import audit, demo, demo_names, messages, numbers, warranty_cards
 from warranty_desk.services.shop_time import today_at
 from warranty_desk.storage import search
 from warranty_desk.storage.database import Database
@@ -631,10 +631,10 @@ class _Run:
         elif line.declined >= 0:
             tables.add("extension_offers", (uuid7().bytes, wid, self.plans[line.declined].id,
                                             0, seller, at))
-        card = activation.warranty_card(code=code, serial=serial, product=item.name,
-                                        sku=item.sku, customer_ref=customer_ref,
-                                        invoice_number=invoice,
-                                        cover=activation.card_cover(spans))
+        card = warranty_cards.warranty_card(code=code, serial=serial, product=item.name,
+                                            sku=item.sku, customer_ref=customer_ref,
+                                            invoice_number=invoice,
+                                            cover=warranty_cards.card_cover(spans))
         tables.add("outbox_events", _outbox("warranty.activated", "warranty", code, card, at))
         if void_reason and voided_at:
             tables.add("outbox_events", _outbox("warranty.voided", "warranty", code,

@@ -37,7 +37,7 @@ from warranty_desk.models import (
 )
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.sentences import sentences
-from warranty_desk.services import activation, audit, claims
+from warranty_desk.services import audit, claims, sale_input, sale_planning, sale_rows
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.shop_time import shop_today
@@ -390,18 +390,18 @@ def _online_order(ctx: _Context) -> str:
     if not isinstance(raw_lines, list) or not raw_lines:
         raise _Refused("the order has no lines; ask head office to check the item")
     lines = tuple(_order_line(raw) for raw in raw_lines)
-    sale = activation.SaleInput(
+    sale = sale_input.SaleInput(
         number, _date(_text(p, "sold_on", required=True, limit=10), "order date"), lines,
         _customer(p), source="online")
     # Web orders often carry no serials: those units get a warranty with a registration gap.
-    plan = activation.plan_sales(ctx.session, [sale], today=ctx.today, skip_recorded=True,
+    plan = sale_planning.plan_sales(ctx.session, [sale], today=ctx.today, skip_recorded=True,
                                  require_serials=False)
     if plan.skipped_invoices:
         return f"sale {number} was already recorded; nothing changed"
     if plan.problems:
         raise _Refused(f"order {number} was not recorded: "
                        + "; ".join(str(problem) for problem in plan.problems))
-    activation.apply_plan(ctx.session, plan)
+    sale_rows.apply_plan(ctx.session, plan)
     result = plan.results[0]
     audit.record(ctx.session, ctx.actor, "sale.activate", "sale", result.invoice_number,
                  {"warranties": list(result.warranty_codes), "source": "online",
@@ -409,7 +409,7 @@ def _online_order(ctx: _Context) -> str:
     return f"sale {number}: {len(result.warranty_codes)} warranties"
 
 
-def _order_line(raw: object) -> activation.LineInput:
+def _order_line(raw: object) -> sale_input.LineInput:
     if not isinstance(raw, Mapping):
         raise _Refused("an order line is not a list of fields; ask head office to check it")
     quantity, price = raw.get("quantity"), raw.get("unit_price_minor")
@@ -418,7 +418,7 @@ def _order_line(raw: object) -> activation.LineInput:
             or not all(isinstance(s, str) for s in serials)):
         raise _Refused("an order line has no whole-number quantity and price, or its serials "
                        "are not text; ask head office to check the item")
-    return activation.LineInput(_text(raw, "sku", required=True, limit=64), quantity, price,
+    return sale_input.LineInput(_text(raw, "sku", required=True, limit=64), quantity, price,
                                 tuple(serials), _text(raw, "extension_plan", limit=60) or None)
 
 

@@ -29,14 +29,10 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.extension import ExtensionTerms, extension_eligibility
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import audit, outbox
-from warranty_desk.services.activation import (
-    PlanCharge,
-    decline_extension_in,
-    extension_terms,
-    plan_charges,
-    sell_extension_in,
-)
+from warranty_desk.services.activation import decline_extension_in, sell_extension_in
+from warranty_desk.services.extension_plans import extension_terms
 from warranty_desk.services.lookup import verdicts_for
+from warranty_desk.services.sale_plan import PlanCharge, plan_charges
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.views import ExtensionOfferView

@@ -21,8 +21,8 @@ from warranty_desk.rules.document_types import sniff
 from warranty_desk.rules.evidence import EVIDENCE_KINDS
 from warranty_desk.sentences import sentences
 from warranty_desk.services import audit, catalogue, outbox, product_csv
-from warranty_desk.services.activation import Problem
 from warranty_desk.services.claim_common import CLAIM_TYPES
+from warranty_desk.services.sale_input import Problem
 from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.storage.documents import DocumentStore

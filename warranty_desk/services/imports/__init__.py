@@ -18,7 +18,6 @@ from warranty_desk.models import ImportBatch, Product
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.sentences import sentences
 from warranty_desk.services import audit
-from warranty_desk.services.activation import Plan, apply_plan, plan_sales
 from warranty_desk.services.imports import native, shopify, square
 from warranty_desk.services.imports.detect import (
     EXPECTED,
@@ -32,6 +31,9 @@ from warranty_desk.services.imports.detect import (
 )
 from warranty_desk.services.imports.parsed import Parsed
 from warranty_desk.services.imports.report import ImportRejected, ImportReport
+from warranty_desk.services.sale_plan import Plan
+from warranty_desk.services.sale_planning import plan_sales
+from warranty_desk.services.sale_rows import apply_plan
 from warranty_desk.services.shop_locale import money_at
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.storage.database import Database

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from warranty_desk.services.activation import Problem, SaleInput
+from warranty_desk.services.sale_input import Problem, SaleInput
 
 # A parser's way to note a bad cell: (row, lower-case column key, message).
 BadCell = Callable[[int, str, str], None]

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from warranty_desk.money import MoneyError, parse_amount
-from warranty_desk.services.activation import LineInput, SaleInput
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.imports import fields
 from warranty_desk.services.imports.parsed import BadCell, Parsed
 from warranty_desk.services.imports.sheet import open_sheet
+from warranty_desk.services.sale_input import LineInput, SaleInput
 
 SOURCE = "shopify"
 REQUIRED = ("Name", "Created at", "Lineitem quantity", "Lineitem price", "Lineitem sku")
