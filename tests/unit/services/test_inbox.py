@@ -27,7 +27,8 @@ from warranty_desk.models import (
 )
 from warranty_desk.permissions import Role
 from warranty_desk.services import inbox, inbox_kinds
-from warranty_desk.services.board import BoardFilters, board, claim_detail
+from warranty_desk.services.board import BoardFilters, board
+from warranty_desk.services.claim_detail import claim_detail
 from warranty_desk.services.inbox import AppliedResult, DocumentUnavailable, InboxItemInput
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
