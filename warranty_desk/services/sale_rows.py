@@ -136,39 +136,42 @@ class _RowBuilder:
         year = rows.sale.sold_on.year
         first = self._next_code[year]
         self._next_code[year] = first + ln.quantity
-        cover = self._cover(rows.sale.sold_on, info, ext)
-        for unit in range(ln.quantity):
-            code = numbers.warranty_code(self._branch, year, first + unit)
-            serial = serials[unit] if unit < len(serials) else None
-            self._unit(rows, line_id, info, code, serial, cover, ext, declined)
+        codes = [numbers.warranty_code(self._branch, year, n)
+                 for n in range(first, first + ln.quantity)]
+        self._units(rows, line_id, info, codes, serials,
+                    self._cover(rows.sale.sold_on, info, ext), ext, declined)
 
-    def _unit(self, rows: _SaleRows, line_id: bytes, info: ProductInfo, code: str,
-              serial: str | None, cover: _Cover, ext: ExtensionPlan | None,
-              declined: list[bytes]) -> None:
-        plan, stamp, staff = self._plan, self._stamp, self._staff
+    def _units(self, rows: _SaleRows, line_id: bytes, info: ProductInfo, codes: list[str],
+               serials: list[str], cover: _Cover, ext: ExtensionPlan | None,
+               declined: list[bytes]) -> None:
+        """Each unit of a line: its warranty, layers, offers and warranty.activated event."""
+        plan, stamp, staff, new_key = self._plan, self._stamp, self._staff, uuid7_bytes
+        add_warranty, add_layer = plan.warranties.values.append, plan.layers.values.append
+        add_offer, add_event = plan.offers.values.append, plan.events.values.append
         card, layers, template = cover
-        wid = uuid7_bytes()
-        plan.warranties.values.append((wid, code, line_id, info.key, rows.customer_id, serial,
-                                       card.start, card.end, _ACTIVE, stamp))
-        plan.layers.values.extend((wid, *layer) for layer in layers)
-        if ext is not None:
-            rows.sold.append((ext.name, ext.price_minor))
-            plan.offers.values.append((uuid7_bytes(), wid, ext.id.bytes, 1, staff, stamp))
-        for plan_key in declined:
-            plan.offers.values.append((uuid7_bytes(), wid, plan_key, 0, staff, stamp))
-        if template is not None:
-            product_text, sku_text = self._product_words(info)
+        product_text, sku_text = self._product_words(info)
+        for unit, code in enumerate(codes):
+            serial = serials[unit] if unit < len(serials) else None
+            wid = new_key()
+            add_warranty((wid, code, line_id, info.key, rows.customer_id, serial, card.start,
+                          card.end, _ACTIVE, stamp))
+            for layer in layers:
+                add_layer((wid, *layer))
+            if ext is not None:
+                rows.sold.append((ext.name, ext.price_minor))
+                add_offer((new_key(), wid, ext.id.bytes, 1, staff, stamp))
+            for plan_key in declined:
+                add_offer((new_key(), wid, plan_key, 0, staff, stamp))
             payload = template.format(
                 code=encode(code), serial=json_text(serial), product=product_text, sku=sku_text,
-                customer=rows.customer_text, invoice=rows.invoice_text)
-        else:
-            payload = encode(warranty_card(
+                customer=rows.customer_text, invoice=rows.invoice_text,
+            ) if template is not None else encode(warranty_card(
                 code=code, serial=serial, product=info.name, sku=info.sku,
-                customer_ref=rows.customer_ref,
-                invoice_number=rows.sale.invoice_number, cover=card))
-        plan.events.values.append(outbox.bulk_row(
-            uuid7_bytes(), stamp, "warranty.activated", "warranty", code, payload))
-        rows.codes.append(code)
+                customer_ref=rows.customer_ref, invoice_number=rows.sale.invoice_number,
+                cover=card))
+            add_event(outbox.bulk_row(new_key(), stamp, "warranty.activated", "warranty", code,
+                                      payload))
+        rows.codes.extend(codes)
 
 
 def _reserve_codes(session: Session, pending: Sequence[Pending]) -> dict[int, int]:
