@@ -25,7 +25,7 @@ from warranty_desk.models import (
     WarrantyStatus,
 )
 from warranty_desk.permissions import Actor
-from warranty_desk.services import audit, claims
+from warranty_desk.services import audit, claims, resend
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.inbox_item import (
     PROBLEM,
@@ -283,12 +283,36 @@ def _brand_status(ctx: ItemContext) -> str:
     return f"brand claim on {claim.number}: {status}"
 
 
+def _resend_day(ctx: ItemContext) -> str:
+    p = ctx.item.payload
+    day = read_day(read_text(p, "day", required=True, limit=10), "day")
+    topics = p.get("topics") or []
+    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+        raise Refused("the topics to resend are not a list of names; ask head office to "
+                      "check the item")
+    found = resend.mark_day(ctx.session, day, topics, reason=read_text(p, "reason", limit=1000))
+    audit.record(ctx.session, ctx.actor, "sync.resend_day", "outbox", day.isoformat(),
+                 {"inbox_item": ctx.item.id, "marked": found.marked, "waiting": found.waiting,
+                  "not_sent_yet": found.not_sent_yet, "topics": topics})
+    if not (found.marked or found.waiting or found.not_sent_yet):
+        raise Refused(f"head office asked for {day} again, but this till no longer holds any "
+                      "event of that day (sent events leave the outbox after a week); tell "
+                      "head office, who can rebuild the day only from another copy")
+    said = [f"{found.marked} events of {day} will be sent to head office again"]
+    if found.waiting:
+        said.append(f"{found.waiting} already wait in the sync panel")
+    if found.not_sent_yet:
+        said.append(f"{found.not_sent_yet} had not been sent yet and go as usual")
+    return "; ".join(said)
+
+
 HANDLERS: dict[str, Callable[[ItemContext], str]] = {
     "claim_started": _claim_started,
     "document_uploaded": _document_uploaded,
     "message_received": _message_received,
     "online_order": _online_order,
     "brand_status": _brand_status,
+    "resend_day": _resend_day,
 }
 # The kinds this version applies; any other is given up, asking for an update.
 KINDS = tuple(HANDLERS)
