@@ -19,7 +19,6 @@ from warranty_desk.models import ImportBatch, Product
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.sentences import sentences
 from warranty_desk.services import audit
-from warranty_desk.services.activation import Plan, Problem, apply_plan, plan_sales
 from warranty_desk.services.imports import limits, native, shopify, square
 from warranty_desk.services.imports.detect import (
     EXPECTED,
@@ -33,7 +32,11 @@ from warranty_desk.services.imports.detect import (
 )
 from warranty_desk.services.imports.parsed import Parsed
 from warranty_desk.services.imports.report import ImportRejected, ImportReport
+from warranty_desk.services.sale_input import Problem
+from warranty_desk.services.sale_plan import Plan
+from warranty_desk.services.sale_planning import plan_sales
 from warranty_desk.services.sale_refunds import void_refunded
+from warranty_desk.services.sale_rows import apply_plan
 from warranty_desk.services.shop_locale import money_at
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.storage.database import Database

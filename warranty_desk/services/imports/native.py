@@ -12,13 +12,13 @@ from itertools import count
 from typing import Any
 
 from warranty_desk.money import MoneyError, parse_amount
-from warranty_desk.services.activation import LineInput, Problem, SaleInput
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.imports import fields, limits
 from warranty_desk.services.imports.fields import Field
 from warranty_desk.services.imports.parsed import BadCell, Parsed
 from warranty_desk.services.imports.sheet import open_sheet
 from warranty_desk.services.imports.table import decode
+from warranty_desk.services.sale_input import LineInput, Problem, SaleInput
 
 CSV_SOURCE = "csv"
 JSON_SOURCE = "json"

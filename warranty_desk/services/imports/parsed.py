@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from warranty_desk.services.activation import Problem, SaleInput
+from warranty_desk.services.sale_input import Problem, SaleInput
 from warranty_desk.services.sale_refunds import RefundInput
 
 # A parser's way to note a bad cell: (row, lower-case column key, message).

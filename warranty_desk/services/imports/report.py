@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from warranty_desk.errors import BadInput
-from warranty_desk.services.activation import Problem
+from warranty_desk.services.sale_input import Problem
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter, methodcaller
 
-from warranty_desk.services.activation import Problem
 from warranty_desk.services.imports.fields import FORMULA_START, Field, cell_problem
 from warranty_desk.services.imports.parsed import Parsed
 from warranty_desk.services.imports.table import Table, open_table
+from warranty_desk.services.sale_input import Problem
 
 Bad = Callable[[int, str, str], None]
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
-from warranty_desk.services.activation import LineInput, SaleInput
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.imports import fields, limits
 from warranty_desk.services.imports.fields import Field
 from warranty_desk.services.imports.parsed import BadCell, Parsed, checked
 from warranty_desk.services.imports.sheet import open_sheet
+from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.services.sale_refunds import RefundInput
 
 SOURCE = "shopify"

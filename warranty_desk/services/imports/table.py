@@ -7,8 +7,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from warranty_desk.services.activation import Problem
 from warranty_desk.services.imports import limits
+from warranty_desk.services.sale_input import Problem
 
 SAVE_AS_UTF8 = "In your spreadsheet use Save As > 'CSV UTF-8', then import the new file."
 
