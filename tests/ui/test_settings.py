@@ -23,6 +23,7 @@ from warranty_desk.services import shop_settings
 from warranty_desk.services.imports import import_invoices
 from warranty_desk.storage.home import Home
 
+DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 NATIVE_HEADER = ("invoice_number,sold_on,sku,quantity,unit_price,serials,extension_plan,"
                  "customer_name,customer_phone,customer_email,customer_segment\n")
 
@@ -249,6 +250,30 @@ def test_a_bad_pos_file_shows_the_error_table_and_a_good_one_imports_with_a_summ
     assert tab.summary.text() == "Imported good.csv: added 1 sales, 1 warranties, 0 extensions."
     assert _count(window, "sales") == sales + 1
     assert bar_seen == [True, True, True]
+
+
+def test_a_square_refund_in_the_file_is_listed_under_the_summary_as_plain_text(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    screen = _settings(qtbot, window)
+    screen.show_tab(screen.imports)
+    tab = screen.imports
+    header = (DATA / "square_good.csv").read_text("utf-8").splitlines()[0].split(",")
+    rows = []
+    for qty, gross, event in (("2", "$1,798.00", "Payment"), ("-1", "-$899.00", "Refund")):
+        cells = dict.fromkeys(header, "")
+        cells.update({"Date": "2026-11-20", "Time": "10:00:00", "Qty": qty, "SKU": "LUM-14-LT",
+                      "Gross Sales": gross, "Net Sales": gross, "Event Type": event,
+                      "Transaction ID": "<b>TX-UI</b>", "Payment ID": f"P-{event}"})
+        rows.append(",".join(f'"{cells[c]}"' for c in header))
+    path = tmp_path / "square.csv"
+    path.write_text("\n".join([",".join(header), *rows]) + "\n", "utf-8")
+    _type(qtbot, tab.path, str(path))
+    tab.dry_run_button.click()
+    lines = tab.summary.text().splitlines()
+    assert "1 warranties voided by refunds" in lines[0]
+    assert lines[1].startswith("• row 3: refund of 1 × LUM-14-LT in <b>TX-UI</b> voided ")
+    assert tab.summary.textFormat() == Qt.TextFormat.PlainText
 
 
 def test_device_settings_save_to_config_toml_and_come_back(

@@ -25,7 +25,7 @@ from ui.widgets.cost_dialog import CostDialog, parse_money
 from ui.widgets.dialog_buttons import message_label, ok_cancel
 from ui.widgets.verdict_card import money
 from warranty_desk.rules.claim_states import Outcome
-from warranty_desk.services.board import MessagePreview
+from warranty_desk.services.claim_detail import MessagePreview
 from warranty_desk.services.decisions import CostLine, Decision
 
 _OUTCOME_WORDS = ((Outcome.REPAIR, "&Repair"), (Outcome.REPLACE, "Re&place"),

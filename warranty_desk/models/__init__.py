@@ -13,6 +13,7 @@ from warranty_desk.models.outbox import InboxCursor, OutboxEvent
 from warranty_desk.models.policy import ExtensionPlan, Policy
 from warranty_desk.models.print_job import PrintJob
 from warranty_desk.models.product import Brand, Product
+from warranty_desk.models.refund import AppliedRefund
 from warranty_desk.models.sale import ImportBatch, InvoiceLine, Sale
 from warranty_desk.models.shop import NumberCounter, Shop
 from warranty_desk.models.staff import Staff
@@ -28,6 +29,7 @@ from warranty_desk.models.upgrade_note import UpgradeNote
 from warranty_desk.models.warranty import ExtensionOffer, Warranty, WarrantyLayer, WarrantyStatus
 
 __all__ = [
+    "AppliedRefund",
     "AuditEntry",
     "Base",
     "Brand",

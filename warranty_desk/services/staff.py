@@ -23,6 +23,7 @@ from warranty_desk.models import Staff
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed, require
 from warranty_desk.services import audit
 from warranty_desk.services.shop_time import shop_zone
+from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.storage.database import Database, clock_of
 
 if TYPE_CHECKING:
@@ -246,7 +247,7 @@ def verify_override(db: Database, staff_name_or_id: uuid.UUID | str, pin: str, *
     return approver
 
 
-def create_staff(db: Database, actor: Actor, name: str, role: Role, pin: str) -> StaffView:
+def create_staff_in(uow: UnitOfWork, actor: Actor, name: str, role: Role, pin: str) -> StaffView:
     """A new active staff member; the PIN is kept only as its argon2id hash."""
     require(actor, Permission.MANAGE_STAFF)
     if role is Role.SYSTEM:
@@ -254,73 +255,88 @@ def create_staff(db: Database, actor: Actor, name: str, role: Role, pin: str) ->
                        "or Warranty manager.")
     cleaned = _clean_name(name)
     pin_hash = hash_pin(pin)
-    with db.write() as session:
-        existing = _by_name(session, cleaned)
-        if existing is not None:
-            raise BadInput(f"There is already a staff member called {existing.name}. "
-                           "Add a surname or initial to tell them apart.")
-        row = Staff(name=cleaned, role=role.value, pin_hash=pin_hash, active=True,
-                    failed_pins=0, locked_until=None)
-        session.add(row)
-        session.flush()
-        audit.record(session, actor, "staff.create", "staff", row.id,
-                     {"name": cleaned, "role": role.value})
-        return _view(row)
+    session = uow.session
+    existing = _by_name(session, cleaned)
+    if existing is not None:
+        raise BadInput(f"There is already a staff member called {existing.name}. "
+                       "Add a surname or initial to tell them apart.")
+    row = Staff(name=cleaned, role=role.value, pin_hash=pin_hash, active=True,
+                failed_pins=0, locked_until=None)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "staff.create", "staff", row.id,
+                 {"name": cleaned, "role": role.value})
+    return _view(row)
 
 
-def set_pin(db: Database, actor: Actor, staff_id: uuid.UUID, new_pin: str) -> None:
+create_staff = writes(create_staff_in)
+
+
+def set_pin_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID, new_pin: str) -> None:
     """Change a PIN (a staff manager, or the person themself); it also lifts any lock."""
     if actor.staff_id != staff_id:
         require(actor, Permission.MANAGE_STAFF)
     pin_hash = hash_pin(new_pin)
-    with db.write() as session:
-        row = _find(session, staff_id)
-        row.pin_hash = pin_hash
-        row.failed_pins = 0
-        row.locked_until = None
-        audit.record(session, actor, "staff.set_pin", "staff", row.id, {"name": row.name})
+    session = uow.session
+    row = _find(session, staff_id)
+    row.pin_hash = pin_hash
+    row.failed_pins = 0
+    row.locked_until = None
+    audit.record(session, actor, "staff.set_pin", "staff", row.id, {"name": row.name})
 
 
-def deactivate_staff(db: Database, actor: Actor, staff_id: uuid.UUID) -> StaffView:
+set_pin = writes(set_pin_in)
+
+
+def deactivate_staff_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID) -> StaffView:
     """Switch an account off; its history stays. Not yourself, not the last owner or admin."""
     require(actor, Permission.MANAGE_STAFF)
     if actor.staff_id == staff_id:
         raise BadInput("You cannot switch off your own account. Ask another owner or system "
                        "admin to do it.")
-    with db.write() as session:
-        row = _find(session, staff_id)
-        if not row.active:
-            return _view(row)
-        if Role(row.role) in _STAFF_MANAGERS:
-            others = session.scalars(
-                select(Staff.id).where(Staff.active.is_(True), Staff.id != row.id,
-                                       Staff.role.in_([r.value for r in _STAFF_MANAGERS]))
-            ).first()
-            if others is None:
-                raise BadInput(f"{row.name} is the last active owner or system admin, so nobody "
-                               "could manage staff afterwards. Add another owner or admin first.")
-        row.active = False
-        audit.record(session, actor, "staff.deactivate", "staff", row.id, {"name": row.name})
+    session = uow.session
+    row = _find(session, staff_id)
+    if not row.active:
         return _view(row)
+    if Role(row.role) in _STAFF_MANAGERS:
+        others = session.scalars(
+            select(Staff.id).where(Staff.active.is_(True), Staff.id != row.id,
+                                   Staff.role.in_([r.value for r in _STAFF_MANAGERS]))
+        ).first()
+        if others is None:
+            raise BadInput(f"{row.name} is the last active owner or system admin, so nobody "
+                           "could manage staff afterwards. Add another owner or admin first.")
+    row.active = False
+    audit.record(session, actor, "staff.deactivate", "staff", row.id, {"name": row.name})
+    return _view(row)
 
 
-def reactivate_staff(db: Database, actor: Actor, staff_id: uuid.UUID) -> StaffView:
+deactivate_staff = writes(deactivate_staff_in)
+
+
+def reactivate_staff_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID) -> StaffView:
     """Switch an account back on (a returning employee); wrong-PIN counts start afresh."""
     require(actor, Permission.MANAGE_STAFF)
-    with db.write() as session:
-        row = _find(session, staff_id)
-        if row.active:
-            return _view(row)
-        row.active = True
-        row.failed_pins = 0
-        row.locked_until = None
-        audit.record(session, actor, "staff.reactivate", "staff", row.id, {"name": row.name})
+    session = uow.session
+    row = _find(session, staff_id)
+    if row.active:
         return _view(row)
+    row.active = True
+    row.failed_pins = 0
+    row.locked_until = None
+    audit.record(session, actor, "staff.reactivate", "staff", row.id, {"name": row.name})
+    return _view(row)
 
 
-def list_staff(db: Database) -> tuple[StaffView, ...]:
+reactivate_staff = writes(reactivate_staff_in)
+
+
+def list_staff_in(uow: UnitOfWork) -> tuple[StaffView, ...]:
     """Everyone, active first and then by name; the sign-in screen needs no permission."""
-    with db.read() as session:
-        rows = session.scalars(select(Staff)).all()
-        views = [_view(r) for r in rows]
+    session = uow.session
+    rows = session.scalars(select(Staff)).all()
+    views = [_view(r) for r in rows]
     return tuple(sorted(views, key=lambda v: (not v.active, v.name.casefold(), v.name)))
+
+
+list_staff = reads(list_staff_in)

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from ui.widgets.verdict_card import SYMBOLS, money
 from warranty_desk.rules.claim_states import evidence_label
-from warranty_desk.services.board import STATE_LABELS, ClaimDetail
+from warranty_desk.services.board import STATE_LABELS
+from warranty_desk.services.claim_detail import ClaimDetail
 
 
 def headline(d: ClaimDetail) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.widgets.verdict_card import money
-from warranty_desk.services.board import ClaimDetail
+from warranty_desk.services.claim_detail import ClaimDetail
 
 # Saving findings, while the cursor is in them (Enter makes a new line there).
 SAVE_FINDINGS_KEY = "Ctrl+Return"

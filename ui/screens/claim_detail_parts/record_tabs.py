@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from ui.models.record_table import Column, RecordTableModel
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.verdict_card import money
-from warranty_desk.services.board import STATE_LABELS, ClaimDetail, CostItem, TimelineEntry
+from warranty_desk.services.board import STATE_LABELS
+from warranty_desk.services.claim_detail import ClaimDetail, CostItem, TimelineEntry
 
 When = Callable[[datetime], str]
 

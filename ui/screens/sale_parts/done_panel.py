@@ -12,7 +12,7 @@ from ui.printing.desk import PrintDesk, outcome_notice
 from ui.printing.queue_keys import QUEUE_KEY
 from ui.widgets.styling import show_level
 from ui.widgets.verdict_card import money
-from warranty_desk.services.activation import PlanCharge
+from warranty_desk.services.sale_plan import PlanCharge
 
 # (warranty code, product, serial or None) for each unit of the sale.
 CodeRow = tuple[str, str, str | None]

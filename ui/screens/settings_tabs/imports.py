@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -55,6 +56,8 @@ class ImportsTab(SettingsTab):
         self.progress.hide()
         layout.addWidget(self.progress)
         self.summary = QLabel("")
+        # Order names and refund lines come from the file: never read as markup.
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setObjectName("notice")
         self.summary.setWordWrap(True)
         self.summary.hide()
@@ -98,7 +101,8 @@ class ImportsTab(SettingsTab):
 
     def _done(self, report: ImportReport) -> None:
         self._busy(False)
-        self._show_summary(report.summary(), "info" if report.dry_run else "success")
+        lines = [report.summary(), *(f"• {line}" for line in report.details())]
+        self._show_summary("\n".join(lines), "info" if report.dry_run else "success")
         if not report.dry_run and not report.already_imported:
             self.ctx.data_changed.emit("sale")
         self.ctx.notice.emit(report.summary(), "success")
