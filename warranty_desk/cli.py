@@ -475,12 +475,15 @@ def cmd_audit(args: argparse.Namespace, home: Home) -> int:
         report = audit.verify(session)
     if args.json:
         _print_json({"ok": report.ok, "entries": report.entries, "head": report.head,
-                     "first_bad_entry": report.first_bad_seq, "problem": report.problem})
+                     "first_bad_entry": report.first_bad_seq, "problem": report.problem,
+                     "guarded": report.guarded})
     elif report.ok:
         print(f"The audit log is intact: {report.entries:,} entries, head {report.head}.")
     else:
-        print(f"The audit log was tampered with: {report.problem} "
-              f"({report.entries:,} entries check out before it).", file=sys.stderr)
+        before = (f"{report.entries:,} entries check out before it" if report.first_bad_seq
+                  else f"its {report.entries:,} entries check out")
+        print(f"The audit log was tampered with: {report.problem} ({before}). Leave the "
+              "database as it is and tell the owner and head office.", file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
