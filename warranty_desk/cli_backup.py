@@ -23,7 +23,8 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("backup", help="copy the live database to a file")
     p.add_argument("file", type=Path)
     p.add_argument("--overwrite", action="store_true")
-    p = sub.add_parser("restore", help="replace the database with a checked backup")
+    p = sub.add_parser("restore", help="replace the database with a checked backup (its "
+                                       "manifest must be beside it)")
     p.add_argument("file", type=Path)
 
     p = sub.add_parser("audit", help="audit log commands")
@@ -37,7 +38,9 @@ def cmd_backup(args: argparse.Namespace, home: Home) -> int:
 
     db = open_db(home, args)
     report = backup.backup(db, system_actor(), args.file, overwrite=args.overwrite)
-    print(f"Backed up to {report.path} ({report.bytes:,} bytes, sha256 {report.sha256}).")
+    print(f"Backed up to {report.path} ({report.bytes:,} bytes, sha256 {report.sha256}), "
+          f"with its manifest {report.manifest.name}: keep the two files together, a restore "
+          "needs both.")
     return EXIT_OK
 
 
@@ -45,7 +48,8 @@ def cmd_restore(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services import backup
 
     report = backup.restore(home, system_actor(), args.file, clock=command_clock(args))
-    print(f"Restored {args.file}. The database as it was before is kept at "
+    made = f" (made {report.made_at})" if report.made_at else ""
+    print(f"Restored {args.file}{made}. The database as it was before is kept at "
           f"{report.safety_copy}.")
     return EXIT_OK
 
