@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from tests.conftest import actor, pinned_clock
@@ -27,10 +26,8 @@ OWNER = actor(Role.OWNER)
 ALLOWED = {Role.ADMIN, Role.OWNER, Role.SYSTEM}
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(staff, "HASHER",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+# The cheap argon2id hasher (tests/conftest.py): many sign-ins run quickly.
+pytestmark = pytest.mark.usefixtures("fast_hasher")
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from argon2 import PasswordHasher
 
 from tests.conftest import actor
 from warranty_desk.permissions import Role
@@ -45,10 +44,8 @@ WRONG_VALUES = {
 TAMPERED = 4  # the entry each tampering changes
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(staff, "HASHER",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+# The cheap argon2id hasher (tests/conftest.py): many sign-ins run quickly.
+pytestmark = pytest.mark.usefixtures("fast_hasher")
 
 
 def _entries(db: Database, n: int = 8) -> None:
