@@ -4,16 +4,19 @@ A tamperer with the file can drop the append-only guard, write any value of any 
 column (SQLite keeps what it is given), or rebuild the table without its types and
 constraints. `audit verify` names the entry that changed, or says the guard is gone; what the
 till alone cannot see (a cut-off tail, a re-hashed chain) is head office's to catch
-(tests/portal/test_portal_audit_marks.py).
+(tests/portal/test_portal_drift.py).
 """
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from tests.conftest import actor
 from warranty_desk.permissions import Role
@@ -286,3 +289,90 @@ def test_verify_on_the_command_line_names_the_entry_for_a_timestamp_that_is_not_
     out = capsys.readouterr()
     assert code == 1 and "bug" not in out.err, out.err
     assert f'"first_bad_entry": {TAMPERED}' in out.out
+
+
+def _random_value(rng: random.Random) -> str:
+    """A SQL literal of a random kind: what a tamperer's script might write."""
+    kind = rng.randrange(7)
+    if kind == 0:
+        return str(rng.randint(-(2 ** 63), 2 ** 63 - 1))
+    if kind == 1:
+        return repr(rng.uniform(-1e300, 1e300))
+    if kind == 2:
+        return "x'" + rng.randbytes(rng.choice((0, 1, 15, 16, 17, 64))).hex() + "'"
+    if kind == 3:
+        return "CAST(x'" + rng.randbytes(rng.randint(1, 40)).hex() + "' AS TEXT)"
+    if kind == 4:
+        text = "".join(chr(rng.choice((rng.randint(32, 126), rng.randint(0x80, 0x10FFFF))))
+                       for _ in range(rng.randint(0, 30)))
+        text = "".join(c for c in text if not 0xD800 <= ord(c) <= 0xDFFF)
+        return "'" + text.replace("'", "''") + "'"
+    if kind == 5:
+        return "NULL"
+    return "'2026-11-22 12:00:00." + f"{rng.randint(0, 999999):06d}'"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[bytes]:
+    """The bytes of a database whose audit chain holds intact entries, to copy per case."""
+    from tests.conftest import pinned_clock
+    from warranty_desk.services import setup
+    from warranty_desk.storage.home import Home
+
+    home = Home(tmp_path_factory.mktemp("tamper-template") / "home").ensure()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staff, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024,
+                                                      parallelism=1))
+        db, _ = setup.init(home, clock=pinned_clock())
+        _entries(db)
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    yield home.database.read_bytes()
+
+
+def test_random_tampering_of_any_column_is_always_reported_never_a_crash(
+    template: bytes, tmp_path: Path,
+) -> None:
+    from tests.conftest import pinned_clock
+
+    rng = random.Random(13)
+    tried = detected = 0
+    for case in range(150):
+        path = tmp_path / f"case-{case}.sqlite3"
+        path.write_bytes(template)
+        db = Database(path, clock=pinned_clock())
+        conn = _raw(db)
+        (entries,) = conn.execute("SELECT count(*) FROM audit_entries").fetchone()
+        conn.close()
+        column = rng.choice(COLUMNS)
+        seq = rng.randint(1, entries)
+        value = _random_value(rng)
+        before = _row(path)
+        try:
+            _tamper(db, f"UPDATE audit_entries SET {column} = {value} WHERE seq = {seq}",
+                    loose=rng.random() < 0.5)
+        except sqlite3.IntegrityError:  # the typed table's NOT NULL or key kept it out
+            db.dispose()
+            continue
+        if _row(path) == before:
+            db.dispose()
+            continue  # the value written was the one there: nothing changed
+        tried += 1
+        report = _verify(db)  # never raises, whatever was written
+        db.dispose()
+        assert not report.ok and report.first_bad_seq is not None, (column, value, report)
+        assert report.first_bad_seq <= seq, (column, value, report)
+        detected += 1
+    assert detected == tried >= 120
+
+
+def _row(path: Path) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        # hex() of each value with its type: text that is not UTF-8 compares too.
+        row = conn.execute(f"SELECT {', '.join(f'typeof({c}), hex({c})' for c in COLUMNS)} "
+                           "FROM audit_entries ORDER BY rowid").fetchall()
+    finally:
+        conn.close()
+    return row
