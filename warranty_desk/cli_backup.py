@@ -51,7 +51,22 @@ def cmd_restore(args: argparse.Namespace, home: Home) -> int:
     made = f" (made {report.made_at})" if report.made_at else ""
     print(f"Restored {args.file}{made}. The database as it was before is kept at "
           f"{report.safety_copy}.")
+    if report.epoch is not None and report.epoch.marks_needed:
+        print(_marks_after_restore(args, home))
     return EXIT_OK
+
+
+def _marks_after_restore(args: argparse.Namespace, home: Home) -> str:
+    """Read head office's high-water marks at once, so an online till never waits for them."""
+    # Imported here, not at the top, as cli_sync imports sync.runner (an import-linter rule).
+    from sync import marks
+    from warranty_desk import config
+
+    db = open_db(home, args)
+    try:
+        return marks.after_restore(home, db, config.load(home).settings.sync)
+    finally:
+        db.dispose()
 
 
 def cmd_audit(args: argparse.Namespace, home: Home) -> int:

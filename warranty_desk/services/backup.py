@@ -19,11 +19,13 @@ from typing import cast
 
 from alembic.script import ScriptDirectory
 
+from warranty_desk import config
 from warranty_desk.clock import Clock
 from warranty_desk.errors import BadInput, DatabaseInUse
 from warranty_desk.permissions import Actor, Permission, require
-from warranty_desk.services import audit, backup_manifest
+from warranty_desk.services import audit, backup_manifest, epochs
 from warranty_desk.services.backup_manifest import NOTHING_CHANGED, Contents, Manifest, refusal
+from warranty_desk.services.epochs import EpochView
 from warranty_desk.storage import migrate
 from warranty_desk.storage.database import BUSY_TIMEOUT_MS, Database
 from warranty_desk.storage.home import Home
@@ -53,6 +55,8 @@ class RestoreReport:
     from_revision: str
     to_revision: str
     made_at: str = ""  # when the backup was made, as its manifest says
+    # The epoch the restore started; marks_needed while it waits for head office's marks.
+    epoch: EpochView | None = None
 
 
 def backups_folder(home: Home) -> Path:
@@ -296,6 +300,9 @@ def restore(home: Home, actor: Actor, source: Path, *, clock: Clock) -> RestoreR
         for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
             leftover.unlink(missing_ok=True)
 
+    # A till that syncs must hear head office's high-water marks before it numbers or sends
+    # anything again: head office may hold what the till did after this backup.
+    syncs = bool(config.load(home).settings.sync.portal_url)
     db = Database(home.database, clock=clock)
     try:
         migrate.upgrade(db)
@@ -304,9 +311,12 @@ def restore(home: Home, actor: Actor, source: Path, *, clock: Clock) -> RestoreR
                          {"source": str(source), "sha256": digest,
                           "safety_copy": str(safety) if safety else "",
                           "from_revision": contents.schema, "made_at": manifest.made_at})
+            epoch = epochs.start_after_restore(
+                session, actor, needs_marks=syncs,
+                note=f"{source.name}, made {manifest.made_at}, sha256 {digest[:16]}…")
         to_revision = migrate.current_revision(db) or ""
     finally:
         db.dispose()
     return RestoreReport(source=source, sha256=digest, safety_copy=safety,
                          from_revision=contents.schema, to_revision=to_revision,
-                         made_at=manifest.made_at)
+                         made_at=manifest.made_at, epoch=epoch)
