@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sync.contract import TransientError
+from sync.destinations import wire
 from sync.http import HttpClient, reason_of
 from sync.portal import raise_if_transient
 from warranty_desk.config import SyncSettings
@@ -89,8 +90,6 @@ def applied_words(applied: MarksApplied) -> str:
 
 def after_restore(home: Home, db: Database, settings: SyncSettings) -> str:
     """Read the marks right after a restore; a plain line on what happened either way."""
-    from sync.destinations import wire
-
     try:
         wiring = wire(home, settings, db.clock)
     except BadInput as exc:

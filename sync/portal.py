@@ -58,7 +58,7 @@ class PortalDestination:
         self.batch_size = max(1, min(batch_size, MAX_BATCH))
         self._topics = frozenset(topics) if topics is not None else None
         # What each push says beside its events (the till's epoch and number counters, from
-        # sync.marks); set by the cycle, which has the database.
+        # services/epochs.py); set by the cycle, which has the database.
         self.marks: Callable[[], Mapping[str, Any]] | None = None
 
     def wants(self, topic: str) -> bool:

@@ -148,7 +148,7 @@ def test_a_restore_brings_back_the_backup_and_keeps_a_safety_copy(
     assert _names(report.safety_copy) == ["Zed"]
     assert report.sha256 == _sha256(saved)
     assert report.from_revision == report.to_revision == migrate.head_revision()
-    assert _actions(home.database)[-1] == "backup.restore"
+    assert _actions(home.database)[-2:] == ["backup.restore", "branch.epoch_started"]
     assert "backup.restore" not in _actions(report.safety_copy)
     assert sorted(p.name for p in (home.root / "backups").iterdir()) == [
         report.safety_copy.name, report.safety_copy.name + ".manifest.json"]

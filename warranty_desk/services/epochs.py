@@ -141,8 +141,7 @@ def apply_marks(db: Database, marks: HeadOfficeMarks) -> MarksApplied | None:
         audit.record(session, Actor.system("sync"), "branch.marks_applied", "branch_epoch",
                      row.epoch, {"office_seq": marks.seq, "opening_seq": opening,
                                  "moved": moved, "raised": [list(r) for r in raised]})
-        first = opening
-        applied = MarksApplied(row.epoch, raised, first, moved)
+        applied = MarksApplied(row.epoch, raised, opening, moved)
     log.info("Head office's high-water marks applied: events continue at seq %d, %d counters "
              "raised, %d events renumbered.", applied.first_seq, len(raised), moved)
     return applied
