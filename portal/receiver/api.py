@@ -10,6 +10,7 @@ from portal import contract
 from portal.branches.auth import branch_of, own_branch
 from portal.problems import Problem
 from portal.receiver import documents, events, nightly
+from portal.receiver.marks import Marks, marks_of
 
 router = Router()
 
@@ -26,6 +27,23 @@ class BatchResultOut(Schema):
     """The answer to a push, one result per event in the order sent."""
 
     results: list[EventResultOut]
+
+
+class NumberMarkOut(Schema):
+    """The last number of one kind and year a push reported."""
+
+    kind: str
+    year: int
+    last: int
+
+
+class BranchMarksOut(Schema):
+    """The branch's high-water marks."""
+
+    branch: str
+    epoch: str | None = None
+    seq: int
+    numbers: list[NumberMarkOut]
 
 
 class MissingOut(Schema):
@@ -54,9 +72,19 @@ def push_events(request: HttpRequest, branch: str) -> BatchResultOut:
     sender = own_branch(request, branch)
     refuse_oversized(request)
     body = contract.json_body("pushEvents", request)
-    results = events.store_batch(sender, body["events"])
+    results = events.store_batch(sender, body["events"], Marks.of(body))
     return BatchResultOut(results=[
         EventResultOut(id=r.id, status=r.status, reason=r.reason or None) for r in results])
+
+
+@router.get("/branches/{branch}/marks", response={200: BranchMarksOut}, exclude_none=True)
+def branch_marks(request: HttpRequest, branch: str) -> BranchMarksOut:
+    """getBranchMarks: the highest seq and numbers head office holds from this branch."""
+    contract.parameters("getBranchMarks", {"branch": branch}, request.GET)
+    marks = marks_of(own_branch(request, branch))
+    return BranchMarksOut(
+        branch=marks.branch, epoch=str(marks.epoch) if marks.epoch else None, seq=marks.seq,
+        numbers=[NumberMarkOut(kind=k, year=y, last=last) for k, y, last in marks.numbers])
 
 
 @router.post("/branches/{branch}/nightly", response={204: None})

@@ -15,6 +15,7 @@ from portal.branches.models import Branch
 from portal.health.tasks import recheck_if_drifting
 from portal.projections.tasks import enqueue_projection
 from portal.receiver import partitions
+from portal.receiver.marks import Marks, raise_marks
 
 Status = Literal["accepted", "duplicate", "rejected"]
 
@@ -75,10 +76,13 @@ RETURNING id
 """
 
 
-def store_batch(branch: Branch, events: list[dict[str, Any]]) -> list[EventResult]:
+def store_batch(branch: Branch, events: list[dict[str, Any]], marks: Marks | None = None
+                ) -> list[EventResult]:
     """Store the new events of a batch once each; one result per event, in the order sent.
 
     Only stores and enqueues: projecting is the worker's, so a push costs one transaction.
+    The push's epoch and number counters (`marks`) raise the branch's high-water marks in the
+    same transaction as the events they cover.
     """
     now = timezone.now()
     results: list[EventResult | None] = [None] * len(events)
@@ -94,7 +98,7 @@ def store_batch(branch: Branch, events: list[dict[str, Any]]) -> list[EventResul
             fresh[event_id] = index
     if fresh:
         partitions.ensure({partitions.month_of(i) for i in fresh})
-        stored = _insert(branch, fresh, events, now)
+        stored = _insert(branch, fresh, events, now, marks or Marks())
         for event_id, index in fresh.items():
             results[index] = stored[event_id]
     answered = [r for r in results if r is not None]
@@ -126,7 +130,7 @@ def _remember_refusals(branch: Branch, refused: list[tuple[dict[str, Any], Event
 
 
 def _insert(branch: Branch, fresh: dict[uuid.UUID, int], events: list[dict[str, Any]],
-            now: datetime) -> dict[uuid.UUID, EventResult]:
+            now: datetime, marks: Marks) -> dict[uuid.UUID, EventResult]:
     chosen = [events[i] for i in fresh.values()]
     with transaction.atomic(), connection.cursor() as cursor:
         # The branch row's lock numbers this batch after every batch committed before it.
@@ -147,6 +151,8 @@ def _insert(branch: Branch, fresh: dict[uuid.UUID, int], events: list[dict[str, 
         cursor.execute("UPDATE branches_branch SET events_received = %s, "
                        "events_stored = events_stored + %s, last_push_at = %s WHERE id = %s",
                        [base + len(chosen), len(inserted), now, branch.pk])
+        if inserted:
+            raise_marks(cursor, branch.pk, max(e["seq"] for e in chosen), marks)
         owners = _owners([i for i in fresh if i not in inserted], cursor)
         if inserted:
             enqueue_projection(branch.pk)
