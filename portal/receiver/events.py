@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from portal import clock
 from portal.branches.models import Branch
 from portal.health.tasks import recheck_if_drifting
 from portal.projections.tasks import enqueue_projection
@@ -80,7 +80,7 @@ def store_batch(branch: Branch, events: list[dict[str, Any]]) -> list[EventResul
 
     Only stores and enqueues: projecting is the worker's, so a push costs one transaction.
     """
-    now = timezone.now()
+    now = clock.now()
     results: list[EventResult | None] = [None] * len(events)
     fresh: dict[uuid.UUID, int] = {}
     for index, event in enumerate(events):

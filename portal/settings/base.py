@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from portal.settings import env
+from warranty_desk.clock import Clock, SystemClock
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -80,6 +81,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The portal's one clock (portal.clock): the wall clock here and in production; development
+# and tests may stand it at an instant (PORTAL_CLOCK_AT, dev profile only).
+PORTAL_CLOCK: Clock = SystemClock()
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("PORTAL_STATIC_ROOT", PACKAGE.parent / ".portal-static")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+from warranty_desk.clock import Clock, FixedClock, SystemClock
 
 
 def flag(name: str, default: bool = False) -> bool:
@@ -86,3 +89,21 @@ def document_storage() -> dict[str, Any]:
         if value:
             options[key] = value
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def clock(name: str) -> Clock:
+    """The wall clock, or a clock standing at the instant the variable gives (development and
+    tests only: production always runs on the wall clock).
+    """
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return SystemClock()
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise ImproperlyConfigured(
+            f"{name} is {value!r}; give an instant with its offset, for example "
+            "2026-11-22T12:00:00+00:00, or leave it unset for the wall clock.")
+    return FixedClock(at)

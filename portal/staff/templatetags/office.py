@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django import template
-from django.utils import timezone
 from django.utils.timesince import timesince
+
+from portal import clock
 
 register = template.Library()
 
@@ -16,9 +17,10 @@ def ago(moment: datetime | None) -> str:
     """"just now" under a minute, otherwise "3 hours, 2 minutes ago"; "never" for nothing."""
     if moment is None:
         return "never"
-    if timezone.now() - moment < timedelta(minutes=1):
+    now = clock.now()
+    if now - moment < timedelta(minutes=1):
         return "just now"
-    return f"{timesince(moment)} ago"
+    return f"{timesince(moment, now)} ago"
 
 
 @register.filter
