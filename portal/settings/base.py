@@ -103,6 +103,9 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# How many proxies stand in front of the app (each adds the address it saw to X-Forwarded-For):
+# the sign-in rate limit counts per client address, not per proxy.
+PORTAL_PROXY_HOPS = env.count("PORTAL_PROXY_HOPS", 0)
 
 # A document is at most 25 MB (warranty_desk.rules.document_types); a batch of 500 events is
 # well under that. Bigger bodies are refused before they are read.

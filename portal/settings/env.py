@@ -21,6 +21,16 @@ def flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def count(name: str, default: int) -> int:
+    """A whole number of zero or more."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} is {value!r}; give a whole number (0, 1, 2 …).")
+    return int(value)
+
+
 def words(name: str, default: str = "") -> list[str]:
     """A comma-separated list."""
     return [w.strip() for w in os.environ.get(name, default).split(",") if w.strip()]
