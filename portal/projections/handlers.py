@@ -12,9 +12,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from portal.projections.books import Books, Layer, day, instant, text
-from portal.projections.models import Claim
-from portal.receiver.models import Event
+from portal.projections.books import Books, Claim, Layer, day, instant, text
+from portal.projections.books import StoredEvent as Event
 
 Handler = Callable[[Books, Event], None]
 HANDLERS: dict[str, Handler] = {}

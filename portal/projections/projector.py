@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 
-from portal.projections import handlers
-from portal.projections.books import Books
+from portal.projections import books, handlers
+from portal.projections.books import Books, StoredEvent
 from portal.projections.models import (
     Claim,
     ClaimDocument,
@@ -28,7 +28,6 @@ from portal.projections.models import (
     Warranty,
     WarrantyLayer,
 )
-from portal.receiver.models import Event
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +46,7 @@ def catch_up(branch_id: int, *, chunk: int = CHUNK) -> int:
         with transaction.atomic():
             # Row lock: two projectors of one branch (a rebuild beside the worker) take turns.
             cursor = ProjectionCursor.objects.select_for_update().get(branch_id=branch_id)
-            events = list(Event.objects.filter(branch_id=branch_id,
-                                               received_no__gt=cursor.received_no)
-                          .order_by("received_no")[:chunk])
+            events = books.events_after(branch_id, cursor.received_no, chunk)
             if not events:
                 return total
             _project(branch_id, events, cursor)
@@ -66,27 +63,27 @@ class _Unfit(Exception):
     error: Exception
 
 
-def _apply(branch_id: int, events: list[Event]) -> tuple[int, int]:
+def _apply(branch_id: int, events: list[StoredEvent]) -> tuple[int, int]:
     """Apply a run of events and write the rows; (applied, skipped). Raises _Unfit or
     DatabaseError with nothing written (the caller's savepoint undoes a half-done flush).
     """
-    books = Books(branch_id)
-    books.load(events)
+    rows = Books(branch_id)
+    rows.load(events)
     applied = 0
     for index, event in enumerate(events):
         handler = handlers.HANDLERS.get(event.topic)
         if handler is None:
             continue
         try:
-            handler(books, event)
+            handler(rows, event)
         except _UNFIT as exc:
             raise _Unfit(index, exc) from exc
         applied += 1
-    books.flush()
+    rows.flush()
     return applied, len(events) - applied
 
 
-def _project(branch_id: int, events: list[Event], cursor: ProjectionCursor) -> None:
+def _project(branch_id: int, events: list[StoredEvent], cursor: ProjectionCursor) -> None:
     """Apply the events, setting aside each one that does not fit."""
     pending = events
     while pending:
@@ -112,7 +109,7 @@ def _project(branch_id: int, events: list[Event], cursor: ProjectionCursor) -> N
         return
 
 
-def _set_aside(event: Event, exc: Exception) -> None:
+def _set_aside(event: StoredEvent, exc: Exception) -> None:
     log.warning("Event %s (%s) of branch %s could not be projected: %s", event.id,
                 event.topic, event.branch_id, exc)
     ProjectionProblem.objects.update_or_create(
