@@ -15,9 +15,13 @@ register = template.Library()
 @register.filter
 def ago(moment: datetime | None) -> str:
     """"just now" under a minute, otherwise "3 hours, 2 minutes ago"; "never" for nothing."""
+    return ago_at(moment, clock.now())
+
+
+def ago_at(moment: datetime | None, now: datetime) -> str:
+    """`ago` as of `now` (a page of many rows reads the clock once)."""
     if moment is None:
         return "never"
-    now = clock.now()
     if now - moment < timedelta(minutes=1):
         return "just now"
     return f"{timesince(moment, now)} ago"
