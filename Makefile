@@ -81,8 +81,12 @@ system-packages:
 
 # Every budget in DESIGN.md beside its raw floor, on a cached million-warranty shop
 # (.bench-cache/, built once by demo-data); prints one table, writes tests/bench/results.json.
+# Then head office at scale (tests/bench/portal_scale.py): 200 branches push 1M events at once
+# through the served portal, staff read 1M warranties; prints its own table, writes
+# tests/bench/portal_results.json (BENCH_PORTAL_SCALE=0.05 runs a twentieth).
 bench: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run --scale full
+	$(BIN)/python -m tests.bench.portal_scale
 
 clean: portal-db-stop
 	rm -rf $(VENV) $(DEMO_HOME) .mypy_cache .ruff_cache .pytest_cache .pg .portal-media .portal-static .portal-logs

@@ -55,7 +55,9 @@ INGEST_BUDGET_S = 600.0
 SEARCH_BUDGET_MS = 20.0
 PAGE_BUDGET_MS = 150.0
 USERS = 20
-ROUNDS = 12
+ROUNDS = 8
+# A person reads a page before opening the next: about a second here, which is quick.
+THINK_S = (0.5, 1.5)
 SEARCHES = 200
 START = date(2026, 1, 5)
 # A production-like server: durable commits; memory sized for a 24 GB machine shared with
@@ -328,8 +330,11 @@ def search_serial(port: int, cookie: str, serials: list[str], cluster: Cluster
     return _ms(page), _ms(floor)
 
 
-def pages(port: int, cookie: str, picks: list[dict[str, str]]) -> dict[str, Stats]:
-    """20 people at once, each going round the staff pages; p95 per page."""
+def pages(port: int, cookie: str, picks: list[dict[str, str]], *, rounds: int = ROUNDS,
+          think: tuple[float, float] = THINK_S) -> dict[str, Stats]:
+    """20 people at once, each going round the staff pages a page a second or so; p95 per
+    page. (One round with no pause first warms every app worker, as a server in use is.)
+    """
     headers = {"Cookie": cookie, "X-Forwarded-Proto": "https"}
     names: dict[str, Callable[[dict[str, str]], str]] = {
         "sync health (all branches)": lambda p: "/office/",
@@ -347,12 +352,13 @@ def pages(port: int, cookie: str, picks: list[dict[str, str]]) -> dict[str, Stat
     def person(n: int) -> None:
         rng = random.Random(n)
         conn = _connection(port)
-        for _ in range(ROUNDS):
+        for _ in range(rounds):
             pick = rng.choice(picks)
             for name, path in names.items():
                 took = _get(conn, path(pick), headers)
                 with lock:
                     times[name].append(took)
+                time.sleep(rng.uniform(*think))
         conn.close()
 
     with ThreadPoolExecutor(USERS) as pool:
@@ -424,6 +430,7 @@ def _stop(*processes: subprocess.Popen[bytes]) -> None:
 def run(out: Path) -> dict[str, Any]:
     """The whole bench; its results (also written to `out`)."""
     fraction = scale()
+    print(f"Load average before: {os.getloadavg()}", file=sys.stderr)
     per_branch = max(portal_load.BLOCK, round(EVENTS_PER_BRANCH * fraction))
     target = round(WARRANTIES * fraction)
     work = CACHE / "run"
@@ -475,11 +482,13 @@ def run(out: Path) -> dict[str, Any]:
             serials += [portal_load.serial(random.choice(list(branches)),
                                            random.randrange(per_branch // 2))
                         for _ in range(SEARCHES // 4)]
+            pages(portal.port, cookie, chosen, rounds=1, think=(0, 0))  # warming up
             search, search_floor = search_serial(portal.port, cookie, serials, cluster)
             page_stats = pages(portal.port, cookie, chosen)
         finally:
             _stop(serve, worker)
-        data = {"scale": fraction, "branches": len(branches), "events_per_branch": per_branch,
+        data = {"load_average_after": os.getloadavg(), "scale": fraction,
+                "branches": len(branches), "events_per_branch": per_branch,
                 "floor_copy_s": floor_s, **pushed, "peak_memory_mib": memory.peak_mib,
                 "counts": counts, "warranties": counts["warranty_rows"] + added,
                 "warranties_written_directly": added,
@@ -559,9 +568,9 @@ def table(data: dict[str, Any]) -> str:
                  f"SELECT {floor.median_ms:.2f} ms", f"≤ {SEARCH_BUDGET_MS:.0f} ms",
                  verdict(search.median_ms <= SEARCH_BUDGET_MS)))
     for name, stats in data["pages_ms"].items():
-        rows.append((f"{name}, {USERS} people at once", f"p95 {stats.p95_ms:.0f} ms "
-                     f"(median {stats.median_ms:.0f})", "", f"≤ {PAGE_BUDGET_MS:.0f} ms",
-                     verdict(stats.p95_ms <= PAGE_BUDGET_MS)))
+        rows.append((f"{name}, {USERS} people at once (a page/s each)",
+                     f"p95 {stats.p95_ms:.0f} ms (median {stats.median_ms:.0f})", "",
+                     f"≤ {PAGE_BUDGET_MS:.0f} ms", verdict(stats.p95_ms <= PAGE_BUDGET_MS)))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
              for r in rows]
