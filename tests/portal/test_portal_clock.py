@@ -99,3 +99,18 @@ def test_only_an_instant_with_its_offset_stands_the_clock(monkeypatch: pytest.Mo
         monkeypatch.setenv("PORTAL_CLOCK_AT", wrong)
         with pytest.raises(ImproperlyConfigured, match="give an instant with its offset"):
             env.clock("PORTAL_CLOCK_AT")
+
+
+@pytest.mark.parametrize(("since", "words"), [
+    (timedelta(seconds=59), "just now"), (timedelta(minutes=-5), "just now"),
+    (timedelta(minutes=1), "1 minute ago"), (timedelta(hours=1, minutes=30),
+                                             "1 hour, 30 minutes ago"),
+    (timedelta(hours=5), "5 hours ago"), (timedelta(days=1, minutes=59), "1 day ago"),
+    (timedelta(days=15, hours=2), "2 weeks, 1 day ago"),
+    (timedelta(days=400), "1 year, 1 month ago"),
+])
+def test_how_long_ago_in_words(since: timedelta, words: str) -> None:
+    from portal.staff.templatetags.office import ago_at
+
+    assert ago_at(NOON - since, NOON) == words
+    assert ago_at(None, NOON) == "never"

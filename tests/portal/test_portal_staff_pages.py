@@ -369,3 +369,15 @@ def test_the_health_pages_count_waiting_events_by_index_never_reading_them_all(
     assert all("Seq Scan" not in line for line in event_scans), plan
     assert "Hash Join" not in plan and "Merge Join" not in plan, plan
     assert all(n > 0 for _, n in counted)
+
+
+def test_the_health_table_shows_a_branch_name_as_text(pushed: PushedBranch) -> None:
+    from portal.branches.models import Branch
+
+    Branch.objects.filter(code=pushed.code).update(name='Shop <script>"x"</script> & Co')
+    browser, _ = signed_in("auditor")
+    page = browser.get(reverse("office:health")).content.decode()
+    assert "Shop &lt;script&gt;&quot;x&quot;&lt;/script&gt; &amp; Co" in page
+    assert "<script>" not in page
+    fragment = browser.get(reverse("office:health"), HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith("<tr") and f">{pushed.code}</strong>" in fragment
