@@ -427,8 +427,59 @@ def _stop(*processes: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
+def reads(portal: Portal, cluster: Cluster, branches: list[str], per_branch: int,
+          target: int) -> dict[str, Any]:
+    """Staff at a million warranties: the read models topped up to `target`, vacuumed and
+    checkpointed as a settled server is, then the serial search alone and 20 people at once.
+    """
+    from django.db import connection
+
+    print("Reads at scale…", file=sys.stderr)
+    added = top_up(target)
+    with connection.cursor() as cursor:
+        # What autovacuum and the checkpointer do after a big load, done before timing
+        # rather than during it.
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("CHECKPOINT")
+    cookie = staff_cookie()
+    chosen = picks(200)
+    serials = [p["serial"] for p in chosen][:SEARCHES]
+    # And serials of warranties no claim was made on, at any branch.
+    serials += [portal_load.serial(random.choice(branches), random.randrange(per_branch // 2))
+                for _ in range(SEARCHES // 4)]
+    pages(portal.port, cookie, chosen, rounds=1, think=(0, 0))  # warming up
+    search, search_floor = search_serial(portal.port, cookie, serials, cluster)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM projections_warranty")
+        warranties = cursor.fetchone()[0]  # type: ignore[index]
+    return {"warranties": warranties, "warranties_written_directly": added,
+            "search_serial_ms": search, "search_serial_floor_ms": search_floor,
+            "pages_ms": pages(portal.port, cookie, chosen),
+            "reads_load_average_after": os.getloadavg(),
+            "reads_measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+
+def _migrate(env: dict[str, str]) -> None:
+    migrated = subprocess.run(_portal("migrate"), env=env, capture_output=True, text=True,
+                              check=False)
+    if migrated.returncode != 0:
+        raise SystemExit(migrated.stderr[-2000:])
+
+
+def _setup_django(env: dict[str, str]) -> None:
+    os.environ.update({k: v for k, v in env.items() if k.startswith(("PORTAL_", "DJANGO"))})
+    import django
+
+    django.setup()
+
+
 def run(out: Path) -> dict[str, Any]:
-    """The whole bench; its results (also written to `out`)."""
+    """The whole bench; its results (also written to `out`).
+
+    BENCH_PORTAL_READS_ONLY=1 measures the reads again on the database the last run left
+    (its ingest results are kept as they were), without pushing a million events again.
+    """
+    reads_only = os.environ.get("BENCH_PORTAL_READS_ONLY") == "1"
     fraction = scale()
     print(f"Load average before: {os.getloadavg()}", file=sys.stderr)
     per_branch = max(portal_load.BLOCK, round(EVENTS_PER_BRANCH * fraction))
@@ -439,17 +490,25 @@ def run(out: Path) -> dict[str, Any]:
     cluster = Cluster(CACHE / "pg", PG_SETTINGS)
     started = cluster.start()
     try:
+        env = _env(cluster, work)
+        if reads_only:
+            data = load(out)
+            _migrate(env)  # nothing to migrate: it collects the static files again
+            _setup_django(env)
+            portal, serve, worker = _start(cluster, work, env)
+            try:
+                codes = [portal_load.branch_code(n) for n in range(1, data["branches"] + 1)]
+                data.update(reads(portal, cluster, codes, data["events_per_branch"],
+                                  round(WARRANTIES * data["scale"])))
+            finally:
+                _stop(serve, worker)
+            data["database"] = _sizes(cluster)
+            write(out, data)
+            return data
         cluster.dropdb(DATABASE)
         cluster.createdb(DATABASE)
-        env = _env(cluster, work)
-        migrated = subprocess.run(_portal("migrate"), env=env, capture_output=True, text=True,
-                                  check=False)
-        if migrated.returncode != 0:
-            raise SystemExit(migrated.stderr[-2000:])
-        os.environ.update({k: v for k, v in env.items() if k.startswith(("PORTAL_", "DJANGO"))})
-        import django
-
-        django.setup()
+        _migrate(env)
+        _setup_django(env)
         from django.db import connections
 
         from portal.branches.services import register_branch
@@ -473,32 +532,31 @@ def run(out: Path) -> dict[str, Any]:
             with portal_load.MemoryWatch(roots) as memory:
                 pushed = ingest(portal, tokens, batches, per_branch * len(branches))
             counts = check_counts(branches, per_branch, rows)
-            print("Reads at scale…", file=sys.stderr)
-            added = top_up(target)
-            cookie = staff_cookie()
-            chosen = picks(200)
-            serials = [p["serial"] for p in chosen][:SEARCHES]
-            # And serials of warranties no claim was made on, at any branch.
-            serials += [portal_load.serial(random.choice(list(branches)),
-                                           random.randrange(per_branch // 2))
-                        for _ in range(SEARCHES // 4)]
-            pages(portal.port, cookie, chosen, rounds=1, think=(0, 0))  # warming up
-            search, search_floor = search_serial(portal.port, cookie, serials, cluster)
-            page_stats = pages(portal.port, cookie, chosen)
+            del rows, batches
+            read = reads(portal, cluster, list(branches), per_branch, target)
         finally:
             _stop(serve, worker)
         data = {"load_average_after": os.getloadavg(), "scale": fraction,
                 "branches": len(branches), "events_per_branch": per_branch,
                 "floor_copy_s": floor_s, **pushed, "peak_memory_mib": memory.peak_mib,
-                "counts": counts, "warranties": counts["warranty_rows"] + added,
-                "warranties_written_directly": added,
-                "search_serial_ms": search, "search_serial_floor_ms": search_floor,
-                "pages_ms": page_stats, "database": _sizes(cluster)}
+                "counts": counts, **read, "database": _sizes(cluster)}
     finally:
         connections_close()
         if started:
             cluster.stop()
     write(out, data)
+    return data
+
+
+def load(out: Path) -> dict[str, Any]:
+    """The results of the last run, its timings as Stats again."""
+    if not out.exists():
+        raise SystemExit(f"No earlier run to measure reads on: {out} is missing.")
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    data.pop("machine", None)
+    for key in ("search_serial_ms", "search_serial_floor_ms"):
+        data[key] = Stats(**data[key])
+    data["pages_ms"] = {name: Stats(**v) for name, v in data["pages_ms"].items()}
     return data
 
 
@@ -532,8 +590,8 @@ def write(out: Path, data: dict[str, Any]) -> None:
             return {k: plain(v) for k, v in value.items()}
         return value
 
-    out.write_text(json.dumps({"machine": harness.machine(), **plain(data),
-                               "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+    data.setdefault("measured_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    out.write_text(json.dumps({"machine": harness.machine(), **plain(data)},
                               indent=2) + "\n", encoding="utf-8")
 
 
