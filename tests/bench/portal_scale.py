@@ -351,6 +351,9 @@ def pages(port: int, cookie: str, picks: list[dict[str, str]], *, rounds: int = 
 
     def person(n: int) -> None:
         rng = random.Random(n)
+        # People are already at work, not all clicking at one instant: each starts at a
+        # moment of their own within the first pause.
+        time.sleep(rng.uniform(0, think[1]))
         conn = _connection(port)
         for _ in range(rounds):
             pick = rng.choice(picks)
