@@ -501,8 +501,11 @@ def run(out: Path) -> dict[str, Any]:
             portal, serve, worker = _start(cluster, work, env)
             try:
                 codes = [portal_load.branch_code(n) for n in range(1, data["branches"] + 1)]
-                data.update(reads(portal, cluster, codes, data["events_per_branch"],
-                                  round(WARRANTIES * data["scale"])))
+                again = reads(portal, cluster, codes, data["events_per_branch"],
+                              round(WARRANTIES * data["scale"]))
+                if not again["warranties_written_directly"]:
+                    del again["warranties_written_directly"]  # the first run's stands
+                data.update(again)
             finally:
                 _stop(serve, worker)
             data["database"] = _sizes(cluster)
