@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
+
+from portal import clock
 
 
 class Branch(models.Model):
@@ -11,7 +12,7 @@ class Branch(models.Model):
 
     code = models.CharField(max_length=6, unique=True)
     name = models.CharField(max_length=120, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     # Running counts numbered under this row's lock, so numbers follow commit order and a
     # reader that has seen number N never later finds an N-1 committed behind it.
     events_received = models.BigIntegerField(default=0)
@@ -41,7 +42,7 @@ class BranchToken(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="tokens")
     selector = models.CharField(max_length=16, unique=True)
     digest = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
