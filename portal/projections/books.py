@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db import connection
 
+from portal import contract
+
 
 def text(value: object, limit: int = 200) -> str:
     """A field's text as the read models keep it: cut to the column's length."""
@@ -31,7 +33,7 @@ def day(value: object) -> date | None:
 
 def instant(value: object) -> datetime | None:
     """An instant field of a payload."""
-    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    return contract.instant(value) if isinstance(value, str) and value else None
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from django.db import connection, transaction
 
-from portal import clock
+from portal import clock, contract
 from portal.branches.models import Branch
 from portal.health.tasks import recheck_if_drifting
 from portal.projections.tasks import enqueue_projection
@@ -140,7 +140,7 @@ def _insert(branch: Branch, fresh: dict[uuid.UUID, int], events: list[dict[str, 
         base = int(row[0]) if row else 0
         rows = [{"id": str(event_id), "seq": e["seq"], "topic": e["topic"],
                  "aggregate": e["aggregate"], "aggregate_id": e["aggregate_id"],
-                 "occurred_at": datetime.fromisoformat(e["occurred_at"]).isoformat(),
+                 "occurred_at": contract.instant(e["occurred_at"]).isoformat(),
                  "payload": e["payload"]} for event_id, e in zip(fresh, chosen, strict=True)]
         cursor.execute(_INSERT, {"branch": branch.pk, "base": base, "now": now,
                                  "events": json.dumps(rows, ensure_ascii=False)})
