@@ -9,7 +9,8 @@ and the audit chain's hashes (over those keys) are left out; the chain is verifi
 The digests were taken from the demo shop as it was before the generator moved out of the
 services. If you change what the demo writes on purpose, print the new ones with
 `python -m tests.e2e.test_demo_fingerprint HOME` on a shop built by the commands below, paste
-them here, and bump CACHE_VERSION in tests/bench/shop.py so benchmarks rebuild their shop.
+them here, and bump GENERATOR_VERSION in tests/bench/shop.py if the bulk generator changed,
+so benchmarks rebuild their shop.
 """
 
 from __future__ import annotations
@@ -42,42 +43,45 @@ _ADDED_TABLES = {"sync_delivered"}
 _EMPTY = (None, "")
 
 DIGESTS: dict[str, str] = {
-    # A table 0011 added (applied refunds): the demo leaves it empty.
+    # The schema at 0012 (branch epochs, PIN lock steps); a refund decided on a claim voids its
+    # warranty with the audit entry and warranty.voided event every other void has. Tables
+    # 0011 and 0012 added: applied refunds (empty in the demo), branch epochs.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'audit_entries': 'f1272dd05c26369840ededac127be1990cb29e0ca013737d732bf878b6feaa17',
-    'brand_claims': '566e428243364946312156250fe84fa13d95212619e5bff3520f12ec163ae93d',
-    'brands': 'fa537382c118e47710c54513caf0de231544145941c3fc8d9e15822a4288ee78',
-    'claim_events': '6488be1b0c25ce9be0e36c0f85ae48407646fc9517783c6e2927577b98bca645',
-    'claims': 'cc15d8bf94b37cbdb565828f9e9bf1556898753721bf4cebc9d0710411f937c0',
+    'audit_entries': '74e17cc74a9bb90c14ae20fb0e2d1179b5410b9ed8e0d8ee9c77add7f3bcfc75',
+    'branch_epochs': '9c3bf10f5c4a3da2eca2dc2e600f9e1900eb0fc0f54a0b4582023cd3a8a7365f',
+    'brand_claims': '5664d7e40bbe1ee3f737eafb37a7f1efcd90816aa25340da665045799a7ae9cf',
+    'brands': 'e9eb4fe287046c9eb60c0caa14053c113781fe63aab1385649449b645bd7615f',
+    'claim_events': 'fbce15b6b6e9ac858cd34da5179c354417869169c9b64451c4667bfeca114bb6',
+    'claims': 'b7a18d94fd747609882910dd3aeaa9d1304597dda3be957ae67d845f51abe25a',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'cost_postings': 'd33b4de3aa391e658595aacdeec0d497e8477ad8cdb3c0e66742e6dae15c85ed',
-    'customer_messages': '75676f3ff4616959dee03f593f15fac30fd337917bbc0a9b08570c916d64182e',
-    'customers': '81128b487889888641531e4d53a2a5486ecb043a0f5ca1d732721499e7cb19b4',
+    'cost_postings': '51a69dc1a40a60502c7ddad370611bdda155a31f091532d8787deda278c88b76',
+    'customer_messages': 'e1a4424c16e7fea404f03e7b2a483972d0b1d3906c85b3da525ae1950e2f2885',
+    'customers': '351185780be73ab65f2abfffb47ab9d79f1129c985f0914fd5765f177b769e20',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
-    'evidence_documents': 'e682667d086a839739274af087e7d7ff36e5fdebc5a0cf3d1304ff9e415c8b50',
-    'extension_offers': 'ab1089e5c61c48e7a7661452393e5e9af6d1e4c8226b4578f30bb75bea2a0084',
-    'extension_plans': '2b3b5aee79b873871bf0da2ef5916e2e71afa8f1e191f0d355434a0ea36a5bd4',
+    'evidence_documents': '5421a700ee54b82710f29c30f8fcb91010e4c33e7511be8ce62aad2ef4fac667',
+    'extension_offers': 'e1f2accfd82e1e7a89b3ec90178e808615eca1d45782857bd9b08b107843afc0',
+    'extension_plans': '1ce4feb8fdb005c94f298bff4f786b9fec26675e32bbbce0e9fae9c30c27768c',
     'import_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_applied': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'invoice_lines': '0b67bf7bb2d9a8f5c05fecf372476000b9fb4d2d7c57816913e66e3c438d6435',
+    'invoice_lines': '52beb6801dbf8b79a8014e432470430fed708222f454070dc00391d27a0089d7',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': '6f8c5d40d1cf51ce455cdf627e9cc9b80a02f2b7992a6429de505692fafa8758',
-    'policies': '9a6684c8feb5193b56ef244c740ed73e13b21043c86311166f7a75c895035312',
+    'outbox_events': 'd5380e18717e02bf54d0277ddf408887631b6bfb1846ccc4000762ec9e37afbd',
+    'policies': '0aef7f97823ef14dd3ffdd0b0e8fdfcdbdb1a47be2009a301b77731009981c60',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'products': '9153eedd61fb647d87b71d5d81f1ee5c52e9bc6f655556a9fe1a2d57e9a7675f',
+    'products': '3bb3526f2c2f270487af453731a04ccfaeda9a8fef93266d6457da314052df9c',
     'products_fts': '32ad08e2263cad0197256f186b17c89167d69447320e549f47d4b4f1f6b0175b',
-    'sales': '9835ab6ad905ae6350845e36e9b2b3ae773cca33b61b85ef4eba3e04f000ff1a',
-    'settlements': '2e76f0106c8209b0fde6343612464e546cdcb179b51527ed7f9bbf4d55271c7d',
-    'shop': '5a4d1b1edf9b0564973f654f4833f42a0ee245e3ba2c1c1af93afa802de9aa78',
-    'staff': '8bb4ef548fb20bb045e38646302c3fd63e97373cb9e646c9ab438648bcb66839',
-    'stock_movements': 'ec9ab6b03bfe04ea1b4007e4a39a49bac4075b3cbe717f3f3cc305ea34a9196c',
+    'sales': '377da1a20f204e3c01237c36c37ca0de9d99bcd424ffda0a089b132c0089fbd7',
+    'settlements': '6d6d23f21e3532626813d8627d8053e66dd3866cf66de118ce9c703be6b10ceb',
+    'shop': 'daa9484a1564a1ef2a93a366ea51079314e36679aae91ab15fdbde384f3be01f',
+    'staff': 'dc9b1cec354c731d386f05083f44f7536a75f6e2a02084895d42a841862041e2',
+    'stock_movements': 'c5e507da4fbfdfd8365956b4e02b27ebdf2b3fbc838b5e2b4567059e868c5cba',
     'supplier_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_parked': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'upgrade_notes': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'warranties': '900b47b97da74dc0483d4bb350fedd431b644d5b82ebcea03641e53bbf66a01a',
-    'warranty_layers': 'aaa34d4e7041c6a3877fd47ca14273f6391f263fc43f1b5db7e2c4baf4da6d63',
+    'warranties': '195b7c577d9263ebf4d99ee6d80f69029fc2f6506cbb7009d527fa64daae5cb8',
+    'warranty_layers': '748c938c35210472b002b6806b99d528c5f0484b4dd95a9cf15db2bc5aa17f5d',
     'documents folder': '9c585a36583ba963e1076eba1ceb16276b05efe9b26b65d8d7a099e3ba8800e1',
 }
 

@@ -428,3 +428,51 @@ def test_a_device_save_keeps_the_comments_people_wrote_in_config_toml(
     assert ("# Locks quickly: the till faces the shop floor.\n"
             "idle_minutes = 12  # agreed with the owner\n") in after
     assert config.load(home).settings.idle_minutes == 12
+
+
+def test_an_account_locked_for_good_after_wrong_pins_is_unlocked_from_the_staff_tab(
+    qtbot: Any, window: MainWindow
+) -> None:
+    from datetime import timedelta
+
+    from tests.conftest import stand_at
+    from warranty_desk.services import staff
+
+    # Someone at the till keeps guessing Sam's PIN each time the lock runs out.
+    start = window.ctx.db.clock.now()
+    for n, minutes in enumerate((0, 5, 20, 80)):
+        stand_at(window.ctx.db, start + timedelta(minutes=minutes))
+        for _ in range(staff.MAX_WRONG_PINS):
+            sign_in(qtbot, window, "Sam Sales", f"{9000 + n:04d}")
+    assert "locked until a manager unlocks the account" in window.sign_in.message.text()
+    stand_at(window.ctx.db, start + timedelta(days=2))
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    assert window.pages.currentWidget() is not window.work  # the right PIN is refused too
+
+    screen = _settings(qtbot, window)
+    screen.show_tab(screen.staff)
+    tab = screen.staff
+    row = [p.name for p in tab.people].index("Sam Sales")
+    assert _text(tab.table, row, 2) == "locked until a manager unlocks it"
+    tab.table.setFocus()
+    tab.table.setCurrentIndex(tab.model.index(0, 0))
+    for _ in range(row):
+        qtbot.keyClick(tab.table, Qt.Key.Key_Down)
+    assert tab.picked() is not None and tab.picked().name == "Sam Sales"
+    assert tab.unlock_button.isEnabled()
+    tab.unlock_button.setFocus()
+    qtbot.keyClick(tab.unlock_button, Qt.Key.Key_Space)
+    assert window.notice.text() == ("Sam Sales's account is unlocked: they can sign in with "
+                                    "their PIN again.")
+    assert _text(tab.table, row, 2) == "active" and not tab.unlock_button.isEnabled()
+    conn = sqlite3.connect(window.ctx.db.path)
+    try:
+        last = conn.execute("SELECT action, actor_name FROM audit_entries ORDER BY seq DESC "
+                            "LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    assert last == ("staff.unlock", "Adam Admin")
+
+    window.lock()
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    assert window.pages.currentWidget() is window.work and "Sam Sales" in window.who.text()

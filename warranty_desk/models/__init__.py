@@ -2,6 +2,7 @@
 
 from warranty_desk.models.audit import AuditEntry
 from warranty_desk.models.base import Base
+from warranty_desk.models.branch_epoch import BranchEpoch
 from warranty_desk.models.brand_claim import BrandClaim, Settlement
 from warranty_desk.models.claim import Claim, ClaimEvent
 from warranty_desk.models.complaint import Complaint
@@ -32,6 +33,7 @@ __all__ = [
     "AppliedRefund",
     "AuditEntry",
     "Base",
+    "BranchEpoch",
     "Brand",
     "BrandClaim",
     "Claim",

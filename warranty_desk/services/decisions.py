@@ -49,6 +49,7 @@ from warranty_desk.services.claims import DEFAULT_PROMISE_DAYS, ClaimSummary, su
 from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
+from warranty_desk.services.voiding import void_in
 from warranty_desk.services.warranty_layers import layer_spans
 from warranty_desk.storage.database import clock_of
 
@@ -301,8 +302,7 @@ def _refund(
         recoverable=warranty is not None and _manufacturer_covers(warranty, today)))
     _ensure_returned(session, claim, actor)
     if warranty is not None and warranty.status is WarrantyStatus.ACTIVE:
-        warranty.status = WarrantyStatus.VOID
-        warranty.void_reason = f"Refunded under claim {claim.number}"
-        warranty.voided_at = clock_of(session).now()
+        void_in(session, actor, warranty, f"Refunded under claim {claim.number}",
+                 claim=claim.number)
     return {"amount": money.plain(amount), "currency": money.currency,
             "refund_reference": claim.refund_reference}

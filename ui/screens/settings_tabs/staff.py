@@ -1,4 +1,5 @@
-"""Settings > Staff: who can sign in, in which role; add people, reset PINs, switch accounts off."""
+"""Settings > Staff: who can sign in, in which role; add people, reset PINs, unlock accounts
+locked after wrong PINs, switch accounts off."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from warranty_desk.services.staff import StaffView
 def _account(person: StaffView) -> str:
     if not person.active:
         return "switched off"
+    if person.needs_unlock:
+        return "locked until a manager unlocks it"
     return "locked after wrong PINs" if person.locked_until is not None else "active"
 
 
@@ -82,11 +85,15 @@ class StaffTab(SettingsTab):
         self.new_pin = _pin_field()
         self.new_pin_again = _pin_field()
         self.reset_button = QPushButton("Reset PIN")
+        self.unlock_button = QPushButton("Unlock account")
+        self.unlock_button.setToolTip("Lift a lock after wrong PINs; the person can sign in "
+                                      "with their PIN again")
         self.deactivate_button = QPushButton("Switch account off…")
         self.reactivate_button = QPushButton("Switch account back on")
         form.addRow("New PIN", self.new_pin)
         form.addRow("New PIN again", self.new_pin_again)
         form.addRow("", self.reset_button)
+        form.addRow("", self.unlock_button)
         form.addRow("", self.deactivate_button)
         form.addRow("", self.reactivate_button)
         side.addWidget(picked)
@@ -95,6 +102,7 @@ class StaffTab(SettingsTab):
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.pin_again.returnPressed.connect(self._on_add_button_clicked)
         self.reset_button.clicked.connect(self._on_reset_button_clicked)
+        self.unlock_button.clicked.connect(self._on_unlock_button_clicked)
         self.deactivate_button.clicked.connect(self._on_deactivate_button_clicked)
         self.reactivate_button.clicked.connect(self._on_reactivate_button_clicked)
         self.table.selectionModel().selectionChanged.connect(
@@ -130,6 +138,9 @@ class StaffTab(SettingsTab):
     def _on_table_selection_changed(self) -> None:
         person = self.picked()
         self.reset_button.setEnabled(person is not None)
+        # A lock that has run out needs no manager: the next PIN is checked as usual.
+        self.unlock_button.setEnabled(person is not None and person.active and person.locked(
+            self.ctx.db.clock.now()))
         self.deactivate_button.setEnabled(person is not None and person.active)
         self.reactivate_button.setEnabled(person is not None and not person.active)
 
@@ -162,6 +173,15 @@ class StaffTab(SettingsTab):
             self._changed(f"{person.name}'s PIN was reset; any lock is lifted.")
 
         self.ctx.run(lambda: staff.set_pin(self.ctx.db, actor, staff_id, pin), done)
+
+    def _on_unlock_button_clicked(self) -> None:
+        person = self.picked()
+        if person is None:
+            return
+        actor, staff_id = self.ctx.require_actor(), person.id
+        self.ctx.run(lambda: staff.unlock_staff(self.ctx.db, actor, staff_id),
+                     lambda v: self._changed(f"{v.name}'s account is unlocked: they can sign in "
+                                             "with their PIN again."))
 
     def confirm(self, question: str) -> bool:
         """Ask before something the app cannot undo."""
