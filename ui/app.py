@@ -38,6 +38,7 @@ def build(home: Home, app: QApplication, *, today: Any = None, inline: bool = Fa
     from ui.context import AppContext, ShopInfo
     from ui.main_window import MainWindow
     from ui.tasks import TaskRunner
+    from ui.widgets.labels import use_plain_text
     from warranty_desk.models import Shop
     from warranty_desk.services import setup
 
@@ -46,6 +47,7 @@ def build(home: Home, app: QApplication, *, today: Any = None, inline: bool = Fa
         shop = session.scalars(select(Shop)).one()
         info = ShopInfo(shop.name, shop.branch_code, shop.timezone, shop.locale, shop.currency)
     ctx = AppContext(home, db, info, TaskRunner(inline=inline), today=today)
+    use_plain_text(app)
     return MainWindow(ctx, screen_specs(), idle_minutes=idle_minutes)
 
 
@@ -122,8 +124,12 @@ def run_app(home: Home, argv: list[str] | None = None) -> int:
 
     def finish() -> None:
         from ui.start_upgrade import SchemaUpgrade, upgrade_needed
+        from ui.widgets.labels import use_plain_text
         from warranty_desk import config
 
+        # After the first frame (the style brings Qt's enums): from here every label, the
+        # start window's too, shows plain text, whatever it says.
+        use_plain_text(app)
         loaded = config.load(home)
         apply_theme(app, loaded.settings.theme)
         if not upgrade_needed(home):

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -35,6 +34,7 @@ from ui.screens.sign_in import SignInScreen
 from ui.sync.news import SyncNews
 from ui.sync.status import SyncIndicator
 from ui.sync.worker import SyncWorker
+from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from warranty_desk.config import ScannerSettings
 from warranty_desk.permissions import ROLE_LABELS, Actor
@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         right.setSpacing(0)
         self.stack = ScreenStack(ctx, screens)
         right.addWidget(self.stack, 1)
-        self.notice = QLabel("")
+        self.notice = Label("")
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_status)
         self.print_queue = QueueIndicator(ctx)
         self.statusBar().addPermanentWidget(self.print_queue)
-        self.who = QLabel("")
+        self.who = Label("")
         self.statusBar().addPermanentWidget(self.who)
         lock = QPushButton("Lock  (Ctrl+L)")
         lock.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ui.context import AppContext
+from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
 
 
@@ -27,7 +28,7 @@ class Screen(QWidget):
 
     def heading(self, text: str) -> QLabel:
         """A large page heading."""
-        label = QLabel(text)
+        label = Label(text)
         label.setObjectName("heading")
         return label
 

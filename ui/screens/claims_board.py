@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QTabBar,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.screens.base import Screen
+from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.services.board import (
@@ -139,7 +139,7 @@ class ClaimsBoardScreen(Screen):
             self.tabs.setTabData(self.tabs.addTab(words), data)
         layout.addWidget(self.tabs)
         layout.addLayout(self._filter_row())
-        self.status = QLabel("")
+        self.status = Label("")
         self.status.setObjectName("subtle")
         layout.addWidget(self.status)
         self.model = ClaimTableModel()
@@ -154,7 +154,7 @@ class ClaimsBoardScreen(Screen):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        hint = QLabel("Enter opens the claim  ·  Ctrl+F search  ·  Ctrl+R reload")
+        hint = Label("Enter opens the claim  ·  Ctrl+F search  ·  Ctrl+R reload")
         hint.setObjectName("subtle")
         layout.addWidget(hint)
         self.result: Board | None = None

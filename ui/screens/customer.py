@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -25,6 +24,7 @@ from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.customer_complaints import ComplaintsTab
 from ui.screens.shop_time import local_minute
+from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.verdict_card import SYMBOLS
 from warranty_desk.models import Segment
@@ -92,7 +92,7 @@ class CustomerScreen(Screen):
         self.search.setPlaceholderText("Name, phone, email or customer reference, then Enter")
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
-        self.status = QLabel("")
+        self.status = Label("")
         self.status.setObjectName("subtle")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -110,16 +110,16 @@ class CustomerScreen(Screen):
 
     def _profile_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
-        self.name = QLabel("No customer shown")
+        self.name = Label("No customer shown")
         self.name.setObjectName("heading")
         self.name.setWordWrap(True)
-        self.facts = QLabel(NO_CUSTOMER)
+        self.facts = Label(NO_CUSTOMER)
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.name)
         column.addWidget(self.facts)
         flags = QHBoxLayout()
-        flags.addWidget(QLabel("Segment:"))
+        flags.addWidget(Label("Segment:"))
         self.segment = QComboBox()
         self.segment.addItems([s.value for s in Segment])
         flags.addWidget(self.segment)

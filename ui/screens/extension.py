@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext, explain
 from ui.screens.base import Screen
+from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from ui.widgets.verdict_card import money
 from warranty_desk.permissions import Permission
@@ -44,10 +44,10 @@ class ExtensionScreen(Screen):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         layout = self.page_layout()
-        self.unit = QLabel("Look a unit up at the counter, then press Ctrl+E.")
+        self.unit = Label("Look a unit up at the counter, then press Ctrl+E.")
         self.unit.setWordWrap(True)
         layout.addWidget(self.unit)
-        self.plans_box = QLabel("")
+        self.plans_box = Label("")
         self.plans_box.setWordWrap(True)
         layout.addWidget(self.plans_box)
         self.plans = QButtonGroup(self)
@@ -62,7 +62,7 @@ class ExtensionScreen(Screen):
         row.addWidget(self.decline_button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.result = QLabel("")
+        self.result = Label("")
         self.result.setObjectName("notice")
         self.result.setWordWrap(True)
         self.result.hide()

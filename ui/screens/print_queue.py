@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QPushButton,
     QWidget,
 )
@@ -24,6 +23,7 @@ from ui.printing.desk import PDF_ROUTE, RECEIPT, PrintDesk
 from ui.printing.job_model import PrintJobModel
 from ui.printing.queue_keys import QUEUE_CHANGED, QUEUE_KEY
 from ui.screens.base import Screen
+from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view
 from ui.widgets.styling import show_level
 from warranty_desk.permissions import Permission
@@ -65,13 +65,13 @@ class PrintQueueScreen(Screen):
         self.desk = PrintDesk(ctx, self)
         self.ask_reason: Callable[[QWidget, PrintJobView], str | None] = ask_reason
         layout = self.page_layout()
-        self.summary = QLabel("")
+        self.summary = Label("")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.queue_model = PrintJobModel(QUEUE_COLUMNS, ctx.shop.timezone)
         self.queue = record_view(self.queue_model, "printQueue")
         layout.addWidget(self.queue, 2)
-        self.problem = QLabel("")
+        self.problem = Label("")
         self.problem.setObjectName("notice")
         self.problem.setWordWrap(True)
         self.problem.hide()
@@ -86,7 +86,7 @@ class PrintQueueScreen(Screen):
         row.addWidget(self.cancel_button)
         row.addStretch(1)
         layout.addLayout(row)
-        layout.addWidget(QLabel("Printed recently (newest first)"))
+        layout.addWidget(Label("Printed recently (newest first)"))
         self.history_model = PrintJobModel(HISTORY_COLUMNS, ctx.shop.timezone)
         self.history = record_view(self.history_model, "printHistory")
         layout.addWidget(self.history, 3)
@@ -97,7 +97,7 @@ class PrintQueueScreen(Screen):
         box = QGroupBox("Close report: the day's activations, extensions, missing serials and "
                         "claims, per person")
         row = QHBoxLayout(box)
-        row.addWidget(QLabel("Day"))
+        row.addWidget(Label("Day"))
         self.report_day = QDateEdit()
         self.report_day.setCalendarPopup(True)
         self.report_day.setDisplayFormat("yyyy-MM-dd")

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from printing.formatting import money
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
 from warranty_desk.services import management
 from warranty_desk.services.exports import write_csv
@@ -115,7 +115,7 @@ class ReportsScreen(Screen):
         self.since = QDateEdit()
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("yyyy-MM-dd")
-        self.since_label = QLabel("Claims opened since")
+        self.since_label = Label("Claims opened since")
         right.addWidget(self.since_label)
         right.addWidget(self.since)
         right.addStretch(1)
@@ -142,7 +142,7 @@ class ReportsScreen(Screen):
     def _column(self, buttons: QHBoxLayout) -> QVBoxLayout:
         column = QVBoxLayout()
         column.addLayout(buttons)
-        self.subtitle = QLabel("")
+        self.subtitle = Label("")
         self.subtitle.setObjectName("subtle")
         column.addWidget(self.subtitle)
         self.model = ReportModel(self.ctx.shop.currency, self.ctx.shop.locale)
@@ -152,7 +152,7 @@ class ReportsScreen(Screen):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.verticalHeader().hide()
         column.addWidget(self.view, 1)
-        self.notes = QLabel("")
+        self.notes = Label("")
         self.notes.setObjectName("subtle")
         self.notes.setWordWrap(True)
         column.addWidget(self.notes)

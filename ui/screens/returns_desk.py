@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton
 
 from ui.context import AppContext, explain
 from ui.printing.desk import PrintDesk
@@ -15,6 +15,7 @@ from ui.screens.returns_parts.batch_units import batch_units
 from ui.screens.returns_parts.confirmation import Confirmation
 from ui.screens.returns_parts.panels import BatchPanel, StockPanel
 from ui.screens.shop_time import local_minute
+from ui.widgets.labels import Label
 from ui.widgets.mark_back_dialog import BackUnit, MarkBackDialog, outcome_summary
 from warranty_desk.permissions import Permission
 from warranty_desk.services import returns
@@ -68,7 +69,7 @@ class ReturnsDeskScreen(Screen):
 
     def _handover_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.addWidget(QLabel("Hand over a replacement:"))
+        row.addWidget(Label("Hand over a replacement:"))
         self.handover_claim = QLineEdit()
         self.handover_claim.setPlaceholderText("Claim number")
         self.handover_serial = QLineEdit()

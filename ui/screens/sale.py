@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
@@ -24,6 +23,7 @@ from ui.screens.sale_parts.finishing import SaleRecorder
 from ui.screens.sale_parts.line_box import LineBox
 from ui.screens.sale_parts.line_list import LineList
 from ui.screens.sale_parts.manual_page import ManualLine, ManualSalePage
+from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.message_line import MessageLine
 from warranty_desk.permissions import Permission
@@ -71,7 +71,7 @@ class SaleScreen(Screen):
         layout.addWidget(self.message)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
-        self.start_page = QLabel("Scan the invoice of a sale imported from the till to capture "
+        self.start_page = Label("Scan the invoice of a sale imported from the till to capture "
                                  "its serials, or enter a sale by hand.")
         self.start_page.setWordWrap(True)
         self.start_page.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -81,7 +81,7 @@ class SaleScreen(Screen):
         for page in (self.start_page, self.manual_page, self.capture_page, self.done_page):
             self.stack.addWidget(page)
         bottom = QHBoxLayout()
-        self.progress = QLabel("")
+        self.progress = Label("")
         self.progress.setObjectName("subtle")
         self.progress.setWordWrap(True)
         bottom.addWidget(self.progress, 1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from warranty_desk.permissions import ROLE_LABELS, Actor
 from warranty_desk.services import staff
@@ -34,11 +34,11 @@ class SignInScreen(QWidget):
         column = QVBoxLayout()
         outer.addLayout(column, 2)
         outer.addStretch(1)
-        title = QLabel(f"{ctx.shop.name} · {ctx.shop.branch_code}")
+        title = Label(f"{ctx.shop.name} · {ctx.shop.branch_code}")
         title.setObjectName("heading")
         column.addStretch(1)
         column.addWidget(title)
-        column.addWidget(QLabel("Who is at the counter? Pick your name, then type your PIN."))
+        column.addWidget(Label("Who is at the counter? Pick your name, then type your PIN."))
         self.names = QListWidget()
         self.names.setObjectName("staffList")
         self.names.setMinimumHeight(260)
@@ -52,7 +52,7 @@ class SignInScreen(QWidget):
         self.button = QPushButton("Sign in  (Enter)")
         self.button.setObjectName("primary")
         column.addWidget(self.button)
-        self.message = QLabel("")
+        self.message = Label("")
         self.message.setObjectName("notice")
         self.message.setWordWrap(True)
         self.message.hide()

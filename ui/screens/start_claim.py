@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QStackedWidget,
     QWidget,
@@ -24,6 +23,7 @@ from ui.screens.start_claim_parts.done_panel import ClaimDonePanel
 from ui.screens.start_claim_parts.evidence import FILE_FILTER, PendingFile
 from ui.screens.start_claim_parts.known_form import KnownUnitForm
 from ui.screens.start_claim_parts.unknown_form import UnknownSaleForm
+from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.message_line import MessageLine
 from ui.widgets.override_dialog import OverrideDialog
@@ -55,7 +55,7 @@ class StartClaimScreen(Screen):
         super().__init__(ctx)
         layout = self.page_layout()
         top = QHBoxLayout()
-        self.subject = QLabel("Look a unit up at the counter, then press Ctrl+N.")
+        self.subject = Label("Look a unit up at the counter, then press Ctrl+N.")
         self.subject.setWordWrap(True)
         top.addWidget(self.subject, 1)
         self.unknown_button = QPushButton("Unknown sale…")

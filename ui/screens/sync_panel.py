@@ -28,6 +28,7 @@ from ui.sync.panel_models import (
     topic_words,
 )
 from ui.sync.status import SYNC_KEY, SyncSnapshot, clock_words, read_snapshot
+from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view
 from ui.widgets.styling import show_level
 from warranty_desk.models.base import utcnow
@@ -59,7 +60,7 @@ def _fit_height(view: QTableView) -> None:
 
 
 def _section(text: str) -> QLabel:
-    label = QLabel(text)
+    label = Label(text)
     label.setObjectName("section")
     label.setWordWrap(True)
     return label
@@ -102,7 +103,7 @@ class SyncPanelScreen(Screen):
         self._asked = False  # a "Sync now" from here waits for its answer
         layout = self.page_layout()
 
-        self.summary = QLabel("")
+        self.summary = Label("")
         self.summary.setObjectName("notice")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -132,7 +133,7 @@ class SyncPanelScreen(Screen):
         self.parked_model = ParkedModel(ctx.shop.timezone)
         self.parked = record_view(self.parked_model, "syncParked")
         layout.addWidget(self.parked, 1)
-        self.reason = QLabel("")
+        self.reason = Label("")
         self.reason.setObjectName("notice")
         self.reason.setWordWrap(True)
         self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui.widgets.cost_dialog import CostDialog, parse_money
 from ui.widgets.dialog_buttons import message_label, ok_cancel
+from ui.widgets.labels import Label
 from ui.widgets.verdict_card import money
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services.board import MessagePreview
@@ -86,7 +86,7 @@ class DecisionDialog(QDialog):
             form.addRow("Costs", self.cost_list)
             form.addRow("", add_cost)
         layout.addLayout(form)
-        self.preview = QLabel("")
+        self.preview = Label("")
         self.preview.setObjectName("subtle")
         self.preview.setWordWrap(True)
         layout.addWidget(self.preview)

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.widgets.dialog_buttons import message_label, ok_cancel
+from ui.widgets.labels import Label
 from warranty_desk.errors import WarrantyDeskError
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, allowed
 from warranty_desk.services import staff
@@ -37,7 +37,7 @@ class OverrideDialog(QDialog):
         self.setObjectName("overrideDialog")
         self.setWindowTitle("Manager override")
         layout = QVBoxLayout(self)
-        intro = QLabel(f"{what}\n\nWhat blocks it: {blockers}\n\nA manager or owner can "
+        intro = Label(f"{what}\n\nWhat blocks it: {blockers}\n\nA manager or owner can "
                        "approve it with their PIN. The reason is kept with the claim and in the "
                        "audit log. You stay signed in.")
         intro.setWordWrap(True)

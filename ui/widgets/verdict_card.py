@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
 from warranty_desk.views import WarrantyVerdict
 
@@ -30,12 +31,12 @@ class VerdictCard(QFrame):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
         top = QHBoxLayout()
-        self.word = QLabel("")
+        self.word = Label("")
         self.word.setObjectName("verdictWord")
         top.addWidget(self.word)
         top.addStretch(1)
         outer.addLayout(top)
-        self.detail = QLabel("")
+        self.detail = Label("")
         self.detail.setObjectName("verdictDetail")
         self.detail.setWordWrap(True)
         outer.addWidget(self.detail)
@@ -48,9 +49,9 @@ class VerdictCard(QFrame):
         # Built once; a scan only changes their text (fast, and nothing is left behind).
         self._values: dict[str, QLabel] = {}
         for n, name in enumerate(FACTS):
-            key = QLabel(name)
+            key = Label(name)
             key.setObjectName("factName")
-            value = QLabel("")
+            value = Label("")
             value.setObjectName("factValue")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -58,9 +59,8 @@ class VerdictCard(QFrame):
             self.facts.addWidget(value, n // 2, (n % 2) * 2 + 1)
             self._values[name] = value
         self._fact_widgets = [self.facts.itemAt(i).widget() for i in range(self.facts.count())]
-        self.extra = QLabel("")
+        self.extra = Label("")
         self.extra.setWordWrap(True)
-        self.extra.setTextFormat(Qt.TextFormat.PlainText)
         outer.addWidget(self.extra)
         # Keep the verdict at the top; spare height goes below the facts, not between them.
         outer.addStretch(1)

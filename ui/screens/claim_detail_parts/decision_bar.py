@@ -9,12 +9,12 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.widgets.labels import Label
 from warranty_desk.rules.claim_states import ClaimState
 from warranty_desk.services.board import MoveOption
 
@@ -45,7 +45,7 @@ class DecisionBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.moves = QGridLayout()
         layout.addLayout(self.moves)
-        self.missing = QLabel("")
+        self.missing = Label("")
         self.missing.setObjectName("subtle")
         self.missing.setWordWrap(True)
         layout.addWidget(self.missing)
@@ -53,7 +53,7 @@ class DecisionBar(QWidget):
         self.blocked_panel.setObjectName("blockedPanel")
         row = QHBoxLayout(self.blocked_panel)
         row.setContentsMargins(0, 0, 0, 0)
-        self.blocked = QLabel("")
+        self.blocked = Label("")
         self.blocked.setObjectName("blocked")
         self.blocked.setWordWrap(True)
         row.addWidget(self.blocked, 1)

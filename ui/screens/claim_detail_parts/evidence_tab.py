@@ -11,7 +11,6 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets.labels import Label
 from warranty_desk.rules.claim_states import EVIDENCE_KINDS, evidence_label
 from warranty_desk.services.board import ClaimDetail, EvidenceItem
 
@@ -77,13 +77,13 @@ class EvidenceTab(QWidget):
         left = QVBoxLayout()
         self.list = EvidenceList()
         left.addWidget(self.list, 1)
-        hint = QLabel("Drop photos or PDFs on the list to attach them.")
+        hint = Label("Drop photos or PDFs on the list to attach them.")
         hint.setObjectName("subtle")
         hint.setWordWrap(True)
         left.addWidget(hint)
         row.addLayout(left, 1)
         side = QVBoxLayout()
-        side.addWidget(QLabel("New document is a"))
+        side.addWidget(Label("New document is a"))
         self.kind = QComboBox()
         self.kind.setObjectName("evidenceKind")
         for kind in EVIDENCE_KINDS:

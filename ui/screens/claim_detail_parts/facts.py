@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
+from ui.widgets.labels import Label
 from ui.widgets.verdict_card import SYMBOLS, money
 from warranty_desk.rules.claim_states import evidence_label
 from warranty_desk.services.board import STATE_LABELS, ClaimDetail
@@ -57,7 +58,7 @@ class ClaimFacts(QWidget):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.headline = QLabel("Open a claim from the Claims board (F4).")
+        self.headline = Label("Open a claim from the Claims board (F4).")
         self.headline.setObjectName("claimHeadline")
         self.headline.setWordWrap(True)
         layout.addWidget(self.headline)
@@ -70,7 +71,7 @@ class ClaimFacts(QWidget):
         self.grid.setColumnStretch(1, 1)
         self.grid.setColumnStretch(3, 1)
         layout.addWidget(card)
-        self.cover = QLabel("")
+        self.cover = Label("")
         self.cover.setObjectName("claimCover")
         self.cover.setWordWrap(True)
         layout.addWidget(self.cover)
@@ -86,10 +87,10 @@ class ClaimFacts(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         for n, (name, value) in enumerate(fact_rows(d)):
-            key = QLabel(name)
+            key = Label(name)
             key.setObjectName("subtle")
             key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            val = QLabel(value)
+            val = Label(value)
             val.setWordWrap(True)
             val.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.models.record_table import Column, RecordTableModel
+from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.verdict_card import money
 from warranty_desk.services.board import STATE_LABELS, ClaimDetail, CostItem, TimelineEntry
@@ -83,7 +84,7 @@ class CostsTab(QWidget):
         self.table = record_view(self.model, "costTable")
         column.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.totals = QLabel("")
+        self.totals = Label("")
         row.addWidget(self.totals, 1)
         self.add_button = QPushButton("Add cost…  (Ctrl+T)")
         row.addWidget(self.add_button)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.screens.sale_parts.line_box import LineBox, UnitSlot
 from ui.screens.sale_parts.line_list import LineList
+from ui.widgets.labels import Label
 from ui.widgets.verdict_card import money
 from warranty_desk.services.registration import CaptureLine, SaleCapture
 
@@ -21,7 +22,7 @@ class CapturePage(QWidget):
     def __init__(self) -> None:
         super().__init__()
         column = QVBoxLayout(self)
-        self.header = QLabel("")
+        self.header = Label("")
         self.header.setWordWrap(True)
         column.addWidget(self.header)
         self.line_list = LineList()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from printing.jobs import PrintOutcome
 from ui.printing.desk import PrintDesk, outcome_notice
 from ui.printing.queue_keys import QUEUE_KEY
+from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 
 # (warranty code, product, serial or None) for each unit of the sale.
@@ -26,13 +27,13 @@ class SaleDonePanel(QWidget):
     def __init__(self) -> None:
         super().__init__()
         column = QVBoxLayout(self)
-        self.title = QLabel("")
+        self.title = Label("")
         self.title.setObjectName("heading")
         self.title.setWordWrap(True)
         column.addWidget(self.title)
         self.codes_area = QVBoxLayout()
         column.addLayout(self.codes_area)
-        self.slip_note = QLabel("")
+        self.slip_note = Label("")
         self.slip_note.setObjectName("notice")
         self.slip_note.setWordWrap(True)
         column.addWidget(self.slip_note)
@@ -65,13 +66,13 @@ class SaleDonePanel(QWidget):
         row = QWidget()
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 4, 0, 4)
-        label = QLabel(code)
+        label = Label(code)
         label.setObjectName("warrantyCode")
         # Large enough to check against the slip, or to read out if nothing printed.
         label.setStyleSheet("font-size: 22px; font-weight: 700;")
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         line.addWidget(label)
-        detail = QLabel(f"{product}  ·  serial {serial or 'not recorded'}")
+        detail = Label(f"{product}  ·  serial {serial or 'not recorded'}")
         detail.setObjectName("subtle")
         detail.setWordWrap(True)
         line.addWidget(detail, 1)

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
 )
 
 from ui.screens.sale_parts.offer_box import OfferBox
+from ui.widgets.labels import Label
 from warranty_desk import normalize
 from warranty_desk.views import ExtensionOfferView
 
@@ -44,10 +44,10 @@ class LineBox(QFrame):
         self.setStyleSheet("QLabel, QRadioButton { background: transparent; }")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        name = QLabel(title)
+        name = Label(title)
         name.setStyleSheet("font-weight: 600;")
         top.addWidget(name)
-        info = QLabel(detail)
+        info = Label(detail)
         info.setObjectName("subtle")
         top.addWidget(info)
         top.addStretch(1)
@@ -59,7 +59,7 @@ class LineBox(QFrame):
         grid = QGridLayout()
         self.slots: list[tuple[UnitSlot, QLineEdit | None]] = []
         for n, unit in enumerate(units):
-            grid.addWidget(QLabel(unit.label), n, 0)
+            grid.addWidget(Label(unit.label), n, 0)
             field: QLineEdit | None = None
             if unit.serial is not None or unit.needs_serial:
                 field = QLineEdit(unit.serial or "")
@@ -69,7 +69,7 @@ class LineBox(QFrame):
                                          if unit.label.startswith("Unit") else "Scan the serial")
                 grid.addWidget(field, n, 1)
             else:
-                note = QLabel("no serial needed")
+                note = Label("no serial needed")
                 note.setObjectName("subtle")
                 grid.addWidget(note, n, 1)
             self.slots.append((unit, field))

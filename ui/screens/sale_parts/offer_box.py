@@ -8,12 +8,12 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
 )
 
+from ui.widgets.labels import Label
 from ui.widgets.verdict_card import money
 from warranty_desk.views import ExtensionOfferView
 
@@ -26,7 +26,7 @@ class OfferBox(QFrame):
         self.setObjectName("offer")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        layout.addWidget(QLabel("Extended warranty: offer it to the customer"))
+        layout.addWidget(Label("Extended warranty: offer it to the customer"))
         self.offers = tuple(offers)
         self.plans = QButtonGroup(self)
         self.radios: list[QRadioButton] = []

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from babel.numbers import format_currency
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
+from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view
 from warranty_desk.permissions import Permission
 from warranty_desk.services.activation import Problem
@@ -51,7 +52,7 @@ class ProblemTable(QWidget):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.count = QLabel("")
+        self.count = Label("")
         self.count.setObjectName("notice")
         self.count.setProperty("level", "error")
         self.count.setWordWrap(True)

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.screens.settings_tabs import ProblemTable, SettingsTab
+from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from warranty_desk.permissions import Permission
 from warranty_desk.services.imports import ImportRejected, ImportReport, import_invoices
@@ -30,7 +30,7 @@ class ImportsTab(SettingsTab):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         layout = QVBoxLayout(self)
-        intro = QLabel("Import the sales from a POS export: Warranty Desk's own CSV or JSON, "
+        intro = Label("Import the sales from a POS export: Warranty Desk's own CSV or JSON, "
                        "or a Shopify or Square orders export. Nothing is added unless every row "
                        "is right, and the same file is never imported twice.")
         intro.setWordWrap(True)
@@ -54,7 +54,7 @@ class ImportsTab(SettingsTab):
         self.progress.setTextVisible(False)
         self.progress.hide()
         layout.addWidget(self.progress)
-        self.summary = QLabel("")
+        self.summary = Label("")
         self.summary.setObjectName("notice")
         self.summary.setWordWrap(True)
         self.summary.hide()

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -25,6 +24,7 @@ from ui.context import AppContext
 from ui.models.evidence_matrix import EvidenceMatrixModel
 from ui.models.record_table import Column, RecordTableModel
 from ui.screens.settings_tabs import SettingsTab
+from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.permissions import ROLE_LABELS, Permission, Role, allowed
@@ -57,7 +57,7 @@ class PoliciesTab(SettingsTab):
         top.addWidget(self.list)
         top.addLayout(self._policy_form(), 1)
         layout.addLayout(top)
-        layout.addWidget(QLabel("Evidence a claim needs, by claim type:"))
+        layout.addWidget(Label("Evidence a claim needs, by claim type:"))
         self.evidence_model = EvidenceMatrixModel(EVIDENCE_KINDS, CLAIM_TYPES)
         self.evidence = _evidence_view(self.evidence_model)
         layout.addWidget(self.evidence)
@@ -67,7 +67,7 @@ class PoliciesTab(SettingsTab):
         save_row.addStretch(1)
         save_row.addWidget(self.save_button)
         layout.addLayout(save_row)
-        note = QLabel("Extension plans offered at sale (a plan taken off sale stays valid for "
+        note = Label("Extension plans offered at sale (a plan taken off sale stays valid for "
                       "the units that already have it; tick or untick with a click or Space):")
         note.setWordWrap(True)
         layout.addWidget(note)

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.screens.settings_tabs import ProblemTable, SettingsTab
+from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.services import shop_settings
 from warranty_desk.services.product_csv import OPTIONAL, REQUIRED
@@ -46,7 +46,7 @@ class ProductsTab(SettingsTab):
         ), key=lambda p: p.sku)
         self.table = record_view(self.model, "products")
         layout.addWidget(self.table, 2)
-        help_text = QLabel(
+        help_text = Label(
             f"Add products from a CSV file with the columns {', '.join(REQUIRED)} and, if you "
             f"have them, {', '.join(OPTIONAL)}. Either every row is added or none is.")
         help_text.setWordWrap(True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ui.screens.start_claim_parts.evidence import EvidenceChecklist
 from ui.screens.start_claim_parts.fields import (
@@ -18,6 +18,7 @@ from ui.screens.start_claim_parts.fields import (
     qdate,
     set_faults,
 )
+from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
 from warranty_desk.services import claims
 from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
@@ -31,11 +32,11 @@ class KnownUnitForm(QWidget):
     def __init__(self) -> None:
         super().__init__()
         column = QVBoxLayout(self)
-        self.eligibility = QLabel("")
+        self.eligibility = Label("")
         self.eligibility.setObjectName("notice")
         self.eligibility.setWordWrap(True)
         column.addWidget(self.eligibility)
-        self.limit = QLabel("")
+        self.limit = Label("")
         self.limit.setObjectName("subtle")
         self.limit.setWordWrap(True)
         column.addWidget(self.limit)
@@ -55,10 +56,10 @@ class KnownUnitForm(QWidget):
         self.promised = date_field()
         form.addRow("Promised by", self.promised)
         column.addLayout(form)
-        column.addWidget(QLabel("Evidence the policy asks for"))
+        column.addWidget(Label("Evidence the policy asks for"))
         self.checklist = EvidenceChecklist()
         column.addWidget(self.checklist)
-        self.exclusions = QLabel("")
+        self.exclusions = Label("")
         self.exclusions.setObjectName("subtle")
         self.exclusions.setWordWrap(True)
         column.addWidget(self.exclusions)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ui.screens.start_claim_parts.evidence import EvidenceChecklist, PendingFile
 from ui.screens.start_claim_parts.fields import (
@@ -17,6 +17,7 @@ from ui.screens.start_claim_parts.fields import (
     faults_for,
     qdate,
 )
+from ui.widgets.labels import Label
 from warranty_desk.services import claims
 from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
 from warranty_desk.services.customers import CustomerInput
@@ -28,7 +29,7 @@ class UnknownSaleForm(QWidget):
     def __init__(self) -> None:
         super().__init__()
         column = QVBoxLayout(self)
-        intro = QLabel("The shop has no record of this sale. The claim starts with the "
+        intro = Label("The shop has no record of this sale. The claim starts with the "
                        "customer's proof of purchase, which a manager or support checks later.")
         intro.setWordWrap(True)
         column.addWidget(intro)
@@ -59,7 +60,7 @@ class UnknownSaleForm(QWidget):
         self.fault = fault_box(faults_for(None))
         fault.addRow("Fault", self.fault)
         column.addLayout(fault)
-        column.addWidget(QLabel("Proof of purchase"))
+        column.addWidget(Label("Proof of purchase"))
         self.proof_checklist = EvidenceChecklist()
         column.addWidget(self.proof_checklist)
         column.addStretch(1)
