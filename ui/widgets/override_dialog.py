@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.widgets.dialog_buttons import message_label, ok_cancel
 from ui.widgets.labels import Label
+from ui.widgets.pin_field import pin_field
 from warranty_desk.errors import WarrantyDeskError
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, allowed
 from warranty_desk.services import staff
@@ -49,15 +49,12 @@ class OverrideDialog(QDialog):
             if person.active and allowed(person.role, Permission.OVERRIDE_RULE):
                 self.approver.addItem(f"{person.name}  ·  {ROLE_LABELS[person.role]}",
                                       person.name)
-        me = ctx.actor.name if ctx.actor else None
-        if me is not None and (found := self.approver.findData(me)) >= 0:
-            self.approver.setCurrentIndex(found)
+        # Nobody is picked for the approver: a PIN typed against a name chosen by default
+        # would count as a wrong try for that person. Typing a name's first letters finds it.
+        self.approver.setPlaceholderText("type or pick who approves")
+        self.approver.setCurrentIndex(-1)
         form.addRow("&Approved by", self.approver)
-        self.pin = QLineEdit()
-        self.pin.setObjectName("overridePin")
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(8)
-        self.pin.setPlaceholderText("their PIN")
+        self.pin = pin_field("their PIN", "overridePin")
         form.addRow("&PIN", self.pin)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("overrideReason")
@@ -73,13 +70,18 @@ class OverrideDialog(QDialog):
         # Enter anywhere but the reason box presses this default button, once.
         self.ok.setDefault(True)
         layout.addWidget(buttons)
-        self.pin.setFocus()
+        self.approver.setFocus()
 
     def _on_buttons_accepted(self) -> None:
         reason = self.reason.toPlainText().strip()
         name = self.approver.currentData()
-        if name is None:
+        if self.approver.count() == 0:
             self.message.setText("Nobody here may approve overrides. Ask the owner.")
+            return
+        if name is None:
+            self.message.setText("Pick who approves: their name in the list above, then "
+                                 "their PIN.")
+            self.approver.setFocus()
             return
         if len(reason) < MIN_REASON:
             self.message.setText("Write the reason for the override (a few words at least).")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.screens.settings_tabs import SettingsTab
+from ui.widgets.pin_field import DIGITS, pin_field
 from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.permissions import ROLE_LABELS, Permission, Role
 from warranty_desk.services import staff
@@ -33,14 +34,6 @@ COLUMNS: tuple[Column[StaffView], ...] = (
     Column("Role", lambda p: ROLE_LABELS[p.role]),
     Column("Account", _account),
 )
-
-
-def _pin_field() -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setMaxLength(staff.PIN_MAX_DIGITS)
-    field.setPlaceholderText(f"{staff.PIN_MIN_DIGITS} to {staff.PIN_MAX_DIGITS} digits")
-    return field
 
 
 class StaffTab(SettingsTab):
@@ -66,8 +59,8 @@ class StaffTab(SettingsTab):
         for role in Role:
             if role is not Role.SYSTEM:
                 self.role.addItem(ROLE_LABELS[role], role)
-        self.pin = _pin_field()
-        self.pin_again = _pin_field()
+        self.pin = pin_field(DIGITS)
+        self.pin_again = pin_field(DIGITS)
         self.add_button = QPushButton("Add person")
         self.add_button.setObjectName("primary")
         form.addRow("Name", self.name)
@@ -79,8 +72,8 @@ class StaffTab(SettingsTab):
 
         picked = QGroupBox("The person picked in the list")
         form = QFormLayout(picked)
-        self.new_pin = _pin_field()
-        self.new_pin_again = _pin_field()
+        self.new_pin = pin_field(DIGITS)
+        self.new_pin_again = pin_field(DIGITS)
         self.reset_button = QPushButton("Reset PIN")
         self.deactivate_button = QPushButton("Switch account off…")
         self.reactivate_button = QPushButton("Switch account back on")
