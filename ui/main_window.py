@@ -135,10 +135,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.print_queue)
         self.who = Label("")
         self.statusBar().addPermanentWidget(self.who)
-        lock = QPushButton("Lock  (Ctrl+L)")
-        lock.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        lock.clicked.connect(self.lock)
-        self.statusBar().addPermanentWidget(lock)
+        self.lock_button = QPushButton("Lock  (Ctrl+L)")
+        self.lock_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lock_button.clicked.connect(self.lock)
+        self.statusBar().addPermanentWidget(self.lock_button)
 
         # Built here so its signals are wired with the rest; its thread starts in start_sync.
         self.sync_worker = SyncWorker(ctx.home, ctx.db, today=ctx.today)
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self._idle_watch = _IdleWatch(self.idle)
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
-        self._notice_timer.timeout.connect(self.notice.hide)
+        self._notice_timer.timeout.connect(self._hide_notice)
         self.scanners: Scanners | None = None
         self._connect_signals()
         if self.stack.spec(COUNTER) is not None:
@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.nav.blockSignals(False)
         self.pages.setCurrentWidget(self.work)
+        self.lock_button.show()
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self._idle_watch)
@@ -303,15 +304,30 @@ class MainWindow(QMainWindow):
         return self.stack.current()
 
     def lock(self) -> None:
-        """Back to sign-in; the next person signs in with their own PIN."""
+        """Back to sign-in, every screen cleared: the next person sees nothing of this one."""
         if self.ctx.actor is None:
             return
         self.ctx.sign_out()
         self.idle.stop()
         self.who.setText("")
+        self._clear_for_sign_out()
         self._show_sign_in()
 
+    def _clear_for_sign_out(self) -> None:
+        # A dialog left open (a cost half typed, a decision) goes first: a dialog run with
+        # exec() returns once this is done, and its screen sees nobody is signed in.
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        self._hide_notice()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        self.nav.blockSignals(False)
+        for screen in self.stack.built_screens():
+            screen.clear_for_sign_out()
+
     def _show_sign_in(self) -> None:
+        self.lock_button.hide()
         self.sign_in.refresh()
         if self.sign_in.names.count() == 0:
             self.pages.setCurrentWidget(self.first_run)
@@ -320,6 +336,11 @@ class MainWindow(QMainWindow):
 
     def _on_ctx_notice(self, text: str, level: str) -> None:
         self.notify(text, level)
+
+    def _hide_notice(self) -> None:
+        self._notice_timer.stop()
+        self.notice.hide()
+        self.notice.setText("")
 
     def notify(self, text: str, level: str = "info") -> None:
         """A visible confirmation or error under the screen; errors stay until the next one."""

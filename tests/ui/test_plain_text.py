@@ -14,22 +14,13 @@ from typing import Any
 
 import pytest
 from PySide6 import QtGui
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QComboBox,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QTextEdit,
-    QToolTip,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QLabel, QTextEdit, QToolTip, QWidget
 
 from tests.ui import hostile_data as h
 from tests.ui.conftest import open_window
+from tests.ui.widget_text import words
 from ui.main_window import MainWindow
 from warranty_desk.services import staff
 from warranty_desk.storage.home import Home
@@ -46,17 +37,6 @@ def _as_drawn(text: str) -> str:
     return doc.toPlainText()
 
 
-def _cells(model: QAbstractItemModel) -> Iterator[QModelIndex]:
-    """Every cell of a flat model (the app shows no trees)."""
-    try:
-        columns = model.columnCount(QModelIndex())
-    except TypeError:  # a list widget's own model keeps it private: one column
-        columns = 1
-    for row in range(model.rowCount(QModelIndex())):
-        for column in range(columns):
-            yield model.index(row, column, QModelIndex())
-
-
 def markup_problems(top: QWidget) -> list[str]:
     """Every label under `top` that would read data as markup (form captions included)."""
     problems = [f"label {label.text()[:60]!r} ({label.objectName()}) is not plain text"
@@ -65,31 +45,6 @@ def markup_problems(top: QWidget) -> list[str]:
     problems += [f"a rich text box {edit.objectName()!r}: use QPlainTextEdit"
                  for edit in top.findChildren(QTextEdit)]
     return problems
-
-
-def shown_text(top: QWidget) -> str:
-    """Every word on screen under `top`, as drawn (for checking data appears literally)."""
-    parts: list[str] = []
-    for label in top.findChildren(QLabel):
-        if label.isVisibleTo(top):
-            parts.append(label.text() if label.textFormat() is Qt.TextFormat.PlainText
-                         else _as_drawn(label.text()))
-    for line in top.findChildren(QLineEdit):
-        parts.append(line.text())
-    for edit in top.findChildren(QPlainTextEdit):
-        parts.append(edit.toPlainText())
-    for combo in top.findChildren(QComboBox):
-        parts += [combo.itemText(n) for n in range(combo.count())]
-    for view in top.findChildren(QAbstractItemView):
-        model = view.model()
-        if model is not None:
-            parts += [str(model.data(i) or "") for i in _cells(model)]
-    return "\n".join(parts)
-
-
-def _open_dialogs() -> list[QWidget]:
-    return [w for w in QApplication.topLevelWidgets() if w.isVisible()
-            and w.inherits("QDialog")]
 
 
 @pytest.fixture
@@ -106,9 +61,9 @@ def hostile(qapp: QApplication, demo_home: Home) -> Iterator[tuple[MainWindow, h
 def _check(top: QWidget, *must_show: str) -> None:
     QApplication.processEvents()  # rows added to a shown page appear on the next turn
     assert markup_problems(top) == []
-    text = shown_text(top)
-    for words in must_show:
-        assert words in text, f"{words!r} is not shown as typed"
+    text = words(top, shown_only=True)
+    for data in must_show:
+        assert data in text, f"{data!r} is not shown as typed"
 
 
 def test_markup_from_a_scan_or_a_customer_shows_as_the_characters_typed(

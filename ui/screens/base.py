@@ -1,4 +1,4 @@
-"""The base class every screen derives from: its title, key, permission and refresh hook."""
+"""The base class every screen derives from: its title, key, permission and its hooks."""
 
 from __future__ import annotations
 
@@ -49,3 +49,8 @@ class Screen(QWidget):
     def handle_scan(self, text: str) -> bool:
         """A scanner read while this screen is shown; return True if the screen used it."""
         return False
+
+    def clear_for_sign_out(self) -> None:
+        """The counter locked: forget every record shown and everything typed, so the next
+        person to sign in sees none of it. Every screen says what that is for itself
+        (tests/ui/test_sign_out.py holds each one to it); the base has nothing to forget."""

@@ -240,6 +240,20 @@ class ClaimDetailScreen(Screen):
         self.stock_model.set_records(stock_lines(d))
         fit_columns(self.stock_table)
 
+    def clear_for_sign_out(self) -> None:
+        self._generation += 1  # a claim still loading is for the last person
+        self.number = None
+        self.detail = self.claim_actions.detail = None
+        self.claim_actions.forget()
+        self.facts.clear()
+        self.decision.show_moves((), None)
+        for model in (self.timeline_model, self.stock_model):
+            model.set_records(())
+        for tab in (self.evidence, self.messages, self.costs):
+            tab.clear()
+        self.ticket_button.setEnabled(False)
+        self.label_button.setEnabled(False)
+
     # --- acting -------------------------------------------------------------------------------
 
     @property

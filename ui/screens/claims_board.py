@@ -234,6 +234,25 @@ class ClaimsBoardScreen(Screen):
         self.refresh()
         return True
 
+    def clear_for_sign_out(self) -> None:
+        # Back to the open claims with no filter, and no rows until the next person opens it.
+        self._generation += 1  # a board still loading is for the last person
+        self._search_timer.stop()
+        for widget in (self.tabs, self.brand, self.channel, self.assignee, self.age, self.search):
+            widget.blockSignals(True)
+        self.tabs.setCurrentIndex(0)
+        for combo in (self.brand, self.channel, self.assignee):
+            combo.setCurrentIndex(0)
+        self.age.setValue(0)
+        self.search.clear()
+        for widget in (self.tabs, self.brand, self.channel, self.assignee, self.age, self.search):
+            widget.blockSignals(False)
+        for n, (_data, words) in enumerate(TABS):
+            self.tabs.setTabText(n, words)
+        self.model.set_rows(())
+        self.result = None
+        self.status.setText("")
+
     def refresh(self) -> None:
         """Load the board for the current filters off the GUI thread."""
         if self.ctx.actor is None:

@@ -170,3 +170,12 @@ class CounterScreen(Screen):
         if v.extension_offers:
             keys.insert(1, "Ctrl+E sell extension")
         self.actions.setText("Actions:  " + "   ·   ".join(keys))
+
+    def clear_for_sign_out(self) -> None:
+        self.field.clear()
+        self.status.setText("")
+        self.matches.clear()
+        self.matches.hide()
+        self.card.clear()
+        self.actions.setText("")
+        self.result = None

@@ -41,6 +41,7 @@ from warranty_desk.views import WarrantyVerdict
 # The search results keep this width, so the profile beside them has room at 1024×768; with
 # nothing found (or a customer opened from the counter) the list hides and gives it all.
 RESULTS_WIDTH = 220
+TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints")
 NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
                "the counter (Ctrl+U).")
 
@@ -152,8 +153,8 @@ class CustomerScreen(Screen):
         self.claims = record_view(self.claim_model, "customerClaims")
         self.messages = record_view(self.message_model, "customerMessages")
         self.complaints = ComplaintsTab(self.ctx, self._reload)
-        for table, label in ((self.purchases, "Purchases"), (self.claims, "Claims"),
-                             (self.messages, "Messages"), (self.complaints, "Complaints")):
+        for table, label in zip((self.purchases, self.claims, self.messages, self.complaints),
+                                TAB_WORDS, strict=True):
             self.tabs.addTab(table, label)
         column.addWidget(self.tabs, 1)
         row = QHBoxLayout()
@@ -274,6 +275,27 @@ class CustomerScreen(Screen):
             self.purchases.selectRow(0)
         self.status.setText(f"Segment {p.segment}; {p.purchase_count} unit(s) bought, "
                             f"{len(p.claims)} claim(s).")
+
+    def clear_for_sign_out(self) -> None:
+        self.search.clear()
+        self.results.blockSignals(True)
+        self.results.clear()
+        self.results.blockSignals(False)
+        self.results.hide()
+        self.status.setText("")
+        self.profile = None
+        self.name.setText("No customer shown")
+        self.facts.setText(NO_CUSTOMER)
+        self.segment.setCurrentIndex(0)
+        self.retention.setChecked(False)
+        self.reason.clear()
+        for model in (self.purchase_model, self.claim_model, self.message_model):
+            model.set_records(())
+        for n, words in enumerate(TAB_WORDS):
+            self.tabs.setTabText(n, words)
+        self.complaints.clear()
+        self.certificate_button.setEnabled(False)
+        self._set_editable(False)
 
     def _reload(self) -> None:
         if self.profile is not None:

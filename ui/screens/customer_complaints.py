@@ -120,6 +120,13 @@ class ComplaintsTab(QWidget):
         self.settle_button.setEnabled(allowed and any(
             c.resolved_at is None for c in profile.complaints))
 
+    def clear(self) -> None:
+        """No customer: no complaints, nothing to log or settle."""
+        self.profile = None
+        self.model.set_records(())
+        self.log_button.setEnabled(False)
+        self.settle_button.setEnabled(False)
+
     def log(self) -> None:
         """Ask for the complaint and keep it."""
         if self.profile is None or not self.log_button.isEnabled():

@@ -118,6 +118,9 @@ class ExtensionScreen(Screen):
         if self.radios:
             self.radios[0].setFocus()
 
+    def clear_for_sign_out(self) -> None:
+        self.show_verdict(None)
+
     def choose(self, plan: str) -> None:
         """Pick a plan by name."""
         for radio, offer in zip(self.radios, self.offers, strict=True):

@@ -176,6 +176,11 @@ class PrintQueueScreen(Screen):
         else:
             self.summary.setText("Nothing is waiting: every print reached its printer.")
 
+    def clear_for_sign_out(self) -> None:
+        # Jobs name warranties and claims, and who asked: reloaded for the next person.
+        self._show(((), ()))
+        self.summary.setText("")
+
     def _show_problem(self) -> None:
         job = self.selected_job()
         self.problem.setVisible(job is not None)

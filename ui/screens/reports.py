@@ -45,7 +45,8 @@ class ReportModel(QAbstractTableModel):
         self.currency, self.locale = currency, locale
         self.table: ReportTable | None = None
 
-    def show(self, table: ReportTable) -> None:
+    def show(self, table: ReportTable | None) -> None:
+        """Show a report (None: nothing)."""
         self.beginResetModel()
         self.table = table
         self.endResetModel()
@@ -168,6 +169,11 @@ class ReportsScreen(Screen):
         else:
             self.run_report()
         self.choices.setFocus()
+
+    def clear_for_sign_out(self) -> None:
+        self.model.show(None)
+        self.subtitle.setText("")
+        self.notes.setText("")
 
     def current(self) -> str:
         item = self.choices.currentItem()

@@ -144,6 +144,15 @@ class ReturnsDeskScreen(Screen):
         self.field.clear()
         self.field.setFocus()
 
+    def clear_for_sign_out(self) -> None:
+        for field in (self.field, self.handover_claim, self.handover_serial):
+            field.clear()
+        self.banner.clear()
+        self.units = []
+        self.stock_panel.show_units(())
+        self.batch_panel.show_batches(())
+        self.stock_panel.label_for(None)
+
     # --- Receiving and handing over ------------------------------------------------------
 
     def handle_scan(self, text: str) -> bool:

@@ -303,6 +303,9 @@ class SaleScreen(Screen):
         self.next_button.setFocus()
         self.done.print_slips(self.result_codes if to_print is None else tuple(to_print))
 
+    def clear_for_sign_out(self) -> None:
+        self.reset()
+
     def reset(self, *, clear_invoice: bool = True) -> None:
         """Clear every line, field and result; back to the start."""
         self.manual.clear()

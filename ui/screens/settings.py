@@ -80,6 +80,10 @@ class SettingsScreen(Screen):
             if isinstance(payload, str) and tab.title.lower() == payload.lower():
                 self.show_tab(tab)
 
+    def clear_for_sign_out(self) -> None:
+        for tab in self.all_tabs:
+            tab.clear_for_sign_out()
+
     def _on_tabs_current_changed(self, _index: int) -> None:
         self._refresh_current()
 

@@ -141,6 +141,10 @@ class StartClaimScreen(Screen):
 
     # --- Starting over ----------------------------------------------------------------------
 
+    def clear_for_sign_out(self) -> None:
+        self.done.clear()
+        self.start_unknown()
+
     def _reset(self) -> None:
         today = self.ctx.today()
         self.pending = {}
@@ -241,6 +245,8 @@ class StartClaimScreen(Screen):
             return
         if override is None and self.preview and self.preview.eligibility.needs_override:
             override = self.ask_override(" ".join(self.preview.eligibility.reasons))
+            if self.ctx.actor is None:
+                return  # the counter locked while the manager was asked: nothing happens
             if override is None:
                 self._say("The claim was not created: it needs a manager's approval.",
                           "warning")

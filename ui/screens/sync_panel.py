@@ -220,6 +220,15 @@ class SyncPanelScreen(Screen):
         else:
             (self.sync_button if self.sync_button.isVisible() else self.setup_button).setFocus()
 
+    def clear_for_sign_out(self) -> None:
+        # Refused events and inbox items name claims and customers: reloaded for the next one.
+        for model in (self.destination_model, self.parked_model, self.inbox_model):
+            model.set_rows(())
+        self.reason.setText("")
+        self.reason.hide()
+        self.summary.setText("")
+        self._asked = False
+
     def _on_ctx_data_changed(self, what: str) -> None:
         if self.isVisible() and what != "config":
             self.refresh()

@@ -75,6 +75,13 @@ class VerdictCard(QFrame):
             if widget is not None:
                 widget.setVisible(visible)
 
+    def clear(self) -> None:
+        """Nothing shown (the counter locked): the card hides with no words left in it."""
+        self.verdict = None
+        for label in (self.word, self.detail, self.extra, *self._values.values()):
+            label.setText("")
+        self.hide()
+
     def show_message(self, text: str) -> None:
         """Nothing matched: say so and what to try."""
         self.verdict = None

@@ -113,6 +113,10 @@ class EvidenceTab(QWidget):
             self.kind.setCurrentIndex(max(self.kind.findData(d.missing_evidence[0]), 0))
         self.add_button.setVisible(may_add)
 
+    def clear(self) -> None:
+        """No claim, no documents."""
+        self.list.clear()
+
     def kind_chosen(self) -> str:
         """The evidence kind new files are attached as."""
         return str(self.kind.currentData())

@@ -10,6 +10,8 @@ from ui.widgets.verdict_card import SYMBOLS, money
 from warranty_desk.rules.claim_states import evidence_label
 from warranty_desk.services.board import STATE_LABELS, ClaimDetail
 
+NO_CLAIM = "Open a claim from the Claims board (F4)."
+
 
 def headline(d: ClaimDetail) -> str:
     """State, outcome and dates in one line ('In review · opened … · promised …')."""
@@ -58,7 +60,7 @@ class ClaimFacts(QWidget):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.headline = Label("Open a claim from the Claims board (F4).")
+        self.headline = Label(NO_CLAIM)
         self.headline.setObjectName("claimHeadline")
         self.headline.setWordWrap(True)
         layout.addWidget(self.headline)
@@ -76,9 +78,10 @@ class ClaimFacts(QWidget):
         self.cover.setWordWrap(True)
         layout.addWidget(self.cover)
 
-    def show_detail(self, d: ClaimDetail) -> None:
-        """Fill the headline, the card and the cover line from one claim."""
-        self.headline.setText(headline(d))
+    def clear(self) -> None:
+        """No claim: the card empty, the headline says how to open one."""
+        self.headline.setText(NO_CLAIM)
+        self.cover.setText("")
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -86,6 +89,11 @@ class ClaimFacts(QWidget):
                 # Off the card now: a deferred delete alone leaves it painted under the new one.
                 widget.setParent(None)
                 widget.deleteLater()
+
+    def show_detail(self, d: ClaimDetail) -> None:
+        """Fill the headline, the card and the cover line from one claim."""
+        self.clear()
+        self.headline.setText(headline(d))
         for n, (name, value) in enumerate(fact_rows(d)):
             key = Label(name)
             key.setObjectName("subtle")

@@ -42,6 +42,14 @@ class MessagesTab(QWidget):
         self.body.setPlainText("Next message (preview)\n\n" + "\n\n".join(previews)
                                if previews else "")
 
+    def clear(self) -> None:
+        """No claim, no messages."""
+        self.messages = ()
+        self.list.blockSignals(True)
+        self.list.clear()
+        self.list.blockSignals(False)
+        self.body.clear()
+
     def _on_list_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.messages):
             m = self.messages[row]

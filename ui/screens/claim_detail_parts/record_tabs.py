@@ -90,6 +90,11 @@ class CostsTab(QWidget):
         row.addWidget(self.add_button)
         column.addLayout(row)
 
+    def clear(self) -> None:
+        """No claim, no costs."""
+        self.model.set_records(())
+        self.totals.setText("")
+
     def show_detail(self, d: ClaimDetail, *, may_post: bool) -> None:
         self.model.set_records(d.costs)
         fit_columns(self.table)

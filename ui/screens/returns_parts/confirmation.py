@@ -39,6 +39,12 @@ class Confirmation(QFrame):
         layout.addWidget(self.detail, 1)
         self.hide()
 
+    def clear(self) -> None:
+        """No answer shown."""
+        self.word.setText("")
+        self.detail.setText("")
+        self.hide()
+
     def say(self, level: str, word: str, detail: str) -> None:
         """Show the answer: level success, warning, error or info."""
         self.setProperty("level", level)

@@ -71,5 +71,6 @@ class CapturePage(QWidget):
 
     def clear(self) -> None:
         self.line_list.clear()
+        self.header.setText("")
         self.capture = None
         self.boxes = []

@@ -55,6 +55,10 @@ class SaleDonePanel(QWidget):
             self.codes_area.addWidget(self._code_row(code, product, serial))
 
     def clear(self) -> None:
+        """No title, codes or slip news."""
+        self.title.setText("")
+        self.slip_note.setText("")
+        self.slip_note.hide()
         while self.codes_area.count():
             item = self.codes_area.takeAt(0)
             widget = item.widget() if item is not None else None

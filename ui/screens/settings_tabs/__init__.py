@@ -33,6 +33,10 @@ class SettingsTab(QWidget):
     def save(self) -> None:
         """Ctrl+S: save the tab's form, where it has one."""
 
+    def clear_for_sign_out(self) -> None:
+        """The counter locked: forget what was typed or read from a file. The shop's own
+        settings stay: they belong to the shop, not to the person who looked."""
+
     def money(self, minor: int) -> str:
         """An amount in the shop's currency and locale."""
         shop = self.ctx.shop

@@ -87,6 +87,13 @@ class ImportsTab(SettingsTab):
         self.ctx.run(lambda: import_invoices(db, actor, path, dry_run=dry_run, today=today),
                      self._done, self._failed)
 
+    def clear_for_sign_out(self) -> None:
+        # A POS file's rows name customers: its path, summary and problems go.
+        self.path.clear()
+        self.summary.setText("")
+        self.summary.hide()
+        self.problems.clear()
+
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
         for button in (self.choose, self.dry_run_button, self.import_button):

@@ -67,6 +67,13 @@ class ProductsTab(SettingsTab):
         self.choose.clicked.connect(self._on_choose_clicked)
         self.import_button.clicked.connect(self._on_import_button_clicked)
 
+    def clear_for_sign_out(self) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.path.clear()
+        self.problems.clear()
+
     def refresh(self) -> None:
         words = self.search.text()
         self.ctx.run(lambda: shop_settings.list_products(self.ctx.db, words), self._fill)

@@ -39,6 +39,11 @@ class ClaimDonePanel(QWidget):
         column.addLayout(buttons)
         column.addStretch(1)
 
+    def clear(self) -> None:
+        """No claim shown."""
+        for label in (self.ticket_note, self.number, self.detail):
+            label.setText("")
+
     def show_started(self, started: ClaimStarted, *, ticket_printing: bool) -> None:
         """The number, the state and what is still missing, and how the ticket gets printed."""
         summary = started.summary

@@ -73,6 +73,8 @@ class KnownUnitForm(QWidget):
             box.setCurrentIndex(0)
         self.fault.setCurrentIndex(-1)
         self.fault.setEditText("")
+        for label in (self.eligibility, self.limit, self.exclusions):
+            label.setText("")
         self.promised.setMinimumDate(qdate(today))
         self.promised.setDate(qdate(today + timedelta(days=claims.DEFAULT_PROMISE_DAYS)))
 
