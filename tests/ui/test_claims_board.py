@@ -163,7 +163,7 @@ def test_a_manager_resolves_a_repair_and_sees_the_confirmation(
     qtbot.mouseClick(detail.move_buttons["resolved"], Qt.MouseButton.LeftButton)
     dialog = detail.dialog
     assert isinstance(dialog, DecisionDialog) and dialog.isVisible()
-    assert "repaired" in dialog.preview.text()
+    assert "repaired" in dialog.letter.toPlainText()
     qtbot.keyClicks(dialog.reason, "T-con board replaced and tested for an hour.")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert detail.detail is not None

@@ -1,7 +1,9 @@
-"""Resolve or reject a claim: outcome, reason, costs, replacement serial or refund details."""
+"""Resolve or reject a claim: outcome, reason, costs, replacement serial or refund details,
+and the customer's letter as it will be sent, following what is typed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -21,15 +24,25 @@ from PySide6.QtWidgets import (
 )
 
 from ui.widgets.cost_dialog import CostDialog, parse_money
-from ui.widgets.dialog_buttons import message_label, ok_cancel
+from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.labels import Label
+from ui.widgets.styling import show_level
 from ui.widgets.verdict_card import money
 from warranty_desk.rules.claim_states import Outcome
-from warranty_desk.services.board import MessagePreview
-from warranty_desk.services.decisions import CostLine, Decision
+from warranty_desk.services.board import DECISION_BLANKS, MessagePreview
+from warranty_desk.services.decisions import CostLine, Decision, message_words
 
 _OUTCOME_WORDS = ((Outcome.REPAIR, "&Repair"), (Outcome.REPLACE, "Re&place"),
                   (Outcome.REFUND, "Re&fund"))
+_BLANK = re.compile("|".join(re.escape(b) for b in DECISION_BLANKS.values()))
+_KEY_OF = {blank: key for key, blank in DECISION_BLANKS.items()}
+# The letter box shows a short letter whole at 1366×768 and scrolls a long reason.
+LETTER_HEIGHT = 190
+
+
+def fill_blanks(text: str, words: Mapping[str, str]) -> str:
+    """The preview's blanks filled with what was typed so far; a blank not typed yet stays."""
+    return _BLANK.sub(lambda m: words.get(_KEY_OF[m.group(0)]) or m.group(0), text)
 
 
 class DecisionDialog(QDialog):
@@ -86,18 +99,33 @@ class DecisionDialog(QDialog):
             form.addRow("Costs", self.cost_list)
             form.addRow("", add_cost)
         layout.addLayout(form)
-        self.preview = Label("")
-        self.preview.setObjectName("subtle")
-        self.preview.setWordWrap(True)
-        layout.addWidget(self.preview)
-        self.message = message_label()
+        # What is wrong with the fields sits under them, apart from the letter below.
+        self.message = Label("")
+        self.message.setObjectName("notice")
+        self.message.setWordWrap(True)
+        self.message.hide()
         layout.addWidget(self.message)
+        self.letter_box = QGroupBox("The customer will get this message")
+        self.letter_box.setObjectName("letterBox")
+        box = QVBoxLayout(self.letter_box)
+        self.letter = QPlainTextEdit()
+        self.letter.setObjectName("letterPreview")
+        self.letter.setReadOnly(True)
+        self.letter.setTabChangesFocus(True)
+        self.letter.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.letter.setFixedHeight(LETTER_HEIGHT)
+        box.addWidget(self.letter)
+        layout.addWidget(self.letter_box)
         buttons, self.ok = ok_cancel(
             self, "Reject claim  (Ctrl+Enter)" if reject else "Resolve claim  (Ctrl+Enter)",
             self._on_buttons_accepted)
         QShortcut(QKeySequence("Ctrl+Return"), self, self._on_buttons_accepted)
         layout.addWidget(buttons)
         self.outcomes.idToggled.connect(self._on_outcomes_id_toggled)
+        # The letter follows every field it quotes, key by key.
+        self.reason.textChanged.connect(self._show_letter)
+        for field in (self.serial, self.refund):
+            field.textChanged.connect(self._show_letter)
         self._cost_dialog: CostDialog | None = None
         self._show_outcome()
         self.reason.setFocus()
@@ -128,11 +156,36 @@ class DecisionDialog(QDialog):
         self.serial.setEnabled(outcome is Outcome.REPLACE)
         self.refund.setEnabled(outcome is Outcome.REFUND)
         self.reference.setEnabled(outcome is Outcome.REFUND)
+        self._show_letter()
+
+    def typed(self) -> Decision:
+        """The decision as the fields hold it now (not yet checked)."""
+        outcome = self.outcome()
+        return Decision(
+            outcome=outcome, reason=self.reason.toPlainText().strip(),
+            costs=tuple(self.costs) if outcome is not Outcome.REJECT else (),
+            refund_minor=parse_money(self.refund.text()) if outcome is Outcome.REFUND else None,
+            refund_reference=self.reference.text().strip() if outcome is Outcome.REFUND
+            else None,
+            replacement_serial=self.serial.text().strip() if outcome is Outcome.REPLACE
+            else None)
+
+    def _show_letter(self) -> None:
+        outcome = self.outcome()
         template = ("claim_rejected" if outcome is Outcome.REJECT
                     else f"claim_resolved_{outcome.value}")
         wording = self.previews.get(template)
-        self.preview.setText(f"The customer will get:\n{wording.subject}\n\n{wording.body}"
-                             if wording else "")
+        self.letter_box.setVisible(wording is not None)
+        if wording is None:
+            self.letter.clear()
+            return
+        # The same words the decision writes into the message it sends.
+        words = message_words(self.typed())
+        self.letter.setPlainText(fill_blanks(f"{wording.subject}\n\n{wording.body}", words))
+
+    def _say(self, problem: str) -> None:
+        show_level(self.message, problem, "warning")
+        self.message.setVisible(bool(problem))
 
     def _on_add_cost_clicked(self) -> None:
         if self.rejecting:
@@ -164,17 +217,10 @@ class DecisionDialog(QDialog):
         return None
 
     def _on_buttons_accepted(self) -> None:
-        outcome = self.outcome()
-        problem = self._problem(outcome)
+        problem = self._problem(self.outcome())
         if problem is not None:
-            self.message.setText(problem)
+            self._say(problem)
             return
-        self.decided.emit(Decision(
-            outcome=outcome, reason=self.reason.toPlainText().strip(),
-            costs=tuple(self.costs) if outcome is not Outcome.REJECT else (),
-            refund_minor=parse_money(self.refund.text()) if outcome is Outcome.REFUND else None,
-            refund_reference=self.reference.text().strip() if outcome is Outcome.REFUND
-            else None,
-            replacement_serial=self.serial.text().strip() if outcome is Outcome.REPLACE
-            else None))
+        self._say("")
+        self.decided.emit(self.typed())
         self.accept()

@@ -70,6 +70,17 @@ class Decision:
     replacement_serial: str | None = None
 
 
+def message_words(decision: Decision) -> dict[str, str]:
+    """What a decision itself writes into the customer's message: its reason, and the refund or
+    the new unit's serial. The decision dialog previews the letter with the same words."""
+    words = {"reason": decision.reason.strip()}
+    if decision.outcome is Outcome.REFUND and decision.refund_minor is not None:
+        words["amount"] = format_minor(decision.refund_minor)
+    if decision.outcome is Outcome.REPLACE and decision.replacement_serial:
+        words["new_serial"] = normalize.serial(decision.replacement_serial)
+    return words
+
+
 def _post(session: Session, claim: Claim, actor: Actor, line: CostLine) -> None:
     if line.kind not in COST_KINDS:
         raise BadInput(f"Unknown cost kind {line.kind!r}: use one of {', '.join(COST_KINDS)}.")
@@ -150,7 +161,7 @@ def decide(
                       **extra})
         outbox.emit(session, "claim.decided", "claim", claim.number,
                     claim_payload(claim, reason=claim.decision_reason, **extra))
-        notify(session, claim, template, today=today, reason=decision.reason.strip(), **extra)
+        notify(session, claim, template, today=today, **(extra | message_words(decision)))
         return summary_of(session, claim)
 
 
