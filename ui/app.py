@@ -107,6 +107,9 @@ def run_app(home: Home, argv: list[str] | None = None) -> int:
             QTimer.singleShot(0, lambda: resume_gc(gc_was_on))
             return
         holder["window"] = window
+        screen = app.primaryScreen()
+        if screen is not None:
+            window.fit_to_screen(screen.availableGeometry())
         window.show()
         first.close()
         if loaded.warning:

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from ui.money import use_shop_money
 from ui.tasks import TaskRunner
 from warranty_desk.clock import today_in
 from warranty_desk.errors import WarrantyDeskError
@@ -49,10 +50,21 @@ class AppContext(QObject):
         super().__init__()
         self.home = home
         self.db = db
-        self.shop = shop
+        self._shop = shop
+        use_shop_money(shop.currency, shop.locale)
         self.tasks = tasks
         self.actor: Actor | None = None
         self._fixed_today = today
+
+    @property
+    def shop(self) -> ShopInfo:
+        """The shop's details; new ones (Settings > Shop) change how every amount is shown."""
+        return self._shop
+
+    @shop.setter
+    def shop(self, shop: ShopInfo) -> None:
+        self._shop = shop
+        use_shop_money(shop.currency, shop.locale)
 
     def today(self) -> date:
         """Today at the shop (fixed in tests and screenshots)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,9 +44,23 @@ if TYPE_CHECKING:
 
 # Minutes without a key or click before the app locks itself; the counter is public.
 DEFAULT_IDLE_MINUTES = 5
+# The window's size before it knows its screen (tests, and screens bigger than this).
+DEFAULT_SIZE = QSize(1280, 800)
+# A bigger screen gains nothing from a wider counter: the window opens at most this big.
+LARGEST_SIZE = QSize(1440, 900)
+# What a window manager adds around the window: a title bar (up to about 40 px with scaling)
+# and thin borders. The screen's work area (less its taskbar) must hold both.
+DECORATION = QSize(16, 40)
+# Below this the screens stop fitting: a 1024×768 screen less a 48 px taskbar and the title.
+SMALLEST_SIZE = QSize(1000, 660)
 # Built with the window, not when first shown: a scan goes to the counter, and the first scan
 # after signing in must not wait for the screen and its lookup to load.
 COUNTER = "CounterScreen"
+
+
+def fitted_size(work_area: QSize) -> QSize:
+    """The window's size (without its frame) on a screen with this work area."""
+    return (work_area - DECORATION).boundedTo(LARGEST_SIZE)
 
 
 class _IdleWatch(QObject):
@@ -98,8 +112,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(f"Warranty Desk · {ctx.shop.name} · {ctx.shop.branch_code}")
-        self.resize(1280, 800)
-        self.setMinimumSize(1000, 700)
+        self.resize(DEFAULT_SIZE)
+        self.setMinimumSize(SMALLEST_SIZE)
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
         self.sign_in = SignInScreen(ctx)
@@ -205,6 +219,16 @@ class MainWindow(QMainWindow):
         self.sync_worker.failed.connect(screen.show_failure)
         screen.sync_requested.connect(self.sync_worker.sync_now)
 
+    def fit_to_screen(self, work_area: QRect) -> None:
+        """Open as large as the screen's work area holds with the window's frame (at most
+        LARGEST_SIZE), centred on it: a 1366×768 screen with its taskbar shows it all."""
+        size = fitted_size(work_area.size())
+        self.setMinimumSize(SMALLEST_SIZE.boundedTo(size))
+        self.resize(size)
+        outer = size + DECORATION
+        self.move(work_area.x() + max(0, (work_area.width() - outer.width()) // 2),
+                  work_area.y() + max(0, (work_area.height() - outer.height()) // 2))
+
     def start_scanners(self, app: QApplication, settings: ScannerSettings) -> None:
         """Scans from the keyboard wedge and the serial port go to the current screen."""
         self.scanners = Scanners(self, settings)
@@ -249,6 +273,9 @@ class MainWindow(QMainWindow):
             self._activate(self.stack.screen_for(listed[row].name))
 
     def _activate(self, screen: Screen) -> None:
+        # A notice is about the screen it came from: it goes when that screen does.
+        if self.stack.currentWidget() is not screen:
+            self._hide_notice()
         self.stack.setCurrentWidget(screen)
         screen.activated()
 

@@ -30,7 +30,9 @@ class StartWindow(QMainWindow):
         self.heading.setObjectName("heading")
         self.heading.setMargin(40)
         self.setCentralWidget(self.heading)
-        self.resize(1280, 800)
+        # Smaller than any screen the app runs on (1024×768 with a taskbar): the main window
+        # then opens fitted to the screen's work area.
+        self.resize(960, 600)
         self._layout: QVBoxLayout | None = None
         self.detail: QLabel | None = None
         self.busy: QWidget | None = None

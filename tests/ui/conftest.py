@@ -76,7 +76,7 @@ def open_window(
 
 
 @pytest.fixture
-def window(demo_home: Home) -> Iterator[MainWindow]:
+def window(qapp: QApplication, demo_home: Home) -> Iterator[MainWindow]:
     """The demo shop's main window with every screen."""
     yield from open_window(demo_home)
 

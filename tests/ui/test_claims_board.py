@@ -76,7 +76,8 @@ def test_the_board_shows_counts_per_state_and_marks_overdue_claims_in_words(
     assert tabs[:3] == ["Open  7", "Received  3", "In review  1"]
     assert tabs[-1] == "All  14"
     assert board.model.rowCount() == 7
-    promised = [board.model.index(n, 9).data() for n in range(board.model.rowCount())]
+    column = board.model.COLUMNS.index("Promised")
+    promised = [board.model.index(n, column).data() for n in range(board.model.rowCount())]
     assert sum("OVERDUE" in text for text in promised) == 1
     assert "1 overdue" in board.status.text()
 
@@ -245,7 +246,7 @@ def test_a_manager_posts_a_cost_and_the_total_grows(qtbot: Any, win: MainWindow)
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert detail.detail is not None
     assert [(c.kind, c.amount_minor) for c in detail.detail.costs] == [("labour", 1_250)]
-    assert detail.cost_totals.text().startswith("Total 12.50")
+    assert detail.cost_totals.text().startswith("Total £12.50")
     assert "posted on claim" in win.notice.text()
 
 

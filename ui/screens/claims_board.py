@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -57,10 +57,18 @@ def age_words(days: int) -> str:
 
 
 class ClaimTableModel(QAbstractTableModel):
-    """Board rows for a QTableView; the number of the claim on each row under UserRole."""
+    """Board rows for a QTableView; the number of the claim on each row under UserRole.
 
-    COLUMNS = ("Claim", "State", "Age", "Opened", "Customer", "Product", "Serial", "Channel",
-               "Assignee", "Promised")
+    What a person acts on comes first (which claim, its state, when it was promised and
+    whether that is past, how old it is, whose, what), so it is in view on a 1366-pixel screen;
+    the rest follows for those who scroll.
+    """
+
+    COLUMNS = ("Claim", "State", "Promised", "Age", "Customer", "Product", "Serial", "Opened",
+               "Channel", "Assignee")
+    # Names can be long: cut at this width (the tooltip has them whole) so the columns after
+    # them stay in view.
+    CAPPED: ClassVar[dict[str, int]] = {"Customer": 180, "Product": 190}
 
     def __init__(self) -> None:
         super().__init__()
@@ -87,14 +95,20 @@ class ClaimTableModel(QAbstractTableModel):
         return None
 
     def _text(self, r: ClaimRow, column: int) -> str:
-        promised = str(r.promised_on) if r.promised_on else "—"
-        values = (r.number, STATE_LABELS.get(r.state, r.state)
-                  + (f" ({r.outcome})" if r.outcome and r.state == "resolved" else ""),
-                  age_words(r.age_days), str(r.opened_on), r.customer or "—",
-                  r.product + (f" ({r.brand})" if r.brand else ""), r.serial or "—",
-                  r.channel.replace("_", " "), r.assignee or "—",
-                  f"⚠ OVERDUE  {promised}" if r.overdue else promised)
-        return values[column]
+        name = self.COLUMNS[column]
+        if name == "Promised":
+            promised = str(r.promised_on) if r.promised_on else "—"
+            return f"⚠ OVERDUE  {promised}" if r.overdue else promised
+        values = {
+            "Claim": r.number,
+            "State": STATE_LABELS.get(r.state, r.state)
+            + (f" ({r.outcome})" if r.outcome and r.state == "resolved" else ""),
+            "Age": age_words(r.age_days), "Opened": str(r.opened_on),
+            "Customer": r.customer or "—",
+            "Product": r.product + (f" ({r.brand})" if r.brand else ""),
+            "Serial": r.serial or "—", "Channel": r.channel.replace("_", " "),
+            "Assignee": r.assignee or "—"}
+        return values[name]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -104,13 +118,16 @@ class ClaimTableModel(QAbstractTableModel):
             return self._text(r, index.column())
         if role == Qt.ItemDataRole.UserRole:
             return r.number
-        if role == Qt.ItemDataRole.ToolTipRole and r.overdue:
-            return f"Promised for {r.promised_on}; the customer is waiting past that date."
+        name = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if name == "Promised" and r.overdue:
+                return f"Promised for {r.promised_on}; the customer is waiting past that date."
+            return self._text(r, index.column()) if name in self.CAPPED else None
         if role == Qt.ItemDataRole.BackgroundRole and r.overdue:
             return QBrush(OVERDUE_BACKGROUND)
         if role == Qt.ItemDataRole.ForegroundRole and r.overdue:
             return QBrush(OVERDUE_FOREGROUND)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
+        if role == Qt.ItemDataRole.TextAlignmentRole and name == "Age":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -276,6 +293,10 @@ class ClaimsBoardScreen(Screen):
         keep = self.current_number()
         self.model.set_rows(result.rows)
         self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for name, width in ClaimTableModel.CAPPED.items():
+            column = ClaimTableModel.COLUMNS.index(name)
+            header.resizeSection(column, min(header.sectionSize(column), width))
         numbers = [r.number for r in result.rows]
         self.table.selectRow(numbers.index(keep) if keep in numbers else 0)
         overdue = sum(1 for r in result.rows if r.overdue)

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext, explain
+from ui.money import money
 from ui.screens.base import Screen
 from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
-from ui.widgets.verdict_card import money
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, extension_layer
 from warranty_desk.services import activation

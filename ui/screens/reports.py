@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from printing.formatting import money
+from ui.money import money
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.widgets.labels import Label
@@ -40,9 +40,8 @@ Index = QModelIndex | QPersistentModelIndex
 class ReportModel(QAbstractTableModel):
     """A report's rows; money in the shop's currency, numbers right-aligned."""
 
-    def __init__(self, currency: str, locale: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.currency, self.locale = currency, locale
         self.table: ReportTable | None = None
 
     def show(self, table: ReportTable | None) -> None:
@@ -63,7 +62,7 @@ class ReportModel(QAbstractTableModel):
         if value is None:
             return "–"
         if column in self.table.money_columns and isinstance(value, int):
-            return money(value, self.currency, self.locale)
+            return money(value)
         return f"{value:.1f}" if isinstance(value, float) else str(value)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -146,7 +145,7 @@ class ReportsScreen(Screen):
         self.subtitle = Label("")
         self.subtitle.setObjectName("subtle")
         column.addWidget(self.subtitle)
-        self.model = ReportModel(self.ctx.shop.currency, self.ctx.shop.locale)
+        self.model = ReportModel()
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setAlternatingRowColors(True)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext, explain
+from ui.money import currency_symbol
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.sale_parts.capture_page import CapturePage
@@ -130,6 +131,7 @@ class SaleScreen(Screen):
 
     def activated(self) -> None:
         db = self.ctx.db
+        self.price.setPrefix(currency_symbol())  # the shop's may have changed
 
         def loaded(found: tuple[tuple[ProductChoice, ...], tuple[PlanChoice, ...]]) -> None:
             products, self.plans = found

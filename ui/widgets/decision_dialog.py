@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.money import money
 from ui.widgets.cost_dialog import CostDialog, parse_money
 from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
-from ui.widgets.verdict_card import money
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services.board import DECISION_BLANKS, MessagePreview
 from warranty_desk.services.decisions import CostLine, Decision, message_words

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ui.money import money
 from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
 from warranty_desk.views import WarrantyVerdict
@@ -15,11 +16,6 @@ SYMBOLS = {"in_cover": "✔", "expired": "✖", "void": "⊘", "not_started": "�
 FACTS = ("Product", "Serial", "Customer", "Sold", "Cover", "Covers today", "Layers",
          "Warranty code")
 LAYER_WORDS = {"manufacturer": "Manufacturer", "shop": "Shop", "extension": "Extension"}
-
-
-def money(minor: int) -> str:
-    """Minor units as a plain decimal (the currency is the shop's)."""
-    return f"{minor / 100:,.2f}"
 
 
 class VerdictCard(QFrame):

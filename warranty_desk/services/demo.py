@@ -475,6 +475,21 @@ class _Shop:
         return self.store.put(pdf_bytes(title, (label, f"Document {n} of the demo shop.")))
 
 
+# The demo is a UK shop throughout: pounds, British English, UK phones (Ofcom's drama range,
+# like its customers'), and a UK supplier. Name, branch and time zone stay as `init` set them.
+DEMO_CURRENCY, DEMO_LOCALE = "GBP", "en_GB"
+DEMO_PHONE = "+44 117 496 0321"
+DEMO_ADDRESS = "12 Corn Street, Bristol BS1 1HT"
+
+
+def _uk_shop(db: Database) -> None:
+    now = shop_settings.get_shop(db)
+    shop_settings.update_shop(db, SYSTEM, shop_settings.ShopUpdate(
+        name=now.name, branch_name=now.branch_name, address=now.address or DEMO_ADDRESS,
+        phone=now.phone or DEMO_PHONE, email=now.email, currency=DEMO_CURRENCY,
+        locale=DEMO_LOCALE, timezone=now.timezone, portal_url_template=now.portal_url_template))
+
+
 def _staff(shop: _Shop) -> None:
     for name, role, pin in demo_names.STAFF:
         view = staff.create_staff(shop.db, SYSTEM, name, role, pin)
@@ -713,6 +728,7 @@ def build_demo_shop(
     shop = _Shop(db, today, random.Random(seed), documents_store(db, documents_root),
                  _Timeline(db))
     _staff(shop)
+    _uk_shop(db)
     shop_settings.set_logo(db, SYSTEM, shop.store, logo_png(), name="The demo logo")
     ensure_catalogue(db)
     sales = _sell(shop)

@@ -15,12 +15,12 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ui.context import AppContext
+from ui.money import money
 from ui.screens.claim_detail_parts.decision_bar import DONE_WORDS, DecisionBar
 from ui.screens.claim_detail_parts.evidence_tab import FILE_FILTER
 from ui.widgets.cost_dialog import CostDialog
 from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.override_dialog import OverrideDialog
-from ui.widgets.verdict_card import money
 from warranty_desk.errors import RuleBlocked
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.claim_states import ClaimState, evidence_label

@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
+from ui.money import money
 from ui.widgets.labels import Label
-from ui.widgets.verdict_card import SYMBOLS, money
+from ui.widgets.verdict_card import SYMBOLS
 from warranty_desk.rules.claim_states import evidence_label
 from warranty_desk.services.board import STATE_LABELS, ClaimDetail
 

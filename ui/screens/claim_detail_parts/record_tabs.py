@@ -9,9 +9,9 @@ from datetime import datetime
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.models.record_table import Column, RecordTableModel
+from ui.money import money
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
-from ui.widgets.verdict_card import money
 from warranty_desk.services.board import STATE_LABELS, ClaimDetail, CostItem, TimelineEntry
 
 When = Callable[[datetime], str]

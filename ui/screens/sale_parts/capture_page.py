@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ui.money import money
 from ui.screens.sale_parts.line_box import LineBox, UnitSlot
 from ui.screens.sale_parts.line_list import LineList
 from ui.widgets.labels import Label
-from ui.widgets.verdict_card import money
 from warranty_desk.services.registration import CaptureLine, SaleCapture
 
 # What staff answered on the page: serials typed, plans accepted, plans declined (by codes).

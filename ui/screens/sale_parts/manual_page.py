@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.money import money
 from ui.screens.sale_parts.line_box import LineBox, UnitSlot
 from ui.screens.sale_parts.line_list import LineList
-from ui.widgets.verdict_card import money
 from warranty_desk.models import Segment
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services.activation import LineInput, SaleInput

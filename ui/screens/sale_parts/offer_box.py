@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ui.money import money
 from ui.widgets.labels import Label
-from ui.widgets.verdict_card import money
 from warranty_desk.views import ExtensionOfferView
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
-from babel.numbers import format_currency
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.context import AppContext
@@ -36,11 +34,6 @@ class SettingsTab(QWidget):
     def clear_for_sign_out(self) -> None:
         """The counter locked: forget what was typed or read from a file. The shop's own
         settings stay: they belong to the shop, not to the person who looked."""
-
-    def money(self, minor: int) -> str:
-        """An amount in the shop's currency and locale."""
-        shop = self.ctx.shop
-        return format_currency(Decimal(minor) / 100, shop.currency, locale=shop.locale)
 
 
 class ProblemTable(QWidget):

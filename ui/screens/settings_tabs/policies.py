@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.models.evidence_matrix import EvidenceMatrixModel
 from ui.models.record_table import Column, RecordTableModel
+from ui.money import money
 from ui.screens.settings_tabs import SettingsTab
 from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
@@ -76,7 +77,7 @@ class PoliciesTab(SettingsTab):
                    checked=lambda p: p.active),
             Column("Plan", lambda p: p.name),
             Column("Months", lambda p: str(p.months), numeric=True),
-            Column("Price", lambda p: self.money(p.price_minor), numeric=True),
+            Column("Price", lambda p: money(p.price_minor), numeric=True),
             Column("Categories", lambda p: ", ".join(p.categories) or "all"),
             Column("Item price", self._price_band),
             Column("Days after sale", lambda p: str(p.max_days_since_sale), numeric=True),
@@ -132,8 +133,8 @@ class PoliciesTab(SettingsTab):
         return form
 
     def _price_band(self, plan: PlanView) -> str:
-        top = self.money(plan.max_price_minor) if plan.max_price_minor is not None else "any"
-        return f"{self.money(plan.min_price_minor)} to {top}"
+        top = money(plan.max_price_minor) if plan.max_price_minor is not None else "any"
+        return f"{money(plan.min_price_minor)} to {top}"
 
     def refresh(self) -> None:
         def load() -> tuple[tuple[PolicyView, ...], tuple[PlanView, ...]]:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
+from ui.money import money
 from ui.screens.settings_tabs import ProblemTable, SettingsTab
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
@@ -42,7 +43,7 @@ class ProductsTab(SettingsTab):
             Column("Policy", lambda p: p.policy),
             Column("GTIN", lambda p: p.gtin or ""),
             Column("Serial", lambda p: "yes" if p.serial_required else "no"),
-            Column("List price", lambda p: self.money(p.list_price_minor), numeric=True),
+            Column("List price", lambda p: money(p.list_price_minor), numeric=True),
         ), key=lambda p: p.sku)
         self.table = record_view(self.model, "products")
         layout.addWidget(self.table, 2)
