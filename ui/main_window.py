@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         worker.set_up.connect(indicator.show_set_up)
         self.ctx.signed_in.connect(indicator.signed_in)
         self.ctx.signed_out.connect(indicator.signed_out)
-        indicator.clicked.connect(lambda: self._on_ctx_navigate("SyncPanelScreen", None))
+        indicator.clicked.connect(self._on_sync_status_clicked)
         # Notices from any screen or worker; screens opening each other.
         self.ctx.notice.connect(self._on_ctx_notice)
         self.ctx.navigate.connect(self._on_ctx_navigate)
@@ -228,6 +228,11 @@ class MainWindow(QMainWindow):
         outer = size + DECORATION
         self.move(work_area.x() + max(0, (work_area.width() - outer.width()) // 2),
                   work_area.y() + max(0, (work_area.height() - outer.height()) // 2))
+
+    def _on_sync_status_clicked(self) -> None:
+        # Only those who may open the panel are told the indicator opens it.
+        if self.sync_status.manages_sync():
+            self._on_ctx_navigate("SyncPanelScreen", None)
 
     def start_scanners(self, app: QApplication, settings: ScannerSettings) -> None:
         """Scans from the keyboard wedge and the serial port go to the current screen."""

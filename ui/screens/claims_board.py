@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.screens.base import Screen
 from ui.widgets.labels import Label
+from ui.wording import outcome_shown
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.services.board import (
@@ -102,7 +103,7 @@ class ClaimTableModel(QAbstractTableModel):
         values = {
             "Claim": r.number,
             "State": STATE_LABELS.get(r.state, r.state)
-            + (f" ({r.outcome})" if r.outcome and r.state == "resolved" else ""),
+            + (f" ({shown})" if (shown := outcome_shown(r.state, r.outcome)) else ""),
             "Age": age_words(r.age_days), "Opened": str(r.opened_on),
             "Customer": r.customer or "—",
             "Product": r.product + (f" ({r.brand})" if r.brand else ""),

@@ -27,6 +27,7 @@ from ui.screens.shop_time import local_minute
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.verdict_card import SYMBOLS
+from ui.wording import count
 from warranty_desk.models import Segment
 from warranty_desk.permissions import Permission
 from warranty_desk.services import customer_view
@@ -43,7 +44,7 @@ from warranty_desk.views import WarrantyVerdict
 RESULTS_WIDTH = 220
 TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints")
 NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
-               "the counter (Ctrl+U).")
+               "the counter with Ctrl+U.")
 
 
 def _words(state: str | None) -> str:
@@ -273,8 +274,8 @@ class CustomerScreen(Screen):
         self.certificate_button.setEnabled(bool(p.purchases))
         if p.purchases:
             self.purchases.selectRow(0)
-        self.status.setText(f"Segment {p.segment}; {p.purchase_count} unit(s) bought, "
-                            f"{len(p.claims)} claim(s).")
+        self.status.setText(f"Segment {p.segment}; {count(p.purchase_count, 'unit')} bought, "
+                            f"{count(len(p.claims), 'claim')}.")
 
     def clear_for_sign_out(self) -> None:
         self.search.clear()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext, explain
 from ui.money import money
 from ui.screens.base import Screen
+from ui.screens.sale_parts.offer_box import ACCEPT_KEY, DECLINE_KEY
 from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from warranty_desk.permissions import Permission
@@ -40,6 +43,11 @@ class ExtensionScreen(Screen):
     title = "Sell extension"
     shortcut = ""
     permission = Permission.SELL_EXTENSION
+    help_keys = (
+        ("Up/Down", "Pick a plan"),
+        (ACCEPT_KEY, "Sell the plan picked"),
+        (DECLINE_KEY, "The customer declines every plan shown"),
+    )
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -55,10 +63,10 @@ class ExtensionScreen(Screen):
         self.radio_layout = QVBoxLayout()
         layout.addLayout(self.radio_layout)
         row = QHBoxLayout()
-        self.sell_button = QPushButton("Sell extension")
+        self.sell_button = QPushButton(f"Sell extension  ({ACCEPT_KEY})")
         self.sell_button.setObjectName("primary")
         row.addWidget(self.sell_button)
-        self.decline_button = QPushButton("Customer declines")
+        self.decline_button = QPushButton(f"Customer declines  ({DECLINE_KEY})")
         row.addWidget(self.decline_button)
         row.addStretch(1)
         layout.addLayout(row)
@@ -72,6 +80,12 @@ class ExtensionScreen(Screen):
         self.offers: tuple[ExtensionOfferView, ...] = ()
         self.sell_button.clicked.connect(self.sell)
         self.decline_button.clicked.connect(self.decline)
+        # Keys act only while their button is shown (there is an offer and no answer yet).
+        for key, button in ((ACCEPT_KEY, self.sell_button), (DECLINE_KEY, self.decline_button)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(
+                lambda b=button: b.click() if b.isVisible() else None)
         self._set_actions(False)
 
     def _set_actions(self, shown: bool) -> None:

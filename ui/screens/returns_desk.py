@@ -17,6 +17,7 @@ from ui.screens.returns_parts.panels import BatchPanel, StockPanel
 from ui.screens.shop_time import local_minute
 from ui.widgets.labels import Label
 from ui.widgets.mark_back_dialog import BackUnit, MarkBackDialog, outcome_summary
+from ui.wording import count
 from warranty_desk.permissions import Permission
 from warranty_desk.services import returns
 from warranty_desk.services.returns import BatchView, Handover, Receipt, StockUnit
@@ -254,9 +255,9 @@ class ReturnsDeskScreen(Screen):
         numbers = [u.claim_number for u in units]
         self.ctx.run(lambda: returns.create_batch(db, actor, suppliers[0], numbers, today=today),
                      lambda batch: self._done("BATCH CREATED", (
-                         f"Batch {batch} for {suppliers[0]}: {len(numbers)} unit"
-                         f"{'s' if len(numbers) != 1 else ''} packed. Mark it sent when the "
-                         "parcel leaves.")), self._failed("NOT PACKED"))
+                         f"Batch {batch} for {suppliers[0]}: {count(len(numbers), 'unit')} "
+                         "packed. Mark it sent when the parcel leaves.")),
+                     self._failed("NOT PACKED"))
 
     def mark_sent(self) -> None:
         """The selected batch's parcel left the shop."""
@@ -266,7 +267,7 @@ class ReturnsDeskScreen(Screen):
         actor, db, number = self.ctx.require_actor(), self.ctx.db, batch.number
         self.ctx.run(lambda: returns.mark_sent(db, actor, number), lambda b: self._done(
             "SENT", f"Batch {b.number} is on its way to {b.supplier} with "
-                    f"{len(b.claim_numbers)} unit(s); they left returns stock."),
+                    f"{count(len(b.claim_numbers), 'unit')}; they left returns stock."),
             self._failed("NOT SENT"))
 
     def mark_back(self, outcomes: dict[str, str] | None = None) -> None:

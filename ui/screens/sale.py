@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -24,6 +25,7 @@ from ui.screens.sale_parts.finishing import SaleRecorder
 from ui.screens.sale_parts.line_box import LineBox
 from ui.screens.sale_parts.line_list import LineList
 from ui.screens.sale_parts.manual_page import ManualLine, ManualSalePage
+from ui.screens.sale_parts.offer_box import ACCEPT_KEY, DECLINE_KEY
 from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.message_line import MessageLine
@@ -50,6 +52,9 @@ class SaleScreen(Screen):
         ("Enter", "Open the invoice typed in the top field"),
         ("Ctrl+Return", "Finish: record the sale or the serials"),
         ("Ctrl+Shift+N", "Enter a sale by hand"),
+        (ACCEPT_KEY, "Accept the extension offered (on the line you are on, else the first "
+                     "one not answered yet)"),
+        (DECLINE_KEY, "Decline the extension offered (the same line)"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -114,6 +119,8 @@ class SaleScreen(Screen):
         self.open_button.clicked.connect(self._on_invoice_return)
         self.manual_button.clicked.connect(self.new_manual_sale)
         _shortcut(self, "Ctrl+Shift+N", self.new_manual_sale)
+        _shortcut(self, ACCEPT_KEY, lambda: self.answer_offer("accept"))
+        _shortcut(self, DECLINE_KEY, lambda: self.answer_offer("decline"))
         # Hand entry, and the serial fields of either page.
         self.add_button.clicked.connect(self.add_line)
         for lines in (self.manual.line_list, self.capture_view.line_list):
@@ -236,6 +243,18 @@ class SaleScreen(Screen):
         self._say("")
         self._focus_next_empty()
         return True
+
+    def answer_offer(self, decision: str) -> None:
+        """The customer's answer to the extension offer of the line being worked on (the one
+        holding focus), else of the first line whose offer is not answered yet."""
+        offers = [box.offer for box in self._line_list().boxes() if box.offer is not None]
+        if not offers:
+            self._say("No extension is offered on this sale.", "info")
+            return
+        focused = QApplication.focusWidget()
+        here = [o for o in offers if focused is not None and o.parentWidget() is not None
+                and o.parentWidget().isAncestorOf(focused)]
+        (here or [o for o in offers if o.decision() is None] or offers)[0].answer(decision)
 
     def _update_progress(self) -> None:
         shown = self.stack.currentWidget() in (self.manual_page, self.capture_page)

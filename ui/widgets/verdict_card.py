@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 from ui.money import money
 from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
+from ui.wording import outcome_shown
 from warranty_desk.views import WarrantyVerdict
 
 # Never colour alone: each verdict has its own symbol and word as well.
@@ -116,7 +117,8 @@ class VerdictCard(QFrame):
         if v.claims:
             lines.append("Earlier claims: " + "; ".join(
                 f"{c.number} ({c.opened_on}) {c.state.replace('_', ' ')}"
-                + (f", {c.outcome}" if c.outcome else "") + f": {c.fault}" for c in v.claims[:4]))
+                + (f", {shown}" if (shown := outcome_shown(c.state, c.outcome)) else "")
+                + f": {c.fault}" for c in v.claims[:4]))
         if v.open_claim:
             lines.append(f"Open claim: {v.open_claim}.")
         if v.extension_offers:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 from ui.money import money
 from ui.widgets.labels import Label
 from ui.widgets.verdict_card import SYMBOLS
+from ui.wording import outcome_shown
 from warranty_desk.rules.claim_states import evidence_label
 from warranty_desk.services.board import STATE_LABELS, ClaimDetail
 
@@ -17,7 +18,8 @@ NO_CLAIM = "Open a claim from the Claims board (F4)."
 def headline(d: ClaimDetail) -> str:
     """State, outcome and dates in one line ('In review · opened … · promised …')."""
     state = STATE_LABELS.get(d.state, d.state)
-    outcome = f" ({d.outcome})" if d.outcome else ""
+    shown = outcome_shown(d.state, d.outcome)
+    outcome = f" ({shown})" if shown else ""
     overdue = "  ·  ⚠ OVERDUE" if d.overdue else ""
     age = f"{d.age_days} day{'' if d.age_days == 1 else 's'}"
     return (f"{d.number}  ·  {state}{outcome}  ·  opened {d.opened_on} ({age})  ·  "

@@ -39,9 +39,10 @@ class CapturePage(QWidget):
             capture.customer_name or "anonymous sale") + (
             f"  ·  {capture.customer_phone}" if capture.customer_phone else "")
         missing = len(capture.missing_serials)
-        self.header.setText(sold + "\n" + (
-            f"{missing} unit(s) need their serial: scan them in turn." if missing
-            else "Every serial is recorded."))
+        need = ("Every serial is recorded." if not missing
+                else "1 unit needs its serial: scan it." if missing == 1
+                else f"{missing} units need their serial: scan them in turn.")
+        self.header.setText(f"{sold}\n{need}")
         for line in capture.lines:
             # Serials typed before a failed finish come back, still editable: none is saved.
             units = [UnitSlot(u.warranty_code, u.serial or keep.get(u.warranty_code),

@@ -12,13 +12,11 @@ from ui.printing.desk import PrintDesk, outcome_notice
 from ui.printing.queue_keys import QUEUE_KEY
 from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
+from ui.wording import count, who_may
+from warranty_desk.permissions import Permission
 
 # (warranty code, product, serial or None) for each unit of the sale.
 CodeRow = tuple[str, str, str | None]
-
-
-def _plural(count: int) -> str:
-    return "s" if count != 1 else ""
 
 
 class SaleDonePanel(QWidget):
@@ -101,23 +99,25 @@ class SaleDonePanel(QWidget):
             return
         self.slip_note.show()
         if self._desk is None or not self._desk.printers().receipt:
+            where = ("A receipt printer is set up under Settings > Devices (F9)."
+                     if self._desk is not None and self._desk.ctx.may(Permission.MANAGE_SETTINGS)
+                     else f"To print slips, ask {who_may(Permission.MANAGE_SETTINGS)} to set "
+                          "up a receipt printer.")
             show_level(self.slip_note, "No receipt printer is set up, so no slips were "
                                        "printed. Give the customer these codes, or print a "
-                                       "certificate for each (the buttons beside them). A "
-                                       "receipt printer is set up under Settings > Devices.",
+                                       f"certificate for each (the buttons beside them). {where}",
                        "warning")
             return
-        show_level(self.slip_note, f"Printing {len(codes)} warranty slip{_plural(len(codes))}…",
-                   "info")
+        show_level(self.slip_note, f"Printing {count(len(codes), 'warranty slip')}…", "info")
         self._desk.print_slips(codes, self._on_slips_printed)
 
     def _on_slips_printed(self, outcomes: list[PrintOutcome]) -> None:
         printed = [o.job.subject for o in outcomes if o.delivered]
         waiting = [o.job.subject for o in outcomes if not o.delivered]
         if not waiting:
-            show_level(self.slip_note, f"Printed {len(printed)} warranty slip"
-                                       f"{_plural(len(printed))}: {', '.join(printed)}. Hand "
-                                       "them to the customer.", "success")
+            show_level(self.slip_note, f"Printed {count(len(printed), 'warranty slip')}: "
+                                       f"{', '.join(printed)}. Hand them to the customer.",
+                       "success")
             return
         done = f"Printed: {', '.join(printed)}. " if printed else ""
         show_level(self.slip_note, f"{done}Not printed yet: {', '.join(waiting)}; they wait in "

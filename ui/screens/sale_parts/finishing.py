@@ -10,6 +10,7 @@ from ui.screens.sale_parts.done_panel import CodeRow
 from ui.screens.sale_parts.manual_page import Declines as LineDeclines
 from ui.screens.sale_parts.manual_page import ManualLine
 from ui.screens.sale_parts.recording import codes_per_line, record_declines, save_capture
+from ui.wording import count
 from warranty_desk.services import activation
 from warranty_desk.services.activation import SaleInput, SaleResult
 from warranty_desk.services.registration import SaleCapture
@@ -47,10 +48,11 @@ class SaleRecorder(QObject):
             rows += [(code, ln.product.name, serials[n] if n < len(serials) else None)
                      for n, code in enumerate(line_codes)]
         self.ctx.data_changed.emit("sale")
-        extra = (f"; {result.extensions_sold} extension(s) sold" if result.extensions_sold
-                 else "")
-        self.saved.emit(f"Invoice {result.invoice_number}: {len(rows)} warranty(ies) "
-                        f"activated{extra}", rows, None)
+        extra = (f"; {count(result.extensions_sold, 'extension')} sold"
+                 if result.extensions_sold else "")
+        self.saved.emit(f"Invoice {result.invoice_number}: "
+                        f"{count(len(rows), 'warranty', 'warranties')} activated{extra}", rows,
+                        None)
         if declines:
             actor, db = self.ctx.require_actor(), self.ctx.db
             decline_codes = [(per_line[n], plans) for n, plans in declines]
@@ -81,5 +83,5 @@ class SaleRecorder(QObject):
         missing = len(capture.missing_serials)
         title = f"Invoice {capture.invoice_number}: warranties registered"
         if missing:
-            title += f"; {missing} unit(s) still without a serial"
+            title += f"; {count(missing, 'unit')} still without a serial"
         self.saved.emit(title, rows, [code for code, _, _ in rows if code in touched])

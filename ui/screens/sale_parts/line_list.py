@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from ui.screens.sale_parts.line_box import LineBox
+from ui.wording import count
 from warranty_desk import normalize
 from warranty_desk.scanning import ScanKind, classify
 
@@ -95,5 +96,5 @@ class LineList(QWidget):
         if not fields:
             return "No serials to scan." if self._boxes else ""
         if empty:
-            return f"{empty} of {len(fields)} serial(s) still to scan."
+            return f"{empty} of {count(len(fields), 'serial')} still to scan."
         return "Every serial is in. Finish when the customer has answered the extension offer."

@@ -17,6 +17,9 @@ from ui.money import money
 from ui.widgets.labels import Label
 from warranty_desk.views import ExtensionOfferView
 
+# The customer's answer to an extension offer, by key, on the sale and the extension screen.
+ACCEPT_KEY, DECLINE_KEY = "Alt+A", "Alt+D"
+
 
 class OfferBox(QFrame):
     """The extension offer for one line: pick a plan, then Accept or Decline."""
@@ -38,8 +41,8 @@ class OfferBox(QFrame):
             self.radios.append(radio)
             layout.addWidget(radio)
         row = QHBoxLayout()
-        self.accept_button = QPushButton("Accept")
-        self.decline_button = QPushButton("Decline")
+        self.accept_button = QPushButton(f"Accept  ({ACCEPT_KEY})")
+        self.decline_button = QPushButton(f"Decline  ({DECLINE_KEY})")
         answers = QButtonGroup(self)
         for button in (self.accept_button, self.decline_button):
             button.setCheckable(True)
@@ -64,6 +67,10 @@ class OfferBox(QFrame):
         """Pick a plan by name."""
         for radio, offer in zip(self.radios, self.offers, strict=True):
             radio.setChecked(offer.plan == plan)
+
+    def answer(self, decision: str) -> None:
+        """Record the customer's answer ('accept' or 'decline'), as its button would."""
+        (self.accept_button if decision == "accept" else self.decline_button).click()
 
     def offered(self) -> tuple[str, ...]:
         """Every plan shown; a decline is recorded for each."""

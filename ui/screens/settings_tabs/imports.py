@@ -17,6 +17,7 @@ from ui.context import AppContext
 from ui.screens.settings_tabs import ProblemTable, SettingsTab
 from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
+from ui.wording import count
 from warranty_desk.permissions import Permission
 from warranty_desk.services.imports import ImportRejected, ImportReport, import_invoices
 
@@ -114,7 +115,7 @@ class ImportsTab(SettingsTab):
         self._busy(False)
         if isinstance(exc, ImportRejected):
             self.problems.show_problems(exc.problems, "nothing was imported")
-            self.ctx.notice.emit(f"Nothing was imported: {len(exc.problems)} problem(s) in the "
-                                 "file, listed below.", "error")
+            self.ctx.notice.emit(f"Nothing was imported: {count(len(exc.problems), 'problem')} "
+                                 "in the file, listed below.", "error")
             return
         self.ctx.report(exc)

@@ -18,6 +18,7 @@ from ui.money import money
 from ui.screens.settings_tabs import ProblemTable, SettingsTab
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
+from ui.wording import count
 from warranty_desk.services import shop_settings
 from warranty_desk.services.product_csv import OPTIONAL, REQUIRED
 from warranty_desk.services.shop_settings import ProductsRejected, ProductView
@@ -100,17 +101,17 @@ class ProductsTab(SettingsTab):
         self.ctx.run(lambda: shop_settings.import_products_csv(self.ctx.db, actor, path),
                      self._imported, self._failed)
 
-    def _imported(self, count: int) -> None:
+    def _imported(self, added: int) -> None:
         self.import_button.setEnabled(True)
         self.ctx.data_changed.emit("product")
-        self.ctx.notice.emit(f"Added {count} product{'' if count == 1 else 's'}.", "success")
+        self.ctx.notice.emit(f"Added {count(added, 'product')}.", "success")
         self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
         self.import_button.setEnabled(True)
         if isinstance(exc, ProductsRejected):
             self.problems.show_problems(exc.problems, "no products were added")
-            self.ctx.notice.emit(f"No products were added: {len(exc.problems)} problem(s) in "
-                                 "the file, listed below.", "error")
+            self.ctx.notice.emit(f"No products were added: {count(len(exc.problems), 'problem')} "
+                                 "in the file, listed below.", "error")
         else:
             self.ctx.report(exc)
