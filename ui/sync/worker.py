@@ -151,6 +151,10 @@ class SyncWorker(QObject):
                 self.failed.emit(explain(exc, self._home)[0])
 
     def _one_pass(self, *, timed_out: bool) -> None:
+        # Taken before anything is emitted: a "Sync now" that answers a signal of this pass
+        # (set_up) belongs to the next pass, not folded into this one and lost.
+        asked = self._asked.is_set()
+        self._asked.clear()
         changed = False
         if self._reload.is_set():
             self._reload.clear()
@@ -158,8 +162,6 @@ class SyncWorker(QObject):
             changed = new != self._settings
             self._settings = new
             self.set_up.emit(is_set_up(new))
-        asked = self._asked.is_set()
-        self._asked.clear()
         settings = self._settings
         if settings is None or not is_set_up(settings):
             if asked and not changed:
