@@ -384,11 +384,12 @@ class MainWindow(QMainWindow):
             self._notice_timer.stop()
 
     def help_rows(self) -> list[tuple[str, str]]:
-        rows = [("F1", "This list of shortcuts"), ("Ctrl+L", "Lock the counter")]
-        rows += [(s.shortcut, f"Go to {s.title}") for s in self.stack.listed()]
+        """The keys of the screen shown first (what F1 is pressed for), then those that work
+        everywhere."""
         current = self.current_screen()
-        if current is not None:
-            rows += list(current.help_keys)
+        rows = list(current.help_keys) if current is not None else []
+        rows += [("F1", "This list of shortcuts"), ("Ctrl+L", "Lock the counter")]
+        rows += [(s.shortcut, f"Go to {s.title}") for s in self.stack.listed()]
         return rows
 
     def show_help(self) -> None:

@@ -164,7 +164,7 @@ def test_a_manager_resolves_a_repair_and_sees_the_confirmation(
     qtbot.mouseClick(detail.move_buttons["resolved"], Qt.MouseButton.LeftButton)
     dialog = detail.dialog
     assert isinstance(dialog, DecisionDialog) and dialog.isVisible()
-    assert "repaired" in dialog.letter.toPlainText()
+    assert "repaired" in dialog.letter.text()
     qtbot.keyClicks(dialog.reason, "T-con board replaced and tested for an hour.")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert detail.detail is not None
@@ -271,9 +271,9 @@ def test_the_messages_tab_previews_the_wording_of_the_next_status(
 ) -> None:
     sign_in(qtbot, win, "Tariq Tech", "3333")
     detail = _open(qtbot, win, "In inspection")
-    preview = detail.message_body.toPlainText()
+    preview = detail.message_body.text()
     assert preview.startswith("Next message (preview)")
     assert "If the claim moves to in repair" in preview
     assert detail.detail is not None and f"Claim {detail.detail.number}: your" in preview
     detail.message_list.setCurrentRow(0)
-    assert detail.message_body.toPlainText().startswith(detail.detail.messages[0].subject)
+    assert detail.message_body.text().startswith(detail.detail.messages[0].subject)

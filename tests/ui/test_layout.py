@@ -7,8 +7,8 @@ import re
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QFontMetrics, QTextLayout, QTextOption
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QTextLayout, QTextOption
 from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.ui.conftest import sign_in
@@ -16,7 +16,7 @@ from tests.ui.widget_text import words
 from ui.main_window import DECORATION, MainWindow, fitted_size
 from ui.money import money
 from ui.screens.claim_detail_parts.facts import ClaimFacts
-from ui.widgets.labels import Label
+from ui.widgets.labels import Label, TextView
 
 # A 1366×768 screen less a 40-pixel taskbar: the commonest till screen.
 WORK_AREA = QRect(0, 0, 1366, 728)
@@ -157,3 +157,39 @@ def test_every_amount_on_screen_carries_the_shops_currency(
     text = "\n".join(seen)
     assert "£" in text
     assert [line for line in text.splitlines() if BARE_AMOUNT.search(line)] == []
+
+
+def test_a_letter_keeps_its_codes_whole_and_copies_them_as_typed(qapp: QApplication) -> None:
+    view = TextView()
+    view.set_text("Claim BR01-C-2026-000009: your refund")
+    view.setFixedWidth(120)
+    assert "BR01-C" not in view.toPlainText()  # drawn with hyphens no line breaks after
+    assert view.text() == "Claim BR01-C-2026-000009: your refund"
+    view.selectAll()
+    view.copy()
+    assert QApplication.clipboard().text() == "Claim BR01-C-2026-000009: your refund"
+    label = Label("Open claim BR01-C-2026-000009.")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSelection(0, len(QLabel.text(label)))
+    copy = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_C,
+                                Qt.KeyboardModifier.ControlModifier)
+    label.keyPressEvent(copy)
+    assert QApplication.clipboard().text() == "Open claim BR01-C-2026-000009."
+
+
+def test_the_extension_offer_scrolls_into_view_with_its_line(
+    qtbot: Any, window: MainWindow
+) -> None:
+    _fit(window)
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    sale: Any = window.show_screen("SaleScreen")
+    sale.new_manual_sale()
+    sale.search.setText("ORB-X-PHN")
+    sale.quantity.setValue(2)
+    sale.add_line()
+    for _ in range(3):
+        QApplication.processEvents()
+    viewport = sale.manual_page.viewport()
+    for widget in (sale.lines[0].box.offer.decline_button, sale.manual.line_list.fields()[0]):
+        top = widget.mapTo(viewport, QPoint(0, 0)).y()
+        assert top >= 0 and top + widget.height() <= viewport.height()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -217,6 +217,20 @@ class SaleScreen(Screen):
         self._say("")
         if fields := box.editable_fields():
             self.manual.line_list.focus(fields[0])
+        if box.offer is not None:
+            # The offer sits under the serials: scroll it into view with them, once laid out,
+            # so it is seen and answered (Alt+A / Alt+D) before Finish. Tied to the line, so
+            # nothing runs if the line is gone by then.
+            offer, first = box.offer, fields[0] if fields else None
+            QTimer.singleShot(0, box, lambda: self._bring_into_view(offer, first))
+
+    def _bring_into_view(self, *widgets: QWidget | None) -> None:
+        # The new line's place is known once the page's layouts have run (two levels deep).
+        for _ in range(2):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        for widget in widgets:
+            if widget is not None:
+                self.manual_page.ensureWidgetVisible(widget)
 
     # --- Serials ----------------------------------------------------------------------------
 

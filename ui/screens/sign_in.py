@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -24,6 +24,9 @@ from warranty_desk.permissions import ROLE_LABELS, Actor
 from warranty_desk.services import staff
 
 CHOOSE = "Who is at the counter? Press the letter beside your name."
+# The staff list's height: a few names or a dozen in view; more scroll (the window is 688 px
+# high on a 1366×768 screen with its taskbar).
+NAMES_MIN_HEIGHT, NAMES_MAX_HEIGHT = 160, 420
 TYPE_PIN = "{name}: type your PIN, then Enter.  (Esc: someone else)"
 
 
@@ -55,6 +58,12 @@ class StaffList(QListWidget):
         super().__init__()
         self.setObjectName("staffList")
         self.keys: list[str] = []
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        # Focus alone makes the first row current, drawn much like a choice: nobody is picked.
+        if not self.selectedItems():
+            self.setCurrentRow(-1)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text().upper()
@@ -93,7 +102,6 @@ class SignInScreen(QWidget):
         self.prompt = Label(CHOOSE)
         column.addWidget(self.prompt)
         self.names = StaffList()
-        self.names.setMinimumHeight(260)
         column.addWidget(self.names)
         self.pin = pin_field(name="pin")
         column.addWidget(self.pin)
@@ -129,7 +137,15 @@ class SignInScreen(QWidget):
                                    f"{ROLE_LABELS[person.role]}")
             item.setData(Qt.ItemDataRole.UserRole, person.id)
             self.names.addItem(item)
+        self._fit_names()
         self.forget()
+
+    def _fit_names(self) -> None:
+        # Every name in view without scrolling, up to a long list; a long one scrolls.
+        self.names.ensurePolished()
+        rows = self.names.sizeHintForRow(0) * self.names.count() if self.names.count() else 0
+        need = rows + 2 * self.names.frameWidth() + 4
+        self.names.setMinimumHeight(max(NAMES_MIN_HEIGHT, min(need, NAMES_MAX_HEIGHT)))
 
     def forget(self) -> None:
         """Nobody picked, no PIN typed, the list waiting for a letter."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.money import currency_symbol
 from ui.widgets.dialog_buttons import message_label, ok_cancel
 from warranty_desk.services.decisions import CostLine
 
@@ -48,7 +49,7 @@ class CostDialog(QDialog):
         self.amount = QLineEdit()
         self.amount.setObjectName("costAmount")
         self.amount.setPlaceholderText("for example 25.00")
-        form.addRow("&Amount", self.amount)
+        form.addRow(f"&Amount ({currency_symbol()})", self.amount)
         self.description = QLineEdit()
         self.description.setPlaceholderText("what it was for: the part, the time, the courier")
         form.addRow("&What for", self.description)

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.money import money
+from ui.money import currency_symbol, money
 from ui.widgets.cost_dialog import CostDialog, parse_money
 from ui.widgets.dialog_buttons import ok_cancel
-from ui.widgets.labels import Label
+from ui.widgets.labels import Label, TextView
 from ui.widgets.styling import show_level
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services.board import DECISION_BLANKS, MessagePreview
@@ -36,8 +36,10 @@ _OUTCOME_WORDS = ((Outcome.REPAIR, "&Repair"), (Outcome.REPLACE, "Re&place"),
                   (Outcome.REFUND, "Re&fund"))
 _BLANK = re.compile("|".join(re.escape(b) for b in DECISION_BLANKS.values()))
 _KEY_OF = {blank: key for key, blank in DECISION_BLANKS.items()}
-# The letter box shows a short letter whole at 1366×768 and scrolls a long reason.
-LETTER_HEIGHT = 190
+# Wide and tall enough to read a short letter whole, and still on a 1366×768 screen with its
+# taskbar; a long reason scrolls.
+LETTER_HEIGHT = 210
+DIALOG_WIDTH = 620
 
 
 def fill_blanks(text: str, words: Mapping[str, str]) -> str:
@@ -55,6 +57,7 @@ class DecisionDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("decisionDialog")
+        self.setMinimumWidth(DIALOG_WIDTH)
         self.rejecting = reject
         self.previews = dict(previews or {})
         self.costs: list[CostLine] = []
@@ -94,7 +97,7 @@ class DecisionDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+T"), self, self._on_add_cost_clicked)
         if not reject:
             form.addRow("New unit's se&rial", self.serial)
-            form.addRow("Refund &amount", self.refund)
+            form.addRow(f"Refund &amount ({currency_symbol()})", self.refund)
             form.addRow("POS refund r&eference", self.reference)
             form.addRow("Costs", self.cost_list)
             form.addRow("", add_cost)
@@ -108,11 +111,8 @@ class DecisionDialog(QDialog):
         self.letter_box = QGroupBox("The customer will get this message")
         self.letter_box.setObjectName("letterBox")
         box = QVBoxLayout(self.letter_box)
-        self.letter = QPlainTextEdit()
+        self.letter = TextView()
         self.letter.setObjectName("letterPreview")
-        self.letter.setReadOnly(True)
-        self.letter.setTabChangesFocus(True)
-        self.letter.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.letter.setFixedHeight(LETTER_HEIGHT)
         box.addWidget(self.letter)
         layout.addWidget(self.letter_box)
@@ -181,11 +181,13 @@ class DecisionDialog(QDialog):
             return
         # The same words the decision writes into the message it sends.
         words = message_words(self.typed())
-        self.letter.setPlainText(fill_blanks(f"{wording.subject}\n\n{wording.body}", words))
+        self.letter.set_text(fill_blanks(f"{wording.subject}\n\n{wording.body}", words))
 
     def _say(self, problem: str) -> None:
         show_level(self.message, problem, "warning")
         self.message.setVisible(bool(problem))
+        # A wrapped message needs height the dialog did not have when it opened.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def _on_add_cost_clicked(self) -> None:
         if self.rejecting:

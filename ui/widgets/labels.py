@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QProxyStyle, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPlainTextEdit, QProxyStyle, QWidget
 
 # Shown in place of the hyphens inside a code: it looks the same, and a line never breaks
 # after it, so "BR01-CU-000002" never ends a line at "BR01-". Copying gives "-" back.
@@ -96,3 +96,26 @@ class Label(QLabel):
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(as_typed(self.selectedText()))
 
+
+
+class TextView(QPlainTextEdit):
+    """Read-only plain text too long for a label (a letter, a message): it wraps to the box and
+    scrolls, codes never break, and `text()` and copying give back what was set."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+
+    def set_text(self, text: str) -> None:
+        """Show this text (as typed; codes are kept whole on screen)."""
+        self.setPlainText(keep_codes_whole(text))
+
+    def text(self) -> str:
+        return as_typed(self.toPlainText())
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        data = QMimeData()
+        data.setText(as_typed(self.textCursor().selectedText().replace("\u2029", "\n")))
+        return data

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QWidget
 
+from ui.widgets.labels import TextView
 from warranty_desk.services.board import STATE_LABELS, ClaimDetail, MessageItem
 
 
@@ -21,9 +22,8 @@ class MessagesTab(QWidget):
         self.list.setObjectName("messageList")
         self.list.setWordWrap(True)
         row.addWidget(self.list, 2)
-        self.body = QPlainTextEdit()
+        self.body = TextView()
         self.body.setObjectName("messageBody")
-        self.body.setReadOnly(True)
         row.addWidget(self.body, 3)
         self.messages: tuple[MessageItem, ...] = ()
         self.list.currentRowChanged.connect(self._on_list_row_changed)
@@ -39,7 +39,7 @@ class MessagesTab(QWidget):
         previews = [f"If the claim moves to {STATE_LABELS.get(o.target, o.target).lower()}, "
                     f"the customer gets:\n{p.subject}\n{p.body}"
                     for o in d.moves if o.permitted for p in o.previews[:1]]
-        self.body.setPlainText("Next message (preview)\n\n" + "\n\n".join(previews)
+        self.body.set_text("Next message (preview)\n\n" + "\n\n".join(previews)
                                if previews else "")
 
     def clear(self) -> None:
@@ -53,4 +53,4 @@ class MessagesTab(QWidget):
     def _on_list_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.messages):
             m = self.messages[row]
-            self.body.setPlainText(f"{m.subject}\n\n{m.body}")
+            self.body.set_text(f"{m.subject}\n\n{m.body}")
