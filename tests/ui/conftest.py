@@ -99,6 +99,19 @@ def sign_in(qtbot: Any, win: MainWindow, name: str, pin: str) -> int:
     return len(keys) + 1
 
 
+def sale_with_an_offer(win: MainWindow, quantity: int = 1) -> Any:
+    """The sale screen with a phone line entered by hand, its extension offer not answered."""
+    sale: Any = win.show_screen("SaleScreen")
+    sale.new_manual_sale()
+    sale.receipt.setText("TILL-OFFER-1")
+    sale.search.setText("ORB-X-PHN")
+    sale.quantity.setValue(quantity)
+    sale.add_line()
+    for _ in range(3):  # the line is laid out and scrolled into view on the next turns
+        QApplication.processEvents()
+    return sale
+
+
 @pytest.fixture(autouse=True)
 def no_keyring() -> Iterator[None]:
     """Secrets go to each test home's owner-only file, never to this machine's keyring."""

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
-from tests.ui.conftest import sign_in
+from tests.ui.conftest import sale_with_an_offer, sign_in
 from tests.ui.widget_text import words
 from ui.main_window import MainWindow
 from ui.wording import count
@@ -42,16 +42,6 @@ def _help_keys(win: MainWindow) -> set[str]:
     return found
 
 
-def _offer_on_sale_screen(win: MainWindow) -> Any:
-    sale: Any = win.show_screen("SaleScreen")
-    sale.new_manual_sale()
-    sale.receipt.setText("TILL-HINTS-1")
-    sale.search.setText("ORB-X-PHN")
-    sale.add_line()
-    QApplication.processEvents()
-    return sale
-
-
 @pytest.mark.parametrize("name", sorted(PEOPLE))
 def test_f1_lists_every_key_the_screen_and_status_bar_show(
     qtbot: Any, window: MainWindow, name: str
@@ -72,7 +62,7 @@ def test_f1_lists_every_key_the_screen_and_status_bar_show(
         else:
             window.ctx.navigate.emit(screen, payload)
         if screen == "SaleScreen" and window.current_screen() is not None:
-            _offer_on_sale_screen(window)
+            sale_with_an_offer(window)
         QApplication.processEvents()
         if lost := _shown_keys(window) - _help_keys(window):
             missing[screen] = sorted(lost)
@@ -83,7 +73,7 @@ def test_the_extension_offer_is_answered_by_keys_f1_names(
     qtbot: Any, window: MainWindow
 ) -> None:
     sign_in(qtbot, window, "Sam Sales", "1111")
-    sale = _offer_on_sale_screen(window)
+    sale = sale_with_an_offer(window)
     offer = sale.lines[0].box.offer
     assert offer is not None and offer.decision() is None
     keys = dict(window.help_rows())
@@ -111,7 +101,7 @@ def test_a_manager_is_never_pointed_at_f10_nor_sales_staff_at_settings(
     counter.print_slip()  # this till has no receipt printer
     said = window.notice.text()
     assert "receipt printer" in said and "Settings" not in said and "F9" not in said
-    sale = _offer_on_sale_screen(window)
+    sale = sale_with_an_offer(window)
     for n, field in enumerate(sale.manual.line_list.fields()):
         qtbot.keyClicks(field, f"ORBX1-HINT{n}")
     sale.lines[0].box.offer.decline_button.click()
@@ -130,7 +120,7 @@ def test_a_finished_sale_says_warranties_in_plain_plural(
     qtbot: Any, window: MainWindow
 ) -> None:
     sign_in(qtbot, window, "Olive Owner", "7777")
-    sale = _offer_on_sale_screen(window)
+    sale = sale_with_an_offer(window)
     for n, field in enumerate(sale.manual.line_list.fields()):
         qtbot.keyClicks(field, f"ORBX1-PLURAL{n}")
     sale.lines[0].box.offer.decline_button.click()

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QKeyEvent, QTextLayout, QTextOption
 from PySide6.QtWidgets import QApplication, QLabel
 
-from tests.ui.conftest import sign_in
+from tests.ui.conftest import sale_with_an_offer, sign_in
 from tests.ui.widget_text import words
 from ui.main_window import DECORATION, MainWindow, fitted_size
 from ui.money import money
@@ -27,6 +27,15 @@ BARE_AMOUNT = re.compile(r"(?<![\d.,£€$])\b\d{1,3}(?:,\d{3})*\.\d{2}\b")
 def _fit(win: MainWindow) -> None:
     win.fit_to_screen(WORK_AREA)
     QApplication.processEvents()
+
+
+def _fitted_as(qtbot: Any, win: MainWindow, who: tuple[str, str], screen: str) -> Any:
+    """The window fitted to the 1366×768 work area, signed in, on a screen."""
+    _fit(win)
+    sign_in(qtbot, win, *who)
+    shown = win.show_screen(screen)
+    QApplication.processEvents()
+    return shown
 
 
 def test_the_window_with_its_frame_fits_a_1366_by_768_screen_and_its_taskbar(
@@ -46,10 +55,7 @@ def test_a_big_screen_gets_a_window_no_bigger_than_the_counter_needs() -> None:
 def test_claim_state_promise_and_overdue_are_in_view_on_a_1366_screen(
     qtbot: Any, window: MainWindow
 ) -> None:
-    _fit(window)
-    sign_in(qtbot, window, "Maria Manager", "5555")
-    board: Any = window.show_screen("ClaimsBoardScreen")
-    QApplication.processEvents()
+    board = _fitted_as(qtbot, window, ("Maria Manager", "5555"), "ClaimsBoardScreen")
     header = board.table.horizontalHeader()
     room = board.table.viewport().width()
     for name in ("Claim", "State", "Promised", "Age", "Customer", "Product", "Serial"):
@@ -136,10 +142,7 @@ def test_every_amount_on_screen_carries_the_shops_currency(
     seen = [words(window, shown_only=True)]
     window.ctx.navigate.emit("ExtensionScreen", counter.card.verdict)
     seen.append(words(window, shown_only=True))
-    sale: Any = window.show_screen("SaleScreen")
-    sale.new_manual_sale()
-    sale.search.setText("ORB-X-PHN")
-    sale.add_line()
+    sale = sale_with_an_offer(window)
     seen.append(words(window, shown_only=True))
     assert sale.price.prefix().startswith("£")
     window.ctx.navigate.emit("ClaimDetailScreen", costed)
@@ -180,15 +183,8 @@ def test_a_letter_keeps_its_codes_whole_and_copies_them_as_typed(qapp: QApplicat
 def test_the_extension_offer_scrolls_into_view_with_its_line(
     qtbot: Any, window: MainWindow
 ) -> None:
-    _fit(window)
-    sign_in(qtbot, window, "Sam Sales", "1111")
-    sale: Any = window.show_screen("SaleScreen")
-    sale.new_manual_sale()
-    sale.search.setText("ORB-X-PHN")
-    sale.quantity.setValue(2)
-    sale.add_line()
-    for _ in range(3):
-        QApplication.processEvents()
+    _fitted_as(qtbot, window, ("Sam Sales", "1111"), "CounterScreen")
+    sale = sale_with_an_offer(window, quantity=2)
     viewport = sale.manual_page.viewport()
     for widget in (sale.lines[0].box.offer.decline_button, sale.manual.line_list.fields()[0]):
         top = widget.mapTo(viewport, QPoint(0, 0)).y()
