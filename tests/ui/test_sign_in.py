@@ -7,6 +7,7 @@ PIN counted against the admin, and reaching another name took Shift+Tab, arrows 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -119,3 +120,13 @@ def test_the_override_and_staff_pin_boxes_take_digits_only(
                   settings.staff.new_pin_again):
         qtbot.keyClicks(field, "4a4b4c4")
         assert field.text() == "4444"
+
+
+def test_the_readme_gives_each_demo_person_the_letter_the_sign_in_shows() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    listed = dict(re.findall(r"^\| ([A-Z]) \| ([A-Z][a-z]+ [A-Z][a-z]+) \|", readme, re.M))
+    names = sorted(n for n, _r, _p in demo_names.STAFF)  # the sign-in list's order
+    assert {name: key for key, name in listed.items()} == dict(
+        zip(names, name_keys(names), strict=True))

@@ -266,8 +266,8 @@ class SaleScreen(Screen):
             self._say("No extension is offered on this sale.", "info")
             return
         focused = QApplication.focusWidget()
-        here = [o for o in offers if focused is not None and o.parentWidget() is not None
-                and o.parentWidget().isAncestorOf(focused)]
+        here = [o for o, line in ((o, o.parentWidget()) for o in offers)
+                if focused is not None and line is not None and line.isAncestorOf(focused)]
         (here or [o for o in offers if o.decision() is None] or offers)[0].answer(decision)
 
     def _update_progress(self) -> None:
