@@ -11,9 +11,9 @@ DEMO_HOME ?= .demo-home
 # Qt's offscreen and Xvfb platforms, serial pty pairs, PDF rendering and barcode decoding.
 DEBIAN_PACKAGES := libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 \
 	libxkbcommon0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 \
-	xvfb xauth socat poppler-utils zbar-tools sqlite3
+	xvfb xauth socat poppler-utils zbar-tools sqlite3 faketime postgresql
 
-.PHONY: run test lint unit bench system-packages venv clean demo screenshots
+.PHONY: run test lint unit clock-shift bench system-packages venv clean screenshots
 
 run: venv
 	$(BIN)/warranty-desk --home $(DEMO_HOME) init --demo
@@ -31,14 +31,24 @@ run: venv
 		echo "On a desktop, run: $(BIN)/warranty-desk --home $(DEMO_HOME)"; \
 	fi
 
-test: venv lint unit
+test: venv lint unit clock-shift
 
 unit: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests
 
+# The service and rule tests again with the machine's clock a year ahead and a year back
+# (libfaketime): they pin the one injected clock, so the wall clock must not change a result.
+# Monotonic time is left alone, or every timeout and backoff would jump with it.
+clock-shift: venv
+	@for shift in +365d -365d; do \
+		echo "== service and rule tests with the system clock moved $$shift"; \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$shift" env QT_QPA_PLATFORM=offscreen \
+			$(BIN)/pytest -q -p no:cacheprovider tests/unit/services tests/unit/rules || exit 1; \
+	done
+
 lint: venv
-	$(BIN)/ruff check warranty_desk ui printing sync tests
-	$(BIN)/mypy warranty_desk printing sync
+	$(BIN)/ruff check warranty_desk ui printing sync portal tests
+	$(BIN)/mypy warranty_desk printing sync portal
 	$(BIN)/lint-imports
 
 venv: system-packages $(STAMP)
@@ -46,7 +56,7 @@ venv: system-packages $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,portal]'
 	touch $(STAMP)
 
 # Installs the Debian packages that are missing; as a non-root user it prints the line to run.
@@ -69,9 +79,22 @@ system-packages:
 bench: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run --scale full
 
-clean:
-	rm -rf $(VENV) $(DEMO_HOME) .mypy_cache .ruff_cache .pytest_cache
+clean: portal-db-stop
+	rm -rf $(VENV) $(DEMO_HOME) .mypy_cache .ruff_cache .pytest_cache .pg .portal-media .portal-static
 
 # Drives the counter app under a virtual screen and writes a PNG of every screen.
 screenshots: venv
 	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python -m ui.tour docs/screenshots
+
+# The head-office portal's private PostgreSQL cluster in .pg/ (unix socket only; as root it runs
+# as the postgres user). The portal tests start it themselves; these are for working by hand:
+#   make portal-db && export PORTAL_DATABASE_URL=$$(python3 portal/devdb.py url portal)
+#   DJANGO_SETTINGS_MODULE=portal.settings.dev .venv/bin/warranty-desk-portal migrate | serve | worker
+.PHONY: portal-db portal-db-stop
+
+portal-db: system-packages
+	$(PYTHON) portal/devdb.py createdb portal
+	@echo "PORTAL_DATABASE_URL=$$($(PYTHON) portal/devdb.py url portal)"
+
+portal-db-stop:
+	$(PYTHON) portal/devdb.py stop

@@ -55,5 +55,5 @@ def report_pdf(db: Database, actor: Actor, table: ReportTable, *, paper: str = "
     del actor  # the report itself was built under the actor's permission
     with db.read() as session:
         shop = shop_of(session)
-        head, now = header(shop, documents), local_now(shop)
+        head, now = header(shop, documents), local_now(session, shop)
     return render_report_pdf(report_doc(table, head, now), paper=paper)

@@ -16,7 +16,6 @@ from sync import ledger, outbox_reader
 from sync.backoff import BASE_SECONDS, CAP_SECONDS, Backoff
 from sync.contract import Destination, Event, Outcome, TransientError
 from sync.window import LOOKAHEAD_BATCHES, PendingWindow, key_of, plan_batch
-from warranty_desk.models.base import utcnow
 from warranty_desk.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -89,14 +88,17 @@ class SyncEngine:
 
     def __init__(
         self, db: Database, destinations: Sequence[Destination], *,
-        clock: Callable[[], datetime] = utcnow, monotonic: Callable[[], float] = time.monotonic,
+        clock: Callable[[], datetime] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] | None = None, rng: random.Random | None = None,
         idle_seconds: float = IDLE_SECONDS, backoff_base: float = BASE_SECONDS,
         backoff_cap: float = CAP_SECONDS,
     ) -> None:
         self.db = db
         self.destinations = tuple(destinations)
-        self._clock = clock  # timestamps kept in sync_cursors and sync_parked
+        # Timestamps kept in sync_cursors and sync_parked; the database's clock unless a test
+        # runs the engine on a fake timeline.
+        self._clock = clock or db.clock.now
         # Waits are timed on a monotonic clock: a till's wall clock corrected by an hour must
         # not stall the worker for an hour.
         self._monotonic = monotonic

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
-from datetime import UTC
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,19 +38,29 @@ def check_address(base_url: str) -> str:
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:
-    """Retry-After in seconds, given as a number or as an HTTP date; None when absent or bad."""
+    """Retry-After in seconds, given as a number or as an HTTP date; None when absent or bad.
+
+    An HTTP date is measured against the answer's own Date header, not the till's clock: the
+    wait is the server's to set, and a till whose clock is off must not wait hours (or not at
+    all) because of it. A date without a Date header beside it says nothing usable.
+    """
     value = (headers.get("Retry-After") or "").strip()
     if not value:
         return None
     if value.isdigit():
         return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    when, sent = _http_date(value), _http_date(headers.get("Date") or "")
+    if when is None or sent is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - time.time())
+    return max(0.0, (when - sent).total_seconds())
+
+
+def _http_date(text: str) -> datetime | None:
+    try:
+        when = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def reason_of(response: requests.Response) -> str:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from sync.contract import TransientError
@@ -153,7 +153,7 @@ class PortalInbox:
 
 
 def pull_once(
-    db: Database, client: InboxSource, *, documents: DocumentStore, today: date,
+    db: Database, client: InboxSource, *, documents: DocumentStore,
     page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES,
 ) -> PullReport:
     """Read and apply the inbox after the kept cursor, keep the new cursor, and acknowledge it."""
@@ -171,7 +171,7 @@ def pull_once(
                 last = index == len(page.items) - 1
                 # The cursor goes with the page's last item, unless something before it waits.
                 result = inbox.apply_item(
-                    db, item, documents=documents, fetch_document=client.document, today=today,
+                    db, item, documents=documents, fetch_document=client.document,
                     cursor=page.cursor if last and not hold else None)
                 if not result.settled:
                     hold = True

@@ -20,7 +20,6 @@ from sync.http import HttpClient, reason_of
 from sync.portal import raise_if_transient
 from warranty_desk.errors import BadInput
 from warranty_desk.models import AuditEntry, OutboxEvent, SyncCursor
-from warranty_desk.models.base import utcnow
 from warranty_desk.services import numbers
 from warranty_desk.services.audit import GENESIS
 from warranty_desk.services.outbox_retention import NIGHTLY_CURSOR
@@ -111,10 +110,9 @@ def report_days(last: datetime | None, now: datetime) -> tuple[date, date]:
     return max(first, today - timedelta(days=MAX_DAYS - 1)), today
 
 
-def build_report(db: Database, *, branch: str | None = None,
-                 now: datetime | None = None) -> NightlyReport:
+def build_report(db: Database, *, branch: str | None = None) -> NightlyReport:
     """The report for the days since the last run (the last week the first time)."""
-    now = now or utcnow()
+    now = db.clock.now()
     if not branch:
         with db.read() as session:
             branch = numbers.branch_code(session)
@@ -146,10 +144,9 @@ def _remember(db: Database, at: datetime, error: str) -> None:
             row.last_success_at = at
 
 
-def run_nightly(db: Database, client: HttpClient, *, branch: str | None = None,
-                now: datetime | None = None) -> NightlyReport:
+def run_nightly(db: Database, client: HttpClient, *, branch: str | None = None) -> NightlyReport:
     """Build and send the report, and remember the run; a failure is kept for the sync panel."""
-    report = build_report(db, branch=branch, now=now)
+    report = build_report(db, branch=branch)
     try:
         send_report(client, report)
     except Exception as exc:

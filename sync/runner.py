@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any
 
 import requests
@@ -33,10 +32,10 @@ from sync.inbox import PortalInbox, PullReport, pull_once
 from sync.nightly import run_nightly
 from sync.portal import PortalDestination, upload_documents
 from sync.secrets import PORTAL_TOKEN, TRYTON_PASSWORD, WEBHOOK_SECRET, get_secret
+from warranty_desk.clock import Clock
 from warranty_desk.config import SyncSettings, sync_problems
 from warranty_desk.errors import BadInput
 from warranty_desk.models import OutboxEvent, SyncParked
-from warranty_desk.models.base import utcnow
 from warranty_desk.services import numbers, outbox_retention, sync_admin
 from warranty_desk.services.sync_admin import SyncStatus
 from warranty_desk.storage.database import Database
@@ -142,11 +141,11 @@ def _missing_secret(what: str, name: str) -> BadInput:
                     "the keyboard, never from the command line) or under Settings > Sync.")
 
 
-def _shop_branch(home: Home) -> str:
+def _shop_branch(home: Home, clock: Clock) -> str:
     if not home.database.exists():
         raise BadInput(f"There is no shop database in {home.root}. Run `warranty-desk --home "
                        f"{home.root} init` first.")
-    db = Database(home.database)
+    db = Database(home.database, clock=clock)
     try:
         with db.read() as session:
             return numbers.branch_code(session)
@@ -154,7 +153,8 @@ def _shop_branch(home: Home) -> str:
         db.dispose()
 
 
-def _crm(home: Home, settings: SyncSettings, sessions: list[_WatchedSession]) -> Destination | None:
+def _crm(home: Home, settings: SyncSettings, sessions: list[_WatchedSession],
+         clock: Clock) -> Destination | None:
     if settings.crm == "none":
         return None
     if settings.crm == "webhook":
@@ -163,7 +163,7 @@ def _crm(home: Home, settings: SyncSettings, sessions: list[_WatchedSession]) ->
             raise _missing_secret("webhook's shared secret", WEBHOOK_SECRET)
         session = _WatchedSession()
         sessions.append(session)
-        return WebhookConnector(settings.crm_url, str(secret), session=session)
+        return WebhookConnector(settings.crm_url, str(secret), session=session, clock=clock)
     password = get_secret(home, TRYTON_PASSWORD)
     if not password:
         raise _missing_secret("Tryton user's password", TRYTON_PASSWORD)
@@ -175,7 +175,7 @@ def _crm(home: Home, settings: SyncSettings, sessions: list[_WatchedSession]) ->
                            str(password), rpc=rpc)
 
 
-def _wire(home: Home, settings: SyncSettings, branch: str = "") -> _Wiring:
+def _wire(home: Home, settings: SyncSettings, clock: Clock, branch: str = "") -> _Wiring:
     found = sync_problems(settings)
     if found:
         raise BadInput("The sync settings cannot be used: " + "; ".join(found)
@@ -187,8 +187,8 @@ def _wire(home: Home, settings: SyncSettings, branch: str = "") -> _Wiring:
     if not get_secret(home, PORTAL_TOKEN):
         raise _missing_secret("portal's sync token", PORTAL_TOKEN)
     sessions: list[_WatchedSession] = []
-    crm = _crm(home, settings, sessions)
-    code = settings.branch or branch or _shop_branch(home)
+    crm = _crm(home, settings, sessions, clock)
+    code = settings.branch or branch or _shop_branch(home, clock)
 
     def token() -> str:
         # Read for every request: a token changed in Settings applies to the next one.
@@ -202,13 +202,13 @@ def _wire(home: Home, settings: SyncSettings, branch: str = "") -> _Wiring:
     return _Wiring(client, code, dests, sessions)
 
 
-def destinations(home: Home, settings: SyncSettings) -> list[Destination]:
+def destinations(home: Home, settings: SyncSettings, *, clock: Clock) -> list[Destination]:
     """The portal first, then the CRM if one is set; BadInput naming what to set and where.
 
     The branch is the [sync] branch, else the shop's own code from the home's database.
     Close them with `close_destinations` when done.
     """
-    return _wire(home, settings).destinations
+    return _wire(home, settings, clock).destinations
 
 
 def close_destinations(dests: Iterable[Destination]) -> None:
@@ -312,7 +312,7 @@ class _Cycle:
                 if stop is not None and not stop.wait(backoff.next_delay()):
                     continue
                 error = str(exc)
-                ledger.record_failure(self.db, "portal", error, utcnow())
+                ledger.record_failure(self.db, "portal", error, self.db.clock.now())
                 self.failed("portal", error)
                 return error
             except BadInput as exc:
@@ -352,10 +352,9 @@ class _Cycle:
         rest = SyncEngine(self.db, others).push_once().destinations if others else ()
         return PushReport((held, *rest))
 
-    def pull(self, today: date) -> PullReport:
+    def pull(self) -> PullReport:
         inbox = PortalInbox(self.wiring.client, self.wiring.branch)
-        report = pull_once(self.db, inbox, documents=DocumentStore(self.home.documents),
-                           today=today)
+        report = pull_once(self.db, inbox, documents=DocumentStore(self.home.documents))
         if report.error:
             if self.wiring.client.unreachable:
                 self.offline.setdefault("portal", report.error)
@@ -442,7 +441,7 @@ def _message(pushed: PushReport | None, pulled: PullReport | None, nightly_sent:
 
 def run_cycle(
     home: Home, db: Database, settings: SyncSettings, *, push: bool = True, pull: bool = True,
-    nightly: bool = False, today: date, time_limit: float = NIGHTLY_TIME_LIMIT,
+    nightly: bool = False, time_limit: float = NIGHTLY_TIME_LIMIT,
 ) -> CycleReport:
     """Upload documents, push every destination, pull the inbox, and on `nightly` report.
 
@@ -454,7 +453,7 @@ def run_cycle(
     started = time.monotonic()
     with db.read() as session:
         branch = numbers.branch_code(session)
-    wiring = _wire(home, settings, branch)
+    wiring = _wire(home, settings, db.clock, branch)
     cycle = _Cycle(home, db, wiring)
     pushed: PushReport | None = None
     pulled: PullReport | None = None
@@ -463,7 +462,7 @@ def run_cycle(
         if push or nightly:
             pushed = cycle.push(nightly=nightly, time_limit=time_limit)
         if pull or nightly:
-            pulled = cycle.pull(today)
+            pulled = cycle.pull()
             if pushed is not None and pulled.applied and not cycle.offline and not any(
                     d.error for d in pushed.destinations):
                 # What the inbox changed (a claim started online) goes back in the same cycle.

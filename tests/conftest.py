@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from warranty_desk.clock import FixedClock
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import setup
 from warranty_desk.storage.database import Database
@@ -22,10 +25,32 @@ def home(tmp_path: Path) -> Home:
     return Home(tmp_path / "home").ensure()
 
 
+def pinned_clock(day: date = TODAY) -> FixedClock:
+    """A clock standing at noon (UTC) on a day, TODAY unless said: never the wall clock."""
+    return FixedClock.on(day)
+
+
+def stand_at(db: Database, when: datetime) -> None:
+    """Stand a test database's clock at an instant (every test database runs on a FixedClock)."""
+    assert isinstance(db.clock, FixedClock), "tests pin the clock"
+    db.clock.set(when)
+
+
+def stand_on(db: Database, day: date, *, hour: int = 12) -> None:
+    """Stand a test database's clock at an hour (UTC) of a calendar day."""
+    stand_at(db, FixedClock.on(day, hour=hour).now())
+
+
 @pytest.fixture
-def db(home: Home) -> Iterator[Database]:
-    """A migrated database with its shop row (branch BR01)."""
-    database, _ = setup.init(home)
+def clock() -> FixedClock:
+    """The one clock of a test: noon (UTC) on TODAY until the test moves it."""
+    return pinned_clock()
+
+
+@pytest.fixture
+def db(home: Home, clock: FixedClock) -> Iterator[Database]:
+    """A migrated database with its shop row (branch BR01), on the test's clock."""
+    database, _ = setup.init(home, clock=clock)
     yield database
     database.dispose()
 
@@ -68,3 +93,38 @@ def shop(db: Database) -> Database:
         name="Care 12", months=12, price_minor=4_900, categories=("laptops", "phones"),
         min_price_minor=10_000, max_price_minor=100_000, max_days_since_sale=60))
     return db
+
+
+class _Kept(logging.Handler):
+    """Keeps every record at WARNING and above that reaches the root logger during a test."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_log(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A warning or error logged during a test fails it, unless the test says it expects it.
+
+    A test expects log lines with `@pytest.mark.logs(r"pattern", ...)` (each kept record must
+    match one), or by asking for `caplog` and asserting on the records itself.
+    """
+    kept = _Kept()
+    root = logging.getLogger()
+    root.addHandler(kept)
+    try:
+        yield
+    finally:
+        root.removeHandler(kept)
+    if "caplog" in request.fixturenames:
+        return
+    allowed = [re.compile(p) for m in request.node.iter_markers("logs") for p in m.args]
+    unexpected = [r for r in kept.records
+                  if not any(p.search(r.getMessage()) for p in allowed)]
+    if unexpected:
+        lines = "\n".join(f"  {r.levelname} {r.name}: {r.getMessage()[:300]}" for r in unexpected)
+        pytest.fail(f"the test logged what it did not expect:\n{lines}", pytrace=False)

@@ -14,6 +14,7 @@ from warranty_desk.storage.home import Home
 
 if TYPE_CHECKING:
     from ui.screens.registry import ScreenSpec
+    from warranty_desk.clock import Clock
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def screen_classes() -> list[type[Any]]:
     return [spec.load() for spec in screen_specs()]
 
 
-def build(home: Home, app: QApplication, *, today: Any = None, inline: bool = False,
+def build(home: Home, app: QApplication, *, clock: Clock, inline: bool = False,
           idle_minutes: int = 5) -> Any:
     """Open the database and build the main window (imports SQLAlchemy: after the first frame)."""
     from sqlalchemy import select
@@ -42,11 +43,11 @@ def build(home: Home, app: QApplication, *, today: Any = None, inline: bool = Fa
     from warranty_desk.models import Shop
     from warranty_desk.services import setup
 
-    db, _ = setup.init(home)
+    db, _ = setup.init(home, clock=clock)
     with db.read() as session:
         shop = session.scalars(select(Shop)).one()
         info = ShopInfo(shop.name, shop.branch_code, shop.timezone, shop.locale, shop.currency)
-    ctx = AppContext(home, db, info, TaskRunner(inline=inline), today=today)
+    ctx = AppContext(home, db, info, TaskRunner(inline=inline))
     use_plain_text(app)
     return MainWindow(ctx, screen_specs(), idle_minutes=idle_minutes)
 
@@ -73,8 +74,12 @@ def _cannot_open(home: Home, exc: Exception) -> str:
             f"the log in {home.logs}.")
 
 
-def run_app(home: Home, argv: list[str] | None = None) -> int:
+def run_app(home: Home, argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     """The GUI entry point used by `warranty-desk` with no command."""
+    from warranty_desk.clock import SystemClock
+
+    # The app's one clock: every screen and service reads "now" from it through the database.
+    clock = clock or SystemClock()
     from ui.feature_scan import skip_feature_scan
     from ui.start_gc import pause_gc, resume_gc
     from ui.theme import apply_theme
@@ -100,7 +105,7 @@ def run_app(home: Home, argv: list[str] | None = None) -> int:
 
     def open_shop(loaded: Any) -> None:
         try:
-            window = build(home, app, idle_minutes=loaded.settings.idle_minutes)
+            window = build(home, app, clock=clock, idle_minutes=loaded.settings.idle_minutes)
         except Exception as exc:
             log.exception("The shop could not be opened")
             first.show_problem("The shop could not be opened.", _cannot_open(home, exc))
@@ -157,7 +162,7 @@ def run_app(home: Home, argv: list[str] | None = None) -> int:
                 "FILE) with the version that made it, and call support with this message.")
             QTimer.singleShot(0, lambda: resume_gc(gc_was_on))
 
-        holder["upgrade"] = SchemaUpgrade(home, upgraded)
+        holder["upgrade"] = SchemaUpgrade(home, upgraded, clock)
         holder["upgrade"].start()
 
     QTimer.singleShot(0, finish)

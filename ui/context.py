@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ui.money import use_shop_money
 from ui.tasks import TaskRunner
-from warranty_desk.clock import today_in
+from warranty_desk.clock import today_on, zone_of
 from warranty_desk.errors import WarrantyDeskError
 from warranty_desk.logs import LOG_NAME
 from warranty_desk.permissions import Actor, Permission, allowed
@@ -45,8 +45,7 @@ class AppContext(QObject):
     # so no screen imports another; the main window does the switching.
     navigate = Signal(str, object)
 
-    def __init__(self, home: Home, db: Database, shop: ShopInfo, tasks: TaskRunner,
-                 *, today: date | None = None) -> None:
+    def __init__(self, home: Home, db: Database, shop: ShopInfo, tasks: TaskRunner) -> None:
         super().__init__()
         self.home = home
         self.db = db
@@ -54,7 +53,6 @@ class AppContext(QObject):
         use_shop_money(shop.currency, shop.locale)
         self.tasks = tasks
         self.actor: Actor | None = None
-        self._fixed_today = today
 
     @property
     def shop(self) -> ShopInfo:
@@ -67,8 +65,8 @@ class AppContext(QObject):
         use_shop_money(shop.currency, shop.locale)
 
     def today(self) -> date:
-        """Today at the shop (fixed in tests and screenshots)."""
-        return self._fixed_today or today_in(self.shop.timezone)
+        """Today at the shop, on the database's clock (pinned in tests and screenshots)."""
+        return today_on(self.db.clock, zone_of(self.shop.timezone))
 
     def may(self, permission: Permission) -> bool:
         """Whether the signed-in person may do this; screens hide what they may not."""

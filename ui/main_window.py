@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.printing.indicator import QueueIndicator
+from ui.scan_routing import ask_to_leave, type_into_focus
 from ui.scanners import STATUS_LEVELS, Scanners
 from ui.screen_stack import ScreenStack
 from ui.screens.base import Screen
@@ -155,8 +156,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.lock_button)
 
         # Built here so its signals are wired with the rest; its thread starts in start_sync.
-        self.sync_worker = SyncWorker(ctx.home, ctx.db, today=ctx.today)
-        self.sync_news = SyncNews(self.sync_worker)
+        self.sync_worker = SyncWorker(ctx.home, ctx.db)
+        self.sync_news = SyncNews(self.sync_worker, ctx.db.clock)
         self.sync_panel: SyncPanelScreen | None = None  # once someone opened it
 
         self.idle = QTimer(self)
@@ -396,12 +397,27 @@ class MainWindow(QMainWindow):
         HelpOverlay(self, self.help_rows()).exec()
 
     def route_scan(self, text: str) -> None:
-        """A scanner read: the current screen takes it, else the counter looks it up."""
+        """A scanner read: the screen, else the focused text field, else the counter takes it.
+
+        Going to the counter asks first when the screen would lose what was typed on it.
+        """
         if self.ctx.actor is None:
             return
         self.idle.start()  # a scan is activity too
         current = self.current_screen()
         if current is not None and current.handle_scan(text):
+            return
+        modal, focus = QApplication.activeModalWidget(), QApplication.focusWidget()
+        in_modal = modal is not None and focus is not None and modal.isAncestorOf(focus)
+        if (modal is None or in_modal) and type_into_focus(text):
+            return
+        if modal is not None:
+            # Switching screens behind an open dialog would leave the person lost in both.
+            self.notify("A scan came in while a window is open. Close the window, then scan "
+                        "again.", "warning")
+            return
+        what = current.unsaved_work() if current is not None else ""
+        if what and not ask_to_leave(self, text, what):
             return
         if self.stack.spec(COUNTER) is not None:
             shown = self.show_screen(COUNTER)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
 from warranty_desk.storage.home import Home
+
+if TYPE_CHECKING:
+    from warranty_desk.clock import Clock
 
 # How often the GUI thread looks whether the upgrade has finished.
 POLL_MS = 100
@@ -28,8 +32,9 @@ def upgrade_needed(home: Home) -> bool:
 class SchemaUpgrade:
     """One upgrade of the home's database; `done` gets None, or what went wrong in words."""
 
-    def __init__(self, home: Home, done: Callable[[str | None], None]) -> None:
+    def __init__(self, home: Home, done: Callable[[str | None], None], clock: Clock) -> None:
         self.home = home
+        self.clock = clock
         self._done = done
         self._error: str | None = None
         self._thread = threading.Thread(target=self._run, name="schema-upgrade", daemon=True)
@@ -46,7 +51,7 @@ class SchemaUpgrade:
         from warranty_desk.services.setup import open_database
         from warranty_desk.storage import migrate
 
-        db = open_database(self.home)
+        db = open_database(self.home, self.clock)
         try:
             migrate.upgrade(db)
         except Exception as exc:  # reported to the person; the upgrade is one transaction

@@ -28,6 +28,7 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
     from ui.app import build
     from ui.main_window import MainWindow
     from ui.theme import apply_theme
+    from warranty_desk.clock import FixedClock
     from warranty_desk.permissions import Actor
     from warranty_desk.services import demo, setup, staff
     from warranty_desk.services.reports import warranty_register
@@ -39,16 +40,17 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
         home = Home(Path(tmp) / "home")
-        db, _ = setup.init(home)
-        demo.build_demo_shop(db, today=TOUR_DAY)
-        rows = list(warranty_register(db, Actor.system("tour"), today=TOUR_DAY))
+        clock = FixedClock.on(TOUR_DAY, hour=11)
+        db, _ = setup.init(home, clock=clock)
+        demo.build_demo_shop(db)
+        rows = list(warranty_register(db, Actor.system("tour")))
         db.dispose()
         samples = {status: next((r.serial for r in rows if r.status == status and r.serial), "")
                    for status in ("in_cover", "expired", "void")}
 
         for theme in ("light", "dark"):
             apply_theme(app, theme)
-            win: MainWindow = build(home, app, today=TOUR_DAY, inline=True)
+            win: MainWindow = build(home, app, clock=clock, inline=True)
             win.resize(QSize(width, height))
             win.show()
             _settle(app)

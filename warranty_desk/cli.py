@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from warranty_desk import __version__
-from warranty_desk.clock import today_in
+from warranty_desk import __version__, cli_claims
+from warranty_desk.clock import Clock, FixedClock, SystemClock
 from warranty_desk.errors import BadInput, WarrantyDeskError
 from warranty_desk.logs import LOG_NAME, setup_logging
 from warranty_desk.storage.home import Home, resolve_home
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     av.add_argument("--json", action="store_true")
     _add_print_parser(sub)
     _add_sync_parsers(sub)
+    cli_claims.add_parsers(sub, _Parser)
     return parser
 
 
@@ -181,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     home = resolve_home(args.home)
     if args.command is None:
-        return _run_app(home)
+        return _run_app(home, args)
     try:
         setup_logging(home)
         handler = _COMMANDS[args.command]
@@ -200,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def _run_app(home: Home) -> int:
+def _run_app(home: Home, args: argparse.Namespace) -> int:
     # Imported by name, lazily: the core never depends on the UI package (DESIGN.md).
     try:
         app = importlib.import_module("ui.app")
@@ -208,32 +209,24 @@ def _run_app(home: Home) -> int:
         build_parser().print_help()
         print("\nThe counter app is not part of this build yet; use the commands above.")
         return EXIT_OK
-    return int(app.run_app(home))
+    return int(app.run_app(home, clock=_clock(args)))
 
 
-def _today(args: argparse.Namespace, home: Home) -> date:
+def _clock(args: argparse.Namespace) -> Clock:
+    """The one clock of this command: the wall clock, or the hidden --today's noon (tests)."""
     if args.today:
-        return args.today  # type: ignore[no-any-return]
-    from sqlalchemy import select
-
-    from warranty_desk.models import Shop
-    from warranty_desk.services.setup import open_database
-
-    db = open_database(home)
-    with db.read() as session:
-        zone = session.execute(select(Shop.timezone)).scalar() or "UTC"
-    db.dispose()
-    return today_in(zone)
+        return FixedClock.on(args.today)
+    return SystemClock()
 
 
-def _open(home: Home) -> Any:
+def _open(home: Home, args: argparse.Namespace) -> Any:
     from warranty_desk.storage import migrate
     from warranty_desk.storage.database import Database
 
     if not home.database.exists():
         raise BadInput(f"There is no shop database in {home.root}. Run `warranty-desk "
                        f"--home {home.root} init` first.")
-    db = Database(home.database)
+    db = Database(home.database, clock=_clock(args))
     if migrate.current_revision(db) != migrate.head_revision():
         migrate.upgrade(db)
     return db
@@ -256,12 +249,12 @@ def cmd_init(args: argparse.Namespace, home: Home) -> int:
     shop = setup.ShopInput(name=args.shop_name, branch_code=args.branch.upper(),
                            currency=args.currency.upper(), locale=args.locale,
                            timezone=args.timezone)
-    db, created = setup.init(home, shop)
+    db, created = setup.init(home, shop, clock=_clock(args))
     print(f"{'Created' if created else 'Upgraded'} the shop database at {home.database}.")
     if args.demo:
         from warranty_desk.services import demo
 
-        report = demo.build_demo_shop(db, today=args.today or today_in(args.timezone))
+        report = demo.build_demo_shop(db)
         if report.created:
             print(f"Demo shop ready: {report.sales} sales, {report.warranties} warranties, "
                   f"{report.claims} claims. Sign in with:")
@@ -278,13 +271,13 @@ def cmd_demo_data(args: argparse.Namespace, home: Home) -> int:
 
     if args.warranties < 1:
         raise BadInput("--warranties must be 1 or more.")
-    db, _ = setup.init(home)
+    db, _ = setup.init(home, clock=_clock(args))
 
     def progress(done: int, total: int) -> None:
         print(f"\r{done:,} of {total:,} records", end="", file=sys.stderr, flush=True)
 
     report = demo_bulk.generate(db, warranties=args.warranties, seed=args.seed,
-                                today=_today(args, home), progress=progress)
+                                progress=progress)
     print(file=sys.stderr)
     _print_json(report.as_dict())
     return EXIT_OK
@@ -293,10 +286,10 @@ def cmd_demo_data(args: argparse.Namespace, home: Home) -> int:
 def cmd_import(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services import imports
 
-    db = _open(home)
+    db = _open(home, args)
     try:
         report = imports.import_invoices(db, _system(), args.file, fmt=args.format,
-                                         dry_run=args.dry_run, today=_today(args, home))
+                                         dry_run=args.dry_run)
     except imports.ImportRejected as exc:
         if args.json:
             _print_json({"imported": False, "problems": [
@@ -314,13 +307,13 @@ def cmd_lookup(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services.lookup import lookup
     from warranty_desk.views import to_jsonable
 
-    db = _open(home)
-    result = lookup(db, _system(), " ".join(args.code), today=_today(args, home))
+    db = _open(home, args)
+    result = lookup(db, _system(), " ".join(args.code))
     if args.json:
         _print_json(to_jsonable(result))
     else:
         print(_lookup_text(result))
-    return EXIT_OK if result.matches else EXIT_FAILED
+    return EXIT_OK if result.matches or result.claims else EXIT_FAILED
 
 
 def _lookup_text(result: Any) -> str:
@@ -345,6 +338,10 @@ def _lookup_text(result: Any) -> str:
         for o in v.extension_offers:
             lines.append(f"  can extend: {o.plan}, {o.months} months for "
                          f"{o.price_minor / 100:.2f} ({o.reason})")
+    if result.claims and not result.matches:
+        lines.append("")
+        lines += [f"  claim {c.number} ({c.opened_on}): {c.state} – {c.product}, "
+                  f"{c.customer_name or 'customer not recorded'}" for c in result.claims]
     return "\n".join(lines)
 
 
@@ -353,13 +350,13 @@ def cmd_report(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services.reports import REGISTER_COLUMNS, warranty_register
     from warranty_desk.views import to_jsonable
 
-    db = _open(home)
+    db = _open(home, args)
     if args.name != "warranties":
         return _management_report(args, home, db)
     if args.pdf:
         raise BadInput("The warranty register is too long for paper; use --csv and open it in a "
                        "spreadsheet, or print a management report as PDF.")
-    rows = warranty_register(db, _system(), today=_today(args, home))
+    rows = warranty_register(db, _system())
     if args.json:
         # Streamed by hand so a million warranties never sit in memory at once.
         sys.stdout.write('{"report": "warranties", "warranties": [')
@@ -382,8 +379,7 @@ def _management_report(args: argparse.Namespace, home: Home, db: Any) -> int:
     from warranty_desk.storage.documents import DocumentStore
     from warranty_desk.views import to_jsonable
 
-    table = management.build(db, _system(), args.name, today=_today(args, home),
-                             since=args.since)
+    table = management.build(db, _system(), args.name, since=args.since)
     if args.pdf:
         # Imported by name, lazily: the core never depends on printing (DESIGN.md).
         reports = importlib.import_module("printing.reports")
@@ -406,7 +402,7 @@ def _management_report(args: argparse.Namespace, home: Home, db: Any) -> int:
 def cmd_backup(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services import backup
 
-    db = _open(home)
+    db = _open(home, args)
     report = backup.backup(db, _system(), args.file, overwrite=args.overwrite)
     print(f"Backed up to {report.path} ({report.bytes:,} bytes, sha256 {report.sha256}).")
     return EXIT_OK
@@ -415,7 +411,7 @@ def cmd_backup(args: argparse.Namespace, home: Home) -> int:
 def cmd_restore(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services import backup
 
-    report = backup.restore(home, _system(), args.file)
+    report = backup.restore(home, _system(), args.file, clock=_clock(args))
     print(f"Restored {args.file}. The database as it was before is kept at "
           f"{report.safety_copy}.")
     return EXIT_OK
@@ -426,7 +422,7 @@ def cmd_audit(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services import audit
 
     require(_system(), Permission.VERIFY_AUDIT)
-    db = _open(home)
+    db = _open(home, args)
     with db.read() as session:
         report = audit.verify(session)
     if args.json:
@@ -444,7 +440,7 @@ def cmd_print(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services import print_jobs
     from warranty_desk.storage.documents import DocumentStore
 
-    db = _open(home)
+    db = _open(home, args)
     if args.what == "queue":
         return _print_queue(print_jobs.queued(db), as_json=args.json)
     if args.what == "cancel":
@@ -458,7 +454,9 @@ def cmd_print(args: argparse.Namespace, home: Home) -> int:
     else:
         document, subject = args.what.replace("-", "_"), args.subject
         if document == "close_report" and subject.strip().lower() == "today":
-            subject = _today(args, home).isoformat()
+            from warranty_desk.services.shop_time import today_at
+
+            subject = today_at(db).isoformat()
         request = jobs.PrintRequest(document, subject, args.target, args.paper,
                                     args.width or jobs.DEFAULT_WIDTH_MM)
         outcome = jobs.print_document(db, _system(), request,
@@ -530,12 +528,12 @@ def _sync_cycle(args: argparse.Namespace, home: Home) -> Any:
     options: dict[str, Any] = {}
     if args.time_limit is not None:
         options["time_limit"] = args.time_limit * 60
-    db = _open(home)
+    db = _open(home, args)
     try:
         return runner.run_cycle(home, db, loaded.settings.sync,
                                 push=args.push or not args.pull,
                                 pull=args.pull or not args.push, nightly=args.nightly,
-                                today=_today(args, home), **options)
+                                **options)
     finally:
         db.dispose()
 
@@ -617,4 +615,6 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Home], int]] = {
     "init": cmd_init, "demo-data": cmd_demo_data, "import": cmd_import, "lookup": cmd_lookup,
     "report": cmd_report, "backup": cmd_backup, "restore": cmd_restore, "audit": cmd_audit,
     "print": cmd_print, "sync": cmd_sync, "config": cmd_config,
+    "warranty": lambda args, home: cli_claims.cmd_warranty(args, home, _open),
+    "claim": lambda args, home: cli_claims.cmd_claim(args, home, _open),
 }

@@ -32,10 +32,13 @@ class RuleBlocked(WarrantyDeskError):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, overridable: bool = False, codes: tuple[str, ...] = ()):
+    def __init__(self, message: str, *, overridable: bool = False, codes: tuple[str, ...] = (),
+                 reasons: tuple[str, ...] = ()):
         super().__init__(message)
         self.overridable = overridable
         self.codes = codes
+        # Each rule's own words, for a screen that already says which change was refused.
+        self.reasons = reasons
 
 
 class AccountLocked(WarrantyDeskError):

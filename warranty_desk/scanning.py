@@ -17,6 +17,7 @@ __all__ = [
     "CLAIM_NUMBER_RE",
     "MAX_SCAN_LENGTH",
     "WARRANTY_CODE_RE",
+    "ClaimNumberPart",
     "CodeParts",
     "Scan",
     "ScanKind",
@@ -24,6 +25,7 @@ __all__ = [
     "format_number",
     "is_branch_code",
     "parse_number",
+    "partial_claim_number",
 ]
 
 # --- People-facing number formats ------------------------------------------------------------
@@ -87,6 +89,35 @@ def parse_number(text: str) -> CodeParts | None:
         return None
     kind: Literal["W", "C"] = "W" if scan.kind is ScanKind.WARRANTY_CODE else "C"
     return CodeParts(match["branch"], kind, int(match["year"]), int(match["seq"]))
+
+
+class ClaimNumberPart(NamedTuple):
+    """The end of a claim number as a person reads it off a ticket: its sequence, maybe its year."""
+
+    year: int | None
+    seq: int
+
+
+# "C-2026-000123", "c 2026 123", "C-123", "C123": the claim number without its branch.
+_CLAIM_TAIL_RE = re.compile(r"^C[- ]?(?:(?P<year>[0-9]{4})[- ]+)?(?P<seq>[0-9]{1,9})\Z", re.ASCII)
+# The last digits alone ("123", "000123"): a claim's sequence within its year.
+_CLAIM_SEQ_RE = re.compile(r"^(?P<seq>[0-9]{1,6})\Z", re.ASCII)
+
+
+def partial_claim_number(text: str) -> ClaimNumberPart | None:
+    """Read a claim number typed without its branch (C-2026-000123) or as its last digits (123).
+
+    Staff read the number off a ticket or hear it on the phone and type the part that differs;
+    a full number is a CLAIM_NUMBER scan instead (see classify).
+    """
+    cleaned = _without_gs(_clean(text)).translate(_DASHES).upper()
+    if not cleaned.isascii():
+        return None
+    match = _CLAIM_TAIL_RE.match(cleaned) or _CLAIM_SEQ_RE.match(cleaned)
+    if match is None or int(match["seq"]) == 0:
+        return None
+    year = match.groupdict().get("year")
+    return ClaimNumberPart(int(year) if year else None, int(match["seq"]))
 
 
 # --- Scan results ----------------------------------------------------------------------------

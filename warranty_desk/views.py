@@ -75,15 +75,29 @@ class WarrantyVerdict:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimMatch:
+    """A claim a scan or search names: enough to tell it from the others and open it."""
+
+    number: str
+    state: str
+    product: str
+    customer_name: str | None
+    customer_phone: str | None
+    opened_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class LookupResult:
     """The answer to one scan or typed search."""
 
     query: str
     scan_kind: str
-    outcome: str  # found | several | not_found
+    outcome: str  # found | several | not_found (of the units; claims are listed apart)
     message: str
     matches: tuple[WarrantyVerdict, ...]
     problem: str | None = None
+    # Claims the query names: a claim number (a scanned ticket) or its last digits.
+    claims: tuple[ClaimMatch, ...] = ()
 
 
 def to_jsonable(value: Any) -> Any:

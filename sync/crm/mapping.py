@@ -14,7 +14,8 @@ Kind = Literal["customer", "purchase", "claim_outcome", "complaint"]
 # customer.* carry the whole customer; the others name them by reference and add a note.
 CUSTOMER_TOPICS = frozenset({"customer.created", "customer.updated"})
 TOPICS = CUSTOMER_TOPICS | {
-    "warranty.activated", "warranty.extended", "claim.decided", "complaint.logged",
+    "warranty.activated", "warranty.extended", "claim.decided", "claim.reopened",
+    "complaint.logged",
 }
 SEGMENTS = ("retail", "vip", "business", "reseller")
 
@@ -175,6 +176,14 @@ def _claim_outcome(p: Mapping[str, Any]) -> tuple[Kind, str, dict[str, Any]]:
     return "claim_outcome", note, {k: p[k] for k in keys if k in p}
 
 
+def _claim_reopened(p: Mapping[str, Any]) -> tuple[Kind, str, dict[str, Any]]:
+    # The CRM heard the rejection; without this its note would stand as the last word.
+    note = (f"Claim {_text(p, 'number')} reopened: a manager is looking at it again. "
+            f"Reason: {_text(p, 'reason') or 'not given'}.")
+    keys = ("number", "state", "from_state", "reason", "serial")
+    return "claim_outcome", note, {k: p[k] for k in keys if k in p}
+
+
 def _complaint(p: Mapping[str, Any]) -> tuple[Kind, str, dict[str, Any]]:
     about = f" about claim {_text(p, 'claim')}" if _text(p, "claim") else ""
     channel = f" ({_text(p, 'channel')})" if _text(p, "channel") else ""
@@ -186,6 +195,7 @@ _NOTE_BUILDERS = {
     "warranty.activated": _purchase,
     "warranty.extended": _extension,
     "claim.decided": _claim_outcome,
+    "claim.reopened": _claim_reopened,
     "complaint.logged": _complaint,
 }
 

@@ -6,8 +6,7 @@ import hashlib
 import hmac
 import json
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import requests
@@ -16,6 +15,7 @@ from sync.contract import Event, Outcome, TransientError
 from sync.crm import mapping
 from sync.crm.mapping import CrmRecord
 from sync.http import reason_of, retry_after
+from warranty_desk.clock import Clock
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class WebhookConnector:
     def __init__(self, url: str, secret: str, *, name: str = "crm", batch_size: int = 50,
                  timeout: float = 10.0, ca_bundle: str | None = None,
                  session: requests.Session | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Clock) -> None:
         if not secret:
             raise ValueError("The webhook needs a shared secret to sign with.")
         self.name = name
@@ -125,7 +125,7 @@ class WebhookConnector:
 
     def _post(self, event_id: str, body: bytes) -> Outcome:
         headers = {"Content-Type": "application/json", EVENT_HEADER: event_id,
-                   SIGNATURE_HEADER: sign(self._secret, int(self._clock()), body)}
+                   SIGNATURE_HEADER: sign(self._secret, int(self._clock.now().timestamp()), body)}
         where = safe_url(self.url)
         try:
             reply = self._session.post(self.url, data=body, headers=headers,

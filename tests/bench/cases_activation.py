@@ -55,8 +55,7 @@ def run(db: Database, *, sku: str, price_minor: int, today: date, runs: int,
         n = next(numbers)
         result = record_sale(db, seller, SaleInput(
             f"BENCH-{tag}-{n:06d}", today,
-            (LineInput(sku, 1, price_minor, (f"BENCH-SN-{tag}-{n:06d}",)),)),
-            today=today)
+            (LineInput(sku, 1, price_minor, (f"BENCH-SN-{tag}-{n:06d}",)),)))
         view = printables.slip_view(db, seller, result.warranty_codes[0], copy=False)
         return render_slip(view, width_mm=80)
 

@@ -31,7 +31,7 @@ def run(db: Database, *, today: date, runs: int) -> Result:
 
     event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        board(db, manager, BoardFilters(), today=today)
+        board(db, manager, BoardFilters())
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
     conn = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True)
@@ -41,7 +41,7 @@ def run(db: Database, *, today: date, runs: int) -> Result:
                 if sql.lstrip().upper().startswith("SELECT")]
 
     try:
-        measured = measure(lambda: board(db, manager, BoardFilters(), today=today),
+        measured = measure(lambda: board(db, manager, BoardFilters()),
                            runs=max(5, runs // 5), warmup=1)
         floor = measure(raw, runs=max(5, runs // 5), warmup=1)
     finally:

@@ -17,6 +17,7 @@ import sqlite_utils
 from sqlalchemy import select
 
 from tests.bench.harness import Result, Stats
+from warranty_desk.clock import FixedClock
 from warranty_desk.models import Product
 from warranty_desk.permissions import Actor
 from warranty_desk.services import demo, setup
@@ -63,7 +64,7 @@ def _floor(path: Path, scratch: Path) -> float:
 def run(*, lines: int, today: date, scratch: Path) -> Result:
     """One import of `lines` lines into a fresh shop with the demo catalogue."""
     home = Home(scratch / "import-shop").ensure()
-    db, _ = setup.init(home)
+    db, _ = setup.init(home, clock=FixedClock.on(today))
     try:
         demo.ensure_catalogue(db)
         with db.read() as session:
@@ -72,7 +73,7 @@ def run(*, lines: int, today: date, scratch: Path) -> Result:
         path = scratch / "invoices.csv"
         write_file(path, lines, skus, today=today, seed=5)
         started = time.perf_counter()
-        report = import_invoices(db, Actor.system("bench"), path, fmt="native-csv", today=today)
+        report = import_invoices(db, Actor.system("bench"), path, fmt="native-csv")
         seconds = time.perf_counter() - started
     finally:
         db.dispose()

@@ -105,11 +105,11 @@ def run(db: Database, *, today: date, runs: int) -> list[Result]:
             # Both sides read every sample once before timing, so neither is measured against
             # a page cache the other one warmed.
             floor_read, service_read = _floor(conn, kind), (
-                lambda v: lookup(db, actor, v, today=today))
+                lambda v: lookup(db, actor, v))
             for value in values:
                 floor_read(value)
                 service_read(value)
-            service = measure(_cycle(lambda v: lookup(db, actor, v, today=today), values),
+            service = measure(_cycle(lambda v: lookup(db, actor, v), values),
                               runs=max(runs, len(values)), warmup=5)
             floor = measure(_cycle(_floor(conn, kind), values), runs=max(runs, len(values)),
                             warmup=5)

@@ -87,10 +87,11 @@ def scan_to_card(home: Home, *, today: date, runs: int, serials: list[str]) -> R
 
     from ui.app import build
     from ui.screens.counter import CounterScreen
+    from warranty_desk.clock import FixedClock
     from warranty_desk.permissions import Actor, Role
 
     app: Any = QApplication.instance() or QApplication([])
-    window = build(home, app, today=today, inline=True)
+    window = build(home, app, clock=FixedClock.on(today), inline=True)
     window.resize(1280, 800)
     window.show()
     window.ctx.sign_in(Actor(staff_id=None, name="Bench", role=Role.SALES))

@@ -45,7 +45,9 @@ from sync.engine import SyncEngine
 from sync.http import HttpClient
 from sync.portal import MAX_BATCH, PortalDestination
 from tests.bench.harness import Result, stats
+from tests.bench.shop import TODAY
 from tests.sync.portal_server import TOKEN
+from warranty_desk.clock import FixedClock
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
@@ -138,7 +140,7 @@ def build_outbox(shop_db: Path, folder: Path, count: int) -> tuple[Path, int]:
     from warranty_desk.services import setup
 
     home = Home(folder).ensure()
-    db, _ = setup.init(home)
+    db, _ = setup.init(home, clock=FixedClock.on(TODAY))
     db.dispose()
     conn = sqlite3.connect(home.database, isolation_level=None)
     try:
@@ -225,7 +227,7 @@ def _engine_push(template: Path, folder: Path, url: str, expected: int) -> Calla
     shutil.copyfile(template, home.database)
 
     def push() -> int:
-        db = Database(home.database)
+        db = Database(home.database, clock=FixedClock.on(TODAY))
         client = HttpClient(url, lambda: TOKEN)
         try:
             report = SyncEngine(db, [PortalDestination(client, "BR01")]).push_once()

@@ -16,6 +16,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from warranty_desk.clock import FixedClock
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
@@ -108,7 +109,7 @@ def sync_history(home: Home) -> dict[str, object]:
         with portal_process() as portal:
             set_secret(home, PORTAL_TOKEN, TOKEN)
             report = run_cycle(home, db, SyncSettings(portal_url=portal.url), nightly=True,
-                               today=TODAY, time_limit=3600)
+                               time_limit=3600)
     finally:
         db.dispose()
         secrets.close()
@@ -124,7 +125,7 @@ def open_shop(home: Home) -> Database:
     """The shop's database, migrated to the current head."""
     from warranty_desk.services import setup
 
-    db, _ = setup.init(home)
+    db, _ = setup.init(home, clock=FixedClock.on(TODAY))
     return db
 
 

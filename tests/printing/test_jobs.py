@@ -9,7 +9,7 @@ import pytest
 
 from printing import jobs
 from printing.documents import PrintRequest, render_document
-from tests.conftest import TODAY, actor
+from tests.conftest import actor
 from tests.printing.pdf_tools import page_sizes
 from tests.printing.pdf_tools import text as pdf_text
 from tests.printing.printer_servers import closed_port, printer
@@ -32,8 +32,7 @@ def code(shop: Database) -> str:
 @pytest.fixture
 def claim(shop: Database, code: str) -> str:
     """A claim opened at the counter on that laptop."""
-    return claims.start_claim(shop, SAM, claims.StartClaim(code, "Screen flickers"),
-                              today=TODAY).number
+    return claims.start_claim(shop, SAM, claims.StartClaim(code, "Screen flickers")).number
 
 
 def _slip(code: str, target: Path | str) -> PrintRequest:

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sync.engine import SyncEngine
 from sync.http import HttpClient
 from sync.portal import PortalDestination
-from tests.conftest import actor
+from tests.conftest import actor, pinned_clock
 from tests.sync.portal_server import TOKEN, PortalServer
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
@@ -82,11 +82,10 @@ def make_claims(db: Database, count: int, *, serial_prefix: str = "SN") -> list[
     sale = record_sale(db, sales, SaleInput(
         f"INV-{serial_prefix}", date(2026, 11, 1),
         (LineInput("SYN-1", count, 10_000, serials, None),),
-        CustomerInput("Grace Hopper", phone="+44 20 7946 0001")), today=TODAY)
+        CustomerInput("Grace Hopper", phone="+44 20 7946 0001")))
     numbers = []
     for n, code in enumerate(sale.warranty_codes):
-        number = claims.start_claim(db, sales, claims.StartClaim(code, "Will not charge"),
-                                    today=TODAY).number
+        number = claims.start_claim(db, sales, claims.StartClaim(code, "Will not charge")).number
         numbers.append(number)
         if n % 2 == 0:
             _reject(db, manager, number)
@@ -96,8 +95,7 @@ def make_claims(db: Database, count: int, *, serial_prefix: str = "SN") -> list[
 
 
 def _reject(db: Database, manager: Any, number: str) -> None:
-    decisions.decide(db, manager, number, decisions.Decision(Outcome.REJECT, "Liquid damage"),
-                     today=TODAY)
+    decisions.decide(db, manager, number, decisions.Decision(Outcome.REJECT, "Liquid damage"))
 
 
 def catalogue_ready(db: Database) -> bool:
@@ -111,7 +109,7 @@ def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
 
 def build_template(folder: Path, claim_count: int) -> Path:
     """A migrated shop database with `claim_count` claims, closed and checkpointed for copying."""
-    db, _ = setup.init(Home(folder).ensure())
+    db, _ = setup.init(Home(folder).ensure(), clock=pinned_clock())
     # Only the template is built without fsync: it is copied afterwards, never crash-tested.
     event.listen(db.engine, "connect", _no_fsync)
     db.engine.dispose()
@@ -126,4 +124,4 @@ def copy_database(template: Path, folder: Path) -> Database:
     """A private copy of a template database."""
     home = Home(folder).ensure()
     shutil.copyfile(template, home.database)
-    return Database(home.database)
+    return Database(home.database, clock=pinned_clock())

@@ -6,7 +6,7 @@ import pytest
 
 from sync.crm import mapping
 from sync.crm.mapping import CrmCustomer, MappingError, to_crm
-from tests.conftest import actor
+from tests.conftest import actor, stand_on
 from tests.sync.conftest_crm import AT, claim_decided, customer_created, event, outbox_events
 from tests.unit.services.helpers import sell
 from warranty_desk.permissions import Role
@@ -152,10 +152,11 @@ def test_the_cores_claim_decision_names_its_customer(shop: Database) -> None:
     from warranty_desk.services import claims, decisions
 
     code = sell(shop).warranty_codes[0]
-    number = claims.start_claim(shop, actor(Role.SALES), claims.StartClaim(code, "Cracked case"),
-                                today=AT.date()).number
+    stand_on(shop, AT.date())
+    claim = claims.start_claim(shop, actor(Role.SALES), claims.StartClaim(code, "Cracked case"))
+    number = claim.number
     decisions.decide(shop, actor(Role.MANAGER), number,
-                     decisions.Decision(Outcome.REJECT, "Accidental damage"), today=AT.date())
+                     decisions.Decision(Outcome.REJECT, "Accidental damage"))
     [decided] = [e for e in outbox_events(shop) if e.topic == "claim.decided"]
     record = to_crm(decided)
     assert record is not None and record.customer.reference.startswith("BR01-CU-")

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sync.crm.jsonrpc import TrytonRpc
 from sync.runner import CycleReport, run_cycle
 from sync.secrets import PORTAL_TOKEN, TRYTON_PASSWORD, set_secret
-from tests.conftest import TODAY, actor
+from tests.conftest import TODAY, actor, pinned_clock
 from tests.sync.conftest_crm import tryton_fixture  # noqa: F401  (the session's trytond)
 from tests.sync.engine_helpers import outbox
 from tests.sync.portal_server import TOKEN, PortalServer
@@ -38,7 +38,11 @@ from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 from warranty_desk.storage.home import Home
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.logs(
+    r"^Sync cycle",
+    r"^Inbox pull stopped",
+    r"named by an event is not in",
+)]
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"water marks under the keyboard" * 12
 
@@ -53,7 +57,8 @@ def branch_home(tmp_path: Path) -> Iterator[tuple[Home, Database]]:
     """A shop on a branch code no other test uses: the Tryton server is shared by the run."""
     home = Home(tmp_path / "home").ensure()
     code = "D" + secrets.token_hex(3).upper()[:5]
-    db, _ = setup.init(home, setup.ShopInput(name="Done When Shop", branch_code=code))
+    db, _ = setup.init(home, setup.ShopInput(name="Done When Shop", branch_code=code),
+                       clock=pinned_clock())
     owner = actor(Role.OWNER)
     catalogue.add_policy(db, owner, catalogue.PolicyInput(name="Laptops 24",
                                                           manufacturer_months=24))
@@ -95,12 +100,12 @@ def test_done_when_offline_claims_wait_then_reach_portal_and_tryton_once_and_onl
                             tryton_database=tryton.database, tryton_user=tryton.user)
 
     def cycle() -> CycleReport:
-        return run_cycle(home, db, settings, today=TODAY)
+        return run_cycle(home, db, settings)
 
     tag = secrets.token_hex(4).upper()
     sale = record_sale(db, actor(Role.SALES), SaleInput(
         f"INV-{tag}", TODAY, (LineInput("DW-LAP", 2, 89_900, (f"SN-{tag}-1", f"SN-{tag}-2")),),
-        _customer(tag)), today=TODAY)
+        _customer(tag)))
     with db.read() as session:
         [reference] = session.scalars(select(Customer.reference)).all()
     branch = reference.split("-", 1)[0]
@@ -109,7 +114,7 @@ def test_done_when_offline_claims_wait_then_reach_portal_and_tryton_once_and_onl
     portal.go_offline()
     sales = actor(Role.SALES)
     number = claims.start_claim(db, sales, claims.StartClaim(
-        sale.warranty_codes[0], "Will not boot after a spill"), today=TODAY).number
+        sale.warranty_codes[0], "Will not boot after a spill")).number
     photo = DocumentStore(home.documents).put(PHOTO, name="keyboard.png")
     claims.attach_evidence(db, sales, number, kind="photo_of_fault", sha256=photo.sha256,
                            media_type=photo.media_type, size=photo.size)
@@ -134,7 +139,7 @@ def test_done_when_offline_claims_wait_then_reach_portal_and_tryton_once_and_onl
 
     # 3. The decision's outcome becomes a note on the customer's Tryton party, once.
     decisions.decide(db, actor(Role.MANAGER), number, decisions.Decision(
-        Outcome.REJECT, "Liquid damage under the keyboard"), today=TODAY)
+        Outcome.REJECT, "Liquid damage under the keyboard"))
     decided = cycle()
     assert decided.complete and decided.pushed is not None, decided.message
     rpc = _rpc(tryton)
@@ -162,7 +167,7 @@ def test_done_when_offline_claims_wait_then_reach_portal_and_tryton_once_and_onl
     pulled = cycle()
     assert pulled.complete and pulled.pulled is not None and pulled.pulled.applied == 1
     assert portal.acks[-1] == "1"
-    online = board(db, actor(Role.SALES), BoardFilters(channel="portal"), today=TODAY)
+    online = board(db, actor(Role.SALES), BoardFilters(channel="portal"))
     [row] = online.rows
     assert (row.channel, row.serial, row.state) == ("portal", f"SN-{tag}-2", "received")
     assert row.number.startswith(f"{branch}-C-")

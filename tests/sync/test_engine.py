@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from tests.conftest import TODAY, actor
+from tests.conftest import actor
 from tests.sync.engine_helpers import FakeTime, destination, engine, outbox
 from tests.sync.portal_server import Chaos, PortalServer
 from tests.unit.services.helpers import sell
@@ -19,11 +19,9 @@ SALES, MANAGER = actor(Role.SALES), actor(Role.MANAGER)
 
 def _claim_with_history(db: Database, invoice: str = "INV-1001", serial: str = "SN-1") -> str:
     code = sell(db, invoice, serials=(serial,)).warranty_codes[0]
-    number = claims.start_claim(db, SALES, claims.StartClaim(code, "Screen flickers"),
-                                today=TODAY).number
-    claims.advance(db, actor(Role.TECHNICIAN), number, ClaimState.REVIEWING, today=TODAY)
-    decisions.decide(db, MANAGER, number, decisions.Decision(Outcome.REJECT, "Liquid damage"),
-                     today=TODAY)
+    number = claims.start_claim(db, SALES, claims.StartClaim(code, "Screen flickers")).number
+    claims.advance(db, actor(Role.TECHNICIAN), number, ClaimState.REVIEWING)
+    decisions.decide(db, MANAGER, number, decisions.Decision(Outcome.REJECT, "Liquid damage"))
     return number
 
 

@@ -6,7 +6,7 @@ import hashlib
 import random
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -18,7 +18,6 @@ from sync.http import HttpClient, check_address, retry_after
 from sync.ledger import Head
 from sync.portal import upload_documents
 from sync.window import PendingWindow, plan_batch
-from tests.conftest import TODAY
 from tests.sync.engine_helpers import FakeTime, destination, engine, outbox
 from tests.sync.portal_server import TOKEN, PortalServer
 from tests.unit.services.helpers import sell
@@ -123,10 +122,14 @@ def test_plain_http_is_refused_except_on_loopback() -> None:
 
 def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after({"Retry-After": "120"}) == 120
-    later = datetime.now(UTC).replace(microsecond=0).timestamp() + 90
-    seconds = retry_after({"Retry-After": format_datetime(datetime.fromtimestamp(later, UTC),
-                                                          usegmt=True)})
-    assert seconds is not None and 80 <= seconds <= 91
+    sent = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    dated = {"Date": format_datetime(sent, usegmt=True),
+             "Retry-After": format_datetime(sent + timedelta(seconds=90), usegmt=True)}
+    assert retry_after(dated) == 90
+    # Measured against the answer's own Date, never the till's clock: without one, no wait.
+    assert retry_after({"Retry-After": dated["Retry-After"]}) is None
+    assert retry_after({**dated, "Retry-After": format_datetime(sent - timedelta(hours=1),
+                                                                usegmt=True)}) == 0
     assert retry_after({}) is None and retry_after({"Retry-After": "soon"}) is None
 
 
@@ -164,7 +167,7 @@ def test_a_document_whose_bytes_changed_on_disk_is_refused(portal: PortalServer)
 
 
 def test_run_keeps_pushing_until_stopped(shop: Database, portal: PortalServer) -> None:
-    sell(shop, today=TODAY)
+    sell(shop)
     fake = FakeTime()
     stop = threading.Event()
     sync = engine(shop, destination(portal), fake=fake, idle_seconds=5)
@@ -172,7 +175,7 @@ def test_run_keeps_pushing_until_stopped(shop: Database, portal: PortalServer) -
     def sleep(seconds: float) -> None:
         fake.sleep(seconds)
         if len(fake.sleeps) == 2:
-            sell(shop, "INV-2", serials=("SN-2",), today=TODAY)  # a sale while idle
+            sell(shop, "INV-2", serials=("SN-2",))  # a sale while idle
         if len(fake.sleeps) == 4:
             stop.set()
 
@@ -204,6 +207,7 @@ def test_a_stop_request_ends_the_push_after_the_batch_in_hand(db: Database) -> N
     assert engine(db, _Recorder(batch_size=10)).push_once().delivered == 7
 
 
+@pytest.mark.logs(r"stopped on an unexpected error")
 def test_a_bug_in_a_destination_is_reported_and_the_next_push_starts_clean(db: Database) -> None:
     _outbox_of(db, 4)
 

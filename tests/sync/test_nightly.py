@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sync import nightly
 from sync.contract import TransientError
 from sync.http import HttpClient
+from tests.conftest import stand_at
 from tests.sync.portal_server import TOKEN, PortalServer
 from tests.unit.services.helpers import sell
 from warranty_desk.models import OutboxEvent, SyncCursor
@@ -60,7 +61,8 @@ def test_the_first_report_covers_a_week_and_reaches_the_portal_as_the_contract_s
     sale_on(shop, "TUE", NOW - timedelta(days=2, hours=3))
     sale_on(shop, "TODAY", NOW - timedelta(hours=1))
     sale_on(shop, "TODAY-2", NOW - timedelta(minutes=5))
-    report = nightly.run_nightly(shop, client, now=NOW)
+    stand_at(shop, NOW)
+    report = nightly.run_nightly(shop, client)
     assert [c.status for c in portal.calls] == [204]  # valid by the OpenAPI file
     sent = portal.nightly[0]
     assert sent["branch"] == "BR01" and sent["generated_at"] == NOW.isoformat()
@@ -78,10 +80,12 @@ def test_the_next_report_starts_on_the_day_of_the_last_one(
     shop: Database, portal: PortalServer, client: HttpClient
 ) -> None:
     sale_on(shop, "A", NOW - timedelta(days=3))
-    nightly.run_nightly(shop, client, now=NOW - timedelta(days=1))
+    stand_at(shop, NOW - timedelta(days=1))
+    nightly.run_nightly(shop, client)
     assert nightly.last_run(shop) == NOW - timedelta(days=1)
     sale_on(shop, "B", NOW - timedelta(hours=2))
-    nightly.run_nightly(shop, client, now=NOW)
+    stand_at(shop, NOW)
+    nightly.run_nightly(shop, client)
     assert {d["day"] for d in portal.nightly[1]["days"]} == {"2026-11-22"}
     assert portal.nightly[1]["days"] == expected(shop, date(2026, 11, 21))
 
@@ -97,7 +101,8 @@ def test_a_refused_report_is_remembered_for_the_sync_panel_and_not_counted_as_se
 ) -> None:
     http = HttpClient(portal.url, lambda: "wrong", timeout=2.0, connect_timeout=1.0)
     with pytest.raises(TransientError, match="refused the sync token"):
-        nightly.run_nightly(shop, http, now=NOW)
+        stand_at(shop, NOW)
+        nightly.run_nightly(shop, http)
     http.close()
     assert nightly.last_run(shop) is None and portal.nightly == []
     with shop.read() as session:
@@ -109,7 +114,8 @@ def test_a_refused_report_is_remembered_for_the_sync_panel_and_not_counted_as_se
 def test_a_branch_set_in_the_settings_overrides_the_shops_own(
     shop: Database, portal: PortalServer, client: HttpClient
 ) -> None:
-    nightly.run_nightly(shop, client, branch="HQ9", now=NOW)
+    stand_at(shop, NOW)
+    nightly.run_nightly(shop, client, branch="HQ9")
     assert portal.nightly[0]["branch"] == "HQ9"
     assert portal.calls[0].path.startswith("/api/v1/branches/HQ9/nightly")
 
@@ -117,7 +123,8 @@ def test_a_branch_set_in_the_settings_overrides_the_shops_own(
 def test_a_new_shop_reports_the_head_of_its_audit_chain(db: Database) -> None:
     with db.read() as session:
         chain = audit.verify(session)
-    report = nightly.build_report(db, now=NOW)
+    stand_at(db, NOW)
+    report = nightly.build_report(db)
     expected_head = chain.head if chain.entries else audit.GENESIS
     assert report.to_json()["audit_head"] == {"seq": chain.entries, "hash": expected_head}
     assert report.days == ()

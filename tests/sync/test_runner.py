@@ -20,7 +20,7 @@ from sync.crm.webhook import WebhookConnector
 from sync.portal import PortalDestination
 from sync.runner import CycleReport, close_destinations, destinations, run_cycle
 from sync.secrets import PORTAL_TOKEN, TRYTON_PASSWORD, WEBHOOK_SECRET, set_secret
-from tests.conftest import TODAY, actor
+from tests.conftest import actor, pinned_clock
 from tests.sync.portal_server import TOKEN, PortalServer
 from tests.sync.test_secrets import use
 from tests.sync.webhook_receiver import webhook_receiver
@@ -28,12 +28,18 @@ from tests.unit.services.helpers import sell
 from warranty_desk.config import SyncSettings
 from warranty_desk.errors import BadInput
 from warranty_desk.models import OutboxEvent
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 from warranty_desk.storage.home import Home
+
+# Offline, refused and waiting cycles are logged as warnings: these tests cause them.
+pytestmark = pytest.mark.logs(
+    r"^Sync cycle",
+    r"^Inbox pull stopped",
+    r"named by an event is not in",
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"the cracked hinge" * 20
 PNG_SHA = hashlib.sha256(PNG).hexdigest()
@@ -53,13 +59,13 @@ def settings(portal: PortalServer, home: Home) -> SyncSettings:
 
 
 def cycle(home: Home, db: Database, settings: SyncSettings, **kw: Any) -> CycleReport:
-    return run_cycle(home, db, settings, today=TODAY, **kw)
+    return run_cycle(home, db, settings, **kw)
 
 
 def open_claim(db: Database, invoice: str = "INV-1001", serial: str = "SN-LAP-0001") -> str:
     code = sell(db, invoice, serials=(serial,)).warranty_codes[0]
-    return claims.start_claim(db, actor(Role.SALES), claims.StartClaim(code, "Hinge cracked"),
-                              today=TODAY).number
+    opened = claims.start_claim(db, actor(Role.SALES), claims.StartClaim(code, "Hinge cracked"))
+    return opened.number
 
 
 def pushed_ids(portal: PortalServer) -> list[str]:
@@ -73,21 +79,22 @@ def test_without_a_portal_address_the_error_says_what_to_set_and_where(
     home: Home, db: Database
 ) -> None:
     with pytest.raises(BadInput, match=r"config set sync.portal_url .*Settings > Sync"):
-        destinations(home, SyncSettings())
+        destinations(home, SyncSettings(), clock=pinned_clock())
 
 
 def test_without_a_token_the_error_names_the_set_secret_command(
     home: Home, db: Database, portal: PortalServer
 ) -> None:
     with pytest.raises(BadInput, match=r"config set-secret portal-token.*Settings > Sync"):
-        destinations(home, SyncSettings(portal_url=portal.url))
+        destinations(home, SyncSettings(portal_url=portal.url), clock=pinned_clock())
 
 
 def test_settings_config_would_refuse_are_refused_here_too(
     home: Home, db: Database, settings: SyncSettings
 ) -> None:
     with pytest.raises(BadInput, match="must start with https://"):
-        destinations(home, replace(settings, portal_url="http://portal.example.com/api/v1"))
+        destinations(home, replace(settings, portal_url="http://portal.example.com/api/v1"),
+                     clock=pinned_clock())
 
 
 def test_a_crm_without_its_secret_is_a_settings_problem(
@@ -95,11 +102,11 @@ def test_a_crm_without_its_secret_is_a_settings_problem(
 ) -> None:
     webhook = replace(settings, crm="webhook", crm_url="https://crm.example.com/hook")
     with pytest.raises(BadInput, match="set-secret webhook-secret"):
-        destinations(home, webhook)
+        destinations(home, webhook, clock=pinned_clock())
     tryton = replace(settings, crm="tryton", crm_url="https://erp.example.com",
                      tryton_database="crm", tryton_user="sync")
     with pytest.raises(BadInput, match="set-secret tryton-password"):
-        destinations(home, tryton)
+        destinations(home, tryton, clock=pinned_clock())
 
 
 def test_the_portal_comes_first_then_the_crm_on_the_shops_branch(
@@ -109,7 +116,8 @@ def test_the_portal_comes_first_then_the_crm_on_the_shops_branch(
     set_secret(home, TRYTON_PASSWORD, "pw")
     for crm, kind in (("webhook", WebhookConnector), ("tryton", TrytonConnector)):
         dests = destinations(home, replace(settings, crm=crm, crm_url="https://crm.example.com",
-                                           tryton_database="crm", tryton_user="sync"))
+                                           tryton_database="crm", tryton_user="sync"),
+                             clock=pinned_clock())
         try:
             assert [d.name for d in dests] == ["portal", "crm"]
             portal = dests[0]
@@ -117,7 +125,7 @@ def test_the_portal_comes_first_then_the_crm_on_the_shops_branch(
             assert isinstance(dests[1], kind)
         finally:
             close_destinations(dests)
-    dests = destinations(home, replace(settings, branch="HQ7"))
+    dests = destinations(home, replace(settings, branch="HQ7"), clock=pinned_clock())
     assert [d.name for d in dests] == ["portal"]
     assert isinstance(dests[0], PortalDestination) and dests[0].branch == "HQ7"
     close_destinations(dests)
@@ -257,7 +265,8 @@ def test_after_an_accepted_nightly_report_delivered_old_events_leave_the_outbox(
     open_claim(shop, "INV-1001", "SN-LAP-0001")
     open_claim(shop, "INV-1002", "SN-LAP-0002")
     with shop.write() as session:  # everything so far happened a month ago
-        session.execute(update(OutboxEvent).values(created_at=utcnow() - timedelta(days=30)))
+        session.execute(update(OutboxEvent).values(created_at=shop.clock.now() - timedelta(
+            days=30)))
         before = session.scalar(select(func.count()).select_from(OutboxEvent))
     cycle(home, shop, settings)  # delivered, but no nightly report has counted them yet
     with shop.read() as session:

@@ -25,6 +25,13 @@ from sync.secrets import (
 )
 from warranty_desk.storage.home import Home
 
+# A damaged or loosened secrets file and a refusing keyring are logged as warnings: these tests
+# cause them.
+pytestmark = pytest.mark.logs(
+    r"secrets\.json (is damaged|was readable by other users)",
+    r"^The system keyring (could not be read|refused)",
+)
+
 TOKEN = "tok-3f9a1c-very-secret"
 
 

@@ -22,11 +22,12 @@ from pathlib import Path
 from sync.engine import SyncEngine
 from sync.http import HttpClient
 from sync.portal import PortalDestination
+from warranty_desk.clock import SystemClock
 from warranty_desk.storage.database import Database
 
 client = HttpClient(sys.argv[2], lambda: os.environ["PORTAL_TOKEN"])
 portal = PortalDestination(client, "BR01", batch_size=int(sys.argv[3]))
-SyncEngine(Database(Path(sys.argv[1])), [portal]).drain()
+SyncEngine(Database(Path(sys.argv[1]), clock=SystemClock()), [portal]).drain()
 """
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 import requests
@@ -20,6 +20,7 @@ from sync.crm.webhook import (
     sign,
     verify_signature,
 )
+from tests.conftest import pinned_clock
 from tests.sync.conftest_crm import claim_decided, customer_created, event
 from tests.sync.webhook_receiver import Receiver, Scripted, webhook_receiver
 
@@ -36,7 +37,7 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def connector(receiver: Receiver) -> Iterator[WebhookConnector]:
-    hook = WebhookConnector(receiver.url, SECRET, timeout=5)
+    hook = WebhookConnector(receiver.url, SECRET, timeout=5, clock=pinned_clock())
     yield hook
     hook.close()
 
@@ -74,8 +75,9 @@ def test_any_of_several_signatures_may_match_while_the_secret_is_changed() -> No
 
 
 def test_the_receiver_refuses_a_bad_signature_with_401(receiver: Receiver) -> None:
+    signed_at = int(pinned_clock().now().timestamp())
     reply = requests.post(receiver.url, data=BODY, timeout=5, headers={
-        EVENT_HEADER: "e1", SIGNATURE_HEADER: sign("wrong", int(time.time()), BODY)})
+        EVENT_HEADER: "e1", SIGNATURE_HEADER: sign("wrong", signed_at, BODY)})
     assert reply.status_code == 401
     assert "Bad signature" in reply.json()["error"]
     assert receiver.stored == {}
@@ -84,7 +86,9 @@ def test_the_receiver_refuses_a_bad_signature_with_401(receiver: Receiver) -> No
 def test_the_receiver_refuses_a_request_signed_over_five_minutes_ago(
     receiver: Receiver,
 ) -> None:
-    late = WebhookConnector(receiver.url, SECRET, clock=lambda: time.time() - 301)
+    clock = pinned_clock()
+    clock.advance(timedelta(seconds=-301))
+    late = WebhookConnector(receiver.url, SECRET, clock=clock)
     [outcome] = late.send([customer_created("CU-1")])
     assert outcome.status == "rejected"
     assert outcome.reason.startswith("HTTP 401:") and "too old" in outcome.reason
@@ -175,7 +179,7 @@ def _closed_port() -> int:
 
 def test_an_unreachable_receiver_is_transient_and_the_message_hides_url_secrets() -> None:
     url = f"http://user:pw-77@127.0.0.1:{_closed_port()}/hook?token=tok-88"
-    hook = WebhookConnector(url, SECRET, timeout=2)
+    hook = WebhookConnector(url, SECRET, timeout=2, clock=pinned_clock())
     with pytest.raises(TransientError) as down:
         hook.send([customer_created("CU-1")])
     text = str(down.value)
@@ -189,7 +193,7 @@ def test_a_receiver_that_never_answers_times_out_as_transient() -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen(1)  # the kernel accepts the connection; nobody ever reads it
         hook = WebhookConnector(f"http://127.0.0.1:{silent.getsockname()[1]}/", SECRET,
-                                timeout=0.5)
+                                timeout=0.5, clock=pinned_clock())
         with pytest.raises(TransientError, match=r"did not answer within 0\.5 s"):
             hook.send([customer_created("CU-1")])
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from sync.crm.webhook import EVENT_HEADER, SIGNATURE_HEADER, SignatureError, verify_signature
+from tests.conftest import pinned_clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +93,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def webhook_receiver(secret: str, clock: Callable[[], float] = time.time) -> Iterator[Receiver]:
-    """A running receiver on a free loopback port, stopped on exit."""
-    server = Receiver(secret, clock)
+def webhook_receiver(secret: str, clock: Callable[[], float] | None = None) -> Iterator[Receiver]:
+    """A running receiver on a free loopback port, stopped on exit.
+
+    It checks signature times against the tests' pinned clock (the till's clock in every test),
+    unless given its own.
+    """
+    server = Receiver(secret, clock or (lambda: pinned_clock().now().timestamp()))
     # A short poll so shutdown() returns at once rather than after the default half second.
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()

@@ -12,8 +12,9 @@ from keyring.backends import fail
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.conftest import TODAY
+from tests.conftest import pinned_clock
 from tests.sync.portal_server import PortalServer
+from tests.ui.till import Till
 from ui.app import build
 from ui.main_window import MainWindow
 from ui.screens.base import Screen
@@ -27,8 +28,8 @@ from warranty_desk.storage.home import Home
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo shop built once; each test gets its own copy of the file."""
     home = Home(tmp_path_factory.mktemp("demo-template") / "home")
-    db, _ = setup.init(home)
-    demo.build_demo_shop(db, today=TODAY)
+    db, _ = setup.init(home, clock=pinned_clock())
+    demo.build_demo_shop(db)
     db.dispose()
     return home.root
 
@@ -59,7 +60,7 @@ def open_window(
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app)
-    win: MainWindow = build(home, app, today=TODAY, inline=True)
+    win: MainWindow = build(home, app, clock=pinned_clock(), inline=True)
     win.show()
     try:
         yield win
@@ -86,6 +87,8 @@ def sign_in(qtbot: Any, win: MainWindow, name: str, pin: str) -> int:
     to the widget that has focus. Returns the number of keys pressed."""
     from PySide6.QtCore import Qt
 
+    if win.ctx.actor is not None:  # someone else is signed in: lock first, as a person would
+        qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     screen = win.sign_in
     row = next((n for n, (_id, who) in enumerate(screen.people) if who == name), None)
     if row is None:
@@ -110,6 +113,41 @@ def sale_with_an_offer(win: MainWindow, quantity: int = 1) -> Any:
     for _ in range(3):  # the line is laid out and scrolled into view on the next turns
         QApplication.processEvents()
     return sale
+
+
+@pytest.fixture
+def till(qtbot: Any, demo_home: Home) -> Iterator[Till]:
+    """Sam Sales at the till with the app's scanners listening (started after the PIN)."""
+    for win in open_window(demo_home):
+        win.activateWindow()
+        sign_in(qtbot, win, "Sam Sales", "1111")
+        person = Till(qtbot, win)
+        person.start_scanners()
+        yield person
+        person.stop_scanners()
+
+
+def db_rows(win: MainWindow, query: str, *args: object) -> list[tuple[Any, ...]]:
+    """Rows straight from the window's database file, as a check beside what the screen says."""
+    import sqlite3
+
+    conn = sqlite3.connect(win.ctx.db.path)
+    try:
+        return conn.execute(query, args).fetchall()
+    finally:
+        conn.close()
+
+
+def type_into(widget: Any, text: str) -> None:
+    """Type text as key presses, one per character; QTest's own keyClicks knows only ASCII."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeyEvent
+
+    for ch in text:
+        key = ord(ch.upper()) if ch.isascii() and ch.isprintable() else 0
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier,
+                                                     ch))
 
 
 @pytest.fixture(autouse=True)

@@ -41,11 +41,10 @@ def add_hostile_records(db: Database) -> Hostile:
     owner = Actor(None, "Test owner", Role.OWNER)
     sale = activation.record_sale(db, owner, SaleInput(
         "INV-HOSTILE-1", TODAY, (LineInput("ORB-X-PHN", 1, 49_900, ("HOSTILE-0001",)),),
-        CustomerInput(CUSTOMER, phone="+44 7700 900555", email="eve@example.org")),
-        today=TODAY)
+        CustomerInput(CUSTOMER, phone="+44 7700 900555", email="eve@example.org")))
     code = sale.warranty_codes[0]
     claim = claims.start_claim(db, owner, claims.StartClaim(
-        code, FAULT, accessories=LONG, condition=QUOTED), today=TODAY)
+        code, FAULT, accessories=LONG, condition=QUOTED))
     reference = customer_view.find_customers(db, owner, "+44 7700 900555")[0].reference
     complaints.log_complaint(db, owner, reference, COMPLAINT, claim_number=claim.number)
     staff.create_staff(db, owner, STAFF, Role.MANAGER, "2468")

@@ -139,7 +139,7 @@ def _one(home: Any, sql: str) -> str:
 
 def walk(out: Path, width: int, height: int) -> dict[str, Any]:
     """Drive the window through each screen as the demo owner; return files and problems."""
-    from tests.conftest import TODAY
+    from tests.conftest import TODAY, pinned_clock
     from ui.app import build
     from ui.theme import apply_theme
     from warranty_desk.services import demo, setup, staff
@@ -153,10 +153,10 @@ def walk(out: Path, width: int, height: int) -> dict[str, Any]:
         old.unlink()
     with tempfile.TemporaryDirectory() as tmp:
         home = Home(Path(tmp) / "home")
-        db, _ = setup.init(home)
-        demo.build_demo_shop(db, today=TODAY)
+        db, _ = setup.init(home, clock=pinned_clock())
+        demo.build_demo_shop(db)
         db.dispose()
-        win = build(home, app, today=TODAY, inline=True)
+        win = build(home, app, clock=pinned_clock(), inline=True)
         win.resize(QSize(width, height))
         win.show()
         w = Walk(app, win, out)

@@ -16,7 +16,7 @@ def _serial(win: MainWindow, verdict: str) -> str:
     from warranty_desk.permissions import Actor
     from warranty_desk.services.reports import warranty_register
 
-    rows = warranty_register(win.ctx.db, Actor.system("test"), today=win.ctx.today())
+    rows = warranty_register(win.ctx.db, Actor.system("test"), )
     return next(r.serial for r in rows if r.status == verdict and r.serial)
 
 
@@ -71,12 +71,12 @@ def test_locking_returns_to_sign_in(qtbot: Any, window: MainWindow) -> None:
 def test_a_new_install_asks_for_the_owner_account_first(qtbot: Any, tmp_path: Any) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from tests.conftest import TODAY
+    from tests.conftest import pinned_clock
     from ui.app import build
     from warranty_desk.storage.home import Home
 
     home = Home(tmp_path / "fresh")
-    win = build(home, QApplication.instance(), today=TODAY, inline=True)  # type: ignore[arg-type]
+    win = build(home, QApplication.instance(), clock=pinned_clock(), inline=True)  # type: ignore[arg-type]
     qtbot.addWidget(win)
     assert win.pages.currentWidget() is win.first_run
     win.first_run.name.setText("Nora Owner")

@@ -24,9 +24,10 @@ import sys
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from ui.app import build
+from warranty_desk.clock import SystemClock
 from warranty_desk.storage.home import Home
 app = QApplication([])
-win = build(Home(Path(sys.argv[1])), app, inline=True)
+win = build(Home(Path(sys.argv[1])), app, clock=SystemClock(), inline=True)
 win.show()
 app.processEvents()
 print(" ".join(sorted(m for m in sys.modules if m.startswith(("ui.screens.", "printing.")))))

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QTextEdit, QToolTip, QWidget
 
+from tests.conftest import pinned_clock
 from tests.ui import hostile_data as h
 from tests.ui.conftest import open_window
 from tests.ui.widget_text import words
@@ -51,7 +52,7 @@ def markup_problems(top: QWidget) -> list[str]:
 def hostile(qapp: QApplication, demo_home: Home) -> Iterator[tuple[MainWindow, h.Hostile]]:
     from warranty_desk.services import setup
 
-    db, _ = setup.init(demo_home)
+    db, _ = setup.init(demo_home, clock=pinned_clock())
     made = h.add_hostile_records(db)
     db.dispose()
     for win in open_window(demo_home):

@@ -10,7 +10,6 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from tests.conftest import TODAY
 from tests.ui.conftest import sign_in
 from tests.ui.print_helpers import FakePreview, decode_pdf, print_to_pdf_file, window
 from ui.printing.preview import PreviewChoice
@@ -25,7 +24,7 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 
 
 def _code(home_db: Any) -> str:
-    rows = warranty_register(home_db, Actor.system("test"), today=TODAY)
+    rows = warranty_register(home_db, Actor.system("test"))
     return next(r.code for r in rows if r.status == "in_cover" and r.serial)
 
 

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.conftest import TODAY
 from tests.printing.printer_servers import closed_port, printer
 from tests.ui.conftest import sign_in
 from tests.ui.print_helpers import set_printers, window
@@ -27,7 +26,7 @@ def _counter_with_unit(qtbot: Any, win: MainWindow) -> tuple[CounterScreen, str]
     sign_in(qtbot, win, "Sam Sales", "1111")
     counter = win.current_screen()
     assert isinstance(counter, CounterScreen)
-    rows = warranty_register(win.ctx.db, Actor.system("test"), today=TODAY)
+    rows = warranty_register(win.ctx.db, Actor.system("test"))
     serial, code = next((r.serial, r.code) for r in rows if r.status == "in_cover" and r.serial)
     counter.handle_scan(serial)
     assert counter.card.verdict is not None and counter.card.verdict.warranty_code == code
@@ -41,7 +40,8 @@ def test_ctrl_p_prints_the_slip_and_a_second_ctrl_p_is_recorded_as_a_copy(
     set_printers(demo_home, receipt=str(slip), receipt_width_mm=58)
     with window(demo_home, monkeypatch, [CounterScreen]) as win:
         counter, code = _counter_with_unit(qtbot, win)
-        assert "Ctrl+P print slip" in counter.actions.text()
+        assert counter.action_bar.buttons["slip"].text() == "Print slip  (Ctrl+P)"
+        assert "slip" in counter.action_bar.shown()
         qtbot.keyClick(counter.field, Qt.Key.Key_P, CTRL)
         first = slip.read_bytes()
         assert first.startswith(b"\x1b@")  # ESC @: the printer is reset before each slip

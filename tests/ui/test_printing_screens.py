@@ -35,6 +35,9 @@ def _sell_two_phones(qtbot: Any, screen: SaleScreen) -> None:
     screen.quantity.setValue(2)
     qtbot.mouseClick(screen.add_button, LEFT)
     assert screen.handle_scan("ORBX1-PRN001") and screen.handle_scan("ORBX1-PRN002")
+    offer = screen.lines[0].box.offer
+    assert offer is not None
+    qtbot.mouseClick(offer.decline_button, LEFT)
     qtbot.mouseClick(screen.finish_button, LEFT)
     assert screen.stack.currentWidget() is screen.done_page
 

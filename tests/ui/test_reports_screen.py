@@ -65,7 +65,7 @@ def test_a_report_saves_as_csv_with_its_header(
         qtbot.keyClick(screen.choices, Qt.Key.Key_S,
                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
         assert win.notice.text() == f"Saved returns stock by age to {out}."
-    rows = list(csv.reader(out.open(encoding="utf-8")))
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
     assert rows[0][0] == "Supplier" and rows[0][-1] == "Total"
 
 

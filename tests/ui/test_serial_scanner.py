@@ -170,6 +170,7 @@ def run_briefly(scanner: SerialScanner, until: Any) -> list[tuple[str, ...]]:
     return events
 
 
+@pytest.mark.logs(r"^scanner callback .* failed")
 def test_a_receiver_that_raises_does_not_stop_the_reader() -> None:
     port = FakePort([b"ONE\r\n", b"TWO\r\n"])
     seen: list[str] = []
@@ -191,6 +192,7 @@ def test_a_receiver_that_raises_does_not_stop_the_reader() -> None:
     assert port.closed == 1
 
 
+@pytest.mark.logs(r"^serial scanner reader failed")
 def test_a_bug_while_opening_is_reported_as_an_error_and_retried() -> None:
     attempts: list[int] = []
 

@@ -11,6 +11,7 @@ from alembic import command
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tests.conftest import pinned_clock
 from ui.start_upgrade import SchemaUpgrade, upgrade_needed
 from ui.start_window import StartWindow
 from warranty_desk.services.setup import open_database
@@ -19,7 +20,7 @@ from warranty_desk.storage.home import Home
 
 
 def _downgrade(home: Home, revision: str) -> None:
-    db = open_database(home)
+    db = open_database(home, pinned_clock())
     try:
         config = migrate.alembic_config()
         with db.engine.begin() as connection:
@@ -30,7 +31,7 @@ def _downgrade(home: Home, revision: str) -> None:
 
 
 def _revision(home: Home) -> str | None:
-    db = open_database(home)
+    db = open_database(home, pinned_clock())
     try:
         return migrate.current_revision(db)
     finally:
@@ -62,7 +63,7 @@ def test_the_window_stays_alive_and_shows_work_while_the_update_runs(
     window.show()
     window.show_progress("Updating the shop's records …", "This happens once.")
     results: list[str | None] = []
-    upgrade = SchemaUpgrade(demo_home, results.append)
+    upgrade = SchemaUpgrade(demo_home, results.append, pinned_clock())
     upgrade.start()
     assert window.busy is not None and window.busy.isVisible()
     assert window.detail is not None and window.detail.text() == "This happens once."
@@ -75,14 +76,14 @@ def test_an_update_that_fails_says_so_changes_nothing_and_offers_a_way_out(
         demo_home: Home, qtbot: QtBot) -> None:
     _downgrade(demo_home, "0007")
     # A table in the way of the update: 0008 cannot create its new layers table.
-    db = open_database(demo_home)
+    db = open_database(demo_home, pinned_clock())
     try:
         with db.engine.begin() as connection:
             connection.exec_driver_sql("CREATE TABLE warranty_layers_new (x INTEGER)")
     finally:
         db.dispose()
     results: list[str | None] = []
-    upgrade = SchemaUpgrade(demo_home, results.append)
+    upgrade = SchemaUpgrade(demo_home, results.append, pinned_clock())
     upgrade.start()
     qtbot.waitUntil(lambda: results != [], timeout=60_000)
     assert results[0] == "table warranty_layers_new already exists"  # the words, not the SQL

@@ -12,7 +12,7 @@ import pytest
 
 from sync import secrets
 from sync.runner import CycleReport, run_cycle
-from tests.conftest import TODAY
+from tests.conftest import pinned_clock
 from tests.sync.portal_server import TOKEN, PortalServer
 from tests.ui.sync_helpers import CYCLE_MS
 from ui.sync.worker import NOT_SET_UP, SyncWorker
@@ -25,7 +25,7 @@ from warranty_desk.storage.home import Home
 
 @pytest.fixture
 def db(demo_home: Home) -> Iterator[Database]:
-    database, _ = setup.init(demo_home)
+    database, _ = setup.init(demo_home, clock=pinned_clock())
     yield database
     database.dispose()
 
@@ -51,7 +51,7 @@ def worker_of(demo_home: Home, db: Database) -> Iterator[Any]:
     made: list[SyncWorker] = []
 
     def make(**options: Any) -> SyncWorker:
-        worker = SyncWorker(demo_home, db, today=lambda: TODAY, **options)
+        worker = SyncWorker(demo_home, db, **options)
         made.append(worker)
         return worker
 

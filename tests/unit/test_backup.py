@@ -14,7 +14,7 @@ from alembic import command
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from tests.conftest import actor
+from tests.conftest import actor, pinned_clock
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.models import AuditEntry
 from warranty_desk.permissions import Role
@@ -134,7 +134,7 @@ def test_a_restore_brings_back_the_backup_and_keeps_a_safety_copy(
 ) -> None:
     staff.create_staff(db, OWNER, "Zed", Role.SALES, "4821")
     db.dispose()
-    report = backup.restore(home, OWNER, saved)
+    report = backup.restore(home, OWNER, saved, clock=pinned_clock())
     assert _names(home.database) == []
     assert report.safety_copy is not None
     assert report.safety_copy.parent == home.root / "backups"
@@ -151,8 +151,8 @@ def test_the_restored_database_works_as_the_live_one_again(
     db: Database, home: Home, saved: Path,
 ) -> None:
     db.dispose()
-    backup.restore(home, OWNER, saved)
-    reopened = Database(home.database)
+    backup.restore(home, OWNER, saved, clock=pinned_clock())
+    reopened = Database(home.database, clock=pinned_clock())
     try:
         staff.create_staff(reopened, OWNER, "Anna", Role.SALES, "4821")
         assert staff.sign_in(reopened, "Anna", "4821").name == "Anna"
@@ -166,7 +166,7 @@ def test_the_restored_database_works_as_the_live_one_again(
 def test_a_backup_from_an_older_known_schema_is_upgraded_after_restore(
     db: Database, home: Home, saved: Path,
 ) -> None:
-    old = Database(saved)
+    old = Database(saved, clock=pinned_clock())
     try:
         config = migrate.alembic_config()
         with old.engine.begin() as connection:
@@ -176,7 +176,7 @@ def test_a_backup_from_an_older_known_schema_is_upgraded_after_restore(
     finally:
         old.dispose()
     db.dispose()
-    report = backup.restore(home, OWNER, saved)
+    report = backup.restore(home, OWNER, saved, clock=pinned_clock())
     assert (report.from_revision, report.to_revision) == ("0001", migrate.head_revision())
     with sqlite3.connect(home.database) as raw:
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
@@ -190,7 +190,7 @@ def test_a_truncated_backup_is_refused_and_the_live_database_is_unchanged(
     saved.write_bytes(data[: len(data) // 3])
     with pytest.raises(BadInput, match=r"^backup\.sqlite3 is damaged \(integrity check failed: "
                                        r".*\)\. Nothing was changed; pick another backup\.$"):
-        backup.restore(home, OWNER, saved)
+        backup.restore(home, OWNER, saved, clock=pinned_clock())
 
 
 def test_a_backup_with_scrambled_pages_is_refused_and_the_live_database_is_unchanged(
@@ -202,7 +202,7 @@ def test_a_backup_with_scrambled_pages_is_refused_and_the_live_database_is_uncha
         data[start + 8:start + 200] = bytes(range(192))
     saved.write_bytes(bytes(data))
     with pytest.raises(BadInput, match=r"backup\.sqlite3 is damaged"):
-        backup.restore(home, OWNER, saved)
+        backup.restore(home, OWNER, saved, clock=pinned_clock())
 
 
 def test_a_file_that_is_not_a_database_is_refused(
@@ -211,12 +211,12 @@ def test_a_file_that_is_not_a_database_is_refused(
     fake = tmp_path / "backup.sqlite3"
     fake.write_bytes(b"Just some notes, not a database at all.\n" * 10)
     with pytest.raises(BadInput, match=r"not a Warranty Desk backup \(it is not a database file\)"):
-        backup.restore(home, OWNER, fake)
+        backup.restore(home, OWNER, fake, clock=pinned_clock())
 
 
 def test_a_missing_file_is_refused(home: Home, tmp_path: Path, live_untouched: None) -> None:
     with pytest.raises(BadInput, match=r"gone\.sqlite3 was not found"):
-        backup.restore(home, OWNER, tmp_path / "gone.sqlite3")
+        backup.restore(home, OWNER, tmp_path / "gone.sqlite3", clock=pinned_clock())
 
 
 def test_an_sqlite_file_without_the_warranty_desk_schema_is_refused(
@@ -228,7 +228,7 @@ def test_an_sqlite_file_without_the_warranty_desk_schema_is_refused(
         raw.execute("INSERT INTO recipes VALUES ('soup')")
     raw.close()
     with pytest.raises(BadInput, match=r"recipes\.sqlite3 is not a Warranty Desk backup"):
-        backup.restore(home, OWNER, other)
+        backup.restore(home, OWNER, other, clock=pinned_clock())
 
 
 def test_a_backup_from_a_newer_version_is_refused(
@@ -238,7 +238,7 @@ def test_a_backup_from_a_newer_version_is_refused(
         raw.execute("UPDATE alembic_version SET version_num = '9999'")
     raw.close()
     with pytest.raises(BadInput, match=r"newer or different Warranty Desk \(schema 9999\)"):
-        backup.restore(home, OWNER, saved)
+        backup.restore(home, OWNER, saved, clock=pinned_clock())
 
 
 def test_a_backup_without_a_shop_is_refused(
@@ -248,7 +248,7 @@ def test_a_backup_without_a_shop_is_refused(
         raw.execute("DELETE FROM shop")
     raw.close()
     with pytest.raises(BadInput, match="has no shop in it"):
-        backup.restore(home, OWNER, saved)
+        backup.restore(home, OWNER, saved, clock=pinned_clock())
 
 
 def test_a_backup_with_broken_links_between_records_is_refused(
@@ -261,7 +261,7 @@ def test_a_backup_with_broken_links_between_records_is_refused(
                     "'2026-11-22 10:00:00', x'02')")
     raw.close()
     with pytest.raises(BadInput, match="point at records that are not there"):
-        backup.restore(home, OWNER, saved)
+        backup.restore(home, OWNER, saved, clock=pinned_clock())
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -285,10 +285,10 @@ def test_only_admins_owners_and_the_command_line_may_restore(
     staff.create_staff(db, OWNER, "Zed", Role.SALES, "4821")
     db.dispose()
     if role in ALLOWED:
-        backup.restore(home, actor(role), saved)
+        backup.restore(home, actor(role), saved, clock=pinned_clock())
         assert _names(home.database) == []
     else:
         with pytest.raises(PermissionDenied, match="may not back up and restore"):
-            backup.restore(home, actor(role), saved)
+            backup.restore(home, actor(role), saved, clock=pinned_clock())
         assert _names(home.database) == ["Zed"]
         assert not backup.backups_folder(home).exists()

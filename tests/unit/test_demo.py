@@ -11,7 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, pinned_clock
 from warranty_desk.errors import BadInput
 from warranty_desk.models import (
     Claim,
@@ -49,7 +49,7 @@ def cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def built(db: Database) -> tuple[Database, DemoReport]:
     """The demo shop, built on a fresh database."""
-    return db, demo.build_demo_shop(db, today=TODAY)
+    return db, demo.build_demo_shop(db)
 
 
 def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
@@ -62,7 +62,7 @@ def _counts(db: Database) -> dict[str, object]:
 
 
 def _fresh(tmp_path: Path, name: str) -> Database:
-    database, _ = setup.init(Home(tmp_path / name).ensure())
+    database, _ = setup.init(Home(tmp_path / name).ensure(), clock=pinned_clock())
     return database
 
 
@@ -150,7 +150,7 @@ def test_building_the_demo_twice_changes_nothing_the_second_time(
         built: tuple[Database, DemoReport]) -> None:
     db, _ = built
     before = _counts(db)
-    again = demo.build_demo_shop(db, today=TODAY)
+    again = demo.build_demo_shop(db)
     assert not again.created and "already" in again.message
     assert _counts(db) == before
 
@@ -161,7 +161,7 @@ def test_each_sample_serial_looks_up_to_the_verdict_it_is_labelled_with(
     assert report.sample_verdicts.count("in_cover") >= 2
     assert {"expired", "void"} <= set(report.sample_verdicts)
     for serial, verdict in zip(report.sample_serials, report.sample_verdicts, strict=True):
-        found = lookup.lookup(db, LOOKUP, serial, today=TODAY)
+        found = lookup.lookup(db, LOOKUP, serial)
         assert found.outcome == "found", serial
         assert found.matches[0].verdict == verdict, serial
 
@@ -198,8 +198,8 @@ def test_the_demo_catalogue_has_valid_gtins_and_serials_that_scan_as_serials(
 
 def test_the_demo_shop_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
     first, second = _fresh(tmp_path, "a"), _fresh(tmp_path, "b")
-    demo.build_demo_shop(first, today=TODAY, seed=3)
-    demo.build_demo_shop(second, today=TODAY, seed=3)
+    demo.build_demo_shop(first, seed=3)
+    demo.build_demo_shop(second, seed=3)
     sql = "SELECT code, serial, start_on, end_on FROM warranties ORDER BY code"
     assert _rows(first, sql) == _rows(second, sql)
 
@@ -208,7 +208,7 @@ def test_the_demo_shop_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
 
 
 def _generated(db: Database, warranties: int = 3000, seed: int = 11) -> DemoReport:
-    return demo.generate(db, warranties=warranties, seed=seed, today=TODAY)
+    return demo.generate(db, warranties=warranties, seed=seed)
 
 
 def test_generate_makes_exactly_the_warranties_asked_for_with_customers_and_claims(
@@ -301,7 +301,7 @@ def test_search_finds_a_generated_customer_by_name(db: Database) -> None:
     _generated(db)
     ((name,),) = _rows(db, "SELECT name FROM customers WHERE segment = 'retail' "
                            "ORDER BY reference LIMIT 1 OFFSET 17")
-    found = lookup.lookup(db, LOOKUP, str(name), today=TODAY)
+    found = lookup.lookup(db, LOOKUP, str(name))
     assert found.outcome in ("found", "several")
     assert {m.customer_name for m in found.matches} == {name}
 
@@ -314,7 +314,7 @@ def test_generated_serials_are_unique_and_sample_serials_give_their_verdicts(
     assert total == distinct and int(str(total)) > 2000
     assert report.sample_verdicts == ("in_cover", "expired", "void")
     for serial, verdict in zip(report.sample_serials, report.sample_verdicts, strict=True):
-        assert lookup.lookup(db, LOOKUP, serial, today=TODAY).matches[0].verdict == verdict
+        assert lookup.lookup(db, LOOKUP, serial).matches[0].verdict == verdict
 
 
 def test_generating_again_adds_more_and_every_number_continues(built: tuple[Database,
@@ -333,7 +333,7 @@ def test_generating_again_adds_more_and_every_number_continues(built: tuple[Data
 
 def test_progress_is_reported_up_to_the_total(db: Database) -> None:
     seen: list[tuple[int, int]] = []
-    demo.generate(db, warranties=12_000, seed=1, today=TODAY,
+    demo.generate(db, warranties=12_000, seed=1,
                   progress=lambda done, total: seen.append((done, total)))
     assert len(seen) >= 3
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
@@ -343,7 +343,7 @@ def test_progress_is_reported_up_to_the_total(db: Database) -> None:
 @pytest.mark.parametrize("warranties", [0, -5, 5_000_001])
 def test_generate_refuses_a_size_it_cannot_make(db: Database, warranties: int) -> None:
     with pytest.raises(BadInput):
-        demo.generate(db, warranties=warranties, seed=1, today=TODAY)
+        demo.generate(db, warranties=warranties, seed=1)
     assert _rows(db, "SELECT count(*) FROM warranties") == [(0,)]
 
 

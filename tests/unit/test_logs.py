@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from warranty_desk.logs import LOG_NAME, setup_logging
 from warranty_desk.storage.home import Home
 
 
+@pytest.mark.logs(r"^unexpected error")
 def test_a_bug_is_written_with_its_traceback_and_setup_twice_adds_one_handler(
     home: Home,
 ) -> None:

@@ -13,6 +13,7 @@ from warranty_desk.scanning import (
     CLAIM_NUMBER_RE,
     MAX_SCAN_LENGTH,
     WARRANTY_CODE_RE,
+    ClaimNumberPart,
     CodeParts,
     Scan,
     ScanKind,
@@ -20,6 +21,7 @@ from warranty_desk.scanning import (
     format_number,
     is_branch_code,
     parse_number,
+    partial_claim_number,
 )
 
 K = ScanKind
@@ -499,3 +501,23 @@ def test_a_bare_ean_13_with_a_valid_check_digit_is_a_product_barcode(payload: st
     scan = classify(ean)
 
     assert (scan.kind, scan.gtin, scan.serial) == (K.GS1, "0" + ean, None)
+
+
+@pytest.mark.parametrize(("typed", "part"), [
+    ("C-2026-000123", ClaimNumberPart(2026, 123)),
+    ("c 2026 123", ClaimNumberPart(2026, 123)),
+    ("C\u20132026\u2013000123", ClaimNumberPart(2026, 123)),  # en dashes from a pasted e-mail
+    ("C-123", ClaimNumberPart(None, 123)),
+    ("C123", ClaimNumberPart(None, 123)),
+    ("123", ClaimNumberPart(None, 123)),
+    (" 000123\r\n", ClaimNumberPart(None, 123)),
+])
+def test_the_end_of_a_claim_number_is_read_as_its_year_and_sequence(
+        typed: str, part: ClaimNumberPart) -> None:
+    assert partial_claim_number(typed) == part
+
+
+@pytest.mark.parametrize("typed", ["", "0", "C-0", "1234567", "SN-4471", "BR01-C-2026-000123",
+                                   "INV-123", "C-20-26", "Ⅻ"])
+def test_text_that_is_no_end_of_a_claim_number_is_not_read_as_one(typed: str) -> None:
+    assert partial_claim_number(typed) is None

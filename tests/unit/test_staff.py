@@ -12,6 +12,7 @@ from argon2 import Type as Argon2Type
 from sqlalchemy import select, update
 
 from tests.conftest import actor
+from warranty_desk.clock import FixedClock
 from warranty_desk.errors import AccountLocked, BadInput, NotFound, PermissionDenied
 from warranty_desk.models import AuditEntry, Shop, Staff
 from warranty_desk.permissions import Actor, Permission, Role
@@ -40,10 +41,17 @@ def _actions(db: Database) -> list[str]:
         return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
 
 
+def _at(db: Database, when: datetime) -> None:
+    """Stand the database's clock at an instant (tests run on a FixedClock)."""
+    assert isinstance(db.clock, FixedClock)
+    db.clock.set(when)
+
+
 def _fail(db: Database, name: str, times: int, now: datetime) -> None:
+    _at(db, now)
     for _ in range(times):
         with pytest.raises((BadInput, AccountLocked)):
-            staff.sign_in(db, name, "0000", now=now)
+            staff.sign_in(db, name, "0000")
 
 
 def test_a_created_staff_member_is_listed_active_with_their_role(db: Database) -> None:
@@ -154,18 +162,22 @@ def test_the_audit_log_never_holds_the_pin(db: Database) -> None:
 def test_a_right_pin_resets_the_wrong_pin_count(db: Database) -> None:
     _add(db, "Anna")
     _fail(db, "Anna", 4, T0)
-    staff.sign_in(db, "Anna", "4821", now=T0)
+    _at(db, T0)
+    staff.sign_in(db, "Anna", "4821")
     with pytest.raises(BadInput, match="4 tries left"):
-        staff.sign_in(db, "Anna", "1111", now=T0)
+        _at(db, T0)
+        staff.sign_in(db, "Anna", "1111")
 
 
 def test_five_wrong_pins_in_a_row_lock_the_account_for_five_minutes(db: Database) -> None:
     _add(db, "Anna")
     _fail(db, "Anna", 3, T0)
     with pytest.raises(BadInput, match="1 try left"):
-        staff.sign_in(db, "Anna", "1111", now=T0)
+        _at(db, T0)
+        staff.sign_in(db, "Anna", "1111")
     with pytest.raises(AccountLocked) as caught:
-        staff.sign_in(db, "Anna", "1111", now=T0)
+        _at(db, T0)
+        staff.sign_in(db, "Anna", "1111")
     assert str(caught.value) == ("Too many wrong PINs. Anna is locked until 14:05 (5 minutes). "
                                  "Ask a manager if this was not you.")
     (view,) = staff.list_staff(db)
@@ -178,9 +190,11 @@ def test_the_right_pin_is_refused_while_the_account_is_locked(db: Database) -> N
     _add(db, "Anna")
     _fail(db, "Anna", staff.MAX_WRONG_PINS, T0)
     with pytest.raises(AccountLocked, match=r"locked until 14:05 \(2 minutes\)"):
-        staff.sign_in(db, "Anna", "4821", now=T0 + timedelta(minutes=3, seconds=30))
+        _at(db, T0 + timedelta(minutes=3, seconds=30))
+        staff.sign_in(db, "Anna", "4821")
     with pytest.raises(AccountLocked, match=r"\(1 minute\)"):
-        staff.sign_in(db, "Anna", "4821", now=T0 + timedelta(minutes=4, seconds=59))
+        _at(db, T0 + timedelta(minutes=4, seconds=59))
+        staff.sign_in(db, "Anna", "4821")
 
 
 def test_the_lock_runs_out_after_five_minutes_with_a_fresh_set_of_tries(db: Database) -> None:
@@ -188,8 +202,10 @@ def test_the_lock_runs_out_after_five_minutes_with_a_fresh_set_of_tries(db: Data
     _fail(db, "Anna", staff.MAX_WRONG_PINS, T0)
     later = T0 + timedelta(minutes=5)
     with pytest.raises(BadInput, match="4 tries left"):
-        staff.sign_in(db, "Anna", "1111", now=later)
-    assert staff.sign_in(db, "Anna", "4821", now=later).name == "Anna"
+        _at(db, later)
+        staff.sign_in(db, "Anna", "1111")
+    _at(db, later)
+    assert staff.sign_in(db, "Anna", "4821").name == "Anna"
     (view,) = staff.list_staff(db)
     assert view.locked_until is None
 
@@ -198,10 +214,11 @@ def test_the_lock_survives_a_restart_on_the_same_file(db: Database) -> None:
     _add(db, "Anna")
     _fail(db, "Anna", staff.MAX_WRONG_PINS, T0)
     db.dispose()
-    reopened = Database(db.path)
+    reopened = Database(db.path, clock=db.clock)
     try:
         with pytest.raises(AccountLocked, match="Anna is locked until 14:05"):
-            staff.sign_in(reopened, "Anna", "4821", now=T0 + timedelta(minutes=1))
+            _at(reopened, T0 + timedelta(minutes=1))
+            staff.sign_in(reopened, "Anna", "4821")
     finally:
         reopened.dispose()
 
@@ -210,10 +227,11 @@ def test_the_wrong_pin_count_survives_a_restart_on_the_same_file(db: Database) -
     _add(db, "Anna")
     _fail(db, "Anna", 3, T0)
     db.dispose()
-    reopened = Database(db.path)
+    reopened = Database(db.path, clock=db.clock)
     try:
         with pytest.raises(BadInput, match="1 try left"):
-            staff.sign_in(reopened, "Anna", "1111", now=T0)
+            _at(reopened, T0)
+            staff.sign_in(reopened, "Anna", "1111")
     finally:
         reopened.dispose()
 
@@ -224,7 +242,8 @@ def test_the_lock_is_shown_in_the_shops_own_time_zone(db: Database) -> None:
     _add(db, "Anna")
     _fail(db, "Anna", staff.MAX_WRONG_PINS - 1, T0)
     with pytest.raises(AccountLocked, match="locked until 15:05"):
-        staff.sign_in(db, "Anna", "1111", now=T0)
+        _at(db, T0)
+        staff.sign_in(db, "Anna", "1111")
 
 
 def test_a_switched_off_account_cannot_sign_in(db: Database) -> None:
@@ -263,20 +282,25 @@ def test_wrong_override_pins_count_towards_the_same_lock(db: Database) -> None:
     _add(db, "Maria", Role.MANAGER, pin="9090")
     for _ in range(staff.MAX_WRONG_PINS - 1):
         with pytest.raises(BadInput):
-            staff.verify_override(db, "Maria", "1111", now=T0)
+            _at(db, T0)
+            staff.verify_override(db, "Maria", "1111")
     with pytest.raises(AccountLocked):
-        staff.verify_override(db, "Maria", "1111", now=T0)
+        _at(db, T0)
+        staff.verify_override(db, "Maria", "1111")
     with pytest.raises(AccountLocked):
-        staff.sign_in(db, "Maria", "9090", now=T0 + timedelta(minutes=1))
+        _at(db, T0 + timedelta(minutes=1))
+        staff.sign_in(db, "Maria", "9090")
 
 
 def test_a_manager_can_set_a_new_pin_which_also_lifts_the_lock(db: Database) -> None:
     view = _add(db, "Anna")
     _fail(db, "Anna", staff.MAX_WRONG_PINS, T0)
     staff.set_pin(db, OWNER, view.id, "2468")
-    assert staff.sign_in(db, "Anna", "2468", now=T0).staff_id == view.id
+    _at(db, T0)
+    assert staff.sign_in(db, "Anna", "2468").staff_id == view.id
     with pytest.raises(BadInput, match="Wrong PIN"):
-        staff.sign_in(db, "Anna", "4821", now=T0)
+        _at(db, T0)
+        staff.sign_in(db, "Anna", "4821")
 
 
 def test_a_person_can_set_their_own_pin_but_not_someone_elses(db: Database) -> None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.devices.wedge import EndKey, WedgeConfig, WedgeDetector, is_burst_char
 
-__all__ = ["WedgeFilter"]
+__all__ = ["QuietTimer", "WedgeFilter"]
 
 # The quiet timer runs on the GUI thread's clock, which lags the key events' own timestamps
 # by a few jittery ms; the margin keeps a scan's next key from losing that race. Gaps are
@@ -39,35 +41,64 @@ _ALT = Qt.KeyboardModifier.AltModifier
 _META = Qt.KeyboardModifier.MetaModifier
 
 
+_Held = tuple[QObject, QKeyEvent]  # the widget a key went to, and a copy of the key
+
+
+class QuietTimer(Protocol):
+    """The single-shot timer that gives a held burst back when no key follows it in time."""
+
+    @property
+    def timeout(self) -> SignalInstance: ...
+
+    def start(self, msec: int, /) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 class WedgeFilter(QObject):
     """Holds fast bursts of keys; a burst ended by Enter/Tab is emitted as `scanned`.
 
     Anything else is replayed, unchanged and in order, to the widget it was typed into (see
-    WedgeDetector for why holding beats deleting afterwards). Install it last, after other
-    application filters: a filter that runs before this one sees a replayed key twice.
+    WedgeDetector for why holding beats deleting afterwards). No key passes while keys typed
+    before it are still held or on their way, however it gets to its widget. Install it last,
+    after other application filters: a filter that runs before this one sees a replayed key
+    twice.
     """
 
     scanned = Signal(str)
     _scan_ready = Signal(str)
 
     def __init__(self, parent: QObject | None = None, *, config: WedgeConfig | None = None,
-                 clock: Callable[[], float] | None = None) -> None:
+                 clock: Callable[[], float] | None = None,
+                 quiet_timer: QuietTimer | None = None) -> None:
         super().__init__(parent)
         self.detector = WedgeDetector(config)
         # A clock in ms replaces the events' timestamps (tests); events without one (0) fall
         # back to the monotonic clock.
         self._clock = clock
-        self._held: list[tuple[QObject, QKeyEvent]] = []
+        # The burst in progress: not yet known to be a scan or typing.
+        self._held: list[_Held] = []
+        # Keys known to be typing, on their way to their widgets. One queue rather than a
+        # list per replay: a widget may run the event loop while it takes one of them, and a
+        # key that comes in then must line up behind the rest, not go ahead of them.
+        self._outbox: deque[_Held] = deque()
+        # The keys being replayed right now; only they (and their trip up to the parents of
+        # their widget) pass unfiltered.
+        self._sending: list[QKeyEvent] = []
         self._swallow_release: set[int] = set()
-        self._replaying = False
         self._enabled = True
-        self._quiet = QTimer(self)
-        self._quiet.setSingleShot(True)
-        self._quiet.setTimerType(Qt.TimerType.PreciseTimer)
+        # A stub on the test's own clock replaces it in tests, so timing races can be replayed.
+        self._quiet = quiet_timer if quiet_timer is not None else self._new_quiet_timer()
         self._quiet.timeout.connect(self._on_quiet_timeout)
         # Emitted after the filter returns: a receiver that opens a dialog or moves focus
         # should not do it in the middle of key delivery.
         self._scan_ready.connect(self._on_scan_ready, Qt.ConnectionType.QueuedConnection)
+
+    def _new_quiet_timer(self) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        return timer
 
     def install(self, app: QApplication) -> None:
         """Start watching every key of the app."""
@@ -94,22 +125,29 @@ class WedgeFilter(QObject):
         """Give every held key to its widget now."""
         self._quiet.stop()
         self.detector.release()
-        self._replay()
+        self._outbox.extend(self._held)
+        self._held.clear()
+        self._send_outbox()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if self._replaying or not self._enabled:
+        if not self._enabled or any(event is sent for sent in self._sending):
             return False
         if kind in _INTERRUPTING_EVENTS:
-            if self._held:
-                self.flush()
-            return False
+            return self._let_through()
         if kind not in _KEY_EVENTS or not isinstance(event, QKeyEvent):
             return False
-        # The app sees a key once per receiver (window, focus widget, then parents while it
-        # is ignored): act only where it is first delivered to a widget.
-        if not _is_key_target(watched):
+        # The app sees a key once per receiver: its window (no widget), the widget Qt routes
+        # it to, then that widget's parents while it is ignored. Act where a widget gets it
+        # first.
+        if not isinstance(watched, QWidget):
             return False
+        if watched is not _key_receiver():
+            # Code passing a key to another widget: the keys typed before it go first. (A key
+            # climbing to the parents of its receiver was let through there, after them.)
+            if kind == QEvent.Type.ShortcutOverride:
+                return False
+            return self._let_through()
         if kind == QEvent.Type.ShortcutOverride:
             return self._on_shortcut_override(event)
         if kind == QEvent.Type.KeyRelease:
@@ -127,8 +165,8 @@ class WedgeFilter(QObject):
             return True
         # A key that may fire a shortcut, in which case its press never comes: the keys typed
         # before it must reach their widget before the shortcut runs.
-        if self._held and event.key() not in _MODIFIER_KEYS and _burst_char(event) is None:
-            self.flush()
+        if event.key() not in _MODIFIER_KEYS and _burst_char(event) is None:
+            return self._let_through()
         return False
 
     def _on_key_release(self, watched: QObject, event: QKeyEvent) -> bool:
@@ -138,7 +176,7 @@ class WedgeFilter(QObject):
         if self._held:
             self._hold(watched, event)
             return True
-        return False
+        return self._let_through()
 
     def _on_key_press(self, watched: QObject, event: QKeyEvent) -> bool:
         t_ms = self._ms(event)
@@ -152,38 +190,48 @@ class WedgeFilter(QObject):
                 event.accept()
                 self._scan_ready.emit(text)
                 return True
-            self.flush()
-            return False
+            return self._let_through()
         if event.key() in _MODIFIER_KEYS:
             if self._held:
                 self._hold(watched, event)
                 return True
-            return False
+            return self._let_through()
         char = _burst_char(event)
         if char is None or event.isAutoRepeat():
             # Another key (Backspace, arrows, Ctrl+…) or a held-down key: a person is at it.
-            self.flush()
-            return False
+            return self._let_through()
         if self.detector.feed(char, t_ms) is not None:
-            self._replay()  # the burst before this character was typing
+            # The burst before this character was typing; this one may start a scan.
+            self._outbox.extend(self._held)
+            self._held.clear()
         self._hold(watched, event)
         limit = self.detector.quiet_limit_ms() or 0.0
         self._quiet.start(int(limit) + _TIMER_MARGIN_MS)
+        self._send_outbox()
         return True
+
+    def _let_through(self) -> bool:
+        """Let the current event pass, after every key that came before it."""
+        if self._held or self._outbox:
+            self.flush()
+        return False
 
     def _hold(self, watched: QObject, event: QKeyEvent) -> None:
         self._held.append((watched, event.clone()))
 
-    def _replay(self) -> None:
-        held, self._held = self._held, []
-        self._replaying = True
-        try:
-            for target, event in held:
-                receiver = target if shiboken6.isValid(target) else QApplication.focusWidget()
-                if receiver is not None:
-                    QApplication.sendEvent(receiver, event)
-        finally:
-            self._replaying = False
+    def _send_outbox(self) -> None:
+        # Taken one at a time from the front: if a widget runs the event loop while it takes
+        # a key, a nested flush goes on with the next key, and this loop finds the rest gone.
+        while self._outbox:
+            target, event = self._outbox.popleft()
+            receiver = target if shiboken6.isValid(target) else QApplication.focusWidget()
+            if receiver is None:
+                continue
+            self._sending.append(event)
+            try:
+                QApplication.sendEvent(receiver, event)
+            finally:
+                self._sending.pop()
 
     def _ms(self, event: QKeyEvent) -> float:
         if self._clock is not None:
@@ -197,19 +245,33 @@ class WedgeFilter(QObject):
 
     @Slot(QWidget, QWidget)
     def _on_app_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        if self._held:
-            self.flush()
+        self._let_through()
 
     @Slot(str)
     def _on_scan_ready(self, text: str) -> None:
         self.scanned.emit(text)
 
 
-def _is_key_target(watched: QObject) -> bool:
-    if not isinstance(watched, QWidget):
-        return False
-    focus = QApplication.focusWidget() or QApplication.activeWindow()
-    return watched is focus
+def _key_receiver() -> QWidget | None:
+    """The widget Qt gives a key to first, routed as its widget windows route keys.
+
+    A keyboard grab or an open popup (a completer's list of names, a menu) takes the keys
+    before the focus widget does: the list a file dialog opens over its name field gets the
+    keys typed while it shows, and passes them on to the field itself.
+    """
+    grabber = QWidget.keyboardGrabber()
+    if grabber is not None:
+        return grabber
+    popup = QApplication.activePopupWidget()
+    if popup is not None:
+        return popup.focusWidget() or popup
+    # The focus window's focus object, as Qt asks for it, rather than the app's focus widget:
+    # they differ when a platform leaves the keyboard with a popup's window after it closes
+    # (the offscreen one does), and Qt then gives the keys to the popup's focus proxy.
+    focus = QApplication.focusObject()
+    if isinstance(focus, QWidget):
+        return focus
+    return QApplication.focusWidget() or QApplication.activeWindow()
 
 
 def _end_key(event: QKeyEvent) -> EndKey | None:

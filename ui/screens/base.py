@@ -54,3 +54,7 @@ class Screen(QWidget):
         """The counter locked: forget every record shown and everything typed, so the next
         person to sign in sees none of it. Every screen says what that is for itself
         (tests/ui/test_sign_out.py holds each one to it); the base has nothing to forget."""
+
+    def unsaved_work(self) -> str:
+        """What leaving now would throw away, in words ("this claim"); "" when nothing."""
+        return ""

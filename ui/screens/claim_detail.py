@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,9 +21,10 @@ from ui.printing.desk import PrintDesk
 from ui.printing.queue_keys import QUEUE_CHANGED
 from ui.screens.base import Screen
 from ui.screens.claim_detail_parts.actions import ClaimActions
-from ui.screens.claim_detail_parts.decision_bar import MOVE_KEYS, DecisionBar
-from ui.screens.claim_detail_parts.evidence_tab import EvidenceTab
+from ui.screens.claim_detail_parts.decision_bar import MOVE_KEYS, REOPEN_KEY, DecisionBar
+from ui.screens.claim_detail_parts.evidence_tab import VERIFY_KEY, EvidenceTab
 from ui.screens.claim_detail_parts.facts import ClaimFacts
+from ui.screens.claim_detail_parts.findings_tab import FINDINGS_TAB_KEY, FindingsTab
 from ui.screens.claim_detail_parts.messages_tab import MessagesTab
 from ui.screens.claim_detail_parts.record_tabs import (
     CostsTab,
@@ -35,6 +36,7 @@ from ui.screens.shop_time import local_minute
 from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.layout import scroll_area
 from ui.widgets.record_view import fit_columns, record_view
+from ui.widgets.void_warranty import VOID_KEY
 from warranty_desk.permissions import Permission
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services.board import ClaimDetail, claim_detail
@@ -57,10 +59,15 @@ class ClaimDetailScreen(Screen):
     help_keys = (
         *((key, words.rstrip("…") + (" (choose the outcome)" if words.endswith("…") else ""))
           for words, key in MOVE_KEYS.values()),
+        (REOPEN_KEY, "Reopen a rejected claim: back to review, with a written reason"),
         ("Ctrl+O", "Manager override for the move that was blocked"),
         ("Ctrl+E", "Add evidence from a file (or drop files on the evidence list)"),
         ("Enter", "Open the selected document"),
-        ("Ctrl+T", "Add a cost"),
+        (VERIFY_KEY, "Check the customer's proof of purchase: accept or refuse it"),
+        (FINDINGS_TAB_KEY, "Findings: write what you found on the unit"),
+        ("Ctrl+Enter (findings)", "Save the findings"),
+        ("Ctrl+T", "Add a cost (parts, labour, shipping)"),
+        (VOID_KEY, "Void the warranty of the claim's unit, with a written reason"),
         ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous tab"),
         ("Ctrl+P", "Print the claim ticket again (marked COPY)"),
         ("Ctrl+Shift+L", "Print the return label for the claim's unit"),
@@ -80,6 +87,10 @@ class ClaimDetailScreen(Screen):
         column.setSpacing(10)
         self.facts = ClaimFacts()
         column.addWidget(self.facts)
+        self.void_button = QPushButton(f"Void warranty…  ({VOID_KEY})")
+        self.void_button.setObjectName("voidWarranty")
+        self.void_button.hide()  # for those who may void, while the warranty stands
+        self.facts.cover_row.addWidget(self.void_button)
         self.decision = DecisionBar()
         column.addWidget(self.decision)
         self.tabs = QTabWidget()
@@ -98,6 +109,7 @@ class ClaimDetailScreen(Screen):
         self.claim_actions = ClaimActions(ctx, self, self.decision, self.evidence.kind_chosen)
         self._generation = 0
         self._own_change = False
+        self._saved_findings = ""
         self._connect_signals()
 
     # --- building ------------------------------------------------------------------------------
@@ -112,6 +124,7 @@ class ClaimDetailScreen(Screen):
         for button in (self.ticket_button, self.label_button):
             button.setEnabled(False)  # until a claim is shown
             row.addWidget(button)
+
         self.print_desk = PrintDesk(self.ctx, self)
         return row
 
@@ -124,6 +137,8 @@ class ClaimDetailScreen(Screen):
         self.add_evidence_button = self.evidence.add_button
         self.open_document_button = self.evidence.open_button
         self.tabs.addTab(self.evidence, "&Evidence")
+        self.findings = FindingsTab()
+        self.tabs.addTab(self.findings, "&Findings")
         self.messages = MessagesTab()
         self.message_list, self.message_body = self.messages.list, self.messages.body
         self.tabs.addTab(self.messages, "&Messages")
@@ -143,14 +158,29 @@ class ClaimDetailScreen(Screen):
         self.evidence_list.files_dropped.connect(self.add_evidence_files)
         self.evidence_list.itemActivated.connect(lambda _item: self.open_document())
         self.open_document_button.clicked.connect(self.open_document)
-        self.add_cost_button.clicked.connect(self.claim_actions.add_cost)
+        self.add_cost_button.clicked.connect(lambda: self.claim_actions.add_cost())
         self.claim_actions.changed.connect(self._on_claim_actions_changed)
+        # Reopening, the proof of purchase, findings with their parts and labour, voiding.
+        self.decision.reopen_clicked.connect(self.claim_actions.reopen)
+        self.evidence.check_proof_button.clicked.connect(self.check_proof)
+        self.findings.save_button.clicked.connect(self.save_findings)
+        self.findings.parts_button.clicked.connect(
+            lambda: self.claim_actions.add_cost(("parts",)))
+        self.findings.labour_button.clicked.connect(
+            lambda: self.claim_actions.add_cost(("labour",)))
+        self.void_button.clicked.connect(self.claim_actions.void_warranty)
+        save = QShortcut(QKeySequence("Ctrl+Return"), self.findings, self.save_findings)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(REOPEN_KEY), self, self._on_reopen_key)
+        QShortcut(QKeySequence(VERIFY_KEY), self, self.check_proof)
+        QShortcut(QKeySequence(FINDINGS_TAB_KEY), self, self.show_findings)
+        QShortcut(QKeySequence(VOID_KEY), self, self.claim_actions.void_warranty)
         # Keys: one per move, created once; each acts only if its move is on screen.
         for target, (_words, key) in MOVE_KEYS.items():
             QShortcut(QKeySequence(key), self, lambda t=target: self._on_move_key(t))
         QShortcut(QKeySequence("Ctrl+O"), self, self.claim_actions.override)
         QShortcut(QKeySequence("Ctrl+E"), self, self.claim_actions.choose_evidence)
-        QShortcut(QKeySequence("Ctrl+T"), self, self.claim_actions.add_cost)
+        QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.claim_actions.add_cost())
         QShortcut(QKeySequence("Ctrl+R"), self, self.reload)
         # Paper for the claim: the drop-off ticket again, and the label for its unit.
         self.ticket_button.clicked.connect(self.print_ticket)
@@ -194,9 +224,8 @@ class ClaimDetailScreen(Screen):
         if not self.number or self.ctx.actor is None:
             return
         self._generation += 1
-        generation, actor, number, today = (self._generation, self.ctx.actor, self.number,
-                                            self.ctx.today())
-        self.ctx.run(lambda: claim_detail(self.ctx.db, actor, number, today=today),
+        generation, actor, number = self._generation, self.ctx.actor, self.number
+        self.ctx.run(lambda: claim_detail(self.ctx.db, actor, number),
                      lambda detail: self._on_detail_loaded(generation, detail))
 
     def _on_detail_loaded(self, generation: int, detail: ClaimDetail) -> None:
@@ -231,10 +260,16 @@ class ClaimDetailScreen(Screen):
         self.ticket_button.setEnabled(True)
         self.label_button.setEnabled(True)
         self.facts.show_detail(d)
-        self.decision.show_moves(d.moves, d.state)
+        self.decision.show_moves(d.moves, d.state, d.reopen)
         self.timeline_model.set_records(d.timeline)
         fit_columns(self.timeline)
-        self.evidence.show_detail(d, self._when, may_add=self.ctx.may(Permission.ADD_EVIDENCE))
+        self.evidence.show_detail(d, self._when, may_add=self.ctx.may(Permission.ADD_EVIDENCE),
+                                  may_verify=self.ctx.may(Permission.VERIFY_PROOF))
+        self.findings.show_detail(d, may_record=self.ctx.may(Permission.RECORD_WORK),
+                                  may_post=self.ctx.may(Permission.POST_COST))
+        self.void_button.setVisible(
+            d.warranty_code is not None and self.ctx.may(Permission.VOID_WARRANTY)
+            and not (d.cover is not None and d.cover.verdict == "void"))
         self.messages.show_detail(d, self._when)
         self.costs.show_detail(d, may_post=self.ctx.may(Permission.POST_COST))
         self.stock_model.set_records(stock_lines(d))
@@ -273,7 +308,38 @@ class ClaimDetailScreen(Screen):
         """Store the files and attach them to the claim as the kind chosen on the evidence tab."""
         self.claim_actions.add_evidence_files(paths)
 
+    def _on_reopen_key(self) -> None:
+        if "reopen" in self.move_buttons:
+            self.claim_actions.reopen()
+
+    def check_proof(self) -> None:
+        """Ctrl+Shift+V: the proof check, with the proof a key away."""
+        self.claim_actions.check_proof(self.open_sha256)
+
+    def show_findings(self) -> None:
+        """Ctrl+Shift+F: the Findings tab, the cursor in the new finding."""
+        self.tabs.setCurrentWidget(self.findings)
+        if self.findings.text.isVisible():
+            self.findings.text.setFocus()
+
+    def save_findings(self) -> None:
+        """Save what is typed in the findings box on the claim."""
+        text = self.findings.text.toPlainText().strip()
+        if self.detail is None or not self.findings.text.isVisible():
+            return
+        if not text:
+            self.ctx.notice.emit("Write what you found on the unit first.", "info")
+            self.findings.text.setFocus()
+            return
+        self._saved_findings = text
+        self.claim_actions.save_findings(text)
+
     def _on_claim_actions_changed(self, _done: str) -> None:
+        if self._saved_findings and self.findings.text.toPlainText().strip() == (
+                self._saved_findings):
+            # Saved: the box is free for the next finding; the saved one shows above it.
+            self.findings.text.clear()
+        self._saved_findings = ""
         # This screen reloads itself below; the flag keeps it from reloading twice.
         self._own_change = True
         try:
@@ -288,7 +354,10 @@ class ClaimDetailScreen(Screen):
         if picked is None:
             self.ctx.notice.emit("Pick a document in the list first.", "info")
             return
-        sha256, words = picked
+        self.open_sha256(*picked)
+
+    def open_sha256(self, sha256: str, words: str = "the document") -> None:
+        """Open a stored document in the computer's own viewer."""
         path = DocumentStore(self.ctx.home.documents).path_for(sha256)
         if not path.is_file():
             self.ctx.notice.emit("That document is missing from the evidence folder. Restore "

@@ -141,6 +141,7 @@ class ClaimsBoardScreen(Screen):
     permission = Permission.LOOKUP
     help_keys = (
         ("Enter / double-click", "Open the selected claim"),
+        ("Enter in the search", "Search; a search that finds one claim opens it"),
         ("Ctrl+F", "Search: claim number, serial, phone or customer name"),
         ("Esc", "Clear the search"),
         ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous state tab"),
@@ -177,6 +178,7 @@ class ClaimsBoardScreen(Screen):
         layout.addWidget(hint)
         self.result: Board | None = None
         self._generation = 0
+        self._open_single = -1  # the load started by Enter in the search
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -204,7 +206,8 @@ class ClaimsBoardScreen(Screen):
         self.search = QLineEdit()
         self.search.setObjectName("boardSearch")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText("Search: claim number, serial, phone or customer name")
+        self.search.setPlaceholderText(
+            "Search: claim number (or its last digits), serial, phone or customer name")
         for widget in (self.brand, self.channel, self.assignee, self.age):
             row.addWidget(widget)
         row.addWidget(self.search, 1)
@@ -217,7 +220,7 @@ class ClaimsBoardScreen(Screen):
             combo.currentIndexChanged.connect(lambda _n: self.refresh())
         self.age.valueChanged.connect(lambda _n: self.refresh())
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        self.search.returnPressed.connect(self.refresh)
+        self.search.returnPressed.connect(self._on_search_return)
         self._search_timer.timeout.connect(self.refresh)
         # Opening a claim: Enter or double-click on a row.
         self.table.activated.connect(self._on_table_activated)
@@ -255,6 +258,7 @@ class ClaimsBoardScreen(Screen):
     def clear_for_sign_out(self) -> None:
         # Back to the open claims with no filter, and no rows until the next person opens it.
         self._generation += 1  # a board still loading is for the last person
+        self._open_single = -1
         self._search_timer.stop()
         for widget in (self.tabs, self.brand, self.channel, self.assignee, self.age, self.search):
             widget.blockSignals(True)
@@ -271,6 +275,11 @@ class ClaimsBoardScreen(Screen):
         self.result = None
         self.status.setText("")
 
+    def _on_search_return(self) -> None:
+        # Enter on a search that finds one claim opens it: the number was what they wanted.
+        self._open_single = self._generation + 1  # the load refresh() is about to start
+        self.refresh()
+
     def refresh(self) -> None:
         """Load the board for the current filters off the GUI thread."""
         if self.ctx.actor is None:
@@ -278,9 +287,9 @@ class ClaimsBoardScreen(Screen):
         self._search_timer.stop()
         self._generation += 1
         generation = self._generation
-        actor, filters, today = self.ctx.actor, self.filters(), self.ctx.today()
+        actor, filters = self.ctx.actor, self.filters()
         self.status.setText("Loading…")
-        self.ctx.run(lambda: board(self.ctx.db, actor, filters, today=today),
+        self.ctx.run(lambda: board(self.ctx.db, actor, filters),
                      lambda result: self._on_board_loaded(generation, result))
 
     def _on_board_loaded(self, generation: int, result: Board) -> None:
@@ -307,6 +316,8 @@ class ClaimsBoardScreen(Screen):
         self.status.setText(f"Showing {words}"
                             + (f"  ·  ⚠ {overdue} overdue" if overdue else "")
                             + ("" if result.rows else "  ·  nothing matches these filters"))
+        if self._open_single == generation and len(result.rows) == 1:
+            self.ctx.navigate.emit("ClaimDetailScreen", result.rows[0].number)
 
     def _show_counts(self, result: Board) -> None:
         for n in range(self.tabs.count()):

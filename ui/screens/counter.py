@@ -5,16 +5,37 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QBoxLayout
 
+from ui.context import AppContext
 from ui.screens.base import Screen
+from ui.screens.counter_parts.actions import ACTIONS, ActionBar, action_named
+from ui.screens.counter_parts.matches import (
+    CARD_STRETCH,
+    LIST_MAX_WIDTH,
+    LIST_STRETCH,
+    SIDE_BY_SIDE_WIDTH,
+    STACKED_LIST_HEIGHT,
+    Match,
+    MatchList,
+    claim_state_words,
+)
+from ui.widgets.labels import Label
+from ui.widgets.layout import scroll_area
+from ui.widgets.scan_field import ScanField
 from ui.widgets.verdict_card import VerdictCard
 from warranty_desk.services.lookup import lookup
-from warranty_desk.views import LookupResult, WarrantyVerdict
+from warranty_desk.views import ClaimMatch, LookupResult, WarrantyVerdict
 
 if TYPE_CHECKING:
     from ui.printing.desk import PrintDesk
+
+# Qt's "no limit" for a widget's maximum size.
+QWIDGETSIZE_MAX = (1 << 24) - 1
+# The screen each action opens, and what it is handed (the rest print from here).
+_OPENS = {"start_claim": "StartClaimScreen", "extension": "ExtensionScreen",
+          "customer": "CustomerScreen"}
 
 
 class CounterScreen(Screen):
@@ -23,54 +44,51 @@ class CounterScreen(Screen):
     title = "Counter"
     shortcut = "F2"
     help_keys = (
-        ("Enter", "Look up what is in the scan field"),
+        ("Enter", "Look up what is in the scan field; again, open the match picked"),
         ("Esc", "Clear the scan field"),
-        ("Up/Down + Enter", "Pick one of several matches"),
-        ("Ctrl+N", "Start a claim on the unit shown"),
-        ("Ctrl+E", "Sell an extension (when eligible)"),
-        ("Ctrl+U", "Open the customer"),
-        ("Ctrl+I", "Open the sale (invoice) of the unit shown"),
-        ("Ctrl+P", "Print the warranty slip (a reprint says COPY)"),
-        ("Ctrl+Shift+P", "Print the warranty certificate (A4 page)"),
+        ("Up/Down", "Pick one of several matches (Enter opens a claim)"),
+        *((a.key, a.help) for a in ACTIONS),
     )
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         layout = self.page_layout()
-        self.field = QLineEdit()
+        self.field = ScanField()
         self.field.setObjectName("scanField")
         self.field.setPlaceholderText(
             "Scan or type: serial, warranty code, claim or invoice number, phone or name")
         self.field.setClearButtonEnabled(True)
         layout.addWidget(self.field)
-        self.status = QLabel("")
+        self.status = Label("")
         self.status.setObjectName("subtle")
         layout.addWidget(self.status)
-        row = QHBoxLayout()
-        self.matches = QListWidget()
-        self.matches.setObjectName("matches")
-        self.matches.setMaximumWidth(360)
+        self._row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.matches = MatchList()
         self.matches.hide()
-        row.addWidget(self.matches)
+        self._row.addWidget(self.matches, LIST_STRETCH)
         self.card = VerdictCard()
-        row.addWidget(self.card, 1)
-        layout.addLayout(row, 1)
-        self.actions = QLabel("")
-        self.actions.setObjectName("subtle")
-        self.actions.setWordWrap(True)
-        layout.addWidget(self.actions)
+        # Beside the matches the card is narrower and its facts wrap: it scrolls down rather
+        # than clip, and never sideways (see resizeEvent).
+        self.card_area = scroll_area(self.card)
+        self.card_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._row.addWidget(self.card_area, CARD_STRETCH)
+        layout.addLayout(self._row, 1)
+        self.action_bar = ActionBar()
+        layout.addWidget(self.action_bar)
         self.result: LookupResult | None = None
+        self._looked_up = ""  # the field's text when its result came back
         self._print_desk: PrintDesk | None = None
         self.field.returnPressed.connect(self._on_field_return)
+        self.field.stepped.connect(self.matches.step)
         self.matches.currentRowChanged.connect(self._on_matches_row_changed)
-        self.matches.itemActivated.connect(lambda _i: self.field.setFocus())
-        QShortcut(QKeySequence("Esc"), self, activated=self._clear)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self._go("StartClaimScreen"))
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self._go("ExtensionScreen"))
-        QShortcut(QKeySequence("Ctrl+U"), self, activated=lambda: self._go("CustomerScreen"))
-        QShortcut(QKeySequence("Ctrl+I"), self, activated=self._open_sale)
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_slip)
-        QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.print_certificate)
+        self.matches.itemActivated.connect(lambda _item: self.open_match())
+        self.action_bar.triggered.connect(self.act)
+        keys = ["Esc", *(a.key for a in ACTIONS)]
+        QShortcut(QKeySequence("Esc"), self, self._clear)
+        for action in ACTIONS:
+            QShortcut(QKeySequence(action.key), self,
+                      lambda name=action.name: self.act(name))
+        self.field.let_through(keys)
 
     @property
     def print_desk(self) -> PrintDesk:
@@ -83,32 +101,40 @@ class CounterScreen(Screen):
             self._print_desk = PrintDesk(self.ctx, self)
         return self._print_desk
 
-    def _go(self, screen: str) -> None:
-        if self.card.verdict is None:
-            self.ctx.notice.emit("Look a unit up first.", "warning")
-            return
-        self.ctx.navigate.emit(screen, self.card.verdict)
+    # --- Acting on the unit shown -----------------------------------------------------------
 
-    def _open_sale(self) -> None:
-        if self.card.verdict is None:
+    def act(self, name: str) -> None:
+        """Take one of the counter's actions on the unit shown, if it applies and is allowed."""
+        action, verdict = action_named(name), self.card.verdict
+        if verdict is None:
             self.ctx.notice.emit("Look a unit up first.", "warning")
             return
-        self.ctx.navigate.emit("SaleScreen", self.card.verdict.invoice_number)
+        if not self.ctx.may(action.permission):
+            self.ctx.notice.emit(f"{action.label} is not available to your role.", "warning")
+            return
+        if not action.applies(verdict):
+            self.ctx.notice.emit(action.refusal(verdict), "warning")
+            return
+        if name == "open_claim":
+            self.ctx.navigate.emit("ClaimDetailScreen", verdict.open_claim)
+        elif name == "sale":
+            self.ctx.navigate.emit("SaleScreen", verdict.invoice_number)
+        elif name == "slip":
+            self.print_desk.print_slip(verdict.warranty_code)
+        elif name == "certificate":
+            self.print_desk.print_certificate(verdict.warranty_code)
+        else:
+            self.ctx.navigate.emit(_OPENS[name], verdict)
 
     def print_slip(self) -> None:
         """The warranty slip of the unit shown, on the receipt printer."""
-        if self.card.verdict is None:
-            self.ctx.notice.emit("Look a unit up first, then print its slip.", "warning")
-            return
-        self.print_desk.print_slip(self.card.verdict.warranty_code)
+        self.act("slip")
 
     def print_certificate(self) -> None:
         """The warranty certificate of the unit shown, as a page for the document printer."""
-        if self.card.verdict is None:
-            self.ctx.notice.emit("Look a unit up first, then print its certificate.",
-                                 "warning")
-            return
-        self.print_desk.print_certificate(self.card.verdict.warranty_code)
+        self.act("certificate")
+
+    # --- Scanning and looking up ------------------------------------------------------------
 
     def activated(self) -> None:
         self.field.setFocus()
@@ -124,58 +150,86 @@ class CounterScreen(Screen):
         self.field.setFocus()
 
     def _on_field_return(self) -> None:
+        # Enter on the text already looked up opens the match picked with Up/Down.
+        if self.matches.isVisible() and self.field.text() == self._looked_up:
+            self.open_match()
+            return
         self.look_up(self.field.text())
 
     def look_up(self, text: str) -> None:
         """Run the lookup off the GUI thread and show the result when it comes back."""
         actor = self.ctx.require_actor()
-        today = self.ctx.today()
         self.status.setText("Looking up…")
-        self.ctx.run(lambda: lookup(self.ctx.db, actor, text, today=today), self.show_result)
+        self.ctx.run(lambda: lookup(self.ctx.db, actor, text), self.show_result)
 
     def show_result(self, result: LookupResult) -> None:
         self.result = result
+        self._looked_up = self.field.text()
         self.status.setText(result.problem or "")
         self.field.selectAll()
         self.field.setFocus()
-        self.matches.blockSignals(True)
-        self.matches.clear()
-        self.matches.blockSignals(False)
-        if not result.matches:
+        entries: list[Match] = [*result.matches, *result.claims]
+        # A claim ticket opens its claim; so does the end of a number that names one claim.
+        if result.claims and (result.scan_kind == "claim_number"
+                              or (len(result.claims) == 1 and not result.matches)):
+            entries = [result.claims[0]]
+        self.matches.fill(entries)
+        if not entries:
             self.matches.hide()
             self.card.show_message(result.message)
-            self.actions.setText("")
+            self.action_bar.show_for(None, self.ctx.may)
             return
-        if len(result.matches) > 1:
-            for v in result.matches:
-                item = QListWidgetItem(f"{v.headline}  ·  {v.product_name}\n"
-                                       f"{v.serial or v.warranty_code}  ·  sold {v.sold_on}")
-                item.setData(Qt.ItemDataRole.UserRole, v.warranty_code)
-                self.matches.addItem(item)
-            self.matches.show()
-            self.status.setText(result.message)
-            self.matches.setCurrentRow(0)
-        else:
+        if len(entries) == 1:
             self.matches.hide()
-            self._show(result.matches[0])
+            self._show(entries[0])
+            if isinstance(entries[0], ClaimMatch):
+                self.open_match(entries[0])
+            return
+        self.matches.show()
+        self.status.setText(result.message if result.matches else
+                            f"{len(entries)} claims match. Up/Down to pick, Enter opens.")
+        self.matches.setCurrentRow(0)
 
-    def _on_matches_row_changed(self, row: int) -> None:
-        if self.result is not None and 0 <= row < len(self.result.matches):
-            self._show(self.result.matches[row])
+    def _on_matches_row_changed(self, _row: int) -> None:
+        entry = self.matches.current_entry()
+        if entry is not None:
+            self._show(entry)
 
-    def _show(self, v: WarrantyVerdict) -> None:
-        self.card.show_verdict(v)
-        keys = ["Ctrl+N start claim", "Ctrl+U customer", "Ctrl+I sale", "Ctrl+P print slip",
-                "Ctrl+Shift+P certificate"]
-        if v.extension_offers:
-            keys.insert(1, "Ctrl+E sell extension")
-        self.actions.setText("Actions:  " + "   ·   ".join(keys))
+    def _show(self, entry: Match) -> None:
+        if isinstance(entry, ClaimMatch):
+            self.card.show_claim(entry, claim_state_words(entry.state), "Enter opens the claim.")
+            self.action_bar.show_for(None, self.ctx.may)
+        else:
+            self.card.show_verdict(entry)
+            self.action_bar.show_for(entry, self.ctx.may)
+        bar = self.card_area.verticalScrollBar().sizeHint().width()
+        self.card_area.setMinimumWidth(self.card.minimumSizeHint().width() + bar)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Too narrow for a readable list beside the card (1024 px): the list goes above it.
+        super().resizeEvent(event)
+        side_by_side = event.size().width() >= SIDE_BY_SIDE_WIDTH
+        self._row.setDirection(QBoxLayout.Direction.LeftToRight if side_by_side
+                               else QBoxLayout.Direction.TopToBottom)
+        self.matches.setMaximumHeight(QWIDGETSIZE_MAX if side_by_side else STACKED_LIST_HEIGHT)
+        self.matches.setMaximumWidth(LIST_MAX_WIDTH if side_by_side else QWIDGETSIZE_MAX)
+
+    def open_match(self, entry: Match | None = None) -> None:
+        """Open the claim picked; a unit picked becomes the one shown, the list put away."""
+        entry = entry or self.matches.current_entry()
+        if isinstance(entry, ClaimMatch):
+            self.ctx.navigate.emit("ClaimDetailScreen", entry.number)
+        elif isinstance(entry, WarrantyVerdict):
+            self.matches.hide()
+            self._show(entry)
+        self.field.setFocus()
 
     def clear_for_sign_out(self) -> None:
         self.field.clear()
         self.status.setText("")
-        self.matches.clear()
+        self.matches.fill([])
         self.matches.hide()
         self.card.clear()
-        self.actions.setText("")
+        self.action_bar.show_for(None, self.ctx.may)
         self.result = None
+        self._looked_up = ""

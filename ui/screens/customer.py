@@ -27,6 +27,7 @@ from ui.screens.shop_time import local_minute
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.verdict_card import SYMBOLS
+from ui.widgets.void_warranty import VOID_KEY, ask_to_void
 from ui.wording import count
 from warranty_desk.models import Segment
 from warranty_desk.permissions import Permission
@@ -84,6 +85,7 @@ class CustomerScreen(Screen):
         ("Ctrl+F", "Back to the search box"),
         ("Ctrl+Shift+P", "Print the certificate of the purchase selected"),
         ("Ctrl+K", "Log a complaint from this customer"),
+        (VOID_KEY, "Void the warranty of the purchase selected, with a written reason"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -163,8 +165,18 @@ class CustomerScreen(Screen):
                                               "(Ctrl+Shift+P)")
         self.certificate_button.setEnabled(False)
         row.addWidget(self.certificate_button)
+        self.void_button = QPushButton(f"Void warranty…  ({VOID_KEY})")
+        self.void_button.setToolTip("Void the warranty of the purchase selected above, with a "
+                                    "written reason")
+        self.void_button.setObjectName("voidWarranty")
+        self.void_button.hide()  # for those who may void warranties
         row.addStretch(1)
         column.addLayout(row)
+        # A row of its own: beside the certificate button it was cut at 1024 pixels.
+        second = QHBoxLayout()
+        second.addWidget(self.void_button)
+        second.addStretch(1)
+        column.addLayout(second)
         self._set_editable(False)
         return column
 
@@ -182,6 +194,9 @@ class CustomerScreen(Screen):
         self.certificate_button.clicked.connect(self.print_certificate)
         QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.print_certificate)
         QShortcut(QKeySequence("Ctrl+K"), self, self._log_complaint)
+        # Voiding, for a sale returned or a warranty issued by mistake.
+        self.void_button.clicked.connect(self.void_selected)
+        QShortcut(QKeySequence(VOID_KEY), self, self.void_selected)
 
     def _set_editable(self, loaded: bool) -> None:
         allowed = loaded and self.ctx.may(customer_view.CUSTOMER_PERMISSION)
@@ -212,8 +227,8 @@ class CustomerScreen(Screen):
 
     def load(self, reference: str) -> None:
         """Fetch the customer's profile off the GUI thread."""
-        actor, db, today = self.ctx.require_actor(), self.ctx.db, self.ctx.today()
-        self.ctx.run(lambda: customer_view.customer_profile(db, actor, reference, today=today),
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: customer_view.customer_profile(db, actor, reference),
                      self.show_profile)
 
     def _on_search_return(self) -> None:
@@ -272,6 +287,8 @@ class CustomerScreen(Screen):
                              else f"Complaints ({len(p.complaints)})")
         self.complaints.show_profile(p)
         self.certificate_button.setEnabled(bool(p.purchases))
+        self.void_button.setVisible(self.ctx.may(Permission.VOID_WARRANTY))
+        self.void_button.setEnabled(any(v.verdict != "void" for v in p.purchases))
         if p.purchases:
             self.purchases.selectRow(0)
         self.status.setText(f"Segment {p.segment}; {count(p.purchase_count, 'unit')} bought, "
@@ -296,6 +313,7 @@ class CustomerScreen(Screen):
             self.tabs.setTabText(n, words)
         self.complaints.clear()
         self.certificate_button.setEnabled(False)
+        self.void_button.hide()
         self._set_editable(False)
 
     def _reload(self) -> None:
@@ -313,6 +331,25 @@ class CustomerScreen(Screen):
             self.ctx.notice.emit("Select a purchase in the Purchases tab first.", "warning")
             return
         self.print_desk.print_certificate(self.profile.purchases[row].warranty_code)
+
+    def void_selected(self) -> None:
+        """Void the warranty of the purchase selected, after its reason is written."""
+        if not self.ctx.may(Permission.VOID_WARRANTY):
+            return
+        row = self.purchases.currentIndex().row()
+        if self.profile is None or not 0 <= row < len(self.profile.purchases):
+            self.ctx.notice.emit("Select a purchase in the Purchases tab first.", "warning")
+            return
+        purchase = self.profile.purchases[row]
+        if purchase.verdict == "void":
+            self.ctx.notice.emit(f"Warranty {purchase.warranty_code} is already void.", "info")
+            return
+
+        def voided(_code: str) -> None:
+            self.ctx.data_changed.emit("warranty")
+            self._reload()
+
+        ask_to_void(self.ctx, self, purchase.warranty_code, purchase.product_name, voided)
 
     def _on_claims_activated(self, index: QModelIndex) -> None:
         self.open_claim(index.row())

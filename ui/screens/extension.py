@@ -151,7 +151,7 @@ class ExtensionScreen(Screen):
         if offer is None or verdict is None:
             return
         actor = self.ctx.require_actor()
-        db, today = self.ctx.db, self.ctx.today()
+        db = self.ctx.db
         self._set_actions(False)
 
         def sold(end: str) -> None:
@@ -162,7 +162,7 @@ class ExtensionScreen(Screen):
             self.ctx.data_changed.emit("warranty")
 
         self.ctx.run(lambda: activation.sell_extension(db, actor, verdict.warranty_code,
-                                                       offer.plan, today=today),
+                                                       offer.plan),
                      sold, self._failed)
 
     def decline(self) -> None:

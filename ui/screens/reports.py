@@ -180,13 +180,13 @@ class ReportsScreen(Screen):
 
     def run_report(self) -> None:
         """Build the chosen report off the GUI thread (it reads the whole ledger)."""
-        name, actor, today = self.current(), self.ctx.require_actor(), self.ctx.today()
+        name, actor = self.current(), self.ctx.require_actor()
         since = self.since.date().toPython()
         uses_period = name == "claims-by-brand"
         self.since.setVisible(uses_period)
         self.since_label.setVisible(uses_period)
         self.subtitle.setText("Working…")
-        self.ctx.run(lambda: management.build(self.ctx.db, actor, name, today=today,
+        self.ctx.run(lambda: management.build(self.ctx.db, actor, name,
                                               since=since), self._show)
 
     def _show(self, table: ReportTable) -> None:

@@ -114,8 +114,8 @@ class ReturnsDeskScreen(Screen):
         """Reload returns stock and the batches off the GUI thread."""
         if not self.ctx.may(Permission.HANDLE_STOCK):
             return
-        actor, db, today = self.ctx.require_actor(), self.ctx.db, self.ctx.today()
-        self.ctx.run(lambda: (returns.returns_stock(db, actor, today=today),
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: (returns.returns_stock(db, actor),
                               returns.supplier_batches(db, actor)), self._show_tables)
 
     def _when(self, at: datetime | None) -> str:
@@ -199,9 +199,9 @@ class ReturnsDeskScreen(Screen):
 
     def hand_over(self) -> None:
         """Check the scanned replacement against the claim's decision and record the handover."""
-        actor, db, today = self.ctx.require_actor(), self.ctx.db, self.ctx.today()
+        actor, db = self.ctx.require_actor(), self.ctx.db
         claim, serial = self.handover_claim.text(), self.handover_serial.text()
-        self.ctx.run(lambda: returns.issue_replacement(db, actor, claim, serial, today=today),
+        self.ctx.run(lambda: returns.issue_replacement(db, actor, claim, serial),
                      self._on_handed_over, self._failed("NOT HANDED OVER"))
 
     def _on_handed_over(self, h: Handover) -> None:
@@ -251,9 +251,9 @@ class ReturnsDeskScreen(Screen):
                             f"The selected units go to {', '.join(suppliers)}. Pack one "
                             "supplier's units at a time.")
             return
-        actor, db, today = self.ctx.require_actor(), self.ctx.db, self.ctx.today()
+        actor, db = self.ctx.require_actor(), self.ctx.db
         numbers = [u.claim_number for u in units]
-        self.ctx.run(lambda: returns.create_batch(db, actor, suppliers[0], numbers, today=today),
+        self.ctx.run(lambda: returns.create_batch(db, actor, suppliers[0], numbers),
                      lambda batch: self._done("BATCH CREATED", (
                          f"Batch {batch} for {suppliers[0]}: {count(len(numbers), 'unit')} "
                          "packed. Mark it sent when the parcel leaves.")),
@@ -286,8 +286,8 @@ class ReturnsDeskScreen(Screen):
             self.banner.say("warning", "NOT BACK", f"Batch {batch.number} is {batch.state}: "
                             "only a batch marked sent can come back.")
             return
-        actor, db, today = self.ctx.require_actor(), self.ctx.db, self.ctx.today()
-        self.ctx.run(lambda: batch_units(db, actor, batch, today=today),
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: batch_units(db, actor, batch),
                      lambda units: self._on_batch_units(batch, units), self._failed("NOT BACK"))
 
     def _on_batch_units(self, batch: BatchView, units: tuple[BackUnit, ...]) -> None:

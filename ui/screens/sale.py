@@ -24,13 +24,15 @@ from ui.screens.sale_parts.done_panel import CodeRow, SaleDonePanel
 from ui.screens.sale_parts.finishing import SaleRecorder
 from ui.screens.sale_parts.line_box import LineBox
 from ui.screens.sale_parts.line_list import LineList
-from ui.screens.sale_parts.manual_page import ManualLine, ManualSalePage
-from ui.screens.sale_parts.offer_box import ACCEPT_KEY, DECLINE_KEY
+from ui.screens.sale_parts.manual_page import MAX_QUANTITY, ManualLine, ManualSalePage
+from ui.screens.sale_parts.offer_box import ACCEPT_KEY, DECLINE_KEY, OfferBox
 from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.message_line import MessageLine
+from warranty_desk.errors import NotFound
 from warranty_desk.permissions import Permission
 from warranty_desk.services import registration
+from warranty_desk.services.activation import PlanCharge
 from warranty_desk.services.registration import PlanChoice, ProductChoice, SaleCapture
 
 
@@ -49,7 +51,11 @@ class SaleScreen(Screen):
     permission = Permission.ACTIVATE_SALE
     help_keys = (
         ("Scan", "An invoice number opens the sale; a serial fills the next empty field"),
-        ("Enter", "Open the invoice typed in the top field"),
+        ("Enter", "Open the invoice typed in the top field (one never imported: enter it by "
+                  "hand); in a form, on to the next field"),
+        ("Up/Down", "In the product search: pick another product"),
+        ("2*name, Enter", "In the product search: add two of the product at once"),
+        ("Y / N", "Answer the extension offer: accept or decline"),
         ("Ctrl+Return", "Finish: record the sale or the serials"),
         ("Ctrl+Shift+N", "Enter a sale by hand"),
         (ACCEPT_KEY, "Accept the extension offered (on the line you are on, else the first "
@@ -93,6 +99,7 @@ class SaleScreen(Screen):
         bottom.addWidget(self.progress, 1)
         self.finish_button = QPushButton("Finish  (Ctrl+Return)")
         self.finish_button.setObjectName("primary")
+        self.finish_button.setAutoDefault(True)  # Enter on it finishes, as on a dialog's OK
         bottom.addWidget(self.finish_button)
         layout.addLayout(bottom)
         # The pages' parts, by the names the screen's flows (and its tests) use.
@@ -121,18 +128,20 @@ class SaleScreen(Screen):
         _shortcut(self, "Ctrl+Shift+N", self.new_manual_sale)
         _shortcut(self, ACCEPT_KEY, lambda: self.answer_offer("accept"))
         _shortcut(self, DECLINE_KEY, lambda: self.answer_offer("decline"))
-        # Hand entry, and the serial fields of either page.
+        # Hand entry, and the serial fields and offers of either page.
         self.add_button.clicked.connect(self.add_line)
+        self.manual.add_requested.connect(self.add_line)
+        self.manual.search_done.connect(self._on_manual_search_done)
         for lines in (self.manual.line_list, self.capture_view.line_list):
             lines.field_done.connect(self._focus_next_empty)
             lines.changed.connect(self._update_progress)
+            lines.offer_answered.connect(self._on_offer_answered)
         # Finishing, and the certificates of the new warranties.
         self.finish_button.clicked.connect(self.finish)
         _shortcut(self, "Ctrl+Return", self.finish)
         self.next_button.clicked.connect(self.reset)
         self.recorder.saved.connect(self._on_recorder_saved)
         self.recorder.failed.connect(self._fail)
-        self.recorder.retry.connect(self.open_invoice)
 
     # --- Screen hooks -----------------------------------------------------------------------
 
@@ -163,6 +172,11 @@ class SaleScreen(Screen):
                 return True
             if page is self.manual_page:
                 if self.manual.pick_scanned_product(text):
+                    return True
+                if self.receipt.hasFocus() or not (self.receipt.text().strip() or self.lines):
+                    # The till receipt's barcode: its number, and on to the customer.
+                    self.receipt.setText(text.strip())
+                    self.customer_name.setFocus()
                     return True
                 if self.lines:
                     self._say("Every serial is in. Press Finish, or Next sale to start over.",
@@ -202,6 +216,23 @@ class SaleScreen(Screen):
         self._show(self.manual_page)
         self.receipt.setFocus()
 
+    def _on_manual_search_done(self) -> None:
+        # Enter in the product search: on to the quantity, or with "2*" typed, add the line.
+        quantity, words = self.manual.search_parts()
+        if self.manual.take_listed_product() is None:
+            self._say(f"No product matches {words.strip()!r}: search by name, SKU, brand or "
+                      "category.", "warning")
+            return
+        if quantity is None:
+            self.manual.focus_quantity()
+        elif not 1 <= quantity <= MAX_QUANTITY:
+            self._say(f"A sale at the counter takes 1 to {MAX_QUANTITY} of a product; more is a "
+                      "bulk order for an import file.", "warning")
+            self.manual.focus_quantity()
+        else:
+            self.quantity.setValue(quantity)
+            self.add_line()
+
     def add_line(self) -> None:
         """Add the picked product with its quantity and price; one serial field per unit."""
         product = self.manual.selected_product()
@@ -217,10 +248,16 @@ class SaleScreen(Screen):
         self._say("")
         if fields := box.editable_fields():
             self.manual.line_list.focus(fields[0])
+        elif box.offer is not None:
+            self.manual.line_list.focus(box.offer)
+        else:
+            self.search.setFocus()  # nothing to scan on this line: on to the next product
+            self.search.selectAll()
+        self._update_progress()
         if box.offer is not None:
             # The offer sits under the serials: scroll it into view with them, once laid out,
-            # so it is seen and answered (Alt+A / Alt+D) before Finish. Tied to the line, so
-            # nothing runs if the line is gone by then.
+            # so it is seen and answered (Y / N, or Alt+A / Alt+D) before Finish. Tied to the
+            # line, so nothing runs if the line is gone by then.
             offer, first = box.offer, fields[0] if fields else None
             QTimer.singleShot(0, box, lambda: self._bring_into_view(offer, first))
 
@@ -246,6 +283,11 @@ class SaleScreen(Screen):
     def _focus_next_empty(self) -> None:
         if not self._line_list().focus_next_empty():
             self.finish_button.setFocus()
+
+    def _on_offer_answered(self, _offer: OfferBox) -> None:
+        # On to the next question, or to Finish: the sale is recorded on a press of its own.
+        self._update_progress()
+        self._focus_next_empty()
 
     def fill_serial(self, field: QLineEdit, text: str) -> bool:
         """Put a scanned serial in a field, refusing product barcodes and repeats."""
@@ -282,13 +324,39 @@ class SaleScreen(Screen):
     def open_invoice(self, number: str, keep: dict[str, str] | None = None) -> None:
         """Look the invoice up off the GUI thread and show its units."""
         actor = self.ctx.require_actor()
-        today = self.ctx.today()
         db = self.ctx.db
         self.invoice.setText(number.strip())
         if keep is None:
             self._say("")
-        self.ctx.run(lambda: registration.sale_for_capture(db, actor, number, today=today),
-                     lambda capture: self.show_capture(capture, keep or {}), self._fail)
+        by_hand = keep is None and self._nothing_entered()
+
+        def failed(exc: BaseException) -> None:
+            if by_hand and isinstance(exc, NotFound):
+                self.start_by_hand(number.strip())
+            else:
+                self._fail(exc)
+
+        self.ctx.run(lambda: registration.sale_for_capture(db, actor, number),
+                     lambda capture: self.show_capture(capture, keep or {}), failed)
+
+    def _nothing_entered(self) -> bool:
+        """Whether the screen holds no sale in progress (a fresh hand entry counts as none)."""
+        page = self.stack.currentWidget()
+        if page is self.manual_page:
+            return not self.lines and not any(
+                f.text().strip() for f in (self.customer_name, self.customer_phone,
+                                           self.manual.customer_email))
+        return page in (self.start_page, self.done_page)
+
+    def start_by_hand(self, number: str) -> None:
+        """A sale the till never exported: hand entry with its invoice number filled in."""
+        self.new_manual_sale()
+        self.receipt.setText(number)
+        self.search.setFocus()
+        self._say(f"{number} is not among the imported sales, so it is entered here by hand: "
+                  "search the product, Enter, its quantity, Enter, then scan the serials. The "
+                  "customer's details are optional (above). Check the number if the sale "
+                  "should have been imported.", "info")
 
     def show_capture(self, capture: SaleCapture, keep: dict[str, str] | None = None) -> None:
         """One box per line; the serials typed before a failed finish stay in their fields."""
@@ -319,18 +387,31 @@ class SaleScreen(Screen):
             self._say(f"Scan the serial of every unit: {count} still empty.", "warning")
             self.manual.line_list.focus(empty)
             return
-        sale, declines = self.manual.sale_input(self.ctx.today())
-        self.recorder.record_manual(list(self.lines), sale, declines)
+        if self._offer_unanswered():
+            return
+        self.recorder.record_manual(list(self.lines), self.manual.sale_input(self.ctx.today()))
 
     def _finish_capture(self) -> None:
         capture = self.capture_view.capture
-        if capture is not None:
+        if capture is not None and not self._offer_unanswered():
             self.recorder.save_capture(capture, *self.capture_view.answers())
 
+    def _offer_unanswered(self) -> bool:
+        """Say which line's extension offer still waits for the customer's answer, if any."""
+        box = self._line_list().unanswered_offer()
+        if box is None or box.offer is None:
+            return False
+        self._say(f"Offer the extended warranty on {box.title} to the customer, then press "
+                  "Accept or Decline. The sale is finished once every offer is answered.",
+                  "warning")
+        self._line_list().focus(box.offer.accept_button)
+        return True
+
     def _on_recorder_saved(self, title: str, rows: Sequence[CodeRow],
-                           to_print: Sequence[str] | None) -> None:
+                           to_print: Sequence[str] | None,
+                           charges: Sequence[PlanCharge]) -> None:
         self.reset(clear_invoice=False)
-        self.done.show_result(title, rows)
+        self.done.show_result(title, rows, charges)
         self.result_codes = tuple(code for code, _, _ in rows)
         self._say("")
         self.ctx.notice.emit(title + ".", "success")

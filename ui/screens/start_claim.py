@@ -21,7 +21,7 @@ from ui.screens.base import Screen
 from ui.screens.start_claim_parts.creating import ClaimStarted, attach_all
 from ui.screens.start_claim_parts.done_panel import ClaimDonePanel
 from ui.screens.start_claim_parts.evidence import FILE_FILTER, PendingFile
-from ui.screens.start_claim_parts.known_form import KnownUnitForm
+from ui.screens.start_claim_parts.known_form import OPEN_CLAIM_KEY, KnownUnitForm
 from ui.screens.start_claim_parts.unknown_form import UnknownSaleForm
 from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
@@ -47,6 +47,7 @@ class StartClaimScreen(Screen):
     permission = Permission.START_CLAIM
     help_keys = (
         ("Ctrl+Return", "Create the claim"),
+        (OPEN_CLAIM_KEY, "Open the claim already open on the unit (when one is)"),
         ("Drop a file", "Attach it to the checklist item it is dropped on"),
         ("Ctrl+P", "Print the claim's drop-off ticket (after the claim is created)"),
     )
@@ -115,6 +116,11 @@ class StartClaimScreen(Screen):
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.create_claim)
         self.open_claim_button.clicked.connect(self._on_open_claim_clicked)
+        # A claim already open on the unit: the reason names it, this opens it.
+        self.known.open_existing_button.clicked.connect(self.open_existing_claim)
+        existing = QShortcut(QKeySequence(OPEN_CLAIM_KEY), self)
+        existing.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        existing.activated.connect(self.open_existing_claim)
         # The drop-off ticket prints on its own; these reprint it (marked COPY).
         self.ticket_button.clicked.connect(self.print_ticket)
         reprint = QShortcut(QKeySequence("Ctrl+P"), self)
@@ -130,6 +136,13 @@ class StartClaimScreen(Screen):
             self.start_known(payload)
         else:
             self.start_unknown()
+
+    def unsaved_work(self) -> str:
+        # The form is reset when the next claim starts: what is typed is lost on leaving.
+        page = self.stack.currentWidget()
+        form = (self.known.typed() if page is self.known_page
+                else self.unknown.typed() if page is self.unknown_page else False)
+        return "this claim" if form or (page is not self.done_page and self.pending) else ""
 
     # --- Messages ---------------------------------------------------------------------------
 
@@ -170,11 +183,16 @@ class StartClaimScreen(Screen):
         self.known.show_verdict(verdict)
         self._show_form(self.known_page)
         self.create_button.setEnabled(False)
-        actor = self.ctx.require_actor()
-        db, today, code = self.ctx.db, self.ctx.today(), verdict.warranty_code
-        self.ctx.run(lambda: claims.preview(db, actor, code, today=today), self.show_preview,
-                     self._fail)
+        self._refresh_preview()
         self.fault.setFocus()
+
+    def _refresh_preview(self) -> None:
+        if self.verdict is None:
+            return
+        actor = self.ctx.require_actor()
+        db, code = self.ctx.db, self.verdict.warranty_code
+        self.ctx.run(lambda: claims.preview(db, actor, code), self.show_preview,
+                     self._fail)
 
     def show_preview(self, preview: ClaimPreview) -> None:
         """Eligibility in words, the claim limit, and the evidence checklist."""
@@ -211,7 +229,7 @@ class StartClaimScreen(Screen):
         """Keep a file in the document store now; it joins the claim when the claim is made."""
         file = Path(path)
         store = DocumentStore(self.ctx.home.documents)
-        self.ctx.run(lambda: store.put_file(file),
+        self.ctx.run(lambda: claims.store_evidence_file(store, file, kind),
                      lambda doc: self._on_stored(kind, file.name, doc), self._fail)
 
     def _on_stored(self, kind: str, name: str, document: StoredDocument) -> None:
@@ -253,10 +271,10 @@ class StartClaimScreen(Screen):
                 return
         files = [f for kind_files in self.pending.values() for f in kind_files]
         actor = self.ctx.require_actor()
-        db, today = self.ctx.db, self.ctx.today()
+        db = self.ctx.db
 
         def work() -> ClaimStarted:
-            summary = claims.start_claim(db, actor, data, today=today, override=override)
+            summary = claims.start_claim(db, actor, data, override=override)
             return attach_all(db, actor, summary, files)
 
         def failed(exc: BaseException) -> None:
@@ -267,6 +285,8 @@ class StartClaimScreen(Screen):
                     self._create_known(approval)
                     return
             self._fail(exc)
+            if isinstance(exc, RuleBlocked):
+                self._refresh_preview()  # shows what blocks it now, and a claim opened meanwhile
 
         self.ctx.run(work, self._on_created, failed)
 
@@ -284,10 +304,10 @@ class StartClaimScreen(Screen):
             return
         extra = [f for files in self.pending.values() for f in files if f is not first]
         actor = self.ctx.require_actor()
-        db, today = self.ctx.db, self.ctx.today()
+        db = self.ctx.db
 
         def work() -> ClaimStarted:
-            summary = claims.start_unknown_sale_claim(db, actor, data, today=today)
+            summary = claims.start_unknown_sale_claim(db, actor, data)
             return attach_all(db, actor, summary, extra)
 
         self.ctx.run(work, self._on_created, self._fail)
@@ -320,6 +340,11 @@ class StartClaimScreen(Screen):
         if self.started is None or self.stack.currentWidget() is not self.done_page:
             return
         self.print_desk.print_ticket(self.started.number)
+
+    def open_existing_claim(self) -> None:
+        """The claim already open on the unit, which blocks a new one."""
+        if self.stack.currentWidget() is self.known_page and self.known.open_claim:
+            self.ctx.navigate.emit("ClaimDetailScreen", self.known.open_claim)
 
     def _on_open_claim_clicked(self) -> None:
         if self.started is not None:

@@ -31,7 +31,6 @@ from ui.sync.status import SYNC_KEY, SyncSnapshot, clock_words, read_snapshot
 from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view
 from ui.widgets.styling import show_level
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Permission
 from warranty_desk.services import inbox, sync_admin
 from warranty_desk.services.inbox import AppliedResult
@@ -209,7 +208,8 @@ class SyncPanelScreen(Screen):
     def _remember(self, message: str, *, online: bool, failed: bool,
                   at: datetime | None) -> None:
         self.last_message, self.last_online, self.last_failed = message, online, failed
-        self.last_at = clock_words(at or utcnow(), self.ctx.shop.timezone)
+        now = self.ctx.db.clock.now()
+        self.last_at = clock_words(at or now, self.ctx.shop.timezone, now)
 
     # --- Showing -----------------------------------------------------------------------------
 

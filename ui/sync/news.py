@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ui.sync.worker import SyncWorker
-from warranty_desk.models.base import utcnow
+from warranty_desk.clock import Clock
 
 if TYPE_CHECKING:
     from ui.screens.sync_panel import SyncPanelScreen
@@ -19,17 +19,18 @@ class SyncNews:
     the worker may have run cycles; the panel's summary must still say how the last one went.
     """
 
-    def __init__(self, worker: SyncWorker) -> None:
+    def __init__(self, worker: SyncWorker, clock: Clock) -> None:
+        self._clock = clock
         self.report: tuple[object, datetime] | None = None
         self.failure: tuple[str, datetime] | None = None
         worker.cycle_done.connect(self._on_worker_cycle_done)
         worker.failed.connect(self._on_worker_failed)
 
     def _on_worker_cycle_done(self, report: object) -> None:
-        self.report, self.failure = (report, utcnow()), None
+        self.report, self.failure = (report, self._clock.now()), None
 
     def _on_worker_failed(self, text: str) -> None:
-        self.failure = (text, utcnow())
+        self.failure = (text, self._clock.now())
 
     def replay(self, panel: SyncPanelScreen) -> None:
         """Tell a new panel what it missed, in the order it happened."""

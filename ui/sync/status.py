@@ -15,7 +15,6 @@ from ui.widgets.styling import set_style_property
 from ui.wording import who_may
 from warranty_desk import config
 from warranty_desk.clock import zone_of
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, allowed
 from warranty_desk.services import sync_admin
 from warranty_desk.services.outbox_retention import NIGHTLY_CURSOR
@@ -73,8 +72,7 @@ def destination_names(settings: config.SyncSettings) -> list[str]:
     return names
 
 
-def read_snapshot(home: Home, db: Database, actor: Actor | None,
-                  now: datetime | None = None) -> SyncSnapshot:
+def read_snapshot(home: Home, db: Database, actor: Actor | None) -> SyncSnapshot:
     """Counts for the indicator and the panel: blocking, Qt-free, one short read each."""
     settings = config.load(home).settings.sync
     rows = sync_admin.status(db, destination_names(settings))
@@ -84,7 +82,7 @@ def read_snapshot(home: Home, db: Database, actor: Actor | None,
         # it, which the status bar must not load while the app starts.
         from warranty_desk.services import inbox
 
-        since = (now or utcnow()) - INBOX_ATTENTION
+        since = db.clock.now() - INBOX_ATTENTION
         problems = sum(1 for item in inbox.unsettled(db, actor)
                        if item.status == "problem" and (item.applied_at is None
                                                         or item.applied_at >= since))
@@ -95,10 +93,10 @@ def read_snapshot(home: Home, db: Database, actor: Actor | None,
         inbox_problems=problems)
 
 
-def clock_words(at: datetime, zone: str, now: datetime | None = None) -> str:
+def clock_words(at: datetime, zone: str, now: datetime) -> str:
     """10:42 today, else 21 Nov 10:42, in the shop's time zone."""
     tz = zone_of(zone)
-    local, today = at.astimezone(tz), (now or utcnow()).astimezone(tz).date()
+    local, today = at.astimezone(tz), now.astimezone(tz).date()
     return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
 
 
@@ -113,8 +111,7 @@ class IndicatorState:
     message: str = ""  # the last cycle's own line ("Sent 3 records to head office.")
 
 
-def indicator_words(state: IndicatorState, zone: str,
-                    now: datetime | None = None) -> tuple[str, str]:
+def indicator_words(state: IndicatorState, zone: str, now: datetime) -> tuple[str, str]:
     """The indicator's text and level (info, success, warning, error): words, never colour alone."""
     snap = state.snapshot
     if snap is None:
@@ -216,7 +213,7 @@ class SyncIndicator(QPushButton):
 
     def _set(self, state: IndicatorState) -> None:
         self.state = state
-        text, level = indicator_words(state, self.ctx.shop.timezone)
+        text, level = indicator_words(state, self.ctx.shop.timezone, self.ctx.db.clock.now())
         set_style_property(self, "level", level)
         if self.manages_sync():
             self.setText(f"{text}  ({SYNC_KEY})")

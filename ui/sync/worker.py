@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -66,7 +65,7 @@ class SyncWorker(QObject):
     set_up = Signal(bool)  # after each settings load: whether a portal is configured
 
     def __init__(
-        self, home: Home, db: Database, *, today: Callable[[], date],
+        self, home: Home, db: Database, *,
         cycle: Cycle = run_cycle, load_settings: LoadSettings = load_sync_settings,
         interval_seconds: float | None = None,
         join_seconds: float = JOIN_SECONDS,
@@ -74,7 +73,6 @@ class SyncWorker(QObject):
         super().__init__()
         self._home = home
         self._db = db
-        self._today = today
         self._cycle = cycle
         self._load_settings = load_settings
         # None: the settings' interval_minutes; tests pass a fraction of a second.
@@ -174,7 +172,7 @@ class SyncWorker(QObject):
             # Never the nightly run here: it drains with backoff for up to twenty minutes, which
             # is the OS scheduler's job (packaging/), not a worker that must stop at closing.
             report = self._cycle(self._home, self._db, settings, push=True, pull=True,
-                                 nightly=False, today=self._today())
+                                 nightly=False)
         except Exception as exc:
             # BadInput (settings head office or the keyring cannot use) in its own words; a bug
             # is logged with its traceback and said to be one.

@@ -9,7 +9,7 @@ from ui.money import money
 from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
 from ui.wording import outcome_shown
-from warranty_desk.views import WarrantyVerdict
+from warranty_desk.views import ClaimMatch, WarrantyVerdict
 
 # Never colour alone: each verdict has its own symbol and word as well.
 SYMBOLS = {"in_cover": "✔", "expired": "✖", "void": "⊘", "not_started": "…",
@@ -85,6 +85,17 @@ class VerdictCard(QFrame):
         self._set_state("not_found")
         self.word.setText(f"{SYMBOLS['not_found']}  NOT FOUND")
         self.detail.setText(text)
+        self._facts_visible(False)
+        self.extra.setText("")
+        self.show()
+
+    def show_claim(self, claim: ClaimMatch, state: str, hint: str) -> None:
+        """A claim picked from the matches: which one and whose, and how to open it."""
+        self.verdict = None
+        self._set_state("claim")
+        self.word.setText(f"CLAIM  {claim.number}")
+        self.detail.setText(f"{state}  ·  {claim.product}  ·  opened {claim.opened_on}\n"
+                            f"{claim.customer_name or 'no customer on record'}\n{hint}")
         self._facts_visible(False)
         self.extra.setText("")
         self.show()

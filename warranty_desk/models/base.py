@@ -55,15 +55,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
-def utcnow() -> datetime:
-    """The current time in UTC, aware."""
-    return datetime.now(UTC)
+# Where a pooled connection keeps the Database it belongs to (set by the storage layer on
+# connect), so a column default stamps from that database's injected clock.
+DATABASE_KEY = "warranty_desk.database"
+
+
+def column_now(context: Any) -> datetime:
+    """Column default for timestamps: now on the clock of the connection's database."""
+    now: datetime = context.connection.info[DATABASE_KEY].clock.now()
+    return now
 
 
 uuid_pk = Annotated[uuid.UUID, mapped_column(UUIDBlob, primary_key=True, default=uuid7)]
 uuid_fk = Annotated[uuid.UUID, mapped_column(UUIDBlob)]
 money = Annotated[int, mapped_column(BigInteger, default=0)]
-timestamp = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
+timestamp = Annotated[datetime, mapped_column(UTCDateTime, default=column_now)]
 day = Annotated[date, mapped_column(Date)]
 short_text = Annotated[str, mapped_column(String(200))]
 

@@ -12,10 +12,14 @@ __all__ = [
     "ClaimState",
     "Outcome",
     "TransitionContext",
+    "check_reopen",
     "check_transition",
     "evidence_label",
+    "first_state_needing_evidence",
     "is_final",
     "next_states",
+    "reopen_target",
+    "target_words",
 ]
 
 
@@ -88,7 +92,8 @@ class TransitionContext:
     """What the guards look at when a claim moves.
 
     ``required_evidence`` is the policy (claim type to evidence kinds); ``proof_verified`` is
-    False only while an uploaded proof of purchase waits for a staff check.
+    False while an uploaded proof of purchase waits for a staff check; ``proof_rejected`` is
+    True once staff checked it and did not accept it.
     """
 
     claim_type: str
@@ -96,6 +101,7 @@ class TransitionContext:
     required_evidence: Mapping[str, tuple[str, ...]]
     proof_verified: bool
     outcome: Outcome | None
+    proof_rejected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,19 +113,58 @@ class Blocker:
     overridable: bool
 
 
+def first_state_needing_evidence() -> ClaimState:
+    """The first state, in workflow order, a claim cannot reach without its evidence."""
+    return next(state for state in ClaimState if state in _NEEDS_EVIDENCE)
+
+
+def target_words(state: ClaimState) -> str:
+    """A state as the end of "moving to ...": review, inspection, the manufacturer."""
+    return _TARGET_WORDS[state]
+
+
 def next_states(current: ClaimState) -> tuple[ClaimState, ...]:
     """Return the states a claim may move to from ``current``."""
     return _MOVES[current]
 
 
 def is_final(state: ClaimState) -> bool:
-    """Return True for states a claim never leaves."""
+    """Return True for closed claims: no workflow move leaves them (only a reopen does)."""
     return not _MOVES[state]
-
 
 
 # States in which a claim is still being handled; derived so a new state cannot be forgotten.
 OPEN_STATES: tuple[str, ...] = tuple(s.value for s in ClaimState if not is_final(s))
+
+# The rejection letter promises that a manager will look again: a rejected claim goes back to
+# review, where the evidence and the decision are weighed anew. A resolved claim is not
+# reopened: its repair, replacement or refund has happened; a new fault is a new claim.
+_REOPENS: dict[ClaimState, ClaimState] = {ClaimState.REJECTED: ClaimState.REVIEWING}
+
+
+def reopen_target(current: ClaimState) -> ClaimState | None:
+    """Return the state a reopened claim goes back to, or None if it cannot be reopened."""
+    return _REOPENS.get(current)
+
+
+def check_reopen(current: ClaimState, *, open_claim_on_unit: str | None) -> tuple[Blocker, ...]:
+    """Return what stops a closed claim being reopened; empty means it may be.
+
+    ``open_claim_on_unit`` is the number of another claim still open on the same unit, if any:
+    one unit has one open claim at a time, so that claim carries the customer's case on.
+    """
+    if current not in _REOPENS:
+        if current is ClaimState.RESOLVED:
+            why = ("A resolved claim is not reopened: its repair, replacement or refund has "
+                   "happened. Start a new claim for a new fault.")
+        else:
+            why = (f"A claim that is {_STATE_WORDS[current]} is still open; only a rejected "
+                   "claim is reopened.")
+        return (Blocker("not_reopenable", why, False),)
+    if open_claim_on_unit is not None:
+        return (Blocker("open_claim", f"Claim {open_claim_on_unit} is open on the same unit; "
+                        "carry the customer's case on there.", False),)
+    return ()
 
 def _outcome_blockers(target: ClaimState, outcome: Outcome | None) -> tuple[Blocker, ...]:
     if target is ClaimState.RESOLVED:
@@ -161,18 +206,25 @@ def _evidence_blockers(ctx: TransitionContext) -> tuple[Blocker, ...]:
         labels = ", ".join(evidence_label(kind) for kind in missing)
         pronoun = "it" if len(missing) == 1 else "them"
         blockers.append(
+            Blocker("evidence_missing", f"Evidence missing: {labels}. Attach {pronoun}.", True)
+        )
+    # Who may pass a blocker is the reader's business: staff are told to ask a manager, a
+    # manager is offered the override, the command line names the --override option.
+    if ctx.proof_rejected:
+        blockers.append(
             Blocker(
-                "evidence_missing",
-                f"Evidence missing: {labels}. Attach {pronoun}, or ask a manager to override.",
+                "proof_rejected",
+                "The proof of purchase was checked and not accepted. Ask the customer for "
+                "another one, or reject the claim.",
                 True,
             )
         )
-    if not ctx.proof_verified:
+    elif not ctx.proof_verified:
         blockers.append(
             Blocker(
                 "proof_unverified",
-                "The uploaded proof of purchase has not been verified yet. "
-                "Verify it, or ask a manager to override.",
+                "The uploaded proof of purchase has not been verified yet. Check it and "
+                "accept or refuse it.",
                 True,
             )
         )

@@ -31,14 +31,14 @@ from warranty_desk.models import (
     WarrantyLayer,
     WarrantyStatus,
 )
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, extension_layer, plan_layers
 from warranty_desk.rules.extension import ExtensionTerms, extension_eligibility
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.customers import CustomerInput, parse_segment
+from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage import bulk, search
-from warranty_desk.storage.database import Database
+from warranty_desk.storage.database import Database, clock_of
 
 # SQLite allows 32766 bound parameters; IN-lists are chunked well below that.
 _CHUNK = 5000
@@ -57,6 +57,8 @@ class LineInput:
     extension_plan: str | None = None
     # Where the line came from in an imported file, so problems can name the row.
     source_row: int | None = None
+    # Plans offered at the till and declined: kept with the sale, so nobody asks twice.
+    declined_plans: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,28 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanCharge:
+    """An extension plan sold on some units: what the till must charge for it."""
+
+    plan: str
+    units: int
+    price_minor: int  # per unit
+
+    @property
+    def total_minor(self) -> int:
+        """What the till charges for this plan on this sale."""
+        return self.units * self.price_minor
+
+
+def plan_charges(sold: Iterable[tuple[str, int]]) -> tuple[PlanCharge, ...]:
+    """(plan, unit price) for each unit extended, as one charge per plan and price."""
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for plan, price in sold:
+        counts[(plan, price)] += 1
+    return tuple(PlanCharge(plan, n, price) for (plan, price), n in counts.items())
+
+
+@dataclass(frozen=True, slots=True)
 class SaleResult:
     """What an activation created."""
 
@@ -92,6 +116,7 @@ class SaleResult:
     sale_id: str
     warranty_codes: tuple[str, ...]
     extensions_sold: int
+    charges: tuple[PlanCharge, ...] = ()
 
 
 @dataclass(slots=True)
@@ -424,6 +449,9 @@ def plan_sales(
                     if not verdict.eligible:
                         add_problem(Problem(lrow, "extension", f"{ext.name} cannot be sold with "
                                             f"{info.name}: {verdict.reason}"))
+            for name in ln.declined_plans:
+                if name.strip() not in ext_plans:
+                    add_problem(Problem(lrow, "extension", f"Unknown extension plan {name!r}."))
             if len(plan.problems) == before:
                 checked.append((ln, info, serials))
         pending.append((sale, checked))
@@ -486,7 +514,7 @@ def _build_rows(
     for sale, checked in pending:
         units_per_year[sale.sold_on.year] += sum(ln.quantity for ln, _, _ in checked)
     next_code = {year: numbers.reserve(session, "W", year, n) for year, n in units_per_year.items()}
-    stamp = bulk.stored(utcnow())
+    stamp = bulk.stored(clock_of(session).now())
     staff = staff_id.bytes if staff_id else None
     active = WarrantyStatus.ACTIVE.value
     new_key = KeySource()
@@ -532,6 +560,7 @@ def _build_rows(
         customer_text, invoice_text = _json_text(customer_ref), encode(sale.invoice_number)
         codes: list[str] = []
         extensions = 0
+        sold: list[tuple[str, int]] = []
         for line_no, (ln, info, serials) in enumerate(checked, start=1):
             line_id = new_key()
             product_id = info.key
@@ -543,6 +572,7 @@ def _build_rows(
             if product_id not in product_words:
                 product_words[product_id] = (encode(info.name), encode(info.sku))
             product_text, sku_text = product_words[product_id]
+            declined = [ext_plans[name.strip()].id.bytes for name in ln.declined_plans]
             first = next_code[year]
             next_code[year] = first + ln.quantity
             for unit in range(ln.quantity):
@@ -555,7 +585,10 @@ def _build_rows(
                     add_layer((wid, *layer))
                 if ext is not None:
                     extensions += 1
+                    sold.append((ext.name, ext.price_minor))
                     add_offer((new_key(), wid, ext.id.bytes, 1, staff, stamp))
+                for plan_key in declined:
+                    add_offer((new_key(), wid, plan_key, 0, staff, stamp))
                 if template is not None:
                     payload = template.format(
                         code=encode(code), serial=_json_text(serial), product=product_text,
@@ -568,7 +601,7 @@ def _build_rows(
                 add_event((new_key(), "warranty.activated", "warranty", code, payload, stamp))
                 codes.append(code)
         plan.results.append(SaleResult(sale.invoice_number.strip(), sale_id.hex(),
-                                       tuple(codes), extensions))
+                                       tuple(codes), extensions, plan_charges(sold)))
     if last_reference != references.last:
         # The counter row is told the last reference once, not once per new customer.
         references.last = last_reference
@@ -630,13 +663,13 @@ def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> 
         search.index_since(session, table, mark)
 
 
-def record_sale(db: Database, actor: Actor, sale: SaleInput, *, today: date) -> SaleResult:
+def record_sale(db: Database, actor: Actor, sale: SaleInput) -> SaleResult:
     """Activate one invoice at the counter: all its warranties, or nothing."""
     require(actor, Permission.ACTIVATE_SALE)
-    if any(ln.extension_plan for ln in sale.lines):
+    if any(ln.extension_plan or ln.declined_plans for ln in sale.lines):
         require(actor, Permission.SELL_EXTENSION)
     with db.write() as session:
-        plan = plan_sales(session, [sale], today=today, skip_recorded=False,
+        plan = plan_sales(session, [sale], today=shop_today(session), skip_recorded=False,
                           staff_id=actor.staff_id)
         if plan.problems:
             raise BadInput("The sale was not recorded:\n" +
@@ -645,7 +678,8 @@ def record_sale(db: Database, actor: Actor, sale: SaleInput, *, today: date) -> 
         result = plan.results[0]
         audit.record(session, actor, "sale.activate", "sale", result.invoice_number,
                      {"warranties": list(result.warranty_codes),
-                      "extensions": result.extensions_sold})
+                      "extensions": result.extensions_sold,
+                      "declined": sorted({p for ln in sale.lines for p in ln.declined_plans})})
         return result
 
 
@@ -665,57 +699,67 @@ def layer_spans(warranty: Warranty) -> list[LayerSpan]:
 
 
 def sell_extension(
-    db: Database, actor: Actor, code: str, plan_name: str, *, today: date
+    db: Database, actor: Actor, code: str, plan_name: str
 ) -> str:
     """Sell a paid extension on an existing warranty while it is eligible; returns the new end."""
     require(actor, Permission.SELL_EXTENSION)
     with db.write() as session:
-        warranty = _warranty_by_code(session, code)
-        plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
-        if plan is None or not plan.active:
-            raise BadInput(f"Unknown extension plan {plan_name!r}.")
-        line = session.get_one(InvoiceLine, warranty.invoice_line_id)
-        product = session.get_one(Product, warranty.product_id)
-        spans = layer_spans(warranty)
-        verdict = extension_eligibility(
-            extension_terms(plan), category=product.category,
-            unit_price_minor=line.unit_price_minor, sale_date=line.sale.sold_on, today=today,
-            already_extended=any(s.kind is LayerKind.EXTENSION for s in spans),
-            void=warranty.status is WarrantyStatus.VOID)
-        if not verdict.eligible:
-            raise RuleBlocked(f"{plan.name} cannot be sold on {warranty.code}: {verdict.reason}")
-        span = extension_layer(spans, plan.months)
-        warranty.layers.append(WarrantyLayer(kind=span.kind.value, start_on=span.start,
-                                             end_on=span.end, extension_plan_id=plan.id,
-                                             price_minor=plan.price_minor))
-        warranty.end_on = span.end
-        session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=True,
-                                   staff_id=actor.staff_id))
-        audit.record(session, actor, "warranty.extend", "warranty", warranty.code,
-                     {"plan": plan.name, "months": plan.months, "price_minor": plan.price_minor,
-                      "new_end": span.end.isoformat()})
-        customer = session.get(Customer, warranty.customer_id) if warranty.customer_id else None
-        product = session.get_one(Product, warranty.product_id)
-        outbox.emit(session, "warranty.extended", "warranty", warranty.code,
-                    {"code": warranty.code, "plan": plan.name, "end": span.end.isoformat(),
-                     "price_minor": plan.price_minor, "product": product.name,
-                     "serial": warranty.serial,
-                     "customer": customer.reference if customer else None})
-        return span.end.isoformat()
+        return sell_extension_in(session, actor, code, plan_name)
+
+
+def sell_extension_in(session: Session, actor: Actor, code: str, plan_name: str) -> str:
+    """sell_extension in the caller's transaction (permission already checked)."""
+    warranty = _warranty_by_code(session, code)
+    plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
+    if plan is None or not plan.active:
+        raise BadInput(f"Unknown extension plan {plan_name!r}.")
+    line = session.get_one(InvoiceLine, warranty.invoice_line_id)
+    product = session.get_one(Product, warranty.product_id)
+    spans = layer_spans(warranty)
+    verdict = extension_eligibility(
+        extension_terms(plan), category=product.category,
+        unit_price_minor=line.unit_price_minor, sale_date=line.sale.sold_on,
+        today=shop_today(session),
+        already_extended=any(s.kind is LayerKind.EXTENSION for s in spans),
+        void=warranty.status is WarrantyStatus.VOID)
+    if not verdict.eligible:
+        raise RuleBlocked(f"{plan.name} cannot be sold on {warranty.code}: {verdict.reason}")
+    span = extension_layer(spans, plan.months)
+    warranty.layers.append(WarrantyLayer(kind=span.kind.value, start_on=span.start,
+                                         end_on=span.end, extension_plan_id=plan.id,
+                                         price_minor=plan.price_minor))
+    warranty.end_on = span.end
+    session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=True,
+                               staff_id=actor.staff_id))
+    audit.record(session, actor, "warranty.extend", "warranty", warranty.code,
+                 {"plan": plan.name, "months": plan.months, "price_minor": plan.price_minor,
+                  "new_end": span.end.isoformat()})
+    customer = session.get(Customer, warranty.customer_id) if warranty.customer_id else None
+    outbox.emit(session, "warranty.extended", "warranty", warranty.code,
+                {"code": warranty.code, "plan": plan.name, "end": span.end.isoformat(),
+                 "price_minor": plan.price_minor, "product": product.name,
+                 "serial": warranty.serial,
+                 "customer": customer.reference if customer else None})
+    return span.end.isoformat()
 
 
 def decline_extension(db: Database, actor: Actor, code: str, plan_name: str) -> None:
     """Record that the customer declined the offered extension, so nobody asks twice."""
     require(actor, Permission.SELL_EXTENSION)
     with db.write() as session:
-        warranty = _warranty_by_code(session, code)
-        plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
-        if plan is None:
-            raise BadInput(f"Unknown extension plan {plan_name!r}.")
-        session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=False,
-                                   staff_id=actor.staff_id))
-        audit.record(session, actor, "warranty.extension_declined", "warranty", warranty.code,
-                     {"plan": plan.name})
+        decline_extension_in(session, actor, code, plan_name)
+
+
+def decline_extension_in(session: Session, actor: Actor, code: str, plan_name: str) -> None:
+    """decline_extension in the caller's transaction (permission already checked)."""
+    warranty = _warranty_by_code(session, code)
+    plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
+    if plan is None:
+        raise BadInput(f"Unknown extension plan {plan_name!r}.")
+    session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=False,
+                               staff_id=actor.staff_id))
+    audit.record(session, actor, "warranty.extension_declined", "warranty", warranty.code,
+                 {"plan": plan.name})
 
 
 def void_warranty(db: Database, actor: Actor, code: str, reason: str) -> None:
@@ -729,7 +773,7 @@ def void_warranty(db: Database, actor: Actor, code: str, reason: str) -> None:
             raise RuleBlocked(f"Warranty {warranty.code} is already void.")
         warranty.status = WarrantyStatus.VOID
         warranty.void_reason = reason.strip()
-        warranty.voided_at = utcnow()
+        warranty.voided_at = clock_of(session).now()
         audit.record(session, actor, "warranty.void", "warranty", warranty.code,
                      {"reason": reason.strip()})
         outbox.emit(session, "warranty.voided", "warranty", warranty.code,

@@ -12,8 +12,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from warranty_desk.models import AuditEntry
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor
+from warranty_desk.storage.database import clock_of
 
 GENESIS = "0" * 64
 
@@ -41,7 +41,7 @@ def record(
     ).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     # Microsecond precision survives SQLite's text storage exactly, so the hash re-computes.
-    at = utcnow()
+    at = clock_of(session).now()
     detail_text = json.dumps(details or {}, sort_keys=True, default=str, ensure_ascii=False)
     actor_id = actor.staff_id.hex if actor.staff_id else ""
     entry = AuditEntry(

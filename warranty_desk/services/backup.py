@@ -14,8 +14,8 @@ from typing import cast
 
 from alembic.script import ScriptDirectory
 
+from warranty_desk.clock import Clock
 from warranty_desk.errors import BadInput
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit
 from warranty_desk.storage import migrate
@@ -177,9 +177,9 @@ def _check_backup(path: Path, shown: str) -> str:
     return revision
 
 
-def _safety_copy_path(home: Home) -> Path:
+def _safety_copy_path(home: Home, clock: Clock) -> Path:
     folder = backups_folder(home)
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
     path = folder / f"before-restore-{stamp}.sqlite3"
     number = 2
     while path.exists():
@@ -188,7 +188,7 @@ def _safety_copy_path(home: Home) -> Path:
     return path
 
 
-def restore(home: Home, actor: Actor, source: Path) -> RestoreReport:
+def restore(home: Home, actor: Actor, source: Path, *, clock: Clock) -> RestoreReport:
     """Replace the live database with a checked backup, keeping a safety copy of the old one.
 
     Every check runs on a private copy of the backup before the live file is touched. The
@@ -216,7 +216,7 @@ def restore(home: Home, actor: Actor, source: Path) -> RestoreReport:
 
         safety: Path | None = None
         if home.database.exists():
-            safety = _safety_copy_path(home)
+            safety = _safety_copy_path(home, clock)
             with _connect(home.database) as live:
                 _copy_into_new_file(live, safety)
 
@@ -229,7 +229,7 @@ def restore(home: Home, actor: Actor, source: Path) -> RestoreReport:
         for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
             leftover.unlink(missing_ok=True)
 
-    db = Database(home.database)
+    db = Database(home.database, clock=clock)
     try:
         migrate.upgrade(db)
         with db.write() as session:

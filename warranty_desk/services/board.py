@@ -37,16 +37,22 @@ from warranty_desk.rules.claim_states import (
     OPEN_STATES,
     ClaimState,
     Outcome,
+    check_reopen,
     check_transition,
     evidence_label,
     is_final,
     next_states,
+    reopen_target,
 )
-from warranty_desk.rules.evidence import missing_evidence
+from warranty_desk.rules.evidence import missing_evidence, proof_words
 from warranty_desk.scanning import ScanKind, classify
-from warranty_desk.services import lookup, messages
-from warranty_desk.services.claim_common import load_claim, transition_context
-from warranty_desk.services.shop_time import shop_zone
+from warranty_desk.services import claim_search, lookup, messages
+from warranty_desk.services.claim_common import (
+    load_claim,
+    other_open_claim,
+    transition_context,
+)
+from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import WarrantyVerdict
@@ -135,11 +141,13 @@ def _search_terms(session: Session, query: str) -> list[ColumnElement[bool]]:
     """Claims the search names: claim number, warranty code, invoice, serial, phone or name."""
     scan = classify(query)
     terms: list[ColumnElement[bool]] = []
+    # The whole claim number, or the end of it read off a ticket ("C-2026-000123", "123").
+    by_number = claim_search.claim_condition(scan)
+    if by_number is not None:
+        terms.append(by_number)
     for kind in scan.candidates:
         value = scan.lookup_value(kind)
-        if kind is ScanKind.CLAIM_NUMBER:
-            terms.append(Claim.number == value)
-        elif kind is ScanKind.WARRANTY_CODE:
+        if kind is ScanKind.WARRANTY_CODE:
             terms.append(Claim.warranty_id.in_(select(Warranty.id).where(Warranty.code == value)))
         elif kind is ScanKind.INVOICE_NUMBER:
             terms.append(Claim.warranty_id.in_(
@@ -242,11 +250,11 @@ def _rows(session: Session, page: list[Any], today: date, zone: ZoneInfo) -> tup
     return tuple(rows)
 
 
-def board(db: Database, actor: Actor, filters: BoardFilters, *, today: date) -> Board:
+def board(db: Database, actor: Actor, filters: BoardFilters) -> Board:
     """Counts per state under the filters, and up to ROW_LIMIT matching claims."""
     require(actor, Permission.LOOKUP)
     with db.read() as session:
-        zone = shop_zone(session)
+        zone, today = shop_zone(session), shop_today(session)
         conds = _conditions(session, filters, today, zone)
         counts = {s.value: 0 for s in ClaimState}
         for state, count in session.execute(
@@ -367,6 +375,21 @@ class MoveOption:
 
 
 @dataclass(frozen=True, slots=True)
+class ReopenOption:
+    """A rejected claim's way back to review: whether this person may take it, what stops it."""
+
+    target: str
+    permitted: bool  # the actor's role may decide claims
+    blockers: tuple[str, ...]
+    previews: tuple[MessagePreview, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        """Permitted and nothing blocks it."""
+        return self.permitted and not self.blockers
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimDetail:
     """Everything the claim screen shows."""
 
@@ -410,6 +433,9 @@ class ClaimDetail:
     stock_moves: tuple[StockItem, ...]
     brand_claims: tuple[BrandClaimItem, ...]
     moves: tuple[MoveOption, ...]
+    reopen: ReopenOption | None = None  # None unless the claim is closed and may come back
+    # How the proof of purchase stands, from the same facts as missing_evidence.
+    proof_words: str = ""
 
 
 def _templates_for(target: ClaimState) -> tuple[str, ...]:
@@ -450,6 +476,19 @@ def _moves(session: Session, claim: Claim, actor: Actor,
             needs_permission=permission.value, permitted=permitted,
             previews=_previews(target, values)))
     return tuple(options)
+
+
+def _reopen(session: Session, claim: Claim, actor: Actor,
+            values: dict[str, str]) -> ReopenOption | None:
+    current = ClaimState(claim.state)
+    target = reopen_target(current)
+    if target is None:
+        return None
+    blockers = check_reopen(current, open_claim_on_unit=other_open_claim(session, claim))
+    wording = messages.render("claim_reopened", values)
+    return ReopenOption(target.value, allowed(actor.role, Permission.DECIDE_CLAIM),
+                        tuple(b.message for b in blockers),
+                        (MessagePreview("claim_reopened", wording.subject, wording.body),))
 
 
 def _message_values(session: Session, claim: Claim, customer: Customer | None,
@@ -522,12 +561,12 @@ def _brand_claims(session: Session, claim_id: uuid.UUID) -> tuple[BrandClaimItem
                  for b, name, paid in rows)
 
 
-def claim_detail(db: Database, actor: Actor, number: str, *, today: date) -> ClaimDetail:
+def claim_detail(db: Database, actor: Actor, number: str) -> ClaimDetail:
     """One claim with its facts, history, documents, money, stock and the moves open to actor."""
     require(actor, Permission.LOOKUP)
     with db.read() as session:
         claim = load_claim(session, number)
-        zone = shop_zone(session)
+        zone, today = shop_zone(session), shop_today(session)
         customer = session.get(Customer, claim.customer_id) if claim.customer_id else None
         product = session.get(Product, claim.product_id) if claim.product_id else None
         warranty = session.get(Warranty, claim.warranty_id) if claim.warranty_id else None
@@ -564,5 +603,7 @@ def claim_detail(db: Database, actor: Actor, number: str, *, today: date) -> Cla
             cost_total_minor=sum(c.amount_minor for c in costs),
             recoverable_total_minor=sum(c.amount_minor for c in costs if c.recoverable),
             stock_moves=_stock(session, claim.id), brand_claims=_brand_claims(session, claim.id),
-            moves=_moves(session, claim, actor, values))
+            proof_words=proof_words(claim.proof_status, required, rules.attached_evidence),
+            moves=_moves(session, claim, actor, values),
+            reopen=_reopen(session, claim, actor, values))
 

@@ -22,11 +22,13 @@ from warranty_desk.models import (
 )
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed
 from warranty_desk.rules.claim_states import (
+    OPEN_STATES,
     Blocker,
     ClaimState,
     Outcome,
     TransitionContext,
     check_transition,
+    target_words,
 )
 from warranty_desk.services import audit, messages, outbox
 
@@ -48,6 +50,15 @@ def load_claim(session: Session, number: str) -> Claim:
     if claim is None:
         raise NotFound(f"No claim {number}. Check the number on the ticket.")
     return claim
+
+
+def other_open_claim(session: Session, claim: Claim) -> str | None:
+    """The number of another claim still open on the same unit, if there is one."""
+    if claim.warranty_id is None:
+        return None
+    return session.scalars(select(Claim.number).where(
+        Claim.warranty_id == claim.warranty_id, Claim.id != claim.id,
+        Claim.state.in_(OPEN_STATES))).first()
 
 
 def claim_policy(session: Session, claim: Claim) -> Policy | None:
@@ -73,7 +84,7 @@ def transition_context(
     return TransitionContext(
         claim_type=claim.claim_type, attached_evidence=attached_kinds(session, claim.id),
         required_evidence=required, proof_verified=claim.proof_status != "unverified",
-        outcome=outcome)
+        outcome=outcome, proof_rejected=claim.proof_status == "rejected")
 
 
 def check_override(
@@ -92,10 +103,11 @@ def check_override(
     if not messages_:
         return
     if not overridable:
-        raise RuleBlocked(f"{what} is not possible: " + " ".join(messages_), overridable=False)
+        raise RuleBlocked(f"{what} is not possible: " + " ".join(messages_), overridable=False,
+                          reasons=tuple(messages_))
     if override is None:
         raise RuleBlocked(f"{what} needs a manager override: " + " ".join(messages_),
-                          overridable=True)
+                          overridable=True, reasons=tuple(messages_))
     approver = override.approver
     roles = {Role(r) for r in (policy.override_roles if policy else ["manager", "owner"])}
     if not allowed(approver.role, Permission.OVERRIDE_RULE) or approver.role not in roles:
@@ -172,7 +184,7 @@ def move(
     current = ClaimState(claim.state)
     blockers = check_transition(current, target, transition_context(session, claim, outcome))
     check_override(override, blockers, policy=claim_policy(session, claim),
-                   what=f"Moving claim {claim.number} to {target.value.replace('_', ' ')}")
+                   what=f"Moving claim {claim.number} to {target_words(target)}")
     claim.state = target.value
     add_event(session, claim, actor, "status", from_state=current.value, to_state=target.value,
               reason=reason, override=override)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,13 +12,12 @@ from sqlalchemy.orm import Session
 from warranty_desk import normalize
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import Claim, EvidenceDocument, Product, Warranty, WarrantyStatus
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_limit import ClaimLimitStatus, claim_limit_status
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState, evidence_label
 from warranty_desk.rules.coverage import coverage_on
 from warranty_desk.rules.eligibility import ClaimEligibility, claim_eligibility
-from warranty_desk.rules.evidence import missing_evidence
+from warranty_desk.rules.evidence import missing_evidence, type_refusal
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.activation import layer_spans
 from warranty_desk.services.claim_common import (
@@ -33,11 +33,14 @@ from warranty_desk.services.claim_common import (
     transition_context,
 )
 from warranty_desk.services.customers import CustomerInput, find_or_create
-from warranty_desk.services.shop_time import shop_zone
-from warranty_desk.storage.database import Database
+from warranty_desk.services.shop_time import shop_today, shop_zone
+from warranty_desk.storage.database import Database, clock_of
+from warranty_desk.storage.documents import DocumentStore, StoredDocument
 
 # Days the shop promises for an answer when staff do not set a date at drop-off.
 DEFAULT_PROMISE_DAYS = 10
+# Findings are a few paragraphs; a longer report belongs in an attached document.
+MAX_NOTE = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,7 @@ class ClaimPreview:
     evidence_required: dict[str, tuple[str, ...]]
     evidence_labels: dict[str, str]
     exclusions: tuple[str, ...]
+    open_claim: str | None = None  # a claim still open on the unit blocks a new one
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +113,7 @@ def _warranty(session: Session, code: str) -> Warranty:
 
 def _assess(
     session: Session, warranty: Warranty, today: date
-) -> tuple[ClaimEligibility, ClaimLimitStatus]:
+) -> tuple[ClaimEligibility, ClaimLimitStatus, str | None]:
     product = session.get_one(Product, warranty.product_id)
     policy = product.policy
     cover = coverage_on(layer_spans(warranty), today, void=warranty.status is WarrantyStatus.VOID)
@@ -120,20 +124,20 @@ def _assess(
     limit = claim_limit_status(policy.claim_limit_count, policy.claim_limit_period_months,
                                [row.opened_at.astimezone(zone).date() for row in earlier], today)
     open_number = next((row.number for row in earlier if row.state in OPEN_STATES), None)
-    return claim_eligibility(cover, limit, open_number), limit
+    return claim_eligibility(cover, limit, open_number), limit, open_number
 
 
-def preview(db: Database, actor: Actor, warranty_code: str, *, today: date) -> ClaimPreview:
+def preview(db: Database, actor: Actor, warranty_code: str) -> ClaimPreview:
     """Eligibility, claim limit and evidence checklist for a claim on this unit."""
     require(actor, Permission.START_CLAIM)
     with db.read() as session:
         warranty = _warranty(session, warranty_code)
-        eligibility, limit = _assess(session, warranty, today)
+        eligibility, limit, open_number = _assess(session, warranty, shop_today(session))
         policy = session.get_one(Product, warranty.product_id).policy
         required = {k: tuple(v) for k, v in policy.evidence_required.items()}
         labels = {k: evidence_label(k) for kinds in required.values() for k in kinds}
         return ClaimPreview(warranty.code, eligibility, limit, required, labels,
-                            tuple(policy.exclusions))
+                            tuple(policy.exclusions), open_number)
 
 
 def _check_text(fault: str, channel: str, claim_type: str) -> None:
@@ -152,7 +156,7 @@ def _new_claim(session: Session, actor: Actor, today: date, **fields: object) ->
     branch = numbers.branch_code(session)
     number = numbers.claim_number(branch, today.year, numbers.reserve(session, "C", today.year))
     claim = Claim(number=number, opened_by_id=actor.staff_id, state=ClaimState.RECEIVED.value,
-                  opened_at=utcnow(), **fields)
+                  opened_at=clock_of(session).now(), **fields)
     session.add(claim)
     session.flush()
     return claim
@@ -166,7 +170,7 @@ def _existing_external(session: Session, external_ref: str | None) -> Claim | No
 
 
 def start_claim(
-    db: Database, actor: Actor, data: StartClaim, *, today: date, override: Override | None = None
+    db: Database, actor: Actor, data: StartClaim, *, override: Override | None = None
 ) -> ClaimSummary:
     """Open a claim on a known warranty, after the eligibility and claim-limit rules."""
     require(actor, Permission.START_CLAIM)
@@ -176,7 +180,8 @@ def start_claim(
         if existing is not None:
             return summary_of(session, existing)
         warranty = _warranty(session, data.warranty_code)
-        eligibility, limit = _assess(session, warranty, today)
+        today = shop_today(session)
+        eligibility, limit, _open = _assess(session, warranty, today)
         product = session.get_one(Product, warranty.product_id)
         blockers = [] if eligibility.eligible else list(eligibility.reasons)
         if not eligibility.eligible and not eligibility.needs_override:
@@ -204,16 +209,20 @@ def start_claim(
 
 
 def start_unknown_sale_claim(
-    db: Database, actor: Actor, data: StartUnknownSaleClaim, *, today: date
+    db: Database, actor: Actor, data: StartUnknownSaleClaim
 ) -> ClaimSummary:
     """Open a claim for a sale the system does not know; it stays unverified until checked."""
     require(actor, Permission.START_CLAIM)
     _check_text(data.fault, data.channel, data.claim_type)
-    if data.purchased_on > today:
-        raise BadInput(f"The purchase date {data.purchased_on} is in the future. Check it.")
     if not data.proof_sha256:
         raise BadInput("Attach the customer's proof of purchase (receipt photo or PDF).")
+    refusal = type_refusal("proof_of_purchase", data.proof_media_type, data.proof_name)
+    if refusal is not None:
+        raise BadInput(refusal)
     with db.write() as session:
+        today = shop_today(session)
+        if data.purchased_on > today:
+            raise BadInput(f"The purchase date {data.purchased_on} is in the future. Check it.")
         existing = _existing_external(session, data.external_ref)
         if existing is not None:
             return summary_of(session, existing)
@@ -249,6 +258,12 @@ def start_unknown_sale_claim(
         return summary_of(session, claim)
 
 
+def store_evidence_file(store: DocumentStore, path: Path, kind: str) -> StoredDocument:
+    """Keep a file as evidence of this kind; content the kind does not take is never written."""
+    name = path.name or str(path)
+    return store.put_file(path, refuse=lambda media_type: type_refusal(kind, media_type, name))
+
+
 def attach_evidence(
     db: Database, actor: Actor, number: str, *, kind: str, sha256: str, media_type: str,
     size: int, original_name: str = "", source: str = "counter",
@@ -257,6 +272,9 @@ def attach_evidence(
     require(actor, Permission.ADD_EVIDENCE)
     if not kind.strip():
         raise BadInput("Say what the document is (for example: photo of the fault).")
+    refusal = type_refusal(kind, media_type, original_name)
+    if refusal is not None:
+        raise BadInput(refusal)
     with db.write() as session:
         claim = load_claim(session, number)
         duplicate = session.scalars(select(EvidenceDocument.id).where(
@@ -302,7 +320,7 @@ def verify_proof(
 
 def advance(
     db: Database, actor: Actor, number: str, target: ClaimState, *, reason: str = "",
-    today: date, override: Override | None = None,
+    override: Override | None = None,
 ) -> ClaimSummary:
     """Move a claim to review, inspection, repair or the manufacturer (not a decision)."""
     require(actor, Permission.ADVANCE_CLAIM)
@@ -311,19 +329,25 @@ def advance(
     with db.write() as session:
         claim = load_claim(session, number)
         move(session, claim, actor, target, reason=reason, override=override, outcome=None,
-             today=today)
+             today=shop_today(session))
         return summary_of(session, claim)
 
 
 def add_note(db: Database, actor: Actor, number: str, note: str) -> ClaimSummary:
-    """A finding or remark on the claim's timeline (technician's findings, a call)."""
-    require(actor, Permission.ADD_EVIDENCE)
-    if not note.strip():
-        raise BadInput("The note is empty.")
+    """The technician's findings on the unit, on the claim's timeline and to head office."""
+    require(actor, Permission.RECORD_WORK)
+    text = note.strip()
+    if len(text) < 3:
+        raise BadInput("Write what you found on the unit (a few words at least).")
+    if len(text) > MAX_NOTE:
+        raise BadInput(f"The findings are {len(text):,} characters long; keep them under "
+                       f"{MAX_NOTE:,} and attach a longer report as a document.")
     with db.write() as session:
         claim = load_claim(session, number)
-        add_event(session, claim, actor, "note", reason=note.strip())
-        audit.record(session, actor, "claim.note", "claim", claim.number, {"note": note.strip()})
+        add_event(session, claim, actor, "note", reason=text)
+        audit.record(session, actor, "claim.note", "claim", claim.number, {"note": text})
+        outbox.emit(session, "claim.note_added", "claim", claim.number,
+                    {"number": claim.number, "note": text, "by": actor.name})
         return summary_of(session, claim)
 
 

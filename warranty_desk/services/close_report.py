@@ -89,5 +89,6 @@ def close_report_view(
         rows = sorted((line(who(p), [p]) for p in people), key=lambda r: r.staff_name.lower())
         gaps = tuple(RegistrationGap(invoice, name, sku, code, who(staff))
                      for invoice, name, sku, code, staff in gap_rows)
-        return CloseReportView(shop=header(shop, documents), day=day, printed_at=local_now(shop),
-                               rows=tuple(rows), totals=line("Total", list(people)), gaps=gaps)
+        return CloseReportView(shop=header(shop, documents), day=day,
+                               printed_at=local_now(session, shop), rows=tuple(rows),
+                               totals=line("Total", list(people)), gaps=gaps)

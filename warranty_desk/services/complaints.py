@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session
 
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import Claim, Complaint, Customer
-from warranty_desk.models.base import utcnow
 from warranty_desk.models.complaint import COMPLAINT_CHANNELS
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit, outbox
-from warranty_desk.storage.database import Database
+from warranty_desk.storage.database import Database, clock_of
 
 # Customer support, sales and managers hear complaints: the people who write to customers.
 COMPLAINT_PERMISSION = Permission.SEND_MESSAGE
@@ -103,7 +102,7 @@ def resolve_complaint(db: Database, actor: Actor, complaint_id: str,
             raise NotFound("That complaint is no longer on record. Reload the customer.")
         if row.resolved_at is not None:
             raise BadInput("That complaint is already settled.")
-        row.resolved_at, row.resolution = utcnow(), words
+        row.resolved_at, row.resolution = clock_of(session).now(), words
         view = _view(session, row)
         audit.record(session, actor, "complaint.resolve", "complaint", row.id,
                      {"resolution": words})

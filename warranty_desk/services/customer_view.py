@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from warranty_desk import normalize
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import Claim, Customer, CustomerMessage, Product, Warranty
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit, outbox
 from warranty_desk.services.complaints import ComplaintView, complaints_of
 from warranty_desk.services.customers import parse_segment
 from warranty_desk.services.lookup import verdicts_for
-from warranty_desk.storage.database import Database
+from warranty_desk.services.shop_time import shop_today
+from warranty_desk.storage.database import Database, clock_of
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import WarrantyVerdict
 
@@ -108,8 +108,8 @@ def _customer(session: Session, reference_or_id: str | uuid.UUID) -> Customer:
     return found
 
 
-def customer_profile(db: Database, actor: Actor, reference_or_id: str | uuid.UUID, *,
-                     today: date) -> CustomerProfile:
+def customer_profile(db: Database, actor: Actor, reference_or_id: str | uuid.UUID
+                     ) -> CustomerProfile:
     """The customer with their purchases (each with today's verdict), claims and messages."""
     require(actor, Permission.LOOKUP)
     with db.read() as session:
@@ -133,15 +133,15 @@ def customer_profile(db: Database, actor: Actor, reference_or_id: str | uuid.UUI
                 .outerjoin(Claim, Claim.id == CustomerMessage.claim_id)
                 .where(CustomerMessage.customer_id == c.id)
                 .order_by(CustomerMessage.created_at.desc()).limit(MAX_MESSAGES)))
+        verdicts = verdicts_for(session, ids[:MAX_PURCHASES], today=shop_today(session))
         return CustomerProfile(
             c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
-            len(ids), tuple(verdicts_for(session, ids[:MAX_PURCHASES], today=today)), claims,
-            messages, complaints_of(session, c.id))
+            len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id))
 
 
 def _updated(session: Session, actor: Actor, c: Customer, action: str,
              details: dict[str, object]) -> CustomerBrief:
-    c.updated_at = utcnow()
+    c.updated_at = clock_of(session).now()
     audit.record(session, actor, action, "customer", c.reference, details)
     outbox.emit(session, "customer.updated", "customer", c.reference,
                 {"reference": c.reference, "name": c.name, "phone": c.phone, "email": c.email,

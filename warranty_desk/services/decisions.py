@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +20,6 @@ from warranty_desk.models import (
     WarrantyLayer,
     WarrantyStatus,
 )
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import (
     REFUND_LIMITS,
     ROLE_LABELS,
@@ -29,7 +28,12 @@ from warranty_desk.permissions import (
     refund_limit,
     require,
 )
-from warranty_desk.rules.claim_states import ClaimState, Outcome
+from warranty_desk.rules.claim_states import (
+    ClaimState,
+    Outcome,
+    check_reopen,
+    reopen_target,
+)
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, coverage_on, plan_layers
 from warranty_desk.rules.extension import format_minor
 from warranty_desk.services import audit, numbers, outbox
@@ -41,11 +45,15 @@ from warranty_desk.services.claim_common import (
     load_claim,
     move,
     notify,
+    other_open_claim,
 )
-from warranty_desk.services.claims import ClaimSummary, summary_of
-from warranty_desk.storage.database import Database
+from warranty_desk.services.claims import DEFAULT_PROMISE_DAYS, ClaimSummary, summary_of
+from warranty_desk.services.shop_time import shop_today
+from warranty_desk.storage.database import Database, clock_of
 
 COST_KINDS = ("labour", "parts", "replacement", "refund", "shipping")
+# A reopen reason goes to the customer and the audit log: a few words at least.
+MIN_REOPEN_REASON = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +138,7 @@ def _manufacturer_covers(warranty: Warranty, today: date) -> bool:
 
 
 def decide(
-    db: Database, actor: Actor, number: str, decision: Decision, *, today: date,
+    db: Database, actor: Actor, number: str, decision: Decision, *,
     override: Override | None = None,
 ) -> ClaimSummary:
     """Resolve (repair, replace, refund) or reject a claim, with everything that follows."""
@@ -141,12 +149,13 @@ def decide(
     target = ClaimState.REJECTED if decision.outcome is Outcome.REJECT else ClaimState.RESOLVED
     with db.write() as session:
         claim = load_claim(session, number)
+        today = shop_today(session)
         warranty = session.get(Warranty, claim.warranty_id) if claim.warranty_id else None
         move(session, claim, actor, target, reason=decision.reason.strip(), override=override,
              outcome=decision.outcome, today=today)
         claim.outcome = decision.outcome.value
         claim.decision_reason = decision.reason.strip()
-        claim.closed_at = utcnow()
+        claim.closed_at = clock_of(session).now()
         for line in decision.costs:
             _post(session, claim, actor, line)
         extra: dict[str, str] = {}
@@ -162,6 +171,42 @@ def decide(
         outbox.emit(session, "claim.decided", "claim", claim.number,
                     claim_payload(claim, reason=claim.decision_reason, **extra))
         notify(session, claim, template, today=today, **(extra | message_words(decision)))
+        return summary_of(session, claim)
+
+
+def reopen(db: Database, actor: Actor, number: str, reason: str) -> ClaimSummary:
+    """A manager looks again at a rejected claim: it goes back to review, the customer is told."""
+    require(actor, Permission.DECIDE_CLAIM)
+    if len(reason.strip()) < MIN_REOPEN_REASON:
+        raise BadInput("Write why the claim is looked at again (a few words at least); the "
+                       "customer reads it, and it is kept with the claim and in the audit log.")
+    with db.write() as session:
+        claim = load_claim(session, number)
+        current = ClaimState(claim.state)
+        blockers = check_reopen(current, open_claim_on_unit=other_open_claim(session, claim))
+        target = reopen_target(current)
+        if blockers or target is None:
+            raise RuleBlocked(f"Claim {claim.number} cannot be reopened: "
+                              + " ".join(b.message for b in blockers),
+                              codes=tuple(b.code for b in blockers))
+        why, earlier = reason.strip(), claim.decision_reason
+        today = shop_today(session)
+        claim.state = target.value
+        # The customer is promised a new answer date; the one before the rejection has gone.
+        if claim.promised_on is None or claim.promised_on < today:
+            claim.promised_on = today + timedelta(days=DEFAULT_PROMISE_DAYS)
+        # The claim is open again: its rejection stays in the timeline and the audit log.
+        claim.outcome = None
+        claim.decision_reason = None
+        claim.closed_at = None
+        add_event(session, claim, actor, "reopened", from_state=current.value,
+                  to_state=target.value, reason=why)
+        audit.record(session, actor, "claim.reopen", "claim", claim.number,
+                     {"from": current.value, "to": target.value, "reason": why,
+                      "earlier_decision": earlier})
+        outbox.emit(session, "claim.reopened", "claim", claim.number,
+                    claim_payload(claim, from_state=current.value, reason=why))
+        notify(session, claim, "claim_reopened", today=today, reason=why)
         return summary_of(session, claim)
 
 
@@ -206,7 +251,7 @@ def _replace(
     session.add(new)
     warranty.status = WarrantyStatus.VOID
     warranty.void_reason = f"Replaced by {code} (serial {new_serial}) under claim {claim.number}"
-    warranty.voided_at = utcnow()
+    warranty.voided_at = clock_of(session).now()
     session.flush()
     claim.replacement_serial = new_serial
     claim.replacement_warranty_id = new.id
@@ -253,5 +298,5 @@ def _refund(
     if warranty is not None and warranty.status is WarrantyStatus.ACTIVE:
         warranty.status = WarrantyStatus.VOID
         warranty.void_reason = f"Refunded under claim {claim.number}"
-        warranty.voided_at = utcnow()
+        warranty.voided_at = clock_of(session).now()
     return {"amount": format_minor(amount), "refund_reference": claim.refund_reference}

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, literal_column, select, text, update
 from sqlalchemy.orm import Session
 
+from warranty_desk.clock import FixedClock
 from warranty_desk.models import (
     Base,
     Claim,
@@ -48,6 +49,7 @@ from warranty_desk.services import (
 )
 from warranty_desk.services.claim_common import Override
 from warranty_desk.services.customers import CustomerInput
+from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore, StoredDocument
 from warranty_desk.storage.home import Home
@@ -239,14 +241,14 @@ def terms_of(plan: catalogue.ExtensionPlanInput) -> ExtensionTerms:
 
 
 def generate(
-    db: Database, *, warranties: int, seed: int, today: date,
+    db: Database, *, warranties: int, seed: int,
     progress: Callable[[int, int], None] | None = None, documents_root: Path | None = None,
 ) -> DemoReport:
     """A realistic, deterministic shop of any size; see demo_bulk.generate."""
     # Imported here because demo_bulk builds on this module's catalogue and report.
     from warranty_desk.services import demo_bulk
 
-    return demo_bulk.generate(db, warranties=warranties, seed=seed, today=today,
+    return demo_bulk.generate(db, warranties=warranties, seed=seed,
                               progress=progress, documents_root=documents_root)
 
 
@@ -291,13 +293,15 @@ class _Timeline:
     """
 
     db: Database
+    clock: FixedClock
     steps: list[tuple[tuple[Any, ...], datetime]] = field(default_factory=list)
     closed: list[tuple[str, datetime]] = field(default_factory=list)
     voided: list[tuple[str, datetime]] = field(default_factory=list)
 
     def at(self, when: datetime) -> date:
-        """Mark the start of a service call happening at `when`; returns its day."""
+        """Mark the start of a service call happening at `when`, and stand the clock there."""
         self.steps.append((_marks(self.db), when))
+        self.clock.set(when)
         return when.date()
 
     def flush(self) -> None:
@@ -577,7 +581,7 @@ def _sell(shop: _Shop) -> int:
         when = shop.moment(plan.days_ago, rng.randrange(8 * 60))
         shop.timeline.at(when)
         result = activation.record_sale(shop.db, seller, activation.SaleInput(
-            f"INV-{first + n:06d}", sold_on, tuple(lines), customer), today=sold_on)
+            f"INV-{first + n:06d}", sold_on, tuple(lines), customer))
         serial = lines[0].serials[0] if lines[0].serials else None
         shop.units[plan.key] = (result.warranty_codes[0], serial)
         shop.prices[plan.key] = lines[0].unit_price_minor
@@ -646,11 +650,12 @@ def _tell(shop: _Shop, plan: _ClaimPlan) -> str:
         # The manager types their PIN at the counter, exactly as the override screen asks.
         manager = staff.verify_override(shop.db, "Maria Manager", "5555")
         override = Override(manager, plan.override_reason)
+    tl.at(next(moments))
     number = claims.start_claim(shop.db, opener, claims.StartClaim(
         code, plan.fault, channel=plan.channel, claim_type=plan.claim_type,
         accessories="Charger" if plan.sale in ("repair", "reviewing") else "",
         condition="Light scratches on the back" if plan.sale == "repair" else "Good"),
-        today=tl.at(next(moments)), override=override).number
+        override=override).number
     for kind in plan.evidence:
         document = shop.evidence(kind, f"Claim {number}, warranty {code}, serial {serial}")
         tl.at(next(moments))
@@ -662,8 +667,8 @@ def _tell(shop: _Shop, plan: _ClaimPlan) -> str:
             source="portal" if plan.channel == "portal" else "counter")
     for target in plan.moves:
         mover = people[Role.SUPPORT if target is _S.REVIEWING else Role.TECHNICIAN]
-        claims.advance(shop.db, mover, number, target, reason=_MOVE_REASONS[target],
-                       today=tl.at(next(moments)))
+        tl.at(next(moments))
+        claims.advance(shop.db, mover, number, target, reason=_MOVE_REASONS[target])
     for note in plan.notes:
         tl.at(next(moments))
         claims.add_note(shop.db, people[Role.TECHNICIAN], number, note)
@@ -672,8 +677,9 @@ def _tell(shop: _Shop, plan: _ClaimPlan) -> str:
         decisions.post_cost(shop.db, people[Role.FINANCE], number, cost)
     if plan.decision is not None:
         when = next(moments)
+        tl.at(when)
         decisions.decide(shop.db, people[Role.MANAGER], number,
-                         _final_decision(shop, plan, serial), today=tl.at(when))
+                         _final_decision(shop, plan, serial))
         tl.closed.append((number, when))
     tl.flush()
     return number
@@ -685,6 +691,7 @@ def _unknown_sale_claim(shop: _Shop) -> str:
         "Order GW-118204", "Orbit X Phone, 1 x 479.00", "Paid by card")))
     serial = random_serial(rng, "ORBX1", shop.serials)
     when = shop.moment(_UNKNOWN_SALE_DAYS_AGO, rng.randrange(6 * 60))
+    shop.timeline.at(when)
     number = claims.start_unknown_sale_claim(
         shop.db, Actor.system("customer portal"), claims.StartUnknownSaleClaim(
             customer=CustomerInput("Grace Okafor", phone="+44 7700 900999",
@@ -695,7 +702,7 @@ def _unknown_sale_claim(shop: _Shop) -> str:
             fault="Camera shows a black image", proof_sha256=proof.sha256,
             proof_media_type=proof.media_type, proof_size=proof.size,
             proof_name="gadget-warehouse-receipt.pdf", sku="ORB-X-PHN", channel="portal"),
-        today=shop.timeline.at(when)).number
+        ).number
     shop.timeline.flush()
     return number
 
@@ -713,20 +720,34 @@ def _has_people_or_sales(session: Session) -> bool:
 
 
 def build_demo_shop(
-    db: Database, *, today: date, seed: int = 7, documents_root: Path | None = None
+    db: Database, *, seed: int = 7, documents_root: Path | None = None
 ) -> DemoReport:
     """Fill a new shop with staff, a catalogue, sales and claims through the real services.
 
     Nothing is added when the shop already has staff or sales. Evidence files go to
     `documents_root`, by default the documents folder of the home the database lives in.
-    Deterministic for a seed, with every date relative to `today`.
+    Deterministic for a seed, with every date relative to today on the database's clock.
+    While the story is told, the database stands on the story's own clock, moved to the moment
+    of each step, so every stamp and date check is the one that step would have had.
     """
     with db.read() as session:
         if _has_people_or_sales(session):
             return DemoReport(False, (), 0, 0, 0, (), message=(
                 "The shop already has staff or sales, so no demo data was added."))
+        today = shop_today(session)
+    real_clock = db.clock
+    story = FixedClock(real_clock.now())
+    db.clock = story
+    try:
+        return _build(db, today, seed, documents_root, story)
+    finally:
+        db.clock = real_clock
+
+
+def _build(db: Database, today: date, seed: int, documents_root: Path | None,
+           story: FixedClock) -> DemoReport:
     shop = _Shop(db, today, random.Random(seed), documents_store(db, documents_root),
-                 _Timeline(db))
+                 _Timeline(db, story))
     _staff(shop)
     _uk_shop(db)
     shop_settings.set_logo(db, SYSTEM, shop.store, logo_png(), name="The demo logo")

@@ -40,6 +40,7 @@ from warranty_desk.permissions import Actor, Role
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, plan_layers
 from warranty_desk.rules.evidence import evidence_label
 from warranty_desk.services import activation, audit, demo, demo_names, messages, numbers
+from warranty_desk.services.shop_time import today_at
 from warranty_desk.storage import search
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
@@ -1112,18 +1113,19 @@ class _Run:
 
 
 def generate(
-    db: Database, *, warranties: int, seed: int, today: date,
+    db: Database, *, warranties: int, seed: int,
     progress: Callable[[int, int], None] | None = None, documents_root: Path | None = None,
 ) -> demo.DemoReport:
     """Add `warranties` warranties (sold units plus claim replacements) and ~1 claim per 10.
 
     Customers come to about one per five warranties. Deterministic for the shop's state,
-    `warranties`, `seed` and `today`; on a shop that already has data it adds more, with every
-    number continuing. `progress(done, total)` counts warranties and claims written.
+    `warranties`, `seed` and today on the database's clock; on a shop that already has data it
+    adds more, with every number continuing. `progress(done, total)` counts warranties and
+    claims written.
     """
     if not 1 <= warranties <= MAX_WARRANTIES:
         raise BadInput(f"Ask for 1 to {MAX_WARRANTIES:,} warranties, not {warranties:,}.")
-    run = _Run(db, warranties=warranties, seed=seed, today=today, progress=progress,
+    run = _Run(db, warranties=warranties, seed=seed, today=today_at(db), progress=progress,
                documents_root=documents_root)
     run.sell()
     run.claim()

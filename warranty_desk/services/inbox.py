@@ -36,12 +36,12 @@ from warranty_desk.models import (
     Warranty,
     WarrantyStatus,
 )
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import activation, audit, claims
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.customers import CustomerInput
-from warranty_desk.storage.database import Database
+from warranty_desk.services.shop_time import shop_today
+from warranty_desk.storage.database import Database, clock_of
 from warranty_desk.storage.documents import DocumentStore, StoredDocument
 
 log = logging.getLogger(__name__)
@@ -231,6 +231,7 @@ class _Joined(Database):
 
     def __init__(self, session: Session) -> None:  # no engine of its own: the session's
         self._session = session
+        self.clock = clock_of(session)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -327,7 +328,7 @@ def _claim_started(ctx: _Context) -> str:
         extras, left_out = ctx.extras(hashes)
         summary = claims.start_claim(ctx.db, ctx.actor, claims.StartClaim(
             code, fault, channel="portal", claim_type=claim_type, external_ref=ctx.item.id),
-            today=ctx.today)
+            )
         return _with_extras(ctx, f"claim {summary.number}", summary.number, extras, left_out)
     purchase = p.get("purchase") or {}
     if not isinstance(purchase, Mapping):
@@ -351,7 +352,7 @@ def _claim_started(ctx: _Context) -> str:
         purchased_where=_text(purchase, "where", limit=300) or _text(purchase, "shop"),
         fault=fault, proof_sha256=proof.sha256, proof_media_type=proof.media_type,
         proof_size=proof.size, sku=_text(purchase, "sku", limit=64) or None, channel="portal",
-        claim_type=claim_type, external_ref=ctx.item.id), today=ctx.today)
+        claim_type=claim_type, external_ref=ctx.item.id))
     return _with_extras(ctx, f"claim {summary.number} (sale not known here: proof to verify)",
                         summary.number, extras, left_out)
 
@@ -462,7 +463,7 @@ def _brand_status(ctx: _Context) -> str:
         return f"brand claim on {claim.number} already {status}; nothing changed"
     before = brand_claim.external_status
     brand_claim.external_status = status
-    brand_claim.updated_at = utcnow()
+    brand_claim.updated_at = clock_of(ctx.session).now()
     add_event(ctx.session, claim, ctx.actor, "brand",
               reason=f"The brand's status changed from {before} to {status}"
                      + (f": {_shorten(note)}" if note else ""))
@@ -515,15 +516,15 @@ def _outcome(ctx: _Context) -> str:
                 "report it to support")
 
 
-def _settle(previous: InboxApplied | None, result: str) -> str:
+def _settle(previous: InboxApplied | None, result: str, now: datetime) -> str:
     # A waiting item that has waited long enough is given up, saying for how long it tried.
-    if not result.startswith(WAITING) or previous is None or not _expired(previous):
+    if not result.startswith(WAITING) or previous is None or not _expired(previous, now):
         return result
     return f"{PROBLEM}{result.removeprefix(WAITING)} (tried for {WAIT_LIMIT.days} days; gave up)"
 
 
-def _expired(row: InboxApplied) -> bool:
-    return utcnow() - row.applied_at >= WAIT_LIMIT
+def _expired(row: InboxApplied, now: datetime) -> bool:
+    return now - row.applied_at >= WAIT_LIMIT
 
 
 def store_cursor(session: Session, source: str, cursor: str) -> None:
@@ -550,7 +551,7 @@ def save_cursor(db: Database, source: str, cursor: str) -> None:
 
 def apply_item(
     db: Database, item: InboxItemInput, *, documents: DocumentStore,
-    fetch_document: FetchDocument | None, today: date, cursor: str | None = None,
+    fetch_document: FetchDocument | None, cursor: str | None = None,
     actor: Actor | None = None,
 ) -> AppliedResult:
     """Apply one inbox item once; again, it returns the earlier result and changes nothing.
@@ -574,17 +575,18 @@ def apply_item(
         row = session.get(InboxApplied, item.id)
         if row is not None and _status(row.result) != "waiting":
             return _view(row, repeated=True)  # another puller got here first
-        last_try = row is not None and _expired(row)
+        now = clock_of(session).now()
+        last_try = row is not None and _expired(row, now)
         result = _settle(row, _outcome(_Context(session, _Joined(session), actor, item, docs,
-                                                today, last_try)))
+                                                shop_today(session), last_try)), now)
         if row is None:
             row = InboxApplied(item_id=item.id, source=item.source, kind=item.kind[:30],
-                               result=result, applied_at=utcnow())
+                               result=result, applied_at=now)
             session.add(row)
         else:
             row.result = result
             if not result.startswith(WAITING):
-                row.applied_at = utcnow()
+                row.applied_at = now
         if not result.startswith(WAITING) and cursor is not None:
             store_cursor(session, item.source, cursor)
         session.flush()

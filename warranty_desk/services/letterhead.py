@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warranty_desk import clock
 from warranty_desk.clock import zone_of
 from warranty_desk.errors import NotFound
 from warranty_desk.models import Shop
 from warranty_desk.printables import ShopHeader
+from warranty_desk.storage.database import clock_of
 from warranty_desk.storage.documents import DocumentStore
 
 
@@ -40,9 +42,9 @@ def portal_link(shop: Shop, code: str) -> str | None:
     return template.replace("{code}", code) if "{code}" in template else None
 
 
-def local_now(shop: Shop) -> datetime:
-    """Now on the shop's wall clock, for the printed-at line."""
-    return datetime.now(UTC).astimezone(zone_of(shop.timezone)).replace(tzinfo=None)
+def local_now(session: Session, shop: Shop) -> datetime:
+    """Now on the shop's wall clock (the database's clock), for the printed-at line."""
+    return clock.local_now(clock_of(session), zone_of(shop.timezone))
 
 
 def local_time(at: datetime, zone: ZoneInfo) -> datetime:

@@ -19,11 +19,13 @@ from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, LayerSpan, coverage_on
 from warranty_desk.rules.extension import extension_eligibility
 from warranty_desk.scanning import Scan, ScanKind, classify
-from warranty_desk.services import lookup_rows
+from warranty_desk.services import claim_search, lookup_rows
+from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import (
     ClaimBrief,
+    ClaimMatch,
     ExtensionOfferView,
     LayerView,
     LookupResult,
@@ -37,12 +39,12 @@ _LAYER_WORDS = {"manufacturer": "Manufacturer warranty", "shop": "Shop warranty"
                 "extension": "Extended warranty"}
 
 
-def lookup(db: Database, actor: Actor, query: str, *, today: date) -> LookupResult:
+def lookup(db: Database, actor: Actor, query: str) -> LookupResult:
     """Classify the query, find the units it names and give each one's verdict."""
     require(actor, Permission.LOOKUP)
     scan = classify(query)
     with db.read() as session:
-        return lookup_in(session, scan, today=today)
+        return lookup_in(session, scan, today=shop_today(session))
 
 
 def lookup_in(session: Session, scan: Scan, *, today: date) -> LookupResult:
@@ -64,15 +66,24 @@ def lookup_in(session: Session, scan: Scan, *, today: date) -> LookupResult:
         ids = _find(session, scan, kind)
         if ids:
             break
+    claims = claim_search.find_claims(session, scan)
     if not ids:
-        return LookupResult(scan.raw, scan.kind.value, "not_found", _not_found(scan),
-                            (), scan.problem)
+        message = _claims_found(scan, claims) if claims else _not_found(scan)
+        return LookupResult(scan.raw, scan.kind.value, "not_found", message, (), scan.problem,
+                            claims)
     verdicts = verdicts_for(session, ids, today=today)
     outcome = "found" if len(verdicts) == 1 else "several"
     message = (verdicts[0].headline if len(verdicts) == 1
                else f"{len(verdicts)} units match {_kind_words(tried)} {scan.lookup_value(tried)}."
                " Pick one.")
-    return LookupResult(scan.raw, tried.value, outcome, message, tuple(verdicts), scan.problem)
+    return LookupResult(scan.raw, tried.value, outcome, message, tuple(verdicts), scan.problem,
+                        claims)
+
+
+def _claims_found(scan: Scan, claims: tuple[ClaimMatch, ...]) -> str:
+    if len(claims) == 1:
+        return f"Claim {claims[0].number}."
+    return f"{len(claims)} claims end in {scan.value}. Pick one."
 
 
 def _kind_words(kind: ScanKind) -> str:

@@ -16,6 +16,7 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.services.letterhead import day_bounds, shop_of
 from warranty_desk.services.returns import units_held
+from warranty_desk.services.shop_time import shop_today, today_at
 from warranty_desk.storage.database import Database
 
 Cell = str | int | float | None
@@ -84,10 +85,11 @@ def claims_by_brand(db: Database, actor: Actor, *, since: date, until: date) -> 
                "suppliers settled against these claims.",))
 
 
-def open_claims(db: Database, actor: Actor, *, today: date) -> ReportTable:
+def open_claims(db: Database, actor: Actor) -> ReportTable:
     """Open claims by state: how many, the oldest, and how many are past their promised date."""
     require(actor, Permission.VIEW_REPORTS)
     with db.read() as session:
+        today = shop_today(session)
         found = session.execute(
             select(Claim.state, func.count(Claim.id), func.min(Claim.opened_at),
                    func.sum(case((Claim.promised_on < today, 1), else_=0)))
@@ -106,10 +108,11 @@ def open_claims(db: Database, actor: Actor, *, today: date) -> ReportTable:
         rows=tuple(rows), chart_column=1)
 
 
-def return_aging(db: Database, actor: Actor, *, today: date) -> ReportTable:
+def return_aging(db: Database, actor: Actor) -> ReportTable:
     """Faulty units in returns stock per supplier, by how long they have waited."""
     require(actor, Permission.VIEW_REPORTS)
     with db.read() as session:
+        today = shop_today(session)
         units = units_held(session, today)
     per: dict[str, list[int]] = defaultdict(lambda: [0] * len(AGE_BANDS))
     for unit in units:
@@ -134,14 +137,14 @@ REPORTS: dict[str, str] = {
 }
 
 
-def build(db: Database, actor: Actor, name: str, *, today: date,
-          since: date | None = None) -> ReportTable:
+def build(db: Database, actor: Actor, name: str, *, since: date | None = None) -> ReportTable:
     """One management report by name; the period defaults to the last 90 days."""
+    today = today_at(db)
     builders: dict[str, Callable[[], ReportTable]] = {
         "claims-by-brand": lambda: claims_by_brand(
             db, actor, since=since or today - timedelta(days=90), until=today),
-        "open-claims": lambda: open_claims(db, actor, today=today),
-        "return-aging": lambda: return_aging(db, actor, today=today),
+        "open-claims": lambda: open_claims(db, actor),
+        "return-aging": lambda: return_aging(db, actor),
     }
     if name not in builders:
         raise BadInput(f"There is no report {name!r}. Reports: {', '.join(REPORTS)}.")

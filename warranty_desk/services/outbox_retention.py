@@ -18,7 +18,6 @@ from typing import cast
 from sqlalchemy import delete, func, select
 
 from warranty_desk.models import OutboxEvent, SyncCursor, SyncParked
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor
 from warranty_desk.services import audit
 from warranty_desk.storage.database import Database
@@ -44,12 +43,12 @@ class Horizon:
     before: datetime
 
 
-def horizon(db: Database, destinations: Sequence[str], *, now: datetime | None = None,
+def horizon(db: Database, destinations: Sequence[str], *,
             keep_days: int = KEEP_DAYS) -> Horizon | None:
     """The pruning horizon, or None while some destination or the nightly report lags."""
     if not destinations:
         return None  # nobody has the events yet: they wait for head office to be set up
-    now = now or utcnow()
+    now = db.clock.now()
     with db.read() as session:
         cursors = {name: (seq, success) for name, seq, success in session.execute(
             select(SyncCursor.destination, SyncCursor.delivered_seq, SyncCursor.last_success_at)
@@ -70,9 +69,9 @@ def horizon(db: Database, destinations: Sequence[str], *, now: datetime | None =
 
 
 def prune_delivered(db: Database, destinations: Sequence[str], *,
-                    now: datetime | None = None, keep_days: int = KEEP_DAYS) -> int:
+                    keep_days: int = KEEP_DAYS) -> int:
     """Delete the events past the horizon, in short chunks; how many went."""
-    limit = horizon(db, destinations, now=now, keep_days=keep_days)
+    limit = horizon(db, destinations, keep_days=keep_days)
     if limit is None:
         return 0
     waiting = select(SyncParked.event_seq).where(SyncParked.state.in_(_WAITING_STATES))

@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import PrintJob
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit
-from warranty_desk.storage.database import Database
+from warranty_desk.storage.database import Database, clock_of
 
 # The documents a person can ask for; each family counts originals and copies on its own.
 DOCUMENTS = ("slip", "certificate", "ticket", "label", "close_report", "report")
@@ -104,7 +103,8 @@ def mark_printed(db: Database, job_id: str) -> PrintJobView:
     """The printer took every byte: the job leaves the queue and its bytes are dropped."""
     with db.write() as session:
         job = _job(session, job_id)
-        job.state, job.attempts, job.printed_at = "printed", job.attempts + 1, utcnow()
+        job.state, job.attempts = "printed", job.attempts + 1
+        job.printed_at = clock_of(session).now()
         job.last_error, job.payload = None, None
         return _view(job)
 

@@ -56,7 +56,7 @@ def slip_view(
         if wid is None:
             raise NotFound(f"No warranty {warranty_code.strip()!r}. Scan the slip's barcode or "
                            "look the unit up by serial first.")
-        now = local_now(shop)
+        now = local_now(session, shop)
         verdict = verdicts_for(session, [wid], today=now.date())[0]
         status = "void" if verdict.verdict == "void" else "active"
         portal = portal_link(shop, verdict.warranty_code)
@@ -111,7 +111,7 @@ def ticket_view(
         if portal:
             follow += " Or follow the claim online with the QR code."
         return TicketView(
-            shop=header(shop, documents), copy=copy, printed_at=local_now(shop),
+            shop=header(shop, documents), copy=copy, printed_at=local_now(session, shop),
             claim_number=claim.number, opened_at=local_time(claim.opened_at, zone),
             channel=claim.channel, product_name=name, sku=sku, brand=brand,
             serial=claim.serial, warranty_code=code,
@@ -133,7 +133,7 @@ def label_view(db: Database, actor: Actor, claim_number: str) -> LabelView:
             select(StockMovement.at).where(StockMovement.claim_id == claim.id,
                                            StockMovement.kind == "return_in")
             .order_by(StockMovement.at.desc()).limit(1)).first()
-        now = local_now(shop)
+        now = local_now(session, shop)
         received_on = (local_time(received, zone_of(shop.timezone)).date() if received
                        else now.date())
         return LabelView(

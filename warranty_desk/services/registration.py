@@ -16,6 +16,7 @@ from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import (
     Brand,
     Customer,
+    ExtensionOffer,
     ExtensionPlan,
     InvoiceLine,
     Product,
@@ -28,8 +29,15 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.extension import ExtensionTerms, extension_eligibility
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import audit, outbox
-from warranty_desk.services.activation import extension_terms
+from warranty_desk.services.activation import (
+    PlanCharge,
+    decline_extension_in,
+    extension_terms,
+    plan_charges,
+    sell_extension_in,
+)
 from warranty_desk.services.lookup import verdicts_for
+from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database
 from warranty_desk.views import ExtensionOfferView
 
@@ -141,7 +149,7 @@ def _find_sale(session: Session, invoice_number: str) -> Sale:
 
 
 def sale_for_capture(
-    db: Database, actor: Actor, invoice_number: str, *, today: date
+    db: Database, actor: Actor, invoice_number: str
 ) -> SaleCapture:
     """An imported sale by its invoice number: units, serials and extension offers per line."""
     require(actor, Permission.ACTIVATE_SALE)
@@ -164,6 +172,13 @@ def sale_for_capture(
             select(WarrantyLayer.warranty_id).where(
                 WarrantyLayer.warranty_id.in_([u.id for u in units]),
                 WarrantyLayer.kind == "extension")))
+        declined: dict[uuid.UUID, set[str]] = defaultdict(set)
+        for warranty_id, plan_name in session.execute(
+                select(ExtensionOffer.warranty_id, ExtensionPlan.name)
+                .join(ExtensionPlan, ExtensionPlan.id == ExtensionOffer.plan_id)
+                .where(ExtensionOffer.warranty_id.in_([u.id for u in units]),
+                       ExtensionOffer.accepted.is_(False))):
+            declined[warranty_id].add(plan_name)
         by_line: dict[uuid.UUID, list[tuple[uuid.UUID, CaptureUnit]]] = defaultdict(list)
         for u in units:
             by_line[u.invoice_line_id].append((u.id, CaptureUnit(
@@ -176,7 +191,10 @@ def sale_for_capture(
             open_ids = [wid for wid, unit in line_units if not unit.void and not unit.extended]
             offers: tuple[ExtensionOfferView, ...] = ()
             if open_ids:
-                offers = verdicts_for(session, open_ids[:1], today=today)[0].extension_offers
+                verdict = verdicts_for(session, open_ids[:1], today=shop_today(session))[0]
+                # A plan every open unit has declined is not offered again: nobody asks twice.
+                offers = tuple(o for o in verdict.extension_offers
+                               if not all(o.plan in declined[wid] for wid in open_ids))
             lines.append(CaptureLine(
                 r.line_no, r.sku, r.name, r.category, r.quantity, r.unit_price_minor,
                 r.serial_required, tuple(unit for _, unit in line_units), offers))
@@ -185,45 +203,111 @@ def sale_for_capture(
                            customer.phone if customer else None, tuple(lines))
 
 
-def register_serial(
-    db: Database, actor: Actor, warranty_code: str, serial: str
-) -> RegisteredSerial:
-    """Fill in the missing serial of a warranty, unless another warranty already covers it."""
-    require(actor, Permission.ACTIVATE_SALE)
+def _clean_serial(serial: str) -> str:
     value = normalize.serial(serial)
     if not value:
         raise BadInput("The serial is empty. Scan the serial label on the unit.")
     if len(value) > MAX_SERIAL:
         raise BadInput(f"That serial is {len(value)} characters long; serials have at most "
                        f"{MAX_SERIAL}. Scan the serial label again.")
-    code = warranty_code.strip().upper()
+    return value
+
+
+def register_serial(
+    db: Database, actor: Actor, warranty_code: str, serial: str
+) -> RegisteredSerial:
+    """Fill in the missing serial of a warranty, unless another warranty already covers it."""
+    require(actor, Permission.ACTIVATE_SALE)
+    value = _clean_serial(serial)
     with db.write() as session:
-        warranty = session.scalars(select(Warranty).where(Warranty.code == code)).first()
-        if warranty is None:
-            raise NotFound(f"No warranty {code}. Open the invoice again and scan the serial "
-                           "for one of its units.")
-        product = session.get_one(Product, warranty.product_id)
-        if warranty.serial == value:
-            return RegisteredSerial(warranty.code, value, product.name)
-        if warranty.status is WarrantyStatus.VOID:
-            raise RuleBlocked(f"Warranty {warranty.code} is void; a void warranty takes no "
-                              "serial.")
-        if warranty.serial:
-            raise RuleBlocked(f"Warranty {warranty.code} already has serial {warranty.serial}. "
-                              "A recorded serial is not changed at the counter; ask a manager.")
-        other = session.scalars(select(Warranty.code).where(
-            Warranty.product_id == warranty.product_id, Warranty.serial == value,
-            Warranty.status == WarrantyStatus.ACTIVE, Warranty.id != warranty.id)).first()
-        if other is not None:
-            raise BadInput(f"Serial {value} of {product.name} is already covered by warranty "
-                           f"{other}. Check the unit, or void that warranty first.")
-        # An ORM change, so the search hooks re-index the warranty with its new serial.
-        warranty.serial = value
-        details = {"code": warranty.code, "serial": value, "sku": product.sku}
-        audit.record(session, actor, "warranty.serial_registered", "warranty", warranty.code,
-                     details)
-        outbox.emit(session, "warranty.serial_registered", "warranty", warranty.code, details)
+        return _register_serial_in(session, actor, warranty_code, value)
+
+
+def _register_serial_in(
+    session: Session, actor: Actor, warranty_code: str, value: str
+) -> RegisteredSerial:
+    code = warranty_code.strip().upper()
+    warranty = session.scalars(select(Warranty).where(Warranty.code == code)).first()
+    if warranty is None:
+        raise NotFound(f"No warranty {code}. Open the invoice again and scan the serial "
+                       "for one of its units.")
+    product = session.get_one(Product, warranty.product_id)
+    if warranty.serial == value:
         return RegisteredSerial(warranty.code, value, product.name)
+    if warranty.status is WarrantyStatus.VOID:
+        raise RuleBlocked(f"Warranty {warranty.code} is void; a void warranty takes no "
+                          "serial.")
+    if warranty.serial:
+        raise RuleBlocked(f"Warranty {warranty.code} already has serial {warranty.serial}. "
+                          "A recorded serial is not changed at the counter; ask a manager.")
+    other = session.scalars(select(Warranty.code).where(
+        Warranty.product_id == warranty.product_id, Warranty.serial == value,
+        Warranty.status == WarrantyStatus.ACTIVE, Warranty.id != warranty.id)).first()
+    if other is not None:
+        raise BadInput(f"Serial {value} of {product.name} is already covered by warranty "
+                       f"{other}. Check the unit, or void that warranty first.")
+    # An ORM change, so the search hooks re-index the warranty with its new serial.
+    warranty.serial = value
+    # Flushed now, so a second unit of this sale given the same serial is caught above.
+    session.flush()
+    details = {"code": warranty.code, "serial": value, "sku": product.sku}
+    audit.record(session, actor, "warranty.serial_registered", "warranty", warranty.code,
+                 details)
+    outbox.emit(session, "warranty.serial_registered", "warranty", warranty.code, details)
+    return RegisteredSerial(warranty.code, value, product.name)
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureSaved:
+    """A capture saved: the sale as it now stands, and what the till must charge for plans."""
+
+    capture: SaleCapture
+    charges: tuple[PlanCharge, ...]
+
+
+def capture_sale(
+    db: Database, actor: Actor, invoice_number: str, *,
+    serials: Sequence[tuple[str, str]] = (),
+    accepts: Sequence[tuple[Sequence[str], str]] = (),
+    declines: Sequence[tuple[Sequence[str], Sequence[str]]] = (),
+) -> CaptureSaved:
+    """Save what the counter gathered on an imported sale, all of it or none of it.
+
+    `serials` are (warranty code, serial); `accepts` (codes, plan sold on each); `declines`
+    (codes, plans declined on each). Every serial, extension and decline, with its audit
+    entry and outbox event, is written in one transaction; any refusal leaves nothing saved.
+    Returns the sale as it now stands, with what the till charges for the plans sold.
+    """
+    require(actor, Permission.ACTIVATE_SALE)
+    if accepts or declines:
+        require(actor, Permission.SELL_EXTENSION)
+    cleaned = [(code, _clean_serial(serial)) for code, serial in serials]
+    with db.write() as session:
+        sale = _find_sale(session, invoice_number)
+        own = set(session.scalars(
+            select(Warranty.code).join(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
+            .where(InvoiceLine.sale_id == sale.id)))
+        named = [c for c, _ in cleaned] + [c for codes, _ in accepts for c in codes] + [
+            c for codes, _ in declines for c in codes]
+        strangers = sorted({c.strip().upper() for c in named} - own)
+        if strangers:
+            raise BadInput(f"{', '.join(strangers)} is not a unit of invoice "
+                           f"{sale.invoice_number}. Open the invoice again; nothing was saved.")
+        for code, value in cleaned:
+            _register_serial_in(session, actor, code, value)
+        sold: list[tuple[str, int]] = []
+        for codes, plan in accepts:
+            for code in codes:
+                sell_extension_in(session, actor, code, plan)
+                price = session.scalars(select(ExtensionPlan.price_minor).where(
+                    ExtensionPlan.name == plan)).one()
+                sold.append((plan, price))
+        for codes, plans in declines:
+            for code in codes:
+                for plan in plans:
+                    decline_extension_in(session, actor, code, plan)
+        invoice = sale.invoice_number
+    return CaptureSaved(sale_for_capture(db, actor, invoice), plan_charges(sold))
 
 
 def catalogue_for_sale(db: Database) -> tuple[ProductChoice, ...]:

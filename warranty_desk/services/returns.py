@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warranty_desk import normalize
-from warranty_desk.clock import today_in
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import (
     Brand,
@@ -24,14 +23,13 @@ from warranty_desk.models import (
     SupplierBatch,
     Warranty,
 )
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.claim_common import add_event, load_claim
-from warranty_desk.services.shop_time import shop_zone
-from warranty_desk.storage.database import Database
+from warranty_desk.services.shop_time import shop_today, shop_zone
+from warranty_desk.storage.database import Database, clock_of
 
 # Movements that put a faulty unit in the shop's returns stock, and those that take it out.
 _IN = ("return_in", "back_from_supplier")
@@ -131,10 +129,6 @@ def _positions(session: Session, claim_ids: Iterable[uuid.UUID] | None = None
 
 
 
-def _today(session: Session, today: date | None) -> date:
-    return today if today is not None else today_in(str(shop_zone(session)))
-
-
 def _move(session: Session, claim: Claim, actor: Actor, kind: str, reference: str,
           serial: str | None = None) -> StockMovement:
     if claim.product_id is None:
@@ -142,7 +136,7 @@ def _move(session: Session, claim: Claim, actor: Actor, kind: str, reference: st
                           "counted in stock. Verify the purchase and set the product first.")
     row = StockMovement(claim_id=claim.id, product_id=claim.product_id,
                         serial=serial if serial is not None else claim.serial, kind=kind,
-                        reference=reference, staff_id=actor.staff_id, at=utcnow())
+                        reference=reference, staff_id=actor.staff_id, at=clock_of(session).now())
     session.add(row)
     outbox.emit(session, "stock.moved", "claim", claim.number,
                 {"number": claim.number, "kind": kind, "serial": row.serial,
@@ -216,7 +210,7 @@ def receive(db: Database, actor: Actor, code: str) -> Receipt:
 
 
 def issue_replacement(
-    db: Database, actor: Actor, claim_number: str, new_serial: str, *, today: date
+    db: Database, actor: Actor, claim_number: str, new_serial: str
 ) -> Handover:
     """Hand the replacement chosen by the manager's decision to the customer, checked by scan."""
     require(actor, Permission.HANDLE_STOCK)
@@ -248,6 +242,7 @@ def issue_replacement(
                   reason=f"Replacement unit {serial} handed over to the customer.")
         code = session.execute(select(Warranty.code).where(
             Warranty.id == claim.replacement_warranty_id)).scalar()
+        today = shop_today(session)
         audit.record(session, actor, "stock.handover", "claim", claim.number,
                      {"serial": serial, "warranty": code, "on": today.isoformat()})
         outbox.emit(session, "claim.replacement_handed_over", "claim", claim.number,
@@ -286,20 +281,18 @@ def units_held(session: Session, today: date) -> list[StockUnit]:
     return sorted(units, key=lambda u: (u.received_on, u.claim_number))
 
 
-def returns_stock(db: Database, actor: Actor, *, today: date | None = None
-                  ) -> tuple[StockUnit, ...]:
+def returns_stock(db: Database, actor: Actor) -> tuple[StockUnit, ...]:
     """Every faulty unit the shop holds, oldest first, with its age in days."""
     require(actor, Permission.HANDLE_STOCK)
     with db.read() as session:
-        return tuple(units_held(session, _today(session, today)))
+        return tuple(units_held(session, shop_today(session)))
 
 
-def faulty_units(db: Database, actor: Actor, *, today: date | None = None
-                 ) -> tuple[SupplierGroup, ...]:
+def faulty_units(db: Database, actor: Actor) -> tuple[SupplierGroup, ...]:
     """Units received and not yet packed for a supplier, grouped by supplier."""
     require(actor, Permission.HANDLE_STOCK)
     with db.read() as session:
-        units = [u for u in units_held(session, _today(session, today)) if u.status == "received"]
+        units = [u for u in units_held(session, shop_today(session)) if u.status == "received"]
     groups: dict[str, list[StockUnit]] = {}
     for unit in units:
         groups.setdefault(unit.supplier, []).append(unit)
@@ -330,7 +323,7 @@ def supplier_batches(db: Database, actor: Actor) -> tuple[BatchView, ...]:
 
 
 def create_batch(db: Database, actor: Actor, supplier: str, claim_numbers: Iterable[str], *,
-                 note: str = "", today: date | None = None) -> str:
+                 note: str = "") -> str:
     """Pack received faulty units for one supplier; returns the batch number."""
     require(actor, Permission.HANDLE_STOCK)
     wanted = list(dict.fromkeys(n.strip().upper() for n in claim_numbers if n.strip()))
@@ -339,7 +332,7 @@ def create_batch(db: Database, actor: Actor, supplier: str, claim_numbers: Itera
     if not wanted:
         raise BadInput("Pick the units to send: select their rows in returns stock.")
     with db.write() as session:
-        by_number = {u.claim_number: u for u in units_held(session, _today(session, today))}
+        by_number = {u.claim_number: u for u in units_held(session, shop_today(session))}
         problems = []
         for number in wanted:
             unit = by_number.get(number)
@@ -353,7 +346,7 @@ def create_batch(db: Database, actor: Actor, supplier: str, claim_numbers: Itera
                                 f"{unit.supplier}, not {supplier.strip()}.")
         if problems:
             raise BadInput(" ".join(problems))
-        year = _today(session, today).year
+        year = shop_today(session).year
         number = (f"{numbers.branch_code(session)}-SB-{year}-"
                   f"{numbers.reserve(session, 'SB', year):06d}")
         batch = SupplierBatch(number=number, supplier=by_number[wanted[0]].supplier,
@@ -388,7 +381,7 @@ def mark_sent(db: Database, actor: Actor, batch: str) -> BatchView:
             _move(session, claim, actor, "to_supplier", row.number)
             add_event(session, claim, actor, "to_supplier",
                       reason=f"Sent to {row.supplier} in batch {row.number}.")
-        row.state, row.sent_at = "sent", utcnow()
+        row.state, row.sent_at = "sent", clock_of(session).now()
         audit.record(session, actor, "supplier_batch.sent", "supplier_batch", row.number,
                      {"supplier": row.supplier, "claims": row.claim_numbers})
         outbox.emit(session, "supplier_batch.sent", "supplier_batch", row.number,
@@ -421,7 +414,7 @@ def mark_back(db: Database, actor: Actor, batch: str, *,
                 _move(session, claim, actor, "back_from_supplier", row.number)
             add_event(session, claim, actor, "from_supplier",
                       reason=f"{row.supplier} answered on batch {row.number}: {outcome}.")
-        row.state, row.back_at, row.outcomes = "back", utcnow(), outcomes
+        row.state, row.back_at, row.outcomes = "back", clock_of(session).now(), outcomes
         audit.record(session, actor, "supplier_batch.back", "supplier_batch", row.number,
                      {"supplier": row.supplier, "outcomes": outcomes})
         outbox.emit(session, "supplier_batch.back", "supplier_batch", row.number,

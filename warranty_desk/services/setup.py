@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from warranty_desk.clock import Clock
 from warranty_desk.errors import BadInput
 from warranty_desk.models import Shop
 from warranty_desk.permissions import Actor
@@ -27,19 +28,19 @@ class ShopInput:
     timezone: str = "UTC"
 
 
-def open_database(home: Home) -> Database:
+def open_database(home: Home, clock: Clock) -> Database:
     """The database under a home folder, created if needed (schema not yet upgraded)."""
     home.ensure()
-    return Database(home.database)
+    return Database(home.database, clock=clock)
 
 
-def init(home: Home, shop: ShopInput | None = None) -> tuple[Database, bool]:
+def init(home: Home, shop: ShopInput | None = None, *, clock: Clock) -> tuple[Database, bool]:
     """Upgrade the schema to head and create the shop row; True when the shop is new."""
     code = (shop or ShopInput()).branch_code
     if not (2 <= len(code) <= 6 and code.isalnum() and code[0].isalpha() and code.isupper()):
         raise BadInput(f"Branch code {code!r} must be 2 to 6 capital letters or digits, "
                        "starting with a letter (for example BR01).")
-    db = open_database(home)
+    db = open_database(home, clock)
     if not schema.at_head(db):
         from warranty_desk.storage import migrate  # Alembic loads only when there is work
 

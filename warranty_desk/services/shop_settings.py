@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import Brand, ExtensionPlan, NumberCounter, Policy, Product, Shop
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed, require
+from warranty_desk.rules.document_types import sniff
 from warranty_desk.rules.evidence import EVIDENCE_KINDS
 from warranty_desk.services import audit, catalogue, outbox, product_csv
 from warranty_desk.services.activation import Problem
 from warranty_desk.services.claim_common import CLAIM_TYPES
 from warranty_desk.storage.database import Database
-from warranty_desk.storage.documents import DocumentStore, sniff
+from warranty_desk.storage.documents import DocumentStore
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _WIDTHS = {"name": 200, "branch_name": 200, "address": 500, "phone": 40, "email": 200,

@@ -1,16 +1,34 @@
-"""The shop's time zone: where its calendar days begin and end."""
+"""The shop's time zone and its calendar day, on the database's injected clock."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk.clock import zone_of
+from warranty_desk.clock import local_now, today_on, zone_of
 from warranty_desk.models import Shop
+from warranty_desk.storage.database import Database, clock_of
 
 
 def shop_zone(session: Session) -> ZoneInfo:
     """The shop's time zone (kept apart from the letterhead, which sign-in need not load)."""
     return zone_of(session.execute(select(Shop.timezone).limit(1)).scalar())
+
+
+def shop_today(session: Session) -> date:
+    """Today at the shop: the calendar day on which cover starts, ends and is compared."""
+    return today_on(clock_of(session), shop_zone(session))
+
+
+def shop_local_now(session: Session) -> datetime:
+    """Now on the shop's wall clock, without a zone (printed-at lines, file names)."""
+    return local_now(clock_of(session), shop_zone(session))
+
+
+def today_at(db: Database) -> date:
+    """Today at the shop, for a caller that holds the database but no session."""
+    with db.read() as session:
+        return shop_today(session)

@@ -20,11 +20,10 @@ from warranty_desk.errors import (
     WarrantyDeskError,
 )
 from warranty_desk.models import Staff
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed, require
 from warranty_desk.services import audit
 from warranty_desk.services.shop_time import shop_zone
-from warranty_desk.storage.database import Database
+from warranty_desk.storage.database import Database, clock_of
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -159,14 +158,6 @@ def _locked_message(session: Session, row: Staff, now: datetime) -> str:
             f"({minutes} minute{'' if minutes == 1 else 's'}). Ask a manager if this was not you.")
 
 
-def _check_now(now: datetime | None) -> datetime:
-    if now is None:
-        return utcnow()
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    return now
-
-
 def _attempt(session: Session, key: uuid.UUID | str, pin: str, now: datetime,
              purpose: str) -> tuple[Staff, WarrantyDeskError | None]:
     """Check one PIN against the stored count and lock; the refusal is returned, not raised.
@@ -209,13 +200,12 @@ def _attempt(session: Session, key: uuid.UUID | str, pin: str, now: datetime,
                          f"locked for {LOCK_MINUTES} minutes.")
 
 
-def sign_in(db: Database, staff_id_or_name: uuid.UUID | str, pin: str, *,
-            now: datetime | None = None) -> Actor:
+def sign_in(db: Database, staff_id_or_name: uuid.UUID | str, pin: str) -> Actor:
     """The signed-in person, or a plain-words refusal; wrong tries are counted and committed."""
-    at = _check_now(now)
     refusal: WarrantyDeskError | None = None
     with db.write() as session:
-        row, refusal = _attempt(session, staff_id_or_name, pin, at, "sign in")
+        row, refusal = _attempt(session, staff_id_or_name, pin, clock_of(session).now(),
+                                "sign in")
         signed_in = _actor(row)
         if refusal is None:
             audit.record(session, signed_in, "staff.sign_in", "staff", row.id)
@@ -227,13 +217,12 @@ def sign_in(db: Database, staff_id_or_name: uuid.UUID | str, pin: str, *,
 
 def verify_override(db: Database, staff_name_or_id: uuid.UUID | str, pin: str, *,
                     permission: Permission = Permission.OVERRIDE_RULE,
-                    allowed_roles: frozenset[Role] | None = None,
-                    now: datetime | None = None) -> Actor:
+                    allowed_roles: frozenset[Role] | None = None) -> Actor:
     """A second person's PIN approving one override; the signed-in person stays signed in."""
-    at = _check_now(now)
     refusal: WarrantyDeskError | None = None
     with db.write() as session:
-        row, refusal = _attempt(session, staff_name_or_id, pin, at, "override")
+        row, refusal = _attempt(session, staff_name_or_id, pin, clock_of(session).now(),
+                                "override")
         approver = _actor(row)
         if refusal is None:
             role_ok = allowed(approver.role, permission) and (

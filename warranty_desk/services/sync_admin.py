@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import OutboxEvent, SyncCursor, SyncParked
-from warranty_desk.models.base import utcnow
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit
-from warranty_desk.storage.database import Database
+from warranty_desk.storage.database import Database, clock_of
 
 # Parked rows still waiting: for a person (parked) or for the sync worker (retry).
 OPEN_STATES = ("parked", "retry")
@@ -137,7 +136,7 @@ def dismiss_parked(
                        "in the audit log.")
     with db.write() as session:
         row = _load(session, destination, seq)
-        row.state, row.settled_at, row.settled_by = "dismissed", utcnow(), actor.name
+        row.state, row.settled_at, row.settled_by = "dismissed", clock_of(session).now(), actor.name
         row.reason = f"{row.reason}\nDismissed by {actor.name}: {why}"
         audit.record(session, actor, "sync.dismiss", "sync_event", f"{destination}:{seq}",
                      {"aggregate": row.aggregate, "aggregate_id": row.aggregate_id,

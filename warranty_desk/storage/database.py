@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
+from warranty_desk.clock import Clock
+from warranty_desk.models.base import DATABASE_KEY
 from warranty_desk.storage import search
 
 # Milliseconds a connection waits for another writer (the sync worker, a second till) before
@@ -35,7 +38,9 @@ PRAGMAS: tuple[tuple[str, str], ...] = (
 _WRITE_OPTION = "warranty_desk_write"
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def _on_connect(database: Database, dbapi_connection: sqlite3.Connection, record: Any) -> None:
+    # Column defaults (created_at and the like) stamp from the database's clock through this.
+    record.info[DATABASE_KEY] = database
     # Hand transaction control to SQLAlchemy's begin event below; pysqlite's own implicit
     # BEGIN would otherwise defer locking until the first write.
     dbapi_connection.isolation_level = None
@@ -57,14 +62,18 @@ def _on_begin(connection: Connection) -> None:
 class Database:
     """One SQLite file with its engines and session factories; made by the composition root."""
 
-    def __init__(self, path: Path, *, echo: bool = False) -> None:
+    def __init__(self, path: Path, *, clock: Clock, echo: bool = False) -> None:
         self.path = path
+        # The one clock every service stamps and compares dates with; tests pin it, the demo
+        # moves it through its history.
+        self.clock = clock
         self.engine: Engine = create_engine(f"sqlite:///{path}", echo=echo)
-        event.listen(self.engine, "connect", _on_connect)
+        event.listen(self.engine, "connect", partial(_on_connect, self))
         event.listen(self.engine, "begin", _on_begin)
         writer = self.engine.execution_options(**{_WRITE_OPTION: True})
-        self._reads = sessionmaker(self.engine, expire_on_commit=False)
-        self._writes = sessionmaker(writer, expire_on_commit=False)
+        info = {DATABASE_KEY: self}
+        self._reads = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        self._writes = sessionmaker(writer, expire_on_commit=False, info=info)
         search.install(self._writes)
 
     @contextmanager
@@ -83,3 +92,17 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection (before a restore replaces the file)."""
         self.engine.dispose()
+
+
+def database_of(session: Session) -> Database:
+    """The Database a session was made by."""
+    database = session.info.get(DATABASE_KEY)
+    if not isinstance(database, Database):
+        raise RuntimeError("this session was not made by a Database")
+    return database
+
+
+def clock_of(session: Session) -> Clock:
+    """The clock of the database a session belongs to."""
+    return database_of(session).clock
+

@@ -7,46 +7,18 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from warranty_desk.errors import BadInput, NotFound
+from warranty_desk.rules.document_types import MAX_BYTES, describe, sniff
 
-MAX_BYTES = 25 * 1024 * 1024
 _MIB = 1024 * 1024
 _CHUNK = 1024 * 1024
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-
-# ISO base media files (HEIC, MP4, MOV) name their flavour in the 'ftyp' box's brands.
-_FTYP_BRANDS: dict[bytes, str] = {
-    b"heic": "image/heic",
-    b"heix": "image/heic",
-    b"heim": "image/heic",
-    b"heis": "image/heic",
-    b"mif1": "image/heif",
-    b"msf1": "image/heif",
-    b"isom": "video/mp4",
-    b"iso2": "video/mp4",
-    b"mp41": "video/mp4",
-    b"mp42": "video/mp4",
-    b"avc1": "video/mp4",
-    b"qt  ": "video/quicktime",
-}
-
-# Only to tell the person what they attached; none of these is ever accepted.
-_REFUSED_KINDS: tuple[tuple[bytes, str], ...] = (
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a Linux program"),
-    (b"\xcf\xfa\xed\xfe", "a Mac program"),
-    (b"\xce\xfa\xed\xfe", "a Mac program"),
-    (b"\xca\xfe\xba\xbe", "a Mac program"),
-    (b"PK\x03\x04", "a ZIP archive"),
-    (b"PK\x05\x06", "a ZIP archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"\x1f\x8b", "a compressed archive"),
-)
-
+# The caller's check on a file's media type: why it is refused, or None to keep it.
+Refusal = Callable[[str], str | None]
 
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
@@ -56,58 +28,6 @@ class StoredDocument:
     media_type: str
     size: int
     path: Path
-
-
-def _ftyp(data: bytes) -> str | None:
-    if len(data) < 12 or data[4:8] != b"ftyp":
-        return None
-    major = _FTYP_BRANDS.get(data[8:12])
-    if major is not None:
-        return major
-    # Some cameras put a vendor brand first and the standard one among the compatible brands.
-    box_size = min(int.from_bytes(data[0:4], "big"), len(data), 256)
-    for start in range(16, box_size - 3, 4):
-        found = _FTYP_BRANDS.get(data[start:start + 4])
-        if found is not None:
-            return found
-    return None
-
-
-def _is_text(data: bytes) -> bool:
-    if b"\x00" in data:
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def sniff(data: bytes) -> str | None:
-    """The media type the content itself shows, or None when the shop does not keep that kind."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if len(data) >= 12 and data.startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    kind = _ftyp(data)
-    if kind is not None:
-        return kind
-    if data and _is_text(data):
-        return "text/plain"
-    return None
-
-
-def _describe(data: bytes) -> str:
-    for magic, kind in _REFUSED_KINDS:
-        if data.startswith(magic):
-            return f"it looks like {kind}"
-    return "it is of an unknown type"
 
 
 def _megabytes(size: int) -> str:
@@ -156,8 +76,13 @@ class DocumentStore:
         """Whether the store holds this hash."""
         return self.path_for(sha256).is_file()
 
-    def put(self, data: bytes, *, name: str = "The file") -> StoredDocument:
-        """Keep these bytes once; `name` is only used to word a refusal, never as a path."""
+    def put(self, data: bytes, *, name: str = "The file",
+            refuse: Refusal | None = None) -> StoredDocument:
+        """Keep these bytes once; `name` is only used to word a refusal, never as a path.
+
+        `refuse(media type)` says why content of that type is not wanted here (None: it is),
+        so a file the caller would refuse is never written.
+        """
         if not data:
             raise BadInput(f"{name} is empty (0 bytes). Attach the file again.")
         if len(data) > MAX_BYTES:
@@ -165,7 +90,10 @@ class DocumentStore:
         media_type = sniff(data)
         if media_type is None:
             raise BadInput(f"{name} is not a photo, PDF or video the shop can keep "
-                           f"({_describe(data)}). Attach a JPEG, PNG, HEIC or PDF.")
+                           f"({describe(data)}). Attach a JPEG, PNG, HEIC or PDF.")
+        refusal = refuse(media_type) if refuse is not None else None
+        if refusal:
+            raise BadInput(refusal)
         sha256 = hashlib.sha256(data).hexdigest()
         final = self.path_for(sha256)
         stored = StoredDocument(sha256=sha256, media_type=media_type, size=len(data), path=final)
@@ -187,7 +115,7 @@ class DocumentStore:
         _fsync_dir(final.parent)
         return stored
 
-    def put_file(self, path: Path) -> StoredDocument:
+    def put_file(self, path: Path, *, refuse: Refusal | None = None) -> StoredDocument:
         """Keep a file's content, refusing one over the limit before reading it whole."""
         name = path.name or str(path)
         try:
@@ -204,7 +132,7 @@ class DocumentStore:
         except PermissionError:
             raise BadInput(f"{name} cannot be read (no permission). Copy it somewhere else "
                            "and attach the copy.") from None
-        return self.put(data, name=name)
+        return self.put(data, name=name, refuse=refuse)
 
     def open(self, sha256: str) -> bytes:
         """The stored bytes for a hash."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODAY, actor
+from tests.conftest import actor
 from warranty_desk.permissions import Role
 from warranty_desk.services.activation import Problem
 from warranty_desk.services.imports import ImportRejected, ImportReport, import_invoices
@@ -35,7 +35,7 @@ def counts(db: Database) -> dict[str, int]:
 
 def run(db: Database, path: Path, **options: object) -> ImportReport:
     """Import a file as the warranty manager on the conftest's today."""
-    return import_invoices(db, MANAGER, path, today=TODAY, **options)  # type: ignore[arg-type]
+    return import_invoices(db, MANAGER, path, **options)  # type: ignore[arg-type]
 
 
 def rejected(db: Database, path: Path, **options: object) -> list[Problem]:

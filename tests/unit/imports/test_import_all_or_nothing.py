@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import TODAY, actor
+from tests.conftest import TODAY, actor, stand_on
 from tests.unit.imports.import_helpers import (
     DATA,
     MANAGER,
@@ -126,11 +126,11 @@ def test_only_admins_managers_owners_and_the_command_line_may_import(
     who = actor(role)
     before = counts(shop)
     if role in ALLOWED:
-        report = import_invoices(shop, who, DATA / "native_good.csv", today=TODAY)
+        report = import_invoices(shop, who, DATA / "native_good.csv")
         assert report.sales == 4
     else:
         with pytest.raises(PermissionDenied, match="may not import POS invoices"):
-            import_invoices(shop, who, DATA / "native_good.csv", today=TODAY)
+            import_invoices(shop, who, DATA / "native_good.csv")
         assert counts(shop) == before
 
 
@@ -156,4 +156,5 @@ def test_an_empty_file_is_refused_as_unknown(shop: Database, tmp_path: Path) -> 
 
 def test_a_missing_file_is_refused_in_plain_words(shop: Database, tmp_path: Path) -> None:
     with pytest.raises(BadInput, match=r"Cannot read .*nowhere\.csv"):
-        import_invoices(shop, MANAGER, tmp_path / "nowhere.csv", today=date(2026, 11, 22))
+        stand_on(shop, date(2026, 11, 22))
+        import_invoices(shop, MANAGER, tmp_path / "nowhere.csv")

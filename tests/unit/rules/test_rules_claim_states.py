@@ -107,8 +107,7 @@ def test_a_claim_cannot_leave_reviewing_without_required_evidence() -> None:
     (blocker,) = check_transition(S.REVIEWING, S.INSPECTING, ctx(attached=frozenset()))
     assert blocker == Blocker(
         "evidence_missing",
-        "Evidence missing: photo of the fault, proof of purchase. "
-        "Attach them, or ask a manager to override.",
+        "Evidence missing: photo of the fault, proof of purchase. Attach them.",
         True,
     )
 
@@ -118,7 +117,7 @@ def test_a_single_missing_item_is_named_on_its_own() -> None:
         S.REVIEWING, S.INSPECTING, ctx(attached=frozenset({"proof_of_purchase"}))
     )
     assert blocker.message == (
-        "Evidence missing: photo of the fault. Attach it, or ask a manager to override."
+        "Evidence missing: photo of the fault. Attach it."
     )
 
 
@@ -143,7 +142,7 @@ def test_every_move_past_review_needs_a_verified_proof_of_purchase(
         Blocker(
             "proof_unverified",
             "The uploaded proof of purchase has not been verified yet. "
-            "Verify it, or ask a manager to override.",
+            "Check it and accept or refuse it.",
             True,
         ),
     )
@@ -170,7 +169,7 @@ def test_missing_evidence_and_an_unverified_proof_are_both_reported() -> None:
 def test_evidence_for_another_claim_type_does_not_count() -> None:
     blockers = check_transition(S.REVIEWING, S.INSPECTING, ctx(claim_type="damage"))
     assert [b.message for b in blockers] == [
-        "Evidence missing: photos of the damage. Attach it, or ask a manager to override."
+        "Evidence missing: photos of the damage. Attach it."
     ]
 
 
@@ -267,3 +266,31 @@ def test_state_and_outcome_values_are_the_stored_strings() -> None:
         "rejected",
     ]
     assert [o.value for o in Outcome] == ["repair", "replace", "refund", "reject"]
+
+
+def test_a_proof_checked_and_not_accepted_blocks_work_on_the_unit() -> None:
+    import dataclasses
+
+    refused = dataclasses.replace(ctx(), proof_rejected=True)
+    (blocker,) = check_transition(S.REVIEWING, S.INSPECTING, refused)
+    assert (blocker.code, blocker.overridable) == ("proof_rejected", True)
+    assert check_transition(S.REVIEWING, S.REJECTED, refused) == ()
+
+
+def test_only_a_rejected_claim_may_be_reopened_and_it_goes_back_to_review() -> None:
+    from warranty_desk.rules.claim_states import check_reopen, reopen_target
+
+    assert reopen_target(S.REJECTED) is S.REVIEWING
+    assert check_reopen(S.REJECTED, open_claim_on_unit=None) == ()
+    for state in S:
+        if state is not S.REJECTED:
+            assert reopen_target(state) is None
+            assert codes(check_reopen(state, open_claim_on_unit=None)) == ["not_reopenable"]
+    (blocker,) = check_reopen(S.REJECTED, open_claim_on_unit="BR01-C-2026-000009")
+    assert "BR01-C-2026-000009" in blocker.message and not blocker.overridable
+
+
+def test_no_evidence_message_tells_a_manager_to_ask_a_manager() -> None:
+    bare = ctx(attached=frozenset(), proof_verified=False)
+    for blocker in check_transition(S.REVIEWING, S.INSPECTING, bare):
+        assert "manager" not in blocker.message

@@ -16,9 +16,8 @@ ADA = CustomerInput("Ada Lovelace", phone="+44 20 7946 0958", email="ada@example
 def sell(
     db: Database, invoice: str = "INV-1001", *, sku: str = "LAP-100", serials: tuple[str, ...] =
     ("SN-LAP-0001",), sold_on: date = date(2026, 11, 1), price: int = 89_900,
-    extension: str | None = None, today: date = date(2026, 11, 22),
+    extension: str | None = None,
 ) -> SaleResult:
     """Record one sale line through the real activation service."""
     return record_sale(db, actor(Role.SALES), SaleInput(
-        invoice, sold_on, (LineInput(sku, len(serials) or 1, price, serials, extension),), ADA),
-        today=today)
+        invoice, sold_on, (LineInput(sku, len(serials) or 1, price, serials, extension),), ADA))

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import TODAY, actor
+from tests.conftest import actor, stand_on
 from tests.unit.services.helpers import ADA, sell
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import Role
@@ -32,7 +32,7 @@ def test_a_line_of_three_gives_three_warranties_with_their_serials(shop: Databas
 def test_a_serial_required_line_of_three_with_two_serials_is_refused(shop: Database) -> None:
     with pytest.raises(BadInput) as refused:
         record_sale(shop, actor(Role.SALES), SaleInput("I-1", date(2026, 11, 1), (
-            LineInput("LAP-100", 3, 89_900, ("S-1", "S-2")),)), today=TODAY)
+            LineInput("LAP-100", 3, 89_900, ("S-1", "S-2")),)))
     assert "3 sold, 2 serial(s)" in str(refused.value)
     assert _count(shop, "sales") == 0 and _count(shop, "warranties") == 0
 
@@ -76,17 +76,17 @@ def test_an_extension_for_a_cheap_item_is_refused_with_the_reason(shop: Database
 
 def test_an_extension_can_be_sold_later_while_eligible_and_not_twice(shop: Database) -> None:
     code = sell(shop).warranty_codes[0]
-    end = activation.sell_extension(shop, actor(Role.SALES), code, "Care 12", today=TODAY)
+    end = activation.sell_extension(shop, actor(Role.SALES), code, "Care 12")
     assert end == "2029-10-31"
     with pytest.raises(RuleBlocked, match="already"):
-        activation.sell_extension(shop, actor(Role.SALES), code, "Care+ 24", today=TODAY)
+        activation.sell_extension(shop, actor(Role.SALES), code, "Care+ 24")
 
 
 def test_an_extension_after_the_offer_window_is_refused(shop: Database) -> None:
     code = sell(shop).warranty_codes[0]
     with pytest.raises(RuleBlocked, match="offer ended"):
-        activation.sell_extension(shop, actor(Role.SALES), code, "Care+ 24",
-                                  today=date(2027, 1, 15))
+        stand_on(shop, date(2027, 1, 15))
+        activation.sell_extension(shop, actor(Role.SALES), code, "Care+ 24")
 
 
 def test_a_declined_offer_is_recorded(shop: Database) -> None:
@@ -137,10 +137,10 @@ def test_activation_and_voiding_by_role(shop: Database, role: Role) -> None:
     sale = SaleInput(f"R-{role.value}", date(2026, 11, 1),
                      (LineInput("LAP-100", 1, 89_900, (f"SN-{role.value}",)),), ADA)
     if role in ACTIVATE:
-        code = record_sale(shop, actor(role), sale, today=TODAY).warranty_codes[0]
+        code = record_sale(shop, actor(role), sale).warranty_codes[0]
     else:
         with pytest.raises(PermissionDenied):
-            record_sale(shop, actor(role), sale, today=TODAY)
+            record_sale(shop, actor(role), sale)
         code = sell(shop, "X-1", serials=("X-SN",)).warranty_codes[0]
     if role in VOID:
         activation.void_warranty(shop, actor(role), code, "Test voiding")

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import date
 from typing import Any
 
-from tests.conftest import TODAY, actor
+from tests.conftest import actor
 from warranty_desk.permissions import Role
 from warranty_desk.services import activation
 from warranty_desk.services import catalogue as cat
@@ -42,7 +42,7 @@ def test_each_warranty_event_is_its_card_encoded_like_any_event(shop: Database) 
         'INV "{7}" ü', date(2026, 11, 1), (
             LineInput("AWK-{1}", 2, 50_000, ("S{1}", 'S"2'), "Care+ 24"),
             LineInput("CBL-1", 1, 1_500),
-        ), customer), today=TODAY)
+        ), customer))
     events = _events(shop, "warranty.activated")
     assert [code for code, _ in events] == list(result.warranty_codes)
     cards = [json.loads(payload) for _, payload in events]
@@ -60,7 +60,7 @@ def test_each_warranty_event_is_its_card_encoded_like_any_event(shop: Database) 
 
 def test_an_anonymous_sale_has_no_customer_on_its_cards(shop: Database) -> None:
     record_sale(shop, actor(Role.SALES), SaleInput(
-        "I-9", date(2026, 11, 1), (LineInput("LAP-100", 1, 89_900, ("SN-A",)),)), today=TODAY)
+        "I-9", date(2026, 11, 1), (LineInput("LAP-100", 1, 89_900, ("SN-A",)),)))
     (_, payload), = _events(shop, "warranty.activated")
     assert json.loads(payload)["customer"] is None
     assert payload == _as_encoded(payload)
@@ -88,7 +88,7 @@ def test_new_customers_take_consecutive_references_and_one_event_each(shop: Data
     for n, (name, phone) in enumerate(people, start=1):
         record_sale(shop, actor(Role.SALES), SaleInput(
             f"I-{n}", date(2026, 11, 1), (LineInput("CBL-1", 1, 1_500),),
-            CustomerInput(name, phone=phone)), today=TODAY)
+            CustomerInput(name, phone=phone)))
     created = _events(shop, "customer.created")
     assert [ref for ref, _ in created] == ["BR01-CU-000001", "BR01-CU-000002"]
     assert json.loads(created[1][1]) == {"reference": "BR01-CU-000002", "name": "Bob",

@@ -9,7 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from tests.conftest import TODAY, actor
+from tests.conftest import TODAY, actor, pinned_clock, stand_on
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied
 from warranty_desk.models import Brand, BrandClaim, Claim, Settlement
@@ -33,14 +33,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
         patch.setattr(staff, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024,
                                                       parallelism=1))
         home = Home(tmp_path_factory.mktemp("board") / "home")
-        db, _ = setup.init(home)
-        demo.build_demo_shop(db, today=TODAY)
+        db, _ = setup.init(home, clock=pinned_clock())
+        demo.build_demo_shop(db)
     yield db
     db.dispose()
 
 
 def _number_in(db: Database, state: str) -> str:
-    rows = board(db, MANAGER, BoardFilters(state=state), today=TODAY).rows
+    rows = board(db, MANAGER, BoardFilters(state=state)).rows
     assert rows, f"the demo has no claim in state {state}"
     return rows[0].number
 
@@ -49,16 +49,15 @@ def _open_claim(db: Database, serial: str = "SN-LAP-0001", *, promised: date | N
                 invoice: str = "INV-1001") -> str:
     code = sell(db, invoice, serials=(serial,)).warranty_codes[0]
     return claims.start_claim(db, SALES, claims.StartClaim(code, "Screen flickers",
-                                                           promised_on=promised),
-                              today=TODAY).number
+                                                           promised_on=promised)).number
 
 
 # --- The board ---------------------------------------------------------------------------------
 
 
 def test_the_board_counts_every_state_whatever_state_tab_is_chosen(demo_db: Database) -> None:
-    everything = board(demo_db, MANAGER, BoardFilters(), today=TODAY)
-    reviewing = board(demo_db, MANAGER, BoardFilters(state="reviewing"), today=TODAY)
+    everything = board(demo_db, MANAGER, BoardFilters())
+    reviewing = board(demo_db, MANAGER, BoardFilters(state="reviewing"))
     assert set(everything.counts) == ALL_STATES
     assert everything.counts == reviewing.counts
     assert everything.total == sum(everything.counts.values()) == len(everything.rows) == 14
@@ -67,7 +66,7 @@ def test_the_board_counts_every_state_whatever_state_tab_is_chosen(demo_db: Data
 
 
 def test_open_claims_come_first_oldest_first_then_the_latest_closed(demo_db: Database) -> None:
-    rows = board(demo_db, MANAGER, BoardFilters(), today=TODAY).rows
+    rows = board(demo_db, MANAGER, BoardFilters()).rows
     open_rows = [r for r in rows if r.state in board_service.OPEN_STATES]
     assert rows[:len(open_rows)] == tuple(open_rows)
     assert [r.opened_on for r in open_rows] == sorted(r.opened_on for r in open_rows)
@@ -76,32 +75,32 @@ def test_open_claims_come_first_oldest_first_then_the_latest_closed(demo_db: Dat
 
 
 def test_the_open_tab_lists_only_claims_still_being_handled(demo_db: Database) -> None:
-    result = board(demo_db, MANAGER, BoardFilters(state=OPEN), today=TODAY)
+    result = board(demo_db, MANAGER, BoardFilters(state=OPEN))
     assert {r.state for r in result.rows} <= set(board_service.OPEN_STATES)
     assert result.total == sum(result.counts[s] for s in board_service.OPEN_STATES) == 7
 
 
 def test_filters_narrow_by_brand_channel_and_age(demo_db: Database) -> None:
-    lumen = board(demo_db, MANAGER, BoardFilters(brand="Lumen"), today=TODAY)
+    lumen = board(demo_db, MANAGER, BoardFilters(brand="Lumen"))
     assert lumen.rows and {r.brand for r in lumen.rows} == {"Lumen"}
     assert sum(lumen.counts.values()) == lumen.total < 14
-    phone = board(demo_db, MANAGER, BoardFilters(channel="phone"), today=TODAY)
+    phone = board(demo_db, MANAGER, BoardFilters(channel="phone"))
     assert phone.rows and {r.channel for r in phone.rows} == {"phone"}
-    old = board(demo_db, MANAGER, BoardFilters(min_age_days=10), today=TODAY)
+    old = board(demo_db, MANAGER, BoardFilters(min_age_days=10))
     assert old.rows and min(r.age_days for r in old.rows) >= 10
-    young = [r for r in board(demo_db, MANAGER, BoardFilters(), today=TODAY).rows
+    young = [r for r in board(demo_db, MANAGER, BoardFilters()).rows
              if r.age_days < 10]
     assert old.total + len(young) == 14
 
 
 def test_the_branch_filter_keeps_only_that_branchs_claim_numbers(demo_db: Database) -> None:
-    assert board(demo_db, MANAGER, BoardFilters(branch="BR01"), today=TODAY).total == 14
-    other = board(demo_db, MANAGER, BoardFilters(branch="BR99"), today=TODAY)
+    assert board(demo_db, MANAGER, BoardFilters(branch="BR01")).total == 14
+    other = board(demo_db, MANAGER, BoardFilters(branch="BR99"))
     assert other.total == 0 and other.rows == () and set(other.counts) == ALL_STATES
 
 
 def test_the_board_offers_the_brands_and_staff_to_filter_by(demo_db: Database) -> None:
-    result = board(demo_db, MANAGER, BoardFilters(), today=TODAY)
+    result = board(demo_db, MANAGER, BoardFilters())
     assert {"Lumen", "Orbit", "Vista"} <= set(result.brands)
     assert "Maria Manager" in result.assignees
 
@@ -109,29 +108,38 @@ def test_the_board_offers_the_brands_and_staff_to_filter_by(demo_db: Database) -
 def test_a_claim_past_its_promised_date_is_overdue_until_it_is_closed(shop: Database) -> None:
     late = _open_claim(shop, promised=TODAY - timedelta(days=1))
     on_time = _open_claim(shop, "SN-LAP-0002", invoice="INV-1002", promised=TODAY)
-    rows = {r.number: r for r in board(shop, MANAGER, BoardFilters(), today=TODAY).rows}
+    rows = {r.number: r for r in board(shop, MANAGER, BoardFilters()).rows}
     assert rows[late].overdue and not rows[on_time].overdue
-    decisions.decide(shop, MANAGER, late, decisions.Decision(Outcome.REJECT, "No fault found"),
-                     today=TODAY)
-    rows = {r.number: r for r in board(shop, MANAGER, BoardFilters(), today=TODAY).rows}
+    decisions.decide(shop, MANAGER, late, decisions.Decision(Outcome.REJECT, "No fault found"))
+    rows = {r.number: r for r in board(shop, MANAGER, BoardFilters()).rows}
     assert rows[late].state == "rejected" and not rows[late].overdue
 
 
 def test_search_finds_a_claim_by_serial_customer_name_phone_and_number(shop: Database) -> None:
     number = _open_claim(shop)
     for query in ("SN-LAP-0001", "sn-lap-0001", "Lovelace", "ada", "+44 20 7946 0958", number):
-        rows = board(shop, MANAGER, BoardFilters(search=query), today=TODAY).rows
+        rows = board(shop, MANAGER, BoardFilters(search=query)).rows
         assert [r.number for r in rows] == [number], query
     for query in ("Babbage", "\"*'", "SN-LAP-9999"):
-        nothing = board(shop, MANAGER, BoardFilters(search=query), today=TODAY)
+        nothing = board(shop, MANAGER, BoardFilters(search=query))
         assert nothing.rows == () and nothing.total == 0, query
+
+
+@pytest.mark.parametrize("typed", ["C-2026-000001", "c-2026-1", "C-1", "1", "000001"])
+def test_search_finds_a_claim_by_the_end_of_its_number(shop: Database, typed: str) -> None:
+    number = _open_claim(shop)
+    other = _open_claim(shop, "SN-LAP-0002", invoice="INV-1002")
+    assert (number, other) == ("BR01-C-2026-000001", "BR01-C-2026-000002")
+    rows = board(shop, MANAGER, BoardFilters(search=typed)).rows
+    assert [r.number for r in rows] == [number]
 
 
 def test_a_row_carries_the_customer_product_brand_and_age(shop: Database) -> None:
     number = _open_claim(shop)
     # The claim is opened on the real clock; its age is counted from that day.
-    opened_on = board(shop, MANAGER, BoardFilters(), today=TODAY).rows[0].opened_on
-    row = board(shop, MANAGER, BoardFilters(), today=opened_on + timedelta(days=3)).rows[0]
+    opened_on = board(shop, MANAGER, BoardFilters()).rows[0].opened_on
+    stand_on(shop, opened_on + timedelta(days=3))
+    row = board(shop, MANAGER, BoardFilters()).rows[0]
     assert (row.number, row.customer, row.product, row.brand, row.serial) == (
         number, "Ada Lovelace", "Lumen 14 Laptop", "Lumen", "SN-LAP-0001")
     assert row.age_days == 3
@@ -143,22 +151,22 @@ def test_the_board_lists_at_most_its_row_limit_but_counts_everything(
     for n in range(4):
         _open_claim(shop, f"SN-LAP-10{n}", invoice=f"INV-20{n}")
     monkeypatch.setattr(board_service, "ROW_LIMIT", 3)
-    result = board(shop, MANAGER, BoardFilters(), today=TODAY)
+    result = board(shop, MANAGER, BoardFilters())
     assert len(result.rows) == 3 and result.total == 4
 
 
 def test_an_unknown_state_or_a_negative_age_is_refused_in_plain_words(shop: Database) -> None:
     with pytest.raises(BadInput, match="Unknown claim state"):
-        board(shop, MANAGER, BoardFilters(state="lost"), today=TODAY)
+        board(shop, MANAGER, BoardFilters(state="lost"))
     with pytest.raises(BadInput, match="cannot be negative"):
-        board(shop, MANAGER, BoardFilters(min_age_days=-1), today=TODAY)
+        board(shop, MANAGER, BoardFilters(min_age_days=-1))
 
 
 # --- One claim ---------------------------------------------------------------------------------
 
 
 def _detail(db: Database, state: str, who: Actor = MANAGER) -> ClaimDetail:
-    return claim_detail(db, who, _number_in(db, state), today=TODAY)
+    return claim_detail(db, who, _number_in(db, state))
 
 
 def test_the_detail_carries_facts_cover_timeline_evidence_and_messages(demo_db: Database) -> None:
@@ -183,9 +191,9 @@ def test_the_detail_totals_costs_and_what_can_be_recovered(demo_db: Database) ->
 
 
 def test_a_replacement_shows_both_stock_moves_and_the_new_serial(demo_db: Database) -> None:
-    rows = board(demo_db, MANAGER, BoardFilters(state="resolved"), today=TODAY).rows
+    rows = board(demo_db, MANAGER, BoardFilters(state="resolved")).rows
     number = next(r.number for r in rows if r.outcome == "replace")
-    d = claim_detail(demo_db, MANAGER, number, today=TODAY)
+    d = claim_detail(demo_db, MANAGER, number)
     assert [m.kind for m in d.stock_moves] == ["return_in", "replacement_out"]
     assert d.replacement_serial and d.stock_moves[1].serial == d.replacement_serial
     assert d.moves == ()
@@ -202,7 +210,7 @@ def test_a_brand_claim_shows_what_the_brand_has_settled(shop: Database) -> None:
         session.flush()
         session.add(Settlement(brand_claim_id=brand_claim.id, amount_minor=3_000,
                                settled_on=TODAY))
-    (item,) = claim_detail(shop, MANAGER, number, today=TODAY).brand_claims
+    (item,) = claim_detail(shop, MANAGER, number).brand_claims
     assert (item.brand, item.external_id, item.claimed_minor, item.settled_minor) == (
         "Lumen", "LUM-77", 5_000, 3_000)
 
@@ -250,8 +258,8 @@ def test_each_move_previews_the_message_the_customer_would_get(demo_db: Database
 def test_an_unknown_sale_claim_shows_the_claimed_purchase_and_no_cover(
     demo_db: Database
 ) -> None:
-    rows = board(demo_db, MANAGER, BoardFilters(search="Grace Okafor"), today=TODAY).rows
-    d = claim_detail(demo_db, MANAGER, rows[0].number, today=TODAY)
+    rows = board(demo_db, MANAGER, BoardFilters(search="Grace Okafor")).rows
+    d = claim_detail(demo_db, MANAGER, rows[0].number)
     assert d.warranty_code is None and d.cover is None and d.proof_status == "unverified"
     assert dict(d.claimed_purchase)["product"] == "Orbit X Phone"
     review = {m.target: m for m in d.moves}["reviewing"]
@@ -260,7 +268,7 @@ def test_an_unknown_sale_claim_shows_the_claimed_purchase_and_no_cover(
 
 def test_an_unknown_claim_number_is_a_plain_not_found(shop: Database) -> None:
     with pytest.raises(NotFound, match="No claim"):
-        claim_detail(shop, MANAGER, "BR01-C-2026-999999", today=TODAY)
+        claim_detail(shop, MANAGER, "BR01-C-2026-999999")
 
 
 def test_the_board_and_detail_need_the_lookup_permission(
@@ -270,6 +278,6 @@ def test_the_board_and_detail_need_the_lookup_permission(
 
     monkeypatch.setitem(permissions.MATRIX, Permission.LOOKUP, frozenset({Role.OWNER}))
     with pytest.raises(PermissionDenied):
-        board(shop, SALES, BoardFilters(), today=TODAY)
+        board(shop, SALES, BoardFilters())
     with pytest.raises(PermissionDenied):
-        claim_detail(shop, SALES, "BR01-C-2026-000001", today=TODAY)
+        claim_detail(shop, SALES, "BR01-C-2026-000001")

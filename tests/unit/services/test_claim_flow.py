@@ -21,8 +21,7 @@ SALES, TECH, MANAGER, OWNER = (actor(Role.SALES), actor(Role.TECHNICIAN), actor(
 
 
 def _open(db: Database, code: str) -> str:
-    return claims.start_claim(db, SALES, claims.StartClaim(code, "Screen flickers"),
-                              today=TODAY).number
+    return claims.start_claim(db, SALES, claims.StartClaim(code, "Screen flickers")).number
 
 
 def _attach(db: Database, number: str, *kinds: str) -> None:
@@ -33,8 +32,7 @@ def _attach(db: Database, number: str, *kinds: str) -> None:
 
 def test_a_claim_opens_with_its_number_event_message_and_outbox_event(shop: Database) -> None:
     code = sell(shop).warranty_codes[0]
-    summary = claims.start_claim(shop, SALES, claims.StartClaim(code, "Will not charge"),
-                                 today=TODAY)
+    summary = claims.start_claim(shop, SALES, claims.StartClaim(code, "Will not charge"))
     assert summary.number == "BR01-C-2026-000001"
     assert summary.state == "received"
     assert summary.missing_evidence == ("proof_of_purchase", "photo_of_fault")
@@ -49,26 +47,25 @@ def test_a_claim_opens_with_its_number_event_message_and_outbox_event(shop: Data
 
 def test_review_cannot_move_to_inspection_without_the_policys_evidence(shop: Database) -> None:
     number = _open(shop, sell(shop).warranty_codes[0])
-    claims.advance(shop, TECH, number, ClaimState.REVIEWING, today=TODAY)
+    claims.advance(shop, TECH, number, ClaimState.REVIEWING)
     with pytest.raises(RuleBlocked) as blocked:
-        claims.advance(shop, TECH, number, ClaimState.INSPECTING, today=TODAY)
+        claims.advance(shop, TECH, number, ClaimState.INSPECTING)
     assert blocked.value.overridable
     assert "proof of purchase" in str(blocked.value) and "photo of the fault" in str(blocked.value)
     _attach(shop, number, "proof_of_purchase", "photo_of_fault")
-    assert claims.advance(shop, TECH, number, ClaimState.INSPECTING,
-                          today=TODAY).state == "inspecting"
+    assert claims.advance(shop, TECH, number, ClaimState.INSPECTING).state == "inspecting"
 
 
 def test_a_manager_override_passes_missing_evidence_and_is_recorded(shop: Database) -> None:
     number = _open(shop, sell(shop).warranty_codes[0])
-    claims.advance(shop, TECH, number, ClaimState.REVIEWING, today=TODAY)
+    claims.advance(shop, TECH, number, ClaimState.REVIEWING)
     with pytest.raises(PermissionDenied):
-        claims.advance(shop, TECH, number, ClaimState.INSPECTING, today=TODAY,
+        claims.advance(shop, TECH, number, ClaimState.INSPECTING,
                        override=Override(SALES, "customer is a regular"))
     with pytest.raises(BadInput):
-        claims.advance(shop, TECH, number, ClaimState.INSPECTING, today=TODAY,
+        claims.advance(shop, TECH, number, ClaimState.INSPECTING,
                        override=Override(MANAGER, ""))
-    result = claims.advance(shop, TECH, number, ClaimState.INSPECTING, today=TODAY,
+    result = claims.advance(shop, TECH, number, ClaimState.INSPECTING,
                             override=Override(MANAGER, "Receipt seen on the customer's phone"))
     assert result.state == "inspecting"
     conn = sqlite3.connect(shop.path)
@@ -78,15 +75,15 @@ def test_a_manager_override_passes_missing_evidence_and_is_recorded(shop: Databa
 
 def test_a_resolved_claim_cannot_move_again_even_with_an_override(shop: Database) -> None:
     number = _open(shop, sell(shop).warranty_codes[0])
-    claims.advance(shop, TECH, number, ClaimState.REVIEWING, today=TODAY)
+    claims.advance(shop, TECH, number, ClaimState.REVIEWING)
     _attach(shop, number, "proof_of_purchase", "photo_of_fault")
-    claims.advance(shop, TECH, number, ClaimState.INSPECTING, today=TODAY)
+    claims.advance(shop, TECH, number, ClaimState.INSPECTING)
     decisions.decide(shop, MANAGER, number, decisions.Decision(
         Outcome.REPAIR, "Replaced the display connector",
         costs=(decisions.CostLine("parts", 2_500, "connector"),
-               decisions.CostLine("labour", 4_000, "40 minutes"))), today=TODAY)
+               decisions.CostLine("labour", 4_000, "40 minutes"))))
     with pytest.raises(RuleBlocked) as blocked:
-        claims.advance(shop, TECH, number, ClaimState.REPAIRING, today=TODAY,
+        claims.advance(shop, TECH, number, ClaimState.REPAIRING,
                        override=Override(OWNER, "try again please"))
     assert not blocked.value.overridable
     conn = sqlite3.connect(shop.path)
@@ -95,22 +92,22 @@ def test_a_resolved_claim_cannot_move_again_even_with_an_override(shop: Database
 
 def _ready(shop: Database, serial: str = "SN-LAP-0001", invoice: str = "INV-1001") -> str:
     number = _open(shop, sell(shop, invoice, serials=(serial,)).warranty_codes[0])
-    claims.advance(shop, TECH, number, ClaimState.REVIEWING, today=TODAY)
+    claims.advance(shop, TECH, number, ClaimState.REVIEWING)
     _attach(shop, number, "proof_of_purchase", "photo_of_fault")
-    claims.advance(shop, TECH, number, ClaimState.INSPECTING, today=TODAY)
+    claims.advance(shop, TECH, number, ClaimState.INSPECTING)
     return number
 
 
 def test_replacement_moves_the_remaining_cover_to_the_new_unit(shop: Database) -> None:
     number = _ready(shop)
     decisions.decide(shop, MANAGER, number, decisions.Decision(
-        Outcome.REPLACE, "Dead mainboard", replacement_serial="SN-LAP-0099"), today=TODAY)
-    found = lookup.lookup(shop, SALES, "SN-LAP-0099", today=TODAY)
+        Outcome.REPLACE, "Dead mainboard", replacement_serial="SN-LAP-0099"))
+    found = lookup.lookup(shop, SALES, "SN-LAP-0099")
     assert found.outcome == "found"
     new = found.matches[0]
     assert new.verdict == "in_cover" and new.start_on == TODAY
     assert new.end_on == date(2028, 10, 31)
-    old = lookup.lookup(shop, SALES, "SN-LAP-0001", today=TODAY).matches[0]
+    old = lookup.lookup(shop, SALES, "SN-LAP-0001").matches[0]
     assert old.verdict == "void" and "SN-LAP-0099" in (old.void_reason or "")
     conn = sqlite3.connect(shop.path)
     assert conn.execute("SELECT kind, serial FROM stock_movements ORDER BY at").fetchall() == [
@@ -122,25 +119,25 @@ def test_a_refund_over_the_managers_limit_is_refused_and_the_owner_may(shop: Dat
     big = decisions.Decision(Outcome.REFUND, "Unit cannot be repaired", refund_minor=89_900,
                              refund_reference="POS-R-77")
     with pytest.raises(PermissionDenied) as refused:
-        decisions.decide(shop, MANAGER, number, big, today=TODAY)
+        decisions.decide(shop, MANAGER, number, big)
     assert "500.00" in str(refused.value)
-    result = decisions.decide(shop, MANAGER, number, big, today=TODAY,
+    result = decisions.decide(shop, MANAGER, number, big,
                               override=Override(OWNER, "Owner approved full refund"))
     assert result.outcome == "refund"
-    assert lookup.lookup(shop, SALES, "SN-LAP-0001", today=TODAY).matches[0].verdict == "void"
+    assert lookup.lookup(shop, SALES, "SN-LAP-0001").matches[0].verdict == "void"
 
 
 def test_a_refund_larger_than_the_price_paid_is_refused(shop: Database) -> None:
     number = _ready(shop)
     with pytest.raises(RuleBlocked):
         decisions.decide(shop, OWNER, number, decisions.Decision(
-            Outcome.REFUND, "Refund", refund_minor=99_900, refund_reference="R1"), today=TODAY)
+            Outcome.REFUND, "Refund", refund_minor=99_900, refund_reference="R1"))
 
 
 def test_a_rejection_sends_the_reason_in_plain_words(shop: Database) -> None:
     number = _ready(shop)
     decisions.decide(shop, MANAGER, number, decisions.Decision(
-        Outcome.REJECT, "The laptop was dropped: the case is cracked at the hinge."), today=TODAY)
+        Outcome.REJECT, "The laptop was dropped: the case is cracked at the hinge."))
     body = sqlite3.connect(shop.path).execute(
         "SELECT body FROM customer_messages WHERE template='claim_rejected'").fetchone()[0]
     assert "cracked at the hinge" in body
@@ -151,24 +148,22 @@ def test_only_managers_and_owners_decide_claims(shop: Database, role: Role) -> N
     number = _ready(shop)
     decision = decisions.Decision(Outcome.REPAIR, "Fixed the hinge")
     if role in (Role.MANAGER, Role.OWNER):
-        assert decisions.decide(shop, actor(role), number, decision,
-                                today=TODAY).state == "resolved"
+        assert decisions.decide(shop, actor(role), number, decision).state == "resolved"
     else:
         with pytest.raises(PermissionDenied):
-            decisions.decide(shop, actor(role), number, decision, today=TODAY)
+            decisions.decide(shop, actor(role), number, decision)
 
 
 def test_the_claim_limit_needs_an_override_on_the_third_claim(shop: Database) -> None:
     code = sell(shop).warranty_codes[0]
     for fault in ("Fan noise", "Fan noise again"):
-        number = claims.start_claim(shop, SALES, claims.StartClaim(code, fault),
-                                    today=TODAY).number
+        number = claims.start_claim(shop, SALES, claims.StartClaim(code, fault)).number
         decisions.decide(shop, MANAGER, number, decisions.Decision(
-            Outcome.REJECT, "No fault found"), today=TODAY)
+            Outcome.REJECT, "No fault found"))
     with pytest.raises(RuleBlocked) as blocked:
-        claims.start_claim(shop, SALES, claims.StartClaim(code, "Fan noise"), today=TODAY)
+        claims.start_claim(shop, SALES, claims.StartClaim(code, "Fan noise"))
     assert blocked.value.overridable and "2 of 2" in str(blocked.value)
-    third = claims.start_claim(shop, SALES, claims.StartClaim(code, "Fan noise"), today=TODAY,
+    third = claims.start_claim(shop, SALES, claims.StartClaim(code, "Fan noise"),
                                override=Override(MANAGER, "Known fan batch problem"))
     assert third.state == "received"
 
@@ -188,15 +183,14 @@ def test_an_unknown_sale_claim_stays_unverified_until_checked(shop: Database) ->
         customer=CustomerInput("Grace Hopper", phone="555-0100-22"),
         product_description="Lumen 14 Laptop", serial="sn-x-1", purchased_on=date(2026, 5, 1),
         purchased_where="Online marketplace", fault="No power", proof_sha256="ab" * 32,
-        proof_media_type="application/pdf", proof_size=2048, sku="LAP-100"), today=TODAY)
+        proof_media_type="application/pdf", proof_size=2048, sku="LAP-100"))
     assert summary.proof_status == "unverified" and summary.warranty_code is None
-    claims.advance(shop, TECH, summary.number, ClaimState.REVIEWING, today=TODAY)
+    claims.advance(shop, TECH, summary.number, ClaimState.REVIEWING)
     with pytest.raises(RuleBlocked) as blocked:
-        claims.advance(shop, TECH, summary.number, ClaimState.INSPECTING, today=TODAY)
+        claims.advance(shop, TECH, summary.number, ClaimState.INSPECTING)
     assert "not been verified" in str(blocked.value)
     claims.verify_proof(shop, actor(Role.SUPPORT), summary.number, accepted=True,
                         note="Marketplace invoice, date and serial match")
     claims.attach_evidence(shop, SALES, summary.number, kind="photo_of_fault", sha256="cd" * 32,
                            media_type="image/png", size=10)
-    assert claims.advance(shop, TECH, summary.number, ClaimState.INSPECTING,
-                          today=TODAY).state == "inspecting"
+    assert claims.advance(shop, TECH, summary.number, ClaimState.INSPECTING).state == "inspecting"

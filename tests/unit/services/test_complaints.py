@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import TODAY, actor
+from tests.conftest import actor
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.models import AuditEntry, Customer, OutboxEvent
@@ -20,8 +20,7 @@ SUPPORT = actor(Role.SUPPORT)
 
 def _customer_and_claim(db: Database) -> tuple[str, str]:
     code = sell(db).warranty_codes[0]
-    number = claims.start_claim(db, actor(Role.SALES), claims.StartClaim(code, "No picture"),
-                                today=TODAY).number
+    number = claims.start_claim(db, actor(Role.SALES), claims.StartClaim(code, "No picture")).number
     with db.read() as session:
         reference = session.scalars(select(Customer.reference)).one()
     return reference, number
@@ -35,7 +34,7 @@ def test_a_complaint_about_a_claim_is_kept_shown_audited_and_sent_to_the_crm(
                                     claim_number=number)
     assert (view.text, view.claim_number, view.channel) == (
         "Nobody called back in a week", number, "phone")
-    profile = customer_view.customer_profile(shop, SUPPORT, reference, today=TODAY)
+    profile = customer_view.customer_profile(shop, SUPPORT, reference)
     assert [c.text for c in profile.complaints] == ["Nobody called back in a week"]
     with shop.read() as session:
         payload = json.loads(session.scalars(select(OutboxEvent.payload).where(

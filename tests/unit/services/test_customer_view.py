@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import TODAY, actor
+from tests.conftest import actor
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied
 from warranty_desk.permissions import Role
@@ -20,14 +20,14 @@ SALES, SUPPORT, STORE = actor(Role.SALES), actor(Role.SUPPORT), actor(Role.STORE
 def _ada(db: Database) -> str:
     """Sell Ada two units and open a claim on one; her customer reference."""
     codes = sell(db, "INV-1", serials=("SN-LAP-0001", "SN-LAP-0002")).warranty_codes
-    claims.start_claim(db, SALES, claims.StartClaim(codes[0], "Will not charge"), today=TODAY)
+    claims.start_claim(db, SALES, claims.StartClaim(codes[0], "Will not charge"))
     (ref,) = sqlite3.connect(db.path).execute("SELECT reference FROM customers").fetchone()
     return str(ref)
 
 
 def test_a_profile_shows_purchases_with_verdicts_claims_and_messages(shop: Database) -> None:
     ref = _ada(shop)
-    profile = customer_view.customer_profile(shop, STORE, ref, today=TODAY)
+    profile = customer_view.customer_profile(shop, STORE, ref)
     assert (profile.name, profile.phone, profile.segment) == ("Ada Lovelace", "+442079460958",
                                                              "retail")
     assert profile.purchase_count == 2
@@ -42,7 +42,7 @@ def test_a_profile_shows_purchases_with_verdicts_claims_and_messages(shop: Datab
 
 def test_an_unknown_reference_says_how_to_find_the_customer(shop: Database) -> None:
     with pytest.raises(NotFound) as missing:
-        customer_view.customer_profile(shop, STORE, "BR01-CU-999999", today=TODAY)
+        customer_view.customer_profile(shop, STORE, "BR01-CU-999999")
     assert "Search by name or phone" in str(missing.value)
 
 
@@ -92,7 +92,7 @@ def test_a_retention_follow_up_needs_a_reason_and_keeps_it(shop: Database) -> No
     brief = customer_view.set_retention_follow_up(shop, SUPPORT, ref, True,
                                                   "Second claim this month")
     assert brief.retention_follow_up
-    assert customer_view.customer_profile(shop, SALES, ref, today=TODAY).retention_follow_up
+    assert customer_view.customer_profile(shop, SALES, ref).retention_follow_up
     details = sqlite3.connect(shop.path).execute(
         "SELECT details FROM audit_entries WHERE action='customer.retention'").fetchone()[0]
     assert json.loads(details) == {"flag": True, "reason": "Second claim this month"}

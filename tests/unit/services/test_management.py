@@ -22,7 +22,7 @@ def demo_db(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     """The demo shop; cheap PIN hashing, since the demo hashes eight PINs."""
     monkeypatch.setattr(staff, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024,
                                                         parallelism=1))
-    demo.build_demo_shop(db, today=TODAY)
+    demo.build_demo_shop(db)
     return db
 
 
@@ -52,7 +52,7 @@ def test_a_period_before_any_claim_is_empty_and_a_reversed_one_is_refused(
 
 
 def test_open_claims_counts_only_open_states(demo_db: Database) -> None:
-    report = management.open_claims(demo_db, MANAGER, today=TODAY)
+    report = management.open_claims(demo_db, MANAGER)
     open_now = _sql(demo_db, "SELECT count(*) FROM claims WHERE state NOT IN "
                              "('resolved', 'rejected')")[0][0]
     assert sum(int(row[1] or 0) for row in report.rows) == open_now > 0
@@ -60,7 +60,7 @@ def test_open_claims_counts_only_open_states(demo_db: Database) -> None:
 
 
 def test_return_aging_puts_every_held_unit_in_one_band(demo_db: Database) -> None:
-    report = management.return_aging(demo_db, MANAGER, today=TODAY)
+    report = management.return_aging(demo_db, MANAGER)
     for row in report.rows:
         assert sum(int(c or 0) for c in row[1:-1]) == row[-1]
     assert report.columns[-1] == "Total"
@@ -68,8 +68,7 @@ def test_return_aging_puts_every_held_unit_in_one_band(demo_db: Database) -> Non
 
 def test_reports_need_the_reports_permission_and_a_known_name(demo_db: Database) -> None:
     with pytest.raises(PermissionDenied):
-        management.build(demo_db, actor(Role.SALES), "open-claims", today=TODAY)
+        management.build(demo_db, actor(Role.SALES), "open-claims")
     with pytest.raises(BadInput, match="Reports: claims-by-brand"):
-        management.build(demo_db, MANAGER, "nonsense", today=TODAY)
-    assert management.build(demo_db, actor(Role.FINANCE), "return-aging",
-                            today=TODAY).name == "return-aging"
+        management.build(demo_db, MANAGER, "nonsense")
+    assert management.build(demo_db, actor(Role.FINANCE), "return-aging").name == "return-aging"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from tests.conftest import stand_at
 from warranty_desk.models import AuditEntry, OutboxEvent, SyncCursor, SyncParked
 from warranty_desk.services import outbox, outbox_retention
 from warranty_desk.storage.database import Database
@@ -42,7 +43,8 @@ def test_old_events_every_destination_settled_and_the_night_counted_are_removed(
     _cursor(db, "crm", seqs[-1])
     _cursor(db, outbox_retention.NIGHTLY_CURSOR, 0, success=NOW - timedelta(hours=1))
 
-    gone = outbox_retention.prune_delivered(db, ["portal", "crm"], now=NOW)
+    stand_at(db, NOW)
+    gone = outbox_retention.prune_delivered(db, ["portal", "crm"])
 
     assert gone == 4
     assert _left(db) == seqs[4:]  # the last 7 days stay
@@ -58,17 +60,21 @@ def test_a_destination_behind_holds_back_what_it_has_not_had(db: Database) -> No
     _cursor(db, "crm", seqs[1])  # the CRM was down: it has only the first two
     _cursor(db, outbox_retention.NIGHTLY_CURSOR, 0, success=NOW)
 
-    assert outbox_retention.prune_delivered(db, ["portal", "crm"], now=NOW) == 2
+    stand_at(db, NOW)
+    assert outbox_retention.prune_delivered(db, ["portal", "crm"]) == 2
     assert _left(db) == seqs[2:]
 
 
 def test_nothing_goes_without_destinations_a_cursor_or_a_nightly_report(db: Database) -> None:
     seqs = _events(db, [30, 20, 10])
-    assert outbox_retention.prune_delivered(db, [], now=NOW) == 0
+    stand_at(db, NOW)
+    assert outbox_retention.prune_delivered(db, []) == 0
     _cursor(db, "portal", seqs[-1])
-    assert outbox_retention.prune_delivered(db, ["portal"], now=NOW) == 0  # no nightly yet
+    stand_at(db, NOW)
+    assert outbox_retention.prune_delivered(db, ["portal"]) == 0  # no nightly yet
     _cursor(db, outbox_retention.NIGHTLY_CURSOR, 0, success=NOW)
-    assert outbox_retention.prune_delivered(db, ["portal", "crm"], now=NOW) == 0  # crm never ran
+    stand_at(db, NOW)
+    assert outbox_retention.prune_delivered(db, ["portal", "crm"]) == 0  # crm never ran
     assert _left(db) == seqs
 
 
@@ -78,7 +84,8 @@ def test_days_the_nightly_report_has_not_counted_stay(db: Database) -> None:
     # The last accepted report was 25 days ago: it recounts from that day on.
     _cursor(db, outbox_retention.NIGHTLY_CURSOR, 0, success=NOW - timedelta(days=25))
 
-    assert outbox_retention.prune_delivered(db, ["portal"], now=NOW) == 1
+    stand_at(db, NOW)
+    assert outbox_retention.prune_delivered(db, ["portal"]) == 1
     assert _left(db) == seqs[1:]
 
 
@@ -90,13 +97,15 @@ def test_parked_events_stay_until_settled_and_the_newest_always_stays(db: Databa
     _cursor(db, "portal", seqs[-1])
     _cursor(db, outbox_retention.NIGHTLY_CURSOR, 0, success=NOW)
 
-    assert outbox_retention.prune_delivered(db, ["portal"], now=NOW) == 2
+    stand_at(db, NOW)
+    assert outbox_retention.prune_delivered(db, ["portal"]) == 2
     # seq is the rowid: were the table emptied, SQLite would hand out seq 1 again, below the
     # cursor, and the next event would never be sent.
     assert _left(db) == [seqs[0], seqs[-1]]
     with db.write() as session:
         session.execute(update(SyncParked).values(state="dismissed"))
-    assert outbox_retention.prune_delivered(db, ["portal"], now=NOW) == 1
+    stand_at(db, NOW)
+    assert outbox_retention.prune_delivered(db, ["portal"]) == 1
     assert _left(db) == [seqs[-1]]
     new = _events(db, [0])
     assert new[0] > seqs[-1]
@@ -109,7 +118,8 @@ def test_pruning_in_chunks_removes_them_all(db: Database,
     _cursor(db, "portal", seqs[-1])
     _cursor(db, outbox_retention.NIGHTLY_CURSOR, 0, success=NOW)
 
-    assert outbox_retention.prune_delivered(db, ["portal"], now=NOW) == 50
+    stand_at(db, NOW)
+    assert outbox_retention.prune_delivered(db, ["portal"]) == 50
     assert _left(db) == [seqs[-1]]
 
 
@@ -120,7 +130,8 @@ def test_compacting_runs_only_when_a_fair_share_of_the_file_is_free(db: Database
         session.execute(update(OutboxEvent).values(payload=func.printf("%.2000c", "x")))
     _cursor(db, "portal", seqs[-1])
     _cursor(db, outbox_retention.NIGHTLY_CURSOR, 0, success=NOW)
-    outbox_retention.prune_delivered(db, ["portal"], now=NOW)
+    stand_at(db, NOW)
+    outbox_retention.prune_delivered(db, ["portal"])
     free, pages = outbox_retention.free_share(db)
     assert free > outbox_retention.COMPACT_MIN_FREE_PAGES
 

@@ -8,7 +8,6 @@ import pytest
 
 from tests.conftest import TODAY, actor
 from tests.unit.services.helpers import sell
-from warranty_desk.clock import today_in
 from warranty_desk.errors import NotFound
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import claims, printables, returns, shop_settings
@@ -26,10 +25,10 @@ from warranty_desk.storage.database import Database
 SALES = actor(Role.SALES)
 
 
-def _ticket_claim(db: Database, code: str, today: date = TODAY) -> str:
+def _ticket_claim(db: Database, code: str) -> str:
     return claims.start_claim(db, SALES, claims.StartClaim(
         code, "Will not charge", accessories="Charger", condition="Scratched lid",
-        promised_on=date(2026, 12, 6)), today=today).number
+        promised_on=date(2026, 12, 6))).number
 
 
 def test_slip_view_carries_the_unit_its_layers_and_the_portal_link(shop: Database) -> None:
@@ -77,27 +76,25 @@ def test_label_view_dates_the_unit_by_its_receipt_into_returns_stock(shop: Datab
     view = printables.label_view(shop, actor(Role.STOREKEEPER), number)
     assert view.claim_number == number
     assert view.supplier == "Lumen"  # no supplier on the product: the brand stands in
-    assert view.received_on == date.today()
+    assert view.received_on == TODAY
     assert view.branch_code == "BR01"
 
 
 def test_close_report_counts_each_person_and_lists_registration_gaps(shop: Database) -> None:
-    # Extensions and claims are stamped by the real clock, so the report is for the real day.
-    day = today_in("UTC")
+    day = TODAY
     owner = actor(Role.OWNER)
     sam = create_staff(shop, owner, "Sam Sales", Role.SALES, "1111")
     sam_actor = Actor(staff_id=sam.id, name=sam.name, role=Role.SALES)
     record_sale(shop, sam_actor, SaleInput("INV-1", day, (
         LineInput("LAP-100", 1, 89_900, ("SN-A",), "Care+ 24"),
-        LineInput("CBL-1", 1, 1_500, ()),)), today=day)
+        LineInput("CBL-1", 1, 1_500, ()),)))
     with shop.write() as session:  # a web-shop export: no serial, so a registration gap
         plan = plan_sales(session, [SaleInput("WEB-2", day, (
             LineInput("PHN-200", 1, 49_900, ()),))], today=day, skip_recorded=False,
             require_serials=False)
         apply_plan(session, plan)
     sell(shop, "INV-OLD", serials=("SN-OLD",), sold_on=date(2026, 11, 1))
-    _ticket_claim(shop, sell(shop, "INV-3", serials=("SN-B",), sold_on=day,
-                             today=day).warranty_codes[0], today=day)
+    _ticket_claim(shop, sell(shop, "INV-3", serials=("SN-B",), sold_on=day).warranty_codes[0])
 
     view = printables.close_report_view(shop, SALES, day)
     by_name = {row.staff_name: row for row in view.rows}

@@ -21,7 +21,7 @@ SALES = actor(Role.SALES)
 
 def _imported(db: Database) -> registration.SaleCapture:
     run(db, DATA / "shopify_good.csv")
-    return registration.sale_for_capture(db, SALES, "#1002", today=TODAY)
+    return registration.sale_for_capture(db, SALES, "#1002")
 
 
 def test_an_imported_sale_opens_with_its_units_and_the_serials_it_lacks(shop: Database) -> None:
@@ -48,9 +48,9 @@ def test_the_invoice_number_is_found_in_any_case_and_an_unknown_one_is_named(
     shop: Database,
 ) -> None:
     sell(shop, "inv-77")
-    assert registration.sale_for_capture(shop, SALES, " inv-77 ", today=TODAY).lines
+    assert registration.sale_for_capture(shop, SALES, " inv-77 ").lines
     with pytest.raises(NotFound, match="No invoice INV-404"):
-        registration.sale_for_capture(shop, SALES, "INV-404", today=TODAY)
+        registration.sale_for_capture(shop, SALES, "INV-404")
 
 
 def test_a_registered_serial_is_stored_audited_queued_and_found_by_lookup(
@@ -68,9 +68,9 @@ def test_a_registered_serial_is_stored_audited_queued_and_found_by_lookup(
     assert json.loads(payload)["serial"] == "LAP-NEW-1"
     assert conn.execute("SELECT action FROM audit_entries ORDER BY seq DESC LIMIT 1"
                         ).fetchone() == ("warranty.serial_registered",)
-    found = lookup.lookup(shop, SALES, "LAP-NEW-1", today=TODAY)
+    found = lookup.lookup(shop, SALES, "LAP-NEW-1")
     assert [v.warranty_code for v in found.matches] == [code]
-    assert registration.sale_for_capture(shop, SALES, "#1002", today=TODAY).missing_serials == ()
+    assert registration.sale_for_capture(shop, SALES, "#1002").missing_serials == ()
 
 
 def test_a_serial_already_covered_for_the_same_product_names_that_warranty(

@@ -9,7 +9,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from tests.conftest import TODAY, actor
+from tests.conftest import TODAY, actor, stand_on
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied, RuleBlocked
 from warranty_desk.models import Base
@@ -24,18 +24,17 @@ SALES, TECH, MANAGER, STORE = (actor(Role.SALES), actor(Role.TECHNICIAN), actor(
 
 def _claim(db: Database, serial: str, invoice: str, sku: str = "LAP-100") -> str:
     code = sell(db, invoice, sku=sku, serials=(serial,)).warranty_codes[0]
-    return claims.start_claim(db, SALES, claims.StartClaim(code, "Dead on power-up"),
-                              today=TODAY).number
+    return claims.start_claim(db, SALES, claims.StartClaim(code, "Dead on power-up")).number
 
 
 def _replace(db: Database, number: str, new_serial: str) -> None:
-    claims.advance(db, TECH, number, ClaimState.REVIEWING, today=TODAY)
+    claims.advance(db, TECH, number, ClaimState.REVIEWING)
     for n, kind in enumerate(("proof_of_purchase", "photo_of_fault")):
         claims.attach_evidence(db, SALES, number, kind=kind, sha256=f"{n:064x}",
                                media_type="image/jpeg", size=10)
-    claims.advance(db, TECH, number, ClaimState.INSPECTING, today=TODAY)
+    claims.advance(db, TECH, number, ClaimState.INSPECTING)
     decisions.decide(db, MANAGER, number, decisions.Decision(
-        Outcome.REPLACE, "Dead mainboard", replacement_serial=new_serial), today=TODAY)
+        Outcome.REPLACE, "Dead mainboard", replacement_serial=new_serial))
 
 
 def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
@@ -87,16 +86,16 @@ def test_only_the_replacement_the_manager_chose_can_be_handed_over_and_only_once
 ) -> None:
     number = _claim(shop, "SN-LAP-0005", "INV-5")
     with pytest.raises(RuleBlocked) as early:
-        returns.issue_replacement(shop, STORE, number, "SN-LAP-0505", today=TODAY)
+        returns.issue_replacement(shop, STORE, number, "SN-LAP-0505")
     assert "not resolved as a replacement" in str(early.value)
     _replace(shop, number, "SN-LAP-0505")
     with pytest.raises(BadInput) as wrong:
-        returns.issue_replacement(shop, STORE, number, "SN-LAP-9999", today=TODAY)
+        returns.issue_replacement(shop, STORE, number, "SN-LAP-9999")
     assert "SN-LAP-0505" in str(wrong.value)
-    handed = returns.issue_replacement(shop, STORE, number, "sn-lap-0505", today=TODAY)
+    handed = returns.issue_replacement(shop, STORE, number, "sn-lap-0505")
     assert handed.serial == "SN-LAP-0505" and handed.warranty_code is not None
     with pytest.raises(RuleBlocked) as again:
-        returns.issue_replacement(shop, STORE, number, "SN-LAP-0505", today=TODAY)
+        returns.issue_replacement(shop, STORE, number, "SN-LAP-0505")
     assert "already handed over" in str(again.value)
     assert _rows(shop, "SELECT count(*) FROM stock_movements WHERE kind='replacement_out'"
                  ) == [(1,)]
@@ -111,7 +110,7 @@ def test_a_handover_records_the_replacement_out_when_the_decision_did_not(
     conn = sqlite3.connect(shop.path)
     conn.execute("DELETE FROM stock_movements WHERE kind='replacement_out'")
     conn.commit()
-    returns.issue_replacement(shop, STORE, number, "SN-LAP-0606", today=TODAY)
+    returns.issue_replacement(shop, STORE, number, "SN-LAP-0606")
     assert _rows(shop, "SELECT serial FROM stock_movements WHERE kind='replacement_out'") == [
         ("SN-LAP-0606",)]
 
@@ -120,7 +119,8 @@ def test_returns_stock_shows_each_units_age_in_days(shop: Database) -> None:
     number = _claim(shop, "SN-LAP-0007", "INV-7")
     returns.receive(shop, STORE, number)
     later = TODAY + timedelta(days=9)
-    (unit,) = returns.returns_stock(shop, STORE, today=later)
+    stand_on(shop, later)
+    (unit,) = returns.returns_stock(shop, STORE)
     assert (unit.claim_number, unit.status, unit.supplier) == (number, "received", "Lumen")
     assert unit.age_days == (later - unit.received_on).days
 
@@ -130,7 +130,7 @@ def test_faulty_units_are_grouped_by_supplier(shop: Database) -> None:
     phone = _claim(shop, "SN-PHN-0001", "INV-20", sku="PHN-200")
     for number in [*laptops, phone]:
         returns.receive(shop, STORE, number)
-    groups = returns.faulty_units(shop, STORE, today=TODAY)
+    groups = returns.faulty_units(shop, STORE)
     assert [(g.supplier, [u.claim_number for u in g.units]) for g in groups] == [
         ("Lumen", laptops), ("Orbit", [phone])]
 
@@ -141,17 +141,17 @@ def test_a_batch_goes_to_the_supplier_and_comes_back_with_movements_and_audit(
     first, second = (_claim(shop, f"SN-LAP-02{n}", f"INV-2{n}") for n in range(2))
     for number in (first, second):
         returns.receive(shop, STORE, number)
-    batch = returns.create_batch(shop, STORE, "lumen", [first, second], today=TODAY)
+    batch = returns.create_batch(shop, STORE, "lumen", [first, second])
     assert batch == "BR01-SB-2026-000001"
-    assert {u.status for u in returns.returns_stock(shop, STORE, today=TODAY)} == {"packed"}
-    assert returns.faulty_units(shop, STORE, today=TODAY) == ()
+    assert {u.status for u in returns.returns_stock(shop, STORE)} == {"packed"}
+    assert returns.faulty_units(shop, STORE) == ()
     sent = returns.mark_sent(shop, STORE, batch)
     assert sent.state == "sent" and sent.sent_at is not None
-    assert returns.returns_stock(shop, STORE, today=TODAY) == ()
+    assert returns.returns_stock(shop, STORE) == ()
     back = returns.mark_back(shop, STORE, batch, outcome_per_claim={second: "credited"})
     assert back.state == "back" and dict(back.outcomes) == {first: "returned",
                                                              second: "credited"}
-    (unit,) = returns.returns_stock(shop, STORE, today=TODAY)
+    (unit,) = returns.returns_stock(shop, STORE)
     assert (unit.claim_number, unit.status, unit.batch) == (first, "back", batch)
     assert _rows(shop, "SELECT kind, count(*) FROM stock_movements WHERE reference="
                  f"'{batch}' GROUP BY kind ORDER BY kind") == [
@@ -168,7 +168,7 @@ def test_a_batch_refuses_units_of_another_supplier_or_not_in_stock(shop: Databas
     phone = _claim(shop, "SN-PHN-0301", "INV-32", sku="PHN-200")
     returns.receive(shop, STORE, phone)
     with pytest.raises(BadInput) as refused:
-        returns.create_batch(shop, STORE, "Lumen", [laptop, phone], today=TODAY)
+        returns.create_batch(shop, STORE, "Lumen", [laptop, phone])
     assert f"Claim {laptop}'s unit is not in returns stock" in str(refused.value)
     assert "comes from Orbit, not Lumen" in str(refused.value)
     assert _rows(shop, "SELECT count(*) FROM supplier_batches") == [(0,)]
@@ -177,7 +177,7 @@ def test_a_batch_refuses_units_of_another_supplier_or_not_in_stock(shop: Databas
 def test_a_batch_cannot_be_sent_twice_or_come_back_before_it_left(shop: Database) -> None:
     number = _claim(shop, "SN-LAP-0401", "INV-41")
     returns.receive(shop, STORE, number)
-    batch = returns.create_batch(shop, STORE, "Lumen", [number], today=TODAY)
+    batch = returns.create_batch(shop, STORE, "Lumen", [number])
     with pytest.raises(RuleBlocked):
         returns.mark_back(shop, STORE, batch)
     returns.mark_sent(shop, STORE, batch)

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import TODAY, actor
+from tests.conftest import actor
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import PermissionDenied
 from warranty_desk.permissions import MATRIX, Actor, Permission, Role
@@ -21,10 +21,9 @@ Call = Callable[[Actor], object]
 
 def _claim(db: Database, state: ClaimState = ClaimState.RECEIVED) -> str:
     code = sell(db, "RB-1", serials=("RB-SN-1",)).warranty_codes[0]
-    number = claims.start_claim(db, actor(Role.SALES), claims.StartClaim(code, "No power"),
-                                today=TODAY).number
+    number = claims.start_claim(db, actor(Role.SALES), claims.StartClaim(code, "No power")).number
     if state is not ClaimState.RECEIVED:
-        claims.advance(db, actor(Role.MANAGER), number, ClaimState.REVIEWING, today=TODAY)
+        claims.advance(db, actor(Role.MANAGER), number, ClaimState.REVIEWING)
     return number
 
 
@@ -33,45 +32,69 @@ def _cases(db: Database) -> dict[str, tuple[Permission, Call]]:
     code = sell(db).warranty_codes[0]
     number = _claim(db)
     reviewing = _claim_reviewing(db)
+    unknown, rejected = _unknown_sale(db), _rejected(db)
     return {
         "lookup": (Permission.LOOKUP,
-                   lambda a: lookup.lookup(db, a, "SN-LAP-0001", today=TODAY)),
+                   lambda a: lookup.lookup(db, a, "SN-LAP-0001")),
         "activate": (Permission.ACTIVATE_SALE, lambda a: activation.record_sale(
             db, a, activation.SaleInput(f"A-{a.role}", date(2026, 11, 2), (
-                activation.LineInput("CBL-1", 1, 1_500),)), today=TODAY)),
+                activation.LineInput("CBL-1", 1, 1_500),)))),
         "sell extension": (Permission.SELL_EXTENSION, lambda a: activation.sell_extension(
-            db, a, code, "Care 12", today=TODAY)),
+            db, a, code, "Care 12")),
         "void": (Permission.VOID_WARRANTY,
                  lambda a: activation.void_warranty(db, a, code, "Returned")),
         "start claim": (Permission.START_CLAIM, lambda a: claims.start_claim(
-            db, a, claims.StartClaim(code, "Cracked screen"), today=TODAY)),
+            db, a, claims.StartClaim(code, "Cracked screen"))),
         "attach evidence": (Permission.ADD_EVIDENCE, lambda a: claims.attach_evidence(
             db, a, number, kind="photo_of_fault", sha256="e" * 64, media_type="image/png",
             size=9)),
         "advance": (Permission.ADVANCE_CLAIM, lambda a: claims.advance(
-            db, a, number, ClaimState.REVIEWING, today=TODAY)),
+            db, a, number, ClaimState.REVIEWING)),
         "decide": (Permission.DECIDE_CLAIM, lambda a: decisions.decide(
-            db, a, reviewing, decisions.Decision(Outcome.REJECT, "No fault found"),
-            today=TODAY)),
+            db, a, reviewing, decisions.Decision(Outcome.REJECT, "No fault found"))),
         "post cost": (Permission.POST_COST, lambda a: decisions.post_cost(
             db, a, number, decisions.CostLine("shipping", 1_200, "courier"))),
+        "note": (Permission.RECORD_WORK, lambda a: claims.add_note(
+            db, a, number, "Charging port corroded")),
+        "verify proof": (Permission.VERIFY_PROOF, lambda a: claims.verify_proof(
+            db, a, unknown, accepted=True, note="Invoice matches")),
+        "reopen": (Permission.DECIDE_CLAIM, lambda a: decisions.reopen(
+            db, a, rejected, "Customer brought a report")),
         "policy": (Permission.MANAGE_SETTINGS, lambda a: catalogue.add_policy(
             db, a, catalogue.PolicyInput(f"P-{a.role}", 6))),
         "register report": (Permission.VIEW_REPORTS,
-                            lambda a: list(reports.warranty_register(db, a, today=TODAY))),
+                            lambda a: list(reports.warranty_register(db, a))),
     }
 
 
 def _claim_reviewing(db: Database) -> str:
     code = sell(db, "RB-2", serials=("RB-SN-2",)).warranty_codes[0]
-    number = claims.start_claim(db, actor(Role.SALES), claims.StartClaim(code, "No sound"),
-                                today=TODAY).number
-    claims.advance(db, actor(Role.MANAGER), number, ClaimState.REVIEWING, today=TODAY)
+    number = claims.start_claim(db, actor(Role.SALES), claims.StartClaim(code, "No sound")).number
+    claims.advance(db, actor(Role.MANAGER), number, ClaimState.REVIEWING)
+    return number
+
+
+def _unknown_sale(db: Database) -> str:
+    from warranty_desk.services.customers import CustomerInput
+
+    return claims.start_unknown_sale_claim(db, actor(Role.SALES), claims.StartUnknownSaleClaim(
+        customer=CustomerInput("Grace Hopper", phone="555-0100-22"),
+        product_description="Laptop", serial="SN-ELSEWHERE", purchased_on=date(2026, 5, 1),
+        purchased_where="Online", fault="No power", proof_sha256="ab" * 32,
+        proof_media_type="application/pdf", proof_size=2048)).number
+
+
+def _rejected(db: Database) -> str:
+    code = sell(db, "RB-3", serials=("RB-SN-3",)).warranty_codes[0]
+    number = claims.start_claim(db, actor(Role.SALES), claims.StartClaim(code, "No sound")).number
+    decisions.decide(db, actor(Role.MANAGER), number,
+                     decisions.Decision(Outcome.REJECT, "Liquid damage"))
     return number
 
 
 SERVICES = ["lookup", "activate", "sell extension", "void", "start claim", "attach evidence",
-            "advance", "decide", "post cost", "policy", "register report"]
+            "advance", "decide", "post cost", "note", "verify proof", "reopen", "policy",
+            "register report"]
 
 
 def _audit_count(db: Database) -> int:

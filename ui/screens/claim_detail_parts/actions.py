@@ -17,15 +17,18 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from ui.context import AppContext
 from ui.money import money
 from ui.screens.claim_detail_parts.decision_bar import DONE_WORDS, DecisionBar
-from ui.screens.claim_detail_parts.evidence_tab import FILE_FILTER
-from ui.widgets.cost_dialog import CostDialog
+from ui.screens.claim_detail_parts.evidence_tab import FILE_FILTER, proof_documents
+from ui.screens.claim_detail_parts.proof_check import ProofCheckDialog
+from ui.widgets.cost_dialog import MANUAL_COST_KINDS, CostDialog
 from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.override_dialog import OverrideDialog
+from ui.widgets.reason_dialog import ReasonDialog
+from ui.widgets.void_warranty import ask_to_void
 from warranty_desk.errors import RuleBlocked
 from warranty_desk.permissions import Permission
-from warranty_desk.rules.claim_states import ClaimState, evidence_label
+from warranty_desk.rules.claim_states import ClaimState, evidence_label, target_words
 from warranty_desk.services import claims, decisions
-from warranty_desk.services.board import STATE_LABELS, ClaimDetail
+from warranty_desk.services.board import ClaimDetail
 from warranty_desk.services.claim_common import Override
 from warranty_desk.services.claims import ClaimSummary
 from warranty_desk.services.decisions import Decision
@@ -54,7 +57,7 @@ class ClaimActions(QObject):
     def forget(self) -> None:
         """Another claim is shown: nothing waits for an override any more."""
         self._pending = None
-        self._bar.blocked_panel.hide()
+        self._bar.hide_blocked()
 
     # --- Moves and decisions --------------------------------------------------------------------
 
@@ -62,7 +65,7 @@ class ClaimActions(QObject):
         """A move button: advance at once, or open the decision dialog for a decision."""
         if self.detail is None or self.ctx.actor is None:
             return
-        number, actor, today = self.detail.number, self.ctx.actor, self.ctx.today()
+        number, actor = self.detail.number, self.ctx.actor
         if target in ("resolved", "rejected"):
             option = next(o for o in self.detail.moves if o.target == target)
             dialog = DecisionDialog(number, reject=target == "rejected",
@@ -74,21 +77,21 @@ class ClaimActions(QObject):
         state = ClaimState(target)
 
         def attempt(override: Override | None) -> ClaimSummary:
-            return claims.advance(self.ctx.db, actor, number, state, today=today,
+            return claims.advance(self.ctx.db, actor, number, state,
                                   override=override)
 
-        self.run_action(f"Moving claim {number} to {STATE_LABELS[target].lower()}",
+        self.run_action(f"Moving claim {number} to {target_words(state)}",
                         f"Claim {number} {DONE_WORDS.get(target, 'moved')}.", attempt)
 
     def _on_dialog_decided(self, decision: Decision) -> None:
         if self.detail is None or self.ctx.actor is None:
             return
-        number, actor, today = self.detail.number, self.ctx.actor, self.ctx.today()
+        number, actor = self.detail.number, self.ctx.actor
         words = ("rejected" if decision.outcome.value == "reject"
                  else f"resolved: {decision.outcome.value}")
 
         def attempt(override: Override | None) -> ClaimSummary:
-            return decisions.decide(self.ctx.db, actor, number, decision, today=today,
+            return decisions.decide(self.ctx.db, actor, number, decision,
                                     override=override)
 
         self.run_action(f"Deciding claim {number} ({decision.outcome.value})",
@@ -100,7 +103,7 @@ class ClaimActions(QObject):
                    override: Override | None = None) -> None:
         """Run a change off the GUI thread; a blocked rule offers the manager override."""
         self._pending = (what, done, attempt)
-        self._bar.blocked_panel.hide()
+        self._bar.hide_blocked()
         self.ctx.run(lambda: attempt(override), lambda _s: self._done(done),
                      self._on_action_failed)
 
@@ -109,10 +112,17 @@ class ClaimActions(QObject):
             self._pending = None
             self.ctx.report(exc)
             return
-        self._bar.show_blocked(str(exc), exc.overridable)
+        may_override = self.ctx.may(Permission.OVERRIDE_RULE)
+        # Said once, in the panel by the moves (the notice bar would only repeat it), in the
+        # rules' own words: the person just asked for this very change.
+        what = self._pending[0] if self._pending else ""
+        reason = (f"{what}: " + " ".join(exc.reasons)) if exc.reasons and what else str(exc)
+        self._bar.show_blocked(reason, exc.overridable, may_override=may_override)
         if not exc.overridable:
             self._pending = None
-        self.ctx.notice.emit(str(exc), "warning")
+        elif may_override:
+            # A manager is the one who may pass the rule: the override opens at once.
+            self.override()
 
     def override(self) -> None:
         """Ctrl+O: a manager approves the change that was blocked."""
@@ -120,14 +130,15 @@ class ClaimActions(QObject):
             self.ctx.notice.emit("Nothing is waiting for an override.", "info")
             return
         what, done, attempt = self._pending
-        dialog = OverrideDialog(self.ctx, f"{what} needs a manager's approval.",
-                                self._bar.blocked_reason(), parent=self._parent)
+        blocks = self._bar.blocked_reason().removeprefix(f"{what}: ")
+        dialog = OverrideDialog(self.ctx, f"{what} needs a manager's approval.", blocks,
+                                parent=self._parent)
         dialog.approved.connect(lambda override: self.run_action(what, done, attempt, override))
         self._show_dialog(dialog)
 
     def _done(self, done: str) -> None:
         self._pending = None
-        self._bar.blocked_panel.hide()
+        self._bar.hide_blocked()
         self.ctx.notice.emit(done, "success")
         self.changed.emit(done)
 
@@ -139,11 +150,11 @@ class ClaimActions(QObject):
 
     # --- Costs and evidence ---------------------------------------------------------------------
 
-    def add_cost(self) -> None:
-        """Ctrl+T: the cost dialog, for those who may post costs."""
+    def add_cost(self, kinds: tuple[str, ...] = MANUAL_COST_KINDS) -> None:
+        """Ctrl+T: the cost dialog, for those who may post costs (parts or labour alone too)."""
         if self.detail is None or not self.ctx.may(Permission.POST_COST):
             return
-        dialog = CostDialog(self._parent)
+        dialog = CostDialog(self._parent, kinds)
         dialog.accepted.connect(lambda: self._on_cost_dialog_accepted(dialog))
         self._show_dialog(dialog)
 
@@ -179,7 +190,7 @@ class ClaimActions(QObject):
         def attach(_override: Override | None) -> ClaimSummary:
             summary: ClaimSummary | None = None
             for path in paths:
-                stored = store.put_file(path)
+                stored = claims.store_evidence_file(store, path, kind)
                 summary = claims.attach_evidence(
                     self.ctx.db, actor, number, kind=kind, sha256=stored.sha256,
                     media_type=stored.media_type, size=stored.size, original_name=path.name)
@@ -189,3 +200,77 @@ class ClaimActions(QObject):
         count = f"{len(paths)} documents" if len(paths) > 1 else paths[0].name
         self.run_action(f"Attaching evidence to claim {number}",
                         f"Added {count} to claim {number} as {evidence_label(kind)}.", attach)
+
+    # --- Reopening, the proof of purchase, findings and voiding ---------------------------------
+
+    def reopen(self) -> None:
+        """Ctrl+Shift+R: a manager looks again at a rejected claim, with a written reason."""
+        d = self.detail
+        if d is None or self.ctx.actor is None or d.reopen is None or not d.reopen.permitted:
+            return
+        if d.reopen.blockers:
+            self.ctx.notice.emit(" ".join(d.reopen.blockers), "warning")
+            return
+        preview = "\n".join(f"The customer gets:\n{p.subject}\n\n{p.body}"
+                            for p in d.reopen.previews[:1])
+        dialog = ReasonDialog(
+            f"Reopen claim {d.number}",
+            f"Claim {d.number} was rejected: {d.decision_reason or 'no reason recorded'}\n\n"
+            "Reopening sends it back to review, where the evidence and the decision are weighed "
+            "again. The customer is told, with your reason.", "Reopen claim",
+            placeholder="why the claim is looked at again; the customer reads this",
+            preview=preview, parent=self._parent)
+        number, actor = d.number, self.ctx.actor
+        dialog.given.connect(lambda reason: self.run_action(
+            f"Reopening claim {number}", f"Claim {number} reopened: back in review. The "
+            "customer's message is queued.",
+            lambda _o: decisions.reopen(self.ctx.db, actor, number, reason)))
+        self._show_dialog(dialog)
+
+    def check_proof(self, open_document: Callable[[str], None]) -> None:
+        """Ctrl+Shift+V: accept or refuse the proof of purchase of a sale not known here."""
+        d = self.detail
+        if (d is None or self.ctx.actor is None or d.proof_status != "unverified"
+                or not self.ctx.may(Permission.VERIFY_PROOF)):
+            return
+        claimed = (*d.claimed_purchase, *((("serial", d.serial),) if d.serial else ()))
+        dialog = ProofCheckDialog(d.number, proof_documents(d), claimed, parent=self._parent)
+        dialog.open_requested.connect(open_document)
+        number, actor = d.number, self.ctx.actor
+
+        def checked(accepted: bool, note: str) -> None:
+            words = "accepted: the claim can move on" if accepted else "refused"
+            self.run_action(f"Checking the proof of purchase of claim {number}",
+                            f"Proof of purchase of claim {number} {words}.",
+                            lambda _o: claims.verify_proof(self.ctx.db, actor, number,
+                                                           accepted=accepted, note=note))
+
+        dialog.checked.connect(checked)
+        self._show_dialog(dialog)
+
+    def save_findings(self, text: str) -> None:
+        """Ctrl+Enter in the findings: they join the claim's timeline."""
+        if self.detail is None or self.ctx.actor is None:
+            return
+        if not self.ctx.may(Permission.RECORD_WORK):
+            self.ctx.notice.emit("Your role may not record findings; a technician or manager "
+                                 "can.", "warning")
+            return
+        number, actor = self.detail.number, self.ctx.actor
+        self.run_action(f"Recording findings on claim {number}",
+                        f"Findings recorded on claim {number}.",
+                        lambda _o: claims.add_note(self.ctx.db, actor, number, text))
+
+    def void_warranty(self) -> None:
+        """Ctrl+Shift+W: void the warranty of the claim's unit, with a written reason."""
+        d = self.detail
+        if (d is None or self.ctx.actor is None or d.warranty_code is None
+                or not self.ctx.may(Permission.VOID_WARRANTY)):
+            return
+        if d.cover is not None and d.cover.verdict == "void":
+            self.ctx.notice.emit(f"Warranty {d.warranty_code} is already void.", "info")
+            return
+        number = d.number
+        ask_to_void(self.ctx, self._parent, d.warranty_code, d.product,
+                    lambda code: self.changed.emit(f"Warranty {code} voided (claim {number})."),
+                    self._show_dialog)

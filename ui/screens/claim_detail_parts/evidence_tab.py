@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -22,6 +23,8 @@ from ui.widgets.labels import Label
 from warranty_desk.rules.claim_states import EVIDENCE_KINDS, evidence_label
 from warranty_desk.services.board import ClaimDetail, EvidenceItem
 
+# Checking the proof of purchase of a sale not known here.
+VERIFY_KEY = "Ctrl+Shift+V"
 FILE_FILTER = ("Photos, PDFs and videos (*.jpg *.jpeg *.png *.gif *.webp *.heic *.pdf *.mp4 "
                "*.mov);;All files (*)")
 
@@ -64,7 +67,13 @@ class EvidenceList(QListWidget):
         self.files_dropped.emit(files)
 
 
-def _size(item: EvidenceItem) -> str:
+def proof_documents(d: ClaimDetail) -> tuple[EvidenceItem, ...]:
+    """The claim's proof of purchase documents, oldest first."""
+    return tuple(e for e in d.evidence if e.kind == "proof_of_purchase")
+
+
+def size_words(item: EvidenceItem) -> str:
+    """A document's size as staff read it."""
     return f"{item.size / 1024:.0f} KB" if item.size >= 1024 else f"{item.size} bytes"
 
 
@@ -75,6 +84,19 @@ class EvidenceTab(QWidget):
         super().__init__()
         row = QHBoxLayout(self)
         left = QVBoxLayout()
+        # The proof of purchase of a sale not known here, while it waits to be checked.
+        self.proof_panel = QFrame()
+        self.proof_panel.setObjectName("card")
+        proof_row = QHBoxLayout(self.proof_panel)
+        proof_row.setContentsMargins(8, 4, 8, 4)
+        self.proof_note = Label("")
+        self.proof_note.setWordWrap(True)
+        proof_row.addWidget(self.proof_note, 1)
+        self.check_proof_button = QPushButton(f"Check proof…  ({VERIFY_KEY})")
+        self.check_proof_button.setObjectName("checkProofButton")
+        proof_row.addWidget(self.check_proof_button)
+        self.proof_panel.hide()
+        left.addWidget(self.proof_panel)
         self.list = EvidenceList()
         left.addWidget(self.list, 1)
         hint = Label("Drop photos or PDFs on the list to attach them.")
@@ -99,19 +121,30 @@ class EvidenceTab(QWidget):
         row.addLayout(side)
 
     def show_detail(self, d: ClaimDetail, when: Callable[[datetime], str], *,
-                    may_add: bool) -> None:
+                    may_add: bool, may_verify: bool = False) -> None:
         """List the documents; the kind offered next is the first one still missing."""
         self.list.clear()
         for item in d.evidence:
             row = QListWidgetItem(
                 f"{item.label.capitalize()}  ·  {item.original_name or 'unnamed'}  ·  "
-                f"{item.media_type}, {_size(item)}\nadded by {item.added_by or item.source} on "
-                f"{when(item.added_at)}  ·  sha256 {item.sha256[:12]}…")
+                f"{item.media_type}, {size_words(item)}\nadded by "
+                f"{item.added_by or item.source} on {when(item.added_at)}  ·  "
+                f"sha256 {item.sha256[:12]}…")
             row.setData(Qt.ItemDataRole.UserRole, item.sha256)
             self.list.addItem(row)
         if d.missing_evidence:
             self.kind.setCurrentIndex(max(self.kind.findData(d.missing_evidence[0]), 0))
         self.add_button.setVisible(may_add)
+        waiting = d.proof_status == "unverified"
+        self.proof_panel.setVisible(waiting)
+        if waiting:
+            names = ", ".join(e.original_name or "unnamed" for e in proof_documents(d))
+            self.proof_note.setText(
+                f"The customer's proof of purchase ({names or 'no document'}) waits to be "
+                "checked. " + ("Open it, compare it with the purchase details, then accept or "
+                               "refuse it." if may_verify else
+                               "Customer support or a manager checks it."))
+        self.check_proof_button.setVisible(waiting and may_verify)
 
     def clear(self) -> None:
         """No claim, no documents."""

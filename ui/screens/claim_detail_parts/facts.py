@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.money import money
 from ui.widgets.labels import Label
@@ -40,7 +40,7 @@ def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
         ("Fault", d.fault),
         ("Accessories", d.accessories or "none"),
         ("Condition", d.condition or "not noted"),
-        ("Proof of purchase", d.proof_status.replace("_", " ")),
+        ("Proof of purchase", d.proof_words),
         ("Evidence needed", ", ".join(evidence_label(k) for k in d.required_evidence)
          or "none"),
         ("Still missing", ", ".join(evidence_label(k) for k in d.missing_evidence)
@@ -79,7 +79,10 @@ class ClaimFacts(QWidget):
         self.cover = Label("")
         self.cover.setObjectName("claimCover")
         self.cover.setWordWrap(True)
-        layout.addWidget(self.cover)
+        # The cover line, and beside it what may be done to the warranty (voiding it).
+        self.cover_row = QHBoxLayout()
+        self.cover_row.addWidget(self.cover, 1)
+        layout.addLayout(self.cover_row)
 
     def clear(self) -> None:
         """No claim: the card empty, the headline says how to open one."""
@@ -112,4 +115,4 @@ class ClaimFacts(QWidget):
                                f"{d.cover.detail}")
         else:
             self.cover.setText("No known sale: the cover depends on the proof of purchase "
-                               f"({d.proof_status}).")
+                               f"({d.proof_words}).")

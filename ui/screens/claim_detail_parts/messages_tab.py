@@ -39,8 +39,11 @@ class MessagesTab(QWidget):
         previews = [f"If the claim moves to {STATE_LABELS.get(o.target, o.target).lower()}, "
                     f"the customer gets:\n{p.subject}\n{p.body}"
                     for o in d.moves if o.permitted for p in o.previews[:1]]
+        if d.reopen is not None and d.reopen.permitted:
+            previews += [f"If the claim is reopened, the customer gets:\n{p.subject}\n{p.body}"
+                         for p in d.reopen.previews[:1]]
         self.body.set_text("Next message (preview)\n\n" + "\n\n".join(previews)
-                               if previews else "")
+                           if previews else "")
 
     def clear(self) -> None:
         """No claim, no messages."""

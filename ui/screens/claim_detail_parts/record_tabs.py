@@ -17,9 +17,13 @@ from warranty_desk.services.board import STATE_LABELS, ClaimDetail, CostItem, Ti
 When = Callable[[datetime], str]
 
 
+# Event kinds as staff say them; a technician's note is their findings.
+_KIND_WORDS = {"note": "findings"}
+
+
 def _what(e: TimelineEntry) -> str:
     if not e.to_state:
-        return e.kind
+        return _KIND_WORDS.get(e.kind, e.kind)
     start = f"{STATE_LABELS.get(e.from_state, e.from_state)} → " if e.from_state else ""
     return start + STATE_LABELS.get(e.to_state, e.to_state)
 

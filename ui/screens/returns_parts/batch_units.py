@@ -7,8 +7,6 @@ function (`returns.batch_units`) would do this in one query.
 
 from __future__ import annotations
 
-from datetime import date
-
 from ui.widgets.mark_back_dialog import BackUnit
 from warranty_desk.permissions import Actor
 from warranty_desk.services.board import BoardFilters, board
@@ -16,12 +14,11 @@ from warranty_desk.services.returns import BatchView
 from warranty_desk.storage.database import Database
 
 
-def batch_units(db: Database, actor: Actor, batch: BatchView, *, today: date
-                ) -> tuple[BackUnit, ...]:
+def batch_units(db: Database, actor: Actor, batch: BatchView) -> tuple[BackUnit, ...]:
     """Each claim of the batch with its product and serial, in the batch's order."""
     units = []
     for number in batch.claim_numbers:
-        rows = board(db, actor, BoardFilters(search=number), today=today).rows
+        rows = board(db, actor, BoardFilters(search=number)).rows
         row = next((r for r in rows if r.number == number), None)
         units.append(BackUnit(number, row.product if row else "unknown product",
                               row.serial if row else None))

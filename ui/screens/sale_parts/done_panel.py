@@ -8,12 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from printing.jobs import PrintOutcome
+from ui.money import money
 from ui.printing.desk import PrintDesk, outcome_notice
 from ui.printing.queue_keys import QUEUE_KEY
 from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from ui.wording import count, who_may
 from warranty_desk.permissions import Permission
+from warranty_desk.services.activation import PlanCharge
 
 # (warranty code, product, serial or None) for each unit of the sale.
 CodeRow = tuple[str, str, str | None]
@@ -31,6 +33,15 @@ class SaleDonePanel(QWidget):
         column.addWidget(self.title)
         self.codes_area = QVBoxLayout()
         column.addLayout(self.codes_area)
+        # What the till must charge for the plans sold: the warranty desk records the plan,
+        # the till takes the money.
+        self.charge_note = Label("")
+        # Styled as a notice: a cashier must not miss it among the codes.
+        self.charge_note.setObjectName("notice")
+        self.charge_note.setStyleSheet("font-weight: 600;")
+        self.charge_note.setWordWrap(True)
+        self.charge_note.hide()
+        column.addWidget(self.charge_note)
         self.slip_note = Label("")
         self.slip_note.setObjectName("notice")
         self.slip_note.setWordWrap(True)
@@ -45,16 +56,28 @@ class SaleDonePanel(QWidget):
         """The screen's print desk, and where a slip that did not print is reported."""
         self._desk, self._notify = desk, notify
 
-    def show_result(self, title: str, rows: Sequence[CodeRow]) -> None:
-        """The title and a row per new warranty."""
+    def show_result(self, title: str, rows: Sequence[CodeRow],
+                    charges: Sequence[PlanCharge] = ()) -> None:
+        """The title, a row per new warranty, and what to charge for the plans sold."""
         self.clear()
         self.title.setText(title)
         for code, product, serial in rows:
             self.codes_area.addWidget(self._code_row(code, product, serial))
+        if charges:
+            lines = [f"•  {c.plan}: {c.units} × {money(c.price_minor)} = "
+                     f"{money(c.total_minor)}" for c in charges]
+            total = sum(c.total_minor for c in charges)
+            show_level(self.charge_note, "Charge at the till: the extended warranty sold "
+                       "here is paid there, like any item.\n" + "\n".join(lines)
+                       + (f"\nTotal to charge: {money(total)}" if len(charges) > 1 else ""),
+                       "warning")
+            self.charge_note.show()
 
     def clear(self) -> None:
-        """No title, codes or slip news."""
+        """No title, codes, charge or slip news."""
         self.title.setText("")
+        self.charge_note.setText("")
+        self.charge_note.hide()
         self.slip_note.setText("")
         self.slip_note.hide()
         while self.codes_area.count():

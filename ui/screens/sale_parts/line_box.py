@@ -42,6 +42,7 @@ class LineBox(QFrame):
         self.setObjectName("card")
         # Labels would otherwise paint the page colour over the white card.
         self.setStyleSheet("QLabel, QRadioButton { background: transparent; }")
+        self.title = title
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         name = Label(title)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from ui.screens.sale_parts.line_box import LineBox
+from ui.screens.sale_parts.offer_box import OfferBox
 from ui.wording import count
 from warranty_desk import normalize
 from warranty_desk.scanning import ScanKind, classify
@@ -16,6 +17,7 @@ class LineList(QWidget):
 
     field_done = Signal()  # Enter in a serial field
     changed = Signal()  # a serial typed, a line added or removed: the progress line recounts
+    offer_answered = Signal(object)  # the OfferBox the customer answered
 
     def __init__(self) -> None:
         super().__init__()
@@ -28,6 +30,8 @@ class LineList(QWidget):
         for field in box.editable_fields():
             field.returnPressed.connect(self.field_done)
             field.textChanged.connect(self.changed)
+        if box.offer is not None:
+            box.offer.answered.connect(self.offer_answered)
         self._boxes.append(box)
         self._layout.addWidget(box)
         self.changed.emit()
@@ -58,8 +62,16 @@ class LineList(QWidget):
         focused = next((f for f in fields if f.hasFocus() and not f.text().strip()), None)
         return focused or next((f for f in fields if not f.text().strip()), None)
 
-    def focus(self, field: QLineEdit) -> None:
-        """Put the cursor in a field, scrolled into view on a long sale."""
+    def _unanswered(self) -> list[LineBox]:
+        return [box for box in self._boxes
+                if box.offer is not None and box.offer.decision() is None]
+
+    def open_offers(self) -> list[OfferBox]:
+        """The extension offers the customer has not answered yet, top to bottom."""
+        return [box.offer for box in self._unanswered() if box.offer is not None]
+
+    def focus(self, field: QWidget) -> None:
+        """Put the cursor in a field (or on a button), scrolled into view on a long sale."""
         field.setFocus()
         area = self.parentWidget()
         while area is not None and not isinstance(area, QScrollArea):
@@ -68,11 +80,13 @@ class LineList(QWidget):
             area.ensureWidgetVisible(field)
 
     def focus_next_empty(self) -> bool:
-        """Go to the next serial still to scan; False when every one is in."""
-        field = self.next_empty_field()
-        if field is not None:
-            self.focus(field)
-        return field is not None
+        """Go to the next serial still to scan, else the next offer to answer; False if none."""
+        target: QWidget | None = self.next_empty_field()
+        if target is None:
+            target = next(iter(self.open_offers()), None)
+        if target is not None:
+            self.focus(target)
+        return target is not None
 
     def fill(self, field: QLineEdit, text: str) -> str | None:
         """Put a scanned serial in the field: None if it went in, else why not ("" if blank)."""
@@ -89,6 +103,10 @@ class LineList(QWidget):
         field.setText(serial)
         return None
 
+    def unanswered_offer(self) -> LineBox | None:
+        """The first line whose extension offer the customer has not answered yet."""
+        return next(iter(self._unanswered()), None)
+
     def progress(self) -> str:
         """How many serials are still to scan, in words."""
         fields = self.fields()
@@ -97,4 +115,7 @@ class LineList(QWidget):
             return "No serials to scan." if self._boxes else ""
         if empty:
             return f"{empty} of {count(len(fields), 'serial')} still to scan."
-        return "Every serial is in. Finish when the customer has answered the extension offer."
+        if self.open_offers():
+            return ("Every serial is in. Ask the customer about the extended warranty: Y or N "
+                    "answers, then Enter finishes.")
+        return "Every serial is in. Enter on Finish (or Ctrl+Return) records the sale."

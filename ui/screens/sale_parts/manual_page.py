@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -33,8 +35,6 @@ from warranty_desk.views import ExtensionOfferView
 
 # A counter sale of more units than this is a bulk order and belongs in an import file.
 MAX_QUANTITY = 50
-# Plans declined on a line: (line number, plans shown).
-Declines = list[tuple[int, tuple[str, ...]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +47,21 @@ class ManualLine:
     box: LineBox
 
 
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# "2*phone": a quantity before the product, as tills take it; Enter then adds the line at once.
+_QUANTITY_PREFIX_RE = re.compile(r"^\s*([0-9]{1,3})\s*\*\s*")
+
+
 class ManualSalePage(QWidget):
-    """Customer details in two columns, so the lines below stay in view at 1024×768."""
+    """Customer details in two columns, so the lines below stay in view at 1024×768.
+
+    Enter moves on: invoice number, customer (an empty name skips the rest of the customer),
+    product search (Enter takes the product picked, Up/Down pick another), quantity or price
+    (Enter adds the line). A search typed as "2*phone" adds two of it on Enter.
+    """
+
+    add_requested = Signal()  # Enter in the quantity or price
+    search_done = Signal()  # Enter in the product search
 
     def __init__(self) -> None:
         super().__init__()
@@ -79,12 +92,55 @@ class ManualSalePage(QWidget):
         self.lines: list[ManualLine] = []
         self.search.textChanged.connect(self.fill_products)
         self.product_list.currentRowChanged.connect(self._on_product_list_row_changed)
+        self._chain_enter()
+
+    def _chain_enter(self) -> None:
+        # Enter moves on through what a hand-entered sale needs; Tab still visits every field.
+        self.receipt.returnPressed.connect(self.customer_name.setFocus)
+        self.customer_name.returnPressed.connect(
+            lambda: (self.customer_phone if self.customer_name.text().strip()
+                     else self.search).setFocus())
+        self.customer_phone.returnPressed.connect(self.customer_email.setFocus)
+        self.customer_email.returnPressed.connect(self.search.setFocus)
+        self.search.returnPressed.connect(self.search_done)
+        for widget in (self.search, self.quantity, self.price):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        key = event.key()
+        if watched is self.search and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            count = self.product_list.count()
+            if count:
+                step = -1 if key == Qt.Key.Key_Up else 1
+                self.product_list.setCurrentRow(
+                    max(0, min(count - 1, self.product_list.currentRow() + step)))
+            return True
+        if watched in (self.quantity, self.price) and key in _ENTER_KEYS:
+            self.quantity.interpretText()
+            self.price.interpretText()
+            self.add_requested.emit()
+            return True
+        return False
+
+    def take_listed_product(self) -> ProductChoice | None:
+        """The product picked in the list, else the first one listed."""
+        if self.product_list.currentRow() < 0 and self.product_list.count():
+            self.product_list.setCurrentRow(0)
+        return self.selected_product()
+
+    def focus_quantity(self) -> None:
+        """The cursor in the quantity, its number selected for typing over."""
+        self.quantity.setFocus()
+        self.quantity.selectAll()
 
     def _picker(self) -> QHBoxLayout:
         picker = QHBoxLayout()
         left = QVBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search products by name, SKU, brand or category")
+        self.search.setPlaceholderText(
+            "Search products by name, SKU, brand or category  (2*name adds two)")
         self.search.setClearButtonEnabled(True)
         left.addWidget(self.search)
         self.product_list = QListWidget()
@@ -112,9 +168,15 @@ class ManualSalePage(QWidget):
         self.products = products
         self.fill_products()
 
+    def search_parts(self) -> tuple[int | None, str]:
+        """The quantity typed before the search ("2*phone"), if any, and the search itself."""
+        text = self.search.text()
+        match = _QUANTITY_PREFIX_RE.match(text)
+        return (int(match[1]), text[match.end():]) if match else (None, text)
+
     def fill_products(self) -> None:
         """List the products matching every word of the search."""
-        words = self.search.text().casefold().split()
+        words = self.search_parts()[1].casefold().split()
         current = self.selected_product()
         self.product_list.blockSignals(True)
         self.product_list.clear()
@@ -191,8 +253,8 @@ class ManualSalePage(QWidget):
         self.segment.setCurrentIndex(0)
         self.quantity.setValue(1)
 
-    def sale_input(self, today: date) -> tuple[SaleInput, Declines]:
-        """The sale as the activation service takes it, and the extension plans declined."""
+    def sale_input(self, today: date) -> SaleInput:
+        """The sale as the activation service takes it, the plans declined on each line too."""
         name, phone, email = (self.customer_name.text().strip(),
                               self.customer_phone.text().strip(),
                               self.customer_email.text().strip())
@@ -202,7 +264,7 @@ class ManualSalePage(QWidget):
             ln.product.sku, ln.quantity, ln.price_minor,
             tuple(serial for _, serial in ln.box.new_serials()),
             ln.box.offer.plan() if ln.box.offer and ln.box.offer.decision() == "accept"
-            else None) for ln in self.lines)
-        declines = [(n, ln.box.offer.offered()) for n, ln in enumerate(self.lines)
-                    if ln.box.offer and ln.box.offer.decision() == "decline"]
-        return SaleInput(self.receipt.text().strip(), today, lines, customer), declines
+            else None,
+            declined_plans=ln.box.offer.offered() if ln.box.offer
+            and ln.box.offer.decision() == "decline" else ()) for ln in self.lines)
+        return SaleInput(self.receipt.text().strip(), today, lines, customer)

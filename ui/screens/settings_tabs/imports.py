@@ -80,12 +80,12 @@ class ImportsTab(SettingsTab):
         if not text:
             self.ctx.notice.emit("Choose the POS invoice file first.", "warning")
             return
-        path, actor, today, db = Path(text), self.ctx.require_actor(), self.ctx.today(), \
+        path, actor, db = Path(text), self.ctx.require_actor(), \
             self.ctx.db
         self.problems.clear()
         self.summary.hide()
         self._busy(True)
-        self.ctx.run(lambda: import_invoices(db, actor, path, dry_run=dry_run, today=today),
+        self.ctx.run(lambda: import_invoices(db, actor, path, dry_run=dry_run),
                      self._done, self._failed)
 
     def clear_for_sign_out(self) -> None:

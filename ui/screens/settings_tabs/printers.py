@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -29,11 +27,6 @@ RECEIPT_EXAMPLE = ("For example tcp://192.168.1.50:9100 (network), serial://COM3
 LABEL_WORDS = {"62x29mm": "62 × 29 mm (small label roll)", "4x6in": "4 × 6 in (shipping label)"}
 SYSTEM_DEFAULT = "System default printer"
 SAME_AS_DOCUMENTS = "Same printer as certificates"
-
-
-def _now() -> datetime:
-    # The till's own clock and zone: the test page says when it was printed, here.
-    return datetime.now().astimezone()
 
 
 def _choose(box: QComboBox, value: object, missing: str | None = None) -> None:
@@ -148,7 +141,9 @@ class PrintersGroup(QGroupBox):
         if self.problem() is not None:
             self.test_result.setText("Fix the address first (see above).")
             return
-        width, shop, at = self.width_mm.currentData(), self.ctx.shop.name, _now()
+        # In the till's own zone: the test page says when it was printed, here.
+        at = self.ctx.db.clock.now().astimezone()
+        width, shop = self.width_mm.currentData(), self.ctx.shop.name
         self.test_button.setEnabled(False)
         self.test_result.setText("Sending a test page…")
         self.ctx.run(lambda: send_test_page(text, width, shop, at), self._tested,

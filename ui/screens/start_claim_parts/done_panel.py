@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.screens.start_claim_parts.creating import ClaimStarted
 from ui.widgets.labels import Label
+from warranty_desk.rules.claim_states import first_state_needing_evidence, target_words
 from warranty_desk.rules.evidence import evidence_label
 
 
@@ -52,7 +53,9 @@ class ClaimDonePanel(QWidget):
         if summary.proof_status == "unverified":
             lines.append("The proof of purchase waits to be checked by support or a manager.")
         if summary.missing_evidence:
-            lines.append("Still needed before review: " + ", ".join(
+            # Named by the rules' own first state that needs them, so the words stay true.
+            before = target_words(first_state_needing_evidence())
+            lines.append(f"Still needed before {before}: " + ", ".join(
                 evidence_label(k) for k in summary.missing_evidence) + ".")
         else:
             lines.append("Every document the policy asks for is attached.")

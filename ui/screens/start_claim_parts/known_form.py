@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.screens.start_claim_parts.evidence import EvidenceChecklist
 from ui.screens.start_claim_parts.fields import (
@@ -25,6 +32,9 @@ from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
 from warranty_desk.services.claims import ClaimPreview, StartClaim
 from warranty_desk.views import WarrantyVerdict
 
+# Opens the claim already open on the unit (the counter's key for the same).
+OPEN_CLAIM_KEY = "Ctrl+O"
+
 
 class KnownUnitForm(QWidget):
     """Eligibility in words above the form; the checklist follows the claim type chosen."""
@@ -36,6 +46,14 @@ class KnownUnitForm(QWidget):
         self.eligibility.setObjectName("notice")
         self.eligibility.setWordWrap(True)
         column.addWidget(self.eligibility)
+        # A claim already open blocks a new one: the way to it sits right under the reason.
+        open_row = QHBoxLayout()
+        self.open_existing_button = QPushButton("")
+        self.open_existing_button.hide()
+        open_row.addWidget(self.open_existing_button)
+        open_row.addStretch(1)
+        column.addLayout(open_row)
+        self.open_claim: str | None = None
         self.limit = Label("")
         self.limit.setObjectName("subtle")
         self.limit.setWordWrap(True)
@@ -75,6 +93,7 @@ class KnownUnitForm(QWidget):
         self.fault.setEditText("")
         for label in (self.eligibility, self.limit, self.exclusions):
             label.setText("")
+        self._show_open_claim(None)
         self.promised.setMinimumDate(qdate(today))
         self.promised.setDate(qdate(today + timedelta(days=claims.DEFAULT_PROMISE_DAYS)))
 
@@ -82,6 +101,7 @@ class KnownUnitForm(QWidget):
         """The unit's common faults and exclusions; eligibility waits for the preview."""
         set_faults(self.fault, faults_for(verdict.category))
         self._eligible("Checking the policy…", "info")
+        self._show_open_claim(verdict.open_claim)
         self.limit.setText("")
         self.exclusions.setText("Not covered: " + ", ".join(verdict.exclusions) + "."
                                 if verdict.exclusions else "")
@@ -96,10 +116,22 @@ class KnownUnitForm(QWidget):
         else:
             self._eligible("✖  A claim is not possible: " + " ".join(e.reasons), "error")
         self.limit.setText("Claim limit: " + preview.limit.message)
+        self._show_open_claim(preview.open_claim)
+
+    def _show_open_claim(self, number: str | None) -> None:
+        self.open_claim = number
+        self.open_existing_button.setText(f"Open claim {number}  ({OPEN_CLAIM_KEY})"
+                                          if number is not None else "")
+        self.open_existing_button.setVisible(number is not None)
 
     def _eligible(self, text: str, level: str) -> None:
         self.eligibility.setText(text)
         set_style_property(self.eligibility, "level", level)
+
+    def typed(self) -> bool:
+        """Whether anything is typed into the form."""
+        return any(text.strip() for text in (self.fault.currentText(), self.accessories.text(),
+                                             self.condition.text()))
 
     def evidence_kinds(self, preview: ClaimPreview | None) -> tuple[str, ...]:
         """What the policy asks for the claim type chosen."""

@@ -77,6 +77,12 @@ class UnknownSaleForm(QWidget):
         self.bought_on.setMaximumDate(qdate(today))
         self.bought_on.setDate(qdate(today))
 
+    def typed(self) -> bool:
+        """Whether anything is typed into the form."""
+        fields = (self.name, self.phone, self.email, self.product, self.sku, self.serial,
+                  self.where)
+        return any(f.text().strip() for f in fields) or bool(self.fault.currentText().strip())
+
     def claim_input(self, proof: PendingFile) -> claims.StartUnknownSaleClaim:
         """The form and its proof of purchase, as the claims service takes them."""
         return claims.StartUnknownSaleClaim(

@@ -7,7 +7,6 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -32,7 +31,7 @@ from warranty_desk.services.imports.detect import (
 )
 from warranty_desk.services.imports.parsed import Parsed
 from warranty_desk.services.imports.report import ImportRejected, ImportReport
-from warranty_desk.services.shop_time import shop_zone
+from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.storage.database import Database
 
 __all__ = ["FORMATS", "ImportRejected", "ImportReport", "import_invoices"]
@@ -47,7 +46,6 @@ _REQUIRE_SERIALS = {NATIVE_CSV: True, NATIVE_JSON: True, SHOPIFY: False, SQUARE:
 
 def import_invoices(
     db: Database, actor: Actor, path: Path, *, fmt: str | None = None, dry_run: bool = False,
-    today: date,
 ) -> ImportReport:
     """Import one file's invoices in one transaction, or raise ImportRejected listing every problem.
 
@@ -71,7 +69,7 @@ def import_invoices(
         return earlier
     kind = _format(path, data, fmt)
     with _collector_paused():
-        return _import(db, actor, path, data, digest, kind, dry_run=dry_run, today=today)
+        return _import(db, actor, path, data, digest, kind, dry_run=dry_run)
 
 
 @contextmanager
@@ -94,7 +92,7 @@ def _collector_paused() -> Iterator[None]:
 
 def _import(
     db: Database, actor: Actor, path: Path, data: bytes, digest: str, kind: str, *,
-    dry_run: bool, today: date,
+    dry_run: bool,
 ) -> ImportReport:
     parsed = PARSERS[kind](data)
     with db.write() as session:
@@ -102,7 +100,7 @@ def _import(
         earlier = _earlier(session, path, digest, dry_run)
         if earlier is not None:
             return earlier
-        plan = plan_sales(session, parsed.sales, today=today, skip_recorded=True,
+        plan = plan_sales(session, parsed.sales, today=shop_today(session), skip_recorded=True,
                           require_serials=_REQUIRE_SERIALS[kind])
         problems = parsed.problems + [parsed.locate(p) for p in plan.problems]
         if problems:

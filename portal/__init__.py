@@ -1,0 +1,1 @@
+"""The head-office portal (Django): receives every branch's sync, projects it, serves staff."""

@@ -1,0 +1,1 @@
+"""Branches of the chain and the sync tokens their tills use."""

@@ -1,0 +1,39 @@
+"""A branch, and the hashed tokens its till signs in with."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Branch(models.Model):
+    """One shop of the chain, known by the code its till puts in every number."""
+
+    code = models.CharField(max_length=6, unique=True)
+    name = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Running counts numbered under this row's lock, so numbers follow commit order and a
+    # reader that has seen number N never later finds an N-1 committed behind it.
+    events_received = models.BigIntegerField(default=0)
+    inbox_queued = models.BigIntegerField(default=0)
+    inbox_acked = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "branches"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class BranchToken(models.Model):
+    """A sync token: its public selector, and the sha256 of its secret (never the secret)."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="tokens")
+    selector = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.branch.code} token {self.selector}"

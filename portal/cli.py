@@ -1,0 +1,141 @@
+"""warranty-desk-portal: migrate, serve, worker, and registering branches and staff.
+
+Settings come from the environment (PORTAL_DATABASE_URL, PORTAL_SECRET_KEY, PORTAL_DEBUG,
+PORTAL_ALLOWED_HOSTS, PORTAL_MEDIA_ROOT, PORTAL_STATIC_ROOT); DJANGO_SETTINGS_MODULE picks the
+profile (portal.settings.production unless it says otherwise). Exit codes: 0 done, 1 failure,
+2 bad input or settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+DEFAULT_PORT = 8800
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
+    import django
+
+    django.setup()
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    # The admin's static files are served by whitenoise from STATIC_ROOT.
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print("The portal's database is up to date.")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # gunicorn, never Django's development server; exec so signals reach it directly.
+    argv = [sys.executable, "-m", "gunicorn", "portal.wsgi:application",
+            "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
+            "--threads", str(args.threads), "--access-logfile", "-",
+            "--graceful-timeout", "10", "--timeout", "60",
+            # gunicorn's longest request line: a query past the contract's limits then reaches
+            # the portal and gets its 400 in words, not gunicorn's bare 414 page.
+            "--limit-request-line", "8190"]
+    os.execv(sys.executable, argv)
+    return 1  # not reached
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("procrastinate", "worker", "--concurrency", str(args.concurrency),
+                 *(["--one-shot"] if args.until_idle else []))
+    return 0
+
+
+def _branch(args: argparse.Namespace) -> int:
+    from portal.branches import services
+
+    if args.action == "add":
+        branch, token = services.register_branch(args.code, args.name or "")
+        print(f"Branch {branch.code} is registered. Its sync token (shown only now; enter it "
+              f"in the till's Settings → Sync):\n{token}")
+    elif args.action == "token":
+        print(f"A new sync token for {args.code.upper()} (shown only now):\n"
+              f"{services.issue_token(args.code)}")
+    else:
+        count = services.revoke_tokens(args.code)
+        print(f"Revoked {count} token(s) of {args.code.upper()}; its till is refused until "
+              "it gets a new one.")
+    return 0
+
+
+def _staff(args: argparse.Namespace) -> int:
+    from portal.staff.services import add_staff
+
+    member, password = add_staff(args.email, args.role)
+    print(f"{member.user.get_username()} is head-office {member.role}. First password (shown "
+          f"only now; change it at first sign-in):\n{password}")
+    return 0
+
+
+def _manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["warranty-desk-portal manage", *args.rest])
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="warranty-desk-portal",
+                                     description="The Warranty Desk head-office portal.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="create or upgrade the database").set_defaults(run=_migrate)
+    serve = sub.add_parser("serve", help="serve the portal with gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--threads", type=int, default=4)
+    serve.set_defaults(run=_serve)
+    worker = sub.add_parser("worker", help="run the background jobs (projection)")
+    worker.add_argument("--concurrency", type=int, default=2,
+                        help="jobs at once: branches projected in parallel")
+    worker.add_argument("--until-idle", action="store_true",
+                        help="stop when no job is left (tests, one-off catch-up)")
+    worker.set_defaults(run=_worker)
+    branch = sub.add_parser("branch", help="register a branch, issue or revoke its tokens")
+    branch.add_argument("action", choices=["add", "token", "revoke"])
+    branch.add_argument("code")
+    branch.add_argument("--name")
+    branch.set_defaults(run=_branch)
+    staff = sub.add_parser("staff", help="add a head-office staff member")
+    staff.add_argument("action", choices=["add"])
+    staff.add_argument("email")
+    staff.add_argument("--role", required=True, choices=["admin", "support", "auditor"])
+    staff.set_defaults(run=_staff)
+    manage = sub.add_parser("manage", help="any Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(run=_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit code says how it went."""
+    args = _parser().parse_args(argv)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _setup()
+        run: Callable[[argparse.Namespace], int] = args.run
+        return run(args)
+    except ImproperlyConfigured as exc:
+        print(f"The portal is not configured: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # PortalInputError and friends: wrong input in plain words
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,10 @@
+"""The inbox app."""
+
+from django.apps import AppConfig
+
+
+class InboxConfig(AppConfig):
+    """Inbox items per branch."""
+
+    name = "portal.inbox"
+    label = "inbox"

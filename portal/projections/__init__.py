@@ -1,0 +1,1 @@
+"""What staff and customers read, built from the stored events by the projection worker."""

@@ -1,0 +1,172 @@
+"""Read models built from events: nothing here is written except by the projection worker.
+
+Rows carry the till's seq of the event that last set them (`seq`), so a record's fields move
+only forward even if its events were ever applied out of order, and rebuilding from the stored
+events in any order that keeps each record's own order gives the same rows.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from portal.branches.models import Branch
+
+
+class ProjectionCursor(models.Model):
+    """How far one branch's events are projected (its Branch.events_received numbering)."""
+
+    branch = models.OneToOneField(Branch, on_delete=models.CASCADE, related_name="+")
+    received_no = models.BigIntegerField(default=0)
+    applied = models.BigIntegerField(default=0)
+    skipped = models.BigIntegerField(default=0)  # events of topics nothing projects yet
+
+
+class Customer(models.Model):
+    """A branch's customer, by the reference the till gave them."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    reference = models.CharField(max_length=64)
+    name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    segment = models.CharField(max_length=40, blank=True)
+    seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "reference"],
+                                               name="projected_customer_once")]
+
+
+class Product(models.Model):
+    """A product a branch sold or listed, by SKU."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "sku"],
+                                               name="projected_product_once")]
+
+
+class Warranty(models.Model):
+    """One sold unit's cover, by its code.
+
+    Codes carry the branch code, but a branch's events only ever reach its own rows: a till
+    sending another branch's code makes a row of its own, never changes the other's.
+    """
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=64, db_index=True)
+    serial = models.CharField(max_length=100, blank=True, db_index=True)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True,
+                                 related_name="warranties")
+    invoice = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=20)
+    start_on = models.DateField(null=True)
+    end_on = models.DateField(null=True)
+    seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "code"],
+                                               name="projected_warranty_once")]
+
+
+class WarrantyLayer(models.Model):
+    """One layer of a warranty's cover (manufacturer, shop, extension)."""
+
+    warranty = models.ForeignKey(Warranty, on_delete=models.CASCADE, related_name="layers")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20)
+    start_on = models.DateField()
+    end_on = models.DateField()
+    plan = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["warranty", "position"],
+                                               name="projected_layer_position")]
+
+
+class Claim(models.Model):
+    """A claim as its branch last reported it, by its number (scoped like Warranty.code)."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(max_length=64, db_index=True)
+    warranty = models.ForeignKey(Warranty, on_delete=models.PROTECT, null=True,
+                                 related_name="claims")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True,
+                                 related_name="claims")
+    state = models.CharField(max_length=20, blank=True)
+    outcome = models.CharField(max_length=20, blank=True)
+    channel = models.CharField(max_length=20, blank=True)
+    claim_type = models.CharField(max_length=40, blank=True)
+    fault = models.TextField(blank=True)
+    serial = models.CharField(max_length=100, blank=True, db_index=True)
+    opened_at = models.DateTimeField(null=True)
+    decision_reason = models.TextField(blank=True)
+    proof_status = models.CharField(max_length=20, blank=True)
+    seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "number"],
+                                               name="projected_claim_once")]
+
+
+class ClaimEvent(models.Model):
+    """One line of a claim's timeline, one per event (the event id keeps it once)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="timeline")
+    event_id = models.UUIDField(unique=True)
+    seq = models.BigIntegerField()
+    occurred_at = models.DateTimeField()
+    topic = models.CharField(max_length=80)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["seq"]
+
+
+class ClaimDocument(models.Model):
+    """A document a claim carries (the bytes are the receiver's Document of the same branch)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="documents")
+    sha256 = models.CharField(max_length=64)
+    kind = models.CharField(max_length=40)
+    media_type = models.CharField(max_length=100, blank=True)
+    size = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "sha256", "kind"],
+                                               name="projected_claim_document_once")]
+
+
+class Message(models.Model):
+    """A message a branch queued for a customer."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    message_id = models.CharField(max_length=64)
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True,
+                              related_name="messages")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, null=True,
+                                 related_name="messages")
+    template = models.CharField(max_length=80, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "message_id"],
+                                               name="projected_message_once")]
+
+
+class ProjectionProblem(models.Model):
+    """An event the projector could not apply (its fields did not fit); the rest went on."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    event_id = models.UUIDField(unique=True)
+    topic = models.CharField(max_length=80)
+    reason = models.TextField()

@@ -1,0 +1,145 @@
+"""Storing a pushed batch: once per event id, numbered in arrival order, then enqueued."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from portal.branches.models import Branch
+from portal.projections.tasks import enqueue_projection
+from portal.receiver import partitions
+
+Status = Literal["accepted", "duplicate", "rejected"]
+
+# A UUIDv7 names the millisecond it was made. Ids from before the chain could have had a till,
+# or more than a year ahead of head office's clock, come from a broken clock or a forged id;
+# each would open a partition of its own, so they are refused (the till parks them with this
+# reason and someone fixes its clock) rather than stored.
+EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
+AHEAD = timedelta(days=366)
+# A payload is a record's fields, not a file: far below this. Documents go by /documents.
+MAX_PAYLOAD_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class EventResult:
+    """The answer for one event of a batch."""
+
+    id: str
+    status: Status
+    reason: str = ""
+
+
+def id_problem(event_id: uuid.UUID, now: datetime) -> str | None:
+    """Why an event id cannot be stored, or None."""
+    if event_id.version != 7 or event_id.variant != uuid.RFC_4122:
+        return (f"Event id {event_id} is not a UUIDv7; the till makes every event id as one. "
+                "Update the till, then retry the event.")
+    made = datetime.fromtimestamp((event_id.int >> 80) / 1000, UTC)
+    if made < EARLIEST or made > now + AHEAD:
+        return (f"Event id {event_id} says it was made on {made:%Y-%m-%d}, which cannot be "
+                "right. Check the till's date and time, then retry the event.")
+    return None
+
+
+def payload_problem(topic: str, payload: dict[str, Any]) -> str | None:
+    """Why an event's payload is refused, or None.
+
+    Per-topic payload schemas from the contract are checked here once the contract has them.
+    """
+    size = len(json.dumps(payload, ensure_ascii=False).encode())
+    if size > MAX_PAYLOAD_BYTES:
+        return (f"The {topic} event's fields take {size // 1024} KB; the limit is "
+                f"{MAX_PAYLOAD_BYTES // 1024} KB. Documents are sent on their own, not inside "
+                "an event.")
+    return None
+
+
+_INSERT = """
+INSERT INTO receiver_event (id, branch_id, received_no, seq, topic, aggregate, aggregate_id,
+                            occurred_at, received_at, payload)
+SELECT e.id, %(branch)s, %(base)s + e.n, e.seq, e.topic, e.aggregate, e.aggregate_id,
+       e.occurred_at, %(now)s, e.payload
+FROM unnest(%(ids)s::uuid[], %(seqs)s::bigint[], %(topics)s::text[], %(aggregates)s::text[],
+            %(aggregate_ids)s::text[], %(occurred)s::timestamptz[], %(payloads)s::jsonb[])
+     WITH ORDINALITY AS e(id, seq, topic, aggregate, aggregate_id, occurred_at, payload, n)
+ON CONFLICT (id) DO NOTHING
+RETURNING id
+"""
+
+
+def store_batch(branch: Branch, events: list[dict[str, Any]]) -> list[EventResult]:
+    """Store the new events of a batch once each; one result per event, in the order sent.
+
+    Only stores and enqueues: projecting is the worker's, so a push costs one transaction.
+    """
+    now = timezone.now()
+    results: list[EventResult | None] = [None] * len(events)
+    fresh: dict[uuid.UUID, int] = {}
+    for index, event in enumerate(events):
+        event_id = uuid.UUID(event["id"])
+        reason = id_problem(event_id, now) or payload_problem(event["topic"], event["payload"])
+        if reason:
+            results[index] = EventResult(event["id"], "rejected", reason)
+        elif event_id in fresh:
+            results[index] = EventResult(event["id"], "duplicate")  # twice in one batch
+        else:
+            fresh[event_id] = index
+    if fresh:
+        partitions.ensure({partitions.month_of(i) for i in fresh})
+        stored = _insert(branch, fresh, events, now)
+        for event_id, index in fresh.items():
+            results[index] = stored[event_id]
+    return [r for r in results if r is not None]
+
+
+def _insert(branch: Branch, fresh: dict[uuid.UUID, int], events: list[dict[str, Any]],
+            now: datetime) -> dict[uuid.UUID, EventResult]:
+    chosen = [events[i] for i in fresh.values()]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The branch row's lock numbers this batch after every batch committed before it.
+        cursor.execute("SELECT events_received FROM branches_branch WHERE id = %s FOR UPDATE",
+                       [branch.pk])
+        row = cursor.fetchone()
+        base = int(row[0]) if row else 0
+        cursor.execute(_INSERT, {
+            "branch": branch.pk, "base": base, "now": now,
+            "ids": list(fresh), "seqs": [e["seq"] for e in chosen],
+            "topics": [e["topic"] for e in chosen],
+            "aggregates": [e["aggregate"] for e in chosen],
+            "aggregate_ids": [e["aggregate_id"] for e in chosen],
+            "occurred": [datetime.fromisoformat(e["occurred_at"]) for e in chosen],
+            "payloads": [json.dumps(e["payload"], ensure_ascii=False) for e in chosen],
+        })
+        inserted = {r[0] for r in cursor.fetchall()}
+        cursor.execute("UPDATE branches_branch SET events_received = %s WHERE id = %s",
+                       [base + len(chosen), branch.pk])
+        owners = _owners([i for i in fresh if i not in inserted], cursor)
+        if inserted:
+            enqueue_projection(branch.pk)
+    answers: dict[uuid.UUID, EventResult] = {}
+    for event_id in fresh:
+        text = events[fresh[event_id]]["id"]
+        if event_id in inserted:
+            answers[event_id] = EventResult(text, "accepted")
+        elif owners.get(event_id) == branch.pk:
+            answers[event_id] = EventResult(text, "duplicate")
+        else:
+            answers[event_id] = EventResult(text, "rejected", (
+                f"Event id {event_id} was already sent by another branch. Each till makes its "
+                "own ids, so this till's copy of its database may have come from another "
+                "branch: tell head office before it sends more."))
+    return answers
+
+
+def _owners(ids: list[uuid.UUID], cursor: Any) -> dict[uuid.UUID, int]:
+    if not ids:
+        return {}
+    cursor.execute("SELECT id, branch_id FROM receiver_event WHERE id = ANY(%s::uuid[])", [ids])
+    return {r[0]: int(r[1]) for r in cursor.fetchall()}

@@ -1,0 +1,108 @@
+"""Settings every profile shares; each value a deployment changes comes from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from portal.settings import env
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+DEBUG = env.flag("PORTAL_DEBUG")
+ALLOWED_HOSTS = env.words("PORTAL_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env.words("PORTAL_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    # Before the portal's apps: their tasks modules register on its app when it is ready.
+    "procrastinate.contrib.django",
+    "portal.branches",
+    "portal.receiver",
+    "portal.inbox",
+    "portal.projections",
+    "portal.staff",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.database(env.required(
+        "PORTAL_DATABASE_URL",
+        "Give the portal's PostgreSQL database as postgresql://USER:PASSWORD@HOST:PORT/NAME "
+        "(for the private development cluster: `python3 portal/devdb.py url portal`).")),
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("PORTAL_STATIC_ROOT", PACKAGE.parent / ".portal-static")
+MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", PACKAGE.parent / ".portal-media")
+STORAGES = {
+    # Documents the branches upload; an S3-compatible backend (django-storages) replaces it
+    # past one machine without touching the code that reads and writes them.
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# A document is at most 25 MB (warranty_desk.rules.document_types); a batch of 500 events is
+# well under that. Bigger bodies are refused before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 26 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The portal's own loggers, not the root: a process that embeds the portal (a test run)
+    # keeps its own logging.
+    "loggers": {name: {"handlers": ["console"], "level": level, "propagate": False}
+                for name, level in (("portal", "INFO"), ("django", "INFO"),
+                                    ("procrastinate", "WARNING"))},
+}

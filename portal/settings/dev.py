@@ -1,0 +1,17 @@
+"""Development and tests: plain HTTP on loopback, a fixed key unless one is given."""
+
+from __future__ import annotations
+
+import os
+
+from portal.settings.base import *  # noqa: F403
+
+DEBUG = True
+# Only for a portal on this machine; production refuses to start without its own key.
+SECRET_KEY = os.environ.get("PORTAL_SECRET_KEY") or "dev-only-key-never-used-in-production-0000"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    # No manifest to build: tests and `make run` serve static files straight from the apps.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,64 @@
+"""Reading the portal's settings from the environment, with plain-words errors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def flag(name: str, default: bool = False) -> bool:
+    """A yes/no variable: 1, true, yes or on mean yes."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def words(name: str, default: str = "") -> list[str]:
+    """A comma-separated list."""
+    return [w.strip() for w in os.environ.get(name, default).split(",") if w.strip()]
+
+
+def required(name: str, hint: str) -> str:
+    """A variable that must be set; ImproperlyConfigured says how to set it."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} is not set. {hint}")
+    return value
+
+
+def database(url: str) -> dict[str, Any]:
+    """Django's DATABASES entry from a postgresql:// URL (libpq's ?host= names a socket folder)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(
+            f"PORTAL_DATABASE_URL must start with postgresql:// (it starts with "
+            f"{parts.scheme or 'nothing'}://); the portal runs on PostgreSQL only.")
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise ImproperlyConfigured("PORTAL_DATABASE_URL names no database (…/DBNAME).")
+    host = query.pop("host", None) or unquote(parts.hostname or "")
+    port = query.pop("port", None) or (str(parts.port) if parts.port else "")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": host,
+        "PORT": port,
+        # Connections are kept between requests; checked before reuse after a restart.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": query,
+    }
+
+
+def path(name: str, default: Path) -> Path:
+    """A folder, from the variable or the default."""
+    value = os.environ.get(name, "").strip()
+    return Path(value).resolve() if value else default

@@ -1,0 +1,1 @@
+"""Head-office staff: who may sign in to the portal, and in which role."""

@@ -1,0 +1,8 @@
+"""The WSGI application gunicorn serves (production settings unless DJANGO_SETTINGS_MODULE says)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
+application = get_wsgi_application()

@@ -1,0 +1,106 @@
+"""What the portal tests share: the cluster and databases they run on, and the live portal."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from portal.devdb import Cluster
+
+REPO = Path(__file__).resolve().parents[2]
+SETTINGS = "portal.settings.dev"
+TEMPLATE = f"portal_template_{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class PortalCluster:
+    """The running cluster, the migrated template, and where documents go."""
+
+    cluster: Cluster
+    media_root: Path
+
+
+def use_database(name: str) -> None:
+    """Point this process's Django connections at another database of the cluster."""
+    from django.conf import settings
+    from django.db import connections
+
+    from portal.receiver import partitions
+
+    connections.close_all()
+    settings.DATABASES["default"]["NAME"] = name
+    connections["default"].settings_dict["NAME"] = name
+    partitions.forget()
+
+
+@dataclass(frozen=True)
+class PortalDatabase:
+    """A module's own database, a copy of the migrated template."""
+
+    name: str
+    url: str
+    pg: PortalCluster
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def portal_env(db: PortalDatabase) -> dict[str, str]:
+    """The environment a portal process of this module runs with."""
+    return {**os.environ, "PYTHONPATH": str(REPO), "DJANGO_SETTINGS_MODULE": SETTINGS,
+            "PORTAL_DATABASE_URL": db.url, "PORTAL_MEDIA_ROOT": str(db.pg.media_root)}
+
+
+def portal_command(*args: str) -> list[str]:
+    """warranty-desk-portal ARGS, run from this checkout."""
+    return [sys.executable, "-m", "portal.cli", *args]
+
+
+@dataclass
+class LivePortal:
+    """gunicorn serving a module's database on loopback."""
+
+    url: str  # with the contract's base path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"The portal exited with {process.returncode}:\n"
+                               f"{log.read_text(errors='replace')[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"The portal did not listen within 30 s:\n{log.read_text()[-2000:]}")
+
+
+@dataclass(frozen=True)
+class RegisteredBranch:
+    """A branch head office registered, with the token it was given."""
+
+    code: str
+    token: str
+    pk: int
+
+
+def register(code: str | None = None) -> RegisteredBranch:
+    """Register a branch on a code no other test of the module uses."""
+    from portal.branches.services import register_branch
+
+    branch, token = register_branch(code or "T" + secrets.token_hex(2).upper())
+    return RegisteredBranch(branch.code, token, branch.pk)

@@ -1,0 +1,88 @@
+"""warranty-desk-portal as head office runs it: branches, staff, the worker, the deploy check."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from django.db import connection
+
+from portal.branches.services import branch_of_token
+from portal.projections.models import Claim, ProjectionCursor
+from portal.staff.models import StaffMember
+from tests.portal.support import (
+    LivePortal,
+    PortalDatabase,
+    portal_command,
+    portal_env,
+    register,
+)
+from tests.portal.till import push_all, till
+from tests.sync.engine_helpers import outbox
+
+
+def _run(db: PortalDatabase, *args: str, env: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(portal_command(*args), env=env or portal_env(db), capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_branch_add_shows_a_working_token_once_and_refuses_the_same_code_again(
+    portal_db: PortalDatabase,
+) -> None:
+    done = _run(portal_db, "branch", "add", "cl01", "--name", "Canal Street")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Branch CL01 is registered.")
+    token = done.stdout.strip().splitlines()[-1]
+    found = branch_of_token(token)
+    assert found is not None and (found.code, found.name) == ("CL01", "Canal Street")
+    again = _run(portal_db, "branch", "add", "CL01")
+    assert again.returncode == 2 and "Branch CL01 is already registered" in again.stderr
+    revoked = _run(portal_db, "branch", "revoke", "CL01")
+    assert revoked.returncode == 0 and branch_of_token(token) is None
+
+
+def test_staff_add_creates_a_person_in_a_role_and_refuses_a_role_that_is_none(
+    portal_db: PortalDatabase,
+) -> None:
+    done = _run(portal_db, "staff", "add", "Ana@Example.org", "--role", "support")
+    assert done.returncode == 0, done.stderr
+    member = StaffMember.objects.get(user__email="ana@example.org")
+    password = done.stdout.strip().splitlines()[-1]
+    assert member.role == "support" and member.user.check_password(password)
+    assert not member.user.is_staff  # only head-office admins reach the Django admin
+    wrong = _run(portal_db, "staff", "add", "bo@example.org", "--role", "owner")
+    assert wrong.returncode == 2 and "invalid choice: 'owner'" in wrong.stderr
+
+
+def test_the_worker_projects_every_pushed_branch_and_leaves_no_job_behind(
+    live_portal: LivePortal, portal_db: PortalDatabase, tmp_path: Path,
+) -> None:
+    first, second = register(), register()
+    dbs = [till(tmp_path, b, claims=3)[1] for b in (first, second)]
+    for branch, db in zip((first, second), dbs, strict=True):
+        push_all(db, live_portal, branch, batch_size=4)
+    done = _run(portal_db, "worker", "--concurrency", "2", "--until-idle")
+    assert done.returncode == 0, done.stderr
+    for branch, db in zip((first, second), dbs, strict=True):
+        assert Claim.objects.filter(branch_id=branch.pk, state="rejected").count() == 3
+        cursor = ProjectionCursor.objects.get(branch_id=branch.pk)
+        assert cursor.applied + cursor.skipped == len(outbox(db))
+    with connection.cursor() as cursor_:
+        cursor_.execute("SELECT count(*) FROM procrastinate_jobs")
+        assert cursor_.fetchone() == (0,)
+
+
+def test_production_settings_pass_the_deploy_check_and_refuse_to_start_without_a_key(
+    portal_db: PortalDatabase,
+) -> None:
+    env = {**portal_env(portal_db), "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+           "PORTAL_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-0123456789",
+           "PORTAL_ALLOWED_HOSTS": "portal.example.com"}
+    check = _run(portal_db, "manage", "check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "System check identified no issues" in check.stdout
+    del env["PORTAL_SECRET_KEY"]
+    refused = _run(portal_db, "migrate", env=env)
+    assert refused.returncode == 2
+    assert "PORTAL_SECRET_KEY is not set" in refused.stderr

@@ -1,0 +1,182 @@
+"""The projection: stored events become customers, warranties, claims and messages; again alike."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+from sqlalchemy import select
+
+from portal.branches.models import Branch
+from portal.projections import projector
+from portal.projections.models import (
+    Claim,
+    ClaimDocument,
+    ClaimEvent,
+    Customer,
+    Message,
+    Product,
+    ProjectionCursor,
+    ProjectionProblem,
+    Warranty,
+    WarrantyLayer,
+)
+from portal.receiver.events import store_batch
+from tests.conftest import actor
+from tests.portal.support import LivePortal, RegisteredBranch, register
+from tests.portal.till import push_all, till
+from tests.sync.engine_helpers import outbox
+from warranty_desk.models import Claim as TillClaim
+from warranty_desk.models import Warranty as TillWarranty
+from warranty_desk.permissions import Role
+from warranty_desk.services import activation, catalogue, claims
+from warranty_desk.storage.database import Database
+from warranty_desk.storage.documents import DocumentStore
+from warranty_desk.storage.home import Home
+
+PHOTO = b"\x89PNG\r\n\x1a\n" + b"dent on the lid" * 30
+
+
+def _history(home: Home, db: Database) -> None:
+    """Beyond the sale and claims: an extension, a voided warranty and a photo on a claim."""
+    owner = actor(Role.OWNER)
+    catalogue.add_extension_plan(db, owner, catalogue.ExtensionPlanInput(
+        name="Care +24", months=24, price_minor=4_900))
+    with db.read() as session:
+        codes = sorted(session.scalars(select(TillWarranty.code)))
+        number = session.scalars(select(TillClaim.number).order_by(TillClaim.number)).first()
+    assert number is not None
+    activation.sell_extension(db, owner, codes[-1], "Care +24")
+    activation.void_warranty(db, owner, codes[-2], "Sold by mistake")
+    photo = DocumentStore(home.documents).put(PHOTO, name="lid.png")
+    claims.attach_evidence(db, actor(Role.SALES), number, kind="photo_of_fault",
+                           sha256=photo.sha256, media_type=photo.media_type, size=photo.size)
+
+
+def snapshot(branch_id: int) -> dict[str, Any]:
+    """Every read model of a branch by natural keys: database ids differ after a rebuild."""
+    claims_ = Claim.objects.filter(branch_id=branch_id)
+    return {
+        "customers": sorted(Customer.objects.filter(branch_id=branch_id).values_list(
+            "reference", "name", "phone", "email", "segment", "seq")),
+        "products": sorted(Product.objects.filter(branch_id=branch_id).values_list(
+            "sku", "name")),
+        "warranties": sorted(Warranty.objects.filter(branch_id=branch_id).values_list(
+            "code", "serial", "product__sku", "customer__reference", "invoice", "status",
+            "start_on", "end_on", "seq")),
+        "layers": sorted(WarrantyLayer.objects.filter(warranty__branch_id=branch_id)
+                         .values_list("warranty__code", "position", "kind", "start_on",
+                                      "end_on", "plan")),
+        "claims": sorted(claims_.values_list(
+            "number", "warranty__code", "customer__reference", "state", "outcome", "channel",
+            "claim_type", "fault", "serial", "opened_at", "decision_reason", "proof_status",
+            "seq")),
+        "timeline": sorted((str(a), b, c, d, e, f) for a, b, c, d, e, f in
+                           ClaimEvent.objects.filter(claim__branch_id=branch_id).values_list(
+                               "event_id", "claim__number", "seq", "topic", "from_state",
+                               "to_state")),
+        "documents": sorted(ClaimDocument.objects.filter(claim__branch_id=branch_id)
+                            .values_list("claim__number", "sha256", "kind", "media_type",
+                                         "size")),
+        "messages": sorted(Message.objects.filter(branch_id=branch_id).values_list(
+            "message_id", "claim__number", "customer__reference", "template", "subject",
+            "body")),
+        "problems": sorted(ProjectionProblem.objects.filter(branch_id=branch_id)
+                           .values_list("topic", "reason")),
+    }
+
+
+def test_a_tills_history_is_projected_into_what_head_office_reads(
+    live_portal: LivePortal, branch: RegisteredBranch, tmp_path: Path,
+) -> None:
+    home, db = till(tmp_path, branch, claims=4)
+    _history(home, db)
+    push_all(db, live_portal, branch)
+    assert projector.catch_up(branch.pk) == len(outbox(db))
+
+    [customer] = Customer.objects.filter(branch_id=branch.pk)
+    assert (customer.name, customer.phone) == ("Grace Hopper", "+442079460001")
+    warranties = {w.code: w for w in Warranty.objects.filter(branch_id=branch.pk)}
+    assert len(warranties) == 4
+    assert all(w.product is not None and w.product.name == "Sync Phone"
+               for w in warranties.values())
+    extended, voided = warranties[sorted(warranties)[-1]], warranties[sorted(warranties)[-2]]
+    assert [layer.kind for layer in extended.layers.all()] == ["manufacturer", "extension"]
+    assert extended.end_on is not None and extended.start_on == date(2026, 11, 1)
+    assert voided.status == "void"
+
+    claim_rows = Claim.objects.filter(branch_id=branch.pk).order_by("number")
+    assert [c.state for c in claim_rows] == ["rejected"] * 4
+    first = claim_rows[0]
+    assert first.customer == customer and first.warranty is not None
+    assert first.decision_reason == "Liquid damage"
+    topics = [e.topic for e in first.timeline.all()]
+    assert topics[0] == "claim.opened" and "claim.decided" in topics
+    assert "claim.evidence_added" in topics
+    assert [(d.kind, d.media_type) for d in first.documents.all()] == [
+        ("photo_of_fault", "image/png")]
+    assert Message.objects.filter(claim=first).exists()
+    assert not ProjectionProblem.objects.filter(branch_id=branch.pk).exists()
+
+
+def test_wiping_the_projections_and_rebuilding_from_stored_events_gives_the_same_rows(
+    live_portal: LivePortal, branch: RegisteredBranch, tmp_path: Path,
+) -> None:
+    home, db = till(tmp_path, branch, claims=5)
+    _history(home, db)
+    push_all(db, live_portal, branch, batch_size=9)
+    projector.catch_up(branch.pk)
+    before = snapshot(branch.pk)
+    assert before["claims"] and before["timeline"] and before["layers"]
+
+    assert projector.rebuild([branch.pk]) == len(outbox(db))
+    assert snapshot(branch.pk) == before
+    cursor = ProjectionCursor.objects.get(branch_id=branch.pk)
+    assert cursor.applied + cursor.skipped == len(outbox(db))
+
+
+def _v7(n: int) -> str:
+    millis = int(datetime(2026, 11, 22, 9, tzinfo=UTC).timestamp() * 1000) + n
+    return str(uuid.UUID(int=(millis << 80) | (0x7 << 76) | (0b10 << 62) | n))
+
+
+def _claim_event(n: int, seq: int, topic: str, state: str, **extra: Any) -> dict[str, Any]:
+    return {"id": _v7(n), "seq": seq, "topic": topic, "aggregate": "claim",
+            "aggregate_id": "X-C-1", "occurred_at": f"2026-11-22T09:00:{seq:02d}+00:00",
+            "payload": {"number": "X-C-1", "state": state, **extra}}
+
+
+def test_a_claims_fields_never_move_back_to_an_older_event_that_arrives_late(
+    portal_db: object,
+) -> None:
+    code = register().code
+    branch = Branch.objects.get(code=code)
+    store_batch(branch, [_claim_event(1, 1, "claim.opened", "received", fault="Dead"),
+                         _claim_event(3, 3, "claim.decided", "resolved", outcome="refund")])
+    store_batch(branch, [_claim_event(2, 2, "claim.status_changed", "reviewing")])
+    projector.catch_up(branch.pk)
+    claim = Claim.objects.get(branch=branch, number="X-C-1")
+    assert (claim.state, claim.outcome, claim.fault, claim.seq) == ("resolved", "refund",
+                                                                    "Dead", 3)
+    assert [e.seq for e in claim.timeline.all()] == [1, 2, 3]  # every line is kept, in order
+
+
+def test_an_event_that_cannot_be_projected_is_set_aside_and_the_rest_go_on(
+    portal_db: object,
+) -> None:
+    branch = Branch.objects.get(code=register().code)
+    bad = {"id": _v7(10), "seq": 1, "topic": "warranty.extended", "aggregate": "warranty",
+           "aggregate_id": "X-W-1", "occurred_at": "2026-11-22T09:00:00+00:00",
+           "payload": {"code": "X-W-1", "end": "the twelfth of never"}}
+    store_batch(branch, [bad, _claim_event(11, 2, "claim.opened", "received")])
+    projector.catch_up(branch.pk)
+    [problem] = ProjectionProblem.objects.filter(branch_id=branch.pk)
+    assert problem.topic == "warranty.extended" and "ValueError" in problem.reason
+    assert Claim.objects.filter(branch=branch, number="X-C-1", state="received").exists()
+    assert ProjectionCursor.objects.get(branch_id=branch.pk).received_no == 2
+    assert problem.event_id == uuid.UUID(bad["id"])
+    line = Claim.objects.get(branch=branch, number="X-C-1").timeline.get()
+    assert timezone.is_aware(line.occurred_at)

@@ -1,0 +1,114 @@
+"""The claim and warranty commands of the command line: done by a signed-in person, never "system".
+
+Voiding, checking proof, recording findings and reopening are a person's decisions, so each
+command names the staff member (--staff) and reads their PIN unseen from the terminal or from
+stdin; the audit log records who it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from warranty_desk.errors import BadInput
+from warranty_desk.storage.home import Home
+
+Opener = Callable[[Home, argparse.Namespace], Any]
+
+
+def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    """`warranty ...` and `claim ...` with their options."""
+    p = sub.add_parser("warranty", help="change a warranty: void it, with a reason")
+    wsub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=parser_class)
+    wv = wsub.add_parser("void", help="void a warranty (a returned sale, one issued by mistake)")
+    wv.add_argument("code", metavar="WARRANTY_CODE")
+    wv.add_argument("--reason", required=True, help="why, in plain words (kept in the audit log)")
+    _who(wv)
+
+    p = sub.add_parser("claim", help="work on a claim: check its proof, record findings, reopen")
+    csub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=parser_class)
+    cv = csub.add_parser("verify-proof", help="accept or refuse the uploaded proof of purchase")
+    cv.add_argument("number", metavar="CLAIM_NUMBER")
+    verdict = cv.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--accept", action="store_true", help="the proof matches the purchase")
+    verdict.add_argument("--reject", action="store_true", help="the proof does not match")
+    cv.add_argument("--note", required=True, help="what you checked: shop, date, product")
+    _who(cv)
+    cn = csub.add_parser("note", help="record the technician's findings on the claim")
+    cn.add_argument("number", metavar="CLAIM_NUMBER")
+    cn.add_argument("text", metavar="TEXT", help="what was found on the unit")
+    _who(cn)
+    cr = csub.add_parser("reopen", help="send a rejected claim back to review (a manager)")
+    cr.add_argument("number", metavar="CLAIM_NUMBER")
+    cr.add_argument("--reason", required=True, help="why; the customer is told")
+    _who(cr)
+
+
+def _who(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--staff", required=True, metavar="NAME",
+                   help="who does it, as on the sign-in list; the PIN is asked for unseen, or "
+                        "read from stdin")
+    p.add_argument("--json", action="store_true")
+
+
+def _read_pin(name: str) -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        pin = getpass.getpass(f"PIN of {name} (not shown as you type): ")
+    else:
+        pin = sys.stdin.readline() if sys.stdin is not None else ""
+    pin = pin.strip()
+    if not pin:
+        raise BadInput(f"No PIN was given for {name}: type it at the prompt, or pipe it in "
+                       "(`echo PIN | warranty-desk ...`). Nothing was changed.")
+    return pin
+
+
+def _summary(summary: Any, as_json: bool, words: str) -> None:
+    from warranty_desk.views import to_jsonable
+
+    if as_json:
+        json.dump(to_jsonable(summary), sys.stdout, indent=2, sort_keys=True,
+                  ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(words)
+
+
+def cmd_warranty(args: argparse.Namespace, home: Home, open_db: Opener) -> int:
+    """`warranty void CODE --reason R --staff NAME`."""
+    from warranty_desk.services import activation, staff
+
+    db = open_db(home, args)
+    actor = staff.sign_in(db, args.staff, _read_pin(args.staff))
+    activation.void_warranty(db, actor, args.code, args.reason)
+    code = args.code.strip().upper()
+    _summary({"code": code, "status": "void", "reason": args.reason.strip()}, args.json,
+             f"Warranty {code} is void now. Reason kept: {args.reason.strip()}")
+    return 0
+
+
+def cmd_claim(args: argparse.Namespace, home: Home, open_db: Opener) -> int:
+    """`claim verify-proof|note|reopen NUMBER ... --staff NAME`."""
+    from warranty_desk.services import claims, decisions, staff
+
+    db = open_db(home, args)
+    actor = staff.sign_in(db, args.staff, _read_pin(args.staff))
+    if args.what == "verify-proof":
+        summary = claims.verify_proof(db, actor, args.number, accepted=args.accept,
+                                      note=args.note)
+        words = ("accepted: the claim can move on without an override" if args.accept
+                 else "refused: the claim cannot move on without another proof or a "
+                      "manager's override")
+        _summary(summary, args.json, f"Proof of purchase of claim {summary.number} {words}.")
+    elif args.what == "note":
+        summary = claims.add_note(db, actor, args.number, args.text)
+        _summary(summary, args.json, f"Findings recorded on claim {summary.number}.")
+    else:
+        summary = decisions.reopen(db, actor, args.number, args.reason)
+        _summary(summary, args.json, f"Claim {summary.number} reopened: back in review. The "
+                                     "customer's message is queued.")
+    return 0
