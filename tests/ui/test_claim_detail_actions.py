@@ -239,7 +239,7 @@ def test_a_technician_writes_findings_and_adds_parts_by_keys(
     qtbot.keyClicks(dialog.amount, "18.50")
     qtbot.keyClicks(dialog.description, "Charging fuse")
     qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
-    assert "Parts 18.50" in screen.findings.totals.text()
+    assert "Parts £18.50" in screen.findings.totals.text()
 
 
 def test_sales_staff_see_no_findings_editor(qtbot: Any, win: MainWindow) -> None:

@@ -19,6 +19,7 @@ TYPED_CUSTOMER = "Walter Previous"
 TYPED_INVOICE = "TILL-PREV-77"
 TYPED_FAULT = "Previous person's fault words"
 TYPED_SEARCH = "Previous search words"
+TYPED_FINDINGS = "Previous person's findings on the bench"
 
 
 def _one(win: MainWindow, sql: str) -> tuple[Any, ...]:
@@ -61,6 +62,9 @@ def _work_as_the_owner(qtbot: Any, win: MainWindow) -> dict[str, str]:
     board.tabs.setCurrentIndex(board.tabs.count() - 1)  # All
     board.search.setText(TYPED_SEARCH)
     win.ctx.navigate.emit("ClaimDetailScreen", claim)
+    detail: Any = win.current_screen()
+    detail.show_findings()
+    qtbot.keyClicks(detail.findings.text, TYPED_FINDINGS)
     sale: Any = win.show_screen("SaleScreen")
     sale.new_manual_sale()
     qtbot.keyClicks(sale.receipt, TYPED_INVOICE)
@@ -76,7 +80,8 @@ def _work_as_the_owner(qtbot: Any, win: MainWindow) -> dict[str, str]:
     found = {"serial": serial, "customer": customer, "claim": claim,
              "claim customer": claim_customer, "received claim banner": f"Claim {received}",
              "invoice typed": TYPED_INVOICE, "customer typed": TYPED_CUSTOMER,
-             "fault typed": TYPED_FAULT, "search typed": TYPED_SEARCH}
+             "fault typed": TYPED_FAULT, "search typed": TYPED_SEARCH,
+             "findings typed": TYPED_FINDINGS}
     assert [k for k, v in found.items() if v not in before] == []  # the work is on screen
     return found
 

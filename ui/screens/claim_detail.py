@@ -284,8 +284,10 @@ class ClaimDetailScreen(Screen):
         self.decision.show_moves((), None)
         for model in (self.timeline_model, self.stock_model):
             model.set_records(())
-        for tab in (self.evidence, self.messages, self.costs):
+        for tab in (self.evidence, self.findings, self.messages, self.costs):
             tab.clear()
+        self._saved_findings = ""
+        self.void_button.hide()
         self.ticket_button.setEnabled(False)
         self.label_button.setEnabled(False)
 

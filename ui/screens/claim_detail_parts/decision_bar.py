@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -50,7 +50,6 @@ class DecisionBar(QWidget):
         layout.addLayout(self.moves)
         self.missing = Label("")
         self.missing.setObjectName("subtle")
-        self.missing.setTextFormat(Qt.TextFormat.PlainText)
         self.missing.setWordWrap(True)
         layout.addWidget(self.missing)
         self.blocked_panel = QFrame()
@@ -59,7 +58,6 @@ class DecisionBar(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.blocked = Label("")
         self.blocked.setObjectName("blocked")
-        self.blocked.setTextFormat(Qt.TextFormat.PlainText)
         self.blocked.setWordWrap(True)
         row.addWidget(self.blocked, 1)
         self.override_button = QPushButton("Manager override…  (Ctrl+O)")

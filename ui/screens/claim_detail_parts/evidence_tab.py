@@ -147,8 +147,10 @@ class EvidenceTab(QWidget):
         self.check_proof_button.setVisible(waiting and may_verify)
 
     def clear(self) -> None:
-        """No claim, no documents."""
+        """No claim, no documents, no proof waiting."""
         self.list.clear()
+        self.proof_note.setText("")
+        self.proof_panel.hide()
 
     def kind_chosen(self) -> str:
         """The evidence kind new files are attached as."""

@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ui.screens.claim_detail_parts.evidence_tab import size_words
 from ui.widgets.dialog_buttons import message_label
+from ui.widgets.labels import Label
 from warranty_desk.services.board import EvidenceItem
 
 # The service refuses shorter notes too; checking here says so before anything is sent.
@@ -39,13 +39,12 @@ class ProofCheckDialog(QDialog):
         self.setWindowTitle(f"Check the proof of purchase: claim {number}")
         layout = QVBoxLayout(self)
         said = "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in claimed)
-        intro = QLabel("Open the document and compare it with what the customer says: the shop, "
+        intro = Label("Open the document and compare it with what the customer says: the shop, "
                        "the date, the product and the serial. Accept it if they match: the "
                        "proof then no longer holds the claim back. Refuse it if they do not."
                        "\n\n"
                        + (f"The customer says: {said}." if said else "The customer gave no "
                           "purchase details."))
-        intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.documents = QListWidget()
