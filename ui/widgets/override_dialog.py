@@ -31,7 +31,7 @@ class OverrideDialog(QDialog):
     approved = Signal(object)  # claim_common.Override
 
     def __init__(self, ctx: AppContext, what: str, blockers: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, approver: str | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("overrideDialog")
@@ -49,10 +49,11 @@ class OverrideDialog(QDialog):
             if person.active and allowed(person.role, Permission.OVERRIDE_RULE):
                 self.approver.addItem(f"{person.name}  ·  {ROLE_LABELS[person.role]}",
                                       person.name)
-        # Nobody is picked for the approver: a PIN typed against a name chosen by default
-        # would count as a wrong try for that person. Typing a name's first letters finds it.
+        # Nobody is picked for the approver unless named (a manager passing the rule on their
+        # own change): a PIN typed against a name chosen by default would count as a wrong try
+        # for that person. Typing a name's first letters finds it.
         self.approver.setPlaceholderText("type or pick who approves")
-        self.approver.setCurrentIndex(-1)
+        self.approver.setCurrentIndex(self.approver.findData(approver) if approver else -1)
         form.addRow("&Approved by", self.approver)
         self.pin = pin_field("their PIN", "overridePin")
         form.addRow("&PIN", self.pin)
@@ -70,7 +71,7 @@ class OverrideDialog(QDialog):
         # Enter anywhere but the reason box presses this default button, once.
         self.ok.setDefault(True)
         layout.addWidget(buttons)
-        self.approver.setFocus()
+        (self.reason if self.approver.currentIndex() >= 0 else self.approver).setFocus()
 
     def _on_buttons_accepted(self) -> None:
         reason = self.reason.toPlainText().strip()
