@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
         """The keys of the screen shown first (what F1 is pressed for), then those that work
         everywhere."""
         current = self.current_screen()
-        rows = list(current.help_keys) if current is not None else []
+        rows = current.help_rows() if current is not None else []
         rows += [("F1", "This list of shortcuts"), ("Ctrl+L", "Lock the counter")]
         rows += [(s.shortcut, f"Go to {s.title}") for s in self.stack.listed()]
         return rows

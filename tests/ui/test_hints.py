@@ -154,3 +154,30 @@ def test_the_owner_is_told_where_the_receipt_printer_is_set_up(
                                      "AND status = 'active' ORDER BY code"))
     counter.print_slip()
     assert "set one up under Settings > Devices (F9)" in window.notice.text()
+
+
+def test_f1_lists_only_the_keys_the_persons_role_may_use(
+    qtbot: Any, window: MainWindow
+) -> None:
+    claim = _one(window, "SELECT number FROM claims WHERE state = 'rejected'")
+
+    def keys_on(screen: str, payload: object = None) -> set[str]:
+        if payload is None:
+            window.show_screen(screen)
+        else:
+            window.ctx.navigate.emit(screen, payload)
+        return _help_keys(window)
+
+    sign_in(qtbot, window, "Tariq Tech", "3333")
+    counter = keys_on("CounterScreen")
+    assert {"Ctrl+N", "Ctrl+I", "Ctrl+E"}.isdisjoint(counter) and "Ctrl+U" in counter
+    detail = keys_on("ClaimDetailScreen", claim)
+    assert {"Ctrl+Shift+R", "Ctrl+Shift+W", "Ctrl+Shift+V", "Ctrl+D"}.isdisjoint(detail)
+    assert {"Ctrl+T", "Ctrl+Enter (findings)"} <= detail
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+
+    sign_in(qtbot, window, "Maria Manager", "5555")
+    assert {"Ctrl+N", "Ctrl+I", "Ctrl+E"} <= keys_on("CounterScreen")
+    assert {"Ctrl+Shift+R", "Ctrl+Shift+W", "Ctrl+Shift+V", "Ctrl+D"} <= keys_on(
+        "ClaimDetailScreen", claim)
+    assert "Ctrl+Shift+W" in keys_on("CustomerScreen")

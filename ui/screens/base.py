@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ui.context import AppContext
@@ -16,6 +18,8 @@ class Screen(QWidget):
     shortcut = ""  # e.g. "F2"; shown in the navigation and the F1 help
     permission: Permission | None = None  # hidden from people who may not use it
     help_keys: tuple[tuple[str, str], ...] = ()  # (key, what it does) for the F1 overlay
+    # Keys of help_keys that only some roles may use: F1 lists them for those roles alone.
+    key_permissions: ClassVar[dict[str, Permission]] = {}
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -25,6 +29,11 @@ class Screen(QWidget):
     def available(self) -> bool:
         """Whether the signed-in person may open this screen (hidden from the others)."""
         return self.permission is None or self.ctx.may(self.permission)
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        """The screen's keys as F1 lists them: only those the person signed in may use."""
+        return [(key, words) for key, words in self.help_keys
+                if key not in self.key_permissions or self.ctx.may(self.key_permissions[key])]
 
     def heading(self, text: str) -> QLabel:
         """A large page heading."""

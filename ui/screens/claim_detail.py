@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
@@ -74,6 +74,17 @@ class ClaimDetailScreen(Screen):
         ("Ctrl+R", "Reload the claim"),
         ("Esc", "Back to the claims board"),
     )
+    # A decision is a manager's; the other moves need the right to advance a claim.
+    key_permissions: ClassVar[dict[str, Permission]] = {
+        **{key: Permission.DECIDE_CLAIM if target in ("resolved", "rejected")
+           else Permission.ADVANCE_CLAIM for target, (_words, key) in MOVE_KEYS.items()},
+        REOPEN_KEY: Permission.DECIDE_CLAIM,
+        "Ctrl+E": Permission.ADD_EVIDENCE,
+        VERIFY_KEY: Permission.VERIFY_PROOF,
+        "Ctrl+Enter (findings)": Permission.RECORD_WORK,
+        "Ctrl+T": Permission.POST_COST,
+        VOID_KEY: Permission.VOID_WARRANTY,
+    }
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)

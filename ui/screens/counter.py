@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
@@ -25,6 +25,7 @@ from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.scan_field import ScanField
 from ui.widgets.verdict_card import VerdictCard
+from warranty_desk.permissions import Permission
 from warranty_desk.services.lookup import lookup
 from warranty_desk.views import ClaimMatch, LookupResult, WarrantyVerdict
 
@@ -49,6 +50,7 @@ class CounterScreen(Screen):
         ("Up/Down", "Pick one of several matches (Enter opens a claim)"),
         *((a.key, a.help) for a in ACTIONS),
     )
+    key_permissions: ClassVar[dict[str, Permission]] = {a.key: a.permission for a in ACTIONS}
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)

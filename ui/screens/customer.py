@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -87,6 +88,7 @@ class CustomerScreen(Screen):
         ("Ctrl+K", "Log a complaint from this customer"),
         (VOID_KEY, "Void the warranty of the purchase selected, with a written reason"),
     )
+    key_permissions: ClassVar[dict[str, Permission]] = {VOID_KEY: Permission.VOID_WARRANTY}
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
