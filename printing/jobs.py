@@ -13,9 +13,10 @@ from printing.documents import (
     normalised,
     render_document,
 )
-from printing.targets import FILE, Target, parse_target
-from warranty_desk.errors import DeviceUnavailable
+from printing.targets import FILE, Target, missing_folder, parse_target
+from warranty_desk.errors import BadInput, DeviceUnavailable
 from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.sentences import sentences
 from warranty_desk.services import print_jobs
 from warranty_desk.services.print_jobs import PrintJobView
 from warranty_desk.storage.database import Database
@@ -45,6 +46,13 @@ def print_document(db: Database, actor: Actor, request: PrintRequest, *,
     require(actor, Permission.PRINT)
     request = normalised(request)
     target = parse_target(request.target)
+    folder = missing_folder(target)
+    if folder is not None:
+        # A file cannot wait for its folder the way a printer waits to be switched on.
+        what = document_name(request.document)
+        raise BadInput(f"The folder {folder} does not exist, so the {what} cannot be saved "
+                       "there. Create the folder first, or give a file in a folder that "
+                       "exists. Nothing was printed or queued.")
     copy = print_jobs.already_printed(db, request.document, request.subject)
     payload, media = render_document(db, actor, request, copy=copy, documents=documents)
     job = print_jobs.enqueue(db, actor, document=request.document, subject=request.subject,
@@ -67,8 +75,9 @@ def _send(db: Database, job: PrintJobView, target: Target, payload: bytes) -> Pr
     except DeviceUnavailable as exc:
         log.info("print job %s to %s failed: %s", job.id, job.target, exc)
         failed = print_jobs.mark_failed(db, job.id, str(exc))
-        return PrintOutcome(failed, False, f"{exc} The {what} waits in the print queue as "
-                                           f"job {job.id}; retry it from the queue.")
+        return PrintOutcome(failed, False, sentences(
+            str(exc), f"The {what} waits in the print queue as job {job.short_id}; retry it "
+            "from the queue."))
     finally:
         backend.close()
     done = print_jobs.mark_printed(db, job.id)

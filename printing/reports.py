@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from printing import formatting
 from printing.pdf import ReportChart, ReportDoc, render_report_pdf
 from warranty_desk.permissions import Actor
 from warranty_desk.printables import ShopHeader
@@ -12,16 +11,6 @@ from warranty_desk.services.letterhead import header, local_now, shop_of
 from warranty_desk.services.management import Cell, ReportTable
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
-
-
-def _cell(value: Cell, *, money: bool, shop: ShopHeader) -> str:
-    if value is None:
-        return "–"
-    if money and isinstance(value, int):
-        return formatting.money(value, shop.currency, shop.locale)
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
 
 
 def _number(value: Cell) -> float:
@@ -34,8 +23,7 @@ def report_doc(table: ReportTable, shop: ShopHeader, printed_at: datetime) -> Re
         n for n in range(len(table.columns))
         if table.rows and all(isinstance(row[n], int | float) or row[n] is None
                               for row in table.rows))
-    rows = tuple(tuple(_cell(v, money=n in table.money_columns, shop=shop)
-                       for n, v in enumerate(row)) for row in table.rows)
+    rows = table.for_people(shop.money)
     chart = None
     if table.chart_column is not None and table.rows:
         col = table.chart_column

@@ -117,3 +117,11 @@ def _file(text: str, raw: str) -> Target:
     if raw.endswith(("/", "\\")) or path.is_dir():
         raise _bad(text, "it is a folder; give a file name inside it")
     return Target(FILE, path=path)
+
+
+def missing_folder(target: Target) -> Path | None:
+    """The folder a file target would be saved in, when that folder does not exist."""
+    if target.kind != FILE or target.path is None or target.is_device:
+        return None
+    folder = target.path.parent
+    return None if folder.is_dir() else folder

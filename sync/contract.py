@@ -35,12 +35,18 @@ class Outcome:
 class TransientError(Exception):
     """The receiver could not answer now (network, timeout, 5xx, 408, 429): try again later.
 
-    `retry_after` is the receiver's own wait in seconds (Retry-After), when it gave one.
+    The facts travel with it, and sync.failures says what they mean for a cycle:
+    `answered` is False when no answer came back at all (no network, a timeout), `status` is
+    the HTTP status of the answer when there was one, and `retry_after` is the receiver's own
+    wait in seconds (Retry-After), when it gave one.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+    def __init__(self, message: str, *, retry_after: float | None = None,
+                 answered: bool = True, status: int | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.answered = answered
+        self.status = status
 
 
 class Destination(Protocol):

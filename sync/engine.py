@@ -15,6 +15,7 @@ from functools import partial
 from sync import ledger, outbox_reader
 from sync.backoff import BASE_SECONDS, CAP_SECONDS, Backoff
 from sync.contract import Destination, Event, Outcome, TransientError
+from sync.failures import Kind, kind_of
 from sync.window import LOOKAHEAD_BATCHES, PendingWindow, key_of, plan_batch
 from warranty_desk.storage.database import Database
 
@@ -43,6 +44,7 @@ class DestinationReport:
     pending: int = 0
     error: str = ""
     retry_after: float | None = None
+    error_kind: Kind | None = None  # what the error means (sync.failures), when there is one
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +77,11 @@ class _Tally:
     skipped: int = 0
 
 
-def _check(events: Sequence[Event], outcomes: list[Outcome], name: str) -> list[Outcome]:
+def _check(events: Sequence[Event], outcomes: list[Outcome]) -> list[Outcome]:
     # A receiver that answers for other events than it was sent settles nothing.
     if [o.event_id for o in outcomes] != [e.id for e in events]:
-        raise TransientError(f"The {name} answer did not match the events sent; they will be "
-                             "sent again.")
+        raise TransientError("The answer did not match the events sent; they will be sent "
+                             "again.")
     return outcomes
 
 
@@ -161,7 +163,7 @@ class SyncEngine:
     def push(self, dest: Destination) -> DestinationReport:
         """One destination: parked events marked for retry first, then everything new."""
         tally = _Tally()
-        error, retry_after = "", None
+        error, retry_after, kind = "", None, None
         try:
             # Parked rows are rare; skipping their queries when there are none keeps a retry
             # against an offline portal (thousands in a week) to a few cheap reads.
@@ -172,6 +174,7 @@ class SyncEngine:
         except TransientError as exc:
             # The window stays: events it holds were not settled, and will go again.
             error, retry_after = str(exc) or type(exc).__name__, exc.retry_after
+            kind = kind_of(exc)
             ledger.record_failure(self.db, dest.name, error, self._clock())
         except ledger.LostRace:
             self._windows.pop(dest.name, None)
@@ -182,10 +185,11 @@ class SyncEngine:
             self._windows.pop(dest.name, None)
             log.exception("Sync to %s stopped on an unexpected error", dest.name)
             error = f"Sync to {dest.name} stopped on an unexpected error; see the log."
+            kind = Kind.FAULT
             with contextlib.suppress(Exception):  # the database may be what failed
                 ledger.record_failure(self.db, dest.name, error, self._clock())
         return DestinationReport(dest.name, tally.delivered, tally.parked, tally.skipped,
-                                 ledger.pending(self.db, dest.name), error, retry_after)
+                                 ledger.pending(self.db, dest.name), error, retry_after, kind)
 
     def _push_retries(self, dest: Destination, tally: _Tally) -> None:
         who = _WHO.get(dest.name, dest.name)
@@ -197,7 +201,7 @@ class SyncEngine:
             found = outbox_reader.read_seqs(self.db, seqs)
             events = [found[s] for s in seqs if s in found and dest.wants(found[s].topic)]
             gone = [s for s in seqs if s not in found or not dest.wants(found[s].topic)]
-            outcomes = _check(events, dest.send(events), dest.name) if events else []
+            outcomes = _check(events, dest.send(events)) if events else []
             refused = [(e.seq, o.reason) for e, o in zip(events, outcomes, strict=True)
                        if o.status == "rejected"]
             delivered = [e.seq for e, o in zip(events, outcomes, strict=True)
@@ -228,7 +232,7 @@ class SyncEngine:
             if not len(window):
                 return
             plan = plan_batch(window.events(), dest, heads)
-            outcomes = _check(plan.send, dest.send(plan.send), dest.name) if plan.send else []
+            outcomes = _check(plan.send, dest.send(plan.send)) if plan.send else []
             parked = [ledger.ParkRow(e.seq, e.aggregate, e.aggregate_id, "held",
                                      ledger.held_reason(head, who)) for e, head in plan.held]
             for event, outcome in zip(plan.send, outcomes, strict=True):

@@ -113,18 +113,19 @@ class HttpClient:
         except requests.ConnectTimeout:
             raise TransientError(
                 f"Could not reach {self.who} at {urlsplit(self.base_url).netloc} within "
-                f"{self._timeout[0]:g} seconds.") from None
+                f"{self._timeout[0]:g} seconds.", answered=False) from None
         except requests.Timeout:
             raise TransientError(
-                f"{self.who.capitalize()} did not answer within {self._timeout[1]:g} seconds."
-            ) from None
+                f"{self.who.capitalize()} did not answer within {self._timeout[1]:g} seconds.",
+                answered=False) from None
         except requests.ConnectionError:
             raise TransientError(
                 f"Could not reach {self.who} at {urlsplit(self.base_url).netloc}: no network, "
-                "or the server is down.") from None
+                "or the server is down.", answered=False) from None
         except requests.RequestException as exc:
             raise TransientError(
-                f"The request to {self.who} failed ({type(exc).__name__}).") from None
+                f"The request to {self.who} failed ({type(exc).__name__}).",
+                answered=False) from None
 
     def close(self) -> None:
         """Close pooled connections; safe to call twice."""

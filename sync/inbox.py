@@ -17,9 +17,11 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from sync.contract import TransientError
+from sync.failures import Kind, kind_of
 from sync.http import HttpClient, reason_of
 from sync.portal import raise_if_transient
 from warranty_desk.errors import BadInput
+from warranty_desk.sentences import sentences
 from warranty_desk.services import inbox
 from warranty_desk.services.inbox import DocumentUnavailable, InboxItemInput
 from warranty_desk.storage.database import Database
@@ -72,6 +74,7 @@ class PullReport:
     cursor: str = ""  # kept after this pull
     acked: str = ""  # the cursor acknowledged in this pull, if any
     error: str = ""  # why the pull stopped early; what was applied before stays applied
+    error_kind: Kind | None = None  # what the error means (sync.failures), when there is one
 
 
 def _fallback_id(raw: object) -> str:
@@ -120,9 +123,10 @@ class PortalInbox:
         response = self.client.request("GET", f"/branches/{self.branch}/inbox", params=params)
         raise_if_transient(response, self.client.who)
         if response.status_code != 200:
-            raise BadInput(f"{self.client.who.capitalize()} refused to read the inbox after "
-                           f"cursor {after or '(start)'!r}: {reason_of(response)}. Tell head "
-                           "office; nothing was applied.")
+            raise BadInput(sentences(
+                f"{self.client.who.capitalize()} refused to read the inbox after cursor "
+                f"{after or '(start)'!r}: {reason_of(response)}",
+                "Tell head office; nothing was applied."))
         try:
             body = response.json()
         except ValueError:
@@ -162,7 +166,7 @@ def pull_once(
     pages = applied = repeated = 0
     problems: list[str] = []
     waiting: list[str] = []
-    error = ""
+    error, kind = "", None
     try:
         for _ in range(max_pages):
             page = client.page(after, page_size)
@@ -190,7 +194,7 @@ def pull_once(
                 break
             after = page.cursor
     except (TransientError, BadInput) as exc:
-        error = str(exc)
+        error, kind = str(exc), kind_of(exc)
     acked = ""
     if kept:
         # Also sent when nothing moved: an ack lost to a crash or a dropped line is made good.
@@ -198,9 +202,11 @@ def pull_once(
             client.ack(kept)
             acked = kept
         except (TransientError, BadInput) as exc:
-            error = error or f"The inbox was applied, but the acknowledgement failed: {exc}"
+            if not error:
+                error = f"The inbox was applied, but the acknowledgement failed: {exc}"
+                kind = kind_of(exc)
     report = PullReport(pages, applied, repeated, tuple(problems), tuple(waiting), kept, acked,
-                        error)
+                        error, kind)
     if error:
         log.warning("Inbox pull stopped: %s", error)
     return report

@@ -12,6 +12,7 @@ import requests
 from sync.contract import Event, Outcome, Status, TransientError
 from sync.http import HttpClient, reason_of, retry_after
 from warranty_desk.errors import BadInput
+from warranty_desk.sentences import sentences
 
 # The portal takes at most 500 events per request (EventBatch.maxItems in the OpenAPI file).
 MAX_BATCH = 500
@@ -30,10 +31,11 @@ def raise_if_transient(response: requests.Response, who: str) -> None:
     status = response.status_code
     if status in (408, 429) or status >= 500:
         raise TransientError(f"{who.capitalize()} answered {status}: {reason_of(response)}",
-                             retry_after=retry_after(response.headers))
+                             retry_after=retry_after(response.headers), status=status)
     if status in _SETTINGS_PROBLEMS:
-        raise TransientError(f"{who.capitalize()} {_SETTINGS_PROBLEMS[status]} ({status}): "
-                             f"{reason_of(response)}. Check Settings → Sync.")
+        raise TransientError(sentences(f"{who.capitalize()} {_SETTINGS_PROBLEMS[status]} "
+                                       f"({status}): {reason_of(response)}",
+                                       "Check Settings → Sync."), status=status)
 
 
 def _wire(event: Event) -> dict[str, Any]:
@@ -85,14 +87,16 @@ class PortalDestination:
             by_id = {r["id"]: r for r in results}
         except (ValueError, KeyError, TypeError):
             raise TransientError(f"{self.client.who.capitalize()} sent an answer that could "
-                                 "not be read; the batch will be sent again.") from None
+                                 "not be read; the batch will be sent again.",
+                                 status=response.status_code) from None
         outcomes = []
         for event in events:
             result = by_id.get(event.id)
             if result is None or result.get("status") not in _STATUSES:
                 # No usable answer for this event: nothing is settled, the batch goes again.
                 raise TransientError(f"{self.client.who.capitalize()} did not answer for "
-                                     f"event {event.seq}; the batch will be sent again.")
+                                     f"event {event.seq}; the batch will be sent again.",
+                                     status=response.status_code)
             outcomes.append(Outcome(event.id, result["status"], str(result.get("reason", ""))))
         return outcomes
 

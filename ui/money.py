@@ -2,13 +2,17 @@
 
 One shop per till, so its currency and locale are set once for the whole UI (by AppContext
 when the shop opens and whenever Settings > Shop changes them), and any widget can show an
-amount without being handed the shop. The formatting itself is the printed slips' own
-(printing.formatting, with babel), so screen and paper always agree.
+amount without being handed the shop. The formatting itself is the core's
+(warranty_desk.money, with babel), so screens, letters, paper and files always agree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from warranty_desk.money import MoneyFormat
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +30,17 @@ def use_shop_money(currency: str, locale: str) -> None:
     _shop = _ShopMoney(currency, locale)
 
 
+def shop_money() -> MoneyFormat:
+    """The shop's money format, for code that takes one (a letter's preview)."""
+    # Loaded on the first amount shown: babel costs 70 ms, which the first scan need not pay.
+    from warranty_desk.money import MoneyFormat
+
+    return MoneyFormat(_shop.currency, _shop.locale)
+
+
 def money(minor: int) -> str:
     """An amount in minor units with its currency, e.g. £49.00."""
-    # Loaded on the first amount shown: babel costs 70 ms, which the first scan need not pay.
-    from printing.formatting import money as written
-
-    return written(minor, _shop.currency, _shop.locale)
+    return shop_money().people(minor)
 
 
 def currency_symbol() -> str:

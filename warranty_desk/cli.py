@@ -6,21 +6,28 @@ import argparse
 import importlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from warranty_desk import __version__, cli_claims
 from warranty_desk.clock import Clock, FixedClock, SystemClock
 from warranty_desk.errors import BadInput, WarrantyDeskError
 from warranty_desk.logs import LOG_NAME, setup_logging
-from warranty_desk.storage.home import Home, resolve_home
+from warranty_desk.sentences import sentences
+from warranty_desk.storage.home import HOME_ENV, Home, resolve_home
+
+if TYPE_CHECKING:
+    from warranty_desk.money import MoneyFormat
 
 log = logging.getLogger("warranty_desk")
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+# Where `make run` builds the demo shop (the Makefile's DEMO_HOME), relative to the clone.
+DEMO_HOME = ".demo-home"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,8 +35,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
-        print(f"warranty-desk: {message}. Run `warranty-desk --help` for the commands.",
-              file=sys.stderr)
+        said = sentences(message, "Run `warranty-desk --help` for the commands.")
+        print(f"warranty-desk: {said}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -55,8 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="also fill a small demo shop")
     p.add_argument("--shop-name", default="Warranty Desk Demo Shop")
     p.add_argument("--branch", default="BR01", help="branch code, e.g. BR01")
-    p.add_argument("--currency", default="EUR")
-    p.add_argument("--locale", default="en_GB")
+    p.add_argument("--currency", help="ISO code, e.g. EUR (the default; the demo's is GBP)")
+    p.add_argument("--locale", help="e.g. de_DE (en_GB unless said)")
     p.add_argument("--timezone", default="Europe/London")
 
     p = sub.add_parser("demo-data", help="generate a large realistic shop for testing")
@@ -186,7 +193,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         setup_logging(home)
         handler = _COMMANDS[args.command]
-        return handler(args, home)
+        code = handler(args, home)
+        # A reader that stopped early (`| head`) shows here, not in Python's exit-time flush.
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except WarrantyDeskError as exc:
         print(f"warranty-desk: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -199,6 +211,15 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{home.logs / LOG_NAME}; please send that file to support.",
               file=sys.stderr)
         return EXIT_FAILED
+
+
+def _reader_gone() -> int:
+    """The reader of the output went away (`lookup X --json | head`): stop quietly."""
+    # What is still buffered can go nowhere; Python would try again at exit and complain.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_FAILED
 
 
 def _run_app(home: Home, args: argparse.Namespace) -> int:
@@ -224,12 +245,31 @@ def _open(home: Home, args: argparse.Namespace) -> Any:
     from warranty_desk.storage.database import Database
 
     if not home.database.exists():
+        demo = Home(Path(DEMO_HOME))
+        if args.home is None and not os.environ.get(HOME_ENV) and demo.database.exists():
+            # `make run` builds its demo shop here; a person trying the commands next to it
+            # most likely means that one.
+            raise BadInput(f"No shop in {home.root}. The demo shop from `make run` is in "
+                           f"{DEMO_HOME}: add `--home {DEMO_HOME}`.")
         raise BadInput(f"There is no shop database in {home.root}. Run `warranty-desk "
                        f"--home {home.root} init` first.")
     db = Database(home.database, clock=_clock(args))
     if migrate.current_revision(db) != migrate.head_revision():
+        from warranty_desk.services.setup import upgrade_notes
+
+        before = len(upgrade_notes(db))
         migrate.upgrade(db)
+        _print_upgrade_notes(upgrade_notes(db)[before:], file=sys.stderr)
     return db
+
+
+def _print_upgrade_notes(notes: Sequence[str], *, file: TextIO | None = None) -> None:
+    """What an upgrade asks a person to check (also in the log and the upgrade_notes table)."""
+    out = file or sys.stdout
+    if notes:
+        print("Upgrading the database left these to check:", file=out)
+        for note in notes:
+            print(f"  - {note}", file=out)
 
 
 def _system() -> Any:
@@ -247,14 +287,18 @@ def cmd_init(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services import setup
 
     shop = setup.ShopInput(name=args.shop_name, branch_code=args.branch.upper(),
-                           currency=args.currency.upper(), locale=args.locale,
+                           currency=(args.currency or "EUR").upper(),
+                           locale=args.locale or "en_GB",
                            timezone=args.timezone)
     db, created = setup.init(home, shop, clock=_clock(args))
     print(f"{'Created' if created else 'Upgraded'} the shop database at {home.database}.")
+    _print_upgrade_notes(setup.upgrade_notes(db))
     if args.demo:
         from warranty_desk.services import demo
 
-        report = demo.build_demo_shop(db)
+        # The demo shop is in pounds unless a currency or locale was asked for by name.
+        report = demo.build_demo_shop(
+            db, currency=args.currency.upper() if args.currency else None, locale=args.locale)
         if report.created:
             print(f"Demo shop ready: {report.sales} sales, {report.warranties} warranties, "
                   f"{report.claims} claims. Sign in with:")
@@ -305,18 +349,20 @@ def cmd_import(args: argparse.Namespace, home: Home) -> int:
 
 def cmd_lookup(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services.lookup import lookup
+    from warranty_desk.services.shop_locale import money_at
     from warranty_desk.views import to_jsonable
 
     db = _open(home, args)
     result = lookup(db, _system(), " ".join(args.code))
+    money = money_at(db)
     if args.json:
-        _print_json(to_jsonable(result))
+        _print_json({**to_jsonable(result, money=money), "currency": money.currency})
     else:
-        print(_lookup_text(result))
+        print(_lookup_text(result, money))
     return EXIT_OK if result.matches or result.claims else EXIT_FAILED
 
 
-def _lookup_text(result: Any) -> str:
+def _lookup_text(result: Any, money: MoneyFormat) -> str:
     lines = [result.message]
     if result.problem:
         lines.append(f"Note: {result.problem}")
@@ -337,7 +383,7 @@ def _lookup_text(result: Any) -> str:
                          + (f", {c.outcome}" if c.outcome else "") + f" – {c.fault}")
         for o in v.extension_offers:
             lines.append(f"  can extend: {o.plan}, {o.months} months for "
-                         f"{o.price_minor / 100:.2f} ({o.reason})")
+                         f"{money.people(o.price_minor)} ({o.reason})")
     if result.claims and not result.matches:
         lines.append("")
         lines += [f"  claim {c.number} ({c.opened_on}): {c.state} – {c.product}, "
@@ -374,12 +420,15 @@ def cmd_report(args: argparse.Namespace, home: Home) -> int:
 
 
 def _management_report(args: argparse.Namespace, home: Home, db: Any) -> int:
+    from warranty_desk.money import FILE_UNITS
     from warranty_desk.services import management
     from warranty_desk.services.exports import write_csv
+    from warranty_desk.services.shop_locale import money_at
     from warranty_desk.storage.documents import DocumentStore
     from warranty_desk.views import to_jsonable
 
     table = management.build(db, _system(), args.name, since=args.since)
+    money = money_at(db)
     if args.pdf:
         # Imported by name, lazily: the core never depends on printing (DESIGN.md).
         reports = importlib.import_module("printing.reports")
@@ -388,14 +437,16 @@ def _management_report(args: argparse.Namespace, home: Home, db: Any) -> int:
         args.pdf.write_bytes(data)
         print(f"Wrote {table.title.lower()} to {args.pdf} ({len(table.rows)} rows).")
     elif args.json:
-        _print_json(to_jsonable(table))
+        # Amounts as decimal text in major units; `currency` and `money_units` say so.
+        _print_json({**to_jsonable(table), "rows": to_jsonable(table.for_files(money)),
+                     "currency": money.currency, "money_units": FILE_UNITS})
     elif args.csv:
         write_csv(sys.stdout, table.columns,
-                  (dict(zip(table.columns, row, strict=True)) for row in table.rows))
+                  (dict(zip(table.columns, row, strict=True)) for row in table.for_files(money)))
     else:
         print(f"{table.title} — {table.subtitle}")
-        for row in (table.columns, *table.rows):
-            print("  ".join("–" if v is None else str(v) for v in row))
+        for row in (table.columns, *table.for_people(money)):
+            print("  ".join(row))
     return EXIT_OK
 
 
@@ -475,7 +526,7 @@ def _print_outcome(outcome: Any, home: Home, *, as_json: bool) -> int:
             print(outcome.message)
         return EXIT_OK
     print(f"warranty-desk: {outcome.message} To retry: warranty-desk --home {home.root} "
-          f"print retry {outcome.job.id}", file=sys.stderr)
+          f"print retry {outcome.job.short_id}", file=sys.stderr)
     return EXIT_FAILED
 
 
@@ -488,7 +539,7 @@ def _print_queue(queued: Sequence[Any], *, as_json: bool) -> int:
     if not queued:
         print("The print queue is empty.")
     for job in queued:
-        print(f"{job.id}  {job.created_at:%Y-%m-%d %H:%M} UTC  "
+        print(f"{job.short_id}  {job.created_at:%Y-%m-%d %H:%M} UTC  "
               f"{job.document.replace('_', ' ')} for {job.subject}"
               f"{' (copy)' if job.copy else ''} to {job.target}, "
               f"{job.attempts} attempt{'' if job.attempts == 1 else 's'}"

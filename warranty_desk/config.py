@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import tempfile
@@ -12,6 +11,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import Item, Table
+from tomlkit.toml_document import TOMLDocument
 
 from warranty_desk.errors import BadInput
 from warranty_desk.storage.home import Home
@@ -221,12 +225,16 @@ def load(home: Home) -> Loaded:
 
 
 def save(home: Home, settings: Settings) -> None:
-    """Check and write the settings atomically, readable by this user only."""
+    """Check and write the settings atomically, readable by this user only.
+
+    The file as it is gets the new values: comments and anything else people wrote in it stay
+    where they were. A file that cannot be read as TOML is written anew.
+    """
     found = problems(settings)
     if found:
         raise BadInput("The settings were not saved: " + "; ".join(found) + ".")
     home.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    text = to_toml(settings)
+    text = tomlkit.dumps(_merge(_kept(home.config), settings))
     # Written beside the target and renamed over it, so a crash never leaves half a file.
     fd, temp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=home.root)
     try:
@@ -243,50 +251,93 @@ def save(home: Home, settings: Settings) -> None:
 
 def to_toml(settings: Settings) -> str:
     """The settings as TOML text: top-level values, then [scanner], [printing] and [sync]."""
-    scanner = settings.scanner
-    lines = ["# Warranty Desk settings for this till. Change them under Settings > Devices.",
-             f"theme = {_value(settings.theme)}",
-             f"idle_minutes = {_value(settings.idle_minutes)}",
-             f"portal_url_template = {_value(settings.portal_url_template)}",
-             "", "[scanner]"]
+    return tomlkit.dumps(_merge(_fresh(), settings))
+
+
+# A new file's layout; the values go in as _merge puts them.
+_SKELETON = """\
+# Warranty Desk settings for this till. Change them under Settings > Devices.
+
+[scanner]
+
+[printing]
+
+# Tokens and passwords are not kept here: see Settings > Sync.
+[sync]
+"""
+
+
+def _fresh() -> TOMLDocument:
+    return tomlkit.parse(_SKELETON)
+
+
+def _kept(path: Path) -> TOMLDocument:
+    """The file as people left it, comments and all; a fresh one when it cannot be read."""
+    try:
+        return tomlkit.parse(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, TOMLKitError):
+        return _fresh()
+
+
+def _values(settings: Settings) -> list[tuple[str, str, object]]:
+    """(table, key, value) for every setting, in the file's order; "" is the top level."""
+    found: list[tuple[str, str, object]] = [
+        ("", "theme", settings.theme), ("", "idle_minutes", settings.idle_minutes),
+        ("", "portal_url_template", settings.portal_url_template)]
     for item in fields(ScannerSettings):
-        value = getattr(scanner, item.name)
-        if item.name == "suffix":
-            value = suffix_name(value)
-        lines.append(f"{item.name} = {_value(value)}")
-    lines += ["", "[printing]"]
-    lines += [f"{item.name} = {_value(getattr(settings.printers, item.name))}"
+        value = getattr(settings.scanner, item.name)
+        found.append(("scanner", item.name,
+                      suffix_name(value) if item.name == "suffix" else value))
+    found += [("printing", item.name, getattr(settings.printers, item.name))
               for item in fields(PrinterSettings)]
-    lines += ["", "# Tokens and passwords are not kept here: see Settings > Sync.", "[sync]"]
-    lines += [f"{item.name} = {_value(getattr(settings.sync, item.name))}"
+    found += [("sync", item.name, getattr(settings.sync, item.name))
               for item in fields(SyncSettings)]
-    return "\n".join(lines) + "\n"
+    return found
 
 
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and math.isfinite(value):
-        return repr(value)
-    if isinstance(value, str):
-        return _string(value)
-    raise TypeError(f"config values are text, whole numbers or true/false, not {value!r}")
+def _table(document: TOMLDocument, name: str) -> Table:
+    table = document.get(name)
+    if isinstance(table, Table):
+        return table
+    table = tomlkit.table()
+    if name in document:
+        document[name] = table  # not a table (load() reset it): replaced
+    else:
+        document.add(name, table)
+    return table
 
 
-def _string(text: str) -> str:
-    escapes = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
-               "\f": "\\f"}
-    out = []
-    for char in text:
-        if char in escapes:
-            out.append(escapes[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
+def _put(table: Table, key: str, value: object) -> None:
+    """A key the table lacks goes after its last key, not after the comments that end it.
+
+    Comments at a table's end are about what follows (the next table's heading).
+    """
+    body = table.value.body
+    keyed = [index for index, (name, _) in enumerate(body) if name is not None]
+    at = keyed[-1] + 1 if keyed else 0
+    if at < len(body):
+        table.value._insert_at(at, key, value)  # tomlkit has no public insert
+    else:
+        table[key] = value
+
+
+def _merge(document: TOMLDocument, settings: Settings) -> TOMLDocument:
+    """The document with each setting's value; values already right are left untouched."""
+    for name, key, value in _values(settings):
+        place: TOMLDocument | Table = _table(document, name) if name else document
+        if key not in place:
+            # At the top level tomlkit puts a new key before the first table itself.
+            if isinstance(place, Table):
+                _put(place, key, value)
+            else:
+                place[key] = value
+            continue
+        current = place[key]
+        if isinstance(current, Item):
+            current = current.unwrap()
+        if current != value or type(current) is not type(value):
+            place[key] = value  # the comment on its line stays
+    return document
 
 
 # --- Reading back, value by value -------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from warranty_desk.money import MoneyFormat
 from warranty_desk.views import LayerView
 
 
@@ -25,6 +26,11 @@ class ShopHeader:
     locale: str  # babel locale name, e.g. en_GB
     currency: str  # ISO 4217, e.g. EUR
     logo_png: bytes | None = None
+
+    @property
+    def money(self) -> MoneyFormat:
+        """How this shop writes its amounts on paper."""
+        return MoneyFormat(self.currency, self.locale)
 
 
 @dataclass(frozen=True, slots=True)

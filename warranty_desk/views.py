@@ -7,7 +7,11 @@ import enum
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from warranty_desk.money import MoneyFormat
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,20 +104,40 @@ class LookupResult:
     claims: tuple[ClaimMatch, ...] = ()
 
 
-def to_jsonable(value: Any) -> Any:
-    """Views to plain JSON types: dates as ISO text, enums as their values, ids as hex."""
+# Views name amounts in minor units `<name>_minor`; JSON carries them as `<name>_major`.
+MINOR, MAJOR = "_minor", "_major"
+
+
+def to_jsonable(value: Any, *, money: MoneyFormat | None = None) -> Any:
+    """Views to plain JSON types: dates as ISO text, enums as their values, ids as hex.
+
+    An amount field `price_minor` leaves as `price_major`, plain decimal text in the shop's
+    major units ("799.00"), written by `money`; a view with amounts needs it.
+    """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        out = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if f.name.endswith(MINOR) and (item is None or isinstance(item, int)):
+                if money is None:
+                    raise ValueError(f"{type(value).__name__}.{f.name} is an amount; pass the "
+                                     "shop's money format so it leaves in major units")
+                out[f.name[:-len(MINOR)] + MAJOR] = None if item is None else money.plain(item)
+            else:
+                out[f.name] = to_jsonable(item, money=money)
+        return out
     if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
+        return [to_jsonable(v, money=money) for v in value]
     if isinstance(value, (set, frozenset)):
-        return sorted(to_jsonable(v) for v in value)
+        return sorted(to_jsonable(v, money=money) for v in value)
     if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
+        return {str(k): to_jsonable(v, money=money) for k, v in value.items()}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return value.hex
+    if isinstance(value, Decimal):
+        return format(value, "f")
     return value

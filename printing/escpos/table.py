@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from printing.escpos.document import PLAIN, Document, Style
-from printing.formatting import money
 from warranty_desk.printables import ShopHeader, StaffDay
 
 _HEADERS = ("Act", "Ext", "Revenue", "Gap", "Opn", "Cls")
@@ -17,7 +16,7 @@ _BOLD = Style(bold=True)
 
 def _cells(row: StaffDay, shop: ShopHeader) -> tuple[str, ...]:
     return (str(row.activations), str(row.extensions_sold),
-            money(row.extension_revenue_minor, shop.currency, shop.locale),
+            shop.money.people(row.extension_revenue_minor),
             str(row.registration_gaps), str(row.claims_opened), str(row.claims_closed))
 
 

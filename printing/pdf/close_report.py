@@ -5,11 +5,12 @@ from __future__ import annotations
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
-from printing.formatting import day, moment, money
+from printing.formatting import day, moment
 from printing.pdf import blocks
 from printing.pdf.document import Chrome, build, content_width, paper_styles
 from printing.pdf.style import BOLD, Styles
 from printing.pdf.text import markup, safe
+from warranty_desk.money import MoneyFormat
 from warranty_desk.printables import CloseReportView, StaffDay
 
 COLUMNS = ("Staff", "Activations", "Extensions sold", "Extension revenue", "Registration gaps",
@@ -18,15 +19,15 @@ NO_ACTIVITY = "No activity recorded on this day."
 NO_GAPS = "No registration gaps today."
 
 
-def _row(r: StaffDay, currency: str, locale: str) -> tuple[str, ...]:
+def _row(r: StaffDay, money: MoneyFormat) -> tuple[str, ...]:
     return (r.staff_name, str(r.activations), str(r.extensions_sold),
-            money(r.extension_revenue_minor, currency, locale), str(r.registration_gaps),
+            money.people(r.extension_revenue_minor), str(r.registration_gaps),
             str(r.claims_opened), str(r.claims_closed))
 
 
 def _staff(view: CloseReportView, st: Styles, width: float) -> Flowable:
     shop = view.shop
-    rows = [_row(r, shop.currency, shop.locale) for r in (*view.rows, view.totals)]
+    rows = [_row(r, shop.money) for r in (*view.rows, view.totals)]
     # Each column at least as wide as its longest heading word and value, so nothing breaks
     # mid-word on A5; the spare width is shared out evenly.
     pad = st.base * 0.9 + 1

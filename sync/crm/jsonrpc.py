@@ -68,10 +68,11 @@ class TrytonRpc:
         reply = self._post("common.db.login", [self.user, {"password": self._password}], None)
         if reply.status_code in (401, 403):
             raise TransientError(f"Tryton refused the login of {self.user!r} on database "
-                                 f"{self.database!r}: check the CRM user and password.")
+                                 f"{self.database!r}: check the CRM user and password.",
+                                 status=reply.status_code)
         if reply.status_code == 404:
             raise TransientError(f"Tryton at {safe_url(self.endpoint)} has no database "
-                                 f"{self.database!r}.")
+                                 f"{self.database!r}.", status=404)
         user_id, key = self._result("common.db.login", reply)[:2]
         token = base64.b64encode(f"{self.user}:{user_id}:{key}".encode()).decode()
         self._auth = f"Session {token}"
@@ -90,26 +91,27 @@ class TrytonRpc:
                 allow_redirects=False)
         except requests.Timeout:
             raise TransientError(f"Tryton at {where} did not answer {method} within "
-                                 f"{self._timeout:g} s.") from None
+                                 f"{self._timeout:g} s.", answered=False) from None
         except requests.RequestException as e:
-            raise TransientError(f"Could not reach Tryton at {where} ({type(e).__name__}).") \
-                from None
+            raise TransientError(f"Could not reach Tryton at {where} ({type(e).__name__}).",
+                                 answered=not isinstance(e, requests.ConnectionError)) from None
 
     def _result(self, method: str, reply: requests.Response) -> Any:
         status = reply.status_code
         if status in (408, 429) or status >= 500:
             raise TransientError(f"Tryton answered HTTP {status} to {method}.",
-                                 retry_after=retry_after(reply.headers))
+                                 retry_after=retry_after(reply.headers), status=status)
         if status in (401, 403):
             raise TransientError(f"Tryton refused {method} for {self.user!r} (HTTP {status}): "
-                                 "check the CRM user's access rights.")
+                                 "check the CRM user's access rights.", status=status)
         if status != 200:
             raise TrytonUserError(f"Tryton answered HTTP {status} to {method}: "
                                   f"{reply.text.strip()[:_MAX_MESSAGE]}")
         try:
             data = reply.json()
         except ValueError:
-            raise TransientError(f"Tryton sent a reply to {method} that is not JSON.") from None
+            raise TransientError(f"Tryton sent a reply to {method} that is not JSON.",
+                                 status=status) from None
         if "error" not in data:
             return data.get("result")
         raise _error(method, data["error"])

@@ -170,9 +170,11 @@ def _claim_outcome(p: Mapping[str, Any]) -> tuple[Kind, str, dict[str, Any]]:
         note += (f" Replacement serial {_text(p, 'new_serial')}, warranty "
                  f"{_text(p, 'new_warranty')} until {_text(p, 'end')}.")
     if _text(p, "amount"):
-        note += f" Refunded {_text(p, 'amount')} (POS {_text(p, 'refund_reference')})."
+        # The till sends the amount in major units with its currency beside it (799.00 EUR).
+        amount = f"{_text(p, 'amount')} {_text(p, 'currency')}".strip()
+        note += f" Refunded {amount} (POS {_text(p, 'refund_reference')})."
     keys = ("number", "state", "outcome", "reason", "claim_type", "fault", "serial",
-            "new_serial", "new_warranty", "end", "amount", "refund_reference")
+            "new_serial", "new_warranty", "end", "amount", "currency", "refund_reference")
     return "claim_outcome", note, {k: p[k] for k in keys if k in p}
 
 

@@ -1,26 +1,39 @@
-"""The signed-webhook CRM connector, and the signature check any Python receiver can use."""
+"""The signed-webhook CRM connector: Standard Webhooks signatures, and our older header.
+
+Each request is signed to the Standard Webhooks scheme (webhook-id, webhook-timestamp,
+webhook-signature), so a receiver installs a verifier for it (standardwebhooks.com lists one
+for most languages) rather than copying ours. The X-Warranty-Desk-Signature header of earlier
+versions is still sent, and `verify_signature` still checks it, for receivers set up with it.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import requests
+from standardwebhooks import Webhook
 
 from sync.contract import Event, Outcome, TransientError
 from sync.crm import mapping
 from sync.crm.mapping import CrmRecord
 from sync.http import reason_of, retry_after
 from warranty_desk.clock import Clock
+from warranty_desk.errors import BadInput
 
 log = logging.getLogger(__name__)
 
 EVENT_HEADER = "X-Warranty-Desk-Event"
-SIGNATURE_HEADER = "X-Warranty-Desk-Signature"
+SIGNATURE_HEADER = "X-Warranty-Desk-Signature"  # the older scheme: t=<time>,v1=<hex>
+# A secret made by a Standard Webhooks receiver: this prefix, then the key in base64.
+STANDARD_PREFIX = "whsec_"
 # Five minutes: wide enough for a branch clock that drifts, narrow enough that a captured
 # request cannot be replayed later (the receiver's id check covers the window itself).
 TOLERANCE_SECONDS = 300
@@ -32,8 +45,28 @@ class SignatureError(ValueError):
     """A webhook request whose signature is malformed, stale or wrong."""
 
 
+def standard_key(secret: str) -> bytes:
+    """The Standard Webhooks key for the shared secret.
+
+    A secret a Standard Webhooks receiver made ("whsec_" and base64) is its key as such; any
+    other secret's key is its UTF-8 bytes, which a receiver passes to its verifier as bytes
+    (or as "whsec_" and their base64).
+    """
+    if not secret.startswith(STANDARD_PREFIX):
+        return secret.encode()
+    try:
+        key = base64.b64decode(secret[len(STANDARD_PREFIX):], validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if not key:
+        raise BadInput("The webhook secret starts with whsec_ but what follows is not the "
+                       "key in base64: copy the whole secret again from the receiver and store "
+                       "it under Settings > Sync.")
+    return key
+
+
 def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The signature header for a body sent at `timestamp` (unix seconds)."""
+    """The older signature header for a body sent at `timestamp` (unix seconds)."""
     digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     return f"t={timestamp},v1={digest.hexdigest()}"
 
@@ -81,7 +114,7 @@ def _reason(reply: requests.Response) -> str:
 
 
 class WebhookConnector:
-    """Posts each CRM record to one URL, signed with HMAC-SHA256 over "timestamp.body".
+    """Posts each CRM record to one URL, signed to Standard Webhooks and the older header.
 
     One request per event: the event id header, a 409 "seen it" and a refusal's reason then
     each speak of exactly one event, which any receiver can implement without a batch
@@ -98,6 +131,7 @@ class WebhookConnector:
         self.batch_size = batch_size
         self.url = url
         self._secret = secret
+        self._standard = Webhook(standard_key(secret))
         self._timeout = timeout
         self._verify: bool | str = ca_bundle or True  # TLS is always verified
         self._session = session or requests.Session()
@@ -123,19 +157,31 @@ class WebhookConnector:
         """Drop pooled connections; safe to call twice."""
         self._session.close()
 
+    def _headers(self, event_id: str, body: bytes) -> dict[str, str]:
+        # Whole seconds from the injected clock: both schemes sign the same instant.
+        seconds = int(self._clock.now().timestamp())
+        at = datetime.fromtimestamp(seconds, UTC)
+        return {"Content-Type": "application/json",
+                # The event id is the message id: a resend carries the same one, as the
+                # scheme asks, so the receiver dedupes on it.
+                "webhook-id": event_id, "webhook-timestamp": str(seconds),
+                "webhook-signature": self._standard.sign(event_id, at, body),
+                EVENT_HEADER: event_id, SIGNATURE_HEADER: sign(self._secret, seconds, body)}
+
     def _post(self, event_id: str, body: bytes) -> Outcome:
-        headers = {"Content-Type": "application/json", EVENT_HEADER: event_id,
-                   SIGNATURE_HEADER: sign(self._secret, int(self._clock.now().timestamp()), body)}
+        headers = self._headers(event_id, body)
         where = safe_url(self.url)
         try:
             reply = self._session.post(self.url, data=body, headers=headers,
                                        timeout=self._timeout, verify=self._verify,
                                        allow_redirects=False)
         except requests.Timeout:
-            raise TransientError(f"{where} did not answer within {self._timeout:g} s.") from None
+            raise TransientError(f"{where} did not answer within {self._timeout:g} s.",
+                                 answered=False) from None
         except requests.RequestException as e:
             # The exception's own text repeats the full URL, which may carry a token.
-            raise TransientError(f"Could not reach {where} ({type(e).__name__}).") from None
+            raise TransientError(f"Could not reach {where} ({type(e).__name__}).",
+                                 answered=not isinstance(e, requests.ConnectionError)) from None
         status = reply.status_code
         if 200 <= status < 300:
             return Outcome(event_id, "accepted")
@@ -145,6 +191,6 @@ class WebhookConnector:
         # is not re-sent blindly), so it waits with the rest rather than parking the event.
         if status in (408, 429) or status >= 500 or 300 <= status < 400:
             raise TransientError(f"{where} answered {_reason(reply)}",
-                                 retry_after=retry_after(reply.headers))
+                                 retry_after=retry_after(reply.headers), status=status)
         log.info("Webhook refused event %s: HTTP %s", event_id, status)
         return Outcome(event_id, "rejected", _reason(reply))

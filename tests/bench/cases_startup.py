@@ -36,17 +36,17 @@ app.exec()
 def _time_lines(argv: list[str], env: dict[str, str], wanted: tuple[str, ...]) -> list[float]:
     """Milliseconds from spawning the process to each wanted line on its stdout."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                            text=True)
     seen: dict[str, float] = {}
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        word = line.strip()
-        if word in wanted and word not in seen:
-            seen[word] = (time.perf_counter() - start) * 1000
-        if len(seen) == len(wanted):
-            break
-    proc.wait(timeout=60)
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                          text=True) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            word = line.strip()
+            if word in wanted and word not in seen:
+                seen[word] = (time.perf_counter() - start) * 1000
+            if len(seen) == len(wanted):
+                break
+        proc.wait(timeout=60)
     missing = [w for w in wanted if w not in seen]
     if missing:
         raise RuntimeError(f"the process never said {missing}")

@@ -88,13 +88,19 @@ def test_an_offline_printer_exits_1_keeps_the_job_and_retry_prints_it(
     assert f"The receipt printer at 127.0.0.1:{port} refused the connection." in done.stderr
     queued = json.loads(run(demo_home, "print", "queue", "--json").stdout)["queued"]
     (job,) = [j for j in queued if j["subject"] == code]
+    # People see and type the short id; the whole one stays in the JSON.
+    short = job["short_id"]
+    assert len(short) == 8 and job["id"].endswith(short)
     assert done.stderr.rstrip().endswith(
-        f"To retry: warranty-desk --home {demo_home} print retry {job['id']}")
+        f"To retry: warranty-desk --home {demo_home} print retry {short}")
+    assert f"waits in the print queue as job {short};" in done.stderr
     assert job["target"] == f"tcp://127.0.0.1:{port}" and job["attempts"] == 1
     listed = run(demo_home, "print", "queue").stdout
-    assert job["id"] in listed and "refused the connection" in listed
+    line = next(x for x in listed.splitlines() if code in x)
+    assert line.startswith(f"{short}  ") and job["id"] not in listed
+    assert "refused the connection" in line
     with printer("prints", port=port) as server:
-        retried = run(demo_home, "print", "retry", job["id"])
+        retried = run(demo_home, "print", "retry", short)
         assert retried.returncode == 0, retried.stderr
         (sent,) = server.wait_for_jobs(1)
     assert retried.stdout == f"Printed the warranty slip for {code}.\n"
@@ -110,7 +116,8 @@ def test_a_queued_job_can_be_cancelled_with_a_reason(
                f"tcp://127.0.0.1:{closed_port()}").returncode == 1
     queued = json.loads(run(demo_home, "print", "queue", "--json").stdout)["queued"]
     (job,) = [j for j in queued if j["subject"] == code]
-    done = run(demo_home, "print", "cancel", job["id"], "--reason", "Printed by hand")
+    done = run(demo_home, "print", "cancel", job["short_id"].upper(), "--reason",
+               "Printed by hand")
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"Cancelled the slip for {code}.\n"
     left = json.loads(run(demo_home, "print", "queue", "--json").stdout)["queued"]
@@ -127,6 +134,9 @@ def test_a_queued_job_can_be_cancelled_with_a_reason(
      "'A3' is not a paper size"),
     (["close-report", "yesterday", "--to", "{tmp}/c.bin"], "'yesterday' is not a day"),
     (["slip", "{code}"], "the following arguments are required: --to"),
+    (["certificate", "{code}", "--to", "{tmp}/no-such-folder/c.pdf"],
+     "The folder {tmp}/no-such-folder does not exist, so the warranty certificate cannot be "
+     "saved there. Create the folder first"),
 ])
 def test_bad_input_exits_2_in_plain_words_and_queues_nothing(
         demo_home: Path, codes: list[str], tmp_path: Path, args: list[str],
@@ -134,11 +144,18 @@ def test_bad_input_exits_2_in_plain_words_and_queues_nothing(
     argv = [a.format(code=codes[4], tmp=tmp_path) for a in args]
     done = run(demo_home, "print", *argv)
     assert done.returncode == 2
-    assert message in done.stderr
+    assert message.format(tmp=tmp_path) in done.stderr
     assert "Traceback" not in done.stderr
     queued = json.loads(run(demo_home, "print", "queue", "--json").stdout)["queued"]
     assert codes[4] not in [j["subject"] for j in queued]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_job_number_that_is_no_job_is_refused_in_plain_words(demo_home: Path) -> None:
+    done = run(demo_home, "print", "retry", "zz-top")
+    assert done.returncode == 2 and "'zz-top' is not a print job number" in done.stderr
+    missing = run(demo_home, "print", "retry", "0000dead")
+    assert missing.returncode == 1 and "There is no print job 0000dead" in missing.stderr
 
 
 def test_an_unknown_code_exits_1_and_says_what_to_do(demo_home: Path, tmp_path: Path) -> None:

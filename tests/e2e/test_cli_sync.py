@@ -116,6 +116,21 @@ def test_a_bad_address_is_refused_in_plain_words_and_nothing_is_saved(home: Path
     assert good.returncode == 0 and "interval_minutes = 15" in (home / "config.toml").read_text()
 
 
+def test_config_set_keeps_the_comments_people_wrote_in_config_toml(home: Path) -> None:
+    assert run(home, "config", "set", "sync.interval_minutes", "10").returncode == 0
+    path = home / "config.toml"
+    text = path.read_text("utf-8").replace(
+        "interval_minutes = 10", "# Head office asked for 10 minutes (ticket 4411).\n"
+        "interval_minutes = 10  # not less: the line is slow")
+    path.write_text("# Till 1 by the door\n" + text, "utf-8")
+    done = run(home, "config", "set", "sync.interval_minutes", "15")
+    assert done.returncode == 0, done.stderr
+    after = path.read_text("utf-8")
+    assert after.startswith("# Till 1 by the door\n")
+    assert ("# Head office asked for 10 minutes (ticket 4411).\n"
+            "interval_minutes = 15  # not less: the line is slow\n") in after
+
+
 def test_the_token_goes_in_on_stdin_and_never_comes_out(home: Path, portal: PortalServer) -> None:
     stored = set_secret(home, "portal-token", TOKEN)
     assert stored.returncode == 0, stored.stderr

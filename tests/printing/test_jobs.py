@@ -189,6 +189,23 @@ def test_an_unknown_warranty_code_is_not_found_and_nothing_is_queued(
 # --- A printer that is not there ---------------------------------------------------------------
 
 
+def test_a_file_in_a_folder_that_does_not_exist_is_refused_before_queueing(
+        shop: Database, code: str, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "slip.bin"
+    with pytest.raises(BadInput) as refused:
+        jobs.print_document(shop, SAM, _slip(code, str(target)))
+    assert str(refused.value).startswith(f"The folder {target.parent} does not exist")
+    assert print_jobs.queued(shop) == () and print_jobs.history(shop) == ()
+
+
+def test_a_queued_job_is_found_by_the_end_of_its_number(shop: Database, code: str) -> None:
+    outcome = jobs.print_document(shop, SAM, _slip(code, f"tcp://127.0.0.1:{closed_port()}"))
+    short = outcome.job.short_id
+    assert outcome.job.id.endswith(short) and len(short) == 8
+    cancelled = print_jobs.cancel(shop, SAM, short.upper(), "Printed by hand")
+    assert (cancelled.id, cancelled.state) == (outcome.job.id, "cancelled")
+
+
 def test_a_refusing_printer_leaves_the_slip_queued_with_its_reason(
         shop: Database, code: str) -> None:
     port = closed_port()
@@ -201,7 +218,7 @@ def test_a_refusing_printer_leaves_the_slip_queued_with_its_reason(
                f"switched on and that {port} is its port.")
     assert queued.last_error == refused
     assert outcome.message == (f"{refused} The warranty slip for {code} waits in the print "
-                               f"queue as job {queued.id}; retry it from the queue.")
+                               f"queue as job {queued.short_id}; retry it from the queue.")
 
 
 def test_a_dropped_job_is_retried_and_the_printer_gets_the_same_bytes_once(

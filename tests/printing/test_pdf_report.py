@@ -7,11 +7,11 @@ from datetime import datetime
 
 import pytest
 
-from printing.formatting import money
 from printing.pdf import ReportChart, ReportDoc, render_report_pdf
 from tests.printing.pdf_tools import has_colour, page_sizes, page_texts, render, text, text_runs
 from tests.printing.samples import SHOP
 from warranty_desk.errors import BadInput
+from warranty_desk.money import for_people as money
 
 COLUMNS = ("Claim", "Product", "State", "Days open", "Value")
 PRODUCTS = ("Lumen 14 Laptop", "Orbit X Phone", "Kettle Deluxe 2000 with a rather long name")

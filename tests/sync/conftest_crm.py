@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,6 +19,16 @@ from warranty_desk.storage.database import Database
 
 AT = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
 _seq = itertools.count(1)
+# Ofcom's numbers for drama (never a real phone) that phonenumbers takes as valid, which
+# Tryton's party module insists on when phonenumbers is installed beside it.
+_FICTIONAL_UK = ("20 7946 0", "113 496 0", "114 496 0", "116 496 0", "117 496 0", "118 496 0",
+                 "121 496 0", "131 496 0", "141 496 0", "151 496 0", "161 496 0", "191 498 0")
+
+
+def fictional_phone() -> str:
+    """A valid UK number in E.164 that reaches nobody, different on each call (almost surely)."""
+    rng = secrets.SystemRandom()
+    return "+44" + (rng.choice(_FICTIONAL_UK) + f"{rng.randrange(1000):03d}").replace(" ", "")
 
 
 def event(topic: str, payload: dict[str, Any], *, aggregate_id: str = "",

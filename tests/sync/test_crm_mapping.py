@@ -72,9 +72,9 @@ def test_a_claim_outcome_notes_the_verdict_reason_and_replacement() -> None:
 
 def test_a_refund_notes_the_amount_and_the_pos_reference() -> None:
     record = to_crm(claim_decided("C-2", "CU-2", outcome="refund", reason="Unit unrepairable",
-                                  amount="£899.00", refund_reference="R-77"))
+                                  amount="899.00", currency="GBP", refund_reference="R-77"))
     assert record is not None
-    assert record.note.endswith("Refunded £899.00 (POS R-77).")
+    assert record.note.endswith("Refunded 899.00 GBP (POS R-77).")
 
 
 def test_a_claim_outcome_without_a_customer_reference_is_refused_with_the_reason() -> None:

@@ -21,7 +21,10 @@ from sync.crm.jsonrpc import TrytonRpc
 from sync.runner import CycleReport, run_cycle
 from sync.secrets import PORTAL_TOKEN, TRYTON_PASSWORD, set_secret
 from tests.conftest import TODAY, actor, pinned_clock
-from tests.sync.conftest_crm import tryton_fixture  # noqa: F401  (the session's trytond)
+from tests.sync.conftest_crm import (
+    fictional_phone,
+    tryton_fixture,  # noqa: F401  (the session's trytond)
+)
 from tests.sync.engine_helpers import outbox
 from tests.sync.portal_server import TOKEN, PortalServer
 from tests.sync.test_secrets import use
@@ -70,7 +73,7 @@ def branch_home(tmp_path: Path) -> Iterator[tuple[Home, Database]]:
 
 
 def _customer(tag: str) -> CustomerInput:
-    return CustomerInput(f"Dana Whitlock {tag}", phone=f"+44 20 7{secrets.randbelow(10**6):06d}",
+    return CustomerInput(f"Dana Whitlock {tag}", phone=fictional_phone(),
                          email=f"dana.{tag.lower()}@example.org")
 
 

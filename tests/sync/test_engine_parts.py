@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from sync.backoff import Backoff
 from sync.contract import Event, Outcome, TransientError
+from sync.failures import Kind
 from sync.http import HttpClient, check_address, retry_after
 from sync.ledger import Head
 from sync.portal import upload_documents
@@ -217,6 +218,7 @@ def test_a_bug_in_a_destination_is_reported_and_the_next_push_starts_clean(db: D
 
     report = engine(db, Broken()).push_once().destinations[0]
     assert report.error == "Sync to crm stopped on an unexpected error; see the log."
+    assert report.error_kind is Kind.FAULT
     assert report.pending == 4
     assert sync_admin.status(db)[0].last_error == report.error
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.logs(r"^Inbox pull stopped")
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"photo of the hinge" * 10
 PNG_SHA = hashlib.sha256(PNG).hexdigest()
-CUSTOMER = {"name": "Grace Hopper", "phone": "+1 555 0100"}
+CUSTOMER = {"name": "Grace Hopper", "phone": "+1 202 555 0100"}
 AT = "2026-11-21T18:00:00+00:00"
 
 
@@ -229,6 +229,8 @@ def test_a_wrong_token_stops_the_pull_with_a_plain_reason(
     report = pull(shop, PortalInbox(http, "BR01"), store)
     http.close()
     assert "refused the sync token" in report.error and "Settings" in report.error
+    # The portal's reason ends in a stop of its own; the next sentence adds no second one.
+    assert "Missing or wrong sync token. Check Settings → Sync." in report.error
     assert count(shop, InboxApplied) == 0 and report.acked == ""
 
 
@@ -238,7 +240,7 @@ def test_a_cursor_the_portal_does_not_know_is_reported_not_skipped(
     inbox.save_cursor(shop, "portal", "from-another-portal")
     report = pull(shop, client, store)
     assert "refused to read the inbox after cursor 'from-another-portal'" in report.error
-    assert "Unknown inbox cursor" in report.error
+    assert "Unknown inbox cursor 'from-another-portal'. Tell head office;" in report.error
     assert inbox.stored_cursor(shop) == "from-another-portal"
 
 

@@ -14,16 +14,17 @@ import pytest
 from keyring.backends import fail
 from sqlalchemy import func, select, update
 
-from sync import runner
 from sync.crm.tryton import TrytonConnector
 from sync.crm.webhook import WebhookConnector
+from sync.destinations import close_destinations, destinations
+from sync.documents import pending_documents
 from sync.portal import PortalDestination
-from sync.runner import CycleReport, close_destinations, destinations, run_cycle
+from sync.runner import CycleReport, run_cycle
 from sync.secrets import PORTAL_TOKEN, TRYTON_PASSWORD, WEBHOOK_SECRET, set_secret
 from tests.conftest import actor, pinned_clock
 from tests.sync.portal_server import TOKEN, PortalServer
 from tests.sync.test_secrets import use
-from tests.sync.webhook_receiver import webhook_receiver
+from tests.sync.webhook_receiver import Scripted, webhook_receiver
 from tests.unit.services.helpers import sell
 from warranty_desk.config import SyncSettings
 from warranty_desk.errors import BadInput
@@ -177,7 +178,7 @@ def test_documents_go_before_the_events_that_name_them_and_only_those_missing(
     for doc, kind in ((photo, "photo_of_fault"), (held, "proof_of_purchase")):
         claims.attach_evidence(shop, actor(Role.SALES), number, kind=kind, sha256=doc.sha256,
                                media_type=doc.media_type, size=doc.size)
-    assert runner.pending_documents(shop) == [PNG_SHA, held.sha256]
+    assert pending_documents(shop) == [PNG_SHA, held.sha256]
     report = cycle(home, shop, settings)
     assert report.complete, report.message
     assert portal.documents[PNG_SHA] == PNG
@@ -185,7 +186,7 @@ def test_documents_go_before_the_events_that_name_them_and_only_those_missing(
     put = calls.index(("PUT", PNG_SHA))
     assert ("PUT", held.sha256) not in calls
     assert put < calls.index(("POST", "events"))
-    assert runner.pending_documents(shop) == []  # delivered: nothing to upload next time
+    assert pending_documents(shop) == []  # delivered: nothing to upload next time
 
 
 def test_a_missing_local_document_does_not_hold_the_events(
@@ -229,7 +230,8 @@ def test_a_wrong_token_is_a_refusal_to_fix_not_an_outage(
     set_secret(home, PORTAL_TOKEN, "not-the-token")
     report = cycle(home, shop, settings)
     assert report.online and not report.complete
-    assert "refused the sync token (401)" in report.message
+    assert "refused the sync token (401): Missing or wrong sync token. Check Settings → Sync" \
+        in report.message
     assert "not-the-token" not in report.message
 
 
@@ -337,3 +339,17 @@ def test_the_webhook_crm_gets_customers_and_outcomes_once(
         assert stored and all(json.dumps(v) for v in stored.values())
         assert cycle(home, shop, hooked).complete
         assert receiver.stored == stored and 409 not in receiver.answers
+
+
+def test_a_record_the_crm_refuses_parks_and_the_line_names_the_crm_in_capitals(
+    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+) -> None:
+    set_secret(home, WEBHOOK_SECRET, HOOK_SECRET)
+    open_claim(shop)
+    with webhook_receiver(HOOK_SECRET) as receiver:
+        receiver.script.append(Scripted(422, {"error": "No such customer segment"}))
+        report = cycle(home, shop, replace(settings, crm="webhook", crm_url=receiver.url))
+    assert report.online and not report.complete
+    assert report.queues[1].parked == 1
+    assert "The CRM refused 1 record" in report.message  # not "The crm"
+    assert any(p.startswith("The CRM refused 1 record") for p in report.problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import socket
@@ -10,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 import requests
+from standardwebhooks import Webhook
 
 from sync.contract import TransientError
 from sync.crm.webhook import (
@@ -18,11 +20,13 @@ from sync.crm.webhook import (
     SignatureError,
     WebhookConnector,
     sign,
+    standard_key,
     verify_signature,
 )
 from tests.conftest import pinned_clock
 from tests.sync.conftest_crm import claim_decided, customer_created, event
 from tests.sync.webhook_receiver import Receiver, Scripted, webhook_receiver
+from warranty_desk.errors import BadInput
 
 SECRET = "whsec-test-4c1d9e"  # a test value, not a real secret
 NOW = 1_795_000_000.0
@@ -75,12 +79,72 @@ def test_any_of_several_signatures_may_match_while_the_secret_is_changed() -> No
 
 
 def test_the_receiver_refuses_a_bad_signature_with_401(receiver: Receiver) -> None:
-    signed_at = int(pinned_clock().now().timestamp())
+    signed_at = pinned_clock().now()
     reply = requests.post(receiver.url, data=BODY, timeout=5, headers={
-        EVENT_HEADER: "e1", SIGNATURE_HEADER: sign("wrong", signed_at, BODY)})
+        "webhook-id": "e1", "webhook-timestamp": str(int(signed_at.timestamp())),
+        "webhook-signature": Webhook(b"wrong").sign("e1", signed_at, BODY)})
     assert reply.status_code == 401
-    assert "Bad signature" in reply.json()["error"]
+    assert "No matching signature" in reply.json()["error"]
     assert receiver.stored == {}
+
+
+def test_a_receiver_set_up_the_older_way_refuses_a_bad_signature_with_401() -> None:
+    signed_at = int(pinned_clock().now().timestamp())
+    with webhook_receiver(SECRET, scheme="older") as older:
+        reply = requests.post(older.url, data=BODY, timeout=5, headers={
+            EVENT_HEADER: "e1", SIGNATURE_HEADER: sign("wrong", signed_at, BODY)})
+        assert reply.status_code == 401
+        assert "Bad signature" in reply.json()["error"]
+        assert older.stored == {}
+
+
+# --- the two schemes, sender side -------------------------------------------------------------
+
+def test_each_request_is_signed_to_standard_webhooks_and_with_the_older_header(
+    receiver: Receiver, connector: WebhookConnector,
+) -> None:
+    created = customer_created("CU-1")
+    assert [o.status for o in connector.send([created])] == ["accepted"]
+    [sent] = receiver.headers
+    sent = {k.lower(): v for k, v in sent.items()}
+    signed_at = int(pinned_clock().now().timestamp())
+    assert (sent["webhook-id"], sent["webhook-timestamp"]) == (created.id, str(signed_at))
+    assert sent["webhook-signature"].startswith("v1,")
+    body = json.dumps(receiver.stored[created.id], sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode()
+    # The older header signs the same body at the same second, and the older code accepts it.
+    assert sent[SIGNATURE_HEADER.lower()] == sign(SECRET, signed_at, body)
+    verify_signature(SECRET, sent[SIGNATURE_HEADER.lower()], body, now=signed_at + 1)
+    assert sent[EVENT_HEADER.lower()] == created.id
+
+
+def test_a_receiver_set_up_with_the_older_header_still_takes_every_event() -> None:
+    with webhook_receiver(SECRET, scheme="older") as older:
+        hook = WebhookConnector(older.url, SECRET, timeout=5, clock=pinned_clock())
+        try:
+            created = customer_created("CU-1")
+            assert [o.status for o in hook.send([created])] == ["accepted"]
+            assert [o.status for o in hook.send([created])] == ["duplicate"]
+        finally:
+            hook.close()
+        assert older.answers == [200, 409] and list(older.stored) == [created.id]
+
+
+def test_a_whsec_secret_made_by_the_receiver_is_its_key_as_such() -> None:
+    made = "whsec_" + base64.b64encode(b"\x00key bytes from the receiver\xff").decode()
+    with webhook_receiver(made) as standard:
+        hook = WebhookConnector(standard.url, made, timeout=5, clock=pinned_clock())
+        try:
+            assert [o.status for o in hook.send([customer_created("CU-1")])] == ["accepted"]
+        finally:
+            hook.close()
+    assert standard_key(made) == b"\x00key bytes from the receiver\xff"
+    assert standard_key(SECRET) == SECRET.encode()
+
+
+def test_a_whsec_secret_that_is_not_base64_says_to_copy_it_again() -> None:
+    with pytest.raises(BadInput, match="copy the whole secret again"):
+        WebhookConnector("https://crm.example/hook", "whsec_not base64!", clock=pinned_clock())
 
 
 def test_the_receiver_refuses_a_request_signed_over_five_minutes_ago(

@@ -49,7 +49,7 @@ def test_the_refund_letter_follows_the_amount_and_reason_as_they_are_typed(
     assert "[refund amount]" in dialog.letter.text()
     qtbot.keyClicks(dialog.refund, "49.5")
     assert "[refund amount]" not in dialog.letter.text()
-    assert "refunded 49.50 for your" in dialog.letter.text()
+    assert "refunded £49.50 for your" in dialog.letter.text()
     qtbot.mouseClick(dialog.findChild(QRadioButton, "outcome_replace"),
                      Qt.MouseButton.LeftButton)
     qtbot.keyClicks(dialog.serial, "new-unit-77")

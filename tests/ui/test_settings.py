@@ -379,3 +379,27 @@ def test_a_file_that_is_not_a_picture_is_refused_and_the_logo_stays(
     tab.logo_remove.click()
     assert shop_settings.get_shop(window.ctx.db).logo_sha256 is None
     assert tab.logo_preview.text() == "No logo"
+
+
+def test_a_device_save_keeps_the_comments_people_wrote_in_config_toml(
+    qtbot: Any, window: MainWindow
+) -> None:
+    home = window.ctx.home
+    config.save(home, config.Settings())
+    text = home.config.read_text("utf-8").replace(
+        "idle_minutes = 5", "# Locks quickly: the till faces the shop floor.\n"
+        "idle_minutes = 5  # agreed with the owner")
+    home.config.write_text("# Till 2 by the returns desk\n" + text, "utf-8")
+    screen = _settings(qtbot, window)
+    screen.show_tab(screen.devices)
+    idle = screen.devices.idle_minutes
+    idle.setFocus()
+    qtbot.keyClick(idle, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(idle, "12")
+    qtbot.keyClick(idle, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.notice.text() == "Device settings saved for this till."
+    after = home.config.read_text("utf-8")
+    assert after.startswith("# Till 2 by the returns desk\n")
+    assert ("# Locks quickly: the till faces the shop floor.\n"
+            "idle_minutes = 12  # agreed with the owner\n") in after
+    assert config.load(home).settings.idle_minutes == 12

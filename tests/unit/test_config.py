@@ -190,3 +190,61 @@ def test_a_sync_value_of_the_wrong_type_is_reset_alone(home: Home) -> None:
     settings, warning = config.load(home)
     assert settings.sync == SyncSettings(branch="BR03")
     assert warning is not None and "sync.interval_minutes = '5'" in warning
+
+
+# --- Comments people write in config.toml ---------------------------------------------------
+
+KEPT = '''\
+# Till 2, by the returns desk. Ask Kim before changing anything here.
+theme = "light"
+idle_minutes = 5  # the owner wants a short lock
+portal_url_template = ""
+
+[scanner]
+enabled = true
+port = "/dev/ttyUSB0"  # the grey Honeywell
+baudrate = 9600
+# The old scanner needed odd parity; this one does not.
+parity = "N"
+suffix = "CRLF"
+wedge_min_length = 4
+wedge_max_gap_ms = 35
+
+# Printers: the receipt printer is on the shelf under the till.
+[printing]
+receipt = "tcp://10.0.0.9:9100"
+'''
+
+
+def test_comments_people_wrote_stay_where_they_were_when_settings_are_saved(
+    home: Home,
+) -> None:
+    home.config.write_text(KEPT, "utf-8")
+    loaded = config.load(home).settings
+    config.save(home, replace(loaded, idle_minutes=9, scanner=replace(loaded.scanner,
+                                                                      baudrate=19200)))
+    text = home.config.read_text("utf-8")
+    assert text.startswith("# Till 2, by the returns desk. Ask Kim before changing anything "
+                           "here.\ntheme = \"light\"\n")
+    assert 'idle_minutes = 9  # the owner wants a short lock\n' in text
+    assert 'port = "/dev/ttyUSB0"  # the grey Honeywell\nbaudrate = 19200\n' in text
+    assert "# The old scanner needed odd parity; this one does not.\nparity = \"N\"\n" in text
+    # Settings the file lacked go inside their table, above the comment about the next one.
+    assert ('wedge_max_gap_ms = 35\n\n# Printers: the receipt printer is on the shelf under '
+            'the till.\n[printing]\nreceipt = "tcp://10.0.0.9:9100"\nreceipt_width_mm = 80\n'
+            ) in text
+    assert config.load(home) == (replace(loaded, idle_minutes=9, scanner=replace(
+        loaded.scanner, baudrate=19200)), None)
+
+
+def test_a_file_that_cannot_be_read_as_toml_is_written_anew(home: Home) -> None:
+    home.config.write_text("theme = [\n# half a file", "utf-8")
+    config.save(home, Settings(theme="dark"))
+    assert home.config.read_text("utf-8") == config.to_toml(Settings(theme="dark"))
+    assert config.load(home) == (Settings(theme="dark"), None)
+
+
+def test_a_table_that_is_not_a_table_is_replaced(home: Home) -> None:
+    home.config.write_text('scanner = "usb"\n', "utf-8")
+    config.save(home, Settings())
+    assert config.load(home) == (Settings(), None)

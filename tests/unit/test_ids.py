@@ -2,41 +2,40 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
-import pytest
-
-from warranty_desk import ids
-from warranty_desk.ids import KeySource, uuid7, uuid7_block, uuid7_bytes
+from warranty_desk.ids import uuid7, uuid7_bytes
 
 
-def test_a_block_of_keys_is_unique_sorted_and_valid_v7() -> None:
+def test_keys_are_unique_sorted_and_valid_v7_even_many_in_one_millisecond() -> None:
     before = uuid7().bytes
-    block = uuid7_block(10_000)
-    after = uuid7_bytes()
-    assert len(set(block)) == len(block) == 10_000
-    assert [before, *block, after] == sorted([before, *block, after])
-    for key in block[:100]:
+    keys = [uuid7_bytes() for _ in range(10_000)]
+    after = uuid7().bytes
+    assert len(set(keys)) == len(keys) == 10_000
+    assert [before, *keys, after] == sorted([before, *keys, after])
+    for key in keys[:100]:
         parsed = uuid.UUID(bytes=key)
         assert parsed.version == 7 and parsed.variant == uuid.RFC_4122
+        assert len(key) == 16
 
 
-def test_a_key_source_hands_out_keys_in_time_order_across_blocks() -> None:
-    source = KeySource(block=7)
-    keys = [source() for _ in range(50)]
-    assert keys == sorted(keys) and len(set(keys)) == 50
+def test_an_orm_key_is_the_standard_librarys_uuid() -> None:
+    key = uuid7()
+    assert type(key) is uuid.UUID and key.version == 7
 
 
-def test_a_key_source_draws_small_blocks_first_and_grows_to_its_largest(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    sizes: list[int] = []
+def test_keys_made_on_several_threads_never_collide() -> None:
+    made: list[list[bytes]] = [[] for _ in range(4)]
 
-    def counted(count: int) -> list[bytes]:
-        sizes.append(count)
-        return uuid7_block(count)
+    def make(into: list[bytes]) -> None:
+        into.extend(uuid7_bytes() for _ in range(5_000))
 
-    monkeypatch.setattr(ids, "uuid7_block", counted)
-    source = KeySource(block=64)
-    keys = [source() for _ in range(300)]
-    assert sizes[:5] == [8, 16, 32, 64, 64]  # a counter sale's few keys cost a block of 8
-    assert keys == sorted(keys) and len(set(keys)) == 300
+    threads = [threading.Thread(target=make, args=(into,)) for into in made]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = [key for keys in made for key in keys]
+    assert len(set(every)) == len(every) == 20_000
+    assert all(keys == sorted(keys) for keys in made)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.money import currency_symbol, money
+from ui.money import currency_symbol, money, shop_money
 from ui.widgets.cost_dialog import CostDialog, parse_money
 from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.labels import Label, TextView
@@ -180,7 +180,7 @@ class DecisionDialog(QDialog):
             self.letter.clear()
             return
         # The same words the decision writes into the message it sends.
-        words = message_words(self.typed())
+        words = message_words(self.typed(), shop_money())
         self.letter.set_text(fill_blanks(f"{wording.subject}\n\n{wording.body}", words))
 
     def _say(self, problem: str) -> None:

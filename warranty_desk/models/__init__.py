@@ -19,6 +19,7 @@ from warranty_desk.models.staff import Staff
 from warranty_desk.models.stock import StockMovement
 from warranty_desk.models.supplier_batch import SupplierBatch
 from warranty_desk.models.sync_state import InboxApplied, SyncCursor, SyncParked
+from warranty_desk.models.upgrade_note import UpgradeNote
 from warranty_desk.models.warranty import ExtensionOffer, Warranty, WarrantyLayer, WarrantyStatus
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "SupplierBatch",
     "SyncCursor",
     "SyncParked",
+    "UpgradeNote",
     "Warranty",
     "WarrantyLayer",
     "WarrantyStatus",

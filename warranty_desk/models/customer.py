@@ -29,7 +29,7 @@ class Customer(Base):
     # Stable across systems: the CRM matches parties on it first.
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    # Digits only (with a leading + kept), so a scanned or typed phone finds it by index.
+    # E.164 (+447700900596), so a number typed in any form finds it by index (contacts.py).
     phone: Mapped[str] = mapped_column(String(20), default="", index=True)
     email: Mapped[str] = mapped_column(String(200), default="", index=True)
     segment: Mapped[Segment] = mapped_column(

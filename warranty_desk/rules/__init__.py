@@ -26,7 +26,6 @@ from warranty_desk.rules.extension import (
     ExtensionEligibility,
     ExtensionTerms,
     extension_eligibility,
-    format_minor,
 )
 from warranty_desk.rules.refunds import refund_within_limit
 
@@ -53,7 +52,6 @@ __all__ = [
     "evidence_label",
     "extension_eligibility",
     "extension_layer",
-    "format_minor",
     "is_final",
     "missing_evidence",
     "next_states",

@@ -1,5 +1,6 @@
 """Terms of an extended-warranty offer and whether a sold unit may still take it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -34,19 +35,17 @@ class ExtensionEligibility:
     reason: str
 
 
-def format_minor(amount_minor: int) -> str:
-    """Return an amount in minor units as major units with two decimals, without a symbol."""
-    # Integer arithmetic keeps cents exact where float division could round.
-    sign = "-" if amount_minor < 0 else ""
-    whole, cents = divmod(abs(amount_minor), 100)
-    return f"{sign}{whole}.{cents:02d}"
+# Writes an amount in minor units for a person (warranty_desk.money.MoneyFormat.people).
+MoneyText = Callable[[int], str]
 
 
-def _price_band(terms: ExtensionTerms) -> str:
-    low = format_minor(terms.min_price_minor)
+def _price_band(terms: ExtensionTerms, money: MoneyText | None) -> str:
+    if money is None:
+        return "Only for items priced within this plan's price band."
+    low = money(terms.min_price_minor)
     if terms.max_price_minor is None:
         return f"Only for items priced from {low}."
-    high = format_minor(terms.max_price_minor)
+    high = money(terms.max_price_minor)
     if terms.min_price_minor == 0:
         return f"Only for items priced up to {high}."
     return f"Only for items priced from {low} to {high}."
@@ -61,8 +60,13 @@ def extension_eligibility(
     today: date,
     already_extended: bool,
     void: bool,
+    money: MoneyText | None = None,
 ) -> ExtensionEligibility:
-    """Return whether a unit may take the extension today, and why."""
+    """Return whether a unit may take the extension today, and why.
+
+    `money` writes the price band into a refusal in the shop's currency; callers that keep
+    only eligible offers (the lookup, the sale screen) may leave it out.
+    """
     if void:
         return ExtensionEligibility(False, "The warranty is void.")
     if already_extended:
@@ -73,7 +77,7 @@ def extension_eligibility(
     too_cheap = unit_price_minor < terms.min_price_minor
     too_dear = terms.max_price_minor is not None and unit_price_minor > terms.max_price_minor
     if too_cheap or too_dear:
-        return ExtensionEligibility(False, _price_band(terms))
+        return ExtensionEligibility(False, _price_band(terms, money))
     last_day = sale_date + timedelta(days=terms.max_days_since_sale)
     if today > last_day:
         days = terms.max_days_since_sale

@@ -15,9 +15,9 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk import normalize
+from warranty_desk import contacts, normalize
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
-from warranty_desk.ids import KeySource
+from warranty_desk.ids import uuid7_bytes
 from warranty_desk.models import (
     Customer,
     ExtensionOffer,
@@ -36,6 +36,7 @@ from warranty_desk.rules.coverage import LayerKind, LayerSpan, extension_layer, 
 from warranty_desk.rules.extension import ExtensionTerms, extension_eligibility
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.customers import CustomerInput, parse_segment
+from warranty_desk.services.shop_locale import money_of, phone_region
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage import bulk, search
 from warranty_desk.storage.database import Database, clock_of
@@ -198,6 +199,16 @@ def _plans(session: Session) -> dict[str, ExtensionPlan]:
     return {p.name: p for p in session.scalars(select(ExtensionPlan))}
 
 
+def unknown_plan(name: str, plans: Iterable[ExtensionPlan]) -> str:
+    """Why a plan name is refused, with the plans that can be sold instead."""
+    names = sorted(p.name for p in plans if p.active)
+    if not names:
+        return (f"Unknown extension plan {name!r}: this shop sells no extension plans. "
+                "Leave the plan out, or add one under Settings > Policies.")
+    return (f"Unknown extension plan {name!r}. Plans on sale: {', '.join(names)}. "
+            "Write one of these exactly, or leave the plan out.")
+
+
 def extension_terms(plan: ExtensionPlan) -> ExtensionTerms:
     """The pure-rule view of an extension plan row."""
     return ExtensionTerms(
@@ -258,6 +269,8 @@ class _Matchable:
     email: str
     # 'ref:', 'phone:' and 'email:' keys, in the order a match is looked for.
     keys: tuple[str, ...]
+    # (field, why) for a phone or email that cannot be used; the sale is refused.
+    problems: tuple[tuple[str, str], ...] = ()
 
 
 def _match_key(data: CustomerInput) -> tuple[str, str, str]:
@@ -265,31 +278,86 @@ def _match_key(data: CustomerInput) -> tuple[str, str, str]:
     return data.reference, data.phone, data.email
 
 
-def _matchable(data: CustomerInput) -> _Matchable:
-    phone, email = normalize.phone(data.phone), normalize.email(data.email)
+def _matchable(data: CustomerInput, region: str | None) -> _Matchable:
+    problems: list[tuple[str, str]] = []
+    phone = email = ""
+    try:
+        phone = contacts.phone_key(data.phone, region)
+    except contacts.ContactError as exc:
+        problems.append(("phone", str(exc)))
+    try:
+        email = contacts.email_key(data.email)
+    except contacts.ContactError as exc:
+        problems.append(("email", str(exc)))
     keys = tuple(prefix + value for prefix, value in (
         ("ref:", data.reference.strip()), ("phone:", phone), ("email:", email)) if value)
-    return _Matchable(phone, email, keys)
+    return _Matchable(phone, email, keys, tuple(problems))
 
 
-def _customer_index(session: Session, forms: Iterable[_Matchable]) -> dict[str, Any]:
-    """Existing customers (id, reference) keyed 'ref:', 'phone:' and 'email:'."""
+# A known customer as the plan matches them: id bytes, reference and name.
+_Known = tuple[bytes, str, str]
+
+
+def _customer_index(session: Session, forms: Iterable[_Matchable]) -> dict[str, _Known]:
+    """Existing customers (id, reference, name) keyed 'ref:', 'phone:' and 'email:'."""
     wanted: dict[str, set[str]] = {"ref:": set(), "phone:": set(), "email:": set()}
     for form in forms:
         for key in form.keys:
             prefix, _, value = key.partition(":")
             wanted[prefix + ":"].add(value)
-    index: dict[str, Any] = {}
+    index: dict[str, _Known] = {}
     for prefix, column in (("ref:", Customer.reference), ("phone:", Customer.phone),
                            ("email:", Customer.email)):
         values = sorted(wanted[prefix])
         for start in range(0, len(values), _CHUNK):
-            for cid, ref, value in session.execute(
-                select(Customer.id, Customer.reference, column)
+            for cid, ref, name, value in session.execute(
+                select(Customer.id, Customer.reference, Customer.name, column)
                 .where(column.in_(values[start:start + _CHUNK]))
             ):
-                index.setdefault(prefix + value, (cid.bytes, ref))
+                index.setdefault(prefix + value, (cid.bytes, ref, name))
     return index
+
+
+def _same_name(a: str, b: str) -> bool:
+    # "grace  okafor" and "Grace Okafor" are one name; "Grace O." is not.
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+_KEY_WORDS = {"phone:": "phone", "email:": "email"}
+
+
+def _name_problem(
+    data: CustomerInput, form: _Matchable, known: dict[str, _Known],
+    named: dict[str, tuple[str, int | None]], row: int | None,
+) -> str | None:
+    """Why this customer is refused: their phone or email belongs to someone else by name.
+
+    A match by phone or email with a different name is never resolved silently (a sale for
+    one person printed with another's name); the person fixing the input decides.
+    """
+    name = data.name.strip()
+    if not name:
+        return None
+    for key in form.keys:
+        prefix, _, value = key.partition(":")
+        what = _KEY_WORDS.get(prefix + ":")
+        if key in known:
+            if what is None:  # the shop's own reference decides who it is
+                return None
+            _, ref, on_file = known[key]
+            if not _same_name(on_file, name):
+                return (f"The {what} {value} belongs to {on_file} ({ref}), but this sale names "
+                        f"{name}. If it is the same person, write the name as {on_file}; if "
+                        f"not, correct the {what}.")
+            return None
+        if what is not None and key in named and not _same_name(named[key][0], name):
+            first, at = named[key]
+            return (f"The {what} {value} is also given for {first} at row {at}, but this sale "
+                    f"names {name}. One {what} is one customer: use the same name on both, "
+                    f"or correct the {what}.")
+    for key in form.keys:
+        named.setdefault(key, (name, row))
+    return None
 
 
 @lru_cache(maxsize=64)
@@ -343,15 +411,19 @@ def plan_sales(
     found = _products(session, {normalize.sku(sku) for sku in spellings})
     product_of = {sku: found.get(normalize.sku(sku)) for sku in spellings}
     ext_plans = _plans(session)
+    money = money_of(session)
     recorded = _recorded_invoices(
         session, {(s.source, s.invoice_number.strip()) for s in sales}
     )
     # Customers repeat across invoices: each distinct one is normalised once.
+    region = phone_region(session)
     forms: dict[tuple[str, str, str], _Matchable] = {}
     for sale in sales:
         if sale.customer is not None and _match_key(sale.customer) not in forms:
-            forms[_match_key(sale.customer)] = _matchable(sale.customer)
+            forms[_match_key(sale.customer)] = _matchable(sale.customer, region)
     known_customers = _customer_index(session, forms.values())
+    # Phone and email keys first given in this input, with the name and row they came with.
+    named: dict[str, tuple[str, int | None]] = {}
 
     # Each line's serials, normalised once, sale by sale and line by line.
     line_serials: list[list[list[str]]] = []
@@ -401,6 +473,12 @@ def plan_sales(
                 _segment_value(sale.customer.segment)
             except BadInput as exc:
                 add_problem(Problem(row, "segment", str(exc)))
+            form = forms[_match_key(sale.customer)]
+            for column, why in form.problems:
+                add_problem(Problem(row, column, why))
+            clash = _name_problem(sale.customer, form, known_customers, named, row)
+            if clash is not None:
+                add_problem(Problem(row, "customer", clash))
         checked: list[tuple[LineInput, _ProductInfo, list[str]]] = []
         for ln, serials in zip(sale.lines, sale_serials, strict=True):
             lrow = ln.source_row if ln.source_row is not None else row
@@ -440,12 +518,12 @@ def plan_sales(
                 ext = ext_plans.get(ln.extension_plan.strip())
                 if ext is None or not ext.active:
                     add_problem(Problem(lrow, "extension",
-                                        f"Unknown extension plan {ln.extension_plan!r}."))
+                                        unknown_plan(ln.extension_plan, ext_plans.values())))
                 else:
                     verdict = extension_eligibility(
                         extension_terms(ext), category=info.category,
                         unit_price_minor=ln.unit_price_minor, sale_date=sale.sold_on,
-                        today=today, already_extended=False, void=False)
+                        today=today, already_extended=False, void=False, money=money.people)
                     if not verdict.eligible:
                         add_problem(Problem(lrow, "extension", f"{ext.name} cannot be sold with "
                                             f"{info.name}: {verdict.reason}"))
@@ -468,7 +546,7 @@ class _Customers:
     """Customers as the plan resolves them: those on file, those it adds, and every input's
     normalised form."""
 
-    known: dict[str, Any]
+    known: dict[str, _Known]
     forms: dict[tuple[str, str, str], _Matchable]
     added: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
@@ -517,7 +595,7 @@ def _build_rows(
     stamp = bulk.stored(clock_of(session).now())
     staff = staff_id.bytes if staff_id else None
     active = WarrantyStatus.ACTIVE.value
-    new_key = KeySource()
+    new_key = uuid7_bytes
     references = numbers.counter(session, "CU", 0)
     last_reference = references.last
 
@@ -616,7 +694,7 @@ def _resolve_customer(
     form = customers.forms[_match_key(data)]
     for key in form.keys:
         if key in customers.known:
-            cid, ref = customers.known[key]
+            cid, ref, _ = customers.known[key]
             return cid, ref
         if key in customers.added:
             return customers.added[key]
@@ -712,7 +790,7 @@ def sell_extension_in(session: Session, actor: Actor, code: str, plan_name: str)
     warranty = _warranty_by_code(session, code)
     plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
     if plan is None or not plan.active:
-        raise BadInput(f"Unknown extension plan {plan_name!r}.")
+        raise BadInput(unknown_plan(plan_name, _plans(session).values()))
     line = session.get_one(InvoiceLine, warranty.invoice_line_id)
     product = session.get_one(Product, warranty.product_id)
     spans = layer_spans(warranty)
@@ -721,7 +799,7 @@ def sell_extension_in(session: Session, actor: Actor, code: str, plan_name: str)
         unit_price_minor=line.unit_price_minor, sale_date=line.sale.sold_on,
         today=shop_today(session),
         already_extended=any(s.kind is LayerKind.EXTENSION for s in spans),
-        void=warranty.status is WarrantyStatus.VOID)
+        void=warranty.status is WarrantyStatus.VOID, money=money_of(session).people)
     if not verdict.eligible:
         raise RuleBlocked(f"{plan.name} cannot be sold on {warranty.code}: {verdict.reason}")
     span = extension_layer(spans, plan.months)
@@ -755,7 +833,7 @@ def decline_extension_in(session: Session, actor: Actor, code: str, plan_name: s
     warranty = _warranty_by_code(session, code)
     plan = session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == plan_name)).first()
     if plan is None:
-        raise BadInput(f"Unknown extension plan {plan_name!r}.")
+        raise BadInput(unknown_plan(plan_name, _plans(session).values()))
     session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=False,
                                staff_id=actor.staff_id))
     audit.record(session, actor, "warranty.extension_declined", "warranty", warranty.code,

@@ -156,7 +156,8 @@ def _search_terms(session: Session, query: str) -> list[ColumnElement[bool]]:
         elif kind in (ScanKind.SERIAL, ScanKind.GS1):
             terms.append(Claim.serial == (scan.serial or value).upper())
         elif kind is ScanKind.PHONE:
-            terms.append(Claim.customer_id.in_(select(Customer.id).where(Customer.phone == value)))
+            phone = lookup.phone_lookup_key(session, value)
+            terms.append(Claim.customer_id.in_(select(Customer.id).where(Customer.phone == phone)))
         elif kind is ScanKind.TEXT and (words := fts_query(value)):
             ids = [uuid.UUID(bytes=bytes(row[0])) for row in session.execute(text(
                 "SELECT c.id FROM customers_fts f JOIN customers c ON c.rowid = f.rowid "

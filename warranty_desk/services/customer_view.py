@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from warranty_desk import normalize
+from warranty_desk.contacts import phone_search_key
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import Claim, Customer, CustomerMessage, Product, Warranty
 from warranty_desk.permissions import Actor, Permission, require
@@ -18,6 +18,7 @@ from warranty_desk.services import audit, outbox
 from warranty_desk.services.complaints import ComplaintView, complaints_of
 from warranty_desk.services.customers import parse_segment
 from warranty_desk.services.lookup import verdicts_for
+from warranty_desk.services.shop_locale import phone_region
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database, clock_of
 from warranty_desk.storage.search import fts_query
@@ -31,7 +32,7 @@ MAX_MESSAGES = 100
 # Segment and follow-up steer how the CRM talks to the customer: the same people who write to
 # customers (sales, support, managers, owner) may set them; every change is audited.
 CUSTOMER_PERMISSION = Permission.SEND_MESSAGE
-# Enough trailing digits to tell numbers apart whether typed with or without the country code.
+# Enough trailing digits to tell part of a number apart from the rest of the shop's numbers.
 _PHONE_TAIL = 9
 _PHONE_SHAPE = re.compile(r"^\+?[\d\s().-]{6,}$")
 
@@ -184,11 +185,15 @@ def find_customers(db: Database, actor: Actor, query: str) -> tuple[CustomerBrie
     if not typed:
         return ()
     with db.read() as session:
-        digits = normalize.phone(typed).lstrip("+")
+        digits = "".join(ch for ch in typed if ch.isdigit())
         if _PHONE_SHAPE.match(typed) and len(digits) >= 6:
-            tail = digits[-_PHONE_TAIL:]
-            found = session.scalars(select(Customer).where(
-                Customer.phone.like(f"%{tail}")).order_by(Customer.name).limit(MAX_FOUND))
+            # A whole number is found by its E.164 key, as the lookup finds it; part of one
+            # ("900596") by its last digits.
+            whole = phone_search_key(typed, phone_region(session))
+            by_phone = (Customer.phone == whole if whole
+                        else Customer.phone.like(f"%{digits[-_PHONE_TAIL:]}"))
+            found = session.scalars(select(Customer).where(by_phone).order_by(Customer.name)
+                                    .limit(MAX_FOUND))
             return tuple(_brief(c) for c in found)
         match = fts_query(typed)
         if not match:

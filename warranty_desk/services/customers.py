@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk import normalize
+from warranty_desk import contacts
 from warranty_desk.errors import BadInput
 from warranty_desk.models import Customer, Segment
 from warranty_desk.services import numbers, outbox
+from warranty_desk.services.shop_locale import phone_region
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,17 @@ def parse_segment(text: str) -> Segment:
         raise BadInput(f"Unknown customer segment {text!r}: use one of {names}.") from None
 
 
+def contact_keys(session: Session, data: CustomerInput) -> tuple[str, str]:
+    """The input's phone (E.164, in the shop's country unless it says otherwise) and email as
+    stored; BadInput in plain words when either cannot be used."""
+    try:
+        phone = contacts.phone_key(data.phone, phone_region(session))
+        email = contacts.email_key(data.email)
+    except contacts.ContactError as exc:
+        raise BadInput(str(exc)) from None
+    return phone, email
+
+
 def find(session: Session, data: CustomerInput) -> Customer | None:
     """The existing customer this input describes, if any."""
     if data.reference:
@@ -41,12 +53,11 @@ def find(session: Session, data: CustomerInput) -> Customer | None:
         ).first()
         if found:
             return found
-    phone = normalize.phone(data.phone)
+    phone, email = contact_keys(session, data)
     if phone:
         found = session.scalars(select(Customer).where(Customer.phone == phone)).first()
         if found:
             return found
-    email = normalize.email(data.email)
     if email:
         return session.scalars(select(Customer).where(Customer.email == email)).first()
     return None
@@ -60,12 +71,13 @@ def find_or_create(session: Session, data: CustomerInput, branch: str) -> tuple[
     if not data.name.strip():
         raise BadInput("The customer has no name. Type the customer's name, or leave the "
                        "customer out for an anonymous sale.")
+    phone, email = contact_keys(session, data)
     reference = data.reference.strip() or numbers.customer_reference(
         branch, numbers.reserve(session, "CU", 0)
     )
     customer = Customer(
-        reference=reference, name=data.name.strip(), phone=normalize.phone(data.phone),
-        email=normalize.email(data.email), segment=parse_segment(data.segment),
+        reference=reference, name=data.name.strip(), phone=phone, email=email,
+        segment=parse_segment(data.segment),
     )
     session.add(customer)
     session.flush()

@@ -20,6 +20,7 @@ from warranty_desk.models import (
     WarrantyLayer,
     WarrantyStatus,
 )
+from warranty_desk.money import MoneyFormat
 from warranty_desk.permissions import (
     REFUND_LIMITS,
     ROLE_LABELS,
@@ -35,7 +36,6 @@ from warranty_desk.rules.claim_states import (
     reopen_target,
 )
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, coverage_on, plan_layers
-from warranty_desk.rules.extension import format_minor
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.activation import layer_spans
 from warranty_desk.services.claim_common import (
@@ -48,6 +48,7 @@ from warranty_desk.services.claim_common import (
     other_open_claim,
 )
 from warranty_desk.services.claims import DEFAULT_PROMISE_DAYS, ClaimSummary, summary_of
+from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database, clock_of
 
@@ -78,12 +79,13 @@ class Decision:
     replacement_serial: str | None = None
 
 
-def message_words(decision: Decision) -> dict[str, str]:
-    """What a decision itself writes into the customer's message: its reason, and the refund or
-    the new unit's serial. The decision dialog previews the letter with the same words."""
+def message_words(decision: Decision, money: MoneyFormat) -> dict[str, str]:
+    """What a decision itself writes into the customer's message: its reason, and the refund (as
+    the shop writes money) or the new unit's serial. The decision dialog previews the letter
+    with the same words."""
     words = {"reason": decision.reason.strip()}
     if decision.outcome is Outcome.REFUND and decision.refund_minor is not None:
-        words["amount"] = format_minor(decision.refund_minor)
+        words["amount"] = money.people(decision.refund_minor)
     if decision.outcome is Outcome.REPLACE and decision.replacement_serial:
         words["new_serial"] = normalize.serial(decision.replacement_serial)
     return words
@@ -170,7 +172,10 @@ def decide(
                       **extra})
         outbox.emit(session, "claim.decided", "claim", claim.number,
                     claim_payload(claim, reason=claim.decision_reason, **extra))
-        notify(session, claim, template, today=today, **(extra | message_words(decision)))
+        # The customer reads the refund as the shop writes money (€199.00); the event and
+        # the audit log keep the plain amount and its currency.
+        notify(session, claim, template, today=today,
+               **(extra | message_words(decision, money_of(session))))
         return summary_of(session, claim)
 
 
@@ -272,6 +277,7 @@ def _refund(
     decision: Decision, override: Override | None, today: date,
 ) -> dict[str, str]:
     amount = decision.refund_minor
+    money = money_of(session)
     if amount is None or amount <= 0:
         raise BadInput("Enter the refund amount (more than zero).")
     if not (decision.refund_reference or "").strip():
@@ -280,15 +286,15 @@ def _refund(
     if warranty is not None:
         paid = session.get_one(InvoiceLine, warranty.invoice_line_id).unit_price_minor
         if amount > paid:
-            raise RuleBlocked(f"The refund {format_minor(amount)} is more than the customer paid "
-                              f"({format_minor(paid)}).")
+            raise RuleBlocked(f"The refund {money.people(amount)} is more than the customer "
+                              f"paid ({money.people(paid)}).")
     approver = override.approver if override else actor
     limit = refund_limit(approver.role)
     if limit is not None and amount > limit:
         able = [ROLE_LABELS[r] for r, cap in REFUND_LIMITS.items() if cap is None or cap >= amount]
         raise PermissionDenied(
-            f"A refund of {format_minor(amount)} is over the limit of {approver.name} "
-            f"({format_minor(limit)}). Ask {' or '.join(able)} to approve it.")
+            f"A refund of {money.people(amount)} is over the limit of {approver.name} "
+            f"({money.people(limit)}). Ask {' or '.join(able)} to approve it.")
     claim.refund_minor = amount
     claim.refund_reference = (decision.refund_reference or "").strip()
     _post(session, claim, actor, CostLine(
@@ -299,4 +305,5 @@ def _refund(
         warranty.status = WarrantyStatus.VOID
         warranty.void_reason = f"Refunded under claim {claim.number}"
         warranty.voided_at = clock_of(session).now()
-    return {"amount": format_minor(amount), "refund_reference": claim.refund_reference}
+    return {"amount": money.plain(amount), "currency": money.currency,
+            "refund_reference": claim.refund_reference}

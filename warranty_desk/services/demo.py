@@ -480,18 +480,20 @@ class _Shop:
 
 
 # The demo is a UK shop throughout: pounds, British English, UK phones (Ofcom's drama range,
-# like its customers'), and a UK supplier. Name, branch and time zone stay as `init` set them.
+# like its customers'), and a UK supplier. Name, branch and time zone stay as `init` set them,
+# and so do a currency and locale asked for by name (`init --demo --currency JPY`).
 DEMO_CURRENCY, DEMO_LOCALE = "GBP", "en_GB"
 DEMO_PHONE = "+44 117 496 0321"
 DEMO_ADDRESS = "12 Corn Street, Bristol BS1 1HT"
 
 
-def _uk_shop(db: Database) -> None:
+def _uk_shop(db: Database, currency: str | None, locale: str | None) -> None:
     now = shop_settings.get_shop(db)
     shop_settings.update_shop(db, SYSTEM, shop_settings.ShopUpdate(
         name=now.name, branch_name=now.branch_name, address=now.address or DEMO_ADDRESS,
-        phone=now.phone or DEMO_PHONE, email=now.email, currency=DEMO_CURRENCY,
-        locale=DEMO_LOCALE, timezone=now.timezone, portal_url_template=now.portal_url_template))
+        phone=now.phone or DEMO_PHONE, email=now.email, currency=currency or DEMO_CURRENCY,
+        locale=locale or DEMO_LOCALE, timezone=now.timezone,
+        portal_url_template=now.portal_url_template))
 
 
 def _staff(shop: _Shop) -> None:
@@ -720,13 +722,15 @@ def _has_people_or_sales(session: Session) -> bool:
 
 
 def build_demo_shop(
-    db: Database, *, seed: int = 7, documents_root: Path | None = None
+    db: Database, *, seed: int = 7, documents_root: Path | None = None,
+    currency: str | None = None, locale: str | None = None,
 ) -> DemoReport:
     """Fill a new shop with staff, a catalogue, sales and claims through the real services.
 
     Nothing is added when the shop already has staff or sales. Evidence files go to
     `documents_root`, by default the documents folder of the home the database lives in.
     Deterministic for a seed, with every date relative to today on the database's clock.
+    Amounts are in pounds as en_GB writes them unless a `currency` or `locale` is given.
     While the story is told, the database stands on the story's own clock, moved to the moment
     of each step, so every stamp and date check is the one that step would have had.
     """
@@ -739,17 +743,17 @@ def build_demo_shop(
     story = FixedClock(real_clock.now())
     db.clock = story
     try:
-        return _build(db, today, seed, documents_root, story)
+        return _build(db, today, seed, documents_root, story, (currency, locale))
     finally:
         db.clock = real_clock
 
 
 def _build(db: Database, today: date, seed: int, documents_root: Path | None,
-           story: FixedClock) -> DemoReport:
+           story: FixedClock, money: tuple[str | None, str | None]) -> DemoReport:
     shop = _Shop(db, today, random.Random(seed), documents_store(db, documents_root),
                  _Timeline(db, story))
     _staff(shop)
-    _uk_shop(db)
+    _uk_shop(db, *money)
     shop_settings.set_logo(db, SYSTEM, shop.store, logo_png(), name="The demo logo")
     ensure_catalogue(db)
     sales = _sell(shop)

@@ -36,6 +36,7 @@ from warranty_desk.models import (
     Shop,
     Staff,
 )
+from warranty_desk.money import MoneyFormat
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, plan_layers
 from warranty_desk.rules.evidence import evidence_label
@@ -340,6 +341,7 @@ class _Run:
                 raise BadInput("The shop is not set up; run `warranty-desk init` first.")
             self.branch = shop.branch_code
             self.shop_name, self.shop_phone = shop.name, shop.phone
+            self.money = MoneyFormat(shop.currency, shop.locale)
             rows = session.execute(
                 select(Product, Policy, Brand.name).join(Policy, Policy.id == Product.policy_id)
                 .join(Brand, Brand.id == Product.brand_id).where(Product.sku.in_(skus))
@@ -900,6 +902,7 @@ class _Run:
                            f"Added {evidence_label(document.kind)} ({document.name})", None, 0))
         costs: list[tuple[str, int, str, bool, bytes | None]] = []
         extras: dict[str, str] = {}
+        words: dict[str, str] = {}
         decision_reason = None
         refund_minor = refund_reference = replacement_serial = replacement_id = None
         decider = staff["manager"]
@@ -938,8 +941,11 @@ class _Run:
                 costs.append(("refund", refund_minor, f"Refund {refund_reference}", covered,
                               decider))
                 voids.append((f"Refunded under claim {number}", close_stamp, target.warranty_id))
-                extras = {"amount": f"{refund_minor // 100}.{refund_minor % 100:02d}",
-                          "refund_reference": refund_reference}
+                # As decisions.decide writes it: the event has the plain amount and its
+                # currency, the customer's message the amount as the shop writes money.
+                extras = {"amount": self.money.plain(refund_minor),
+                          "currency": self.money.currency, "refund_reference": refund_reference}
+                words = {"amount": self.money.people(refund_minor)}
         elif claim.kind == _REJECTED:
             decision_reason = claim.reason
         elif claim.kind == _AT_MANUFACTURER:
@@ -986,7 +992,7 @@ class _Run:
             decision_reason, refund_minor, refund_reference, replacement_serial, replacement_id,
             None))
         self._claim_messages(tables, claim, cid, customer_id, number, state, outcome, serial,
-                             decision_reason, extras, times[-1])
+                             decision_reason, extras, words, times[-1])
 
     def _replace(self, tables: _Tables, voids: list[Row], claim: _Claim, target: _Target,
                  number: str) -> tuple[bytes, str | None, dict[str, str]]:
@@ -1072,7 +1078,7 @@ class _Run:
     def _claim_messages(self, tables: _Tables, claim: _Claim, cid: bytes,
                         customer_id: bytes | None, number: str, state: str, outcome: str | None,
                         serial: str | None, reason: str | None, extras: dict[str, str],
-                        at: str) -> None:
+                        words: dict[str, str], at: str) -> None:
         item = self.items[claim.item]
         template = (f"claim_{state}" if outcome is None else "claim_rejected"
                     if outcome == "reject" else f"claim_resolved_{outcome}")
@@ -1082,7 +1088,7 @@ class _Run:
             "shop": self.shop_name, "phone": self.shop_phone,
             "promised": (claim.opened.date() + timedelta(days=10)).isoformat(),
             "end": claim.target.end.isoformat() if claim.target else "",
-            "reason": reason or "", **extras,
+            "reason": reason or "", **extras, **words,
         }
         wording = messages.render(template, values)
         # Sync delivered these long ago; only a live status change queues a message.

@@ -37,6 +37,7 @@ from warranty_desk.models import (
     WarrantyStatus,
 )
 from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.sentences import sentences
 from warranty_desk.services import activation, audit, claims
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.customers import CustomerInput
@@ -200,7 +201,8 @@ def _obtain(documents: DocumentStore, fetch: FetchDocument | None,
     try:
         stored = documents.put(data, name=f"Document {sha256[:12]}…")
     except BadInput as exc:
-        raise _Refused(f"{exc} The customer should upload it again on the portal.") from None
+        raise _Refused(sentences(str(exc), "The customer should upload it again on the "
+                                 "portal.")) from None
     if stored.sha256 != sha256:
         raise _Refused(f"the portal sent a different file for document {sha256[:12]}… than "
                        "it named", waiting=True)

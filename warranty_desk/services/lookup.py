@@ -10,6 +10,8 @@ from datetime import date
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from warranty_desk.contacts import phone_search_key
+from warranty_desk.locales import region_of
 from warranty_desk.models import (
     Product,
     WarrantyStatus,
@@ -130,10 +132,26 @@ def _find(session: Session, scan: Scan, kind: ScanKind) -> list[uuid.UUID]:
                        else (_FIND_SQL[ScanKind.SERIAL], [serial]))
     elif kind is ScanKind.TEXT:
         return _find_by_name(session, value)
+    elif kind is ScanKind.PHONE:
+        params = [phone_lookup_key(session, value)]
     if sql is None:
         return []
     found = lookup_rows.rows(session, f"{sql} LIMIT {MAX_MATCHES}", params)
     return [uuid.UUID(bytes=row[0]) for row in found if row[0] is not None]
+
+
+def phone_lookup_key(session: Session, typed: str) -> str:
+    """The stored phone a typed or scanned number is looked up by.
+
+    E.164 in the shop's country ("07700 900596" and "0044 7700 900596" are +447700900596);
+    a number that cannot be read that way is looked up as typed, as a phone the E.164
+    migration could not read was kept.
+    """
+    # The locale through the driver, as the lookup's other reads: the ORM's statement
+    # machinery cost more than the read on a lookup's budget.
+    found = lookup_rows.rows(session, "SELECT locale FROM shop LIMIT 1", ())
+    region = region_of(found[0][0]) if found and found[0][0] else None
+    return phone_search_key(typed, region) or typed
 
 
 def _find_by_name(session: Session, value: str) -> list[uuid.UUID]:

@@ -6,12 +6,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
 from warranty_desk.clock import zone_of
 from warranty_desk.errors import BadInput
 from warranty_desk.models import Brand, BrandClaim, Claim, CostPosting, Product, Settlement
+from warranty_desk.money import MoneyFormat
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.services.letterhead import day_bounds, shop_of
@@ -37,6 +39,26 @@ class ReportTable:
     money_columns: frozenset[int] = frozenset()  # minor units, formatted in the shop's currency
     chart_column: int | None = None  # the column drawn as bars, labelled by the first column
     notes: tuple[str, ...] = ()
+
+    def for_people(self, money: MoneyFormat) -> tuple[tuple[str, ...], ...]:
+        """Every row as a person reads it: amounts in the shop's currency, – for none."""
+        return tuple(tuple(_people_cell(v, n in self.money_columns, money)
+                           for n, v in enumerate(row)) for row in self.rows)
+
+    def for_files(self, money: MoneyFormat) -> tuple[tuple[Cell | Decimal, ...], ...]:
+        """Every row for CSV and JSON: amounts as exact major units (799.00), the rest as is."""
+        return tuple(tuple(money.major(v) if n in self.money_columns and isinstance(v, int)
+                           else v for n, v in enumerate(row)) for row in self.rows)
+
+
+def _people_cell(value: Cell, is_money: bool, money: MoneyFormat) -> str:
+    if value is None:
+        return "–"
+    if is_money and isinstance(value, int):
+        return money.people(value)
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
 
 
 def claims_by_brand(db: Database, actor: Actor, *, since: date, until: date) -> ReportTable:

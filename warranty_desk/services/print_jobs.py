@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warranty_desk.errors import BadInput, NotFound
@@ -21,6 +21,10 @@ ESCPOS = "application/vnd.escpos"
 PDF = "application/pdf"
 # A printer error can carry a whole traceback's worth of text; the queue keeps the gist.
 _ERROR_LIMIT = 500
+# A job's short id is the end of its UUIDv7: 32 random bits, where the start is the time and
+# jobs queued together share it. People type it; any longer end of the id works too.
+SHORT_ID = 8
+_SHORTEST = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,7 @@ class PrintJobView:
     requested_by: str
     created_at: datetime
     printed_at: datetime | None
+    short_id: str  # what the queue shows and people type: the id's last SHORT_ID characters
 
 
 def _view(job: PrintJob) -> PrintJobView:
@@ -46,18 +51,31 @@ def _view(job: PrintJob) -> PrintJobView:
         id=job.id.hex, document=job.document, subject=job.subject, copy=job.copy,
         target=job.target, media_type=job.media_type, state=job.state, attempts=job.attempts,
         last_error=job.last_error, requested_by=job.requested_by, created_at=job.created_at,
-        printed_at=job.printed_at)
+        printed_at=job.printed_at, short_id=job.id.hex[-SHORT_ID:])
 
 
 def _job(session: Session, job_id: str) -> PrintJob:
-    try:
-        key = uuid.UUID(hex=job_id)
-    except ValueError:
-        raise BadInput(f"{job_id!r} is not a print job number.") from None
-    job = session.get(PrintJob, key)
-    if job is None:
-        raise NotFound(f"There is no print job {job_id}; the queue may have been cleared.")
-    return job
+    typed = job_id.strip().lower()
+    if len(typed) == 32:
+        try:
+            found = session.get(PrintJob, uuid.UUID(hex=typed))
+        except ValueError:
+            raise BadInput(f"{job_id!r} is not a print job number.") from None
+        if found is None:
+            raise NotFound(f"There is no print job {job_id}; the queue may have been cleared.")
+        return found
+    if not (_SHORTEST <= len(typed) < 32 and all(ch in "0123456789abcdef" for ch in typed)):
+        raise BadInput(f"{job_id!r} is not a print job number. Type the job number "
+                       "`print queue` shows, like 3fa9c1d2.")
+    # SQLite writes hex() in capitals; the table holds the shop's prints, not millions.
+    matches = session.scalars(select(PrintJob).where(
+        func.hex(PrintJob.id).like(f"%{typed.upper()}")).limit(2)).all()
+    if not matches:
+        raise NotFound(f"There is no print job {job_id}; `print queue` lists the jobs waiting.")
+    if len(matches) > 1:
+        raise BadInput(f"More than one print job ends in {job_id}; type more of its number "
+                       "(`print queue --json` shows whole numbers).")
+    return matches[0]
 
 
 def already_printed(db: Database, document: str, subject: str) -> bool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from warranty_desk import normalize
+from warranty_desk.money import MoneyError, parse_amount
 from warranty_desk.services.activation import Problem
 from warranty_desk.services.catalogue import ProductInput
-from warranty_desk.services.imports.money import MoneyError, to_minor
 from warranty_desk.services.imports.table import open_table
 
 REQUIRED = ("sku", "name", "brand", "category", "policy")
@@ -29,8 +29,8 @@ def gtin_problem(gtin: str) -> str | None:
     return None
 
 
-def read_products(data: bytes, policies: Mapping[str, bool],
-                  existing_skus: Collection[str]) -> tuple[list[ProductInput], list[Problem]]:
+def read_products(data: bytes, policies: Mapping[str, bool], existing_skus: Collection[str],
+                  currency: str) -> tuple[list[ProductInput], list[Problem]]:
     """The products in a CSV file and every problem found; `policies` maps name -> serials?."""
     table, problems = open_table(data, REQUIRED)
     if table is None:
@@ -72,7 +72,7 @@ def read_products(data: bytes, policies: Mapping[str, bool],
         minor = 0
         if price:
             try:
-                minor = to_minor(price)
+                minor = parse_amount(price, currency)
             except MoneyError as exc:
                 bad("list_price", str(exc))
             else:

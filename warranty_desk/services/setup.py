@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from warranty_desk.clock import Clock
 from warranty_desk.errors import BadInput
-from warranty_desk.models import Shop
+from warranty_desk.models import Shop, UpgradeNote
 from warranty_desk.permissions import Actor
 from warranty_desk.services import audit
 from warranty_desk.storage import schema
@@ -55,3 +55,11 @@ def init(home: Home, shop: ShopInput | None = None, *, clock: Clock) -> tuple[Da
         audit.record(session, Actor.system("init"), "shop.create", "shop", data.branch_code,
                      {"name": data.name})
     return db, True
+
+
+def upgrade_notes(db: Database) -> tuple[str, ...]:
+    """What schema upgrades left for a person to check, oldest first (none before 0009)."""
+    with db.read() as session:
+        if not inspect(session.connection()).has_table(UpgradeNote.__tablename__):
+            return ()
+        return tuple(session.scalars(select(UpgradeNote.text).order_by(UpgradeNote.id)))

@@ -19,9 +19,11 @@ from warranty_desk.models import Brand, ExtensionPlan, NumberCounter, Policy, Pr
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed, require
 from warranty_desk.rules.document_types import sniff
 from warranty_desk.rules.evidence import EVIDENCE_KINDS
+from warranty_desk.sentences import sentences
 from warranty_desk.services import audit, catalogue, outbox, product_csv
 from warranty_desk.services.activation import Problem
 from warranty_desk.services.claim_common import CLAIM_TYPES
+from warranty_desk.services.shop_locale import money_of
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 
@@ -380,12 +382,13 @@ def import_products_csv(db: Database, actor: Actor, path: Path) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise BadInput(f"Cannot read {path}: {exc.strerror}. Check the file name and that the "
-                       "file is not open in another program.") from None
+        raise BadInput(sentences(f"Cannot read {path}: {exc.strerror}", "Check the file name "
+                                 "and that the file is not open in another program.")) from None
     with db.read() as session:
         policies = {p.name: p.serial_required for p in session.scalars(select(Policy))}
         existing = set(session.scalars(select(Product.sku)))
-    items, problems = product_csv.read_products(data, policies, existing)
+        currency = money_of(session).currency
+    items, problems = product_csv.read_products(data, policies, existing, currency)
     if problems:
         problems.sort(key=lambda p: p.row or 0)
         raise ProductsRejected(path.name, problems)

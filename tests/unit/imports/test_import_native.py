@@ -86,7 +86,7 @@ def test_segment_and_reference_come_from_the_file(shop: Database) -> None:
         weber = session.scalars(select(Customer.segment).where(
             Customer.name == "Jonas Weber")).one()
     assert (brandt.segment, brandt.phone, weber) == (
-        Segment.BUSINESS, "040998877", Segment.VIP)
+        Segment.BUSINESS, "+4940998877", Segment.VIP)
 
 
 def test_unit_prices_are_stored_in_minor_units(shop: Database) -> None:
@@ -201,7 +201,7 @@ def test_a_future_sale_date_is_refused(shop: Database, tmp_path: Path) -> None:
 def test_an_unknown_customer_segment_is_refused_with_the_choices(
         shop: Database, tmp_path: Path) -> None:
     path = write_native(tmp_path / "segment.csv", [
-        ["S-1", "2026-11-20", "CBL-1", "1", "15.00", "", "", "Ann", "0151 1", "", "Gold"]])
+        ["S-1", "2026-11-20", "CBL-1", "1", "15.00", "", "", "Ann", "07700 900123", "", "Gold"]])
     problems = rejected(shop, path)
     assert [(p.row, p.column) for p in problems] == [(2, "customer_segment")]
     assert "Unknown customer segment 'Gold'" in problems[0].message
@@ -304,9 +304,10 @@ def test_a_semicolon_separated_file_from_a_comma_decimal_spreadsheet_imports(
 def test_the_native_parser_tells_json_from_csv_by_the_first_character() -> None:
     as_json = native.parse(b'\xef\xbb\xbf  {"format": "warranty-desk-invoices", "version": 1, '
                            b'"invoices": [{"invoice_number": 7, "sold_on": "2026-11-20", '
-                           b'"lines": [{"sku": "CBL-1", "quantity": "2", "unit_price": 15}]}]}')
+                           b'"lines": [{"sku": "CBL-1", "quantity": "2", "unit_price": 15}]}]}',
+                           "EUR")
     as_csv = native.parse(b"invoice_number,sold_on,sku,quantity,unit_price\n"
-                          b"7,2026-11-20,CBL-1,2,15\n")
+                          b"7,2026-11-20,CBL-1,2,15\n", "EUR")
     assert [(s.source, s.invoice_number, s.lines[0].quantity, s.lines[0].unit_price_minor)
             for s in (*as_json.sales, *as_csv.sales)] == [("json", "7", 2, 1500),
                                                           ("csv", "7", 2, 1500)]

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from tests.unit.imports.import_helpers import DATA, counts, rejected, run, where
 from warranty_desk.models import Customer, InvoiceLine, Sale
+from warranty_desk.money import MoneyError, parse_amount
 from warranty_desk.services.imports import square
-from warranty_desk.services.imports.money import MoneyError, to_minor
 from warranty_desk.storage.database import Database
 
 
@@ -61,7 +61,7 @@ def test_the_bad_square_export_writes_nothing_and_names_every_bad_row(shop: Data
     ("$-15.00", -1_500), ("0.00", 0),
 ])
 def test_square_money_reads_symbols_and_us_thousands(written: str, minor: int) -> None:
-    assert to_minor(written, symbols=True) == minor
+    assert parse_amount(written, "USD", symbols=True) == minor
 
 
 @pytest.mark.parametrize(("written", "reason"), [
@@ -70,12 +70,12 @@ def test_square_money_reads_symbols_and_us_thousands(written: str, minor: int) -
 ])
 def test_square_money_that_cannot_be_read_says_why(written: str, reason: str) -> None:
     with pytest.raises(MoneyError, match=reason):
-        to_minor(written, symbols=True)
+        parse_amount(written, "USD", symbols=True)
 
 
 def test_plain_money_refuses_currency_symbols() -> None:
     with pytest.raises(MoneyError, match="is not an amount"):
-        to_minor("$5.00")
+        parse_amount("$5.00", "USD")
 
 
 @pytest.mark.parametrize(("written", "day"), [

@@ -4,11 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from warranty_desk.money import MoneyFormat
 from warranty_desk.rules.extension import (
     ExtensionEligibility,
     ExtensionTerms,
     extension_eligibility,
-    format_minor,
 )
 
 SALE = date(2026, 1, 15)
@@ -39,6 +39,7 @@ def check(
         today=today,
         already_extended=already_extended,
         void=void,
+        money=MoneyFormat("EUR", "en_GB").people,
     )
 
 
@@ -54,14 +55,22 @@ def test_prices_inside_the_band_including_both_edges_are_eligible(price: int) ->
 @pytest.mark.parametrize("price", [0, 9999, 200001])
 def test_prices_just_outside_the_band_are_refused_with_the_band(price: int) -> None:
     assert check(price=price) == ExtensionEligibility(
-        False, "Only for items priced from 100.00 to 2000.00."
+        False, "Only for items priced from €100.00 to €2,000.00."
     )
+
+
+def test_without_a_money_format_the_band_is_named_without_amounts() -> None:
+    result = extension_eligibility(TERMS, category="laptops", unit_price_minor=1,
+                                   sale_date=SALE, today=SALE, already_extended=False,
+                                   void=False)
+    assert result == ExtensionEligibility(
+        False, "Only for items priced within this plan's price band.")
 
 
 def test_a_band_without_a_ceiling_names_only_the_lowest_price() -> None:
     terms = ExtensionTerms(frozenset(), 10000, None, 30, 12, 9900)
     assert check(terms, price=9999) == ExtensionEligibility(
-        False, "Only for items priced from 100.00."
+        False, "Only for items priced from €100.00."
     )
     assert check(terms, price=10**9).eligible is True
 
@@ -69,7 +78,7 @@ def test_a_band_without_a_ceiling_names_only_the_lowest_price() -> None:
 def test_a_band_from_zero_names_only_the_highest_price() -> None:
     terms = ExtensionTerms(frozenset(), 0, 50050, 30, 12, 9900)
     assert check(terms, price=50051) == ExtensionEligibility(
-        False, "Only for items priced up to 500.50."
+        False, "Only for items priced up to €500.50."
     )
     assert check(terms, price=0).eligible is True
 
@@ -159,11 +168,3 @@ def test_terms_that_make_no_sense_are_refused(bad: dict[str, int]) -> None:
     fields.update(bad)
     with pytest.raises(ValueError):
         ExtensionTerms(frozenset(), **fields)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("minor", "shown"),
-    [(0, "0.00"), (5, "0.05"), (100, "1.00"), (123456, "1234.56"), (-150, "-1.50")],
-)
-def test_money_is_shown_in_major_units_with_two_decimals(minor: int, shown: str) -> None:
-    assert format_minor(minor) == shown

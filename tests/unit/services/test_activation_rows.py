@@ -92,7 +92,7 @@ def test_new_customers_take_consecutive_references_and_one_event_each(shop: Data
     created = _events(shop, "customer.created")
     assert [ref for ref, _ in created] == ["BR01-CU-000001", "BR01-CU-000002"]
     assert json.loads(created[1][1]) == {"reference": "BR01-CU-000002", "name": "Bob",
-                                         "phone": "07700000004", "email": "",
+                                         "phone": "+447700000004", "email": "",
                                          "segment": "retail"}
     conn = sqlite3.connect(shop.path)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 
@@ -120,7 +121,8 @@ def test_a_refund_over_the_managers_limit_is_refused_and_the_owner_may(shop: Dat
                              refund_reference="POS-R-77")
     with pytest.raises(PermissionDenied) as refused:
         decisions.decide(shop, MANAGER, number, big)
-    assert "500.00" in str(refused.value)
+    assert "A refund of €899.00 is over the limit" in str(refused.value)
+    assert "(€500.00)" in str(refused.value)
     result = decisions.decide(shop, MANAGER, number, big,
                               override=Override(OWNER, "Owner approved full refund"))
     assert result.outcome == "refund"
@@ -129,9 +131,24 @@ def test_a_refund_over_the_managers_limit_is_refused_and_the_owner_may(shop: Dat
 
 def test_a_refund_larger_than_the_price_paid_is_refused(shop: Database) -> None:
     number = _ready(shop)
-    with pytest.raises(RuleBlocked):
+    with pytest.raises(RuleBlocked) as refused:
         decisions.decide(shop, OWNER, number, decisions.Decision(
             Outcome.REFUND, "Refund", refund_minor=99_900, refund_reference="R1"))
+    assert str(refused.value) == "The refund €999.00 is more than the customer paid (€899.00)."
+
+
+def test_a_refund_tells_the_customer_the_amount_in_the_shops_money(shop: Database) -> None:
+    number = _ready(shop)
+    decisions.decide(shop, OWNER, number, decisions.Decision(
+        Outcome.REFUND, "Cannot be repaired", refund_minor=12_345,
+        refund_reference="R-9"))
+    conn = sqlite3.connect(shop.path)
+    body = conn.execute("SELECT body FROM customer_messages "
+                        "WHERE template='claim_resolved_refund'").fetchone()[0]
+    assert "We have refunded €123.45 for your" in body
+    payload = json.loads(conn.execute("SELECT payload FROM outbox_events "
+                                      "WHERE topic='claim.decided'").fetchone()[0])
+    assert (payload["amount"], payload["currency"]) == ("123.45", "EUR")
 
 
 def test_a_rejection_sends_the_reason_in_plain_words(shop: Database) -> None:

@@ -16,6 +16,7 @@ from warranty_desk.models import (
     Brand,
     BrandClaim,
     Claim,
+    Customer,
     CustomerMessage,
     EvidenceDocument,
     InboxApplied,
@@ -35,7 +36,7 @@ MANAGER = actor(Role.MANAGER)
 ADMIN = actor(Role.ADMIN)
 PNG = b"\x89PNG\r\n\x1a\n" + b"fault photo" * 20
 PDF = b"%PDF-1.4\n% receipt from another shop\n"
-CUSTOMER = {"name": "Grace Hopper", "phone": "+1 555 0100", "email": "grace@example.org"}
+CUSTOMER = {"name": "Grace Hopper", "phone": "+1 202 555 0100", "email": "grace@example.org"}
 
 
 def sha(data: bytes) -> str:
@@ -317,6 +318,25 @@ def test_an_online_order_with_an_unknown_product_is_listed_as_a_problem(
                     "lines": [{"sku": "NOPE-1", "quantity": 1, "unit_price_minor": 100}]})
     assert result.status == "problem"
     assert "order WEB-7 was not recorded" in result.result and "'NOPE-1'" in result.result
+
+
+def test_an_online_order_keys_a_national_phone_and_refuses_one_that_is_no_number(
+    shop: Database, store: DocumentStore
+) -> None:
+    line = [{"sku": "CBL-1", "quantity": 1, "unit_price_minor": 1_500}]
+    national = {"name": "Ravi Kelly", "phone": "07700 900596"}
+    done = apply(shop, store, "in-1", "online_order",
+                 {"order_number": "WEB-8", "sold_on": "2026-11-20", "customer": national,
+                  "lines": line})
+    assert done.status == "applied", done.result
+    with shop.read() as session:
+        assert session.scalar(select(Customer.phone)) == "+447700900596"
+    bad = apply(shop, store, "in-2", "online_order",
+                {"order_number": "WEB-9", "sold_on": "2026-11-20",
+                 "customer": {"name": "Tom Typo", "phone": "12"}, "lines": line})
+    assert bad.status == "problem"
+    assert "order WEB-9 was not recorded" in bad.result
+    assert "'12' is not a phone number: it has too few digits" in bad.result
 
 
 def test_a_brand_status_updates_the_brand_claim_and_the_timeline(

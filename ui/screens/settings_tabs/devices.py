@@ -26,6 +26,7 @@ from ui.widgets.layout import scrolling_page
 from warranty_desk import config
 from warranty_desk.config import ScannerSettings, Settings
 from warranty_desk.errors import WarrantyDeskError
+from warranty_desk.sentences import sentences
 
 # Long enough to walk to the scanner and pull the trigger; short enough not to seem hung.
 TEST_WAIT_SECONDS = 10.0
@@ -61,9 +62,9 @@ def read_one_scan(port: str, baudrate: int, parity: str, suffix: str,
     try:
         link = serial.Serial(port=port, baudrate=baudrate, parity=parity, timeout=0.1)
     except (serial.SerialException, ValueError, OSError) as exc:
-        raise ScannerTestFailed(
-            f"Cannot open {port}: {exc}. Check the scanner is plugged in, the port name is "
-            "right, and no other program (or Warranty Desk's own scanner reader) uses it."
+        raise ScannerTestFailed(sentences(
+            f"Cannot open {port}: {exc}", "Check the scanner is plugged in, the port name is "
+            "right, and no other program (or Warranty Desk's own scanner reader) uses it.")
         ) from None
     data = bytearray()
     with link:

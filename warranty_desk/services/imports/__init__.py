@@ -16,6 +16,7 @@ from warranty_desk.errors import BadInput
 from warranty_desk.ids import uuid7
 from warranty_desk.models import ImportBatch, Product
 from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.sentences import sentences
 from warranty_desk.services import audit
 from warranty_desk.services.activation import Plan, apply_plan, plan_sales
 from warranty_desk.services.imports import native, shopify, square
@@ -31,12 +32,14 @@ from warranty_desk.services.imports.detect import (
 )
 from warranty_desk.services.imports.parsed import Parsed
 from warranty_desk.services.imports.report import ImportRejected, ImportReport
+from warranty_desk.services.shop_locale import money_at
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.storage.database import Database
 
 __all__ = ["FORMATS", "ImportRejected", "ImportReport", "import_invoices"]
 
-PARSERS: dict[str, Callable[[bytes], Parsed]] = {
+# Each reads the file's bytes and amounts in the shop's currency.
+PARSERS: dict[str, Callable[[bytes, str], Parsed]] = {
     NATIVE_CSV: native.parse_csv, NATIVE_JSON: native.parse_json,
     SHOPIFY: shopify.parse, SQUARE: square.parse,
 }
@@ -60,8 +63,8 @@ def import_invoices(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise BadInput(f"Cannot read {path}: {exc.strerror}. Check the file name and that the "
-                       "file is not open in another program.") from None
+        raise BadInput(sentences(f"Cannot read {path}: {exc.strerror}", "Check the file name "
+                                 "and that the file is not open in another program.")) from None
     digest = hashlib.sha256(data).hexdigest()
     with db.read() as session:
         earlier = _earlier(session, path, digest, dry_run)
@@ -94,7 +97,7 @@ def _import(
     db: Database, actor: Actor, path: Path, data: bytes, digest: str, kind: str, *,
     dry_run: bool,
 ) -> ImportReport:
-    parsed = PARSERS[kind](data)
+    parsed = PARSERS[kind](data, money_at(db).currency)
     with db.write() as session:
         # Another till may have imported the same file while this one was parsing.
         earlier = _earlier(session, path, digest, dry_run)

@@ -6,14 +6,14 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from itertools import count
 from typing import Any
 
+from warranty_desk.money import MoneyError, parse_amount
 from warranty_desk.services.activation import LineInput, Problem, SaleInput
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.imports import fields
-from warranty_desk.services.imports.money import MoneyError, to_minor
 from warranty_desk.services.imports.parsed import BadCell, Parsed
 from warranty_desk.services.imports.sheet import open_sheet
 from warranty_desk.services.imports.table import decode
@@ -30,17 +30,20 @@ OPTIONAL = ("serials", "extension_plan", "customer_name", "customer_phone", "cus
 # Activation's field names -> the native CSV column that holds each.
 _CSV_COLUMNS = {"invoice": "invoice_number", "date": "sold_on", "lines": "invoice_number",
                 "sku": "sku", "quantity": "quantity", "price": "unit_price", "serial": "serials",
-                "extension": "extension_plan", "segment": "customer_segment"}
+                "extension": "extension_plan", "segment": "customer_segment",
+                "customer": "customer_name", "phone": "customer_phone",
+                "email": "customer_email"}
 # Activation's field names -> the key under an invoice or line object of the JSON document.
 _JSON_KEYS = {"invoice": "invoice_number", "date": "sold_on", "lines": "lines", "sku": "sku",
               "quantity": "quantity", "price": "unit_price", "serial": "serials",
-              "extension": "extension_plan", "segment": "customer.segment"}
+              "extension": "extension_plan", "segment": "customer.segment",
+              "customer": "customer.name", "phone": "customer.phone", "email": "customer.email"}
 
 
-def parse(data: bytes) -> Parsed:
+def parse(data: bytes, currency: str) -> Parsed:
     """Either native form; a file whose first character is '{' is the JSON one."""
     first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return parse_json(data) if first == b"{" else parse_csv(data)
+    return parse_json(data, currency) if first == b"{" else parse_csv(data, currency)
 
 
 @dataclass(slots=True)
@@ -61,19 +64,19 @@ class _Checks:
 
     __slots__ = ("price", "quantity", "sold_on")
 
-    def __init__(self) -> None:
+    def __init__(self, currency: str) -> None:
         self.sold_on = cache(fields.iso_date)
         self.quantity = cache(fields.quantity)
-        self.price = cache(_price)
+        self.price = cache(partial(_price, currency=currency))
 
 
-def parse_csv(data: bytes) -> Parsed:
+def parse_csv(data: bytes, currency: str) -> Parsed:
     """Rows sharing an invoice_number form one sale; the customer comes from its first row."""
     parsed, table, bad = open_sheet(data, REQUIRED, _CSV_COLUMNS)
     if table is None:
         return parsed
 
-    checks = _Checks()
+    checks = _Checks(currency)
     invoices: dict[str, _Invoice] = {}
     for row, cells in table.rows:
         number = cells["invoice_number"]
@@ -132,8 +135,8 @@ def _csv_line(
                      extension_plan=cells.get("extension_plan") or None, source_row=row)
 
 
-def _price(text: str) -> int:
-    minor = to_minor(text)
+def _price(text: str, *, currency: str) -> int:
+    minor = parse_amount(text, currency)
     if minor < 0:
         raise MoneyError(f"The price {text.strip()} is negative. Write the price paid per unit; "
                          "returns are not imported.")
@@ -143,8 +146,9 @@ def _price(text: str) -> int:
 class _JsonProblems:
     """Collects problems for one JSON document, naming each place by its path."""
 
-    def __init__(self, parsed: Parsed) -> None:
+    def __init__(self, parsed: Parsed, currency: str) -> None:
         self.parsed = parsed
+        self.currency = currency
 
     def add(self, row: int | None, path: str, message: str) -> None:
         self.parsed.problems.append(Problem(row, path, message))
@@ -164,7 +168,7 @@ class _JsonProblems:
         return str(value).strip()
 
 
-def parse_json(data: bytes) -> Parsed:
+def parse_json(data: bytes, currency: str) -> Parsed:
     """The JSON document; rows are invoice positions (first is 1), columns are JSON paths."""
     parsed = Parsed(columns=dict(_JSON_KEYS))
     text, problem = decode(data)
@@ -193,7 +197,7 @@ def parse_json(data: bytes) -> Parsed:
         return parsed
     parsed.rows = len(invoices)
     keys = count(1)
-    out = _JsonProblems(parsed)
+    out = _JsonProblems(parsed, currency)
     for index, invoice in enumerate(invoices):
         sale = _json_sale(invoice, index, out, keys)
         if sale is not None:
@@ -272,7 +276,7 @@ def _json_line(raw: Any, row: int, path: str, out: _JsonProblems, key: int) -> L
         out.add(row, f"{path}.unit_price", 'unit_price must be an amount like "1299.00".')
     else:
         try:
-            price = _price(str(value))
+            price = _price(str(value), currency=out.currency)
         except MoneyError as exc:
             out.add(row, f"{path}.unit_price", str(exc))
     serials = _json_serials(raw.get("serials"), row, f"{path}.serials", out)

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from warranty_desk.money import MoneyError, parse_amount
 from warranty_desk.services.activation import LineInput, SaleInput
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.imports import fields
-from warranty_desk.services.imports.money import MoneyError, to_minor
 from warranty_desk.services.imports.parsed import BadCell, Parsed
 from warranty_desk.services.imports.sheet import open_sheet
 
@@ -19,7 +19,8 @@ REQUIRED = ("Name", "Created at", "Lineitem quantity", "Lineitem price", "Lineit
 NOT_SOLD = frozenset({"refunded", "voided"})
 
 _COLUMNS = {"invoice": "name", "lines": "name", "date": "created at", "sku": "lineitem sku",
-            "quantity": "lineitem quantity", "price": "lineitem price"}
+            "quantity": "lineitem quantity", "price": "lineitem price",
+            "customer": "billing name", "phone": "phone", "email": "email"}
 # "2026-11-02 14:03:11 +0100" or ISO "2026-11-02T14:03:11+01:00".
 _CREATED_AT = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?.*)?$")
 
@@ -46,7 +47,7 @@ def created_date(text: str) -> date:
         raise ValueError(f"{text.strip()!r} is not a real calendar date.") from None
 
 
-def parse(data: bytes) -> Parsed:
+def parse(data: bytes, currency: str) -> Parsed:
     """Sales from the orders export; refunded and voided orders are left out and listed."""
     parsed, table, bad = open_sheet(data, REQUIRED, _COLUMNS)
     if table is None:
@@ -74,7 +75,7 @@ def parse(data: bytes) -> Parsed:
                 parsed.left_out.append(f"{name} ({order.status})")
         if order.status in NOT_SOLD:
             continue
-        line = _line(row, cells, bad)
+        line = _line(row, cells, bad, currency)
         if line is not None:
             order.lines.append(line)
     for order in orders.values():
@@ -85,7 +86,7 @@ def parse(data: bytes) -> Parsed:
     return parsed
 
 
-def _line(row: int, cells: dict[str, str], bad: BadCell) -> LineInput | None:
+def _line(row: int, cells: dict[str, str], bad: BadCell, currency: str) -> LineInput | None:
     ok = True
     sku = cells["lineitem sku"]
     if not sku:
@@ -98,7 +99,7 @@ def _line(row: int, cells: dict[str, str], bad: BadCell) -> LineInput | None:
         bad(row, "lineitem quantity", str(exc))
         ok = False
     try:
-        price = to_minor(cells["lineitem price"], symbols=True)
+        price = parse_amount(cells["lineitem price"], currency, symbols=True)
         if price < 0:
             raise MoneyError(f"The price {cells['lineitem price']} is negative.")
     except MoneyError as exc:

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from warranty_desk.money import MoneyError, parse_amount
 from warranty_desk.services.activation import LineInput, SaleInput
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.imports import fields
-from warranty_desk.services.imports.money import MoneyError, to_minor
 from warranty_desk.services.imports.parsed import BadCell, Parsed
 from warranty_desk.services.imports.sheet import open_sheet
 
@@ -18,7 +18,7 @@ REQUIRED = ("Date", "Transaction ID", "SKU", "Qty", "Gross Sales")
 REFUND = "refund"
 
 _COLUMNS = {"invoice": "transaction id", "lines": "transaction id", "date": "date",
-            "sku": "sku", "quantity": "qty", "price": "gross sales"}
+            "sku": "sku", "quantity": "qty", "price": "gross sales", "customer": "customer name"}
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 
 
@@ -45,7 +45,7 @@ def sale_date(text: str) -> date:
                          "sales from Square again.") from None
 
 
-def parse(data: bytes) -> Parsed:
+def parse(data: bytes, currency: str) -> Parsed:
     """Sales from the item sales export; refund rows are left out and listed."""
     parsed, table, bad = open_sheet(data, REQUIRED, _COLUMNS)
     if table is None:
@@ -72,7 +72,7 @@ def parse(data: bytes) -> Parsed:
         elif sold_on is not None and tx.sold_on is not None and sold_on != tx.sold_on:
             bad(row, "date", f"Transaction {number} is dated {tx.sold_on} on row {tx.row} but "
                 f"{sold_on} here. Export the item sales from Square again.")
-        line = _line(row, cells, bad)
+        line = _line(row, cells, bad, currency)
         if line is not None:
             tx.lines.append(line)
     for tx in transactions.values():
@@ -91,7 +91,7 @@ def _customer(cells: dict[str, str]) -> CustomerInput | None:
     return fields.customer(cells.get("customer name", ""), reference=reference)
 
 
-def _line(row: int, cells: dict[str, str], bad: BadCell) -> LineInput | None:
+def _line(row: int, cells: dict[str, str], bad: BadCell, currency: str) -> LineInput | None:
     sku = cells["sku"]
     if not sku:
         bad(row, "sku", "The item has no SKU. Give the item variation a SKU in Square that "
@@ -103,7 +103,7 @@ def _line(row: int, cells: dict[str, str], bad: BadCell) -> LineInput | None:
         bad(row, "qty", str(exc))
     gross: int | None = None
     try:
-        gross = to_minor(cells["gross sales"], symbols=True)
+        gross = parse_amount(cells["gross sales"], currency, symbols=True)
         if gross < 0:
             raise MoneyError(f"Gross Sales {cells['gross sales']} is negative on a sale row.")
     except MoneyError as exc:

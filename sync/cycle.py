@@ -1,0 +1,169 @@
+"""One sync cycle's steps: documents, push, pull and the nightly report, each failure by kind.
+
+Network trouble never leaves a step as an exception: it becomes a Failure (sync.failures
+says which kind), and the cycle goes on with what can still be done.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from sync import ledger
+from sync.backoff import Backoff
+from sync.contract import TransientError
+from sync.destinations import Wiring
+from sync.documents import upload_pending
+from sync.engine import DestinationReport, PushReport, SyncEngine
+from sync.failures import Failure, Kind, Step, kind_of
+from sync.inbox import PortalInbox, PullReport, pull_once
+from sync.nightly import run_nightly
+from warranty_desk.errors import BadInput
+from warranty_desk.services.sync_admin import SyncStatus
+from warranty_desk.storage.database import Database
+from warranty_desk.storage.documents import DocumentStore
+from warranty_desk.storage.home import Home
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """What the steps of one cycle did (None: the step was not asked for)."""
+
+    pushed: PushReport | None
+    pulled: PullReport | None
+    nightly: bool  # the nightly report was sent and accepted
+
+
+def merge(first: PushReport, second: PushReport) -> PushReport:
+    """Two pushes as one: counts added, what is left and the error from the second."""
+    earlier = {d.destination: d for d in first.destinations}
+    merged = []
+    for later in second.destinations:
+        before = earlier.pop(later.destination, None)
+        if before is not None:
+            later = replace(later, delivered=before.delivered + later.delivered,
+                            parked=before.parked + later.parked,
+                            skipped=before.skipped + later.skipped)
+        merged.append(later)
+    return PushReport((*merged, *earlier.values()))
+
+
+@dataclass(slots=True)
+class Cycle:
+    """One cycle's receivers and the failures its steps met, in the order they happened."""
+
+    home: Home
+    db: Database
+    wiring: Wiring
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def offline(self) -> bool:
+        """Whether some receiver gave no answer at all in this cycle."""
+        return any(f.offline for f in self.failures)
+
+    def _file(self, failure: Failure) -> None:
+        if failure not in self.failures:
+            self.failures.append(failure)
+
+    def run(self, *, push: bool, pull: bool, nightly: bool, time_limit: float) -> Done:
+        """The steps asked for, in order: push (documents first), pull, the nightly report."""
+        pushed = self.push(drain_for=time_limit if nightly else None) if push else None
+        pulled = self.pull() if pull else None
+        if pushed is not None and pulled is not None and pulled.applied and not self.offline \
+                and not any(d.error for d in pushed.destinations):
+            # What the inbox changed (a claim started online) goes back in the same cycle.
+            pushed = merge(pushed, self.push(drain_for=None))
+        return Done(pushed, pulled, self.nightly() if nightly else False)
+
+    def upload(self, stop: threading.Event | None) -> Failure | None:
+        """Documents before the events that name them; the failure when the portal must wait.
+
+        With `stop` (the nightly run) a failure is retried with backoff until stop is set.
+        """
+        backoff = Backoff()
+        while True:
+            try:
+                sent = upload_pending(self.home, self.db, self.wiring.portal.client)
+            except TransientError as exc:
+                if stop is not None and not stop.wait(backoff.next_delay()):
+                    continue
+                ledger.record_failure(self.db, "portal", str(exc), self.db.clock.now())
+                failure = Failure(Step.UPLOAD, "portal", kind_of(exc), str(exc))
+                self._file(failure)
+                return failure
+            except BadInput as exc:
+                # A refused document is not the events' fault: they still go, and it is shown.
+                self._file(Failure(Step.UPLOAD, "portal", kind_of(exc), str(exc)))
+                return None
+            if sent:
+                log.info("Uploaded %d documents to the portal.", sent)
+            return None
+
+    def push(self, *, drain_for: float | None) -> PushReport:
+        """Upload, then push every receiver once, or drain for at most `drain_for` seconds."""
+        if drain_for is None:
+            return self._push(None)
+        stop = threading.Event()
+        timer = threading.Timer(drain_for, stop.set)
+        timer.daemon = True
+        timer.start()
+        try:
+            return self._push(stop)
+        finally:
+            timer.cancel()
+
+    def _push(self, stop: threading.Event | None) -> PushReport:
+        portal, *others = self.wiring.destinations
+        held = self.upload(stop)
+        if held is None:
+            engine = SyncEngine(self.db, self.wiring.destinations)
+            report = engine.drain(stop) if stop is not None else engine.push_once()
+            self._pushed(report.destinations)
+            return report
+        # The portal waits for its documents; the others need none and get their one try.
+        waits = DestinationReport(portal.name, pending=ledger.pending(self.db, portal.name),
+                                  error=held.reason, error_kind=held.kind)
+        rest = SyncEngine(self.db, others).push_once().destinations if others else ()
+        self._pushed(rest)
+        return PushReport((waits, *rest))
+
+    def _pushed(self, reports: Iterable[DestinationReport]) -> None:
+        for report in reports:
+            if not report.error or any(f.offline and f.destination == report.destination
+                                       for f in self.failures):
+                continue  # after no answer at all, what else a receiver did is not news
+            kind = report.error_kind if report.error_kind is not None else Kind.FAULT
+            self._file(Failure(Step.PUSH, report.destination, kind, report.error))
+
+    def pull(self) -> PullReport:
+        """Read and apply the portal's inbox."""
+        inbox = PortalInbox(self.wiring.portal.client, self.wiring.branch)
+        report = pull_once(self.db, inbox, documents=DocumentStore(self.home.documents))
+        if report.error:
+            kind = report.error_kind if report.error_kind is not None else Kind.FAULT
+            self._file(Failure(Step.PULL, "portal", kind, report.error))
+        return report
+
+    def nightly(self) -> bool:
+        """Send the nightly report once nothing waits for the portal; whether it went."""
+        if ledger.pending(self.db, "portal"):
+            self._file(Failure(Step.NIGHTLY, "portal", Kind.HELD))
+            return False
+        try:
+            run_nightly(self.db, self.wiring.portal.client, branch=self.wiring.branch)
+        except (TransientError, BadInput) as exc:
+            self._file(Failure(Step.NIGHTLY, "portal", kind_of(exc), str(exc)))
+            return False
+        return True
+
+    def parked(self, queues: Sequence[SyncStatus]) -> None:
+        """A failure for each receiver holding records it refused (and those behind them)."""
+        for queue in queues:
+            if queue.parked or queue.held:
+                self._file(Failure(Step.PUSH, queue.destination, Kind.PARKED,
+                                   records=queue.parked, behind=queue.held))

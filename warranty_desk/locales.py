@@ -1,0 +1,40 @@
+"""The shop's locale as babel reads it, and the country it implies for phone numbers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+# A shop whose locale setting is broken still gets readable words rather than a crash.
+FALLBACK_LOCALE = "en_GB"
+
+
+def _parse(name: str) -> Locale:
+    # Settings keep en_GB; people and other systems also write en-GB.
+    return Locale.parse(name.strip().replace("-", "_"))
+
+
+@lru_cache(maxsize=16)
+def babel_locale(name: str) -> Locale:
+    """The babel locale of a setting such as en_GB; the fallback when it is unknown."""
+    try:
+        return _parse(name)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return Locale.parse(FALLBACK_LOCALE)
+
+
+@lru_cache(maxsize=16)
+def region_of(name: str) -> str | None:
+    """The two-letter country of a locale (en_GB -> GB, de -> DE); None when it names none."""
+    try:
+        locale = _parse(name)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    if locale.territory:
+        return str(locale.territory)
+    # A bare language names its most likely country (de -> de_Latn_DE) in CLDR.
+    likely = get_global("likely_subtags").get(locale.language, "")
+    territory = likely.split("_")[-1] if likely else ""
+    return territory if len(territory) == 2 and territory.isalpha() else None
