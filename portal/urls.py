@@ -1,11 +1,18 @@
-"""Where each part of the portal answers: the sync API under /api/v1/, the admin under /admin/."""
+"""Where each part of the portal answers: the sync API under /api/v1/, staff pages under
+/office/, the public warranty check under /w/, the admin under /admin/.
+"""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from portal.api import api
+from portal.public import views as public
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("office/", include("portal.staff.urls")),
+    path("w/<str:code>", public.check, name="warranty-check"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "portal.public.views.not_found"

@@ -17,6 +17,10 @@ class Branch(models.Model):
     events_received = models.BigIntegerField(default=0)
     inbox_queued = models.BigIntegerField(default=0)
     inbox_acked = models.BigIntegerField(default=0)
+    # Kept beside the count under the same lock: the sync health page reads them per branch
+    # without counting a partitioned table of millions of rows.
+    events_stored = models.BigIntegerField(default=0)
+    last_push_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["code"]

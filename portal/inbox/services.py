@@ -22,7 +22,8 @@ _CURSOR = re.compile(r"^p(\d{1,18})$")
 
 def kinds() -> list[str]:
     """The item kinds the contract knows."""
-    kind_schema = contract.document()["components"]["schemas"]["InboxItem"]["properties"]["kind"]
+    schemas = contract.document()["components"]["schemas"]
+    kind_schema = schemas["InboxItemBase"]["properties"]["kind"]
     return list(kind_schema["enum"])
 
 

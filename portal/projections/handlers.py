@@ -98,6 +98,7 @@ def customer(event: Event) -> None:
     for field, limit in (("name", 200), ("phone", 64), ("email", 254), ("segment", 40)):
         if field in p:
             setattr(row, field, _text(p[field], limit))
+    row.phone_digits = "".join(c for c in row.phone if c.isdigit())
     row.seq = event.seq
     row.save()
 
@@ -155,9 +156,11 @@ def extended(event: Event) -> None:
 @handles("warranty.voided")
 def voided(event: Event) -> None:
     """A warranty made void."""
-    row = warranty_of(event.branch_id, _payload(event).get("code") or event.aggregate_id)
+    p = _payload(event)
+    row = warranty_of(event.branch_id, p.get("code") or event.aggregate_id)
     if event.seq >= row.seq:
         row.status, row.seq = "void", event.seq
+        row.void_reason = _text(p.get("reason"), 2000)
         row.save()
 
 
@@ -178,6 +181,7 @@ def replaced(event: Event) -> None:
     old = warranty_of(event.branch_id, p.get("old") or event.aggregate_id)
     if event.seq >= old.seq:
         old.status, old.seq = "replaced", event.seq
+        old.replaced_by = _text(p["new"], 64)
         old.save()
     new = warranty_of(event.branch_id, p["new"])
     if event.seq >= new.seq:

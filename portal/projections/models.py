@@ -7,7 +7,9 @@ events in any order that keeps each record's own order gives the same rows.
 
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 
 from portal.branches.models import Branch
 
@@ -28,6 +30,8 @@ class Customer(models.Model):
     reference = models.CharField(max_length=64)
     name = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=64, blank=True)
+    # The phone's digits alone, so "020 7946 0002" finds "+44 20 7946 0002" (staff search).
+    phone_digits = models.CharField(max_length=64, blank=True)
     email = models.CharField(max_length=254, blank=True)
     segment = models.CharField(max_length=40, blank=True)
     seq = models.BigIntegerField(default=0)
@@ -35,6 +39,15 @@ class Customer(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["branch", "reference"],
                                                name="projected_customer_once")]
+        # Staff search across branches: part of a name or phone (trigram), an email exactly.
+        # Django's icontains compares UPPER(name): the index is on that expression.
+        indexes = [
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="customer_name_trgm"),
+            GinIndex(fields=["phone_digits"], name="customer_phone_trgm",
+                     opclasses=["gin_trgm_ops"]),
+            models.Index(Upper("email"), name="customer_email_upper"),
+            models.Index(fields=["reference"], name="customer_reference"),
+        ]
 
 
 class Product(models.Model):
@@ -66,6 +79,8 @@ class Warranty(models.Model):
     status = models.CharField(max_length=20)
     start_on = models.DateField(null=True)
     end_on = models.DateField(null=True)
+    void_reason = models.TextField(blank=True)
+    replaced_by = models.CharField(max_length=64, blank=True)  # the new unit's warranty code
     seq = models.BigIntegerField(default=0)
 
     class Meta:

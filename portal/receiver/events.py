@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.branches.models import Branch
+from portal.health.tasks import recheck_if_drifting
 from portal.projections.tasks import enqueue_projection
 from portal.receiver import partitions
 
@@ -96,7 +97,32 @@ def store_batch(branch: Branch, events: list[dict[str, Any]]) -> list[EventResul
         stored = _insert(branch, fresh, events, now)
         for event_id, index in fresh.items():
             results[index] = stored[event_id]
-    return [r for r in results if r is not None]
+    answered = [r for r in results if r is not None]
+    refused = [(events[i], r) for i, r in enumerate(results)
+               if r is not None and r.status == "rejected"]
+    if refused:
+        _remember_refusals(branch, refused, now)
+    return answered
+
+
+_REFUSED = """
+INSERT INTO receiver_refusedevent (branch_id, event_id, topic, reason, times, first_at, last_at)
+SELECT %(branch)s, r.id, r.topic, r.reason, 1, %(now)s, %(now)s
+FROM unnest(%(ids)s::uuid[], %(topics)s::text[], %(reasons)s::text[]) AS r(id, topic, reason)
+ON CONFLICT (branch_id, event_id) DO UPDATE
+SET reason = EXCLUDED.reason, times = receiver_refusedevent.times + 1, last_at = EXCLUDED.last_at
+"""
+
+
+def _remember_refusals(branch: Branch, refused: list[tuple[dict[str, Any], EventResult]],
+                       now: datetime) -> None:
+    # The till parks what was refused; head office keeps a line of each, so the sync health
+    # page can say which records a branch is holding back and why.
+    latest = {r.id: (e["topic"][:80], r.reason) for e, r in refused}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_REFUSED, {"branch": branch.pk, "now": now, "ids": list(latest),
+                                  "topics": [t for t, _ in latest.values()],
+                                  "reasons": [r for _, r in latest.values()]})
 
 
 def _insert(branch: Branch, fresh: dict[uuid.UUID, int], events: list[dict[str, Any]],
@@ -118,11 +144,13 @@ def _insert(branch: Branch, fresh: dict[uuid.UUID, int], events: list[dict[str, 
             "payloads": [json.dumps(e["payload"], ensure_ascii=False) for e in chosen],
         })
         inserted = {r[0] for r in cursor.fetchall()}
-        cursor.execute("UPDATE branches_branch SET events_received = %s WHERE id = %s",
-                       [base + len(chosen), branch.pk])
+        cursor.execute("UPDATE branches_branch SET events_received = %s, "
+                       "events_stored = events_stored + %s, last_push_at = %s WHERE id = %s",
+                       [base + len(chosen), len(inserted), now, branch.pk])
         owners = _owners([i for i in fresh if i not in inserted], cursor)
         if inserted:
             enqueue_projection(branch.pk)
+            recheck_if_drifting(branch.pk)
     answers: dict[uuid.UUID, EventResult] = {}
     for event_id in fresh:
         text = events[fresh[event_id]]["id"]

@@ -74,3 +74,19 @@ class NightlyReport(models.Model):
     class Meta:
         indexes = [models.Index(fields=["branch", "-generated_at"],
                                 name="receiver_nightly_latest")]
+
+
+class RefusedEvent(models.Model):
+    """An event the receiver refused: the till parked it, and head office does not hold it."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    event_id = models.UUIDField()
+    topic = models.CharField(max_length=80)
+    reason = models.TextField()
+    times = models.IntegerField(default=1)
+    first_at = models.DateTimeField(default=timezone.now)
+    last_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "event_id"],
+                                               name="receiver_refused_once")]

@@ -1,11 +1,14 @@
-"""Keeping a branch's nightly report; the drift check reads the reports kept here."""
+"""Keeping a branch's nightly report and queueing its comparison (portal.health.drift)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
+
 from portal.branches.models import Branch
+from portal.health.tasks import enqueue_check
 from portal.problems import Problem
 from portal.receiver.models import NightlyReport
 
@@ -15,5 +18,9 @@ def store_report(branch: Branch, body: dict[str, Any]) -> NightlyReport:
     if body["branch"] != branch.code:
         raise Problem(400, f"The report is for branch {body['branch']}, but it was sent for "
                            f"branch {branch.code}. Check the branch code in Settings → Sync.")
-    return NightlyReport.objects.create(
-        branch=branch, generated_at=datetime.fromisoformat(body["generated_at"]), body=body)
+    with transaction.atomic():
+        report = NightlyReport.objects.create(
+            branch=branch, generated_at=datetime.fromisoformat(body["generated_at"]), body=body)
+        # Compared by the worker, like projection: the request only stores and enqueues.
+        enqueue_check(report.pk, branch.pk)
+    return report

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     # Before the portal's apps: their tasks modules register on its app when it is ready.
     "procrastinate.contrib.django",
     "portal.branches",
@@ -26,6 +27,8 @@ INSTALLED_APPS = [
     "portal.inbox",
     "portal.projections",
     "portal.staff",
+    "portal.health",
+    "portal.public",
 ]
 
 MIDDLEWARE = [
@@ -82,11 +85,20 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("PORTAL_STATIC_ROOT", PACKAGE.parent / ".portal-static")
 MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", PACKAGE.parent / ".portal-media")
 STORAGES = {
-    # Documents the branches upload; an S3-compatible backend (django-storages) replaces it
-    # past one machine without touching the code that reads and writes them.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents the branches upload; an S3-compatible bucket (django-storages) replaces the
+    # folder past one machine without touching the code that reads and writes them.
+    "default": env.document_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+LOGIN_URL = "office:sign-in"
+LOGIN_REDIRECT_URL = "office:health"
+# Staff sessions end with the browser and after eight idle hours: a shared office PC signs out.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
 
 # A document is at most 25 MB (warranty_desk.rules.document_types); a batch of 500 events is
 # well under that. Bigger bodies are refused before they are read.

@@ -62,3 +62,27 @@ def path(name: str, default: Path) -> Path:
     """A folder, from the variable or the default."""
     value = os.environ.get(name, "").strip()
     return Path(value).resolve() if value else default
+
+
+def document_storage() -> dict[str, Any]:
+    """Where documents go: PORTAL_MEDIA_ROOT on this machine, or an S3-compatible bucket when
+    PORTAL_S3_BUCKET is set (needs `pip install "django-storages[s3]"`; the credentials come
+    from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, as boto3 reads them).
+    """
+    bucket = os.environ.get("PORTAL_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        # Documents are private: every read goes through the portal, which checks who asks.
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    for name, key in (("PORTAL_S3_ENDPOINT_URL", "endpoint_url"),
+                      ("PORTAL_S3_REGION", "region_name"),
+                      ("PORTAL_S3_PREFIX", "location")):
+        value = os.environ.get(name, "").strip()
+        if value:
+            options[key] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

@@ -23,3 +23,25 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.role})"
+
+
+class RelayedMessage(models.Model):
+    """What a customer told head office about a claim, passed to the claim's branch.
+
+    It reaches the branch's claim through the inbox as the customer's message (a
+    message_received item); the row keeps who passed it on.
+    """
+
+    # By number, not a key to the projected claim: projections are rebuilt from events, and
+    # what head office staff wrote is not in any branch's events.
+    branch = models.ForeignKey("branches.Branch", on_delete=models.PROTECT, related_name="+")
+    claim_number = models.CharField(max_length=64)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    body = models.TextField()
+    inbox_item = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["branch", "claim_number"], name="relayed_by_claim")]

@@ -104,3 +104,15 @@ def register(code: str | None = None) -> RegisteredBranch:
 
     branch, token = register_branch(code or "T" + secrets.token_hex(2).upper())
     return RegisteredBranch(branch.code, token, branch.pk)
+
+
+def run_worker(db: PortalDatabase) -> None:
+    """`warranty-desk-portal worker --until-idle` on the module's database; no job may fail."""
+    from django.db import connection
+
+    done = subprocess.run(portal_command("worker", "--until-idle"), env=portal_env(db),
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    with connection.cursor() as cursor:  # a job that raised is kept as failed, not retried
+        cursor.execute("SELECT task_name FROM procrastinate_jobs WHERE status = 'failed'")
+        assert not cursor.fetchall(), done.stderr[-3000:]

@@ -86,3 +86,47 @@ def test_production_settings_pass_the_deploy_check_and_refuse_to_start_without_a
     refused = _run(portal_db, "migrate", env=env)
     assert refused.returncode == 2
     assert "PORTAL_SECRET_KEY is not set" in refused.stderr
+
+
+def test_demo_registers_the_branch_once_and_gives_a_fresh_token_and_password_each_run(
+    portal_db: PortalDatabase,
+) -> None:
+    import json
+
+    from django.contrib.auth import authenticate
+
+    first = _run(portal_db, "demo", "--branch", "DM01", "--json")
+    again = _run(portal_db, "demo", "--branch", "DM01", "--json")
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    one, two = json.loads(first.stdout), json.loads(again.stdout)
+    assert one["branch"] == two["branch"] == "DM01" and one["token"] != two["token"]
+    # Only the newest token and password work; the admin is one person, an admin.
+    assert branch_of_token(one["token"]) is None
+    found = branch_of_token(two["token"])
+    assert found is not None and found.code == "DM01"
+    assert authenticate(username=two["email"], password=one["password"]) is None
+    user = authenticate(username=two["email"], password=two["password"])
+    assert user is not None and StaffMember.objects.get(user=user).role == "admin"
+
+
+def _settings(db: PortalDatabase, expression: str, **env: str) -> str:
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    done = subprocess.run([*portal_command()[:1], "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False, env={**portal_env(db), **env})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_production_cookies_are_secure_and_documents_can_go_to_an_s3_bucket(
+    portal_db: PortalDatabase,
+) -> None:
+    production = {"DJANGO_SETTINGS_MODULE": "portal.settings.production",
+                  "PORTAL_SECRET_KEY": "k" * 60}
+    assert _settings(portal_db, "settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, "
+                                "settings.SECURE_PROXY_SSL_HEADER", **production) == \
+        "True True ('HTTP_X_FORWARDED_PROTO', 'https')"
+    assert "FileSystemStorage" in _settings(portal_db, "settings.STORAGES['default']")
+    s3 = _settings(portal_db, "settings.STORAGES['default']", PORTAL_S3_BUCKET="wd-documents",
+                   PORTAL_S3_ENDPOINT_URL="https://s3.example.net", **production)
+    assert "storages.backends.s3.S3Storage" in s3 and "'bucket_name': 'wd-documents'" in s3
+    assert "'endpoint_url': 'https://s3.example.net'" in s3 and "'default_acl': 'private'" in s3

@@ -4,7 +4,6 @@ a claim head office queues reaches the till's claims board and comes back as its
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,7 @@ from tests.portal.support import (
     PortalDatabase,
     RegisteredBranch,
     free_port,
-    portal_command,
-    portal_env,
+    run_worker,
 )
 from tests.portal.till import till
 from tests.sync.engine_helpers import outbox
@@ -44,12 +42,6 @@ PHOTO = b"\x89PNG\r\n\x1a\n" + b"water marks under the keyboard" * 12
 @pytest.fixture(autouse=True)
 def no_keyring() -> Iterator[Any]:
     yield from use(fail.Keyring())
-
-
-def _project(db: PortalDatabase) -> None:
-    done = subprocess.run(portal_command("worker", "--until-idle"), env=portal_env(db),
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
 
 
 # The till is offline first, on purpose: its cycle and pull say so in the log.
@@ -96,7 +88,7 @@ def test_offline_claim_reaches_head_office_once_and_an_online_claim_reaches_the_
     assert Event.objects.filter(branch_id=branch.pk).count() == len(stored)
 
     # 3. Projected, head office finds the claim by the unit's serial, with its photo.
-    _project(portal_db)
+    run_worker(portal_db)
     [found] = Claim.objects.filter(serial=serials[0])
     assert (found.branch.code, found.number, found.state) == (branch.code, number, "received")
     assert found.customer is not None and found.customer.name == "Dana Whitlock"
@@ -112,6 +104,6 @@ def test_offline_claim_reaches_head_office_once_and_an_online_claim_reaches_the_
     assert (row.serial, row.state) == (serials[1], "received")
     # ... and comes back to head office as the branch's own claim.
     assert cycle(live_portal.url).complete
-    _project(portal_db)
+    run_worker(portal_db)
     online = Claim.objects.get(branch_id=branch.pk, number=row.number)
     assert (online.channel, online.serial) == ("portal", serials[1])

@@ -38,7 +38,7 @@ from warranty_desk.models import (
 )
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.sentences import sentences
-from warranty_desk.services import activation, audit, claims
+from warranty_desk.services import activation, audit, claims, resend
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.shop_time import shop_today
@@ -48,7 +48,7 @@ from warranty_desk.storage.documents import DocumentStore, StoredDocument
 log = logging.getLogger(__name__)
 
 KINDS = ("claim_started", "document_uploaded", "message_received", "online_order",
-         "brand_status")
+         "brand_status", "resend_day")
 PROBLEM = "problem: "
 WAITING = "waiting: "
 # Long enough for a claim held up at head office or a till closed over a long weekend; short
@@ -475,6 +475,29 @@ def _brand_status(ctx: _Context) -> str:
     return f"brand claim on {claim.number}: {status}"
 
 
+def _resend_day(ctx: _Context) -> str:
+    p = ctx.item.payload
+    day = _date(_text(p, "day", required=True, limit=10), "day")
+    topics = p.get("topics") or []
+    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+        raise _Refused("the topics to resend are not a list of names; ask head office to "
+                       "check the item")
+    found = resend.mark_day(ctx.session, day, topics, reason=_text(p, "reason", limit=1000))
+    audit.record(ctx.session, ctx.actor, "sync.resend_day", "outbox", day.isoformat(),
+                 {"inbox_item": ctx.item.id, "marked": found.marked, "waiting": found.waiting,
+                  "not_sent_yet": found.not_sent_yet, "topics": topics})
+    if not (found.marked or found.waiting or found.not_sent_yet):
+        raise _Refused(f"head office asked for {day} again, but this till no longer holds any "
+                       "event of that day (sent events leave the outbox after a week); tell "
+                       "head office, who can rebuild the day only from another copy")
+    said = [f"{found.marked} events of {day} will be sent to head office again"]
+    if found.waiting:
+        said.append(f"{found.waiting} already wait in the sync panel")
+    if found.not_sent_yet:
+        said.append(f"{found.not_sent_yet} had not been sent yet and go as usual")
+    return "; ".join(said)
+
+
 def _shorten(text: str, limit: int = 200) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[:limit - 1] + "…"
@@ -486,6 +509,7 @@ _HANDLERS: dict[str, Callable[[_Context], str]] = {
     "message_received": _message_received,
     "online_order": _online_order,
     "brand_status": _brand_status,
+    "resend_day": _resend_day,
 }
 
 

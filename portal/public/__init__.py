@@ -1,0 +1,1 @@
+"""Public pages: the warranty check page a slip's QR code opens."""

@@ -1,0 +1,55 @@
+"""A claim's timeline lines in words: what happened, and the fields an event carried."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from portal.projections.models import ClaimEvent
+
+TOPICS = {
+    "claim.opened": "Claim opened",
+    "claim.status_changed": "State changed",
+    "claim.decided": "Decision",
+    "claim.proof_checked": "Proof of purchase checked",
+    "claim.evidence_added": "Document added",
+    "claim.cost_posted": "Cost posted",
+    "claim.replacement_handed_over": "Replacement handed over",
+    "stock.moved": "Stock moved",
+    "message.queued": "Message to the customer",
+}
+# Fields already shown on the line or the page, or meaningless to a person.
+_HIDDEN = {"number", "customer", "warranty", "sha256", "proof", "id", "claim", "from_state",
+           "state", "body", "fault", "serial", "opened_at", "channel", "claim_type"}
+_LONGEST = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One timeline line as the page shows it."""
+
+    at: datetime
+    what: str
+    change: str
+    fields: list[tuple[str, str]]
+
+
+def _value(value: object) -> str:
+    if isinstance(value, (dict, list)):
+        text = ", ".join(str(v) for v in (value.values() if isinstance(value, dict) else value))
+    else:
+        text = str(value)
+    return text if len(text) <= _LONGEST else text[:_LONGEST] + "…"
+
+
+def describe(event: ClaimEvent) -> Line:
+    """The line of one timeline event (the template escapes every string)."""
+    details = event.details if isinstance(event.details, dict) else {}
+    change = ""
+    if event.to_state and event.from_state and event.from_state != event.to_state:
+        change = f"{event.from_state} → {event.to_state}"
+    elif event.to_state and event.topic == "claim.opened":
+        change = event.to_state
+    fields = [(key.replace("_", " "), _value(value)) for key, value in sorted(details.items())
+              if key not in _HIDDEN and value not in (None, "", [], {})]
+    return Line(event.occurred_at, TOPICS.get(event.topic, event.topic), change, fields)

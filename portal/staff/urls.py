@@ -1,0 +1,23 @@
+"""The staff pages under /office/."""
+
+from django.urls import path
+
+from portal.staff.views import documents, health, records, search, signin
+
+app_name = "office"
+
+urlpatterns = [
+    path("sign-in/", signin.SignIn.as_view(), name="sign-in"),
+    path("sign-out/", signin.SignOut.as_view(), name="sign-out"),
+    path("", health.overview, name="health"),
+    path("branches/<str:code>/", health.branch, name="branch"),
+    path("branches/<str:code>/drift/<int:pk>/resend/", health.resend, name="resend"),
+    path("branches/<str:code>/drift/<int:pk>/resolve/", health.resolve, name="resolve"),
+    path("search/", search.find, name="search"),
+    path("claims/<str:code>/<str:number>/", records.claim, name="claim"),
+    path("claims/<str:code>/<str:number>/relay/", records.relay, name="relay"),
+    path("claims/<str:code>/<str:number>/documents/<str:sha256>/", documents.download,
+         name="document"),
+    path("customers/<str:code>/<str:reference>/", records.customer, name="customer"),
+    path("warranties/<str:code>/<str:warranty_code>/", records.warranty, name="warranty"),
+]

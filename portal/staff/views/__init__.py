@@ -1,0 +1,1 @@
+"""The head-office staff pages: server-rendered, each guarded by the roles it admits."""

@@ -1,0 +1,41 @@
+"""Signing head-office staff in and out (email and password; customers sign in elsewhere)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class EmailSignInForm(AuthenticationForm):
+    """Django's sign-in form, asking for the email the account was made with."""
+
+    username = forms.CharField(label="Email", max_length=254,
+                               widget=forms.EmailInput(attrs={"autofocus": True,
+                                                              "autocomplete": "username"}))
+
+    def clean_username(self) -> str:
+        """Emails compare without case (accounts are made lower-case)."""
+        value: str = self.cleaned_data.get("username") or ""
+        return value.strip().lower()
+
+    error_messages = {  # noqa: RUF012 (Django reads it; never mutated)
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password do not match a head-office account. Check "
+                         "both (the password is case-sensitive), or ask a head-office admin.",
+        "inactive": "This account is switched off; ask a head-office admin.",
+    }
+
+
+class SignIn(auth_views.LoginView):
+    """The sign-in page."""
+
+    template_name = "office/sign_in.html"
+    authentication_form = EmailSignInForm
+    redirect_authenticated_user = True
+
+
+class SignOut(auth_views.LogoutView):
+    """Signing out (a POST from the page's button; a GET changes nothing)."""
+
+    next_page = "office:sign-in"
