@@ -14,7 +14,10 @@ from warranty_desk.storage.home import Home
 
 if TYPE_CHECKING:
     from ui.screens.registry import ScreenSpec
+    from ui.start_upgrade import SchemaUpgrade
+    from ui.start_window import StartWindow
     from warranty_desk.clock import Clock
+    from warranty_desk.config import Loaded
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +84,7 @@ def run_app(home: Home, argv: list[str] | None = None, *, clock: Clock | None = 
     # The app's one clock: every screen and service reads "now" from it through the database.
     clock = clock or SystemClock()
     from ui.feature_scan import skip_feature_scan
-    from ui.start_gc import pause_gc, resume_gc
+    from ui.start_gc import pause_gc
     from ui.theme import apply_theme
     from warranty_desk.logs import setup_logging
 
@@ -96,27 +99,86 @@ def run_app(home: Home, argv: list[str] | None = None, *, clock: Clock | None = 
     apply_theme(app)
     first = StartWindow(home)
     first.show()
-    holder: dict[str, Any] = {}
     # `make bench` times a cold start: with this set the app says when each stage is on
     # screen and quits once ready for a scan.
     probe = os.environ.get("WARRANTY_DESK_STARTUP_PROBE") == "1"
     if probe:
         QTimer.singleShot(0, lambda: print("first-window", flush=True))
+    startup = _Startup(home, app, first, clock, probe=probe, gc_was_on=gc_was_on)
+    QTimer.singleShot(0, startup.finish)
+    return int(app.exec())
 
-    def open_shop(loaded: Any) -> None:
+
+class _Startup:
+    """What follows the first window: the settings, a schema upgrade if one is due, the shop.
+
+    It keeps the main window, its warm-up and the upgrade alive while the app runs.
+    """
+
+    def __init__(self, home: Home, app: QApplication, first: StartWindow, clock: Clock, *,
+                 probe: bool, gc_was_on: bool) -> None:
+        self.home, self.app, self.first, self.clock = home, app, first, clock
+        self.probe = probe
+        self.gc_was_on = gc_was_on
+        self.window: Any = None
+        self.warmup: Any = None
+        self.upgrade: SchemaUpgrade | None = None
+
+    def finish(self) -> None:
+        """Read the settings and theme; upgrade the records first if this version needs it."""
+        from ui.start_upgrade import SchemaUpgrade, upgrade_needed
+        from ui.theme import apply_theme
+        from ui.widgets.labels import use_plain_text
+        from warranty_desk import config
+
+        # After the first frame (the style brings Qt's enums): from here every label, the
+        # start window's too, shows plain text, whatever it says.
+        use_plain_text(self.app)
+        loaded = config.load(self.home)
+        apply_theme(self.app, loaded.settings.theme)
+        if not upgrade_needed(self.home):
+            self.open_shop(loaded)
+            return
+        self.first.show_progress(
+            "Updating the shop's records for this version of Warranty Desk",
+            "This happens once after an update and can take a minute on a large shop. Please "
+            "leave the app open; if it is closed, nothing is lost and the update starts again.")
+        if self.probe:
+            print("upgrading", flush=True)
+        self.upgrade = SchemaUpgrade(self.home, lambda error: self._upgraded(loaded, error),
+                                     self.clock)
+        self.upgrade.start()
+
+    def _upgraded(self, loaded: Loaded, error: str | None) -> None:
+        if error is None:
+            self.open_shop(loaded)
+            return
+        log.error("The schema upgrade failed: %s", error)
+        self.first.show_problem(
+            "The shop's records could not be updated.",
+            f"{error}\n\nNothing was changed: the update runs all or nothing. Start the app "
+            "again; if this comes back, restore the last backup (warranty-desk restore "
+            "FILE) with the version that made it, and call support with this message.")
+        self._resume_gc()
+
+    def open_shop(self, loaded: Loaded) -> None:
+        """Open the database, show the main window in place of the first, start its devices."""
+        app = self.app
         try:
-            window = build(home, app, clock=clock, idle_minutes=loaded.settings.idle_minutes)
+            window = build(self.home, app, clock=self.clock,
+                           idle_minutes=loaded.settings.idle_minutes)
         except Exception as exc:
             log.exception("The shop could not be opened")
-            first.show_problem("The shop could not be opened.", _cannot_open(home, exc))
-            QTimer.singleShot(0, lambda: resume_gc(gc_was_on))
+            self.first.show_problem("The shop could not be opened.",
+                                    _cannot_open(self.home, exc))
+            self._resume_gc()
             return
-        holder["window"] = window
+        self.window = window
         screen = app.primaryScreen()
         if screen is not None:
             window.fit_to_screen(screen.availableGeometry())
         window.show()
-        first.close()
+        self.first.close()
         if loaded.warning:
             window.notify(loaded.warning, "warning")
         # The scanners start once the window is laid out and painted, before it is called
@@ -124,46 +186,13 @@ def run_app(home: Home, argv: list[str] | None = None, *, clock: Clock | None = 
         # a few hundred (polish, resize, paint) that would each cross into Python for nothing.
         QTimer.singleShot(0, lambda: window.start_scanners(app, loaded.settings.scanner))
         window.start_sync()
-        if probe:
+        if self.probe:
             QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
-        holder["warmup"] = warm_up(window)
-        # Once the window is on screen, collect garbage as usual.
-        QTimer.singleShot(0, lambda: resume_gc(gc_was_on))
+        self.warmup = warm_up(window)
+        self._resume_gc()
 
-    def finish() -> None:
-        from ui.start_upgrade import SchemaUpgrade, upgrade_needed
-        from ui.widgets.labels import use_plain_text
-        from warranty_desk import config
+    def _resume_gc(self) -> None:
+        """Once the window (or the problem) is on screen, collect garbage as usual."""
+        from ui.start_gc import resume_gc
 
-        # After the first frame (the style brings Qt's enums): from here every label, the
-        # start window's too, shows plain text, whatever it says.
-        use_plain_text(app)
-        loaded = config.load(home)
-        apply_theme(app, loaded.settings.theme)
-        if not upgrade_needed(home):
-            open_shop(loaded)
-            return
-        first.show_progress(
-            "Updating the shop's records for this version of Warranty Desk",
-            "This happens once after an update and can take a minute on a large shop. Please "
-            "leave the app open; if it is closed, nothing is lost and the update starts again.")
-        if probe:
-            print("upgrading", flush=True)
-
-        def upgraded(error: str | None) -> None:
-            if error is None:
-                open_shop(loaded)
-                return
-            log.error("The schema upgrade failed: %s", error)
-            first.show_problem(
-                "The shop's records could not be updated.",
-                f"{error}\n\nNothing was changed: the update runs all or nothing. Start the app "
-                "again; if this comes back, restore the last backup (warranty-desk restore "
-                "FILE) with the version that made it, and call support with this message.")
-            QTimer.singleShot(0, lambda: resume_gc(gc_was_on))
-
-        holder["upgrade"] = SchemaUpgrade(home, upgraded, clock)
-        holder["upgrade"].start()
-
-    QTimer.singleShot(0, finish)
-    return int(app.exec())
+        QTimer.singleShot(0, lambda: resume_gc(self.gc_was_on))

@@ -29,8 +29,9 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
     from ui.main_window import MainWindow
     from ui.theme import apply_theme
     from warranty_desk.clock import FixedClock
+    from warranty_desk.demo.story import build_demo_shop
     from warranty_desk.permissions import Actor
-    from warranty_desk.services import demo, setup, staff
+    from warranty_desk.services import setup, staff
     from warranty_desk.services.reports import warranty_register
     from warranty_desk.storage.home import Home
 
@@ -42,7 +43,7 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
         home = Home(Path(tmp) / "home")
         clock = FixedClock.on(TOUR_DAY, hour=11)
         db, _ = setup.init(home, clock=clock)
-        demo.build_demo_shop(db)
+        build_demo_shop(db)
         rows = list(warranty_register(db, Actor.system("tour")))
         db.dispose()
         samples = {status: next((r.serial for r in rows if r.status == status and r.serial), "")

@@ -8,16 +8,11 @@ stdin; the audit log records who it was.
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
-import sys
-from collections.abc import Callable
 from typing import Any
 
+from warranty_desk.cli_common import open_db, print_json, read_unseen
 from warranty_desk.errors import BadInput
 from warranty_desk.storage.home import Home
-
-Opener = Callable[[Home, argparse.Namespace], Any]
 
 
 def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -56,11 +51,7 @@ def _who(p: argparse.ArgumentParser) -> None:
 
 
 def _read_pin(name: str) -> str:
-    if sys.stdin is not None and sys.stdin.isatty():
-        pin = getpass.getpass(f"PIN of {name} (not shown as you type): ")
-    else:
-        pin = sys.stdin.readline() if sys.stdin is not None else ""
-    pin = pin.strip()
+    pin = read_unseen(f"PIN of {name} (not shown as you type): ", first_line_only=True)
     if not pin:
         raise BadInput(f"No PIN was given for {name}: type it at the prompt, or pipe it in "
                        "(`echo PIN | warranty-desk ...`). Nothing was changed.")
@@ -71,14 +62,12 @@ def _summary(summary: Any, as_json: bool, words: str) -> None:
     from warranty_desk.views import to_jsonable
 
     if as_json:
-        json.dump(to_jsonable(summary), sys.stdout, indent=2, sort_keys=True,
-                  ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(to_jsonable(summary))
     else:
         print(words)
 
 
-def cmd_warranty(args: argparse.Namespace, home: Home, open_db: Opener) -> int:
+def cmd_warranty(args: argparse.Namespace, home: Home) -> int:
     """`warranty void CODE --reason R --staff NAME`."""
     from warranty_desk.services import activation, staff
 
@@ -91,7 +80,7 @@ def cmd_warranty(args: argparse.Namespace, home: Home, open_db: Opener) -> int:
     return 0
 
 
-def cmd_claim(args: argparse.Namespace, home: Home, open_db: Opener) -> int:
+def cmd_claim(args: argparse.Namespace, home: Home) -> int:
     """`claim verify-proof|note|reopen NUMBER ... --staff NAME`."""
     from warranty_desk.services import claims, decisions, staff
 

@@ -18,9 +18,10 @@ from sqlalchemy import select
 
 from tests.bench.harness import Result, Stats
 from warranty_desk.clock import FixedClock
+from warranty_desk.demo.catalogue import ensure_catalogue
 from warranty_desk.models import Product
 from warranty_desk.permissions import Actor
-from warranty_desk.services import demo, setup
+from warranty_desk.services import setup
 from warranty_desk.services.imports import import_invoices
 from warranty_desk.storage.home import Home
 
@@ -66,7 +67,7 @@ def run(*, lines: int, today: date, scratch: Path) -> Result:
     home = Home(scratch / "import-shop").ensure()
     db, _ = setup.init(home, clock=FixedClock.on(today))
     try:
-        demo.ensure_catalogue(db)
+        ensure_catalogue(db)
         with db.read() as session:
             skus = list(session.scalars(select(Product.sku).where(
                 Product.serial_required.is_(True))))

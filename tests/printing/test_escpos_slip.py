@@ -12,9 +12,9 @@ from tests.printing.escpos_decoder import Decoded, Raster, decode, paper_problem
 from tests.printing.escpos_image import paint
 from tests.printing.escpos_samples import SLIP_DE, SLIP_VOID, SLIP_VOID_COPY
 from tests.printing.samples import SLIP, SLIP_COPY, SLIP_NO_PORTAL_NO_SERIAL
+from warranty_desk.demo.files import logo_png
 from warranty_desk.errors import BadInput
 from warranty_desk.printables import SlipView
-from warranty_desk.services.demo import logo_png
 
 widths = pytest.mark.parametrize("width_mm", WIDTHS_MM)
 

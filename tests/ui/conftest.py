@@ -20,7 +20,8 @@ from ui.main_window import MainWindow
 from ui.screens.base import Screen
 from ui.screens.registry import spec_named
 from ui.theme import apply_theme
-from warranty_desk.services import demo, setup
+from warranty_desk.demo.story import build_demo_shop
+from warranty_desk.services import setup
 from warranty_desk.storage.home import Home
 
 
@@ -29,7 +30,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo shop built once; each test gets its own copy of the file."""
     home = Home(tmp_path_factory.mktemp("demo-template") / "home")
     db, _ = setup.init(home, clock=pinned_clock())
-    demo.build_demo_shop(db)
+    build_demo_shop(db)
     db.dispose()
     return home.root
 

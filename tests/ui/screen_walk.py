@@ -142,7 +142,8 @@ def walk(out: Path, width: int, height: int) -> dict[str, Any]:
     from tests.conftest import TODAY, pinned_clock
     from ui.app import build
     from ui.theme import apply_theme
-    from warranty_desk.services import demo, setup, staff
+    from warranty_desk.demo.story import build_demo_shop
+    from warranty_desk.services import setup, staff
     from warranty_desk.storage.home import Home
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -154,7 +155,7 @@ def walk(out: Path, width: int, height: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         home = Home(Path(tmp) / "home")
         db, _ = setup.init(home, clock=pinned_clock())
-        demo.build_demo_shop(db)
+        build_demo_shop(db)
         db.dispose()
         win = build(home, app, clock=pinned_clock(), inline=True)
         win.resize(QSize(width, height))

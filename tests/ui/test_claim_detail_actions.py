@@ -186,9 +186,9 @@ def test_support_checks_the_proof_and_the_claim_moves_on_without_an_override(
     assert screen.evidence.proof_panel.isHidden()
     # The photo the policy asks for comes in; then nothing needs an override.
     photo = tmp_path / "fault.png"
-    from warranty_desk.services import demo
+    from warranty_desk.demo.files import png_bytes
 
-    photo.write_bytes(demo.png_bytes(16, 12, (90, 60, 30), seed=5))
+    photo.write_bytes(png_bytes(16, 12, (90, 60, 30), seed=5))
     screen.evidence.kind.setCurrentIndex(screen.evidence.kind.findData("photo_of_fault"))
     screen.add_evidence_files([photo])
     tech = _claim(qtbot, win, "Tariq Tech", "3333", number)

@@ -19,7 +19,7 @@ from ui.screens.claims_board import ClaimsBoardScreen
 from ui.screens.counter import CounterScreen
 from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.override_dialog import OverrideDialog
-from warranty_desk.services import demo
+from warranty_desk.demo.files import png_bytes
 from warranty_desk.storage.documents import DocumentStore
 from warranty_desk.storage.home import Home
 
@@ -208,7 +208,7 @@ def test_dropping_a_photo_on_the_evidence_list_attaches_it_and_clears_the_block(
     detail = _open(qtbot, win, "In review")
     assert detail.kind.currentData() == "photo_of_fault"
     photo = tmp_path / "cracked-keys.png"
-    photo.write_bytes(demo.png_bytes(16, 12, (120, 80, 60), seed=3))
+    photo.write_bytes(png_bytes(16, 12, (120, 80, 60), seed=3))
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(photo))])
     target = detail.evidence_list.viewport()

@@ -14,7 +14,7 @@ from ui.screens.claim_detail import ClaimDetailScreen
 from ui.screens.counter import CounterScreen
 from ui.screens.start_claim import StartClaimScreen
 from ui.widgets.decision_dialog import DecisionDialog
-from warranty_desk.services import demo
+from warranty_desk.demo.files import png_bytes
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -50,7 +50,7 @@ def test_a_newcomer_scans_starts_a_claim_and_carries_it_to_a_decision(
     assert start.checklist.rows, "the policy's evidence checklist is shown"
     for n, kind in enumerate(start.checklist.rows):
         photo = tmp_path / f"{kind}.png"
-        photo.write_bytes(demo.png_bytes(12, 10, (40 * n % 255, 90, 120), seed=n))
+        photo.write_bytes(png_bytes(12, 10, (40 * n % 255, 90, 120), seed=n))
         start.attach_path(kind, photo)
     start.fault.setEditText("The screen flickers after ten minutes")
     qtbot.mouseClick(start.create_button, LEFT)

@@ -21,8 +21,9 @@ from ui.screens.extension import ExtensionScreen
 from ui.screens.sale import SaleScreen
 from ui.screens.start_claim import StartClaimScreen
 from ui.widgets.override_dialog import OverrideDialog
+from warranty_desk.demo.files import pdf_bytes, png_bytes
 from warranty_desk.permissions import Role
-from warranty_desk.services import activation, demo, lookup
+from warranty_desk.services import activation, lookup
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.storage.home import Home
 from warranty_desk.views import WarrantyVerdict
@@ -93,9 +94,9 @@ def _start_claim_screen(qtbot: Any, win: MainWindow, serial: str) -> StartClaimS
 
 def _files(tmp_path: Path) -> tuple[Path, Path]:
     photo = tmp_path / "fault.png"
-    photo.write_bytes(demo.png_bytes(32, 24, (120, 80, 60), seed=3))
+    photo.write_bytes(png_bytes(32, 24, (120, 80, 60), seed=3))
     receipt = tmp_path / "receipt.pdf"
-    receipt.write_bytes(demo.pdf_bytes("Receipt", ["Orbit X Phone", "Paid in full"]))
+    receipt.write_bytes(pdf_bytes("Receipt", ["Orbit X Phone", "Paid in full"]))
     return photo, receipt
 
 

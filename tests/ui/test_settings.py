@@ -352,7 +352,7 @@ def test_a_tab_whose_permission_the_person_lacks_is_hidden(
 
 def test_the_demo_logo_shows_and_a_new_one_replaces_it(
         qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
-    from warranty_desk.services.demo import png_bytes
+    from warranty_desk.demo.files import png_bytes
 
     tab = _settings(qtbot, window).shop
     assert not tab.logo_preview.pixmap().isNull()  # the demo shop has its tick logo

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from tests.ui.conftest import sign_in
 from ui.main_window import MainWindow
 from ui.screens.sign_in import name_keys
-from warranty_desk.services import demo_names
+from warranty_desk.demo import people as demo_names
 
 KEY_BUDGET = 6
 

@@ -12,6 +12,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from tests.conftest import TODAY, pinned_clock
+from warranty_desk.demo.bulk import generate
+from warranty_desk.demo.catalogue import gtin13
+from warranty_desk.demo.files import pdf_bytes, png_bytes
+from warranty_desk.demo.report import DemoReport
+from warranty_desk.demo.story import build_demo_shop
 from warranty_desk.errors import BadInput
 from warranty_desk.models import (
     Claim,
@@ -25,8 +30,7 @@ from warranty_desk.permissions import Actor, Role
 from warranty_desk.rules.claim_states import ClaimState, next_states
 from warranty_desk.rules.evidence import missing_evidence
 from warranty_desk.scanning import ScanKind, classify
-from warranty_desk.services import audit, demo, lookup, setup, staff
-from warranty_desk.services.demo import DemoReport
+from warranty_desk.services import audit, lookup, setup, staff
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore, sniff
 from warranty_desk.storage.home import Home
@@ -49,7 +53,7 @@ def cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def built(db: Database) -> tuple[Database, DemoReport]:
     """The demo shop, built on a fresh database."""
-    return db, demo.build_demo_shop(db)
+    return db, build_demo_shop(db)
 
 
 def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
@@ -150,7 +154,7 @@ def test_building_the_demo_twice_changes_nothing_the_second_time(
         built: tuple[Database, DemoReport]) -> None:
     db, _ = built
     before = _counts(db)
-    again = demo.build_demo_shop(db)
+    again = build_demo_shop(db)
     assert not again.created and "already" in again.message
     assert _counts(db) == before
 
@@ -198,8 +202,8 @@ def test_the_demo_catalogue_has_valid_gtins_and_serials_that_scan_as_serials(
 
 def test_the_demo_shop_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
     first, second = _fresh(tmp_path, "a"), _fresh(tmp_path, "b")
-    demo.build_demo_shop(first, seed=3)
-    demo.build_demo_shop(second, seed=3)
+    build_demo_shop(first, seed=3)
+    build_demo_shop(second, seed=3)
     sql = "SELECT code, serial, start_on, end_on FROM warranties ORDER BY code"
     assert _rows(first, sql) == _rows(second, sql)
 
@@ -208,7 +212,7 @@ def test_the_demo_shop_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
 
 
 def _generated(db: Database, warranties: int = 3000, seed: int = 11) -> DemoReport:
-    return demo.generate(db, warranties=warranties, seed=seed)
+    return generate(db, warranties=warranties, seed=seed)
 
 
 def test_generate_makes_exactly_the_warranties_asked_for_with_customers_and_claims(
@@ -333,7 +337,7 @@ def test_generating_again_adds_more_and_every_number_continues(built: tuple[Data
 
 def test_progress_is_reported_up_to_the_total(db: Database) -> None:
     seen: list[tuple[int, int]] = []
-    demo.generate(db, warranties=12_000, seed=1,
+    generate(db, warranties=12_000, seed=1,
                   progress=lambda done, total: seen.append((done, total)))
     assert len(seen) >= 3
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
@@ -343,20 +347,20 @@ def test_progress_is_reported_up_to_the_total(db: Database) -> None:
 @pytest.mark.parametrize("warranties", [0, -5, 5_000_001])
 def test_generate_refuses_a_size_it_cannot_make(db: Database, warranties: int) -> None:
     with pytest.raises(BadInput):
-        demo.generate(db, warranties=warranties, seed=1)
+        generate(db, warranties=warranties, seed=1)
     assert _rows(db, "SELECT count(*) FROM warranties") == [(0,)]
 
 
 def test_demo_gtins_carry_the_gs1_check_digit() -> None:
-    assert demo.gtin13("400638133393") == "4006381333931"
-    assert demo.gtin13("506012345001")[-1].isdigit()
+    assert gtin13("400638133393") == "4006381333931"
+    assert gtin13("506012345001")[-1].isdigit()
     with pytest.raises(ValueError):
-        demo.gtin13("12345")
+        gtin13("12345")
 
 
 def test_demo_files_are_a_real_png_and_a_real_pdf() -> None:
-    png = demo.png_bytes(8, 6, (10, 20, 30), seed=1)
-    pdf = demo.pdf_bytes("Receipt", ["Line (one)"])
+    png = png_bytes(8, 6, (10, 20, 30), seed=1)
+    pdf = pdf_bytes("Receipt", ["Line (one)"])
     assert sniff(png) == "image/png" and sniff(pdf) == "application/pdf"
     offset = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
     assert pdf[offset:offset + 4] == b"xref"

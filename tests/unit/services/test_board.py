@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from tests.conftest import TODAY, actor, pinned_clock, stand_on
 from tests.unit.services.helpers import sell
+from warranty_desk.demo.story import build_demo_shop
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied
 from warranty_desk.models import Brand, BrandClaim, Claim, Settlement
 from warranty_desk.permissions import Actor, Permission, Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
 from warranty_desk.services import board as board_service
-from warranty_desk.services import claims, decisions, demo, setup, staff
+from warranty_desk.services import claims, decisions, setup, staff
 from warranty_desk.services.board import OPEN, BoardFilters, ClaimDetail, board, claim_detail
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
@@ -34,7 +35,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
                                                       parallelism=1))
         home = Home(tmp_path_factory.mktemp("board") / "home")
         db, _ = setup.init(home, clock=pinned_clock())
-        demo.build_demo_shop(db)
+        build_demo_shop(db)
     yield db
     db.dispose()
 

@@ -9,9 +9,10 @@ import pytest
 from argon2 import PasswordHasher
 
 from tests.conftest import TODAY, actor
+from warranty_desk.demo.story import build_demo_shop
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.permissions import Role
-from warranty_desk.services import demo, management, staff
+from warranty_desk.services import management, staff
 from warranty_desk.storage.database import Database
 
 MANAGER = actor(Role.MANAGER)
@@ -22,7 +23,7 @@ def demo_db(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     """The demo shop; cheap PIN hashing, since the demo hashes eight PINs."""
     monkeypatch.setattr(staff, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024,
                                                         parallelism=1))
-    demo.build_demo_shop(db)
+    build_demo_shop(db)
     return db
 
 

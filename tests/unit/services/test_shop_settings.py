@@ -219,8 +219,8 @@ def test_the_product_list_searches_every_word_and_takes_wildcards_literally(
 
 def test_a_logo_is_kept_in_the_document_store_printed_and_removable(
         db: Database, home: Home) -> None:
+    from warranty_desk.demo.files import logo_png
     from warranty_desk.services import printables
-    from warranty_desk.services.demo import logo_png
     from warranty_desk.storage.documents import DocumentStore
 
     store = DocumentStore(home.documents)
@@ -250,7 +250,7 @@ def test_a_logo_that_is_not_a_small_picture_is_refused_in_plain_words(
 
 
 def test_only_settings_roles_may_change_the_logo(db: Database, home: Home) -> None:
-    from warranty_desk.services.demo import logo_png
+    from warranty_desk.demo.files import logo_png
     from warranty_desk.storage.documents import DocumentStore
 
     with pytest.raises(PermissionDenied):

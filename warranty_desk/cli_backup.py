@@ -1,0 +1,69 @@
+"""The commands that keep the records safe: `backup`, `restore` and `audit verify`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from warranty_desk.cli_common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    command_clock,
+    open_db,
+    print_json,
+    system_actor,
+)
+from warranty_desk.storage.home import Home
+
+
+def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    """`backup`, `restore` and `audit verify` with their options."""
+    p = sub.add_parser("backup", help="copy the live database to a file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--overwrite", action="store_true")
+    p = sub.add_parser("restore", help="replace the database with a checked backup")
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser("audit", help="audit log commands")
+    asub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=parser_class)
+    av = asub.add_parser("verify", help="prove the hash chain of the audit log")
+    av.add_argument("--json", action="store_true")
+
+
+def cmd_backup(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.services import backup
+
+    db = open_db(home, args)
+    report = backup.backup(db, system_actor(), args.file, overwrite=args.overwrite)
+    print(f"Backed up to {report.path} ({report.bytes:,} bytes, sha256 {report.sha256}).")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.services import backup
+
+    report = backup.restore(home, system_actor(), args.file, clock=command_clock(args))
+    print(f"Restored {args.file}. The database as it was before is kept at "
+          f"{report.safety_copy}.")
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.permissions import Permission, require
+    from warranty_desk.services import audit
+
+    require(system_actor(), Permission.VERIFY_AUDIT)
+    db = open_db(home, args)
+    with db.read() as session:
+        report = audit.verify(session)
+    if args.json:
+        print_json({"ok": report.ok, "entries": report.entries, "head": report.head,
+                    "first_bad_entry": report.first_bad_seq, "problem": report.problem})
+    elif report.ok:
+        print(f"The audit log is intact: {report.entries:,} entries, head {report.head}.")
+    else:
+        print(f"The audit log was tampered with: {report.problem} "
+              f"({report.entries:,} entries check out before it).", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED

@@ -1,0 +1,107 @@
+"""What the commands share: a parser that exits in plain words, the clock, the shop, the output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from warranty_desk.clock import Clock, FixedClock, SystemClock
+from warranty_desk.errors import BadInput
+from warranty_desk.sentences import sentences
+from warranty_desk.storage.home import HOME_ENV, Home
+
+if TYPE_CHECKING:
+    from warranty_desk.permissions import Actor
+    from warranty_desk.storage.database import Database
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+# Where `make run` builds the demo shop (the Makefile's DEMO_HOME), relative to the clone.
+DEMO_HOME = ".demo-home"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that exits with 2 and a plain message on a bad command line."""
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        said = sentences(message, "Run `warranty-desk --help` for the commands.")
+        print(f"warranty-desk: {said}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def parse_date(text: str) -> date:
+    """A YYYY-MM-DD option, or argparse's error in plain words."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-22") from None
+
+
+def command_clock(args: argparse.Namespace) -> Clock:
+    """The one clock of this command: the wall clock, or the hidden --today's noon (tests)."""
+    if args.today:
+        return FixedClock.on(args.today)
+    return SystemClock()
+
+
+def open_db(home: Home, args: argparse.Namespace) -> Database:
+    """The shop's database, upgraded to this version if it is older; a plain error if none."""
+    from warranty_desk.storage import migrate
+    from warranty_desk.storage.database import Database
+
+    if not home.database.exists():
+        demo = Home(Path(DEMO_HOME))
+        if args.home is None and not os.environ.get(HOME_ENV) and demo.database.exists():
+            # `make run` builds its demo shop here; a person trying the commands next to it
+            # most likely means that one.
+            raise BadInput(f"No shop in {home.root}. The demo shop from `make run` is in "
+                           f"{DEMO_HOME}: add `--home {DEMO_HOME}`.")
+        raise BadInput(f"There is no shop database in {home.root}. Run `warranty-desk "
+                       f"--home {home.root} init` first.")
+    db = Database(home.database, clock=command_clock(args))
+    if migrate.current_revision(db) != migrate.head_revision():
+        from warranty_desk.services.setup import upgrade_notes
+
+        before = len(upgrade_notes(db))
+        migrate.upgrade(db)
+        print_upgrade_notes(upgrade_notes(db)[before:], file=sys.stderr)
+    return db
+
+
+def print_upgrade_notes(notes: Sequence[str], *, file: TextIO | None = None) -> None:
+    """What an upgrade asks a person to check (also in the log and the upgrade_notes table)."""
+    out = file or sys.stdout
+    if notes:
+        print("Upgrading the database left these to check:", file=out)
+        for note in notes:
+            print(f"  - {note}", file=out)
+
+
+def system_actor() -> Actor:
+    """Who a command acts as when no person signs in: the command line itself."""
+    from warranty_desk.permissions import Actor
+
+    return Actor.system("command line")
+
+
+def read_unseen(prompt: str, *, first_line_only: bool) -> str:
+    """What a person types unseen at a terminal, or what is piped in on stdin, stripped."""
+    import getpass
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt).strip()
+    if sys.stdin is None:
+        return ""
+    return (sys.stdin.readline() if first_line_only else sys.stdin.read()).strip()
+
+
+def print_json(data: Any) -> None:
+    """Data as indented JSON with sorted keys on stdout."""
+    json.dump(data, sys.stdout, indent=2, sort_keys=True, ensure_ascii=False)
+    sys.stdout.write("\n")
