@@ -1,14 +1,16 @@
-"""Amounts as the shop writes them: every sum the screens show goes through `money`.
+"""Amounts as the shop writes them: every sum the screens show or read goes through here.
 
 One shop per till, so its currency and locale are set once for the whole UI (by AppContext
-when the shop opens and whenever Settings > Shop changes them), and any widget can show an
-amount without being handed the shop. The formatting itself is the core's
-(warranty_desk.money, with babel), so screens, letters, paper and files always agree.
+when the shop opens and whenever Settings > Shop changes them), and any widget can show or
+read an amount without being handed the shop. The money itself is the core's
+(warranty_desk.money): this module only remembers the shop, so screens, letters, paper and
+files always agree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,10 +47,34 @@ def money(minor: int) -> str:
 
 def currency_symbol() -> str:
     """The shop's currency sign, e.g. £ (for fields where an amount is typed)."""
-    from babel import UnknownLocaleError
-    from babel.numbers import get_currency_symbol
+    return shop_money().symbol()
+
+
+def plain_amount(minor: int) -> str:
+    """An amount as a person would type it, with no sign: 25.00 (2500 yen is 2500)."""
+    return shop_money().plain(minor)
+
+
+def typed_amount(text: str) -> int | None:
+    """What a person typed in an amount field, in minor units; None when it is no amount."""
+    from warranty_desk.money import MoneyError
 
     try:
-        return str(get_currency_symbol(_shop.currency, locale=_shop.locale))
-    except (UnknownLocaleError, ValueError):
-        return _shop.currency
+        return shop_money().typed(text)
+    except MoneyError:
+        return None
+
+
+def amount_decimals() -> int:
+    """How many decimals the shop's currency has (a price box shows that many)."""
+    return shop_money().decimals()
+
+
+def to_box(minor: int) -> float:
+    """An amount for a number box, in major units."""
+    return float(shop_money().major(minor))
+
+
+def from_box(value: float) -> int:
+    """A number box's value back in minor units."""
+    return shop_money().minor(Decimal(str(value)))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext, explain
-from ui.money import currency_symbol
+from ui.money import amount_decimals, currency_symbol, from_box
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.sale_parts.capture_page import CapturePage
@@ -147,7 +147,9 @@ class SaleScreen(Screen):
 
     def activated(self) -> None:
         db = self.ctx.db
-        self.price.setPrefix(currency_symbol())  # the shop's may have changed
+        # The shop's currency may have changed: its sign, and its decimals (none for yen).
+        self.price.setPrefix(currency_symbol())
+        self.price.setDecimals(amount_decimals())
 
         def loaded(found: tuple[tuple[ProductChoice, ...], tuple[PlanChoice, ...]]) -> None:
             products, self.plans = found
@@ -240,7 +242,7 @@ class SaleScreen(Screen):
             self._say("Pick a product from the list first.", "warning")
             self.search.setFocus()
             return
-        price, today = round(self.price.value() * 100), self.ctx.today()
+        price, today = from_box(self.price.value()), self.ctx.today()
         offers = registration.offers_for(
             self.plans, category=product.category, unit_price_minor=price, sold_on=today,
             today=today) if self.ctx.may(Permission.SELL_EXTENSION) else ()

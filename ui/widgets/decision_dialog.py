@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.money import currency_symbol, money, shop_money
-from ui.widgets.cost_dialog import CostDialog, parse_money
+from ui.money import currency_symbol, money, plain_amount, shop_money, typed_amount
+from ui.widgets.cost_dialog import CostDialog
 from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.labels import Label, TextView
 from ui.widgets.styling import show_level
@@ -86,7 +86,7 @@ class DecisionDialog(QDialog):
         self.serial.setPlaceholderText("scan the new unit's serial")
         self.refund = QLineEdit()
         self.refund.setObjectName("refundAmount")
-        self.refund.setPlaceholderText("for example 199.00")
+        self.refund.setPlaceholderText(f"for example {plain_amount(19900)}")
         self.reference = QLineEdit()
         self.reference.setObjectName("refundReference")
         self.reference.setPlaceholderText("the refund number from the till")
@@ -164,7 +164,7 @@ class DecisionDialog(QDialog):
         return Decision(
             outcome=outcome, reason=self.reason.toPlainText().strip(),
             costs=tuple(self.costs) if outcome is not Outcome.REJECT else (),
-            refund_minor=parse_money(self.refund.text()) if outcome is Outcome.REFUND else None,
+            refund_minor=typed_amount(self.refund.text()) if outcome is Outcome.REFUND else None,
             refund_reference=self.reference.text().strip() if outcome is Outcome.REFUND
             else None,
             replacement_serial=self.serial.text().strip() if outcome is Outcome.REPLACE
@@ -211,9 +211,9 @@ class DecisionDialog(QDialog):
         if outcome is Outcome.REPLACE and not self.serial.text().strip():
             return "Scan the serial of the replacement unit."
         if outcome is Outcome.REFUND:
-            amount = parse_money(self.refund.text())
+            amount = typed_amount(self.refund.text())
             if amount is None or amount <= 0:
-                return "Type the refund amount, for example 199.00."
+                return f"Type the refund amount, for example {plain_amount(19900)}."
             if not self.reference.text().strip():
                 return "Type the POS refund reference, so the refund matches the till."
         return None

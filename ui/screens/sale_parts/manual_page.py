@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.money import money
+from ui.money import money, to_box
 from ui.screens.sale_parts.line_box import LineBox, UnitSlot
 from ui.screens.sale_parts.line_list import LineList
 from warranty_desk.models import Segment
@@ -202,7 +202,7 @@ class ManualSalePage(QWidget):
     def _on_product_list_row_changed(self, _row: int) -> None:
         product = self.selected_product()
         if product is not None:
-            self.price.setValue(product.list_price_minor / 100)
+            self.price.setValue(to_box(product.list_price_minor))
 
     def pick_product(self, sku: str) -> None:
         """Select a product by SKU (search cleared so it is listed)."""
