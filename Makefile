@@ -45,7 +45,7 @@ clock-shift: venv
 
 lint: venv
 	$(BIN)/ruff check warranty_desk ui printing sync portal tests
-	$(BIN)/mypy warranty_desk printing sync portal
+	$(BIN)/mypy warranty_desk printing sync ui portal
 	$(BIN)/lint-imports
 
 venv: system-packages $(STAMP)

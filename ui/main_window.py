@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.keys import bind_key
 from ui.printing.indicator import QueueIndicator
 from ui.scan_routing import ask_to_leave, type_into_focus
 from ui.scanners import STATUS_LEVELS, Scanners
@@ -178,15 +180,14 @@ class MainWindow(QMainWindow):
         # Sign-in and lock.
         self.sign_in.signed_in.connect(self._on_sign_in_signed_in)
         self.first_run.created.connect(self._show_sign_in)
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        bind_key(self, "Ctrl+L", self.lock)
         # Navigation; a screen is built the first time it is shown.
         self.nav.currentRowChanged.connect(self._on_nav_row_changed)
         for spec in self.stack.specs:
             if spec.shortcut:
-                QShortcut(QKeySequence(spec.shortcut), self,
-                          activated=lambda name=spec.name: self.show_screen(name))
+                bind_key(self, spec.shortcut, partial(self.show_screen, spec.name))
         self.stack.built.connect(self._on_stack_built)
-        QShortcut(QKeySequence("F1"), self, activated=self.show_help)
+        bind_key(self, "F1", self.show_help)
         # Prints waiting for their printer: the status bar button opens the queue.
         self.print_queue.clicked.connect(
             lambda: self._on_ctx_navigate("PrintQueueScreen", None))

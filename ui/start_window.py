@@ -91,8 +91,9 @@ class StartWindow(QMainWindow):
     def show_problem(self, heading: str, detail: str) -> None:
         """The shop cannot be opened: what went wrong, what to do, and a way out."""
         from PySide6.QtCore import Qt
-        from PySide6.QtGui import QKeySequence, QShortcut
         from PySide6.QtWidgets import QPushButton
+
+        from ui.keys import bind_key
 
         self._show_detail(heading, detail)
         if self.busy is not None:
@@ -104,7 +105,7 @@ class StartWindow(QMainWindow):
             button.setObjectName("primary")
             button.setDefault(True)
             button.clicked.connect(self._quit)
-            QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._quit)
+            bind_key(self, Qt.Key.Key_Escape, self._quit)
             self.quit_button = button
             self._add(button, Qt.AlignmentFlag.AlignLeft)
         self.quit_button.setFocus()

@@ -11,7 +11,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.keys import bind_key
 from ui.screens.base import Screen
 from ui.widgets.labels import Label
 from ui.wording import outcome_shown
@@ -226,12 +227,12 @@ class ClaimsBoardScreen(Screen):
         self.table.activated.connect(self._on_table_activated)
         # Other screens and workers changing claims.
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
-        QShortcut(QKeySequence("Ctrl+F"), self, self._focus_search)
+        bind_key(self, "Ctrl+F", self._focus_search)
         # Not F5: that key opens the Returns desk from every screen.
-        QShortcut(QKeySequence("Ctrl+R"), self, self.refresh)
-        QShortcut(QKeySequence("Esc"), self, self._clear_search)
-        QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self._step_tab(1))
-        QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self._step_tab(-1))
+        bind_key(self, "Ctrl+R", self.refresh)
+        bind_key(self, "Esc", self._clear_search)
+        bind_key(self, "Ctrl+PgDown", lambda: self._step_tab(1))
+        bind_key(self, "Ctrl+PgUp", lambda: self._step_tab(-1))
 
     def filters(self) -> BoardFilters:
         """What the filter row and the current tab ask for."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout
 
 from ui.context import AppContext
+from ui.keys import bind_key
 from ui.screens.base import Screen
 from ui.screens.counter_parts.actions import ACTIONS, ActionBar, action_named
 from ui.screens.counter_parts.matches import (
@@ -86,10 +88,9 @@ class CounterScreen(Screen):
         self.matches.itemActivated.connect(lambda _item: self.open_match())
         self.action_bar.triggered.connect(self.act)
         keys = ["Esc", *(a.key for a in ACTIONS)]
-        QShortcut(QKeySequence("Esc"), self, self._clear)
+        bind_key(self, "Esc", self._clear)
         for action in ACTIONS:
-            QShortcut(QKeySequence(action.key), self,
-                      lambda name=action.name: self.act(name))
+            bind_key(self, action.key, partial(self.act, action.name))
         self.field.let_through(keys)
 
     @property

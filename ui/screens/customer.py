@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import ClassVar
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.keys import bind_key
 from ui.models.record_table import Column, RecordTableModel
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
@@ -191,14 +191,14 @@ class CustomerScreen(Screen):
         self.save_retention.clicked.connect(self._on_save_retention_clicked)
         # Claims open in their own screen, by Enter or a double click.
         self.claims.activated.connect(self._on_claims_activated)
-        QShortcut(QKeySequence("Ctrl+F"), self, lambda: self.search.setFocus())
+        bind_key(self, "Ctrl+F", lambda: self.search.setFocus())
         # A purchase's certificate, for a customer who lost their slip.
         self.certificate_button.clicked.connect(self.print_certificate)
-        QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.print_certificate)
-        QShortcut(QKeySequence("Ctrl+K"), self, self._log_complaint)
+        bind_key(self, "Ctrl+Shift+P", self.print_certificate)
+        bind_key(self, "Ctrl+K", self._log_complaint)
         # Voiding, for a sale returned or a warranty issued by mistake.
         self.void_button.clicked.connect(self.void_selected)
-        QShortcut(QKeySequence(VOID_KEY), self, self.void_selected)
+        bind_key(self, VOID_KEY, self.void_selected)
 
     def _set_editable(self, loaded: bool) -> None:
         allowed = loaded and self.ctx.may(customer_view.CUSTOMER_PERMISSION)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext, explain
+from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
 from ui.money import money
 from ui.screens.base import Screen
 from ui.screens.sale_parts.offer_box import ACCEPT_KEY, DECLINE_KEY
@@ -35,6 +35,11 @@ def new_end(verdict: WarrantyVerdict, months: int) -> date:
     if not spans:
         spans = [LayerSpan(LayerKind.MANUFACTURER, verdict.start_on, verdict.end_on)]
     return extension_layer(spans, months).end
+
+
+def _click_if_shown(button: QPushButton) -> None:
+    if button.isVisible():
+        button.click()
 
 
 class ExtensionScreen(Screen):
@@ -82,10 +87,7 @@ class ExtensionScreen(Screen):
         self.decline_button.clicked.connect(self.decline)
         # Keys act only while their button is shown (there is an offer and no answer yet).
         for key, button in ((ACCEPT_KEY, self.sell_button), (DECLINE_KEY, self.decline_button)):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(
-                lambda b=button: b.click() if b.isVisible() else None)
+            bind_key(self, key, partial(_click_if_shown, button), where=IN_WIDGET_AND_CHILDREN)
         self._set_actions(False)
 
     def _set_actions(self, shown: bool) -> None:

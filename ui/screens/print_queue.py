@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDateEdit,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -19,10 +17,12 @@ from PySide6.QtWidgets import (
 
 from printing.documents import document_name
 from ui.context import AppContext
+from ui.keys import IN_WIDGET_AND_CHILDREN, ON_WIDGET, bind_key
 from ui.printing.desk import PDF_ROUTE, RECEIPT, PrintDesk
 from ui.printing.job_model import PrintJobModel
 from ui.printing.queue_keys import QUEUE_CHANGED, QUEUE_KEY
 from ui.screens.base import Screen
+from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view
 from ui.widgets.styling import show_level
@@ -98,9 +98,7 @@ class PrintQueueScreen(Screen):
                         "claims, per person")
         row = QHBoxLayout(box)
         row.addWidget(Label("Day"))
-        self.report_day = QDateEdit()
-        self.report_day.setCalendarPopup(True)
-        self.report_day.setDisplayFormat("yyyy-MM-dd")
+        self.report_day = date_field()
         row.addWidget(self.report_day)
         self.report_receipt_button = QPushButton("Print on &receipt printer")
         self.report_pdf_button = QPushButton("&PDF / system printer…")
@@ -116,14 +114,12 @@ class PrintQueueScreen(Screen):
         for key, slot in ((Qt.Key.Key_Return, self.retry_selected),
                           (Qt.Key.Key_Enter, self.retry_selected),
                           (Qt.Key.Key_Delete, self.cancel_selected)):
-            shortcut = QShortcut(QKeySequence(key), self.queue, slot)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            bind_key(self.queue, key, slot, where=ON_WIDGET)
         self.queue.doubleClicked.connect(lambda _index: self.retry_selected())
         self.queue.selectionModel().selectionChanged.connect(self._show_problem)
         self.retry_all_button.clicked.connect(self.retry_all)
         for chord in ("Ctrl+Return", "Ctrl+Enter"):
-            every = QShortcut(QKeySequence(chord), self, self.retry_all)
-            every.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            bind_key(self, chord, self.retry_all, where=IN_WIDGET_AND_CHILDREN)
         # The close report.
         self.report_receipt_button.clicked.connect(
             lambda: self.desk.print_close_report(self.day(), RECEIPT))
@@ -136,8 +132,8 @@ class PrintQueueScreen(Screen):
 
     def activated(self) -> None:
         today = self.ctx.today()
-        self.report_day.setMaximumDate(QDate(today.year, today.month, today.day))
-        self.report_day.setDate(QDate(today.year, today.month, today.day))
+        self.report_day.setMaximumDate(qdate(today))
+        self.report_day.setDate(qdate(today))
         self.refresh()
         self.queue.setFocus()
 
@@ -194,8 +190,7 @@ class PrintQueueScreen(Screen):
 
     def day(self) -> date:
         """The day the close report is for."""
-        day = self.report_day.date()
-        return date(day.year(), day.month(), day.day())
+        return date_of(self.report_day)
 
     def selected_job(self) -> PrintJobView | None:
         """The waiting job selected in the queue table."""

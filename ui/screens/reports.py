@@ -7,14 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -25,9 +22,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ui.keys import bind_key
 from ui.money import money
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
 from warranty_desk.services import management
@@ -112,9 +111,7 @@ class ReportsScreen(Screen):
         row.addWidget(self.choices)
         right = QHBoxLayout()
         buttons = QHBoxLayout()
-        self.since = QDateEdit()
-        self.since.setCalendarPopup(True)
-        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since = date_field()
         self.since_label = Label("Claims opened since")
         right.addWidget(self.since_label)
         right.addWidget(self.since)
@@ -135,9 +132,9 @@ class ReportsScreen(Screen):
         self.since.dateChanged.connect(lambda _d: self.run_report())
         self.print_button.clicked.connect(self.print_report)
         self.csv_button.clicked.connect(self.save_csv)
-        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.run_report)
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_report)
-        QShortcut(QKeySequence("Ctrl+Shift+S"), self, activated=self.save_csv)
+        bind_key(self, "Ctrl+R", self.run_report)
+        bind_key(self, "Ctrl+P", self.print_report)
+        bind_key(self, "Ctrl+Shift+S", self.save_csv)
 
     def _column(self, buttons: QHBoxLayout) -> QVBoxLayout:
         column = QVBoxLayout()
@@ -161,7 +158,7 @@ class ReportsScreen(Screen):
     def activated(self) -> None:
         today = self.ctx.today()
         self.since.blockSignals(True)
-        self.since.setDate(QDate(today - timedelta(days=90)))
+        self.since.setDate(qdate(today - timedelta(days=90)))
         self.since.blockSignals(False)
         if self.choices.currentRow() < 0:
             self.choices.setCurrentRow(0)  # runs the report
@@ -181,7 +178,7 @@ class ReportsScreen(Screen):
     def run_report(self) -> None:
         """Build the chosen report off the GUI thread (it reads the whole ledger)."""
         name, actor = self.current(), self.ctx.require_actor()
-        since = self.since.date().toPython()
+        since = date_of(self.since)
         uses_period = name == "claims-by-brand"
         self.since.setVisible(uses_period)
         self.since_label.setVisible(uses_period)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton
 
 from ui.context import AppContext, explain
+from ui.keys import bind_key
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.returns_parts.batch_units import batch_units
@@ -92,17 +92,17 @@ class ReturnsDeskScreen(Screen):
         self.send.clicked.connect(self.mark_sent)
         self.back.clicked.connect(lambda: self.mark_back())
         # Keys.
-        QShortcut(QKeySequence("Esc"), self, self._clear)
-        QShortcut(QKeySequence("Ctrl+H"), self, lambda: self.handover_claim.setFocus())
-        QShortcut(QKeySequence("Ctrl+B"), self, self.pack_selected)
-        QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.mark_sent)
-        QShortcut(QKeySequence("Ctrl+Shift+B"), self, lambda: self.mark_back())
-        QShortcut(QKeySequence("Ctrl+R"), self, self.refresh)
+        bind_key(self, "Esc", self._clear)
+        bind_key(self, "Ctrl+H", lambda: self.handover_claim.setFocus())
+        bind_key(self, "Ctrl+B", self.pack_selected)
+        bind_key(self, "Ctrl+Shift+S", self.mark_sent)
+        bind_key(self, "Ctrl+Shift+B", lambda: self.mark_back())
+        bind_key(self, "Ctrl+R", self.refresh)
         # Return labels: for the unit just received, or the one picked in the stock table.
         self.label_button.clicked.connect(self.print_label)
         self.stock.selectionModel().selectionChanged.connect(
             lambda _new, _old: self._on_stock_selection_changed())
-        QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.print_label)
+        bind_key(self, "Ctrl+Shift+L", self.print_label)
 
     # --- Showing -------------------------------------------------------------------------
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext, explain
+from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
 from ui.money import amount_decimals, currency_symbol, from_box
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
@@ -34,13 +34,6 @@ from warranty_desk.permissions import Permission
 from warranty_desk.services import registration
 from warranty_desk.services.activation import PlanCharge
 from warranty_desk.services.registration import PlanChoice, ProductChoice, SaleCapture
-
-
-def _shortcut(parent: QWidget, keys: str, slot: Callable[[], None]) -> None:
-    # Only while focus is inside this screen: hidden screens must not catch each other's keys.
-    shortcut = QShortcut(QKeySequence(keys), parent)
-    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    shortcut.activated.connect(slot)
 
 
 class SaleScreen(Screen):
@@ -125,9 +118,12 @@ class SaleScreen(Screen):
         self.invoice.returnPressed.connect(self._on_invoice_return)
         self.open_button.clicked.connect(self._on_invoice_return)
         self.manual_button.clicked.connect(self.new_manual_sale)
-        _shortcut(self, "Ctrl+Shift+N", self.new_manual_sale)
-        _shortcut(self, ACCEPT_KEY, lambda: self.answer_offer("accept"))
-        _shortcut(self, DECLINE_KEY, lambda: self.answer_offer("decline"))
+        # Keys only while focus is inside this screen: hidden screens must not catch each
+        # other's keys.
+        inside = IN_WIDGET_AND_CHILDREN
+        bind_key(self, "Ctrl+Shift+N", self.new_manual_sale, where=inside)
+        bind_key(self, ACCEPT_KEY, lambda: self.answer_offer("accept"), where=inside)
+        bind_key(self, DECLINE_KEY, lambda: self.answer_offer("decline"), where=inside)
         # Hand entry, and the serial fields and offers of either page.
         self.add_button.clicked.connect(self.add_line)
         self.manual.add_requested.connect(self.add_line)
@@ -138,7 +134,7 @@ class SaleScreen(Screen):
             lines.offer_answered.connect(self._on_offer_answered)
         # Finishing, and the certificates of the new warranties.
         self.finish_button.clicked.connect(self.finish)
-        _shortcut(self, "Ctrl+Return", self.finish)
+        bind_key(self, "Ctrl+Return", self.finish, where=inside)
         self.next_button.clicked.connect(self.reset)
         self.recorder.saved.connect(self._on_recorder_saved)
         self.recorder.failed.connect(self._fail)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -16,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext, explain
+from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.start_claim_parts.creating import ClaimStarted, attach_all
@@ -112,20 +111,14 @@ class StartClaimScreen(Screen):
             checklist.file_dropped.connect(self.attach_path)
         # Creating, then where to go next.
         self.create_button.clicked.connect(self.create_claim)
-        shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.create_claim)
+        bind_key(self, "Ctrl+Return", self.create_claim, where=IN_WIDGET_AND_CHILDREN)
         self.open_claim_button.clicked.connect(self._on_open_claim_clicked)
         # A claim already open on the unit: the reason names it, this opens it.
         self.known.open_existing_button.clicked.connect(self.open_existing_claim)
-        existing = QShortcut(QKeySequence(OPEN_CLAIM_KEY), self)
-        existing.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        existing.activated.connect(self.open_existing_claim)
+        bind_key(self, OPEN_CLAIM_KEY, self.open_existing_claim, where=IN_WIDGET_AND_CHILDREN)
         # The drop-off ticket prints on its own; these reprint it (marked COPY).
         self.ticket_button.clicked.connect(self.print_ticket)
-        reprint = QShortcut(QKeySequence("Ctrl+P"), self)
-        reprint.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        reprint.activated.connect(self.print_ticket)
+        bind_key(self, "Ctrl+P", self.print_ticket, where=IN_WIDGET_AND_CHILDREN)
         self.done.counter_button.clicked.connect(
             lambda: self.ctx.navigate.emit("CounterScreen", None))
 

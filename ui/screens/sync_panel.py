@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.keys import IN_WIDGET_AND_CHILDREN, ON_WIDGET, bind_key
 from ui.screens.base import Screen
 from ui.sync.panel_models import (
     DestinationModel,
@@ -168,16 +168,14 @@ class SyncPanelScreen(Screen):
         self.setup_button.clicked.connect(
             lambda: self.ctx.navigate.emit("SettingsScreen", "Sync"))
         for chord, slot in ((SYNC_NOW_KEY, self.sync_now), ("Ctrl+R", self.refresh)):
-            shortcut = QShortcut(QKeySequence(chord), self, slot)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            bind_key(self, chord, slot, where=IN_WIDGET_AND_CHILDREN)
         # Acting on the selected refused event, by button or key (keys only in its table).
         self.retry_button.clicked.connect(self.retry_selected)
         self.dismiss_button.clicked.connect(self.dismiss_selected)
         for key, slot in ((Qt.Key.Key_Return, self.retry_selected),
                           (Qt.Key.Key_Enter, self.retry_selected),
                           (Qt.Key.Key_Delete, self.dismiss_selected)):
-            shortcut = QShortcut(QKeySequence(key), self.parked, slot)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            bind_key(self.parked, key, slot, where=ON_WIDGET)
         self.parked.doubleClicked.connect(lambda _index: self.retry_selected())
         self.parked.selectionModel().selectionChanged.connect(self._on_parked_selection_changed)
         # Retries and dismissals made here (or by another admin's action) show at once.

@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.keys import bind_key
 from ui.money import currency_symbol, money, plain_amount, shop_money, typed_amount
 from ui.widgets.cost_dialog import CostDialog
 from ui.widgets.dialog_buttons import ok_cancel
@@ -94,7 +94,7 @@ class DecisionDialog(QDialog):
         self.cost_list.setMaximumHeight(90)
         add_cost = QPushButton("Add cost…  (Ctrl+T)")
         add_cost.clicked.connect(self._on_add_cost_clicked)
-        QShortcut(QKeySequence("Ctrl+T"), self, self._on_add_cost_clicked)
+        bind_key(self, "Ctrl+T", self._on_add_cost_clicked)
         if not reject:
             form.addRow("New unit's se&rial", self.serial)
             form.addRow(f"Refund &amount ({currency_symbol()})", self.refund)
@@ -119,7 +119,7 @@ class DecisionDialog(QDialog):
         buttons, self.ok = ok_cancel(
             self, "Reject claim  (Ctrl+Enter)" if reject else "Resolve claim  (Ctrl+Enter)",
             self._on_buttons_accepted)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self._on_buttons_accepted)
+        bind_key(self, "Ctrl+Return", self._on_buttons_accepted)
         layout.addWidget(buttons)
         self.outcomes.idToggled.connect(self._on_outcomes_id_toggled)
         # The letter follows every field it quotes, key by key.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QPlainTextEdit, QVBoxLayout, QWidget
 
+from ui.keys import bind_key
 from ui.widgets.dialog_buttons import message_label, ok_cancel
 from ui.widgets.labels import Label, TextView
 
@@ -44,7 +44,7 @@ class ReasonDialog(QDialog):
         layout.addWidget(self.message)
         buttons, self.ok = ok_cancel(self, f"{ok_text}  (Ctrl+Enter)", self._on_buttons_accepted)
         # Enter makes a new line in the reason; Ctrl+Enter confirms, as in the decision dialog.
-        QShortcut(QKeySequence("Ctrl+Return"), self, self._on_buttons_accepted)
+        bind_key(self, "Ctrl+Return", self._on_buttons_accepted)
         layout.addWidget(buttons)
         self.reason.setFocus()
 

@@ -55,7 +55,9 @@ class VerdictCard(QFrame):
             self.facts.addWidget(key, n // 2, (n % 2) * 2)
             self.facts.addWidget(value, n // 2, (n % 2) * 2 + 1)
             self._values[name] = value
-        self._fact_widgets = [self.facts.itemAt(i).widget() for i in range(self.facts.count())]
+        self._fact_widgets: list[QWidget] = [
+            w for i in range(self.facts.count())
+            if (item := self.facts.itemAt(i)) is not None and (w := item.widget()) is not None]
         self.extra = Label("")
         self.extra.setWordWrap(True)
         outer.addWidget(self.extra)
@@ -69,8 +71,7 @@ class VerdictCard(QFrame):
 
     def _facts_visible(self, visible: bool) -> None:
         for widget in self._fact_widgets:
-            if widget is not None:
-                widget.setVisible(visible)
+            widget.setVisible(visible)
 
     def clear(self) -> None:
         """Nothing shown (the counter locked): the card hides with no words left in it."""

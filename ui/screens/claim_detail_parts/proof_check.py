@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.keys import bind_key
 from ui.screens.claim_detail_parts.evidence_tab import size_words
 from ui.widgets.dialog_buttons import message_label
 from ui.widgets.labels import Label
@@ -60,7 +60,7 @@ class ProofCheckDialog(QDialog):
         self.open_button = QPushButton("Open the proof  (Ctrl+Shift+O)")
         self.open_button.clicked.connect(self._on_open_clicked)
         self.documents.itemActivated.connect(lambda _item: self._on_open_clicked())
-        QShortcut(QKeySequence("Ctrl+Shift+O"), self, self._on_open_clicked)
+        bind_key(self, "Ctrl+Shift+O", self._on_open_clicked)
         layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.note = QPlainTextEdit()
         self.note.setObjectName("proofNote")
@@ -81,8 +81,8 @@ class ProofCheckDialog(QDialog):
         self.accept_button.clicked.connect(lambda: self._decide(True))
         self.refuse_button.clicked.connect(lambda: self._decide(False))
         cancel.clicked.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, lambda: self._decide(True))
-        QShortcut(QKeySequence("Ctrl+Shift+Return"), self, lambda: self._decide(False))
+        bind_key(self, "Ctrl+Return", lambda: self._decide(True))
+        bind_key(self, "Ctrl+Shift+Return", lambda: self._decide(False))
         self.note.setFocus()
 
     def _on_open_clicked(self) -> None:

@@ -18,13 +18,11 @@ from ui.screens.start_claim_parts.fields import (
     CHANNEL_WORDS,
     CLAIM_TYPE_WORDS,
     combo,
-    date_field,
-    day,
     fault_box,
     faults_for,
-    qdate,
     set_faults,
 )
+from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
 from warranty_desk.services import claims
@@ -146,4 +144,4 @@ class KnownUnitForm(QWidget):
             channel=str(self.channel.currentData()),
             claim_type=str(self.claim_type.currentData()),
             accessories=self.accessories.text(), condition=self.condition.text(),
-            promised_on=day(self.promised))
+            promised_on=date_of(self.promised))

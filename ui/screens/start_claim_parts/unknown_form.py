@@ -11,12 +11,10 @@ from ui.screens.start_claim_parts.fields import (
     CHANNEL_WORDS,
     CLAIM_TYPE_WORDS,
     combo,
-    date_field,
-    day,
     fault_box,
     faults_for,
-    qdate,
 )
+from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from warranty_desk.services import claims
 from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
@@ -88,7 +86,7 @@ class UnknownSaleForm(QWidget):
         return claims.StartUnknownSaleClaim(
             customer=CustomerInput(self.name.text(), self.phone.text(), self.email.text()),
             product_description=self.product.text(), serial=self.serial.text(),
-            purchased_on=day(self.bought_on), purchased_where=self.where.text(),
+            purchased_on=date_of(self.bought_on), purchased_where=self.where.text(),
             fault=self.fault.currentText().strip(), proof_sha256=proof.document.sha256,
             proof_media_type=proof.document.media_type, proof_size=proof.document.size,
             proof_name=proof.name, sku=self.sku.text().strip() or None,
