@@ -25,8 +25,10 @@ from ui.screens.counter_parts.matches import (
 )
 from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
+from ui.widgets.reason_dialog import ReasonDialog
 from ui.widgets.scan_field import ScanField
 from ui.widgets.verdict_card import VerdictCard
+from ui.widgets.void_warranty import ask_to_void
 from warranty_desk.permissions import Permission
 from warranty_desk.services.lookup import lookup
 from warranty_desk.views import ClaimMatch, LookupResult, WarrantyVerdict
@@ -82,6 +84,7 @@ class CounterScreen(Screen):
         self.result: LookupResult | None = None
         self._looked_up = ""  # the field's text when its result came back
         self._print_desk: PrintDesk | None = None
+        self.void_dialog: ReasonDialog | None = None
         self.field.returnPressed.connect(self._on_field_return)
         self.field.stepped.connect(self.matches.step)
         self.matches.currentRowChanged.connect(self._on_matches_row_changed)
@@ -113,7 +116,8 @@ class CounterScreen(Screen):
             self.ctx.notice.emit("Look a unit up first.", "warning")
             return
         if not self.ctx.may(action.permission):
-            self.ctx.notice.emit(f"{action.label} is not available to your role.", "warning")
+            self.ctx.notice.emit(f"{action.label.rstrip('…')} is not available to your role.",
+                                 "warning")
             return
         if not action.applies(verdict):
             self.ctx.notice.emit(action.refusal(verdict), "warning")
@@ -126,6 +130,10 @@ class CounterScreen(Screen):
             self.print_desk.print_slip(verdict.warranty_code)
         elif name == "certificate":
             self.print_desk.print_certificate(verdict.warranty_code)
+        elif name == "void":
+            # Once voided, the unit is looked up again: the card shows it void, with the reason.
+            self.void_dialog = ask_to_void(self.ctx, self, verdict.warranty_code,
+                                           verdict.product_name, self.handle_scan)
         else:
             self.ctx.navigate.emit(_OPENS[name], verdict)
 
@@ -236,3 +244,4 @@ class CounterScreen(Screen):
         self.action_bar.show_for(None, self.ctx.may)
         self.result = None
         self._looked_up = ""
+        self.void_dialog = None  # the window closes it
