@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from ui.money import use_shop_money
+from ui.phones import use_shop_region
 from ui.tasks import TaskRunner
 from warranty_desk.clock import today_on, zone_of
 from warranty_desk.errors import WarrantyDeskError
@@ -50,7 +51,7 @@ class AppContext(QObject):
         self.home = home
         self.db = db
         self._shop = shop
-        use_shop_money(shop.currency, shop.locale)
+        self._use_shop_words(shop)
         self.tasks = tasks
         self.actor: Actor | None = None
 
@@ -62,7 +63,13 @@ class AppContext(QObject):
     @shop.setter
     def shop(self, shop: ShopInfo) -> None:
         self._shop = shop
+        self._use_shop_words(shop)
+
+    @staticmethod
+    def _use_shop_words(shop: ShopInfo) -> None:
+        # Amounts and phones are shown as the shop's currency and country write them.
         use_shop_money(shop.currency, shop.locale)
+        use_shop_region(shop.locale)
 
     def today(self) -> date:
         """Today at the shop, on the database's clock (pinned in tests and screenshots)."""

@@ -1,6 +1,7 @@
 """Screenshot tour: opens the app on a fresh demo shop and saves a PNG of every screen.
 
-Run by `make screenshots` under Xvfb: `python -m ui.tour docs/screenshots`.
+Run by `make screenshots` under Xvfb: `python -m ui.tour docs/screenshots`. The window is
+fitted as the app fits it on the commonest till screen, 1366×768 with a 40 px taskbar.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication
 
 # The tour pins the day so the screenshots stay the same from run to run.
 TOUR_DAY = date(2026, 11, 22)
+# A 1366×768 screen less its taskbar: the window opens 1350×688 there, with its frame around.
+WORK_AREA = QRect(0, 0, 1366, 728)
 
 
 def _settle(app: QApplication) -> None:
@@ -23,15 +26,17 @@ def _settle(app: QApplication) -> None:
         app.processEvents()
 
 
-def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
+def tour(out: Path, work_area: QRect = WORK_AREA) -> list[Path]:
     """Drive the window through its screens; return the files written."""
     from ui.app import build
     from ui.main_window import MainWindow
     from ui.theme import apply_theme
     from warranty_desk.clock import FixedClock
     from warranty_desk.demo.story import build_demo_shop
+    from warranty_desk.demo.uk_shop import DEMO_NAME, DEMO_TIMEZONE
     from warranty_desk.permissions import Actor
     from warranty_desk.services import setup, staff
+    from warranty_desk.services.lookup import lookup
     from warranty_desk.services.reports import warranty_register
     from warranty_desk.storage.home import Home
 
@@ -42,17 +47,24 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         home = Home(Path(tmp) / "home")
         clock = FixedClock.on(TOUR_DAY, hour=11)
-        db, _ = setup.init(home, clock=clock)
+        # The shop `make run` opens: `init --demo`'s name and time zone, then the demo.
+        db, _ = setup.init(home, setup.ShopInput(name=DEMO_NAME, timezone=DEMO_TIMEZONE),
+                           clock=clock)
         build_demo_shop(db)
-        rows = list(warranty_register(db, Actor.system("tour")))
-        db.dispose()
+        tour_actor = Actor.system("tour")
+        rows = list(warranty_register(db, tour_actor))
         samples = {status: next((r.serial for r in rows if r.status == status and r.serial), "")
                    for status in ("in_cover", "expired", "void")}
+        in_cover = lookup(db, tour_actor, samples["in_cover"]).matches[0]
+        # A unit that can still take an extension, for the Sell extension screen.
+        offered = next(v for r in rows if r.serial and r.status == "in_cover"
+                       for v in lookup(db, tour_actor, r.serial).matches if v.extension_offers)
+        db.dispose()
 
         for theme in ("light", "dark"):
             apply_theme(app, theme)
             win: MainWindow = build(home, app, clock=clock, inline=True)
-            win.resize(QSize(width, height))
+            win.fit_to_screen(work_area)
             win.show()
             _settle(app)
 
@@ -70,8 +82,7 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
                 if counter is not None:
                     counter.handle_scan(samples["in_cover"])
                 shot("02-counter-in-cover")
-                win.ctx.db.dispose()
-                win.close()
+                _done(win)
                 continue
             # The owner may open every screen, Settings included.
             win.sign_in.signed_in.emit(staff.sign_in(win.ctx.db, "Olive Owner", "7777"))
@@ -84,21 +95,48 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
             shot("05-counter-not-found")
             n = 6
             for spec in win.stack.listed()[1:]:
-                win.show_screen(spec.name)
+                if spec.name == "CustomerScreen":  # as Ctrl+U opens it from the counter
+                    win.ctx.navigate.emit(spec.name, in_cover)
+                elif spec.name == "SaleScreen":  # a sale entered by hand, its offer open
+                    _hand_sale(win.show_screen(spec.name))
+                else:
+                    win.show_screen(spec.name)
                 shot(f"{n:02d}-{_slug(spec.name)}")
                 n += 1
             # Screens that show one record are opened the way staff reach them.
             counter.handle_scan(samples["in_cover"])
             verdict = getattr(counter, "card").verdict  # noqa: B009 (any Screen; the counter has a card)
             reviewing = _claim_in(home, "reviewing")
-            for name, payload in (("StartClaimScreen", verdict), ("ExtensionScreen", verdict),
+            for name, payload in (("StartClaimScreen", verdict), ("ExtensionScreen", offered),
                                   ("ClaimDetailScreen", reviewing)):
                 win.ctx.navigate.emit(name, payload)
                 shot(f"{n:02d}-{_slug(name)}")
                 n += 1
-            win.ctx.db.dispose()
-            win.close()
+            _done(win)
     return written
+
+
+def _done(win: Any) -> None:
+    """Close the window for good: its timers (the print queue's count) read a database that
+    goes with the tour's temporary folder, so the window must not outlive it."""
+    from PySide6.QtCore import QEvent
+
+    win.ctx.tasks.wait()
+    win.ctx.db.dispose()
+    win.close()
+    win.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def _hand_sale(sale: Any) -> None:
+    """Two phones keyed in by hand, one serial scanned: the other to scan, the offer to answer."""
+    sale.new_manual_sale()
+    sale.receipt.setText("TILL-1042")
+    sale.search.setText("ORB-X-PHN")
+    sale.quantity.setValue(2)
+    sale.add_line()
+    first = sale.lines[0].box.editable_fields()[0]
+    first.setText("ORBX1-TOUR01")
 
 
 def _claim_in(home: Any, state: str) -> str:

@@ -1,9 +1,20 @@
 """Small pieces of wording the screens share: counts in proper singular or plural, a claim's
-outcome where it adds something, and who to ask for a setting the person may not change."""
+outcome where it adds something, claim types and channels in words, and who to ask for a
+setting the person may not change."""
 
 from __future__ import annotations
 
 from warranty_desk.permissions import MATRIX, ROLE_LABELS, Permission, Role
+
+CLAIM_TYPE_WORDS = {"fault": "Fault", "dead_on_arrival": "Dead on arrival",
+                    "cosmetic": "Cosmetic damage", "battery": "Battery"}
+CHANNEL_WORDS = {"counter": "At the counter", "portal": "Customer portal",
+                 "online_order": "Online order", "phone": "Phone"}
+
+
+def in_words(words: dict[str, str], value: str) -> str:
+    """A stored value (online_order) as staff say it (Online order)."""
+    return words.get(value, value.replace("_", " ").capitalize())
 
 
 def count(n: int, one: str, many: str | None = None) -> str:

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from warranty_desk.cli_common import EXIT_OK, command_clock, print_json, print_upgrade_notes
+from warranty_desk.demo.uk_shop import DEMO_NAME, DEMO_TIMEZONE
 from warranty_desk.errors import BadInput
 from warranty_desk.storage.home import Home
 
@@ -15,11 +16,11 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """`init` and `demo-data` with their options."""
     p = sub.add_parser("init", help="create or upgrade the database")
     p.add_argument("--demo", action="store_true", help="also fill a small demo shop")
-    p.add_argument("--shop-name", default="Warranty Desk Demo Shop")
+    p.add_argument("--shop-name", default=DEMO_NAME)
     p.add_argument("--branch", default="BR01", help="branch code, e.g. BR01")
     p.add_argument("--currency", help="ISO code, e.g. EUR (the default; the demo's is GBP)")
     p.add_argument("--locale", help="e.g. de_DE (en_GB unless said)")
-    p.add_argument("--timezone", default="Europe/London")
+    p.add_argument("--timezone", default=DEMO_TIMEZONE)
 
     p = sub.add_parser("demo-data", help="generate a large realistic shop for testing")
     p.add_argument("--warranties", type=int, required=True)

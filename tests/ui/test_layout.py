@@ -16,10 +16,9 @@ from tests.ui.widget_text import words
 from ui.main_window import DECORATION, MainWindow, fitted_size
 from ui.money import money
 from ui.screens.claim_detail_parts.facts import ClaimFacts
+from ui.tour import WORK_AREA  # a 1366×768 screen less a 40-pixel taskbar
 from ui.widgets.labels import Label, TextView
 
-# A 1366×768 screen less a 40-pixel taskbar: the commonest till screen.
-WORK_AREA = QRect(0, 0, 1366, 728)
 # An amount written without its currency: 49.00, 1,299.00.
 BARE_AMOUNT = re.compile(r"(?<![\d.,£€$])\b\d{1,3}(?:,\d{3})*\.\d{2}\b")
 
@@ -160,6 +159,33 @@ def test_every_amount_on_screen_carries_the_shops_currency(
     text = "\n".join(seen)
     assert "£" in text
     assert [line for line in text.splitlines() if BARE_AMOUNT.search(line)] == []
+
+
+# A phone as the database keeps it (E.164), rather than as people write it.
+E164 = re.compile(r"\+\d{8,15}\b")
+
+
+def test_phones_on_screen_are_written_as_the_shops_country_writes_them(
+    qtbot: Any, window: MainWindow
+) -> None:
+    sign_in(qtbot, window, "Olive Owner", "7777")
+    conn = sqlite3.connect(window.ctx.home.database)
+    serial, stored, reference, claim = conn.execute(
+        "SELECT w.serial, c.phone, c.reference, k.number FROM warranties w "
+        "JOIN customers c ON c.id = w.customer_id JOIN claims k ON k.warranty_id = w.id "
+        "WHERE w.serial IS NOT NULL AND c.phone LIKE '+447700%' ORDER BY k.number").fetchone()
+    conn.close()
+    national = "0" + stored.removeprefix("+44")
+    national = f"{national[:5]} {national[5:]}"  # 07700 900596
+    counter: Any = window.current_screen()
+    counter.handle_scan(serial)
+    seen = [words(counter.card)]
+    window.ctx.navigate.emit("ClaimDetailScreen", claim)
+    seen.append(words(window.current_screen()))
+    window.ctx.navigate.emit("CustomerScreen", reference)
+    seen.append(words(window.current_screen()))
+    assert all(national in text for text in seen), (national, seen)
+    assert [m for text in seen for m in E164.findall(text)] == []
 
 
 def test_a_letter_keeps_its_codes_whole_and_copies_them_as_typed(qapp: QApplication) -> None:

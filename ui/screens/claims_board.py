@@ -27,7 +27,7 @@ from ui.context import AppContext
 from ui.keys import bind_key
 from ui.screens.base import Screen
 from ui.widgets.labels import Label
-from ui.wording import outcome_shown
+from ui.wording import CHANNEL_WORDS, in_words, outcome_shown
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.services.board import (
@@ -107,8 +107,10 @@ class ClaimTableModel(QAbstractTableModel):
             + (f" ({shown})" if (shown := outcome_shown(r.state, r.outcome)) else ""),
             "Age": age_words(r.age_days), "Opened": str(r.opened_on),
             "Customer": r.customer or "—",
-            "Product": r.product + (f" ({r.brand})" if r.brand else ""),
-            "Serial": r.serial or "—", "Channel": r.channel.replace("_", " "),
+            # The brand only where the product's name does not start with it already.
+            "Product": r.product + (f" ({r.brand})" if r.brand and not r.product.casefold()
+                                    .startswith(r.brand.casefold()) else ""),
+            "Serial": r.serial or "—", "Channel": in_words(CHANNEL_WORDS, r.channel),
             "Assignee": r.assignee or "—"}
         return values[name]
 
@@ -143,7 +145,7 @@ class ClaimsBoardScreen(Screen):
     help_keys = (
         ("Enter / double-click", "Open the selected claim"),
         ("Enter in the search", "Search; a search that finds one claim opens it"),
-        ("Ctrl+F", "Search: claim number, serial, phone or customer name"),
+        ("Ctrl+F", "Search: claim number (or its last digits), serial, phone or customer name"),
         ("Esc", "Clear the search"),
         ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous state tab"),
         ("Ctrl+R", "Reload the board"),
@@ -207,8 +209,8 @@ class ClaimsBoardScreen(Screen):
         self.search = QLineEdit()
         self.search.setObjectName("boardSearch")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(
-            "Search: claim number (or its last digits), serial, phone or customer name")
+        # Short enough to read whole at 1366 px; F1 says the rest (the claim's last digits).
+        self.search.setPlaceholderText("Search: claim, serial, phone or name")
         for widget in (self.brand, self.channel, self.assignee, self.age):
             row.addWidget(widget)
         row.addWidget(self.search, 1)

@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from ui.context import AppContext
 from ui.keys import bind_key
 from ui.models.record_table import Column, RecordTableModel
+from ui.phones import phone
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.customer_complaints import ComplaintsTab
@@ -124,6 +126,11 @@ class CustomerScreen(Screen):
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.name)
         column.addWidget(self.facts)
+        # The customer's segment and follow-up: shown only with a customer (with none, a
+        # segment of 'retail' would seem to say something).
+        self.profile_controls = QWidget()
+        controls = QVBoxLayout(self.profile_controls)
+        controls.setContentsMargins(0, 0, 0, 0)
         flags = QHBoxLayout()
         flags.addWidget(Label("Segment:"))
         self.segment = QComboBox()
@@ -133,7 +140,7 @@ class CustomerScreen(Screen):
         self.retention = QCheckBox("Retention follow-up")
         flags.addWidget(self.retention)
         flags.addStretch(1)
-        column.addLayout(flags)
+        controls.addLayout(flags)
         # The reason gets a row of its own: squeezed beside the flags it showed two letters.
         why = QHBoxLayout()
         self.reason = QLineEdit()
@@ -141,7 +148,8 @@ class CustomerScreen(Screen):
         self.save_retention = QPushButton("Save follow-up")
         why.addWidget(self.reason, 1)
         why.addWidget(self.save_retention)
-        column.addLayout(why)
+        controls.addLayout(why)
+        column.addWidget(self.profile_controls)
         self.tabs = QTabWidget()
         self.purchase_model: RecordTableModel[WarrantyVerdict] = RecordTableModel(
             PURCHASE_COLUMNS, key=lambda v: v.warranty_code)
@@ -201,6 +209,7 @@ class CustomerScreen(Screen):
         bind_key(self, VOID_KEY, self.void_selected)
 
     def _set_editable(self, loaded: bool) -> None:
+        self.profile_controls.setVisible(loaded)
         allowed = loaded and self.ctx.may(customer_view.CUSTOMER_PERMISSION)
         for widget in (self.segment, self.retention, self.reason, self.save_retention):
             widget.setEnabled(allowed)
@@ -241,7 +250,7 @@ class CustomerScreen(Screen):
         self.results.blockSignals(True)
         self.results.clear()
         for c in found:
-            item = QListWidgetItem(f"{c.name}\n{c.phone or c.email or 'no contact'}  ·  "
+            item = QListWidgetItem(f"{c.name}\n{phone(c.phone) or c.email or 'no contact'}  ·  "
                                    f"{c.segment}")
             item.setData(Qt.ItemDataRole.UserRole, c.reference)
             self.results.addItem(item)
@@ -268,7 +277,7 @@ class CustomerScreen(Screen):
         self.profile = p
         self.name.setText(p.name)
         self.facts.setText("  ·  ".join(x for x in (
-            p.phone, p.email, p.reference,
+            phone(p.phone), p.email, p.reference,
             "flagged for a retention call" if p.retention_follow_up else "") if x))
         self.segment.setCurrentText(p.segment)
         self.retention.setChecked(p.retention_follow_up)
@@ -293,7 +302,8 @@ class CustomerScreen(Screen):
         self.void_button.setEnabled(any(v.verdict != "void" for v in p.purchases))
         if p.purchases:
             self.purchases.selectRow(0)
-        self.status.setText(f"Segment {p.segment}; {count(p.purchase_count, 'unit')} bought, "
+        # The segment has its own drop-down below; the line says what the tabs add up to.
+        self.status.setText(f"{count(p.purchase_count, 'unit')} bought, "
                             f"{count(len(p.claims), 'claim')}.")
 
     def clear_for_sign_out(self) -> None:

@@ -104,6 +104,8 @@ class ReportsScreen(Screen):
         # Narrow enough to leave the table room at 1024 px; the descriptions wrap.
         self.choices.setFixedWidth(220)
         self.choices.setWordWrap(True)
+        self.choices.setSpacing(3)
+        self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for name, words in management.REPORTS.items():
             item = QListWidgetItem(f"{name.replace('-', ' ').capitalize()}\n{words}")
             item.setData(Qt.ItemDataRole.UserRole, name)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.money import money
+from ui.phones import phone
 from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
 from ui.wording import outcome_shown
@@ -111,11 +112,11 @@ class VerdictCard(QFrame):
             ("Product", f"{v.product_name}  ({v.brand}, {v.sku})"),
             ("Serial", v.serial or "not recorded"),
             ("Customer", (v.customer_name or "anonymous sale")
-             + (f"  ·  {v.customer_phone}" if v.customer_phone else "")),
+             + (f"  ·  {phone(v.customer_phone)}" if v.customer_phone else "")),
             ("Sold", f"{v.sold_on}  on invoice {v.invoice_number}"),
             ("Cover", f"{v.start_on} to {v.end_on}"
              + (f"  ·  {v.days_left} days left" if v.days_left else "")),
-            ("Covers today", LAYER_WORDS.get(v.layer or "", "nobody") if v.layer else "nobody"),
+            ("Covers today", LAYER_WORDS.get(v.layer, v.layer) if v.layer else "No one"),
             ("Layers", "\n".join(f"{LAYER_WORDS.get(x.kind, x.kind)}: {x.start_on} to {x.end_on}"
                                   for x in v.layers)),
             ("Warranty code", v.warranty_code),

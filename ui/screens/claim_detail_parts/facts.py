@@ -6,9 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.money import money
+from ui.phones import phone
 from ui.widgets.labels import Label
 from ui.widgets.verdict_card import SYMBOLS
-from ui.wording import outcome_shown
+from ui.wording import CHANNEL_WORDS, CLAIM_TYPE_WORDS, in_words, outcome_shown
 from warranty_desk.rules.claim_states import evidence_label
 from warranty_desk.services.board import STATE_LABELS, ClaimDetail
 
@@ -30,13 +31,13 @@ def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
     """(name, value) of every fact the card shows, in reading order."""
     rows = [
         ("Customer", (d.customer_name or "unknown")
-         + (f"  ·  {d.customer_phone}" if d.customer_phone else "")
+         + (f"  ·  {phone(d.customer_phone)}" if d.customer_phone else "")
          + (f"  ·  {d.customer_reference}" if d.customer_reference else "")),
         ("Product", d.product + (f"  ({d.brand}, {d.sku})" if d.sku else "")),
         ("Serial", d.serial or "not recorded"),
         ("Warranty", d.warranty_code or "none (unknown sale)"),
-        ("Channel", d.channel.replace("_", " ")),
-        ("Claim type", d.claim_type.replace("_", " ")),
+        ("Channel", in_words(CHANNEL_WORDS, d.channel)),
+        ("Claim type", in_words(CLAIM_TYPE_WORDS, d.claim_type)),
         ("Fault", d.fault),
         ("Accessories", d.accessories or "none"),
         ("Condition", d.condition or "not noted"),

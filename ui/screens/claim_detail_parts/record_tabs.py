@@ -12,18 +12,25 @@ from ui.models.record_table import Column, RecordTableModel
 from ui.money import money
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
+from ui.wording import in_words
 from warranty_desk.services.board import STATE_LABELS, ClaimDetail, CostItem, TimelineEntry
 
 When = Callable[[datetime], str]
 
 
 # Event kinds as staff say them; a technician's note is their findings.
-_KIND_WORDS = {"note": "findings"}
+_KIND_WORDS = {
+    "note": "Findings", "evidence": "Evidence added", "proof": "Proof checked",
+    "cost": "Cost posted", "message": "Message", "brand": "Brand claim",
+    "return_in": "Unit received", "packed": "Packed for supplier",
+    "to_supplier": "Sent to supplier", "from_supplier": "Back from supplier",
+    "handed_over": "Handed over",
+}
 
 
 def _what(e: TimelineEntry) -> str:
     if not e.to_state:
-        return _KIND_WORDS.get(e.kind, e.kind)
+        return in_words(_KIND_WORDS, e.kind)
     start = f"{STATE_LABELS.get(e.from_state, e.from_state)} → " if e.from_state else ""
     return start + STATE_LABELS.get(e.to_state, e.to_state)
 
@@ -34,9 +41,10 @@ def timeline_model(when: When) -> RecordTableModel[TimelineEntry]:
         Column("When", lambda e: when(e.at)),
         Column("Who", lambda e: e.staff or "system"),
         Column("What", _what),
-        Column("Reason", lambda e: e.reason),
-        Column("Override by", lambda e: e.override_by or ""),
         Column("Cost", lambda e: money(e.cost_minor) if e.cost_minor else "", numeric=True),
+        Column("Override by", lambda e: e.override_by or ""),
+        # Last, so the longest text takes the width the others leave (fit_columns).
+        Column("Reason", lambda e: e.reason),
     ))
 
 

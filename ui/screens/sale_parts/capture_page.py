@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.money import money
+from ui.phones import phone
 from ui.screens.sale_parts.line_box import LineBox, UnitSlot
 from ui.screens.sale_parts.line_list import LineList
 from ui.widgets.labels import Label
@@ -37,7 +38,7 @@ class CapturePage(QWidget):
         self.capture = capture
         sold = f"Invoice {capture.invoice_number}  ·  sold {capture.sold_on}  ·  " + (
             capture.customer_name or "anonymous sale") + (
-            f"  ·  {capture.customer_phone}" if capture.customer_phone else "")
+            f"  ·  {phone(capture.customer_phone)}" if capture.customer_phone else "")
         missing = len(capture.missing_serials)
         need = ("Every serial is recorded." if not missing
                 else "1 unit needs its serial: scan it." if missing == 1

@@ -146,7 +146,8 @@ class ManualSalePage(QWidget):
         self.product_list = QListWidget()
         self.product_list.setObjectName("products")
         self.product_list.setMinimumHeight(110)
-        self.product_list.setMaximumHeight(170)
+        # Four or five products: the line and its offer below need the height at 768 px.
+        self.product_list.setMaximumHeight(120)
         left.addWidget(self.product_list)
         picker.addLayout(left, 2)
         side = QFormLayout()

@@ -1,4 +1,4 @@
-"""What the claim forms share: the words for claim types and channels, fault presets."""
+"""What the claim forms share: fault presets and the drop-downs that offer them."""
 
 from __future__ import annotations
 
@@ -13,10 +13,6 @@ from warranty_desk.resources import resource_dir
 
 log = logging.getLogger(__name__)
 
-CLAIM_TYPE_WORDS = {"fault": "Fault", "dead_on_arrival": "Dead on arrival",
-                    "cosmetic": "Cosmetic damage", "battery": "Battery"}
-CHANNEL_WORDS = {"counter": "At the counter", "portal": "Customer portal",
-                 "online_order": "Online order", "phone": "Phone"}
 
 
 @functools.cache

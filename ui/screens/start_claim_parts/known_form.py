@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
 
 from ui.screens.start_claim_parts.evidence import EvidenceChecklist
 from ui.screens.start_claim_parts.fields import (
-    CHANNEL_WORDS,
-    CLAIM_TYPE_WORDS,
     combo,
     fault_box,
     faults_for,
@@ -25,6 +23,7 @@ from ui.screens.start_claim_parts.fields import (
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
+from ui.wording import CHANNEL_WORDS, CLAIM_TYPE_WORDS
 from warranty_desk.services import claims
 from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
 from warranty_desk.services.claims import ClaimPreview, StartClaim
@@ -113,7 +112,9 @@ class KnownUnitForm(QWidget):
             self._eligible("⚠  Needs a manager's approval: " + " ".join(e.reasons), "warning")
         else:
             self._eligible("✖  A claim is not possible: " + " ".join(e.reasons), "error")
-        self.limit.setText("Claim limit: " + preview.limit.message)
+        limit = preview.limit
+        self.limit.setText("The policy sets no claim limit." if limit.limit is None
+                           else f"Claim limit: {limit.message}")
         self._show_open_claim(preview.open_claim)
 
     def _show_open_claim(self, number: str | None) -> None:

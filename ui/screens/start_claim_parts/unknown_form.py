@@ -8,14 +8,13 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, 
 
 from ui.screens.start_claim_parts.evidence import EvidenceChecklist, PendingFile
 from ui.screens.start_claim_parts.fields import (
-    CHANNEL_WORDS,
-    CLAIM_TYPE_WORDS,
     combo,
     fault_box,
     faults_for,
 )
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
+from ui.wording import CHANNEL_WORDS, CLAIM_TYPE_WORDS
 from warranty_desk.services import claims
 from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
 from warranty_desk.services.customers import CustomerInput
