@@ -43,7 +43,8 @@ class SaleScreen(Screen):
     shortcut = "F3"
     permission = Permission.ACTIVATE_SALE
     help_keys = (
-        ("Scan", "An invoice number opens the sale; a serial fills the next empty field"),
+        ("Scan", "An invoice number opens the sale; a serial fills the next empty field, or "
+                 "with every field full adds a unit to the last line"),
         ("Enter", "Open the invoice typed in the top field (one never imported: enter it by "
                   "hand); in a form, on to the next field"),
         ("Up/Down", "In the product search: pick another product"),
@@ -175,6 +176,13 @@ class SaleScreen(Screen):
                     # The till receipt's barcode: its number, and on to the customer.
                     self.receipt.setText(text.strip())
                     self.customer_name.setFocus()
+                    return True
+                grown, problem = self.manual.grow_last_line(text)
+                if grown is not None or problem:
+                    self._say(problem or "", "warning" if problem else "info")
+                    if grown is not None:
+                        self._focus_next_empty()
+                        self._bring_into_view(grown.offer)
                     return True
                 if self.lines:
                     self._say("Every serial is in. Press Finish, or Next sale to start over.",

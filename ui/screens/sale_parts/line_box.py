@@ -48,36 +48,42 @@ class LineBox(QFrame):
         name = Label(title)
         name.setStyleSheet("font-weight: 600;")
         top.addWidget(name)
-        info = Label(detail)
-        info.setObjectName("subtle")
-        top.addWidget(info)
+        self.info = Label(detail)
+        self.info.setObjectName("subtle")
+        top.addWidget(self.info)
         top.addStretch(1)
         if removable:
             remove = QPushButton("Remove line")
             remove.clicked.connect(lambda: self.remove_requested.emit(self))
             top.addWidget(remove)
         layout.addLayout(top)
-        grid = QGridLayout()
+        self._grid = QGridLayout()
         self.slots: list[tuple[UnitSlot, QLineEdit | None]] = []
-        for n, unit in enumerate(units):
-            grid.addWidget(Label(unit.label), n, 0)
-            field: QLineEdit | None = None
-            if unit.serial is not None or unit.needs_serial:
-                field = QLineEdit(unit.serial or "")
-                field.setObjectName("serialField")
-                field.setReadOnly(unit.recorded)
-                field.setPlaceholderText(f"Scan the serial of {unit.label.lower()}"
-                                         if unit.label.startswith("Unit") else "Scan the serial")
-                grid.addWidget(field, n, 1)
-            else:
-                note = Label("no serial needed")
-                note.setObjectName("subtle")
-                grid.addWidget(note, n, 1)
-            self.slots.append((unit, field))
-        layout.addLayout(grid)
+        for unit in units:
+            self.add_unit(unit)
+        layout.addLayout(self._grid)
         self.offer = OfferBox(offers) if offers else None
         if self.offer is not None:
             layout.addWidget(self.offer)
+
+    def add_unit(self, unit: UnitSlot) -> QLineEdit | None:
+        """One more unit's row at the bottom: its serial field, or a note that it needs none."""
+        n = len(self.slots)
+        self._grid.addWidget(Label(unit.label), n, 0)
+        field: QLineEdit | None = None
+        if unit.serial is not None or unit.needs_serial:
+            field = QLineEdit(unit.serial or "")
+            field.setObjectName("serialField")
+            field.setReadOnly(unit.recorded)
+            field.setPlaceholderText(f"Scan the serial of {unit.label.lower()}"
+                                     if unit.label.startswith("Unit") else "Scan the serial")
+            self._grid.addWidget(field, n, 1)
+        else:
+            note = Label("no serial needed")
+            note.setObjectName("subtle")
+            self._grid.addWidget(note, n, 1)
+        self.slots.append((unit, field))
+        return field
 
     def editable_fields(self) -> list[QLineEdit]:
         """Serial fields staff still fill in (recorded serials are read-only)."""
