@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import jsonschema_rs
 import yaml
 from django.http import HttpRequest
 from jsonschema import Draft202012Validator, FormatChecker
@@ -30,13 +32,18 @@ _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+
 _FORMATS = FormatChecker(formats=("uuid",))
 
 
+def instant(value: str) -> datetime:
+    """An RFC 3339 date-time as the contract takes it (lower-case t and z too) read as Python's."""
+    return datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
+
+
 @_FORMATS.checks("date-time", raises=ValueError)
 def _date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
     if not _RFC3339.match(value):
         return False
-    datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
+    instant(value)
     return True
 
 
@@ -81,6 +88,38 @@ def validator(pointer: str) -> Draft202012Validator:
     """A validator for the schema at a JSON pointer into the contract."""
     return Draft202012Validator({"$ref": f"{CONTRACT}#{pointer}"}, registry=_registry(),
                                 format_checker=_FORMATS)
+
+
+def _boolean(check: Callable[[object], object]) -> Callable[[object], bool]:
+    """A format check that answers False where the jsonschema one raises."""
+    def answer(value: object) -> bool:
+        try:
+            return bool(check(value))
+        except ValueError:
+            return False
+    return answer
+
+
+@cache
+def _fast_validator(pointer: str) -> Any:
+    """The same schema compiled by jsonschema-rs, with the same format checks.
+
+    Only a shortcut for bodies that are valid: what it refuses (or cannot read) is checked
+    again by jsonschema, which names the field in the words the tills show. A 500-event batch
+    takes it a few milliseconds, against some fifty for jsonschema.
+    """
+    formats = {name: _boolean(check) for name, (check, _) in _FORMATS.checkers.items()}
+    # The contract is the root, so its own "#/components/..." references resolve as they are.
+    root = {**document(), "$ref": "#" + quote(pointer, safe="/~")}
+    return jsonschema_rs.validator_for(root, formats=formats, validate_formats=True)
+
+
+def valid(pointer: str, value: object) -> bool:
+    """Whether the value is valid by the fast validator (False when it cannot tell)."""
+    try:
+        return bool(_fast_validator(pointer).is_valid(value))
+    except (ValueError, TypeError, OverflowError, jsonschema_rs.ValidationError):
+        return False
 
 
 def schema_pointer(name: str) -> str:
@@ -215,5 +254,6 @@ def json_body(operation_id: str, request: HttpRequest) -> Any:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, f"The body is not valid JSON: {exc}.") from None
-    check(validator(op.body_pointer), body, "The body")
+    if not valid(op.body_pointer, body):
+        check(validator(op.body_pointer), body, "The body")
     return body

@@ -60,9 +60,10 @@ def _bindir() -> Path:
 
 @dataclass(frozen=True)
 class Cluster:
-    """Where the private cluster lives and how to reach it."""
+    """Where the private cluster lives, how it runs and how to reach it."""
 
     root: Path
+    settings: tuple[str, ...] = SETTINGS
 
     @property
     def data(self) -> Path:
@@ -133,7 +134,7 @@ class Cluster:
         self._give_to_owner()
         options = " ".join([f"-k {self.socket_dir}", "-c listen_addresses=''", f"-p {PORT}",
                             "-c unix_socket_permissions=0700",
-                            *(f"-c {s}" for s in SETTINGS)])
+                            *(f"-c {s}" for s in self.settings)])
         self._run([str(_bindir() / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
                    "-o", options, "-w", "-t", "60", "start"])
         deadline = time.monotonic() + 30

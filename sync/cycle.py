@@ -19,8 +19,10 @@ from sync.documents import upload_pending
 from sync.engine import DestinationReport, PushReport, SyncEngine
 from sync.failures import Failure, Kind, Step, kind_of
 from sync.inbox import PortalInbox, PullReport, pull_once
+from sync.marks import catch_up
 from sync.nightly import run_nightly
 from warranty_desk.errors import BadInput
+from warranty_desk.services import epochs
 from warranty_desk.services.sync_admin import SyncStatus
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
@@ -70,8 +72,18 @@ class Cycle:
         if failure not in self.failures:
             self.failures.append(failure)
 
+    def __post_init__(self) -> None:
+        # Every push names the till's epoch and its number counters (head office's marks).
+        self.wiring.portal.marks = lambda: epochs.push_marks(self.db)
+
     def run(self, *, push: bool, pull: bool, nightly: bool, time_limit: float) -> Done:
-        """The steps asked for, in order: push (documents first), pull, the nightly report."""
+        """The steps asked for, in order: push (documents first), pull, the nightly report.
+
+        A till restored from a backup first reads head office's high-water marks; until it
+        has them, nothing else runs.
+        """
+        if not self.marks():
+            return Done(None, None, False)
         pushed = self.push(drain_for=time_limit if nightly else None) if push else None
         pulled = self.pull() if pull else None
         if pushed is not None and pulled is not None and pulled.applied and not self.offline \
@@ -79,6 +91,15 @@ class Cycle:
             # What the inbox changed (a claim started online) goes back in the same cycle.
             pushed = merge(pushed, self.push(drain_for=None))
         return Done(pushed, pulled, self.nightly() if nightly else False)
+
+    def marks(self) -> bool:
+        """After a restore, head office's high-water marks before all else; whether to go on."""
+        try:
+            catch_up(self.db, self.wiring.portal.client, self.wiring.branch)
+        except (TransientError, BadInput) as exc:
+            self._file(Failure(Step.MARKS, "portal", kind_of(exc), str(exc)))
+            return False
+        return True
 
     def upload(self, stop: threading.Event | None) -> Failure | None:
         """Documents before the events that name them; the failure when the portal must wait.

@@ -34,6 +34,7 @@ class Kind(StrEnum):
 class Step(StrEnum):
     """The part of a cycle a failure stopped."""
 
+    MARKS = "marks"  # a restored till reads head office's high-water marks before all else
     UPLOAD = "upload"
     PUSH = "push"
     PULL = "pull"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -57,6 +57,9 @@ class PortalDestination:
         self.branch = branch
         self.batch_size = max(1, min(batch_size, MAX_BATCH))
         self._topics = frozenset(topics) if topics is not None else None
+        # What each push says beside its events (the till's epoch and number counters, from
+        # services/epochs.py); set by the cycle, which has the database.
+        self.marks: Callable[[], Mapping[str, Any]] | None = None
 
     def wants(self, topic: str) -> bool:
         """Every topic, unless the portal was configured with a list."""
@@ -66,8 +69,9 @@ class PortalDestination:
         """One outcome per event in order; a whole-batch 4xx is bisected down to one event."""
         if not events:
             return []
-        body = json.dumps({"events": [_wire(e) for e in events]}, separators=(",", ":"),
-                          ensure_ascii=False).encode()
+        beside = self.marks() if self.marks is not None else {}
+        body = json.dumps({"events": [_wire(e) for e in events], **beside},
+                          separators=(",", ":"), ensure_ascii=False).encode()
         response = self.client.request("POST", f"/branches/{self.branch}/events", data=body,
                                        content_type="application/json")
         if response.status_code == 200:

@@ -8,11 +8,11 @@ import logging
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from warranty_desk.storage.home import Home
+from warranty_desk.storage.private import write_json
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -100,18 +100,7 @@ def _write_file(home: Home, data: dict[str, str]) -> None:
         path.unlink(missing_ok=True)
         return
     home.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # mkstemp creates the file 0600 before anything is written; the rename makes it whole.
-    fd, temp = tempfile.mkstemp(prefix=".secrets-", suffix=".json", dir=home.root)
-    try:
-        os.chmod(temp, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, sort_keys=True)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_json(path, data)
 
 
 def where(home: Home) -> str:

@@ -55,6 +55,17 @@ def db(home: Home, clock: FixedClock) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture
+def fast_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Still argon2id, with the smallest cost, so dozens of sign-ins run quickly."""
+    from argon2 import PasswordHasher
+
+    from warranty_desk.services import staff
+
+    monkeypatch.setattr(staff, "HASHER",
+                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 def actor(role: Role, name: str | None = None) -> Actor:
     """An actor of a role with no staff row, for service tests."""
     return Actor(staff_id=None, name=name or f"Test {role.value}", role=role)

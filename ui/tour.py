@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,18 +28,46 @@ def _settle(app: QApplication) -> None:
         app.processEvents()
 
 
+@dataclass(frozen=True)
+class _Units:
+    """The units the tour shows: a serial per verdict, and the verdicts its screens open on."""
+
+    serials: dict[str, str]  # in_cover, expired, void
+    in_cover: Any  # WarrantyVerdict, with a customer
+    offered: Any  # WarrantyVerdict that can still take an extension plan
+
+
+def _demo_shop(home: Any, clock: Any) -> _Units:
+    """The shop `make run` opens (`init --demo`'s name and time zone, then the demo)."""
+    from warranty_desk.demo.story import build_demo_shop
+    from warranty_desk.demo.uk_shop import DEMO_NAME, DEMO_TIMEZONE
+    from warranty_desk.permissions import Actor
+    from warranty_desk.services import setup
+    from warranty_desk.services.lookup import lookup
+    from warranty_desk.services.reports import warranty_register
+
+    db, _ = setup.init(home, setup.ShopInput(name=DEMO_NAME, timezone=DEMO_TIMEZONE),
+                       clock=clock)
+    try:
+        build_demo_shop(db)
+        actor = Actor.system("tour")
+        rows = list(warranty_register(db, actor))
+        serials = {status: next((r.serial for r in rows if r.status == status and r.serial), "")
+                   for status in ("in_cover", "expired", "void")}
+        return _Units(
+            serials, lookup(db, actor, serials["in_cover"]).matches[0],
+            next(v for r in rows if r.serial and r.status == "in_cover"
+                 for v in lookup(db, actor, r.serial).matches if v.extension_offers))
+    finally:
+        db.dispose()
+
+
 def tour(out: Path, work_area: QRect = WORK_AREA) -> list[Path]:
     """Drive the window through its screens; return the files written."""
     from ui.app import build
     from ui.main_window import MainWindow
     from ui.theme import apply_theme
     from warranty_desk.clock import FixedClock
-    from warranty_desk.demo.story import build_demo_shop
-    from warranty_desk.demo.uk_shop import DEMO_NAME, DEMO_TIMEZONE
-    from warranty_desk.permissions import Actor
-    from warranty_desk.services import setup, staff
-    from warranty_desk.services.lookup import lookup
-    from warranty_desk.services.reports import warranty_register
     from warranty_desk.storage.home import Home
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -47,20 +77,7 @@ def tour(out: Path, work_area: QRect = WORK_AREA) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         home = Home(Path(tmp) / "home")
         clock = FixedClock.on(TOUR_DAY, hour=11)
-        # The shop `make run` opens: `init --demo`'s name and time zone, then the demo.
-        db, _ = setup.init(home, setup.ShopInput(name=DEMO_NAME, timezone=DEMO_TIMEZONE),
-                           clock=clock)
-        build_demo_shop(db)
-        tour_actor = Actor.system("tour")
-        rows = list(warranty_register(db, tour_actor))
-        samples = {status: next((r.serial for r in rows if r.status == status and r.serial), "")
-                   for status in ("in_cover", "expired", "void")}
-        in_cover = lookup(db, tour_actor, samples["in_cover"]).matches[0]
-        # A unit that can still take an extension, for the Sell extension screen.
-        offered = next(v for r in rows if r.serial and r.status == "in_cover"
-                       for v in lookup(db, tour_actor, r.serial).matches if v.extension_offers)
-        db.dispose()
-
+        units = _demo_shop(home, clock)
         for theme in ("light", "dark"):
             apply_theme(app, theme)
             win: MainWindow = build(home, app, clock=clock, inline=True)
@@ -75,45 +92,50 @@ def tour(out: Path, work_area: QRect = WORK_AREA) -> list[Path]:
                 written.append(path)
 
             shot("01-sign-in")
-            if theme == "dark":
-                # One dark screen shows the theme; the full tour runs in light.
-                win.sign_in.signed_in.emit(staff.sign_in(win.ctx.db, "Maria Manager", "5555"))
-                counter = win.current_screen()
-                if counter is not None:
-                    counter.handle_scan(samples["in_cover"])
+            if theme == "dark":  # one dark screen shows the theme; the full tour is light
+                _sign_in(win, "Maria Manager", "5555").handle_scan(units.serials["in_cover"])
                 shot("02-counter-in-cover")
-                _done(win)
-                continue
-            # The owner may open every screen, Settings included.
-            win.sign_in.signed_in.emit(staff.sign_in(win.ctx.db, "Olive Owner", "7777"))
-            counter = win.current_screen()
-            assert counter is not None
-            for n, status in enumerate(("in_cover", "expired", "void"), start=2):
-                counter.handle_scan(samples[status])
-                shot(f"0{n}-counter-{status.replace('_', '-')}")
-            counter.handle_scan("NO-SUCH-UNIT-42")
-            shot("05-counter-not-found")
-            n = 6
-            for spec in win.stack.listed()[1:]:
-                if spec.name == "CustomerScreen":  # as Ctrl+U opens it from the counter
-                    win.ctx.navigate.emit(spec.name, in_cover)
-                elif spec.name == "SaleScreen":  # a sale entered by hand, its offer open
-                    _hand_sale(win.show_screen(spec.name))
-                else:
-                    win.show_screen(spec.name)
-                shot(f"{n:02d}-{_slug(spec.name)}")
-                n += 1
-            # Screens that show one record are opened the way staff reach them.
-            counter.handle_scan(samples["in_cover"])
-            verdict = getattr(counter, "card").verdict  # noqa: B009 (any Screen; the counter has a card)
-            reviewing = _claim_in(home, "reviewing")
-            for name, payload in (("StartClaimScreen", verdict), ("ExtensionScreen", offered),
-                                  ("ClaimDetailScreen", reviewing)):
-                win.ctx.navigate.emit(name, payload)
-                shot(f"{n:02d}-{_slug(name)}")
-                n += 1
+            else:
+                _every_screen(win, home, units, shot)
             _done(win)
     return written
+
+
+def _sign_in(win: Any, name: str, pin: str) -> Any:
+    """Signed in (as the sign-in screen does once the PIN is right): the counter."""
+    from warranty_desk.services import staff
+
+    win.sign_in.signed_in.emit(staff.sign_in(win.ctx.db, name, pin))
+    counter = win.current_screen()
+    assert counter is not None
+    return counter
+
+
+def _every_screen(win: Any, home: Any, units: _Units, shot: Callable[[str], None]) -> None:
+    """As the owner, who may open every screen (Settings included): each one, in order."""
+    counter = _sign_in(win, "Olive Owner", "7777")
+    for n, status in enumerate(("in_cover", "expired", "void"), start=2):
+        counter.handle_scan(units.serials[status])
+        shot(f"0{n}-counter-{status.replace('_', '-')}")
+    counter.handle_scan("NO-SUCH-UNIT-42")
+    shot("05-counter-not-found")
+    n = 6
+    for spec in win.stack.listed()[1:]:
+        if spec.name == "CustomerScreen":  # as Ctrl+U opens it from the counter
+            win.ctx.navigate.emit(spec.name, units.in_cover)
+        elif spec.name == "SaleScreen":  # a sale entered by hand, its offer open
+            _hand_sale(win.show_screen(spec.name))
+        else:
+            win.show_screen(spec.name)
+        shot(f"{n:02d}-{_slug(spec.name)}")
+        n += 1
+    # Screens that show one record are opened the way staff reach them.
+    for name, payload in (("StartClaimScreen", units.in_cover),
+                          ("ExtensionScreen", units.offered),
+                          ("ClaimDetailScreen", _claim_in(home, "reviewing"))):
+        win.ctx.navigate.emit(name, payload)
+        shot(f"{n:02d}-{_slug(name)}")
+        n += 1
 
 
 def _done(win: Any) -> None:

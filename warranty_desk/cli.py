@@ -111,4 +111,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Home], int]] = {
     "print": cli_print.cmd_print,
     "sync": cli_sync.cmd_sync, "config": cli_sync.cmd_config,
     "warranty": cli_claims.cmd_warranty, "claim": cli_claims.cmd_claim,
+    "staff": cli_claims.cmd_staff,
 }

@@ -23,7 +23,8 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("backup", help="copy the live database to a file")
     p.add_argument("file", type=Path)
     p.add_argument("--overwrite", action="store_true")
-    p = sub.add_parser("restore", help="replace the database with a checked backup")
+    p = sub.add_parser("restore", help="replace the database with a checked backup (its "
+                                       "manifest must be beside it)")
     p.add_argument("file", type=Path)
 
     p = sub.add_parser("audit", help="audit log commands")
@@ -37,7 +38,9 @@ def cmd_backup(args: argparse.Namespace, home: Home) -> int:
 
     db = open_db(home, args)
     report = backup.backup(db, system_actor(), args.file, overwrite=args.overwrite)
-    print(f"Backed up to {report.path} ({report.bytes:,} bytes, sha256 {report.sha256}).")
+    print(f"Backed up to {report.path} ({report.bytes:,} bytes, sha256 {report.sha256}), "
+          f"with its manifest {report.manifest.name}: keep the two files together, a restore "
+          "needs both.")
     return EXIT_OK
 
 
@@ -45,9 +48,25 @@ def cmd_restore(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services import backup
 
     report = backup.restore(home, system_actor(), args.file, clock=command_clock(args))
-    print(f"Restored {args.file}. The database as it was before is kept at "
+    made = f" (made {report.made_at})" if report.made_at else ""
+    print(f"Restored {args.file}{made}. The database as it was before is kept at "
           f"{report.safety_copy}.")
+    if report.epoch is not None and report.epoch.marks_needed:
+        print(_marks_after_restore(args, home))
     return EXIT_OK
+
+
+def _marks_after_restore(args: argparse.Namespace, home: Home) -> str:
+    """Read head office's high-water marks at once, so an online till never waits for them."""
+    # Imported here, not at the top, as cli_sync imports sync.runner (an import-linter rule).
+    from sync import marks
+    from warranty_desk import config
+
+    db = open_db(home, args)
+    try:
+        return marks.after_restore(home, db, config.load(home).settings.sync)
+    finally:
+        db.dispose()
 
 
 def cmd_audit(args: argparse.Namespace, home: Home) -> int:
@@ -60,10 +79,13 @@ def cmd_audit(args: argparse.Namespace, home: Home) -> int:
         report = audit.verify(session)
     if args.json:
         print_json({"ok": report.ok, "entries": report.entries, "head": report.head,
-                    "first_bad_entry": report.first_bad_seq, "problem": report.problem})
+                    "first_bad_entry": report.first_bad_seq, "problem": report.problem,
+                    "guarded": report.guarded})
     elif report.ok:
         print(f"The audit log is intact: {report.entries:,} entries, head {report.head}.")
     else:
-        print(f"The audit log was tampered with: {report.problem} "
-              f"({report.entries:,} entries check out before it).", file=sys.stderr)
+        before = (f"{report.entries:,} entries check out before it" if report.first_bad_seq
+                  else f"its {report.entries:,} entries check out")
+        print(f"The audit log was tampered with: {report.problem} ({before}). Leave the "
+              "database as it is and tell the owner and head office.", file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED

@@ -1,8 +1,8 @@
-"""The claim and warranty commands of the command line: done by a signed-in person, never "system".
+"""The claim, warranty and staff commands: done by a signed-in person, never "system".
 
-Voiding, checking proof, recording findings and reopening are a person's decisions, so each
-command names the staff member (--staff) and reads their PIN unseen from the terminal or from
-stdin; the audit log records who it was.
+Voiding, checking proof, recording findings, reopening and unlocking a staff account are a
+person's decisions, so each command names the staff member (--staff) and reads their PIN unseen
+from the terminal or from stdin; the audit log records who it was.
 """
 
 from __future__ import annotations
@@ -41,6 +41,12 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     cr.add_argument("number", metavar="CLAIM_NUMBER")
     cr.add_argument("--reason", required=True, help="why; the customer is told")
     _who(cr)
+
+    p = sub.add_parser("staff", help="staff accounts: unlock one locked after wrong PINs")
+    ssub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=parser_class)
+    su = ssub.add_parser("unlock", help="lift a wrong-PIN lock (a manager, owner or admin)")
+    su.add_argument("name", metavar="NAME", help="whose account, as on the sign-in list")
+    _who(su)
 
 
 def _who(p: argparse.ArgumentParser) -> None:
@@ -100,4 +106,17 @@ def cmd_claim(args: argparse.Namespace, home: Home) -> int:
         summary = decisions.reopen(db, actor, args.number, args.reason)
         _summary(summary, args.json, f"Claim {summary.number} reopened: back in review. The "
                                      "customer's message is queued.")
+    return 0
+
+
+def cmd_staff(args: argparse.Namespace, home: Home) -> int:
+    """`staff unlock NAME --staff MANAGER`."""
+    from warranty_desk.services import staff
+
+    db = open_db(home, args)
+    actor = staff.sign_in(db, args.staff, _read_pin(args.staff))
+    view = staff.unlock_staff(db, actor, args.name)
+    _summary({"name": view.name, "locked": False}, args.json,
+             f"{view.name} can sign in again: the wrong-PIN lock is lifted and the next lock "
+             "starts from the shortest.")
     return 0

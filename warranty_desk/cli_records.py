@@ -70,6 +70,8 @@ def cmd_import(args: argparse.Namespace, home: Home) -> int:
         print_json(report.as_dict())
     else:
         print(report.summary())
+        for line in report.details():
+            print(f"  - {line}")
     return EXIT_OK
 
 

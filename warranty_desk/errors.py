@@ -51,3 +51,9 @@ class DeviceUnavailable(WarrantyDeskError):
     """A printer or scanner is off, unplugged, out of paper or unreachable; the work waits."""
 
     exit_code = 1
+
+
+class DatabaseInUse(WarrantyDeskError):
+    """Another program holds the shop's database open, so it cannot be replaced now."""
+
+    exit_code = 1

@@ -25,6 +25,11 @@ from warranty_desk.locales import babel_locale
 FILE_UNITS = "major"
 
 _PLAIN = re.compile(r"^(\d+)(?:\.(\d+))?$")
+# The most whole units an amount may have: 999,999,999.99 keeps any sum of a shop's sales in
+# SQLite's 64-bit integers, and is more than anything a till sells in any currency.
+MAX_WHOLE_DIGITS = 9
+# Longer text is no amount; a message repeats only its start.
+_LONGEST = 40
 # Thousands separators only in the US form 1,299.00; anything else with a comma is refused.
 _US_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^\d{1,3}(?:\.\d{3})*,\d{1,2}$")
@@ -118,6 +123,8 @@ def parse_amount(text: str, currency: str, *, symbols: bool = False) -> int:
     example = _example(currency)
     if not raw:
         raise MoneyError(f"The amount is empty. Write it like {example}.")
+    if len(raw) > _LONGEST:
+        raise MoneyError(f"{raw[:_LONGEST]!r}... is not an amount. Write it like {example}.")
     body = raw
     negative = False
     if symbols and body.startswith("(") and body.endswith(")"):
@@ -138,6 +145,10 @@ def parse_amount(text: str, currency: str, *, symbols: bool = False) -> int:
     if found is None:
         raise MoneyError(f"{raw!r} is not an amount. Write it like {example}.")
     whole, fraction = found.group(1), found.group(2) or ""
+    if len(whole.lstrip("0")) > MAX_WHOLE_DIGITS:
+        largest = "9" * MAX_WHOLE_DIGITS
+        raise MoneyError(f"{raw!r} is more than Warranty Desk keeps: amounts go up to "
+                         f"{int(largest):,} {currency.upper()}. Check the amount.")
     digits = decimals(currency)
     if len(fraction.rstrip("0")) > digits:
         if digits == 0:

@@ -57,6 +57,7 @@ class Permission(enum.StrEnum):
     RECORD_SETTLEMENT = "record supplier settlements"
     VIEW_REPORTS = "view reports"
     MANAGE_STAFF = "manage staff accounts"
+    UNLOCK_STAFF = "unlock accounts locked after wrong PINs"
     MANAGE_SETTINGS = "change shop settings, products and policies"
     IMPORT_INVOICES = "import POS invoices"
     BACKUP = "back up and restore"
@@ -90,6 +91,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.RECORD_SETTLEMENT: frozenset({Role.FINANCE, Role.MANAGER, Role.OWNER}),
     P.VIEW_REPORTS: frozenset({Role.MANAGER, Role.FINANCE, Role.OWNER, Role.SYSTEM}),
     P.MANAGE_STAFF: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),
+    # The lock after the last step waits for a person who answers for the till's staff.
+    P.UNLOCK_STAFF: frozenset({Role.MANAGER, Role.ADMIN, Role.OWNER, Role.SYSTEM}),
     P.MANAGE_SETTINGS: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),
     P.IMPORT_INVOICES: frozenset({Role.ADMIN, Role.MANAGER, Role.OWNER, Role.SYSTEM}),
     P.BACKUP: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),

@@ -1,4 +1,8 @@
-"""Say what a scanned or typed string is: code, invoice, serial, GS1 barcode, phone or name."""
+"""Say what a scanned or typed string is: code, invoice, serial, GS1 barcode, phone or name.
+
+The people-facing number formats live in `number_formats`, what a scanner adds to a string in
+`scan_text`, and the GS1 fields in `gs1`; this module decides between them.
+"""
 
 from __future__ import annotations
 
@@ -6,77 +10,32 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
+
+from warranty_desk import gs1
+from warranty_desk.number_formats import (
+    BRANCH,
+    BRANCH_INVOICE_RE,
+    CLAIM_NUMBER_RE,
+    EXAMPLES,
+    KIND_WORDS,
+    WARRANTY_CODE_RE,
+    CodeParts,
+)
+from warranty_desk.scan_text import DASHES, GS, clean, without_gs
 
 if TYPE_CHECKING:
     from biip.gs1_messages import GS1Message
 
 __all__ = [
-    "BRANCH_CODE_RE",
-    "BRANCH_INVOICE_RE",
-    "CLAIM_NUMBER_RE",
     "MAX_SCAN_LENGTH",
-    "WARRANTY_CODE_RE",
-    "ClaimNumberPart",
-    "CodeParts",
     "Scan",
     "ScanKind",
     "classify",
-    "format_number",
-    "is_branch_code",
     "parse_number",
-    "partial_claim_number",
 ]
 
-# --- People-facing number formats ------------------------------------------------------------
-# The patterns describe the canonical (upper-case) form and are anchored with ^ and \Z (not $,
-# which would also accept a trailing newline), so .match() and .fullmatch() agree.
-
-_BRANCH = r"[A-Z][A-Z0-9]{1,5}"
-
-BRANCH_CODE_RE = re.compile(rf"^{_BRANCH}\Z", re.ASCII)
-WARRANTY_CODE_RE = re.compile(
-    rf"^(?P<branch>{_BRANCH})-W-(?P<year>[0-9]{{4}})-(?P<seq>[0-9]{{6,}})\Z", re.ASCII
-)
-CLAIM_NUMBER_RE = re.compile(
-    rf"^(?P<branch>{_BRANCH})-C-(?P<year>[0-9]{{4}})-(?P<seq>[0-9]{{6,}})\Z", re.ASCII
-)
-BRANCH_INVOICE_RE = re.compile(
-    rf"^(?P<branch>{_BRANCH})-I-(?P<year>[0-9]{{4}})-(?P<seq>[0-9]+)\Z", re.ASCII
-)
-
 MAX_SCAN_LENGTH = 512
-
-_EXAMPLES = {"W": "BR01-W-2026-000123", "C": "BR01-C-2026-000042", "I": "BR01-I-2026-000001"}
-_KIND_WORDS = {"W": "warranty code", "C": "claim number", "I": "invoice number"}
-
-
-class CodeParts(NamedTuple):
-    """The parts of a warranty code or claim number."""
-
-    branch: str
-    kind: Literal["W", "C"]
-    year: int
-    seq: int
-
-
-def format_number(branch: str, kind: Literal["W", "C"], year: int, seq: int) -> str:
-    """Build a warranty code (kind "W") or claim number (kind "C"), e.g. BR01-W-2026-000123."""
-    # Callers are our own code, so a bad argument is a bug to surface, not input to forgive.
-    if not BRANCH_CODE_RE.match(branch):
-        raise ValueError(f"Branch code must be 2 to 6 capital letters or digits: {branch!r}")
-    if kind not in ("W", "C"):
-        raise ValueError(f"Kind must be 'W' or 'C': {kind!r}")
-    if not 1000 <= year <= 9999:
-        raise ValueError(f"Year must have four digits: {year!r}")
-    if seq < 0:
-        raise ValueError(f"Sequence number cannot be negative: {seq!r}")
-    return f"{branch}-{kind}-{year:04d}-{seq:06d}"
-
-
-def is_branch_code(text: str) -> bool:
-    """Tell whether text is a branch code exactly as stored (e.g. BR01, MAIN)."""
-    return BRANCH_CODE_RE.match(text) is not None
 
 
 def parse_number(text: str) -> CodeParts | None:
@@ -89,35 +48,6 @@ def parse_number(text: str) -> CodeParts | None:
         return None
     kind: Literal["W", "C"] = "W" if scan.kind is ScanKind.WARRANTY_CODE else "C"
     return CodeParts(match["branch"], kind, int(match["year"]), int(match["seq"]))
-
-
-class ClaimNumberPart(NamedTuple):
-    """The end of a claim number as a person reads it off a ticket: its sequence, maybe its year."""
-
-    year: int | None
-    seq: int
-
-
-# "C-2026-000123", "c 2026 123", "C-123", "C123": the claim number without its branch.
-_CLAIM_TAIL_RE = re.compile(r"^C[- ]?(?:(?P<year>[0-9]{4})[- ]+)?(?P<seq>[0-9]{1,9})\Z", re.ASCII)
-# The last digits alone ("123", "000123"): a claim's sequence within its year.
-_CLAIM_SEQ_RE = re.compile(r"^(?P<seq>[0-9]{1,6})\Z", re.ASCII)
-
-
-def partial_claim_number(text: str) -> ClaimNumberPart | None:
-    """Read a claim number typed without its branch (C-2026-000123) or as its last digits (123).
-
-    Staff read the number off a ticket or hear it on the phone and type the part that differs;
-    a full number is a CLAIM_NUMBER scan instead (see classify).
-    """
-    cleaned = _without_gs(_clean(text)).translate(_DASHES).upper()
-    if not cleaned.isascii():
-        return None
-    match = _CLAIM_TAIL_RE.match(cleaned) or _CLAIM_SEQ_RE.match(cleaned)
-    if match is None or int(match["seq"]) == 0:
-        return None
-    year = match.groupdict().get("year")
-    return ClaimNumberPart(int(year) if year else None, int(match["seq"]))
 
 
 # --- Scan results ----------------------------------------------------------------------------
@@ -160,39 +90,14 @@ class Scan:
             return self.serial or self.gtin or self.value
         if kind is ScanKind.SERIAL and self.serial is not None:
             return self.serial
-        text = _without_gs(_clean(self.raw))
+        text = without_gs(clean(self.raw))
         if _SYMBOLOGY_RE.match(text):
-            text = _clean(text[3:])
+            text = clean(text[3:])
         if kind is ScanKind.PHONE:
             return _phone_value(text)
         if kind is ScanKind.TEXT:
             return text
         return text.upper() if text.isascii() else text
-
-
-# --- Cleaning --------------------------------------------------------------------------------
-
-GS = "\x1d"  # ASCII group separator: how scanners send GS1's FNC1 field separator.
-
-# Controls a scanner or a paste can add (NUL, ESC, the RS/EOT of ISO 15434 envelopes, DEL, C1,
-# byte-order mark, zero-width space). Tab, CR, LF, VT, FF and NEL are whitespace instead, and GS
-# is kept because it separates GS1 fields.
-_DROP_RE = re.compile("[\x00-\x08\x0e-\x1c\x1e\x1f\x7f-\x84\x86-\x9f\u200b\ufeff]")
-_SPACES_RE = re.compile(r"[^\S\x1d]+")  # any run of whitespace except GS, which str.split eats
-# Word processors turn "-" into these when a code is pasted from an e-mail or a PDF.
-_DASHES = str.maketrans(
-    dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-")
-)
-
-
-def _clean(text: str) -> str:
-    collapsed = _SPACES_RE.sub(" ", _DROP_RE.sub("", text))
-    return collapsed.strip(" " + GS)
-
-
-def _without_gs(text: str) -> str:
-    """Drop GS once GS1 parsing is over: anywhere else it is scanner noise."""
-    return _SPACES_RE.sub(" ", text.replace(GS, "")).strip(" ") if GS in text else text
 
 
 # --- Shapes ----------------------------------------------------------------------------------
@@ -202,18 +107,13 @@ _SYMBOLOGY_RE = re.compile(r"^\][A-Za-z][0-9A-Za-z]", re.ASCII)
 _GS1_SYMBOLOGIES = frozenset({"]C1", "]d2", "]Q3", "]e0"})  # GS1-128, DataMatrix, QR, DataBar
 _EAN_SYMBOLOGIES = frozenset({"]E0", "]E4"})  # EAN-13/UPC-A and EAN-8: the data is one GTIN
 
-_HRI_START_RE = re.compile(r"^\([0-9]{2,4}\)", re.ASCII)
-_HRI_RE = re.compile(r"(?:\([0-9]{2,4}\)[^()]+)+", re.ASCII)
-_HRI_PAIR_RE = re.compile(r"\(([0-9]{2,4})\)([^()]+)", re.ASCII)
-# An element string with the GTIN first (AI 01 or 02), as GS1-128 and DataMatrix labels start.
-_RAW_GS1_RE = re.compile(r"^0[12][0-9]{14}", re.ASCII)
-
-# Spaces and any dash between the parts are forgiven; the strict regexes above decide validity.
+# Spaces and any dash between the parts are forgiven; number_formats' strict regexes decide
+# validity.
 _LOOSE_CODE_RE = re.compile(
-    rf"^(?P<branch>{_BRANCH})[- ]+(?P<kind>[WCI])[- ]+(?P<year>[0-9]{{4}})[- ]+(?P<seq>[0-9]+)\Z",
+    rf"^(?P<branch>{BRANCH})[- ]+(?P<kind>[WCI])[- ]+(?P<year>[0-9]{{4}})[- ]+(?P<seq>[0-9]+)\Z",
     re.ASCII,
 )
-_CODE_LIKE_RE = re.compile(rf"^{_BRANCH}-(?P<kind>[WCI])-[0-9]", re.ASCII)
+_CODE_LIKE_RE = re.compile(rf"^{BRANCH}-(?P<kind>[WCI])-[0-9]", re.ASCII)
 
 _INV_RE = re.compile(r"^INV(?:[-_/.#:][A-Z0-9][A-Z0-9_/.-]*|[0-9][A-Z0-9_/.-]*)\Z", re.ASCII)
 _ORDER_NAME_RE = re.compile(r"^#[A-Z0-9][A-Z0-9_/.-]*\Z", re.ASCII)  # Shopify-style "#1001"
@@ -223,22 +123,6 @@ _DIGITS_RE = re.compile(r"^[0-9]+\Z", re.ASCII)
 _HAS_DIGIT_RE = re.compile(r"[0-9]", re.ASCII)
 _PHONE_RE = re.compile(r"^\+?[0-9 ().-]+\Z", re.ASCII)
 _PHONE_GROUP_RE = re.compile(r"[0-9]+", re.ASCII)
-
-_GS1_UNREADABLE = (
-    "The GS1 barcode could not be read: its contents do not follow the GS1 layout. "
-    "Scan again or type the serial."
-)
-_GS1_NO_KEY = (
-    "This GS1 barcode has no product number (GTIN) or serial number. "
-    "Scan the barcode that has the serial, or type the serial."
-)
-
-
-def _bad_check_digit(gtin: str) -> str:
-    return (
-        f"The GS1 barcode could not be read: check digit of GTIN {gtin} is wrong. "
-        "Scan again or type the serial."
-    )
 
 
 def _phone_value(text: str) -> str:
@@ -264,28 +148,28 @@ def _is_phone_shaped(text: str) -> bool:
 
 def classify(text: str) -> Scan:
     """Say what a scanned or typed string is; pure, and never raises."""
-    cleaned = _clean(text)
+    cleaned = clean(text)
     if not cleaned:
         return Scan(raw=text, kind=ScanKind.EMPTY, value="", candidates=())
     if len(cleaned) > MAX_SCAN_LENGTH:
         return Scan(
             raw=text,
             kind=ScanKind.TEXT,
-            value=_without_gs(cleaned),
+            value=without_gs(cleaned),
             candidates=(ScanKind.TEXT,),
             problem=f"That scan is too long to be a code ({len(cleaned)} characters).",
         )
 
     if _SYMBOLOGY_RE.match(cleaned):
-        identifier, payload = cleaned[:3], _clean(cleaned[3:])
+        identifier, payload = cleaned[:3], clean(cleaned[3:])
         # GS1 data always starts with a numeric AI; anything else was mislabelled by the
         # scanner and is classified like an unprefixed scan.
         if identifier in _GS1_SYMBOLOGIES and payload[:1].isdigit() and payload.isascii():
             return _from_element_string(text, payload, fallback=payload, forced=True)
         if identifier in _EAN_SYMBOLOGIES and _DIGITS_RE.match(payload):
-            gtin = _valid_gtin(payload)
+            gtin = gs1.valid_gtin(payload)
             if gtin is None:
-                return _plain(text, payload, problem=_bad_check_digit(payload))
+                return _plain(text, payload, problem=gs1.bad_check_digit(payload))
             return _gs1_scan(text, gtin=gtin, candidates=(ScanKind.GS1,))
         if not payload:
             return Scan(raw=text, kind=ScanKind.EMPTY, value="", candidates=())
@@ -299,20 +183,20 @@ def _unprefixed(raw: str, cleaned: str) -> Scan:
     if _is_phone_shaped(cleaned) and any(ch in cleaned for ch in " +.-"):
         return _phone_scan(raw, cleaned)
 
-    if _HRI_START_RE.match(cleaned) and cleaned.isascii():
-        element_string = _hri_to_element_string(cleaned)
-        message = _parse_gs1(element_string) if element_string is not None else None
+    if gs1.HRI_START_RE.match(cleaned) and cleaned.isascii():
+        element_string = gs1.hri_to_element_string(cleaned)
+        message = gs1.parse_gs1(element_string) if element_string is not None else None
         if message is not None:
             return _from_message(raw, message, fallback=cleaned, candidates=(ScanKind.GS1,))
         if _is_phone_shaped(cleaned):  # "(555)1234567": an area code, not an AI
             return _phone_scan(raw, cleaned)
-        return _plain(raw, cleaned, problem=_GS1_UNREADABLE)
+        return _plain(raw, cleaned, problem=gs1.UNREADABLE)
 
     if GS in cleaned and cleaned[:1].isdigit() and cleaned.isascii():
         return _from_element_string(raw, cleaned, fallback=cleaned, forced=True)
-    cleaned = _without_gs(cleaned)
+    cleaned = without_gs(cleaned)
 
-    if _RAW_GS1_RE.match(cleaned) and cleaned.isascii():
+    if gs1.RAW_GS1_RE.match(cleaned) and cleaned.isascii():
         # Without a symbology identifier or GS this may just be a long serial, so only a GTIN
         # check digit failure (a misread label) is worth a warning.
         return _from_element_string(raw, cleaned, fallback=cleaned, forced=False)
@@ -321,8 +205,8 @@ def _unprefixed(raw: str, cleaned: str) -> Scan:
 
 def _plain(raw: str, cleaned: str, problem: str | None = None) -> Scan:
     """Classify text that is not (or could not be read as) a GS1 element string."""
-    cleaned = _without_gs(cleaned)
-    dashed = cleaned.translate(_DASHES)
+    cleaned = without_gs(cleaned)
+    dashed = cleaned.translate(DASHES)
     # Codes, serials and invoice numbers are ASCII. Test before upper(), which turns some
     # non-ASCII letters into ASCII ("ſ" -> "S").
     upper = dashed.upper() if dashed.isascii() else ""
@@ -349,8 +233,8 @@ def _plain(raw: str, cleaned: str, problem: str | None = None) -> Scan:
     if like is not None and problem is None:
         letter = like["kind"]
         problem = (
-            f"That looks like a {_KIND_WORDS[letter]} but is not complete: "
-            f"it should look like {_EXAMPLES[letter]}."
+            f"That looks like a {KIND_WORDS[letter]} but is not complete: "
+            f"it should look like {EXAMPLES[letter]}."
         )
 
     if (_INV_RE.match(upper) or _ORDER_NAME_RE.match(upper)) and _HAS_DIGIT_RE.search(upper):
@@ -376,7 +260,7 @@ def _digits(raw: str, digits: str, problem: str | None) -> Scan:
     if count in (12, 13, 14) and problem is None:
         # A valid UPC-A / EAN-13 / GTIN-14 check digit means a product barcode; a serial made of
         # digits passes by chance one time in ten, so SERIAL stays a candidate.
-        gtin = _valid_gtin(digits)
+        gtin = gs1.valid_gtin(digits)
         if gtin is not None:
             return _gs1_scan(raw, gtin=gtin, candidates=(ScanKind.GS1, ScanKind.SERIAL))
     if count <= 5:
@@ -441,45 +325,10 @@ def _single(raw: str, kind: ScanKind, value: str, problem: str | None) -> Scan:
 # --- GS1 -------------------------------------------------------------------------------------
 
 
-def _valid_gtin(digits: str) -> str | None:
-    """Return the GTIN as 14 digits when its check digit is right, else None."""
-    if not digits.strip("0"):
-        return None  # all zeros passes the check digit but names no product
-    # biip parses its company-prefix tables on import (about 60 ms): loaded on the first
-    # barcode that needs it (or by the app's warm-up after start), not before a scan is possible.
-    from biip.gtin import Gtin
-
-    try:
-        Gtin.parse(digits)
-    except Exception:  # biip signals bad data with several exception types; all mean "no"
-        return None
-    # Stored as GTIN-14 so a bare EAN-13 and the (01) field of a GS1-128 label compare equal.
-    return digits.zfill(14)
-
-
-def _hri_to_element_string(text: str) -> str | None:
-    """Turn "(01)0950...(21)SN1" into "010950...21SN1" with GS after every field."""
-    compact = "".join(text.split())
-    if not _HRI_RE.fullmatch(compact):
-        return None
-    # A GS after every field, required or not, is allowed by the GS1 spec and keeps variable
-    # length fields from swallowing the next one.
-    return GS.join(ai + data for ai, data in _HRI_PAIR_RE.findall(compact))
-
-
-def _parse_gs1(payload: str) -> GS1Message | None:
-    import biip  # see _valid_gtin
-
-    try:
-        return biip.parse(payload).gs1_message
-    except Exception:  # biip raises IndexError/ValueError on some malformed input, not only
-        return None  # ParseError, and a scan must never crash the counter screen
-
-
 def _from_element_string(raw: str, payload: str, *, fallback: str, forced: bool) -> Scan:
-    message = _parse_gs1(payload)
+    message = gs1.parse_gs1(payload)
     if message is None:
-        return _plain(raw, fallback, problem=_GS1_UNREADABLE if forced else None)
+        return _plain(raw, fallback, problem=gs1.UNREADABLE if forced else None)
     # Only digits could also be a long numeric serial that happens to start with 01 or 02.
     bare_digits = not forced and _DIGITS_RE.match(payload) is not None
     candidates = (ScanKind.GS1, ScanKind.SERIAL) if bare_digits else (ScanKind.GS1,)
@@ -489,54 +338,35 @@ def _from_element_string(raw: str, payload: str, *, fallback: str, forced: bool)
 def _from_message(
     raw: str, message: GS1Message, *, fallback: str, candidates: tuple[ScanKind, ...]
 ) -> Scan:
-    gtin: str | None = None
-    bad_gtin: str | None = None
-    serial: str | None = None
-    lot: str | None = None
-    expiry: date | None = None
-    for element in message.element_strings:
-        ai = element.ai.ai
-        if ai in ("01", "02") and gtin is None and bad_gtin is None:
-            if element.gtin is not None:
-                gtin = element.value
-            else:
-                bad_gtin = element.value
-        elif ai == "21" and serial is None:
-            # Serials are compared upper-case everywhere, whether scanned or typed.
-            serial = element.value.upper()
-        elif ai == "10" and lot is None:
-            lot = element.value
-        elif ai == "17" and expiry is None:
-            expiry = element.date
-
-    if bad_gtin is not None:
+    found = gs1.fields_of(message)
+    if found.bad_gtin is not None:
         # A wrong check digit means the scan was misread; a serial in the same scan is still
         # worth a lookup, with the warning shown.
-        problem = _bad_check_digit(bad_gtin)
-        if serial is None:
+        problem = gs1.bad_check_digit(found.bad_gtin)
+        if found.serial is None:
             return _plain(raw, fallback, problem=problem)
         return Scan(
             raw=raw,
             kind=ScanKind.SERIAL,
-            value=serial,
+            value=found.serial,
             candidates=(ScanKind.SERIAL,),
-            serial=serial,
-            lot=lot,
-            expiry=expiry,
+            serial=found.serial,
+            lot=found.lot,
+            expiry=found.expiry,
             problem=problem,
         )
-    if gtin is None and serial is None:
-        hri = "".join(f"({element.ai.ai}){element.value}" for element in message.element_strings)
+    if found.gtin is None and found.serial is None:
         return Scan(
             raw=raw,
             kind=ScanKind.GS1,
-            value=hri,
+            value=gs1.hri_of(message),
             candidates=(ScanKind.GS1,),
-            lot=lot,
-            expiry=expiry,
-            problem=_GS1_NO_KEY,
+            lot=found.lot,
+            expiry=found.expiry,
+            problem=gs1.NO_KEY,
         )
-    return _gs1_scan(raw, gtin=gtin, serial=serial, lot=lot, expiry=expiry, candidates=candidates)
+    return _gs1_scan(raw, gtin=found.gtin, serial=found.serial, lot=found.lot,
+                     expiry=found.expiry, candidates=candidates)
 
 
 def _gs1_scan(

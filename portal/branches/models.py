@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
+
+from portal import clock
 
 
 class Branch(models.Model):
@@ -11,7 +12,7 @@ class Branch(models.Model):
 
     code = models.CharField(max_length=6, unique=True)
     name = models.CharField(max_length=120, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     # Running counts numbered under this row's lock, so numbers follow commit order and a
     # reader that has seen number N never later finds an N-1 committed behind it.
     events_received = models.BigIntegerField(default=0)
@@ -21,6 +22,11 @@ class Branch(models.Model):
     # without counting a partitioned table of millions of rows.
     events_stored = models.BigIntegerField(default=0)
     last_push_at = models.DateTimeField(null=True, blank=True)
+    # High-water marks, kept under the same lock: the highest event seq stored from any epoch
+    # of the branch's till, and the epoch of the last push (None before tills sent one). A
+    # till restored from a backup reads them (with NumberMark) and carries on above them.
+    highest_seq = models.BigIntegerField(default=0)
+    epoch = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -36,8 +42,24 @@ class BranchToken(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="tokens")
     selector = models.CharField(max_length=16, unique=True)
     digest = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.branch.code} token {self.selector}"
+
+
+class NumberMark(models.Model):
+    """The highest counter of one kind and year of people-facing number a push reported."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="number_marks")
+    kind = models.CharField(max_length=4)  # W warranty codes, C claims, CU customers, ...
+    year = models.IntegerField()  # 0 for kinds numbered without a year
+    last = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "kind", "year"],
+                                               name="branches_number_mark_once")]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.kind}-{self.year}: {self.last}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from portal import clock
 from portal.branches import tokens
 from portal.branches.models import Branch, BranchToken
 from portal.errors import PortalInputError
@@ -38,7 +38,7 @@ def issue_token(code: str) -> str:
 def revoke_tokens(code: str) -> int:
     """Revoke every live token of a branch; how many were live."""
     return BranchToken.objects.filter(branch=_branch(code), revoked_at__isnull=True).update(
-        revoked_at=timezone.now())
+        revoked_at=clock.now())
 
 
 def _branch(code: str) -> Branch:

@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from portal import clock
 from portal.branches.models import Branch
 from portal.health.models import DriftFinding, Kind
 from portal.inbox.services import queue_item
@@ -194,7 +194,7 @@ def ask_resend(branch: Branch, day: date, reason: str) -> str:
                    item_id=item_id)
         DriftFinding.objects.filter(branch=branch, day=day, resolved_at=None,
                                     kind__in=(Kind.GAP, Kind.MISMATCH)).update(
-            resend_item=item_id, resend_at=timezone.now())
+            resend_item=item_id, resend_at=clock.now())
     return item_id
 
 
@@ -205,7 +205,7 @@ def check_report(report: NightlyReport) -> list[DriftFinding]:
     admin can ask again from the branch's page.
     """
     branch = report.branch
-    now = timezone.now()
+    now = clock.now()
     till_side = reported(report)
     days = {day for day, _ in till_side}
     with transaction.atomic():
@@ -225,7 +225,7 @@ def check_report(report: NightlyReport) -> list[DriftFinding]:
 
 def recheck(branch_id: int) -> int:
     """Recount the days of a branch's open day findings (after new events); how many closed."""
-    now = timezone.now()
+    now = clock.now()
     closed = 0
     with transaction.atomic():
         findings = list(DriftFinding.objects.select_for_update(of=("self",))
@@ -251,7 +251,7 @@ def recheck(branch_id: int) -> int:
 
 def resolve(finding: DriftFinding, user: Any, note: str) -> None:
     """A person has dealt with a finding."""
-    finding.resolved_at = timezone.now()
+    finding.resolved_at = clock.now()
     finding.resolved_by = user
     finding.resolution = note.strip()[:4000] or "Marked dealt with."
     finding.save(update_fields=["resolved_at", "resolved_by", "resolution"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
+from portal import clock
 from portal.branches.models import Branch
 from portal.receiver.models import NightlyReport
 
@@ -39,8 +39,8 @@ class DriftFinding(models.Model):
     detail = models.TextField(blank=True)
     report = models.ForeignKey(NightlyReport, on_delete=models.SET_NULL, null=True,
                                related_name="+")
-    found_at = models.DateTimeField(default=timezone.now)
-    checked_at = models.DateTimeField(default=timezone.now)
+    found_at = models.DateTimeField(default=clock.now)
+    checked_at = models.DateTimeField(default=clock.now)
     # The resend_day inbox item that asked the till for the day again, if one was queued.
     resend_item = models.CharField(max_length=64, blank=True)
     resend_at = models.DateTimeField(null=True, blank=True)

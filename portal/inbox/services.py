@@ -9,9 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from portal import contract
+from portal import clock, contract
 from portal.branches.models import Branch
 from portal.errors import PortalInputError
 from portal.inbox.models import InboxItem
@@ -49,7 +48,7 @@ def queue_item(branch: Branch, kind: str, payload: dict[str, Any], *,
         locked.save(update_fields=["inbox_queued"])
         return InboxItem.objects.create(
             branch=locked, position=locked.inbox_queued, item_id=item_id or uuid.uuid4().hex,
-            kind=kind, created_at=created_at or timezone.now(), payload=payload)
+            kind=kind, created_at=created_at or clock.now(), payload=payload)
 
 
 def cursor_text(position: int) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from portal import clock
 from portal.projections.cover import standing
 from portal.projections.models import Warranty
 
@@ -39,7 +39,7 @@ def check(request: HttpRequest, code: str) -> HttpResponse:
     warranty = find(code)
     if warranty is None or not warranty.status:
         return not_found(request, None, code=code)
-    today = timezone.localdate()
+    today = clock.today()
     return render(request, "public/check.html", {
         "warranty": warranty, "standing": standing(warranty, today), "today": today,
         "serial": masked(warranty.serial),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
@@ -10,6 +12,7 @@ from portal import contract
 from portal.branches.auth import branch_of, own_branch
 from portal.problems import Problem
 from portal.receiver import documents, events, nightly
+from portal.receiver.marks import Marks, marks_of
 
 router = Router()
 
@@ -26,6 +29,23 @@ class BatchResultOut(Schema):
     """The answer to a push, one result per event in the order sent."""
 
     results: list[EventResultOut]
+
+
+class NumberMarkOut(Schema):
+    """The last number of one kind and year a push reported."""
+
+    kind: str
+    year: int
+    last: int
+
+
+class BranchMarksOut(Schema):
+    """The branch's high-water marks."""
+
+    branch: str
+    epoch: str | None = None
+    seq: int
+    numbers: list[NumberMarkOut]
 
 
 class MissingOut(Schema):
@@ -48,15 +68,28 @@ def refuse_oversized(request: HttpRequest) -> None:
 
 @router.post("/branches/{branch}/events", response={200: BatchResultOut},
              exclude_none=True)
-def push_events(request: HttpRequest, branch: str) -> BatchResultOut:
+def push_events(request: HttpRequest, branch: str) -> HttpResponse:
     """pushEvents: store each new event once; duplicates and refusals say so."""
     contract.parameters("pushEvents", {"branch": branch}, request.GET)
     sender = own_branch(request, branch)
     refuse_oversized(request)
     body = contract.json_body("pushEvents", request)
-    results = events.store_batch(sender, body["events"])
-    return BatchResultOut(results=[
-        EventResultOut(id=r.id, status=r.status, reason=r.reason or None) for r in results])
+    results = events.store_batch(sender, body["events"], Marks.of(body))
+    # Written as JSON directly: 500 answers through the response schema cost more than the
+    # push's own work; the shape is BatchResultOut's (no reason when there is none).
+    return HttpResponse(json.dumps({"results": [
+        {"id": r.id, "status": r.status, **({"reason": r.reason} if r.reason else {})}
+        for r in results]}, ensure_ascii=False), content_type="application/json")
+
+
+@router.get("/branches/{branch}/marks", response={200: BranchMarksOut}, exclude_none=True)
+def branch_marks(request: HttpRequest, branch: str) -> BranchMarksOut:
+    """getBranchMarks: the highest seq and numbers head office holds from this branch."""
+    contract.parameters("getBranchMarks", {"branch": branch}, request.GET)
+    marks = marks_of(own_branch(request, branch))
+    return BranchMarksOut(
+        branch=marks.branch, epoch=str(marks.epoch) if marks.epoch else None, seq=marks.seq,
+        numbers=[NumberMarkOut(kind=k, year=y, last=last) for k, y, last in marks.numbers])
 
 
 @router.post("/branches/{branch}/nightly", response={204: None})

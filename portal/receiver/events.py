@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from portal import clock, contract
 from portal.branches.models import Branch
 from portal.health.tasks import recheck_if_drifting
 from portal.projections.tasks import enqueue_projection
 from portal.receiver import partitions
+from portal.receiver.marks import Marks, raise_marks
 
 Status = Literal["accepted", "duplicate", "rejected"]
 
@@ -62,25 +63,28 @@ def payload_problem(topic: str, payload: dict[str, Any]) -> str | None:
     return None
 
 
+# The batch travels as one JSON array, unpacked by PostgreSQL: no per-row parameters to adapt.
 _INSERT = """
 INSERT INTO receiver_event (id, branch_id, received_no, seq, topic, aggregate, aggregate_id,
                             occurred_at, received_at, payload)
-SELECT e.id, %(branch)s, %(base)s + e.n, e.seq, e.topic, e.aggregate, e.aggregate_id,
-       e.occurred_at, %(now)s, e.payload
-FROM unnest(%(ids)s::uuid[], %(seqs)s::bigint[], %(topics)s::text[], %(aggregates)s::text[],
-            %(aggregate_ids)s::text[], %(occurred)s::timestamptz[], %(payloads)s::jsonb[])
-     WITH ORDINALITY AS e(id, seq, topic, aggregate, aggregate_id, occurred_at, payload, n)
+SELECT (doc->>'id')::uuid, %(branch)s, %(base)s + t.n, (doc->>'seq')::bigint, doc->>'topic',
+       doc->>'aggregate', doc->>'aggregate_id', (doc->>'occurred_at')::timestamptz, %(now)s,
+       doc->'payload'
+FROM jsonb_array_elements(%(events)s::jsonb) WITH ORDINALITY AS t(doc, n)
 ON CONFLICT (id) DO NOTHING
 RETURNING id
 """
 
 
-def store_batch(branch: Branch, events: list[dict[str, Any]]) -> list[EventResult]:
+def store_batch(branch: Branch, events: list[dict[str, Any]], marks: Marks | None = None
+                ) -> list[EventResult]:
     """Store the new events of a batch once each; one result per event, in the order sent.
 
     Only stores and enqueues: projecting is the worker's, so a push costs one transaction.
+    The push's epoch and number counters (`marks`) raise the branch's high-water marks in the
+    same transaction as the events they cover.
     """
-    now = timezone.now()
+    now = clock.now()
     results: list[EventResult | None] = [None] * len(events)
     fresh: dict[uuid.UUID, int] = {}
     for index, event in enumerate(events):
@@ -94,7 +98,7 @@ def store_batch(branch: Branch, events: list[dict[str, Any]]) -> list[EventResul
             fresh[event_id] = index
     if fresh:
         partitions.ensure({partitions.month_of(i) for i in fresh})
-        stored = _insert(branch, fresh, events, now)
+        stored = _insert(branch, fresh, events, now, marks or Marks())
         for event_id, index in fresh.items():
             results[index] = stored[event_id]
     answered = [r for r in results if r is not None]
@@ -126,7 +130,7 @@ def _remember_refusals(branch: Branch, refused: list[tuple[dict[str, Any], Event
 
 
 def _insert(branch: Branch, fresh: dict[uuid.UUID, int], events: list[dict[str, Any]],
-            now: datetime) -> dict[uuid.UUID, EventResult]:
+            now: datetime, marks: Marks) -> dict[uuid.UUID, EventResult]:
     chosen = [events[i] for i in fresh.values()]
     with transaction.atomic(), connection.cursor() as cursor:
         # The branch row's lock numbers this batch after every batch committed before it.
@@ -134,19 +138,18 @@ def _insert(branch: Branch, fresh: dict[uuid.UUID, int], events: list[dict[str, 
                        [branch.pk])
         row = cursor.fetchone()
         base = int(row[0]) if row else 0
-        cursor.execute(_INSERT, {
-            "branch": branch.pk, "base": base, "now": now,
-            "ids": list(fresh), "seqs": [e["seq"] for e in chosen],
-            "topics": [e["topic"] for e in chosen],
-            "aggregates": [e["aggregate"] for e in chosen],
-            "aggregate_ids": [e["aggregate_id"] for e in chosen],
-            "occurred": [datetime.fromisoformat(e["occurred_at"]) for e in chosen],
-            "payloads": [json.dumps(e["payload"], ensure_ascii=False) for e in chosen],
-        })
+        rows = [{"id": str(event_id), "seq": e["seq"], "topic": e["topic"],
+                 "aggregate": e["aggregate"], "aggregate_id": e["aggregate_id"],
+                 "occurred_at": contract.instant(e["occurred_at"]).isoformat(),
+                 "payload": e["payload"]} for event_id, e in zip(fresh, chosen, strict=True)]
+        cursor.execute(_INSERT, {"branch": branch.pk, "base": base, "now": now,
+                                 "events": json.dumps(rows, ensure_ascii=False)})
         inserted = {r[0] for r in cursor.fetchall()}
         cursor.execute("UPDATE branches_branch SET events_received = %s, "
                        "events_stored = events_stored + %s, last_push_at = %s WHERE id = %s",
                        [base + len(chosen), len(inserted), now, branch.pk])
+        if inserted:
+            raise_marks(cursor, branch.pk, max(e["seq"] for e in chosen), marks)
         owners = _owners([i for i in fresh if i not in inserted], cursor)
         if inserted:
             enqueue_projection(branch.pk)

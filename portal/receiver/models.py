@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 
+from portal import clock
 from portal.branches.models import Branch
 
 
@@ -46,7 +46,7 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.BigIntegerField()
     media_type = models.CharField(max_length=100)
-    stored_at = models.DateTimeField(default=timezone.now)
+    stored_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["branch", "sha256"],
@@ -68,7 +68,7 @@ class NightlyReport(models.Model):
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="nightly_reports")
     generated_at = models.DateTimeField()
-    received_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(default=clock.now)
     body = models.JSONField()
 
     class Meta:
@@ -84,8 +84,8 @@ class RefusedEvent(models.Model):
     topic = models.CharField(max_length=80)
     reason = models.TextField()
     times = models.IntegerField(default=1)
-    first_at = models.DateTimeField(default=timezone.now)
-    last_at = models.DateTimeField(default=timezone.now)
+    first_at = models.DateTimeField(default=clock.now)
+    last_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["branch", "event_id"],

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 
+from portal import contract
 from portal.branches.models import Branch
 from portal.health.tasks import enqueue_check
 from portal.problems import Problem
@@ -20,7 +20,7 @@ def store_report(branch: Branch, body: dict[str, Any]) -> NightlyReport:
                            f"branch {branch.code}. Check the branch code in Settings → Sync.")
     with transaction.atomic():
         report = NightlyReport.objects.create(
-            branch=branch, generated_at=datetime.fromisoformat(body["generated_at"]), body=body)
+            branch=branch, generated_at=contract.instant(body["generated_at"]), body=body)
         # Compared by the worker, like projection: the request only stores and enqueues.
         enqueue_check(report.pk, branch.pk)
     return report

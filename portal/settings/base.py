@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from portal.settings import env
+from warranty_desk.clock import Clock, SystemClock
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -80,6 +81,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The portal's one clock (portal.clock): the wall clock here and in production; development
+# and tests may stand it at an instant (PORTAL_CLOCK_AT, dev profile only).
+PORTAL_CLOCK: Clock = SystemClock()
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("PORTAL_STATIC_ROOT", PACKAGE.parent / ".portal-static")
@@ -99,6 +103,9 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# How many proxies stand in front of the app (each adds the address it saw to X-Forwarded-For):
+# the sign-in rate limit counts per client address, not per proxy.
+PORTAL_PROXY_HOPS = env.count("PORTAL_PROXY_HOPS", 0)
 
 # A document is at most 25 MB (warranty_desk.rules.document_types); a batch of 500 events is
 # well under that. Bigger bodies are refused before they are read.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from portal.settings import env
 from portal.settings.base import *  # noqa: F403
 
 DEBUG = True
@@ -15,3 +16,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Tests stand the portal's clock at an instant (every process of a test run at the same one).
+PORTAL_CLOCK = env.clock("PORTAL_CLOCK_AT")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+from warranty_desk.clock import Clock, FixedClock, SystemClock
 
 
 def flag(name: str, default: bool = False) -> bool:
@@ -16,6 +19,16 @@ def flag(name: str, default: bool = False) -> bool:
     if value is None or not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def count(name: str, default: int) -> int:
+    """A whole number of zero or more."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} is {value!r}; give a whole number (0, 1, 2 …).")
+    return int(value)
 
 
 def words(name: str, default: str = "") -> list[str]:
@@ -86,3 +99,21 @@ def document_storage() -> dict[str, Any]:
         if value:
             options[key] = value
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def clock(name: str) -> Clock:
+    """The wall clock, or a clock standing at the instant the variable gives (development and
+    tests only: production always runs on the wall clock).
+    """
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return SystemClock()
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise ImproperlyConfigured(
+            f"{name} is {value!r}; give an instant with its offset, for example "
+            "2026-11-22T12:00:00+00:00, or leave it unset for the wall clock.")
+    return FixedClock(at)

@@ -13,6 +13,8 @@ SECRET_KEY = env.required(
 
 # TLS ends at the proxy in front of gunicorn; it must set X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# That one proxy's X-Forwarded-For names the client (the sign-in rate limit counts by it).
+PORTAL_PROXY_HOPS = env.count("PORTAL_PROXY_HOPS", 1)
 SECURE_SSL_REDIRECT = env.flag("PORTAL_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -14,6 +14,10 @@ from django.http import HttpRequest
 
 from portal.branches.models import Branch
 from portal.staff.models import Role, StaffMember
+from portal.staff.views.signin import AdminSignInForm
+
+# The admin's own sign-in page counts toward the staff sign-in rate limit too.
+admin.site.login_form = AdminSignInForm
 
 
 def _is_admin(request: HttpRequest) -> bool:

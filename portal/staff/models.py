@@ -45,3 +45,15 @@ class RelayedMessage(models.Model):
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["branch", "claim_number"], name="relayed_by_claim")]
+
+
+class SignInFailure(models.Model):
+    """A failed head-office sign-in, kept while it counts toward the rate limit (portal.staff.
+    throttle): one row for the address typed (its sha256, never the text) and one for the IP.
+    """
+
+    key = models.CharField(max_length=120)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="signin_failure_recent")]

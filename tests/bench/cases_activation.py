@@ -16,7 +16,8 @@ from printing.escpos import render_slip
 from tests.bench.harness import Result, Stats, measure
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import printables
-from warranty_desk.services.activation import LineInput, SaleInput, record_sale
+from warranty_desk.services.activation import record_sale
+from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.database import Database
 
 BUDGET_MS = 100.0

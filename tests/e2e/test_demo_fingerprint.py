@@ -6,12 +6,11 @@ every reference to it, but two runs need not share the random bits. PIN hashes (
 and the audit chain's hashes (over those keys) are left out; the chain is verified elsewhere
 (tests/unit/test_demo.py). The evidence files are hashed as they lie in the documents folder.
 
-The digests were taken from the demo shop as it was after the generator moved out of the
-services and the demo became a UK shop (pounds, en_GB, the shop's UK phone and address, one
-more audit entry and outbox event for that; letters in whole paragraphs). If you change what
-the demo writes on purpose, print the new ones with
+The digests were taken from the demo shop as it was before the generator moved out of the
+services. If you change what the demo writes on purpose, print the new ones with
 `python -m tests.e2e.test_demo_fingerprint HOME` on a shop built by the commands below, paste
-them here, and bump GENERATOR_VERSION in tests/bench/shop.py so benchmarks rebuild their shop.
+them here, and bump GENERATOR_VERSION in tests/bench/shop.py if the bulk generator changed,
+so benchmarks rebuild their shop.
 """
 
 from __future__ import annotations
@@ -34,41 +33,47 @@ _LEFT_OUT = {("audit_entries", "hash"), ("audit_entries", "prev_hash"), ("staff"
 _FTS_STORAGE = re.compile(r"_fts_(config|data|docsize|idx|content)$")
 
 DIGESTS: dict[str, str] = {
-    'alembic_version': '549185db9789a6b2dcde9dbea3649a49f7fc16eeb08383f7abebc759b0090346',
-    'audit_entries': '5d9b4712d3b5796462577addc1269cc5d804ac9febc06e25467f7329224cc9a6',
-    'brand_claims': '723508c4dfa7f3da550ef9fdcae85bc42961b7364df843ae76b3a1a44e050101',
-    'brands': 'e9eb4fe287046c9eb60c0caa14053c113781fe63aab1385649449b645bd7615f',
-    'claim_events': 'd0ee1d1a9c403955ca67a0d35a197842dc3211f14006b20bb09b86df47a6b5ca',
-    'claims': '3eb0cefb49ec14d15479bc84dfc0ebe967994e987205f79be8f0c732a6e44c1f',
+    # The schema at 0012 (branch epochs, PIN lock steps); a refund decided on a claim voids its
+    # warranty with the audit entry and warranty.voided event every other void has. The demo is
+    # a UK shop: pounds, en_GB, the shop's UK phone and address (one more audit entry and
+    # outbox event, shop.updated), and its letters are whole paragraphs.
+    'alembic_version': 'dc2955def2a56471796c6e686e90bbf10729398e1ffab6e8375d86344c1ce904',
+    'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    'audit_entries': '1a97a7312a9c92d291b37c9f7f057d7a6f57aae1eb76f9a255165ec49c2a6c2a',
+    'branch_epochs': '9c3bf10f5c4a3da2eca2dc2e600f9e1900eb0fc0f54a0b4582023cd3a8a7365f',
+    'brand_claims': 'd59045b8bf800ce9a8599ae6974fd8ed8c1cc2c5478a0ab19d732e9fe31f1475',
+    'brands': '300fbae156beb885f12b0d5a1e4a1b10e94268fb2182f58c05f3cf14505d0ee9',
+    'claim_events': '200bf24b5a1c514168ee895669f0c43a90d99f294827e473415df3f9ebdbd6bf',
+    'claims': '91d96ba00c344a982417cbf192f0159811709fc2fc2e67686855c4eb51c322bf',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'cost_postings': '6216c8e14c9454f074b62a20acbdaf7c6509279ee570c453c8314029a2f4d89d',
-    'customer_messages': '42179b0f7b2424d92c8579ae7fc0c3e6fb2b9d3fb8814a4d4d0bfce442800f03',
-    'customers': '62f07a71f04015182fb382533d3f37fa0d10a41c8760cd794246c54d39707404',
+    'cost_postings': 'a6a3b63e01d10009656930d1e430feb80acbfb243101dfd4c8fab7a218f7e754',
+    'customer_messages': '654f7f91a5f982cf53db5a48ff100580d57580da977bae9b66c1d252e15ef56f',
+    'customers': '71f67d414350bae011a69c1fd6d7e67b06c533e7c462bc6acc8c26e7ab8b72c5',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
-    'evidence_documents': '59865819572861bde60a7d3dfaaef5e3a9eaaa2855d72392f441608845e9dd1a',
-    'extension_offers': 'f95238a49349ef59341b9a3a4afd22eb44e37de0a5020303da56c40b003030c1',
-    'extension_plans': '1ce4feb8fdb005c94f298bff4f786b9fec26675e32bbbce0e9fae9c30c27768c',
+    'evidence_documents': 'cf1f423cb203634b4a192ca563fc76582eaa47906e1db5036932e09d1e6f8a5c',
+    'extension_offers': 'd73e9b219b44ed87214c384b365cff404a083c7319077d605a7b35de254dd841',
+    'extension_plans': '9679364252f5a0fd424fd17ee36a7d75690b6bd41f3e92b563833c871ebd1dc5',
     'import_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_applied': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'invoice_lines': '6c64926ff9afb9d3fb1a10d5a122a1db27cf6e9d532248b1dab98d12700ca2fa',
+    'invoice_lines': '717071668022935eaabe60f26291ac1f2a1b7376f42992c60eeba19355a34bac',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': '31b0fea2884fe1b56a191d5f916d8bd863e70e0e061de80a04c4c01694a7adb8',
-    'policies': '0aef7f97823ef14dd3ffdd0b0e8fdfcdbdb1a47be2009a301b77731009981c60',
+    'outbox_events': '93fc51ce23148aceb65b58999dea9815f1218b212c5317bb684b0b142f97fad5',
+    'policies': 'af45e58d2dc44ffd9d4b46d80e2a8773f7f2f4fe40d50d7e048df48820ff9b19',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'products': '3bb3526f2c2f270487af453731a04ccfaeda9a8fef93266d6457da314052df9c',
+    'products': '4281bc6eacc19669e012e6006d4d9fd152db9921430a1264fc7e6b292e1fd241',
     'products_fts': '32ad08e2263cad0197256f186b17c89167d69447320e549f47d4b4f1f6b0175b',
-    'sales': 'e2a8d77bf4ef1312585644de64c23d9810dbfb0fdd2051a0642613984bdd32be',
-    'settlements': 'bd8cf287dc6cb7b9e59e7d9e9d1a509e3ab884fe73525d29ecaa3b9488e756d6',
-    'shop': '000f6970c1b9d66a541116902b4782c57eb33ae152f1c26f52db5e8711294827',
-    'staff': '8bb4ef548fb20bb045e38646302c3fd63e97373cb9e646c9ab438648bcb66839',
-    'stock_movements': 'af1ba759a1b44f20e8d85d7cf493839e1f5d5bbc6dd638512e41a259eab2756e',
+    'sales': '3c71829b2cf312663c52aa8d8fa7232622a43338bc9396eae59620a4e1231ac5',
+    'settlements': '12c07cef376a0ad227f72408eceb981f51a624bc1acb7c03dcdd05111ab16fba',
+    'shop': '4418526065fd0e7ad657f63d18dee5da644dcf70f66353422ffbe93ec04efb1e',
+    'staff': 'dc9b1cec354c731d386f05083f44f7536a75f6e2a02084895d42a841862041e2',
+    'stock_movements': 'a9fb714751348b6017c0d5f9225e170ecce6d818f93c315f761afade4b83f7bf',
     'supplier_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_parked': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'upgrade_notes': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'warranties': '8bef6ebc6f9adc70f53546933bddb5a74706e5bb0ea3385baf2170610d68ed04',
-    'warranty_layers': 'fb8c20ccbaf1bd05795e66a3edf5dc051b0d41150fe529386ff02e4f43fde273',
+    'warranties': 'c2ff5fef2f11a1568ca5ba0d5a964244134e599c4d1e5fe89f5f778f679d0683',
+    'warranty_layers': '467502e7b157e43b1d507d833b57e71ba95a487ea0f3695ce36c2bc4bbb42e01',
     'documents folder': '9c585a36583ba963e1076eba1ceb16276b05efe9b26b65d8d7a099e3ba8800e1',
 }
 

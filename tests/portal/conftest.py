@@ -4,23 +4,32 @@ The cluster is the repository's own (.pg/, started here if it is not running and
 again at the end if this session started it). A template database is migrated once per
 session; each test module gets a copy of it (CREATE DATABASE ... TEMPLATE, a fraction of a
 second) and, where it asks for one, a real gunicorn serving that copy on a loopback port.
+
+Every portal process of the run stands its clock at noon (UTC) on TODAY, like the tills' (a
+started one through PORTAL_CLOCK_AT); a test moves this process's clock with `portal_clock`,
+which stands again at noon on TODAY before each test.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import django
 import pytest
+import uuid_utils
+from django.conf import settings
 
 from portal.devdb import cluster
 from tests.portal.support import (
+    NOON,
     SETTINGS,
     TEMPLATE,
     LivePortal,
@@ -34,6 +43,7 @@ from tests.portal.support import (
     use_database,
     wait_for_port,
 )
+from warranty_desk.clock import FixedClock
 
 # Django is set up when this folder is collected, before its test modules import models; it
 # connects to nothing until the session fixture below has the cluster running.
@@ -41,6 +51,42 @@ os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
 os.environ["PORTAL_DATABASE_URL"] = cluster().url(TEMPLATE)
 os.environ["PORTAL_MEDIA_ROOT"] = MEDIA = tempfile.mkdtemp(prefix="portal-media-")
 django.setup()
+# Portal processes the tests start get theirs from PORTAL_CLOCK_AT (support.portal_env).
+settings.PORTAL_CLOCK = FixedClock(NOON)
+_made_by_machine = uuid_utils.uuid7
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ids_on_the_pinned_clock() -> Iterator[None]:
+    """Till event ids (UUIDv7) made while the portal tests run carry the portal's pinned clock.
+
+    An id carries the machine's clock, which head office compares with its own (an id a year
+    ahead is refused); here the machine's clock is the pinned one, so no test depends on the
+    date the run happens on. Module-wide and first of its scope, so a module fixture's till
+    gets such ids too, on a clock standing at noon again.
+    """
+    clock = settings.PORTAL_CLOCK
+    assert isinstance(clock, FixedClock), "the portal tests pin the clock"
+    clock.set(NOON)
+    ticks = itertools.count()
+
+    def stamped() -> uuid_utils.UUID:
+        # A microsecond apart, so ids made one after another keep their order.
+        at = clock.now() + timedelta(microseconds=next(ticks))
+        return _made_by_machine(nanoseconds=int(at.timestamp()) * 10**9 + at.microsecond * 1000)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(uuid_utils, "uuid7", stamped)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def portal_clock() -> FixedClock:
+    """The portal's clock in this process, standing at noon on TODAY until the test moves it."""
+    clock = settings.PORTAL_CLOCK
+    assert isinstance(clock, FixedClock), "the portal tests pin the clock"
+    clock.set(NOON)
+    return clock
 
 
 @pytest.fixture(scope="session")

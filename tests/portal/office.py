@@ -23,8 +23,9 @@ from tests.portal.till import till
 from warranty_desk.config import SyncSettings
 from warranty_desk.permissions import Role
 from warranty_desk.services import catalogue, claims
-from warranty_desk.services.activation import LineInput, SaleInput, record_sale
+from warranty_desk.services.activation import record_sale
 from warranty_desk.services.customers import CustomerInput
+from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.documents import DocumentStore
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"<html><script>alert(1)</script></html>" * 8

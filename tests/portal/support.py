@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portal.devdb import Cluster
+from tests.conftest import pinned_clock
 
 REPO = Path(__file__).resolve().parents[2]
 SETTINGS = "portal.settings.dev"
 TEMPLATE = f"portal_template_{os.getpid()}"
+# Where every portal process of a test run stands its clock: noon (UTC) on the tills' TODAY.
+NOON = pinned_clock().now()
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,8 @@ def free_port() -> int:
 def portal_env(db: PortalDatabase) -> dict[str, str]:
     """The environment a portal process of this module runs with."""
     return {**os.environ, "PYTHONPATH": str(REPO), "DJANGO_SETTINGS_MODULE": SETTINGS,
-            "PORTAL_DATABASE_URL": db.url, "PORTAL_MEDIA_ROOT": str(db.pg.media_root)}
+            "PORTAL_DATABASE_URL": db.url, "PORTAL_MEDIA_ROOT": str(db.pg.media_root),
+            "PORTAL_CLOCK_AT": NOON.isoformat()}
 
 
 def portal_command(*args: str) -> list[str]:

@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from keyring.backends import fail
 
 from portal.branches.models import Branch
 from portal.projections import projector
 from portal.projections.models import Product, Warranty, WarrantyLayer
 from sync.runner import run_cycle
-from tests.conftest import actor
+from tests.conftest import TODAY, actor
 from tests.portal.office import ODD_NAME, PushedBranch, client, push_branch
 from tests.portal.support import LivePortal, RegisteredBranch, register
 from tests.sync.test_secrets import use
@@ -50,7 +49,7 @@ def _warranty(branch: RegisteredBranch, code: str, layers: list[tuple[str, date,
 def test_a_warranty_in_cover_shows_its_layers_and_days_left(portal_db: Any) -> None:
     branch = register()
     Branch.objects.filter(pk=branch.pk).update(name="Shop <Main> Street")
-    today = timezone.localdate()
+    today = TODAY
     _warranty(branch, f"{branch.code}-W-2026-000001", [
         ("manufacturer", today - timedelta(days=400), today - timedelta(days=35)),
         ("shop", today - timedelta(days=34), today + timedelta(days=9))])
@@ -66,7 +65,7 @@ def test_a_warranty_in_cover_shows_its_layers_and_days_left(portal_db: Any) -> N
 
 def test_expired_and_not_yet_started_cover(portal_db: Any) -> None:
     branch = register()
-    today = timezone.localdate()
+    today = TODAY
     _warranty(branch, f"{branch.code}-W-2026-000002", [
         ("manufacturer", today - timedelta(days=800), today - timedelta(days=70))])
     page = client().get(f"/w/{branch.code}-W-2026-000002").content.decode()

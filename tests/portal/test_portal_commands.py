@@ -130,3 +130,15 @@ def test_production_cookies_are_secure_and_documents_can_go_to_an_s3_bucket(
                    PORTAL_S3_ENDPOINT_URL="https://s3.example.net", **production)
     assert "storages.backends.s3.S3Storage" in s3 and "'bucket_name': 'wd-documents'" in s3
     assert "'endpoint_url': 'https://s3.example.net'" in s3 and "'default_acl': 'private'" in s3
+
+
+def test_production_runs_on_the_wall_clock_even_when_told_to_stand_still(
+    portal_db: PortalDatabase,
+) -> None:
+    production = {"DJANGO_SETTINGS_MODULE": "portal.settings.production",
+                  "PORTAL_SECRET_KEY": "k" * 60}
+    assert _settings(portal_db, "type(settings.PORTAL_CLOCK).__name__",
+                     **production) == "SystemClock"
+    # The development profile stands where PORTAL_CLOCK_AT says (portal_env gives noon).
+    assert _settings(portal_db, "settings.PORTAL_CLOCK.now().isoformat()") == \
+        "2026-11-22T12:00:00+00:00"

@@ -31,9 +31,10 @@ from tests.sync.test_secrets import use
 from warranty_desk.config import SyncSettings
 from warranty_desk.permissions import Role
 from warranty_desk.services import catalogue, claims
-from warranty_desk.services.activation import LineInput, SaleInput, record_sale
+from warranty_desk.services.activation import record_sale
 from warranty_desk.services.board import BoardFilters, board
 from warranty_desk.services.customers import CustomerInput
+from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.documents import DocumentStore
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"water marks under the keyboard" * 12

@@ -20,7 +20,6 @@ from portal.health.models import DriftFinding, Kind
 from portal.inbox.models import InboxItem
 from portal.receiver.models import Event
 from sync.nightly import audit_head
-from sync.runner import CycleReport, run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import TODAY, actor, pinned_clock
 from tests.portal.office import signed_in
@@ -30,10 +29,9 @@ from tests.portal.support import (
     RegisteredBranch,
     run_worker,
 )
-from tests.portal.till import till
+from tests.portal.till import sync_cycle, till
 from tests.sync.engine_helpers import outbox
 from tests.sync.test_secrets import use
-from warranty_desk.config import SyncSettings
 from warranty_desk.models import InboxApplied, SyncParked
 from warranty_desk.permissions import Role
 from warranty_desk.services import backup, catalogue
@@ -46,19 +44,13 @@ def no_keyring() -> Iterator[Any]:
     yield from use(fail.Keyring())
 
 
-def _cycle(home: Home, db: Database, live: LivePortal, *, nightly: bool) -> CycleReport:
-    report = run_cycle(home, db, SyncSettings(portal_url=live.url), nightly=nightly)
-    assert report.complete and report.nightly == nightly, report.message
-    return report
-
-
 def test_a_day_head_office_lacks_is_sent_again_with_the_same_ids_and_the_finding_closes(
     live_portal: LivePortal, portal_db: PortalDatabase, branch: RegisteredBranch,
     tmp_path: Path,
 ) -> None:
     home, db = till(tmp_path, branch, claims=3)
     set_secret(home, PORTAL_TOKEN, branch.token)
-    _cycle(home, db, live_portal, nightly=True)
+    sync_cycle(home, db, live_portal, nightly=True)
     run_worker(portal_db)
     assert not DriftFinding.objects.filter(branch_id=branch.pk).exists()
 
@@ -69,7 +61,7 @@ def test_a_day_head_office_lacks_is_sent_again_with_the_same_ids_and_the_finding
     Event.objects.filter(id__in=lost).delete()
 
     # The next night's report shows the gap; head office asks for the day once.
-    _cycle(home, db, live_portal, nightly=True)
+    sync_cycle(home, db, live_portal, nightly=True)
     run_worker(portal_db)
     [gap] = DriftFinding.objects.filter(branch_id=branch.pk, resolved_at=None)
     assert (gap.kind, gap.day, gap.topic, gap.till_count, gap.office_count) == (
@@ -83,7 +75,7 @@ def test_a_day_head_office_lacks_is_sent_again_with_the_same_ids_and_the_finding
         auditor.get(reverse("office:health")).content.decode()
 
     # The till's next sync applies the item and sends the day again in the same cycle.
-    again = _cycle(home, db, live_portal, nightly=False)
+    again = sync_cycle(home, db, live_portal, nightly=False)
     assert again.pulled is not None and again.pulled.applied == 1
     with db.read() as session:
         applied = session.get(InboxApplied, ask.item_id)
@@ -97,7 +89,7 @@ def test_a_day_head_office_lacks_is_sent_again_with_the_same_ids_and_the_finding
     gap.refresh_from_db()
     assert gap.resolved_at is not None and "matches" in gap.resolution
     # A further night agrees, and nothing is asked again.
-    _cycle(home, db, live_portal, nightly=True)
+    sync_cycle(home, db, live_portal, nightly=True)
     run_worker(portal_db)
     assert not DriftFinding.objects.filter(branch_id=branch.pk, resolved_at=None).exists()
     assert InboxItem.objects.filter(branch_id=branch.pk, kind="resend_day").count() == 1
@@ -114,12 +106,12 @@ def test_a_till_restored_from_a_backup_is_seen_going_back_and_forking_its_audit_
 ) -> None:
     home, db = till(tmp_path, branch, claims=2)
     set_secret(home, PORTAL_TOKEN, branch.token)
-    _cycle(home, db, live_portal, nightly=True)
+    sync_cycle(home, db, live_portal, nightly=True)
     copy = tmp_path / "backup.sqlite3"
     backup.backup(db, actor(Role.OWNER), copy)
     _add_product(db, "AFTER-1")
     _add_product(db, "AFTER-2")
-    _cycle(home, db, live_portal, nightly=True)
+    sync_cycle(home, db, live_portal, nightly=True)
     furthest = audit_head(db)[0]
     db.dispose()
 
@@ -128,7 +120,7 @@ def test_a_till_restored_from_a_backup_is_seen_going_back_and_forking_its_audit_
     shutil.copy(copy, restored.database)
     set_secret(restored, PORTAL_TOKEN, branch.token)
     old = Database(restored.database, clock=pinned_clock())
-    _cycle(restored, old, live_portal, nightly=True)
+    sync_cycle(restored, old, live_portal, nightly=True)
     run_worker(portal_db)
     [back] = DriftFinding.objects.filter(branch_id=branch.pk, kind=Kind.AUDIT_BACKWARDS,
                                          resolved_at=None)
@@ -139,7 +131,7 @@ def test_a_till_restored_from_a_backup_is_seen_going_back_and_forking_its_audit_
     while audit_head(old)[0] < furthest:
         n += 1
         _add_product(old, f"RESTORED-{n}")
-    _cycle(restored, old, live_portal, nightly=True)
+    sync_cycle(restored, old, live_portal, nightly=True)
     run_worker(portal_db)
     [fork] = DriftFinding.objects.filter(branch_id=branch.pk, kind=Kind.AUDIT_FORK,
                                          resolved_at=None)

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from sqlalchemy import select
 
@@ -180,3 +182,78 @@ def test_an_event_that_cannot_be_projected_is_set_aside_and_the_rest_go_on(
     assert problem.event_id == uuid.UUID(bad["id"])
     line = Claim.objects.get(branch=branch, number="X-C-1").timeline.get()
     assert timezone.is_aware(line.occurred_at)
+
+
+def test_projecting_in_chunks_or_one_event_at_a_time_gives_the_same_rows(
+    live_portal: LivePortal, branch: RegisteredBranch, tmp_path: Path,
+) -> None:
+    home, db = till(tmp_path, branch, claims=6)
+    _history(home, db)
+    push_all(db, live_portal, branch)
+    assert projector.catch_up(branch.pk, chunk=1) == len(outbox(db))
+    one_by_one = snapshot(branch.pk)
+    assert projector.rebuild([branch.pk]) == len(outbox(db))  # chunks of CHUNK
+    assert snapshot(branch.pk) == one_by_one
+
+
+def _sale(n: int, seq: int, ids: int) -> list[dict[str, Any]]:
+    """A customer and their warranty with two layers, then a claim with a photo on it (event
+    ids from `ids` + seq on: each test its own).
+    """
+    at = f"2026-11-22T09:{seq // 60 % 60:02d}:{seq % 60:02d}+00:00"
+    ref, code, number = f"C-{n}", f"X-W-{n:06d}", f"X-C-{n:06d}"
+
+    def event(offset: int, topic: str, aggregate: str, key: str,
+              payload: dict[str, Any]) -> dict[str, Any]:
+        return {"id": _v7(ids + seq + offset), "seq": seq + offset, "topic": topic,
+                "aggregate": aggregate, "aggregate_id": key, "occurred_at": at,
+                "payload": payload}
+
+    return [
+        event(0, "customer.created", "customer", ref,
+              {"reference": ref, "name": f"Person {n}", "phone": f"+44 20 7946 {n:04d}"}),
+        event(1, "warranty.activated", "warranty", code, {
+            "code": code, "serial": f"SN{n:08d}", "sku": f"SKU-{n % 7}", "product": "Phone",
+            "customer": ref, "start": "2026-11-22", "end": "2028-11-21",
+            "layers": [{"kind": "manufacturer", "start": "2026-11-22", "end": "2027-11-21"},
+                       {"kind": "shop", "start": "2027-11-22", "end": "2028-11-21"}]}),
+        event(2, "claim.opened", "claim", number, {
+            "number": number, "state": "received", "warranty": code, "customer": ref,
+            "fault": "Dead", "opened_at": at}),
+        event(3, "claim.evidence_added", "claim", number, {
+            "number": number, "sha256": f"{n:064d}", "kind": "photo_of_fault",
+            "media_type": "image/png", "size": 100 + n}),
+    ]
+
+
+def test_a_chunk_is_read_and_written_in_a_few_statements_whatever_its_size(
+    portal_db: object,
+) -> None:
+    branch = Branch.objects.get(code=register().code)
+    events = [e for n in range(100) for e in _sale(n, 4 * n + 1, ids=1000)]
+    store_batch(branch, events[:400])
+    with CaptureQueriesContext(connection) as seen:
+        assert projector.catch_up(branch.pk) == 400
+    # Cursor, events, 4 tables read, 4 upserted, layers, documents, timeline, messages...
+    assert len(seen) <= 30, len(seen)
+    assert Warranty.objects.filter(branch=branch).count() == 100
+    assert WarrantyLayer.objects.filter(warranty__branch=branch).count() == 200
+    assert ClaimEvent.objects.filter(claim__branch=branch).count() == 200
+    claim = Claim.objects.select_related("warranty__customer").get(branch=branch,
+                                                                     number="X-C-000042")
+    assert claim.warranty is not None and claim.warranty.customer is not None
+    assert claim.warranty.customer.phone_digits == "442079460042"
+
+
+def test_a_value_the_database_refuses_sets_aside_only_its_own_event(portal_db: object) -> None:
+    branch = Branch.objects.get(code=register().code)
+    events = [e for n in range(3) for e in _sale(n, 4 * n + 1, ids=2000)]
+    events[7]["payload"]["size"] = 10**30  # past bigint: only PostgreSQL says no
+    store_batch(branch, events)
+    assert projector.catch_up(branch.pk) == 12
+    [problem] = ProjectionProblem.objects.filter(branch_id=branch.pk)
+    assert problem.event_id == uuid.UUID(events[7]["id"]) and "out of range" in problem.reason
+    assert ClaimDocument.objects.filter(claim__branch=branch).count() == 2
+    assert Claim.objects.filter(branch=branch).count() == 3
+    cursor = ProjectionCursor.objects.get(branch_id=branch.pk)
+    assert (cursor.applied, cursor.skipped, cursor.received_no) == (11, 0, 12)

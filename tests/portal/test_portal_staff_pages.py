@@ -344,3 +344,40 @@ def test_every_search_is_answered_from_an_index_never_a_full_scan(pushed: Pushed
         with connection.cursor() as cursor:
             for method in ("seqscan", "indexscan", "indexonlyscan"):
                 cursor.execute(f"RESET enable_{method}")
+
+
+@pytest.mark.parametrize("one_branch", [False, True])
+def test_the_health_pages_count_waiting_events_by_index_never_reading_them_all(
+    pushed: PushedBranch, one_branch: bool,
+) -> None:
+    from portal.branches.models import Branch
+    from portal.staff.views.health import pending_query
+
+    branch = Branch.objects.get(code=pushed.code)
+    sql, params = pending_query(branch.pk if one_branch else None)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a test-sized table is cheaper read whole
+        try:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+        cursor.execute(sql, params)
+        counted = cursor.fetchall()
+    event_scans = [line for line in plan.splitlines() if " on receiver_event" in line]
+    assert event_scans, plan
+    assert all("Seq Scan" not in line for line in event_scans), plan
+    assert "Hash Join" not in plan and "Merge Join" not in plan, plan
+    assert all(n > 0 for _, n in counted)
+
+
+def test_the_health_table_shows_a_branch_name_as_text(pushed: PushedBranch) -> None:
+    from portal.branches.models import Branch
+
+    Branch.objects.filter(code=pushed.code).update(name='Shop <script>"x"</script> & Co')
+    browser, _ = signed_in("auditor")
+    page = browser.get(reverse("office:health")).content.decode()
+    assert "Shop &lt;script&gt;&quot;x&quot;&lt;/script&gt; &amp; Co" in page
+    assert "<script>" not in page
+    fragment = browser.get(reverse("office:health"), HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith("<tr") and f">{pushed.code}</strong>" in fragment

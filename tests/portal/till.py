@@ -7,9 +7,11 @@ from pathlib import Path
 from sync.engine import SyncEngine
 from sync.http import HttpClient
 from sync.portal import PortalDestination
+from sync.runner import CycleReport, run_cycle
 from tests.conftest import pinned_clock
 from tests.portal.support import LivePortal, RegisteredBranch
 from tests.sync.engine_helpers import make_claims
+from warranty_desk.config import SyncSettings
 from warranty_desk.services import setup
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
@@ -44,3 +46,11 @@ def push_all(db: Database, live: LivePortal, branch: RegisteredBranch, *,
     report = engine.drain()
     assert not report.errors and report.pending == 0 and report.parked == 0, report
     return report.delivered
+
+
+def sync_cycle(home: Home, db: Database, live: LivePortal, *, nightly: bool = False
+               ) -> CycleReport:
+    """One real sync cycle of the till against the live portal; it must complete."""
+    report = run_cycle(home, db, SyncSettings(portal_url=live.url), nightly=nightly)
+    assert report.complete and report.nightly == nightly, report.message
+    return report

@@ -42,7 +42,7 @@ def event(topic: str, payload: dict[str, Any], *, aggregate_id: str = "",
 
 def customer_created(reference: str, name: str = "Ada Lovelace", *, email: str = "",
                      phone: str = "", segment: str = "retail") -> Event:
-    """customer.created exactly as activation.apply_plan writes it."""
+    """customer.created exactly as sale_rows.apply_plan writes it."""
     return event("customer.created", {"reference": reference, "name": name, "phone": phone,
                                       "email": email, "segment": segment})
 

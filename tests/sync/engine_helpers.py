@@ -20,8 +20,9 @@ from tests.sync.portal_server import TOKEN, PortalServer
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services import catalogue, claims, decisions, setup
-from warranty_desk.services.activation import LineInput, SaleInput, record_sale
+from warranty_desk.services.activation import record_sale
 from warranty_desk.services.customers import CustomerInput
+from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 

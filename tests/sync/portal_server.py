@@ -27,6 +27,7 @@ ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("GET", _BRANCH + "/inbox", "inbox"),
         ("POST", _BRANCH + "/inbox/ack", "ack"),
         ("POST", _BRANCH + "/nightly", "nightly"),
+        ("GET", _BRANCH + "/marks", "marks"),
         ("POST", "/documents/missing", "missing"),
         ("PUT", _SHA, "put_document"),
         ("GET", _SHA, "get_document"),
@@ -228,7 +229,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _events(portal: PortalServer, groups: tuple[str, ...], body: bytes, _t: str) -> Any:
-    return 200, {"results": portal.push(groups[0], json.loads(body)["events"])}, {}
+    sent = json.loads(body)
+    portal.note_marks(sent)
+    return 200, {"results": portal.push(groups[0], sent["events"])}, {}
+
+
+def _marks(portal: PortalServer, groups: tuple[str, ...], body: bytes, _t: str) -> Any:
+    return 200, portal.marks(groups[0]), {}
 
 
 def _inbox(portal: PortalServer, groups: tuple[str, ...], body: bytes, target: str) -> Any:
@@ -264,7 +271,7 @@ def _get_document(portal: PortalServer, groups: tuple[str, ...], body: bytes, _t
 
 
 _ROUTE_HANDLERS = {
-    "events": _events, "inbox": _inbox, "ack": _ack, "nightly": _nightly,
+    "events": _events, "inbox": _inbox, "ack": _ack, "nightly": _nightly, "marks": _marks,
     "missing": _missing, "put_document": _put_document, "get_document": _get_document,
 }
 

@@ -31,6 +31,8 @@ class PortalStore:
         self.acks: list[str] = []
         self.documents: dict[str, bytes] = {}
         self.nightly: list[dict[str, Any]] = []
+        # What each push said beside its events (epoch, numbers), in arrival order.
+        self.beside: list[dict[str, Any]] = []
 
     # -- push ------------------------------------------------------------------------------
 
@@ -52,6 +54,26 @@ class PortalStore:
                                 **({"reason": reason} if status == "rejected" and reason else {})})
             self.batches.append([(r["id"], r["status"]) for r in results])
         return results
+
+    def note_marks(self, body: dict[str, Any]) -> None:
+        """Keep what a push said beside its events (its epoch and number counters)."""
+        with self.lock:
+            self.beside.append({k: v for k, v in body.items() if k != "events"})
+
+    def marks(self, branch: str) -> dict[str, Any]:
+        """getBranchMarks: the highest stored seq, and the highest counters any push reported."""
+        with self.lock:
+            seqs = [e["seq"] for e in self.events.values() if e["branch"] == branch]
+            numbers: dict[tuple[str, int], int] = {}
+            for said in self.beside:
+                for mark in said.get("numbers", ()):
+                    key = (mark["kind"], mark["year"])
+                    numbers[key] = max(numbers.get(key, 0), mark["last"])
+            epoch = next((b["epoch"] for b in reversed(self.beside) if "epoch" in b), None)
+        return {"branch": branch, "seq": max(seqs, default=0),
+                "numbers": [{"kind": k, "year": y, "last": last}
+                            for (k, y), last in sorted(numbers.items())],
+                **({"epoch": epoch} if epoch else {})}
 
     def event_ids(self) -> list[str]:
         """Every stored event id, in arrival order."""

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from tests.conftest import TODAY
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import activation, claims, complaints, customer_view, staff
-from warranty_desk.services.activation import LineInput, SaleInput
 from warranty_desk.services.customers import CustomerInput
+from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.database import Database
 
 SCAN = '<h1 style="color:red">HELLO</h1>'

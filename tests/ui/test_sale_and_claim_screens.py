@@ -23,7 +23,7 @@ from ui.screens.start_claim import StartClaimScreen
 from ui.widgets.override_dialog import OverrideDialog
 from warranty_desk.demo.files import pdf_bytes, png_bytes
 from warranty_desk.permissions import Role
-from warranty_desk.services import activation, lookup
+from warranty_desk.services import activation, lookup, sale_input, sale_planning, sale_rows
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.storage.home import Home
 from warranty_desk.views import WarrantyVerdict
@@ -169,12 +169,12 @@ def test_scanning_an_imported_invoice_captures_its_missing_serial(
 ) -> None:
     sold = TODAY - timedelta(days=3)
     with win.ctx.db.write() as session:
-        plan = activation.plan_sales(session, [activation.SaleInput(
-            "#7001", sold, (activation.LineInput("LUM-14-LT", 1, 89_900),),
+        plan = sale_planning.plan_sales(session, [sale_input.SaleInput(
+            "#7001", sold, (sale_input.LineInput("LUM-14-LT", 1, 89_900),),
             CustomerInput("Tom Berger", phone="+49 40 7654321"), source="shopify")],
             today=TODAY, skip_recorded=False, require_serials=False)
         assert not plan.problems
-        activation.apply_plan(session, plan)
+        sale_rows.apply_plan(session, plan)
     screen = _sale_screen(qtbot, win)
     assert screen.handle_scan("#7001")
     assert screen.stack.currentWidget() is screen.capture_page
@@ -277,8 +277,8 @@ def test_an_unknown_sale_claim_is_refused_without_proof_and_opens_with_it(
 def test_an_extension_is_sold_from_a_verdict_with_its_new_end_date(
     qtbot: Any, win: MainWindow
 ) -> None:
-    activation.record_sale(win.ctx.db, actor(Role.SALES), activation.SaleInput(
-        "TILL-9001", TODAY, (activation.LineInput("LUM-14-LT", 1, 89_900, ("LUM14-EXT001",)),)))
+    activation.record_sale(win.ctx.db, actor(Role.SALES), sale_input.SaleInput(
+        "TILL-9001", TODAY, (sale_input.LineInput("LUM-14-LT", 1, 89_900, ("LUM14-EXT001",)),)))
     sign_in(qtbot, win, "Sam Sales", "1111")
     win.ctx.navigate.emit("ExtensionScreen", _verdict(win, "LUM14-EXT001"))
     screen = win.current_screen()
@@ -299,8 +299,8 @@ def test_an_extension_is_sold_from_a_verdict_with_its_new_end_date(
 def test_a_declined_extension_is_recorded_for_every_plan_shown(
     qtbot: Any, win: MainWindow
 ) -> None:
-    activation.record_sale(win.ctx.db, actor(Role.SALES), activation.SaleInput(
-        "TILL-9002", TODAY, (activation.LineInput("LUM-14-LT", 1, 89_900, ("LUM14-NO0001",)),)))
+    activation.record_sale(win.ctx.db, actor(Role.SALES), sale_input.SaleInput(
+        "TILL-9002", TODAY, (sale_input.LineInput("LUM-14-LT", 1, 89_900, ("LUM14-NO0001",)),)))
     sign_in(qtbot, win, "Sam Sales", "1111")
     win.ctx.navigate.emit("ExtensionScreen", _verdict(win, "LUM14-NO0001"))
     screen = win.current_screen()

@@ -15,7 +15,7 @@ from tests.ui.conftest import open_window, sign_in
 from ui.main_window import MainWindow
 from ui.screens.counter import CounterScreen
 from ui.screens.sale import SaleScreen
-from warranty_desk.services import activation
+from warranty_desk.services import sale_input, sale_planning, sale_rows
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.storage.home import Home
 
@@ -29,12 +29,12 @@ def win(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow
 
 def _import(win: MainWindow, invoice: str) -> None:
     with win.ctx.db.write() as session:
-        plan = activation.plan_sales(session, [activation.SaleInput(
-            invoice, TODAY - timedelta(days=3), (activation.LineInput("LUM-14-LT", 1, 89_900),),
+        plan = sale_planning.plan_sales(session, [sale_input.SaleInput(
+            invoice, TODAY - timedelta(days=3), (sale_input.LineInput("LUM-14-LT", 1, 89_900),),
             CustomerInput("Tom Berger", phone="+49 40 7654321"), source="shopify")],
             today=TODAY, skip_recorded=False, require_serials=False)
         assert not plan.problems
-        activation.apply_plan(session, plan)
+        sale_rows.apply_plan(session, plan)
 
 
 def _open_capture(qtbot: Any, win: MainWindow, invoice: str) -> SaleScreen:

@@ -23,6 +23,7 @@ from warranty_desk.services import shop_settings
 from warranty_desk.services.imports import import_invoices
 from warranty_desk.storage.home import Home
 
+DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 NATIVE_HEADER = ("invoice_number,sold_on,sku,quantity,unit_price,serials,extension_plan,"
                  "customer_name,customer_phone,customer_email,customer_segment\n")
 
@@ -251,6 +252,30 @@ def test_a_bad_pos_file_shows_the_error_table_and_a_good_one_imports_with_a_summ
     assert bar_seen == [True, True, True]
 
 
+def test_a_square_refund_in_the_file_is_listed_under_the_summary_as_plain_text(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    screen = _settings(qtbot, window)
+    screen.show_tab(screen.imports)
+    tab = screen.imports
+    header = (DATA / "square_good.csv").read_text("utf-8").splitlines()[0].split(",")
+    rows = []
+    for qty, gross, event in (("2", "$1,798.00", "Payment"), ("-1", "-$899.00", "Refund")):
+        cells = dict.fromkeys(header, "")
+        cells.update({"Date": "2026-11-20", "Time": "10:00:00", "Qty": qty, "SKU": "LUM-14-LT",
+                      "Gross Sales": gross, "Net Sales": gross, "Event Type": event,
+                      "Transaction ID": "<b>TX-UI</b>", "Payment ID": f"P-{event}"})
+        rows.append(",".join(f'"{cells[c]}"' for c in header))
+    path = tmp_path / "square.csv"
+    path.write_text("\n".join([",".join(header), *rows]) + "\n", "utf-8")
+    _type(qtbot, tab.path, str(path))
+    tab.dry_run_button.click()
+    lines = tab.summary.text().splitlines()
+    assert "1 warranties voided by refunds" in lines[0]
+    assert lines[1].startswith("• row 3: refund of 1 × LUM-14-LT in <b>TX-UI</b> voided ")
+    assert tab.summary.textFormat() == Qt.TextFormat.PlainText
+
+
 def test_device_settings_save_to_config_toml_and_come_back(
     qtbot: Any, window: MainWindow
 ) -> None:
@@ -403,3 +428,51 @@ def test_a_device_save_keeps_the_comments_people_wrote_in_config_toml(
     assert ("# Locks quickly: the till faces the shop floor.\n"
             "idle_minutes = 12  # agreed with the owner\n") in after
     assert config.load(home).settings.idle_minutes == 12
+
+
+def test_an_account_locked_for_good_after_wrong_pins_is_unlocked_from_the_staff_tab(
+    qtbot: Any, window: MainWindow
+) -> None:
+    from datetime import timedelta
+
+    from tests.conftest import stand_at
+    from warranty_desk.services import staff
+
+    # Someone at the till keeps guessing Sam's PIN each time the lock runs out.
+    start = window.ctx.db.clock.now()
+    for n, minutes in enumerate((0, 5, 20, 80)):
+        stand_at(window.ctx.db, start + timedelta(minutes=minutes))
+        for _ in range(staff.MAX_WRONG_PINS):
+            sign_in(qtbot, window, "Sam Sales", f"{9000 + n:04d}")
+    assert "locked until a manager unlocks the account" in window.sign_in.message.text()
+    stand_at(window.ctx.db, start + timedelta(days=2))
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    assert window.pages.currentWidget() is not window.work  # the right PIN is refused too
+
+    screen = _settings(qtbot, window)
+    screen.show_tab(screen.staff)
+    tab = screen.staff
+    row = [p.name for p in tab.people].index("Sam Sales")
+    assert _text(tab.table, row, 2) == "locked until a manager unlocks it"
+    tab.table.setFocus()
+    tab.table.setCurrentIndex(tab.model.index(0, 0))
+    for _ in range(row):
+        qtbot.keyClick(tab.table, Qt.Key.Key_Down)
+    assert tab.picked() is not None and tab.picked().name == "Sam Sales"
+    assert tab.unlock_button.isEnabled()
+    tab.unlock_button.setFocus()
+    qtbot.keyClick(tab.unlock_button, Qt.Key.Key_Space)
+    assert window.notice.text() == ("Sam Sales's account is unlocked: they can sign in with "
+                                    "their PIN again.")
+    assert _text(tab.table, row, 2) == "active" and not tab.unlock_button.isEnabled()
+    conn = sqlite3.connect(window.ctx.db.path)
+    try:
+        last = conn.execute("SELECT action, actor_name FROM audit_entries ORDER BY seq DESC "
+                            "LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    assert last == ("staff.unlock", "Adam Admin")
+
+    window.lock()
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    assert window.pages.currentWidget() is window.work and "Sam Sales" in window.who.text()

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from tests.conftest import actor, pinned_clock
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.models import AuditEntry
 from warranty_desk.permissions import Role
-from warranty_desk.services import backup, staff
+from warranty_desk.services import backup, backup_manifest, staff
 from warranty_desk.storage import migrate
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
@@ -27,10 +26,8 @@ OWNER = actor(Role.OWNER)
 ALLOWED = {Role.ADMIN, Role.OWNER, Role.SYSTEM}
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(staff, "HASHER",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+# The cheap argon2id hasher (tests/conftest.py): many sign-ins run quickly.
+pytestmark = pytest.mark.usefixtures("fast_hasher")
 
 
 @pytest.fixture
@@ -46,6 +43,14 @@ def saved_folder(tmp_path: Path) -> None:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _reseal(path: Path) -> None:
+    """Make the manifest match a backup changed on purpose, so the checks after it are reached."""
+    manifest = backup_manifest.path_of(path)
+    body = json.loads(manifest.read_text(encoding="utf-8"))
+    body.update(bytes=path.stat().st_size, sha256=_sha256(path))
+    manifest.write_text(json.dumps(body), encoding="utf-8")
 
 
 def _names(path: Path) -> list[str]:
@@ -98,7 +103,8 @@ def test_a_backup_is_made_while_another_connection_holds_a_read_transaction(
         assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     assert _names(report.path) == ["Anna"]
     assert not Path(f"{report.path}-wal").exists()
-    assert [p.name for p in report.path.parent.iterdir()] == ["during.sqlite3"]
+    assert sorted(p.name for p in report.path.parent.iterdir()) == [
+        "during.sqlite3", "during.sqlite3.manifest.json"]
 
 
 def test_a_backup_is_audited_in_the_live_database_with_its_hash(
@@ -142,9 +148,10 @@ def test_a_restore_brings_back_the_backup_and_keeps_a_safety_copy(
     assert _names(report.safety_copy) == ["Zed"]
     assert report.sha256 == _sha256(saved)
     assert report.from_revision == report.to_revision == migrate.head_revision()
-    assert _actions(home.database)[-1] == "backup.restore"
+    assert _actions(home.database)[-2:] == ["backup.restore", "branch.epoch_started"]
     assert "backup.restore" not in _actions(report.safety_copy)
-    assert sorted(p.name for p in (home.root / "backups").iterdir()) == [report.safety_copy.name]
+    assert sorted(p.name for p in (home.root / "backups").iterdir()) == [
+        report.safety_copy.name, report.safety_copy.name + ".manifest.json"]
 
 
 def test_the_restored_database_works_as_the_live_one_again(
@@ -175,6 +182,10 @@ def test_a_backup_from_an_older_known_schema_is_upgraded_after_restore(
         assert migrate.current_revision(old) == "0001"
     finally:
         old.dispose()
+    manifest = backup_manifest.path_of(saved)
+    body = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**body, "schema": "0001"}), encoding="utf-8")
+    _reseal(saved)
     db.dispose()
     report = backup.restore(home, OWNER, saved, clock=pinned_clock())
     assert (report.from_revision, report.to_revision) == ("0001", migrate.head_revision())
@@ -188,8 +199,9 @@ def test_a_truncated_backup_is_refused_and_the_live_database_is_unchanged(
 ) -> None:
     data = saved.read_bytes()
     saved.write_bytes(data[: len(data) // 3])
-    with pytest.raises(BadInput, match=r"^backup\.sqlite3 is damaged \(integrity check failed: "
-                                       r".*\)\. Nothing was changed; pick another backup\.$"):
+    with pytest.raises(BadInput, match=r"^backup\.sqlite3 is [\d,]+ bytes, but its manifest says "
+                                       r"[\d,]+ were written: the file was cut short since .*\. "
+                                       r"Nothing was changed; pick another backup\.$"):
         backup.restore(home, OWNER, saved, clock=pinned_clock())
 
 
@@ -201,6 +213,9 @@ def test_a_backup_with_scrambled_pages_is_refused_and_the_live_database_is_uncha
     for start in range(2 * page, len(data) - page, 3 * page):
         data[start + 8:start + 200] = bytes(range(192))
     saved.write_bytes(bytes(data))
+    with pytest.raises(BadInput, match=r"backup\.sqlite3 does not match its manifest"):
+        backup.restore(home, OWNER, saved, clock=pinned_clock())
+    backup_manifest.path_of(saved).unlink()
     with pytest.raises(BadInput, match=r"backup\.sqlite3 is damaged"):
         backup.restore(home, OWNER, saved, clock=pinned_clock())
 
@@ -237,6 +252,7 @@ def test_a_backup_from_a_newer_version_is_refused(
     with sqlite3.connect(saved) as raw:
         raw.execute("UPDATE alembic_version SET version_num = '9999'")
     raw.close()
+    _reseal(saved)
     with pytest.raises(BadInput, match=r"newer or different Warranty Desk \(schema 9999\)"):
         backup.restore(home, OWNER, saved, clock=pinned_clock())
 
@@ -247,6 +263,7 @@ def test_a_backup_without_a_shop_is_refused(
     with sqlite3.connect(saved) as raw:
         raw.execute("DELETE FROM shop")
     raw.close()
+    _reseal(saved)
     with pytest.raises(BadInput, match="has no shop in it"):
         backup.restore(home, OWNER, saved, clock=pinned_clock())
 
@@ -260,6 +277,7 @@ def test_a_backup_with_broken_links_between_records_is_refused(
                     "imported_at, imported_by_id) VALUES (x'01', 'abc', 'x.csv', 'csv', 0, "
                     "'2026-11-22 10:00:00', x'02')")
     raw.close()
+    _reseal(saved)
     with pytest.raises(BadInput, match="point at records that are not there"):
         backup.restore(home, OWNER, saved, clock=pinned_clock())
 

@@ -1,4 +1,5 @@
-"""Tests for warranty_desk.scanning: what a scanned or typed string is."""
+"""Tests for warranty_desk.scanning (what a scanned or typed string is) and the number formats,
+scan cleaning and GS1 reading it decides with."""
 
 from __future__ import annotations
 
@@ -8,21 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warranty_desk.scanning import (
+from warranty_desk.number_formats import (
     BRANCH_CODE_RE,
     CLAIM_NUMBER_RE,
-    MAX_SCAN_LENGTH,
     WARRANTY_CODE_RE,
     ClaimNumberPart,
     CodeParts,
-    Scan,
-    ScanKind,
-    classify,
     format_number,
     is_branch_code,
-    parse_number,
     partial_claim_number,
 )
+from warranty_desk.scanning import MAX_SCAN_LENGTH, Scan, ScanKind, classify, parse_number
 
 K = ScanKind
 GS = "\x1d"

@@ -24,11 +24,8 @@ OWNER = actor(Role.OWNER)
 T0 = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Still argon2id, with the smallest cost, so dozens of sign-ins run quickly."""
-    monkeypatch.setattr(staff, "HASHER",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+# The cheap argon2id hasher (tests/conftest.py): many sign-ins run quickly.
+pytestmark = pytest.mark.usefixtures("fast_hasher")
 
 
 def _add(db: Database, name: str = "Anna", role: Role = Role.SALES,

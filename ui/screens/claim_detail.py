@@ -41,7 +41,7 @@ from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.void_warranty import VOID_KEY
 from warranty_desk.permissions import Permission
 from warranty_desk.scanning import ScanKind, classify
-from warranty_desk.services.board import ClaimDetail, claim_detail
+from warranty_desk.services.claim_detail import ClaimDetail, claim_detail
 from warranty_desk.storage.documents import DocumentStore
 
 __all__ = ["MOVE_KEYS", "ClaimDetailScreen", "open_url"]

@@ -32,8 +32,8 @@ from ui.widgets.message_line import MessageLine
 from warranty_desk.errors import NotFound
 from warranty_desk.permissions import Permission
 from warranty_desk.services import registration
-from warranty_desk.services.activation import PlanCharge
 from warranty_desk.services.registration import PlanChoice, ProductChoice, SaleCapture
+from warranty_desk.services.sale_plan import PlanCharge
 
 
 class SaleScreen(Screen):

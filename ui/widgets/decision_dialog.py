@@ -29,7 +29,7 @@ from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.labels import Label, TextView
 from ui.widgets.styling import show_level
 from warranty_desk.rules.claim_states import Outcome
-from warranty_desk.services.board import DECISION_BLANKS, MessagePreview
+from warranty_desk.services.claim_detail import DECISION_BLANKS, MessagePreview
 from warranty_desk.services.decisions import CostLine, Decision, message_words
 
 _OUTCOME_WORDS = ((Outcome.REPAIR, "&Repair"), (Outcome.REPLACE, "Re&place"),

@@ -2,7 +2,7 @@
 
 # Rows are built as plain tuples and written in chunks (bulk_rows.py says why); everything else
 # follows the services: numbers from numbers.reserve, an outbox event for every change, search
-# indexed as activation.apply_plan does, one audit entry a chunk.
+# indexed as sale_rows.apply_plan does, one audit entry a chunk.
 #
 # Calling generate on a shop that already has data adds more: warranty codes, claim numbers,
 # customer references, invoice numbers and serials all continue from their counters.

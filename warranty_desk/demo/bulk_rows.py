@@ -1,12 +1,11 @@
 """The bulk generator's rows: plain tuples in the columns' stored forms, written table by table."""
 
-# At a million warranties the ORM path (activation.plan_sales/apply_plan) spends most of its
-# time in per-row type processing, so the generator builds rows as plain tuples in the columns'
-# stored forms and writes them with executemany inside db.write().
+# At a million warranties the ORM path (sale_planning.plan_sales, sale_rows.apply_plan) spends
+# most of its time in per-row type processing, so the generator builds rows as plain tuples in
+# the columns' stored forms and writes them with executemany inside db.write().
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from warranty_desk.ids import uuid7
+from warranty_desk.services import outbox
 
 _CUSTOMER_COLUMNS = ("id", "reference", "name", "phone", "email", "segment",
                      "retention_follow_up", "created_at", "updated_at")
@@ -28,7 +28,7 @@ _WARRANTY_COLUMNS = ("id", "code", "invoice_line_id", "product_id", "customer_id
 _LAYER_COLUMNS = ("warranty_id", "kind", "start_on", "end_on", "extension_plan_id",
                   "price_minor")
 _OFFER_COLUMNS = ("id", "warranty_id", "plan_id", "accepted", "staff_id", "at")
-_OUTBOX_COLUMNS = ("id", "topic", "aggregate", "aggregate_id", "payload", "created_at")
+_OUTBOX_COLUMNS = outbox.BULK_COLUMNS
 _CLAIM_COLUMNS = ("id", "number", "warranty_id", "customer_id", "product_id", "serial",
                   "channel", "claim_type", "fault", "accessories", "condition", "state",
                   "outcome", "proof_status", "claimed_purchase", "assignee_id", "opened_by_id",
@@ -67,14 +67,13 @@ def stamp(moment: datetime) -> str:
 
 def as_json(payload: dict[str, Any]) -> str:
     """A payload as the JSON text the services store (sorted keys, plain UTF-8)."""
-    return json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return outbox.encode(payload)
 
 
 def outbox_row(topic: str, aggregate: str, aggregate_id: str, payload: dict[str, Any],
-            at: str) -> Row:
-    """One outbox event row, as the services' outbox writes it."""
-    return (uuid7().bytes, topic, aggregate, aggregate_id, as_json(payload), at)
-
+               at: str) -> Row:
+    """One outbox event row, built by the services' own bulk row builder."""
+    return outbox.bulk_row(uuid7().bytes, at, topic, aggregate, aggregate_id, payload)
 
 
 @dataclass(slots=True)

@@ -2,7 +2,7 @@
 
 # Everything follows the services: people-facing numbers come from numbers.reserve, every change
 # has its outbox event, new customers are indexed for search by rowid high-water mark (as
-# activation.apply_plan does), and each chunk appends one entry to the audit chain.
+# sale_rows.apply_plan does), and each chunk appends one entry to the audit chain.
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from warranty_desk.demo.bulk_run import (
 from warranty_desk.demo.counters import INVOICE_COUNTER
 from warranty_desk.ids import uuid7
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, plan_layers
-from warranty_desk.services import activation, audit, numbers
+from warranty_desk.services import audit, numbers, warranty_cards
 from warranty_desk.storage import search
 
 SALES_PER_CHUNK = 5_000
@@ -278,10 +278,10 @@ def _unit_rows(run: BulkRun, tables: Tables, rng: random.Random, code: str, seri
     elif line.declined >= 0:
         tables.add("extension_offers", (uuid7().bytes, wid, run.plans[line.declined].id,
                                         0, seller, at))
-    card = activation.warranty_card(code=code, serial=serial, product=item.name,
-                                    sku=item.sku, customer_ref=customer_ref,
-                                    invoice_number=invoice,
-                                    cover=activation.card_cover(spans))
+    card = warranty_cards.warranty_card(code=code, serial=serial, product=item.name,
+                                        sku=item.sku, customer_ref=customer_ref,
+                                        invoice_number=invoice,
+                                        cover=warranty_cards.card_cover(spans))
     tables.add("outbox_events", outbox_row("warranty.activated", "warranty", code, card, at))
     if void_reason and voided_at:
         tables.add("outbox_events", outbox_row("warranty.voided", "warranty", code,

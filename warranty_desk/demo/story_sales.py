@@ -11,7 +11,7 @@ from warranty_desk.demo.story_plans import FIXED_SALES, RANDOM_SALES, SEGMENTS, 
 from warranty_desk.demo.story_state import StoryShop, random_serial
 from warranty_desk.permissions import Role
 from warranty_desk.rules.extension import extension_eligibility
-from warranty_desk.services import activation
+from warranty_desk.services import activation, sale_input
 from warranty_desk.services.customers import CustomerInput
 
 
@@ -93,10 +93,10 @@ def sell(shop: StoryShop) -> int:
                 price = price * 92 // 100 // 100 * 100
             extension = (_extension_for(rng, plan, price, product.category, sold_on)
                          if sku == plan.sku else None)
-            lines.append(activation.LineInput(sku, quantity, price, serials, extension))
+            lines.append(sale_input.LineInput(sku, quantity, price, serials, extension))
         when = shop.moment(plan.days_ago, rng.randrange(8 * 60))
         shop.timeline.at(when)
-        result = activation.record_sale(shop.db, seller, activation.SaleInput(
+        result = activation.record_sale(shop.db, seller, sale_input.SaleInput(
             f"INV-{first + n:06d}", sold_on, tuple(lines), customer))
         serial = lines[0].serials[0] if lines[0].serials else None
         shop.units[plan.key] = (result.warranty_codes[0], serial)

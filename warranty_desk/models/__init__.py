@@ -2,6 +2,7 @@
 
 from warranty_desk.models.audit import AuditEntry
 from warranty_desk.models.base import Base
+from warranty_desk.models.branch_epoch import BranchEpoch
 from warranty_desk.models.brand_claim import BrandClaim, Settlement
 from warranty_desk.models.claim import Claim, ClaimEvent
 from warranty_desk.models.complaint import Complaint
@@ -13,6 +14,7 @@ from warranty_desk.models.outbox import InboxCursor, OutboxEvent
 from warranty_desk.models.policy import ExtensionPlan, Policy
 from warranty_desk.models.print_job import PrintJob
 from warranty_desk.models.product import Brand, Product
+from warranty_desk.models.refund import AppliedRefund
 from warranty_desk.models.sale import ImportBatch, InvoiceLine, Sale
 from warranty_desk.models.shop import NumberCounter, Shop
 from warranty_desk.models.staff import Staff
@@ -23,8 +25,10 @@ from warranty_desk.models.upgrade_note import UpgradeNote
 from warranty_desk.models.warranty import ExtensionOffer, Warranty, WarrantyLayer, WarrantyStatus
 
 __all__ = [
+    "AppliedRefund",
     "AuditEntry",
     "Base",
+    "BranchEpoch",
     "Brand",
     "BrandClaim",
     "Claim",

@@ -23,4 +23,7 @@ class Staff(Base):
     # Stored, not kept in memory, so the lock survives a restart.
     failed_pins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # Locks in a row since the last right PIN: each lasts longer, and the last one waits for a
+    # manager (services/staff.py, LOCK_STEPS).
+    lockouts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[timestamp]

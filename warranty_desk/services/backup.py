@@ -1,4 +1,9 @@
-"""Backing up the live database with SQLite's online backup API, and restoring a checked backup."""
+"""Backing up the live database with SQLite's online backup API, and restoring a checked backup.
+
+Every backup is written with its manifest beside it (services/backup_manifest.py); a restore
+takes a file only when it is byte for byte what the manifest says was written, and only when
+no other program holds the shop's database open.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +19,19 @@ from typing import cast
 
 from alembic.script import ScriptDirectory
 
+from warranty_desk import config
 from warranty_desk.clock import Clock
-from warranty_desk.errors import BadInput
+from warranty_desk.errors import BadInput, DatabaseInUse
 from warranty_desk.permissions import Actor, Permission, require
-from warranty_desk.services import audit
+from warranty_desk.services import audit, backup_manifest, epochs
+from warranty_desk.services.backup_manifest import NOTHING_CHANGED, Contents, Manifest, refusal
+from warranty_desk.services.epochs import EpochView
 from warranty_desk.storage import migrate
 from warranty_desk.storage.database import BUSY_TIMEOUT_MS, Database
 from warranty_desk.storage.home import Home
+from warranty_desk.storage.private import private_file
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-_NOTHING_CHANGED = "Nothing was changed; pick another backup."
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,7 @@ class BackupReport:
     bytes: int
     sha256: str
     tables: int
+    manifest: Path  # beside the backup; a restore needs the two together
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +54,9 @@ class RestoreReport:
     safety_copy: Path | None
     from_revision: str
     to_revision: str
+    made_at: str = ""  # when the backup was made, as its manifest says
+    # The epoch the restore started; marks_needed while it waits for head office's marks.
+    epoch: EpochView | None = None
 
 
 def backups_folder(home: Home) -> Path:
@@ -95,6 +107,24 @@ def _copy_into_new_file(source: sqlite3.Connection, target: Path) -> None:
         raise
 
 
+def _contents(connection: sqlite3.Connection) -> Contents:
+    """The schema revision and the shop of an open Warranty Desk database."""
+    (revision,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    shop_id, branch, name = connection.execute(
+        "SELECT id, branch_code, name FROM shop LIMIT 1").fetchone()
+    return Contents(schema=str(revision), shop_id=bytes(shop_id).hex(), branch=str(branch),
+                    shop_name=str(name))
+
+
+def _seal(path: Path, clock: Clock) -> tuple[Manifest, Path]:
+    """Write the manifest of a backup file just made; the manifest and where it is."""
+    with _connect(path) as connection:
+        contents = _contents(connection)
+    manifest = Manifest.of(path, path.stat().st_size, _sha256(path), contents,
+                           clock.now().isoformat())
+    return manifest, backup_manifest.write(path, manifest)
+
+
 def _table_count(path: Path) -> int:
     with _connect(path) as connection:
         row = connection.execute(
@@ -124,8 +154,10 @@ def backup(db: Database, actor: Actor, target: Path, *, overwrite: bool = False)
         _copy_into_new_file(live, target)
     finally:
         raw.close()
-    report = BackupReport(path=target, bytes=target.stat().st_size, sha256=_sha256(target),
-                          tables=_table_count(target))
+    tables = _table_count(target)
+    manifest, manifest_path = _seal(target, db.clock)
+    report = BackupReport(path=target, bytes=manifest.bytes, sha256=manifest.sha256,
+                          tables=tables, manifest=manifest_path)
     with db.write() as session:
         audit.record(session, actor, "backup.create", "database", target.name,
                      {"path": str(target), "sha256": report.sha256, "bytes": report.bytes})
@@ -137,11 +169,11 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions("base", migrate.head_revision())}
 
 
-def _check_backup(path: Path, shown: str) -> str:
-    """Refuse a staged backup copy that is not a sound Warranty Desk database; its revision."""
+def _check_backup(path: Path, shown: str) -> Contents:
+    """Refuse a staged backup copy that is not a sound Warranty Desk database; what it holds."""
 
     def refuse(problem: str) -> BadInput:
-        return BadInput(f"{shown} {problem}. {_NOTHING_CHANGED}")
+        return refusal(shown, problem)
 
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
@@ -172,9 +204,9 @@ def _check_backup(path: Path, shown: str) -> str:
             shops = connection.execute("SELECT count(*) FROM shop").fetchone()[0]
             if not shops:
                 raise refuse("has no shop in it, so it is not a backup of a shop")
+            return _contents(connection)
     except sqlite3.DatabaseError as exc:
         raise refuse(f"is damaged (integrity check failed: {exc})") from None
-    return revision
 
 
 def _safety_copy_path(home: Home, clock: Clock) -> Path:
@@ -188,17 +220,50 @@ def _safety_copy_path(home: Home, clock: Clock) -> Path:
     return path
 
 
+SOLE_HOLDER_WAIT_MS = 2000
+_IN_USE = ("The shop's database is open in another program: the counter app, a sync or "
+           "another warranty-desk command. Close the app and wait for a running sync to "
+           "finish (or stop the nightly sync task), then restore again. Nothing was changed.")
+
+
+@contextlib.contextmanager
+def _sole_holder(path: Path) -> Iterator[sqlite3.Connection]:
+    """The live database held by this connection alone, until the block ends; DatabaseInUse.
+
+    Leaving WAL mode needs every other connection gone, and exclusive locking keeps new ones
+    out: a till that opened the file meanwhile would keep reading pages that are replaced.
+    """
+    private_file(path)
+    with _connect(path) as live:
+        try:
+            # A sync's transaction ends within this; the open app never lets go, so no longer.
+            live.execute(f"PRAGMA busy_timeout={SOLE_HOLDER_WAIT_MS}")
+            live.execute("PRAGMA locking_mode=EXCLUSIVE")
+            # Out of WAL for the copy too: a WAL destination refuses a backup with another
+            # page size. Database switches WAL back on at its next connection.
+            live.execute("PRAGMA journal_mode=DELETE")
+            live.execute("BEGIN EXCLUSIVE")
+            live.execute("COMMIT")  # the lock stays with the connection (exclusive mode)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise DatabaseInUse(_IN_USE) from None
+            raise
+        yield live
+
+
 def restore(home: Home, actor: Actor, source: Path, *, clock: Clock) -> RestoreReport:
     """Replace the live database with a checked backup, keeping a safety copy of the old one.
 
-    Every check runs on a private copy of the backup before the live file is touched. The
-    caller must dispose its Database (and stop the sync worker) first: connections left open
-    would keep reading the replaced pages. Open a new Database on the home afterwards.
+    Every check runs on a private copy of the backup before the live file is touched: it must
+    match its manifest byte for byte, then pass SQLite's checks. The caller must dispose its
+    Database (and stop the sync worker) first; a database another program still holds open is
+    refused (DatabaseInUse). Open a new Database on the home afterwards.
     """
     require(actor, Permission.BACKUP)
     source = source.expanduser().absolute()
     if not source.is_file():
-        raise BadInput(f"{source.name} was not found in {source.parent}. {_NOTHING_CHANGED}")
+        raise BadInput(f"{source.name} was not found in {source.parent}. {NOTHING_CHANGED}")
+    manifest = backup_manifest.read(source, source.name)
     home.ensure()
     folder = backups_folder(home)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -207,28 +272,37 @@ def restore(home: Home, actor: Actor, source: Path, *, clock: Clock) -> RestoreR
     fd, staged_name = tempfile.mkstemp(prefix=".restore-", suffix=".sqlite3", dir=folder)
     os.close(fd)
     staged = Path(staged_name)
+    safety: Path | None = None
     try:
         with source.open("rb") as reader, staged.open("wb") as writer:
             while chunk := reader.read(1024 * 1024):
                 writer.write(chunk)
         digest = _sha256(staged)
-        from_revision = _check_backup(staged, source.name)
+        # The most telling refusal first: cut short or changed, then not a shop's database,
+        # then a sound database that nothing proves is the file the backup wrote.
+        if manifest is not None:
+            backup_manifest.check_file(manifest, staged.stat().st_size, digest, source.name)
+        contents = _check_backup(staged, source.name)
+        if manifest is None:
+            raise backup_manifest.missing(source, source.name)
+        backup_manifest.check_contents(manifest, contents, source.name)
 
-        safety: Path | None = None
-        if home.database.exists():
-            safety = _safety_copy_path(home, clock)
-            with _connect(home.database) as live:
+        had_database = home.database.exists()
+        with _sole_holder(home.database) as live:
+            if had_database:
+                safety = _safety_copy_path(home, clock)
                 _copy_into_new_file(live, safety)
-
-        with _connect(staged) as backup_file, _connect(home.database) as live:
-            # Out of WAL for the copy: a WAL destination refuses a backup with another page
-            # size. Database switches WAL back on at its next connection.
-            live.execute("PRAGMA journal_mode=DELETE")
-            backup_file.backup(live)
+            with _connect(staged) as backup_file:
+                backup_file.backup(live)
+        if safety is not None:
+            _seal(safety, clock)  # so the safety copy can itself be restored
     finally:
         for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
             leftover.unlink(missing_ok=True)
 
+    # A till that syncs must hear head office's high-water marks before it numbers or sends
+    # anything again: head office may hold what the till did after this backup.
+    syncs = bool(config.load(home).settings.sync.portal_url)
     db = Database(home.database, clock=clock)
     try:
         migrate.upgrade(db)
@@ -236,9 +310,13 @@ def restore(home: Home, actor: Actor, source: Path, *, clock: Clock) -> RestoreR
             audit.record(session, actor, "backup.restore", "database", source.name,
                          {"source": str(source), "sha256": digest,
                           "safety_copy": str(safety) if safety else "",
-                          "from_revision": from_revision})
+                          "from_revision": contents.schema, "made_at": manifest.made_at})
+            epoch = epochs.start_after_restore(
+                session, actor, needs_marks=syncs,
+                note=f"{source.name}, made {manifest.made_at}, sha256 {digest[:16]}…")
         to_revision = migrate.current_revision(db) or ""
     finally:
         db.dispose()
     return RestoreReport(source=source, sha256=digest, safety_copy=safety,
-                         from_revision=from_revision, to_revision=to_revision)
+                         from_revision=contents.schema, to_revision=to_revision,
+                         made_at=manifest.made_at, epoch=epoch)

@@ -13,7 +13,7 @@ from warranty_desk.models import Brand, ExtensionPlan, Policy, Product
 from warranty_desk.permissions import Actor, Permission, Role, require
 from warranty_desk.rules.evidence import EVIDENCE_KINDS
 from warranty_desk.services import audit, outbox
-from warranty_desk.storage.database import Database
+from warranty_desk.services.unit_of_work import UnitOfWork, writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,28 +80,31 @@ def _check_policy(data: PolicyInput) -> None:
         raise BadInput(f"Policy {data.name!r} was not saved: " + "; ".join(problems) + ".")
 
 
-def add_policy(db: Database, actor: Actor, data: PolicyInput) -> Policy:
+def add_policy_in(uow: UnitOfWork, actor: Actor, data: PolicyInput) -> Policy:
     """Create a policy (owners and admins)."""
     require(actor, Permission.MANAGE_SETTINGS)
     _check_policy(data)
-    with db.write() as session:
-        if session.scalars(select(Policy).where(Policy.name == data.name.strip())).first():
-            raise BadInput(f"There is already a policy called {data.name!r}.")
-        policy = Policy(
-            name=data.name.strip(), manufacturer_months=data.manufacturer_months,
-            shop_months=data.shop_months, terms=data.terms, exclusions=list(data.exclusions),
-            evidence_required={k: list(v) for k, v in data.evidence_required.items()},
-            serial_required=data.serial_required, claim_limit_count=data.claim_limit_count,
-            claim_limit_period_months=data.claim_limit_period_months,
-            override_roles=[r.value for r in data.override_roles],
-            new_term_on_replacement=data.new_term_on_replacement,
-        )
-        session.add(policy)
-        session.flush()
-        audit.record(session, actor, "policy.create", "policy", policy.name,
-                     {"manufacturer_months": policy.manufacturer_months,
-                      "shop_months": policy.shop_months})
-        return policy
+    session = uow.session
+    if session.scalars(select(Policy).where(Policy.name == data.name.strip())).first():
+        raise BadInput(f"There is already a policy called {data.name!r}.")
+    policy = Policy(
+        name=data.name.strip(), manufacturer_months=data.manufacturer_months,
+        shop_months=data.shop_months, terms=data.terms, exclusions=list(data.exclusions),
+        evidence_required={k: list(v) for k, v in data.evidence_required.items()},
+        serial_required=data.serial_required, claim_limit_count=data.claim_limit_count,
+        claim_limit_period_months=data.claim_limit_period_months,
+        override_roles=[r.value for r in data.override_roles],
+        new_term_on_replacement=data.new_term_on_replacement,
+    )
+    session.add(policy)
+    session.flush()
+    audit.record(session, actor, "policy.create", "policy", policy.name,
+                 {"manufacturer_months": policy.manufacturer_months,
+                  "shop_months": policy.shop_months})
+    return policy
+
+
+add_policy = writes(add_policy_in)
 
 
 def brand_named(session: Session, name: str) -> Brand:
@@ -114,62 +117,68 @@ def brand_named(session: Session, name: str) -> Brand:
     return brand
 
 
-def add_products(db: Database, actor: Actor, items: list[ProductInput]) -> int:
+def add_products_in(uow: UnitOfWork, actor: Actor, items: list[ProductInput]) -> int:
     """Create products; all or nothing, every problem listed. Returns how many were added."""
     require(actor, Permission.MANAGE_SETTINGS)
-    with db.write() as session:
-        policies = {p.name: p for p in session.scalars(select(Policy))}
-        existing = set(session.scalars(select(Product.sku)))
-        problems: list[str] = []
-        seen: set[str] = set()
-        for n, item in enumerate(items, start=1):
-            sku = normalize.sku(item.sku)
-            where = f"product {n} ({sku or 'no SKU'})"
-            if not sku:
-                problems.append(f"{where}: the SKU is empty")
-            elif sku in existing or sku in seen:
-                problems.append(f"{where}: SKU {sku} already exists")
-            if not item.name.strip():
-                problems.append(f"{where}: the name is empty")
-            if item.policy not in policies:
-                problems.append(f"{where}: unknown policy {item.policy!r}")
-            if item.gtin and not (item.gtin.isdigit() and len(item.gtin) in (8, 12, 13, 14)):
-                problems.append(f"{where}: GTIN {item.gtin!r} is not 8, 12, 13 or 14 digits")
-            seen.add(sku)
-        if problems:
-            raise BadInput("No products were added:\n" + "\n".join(f"- {p}" for p in problems))
-        for item in items:
-            brand = brand_named(session, item.brand)
-            session.add(Product(
-                sku=normalize.sku(item.sku), gtin=item.gtin.zfill(14) if item.gtin else None,
-                name=item.name.strip(), category=item.category.strip().lower(),
-                brand_id=brand.id, policy_id=policies[item.policy].id,
-                serial_required=item.serial_required, list_price_minor=item.list_price_minor,
-                supplier=item.supplier))
-        audit.record(session, actor, "product.create", "product", f"{len(items)} products",
-                     {"skus": [normalize.sku(i.sku) for i in items][:100]})
-        outbox.emit(session, "catalogue.products_added", "catalogue", "products",
-                    {"skus": [normalize.sku(i.sku) for i in items]})
+    session = uow.session
+    policies = {p.name: p for p in session.scalars(select(Policy))}
+    existing = set(session.scalars(select(Product.sku)))
+    problems: list[str] = []
+    seen: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        sku = normalize.sku(item.sku)
+        where = f"product {n} ({sku or 'no SKU'})"
+        if not sku:
+            problems.append(f"{where}: the SKU is empty")
+        elif sku in existing or sku in seen:
+            problems.append(f"{where}: SKU {sku} already exists")
+        if not item.name.strip():
+            problems.append(f"{where}: the name is empty")
+        if item.policy not in policies:
+            problems.append(f"{where}: unknown policy {item.policy!r}")
+        if item.gtin and not (item.gtin.isdigit() and len(item.gtin) in (8, 12, 13, 14)):
+            problems.append(f"{where}: GTIN {item.gtin!r} is not 8, 12, 13 or 14 digits")
+        seen.add(sku)
+    if problems:
+        raise BadInput("No products were added:\n" + "\n".join(f"- {p}" for p in problems))
+    for item in items:
+        brand = brand_named(session, item.brand)
+        session.add(Product(
+            sku=normalize.sku(item.sku), gtin=item.gtin.zfill(14) if item.gtin else None,
+            name=item.name.strip(), category=item.category.strip().lower(),
+            brand_id=brand.id, policy_id=policies[item.policy].id,
+            serial_required=item.serial_required, list_price_minor=item.list_price_minor,
+            supplier=item.supplier))
+    audit.record(session, actor, "product.create", "product", f"{len(items)} products",
+                 {"skus": [normalize.sku(i.sku) for i in items][:100]})
+    outbox.emit(session, "catalogue.products_added", "catalogue", "products",
+                {"skus": [normalize.sku(i.sku) for i in items]})
     return len(items)
 
 
-def add_extension_plan(db: Database, actor: Actor, data: ExtensionPlanInput) -> ExtensionPlan:
+add_products = writes(add_products_in)
+
+
+def add_extension_plan_in(uow: UnitOfWork, actor: Actor, data: ExtensionPlanInput) -> ExtensionPlan:
     """Create a paid extension plan."""
     require(actor, Permission.MANAGE_SETTINGS)
     if data.months < 1 or data.price_minor < 0:
         raise BadInput("An extension plan needs at least 1 month and a price of 0 or more.")
     if data.max_price_minor is not None and data.max_price_minor < data.min_price_minor:
         raise BadInput("The highest item price is below the lowest; swap them.")
-    with db.write() as session:
-        if session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == data.name)).first():
-            raise BadInput(f"There is already an extension plan called {data.name!r}.")
-        plan = ExtensionPlan(
-            name=data.name, months=data.months, price_minor=data.price_minor,
-            categories=[c.strip().lower() for c in data.categories],
-            min_price_minor=data.min_price_minor, max_price_minor=data.max_price_minor,
-            max_days_since_sale=data.max_days_since_sale)
-        session.add(plan)
-        session.flush()
-        audit.record(session, actor, "extension_plan.create", "extension_plan", plan.name,
-                     {"months": plan.months, "price_minor": plan.price_minor})
-        return plan
+    session = uow.session
+    if session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == data.name)).first():
+        raise BadInput(f"There is already an extension plan called {data.name!r}.")
+    plan = ExtensionPlan(
+        name=data.name, months=data.months, price_minor=data.price_minor,
+        categories=[c.strip().lower() for c in data.categories],
+        min_price_minor=data.min_price_minor, max_price_minor=data.max_price_minor,
+        max_days_since_sale=data.max_days_since_sale)
+    session.add(plan)
+    session.flush()
+    audit.record(session, actor, "extension_plan.create", "extension_plan", plan.name,
+                 {"months": plan.months, "price_minor": plan.price_minor})
+    return plan
+
+
+add_extension_plan = writes(add_extension_plan_in)

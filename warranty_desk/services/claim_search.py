@@ -6,7 +6,8 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from warranty_desk.models import Claim, Customer, Product
-from warranty_desk.scanning import ClaimNumberPart, Scan, ScanKind, partial_claim_number
+from warranty_desk.number_formats import ClaimNumberPart, partial_claim_number
+from warranty_desk.scanning import Scan, ScanKind
 from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.views import ClaimMatch
 

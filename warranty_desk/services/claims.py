@@ -19,7 +19,6 @@ from warranty_desk.rules.coverage import coverage_on
 from warranty_desk.rules.eligibility import ClaimEligibility, claim_eligibility
 from warranty_desk.rules.evidence import missing_evidence, type_refusal
 from warranty_desk.services import audit, numbers, outbox
-from warranty_desk.services.activation import layer_spans
 from warranty_desk.services.claim_common import (
     CHANNELS,
     CLAIM_TYPES,
@@ -34,7 +33,9 @@ from warranty_desk.services.claim_common import (
 )
 from warranty_desk.services.customers import CustomerInput, find_or_create
 from warranty_desk.services.shop_time import shop_today, shop_zone
-from warranty_desk.storage.database import Database, clock_of
+from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
+from warranty_desk.services.warranty_layers import layer_spans
+from warranty_desk.storage.database import clock_of
 from warranty_desk.storage.documents import DocumentStore, StoredDocument
 
 # Days the shop promises for an answer when staff do not set a date at drop-off.
@@ -127,17 +128,20 @@ def _assess(
     return claim_eligibility(cover, limit, open_number), limit, open_number
 
 
-def preview(db: Database, actor: Actor, warranty_code: str) -> ClaimPreview:
+def preview_in(uow: UnitOfWork, actor: Actor, warranty_code: str) -> ClaimPreview:
     """Eligibility, claim limit and evidence checklist for a claim on this unit."""
     require(actor, Permission.START_CLAIM)
-    with db.read() as session:
-        warranty = _warranty(session, warranty_code)
-        eligibility, limit, open_number = _assess(session, warranty, shop_today(session))
-        policy = session.get_one(Product, warranty.product_id).policy
-        required = {k: tuple(v) for k, v in policy.evidence_required.items()}
-        labels = {k: evidence_label(k) for kinds in required.values() for k in kinds}
-        return ClaimPreview(warranty.code, eligibility, limit, required, labels,
-                            tuple(policy.exclusions), open_number)
+    session = uow.session
+    warranty = _warranty(session, warranty_code)
+    eligibility, limit, open_number = _assess(session, warranty, shop_today(session))
+    policy = session.get_one(Product, warranty.product_id).policy
+    required = {k: tuple(v) for k, v in policy.evidence_required.items()}
+    labels = {k: evidence_label(k) for kinds in required.values() for k in kinds}
+    return ClaimPreview(warranty.code, eligibility, limit, required, labels,
+                        tuple(policy.exclusions), open_number)
+
+
+preview = reads(preview_in)
 
 
 def _check_text(fault: str, channel: str, claim_type: str) -> None:
@@ -169,47 +173,50 @@ def _existing_external(session: Session, external_ref: str | None) -> Claim | No
     return session.scalars(select(Claim).where(Claim.external_ref == external_ref)).first()
 
 
-def start_claim(
-    db: Database, actor: Actor, data: StartClaim, *, override: Override | None = None
+def start_claim_in(
+    uow: UnitOfWork, actor: Actor, data: StartClaim, *, override: Override | None = None
 ) -> ClaimSummary:
     """Open a claim on a known warranty, after the eligibility and claim-limit rules."""
     require(actor, Permission.START_CLAIM)
     _check_text(data.fault, data.channel, data.claim_type)
-    with db.write() as session:
-        existing = _existing_external(session, data.external_ref)
-        if existing is not None:
-            return summary_of(session, existing)
-        warranty = _warranty(session, data.warranty_code)
-        today = shop_today(session)
-        eligibility, limit, _open = _assess(session, warranty, today)
-        product = session.get_one(Product, warranty.product_id)
-        blockers = [] if eligibility.eligible else list(eligibility.reasons)
-        if not eligibility.eligible and not eligibility.needs_override:
-            raise RuleBlocked(f"A claim on {warranty.code} is not possible: "
-                              + " ".join(eligibility.reasons))
-        check_override(override, blockers, policy=product.policy,
-                       what=f"A claim on {warranty.code}")
-        claim = _new_claim(
-            session, actor, today, warranty_id=warranty.id, customer_id=warranty.customer_id,
-            product_id=warranty.product_id, serial=warranty.serial, channel=data.channel,
-            claim_type=data.claim_type, fault=data.fault.strip(),
-            accessories=data.accessories.strip(), condition=data.condition.strip(),
-            proof_status="not_needed", external_ref=data.external_ref,
-            promised_on=data.promised_on or today + timedelta(days=DEFAULT_PROMISE_DAYS))
-        add_event(session, claim, actor, "opened", to_state=claim.state,
-                  reason=f"Opened at the {data.channel.replace('_', ' ')}: {claim.fault}",
-                  override=override)
-        audit.record(session, actor, "claim.open", "claim", claim.number,
-                     {"warranty": warranty.code, "channel": data.channel,
-                      "limit": limit.message, "override": override.reason if override else None})
-        outbox.emit(session, "claim.opened", "claim", claim.number,
-                    claim_payload(claim, warranty=warranty.code))
-        notify(session, claim, "claim_received", today=today)
-        return summary_of(session, claim)
+    session = uow.session
+    existing = _existing_external(session, data.external_ref)
+    if existing is not None:
+        return summary_of(session, existing)
+    warranty = _warranty(session, data.warranty_code)
+    today = shop_today(session)
+    eligibility, limit, _open = _assess(session, warranty, today)
+    product = session.get_one(Product, warranty.product_id)
+    blockers = [] if eligibility.eligible else list(eligibility.reasons)
+    if not eligibility.eligible and not eligibility.needs_override:
+        raise RuleBlocked(f"A claim on {warranty.code} is not possible: "
+                          + " ".join(eligibility.reasons))
+    check_override(override, blockers, policy=product.policy,
+                   what=f"A claim on {warranty.code}")
+    claim = _new_claim(
+        session, actor, today, warranty_id=warranty.id, customer_id=warranty.customer_id,
+        product_id=warranty.product_id, serial=warranty.serial, channel=data.channel,
+        claim_type=data.claim_type, fault=data.fault.strip(),
+        accessories=data.accessories.strip(), condition=data.condition.strip(),
+        proof_status="not_needed", external_ref=data.external_ref,
+        promised_on=data.promised_on or today + timedelta(days=DEFAULT_PROMISE_DAYS))
+    add_event(session, claim, actor, "opened", to_state=claim.state,
+              reason=f"Opened at the {data.channel.replace('_', ' ')}: {claim.fault}",
+              override=override)
+    audit.record(session, actor, "claim.open", "claim", claim.number,
+                 {"warranty": warranty.code, "channel": data.channel,
+                  "limit": limit.message, "override": override.reason if override else None})
+    outbox.emit(session, "claim.opened", "claim", claim.number,
+                claim_payload(claim, warranty=warranty.code))
+    notify(session, claim, "claim_received", today=today)
+    return summary_of(session, claim)
 
 
-def start_unknown_sale_claim(
-    db: Database, actor: Actor, data: StartUnknownSaleClaim
+start_claim = writes(start_claim_in)
+
+
+def start_unknown_sale_claim_in(
+    uow: UnitOfWork, actor: Actor, data: StartUnknownSaleClaim
 ) -> ClaimSummary:
     """Open a claim for a sale the system does not know; it stays unverified until checked."""
     require(actor, Permission.START_CLAIM)
@@ -219,43 +226,46 @@ def start_unknown_sale_claim(
     refusal = type_refusal("proof_of_purchase", data.proof_media_type, data.proof_name)
     if refusal is not None:
         raise BadInput(refusal)
-    with db.write() as session:
-        today = shop_today(session)
-        if data.purchased_on > today:
-            raise BadInput(f"The purchase date {data.purchased_on} is in the future. Check it.")
-        existing = _existing_external(session, data.external_ref)
-        if existing is not None:
-            return summary_of(session, existing)
-        branch = numbers.branch_code(session)
-        customer, _ = find_or_create(session, data.customer, branch)
-        product = None
-        if data.sku:
-            product = session.scalars(
-                select(Product).where(Product.sku == normalize.sku(data.sku))).first()
-        claim = _new_claim(
-            session, actor, today, warranty_id=None, customer_id=customer.id,
-            product_id=product.id if product else None, serial=normalize.serial(data.serial)
-            or None, channel=data.channel, claim_type=data.claim_type, fault=data.fault.strip(),
-            proof_status="unverified", external_ref=data.external_ref,
-            claimed_purchase={"product": data.product_description.strip(),
-                              "purchased_on": data.purchased_on.isoformat(),
-                              "where": data.purchased_where.strip()},
-            promised_on=data.promised_on or today + timedelta(days=DEFAULT_PROMISE_DAYS))
-        session.add(EvidenceDocument(
-            claim_id=claim.id, sha256=data.proof_sha256, kind="proof_of_purchase",
-            media_type=data.proof_media_type, size=data.proof_size,
-            original_name=data.proof_name[:255], added_by_id=actor.staff_id,
-            source=data.channel))
-        add_event(session, claim, actor, "opened", to_state=claim.state,
-                  reason="Opened without a known sale; proof of purchase uploaded, not yet "
-                         "verified.")
-        audit.record(session, actor, "claim.open_unknown_sale", "claim", claim.number,
-                     {"customer": customer.reference, "proof": data.proof_sha256,
-                      "claimed_purchase": claim.claimed_purchase})
-        outbox.emit(session, "claim.opened", "claim", claim.number,
-                    claim_payload(claim, warranty=None, proof=data.proof_sha256))
-        notify(session, claim, "claim_received", today=today)
-        return summary_of(session, claim)
+    session = uow.session
+    today = shop_today(session)
+    if data.purchased_on > today:
+        raise BadInput(f"The purchase date {data.purchased_on} is in the future. Check it.")
+    existing = _existing_external(session, data.external_ref)
+    if existing is not None:
+        return summary_of(session, existing)
+    branch = numbers.branch_code(session)
+    customer, _ = find_or_create(session, data.customer, branch)
+    product = None
+    if data.sku:
+        product = session.scalars(
+            select(Product).where(Product.sku == normalize.sku(data.sku))).first()
+    claim = _new_claim(
+        session, actor, today, warranty_id=None, customer_id=customer.id,
+        product_id=product.id if product else None, serial=normalize.serial(data.serial)
+        or None, channel=data.channel, claim_type=data.claim_type, fault=data.fault.strip(),
+        proof_status="unverified", external_ref=data.external_ref,
+        claimed_purchase={"product": data.product_description.strip(),
+                          "purchased_on": data.purchased_on.isoformat(),
+                          "where": data.purchased_where.strip()},
+        promised_on=data.promised_on or today + timedelta(days=DEFAULT_PROMISE_DAYS))
+    session.add(EvidenceDocument(
+        claim_id=claim.id, sha256=data.proof_sha256, kind="proof_of_purchase",
+        media_type=data.proof_media_type, size=data.proof_size,
+        original_name=data.proof_name[:255], added_by_id=actor.staff_id,
+        source=data.channel))
+    add_event(session, claim, actor, "opened", to_state=claim.state,
+              reason="Opened without a known sale; proof of purchase uploaded, not yet "
+                     "verified.")
+    audit.record(session, actor, "claim.open_unknown_sale", "claim", claim.number,
+                 {"customer": customer.reference, "proof": data.proof_sha256,
+                  "claimed_purchase": claim.claimed_purchase})
+    outbox.emit(session, "claim.opened", "claim", claim.number,
+                claim_payload(claim, warranty=None, proof=data.proof_sha256))
+    notify(session, claim, "claim_received", today=today)
+    return summary_of(session, claim)
+
+
+start_unknown_sale_claim = writes(start_unknown_sale_claim_in)
 
 
 def store_evidence_file(store: DocumentStore, path: Path, kind: str) -> StoredDocument:
@@ -264,8 +274,8 @@ def store_evidence_file(store: DocumentStore, path: Path, kind: str) -> StoredDo
     return store.put_file(path, refuse=lambda media_type: type_refusal(kind, media_type, name))
 
 
-def attach_evidence(
-    db: Database, actor: Actor, number: str, *, kind: str, sha256: str, media_type: str,
+def attach_evidence_in(
+    uow: UnitOfWork, actor: Actor, number: str, *, kind: str, sha256: str, media_type: str,
     size: int, original_name: str = "", source: str = "counter",
 ) -> ClaimSummary:
     """Attach a stored document to a claim (the file is already in the document store)."""
@@ -275,65 +285,74 @@ def attach_evidence(
     refusal = type_refusal(kind, media_type, original_name)
     if refusal is not None:
         raise BadInput(refusal)
-    with db.write() as session:
-        claim = load_claim(session, number)
-        duplicate = session.scalars(select(EvidenceDocument.id).where(
-            EvidenceDocument.claim_id == claim.id, EvidenceDocument.sha256 == sha256,
-            EvidenceDocument.kind == kind)).first()
-        if duplicate is None:
-            session.add(EvidenceDocument(
-                claim_id=claim.id, sha256=sha256, kind=kind, media_type=media_type, size=size,
-                original_name=original_name[:255], added_by_id=actor.staff_id, source=source))
-            add_event(session, claim, actor, "evidence",
-                      reason=f"Added {evidence_label(kind)}"
-                             + (f" ({original_name})" if original_name else ""))
-            audit.record(session, actor, "claim.evidence", "claim", claim.number,
-                         {"kind": kind, "sha256": sha256, "size": size})
-            outbox.emit(session, "claim.evidence_added", "claim", claim.number,
-                        {"number": claim.number, "kind": kind, "sha256": sha256,
-                         "media_type": media_type, "size": size})
-        session.flush()
-        return summary_of(session, claim)
+    session = uow.session
+    claim = load_claim(session, number)
+    duplicate = session.scalars(select(EvidenceDocument.id).where(
+        EvidenceDocument.claim_id == claim.id, EvidenceDocument.sha256 == sha256,
+        EvidenceDocument.kind == kind)).first()
+    if duplicate is None:
+        session.add(EvidenceDocument(
+            claim_id=claim.id, sha256=sha256, kind=kind, media_type=media_type, size=size,
+            original_name=original_name[:255], added_by_id=actor.staff_id, source=source))
+        add_event(session, claim, actor, "evidence",
+                  reason=f"Added {evidence_label(kind)}"
+                         + (f" ({original_name})" if original_name else ""))
+        audit.record(session, actor, "claim.evidence", "claim", claim.number,
+                     {"kind": kind, "sha256": sha256, "size": size})
+        outbox.emit(session, "claim.evidence_added", "claim", claim.number,
+                    {"number": claim.number, "kind": kind, "sha256": sha256,
+                     "media_type": media_type, "size": size})
+    session.flush()
+    return summary_of(session, claim)
 
 
-def verify_proof(
-    db: Database, actor: Actor, number: str, *, accepted: bool, note: str
+attach_evidence = writes(attach_evidence_in)
+
+
+def verify_proof_in(
+    uow: UnitOfWork, actor: Actor, number: str, *, accepted: bool, note: str
 ) -> ClaimSummary:
     """Record that someone checked the uploaded proof of purchase, and what they found."""
     require(actor, Permission.VERIFY_PROOF)
     if len(note.strip()) < 3:
         raise BadInput("Write what you checked on the proof (shop, date, product).")
-    with db.write() as session:
-        claim = load_claim(session, number)
-        if claim.proof_status != "unverified":
-            raise RuleBlocked(f"Claim {claim.number} has no proof waiting to be verified.")
-        claim.proof_status = "verified" if accepted else "rejected"
-        add_event(session, claim, actor, "proof",
-                  reason=("Proof of purchase verified: " if accepted
-                          else "Proof of purchase not accepted: ") + note.strip())
-        audit.record(session, actor, "claim.proof", "claim", claim.number,
-                     {"accepted": accepted, "note": note.strip()})
-        outbox.emit(session, "claim.proof_checked", "claim", claim.number,
-                    claim_payload(claim, proof_status=claim.proof_status))
-        return summary_of(session, claim)
+    session = uow.session
+    claim = load_claim(session, number)
+    if claim.proof_status != "unverified":
+        raise RuleBlocked(f"Claim {claim.number} has no proof waiting to be verified.")
+    claim.proof_status = "verified" if accepted else "rejected"
+    add_event(session, claim, actor, "proof",
+              reason=("Proof of purchase verified: " if accepted
+                      else "Proof of purchase not accepted: ") + note.strip())
+    audit.record(session, actor, "claim.proof", "claim", claim.number,
+                 {"accepted": accepted, "note": note.strip()})
+    outbox.emit(session, "claim.proof_checked", "claim", claim.number,
+                claim_payload(claim, proof_status=claim.proof_status))
+    return summary_of(session, claim)
 
 
-def advance(
-    db: Database, actor: Actor, number: str, target: ClaimState, *, reason: str = "",
+verify_proof = writes(verify_proof_in)
+
+
+def advance_in(
+    uow: UnitOfWork, actor: Actor, number: str, target: ClaimState, *, reason: str = "",
     override: Override | None = None,
 ) -> ClaimSummary:
     """Move a claim to review, inspection, repair or the manufacturer (not a decision)."""
     require(actor, Permission.ADVANCE_CLAIM)
     if target in (ClaimState.RESOLVED, ClaimState.REJECTED):
         raise BadInput("Resolving or rejecting a claim is a decision: use decide.")
-    with db.write() as session:
-        claim = load_claim(session, number)
-        move(session, claim, actor, target, reason=reason, override=override, outcome=None,
-             today=shop_today(session))
-        return summary_of(session, claim)
+    session = uow.session
+    claim = load_claim(session, number)
+    move(session, claim, actor, target, reason=reason, override=override, outcome=None,
+         today=shop_today(session))
+    return summary_of(session, claim)
 
 
-def add_note(db: Database, actor: Actor, number: str, note: str) -> ClaimSummary:
+advance = writes(advance_in)
+
+
+def add_note_in(uow: UnitOfWork, actor: Actor, number: str, note: str) -> ClaimSummary:
     """The technician's findings on the unit, on the claim's timeline and to head office."""
     require(actor, Permission.RECORD_WORK)
     text = note.strip()
@@ -342,13 +361,16 @@ def add_note(db: Database, actor: Actor, number: str, note: str) -> ClaimSummary
     if len(text) > MAX_NOTE:
         raise BadInput(f"The findings are {len(text):,} characters long; keep them under "
                        f"{MAX_NOTE:,} and attach a longer report as a document.")
-    with db.write() as session:
-        claim = load_claim(session, number)
-        add_event(session, claim, actor, "note", reason=text)
-        audit.record(session, actor, "claim.note", "claim", claim.number, {"note": text})
-        outbox.emit(session, "claim.note_added", "claim", claim.number,
-                    {"number": claim.number, "note": text, "by": actor.name})
-        return summary_of(session, claim)
+    session = uow.session
+    claim = load_claim(session, number)
+    add_event(session, claim, actor, "note", reason=text)
+    audit.record(session, actor, "claim.note", "claim", claim.number, {"note": text})
+    outbox.emit(session, "claim.note_added", "claim", claim.number,
+                {"number": claim.number, "note": text, "by": actor.name})
+    return summary_of(session, claim)
+
+
+add_note = writes(add_note_in)
 
 
 def summary_of(session: Session, claim: Claim) -> ClaimSummary:

@@ -14,7 +14,8 @@ from warranty_desk.models import Claim, Complaint, Customer
 from warranty_desk.models.complaint import COMPLAINT_CHANNELS
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit, outbox
-from warranty_desk.storage.database import Database, clock_of
+from warranty_desk.services.unit_of_work import UnitOfWork, writes
+from warranty_desk.storage.database import clock_of
 
 # Customer support, sales and managers hear complaints: the people who write to customers.
 COMPLAINT_PERMISSION = Permission.SEND_MESSAGE
@@ -52,7 +53,7 @@ def _customer(session: Session, reference: str) -> Customer:
     return customer
 
 
-def log_complaint(db: Database, actor: Actor, customer_reference: str, text: str, *,
+def log_complaint_in(uow: UnitOfWork, actor: Actor, customer_reference: str, text: str, *,
                   channel: str = "counter", claim_number: str | None = None) -> ComplaintView:
     """Keep what the customer complained about, in their words, with the audit and CRM."""
     require(actor, COMPLAINT_PERMISSION)
@@ -61,31 +62,34 @@ def log_complaint(db: Database, actor: Actor, customer_reference: str, text: str
         raise BadInput("Write what the customer complained about (a few words at least).")
     if channel not in COMPLAINT_CHANNELS:
         raise BadInput(f"Unknown channel {channel!r}: use one of {', '.join(COMPLAINT_CHANNELS)}.")
-    with db.write() as session:
-        customer = _customer(session, customer_reference)
-        claim = None
-        if claim_number and claim_number.strip():
-            claim = session.scalars(select(Claim).where(
-                Claim.number == claim_number.strip().upper())).first()
-            if claim is None or claim.customer_id != customer.id:
-                raise BadInput(f"Claim {claim_number.strip()} is not one of "
-                               f"{customer.name}'s claims. Pick one of theirs, or leave it out.")
-        row = Complaint(customer_id=customer.id, claim_id=claim.id if claim else None,
-                        channel=channel, text=words, logged_by_id=actor.staff_id,
-                        logged_by=actor.name)
-        session.add(row)
-        session.flush()
-        audit.record(session, actor, "complaint.log", "complaint", row.id,
-                     {"customer": customer.reference, "claim": claim.number if claim else None,
-                      "channel": channel, "text": words})
-        outbox.emit(session, "complaint.logged", "customer", customer.reference,
-                    {"id": row.id.hex, "customer": customer.reference,
-                     "claim": claim.number if claim else None, "channel": channel,
-                     "text": words})
-        return _view(session, row)
+    session = uow.session
+    customer = _customer(session, customer_reference)
+    claim = None
+    if claim_number and claim_number.strip():
+        claim = session.scalars(select(Claim).where(
+            Claim.number == claim_number.strip().upper())).first()
+        if claim is None or claim.customer_id != customer.id:
+            raise BadInput(f"Claim {claim_number.strip()} is not one of "
+                           f"{customer.name}'s claims. Pick one of theirs, or leave it out.")
+    row = Complaint(customer_id=customer.id, claim_id=claim.id if claim else None,
+                    channel=channel, text=words, logged_by_id=actor.staff_id,
+                    logged_by=actor.name)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "complaint.log", "complaint", row.id,
+                 {"customer": customer.reference, "claim": claim.number if claim else None,
+                  "channel": channel, "text": words})
+    outbox.emit(session, "complaint.logged", "customer", customer.reference,
+                {"id": row.id.hex, "customer": customer.reference,
+                 "claim": claim.number if claim else None, "channel": channel,
+                 "text": words})
+    return _view(session, row)
 
 
-def resolve_complaint(db: Database, actor: Actor, complaint_id: str,
+log_complaint = writes(log_complaint_in)
+
+
+def resolve_complaint_in(uow: UnitOfWork, actor: Actor, complaint_id: str,
                       resolution: str) -> ComplaintView:
     """Close a complaint with how it was settled (kept in the audit log and sent on)."""
     require(actor, COMPLAINT_PERMISSION)
@@ -96,19 +100,22 @@ def resolve_complaint(db: Database, actor: Actor, complaint_id: str,
         key = uuid.UUID(hex=complaint_id)
     except ValueError:
         raise BadInput(f"{complaint_id!r} is not a complaint.") from None
-    with db.write() as session:
-        row = session.get(Complaint, key)
-        if row is None:
-            raise NotFound("That complaint is no longer on record. Reload the customer.")
-        if row.resolved_at is not None:
-            raise BadInput("That complaint is already settled.")
-        row.resolved_at, row.resolution = clock_of(session).now(), words
-        view = _view(session, row)
-        audit.record(session, actor, "complaint.resolve", "complaint", row.id,
-                     {"resolution": words})
-        outbox.emit(session, "complaint.resolved", "customer", view.customer_reference,
-                    {"id": view.id, "customer": view.customer_reference, "resolution": words})
-        return view
+    session = uow.session
+    row = session.get(Complaint, key)
+    if row is None:
+        raise NotFound("That complaint is no longer on record. Reload the customer.")
+    if row.resolved_at is not None:
+        raise BadInput("That complaint is already settled.")
+    row.resolved_at, row.resolution = clock_of(session).now(), words
+    view = _view(session, row)
+    audit.record(session, actor, "complaint.resolve", "complaint", row.id,
+                 {"resolution": words})
+    outbox.emit(session, "complaint.resolved", "customer", view.customer_reference,
+                {"id": view.id, "customer": view.customer_reference, "resolution": words})
+    return view
+
+
+resolve_complaint = writes(resolve_complaint_in)
 
 
 def complaints_of(session: Session, customer_id: uuid.UUID) -> tuple[ComplaintView, ...]:

@@ -20,7 +20,8 @@ from warranty_desk.services.customers import parse_segment
 from warranty_desk.services.lookup import verdicts_for
 from warranty_desk.services.shop_locale import phone_region
 from warranty_desk.services.shop_time import shop_today
-from warranty_desk.storage.database import Database, clock_of
+from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
+from warranty_desk.storage.database import clock_of
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import WarrantyVerdict
 
@@ -109,35 +110,38 @@ def _customer(session: Session, reference_or_id: str | uuid.UUID) -> Customer:
     return found
 
 
-def customer_profile(db: Database, actor: Actor, reference_or_id: str | uuid.UUID
+def customer_profile_in(uow: UnitOfWork, actor: Actor, reference_or_id: str | uuid.UUID
                      ) -> CustomerProfile:
     """The customer with their purchases (each with today's verdict), claims and messages."""
     require(actor, Permission.LOOKUP)
-    with db.read() as session:
-        c = _customer(session, reference_or_id)
-        ids = list(session.scalars(select(Warranty.id).where(Warranty.customer_id == c.id)
-                                   .order_by(Warranty.start_on.desc(), Warranty.code)))
-        claims = tuple(
-            ClaimLine(r.number, r.state, r.outcome, r.opened_at.date(),
-                      r.name or r.claimed_purchase.get("product", "unknown product"), r.serial,
-                      r.fault)
-            for r in session.execute(
-                select(Claim.number, Claim.state, Claim.outcome, Claim.opened_at, Claim.serial,
-                       Claim.fault, Claim.claimed_purchase, Product.name)
-                .outerjoin(Product, Product.id == Claim.product_id)
-                .where(Claim.customer_id == c.id).order_by(Claim.opened_at.desc())))
-        messages = tuple(
-            MessageLine(r.created_at, r.subject, r.state, r.direction, r.number)
-            for r in session.execute(
-                select(CustomerMessage.created_at, CustomerMessage.subject,
-                       CustomerMessage.state, CustomerMessage.direction, Claim.number)
-                .outerjoin(Claim, Claim.id == CustomerMessage.claim_id)
-                .where(CustomerMessage.customer_id == c.id)
-                .order_by(CustomerMessage.created_at.desc()).limit(MAX_MESSAGES)))
-        verdicts = verdicts_for(session, ids[:MAX_PURCHASES], today=shop_today(session))
-        return CustomerProfile(
-            c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
-            len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id))
+    session = uow.session
+    c = _customer(session, reference_or_id)
+    ids = list(session.scalars(select(Warranty.id).where(Warranty.customer_id == c.id)
+                               .order_by(Warranty.start_on.desc(), Warranty.code)))
+    claims = tuple(
+        ClaimLine(r.number, r.state, r.outcome, r.opened_at.date(),
+                  r.name or r.claimed_purchase.get("product", "unknown product"), r.serial,
+                  r.fault)
+        for r in session.execute(
+            select(Claim.number, Claim.state, Claim.outcome, Claim.opened_at, Claim.serial,
+                   Claim.fault, Claim.claimed_purchase, Product.name)
+            .outerjoin(Product, Product.id == Claim.product_id)
+            .where(Claim.customer_id == c.id).order_by(Claim.opened_at.desc())))
+    messages = tuple(
+        MessageLine(r.created_at, r.subject, r.state, r.direction, r.number)
+        for r in session.execute(
+            select(CustomerMessage.created_at, CustomerMessage.subject,
+                   CustomerMessage.state, CustomerMessage.direction, Claim.number)
+            .outerjoin(Claim, Claim.id == CustomerMessage.claim_id)
+            .where(CustomerMessage.customer_id == c.id)
+            .order_by(CustomerMessage.created_at.desc()).limit(MAX_MESSAGES)))
+    verdicts = verdicts_for(session, ids[:MAX_PURCHASES], today=shop_today(session))
+    return CustomerProfile(
+        c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
+        len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id))
+
+
+customer_profile = reads(customer_profile_in)
 
 
 def _updated(session: Session, actor: Actor, c: Customer, action: str,
@@ -151,55 +155,64 @@ def _updated(session: Session, actor: Actor, c: Customer, action: str,
     return _brief(c)
 
 
-def set_segment(db: Database, actor: Actor, reference: str, segment: str) -> CustomerBrief:
+def set_segment_in(uow: UnitOfWork, actor: Actor, reference: str, segment: str) -> CustomerBrief:
     """Change how the shop serves this customer (retail, vip, business, reseller)."""
     require(actor, CUSTOMER_PERMISSION)
     chosen = parse_segment(segment)
-    with db.write() as session:
-        c = _customer(session, reference)
-        if c.segment is chosen:
-            return _brief(c)
-        before = c.segment.value
-        c.segment = chosen
-        return _updated(session, actor, c, "customer.segment",
-                        {"from": before, "to": chosen.value})
+    session = uow.session
+    c = _customer(session, reference)
+    if c.segment is chosen:
+        return _brief(c)
+    before = c.segment.value
+    c.segment = chosen
+    return _updated(session, actor, c, "customer.segment",
+                    {"from": before, "to": chosen.value})
 
 
-def set_retention_follow_up(db: Database, actor: Actor, reference: str, flag: bool,
+set_segment = writes(set_segment_in)
+
+
+def set_retention_follow_up_in(uow: UnitOfWork, actor: Actor, reference: str, flag: bool,
                             reason: str) -> CustomerBrief:
     """Flag (or clear) a customer for a retention call, with the reason kept in the audit log."""
     require(actor, CUSTOMER_PERMISSION)
     if len(reason.strip()) < 3:
         raise BadInput("Write why (a few words): it is kept with the change and sent to the CRM.")
-    with db.write() as session:
-        c = _customer(session, reference)
-        c.retention_follow_up = flag
-        return _updated(session, actor, c, "customer.retention",
-                        {"flag": flag, "reason": reason.strip()})
+    session = uow.session
+    c = _customer(session, reference)
+    c.retention_follow_up = flag
+    return _updated(session, actor, c, "customer.retention",
+                    {"flag": flag, "reason": reason.strip()})
 
 
-def find_customers(db: Database, actor: Actor, query: str) -> tuple[CustomerBrief, ...]:
+set_retention_follow_up = writes(set_retention_follow_up_in)
+
+
+def find_customers_in(uow: UnitOfWork, actor: Actor, query: str) -> tuple[CustomerBrief, ...]:
     """Customers whose name, email or reference starts with the words typed, or by phone."""
     require(actor, Permission.LOOKUP)
     typed = query.strip()
     if not typed:
         return ()
-    with db.read() as session:
-        digits = "".join(ch for ch in typed if ch.isdigit())
-        if _PHONE_SHAPE.match(typed) and len(digits) >= 6:
-            # A whole number is found by its E.164 key, as the lookup finds it; part of one
-            # ("900596") by its last digits.
-            whole = phone_search_key(typed, phone_region(session))
-            by_phone = (Customer.phone == whole if whole
-                        else Customer.phone.like(f"%{digits[-_PHONE_TAIL:]}"))
-            found = session.scalars(select(Customer).where(by_phone).order_by(Customer.name)
-                                    .limit(MAX_FOUND))
-            return tuple(_brief(c) for c in found)
-        match = fts_query(typed)
-        if not match:
-            return ()
-        ids = [uuid.UUID(bytes=r[0]) for r in session.execute(text(
-            "SELECT c.id FROM customers_fts f JOIN customers c ON c.rowid = f.rowid "
-            "WHERE customers_fts MATCH :q ORDER BY rank LIMIT :n"), {"q": match, "n": MAX_FOUND})]
-        by_id = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
-        return tuple(_brief(by_id[i]) for i in ids if i in by_id)
+    session = uow.session
+    digits = "".join(ch for ch in typed if ch.isdigit())
+    if _PHONE_SHAPE.match(typed) and len(digits) >= 6:
+        # A whole number is found by its E.164 key, as the lookup finds it; part of one
+        # ("900596") by its last digits.
+        whole = phone_search_key(typed, phone_region(session))
+        by_phone = (Customer.phone == whole if whole
+                    else Customer.phone.like(f"%{digits[-_PHONE_TAIL:]}"))
+        found = session.scalars(select(Customer).where(by_phone).order_by(Customer.name)
+                                .limit(MAX_FOUND))
+        return tuple(_brief(c) for c in found)
+    match = fts_query(typed)
+    if not match:
+        return ()
+    ids = [uuid.UUID(bytes=r[0]) for r in session.execute(text(
+        "SELECT c.id FROM customers_fts f JOIN customers c ON c.rowid = f.rowid "
+        "WHERE customers_fts MATCH :q ORDER BY rank LIMIT :n"), {"q": match, "n": MAX_FOUND})]
+    by_id = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
+    return tuple(_brief(by_id[i]) for i in ids if i in by_id)
+
+
+find_customers = reads(find_customers_in)

@@ -37,7 +37,6 @@ from warranty_desk.rules.claim_states import (
 )
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, coverage_on, plan_layers
 from warranty_desk.services import audit, numbers, outbox
-from warranty_desk.services.activation import layer_spans
 from warranty_desk.services.claim_common import (
     Override,
     add_event,
@@ -50,7 +49,10 @@ from warranty_desk.services.claim_common import (
 from warranty_desk.services.claims import DEFAULT_PROMISE_DAYS, ClaimSummary, summary_of
 from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.shop_time import shop_today
-from warranty_desk.storage.database import Database, clock_of
+from warranty_desk.services.unit_of_work import UnitOfWork, writes
+from warranty_desk.services.voiding import void_in
+from warranty_desk.services.warranty_layers import layer_spans
+from warranty_desk.storage.database import clock_of
 
 COST_KINDS = ("labour", "parts", "replacement", "refund", "shipping")
 # A reopen reason goes to the customer and the audit log: a few words at least.
@@ -106,15 +108,18 @@ def _post(session: Session, claim: Claim, actor: Actor, line: CostLine) -> None:
                  "recoverable": line.recoverable})
 
 
-def post_cost(db: Database, actor: Actor, number: str, line: CostLine) -> ClaimSummary:
+def post_cost_in(uow: UnitOfWork, actor: Actor, number: str, line: CostLine) -> ClaimSummary:
     """Post labour, parts, shipping or other cost on a claim."""
     require(actor, Permission.POST_COST)
-    with db.write() as session:
-        claim = load_claim(session, number)
-        _post(session, claim, actor, line)
-        audit.record(session, actor, "claim.cost", "claim", claim.number,
-                     {"kind": line.kind, "amount_minor": line.amount_minor})
-        return summary_of(session, claim)
+    session = uow.session
+    claim = load_claim(session, number)
+    _post(session, claim, actor, line)
+    audit.record(session, actor, "claim.cost", "claim", claim.number,
+                 {"kind": line.kind, "amount_minor": line.amount_minor})
+    return summary_of(session, claim)
+
+
+post_cost = writes(post_cost_in)
 
 
 def _stock(session: Session, claim: Claim, actor: Actor, kind: str, serial: str | None,
@@ -139,8 +144,8 @@ def _manufacturer_covers(warranty: Warranty, today: date) -> bool:
     return cover is not None and cover.layer is LayerKind.MANUFACTURER
 
 
-def decide(
-    db: Database, actor: Actor, number: str, decision: Decision, *,
+def decide_in(
+    uow: UnitOfWork, actor: Actor, number: str, decision: Decision, *,
     override: Override | None = None,
 ) -> ClaimSummary:
     """Resolve (repair, replace, refund) or reject a claim, with everything that follows."""
@@ -149,70 +154,76 @@ def decide(
         raise BadInput("Write the reason for the decision in plain words; the customer sees "
                        "it for a rejection.")
     target = ClaimState.REJECTED if decision.outcome is Outcome.REJECT else ClaimState.RESOLVED
-    with db.write() as session:
-        claim = load_claim(session, number)
-        today = shop_today(session)
-        warranty = session.get(Warranty, claim.warranty_id) if claim.warranty_id else None
-        move(session, claim, actor, target, reason=decision.reason.strip(), override=override,
-             outcome=decision.outcome, today=today)
-        claim.outcome = decision.outcome.value
-        claim.decision_reason = decision.reason.strip()
-        claim.closed_at = clock_of(session).now()
-        for line in decision.costs:
-            _post(session, claim, actor, line)
-        extra: dict[str, str] = {}
-        if decision.outcome is Outcome.REPLACE:
-            extra = _replace(session, claim, actor, warranty, decision, today)
-        elif decision.outcome is Outcome.REFUND:
-            extra = _refund(session, claim, actor, warranty, decision, override, today)
-        template = ("claim_rejected" if decision.outcome is Outcome.REJECT
-                    else f"claim_resolved_{decision.outcome.value}")
-        audit.record(session, actor, "claim.decide", "claim", claim.number,
-                     {"outcome": decision.outcome.value, "reason": decision.reason.strip(),
-                      **extra})
-        outbox.emit(session, "claim.decided", "claim", claim.number,
-                    claim_payload(claim, reason=claim.decision_reason, **extra))
-        # The customer reads the refund as the shop writes money (€199.00); the event and
-        # the audit log keep the plain amount and its currency.
-        notify(session, claim, template, today=today,
-               **(extra | message_words(decision, money_of(session))))
-        return summary_of(session, claim)
+    session = uow.session
+    claim = load_claim(session, number)
+    today = shop_today(session)
+    warranty = session.get(Warranty, claim.warranty_id) if claim.warranty_id else None
+    move(session, claim, actor, target, reason=decision.reason.strip(), override=override,
+         outcome=decision.outcome, today=today)
+    claim.outcome = decision.outcome.value
+    claim.decision_reason = decision.reason.strip()
+    claim.closed_at = clock_of(session).now()
+    for line in decision.costs:
+        _post(session, claim, actor, line)
+    extra: dict[str, str] = {}
+    if decision.outcome is Outcome.REPLACE:
+        extra = _replace(session, claim, actor, warranty, decision, today)
+    elif decision.outcome is Outcome.REFUND:
+        extra = _refund(session, claim, actor, warranty, decision, override, today)
+    template = ("claim_rejected" if decision.outcome is Outcome.REJECT
+                else f"claim_resolved_{decision.outcome.value}")
+    audit.record(session, actor, "claim.decide", "claim", claim.number,
+                 {"outcome": decision.outcome.value, "reason": decision.reason.strip(),
+                  **extra})
+    outbox.emit(session, "claim.decided", "claim", claim.number,
+                claim_payload(claim, reason=claim.decision_reason, **extra))
+    # The customer reads the refund as the shop writes money (€199.00); the event and
+    # the audit log keep the plain amount and its currency.
+    notify(session, claim, template, today=today,
+           **(extra | message_words(decision, money_of(session))))
+    return summary_of(session, claim)
 
 
-def reopen(db: Database, actor: Actor, number: str, reason: str) -> ClaimSummary:
+decide = writes(decide_in)
+
+
+def reopen_in(uow: UnitOfWork, actor: Actor, number: str, reason: str) -> ClaimSummary:
     """A manager looks again at a rejected claim: it goes back to review, the customer is told."""
     require(actor, Permission.DECIDE_CLAIM)
     if len(reason.strip()) < MIN_REOPEN_REASON:
         raise BadInput("Write why the claim is looked at again (a few words at least); the "
                        "customer reads it, and it is kept with the claim and in the audit log.")
-    with db.write() as session:
-        claim = load_claim(session, number)
-        current = ClaimState(claim.state)
-        blockers = check_reopen(current, open_claim_on_unit=other_open_claim(session, claim))
-        target = reopen_target(current)
-        if blockers or target is None:
-            raise RuleBlocked(f"Claim {claim.number} cannot be reopened: "
-                              + " ".join(b.message for b in blockers),
-                              codes=tuple(b.code for b in blockers))
-        why, earlier = reason.strip(), claim.decision_reason
-        today = shop_today(session)
-        claim.state = target.value
-        # The customer is promised a new answer date; the one before the rejection has gone.
-        if claim.promised_on is None or claim.promised_on < today:
-            claim.promised_on = today + timedelta(days=DEFAULT_PROMISE_DAYS)
-        # The claim is open again: its rejection stays in the timeline and the audit log.
-        claim.outcome = None
-        claim.decision_reason = None
-        claim.closed_at = None
-        add_event(session, claim, actor, "reopened", from_state=current.value,
-                  to_state=target.value, reason=why)
-        audit.record(session, actor, "claim.reopen", "claim", claim.number,
-                     {"from": current.value, "to": target.value, "reason": why,
-                      "earlier_decision": earlier})
-        outbox.emit(session, "claim.reopened", "claim", claim.number,
-                    claim_payload(claim, from_state=current.value, reason=why))
-        notify(session, claim, "claim_reopened", today=today, reason=why)
-        return summary_of(session, claim)
+    session = uow.session
+    claim = load_claim(session, number)
+    current = ClaimState(claim.state)
+    blockers = check_reopen(current, open_claim_on_unit=other_open_claim(session, claim))
+    target = reopen_target(current)
+    if blockers or target is None:
+        raise RuleBlocked(f"Claim {claim.number} cannot be reopened: "
+                          + " ".join(b.message for b in blockers),
+                          codes=tuple(b.code for b in blockers))
+    why, earlier = reason.strip(), claim.decision_reason
+    today = shop_today(session)
+    claim.state = target.value
+    # The customer is promised a new answer date; the one before the rejection has gone.
+    if claim.promised_on is None or claim.promised_on < today:
+        claim.promised_on = today + timedelta(days=DEFAULT_PROMISE_DAYS)
+    # The claim is open again: its rejection stays in the timeline and the audit log.
+    claim.outcome = None
+    claim.decision_reason = None
+    claim.closed_at = None
+    add_event(session, claim, actor, "reopened", from_state=current.value,
+              to_state=target.value, reason=why)
+    audit.record(session, actor, "claim.reopen", "claim", claim.number,
+                 {"from": current.value, "to": target.value, "reason": why,
+                  "earlier_decision": earlier})
+    outbox.emit(session, "claim.reopened", "claim", claim.number,
+                claim_payload(claim, from_state=current.value, reason=why))
+    notify(session, claim, "claim_reopened", today=today, reason=why)
+    return summary_of(session, claim)
+
+
+reopen = writes(reopen_in)
 
 
 def _replace(
@@ -302,8 +313,7 @@ def _refund(
         recoverable=warranty is not None and _manufacturer_covers(warranty, today)))
     _ensure_returned(session, claim, actor)
     if warranty is not None and warranty.status is WarrantyStatus.ACTIVE:
-        warranty.status = WarrantyStatus.VOID
-        warranty.void_reason = f"Refunded under claim {claim.number}"
-        warranty.voided_at = clock_of(session).now()
+        void_in(session, actor, warranty, f"Refunded under claim {claim.number}",
+                 claim=claim.number)
     return {"amount": money.plain(amount), "currency": money.currency,
             "refund_reference": claim.refund_reference}

@@ -23,7 +23,7 @@ from warranty_desk.rules.extension import extension_eligibility
 from warranty_desk.scanning import Scan, ScanKind, classify
 from warranty_desk.services import claim_search, lookup_rows
 from warranty_desk.services.shop_time import shop_today
-from warranty_desk.storage.database import Database
+from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import (
     ClaimBrief,
@@ -41,16 +41,19 @@ _LAYER_WORDS = {"manufacturer": "Manufacturer warranty", "shop": "Shop warranty"
                 "extension": "Extended warranty"}
 
 
-def lookup(db: Database, actor: Actor, query: str) -> LookupResult:
+def lookup_in(uow: UnitOfWork, actor: Actor, query: str) -> LookupResult:
     """Classify the query, find the units it names and give each one's verdict."""
     require(actor, Permission.LOOKUP)
     scan = classify(query)
-    with db.read() as session:
-        return lookup_in(session, scan, today=shop_today(session))
+    session = uow.session
+    return _scan_result(session, scan, today=shop_today(session))
 
 
-def lookup_in(session: Session, scan: Scan, *, today: date) -> LookupResult:
-    """Lookup inside an open session (for callers that already hold one)."""
+lookup = reads(lookup_in)
+
+
+def _scan_result(session: Session, scan: Scan, *, today: date) -> LookupResult:
+    """What a classified scan finds, with each unit's verdict on `today`."""
     if scan.kind is ScanKind.EMPTY:
         return LookupResult(scan.raw, scan.kind.value, "not_found",
                             "Scan a serial, warranty code, claim or invoice number, or type a "

@@ -18,8 +18,8 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.services.letterhead import day_bounds, shop_of
 from warranty_desk.services.returns import units_held
-from warranty_desk.services.shop_time import shop_today, today_at
-from warranty_desk.storage.database import Database
+from warranty_desk.services.shop_time import shop_today
+from warranty_desk.services.unit_of_work import UnitOfWork, reads
 
 Cell = str | int | float | None
 # Age bands for units waiting in returns stock: a week is normal, two months is money lost.
@@ -61,34 +61,34 @@ def _people_cell(value: Cell, is_money: bool, money: MoneyFormat) -> str:
     return str(value)
 
 
-def claims_by_brand(db: Database, actor: Actor, *, since: date, until: date) -> ReportTable:
+def claims_by_brand_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date) -> ReportTable:
     """Claims opened per brand in the period: volume, open, speed, cost and supplier recovery."""
     require(actor, Permission.VIEW_REPORTS)
     if since > until:
         raise BadInput(f"The period starts ({since}) after it ends ({until}); swap the dates.")
-    with db.read() as session:
-        zone = zone_of(shop_of(session).timezone)
-        start, _ = day_bounds(since, zone)
-        _, end = day_bounds(until, zone)
-        in_period = (Claim.opened_at >= start) & (Claim.opened_at < end)
-        days = func.julianday(Claim.closed_at) - func.julianday(Claim.opened_at)
-        counts = session.execute(
-            select(Brand.name, func.count(Claim.id),
-                   func.sum(case((Claim.state.in_(OPEN_STATES), 1), else_=0)),
-                   func.avg(case((Claim.closed_at.is_not(None), days))))
-            .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)
-            .where(in_period).group_by(Brand.name)).all()
-        cost: dict[str, int] = dict(session.execute(
-            select(Brand.name, func.sum(CostPosting.amount_minor))
-            .join(Claim, Claim.id == CostPosting.claim_id)
-            .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)
-            .where(in_period).group_by(Brand.name)).all())
-        recovered: dict[str, int] = dict(session.execute(
-            select(Brand.name, func.sum(Settlement.amount_minor))
-            .join(BrandClaim, BrandClaim.id == Settlement.brand_claim_id)
-            .join(Brand, Brand.id == BrandClaim.brand_id)
-            .join(Claim, Claim.id == BrandClaim.claim_id)
-            .where(in_period).group_by(Brand.name)).all())
+    session = uow.session
+    zone = zone_of(shop_of(session).timezone)
+    start, _ = day_bounds(since, zone)
+    _, end = day_bounds(until, zone)
+    in_period = (Claim.opened_at >= start) & (Claim.opened_at < end)
+    days = func.julianday(Claim.closed_at) - func.julianday(Claim.opened_at)
+    counts = session.execute(
+        select(Brand.name, func.count(Claim.id),
+               func.sum(case((Claim.state.in_(OPEN_STATES), 1), else_=0)),
+               func.avg(case((Claim.closed_at.is_not(None), days))))
+        .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)
+        .where(in_period).group_by(Brand.name)).all()
+    cost: dict[str, int] = dict(session.execute(
+        select(Brand.name, func.sum(CostPosting.amount_minor))
+        .join(Claim, Claim.id == CostPosting.claim_id)
+        .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)
+        .where(in_period).group_by(Brand.name)).all())
+    recovered: dict[str, int] = dict(session.execute(
+        select(Brand.name, func.sum(Settlement.amount_minor))
+        .join(BrandClaim, BrandClaim.id == Settlement.brand_claim_id)
+        .join(Brand, Brand.id == BrandClaim.brand_id)
+        .join(Claim, Claim.id == BrandClaim.claim_id)
+        .where(in_period).group_by(Brand.name)).all())
     rows = []
     for brand, total, still_open, avg_days in sorted(counts, key=lambda r: (-r[1], r[0])):
         spent = int(cost.get(brand) or 0)
@@ -107,15 +107,18 @@ def claims_by_brand(db: Database, actor: Actor, *, since: date, until: date) -> 
                "suppliers settled against these claims.",))
 
 
-def open_claims(db: Database, actor: Actor) -> ReportTable:
+claims_by_brand = reads(claims_by_brand_in)
+
+
+def open_claims_in(uow: UnitOfWork, actor: Actor) -> ReportTable:
     """Open claims by state: how many, the oldest, and how many are past their promised date."""
     require(actor, Permission.VIEW_REPORTS)
-    with db.read() as session:
-        today = shop_today(session)
-        found = session.execute(
-            select(Claim.state, func.count(Claim.id), func.min(Claim.opened_at),
-                   func.sum(case((Claim.promised_on < today, 1), else_=0)))
-            .where(Claim.state.in_(OPEN_STATES)).group_by(Claim.state)).all()
+    session = uow.session
+    today = shop_today(session)
+    found = session.execute(
+        select(Claim.state, func.count(Claim.id), func.min(Claim.opened_at),
+               func.sum(case((Claim.promised_on < today, 1), else_=0)))
+        .where(Claim.state.in_(OPEN_STATES)).group_by(Claim.state)).all()
     by_state = {state: (n, oldest, late) for state, n, oldest, late in found}
     rows = []
     for state in ClaimState:
@@ -130,12 +133,15 @@ def open_claims(db: Database, actor: Actor) -> ReportTable:
         rows=tuple(rows), chart_column=1)
 
 
-def return_aging(db: Database, actor: Actor) -> ReportTable:
+open_claims = reads(open_claims_in)
+
+
+def return_aging_in(uow: UnitOfWork, actor: Actor) -> ReportTable:
     """Faulty units in returns stock per supplier, by how long they have waited."""
     require(actor, Permission.VIEW_REPORTS)
-    with db.read() as session:
-        today = shop_today(session)
-        units = units_held(session, today)
+    session = uow.session
+    today = shop_today(session)
+    units = units_held(session, today)
     per: dict[str, list[int]] = defaultdict(lambda: [0] * len(AGE_BANDS))
     for unit in units:
         if unit.status == "back":
@@ -152,6 +158,9 @@ def return_aging(db: Database, actor: Actor) -> ReportTable:
         rows=tuple(rows), chart_column=len(AGE_BANDS) + 1)
 
 
+return_aging = reads(return_aging_in)
+
+
 REPORTS: dict[str, str] = {
     "claims-by-brand": "claims opened per brand: volume, speed, cost and recovery",
     "open-claims": "open claims by state, oldest and past their promised date",
@@ -159,15 +168,19 @@ REPORTS: dict[str, str] = {
 }
 
 
-def build(db: Database, actor: Actor, name: str, *, since: date | None = None) -> ReportTable:
+def build_in(uow: UnitOfWork, actor: Actor, name: str, *,
+             since: date | None = None) -> ReportTable:
     """One management report by name; the period defaults to the last 90 days."""
-    today = today_at(db)
+    today = shop_today(uow.session)
     builders: dict[str, Callable[[], ReportTable]] = {
-        "claims-by-brand": lambda: claims_by_brand(
-            db, actor, since=since or today - timedelta(days=90), until=today),
-        "open-claims": lambda: open_claims(db, actor),
-        "return-aging": lambda: return_aging(db, actor),
+        "claims-by-brand": lambda: claims_by_brand_in(
+            uow, actor, since=since or today - timedelta(days=90), until=today),
+        "open-claims": lambda: open_claims_in(uow, actor),
+        "return-aging": lambda: return_aging_in(uow, actor),
     }
     if name not in builders:
         raise BadInput(f"There is no report {name!r}. Reports: {', '.join(REPORTS)}.")
     return builders[name]()
+
+
+build = reads(build_in)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warranty_desk.models import NumberCounter, Shop
+from warranty_desk.services import epochs
 
 
 def branch_code(session: Session) -> str:
@@ -17,7 +18,12 @@ def branch_code(session: Session) -> str:
 
 
 def counter(session: Session, kind: str, year: int) -> NumberCounter:
-    """The counter row of a kind and year, created at 0; bump `last` under the write lock."""
+    """The counter row of a kind and year, created at 0; bump `last` under the write lock.
+
+    Refused while a till restored from a backup waits for head office's high-water marks
+    (services/epochs.py): a number issued then could be one head office already holds.
+    """
+    epochs.refuse_numbers_while_awaiting_marks(session)
     row = session.get(NumberCounter, (kind, year))
     if row is None:
         row = NumberCounter(kind=kind, year=year, last=0)

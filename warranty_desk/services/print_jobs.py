@@ -13,7 +13,8 @@ from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import PrintJob
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit
-from warranty_desk.storage.database import Database, clock_of
+from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
+from warranty_desk.storage.database import clock_of
 
 # The documents a person can ask for; each family counts originals and copies on its own.
 DOCUMENTS = ("slip", "certificate", "ticket", "label", "close_report", "report")
@@ -78,92 +79,116 @@ def _job(session: Session, job_id: str) -> PrintJob:
     return matches[0]
 
 
-def already_printed(db: Database, document: str, subject: str) -> bool:
+def already_printed_in(uow: UnitOfWork, document: str, subject: str) -> bool:
     """Whether this document was asked for before, so the next one must say COPY."""
-    with db.read() as session:
-        return session.execute(
-            select(PrintJob.id).where(PrintJob.document == document,
-                                      PrintJob.subject == subject,
-                                      PrintJob.state != "cancelled").limit(1)).first() is not None
+    session = uow.session
+    return session.execute(
+        select(PrintJob.id).where(PrintJob.document == document,
+                                  PrintJob.subject == subject,
+                                  PrintJob.state != "cancelled").limit(1)).first() is not None
 
 
-def enqueue(
-    db: Database, actor: Actor, *, document: str, subject: str, copy: bool, target: str,
+already_printed = reads(already_printed_in)
+
+
+def enqueue_in(
+    uow: UnitOfWork, actor: Actor, *, document: str, subject: str, copy: bool, target: str,
     media_type: str, payload: bytes,
 ) -> PrintJobView:
     """Record a print before it is sent, so a failed printer never loses the job."""
     require(actor, Permission.PRINT)
     if document not in DOCUMENTS:
         raise BadInput(f"Unknown document {document!r}: use one of {', '.join(DOCUMENTS)}.")
-    with db.write() as session:
-        job = PrintJob(document=document, subject=subject, copy=copy, target=target,
-                       media_type=media_type, payload=payload, requested_by_id=actor.staff_id,
-                       requested_by=actor.name)
-        session.add(job)
-        session.flush()
-        audit.record(session, actor, "print", "print_job", job.id,
-                     {"document": document, "subject": subject, "copy": copy,
-                      "target": target})
-        return _view(job)
+    session = uow.session
+    job = PrintJob(document=document, subject=subject, copy=copy, target=target,
+                   media_type=media_type, payload=payload, requested_by_id=actor.staff_id,
+                   requested_by=actor.name)
+    session.add(job)
+    session.flush()
+    audit.record(session, actor, "print", "print_job", job.id,
+                 {"document": document, "subject": subject, "copy": copy,
+                  "target": target})
+    return _view(job)
 
 
-def payload_of(db: Database, job_id: str) -> tuple[PrintJobView, bytes]:
+enqueue = writes(enqueue_in)
+
+
+def payload_of_in(uow: UnitOfWork, job_id: str) -> tuple[PrintJobView, bytes]:
     """The job and the exact bytes to send; a printed job is not sent twice."""
-    with db.read() as session:
-        job = _job(session, job_id)
-        if job.state != "queued" or job.payload is None:
-            raise BadInput(f"The {job.document} for {job.subject} is {job.state}; there is "
-                           "nothing left to send. Print it again to get a copy.")
-        return _view(job), job.payload
+    session = uow.session
+    job = _job(session, job_id)
+    if job.state != "queued" or job.payload is None:
+        raise BadInput(f"The {job.document} for {job.subject} is {job.state}; there is "
+                       "nothing left to send. Print it again to get a copy.")
+    return _view(job), job.payload
 
 
-def mark_printed(db: Database, job_id: str) -> PrintJobView:
+payload_of = reads(payload_of_in)
+
+
+def mark_printed_in(uow: UnitOfWork, job_id: str) -> PrintJobView:
     """The printer took every byte: the job leaves the queue and its bytes are dropped."""
-    with db.write() as session:
-        job = _job(session, job_id)
-        job.state, job.attempts = "printed", job.attempts + 1
-        job.printed_at = clock_of(session).now()
-        job.last_error, job.payload = None, None
-        return _view(job)
+    session = uow.session
+    job = _job(session, job_id)
+    job.state, job.attempts = "printed", job.attempts + 1
+    job.printed_at = clock_of(session).now()
+    job.last_error, job.payload = None, None
+    return _view(job)
 
 
-def mark_failed(db: Database, job_id: str, error: str) -> PrintJobView:
+mark_printed = writes(mark_printed_in)
+
+
+def mark_failed_in(uow: UnitOfWork, job_id: str, error: str) -> PrintJobView:
     """The printer did not take the job; it stays queued with the plain reason."""
-    with db.write() as session:
-        job = _job(session, job_id)
-        job.attempts += 1
-        job.last_error = error[:_ERROR_LIMIT]
-        return _view(job)
+    session = uow.session
+    job = _job(session, job_id)
+    job.attempts += 1
+    job.last_error = error[:_ERROR_LIMIT]
+    return _view(job)
 
 
-def cancel(db: Database, actor: Actor, job_id: str, reason: str) -> PrintJobView:
+mark_failed = writes(mark_failed_in)
+
+
+def cancel_in(uow: UnitOfWork, actor: Actor, job_id: str, reason: str) -> PrintJobView:
     """Take a queued job off the queue on purpose; the reason is audited."""
     require(actor, Permission.PRINT)
     if not reason.strip():
         raise BadInput("Say why the print is cancelled (for example: printed by hand).")
-    with db.write() as session:
-        job = _job(session, job_id)
-        if job.state != "queued":
-            raise BadInput(f"The {job.document} for {job.subject} is already {job.state}.")
-        job.state, job.payload = "cancelled", None
-        audit.record(session, actor, "cancel_print", "print_job", job.id,
-                     {"reason": reason.strip(), "subject": job.subject})
-        return _view(job)
+    session = uow.session
+    job = _job(session, job_id)
+    if job.state != "queued":
+        raise BadInput(f"The {job.document} for {job.subject} is already {job.state}.")
+    job.state, job.payload = "cancelled", None
+    audit.record(session, actor, "cancel_print", "print_job", job.id,
+                 {"reason": reason.strip(), "subject": job.subject})
+    return _view(job)
 
 
-def queued(db: Database) -> tuple[PrintJobView, ...]:
+cancel = writes(cancel_in)
+
+
+def queued_in(uow: UnitOfWork) -> tuple[PrintJobView, ...]:
     """Jobs waiting for their printer, oldest first."""
-    with db.read() as session:
-        jobs = session.scalars(select(PrintJob).where(PrintJob.state == "queued")
-                               .order_by(PrintJob.created_at, PrintJob.id))
-        return tuple(_view(j) for j in jobs)
+    session = uow.session
+    jobs = session.scalars(select(PrintJob).where(PrintJob.state == "queued")
+                           .order_by(PrintJob.created_at, PrintJob.id))
+    return tuple(_view(j) for j in jobs)
 
 
-def history(db: Database, *, subject: str | None = None, limit: int = 200
+queued = reads(queued_in)
+
+
+def history_in(uow: UnitOfWork, *, subject: str | None = None, limit: int = 200
             ) -> tuple[PrintJobView, ...]:
     """The latest prints, newest first, optionally for one warranty, claim or day."""
-    with db.read() as session:
-        stmt = select(PrintJob).order_by(PrintJob.created_at.desc(), PrintJob.id.desc())
-        if subject is not None:
-            stmt = stmt.where(PrintJob.subject == subject)
-        return tuple(_view(j) for j in session.scalars(stmt.limit(limit)))
+    session = uow.session
+    stmt = select(PrintJob).order_by(PrintJob.created_at.desc(), PrintJob.id.desc())
+    if subject is not None:
+        stmt = stmt.where(PrintJob.subject == subject)
+    return tuple(_view(j) for j in session.scalars(stmt.limit(limit)))
+
+
+history = reads(history_in)

@@ -22,7 +22,7 @@ from warranty_desk.printables import LabelView, SlipView, TicketView
 from warranty_desk.services.close_report import close_report_view
 from warranty_desk.services.letterhead import header, local_now, local_time, portal_link, shop_of
 from warranty_desk.services.lookup import verdicts_for
-from warranty_desk.storage.database import Database
+from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.storage.documents import DocumentStore
 
 __all__ = ["close_report_view", "label_view", "slip_view", "ticket_view"]
@@ -43,33 +43,36 @@ def _how_to_claim(shop: Shop, portal: str | None) -> str:
     return words
 
 
-def slip_view(
-    db: Database, actor: Actor, warranty_code: str, *, copy: bool,
+def slip_view_in(
+    uow: UnitOfWork, actor: Actor, warranty_code: str, *, copy: bool,
     documents: DocumentStore | None = None,
 ) -> SlipView:
     """A unit's warranty as the slip and the certificate print it."""
     require(actor, Permission.PRINT)
     code = warranty_code.strip().upper()
-    with db.read() as session:
-        shop = shop_of(session)
-        wid = session.scalars(select(Warranty.id).where(Warranty.code == code)).first()
-        if wid is None:
-            raise NotFound(f"No warranty {warranty_code.strip()!r}. Scan the slip's barcode or "
-                           "look the unit up by serial first.")
-        now = local_now(session, shop)
-        verdict = verdicts_for(session, [wid], today=now.date())[0]
-        status = "void" if verdict.verdict == "void" else "active"
-        portal = portal_link(shop, verdict.warranty_code)
-        return SlipView(
-            shop=header(shop, documents), copy=copy, printed_at=now,
-            warranty_code=verdict.warranty_code, status=status,
-            invoice_number=verdict.invoice_number, sold_on=verdict.sold_on,
-            product_name=verdict.product_name, sku=verdict.sku, brand=verdict.brand,
-            category=verdict.category, serial=verdict.serial,
-            customer_name=verdict.customer_name, start_on=verdict.start_on,
-            end_on=verdict.end_on, layers=verdict.layers, key_terms=_KEY_TERMS,
-            terms=verdict.terms, exclusions=verdict.exclusions,
-            how_to_claim=_how_to_claim(shop, portal), portal_url=portal)
+    session = uow.session
+    shop = shop_of(session)
+    wid = session.scalars(select(Warranty.id).where(Warranty.code == code)).first()
+    if wid is None:
+        raise NotFound(f"No warranty {warranty_code.strip()!r}. Scan the slip's barcode or "
+                       "look the unit up by serial first.")
+    now = local_now(session, shop)
+    verdict = verdicts_for(session, [wid], today=now.date())[0]
+    status = "void" if verdict.verdict == "void" else "active"
+    portal = portal_link(shop, verdict.warranty_code)
+    return SlipView(
+        shop=header(shop, documents), copy=copy, printed_at=now,
+        warranty_code=verdict.warranty_code, status=status,
+        invoice_number=verdict.invoice_number, sold_on=verdict.sold_on,
+        product_name=verdict.product_name, sku=verdict.sku, brand=verdict.brand,
+        category=verdict.category, serial=verdict.serial,
+        customer_name=verdict.customer_name, start_on=verdict.start_on,
+        end_on=verdict.end_on, layers=verdict.layers, key_terms=_KEY_TERMS,
+        terms=verdict.terms, exclusions=verdict.exclusions,
+        how_to_claim=_how_to_claim(shop, portal), portal_url=portal)
+
+
+slip_view = reads(slip_view_in)
 
 
 def _claim(session: Session, number: str) -> Claim:
@@ -90,53 +93,59 @@ def _product(session: Session, claim: Claim) -> tuple[str, str | None, str | Non
     return product.name, product.sku, brand, product.supplier.strip() or brand
 
 
-def ticket_view(
-    db: Database, actor: Actor, claim_number: str, *, copy: bool,
+def ticket_view_in(
+    uow: UnitOfWork, actor: Actor, claim_number: str, *, copy: bool,
     documents: DocumentStore | None = None,
 ) -> TicketView:
     """The drop-off ticket for a claim, as it stood when the unit was handed in."""
     require(actor, Permission.PRINT)
-    with db.read() as session:
-        shop = shop_of(session)
-        claim = _claim(session, claim_number)
-        zone = zone_of(shop.timezone)
-        name, sku, brand, _ = _product(session, claim)
-        code = (session.scalars(select(Warranty.code).where(Warranty.id == claim.warranty_id))
-                .first() if claim.warranty_id else None)
-        customer = session.get(Customer, claim.customer_id) if claim.customer_id else None
-        staff = session.get(Staff, claim.opened_by_id) if claim.opened_by_id else None
-        portal = portal_link(shop, claim.number)
-        follow = "Quote the claim number when you call or visit"
-        follow += f" ({shop.phone})." if shop.phone else "."
-        if portal:
-            follow += " Or follow the claim online with the QR code."
-        return TicketView(
-            shop=header(shop, documents), copy=copy, printed_at=local_now(session, shop),
-            claim_number=claim.number, opened_at=local_time(claim.opened_at, zone),
-            channel=claim.channel, product_name=name, sku=sku, brand=brand,
-            serial=claim.serial, warranty_code=code,
-            customer_name=customer.name if customer else None,
-            customer_phone=customer.phone if customer else None,
-            accessories=claim.accessories, condition=claim.condition, fault=claim.fault,
-            promised_on=claim.promised_on, received_by=staff.name if staff else actor.name,
-            how_to_follow=follow, portal_url=portal)
+    session = uow.session
+    shop = shop_of(session)
+    claim = _claim(session, claim_number)
+    zone = zone_of(shop.timezone)
+    name, sku, brand, _ = _product(session, claim)
+    code = (session.scalars(select(Warranty.code).where(Warranty.id == claim.warranty_id))
+            .first() if claim.warranty_id else None)
+    customer = session.get(Customer, claim.customer_id) if claim.customer_id else None
+    staff = session.get(Staff, claim.opened_by_id) if claim.opened_by_id else None
+    portal = portal_link(shop, claim.number)
+    follow = "Quote the claim number when you call or visit"
+    follow += f" ({shop.phone})." if shop.phone else "."
+    if portal:
+        follow += " Or follow the claim online with the QR code."
+    return TicketView(
+        shop=header(shop, documents), copy=copy, printed_at=local_now(session, shop),
+        claim_number=claim.number, opened_at=local_time(claim.opened_at, zone),
+        channel=claim.channel, product_name=name, sku=sku, brand=brand,
+        serial=claim.serial, warranty_code=code,
+        customer_name=customer.name if customer else None,
+        customer_phone=customer.phone if customer else None,
+        accessories=claim.accessories, condition=claim.condition, fault=claim.fault,
+        promised_on=claim.promised_on, received_by=staff.name if staff else actor.name,
+        how_to_follow=follow, portal_url=portal)
 
 
-def label_view(db: Database, actor: Actor, claim_number: str) -> LabelView:
+ticket_view = reads(ticket_view_in)
+
+
+def label_view_in(uow: UnitOfWork, actor: Actor, claim_number: str) -> LabelView:
     """The tag for a claim's faulty unit in returns stock."""
     require(actor, Permission.PRINT)
-    with db.read() as session:
-        shop = shop_of(session)
-        claim = _claim(session, claim_number)
-        name, sku, brand, supplier = _product(session, claim)
-        received = session.scalars(
-            select(StockMovement.at).where(StockMovement.claim_id == claim.id,
-                                           StockMovement.kind == "return_in")
-            .order_by(StockMovement.at.desc()).limit(1)).first()
-        now = local_now(session, shop)
-        received_on = (local_time(received, zone_of(shop.timezone)).date() if received
-                       else now.date())
-        return LabelView(
-            claim_number=claim.number, product_name=name, sku=sku, serial=claim.serial,
-            supplier=supplier or "Supplier not set", brand=brand or "",
-            received_on=received_on, fault=claim.fault, branch_code=shop.branch_code)
+    session = uow.session
+    shop = shop_of(session)
+    claim = _claim(session, claim_number)
+    name, sku, brand, supplier = _product(session, claim)
+    received = session.scalars(
+        select(StockMovement.at).where(StockMovement.claim_id == claim.id,
+                                       StockMovement.kind == "return_in")
+        .order_by(StockMovement.at.desc()).limit(1)).first()
+    now = local_now(session, shop)
+    received_on = (local_time(received, zone_of(shop.timezone)).date() if received
+                   else now.date())
+    return LabelView(
+        claim_number=claim.number, product_name=name, sku=sku, serial=claim.serial,
+        supplier=supplier or "Supplier not set", brand=brand or "",
+        received_on=received_on, fault=claim.fault, branch_code=shop.branch_code)
+
+
+label_view = reads(label_view_in)

@@ -6,9 +6,9 @@ from collections.abc import Collection, Mapping
 
 from warranty_desk import normalize
 from warranty_desk.money import MoneyError, parse_amount
-from warranty_desk.services.activation import Problem
 from warranty_desk.services.catalogue import ProductInput
 from warranty_desk.services.imports.table import open_table
+from warranty_desk.services.sale_input import Problem
 
 REQUIRED = ("sku", "name", "brand", "category", "policy")
 OPTIONAL = ("gtin", "serial_required", "list_price")

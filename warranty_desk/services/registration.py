@@ -29,16 +29,12 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.extension import ExtensionTerms, extension_eligibility
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import audit, outbox
-from warranty_desk.services.activation import (
-    PlanCharge,
-    decline_extension_in,
-    extension_terms,
-    plan_charges,
-    sell_extension_in,
-)
+from warranty_desk.services.activation import decline_extension_in, sell_extension_in
+from warranty_desk.services.extension_plans import extension_terms
 from warranty_desk.services.lookup import verdicts_for
+from warranty_desk.services.sale_plan import PlanCharge, plan_charges
 from warranty_desk.services.shop_time import shop_today
-from warranty_desk.storage.database import Database
+from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.views import ExtensionOfferView
 
 # The warranties.serial column holds 64 characters; longer reads are misreads or pasted text.
@@ -148,59 +144,62 @@ def _find_sale(session: Session, invoice_number: str) -> Sale:
     return sale
 
 
-def sale_for_capture(
-    db: Database, actor: Actor, invoice_number: str
+def sale_for_capture_in(
+    uow: UnitOfWork, actor: Actor, invoice_number: str
 ) -> SaleCapture:
     """An imported sale by its invoice number: units, serials and extension offers per line."""
     require(actor, Permission.ACTIVATE_SALE)
-    with db.read() as session:
-        sale = _find_sale(session, invoice_number)
-        customer = session.get(Customer, sale.customer_id) if sale.customer_id else None
-        rows = session.execute(
-            select(InvoiceLine.id, InvoiceLine.line_no, InvoiceLine.quantity,
-                   InvoiceLine.unit_price_minor, Product.sku, Product.name, Product.category,
-                   Product.serial_required)
-            .join(Product, Product.id == InvoiceLine.product_id)
-            .where(InvoiceLine.sale_id == sale.id).order_by(InvoiceLine.line_no)
-        ).all()
-        units = session.execute(
-            select(Warranty.id, Warranty.invoice_line_id, Warranty.code, Warranty.serial,
-                   Warranty.status)
-            .where(Warranty.invoice_line_id.in_([r.id for r in rows])).order_by(Warranty.code)
-        ).all()
-        extended = set(session.scalars(
-            select(WarrantyLayer.warranty_id).where(
-                WarrantyLayer.warranty_id.in_([u.id for u in units]),
-                WarrantyLayer.kind == "extension")))
-        declined: dict[uuid.UUID, set[str]] = defaultdict(set)
-        for warranty_id, plan_name in session.execute(
-                select(ExtensionOffer.warranty_id, ExtensionPlan.name)
-                .join(ExtensionPlan, ExtensionPlan.id == ExtensionOffer.plan_id)
-                .where(ExtensionOffer.warranty_id.in_([u.id for u in units]),
-                       ExtensionOffer.accepted.is_(False))):
-            declined[warranty_id].add(plan_name)
-        by_line: dict[uuid.UUID, list[tuple[uuid.UUID, CaptureUnit]]] = defaultdict(list)
-        for u in units:
-            by_line[u.invoice_line_id].append((u.id, CaptureUnit(
-                u.code, u.serial, u.status is WarrantyStatus.VOID, u.id in extended)))
-        lines = []
-        for r in rows:
-            line_units = by_line[r.id]
-            # Units of one line share category, price and date, so one open unit's offers
-            # stand for the line.
-            open_ids = [wid for wid, unit in line_units if not unit.void and not unit.extended]
-            offers: tuple[ExtensionOfferView, ...] = ()
-            if open_ids:
-                verdict = verdicts_for(session, open_ids[:1], today=shop_today(session))[0]
-                # A plan every open unit has declined is not offered again: nobody asks twice.
-                offers = tuple(o for o in verdict.extension_offers
-                               if not all(o.plan in declined[wid] for wid in open_ids))
-            lines.append(CaptureLine(
-                r.line_no, r.sku, r.name, r.category, r.quantity, r.unit_price_minor,
-                r.serial_required, tuple(unit for _, unit in line_units), offers))
-        return SaleCapture(sale.invoice_number, sale.source, sale.sold_on,
-                           customer.name if customer else None,
-                           customer.phone if customer else None, tuple(lines))
+    session = uow.session
+    sale = _find_sale(session, invoice_number)
+    customer = session.get(Customer, sale.customer_id) if sale.customer_id else None
+    rows = session.execute(
+        select(InvoiceLine.id, InvoiceLine.line_no, InvoiceLine.quantity,
+               InvoiceLine.unit_price_minor, Product.sku, Product.name, Product.category,
+               Product.serial_required)
+        .join(Product, Product.id == InvoiceLine.product_id)
+        .where(InvoiceLine.sale_id == sale.id).order_by(InvoiceLine.line_no)
+    ).all()
+    units = session.execute(
+        select(Warranty.id, Warranty.invoice_line_id, Warranty.code, Warranty.serial,
+               Warranty.status)
+        .where(Warranty.invoice_line_id.in_([r.id for r in rows])).order_by(Warranty.code)
+    ).all()
+    extended = set(session.scalars(
+        select(WarrantyLayer.warranty_id).where(
+            WarrantyLayer.warranty_id.in_([u.id for u in units]),
+            WarrantyLayer.kind == "extension")))
+    declined: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for warranty_id, plan_name in session.execute(
+            select(ExtensionOffer.warranty_id, ExtensionPlan.name)
+            .join(ExtensionPlan, ExtensionPlan.id == ExtensionOffer.plan_id)
+            .where(ExtensionOffer.warranty_id.in_([u.id for u in units]),
+                   ExtensionOffer.accepted.is_(False))):
+        declined[warranty_id].add(plan_name)
+    by_line: dict[uuid.UUID, list[tuple[uuid.UUID, CaptureUnit]]] = defaultdict(list)
+    for u in units:
+        by_line[u.invoice_line_id].append((u.id, CaptureUnit(
+            u.code, u.serial, u.status is WarrantyStatus.VOID, u.id in extended)))
+    lines = []
+    for r in rows:
+        line_units = by_line[r.id]
+        # Units of one line share category, price and date, so one open unit's offers
+        # stand for the line.
+        open_ids = [wid for wid, unit in line_units if not unit.void and not unit.extended]
+        offers: tuple[ExtensionOfferView, ...] = ()
+        if open_ids:
+            verdict = verdicts_for(session, open_ids[:1], today=shop_today(session))[0]
+            # A plan every open unit has declined is not offered again: nobody asks twice.
+            offers = tuple(o for o in verdict.extension_offers
+                           if not all(o.plan in declined[wid] for wid in open_ids))
+        lines.append(CaptureLine(
+            r.line_no, r.sku, r.name, r.category, r.quantity, r.unit_price_minor,
+            r.serial_required, tuple(unit for _, unit in line_units), offers))
+    return SaleCapture(sale.invoice_number, sale.source, sale.sold_on,
+                       customer.name if customer else None,
+                       customer.phone if customer else None, tuple(lines))
+
+
+sale_for_capture = reads(sale_for_capture_in)
 
 
 def _clean_serial(serial: str) -> str:
@@ -213,14 +212,17 @@ def _clean_serial(serial: str) -> str:
     return value
 
 
-def register_serial(
-    db: Database, actor: Actor, warranty_code: str, serial: str
+def register_serial_in(
+    uow: UnitOfWork, actor: Actor, warranty_code: str, serial: str
 ) -> RegisteredSerial:
     """Fill in the missing serial of a warranty, unless another warranty already covers it."""
     require(actor, Permission.ACTIVATE_SALE)
     value = _clean_serial(serial)
-    with db.write() as session:
-        return _register_serial_in(session, actor, warranty_code, value)
+    session = uow.session
+    return _register_serial_in(session, actor, warranty_code, value)
+
+
+register_serial = writes(register_serial_in)
 
 
 def _register_serial_in(
@@ -265,8 +267,8 @@ class CaptureSaved:
     charges: tuple[PlanCharge, ...]
 
 
-def capture_sale(
-    db: Database, actor: Actor, invoice_number: str, *,
+def capture_sale_in(
+    uow: UnitOfWork, actor: Actor, invoice_number: str, *,
     serials: Sequence[tuple[str, str]] = (),
     accepts: Sequence[tuple[Sequence[str], str]] = (),
     declines: Sequence[tuple[Sequence[str], Sequence[str]]] = (),
@@ -282,52 +284,62 @@ def capture_sale(
     if accepts or declines:
         require(actor, Permission.SELL_EXTENSION)
     cleaned = [(code, _clean_serial(serial)) for code, serial in serials]
-    with db.write() as session:
-        sale = _find_sale(session, invoice_number)
-        own = set(session.scalars(
-            select(Warranty.code).join(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
-            .where(InvoiceLine.sale_id == sale.id)))
-        named = [c for c, _ in cleaned] + [c for codes, _ in accepts for c in codes] + [
-            c for codes, _ in declines for c in codes]
-        strangers = sorted({c.strip().upper() for c in named} - own)
-        if strangers:
-            raise BadInput(f"{', '.join(strangers)} is not a unit of invoice "
-                           f"{sale.invoice_number}. Open the invoice again; nothing was saved.")
-        for code, value in cleaned:
-            _register_serial_in(session, actor, code, value)
-        sold: list[tuple[str, int]] = []
-        for codes, plan in accepts:
-            for code in codes:
-                sell_extension_in(session, actor, code, plan)
-                price = session.scalars(select(ExtensionPlan.price_minor).where(
-                    ExtensionPlan.name == plan)).one()
-                sold.append((plan, price))
-        for codes, plans in declines:
-            for code in codes:
-                for plan in plans:
-                    decline_extension_in(session, actor, code, plan)
-        invoice = sale.invoice_number
-    return CaptureSaved(sale_for_capture(db, actor, invoice), plan_charges(sold))
+    session = uow.session
+    sale = _find_sale(session, invoice_number)
+    own = set(session.scalars(
+        select(Warranty.code).join(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
+        .where(InvoiceLine.sale_id == sale.id)))
+    named = [c for c, _ in cleaned] + [c for codes, _ in accepts for c in codes] + [
+        c for codes, _ in declines for c in codes]
+    strangers = sorted({c.strip().upper() for c in named} - own)
+    if strangers:
+        raise BadInput(f"{', '.join(strangers)} is not a unit of invoice "
+                       f"{sale.invoice_number}. Open the invoice again; nothing was saved.")
+    for code, value in cleaned:
+        _register_serial_in(session, actor, code, value)
+    sold: list[tuple[str, int]] = []
+    for codes, plan in accepts:
+        for code in codes:
+            sell_extension_in(uow, actor, code, plan)
+            price = session.scalars(select(ExtensionPlan.price_minor).where(
+                ExtensionPlan.name == plan)).one()
+            sold.append((plan, price))
+    for codes, plans in declines:
+        for code in codes:
+            for plan in plans:
+                decline_extension_in(uow, actor, code, plan)
+    invoice = sale.invoice_number
+    # Read back in the same unit: the sale as this change leaves it.
+    return CaptureSaved(sale_for_capture_in(uow, actor, invoice), plan_charges(sold))
 
 
-def catalogue_for_sale(db: Database) -> tuple[ProductChoice, ...]:
+capture_sale = writes(capture_sale_in)
+
+
+def catalogue_for_sale_in(uow: UnitOfWork) -> tuple[ProductChoice, ...]:
     """Every product for the hand-entry picker, by name."""
-    with db.read() as session:
-        rows = session.execute(
-            select(Product.sku, Product.name, Product.category, Product.serial_required,
-                   Product.list_price_minor, Brand.name, Product.gtin)
-            .join(Brand, Brand.id == Product.brand_id).order_by(Product.name, Product.sku))
-        return tuple(ProductChoice(*row) for row in rows)
+    session = uow.session
+    rows = session.execute(
+        select(Product.sku, Product.name, Product.category, Product.serial_required,
+               Product.list_price_minor, Brand.name, Product.gtin)
+        .join(Brand, Brand.id == Product.brand_id).order_by(Product.name, Product.sku))
+    return tuple(ProductChoice(*row) for row in rows)
 
 
-def extension_plans_for_sale(db: Database) -> tuple[PlanChoice, ...]:
+catalogue_for_sale = reads(catalogue_for_sale_in)
+
+
+def extension_plans_for_sale_in(uow: UnitOfWork) -> tuple[PlanChoice, ...]:
     """The active extension plans, for offers on lines not recorded yet."""
-    with db.read() as session:
-        plans = session.scalars(
-            select(ExtensionPlan).where(ExtensionPlan.active.is_(True))
-            .order_by(ExtensionPlan.name))
-        return tuple(PlanChoice(p.name, p.months, p.price_minor, extension_terms(p))
-                     for p in plans)
+    session = uow.session
+    plans = session.scalars(
+        select(ExtensionPlan).where(ExtensionPlan.active.is_(True))
+        .order_by(ExtensionPlan.name))
+    return tuple(PlanChoice(p.name, p.months, p.price_minor, extension_terms(p))
+                 for p in plans)
+
+
+extension_plans_for_sale = reads(extension_plans_for_sale_in)
 
 
 def offers_for(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from warranty_desk.models import Customer, InvoiceLine, Product, Sale, Warranty, WarrantyStatus
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services.shop_time import shop_today
-from warranty_desk.storage.database import Database
+from warranty_desk.services.unit_of_work import UnitOfWork, reads
 
 REGISTER_COLUMNS = ("code", "serial", "product", "sku", "customer", "invoice", "start", "end",
                     "status")
@@ -43,7 +43,7 @@ def cover_status(status: WarrantyStatus, start: date, end: date, today: date) ->
     return "in_cover" if today <= end else "expired"
 
 
-def warranty_register(db: Database, actor: Actor) -> Iterator[RegisterRow]:
+def warranty_register_in(uow: UnitOfWork, actor: Actor) -> Iterator[RegisterRow]:
     """Every warranty, oldest code first; rows stream from the database as they are read."""
     require(actor, Permission.VIEW_REPORTS)
     stmt = (
@@ -56,10 +56,13 @@ def warranty_register(db: Database, actor: Actor) -> Iterator[RegisterRow]:
         .order_by(Warranty.code)
         .execution_options(yield_per=_BATCH)
     )
-    with db.read() as session:
-        today = shop_today(session)
-        for code, serial, product, sku, customer, invoice, start, end, status in (
-            session.execute(stmt)
-        ):
-            yield RegisterRow(code, serial, product, sku, customer, invoice, start, end,
-                              cover_status(status, start, end, today))
+    session = uow.session
+    today = shop_today(session)
+    for code, serial, product, sku, customer, invoice, start, end, status in (
+        session.execute(stmt)
+    ):
+        yield RegisterRow(code, serial, product, sku, customer, invoice, start, end,
+                          cover_status(status, start, end, today))
+
+
+warranty_register = reads(warranty_register_in)

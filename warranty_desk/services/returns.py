@@ -29,7 +29,8 @@ from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.claim_common import add_event, load_claim
 from warranty_desk.services.shop_time import shop_today, shop_zone
-from warranty_desk.storage.database import Database, clock_of
+from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
+from warranty_desk.storage.database import clock_of
 
 # Movements that put a faulty unit in the shop's returns stock, and those that take it out.
 _IN = ("return_in", "back_from_supplier")
@@ -182,74 +183,80 @@ def _claim_for_scan(session: Session, code: str) -> Claim:
                    "then Ctrl+N), then scan it in here.")
 
 
-def receive(db: Database, actor: Actor, code: str) -> Receipt:
+def receive_in(uow: UnitOfWork, actor: Actor, code: str) -> Receipt:
     """Scan a claim ticket or a returned unit's serial into returns stock (once per claim)."""
     require(actor, Permission.HANDLE_STOCK)
-    with db.write() as session:
-        claim = _claim_for_scan(session, code)
-        product, customer = _names(session, claim)
-        earlier = session.execute(
-            select(StockMovement.at, Staff.name)
-            .outerjoin(Staff, Staff.id == StockMovement.staff_id)
-            .where(StockMovement.claim_id == claim.id, StockMovement.kind == "return_in")
-            .order_by(StockMovement.at)).first()
-        if earlier is not None:
-            return Receipt(claim.number, claim.serial, product, customer, claim.state,
-                           earlier[0], earlier[1] or "the system", already_received=True)
-        if claim.state not in OPEN_STATES and claim.outcome not in ("replace", "refund"):
-            raise RuleBlocked(
-                f"Claim {claim.number} is closed ({claim.outcome or claim.state}): the unit goes "
-                "back to the customer, not into returns stock.")
-        row = _move(session, claim, actor, "return_in", claim.number)
-        add_event(session, claim, actor, "return_in",
-                  reason="Faulty unit received into returns stock.")
-        audit.record(session, actor, "stock.return_in", "claim", claim.number,
-                     {"serial": claim.serial})
-        return Receipt(claim.number, claim.serial, product, customer, claim.state, row.at,
-                       actor.name, already_received=False)
+    session = uow.session
+    claim = _claim_for_scan(session, code)
+    product, customer = _names(session, claim)
+    earlier = session.execute(
+        select(StockMovement.at, Staff.name)
+        .outerjoin(Staff, Staff.id == StockMovement.staff_id)
+        .where(StockMovement.claim_id == claim.id, StockMovement.kind == "return_in")
+        .order_by(StockMovement.at)).first()
+    if earlier is not None:
+        return Receipt(claim.number, claim.serial, product, customer, claim.state,
+                       earlier[0], earlier[1] or "the system", already_received=True)
+    if claim.state not in OPEN_STATES and claim.outcome not in ("replace", "refund"):
+        raise RuleBlocked(
+            f"Claim {claim.number} is closed ({claim.outcome or claim.state}): the unit goes "
+            "back to the customer, not into returns stock.")
+    row = _move(session, claim, actor, "return_in", claim.number)
+    add_event(session, claim, actor, "return_in",
+              reason="Faulty unit received into returns stock.")
+    audit.record(session, actor, "stock.return_in", "claim", claim.number,
+                 {"serial": claim.serial})
+    return Receipt(claim.number, claim.serial, product, customer, claim.state, row.at,
+                   actor.name, already_received=False)
 
 
-def issue_replacement(
-    db: Database, actor: Actor, claim_number: str, new_serial: str
+receive = writes(receive_in)
+
+
+def issue_replacement_in(
+    uow: UnitOfWork, actor: Actor, claim_number: str, new_serial: str
 ) -> Handover:
     """Hand the replacement chosen by the manager's decision to the customer, checked by scan."""
     require(actor, Permission.HANDLE_STOCK)
     serial = normalize.serial(new_serial)
     if not serial:
         raise BadInput("Scan the serial of the replacement unit you are handing over.")
-    with db.write() as session:
-        claim = load_claim(session, claim_number)
-        if claim.outcome != "replace" or claim.replacement_serial is None:
-            raise RuleBlocked(
-                f"Claim {claim.number} is not resolved as a replacement (it is "
-                f"{(claim.outcome or claim.state).replace('_', ' ')}). A manager decides "
-                "replacements first.")
-        if serial != claim.replacement_serial:
-            raise BadInput(
-                f"The scanned unit {serial} is not the replacement recorded on claim "
-                f"{claim.number} ({claim.replacement_serial}). Hand over that unit, or ask a "
-                "manager to correct the decision.")
-        done = session.execute(select(ClaimEvent.at).where(
-            ClaimEvent.claim_id == claim.id, ClaimEvent.kind == "handed_over")).scalar()
-        if done is not None:
-            raise RuleBlocked(f"The replacement for claim {claim.number} was already handed "
-                              f"over on {done.astimezone(shop_zone(session)).date()}.")
-        recorded = session.execute(select(StockMovement.id).where(
-            StockMovement.claim_id == claim.id, StockMovement.kind == "replacement_out")).first()
-        if recorded is None:
-            _move(session, claim, actor, "replacement_out", claim.number, serial=serial)
-        add_event(session, claim, actor, "handed_over",
-                  reason=f"Replacement unit {serial} handed over to the customer.")
-        code = session.execute(select(Warranty.code).where(
-            Warranty.id == claim.replacement_warranty_id)).scalar()
-        today = shop_today(session)
-        audit.record(session, actor, "stock.handover", "claim", claim.number,
-                     {"serial": serial, "warranty": code, "on": today.isoformat()})
-        outbox.emit(session, "claim.replacement_handed_over", "claim", claim.number,
-                    {"number": claim.number, "serial": serial, "warranty": code,
-                     "on": today.isoformat()})
-        product, customer = _names(session, claim)
-        return Handover(claim.number, serial, code, product, customer)
+    session = uow.session
+    claim = load_claim(session, claim_number)
+    if claim.outcome != "replace" or claim.replacement_serial is None:
+        raise RuleBlocked(
+            f"Claim {claim.number} is not resolved as a replacement (it is "
+            f"{(claim.outcome or claim.state).replace('_', ' ')}). A manager decides "
+            "replacements first.")
+    if serial != claim.replacement_serial:
+        raise BadInput(
+            f"The scanned unit {serial} is not the replacement recorded on claim "
+            f"{claim.number} ({claim.replacement_serial}). Hand over that unit, or ask a "
+            "manager to correct the decision.")
+    done = session.execute(select(ClaimEvent.at).where(
+        ClaimEvent.claim_id == claim.id, ClaimEvent.kind == "handed_over")).scalar()
+    if done is not None:
+        raise RuleBlocked(f"The replacement for claim {claim.number} was already handed "
+                          f"over on {done.astimezone(shop_zone(session)).date()}.")
+    recorded = session.execute(select(StockMovement.id).where(
+        StockMovement.claim_id == claim.id, StockMovement.kind == "replacement_out")).first()
+    if recorded is None:
+        _move(session, claim, actor, "replacement_out", claim.number, serial=serial)
+    add_event(session, claim, actor, "handed_over",
+              reason=f"Replacement unit {serial} handed over to the customer.")
+    code = session.execute(select(Warranty.code).where(
+        Warranty.id == claim.replacement_warranty_id)).scalar()
+    today = shop_today(session)
+    audit.record(session, actor, "stock.handover", "claim", claim.number,
+                 {"serial": serial, "warranty": code, "on": today.isoformat()})
+    outbox.emit(session, "claim.replacement_handed_over", "claim", claim.number,
+                {"number": claim.number, "serial": serial, "warranty": code,
+                 "on": today.isoformat()})
+    product, customer = _names(session, claim)
+    return Handover(claim.number, serial, code, product, customer)
+
+
+issue_replacement = writes(issue_replacement_in)
 
 
 def units_held(session: Session, today: date) -> list[StockUnit]:
@@ -281,23 +288,29 @@ def units_held(session: Session, today: date) -> list[StockUnit]:
     return sorted(units, key=lambda u: (u.received_on, u.claim_number))
 
 
-def returns_stock(db: Database, actor: Actor) -> tuple[StockUnit, ...]:
+def returns_stock_in(uow: UnitOfWork, actor: Actor) -> tuple[StockUnit, ...]:
     """Every faulty unit the shop holds, oldest first, with its age in days."""
     require(actor, Permission.HANDLE_STOCK)
-    with db.read() as session:
-        return tuple(units_held(session, shop_today(session)))
+    session = uow.session
+    return tuple(units_held(session, shop_today(session)))
 
 
-def faulty_units(db: Database, actor: Actor) -> tuple[SupplierGroup, ...]:
+returns_stock = reads(returns_stock_in)
+
+
+def faulty_units_in(uow: UnitOfWork, actor: Actor) -> tuple[SupplierGroup, ...]:
     """Units received and not yet packed for a supplier, grouped by supplier."""
     require(actor, Permission.HANDLE_STOCK)
-    with db.read() as session:
-        units = [u for u in units_held(session, shop_today(session)) if u.status == "received"]
+    session = uow.session
+    units = [u for u in units_held(session, shop_today(session)) if u.status == "received"]
     groups: dict[str, list[StockUnit]] = {}
     for unit in units:
         groups.setdefault(unit.supplier, []).append(unit)
     return tuple(SupplierGroup(name, tuple(sorted({u.brand for u in group})), tuple(group))
                  for name, group in sorted(groups.items()))
+
+
+faulty_units = reads(faulty_units_in)
 
 
 def _batch(session: Session, number: str) -> SupplierBatch:
@@ -314,15 +327,18 @@ def _view(batch: SupplierBatch) -> BatchView:
                      batch.back_at, batch.note)
 
 
-def supplier_batches(db: Database, actor: Actor) -> tuple[BatchView, ...]:
+def supplier_batches_in(uow: UnitOfWork, actor: Actor) -> tuple[BatchView, ...]:
     """Every supplier batch, newest first."""
     require(actor, Permission.HANDLE_STOCK)
-    with db.read() as session:
-        return tuple(_view(b) for b in session.scalars(
-            select(SupplierBatch).order_by(SupplierBatch.created_at.desc())))
+    session = uow.session
+    return tuple(_view(b) for b in session.scalars(
+        select(SupplierBatch).order_by(SupplierBatch.created_at.desc())))
 
 
-def create_batch(db: Database, actor: Actor, supplier: str, claim_numbers: Iterable[str], *,
+supplier_batches = reads(supplier_batches_in)
+
+
+def create_batch_in(uow: UnitOfWork, actor: Actor, supplier: str, claim_numbers: Iterable[str], *,
                  note: str = "") -> str:
     """Pack received faulty units for one supplier; returns the batch number."""
     require(actor, Permission.HANDLE_STOCK)
@@ -331,92 +347,101 @@ def create_batch(db: Database, actor: Actor, supplier: str, claim_numbers: Itera
         raise BadInput("Say which supplier the units go to.")
     if not wanted:
         raise BadInput("Pick the units to send: select their rows in returns stock.")
-    with db.write() as session:
-        by_number = {u.claim_number: u for u in units_held(session, shop_today(session))}
-        problems = []
-        for number in wanted:
-            unit = by_number.get(number)
-            if unit is None:
-                problems.append(f"Claim {number}'s unit is not in returns stock.")
-            elif unit.status != "received":
-                where = f"packed in {unit.batch}" if unit.status == "packed" else "back already"
-                problems.append(f"Claim {number}'s unit is {where}.")
-            elif unit.supplier.casefold() != supplier.strip().casefold():
-                problems.append(f"Claim {number}'s unit ({unit.product_name}) comes from "
-                                f"{unit.supplier}, not {supplier.strip()}.")
-        if problems:
-            raise BadInput(" ".join(problems))
-        year = shop_today(session).year
-        number = (f"{numbers.branch_code(session)}-SB-{year}-"
-                  f"{numbers.reserve(session, 'SB', year):06d}")
-        batch = SupplierBatch(number=number, supplier=by_number[wanted[0]].supplier,
-                              state="open", claim_numbers=wanted, outcomes={},
-                              created_by_id=actor.staff_id, note=note.strip())
-        session.add(batch)
-        for claim_number in wanted:
-            add_event(session, load_claim(session, claim_number), actor, "packed",
-                      reason=f"Packed for {batch.supplier} in batch {number}.")
-        audit.record(session, actor, "supplier_batch.create", "supplier_batch", number,
-                     {"supplier": batch.supplier, "claims": wanted})
-        outbox.emit(session, "supplier_batch.created", "supplier_batch", number,
-                    {"number": number, "supplier": batch.supplier, "claims": wanted})
-        return number
+    session = uow.session
+    by_number = {u.claim_number: u for u in units_held(session, shop_today(session))}
+    problems = []
+    for number in wanted:
+        unit = by_number.get(number)
+        if unit is None:
+            problems.append(f"Claim {number}'s unit is not in returns stock.")
+        elif unit.status != "received":
+            where = f"packed in {unit.batch}" if unit.status == "packed" else "back already"
+            problems.append(f"Claim {number}'s unit is {where}.")
+        elif unit.supplier.casefold() != supplier.strip().casefold():
+            problems.append(f"Claim {number}'s unit ({unit.product_name}) comes from "
+                            f"{unit.supplier}, not {supplier.strip()}.")
+    if problems:
+        raise BadInput(" ".join(problems))
+    year = shop_today(session).year
+    number = (f"{numbers.branch_code(session)}-SB-{year}-"
+              f"{numbers.reserve(session, 'SB', year):06d}")
+    batch = SupplierBatch(number=number, supplier=by_number[wanted[0]].supplier,
+                          state="open", claim_numbers=wanted, outcomes={},
+                          created_by_id=actor.staff_id, note=note.strip())
+    session.add(batch)
+    for claim_number in wanted:
+        add_event(session, load_claim(session, claim_number), actor, "packed",
+                  reason=f"Packed for {batch.supplier} in batch {number}.")
+    audit.record(session, actor, "supplier_batch.create", "supplier_batch", number,
+                 {"supplier": batch.supplier, "claims": wanted})
+    outbox.emit(session, "supplier_batch.created", "supplier_batch", number,
+                {"number": number, "supplier": batch.supplier, "claims": wanted})
+    return number
 
 
-def mark_sent(db: Database, actor: Actor, batch: str) -> BatchView:
+create_batch = writes(create_batch_in)
+
+
+def mark_sent_in(uow: UnitOfWork, actor: Actor, batch: str) -> BatchView:
     """The parcel left the shop: each unit moves out of returns stock to the supplier."""
     require(actor, Permission.HANDLE_STOCK)
-    with db.write() as session:
-        row = _batch(session, batch)
-        if row.state != "open":
-            raise RuleBlocked(f"Batch {row.number} was already sent.")
-        claims = [load_claim(session, n) for n in row.claim_numbers]
-        held = _positions(session, [c.id for c in claims])
-        gone = [c.number for c in claims
-                if c.id not in held or held[c.id].last_kind != "return_in"]
-        if gone:
-            raise RuleBlocked(f"Not in returns stock any more: {', '.join(gone)}. Take them out "
-                              "of the batch first.")
-        for claim in claims:
-            _move(session, claim, actor, "to_supplier", row.number)
-            add_event(session, claim, actor, "to_supplier",
-                      reason=f"Sent to {row.supplier} in batch {row.number}.")
-        row.state, row.sent_at = "sent", clock_of(session).now()
-        audit.record(session, actor, "supplier_batch.sent", "supplier_batch", row.number,
-                     {"supplier": row.supplier, "claims": row.claim_numbers})
-        outbox.emit(session, "supplier_batch.sent", "supplier_batch", row.number,
-                    {"number": row.number, "supplier": row.supplier,
-                     "claims": row.claim_numbers})
-        return _view(row)
+    session = uow.session
+    row = _batch(session, batch)
+    if row.state != "open":
+        raise RuleBlocked(f"Batch {row.number} was already sent.")
+    claims = [load_claim(session, n) for n in row.claim_numbers]
+    held = _positions(session, [c.id for c in claims])
+    gone = [c.number for c in claims
+            if c.id not in held or held[c.id].last_kind != "return_in"]
+    if gone:
+        raise RuleBlocked(f"Not in returns stock any more: {', '.join(gone)}. Take them out "
+                          "of the batch first.")
+    for claim in claims:
+        _move(session, claim, actor, "to_supplier", row.number)
+        add_event(session, claim, actor, "to_supplier",
+                  reason=f"Sent to {row.supplier} in batch {row.number}.")
+    row.state, row.sent_at = "sent", clock_of(session).now()
+    audit.record(session, actor, "supplier_batch.sent", "supplier_batch", row.number,
+                 {"supplier": row.supplier, "claims": row.claim_numbers})
+    outbox.emit(session, "supplier_batch.sent", "supplier_batch", row.number,
+                {"number": row.number, "supplier": row.supplier,
+                 "claims": row.claim_numbers})
+    return _view(row)
 
 
-def mark_back(db: Database, actor: Actor, batch: str, *,
+mark_sent = writes(mark_sent_in)
+
+
+def mark_back_in(uow: UnitOfWork, actor: Actor, batch: str, *,
               outcome_per_claim: Mapping[str, str] | None = None) -> BatchView:
     """The supplier answered: returned units come back into stock; others are settled."""
     require(actor, Permission.HANDLE_STOCK)
-    with db.write() as session:
-        row = _batch(session, batch)
-        if row.state != "sent":
-            raise RuleBlocked(f"Batch {row.number} is {row.state}: only a sent batch can come "
-                              "back.")
-        outcomes = dict.fromkeys(row.claim_numbers, "returned")
-        for number, outcome in (outcome_per_claim or {}).items():
-            key, value = number.strip().upper(), outcome.strip().lower()
-            if key not in outcomes:
-                raise BadInput(f"Claim {key} is not in batch {row.number}.")
-            if value not in BACK_OUTCOMES:
-                raise BadInput(f"Unknown outcome {outcome!r} for {key}: use one of "
-                               f"{', '.join(BACK_OUTCOMES)}.")
-            outcomes[key] = value
-        for number, outcome in outcomes.items():
-            claim = load_claim(session, number)
-            if outcome == "returned":
-                _move(session, claim, actor, "back_from_supplier", row.number)
-            add_event(session, claim, actor, "from_supplier",
-                      reason=f"{row.supplier} answered on batch {row.number}: {outcome}.")
-        row.state, row.back_at, row.outcomes = "back", clock_of(session).now(), outcomes
-        audit.record(session, actor, "supplier_batch.back", "supplier_batch", row.number,
-                     {"supplier": row.supplier, "outcomes": outcomes})
-        outbox.emit(session, "supplier_batch.back", "supplier_batch", row.number,
-                    {"number": row.number, "supplier": row.supplier, "outcomes": outcomes})
-        return _view(row)
+    session = uow.session
+    row = _batch(session, batch)
+    if row.state != "sent":
+        raise RuleBlocked(f"Batch {row.number} is {row.state}: only a sent batch can come "
+                          "back.")
+    outcomes = dict.fromkeys(row.claim_numbers, "returned")
+    for number, outcome in (outcome_per_claim or {}).items():
+        key, value = number.strip().upper(), outcome.strip().lower()
+        if key not in outcomes:
+            raise BadInput(f"Claim {key} is not in batch {row.number}.")
+        if value not in BACK_OUTCOMES:
+            raise BadInput(f"Unknown outcome {outcome!r} for {key}: use one of "
+                           f"{', '.join(BACK_OUTCOMES)}.")
+        outcomes[key] = value
+    for number, outcome in outcomes.items():
+        claim = load_claim(session, number)
+        if outcome == "returned":
+            _move(session, claim, actor, "back_from_supplier", row.number)
+        add_event(session, claim, actor, "from_supplier",
+                  reason=f"{row.supplier} answered on batch {row.number}: {outcome}.")
+    row.state, row.back_at, row.outcomes = "back", clock_of(session).now(), outcomes
+    audit.record(session, actor, "supplier_batch.back", "supplier_batch", row.number,
+                 {"supplier": row.supplier, "outcomes": outcomes})
+    outbox.emit(session, "supplier_batch.back", "supplier_batch", row.number,
+                {"number": row.number, "supplier": row.supplier, "outcomes": outcomes})
+    return _view(row)
+
+
+mark_back = writes(mark_back_in)

@@ -11,6 +11,7 @@ from warranty_desk.errors import BadInput
 from warranty_desk.models import Shop, UpgradeNote
 from warranty_desk.permissions import Actor
 from warranty_desk.services import audit
+from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.storage import schema
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
@@ -57,9 +58,12 @@ def init(home: Home, shop: ShopInput | None = None, *, clock: Clock) -> tuple[Da
     return db, True
 
 
-def upgrade_notes(db: Database) -> tuple[str, ...]:
+def upgrade_notes_in(uow: UnitOfWork) -> tuple[str, ...]:
     """What schema upgrades left for a person to check, oldest first (none before 0009)."""
-    with db.read() as session:
-        if not inspect(session.connection()).has_table(UpgradeNote.__tablename__):
-            return ()
-        return tuple(session.scalars(select(UpgradeNote.text).order_by(UpgradeNote.id)))
+    session = uow.session
+    if not inspect(session.connection()).has_table(UpgradeNote.__tablename__):
+        return ()
+    return tuple(session.scalars(select(UpgradeNote.text).order_by(UpgradeNote.id)))
+
+
+upgrade_notes = reads(upgrade_notes_in)

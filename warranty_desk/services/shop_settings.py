@@ -21,10 +21,10 @@ from warranty_desk.rules.document_types import sniff
 from warranty_desk.rules.evidence import EVIDENCE_KINDS
 from warranty_desk.sentences import sentences
 from warranty_desk.services import audit, catalogue, outbox, product_csv
-from warranty_desk.services.activation import Problem
 from warranty_desk.services.claim_common import CLAIM_TYPES
+from warranty_desk.services.sale_input import Problem
 from warranty_desk.services.shop_locale import money_of
-from warranty_desk.storage.database import Database
+from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.storage.documents import DocumentStore
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -140,10 +140,13 @@ def _shop_view(session: Session) -> ShopView:
                     shop.portal_url_template, _numbers_handed_out(session), shop.logo_sha256)
 
 
-def get_shop(db: Database) -> ShopView:
+def get_shop_in(uow: UnitOfWork) -> ShopView:
     """The shop and branch details."""
-    with db.read() as session:
-        return _shop_view(session)
+    session = uow.session
+    return _shop_view(session)
+
+
+get_shop = reads(get_shop_in)
 
 
 def _check_shop(data: ShopUpdate) -> tuple[dict[str, str], list[str]]:
@@ -195,25 +198,28 @@ def _check_branch_code(session: Session, shop: Shop, code: str | None) -> str | 
     return None
 
 
-def update_shop(db: Database, actor: Actor, data: ShopUpdate) -> ShopView:
+def update_shop_in(uow: UnitOfWork, actor: Actor, data: ShopUpdate) -> ShopView:
     """Change the shop and branch details; the audit entry keeps what changed, before and after."""
     require(actor, Permission.MANAGE_SETTINGS)
     values, problems = _check_shop(data)
-    with db.write() as session:
-        shop = session.scalars(select(Shop)).one()
-        why = _check_branch_code(session, shop, data.branch_code)
-        if why:
-            problems.append(why)
-        if problems:
-            raise BadInput("The shop details were not saved: " + "; ".join(problems) + ".")
-        if data.branch_code is not None:
-            values["branch_code"] = data.branch_code
-        before, after = _apply(shop, values)
-        if after:
-            audit.record(session, actor, "shop.update", "shop", shop.branch_code,
-                         {"before": before, "after": after})
-            outbox.emit(session, "shop.updated", "shop", shop.branch_code, after)
-        return _shop_view(session)
+    session = uow.session
+    shop = session.scalars(select(Shop)).one()
+    why = _check_branch_code(session, shop, data.branch_code)
+    if why:
+        problems.append(why)
+    if problems:
+        raise BadInput("The shop details were not saved: " + "; ".join(problems) + ".")
+    if data.branch_code is not None:
+        values["branch_code"] = data.branch_code
+    before, after = _apply(shop, values)
+    if after:
+        audit.record(session, actor, "shop.update", "shop", shop.branch_code,
+                     {"before": before, "after": after})
+        outbox.emit(session, "shop.updated", "shop", shop.branch_code, after)
+    return _shop_view(session)
+
+
+update_shop = writes(update_shop_in)
 
 
 # Printed at the top of slips and certificates: a logo is a picture, and a small one.
@@ -221,7 +227,7 @@ LOGO_TYPES = ("image/png", "image/jpeg")
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 
-def set_logo(db: Database, actor: Actor, documents: DocumentStore, data: bytes | None, *,
+def set_logo_in(uow: UnitOfWork, actor: Actor, documents: DocumentStore, data: bytes | None, *,
              name: str = "The logo") -> ShopView:
     """Set (or with None, remove) the shop logo printed on slips and certificates."""
     require(actor, Permission.MANAGE_SETTINGS)
@@ -234,14 +240,17 @@ def set_logo(db: Database, actor: Actor, documents: DocumentStore, data: bytes |
             raise BadInput(f"{name} is not a PNG or JPEG picture. Save the logo as PNG or JPEG "
                            "and pick that file.")
         sha256 = documents.put(data, name=name).sha256
-    with db.write() as session:
-        shop = session.scalars(select(Shop)).one()
-        before, after = _apply(shop, {"logo_sha256": sha256})
-        if after or before:
-            audit.record(session, actor, "shop.logo", "shop", shop.branch_code,
-                         {"before": before, "after": after})
-            outbox.emit(session, "shop.updated", "shop", shop.branch_code, after)
-        return _shop_view(session)
+    session = uow.session
+    shop = session.scalars(select(Shop)).one()
+    before, after = _apply(shop, {"logo_sha256": sha256})
+    if after or before:
+        audit.record(session, actor, "shop.logo", "shop", shop.branch_code,
+                     {"before": before, "after": after})
+        outbox.emit(session, "shop.updated", "shop", shop.branch_code, after)
+    return _shop_view(session)
+
+
+set_logo = writes(set_logo_in)
 
 
 def _apply(row: Any, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -271,13 +280,16 @@ def _policy_view(policy: Policy, products: int) -> PolicyView:
         new_term_on_replacement=policy.new_term_on_replacement, products=products)
 
 
-def list_policies(db: Database) -> tuple[PolicyView, ...]:
+def list_policies_in(uow: UnitOfWork) -> tuple[PolicyView, ...]:
     """Every policy by name, with how many products it covers."""
-    with db.read() as session:
-        counts = dict(session.execute(
-            select(Product.policy_id, func.count(Product.id)).group_by(Product.policy_id)).all())
-        policies = session.scalars(select(Policy).order_by(Policy.name)).all()
-        return tuple(_policy_view(p, counts.get(p.id, 0)) for p in policies)
+    session = uow.session
+    counts = dict(session.execute(
+        select(Product.policy_id, func.count(Product.id)).group_by(Product.policy_id)).all())
+    policies = session.scalars(select(Policy).order_by(Policy.name)).all()
+    return tuple(_policy_view(p, counts.get(p.id, 0)) for p in policies)
+
+
+list_policies = reads(list_policies_in)
 
 
 def _policy_problems(data: catalogue.PolicyInput) -> list[str]:
@@ -308,40 +320,43 @@ def _policy_problems(data: catalogue.PolicyInput) -> list[str]:
     return problems
 
 
-def update_policy(db: Database, actor: Actor, policy_id: uuid.UUID,
+def update_policy_in(uow: UnitOfWork, actor: Actor, policy_id: uuid.UUID,
                   data: catalogue.PolicyInput) -> PolicyView:
     """Change a policy; warranties already sold keep the dates they were given."""
     require(actor, Permission.MANAGE_SETTINGS)
     problems = _policy_problems(data)
     if problems:
         raise BadInput(f"Policy {data.name!r} was not saved: " + "; ".join(problems) + ".")
-    with db.write() as session:
-        policy = session.get(Policy, policy_id)
-        if policy is None:
-            raise NotFound("That policy no longer exists. Reopen Settings to see the list.")
-        name = data.name.strip()
-        clash = session.scalars(select(Policy.id).where(Policy.name == name,
-                                                        Policy.id != policy_id)).first()
-        if clash is not None:
-            raise BadInput(f"There is already a policy called {name!r}. Pick another name.")
-        before, after = _apply(policy, {
-            "name": name, "manufacturer_months": data.manufacturer_months,
-            "shop_months": data.shop_months, "terms": data.terms.strip(),
-            "exclusions": [e.strip() for e in data.exclusions if e.strip()],
-            "evidence_required": {k: list(v) for k, v in data.evidence_required.items() if v},
-            "serial_required": data.serial_required,
-            "claim_limit_count": data.claim_limit_count,
-            "claim_limit_period_months": data.claim_limit_period_months,
-            "override_roles": [r.value for r in data.override_roles],
-            "new_term_on_replacement": data.new_term_on_replacement})
-        if after:
-            audit.record(session, actor, "policy.update", "policy", policy.name,
-                         {"before": before, "after": after})
-            outbox.emit(session, "catalogue.policy_updated", "policy", policy.id.hex,
-                        {"name": policy.name, "changed": after})
-        products = session.scalar(select(func.count(Product.id))
-                                  .where(Product.policy_id == policy.id)) or 0
-        return _policy_view(policy, products)
+    session = uow.session
+    policy = session.get(Policy, policy_id)
+    if policy is None:
+        raise NotFound("That policy no longer exists. Reopen Settings to see the list.")
+    name = data.name.strip()
+    clash = session.scalars(select(Policy.id).where(Policy.name == name,
+                                                    Policy.id != policy_id)).first()
+    if clash is not None:
+        raise BadInput(f"There is already a policy called {name!r}. Pick another name.")
+    before, after = _apply(policy, {
+        "name": name, "manufacturer_months": data.manufacturer_months,
+        "shop_months": data.shop_months, "terms": data.terms.strip(),
+        "exclusions": [e.strip() for e in data.exclusions if e.strip()],
+        "evidence_required": {k: list(v) for k, v in data.evidence_required.items() if v},
+        "serial_required": data.serial_required,
+        "claim_limit_count": data.claim_limit_count,
+        "claim_limit_period_months": data.claim_limit_period_months,
+        "override_roles": [r.value for r in data.override_roles],
+        "new_term_on_replacement": data.new_term_on_replacement})
+    if after:
+        audit.record(session, actor, "policy.update", "policy", policy.name,
+                     {"before": before, "after": after})
+        outbox.emit(session, "catalogue.policy_updated", "policy", policy.id.hex,
+                    {"name": policy.name, "changed": after})
+    products = session.scalar(select(func.count(Product.id))
+                              .where(Product.policy_id == policy.id)) or 0
+    return _policy_view(policy, products)
+
+
+update_policy = writes(update_policy_in)
 
 
 def _plan_view(plan: ExtensionPlan) -> PlanView:
@@ -350,33 +365,39 @@ def _plan_view(plan: ExtensionPlan) -> PlanView:
                     plan.max_days_since_sale, plan.active)
 
 
-def list_extension_plans(db: Database) -> tuple[PlanView, ...]:
+def list_extension_plans_in(uow: UnitOfWork) -> tuple[PlanView, ...]:
     """Every extension plan by name, offered or not."""
-    with db.read() as session:
-        plans = session.scalars(select(ExtensionPlan).order_by(ExtensionPlan.name)).all()
-        return tuple(_plan_view(p) for p in plans)
+    session = uow.session
+    plans = session.scalars(select(ExtensionPlan).order_by(ExtensionPlan.name)).all()
+    return tuple(_plan_view(p) for p in plans)
 
 
-def set_plan_active(db: Database, actor: Actor, plan_id: uuid.UUID, active: bool) -> PlanView:
+list_extension_plans = reads(list_extension_plans_in)
+
+
+def set_plan_active_in(uow: UnitOfWork, actor: Actor, plan_id: uuid.UUID, active: bool) -> PlanView:
     """Offer a plan at sale again, or stop offering it; plans already sold stay valid."""
     require(actor, Permission.MANAGE_SETTINGS)
-    with db.write() as session:
-        plan = session.get(ExtensionPlan, plan_id)
-        if plan is None:
-            raise NotFound("That extension plan no longer exists. Reopen Settings.")
-        if plan.active != active:
-            plan.active = active
-            audit.record(session, actor, "extension_plan.update", "extension_plan", plan.name,
-                         {"before": {"active": not active}, "after": {"active": active}})
-            outbox.emit(session, "catalogue.plan_updated", "extension_plan", plan.id.hex,
-                        {"name": plan.name, "active": active})
-        return _plan_view(plan)
+    session = uow.session
+    plan = session.get(ExtensionPlan, plan_id)
+    if plan is None:
+        raise NotFound("That extension plan no longer exists. Reopen Settings.")
+    if plan.active != active:
+        plan.active = active
+        audit.record(session, actor, "extension_plan.update", "extension_plan", plan.name,
+                     {"before": {"active": not active}, "after": {"active": active}})
+        outbox.emit(session, "catalogue.plan_updated", "extension_plan", plan.id.hex,
+                    {"name": plan.name, "active": active})
+    return _plan_view(plan)
+
+
+set_plan_active = writes(set_plan_active_in)
 
 
 # --- Products ----------------------------------------------------------------------------------
 
 
-def import_products_csv(db: Database, actor: Actor, path: Path) -> int:
+def import_products_csv_in(uow: UnitOfWork, actor: Actor, path: Path) -> int:
     """Add every product in a CSV file, or none, with every bad row listed; returns the count."""
     require(actor, Permission.MANAGE_SETTINGS)
     try:
@@ -384,18 +405,22 @@ def import_products_csv(db: Database, actor: Actor, path: Path) -> int:
     except OSError as exc:
         raise BadInput(sentences(f"Cannot read {path}: {exc.strerror}", "Check the file name "
                                  "and that the file is not open in another program.")) from None
-    with db.read() as session:
-        policies = {p.name: p.serial_required for p in session.scalars(select(Policy))}
-        existing = set(session.scalars(select(Product.sku)))
-        currency = money_of(session).currency
+    session = uow.session
+    policies = {p.name: p.serial_required for p in session.scalars(select(Policy))}
+    existing = set(session.scalars(select(Product.sku)))
+    currency = money_of(session).currency
     items, problems = product_csv.read_products(data, policies, existing, currency)
     if problems:
         problems.sort(key=lambda p: p.row or 0)
         raise ProductsRejected(path.name, problems)
-    return catalogue.add_products(db, actor, items)
+    return catalogue.add_products_in(uow, actor, items)
 
 
-def list_products(db: Database, search: str = "", *, limit: int = 500) -> tuple[ProductView, ...]:
+import_products_csv = writes(import_products_csv_in)
+
+
+def list_products_in(uow: UnitOfWork, search: str = "", *,
+                     limit: int = 500) -> tuple[ProductView, ...]:
     """Products whose SKU, name, brand, category or GTIN contains the search words, by SKU."""
     query = (select(Product.sku, Product.name, Brand.name, Product.category, Policy.name,
                     Product.gtin, Product.serial_required, Product.list_price_minor)
@@ -407,6 +432,9 @@ def list_products(db: Database, search: str = "", *, limit: int = 500) -> tuple[
             .replace("_", "\\_") + "%"
         query = query.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in (
             Product.sku, Product.name, Brand.name, Product.category, Product.gtin))))
-    with db.read() as session:
-        rows = session.execute(query.order_by(Product.sku).limit(limit)).all()
+    session = uow.session
+    rows = session.execute(query.order_by(Product.sku).limit(limit)).all()
     return tuple(ProductView(*row) for row in rows)
+
+
+list_products = reads(list_products_in)

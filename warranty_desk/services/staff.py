@@ -1,4 +1,10 @@
-"""Staff accounts, PIN sign-in with a stored wrong-PIN lock, and second-person overrides."""
+"""Staff accounts, PIN sign-in with stored wrong-PIN locks that grow, and second-person overrides.
+
+Five wrong PINs in a row lock an account; each lock in a row lasts longer (LOCK_STEPS), and
+after the last of them the account stays locked until a manager unlocks it. A right PIN starts
+the steps afresh. So a 4-digit PIN gets at most 20 guesses before a person must look into it,
+where a fixed five-minute lock allowed 1,440 a day.
+"""
 
 from __future__ import annotations
 
@@ -23,13 +29,16 @@ from warranty_desk.models import Staff
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed, require
 from warranty_desk.services import audit
 from warranty_desk.services.shop_time import shop_zone
+from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.storage.database import Database, clock_of
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
 
 MAX_WRONG_PINS = 5
-LOCK_MINUTES = 5
+# Minutes of each lock in a row; the lock after the last step waits for a manager.
+LOCK_STEPS = (5, 15, 60)
+LOCK_MINUTES = LOCK_STEPS[0]
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 8
 
@@ -72,11 +81,20 @@ class StaffView:
     role: Role
     active: bool
     locked_until: datetime | None
+    needs_unlock: bool = False  # locked after the last step: waits for a manager
+
+    def locked(self, now: datetime) -> bool:
+        """Whether the account refuses every PIN at this instant."""
+        return self.needs_unlock or (self.locked_until is not None and now < self.locked_until)
+
+
+def _needs_unlock(row: Staff) -> bool:
+    return row.lockouts > len(LOCK_STEPS)
 
 
 def _view(row: Staff) -> StaffView:
     return StaffView(id=row.id, name=row.name, role=Role(row.role), active=row.active,
-                     locked_until=row.locked_until)
+                     locked_until=row.locked_until, needs_unlock=_needs_unlock(row))
 
 
 def _actor(row: Staff) -> Actor:
@@ -151,11 +169,36 @@ def _find(session: Session, key: uuid.UUID | str) -> Staff:
 
 
 def _locked_message(session: Session, row: Staff, now: datetime) -> str:
+    if _needs_unlock(row):
+        return (f"Too many wrong PINs, again and again: {row.name} is locked until a manager "
+                "unlocks the account (Settings > Staff, or `warranty-desk staff unlock`). Ask a "
+                "manager; if this was not you, tell them.")
     assert row.locked_until is not None
     local = row.locked_until.astimezone(shop_zone(session))
     minutes = max(1, math.ceil((row.locked_until - now).total_seconds() / 60))
     return (f"Too many wrong PINs. {row.name} is locked until {local:%H:%M} "
             f"({minutes} minute{'' if minutes == 1 else 's'}). Ask a manager if this was not you.")
+
+
+def _next_lock(row: Staff) -> str:
+    """What the next lock will be, as "locked for 15 minutes" says it."""
+    if row.lockouts >= len(LOCK_STEPS):
+        return "locked until a manager unlocks it"
+    return f"locked for {LOCK_STEPS[row.lockouts]} minutes"
+
+
+def _lock(session: Session, row: Staff, now: datetime) -> AccountLocked:
+    """Lock after the last wrong PIN of a row: for the next step, or until a manager unlocks."""
+    row.lockouts += 1
+    if _needs_unlock(row):
+        row.locked_until = None
+        until = "a manager unlocks it"
+    else:
+        row.locked_until = now + timedelta(minutes=LOCK_STEPS[row.lockouts - 1])
+        until = row.locked_until.isoformat()
+    audit.record(session, _SIGN_IN_SCREEN, "staff.locked", "staff", row.id,
+                 {"until": until, "wrong_pins": row.failed_pins, "lockouts": row.lockouts})
+    return AccountLocked(_locked_message(session, row, now))
 
 
 def _attempt(session: Session, key: uuid.UUID | str, pin: str, now: datetime,
@@ -173,16 +216,17 @@ def _attempt(session: Session, key: uuid.UUID | str, pin: str, now: datetime,
             f"{row.name}'s account is switched off. Ask the owner or system admin to switch it "
             "back on."
         )
+    if _needs_unlock(row) or (row.locked_until is not None and now < row.locked_until):
+        audit.record(session, _SIGN_IN_SCREEN, "staff.sign_in_failed", "staff", row.id,
+                     {"reason": "locked", "purpose": purpose})
+        return row, AccountLocked(_locked_message(session, row, now))
     if row.locked_until is not None:
-        if now < row.locked_until:
-            audit.record(session, _SIGN_IN_SCREEN, "staff.sign_in_failed", "staff", row.id,
-                         {"reason": "locked", "purpose": purpose})
-            return row, AccountLocked(_locked_message(session, row, now))
-        # The lock has run out: a fresh set of tries, not one try before the next lock.
+        # The lock has run out: a fresh set of tries, but the next lock is the next step.
         row.locked_until = None
         row.failed_pins = 0
     if _pin_matches(row.pin_hash, pin):
         row.failed_pins = 0
+        row.lockouts = 0
         if _hasher().check_needs_rehash(row.pin_hash):
             row.pin_hash = _hasher().hash(pin)
         return row, None
@@ -190,14 +234,11 @@ def _attempt(session: Session, key: uuid.UUID | str, pin: str, now: datetime,
     audit.record(session, _SIGN_IN_SCREEN, "staff.sign_in_failed", "staff", row.id,
                  {"reason": "wrong PIN", "wrong_pins": row.failed_pins, "purpose": purpose})
     if row.failed_pins >= MAX_WRONG_PINS:
-        row.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-        audit.record(session, _SIGN_IN_SCREEN, "staff.locked", "staff", row.id,
-                     {"until": row.locked_until.isoformat(), "wrong_pins": row.failed_pins})
-        return row, AccountLocked(_locked_message(session, row, now))
+        return row, _lock(session, row, now)
     left = MAX_WRONG_PINS - row.failed_pins
     tries = "1 try" if left == 1 else f"{left} tries"
     return row, BadInput(f"Wrong PIN for {row.name}. {tries} left before the account is "
-                         f"locked for {LOCK_MINUTES} minutes.")
+                         f"{_next_lock(row)}.")
 
 
 def sign_in(db: Database, staff_id_or_name: uuid.UUID | str, pin: str) -> Actor:
@@ -246,7 +287,7 @@ def verify_override(db: Database, staff_name_or_id: uuid.UUID | str, pin: str, *
     return approver
 
 
-def create_staff(db: Database, actor: Actor, name: str, role: Role, pin: str) -> StaffView:
+def create_staff_in(uow: UnitOfWork, actor: Actor, name: str, role: Role, pin: str) -> StaffView:
     """A new active staff member; the PIN is kept only as its argon2id hash."""
     require(actor, Permission.MANAGE_STAFF)
     if role is Role.SYSTEM:
@@ -254,73 +295,112 @@ def create_staff(db: Database, actor: Actor, name: str, role: Role, pin: str) ->
                        "or Warranty manager.")
     cleaned = _clean_name(name)
     pin_hash = hash_pin(pin)
-    with db.write() as session:
-        existing = _by_name(session, cleaned)
-        if existing is not None:
-            raise BadInput(f"There is already a staff member called {existing.name}. "
-                           "Add a surname or initial to tell them apart.")
-        row = Staff(name=cleaned, role=role.value, pin_hash=pin_hash, active=True,
-                    failed_pins=0, locked_until=None)
-        session.add(row)
-        session.flush()
-        audit.record(session, actor, "staff.create", "staff", row.id,
-                     {"name": cleaned, "role": role.value})
-        return _view(row)
+    session = uow.session
+    existing = _by_name(session, cleaned)
+    if existing is not None:
+        raise BadInput(f"There is already a staff member called {existing.name}. "
+                       "Add a surname or initial to tell them apart.")
+    row = Staff(name=cleaned, role=role.value, pin_hash=pin_hash, active=True,
+                failed_pins=0, locked_until=None)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "staff.create", "staff", row.id,
+                 {"name": cleaned, "role": role.value})
+    return _view(row)
 
 
-def set_pin(db: Database, actor: Actor, staff_id: uuid.UUID, new_pin: str) -> None:
+create_staff = writes(create_staff_in)
+
+
+def set_pin_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID, new_pin: str) -> None:
     """Change a PIN (a staff manager, or the person themself); it also lifts any lock."""
     if actor.staff_id != staff_id:
         require(actor, Permission.MANAGE_STAFF)
     pin_hash = hash_pin(new_pin)
-    with db.write() as session:
-        row = _find(session, staff_id)
-        row.pin_hash = pin_hash
-        row.failed_pins = 0
-        row.locked_until = None
-        audit.record(session, actor, "staff.set_pin", "staff", row.id, {"name": row.name})
+    session = uow.session
+    row = _find(session, staff_id)
+    row.pin_hash = pin_hash
+    row.failed_pins = 0
+    row.locked_until = None
+    row.lockouts = 0
+    audit.record(session, actor, "staff.set_pin", "staff", row.id, {"name": row.name})
 
 
-def deactivate_staff(db: Database, actor: Actor, staff_id: uuid.UUID) -> StaffView:
+set_pin = writes(set_pin_in)
+
+
+def deactivate_staff_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID) -> StaffView:
     """Switch an account off; its history stays. Not yourself, not the last owner or admin."""
     require(actor, Permission.MANAGE_STAFF)
     if actor.staff_id == staff_id:
         raise BadInput("You cannot switch off your own account. Ask another owner or system "
                        "admin to do it.")
-    with db.write() as session:
-        row = _find(session, staff_id)
-        if not row.active:
-            return _view(row)
-        if Role(row.role) in _STAFF_MANAGERS:
-            others = session.scalars(
-                select(Staff.id).where(Staff.active.is_(True), Staff.id != row.id,
-                                       Staff.role.in_([r.value for r in _STAFF_MANAGERS]))
-            ).first()
-            if others is None:
-                raise BadInput(f"{row.name} is the last active owner or system admin, so nobody "
-                               "could manage staff afterwards. Add another owner or admin first.")
-        row.active = False
-        audit.record(session, actor, "staff.deactivate", "staff", row.id, {"name": row.name})
+    session = uow.session
+    row = _find(session, staff_id)
+    if not row.active:
         return _view(row)
+    if Role(row.role) in _STAFF_MANAGERS:
+        others = session.scalars(
+            select(Staff.id).where(Staff.active.is_(True), Staff.id != row.id,
+                                   Staff.role.in_([r.value for r in _STAFF_MANAGERS]))
+        ).first()
+        if others is None:
+            raise BadInput(f"{row.name} is the last active owner or system admin, so nobody "
+                           "could manage staff afterwards. Add another owner or admin first.")
+    row.active = False
+    audit.record(session, actor, "staff.deactivate", "staff", row.id, {"name": row.name})
+    return _view(row)
 
 
-def reactivate_staff(db: Database, actor: Actor, staff_id: uuid.UUID) -> StaffView:
+deactivate_staff = writes(deactivate_staff_in)
+
+
+def reactivate_staff_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID) -> StaffView:
     """Switch an account back on (a returning employee); wrong-PIN counts start afresh."""
     require(actor, Permission.MANAGE_STAFF)
-    with db.write() as session:
-        row = _find(session, staff_id)
-        if row.active:
-            return _view(row)
-        row.active = True
-        row.failed_pins = 0
-        row.locked_until = None
-        audit.record(session, actor, "staff.reactivate", "staff", row.id, {"name": row.name})
+    session = uow.session
+    row = _find(session, staff_id)
+    if row.active:
         return _view(row)
+    row.active = True
+    row.failed_pins = 0
+    row.locked_until = None
+    row.lockouts = 0
+    audit.record(session, actor, "staff.reactivate", "staff", row.id, {"name": row.name})
+    return _view(row)
 
 
-def list_staff(db: Database) -> tuple[StaffView, ...]:
+reactivate_staff = writes(reactivate_staff_in)
+
+
+def unlock_staff_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID | str) -> StaffView:
+    """Lift a wrong-PIN lock (timed, or one waiting for a manager); the steps start afresh."""
+    require(actor, Permission.UNLOCK_STAFF)
+    session = uow.session
+    row = _find(session, staff_id)
+    now = clock_of(session).now()
+    if not _view(row).locked(now):
+        raise BadInput(f"{row.name}'s account is not locked, so there is nothing to unlock. "
+                       "Nothing was changed.")
+    details = {"name": row.name, "lockouts": row.lockouts,
+               "until": row.locked_until.isoformat() if row.locked_until and not
+               _needs_unlock(row) else "a manager unlocks it"}
+    row.failed_pins = 0
+    row.locked_until = None
+    row.lockouts = 0
+    audit.record(session, actor, "staff.unlock", "staff", row.id, details)
+    return _view(row)
+
+
+unlock_staff = writes(unlock_staff_in)
+
+
+def list_staff_in(uow: UnitOfWork) -> tuple[StaffView, ...]:
     """Everyone, active first and then by name; the sign-in screen needs no permission."""
-    with db.read() as session:
-        rows = session.scalars(select(Staff)).all()
-        views = [_view(r) for r in rows]
+    session = uow.session
+    rows = session.scalars(select(Staff)).all()
+    views = [_view(r) for r in rows]
     return tuple(sorted(views, key=lambda v: (not v.active, v.name.casefold(), v.name)))
+
+
+list_staff = reads(list_staff_in)

@@ -13,7 +13,8 @@ from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import OutboxEvent, SyncCursor, SyncParked
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit
-from warranty_desk.storage.database import Database, clock_of
+from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
+from warranty_desk.storage.database import clock_of
 
 # Parked rows still waiting: for a person (parked) or for the sync worker (retry).
 OPEN_STATES = ("parked", "retry")
@@ -50,30 +51,33 @@ class ParkedView:
     settled_by: str
 
 
-def status(db: Database, destinations: Sequence[str] = ()) -> list[SyncStatus]:
+def status_in(uow: UnitOfWork, destinations: Sequence[str] = ()) -> list[SyncStatus]:
     """Every destination that has a cursor, plus the named ones (a new one has sent nothing)."""
-    with db.read() as session:
-        cursors = {c.destination: c for c in session.scalars(select(SyncCursor))}
-        counts: dict[tuple[str, str, str], int] = {
-            (d, k, s): n for d, k, s, n in session.execute(
-                select(SyncParked.destination, SyncParked.kind, SyncParked.state, func.count())
-                .where(SyncParked.state.in_(OPEN_STATES))
-                .group_by(SyncParked.destination, SyncParked.kind, SyncParked.state))}
-        result = []
-        for name in sorted(set(cursors) | set(destinations)):
-            cursor = cursors.get(name)
-            seq = cursor.delivered_seq if cursor else 0
-            beyond = session.scalar(select(func.count()).select_from(OutboxEvent)
-                                    .where(OutboxEvent.seq > seq)) or 0
-            retry = sum(n for (d, _, s), n in counts.items() if d == name and s == "retry")
-            result.append(SyncStatus(
-                destination=name, delivered_seq=seq, pending=beyond + retry,
-                parked=counts.get((name, "rejected", "parked"), 0),
-                held=counts.get((name, "held", "parked"), 0),
-                last_success_at=cursor.last_success_at if cursor else None,
-                last_attempt_at=cursor.last_attempt_at if cursor else None,
-                last_error=cursor.last_error if cursor else None))
+    session = uow.session
+    cursors = {c.destination: c for c in session.scalars(select(SyncCursor))}
+    counts: dict[tuple[str, str, str], int] = {
+        (d, k, s): n for d, k, s, n in session.execute(
+            select(SyncParked.destination, SyncParked.kind, SyncParked.state, func.count())
+            .where(SyncParked.state.in_(OPEN_STATES))
+            .group_by(SyncParked.destination, SyncParked.kind, SyncParked.state))}
+    result = []
+    for name in sorted(set(cursors) | set(destinations)):
+        cursor = cursors.get(name)
+        seq = cursor.delivered_seq if cursor else 0
+        beyond = session.scalar(select(func.count()).select_from(OutboxEvent)
+                                .where(OutboxEvent.seq > seq)) or 0
+        retry = sum(n for (d, _, s), n in counts.items() if d == name and s == "retry")
+        result.append(SyncStatus(
+            destination=name, delivered_seq=seq, pending=beyond + retry,
+            parked=counts.get((name, "rejected", "parked"), 0),
+            held=counts.get((name, "held", "parked"), 0),
+            last_success_at=cursor.last_success_at if cursor else None,
+            last_attempt_at=cursor.last_attempt_at if cursor else None,
+            last_error=cursor.last_error if cursor else None))
     return result
+
+
+status = reads(status_in)
 
 
 def _view(row: SyncParked, topic: str) -> ParkedView:
@@ -82,8 +86,8 @@ def _view(row: SyncParked, topic: str) -> ParkedView:
                       row.settled_by)
 
 
-def parked(
-    db: Database, destination: str | None = None, *, include_settled: bool = False
+def parked_in(
+    uow: UnitOfWork, destination: str | None = None, *, include_settled: bool = False
 ) -> list[ParkedView]:
     """Parked events, oldest first: by default only those still waiting (parked or retry)."""
     query = (select(SyncParked, OutboxEvent.topic)
@@ -93,8 +97,11 @@ def parked(
         query = query.where(SyncParked.destination == destination)
     if not include_settled:
         query = query.where(SyncParked.state.in_(OPEN_STATES))
-    with db.read() as session:
-        return [_view(row, topic or "") for row, topic in session.execute(query)]
+    session = uow.session
+    return [_view(row, topic or "") for row, topic in session.execute(query)]
+
+
+parked = reads(parked_in)
 
 
 def _load(session: Session, destination: str, seq: int) -> SyncParked:
@@ -113,20 +120,23 @@ def _topic(session: Session, seq: int) -> str:
     return session.scalar(select(OutboxEvent.topic).where(OutboxEvent.seq == seq)) or ""
 
 
-def retry_parked(db: Database, actor: Actor, destination: str, seq: int) -> ParkedView:
+def retry_parked_in(uow: UnitOfWork, actor: Actor, destination: str, seq: int) -> ParkedView:
     """Send a refused event again (after head office fixed its side); held ones follow it."""
     require(actor, Permission.MANAGE_SYNC)
-    with db.write() as session:
-        row = _load(session, destination, seq)
-        row.state = "retry"
-        audit.record(session, actor, "sync.retry", "sync_event", f"{destination}:{seq}",
-                     {"aggregate": row.aggregate, "aggregate_id": row.aggregate_id,
-                      "refused_because": row.reason})
-        return _view(row, _topic(session, seq))
+    session = uow.session
+    row = _load(session, destination, seq)
+    row.state = "retry"
+    audit.record(session, actor, "sync.retry", "sync_event", f"{destination}:{seq}",
+                 {"aggregate": row.aggregate, "aggregate_id": row.aggregate_id,
+                  "refused_because": row.reason})
+    return _view(row, _topic(session, seq))
 
 
-def dismiss_parked(
-    db: Database, actor: Actor, destination: str, seq: int, reason: str
+retry_parked = writes(retry_parked_in)
+
+
+def dismiss_parked_in(
+    uow: UnitOfWork, actor: Actor, destination: str, seq: int, reason: str
 ) -> ParkedView:
     """Give up on a refused event, with a reason; the events held behind it go next."""
     require(actor, Permission.MANAGE_SYNC)
@@ -134,11 +144,14 @@ def dismiss_parked(
     if len(why) < 3:
         raise BadInput("Write why this event will never reach head office; the reason is kept "
                        "in the audit log.")
-    with db.write() as session:
-        row = _load(session, destination, seq)
-        row.state, row.settled_at, row.settled_by = "dismissed", clock_of(session).now(), actor.name
-        row.reason = f"{row.reason}\nDismissed by {actor.name}: {why}"
-        audit.record(session, actor, "sync.dismiss", "sync_event", f"{destination}:{seq}",
-                     {"aggregate": row.aggregate, "aggregate_id": row.aggregate_id,
-                      "reason": why})
-        return _view(row, _topic(session, seq))
+    session = uow.session
+    row = _load(session, destination, seq)
+    row.state, row.settled_at, row.settled_by = "dismissed", clock_of(session).now(), actor.name
+    row.reason = f"{row.reason}\nDismissed by {actor.name}: {why}"
+    audit.record(session, actor, "sync.dismiss", "sync_event", f"{destination}:{seq}",
+                 {"aggregate": row.aggregate, "aggregate_id": row.aggregate_id,
+                  "reason": why})
+    return _view(row, _topic(session, seq))
+
+
+dismiss_parked = writes(dismiss_parked_in)

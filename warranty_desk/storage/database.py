@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from warranty_desk.clock import Clock
 from warranty_desk.models.base import DATABASE_KEY
 from warranty_desk.storage import search
+from warranty_desk.storage.private import private_file
 
 # Milliseconds a connection waits for another writer (the sync worker, a second till) before
 # giving up; long enough for any single user action's transaction.
@@ -67,6 +68,9 @@ class Database:
         # The one clock every service stamps and compares dates with; tests pin it, the demo
         # moves it through its history.
         self.clock = clock
+        # Made here, owner-only, before SQLite would make it with the umask's mode: the file
+        # holds customers' names and phone numbers (its -wal and -shm files follow its mode).
+        private_file(path)
         self.engine: Engine = create_engine(f"sqlite:///{path}", echo=echo)
         event.listen(self.engine, "connect", partial(_on_connect, self))
         event.listen(self.engine, "begin", _on_begin)

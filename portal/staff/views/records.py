@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from portal import clock
 from portal.inbox.services import queue_item
 from portal.projections.cover import standing
 from portal.projections.models import Claim, Customer, Warranty
@@ -87,7 +87,7 @@ def relay(request: HttpRequest, code: str, number: str) -> HttpResponse:
         RelayedMessage.objects.create(branch=found.branch, claim_number=found.number,
                                       author=cast(User, request.user),
                                       body=form.cleaned_data["body"], inbox_item=item_id,
-                                      created_at=timezone.now())
+                                      created_at=clock.now())
     messages.success(request, f"The message is on its way to branch {found.branch.code}; it "
                               f"reaches claim {found.number} at the till's next sync.")
     return redirect("office:claim", code=found.branch.code, number=found.number)
@@ -121,7 +121,7 @@ def customer(request: HttpRequest, code: str, reference: str) -> HttpResponse:
     return render(request, "office/customer.html", {
         "customer": found, "people": people, "warranties": warranties, "claims": claims,
         "others": [p for p in people if p.pk != found.pk],
-        "today": timezone.localdate()})
+        "today": clock.today()})
 
 
 @require_GET
@@ -136,4 +136,4 @@ def warranty(request: HttpRequest, code: str, warranty_code: str) -> HttpRespons
     claims = list(found.claims.order_by("-opened_at", "number"))
     return render(request, "office/warranty.html", {
         "warranty": found, "claims": claims,
-        "standing": standing(found, timezone.localdate())})
+        "standing": standing(found, clock.today())})

@@ -2,12 +2,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from portal.staff import throttle
 
 
-class EmailSignInForm(AuthenticationForm):
+class RateLimited(AuthenticationForm):
+    """Refuses a sign-in, before its password is checked, while the address or the IP it
+    comes from has failed too often (portal.staff.throttle); counts each failure.
+    """
+
+    def clean(self) -> dict[str, Any]:
+        """Django's checks, inside the rate limit."""
+        address = self.cleaned_data.get("username")
+        if not address or not self.cleaned_data.get("password") or self.request is None:
+            return super().clean()
+        ip = throttle.client_ip(self.request)
+        wait = throttle.wait_left(address, ip)
+        if wait is not None:
+            raise ValidationError(throttle.refusal(wait), code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login":
+                throttle.record_failure(address, ip)
+            raise
+        throttle.forget_address(address)
+        return cleaned
+
+
+class AdminSignInForm(RateLimited, AdminAuthenticationForm):
+    """The Django admin's sign-in, under the same limit as the staff pages'."""
+
+
+class EmailSignInForm(RateLimited):
     """Django's sign-in form, asking for the email the account was made with."""
 
     username = forms.CharField(label="Email", max_length=254,

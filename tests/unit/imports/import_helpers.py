@@ -11,8 +11,8 @@ import pytest
 
 from tests.conftest import actor
 from warranty_desk.permissions import Role
-from warranty_desk.services.activation import Problem
 from warranty_desk.services.imports import ImportRejected, ImportReport, import_invoices
+from warranty_desk.services.sale_input import Problem
 from warranty_desk.storage.database import Database
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "imports"

@@ -116,7 +116,7 @@ def test_the_import_is_audited_once_with_its_file_and_counts(shop: Database) -> 
     assert entity_id == batch_id.hex
     assert json.loads(details) == {
         "file": "native_good.csv", "sha256": report.sha256, "format": "native-csv",
-        "sales": 4, "warranties": 8, "skipped_invoices": [], "left_out": []}
+        "sales": 4, "warranties": 8, "skipped_invoices": [], "left_out": [], "voided": []}
     assert linked == {batch_id}
 
 
@@ -140,11 +140,11 @@ def test_the_report_as_dict_is_stable_json(shop: Database) -> None:
     assert list(data) == [
         "format", "file_name", "sha256", "sales", "lines", "warranties", "extensions",
         "skipped_invoices", "registration_gaps", "already_imported", "dry_run", "left_out",
-        "imported_on", "message"]
+        "voided", "refunds", "imported_on", "message"]
     assert json.loads(json.dumps(data)) == data
     assert data["message"] == ("Imported shopify_good.csv: added 3 sales, 7 warranties, "
-                               "0 extensions; 1 refunded or voided left out; 4 units still "
-                               "need their serial registered.")
+                               "0 extensions; 1 not paid, refunded or voided left out; 4 units "
+                               "still need their serial registered.")
 
 
 def test_an_empty_file_is_refused_as_unknown(shop: Database, tmp_path: Path) -> None:

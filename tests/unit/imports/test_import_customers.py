@@ -9,8 +9,9 @@ from pathlib import Path
 from tests.conftest import actor
 from tests.unit.imports.import_helpers import rejected, run, where, write_native
 from warranty_desk.permissions import Role
-from warranty_desk.services.activation import LineInput, SaleInput, record_sale
+from warranty_desk.services.activation import record_sale
 from warranty_desk.services.customers import CustomerInput
+from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.database import Database
 
 

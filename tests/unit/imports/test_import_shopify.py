@@ -81,9 +81,9 @@ def test_created_at_that_is_not_a_date_is_refused(written: str) -> None:
 
 
 def test_a_voided_order_is_left_out_and_reported() -> None:
-    header = ",".join(shopify.REQUIRED) + ",Financial Status\n"
-    data = (header + "#7,2026-11-02 10:00:00 +0100,1,15.00,CBL-1,voided\n"
-            "#7,,2,15.00,CBL-1,\n#8,2026-11-03 10:00:00 +0100,1,15.00,CBL-1,paid\n").encode()
+    header = ",".join(shopify.REQUIRED) + "\n"
+    data = (header + "#7,2026-11-02 10:00:00 +0100,voided,1,15.00,CBL-1\n"
+            "#7,,,2,15.00,CBL-1\n#8,2026-11-03 10:00:00 +0100,paid,1,15.00,CBL-1\n").encode()
     parsed = shopify.parse(data, "EUR")
     assert [s.invoice_number for s in parsed.sales] == ["#8"]
     assert parsed.left_out == ["#7 (voided)"]

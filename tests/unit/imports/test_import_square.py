@@ -18,7 +18,11 @@ def test_the_good_square_export_imports_every_payment_row(shop: Database) -> Non
     report = run(shop, DATA / "square_good.csv")
     assert (report.format, report.sales, report.lines, report.warranties, report.extensions,
             report.registration_gaps) == ("square", 3, 4, 5, 0, 3)
-    assert report.left_out == ("row 6: refund in transaction kq3vT9xNp4aLrB2mC7dE",)
+    assert report.left_out == ()
+    # Row 6 refunds one of the two cables of the first transaction: its warranty is voided.
+    assert len(report.voided) == 1
+    assert report.refunds == (f"row 6: refund of 1 × CBL-1 in kq3vT9xNp4aLrB2mC7dE voided "
+                              f"{report.voided[0]}.",)
     with shop.read() as session:
         sales = {n: d for n, d in session.execute(select(Sale.invoice_number, Sale.sold_on))}
     assert sales == {"kq3vT9xNp4aLrB2mC7dE": date(2026, 11, 18),
@@ -27,7 +31,7 @@ def test_the_good_square_export_imports_every_payment_row(shop: Database) -> Non
     assert counts(shop)["invoice_lines"] == 4
 
 
-def test_the_unit_price_is_gross_sales_divided_by_qty(shop: Database) -> None:
+def test_the_unit_price_is_net_sales_divided_by_qty(shop: Database) -> None:
     run(shop, DATA / "square_good.csv")
     with shop.read() as session:
         prices = sorted((q, p) for q, p in session.execute(
@@ -46,8 +50,8 @@ def test_square_customers_are_matched_by_reference_or_square_id(shop: Database) 
 
 def test_the_bad_square_export_writes_nothing_and_names_every_bad_row(shop: Database) -> None:
     problems = rejected(shop, DATA / "square_bad.csv")
-    assert where(problems) == {(2, "Gross Sales"), (3, "Qty"), (4, "Gross Sales"), (5, "SKU"),
-                               (6, "Date")}
+    assert where(problems) == {(2, "Gross Sales"), (2, "Net Sales"), (3, "Qty"),
+                               (4, "Gross Sales"), (5, "SKU"), (6, "Date")}
     text = {(p.row, p.column): p.message for p in problems}
     assert "decimal comma" in text[(2, "Gross Sales")]
     assert "whole number of units" in text[(3, "Qty")]

@@ -6,8 +6,10 @@ from datetime import date
 
 from tests.conftest import actor
 from warranty_desk.permissions import Role
-from warranty_desk.services.activation import LineInput, SaleInput, SaleResult, record_sale
+from warranty_desk.services.activation import record_sale
 from warranty_desk.services.customers import CustomerInput
+from warranty_desk.services.sale_input import LineInput, SaleInput
+from warranty_desk.services.sale_plan import SaleResult
 from warranty_desk.storage.database import Database
 
 ADA = CustomerInput("Ada Lovelace", phone="+44 20 7946 0958", email="ada@example.org")

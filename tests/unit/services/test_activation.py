@@ -12,7 +12,8 @@ from tests.unit.services.helpers import ADA, sell
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import Role
 from warranty_desk.services import activation
-from warranty_desk.services.activation import LineInput, SaleInput, record_sale
+from warranty_desk.services.activation import record_sale
+from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.database import Database
 
 

@@ -9,10 +9,11 @@ from typing import Any
 
 from tests.conftest import actor
 from warranty_desk.permissions import Role
-from warranty_desk.services import activation
 from warranty_desk.services import catalogue as cat
-from warranty_desk.services.activation import LineInput, SaleInput, record_sale
+from warranty_desk.services import sale_plan, warranty_cards
+from warranty_desk.services.activation import record_sale
 from warranty_desk.services.customers import CustomerInput
+from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.database import Database
 
 # Words JSON must escape, str.format would read as fields, and text beyond ASCII.
@@ -67,17 +68,17 @@ def test_an_anonymous_sale_has_no_customer_on_its_cards(shop: Database) -> None:
 
 
 def test_a_cover_spelling_a_stand_in_is_not_made_a_template() -> None:
-    spelled = activation.CardCover("2026-11-01", "2027-10-31", (
+    spelled = warranty_cards.CardCover("2026-11-01", "2027-10-31", (
         {"kind": "\x00code\x00", "start": "2026-11-01", "end": "2027-10-31"},))
-    assert activation._card_template(spelled) is None
-    plain = activation.CardCover("2026-11-01", "2027-10-31", (
+    assert warranty_cards.card_template(spelled) is None
+    plain = warranty_cards.CardCover("2026-11-01", "2027-10-31", (
         {"kind": "manufacturer", "start": "2026-11-01", "end": "2027-10-31"},))
-    template = activation._card_template(plain)
+    template = warranty_cards.card_template(plain)
     assert template is not None
     words: dict[str, Any] = {"code": "C{1}", "serial": None, "product": 'P"', "sku": "S",
                              "customer": None, "invoice": "I}"}
     filled = template.format(**{k: json.dumps(v, ensure_ascii=False) for k, v in words.items()})
-    card = activation.warranty_card(
+    card = warranty_cards.warranty_card(
         code="C{1}", serial=None, product='P"', sku="S", customer_ref=None, invoice_number="I}",
         cover=plain)
     assert filled == json.dumps(card, sort_keys=True, ensure_ascii=False)
@@ -103,6 +104,6 @@ def test_new_customers_take_consecutive_references_and_one_event_each(shop: Data
 
 
 def test_plan_rows_name_their_columns() -> None:
-    rows = activation.Rows(("id", "serial"), [(b"1", "A"), (b"2", None)])
+    rows = sale_plan.Rows(("id", "serial"), [(b"1", "A"), (b"2", None)])
     assert len(rows) == 2
     assert rows.column("serial") == ["A", None]

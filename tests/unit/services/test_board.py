@@ -18,7 +18,8 @@ from warranty_desk.permissions import Actor, Permission, Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
 from warranty_desk.services import board as board_service
 from warranty_desk.services import claims, decisions, setup, staff
-from warranty_desk.services.board import OPEN, BoardFilters, ClaimDetail, board, claim_detail
+from warranty_desk.services.board import OPEN, BoardFilters, board
+from warranty_desk.services.claim_detail import ClaimDetail, claim_detail
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 

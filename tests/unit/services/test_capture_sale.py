@@ -12,8 +12,8 @@ from tests.unit.imports.import_helpers import DATA, run
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import Role
-from warranty_desk.services import activation, registration
-from warranty_desk.services.activation import PlanCharge
+from warranty_desk.services import activation, registration, sale_input
+from warranty_desk.services.sale_plan import PlanCharge
 from warranty_desk.storage.database import Database
 
 SALES = actor(Role.SALES)
@@ -109,11 +109,11 @@ def test_plans_declined_on_every_unit_are_not_offered_again(shop: Database) -> N
 
 
 def test_a_hand_sale_keeps_its_declined_plans_in_the_same_transaction(shop: Database) -> None:
-    result = activation.record_sale(shop, SALES, activation.SaleInput(
+    result = activation.record_sale(shop, SALES, sale_input.SaleInput(
         "TILL-1", date(2026, 11, 20), (
-            activation.LineInput("LAP-100", 1, 89_900, ("SN-HAND-1",),
+            sale_input.LineInput("LAP-100", 1, 89_900, ("SN-HAND-1",),
                                  declined_plans=("Care 12", "Care+ 24")),
-            activation.LineInput("PHN-200", 1, 49_900, ("SN-HAND-2",), "Care 12"))))
+            sale_input.LineInput("PHN-200", 1, 49_900, ("SN-HAND-2",), "Care 12"))))
     assert result.charges == (PlanCharge("Care 12", 1, 4_900),)
     conn = sqlite3.connect(shop.path)
     assert conn.execute("SELECT w.serial, o.accepted FROM extension_offers o JOIN warranties w "
@@ -121,7 +121,7 @@ def test_a_hand_sale_keeps_its_declined_plans_in_the_same_transaction(shop: Data
         ("SN-HAND-1", 0), ("SN-HAND-1", 0), ("SN-HAND-2", 1)]
     before = _counts(shop)
     with pytest.raises(BadInput, match="Unknown extension plan 'Gold'"):
-        activation.record_sale(shop, SALES, activation.SaleInput(
-            "TILL-2", date(2026, 11, 20), (activation.LineInput(
+        activation.record_sale(shop, SALES, sale_input.SaleInput(
+            "TILL-2", date(2026, 11, 20), (sale_input.LineInput(
                 "LAP-100", 1, 89_900, ("SN-HAND-3",), declined_plans=("Gold",)),)))
     assert _counts(shop) == before

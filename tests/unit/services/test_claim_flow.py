@@ -151,6 +151,23 @@ def test_a_refund_tells_the_customer_the_amount_in_the_shops_money(shop: Databas
     assert (payload["amount"], payload["currency"]) == ("123.45", "EUR")
 
 
+def test_a_refund_voids_the_warranty_as_every_other_void_does(shop: Database) -> None:
+    """Head office and the audit log learn of the void, as they do for a counter void."""
+    number = _ready(shop)
+    decisions.decide(shop, OWNER, number, decisions.Decision(
+        Outcome.REFUND, "Cannot be repaired", refund_minor=12_345, refund_reference="R-9"))
+    conn = sqlite3.connect(shop.path)
+    code, status, reason = conn.execute(
+        "SELECT code, status, void_reason FROM warranties").fetchone()
+    assert (status, reason) == ("void", f"Refunded under claim {number}")
+    voided = [json.loads(p) for (p,) in conn.execute(
+        "SELECT payload FROM outbox_events WHERE topic='warranty.voided'")]
+    assert voided == [{"code": code, "reason": f"Refunded under claim {number}"}]
+    audited = conn.execute("SELECT count(*) FROM audit_entries WHERE action='warranty.void' "
+                           "AND entity_id=?", (code,)).fetchone()[0]
+    assert audited == 1
+
+
 def test_a_rejection_sends_the_reason_in_plain_words(shop: Database) -> None:
     number = _ready(shop)
     decisions.decide(shop, MANAGER, number, decisions.Decision(

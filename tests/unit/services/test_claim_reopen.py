@@ -13,7 +13,7 @@ from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import MATRIX, Permission, Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
 from warranty_desk.services import claims, decisions
-from warranty_desk.services.board import claim_detail
+from warranty_desk.services.claim_detail import claim_detail
 from warranty_desk.storage.database import Database
 
 SALES, MANAGER = actor(Role.SALES), actor(Role.MANAGER, "Maria Manager")

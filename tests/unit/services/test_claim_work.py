@@ -14,7 +14,7 @@ from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import MATRIX, Permission, Role
 from warranty_desk.rules.claim_states import ClaimState
 from warranty_desk.services import claims
-from warranty_desk.services.board import claim_detail
+from warranty_desk.services.claim_detail import claim_detail
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore

@@ -26,8 +26,9 @@ from warranty_desk.models import (
     Warranty,
 )
 from warranty_desk.permissions import Role
-from warranty_desk.services import inbox
-from warranty_desk.services.board import BoardFilters, board, claim_detail
+from warranty_desk.services import inbox, inbox_kinds
+from warranty_desk.services.board import BoardFilters, board
+from warranty_desk.services.claim_detail import claim_detail
 from warranty_desk.services.inbox import AppliedResult, DocumentUnavailable, InboxItemInput
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
@@ -380,7 +381,7 @@ def test_a_bug_in_one_item_makes_it_wait_instead_of_stopping_the_inbox(
     def broken(_ctx: object) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(inbox._HANDLERS, "brand_status", broken)
+    monkeypatch.setitem(inbox_kinds.HANDLERS, "brand_status", broken)
     result = apply(shop, store, "in-1", "brand_status", {"claim_number": "X", "status": "y"})
     assert result.status == "waiting" and "error inside Warranty Desk" in result.result
 

@@ -11,10 +11,11 @@ from tests.conftest import actor
 from warranty_desk.errors import BadInput
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims, customer_view
-from warranty_desk.services.activation import LineInput, SaleInput, record_sale
+from warranty_desk.services.activation import record_sale
 from warranty_desk.services.board import BoardFilters, board
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.lookup import lookup
+from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.database import Database
 
 SALES, MANAGER = actor(Role.SALES), actor(Role.MANAGER)

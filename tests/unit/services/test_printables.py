@@ -11,14 +11,11 @@ from tests.unit.services.helpers import sell
 from warranty_desk.errors import NotFound
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import claims, printables, returns, shop_settings
-from warranty_desk.services.activation import (
-    LineInput,
-    SaleInput,
-    apply_plan,
-    plan_sales,
-    record_sale,
-)
+from warranty_desk.services.activation import record_sale
 from warranty_desk.services.close_report import NOBODY
+from warranty_desk.services.sale_input import LineInput, SaleInput
+from warranty_desk.services.sale_planning import plan_sales
+from warranty_desk.services.sale_rows import apply_plan
 from warranty_desk.services.staff import create_staff
 from warranty_desk.storage.database import Database
 

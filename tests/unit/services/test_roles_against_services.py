@@ -13,7 +13,15 @@ from tests.unit.services.helpers import sell
 from warranty_desk.errors import PermissionDenied
 from warranty_desk.permissions import MATRIX, Actor, Permission, Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
-from warranty_desk.services import activation, catalogue, claims, decisions, lookup, reports
+from warranty_desk.services import (
+    activation,
+    catalogue,
+    claims,
+    decisions,
+    lookup,
+    reports,
+    sale_input,
+)
 from warranty_desk.storage.database import Database
 
 Call = Callable[[Actor], object]
@@ -37,8 +45,8 @@ def _cases(db: Database) -> dict[str, tuple[Permission, Call]]:
         "lookup": (Permission.LOOKUP,
                    lambda a: lookup.lookup(db, a, "SN-LAP-0001")),
         "activate": (Permission.ACTIVATE_SALE, lambda a: activation.record_sale(
-            db, a, activation.SaleInput(f"A-{a.role}", date(2026, 11, 2), (
-                activation.LineInput("CBL-1", 1, 1_500),)))),
+            db, a, sale_input.SaleInput(f"A-{a.role}", date(2026, 11, 2), (
+                sale_input.LineInput("CBL-1", 1, 1_500),)))),
         "sell extension": (Permission.SELL_EXTENSION, lambda a: activation.sell_extension(
             db, a, code, "Care 12")),
         "void": (Permission.VOID_WARRANTY,

@@ -28,8 +28,8 @@ from warranty_desk.errors import RuleBlocked
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.claim_states import ClaimState, evidence_label, target_words
 from warranty_desk.services import claims, decisions
-from warranty_desk.services.board import ClaimDetail
 from warranty_desk.services.claim_common import Override
+from warranty_desk.services.claim_detail import ClaimDetail
 from warranty_desk.services.claims import ClaimSummary
 from warranty_desk.services.decisions import Decision
 from warranty_desk.storage.documents import DocumentStore

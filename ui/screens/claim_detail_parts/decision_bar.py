@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from ui.widgets.labels import Label
 from warranty_desk.rules.claim_states import ClaimState
-from warranty_desk.services.board import MoveOption, ReopenOption
+from warranty_desk.services.claim_detail import MoveOption, ReopenOption
 
 # target state: (button words, key). Moves follow the workflow's order on keys 1-4; the two
 # decisions get their own keys, Reject a two-modifier chord so it is never hit by accident.

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui.widgets.labels import Label
 from warranty_desk.rules.claim_states import EVIDENCE_KINDS, evidence_label
-from warranty_desk.services.board import ClaimDetail, EvidenceItem
+from warranty_desk.services.claim_detail import ClaimDetail, EvidenceItem
 
 # Checking the proof of purchase of a sale not known here.
 VERIFY_KEY = "Ctrl+Shift+V"

@@ -11,7 +11,8 @@ from ui.widgets.labels import Label
 from ui.widgets.verdict_card import SYMBOLS
 from ui.wording import CHANNEL_WORDS, CLAIM_TYPE_WORDS, in_words, outcome_shown
 from warranty_desk.rules.claim_states import evidence_label
-from warranty_desk.services.board import STATE_LABELS, ClaimDetail
+from warranty_desk.services.board import STATE_LABELS
+from warranty_desk.services.claim_detail import ClaimDetail
 
 NO_CLAIM = "Open a claim from the Claims board (F4)."
 

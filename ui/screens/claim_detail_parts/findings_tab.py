@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from ui.money import money
 from ui.widgets.labels import Label, TextView
-from warranty_desk.services.board import ClaimDetail
+from warranty_desk.services.claim_detail import ClaimDetail
 
 # Saving findings, while the cursor is in them (Enter makes a new line there).
 SAVE_FINDINGS_KEY = "Ctrl+Return"

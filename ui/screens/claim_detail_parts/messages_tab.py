@@ -8,7 +8,8 @@ from datetime import datetime
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QWidget
 
 from ui.widgets.labels import TextView
-from warranty_desk.services.board import STATE_LABELS, ClaimDetail, MessageItem
+from warranty_desk.services.board import STATE_LABELS
+from warranty_desk.services.claim_detail import ClaimDetail, MessageItem
 
 
 class MessagesTab(QWidget):

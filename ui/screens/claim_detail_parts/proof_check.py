@@ -20,7 +20,7 @@ from ui.keys import bind_key
 from ui.screens.claim_detail_parts.evidence_tab import size_words
 from ui.widgets.dialog_buttons import message_label
 from ui.widgets.labels import Label
-from warranty_desk.services.board import EvidenceItem
+from warranty_desk.services.claim_detail import EvidenceItem
 
 # The service refuses shorter notes too; checking here says so before anything is sent.
 MIN_NOTE = 3

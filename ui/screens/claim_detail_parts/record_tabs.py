@@ -13,7 +13,8 @@ from ui.money import money
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
 from ui.wording import in_words
-from warranty_desk.services.board import STATE_LABELS, ClaimDetail, CostItem, TimelineEntry
+from warranty_desk.services.board import STATE_LABELS
+from warranty_desk.services.claim_detail import ClaimDetail, CostItem, TimelineEntry
 
 When = Callable[[datetime], str]
 

@@ -15,7 +15,7 @@ from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from ui.wording import count, who_may
 from warranty_desk.permissions import Permission
-from warranty_desk.services.activation import PlanCharge
+from warranty_desk.services.sale_plan import PlanCharge
 
 # (warranty code, product, serial or None) for each unit of the sale.
 CodeRow = tuple[str, str, str | None]

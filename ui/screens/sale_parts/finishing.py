@@ -11,8 +11,9 @@ from ui.screens.sale_parts.manual_page import ManualLine
 from ui.screens.sale_parts.recording import codes_per_line
 from ui.wording import count
 from warranty_desk.services import activation, registration
-from warranty_desk.services.activation import SaleInput, SaleResult
 from warranty_desk.services.registration import CaptureSaved, SaleCapture
+from warranty_desk.services.sale_input import SaleInput
+from warranty_desk.services.sale_plan import SaleResult
 
 
 class SaleRecorder(QObject):

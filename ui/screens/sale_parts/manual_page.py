@@ -28,9 +28,9 @@ from ui.screens.sale_parts.line_box import LineBox, UnitSlot
 from ui.screens.sale_parts.line_list import LineList
 from warranty_desk.models import Segment
 from warranty_desk.scanning import ScanKind, classify
-from warranty_desk.services.activation import LineInput, SaleInput
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.registration import ProductChoice
+from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.views import ExtensionOfferView
 
 # A counter sale of more units than this is a bulk order and belongs in an import file.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from warranty_desk.services.activation import SaleInput, SaleResult
+from warranty_desk.services.sale_input import SaleInput
+from warranty_desk.services.sale_plan import SaleResult
 
 
 def codes_per_line(result: SaleResult, sale: SaleInput) -> list[list[str]]:

@@ -11,7 +11,7 @@ from ui.models.record_table import Column, RecordTableModel
 from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view
 from warranty_desk.permissions import Permission
-from warranty_desk.services.activation import Problem
+from warranty_desk.services.sale_input import Problem
 
 
 class SettingsTab(QWidget):

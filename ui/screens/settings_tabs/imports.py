@@ -55,6 +55,7 @@ class ImportsTab(SettingsTab):
         self.progress.setTextVisible(False)
         self.progress.hide()
         layout.addWidget(self.progress)
+        # Order names and refund lines come from the file: a Label shows them as typed.
         self.summary = Label("")
         self.summary.setObjectName("notice")
         self.summary.setWordWrap(True)
@@ -106,7 +107,8 @@ class ImportsTab(SettingsTab):
 
     def _done(self, report: ImportReport) -> None:
         self._busy(False)
-        self._show_summary(report.summary(), "info" if report.dry_run else "success")
+        lines = [report.summary(), *(f"• {line}" for line in report.details())]
+        self._show_summary("\n".join(lines), "info" if report.dry_run else "success")
         if not report.dry_run and not report.already_imported:
             self.ctx.data_changed.emit("sale")
         self.ctx.notice.emit(report.summary(), "success")

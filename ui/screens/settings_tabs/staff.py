@@ -1,7 +1,9 @@
-"""Settings > Staff: who can sign in, in which role; add people, reset PINs, switch accounts off."""
+"""Settings > Staff: who can sign in, in which role; add people, reset PINs, unlock accounts
+locked after wrong PINs, switch accounts off."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -11,11 +13,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.screens.settings_tabs import SettingsTab
+from ui.widgets.layout import scroll_area
 from ui.widgets.pin_field import DIGITS, pin_field
 from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.permissions import ROLE_LABELS, Permission, Role
@@ -26,6 +30,8 @@ from warranty_desk.services.staff import StaffView
 def _account(person: StaffView) -> str:
     if not person.active:
         return "switched off"
+    if person.needs_unlock:
+        return "locked until a manager unlocks it"
     return "locked after wrong PINs" if person.locked_until is not None else "active"
 
 
@@ -49,8 +55,14 @@ class StaffTab(SettingsTab):
         self.model: RecordTableModel[StaffView] = RecordTableModel(COLUMNS, key=lambda p: p.id)
         self.table = record_view(self.model, "staff")
         layout.addWidget(self.table, 3)
-        side = QVBoxLayout()
-        layout.addLayout(side, 2)
+        # The forms scroll rather than squeeze their buttons in a short window (688 px high on
+        # a 1366×768 screen with a taskbar); the list stays as it is.
+        forms = QWidget()
+        side = QVBoxLayout(forms)
+        side.setContentsMargins(0, 0, 0, 0)
+        area = scroll_area(forms)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(area, 2)
 
         add = QGroupBox("Add a person")
         form = QFormLayout(add)
@@ -75,11 +87,15 @@ class StaffTab(SettingsTab):
         self.new_pin = pin_field(DIGITS)
         self.new_pin_again = pin_field(DIGITS)
         self.reset_button = QPushButton("Reset PIN")
+        self.unlock_button = QPushButton("Unlock account")
+        self.unlock_button.setToolTip("Lift a lock after wrong PINs; the person can sign in "
+                                      "with their PIN again")
         self.deactivate_button = QPushButton("Switch account off…")
         self.reactivate_button = QPushButton("Switch account back on")
         form.addRow("New PIN", self.new_pin)
         form.addRow("New PIN again", self.new_pin_again)
         form.addRow("", self.reset_button)
+        form.addRow("", self.unlock_button)
         form.addRow("", self.deactivate_button)
         form.addRow("", self.reactivate_button)
         side.addWidget(picked)
@@ -88,6 +104,7 @@ class StaffTab(SettingsTab):
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.pin_again.returnPressed.connect(self._on_add_button_clicked)
         self.reset_button.clicked.connect(self._on_reset_button_clicked)
+        self.unlock_button.clicked.connect(self._on_unlock_button_clicked)
         self.deactivate_button.clicked.connect(self._on_deactivate_button_clicked)
         self.reactivate_button.clicked.connect(self._on_reactivate_button_clicked)
         self.table.selectionModel().selectionChanged.connect(
@@ -123,6 +140,9 @@ class StaffTab(SettingsTab):
     def _on_table_selection_changed(self) -> None:
         person = self.picked()
         self.reset_button.setEnabled(person is not None)
+        # A lock that has run out needs no manager: the next PIN is checked as usual.
+        self.unlock_button.setEnabled(person is not None and person.active and person.locked(
+            self.ctx.db.clock.now()))
         self.deactivate_button.setEnabled(person is not None and person.active)
         self.reactivate_button.setEnabled(person is not None and not person.active)
 
@@ -155,6 +175,15 @@ class StaffTab(SettingsTab):
             self._changed(f"{person.name}'s PIN was reset; any lock is lifted.")
 
         self.ctx.run(lambda: staff.set_pin(self.ctx.db, actor, staff_id, pin), done)
+
+    def _on_unlock_button_clicked(self) -> None:
+        person = self.picked()
+        if person is None:
+            return
+        actor, staff_id = self.ctx.require_actor(), person.id
+        self.ctx.run(lambda: staff.unlock_staff(self.ctx.db, actor, staff_id),
+                     lambda v: self._changed(f"{v.name}'s account is unlocked: they can sign in "
+                                             "with their PIN again."))
 
     def confirm(self, question: str) -> bool:
         """Ask before something the app cannot undo."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,8 +19,7 @@ from warranty_desk.models import ImportBatch, Product
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.sentences import sentences
 from warranty_desk.services import audit
-from warranty_desk.services.activation import Plan, apply_plan, plan_sales
-from warranty_desk.services.imports import native, shopify, square
+from warranty_desk.services.imports import limits, native, shopify, square
 from warranty_desk.services.imports.detect import (
     EXPECTED,
     FORMATS,
@@ -32,6 +32,11 @@ from warranty_desk.services.imports.detect import (
 )
 from warranty_desk.services.imports.parsed import Parsed
 from warranty_desk.services.imports.report import ImportRejected, ImportReport
+from warranty_desk.services.sale_input import Problem
+from warranty_desk.services.sale_plan import Plan
+from warranty_desk.services.sale_planning import plan_sales
+from warranty_desk.services.sale_refunds import void_refunded
+from warranty_desk.services.sale_rows import apply_plan
 from warranty_desk.services.shop_locale import money_at
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.storage.database import Database
@@ -60,11 +65,7 @@ def import_invoices(
     if fmt is not None and fmt not in PARSERS:
         raise BadInput(f"Unknown import format {fmt!r}: use one of {', '.join(FORMATS)}, "
                        "or leave it out to tell from the file.")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadInput(sentences(f"Cannot read {path}: {exc.strerror}", "Check the file name "
-                                 "and that the file is not open in another program.")) from None
+    data = _read(path)
     digest = hashlib.sha256(data).hexdigest()
     with db.read() as session:
         earlier = _earlier(session, path, digest, dry_run)
@@ -73,6 +74,23 @@ def import_invoices(
     kind = _format(path, data, fmt)
     with _collector_paused():
         return _import(db, actor, path, data, digest, kind, dry_run=dry_run)
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, refused in plain words when it cannot be read or is too large."""
+    try:
+        with path.open("rb") as handle:
+            # One byte over the limit tells a file too large, without reading all of it.
+            data = handle.read(limits.MAX_FILE_BYTES + 1)
+            size = max(len(data), os.fstat(handle.fileno()).st_size)
+    except OSError as exc:
+        raise BadInput(sentences(f"Cannot read {path}: {exc.strerror}", "Check the file name "
+                                 "and that the file is not open in another program.")) from None
+    if size > limits.MAX_FILE_BYTES:
+        raise BadInput(f"{path.name} is {limits.size_words(size)}; Warranty Desk imports files "
+                       f"of up to {limits.size_words(limits.MAX_FILE_BYTES)} at a time. Export a "
+                       "shorter period, or split the file.")
+    return data
 
 
 @contextmanager
@@ -98,6 +116,13 @@ def _import(
     dry_run: bool,
 ) -> ImportReport:
     parsed = PARSERS[kind](data, money_at(db).currency)
+    units = parsed.units()
+    if units > limits.MAX_UNITS:
+        # Checked before planning: each unit is a warranty the plan would build in memory.
+        raise ImportRejected(path.name, [*parsed.problems, Problem(
+            None, "file", f"The file sells {units:,} units; Warranty Desk imports at most "
+            f"{limits.MAX_UNITS:,} at a time, each with its own warranty. Export a shorter "
+            "period, or split the file.")])
     with db.write() as session:
         # Another till may have imported the same file while this one was parsing.
         earlier = _earlier(session, path, digest, dry_run)
@@ -114,16 +139,20 @@ def _import(
         session.add(batch)
         session.flush()
         apply_plan(session, plan, import_batch_id=batch.id)
+        # After the sales are in, so a refund of a sale in this same file finds it.
+        refunds = void_refunded(session, actor, parsed.refunds, import_batch_id=batch.id)
         report = ImportReport(
             format=kind, file_name=path.name, sha256=digest, sales=len(plan.sales),
             lines=len(plan.lines), warranties=len(plan.warranties), extensions=len(plan.offers),
             skipped_invoices=tuple(plan.skipped_invoices),
             registration_gaps=_registration_gaps(session, plan), dry_run=dry_run,
-            left_out=tuple(parsed.left_out))
+            left_out=tuple(parsed.left_out),
+            voided=tuple(code for r in refunds for code in r.voided),
+            refunds=tuple(r.sentence() for r in refunds if r.found or not r.refund.listed))
         audit.record(session, actor, "invoices.import", "import_batch", batch.id.hex, {
             "file": path.name, "sha256": digest, "format": kind, "sales": report.sales,
             "warranties": report.warranties, "skipped_invoices": list(report.skipped_invoices),
-            "left_out": list(report.left_out)})
+            "left_out": list(report.left_out), "voided": list(report.voided)})
         if dry_run:
             # Everything ran, constraints included; now undo it so the report is the only trace.
             session.rollback()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -11,12 +12,13 @@ from itertools import count
 from typing import Any
 
 from warranty_desk.money import MoneyError, parse_amount
-from warranty_desk.services.activation import LineInput, Problem, SaleInput
 from warranty_desk.services.customers import CustomerInput
-from warranty_desk.services.imports import fields
+from warranty_desk.services.imports import fields, limits
+from warranty_desk.services.imports.fields import Field
 from warranty_desk.services.imports.parsed import BadCell, Parsed
 from warranty_desk.services.imports.sheet import open_sheet
 from warranty_desk.services.imports.table import decode
+from warranty_desk.services.sale_input import LineInput, Problem, SaleInput
 
 CSV_SOURCE = "csv"
 JSON_SOURCE = "json"
@@ -33,6 +35,25 @@ _CSV_COLUMNS = {"invoice": "invoice_number", "date": "sold_on", "lines": "invoic
                 "extension": "extension_plan", "segment": "customer_segment",
                 "customer": "customer_name", "phone": "customer_phone",
                 "email": "customer_email"}
+# What each column may hold; the same rules serve the JSON document's keys.
+_INVOICE = Field(limits.INVOICE, "an invoice number")
+_SKU = Field(limits.SKU, "a SKU")
+_SERIAL = Field(limits.SERIAL, "a serial number")
+_DATE = Field(limits.DATE, "a date", text=False)
+_PLAN = Field(limits.PLAN, "an extension plan's name")
+_CUSTOMER = {"name": Field(limits.NAME, "a customer's name"),
+             "phone": Field(limits.PHONE, "a phone number", text=False),
+             "email": Field(limits.EMAIL, "an email address"),
+             "segment": Field(limits.SEGMENT, "a customer segment"),
+             "reference": Field(limits.REFERENCE, "a customer reference")}
+_CSV_FIELDS = {
+    "invoice_number": _INVOICE, "sku": _SKU, "extension_plan": _PLAN,
+    "sold_on": _DATE,
+    "quantity": Field(limits.NUMBER, "a quantity", text=False),
+    "unit_price": Field(limits.NUMBER, "a price", text=False),
+    "serials": Field(limits.SERIALS, "serial numbers"),
+    **{f"customer_{key}": rule for key, rule in _CUSTOMER.items()},
+}
 # Activation's field names -> the key under an invoice or line object of the JSON document.
 _JSON_KEYS = {"invoice": "invoice_number", "date": "sold_on", "lines": "lines", "sku": "sku",
               "quantity": "quantity", "price": "unit_price", "serial": "serials",
@@ -72,7 +93,7 @@ class _Checks:
 
 def parse_csv(data: bytes, currency: str) -> Parsed:
     """Rows sharing an invoice_number form one sale; the customer comes from its first row."""
-    parsed, table, bad = open_sheet(data, REQUIRED, _CSV_COLUMNS)
+    parsed, table, bad = open_sheet(data, REQUIRED, _CSV_COLUMNS, _CSV_FIELDS)
     if table is None:
         return parsed
 
@@ -128,10 +149,17 @@ def _csv_line(
     except MoneyError as exc:
         bad(row, "unit_price", str(exc))
         ok = False
+    serials = fields.serial_list(cells.get("serials", ""))
+    if len(serials) > 1 or len(cells.get("serials", "")) > limits.SERIAL:
+        # The cell as a whole was screened; each serial in it is kept on its own.
+        for serial in serials:
+            why = fields.cell_problem(serial, _SERIAL, f"The serial {fields.shown(serial)}")
+            if why is not None:
+                bad(row, "serials", why)
+                ok = False
     if not ok:
         return None
-    return LineInput(sku=sku, quantity=qty, unit_price_minor=price,
-                     serials=fields.serial_list(cells.get("serials", "")),
+    return LineInput(sku=sku, quantity=qty, unit_price_minor=price, serials=serials,
                      extension_plan=cells.get("extension_plan") or None, source_row=row)
 
 
@@ -141,6 +169,32 @@ def _price(text: str, *, currency: str) -> int:
         raise MoneyError(f"The price {text.strip()} is negative. Write the price paid per unit; "
                          "returns are not imported.")
     return minor
+
+
+class _Repeated(dict[str, Any]):
+    """A JSON object that wrote some key twice; which value was meant cannot be told."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    marked = _Repeated(pairs)
+    marked.repeated = tuple(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
+    return marked
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, in words, without writing out a value that may be huge."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "a number"
 
 
 class _JsonProblems:
@@ -153,7 +207,16 @@ class _JsonProblems:
     def add(self, row: int | None, path: str, message: str) -> None:
         self.parsed.problems.append(Problem(row, path, message))
 
-    def text(self, obj: dict[str, Any], key: str, row: int, path: str, *,
+    def repeated(self, obj: dict[str, Any], row: int | None, path: str) -> bool:
+        """Whether the object wrote a key twice; each such key is a problem at its path."""
+        keys = getattr(obj, "repeated", ())
+        for key in keys:
+            self.add(row, f"{path}.{key}" if path else key,
+                     f"{key} is written more than once here, so it is not clear which to read. "
+                     "Keep one of them.")
+        return bool(keys)
+
+    def text(self, obj: dict[str, Any], key: str, row: int, path: str, rule: Field, *,
              required: bool = False) -> str | None:
         value = obj.get(key)
         if value is None or value == "":
@@ -163,9 +226,14 @@ class _JsonProblems:
             return ""
         # Numbers are fine where text is expected: an invoice number or phone may be all digits.
         if isinstance(value, bool) or not isinstance(value, str | int):
-            self.add(row, f"{path}.{key}", f"{key} must be text, not {json.dumps(value)[:40]}.")
+            self.add(row, f"{path}.{key}", f"{key} must be text, not {_kind(value)}.")
             return None
-        return str(value).strip()
+        text = str(value)
+        why = fields.cell_problem(text, rule, f"{key}")
+        if why is not None:
+            self.add(row, f"{path}.{key}", why)
+            return None
+        return text.strip()
 
 
 def parse_json(data: bytes, currency: str) -> Parsed:
@@ -177,10 +245,22 @@ def parse_json(data: bytes, currency: str) -> Parsed:
         return parsed
     try:
         # Decimal keeps 1299.10 exact and lets 12.345 be refused for its third decimal.
-        doc = json.loads(text, parse_float=Decimal)
+        doc = json.loads(text, parse_float=Decimal, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         parsed.problems.append(Problem(None, "file", f"The file is not valid JSON: {exc.msg} at "
                                        f"line {exc.lineno}, column {exc.colno}. Export it again."))
+        return parsed
+    except RecursionError:
+        parsed.problems.append(Problem(None, "file", "The file nests lists and objects far "
+                                       "deeper than an invoice file does. Export it from "
+                                       "Warranty Desk again."))
+        return parsed
+    except ValueError:
+        # Python refuses to read a number of more than 4,300 digits.
+        parsed.problems.append(Problem(None, "file", "The file holds a number with thousands "
+                                       "of digits, which no invoice has. Export it again."))
+        return parsed
+    if isinstance(doc, dict) and _JsonProblems(parsed, currency).repeated(doc, None, ""):
         return parsed
     if not isinstance(doc, dict) or doc.get("format") != JSON_MARKER:
         parsed.problems.append(Problem(None, "format", f'The file must say "format": '
@@ -194,6 +274,19 @@ def parse_json(data: bytes, currency: str) -> Parsed:
     invoices = doc.get("invoices")
     if not isinstance(invoices, list):
         parsed.problems.append(Problem(None, "invoices", "invoices must be a list of invoices."))
+        return parsed
+    if not invoices:
+        parsed.problems.append(Problem(None, "invoices", "The file lists no invoices, so there "
+                                       "is nothing to import. Export the sales again for a "
+                                       "period that has some."))
+        return parsed
+    lines = sum(len(i["lines"]) for i in invoices
+                if isinstance(i, dict) and isinstance(i.get("lines"), list))
+    if max(len(invoices), lines) > limits.MAX_ROWS:
+        parsed.problems.append(Problem(None, "invoices", f"The file has {len(invoices):,} "
+                                       f"invoices with {lines:,} lines; Warranty Desk imports at "
+                                       f"most {limits.MAX_ROWS:,} lines at a time. Export a "
+                                       "shorter period, or split the file."))
         return parsed
     parsed.rows = len(invoices)
     keys = count(1)
@@ -210,8 +303,10 @@ def _json_sale(invoice: Any, index: int, out: _JsonProblems, keys: count[int]) -
     if not isinstance(invoice, dict):
         out.add(row, path, "Each invoice must be an object with invoice_number, sold_on and lines.")
         return None
-    number = out.text(invoice, "invoice_number", row, path, required=True)
-    sold_text = out.text(invoice, "sold_on", row, path, required=True)
+    if out.repeated(invoice, row, path):
+        return None
+    number = out.text(invoice, "invoice_number", row, path, _INVOICE, required=True)
+    sold_text = out.text(invoice, "sold_on", row, path, _DATE, required=True)
     sold_on: date | None = None
     if sold_text is not None:
         try:
@@ -247,8 +342,9 @@ def _json_customer(raw: Any, row: int, path: str, out: _JsonProblems) -> Custome
     if not isinstance(raw, dict):
         out.add(row, path, "customer must be an object with name, phone, email and segment.")
         return None
-    values = [out.text(raw, key, row, path)
-              for key in ("name", "phone", "email", "segment", "reference")]
+    if out.repeated(raw, row, path):
+        return None
+    values = [out.text(raw, key, row, path, rule) for key, rule in _CUSTOMER.items()]
     if any(v is None for v in values):
         return None
     name, phone, email, segment, reference = (v or "" for v in values)
@@ -260,7 +356,9 @@ def _json_line(raw: Any, row: int, path: str, out: _JsonProblems, key: int) -> L
         out.add(row, path, "Each line must be an object with sku, quantity and unit_price.")
         return None
     before = len(out.parsed.problems)
-    sku = out.text(raw, "sku", row, path, required=True)
+    if out.repeated(raw, row, path):
+        return None
+    sku = out.text(raw, "sku", row, path, _SKU, required=True)
     qty = 0
     value = raw.get("quantity")
     if isinstance(value, bool) or not isinstance(value, int | str):
@@ -280,7 +378,7 @@ def _json_line(raw: Any, row: int, path: str, out: _JsonProblems, key: int) -> L
         except MoneyError as exc:
             out.add(row, f"{path}.unit_price", str(exc))
     serials = _json_serials(raw.get("serials"), row, f"{path}.serials", out)
-    plan = out.text(raw, "extension_plan", row, path)
+    plan = out.text(raw, "extension_plan", row, path, _PLAN)
     if len(out.parsed.problems) != before or sku is None:
         return None
     return LineInput(sku=sku, quantity=qty, unit_price_minor=price, serials=serials,
@@ -291,8 +389,18 @@ def _json_serials(raw: Any, row: int, path: str, out: _JsonProblems) -> tuple[st
     if raw is None:
         return ()
     if isinstance(raw, str):
-        return fields.serial_list(raw)
-    if isinstance(raw, list) and all(isinstance(s, str) for s in raw):
-        return tuple(s.strip() for s in raw if s.strip())
-    out.add(row, path, 'serials must be a list of serial numbers, like ["SN1", "SN2"].')
-    return ()
+        raw = list(fields.serial_list(raw)) if len(raw) <= limits.SERIALS else [raw]
+    if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
+        out.add(row, path, 'serials must be a list of serial numbers, like ["SN1", "SN2"].')
+        return ()
+    if len(raw) > limits.MAX_QUANTITY:
+        out.add(row, path, f"{len(raw):,} serials is more than the {limits.MAX_QUANTITY:,} units "
+                "one line may have. Split the line.")
+        return ()
+    ok = True
+    for i, serial in enumerate(raw):
+        why = fields.cell_problem(serial, _SERIAL, "The serial")
+        if why is not None:
+            out.add(row, f"{path}[{i}]", why)
+            ok = False
+    return tuple(s.strip() for s in raw if s.strip()) if ok else ()

@@ -5,11 +5,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from warranty_desk.services.activation import Problem, SaleInput
+from warranty_desk.services.sale_input import Problem, SaleInput
+from warranty_desk.services.sale_refunds import RefundInput
 
 # A parser's way to note a bad cell: (row, lower-case column key, message).
 BadCell = Callable[[int, str, str], None]
+T = TypeVar("T")
+
+
+def checked(bad: BadCell, row: int, key: str, check: Callable[[str], T], text: str) -> T | None:
+    """What `check` makes of a cell's text, or None once its ValueError is noted at the cell."""
+    try:
+        return check(text)
+    except ValueError as exc:
+        bad(row, key, str(exc))
+        return None
 
 # Activation words a repeated serial or invoice as "... at row N"; for JSON, N is a place key.
 _ROW_MENTION = re.compile(r"\bat row (\d+)")
@@ -28,6 +40,12 @@ class Parsed:
     columns: dict[str, str] = field(default_factory=dict)
     # JSON only: the key each sale and line carries as source_row -> (row shown, JSON path).
     places: dict[int, tuple[int, str]] = field(default_factory=dict)
+    # Refunds the file reports: each voids the warranties of the units it paid back.
+    refunds: list[RefundInput] = field(default_factory=list)
+
+    def units(self) -> int:
+        """Every unit the file's sales would give a warranty."""
+        return sum(ln.quantity for sale in self.sales for ln in sale.lines)
 
     def locate(self, problem: Problem) -> Problem:
         """An activation problem restated in this file's rows and column names."""

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from warranty_desk.errors import BadInput
-from warranty_desk.services.activation import Problem
+from warranty_desk.services.sale_input import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +28,13 @@ class ImportReport:
     registration_gaps: int = 0
     already_imported: bool = False
     dry_run: bool = False
-    # Orders or rows the file itself marks refunded or voided.
+    # Orders or rows the file itself marks as no sale: not paid, refunded or voided.
     left_out: tuple[str, ...] = ()
     # When this same file was imported before (only with already_imported).
     imported_on: date | None = None
+    # Warranties the file's refunds voided, and what each refund did, in words.
+    voided: tuple[str, ...] = ()
+    refunds: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One or two plain sentences for the person who ran the import."""
@@ -44,13 +47,19 @@ class ImportReport:
         if self.skipped_invoices:
             extra.append(f"{len(self.skipped_invoices)} invoices already recorded were skipped")
         if self.left_out:
-            extra.append(f"{len(self.left_out)} refunded or voided left out")
+            extra.append(f"{len(self.left_out)} not paid, refunded or voided left out")
+        if self.voided:
+            extra.append(f"{len(self.voided)} warranties voided by refunds")
         if self.registration_gaps:
             extra.append(f"{self.registration_gaps} units still need their serial registered")
         tail = ("; " + "; ".join(extra)) if extra else ""
         if self.dry_run:
             return f"Dry run of {self.file_name}: would add {counts}{tail}. Nothing was written."
         return f"Imported {self.file_name}: added {counts}{tail}."
+
+    def details(self) -> tuple[str, ...]:
+        """What each refund did and why rows were left out, one line each, to follow up."""
+        return (*self.refunds, *self.left_out)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values with fixed keys, for the command line's --json output."""
@@ -61,6 +70,7 @@ class ImportReport:
             "registration_gaps": self.registration_gaps,
             "already_imported": self.already_imported, "dry_run": self.dry_run,
             "left_out": list(self.left_out),
+            "voided": list(self.voided), "refunds": list(self.refunds),
             "imported_on": self.imported_on.isoformat() if self.imported_on else None,
             "message": self.summary(),
         }

@@ -7,7 +7,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from warranty_desk.services.activation import Problem
+from warranty_desk.services.imports import limits
+from warranty_desk.services.sale_input import Problem
 
 SAVE_AS_UTF8 = "In your spreadsheet use Save As > 'CSV UTF-8', then import the new file."
 
@@ -31,10 +32,25 @@ class Table:
     # Lower-case name -> the name as written in the file, for problems the person can find.
     columns: dict[str, str] = field(default_factory=dict)
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    # (row, column key, the character) of cells that began with a tab or a carriage return
+    # before trimming.
+    leading_controls: list[tuple[int, str, str]] = field(default_factory=list)
+    # Headings written more than once: lower-case name -> spreadsheet column letters.
+    repeated: dict[str, list[str]] = field(default_factory=dict)
 
     def name(self, key: str) -> str:
         """The column's name as the file writes it."""
         return self.columns.get(key, key)
+
+
+def column_letter(index: int) -> str:
+    """A spreadsheet's name for the column at a 0-based index: A, B, ..., Z, AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _delimiter(text: str) -> str:
@@ -43,12 +59,33 @@ def _delimiter(text: str) -> str:
     return ";" if ";" in first and "," not in first else ","
 
 
+def _header(table: Table, cells: list[str]) -> tuple[list[str], list[int]]:
+    """The keys of the named columns and where each stands; a repeated name is noted."""
+    keys: list[str] = []
+    places: list[int] = []
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        key = cell.lower()
+        if not key:
+            # A blank heading names nothing: spreadsheets leave them after the last column.
+            continue
+        if key in seen:
+            letters = table.repeated.setdefault(key, [column_letter(seen[key])])
+            letters.append(column_letter(index))
+            continue
+        seen[key] = index
+        table.columns[key] = cell
+        keys.append(key)
+        places.append(index)
+    return keys, places
+
+
 def read(text: str) -> tuple[Table, Problem | None]:
     """Every non-blank row under the first non-blank row, which is the header."""
     table = Table()
-    # The first column of each name counts (a repeated or blank heading is ignored).
     keys: list[str] = []
     places: list[int] = []
+    key_at: dict[int, str] = {}
     width = 0
     # None when every heading is named once and the cells line up with keys as they stand.
     pick: list[int] | None = None
@@ -63,15 +100,19 @@ def read(text: str) -> tuple[Table, Problem | None]:
                 continue
             if not keys:
                 table.header_row = number
-                for index, cell in enumerate(cells):
-                    key = cell.lower()
-                    if key and key not in table.columns:
-                        table.columns[key] = cell
-                        keys.append(key)
-                        places.append(index)
+                keys, places = _header(table, cells)
+                if not keys:
+                    continue
+                key_at = dict(zip(places, keys, strict=True))
                 width = places[-1] + 1
                 pick = None if places == list(range(width)) else places
                 continue
+            if cells != record:
+                # Something was trimmed (str.strip hands back the same object otherwise): a
+                # tab or carriage return in front is what a spreadsheet may run as a formula.
+                table.leading_controls.extend(
+                    (number, key_at[i], raw[0]) for i, raw in enumerate(record)
+                    if raw[:1] in ("\t", "\r") and i in key_at)
             if len(cells) < width:
                 cells += [""] * (width - len(cells))
             named = cells if pick is None else [cells[i] for i in pick]
@@ -84,7 +125,8 @@ def read(text: str) -> tuple[Table, Problem | None]:
 
 
 def open_table(data: bytes, required: Sequence[str]) -> tuple[Table | None, list[Problem]]:
-    """The file's table when it decodes and has every required column; else the problems."""
+    """The file's table when it decodes, has every required column once and rows under its
+    header, and not too many; else the problems."""
     text, problem = decode(data)
     if problem is not None:
         return None, [problem]
@@ -93,9 +135,24 @@ def open_table(data: bytes, required: Sequence[str]) -> tuple[Table | None, list
         return None, [problem]
     if not table.columns:
         return None, [Problem(None, "file", "The file is empty. Export the sales again.")]
+    problems = [Problem(table.header_row, table.name(key),
+                        f"The column {table.name(key)!r} is in the header row more than once "
+                        f"(columns {', '.join(letters)}), so it is not clear which to read. "
+                        "Keep one of them and delete or rename the others.")
+                for key, letters in table.repeated.items()]
     wanted = ", ".join(required)
-    missing = [Problem(table.header_row, name,
-                       f"The column {name!r} is missing from the header row. The file needs the "
-                       f"columns {wanted}.")
-               for name in required if name.lower() not in table.columns]
-    return (None, missing) if missing else (table, [])
+    problems += [Problem(table.header_row, name,
+                         f"The column {name!r} is missing from the header row. The file needs "
+                         f"the columns {wanted}.")
+                 for name in required if name.lower() not in table.columns]
+    if problems:
+        return None, problems
+    if not table.rows:
+        return None, [Problem(None, "file", "The file has a header row but no data rows "
+                              "under it, so there is nothing to import. Export the sales again "
+                              "for a period that has some.")]
+    if len(table.rows) > limits.MAX_ROWS:
+        return None, [Problem(None, "file", f"The file has {len(table.rows):,} rows; Warranty "
+                              f"Desk imports at most {limits.MAX_ROWS:,} at a time. Export a "
+                              "shorter period, or split the file.")]
+    return table, []

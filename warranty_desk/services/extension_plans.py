@@ -1,0 +1,36 @@
+"""Extension plans as sale planning and the counter use them: by name, refused in plain words,
+and as the pure rules' terms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warranty_desk.models import ExtensionPlan
+from warranty_desk.rules.extension import ExtensionTerms
+
+
+def plans_by_name(session: Session) -> dict[str, ExtensionPlan]:
+    """Every extension plan, on sale or not, by its name."""
+    return {p.name: p for p in session.scalars(select(ExtensionPlan))}
+
+
+def unknown_plan(name: str, plans: Iterable[ExtensionPlan]) -> str:
+    """Why a plan name is refused, with the plans that can be sold instead."""
+    names = sorted(p.name for p in plans if p.active)
+    if not names:
+        return (f"Unknown extension plan {name!r}: this shop sells no extension plans. "
+                "Leave the plan out, or add one under Settings > Policies.")
+    return (f"Unknown extension plan {name!r}. Plans on sale: {', '.join(names)}. "
+            "Write one of these exactly, or leave the plan out.")
+
+
+def extension_terms(plan: ExtensionPlan) -> ExtensionTerms:
+    """The pure-rule view of an extension plan row."""
+    return ExtensionTerms(
+        categories=frozenset(plan.categories), min_price_minor=plan.min_price_minor,
+        max_price_minor=plan.max_price_minor, max_days_since_sale=plan.max_days_since_sale,
+        months=plan.months, price_minor=plan.price_minor,
+    )

@@ -1,0 +1,83 @@
+"""One unit of work: the transaction services run in, so several can share it and commit as one.
+
+A service is written once, in its session form `name_in(uow, actor, ...)`: it checks the
+actor's permission first, then makes the change, its audit entry and its outbox event through
+`uow.session`, and never commits. `name = writes(name_in)` (or `reads`) makes the form most
+callers use, `name(db, actor, ...)`, which opens a unit of work on the database, runs the
+session form in it and commits (or rolls back) at the end. A caller that composes services (the
+portal inbox, a capture at the counter) opens one unit and calls the session forms in turn.
+
+The connection is taken at the first statement, not when a unit opens: a permission refused
+before any SQL never waits for, nor takes, the write lock.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.orm import Session
+
+from warranty_desk.clock import Clock
+from warranty_desk.storage.database import Database, clock_of
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class UnitOfWork:
+    """One open transaction: its session and the database's clock."""
+
+    __slots__ = ("clock", "session")
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.clock: Clock = clock_of(session)
+
+    @classmethod
+    @contextmanager
+    def write(cls, db: Database) -> Iterator[UnitOfWork]:
+        """A unit that changes the database: commits when the block ends, all or nothing."""
+        with db.write() as session:
+            yield cls(session)
+
+    @classmethod
+    @contextmanager
+    def read(cls, db: Database) -> Iterator[UnitOfWork]:
+        """A unit that only reads; whatever it did is rolled back at the end."""
+        with db.read() as session:
+            yield cls(session)
+
+    @contextmanager
+    def step(self) -> Iterator[None]:
+        """A step that may be refused alone: if it raises, only its own changes roll back (a
+        savepoint), the error goes on to the caller, and the unit stays open for the rest."""
+        with self.session.begin_nested():
+            yield
+
+
+def _own_unit(
+    work: Callable[Concatenate[UnitOfWork, P], R],
+    opener: Callable[[Database], AbstractContextManager[UnitOfWork]],
+) -> Callable[Concatenate[Database, P], R]:
+    @functools.wraps(work)
+    def in_own_unit(db: Database, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with opener(db) as uow:
+            return work(uow, *args, **kwargs)
+
+    name = work.__name__.removesuffix("_in")
+    in_own_unit.__name__ = name
+    in_own_unit.__qualname__ = work.__qualname__.removesuffix("_in")
+    return in_own_unit
+
+
+def writes(work: Callable[Concatenate[UnitOfWork, P], R]) -> Callable[Concatenate[Database, P], R]:
+    """The database form of a service that changes things: runs it in a write unit of its own."""
+    return _own_unit(work, UnitOfWork.write)
+
+
+def reads(work: Callable[Concatenate[UnitOfWork, P], R]) -> Callable[Concatenate[Database, P], R]:
+    """The database form of a service that only reads: runs it in a read unit of its own."""
+    return _own_unit(work, UnitOfWork.read)
