@@ -9,6 +9,8 @@ app_name = "customers"
 
 urlpatterns = [
     path("", views.products, name="products"),
+    path("warranties/<str:branch>/<str:code>/certificate.pdf", views.certificate,
+         name="certificate"),
 ]
 
 # Allauth reverses these names without a namespace; only the sign-in by code is served.

@@ -1,4 +1,4 @@
-"""The customer's own pages: their products as warranty cards."""
+"""The customer's own pages: their products as warranty cards, each with its certificate."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import clock
+from portal.customers.certificate import certificate_pdf
 from portal.customers.identity import customers_of
 from portal.customers.models import CustomerAccount
 from portal.projections.cover import Standing, standing
@@ -82,3 +83,16 @@ def products(request: HttpRequest, account: CustomerAccount) -> HttpResponse:
     return render(request, "customers/products.html", {
         "account": account, "today": today,
         "cards": [card(w, today) for w in own_warranties(account)]})
+
+
+@require_GET
+@customer_page
+def certificate(request: HttpRequest, account: CustomerAccount, branch: str, code: str
+                ) -> HttpResponse:
+    """The certificate PDF of one of the customer's own warranties, as a download."""
+    warranty = own_warranty(account, branch, code)
+    answer = HttpResponse(certificate_pdf(warranty, request.build_absolute_uri("/")[:-1]),
+                          content_type="application/pdf")
+    answer["Content-Disposition"] = f'attachment; filename="warranty-{warranty.code}.pdf"'
+    answer["X-Content-Type-Options"] = "nosniff"
+    return answer
