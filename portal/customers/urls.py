@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.products, name="products"),
     path("warranties/<str:branch>/<str:code>/certificate.pdf", views.certificate,
          name="certificate"),
+    path("claims/<str:branch>/<str:number>/", views.claim, name="claim"),
 ]
 
 # Allauth reverses these names without a namespace; only the sign-in by code is served.

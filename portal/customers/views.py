@@ -1,4 +1,4 @@
-"""The customer's own pages: their products as warranty cards, each with its certificate."""
+"""The customer's own pages: products as warranty cards with certificates, claim timelines."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from portal import clock
 from portal.customers.certificate import certificate_pdf
 from portal.customers.identity import customers_of
 from portal.customers.models import CustomerAccount
+from portal.customers.timeline import step_name, steps
 from portal.projections.cover import Standing, standing
-from portal.projections.models import Warranty, WarrantyLayer
+from portal.projections.models import Claim, Warranty, WarrantyLayer
 from portal.public.views import LAYER_NAMES
 
 View = Callable[..., HttpResponse]
@@ -82,7 +83,26 @@ def products(request: HttpRequest, account: CustomerAccount) -> HttpResponse:
     today = clock.today()
     return render(request, "customers/products.html", {
         "account": account, "today": today,
-        "cards": [card(w, today) for w in own_warranties(account)]})
+        "cards": [card(w, today) for w in own_warranties(account)],
+        "claims": [(c, step_name(c.state)[0]) for c in
+                   Claim.objects.select_related("branch", "warranty__product")
+                   .filter(customer__in=customers_of(account)).order_by("-opened_at")]})
+
+
+@require_GET
+@customer_page
+def claim(request: HttpRequest, account: CustomerAccount, branch: str, number: str
+          ) -> HttpResponse:
+    """One of the customer's claims: each step with its date and plain wording."""
+    found = (Claim.objects.select_related("branch", "warranty__product")
+             .prefetch_related("timeline")
+             .filter(customer__in=customers_of(account), branch__code=branch.upper(),
+                     number=number.upper()).first())
+    if found is None:
+        raise Http404("No such claim among yours.")
+    title, wording = step_name(found.state)
+    return render(request, "customers/claim.html", {
+        "claim": found, "now_title": title, "now_wording": wording, "steps": steps(found)})
 
 
 @require_GET

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes
 from email.message import Message
 
@@ -15,7 +16,14 @@ from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import Envelope, Session
 from django.test import Client, override_settings
 
-from portal.projections.models import Customer, Product, Warranty, WarrantyLayer
+from portal.projections.models import (
+    Claim,
+    ClaimEvent,
+    Customer,
+    Product,
+    Warranty,
+    WarrantyLayer,
+)
 from tests.conftest import TODAY
 from tests.portal.office import client
 from tests.portal.support import RegisteredBranch, free_port, register
@@ -95,6 +103,24 @@ def _sale(branch: RegisteredBranch, customer: Customer, code: str, product: str,
     return warranty
 
 
+def _claim(branch: RegisteredBranch, customer: Customer, warranty: Warranty, number: str,
+           states: list[tuple[str, int]]) -> Claim:
+    at = datetime.combine(TODAY, time(10), UTC)
+    claim = Claim.objects.create(branch_id=branch.pk, number=number, warranty=warranty,
+                                 customer=customer, state=states[-1][0], serial=warranty.serial,
+                                 fault="<i>Door</i> rattles", opened_at=at)
+    before = ""
+    for seq, (state, days_ago) in enumerate(states, 1):
+        ClaimEvent.objects.create(
+            claim=claim, event_id=uuid.uuid4(), seq=seq, occurred_at=at - timedelta(days=days_ago),
+            topic="claim.opened" if not before else "claim.status_changed",
+            from_state=before, to_state=state, details={})
+        before = state
+    ClaimEvent.objects.create(claim=claim, event_id=uuid.uuid4(), seq=99, occurred_at=at,
+                              topic="claim.cost_posted", details={"amount": "123.45"})
+    return claim
+
+
 def shops() -> Shops:
     """The records as the projection holds them after both branches synced."""
     north, south = register(), register()
@@ -110,8 +136,9 @@ def shops() -> Shops:
           TODAY - timedelta(days=900), 2)
     _sale(south, ann_s, f"{south.code}-W3", "Dropped phone", "SN-PHO-3",
           TODAY - timedelta(days=30), 1, status="void", void_reason="Water damage at intake")
-    _sale(north, bob, f"{north.code}-W9", "Bob's fridge", "SN-FRI-2",
-          TODAY - timedelta(days=10), 1)
+    fridge = _sale(north, bob, f"{north.code}-W9", "Bob's fridge", "SN-FRI-2",
+                   TODAY - timedelta(days=10), 1)
+    _claim(north, bob, fridge, "CL-9", [("received", 3), ("reviewing", 2), ("repairing", 1)])
     return Shops(north, south, "ann@example.com", "bob@example.com")
 
 

@@ -71,7 +71,8 @@ def test_the_certificate_of_an_own_warranty_downloads_as_a_pdf(records: Shops) -
 
 def _own_pattern_args(records: Shops) -> dict[str, list[str]]:
     # Every customer URL, with the other customer's ids (Bob's fridge at north).
-    return {"products": [], "certificate": [records.north.code, f"{records.north.code}-W9"]}
+    return {"products": [], "certificate": [records.north.code, f"{records.north.code}-W9"],
+            "claim": [records.north.code, "CL-9"]}
 
 
 def test_every_customer_url_with_another_customers_ids_answers_404(records: Shops) -> None:
@@ -89,3 +90,15 @@ def test_every_customer_url_with_another_customers_ids_answers_404(records: Shop
     # A browser not signed in is asked for a code.
     assert client().get(reverse("customers:certificate", args=others["certificate"])
                         )["Location"] == "/me/sign-in/"
+
+
+def test_the_claim_timeline_shows_each_step_in_plain_words_and_no_costs(records: Shops) -> None:
+    with smtp() as box:
+        bob = signed_in_customer(box, records.bob_email)
+    url = reverse("customers:claim", args=[records.north.code, "cl-9"])
+    assert url.lower() in bob.get("/me/").content.decode().lower()
+    page = bob.get(url).content.decode()
+    steps = re.findall(r"<strong>(.*?)</strong>", page)
+    assert steps == ["Received", "Reviewing", "Repairing"]
+    assert "The unit is being repaired." in page and "&lt;i&gt;Door&lt;/i&gt; rattles" in page
+    assert "123.45" not in page
