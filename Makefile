@@ -53,7 +53,7 @@ clock-shift: venv
 
 lint: venv
 	$(BIN)/ruff check warranty_desk ui printing sync portal tests
-	$(BIN)/mypy warranty_desk printing sync portal
+	$(BIN)/mypy warranty_desk printing sync ui portal
 	$(BIN)/lint-imports
 
 venv: system-packages $(STAMP)
@@ -93,7 +93,7 @@ clean: portal-db-stop
 
 # Drives the counter app under a virtual screen and writes a PNG of every screen.
 screenshots: venv
-	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python -m ui.tour docs/screenshots
+	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python -m ui.tour docs/screenshots
 
 # The head-office portal's private PostgreSQL cluster in .pg/ (unix socket only; as root it runs
 # as the postgres user). The portal tests start it themselves; these are for working by hand:

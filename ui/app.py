@@ -42,6 +42,7 @@ def build(home: Home, app: QApplication, *, clock: Clock, inline: bool = False,
     from ui.context import AppContext, ShopInfo
     from ui.main_window import MainWindow
     from ui.tasks import TaskRunner
+    from ui.widgets.labels import use_plain_text
     from warranty_desk.models import Shop
     from warranty_desk.services import setup
 
@@ -50,6 +51,7 @@ def build(home: Home, app: QApplication, *, clock: Clock, inline: bool = False,
         shop = session.scalars(select(Shop)).one()
         info = ShopInfo(shop.name, shop.branch_code, shop.timezone, shop.locale, shop.currency)
     ctx = AppContext(home, db, info, TaskRunner(inline=inline))
+    use_plain_text(app)
     return MainWindow(ctx, screen_specs(), idle_minutes=idle_minutes)
 
 
@@ -126,8 +128,12 @@ class _Startup:
         """Read the settings and theme; upgrade the records first if this version needs it."""
         from ui.start_upgrade import SchemaUpgrade, upgrade_needed
         from ui.theme import apply_theme
+        from ui.widgets.labels import use_plain_text
         from warranty_desk import config
 
+        # After the first frame (the style brings Qt's enums): from here every label, the
+        # start window's too, shows plain text, whatever it says.
+        use_plain_text(self.app)
         loaded = config.load(self.home)
         apply_theme(self.app, loaded.settings.theme)
         if not upgrade_needed(self.home):
@@ -168,6 +174,9 @@ class _Startup:
             self._resume_gc()
             return
         self.window = window
+        screen = app.primaryScreen()
+        if screen is not None:
+            window.fit_to_screen(screen.availableGeometry())
         window.show()
         self.first.close()
         if loaded.warning:

@@ -10,6 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from ui.money import use_shop_money
+from ui.phones import use_shop_region
 from ui.tasks import TaskRunner
 from warranty_desk.clock import today_on, zone_of
 from warranty_desk.errors import WarrantyDeskError
@@ -48,9 +50,26 @@ class AppContext(QObject):
         super().__init__()
         self.home = home
         self.db = db
-        self.shop = shop
+        self._shop = shop
+        self._use_shop_words(shop)
         self.tasks = tasks
         self.actor: Actor | None = None
+
+    @property
+    def shop(self) -> ShopInfo:
+        """The shop's details; new ones (Settings > Shop) change how every amount is shown."""
+        return self._shop
+
+    @shop.setter
+    def shop(self, shop: ShopInfo) -> None:
+        self._shop = shop
+        self._use_shop_words(shop)
+
+    @staticmethod
+    def _use_shop_words(shop: ShopInfo) -> None:
+        # Amounts and phones are shown as the shop's currency and country write them.
+        use_shop_money(shop.currency, shop.locale)
+        use_shop_region(shop.locale)
 
     def today(self) -> date:
         """Today at the shop, on the database's clock (pinned in tests and screenshots)."""

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.keys import bind_key
 from ui.printing.indicator import QueueIndicator
 from ui.scan_routing import ask_to_leave, type_into_focus
 from ui.scanners import STATUS_LEVELS, Scanners
@@ -36,6 +37,7 @@ from ui.screens.sign_in import SignInScreen
 from ui.sync.news import SyncNews
 from ui.sync.status import SyncIndicator
 from ui.sync.worker import SyncWorker
+from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from warranty_desk.config import ScannerSettings
 from warranty_desk.permissions import ROLE_LABELS, Actor
@@ -45,9 +47,23 @@ if TYPE_CHECKING:
 
 # Minutes without a key or click before the app locks itself; the counter is public.
 DEFAULT_IDLE_MINUTES = 5
+# The window's size before it knows its screen (tests, and screens bigger than this).
+DEFAULT_SIZE = QSize(1280, 800)
+# A bigger screen gains nothing from a wider counter: the window opens at most this big.
+LARGEST_SIZE = QSize(1440, 900)
+# What a window manager adds around the window: a title bar (up to about 40 px with scaling)
+# and thin borders. The screen's work area (less its taskbar) must hold both.
+DECORATION = QSize(16, 40)
+# Below this the screens stop fitting: a 1024×768 screen less a 48 px taskbar and the title.
+SMALLEST_SIZE = QSize(1000, 660)
 # Built with the window, not when first shown: a scan goes to the counter, and the first scan
 # after signing in must not wait for the screen and its lookup to load.
 COUNTER = "CounterScreen"
+
+
+def fitted_size(work_area: QSize) -> QSize:
+    """The window's size (without its frame) on a screen with this work area."""
+    return (work_area - DECORATION).boundedTo(LARGEST_SIZE)
 
 
 class _IdleWatch(QObject):
@@ -99,8 +115,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(f"Warranty Desk · {ctx.shop.name} · {ctx.shop.branch_code}")
-        self.resize(1280, 800)
-        self.setMinimumSize(1000, 700)
+        self.resize(DEFAULT_SIZE)
+        self.setMinimumSize(SMALLEST_SIZE)
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
         self.sign_in = SignInScreen(ctx)
@@ -122,7 +138,7 @@ class MainWindow(QMainWindow):
         right.setSpacing(0)
         self.stack = ScreenStack(ctx, screens)
         right.addWidget(self.stack, 1)
-        self.notice = QLabel("")
+        self.notice = Label("")
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
@@ -134,12 +150,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_status)
         self.print_queue = QueueIndicator(ctx)
         self.statusBar().addPermanentWidget(self.print_queue)
-        self.who = QLabel("")
+        self.who = Label("")
         self.statusBar().addPermanentWidget(self.who)
-        lock = QPushButton("Lock  (Ctrl+L)")
-        lock.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        lock.clicked.connect(self.lock)
-        self.statusBar().addPermanentWidget(lock)
+        self.lock_button = QPushButton("Lock  (Ctrl+L)")
+        self.lock_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lock_button.clicked.connect(self.lock)
+        self.statusBar().addPermanentWidget(self.lock_button)
 
         # Built here so its signals are wired with the rest; its thread starts in start_sync.
         self.sync_worker = SyncWorker(ctx.home, ctx.db)
@@ -153,7 +169,7 @@ class MainWindow(QMainWindow):
         self._idle_watch = _IdleWatch(self.idle)
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
-        self._notice_timer.timeout.connect(self.notice.hide)
+        self._notice_timer.timeout.connect(self._hide_notice)
         self.scanners: Scanners | None = None
         self._connect_signals()
         if self.stack.spec(COUNTER) is not None:
@@ -164,15 +180,14 @@ class MainWindow(QMainWindow):
         # Sign-in and lock.
         self.sign_in.signed_in.connect(self._on_sign_in_signed_in)
         self.first_run.created.connect(self._show_sign_in)
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        bind_key(self, "Ctrl+L", self.lock)
         # Navigation; a screen is built the first time it is shown.
         self.nav.currentRowChanged.connect(self._on_nav_row_changed)
         for spec in self.stack.specs:
             if spec.shortcut:
-                QShortcut(QKeySequence(spec.shortcut), self,
-                          activated=lambda name=spec.name: self.show_screen(name))
+                bind_key(self, spec.shortcut, partial(self.show_screen, spec.name))
         self.stack.built.connect(self._on_stack_built)
-        QShortcut(QKeySequence("F1"), self, activated=self.show_help)
+        bind_key(self, "F1", self.show_help)
         # Prints waiting for their printer: the status bar button opens the queue.
         self.print_queue.clicked.connect(
             lambda: self._on_ctx_navigate("PrintQueueScreen", None))
@@ -185,7 +200,7 @@ class MainWindow(QMainWindow):
         worker.set_up.connect(indicator.show_set_up)
         self.ctx.signed_in.connect(indicator.signed_in)
         self.ctx.signed_out.connect(indicator.signed_out)
-        indicator.clicked.connect(lambda: self._on_ctx_navigate("SyncPanelScreen", None))
+        indicator.clicked.connect(self._on_sync_status_clicked)
         # Notices from any screen or worker; screens opening each other.
         self.ctx.notice.connect(self._on_ctx_notice)
         self.ctx.navigate.connect(self._on_ctx_navigate)
@@ -205,6 +220,21 @@ class MainWindow(QMainWindow):
         self.sync_worker.cycle_done.connect(screen.show_report)
         self.sync_worker.failed.connect(screen.show_failure)
         screen.sync_requested.connect(self.sync_worker.sync_now)
+
+    def fit_to_screen(self, work_area: QRect) -> None:
+        """Open as large as the screen's work area holds with the window's frame (at most
+        LARGEST_SIZE), centred on it: a 1366×768 screen with its taskbar shows it all."""
+        size = fitted_size(work_area.size())
+        self.setMinimumSize(SMALLEST_SIZE.boundedTo(size))
+        self.resize(size)
+        outer = size + DECORATION
+        self.move(work_area.x() + max(0, (work_area.width() - outer.width()) // 2),
+                  work_area.y() + max(0, (work_area.height() - outer.height()) // 2))
+
+    def _on_sync_status_clicked(self) -> None:
+        # Only those who may open the panel are told the indicator opens it.
+        if self.sync_status.manages_sync():
+            self._on_ctx_navigate("SyncPanelScreen", None)
 
     def start_scanners(self, app: QApplication, settings: ScannerSettings) -> None:
         """Scans from the keyboard wedge and the serial port go to the current screen."""
@@ -236,6 +266,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.nav.blockSignals(False)
         self.pages.setCurrentWidget(self.work)
+        self.lock_button.show()
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self._idle_watch)
@@ -249,6 +280,9 @@ class MainWindow(QMainWindow):
             self._activate(self.stack.screen_for(listed[row].name))
 
     def _activate(self, screen: Screen) -> None:
+        # A notice is about the screen it came from: it goes when that screen does.
+        if self.stack.currentWidget() is not screen:
+            self._hide_notice()
         self.stack.setCurrentWidget(screen)
         screen.activated()
 
@@ -304,15 +338,30 @@ class MainWindow(QMainWindow):
         return self.stack.current()
 
     def lock(self) -> None:
-        """Back to sign-in; the next person signs in with their own PIN."""
+        """Back to sign-in, every screen cleared: the next person sees nothing of this one."""
         if self.ctx.actor is None:
             return
         self.ctx.sign_out()
         self.idle.stop()
         self.who.setText("")
+        self._clear_for_sign_out()
         self._show_sign_in()
 
+    def _clear_for_sign_out(self) -> None:
+        # A dialog left open (a cost half typed, a decision) goes first: a dialog run with
+        # exec() returns once this is done, and its screen sees nobody is signed in.
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        self._hide_notice()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        self.nav.blockSignals(False)
+        for screen in self.stack.built_screens():
+            screen.clear_for_sign_out()
+
     def _show_sign_in(self) -> None:
+        self.lock_button.hide()
         self.sign_in.refresh()
         if self.sign_in.names.count() == 0:
             self.pages.setCurrentWidget(self.first_run)
@@ -321,6 +370,11 @@ class MainWindow(QMainWindow):
 
     def _on_ctx_notice(self, text: str, level: str) -> None:
         self.notify(text, level)
+
+    def _hide_notice(self) -> None:
+        self._notice_timer.stop()
+        self.notice.hide()
+        self.notice.setText("")
 
     def notify(self, text: str, level: str = "info") -> None:
         """A visible confirmation or error under the screen; errors stay until the next one."""
@@ -332,11 +386,12 @@ class MainWindow(QMainWindow):
             self._notice_timer.stop()
 
     def help_rows(self) -> list[tuple[str, str]]:
-        rows = [("F1", "This list of shortcuts"), ("Ctrl+L", "Lock the counter")]
-        rows += [(s.shortcut, f"Go to {s.title}") for s in self.stack.listed()]
+        """The keys of the screen shown first (what F1 is pressed for), then those that work
+        everywhere."""
         current = self.current_screen()
-        if current is not None:
-            rows += list(current.help_keys)
+        rows = current.help_rows() if current is not None else []
+        rows += [("F1", "This list of shortcuts"), ("Ctrl+L", "Lock the counter")]
+        rows += [(s.shortcut, f"Go to {s.title}") for s in self.stack.listed()]
         return rows
 
     def show_help(self) -> None:

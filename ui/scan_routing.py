@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QApplication,
@@ -10,11 +9,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QTextEdit,
     QWidget,
 )
 
-TextField = QLineEdit | QPlainTextEdit | QTextEdit
+TextField = QLineEdit | QPlainTextEdit
 
 
 def _as_text(text: str) -> str:
@@ -30,7 +28,7 @@ def text_field(widget: QWidget | None) -> TextField | None:
     if isinstance(widget, QLineEdit):
         hidden = widget.echoMode() != QLineEdit.EchoMode.Normal  # a PIN is no place for a scan
         return None if widget.isReadOnly() or hidden or not widget.isEnabled() else widget
-    if isinstance(widget, (QPlainTextEdit, QTextEdit)):
+    if isinstance(widget, QPlainTextEdit):
         return None if widget.isReadOnly() or not widget.isEnabled() else widget
     return None
 
@@ -67,11 +65,14 @@ def type_into_focus(text: str) -> bool:
 
 
 def ask_to_leave(parent: QWidget, scanned: str, what: str) -> bool:
-    """Ask before a scan throws away what was typed; True to leave and look the scan up."""
+    """Ask before a scan throws away what was typed; True to leave and look the scan up.
+
+    The scan is a stranger's text: the box shows it as typed, like every label in the app
+    (ui/widgets/labels.py).
+    """
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Leave unsaved?")
-    box.setTextFormat(Qt.TextFormat.PlainText)  # the scan is a stranger's text
     box.setText(f"You scanned {_as_text(scanned)}. Leave {what} unsaved and look it up?")
     box.setInformativeText("Stay keeps everything as it is; the scan is not used.")
     leave = box.addButton("Leave and look it up", QMessageBox.ButtonRole.DestructiveRole)

@@ -30,7 +30,9 @@ class StartWindow(QMainWindow):
         self.heading.setObjectName("heading")
         self.heading.setMargin(40)
         self.setCentralWidget(self.heading)
-        self.resize(1280, 800)
+        # Smaller than any screen the app runs on (1024×768 with a taskbar): the main window
+        # then opens fitted to the screen's work area.
+        self.resize(960, 600)
         self._layout: QVBoxLayout | None = None
         self.detail: QLabel | None = None
         self.busy: QWidget | None = None
@@ -89,8 +91,9 @@ class StartWindow(QMainWindow):
     def show_problem(self, heading: str, detail: str) -> None:
         """The shop cannot be opened: what went wrong, what to do, and a way out."""
         from PySide6.QtCore import Qt
-        from PySide6.QtGui import QKeySequence, QShortcut
         from PySide6.QtWidgets import QPushButton
+
+        from ui.keys import bind_key
 
         self._show_detail(heading, detail)
         if self.busy is not None:
@@ -102,7 +105,7 @@ class StartWindow(QMainWindow):
             button.setObjectName("primary")
             button.setDefault(True)
             button.clicked.connect(self._quit)
-            QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._quit)
+            bind_key(self, Qt.Key.Key_Escape, self._quit)
             self.quit_button = button
             self._add(button, Qt.AlignmentFlag.AlignLeft)
         self.quit_button.setFocus()

@@ -1,21 +1,26 @@
 """Screenshot tour: opens the app on a fresh demo shop and saves a PNG of every screen.
 
-Run by `make screenshots` under Xvfb: `python -m ui.tour docs/screenshots`.
+Run by `make screenshots` under Xvfb: `python -m ui.tour docs/screenshots`. The window is
+fitted as the app fits it on the commonest till screen, 1366×768 with a 40 px taskbar.
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication
 
 # The tour pins the day so the screenshots stay the same from run to run.
 TOUR_DAY = date(2026, 11, 22)
+# A 1366×768 screen less its taskbar: the window opens 1350×688 there, with its frame around.
+WORK_AREA = QRect(0, 0, 1366, 728)
 
 
 def _settle(app: QApplication) -> None:
@@ -23,16 +28,46 @@ def _settle(app: QApplication) -> None:
         app.processEvents()
 
 
-def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
+@dataclass(frozen=True)
+class _Units:
+    """The units the tour shows: a serial per verdict, and the verdicts its screens open on."""
+
+    serials: dict[str, str]  # in_cover, expired, void
+    in_cover: Any  # WarrantyVerdict, with a customer
+    offered: Any  # WarrantyVerdict that can still take an extension plan
+
+
+def _demo_shop(home: Any, clock: Any) -> _Units:
+    """The shop `make run` opens (`init --demo`'s name and time zone, then the demo)."""
+    from warranty_desk.demo.story import build_demo_shop
+    from warranty_desk.demo.uk_shop import DEMO_NAME, DEMO_TIMEZONE
+    from warranty_desk.permissions import Actor
+    from warranty_desk.services import setup
+    from warranty_desk.services.lookup import lookup
+    from warranty_desk.services.reports import warranty_register
+
+    db, _ = setup.init(home, setup.ShopInput(name=DEMO_NAME, timezone=DEMO_TIMEZONE),
+                       clock=clock)
+    try:
+        build_demo_shop(db)
+        actor = Actor.system("tour")
+        rows = list(warranty_register(db, actor))
+        serials = {status: next((r.serial for r in rows if r.status == status and r.serial), "")
+                   for status in ("in_cover", "expired", "void")}
+        return _Units(
+            serials, lookup(db, actor, serials["in_cover"]).matches[0],
+            next(v for r in rows if r.serial and r.status == "in_cover"
+                 for v in lookup(db, actor, r.serial).matches if v.extension_offers))
+    finally:
+        db.dispose()
+
+
+def tour(out: Path, work_area: QRect = WORK_AREA) -> list[Path]:
     """Drive the window through its screens; return the files written."""
     from ui.app import build
     from ui.main_window import MainWindow
     from ui.theme import apply_theme
     from warranty_desk.clock import FixedClock
-    from warranty_desk.demo.story import build_demo_shop
-    from warranty_desk.permissions import Actor
-    from warranty_desk.services import setup, staff
-    from warranty_desk.services.reports import warranty_register
     from warranty_desk.storage.home import Home
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -42,17 +77,11 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         home = Home(Path(tmp) / "home")
         clock = FixedClock.on(TOUR_DAY, hour=11)
-        db, _ = setup.init(home, clock=clock)
-        build_demo_shop(db)
-        rows = list(warranty_register(db, Actor.system("tour")))
-        db.dispose()
-        samples = {status: next((r.serial for r in rows if r.status == status and r.serial), "")
-                   for status in ("in_cover", "expired", "void")}
-
+        units = _demo_shop(home, clock)
         for theme in ("light", "dark"):
             apply_theme(app, theme)
             win: MainWindow = build(home, app, clock=clock, inline=True)
-            win.resize(QSize(width, height))
+            win.fit_to_screen(work_area)
             win.show()
             _settle(app)
 
@@ -63,42 +92,73 @@ def tour(out: Path, width: int = 1280, height: int = 800) -> list[Path]:
                 written.append(path)
 
             shot("01-sign-in")
-            if theme == "dark":
-                # One dark screen shows the theme; the full tour runs in light.
-                win.sign_in.signed_in.emit(staff.sign_in(win.ctx.db, "Maria Manager", "5555"))
-                counter = win.current_screen()
-                if counter is not None:
-                    counter.handle_scan(samples["in_cover"])
+            if theme == "dark":  # one dark screen shows the theme; the full tour is light
+                _sign_in(win, "Maria Manager", "5555").handle_scan(units.serials["in_cover"])
                 shot("02-counter-in-cover")
-                win.ctx.db.dispose()
-                win.close()
-                continue
-            # The owner may open every screen, Settings included.
-            win.sign_in.signed_in.emit(staff.sign_in(win.ctx.db, "Olive Owner", "7777"))
-            counter = win.current_screen()
-            assert counter is not None
-            for n, status in enumerate(("in_cover", "expired", "void"), start=2):
-                counter.handle_scan(samples[status])
-                shot(f"0{n}-counter-{status.replace('_', '-')}")
-            counter.handle_scan("NO-SUCH-UNIT-42")
-            shot("05-counter-not-found")
-            n = 6
-            for spec in win.stack.listed()[1:]:
-                win.show_screen(spec.name)
-                shot(f"{n:02d}-{_slug(spec.name)}")
-                n += 1
-            # Screens that show one record are opened the way staff reach them.
-            counter.handle_scan(samples["in_cover"])
-            verdict = getattr(counter, "card").verdict  # noqa: B009 (any Screen; the counter has a card)
-            reviewing = _claim_in(home, "reviewing")
-            for name, payload in (("StartClaimScreen", verdict), ("ExtensionScreen", verdict),
-                                  ("ClaimDetailScreen", reviewing)):
-                win.ctx.navigate.emit(name, payload)
-                shot(f"{n:02d}-{_slug(name)}")
-                n += 1
-            win.ctx.db.dispose()
-            win.close()
+            else:
+                _every_screen(win, home, units, shot)
+            _done(win)
     return written
+
+
+def _sign_in(win: Any, name: str, pin: str) -> Any:
+    """Signed in (as the sign-in screen does once the PIN is right): the counter."""
+    from warranty_desk.services import staff
+
+    win.sign_in.signed_in.emit(staff.sign_in(win.ctx.db, name, pin))
+    counter = win.current_screen()
+    assert counter is not None
+    return counter
+
+
+def _every_screen(win: Any, home: Any, units: _Units, shot: Callable[[str], None]) -> None:
+    """As the owner, who may open every screen (Settings included): each one, in order."""
+    counter = _sign_in(win, "Olive Owner", "7777")
+    for n, status in enumerate(("in_cover", "expired", "void"), start=2):
+        counter.handle_scan(units.serials[status])
+        shot(f"0{n}-counter-{status.replace('_', '-')}")
+    counter.handle_scan("NO-SUCH-UNIT-42")
+    shot("05-counter-not-found")
+    n = 6
+    for spec in win.stack.listed()[1:]:
+        if spec.name == "CustomerScreen":  # as Ctrl+U opens it from the counter
+            win.ctx.navigate.emit(spec.name, units.in_cover)
+        elif spec.name == "SaleScreen":  # a sale entered by hand, its offer open
+            _hand_sale(win.show_screen(spec.name))
+        else:
+            win.show_screen(spec.name)
+        shot(f"{n:02d}-{_slug(spec.name)}")
+        n += 1
+    # Screens that show one record are opened the way staff reach them.
+    for name, payload in (("StartClaimScreen", units.in_cover),
+                          ("ExtensionScreen", units.offered),
+                          ("ClaimDetailScreen", _claim_in(home, "reviewing"))):
+        win.ctx.navigate.emit(name, payload)
+        shot(f"{n:02d}-{_slug(name)}")
+        n += 1
+
+
+def _done(win: Any) -> None:
+    """Close the window for good: its timers (the print queue's count) read a database that
+    goes with the tour's temporary folder, so the window must not outlive it."""
+    from PySide6.QtCore import QEvent
+
+    win.ctx.tasks.wait()
+    win.ctx.db.dispose()
+    win.close()
+    win.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def _hand_sale(sale: Any) -> None:
+    """Two phones keyed in by hand, one serial scanned: the other to scan, the offer to answer."""
+    sale.new_manual_sale()
+    sale.receipt.setText("TILL-1042")
+    sale.search.setText("ORB-X-PHN")
+    sale.quantity.setValue(2)
+    sale.add_line()
+    first = sale.lines[0].box.editable_fields()[0]
+    first.setText("ORBX1-TOUR01")
 
 
 def _claim_in(home: Any, state: str) -> str:

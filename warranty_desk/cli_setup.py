@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from warranty_desk.cli_common import EXIT_OK, command_clock, print_json, print_upgrade_notes
+from warranty_desk.demo.uk_shop import DEMO_NAME, DEMO_TIMEZONE
 from warranty_desk.errors import BadInput
 from warranty_desk.storage.home import Home
 
@@ -15,11 +16,11 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """`init` and `demo-data` with their options."""
     p = sub.add_parser("init", help="create or upgrade the database")
     p.add_argument("--demo", action="store_true", help="also fill a small demo shop")
-    p.add_argument("--shop-name", default="Warranty Desk Demo Shop")
+    p.add_argument("--shop-name", default=DEMO_NAME)
     p.add_argument("--branch", default="BR01", help="branch code, e.g. BR01")
-    p.add_argument("--currency", default="EUR")
-    p.add_argument("--locale", default="en_GB")
-    p.add_argument("--timezone", default="Europe/London")
+    p.add_argument("--currency", help="ISO code, e.g. EUR (the default; the demo's is GBP)")
+    p.add_argument("--locale", help="e.g. de_DE (en_GB unless said)")
+    p.add_argument("--timezone", default=DEMO_TIMEZONE)
 
     p = sub.add_parser("demo-data", help="generate a large realistic shop for testing")
     p.add_argument("--warranties", type=int, required=True)
@@ -30,7 +31,8 @@ def cmd_init(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services import setup
 
     shop = setup.ShopInput(name=args.shop_name, branch_code=args.branch.upper(),
-                           currency=args.currency.upper(), locale=args.locale,
+                           currency=(args.currency or "EUR").upper(),
+                           locale=args.locale or "en_GB",
                            timezone=args.timezone)
     db, created = setup.init(home, shop, clock=command_clock(args))
     print(f"{'Created' if created else 'Upgraded'} the shop database at {home.database}.")
@@ -38,7 +40,9 @@ def cmd_init(args: argparse.Namespace, home: Home) -> int:
     if args.demo:
         from warranty_desk.demo.story import build_demo_shop
 
-        report = build_demo_shop(db)
+        # The demo shop is in pounds unless a currency or locale was asked for by name.
+        report = build_demo_shop(
+            db, currency=args.currency.upper() if args.currency else None, locale=args.locale)
         if report.created:
             print(f"Demo shop ready: {report.sales} sales, {report.warranties} warranties, "
                   f"{report.claims} claims. Sign in with:")

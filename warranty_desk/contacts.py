@@ -2,7 +2,8 @@
 
 A customer's phone is stored as E.164 (+447700900596), so "07700 900596", "+44 7700 900596"
 and "0044 7700 900596" typed in a British shop all find the same person. A number written
-without its country code belongs to the shop's own country (the region of its locale).
+without its country code belongs to the shop's own country (the region of its locale), and
+people read the shop's own numbers the national way again (phone_for_people).
 Pure: the caller passes the region.
 """
 
@@ -82,6 +83,23 @@ def phone_search_key(text: str, region: str | None) -> str | None:
         return phone_key(text, region) or None
     except ContactError:
         return None
+
+
+def phone_for_people(stored: str, region: str | None) -> str:
+    """A stored phone as the shop's country writes it: 07700 900596 in a British shop, a
+    number from elsewhere with its country code (+49 30 901820); other text as it is."""
+    if not stored.startswith("+"):
+        return stored  # written before phones were keyed, or not a number at all
+    try:
+        number = phonenumbers.parse(stored, None)
+    except NumberParseException:
+        return stored
+    # By calling code, not region: a +44 number is dialled the British way in Jersey too, and
+    # the demo's numbers (Ofcom's drama range) belong to no region at all.
+    home = region is not None and number.country_code == phonenumbers.country_code_for_region(
+        region)
+    return phonenumbers.format_number(
+        number, PhoneNumberFormat.NATIONAL if home else PhoneNumberFormat.INTERNATIONAL)
 
 
 def email_key(text: str) -> str:

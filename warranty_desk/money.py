@@ -5,7 +5,8 @@ yen for JPY, which has no minor unit). Everything a person or a file sees goes t
 `for_people` writes the shop's currency the way its locale does (€1,299.00, 1.299,00 €, ¥799),
 `for_files` a plain decimal in major units (1299.00, 799) with a dot and no symbol, for CSV
 and JSON. `parse_amount` reads what a file writes (1299.00; $1,299.00 in sales exports) back
-into minor units, with the currency's own decimals. Pure: the caller names currency and locale.
+into minor units, with the currency's own decimals; `parse_typed` what a person types in an
+amount field (25, 25.50, 25,50, £25). Pure: the caller names currency and locale.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.numbers import format_currency, get_currency_precision
+from babel import UnknownLocaleError
+from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
 
 from warranty_desk.locales import babel_locale
 
@@ -57,6 +59,15 @@ def for_people(minor: int, currency: str, locale: str) -> str:
                            locale=babel_locale(locale))
 
 
+def symbol(currency: str, locale: str) -> str:
+    """The currency's sign as the locale writes it (£, €, JP¥); the ISO code if it has none."""
+    code = currency.strip().upper()
+    try:
+        return str(get_currency_symbol(code, locale=babel_locale(locale)))
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
 def for_files(minor: int, currency: str) -> str:
     """An amount as plain decimal text in major units: 799.00, -12.50, 799 (JPY)."""
     return format(to_major(minor, currency), "f")
@@ -80,6 +91,22 @@ class MoneyFormat:
     def major(self, minor: int) -> Decimal:
         """Major units as an exact number (a CSV cell that still sums in a spreadsheet)."""
         return to_major(minor, self.currency)
+
+    def minor(self, major: Decimal) -> int:
+        """Major units back in minor units, rounded to the currency's own decimals."""
+        return int(major.scaleb(decimals(self.currency)).to_integral_value())
+
+    def symbol(self) -> str:
+        """The currency's sign, for a field where an amount is typed."""
+        return symbol(self.currency, self.locale)
+
+    def decimals(self) -> int:
+        """How many digits the currency writes after the point."""
+        return decimals(self.currency)
+
+    def typed(self, text: str) -> int:
+        """An amount a person typed, in minor units (see `parse_typed`)."""
+        return parse_typed(text, self.currency)
 
 
 def _example(currency: str) -> str:
@@ -131,3 +158,22 @@ def parse_amount(text: str, currency: str, *, symbols: bool = False) -> int:
                          f"{currency.upper()} amounts have. Write it like {example}.")
     minor: int = int(whole) * 10**digits + int(fraction[:digits].ljust(digits, "0") or "0")
     return -minor if negative else minor
+
+
+_TYPED_COMMA = re.compile(r"^(\d+),(\d{1,3})$")
+
+
+def parse_typed(text: str, currency: str) -> int:
+    """An amount a person typed in a field, in minor units: '25', '25.50', '25,50' or '£25'.
+
+    Unlike a file, a person may use a decimal comma and put the currency's sign in front.
+    Nothing below zero: a field asks for a price, a cost or a refund.
+    """
+    raw = text.strip()
+    body = raw[1:].strip() if raw[:1] in _SYMBOLS else raw
+    if body.startswith("-"):
+        raise MoneyError(f"{raw!r} is below zero. Type the amount without a minus sign.")
+    comma = _TYPED_COMMA.match(body)
+    if comma is not None:
+        body = f"{comma.group(1)}.{comma.group(2)}"
+    return parse_amount(body, currency)

@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "portal.staff",
     "portal.health",
     "portal.public",
+    # Before allauth: its sign-in templates are the portal's own (portal/customers/templates).
+    "portal.customers",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -39,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -97,6 +102,31 @@ STORAGES = {
 
 LOGIN_URL = "office:sign-in"
 LOGIN_REDIRECT_URL = "office:health"
+# Staff sign in with a password (Django's backend); customers by a one-time code (allauth's).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend",
+                           "allauth.account.auth_backends.AuthenticationBackend"]
+ACCOUNT_ADAPTER = "portal.customers.signin.CustomerAdapter"
+ACCOUNT_FORMS = {"request_login_code": "portal.customers.signin.RequestCode"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# The answer to "send me a code" never tells whether an address is known, and an unknown one
+# is sent nothing (no mail to people who never bought here).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_RATE_LIMITS = {"request_login_code": "20/m/ip,3/m/key,10/h/key",
+                       "login_failed": "10/m/ip,5/5m/key"}
+ALLAUTH_TRUSTED_PROXY_COUNT = env.count("PORTAL_PROXY_HOPS", 0)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+DEFAULT_FROM_EMAIL = env.words("PORTAL_MAIL_FROM", "warranties@localhost")[0]
+EMAIL_HOST = env.words("PORTAL_SMTP_HOST", "localhost")[0]
+EMAIL_PORT = env.count("PORTAL_SMTP_PORT", 25)
+# Text messages (sign-in codes by phone): a class with send(to, text), see portal.customers.sms.
+PORTAL_SMS_GATEWAY = env.words("PORTAL_SMS_GATEWAY", "portal.customers.sms.LoopbackSms")[0]
+
 # Staff sessions end with the browser and after eight idle hours: a shared office PC signs out.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 8 * 60 * 60

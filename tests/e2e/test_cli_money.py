@@ -1,4 +1,7 @@
-"""Money on the command line: people get the shop's currency, files get plain decimals."""
+"""Money on the command line: people get the shop's currency, files get plain decimals.
+
+The demo shop is a UK shop (pounds); the yen shop asks `init --demo` for its own currency.
+"""
 
 from __future__ import annotations
 
@@ -33,25 +36,25 @@ def _csv_rows(home: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(done.stdout)))
 
 
-def test_claims_by_brand_csv_carries_costs_as_plain_decimals_in_euros(demo_home: Path) -> None:
+def test_claims_by_brand_csv_carries_costs_as_plain_decimals_in_pounds(demo_home: Path) -> None:
     rows = _csv_rows(demo_home)
     spent = _cost_by_brand(demo_home)
     assert rows and any(spent.values())
     for row in rows:
         for column in MONEY:
             assert re.fullmatch(r"\d+\.\d{2}", row[column]), (column, row[column])
-        # 79900 cents of cost is 799.00 in the file, not 79900.
+        # 79900 pence of cost is 799.00 in the file, not 79900.
         assert Decimal(row["Cost"]) * 100 == spent.get(row["Brand"], 0)
 
 
-def test_claims_by_brand_text_writes_euros_with_their_symbol(demo_home: Path) -> None:
+def test_claims_by_brand_text_writes_pounds_with_their_symbol(demo_home: Path) -> None:
     done = run(demo_home, "report", "claims-by-brand", *SINCE)
     assert done.returncode == 0, done.stderr
     spent = _cost_by_brand(demo_home)
     biggest = max(spent, key=lambda brand: spent[brand])
     line = next(x for x in done.stdout.splitlines() if x.startswith(biggest))
-    whole, cents = divmod(spent[biggest], 100)
-    assert f"€{whole:,}.{cents:02d}" in line
+    whole, pence = divmod(spent[biggest], 100)
+    assert f"£{whole:,}.{pence:02d}" in line
     assert str(spent[biggest]) not in line.split()
 
 
@@ -59,7 +62,7 @@ def test_claims_by_brand_json_says_its_amounts_are_major_units(demo_home: Path) 
     done = run(demo_home, "report", "claims-by-brand", *SINCE, "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert (report["currency"], report["money_units"]) == ("EUR", "major")
+    assert (report["currency"], report["money_units"]) == ("GBP", "major")
     spent = _cost_by_brand(demo_home)
     cost = report["columns"].index("Cost")
     assert cost in report["money_columns"]
@@ -79,15 +82,15 @@ def _with_offer(home: Path) -> dict[str, object]:
     raise AssertionError("the demo shop has no warranty that can still be extended")
 
 
-def test_lookup_offers_an_extension_at_its_price_in_euros(demo_home: Path) -> None:
+def test_lookup_offers_an_extension_at_its_price_in_pounds(demo_home: Path) -> None:
     found = _with_offer(demo_home)
     offer = found["matches"][0]["extension_offers"][0]
-    assert found["currency"] == "EUR"
+    assert found["currency"] == "GBP"
     assert "price_minor" not in offer
     assert re.fullmatch(r"\d+\.\d{2}", offer["price_major"])
     text = run(demo_home, "lookup", found["matches"][0]["warranty_code"]).stdout
     amount = Decimal(offer["price_major"])
-    assert f"{offer['plan']}, {offer['months']} months for €{amount:,.2f}" in text
+    assert f"{offer['plan']}, {offer['months']} months for £{amount:,.2f}" in text
 
 
 @pytest.fixture(scope="module")

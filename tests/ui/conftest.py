@@ -78,25 +78,42 @@ def open_window(
 
 
 @pytest.fixture
-def window(demo_home: Home) -> Iterator[MainWindow]:
+def window(qapp: QApplication, demo_home: Home) -> Iterator[MainWindow]:
     """The demo shop's main window with every screen."""
     yield from open_window(demo_home)
 
 
-def sign_in(qtbot: Any, win: MainWindow, name: str, pin: str) -> None:
-    """Pick a name and type the PIN, as a person would."""
+def sign_in(qtbot: Any, win: MainWindow, name: str, pin: str) -> int:
+    """Press the letter beside the name, type the PIN, Enter, as a person would: each key goes
+    to the widget that has focus. Returns the number of keys pressed."""
     from PySide6.QtCore import Qt
 
-    names = win.sign_in.names
-    for row in range(names.count()):
-        if names.item(row).text().startswith(name):
-            names.setCurrentRow(row)
-            break
-    else:
+    if win.ctx.actor is not None:  # someone else is signed in: lock first, as a person would
+        qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    screen = win.sign_in
+    row = next((n for n, (_id, who) in enumerate(screen.people) if who == name), None)
+    if row is None:
         raise AssertionError(f"{name} is not on the sign-in list")
-    win.sign_in.pin.setFocus()
-    qtbot.keyClicks(win.sign_in.pin, pin)
-    qtbot.keyClick(win.sign_in.pin, Qt.Key.Key_Return)
+    keys: list[Any] = [screen.names.keys[row], *pin]
+    if screen.chosen is not None:  # someone is picked already: Esc first, as a person would
+        keys.insert(0, Qt.Key.Key_Escape)
+    for key in keys:
+        qtbot.keyClick(win.focusWidget(), key)
+    qtbot.keyClick(win.focusWidget(), Qt.Key.Key_Return)
+    return len(keys) + 1
+
+
+def sale_with_an_offer(win: MainWindow, quantity: int = 1) -> Any:
+    """The sale screen with a phone line entered by hand, its extension offer not answered."""
+    sale: Any = win.show_screen("SaleScreen")
+    sale.new_manual_sale()
+    sale.receipt.setText("TILL-OFFER-1")
+    sale.search.setText("ORB-X-PHN")
+    sale.quantity.setValue(quantity)
+    sale.add_line()
+    for _ in range(3):  # the line is laid out and scrolled into view on the next turns
+        QApplication.processEvents()
+    return sale
 
 
 @pytest.fixture

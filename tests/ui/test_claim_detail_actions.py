@@ -137,7 +137,8 @@ def test_a_manager_reopens_a_rejected_claim_with_a_reason_the_customer_reads(
     last = screen.detail.timeline[-1]
     assert (last.kind, last.from_state, last.to_state, last.reason) == (
         "reopened", "rejected", "reviewing", ODD_TEXT)
-    shown = screen.timeline_model.index(screen.timeline_model.rowCount() - 1, 3).data()
+    reason = [c.title for c in screen.timeline_model.columns].index("Reason")
+    shown = screen.timeline_model.index(screen.timeline_model.rowCount() - 1, reason).data()
     assert shown == ODD_TEXT
     assert "reopened" in win.notice.text()
     assert db_rows(win, "SELECT count(*) FROM customer_messages m JOIN claims c ON "
@@ -239,7 +240,7 @@ def test_a_technician_writes_findings_and_adds_parts_by_keys(
     qtbot.keyClicks(dialog.amount, "18.50")
     qtbot.keyClicks(dialog.description, "Charging fuse")
     qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
-    assert "Parts 18.50" in screen.findings.totals.text()
+    assert "Parts £18.50" in screen.findings.totals.text()
 
 
 def test_sales_staff_see_no_findings_editor(qtbot: Any, win: MainWindow) -> None:

@@ -76,7 +76,8 @@ def test_the_board_shows_counts_per_state_and_marks_overdue_claims_in_words(
     assert tabs[:3] == ["Open  7", "Received  3", "In review  1"]
     assert tabs[-1] == "All  14"
     assert board.model.rowCount() == 7
-    promised = [board.model.index(n, 9).data() for n in range(board.model.rowCount())]
+    column = board.model.COLUMNS.index("Promised")
+    promised = [board.model.index(n, column).data() for n in range(board.model.rowCount())]
     assert sum("OVERDUE" in text for text in promised) == 1
     assert "1 overdue" in board.status.text()
 
@@ -174,7 +175,7 @@ def test_a_manager_resolves_a_repair_and_sees_the_confirmation(
     qtbot.mouseClick(detail.move_buttons["resolved"], Qt.MouseButton.LeftButton)
     dialog = detail.dialog
     assert isinstance(dialog, DecisionDialog) and dialog.isVisible()
-    assert "repaired" in dialog.preview.text()
+    assert "repaired" in dialog.letter.text()
     qtbot.keyClicks(dialog.reason, "T-con board replaced and tested for an hour.")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert detail.detail is not None
@@ -256,7 +257,7 @@ def test_a_manager_posts_a_cost_and_the_total_grows(qtbot: Any, win: MainWindow)
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert detail.detail is not None
     assert [(c.kind, c.amount_minor) for c in detail.detail.costs] == [("labour", 1_250)]
-    assert detail.cost_totals.text().startswith("Total 12.50")
+    assert detail.cost_totals.text().startswith("Total £12.50")
     assert "posted on claim" in win.notice.text()
 
 
@@ -281,9 +282,9 @@ def test_the_messages_tab_previews_the_wording_of_the_next_status(
 ) -> None:
     sign_in(qtbot, win, "Tariq Tech", "3333")
     detail = _open(qtbot, win, "In inspection")
-    preview = detail.message_body.toPlainText()
+    preview = detail.message_body.text()
     assert preview.startswith("Next message (preview)")
     assert "If the claim moves to in repair" in preview
     assert detail.detail is not None and f"Claim {detail.detail.number}: your" in preview
     detail.message_list.setCurrentRow(0)
-    assert detail.message_body.toPlainText().startswith(detail.detail.messages[0].subject)
+    assert detail.message_body.text().startswith(detail.detail.messages[0].subject)

@@ -21,10 +21,10 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import actor
-from tests.ui.conftest import sign_in
+from tests.ui.conftest import db_rows, sign_in
 from ui.main_window import MainWindow
 from ui.screens.counter import CounterScreen
-from ui.screens.counter_parts.actions import ACTIONS, CounterAction
+from ui.screens.counter_parts.actions import ACTIONS, CounterAction, action_named
 from warranty_desk.permissions import Role
 from warranty_desk.services import lookup
 from warranty_desk.services.reports import warranty_register
@@ -111,6 +111,11 @@ def test_each_counter_key_works_with_the_cursor_in_the_scan_field(
         assert type(shown).__name__ == OPENS[action.name], window.notice.text()
         if action.name == "open_claim":
             assert getattr(shown, "number", None) == unit.open_claim
+    elif action.name == "void":
+        dialog = counter.void_dialog
+        assert dialog is not None and dialog.isVisible()
+        assert unit.warranty_code in dialog.windowTitle()
+        dialog.reject()
     else:
         assert desk.printed == [(action.name, unit.warranty_code)]
 
@@ -161,3 +166,41 @@ def test_f1_lists_every_counter_key_the_buttons_show(qtbot: Any, window: MainWin
     for action in ACTIONS:
         assert rows.get(action.key) == action.help
     assert "Up/Down" in rows and "Esc" in rows
+
+
+def test_a_manager_voids_the_unit_shown_by_key_with_a_reason_and_sees_it_void(
+        qtbot: Any, window: MainWindow) -> None:
+    counter = _counter(qtbot, window, "Maria Manager", "5555")
+    unit = unit_for(window, action_named("void"))
+    qtbot.keyClicks(counter.field, unit.serial or unit.warranty_code)
+    qtbot.keyClick(counter.field, Qt.Key.Key_Return)
+    assert counter.action_bar.buttons["void"].isVisible()
+    assert counter.action_bar.buttons["void"].text() == "Void warranty…  (Ctrl+Shift+W)"
+
+    press(qtbot, counter.field, "Ctrl+Shift+W")
+    dialog = counter.void_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.reason.hasFocus())
+    qtbot.keyClicks(dialog.reason, "Sale returned for a credit note")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert db_rows(window, "SELECT status, void_reason FROM warranties WHERE code = ?",
+                   unit.warranty_code) == [("void", "Sale returned for a credit note")]
+    assert counter.card.verdict is not None and counter.card.verdict.verdict == "void"
+    assert "void" not in counter.action_bar.shown()
+    # The cursor is back in the scan field once the window is active again.
+    assert not dialog.isVisible() and window.focusWidget() is counter.field
+
+
+def test_who_may_not_void_sees_no_void_button_and_the_key_says_why(
+        qtbot: Any, window: MainWindow) -> None:
+    counter = _counter(qtbot, window, "Sam Sales", "1111")
+    unit = unit_for(window, action_named("void"))
+    counter.handle_scan(unit.serial or unit.warranty_code)
+    assert "void" not in counter.action_bar.shown()
+    press(qtbot, counter.field, "Ctrl+Shift+W")
+    assert counter.void_dialog is None
+    assert window.notice.text() == "Void warranty is not available to your role."
+    assert db_rows(window, "SELECT status FROM warranties WHERE code = ?",
+                   unit.warranty_code) == [("active",)]

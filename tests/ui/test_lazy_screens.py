@@ -69,7 +69,7 @@ def test_the_navigation_lists_every_screen_before_any_but_the_counter_is_built(
     listed = [window.nav.item(row).text() for row in range(window.nav.count())]
     assert listed == [f"{s.title}   {s.shortcut}" for s in SCREENS if s.shortcut]
     keys = [s.shortcut for s in SCREENS if s.shortcut]
-    assert [k for k, _ in window.help_rows()][2:2 + len(keys)] == keys
+    assert [k for k, _ in window.help_rows() if k in keys] == keys
     assert [type(s).__name__ for s in window.stack.built_screens()] == ["CounterScreen"]
 
 

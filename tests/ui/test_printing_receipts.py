@@ -58,14 +58,16 @@ def test_ctrl_p_prints_the_slip_and_a_second_ctrl_p_is_recorded_as_a_copy(
         ("slip", True, "printed", "Sam Sales"), ("slip", False, "printed", "Sam Sales")]
 
 
-def test_without_a_receipt_printer_the_slip_says_where_to_set_one_up(
+def test_without_a_receipt_printer_the_slip_says_whom_to_ask(
     qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with window(demo_home, monkeypatch, [CounterScreen]) as win:
         counter, code = _counter_with_unit(qtbot, win)
         qtbot.keyClick(counter.field, Qt.Key.Key_P, CTRL)
-        assert win.notice.text() == ("No receipt printer is set up: set one under Settings > "
-                                     "Devices, or print the certificate (Ctrl+Shift+P).")
+        # Sales staff cannot open Settings > Devices: they are told whom to ask.
+        assert win.notice.text() == ("No receipt printer is set up: ask the owner or the "
+                                     "system admin to set one up, or print the certificate "
+                                     "(Ctrl+Shift+P).")
         assert print_jobs.history(win.ctx.db, subject=code) == ()
 
 

@@ -111,7 +111,7 @@ def test_a_hand_entered_sale_of_two_units_takes_two_scans_and_an_extension(
     assert [f.text() for f in box.editable_fields()] == ["ORBX1-NEW001", "ORBX1-NEW002"]
     assert box.offer is not None
     texts = " ".join(r.text() for r in box.offer.radios)
-    assert "Care+ 24: 24 more months for 99.00" in texts
+    assert "Care+ 24: 24 more months for £99.00" in texts
     box.offer.choose("Care+ 24")
     qtbot.mouseClick(box.offer.accept_button, LEFT)
     assert screen.finish_button.hasFocus()  # every question answered: Finish is next
@@ -284,7 +284,7 @@ def test_an_extension_is_sold_from_a_verdict_with_its_new_end_date(
     screen = win.current_screen()
     assert isinstance(screen, ExtensionScreen)
     texts = [r.text() for r in screen.radios]
-    assert any(t.startswith("Care 12  ·  49.00  ·  12 months  ·  cover until 2029-11-21")
+    assert any(t.startswith("Care 12  ·  £49.00  ·  12 months  ·  cover until 2029-11-21")
                for t in texts)
     screen.choose("Care 12")
     qtbot.mouseClick(screen.sell_button, LEFT)

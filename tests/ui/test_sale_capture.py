@@ -106,7 +106,7 @@ def test_the_sale_does_not_finish_until_the_offer_is_answered(
     _finish(qtbot, screen)
     assert screen.stack.currentWidget() is screen.done_page
     assert screen.done.charge_note.isVisible()
-    assert "Care+ 24: 1 × 99.00 = 99.00" in screen.done.charge_note.text()
+    assert "Care+ 24: 1 × £99.00 = £99.00" in screen.done.charge_note.text()
 
 
 def test_a_hand_sale_with_a_plan_tells_staff_what_to_charge_and_one_without_does_not(
@@ -135,7 +135,7 @@ def test_a_hand_sale_with_a_plan_tells_staff_what_to_charge_and_one_without_does
     assert screen.stack.currentWidget() is screen.done_page
     note = screen.done.charge_note.text()
     assert note.startswith("Charge at the till")
-    assert "Care+ 24: 2 × 99.00 = 198.00" in note
+    assert "Care+ 24: 2 × £99.00 = £198.00" in note
     qtbot.keyClick(screen.next_button, Qt.Key.Key_Space)
     qtbot.keyClick(screen.invoice, Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClicks(screen.receipt, "TILL-5102")

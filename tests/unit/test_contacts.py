@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from warranty_desk.contacts import ContactError, email_key, phone_key
+from warranty_desk.contacts import ContactError, email_key, phone_for_people, phone_key
 from warranty_desk.locales import region_of
 
 
@@ -24,6 +24,16 @@ def test_a_shops_locale_names_its_country(locale: str, region: str | None) -> No
 def test_phone_keys_are_e164_in_the_shops_country(region: str | None, typed: str,
                                                   key: str) -> None:
     assert phone_key(typed, region) == key
+
+
+@pytest.mark.parametrize(("region", "stored", "shown"), [
+    ("GB", "+447700900596", "07700 900596"), ("GB", "+441174960321", "0117 496 0321"),
+    ("GB", "+49301234567", "+49 30 1234567"), (None, "+447700900596", "+44 7700 900596"),
+    ("GB", "07700 900596", "07700 900596"), ("GB", "+1", "+1"), ("GB", "", ""),
+])
+def test_people_read_a_stored_phone_the_way_the_shops_country_writes_it(
+        region: str | None, stored: str, shown: str) -> None:
+    assert phone_for_people(stored, region) == shown
 
 
 @pytest.mark.parametrize(("typed", "why"), [

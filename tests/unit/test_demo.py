@@ -364,3 +364,19 @@ def test_demo_files_are_a_real_png_and_a_real_pdf() -> None:
     assert sniff(png) == "image/png" and sniff(pdf) == "application/pdf"
     offset = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
     assert pdf[offset:offset + 4] == b"xref"
+
+
+def test_the_demo_shop_is_one_uk_shop_pounds_british_english_and_uk_phones(
+    built: tuple[Database, DemoReport]
+) -> None:
+    db, _report = built
+    conn = sqlite3.connect(db.path)
+    try:
+        currency, locale, phone = conn.execute(
+            "SELECT currency, locale, phone FROM shop").fetchone()
+        phones = [row[0] for row in conn.execute("SELECT phone FROM customers WHERE phone != ''")]
+    finally:
+        conn.close()
+    assert (currency, locale) == ("GBP", "en_GB")
+    assert phone.startswith("+44")
+    assert phones and all(p.startswith("+44") for p in phones)

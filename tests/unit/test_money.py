@@ -13,6 +13,8 @@ from warranty_desk.money import (
     for_files,
     for_people,
     parse_amount,
+    parse_typed,
+    symbol,
     to_major,
 )
 
@@ -67,3 +69,30 @@ def test_more_decimals_than_the_currency_has_are_refused() -> None:
         parse_amount("12.345", "EUR")
     with pytest.raises(MoneyError, match="JPY amounts are whole numbers"):
         parse_amount("799.5", "JPY")
+
+
+@pytest.mark.parametrize(("typed", "currency", "minor"), [
+    ("25", "GBP", 2500), ("25.5", "GBP", 2550), ("25,50", "GBP", 2550), ("£25.00", "GBP", 2500),
+    (" 799 ", "JPY", 799), ("1,5", "KWD", 1500),
+])
+def test_an_amount_a_person_types_is_read_in_the_currencys_own_minor_units(
+        typed: str, currency: str, minor: int) -> None:
+    assert parse_typed(typed, currency) == minor
+    assert MoneyFormat(currency, "en_GB").typed(typed) == minor
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("7.99", "JPY amounts are whole numbers"), ("-5", "below zero"), ("abc", "not an amount"),
+    ("", "empty"),
+])
+def test_a_typed_amount_that_is_none_says_why(typed: str, says: str) -> None:
+    with pytest.raises(MoneyError, match=says):
+        parse_typed(typed, "JPY")
+
+
+def test_a_currency_sign_is_the_locales_and_the_code_when_unknown() -> None:
+    assert (symbol("gbp", "en_GB"), symbol("EUR", "en_GB"), symbol("XQQ", "en_GB")) == (
+        "£", "€", "XQQ")
+    shop = MoneyFormat("JPY", "en_GB")
+    assert (shop.decimals(), shop.minor(Decimal("799")), MoneyFormat("EUR", "en_GB").minor(
+        Decimal("12.345"))) == (0, 799, 1234)

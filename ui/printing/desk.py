@@ -21,15 +21,23 @@ from ui.printing.work import (
     retry_each,
     save_sheet,
 )
+from ui.wording import who_may
 from warranty_desk import config
 from warranty_desk.config import PrinterSettings
+from warranty_desk.permissions import Permission
 from warranty_desk.services.management import ReportTable
 from warranty_desk.services.print_jobs import PrintJobView
 from warranty_desk.storage.documents import DocumentStore
 
-NO_RECEIPT_PRINTER = ("No receipt printer is set up: set one under Settings > Devices, or print "
-                      "the certificate (Ctrl+Shift+P).")
 RECEIPT, PDF_ROUTE = "receipt", "pdf"
+
+
+def no_receipt_printer(may_set_up: bool) -> str:
+    """Why a slip did not print, and what to do: where to set a printer up for those who may,
+    whom to ask for the others (never a screen they cannot open)."""
+    how = ("set one up under Settings > Devices (F9)" if may_set_up
+           else f"ask {who_may(Permission.MANAGE_SETTINGS)} to set one up")
+    return f"No receipt printer is set up: {how}, or print the certificate (Ctrl+Shift+P)."
 
 
 def outcome_notice(outcome: PrintOutcome) -> tuple[str, str]:
@@ -63,7 +71,8 @@ class PrintDesk(QObject):
         """The warranty slip on the receipt printer; reprints say COPY."""
         p = self.printers()
         if not p.receipt:
-            self.ctx.notice.emit(NO_RECEIPT_PRINTER, "warning")
+            self.ctx.notice.emit(no_receipt_printer(self.ctx.may(Permission.MANAGE_SETTINGS)),
+                                 "warning")
             return
         self._to_receipt(PrintRequest("slip", code, p.receipt, width_mm=p.receipt_width_mm))
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
 from ui.printing.desk import PrintDesk
 from ui.printing.queue_keys import QUEUE_CHANGED
 from ui.screens.base import Screen
@@ -74,6 +76,17 @@ class ClaimDetailScreen(Screen):
         ("Ctrl+R", "Reload the claim"),
         ("Esc", "Back to the claims board"),
     )
+    # A decision is a manager's; the other moves need the right to advance a claim.
+    key_permissions: ClassVar[dict[str, Permission]] = {
+        **{key: Permission.DECIDE_CLAIM if target in ("resolved", "rejected")
+           else Permission.ADVANCE_CLAIM for target, (_words, key) in MOVE_KEYS.items()},
+        REOPEN_KEY: Permission.DECIDE_CLAIM,
+        "Ctrl+E": Permission.ADD_EVIDENCE,
+        VERIFY_KEY: Permission.VERIFY_PROOF,
+        "Ctrl+Enter (findings)": Permission.RECORD_WORK,
+        "Ctrl+T": Permission.POST_COST,
+        VOID_KEY: Permission.VOID_WARRANTY,
+    }
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -169,26 +182,25 @@ class ClaimDetailScreen(Screen):
         self.findings.labour_button.clicked.connect(
             lambda: self.claim_actions.add_cost(("labour",)))
         self.void_button.clicked.connect(self.claim_actions.void_warranty)
-        save = QShortcut(QKeySequence("Ctrl+Return"), self.findings, self.save_findings)
-        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(REOPEN_KEY), self, self._on_reopen_key)
-        QShortcut(QKeySequence(VERIFY_KEY), self, self.check_proof)
-        QShortcut(QKeySequence(FINDINGS_TAB_KEY), self, self.show_findings)
-        QShortcut(QKeySequence(VOID_KEY), self, self.claim_actions.void_warranty)
+        bind_key(self.findings, "Ctrl+Return", self.save_findings, where=IN_WIDGET_AND_CHILDREN)
+        bind_key(self, REOPEN_KEY, self._on_reopen_key)
+        bind_key(self, VERIFY_KEY, self.check_proof)
+        bind_key(self, FINDINGS_TAB_KEY, self.show_findings)
+        bind_key(self, VOID_KEY, self.claim_actions.void_warranty)
         # Keys: one per move, created once; each acts only if its move is on screen.
         for target, (_words, key) in MOVE_KEYS.items():
-            QShortcut(QKeySequence(key), self, lambda t=target: self._on_move_key(t))
-        QShortcut(QKeySequence("Ctrl+O"), self, self.claim_actions.override)
-        QShortcut(QKeySequence("Ctrl+E"), self, self.claim_actions.choose_evidence)
-        QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.claim_actions.add_cost())
-        QShortcut(QKeySequence("Ctrl+R"), self, self.reload)
+            bind_key(self, key, partial(self._on_move_key, target))
+        bind_key(self, "Ctrl+O", self.claim_actions.override)
+        bind_key(self, "Ctrl+E", self.claim_actions.choose_evidence)
+        bind_key(self, "Ctrl+T", lambda: self.claim_actions.add_cost())
+        bind_key(self, "Ctrl+R", self.reload)
         # Paper for the claim: the drop-off ticket again, and the label for its unit.
         self.ticket_button.clicked.connect(self.print_ticket)
         self.label_button.clicked.connect(self.print_label)
-        QShortcut(QKeySequence("Ctrl+P"), self, self.print_ticket)
-        QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.print_label)
-        QShortcut(QKeySequence("Esc"), self,
-                  lambda: self.ctx.navigate.emit("ClaimsBoardScreen", None))
+        bind_key(self, "Ctrl+P", self.print_ticket)
+        bind_key(self, "Ctrl+Shift+L", self.print_label)
+        bind_key(self, "Esc",
+                 lambda: self.ctx.navigate.emit("ClaimsBoardScreen", None))
         # Changes made elsewhere (another screen, the sync inbox).
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
 
@@ -274,6 +286,22 @@ class ClaimDetailScreen(Screen):
         self.costs.show_detail(d, may_post=self.ctx.may(Permission.POST_COST))
         self.stock_model.set_records(stock_lines(d))
         fit_columns(self.stock_table)
+
+    def clear_for_sign_out(self) -> None:
+        self._generation += 1  # a claim still loading is for the last person
+        self.number = None
+        self.detail = self.claim_actions.detail = None
+        self.claim_actions.forget()
+        self.facts.clear()
+        self.decision.show_moves((), None)
+        for model in (self.timeline_model, self.stock_model):
+            model.set_records(())
+        for tab in (self.evidence, self.findings, self.messages, self.costs):
+            tab.clear()
+        self._saved_findings = ""
+        self.void_button.hide()
+        self.ticket_button.setEnabled(False)
+        self.label_button.setEnabled(False)
 
     # --- acting -------------------------------------------------------------------------------
 

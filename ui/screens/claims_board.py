@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -11,13 +11,12 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QTabBar,
@@ -25,7 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.keys import bind_key
 from ui.screens.base import Screen
+from ui.widgets.labels import Label
+from ui.wording import CHANNEL_WORDS, in_words, outcome_shown
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.services.board import (
@@ -57,10 +59,18 @@ def age_words(days: int) -> str:
 
 
 class ClaimTableModel(QAbstractTableModel):
-    """Board rows for a QTableView; the number of the claim on each row under UserRole."""
+    """Board rows for a QTableView; the number of the claim on each row under UserRole.
 
-    COLUMNS = ("Claim", "State", "Age", "Opened", "Customer", "Product", "Serial", "Channel",
-               "Assignee", "Promised")
+    What a person acts on comes first (which claim, its state, when it was promised and
+    whether that is past, how old it is, whose, what), so it is in view on a 1366-pixel screen;
+    the rest follows for those who scroll.
+    """
+
+    COLUMNS = ("Claim", "State", "Promised", "Age", "Customer", "Product", "Serial", "Opened",
+               "Channel", "Assignee")
+    # Names can be long: cut at this width (the tooltip has them whole) so the columns after
+    # them stay in view.
+    CAPPED: ClassVar[dict[str, int]] = {"Customer": 180, "Product": 190}
 
     def __init__(self) -> None:
         super().__init__()
@@ -87,14 +97,22 @@ class ClaimTableModel(QAbstractTableModel):
         return None
 
     def _text(self, r: ClaimRow, column: int) -> str:
-        promised = str(r.promised_on) if r.promised_on else "—"
-        values = (r.number, STATE_LABELS.get(r.state, r.state)
-                  + (f" ({r.outcome})" if r.outcome and r.state == "resolved" else ""),
-                  age_words(r.age_days), str(r.opened_on), r.customer or "—",
-                  r.product + (f" ({r.brand})" if r.brand else ""), r.serial or "—",
-                  r.channel.replace("_", " "), r.assignee or "—",
-                  f"⚠ OVERDUE  {promised}" if r.overdue else promised)
-        return values[column]
+        name = self.COLUMNS[column]
+        if name == "Promised":
+            promised = str(r.promised_on) if r.promised_on else "—"
+            return f"⚠ OVERDUE  {promised}" if r.overdue else promised
+        values = {
+            "Claim": r.number,
+            "State": STATE_LABELS.get(r.state, r.state)
+            + (f" ({shown})" if (shown := outcome_shown(r.state, r.outcome)) else ""),
+            "Age": age_words(r.age_days), "Opened": str(r.opened_on),
+            "Customer": r.customer or "—",
+            # The brand only where the product's name does not start with it already.
+            "Product": r.product + (f" ({r.brand})" if r.brand and not r.product.casefold()
+                                    .startswith(r.brand.casefold()) else ""),
+            "Serial": r.serial or "—", "Channel": in_words(CHANNEL_WORDS, r.channel),
+            "Assignee": r.assignee or "—"}
+        return values[name]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -104,13 +122,16 @@ class ClaimTableModel(QAbstractTableModel):
             return self._text(r, index.column())
         if role == Qt.ItemDataRole.UserRole:
             return r.number
-        if role == Qt.ItemDataRole.ToolTipRole and r.overdue:
-            return f"Promised for {r.promised_on}; the customer is waiting past that date."
+        name = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if name == "Promised" and r.overdue:
+                return f"Promised for {r.promised_on}; the customer is waiting past that date."
+            return self._text(r, index.column()) if name in self.CAPPED else None
         if role == Qt.ItemDataRole.BackgroundRole and r.overdue:
             return QBrush(OVERDUE_BACKGROUND)
         if role == Qt.ItemDataRole.ForegroundRole and r.overdue:
             return QBrush(OVERDUE_FOREGROUND)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
+        if role == Qt.ItemDataRole.TextAlignmentRole and name == "Age":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -124,7 +145,7 @@ class ClaimsBoardScreen(Screen):
     help_keys = (
         ("Enter / double-click", "Open the selected claim"),
         ("Enter in the search", "Search; a search that finds one claim opens it"),
-        ("Ctrl+F", "Search: claim number, serial, phone or customer name"),
+        ("Ctrl+F", "Search: claim number (or its last digits), serial, phone or customer name"),
         ("Esc", "Clear the search"),
         ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous state tab"),
         ("Ctrl+R", "Reload the board"),
@@ -140,7 +161,7 @@ class ClaimsBoardScreen(Screen):
             self.tabs.setTabData(self.tabs.addTab(words), data)
         layout.addWidget(self.tabs)
         layout.addLayout(self._filter_row())
-        self.status = QLabel("")
+        self.status = Label("")
         self.status.setObjectName("subtle")
         layout.addWidget(self.status)
         self.model = ClaimTableModel()
@@ -155,7 +176,7 @@ class ClaimsBoardScreen(Screen):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        hint = QLabel("Enter opens the claim  ·  Ctrl+F search  ·  Ctrl+R reload")
+        hint = Label("Enter opens the claim  ·  Ctrl+F search  ·  Ctrl+R reload")
         hint.setObjectName("subtle")
         layout.addWidget(hint)
         self.result: Board | None = None
@@ -188,8 +209,8 @@ class ClaimsBoardScreen(Screen):
         self.search = QLineEdit()
         self.search.setObjectName("boardSearch")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(
-            "Search: claim number (or its last digits), serial, phone or customer name")
+        # Short enough to read whole at 1366 px; F1 says the rest (the claim's last digits).
+        self.search.setPlaceholderText("Search: claim, serial, phone or name")
         for widget in (self.brand, self.channel, self.assignee, self.age):
             row.addWidget(widget)
         row.addWidget(self.search, 1)
@@ -208,12 +229,12 @@ class ClaimsBoardScreen(Screen):
         self.table.activated.connect(self._on_table_activated)
         # Other screens and workers changing claims.
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
-        QShortcut(QKeySequence("Ctrl+F"), self, self._focus_search)
+        bind_key(self, "Ctrl+F", self._focus_search)
         # Not F5: that key opens the Returns desk from every screen.
-        QShortcut(QKeySequence("Ctrl+R"), self, self.refresh)
-        QShortcut(QKeySequence("Esc"), self, self._clear_search)
-        QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self._step_tab(1))
-        QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self._step_tab(-1))
+        bind_key(self, "Ctrl+R", self.refresh)
+        bind_key(self, "Esc", self._clear_search)
+        bind_key(self, "Ctrl+PgDown", lambda: self._step_tab(1))
+        bind_key(self, "Ctrl+PgUp", lambda: self._step_tab(-1))
 
     def filters(self) -> BoardFilters:
         """What the filter row and the current tab ask for."""
@@ -236,6 +257,26 @@ class ClaimsBoardScreen(Screen):
         self.search.setText(text.strip())
         self.refresh()
         return True
+
+    def clear_for_sign_out(self) -> None:
+        # Back to the open claims with no filter, and no rows until the next person opens it.
+        self._generation += 1  # a board still loading is for the last person
+        self._open_single = -1
+        self._search_timer.stop()
+        for widget in (self.tabs, self.brand, self.channel, self.assignee, self.age, self.search):
+            widget.blockSignals(True)
+        self.tabs.setCurrentIndex(0)
+        for combo in (self.brand, self.channel, self.assignee):
+            combo.setCurrentIndex(0)
+        self.age.setValue(0)
+        self.search.clear()
+        for widget in (self.tabs, self.brand, self.channel, self.assignee, self.age, self.search):
+            widget.blockSignals(False)
+        for n, (_data, words) in enumerate(TABS):
+            self.tabs.setTabText(n, words)
+        self.model.set_rows(())
+        self.result = None
+        self.status.setText("")
 
     def _on_search_return(self) -> None:
         # Enter on a search that finds one claim opens it: the number was what they wanted.
@@ -265,6 +306,10 @@ class ClaimsBoardScreen(Screen):
         keep = self.current_number()
         self.model.set_rows(result.rows)
         self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for name, width in ClaimTableModel.CAPPED.items():
+            column = ClaimTableModel.COLUMNS.index(name)
+            header.resizeSection(column, min(header.sectionSize(column), width))
         numbers = [r.number for r in result.rows]
         self.table.selectRow(numbers.index(keep) if keep in numbers else 0)
         overdue = sum(1 for r in result.rows if r.overdue)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import QBoxLayout, QLabel
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout
 
 from ui.context import AppContext
+from ui.keys import bind_key
 from ui.screens.base import Screen
 from ui.screens.counter_parts.actions import ACTIONS, ActionBar, action_named
 from ui.screens.counter_parts.matches import (
@@ -21,9 +23,13 @@ from ui.screens.counter_parts.matches import (
     MatchList,
     claim_state_words,
 )
+from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
+from ui.widgets.reason_dialog import ReasonDialog
 from ui.widgets.scan_field import ScanField
 from ui.widgets.verdict_card import VerdictCard
+from ui.widgets.void_warranty import ask_to_void
+from warranty_desk.permissions import Permission
 from warranty_desk.services.lookup import lookup
 from warranty_desk.views import ClaimMatch, LookupResult, WarrantyVerdict
 
@@ -48,6 +54,7 @@ class CounterScreen(Screen):
         ("Up/Down", "Pick one of several matches (Enter opens a claim)"),
         *((a.key, a.help) for a in ACTIONS),
     )
+    key_permissions: ClassVar[dict[str, Permission]] = {a.key: a.permission for a in ACTIONS}
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -58,7 +65,7 @@ class CounterScreen(Screen):
             "Scan or type: serial, warranty code, claim or invoice number, phone or name")
         self.field.setClearButtonEnabled(True)
         layout.addWidget(self.field)
-        self.status = QLabel("")
+        self.status = Label("")
         self.status.setObjectName("subtle")
         layout.addWidget(self.status)
         self._row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -77,16 +84,16 @@ class CounterScreen(Screen):
         self.result: LookupResult | None = None
         self._looked_up = ""  # the field's text when its result came back
         self._print_desk: PrintDesk | None = None
+        self.void_dialog: ReasonDialog | None = None
         self.field.returnPressed.connect(self._on_field_return)
         self.field.stepped.connect(self.matches.step)
         self.matches.currentRowChanged.connect(self._on_matches_row_changed)
         self.matches.itemActivated.connect(lambda _item: self.open_match())
         self.action_bar.triggered.connect(self.act)
         keys = ["Esc", *(a.key for a in ACTIONS)]
-        QShortcut(QKeySequence("Esc"), self, self._clear)
+        bind_key(self, "Esc", self._clear)
         for action in ACTIONS:
-            QShortcut(QKeySequence(action.key), self,
-                      lambda name=action.name: self.act(name))
+            bind_key(self, action.key, partial(self.act, action.name))
         self.field.let_through(keys)
 
     @property
@@ -109,7 +116,8 @@ class CounterScreen(Screen):
             self.ctx.notice.emit("Look a unit up first.", "warning")
             return
         if not self.ctx.may(action.permission):
-            self.ctx.notice.emit(f"{action.label} is not available to your role.", "warning")
+            self.ctx.notice.emit(f"{action.label.rstrip('…')} is not available to your role.",
+                                 "warning")
             return
         if not action.applies(verdict):
             self.ctx.notice.emit(action.refusal(verdict), "warning")
@@ -122,6 +130,10 @@ class CounterScreen(Screen):
             self.print_desk.print_slip(verdict.warranty_code)
         elif name == "certificate":
             self.print_desk.print_certificate(verdict.warranty_code)
+        elif name == "void":
+            # Once voided, the unit is looked up again: the card shows it void, with the reason.
+            self.void_dialog = ask_to_void(self.ctx, self, verdict.warranty_code,
+                                           verdict.product_name, self.handle_scan)
         else:
             self.ctx.navigate.emit(_OPENS[name], verdict)
 
@@ -222,3 +234,14 @@ class CounterScreen(Screen):
             self.matches.hide()
             self._show(entry)
         self.field.setFocus()
+
+    def clear_for_sign_out(self) -> None:
+        self.field.clear()
+        self.status.setText("")
+        self.matches.fill([])
+        self.matches.hide()
+        self.card.clear()
+        self.action_bar.show_for(None, self.ctx.may)
+        self.result = None
+        self._looked_up = ""
+        self.void_dialog = None  # the window closes it

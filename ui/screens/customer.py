@@ -3,31 +3,35 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from ui.context import AppContext
+from ui.keys import bind_key
 from ui.models.record_table import Column, RecordTableModel
+from ui.phones import phone
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.customer_complaints import ComplaintsTab
 from ui.screens.shop_time import local_minute
+from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.verdict_card import SYMBOLS
 from ui.widgets.void_warranty import VOID_KEY, ask_to_void
+from ui.wording import count
 from warranty_desk.models import Segment
 from warranty_desk.permissions import Permission
 from warranty_desk.services import customer_view
@@ -42,8 +46,9 @@ from warranty_desk.views import WarrantyVerdict
 # The search results keep this width, so the profile beside them has room at 1024×768; with
 # nothing found (or a customer opened from the counter) the list hides and gives it all.
 RESULTS_WIDTH = 220
+TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints")
 NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
-               "the counter (Ctrl+U).")
+               "the counter with Ctrl+U.")
 
 
 def _words(state: str | None) -> str:
@@ -85,6 +90,7 @@ class CustomerScreen(Screen):
         ("Ctrl+K", "Log a complaint from this customer"),
         (VOID_KEY, "Void the warranty of the purchase selected, with a written reason"),
     )
+    key_permissions: ClassVar[dict[str, Permission]] = {VOID_KEY: Permission.VOID_WARRANTY}
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -94,7 +100,7 @@ class CustomerScreen(Screen):
         self.search.setPlaceholderText("Name, phone, email or customer reference, then Enter")
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
-        self.status = QLabel("")
+        self.status = Label("")
         self.status.setObjectName("subtle")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -112,16 +118,21 @@ class CustomerScreen(Screen):
 
     def _profile_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
-        self.name = QLabel("No customer shown")
+        self.name = Label("No customer shown")
         self.name.setObjectName("heading")
         self.name.setWordWrap(True)
-        self.facts = QLabel(NO_CUSTOMER)
+        self.facts = Label(NO_CUSTOMER)
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.name)
         column.addWidget(self.facts)
+        # The customer's segment and follow-up: shown only with a customer (with none, a
+        # segment of 'retail' would seem to say something).
+        self.profile_controls = QWidget()
+        controls = QVBoxLayout(self.profile_controls)
+        controls.setContentsMargins(0, 0, 0, 0)
         flags = QHBoxLayout()
-        flags.addWidget(QLabel("Segment:"))
+        flags.addWidget(Label("Segment:"))
         self.segment = QComboBox()
         self.segment.addItems([s.value for s in Segment])
         flags.addWidget(self.segment)
@@ -129,7 +140,7 @@ class CustomerScreen(Screen):
         self.retention = QCheckBox("Retention follow-up")
         flags.addWidget(self.retention)
         flags.addStretch(1)
-        column.addLayout(flags)
+        controls.addLayout(flags)
         # The reason gets a row of its own: squeezed beside the flags it showed two letters.
         why = QHBoxLayout()
         self.reason = QLineEdit()
@@ -137,7 +148,8 @@ class CustomerScreen(Screen):
         self.save_retention = QPushButton("Save follow-up")
         why.addWidget(self.reason, 1)
         why.addWidget(self.save_retention)
-        column.addLayout(why)
+        controls.addLayout(why)
+        column.addWidget(self.profile_controls)
         self.tabs = QTabWidget()
         self.purchase_model: RecordTableModel[WarrantyVerdict] = RecordTableModel(
             PURCHASE_COLUMNS, key=lambda v: v.warranty_code)
@@ -154,8 +166,8 @@ class CustomerScreen(Screen):
         self.claims = record_view(self.claim_model, "customerClaims")
         self.messages = record_view(self.message_model, "customerMessages")
         self.complaints = ComplaintsTab(self.ctx, self._reload)
-        for table, label in ((self.purchases, "Purchases"), (self.claims, "Claims"),
-                             (self.messages, "Messages"), (self.complaints, "Complaints")):
+        for table, label in zip((self.purchases, self.claims, self.messages, self.complaints),
+                                TAB_WORDS, strict=True):
             self.tabs.addTab(table, label)
         column.addWidget(self.tabs, 1)
         row = QHBoxLayout()
@@ -187,16 +199,17 @@ class CustomerScreen(Screen):
         self.save_retention.clicked.connect(self._on_save_retention_clicked)
         # Claims open in their own screen, by Enter or a double click.
         self.claims.activated.connect(self._on_claims_activated)
-        QShortcut(QKeySequence("Ctrl+F"), self, lambda: self.search.setFocus())
+        bind_key(self, "Ctrl+F", lambda: self.search.setFocus())
         # A purchase's certificate, for a customer who lost their slip.
         self.certificate_button.clicked.connect(self.print_certificate)
-        QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.print_certificate)
-        QShortcut(QKeySequence("Ctrl+K"), self, self._log_complaint)
+        bind_key(self, "Ctrl+Shift+P", self.print_certificate)
+        bind_key(self, "Ctrl+K", self._log_complaint)
         # Voiding, for a sale returned or a warranty issued by mistake.
         self.void_button.clicked.connect(self.void_selected)
-        QShortcut(QKeySequence(VOID_KEY), self, self.void_selected)
+        bind_key(self, VOID_KEY, self.void_selected)
 
     def _set_editable(self, loaded: bool) -> None:
+        self.profile_controls.setVisible(loaded)
         allowed = loaded and self.ctx.may(customer_view.CUSTOMER_PERMISSION)
         for widget in (self.segment, self.retention, self.reason, self.save_retention):
             widget.setEnabled(allowed)
@@ -237,7 +250,7 @@ class CustomerScreen(Screen):
         self.results.blockSignals(True)
         self.results.clear()
         for c in found:
-            item = QListWidgetItem(f"{c.name}\n{c.phone or c.email or 'no contact'}  ·  "
+            item = QListWidgetItem(f"{c.name}\n{phone(c.phone) or c.email or 'no contact'}  ·  "
                                    f"{c.segment}")
             item.setData(Qt.ItemDataRole.UserRole, c.reference)
             self.results.addItem(item)
@@ -264,7 +277,7 @@ class CustomerScreen(Screen):
         self.profile = p
         self.name.setText(p.name)
         self.facts.setText("  ·  ".join(x for x in (
-            p.phone, p.email, p.reference,
+            phone(p.phone), p.email, p.reference,
             "flagged for a retention call" if p.retention_follow_up else "") if x))
         self.segment.setCurrentText(p.segment)
         self.retention.setChecked(p.retention_follow_up)
@@ -289,8 +302,31 @@ class CustomerScreen(Screen):
         self.void_button.setEnabled(any(v.verdict != "void" for v in p.purchases))
         if p.purchases:
             self.purchases.selectRow(0)
-        self.status.setText(f"Segment {p.segment}; {p.purchase_count} unit(s) bought, "
-                            f"{len(p.claims)} claim(s).")
+        # The segment has its own drop-down below; the line says what the tabs add up to.
+        self.status.setText(f"{count(p.purchase_count, 'unit')} bought, "
+                            f"{count(len(p.claims), 'claim')}.")
+
+    def clear_for_sign_out(self) -> None:
+        self.search.clear()
+        self.results.blockSignals(True)
+        self.results.clear()
+        self.results.blockSignals(False)
+        self.results.hide()
+        self.status.setText("")
+        self.profile = None
+        self.name.setText("No customer shown")
+        self.facts.setText(NO_CUSTOMER)
+        self.segment.setCurrentIndex(0)
+        self.retention.setChecked(False)
+        self.reason.clear()
+        for model in (self.purchase_model, self.claim_model, self.message_model):
+            model.set_records(())
+        for n, words in enumerate(TAB_WORDS):
+            self.tabs.setTabText(n, words)
+        self.complaints.clear()
+        self.certificate_button.setEnabled(False)
+        self.void_button.hide()
+        self._set_editable(False)
 
     def _reload(self) -> None:
         if self.profile is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.keys import bind_key
 from ui.models.record_table import Column, RecordTableModel
 from ui.screens.shop_time import local_minute
 from ui.widgets.dialog_buttons import ok_cancel
@@ -55,7 +55,7 @@ class ComplaintDialog(QDialog):
         form.addRow("Came in by", self.channel)
         form.addRow("About claim", self.claim)
         buttons, _ok = ok_cancel(self, "Log complaint  (Ctrl+Enter)", self.accept)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.accept)
+        bind_key(self, "Ctrl+Return", self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -119,6 +119,13 @@ class ComplaintsTab(QWidget):
         self.log_button.setEnabled(allowed)
         self.settle_button.setEnabled(allowed and any(
             c.resolved_at is None for c in profile.complaints))
+
+    def clear(self) -> None:
+        """No customer: no complaints, nothing to log or settle."""
+        self.profile = None
+        self.model.set_records(())
+        self.log_button.setEnabled(False)
+        self.settle_button.setEnabled(False)
 
     def log(self) -> None:
         """Ask for the complaint and keep it."""

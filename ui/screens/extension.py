@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
 )
 
 from ui.context import AppContext, explain
+from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
+from ui.money import money
 from ui.screens.base import Screen
+from ui.screens.sale_parts.offer_box import ACCEPT_KEY, DECLINE_KEY
+from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
-from ui.widgets.verdict_card import money
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, extension_layer
 from warranty_desk.services import activation
@@ -34,20 +37,30 @@ def new_end(verdict: WarrantyVerdict, months: int) -> date:
     return extension_layer(spans, months).end
 
 
+def _click_if_shown(button: QPushButton) -> None:
+    if button.isVisible():
+        button.click()
+
+
 class ExtensionScreen(Screen):
     """The plans a unit may still buy, with price, months and the new end date."""
 
     title = "Sell extension"
     shortcut = ""
     permission = Permission.SELL_EXTENSION
+    help_keys = (
+        ("Up/Down", "Pick a plan"),
+        (ACCEPT_KEY, "Sell the plan picked"),
+        (DECLINE_KEY, "The customer declines every plan shown"),
+    )
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         layout = self.page_layout()
-        self.unit = QLabel("Look a unit up at the counter, then press Ctrl+E.")
+        self.unit = Label("Look a unit up at the counter, then press Ctrl+E.")
         self.unit.setWordWrap(True)
         layout.addWidget(self.unit)
-        self.plans_box = QLabel("")
+        self.plans_box = Label("")
         self.plans_box.setWordWrap(True)
         layout.addWidget(self.plans_box)
         self.plans = QButtonGroup(self)
@@ -55,14 +68,14 @@ class ExtensionScreen(Screen):
         self.radio_layout = QVBoxLayout()
         layout.addLayout(self.radio_layout)
         row = QHBoxLayout()
-        self.sell_button = QPushButton("Sell extension")
+        self.sell_button = QPushButton(f"Sell extension  ({ACCEPT_KEY})")
         self.sell_button.setObjectName("primary")
         row.addWidget(self.sell_button)
-        self.decline_button = QPushButton("Customer declines")
+        self.decline_button = QPushButton(f"Customer declines  ({DECLINE_KEY})")
         row.addWidget(self.decline_button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.result = QLabel("")
+        self.result = Label("")
         self.result.setObjectName("notice")
         self.result.setWordWrap(True)
         self.result.hide()
@@ -72,6 +85,9 @@ class ExtensionScreen(Screen):
         self.offers: tuple[ExtensionOfferView, ...] = ()
         self.sell_button.clicked.connect(self.sell)
         self.decline_button.clicked.connect(self.decline)
+        # Keys act only while their button is shown (there is an offer and no answer yet).
+        for key, button in ((ACCEPT_KEY, self.sell_button), (DECLINE_KEY, self.decline_button)):
+            bind_key(self, key, partial(_click_if_shown, button), where=IN_WIDGET_AND_CHILDREN)
         self._set_actions(False)
 
     def _set_actions(self, shown: bool) -> None:
@@ -117,6 +133,9 @@ class ExtensionScreen(Screen):
         self._set_actions(bool(self.offers))
         if self.radios:
             self.radios[0].setFocus()
+
+    def clear_for_sign_out(self) -> None:
+        self.show_verdict(None)
 
     def choose(self, plan: str) -> None:
         """Pick a plan by name."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ui.context import AppContext, explain
+from ui.widgets.labels import Label
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import staff
 
@@ -20,10 +21,10 @@ class FirstRunScreen(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         layout.setContentsMargins(80, 40, 80, 40)
-        title = QLabel("Welcome to Warranty Desk")
+        title = Label("Welcome to Warranty Desk")
         title.setObjectName("heading")
         layout.addWidget(title)
-        intro = QLabel("Nobody can sign in yet. Create the owner's account; the owner then adds "
+        intro = Label("Nobody can sign in yet. Create the owner's account; the owner then adds "
                        "the staff under Settings.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -40,7 +41,7 @@ class FirstRunScreen(QWidget):
         self.button = QPushButton("Create the owner's account  (Enter)")
         self.button.setObjectName("primary")
         layout.addWidget(self.button)
-        self.message = QLabel("")
+        self.message = Label("")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         layout.addStretch(1)

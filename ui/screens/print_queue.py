@@ -5,25 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDateEdit,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QPushButton,
     QWidget,
 )
 
 from printing.documents import document_name
 from ui.context import AppContext
+from ui.keys import IN_WIDGET_AND_CHILDREN, ON_WIDGET, bind_key
 from ui.printing.desk import PDF_ROUTE, RECEIPT, PrintDesk
 from ui.printing.job_model import PrintJobModel
 from ui.printing.queue_keys import QUEUE_CHANGED, QUEUE_KEY
 from ui.screens.base import Screen
+from ui.widgets.date_field import date_field, date_of, qdate
+from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view
 from ui.widgets.styling import show_level
 from warranty_desk.permissions import Permission
@@ -65,13 +65,13 @@ class PrintQueueScreen(Screen):
         self.desk = PrintDesk(ctx, self)
         self.ask_reason: Callable[[QWidget, PrintJobView], str | None] = ask_reason
         layout = self.page_layout()
-        self.summary = QLabel("")
+        self.summary = Label("")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.queue_model = PrintJobModel(QUEUE_COLUMNS, ctx.shop.timezone)
         self.queue = record_view(self.queue_model, "printQueue")
         layout.addWidget(self.queue, 2)
-        self.problem = QLabel("")
+        self.problem = Label("")
         self.problem.setObjectName("notice")
         self.problem.setWordWrap(True)
         self.problem.hide()
@@ -86,7 +86,7 @@ class PrintQueueScreen(Screen):
         row.addWidget(self.cancel_button)
         row.addStretch(1)
         layout.addLayout(row)
-        layout.addWidget(QLabel("Printed recently (newest first)"))
+        layout.addWidget(Label("Printed recently (newest first)"))
         self.history_model = PrintJobModel(HISTORY_COLUMNS, ctx.shop.timezone)
         self.history = record_view(self.history_model, "printHistory")
         layout.addWidget(self.history, 3)
@@ -97,10 +97,8 @@ class PrintQueueScreen(Screen):
         box = QGroupBox("Close report: the day's activations, extensions, missing serials and "
                         "claims, per person")
         row = QHBoxLayout(box)
-        row.addWidget(QLabel("Day"))
-        self.report_day = QDateEdit()
-        self.report_day.setCalendarPopup(True)
-        self.report_day.setDisplayFormat("yyyy-MM-dd")
+        row.addWidget(Label("Day"))
+        self.report_day = date_field()
         row.addWidget(self.report_day)
         self.report_receipt_button = QPushButton("Print on &receipt printer")
         self.report_pdf_button = QPushButton("&PDF / system printer…")
@@ -116,14 +114,12 @@ class PrintQueueScreen(Screen):
         for key, slot in ((Qt.Key.Key_Return, self.retry_selected),
                           (Qt.Key.Key_Enter, self.retry_selected),
                           (Qt.Key.Key_Delete, self.cancel_selected)):
-            shortcut = QShortcut(QKeySequence(key), self.queue, slot)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            bind_key(self.queue, key, slot, where=ON_WIDGET)
         self.queue.doubleClicked.connect(lambda _index: self.retry_selected())
         self.queue.selectionModel().selectionChanged.connect(self._show_problem)
         self.retry_all_button.clicked.connect(self.retry_all)
         for chord in ("Ctrl+Return", "Ctrl+Enter"):
-            every = QShortcut(QKeySequence(chord), self, self.retry_all)
-            every.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            bind_key(self, chord, self.retry_all, where=IN_WIDGET_AND_CHILDREN)
         # The close report.
         self.report_receipt_button.clicked.connect(
             lambda: self.desk.print_close_report(self.day(), RECEIPT))
@@ -136,8 +132,8 @@ class PrintQueueScreen(Screen):
 
     def activated(self) -> None:
         today = self.ctx.today()
-        self.report_day.setMaximumDate(QDate(today.year, today.month, today.day))
-        self.report_day.setDate(QDate(today.year, today.month, today.day))
+        self.report_day.setMaximumDate(qdate(today))
+        self.report_day.setDate(qdate(today))
         self.refresh()
         self.queue.setFocus()
 
@@ -176,6 +172,11 @@ class PrintQueueScreen(Screen):
         else:
             self.summary.setText("Nothing is waiting: every print reached its printer.")
 
+    def clear_for_sign_out(self) -> None:
+        # Jobs name warranties and claims, and who asked: reloaded for the next person.
+        self._show(((), ()))
+        self.summary.setText("")
+
     def _show_problem(self) -> None:
         job = self.selected_job()
         self.problem.setVisible(job is not None)
@@ -189,8 +190,7 @@ class PrintQueueScreen(Screen):
 
     def day(self) -> date:
         """The day the close report is for."""
-        day = self.report_day.date()
-        return date(day.year(), day.month(), day.day())
+        return date_of(self.report_day)
 
     def selected_job(self) -> PrintJobView | None:
         """The waiting job selected in the queue table."""

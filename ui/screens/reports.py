@@ -7,18 +7,14 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -26,9 +22,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ui.keys import bind_key
+from ui.money import money
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
-from warranty_desk.money import for_people as money
+from ui.widgets.date_field import date_field, date_of, qdate
+from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
 from warranty_desk.services import management
 from warranty_desk.services.exports import write_csv
@@ -40,12 +39,12 @@ Index = QModelIndex | QPersistentModelIndex
 class ReportModel(QAbstractTableModel):
     """A report's rows; money in the shop's currency, numbers right-aligned."""
 
-    def __init__(self, currency: str, locale: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.currency, self.locale = currency, locale
         self.table: ReportTable | None = None
 
-    def show(self, table: ReportTable) -> None:
+    def show(self, table: ReportTable | None) -> None:
+        """Show a report (None: nothing)."""
         self.beginResetModel()
         self.table = table
         self.endResetModel()
@@ -62,7 +61,7 @@ class ReportModel(QAbstractTableModel):
         if value is None:
             return "–"
         if column in self.table.money_columns and isinstance(value, int):
-            return money(value, self.currency, self.locale)
+            return money(value)
         return f"{value:.1f}" if isinstance(value, float) else str(value)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -105,6 +104,8 @@ class ReportsScreen(Screen):
         # Narrow enough to leave the table room at 1024 px; the descriptions wrap.
         self.choices.setFixedWidth(220)
         self.choices.setWordWrap(True)
+        self.choices.setSpacing(3)
+        self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for name, words in management.REPORTS.items():
             item = QListWidgetItem(f"{name.replace('-', ' ').capitalize()}\n{words}")
             item.setData(Qt.ItemDataRole.UserRole, name)
@@ -112,10 +113,8 @@ class ReportsScreen(Screen):
         row.addWidget(self.choices)
         right = QHBoxLayout()
         buttons = QHBoxLayout()
-        self.since = QDateEdit()
-        self.since.setCalendarPopup(True)
-        self.since.setDisplayFormat("yyyy-MM-dd")
-        self.since_label = QLabel("Claims opened since")
+        self.since = date_field()
+        self.since_label = Label("Claims opened since")
         right.addWidget(self.since_label)
         right.addWidget(self.since)
         right.addStretch(1)
@@ -135,24 +134,24 @@ class ReportsScreen(Screen):
         self.since.dateChanged.connect(lambda _d: self.run_report())
         self.print_button.clicked.connect(self.print_report)
         self.csv_button.clicked.connect(self.save_csv)
-        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.run_report)
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_report)
-        QShortcut(QKeySequence("Ctrl+Shift+S"), self, activated=self.save_csv)
+        bind_key(self, "Ctrl+R", self.run_report)
+        bind_key(self, "Ctrl+P", self.print_report)
+        bind_key(self, "Ctrl+Shift+S", self.save_csv)
 
     def _column(self, buttons: QHBoxLayout) -> QVBoxLayout:
         column = QVBoxLayout()
         column.addLayout(buttons)
-        self.subtitle = QLabel("")
+        self.subtitle = Label("")
         self.subtitle.setObjectName("subtle")
         column.addWidget(self.subtitle)
-        self.model = ReportModel(self.ctx.shop.currency, self.ctx.shop.locale)
+        self.model = ReportModel()
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setAlternatingRowColors(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.verticalHeader().hide()
         column.addWidget(self.view, 1)
-        self.notes = QLabel("")
+        self.notes = Label("")
         self.notes.setObjectName("subtle")
         self.notes.setWordWrap(True)
         column.addWidget(self.notes)
@@ -161,13 +160,18 @@ class ReportsScreen(Screen):
     def activated(self) -> None:
         today = self.ctx.today()
         self.since.blockSignals(True)
-        self.since.setDate(QDate(today - timedelta(days=90)))
+        self.since.setDate(qdate(today - timedelta(days=90)))
         self.since.blockSignals(False)
         if self.choices.currentRow() < 0:
             self.choices.setCurrentRow(0)  # runs the report
         else:
             self.run_report()
         self.choices.setFocus()
+
+    def clear_for_sign_out(self) -> None:
+        self.model.show(None)
+        self.subtitle.setText("")
+        self.notes.setText("")
 
     def current(self) -> str:
         item = self.choices.currentItem()
@@ -176,7 +180,7 @@ class ReportsScreen(Screen):
     def run_report(self) -> None:
         """Build the chosen report off the GUI thread (it reads the whole ledger)."""
         name, actor = self.current(), self.ctx.require_actor()
-        since = self.since.date().toPython()
+        since = date_of(self.since)
         uses_period = name == "claims-by-brand"
         self.since.setVisible(uses_period)
         self.since_label.setVisible(uses_period)

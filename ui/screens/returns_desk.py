@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton
 
 from ui.context import AppContext, explain
+from ui.keys import bind_key
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.returns_parts.batch_units import batch_units
 from ui.screens.returns_parts.confirmation import Confirmation
 from ui.screens.returns_parts.panels import BatchPanel, StockPanel
 from ui.screens.shop_time import local_minute
+from ui.widgets.labels import Label
 from ui.widgets.mark_back_dialog import BackUnit, MarkBackDialog, outcome_summary
+from ui.wording import count
 from warranty_desk.permissions import Permission
 from warranty_desk.services import returns
 from warranty_desk.services.returns import BatchView, Handover, Receipt, StockUnit
@@ -68,7 +70,7 @@ class ReturnsDeskScreen(Screen):
 
     def _handover_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.addWidget(QLabel("Hand over a replacement:"))
+        row.addWidget(Label("Hand over a replacement:"))
         self.handover_claim = QLineEdit()
         self.handover_claim.setPlaceholderText("Claim number")
         self.handover_serial = QLineEdit()
@@ -90,17 +92,17 @@ class ReturnsDeskScreen(Screen):
         self.send.clicked.connect(self.mark_sent)
         self.back.clicked.connect(lambda: self.mark_back())
         # Keys.
-        QShortcut(QKeySequence("Esc"), self, self._clear)
-        QShortcut(QKeySequence("Ctrl+H"), self, lambda: self.handover_claim.setFocus())
-        QShortcut(QKeySequence("Ctrl+B"), self, self.pack_selected)
-        QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.mark_sent)
-        QShortcut(QKeySequence("Ctrl+Shift+B"), self, lambda: self.mark_back())
-        QShortcut(QKeySequence("Ctrl+R"), self, self.refresh)
+        bind_key(self, "Esc", self._clear)
+        bind_key(self, "Ctrl+H", lambda: self.handover_claim.setFocus())
+        bind_key(self, "Ctrl+B", self.pack_selected)
+        bind_key(self, "Ctrl+Shift+S", self.mark_sent)
+        bind_key(self, "Ctrl+Shift+B", lambda: self.mark_back())
+        bind_key(self, "Ctrl+R", self.refresh)
         # Return labels: for the unit just received, or the one picked in the stock table.
         self.label_button.clicked.connect(self.print_label)
         self.stock.selectionModel().selectionChanged.connect(
             lambda _new, _old: self._on_stock_selection_changed())
-        QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.print_label)
+        bind_key(self, "Ctrl+Shift+L", self.print_label)
 
     # --- Showing -------------------------------------------------------------------------
 
@@ -142,6 +144,15 @@ class ReturnsDeskScreen(Screen):
     def _clear(self) -> None:
         self.field.clear()
         self.field.setFocus()
+
+    def clear_for_sign_out(self) -> None:
+        for field in (self.field, self.handover_claim, self.handover_serial):
+            field.clear()
+        self.banner.clear()
+        self.units = []
+        self.stock_panel.show_units(())
+        self.batch_panel.show_batches(())
+        self.stock_panel.label_for(None)
 
     # --- Receiving and handing over ------------------------------------------------------
 
@@ -244,9 +255,9 @@ class ReturnsDeskScreen(Screen):
         numbers = [u.claim_number for u in units]
         self.ctx.run(lambda: returns.create_batch(db, actor, suppliers[0], numbers),
                      lambda batch: self._done("BATCH CREATED", (
-                         f"Batch {batch} for {suppliers[0]}: {len(numbers)} unit"
-                         f"{'s' if len(numbers) != 1 else ''} packed. Mark it sent when the "
-                         "parcel leaves.")), self._failed("NOT PACKED"))
+                         f"Batch {batch} for {suppliers[0]}: {count(len(numbers), 'unit')} "
+                         "packed. Mark it sent when the parcel leaves.")),
+                     self._failed("NOT PACKED"))
 
     def mark_sent(self) -> None:
         """The selected batch's parcel left the shop."""
@@ -256,7 +267,7 @@ class ReturnsDeskScreen(Screen):
         actor, db, number = self.ctx.require_actor(), self.ctx.db, batch.number
         self.ctx.run(lambda: returns.mark_sent(db, actor, number), lambda b: self._done(
             "SENT", f"Batch {b.number} is on its way to {b.supplier} with "
-                    f"{len(b.claim_numbers)} unit(s); they left returns stock."),
+                    f"{count(len(b.claim_numbers), 'unit')}; they left returns stock."),
             self._failed("NOT SENT"))
 
     def mark_back(self, outcomes: dict[str, str] | None = None) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
@@ -16,6 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext, explain
+from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
+from ui.money import amount_decimals, currency_symbol, from_box
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.sale_parts.capture_page import CapturePage
@@ -24,7 +25,8 @@ from ui.screens.sale_parts.finishing import SaleRecorder
 from ui.screens.sale_parts.line_box import LineBox
 from ui.screens.sale_parts.line_list import LineList
 from ui.screens.sale_parts.manual_page import MAX_QUANTITY, ManualLine, ManualSalePage
-from ui.screens.sale_parts.offer_box import OfferBox
+from ui.screens.sale_parts.offer_box import ACCEPT_KEY, DECLINE_KEY, OfferBox
+from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.message_line import MessageLine
 from warranty_desk.errors import NotFound
@@ -34,13 +36,6 @@ from warranty_desk.services.registration import PlanChoice, ProductChoice, SaleC
 from warranty_desk.services.sale_plan import PlanCharge
 
 
-def _shortcut(parent: QWidget, keys: str, slot: Callable[[], None]) -> None:
-    # Only while focus is inside this screen: hidden screens must not catch each other's keys.
-    shortcut = QShortcut(QKeySequence(keys), parent)
-    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    shortcut.activated.connect(slot)
-
-
 class SaleScreen(Screen):
     """Activate warranties: every unit's serial, the extension offer, then the codes."""
 
@@ -48,7 +43,8 @@ class SaleScreen(Screen):
     shortcut = "F3"
     permission = Permission.ACTIVATE_SALE
     help_keys = (
-        ("Scan", "An invoice number opens the sale; a serial fills the next empty field"),
+        ("Scan", "An invoice number opens the sale; a serial fills the next empty field, or "
+                 "with every field full adds a unit to the last line"),
         ("Enter", "Open the invoice typed in the top field (one never imported: enter it by "
                   "hand); in a form, on to the next field"),
         ("Up/Down", "In the product search: pick another product"),
@@ -56,6 +52,9 @@ class SaleScreen(Screen):
         ("Y / N", "Answer the extension offer: accept or decline"),
         ("Ctrl+Return", "Finish: record the sale or the serials"),
         ("Ctrl+Shift+N", "Enter a sale by hand"),
+        (ACCEPT_KEY, "Accept the extension offered (on the line you are on, else the first "
+                     "one not answered yet)"),
+        (DECLINE_KEY, "Decline the extension offered (the same line)"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -78,7 +77,7 @@ class SaleScreen(Screen):
         layout.addWidget(self.message)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
-        self.start_page = QLabel("Scan the invoice of a sale imported from the till to capture "
+        self.start_page = Label("Scan the invoice of a sale imported from the till to capture "
                                  "its serials, or enter a sale by hand.")
         self.start_page.setWordWrap(True)
         self.start_page.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -88,7 +87,7 @@ class SaleScreen(Screen):
         for page in (self.start_page, self.manual_page, self.capture_page, self.done_page):
             self.stack.addWidget(page)
         bottom = QHBoxLayout()
-        self.progress = QLabel("")
+        self.progress = Label("")
         self.progress.setObjectName("subtle")
         self.progress.setWordWrap(True)
         bottom.addWidget(self.progress, 1)
@@ -120,7 +119,12 @@ class SaleScreen(Screen):
         self.invoice.returnPressed.connect(self._on_invoice_return)
         self.open_button.clicked.connect(self._on_invoice_return)
         self.manual_button.clicked.connect(self.new_manual_sale)
-        _shortcut(self, "Ctrl+Shift+N", self.new_manual_sale)
+        # Keys only while focus is inside this screen: hidden screens must not catch each
+        # other's keys.
+        inside = IN_WIDGET_AND_CHILDREN
+        bind_key(self, "Ctrl+Shift+N", self.new_manual_sale, where=inside)
+        bind_key(self, ACCEPT_KEY, lambda: self.answer_offer("accept"), where=inside)
+        bind_key(self, DECLINE_KEY, lambda: self.answer_offer("decline"), where=inside)
         # Hand entry, and the serial fields and offers of either page.
         self.add_button.clicked.connect(self.add_line)
         self.manual.add_requested.connect(self.add_line)
@@ -131,7 +135,7 @@ class SaleScreen(Screen):
             lines.offer_answered.connect(self._on_offer_answered)
         # Finishing, and the certificates of the new warranties.
         self.finish_button.clicked.connect(self.finish)
-        _shortcut(self, "Ctrl+Return", self.finish)
+        bind_key(self, "Ctrl+Return", self.finish, where=inside)
         self.next_button.clicked.connect(self.reset)
         self.recorder.saved.connect(self._on_recorder_saved)
         self.recorder.failed.connect(self._fail)
@@ -140,6 +144,9 @@ class SaleScreen(Screen):
 
     def activated(self) -> None:
         db = self.ctx.db
+        # The shop's currency may have changed: its sign, and its decimals (none for yen).
+        self.price.setPrefix(currency_symbol())
+        self.price.setDecimals(amount_decimals())
 
         def loaded(found: tuple[tuple[ProductChoice, ...], tuple[PlanChoice, ...]]) -> None:
             products, self.plans = found
@@ -169,6 +176,13 @@ class SaleScreen(Screen):
                     # The till receipt's barcode: its number, and on to the customer.
                     self.receipt.setText(text.strip())
                     self.customer_name.setFocus()
+                    return True
+                grown, problem = self.manual.grow_last_line(text)
+                if grown is not None or problem:
+                    self._say(problem or "", "warning" if problem else "info")
+                    if grown is not None:
+                        self._focus_next_empty()
+                        self._bring_into_view(grown.offer)
                     return True
                 if self.lines:
                     self._say("Every serial is in. Press Finish, or Next sale to start over.",
@@ -232,7 +246,7 @@ class SaleScreen(Screen):
             self._say("Pick a product from the list first.", "warning")
             self.search.setFocus()
             return
-        price, today = round(self.price.value() * 100), self.ctx.today()
+        price, today = from_box(self.price.value()), self.ctx.today()
         offers = registration.offers_for(
             self.plans, category=product.category, unit_price_minor=price, sold_on=today,
             today=today) if self.ctx.may(Permission.SELL_EXTENSION) else ()
@@ -246,6 +260,20 @@ class SaleScreen(Screen):
             self.search.setFocus()  # nothing to scan on this line: on to the next product
             self.search.selectAll()
         self._update_progress()
+        if box.offer is not None:
+            # The offer sits under the serials: scroll it into view with them, once laid out,
+            # so it is seen and answered (Y / N, or Alt+A / Alt+D) before Finish. Tied to the
+            # line, so nothing runs if the line is gone by then.
+            offer, first = box.offer, fields[0] if fields else None
+            QTimer.singleShot(0, box, lambda: self._bring_into_view(offer, first))
+
+    def _bring_into_view(self, *widgets: QWidget | None) -> None:
+        # The new line's place is known once the page's layouts have run (two levels deep).
+        for _ in range(2):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        for widget in widgets:
+            if widget is not None:
+                self.manual_page.ensureWidgetVisible(widget)
 
     # --- Serials ----------------------------------------------------------------------------
 
@@ -277,6 +305,18 @@ class SaleScreen(Screen):
         self._say("")
         self._focus_next_empty()
         return True
+
+    def answer_offer(self, decision: str) -> None:
+        """The customer's answer to the extension offer of the line being worked on (the one
+        holding focus), else of the first line whose offer is not answered yet."""
+        offers = [box.offer for box in self._line_list().boxes() if box.offer is not None]
+        if not offers:
+            self._say("No extension is offered on this sale.", "info")
+            return
+        focused = QApplication.focusWidget()
+        here = [o for o, line in ((o, o.parentWidget()) for o in offers)
+                if focused is not None and line is not None and line.isAncestorOf(focused)]
+        (here or [o for o in offers if o.decision() is None] or offers)[0].answer(decision)
 
     def _update_progress(self) -> None:
         shown = self.stack.currentWidget() in (self.manual_page, self.capture_page)
@@ -384,6 +424,9 @@ class SaleScreen(Screen):
         self._show(self.done_page)
         self.next_button.setFocus()
         self.done.print_slips(self.result_codes if to_print is None else tuple(to_print))
+
+    def clear_for_sign_out(self) -> None:
+        self.reset()
 
     def reset(self, *, clear_invoice: bool = True) -> None:
         """Clear every line, field and result; back to the start."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget
 
 from ui.context import AppContext
+from ui.keys import bind_key
 from ui.screens.base import Screen
 from ui.screens.settings_tabs import SettingsTab
 from ui.screens.settings_tabs.devices import DevicesTab
@@ -48,7 +48,7 @@ class SettingsScreen(Screen):
         for tab in self.all_tabs:
             self.tabs.addTab(tab, tab.title)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        QShortcut(QKeySequence("Ctrl+S"), self, self._on_save_shortcut)
+        bind_key(self, "Ctrl+S", self._on_save_shortcut)
 
     def available(self) -> bool:
         # A manager imports POS files without owning the shop's settings: any usable tab opens it.
@@ -79,6 +79,10 @@ class SettingsScreen(Screen):
         for tab in self.all_tabs:
             if isinstance(payload, str) and tab.title.lower() == payload.lower():
                 self.show_tab(tab)
+
+    def clear_for_sign_out(self) -> None:
+        for tab in self.all_tabs:
+            tab.clear_for_sign_out()
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         self._refresh_current()

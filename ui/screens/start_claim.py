@@ -5,18 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QStackedWidget,
     QWidget,
 )
 
 from ui.context import AppContext, explain
+from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.start_claim_parts.creating import ClaimStarted, attach_all
@@ -24,6 +22,7 @@ from ui.screens.start_claim_parts.done_panel import ClaimDonePanel
 from ui.screens.start_claim_parts.evidence import FILE_FILTER, PendingFile
 from ui.screens.start_claim_parts.known_form import OPEN_CLAIM_KEY, KnownUnitForm
 from ui.screens.start_claim_parts.unknown_form import UnknownSaleForm
+from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.message_line import MessageLine
 from ui.widgets.override_dialog import OverrideDialog
@@ -56,7 +55,7 @@ class StartClaimScreen(Screen):
         super().__init__(ctx)
         layout = self.page_layout()
         top = QHBoxLayout()
-        self.subject = QLabel("Look a unit up at the counter, then press Ctrl+N.")
+        self.subject = Label("Look a unit up at the counter, then press Ctrl+N.")
         self.subject.setWordWrap(True)
         top.addWidget(self.subject, 1)
         self.unknown_button = QPushButton("Unknown sale…")
@@ -112,20 +111,14 @@ class StartClaimScreen(Screen):
             checklist.file_dropped.connect(self.attach_path)
         # Creating, then where to go next.
         self.create_button.clicked.connect(self.create_claim)
-        shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.create_claim)
+        bind_key(self, "Ctrl+Return", self.create_claim, where=IN_WIDGET_AND_CHILDREN)
         self.open_claim_button.clicked.connect(self._on_open_claim_clicked)
         # A claim already open on the unit: the reason names it, this opens it.
         self.known.open_existing_button.clicked.connect(self.open_existing_claim)
-        existing = QShortcut(QKeySequence(OPEN_CLAIM_KEY), self)
-        existing.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        existing.activated.connect(self.open_existing_claim)
+        bind_key(self, OPEN_CLAIM_KEY, self.open_existing_claim, where=IN_WIDGET_AND_CHILDREN)
         # The drop-off ticket prints on its own; these reprint it (marked COPY).
         self.ticket_button.clicked.connect(self.print_ticket)
-        reprint = QShortcut(QKeySequence("Ctrl+P"), self)
-        reprint.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        reprint.activated.connect(self.print_ticket)
+        bind_key(self, "Ctrl+P", self.print_ticket, where=IN_WIDGET_AND_CHILDREN)
         self.done.counter_button.clicked.connect(
             lambda: self.ctx.navigate.emit("CounterScreen", None))
 
@@ -153,6 +146,10 @@ class StartClaimScreen(Screen):
         self._say(*explain(exc, self.ctx.home))
 
     # --- Starting over ----------------------------------------------------------------------
+
+    def clear_for_sign_out(self) -> None:
+        self.done.clear()
+        self.start_unknown()
 
     def _reset(self) -> None:
         today = self.ctx.today()
@@ -259,6 +256,8 @@ class StartClaimScreen(Screen):
             return
         if override is None and self.preview and self.preview.eligibility.needs_override:
             override = self.ask_override(" ".join(self.preview.eligibility.reasons))
+            if self.ctx.actor is None:
+                return  # the counter locked while the manager was asked: nothing happens
             if override is None:
                 self._say("The claim was not created: it needs a manager's approval.",
                           "warning")

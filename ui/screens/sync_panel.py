@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.keys import IN_WIDGET_AND_CHILDREN, ON_WIDGET, bind_key
 from ui.screens.base import Screen
 from ui.sync.panel_models import (
     DestinationModel,
@@ -28,6 +28,7 @@ from ui.sync.panel_models import (
     topic_words,
 )
 from ui.sync.status import SYNC_KEY, SyncSnapshot, clock_words, read_snapshot
+from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view
 from ui.widgets.styling import show_level
 from warranty_desk.permissions import Permission
@@ -58,7 +59,7 @@ def _fit_height(view: QTableView) -> None:
 
 
 def _section(text: str) -> QLabel:
-    label = QLabel(text)
+    label = Label(text)
     label.setObjectName("section")
     label.setWordWrap(True)
     return label
@@ -113,7 +114,7 @@ class SyncPanelScreen(Screen):
         self._asked = False  # a "Sync now" from here waits for its answer
         layout = self.page_layout()
 
-        self.summary = QLabel("")
+        self.summary = Label("")
         self.summary.setObjectName("notice")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -143,7 +144,7 @@ class SyncPanelScreen(Screen):
         self.parked_model = ParkedModel(ctx.shop.timezone)
         self.parked = record_view(self.parked_model, "syncParked")
         layout.addWidget(self.parked, 1)
-        self.reason = QLabel("")
+        self.reason = Label("")
         self.reason.setObjectName("notice")
         self.reason.setWordWrap(True)
         self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -187,22 +188,18 @@ class SyncPanelScreen(Screen):
         self.setup_button.clicked.connect(
             lambda: self.ctx.navigate.emit("SettingsScreen", "Sync"))
         for chord, slot in ((SYNC_NOW_KEY, self.sync_now), ("Ctrl+R", self.refresh)):
-            shortcut = QShortcut(QKeySequence(chord), self, slot)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            bind_key(self, chord, slot, where=IN_WIDGET_AND_CHILDREN)
         # Acting on the selected refused event, by button or key (keys only in its table).
         self.retry_button.clicked.connect(self.retry_selected)
         self.dismiss_button.clicked.connect(self.dismiss_selected)
         for key, slot in ((Qt.Key.Key_Return, self.retry_selected),
                           (Qt.Key.Key_Enter, self.retry_selected),
                           (Qt.Key.Key_Delete, self.dismiss_selected)):
-            shortcut = QShortcut(QKeySequence(key), self.parked, slot)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            bind_key(self.parked, key, slot, where=ON_WIDGET)
         self.parked.doubleClicked.connect(lambda _index: self.retry_selected())
         # Marking the selected inbox item dealt with, by button or Del in its table.
         self.handled_button.clicked.connect(self.mark_selected_handled)
-        shortcut = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.inbox,
-                             self.mark_selected_handled)
-        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        bind_key(self.inbox, Qt.Key.Key_Delete, self.mark_selected_handled, where=ON_WIDGET)
         self.parked.selectionModel().selectionChanged.connect(self._on_parked_selection_changed)
         # Retries and dismissals made here (or by another admin's action) show at once.
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
@@ -243,6 +240,15 @@ class SyncPanelScreen(Screen):
             self.parked.setFocus()
         else:
             (self.sync_button if self.sync_button.isVisible() else self.setup_button).setFocus()
+
+    def clear_for_sign_out(self) -> None:
+        # Refused events and inbox items name claims and customers: reloaded for the next one.
+        for model in (self.destination_model, self.parked_model, self.inbox_model):
+            model.set_rows(())
+        self.reason.setText("")
+        self.reason.hide()
+        self.summary.setText("")
+        self._asked = False
 
     def _on_ctx_data_changed(self, what: str) -> None:
         if self.isVisible() and what != "config":

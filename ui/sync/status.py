@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QPushButton
 from ui.context import AppContext
 from ui.sync.worker import is_set_up
 from ui.widgets.styling import set_style_property
+from ui.wording import who_may
 from warranty_desk import config
 from warranty_desk.clock import zone_of
 from warranty_desk.permissions import Actor, Permission, allowed
@@ -201,11 +202,21 @@ class SyncIndicator(QPushButton):
         # A background count must not fill the notice bar; the Sync panel reports properly.
         log.warning("counting sync work failed: %s", exc)
 
+    def manages_sync(self) -> bool:
+        """Whether the person signed in may open the Sync panel (and be pointed at it)."""
+        return self.ctx.may(Permission.MANAGE_SYNC)
+
     def _set(self, state: IndicatorState) -> None:
         self.state = state
         text, level = indicator_words(state, self.ctx.shop.timezone, self.ctx.db.clock.now())
-        self.setText(f"{text}  ({SYNC_KEY})")
         set_style_property(self, "level", level)
-        said = state.failure or state.message or "Records go to head office in the background."
-        self.setToolTip(f"{said}\nClick or press {SYNC_KEY} for the Sync panel.")
+        if self.manages_sync():
+            self.setText(f"{text}  ({SYNC_KEY})")
+            said = state.failure or state.message or "Records go to head office in the background."
+            self.setToolTip(f"{said}\nClick or press {SYNC_KEY} for the Sync panel.")
+        else:
+            # Neither the panel's key nor a failure's "set it up in Settings" is theirs to use.
+            self.setText(text)
+            self.setToolTip(f"{state.message or 'Records go to head office in the background.'}"
+                            f"\nAsk {who_may(Permission.MANAGE_SYNC)} about sync.")
         self.setVisible(self.ctx.actor is not None)

@@ -149,8 +149,8 @@ class SyncWorker(QObject):
                 self.failed.emit(explain(exc, self._home)[0])
 
     def _one_pass(self, *, timed_out: bool) -> None:
-        # Read before any signal goes out: a "Sync now" made in answer to set_up (the GUI
-        # thread runs on at once) must not be cleared unseen; it wakes the next pass instead.
+        # Taken before anything is emitted: a "Sync now" that answers a signal of this pass
+        # (set_up) belongs to the next pass, not folded into this one and lost.
         asked = self._asked.is_set()
         self._asked.clear()
         changed = False

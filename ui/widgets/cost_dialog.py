@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,21 +12,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.money import currency_symbol, plain_amount, typed_amount
 from ui.widgets.dialog_buttons import message_label, ok_cancel
 from warranty_desk.services.decisions import CostLine
 
 # Refunds and replacement units are posted by the decision itself, never by hand.
 MANUAL_COST_KINDS = ("labour", "parts", "shipping")
-_MONEY = re.compile(r"(\d{1,9})(?:[.,](\d{1,2}))?")
-
-
-def parse_money(text: str) -> int | None:
-    """Typed money (12, 12.5, 12,50) as minor units; None when it is not an amount."""
-    match = _MONEY.fullmatch(text.strip())
-    if match is None:
-        return None
-    whole, cents = match.group(1), (match.group(2) or "").ljust(2, "0")
-    return int(whole) * 100 + int(cents)
 
 
 class CostDialog(QDialog):
@@ -47,8 +36,8 @@ class CostDialog(QDialog):
         form.addRow("&Kind", self.kind)
         self.amount = QLineEdit()
         self.amount.setObjectName("costAmount")
-        self.amount.setPlaceholderText("for example 25.00")
-        form.addRow("&Amount", self.amount)
+        self.amount.setPlaceholderText(f"for example {plain_amount(2500)}")
+        form.addRow(f"&Amount ({currency_symbol()})", self.amount)
         self.description = QLineEdit()
         self.description.setPlaceholderText("what it was for: the part, the time, the courier")
         form.addRow("&What for", self.description)
@@ -67,9 +56,9 @@ class CostDialog(QDialog):
         return self._line
 
     def _on_buttons_accepted(self) -> None:
-        amount = parse_money(self.amount.text())
+        amount = typed_amount(self.amount.text())
         if amount is None or amount <= 0:
-            self.message.setText("Type the amount as a number, for example 25 or 25.00.")
+            self.message.setText(f"Type the amount as a number, for example {plain_amount(2500)}.")
             self.amount.setFocus()
             return
         self._line = CostLine(str(self.kind.currentData()), amount,

@@ -1,17 +1,18 @@
-"""Resolve or reject a claim: outcome, reason, costs, replacement serial or refund details."""
+"""Resolve or reject a claim: outcome, reason, costs, replacement serial or refund details,
+and the customer's letter as it will be sent, following what is typed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -21,15 +22,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.cost_dialog import CostDialog, parse_money
-from ui.widgets.dialog_buttons import message_label, ok_cancel
-from ui.widgets.verdict_card import money
+from ui.keys import bind_key
+from ui.money import currency_symbol, money, plain_amount, shop_money, typed_amount
+from ui.widgets.cost_dialog import CostDialog
+from ui.widgets.dialog_buttons import ok_cancel
+from ui.widgets.labels import Label, TextView
+from ui.widgets.styling import show_level
 from warranty_desk.rules.claim_states import Outcome
-from warranty_desk.services.claim_detail import MessagePreview
-from warranty_desk.services.decisions import CostLine, Decision
+from warranty_desk.services.claim_detail import DECISION_BLANKS, MessagePreview
+from warranty_desk.services.decisions import CostLine, Decision, message_words
 
 _OUTCOME_WORDS = ((Outcome.REPAIR, "&Repair"), (Outcome.REPLACE, "Re&place"),
                   (Outcome.REFUND, "Re&fund"))
+_BLANK = re.compile("|".join(re.escape(b) for b in DECISION_BLANKS.values()))
+_KEY_OF = {blank: key for key, blank in DECISION_BLANKS.items()}
+# Wide and tall enough to read a short letter whole, and still on a 1366×768 screen with its
+# taskbar; a long reason scrolls.
+LETTER_HEIGHT = 210
+DIALOG_WIDTH = 620
+
+
+def fill_blanks(text: str, words: Mapping[str, str]) -> str:
+    """The preview's blanks filled with what was typed so far; a blank not typed yet stays."""
+    return _BLANK.sub(lambda m: words.get(_KEY_OF[m.group(0)]) or m.group(0), text)
 
 
 class DecisionDialog(QDialog):
@@ -42,6 +57,7 @@ class DecisionDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("decisionDialog")
+        self.setMinimumWidth(DIALOG_WIDTH)
         self.rejecting = reject
         self.previews = dict(previews or {})
         self.costs: list[CostLine] = []
@@ -70,7 +86,7 @@ class DecisionDialog(QDialog):
         self.serial.setPlaceholderText("scan the new unit's serial")
         self.refund = QLineEdit()
         self.refund.setObjectName("refundAmount")
-        self.refund.setPlaceholderText("for example 199.00")
+        self.refund.setPlaceholderText(f"for example {plain_amount(19900)}")
         self.reference = QLineEdit()
         self.reference.setObjectName("refundReference")
         self.reference.setPlaceholderText("the refund number from the till")
@@ -78,26 +94,38 @@ class DecisionDialog(QDialog):
         self.cost_list.setMaximumHeight(90)
         add_cost = QPushButton("Add cost…  (Ctrl+T)")
         add_cost.clicked.connect(self._on_add_cost_clicked)
-        QShortcut(QKeySequence("Ctrl+T"), self, self._on_add_cost_clicked)
+        bind_key(self, "Ctrl+T", self._on_add_cost_clicked)
         if not reject:
             form.addRow("New unit's se&rial", self.serial)
-            form.addRow("Refund &amount", self.refund)
+            form.addRow(f"Refund &amount ({currency_symbol()})", self.refund)
             form.addRow("POS refund r&eference", self.reference)
             form.addRow("Costs", self.cost_list)
             form.addRow("", add_cost)
         layout.addLayout(form)
-        self.preview = QLabel("")
-        self.preview.setObjectName("subtle")
-        self.preview.setWordWrap(True)
-        layout.addWidget(self.preview)
-        self.message = message_label()
+        # What is wrong with the fields sits under them, apart from the letter below.
+        self.message = Label("")
+        self.message.setObjectName("notice")
+        self.message.setWordWrap(True)
+        self.message.hide()
         layout.addWidget(self.message)
+        self.letter_box = QGroupBox("The customer will get this message")
+        self.letter_box.setObjectName("letterBox")
+        box = QVBoxLayout(self.letter_box)
+        self.letter = TextView()
+        self.letter.setObjectName("letterPreview")
+        self.letter.setFixedHeight(LETTER_HEIGHT)
+        box.addWidget(self.letter)
+        layout.addWidget(self.letter_box)
         buttons, self.ok = ok_cancel(
             self, "Reject claim  (Ctrl+Enter)" if reject else "Resolve claim  (Ctrl+Enter)",
             self._on_buttons_accepted)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self._on_buttons_accepted)
+        bind_key(self, "Ctrl+Return", self._on_buttons_accepted)
         layout.addWidget(buttons)
         self.outcomes.idToggled.connect(self._on_outcomes_id_toggled)
+        # The letter follows every field it quotes, key by key.
+        self.reason.textChanged.connect(self._show_letter)
+        for field in (self.serial, self.refund):
+            field.textChanged.connect(self._show_letter)
         self._cost_dialog: CostDialog | None = None
         self._show_outcome()
         self.reason.setFocus()
@@ -128,11 +156,38 @@ class DecisionDialog(QDialog):
         self.serial.setEnabled(outcome is Outcome.REPLACE)
         self.refund.setEnabled(outcome is Outcome.REFUND)
         self.reference.setEnabled(outcome is Outcome.REFUND)
+        self._show_letter()
+
+    def typed(self) -> Decision:
+        """The decision as the fields hold it now (not yet checked)."""
+        outcome = self.outcome()
+        return Decision(
+            outcome=outcome, reason=self.reason.toPlainText().strip(),
+            costs=tuple(self.costs) if outcome is not Outcome.REJECT else (),
+            refund_minor=typed_amount(self.refund.text()) if outcome is Outcome.REFUND else None,
+            refund_reference=self.reference.text().strip() if outcome is Outcome.REFUND
+            else None,
+            replacement_serial=self.serial.text().strip() if outcome is Outcome.REPLACE
+            else None)
+
+    def _show_letter(self) -> None:
+        outcome = self.outcome()
         template = ("claim_rejected" if outcome is Outcome.REJECT
                     else f"claim_resolved_{outcome.value}")
         wording = self.previews.get(template)
-        self.preview.setText(f"The customer will get:\n{wording.subject}\n\n{wording.body}"
-                             if wording else "")
+        self.letter_box.setVisible(wording is not None)
+        if wording is None:
+            self.letter.clear()
+            return
+        # The same words the decision writes into the message it sends.
+        words = message_words(self.typed(), shop_money())
+        self.letter.set_text(fill_blanks(f"{wording.subject}\n\n{wording.body}", words))
+
+    def _say(self, problem: str) -> None:
+        show_level(self.message, problem, "warning")
+        self.message.setVisible(bool(problem))
+        # A wrapped message needs height the dialog did not have when it opened.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def _on_add_cost_clicked(self) -> None:
         if self.rejecting:
@@ -156,25 +211,18 @@ class DecisionDialog(QDialog):
         if outcome is Outcome.REPLACE and not self.serial.text().strip():
             return "Scan the serial of the replacement unit."
         if outcome is Outcome.REFUND:
-            amount = parse_money(self.refund.text())
+            amount = typed_amount(self.refund.text())
             if amount is None or amount <= 0:
-                return "Type the refund amount, for example 199.00."
+                return f"Type the refund amount, for example {plain_amount(19900)}."
             if not self.reference.text().strip():
                 return "Type the POS refund reference, so the refund matches the till."
         return None
 
     def _on_buttons_accepted(self) -> None:
-        outcome = self.outcome()
-        problem = self._problem(outcome)
+        problem = self._problem(self.outcome())
         if problem is not None:
-            self.message.setText(problem)
+            self._say(problem)
             return
-        self.decided.emit(Decision(
-            outcome=outcome, reason=self.reason.toPlainText().strip(),
-            costs=tuple(self.costs) if outcome is not Outcome.REJECT else (),
-            refund_minor=parse_money(self.refund.text()) if outcome is Outcome.REFUND else None,
-            refund_reference=self.reference.text().strip() if outcome is Outcome.REFUND
-            else None,
-            replacement_serial=self.serial.text().strip() if outcome is Outcome.REPLACE
-            else None))
+        self._say("")
+        self.decided.emit(self.typed())
         self.accept()

@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton
 
+from ui.widgets.labels import Label
+
 
 def message_label() -> QLabel:
     """Where a dialog says what is wrong with what was typed."""
-    label = QLabel("")
+    label = Label("")
     label.setObjectName("subtle")
     label.setWordWrap(True)
     return label

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui.models.record_table import Column, RecordTableModel
 from ui.widgets.dialog_buttons import ok_cancel
+from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk import normalize
 
@@ -75,7 +75,7 @@ class MarkBackDialog(QDialog):
         self.setObjectName("markBackDialog")
         self.setWindowTitle(f"Batch {batch} back from {supplier}")
         layout = QVBoxLayout(self)
-        intro = QLabel(f"What did {supplier} do with each unit of batch {batch}? Pick a unit "
+        intro = Label(f"What did {supplier} do with each unit of batch {batch}? Pick a unit "
                        "with Up/Down, then press R (returned to stock), C (credited) or "
                        "S (scrapped). Enter saves; Esc changes nothing.")
         intro.setWordWrap(True)
@@ -98,7 +98,7 @@ class MarkBackDialog(QDialog):
             self.outcome_buttons[outcome] = button
         row.addStretch(1)
         layout.addLayout(row)
-        self.summary = QLabel("")
+        self.summary = Label("")
         self.summary.setObjectName("backSummary")
         self.summary.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.summary)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QLabel
-
+from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 
 
-class MessageLine(QLabel):
+class MessageLine(Label):
     """`say(text, level)`; a warning or error also goes to `notify` (the window's notice)."""
 
     def __init__(self, notify: Callable[[str, str], None]) -> None:

@@ -7,8 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -16,6 +14,8 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.widgets.dialog_buttons import message_label, ok_cancel
+from ui.widgets.labels import Label
+from ui.widgets.pin_field import pin_field
 from warranty_desk.errors import WarrantyDeskError
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, allowed
 from warranty_desk.services import staff
@@ -31,13 +31,13 @@ class OverrideDialog(QDialog):
     approved = Signal(object)  # claim_common.Override
 
     def __init__(self, ctx: AppContext, what: str, blockers: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, approver: str | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("overrideDialog")
         self.setWindowTitle("Manager override")
         layout = QVBoxLayout(self)
-        intro = QLabel(f"{what}\n\nWhat blocks it: {blockers}\n\nA manager or owner can "
+        intro = Label(f"{what}\n\nWhat blocks it: {blockers}\n\nA manager or owner can "
                        "approve it with their PIN. The reason is kept with the claim and in the "
                        "audit log. You stay signed in.")
         intro.setWordWrap(True)
@@ -49,15 +49,13 @@ class OverrideDialog(QDialog):
             if person.active and allowed(person.role, Permission.OVERRIDE_RULE):
                 self.approver.addItem(f"{person.name}  ·  {ROLE_LABELS[person.role]}",
                                       person.name)
-        me = ctx.actor.name if ctx.actor else None
-        if me is not None and (found := self.approver.findData(me)) >= 0:
-            self.approver.setCurrentIndex(found)
+        # Nobody is picked for the approver unless named (a manager passing the rule on their
+        # own change): a PIN typed against a name chosen by default would count as a wrong try
+        # for that person. Typing a name's first letters finds it.
+        self.approver.setPlaceholderText("type or pick who approves")
+        self.approver.setCurrentIndex(self.approver.findData(approver) if approver else -1)
         form.addRow("&Approved by", self.approver)
-        self.pin = QLineEdit()
-        self.pin.setObjectName("overridePin")
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(8)
-        self.pin.setPlaceholderText("their PIN")
+        self.pin = pin_field("their PIN", "overridePin")
         form.addRow("&PIN", self.pin)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("overrideReason")
@@ -73,13 +71,18 @@ class OverrideDialog(QDialog):
         # Enter anywhere but the reason box presses this default button, once.
         self.ok.setDefault(True)
         layout.addWidget(buttons)
-        self.pin.setFocus()
+        (self.reason if self.approver.currentIndex() >= 0 else self.approver).setFocus()
 
     def _on_buttons_accepted(self) -> None:
         reason = self.reason.toPlainText().strip()
         name = self.approver.currentData()
-        if name is None:
+        if self.approver.count() == 0:
             self.message.setText("Nobody here may approve overrides. Ask the owner.")
+            return
+        if name is None:
+            self.message.setText("Pick who approves: their name in the list above, then "
+                                 "their PIN.")
+            self.approver.setFocus()
             return
         if len(reason) < MIN_REASON:
             self.message.setText("Write the reason for the override (a few words at least).")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QPlainTextEdit, QVBoxLayout, QWidget
 
+from ui.keys import bind_key
 from ui.widgets.dialog_buttons import message_label, ok_cancel
+from ui.widgets.labels import Label, TextView
 
 
 class ReasonDialog(QDialog):
@@ -25,8 +26,7 @@ class ReasonDialog(QDialog):
         self.setWindowTitle(title)
         self.min_length = min_length
         layout = QVBoxLayout(self)
-        self.intro = QLabel(intro)
-        self.intro.setTextFormat(Qt.TextFormat.PlainText)
+        self.intro = Label(intro)
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
         self.reason = QPlainTextEdit()
@@ -35,16 +35,16 @@ class ReasonDialog(QDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(90)
         layout.addWidget(self.reason)
-        self.preview = QPlainTextEdit(preview)
+        self.preview = TextView()
+        self.preview.set_text(preview)
         self.preview.setObjectName("reasonPreview")
-        self.preview.setReadOnly(True)
         self.preview.setVisible(bool(preview))
         layout.addWidget(self.preview)
         self.message = message_label()
         layout.addWidget(self.message)
         buttons, self.ok = ok_cancel(self, f"{ok_text}  (Ctrl+Enter)", self._on_buttons_accepted)
         # Enter makes a new line in the reason; Ctrl+Enter confirms, as in the decision dialog.
-        QShortcut(QKeySequence("Ctrl+Return"), self, self._on_buttons_accepted)
+        bind_key(self, "Ctrl+Return", self._on_buttons_accepted)
         layout.addWidget(buttons)
         self.reason.setFocus()
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ui.money import money
+from ui.phones import phone
+from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
+from ui.wording import outcome_shown
 from warranty_desk.views import ClaimMatch, WarrantyVerdict
 
 # Never colour alone: each verdict has its own symbol and word as well.
@@ -14,11 +18,6 @@ SYMBOLS = {"in_cover": "✔", "expired": "✖", "void": "⊘", "not_started": "�
 FACTS = ("Product", "Serial", "Customer", "Sold", "Cover", "Covers today", "Layers",
          "Warranty code")
 LAYER_WORDS = {"manufacturer": "Manufacturer", "shop": "Shop", "extension": "Extension"}
-
-
-def money(minor: int) -> str:
-    """Minor units as a plain decimal (the currency is the shop's)."""
-    return f"{minor / 100:,.2f}"
 
 
 class VerdictCard(QFrame):
@@ -30,12 +29,12 @@ class VerdictCard(QFrame):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
         top = QHBoxLayout()
-        self.word = QLabel("")
+        self.word = Label("")
         self.word.setObjectName("verdictWord")
         top.addWidget(self.word)
         top.addStretch(1)
         outer.addLayout(top)
-        self.detail = QLabel("")
+        self.detail = Label("")
         self.detail.setObjectName("verdictDetail")
         self.detail.setWordWrap(True)
         outer.addWidget(self.detail)
@@ -48,19 +47,20 @@ class VerdictCard(QFrame):
         # Built once; a scan only changes their text (fast, and nothing is left behind).
         self._values: dict[str, QLabel] = {}
         for n, name in enumerate(FACTS):
-            key = QLabel(name)
+            key = Label(name)
             key.setObjectName("factName")
-            value = QLabel("")
+            value = Label("")
             value.setObjectName("factValue")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.facts.addWidget(key, n // 2, (n % 2) * 2)
             self.facts.addWidget(value, n // 2, (n % 2) * 2 + 1)
             self._values[name] = value
-        self._fact_widgets = [self.facts.itemAt(i).widget() for i in range(self.facts.count())]
-        self.extra = QLabel("")
+        self._fact_widgets: list[QWidget] = [
+            w for i in range(self.facts.count())
+            if (item := self.facts.itemAt(i)) is not None and (w := item.widget()) is not None]
+        self.extra = Label("")
         self.extra.setWordWrap(True)
-        self.extra.setTextFormat(Qt.TextFormat.PlainText)
         outer.addWidget(self.extra)
         # Keep the verdict at the top; spare height goes below the facts, not between them.
         outer.addStretch(1)
@@ -72,8 +72,14 @@ class VerdictCard(QFrame):
 
     def _facts_visible(self, visible: bool) -> None:
         for widget in self._fact_widgets:
-            if widget is not None:
-                widget.setVisible(visible)
+            widget.setVisible(visible)
+
+    def clear(self) -> None:
+        """Nothing shown (the counter locked): the card hides with no words left in it."""
+        self.verdict = None
+        for label in (self.word, self.detail, self.extra, *self._values.values()):
+            label.setText("")
+        self.hide()
 
     def show_message(self, text: str) -> None:
         """Nothing matched: say so and what to try."""
@@ -106,11 +112,11 @@ class VerdictCard(QFrame):
             ("Product", f"{v.product_name}  ({v.brand}, {v.sku})"),
             ("Serial", v.serial or "not recorded"),
             ("Customer", (v.customer_name or "anonymous sale")
-             + (f"  ·  {v.customer_phone}" if v.customer_phone else "")),
+             + (f"  ·  {phone(v.customer_phone)}" if v.customer_phone else "")),
             ("Sold", f"{v.sold_on}  on invoice {v.invoice_number}"),
             ("Cover", f"{v.start_on} to {v.end_on}"
              + (f"  ·  {v.days_left} days left" if v.days_left else "")),
-            ("Covers today", LAYER_WORDS.get(v.layer or "", "nobody") if v.layer else "nobody"),
+            ("Covers today", LAYER_WORDS.get(v.layer, v.layer) if v.layer else "No one"),
             ("Layers", "\n".join(f"{LAYER_WORDS.get(x.kind, x.kind)}: {x.start_on} to {x.end_on}"
                                   for x in v.layers)),
             ("Warranty code", v.warranty_code),
@@ -124,7 +130,8 @@ class VerdictCard(QFrame):
         if v.claims:
             lines.append("Earlier claims: " + "; ".join(
                 f"{c.number} ({c.opened_on}) {c.state.replace('_', ' ')}"
-                + (f", {c.outcome}" if c.outcome else "") + f": {c.fault}" for c in v.claims[:4]))
+                + (f", {shown}" if (shown := outcome_shown(c.state, c.outcome)) else "")
+                + f": {c.fault}" for c in v.claims[:4]))
         if v.open_claim:
             lines.append(f"Open claim: {v.open_claim}.")
         if v.extension_offers:

@@ -9,18 +9,21 @@ from PySide6.QtWidgets import QDialog, QWidget
 from ui.context import AppContext
 from ui.widgets.reason_dialog import ReasonDialog
 from warranty_desk.permissions import Permission
-from warranty_desk.services import activation
 
 VOID_KEY = "Ctrl+Shift+W"
 
 
 def ask_to_void(ctx: AppContext, parent: QWidget, code: str, product: str,
-                on_voided: Callable[[str], None],
+                on_voided: Callable[[str], object],
                 show: Callable[[QDialog], None] | None = None) -> ReasonDialog | None:
     """Ask for the reason, void the warranty off the GUI thread, then call `on_voided(code)`.
 
     Only for those who may void warranties; the caller says what changed to everyone else.
     """
+    # Loaded when someone voids: the counter offers this key from the start, which should not
+    # pay for the activation service before the first scan.
+    from warranty_desk.services import activation
+
     if ctx.actor is None or not ctx.may(Permission.VOID_WARRANTY):
         ctx.notice.emit("Your role may not void warranties; a manager or the owner can.",
                         "warning")

@@ -19,6 +19,7 @@ from warranty_desk.demo.story_plans import CLAIMS, UNKNOWN_SALE_DAYS_AGO
 from warranty_desk.demo.story_sales import sell
 from warranty_desk.demo.story_state import StoryShop
 from warranty_desk.demo.timeline import Timeline
+from warranty_desk.demo.uk_shop import make_uk_shop
 from warranty_desk.models import Customer, Sale, Staff, Warranty
 from warranty_desk.permissions import Actor
 from warranty_desk.services import shop_settings, staff
@@ -45,13 +46,15 @@ def _has_people_or_sales(session: Session) -> bool:
 
 
 def build_demo_shop(
-    db: Database, *, seed: int = 7, documents_root: Path | None = None
+    db: Database, *, seed: int = 7, documents_root: Path | None = None,
+    currency: str | None = None, locale: str | None = None,
 ) -> DemoReport:
     """Fill a new shop with staff, a catalogue, sales and claims through the real services.
 
     Nothing is added when the shop already has staff or sales. Evidence files go to
     `documents_root`, by default the documents folder of the home the database lives in.
     Deterministic for a seed, with every date relative to today on the database's clock.
+    Amounts are in pounds as en_GB writes them unless a `currency` or `locale` is given.
     While the story is told, the database stands on the story's own clock, moved to the moment
     of each step, so every stamp and date check is the one that step would have had.
     """
@@ -64,16 +67,17 @@ def build_demo_shop(
     story = FixedClock(real_clock.now())
     db.clock = story
     try:
-        return _build(db, today, seed, documents_root, story)
+        return _build(db, today, seed, documents_root, story, (currency, locale))
     finally:
         db.clock = real_clock
 
 
 def _build(db: Database, today: date, seed: int, documents_root: Path | None,
-           story: FixedClock) -> DemoReport:
+           story: FixedClock, money: tuple[str | None, str | None]) -> DemoReport:
     shop = StoryShop(db, today, random.Random(seed), documents_store(db, documents_root),
                      Timeline(db, story))
     _staff(shop)
+    make_uk_shop(db, *money)
     shop_settings.set_logo(db, people.SYSTEM, shop.store, logo_png(), name="The demo logo")
     ensure_catalogue(db)
     sales = sell(shop)

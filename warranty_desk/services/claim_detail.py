@@ -44,9 +44,10 @@ from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.views import WarrantyVerdict
 
-# Placeholders a decision fills in, shown as such in the message preview.
-_DECISION_BLANKS = {"reason": "[the reason you write]", "amount": "[refund amount]",
-                    "new_serial": "[serial of the new unit]"}
+# Placeholders a decision fills in, shown as such in the message preview (the decision dialog
+# fills them as the manager types).
+DECISION_BLANKS = {"reason": "[the reason you write]", "amount": "[refund amount]",
+                   "new_serial": "[serial of the new unit]"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +279,7 @@ def _message_values(session: Session, claim: Claim, customer: Customer | None,
         "shop": shop.name if shop else "", "phone": shop.phone if shop else "",
         "promised": claim.promised_on.isoformat() if claim.promised_on else "soon",
         "end": warranty.end_on.isoformat() if warranty else "", "today": today.isoformat(),
-        **_DECISION_BLANKS,
+        **DECISION_BLANKS,
     }
 
 

@@ -20,6 +20,7 @@ from warranty_desk.models import (
     WarrantyLayer,
     WarrantyStatus,
 )
+from warranty_desk.money import MoneyFormat
 from warranty_desk.permissions import (
     REFUND_LIMITS,
     ROLE_LABELS,
@@ -78,6 +79,18 @@ class Decision:
     refund_minor: int | None = None
     refund_reference: str | None = None
     replacement_serial: str | None = None
+
+
+def message_words(decision: Decision, money: MoneyFormat) -> dict[str, str]:
+    """What a decision itself writes into the customer's message: its reason, and the refund (as
+    the shop writes money) or the new unit's serial. The decision dialog previews the letter
+    with the same words."""
+    words = {"reason": decision.reason.strip()}
+    if decision.outcome is Outcome.REFUND and decision.refund_minor is not None:
+        words["amount"] = money.people(decision.refund_minor)
+    if decision.outcome is Outcome.REPLACE and decision.replacement_serial:
+        words["new_serial"] = normalize.serial(decision.replacement_serial)
+    return words
 
 
 def _post(session: Session, claim: Claim, actor: Actor, line: CostLine) -> None:
@@ -166,10 +179,8 @@ def decide_in(
                 claim_payload(claim, reason=claim.decision_reason, **extra))
     # The customer reads the refund as the shop writes money (€199.00); the event and
     # the audit log keep the plain amount and its currency.
-    words = dict(extra)
-    if decision.outcome is Outcome.REFUND and claim.refund_minor is not None:
-        words["amount"] = money_of(session).people(claim.refund_minor)
-    notify(session, claim, template, today=today, reason=decision.reason.strip(), **words)
+    notify(session, claim, template, today=today,
+           **(extra | message_words(decision, money_of(session))))
     return summary_of(session, claim)
 
 

@@ -31,10 +31,15 @@ def templates() -> dict[str, Wording]:
 
 
 def render(name: str, values: dict[str, str]) -> Wording:
-    """Fill a template; a missing value stays visible as $name rather than failing the claim."""
+    """Fill a template; a missing value stays visible as $name rather than failing the claim.
+
+    An empty value leaves no trace at the end of the letter: a shop with no phone signs off
+    with its name, not with a blank line or a dangling comma.
+    """
     wording = templates()[name]
+    body = Template(wording.body).safe_substitute(values)
     return Wording(Template(wording.subject).safe_substitute(values),
-                   Template(wording.body).safe_substitute(values))
+                   "\n".join(line.rstrip() for line in body.split("\n")).rstrip())
 
 
 def queue(

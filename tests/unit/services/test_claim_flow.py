@@ -145,7 +145,7 @@ def test_a_refund_tells_the_customer_the_amount_in_the_shops_money(shop: Databas
     conn = sqlite3.connect(shop.path)
     body = conn.execute("SELECT body FROM customer_messages "
                         "WHERE template='claim_resolved_refund'").fetchone()[0]
-    assert "we have refunded €123.45 for your" in body
+    assert "We have refunded €123.45 for your" in body
     payload = json.loads(conn.execute("SELECT payload FROM outbox_events "
                                       "WHERE topic='claim.decided'").fetchone()[0])
     assert (payload["amount"], payload["currency"]) == ("123.45", "EUR")

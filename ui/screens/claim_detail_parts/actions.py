@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ui.context import AppContext
+from ui.money import money
 from ui.screens.claim_detail_parts.decision_bar import DONE_WORDS, DecisionBar
 from ui.screens.claim_detail_parts.evidence_tab import FILE_FILTER, proof_documents
 from ui.screens.claim_detail_parts.proof_check import ProofCheckDialog
@@ -22,7 +23,6 @@ from ui.widgets.cost_dialog import MANUAL_COST_KINDS, CostDialog
 from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.override_dialog import OverrideDialog
 from ui.widgets.reason_dialog import ReasonDialog
-from ui.widgets.verdict_card import money
 from ui.widgets.void_warranty import ask_to_void
 from warranty_desk.errors import RuleBlocked
 from warranty_desk.permissions import Permission
@@ -131,8 +131,11 @@ class ClaimActions(QObject):
             return
         what, done, attempt = self._pending
         blocks = self._bar.blocked_reason().removeprefix(f"{what}: ")
+        # A manager approves their own change: their name is picked, their PIN is asked.
+        me = self.ctx.actor.name if self.ctx.actor and self.ctx.may(
+            Permission.OVERRIDE_RULE) else None
         dialog = OverrideDialog(self.ctx, f"{what} needs a manager's approval.", blocks,
-                                parent=self._parent)
+                                parent=self._parent, approver=me)
         dialog.approved.connect(lambda override: self.run_action(what, done, attempt, override))
         self._show_dialog(dialog)
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.widgets.labels import Label
 from warranty_desk.rules.claim_states import ClaimState
 from warranty_desk.services.claim_detail import MoveOption, ReopenOption
 
@@ -48,18 +48,16 @@ class DecisionBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.moves = QGridLayout()
         layout.addLayout(self.moves)
-        self.missing = QLabel("")
+        self.missing = Label("")
         self.missing.setObjectName("subtle")
-        self.missing.setTextFormat(Qt.TextFormat.PlainText)
         self.missing.setWordWrap(True)
         layout.addWidget(self.missing)
         self.blocked_panel = QFrame()
         self.blocked_panel.setObjectName("blockedPanel")
         row = QHBoxLayout(self.blocked_panel)
         row.setContentsMargins(0, 0, 0, 0)
-        self.blocked = QLabel("")
+        self.blocked = Label("")
         self.blocked.setObjectName("blocked")
-        self.blocked.setTextFormat(Qt.TextFormat.PlainText)
         self.blocked.setWordWrap(True)
         row.addWidget(self.blocked, 1)
         self.override_button = QPushButton("Manager override…  (Ctrl+O)")

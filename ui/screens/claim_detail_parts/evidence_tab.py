@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets.labels import Label
 from warranty_desk.rules.claim_states import EVIDENCE_KINDS, evidence_label
 from warranty_desk.services.claim_detail import ClaimDetail, EvidenceItem
 
@@ -89,8 +89,7 @@ class EvidenceTab(QWidget):
         self.proof_panel.setObjectName("card")
         proof_row = QHBoxLayout(self.proof_panel)
         proof_row.setContentsMargins(8, 4, 8, 4)
-        self.proof_note = QLabel("")
-        self.proof_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.proof_note = Label("")
         self.proof_note.setWordWrap(True)
         proof_row.addWidget(self.proof_note, 1)
         self.check_proof_button = QPushButton(f"Check proof…  ({VERIFY_KEY})")
@@ -100,13 +99,13 @@ class EvidenceTab(QWidget):
         left.addWidget(self.proof_panel)
         self.list = EvidenceList()
         left.addWidget(self.list, 1)
-        hint = QLabel("Drop photos or PDFs on the list to attach them.")
+        hint = Label("Drop photos or PDFs on the list to attach them.")
         hint.setObjectName("subtle")
         hint.setWordWrap(True)
         left.addWidget(hint)
         row.addLayout(left, 1)
         side = QVBoxLayout()
-        side.addWidget(QLabel("New document is a"))
+        side.addWidget(Label("New document is a"))
         self.kind = QComboBox()
         self.kind.setObjectName("evidenceKind")
         for kind in EVIDENCE_KINDS:
@@ -146,6 +145,12 @@ class EvidenceTab(QWidget):
                                "refuse it." if may_verify else
                                "Customer support or a manager checks it."))
         self.check_proof_button.setVisible(waiting and may_verify)
+
+    def clear(self) -> None:
+        """No claim, no documents, no proof waiting."""
+        self.list.clear()
+        self.proof_note.setText("")
+        self.proof_panel.hide()
 
     def kind_chosen(self) -> str:
         """The evidence kind new files are attached as."""

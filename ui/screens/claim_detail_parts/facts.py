@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from ui.widgets.verdict_card import SYMBOLS, money
+from ui.money import money
+from ui.phones import phone
+from ui.widgets.labels import Label
+from ui.widgets.verdict_card import SYMBOLS
+from ui.wording import CHANNEL_WORDS, CLAIM_TYPE_WORDS, in_words, outcome_shown
 from warranty_desk.rules.claim_states import evidence_label
 from warranty_desk.services.board import STATE_LABELS
 from warranty_desk.services.claim_detail import ClaimDetail
+
+NO_CLAIM = "Open a claim from the Claims board (F4)."
 
 
 def headline(d: ClaimDetail) -> str:
     """State, outcome and dates in one line ('In review · opened … · promised …')."""
     state = STATE_LABELS.get(d.state, d.state)
-    outcome = f" ({d.outcome})" if d.outcome else ""
+    shown = outcome_shown(d.state, d.outcome)
+    outcome = f" ({shown})" if shown else ""
     overdue = "  ·  ⚠ OVERDUE" if d.overdue else ""
     age = f"{d.age_days} day{'' if d.age_days == 1 else 's'}"
     return (f"{d.number}  ·  {state}{outcome}  ·  opened {d.opened_on} ({age})  ·  "
@@ -25,7 +32,7 @@ def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
     """(name, value) of every fact the card shows, in reading order."""
     rows = [
         ("Customer", (d.customer_name or "unknown")
-         + (f"  ·  {d.customer_phone}" if d.customer_phone else "")
+         + (f"  ·  {phone(d.customer_phone)}" if d.customer_phone else "")
          + (f"  ·  {d.customer_reference}" if d.customer_reference else "")),
     ]
     if d.claimant_name or d.claimant_phone:
@@ -38,8 +45,8 @@ def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
         ("Product", d.product + (f"  ({d.brand}, {d.sku})" if d.sku else "")),
         ("Serial", d.serial or "not recorded"),
         ("Warranty", d.warranty_code or "none (unknown sale)"),
-        ("Channel", d.channel.replace("_", " ")),
-        ("Claim type", d.claim_type.replace("_", " ")),
+        ("Channel", in_words(CHANNEL_WORDS, d.channel)),
+        ("Claim type", in_words(CLAIM_TYPE_WORDS, d.claim_type)),
         ("Fault", d.fault),
         ("Accessories", d.accessories or "none"),
         ("Condition", d.condition or "not noted"),
@@ -66,7 +73,7 @@ class ClaimFacts(QWidget):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.headline = QLabel("Open a claim from the Claims board (F4).")
+        self.headline = Label(NO_CLAIM)
         self.headline.setObjectName("claimHeadline")
         self.headline.setWordWrap(True)
         layout.addWidget(self.headline)
@@ -79,7 +86,7 @@ class ClaimFacts(QWidget):
         self.grid.setColumnStretch(1, 1)
         self.grid.setColumnStretch(3, 1)
         layout.addWidget(card)
-        self.cover = QLabel("")
+        self.cover = Label("")
         self.cover.setObjectName("claimCover")
         self.cover.setWordWrap(True)
         # The cover line, and beside it what may be done to the warranty (voiding it).
@@ -87,9 +94,10 @@ class ClaimFacts(QWidget):
         self.cover_row.addWidget(self.cover, 1)
         layout.addLayout(self.cover_row)
 
-    def show_detail(self, d: ClaimDetail) -> None:
-        """Fill the headline, the card and the cover line from one claim."""
-        self.headline.setText(headline(d))
+    def clear(self) -> None:
+        """No claim: the card empty, the headline says how to open one."""
+        self.headline.setText(NO_CLAIM)
+        self.cover.setText("")
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -97,11 +105,16 @@ class ClaimFacts(QWidget):
                 # Off the card now: a deferred delete alone leaves it painted under the new one.
                 widget.setParent(None)
                 widget.deleteLater()
+
+    def show_detail(self, d: ClaimDetail) -> None:
+        """Fill the headline, the card and the cover line from one claim."""
+        self.clear()
+        self.headline.setText(headline(d))
         for n, (name, value) in enumerate(fact_rows(d)):
-            key = QLabel(name)
+            key = Label(name)
             key.setObjectName("subtle")
             key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            val = QLabel(value)
+            val = Label(value)
             val.setWordWrap(True)
             val.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.widgets.verdict_card import money
+from ui.money import money
+from ui.widgets.labels import Label, TextView
 from warranty_desk.services.claim_detail import ClaimDetail
 
 # Saving findings, while the cursor is in them (Enter makes a new line there).
@@ -33,9 +32,8 @@ class FindingsTab(QWidget):
         super().__init__()
         row = QHBoxLayout(self)
         left = QVBoxLayout()
-        self.earlier = QPlainTextEdit()
+        self.earlier = TextView()
         self.earlier.setObjectName("findingsSoFar")
-        self.earlier.setReadOnly(True)
         self.earlier.setPlaceholderText("No findings recorded yet.")
         left.addWidget(self.earlier, 1)
         self.text = QPlainTextEdit()
@@ -53,17 +51,22 @@ class FindingsTab(QWidget):
         self.labour_button = QPushButton("Add labour…")
         for button in (self.save_button, self.parts_button, self.labour_button):
             side.addWidget(button)
-        self.totals = QLabel("")
+        self.totals = Label("")
         self.totals.setObjectName("subtle")
-        self.totals.setTextFormat(Qt.TextFormat.PlainText)
         self.totals.setWordWrap(True)
         side.addWidget(self.totals)
         side.addStretch(1)
         row.addLayout(side)
 
+    def clear(self) -> None:
+        """No claim: no findings shown, nothing typed, no totals."""
+        self.earlier.clear()
+        self.text.clear()
+        self.totals.setText("")
+
     def show_detail(self, d: ClaimDetail, *, may_record: bool, may_post: bool) -> None:
         """Earlier findings and the parts and labour posted; the editor for those who may."""
-        self.earlier.setPlainText(findings_so_far(d))
+        self.earlier.set_text(findings_so_far(d))
         parts = sum(c.amount_minor for c in d.costs if c.kind == "parts")
         labour = sum(c.amount_minor for c in d.costs if c.kind == "labour")
         self.totals.setText(f"Parts {money(parts)}\nLabour {money(labour)}")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QWidget
 
+from ui.widgets.labels import TextView
 from warranty_desk.services.board import STATE_LABELS
 from warranty_desk.services.claim_detail import ClaimDetail, MessageItem
 
@@ -22,9 +23,8 @@ class MessagesTab(QWidget):
         self.list.setObjectName("messageList")
         self.list.setWordWrap(True)
         row.addWidget(self.list, 2)
-        self.body = QPlainTextEdit()
+        self.body = TextView()
         self.body.setObjectName("messageBody")
-        self.body.setReadOnly(True)
         row.addWidget(self.body, 3)
         self.messages: tuple[MessageItem, ...] = ()
         self.list.currentRowChanged.connect(self._on_list_row_changed)
@@ -43,10 +43,18 @@ class MessagesTab(QWidget):
         if d.reopen is not None and d.reopen.permitted:
             previews += [f"If the claim is reopened, the customer gets:\n{p.subject}\n{p.body}"
                          for p in d.reopen.previews[:1]]
-        self.body.setPlainText("Next message (preview)\n\n" + "\n\n".join(previews)
-                               if previews else "")
+        self.body.set_text("Next message (preview)\n\n" + "\n\n".join(previews)
+                           if previews else "")
+
+    def clear(self) -> None:
+        """No claim, no messages."""
+        self.messages = ()
+        self.list.blockSignals(True)
+        self.list.clear()
+        self.list.blockSignals(False)
+        self.body.clear()
 
     def _on_list_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.messages):
             m = self.messages[row]
-            self.body.setPlainText(f"{m.subject}\n\n{m.body}")
+            self.body.set_text(f"{m.subject}\n\n{m.body}")

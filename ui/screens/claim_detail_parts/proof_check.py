@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -18,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.keys import bind_key
 from ui.screens.claim_detail_parts.evidence_tab import size_words
 from ui.widgets.dialog_buttons import message_label
+from ui.widgets.labels import Label
 from warranty_desk.services.claim_detail import EvidenceItem
 
 # The service refuses shorter notes too; checking here says so before anything is sent.
@@ -39,13 +39,12 @@ class ProofCheckDialog(QDialog):
         self.setWindowTitle(f"Check the proof of purchase: claim {number}")
         layout = QVBoxLayout(self)
         said = "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in claimed)
-        intro = QLabel("Open the document and compare it with what the customer says: the shop, "
+        intro = Label("Open the document and compare it with what the customer says: the shop, "
                        "the date, the product and the serial. Accept it if they match: the "
                        "proof then no longer holds the claim back. Refuse it if they do not."
                        "\n\n"
                        + (f"The customer says: {said}." if said else "The customer gave no "
                           "purchase details."))
-        intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.documents = QListWidget()
@@ -61,7 +60,7 @@ class ProofCheckDialog(QDialog):
         self.open_button = QPushButton("Open the proof  (Ctrl+Shift+O)")
         self.open_button.clicked.connect(self._on_open_clicked)
         self.documents.itemActivated.connect(lambda _item: self._on_open_clicked())
-        QShortcut(QKeySequence("Ctrl+Shift+O"), self, self._on_open_clicked)
+        bind_key(self, "Ctrl+Shift+O", self._on_open_clicked)
         layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.note = QPlainTextEdit()
         self.note.setObjectName("proofNote")
@@ -82,8 +81,8 @@ class ProofCheckDialog(QDialog):
         self.accept_button.clicked.connect(lambda: self._decide(True))
         self.refuse_button.clicked.connect(lambda: self._decide(False))
         cancel.clicked.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, lambda: self._decide(True))
-        QShortcut(QKeySequence("Ctrl+Shift+Return"), self, lambda: self._decide(False))
+        bind_key(self, "Ctrl+Return", lambda: self._decide(True))
+        bind_key(self, "Ctrl+Shift+Return", lambda: self._decide(False))
         self.note.setFocus()
 
     def _on_open_clicked(self) -> None:

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.models.record_table import Column, RecordTableModel
+from ui.money import money
+from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
-from ui.widgets.verdict_card import money
+from ui.wording import in_words
 from warranty_desk.services.board import STATE_LABELS
 from warranty_desk.services.claim_detail import ClaimDetail, CostItem, TimelineEntry
 
@@ -18,12 +20,18 @@ When = Callable[[datetime], str]
 
 
 # Event kinds as staff say them; a technician's note is their findings.
-_KIND_WORDS = {"note": "findings"}
+_KIND_WORDS = {
+    "note": "Findings", "evidence": "Evidence added", "proof": "Proof checked",
+    "cost": "Cost posted", "message": "Message", "brand": "Brand claim",
+    "return_in": "Unit received", "packed": "Packed for supplier",
+    "to_supplier": "Sent to supplier", "from_supplier": "Back from supplier",
+    "handed_over": "Handed over",
+}
 
 
 def _what(e: TimelineEntry) -> str:
     if not e.to_state:
-        return _KIND_WORDS.get(e.kind, e.kind)
+        return in_words(_KIND_WORDS, e.kind)
     start = f"{STATE_LABELS.get(e.from_state, e.from_state)} → " if e.from_state else ""
     return start + STATE_LABELS.get(e.to_state, e.to_state)
 
@@ -34,9 +42,10 @@ def timeline_model(when: When) -> RecordTableModel[TimelineEntry]:
         Column("When", lambda e: when(e.at)),
         Column("Who", lambda e: e.staff or "system"),
         Column("What", _what),
-        Column("Reason", lambda e: e.reason),
-        Column("Override by", lambda e: e.override_by or ""),
         Column("Cost", lambda e: money(e.cost_minor) if e.cost_minor else "", numeric=True),
+        Column("Override by", lambda e: e.override_by or ""),
+        # Last, so the longest text takes the width the others leave (fit_columns).
+        Column("Reason", lambda e: e.reason),
     ))
 
 
@@ -88,11 +97,16 @@ class CostsTab(QWidget):
         self.table = record_view(self.model, "costTable")
         column.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.totals = QLabel("")
+        self.totals = Label("")
         row.addWidget(self.totals, 1)
         self.add_button = QPushButton("Add cost…  (Ctrl+T)")
         row.addWidget(self.add_button)
         column.addLayout(row)
+
+    def clear(self) -> None:
+        """No claim, no costs."""
+        self.model.set_records(())
+        self.totals.setText("")
 
     def show_detail(self, d: ClaimDetail, *, may_post: bool) -> None:
         self.model.set_records(d.costs)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from ui.widgets.void_warranty import VOID_KEY
 from warranty_desk.permissions import Permission
 from warranty_desk.views import WarrantyVerdict
 
@@ -63,6 +64,10 @@ ACTIONS: tuple[CounterAction, ...] = (
                   Permission.PRINT, _always, ""),
     CounterAction("certificate", "Certificate", "Ctrl+Shift+P",
                   "Print the warranty certificate (A4 page)", Permission.PRINT, _always, ""),
+    CounterAction("void", "Void warranty…", VOID_KEY,
+                  "Void the warranty of the unit shown, with a written reason",
+                  Permission.VOID_WARRANTY, lambda v: v.verdict != "void",
+                  "This warranty is void already."),
 )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
+from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
 
 # The banner borrows the verdict card's colours, so both themes style it with no new rules.
@@ -25,17 +26,23 @@ class Confirmation(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(20, 10, 20, 10)
         layout.setSpacing(20)
-        self.word = QLabel("")
+        self.word = Label("")
         self.word.setObjectName("verdictWord")
         # Still the largest words on the desk, but a line of stock smaller than the counter's.
         self.word.setStyleSheet("font-size: 30px;")
         self.word.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.detail = QLabel("")
+        self.detail = Label("")
         self.detail.setObjectName("verdictDetail")
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.word)
         layout.addWidget(self.detail, 1)
+        self.hide()
+
+    def clear(self) -> None:
+        """No answer shown."""
+        self.word.setText("")
+        self.detail.setText("")
         self.hide()
 
     def say(self, level: str, word: str, detail: str) -> None:

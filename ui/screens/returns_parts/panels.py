@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.screens.returns_parts.tables import batch_model, stock_model
+from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view, refill, selected_rows
 from warranty_desk.services.returns import BatchView, StockUnit
 
@@ -23,7 +24,7 @@ class StockPanel(QWidget):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Returns stock (oldest first). Select units, then Ctrl+B to "
+        layout.addWidget(Label("Returns stock (oldest first). Select units, then Ctrl+B to "
                                 "pack them for their supplier."))
         self.model = stock_model()
         self.table = record_view(self.model, "returnsStock", single=False)
@@ -64,7 +65,7 @@ class BatchPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Supplier batches"))
+        row.addWidget(Label("Supplier batches"))
         row.addStretch(1)
         self.send = QPushButton("Mark sent  (Ctrl+Shift+S)")
         self.back = QPushButton("Mark back…  (Ctrl+Shift+B)")

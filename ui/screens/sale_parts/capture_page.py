@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ui.money import money
+from ui.phones import phone
 from ui.screens.sale_parts.line_box import LineBox, UnitSlot
 from ui.screens.sale_parts.line_list import LineList
-from ui.widgets.verdict_card import money
+from ui.widgets.labels import Label
 from warranty_desk.services.registration import CaptureLine, SaleCapture
 
 # What staff answered on the page: serials typed, plans accepted, plans declined (by codes).
@@ -21,7 +23,7 @@ class CapturePage(QWidget):
     def __init__(self) -> None:
         super().__init__()
         column = QVBoxLayout(self)
-        self.header = QLabel("")
+        self.header = Label("")
         self.header.setWordWrap(True)
         column.addWidget(self.header)
         self.line_list = LineList()
@@ -36,11 +38,12 @@ class CapturePage(QWidget):
         self.capture = capture
         sold = f"Invoice {capture.invoice_number}  ·  sold {capture.sold_on}  ·  " + (
             capture.customer_name or "anonymous sale") + (
-            f"  ·  {capture.customer_phone}" if capture.customer_phone else "")
+            f"  ·  {phone(capture.customer_phone)}" if capture.customer_phone else "")
         missing = len(capture.missing_serials)
-        self.header.setText(sold + "\n" + (
-            f"{missing} unit(s) need their serial: scan them in turn." if missing
-            else "Every serial is recorded."))
+        need = ("Every serial is recorded." if not missing
+                else "1 unit needs its serial: scan it." if missing == 1
+                else f"{missing} units need their serial: scan them in turn.")
+        self.header.setText(f"{sold}\n{need}")
         for line in capture.lines:
             # Serials typed before a failed finish come back, still editable: none is saved.
             units = [UnitSlot(u.warranty_code, u.serial or keep.get(u.warranty_code),
@@ -70,5 +73,6 @@ class CapturePage(QWidget):
 
     def clear(self) -> None:
         self.line_list.clear()
+        self.header.setText("")
         self.capture = None
         self.boxes = []

@@ -5,21 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from printing.jobs import PrintOutcome
+from ui.money import money
 from ui.printing.desk import PrintDesk, outcome_notice
 from ui.printing.queue_keys import QUEUE_KEY
+from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
-from ui.widgets.verdict_card import money
+from ui.wording import count, who_may
+from warranty_desk.permissions import Permission
 from warranty_desk.services.sale_plan import PlanCharge
 
 # (warranty code, product, serial or None) for each unit of the sale.
 CodeRow = tuple[str, str, str | None]
-
-
-def _plural(count: int) -> str:
-    return "s" if count != 1 else ""
 
 
 class SaleDonePanel(QWidget):
@@ -28,7 +27,7 @@ class SaleDonePanel(QWidget):
     def __init__(self) -> None:
         super().__init__()
         column = QVBoxLayout(self)
-        self.title = QLabel("")
+        self.title = Label("")
         self.title.setObjectName("heading")
         self.title.setWordWrap(True)
         column.addWidget(self.title)
@@ -36,15 +35,14 @@ class SaleDonePanel(QWidget):
         column.addLayout(self.codes_area)
         # What the till must charge for the plans sold: the warranty desk records the plan,
         # the till takes the money.
-        self.charge_note = QLabel("")
+        self.charge_note = Label("")
         # Styled as a notice: a cashier must not miss it among the codes.
         self.charge_note.setObjectName("notice")
         self.charge_note.setStyleSheet("font-weight: 600;")
-        self.charge_note.setTextFormat(Qt.TextFormat.PlainText)
         self.charge_note.setWordWrap(True)
         self.charge_note.hide()
         column.addWidget(self.charge_note)
-        self.slip_note = QLabel("")
+        self.slip_note = Label("")
         self.slip_note.setObjectName("notice")
         self.slip_note.setWordWrap(True)
         column.addWidget(self.slip_note)
@@ -76,8 +74,12 @@ class SaleDonePanel(QWidget):
             self.charge_note.show()
 
     def clear(self) -> None:
+        """No title, codes, charge or slip news."""
+        self.title.setText("")
+        self.charge_note.setText("")
         self.charge_note.hide()
-        self.charge_note.clear()
+        self.slip_note.setText("")
+        self.slip_note.hide()
         while self.codes_area.count():
             item = self.codes_area.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -89,13 +91,13 @@ class SaleDonePanel(QWidget):
         row = QWidget()
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 4, 0, 4)
-        label = QLabel(code)
+        label = Label(code)
         label.setObjectName("warrantyCode")
         # Large enough to check against the slip, or to read out if nothing printed.
         label.setStyleSheet("font-size: 22px; font-weight: 700;")
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         line.addWidget(label)
-        detail = QLabel(f"{product}  ·  serial {serial or 'not recorded'}")
+        detail = Label(f"{product}  ·  serial {serial or 'not recorded'}")
         detail.setObjectName("subtle")
         detail.setWordWrap(True)
         line.addWidget(detail, 1)
@@ -120,23 +122,25 @@ class SaleDonePanel(QWidget):
             return
         self.slip_note.show()
         if self._desk is None or not self._desk.printers().receipt:
+            where = ("A receipt printer is set up under Settings > Devices (F9)."
+                     if self._desk is not None and self._desk.ctx.may(Permission.MANAGE_SETTINGS)
+                     else f"To print slips, ask {who_may(Permission.MANAGE_SETTINGS)} to set "
+                          "up a receipt printer.")
             show_level(self.slip_note, "No receipt printer is set up, so no slips were "
                                        "printed. Give the customer these codes, or print a "
-                                       "certificate for each (the buttons beside them). A "
-                                       "receipt printer is set up under Settings > Devices.",
+                                       f"certificate for each (the buttons beside them). {where}",
                        "warning")
             return
-        show_level(self.slip_note, f"Printing {len(codes)} warranty slip{_plural(len(codes))}…",
-                   "info")
+        show_level(self.slip_note, f"Printing {count(len(codes), 'warranty slip')}…", "info")
         self._desk.print_slips(codes, self._on_slips_printed)
 
     def _on_slips_printed(self, outcomes: list[PrintOutcome]) -> None:
         printed = [o.job.subject for o in outcomes if o.delivered]
         waiting = [o.job.subject for o in outcomes if not o.delivered]
         if not waiting:
-            show_level(self.slip_note, f"Printed {len(printed)} warranty slip"
-                                       f"{_plural(len(printed))}: {', '.join(printed)}. Hand "
-                                       "them to the customer.", "success")
+            show_level(self.slip_note, f"Printed {count(len(printed), 'warranty slip')}: "
+                                       f"{', '.join(printed)}. Hand them to the customer.",
+                       "success")
             return
         done = f"Printed: {', '.join(printed)}. " if printed else ""
         show_level(self.slip_note, f"{done}Not printed yet: {', '.join(waiting)}; they wait in "

@@ -9,6 +9,7 @@ from ui.screens.sale_parts.capture_page import Accepts, Declines, Serials
 from ui.screens.sale_parts.done_panel import CodeRow
 from ui.screens.sale_parts.manual_page import ManualLine
 from ui.screens.sale_parts.recording import codes_per_line
+from ui.wording import count
 from warranty_desk.services import activation, registration
 from warranty_desk.services.registration import CaptureSaved, SaleCapture
 from warranty_desk.services.sale_input import SaleInput
@@ -44,10 +45,11 @@ class SaleRecorder(QObject):
             rows += [(code, ln.product.name, serials[n] if n < len(serials) else None)
                      for n, code in enumerate(line_codes)]
         self.ctx.data_changed.emit("sale")
-        extra = (f"; {result.extensions_sold} extension(s) sold" if result.extensions_sold
-                 else "")
-        self.saved.emit(f"Invoice {result.invoice_number}: {len(rows)} warranty(ies) "
-                        f"activated{extra}", rows, None, result.charges)
+        extra = (f"; {count(result.extensions_sold, 'extension')} sold"
+                 if result.extensions_sold else "")
+        self.saved.emit(f"Invoice {result.invoice_number}: "
+                        f"{count(len(rows), 'warranty', 'warranties')} activated{extra}", rows,
+                        None, result.charges)
 
     def save_capture(self, capture: SaleCapture, serials: Serials, accepts: Accepts,
                      declines: Declines) -> None:
@@ -68,6 +70,6 @@ class SaleRecorder(QObject):
         missing = len(capture.missing_serials)
         title = f"Invoice {capture.invoice_number}: warranties registered"
         if missing:
-            title += f"; {missing} unit(s) still without a serial"
+            title += f"; {count(missing, 'unit')} still without a serial"
         self.saved.emit(title, rows, [code for code, _, _ in rows if code in touched],
                         saved.charges)

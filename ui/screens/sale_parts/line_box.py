@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
 )
 
 from ui.screens.sale_parts.offer_box import OfferBox
+from ui.widgets.labels import Label
 from warranty_desk import normalize
 from warranty_desk.views import ExtensionOfferView
 
@@ -45,40 +45,45 @@ class LineBox(QFrame):
         self.title = title
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        name = QLabel(title)
-        name.setTextFormat(Qt.TextFormat.PlainText)
+        name = Label(title)
         name.setStyleSheet("font-weight: 600;")
         top.addWidget(name)
-        info = QLabel(detail)
-        info.setObjectName("subtle")
-        top.addWidget(info)
+        self.info = Label(detail)
+        self.info.setObjectName("subtle")
+        top.addWidget(self.info)
         top.addStretch(1)
         if removable:
             remove = QPushButton("Remove line")
             remove.clicked.connect(lambda: self.remove_requested.emit(self))
             top.addWidget(remove)
         layout.addLayout(top)
-        grid = QGridLayout()
+        self._grid = QGridLayout()
         self.slots: list[tuple[UnitSlot, QLineEdit | None]] = []
-        for n, unit in enumerate(units):
-            grid.addWidget(QLabel(unit.label), n, 0)
-            field: QLineEdit | None = None
-            if unit.serial is not None or unit.needs_serial:
-                field = QLineEdit(unit.serial or "")
-                field.setObjectName("serialField")
-                field.setReadOnly(unit.recorded)
-                field.setPlaceholderText(f"Scan the serial of {unit.label.lower()}"
-                                         if unit.label.startswith("Unit") else "Scan the serial")
-                grid.addWidget(field, n, 1)
-            else:
-                note = QLabel("no serial needed")
-                note.setObjectName("subtle")
-                grid.addWidget(note, n, 1)
-            self.slots.append((unit, field))
-        layout.addLayout(grid)
+        for unit in units:
+            self.add_unit(unit)
+        layout.addLayout(self._grid)
         self.offer = OfferBox(offers) if offers else None
         if self.offer is not None:
             layout.addWidget(self.offer)
+
+    def add_unit(self, unit: UnitSlot) -> QLineEdit | None:
+        """One more unit's row at the bottom: its serial field, or a note that it needs none."""
+        n = len(self.slots)
+        self._grid.addWidget(Label(unit.label), n, 0)
+        field: QLineEdit | None = None
+        if unit.serial is not None or unit.needs_serial:
+            field = QLineEdit(unit.serial or "")
+            field.setObjectName("serialField")
+            field.setReadOnly(unit.recorded)
+            field.setPlaceholderText(f"Scan the serial of {unit.label.lower()}"
+                                     if unit.label.startswith("Unit") else "Scan the serial")
+            self._grid.addWidget(field, n, 1)
+        else:
+            note = Label("no serial needed")
+            note.setObjectName("subtle")
+            self._grid.addWidget(note, n, 1)
+        self.slots.append((unit, field))
+        return field
 
     def editable_fields(self) -> list[QLineEdit]:
         """Serial fields staff still fill in (recorded serials are read-only)."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
-from ui.screens.sale_parts.line_box import LineBox
+from ui.screens.sale_parts.line_box import LineBox, UnitSlot
 from ui.screens.sale_parts.offer_box import OfferBox
+from ui.wording import count
 from warranty_desk import normalize
 from warranty_desk.scanning import ScanKind, classify
 
@@ -27,13 +28,25 @@ class LineList(QWidget):
     def add(self, box: LineBox) -> None:
         """Show a line at the bottom and follow its serial fields."""
         for field in box.editable_fields():
-            field.returnPressed.connect(self.field_done)
-            field.textChanged.connect(self.changed)
+            self._follow(field)
         if box.offer is not None:
             box.offer.answered.connect(self.offer_answered)
         self._boxes.append(box)
         self._layout.addWidget(box)
         self.changed.emit()
+
+    def _follow(self, field: QLineEdit) -> None:
+        field.returnPressed.connect(self.field_done)
+        field.textChanged.connect(self.changed)
+
+    def grow(self, box: LineBox, unit: UnitSlot, serial: str) -> QLineEdit | None:
+        """One more unit on a line, its serial already in (a scan checked by `check`)."""
+        field = box.add_unit(unit)
+        if field is not None:
+            field.setText(serial)
+            self._follow(field)
+        self.changed.emit()
+        return field
 
     def remove(self, box: LineBox) -> None:
         """Take a line away for good."""
@@ -89,18 +102,24 @@ class LineList(QWidget):
 
     def fill(self, field: QLineEdit, text: str) -> str | None:
         """Put a scanned serial in the field: None if it went in, else why not ("" if blank)."""
+        problem, serial = self.check(text)
+        if problem is None:
+            field.setText(serial)
+        return problem
+
+    def check(self, text: str) -> tuple[str | None, str]:
+        """A scanned serial as it would go in, with why it may not ("" if blank) or None."""
         scan = classify(text)
         if scan.kind is ScanKind.EMPTY:
-            return ""
+            return "", ""
         if scan.kind is ScanKind.GS1 and scan.serial is None:
             return ("That is the product barcode, not the serial. Scan the label marked S/N or "
-                    "SERIAL.")
+                    "SERIAL."), ""
         serial = normalize.serial(scan.lookup_value(ScanKind.SERIAL))
         every = [f for box in self._boxes for f in box.serial_fields()]
         if any(normalize.serial(f.text()) == serial for f in every):
-            return f"Serial {serial} is already on this sale. Scan the next unit."
-        field.setText(serial)
-        return None
+            return f"Serial {serial} is already on this sale. Scan the next unit.", serial
+        return None, serial
 
     def unanswered_offer(self) -> LineBox | None:
         """The first line whose extension offer the customer has not answered yet."""
@@ -113,7 +132,7 @@ class LineList(QWidget):
         if not fields:
             return "No serials to scan." if self._boxes else ""
         if empty:
-            return f"{empty} of {len(fields)} serial(s) still to scan."
+            return f"{empty} of {count(len(fields), 'serial')} still to scan."
         if self.open_offers():
             return ("Every serial is in. Ask the customer about the extended warranty: Y or N "
                     "answers, then Enter finishes.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.money import money, to_box
 from ui.screens.sale_parts.line_box import LineBox, UnitSlot
 from ui.screens.sale_parts.line_list import LineList
-from ui.widgets.verdict_card import money
 from warranty_desk.models import Segment
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services.customers import CustomerInput
@@ -146,7 +146,8 @@ class ManualSalePage(QWidget):
         self.product_list = QListWidget()
         self.product_list.setObjectName("products")
         self.product_list.setMinimumHeight(110)
-        self.product_list.setMaximumHeight(170)
+        # Four or five products: the line and its offer below need the height at 768 px.
+        self.product_list.setMaximumHeight(120)
         left.addWidget(self.product_list)
         picker.addLayout(left, 2)
         side = QFormLayout()
@@ -202,7 +203,7 @@ class ManualSalePage(QWidget):
     def _on_product_list_row_changed(self, _row: int) -> None:
         product = self.selected_product()
         if product is not None:
-            self.price.setValue(product.list_price_minor / 100)
+            self.price.setValue(to_box(product.list_price_minor))
 
     def pick_product(self, sku: str) -> None:
         """Select a product by SKU (search cleared so it is listed)."""
@@ -238,6 +239,35 @@ class ManualSalePage(QWidget):
         self.line_list.add(box)
         self.quantity.setValue(1)
         return box
+
+    def grow_last_line(self, text: str) -> tuple[LineBox | None, str | None]:
+        """A serial scanned when every field is full: one more unit of the last line's product.
+
+        So two of a product are sold by scanning two serials, as at a till; the quantity need
+        not be typed first. Only while the line's offer is unanswered (an answer covers the
+        units the customer was asked about) and for a product with serials. Returns the line
+        grown, or None with why not (None: not a serial at all, for the caller to handle).
+        """
+        scan = classify(text)
+        is_serial = scan.kind is ScanKind.SERIAL or (
+            scan.kind is ScanKind.GS1 and scan.serial is not None)
+        if not self.lines or not is_serial:
+            return None, None
+        last = self.lines[-1]
+        offer = last.box.offer
+        if not last.product.serial_required or (offer is not None and offer.decision()):
+            return None, None
+        if last.quantity >= MAX_QUANTITY:
+            return None, (f"A sale at the counter takes 1 to {MAX_QUANTITY} of a product; more "
+                          "is a bulk order for an import file.")
+        problem, serial = self.line_list.check(text)
+        if problem is not None:
+            return None, problem
+        quantity = last.quantity + 1
+        self.lines[-1] = replace(last, quantity=quantity)
+        last.box.info.setText(f"{quantity} × {money(last.price_minor)}")
+        self.line_list.grow(last.box, UnitSlot(f"Unit {quantity}", None, True), serial)
+        return last.box, None
 
     def _on_box_remove_requested(self, box: LineBox) -> None:
         self.lines = [ln for ln in self.lines if ln.box is not box]

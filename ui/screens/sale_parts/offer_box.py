@@ -10,15 +10,17 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
 )
 
-from ui.widgets.verdict_card import money
+from ui.money import money
+from ui.widgets.labels import Label
 from warranty_desk.views import ExtensionOfferView
 
+# The customer's answer from anywhere on the sale and the extension screen.
+ACCEPT_KEY, DECLINE_KEY = "Alt+A", "Alt+D"
 # The customer's answer by key while the offer has focus: yes or no, in either word.
 ACCEPT_KEYS = frozenset({Qt.Key.Key_Y, Qt.Key.Key_A})
 DECLINE_KEYS = frozenset({Qt.Key.Key_N, Qt.Key.Key_D})
@@ -28,7 +30,8 @@ class OfferBox(QFrame):
     """The extension offer for one line: pick a plan, then Accept or Decline.
 
     The box takes the focus as a whole (its radios and buttons take none), so the keys answer
-    wherever the cursor is in it: Y accepts, N declines, Up and Down pick the plan.
+    wherever the cursor is in it: Y accepts, N declines, Up and Down pick the plan. Alt+A and
+    Alt+D answer from anywhere on the screen (the screen's shortcuts call `answer`).
     """
 
     answered = Signal(object)  # this box, after an answer by key or click
@@ -39,7 +42,7 @@ class OfferBox(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        self.question = QLabel("")
+        self.question = Label("")
         self.question.setWordWrap(True)
         layout.addWidget(self.question)
         self.offers = tuple(offers)
@@ -64,24 +67,27 @@ class OfferBox(QFrame):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.accept_button.setText("Accept  (Y)")
-        self.decline_button.setText("Decline  (N)")
         self.plans.idToggled.connect(lambda _id, _on: self._ask())
         self.accept_button.clicked.connect(lambda: self.answered.emit(self))
         self.decline_button.clicked.connect(lambda: self.answered.emit(self))
         self._ask()
 
     def _ask(self) -> None:
+        # The buttons name the keys that answer now: Y and N while the offer has focus,
+        # Alt+A and Alt+D (which work anywhere on the screen) while it has not.
+        yes, no = ("Y", "N") if self.hasFocus() else (ACCEPT_KEY, DECLINE_KEY)
+        self.accept_button.setText(f"Accept  ({yes})")
+        self.decline_button.setText(f"Decline  ({no})")
         decision = self.decision()
         if decision == "accept":
             self.question.setText(f"Extended warranty: ✔ the customer takes {self.plan()} "
-                                  "(N changes the answer to no).")
+                                  f"({no} changes the answer to no).")
             return
         if decision == "decline":
             self.question.setText("Extended warranty: ✖ the customer declines "
-                                  "(Y changes the answer to yes).")
+                                  f"({yes} changes the answer to yes).")
             return
-        how = "Y or N answers" if self.hasFocus() else "Tab here, then Y or N"
+        how = f"{yes} or {no} answers"
         if len(self.radios) > 1:
             how = "Up/Down picks the plan; " + how
         self.question.setText(f"Extended warranty: offer it to the customer ({how}).")

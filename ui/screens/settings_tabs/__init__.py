@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
-from babel.numbers import format_currency
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
+from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view
 from warranty_desk.permissions import Permission
 from warranty_desk.services.sale_input import Problem
@@ -32,10 +31,9 @@ class SettingsTab(QWidget):
     def save(self) -> None:
         """Ctrl+S: save the tab's form, where it has one."""
 
-    def money(self, minor: int) -> str:
-        """An amount in the shop's currency and locale."""
-        shop = self.ctx.shop
-        return format_currency(Decimal(minor) / 100, shop.currency, locale=shop.locale)
+    def clear_for_sign_out(self) -> None:
+        """The counter locked: forget what was typed or read from a file. The shop's own
+        settings stay: they belong to the shop, not to the person who looked."""
 
 
 class ProblemTable(QWidget):
@@ -51,7 +49,7 @@ class ProblemTable(QWidget):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.count = QLabel("")
+        self.count = Label("")
         self.count.setObjectName("notice")
         self.count.setProperty("level", "error")
         self.count.setWordWrap(True)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSpinBox,
 )
@@ -22,6 +21,7 @@ from ui.printing.paint import printer_names
 from ui.screens.settings_tabs import SettingsTab
 from ui.screens.settings_tabs.printers import PrintersGroup
 from ui.theme import THEMES, apply_theme
+from ui.widgets.labels import Label
 from ui.widgets.layout import scrolling_page
 from warranty_desk import config
 from warranty_desk.config import ScannerSettings, Settings
@@ -91,7 +91,7 @@ class DevicesTab(SettingsTab):
         self.settings = Settings()
         # Four groups are taller than a 768-pixel screen: the form scrolls, Save stays below.
         outer, layout = scrolling_page(self)
-        self.warning = QLabel("")
+        self.warning = Label("")
         self.warning.setObjectName("notice")
         self.warning.setProperty("level", "warning")
         self.warning.setWordWrap(True)
@@ -114,7 +114,7 @@ class DevicesTab(SettingsTab):
             self.suffix.addItem(name, chars)
         test_row = QHBoxLayout()
         self.test_button = QPushButton("Test scanner")
-        self.test_result = QLabel("")
+        self.test_result = Label("")
         self.test_result.setWordWrap(True)
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.test_result, 1)
@@ -135,7 +135,7 @@ class DevicesTab(SettingsTab):
                                       maximum=config.WEDGE_GAP_RANGE_MS[1], suffix=" ms")
         form.addRow("Shortest scan", self.wedge_min_length)
         form.addRow("Longest gap between keys", self.wedge_max_gap)
-        note = QLabel("Typing faster than the gap counts as a scan; people rarely type keys "
+        note = Label("Typing faster than the gap counts as a scan; people rarely type keys "
                       "less than 60 ms apart.")
         note.setObjectName("subtle")
         note.setWordWrap(True)

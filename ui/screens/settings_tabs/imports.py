@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -17,7 +15,9 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.screens.settings_tabs import ProblemTable, SettingsTab
+from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
+from ui.wording import count
 from warranty_desk.permissions import Permission
 from warranty_desk.services.imports import ImportRejected, ImportReport, import_invoices
 
@@ -31,7 +31,7 @@ class ImportsTab(SettingsTab):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         layout = QVBoxLayout(self)
-        intro = QLabel("Import the sales from a POS export: Warranty Desk's own CSV or JSON, "
+        intro = Label("Import the sales from a POS export: Warranty Desk's own CSV or JSON, "
                        "or a Shopify or Square orders export. Nothing is added unless every row "
                        "is right, and the same file is never imported twice.")
         intro.setWordWrap(True)
@@ -55,9 +55,8 @@ class ImportsTab(SettingsTab):
         self.progress.setTextVisible(False)
         self.progress.hide()
         layout.addWidget(self.progress)
-        self.summary = QLabel("")
-        # Order names and refund lines come from the file: never read as markup.
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        # Order names and refund lines come from the file: a Label shows them as typed.
+        self.summary = Label("")
         self.summary.setObjectName("notice")
         self.summary.setWordWrap(True)
         self.summary.hide()
@@ -90,6 +89,13 @@ class ImportsTab(SettingsTab):
         self.ctx.run(lambda: import_invoices(db, actor, path, dry_run=dry_run),
                      self._done, self._failed)
 
+    def clear_for_sign_out(self) -> None:
+        # A POS file's rows name customers: its path, summary and problems go.
+        self.path.clear()
+        self.summary.setText("")
+        self.summary.hide()
+        self.problems.clear()
+
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
         for button in (self.choose, self.dry_run_button, self.import_button):
@@ -111,7 +117,7 @@ class ImportsTab(SettingsTab):
         self._busy(False)
         if isinstance(exc, ImportRejected):
             self.problems.show_problems(exc.problems, "nothing was imported")
-            self.ctx.notice.emit(f"Nothing was imported: {len(exc.problems)} problem(s) in the "
-                                 "file, listed below.", "error")
+            self.ctx.notice.emit(f"Nothing was imported: {count(len(exc.problems), 'problem')} "
+                                 "in the file, listed below.", "error")
             return
         self.ctx.report(exc)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -24,7 +23,9 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.models.evidence_matrix import EvidenceMatrixModel
 from ui.models.record_table import Column, RecordTableModel
+from ui.money import money
 from ui.screens.settings_tabs import SettingsTab
+from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.permissions import ROLE_LABELS, Permission, Role, allowed
@@ -57,7 +58,7 @@ class PoliciesTab(SettingsTab):
         top.addWidget(self.list)
         top.addLayout(self._policy_form(), 1)
         layout.addLayout(top)
-        layout.addWidget(QLabel("Evidence a claim needs, by claim type:"))
+        layout.addWidget(Label("Evidence a claim needs, by claim type:"))
         self.evidence_model = EvidenceMatrixModel(EVIDENCE_KINDS, CLAIM_TYPES)
         self.evidence = _evidence_view(self.evidence_model)
         layout.addWidget(self.evidence)
@@ -67,7 +68,7 @@ class PoliciesTab(SettingsTab):
         save_row.addStretch(1)
         save_row.addWidget(self.save_button)
         layout.addLayout(save_row)
-        note = QLabel("Extension plans offered at sale (a plan taken off sale stays valid for "
+        note = Label("Extension plans offered at sale (a plan taken off sale stays valid for "
                       "the units that already have it; tick or untick with a click or Space):")
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -76,7 +77,7 @@ class PoliciesTab(SettingsTab):
                    checked=lambda p: p.active),
             Column("Plan", lambda p: p.name),
             Column("Months", lambda p: str(p.months), numeric=True),
-            Column("Price", lambda p: self.money(p.price_minor), numeric=True),
+            Column("Price", lambda p: money(p.price_minor), numeric=True),
             Column("Categories", lambda p: ", ".join(p.categories) or "all"),
             Column("Item price", self._price_band),
             Column("Days after sale", lambda p: str(p.max_days_since_sale), numeric=True),
@@ -132,8 +133,8 @@ class PoliciesTab(SettingsTab):
         return form
 
     def _price_band(self, plan: PlanView) -> str:
-        top = self.money(plan.max_price_minor) if plan.max_price_minor is not None else "any"
-        return f"{self.money(plan.min_price_minor)} to {top}"
+        top = money(plan.max_price_minor) if plan.max_price_minor is not None else "any"
+        return f"{money(plan.min_price_minor)} to {top}"
 
     def refresh(self) -> None:
         def load() -> tuple[tuple[PolicyView, ...], tuple[PlanView, ...]]:

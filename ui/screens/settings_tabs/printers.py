@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 from printing.targets import parse_target
 from ui.context import AppContext
 from ui.printing.test_page import send_test_page
+from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from warranty_desk import config
 from warranty_desk.config import PrinterSettings
@@ -51,12 +51,12 @@ class PrintersGroup(QGroupBox):
         self.receipt.setObjectName("receiptTarget")
         self.receipt.setPlaceholderText("No receipt printer (type its address to add one)")
         receipt.addWidget(self.receipt)
-        self.receipt_problem = QLabel("")
+        self.receipt_problem = Label("")
         self.receipt_problem.setObjectName("notice")
         self.receipt_problem.setWordWrap(True)
         self.receipt_problem.hide()
         receipt.addWidget(self.receipt_problem)
-        example = QLabel(RECEIPT_EXAMPLE)
+        example = Label(RECEIPT_EXAMPLE)
         example.setObjectName("subtle")
         example.setWordWrap(True)
         receipt.addWidget(example)
@@ -68,7 +68,7 @@ class PrintersGroup(QGroupBox):
         test_row.addWidget(self.width_mm)
         self.test_button = QPushButton("Test print")
         test_row.addWidget(self.test_button)
-        self.test_result = QLabel("")
+        self.test_result = Label("")
         self.test_result.setWordWrap(True)
         test_row.addWidget(self.test_result, 1)
         form.addRow("Receipt paper width", test_row)

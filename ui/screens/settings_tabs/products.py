@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -15,8 +14,11 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
+from ui.money import money
 from ui.screens.settings_tabs import ProblemTable, SettingsTab
+from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
+from ui.wording import count
 from warranty_desk.services import shop_settings
 from warranty_desk.services.product_csv import OPTIONAL, REQUIRED
 from warranty_desk.services.shop_settings import ProductsRejected, ProductView
@@ -42,11 +44,11 @@ class ProductsTab(SettingsTab):
             Column("Policy", lambda p: p.policy),
             Column("GTIN", lambda p: p.gtin or ""),
             Column("Serial", lambda p: "yes" if p.serial_required else "no"),
-            Column("List price", lambda p: self.money(p.list_price_minor), numeric=True),
+            Column("List price", lambda p: money(p.list_price_minor), numeric=True),
         ), key=lambda p: p.sku)
         self.table = record_view(self.model, "products")
         layout.addWidget(self.table, 2)
-        help_text = QLabel(
+        help_text = Label(
             f"Add products from a CSV file with the columns {', '.join(REQUIRED)} and, if you "
             f"have them, {', '.join(OPTIONAL)}. Either every row is added or none is.")
         help_text.setWordWrap(True)
@@ -66,6 +68,13 @@ class ProductsTab(SettingsTab):
         self.search.textChanged.connect(lambda _text: self.refresh())
         self.choose.clicked.connect(self._on_choose_clicked)
         self.import_button.clicked.connect(self._on_import_button_clicked)
+
+    def clear_for_sign_out(self) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.path.clear()
+        self.problems.clear()
 
     def refresh(self) -> None:
         words = self.search.text()
@@ -92,17 +101,17 @@ class ProductsTab(SettingsTab):
         self.ctx.run(lambda: shop_settings.import_products_csv(self.ctx.db, actor, path),
                      self._imported, self._failed)
 
-    def _imported(self, count: int) -> None:
+    def _imported(self, added: int) -> None:
         self.import_button.setEnabled(True)
         self.ctx.data_changed.emit("product")
-        self.ctx.notice.emit(f"Added {count} product{'' if count == 1 else 's'}.", "success")
+        self.ctx.notice.emit(f"Added {count(added, 'product')}.", "success")
         self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
         self.import_button.setEnabled(True)
         if isinstance(exc, ProductsRejected):
             self.problems.show_problems(exc.problems, "no products were added")
-            self.ctx.notice.emit(f"No products were added: {len(exc.problems)} problem(s) in "
-                                 "the file, listed below.", "error")
+            self.ctx.notice.emit(f"No products were added: {count(len(exc.problems), 'problem')} "
+                                 "in the file, listed below.", "error")
         else:
             self.ctx.report(exc)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext, ShopInfo
 from ui.screens.settings_tabs import SettingsTab
+from ui.widgets.labels import Label
 from warranty_desk.services import shop_settings
 from warranty_desk.services.shop_settings import ShopUpdate, ShopView
 from warranty_desk.storage.documents import DocumentStore
@@ -37,7 +37,7 @@ class ShopTab(SettingsTab):
         self.name = QLineEdit()
         self.branch_code = QLineEdit()
         self.branch_code.setMaxLength(6)
-        self.branch_note = QLabel("")
+        self.branch_note = Label("")
         self.branch_note.setObjectName("subtle")
         self.branch_note.setWordWrap(True)
         self.branch_name = QLineEdit()
@@ -65,7 +65,7 @@ class ShopTab(SettingsTab):
         form.addRow("Time zone", self.timezone)
         form.addRow("Customer portal link", self.portal)
         logo_row = QHBoxLayout()
-        self.logo_preview = QLabel("No logo")
+        self.logo_preview = Label("No logo")
         self.logo_preview.setObjectName("subtle")
         self.logo_preview.setFixedSize(LOGO_PREVIEW_PX, LOGO_PREVIEW_PX)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)

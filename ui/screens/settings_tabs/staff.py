@@ -3,6 +3,7 @@ locked after wrong PINs, switch accounts off."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -12,11 +13,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.screens.settings_tabs import SettingsTab
+from ui.widgets.layout import scroll_area
+from ui.widgets.pin_field import DIGITS, pin_field
 from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.permissions import ROLE_LABELS, Permission, Role
 from warranty_desk.services import staff
@@ -38,14 +42,6 @@ COLUMNS: tuple[Column[StaffView], ...] = (
 )
 
 
-def _pin_field() -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setMaxLength(staff.PIN_MAX_DIGITS)
-    field.setPlaceholderText(f"{staff.PIN_MIN_DIGITS} to {staff.PIN_MAX_DIGITS} digits")
-    return field
-
-
 class StaffTab(SettingsTab):
     """The staff list, a form to add a person, and actions on the person picked."""
 
@@ -59,8 +55,14 @@ class StaffTab(SettingsTab):
         self.model: RecordTableModel[StaffView] = RecordTableModel(COLUMNS, key=lambda p: p.id)
         self.table = record_view(self.model, "staff")
         layout.addWidget(self.table, 3)
-        side = QVBoxLayout()
-        layout.addLayout(side, 2)
+        # The forms scroll rather than squeeze their buttons in a short window (688 px high on
+        # a 1366×768 screen with a taskbar); the list stays as it is.
+        forms = QWidget()
+        side = QVBoxLayout(forms)
+        side.setContentsMargins(0, 0, 0, 0)
+        area = scroll_area(forms)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(area, 2)
 
         add = QGroupBox("Add a person")
         form = QFormLayout(add)
@@ -69,8 +71,8 @@ class StaffTab(SettingsTab):
         for role in Role:
             if role is not Role.SYSTEM:
                 self.role.addItem(ROLE_LABELS[role], role)
-        self.pin = _pin_field()
-        self.pin_again = _pin_field()
+        self.pin = pin_field(DIGITS)
+        self.pin_again = pin_field(DIGITS)
         self.add_button = QPushButton("Add person")
         self.add_button.setObjectName("primary")
         form.addRow("Name", self.name)
@@ -82,8 +84,8 @@ class StaffTab(SettingsTab):
 
         picked = QGroupBox("The person picked in the list")
         form = QFormLayout(picked)
-        self.new_pin = _pin_field()
-        self.new_pin_again = _pin_field()
+        self.new_pin = pin_field(DIGITS)
+        self.new_pin_again = pin_field(DIGITS)
         self.reset_button = QPushButton("Reset PIN")
         self.unlock_button = QPushButton("Unlock account")
         self.unlock_button.setToolTip("Lift a lock after wrong PINs; the person can sign in "

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from sync import secrets
 from ui.context import AppContext
 from ui.screens.settings_tabs import SettingsTab
+from ui.widgets.labels import Label
 from ui.widgets.layout import scrolling_page
 from ui.widgets.styling import show_level
 from warranty_desk import config
@@ -61,7 +62,7 @@ def read_form(home: Home) -> SyncForm:
 
 
 def _problem_label() -> QLabel:
-    label = QLabel("")
+    label = Label("")
     label.setObjectName("notice")
     label.setWordWrap(True)
     label.hide()
@@ -69,7 +70,7 @@ def _problem_label() -> QLabel:
 
 
 def _note(text: str) -> QLabel:
-    label = QLabel(text)
+    label = Label(text)
     label.setObjectName("subtle")
     label.setWordWrap(True)
     return label
@@ -90,7 +91,7 @@ class SecretField(QWidget):
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.edit.setObjectName(f"{name}Edit")
         row.addWidget(self.edit, 1)
-        self.state = QLabel("")
+        self.state = Label("")
         self.state.setObjectName("subtle")
         row.addWidget(self.state)
         self.remove_button = QPushButton("Remove")
@@ -145,7 +146,7 @@ class SyncTab(SettingsTab):
         self.test_button.setToolTip("Asks head office's portal with the address and token typed "
                                     "above; saves nothing")
         row.addWidget(self.test_button)
-        self.test_result = QLabel("")
+        self.test_result = Label("")
         self.test_result.setWordWrap(True)
         row.addWidget(self.test_result, 1)
         outer.addLayout(row)

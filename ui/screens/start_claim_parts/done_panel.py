@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.screens.start_claim_parts.creating import ClaimStarted
+from ui.widgets.labels import Label
 from warranty_desk.rules.claim_states import first_state_needing_evidence, target_words
 from warranty_desk.rules.evidence import evidence_label
 
@@ -16,15 +17,15 @@ class ClaimDonePanel(QWidget):
     def __init__(self) -> None:
         super().__init__()
         column = QVBoxLayout(self)
-        self.ticket_note = QLabel("")
+        self.ticket_note = Label("")
         self.ticket_note.setWordWrap(True)
         column.addWidget(self.ticket_note)
-        self.number = QLabel("")
+        self.number = Label("")
         self.number.setObjectName("claimNumber")
         self.number.setStyleSheet("font-size: 40px; font-weight: 800;")
         self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.number)
-        self.detail = QLabel("")
+        self.detail = Label("")
         self.detail.setWordWrap(True)
         column.addWidget(self.detail)
         buttons = QHBoxLayout()
@@ -38,6 +39,11 @@ class ClaimDonePanel(QWidget):
         buttons.addStretch(1)
         column.addLayout(buttons)
         column.addStretch(1)
+
+    def clear(self) -> None:
+        """No claim shown."""
+        for label in (self.ticket_note, self.number, self.detail):
+            label.setText("")
 
     def show_started(self, started: ClaimStarted, *, ticket_printing: bool) -> None:
         """The number, the state and what is still missing, and how the ticket gets printed."""

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from ui.widgets.labels import Label
 from warranty_desk.rules.evidence import evidence_label
 from warranty_desk.storage.documents import StoredDocument
 
@@ -41,11 +42,11 @@ class EvidenceRow(QFrame):
         self.setAcceptDrops(True)
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 6, 10, 6)
-        name = QLabel(evidence_label(kind).capitalize() + (" (required)" if required else ""))
+        name = Label(evidence_label(kind).capitalize() + (" (required)" if required else ""))
         name.setWordWrap(True)
         name.setMinimumWidth(NAME_WIDTH)
         row.addWidget(name)
-        self.status = QLabel("")
+        self.status = Label("")
         self.status.setWordWrap(True)
         row.addWidget(self.status, 1)
         self.button = QPushButton("Attach…")
@@ -82,7 +83,7 @@ class EvidenceChecklist(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.rows: dict[str, EvidenceRow] = {}
-        self.empty = QLabel("The policy asks for no documents for this claim type.")
+        self.empty = Label("The policy asks for no documents for this claim type.")
         self.empty.setObjectName("subtle")
         self._layout.addWidget(self.empty)
 

@@ -1,4 +1,4 @@
-"""What the claim forms share: the words for claim types and channels, fault presets, dates."""
+"""What the claim forms share: fault presets and the drop-downs that offer them."""
 
 from __future__ import annotations
 
@@ -6,21 +6,13 @@ import functools
 import logging
 import tomllib
 from collections.abc import Sequence
-from datetime import date
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit
+from PySide6.QtWidgets import QComboBox
 
 from warranty_desk.resources import resource_dir
 
 log = logging.getLogger(__name__)
 
-CLAIM_TYPE_WORDS = {"fault": "Fault", "dead_on_arrival": "Dead on arrival",
-                    "cosmetic": "Cosmetic damage", "battery": "Battery"}
-CHANNEL_WORDS = {"counter": "At the counter", "portal": "Customer portal",
-                 "online_order": "Online order", "phone": "Phone"}
-# The same ISO dates the verdict card and the slips show.
-DATE_FORMAT = "yyyy-MM-dd"
 
 
 @functools.cache
@@ -71,22 +63,3 @@ def set_faults(box: QComboBox, faults: Sequence[str]) -> None:
     box.clear()
     box.addItems(list(faults))
     box.setCurrentIndex(-1)
-
-
-def date_field() -> QDateEdit:
-    """A date with a calendar, shown as an ISO date."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(DATE_FORMAT)
-    return edit
-
-
-def day(edit: QDateEdit) -> date:
-    """The date in a date field."""
-    q = edit.date()
-    return date(q.year(), q.month(), q.day())
-
-
-def qdate(value: date) -> QDate:
-    """A date as Qt takes it."""
-    return QDate(value.year, value.month, value.day)

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -16,17 +15,15 @@ from PySide6.QtWidgets import (
 
 from ui.screens.start_claim_parts.evidence import EvidenceChecklist
 from ui.screens.start_claim_parts.fields import (
-    CHANNEL_WORDS,
-    CLAIM_TYPE_WORDS,
     combo,
-    date_field,
-    day,
     fault_box,
     faults_for,
-    qdate,
     set_faults,
 )
+from ui.widgets.date_field import date_field, date_of, qdate
+from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
+from ui.wording import CHANNEL_WORDS, CLAIM_TYPE_WORDS
 from warranty_desk.services import claims
 from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
 from warranty_desk.services.claims import ClaimPreview, StartClaim
@@ -42,7 +39,7 @@ class KnownUnitForm(QWidget):
     def __init__(self) -> None:
         super().__init__()
         column = QVBoxLayout(self)
-        self.eligibility = QLabel("")
+        self.eligibility = Label("")
         self.eligibility.setObjectName("notice")
         self.eligibility.setWordWrap(True)
         column.addWidget(self.eligibility)
@@ -54,7 +51,7 @@ class KnownUnitForm(QWidget):
         open_row.addStretch(1)
         column.addLayout(open_row)
         self.open_claim: str | None = None
-        self.limit = QLabel("")
+        self.limit = Label("")
         self.limit.setObjectName("subtle")
         self.limit.setWordWrap(True)
         column.addWidget(self.limit)
@@ -74,10 +71,10 @@ class KnownUnitForm(QWidget):
         self.promised = date_field()
         form.addRow("Promised by", self.promised)
         column.addLayout(form)
-        column.addWidget(QLabel("Evidence the policy asks for"))
+        column.addWidget(Label("Evidence the policy asks for"))
         self.checklist = EvidenceChecklist()
         column.addWidget(self.checklist)
-        self.exclusions = QLabel("")
+        self.exclusions = Label("")
         self.exclusions.setObjectName("subtle")
         self.exclusions.setWordWrap(True)
         column.addWidget(self.exclusions)
@@ -91,6 +88,9 @@ class KnownUnitForm(QWidget):
             box.setCurrentIndex(0)
         self.fault.setCurrentIndex(-1)
         self.fault.setEditText("")
+        for label in (self.eligibility, self.limit, self.exclusions):
+            label.setText("")
+        self._show_open_claim(None)
         self.promised.setMinimumDate(qdate(today))
         self.promised.setDate(qdate(today + timedelta(days=claims.DEFAULT_PROMISE_DAYS)))
 
@@ -112,12 +112,15 @@ class KnownUnitForm(QWidget):
             self._eligible("⚠  Needs a manager's approval: " + " ".join(e.reasons), "warning")
         else:
             self._eligible("✖  A claim is not possible: " + " ".join(e.reasons), "error")
-        self.limit.setText("Claim limit: " + preview.limit.message)
+        limit = preview.limit
+        self.limit.setText("The policy sets no claim limit." if limit.limit is None
+                           else f"Claim limit: {limit.message}")
         self._show_open_claim(preview.open_claim)
 
     def _show_open_claim(self, number: str | None) -> None:
         self.open_claim = number
-        self.open_existing_button.setText(f"Open claim {number}  ({OPEN_CLAIM_KEY})")
+        self.open_existing_button.setText(f"Open claim {number}  ({OPEN_CLAIM_KEY})"
+                                          if number is not None else "")
         self.open_existing_button.setVisible(number is not None)
 
     def _eligible(self, text: str, level: str) -> None:
@@ -142,4 +145,4 @@ class KnownUnitForm(QWidget):
             channel=str(self.channel.currentData()),
             claim_type=str(self.claim_type.currentData()),
             accessories=self.accessories.text(), condition=self.condition.text(),
-            promised_on=day(self.promised))
+            promised_on=date_of(self.promised))

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ui.screens.start_claim_parts.evidence import EvidenceChecklist, PendingFile
 from ui.screens.start_claim_parts.fields import (
-    CHANNEL_WORDS,
-    CLAIM_TYPE_WORDS,
     combo,
-    date_field,
-    day,
     fault_box,
     faults_for,
-    qdate,
 )
+from ui.widgets.date_field import date_field, date_of, qdate
+from ui.widgets.labels import Label
+from ui.wording import CHANNEL_WORDS, CLAIM_TYPE_WORDS
 from warranty_desk.services import claims
 from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
 from warranty_desk.services.customers import CustomerInput
@@ -28,7 +26,7 @@ class UnknownSaleForm(QWidget):
     def __init__(self) -> None:
         super().__init__()
         column = QVBoxLayout(self)
-        intro = QLabel("The shop has no record of this sale. The claim starts with the "
+        intro = Label("The shop has no record of this sale. The claim starts with the "
                        "customer's proof of purchase, which a manager or support checks later.")
         intro.setWordWrap(True)
         column.addWidget(intro)
@@ -59,7 +57,7 @@ class UnknownSaleForm(QWidget):
         self.fault = fault_box(faults_for(None))
         fault.addRow("Fault", self.fault)
         column.addLayout(fault)
-        column.addWidget(QLabel("Proof of purchase"))
+        column.addWidget(Label("Proof of purchase"))
         self.proof_checklist = EvidenceChecklist()
         column.addWidget(self.proof_checklist)
         column.addStretch(1)
@@ -87,7 +85,7 @@ class UnknownSaleForm(QWidget):
         return claims.StartUnknownSaleClaim(
             customer=CustomerInput(self.name.text(), self.phone.text(), self.email.text()),
             product_description=self.product.text(), serial=self.serial.text(),
-            purchased_on=day(self.bought_on), purchased_where=self.where.text(),
+            purchased_on=date_of(self.bought_on), purchased_where=self.where.text(),
             fault=self.fault.currentText().strip(), proof_sha256=proof.document.sha256,
             proof_media_type=proof.document.media_type, proof_size=proof.document.size,
             proof_name=proof.name, sku=self.sku.text().strip() or None,

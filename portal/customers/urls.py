@@ -1,0 +1,24 @@
+"""The customer pages under /me/ (allauth's views keep the names its redirects use)."""
+
+from allauth.account import views as allauth_views
+from django.urls import path
+
+from portal.customers import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", views.products, name="products"),
+    path("warranties/<str:branch>/<str:code>/certificate.pdf", views.certificate,
+         name="certificate"),
+    path("claims/<str:branch>/<str:number>/", views.claim, name="claim"),
+]
+
+# Allauth reverses these names without a namespace; only the sign-in by code is served.
+signin_patterns = [
+    path("me/sign-in/", allauth_views.request_login_code, name="account_request_login_code"),
+    path("me/sign-in/start/", allauth_views.request_login_code, name="account_login"),
+    path("me/sign-in/code/", allauth_views.confirm_login_code,
+         name="account_confirm_login_code"),
+    path("me/sign-out/", allauth_views.logout, name="account_logout"),
+]

@@ -1,0 +1,104 @@
+"""A signed-in customer's pages: their products in every branch, certificates, nobody else's."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.urls import URLPattern, reverse
+from pypdf import PdfReader
+
+from portal.customers import urls as customer_urls
+from portal.customers.identity import account_for
+from portal.customers.views import own_warranties
+from tests.portal.customers import Shops, shops, signed_in_customer, smtp
+from tests.portal.office import client
+
+
+@pytest.fixture(scope="module")
+def records(portal_db: Any) -> Shops:
+    return shops()
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits() -> None:
+    cache.clear()
+
+
+def _cards(page: str) -> list[str]:
+    return re.findall(r"<article class=\"card\" aria-labelledby.*?</article>", page, re.S)
+
+
+def test_my_products_shows_each_warranty_from_every_branch_as_a_card(records: Shops) -> None:
+    with smtp() as box:
+        browser = signed_in_customer(box, records.ann_email)
+    page = browser.get("/me/").content.decode()
+    cards = _cards(page)
+    # Newest sale first; the other customer's fridge (same name, other address) is not here.
+    assert [re.search(r"<h2[^>]*>(.*?)</h2>", c).group(1) for c in cards] == [  # type: ignore[union-attr]
+        "Dropped phone", "Kettle &lt;b&gt;Pro&lt;/b&gt;", "Old radio"]
+    assert "fridge" not in page
+    phone, kettle, radio = cards
+    assert "Void" in phone and "Water damage at intake" in phone
+    assert "In cover" in kettle and "SN-KET-1" in kettle
+    assert f"branch {records.north.code}" in kettle
+    assert "Manufacturer&#x27;s warranty" in kettle and "Shop warranty" in kettle
+    assert re.search(r"\d+ days left", kettle)
+    assert "Expired" in radio and f"branch {records.south.code}" in radio
+    assert "<script" not in page  # every core path works without JavaScript
+
+
+def test_a_phone_number_on_a_purchase_finds_the_same_records() -> None:
+    account = account_for(phone="+447700900123")
+    assert account is not None and account.email == ""
+    assert [w.serial for w in own_warranties(account)] == ["SN-KET-1"]
+
+
+def test_the_certificate_of_an_own_warranty_downloads_as_a_pdf(records: Shops) -> None:
+    with smtp() as box:
+        browser = signed_in_customer(box, records.ann_email)
+    url = reverse("customers:certificate", args=[records.north.code, f"{records.north.code}-W1"])
+    assert url in browser.get("/me/").content.decode()
+    answer = browser.get(url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer["Content-Disposition"].startswith("attachment;")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.content)).pages)
+    assert f"{records.north.code}-W1" in text and "SN-KET-1" in text
+
+
+def _own_pattern_args(records: Shops) -> dict[str, list[str]]:
+    # Every customer URL, with the other customer's ids (Bob's fridge at north).
+    return {"products": [], "certificate": [records.north.code, f"{records.north.code}-W9"],
+            "claim": [records.north.code, "CL-9"]}
+
+
+def test_every_customer_url_with_another_customers_ids_answers_404(records: Shops) -> None:
+    names = {p.name for p in customer_urls.urlpatterns if isinstance(p, URLPattern)}
+    others = _own_pattern_args(records)
+    assert names == set(others), "a new customer page needs its line here"
+    with smtp() as box:
+        ann = signed_in_customer(box, records.ann_email)
+        bob = signed_in_customer(box, records.bob_email)
+    for name, args in others.items():
+        url = reverse(f"customers:{name}", args=args)
+        assert bob.get(url).status_code == 200, url
+        if args:
+            assert ann.get(url).status_code == 404, url
+    # A browser not signed in is asked for a code.
+    assert client().get(reverse("customers:certificate", args=others["certificate"])
+                        )["Location"] == "/me/sign-in/"
+
+
+def test_the_claim_timeline_shows_each_step_in_plain_words_and_no_costs(records: Shops) -> None:
+    with smtp() as box:
+        bob = signed_in_customer(box, records.bob_email)
+    url = reverse("customers:claim", args=[records.north.code, "cl-9"])
+    assert url.lower() in bob.get("/me/").content.decode().lower()
+    page = bob.get(url).content.decode()
+    steps = re.findall(r"<strong>(.*?)</strong>", page)
+    assert steps == ["Received", "Reviewing", "Repairing"]
+    assert "The unit is being repaired." in page and "&lt;i&gt;Door&lt;/i&gt; rattles" in page
+    assert "123.45" not in page
