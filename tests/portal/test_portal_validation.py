@@ -117,14 +117,12 @@ def test_the_quick_check_passes_only_what_the_contracts_own_check_passes(
         assert contract.valid(pointer, body)  # the valid batch takes the quick way
 
 
-@pytest.mark.parametrize("written", ["2026-11-22t09:00:00z", "2026-11-22 09:00:00Z",
-                                     "2026-11-22T10:00:00.5+01:00"])
+@pytest.mark.parametrize(("seq", "written"), [
+    (1, "2026-11-22t09:00:00z"), (2, "2026-11-22 09:00:00Z"), (3, "2026-11-22T10:00:00.5+01:00")])
 def test_every_instant_the_contract_takes_is_stored_not_answered_500(
-    live_portal: LivePortal, branch: RegisteredBranch, written: str,
+    live_portal: LivePortal, branch: RegisteredBranch, seq: int, written: str,
 ) -> None:
     """RFC 3339 allows lower-case t and z and a space: what passes the check is also stored."""
-    seq = 1 + ["2026-11-22t09:00:00z", "2026-11-22 09:00:00Z",
-               "2026-11-22T10:00:00.5+01:00"].index(written)
     event = {**GOOD, "id": f"019ae0a1-1111-7000-8000-0000000{seq:05x}", "seq": seq,
              "occurred_at": written}
     answer = _post(live_portal, branch, "events", {"events": [event]})
