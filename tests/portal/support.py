@@ -120,3 +120,22 @@ def run_worker(db: PortalDatabase) -> None:
     with connection.cursor() as cursor:  # a job that raised is kept as failed, not retried
         cursor.execute("SELECT task_name FROM procrastinate_jobs WHERE status = 'failed'")
         assert not cursor.fetchall(), done.stderr[-3000:]
+
+
+def full_scans(plan: str, table: str) -> list[str]:
+    """Scans of `table` that read all of it: a Seq Scan, or an index walked without a
+    condition (what the planner picks instead when sequential scans are priced out).
+    """
+    lines = plan.splitlines()
+    found = []
+    for at, line in enumerate(lines):
+        if f" on {table} " not in f"{line} " or "Bitmap Heap Scan" in line:
+            continue
+        detail = []
+        for more in lines[at + 1:]:
+            if "->" in more:
+                break
+            detail.append(more)
+        if "Seq Scan" in line or not any("Index Cond" in d for d in detail):
+            found.append(line.strip())
+    return found

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from portal.customers.models import CustomerAccount
 from portal.staff.services import add_staff
-from tests.portal.customers import Shops, shops, signed_in_customer, smtp
+from tests.portal.customers import Shops, signed_in_customer, smtp
 from tests.portal.office import client as Client
 
-
-@pytest.fixture(scope="module")
-def records(portal_db: Any) -> Shops:
-    return shops()
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits() -> None:
-    cache.clear()  # allauth counts requests per address and IP in the cache
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 def test_a_customer_signs_in_with_the_code_from_the_mail(records: Shops) -> None:
