@@ -99,8 +99,8 @@ def _demo_customer(portal: list[str], env: dict[str, str], branch: str) -> str:
         if done.returncode == 0:
             found: dict[str, Any] = json.loads(done.stdout)
             claim = f" and claim {found['claim']}" if found["claim"] else ""
-            return (f"Sign in at {BASE}/me/ with {found['email']}  ({found['name']}: "
-                    f"{found['products']} products{claim}).")
+            return (f"Sign in at {BASE}/me/ with {found['email']}\n"
+                    f"  ({found['name']}: {found['products']} products{claim}).")
         if time.monotonic() > deadline:
             return f"No demo customer yet: {done.stderr.strip()}"
         time.sleep(1)
