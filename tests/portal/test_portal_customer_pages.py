@@ -44,10 +44,10 @@ def test_my_products_shows_each_warranty_from_every_branch_as_a_card(records: Sh
     phone, kettle, radio = cards
     assert "Void" in phone and "Water damage at intake" in phone
     assert "In cover" in kettle and "SN-KET-1" in kettle
-    assert f"branch {records.north.code}" in kettle
+    assert f"Branch {records.north.code}" in kettle
     assert "Manufacturer&#x27;s warranty" in kettle and "Shop warranty" in kettle
     assert re.search(r"\d+ days left", kettle)
-    assert "Expired" in radio and f"branch {records.south.code}" in radio
+    assert "Expired" in radio and f"Branch {records.south.code}" in radio
     assert "<script" not in page  # every core path works without JavaScript
 
 
