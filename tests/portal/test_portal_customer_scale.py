@@ -10,9 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from portal.customers.identity import account_for
-from tests.portal.customers import shops
+from tests.portal.customers import Shops
 from tests.portal.office import client
-from tests.portal.support import PortalDatabase, full_scans, register
+from tests.portal.support import LivePortal, PortalDatabase, full_scans, register
 
 # Many customers, each with a phone and an address and a warranty and a claim with steps,
 # so a query that reads a whole table shows as a scan of it.
@@ -47,9 +47,8 @@ _READ_MODELS = ("projections_customer", "projections_warranty", "projections_war
 
 
 @pytest.fixture(scope="module")
-def bulk(portal_db: PortalDatabase) -> str:
+def bulk(records: Shops) -> str:
     """Twenty thousand customers beside the two shops' few; the branch code of the bulk."""
-    shops()
     code = register("BULKC").code
     with connection.cursor() as cursor:
         cursor.execute(_MANY, {"branch": _branch_pk(code)})
@@ -117,3 +116,28 @@ def test_my_products_takes_as_many_queries_for_three_purchases_as_for_one(bulk: 
     with CaptureQueriesContext(connection) as more:
         assert three.get("/me/").content.count(b"<article") >= 3
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_the_bench_signs_customers_in_and_times_their_pages_beside_the_selects(
+    live_portal: LivePortal, portal_db: PortalDatabase, bulk: str,
+) -> None:
+    from portal.projections.models import Claim
+    from tests.bench import portal_customers
+
+    # The bench takes customers with a claim and both contacts, as the synthetic shops have.
+    [person] = portal_customers.sign_in(1)
+    assert Claim.objects.filter(number=person.claim, branch__code=person.branch,
+                                customer__email__iexact=person.email,
+                                customer__phone=person.phone).exists()
+    assert person.phone.startswith("+") and "@" in person.email
+    people = [person]
+    port = int(live_portal.url.split(":")[2].split("/")[0])
+    data = {"customer_pages_ms": portal_customers.pages(port, people, rounds=2, think=(0, 0)),
+            "customer_floors_ms": portal_customers.floors(portal_db.url, people),
+            "customers_at_once": 1}
+    assert all(s.runs == 2 and s.p95_ms > 0 for s in data["customer_pages_ms"].values())
+    assert all(s.runs == 1 and s.p95_ms > 0 for s in data["customer_floors_ms"].values())
+    lines = portal_customers.rows(data, lambda ok: "PASS" if ok else "FAIL")
+    assert [line[0] for line in lines] == ["my products (/me/), 1 customers at once",
+                                          "claim timeline, 1 customers at once"]
+    assert all(line[2].startswith("SELECTs p95 ") for line in lines)
