@@ -16,6 +16,20 @@ STEPS = {
     "resolved": ("Resolved", "The claim is settled; the shop will tell you how to collect."),
     "rejected": ("Rejected", "The claim was not accepted; the reason is below."),
 }
+# What happens next, after each step, in the customer's words.
+NEXT = {
+    "received": "The shop will check your claim against the warranty, usually within two "
+                "working days. Bring the unit to the shop if you have not yet.",
+    "reviewing": "If the claim is accepted, a technician examines the unit; you will be told "
+                 "either way.",
+    "inspecting": "The technician decides whether the unit is repaired here, sent to the "
+                  "manufacturer, or replaced.",
+    "repairing": "The shop tells you when the unit is ready to collect.",
+    "at_manufacturer": "The manufacturer sends the unit back to the shop; this can take a few "
+                       "weeks. The shop tells you when it is back.",
+    "resolved": "Nothing more to do, unless the shop asked you to collect the unit.",
+    "rejected": "If you disagree, reply to the shop: a manager can look at the claim again.",
+}
 _SHOWN = {"claim.opened", "claim.status_changed", "claim.decided",
           "claim.replacement_handed_over"}
 
@@ -32,6 +46,16 @@ class Step:
 def step_name(state: str) -> tuple[str, str]:
     """A state's title and what it means, in plain words."""
     return STEPS.get(state, (state.replace("_", " ").capitalize(), ""))
+
+
+def next_words(state: str) -> str:
+    """What happens after this step."""
+    return NEXT.get(state, "The shop will tell you what happens next.")
+
+
+def started_step(at: datetime) -> Step:
+    """The first step of a claim started online, before the branch has numbered it."""
+    return Step(at, *step_name("received"))
 
 
 def steps(claim: Claim) -> list[Step]:
