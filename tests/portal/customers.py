@@ -41,6 +41,7 @@ class Mailbox:
     """What aiosmtpd received: each message as parsed."""
 
     messages: list[tuple[list[str], Message]] = field(default_factory=list)
+    port: int = 0
 
     async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope
                           ) -> str:
@@ -71,8 +72,8 @@ def _text(mail: Message) -> str:
 @contextmanager
 def smtp() -> Iterator[Mailbox]:
     """A real SMTP server on loopback that the portal's mail goes to."""
-    box = Mailbox()
     port = free_port()
+    box = Mailbox(port=port)
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     try:

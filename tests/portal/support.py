@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +93,28 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"The portal did not listen within 30 s:\n{log.read_text()[-2000:]}")
+
+
+@contextmanager
+def served(db: PortalDatabase, log: Path, threads: int = 4, **env: str
+           ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """`warranty-desk-portal serve` on a free loopback port (with `env` added): port, process."""
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            portal_command("serve", "--host", "127.0.0.1", "--port", str(port),
+                           "--workers", "1", "--threads", str(threads)),
+            env={**portal_env(db), **env}, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, process, log)
+        yield port, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @dataclass(frozen=True)
