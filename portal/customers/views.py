@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -80,6 +81,7 @@ class Card:
     layers: list[tuple[str, WarrantyLayer, bool]]  # name, layer, running today
     exclusions: list[str]
     verdict: Verdict
+    replacement: Warranty | None = None  # the own unit that replaced this one
 
     @property
     def sold_on(self) -> date | None:
@@ -88,13 +90,18 @@ class Card:
         return min(starts) if starts else self.warranty.start_on
 
 
-def card(warranty: Warranty, today: date) -> Card:
+def card(warranty: Warranty, today: date, replacement: Warranty | None = None) -> Card:
     """The card of one warranty as it stands today."""
     terms = terms_of(warranty)
     return Card(warranty, standing(warranty, today),
                 [(LAYER_NAMES.get(layer.kind, layer.kind.title()), layer,
                   layer.start_on <= today <= layer.end_on) for layer in warranty.layers.all()],
-                exclusion_words(warranty, terms), verdict(warranty, today, terms))
+                exclusion_words(warranty, terms), verdict(warranty, today, terms), replacement)
+
+
+def _cards(warranties: list[Warranty], today: date) -> list[Card]:
+    by_code = {(w.branch_id, w.code): w for w in warranties}
+    return [card(w, today, by_code.get((w.branch_id, w.replaced_by))) for w in warranties]
 
 
 @require_GET
@@ -107,7 +114,7 @@ def products(request: HttpRequest, account: CustomerAccount) -> HttpResponse:
                 .filter(customer__in=customers_of(account)).order_by("-opened_at")]
     return render(request, "customers/products.html", {
         "account": account, "today": today,
-        "cards": [card(w, today) for w in own_warranties(account)],
+        "cards": _cards(own_warranties(account), today),
         "started": started_claims(account), "claims": numbered})
 
 
@@ -155,6 +162,30 @@ def start_claim(request: HttpRequest, account: CustomerAccount, branch: str, cod
     return redirect("customers:claim", online.branch.code, online.item_id)
 
 
+def _replacement(account: CustomerAccount, warranty: Warranty) -> Warranty | None:
+    if not warranty.replaced_by:
+        return None
+    return (Warranty.objects.select_related("product", "branch")
+            .filter(customer__in=customers_of(account), branch_id=warranty.branch_id,
+                    code=warranty.replaced_by).exclude(status="").first())
+
+
+def downloads(account: CustomerAccount, own: claims.OwnClaim) -> list[tuple[str, str]]:
+    """What a settled claim offers to download: (words, URL); nothing before it is settled."""
+    warranty = own.warranty
+    if own.state != "resolved" or warranty is None or not warranty.status:
+        return []
+    found = []
+    new = _replacement(account, warranty)
+    if new is not None:
+        found.append(("The warranty certificate of your replacement unit (PDF)",
+                      reverse("customers:certificate", args=[new.branch.code, new.code])))
+    found.append(("The warranty certificate (PDF)" if new is None
+                  else "The certificate of the unit you claimed on (PDF)",
+                  reverse("customers:certificate", args=[warranty.branch.code, warranty.code])))
+    return found
+
+
 @require_GET
 @customer_page
 def claim(request: HttpRequest, account: CustomerAccount, branch: str, number: str
@@ -169,12 +200,11 @@ def claim(request: HttpRequest, account: CustomerAccount, branch: str, number: s
     if not shown and own.online is not None:
         shown = [started_step(own.online.created_at)]
     warranty = own.warranty
-    settled = found is not None and found.state == "resolved"
     return render(request, "customers/claim.html", {
         "own": own, "claim": found, "online": own.online, "warranty": warranty,
         "now_title": title, "now_wording": wording, "next": next_words(own.state),
         "steps": shown, "documents": claims.documents_of(account, own),
-        "certificate": settled and warranty is not None and warranty.status != "",
+        "downloads": downloads(account, own),
         "fault": found.fault if found is not None else own.online.fault if own.online else ""})
 
 

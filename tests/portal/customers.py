@@ -94,7 +94,7 @@ class Shops:
     bob_email: str
 
 
-def _sale(branch: RegisteredBranch, customer: Customer, code: str, product: str,
+def sale(branch: RegisteredBranch, customer: Customer, code: str, product: str,
           serial: str, start: date, years: int, **fields: str) -> Warranty:
     item, _ = Product.objects.get_or_create(branch_id=branch.pk, sku=f"SKU-{code}",
                                             defaults={"name": product})
@@ -111,7 +111,7 @@ def _sale(branch: RegisteredBranch, customer: Customer, code: str, product: str,
     return warranty
 
 
-def _claim(branch: RegisteredBranch, customer: Customer, warranty: Warranty, number: str,
+def claim_with(branch: RegisteredBranch, customer: Customer, warranty: Warranty, number: str,
            states: list[tuple[str, int]]) -> Claim:
     at = datetime.combine(TODAY, time(10), UTC)
     claim = Claim.objects.create(branch_id=branch.pk, number=number, warranty=warranty,
@@ -167,15 +167,15 @@ def shops() -> Shops:
                                     email="Ann@Example.COM")
     bob = Customer.objects.create(branch_id=north.pk, reference="C-2", name="Ann North",
                                   email="bob@example.com")
-    _sale(north, ann_n, f"{north.code}-W1", "Kettle <b>Pro</b>", "SN-KET-1",
+    sale(north, ann_n, f"{north.code}-W1", "Kettle <b>Pro</b>", "SN-KET-1",
           TODAY - timedelta(days=100), 2)
-    _sale(south, ann_s, f"{south.code}-W2", "Old radio", "SN-RAD-9",
+    sale(south, ann_s, f"{south.code}-W2", "Old radio", "SN-RAD-9",
           TODAY - timedelta(days=900), 2)
-    _sale(south, ann_s, f"{south.code}-W3", "Dropped phone", "SN-PHO-3",
+    sale(south, ann_s, f"{south.code}-W3", "Dropped phone", "SN-PHO-3",
           TODAY - timedelta(days=30), 1, status="void", void_reason="Water damage at intake")
-    fridge = _sale(north, bob, f"{north.code}-W9", "Bob's fridge", "SN-FRI-2",
+    fridge = sale(north, bob, f"{north.code}-W9", "Bob's fridge", "SN-FRI-2",
                    TODAY - timedelta(days=10), 1)
-    bobs = _claim(north, bob, fridge, "CL-9",
+    bobs = claim_with(north, bob, fridge, "CL-9",
                   [("received", 3), ("reviewing", 2), ("repairing", 1)])
     # The shop's own photo on Bob's claim, stored as the till uploads it.
     store(Branch.objects.get(pk=north.pk), SHOP_PHOTO_SHA, SHOP_PHOTO)
@@ -192,3 +192,9 @@ def signed_in_customer(box: Mailbox, address: str) -> Client:
     done = browser.post("/me/sign-in/code/", {"code": box.code_for(address.lower().strip())})
     assert done.status_code == 302 and done["Location"] == "/me/", done.content.decode()[:800]
     return browser
+
+
+def signed_in(address: str) -> Client:
+    """A browser signed in at `address`, through a mail server of its own."""
+    with smtp() as box:
+        return signed_in_customer(box, address)

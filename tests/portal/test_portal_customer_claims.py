@@ -28,8 +28,7 @@ from tests.portal.customers import (
     Shops,
     photo,
     shops,
-    signed_in_customer,
-    smtp,
+    signed_in,
 )
 
 
@@ -45,14 +44,12 @@ def fresh_limits() -> None:
 
 @pytest.fixture
 def ann(records: Shops) -> Client:
-    with smtp() as box:
-        return signed_in_customer(box, records.ann_email)
+    return signed_in(records.ann_email)
 
 
 @pytest.fixture
 def bob(records: Shops) -> Client:
-    with smtp() as box:
-        return signed_in_customer(box, records.bob_email)
+    return signed_in(records.bob_email)
 
 
 def _kettle(records: Shops) -> list[str]:
