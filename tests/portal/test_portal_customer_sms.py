@@ -6,7 +6,7 @@ import base64
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 import pytest
@@ -26,7 +26,7 @@ class Provider(BaseHTTPRequestHandler):
     """Answers `status` to every POST and keeps what it was sent."""
 
     status = 201
-    seen: list[tuple[str, str, dict[str, list[str]]]] = []
+    seen: ClassVar[list[tuple[str, str, dict[str, list[str]]]]] = []
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
