@@ -14,10 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from portal.customers import uploads
+from portal.customers import claims, uploads
 from portal.customers.eligibility import PolicyTerms, verdict
 from portal.customers.models import OnlineClaim, OnlineDocument
 from portal.inbox.models import InboxItem
+from portal.problems import Problem
 from portal.projections.models import Warranty
 from portal.receiver.documents import read
 from portal.receiver.models import Document
@@ -131,6 +132,7 @@ def test_a_claim_with_a_photo_and_an_invoice_reaches_the_branch_inbox_and_shows_
     assert reverse("customers:claim", args=[records.north.code, online.item_id]) in landing
     again = ann.get(reverse("customers:start_claim", args=_kettle(records))).content.decode()
     assert "A claim on this unit is already open." in again and "<form method" not in again
+    assert f'href="{sent["Location"]}">See the open claim' in again
 
 
 def test_a_refused_file_is_named_with_what_to_do_and_nothing_is_saved(
@@ -271,3 +273,26 @@ def test_the_timeline_says_what_happens_next(records: Shops, bob: Client) -> Non
     assert "What happens next" in page
     assert "The shop tells you when the unit is ready to collect." in page
     assert reverse("customers:documents", args=[records.north.code, "CL-9"]) in page
+
+
+def test_a_failure_after_the_first_file_keeps_nothing_of_the_claim(
+    records: Shops, ann: Client, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _clear_claims()
+    calls: list[str] = []
+
+    def store_once(branch: object, sha256: str, data: bytes) -> bool:
+        calls.append(sha256)
+        if len(calls) == 2:
+            raise Problem(400, "Document refused by the receiver.", code="document_refused")
+        return True
+
+    monkeypatch.setattr(claims.stored, "store", store_once)
+    answer = ann.post(reverse("customers:start_claim", args=_kettle(records)), {
+        "fault": "Does not switch on",
+        "photo_of_fault": [SimpleUploadedFile("one.jpg", photo(), "image/jpeg"),
+                           SimpleUploadedFile("two.png", photo("PNG"), "image/png")]})
+    assert answer.status_code == 400 and len(calls) == 2
+    assert "two.png was refused: Document refused by the receiver." in answer.content.decode()
+    assert not OnlineClaim.objects.exists() and not OnlineDocument.objects.exists()
+    assert not InboxItem.objects.exists()
