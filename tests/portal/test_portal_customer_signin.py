@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from portal.customers import phone_signin, sms
 from portal.customers.models import CustomerAccount
@@ -168,3 +169,11 @@ def test_asking_again_and_again_for_one_phone_or_from_one_address_is_refused(
     many = [Client().post("/me/sign-in/phone/", {"phone": f"+4477009002{n:02d}"})
             for n in range(phone_signin.PER_IP[0] + 1)]
     assert [a.status_code for a in many][-2:] == [302, 429]
+
+
+def test_behind_the_proxy_the_limit_counts_each_client_not_the_proxy(records: Shops) -> None:
+    with override_settings(PORTAL_PROXY_HOPS=1):
+        answers = [Client().post("/me/sign-in/phone/", {"phone": f"+4477009003{n:02d}"},
+                                 HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+                   for n in range(phone_signin.PER_IP[0] + 1)]
+    assert {a.status_code for a in answers} == {302}
