@@ -242,7 +242,7 @@ def documents(request: HttpRequest, account: CustomerAccount, branch: str, numbe
     if errors:
         context.update(errors=errors, kind=kind)
         return render(request, "customers/documents.html", context, status=400)
-    messages.success(request, "Added. The shop has been sent your files.")
+    messages.success(request, "Added: your files are on their way to the shop.")
     return redirect("customers:documents", own.branch.code, own.ref)
 
 

@@ -12,9 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portal.devdb import Cluster
 from tests.conftest import pinned_clock
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parents[2]
 SETTINGS = "portal.settings.dev"
@@ -115,6 +119,20 @@ def served(db: PortalDatabase, log: Path, threads: int = 4, **env: str
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def chromium(args: list[str]) -> Iterator[Browser]:
+    """Debian's chromium through Playwright's sync API (its own event loop on this thread:
+    make a module's records before, Django refuses database calls beside one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @dataclass(frozen=True)

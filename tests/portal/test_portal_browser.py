@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from keyring.backends import fail
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from portal.health.drift import check_report
 from portal.receiver.models import Event, NightlyReport
@@ -21,13 +21,12 @@ from portal.staff.services import add_staff
 from sync.runner import run_cycle
 from tests.conftest import pinned_clock
 from tests.portal.office import PushedBranch, push_branch
-from tests.portal.support import LivePortal, register
+from tests.portal.support import LivePortal, chromium, register
 from tests.sync.test_secrets import use
 from warranty_desk.config import SyncSettings
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 DESKTOP = {"width": 1366, "height": 900}
@@ -69,12 +68,8 @@ def browser(accounts: dict[str, tuple[str, str]]) -> Iterator[Browser]:
     """Chromium, started after the module's records are made: Playwright's sync API runs an
     event loop on this thread, and Django refuses database calls beside one.
     """
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(ARGS) as launched:
+        yield launched
 
 
 def _base(live: LivePortal) -> str:

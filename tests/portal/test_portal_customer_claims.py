@@ -254,7 +254,8 @@ def test_the_documents_page_adds_evidence_and_says_who_added_what(
     assert {k: item.payload[k] for k in ("claim_ref", "kind", "name")} == {
         "claim_ref": "CL-9", "kind": "serial_photo", "name": "label «1».png"}
     page = bob.get(url).content.decode()
-    assert "label «1».png" in page and "Added by you" in page and "Added." in page
+    assert "label «1».png" in page and "Added by you" in page
+    assert "Added: your files are on their way to the shop." in page
     # Downloads are attachments, never shown inline from the portal's origin.
     got = bob.get(reverse("customers:document", args=[records.north.code, "CL-9",
                                                       SHOP_PHOTO_SHA]))

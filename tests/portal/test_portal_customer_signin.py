@@ -35,6 +35,8 @@ def test_a_customer_signs_in_with_the_code_from_the_mail(records: Shops) -> None
     assert len(box.messages) == 1
     page = browser.get("/me/").content.decode()
     assert "Kettle &lt;b&gt;Pro&lt;/b&gt;" in page and "Old radio" in page
+    # Greeted in words, never by the account's internal user name.
+    assert "You are signed in." in page and "customer-" not in page
     assert browser.post("/me/sign-out/").status_code == 302
     assert browser.get("/me/")["Location"] == "/me/sign-in/"
 
