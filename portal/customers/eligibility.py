@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -65,13 +66,31 @@ class Verdict:
     open_claim: Claim | OnlineClaim | None = None
 
 
-def _open_claim(warranty: Warranty) -> Claim | OnlineClaim | None:
-    found = (Claim.objects.filter(warranty=warranty, state__in=OPEN_STATES)
-             .select_related("branch").order_by("-opened_at").first())
-    if found is not None:
-        return found
+@dataclass(frozen=True, slots=True)
+class ClaimFacts:
+    """What the eligibility rule needs to know of a unit's claims."""
+
+    earlier: list[date]  # the days its claims were opened
+    open_claim: Claim | OnlineClaim | None
+
+
+def facts_for(warranties: list[Warranty]) -> dict[int, ClaimFacts]:
+    """Each warranty's claim facts, in two queries however many warranties there are."""
+    ids = [w.pk for w in warranties]
+    earlier: dict[int, list[date]] = defaultdict(list)
+    opened: dict[int, Claim | OnlineClaim] = {}
+    for claim in (Claim.objects.select_related("branch").filter(warranty_id__in=ids)
+                  .order_by("-opened_at")):
+        assert claim.warranty_id is not None
+        if claim.opened_at is not None:
+            earlier[claim.warranty_id].append(claim.opened_at.date())
+        if claim.state in OPEN_STATES:
+            opened.setdefault(claim.warranty_id, claim)
     # Started here and not yet numbered by the branch: open all the same.
-    return OnlineClaim.objects.filter(warranty=warranty, claim__isnull=True).first()
+    for online in OnlineClaim.objects.select_related("branch").filter(warranty_id__in=ids,
+                                                                     claim=None):
+        opened.setdefault(online.warranty_id, online)
+    return {pk: ClaimFacts(earlier[pk], opened.get(pk)) for pk in ids}
 
 
 def _shop(warranty: Warranty) -> str:
@@ -82,8 +101,10 @@ def _day(day: date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else "an unknown date"
 
 
-def verdict(warranty: Warranty, today: date, terms: PolicyTerms | None = None) -> Verdict:
-    """Whether a claim may be started on this warranty today (prefetch `layers`, `branch`)."""
+def verdict(warranty: Warranty, today: date, terms: PolicyTerms | None = None,
+            facts: ClaimFacts | None = None) -> Verdict:
+    """Whether a claim may be started on this warranty today (prefetch `layers`, `branch`;
+    give `facts` from facts_for when judging many)."""
     terms = terms or terms_of(warranty)
     shop = _shop(warranty)
     where = standing(warranty, today)
@@ -103,10 +124,9 @@ def verdict(warranty: Warranty, today: date, terms: PolicyTerms | None = None) -
         return Verdict(False, ["Head office does not have the cover dates of this warranty."],
                        f"Take the unit and your receipt to {shop}; they can start the claim.")
     coverage = where.coverage
-    earlier = [opened.date() for opened in Claim.objects.filter(warranty=warranty)
-               .exclude(opened_at=None).values_list("opened_at", flat=True) if opened]
-    limit = claim_limit_status(terms.claim_limit, terms.limit_months, earlier, today)
-    opened = _open_claim(warranty)
+    facts = facts or facts_for([warranty])[warranty.pk]
+    limit = claim_limit_status(terms.claim_limit, terms.limit_months, facts.earlier, today)
+    opened = facts.open_claim
     number = (opened.number if isinstance(opened, Claim) else "started online"
               ) if opened is not None else None
     rule = claim_eligibility(coverage, limit, number)

@@ -20,9 +20,11 @@ from portal.customers import claims
 from portal.customers.certificate import certificate_pdf
 from portal.customers.claims import FAULT_LIMIT, started_claims
 from portal.customers.eligibility import (
+    ClaimFacts,
     Verdict,
     checklist,
     exclusion_words,
+    facts_for,
     terms_of,
     verdict,
 )
@@ -90,18 +92,22 @@ class Card:
         return min(starts) if starts else self.warranty.start_on
 
 
-def card(warranty: Warranty, today: date, replacement: Warranty | None = None) -> Card:
+def card(warranty: Warranty, today: date, facts: ClaimFacts,
+         replacement: Warranty | None = None) -> Card:
     """The card of one warranty as it stands today."""
     terms = terms_of(warranty)
     return Card(warranty, standing(warranty, today),
                 [(LAYER_NAMES.get(layer.kind, layer.kind.title()), layer,
                   layer.start_on <= today <= layer.end_on) for layer in warranty.layers.all()],
-                exclusion_words(warranty, terms), verdict(warranty, today, terms), replacement)
+                exclusion_words(warranty, terms), verdict(warranty, today, terms, facts),
+                replacement)
 
 
 def _cards(warranties: list[Warranty], today: date) -> list[Card]:
     by_code = {(w.branch_id, w.code): w for w in warranties}
-    return [card(w, today, by_code.get((w.branch_id, w.replaced_by))) for w in warranties]
+    facts = facts_for(warranties)
+    return [card(w, today, facts[w.pk], by_code.get((w.branch_id, w.replaced_by)))
+            for w in warranties]
 
 
 @require_GET

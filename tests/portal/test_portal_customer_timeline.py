@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.inbox.models import InboxItem
@@ -109,3 +111,16 @@ def test_an_open_claim_offers_no_downloads_yet(records: Shops) -> None:
     page = bob.get(reverse("customers:claim", args=[records.north.code, "CL-9"])
                    ).content.decode()
     assert "Repairing" in _strong(page) and 'id="downloads"' not in page
+
+
+def test_my_products_takes_as_many_queries_for_five_products_as_for_one(
+    records: Shops, ann: Client,
+) -> None:
+    bob = signed_in(records.bob_email)
+    counts = []
+    for browser in (ann, bob):
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get("/me/").status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert ann.get("/me/").content.decode().count("<article class=\"card\" aria") == 5
+    assert counts[0] == counts[1], counts
