@@ -12,13 +12,16 @@ from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from warranty_desk.rules.document_types import MAX_BYTES, describe, sniff
-from warranty_desk.rules.evidence import evidence_label, type_refusal
+from warranty_desk.rules.evidence import accepted_types, evidence_label, type_refusal
 
 # A phone claim is a few photos and a receipt; more at once is a mistake or an attack.
 MAX_FILES = 6
 # Photos are re-saved in the format they came in; anything else a camera gives is refused.
 _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 _PDF = "application/pdf"
+# Kinds the till keeps but a phone claim does not take (no way to clean them here).
+_OTHER_WORDS = {"image/gif": "a GIF image", "video/mp4": "a video", "video/quicktime": "a video",
+                "text/plain": "plain text"}
 # A photo bigger than this in pixels is refused before it is decoded (a decompression bomb).
 MAX_PIXELS = 60_000_000
 _NAME_LIMIT = 120
@@ -101,9 +104,11 @@ def check(name: str, kind: str, data: bytes, size: int | None = None) -> Upload:
     # The till's own words where it knows the type; libmagic's finer guess is for the rest.
     refusal = type_refusal(kind, media_type, shown) if sniff(data) is not None else None
     if refusal is None and media_type not in _FORMATS and media_type != _PDF:
-        what = describe(data) if sniff(data) is None else f"it is {media_type}"
-        refusal = (f"{shown} is not a photo or a PDF: {what}. A {evidence_label(kind)} must "
-                   "be a photo (JPEG, PNG or WebP) or a PDF; send that instead.")
+        what = (describe(data) if sniff(data) is None
+                else f"it is {_OTHER_WORDS.get(media_type, media_type)}")
+        pdf = " or a PDF" if _PDF in accepted_types(kind) else ""
+        refusal = (f"{shown} is not a photo{pdf}: {what}. A {evidence_label(kind)} must "
+                   f"be a photo (JPEG, PNG or WebP){pdf}; send that instead.")
     if refusal is not None:
         raise Refusal(refusal)
     if media_type in _FORMATS:

@@ -147,7 +147,7 @@ def test_a_refused_file_is_named_with_what_to_do_and_nothing_is_saved(
                                               "image/jpeg")]})
     page = answer.content.decode()
     assert answer.status_code == 400 and 'role="alert"' in page, page[-2500:]
-    assert "&lt;b&gt;cat.jpg is not a photo or a PDF: it looks like a Windows program" in page
+    assert "&lt;b&gt;cat.jpg is not a photo: it looks like a Windows program" in page
     assert "<b>cat" not in page
     assert "Nothing was sent yet" in page and 'value="Does not switch on" checked' in page
     assert not OnlineClaim.objects.exists() and not InboxItem.objects.exists()
@@ -159,6 +159,8 @@ def test_a_refused_file_is_named_with_what_to_do_and_nothing_is_saved(
     ("IMG_1.heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 64,
      "IMG_1.heic is a HEIC photo"),
     ("notes.txt", b"just some words", "notes.txt is plain text by its content"),
+    ("anim.gif", b"GIF89a" + b"\0" * 40, "anim.gif is not a photo: it is a GIF image. A "
+     "photo of the fault must be a photo (JPEG, PNG or WebP); send that instead."),
     ("broken.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 40, "broken.jpg could not be read as a photo"),
 ])
 def test_each_kind_of_bad_file_gets_its_own_plain_refusal(
