@@ -299,3 +299,23 @@ def test_a_failure_after_the_first_file_keeps_nothing_of_the_claim(
     assert "two.png was refused: Document refused by the receiver." in answer.content.decode()
     assert not OnlineClaim.objects.exists() and not OnlineDocument.objects.exists()
     assert not InboxItem.objects.exists()
+
+
+def test_another_customers_claim_started_here_is_not_found_nor_added_to(
+    records: Shops, ann: Client, bob: Client,
+) -> None:
+    _clear_claims()
+    ann.post(reverse("customers:start_claim", args=_kettle(records)),
+             {"fault": "Does not switch on"})
+    online = OnlineClaim.objects.get()
+    args = [records.north.code, online.item_id]
+    assert ann.get(reverse("customers:claim", args=args)).status_code == 200
+    for name in ("claim", "documents"):
+        assert bob.get(reverse(f"customers:{name}", args=args)).status_code == 404
+    posted = bob.post(reverse("customers:documents", args=args), {
+        "kind": "photo_of_fault", "files": [SimpleUploadedFile("x.png", photo("PNG"))]})
+    assert posted.status_code == 404
+    started = bob.post(reverse("customers:start_claim", args=_kettle(records)),
+                       {"fault": "Does not switch on"})
+    assert started.status_code == 404
+    assert [i.kind for i in InboxItem.objects.all()] == ["claim_started"]
