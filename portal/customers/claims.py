@@ -71,7 +71,7 @@ def start(account: CustomerAccount, warranty: Warranty, fault: str, files: list[
     item_id = _item_id("web")
     payload: dict[str, object] = {
         "warranty_code": warranty.code, "claim_type": "fault",
-        "fault": fault.strip()[:FAULT_LIMIT], "customer": _customer(account, warranty)}
+        "fault": fault.strip(), "customer": _customer(account, warranty)}
     if warranty.serial:
         payload["serial"] = warranty.serial
     with transaction.atomic():

@@ -147,7 +147,7 @@ def start_claim(request: HttpRequest, account: CustomerAccount, branch: str, cod
     if request.method != "POST" or not found.eligible:
         return render(request, "customers/start_claim.html", context)
     chosen = str(request.POST.get("fault", ""))
-    other = str(request.POST.get("other", "")).strip()[:FAULT_LIMIT]
+    other = str(request.POST.get("other", "")).strip()
     # A listed fault, with the customer's own words after it when they gave some.
     fault = ". ".join(part for part in (chosen if chosen in terms.faults else "", other)
                       if part)
@@ -155,6 +155,11 @@ def start_claim(request: HttpRequest, account: CustomerAccount, branch: str, cod
     if not fault:
         errors.append("Say what is wrong: choose a fault, or choose \"Something else\" and "
                       "describe it in the box.")
+    elif len(fault) > FAULT_LIMIT:
+        # Refused whole, never cut: the customer's own words are kept as written or not at all.
+        errors.append(f"The description is {len(other)} characters long; keep it under "
+                      f"{FAULT_LIMIT - len(fault) + len(other)} and send again (the shop "
+                      "will ask for more if they need it).")
     files, refusals = check_all(_upload_fields(request, kinds))
     errors += refusals
     if errors:

@@ -319,3 +319,22 @@ def test_another_customers_claim_started_here_is_not_found_nor_added_to(
                        {"fault": "Does not switch on"})
     assert started.status_code == 404
     assert [i.kind for i in InboxItem.objects.all()] == ["claim_started"]
+
+
+def test_a_description_too_long_is_refused_whole_not_cut(records: Shops, ann: Client) -> None:
+    _clear_claims()
+    words = "Чайник не включается, 水壶坏了. " * 100
+    answer = ann.post(reverse("customers:start_claim", args=_kettle(records)),
+                      {"fault": "Does not switch on", "other": words})
+    page = answer.content.decode()
+    assert answer.status_code == 400 and "characters long; keep it under 1980" in page
+    assert words.strip() in page  # given back in the box, to shorten
+    assert not InboxItem.objects.exists()
+    long_name = "Фото_" + "очень_длинное_имя_" * 20 + ".png"
+    sent = ann.post(reverse("customers:start_claim", args=_kettle(records)), {
+        "fault": "other", "other": words[:1900].strip(),
+        "photo_of_fault": SimpleUploadedFile(long_name, photo("PNG"), "image/png")})
+    assert sent.status_code == 302
+    [item] = InboxItem.objects.filter(kind="document_uploaded")
+    assert item.payload["name"] == long_name[:120]
+    assert InboxItem.objects.get(kind="claim_started").payload["fault"] == words[:1900].strip()
