@@ -21,7 +21,10 @@ from portal.receiver import documents as stored
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.evidence import evidence_label
 
+# What the till's inbox handler takes (inbox_item.read_text, claims._check_text).
 FAULT_LIMIT = 2000
+FAULT_MIN = 3
+_EMAIL_LIMIT = 200
 # The till opens the claim on its own clock, which may be a little behind head office's.
 _CLOCK_SLACK = timedelta(days=1)
 
@@ -30,14 +33,15 @@ def _item_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex}"
 
 
-def _customer(account: CustomerAccount, warranty: Warranty) -> dict[str, str]:
+def customer_of(account: CustomerAccount, warranty: Warranty) -> dict[str, str]:
+    """Who claims, as the ClaimStarted item's customer: the holder's name, the contact."""
     holder = warranty.customer
     found = {"name": (holder.name if holder is not None else "").strip()[:200] or "Customer"}
     phone = account.phone or (holder.phone if holder is not None else "")
     email = account.email or (holder.email if holder is not None else "")
     if phone:
         found["phone"] = phone
-    if email:
+    if email and len(email) <= _EMAIL_LIMIT:  # a longer one the till refuses; never cut
         found["email"] = email
     return found
 
@@ -71,7 +75,7 @@ def start(account: CustomerAccount, warranty: Warranty, fault: str, files: list[
     item_id = _item_id("web")
     payload: dict[str, object] = {
         "warranty_code": warranty.code, "claim_type": "fault",
-        "fault": fault.strip(), "customer": _customer(account, warranty)}
+        "fault": fault.strip(), "customer": customer_of(account, warranty)}
     if warranty.serial:
         payload["serial"] = warranty.serial
     with transaction.atomic():

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal import clock
 from portal.customers import claims
 from portal.customers.certificate import certificate_pdf
-from portal.customers.claims import FAULT_LIMIT, started_claims
+from portal.customers.claims import FAULT_LIMIT, FAULT_MIN, started_claims
 from portal.customers.eligibility import (
     ClaimFacts,
     Verdict,
@@ -155,6 +155,9 @@ def start_claim(request: HttpRequest, account: CustomerAccount, branch: str, cod
     if not fault:
         errors.append("Say what is wrong: choose a fault, or choose \"Something else\" and "
                       "describe it in the box.")
+    elif len(fault) < FAULT_MIN:
+        errors.append("Say a little more about what is wrong: a few words, so the shop knows "
+                      "what to look at.")
     elif len(fault) > FAULT_LIMIT:
         # Refused whole, never cut: the customer's own words are kept as written or not at all.
         errors.append(f"The description is {len(other)} characters long; keep it under "

@@ -16,7 +16,7 @@ from PIL import Image
 
 from portal.customers import claims, uploads
 from portal.customers.eligibility import PolicyTerms, verdict
-from portal.customers.models import OnlineClaim, OnlineDocument
+from portal.customers.models import CustomerAccount, OnlineClaim, OnlineDocument
 from portal.inbox.models import InboxItem
 from portal.problems import Problem
 from portal.projections.models import Warranty
@@ -191,11 +191,15 @@ def test_too_many_files_are_refused_at_once(records: Shops, ann: Client) -> None
     assert not InboxItem.objects.exists()
 
 
-def test_a_claim_needs_a_fault(records: Shops, ann: Client) -> None:
+def test_a_claim_needs_a_fault_of_a_few_words(records: Shops, ann: Client) -> None:
     _clear_claims()
     answer = ann.post(reverse("customers:start_claim", args=_kettle(records)),
                       {"fault": "other", "other": "   "})
     assert answer.status_code == 400 and "Say what is wrong" in answer.content.decode()
+    # The till opens no claim on fewer than three characters.
+    short = ann.post(reverse("customers:start_claim", args=_kettle(records)),
+                     {"fault": "other", "other": " No "})
+    assert short.status_code == 400 and "Say a little more" in short.content.decode()
     assert not InboxItem.objects.exists()
 
 
@@ -338,3 +342,9 @@ def test_a_description_too_long_is_refused_whole_not_cut(records: Shops, ann: Cl
     [item] = InboxItem.objects.filter(kind="document_uploaded")
     assert item.payload["name"] == long_name[:120]
     assert InboxItem.objects.get(kind="claim_started").payload["fault"] == words[:1900].strip()
+
+
+def test_an_email_longer_than_the_till_takes_is_left_out_not_cut() -> None:
+    long = "a" * 220 + "@example.com"
+    found = claims.customer_of(CustomerAccount(email=long), Warranty(customer=None))
+    assert found == {"name": "Customer"}
