@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from portal.projections.models import Claim
+from portal.projections.models import Claim, Message
 
 STEPS = {
     "received": ("Received", "The shop has your claim and will look at it soon."),
@@ -58,8 +59,26 @@ def started_step(at: datetime) -> Step:
     return Step(at, *step_name("received"))
 
 
-def steps(claim: Claim) -> list[Step]:
-    """The claim's steps, oldest first (prefetch `timeline`)."""
+class _Letters:
+    """The messages the branch queued for the customer, taken once each by the step they tell
+    of: the till's own wording templates (claim_<state>, claim_resolved_<outcome>)."""
+
+    def __init__(self, messages: Iterable[Message]) -> None:
+        self.waiting = sorted(messages, key=lambda m: (m.queued_at, m.pk))
+
+    def take(self, state: str) -> str:
+        for message in self.waiting:
+            if message.template == f"claim_{state}" or message.template.startswith(
+                    f"claim_{state}_"):
+                self.waiting.remove(message)
+                return message.body.strip()
+        return ""
+
+
+def steps(claim: Claim, messages: Iterable[Message] = ()) -> list[Step]:
+    """The claim's steps, oldest first (prefetch `timeline`); each in the words of the message
+    the branch sent the customer for it when there is one, else in the portal's words."""
+    letters = _Letters(messages)
     found: list[Step] = []
     for event in claim.timeline.all():
         if event.topic not in _SHOWN:
@@ -68,8 +87,11 @@ def steps(claim: Claim) -> list[Step]:
             found.append(Step(event.occurred_at, "Replacement handed over",
                               "You received a replacement unit."))
         elif event.topic == "claim.decided":
-            title, wording = step_name(event.to_state or claim.state)
-            found.append(Step(event.occurred_at, title, claim.decision_reason or wording))
+            state = event.to_state or claim.state
+            title, wording = step_name(state)
+            found.append(Step(event.occurred_at, title,
+                              letters.take(state) or claim.decision_reason or wording))
         elif event.to_state:
-            found.append(Step(event.occurred_at, *step_name(event.to_state)))
+            title, wording = step_name(event.to_state)
+            found.append(Step(event.occurred_at, title, letters.take(event.to_state) or wording))
     return found

@@ -210,7 +210,7 @@ def claim(request: HttpRequest, account: CustomerAccount, branch: str, number: s
         return redirect("customers:claim", own.branch.code, own.ref)
     title, wording = step_name(own.state)
     found = own.claim
-    shown = steps(found) if found is not None else []
+    shown = steps(found, found.messages.all()) if found is not None else []
     if not shown and own.online is not None:
         shown = [started_step(own.online.created_at)]
     warranty = own.warranty

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.inbox.models import InboxItem
-from portal.projections.models import ClaimEvent, Customer, Warranty
+from portal.projections.models import ClaimEvent, Customer, Message, Warranty
 from tests.conftest import TODAY
 from tests.portal.customers import Shops, claim_with, photo, sale, shops, signed_in
 
@@ -35,6 +35,14 @@ def records(portal_db: Any) -> Shops:
         ("received", 30), ("reviewing", 29), ("inspecting", 25), ("resolved", 20)])
     resolved.outcome = "replace"
     resolved.save()
+    # What the branch wrote to the customer at two of the steps, in its own templates' words.
+    for n, (template, body) in enumerate([
+            ("claim_received", "Dear Ann,\nwe have your <Toaster> and will look at it."),
+            ("claim_note", "An aside that is no step."),
+            ("claim_resolved_replace", "Your replacement «Toaster» is ready to collect.")]):
+        Message.objects.create(branch_id=found.south.pk, message_id=f"m-{n}", claim=resolved,
+                               customer=ann, template=template, subject="About your claim",
+                               body=body, queued_at=datetime.combine(TODAY, time(8 + n), UTC))
     radio = Warranty.objects.get(code=f"{found.south.code}-W2")
     rejected = claim_with(found.south, ann, radio, "CL-5", [("received", 5), ("reviewing", 4)])
     rejected.state, rejected.decision_reason = "rejected", "<b>Liquid</b> inside the case"
@@ -79,6 +87,10 @@ def test_a_settled_claim_shows_every_step_and_offers_the_certificates(
     page = ann.get(reverse("customers:claim", args=[records.south.code, "CL-4"])
                    ).content.decode()
     assert _strong(page) == ["Received", "Reviewing", "Inspecting", "Resolved"]
+    assert "Dear Ann,<br>we have your &lt;Toaster&gt; and will look at it." in page
+    assert "Your replacement «Toaster» is ready to collect." in page
+    assert "The shop is checking your claim against the warranty." in page  # no message
+    assert "An aside" not in page
     assert "Nothing more to do" in page
     new = reverse("customers:certificate", args=[records.south.code, f"{records.south.code}-W5"])
     old = reverse("customers:certificate", args=[records.south.code, f"{records.south.code}-W4"])
