@@ -66,3 +66,15 @@ class OnlineDocument(models.Model):
 
     class Meta:
         ordering = ["added_at", "pk"]
+
+
+class CodeRequest(models.Model):
+    """One request for a sign-in code by text, counted against the limits of its key (a
+    client address, or a phone number's digest): in the database, so every app process and
+    host counts the same requests."""
+
+    key = models.CharField(max_length=80)
+    at = models.DateTimeField(default=clock.now, db_index=True)  # old ones are swept by it
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="code_request_key_at")]

@@ -2,7 +2,7 @@
 
 The same guarantees as the code by email: the code expires (on the portal's clock) and takes
 three tries; the answer never tells whether a number is known (an unknown one is sent nothing
-and walks the same pages); requests are limited per number and per address.
+and walks the same pages); requests are limited per number and per address, counted in the database.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import hashlib
 import hmac
 import logging
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal import clock
 from portal.customers import identity, sms
-from portal.customers.models import CustomerAccount
+from portal.customers.models import CodeRequest, CustomerAccount
 from portal.staff.throttle import client_ip
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ MAX_TRIES = 3
 # (requests, seconds) per number and per address asking.
 PER_PHONE = (3, 15 * 60)
 PER_IP = (20, 60 * 60)
+_LONGEST = max(PER_PHONE[1], PER_IP[1])
 _PENDING = "phone_signin"
 
 
@@ -40,12 +41,16 @@ def _digest(code: str) -> str:
 
 
 def _over(key: str, limit: tuple[int, int]) -> bool:
-    """Count one request in the current window of `limit`; True when past it."""
+    """Whether `key` asked `limit` times in the last window; if not, count this request."""
     count, seconds = limit
-    window = int(clock.now().timestamp()) // seconds
-    name = f"phone-signin:{key}:{window}"
-    cache.add(name, 0, seconds)
-    return cache.incr(name) > count
+    now = clock.now()
+    recent = CodeRequest.objects.filter(key=key, at__gt=now - timedelta(seconds=seconds))
+    if recent.count() >= count:
+        return True
+    CodeRequest.objects.create(key=key, at=now)
+    # Requests older than every window count for nothing any more, whoever made them.
+    CodeRequest.objects.filter(at__lte=now - timedelta(seconds=_LONGEST)).delete()
+    return False
 
 
 def _ask_page(request: HttpRequest, typed: str = "", error: str = "",
@@ -66,7 +71,7 @@ def request_code(request: HttpRequest) -> HttpResponse:
         return _ask_page(request, typed, "That does not look like a mobile number. Type it "
                          "as on your phone's contact card, with the country code if it is "
                          "not a UK number (for example +44 7700 900123).")
-    # The number only as a digest: the cache is no place for customers' phone numbers.
+    # The number only as a digest: the counts are no place for customers' phone numbers.
     if (_over(f"ip:{client_ip(request)}", PER_IP)
             or _over("phone:" + hashlib.sha256(phone.encode()).hexdigest(), PER_PHONE)):
         return _ask_page(request, typed, "Too many codes were asked for just now. Wait a "
