@@ -151,11 +151,17 @@ def link(online: OnlineClaim) -> Claim | None:
     return online.claim
 
 
+def _theirs(account: CustomerAccount) -> Q:
+    # Started by this account, or by the same customer signed in by their other contact
+    # (email or phone): the claim is on a unit of theirs either way.
+    return Q(account=account) | Q(warranty__customer__in=customers_of(account))
+
+
 def own_claim(account: CustomerAccount, branch: str, ref: str) -> OwnClaim:
     """One of the account's claims by branch and number or started-online ref; 404 else."""
     online = (OnlineClaim.objects.select_related("branch", "warranty__product",
                                                  "warranty__branch", "claim")
-              .filter(account=account, branch__code=branch.upper(), item_id=ref.lower())
+              .filter(_theirs(account), branch__code=branch.upper(), item_id=ref.lower())
               .first())
     if online is not None:
         return OwnClaim(online, link(online))
@@ -165,13 +171,13 @@ def own_claim(account: CustomerAccount, branch: str, ref: str) -> OwnClaim:
                      number=ref.upper()).first())
     if claim is None:
         raise Http404("No such claim among yours.")
-    return OwnClaim(OnlineClaim.objects.filter(claim=claim, account=account).first(), claim)
+    return OwnClaim(OnlineClaim.objects.filter(claim=claim).first(), claim)
 
 
 def started_claims(account: CustomerAccount) -> list[OnlineClaim]:
     """Claims started here the branch has not numbered yet, newest first."""
     waiting = list(OnlineClaim.objects.select_related("branch", "warranty__product")
-                   .filter(account=account, claim=None).order_by("-created_at"))
+                   .filter(_theirs(account), claim=None).order_by("-created_at"))
     return [online for online in waiting if link(online) is None]
 
 
@@ -186,13 +192,13 @@ class Listed:
     added_at: datetime | None
 
 
-def documents_of(account: CustomerAccount, own: OwnClaim) -> list[Listed]:
+def documents_of(own: OwnClaim) -> list[Listed]:
     """What was added to the claim and by whom: the customer's uploads, then the shop's."""
     mine = Q(online_claim=own.online) if own.online is not None else Q(pk__in=[])
     if own.claim is not None:
         mine |= Q(claim=own.claim)
     found = [Listed(d.sha256, d.name, evidence_label(d.kind), "you", d.added_at)
-             for d in OnlineDocument.objects.filter(mine, account=account)]
+             for d in OnlineDocument.objects.filter(mine)]
     seen = {d.sha256 for d in found}
     if own.claim is not None:
         for doc in ClaimDocument.objects.filter(claim=own.claim).order_by("pk"):

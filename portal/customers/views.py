@@ -217,7 +217,7 @@ def claim(request: HttpRequest, account: CustomerAccount, branch: str, number: s
     return render(request, "customers/claim.html", {
         "own": own, "claim": found, "online": own.online, "warranty": warranty,
         "now_title": title, "now_wording": wording, "next": next_words(own.state),
-        "steps": shown, "documents": claims.documents_of(account, own),
+        "steps": shown, "documents": claims.documents_of(own),
         "downloads": downloads(account, own),
         "fault": found.fault if found is not None else own.online.fault if own.online else ""})
 
@@ -228,7 +228,7 @@ def documents(request: HttpRequest, account: CustomerAccount, branch: str, numbe
               ) -> HttpResponse:
     """What was added to a claim and by whom; add evidence while it is open."""
     own = claims.own_claim(account, branch, number)
-    listed = claims.documents_of(account, own)
+    listed = claims.documents_of(own)
     context: dict[str, object] = {
         "own": own, "documents": listed, "kinds": [(k, evidence_label(k)) for k in DOC_KINDS],
         "max_files": MAX_FILES, "max_mb": MAX_BYTES // 1024 // 1024, "kind": ""}
@@ -266,7 +266,7 @@ def document(request: HttpRequest, account: CustomerAccount, branch: str, number
              sha256: str) -> HttpResponse:
     """One document of the claim, as a download: never shown from this site's own origin."""
     own = claims.own_claim(account, branch, number)
-    found = next((d for d in claims.documents_of(account, own) if d.sha256 == sha256), None)
+    found = next((d for d in claims.documents_of(own) if d.sha256 == sha256), None)
     data = stored.read(own.branch, sha256) if found is not None else None
     if found is None or data is None:
         raise Http404("No such document on this claim.")

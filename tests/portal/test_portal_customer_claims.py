@@ -30,7 +30,9 @@ from tests.portal.customers import (
     photo,
     shops,
     signed_in,
+    sms_code_for,
 )
+from tests.portal.office import client as new_browser
 
 
 @pytest.fixture(scope="module")
@@ -348,3 +350,24 @@ def test_an_email_longer_than_the_till_takes_is_left_out_not_cut() -> None:
     long = "a" * 220 + "@example.com"
     found = claims.customer_of(CustomerAccount(email=long), Warranty(customer=None))
     assert found == {"name": "Customer"}
+
+
+def test_a_claim_started_by_email_is_the_same_customers_when_signed_in_by_phone(
+    records: Shops, ann: Client,
+) -> None:
+    _clear_claims()
+    ann.post(reverse("customers:start_claim", args=_kettle(records)), {
+        "fault": "Does not switch on",
+        "photo_of_fault": SimpleUploadedFile("IMG_7.jpg", photo(), "image/jpeg")})
+    online = OnlineClaim.objects.get()
+    by_phone = new_browser()
+    asked = by_phone.post("/me/sign-in/phone/", {"phone": "+447700900123"})
+    assert asked.status_code == 302, asked.content.decode()[:1500]
+    assert by_phone.post("/me/sign-in/phone/code/", {
+        "code": sms_code_for("+447700900123")})["Location"] == "/me/"
+    url = reverse("customers:claim", args=[records.north.code, online.item_id])
+    assert url in by_phone.get("/me/").content.decode()
+    assert by_phone.get(url).status_code == 200
+    docs = by_phone.get(reverse("customers:documents", args=[records.north.code,
+                                                             online.item_id]))
+    assert "IMG_7.jpg" in docs.content.decode()
