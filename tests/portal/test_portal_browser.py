@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from keyring.backends import fail
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from portal.health.drift import check_report
 from portal.receiver.models import Event, NightlyReport
@@ -25,13 +25,12 @@ from sync.runner import run_cycle
 from tests.conftest import pinned_clock
 from tests.portal.customers import Mailbox, Shops
 from tests.portal.office import PushedBranch, push_branch
-from tests.portal.support import LivePortal, free_port, register
+from tests.portal.support import LivePortal, chromium, free_port, register
 from tests.sync.test_secrets import use
 from warranty_desk.config import SyncSettings
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 DESKTOP = {"width": 1366, "height": 900}
@@ -91,12 +90,8 @@ def browser(accounts: dict[str, tuple[str, str]], records: Shops) -> Iterator[Br
     """Chromium, started after the module's records are made: Playwright's sync API runs an
     event loop on this thread, and Django refuses database calls beside one.
     """
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(ARGS) as launched:
+        yield launched
 
 
 def _base(live: LivePortal) -> str:
@@ -202,7 +197,7 @@ def test_a_customer_signs_in_with_the_mailed_code_and_reads_products_claim_and_c
         try:
             _customer_signs_in(page, base, records.ann_email, mailbox, width, tmp_path)
             expect(page.get_by_role("heading", name="Kettle <b>Pro</b>")).to_be_visible()
-            expect(page.get_by_text("Water damage at intake")).to_be_visible()
+            expect(page.get_by_text("Reason: Water damage at intake", exact=True)).to_be_visible()
             # A branch without a name is named once, not "TC7EB (branch TC7EB)".
             expect(page.get_by_text(f"Branch {records.south.code}", exact=True).first
                    ).to_be_visible()
