@@ -281,3 +281,12 @@ def close_destinations(dests: Iterable[Destination]) -> None:
         closer = getattr(client if client is not None else dest, "close", None)
         if callable(closer):
             closer()
+
+
+def build_mail(home: Home, settings: SyncSettings, clock: Clock) -> MailDestination:
+    """The till's own mail sender alone, for a shop without head office; close it when done."""
+    found = sync_problems(settings)
+    if found:
+        raise BadInput(sentences("The sync settings cannot be used: " + "; ".join(found),
+                                 f"Fix them {WHERE}."))
+    return MAIL.build(Parts(settings, _reader(home, {}), settings.branch, clock, home))

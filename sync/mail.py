@@ -186,6 +186,9 @@ class MailDestination:
         self.server = server
         self._logo = logo
 
+    def close(self) -> None:
+        """Nothing held between messages: each one has its own connection."""
+
     def wants(self, topic: str) -> bool:
         """Only messages to customers."""
         return topic == TOPIC
