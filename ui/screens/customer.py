@@ -159,7 +159,7 @@ class CustomerScreen(Screen):
             Column("Date", lambda m: self._when(m.created_at)),
             Column("Subject", lambda m: m.subject),
             Column("Claim", lambda m: m.claim_number or ""),
-            Column("State", lambda m: m.state),
+            Column("Delivery", lambda m: m.delivery or m.state),
             Column("Direction", lambda m: m.direction),
         ))
         self.purchases = record_view(self.purchase_model, "purchases")

@@ -50,6 +50,24 @@ class MailJob:
     logo_sha256: str | None = None
 
 
+_CHANNEL_WORDS = {EMAIL: "by email", HEAD_OFFICE: "through head office", LETTER: "as a letter"}
+
+
+def delivery_words(state: str, channel: str, reason: str = "", server_id: str = "") -> str:
+    """A message's delivery in plain words, for the claim's Messages tab and the customer."""
+    how = _CHANNEL_WORDS.get(channel, "")
+    if state == "sent":
+        return f"sent {how}".strip() + (f" (server: {server_id})" if server_id else "")
+    if state == "queued" and channel == LETTER:
+        return "to print as a letter"
+    if state in ("queued", "sending"):
+        return ("waiting to be sent" if state == "queued" else "being sent") + (
+            f" {how}" if how else "") + (f"; {reason}" if reason and state == "queued" else "")
+    words = {"failed": "failed", "bounced": "bounced", "interrupted": "interrupted",
+             "delivered": "delivered"}.get(state, state)
+    return f"{words} {how}".strip() + (f": {reason}" if reason else "")
+
+
 def _message(session: Session, message_id: str) -> CustomerMessage | None:
     try:
         key = uuid.UUID(hex=message_id)
