@@ -18,6 +18,7 @@ from tomlkit.items import Item, Table
 from tomlkit.toml_document import TOMLDocument
 
 from warranty_desk.errors import BadInput
+from warranty_desk.mail_settings import mail_problems, whole_mail
 from warranty_desk.storage.home import Home
 
 THEMES = ("light", "dark")
@@ -37,15 +38,9 @@ LABEL_SIZES = ("62x29mm", "4x6in")
 # the counter.
 SYNC_INTERVAL_RANGE = (1, 60)
 CRM_KINDS = ("none", "webhook", "tryton")
-# Who emails the customers: head office's portal (a chain), or this till's own mail server.
-MESSAGE_CHANNELS = ("head_office", "smtp")
-# none: plain SMTP (only to this computer); starttls: upgraded on the submission port (587);
-# tls: TLS from the first byte (465).
-SMTP_TLS_MODES = ("none", "starttls", "tls")
 # Plain http is only for a portal on this machine (tests, a local proxy); anything else is TLS.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 _BRANCH = re.compile(r"[A-Z0-9]{2,6}")
-_MAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 
 _T = TypeVar("_T")
 
@@ -230,35 +225,7 @@ def sync_problems(sync: SyncSettings) -> list[str]:
             found.append(problem)
     if sync.crm == "tryton" and not (sync.tryton_database and sync.tryton_user):
         found.append("the Tryton CRM needs its database name and user name")
-    found += mail_problems(sync)
-    return found
-
-
-def mail_problems(sync: SyncSettings) -> list[str]:
-    """Every reason the till's own mail settings cannot be used, in plain words."""
-    found: list[str] = []
-    if sync.messages not in MESSAGE_CHANNELS:
-        found.append(f"the message channel {sync.messages!r} is unknown: use head_office or "
-                     "smtp")
-    if sync.smtp_tls not in SMTP_TLS_MODES:
-        found.append(f"the mail server's TLS mode {sync.smtp_tls!r} is unknown: use none, "
-                     "starttls or tls")
-    if not 1 <= sync.smtp_port <= 65535:
-        found.append(f"the mail server's port {sync.smtp_port} is not a port: use 587 "
-                     "(STARTTLS) or 465 (TLS)")
-    if sync.messages != "smtp":
-        return found
-    host = sync.smtp_host.strip()
-    if not host or any(c.isspace() or c in "/@:" for c in host):
-        found.append("messages go by the till's own mail server, but it has no server name: "
-                     "type its name, e.g. smtp.example.com")
-    elif sync.smtp_tls == "none" and host not in LOOPBACK_HOSTS:
-        found.append("a mail server without TLS is only allowed on this computer (127.0.0.1 "
-                     "or localhost): pick STARTTLS or TLS")
-    if not _MAIL.fullmatch(sync.mail_from.strip()):
-        found.append("messages go by the till's own mail server, but the From address "
-                     f"{sync.mail_from!r} is not an email address: type the shop's address, "
-                     "e.g. repairs@example.com")
+    found += mail_problems(sync, LOOPBACK_HOSTS)
     return found
 
 
@@ -511,12 +478,7 @@ def _fix_sync(sync: SyncSettings) -> SyncSettings:
         fixed = replace(fixed, crm_url=default.crm_url)
     if sync.ca_bundle and ca_bundle_problem(sync.ca_bundle):
         fixed = replace(fixed, ca_bundle=default.ca_bundle)
-    if mail_problems(fixed):
-        # Half set up: messages go through head office until the mail settings are whole.
-        fixed = replace(fixed, messages=default.messages, smtp_port=default.smtp_port
-                        if not 1 <= fixed.smtp_port <= 65535 else fixed.smtp_port,
-                        smtp_tls=fixed.smtp_tls if fixed.smtp_tls in SMTP_TLS_MODES
-                        else default.smtp_tls)
+    fixed = whole_mail(fixed, LOOPBACK_HOSTS)
     if sync_problems(fixed):
         fixed = replace(fixed, crm=default.crm)
     return fixed

@@ -38,9 +38,13 @@ _NOT_DEMO_ROWS = {"alembic_version"}
 # change a digest; a value the demo does write in one is dumped, and the digest changes.
 _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("inbox_applied", "handled_at"), ("inbox_applied", "handled_by"),
-                  ("inbox_applied", "handled_note")}
+                  ("inbox_applied", "handled_note"),
+                  # 0013: delivery state, written only when a message is sent or fails.
+                  ("customer_messages", "channel"), ("customer_messages", "server_id"),
+                  ("customer_messages", "reason"), ("customer_messages", "attempts"),
+                  ("customer_messages", "state_at"), ("customers", "email_undeliverable")}
 _ADDED_TABLES = {"sync_delivered"}
-_EMPTY = (None, "")
+_EMPTY = (None, "", 0)
 
 DIGESTS: dict[str, str] = {
     # The schema at 0012 (branch epochs, PIN lock steps); a refund decided on a claim voids its

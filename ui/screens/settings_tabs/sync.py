@@ -78,6 +78,13 @@ def _problem_label() -> QLabel:
     return label
 
 
+def _edit(name: str, hint: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(hint)
+    return edit
+
+
 def _note(text: str) -> QLabel:
     label = Label(text)
     label.setObjectName("subtle")
@@ -166,9 +173,7 @@ class SyncTab(SettingsTab):
     def _portal_group(self) -> QGroupBox:
         box = QGroupBox("Head office portal")
         form = QFormLayout(box)
-        self.portal_url = QLineEdit()
-        self.portal_url.setObjectName("syncPortalUrl")
-        self.portal_url.setPlaceholderText("https://portal.example.com/api/v1")
+        self.portal_url = _edit("syncPortalUrl", "https://portal.example.com/api/v1")
         form.addRow("Portal address", self._with(self.portal_url, "portal_url",
                                                  "Empty: this till does not sync."))
         self.branch = QLineEdit()
@@ -196,9 +201,7 @@ class SyncTab(SettingsTab):
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
-        self.ca_bundle = QLineEdit()
-        self.ca_bundle.setObjectName("syncCaBundle")
-        self.ca_bundle.setPlaceholderText("Empty: this computer's trusted authorities")
+        self.ca_bundle = _edit("syncCaBundle", "Empty: this computer's trusted authorities")
         row.addWidget(self.ca_bundle, 1)
         self.ca_bundle_button = QPushButton("Choose…")
         self.ca_bundle_button.setToolTip("Pick head office's certificate authority file (.pem)")
@@ -214,9 +217,7 @@ class SyncTab(SettingsTab):
         for words, kind in CRM_CHOICES:
             self.crm.addItem(words, kind)
         form.addRow("Send customers to", self._with(self.crm, "crm"))
-        self.crm_url = QLineEdit()
-        self.crm_url.setObjectName("syncCrmUrl")
-        self.crm_url.setPlaceholderText("https://crm.example.com/…")
+        self.crm_url = _edit("syncCrmUrl", "https://crm.example.com/…")
         self.webhook_secret = SecretField(secrets.WEBHOOK_SECRET)
         self.tryton_database = QLineEdit()
         self.tryton_database.setObjectName("syncTrytonDatabase")
@@ -247,9 +248,11 @@ class SyncTab(SettingsTab):
         form.addRow("Who emails customers", self._with(
             self.messages, "mail", "One or the other, never both: a shop without head office "
             "uses its own mail server."))
-        self.smtp_host = QLineEdit()
-        self.smtp_host.setObjectName("syncSmtpHost")
-        self.smtp_host.setPlaceholderText("smtp.example.com")
+        self.smtp_host, self.smtp_user, self.mail_from = (
+            _edit(name, hint) for name, hint in (
+                ("syncSmtpHost", "smtp.example.com"),
+                ("syncSmtpUser", "Empty: the server asks for no login"),
+                ("syncMailFrom", "repairs@example.com")))
         self.smtp_port = QSpinBox(minimum=1, maximum=65535)
         self.smtp_port.setObjectName("syncSmtpPort")
         self.smtp_port.setMaximumWidth(140)
@@ -257,13 +260,7 @@ class SyncTab(SettingsTab):
         self.smtp_tls.setObjectName("syncSmtpTls")
         for words, kind in TLS_CHOICES:
             self.smtp_tls.addItem(words, kind)
-        self.smtp_user = QLineEdit()
-        self.smtp_user.setObjectName("syncSmtpUser")
-        self.smtp_user.setPlaceholderText("Empty: the server asks for no login")
         self.smtp_password = SecretField(secrets.SMTP_PASSWORD)
-        self.mail_from = QLineEdit()
-        self.mail_from.setObjectName("syncMailFrom")
-        self.mail_from.setPlaceholderText("repairs@example.com")
         self.mail_rows: tuple[QWidget, ...] = tuple(
             self._row(form, label, field, problem, note)
             for label, field, problem, note in (
