@@ -76,12 +76,22 @@ def _connect(server: MailServer) -> smtplib.SMTP:
                                               context=context)
     else:
         conn = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
-    conn.ehlo()
-    if server.tls == "starttls":
-        conn.starttls(context=context)
+    try:
         conn.ehlo()
-    if server.user:
-        conn.login(server.user, server.password())
+        if server.tls == "starttls":
+            conn.starttls(context=context)
+            conn.ehlo()
+        if server.user:
+            if "plain" in conn.esmtp_features.get("auth", "").lower().split():
+                # PLAIN alone (the connection is encrypted): a refused password is one clear
+                # answer, not a fall-through to LOGIN that some servers leave hanging.
+                conn.user, conn.password = server.user, server.password()
+                conn.auth("PLAIN", conn.auth_plain)
+            else:
+                conn.login(server.user, server.password())
+    except BaseException:
+        conn.close()  # a refused login or certificate leaves no socket open
+        raise
     return conn
 
 
@@ -165,12 +175,15 @@ def compose(job: MailJob, message_hex: str, sender: str, when: datetime,
     mail["Date"] = format_datetime(when)
     mail["Message-ID"] = message_id(message_hex, sender)
     mail.set_content(f"{job.body}\n\n-- \n{job.shop}\n")
-    cid = message_id(f"logo.{message_hex}", sender) if logo else None
+    # Mail programs show PNG and JPEG inline; any other logo is left out rather than broken.
+    kind = "png" if logo and logo.startswith(b"\x89PNG") else (
+        "jpeg" if logo and logo.startswith(b"\xff\xd8") else None)
+    cid = message_id(f"logo.{message_hex}", sender) if kind else None
     mail.add_alternative(_html(job, cid), subtype="html")
-    if logo and cid:
+    if logo and kind and cid:
         page = mail.get_body(("html",))
         assert isinstance(page, EmailMessage)
-        page.add_related(logo, "image", "png", cid=cid)
+        page.add_related(logo, "image", kind, cid=cid)
     return mail
 
 

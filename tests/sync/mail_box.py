@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from sync.mail import MailServer
 
@@ -61,11 +62,38 @@ class Mailbox:
                           "repairs@shop.example", timeout=5.0)
 
 
+def _only(login: bytes, password: bytes) -> object:
+    def check(server: SMTP, session: Session, envelope: Envelope, mechanism: str,
+              auth_data: object) -> AuthResult:
+        ok = isinstance(auth_data, LoginPassword) and (
+            auth_data.login, auth_data.password) == (login, password)
+        # handled=False: aiosmtpd answers 535 itself (handled=True would leave it unsaid).
+        return AuthResult(success=ok, handled=False)
+    return check
+
+
 @contextmanager
-def smtp_server(port: int = 0) -> Iterator[Mailbox]:
-    """A running server on loopback, stopped at the end."""
+def smtp_server(port: int = 0, *, tls: str = "none", cert: tuple[str, str] | None = None,
+                login: tuple[str, str] | None = None) -> Iterator[Mailbox]:
+    """A running server on loopback, stopped at the end.
+
+    tls "starttls" offers STARTTLS and requires it before a login; "tls" speaks TLS from the
+    first byte. `cert` is the server's (certificate, key) files; `login` the one user it takes.
+    """
     box = Mailbox(port=port or free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    options: dict[str, object] = {}
+    if cert is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*cert)
+        if tls == "starttls":
+            options.update(tls_context=context, require_starttls=True)
+        elif tls == "tls":
+            options.update(ssl_context=context)
+    if login is not None:
+        # Over implicit TLS aiosmtpd does not count the session as TLS: it may not insist.
+        options.update(authenticator=_only(login[0].encode(), login[1].encode()),
+                       auth_require_tls=tls != "tls")
+    controller = Controller(box, hostname="127.0.0.1", port=box.port, **options)
     controller.start()
     try:
         yield box

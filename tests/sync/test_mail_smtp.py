@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 from sqlalchemy import select, text
 
+from sync.destinations import build_mail
 from sync.engine import SyncEngine
 from sync.mail import MailDestination
 from tests.conftest import actor
 from tests.sync.mail_box import Mailbox, free_port, smtp_server
 from tests.unit.services.helpers import sell
+from warranty_desk.config import SyncSettings
 from warranty_desk.models import Customer, CustomerMessage, Shop
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims, message_delivery
 from warranty_desk.storage.database import Database
+from warranty_desk.storage.documents import DocumentStore
+from warranty_desk.storage.home import Home
 
 
 def _claim(db: Database) -> CustomerMessage:
@@ -121,3 +128,28 @@ def test_a_message_gone_by_letter_is_not_emailed(shop: Database) -> None:
         report = _engine(shop, box).push_once()
     assert report.delivered == 1 and report.stored == 0 and not box.messages
     assert (_messages(shop)[0].channel, _messages(shop)[0].state) == ("letter", "queued")
+
+
+def test_the_shops_logo_travels_inline_in_the_html_part(home: Home, shop: Database) -> None:
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(picture, "PNG")
+    logo = DocumentStore(home.documents).put(picture.getvalue(), name="The logo")
+    message = _claim(shop)
+    with shop.write() as session:
+        session.scalars(select(Shop)).one().logo_sha256 = logo.sha256
+    with smtp_server() as box:
+        settings = SyncSettings(messages="smtp", smtp_host="127.0.0.1", smtp_port=box.port,
+                                smtp_tls="none", mail_from="repairs@shop.example")
+        mail_out = build_mail(home, settings, shop.clock)
+        try:
+            SyncEngine(shop, [mail_out]).push_once()
+        finally:
+            mail_out.close()
+    [(_, mail)] = box.messages
+    page = mail.get_body(("html",))
+    assert page is not None
+    [image] = [p for p in mail.walk() if p.get_content_type() == "image/png"]
+    cid = str(image["Content-ID"]).strip("<>")
+    assert f'src="cid:{cid}"' in page.get_content()
+    assert image.get_content() == picture.getvalue()
+    assert mail["Message-ID"] == f"<{message.id.hex}@shop.example>"

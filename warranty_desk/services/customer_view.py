@@ -91,6 +91,8 @@ class CustomerProfile:
     claims: tuple[ClaimLine, ...]
     messages: tuple[MessageLine, ...]
     complaints: tuple[ComplaintView, ...] = ()
+    # Why a mail server refused the email address for good; "" while it is usable.
+    email_undeliverable: str = ""
 
 
 def _brief(c: Customer) -> CustomerBrief:
@@ -142,7 +144,8 @@ def customer_profile_in(uow: UnitOfWork, actor: Actor, reference_or_id: str | uu
     verdicts = verdicts_for(session, ids[:MAX_PURCHASES], today=shop_today(session))
     return CustomerProfile(
         c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
-        len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id))
+        len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id),
+        c.email_undeliverable)
 
 
 customer_profile = reads(customer_profile_in)
