@@ -25,6 +25,7 @@ from warranty_desk.models import (
     WarrantyStatus,
 )
 from warranty_desk.permissions import Actor
+from warranty_desk.rules.brand_status import BRAND_STATUSES, brand_status_words
 from warranty_desk.services import audit, claims, resend
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.inbox_item import (
@@ -258,6 +259,11 @@ def _brand_status(ctx: ItemContext) -> str:
     p = ctx.item.payload
     number = read_text(p, "claim_number", required=True, limit=64)
     status = read_text(p, "status", required=True, limit=40)
+    meaning = brand_status_words(status)
+    if meaning is None:
+        raise Refused(f"head office sent the brand status {status!r}, which this till does not "
+                      f"know (it knows {', '.join(BRAND_STATUSES)}); record the brand's status "
+                      "on the claim by hand, and tell head office")
     external_id = read_text(p, "brand_claim_id", limit=64)
     note = read_text(p, "note")
     claim = ctx.session.scalars(select(Claim).where(Claim.number == number.upper())).first()
@@ -278,7 +284,7 @@ def _brand_status(ctx: ItemContext) -> str:
     brand_claim.external_status = status
     brand_claim.updated_at = clock_of(ctx.session).now()
     add_event(ctx.session, claim, ctx.actor, "brand",
-              reason=f"The brand's status changed from {before} to {status}"
+              reason=f"The brand's status changed from {before} to {status} ({meaning})"
                      + (f": {shorten(note)}" if note else ""))
     audit.record(ctx.session, ctx.actor, "brand_claim.status", "claim", claim.number,
                  {"brand_claim": brand_claim.external_id, "from": before, "to": status,
