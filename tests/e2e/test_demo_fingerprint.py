@@ -46,7 +46,8 @@ DIGESTS: dict[str, str] = {
     # The schema at 0012 (branch epochs, PIN lock steps); a refund decided on a claim voids its
     # warranty with the audit entry and warranty.voided event every other void has. The demo is
     # a UK shop: pounds, en_GB, the shop's UK phone and address (one more audit entry and
-    # outbox event, shop.updated), and its letters are whole paragraphs.
+    # outbox event, shop.updated), and its letters are whole paragraphs. At 0013 each
+    # extension plan has a code (CARE-12), made from its name.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'audit_entries': '1a97a7312a9c92d291b37c9f7f057d7a6f57aae1eb76f9a255165ec49c2a6c2a',
     'branch_epochs': '9c3bf10f5c4a3da2eca2dc2e600f9e1900eb0fc0f54a0b4582023cd3a8a7365f',
@@ -61,7 +62,7 @@ DIGESTS: dict[str, str] = {
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
     'evidence_documents': 'cf1f423cb203634b4a192ca563fc76582eaa47906e1db5036932e09d1e6f8a5c',
     'extension_offers': 'd73e9b219b44ed87214c384b365cff404a083c7319077d605a7b35de254dd841',
-    'extension_plans': '9679364252f5a0fd424fd17ee36a7d75690b6bd41f3e92b563833c871ebd1dc5',
+    'extension_plans': '356325063e07865d256000f89b0bf9ac1e302c3ad91ca53498da61d28b2c3515',
     'import_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_applied': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -28,6 +28,7 @@ from warranty_desk.permissions import Actor
 from warranty_desk.rules.brand_status import BRAND_STATUSES, brand_status_words
 from warranty_desk.services import audit, claims, resend
 from warranty_desk.services.claim_common import add_event
+from warranty_desk.services.extension_plans import plans_by_code, unknown_plan_code
 from warranty_desk.services.inbox_item import (
     PROBLEM,
     InboxItemInput,
@@ -222,7 +223,7 @@ def _online_order(ctx: ItemContext) -> str:
     raw_lines = p.get("lines")
     if not isinstance(raw_lines, list) or not raw_lines:
         raise Refused("the order has no lines; ask head office to check the item")
-    lines = tuple(_order_line(raw) for raw in raw_lines)
+    lines = _plans_by_code(ctx.session, number, tuple(_order_line(raw) for raw in raw_lines))
     sale = SaleInput(
         number, read_day(read_text(p, "sold_on", required=True, limit=10), "order date"), lines,
         read_customer(p), source="online")
@@ -240,6 +241,26 @@ def _online_order(ctx: ItemContext) -> str:
                  {"warranties": list(result.warranty_codes), "source": "online",
                   "extensions": result.extensions_sold, "inbox_item": ctx.item.id})
     return f"sale {number}: {len(result.warranty_codes)} warranties"
+
+
+def _plans_by_code(session: Session, number: str, lines: tuple[LineInput, ...]
+                   ) -> tuple[LineInput, ...]:
+    """The lines with each extension plan named by its code turned to the plan's name here.
+
+    Head office names a plan by its code (the contract's OnlineOrder extension_plan): names
+    are for people, and a branch may word its plans its own way.
+    """
+    if not any(line.extension_plan for line in lines):
+        return lines
+    plans = plans_by_code(session)
+    named = []
+    for line in lines:
+        code = (line.extension_plan or "").strip().upper()
+        if code and code not in plans:
+            raise Refused(f"order {number} was not recorded: "
+                          + unknown_plan_code(code, plans.values()))
+        named.append(replace(line, extension_plan=plans[code].name) if code else line)
+    return tuple(named)
 
 
 def _order_line(raw: object) -> LineInput:
