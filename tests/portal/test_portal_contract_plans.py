@@ -97,7 +97,7 @@ def _stock(db: Database) -> None:
         name="Care 12", months=12, price_minor=4_900, categories=("phones",)))
 
 
-def test_a_plan_withdrawn_tells_head_office_the_plans_code(
+def test_a_plan_added_or_withdrawn_tells_head_office_the_plans_code(
     shop: Database,
 ) -> None:
     with shop.read() as session:
@@ -105,9 +105,12 @@ def test_a_plan_withdrawn_tells_head_office_the_plans_code(
             ExtensionPlan.code == "CARE-12")).one()
     shop_settings.set_plan_active(shop, OWNER, plan_id, False)
     with shop.read() as session:
-        payload = session.scalars(select(OutboxEvent.payload).where(
-            OutboxEvent.topic == "catalogue.plan_updated")).one()
-    assert json.loads(payload) == {"name": "Care 12", "code": "CARE-12", "active": False}
+        payloads = [json.loads(p) for p in session.scalars(select(OutboxEvent.payload).where(
+            OutboxEvent.topic == "catalogue.plan_updated").order_by(OutboxEvent.seq))]
+    # Added (so head office learns the code its orders go by), then withdrawn.
+    assert payloads[1] == {"name": "Care 12", "code": "CARE-12", "active": True, "months": 12,
+                           "price_minor": 4_900}
+    assert payloads[-1] == {"name": "Care 12", "code": "CARE-12", "active": False}
 
 
 def test_migration_0013_gives_the_plans_already_there_codes(home: Home,

@@ -188,6 +188,10 @@ def add_extension_plan_in(uow: UnitOfWork, actor: Actor, data: ExtensionPlanInpu
     session.flush()
     audit.record(session, actor, "extension_plan.create", "extension_plan", plan.name,
                  {"months": plan.months, "price_minor": plan.price_minor})
+    # Head office learns the plan's code here: its online orders name the plan by it.
+    outbox.emit(session, "catalogue.plan_updated", "extension_plan", plan.id.hex,
+                {"name": plan.name, "code": plan.code, "active": plan.active,
+                 "months": plan.months, "price_minor": plan.price_minor})
     return plan
 
 
