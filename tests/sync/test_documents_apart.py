@@ -14,8 +14,8 @@ from keyring.backends import fail
 from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import actor
+from tests.liveportal.branch_view import BranchPortal
 from tests.sync.engine_helpers import make_claims, outbox
-from tests.sync.portal_server import TOKEN, PortalServer
 from tests.sync.test_secrets import use
 from warranty_desk.config import SyncSettings
 from warranty_desk.permissions import Role
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.logs(r"^Sync cycle", r"^Inbox pull stopped")
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"water mark inside the lid" * 12
 
 
-class DocumentsFail(PortalServer):
+class DocumentsFail(BranchPortal):
     """The portal whose document check (or upload) fails in one way while `failing` is set."""
 
     def __init__(self, method: str, chaos: str) -> None:
@@ -65,7 +65,7 @@ def test_a_failing_document_check_holds_back_only_the_events_that_name_the_docum
         claims.attach_evidence(shop, actor(Role.SALES), with_photo, kind="photo_of_fault",
                                sha256=photo.sha256, media_type=photo.media_type,
                                size=photo.size)
-        set_secret(home, PORTAL_TOKEN, TOKEN)
+        set_secret(home, PORTAL_TOKEN, portal.token)
         settings = SyncSettings(portal_url=portal.url)
         events = outbox(shop)
         names_photo = next(seq for seq, _, topic, agg in events

@@ -21,12 +21,12 @@ from sync.crm.jsonrpc import TrytonRpc
 from sync.runner import CycleReport, run_cycle
 from sync.secrets import PORTAL_TOKEN, TRYTON_PASSWORD, set_secret
 from tests.conftest import TODAY, actor, pinned_clock
+from tests.liveportal.branch_view import BranchPortal
 from tests.sync.conftest_crm import (
     fictional_phone,
     tryton_fixture,  # noqa: F401  (the session's trytond)
 )
 from tests.sync.engine_helpers import outbox
-from tests.sync.portal_server import TOKEN, PortalServer
 from tests.sync.test_secrets import use
 from tests.sync.tryton_server import TrytonServer
 from warranty_desk.config import SyncSettings
@@ -95,10 +95,10 @@ def _notes(rpc: TrytonRpc, party_id: int) -> list[str]:
 
 
 def test_done_when_offline_claims_wait_then_reach_portal_and_tryton_once_and_online_claims_arrive(
-    branch_home: tuple[Home, Database], portal: PortalServer, tryton: TrytonServer,
+    branch_home: tuple[Home, Database], portal: BranchPortal, tryton: TrytonServer,
 ) -> None:
     home, db = branch_home
-    set_secret(home, PORTAL_TOKEN, TOKEN)
+    set_secret(home, PORTAL_TOKEN, portal.token)
     set_secret(home, TRYTON_PASSWORD, tryton.password)
     settings = SyncSettings(portal_url=portal.url, crm="tryton", crm_url=tryton.url,
                             tryton_database=tryton.database, tryton_user=tryton.user)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from sync.http import HttpClient
 from sync.inbox import InboxPage, PortalInbox, PullReport, pull_once
-from tests.sync.portal_server import TOKEN, PortalServer
+from tests.liveportal.branch_view import BranchPortal
 from tests.unit.services.helpers import sell
 from warranty_desk.models import Claim, CustomerMessage, EvidenceDocument, InboxApplied, Sale
 from warranty_desk.services import inbox
@@ -53,8 +53,8 @@ def day_of_items(code: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def client(portal: PortalServer) -> Iterator[PortalInbox]:
-    http = HttpClient(portal.url, lambda: TOKEN, timeout=2.0, connect_timeout=1.0)
+def client(portal: BranchPortal) -> Iterator[PortalInbox]:
+    http = HttpClient(portal.url, lambda: portal.token, timeout=2.0, connect_timeout=1.0)
     yield PortalInbox(http, "BR01")
     http.close()
 
@@ -73,12 +73,12 @@ def count(db: Database, model: Any) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def refused_calls(portal: PortalServer) -> list[Any]:
+def refused_calls(portal: BranchPortal) -> list[Any]:
     return [c for c in portal.calls if c.status >= 400]
 
 
 def test_every_kind_is_pulled_applied_and_the_cursor_acked(
-    shop: Database, portal: PortalServer, client: PortalInbox, store: DocumentStore
+    shop: Database, portal: BranchPortal, client: PortalInbox, store: DocumentStore
 ) -> None:
     portal.inbox_items = day_of_items(sell(shop).warranty_codes[0])
     portal.documents[PNG_SHA] = PNG
@@ -100,7 +100,7 @@ def test_every_kind_is_pulled_applied_and_the_cursor_acked(
 
 
 def test_small_pages_are_read_to_the_end_and_acked_once(
-    shop: Database, portal: PortalServer, client: PortalInbox, store: DocumentStore
+    shop: Database, portal: BranchPortal, client: PortalInbox, store: DocumentStore
 ) -> None:
     portal.inbox_items = day_of_items(sell(shop).warranty_codes[0])
     portal.documents[PNG_SHA] = PNG
@@ -112,7 +112,7 @@ def test_small_pages_are_read_to_the_end_and_acked_once(
 
 
 def test_a_crash_between_applying_and_acking_applies_nothing_twice(
-    shop: Database, portal: PortalServer, client: PortalInbox, store: DocumentStore
+    shop: Database, portal: BranchPortal, client: PortalInbox, store: DocumentStore
 ) -> None:
     class PowerCut(Exception):
         pass
@@ -139,7 +139,7 @@ def test_a_crash_between_applying_and_acking_applies_nothing_twice(
 
 
 def test_a_crash_in_the_middle_of_a_page_reapplies_nothing_when_read_again(
-    shop: Database, portal: PortalServer, client: PortalInbox, store: DocumentStore,
+    shop: Database, portal: BranchPortal, client: PortalInbox, store: DocumentStore,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     portal.inbox_items = day_of_items(sell(shop).warranty_codes[0])
@@ -169,7 +169,7 @@ def test_a_crash_in_the_middle_of_a_page_reapplies_nothing_when_read_again(
 
 
 def test_a_waiting_item_holds_the_cursor_until_it_can_be_applied(
-    shop: Database, portal: PortalServer, client: PortalInbox, store: DocumentStore
+    shop: Database, portal: BranchPortal, client: PortalInbox, store: DocumentStore
 ) -> None:
     code = sell(shop).warranty_codes[0]
     portal.documents[PNG_SHA] = PNG
@@ -191,7 +191,7 @@ def test_a_waiting_item_holds_the_cursor_until_it_can_be_applied(
 
 
 def test_a_document_the_portal_lacks_waits(
-    shop: Database, portal: PortalServer, client: PortalInbox, store: DocumentStore
+    shop: Database, portal: BranchPortal, client: PortalInbox, store: DocumentStore
 ) -> None:
     portal.inbox_items = [claim_started("web-1", sell(shop).warranty_codes[0])]
     report = pull(shop, client, store)
@@ -202,7 +202,7 @@ def test_a_document_the_portal_lacks_waits(
 
 
 def test_unreadable_items_are_listed_and_the_rest_applied(
-    shop: Database, portal: PortalServer, client: PortalInbox, store: DocumentStore
+    shop: Database, portal: BranchPortal, client: PortalInbox, store: DocumentStore
 ) -> None:
     code = sell(shop).warranty_codes[0]
     portal.documents[PNG_SHA] = PNG
@@ -222,7 +222,7 @@ def test_unreadable_items_are_listed_and_the_rest_applied(
 
 
 def test_a_wrong_token_stops_the_pull_with_a_plain_reason(
-    shop: Database, portal: PortalServer, store: DocumentStore
+    shop: Database, portal: BranchPortal, store: DocumentStore
 ) -> None:
     portal.inbox_items = [claim_started("web-1", sell(shop).warranty_codes[0])]
     http = HttpClient(portal.url, lambda: "wrong", timeout=2.0, connect_timeout=1.0)
@@ -235,7 +235,7 @@ def test_a_wrong_token_stops_the_pull_with_a_plain_reason(
 
 
 def test_a_cursor_the_portal_does_not_know_is_reported_not_skipped(
-    shop: Database, portal: PortalServer, client: PortalInbox, store: DocumentStore
+    shop: Database, portal: BranchPortal, client: PortalInbox, store: DocumentStore
 ) -> None:
     inbox.save_cursor(shop, "portal", "from-another-portal")
     report = pull(shop, client, store)
@@ -245,7 +245,7 @@ def test_a_cursor_the_portal_does_not_know_is_reported_not_skipped(
 
 
 def test_an_offline_portal_stops_the_pull_and_keeps_the_cursor(
-    shop: Database, portal: PortalServer, client: PortalInbox, store: DocumentStore
+    shop: Database, portal: BranchPortal, client: PortalInbox, store: DocumentStore
 ) -> None:
     portal.go_offline()
     report = pull(shop, client, store)
