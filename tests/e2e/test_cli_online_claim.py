@@ -16,7 +16,7 @@ from tests.e2e.test_cli_sync import (  # noqa: F401  (fixtures)
     file_secrets,
     home,
 )
-from tests.sync.portal_server import PortalServer
+from tests.liveportal.branch_view import BranchPortal
 
 pytestmark = pytest.mark.slow
 
@@ -25,8 +25,8 @@ GRACE = {"name": "Grace Hopper", "phone": "+1 202 555 0100"}
 
 
 @pytest.fixture
-def portal() -> Iterator[PortalServer]:
-    server = PortalServer().start()
+def portal() -> Iterator[BranchPortal]:
+    server = BranchPortal().start()
     yield server
     server.stop()
 
@@ -37,7 +37,7 @@ def rows(folder: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_who_claimed_online_is_kept_beside_the_holder_and_shown_by_lookup(
-    home: Path, portal: PortalServer  # noqa: F811
+    home: Path, portal: BranchPortal  # noqa: F811
 ) -> None:
     configure(home, portal)
     codes = [c for (c,) in rows(home, "SELECT code FROM warranties WHERE status = 'active' "

@@ -21,7 +21,7 @@ from tests.e2e.test_cli_sync import (  # noqa: F401  (fixtures)
     home,
     outbox_count,
 )
-from tests.sync.portal_server import PortalServer
+from tests.liveportal.branch_view import BranchPortal
 
 pytestmark = pytest.mark.slow
 
@@ -31,8 +31,8 @@ AT = "2026-11-22T09:00:00+00:00"
 
 
 @pytest.fixture
-def portal() -> Iterator[PortalServer]:
-    server = PortalServer().start()
+def portal() -> Iterator[BranchPortal]:
+    server = BranchPortal().start()
     yield server
     server.stop()
 
@@ -61,7 +61,7 @@ def first_seq(folder: Path, number: str) -> int:
 
 
 def test_refused_records_are_listed_retried_and_dismissed_from_the_command_line(
-    home: Path, portal: PortalServer  # noqa: F811
+    home: Path, portal: BranchPortal  # noqa: F811
 ) -> None:
     configure(home, portal)
     kept, dropped = claim_numbers(home)[:2]
@@ -111,7 +111,7 @@ def test_refused_records_are_listed_retried_and_dismissed_from_the_command_line(
 
 
 def test_an_inbox_item_that_could_not_be_used_keeps_the_exit_code_at_1_until_dealt_with(
-    home: Path, portal: PortalServer  # noqa: F811
+    home: Path, portal: BranchPortal  # noqa: F811
 ) -> None:
     configure(home, portal)
     portal.inbox_items = [{"id": "web-77", "kind": "claim_started", "created_at": AT,

@@ -18,7 +18,7 @@ from tests.e2e.test_cli_sync import (  # noqa: F401  (fixtures)
     outbox_count,
     set_secret,
 )
-from tests.sync.portal_server import TOKEN
+from tests.liveportal.branch_view import BranchPortal
 from tests.sync.tls_portal import Certificates, TlsPortalServer, make_certificates
 
 pytestmark = pytest.mark.slow
@@ -46,7 +46,7 @@ def test_an_untrusted_certificate_is_named_and_a_private_ca_bundle_makes_it_work
     home: Path, tls_portal: TlsPortalServer, certificates: Certificates  # noqa: F811
 ) -> None:
     assert run(home, "config", "set", "sync.portal_url", tls_portal.url).returncode == 0
-    assert set_secret(home, "portal-token", TOKEN).returncode == 0
+    assert set_secret(home, "portal-token", portal.token).returncode == 0
     waiting = outbox_count(home)
 
     refused = run(home, "sync")
@@ -84,7 +84,7 @@ def test_a_certificate_for_another_name_says_so(
     try:
         assert run(home, "config", "set", "sync.portal_url", server.url).returncode == 0
         assert run(home, "config", "set", "sync.ca_bundle", str(elsewhere.ca)).returncode == 0
-        assert set_secret(home, "portal-token", TOKEN).returncode == 0
+        assert set_secret(home, "portal-token", portal.token).returncode == 0
         done = run(home, "sync", "--push")
         assert done.returncode == 1
         assert "is for another server name" in done.stdout, done.stdout

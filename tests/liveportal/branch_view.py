@@ -154,19 +154,34 @@ class BranchPortal:
         return None if epoch is None else str(epoch)
 
     @property
+    def acks(self) -> list[str]:
+        """The cursors of every acknowledgement the portal took, in order (from the proxy)."""
+        return [json.loads(c.body)["cursor"] for c in self.calls
+                if c.method == "POST" and c.path.endswith("/inbox/ack") and c.status == 204]
+
+    @property
     def acked(self) -> int:
         """How far the till has acknowledged its inbox (a position; 0 for never)."""
         from portal.branches.models import Branch
 
         return int(Branch.objects.get(pk=self.pk).inbox_acked)
 
-    def queue(self, kind: str, payload: dict[str, Any], *, item_id: str | None = None) -> str:
+    def queue(self, kind: str, payload: dict[str, Any], *, item_id: str | None = None,
+              created_at: str | None = None) -> str:
         """Put an item in the branch's inbox as head office does; its id."""
+        from portal import contract
         from portal.branches.models import Branch
         from portal.inbox.services import queue_item
 
-        return queue_item(Branch.objects.get(pk=self.pk), kind, payload,
-                          item_id=item_id).item_id
+        return queue_item(Branch.objects.get(pk=self.pk), kind, payload, item_id=item_id,
+                          created_at=contract.instant(created_at) if created_at else None
+                          ).item_id
+
+    def queue_items(self, items: Iterable[dict[str, Any]]) -> None:
+        """Queue items written as the till reads them (id, kind, created_at, payload)."""
+        for item in items:
+            self.queue(item["kind"], item["payload"], item_id=item.get("id"),
+                       created_at=item.get("created_at"))
 
     # -- refusals ------------------------------------------------------------------------------
 

@@ -63,6 +63,7 @@ class Call:
     path: str
     status: int
     chaos: str
+    body: bytes = b""  # what the till sent
 
 
 # A fault the proxy answers itself, as the portal's own problem+json would say it.
@@ -88,6 +89,9 @@ class ChaosProxy:
     chaos: Chaos = field(default_factory=Chaos)
     chaos_for: Callable[[str, str], str | None] | None = None
     answer_delay: float = 0.0  # seconds between the portal's answer and passing it on
+    # Changes the portal's answer body on the way (method, path, body) -> body: what a portal
+    # of another version, or a box on the line, could hand the till.
+    rewrite: Callable[[str, str, bytes], bytes] | None = None
     tls: ssl.SSLContext | None = None  # terminate TLS with this context
     host: str = "127.0.0.1"  # the name the till uses (the certificate's)
     seed: int = 0
@@ -227,15 +231,15 @@ class _Handler(BaseHTTPRequestHandler):
             headers = [("Content-Type", "application/problem+json")]
             if chaos == "too_many":
                 headers.append(("Retry-After", str(proxy.chaos.retry_after)))
-            return self._answer(status, headers, json.dumps(problem).encode(), chaos)
+            return self._answer(status, headers, json.dumps(problem).encode(), chaos, body)
         if chaos == "hang" and proxy.stopping.wait(proxy.chaos.hang_seconds):
-            return self._drop(chaos)
+            return self._drop(chaos, body)
         status, headers, data = self._forward(proxy, body)
         if chaos == "drop_after_store":
-            return self._drop(chaos)
+            return self._drop(chaos, body)
         if proxy.answer_delay and proxy.stopping.wait(proxy.answer_delay):
-            return self._drop("stopping")
-        self._answer(status, headers, data, chaos)
+            return self._drop("stopping", body)
+        self._answer(status, headers, data, chaos, body)
 
     def _captive(self, proxy: ChaosProxy, mode: str) -> None:
         status, extra, page = CAPTIVE[mode]
@@ -260,15 +264,17 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             connection.close()
         proxy.heard(self.command, self.path, answer.status, data)
+        if proxy.rewrite is not None:
+            data = proxy.rewrite(self.command, self.path, data)
         kept = [(name, value) for name, value in answer.getheaders()
                 if name.lower() not in ("connection", "transfer-encoding", "content-length",
                                         "server", "date")]
         return answer.status, kept, data
 
     def _answer(self, status: int, headers: list[tuple[str, str]], data: bytes,
-                chaos: str) -> None:
+                chaos: str, sent: bytes = b"") -> None:
         # Logged before the answer goes out, so a test that has its answer sees the call.
-        self.server.proxy.log(Call(self.command, self.path, status, chaos))
+        self.server.proxy.log(Call(self.command, self.path, status, chaos, sent))
         try:
             self.send_response(status)
             for name, value in headers:
@@ -280,8 +286,8 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the till had gone (it timed out); it never saw this answer
 
-    def _drop(self, chaos: str) -> None:
+    def _drop(self, chaos: str, sent: bytes = b"") -> None:
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        self.server.proxy.log(Call(self.command, self.path, 0, chaos))
+        self.server.proxy.log(Call(self.command, self.path, 0, chaos, sent))

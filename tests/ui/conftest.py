@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import pinned_clock
-from tests.sync.portal_server import PortalServer
+from tests.liveportal.branch_view import BranchPortal
 from tests.ui.till import Till
 from ui.app import build
 from ui.main_window import MainWindow
@@ -161,7 +161,7 @@ def no_keyring() -> Iterator[None]:
 
 
 @pytest.fixture
-def portal() -> Iterator[PortalServer]:
-    server = PortalServer().start()
+def portal() -> Iterator[BranchPortal]:
+    server = BranchPortal().start()
     yield server
     server.stop()

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from sync import secrets
-from tests.sync.portal_server import TOKEN, PortalServer
+from tests.liveportal.branch_view import BranchPortal
 from tests.sync.tls_portal import TlsPortalServer, make_certificates
 from tests.ui.conftest import open_window, sign_in
 from tests.ui.sync_helpers import CYCLE_MS
@@ -82,14 +82,14 @@ def _sync_tab(qtbot: Any, win: MainWindow) -> SyncTab:
     return screen.sync
 
 
-def _set_up_sync(qtbot: Any, win: MainWindow, portal: PortalServer) -> object:
+def _set_up_sync(qtbot: Any, win: MainWindow, portal: BranchPortal) -> object:
     """An admin types the portal address and token in Settings > Sync and saves."""
     sign_in(qtbot, win, "Adam Admin", "8888")
     qtbot.waitUntil(lambda: _status(win).startswith("Sync off (not set up)"))
     tab = _sync_tab(qtbot, win)
     assert tab.token.state.text() == "Not set"
     qtbot.keyClicks(tab.portal_url, portal.url)
-    qtbot.keyClicks(tab.token.edit, TOKEN)
+    qtbot.keyClicks(tab.token.edit, portal.token)
     # Saving tells the worker; new [sync] settings are tried at once.
     with qtbot.waitSignal(win.sync_worker.cycle_done, timeout=CYCLE_MS) as saved:
         qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
@@ -133,7 +133,7 @@ def _start_a_claim(win: MainWindow) -> str:
 
 
 def test_an_admin_sets_up_sync_and_the_demo_shop_reaches_head_office(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     first = _set_up_sync(qtbot, win, portal)
     assert getattr(first, "online", False), getattr(first, "message", "")
@@ -152,7 +152,7 @@ def test_an_admin_sets_up_sync_and_the_demo_shop_reaches_head_office(
 
 
 def test_offline_the_till_keeps_working_and_counts_what_waits_until_head_office_is_back(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     _set_up_sync(qtbot, win, portal)
     panel = _panel(qtbot, win)
@@ -179,7 +179,7 @@ def test_offline_the_till_keeps_working_and_counts_what_waits_until_head_office_
 
 
 def test_a_refused_event_is_listed_with_head_offices_reason_and_dismissed_with_one(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     _set_up_sync(qtbot, win, portal)
     poisoned: set[str] = set()
@@ -224,7 +224,7 @@ def test_a_refused_event_is_listed_with_head_offices_reason_and_dismissed_with_o
 
 
 def test_an_inbox_item_that_could_not_be_used_needs_attention_until_marked_dealt_with(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     _set_up_sync(qtbot, win, portal)
     portal.inbox_items = [{"id": "web-77", "kind": "claim_started",
@@ -264,7 +264,7 @@ def test_an_inbox_item_that_could_not_be_used_needs_attention_until_marked_dealt
 
 
 def test_the_sync_worker_stops_when_the_window_closes(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     _set_up_sync(qtbot, win, portal)
     assert win.sync_worker.is_running()
@@ -274,7 +274,7 @@ def test_the_sync_worker_stops_when_the_window_closes(
 
 
 def test_the_sync_tab_shows_problems_beside_their_fields_and_never_a_secret(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     sign_in(qtbot, win, "Olive Owner", "7777")
     tab = _sync_tab(qtbot, win)
@@ -298,7 +298,7 @@ def test_the_sync_tab_shows_problems_beside_their_fields_and_never_a_secret(
     qtbot.keyClicks(tab.token.edit, "wrong-token")
     qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
     assert "refused the sync token" in tab.test_result.text()
-    tab.token.edit.setText(TOKEN)
+    tab.token.edit.setText(portal.token)
     qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
     assert "answered for branch" in tab.test_result.text()
     assert not win.ctx.home.config.exists()  # testing saves nothing
@@ -314,7 +314,7 @@ def test_head_office_behind_its_own_authority_works_once_its_bundle_is_named(
         sign_in(qtbot, win, "Adam Admin", "8888")
         tab = _sync_tab(qtbot, win)
         qtbot.keyClicks(tab.portal_url, server.url)
-        qtbot.keyClicks(tab.token.edit, TOKEN)
+        qtbot.keyClicks(tab.token.edit, portal.token)
         tab.test_button.setFocus()
         qtbot.keyClick(tab.test_button, Qt.Key.Key_Space)
         assert "is not trusted" in tab.test_result.text()
