@@ -4,7 +4,6 @@ claim's customer, and `lookup` shows who claimed it with the phone they gave."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,13 +23,6 @@ AT = "2026-11-22T09:00:00+00:00"
 GRACE = {"name": "Grace Hopper", "phone": "+1 202 555 0100"}
 
 
-@pytest.fixture
-def portal() -> Iterator[BranchPortal]:
-    server = BranchPortal().start()
-    yield server
-    server.stop()
-
-
 def rows(folder: Path, sql: str) -> list[tuple[object, ...]]:
     with sqlite3.connect(folder / "warranty-desk.sqlite3") as conn:
         return conn.execute(sql).fetchall()
@@ -42,9 +34,9 @@ def test_who_claimed_online_is_kept_beside_the_holder_and_shown_by_lookup(
     configure(home, portal)
     codes = [c for (c,) in rows(home, "SELECT code FROM warranties WHERE status = 'active' "
                                       "ORDER BY end_on DESC LIMIT 5")]
-    portal.inbox_items = [{"id": f"web-{n}", "kind": "claim_started", "created_at": AT,
-                           "payload": {"warranty_code": code, "fault": "Will not charge",
-                                       "customer": GRACE}} for n, code in enumerate(codes)]
+    portal.queue_items({"id": f"web-{n}", "kind": "claim_started", "created_at": AT,
+                        "payload": {"warranty_code": code, "fault": "Will not charge",
+                                    "customer": GRACE}} for n, code in enumerate(codes))
     run(home, "sync")
     opened = rows(home, "SELECT k.number, c.name, k.claimant_name, k.claimant_phone FROM "
                         "claims k JOIN customers c ON c.id = k.customer_id "

@@ -1,4 +1,4 @@
-"""`warranty-desk sync` and `config` as a person runs them: a new process, a loopback portal.
+"""`warranty-desk sync` and `config` as a person runs them: a new process, the real portal.
 
 Exit codes: 0 when everything reached head office, 1 when something waits (network or a
 receiver), 2 for settings that cannot work. The sync token goes in on stdin and is never
@@ -13,13 +13,13 @@ import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.cli import TODAY, run
 from tests.liveportal.branch_view import BranchPortal
+from tests.sync.engine_helpers import outbox_at
 
 pytestmark = pytest.mark.slow
 
@@ -44,13 +44,6 @@ def home(demo_template: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "home"
     shutil.copytree(demo_template, copy)
     return copy
-
-
-@pytest.fixture
-def portal() -> Iterator[BranchPortal]:
-    server = BranchPortal().start()
-    yield server
-    server.stop()
 
 
 def set_secret(home: Path, name: str, value: str) -> subprocess.CompletedProcess[str]:
@@ -199,7 +192,8 @@ def test_offline_sync_exits_1_and_says_how_many_wait(home: Path, portal: BranchP
 
 def test_a_receiver_refusing_exits_1(home: Path, portal: BranchPortal) -> None:
     configure(home, portal)
-    portal.poison = lambda e: "Unknown topic" if e["topic"] == "claim.opened" else None
+    portal.refuse(e[1] for e in outbox_at(home / "warranty-desk.sqlite3")
+                  if e[2] == "claim.opened")
     done = run(home, "sync", "--json")
     assert done.returncode == 1
     body = json.loads(done.stdout)

@@ -77,7 +77,12 @@ def engine(db: Database, *dests: Any, fake: FakeTime | None = None, **kw: Any) -
 
 def outbox(db: Database) -> list[tuple[int, str, str, str]]:
     """(seq, id, topic, aggregate_id) of every outbox event, in seq order."""
-    with sqlite3.connect(db.path) as conn:
+    return outbox_at(db.path)
+
+
+def outbox_at(path: Path) -> list[tuple[int, str, str, str]]:
+    """(seq, id, topic, aggregate_id) of every outbox event of a database file, in seq order."""
+    with sqlite3.connect(path) as conn:
         rows = conn.execute(
             "SELECT seq, id, topic, aggregate_id FROM outbox_events ORDER BY seq").fetchall()
     return [(seq, str(uuid.UUID(bytes=bytes(uid))), topic, agg) for seq, uid, topic, agg in rows]
