@@ -149,9 +149,19 @@ def serving(db: PortalDatabase, log: Path, *, threads: int = 4) -> Iterator[Live
             process.wait()
 
 
+_RUNNING: list[PortalCluster] = []
+
+
 @contextmanager
 def started_cluster() -> Iterator[PortalCluster]:
-    """The private cluster running with a migrated template; stopped after if started here."""
+    """The private cluster running with a migrated template; stopped after if started here.
+
+    Re-entrant: inside a session that has it already (the `pg` fixture), the benchmark's own
+    portal uses the same cluster and template rather than dropping them under the tests.
+    """
+    if _RUNNING:
+        yield _RUNNING[0]
+        return
     import shutil
 
     media = django_ready()
@@ -164,9 +174,11 @@ def started_cluster() -> Iterator[PortalCluster]:
     here.createdb(TEMPLATE)
     call_command("migrate", interactive=False, verbosity=0)
     connections.close_all()  # a template with a session open cannot be copied
+    _RUNNING.append(PortalCluster(here, media))
     try:
-        yield PortalCluster(here, media)
+        yield _RUNNING[0]
     finally:
+        _RUNNING.clear()
         connections.close_all()
         here.dropdb(TEMPLATE)
         shutil.rmtree(media, ignore_errors=True)

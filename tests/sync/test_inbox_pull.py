@@ -88,7 +88,7 @@ def test_every_kind_is_pulled_applied_and_the_cursor_acked(
     assert len(report.problems) == 1 and report.problems[0].startswith(
         "Inbox item web-5 (brand status): problem: claim BR01-C-2026-999999 is not at this "
         "branch")
-    assert report.cursor == "p5" and portal.acks == ["p5"]
+    assert report.cursor == "p5" and portal.acks == ["p5"] and portal.acked == 5
     assert inbox.stored_cursor(shop) == "p5"
     assert (count(shop, Claim), count(shop, Sale), count(shop, EvidenceDocument)) == (1, 2, 2)
     with shop.read() as session:
