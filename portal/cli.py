@@ -109,6 +109,24 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_customer(args: argparse.Namespace) -> int:
+    import json
+
+    from portal.staff.demo import demo_customer
+
+    found = demo_customer(args.branch)
+    if found is None:
+        print(f"Branch {args.branch.upper()} has no customer with an email and a product at head "
+              "office yet: sync its till and let the worker project it, then ask again.",
+              file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(found.to_json()))
+    else:
+        print(f"Sign in at /me/ as {found.email} ({found.name}, {found.products} products).")
+    return 0
+
+
 def _manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -150,6 +168,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--email", default="admin@demo.example")
     demo.add_argument("--json", action="store_true", help="one JSON object on stdout")
     demo.set_defaults(run=_demo)
+    customer = sub.add_parser("demo-customer", help="a customer of the demo branch to sign in "
+                                                    "as at /me/ (after its till synced)")
+    customer.add_argument("--branch", default="BR01")
+    customer.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    customer.set_defaults(run=_demo_customer)
     manage = sub.add_parser("manage", help="any Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(run=_manage)

@@ -8,3 +8,9 @@ class CustomersConfig(AppConfig):
 
     name = "portal.customers"
     label = "customers"
+
+    def ready(self) -> None:
+        """Sessions, last sign-in and sign-in codes age on the portal clock."""
+        from portal import sessions
+
+        sessions.install()

@@ -3,7 +3,7 @@
 from allauth.account import views as allauth_views
 from django.urls import path
 
-from portal.customers import views
+from portal.customers import phone_signin, views
 
 app_name = "customers"
 
@@ -11,7 +11,11 @@ urlpatterns = [
     path("", views.products, name="products"),
     path("warranties/<str:branch>/<str:code>/certificate.pdf", views.certificate,
          name="certificate"),
+    path("warranties/<str:branch>/<str:code>/claim/", views.start_claim, name="start_claim"),
     path("claims/<str:branch>/<str:number>/", views.claim, name="claim"),
+    path("claims/<str:branch>/<str:number>/documents/", views.documents, name="documents"),
+    path("claims/<str:branch>/<str:number>/documents/<str:sha256>", views.document,
+         name="document"),
 ]
 
 # Allauth reverses these names without a namespace; only the sign-in by code is served.
@@ -21,4 +25,7 @@ signin_patterns = [
     path("me/sign-in/code/", allauth_views.confirm_login_code,
          name="account_confirm_login_code"),
     path("me/sign-out/", allauth_views.logout, name="account_logout"),
+    # The code by text message: the portal's own views, on its own clock.
+    path("me/sign-in/phone/", phone_signin.request_code, name="customers_phone_signin"),
+    path("me/sign-in/phone/code/", phone_signin.confirm_code, name="customers_phone_code"),
 ]

@@ -129,17 +129,18 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 @contextmanager
-def serving(db: PortalDatabase, log: Path, *, threads: int = 4) -> Iterator[LivePortal]:
-    """`warranty-desk-portal serve` on a free loopback port for a database, until the end."""
+def served(db: PortalDatabase, log: Path, threads: int = 4, **env: str
+           ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """`warranty-desk-portal serve` on a free loopback port (with `env` added): port, process."""
     port = free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(
             portal_command("serve", "--host", "127.0.0.1", "--port", str(port),
                            "--workers", "1", "--threads", str(threads)),
-            env=portal_env(db), stdout=out, stderr=subprocess.STDOUT)
+            env={**portal_env(db), **env}, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, process, log)
-        yield LivePortal(f"http://127.0.0.1:{port}/api/v1", process, log)
+        yield port, process
     finally:
         process.terminate()
         try:
@@ -147,6 +148,13 @@ def serving(db: PortalDatabase, log: Path, *, threads: int = 4) -> Iterator[Live
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def serving(db: PortalDatabase, log: Path, *, threads: int = 4) -> Iterator[LivePortal]:
+    """The served portal for a database, as a LivePortal with the contract's base path."""
+    with served(db, log, threads) as (port, process):
+        yield LivePortal(f"http://127.0.0.1:{port}/api/v1", process, log)
 
 
 _RUNNING: list[PortalCluster] = []

@@ -17,6 +17,7 @@ import itertools
 import secrets
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 import uuid_utils
@@ -32,6 +33,9 @@ from tests.portal.support import (
     register,
 )
 from warranty_desk.clock import FixedClock
+
+if TYPE_CHECKING:  # the records need Django set up (below) before they are imported
+    from tests.portal.customers import Shops
 
 # Django is set up when this folder is collected, before its test modules import models; it
 # connects to nothing until the session fixture `pg` (tests/liveportal/fixtures.py) has the
@@ -96,3 +100,23 @@ def live_portal(portal_db: PortalDatabase, tmp_path_factory: pytest.TempPathFact
 def branch(portal_db: PortalDatabase) -> RegisteredBranch:
     """A freshly registered branch."""
     return register()
+
+
+@pytest.fixture(scope="module")
+def records(portal_db: PortalDatabase) -> Shops:
+    """Two shops' customers (tests/portal/customers.py) in the module's database."""
+    from tests.portal.customers import shops
+
+    return shops()
+
+
+@pytest.fixture
+def fresh_limits(portal_db: PortalDatabase) -> None:
+    """Sign-in rate limits start again: allauth counts per address and IP in the cache, the
+    text sign-in counts its requests in the database."""
+    from django.core.cache import cache
+
+    from portal.customers.models import CodeRequest
+
+    cache.clear()
+    CodeRequest.objects.all().delete()

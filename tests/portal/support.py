@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import secrets
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tests.liveportal.served import (
     NOON,
@@ -17,15 +20,50 @@ from tests.liveportal.served import (
     free_port,
     portal_command,
     portal_env,
+    served,
     use_database,
     wait_for_port,
 )
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 # The cluster, its databases and the served portal are shared with the tills' sync tests
 # (tests/liveportal); these names stay importable from here for the portal tests.
-__all__ = ["NOON", "REPO", "SETTINGS", "TEMPLATE", "LivePortal", "PortalCluster",
-           "PortalDatabase", "RegisteredBranch", "free_port", "portal_command", "portal_env",
-           "register", "run_worker", "use_database", "wait_for_port"]
+__all__ = [
+    "NOON",
+    "REPO",
+    "SETTINGS",
+    "TEMPLATE",
+    "LivePortal",
+    "PortalCluster",
+    "PortalDatabase",
+    "RegisteredBranch",
+    "chromium",
+    "free_port",
+    "full_scans",
+    "portal_command",
+    "portal_env",
+    "register",
+    "run_worker",
+    "served",
+    "use_database",
+    "wait_for_port",
+]
+
+
+@contextmanager
+def chromium(args: list[str]) -> Iterator[Browser]:
+    """Debian's chromium through Playwright's sync API (its own event loop on this thread:
+    make a module's records before, Django refuses database calls beside one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @dataclass(frozen=True)
@@ -55,3 +93,22 @@ def run_worker(db: PortalDatabase) -> None:
     with connection.cursor() as cursor:  # a job that raised is kept as failed, not retried
         cursor.execute("SELECT task_name FROM procrastinate_jobs WHERE status = 'failed'")
         assert not cursor.fetchall(), done.stderr[-3000:]
+
+
+def full_scans(plan: str, table: str) -> list[str]:
+    """Scans of `table` that read all of it: a Seq Scan, or an index walked without a
+    condition (what the planner picks instead when sequential scans are priced out).
+    """
+    lines = plan.splitlines()
+    found = []
+    for at, line in enumerate(lines):
+        if f" on {table} " not in f"{line} " or "Bitmap Heap Scan" in line:
+            continue
+        detail = []
+        for more in lines[at + 1:]:
+            if "->" in more:
+                break
+            detail.append(more)
+        if "Seq Scan" in line or not any("Index Cond" in d for d in detail):
+            found.append(line.strip())
+    return found
