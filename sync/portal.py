@@ -97,8 +97,10 @@ def check_answer(response: requests.Response, who: str, what: str,
                              status=status)
     if verdict is Verdict.SETTINGS:
         words = _SETTINGS_WORDS.get(status, "refused this till's sync settings")
+        # The portal's own reason says where to look; saying it again reads as a stutter.
+        advice = "" if "Settings → Sync" in reason else "Check Settings → Sync."
         raise TransientError(sentences(f"{who.capitalize()} {words} ({status}): {reason}",
-                                       "Check Settings → Sync."), status=status)
+                                       advice), status=status)
     raise PortalRefused(f"{who.capitalize()} refused {what}: {reason}",
                         code=str(problem_code(response.headers.get("Content-Type") or "", body)),
                         status=status)
