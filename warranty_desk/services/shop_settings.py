@@ -387,7 +387,7 @@ def set_plan_active_in(uow: UnitOfWork, actor: Actor, plan_id: uuid.UUID, active
         audit.record(session, actor, "extension_plan.update", "extension_plan", plan.name,
                      {"before": {"active": not active}, "after": {"active": active}})
         outbox.emit(session, "catalogue.plan_updated", "extension_plan", plan.id.hex,
-                    {"name": plan.name, "active": active})
+                    {"name": plan.name, "code": plan.code, "active": active})
     return _plan_view(plan)
 
 
