@@ -39,7 +39,7 @@ _NOT_DEMO_ROWS = {"alembic_version"}
 _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("inbox_applied", "handled_at"), ("inbox_applied", "handled_by"),
                   ("inbox_applied", "handled_note"),
-                  # 0013: delivery state, written only when a message is sent or fails.
+                  # 0014: delivery state, written only when a message is sent or fails.
                   ("customer_messages", "channel"), ("customer_messages", "server_id"),
                   ("customer_messages", "reason"), ("customer_messages", "attempts"),
                   ("customer_messages", "state_at"), ("customers", "email_undeliverable")}

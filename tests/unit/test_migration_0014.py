@@ -1,4 +1,4 @@
-"""Migration 0013 on a database made at 0012: messages keep their state and gain delivery
+"""Migration 0014 on a database made at 0013: messages keep their state and gain delivery
 columns in place; customers gain an empty undeliverable flag; downgrade takes them away."""
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ def _columns(path: object, table: str) -> list[str]:
         return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 
 
-def test_0013_adds_the_delivery_columns_in_place_and_keeps_every_message(
+def test_0014_adds_the_delivery_columns_in_place_and_keeps_every_message(
         home: Home, clock: FixedClock) -> None:
     db = setup.open_database(home, clock)
     config = migrate.alembic_config()
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0012")
+        command.upgrade(config, "0013")
     message, customer = uuid.uuid4().bytes, uuid.uuid4().bytes
     with sqlite3.connect(db.path) as conn:
         conn.execute("INSERT INTO customers (id, reference, name, phone, email, segment, "
@@ -37,14 +37,14 @@ def test_0013_adds_the_delivery_columns_in_place_and_keeps_every_message(
                      "'outbound', 'queued', '2026-01-01 00:00:00.000000')", (message, customer))
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0013")
+        command.upgrade(config, "0014")
     with sqlite3.connect(db.path) as conn:
         assert conn.execute("SELECT state, channel, server_id, reason, attempts, state_at FROM "
                             "customer_messages").fetchall() == [("queued", "", "", "", 0, None)]
         assert conn.execute("SELECT email_undeliverable FROM customers").fetchall() == [("",)]
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0012")
+        command.downgrade(config, "0013")
     assert "channel" not in _columns(db.path, "customer_messages")
     assert "email_undeliverable" not in _columns(db.path, "customers")
     with sqlite3.connect(db.path) as conn:
