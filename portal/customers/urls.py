@@ -3,7 +3,7 @@
 from allauth.account import views as allauth_views
 from django.urls import path
 
-from portal.customers import views
+from portal.customers import messages, views
 
 app_name = "customers"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("warranties/<str:branch>/<str:code>/certificate.pdf", views.certificate,
          name="certificate"),
     path("claims/<str:branch>/<str:number>/", views.claim, name="claim"),
+    path("claims/<str:branch>/<str:number>/messages/", messages.messages, name="messages"),
 ]
 
 # Allauth reverses these names without a namespace; only the sign-in by code is served.

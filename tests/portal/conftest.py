@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import django
 import pytest
@@ -44,6 +45,9 @@ from tests.portal.support import (
     wait_for_port,
 )
 from warranty_desk.clock import FixedClock
+
+if TYPE_CHECKING:
+    from tests.portal.customers import Shops
 
 # Django is set up when this folder is collected, before its test modules import models; it
 # connects to nothing until the session fixture below has the cluster running.
@@ -151,3 +155,19 @@ def live_portal(portal_db: PortalDatabase, tmp_path_factory: pytest.TempPathFact
 def branch(portal_db: PortalDatabase) -> RegisteredBranch:
     """A freshly registered branch."""
     return register()
+
+
+@pytest.fixture(scope="module")
+def records(portal_db: PortalDatabase) -> Shops:
+    """The customer pages' records (tests/portal/customers.py) in the module's database."""
+    from tests.portal.customers import shops
+
+    return shops()
+
+
+@pytest.fixture
+def fresh_limits() -> None:
+    """Sign-in rate limits start afresh (their counts live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.urls import URLPattern, reverse
 from pypdf import PdfReader
 
 from portal.customers import urls as customer_urls
 from portal.customers.identity import account_for
 from portal.customers.views import own_warranties
-from tests.portal.customers import Shops, shops, signed_in_customer, smtp
+from tests.portal.customers import Shops, signed_in_customer, smtp
 from tests.portal.office import client
 
-
-@pytest.fixture(scope="module")
-def records(portal_db: Any) -> Shops:
-    return shops()
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits() -> None:
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 def _cards(page: str) -> list[str]:
@@ -72,7 +62,8 @@ def test_the_certificate_of_an_own_warranty_downloads_as_a_pdf(records: Shops) -
 def _own_pattern_args(records: Shops) -> dict[str, list[str]]:
     # Every customer URL, with the other customer's ids (Bob's fridge at north).
     return {"products": [], "certificate": [records.north.code, f"{records.north.code}-W9"],
-            "claim": [records.north.code, "CL-9"]}
+            "claim": [records.north.code, "CL-9"],
+            "messages": [records.north.code, "CL-9"]}
 
 
 def test_every_customer_url_with_another_customers_ids_answers_404(records: Shops) -> None:
