@@ -34,6 +34,7 @@ class Mailbox:
     """What aiosmtpd received: each message as parsed."""
 
     messages: list[tuple[list[str], Message]] = field(default_factory=list)
+    port: int = 0  # where it listens, once served by smtp()
 
     async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope
                           ) -> str:
@@ -62,10 +63,10 @@ def _text(mail: Message) -> str:
 
 
 @contextmanager
-def smtp() -> Iterator[Mailbox]:
-    """A real SMTP server on loopback that the portal's mail goes to."""
-    box = Mailbox()
-    port = free_port()
+def smtp(box: Mailbox | None = None) -> Iterator[Mailbox]:
+    """A real SMTP server on loopback that the portal's mail goes to (`box` or a new one)."""
+    box = box or Mailbox()
+    box.port = port = free_port()
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     try:

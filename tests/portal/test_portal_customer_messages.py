@@ -103,8 +103,7 @@ def test_the_branch_is_emailed_by_the_worker_when_a_customer_writes(
     with smtp() as box:
         bob = signed_in_customer(box, records.bob_email)
         bob.post(_url(records), {"body": "Can I bring it on Saturday? <ok>"})
-        port = box_port()
-        run_worker(portal_db, PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=port)
+        run_worker(portal_db, PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=str(box.port))
         to_branch = [mail for to, mail in box.messages if to == ["north@shop.example"]]
     # The first test's message too: the mailbox is set only now, its job waited till here.
     assert len(to_branch) == 2
@@ -115,8 +114,3 @@ def test_the_branch_is_emailed_by_the_worker_when_a_customer_writes(
     assert "Can I bring it on Saturday? <ok>" in parts["text/plain"]
     assert "Can I bring it on Saturday? &lt;ok&gt;" in parts["text/html"]
 
-
-def box_port() -> str:
-    from django.conf import settings
-
-    return str(settings.EMAIL_PORT)
