@@ -110,10 +110,11 @@ def register(code: str | None = None) -> RegisteredBranch:
     return RegisteredBranch(branch.code, token, branch.pk)
 
 
-def run_worker(db: PortalDatabase, **env: str) -> None:
+def run_worker(db: PortalDatabase, **env: str) -> str:
     """`warranty-desk-portal worker --until-idle` on the module's database; no job may fail.
 
-    `env` adds to the worker's environment (PORTAL_SMTP_PORT=... for a test's mail server).
+    `env` adds to the worker's environment (PORTAL_SMTP_PORT=... for a test's mail server);
+    returns what the worker logged.
     """
     from django.db import connection
 
@@ -123,3 +124,4 @@ def run_worker(db: PortalDatabase, **env: str) -> None:
     with connection.cursor() as cursor:  # a job that raised is kept as failed, not retried
         cursor.execute("SELECT task_name FROM procrastinate_jobs WHERE status = 'failed'")
         assert not cursor.fetchall(), done.stderr[-3000:]
+    return done.stdout + done.stderr
