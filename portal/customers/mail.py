@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 # office (a till back after weeks offline, a portal newly set up): its news is stale, and the
 # branch hears "failed" so it can tell the customer another way.
 STALE_AFTER = timedelta(days=7)
+# How far back each projection run looks for messages not mailed yet: a bound on the work per
+# run at head office's size. A message reaching head office later than this is never reported.
+LOOK_BACK = timedelta(days=30)
 
 
 def _send(to: str, subject: str, text: str, html: str, reply_to: str = "") -> None:
@@ -70,7 +73,8 @@ def tell_branch(item_id: int) -> bool:
 def queue_new(branch_id: int) -> list[int]:
     """A ClaimMail for each message of the branch not seen before; the ids to send."""
     seen = ClaimMail.objects.filter(branch_id=branch_id).values("message_id")
-    fresh = (Message.objects.filter(branch_id=branch_id, customer__isnull=False)
+    fresh = (Message.objects.filter(branch_id=branch_id, customer__isnull=False,
+                                    queued_at__gte=clock.now() - LOOK_BACK)
              .exclude(message_id__in=seen).order_by("queued_at", "pk"))
     made = []
     for message in fresh:

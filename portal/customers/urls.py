@@ -3,7 +3,7 @@
 from allauth.account import views as allauth_views
 from django.urls import path
 
-from portal.customers import messages, views
+from portal.customers import extensions, messages, views
 
 app_name = "customers"
 
@@ -13,6 +13,10 @@ urlpatterns = [
          name="certificate"),
     path("claims/<str:branch>/<str:number>/", views.claim, name="claim"),
     path("claims/<str:branch>/<str:number>/messages/", messages.messages, name="messages"),
+    path("extend/", extensions.extensions, name="extensions"),
+    path("extend/<str:branch>/<str:code>/<str:plan>/", extensions.extension, name="extension"),
+    path("extend/<str:branch>/<str:code>/<str:plan>/paid/", extensions.extension_paid,
+         name="extension-paid"),
 ]
 
 # Allauth reverses these names without a namespace; only the sign-in by code is served.

@@ -142,6 +142,9 @@ EMAIL_HOST = env.words("PORTAL_SMTP_HOST", "localhost")[0]
 EMAIL_PORT = env.count("PORTAL_SMTP_PORT", 25)
 # Text messages (sign-in codes by phone): a class with send(to, text), see portal.customers.sms.
 PORTAL_SMS_GATEWAY = env.words("PORTAL_SMS_GATEWAY", "portal.customers.sms.LoopbackSms")[0]
+# Paying for an extension online: a class with start() and paid(), see
+# portal.customers.payments; none (customers pay at the shop) unless one is named.
+PORTAL_PAYMENT_PROVIDER = (env.words("PORTAL_PAYMENT_PROVIDER") or [""])[0]
 
 # Staff sessions end with the browser and after eight idle hours: a shared office PC signs out.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

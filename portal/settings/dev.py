@@ -18,3 +18,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # Tests stand the portal's clock at an instant (every process of a test run at the same one).
 PORTAL_CLOCK = env.clock("PORTAL_CLOCK_AT")
+# Development and tests pay extensions at once through the loopback provider.
+PORTAL_PAYMENT_PROVIDER = (env.words("PORTAL_PAYMENT_PROVIDER")
+                           or ["portal.customers.payments.LoopbackPayments"])[0]

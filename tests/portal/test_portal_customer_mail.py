@@ -4,7 +4,7 @@ hears through its inbox whether it went."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from email.message import Message
 from pathlib import Path
 
@@ -12,11 +12,15 @@ from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import Envelope, Session
 from sqlalchemy import select
 
+from portal import clock
+from portal.customers import mail as claim_mail
 from portal.customers.models import ClaimMail
 from portal.inbox.models import InboxItem
+from portal.projections.models import Claim
+from portal.projections.models import Message as Projected
 from sync.inbox import PortalInbox, pull_once
 from tests.conftest import actor
-from tests.portal.customers import Mailbox, smtp
+from tests.portal.customers import Mailbox, Shops, smtp
 from tests.portal.support import LivePortal, PortalDatabase, RegisteredBranch, run_worker
 from tests.portal.till import client, push_all, till
 from warranty_desk.models import CustomerMessage
@@ -138,3 +142,23 @@ def test_each_claim_step_is_mailed_in_the_tills_words_and_the_branch_hears_how_i
         "the mail server refused the customer's address"]
     timeline = claim_detail(db, actor(Role.MANAGER), numbers[GRACE.name]).timeline
     assert any(t.reason.startswith("Head office emailed the customer") for t in timeline)
+
+
+def test_a_message_reaching_head_office_a_week_late_is_reported_failed_not_sent(
+    records: Shops,
+) -> None:
+    claim = Claim.objects.get(branch_id=records.north.pk, number="CL-9")
+    now = clock.now()
+    for message_id, age in (("late-8d", 8), ("gone-31d", 31)):
+        Projected.objects.create(branch_id=records.north.pk, message_id=message_id, claim=claim,
+                               customer=claim.customer, subject="Claim CL-9", body="Old news",
+                               queued_at=now - timedelta(days=age))
+    made = claim_mail.queue_new(records.north.pk)
+    assert [ClaimMail.objects.get(pk=pk).message_id for pk in made] == ["late-8d"]
+    with smtp() as box:
+        assert claim_mail.send_claim_mail(made[0]) == "failed"
+        assert claim_mail.send_claim_mail(made[0]) == "failed"  # a job run twice reports once
+    assert box.messages == []
+    (report,) = InboxItem.objects.filter(branch_id=records.north.pk, kind="message_delivery")
+    assert report.payload["state"] == "failed"
+    assert report.payload["reason"].startswith("it reached head office more than 7 days after")

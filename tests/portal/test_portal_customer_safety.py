@@ -28,7 +28,8 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|javascr
 
 def _pages(records: Shops) -> list[str]:
     north = records.north.code
-    return ["/me/", reverse("customers:claim", args=[north, "CL-9"]),
+    return ["/me/", reverse("customers:extensions"),
+            reverse("customers:claim", args=[north, "CL-9"]),
             reverse("customers:messages", args=[north, "CL-9"])]
 
 
