@@ -82,7 +82,7 @@ class Warranty(models.Model):
     void_reason = models.TextField(blank=True)
     replaced_by = models.CharField(max_length=64, blank=True)  # the new unit's warranty code
     # What the extension plans' eligibility rule reads (warranty_desk.rules.extension).
-    category = models.CharField(max_length=100, blank=True)
+    category = models.CharField(max_length=100, blank=True, db_default="")
     price_minor = models.BigIntegerField(null=True)  # the unit price; None from older tills
     seq = models.BigIntegerField(default=0)
 

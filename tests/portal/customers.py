@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import Envelope, Session
 from django.test import Client, override_settings
+from playwright.sync_api import Page, sync_playwright
 
 from portal.projections.models import (
     Claim,
@@ -26,7 +27,7 @@ from portal.projections.models import (
 )
 from tests.conftest import TODAY
 from tests.portal.office import client
-from tests.portal.support import RegisteredBranch, free_port, register
+from tests.portal.support import LivePortal, RegisteredBranch, free_port, register
 
 
 @dataclass
@@ -151,3 +152,41 @@ def signed_in_customer(box: Mailbox, address: str) -> Client:
     done = browser.post("/me/sign-in/code/", {"code": box.code_for(address.lower().strip())})
     assert done.status_code == 302 and done["Location"] == "/me/", done.content.decode()[:800]
     return browser
+
+
+@dataclass
+class PhonePage:
+    """A phone-sized browser page signed in as a customer, and what its console said."""
+
+    page: Page
+    base: str
+    console: list[str]
+
+    def fits(self) -> int:
+        """How many pixels the page is wider than the phone (0 or less: it fits)."""
+        found: int = self.page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        return found
+
+    def policy_breaches(self) -> list[str]:
+        """What the browser refused under the content security policy."""
+        return [line for line in self.console if "Content Security Policy" in line]
+
+
+@contextmanager
+def phone(live: LivePortal, signed_in: Client) -> Iterator[PhonePage]:
+    """Debian's chromium at 390 px wide on the live portal, with the client's session."""
+    from tests.portal.test_portal_browser import ARGS, CHROMIUM, PHONE
+
+    base = live.url.removesuffix("/api/v1")
+    with sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = chromium.new_context(viewport=PHONE)
+            context.add_cookies([{"name": "sessionid", "url": base,
+                                  "value": signed_in.cookies["sessionid"].value}])
+            page = context.new_page()
+            found = PhonePage(page, base, [])
+            page.on("console", lambda message: found.console.append(message.text))
+            yield found
+        finally:
+            chromium.close()

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.customers.payments import LoopbackPayments, provider
@@ -17,7 +18,7 @@ from portal.inbox.models import InboxItem
 from portal.projections import projector
 from sync.inbox import PortalInbox, pull_once
 from tests.conftest import TODAY, actor
-from tests.portal.customers import signed_in_customer, smtp
+from tests.portal.customers import phone, signed_in_customer, smtp
 from tests.portal.support import LivePortal, PortalDatabase, RegisteredBranch, register
 from tests.portal.till import client, push_all, till
 from warranty_desk.models import ExtensionPlan
@@ -142,6 +143,28 @@ def test_a_plan_paid_online_goes_to_the_shop_once_and_a_declined_payment_buys_no
     item.delete()
 
 
+def test_choosing_a_plan_by_keyboard_in_a_phone_browser_fits_and_breaks_no_policy(
+    shop: Shop, live_portal: LivePortal,
+) -> None:
+    with phone(live_portal, _cara()) as browser:
+        page = browser.page
+        page.goto(browser.base + reverse("customers:extensions"))
+        assert browser.fits() <= 0, "the plans are wider than a phone"
+        page.goto(browser.base + reverse("customers:extension",
+                                         args=[shop.branch.code, shop.code, shop.care]))
+        expect(page.get_by_role("group")).to_contain_text("How will you pay €49.00?")
+        assert browser.fits() <= 0, "the plan's page is wider than a phone"
+        page.get_by_label("Online now").focus()
+        page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("status")).to_contain_text("Your request is with the shop.")
+        assert browser.policy_breaches() == []
+    (item,) = _requests(shop)
+    assert item.payload["payment"] == "paid_online"
+    item.delete()
+
+
 def test_a_request_paid_at_the_shop_reaches_the_till_and_the_new_cover_shows_once_sold(
     shop: Shop, live_portal: LivePortal,
 ) -> None:
@@ -168,3 +191,4 @@ def test_a_request_paid_at_the_shop_reaches_the_till_and_the_new_cover_shows_onc
     assert "Extended warranty · Care &lt;b&gt;" in products
     page = cara.get(reverse("customers:extensions")).content.decode()
     assert "This unit already has an extension." in page and "You asked for" not in page
+

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from portal import clock
 from portal.customers.models import BranchMailbox
 from portal.inbox.models import InboxItem
 from portal.projections.models import Claim, Message
-from tests.portal.customers import Shops, signed_in_customer, smtp
-from tests.portal.support import PortalDatabase, run_worker
+from tests.portal.customers import Shops, phone, signed_in_customer, smtp
+from tests.portal.support import LivePortal, PortalDatabase, run_worker
 from warranty_desk.services.inbox_item import read_text
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
@@ -114,3 +115,21 @@ def test_the_branch_is_emailed_by_the_worker_when_a_customer_writes(
     assert "Can I bring it on Saturday? <ok>" in parts["text/plain"]
     assert "Can I bring it on Saturday? &lt;ok&gt;" in parts["text/html"]
 
+
+
+def test_writing_by_keyboard_in_a_phone_browser_fits_the_screen_and_breaks_no_policy(
+    records: Shops, live_portal: LivePortal,
+) -> None:
+    with smtp() as box:
+        bob = signed_in_customer(box, records.bob_email)
+    with phone(live_portal, bob) as browser:
+        page = browser.page
+        page.goto(browser.base + _url(records))
+        page.get_by_label("Your message").click()
+        page.keyboard.type("Sent from a phone: ничего страшного " + "y" * 120)
+        page.keyboard.press("Tab")  # to the send button
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("status")).to_contain_text("Your message is with the shop.")
+        expect(page.locator(".thread .mine").last).to_contain_text("ничего страшного")
+        assert browser.fits() <= 0, "the thread is wider than a phone"
+        assert browser.policy_breaches() == []

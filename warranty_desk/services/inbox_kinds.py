@@ -340,7 +340,7 @@ def _message_delivery(ctx: ItemContext) -> str:
                       "check the item")
     if message.state not in _DELIVERY_STATES[state]:
         return f"message {ref[:12]} already {message.state}; nothing changed"
-    before, message.state = message.state, state
+    message.state = state
     claim = ctx.session.get(Claim, message.claim_id) if message.claim_id else None
     what = f"message {message.subject!r}"
     if claim is not None:
@@ -350,8 +350,8 @@ def _message_delivery(ctx: ItemContext) -> str:
                 + "; tell them another way")
         add_event(ctx.session, claim, ctx.actor, "message", reason=said)
         what += f" on claim {claim.number}"
-    audit.record(ctx.session, ctx.actor, "message.delivery", "message", message.id.hex,
-                 {"inbox_item": ctx.item.id, "from": before, "to": state, "reason": reason})
+    # No audit entry: head office reports a fact about its own mail, no person changed
+    # anything here; the applied item is the record.
     return f"{what}: {state}" + (f" ({shorten(reason)})" if reason else "")
 
 
