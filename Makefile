@@ -82,7 +82,8 @@ system-packages:
 # Every budget in DESIGN.md beside its raw floor, on a cached million-warranty shop
 # (.bench-cache/, built once by demo-data); prints one table, writes tests/bench/results.json.
 # Then head office at scale (tests/bench/portal_scale.py): 200 branches push 1M events at once
-# through the served portal, staff read 1M warranties; prints its own table, writes
+# through the served portal, staff read 1M warranties and 50 signed-in customers read their
+# products and claims (tests/bench/portal_customers.py); prints its own table, writes
 # tests/bench/portal_results.json (BENCH_PORTAL_SCALE=0.05 runs a twentieth).
 bench: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run --scale full

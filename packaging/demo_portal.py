@@ -1,5 +1,8 @@
 """`make run`'s head office: the private PostgreSQL, the portal on 127.0.0.1:8800 and its worker,
-the demo branch, the demo till pointed at it and synced, then the counter app.
+the demo branch, the demo till pointed at it and synced, a demo customer, then the counter app.
+
+The portal's outgoing mail goes to files in .portal-mail/ (no mail server needed): a newcomer
+signs in at /me/ as the demo customer with the code this script prints as the mail arrives.
 
 Everything this script starts stops again when the app closes (or on Ctrl+C): the portal and
 its worker, and the PostgreSQL cluster if it was not already running.
@@ -11,15 +14,19 @@ from __future__ import annotations
 
 import argparse
 import csv
+import email
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -81,6 +88,54 @@ def _sample(home: str) -> tuple[str, str]:
     return next(((r[0], r[1]) for r in rows if len(r) > 1 and r[0] and r[1]), ("", ""))
 
 
+def _demo_customer(portal: list[str], env: dict[str, str], branch: str) -> str:
+    """How to sign in as the demo customer, once the worker has projected the synced sales
+    (waiting up to a minute), or why there is none.
+    """
+    deadline = time.monotonic() + 60
+    while True:
+        done = subprocess.run([*portal, "demo-customer", "--branch", branch, "--json"], env=env,
+                              capture_output=True, text=True, check=False)
+        if done.returncode == 0:
+            found: dict[str, Any] = json.loads(done.stdout)
+            claim = f" and claim {found['claim']}" if found["claim"] else ""
+            return (f"Sign in at {BASE}/me/ with {found['email']}\n"
+                    f"  ({found['name']}: {found['products']} products{claim}).")
+        if time.monotonic() > deadline:
+            return f"No demo customer yet: {done.stderr.strip()}"
+        time.sleep(1)
+
+
+_CODE = re.compile(r"^\s*([A-Z0-9]{3,}(?:-[A-Z0-9]+)?)\s*$", re.M)
+
+
+def code_in(mail: bytes) -> tuple[str, str] | None:
+    """(to, sign-in code) of one mail the portal wrote to a file, or None if it has none."""
+    message = email.message_from_bytes(mail)
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            payload = part.get_payload(decode=True)
+            found = _CODE.search(payload.decode(errors="replace")) if isinstance(
+                payload, bytes) else None
+            if found and "code" in str(message.get("Subject", "")).lower():
+                return str(message.get("To", "")), found.group(1)
+    return None
+
+
+def watch_mail(folder: Path, stop: threading.Event, every: float = 0.5) -> None:
+    """Print each sign-in code the portal mails, as it lands in `folder`."""
+    seen = set(folder.glob("*"))
+    while not stop.wait(every):
+        for path in sorted(set(folder.glob("*")) - seen):
+            seen.add(path)
+            # One file per connection; the backend parts mails with a line of dashes.
+            for mail in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                found = code_in(mail.strip())
+                if found:
+                    print(f"\n>> Sign-in code for {found[0]}: {found[1]}  (from {path})",
+                          flush=True)
+
+
 def _screen() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
                 or os.environ.get("QT_QPA_PLATFORM"))
@@ -95,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     home = args.home
     logs = REPO / ".portal-logs"
     logs.mkdir(exist_ok=True)
+    mail = REPO / ".portal-mail"
+    mail.mkdir(exist_ok=True)
+    stop_watching = threading.Event()
     # SIGTERM (make interrupted, a closed terminal) ends in the same clean-up as Ctrl+C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     was_running = _cluster_running()
@@ -103,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         _devdb("createdb", "portal")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
                "PORTAL_DATABASE_URL": _devdb("url", "portal"),
-               "PORTAL_MEDIA_ROOT": str(REPO / ".portal-media"), "PYTHONPATH": str(REPO)}
+               "PORTAL_MEDIA_ROOT": str(REPO / ".portal-media"), "PYTHONPATH": str(REPO),
+               "PORTAL_MAIL_FOLDER": str(mail)}
         portal = [str(BIN / "warranty-desk-portal")]
         _run([*portal, "migrate"], env=env, what="warranty-desk-portal migrate")
         demo = json.loads(_run([*portal, "demo", "--json"], env=env,
@@ -130,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         print("== warranty-desk sync --nightly (the demo till to head office)")
         print((synced.stdout or synced.stderr).strip())
         code, serial = _sample(home)
+        customer = _demo_customer(portal, env, demo["branch"])
         print(f"""
 Head office is running at {BASE}/office/
   Sign in as {demo['email']}  password: {demo['password']}  (head-office admin; new each run)
@@ -138,15 +198,22 @@ Head office is running at {BASE}/office/
   documents; the branch page shows drift found in the till's nightly report.
   The public warranty check page: {BASE}/w/{code or '<warranty code>'}
   (for the QR on slips, set the shop's portal link to {BASE}/w/{{code}})
+
+A customer's own pages (no password: a one-time code by mail):
+  {customer}
+  Press "Send me a code"; the code is printed here as the mail arrives, and the mail
+  itself is a file in {mail}/ (the newest one).
+
   Logs: {server_log} and {worker_log}
-""")
+""", flush=True)
+        threading.Thread(target=watch_mail, args=(mail, stop_watching), daemon=True).start()
         if args.no_app:
             return 0
         if _screen():
             print("Starting the counter app (demo PINs are in the README); closing it stops "
                   "head office too...")
-            code = subprocess.run(till, check=False).returncode
-            return code if code >= 0 else 128 - code  # killed by a signal: as a shell says it
+            status = subprocess.run(till, check=False).returncode
+            return status if status >= 0 else 128 - status  # a signal: as a shell says it
         print("No screen found (DISPLAY is not set), so the counter app was not opened.")
         print(f"On a desktop, run: {BIN / 'warranty-desk'} --home {home}")
         if sys.stdin.isatty():
@@ -158,6 +225,7 @@ Head office is running at {BASE}/office/
     except KeyboardInterrupt:
         return 130
     finally:
+        stop_watching.set()
         _stop(worker)
         _stop(server)
         if not was_running and _cluster_running():

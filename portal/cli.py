@@ -79,6 +79,11 @@ def _branch(args: argparse.Namespace) -> int:
     elif args.action == "token":
         print(f"A new sync token for {args.code.upper()} (shown only now):\n"
               f"{services.issue_token(args.code)}")
+    elif args.action == "rotate":
+        rotated = services.rotate_token(args.code)
+        print(f"A new sync token for {args.code.upper()} (shown only now; enter it in the "
+              f"till's Settings → Sync):\n{rotated.token}\nIts older token(s) keep working "
+              f"until {rotated.old_until:%Y-%m-%d %H:%M} UTC, then are refused.")
     else:
         count = services.revoke_tokens(args.code)
         print(f"Revoked {count} token(s) of {args.code.upper()}; its till is refused until "
@@ -109,6 +114,24 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_customer(args: argparse.Namespace) -> int:
+    import json
+
+    from portal.staff.demo import demo_customer
+
+    found = demo_customer(args.branch)
+    if found is None:
+        print(f"Branch {args.branch.upper()} has no customer with an email and a product at head "
+              "office yet: sync its till and let the worker project it, then ask again.",
+              file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(found.to_json()))
+    else:
+        print(f"Sign in at /me/ as {found.email} ({found.name}, {found.products} products).")
+    return 0
+
+
 def _manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -133,8 +156,9 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--until-idle", action="store_true",
                         help="stop when no job is left (tests, one-off catch-up)")
     worker.set_defaults(run=_worker)
-    branch = sub.add_parser("branch", help="register a branch, issue or revoke its tokens")
-    branch.add_argument("action", choices=["add", "token", "revoke"])
+    branch = sub.add_parser("branch",
+                            help="register a branch, issue, rotate or revoke its tokens")
+    branch.add_argument("action", choices=["add", "token", "rotate", "revoke"])
     branch.add_argument("code")
     branch.add_argument("--name")
     branch.set_defaults(run=_branch)
@@ -150,6 +174,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--email", default="admin@demo.example")
     demo.add_argument("--json", action="store_true", help="one JSON object on stdout")
     demo.set_defaults(run=_demo)
+    customer = sub.add_parser("demo-customer", help="a customer of the demo branch to sign in "
+                                                    "as at /me/ (after its till synced)")
+    customer.add_argument("--branch", default="BR01")
+    customer.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    customer.set_defaults(run=_demo_customer)
     manage = sub.add_parser("manage", help="any Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(run=_manage)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import requests
 
 from sync.contract import Event, Outcome, Status, TransientError
-from sync.failures import Verdict, judge, problem_code
+from sync.failures import Verdict, event_refused_for_good, judge, problem_code
 from sync.http import HttpClient, reason_of, retry_after
 from warranty_desk.errors import BadInput
 from warranty_desk.redaction import redact
@@ -145,7 +145,9 @@ class PortalDestination:
         except PortalRefused:
             if len(events) == 1:
                 reason = reason_of(response) or f"refused with status {response.status_code}"
-                return [Outcome(events[0].id, "rejected", reason)]
+                code = problem_code(response.headers.get("Content-Type") or "",
+                                    _json(response)) or ""
+                return [Outcome(events[0].id, "rejected", reason, code)]
         else:
             return self._outcomes(events, response)
         # The portal's own refusal of the whole batch (400, 413): halve until the event at
@@ -171,9 +173,17 @@ class PortalDestination:
                 raise TransientError(f"{self.client.who.capitalize()} did not answer for "
                                      f"event {event.seq}; the batch will be sent again.",
                                      status=response.status_code)
+            reason = redact(str(result.get("reason", "")))
+            if result["status"] == "rejected" and not event_refused_for_good(result):
+                # Head office cannot take it yet (a topic or version it does not know): nothing
+                # parks; the batch goes again later, and what it stored comes back duplicate.
+                raise TransientError(
+                    f"{self.client.who.capitalize()} cannot take event {event.seq} "
+                    f"({event.topic}) yet; it will be sent again: {reason}",
+                    status=response.status_code)
             # Kept in the sync panel as it is: through the redaction step first.
-            outcomes.append(Outcome(event.id, result["status"],
-                                    redact(str(result.get("reason", "")))))
+            outcomes.append(Outcome(event.id, result["status"], reason,
+                                    str(result.get("code") or "")))
         return outcomes
 
 

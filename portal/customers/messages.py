@@ -10,19 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from portal.customers import tasks
-from portal.customers.identity import customers_of
+from portal.customers.claims import OwnClaim, own_claim
 from portal.customers.models import CustomerAccount
 from portal.customers.views import customer_page
 from portal.errors import PortalInputError
 from portal.inbox.models import InboxItem
 from portal.inbox.services import queue_item
-from portal.projections.models import Claim
 
 KIND = "message_received"
 # A message is a few paragraphs; the till keeps up to 10,000 characters of one.
@@ -40,28 +39,22 @@ class Line:
     body: str
 
 
-def own_claim(account: CustomerAccount, branch: str, number: str) -> Claim:
-    """One of the account's claims; 404 for anyone else's (or none)."""
-    found = (Claim.objects.select_related("branch", "warranty__product")
-             .filter(customer__in=customers_of(account), branch__code=branch.upper(),
-                     number=number.upper()).first())
-    if found is None:
-        raise Http404("No such claim among yours.")
-    return found
+def _refs(own: OwnClaim) -> list[str]:
+    # The branch reads a claim_ref as its number or as the inbox id that started the claim.
+    return [ref for ref in (own.claim.number if own.claim else "",
+                            own.online.item_id if own.online else "") if ref]
 
 
-def _written(claim: Claim) -> list[InboxItem]:
-    return list(InboxItem.objects.filter(branch_id=claim.branch_id, kind=KIND,
-                                         payload__claim_ref=claim.number))
-
-
-def thread(claim: Claim) -> list[Line]:
+def thread(own: OwnClaim) -> list[Line]:
     """Both sides of the claim's messages, oldest first."""
-    shop = claim.branch.name or f"Branch {claim.branch.code}"
+    shop = own.branch.name or f"Branch {own.branch.code}"
+    written = InboxItem.objects.filter(branch_id=own.branch.pk, kind=KIND,
+                                       payload__claim_ref__in=_refs(own))
     lines = [Line(item.created_at, True, "You", "", str(item.payload.get("body", "")))
-             for item in _written(claim)]
-    lines += [Line(m.queued_at, False, shop, m.subject, m.body)
-              for m in claim.messages.order_by("queued_at", "pk")]
+             for item in written]
+    if own.claim is not None:
+        lines += [Line(m.queued_at, False, shop, m.subject, m.body)
+                  for m in own.claim.messages.order_by("queued_at", "pk")]
     return sorted(lines, key=lambda line: line.at)
 
 
@@ -76,11 +69,11 @@ def check_body(text: str) -> str:
     return body
 
 
-def write(claim: Claim, text: str) -> InboxItem:
+def write(own: OwnClaim, text: str) -> InboxItem:
     """Queue the customer's message for the branch and have the branch told by email."""
     body = check_body(text)
     with transaction.atomic():
-        item = queue_item(claim.branch, KIND, {"claim_ref": claim.number, "body": body})
+        item = queue_item(own.branch, KIND, {"claim_ref": own.ref, "body": body})
         tasks.tell_branch.defer(item_id=item.pk)
     return item
 
@@ -90,18 +83,18 @@ def write(claim: Claim, text: str) -> InboxItem:
 def messages(request: HttpRequest, account: CustomerAccount, branch: str, number: str
              ) -> HttpResponse:
     """The claim's messages, and a form to write to the shop."""
-    claim = own_claim(account, branch, number)
+    own = own_claim(account, branch, number)
     problem, typed = "", ""
     if request.method == "POST":
         typed = request.POST.get("body", "")
         try:
-            write(claim, typed)
+            write(own, typed)
         except PortalInputError as exc:
             problem = str(exc)
         else:
-            url = reverse("customers:messages", args=[claim.branch.code, claim.number])
+            url = reverse("customers:messages", args=[own.branch.code, own.ref])
             return redirect(f"{url}?sent=1#write")
     return render(request, "customers/messages.html", {
-        "claim": claim, "lines": thread(claim), "problem": problem, "typed": typed,
+        "own": own, "lines": thread(own), "problem": problem, "typed": typed,
         "longest": LONGEST, "sent": request.GET.get("sent") == "1" and not problem,
     }, status=400 if problem else 200)

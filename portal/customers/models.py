@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import models
 
+from portal import clock
+from portal.branches.models import Branch
+from portal.projections.models import Claim, Warranty
+
 
 class CustomerAccount(models.Model):
     """The user a customer signs in as, and the contact that finds their purchases.
@@ -26,6 +30,54 @@ class CustomerAccount(models.Model):
         ]
 
 
+class OnlineClaim(models.Model):
+    """A claim a customer started here, queued to the branch's inbox as `claim_started`.
+
+    It is the customer's "received" claim until the branch's till opens it and its own claim
+    comes back through the projection (`claim`, found by warranty and channel).
+    """
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.CASCADE,
+                                related_name="online_claims")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    warranty = models.ForeignKey(Warranty, on_delete=models.PROTECT, related_name="+")
+    item_id = models.CharField(max_length=64, unique=True)  # the inbox item: the claim_ref
+    fault = models.TextField()
+    created_at = models.DateTimeField(default=clock.now)
+    claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, related_name="+")
+
+
+class OnlineDocument(models.Model):
+    """A file a customer uploaded for a claim; the bytes are the branch's receiver Document."""
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.CASCADE,
+                                related_name="documents")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    online_claim = models.ForeignKey(OnlineClaim, on_delete=models.CASCADE, null=True,
+                                     related_name="documents")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, related_name="+")
+    sha256 = models.CharField(max_length=64)
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=40)
+    media_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    added_at = models.DateTimeField(default=clock.now)
+    item_id = models.CharField(max_length=64, unique=True)  # its document_uploaded item
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+
+class CodeRequest(models.Model):
+    """One request for a sign-in code by text, counted against the limits of its key (a
+    client address, or a phone number's digest): in the database, so every app process and
+    host counts the same requests."""
+
+    key = models.CharField(max_length=80)
+    at = models.DateTimeField(default=clock.now, db_index=True)  # old ones are swept by it
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="code_request_key_at")]
 class BranchMailbox(models.Model):
     """Where a branch is told that a customer wrote or asked for something on the portal."""
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from portal.projections.models import Claim
+from portal.projections.models import Claim, Message
 
 STEPS = {
     "received": ("Received", "The shop has your claim and will look at it soon."),
@@ -15,6 +16,20 @@ STEPS = {
     "at_manufacturer": ("At the manufacturer", "The unit is with the manufacturer for repair."),
     "resolved": ("Resolved", "The claim is settled; the shop will tell you how to collect."),
     "rejected": ("Rejected", "The claim was not accepted; the reason is below."),
+}
+# What happens next, after each step, in the customer's words.
+NEXT = {
+    "received": "The shop will check your claim against the warranty, usually within two "
+                "working days. Bring the unit to the shop if you have not yet.",
+    "reviewing": "If the claim is accepted, a technician examines the unit; you will be told "
+                 "either way.",
+    "inspecting": "The technician decides whether the unit is repaired here, sent to the "
+                  "manufacturer, or replaced.",
+    "repairing": "The shop tells you when the unit is ready to collect.",
+    "at_manufacturer": "The manufacturer sends the unit back to the shop; this can take a few "
+                       "weeks. The shop tells you when it is back.",
+    "resolved": "Nothing more to do, unless the shop asked you to collect the unit.",
+    "rejected": "If you disagree, reply to the shop: a manager can look at the claim again.",
 }
 _SHOWN = {"claim.opened", "claim.status_changed", "claim.decided",
           "claim.replacement_handed_over"}
@@ -34,8 +49,36 @@ def step_name(state: str) -> tuple[str, str]:
     return STEPS.get(state, (state.replace("_", " ").capitalize(), ""))
 
 
-def steps(claim: Claim) -> list[Step]:
-    """The claim's steps, oldest first (prefetch `timeline`)."""
+def next_words(state: str) -> str:
+    """What happens after this step."""
+    return NEXT.get(state, "The shop will tell you what happens next.")
+
+
+def started_step(at: datetime) -> Step:
+    """The first step of a claim started online, before the branch has numbered it."""
+    return Step(at, *step_name("received"))
+
+
+class _Letters:
+    """The messages the branch queued for the customer, taken once each by the step they tell
+    of: the till's own wording templates (claim_<state>, claim_resolved_<outcome>)."""
+
+    def __init__(self, messages: Iterable[Message]) -> None:
+        self.waiting = sorted(messages, key=lambda m: (m.queued_at, m.pk))
+
+    def take(self, state: str) -> str:
+        for message in self.waiting:
+            if message.template == f"claim_{state}" or message.template.startswith(
+                    f"claim_{state}_"):
+                self.waiting.remove(message)
+                return message.body.strip()
+        return ""
+
+
+def steps(claim: Claim, messages: Iterable[Message] = ()) -> list[Step]:
+    """The claim's steps, oldest first (prefetch `timeline`); each in the words of the message
+    the branch sent the customer for it when there is one, else in the portal's words."""
+    letters = _Letters(messages)
     found: list[Step] = []
     for event in claim.timeline.all():
         if event.topic not in _SHOWN:
@@ -44,8 +87,11 @@ def steps(claim: Claim) -> list[Step]:
             found.append(Step(event.occurred_at, "Replacement handed over",
                               "You received a replacement unit."))
         elif event.topic == "claim.decided":
-            title, wording = step_name(event.to_state or claim.state)
-            found.append(Step(event.occurred_at, title, claim.decision_reason or wording))
+            state = event.to_state or claim.state
+            title, wording = step_name(state)
+            found.append(Step(event.occurred_at, title,
+                              letters.take(state) or claim.decision_reason or wording))
         elif event.to_state:
-            found.append(Step(event.occurred_at, *step_name(event.to_state)))
+            title, wording = step_name(event.to_state)
+            found.append(Step(event.occurred_at, title, letters.take(event.to_state) or wording))
     return found

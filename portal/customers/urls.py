@@ -3,7 +3,7 @@
 from allauth.account import views as allauth_views
 from django.urls import path
 
-from portal.customers import extensions, messages, views
+from portal.customers import extensions, messages, phone_signin, views
 
 app_name = "customers"
 
@@ -11,7 +11,11 @@ urlpatterns = [
     path("", views.products, name="products"),
     path("warranties/<str:branch>/<str:code>/certificate.pdf", views.certificate,
          name="certificate"),
+    path("warranties/<str:branch>/<str:code>/claim/", views.start_claim, name="start_claim"),
     path("claims/<str:branch>/<str:number>/", views.claim, name="claim"),
+    path("claims/<str:branch>/<str:number>/documents/", views.documents, name="documents"),
+    path("claims/<str:branch>/<str:number>/documents/<str:sha256>", views.document,
+         name="document"),
     path("claims/<str:branch>/<str:number>/messages/", messages.messages, name="messages"),
     path("extend/", extensions.extensions, name="extensions"),
     path("extend/<str:branch>/<str:code>/<str:plan>/", extensions.extension, name="extension"),
@@ -26,4 +30,7 @@ signin_patterns = [
     path("me/sign-in/code/", allauth_views.confirm_login_code,
          name="account_confirm_login_code"),
     path("me/sign-out/", allauth_views.logout, name="account_logout"),
+    # The code by text message: the portal's own views, on its own clock.
+    path("me/sign-in/phone/", phone_signin.request_code, name="customers_phone_signin"),
+    path("me/sign-in/phone/code/", phone_signin.confirm_code, name="customers_phone_code"),
 ]

@@ -1,4 +1,4 @@
-"""The customer's own pages: products as warranty cards with certificates, claim timelines."""
+"""The customer's own pages: warranty cards, starting a claim, its timeline and documents."""
 
 from __future__ import annotations
 
@@ -7,21 +7,41 @@ from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import clock
+from portal.customers import claims
 from portal.customers.certificate import certificate_pdf
+from portal.customers.claims import FAULT_LIMIT, FAULT_MIN, started_claims
+from portal.customers.eligibility import (
+    ClaimFacts,
+    Verdict,
+    checklist,
+    exclusion_words,
+    facts_for,
+    terms_of,
+    verdict,
+)
 from portal.customers.identity import customers_of
 from portal.customers.models import CustomerAccount
-from portal.customers.timeline import step_name, steps
+from portal.customers.timeline import next_words, started_step, step_name, steps
+from portal.customers.uploads import MAX_FILES, Refusal, check_all
 from portal.projections.cover import Standing, standing
 from portal.projections.models import Claim, Warranty, WarrantyLayer
 from portal.public.views import LAYER_NAMES
+from portal.receiver import documents as stored
+from warranty_desk.rules.document_types import MAX_BYTES
+from warranty_desk.rules.evidence import evidence_label
 
 View = Callable[..., HttpResponse]
+# What a customer may add to an open claim.
+DOC_KINDS = ("photo_of_fault", "damage_photos", "serial_photo", "proof_of_purchase")
 
 
 def customer_page(view: Callable[..., HttpResponse]) -> View:
@@ -61,6 +81,9 @@ class Card:
     warranty: Warranty
     standing: Standing
     layers: list[tuple[str, WarrantyLayer, bool]]  # name, layer, running today
+    exclusions: list[str]
+    verdict: Verdict
+    replacement: Warranty | None = None  # the own unit that replaced this one
 
     @property
     def sold_on(self) -> date | None:
@@ -69,11 +92,22 @@ class Card:
         return min(starts) if starts else self.warranty.start_on
 
 
-def card(warranty: Warranty, today: date) -> Card:
+def card(warranty: Warranty, today: date, facts: ClaimFacts,
+         replacement: Warranty | None = None) -> Card:
     """The card of one warranty as it stands today."""
+    terms = terms_of(warranty)
     return Card(warranty, standing(warranty, today),
                 [(LAYER_NAMES.get(layer.kind, layer.kind.title()), layer,
-                  layer.start_on <= today <= layer.end_on) for layer in warranty.layers.all()])
+                  layer.start_on <= today <= layer.end_on) for layer in warranty.layers.all()],
+                exclusion_words(warranty, terms), verdict(warranty, today, terms, facts),
+                replacement)
+
+
+def _cards(warranties: list[Warranty], today: date) -> list[Card]:
+    by_code = {(w.branch_id, w.code): w for w in warranties}
+    facts = facts_for(warranties)
+    return [card(w, today, facts[w.pk], by_code.get((w.branch_id, w.replaced_by)))
+            for w in warranties]
 
 
 @require_GET
@@ -81,12 +115,89 @@ def card(warranty: Warranty, today: date) -> Card:
 def products(request: HttpRequest, account: CustomerAccount) -> HttpResponse:
     """My products: every registered product as a warranty card."""
     today = clock.today()
+    numbered = [(c, step_name(c.state)[0]) for c in
+                Claim.objects.select_related("branch", "warranty__product")
+                .filter(customer__in=customers_of(account)).order_by("-opened_at")]
     return render(request, "customers/products.html", {
         "account": account, "today": today,
-        "cards": [card(w, today) for w in own_warranties(account)],
-        "claims": [(c, step_name(c.state)[0]) for c in
-                   Claim.objects.select_related("branch", "warranty__product")
-                   .filter(customer__in=customers_of(account)).order_by("-opened_at")]})
+        "cards": _cards(own_warranties(account), today),
+        "started": started_claims(account), "claims": numbered})
+
+
+def _upload_fields(request: HttpRequest, kinds: list[str]) -> list[tuple[str, UploadedFile]]:
+    return [(kind, f) for kind in kinds for f in request.FILES.getlist(kind)]
+
+
+@require_http_methods(["GET", "POST"])
+@customer_page
+def start_claim(request: HttpRequest, account: CustomerAccount, branch: str, code: str
+                ) -> HttpResponse:
+    """Start a claim on an eligible product: the fault, the evidence, where to bring it."""
+    warranty = own_warranty(account, branch, code)
+    terms = terms_of(warranty)
+    found = verdict(warranty, clock.today(), terms)
+    kinds = [kind for kind, _ in checklist(terms)]
+    if "proof_of_purchase" not in kinds:
+        kinds.append("proof_of_purchase")
+    context: dict[str, object] = {
+        "warranty": warranty, "verdict": found, "faults": terms.faults,
+        "checklist": checklist(terms), "kinds": kinds, "max_files": MAX_FILES,
+        "max_mb": MAX_BYTES // 1024 // 1024, "fault_limit": FAULT_LIMIT,
+        "chosen": "", "other": ""}
+    if request.method != "POST" or not found.eligible:
+        return render(request, "customers/start_claim.html", context)
+    chosen = str(request.POST.get("fault", ""))
+    other = str(request.POST.get("other", "")).strip()
+    # A listed fault, with the customer's own words after it when they gave some.
+    fault = ". ".join(part for part in (chosen if chosen in terms.faults else "", other)
+                      if part)
+    errors: list[str] = []
+    if not fault:
+        errors.append("Say what is wrong: choose a fault, or choose \"Something else\" and "
+                      "describe it in the box.")
+    elif len(fault) < FAULT_MIN:
+        errors.append("Say a little more about what is wrong: a few words, so the shop knows "
+                      "what to look at.")
+    elif len(fault) > FAULT_LIMIT:
+        # Refused whole, never cut: the customer's own words are kept as written or not at all.
+        errors.append(f"The description is {len(other)} characters long; keep it under "
+                      f"{FAULT_LIMIT - len(fault) + len(other)} and send again (the shop "
+                      "will ask for more if they need it).")
+    files, refusals = check_all(_upload_fields(request, kinds))
+    errors += refusals
+    if errors:
+        context.update(errors=errors, chosen=chosen, other=other)
+        return render(request, "customers/start_claim.html", context, status=400)
+    try:
+        online = claims.start(account, warranty, fault, files)
+    except Refusal as exc:
+        context.update(errors=[str(exc)], chosen=chosen, other=other)
+        return render(request, "customers/start_claim.html", context, status=400)
+    return redirect("customers:claim", online.branch.code, online.item_id)
+
+
+def _replacement(account: CustomerAccount, warranty: Warranty) -> Warranty | None:
+    if not warranty.replaced_by:
+        return None
+    return (Warranty.objects.select_related("product", "branch")
+            .filter(customer__in=customers_of(account), branch_id=warranty.branch_id,
+                    code=warranty.replaced_by).exclude(status="").first())
+
+
+def downloads(account: CustomerAccount, own: claims.OwnClaim) -> list[tuple[str, str]]:
+    """What a settled claim offers to download: (words, URL); nothing before it is settled."""
+    warranty = own.warranty
+    if own.state != "resolved" or warranty is None or not warranty.status:
+        return []
+    found = []
+    new = _replacement(account, warranty)
+    if new is not None:
+        found.append(("The warranty certificate of your replacement unit (PDF)",
+                      reverse("customers:certificate", args=[new.branch.code, new.code])))
+    found.append(("The warranty certificate (PDF)" if new is None
+                  else "The certificate of the unit you claimed on (PDF)",
+                  reverse("customers:certificate", args=[warranty.branch.code, warranty.code])))
+    return found
 
 
 @require_GET
@@ -94,15 +205,77 @@ def products(request: HttpRequest, account: CustomerAccount) -> HttpResponse:
 def claim(request: HttpRequest, account: CustomerAccount, branch: str, number: str
           ) -> HttpResponse:
     """One of the customer's claims: each step with its date and plain wording."""
-    found = (Claim.objects.select_related("branch", "warranty__product")
-             .prefetch_related("timeline")
-             .filter(customer__in=customers_of(account), branch__code=branch.upper(),
-                     number=number.upper()).first())
-    if found is None:
-        raise Http404("No such claim among yours.")
-    title, wording = step_name(found.state)
+    own = claims.own_claim(account, branch, number)
+    if own.claim is not None and own.ref.lower() != number.lower():
+        return redirect("customers:claim", own.branch.code, own.ref)
+    title, wording = step_name(own.state)
+    found = own.claim
+    shown = steps(found, found.messages.all()) if found is not None else []
+    if not shown and own.online is not None:
+        shown = [started_step(own.online.created_at)]
+    warranty = own.warranty
     return render(request, "customers/claim.html", {
-        "claim": found, "now_title": title, "now_wording": wording, "steps": steps(found)})
+        "own": own, "claim": found, "online": own.online, "warranty": warranty,
+        "now_title": title, "now_wording": wording, "next": next_words(own.state),
+        "steps": shown, "documents": claims.documents_of(own),
+        "downloads": downloads(account, own),
+        "fault": found.fault if found is not None else own.online.fault if own.online else ""})
+
+
+@require_http_methods(["GET", "POST"])
+@customer_page
+def documents(request: HttpRequest, account: CustomerAccount, branch: str, number: str
+              ) -> HttpResponse:
+    """What was added to a claim and by whom; add evidence while it is open."""
+    own = claims.own_claim(account, branch, number)
+    listed = claims.documents_of(own)
+    context: dict[str, object] = {
+        "own": own, "documents": listed, "kinds": [(k, evidence_label(k)) for k in DOC_KINDS],
+        "max_files": MAX_FILES, "max_mb": MAX_BYTES // 1024 // 1024, "kind": ""}
+    if request.method != "POST":
+        return render(request, "customers/documents.html", context)
+    kind = str(request.POST.get("kind", ""))
+    errors: list[str] = []
+    if not own.is_open:
+        errors.append("This claim is closed, so nothing more can be added to it. If you have "
+                      "something new, contact the shop.")
+    elif kind not in DOC_KINDS:
+        errors.append("Choose what the file shows, then send it again.")
+    else:
+        chosen = request.FILES.getlist("files")
+        if not chosen:
+            errors.append("Choose a photo or a PDF to add (or take a photo), then send.")
+        files, refusals = check_all([(kind, f) for f in chosen],
+                                    already=sum(1 for d in listed if d.by == "you"))
+        errors += refusals
+        if not errors:
+            try:
+                claims.add_documents(account, own, files)
+            except Refusal as exc:
+                errors.append(str(exc))
+    if errors:
+        context.update(errors=errors, kind=kind)
+        return render(request, "customers/documents.html", context, status=400)
+    messages.success(request, "Added: your files are on their way to the shop.")
+    return redirect("customers:documents", own.branch.code, own.ref)
+
+
+@require_GET
+@customer_page
+def document(request: HttpRequest, account: CustomerAccount, branch: str, number: str,
+             sha256: str) -> HttpResponse:
+    """One document of the claim, as a download: never shown from this site's own origin."""
+    own = claims.own_claim(account, branch, number)
+    found = next((d for d in claims.documents_of(own) if d.sha256 == sha256), None)
+    data = stored.read(own.branch, sha256) if found is not None else None
+    if found is None or data is None:
+        raise Http404("No such document on this claim.")
+    answer = HttpResponse(data, content_type="application/octet-stream")
+    name = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in found.name)[:100]
+    answer["Content-Disposition"] = f'attachment; filename="{name or "document"}"'
+    answer["X-Content-Type-Options"] = "nosniff"
+    answer["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return answer
 
 
 @require_GET

@@ -46,6 +46,8 @@ class Customer(models.Model):
             GinIndex(fields=["phone_digits"], name="customer_phone_trgm",
                      opclasses=["gin_trgm_ops"]),
             models.Index(Upper("email"), name="customer_email_upper"),
+            # A customer signed in by phone finds their purchases by the E.164 number.
+            models.Index(fields=["phone"], name="customer_phone"),
             models.Index(fields=["reference"], name="customer_reference"),
         ]
 

@@ -151,6 +151,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_SAMESITE = "Lax"
+# Django's database sessions, expiring on the portal clock (portal.sessions).
+SESSION_ENGINE = "portal.sessions"
 CSRF_COOKIE_HTTPONLY = True
 # How many proxies stand in front of the app (each adds the address it saw to X-Forwarded-For):
 # the sign-in rate limit counts per client address, not per proxy.

@@ -18,6 +18,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # Tests stand the portal's clock at an instant (every process of a test run at the same one).
 PORTAL_CLOCK = env.clock("PORTAL_CLOCK_AT")
+# `make run`: outgoing mail (customers' sign-in codes) as files in this folder, where a
+# newcomer reads their code with no mail server (packaging/demo_portal.py says where).
+if os.environ.get("PORTAL_MAIL_FOLDER"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["PORTAL_MAIL_FOLDER"]
 # Development and tests pay extensions at once through the loopback provider.
 PORTAL_PAYMENT_PROVIDER = (env.words("PORTAL_PAYMENT_PROVIDER")
                            or ["portal.customers.payments.LoopbackPayments"])[0]

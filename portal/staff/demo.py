@@ -49,3 +49,41 @@ def set_up_demo(code: str, name: str, email: str) -> Demo:
         user.save()
         StaffMember.objects.update_or_create(user=user, defaults={"role": Role.ADMIN})
     return Demo(code, token, email, password)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCustomer:
+    """A customer of the demo branch a newcomer can sign in as."""
+
+    email: str
+    name: str
+    products: int
+    claim: str  # one of their claim numbers, "" when they have none
+
+    def to_json(self) -> dict[str, str | int]:
+        """For scripts (make run)."""
+        return {"email": self.email, "name": self.name, "products": self.products,
+                "claim": self.claim}
+
+
+def demo_customer(code: str) -> DemoCustomer | None:
+    """The demo branch's customer with an email, a claim and the most products, with the
+    account they sign in to (made once); None until the branch's sales are projected.
+    """
+    from django.db.models import Count, Max
+
+    from portal.customers.identity import account_for
+    from portal.projections.models import Customer
+
+    found = (Customer.objects.filter(branch__code=code.strip().upper()).exclude(email="")
+             .annotate(products=Count("warranties", distinct=True),
+                       claim_count=Count("claims", distinct=True),
+                       claim=Max("claims__number"))
+             .filter(products__gt=0).order_by("-claim_count", "-products", "reference").first())
+    if found is None:
+        return None
+    account = account_for(email=found.email)
+    if account is None:  # bought nothing that head office holds a warranty for
+        return None
+    return DemoCustomer(account.email, found.name, int(getattr(found, "products", 0)),
+                        str(getattr(found, "claim", None) or ""))

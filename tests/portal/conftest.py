@@ -16,7 +16,6 @@ import itertools
 import os
 import secrets
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
@@ -37,16 +36,13 @@ from tests.portal.support import (
     PortalCluster,
     PortalDatabase,
     RegisteredBranch,
-    free_port,
-    portal_command,
-    portal_env,
     register,
+    served,
     use_database,
-    wait_for_port,
 )
 from warranty_desk.clock import FixedClock
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the records need Django set up (below) before they are imported
     from tests.portal.customers import Shops
 
 # Django is set up when this folder is collected, before its test modules import models; it
@@ -132,23 +128,9 @@ def portal_db(pg: PortalCluster) -> Iterator[PortalDatabase]:
 def live_portal(portal_db: PortalDatabase, tmp_path_factory: pytest.TempPathFactory
                 ) -> Iterator[LivePortal]:
     """`warranty-desk-portal serve` on a free loopback port, for the module's database."""
-    port = free_port()
     log = tmp_path_factory.mktemp("portal-log") / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            portal_command("serve", "--host", "127.0.0.1", "--port", str(port),
-                           "--workers", "1", "--threads", "4"),
-            env=portal_env(portal_db), stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, process, log)
+    with served(portal_db, log) as (port, process):
         yield LivePortal(f"http://127.0.0.1:{port}/api/v1", process, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
@@ -159,15 +141,19 @@ def branch(portal_db: PortalDatabase) -> RegisteredBranch:
 
 @pytest.fixture(scope="module")
 def records(portal_db: PortalDatabase) -> Shops:
-    """The customer pages' records (tests/portal/customers.py) in the module's database."""
+    """Two shops' customers (tests/portal/customers.py) in the module's database."""
     from tests.portal.customers import shops
 
     return shops()
 
 
 @pytest.fixture
-def fresh_limits() -> None:
-    """Sign-in rate limits start afresh (their counts live in the cache)."""
+def fresh_limits(portal_db: PortalDatabase) -> None:
+    """Sign-in rate limits start again: allauth counts per address and IP in the cache, the
+    text sign-in counts its requests in the database."""
     from django.core.cache import cache
 
+    from portal.customers.models import CodeRequest
+
     cache.clear()
+    CodeRequest.objects.all().delete()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 import uuid
 from collections.abc import Iterator
@@ -15,19 +17,24 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import Envelope, Session
 from django.test import Client, override_settings
-from playwright.sync_api import Page, sync_playwright
+from PIL import Image
+from playwright.sync_api import Page
 
+from portal.branches.models import Branch
+from portal.customers import sms
 from portal.projections.models import (
     Claim,
+    ClaimDocument,
     ClaimEvent,
     Customer,
     Product,
     Warranty,
     WarrantyLayer,
 )
+from portal.receiver.documents import store
 from tests.conftest import TODAY
 from tests.portal.office import client
-from tests.portal.support import LivePortal, RegisteredBranch, free_port, register
+from tests.portal.support import LivePortal, RegisteredBranch, chromium, free_port, register
 
 
 @dataclass
@@ -88,7 +95,7 @@ class Shops:
     bob_email: str
 
 
-def _sale(branch: RegisteredBranch, customer: Customer, code: str, product: str,
+def sale(branch: RegisteredBranch, customer: Customer, code: str, product: str,
           serial: str, start: date, years: int, **fields: str) -> Warranty:
     item, _ = Product.objects.get_or_create(branch_id=branch.pk, sku=f"SKU-{code}",
                                             defaults={"name": product})
@@ -105,7 +112,7 @@ def _sale(branch: RegisteredBranch, customer: Customer, code: str, product: str,
     return warranty
 
 
-def _claim(branch: RegisteredBranch, customer: Customer, warranty: Warranty, number: str,
+def claim_with(branch: RegisteredBranch, customer: Customer, warranty: Warranty, number: str,
            states: list[tuple[str, int]]) -> Claim:
     at = datetime.combine(TODAY, time(10), UTC)
     claim = Claim.objects.create(branch_id=branch.pk, number=number, warranty=warranty,
@@ -123,6 +130,35 @@ def _claim(branch: RegisteredBranch, customer: Customer, warranty: Warranty, num
     return claim
 
 
+def photo(fmt: str = "JPEG", *, gps: bool = True, size: tuple[int, int] = (64, 48)) -> bytes:
+    """A small camera photo; with GPS coordinates and a camera model in its EXIF when asked."""
+    image = Image.new("RGB", size, (200, 40, 40))
+    exif = Image.Exif()
+    exif[0x0110] = "Pixel Test"  # Model
+    if gps:
+        exif[0x8825] = {1: "N", 2: (51.0, 30.0, 12.5), 3: "W", 4: (0.0, 7.0, 39.9)}
+    out = io.BytesIO()
+    image.save(out, format=fmt, exif=exif.tobytes())
+    return out.getvalue()
+
+
+SHOP_PHOTO = b"\x89PNG\r\n\x1a\n" + b"shop photo of the dent" * 8
+SHOP_PHOTO_SHA = hashlib.sha256(SHOP_PHOTO).hexdigest()
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def sms_code_for(phone: str) -> str:
+    """The sign-in code in the newest text the loopback gateway kept for `phone`."""
+    gateway = sms.gateway()
+    assert isinstance(gateway, sms.LoopbackSms)
+    for to, text in reversed(gateway.sent):
+        if to == phone:
+            found = re.search(r"\b(\d{6})\b", text)
+            assert found, text
+            return found.group(1)
+    raise AssertionError(f"no text to {phone}: {gateway.sent}")
+
+
 def shops() -> Shops:
     """The records as the projection holds them after both branches synced."""
     north, south = register(), register()
@@ -132,15 +168,20 @@ def shops() -> Shops:
                                     email="Ann@Example.COM")
     bob = Customer.objects.create(branch_id=north.pk, reference="C-2", name="Ann North",
                                   email="bob@example.com")
-    _sale(north, ann_n, f"{north.code}-W1", "Kettle <b>Pro</b>", "SN-KET-1",
+    sale(north, ann_n, f"{north.code}-W1", "Kettle <b>Pro</b>", "SN-KET-1",
           TODAY - timedelta(days=100), 2)
-    _sale(south, ann_s, f"{south.code}-W2", "Old radio", "SN-RAD-9",
+    sale(south, ann_s, f"{south.code}-W2", "Old radio", "SN-RAD-9",
           TODAY - timedelta(days=900), 2)
-    _sale(south, ann_s, f"{south.code}-W3", "Dropped phone", "SN-PHO-3",
+    sale(south, ann_s, f"{south.code}-W3", "Dropped phone", "SN-PHO-3",
           TODAY - timedelta(days=30), 1, status="void", void_reason="Water damage at intake")
-    fridge = _sale(north, bob, f"{north.code}-W9", "Bob's fridge", "SN-FRI-2",
+    fridge = sale(north, bob, f"{north.code}-W9", "Bob's fridge", "SN-FRI-2",
                    TODAY - timedelta(days=10), 1)
-    _claim(north, bob, fridge, "CL-9", [("received", 3), ("reviewing", 2), ("repairing", 1)])
+    bobs = claim_with(north, bob, fridge, "CL-9",
+                  [("received", 3), ("reviewing", 2), ("repairing", 1)])
+    # The shop's own photo on Bob's claim, stored as the till uploads it.
+    store(Branch.objects.get(pk=north.pk), SHOP_PHOTO_SHA, SHOP_PHOTO)
+    ClaimDocument.objects.create(claim=bobs, sha256=SHOP_PHOTO_SHA, kind="damage_photos",
+                                 media_type="image/png", size=len(SHOP_PHOTO))
     return Shops(north, south, "ann@example.com", "bob@example.com")
 
 
@@ -175,18 +216,18 @@ class PhonePage:
 @contextmanager
 def phone(live: LivePortal, signed_in: Client) -> Iterator[PhonePage]:
     """Debian's chromium at 390 px wide on the live portal, with the client's session."""
-    from tests.portal.test_portal_browser import ARGS, CHROMIUM, PHONE
+    from tests.portal.test_portal_browser import ARGS, PHONE
 
     base = live.url.removesuffix("/api/v1")
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            context = chromium.new_context(viewport=PHONE)
-            context.add_cookies([{"name": "sessionid", "url": base,
-                                  "value": signed_in.cookies["sessionid"].value}])
-            page = context.new_page()
-            found = PhonePage(page, base, [])
-            page.on("console", lambda message: found.console.append(message.text))
-            yield found
-        finally:
-            chromium.close()
+    with chromium(ARGS) as launched:
+        context = launched.new_context(viewport=PHONE)
+        context.add_cookies([{"name": "sessionid", "url": base,
+                              "value": signed_in.cookies["sessionid"].value}])
+        page = context.new_page()
+        found = PhonePage(page, base, [])
+        page.on("console", lambda message: found.console.append(message.text))
+        yield found
+def signed_in(address: str) -> Client:
+    """A browser signed in at `address`, through a mail server of its own."""
+    with smtp() as box:
+        return signed_in_customer(box, address)

@@ -8,11 +8,17 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portal.devdb import Cluster
 from tests.conftest import pinned_clock
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parents[2]
 SETTINGS = "portal.settings.dev"
@@ -93,6 +99,42 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
     raise RuntimeError(f"The portal did not listen within 30 s:\n{log.read_text()[-2000:]}")
 
 
+@contextmanager
+def served(db: PortalDatabase, log: Path, threads: int = 4, **env: str
+           ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """`warranty-desk-portal serve` on a free loopback port (with `env` added): port, process."""
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            portal_command("serve", "--host", "127.0.0.1", "--port", str(port),
+                           "--workers", "1", "--threads", str(threads)),
+            env={**portal_env(db), **env}, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, process, log)
+        yield port, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def chromium(args: list[str]) -> Iterator[Browser]:
+    """Debian's chromium through Playwright's sync API (its own event loop on this thread:
+    make a module's records before, Django refuses database calls beside one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 @dataclass(frozen=True)
 class RegisteredBranch:
     """A branch head office registered, with the token it was given."""
@@ -125,3 +167,22 @@ def run_worker(db: PortalDatabase, **env: str) -> str:
         cursor.execute("SELECT task_name FROM procrastinate_jobs WHERE status = 'failed'")
         assert not cursor.fetchall(), done.stderr[-3000:]
     return done.stdout + done.stderr
+
+
+def full_scans(plan: str, table: str) -> list[str]:
+    """Scans of `table` that read all of it: a Seq Scan, or an index walked without a
+    condition (what the planner picks instead when sequential scans are priced out).
+    """
+    lines = plan.splitlines()
+    found = []
+    for at, line in enumerate(lines):
+        if f" on {table} " not in f"{line} " or "Bitmap Heap Scan" in line:
+            continue
+        detail = []
+        for more in lines[at + 1:]:
+            if "->" in more:
+                break
+            detail.append(more)
+        if "Seq Scan" in line or not any("Index Cond" in d for d in detail):
+            found.append(line.strip())
+    return found

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
+import io
+import re
 import subprocess
+import threading
+import time
 from pathlib import Path
+from types import ModuleType
 
 from django.db import connection
+from django.test import override_settings
 
 from portal.branches.services import branch_of_token
 from portal.projections.models import Claim, ProjectionCursor
 from portal.staff.models import StaffMember
+from tests.portal.customers import Shops
+from tests.portal.office import client
 from tests.portal.support import (
     LivePortal,
     PortalDatabase,
@@ -142,3 +152,55 @@ def test_production_runs_on_the_wall_clock_even_when_told_to_stand_still(
     # The development profile stands where PORTAL_CLOCK_AT says (portal_env gives noon).
     assert _settings(portal_db, "settings.PORTAL_CLOCK.now().isoformat()") == \
         "2026-11-22T12:00:00+00:00"
+
+
+def _demo_portal() -> ModuleType:
+    """packaging/demo_portal.py (a script, not a package) as a module."""
+    path = Path(__file__).resolve().parents[2] / "packaging" / "demo_portal.py"
+    spec = importlib.util.spec_from_file_location("demo_portal", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_demo_customer_signs_in_with_the_code_make_run_finds_in_the_mail_folder(
+    portal_db: PortalDatabase, records: Shops, tmp_path: Path,
+) -> None:
+    import json
+
+    none_yet = _run(portal_db, "demo-customer", "--branch", "NOSALES")
+    assert none_yet.returncode == 1
+    assert "no customer with an email and a product at head office yet" in none_yet.stderr
+    done = _run(portal_db, "demo-customer", "--branch", records.north.code, "--json")
+    assert done.returncode == 0, done.stderr
+    # The customer with a claim, so every page has something to show.
+    assert json.loads(done.stdout) == {"email": records.bob_email, "name": "Ann North",
+                                       "products": 1, "claim": "CL-9"}
+    # What `make run` prints: the mail lands as a file, the code is read out of it.
+    browser = client()
+    mail = tmp_path / "mail"
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+                           EMAIL_FILE_PATH=str(mail)):
+        assert browser.post("/me/sign-in/", {"email": records.bob_email}).status_code == 302
+    demo = _demo_portal()
+    printed = io.StringIO()
+    stop = threading.Event()
+    with contextlib.redirect_stdout(printed):
+        watcher = threading.Thread(target=demo.watch_mail, args=(mail, stop, 0.05))
+        (mail / "old.log").write_bytes(b"")  # written before the watch: not announced
+        watcher.start()
+        time.sleep(0.2)
+        [written] = [p for p in mail.glob("*") if p.name != "old.log"]
+        written.rename(mail / "zz-new.log")
+        deadline = time.monotonic() + 5
+        while "Sign-in code" not in printed.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stop.set()
+        watcher.join()
+    found = re.search(rf"Sign-in code for {re.escape(records.bob_email)}: (\S+)",
+                      printed.getvalue())
+    assert found, printed.getvalue()
+    signed = browser.post("/me/sign-in/code/", {"code": found.group(1)})
+    assert signed.status_code == 302 and signed["Location"] == "/me/"
+    assert "Bob&#x27;s fridge" in browser.get("/me/").content.decode()

@@ -44,7 +44,7 @@ class Shop:
     db: Database
     documents: DocumentStore
     code: str
-    care: str  # the plans' codes (their ids at the till)
+    care: str  # the plans' codes
     phones: str
 
 
@@ -68,7 +68,7 @@ def shop(live_portal: LivePortal, portal_db: PortalDatabase,
         "INV-X1", TODAY - timedelta(days=10), (LineInput("KET-1", 1, 5_000, ("SN-K1",)),),
         CustomerInput("Cara", email=CARA)))
     with db.read() as session:
-        plans = {p.name: p.id.hex for p in session.scalars(select(ExtensionPlan))}
+        plans = {p.name: p.code for p in session.scalars(select(ExtensionPlan))}
     push_all(db, live_portal, branch)
     projector.catch_up(branch.pk)
     return Shop(branch, db, DocumentStore(home.documents), sale.warranty_codes[0], plans[CARE],

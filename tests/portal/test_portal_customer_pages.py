@@ -13,7 +13,7 @@ from portal.customers import urls as customer_urls
 from portal.customers.identity import account_for
 from portal.customers.views import own_warranties
 from portal.projections.models import ExtensionPlan, Warranty
-from tests.portal.customers import Shops, signed_in_customer, smtp
+from tests.portal.customers import SHOP_PHOTO_SHA, Shops, signed_in_customer, smtp
 from tests.portal.office import client
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
@@ -35,10 +35,10 @@ def test_my_products_shows_each_warranty_from_every_branch_as_a_card(records: Sh
     phone, kettle, radio = cards
     assert "Void" in phone and "Water damage at intake" in phone
     assert "In cover" in kettle and "SN-KET-1" in kettle
-    assert f"branch {records.north.code}" in kettle
+    assert f"Branch {records.north.code}" in kettle
     assert "Manufacturer&#x27;s warranty" in kettle and "Shop warranty" in kettle
     assert re.search(r"\d+ days left", kettle)
-    assert "Expired" in radio and f"branch {records.south.code}" in radio
+    assert "Expired" in radio and f"Branch {records.south.code}" in radio
     assert "<script" not in page  # every core path works without JavaScript
 
 
@@ -62,12 +62,12 @@ def test_the_certificate_of_an_own_warranty_downloads_as_a_pdf(records: Shops) -
 
 def _own_pattern_args(records: Shops) -> dict[str, list[str]]:
     # Every customer URL, with the other customer's ids (Bob's fridge at north).
-    return {"products": [], "certificate": [records.north.code, f"{records.north.code}-W9"],
-            "claim": [records.north.code, "CL-9"],
-            "messages": [records.north.code, "CL-9"],
-            "extensions": [],
-            "extension": [records.north.code, f"{records.north.code}-W9", "PLAN-9"],
-            "extension-paid": [records.north.code, f"{records.north.code}-W9", "PLAN-9"]}
+    fridge = [records.north.code, f"{records.north.code}-W9"]
+    claim = [records.north.code, "CL-9"]
+    return {"products": [], "certificate": fridge, "start_claim": fridge, "claim": claim,
+            "documents": claim, "document": [*claim, SHOP_PHOTO_SHA], "messages": claim,
+            "extensions": [], "extension": [*fridge, "PLAN-9"],
+            "extension-paid": [*fridge, "PLAN-9"]}
 
 
 def _plan_for_bobs_fridge(records: Shops) -> None:

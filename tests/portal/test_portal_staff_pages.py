@@ -29,7 +29,7 @@ from tests.portal.office import (
     push_branch,
     signed_in,
 )
-from tests.portal.support import LivePortal, register
+from tests.portal.support import LivePortal, full_scans, register
 from tests.sync.test_secrets import use
 
 
@@ -286,25 +286,6 @@ def test_only_head_office_admins_change_roles_in_the_django_admin(pushed: Pushed
     assert admin.get(reverse("admin:branches_branch_changelist")).status_code == 200
 
 
-def _full_scans(plan: str, table: str) -> list[str]:
-    """Scans of `table` that read all of it: a Seq Scan, or an index walked without a
-    condition (what the planner picks instead when sequential scans are priced out).
-    """
-    lines = plan.splitlines()
-    found = []
-    for at, line in enumerate(lines):
-        if f" on {table} " not in f"{line} " or "Bitmap Heap Scan" in line:
-            continue
-        detail = []
-        for more in lines[at + 1:]:
-            if "->" in more:
-                break
-            detail.append(more)
-        if "Seq Scan" in line or not any("Index Cond" in d for d in detail):
-            found.append(line.strip())
-    return found
-
-
 _MANY = """
 INSERT INTO projections_customer (branch_id, reference, name, phone, phone_digits, email,
                                   segment, seq)
@@ -339,7 +320,7 @@ def test_every_search_is_answered_from_an_index_never_a_full_scan(pushed: Pushed
             assert planned is not None
             for query in (planned.warranties, planned.claims, planned.customers):
                 plan = query.explain()
-                assert not _full_scans(plan, query.model._meta.db_table), f"{text!r}:\n{plan}"
+                assert not full_scans(plan, query.model._meta.db_table), f"{text!r}:\n{plan}"
     finally:
         with connection.cursor() as cursor:
             for method in ("seqscan", "indexscan", "indexonlyscan"):

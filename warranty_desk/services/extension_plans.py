@@ -3,7 +3,8 @@ and as the pure rules' terms."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +12,32 @@ from sqlalchemy.orm import Session
 
 from warranty_desk.models import ExtensionPlan
 from warranty_desk.rules.extension import ExtensionTerms
+
+# A plan's code as head office and the till exchange it: capitals, digits and hyphens.
+PLAN_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
+
+
+def code_from_name(name: str, taken: Collection[str] = ()) -> str:
+    """A plan code made from its name ("Care+ 24" -> CAREPLUS-24), unlike any in `taken`."""
+    base = re.sub(r"[^A-Z0-9]+", "-", name.upper().replace("+", "PLUS")).strip("-")[:17]
+    base = base.strip("-") if len(base.strip("-")) >= 2 else "PLAN"
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+def plans_by_code(session: Session) -> dict[str, ExtensionPlan]:
+    """Every extension plan, on sale or not, by its code."""
+    return {p.code: p for p in session.scalars(select(ExtensionPlan))}
+
+
+def unknown_plan_code(code: str, plans: Iterable[ExtensionPlan]) -> str:
+    """Why a plan code is refused, with the codes that can be sold instead."""
+    known = sorted(f"{p.code} ({p.name})" for p in plans if p.active)
+    return (f"no extension plan has the code {code!r} here; "
+            + (f"plans on sale: {', '.join(known)}" if known else "this shop sells none"))
 
 
 def plans_by_name(session: Session) -> dict[str, ExtensionPlan]:
@@ -39,8 +66,8 @@ def extension_terms(plan: ExtensionPlan) -> ExtensionTerms:
 
 def plan_event(plan: ExtensionPlan, currency: str) -> dict[str, Any]:
     """What head office hears of a plan (catalogue.plan_updated): everything the customer
-    portal needs to offer it by the same eligibility rule, the plan's id as its code."""
-    return {"code": plan.id.hex, "name": plan.name, "active": plan.active,
+    portal needs to offer it by the same eligibility rule, and the code orders name it by."""
+    return {"code": plan.code, "name": plan.name, "active": plan.active,
             "months": plan.months, "price_minor": plan.price_minor, "currency": currency,
             "categories": sorted(plan.categories or ()),
             "min_price_minor": plan.min_price_minor, "max_price_minor": plan.max_price_minor,

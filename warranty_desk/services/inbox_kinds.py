@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import TypeVar
 from uuid import UUID
 
 from sqlalchemy import select
@@ -28,8 +27,10 @@ from warranty_desk.models import (
     WarrantyStatus,
 )
 from warranty_desk.permissions import Actor
+from warranty_desk.rules.brand_status import BRAND_STATUSES, brand_status_words
 from warranty_desk.services import audit, claims, resend
 from warranty_desk.services.claim_common import add_event
+from warranty_desk.services.extension_plans import plans_by_code, unknown_plan_code
 from warranty_desk.services.inbox_item import (
     PROBLEM,
     InboxItemInput,
@@ -224,7 +225,7 @@ def _online_order(ctx: ItemContext) -> str:
     raw_lines = p.get("lines")
     if not isinstance(raw_lines, list) or not raw_lines:
         raise Refused("the order has no lines; ask head office to check the item")
-    lines = tuple(_order_line(raw) for raw in raw_lines)
+    lines = _plans_by_code(ctx.session, number, tuple(_order_line(raw) for raw in raw_lines))
     sale = SaleInput(
         number, read_day(read_text(p, "sold_on", required=True, limit=10), "order date"), lines,
         read_customer(p), source="online")
@@ -244,6 +245,26 @@ def _online_order(ctx: ItemContext) -> str:
     return f"sale {number}: {len(result.warranty_codes)} warranties"
 
 
+def _plans_by_code(session: Session, number: str, lines: tuple[LineInput, ...]
+                   ) -> tuple[LineInput, ...]:
+    """The lines with each extension plan named by its code turned to the plan's name here.
+
+    Head office names a plan by its code (the contract's OnlineOrder extension_plan): names
+    are for people, and a branch may word its plans its own way.
+    """
+    if not any(line.extension_plan for line in lines):
+        return lines
+    plans = plans_by_code(session)
+    named = []
+    for line in lines:
+        code = (line.extension_plan or "").strip().upper()
+        if code and code not in plans:
+            raise Refused(f"order {number} was not recorded: "
+                          + unknown_plan_code(code, plans.values()))
+        named.append(replace(line, extension_plan=plans[code].name) if code else line)
+    return tuple(named)
+
+
 def _order_line(raw: object) -> LineInput:
     if not isinstance(raw, Mapping):
         raise Refused("an order line is not a list of fields; ask head office to check it")
@@ -261,6 +282,11 @@ def _brand_status(ctx: ItemContext) -> str:
     p = ctx.item.payload
     number = read_text(p, "claim_number", required=True, limit=64)
     status = read_text(p, "status", required=True, limit=40)
+    meaning = brand_status_words(status)
+    if meaning is None:
+        raise Refused(f"head office sent the brand status {status!r}, which this till does not "
+                      f"know (it knows {', '.join(BRAND_STATUSES)}); record the brand's status "
+                      "on the claim by hand, and tell head office")
     external_id = read_text(p, "brand_claim_id", limit=64)
     note = read_text(p, "note")
     claim = ctx.session.scalars(select(Claim).where(Claim.number == number.upper())).first()
@@ -281,7 +307,7 @@ def _brand_status(ctx: ItemContext) -> str:
     brand_claim.external_status = status
     brand_claim.updated_at = clock_of(ctx.session).now()
     add_event(ctx.session, claim, ctx.actor, "brand",
-              reason=f"The brand's status changed from {before} to {status}"
+              reason=f"The brand's status changed from {before} to {status} ({meaning})"
                      + (f": {shorten(note)}" if note else ""))
     audit.record(ctx.session, ctx.actor, "brand_claim.status", "claim", claim.number,
                  {"brand_claim": brand_claim.external_id, "from": before, "to": status,
@@ -313,15 +339,14 @@ def _resend_day(ctx: ItemContext) -> str:
 
 
 # A message moves forward only: a late "sent" never hides an earlier failure report.
-_Row = TypeVar("_Row", CustomerMessage, ExtensionPlan)
 _DELIVERY_STATES = {"sent": ("queued",), "failed": ("queued", "sent"),
                     "bounced": ("queued", "sent")}
 
 
-def _by_hex_id(ctx: ItemContext, model: type[_Row], ref: str) -> _Row | None:
-    """A row by the hex id the branch's events gave head office; None for any other text."""
+def _message_by_id(ctx: ItemContext, ref: str) -> CustomerMessage | None:
+    """A message by the hex id its message.queued gave head office; None for any other text."""
     try:
-        return ctx.session.get(model, UUID(hex=ref))
+        return ctx.session.get(CustomerMessage, UUID(hex=ref))
     except ValueError:
         return None
 
@@ -334,7 +359,7 @@ def _message_delivery(ctx: ItemContext) -> str:
     if state not in _DELIVERY_STATES:
         raise Refused(f"the delivery state {state!r} is not one Warranty Desk knows; ask head "
                       "office to check the item")
-    message = _by_hex_id(ctx, CustomerMessage, ref)
+    message = _message_by_id(ctx, ref)
     if message is None:
         raise Refused(f"message {ref[:12]} is not one this branch queued; ask head office to "
                       "check the item")
@@ -363,7 +388,8 @@ def _extension_requested(ctx: ItemContext) -> str:
     plan_ref = read_text(p, "plan_code", required=True, limit=64)
     paid = read_text(p, "payment", required=True, limit=20)
     payment_ref = read_text(p, "payment_ref", limit=120)
-    plan = _by_hex_id(ctx, ExtensionPlan, plan_ref)
+    plan = ctx.session.scalars(select(ExtensionPlan).where(
+        ExtensionPlan.code == plan_ref.upper())).first()
     if plan is None:
         raise Refused(f"the customer asked to extend {code} with a plan this branch does not "
                       f"have ({read_text(p, 'plan_name', limit=200) or plan_ref}); call them "

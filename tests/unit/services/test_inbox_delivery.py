@@ -80,7 +80,7 @@ def test_an_extension_asked_for_online_waits_for_staff_saying_what_to_sell(
     with shop.read() as session:
         plan = session.scalars(select(ExtensionPlan)).first()
         assert plan is not None
-        plan_code, plan_name = plan.id.hex, plan.name
+        plan_code, plan_name = plan.code, plan.name
     result = apply(shop, store, "in-4", "extension_requested",
                    {"warranty_code": code.lower(), "plan_code": plan_code, "price_minor": 4900,
                     "payment": "at_shop"})
@@ -89,7 +89,7 @@ def test_an_extension_asked_for_online_waits_for_staff_saying_what_to_sell(
     assert f"Sell extension on {code}" in result.result
     assert [r.item_id for r in unsettled(shop, ADMIN)] == ["in-4"]
     paid = apply(shop, store, "in-5", "extension_requested",
-                 {"warranty_code": code, "plan_code": "f" * 32, "plan_name": "Gold <3 years>",
+                 {"warranty_code": code, "plan_code": "GOLD-3", "plan_name": "Gold <3 years>",
                   "price_minor": 4900, "payment": "paid_online", "payment_ref": "LOOP-1"})
     assert paid.status == "problem" and "a plan this branch does not have" in paid.result
     assert "Gold <3 years>" in paid.result

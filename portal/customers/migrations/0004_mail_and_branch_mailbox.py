@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0004_stamps_from_the_portal_clock'),
-        ('customers', '0001_initial'),
+        ('customers', '0003_code_requests'),
     ]
 
     operations = [

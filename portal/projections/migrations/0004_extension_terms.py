@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0004_stamps_from_the_portal_clock'),
-        ('projections', '0002_search_and_status'),
+        ('projections', '0003_customer_phone'),
     ]
 
     operations = [

@@ -1,0 +1,151 @@
+"""Whether a customer may start a claim online, by the till's own rules, said in plain words."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from portal.customers.models import OnlineClaim
+from portal.projections.cover import standing
+from portal.projections.models import Claim, Warranty
+from warranty_desk.rules.claim_limit import claim_limit_status
+from warranty_desk.rules.claim_states import OPEN_STATES
+from warranty_desk.rules.coverage import CoverStatus
+from warranty_desk.rules.eligibility import claim_eligibility
+from warranty_desk.rules.evidence import evidence_label
+
+# Faults customers name most often, offered as a start; "something else" is always there.
+COMMON_FAULTS = ("Does not switch on", "Stopped charging or holding a charge",
+                 "Makes a noise it did not make before", "A part is broken or loose",
+                 "Works only some of the time", "Screen or display fault")
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyTerms:
+    """What the policy on a warranty says that the customer needs to claim.
+
+    Head office receives no policy from the tills yet (see `terms_of`): until it does, the
+    exclusions are the certificate's and the claim limit is the shop's to apply.
+    """
+
+    exclusions: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ("photo_of_fault", "serial_photo")  # what a claim asks for
+    claim_limit: int | None = None
+    limit_months: int = 12
+    faults: tuple[str, ...] = COMMON_FAULTS
+
+
+def terms_of(warranty: Warranty) -> PolicyTerms:
+    """The terms head office holds for this warranty's policy."""
+    return PolicyTerms()
+
+
+def exclusion_words(warranty: Warranty, terms: PolicyTerms) -> list[str]:
+    """What the cover does not include, one plain sentence each."""
+    if terms.exclusions:
+        return [f"Not covered: {item}" if not item.lower().startswith("not ") else item
+                for item in terms.exclusions]
+    shop = warranty.branch.name or warranty.branch.code
+    return [f"What this warranty does not cover is listed on the certificate {shop} gave you "
+            "at the sale; ask them for a copy if you do not have it."]
+
+
+def checklist(terms: PolicyTerms) -> list[tuple[str, str]]:
+    """The evidence the claim asks for: (kind, words)."""
+    return [(kind, evidence_label(kind)) for kind in terms.evidence]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """May a claim be started online; if not, why and what the customer can do."""
+
+    eligible: bool
+    reasons: list[str] = field(default_factory=list)
+    what_to_do: str = ""
+    open_claim: Claim | OnlineClaim | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFacts:
+    """What the eligibility rule needs to know of a unit's claims."""
+
+    earlier: list[date]  # the days its claims were opened
+    open_claim: Claim | OnlineClaim | None
+
+
+def facts_for(warranties: list[Warranty]) -> dict[int, ClaimFacts]:
+    """Each warranty's claim facts, in two queries however many warranties there are."""
+    ids = [w.pk for w in warranties]
+    earlier: dict[int, list[date]] = defaultdict(list)
+    opened: dict[int, Claim | OnlineClaim] = {}
+    for claim in (Claim.objects.select_related("branch").filter(warranty_id__in=ids)
+                  .order_by("-opened_at")):
+        assert claim.warranty_id is not None
+        if claim.opened_at is not None:
+            earlier[claim.warranty_id].append(claim.opened_at.date())
+        if claim.state in OPEN_STATES:
+            opened.setdefault(claim.warranty_id, claim)
+    # Started here and not yet numbered by the branch: open all the same.
+    for online in OnlineClaim.objects.select_related("branch").filter(warranty_id__in=ids,
+                                                                     claim=None):
+        opened.setdefault(online.warranty_id, online)
+    return {pk: ClaimFacts(earlier[pk], opened.get(pk)) for pk in ids}
+
+
+def _shop(warranty: Warranty) -> str:
+    return warranty.branch.name or f"branch {warranty.branch.code}"
+
+
+def _day(day: date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else "an unknown date"
+
+
+def verdict(warranty: Warranty, today: date, terms: PolicyTerms | None = None,
+            facts: ClaimFacts | None = None) -> Verdict:
+    """Whether a claim may be started on this warranty today (prefetch `layers`, `branch`;
+    give `facts` from facts_for when judging many)."""
+    terms = terms or terms_of(warranty)
+    shop = _shop(warranty)
+    where = standing(warranty, today)
+    if where.status == "replaced":
+        new = f" (warranty {warranty.replaced_by})" if warranty.replaced_by else ""
+        return Verdict(False, [f"This unit was replaced by a new one{new}; its cover ended "
+                               "with the replacement."],
+                       "Start a claim on the new unit instead: it has a card of its own here.")
+    if where.status == "void":
+        why = (f" The shop's reason: {warranty.void_reason}" if warranty.void_reason
+               else " The shop did not give a reason here.")
+        return Verdict(False, ["The shop made this warranty void, so it no longer covers "
+                               "the unit." + why],
+                       f"If you think this is a mistake, contact {shop}. A repair outside "
+                       "the warranty may still be possible for a fee.")
+    if where.coverage is None:
+        return Verdict(False, ["Head office does not have the cover dates of this warranty."],
+                       f"Take the unit and your receipt to {shop}; they can start the claim.")
+    coverage = where.coverage
+    facts = facts or facts_for([warranty])[warranty.pk]
+    limit = claim_limit_status(terms.claim_limit, terms.limit_months, facts.earlier, today)
+    opened = facts.open_claim
+    number = (opened.number if isinstance(opened, Claim) else "started online"
+              ) if opened is not None else None
+    rule = claim_eligibility(coverage, limit, number)
+    if rule.eligible:
+        return Verdict(True)
+    reasons: list[str] = []
+    todo = ""
+    if opened is not None:
+        reasons.append("A claim on this unit is already open.")
+        todo = "Follow that claim below; add photos or papers to it on its documents page."
+    if coverage.status is CoverStatus.NOT_STARTED:
+        reasons.append("Its cover has not started yet.")
+        todo = todo or f"Contact {shop}: until the cover starts, they handle faults as a sale."
+    if coverage.status is CoverStatus.EXPIRED:
+        reasons.append(f"The warranty expired: cover ended on {_day(coverage.ends_on)}.")
+        todo = todo or (f"{shop} may still repair it for a fee, and the law may give you "
+                        "rights beyond the warranty: ask them.")
+    if limit.exceeded and limit.limit is not None:
+        reasons.append(f"The claim limit is reached: {limit.used} of {limit.limit} claims in "
+                       f"the last {limit.period_months} months.")
+        todo = todo or f"Contact {shop}: a manager can decide whether to take one more."
+    return Verdict(False, reasons, todo or f"Contact {shop} about this unit.", opened)

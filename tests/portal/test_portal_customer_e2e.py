@@ -1,0 +1,146 @@
+"""End to end: a sale at a till syncs; its customer signs in on the live portal with the code
+from the mail and starts a claim with a photo; the till pulls it and the claim is there with
+the photo, its location gone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from keyring.backends import fail
+from PIL import Image
+from sqlalchemy import select
+
+from portal.inbox.models import InboxItem
+from sync.runner import run_cycle
+from sync.secrets import PORTAL_TOKEN, set_secret
+from tests.conftest import TODAY, actor
+from tests.portal.customers import Mailbox, photo, smtp
+from tests.portal.support import (
+    PortalDatabase,
+    RegisteredBranch,
+    run_worker,
+    served,
+)
+from tests.portal.till import till
+from tests.sync.test_secrets import use
+from warranty_desk.config import SyncSettings
+from warranty_desk.models import Claim, EvidenceDocument
+from warranty_desk.permissions import Role
+from warranty_desk.services import catalogue
+from warranty_desk.services.activation import record_sale
+from warranty_desk.services.customers import CustomerInput
+from warranty_desk.services.sale_input import LineInput, SaleInput
+from warranty_desk.storage.documents import DocumentStore
+
+
+@pytest.fixture(autouse=True)
+def no_keyring() -> Iterator[Any]:
+    yield from use(fail.Keyring())
+
+
+@pytest.fixture(scope="module")
+def mail() -> Iterator[Mailbox]:
+    with smtp() as box:
+        yield box
+
+
+@pytest.fixture(scope="module")
+def portal(portal_db: PortalDatabase, mail: Mailbox, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[str]:
+    """The portal served by gunicorn, its mail going to the test's SMTP server: its base URL."""
+    log = tmp_path_factory.mktemp("portal-log") / "gunicorn.log"
+    with served(portal_db, log, threads=2, PORTAL_SMTP_HOST="127.0.0.1",
+                PORTAL_SMTP_PORT=str(mail.port)) as (port, _):
+        yield f"http://127.0.0.1:{port}"
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found, page[:2000]
+    return found.group(1)
+
+
+def _signed_in(base: str, mail: Mailbox, address: str) -> requests.Session:
+    browser = requests.Session()
+    form = browser.get(f"{base}/me/sign-in/", timeout=20).text
+    asked = browser.post(f"{base}/me/sign-in/", timeout=20, data={
+        "csrfmiddlewaretoken": _csrf(form), "email": address})
+    assert asked.url.endswith("/me/sign-in/code/"), asked.text[:2000]
+    done = browser.post(f"{base}/me/sign-in/code/", timeout=20, data={
+        "csrfmiddlewaretoken": _csrf(asked.text), "code": mail.code_for(address)})
+    assert done.url == f"{base}/me/", done.text[:2000]
+    return browser
+
+
+def test_a_customer_starts_a_claim_with_a_photo_and_the_till_pulls_it_with_the_photo(
+    portal: str, mail: Mailbox, portal_db: PortalDatabase, branch: RegisteredBranch,
+    tmp_path: Path,
+) -> None:
+    home, db = till(tmp_path, branch)
+    owner, sales = actor(Role.OWNER), actor(Role.SALES)
+    catalogue.add_policy(db, owner, catalogue.PolicyInput(name="Kettles", manufacturer_months=24))
+    catalogue.add_products(db, owner, [catalogue.ProductInput(
+        sku="KT-1", name="Brew «Pro» <2L>", brand="Brew", category="small appliances",
+        policy="Kettles", list_price_minor=4_900)])
+    serial = f"SN-{branch.code}-K"
+    sale = record_sale(db, sales, SaleInput(f"INV-{branch.code}", TODAY,
+                                            (LineInput("KT-1", 1, 4_900, (serial,)),),
+                                            CustomerInput("Eve Ng", email="eve@example.com")))
+    set_secret(home, PORTAL_TOKEN, branch.token)
+    settings = SyncSettings(portal_url=f"{portal}/api/v1")
+    assert run_cycle(home, db, settings).complete
+    run_worker(portal_db)
+
+    # The customer, on her phone: her product, a claim on it with a camera photo.
+    browser = _signed_in(portal, mail, "eve@example.com")
+    landing = browser.get(f"{portal}/me/", timeout=20).text
+    assert "Brew «Pro» &lt;2L&gt;" in landing
+    start = re.search(r'href="(/me/warranties/[^"]+/claim/)"', landing)
+    assert start, landing
+    form = browser.get(portal + start.group(1), timeout=20).text
+    camera = photo()
+    sent = browser.post(portal + start.group(1), timeout=30, data={
+        "csrfmiddlewaretoken": _csrf(form), "fault": "Does not switch on",
+        "other": "Clicks, then nothing"},
+        files={"photo_of_fault": ("IMG_2044.jpg", camera, "image/jpeg")})
+    assert sent.status_code == 200 and "/me/claims/" in sent.url, sent.text[:3000]
+    assert "Received" in sent.text and "Clicks, then nothing" in sent.text
+    [kept] = [i.payload["sha256"] for i in InboxItem.objects.filter(
+        branch_id=branch.pk, kind="document_uploaded")]
+
+    # The till pulls its inbox: the claim opens on the unit, the photo filed as the fault's.
+    pulled = run_cycle(home, db, settings)
+    assert pulled.pulled is not None and pulled.pulled.applied == 2, pulled.message
+    with db.read() as session:
+        claim = session.scalars(select(Claim).where(Claim.channel == "portal")).one()
+        assert (claim.serial, claim.state) == (serial, "received")
+        number = claim.number
+        assert claim.fault == "Does not switch on. Clicks, then nothing"
+        [evidence] = session.scalars(select(EvidenceDocument)
+                                     .where(EvidenceDocument.claim_id == claim.id)).all()
+        assert (evidence.kind, evidence.original_name, evidence.sha256, evidence.source) == (
+            "photo_of_fault", "IMG_2044.jpg", kept, "portal")
+    data = DocumentStore(home.documents).open(kept)
+    assert hashlib.sha256(data).hexdigest() == kept
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (64, 48) and 0x8825 not in image.getexif()
+    assert sale.warranty_codes[0] in landing
+
+    # The branch's claim comes back to head office: the customer's page is now that claim,
+    # and the photo is listed once, as hers.
+    assert run_cycle(home, db, settings).complete
+    run_worker(portal_db)
+    page = browser.get(sent.url, timeout=20)
+    assert page.url.endswith(f"/me/claims/{branch.code}/{number}/"), page.url
+    assert "Received" in page.text and number in page.text
+    files = browser.get(f"{page.url}documents/", timeout=20).text
+    assert files.count("IMG_2044.jpg") == 1 and "Added by you" in files
+    assert "Added by the shop" not in files
