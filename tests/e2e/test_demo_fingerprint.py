@@ -53,6 +53,8 @@ DIGESTS: dict[str, str] = {
     # outbox event, shop.updated), and its letters are whole paragraphs. At 0013 each
     # extension plan has a code (CARE-12), made from its name, and adding a plan tells head
     # office its code (a catalogue.plan_updated event each: every later key's rank moves).
+    # That event carries the plan's terms, and each warranty card the unit's category and
+    # price: the customer portal offers plans by the till's own rule.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'audit_entries': '1a97a7312a9c92d291b37c9f7f057d7a6f57aae1eb76f9a255165ec49c2a6c2a',
     'branch_epochs': '9c3bf10f5c4a3da2eca2dc2e600f9e1900eb0fc0f54a0b4582023cd3a8a7365f',
@@ -73,7 +75,7 @@ DIGESTS: dict[str, str] = {
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'invoice_lines': '2a52570a8052644d297966eff4264800bb50d943bd18be781e501d1f599a00fb',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': '7b287f221fc8d7e4a8b226a3aecebbc606858952c0620cf4668d203425dfef47',
+    'outbox_events': '687d25676f714dda58eecde8fd3fc44e1c8a0c1c090f525b0562defd03ed3a57',
     'policies': 'af45e58d2dc44ffd9d4b46d80e2a8773f7f2f4fe40d50d7e048df48820ff9b19',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '4281bc6eacc19669e012e6006d4d9fd152db9921430a1264fc7e6b292e1fd241',
