@@ -50,12 +50,13 @@ MIDDLEWARE = [
 ]
 
 # The content security policy (portal.csp): no inline or foreign script anywhere (htmx is the
-# portal's own file). Styles may be inline: the pages carry their small stylesheets in <style>,
-# and a style cannot run code. Forms post only to the portal; no page is framed.
+# portal's own file), and no inline style either: the pages' styles are the portal's static CSS
+# files (tests/portal/test_portal_csp_styles.py keeps templates free of <style> and style=).
+# Forms post only to the portal; no page is framed.
 PORTAL_CSP: dict[str, list[str]] = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
-    "style-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'"],
     "img-src": ["'self'", "data:"],
     "object-src": ["'none'"],
     "base-uri": ["'none'"],

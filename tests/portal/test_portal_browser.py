@@ -154,15 +154,17 @@ def test_every_page_fits_a_phone_and_a_desktop(
     for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
+        refused = watch_policy(page)
         try:
             page.goto(f"{_base(live_portal)}/office/sign-in/")
-            _check(page, "office-sign-in", width, tmp_path)
+            check_page(page, "office-sign-in", width, tmp_path)
             _sign_in(page, _base(live_portal), *accounts["admin"])
             for name, url in _pages(_base(live_portal), pushed).items():
                 page.goto(url)
                 if name == "office-branch":  # one event counted in the drift, in good English
                     expect(page.get_by_text("Till: 1 event, hash")).to_be_visible()
-                _check(page, name, width, tmp_path)
+                check_page(page, name, width, tmp_path)
+            assert refused == []
         finally:
             context.close()
 
@@ -171,18 +173,19 @@ def _customer_signs_in(page: Page, base: str, email: str, box: Mailbox, width: s
                        tmp_path: Path) -> None:
     page.goto(f"{base}/me/")
     expect(page.get_by_role("heading", name="Your warranties")).to_be_visible()
-    _check(page, "customer-sign-in", width, tmp_path)
+    check_page(page, "customer-sign-in", width, tmp_path)
     page.get_by_label("Email address").press_sequentially(email, delay=10)
     page.get_by_role("button", name="Send me a code").click()
     expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
-    _check(page, "customer-code", width, tmp_path)
+    check_page(page, "customer-code", width, tmp_path)
     page.get_by_label("Code from the email").fill(box.code_for(email))
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="My products")).to_be_visible()
     # Told in green, by the address they know (not the account's internal name).
     notice = page.locator("p.note")
     expect(notice).to_have_text(f"You are signed in as {email}.")
-    assert notice.evaluate("e => getComputedStyle(e).color") == "rgb(20, 108, 46)"
+    # Waited for: the colour comes with the stylesheet, a file of its own since the CSP.
+    expect(notice).to_have_css("color", "rgb(20, 108, 46)")
 
 
 def test_a_customer_signs_in_with_the_mailed_code_and_reads_products_claim_and_certificate(
@@ -194,6 +197,7 @@ def test_a_customer_signs_in_with_the_mailed_code_and_reads_products_claim_and_c
         # Ann bought at two branches (one unit void); Bob has a claim under way.
         context = browser.new_context(viewport=viewport, accept_downloads=True)
         page = context.new_page()
+        refused = watch_policy(page)
         try:
             _customer_signs_in(page, base, records.ann_email, mailbox, width, tmp_path)
             expect(page.get_by_role("heading", name="Kettle <b>Pro</b>")).to_be_visible()
@@ -201,7 +205,7 @@ def test_a_customer_signs_in_with_the_mailed_code_and_reads_products_claim_and_c
             # A branch without a name is named once, not "TC7EB (branch TC7EB)".
             expect(page.get_by_text(f"Branch {records.south.code}", exact=True).first
                    ).to_be_visible()
-            _check(page, "customer-products", width, tmp_path)
+            check_page(page, "customer-products", width, tmp_path)
             with page.expect_download() as download:
                 page.get_by_role("link", name="Download the certificate (PDF) for Old radio"
                                  ).click()
@@ -212,9 +216,19 @@ def test_a_customer_signs_in_with_the_mailed_code_and_reads_products_claim_and_c
             page.get_by_role("link", name="CL-9").click()
             expect(page.get_by_role("heading", name="Bob's fridge")).to_be_visible()
             expect(page.locator("p[role=status]")).to_contain_text("Repairing")
-            _check(page, "customer-claim", width, tmp_path)
+            check_page(page, "customer-claim", width, tmp_path)
+            assert refused == []
         finally:
             context.close()
+
+
+def watch_policy(page: Page) -> list[str]:
+    """What the page's console says the browser refused under the content security policy
+    (an inline style or script): filled as the page goes."""
+    said: list[str] = []
+    page.on("console", lambda message: said.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return said
 
 
 # Inputs a person fills in that no <label> (or aria-label) names.
@@ -224,7 +238,7 @@ _UNLABELLED = """[...document.querySelectorAll('input, select, textarea')]
   .map(e => e.outerHTML)"""
 
 
-def _check(page: Page, name: str, width: str, tmp_path: Path) -> None:
+def check_page(page: Page, name: str, width: str, tmp_path: Path) -> None:
     """The page fits the screen's width, labels its fields, and is photographed (kept in
     PORTAL_SHOTS when that is set).
     """

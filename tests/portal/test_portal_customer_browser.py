@@ -7,7 +7,6 @@ Set PORTAL_SHOTS=/some/folder to keep the screenshots (phone and desktop width).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.portal.customers import Mailbox, Shops, photo, shops, smtp
 from tests.portal.support import PortalDatabase, chromium, served
-from tests.portal.test_portal_browser import ARGS, DESKTOP, PHONE
+from tests.portal.test_portal_browser import ARGS, DESKTOP, PHONE, check_page, watch_policy
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +57,9 @@ def _sign_in(page: Page, base: str, mail: Mailbox, address: str) -> None:
     expect(page.get_by_role("heading", name="My products")).to_be_visible()
 
 
-def _fits(page: Page, name: str, width: str, tmp_path: Path) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
-    assert overflow <= 0, f"{name} is {overflow}px wider than a {width} screen"
-    path = tmp_path / f"customer-{name}-{width}.png"
-    page.screenshot(path=str(path), full_page=True)
-    keep = os.environ.get("PORTAL_SHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        (Path(keep) / path.name).write_bytes(path.read_bytes())
+def fits_and_shot(page: Page, name: str, width: str, tmp_path: Path) -> None:
+    """A customer page fits the screen, labels its fields; its shot kept under PORTAL_SHOTS."""
+    check_page(page, f"customer-{name}", width, tmp_path)
 
 
 def test_a_customer_starts_a_claim_on_a_phone_and_every_page_fits_it(
@@ -77,19 +70,21 @@ def test_a_customer_starts_a_claim_on_a_phone_and_every_page_fits_it(
     for width, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
+        refused = watch_policy(page)
         try:
             page.goto(f"{portal}/me/sign-in/")
-            _fits(page, "sign-in", width, tmp_path)
+            fits_and_shot(page, "sign-in", width, tmp_path)
             page.goto(f"{portal}/me/sign-in/phone/")
-            _fits(page, "sign-in-phone", width, tmp_path)
+            fits_and_shot(page, "sign-in-phone", width, tmp_path)
             _sign_in(page, portal, mail, records.ann_email if width == "phone"
                      else records.bob_email)
-            _fits(page, "products", width, tmp_path)
+            fits_and_shot(page, "products", width, tmp_path)
             if width == "desktop":
                 page.goto(f"{portal}/me/claims/{records.north.code}/CL-9/")
-                _fits(page, "claim", width, tmp_path)
+                fits_and_shot(page, "claim", width, tmp_path)
                 page.get_by_role("link", name="See them or add more").click()
-                _fits(page, "documents", width, tmp_path)
+                fits_and_shot(page, "documents", width, tmp_path)
+                assert refused == []
                 continue
             page.get_by_role("link", name="Start a claim on Kettle <b>Pro</b>").click()
             expect(page.get_by_role("heading", name="Kettle <b>Pro</b>")).to_be_visible()
@@ -97,17 +92,18 @@ def test_a_customer_starts_a_claim_on_a_phone_and_every_page_fits_it(
             page.get_by_label("In your own words").press_sequentially("Clicks «twice»",
                                                                      delay=5)
             page.get_by_label("Photo of the fault").set_input_files(str(camera))
-            _fits(page, "start-claim", width, tmp_path)
+            fits_and_shot(page, "start-claim", width, tmp_path)
             page.get_by_role("button", name="Send the claim").click()
             expect(page.get_by_role("status")).to_contain_text("Received")
             expect(page.get_by_text("Does not switch on. Clicks «twice»")).to_be_visible()
-            _fits(page, "claim-started", width, tmp_path)
+            fits_and_shot(page, "claim-started", width, tmp_path)
             page.get_by_role("link", name="See them or add more").click()
             expect(page.get_by_text("IMG_0042.jpg")).to_be_visible()
             page.get_by_label("What does it show?").select_option("proof_of_purchase")
             page.get_by_label("Photos or a PDF").set_input_files(str(camera))
             page.get_by_role("button", name="Add to the claim").click()
             expect(page.get_by_text("your files are on their way to the shop")).to_be_visible()
-            _fits(page, "documents", width, tmp_path)
+            fits_and_shot(page, "documents", width, tmp_path)
+            assert refused == []
         finally:
             context.close()

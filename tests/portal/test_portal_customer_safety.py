@@ -43,7 +43,7 @@ def test_every_customer_page_carries_a_policy_that_allows_no_inline_script(
         assert answer.status_code == 200, url
         policy = dict(part.strip().split(" ", 1) for part in
                       answer["Content-Security-Policy"].split(";"))
-        assert policy["script-src"] == "'self'", url
+        assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'", url
         assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
         assert policy["form-action"].startswith("'self'") and policy["base-uri"] == "'none'"
         assert INLINE_SCRIPT.search(answer.content.decode()) is None, url
