@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from sync.runner import run_cycle
@@ -35,6 +35,14 @@ from warranty_desk.services.sale_input import LineInput, SaleInput
 EVE = "eve.journey@example.com"
 
 
+def _both_widths(page: Page, name: str, tmp_path: Path) -> None:
+    """The page as it is, on a phone and on a desktop (screenshots kept under PORTAL_SHOTS)."""
+    fits_and_shot(page, name, "phone", tmp_path)
+    page.set_viewport_size(DESKTOP)
+    fits_and_shot(page, name, "desktop", tmp_path)
+    page.set_viewport_size(PHONE)
+
+
 def test_a_sale_at_the_till_becomes_a_claim_the_customer_follows_in_her_browser(
     portal: str, mail: Mailbox, portal_db: PortalDatabase, branch: RegisteredBranch,  # noqa: F811 (the fixtures)
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -48,6 +56,8 @@ def test_a_sale_at_the_till_becomes_a_claim_the_customer_follows_in_her_browser(
     catalogue.add_products(db, owner, [catalogue.ProductInput(
         sku="KT-J", name="Brew Journey", brand="Brew", category="small appliances",
         policy="Kettles", list_price_minor=4_900)])
+    catalogue.add_extension_plan(db, owner, catalogue.ExtensionPlanInput(
+        name="Care Plus", months=24, price_minor=4_900))
     record_sale(db, sales, SaleInput(f"INV-J{branch.code}", TODAY, (
         LineInput("KT-J", 1, 4_900, (f"SN-{branch.code}-J",)),),
         CustomerInput("Eve Journey", email=EVE)))
@@ -65,24 +75,30 @@ def test_a_sale_at_the_till_becomes_a_claim_the_customer_follows_in_her_browser(
 
         # Sign in with the code from the mail, typed as a person types it.
         page.goto(f"{portal}/me/sign-in/")
+        _both_widths(page, "sign-in", tmp_path)
         page.get_by_label("Email address").click()
         page.keyboard.type(EVE, delay=5)
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+        _both_widths(page, "code", tmp_path)
         page.get_by_label("Code from the email").click()
         page.keyboard.type(mail.code_for(EVE), delay=20)
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", name="My products")).to_be_visible()
         expect(page.get_by_text("Brew Journey").first).to_be_visible()
+        _both_widths(page, "products", tmp_path)
 
         # A claim with a photo from the camera, then a message to the shop.
         page.get_by_role("link", name="Start a claim on Brew Journey").click()
+        start = page.url
         page.get_by_label("Does not switch on").check()
         page.get_by_label("In your own words").press_sequentially("Clicks, then nothing",
                                                                  delay=5)
         page.get_by_label("Photo of the fault").set_input_files(str(camera))
+        _both_widths(page, "start-claim", tmp_path)
         page.get_by_role("button", name="Send the claim").click()
         expect(page.get_by_role("status")).to_contain_text("Received")
+        _both_widths(page, "claim-received", tmp_path)
         page.get_by_role("link", name="Messages with the shop").click()
         page.get_by_label("Your message").press_sequentially("Can I bring it on Saturday?",
                                                              delay=5)
@@ -109,15 +125,30 @@ def test_a_sale_at_the_till_becomes_a_claim_the_customer_follows_in_her_browser(
         page.get_by_role("link", name=f"{number} · Brew Journey").click()
         expect(page.get_by_role("status")).to_contain_text("repair")
         assert page.locator("ol.layers li").count() >= 4  # received, review, inspection, repair
-        fits_and_shot(page, "timeline", "phone", tmp_path)
+        _both_widths(page, "timeline", tmp_path)
+        page.get_by_role("link", name="See them or add more").click()
+        expect(page.get_by_text("IMG_2044.jpg")).to_be_visible()
+        _both_widths(page, "documents", tmp_path)
+        page.go_back()
         page.get_by_role("link", name="Messages with the shop").click()
         expect(page.locator(".thread .mine")).to_contain_text("Can I bring it on Saturday?")
         expect(page.locator(".thread .shop").last).to_contain_text("is being repaired")
-        fits_and_shot(page, "messages", "phone", tmp_path)
-        page.set_viewport_size(DESKTOP)
-        fits_and_shot(page, "messages", "desktop", tmp_path)
-        page.goto(f"{portal}/me/claims/{branch.code}/{number}/")
-        fits_and_shot(page, "timeline", "desktop", tmp_path)
+        _both_widths(page, "messages", tmp_path)
+
+        # A second claim on the unit (from a kept link: the button is gone) is refused in words.
+        page.goto(start)
+        expect(page.get_by_role("status")).to_contain_text("A claim cannot be started here")
+        _both_widths(page, "start-claim-refused", tmp_path)
+
+        # Longer cover: the plan, its terms, the request to the shop.
+        page.get_by_role("link", name="Extend cover").click()
+        _both_widths(page, "extensions", tmp_path)
+        page.get_by_role("link", name="See terms and price of Care Plus for Brew Journey").click()
+        _both_widths(page, "extension", tmp_path)
+        page.get_by_label("At the shop, when I next visit").check()
+        page.get_by_role("button", name="Ask the shop for this extension").click()
+        expect(page.get_by_role("status")).to_contain_text("Your request is with the shop.")
+        _both_widths(page, "extension-requested", tmp_path)
         assert refused == []
         context.close()
 
