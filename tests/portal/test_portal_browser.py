@@ -242,6 +242,7 @@ def check_page(page: Page, name: str, width: str, tmp_path: Path) -> None:
     """The page fits the screen's width, labels its fields, and is photographed (kept in
     PORTAL_SHOTS when that is set).
     """
+    page.wait_for_load_state()  # the stylesheets too: measured unstyled, a page can overflow
     overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
     assert overflow <= 0, f"{name} is {overflow}px wider than a {width} screen"
     assert page.evaluate(_UNLABELLED) == [], f"{name} has fields without a label"
