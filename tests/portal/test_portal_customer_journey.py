@@ -17,6 +17,7 @@ from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import TODAY, actor
 from tests.portal.customers import Mailbox, photo
 from tests.portal.support import PortalDatabase, RegisteredBranch, chromium, run_worker
+from tests.portal.test_portal_accessibility import accessibility_problems
 from tests.portal.test_portal_browser import ARGS, DESKTOP, PHONE, watch_policy
 from tests.portal.test_portal_customer_browser import fits_and_shot
 
@@ -36,7 +37,9 @@ EVE = "eve.journey@example.com"
 
 
 def _both_widths(page: Page, name: str, tmp_path: Path) -> None:
-    """The page as it is, on a phone and on a desktop (screenshots kept under PORTAL_SHOTS)."""
+    """The page as it is, on a phone and on a desktop (screenshots kept under PORTAL_SHOTS),
+    labelled, reachable by Tab and legible."""
+    assert accessibility_problems(page) == [], name
     fits_and_shot(page, name, "phone", tmp_path)
     page.set_viewport_size(DESKTOP)
     fits_and_shot(page, name, "desktop", tmp_path)
