@@ -88,6 +88,19 @@ def _sample(home: str) -> tuple[str, str]:
     return next(((r[0], r[1]) for r in rows if len(r) > 1 and r[0] and r[1]), ("", ""))
 
 
+def sign_in_words(found: dict[str, Any]) -> str:
+    """What `make run` prints of the demo customer: how to sign in, what each page shows."""
+    lines = [f"Sign in at {BASE}/me/ with {found['email']}",
+             f"  ({found['name']}, {found['products']} products). To try:"]
+    for key, ready, missing in (
+            ("claim", "claim {} under way: its timeline, documents and messages",
+             "no claim under way (timeline, documents, messages stay empty)"),
+            ("claimable", "Start a claim on the {}", "no product a claim can be started on"),
+            ("extendable", "Extend cover for the {}", "no product an extension plan fits")):
+        lines.append("  - " + (ready.format(found[key]) if found.get(key) else missing))
+    return "\n".join(lines)
+
+
 def _demo_customer(portal: list[str], env: dict[str, str], branch: str) -> str:
     """How to sign in as the demo customer, once the worker has projected the synced sales
     (waiting up to a minute), or why there is none.
@@ -97,10 +110,7 @@ def _demo_customer(portal: list[str], env: dict[str, str], branch: str) -> str:
         done = subprocess.run([*portal, "demo-customer", "--branch", branch, "--json"], env=env,
                               capture_output=True, text=True, check=False)
         if done.returncode == 0:
-            found: dict[str, Any] = json.loads(done.stdout)
-            claim = f" and claim {found['claim']}" if found["claim"] else ""
-            return (f"Sign in at {BASE}/me/ with {found['email']}\n"
-                    f"  ({found['name']}: {found['products']} products{claim}).")
+            return sign_in_words(json.loads(done.stdout))
         if time.monotonic() > deadline:
             return f"No demo customer yet: {done.stderr.strip()}"
         time.sleep(1)

@@ -128,7 +128,9 @@ def _demo_customer(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(found.to_json()))
     else:
-        print(f"Sign in at /me/ as {found.email} ({found.name}, {found.products} products).")
+        print(f"Sign in at /me/ as {found.email} ({found.name}, {found.products} products; "
+              f"claim under way: {found.claim or 'none'}, may claim on: "
+              f"{found.claimable or 'nothing'}, may extend: {found.extendable or 'nothing'}).")
     return 0
 
 

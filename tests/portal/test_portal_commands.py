@@ -9,6 +9,7 @@ import re
 import subprocess
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -18,7 +19,8 @@ from django.test import override_settings
 from portal.branches.services import branch_of_token
 from portal.projections.models import Claim, ProjectionCursor
 from portal.staff.models import StaffMember
-from tests.portal.customers import Shops
+from tests.conftest import TODAY
+from tests.portal.customers import Shops, claim_with, sale
 from tests.portal.office import client
 from tests.portal.support import (
     LivePortal,
@@ -176,7 +178,8 @@ def test_the_demo_customer_signs_in_with_the_code_make_run_finds_in_the_mail_fol
     assert done.returncode == 0, done.stderr
     # The customer with a claim, so every page has something to show.
     assert json.loads(done.stdout) == {"email": records.bob_email, "name": "Ann North",
-                                       "products": 1, "claim": "CL-9"}
+                                       "products": 1, "claim": "CL-9", "claimable": "",
+                                       "extendable": ""}
     # What `make run` prints: the mail lands as a file, the code is read out of it.
     browser = client()
     mail = tmp_path / "mail"
@@ -204,3 +207,38 @@ def test_the_demo_customer_signs_in_with_the_code_make_run_finds_in_the_mail_fol
     signed = browser.post("/me/sign-in/code/", {"code": found.group(1)})
     assert signed.status_code == 302 and signed["Location"] == "/me/"
     assert "Bob&#x27;s fridge" in browser.get("/me/").content.decode()
+
+
+def test_the_demo_customer_can_try_an_open_claim_a_new_claim_and_an_extension(
+    portal_db: PortalDatabase,
+) -> None:
+    """The newcomer `make run` signs in as reaches every customer page with something on it:
+    chosen for an open claim, a product to claim on and a plan to buy, before claim count."""
+    import json
+
+    from portal.projections.models import Customer, ExtensionPlan
+
+    shop = register()
+    many = Customer.objects.create(branch_id=shop.pk, reference="C-1", name="Many Claims",
+                                   email="many@example.com")
+    for n in range(3):  # out of cover, their claims long settled
+        old = sale(shop, many, f"{shop.code}-M{n}", f"Old {n}", f"SN-M{n}",
+                   TODAY - timedelta(days=1200), 1)
+        claim_with(shop, many, old, f"CL-M{n}", [("received", 900), ("resolved", 800)])
+    dee = Customer.objects.create(branch_id=shop.pk, reference="C-2", name="Dee Demo",
+                                  email="dee@example.com")
+    fridge = sale(shop, dee, f"{shop.code}-D1", "Fridge", "SN-D1", TODAY - timedelta(days=40), 2,
+                  price_minor=50_000)  # type: ignore[arg-type]
+    claim_with(shop, dee, fridge, "CL-D1", [("received", 3), ("repairing", 1)])
+    sale(shop, dee, f"{shop.code}-D2", "Kettle", "SN-D2", TODAY - timedelta(days=20), 2)
+    ExtensionPlan.objects.create(branch_id=shop.pk, code="CARE", name="Care", months=24,
+                                 price_minor=4_900, currency="GBP", max_days_since_sale=60)
+    done = _run(portal_db, "demo-customer", "--branch", shop.code, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "email": "dee@example.com", "name": "Dee Demo", "products": 2, "claim": "CL-D1",
+        "claimable": "Kettle", "extendable": "Fridge"}
+    printed = _demo_portal().sign_in_words(json.loads(done.stdout))
+    assert printed.splitlines()[2:] == [
+        "  - claim CL-D1 under way: its timeline, documents and messages",
+        "  - Start a claim on the Kettle", "  - Extend cover for the Fridge"]
