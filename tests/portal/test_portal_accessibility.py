@@ -96,6 +96,7 @@ def _tab_problems(page: Page) -> list[str]:
     for _ in stops[1:]:
         page.keyboard.press("Tab")
         reached.append(page.evaluate("document.activeElement.dataset.tabStop ?? 'elsewhere'"))
+    page.evaluate("document.activeElement.blur()")  # no focus ring left in a screenshot
     wanted = [str(n) for n in range(len(stops))]
     if reached == wanted:
         return []

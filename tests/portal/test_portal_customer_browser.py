@@ -96,7 +96,7 @@ def test_a_customer_starts_a_claim_on_a_phone_and_every_page_fits_it(
             page.get_by_role("button", name="Send the claim").click()
             expect(page.get_by_role("status")).to_contain_text("Received")
             expect(page.get_by_text("Does not switch on. Clicks «twice»")).to_be_visible()
-            fits_and_shot(page, "claim-started", width, tmp_path)
+            fits_and_shot(page, "claim-received", width, tmp_path)
             page.get_by_role("link", name="See them or add more").click()
             expect(page.get_by_text("IMG_0042.jpg")).to_be_visible()
             page.get_by_label("What does it show?").select_option("proof_of_purchase")

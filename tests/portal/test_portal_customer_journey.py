@@ -83,6 +83,9 @@ def test_a_sale_at_the_till_becomes_a_claim_the_customer_follows_in_her_browser(
         page.keyboard.type(EVE, delay=5)
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+        # No notice that the code "has been sent": that would tell a stranger the address is
+        # known, and contradict the page's own careful words.
+        expect(page.get_by_text("has been sent")).to_have_count(0)
         _both_widths(page, "code", tmp_path)
         page.get_by_label("Code from the email").click()
         page.keyboard.type(mail.code_for(EVE), delay=20)
