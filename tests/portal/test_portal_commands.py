@@ -25,6 +25,7 @@ from tests.portal.office import client
 from tests.portal.support import (
     LivePortal,
     PortalDatabase,
+    RegisteredBranch,
     portal_command,
     portal_env,
     register,
@@ -242,3 +243,19 @@ def test_the_demo_customer_can_try_an_open_claim_a_new_claim_and_an_extension(
     assert printed.splitlines()[2:] == [
         "  - claim CL-D1 under way: its timeline, documents and messages",
         "  - Start a claim on the Kettle", "  - Extend cover for the Fridge"]
+
+
+def test_the_demo_shops_customer_for_make_run_can_try_every_customer_page(
+    live_portal: LivePortal, branch: RegisteredBranch, tmp_path: Path,
+) -> None:
+    """The demo till `make run` syncs (warranty-desk init --demo) has such a customer."""
+    from portal.projections import projector
+    from portal.staff.demo import demo_customer
+    from warranty_desk.demo.story import build_demo_shop
+
+    home, db = till(tmp_path, branch)
+    build_demo_shop(db, documents_root=home.documents)
+    push_all(db, live_portal, branch)
+    projector.catch_up(branch.pk)
+    found = demo_customer(branch.code)
+    assert found is not None and found.pages() == 3, found
