@@ -21,6 +21,7 @@ from warranty_desk.models import (
     CustomerMessage,
     EvidenceDocument,
     Product,
+    Segment,
     Settlement,
     Shop,
     StockMovement,
@@ -224,18 +225,19 @@ def _templates_for(target: ClaimState) -> tuple[str, ...]:
     return (f"claim_{target.value}",)
 
 
-def _previews(target: ClaimState, values: dict[str, str]) -> tuple[MessagePreview, ...]:
-    known = messages.templates()
+def _previews(target: ClaimState, values: dict[str, str],
+              segment: Segment) -> tuple[MessagePreview, ...]:
+    known = messages.templates(segment)
     out = []
     for name in _templates_for(target):
         if name in known:
-            wording = messages.render(name, values)
+            wording = messages.render(name, values, segment)
             out.append(MessagePreview(name, wording.subject, wording.body))
     return tuple(out)
 
 
-def _moves(session: Session, claim: Claim, actor: Actor,
-           values: dict[str, str]) -> tuple[MoveOption, ...]:
+def _moves(session: Session, claim: Claim, actor: Actor, values: dict[str, str],
+           segment: Segment) -> tuple[MoveOption, ...]:
     current = ClaimState(claim.state)
     base = transition_context(session, claim, None)
     options = []
@@ -252,18 +254,18 @@ def _moves(session: Session, claim: Claim, actor: Actor,
             blockers=tuple(b.message for b in blockers),
             overridable=bool(blockers) and all(b.overridable for b in blockers),
             needs_permission=permission.value, permitted=permitted,
-            previews=_previews(target, values)))
+            previews=_previews(target, values, segment)))
     return tuple(options)
 
 
-def _reopen(session: Session, claim: Claim, actor: Actor,
-            values: dict[str, str]) -> ReopenOption | None:
+def _reopen(session: Session, claim: Claim, actor: Actor, values: dict[str, str],
+            segment: Segment) -> ReopenOption | None:
     current = ClaimState(claim.state)
     target = reopen_target(current)
     if target is None:
         return None
     blockers = check_reopen(current, open_claim_on_unit=other_open_claim(session, claim))
-    wording = messages.render("claim_reopened", values)
+    wording = messages.render("claim_reopened", values, segment)
     return ReopenOption(target.value, allowed(actor.role, Permission.DECIDE_CLAIM),
                         tuple(b.message for b in blockers),
                         (MessagePreview("claim_reopened", wording.subject, wording.body),))
@@ -357,6 +359,7 @@ def claim_detail_in(uow: UnitOfWork, actor: Actor, number: str) -> ClaimDetail:
     costs = _costs(session, claim.id)
     opened_on = local_day(claim.opened_at, zone)
     values = _message_values(session, claim, customer, product_name, warranty, today)
+    segment = messages.segment_of(customer.segment if customer else None)
     return ClaimDetail(
         number=claim.number, state=claim.state, outcome=claim.outcome,
         channel=claim.channel, claim_type=claim.claim_type, fault=claim.fault,
@@ -382,8 +385,8 @@ def claim_detail_in(uow: UnitOfWork, actor: Actor, number: str) -> ClaimDetail:
         recoverable_total_minor=sum(c.amount_minor for c in costs if c.recoverable),
         stock_moves=_stock(session, claim.id), brand_claims=_brand_claims(session, claim.id),
         proof_words=proof_words(claim.proof_status, required, rules.attached_evidence),
-        moves=_moves(session, claim, actor, values),
-        reopen=_reopen(session, claim, actor, values),
+        moves=_moves(session, claim, actor, values, segment),
+        reopen=_reopen(session, claim, actor, values, segment),
         claimant_name=claim.claimant_name, claimant_phone=claim.claimant_phone)
 
 
