@@ -18,6 +18,7 @@ from warranty_desk.services import audit, outbox
 from warranty_desk.services.complaints import ComplaintView, complaints_of
 from warranty_desk.services.customers import parse_segment
 from warranty_desk.services.lookup import verdicts_for
+from warranty_desk.services.reminders import agreed
 from warranty_desk.services.shop_locale import phone_region
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
@@ -89,6 +90,14 @@ class CustomerProfile:
     claims: tuple[ClaimLine, ...]
     messages: tuple[MessageLine, ...]
     complaints: tuple[ComplaintView, ...] = ()
+    # Reminders before a warranty ends: agreed since (a day), or withdrawn on (a day).
+    reminders_agreed_at: datetime | None = None
+    reminders_withdrawn_at: datetime | None = None
+
+    @property
+    def reminders_agreed(self) -> bool:
+        """The customer agreed to reminders and has not withdrawn."""
+        return self.reminders_agreed_at is not None and self.reminders_withdrawn_at is None
 
 
 def _brief(c: Customer) -> CustomerBrief:
@@ -138,7 +147,8 @@ def customer_profile_in(uow: UnitOfWork, actor: Actor, reference_or_id: str | uu
     verdicts = verdicts_for(session, ids[:MAX_PURCHASES], today=shop_today(session))
     return CustomerProfile(
         c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
-        len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id))
+        len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id),
+        c.reminders_agreed_at, c.reminders_withdrawn_at)
 
 
 customer_profile = reads(customer_profile_in)
@@ -186,6 +196,27 @@ def set_retention_follow_up_in(uow: UnitOfWork, actor: Actor, reference: str, fl
 
 
 set_retention_follow_up = writes(set_retention_follow_up_in)
+
+
+def set_reminder_consent_in(uow: UnitOfWork, actor: Actor, reference: str,
+                            agree: bool) -> CustomerBrief:
+    """Record that the customer agreed to reminders (from now) or withdrew (from now); the
+    audit log keeps each change with its day, so an earlier agreement stays on record."""
+    require(actor, CUSTOMER_PERMISSION)
+    session = uow.session
+    c = _customer(session, reference)
+    if agreed(c) is agree:
+        return _brief(c)
+    now = clock_of(session).now()
+    if agree:
+        c.reminders_agreed_at, c.reminders_withdrawn_at = now, None
+    else:
+        c.reminders_withdrawn_at = now
+    return _updated(session, actor, c, "customer.reminders",
+                    {"reminders": "agreed" if agree else "withdrawn", "on": now.isoformat()})
+
+
+set_reminder_consent = writes(set_reminder_consent_in)
 
 
 def find_customers_in(uow: UnitOfWork, actor: Actor, query: str) -> tuple[CustomerBrief, ...]:
