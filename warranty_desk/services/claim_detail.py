@@ -38,7 +38,7 @@ from warranty_desk.rules.claim_states import (
     reopen_target,
 )
 from warranty_desk.rules.evidence import missing_evidence, proof_words
-from warranty_desk.services import lookup, messages
+from warranty_desk.services import claim_messages, lookup, messages
 from warranty_desk.services.board import is_overdue, local_day, staff_names
 from warranty_desk.services.claim_common import load_claim, other_open_claim, transition_context
 from warranty_desk.services.shop_time import shop_today, shop_zone
@@ -90,6 +90,9 @@ class MessageItem:
     direction: str
     template: str
     created_at: datetime
+    id: str = ""  # hex, for a change to this one message
+    editable: bool = False  # queued, not yet with any receiver: staff may still reword it
+    unread: bool = False  # the customer's, and nobody has opened the claim since
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +218,8 @@ class ClaimDetail:
     # Who started the claim online, as they gave it, beside the warranty's holder above.
     claimant_name: str | None = None
     claimant_phone: str | None = None
+    # The claim's policy lets staff reword a message before it leaves.
+    message_edit_allowed: bool = True
 
 
 def _templates_for(target: ClaimState) -> tuple[str, ...]:
@@ -309,7 +314,9 @@ def _evidence(session: Session, claim_id: uuid.UUID) -> tuple[EvidenceItem, ...]
 def _messages(session: Session, claim_id: uuid.UUID) -> tuple[MessageItem, ...]:
     rows = session.scalars(select(CustomerMessage).where(CustomerMessage.claim_id == claim_id)
                            .order_by(CustomerMessage.created_at, CustomerMessage.id))
-    return tuple(MessageItem(m.subject, m.body, m.state, m.direction, m.template, m.created_at)
+    return tuple(MessageItem(m.subject, m.body, m.state, m.direction, m.template, m.created_at,
+                             m.id.hex, claim_messages.editable(session, m),
+                             m.direction == "inbound" and m.read_at is None)
                  for m in rows)
 
 
@@ -387,7 +394,8 @@ def claim_detail_in(uow: UnitOfWork, actor: Actor, number: str) -> ClaimDetail:
         proof_words=proof_words(claim.proof_status, required, rules.attached_evidence),
         moves=_moves(session, claim, actor, values, segment),
         reopen=_reopen(session, claim, actor, values, segment),
-        claimant_name=claim.claimant_name, claimant_phone=claim.claimant_phone)
+        claimant_name=claim.claimant_name, claimant_phone=claim.claimant_phone,
+        message_edit_allowed=claim_messages.edit_allowed(session, claim))
 
 
 claim_detail = reads(claim_detail_in)
