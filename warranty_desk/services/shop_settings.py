@@ -84,6 +84,7 @@ class PolicyView:
     override_roles: tuple[Role, ...]
     new_term_on_replacement: bool
     products: int
+    message_edit_allowed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +278,8 @@ def _policy_view(policy: Policy, products: int) -> PolicyView:
         serial_required=policy.serial_required, claim_limit_count=policy.claim_limit_count,
         claim_limit_period_months=policy.claim_limit_period_months,
         override_roles=tuple(Role(r) for r in policy.override_roles or ()),
-        new_term_on_replacement=policy.new_term_on_replacement, products=products)
+        new_term_on_replacement=policy.new_term_on_replacement, products=products,
+        message_edit_allowed=policy.message_edit_allowed)
 
 
 def list_policies_in(uow: UnitOfWork) -> tuple[PolicyView, ...]:
@@ -345,7 +347,8 @@ def update_policy_in(uow: UnitOfWork, actor: Actor, policy_id: uuid.UUID,
         "claim_limit_count": data.claim_limit_count,
         "claim_limit_period_months": data.claim_limit_period_months,
         "override_roles": [r.value for r in data.override_roles],
-        "new_term_on_replacement": data.new_term_on_replacement})
+        "new_term_on_replacement": data.new_term_on_replacement,
+        "message_edit_allowed": data.message_edit_allowed})
     if after:
         audit.record(session, actor, "policy.update", "policy", policy.name,
                      {"before": before, "after": after})

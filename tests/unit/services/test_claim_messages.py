@@ -14,7 +14,7 @@ from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput
 from warranty_desk.models import AuditEntry, Customer, OutboxEvent, Policy, Segment, SyncCursor
 from warranty_desk.permissions import Role
-from warranty_desk.services import claim_messages, claims, inbox
+from warranty_desk.services import catalogue, claim_messages, claims, inbox, shop_settings
 from warranty_desk.services.board import BoardFilters, board
 from warranty_desk.services.claim_detail import claim_detail
 from warranty_desk.services.inbox import InboxItemInput
@@ -123,3 +123,23 @@ def test_opening_the_claim_marks_the_customers_message_read(
     assert claim_messages.mark_read(shop, SUPPORT, number) == 1
     assert claim_messages.mark_read(shop, SUPPORT, number) == 0
     assert not any(m.unread for m in claim_detail(shop, SUPPORT, number).messages)
+
+
+def test_the_policy_flag_is_set_in_the_policy_settings_and_audited(shop: Database) -> None:
+    number = _claim(shop)
+    owner = actor(Role.OWNER)
+    view = next(p for p in shop_settings.list_policies(shop) if p.name == "Electronics 12+12")
+    assert view.message_edit_allowed  # allowed unless the owner says otherwise
+    shop_settings.update_policy(shop, owner, view.id, catalogue.PolicyInput(
+        name=view.name, manufacturer_months=view.manufacturer_months,
+        shop_months=view.shop_months, terms=view.terms, exclusions=view.exclusions,
+        evidence_required=view.evidence_required, serial_required=view.serial_required,
+        claim_limit_count=view.claim_limit_count,
+        claim_limit_period_months=view.claim_limit_period_months,
+        override_roles=view.override_roles, message_edit_allowed=False))
+    assert not claim_detail(shop, SUPPORT, number).message_edit_allowed
+    with shop.read() as session:
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "policy.update")).one()
+        details = json.loads(entry.details) if isinstance(entry.details, str) else entry.details
+    assert details["after"] == {"message_edit_allowed": False}
