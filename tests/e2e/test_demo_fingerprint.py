@@ -38,15 +38,19 @@ _NOT_DEMO_ROWS = {"alembic_version"}
 # change a digest; a value the demo does write in one is dumped, and the digest changes.
 _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("inbox_applied", "handled_at"), ("inbox_applied", "handled_by"),
-                  ("inbox_applied", "handled_note")}
-_ADDED_TABLES = {"sync_delivered"}
+                  ("inbox_applied", "handled_note"),
+                  ("customers", "reminders_agreed_at"), ("customers", "reminders_withdrawn_at"),
+                  ("customer_messages", "read_at")}
+_ADDED_TABLES = {"sync_delivered", "warranty_reminders"}
 _EMPTY = (None, "")
 
 DIGESTS: dict[str, str] = {
     # The schema at 0012 (branch epochs, PIN lock steps); a refund decided on a claim voids its
     # warranty with the audit entry and warranty.voided event every other void has. The demo is
     # a UK shop: pounds, en_GB, the shop's UK phone and address (one more audit entry and
-    # outbox event, shop.updated), and its letters are whole paragraphs.
+    # outbox event, shop.updated), and its letters are whole paragraphs. At 0014 the story's
+    # claim letters are in each customer's register (VIP, business, reseller, retail), each
+    # policy lets staff reword a message, and the shop reminds 30 days before a warranty ends.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'audit_entries': '1a97a7312a9c92d291b37c9f7f057d7a6f57aae1eb76f9a255165ec49c2a6c2a',
     'branch_epochs': '9c3bf10f5c4a3da2eca2dc2e600f9e1900eb0fc0f54a0b4582023cd3a8a7365f',
@@ -56,7 +60,7 @@ DIGESTS: dict[str, str] = {
     'claims': '91d96ba00c344a982417cbf192f0159811709fc2fc2e67686855c4eb51c322bf',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'cost_postings': 'a6a3b63e01d10009656930d1e430feb80acbfb243101dfd4c8fab7a218f7e754',
-    'customer_messages': '654f7f91a5f982cf53db5a48ff100580d57580da977bae9b66c1d252e15ef56f',
+    'customer_messages': '4768e05caf28f71d0e6aca478f350a640d8e6a2a91587dfc1b73db882d52d2b9',
     'customers': '71f67d414350bae011a69c1fd6d7e67b06c533e7c462bc6acc8c26e7ab8b72c5',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
     'evidence_documents': 'cf1f423cb203634b4a192ca563fc76582eaa47906e1db5036932e09d1e6f8a5c',
@@ -67,14 +71,14 @@ DIGESTS: dict[str, str] = {
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'invoice_lines': '717071668022935eaabe60f26291ac1f2a1b7376f42992c60eeba19355a34bac',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': '93fc51ce23148aceb65b58999dea9815f1218b212c5317bb684b0b142f97fad5',
-    'policies': 'af45e58d2dc44ffd9d4b46d80e2a8773f7f2f4fe40d50d7e048df48820ff9b19',
+    'outbox_events': '0013baf50d94d960e15c6dc0cc1c54521283fd34dee2c8b3c1ca346f6673dfa9',
+    'policies': '422ed88eb97399e7c8a1b6732b94fa574393cc2086e2b1c0bbe8fbadef801303',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '4281bc6eacc19669e012e6006d4d9fd152db9921430a1264fc7e6b292e1fd241',
     'products_fts': '32ad08e2263cad0197256f186b17c89167d69447320e549f47d4b4f1f6b0175b',
     'sales': '3c71829b2cf312663c52aa8d8fa7232622a43338bc9396eae59620a4e1231ac5',
     'settlements': '12c07cef376a0ad227f72408eceb981f51a624bc1acb7c03dcdd05111ab16fba',
-    'shop': '4418526065fd0e7ad657f63d18dee5da644dcf70f66353422ffbe93ec04efb1e',
+    'shop': '50a6971697ecadf51c66de3b01097f21a8afefd4475fe4d57b6442a993a51aad',
     'staff': 'dc9b1cec354c731d386f05083f44f7536a75f6e2a02084895d42a841862041e2',
     'stock_movements': 'a9fb714751348b6017c0d5f9225e170ecce6d818f93c315f761afade4b83f7bf',
     'supplier_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
