@@ -49,6 +49,8 @@ class ShopView:
     # Once a number carrying the branch code is handed out, the code is fixed.
     branch_code_locked: bool
     logo_sha256: str | None = None
+    # Days before a warranty ends that a customer who agreed is reminded.
+    reminder_days: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class ShopUpdate:
     timezone: str
     portal_url_template: str = ""
     branch_code: str | None = None
+    reminder_days: int | None = None  # None keeps the current window
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +141,8 @@ def _shop_view(session: Session) -> ShopView:
     shop = session.scalars(select(Shop)).one()
     return ShopView(shop.name, shop.branch_code, shop.branch_name, shop.address, shop.phone,
                     shop.email, shop.currency, shop.locale, shop.timezone,
-                    shop.portal_url_template, _numbers_handed_out(session), shop.logo_sha256)
+                    shop.portal_url_template, _numbers_handed_out(session), shop.logo_sha256,
+                    shop.reminder_days)
 
 
 def get_shop_in(uow: UnitOfWork) -> ShopView:
@@ -208,11 +212,18 @@ def update_shop_in(uow: UnitOfWork, actor: Actor, data: ShopUpdate) -> ShopView:
     why = _check_branch_code(session, shop, data.branch_code)
     if why:
         problems.append(why)
+    days = data.reminder_days
+    if days is not None and not MIN_REMINDER_DAYS <= days <= MAX_REMINDER_DAYS:
+        problems.append(f"reminders go {MIN_REMINDER_DAYS} to {MAX_REMINDER_DAYS} days before a "
+                        f"warranty ends, not {days}")
     if problems:
         raise BadInput("The shop details were not saved: " + "; ".join(problems) + ".")
+    changes: dict[str, Any] = dict(values)
     if data.branch_code is not None:
-        values["branch_code"] = data.branch_code
-    before, after = _apply(shop, values)
+        changes["branch_code"] = data.branch_code
+    if days is not None:
+        changes["reminder_days"] = days
+    before, after = _apply(shop, changes)
     if after:
         audit.record(session, actor, "shop.update", "shop", shop.branch_code,
                      {"before": before, "after": after})
@@ -223,6 +234,8 @@ def update_shop_in(uow: UnitOfWork, actor: Actor, data: ShopUpdate) -> ShopView:
 update_shop = writes(update_shop_in)
 
 
+# The reminder window a shop may set: at least a day's notice, at most a year's.
+MIN_REMINDER_DAYS, MAX_REMINDER_DAYS = 1, 365
 # Printed at the top of slips and certificates: a logo is a picture, and a small one.
 LOGO_TYPES = ("image/png", "image/jpeg")
 LOGO_MAX_BYTES = 2 * 1024 * 1024
