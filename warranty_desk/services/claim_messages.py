@@ -124,16 +124,17 @@ def reply_in(uow: UnitOfWork, actor: Actor, number: str, text: str) -> None:
     claim = load_claim(session, number)
     _, reply = _text("reply", text)
     customer = session.get(Customer, claim.customer_id) if claim.customer_id else None
-    if customer is None:
-        raise BadInput(f"Claim {claim.number} has no customer on file to answer; add one "
-                       "before replying.")
     shop = session.scalars(select(Shop)).first()
-    values = {"customer": customer.name, "claim": claim.number, "reply": reply,
+    # A claim started online may name only who started it; the reply goes to the claim's
+    # thread all the same, greeting them as claim_common.notify would.
+    name = customer.name if customer else claim.claimant_name or "customer"
+    values = {"customer": name, "claim": claim.number, "reply": reply,
               "shop": shop.name if shop else "", "phone": shop.phone if shop else ""}
     message = messages.queue(
         session, template="staff_reply", values=values, claim_id=claim.id,
-        customer_id=customer.id, customer_ref=customer.reference, claim_number=claim.number,
-        segment=messages.segment_of(customer.segment))
+        customer_id=claim.customer_id, customer_ref=customer.reference if customer else None,
+        claim_number=claim.number,
+        segment=messages.segment_of(customer.segment if customer else None))
     _mark_read(session, claim)
     add_event(session, claim, actor, "message", reason="Staff replied: " + shorten(reply))
     audit.record(session, actor, "claim.message_out", "claim", claim.number,

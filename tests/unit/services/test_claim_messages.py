@@ -143,3 +143,19 @@ def test_the_policy_flag_is_set_in_the_policy_settings_and_audited(shop: Databas
             AuditEntry.action == "policy.update")).one()
         details = json.loads(entry.details) if isinstance(entry.details, str) else entry.details
     assert details["after"] == {"message_edit_allowed": False}
+
+
+def test_a_claim_with_no_customer_on_file_is_answered_in_its_thread(shop: Database) -> None:
+    from datetime import date
+
+    from warranty_desk.services.activation import record_sale
+    from warranty_desk.services.sale_input import LineInput, SaleInput
+
+    code = record_sale(shop, actor(Role.SALES), SaleInput(
+        "INV-ANON", date(2026, 11, 1), (LineInput("LAP-100", 1, 89_900, ("SN-ANON",)),),
+        None)).warranty_codes[0]
+    number = claims.start_claim(shop, SUPPORT, claims.StartClaim(code, "No picture")).number
+    claim_messages.reply(shop, SUPPORT, number, "Please bring the power lead.")
+    sent = claim_detail(shop, SUPPORT, number).messages[-1]
+    assert sent.template == "staff_reply" and sent.body.startswith("Hello customer,")
+    assert _queued_payload(shop, sent.id)["claim"] == number

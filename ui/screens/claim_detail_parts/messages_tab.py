@@ -124,7 +124,7 @@ class MessagesTab(QWidget):
         self.body.set_text("Next message (preview)\n\n" + "\n\n".join(previews)
                            if previews else "")
         self.close_writer()
-        self.reply_button.setEnabled(may_write and d.customer_reference is not None)
+        self.reply_button.setEnabled(may_write)
         self._update_edit_button()
 
     def clear(self) -> None:
