@@ -79,6 +79,11 @@ def _branch(args: argparse.Namespace) -> int:
     elif args.action == "token":
         print(f"A new sync token for {args.code.upper()} (shown only now):\n"
               f"{services.issue_token(args.code)}")
+    elif args.action == "rotate":
+        rotated = services.rotate_token(args.code)
+        print(f"A new sync token for {args.code.upper()} (shown only now; enter it in the "
+              f"till's Settings → Sync):\n{rotated.token}\nIts older token(s) keep working "
+              f"until {rotated.old_until:%Y-%m-%d %H:%M} UTC, then are refused.")
     else:
         count = services.revoke_tokens(args.code)
         print(f"Revoked {count} token(s) of {args.code.upper()}; its till is refused until "
@@ -151,8 +156,9 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--until-idle", action="store_true",
                         help="stop when no job is left (tests, one-off catch-up)")
     worker.set_defaults(run=_worker)
-    branch = sub.add_parser("branch", help="register a branch, issue or revoke its tokens")
-    branch.add_argument("action", choices=["add", "token", "revoke"])
+    branch = sub.add_parser("branch",
+                            help="register a branch, issue, rotate or revoke its tokens")
+    branch.add_argument("action", choices=["add", "token", "rotate", "revoke"])
     branch.add_argument("code")
     branch.add_argument("--name")
     branch.set_defaults(run=_branch)

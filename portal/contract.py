@@ -185,6 +185,16 @@ def _describe(error: ValidationError, where: str) -> str:
     return f"{where}{' at ' + place if place else ''}: {message}"
 
 
+def fault(schema: Draft202012Validator, value: object, where: str) -> tuple[str, str] | None:
+    """The first thing that breaks the schema, in words, with a JSON pointer to it; or None."""
+    error = best_match(schema.iter_errors(value))
+    if error is None:
+        return None
+    pointer = "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}"
+                      for p in error.absolute_path)
+    return _describe(error, where), pointer
+
+
 def check(schema: Draft202012Validator, value: object, where: str,
           field: str | None = None) -> None:
     """Problem 400 naming the first field that breaks the schema.
@@ -192,12 +202,26 @@ def check(schema: Draft202012Validator, value: object, where: str,
     The problem's `field` is `field` when given (a parameter's name), else a JSON pointer to the
     member at fault ("/events/3/seq"; "" for the body as a whole).
     """
-    error = best_match(schema.iter_errors(value))
-    if error is not None:
-        pointer = "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}"
-                          for p in error.absolute_path)
-        raise Problem(400, _describe(error, where),
-                      field=field if field is not None else pointer or None)
+    found = fault(schema, value, where)
+    if found is not None:
+        reason, pointer = found
+        raise Problem(400, reason, field=field if field is not None else pointer or None)
+
+
+@cache
+def payload_versions(topic: str) -> dict[int, str]:
+    """The versions of a topic's payload the contract lists, each with its schema's pointer
+    (EventPayloads' x-topics); empty for a topic it does not name."""
+    listed = document()["components"]["schemas"]["EventPayloads"]["x-topics"].get(topic, {})
+    return {int(v): str(node["$ref"]).removeprefix("#") for v, node in listed.items()}
+
+
+def payload_fault(pointer: str, payload: object, topic: str) -> tuple[str, str] | None:
+    """Why a payload breaks the schema at `pointer`, with a pointer into it; None when valid."""
+    if valid(pointer, payload):
+        return None
+    return fault(validator(pointer), payload, f"The {topic} payload") or (
+        f"The {topic} payload does not meet its schema in the contract.", "")
 
 
 def _absolute(node: Any) -> Any:

@@ -30,6 +30,7 @@ class Outcome:
     event_id: str
     status: Status
     reason: str = ""
+    code: str = ""  # with "rejected": the receiver's code for the refusal (EventResult.code)
 
 
 class TransientError(Exception):

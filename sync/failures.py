@@ -83,6 +83,28 @@ SETTINGS_CODES = frozenset({"bad_token", "wrong_branch", "unknown_address"})
 LATER_CODES = frozenset({"internal_error", "slow_down", "unavailable", "no_such_document"})
 
 
+# The codes of one rejected event (EventResult.code in the contract). Permanent: the event as
+# it is will never be taken, so it parks for a person. Fixable: head office does not know its
+# topic or payload version yet (the till is newer); nothing parks, the batch goes again later.
+EVENT_PERMANENT_CODES = frozenset({"invalid_payload", "bad_event_id", "too_large", "id_reused",
+                                   "id_of_another_branch"})
+EVENT_FIXABLE_CODES = frozenset({"unknown_topic", "unknown_version"})
+
+
+def event_refused_for_good(result: dict[str, Any]) -> bool:
+    """Whether a rejected event's answer parks it (True) or means "send it again later".
+
+    By its code when the till knows it, else by the answer's `permanent` flag. A rejection with
+    neither (a portal from before codes) parks, as every rejection did then.
+    """
+    code = result.get("code")
+    if code in EVENT_PERMANENT_CODES:
+        return True
+    if code in EVENT_FIXABLE_CODES:
+        return False
+    return result.get("permanent") is not False
+
+
 class Verdict(StrEnum):
     """What a refusing answer means, judged by who said it and its problem code."""
 

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from sync.contract import TransientError
 from sync.failures import Kind, kind_of
 from sync.http import HttpClient
-from sync.portal import check_answer, not_the_portal, portal_json
+from sync.portal import PortalRefused, check_answer, not_the_portal, portal_json
 from warranty_desk.errors import BadInput
 from warranty_desk.sentences import sentences
 from warranty_desk.services import inbox
@@ -127,8 +127,9 @@ class PortalInbox:
         try:
             check_answer(response, self.client.who,
                          f"to read the inbox after cursor {after or '(start)'!r}")
-        except BadInput as exc:
-            raise BadInput(sentences(str(exc), "Tell head office; nothing was applied.")) from None
+        except PortalRefused as exc:
+            raise PortalRefused(sentences(str(exc), "Tell head office; nothing was applied."),
+                                code=exc.code, status=exc.status) from None
         return parse_page(portal_json(response, self.client.who), self.client.who.capitalize())
 
     def ack(self, cursor: str) -> None:
@@ -164,7 +165,18 @@ def pull_once(
     error, kind = "", None
     try:
         for _ in range(max_pages):
-            page = client.page(after, page_size)
+            try:
+                page = client.page(after, page_size)
+            except PortalRefused as exc:
+                if exc.code != "bad_cursor" or not after:
+                    raise
+                # The portal never gave the kept cursor (it, or this till, was restored from a
+                # backup): read again from its last acknowledgement; items already applied are
+                # known by their ids and applied once.
+                log.warning("The portal refused the kept inbox cursor %r; reading again from "
+                            "its last acknowledgement.", after)
+                after = kept = ""
+                continue
             pages += 1
             for index, item in enumerate(page.items):
                 last = index == len(page.items) - 1

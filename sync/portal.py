@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import requests
 
 from sync.contract import Event, Outcome, Status, TransientError
-from sync.failures import Verdict, judge, problem_code
+from sync.failures import Verdict, event_refused_for_good, judge, problem_code
 from sync.http import HttpClient, reason_of, retry_after
 from warranty_desk.errors import BadInput
 from warranty_desk.redaction import redact
@@ -97,8 +97,10 @@ def check_answer(response: requests.Response, who: str, what: str,
                              status=status)
     if verdict is Verdict.SETTINGS:
         words = _SETTINGS_WORDS.get(status, "refused this till's sync settings")
+        # The portal's own reason says where to look; saying it again reads as a stutter.
+        advice = "" if "Settings → Sync" in reason else "Check Settings → Sync."
         raise TransientError(sentences(f"{who.capitalize()} {words} ({status}): {reason}",
-                                       "Check Settings → Sync."), status=status)
+                                       advice), status=status)
     raise PortalRefused(f"{who.capitalize()} refused {what}: {reason}",
                         code=str(problem_code(response.headers.get("Content-Type") or "", body)),
                         status=status)
@@ -145,7 +147,9 @@ class PortalDestination:
         except PortalRefused:
             if len(events) == 1:
                 reason = reason_of(response) or f"refused with status {response.status_code}"
-                return [Outcome(events[0].id, "rejected", reason)]
+                code = problem_code(response.headers.get("Content-Type") or "",
+                                    _json(response)) or ""
+                return [Outcome(events[0].id, "rejected", reason, code)]
         else:
             return self._outcomes(events, response)
         # The portal's own refusal of the whole batch (400, 413): halve until the event at
@@ -171,9 +175,17 @@ class PortalDestination:
                 raise TransientError(f"{self.client.who.capitalize()} did not answer for "
                                      f"event {event.seq}; the batch will be sent again.",
                                      status=response.status_code)
+            reason = redact(str(result.get("reason", "")))
+            if result["status"] == "rejected" and not event_refused_for_good(result):
+                # Head office cannot take it yet (a topic or version it does not know): nothing
+                # parks; the batch goes again later, and what it stored comes back duplicate.
+                raise TransientError(
+                    f"{self.client.who.capitalize()} cannot take event {event.seq} "
+                    f"({event.topic}) yet; it will be sent again: {reason}",
+                    status=response.status_code)
             # Kept in the sync panel as it is: through the redaction step first.
-            outcomes.append(Outcome(event.id, result["status"],
-                                    redact(str(result.get("reason", "")))))
+            outcomes.append(Outcome(event.id, result["status"], reason,
+                                    str(result.get("code") or "")))
         return outcomes
 
 

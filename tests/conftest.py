@@ -18,6 +18,9 @@ from warranty_desk.storage.home import Home
 
 TODAY = date(2026, 11, 22)
 
+# `pg`, `served_portal` and `portal`: the real portal, for any folder's tests that ask for it.
+pytest_plugins = ("tests.liveportal.fixtures",)
+
 
 @pytest.fixture
 def home(tmp_path: Path) -> Home:

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from portal.branches.models import Branch
-from portal.branches.services import branch_of_token
+from portal.branches.services import TokenRefused, check_token
 from portal.problems import Problem
 
 
@@ -16,7 +16,11 @@ class BranchToken(HttpBearer):
     """Authorization: Bearer <token>; the request's auth is then its Branch."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Branch | None:
-        return branch_of_token(token)
+        try:
+            return check_token(token)
+        except TokenRefused as exc:
+            raise Problem(401, str(exc), headers={"WWW-Authenticate": "Bearer"},
+                          code="bad_token") from None
 
 
 def branch_of(request: HttpRequest) -> Branch:
@@ -28,10 +32,11 @@ def branch_of(request: HttpRequest) -> Branch:
 
 
 def own_branch(request: HttpRequest, code: str) -> Branch:
-    """The request's branch, when it is the branch the path names; 401 otherwise."""
+    """The request's branch, when it is the branch the path names; 403 wrong_branch otherwise."""
     branch = branch_of(request)
     if branch.code != code:
-        raise Problem(401, f"This sync token belongs to branch {branch.code}, not {code}. "
+        # Authenticated, but not for this branch: 403, and nothing of the other branch is read.
+        raise Problem(403, f"This sync token belongs to branch {branch.code}, not {code}. "
                            "Check the branch code and token in Settings → Sync.",
-                      headers={"WWW-Authenticate": "Bearer"}, code="wrong_branch")
+                      code="wrong_branch")
     return branch

@@ -44,6 +44,10 @@ class BranchToken(models.Model):
     digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=clock.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set when a newer token replaced this one: it keeps working until then (the grace
+    # period, on the portal's clock), so the till goes on syncing until someone enters the
+    # new one.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.branch.code} token {self.selector}"

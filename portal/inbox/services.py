@@ -76,8 +76,19 @@ class Page:
 
 
 def page(branch: Branch, after: str | None, limit: int) -> Page:
-    """Items after `after`, or after the acknowledged position when there is none."""
+    """Items after `after`, or after the acknowledged position when there is none.
+
+    A cursor never expires: it is a position in the branch's one sequence of items (all kinds
+    alike), and items are never removed before they are acknowledged. A cursor past the last
+    item queued was never given by this portal (a till restored against another head office,
+    or head office restored from a backup): bad_cursor, so the till reads from its last
+    acknowledgement again rather than waiting past items it has not seen.
+    """
     start = position_of(after) if after else branch.inbox_acked
+    if after and start > branch.inbox_queued:
+        raise Problem(400, f"Cursor {after} is past the end of the inbox; this portal never "
+                           "gave it. Read the inbox from the start (no cursor) to carry on "
+                           "from the last acknowledgement.", code="bad_cursor", field="after")
     rows = list(InboxItem.objects.filter(branch=branch, position__gt=start)
                 .order_by("position")[:limit + 1])
     more = len(rows) > limit

@@ -22,6 +22,9 @@ class EventResultOut(Schema):
 
     id: str
     status: str
+    code: str | None = None
+    permanent: bool | None = None
+    field: str | None = None
     reason: str | None = None
 
 
@@ -76,10 +79,9 @@ def push_events(request: HttpRequest, branch: str) -> HttpResponse:
     body = contract.json_body("pushEvents", request)
     results = events.store_batch(sender, body["events"], Marks.of(body))
     # Written as JSON directly: 500 answers through the response schema cost more than the
-    # push's own work; the shape is BatchResultOut's (no reason when there is none).
-    return HttpResponse(json.dumps({"results": [
-        {"id": r.id, "status": r.status, **({"reason": r.reason} if r.reason else {})}
-        for r in results]}, ensure_ascii=False), content_type="application/json")
+    # push's own work; the shape is BatchResultOut's (no code or reason when not refused).
+    return HttpResponse(json.dumps({"results": [r.wire() for r in results]},
+                                   ensure_ascii=False), content_type="application/json")
 
 
 @router.get("/branches/{branch}/marks", response={200: BranchMarksOut}, exclude_none=True)

@@ -28,6 +28,8 @@ class Event(models.Model):
     aggregate_id = models.CharField(max_length=64)
     occurred_at = models.DateTimeField()
     received_at = models.DateTimeField()
+    # The version of the payload's schema (the contract's Event.v): projection reads it by it.
+    v = models.SmallIntegerField(default=1)
     payload = models.JSONField()
 
     class Meta:

@@ -1,4 +1,4 @@
-"""Budget: push 100k outbox events to a loopback portal (≤ 60 s, memory flat).
+"""Budget: push 100k outbox events to the real portal on loopback (≤ 60 s, memory flat).
 
 The events are real outbox rows: the first N rows (in seq order) that `warranty-desk
 demo-data` wrote into the cached benchmark shop, copied with their ids, topics, payloads and
@@ -8,9 +8,9 @@ pushes a fresh copy of that database with the real
 engine (`SyncEngine.push_once` over a `PortalDestination`: batches of 500, the cursor and
 ledger committed durably after every answer).
 
-The portal is tests/sync/portal_server.PortalServer, validating every request against the
-OpenAPI file, in a separate process: its CPU is not the engine's. It forgets what it stored
-between runs, so every run is answered "accepted" alike.
+The portal is the real one (gunicorn and PostgreSQL, tests/liveportal), in processes of its
+own: their CPU is not the engine's. Before each run branch BR01 is registered afresh and its
+earlier events deleted, so every run is answered "accepted" alike.
 
 The floor is raw `requests` on one keep-alive session POSTing the same events, encoded the
 same way, in batches of the same size (500, seq order) to the same server, with the bodies
@@ -26,18 +26,19 @@ from __future__ import annotations
 
 import json
 import resource
+import secrets
 import shutil
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
 import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -46,12 +47,12 @@ from sync.http import HttpClient
 from sync.portal import MAX_BATCH, PortalDestination
 from tests.bench.harness import Result, stats
 from tests.bench.shop import TODAY
-from tests.sync.portal_server import TOKEN
+from tests.liveportal.branch_view import BranchPortal
+from tests.sync.chaos_proxy import ChaosProxy
 from warranty_desk.clock import FixedClock
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
-ROOT = Path(__file__).resolve().parents[2]
 FULL_EVENTS = 100_000
 BUDGET_MS_PER_100K = 60_000.0
 # The engine keeps 4 batches of 500 events in memory (a few MiB); 100k events held at once
@@ -61,76 +62,70 @@ _MIB = 1024 * 1024
 _COLUMNS = "seq, id, topic, aggregate, aggregate_id, payload, created_at"
 
 
-# --- The portal in its own process ---------------------------------------------------------
+# --- The real portal, in its own processes -------------------------------------------------
 
 
-def _serve() -> None:
-    """The child: a PortalServer on loopback; stdin lines "reset" and "count", EOF stops it."""
-    from tests.sync.openapi_check import portal_api
-    from tests.sync.portal_server import PortalServer
+class _Portal:
+    """The real portal: gunicorn on the private PostgreSQL cluster, branch BR01 registered
+    afresh (with a new token) on every reset, its earlier events deleted."""
 
-    portal_api()  # parse the spec now, not during the first timed request
-    server = PortalServer().start()
-    print(server.url, flush=True)
-    for line in sys.stdin:
-        command = line.strip()
-        if command == "reset":
-            with server.lock:
-                server.events.clear()
-                server.answers.clear()
-                server.batches.clear()
-                server.calls.clear()
-            print("ok", flush=True)
-        elif command == "count":
-            with server.lock:
-                print(f"{len(server.events)} {len(server.batches)}", flush=True)
-    server.stop()
+    def __init__(self, stack: ExitStack, scratch: Path) -> None:
+        from tests.liveportal.served import (
+            database_copy,
+            serving,
+            started_cluster,
+            use_database,
+        )
 
+        pg = stack.enter_context(started_cluster())
+        db = stack.enter_context(database_copy(pg, f"portal_bench_{secrets.token_hex(4)}"))
+        use_database(db.name)
+        live = stack.enter_context(serving(db, scratch / "gunicorn.log", threads=4))
+        self.url = live.url
+        self._branch: BranchPortal | None = None
+        stack.callback(self._retire)
+        self.reset()
 
-class _PortalProcess:
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.bench.cases_sync", "--serve"], cwd=ROOT,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
-        self.url = self._ask(None)
+    @property
+    def token(self) -> str:
+        assert self._branch is not None
+        return self._branch.token
 
-    def _ask(self, command: str | None) -> str:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        if command is not None:
-            self.process.stdin.write(command + "\n")
-            self.process.stdin.flush()
-        answer = self.process.stdout.readline().strip()
-        if not answer:
-            raise RuntimeError("The benchmark portal process stopped.")
-        return answer
+    def _retire(self) -> None:
+        if self._branch is not None:
+            self._branch.retire()
+            self._branch = None
 
     def reset(self) -> None:
-        self._ask("reset")
+        from portal.branches.services import register_branch
 
-    def stored(self) -> tuple[int, int]:
-        """Events stored and push requests answered since the last reset."""
-        events, batches = self._ask("count").split()
-        return int(events), int(batches)
+        self._retire()
+        branch, token = register_branch("BR01")
+        # No proxy is started: the till talks to gunicorn directly, as it would in a shop.
+        self._branch = BranchPortal(ChaosProxy(self.url), self.url, branch.code, token,
+                                    branch.pk, [branch.pk])
 
-    def close(self) -> None:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stdout.close()
+    def stored(self) -> int:
+        """Events head office stored from the branch since the last reset."""
+        assert self._branch is not None
+        return len(self._branch.event_ids())
 
 
 @contextmanager
-def portal_process() -> Iterator[_PortalProcess]:
-    """A loopback portal in a child process, stopped on exit."""
-    portal = _PortalProcess()
-    try:
-        yield portal
-    finally:
-        portal.close()
+def portal_process(scratch: Path) -> Iterator[_Portal]:
+    """The real portal served on loopback, stopped (and its database dropped) on exit."""
+    with ExitStack() as stack:
+        yield _Portal(stack, scratch)
+
+
+class _Counting(HttpClient):
+    """The till's client, counting its requests."""
+
+    sent = 0
+
+    def request(self, method: str, path: str, **kw: Any) -> Any:
+        self.sent += 1
+        return super().request(method, path, **kw)
 
 
 # --- The events ----------------------------------------------------------------------------
@@ -220,8 +215,10 @@ class _RssPeak:
         return self.peak - self.start
 
 
-def _engine_push(template: Path, folder: Path, url: str, expected: int) -> Callable[[], int]:
-    """A fresh copy of the outbox, ready; the returned call pushes it all and says how many."""
+def _engine_push(template: Path, folder: Path, portal: _Portal, expected: int
+                 ) -> Callable[[], int]:
+    """A fresh copy of the outbox, ready; the returned call pushes it all and says how many
+    requests it took."""
     home = Home(folder).ensure()
     for stale in home.root.glob("warranty-desk.sqlite3*"):
         stale.unlink()
@@ -229,7 +226,8 @@ def _engine_push(template: Path, folder: Path, url: str, expected: int) -> Calla
 
     def push() -> int:
         db = Database(home.database, clock=FixedClock.on(TODAY))
-        client = HttpClient(url, lambda: TOKEN)
+        token = portal.token
+        client = _Counting(portal.url, lambda: token)
         try:
             report = SyncEngine(db, [PortalDestination(client, "BR01")]).push_once()
         finally:
@@ -237,14 +235,14 @@ def _engine_push(template: Path, folder: Path, url: str, expected: int) -> Calla
             db.dispose()
         if report.errors or report.delivered != expected or report.pending:
             raise RuntimeError(f"The push did not deliver everything: {report}")
-        return report.delivered
+        return client.sent
 
     return push
 
 
-def _floor_push(bodies: list[bytes], url: str) -> None:
+def _floor_push(bodies: list[bytes], url: str, token: str) -> None:
     with requests.Session() as session:
-        headers = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json",
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
                    "Content-Type": "application/json"}
         for body in bodies:
             response = session.post(f"{url}/branches/BR01/events", data=body, headers=headers,
@@ -263,22 +261,22 @@ def run(template: Path, *, runs: int, scratch: Path) -> Result:
     budget_ms = BUDGET_MS_PER_100K * count / FULL_EVENTS
     engine_ms: list[float] = []
     rss_growth: list[int] = []
-    with portal_process() as portal:
+    with portal_process(scratch) as portal:
         for n in range(runs):
             portal.reset()
-            push = _engine_push(template, scratch / f"run-{n}", portal.url, count)
+            push = _engine_push(template, scratch / f"run-{n}", portal, count)
             sampler = _RssPeak()
             started = time.perf_counter()
-            push()
+            requests_sent = push()
             engine_ms.append((time.perf_counter() - started) * 1000)
             rss_growth.append(sampler.growth())
-            stored, requests_sent = portal.stored()
+            stored = portal.stored()
             if stored != count:
                 raise RuntimeError(f"The portal stored {stored} of {count} events.")
             shutil.rmtree(scratch / f"run-{n}")
         # One more run under tracemalloc, untimed (tracing slows Python down): the heap's peak.
         portal.reset()
-        push = _engine_push(template, scratch / "traced", portal.url, count)
+        push = _engine_push(template, scratch / "traced", portal, count)
         tracemalloc.start()
         try:
             push()
@@ -291,15 +289,15 @@ def run(template: Path, *, runs: int, scratch: Path) -> Result:
         for _ in range(runs):
             portal.reset()
             started = time.perf_counter()
-            _floor_push(bodies, portal.url)
+            _floor_push(bodies, portal.url, portal.token)
             floor_ms.append((time.perf_counter() - started) * 1000)
-            if portal.stored()[0] != count:
+            if portal.stored() != count:
                 raise RuntimeError("The floor push did not store every event.")
     measured = stats(engine_ms)
     heap_mib = heap_peak / _MIB
     flat = heap_mib <= HEAP_LIMIT_MIB
     return Result(
-        name=f"push {count:,} outbox events to a loopback portal",
+        name=f"push {count:,} outbox events to the real portal",
         budget=f"≤ {budget_ms:.0f} ms, memory flat", measured=measured, floor=stats(floor_ms),
         floor_name="raw requests: same events, batches of 500, one session",
         passed=measured.median_ms <= budget_ms and flat,
@@ -313,15 +311,4 @@ def run(template: Path, *, runs: int, scratch: Path) -> Result:
                          "migrated database"})
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args == ["--serve"]:
-        _serve()
-        return 0
-    print("This module is run by `python -m tests.bench.run`.", file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 

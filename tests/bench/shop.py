@@ -87,7 +87,6 @@ def sync_history(home: Home) -> dict[str, object]:
     from sync.runner import run_cycle
     from sync.secrets import PORTAL_TOKEN, set_secret
     from tests.bench.cases_sync import portal_process
-    from tests.sync.portal_server import TOKEN
     from tests.sync.test_secrets import use
     from warranty_desk.config import SyncSettings
 
@@ -106,8 +105,8 @@ def sync_history(home: Home) -> dict[str, object]:
     next(secrets)
     db = open_shop(home)
     try:
-        with portal_process() as portal:
-            set_secret(home, PORTAL_TOKEN, TOKEN)
+        with portal_process(home.root) as portal:
+            set_secret(home, PORTAL_TOKEN, portal.token)
             report = run_cycle(home, db, SyncSettings(portal_url=portal.url), nightly=True,
                                time_limit=3600)
     finally:

@@ -4,7 +4,6 @@ claim's customer, and `lookup` shows who claimed it with the phone they gave."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,19 +15,12 @@ from tests.e2e.test_cli_sync import (  # noqa: F401  (fixtures)
     file_secrets,
     home,
 )
-from tests.sync.portal_server import PortalServer
+from tests.liveportal.branch_view import BranchPortal
 
 pytestmark = pytest.mark.slow
 
 AT = "2026-11-22T09:00:00+00:00"
 GRACE = {"name": "Grace Hopper", "phone": "+1 202 555 0100"}
-
-
-@pytest.fixture
-def portal() -> Iterator[PortalServer]:
-    server = PortalServer().start()
-    yield server
-    server.stop()
 
 
 def rows(folder: Path, sql: str) -> list[tuple[object, ...]]:
@@ -37,14 +29,14 @@ def rows(folder: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_who_claimed_online_is_kept_beside_the_holder_and_shown_by_lookup(
-    home: Path, portal: PortalServer  # noqa: F811
+    home: Path, portal: BranchPortal  # noqa: F811
 ) -> None:
     configure(home, portal)
     codes = [c for (c,) in rows(home, "SELECT code FROM warranties WHERE status = 'active' "
                                       "ORDER BY end_on DESC LIMIT 5")]
-    portal.inbox_items = [{"id": f"web-{n}", "kind": "claim_started", "created_at": AT,
-                           "payload": {"warranty_code": code, "fault": "Will not charge",
-                                       "customer": GRACE}} for n, code in enumerate(codes)]
+    portal.queue_items({"id": f"web-{n}", "kind": "claim_started", "created_at": AT,
+                        "payload": {"warranty_code": code, "fault": "Will not charge",
+                                    "customer": GRACE}} for n, code in enumerate(codes))
     run(home, "sync")
     opened = rows(home, "SELECT k.number, c.name, k.claimant_name, k.claimant_phone FROM "
                         "claims k JOIN customers c ON c.id = k.customer_id "

@@ -1,4 +1,4 @@
-"""`warranty-desk sync` and `config` as a person runs them: a new process, a loopback portal.
+"""`warranty-desk sync` and `config` as a person runs them: a new process, the real portal.
 
 Exit codes: 0 when everything reached head office, 1 when something waits (network or a
 receiver), 2 for settings that cannot work. The sync token goes in on stdin and is never
@@ -13,13 +13,13 @@ import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.cli import TODAY, run
-from tests.sync.portal_server import TOKEN, PortalServer
+from tests.liveportal.branch_view import BranchPortal
+from tests.sync.engine_helpers import outbox_at
 
 pytestmark = pytest.mark.slow
 
@@ -46,13 +46,6 @@ def home(demo_template: Path, tmp_path: Path) -> Path:
     return copy
 
 
-@pytest.fixture
-def portal() -> Iterator[PortalServer]:
-    server = PortalServer().start()
-    yield server
-    server.stop()
-
-
 def set_secret(home: Path, name: str, value: str) -> subprocess.CompletedProcess[str]:
     """`config set-secret NAME` with the value piped in on stdin, never in argv."""
     return subprocess.run(
@@ -61,10 +54,10 @@ def set_secret(home: Path, name: str, value: str) -> subprocess.CompletedProcess
         input=value + "\n", capture_output=True, text=True, timeout=120, check=False)
 
 
-def configure(home: Path, portal: PortalServer) -> None:
+def configure(home: Path, portal: BranchPortal) -> None:
     done = run(home, "config", "set", "sync.portal_url", portal.url)
     assert done.returncode == 0, done.stderr
-    assert set_secret(home, "portal-token", TOKEN).returncode == 0
+    assert set_secret(home, "portal-token", portal.token).returncode == 0
 
 
 def outbox_count(home: Path) -> int:
@@ -86,7 +79,7 @@ def test_without_settings_sync_exits_2_and_says_what_to_set(home: Path) -> None:
 
 
 def test_without_a_token_sync_exits_2_and_names_set_secret(
-    home: Path, portal: PortalServer
+    home: Path, portal: BranchPortal
 ) -> None:
     assert run(home, "config", "set", "sync.portal_url", portal.url).returncode == 0
     done = run(home, "sync")
@@ -131,8 +124,8 @@ def test_config_set_keeps_the_comments_people_wrote_in_config_toml(home: Path) -
             "interval_minutes = 15  # not less: the line is slow\n") in after
 
 
-def test_the_token_goes_in_on_stdin_and_never_comes_out(home: Path, portal: PortalServer) -> None:
-    stored = set_secret(home, "portal-token", TOKEN)
+def test_the_token_goes_in_on_stdin_and_never_comes_out(home: Path, portal: BranchPortal) -> None:
+    stored = set_secret(home, "portal-token", portal.token)
     assert stored.returncode == 0, stored.stderr
     assert stored.stdout.strip() == (f"Stored the portal sync token in a file readable only by "
                                      f"you ({home / 'secrets.json'}).")
@@ -152,14 +145,14 @@ def test_the_token_goes_in_on_stdin_and_never_comes_out(home: Path, portal: Port
     assert empty.returncode == 2 and "Nothing was stored" in empty.stderr
     everything = [stored, shown, synced, offline, empty]
     for done in everything:
-        assert TOKEN not in done.stdout and TOKEN not in done.stderr
-    assert TOKEN not in (home / "config.toml").read_text()
+        assert portal.token not in done.stdout and portal.token not in done.stderr
+    assert portal.token not in (home / "config.toml").read_text()
     for log in (home / "logs").iterdir():
-        assert TOKEN not in log.read_text(encoding="utf-8", errors="replace")
+        assert portal.token not in log.read_text(encoding="utf-8", errors="replace")
 
 
 def test_sync_sends_everything_and_exits_0_with_stable_json(
-    home: Path, portal: PortalServer
+    home: Path, portal: BranchPortal
 ) -> None:
     configure(home, portal)
     done = run(home, "sync", "--json")
@@ -180,7 +173,7 @@ def test_sync_sends_everything_and_exits_0_with_stable_json(
     assert again.stdout.strip() == "Sent 0 records, pulled 0 inbox items; nothing waiting."
 
 
-def test_offline_sync_exits_1_and_says_how_many_wait(home: Path, portal: PortalServer) -> None:
+def test_offline_sync_exits_1_and_says_how_many_wait(home: Path, portal: BranchPortal) -> None:
     configure(home, portal)
     portal.go_offline()
     waiting = outbox_count(home)
@@ -197,9 +190,10 @@ def test_offline_sync_exits_1_and_says_how_many_wait(home: Path, portal: PortalS
     assert len(portal.event_ids()) == waiting
 
 
-def test_a_receiver_refusing_exits_1(home: Path, portal: PortalServer) -> None:
+def test_a_receiver_refusing_exits_1(home: Path, portal: BranchPortal) -> None:
     configure(home, portal)
-    portal.poison = lambda e: "Unknown topic" if e["topic"] == "claim.opened" else None
+    portal.refuse(e[1] for e in outbox_at(home / "warranty-desk.sqlite3")
+                  if e[2] == "claim.opened")
     done = run(home, "sync", "--json")
     assert done.returncode == 1
     body = json.loads(done.stdout)
@@ -207,7 +201,7 @@ def test_a_receiver_refusing_exits_1(home: Path, portal: PortalServer) -> None:
     assert any("retry or dismiss them in the sync panel" in p for p in body["problems"])
 
 
-def test_the_nightly_run_sends_the_report_and_exits_0(home: Path, portal: PortalServer) -> None:
+def test_the_nightly_run_sends_the_report_and_exits_0(home: Path, portal: BranchPortal) -> None:
     configure(home, portal)
     assert run(home, "sync", "--nightly", "--push").returncode == 2
     queued = outbox_count(home)

@@ -8,7 +8,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,20 +20,15 @@ from tests.e2e.test_cli_sync import (  # noqa: F401  (fixtures)
     home,
     outbox_count,
 )
-from tests.sync.portal_server import PortalServer
+from tests.liveportal.branch_view import BranchPortal
+from tests.sync.engine_helpers import outbox_at
 
 pytestmark = pytest.mark.slow
 
-REFUSAL = "Head office has no product PHX-9 in its catalogue; add it there, then retry."
+# The real portal's refusal: another branch holds the event's id already (BranchPortal.refuse).
+REFUSAL = "was already sent by another branch"
 ADMIN, ADMIN_PIN = "Adam Admin", "8888"
 AT = "2026-11-22T09:00:00+00:00"
-
-
-@pytest.fixture
-def portal() -> Iterator[PortalServer]:
-    server = PortalServer().start()
-    yield server
-    server.stop()
 
 
 def signed(folder: Path, pin: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -61,12 +55,13 @@ def first_seq(folder: Path, number: str) -> int:
 
 
 def test_refused_records_are_listed_retried_and_dismissed_from_the_command_line(
-    home: Path, portal: PortalServer  # noqa: F811
+    home: Path, portal: BranchPortal  # noqa: F811
 ) -> None:
     configure(home, portal)
     kept, dropped = claim_numbers(home)[:2]
-    refused = {kept, dropped}
-    portal.poison = lambda e: REFUSAL if e["aggregate_id"] in refused else None
+    events = outbox_at(home / "warranty-desk.sqlite3")
+    ids_of = {n: [e[1] for e in events if e[3] == n] for n in (kept, dropped)}
+    portal.refuse(ids_of[kept] + ids_of[dropped])
     assert run(home, "sync").returncode == 1
     kept_seq, dropped_seq = first_seq(home, kept), first_seq(home, dropped)
 
@@ -74,10 +69,10 @@ def test_refused_records_are_listed_retried_and_dismissed_from_the_command_line(
     assert listed.returncode == 1, listed.stderr
     line = next(x for x in listed.stdout.splitlines() if x.strip().startswith(f"{kept_seq} "))
     assert "head office" in line and "claim.opened" in line and f"claim {kept}" in line
-    assert f"refused: {REFUSAL}" in line
+    assert "refused: Event id" in line and REFUSAL in line
     body = json.loads(run(home, "sync", "parked", "--json").stdout)
     mine = [p for p in body["parked"] if p["seq"] == kept_seq]
-    assert mine and mine[0]["topic"] == "claim.opened" and mine[0]["reason"] == REFUSAL
+    assert mine and mine[0]["topic"] == "claim.opened" and REFUSAL in mine[0]["reason"]
 
     # Only someone who may manage sync, with their own PIN, decides.
     wrong = signed(home, "0000", "sync", "retry", str(kept_seq), "--staff", ADMIN)
@@ -86,7 +81,7 @@ def test_refused_records_are_listed_retried_and_dismissed_from_the_command_line(
     assert sales.returncode != 0 and "may not manage sync" in sales.stderr
     assert run(home, "sync", "retry", "nine", "--staff", ADMIN).returncode == 2
 
-    portal.poison = lambda e: REFUSAL if e["aggregate_id"] == dropped else None
+    portal.accept(ids_of[kept])
     retried = signed(home, ADMIN_PIN, "sync", "retry", str(kept_seq), "--staff", ADMIN)
     assert retried.returncode == 0, retried.stderr
     assert f"Event {kept_seq}" in retried.stdout and "again with the next sync" in retried.stdout
@@ -99,7 +94,7 @@ def test_refused_records_are_listed_retried_and_dismissed_from_the_command_line(
                      "actor_name = ? AND details LIKE '%Entered by hand%'", ADMIN) == 1
 
     # Head office entered the dismissed one by hand: the rest of that claim goes after it.
-    portal.poison = None
+    portal.accept(ids_of[dropped])
     done = run(home, "sync")
     assert done.returncode == 0, done.stdout
     assert kept in {e["aggregate_id"] for e in portal.events.values()}
@@ -111,11 +106,11 @@ def test_refused_records_are_listed_retried_and_dismissed_from_the_command_line(
 
 
 def test_an_inbox_item_that_could_not_be_used_keeps_the_exit_code_at_1_until_dealt_with(
-    home: Path, portal: PortalServer  # noqa: F811
+    home: Path, portal: BranchPortal  # noqa: F811
 ) -> None:
     configure(home, portal)
-    portal.inbox_items = [{"id": "web-77", "kind": "claim_started", "created_at": AT,
-                           "payload": {"fault": "Dead", "customer": {"name": "Grace Hopper"}}}]
+    portal.queue_items([{"id": "web-77", "kind": "claim_started", "created_at": AT,
+                         "payload": {"fault": "Dead", "customer": {"name": "Grace Hopper"}}}])
     first = run(home, "sync")
     assert first.returncode == 1, first.stdout
     said = "1 inbox item from head office could not be used and waits for a person"

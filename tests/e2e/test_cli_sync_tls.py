@@ -1,11 +1,11 @@
-"""Head office behind its own certificate authority, over real TLS on loopback: the till says the
-certificate is not trusted (not "offline"), parks nothing, and sends everything once `config set
-sync.ca_bundle` names the authority's bundle. Verification is never switched off."""
+"""Head office behind its own certificate authority, over real TLS (a proxy in front of the real
+portal terminates it): the till says the certificate is not trusted (not "offline"), parks
+nothing, and sends everything once `config set sync.ca_bundle` names the authority's bundle.
+Verification is never switched off."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,8 @@ from tests.e2e.test_cli_sync import (  # noqa: F401  (fixtures)
     outbox_count,
     set_secret,
 )
-from tests.sync.portal_server import TOKEN
-from tests.sync.tls_portal import Certificates, TlsPortalServer, make_certificates
+from tests.liveportal.branch_view import BranchPortal
+from tests.sync.tls_portal import Certificates, make_certificates, serve_tls
 
 pytestmark = pytest.mark.slow
 
@@ -30,10 +30,9 @@ def certificates(tmp_path: Path) -> Certificates:
 
 
 @pytest.fixture
-def tls_portal(certificates: Certificates) -> Iterator[TlsPortalServer]:
-    server = TlsPortalServer(certificates).start()
-    yield server
-    server.stop()
+def tls_portal(portal: BranchPortal, certificates: Certificates) -> BranchPortal:
+    """The real portal behind TLS with a certificate of head office's own authority."""
+    return serve_tls(portal, certificates)
 
 
 def parked_count(folder: Path) -> int:
@@ -43,10 +42,10 @@ def parked_count(folder: Path) -> int:
 
 
 def test_an_untrusted_certificate_is_named_and_a_private_ca_bundle_makes_it_work(
-    home: Path, tls_portal: TlsPortalServer, certificates: Certificates  # noqa: F811
+    home: Path, tls_portal: BranchPortal, certificates: Certificates  # noqa: F811
 ) -> None:
     assert run(home, "config", "set", "sync.portal_url", tls_portal.url).returncode == 0
-    assert set_secret(home, "portal-token", TOKEN).returncode == 0
+    assert set_secret(home, "portal-token", tls_portal.token).returncode == 0
     waiting = outbox_count(home)
 
     refused = run(home, "sync")
@@ -77,18 +76,15 @@ def test_an_untrusted_certificate_is_named_and_a_private_ca_bundle_makes_it_work
 
 
 def test_a_certificate_for_another_name_says_so(
-    home: Path, tmp_path: Path  # noqa: F811
+    home: Path, tmp_path: Path, portal: BranchPortal  # noqa: F811
 ) -> None:
     elsewhere = make_certificates(tmp_path / "other", hosts=("portal.elsewhere.example",))
-    server = TlsPortalServer(elsewhere).start()
-    try:
-        assert run(home, "config", "set", "sync.portal_url", server.url).returncode == 0
-        assert run(home, "config", "set", "sync.ca_bundle", str(elsewhere.ca)).returncode == 0
-        assert set_secret(home, "portal-token", TOKEN).returncode == 0
-        done = run(home, "sync", "--push")
-        assert done.returncode == 1
-        assert "is for another server name" in done.stdout, done.stdout
-        assert "not trusted" not in done.stdout and not done.stdout.startswith("Offline")
-        assert server.event_ids() == [] and parked_count(home) == 0
-    finally:
-        server.stop()
+    server = serve_tls(portal, elsewhere)
+    assert run(home, "config", "set", "sync.portal_url", server.url).returncode == 0
+    assert run(home, "config", "set", "sync.ca_bundle", str(elsewhere.ca)).returncode == 0
+    assert set_secret(home, "portal-token", portal.token).returncode == 0
+    done = run(home, "sync", "--push")
+    assert done.returncode == 1
+    assert "is for another server name" in done.stdout, done.stdout
+    assert "not trusted" not in done.stdout and not done.stdout.startswith("Offline")
+    assert server.event_ids() == [] and parked_count(home) == 0

@@ -48,45 +48,48 @@ DIGESTS: dict[str, str] = {
     # The schema at 0012 (branch epochs, PIN lock steps); a refund decided on a claim voids its
     # warranty with the audit entry and warranty.voided event every other void has. The demo is
     # a UK shop: pounds, en_GB, the shop's UK phone and address (one more audit entry and
-    # outbox event, shop.updated), and its letters are whole paragraphs. At 0014 the story's
-    # claim letters are in each customer's register (VIP, business, reseller, retail), each
-    # policy lets staff reword a message, and the shop reminds 30 days before a warranty ends.
+    # outbox event, shop.updated), and its letters are whole paragraphs. At 0013 each
+    # extension plan has a code (CARE-12), made from its name, and adding a plan tells head
+    # office its code (a catalogue.plan_updated event each: every later key's rank moves).
+    # At 0014 the story's claim letters are in each customer's register (VIP, business,
+    # reseller, retail), each policy lets staff reword a message, and the shop reminds 30 days
+    # before a warranty ends.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'audit_entries': '1a97a7312a9c92d291b37c9f7f057d7a6f57aae1eb76f9a255165ec49c2a6c2a',
     'branch_epochs': '9c3bf10f5c4a3da2eca2dc2e600f9e1900eb0fc0f54a0b4582023cd3a8a7365f',
-    'brand_claims': 'd59045b8bf800ce9a8599ae6974fd8ed8c1cc2c5478a0ab19d732e9fe31f1475',
+    'brand_claims': '2c22a58f9b136f114cc98a9d52a01bc8e420a294795ae20b0ef53bbcb899d4e5',
     'brands': '300fbae156beb885f12b0d5a1e4a1b10e94268fb2182f58c05f3cf14505d0ee9',
-    'claim_events': '200bf24b5a1c514168ee895669f0c43a90d99f294827e473415df3f9ebdbd6bf',
-    'claims': '91d96ba00c344a982417cbf192f0159811709fc2fc2e67686855c4eb51c322bf',
+    'claim_events': 'cbdcc79aad2cca5006acbed2292a66048eecde9c2fc570ec93367de4896c3010',
+    'claims': '534ccad39c52faabbaf746d9014c60f9a47562d4183b6609f5f8010759d116c8',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'cost_postings': 'a6a3b63e01d10009656930d1e430feb80acbfb243101dfd4c8fab7a218f7e754',
-    'customer_messages': '4768e05caf28f71d0e6aca478f350a640d8e6a2a91587dfc1b73db882d52d2b9',
-    'customers': '71f67d414350bae011a69c1fd6d7e67b06c533e7c462bc6acc8c26e7ab8b72c5',
+    'cost_postings': 'b46c4164175f63b2e2bab274a91c4eadef81ed6b25e97d55de2d0417e6ad980e',
+    'customer_messages': '340d94b3ade6b39ace5a3944061f54f103b22ac3f23298929d83fc78d586e352',
+    'customers': '9c254ec707e4ccd69d6d9a0ac1a11128453beaf6a5457406bc539a99752e2f5c',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
-    'evidence_documents': 'cf1f423cb203634b4a192ca563fc76582eaa47906e1db5036932e09d1e6f8a5c',
-    'extension_offers': 'd73e9b219b44ed87214c384b365cff404a083c7319077d605a7b35de254dd841',
-    'extension_plans': '9679364252f5a0fd424fd17ee36a7d75690b6bd41f3e92b563833c871ebd1dc5',
+    'evidence_documents': '735dd0527fa8336f5edcad864acccf67ca249bde6b0dca61ca3a5c354c70ee1e',
+    'extension_offers': 'f86be30724ada683823d5dc09383315a8fd3d85aebccf88015e7e115fb97c403',
+    'extension_plans': '8d2382abd6b2231ae684158781955016b052ce87c6ae05e9c56d54b5a528266c',
     'import_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_applied': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'invoice_lines': '717071668022935eaabe60f26291ac1f2a1b7376f42992c60eeba19355a34bac',
+    'invoice_lines': '2a52570a8052644d297966eff4264800bb50d943bd18be781e501d1f599a00fb',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': '0013baf50d94d960e15c6dc0cc1c54521283fd34dee2c8b3c1ca346f6673dfa9',
+    'outbox_events': '351cb9e689fa0bfeb1be45fdcddbd5c483469522f8265501992efc74b79b9240',
     'policies': '422ed88eb97399e7c8a1b6732b94fa574393cc2086e2b1c0bbe8fbadef801303',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '4281bc6eacc19669e012e6006d4d9fd152db9921430a1264fc7e6b292e1fd241',
     'products_fts': '32ad08e2263cad0197256f186b17c89167d69447320e549f47d4b4f1f6b0175b',
-    'sales': '3c71829b2cf312663c52aa8d8fa7232622a43338bc9396eae59620a4e1231ac5',
-    'settlements': '12c07cef376a0ad227f72408eceb981f51a624bc1acb7c03dcdd05111ab16fba',
+    'sales': 'cd5b14a4de278cae9a5572d348416b638687b83cba8a594e20812db085d6fc76',
+    'settlements': 'f0c3d3958033791b62b92fbca570a6887e815966bac239222f15aade3e4acc2c',
     'shop': '50a6971697ecadf51c66de3b01097f21a8afefd4475fe4d57b6442a993a51aad',
     'staff': 'dc9b1cec354c731d386f05083f44f7536a75f6e2a02084895d42a841862041e2',
-    'stock_movements': 'a9fb714751348b6017c0d5f9225e170ecce6d818f93c315f761afade4b83f7bf',
+    'stock_movements': 'e51f4559e153859e92a17c7a16c7c3bbf2064b1e30ce7aacd6133f1d2e67a3ef',
     'supplier_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_parked': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'upgrade_notes': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'warranties': 'c2ff5fef2f11a1568ca5ba0d5a964244134e599c4d1e5fe89f5f778f679d0683',
-    'warranty_layers': '467502e7b157e43b1d507d833b57e71ba95a487ea0f3695ce36c2bc4bbb42e01',
+    'warranties': '543c63200e7f208c9371e2a751091863936a074bf0b38033758145e78b08a855',
+    'warranty_layers': 'e39dc19ea27b972c56a1e6f69c8937ab485bf8dc47a97b607c57e402475d0af8',
     'documents folder': '9c585a36583ba963e1076eba1ceb16276b05efe9b26b65d8d7a099e3ba8800e1',
 }
 

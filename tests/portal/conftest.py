@@ -1,9 +1,10 @@
 """Portal fixtures: the private PostgreSQL cluster, a fresh database per module, a live portal.
 
-The cluster is the repository's own (.pg/, started here if it is not running and stopped
-again at the end if this session started it). A template database is migrated once per
-session; each test module gets a copy of it (CREATE DATABASE ... TEMPLATE, a fraction of a
-second) and, where it asks for one, a real gunicorn serving that copy on a loopback port.
+The cluster is the repository's own (.pg/, started by the session fixture `pg` of
+tests/liveportal/fixtures.py if it is not running, and stopped again at the end if this
+session started it). A template database is migrated once per session; each test module
+gets a copy of it (CREATE DATABASE ... TEMPLATE, a fraction of a second) and, where it asks
+for one, a real gunicorn serving that copy on a loopback port.
 
 Every portal process of the run stands its clock at noon (UTC) on TODAY, like the tills' (a
 started one through PORTAL_CLOCK_AT); a test moves this process's clock with `portal_clock`,
@@ -13,32 +14,23 @@ which stands again at noon on TODAY before each test.
 from __future__ import annotations
 
 import itertools
-import os
 import secrets
-import shutil
-import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import django
 import pytest
 import uuid_utils
-from django.conf import settings
 
-from portal.devdb import cluster
+from tests.liveportal.served import database_copy, django_ready, serving, use_database
 from tests.portal.support import (
     NOON,
-    SETTINGS,
     TEMPLATE,
     LivePortal,
     PortalCluster,
     PortalDatabase,
     RegisteredBranch,
     register,
-    served,
-    use_database,
 )
 from warranty_desk.clock import FixedClock
 
@@ -46,13 +38,11 @@ if TYPE_CHECKING:  # the records need Django set up (below) before they are impo
     from tests.portal.customers import Shops
 
 # Django is set up when this folder is collected, before its test modules import models; it
-# connects to nothing until the session fixture below has the cluster running.
-os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-os.environ["PORTAL_DATABASE_URL"] = cluster().url(TEMPLATE)
-os.environ["PORTAL_MEDIA_ROOT"] = MEDIA = tempfile.mkdtemp(prefix="portal-media-")
-django.setup()
-# Portal processes the tests start get theirs from PORTAL_CLOCK_AT (support.portal_env).
-settings.PORTAL_CLOCK = FixedClock(NOON)
+# connects to nothing until the session fixture `pg` (tests/liveportal/fixtures.py) has the
+# cluster running.
+django_ready()
+from django.conf import settings  # noqa: E402  (after Django is set up)
+
 _made_by_machine = uuid_utils.uuid7
 
 
@@ -89,48 +79,21 @@ def portal_clock() -> FixedClock:
     return clock
 
 
-@pytest.fixture(scope="session")
-def pg() -> Iterator[PortalCluster]:
-    """The private cluster running, with a migrated template database."""
-    from django.core.management import call_command
-    from django.db import connections
-
-    here = cluster()
-    started = here.start()
-    here.dropdb(TEMPLATE)
-    here.createdb(TEMPLATE)
-    call_command("migrate", interactive=False, verbosity=0)
-    connections.close_all()  # a template with a session open cannot be copied
-    try:
-        yield PortalCluster(here, Path(MEDIA))
-    finally:
-        connections.close_all()
-        here.dropdb(TEMPLATE)
-        shutil.rmtree(MEDIA, ignore_errors=True)
-        if started:
-            here.stop()
-
-
 @pytest.fixture(scope="module")
 def portal_db(pg: PortalCluster) -> Iterator[PortalDatabase]:
     """A fresh, migrated database for one test module; Django's connection points at it."""
-    name = f"portal_test_{secrets.token_hex(4)}"
-    pg.cluster.createdb(name, template=TEMPLATE)
-    use_database(name)
-    try:
-        yield PortalDatabase(name, pg.cluster.url(name), pg)
-    finally:
+    with database_copy(pg, f"portal_test_{secrets.token_hex(4)}") as copy:
+        use_database(copy.name)
+        yield copy
         use_database(TEMPLATE)
-        pg.cluster.dropdb(name)
 
 
 @pytest.fixture(scope="module")
 def live_portal(portal_db: PortalDatabase, tmp_path_factory: pytest.TempPathFactory
                 ) -> Iterator[LivePortal]:
     """`warranty-desk-portal serve` on a free loopback port, for the module's database."""
-    log = tmp_path_factory.mktemp("portal-log") / "gunicorn.log"
-    with served(portal_db, log) as (port, process):
-        yield LivePortal(f"http://127.0.0.1:{port}/api/v1", process, log)
+    with serving(portal_db, tmp_path_factory.mktemp("portal-log") / "gunicorn.log") as live:
+        yield live
 
 
 @pytest.fixture

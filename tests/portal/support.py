@@ -2,123 +2,54 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from portal.devdb import Cluster
-from tests.conftest import pinned_clock
+from tests.liveportal.served import (
+    NOON,
+    REPO,
+    SETTINGS,
+    TEMPLATE,
+    LivePortal,
+    PortalCluster,
+    PortalDatabase,
+    free_port,
+    portal_command,
+    portal_env,
+    served,
+    use_database,
+    wait_for_port,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-REPO = Path(__file__).resolve().parents[2]
-SETTINGS = "portal.settings.dev"
-TEMPLATE = f"portal_template_{os.getpid()}"
-# Where every portal process of a test run stands its clock: noon (UTC) on the tills' TODAY.
-NOON = pinned_clock().now()
-
-
-@dataclass(frozen=True)
-class PortalCluster:
-    """The running cluster, the migrated template, and where documents go."""
-
-    cluster: Cluster
-    media_root: Path
-
-
-def use_database(name: str) -> None:
-    """Point this process's Django connections at another database of the cluster."""
-    from django.conf import settings
-    from django.db import connections
-
-    from portal.receiver import partitions
-
-    connections.close_all()
-    settings.DATABASES["default"]["NAME"] = name
-    connections["default"].settings_dict["NAME"] = name
-    partitions.forget()
-
-
-@dataclass(frozen=True)
-class PortalDatabase:
-    """A module's own database, a copy of the migrated template."""
-
-    name: str
-    url: str
-    pg: PortalCluster
-
-
-def free_port() -> int:
-    """A port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def portal_env(db: PortalDatabase) -> dict[str, str]:
-    """The environment a portal process of this module runs with."""
-    return {**os.environ, "PYTHONPATH": str(REPO), "DJANGO_SETTINGS_MODULE": SETTINGS,
-            "PORTAL_DATABASE_URL": db.url, "PORTAL_MEDIA_ROOT": str(db.pg.media_root),
-            "PORTAL_CLOCK_AT": NOON.isoformat()}
-
-
-def portal_command(*args: str) -> list[str]:
-    """warranty-desk-portal ARGS, run from this checkout."""
-    return [sys.executable, "-m", "portal.cli", *args]
-
-
-@dataclass
-class LivePortal:
-    """gunicorn serving a module's database on loopback."""
-
-    url: str  # with the contract's base path
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"The portal exited with {process.returncode}:\n"
-                               f"{log.read_text(errors='replace')[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"The portal did not listen within 30 s:\n{log.read_text()[-2000:]}")
-
-
-@contextmanager
-def served(db: PortalDatabase, log: Path, threads: int = 4, **env: str
-           ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    """`warranty-desk-portal serve` on a free loopback port (with `env` added): port, process."""
-    port = free_port()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            portal_command("serve", "--host", "127.0.0.1", "--port", str(port),
-                           "--workers", "1", "--threads", str(threads)),
-            env={**portal_env(db), **env}, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, process, log)
-        yield port, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+# The cluster, its databases and the served portal are shared with the tills' sync tests
+# (tests/liveportal); these names stay importable from here for the portal tests.
+__all__ = [
+    "NOON",
+    "REPO",
+    "SETTINGS",
+    "TEMPLATE",
+    "LivePortal",
+    "PortalCluster",
+    "PortalDatabase",
+    "RegisteredBranch",
+    "chromium",
+    "free_port",
+    "full_scans",
+    "portal_command",
+    "portal_env",
+    "register",
+    "run_worker",
+    "served",
+    "use_database",
+    "wait_for_port",
+]
 
 
 @contextmanager

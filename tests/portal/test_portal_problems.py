@@ -72,7 +72,7 @@ def test_what_was_sent_is_refused_for_good_naming_the_field_at_fault(
 
 @pytest.mark.parametrize(("case", "status", "code", "verdict"), [
     ("wrong token", 401, "bad_token", Verdict.SETTINGS),
-    ("another branch's token", 401, "wrong_branch", Verdict.SETTINGS),
+    ("another branch's token", 403, "wrong_branch", Verdict.SETTINGS),
     ("an address the portal lacks", 404, "unknown_address", Verdict.SETTINGS),
     ("a document not there yet", 404, "no_such_document", Verdict.LATER),
 ])

@@ -72,7 +72,8 @@ def test_the_receiver_only_stores_and_enqueues_one_projection_job_per_branch(
 def _event(event_id: uuid.UUID, seq: int = 1) -> TillEvent:
     return TillEvent(seq=seq, id=str(event_id), topic="customer.updated", aggregate="customer",
                      aggregate_id="C-1", occurred_at=datetime(2026, 11, 22, 9, tzinfo=UTC),
-                     payload={"reference": "C-1", "name": "Ada"})
+                     payload={"reference": "C-1", "name": "Ada", "phone": "", "email": "",
+                              "segment": "retail", "retention_follow_up": False})
 
 
 def _v7(when: datetime) -> uuid.UUID:

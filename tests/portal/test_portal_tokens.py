@@ -69,7 +69,7 @@ def test_another_branchs_token_is_refused_with_both_codes_named(
 ) -> None:
     other = register()
     answer = _inbox(live_portal, branch.code, other.token)
-    assert answer.status_code == 401
+    assert answer.status_code == 403 and answer.json()["code"] == "wrong_branch"
     assert answer.json()["reason"].startswith(
         f"This sync token belongs to branch {other.code}, not {branch.code}.")
 

@@ -13,7 +13,10 @@ from tests.portal.support import LivePortal, RegisteredBranch
 
 GOOD = {"id": "019ae0a1-1111-7000-8000-00000000beef", "seq": 1, "topic": "claim.opened",
         "aggregate": "claim", "aggregate_id": "BR01-C-1",
-        "occurred_at": "2026-11-22T09:00:00+00:00", "payload": {}}
+        "occurred_at": "2026-11-22T09:00:00+00:00",
+        "payload": {"number": "BR01-C-1", "state": "received", "channel": "counter",
+                    "claim_type": "fault", "fault": "No power",
+                    "opened_at": "2026-11-22T09:00:00+00:00"}}
 
 
 def _post(live: LivePortal, branch: RegisteredBranch, path: str, body: Any, *,

@@ -1,4 +1,5 @@
-"""Sync fixtures: the loopback portal, and a shop with a thousand claims in its outbox."""
+"""Sync fixtures: a shop with a thousand claims in its outbox (the real portal, `portal`, is
+tests/liveportal's)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.sync.engine_helpers import build_template, copy_database
-from tests.sync.portal_server import PortalServer
 from warranty_desk.storage.database import Database
 
 # Claims in the shared template: enough for a thousand-claim push, built once per session.
 TEMPLATE_CLAIMS = 1000
-
-
-@pytest.fixture
-def portal() -> Iterator[PortalServer]:
-    """A running loopback portal (token TOKEN, no chaos, nothing poisoned)."""
-    server = PortalServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="session")

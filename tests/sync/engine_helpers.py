@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 import sqlite3
+import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from sync.engine import SyncEngine
 from sync.http import HttpClient
 from sync.portal import PortalDestination
 from tests.conftest import actor, pinned_clock
-from tests.sync.portal_server import TOKEN, PortalServer
+from tests.liveportal.branch_view import BranchPortal
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services import catalogue, claims, decisions, setup
@@ -48,11 +49,23 @@ class FakeTime:
 
 
 def destination(
-    portal: PortalServer, *, batch_size: int = 500, timeout: float = 2.0, token: str = TOKEN,
+    portal: BranchPortal, *, batch_size: int = 500, timeout: float = 5.0,
+    token: str | None = None,
 ) -> PortalDestination:
-    """A PortalDestination for branch BR01 on the loopback portal."""
-    client = HttpClient(portal.url, lambda: token, timeout=timeout, connect_timeout=1.0)
-    return PortalDestination(client, "BR01", batch_size=batch_size)
+    """A PortalDestination for the test's branch (BR01) on the real portal, by its token."""
+    said = token or portal.token
+    client = HttpClient(portal.url, lambda: said, timeout=timeout, connect_timeout=1.0)
+    return PortalDestination(client, portal.code, batch_size=batch_size)
+
+
+def wait_until(condition: Any, timeout: float = 10.0, step: float = 0.01) -> bool:
+    """Poll a condition (for tests watching the portal while another process talks to it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return bool(condition())
 
 
 def engine(db: Database, *dests: Any, fake: FakeTime | None = None, **kw: Any) -> SyncEngine:
@@ -64,7 +77,12 @@ def engine(db: Database, *dests: Any, fake: FakeTime | None = None, **kw: Any) -
 
 def outbox(db: Database) -> list[tuple[int, str, str, str]]:
     """(seq, id, topic, aggregate_id) of every outbox event, in seq order."""
-    with sqlite3.connect(db.path) as conn:
+    return outbox_at(db.path)
+
+
+def outbox_at(path: Path) -> list[tuple[int, str, str, str]]:
+    """(seq, id, topic, aggregate_id) of every outbox event of a database file, in seq order."""
+    with sqlite3.connect(path) as conn:
         rows = conn.execute(
             "SELECT seq, id, topic, aggregate_id FROM outbox_events ORDER BY seq").fetchall()
     return [(seq, str(uuid.UUID(bytes=bytes(uid))), topic, agg) for seq, uid, topic, agg in rows]

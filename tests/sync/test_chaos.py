@@ -7,15 +7,16 @@ from datetime import timedelta
 
 import pytest
 
+from tests.liveportal.branch_view import BranchPortal
+from tests.sync.chaos_proxy import Chaos
 from tests.sync.engine_helpers import FakeTime, destination, engine, make_claims, outbox
-from tests.sync.portal_server import Chaos, PortalServer
 from warranty_desk.services import sync_admin
 from warranty_desk.storage.database import Database
 
 WEEK = timedelta(days=7)
 
 
-def _assert_exactly_once_in_order(db: Database, portal: PortalServer) -> None:
+def _assert_exactly_once_in_order(db: Database, portal: BranchPortal) -> None:
     events = outbox(db)
     assert sorted(portal.event_ids()) == sorted(e[1] for e in events)
     # Every id was accepted once: the rest of the answers were duplicates of resent batches.
@@ -28,7 +29,7 @@ def _assert_exactly_once_in_order(db: Database, portal: PortalServer) -> None:
 
 @pytest.mark.slow
 def test_a_thousand_claims_survive_errors_drops_timeouts_and_throttling(
-    claims_db: Database, portal: PortalServer
+    claims_db: Database, portal: BranchPortal
 ) -> None:
     portal.chaos = Chaos(error_500=0.30, drop_after_store=0.10, hang=0.10, too_many=0.05,
                          retry_after=17, hang_seconds=0.5)
@@ -47,7 +48,7 @@ def test_a_thousand_claims_survive_errors_drops_timeouts_and_throttling(
 
 @pytest.mark.slow
 def test_a_week_offline_then_everything_drains_in_order(
-    shop: Database, portal: PortalServer
+    shop: Database, portal: BranchPortal
 ) -> None:
     make_claims(shop, 5, serial_prefix="DAY0")
     portal.go_offline()

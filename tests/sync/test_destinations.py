@@ -15,7 +15,7 @@ from sync.destinations import ENTRIES, PORTAL, Entry, NeededSecret, Parts, chose
 from sync.secrets import PORTAL_TOKEN, set_secret
 from sync.wording import Voice
 from tests.conftest import pinned_clock
-from tests.sync.portal_server import TOKEN, PortalServer
+from tests.liveportal.branch_view import BranchPortal
 from tests.sync.test_secrets import use
 from warranty_desk.config import SyncSettings
 from warranty_desk.errors import BadInput
@@ -65,10 +65,10 @@ def test_each_kind_of_receiver_is_one_entry_and_the_settings_choose_among_them()
 
 
 def test_a_new_kind_of_receiver_is_one_more_entry(
-    home: Home, db: Database, portal: PortalServer, monkeypatch: pytest.MonkeyPatch,
+    home: Home, db: Database, portal: BranchPortal, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(destinations, "ENTRIES", (*ENTRIES, EMAIL))
-    set_secret(home, PORTAL_TOKEN, TOKEN)
+    set_secret(home, PORTAL_TOKEN, portal.token)
     settings = SyncSettings(portal_url=portal.url)
     with pytest.raises(BadInput, match=r"mail server's password.*set-secret email-password"):
         wire(home, settings, pinned_clock())
@@ -84,13 +84,13 @@ def test_a_new_kind_of_receiver_is_one_more_entry(
 
 
 def test_the_portal_check_reads_the_inbox_with_a_typed_token_before_it_is_stored(
-    home: Home, db: Database, portal: PortalServer,
+    home: Home, db: Database, portal: BranchPortal,
 ) -> None:
     settings = SyncSettings(portal_url=portal.url, crm="webhook", crm_url="https://crm.example")
     with pytest.raises(BadInput, match="portal-token"):
         wire(home, settings, pinned_clock(), only=())
     # Only the portal is built: the CRM's missing secret does not stop a portal check.
-    wiring = wire(home, settings, pinned_clock(), typed={PORTAL_TOKEN: TOKEN}, only=())
+    wiring = wire(home, settings, pinned_clock(), typed={PORTAL_TOKEN: portal.token}, only=())
     try:
         assert wiring.names == ["portal"]
         assert wiring.check(PORTAL.name).startswith("Head office's portal at 127.0.0.1:")
@@ -100,7 +100,7 @@ def test_the_portal_check_reads_the_inbox_with_a_typed_token_before_it_is_stored
 
 
 def test_a_build_that_fails_closes_what_was_built_before_it(
-    home: Home, db: Database, portal: PortalServer, monkeypatch: pytest.MonkeyPatch,
+    home: Home, db: Database, portal: BranchPortal, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken(parts: Parts) -> Outbox:
         raise ValueError("a slip in the build")
@@ -110,7 +110,7 @@ def test_a_build_that_fails_closes_what_was_built_before_it(
                                                                     build=broken)))
     monkeypatch.setattr(destinations, "close_destinations",
                         lambda dests: closed.extend(d.name for d in dests))
-    set_secret(home, PORTAL_TOKEN, TOKEN)
+    set_secret(home, PORTAL_TOKEN, portal.token)
     with pytest.raises(ValueError, match="slip"):
         wire(home, SyncSettings(portal_url=portal.url), pinned_clock())
     assert closed == ["portal"]

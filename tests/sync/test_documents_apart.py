@@ -14,8 +14,8 @@ from keyring.backends import fail
 from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import actor
+from tests.liveportal.branch_view import BranchPortal
 from tests.sync.engine_helpers import make_claims, outbox
-from tests.sync.portal_server import TOKEN, PortalServer
 from tests.sync.test_secrets import use
 from warranty_desk.config import SyncSettings
 from warranty_desk.permissions import Role
@@ -29,17 +29,15 @@ pytestmark = pytest.mark.logs(r"^Sync cycle", r"^Inbox pull stopped")
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"water mark inside the lid" * 12
 
 
-class DocumentsFail(PortalServer):
-    """The portal whose document check (or upload) fails in one way while `failing` is set."""
+def fail_documents(portal: BranchPortal, method: str, chaos: str) -> list[bool]:
+    """The document check (or upload) meets a fault while the returned flag is set."""
+    failing = [True]
 
-    def __init__(self, method: str, chaos: str) -> None:
-        super().__init__()
-        self.method, self.fault = method, chaos
-        self.failing = True
+    def pick(asked: str, path: str) -> str:
+        return chaos if failing[0] and asked == method and "/documents" in path else ""
 
-    def draw_chaos_for(self, method: str, path: str) -> str:
-        hit = method == self.method and "/documents" in path
-        return self.fault if self.failing and hit else ""
+    portal.proxy.chaos_for = pick
+    return failing
 
 
 @pytest.fixture(autouse=True)
@@ -55,39 +53,36 @@ CASES = [("POST", "error_500"), ("POST", "drop_after_store"), ("PUT", "error_500
 
 @pytest.mark.parametrize(("method", "chaos"), CASES)
 def test_a_failing_document_check_holds_back_only_the_events_that_name_the_document(
-    home: Home, shop: Database, method: str, chaos: str
+    home: Home, shop: Database, portal: BranchPortal, method: str, chaos: str
 ) -> None:
-    portal = DocumentsFail(method, chaos).start()
-    try:
-        numbers = make_claims(shop, 12, serial_prefix="DOCS")
-        with_photo = numbers[0]
-        photo = DocumentStore(home.documents).put(PHOTO, name="lid.png")
-        claims.attach_evidence(shop, actor(Role.SALES), with_photo, kind="photo_of_fault",
-                               sha256=photo.sha256, media_type=photo.media_type,
-                               size=photo.size)
-        set_secret(home, PORTAL_TOKEN, TOKEN)
-        settings = SyncSettings(portal_url=portal.url)
-        events = outbox(shop)
-        names_photo = next(seq for seq, _, topic, agg in events
-                           if topic == "claim.evidence_added" and agg == with_photo)
-        # What must wait: the event naming the photo and its own record's later events.
-        waits = {uid for seq, uid, _, agg in events if agg == with_photo and seq >= names_photo}
+    failing = fail_documents(portal, method, chaos)
+    numbers = make_claims(shop, 12, serial_prefix="DOCS")
+    with_photo = numbers[0]
+    photo = DocumentStore(home.documents).put(PHOTO, name="lid.png")
+    claims.attach_evidence(shop, actor(Role.SALES), with_photo, kind="photo_of_fault",
+                           sha256=photo.sha256, media_type=photo.media_type,
+                           size=photo.size)
+    set_secret(home, PORTAL_TOKEN, portal.token)
+    settings = SyncSettings(portal_url=portal.url)
+    events = outbox(shop)
+    names_photo = next(seq for seq, _, topic, agg in events
+                       if topic == "claim.evidence_added" and agg == with_photo)
+    # What must wait: the event naming the photo and its own record's later events.
+    waits = {uid for seq, uid, _, agg in events if agg == with_photo and seq >= names_photo}
 
-        first = run_cycle(home, shop, settings, pull=False)
-        stored = set(portal.event_ids())
-        assert stored == {uid for _, uid, _, _ in events} - waits, first.message
-        assert first.waiting == len(waits) and not first.complete
-        # The portal took the other events: whatever the documents met, it was not offline.
-        assert first.online and first.message.startswith(
-            f"Sent {len(events) - len(waits)} records; {len(waits)} record waits: "), (
-                first.message)
-        assert sync_admin.parked(shop) == []
+    first = run_cycle(home, shop, settings, pull=False)
+    stored = set(portal.event_ids())
+    assert stored == {uid for _, uid, _, _ in events} - waits, first.message
+    assert first.waiting == len(waits) and not first.complete
+    # The portal took the other events: whatever the documents met, it was not offline.
+    assert first.online and first.message.startswith(
+        f"Sent {len(events) - len(waits)} records; {len(waits)} record waits: "), (
+            first.message)
+    assert sync_admin.parked(shop) == []
 
-        portal.failing = False
-        second = run_cycle(home, shop, settings, pull=False)
-        assert second.complete, second.message
-        assert sorted(portal.event_ids()) == sorted(uid for _, uid, _, _ in events)
-        assert portal.documents[hashlib.sha256(PHOTO).hexdigest()] == PHOTO
-        assert portal.answers["duplicate"] == 0
-    finally:
-        portal.stop()
+    failing[0] = False
+    second = run_cycle(home, shop, settings, pull=False)
+    assert second.complete, second.message
+    assert sorted(portal.event_ids()) == sorted(uid for _, uid, _, _ in events)
+    assert portal.documents[hashlib.sha256(PHOTO).hexdigest()] == PHOTO
+    assert portal.answers["duplicate"] == 0

@@ -1,7 +1,7 @@
 """The sync issue's "done when", end to end through `run_cycle` on real receivers.
 
 A claim opened while the portal is offline waits and the cycle says so with the count; once
-the portal is back its events reach the loopback portal exactly once, and a real Tryton gets
+the portal is back its events reach the real portal exactly once, and a real Tryton gets
 the customer as a party and the final outcome as a note exactly once (a second cycle changes
 nothing); a claim a customer started on the portal appears on the branch's claims board.
 """
@@ -21,16 +21,17 @@ from sync.crm.jsonrpc import TrytonRpc
 from sync.runner import CycleReport, run_cycle
 from sync.secrets import PORTAL_TOKEN, TRYTON_PASSWORD, set_secret
 from tests.conftest import TODAY, actor, pinned_clock
+from tests.liveportal.branch_view import BranchPortal
+from tests.liveportal.fixtures import ServedPortal, branch_portal
 from tests.sync.conftest_crm import (
     fictional_phone,
     tryton_fixture,  # noqa: F401  (the session's trytond)
 )
 from tests.sync.engine_helpers import outbox
-from tests.sync.portal_server import TOKEN, PortalServer
 from tests.sync.test_secrets import use
 from tests.sync.tryton_server import TrytonServer
 from warranty_desk.config import SyncSettings
-from warranty_desk.models import Customer
+from warranty_desk.models import Customer, Shop
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services import catalogue, claims, decisions, setup
@@ -88,6 +89,15 @@ def _parties(rpc: TrytonRpc, reference: str) -> list[int]:
         context={"active_test": False})]
 
 
+@pytest.fixture
+def portal(served_portal: ServedPortal, branch_home: tuple[Home, Database]
+           ) -> Iterator[BranchPortal]:
+    """The real portal with the shop's own branch code registered afresh."""
+    with branch_home[1].read() as session:
+        code = session.scalars(select(Shop.branch_code)).one()
+    yield from branch_portal(served_portal, code)
+
+
 def _notes(rpc: TrytonRpc, party_id: int) -> list[str]:
     return [r["message"] for r in rpc.model(
         "ir.note", "search_read", [("resource", "=", f"party.party,{party_id}")], 0, None,
@@ -95,10 +105,10 @@ def _notes(rpc: TrytonRpc, party_id: int) -> list[str]:
 
 
 def test_done_when_offline_claims_wait_then_reach_portal_and_tryton_once_and_online_claims_arrive(
-    branch_home: tuple[Home, Database], portal: PortalServer, tryton: TrytonServer,
+    branch_home: tuple[Home, Database], portal: BranchPortal, tryton: TrytonServer,
 ) -> None:
     home, db = branch_home
-    set_secret(home, PORTAL_TOKEN, TOKEN)
+    set_secret(home, PORTAL_TOKEN, portal.token)
     set_secret(home, TRYTON_PASSWORD, tryton.password)
     settings = SyncSettings(portal_url=portal.url, crm="tryton", crm_url=tryton.url,
                             tryton_database=tryton.database, tryton_user=tryton.user)
@@ -164,13 +174,13 @@ def test_done_when_offline_claims_wait_then_reach_portal_and_tryton_once_and_onl
         rpc.close()
 
     # 5. A claim the customer started on the portal lands on the branch's claims board.
-    portal.inbox_items = [{
+    portal.queue_items([{
         "id": f"web-{tag}", "kind": "claim_started", "created_at": "2026-11-22T08:15:00+00:00",
         "payload": {"warranty_code": sale.warranty_codes[1], "fault": "Fan rattles",
-                    "customer": {"name": f"Dana Whitlock {tag}"}}}]
+                    "customer": {"name": f"Dana Whitlock {tag}"}}}])
     pulled = cycle()
     assert pulled.complete and pulled.pulled is not None and pulled.pulled.applied == 1
-    assert portal.acks[-1] == "1"
+    assert portal.acks[-1] == "p1"
     online = board(db, actor(Role.SALES), BoardFilters(channel="portal"))
     [row] = online.rows
     assert (row.channel, row.serial, row.state) == ("portal", f"SN-{tag}-2", "received")

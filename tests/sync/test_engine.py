@@ -1,4 +1,4 @@
-"""The push engine against the loopback portal: order, exactly once, cursor and failures."""
+"""The push engine against the real portal: order, exactly once, cursor and failures."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import sqlite3
 from datetime import timedelta
 
 from tests.conftest import actor
+from tests.liveportal.branch_view import BranchPortal
+from tests.sync.chaos_proxy import Chaos
 from tests.sync.engine_helpers import FakeTime, destination, engine, outbox
-from tests.sync.portal_server import Chaos, PortalServer
 from tests.unit.services.helpers import sell
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
@@ -32,7 +33,7 @@ def _cursor(db: Database) -> tuple[int, str | None, str | None, str | None]:
     return tuple(row)  # type: ignore[return-value]
 
 
-def test_a_claims_events_arrive_once_in_seq_order(shop: Database, portal: PortalServer) -> None:
+def test_a_claims_events_arrive_once_in_seq_order(shop: Database, portal: BranchPortal) -> None:
     number = _claim_with_history(shop)
     report = engine(shop, destination(portal)).push_once()
     events = outbox(shop)
@@ -48,7 +49,7 @@ def test_a_claims_events_arrive_once_in_seq_order(shop: Database, portal: Portal
 
 
 def test_a_second_push_sends_nothing_and_new_events_go_next(
-    shop: Database, portal: PortalServer
+    shop: Database, portal: BranchPortal
 ) -> None:
     _claim_with_history(shop)
     sync = engine(shop, destination(portal))
@@ -62,7 +63,7 @@ def test_a_second_push_sends_nothing_and_new_events_go_next(
     assert len(portal.event_ids()) == len(outbox(shop))
 
 
-def test_small_batches_carry_one_event_per_record(shop: Database, portal: PortalServer) -> None:
+def test_small_batches_carry_one_event_per_record(shop: Database, portal: BranchPortal) -> None:
     for n in range(3):
         _claim_with_history(shop, f"INV-{n}", f"SN-{n}")
     engine(shop, destination(portal, batch_size=4)).push_once()
@@ -76,7 +77,7 @@ def test_small_batches_carry_one_event_per_record(shop: Database, portal: Portal
 
 
 def test_topics_the_destination_does_not_want_are_settled_unsent(
-    shop: Database, portal: PortalServer
+    shop: Database, portal: BranchPortal
 ) -> None:
     _claim_with_history(shop)
     dest = destination(portal)
@@ -88,7 +89,7 @@ def test_topics_the_destination_does_not_want_are_settled_unsent(
 
 
 def test_an_offline_portal_leaves_everything_pending_with_a_plain_error(
-    shop: Database, portal: PortalServer
+    shop: Database, portal: BranchPortal
 ) -> None:
     _claim_with_history(shop)
     portal.go_offline()
@@ -106,7 +107,7 @@ def test_an_offline_portal_leaves_everything_pending_with_a_plain_error(
 
 
 def test_a_wrong_token_parks_nothing_and_says_to_check_settings(
-    shop: Database, portal: PortalServer
+    shop: Database, portal: BranchPortal
 ) -> None:
     _claim_with_history(shop)
     report = engine(shop, destination(portal, token="expired")).push_once()
@@ -116,7 +117,7 @@ def test_a_wrong_token_parks_nothing_and_says_to_check_settings(
 
 
 def test_retry_after_is_honoured_and_the_engine_keeps_going(
-    shop: Database, portal: PortalServer
+    shop: Database, portal: BranchPortal
 ) -> None:
     _claim_with_history(shop)
     portal.chaos = Chaos(too_many=1.0, retry_after=42)
@@ -138,7 +139,7 @@ def test_retry_after_is_honoured_and_the_engine_keeps_going(
 
 
 def test_timeouts_and_dropped_answers_are_resent_and_dedupe(
-    shop: Database, portal: PortalServer
+    shop: Database, portal: BranchPortal
 ) -> None:
     _claim_with_history(shop)
     sync = engine(shop, destination(portal, timeout=0.2))

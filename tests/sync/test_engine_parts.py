@@ -19,8 +19,8 @@ from sync.http import HttpClient, check_address, retry_after
 from sync.ledger import Head
 from sync.portal import upload_documents
 from sync.window import PendingWindow, plan_batch
+from tests.liveportal.branch_view import BranchPortal
 from tests.sync.engine_helpers import FakeTime, destination, engine, outbox
-from tests.sync.portal_server import TOKEN, PortalServer
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput
 from warranty_desk.models import SyncCursor
@@ -134,8 +134,8 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after({}) is None and retry_after({"Retry-After": "soon"}) is None
 
 
-def test_the_token_is_asked_for_on_each_request_and_never_kept(portal: PortalServer) -> None:
-    tokens = iter(["stale", TOKEN])
+def test_the_token_is_asked_for_on_each_request_and_never_kept(portal: BranchPortal) -> None:
+    tokens = iter(["stale", portal.token])
     client = HttpClient(portal.url, lambda: next(tokens))
     assert client.request("GET", "/branches/BR01/inbox").status_code == 401
     assert client.request("GET", "/branches/BR01/inbox").status_code == 200
@@ -150,10 +150,10 @@ def test_an_unreachable_portal_is_a_transient_error_in_plain_words() -> None:
     assert "secret-token" not in str(failed.value)
 
 
-def test_documents_go_up_only_when_the_portal_lacks_them(portal: PortalServer) -> None:
+def test_documents_go_up_only_when_the_portal_lacks_them(portal: BranchPortal) -> None:
     store = {hashlib.sha256(b).hexdigest(): b for b in (b"receipt", b"photo", b"label")}
     first, second, third = store
-    portal.documents[first] = store[first]
+    portal.hold_document(store[first])
     client = destination(portal).client
     result = upload_documents(client, [first, second, third, second], store.__getitem__)
     assert set(result.uploaded) == {second, third} and result.already_held == (first,)
@@ -161,14 +161,14 @@ def test_documents_go_up_only_when_the_portal_lacks_them(portal: PortalServer) -
     assert upload_documents(client, store, store.__getitem__).uploaded == ()
 
 
-def test_a_document_whose_bytes_changed_on_disk_is_refused(portal: PortalServer) -> None:
+def test_a_document_whose_bytes_changed_on_disk_is_refused(portal: BranchPortal) -> None:
     sha = hashlib.sha256(b"original").hexdigest()
     result = upload_documents(destination(portal).client, [sha], lambda _: b"tampered")
     assert result.refused == (sha,) and result.waiting == () and result.uploaded == ()
     assert isinstance(result.errors[0], BadInput) and "refused document" in str(result.errors[0])
 
 
-def test_run_keeps_pushing_until_stopped(shop: Database, portal: PortalServer) -> None:
+def test_run_keeps_pushing_until_stopped(shop: Database, portal: BranchPortal) -> None:
     sell(shop)
     fake = FakeTime()
     stop = threading.Event()

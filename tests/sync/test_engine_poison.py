@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from typing import Any
 
 import pytest
 from sqlalchemy import insert, update
 
 from tests.conftest import actor
+from tests.liveportal.branch_view import BranchPortal
 from tests.sync.engine_helpers import destination, engine, outbox
-from tests.sync.portal_server import PortalServer
 from warranty_desk.errors import BadInput
 from warranty_desk.models import OutboxEvent
 from warranty_desk.permissions import Role
@@ -20,29 +19,30 @@ from warranty_desk.services import sync_admin
 from warranty_desk.storage.database import Database
 
 OWNER = actor(Role.OWNER, "Olive Owner")
-REFUSAL = "Claim refers to a product head office does not sell."
+# The real portal's refusal: another branch holds the event's id already (BranchPortal.refuse).
+REFUSAL = "was already sent by another branch"
 
 
 def _claim_events(db: Database, number: str) -> list[tuple[int, str, str, str]]:
     return [e for e in outbox(db) if e[3] == number]
 
 
-def _poison_opened_of(number: str, also: str = "") -> Any:
-    def poison(event: dict[str, Any]) -> str | None:
-        if event["aggregate_id"] == number and event["topic"] in ("claim.opened", also):
-            return REFUSAL
-        return None
-    return poison
+def _refuse_opened_of(db: Database, portal: BranchPortal, number: str, also: str = ""
+                     ) -> list[str]:
+    """Make the portal refuse the claim's opening event (and its `also` event); their ids."""
+    ids = [e[1] for e in _claim_events(db, number) if e[2] in ("claim.opened", also)]
+    portal.refuse(ids)
+    return ids
 
 
 def test_one_refused_event_parks_alone_and_holds_only_its_own_record(
-    claims_db: Database, portal: PortalServer
+    claims_db: Database, portal: BranchPortal
 ) -> None:
     events = outbox(claims_db)
     number = "BR01-C-2026-000500"
     mine = _claim_events(claims_db, number)
     assert [e[2] for e in mine] == ["claim.opened", "claim.status_changed", "claim.decided"]
-    portal.poison = _poison_opened_of(number)
+    _refuse_opened_of(claims_db, portal, number)
     report = engine(claims_db, destination(portal)).push_once()
     assert report.parked == 3 and report.pending == 0 and not report.errors
     assert set(portal.event_ids()) == {e[1] for e in events} - {e[1] for e in mine}
@@ -53,23 +53,23 @@ def test_one_refused_event_parks_alone_and_holds_only_its_own_record(
     assert [(v.seq, v.kind, v.topic) for v in views] == [
         (mine[0][0], "rejected", "claim.opened"), (mine[1][0], "held", "claim.status_changed"),
         (mine[2][0], "held", "claim.decided")]
-    assert views[0].reason == REFUSAL
+    assert REFUSAL in views[0].reason and mine[0][1] in views[0].reason
     assert views[1].reason == (f"Waits behind event {mine[0][0]}, which head office refused: "
-                               f"{REFUSAL}")
+                               f"{views[0].reason}")
     status = sync_admin.status(claims_db)[0]
     assert (status.pending, status.parked, status.held) == (0, 1, 2)
 
 
 def test_a_retried_event_goes_first_and_its_held_events_follow_in_order(
-    claims_db: Database, portal: PortalServer
+    claims_db: Database, portal: BranchPortal
 ) -> None:
     number = "BR01-C-2026-000007"
-    portal.poison = _poison_opened_of(number)
+    refused = _refuse_opened_of(claims_db, portal, number)
     sync = engine(claims_db, destination(portal))
     sync.push_once()
     assert sync.push_once().delivered == 0  # still refused, nothing changed
     before = len(portal.event_ids())
-    portal.poison = None
+    portal.accept(refused)
     sync_admin.retry_parked(claims_db, OWNER, "portal", _claim_events(claims_db, number)[0][0])
     report = sync.push_once()
     assert report.delivered == 3 and report.parked == 0
@@ -83,9 +83,9 @@ def test_a_retried_event_goes_first_and_its_held_events_follow_in_order(
                             ).fetchone()[0] == 1
 
 
-def test_new_events_of_a_held_record_wait_too(claims_db: Database, portal: PortalServer) -> None:
+def test_new_events_of_a_held_record_wait_too(claims_db: Database, portal: BranchPortal) -> None:
     number = "BR01-C-2026-000003"
-    portal.poison = _poison_opened_of(number)
+    _refuse_opened_of(claims_db, portal, number)
     sync = engine(claims_db, destination(portal))
     sync.push_once()
     with claims_db.write() as session:
@@ -98,28 +98,28 @@ def test_new_events_of_a_held_record_wait_too(claims_db: Database, portal: Porta
 
 
 def test_a_held_event_refused_on_its_own_becomes_the_new_head(
-    claims_db: Database, portal: PortalServer
+    claims_db: Database, portal: BranchPortal
 ) -> None:
     number = "BR01-C-2026-000011"
     opened, changed, decided = _claim_events(claims_db, number)
-    portal.poison = _poison_opened_of(number, also="claim.decided")
+    _refuse_opened_of(claims_db, portal, number, also="claim.decided")
     sync = engine(claims_db, destination(portal))
     sync.push_once()
-    portal.poison = lambda e: "Decision lacks a cost line." if e["id"] == decided[1] else None
+    portal.accept([opened[1]])  # the decision stays refused on its own
     sync_admin.retry_parked(claims_db, OWNER, "portal", opened[0])
     sync.push_once()
     assert [e["seq"] for e in portal.events_for(number)] == [opened[0], changed[0]]
     (view,) = sync_admin.parked(claims_db)
-    assert (view.seq, view.kind, view.reason) == (decided[0], "rejected",
-                                                  "Decision lacks a cost line.")
+    assert (view.seq, view.kind) == (decided[0], "rejected")
+    assert REFUSAL in view.reason and decided[1] in view.reason
 
 
 def test_dismissing_needs_a_reason_is_audited_and_releases_the_held_events(
-    claims_db: Database, portal: PortalServer
+    claims_db: Database, portal: BranchPortal
 ) -> None:
     number = "BR01-C-2026-000123"
     opened, changed, decided = _claim_events(claims_db, number)
-    portal.poison = _poison_opened_of(number)
+    _refuse_opened_of(claims_db, portal, number)
     sync = engine(claims_db, destination(portal))
     sync.push_once()
     with pytest.raises(BadInput):
@@ -137,7 +137,7 @@ def test_dismissing_needs_a_reason_is_audited_and_releases_the_held_events(
 
 
 def test_a_malformed_event_is_found_by_splitting_the_batch(
-    claims_db: Database, portal: PortalServer
+    claims_db: Database, portal: BranchPortal
 ) -> None:
     victim = outbox(claims_db)[321]
     with claims_db.write() as session:

@@ -12,8 +12,8 @@ from keyring.backends import fail
 
 from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
+from tests.liveportal.branch_view import BranchPortal
 from tests.sync.engine_helpers import make_claims, outbox
-from tests.sync.portal_server import TOKEN, PortalServer
 from tests.sync.test_secrets import use
 from warranty_desk.config import SyncSettings
 from warranty_desk.storage.database import Database
@@ -27,36 +27,26 @@ pytestmark = pytest.mark.logs(r"^Sync cycle")
 MAX_CYCLES = 12
 
 
-class EverySecondPushFails(PortalServer):
-    """The portal behind a line that loses every second push (a 500 before anything is kept)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._turn = itertools.count()
-
-    def draw_chaos(self) -> str:
-        return "error_500" if next(self._turn) % 2 else ""
-
-
 @pytest.fixture(autouse=True)
 def no_keyring() -> Iterator[Any]:
     yield from use(fail.Keyring())
 
 
 @pytest.fixture
-def lossy() -> Iterator[PortalServer]:
-    server = EverySecondPushFails().start()
-    yield server
-    server.stop()
+def lossy(portal: BranchPortal) -> BranchPortal:
+    """The portal behind a line that loses every second request (a 500 before the portal)."""
+    turn = itertools.count()
+    portal.proxy.chaos_for = lambda method, path: "error_500" if next(turn) % 2 else ""
+    return portal
 
 
 def test_every_second_push_failing_drains_in_a_few_cycles_without_resending(
-    home: Home, shop: Database, lossy: PortalServer
+    home: Home, shop: Database, lossy: BranchPortal
 ) -> None:
     make_claims(shop, 35, serial_prefix="LOSSY")
     events = len(outbox(shop))
     assert 200 <= events <= 230
-    set_secret(home, PORTAL_TOKEN, TOKEN)
+    set_secret(home, PORTAL_TOKEN, lossy.token)
     settings = SyncSettings(portal_url=lossy.url)
     cycles, sent = 0, 0
     while cycles < 100:

@@ -13,7 +13,7 @@ from sync import nightly
 from sync.contract import TransientError
 from sync.http import HttpClient
 from tests.conftest import stand_at
-from tests.sync.portal_server import TOKEN, PortalServer
+from tests.liveportal.branch_view import BranchPortal
 from tests.unit.services.helpers import sell
 from warranty_desk.models import OutboxEvent, SyncCursor
 from warranty_desk.services import audit
@@ -23,8 +23,8 @@ NOW = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def client(portal: PortalServer) -> Iterator[HttpClient]:
-    http = HttpClient(portal.url, lambda: TOKEN, timeout=2.0, connect_timeout=1.0)
+def client(portal: BranchPortal) -> Iterator[HttpClient]:
+    http = HttpClient(portal.url, lambda: portal.token, timeout=2.0, connect_timeout=1.0)
     yield http
     http.close()
 
@@ -55,7 +55,7 @@ def expected(db: Database, first: date) -> list[dict[str, object]]:
 
 
 def test_the_first_report_covers_a_week_and_reaches_the_portal_as_the_contract_says(
-    shop: Database, portal: PortalServer, client: HttpClient
+    shop: Database, portal: BranchPortal, client: HttpClient
 ) -> None:
     sale_on(shop, "OLD", NOW - timedelta(days=10))
     sale_on(shop, "TUE", NOW - timedelta(days=2, hours=3))
@@ -77,7 +77,7 @@ def test_the_first_report_covers_a_week_and_reaches_the_portal_as_the_contract_s
 
 
 def test_the_next_report_starts_on_the_day_of_the_last_one(
-    shop: Database, portal: PortalServer, client: HttpClient
+    shop: Database, portal: BranchPortal, client: HttpClient
 ) -> None:
     sale_on(shop, "A", NOW - timedelta(days=3))
     stand_at(shop, NOW - timedelta(days=1))
@@ -97,7 +97,7 @@ def test_a_till_offline_for_months_reports_its_last_quarter_at_most() -> None:
 
 
 def test_a_refused_report_is_remembered_for_the_sync_panel_and_not_counted_as_sent(
-    shop: Database, portal: PortalServer
+    shop: Database, portal: BranchPortal
 ) -> None:
     http = HttpClient(portal.url, lambda: "wrong", timeout=2.0, connect_timeout=1.0)
     with pytest.raises(TransientError, match="refused the sync token"):
@@ -112,11 +112,14 @@ def test_a_refused_report_is_remembered_for_the_sync_panel_and_not_counted_as_se
 
 
 def test_a_branch_set_in_the_settings_overrides_the_shops_own(
-    shop: Database, portal: PortalServer, client: HttpClient
+    shop: Database, portal: BranchPortal, client: HttpClient
 ) -> None:
+    _, token = portal.other_branch("HQ9")
     stand_at(shop, NOW)
-    nightly.run_nightly(shop, client, branch="HQ9")
-    assert portal.nightly[0]["branch"] == "HQ9"
+    hq9 = HttpClient(portal.url, lambda: token, timeout=5.0, connect_timeout=1.0)
+    nightly.run_nightly(shop, hq9, branch="HQ9")
+    hq9.close()
+    assert portal.nightly_of("HQ9")[0]["branch"] == "HQ9" and portal.nightly == []
     assert portal.calls[0].path.startswith("/api/v1/branches/HQ9/nightly")
 
 

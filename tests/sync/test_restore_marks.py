@@ -1,7 +1,7 @@
 """A till restored from a backup reads head office's high-water marks before anything else.
 
 The backup is older than what head office holds: without the marks the till would issue
-warranty codes and sequence numbers head office already has. The loopback portal answers
+warranty codes and sequence numbers head office already has. The real portal answers
 getBranchMarks from what it stored, as head office does.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import actor, pinned_clock
-from tests.sync.portal_server import TOKEN, PortalServer
+from tests.liveportal.branch_view import BranchPortal
 from tests.sync.test_secrets import use
 from tests.unit.services.helpers import sell
 from warranty_desk import config
@@ -40,18 +40,17 @@ def no_keyring() -> Iterator[Any]:
 
 
 @pytest.fixture
-def settings(portal: PortalServer, home: Home) -> SyncSettings:
-    """The loopback portal's settings, saved in the till's config file as `config set` does."""
-    set_secret(home, PORTAL_TOKEN, TOKEN)
+def settings(portal: BranchPortal, home: Home) -> SyncSettings:
+    """The real portal's settings, saved in the till's config file as `config set` does."""
+    set_secret(home, PORTAL_TOKEN, portal.token)
     sync = SyncSettings(portal_url=portal.url)
     config.save(home, Settings(sync=sync))
     return sync
 
 
-def _codes(portal: PortalServer) -> set[str]:
-    with portal.lock:
-        return {e["payload"]["code"] for e in portal.events.values()
-                if e["topic"] == "warranty.activated"}
+def _codes(portal: BranchPortal) -> set[str]:
+    return {e["payload"]["code"] for e in portal.events.values()
+            if e["topic"] == "warranty.activated"}
 
 
 @pytest.fixture
@@ -76,7 +75,7 @@ def restored(copy: Path, home: Home) -> Iterator[Database]:
 
 
 def test_a_restored_till_carries_on_above_the_numbers_head_office_holds(
-    restored: Database, home: Home, portal: PortalServer, settings: SyncSettings,
+    restored: Database, home: Home, portal: BranchPortal, settings: SyncSettings,
 ) -> None:
     held, top = _codes(portal), max(portal.arrival_seqs())
     assert len(held) == 4
@@ -87,12 +86,11 @@ def test_a_restored_till_carries_on_above_the_numbers_head_office_holds(
     assert sorted(new) == ["BR01-W-2026-000005", "BR01-W-2026-000006"]
     before = set(portal.event_ids())
     assert run_cycle(home, restored, settings).complete
-    with portal.lock:
-        after = [e for i, e in portal.events.items() if i not in before]
+    after = [e for i, e in portal.events.items() if i not in before]
     assert after and min(e["seq"] for e in after) > top
     assert {e["payload"]["code"] for e in after if e["topic"] == "warranty.activated"} == set(new)
     epoch = epochs.current(restored)
-    assert not epoch.marks_needed and portal.beside[-1]["epoch"] == str(epoch.epoch)
+    assert not epoch.marks_needed and portal.epoch == str(epoch.epoch)
 
 
 def test_no_number_is_issued_before_head_office_has_been_asked(
@@ -108,7 +106,7 @@ def test_no_number_is_issued_before_head_office_has_been_asked(
 
 
 def test_a_restored_till_that_cannot_reach_head_office_sends_nothing_and_says_why(
-    restored: Database, home: Home, portal: PortalServer, settings: SyncSettings,
+    restored: Database, home: Home, portal: BranchPortal, settings: SyncSettings,
 ) -> None:
     stored = portal.event_ids()
     portal.go_offline()
@@ -124,7 +122,7 @@ def test_a_restored_till_that_cannot_reach_head_office_sends_nothing_and_says_wh
 
 
 def test_events_made_while_waiting_are_renumbered_above_head_office_and_keep_their_order(
-    restored: Database, home: Home, portal: PortalServer, settings: SyncSettings,
+    restored: Database, home: Home, portal: BranchPortal, settings: SyncSettings,
 ) -> None:
     from warranty_desk.services import customer_view
 
@@ -161,7 +159,7 @@ def test_restore_on_the_command_line_reads_the_marks_at_once(
 
 
 def test_restore_on_the_command_line_while_offline_says_what_waits_and_what_to_do(
-    copy: Path, home: Home, portal: PortalServer, capsys: pytest.CaptureFixture[str],
+    copy: Path, home: Home, portal: BranchPortal, capsys: pytest.CaptureFixture[str],
 ) -> None:
     from warranty_desk import cli
 

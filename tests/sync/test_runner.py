@@ -22,7 +22,8 @@ from sync.portal import PortalDestination
 from sync.runner import CycleReport, run_cycle
 from sync.secrets import PORTAL_TOKEN, TRYTON_PASSWORD, WEBHOOK_SECRET, set_secret
 from tests.conftest import actor, pinned_clock
-from tests.sync.portal_server import TOKEN, PortalServer
+from tests.liveportal.branch_view import BranchPortal
+from tests.sync.engine_helpers import outbox
 from tests.sync.test_secrets import use
 from tests.sync.webhook_receiver import Scripted, webhook_receiver
 from tests.unit.services.helpers import sell
@@ -54,8 +55,8 @@ def no_keyring() -> Iterator[Any]:
 
 
 @pytest.fixture
-def settings(portal: PortalServer, home: Home) -> SyncSettings:
-    set_secret(home, PORTAL_TOKEN, TOKEN)
+def settings(portal: BranchPortal, home: Home) -> SyncSettings:
+    set_secret(home, PORTAL_TOKEN, portal.token)
     return SyncSettings(portal_url=portal.url)
 
 
@@ -69,7 +70,7 @@ def open_claim(db: Database, invoice: str = "INV-1001", serial: str = "SN-LAP-00
     return opened.number
 
 
-def pushed_ids(portal: PortalServer) -> list[str]:
+def pushed_ids(portal: BranchPortal) -> list[str]:
     return portal.event_ids()
 
 
@@ -84,7 +85,7 @@ def test_without_a_portal_address_the_error_says_what_to_set_and_where(
 
 
 def test_without_a_token_the_error_names_the_set_secret_command(
-    home: Home, db: Database, portal: PortalServer
+    home: Home, db: Database, portal: BranchPortal
 ) -> None:
     with pytest.raises(BadInput, match=r"config set-secret portal-token.*Settings > Sync"):
         destinations(home, SyncSettings(portal_url=portal.url), clock=pinned_clock())
@@ -136,7 +137,7 @@ def test_the_portal_comes_first_then_the_crm_on_the_shops_branch(
 
 
 def test_online_everything_goes_and_the_line_says_nothing_waits(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     open_claim(shop)
     report = cycle(home, shop, settings)
@@ -151,7 +152,7 @@ def test_online_everything_goes_and_the_line_says_nothing_waits(
 
 
 def test_offline_is_a_report_not_an_exception_and_counts_what_waits(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     open_claim(shop)
     portal.go_offline()
@@ -167,13 +168,13 @@ def test_offline_is_a_report_not_an_exception_and_counts_what_waits(
 
 
 def test_documents_go_before_the_events_that_name_them_and_only_those_missing(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     number = open_claim(shop)
     store = DocumentStore(home.documents)
     photo = store.put(PNG, name="hinge.png")
     held = store.put(b"%PDF-1.4\n receipt " * 30, name="receipt.pdf")
-    portal.documents[held.sha256] = store.open(held.sha256)  # the portal has it already
+    portal.hold_document(store.open(held.sha256))  # the portal has it already
     for doc, kind in ((photo, "photo_of_fault"), (held, "proof_of_purchase")):
         claims.attach_evidence(shop, actor(Role.SALES), number, kind=kind, sha256=doc.sha256,
                                media_type=doc.media_type, size=doc.size)
@@ -189,7 +190,7 @@ def test_documents_go_before_the_events_that_name_them_and_only_those_missing(
 
 
 def test_a_missing_local_document_does_not_hold_the_events(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     number = open_claim(shop)
     claims.attach_evidence(shop, actor(Role.SALES), number, kind="photo_of_fault",
@@ -200,10 +201,10 @@ def test_a_missing_local_document_does_not_hold_the_events(
 
 
 def test_a_refused_event_parks_and_the_line_points_to_the_sync_panel(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
-    portal.poison = lambda e: "No such product line" if e["topic"] == "claim.opened" else None
     open_claim(shop)
+    portal.refuse(e[1] for e in outbox(shop) if e[2] == "claim.opened")
     report = cycle(home, shop, settings)
     assert report.online and not report.complete
     assert report.queues[0].parked == 1
@@ -212,7 +213,7 @@ def test_a_refused_event_parks_and_the_line_points_to_the_sync_panel(
 
 
 def test_a_busy_portal_is_online_but_not_complete(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     open_claim(shop)
     portal.chaos.error_500 = 1.0
@@ -223,19 +224,19 @@ def test_a_busy_portal_is_online_but_not_complete(
 
 
 def test_a_wrong_token_is_a_refusal_to_fix_not_an_outage(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     open_claim(shop)
     set_secret(home, PORTAL_TOKEN, "not-the-token")
     report = cycle(home, shop, settings)
     assert report.online and not report.complete
-    assert "refused the sync token (401): Missing or wrong sync token. Check Settings → Sync" \
-        in report.message
+    assert "refused the sync token (401): Missing or wrong sync token." in report.message
+    assert report.message.count("Settings → Sync") == 1, report.message
     assert "not-the-token" not in report.message
 
 
 def test_push_only_and_pull_only(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     open_claim(shop)
     pushed = cycle(home, shop, settings, pull=False)
@@ -249,7 +250,7 @@ def test_push_only_and_pull_only(
 
 
 def test_the_nightly_run_drains_pulls_and_reports(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     open_claim(shop)
     report = cycle(home, shop, settings, nightly=True, push=False, pull=False)
@@ -261,7 +262,7 @@ def test_the_nightly_run_drains_pulls_and_reports(
 
 
 def test_after_an_accepted_nightly_report_delivered_old_events_leave_the_outbox(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     open_claim(shop, "INV-1001", "SN-LAP-0001")
     open_claim(shop, "INV-1002", "SN-LAP-0002")
@@ -283,7 +284,7 @@ def test_after_an_accepted_nightly_report_delivered_old_events_leave_the_outbox(
 
 
 def test_an_offline_nightly_run_gives_up_at_its_time_limit_and_sends_no_report(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     open_claim(shop)
     portal.go_offline()
@@ -295,7 +296,7 @@ def test_an_offline_nightly_run_gives_up_at_its_time_limit_and_sends_no_report(
 
 
 def test_an_offline_nightly_run_with_documents_keeps_trying_the_upload(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     number = open_claim(shop)
     photo = DocumentStore(home.documents).put(PNG, name="hinge.png")
@@ -309,7 +310,7 @@ def test_an_offline_nightly_run_with_documents_keeps_trying_the_upload(
 
 
 def test_an_unreachable_crm_is_offline_too_while_the_portal_takes_everything(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     set_secret(home, WEBHOOK_SECRET, HOOK_SECRET)
     open_claim(shop)
@@ -326,7 +327,7 @@ def test_an_unreachable_crm_is_offline_too_while_the_portal_takes_everything(
 
 
 def test_the_webhook_crm_gets_customers_and_outcomes_once(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     set_secret(home, WEBHOOK_SECRET, HOOK_SECRET)
     open_claim(shop)
@@ -341,7 +342,7 @@ def test_the_webhook_crm_gets_customers_and_outcomes_once(
 
 
 def test_a_record_the_crm_refuses_parks_and_the_line_names_the_crm_in_capitals(
-    home: Home, shop: Database, portal: PortalServer, settings: SyncSettings
+    home: Home, shop: Database, portal: BranchPortal, settings: SyncSettings
 ) -> None:
     set_secret(home, WEBHOOK_SECRET, HOOK_SECRET)
     open_claim(shop)

@@ -10,8 +10,8 @@ from collections import defaultdict
 
 import pytest
 
-from tests.sync.engine_helpers import destination, engine, outbox
-from tests.sync.portal_server import TOKEN, PortalServer, wait_until
+from tests.liveportal.branch_view import BranchPortal
+from tests.sync.engine_helpers import destination, engine, outbox, wait_until
 from warranty_desk.storage.database import Database
 
 # The worker as the app runs it, in its own process; the token comes in the environment
@@ -31,10 +31,10 @@ SyncEngine(Database(Path(sys.argv[1]), clock=SystemClock()), [portal]).drain()
 """
 
 
-def _kill_after(db: Database, portal: PortalServer, stored: int) -> None:
+def _kill_after(db: Database, portal: BranchPortal, stored: int) -> None:
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, str(db.path), portal.url, "200"],
-        env={**os.environ, "PORTAL_TOKEN": TOKEN})
+        env={**os.environ, "PORTAL_TOKEN": portal.token})
     try:
         assert wait_until(lambda: len(portal.event_ids()) >= stored, timeout=60)
         # The portal has just stored a batch and holds its answer back: kill the worker
@@ -48,7 +48,7 @@ def _kill_after(db: Database, portal: PortalServer, stored: int) -> None:
 
 @pytest.mark.slow
 def test_a_worker_killed_between_send_and_commit_resends_and_the_portal_dedupes(
-    claims_db: Database, portal: PortalServer
+    claims_db: Database, portal: BranchPortal
 ) -> None:
     events = outbox(claims_db)
     portal.answer_delay = 0.5

@@ -13,8 +13,8 @@ from keyring.backends import fail
 from sync.runner import CycleReport, run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import actor
-from tests.sync.chaos_proxy import CAPTIVE, ChaosProxy
-from tests.sync.portal_server import TOKEN, PortalServer
+from tests.liveportal.branch_view import BranchPortal
+from tests.sync.chaos_proxy import CAPTIVE
 from tests.sync.test_secrets import use
 from tests.unit.services.helpers import sell
 from warranty_desk.config import SyncSettings
@@ -35,26 +35,19 @@ def no_keyring() -> Iterator[Any]:
     yield from use(fail.Keyring())
 
 
-@pytest.fixture
-def proxy(portal: PortalServer) -> Iterator[ChaosProxy]:
-    server = ChaosProxy(portal.url).start()
-    yield server
-    server.stop()
-
-
-def _cycle(home: Home, shop: Database, proxy: ChaosProxy) -> CycleReport:
-    set_secret(home, PORTAL_TOKEN, TOKEN)
+def _cycle(home: Home, shop: Database, portal: BranchPortal) -> CycleReport:
+    set_secret(home, PORTAL_TOKEN, portal.token)
     code = sell(shop, "INV-2001", serials=("SN-WORD-1",)).warranty_codes[0]
     claims.start_claim(shop, actor(Role.SALES), claims.StartClaim(code, "Screen flickers"))
-    return run_cycle(home, shop, SyncSettings(portal_url=proxy.url))
+    return run_cycle(home, shop, SyncSettings(portal_url=portal.url))
 
 
 @pytest.mark.parametrize("mode", [*CAPTIVE, "drop"])
 def test_no_answer_from_the_portal_is_offline_and_quotes_no_answer(
-    home: Home, shop: Database, proxy: ChaosProxy, mode: str
+    home: Home, shop: Database, portal: BranchPortal, mode: str
 ) -> None:
-    proxy.mode = mode
-    report = _cycle(home, shop, proxy)
+    portal.proxy.mode = mode  # a captive page, a proxy or a firewall answers instead
+    report = _cycle(home, shop, portal)
     line = report.message
     assert not report.online and line.startswith("Offline: "), line
     assert not any(word in line for word in ANSWER_WORDS), line
@@ -67,13 +60,13 @@ def test_no_answer_from_the_portal_is_offline_and_quotes_no_answer(
     (429, "The portal answered 429 (it will be tried again): Slow down"),
 ])
 def test_an_answer_from_the_portal_is_never_called_offline_and_is_said_once(
-    home: Home, shop: Database, proxy: ChaosProxy, portal: PortalServer, status: int, said: str
+    home: Home, shop: Database, portal: BranchPortal, status: int, said: str
 ) -> None:
     if status == 500:
         portal.chaos.error_500 = 1.0
     else:
         portal.chaos.too_many = 1.0
-    report = _cycle(home, shop, proxy)
+    report = _cycle(home, shop, portal)
     line = report.message
     assert report.online and not report.complete, line
     assert not any(word in line for word in NO_ANSWER_WORDS), line

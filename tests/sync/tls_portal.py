@@ -1,9 +1,9 @@
-"""The loopback portal behind real TLS: a private certificate authority and a server it signed."""
+"""The real portal behind real TLS (its proxy terminates it): a private certificate authority
+and a server certificate it signed."""
 
 from __future__ import annotations
 
 import ipaddress
-import socket
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,8 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.sync.openapi_check import BASE_PATH
-from tests.sync.portal_server import PortalServer
+from tests.liveportal.branch_view import BranchPortal
 
 # Certificates are made for a fixed span around a fixed moment: the TLS library checks them
 # against the real clock, which the tests never read; ten years either side covers any run.
@@ -79,26 +78,20 @@ def make_certificates(folder: Path, *, hosts: tuple[str, ...] = ("127.0.0.1",)) 
     return found
 
 
-class TlsPortalServer(PortalServer):
-    """The loopback portal, spoken to over https with the given server certificate.
+def tls_context(certificates: Certificates) -> ssl.SSLContext:
+    """A server's TLS context with the certificate and key."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificates.server_cert, certificates.server_key)
+    return context
 
-    A till refusing the certificate ends the handshake in the handler: that is the point of
-    the tests, so the server does not print it as an error.
+
+def serve_tls(portal: BranchPortal, certificates: Certificates) -> BranchPortal:
+    """Put the real portal behind TLS with this certificate: its proxy listens over https.
+
+    A till refusing the certificate ends the handshake in the proxy's handler; that is the
+    point of the tests, so the proxy does not print it as an error.
     """
-
-    def __init__(self, certificates: Certificates, *, host: str = "127.0.0.1") -> None:
-        super().__init__()
-        self.quiet_errors = True
-        self.certificates = certificates
-        self.host = host
-
-    @property
-    def url(self) -> str:
-        return f"https://{self.host}:{self.port}{BASE_PATH}"
-
-    def wrap_socket(self, listening: socket.socket) -> socket.socket:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(self.certificates.server_cert, self.certificates.server_key)
-        # The handshake runs in each connection's handler thread, so a till refusing the
-        # certificate never holds up the accept loop.
-        return context.wrap_socket(listening, server_side=True, do_handshake_on_connect=False)
+    portal.proxy.go_offline()
+    portal.proxy.tls = tls_context(certificates)
+    portal.proxy.go_online()
+    return portal

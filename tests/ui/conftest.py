@@ -13,7 +13,6 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import pinned_clock
-from tests.sync.portal_server import PortalServer
 from tests.ui.till import Till
 from ui.app import build
 from ui.main_window import MainWindow
@@ -159,9 +158,3 @@ def no_keyring() -> Iterator[None]:
     yield
     keyring.set_keyring(before)
 
-
-@pytest.fixture
-def portal() -> Iterator[PortalServer]:
-    server = PortalServer().start()
-    yield server
-    server.stop()

@@ -1,4 +1,4 @@
-"""Sync at the counter, through the real window, worker and runner against the loopback portal."""
+"""Sync at the counter, through the real window, worker and runner against the real portal."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from sync import secrets
-from tests.sync.portal_server import TOKEN, PortalServer
-from tests.sync.tls_portal import TlsPortalServer, make_certificates
+from tests.liveportal.branch_view import BranchPortal
+from tests.sync.engine_helpers import outbox_at
+from tests.sync.tls_portal import make_certificates, serve_tls
 from tests.ui.conftest import open_window, sign_in
 from tests.ui.sync_helpers import CYCLE_MS
 from ui.main_window import MainWindow
@@ -35,7 +36,8 @@ pytestmark = pytest.mark.logs(
     r"named by an event is not in",
 )
 
-REFUSAL = "Head office has no product PHX-9 in its catalogue; add it there, then retry."
+# The real portal's refusal: another branch holds the event's id already (BranchPortal.refuse).
+REFUSAL = "was already sent by another branch"
 
 
 @pytest.fixture
@@ -82,14 +84,14 @@ def _sync_tab(qtbot: Any, win: MainWindow) -> SyncTab:
     return screen.sync
 
 
-def _set_up_sync(qtbot: Any, win: MainWindow, portal: PortalServer) -> object:
+def _set_up_sync(qtbot: Any, win: MainWindow, portal: BranchPortal) -> object:
     """An admin types the portal address and token in Settings > Sync and saves."""
     sign_in(qtbot, win, "Adam Admin", "8888")
     qtbot.waitUntil(lambda: _status(win).startswith("Sync off (not set up)"))
     tab = _sync_tab(qtbot, win)
     assert tab.token.state.text() == "Not set"
     qtbot.keyClicks(tab.portal_url, portal.url)
-    qtbot.keyClicks(tab.token.edit, TOKEN)
+    qtbot.keyClicks(tab.token.edit, portal.token)
     # Saving tells the worker; new [sync] settings are tried at once.
     with qtbot.waitSignal(win.sync_worker.cycle_done, timeout=CYCLE_MS) as saved:
         qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
@@ -133,7 +135,7 @@ def _start_a_claim(win: MainWindow) -> str:
 
 
 def test_an_admin_sets_up_sync_and_the_demo_shop_reaches_head_office(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     first = _set_up_sync(qtbot, win, portal)
     assert getattr(first, "online", False), getattr(first, "message", "")
@@ -152,7 +154,7 @@ def test_an_admin_sets_up_sync_and_the_demo_shop_reaches_head_office(
 
 
 def test_offline_the_till_keeps_working_and_counts_what_waits_until_head_office_is_back(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     _set_up_sync(qtbot, win, portal)
     panel = _panel(qtbot, win)
@@ -179,19 +181,18 @@ def test_offline_the_till_keeps_working_and_counts_what_waits_until_head_office_
 
 
 def test_a_refused_event_is_listed_with_head_offices_reason_and_dismissed_with_one(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     _set_up_sync(qtbot, win, portal)
-    poisoned: set[str] = set()
-    portal.poison = lambda event: REFUSAL if event["aggregate_id"] in poisoned else None
     number = _start_a_claim(win)
-    poisoned.add(number)
+    portal.refuse(e[1] for e in outbox_at(win.ctx.db.path) if e[3] == number)
     panel = _panel(qtbot, win)
     _sync_now(qtbot, win, panel)
     qtbot.waitUntil(lambda: panel.parked_model.rowCount() == 1)
     assert panel.parked_model.text(0, 1) == f"claim {number}"
-    assert panel.parked_model.text(0, 5) == REFUSAL
-    assert REFUSAL in panel.reason.text()
+    reason = panel.parked_model.text(0, 5)
+    assert REFUSAL in reason and reason.startswith("Event id ")
+    assert reason in panel.reason.text()
     assert "1 needs attention" in _status(win)
 
     # Enter sends it again at once; head office still refuses it, so it is listed again.
@@ -224,12 +225,12 @@ def test_a_refused_event_is_listed_with_head_offices_reason_and_dismissed_with_o
 
 
 def test_an_inbox_item_that_could_not_be_used_needs_attention_until_marked_dealt_with(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     _set_up_sync(qtbot, win, portal)
-    portal.inbox_items = [{"id": "web-77", "kind": "claim_started",
-                           "created_at": "2026-11-22T09:00:00+00:00",
-                           "payload": {"fault": "Dead", "customer": {"name": "Grace Hopper"}}}]
+    portal.queue_items([{"id": "web-77", "kind": "claim_started",
+                         "created_at": "2026-11-22T09:00:00+00:00",
+                         "payload": {"fault": "Dead", "customer": {"name": "Grace Hopper"}}}])
     panel = _panel(qtbot, win)
     report = _sync_now(qtbot, win, panel)
     assert "1 inbox item from head office could not be used" in report.message
@@ -264,7 +265,7 @@ def test_an_inbox_item_that_could_not_be_used_needs_attention_until_marked_dealt
 
 
 def test_the_sync_worker_stops_when_the_window_closes(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     _set_up_sync(qtbot, win, portal)
     assert win.sync_worker.is_running()
@@ -274,7 +275,7 @@ def test_the_sync_worker_stops_when_the_window_closes(
 
 
 def test_the_sync_tab_shows_problems_beside_their_fields_and_never_a_secret(
-    qtbot: Any, win: MainWindow, portal: PortalServer
+    qtbot: Any, win: MainWindow, portal: BranchPortal
 ) -> None:
     sign_in(qtbot, win, "Olive Owner", "7777")
     tab = _sync_tab(qtbot, win)
@@ -298,7 +299,7 @@ def test_the_sync_tab_shows_problems_beside_their_fields_and_never_a_secret(
     qtbot.keyClicks(tab.token.edit, "wrong-token")
     qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
     assert "refused the sync token" in tab.test_result.text()
-    tab.token.edit.setText(TOKEN)
+    tab.token.edit.setText(portal.token)
     qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
     assert "answered for branch" in tab.test_result.text()
     assert not win.ctx.home.config.exists()  # testing saves nothing
@@ -306,50 +307,47 @@ def test_the_sync_tab_shows_problems_beside_their_fields_and_never_a_secret(
 
 
 def test_head_office_behind_its_own_authority_works_once_its_bundle_is_named(
-    qtbot: Any, win: MainWindow, tmp_path: Path
+    qtbot: Any, win: MainWindow, tmp_path: Path, portal: BranchPortal
 ) -> None:
     certificates = make_certificates(tmp_path / "certs")
-    server = TlsPortalServer(certificates).start()
-    try:
-        sign_in(qtbot, win, "Adam Admin", "8888")
-        tab = _sync_tab(qtbot, win)
-        qtbot.keyClicks(tab.portal_url, server.url)
-        qtbot.keyClicks(tab.token.edit, TOKEN)
-        tab.test_button.setFocus()
-        qtbot.keyClick(tab.test_button, Qt.Key.Key_Space)
-        assert "is not trusted" in tab.test_result.text()
-        assert "Settings > Sync" in tab.test_result.text()
+    server = serve_tls(portal, certificates)
+    sign_in(qtbot, win, "Adam Admin", "8888")
+    tab = _sync_tab(qtbot, win)
+    qtbot.keyClicks(tab.portal_url, server.url)
+    qtbot.keyClicks(tab.token.edit, portal.token)
+    tab.test_button.setFocus()
+    qtbot.keyClick(tab.test_button, Qt.Key.Key_Space)
+    assert "is not trusted" in tab.test_result.text()
+    assert "Settings > Sync" in tab.test_result.text()
 
-        tab.ca_bundle.setFocus()
-        qtbot.keyClicks(tab.ca_bundle, str(tmp_path / "nowhere.pem"))
-        qtbot.keyClick(tab.ca_bundle, Qt.Key.Key_Tab)
-        assert "cannot be read" in tab.problems["ca_bundle"].text()
-        assert tab.problems["ca_bundle"].isVisible()
-        tab.ca_bundle.setFocus()
-        qtbot.keyClick(tab.ca_bundle, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-        qtbot.keyClicks(tab.ca_bundle, str(certificates.ca))
-        qtbot.keyClick(tab.ca_bundle, Qt.Key.Key_Tab)
-        assert not tab.problems["ca_bundle"].isVisible()
-        tab.test_button.setFocus()
-        qtbot.keyClick(tab.test_button, Qt.Key.Key_Space)
-        assert "answered for branch" in tab.test_result.text()
+    tab.ca_bundle.setFocus()
+    qtbot.keyClicks(tab.ca_bundle, str(tmp_path / "nowhere.pem"))
+    qtbot.keyClick(tab.ca_bundle, Qt.Key.Key_Tab)
+    assert "cannot be read" in tab.problems["ca_bundle"].text()
+    assert tab.problems["ca_bundle"].isVisible()
+    tab.ca_bundle.setFocus()
+    qtbot.keyClick(tab.ca_bundle, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(tab.ca_bundle, str(certificates.ca))
+    qtbot.keyClick(tab.ca_bundle, Qt.Key.Key_Tab)
+    assert not tab.problems["ca_bundle"].isVisible()
+    tab.test_button.setFocus()
+    qtbot.keyClick(tab.test_button, Qt.Key.Key_Space)
+    assert "answered for branch" in tab.test_result.text()
 
-        with qtbot.waitSignal(win.sync_worker.cycle_done, timeout=CYCLE_MS) as saved:
-            qtbot.keyClick(tab, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-        assert getattr(saved.args[0], "online", False), getattr(saved.args[0], "message", "")
-        assert config.load(win.ctx.home).settings.sync.ca_bundle == str(certificates.ca)
-        assert sorted(server.arrival_seqs()) == _seqs(win)
-
-        # Changing another setting keeps the bundle: the form saves what it loaded.
-        tab.refresh()
-        tab.interval.setFocus()
-        qtbot.keyClick(tab.interval, Qt.Key.Key_Up)
+    with qtbot.waitSignal(win.sync_worker.cycle_done, timeout=CYCLE_MS) as saved:
         qtbot.keyClick(tab, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-        qtbot.waitUntil(lambda: config.load(win.ctx.home).settings.sync.interval_minutes
-                        == tab.interval.value())
-        assert config.load(win.ctx.home).settings.sync.ca_bundle == str(certificates.ca)
-    finally:
-        server.stop()
+    assert getattr(saved.args[0], "online", False), getattr(saved.args[0], "message", "")
+    assert config.load(win.ctx.home).settings.sync.ca_bundle == str(certificates.ca)
+    assert sorted(server.arrival_seqs()) == _seqs(win)
+
+    # Changing another setting keeps the bundle: the form saves what it loaded.
+    tab.refresh()
+    tab.interval.setFocus()
+    qtbot.keyClick(tab.interval, Qt.Key.Key_Up)
+    qtbot.keyClick(tab, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: config.load(win.ctx.home).settings.sync.interval_minutes
+                    == tab.interval.value())
+    assert config.load(win.ctx.home).settings.sync.ca_bundle == str(certificates.ca)
 
 
 def test_staff_without_the_sync_permission_see_the_status_but_not_the_panel(

@@ -13,7 +13,7 @@ import pytest
 from sync import secrets
 from sync.runner import CycleReport, run_cycle
 from tests.conftest import pinned_clock
-from tests.sync.portal_server import TOKEN, PortalServer
+from tests.liveportal.branch_view import BranchPortal
 from tests.ui.sync_helpers import CYCLE_MS
 from ui.sync.worker import NOT_SET_UP, SyncWorker
 from warranty_desk import config
@@ -30,9 +30,9 @@ def db(demo_home: Home) -> Iterator[Database]:
     database.dispose()
 
 
-def _configure(home: Home, portal: PortalServer, **changes: Any) -> None:
+def _configure(home: Home, portal: BranchPortal, **changes: Any) -> None:
     config.save(home, Settings(sync=SyncSettings(portal_url=portal.url, **changes)))
-    secrets.set_secret(home, secrets.PORTAL_TOKEN, TOKEN)
+    secrets.set_secret(home, secrets.PORTAL_TOKEN, portal.token)
 
 
 class Recorded:
@@ -61,7 +61,7 @@ def worker_of(demo_home: Home, db: Database) -> Iterator[Any]:
 
 
 def test_the_worker_syncs_at_start_and_on_its_timer_on_its_own_thread(
-    qtbot: Any, demo_home: Home, portal: PortalServer, worker_of: Any
+    qtbot: Any, demo_home: Home, portal: BranchPortal, worker_of: Any
 ) -> None:
     _configure(demo_home, portal)
     cycle = Recorded()
@@ -78,7 +78,7 @@ def test_the_worker_syncs_at_start_and_on_its_timer_on_its_own_thread(
 
 
 def test_stop_ends_the_thread_between_cycles(
-    qtbot: Any, demo_home: Home, portal: PortalServer, worker_of: Any
+    qtbot: Any, demo_home: Home, portal: BranchPortal, worker_of: Any
 ) -> None:
     _configure(demo_home, portal)
     worker = worker_of(interval_seconds=0.05)
@@ -90,7 +90,7 @@ def test_stop_ends_the_thread_between_cycles(
 
 
 def test_sync_now_runs_a_cycle_without_waiting_for_the_interval(
-    qtbot: Any, demo_home: Home, portal: PortalServer, worker_of: Any
+    qtbot: Any, demo_home: Home, portal: BranchPortal, worker_of: Any
 ) -> None:
     _configure(demo_home, portal)
     worker = worker_of(interval_seconds=3600)
@@ -102,7 +102,7 @@ def test_sync_now_runs_a_cycle_without_waiting_for_the_interval(
 
 
 def test_a_till_without_a_portal_does_not_sync_until_its_settings_say_so(
-    qtbot: Any, demo_home: Home, portal: PortalServer, worker_of: Any
+    qtbot: Any, demo_home: Home, portal: BranchPortal, worker_of: Any
 ) -> None:
     worker = worker_of(interval_seconds=0.05)
     with qtbot.waitSignal(worker.set_up, timeout=CYCLE_MS) as first:
@@ -121,7 +121,7 @@ def test_a_till_without_a_portal_does_not_sync_until_its_settings_say_so(
 
 
 def test_settings_that_cannot_work_are_reported_in_plain_words(
-    qtbot: Any, demo_home: Home, portal: PortalServer, worker_of: Any
+    qtbot: Any, demo_home: Home, portal: BranchPortal, worker_of: Any
 ) -> None:
     config.save(demo_home, replace(Settings(), sync=SyncSettings(portal_url=portal.url)))
     worker = worker_of(interval_seconds=3600)
@@ -132,7 +132,7 @@ def test_settings_that_cannot_work_are_reported_in_plain_words(
 
 
 def test_a_bug_in_a_cycle_is_logged_with_its_traceback_and_reported_as_one(
-    qtbot: Any, demo_home: Home, portal: PortalServer, worker_of: Any,
+    qtbot: Any, demo_home: Home, portal: BranchPortal, worker_of: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     _configure(demo_home, portal)

@@ -38,6 +38,9 @@ class ExtensionPlan(Base):
 
     id: Mapped[uuid_pk]
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # How head office and the till name the plan to each other (CARE-12): the name is for
+    # people and may change; the code does not.
+    code: Mapped[str] = mapped_column(String(20), unique=True, index=True)
     months: Mapped[int]
     price_minor: Mapped[money]
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -6,6 +6,12 @@ from __future__ import annotations
 # head office alike.
 MAX_BYTES = 25 * 1024 * 1024
 
+# Every media type `sniff` answers: the kinds kept, at the till and at head office (the sync
+# contract's uploadDocument x-media-types names the same).
+KEPT_MEDIA_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/heic",
+                    "image/heif", "video/mp4", "video/quicktime", "application/pdf",
+                    "text/plain")
+
 # ISO base media files (HEIC, MP4, MOV) name their flavour in the 'ftyp' box's brands.
 _FTYP_BRANDS: dict[bytes, str] = {
     b"heic": "image/heic",

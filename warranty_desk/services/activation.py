@@ -95,7 +95,8 @@ def sell_extension_in(uow: UnitOfWork, actor: Actor, code: str, plan_name: str) 
                   "new_end": span.end.isoformat()})
     customer = session.get(Customer, warranty.customer_id) if warranty.customer_id else None
     outbox.emit(session, "warranty.extended", "warranty", warranty.code,
-                {"code": warranty.code, "plan": plan.name, "end": span.end.isoformat(),
+                {"code": warranty.code, "plan": plan.name, "plan_code": plan.code,
+                 "end": span.end.isoformat(),
                  "price_minor": plan.price_minor, "product": product.name,
                  "serial": warranty.serial,
                  "customer": customer.reference if customer else None})

@@ -13,6 +13,7 @@ from warranty_desk.models import Brand, ExtensionPlan, Policy, Product
 from warranty_desk.permissions import Actor, Permission, Role, require
 from warranty_desk.rules.evidence import EVIDENCE_KINDS
 from warranty_desk.services import audit, outbox
+from warranty_desk.services.extension_plans import PLAN_CODE, code_from_name
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
 
 
@@ -61,6 +62,8 @@ class ExtensionPlanInput:
     min_price_minor: int = 0
     max_price_minor: int | None = None
     max_days_since_sale: int = 30
+    # How head office names the plan (CARE-12); made from the name when not given.
+    code: str = ""
 
 
 def _check_policy(data: PolicyInput) -> None:
@@ -172,8 +175,15 @@ def add_extension_plan_in(uow: UnitOfWork, actor: Actor, data: ExtensionPlanInpu
     session = uow.session
     if session.scalars(select(ExtensionPlan).where(ExtensionPlan.name == data.name)).first():
         raise BadInput(f"There is already an extension plan called {data.name!r}.")
+    taken = set(session.scalars(select(ExtensionPlan.code)))
+    code = data.code.strip().upper() or code_from_name(data.name, taken)
+    if not PLAN_CODE.match(code):
+        raise BadInput(f"{data.code!r} is not a plan code: use 2 to 20 capital letters, digits "
+                       "and hyphens, for example CARE-12.")
+    if code in taken:
+        raise BadInput(f"Another extension plan already has the code {code}; choose another.")
     plan = ExtensionPlan(
-        name=data.name, months=data.months, price_minor=data.price_minor,
+        name=data.name, code=code, months=data.months, price_minor=data.price_minor,
         categories=[c.strip().lower() for c in data.categories],
         min_price_minor=data.min_price_minor, max_price_minor=data.max_price_minor,
         max_days_since_sale=data.max_days_since_sale)
@@ -181,6 +191,10 @@ def add_extension_plan_in(uow: UnitOfWork, actor: Actor, data: ExtensionPlanInpu
     session.flush()
     audit.record(session, actor, "extension_plan.create", "extension_plan", plan.name,
                  {"months": plan.months, "price_minor": plan.price_minor})
+    # Head office learns the plan's code here: its online orders name the plan by it.
+    outbox.emit(session, "catalogue.plan_updated", "extension_plan", plan.id.hex,
+                {"name": plan.name, "code": plan.code, "active": plan.active,
+                 "months": plan.months, "price_minor": plan.price_minor})
     return plan
 
 

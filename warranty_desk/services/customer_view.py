@@ -212,8 +212,12 @@ def set_reminder_consent_in(uow: UnitOfWork, actor: Actor, reference: str,
         c.reminders_agreed_at, c.reminders_withdrawn_at = now, None
     else:
         c.reminders_withdrawn_at = now
-    return _updated(session, actor, c, "customer.reminders",
-                    {"reminders": "agreed" if agree else "withdrawn", "on": now.isoformat()})
+    c.updated_at = now
+    # Kept at the branch and in the audit log: the sync contract's customer carries no consent
+    # yet, so head office is not told (a customer.updated with these fields would be refused).
+    audit.record(session, actor, "customer.reminders", "customer", c.reference,
+                 {"reminders": "agreed" if agree else "withdrawn", "on": now.isoformat()})
+    return _brief(c)
 
 
 set_reminder_consent = writes(set_reminder_consent_in)

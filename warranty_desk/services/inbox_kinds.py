@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -25,8 +25,10 @@ from warranty_desk.models import (
     WarrantyStatus,
 )
 from warranty_desk.permissions import Actor
+from warranty_desk.rules.brand_status import BRAND_STATUSES, brand_status_words
 from warranty_desk.services import audit, claims, resend
 from warranty_desk.services.claim_common import add_event
+from warranty_desk.services.extension_plans import plans_by_code, unknown_plan_code
 from warranty_desk.services.inbox_item import (
     PROBLEM,
     InboxItemInput,
@@ -221,7 +223,7 @@ def _online_order(ctx: ItemContext) -> str:
     raw_lines = p.get("lines")
     if not isinstance(raw_lines, list) or not raw_lines:
         raise Refused("the order has no lines; ask head office to check the item")
-    lines = tuple(_order_line(raw) for raw in raw_lines)
+    lines = _plans_by_code(ctx.session, number, tuple(_order_line(raw) for raw in raw_lines))
     sale = SaleInput(
         number, read_day(read_text(p, "sold_on", required=True, limit=10), "order date"), lines,
         read_customer(p), source="online")
@@ -241,6 +243,26 @@ def _online_order(ctx: ItemContext) -> str:
     return f"sale {number}: {len(result.warranty_codes)} warranties"
 
 
+def _plans_by_code(session: Session, number: str, lines: tuple[LineInput, ...]
+                   ) -> tuple[LineInput, ...]:
+    """The lines with each extension plan named by its code turned to the plan's name here.
+
+    Head office names a plan by its code (the contract's OnlineOrder extension_plan): names
+    are for people, and a branch may word its plans its own way.
+    """
+    if not any(line.extension_plan for line in lines):
+        return lines
+    plans = plans_by_code(session)
+    named = []
+    for line in lines:
+        code = (line.extension_plan or "").strip().upper()
+        if code and code not in plans:
+            raise Refused(f"order {number} was not recorded: "
+                          + unknown_plan_code(code, plans.values()))
+        named.append(replace(line, extension_plan=plans[code].name) if code else line)
+    return tuple(named)
+
+
 def _order_line(raw: object) -> LineInput:
     if not isinstance(raw, Mapping):
         raise Refused("an order line is not a list of fields; ask head office to check it")
@@ -258,6 +280,11 @@ def _brand_status(ctx: ItemContext) -> str:
     p = ctx.item.payload
     number = read_text(p, "claim_number", required=True, limit=64)
     status = read_text(p, "status", required=True, limit=40)
+    meaning = brand_status_words(status)
+    if meaning is None:
+        raise Refused(f"head office sent the brand status {status!r}, which this till does not "
+                      f"know (it knows {', '.join(BRAND_STATUSES)}); record the brand's status "
+                      "on the claim by hand, and tell head office")
     external_id = read_text(p, "brand_claim_id", limit=64)
     note = read_text(p, "note")
     claim = ctx.session.scalars(select(Claim).where(Claim.number == number.upper())).first()
@@ -278,7 +305,7 @@ def _brand_status(ctx: ItemContext) -> str:
     brand_claim.external_status = status
     brand_claim.updated_at = clock_of(ctx.session).now()
     add_event(ctx.session, claim, ctx.actor, "brand",
-              reason=f"The brand's status changed from {before} to {status}"
+              reason=f"The brand's status changed from {before} to {status} ({meaning})"
                      + (f": {shorten(note)}" if note else ""))
     audit.record(ctx.session, ctx.actor, "brand_claim.status", "claim", claim.number,
                  {"brand_claim": brand_claim.external_id, "from": before, "to": status,

@@ -227,7 +227,10 @@ def update_shop_in(uow: UnitOfWork, actor: Actor, data: ShopUpdate) -> ShopView:
     if after:
         audit.record(session, actor, "shop.update", "shop", shop.branch_code,
                      {"before": before, "after": after})
-        outbox.emit(session, "shop.updated", "shop", shop.branch_code, after)
+        # The reminder window is the till's own: the contract's shop has no such field.
+        told = {k: v for k, v in after.items() if k not in _TILL_ONLY}
+        if told:
+            outbox.emit(session, "shop.updated", "shop", shop.branch_code, told)
     return _shop_view(session)
 
 
@@ -236,6 +239,8 @@ update_shop = writes(update_shop_in)
 
 # The reminder window a shop may set: at least a day's notice, at most a year's.
 MIN_REMINDER_DAYS, MAX_REMINDER_DAYS = 1, 365
+# Shop settings head office is not told of.
+_TILL_ONLY = frozenset({"reminder_days"})
 # Printed at the top of slips and certificates: a logo is a picture, and a small one.
 LOGO_TYPES = ("image/png", "image/jpeg")
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -403,7 +408,7 @@ def set_plan_active_in(uow: UnitOfWork, actor: Actor, plan_id: uuid.UUID, active
         audit.record(session, actor, "extension_plan.update", "extension_plan", plan.name,
                      {"before": {"active": not active}, "after": {"active": active}})
         outbox.emit(session, "catalogue.plan_updated", "extension_plan", plan.id.hex,
-                    {"name": plan.name, "active": active})
+                    {"name": plan.name, "code": plan.code, "active": active})
     return _plan_view(plan)
 
 

@@ -297,7 +297,7 @@ def test_an_online_order_activates_warranties_even_without_serials(
     order = {"order_number": "WEB-1001", "sold_on": "2026-11-20", "customer": CUSTOMER,
              "lines": [{"sku": "LAP-100", "quantity": 2, "unit_price_minor": 89_900},
                        {"sku": "PHN-200", "quantity": 1, "unit_price_minor": 49_900,
-                        "serials": ["SN-WEB-1"], "extension_plan": "Care+ 24"}]}
+                        "serials": ["SN-WEB-1"], "extension_plan": "CAREPLUS-24"}]}
     result = apply(shop, store, "in-1", "online_order", order)
     assert result.result == "sale WEB-1001: 3 warranties", result.result
     with shop.read() as session:

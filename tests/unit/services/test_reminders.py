@@ -12,7 +12,7 @@ from tests.conftest import actor, stand_on
 from tests.unit.services.helpers import ADA, sell
 from warranty_desk.models import CustomerMessage, Warranty, WarrantyReminder
 from warranty_desk.permissions import Actor, Role
-from warranty_desk.services import catalogue, claims, reminders
+from warranty_desk.services import catalogue, claims, reminders, shop_settings
 from warranty_desk.services.activation import record_sale
 from warranty_desk.services.customer_view import customer_profile, set_reminder_consent
 from warranty_desk.services.customers import CustomerInput
@@ -76,9 +76,12 @@ def test_a_reminder_goes_once_on_the_first_night_of_the_window_and_never_again(
 def test_the_window_is_the_shops_setting(shop: Database) -> None:
     code = sell(shop, "INV-2").warranty_codes[0]
     set_reminder_consent(shop, SUPPORT, _reference(shop), True)
-    with shop.write() as session:
-        from warranty_desk.models import Shop
-        session.scalars(select(Shop)).one().reminder_days = 7
+    view = shop_settings.get_shop(shop)
+    shop_settings.update_shop(shop, actor(Role.OWNER), shop_settings.ShopUpdate(
+        name=view.name, branch_name=view.branch_name, address=view.address, phone=view.phone,
+        email=view.email, currency=view.currency, locale=view.locale, timezone=view.timezone,
+        portal_url_template=view.portal_url_template, reminder_days=7))
+    assert shop_settings.get_shop(shop).reminder_days == 7
     end = _end(shop, code)
     sent = _nights(shop, end - timedelta(days=9), end)
     assert [d for d, n in sent.items() if n] == [end - timedelta(days=7)]

@@ -2,7 +2,7 @@
 sent once per warranty end, and a read mark on customers' messages.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-# 0013 (message delivery) is written at the same time; the two are chained when merged.
-down_revision = "0012"
+# After main's 0013 (extension plan codes); 0013_message_delivery, written at the same time,
+# is chained in when the branches meet.
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
