@@ -39,10 +39,15 @@ _NOT_DEMO_ROWS = {"alembic_version"}
 _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("inbox_applied", "handled_at"), ("inbox_applied", "handled_by"),
                   ("inbox_applied", "handled_note"),
+                  # 0014: delivery state, written only when a message is sent or fails.
+                  ("customer_messages", "channel"), ("customer_messages", "server_id"),
+                  ("customer_messages", "reason"), ("customer_messages", "attempts"),
+                  ("customer_messages", "state_at"), ("customers", "email_undeliverable"),
+                  # 0015: consent to reminders, and when staff read a customer's message.
                   ("customers", "reminders_agreed_at"), ("customers", "reminders_withdrawn_at"),
                   ("customer_messages", "read_at")}
 _ADDED_TABLES = {"sync_delivered", "warranty_reminders"}
-_EMPTY = (None, "")
+_EMPTY = (None, "", 0)
 
 DIGESTS: dict[str, str] = {
     # The schema at 0012 (branch epochs, PIN lock steps); a refund decided on a claim voids its
@@ -51,9 +56,10 @@ DIGESTS: dict[str, str] = {
     # outbox event, shop.updated), and its letters are whole paragraphs. At 0013 each
     # extension plan has a code (CARE-12), made from its name, and adding a plan tells head
     # office its code (a catalogue.plan_updated event each: every later key's rank moves).
-    # At 0014 the story's claim letters are in each customer's register (VIP, business,
-    # reseller, retail), each policy lets staff reword a message, and the shop reminds 30 days
-    # before a warranty ends.
+    # That event carries the plan's terms, and each warranty card the unit's category and
+    # price: the customer portal offers plans by the till's own rule. At 0015 the story's
+    # claim letters are in each customer's register (VIP, business, reseller, retail), each
+    # policy lets staff reword a message, and the shop reminds 30 days before a warranty ends.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'audit_entries': '1a97a7312a9c92d291b37c9f7f057d7a6f57aae1eb76f9a255165ec49c2a6c2a',
     'branch_epochs': '9c3bf10f5c4a3da2eca2dc2e600f9e1900eb0fc0f54a0b4582023cd3a8a7365f',
@@ -74,7 +80,7 @@ DIGESTS: dict[str, str] = {
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'invoice_lines': '2a52570a8052644d297966eff4264800bb50d943bd18be781e501d1f599a00fb',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': '351cb9e689fa0bfeb1be45fdcddbd5c483469522f8265501992efc74b79b9240',
+    'outbox_events': 'ceb0c519a2a93fe4af380580fbbc62222617f001f761c1290a86a53999ce0563',
     'policies': '422ed88eb97399e7c8a1b6732b94fa574393cc2086e2b1c0bbe8fbadef801303',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '4281bc6eacc19669e012e6006d4d9fd152db9921430a1264fc7e6b292e1fd241',

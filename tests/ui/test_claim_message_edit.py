@@ -92,7 +92,7 @@ def test_staff_reply_by_keys_and_an_empty_reply_is_refused_in_words(
     number = _queued_claim(win)
     tab = _messages_tab(qtbot, win, number).messages
     tab.list.setFocus()
-    qtbot.keyClick(tab.list, Qt.Key.Key_M, CTRL | SHIFT)
+    qtbot.keyClick(tab.list, Qt.Key.Key_A, CTRL | SHIFT)  # A for answer
     assert tab.writer.isVisible() and tab.text.hasFocus()
     qtbot.keyClick(tab.text, Qt.Key.Key_Return, CTRL)
     assert "Write the message first" in tab.problem.text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -27,7 +28,13 @@ from ui.screens.claim_detail_parts.decision_bar import MOVE_KEYS, REOPEN_KEY, De
 from ui.screens.claim_detail_parts.evidence_tab import VERIFY_KEY, EvidenceTab
 from ui.screens.claim_detail_parts.facts import ClaimFacts
 from ui.screens.claim_detail_parts.findings_tab import FINDINGS_TAB_KEY, FindingsTab
-from ui.screens.claim_detail_parts.messages_tab import EDIT_MESSAGE_KEY, REPLY_KEY, MessagesTab
+from ui.screens.claim_detail_parts.messages_tab import (
+    EDIT_MESSAGE_KEY,
+    LETTER_KEY,
+    REPLY_KEY,
+    RETRY_KEY,
+    MessagesTab,
+)
 from ui.screens.claim_detail_parts.record_tabs import (
     CostsTab,
     stock_lines,
@@ -40,10 +47,11 @@ from ui.widgets.layout import scroll_area
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.void_warranty import VOID_KEY
 from warranty_desk.errors import BadInput, NotFound
-from warranty_desk.permissions import Permission
+from warranty_desk.permissions import Actor, Permission
 from warranty_desk.scanning import ScanKind, classify
-from warranty_desk.services import claim_messages
+from warranty_desk.services import claim_messages, message_delivery
 from warranty_desk.services.claim_detail import ClaimDetail, claim_detail
+from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 
 __all__ = ["MOVE_KEYS", "ClaimDetailScreen", "open_url"]
@@ -75,9 +83,11 @@ class ClaimDetailScreen(Screen):
         ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous tab"),
         ("Ctrl+P", "Print the claim ticket again (marked COPY)"),
         ("Ctrl+Shift+L", "Print the return label for the claim's unit"),
+        ("Ctrl+R", "Reload the claim"),
         (EDIT_MESSAGE_KEY + " (messages)", "Reword the picked message before it goes"),
         (REPLY_KEY + " (messages)", "Reply to the customer on this claim"),
-        ("Ctrl+R", "Reload the claim"),
+        (RETRY_KEY + " (messages)", "Send a message that did not arrive again"),
+        (LETTER_KEY + " (messages)", "Send the picked message as a paper letter instead"),
         ("Esc", "Back to the claims board"),
     )
     # A decision is a manager's; the other moves need the right to advance a claim.
@@ -179,9 +189,6 @@ class ClaimDetailScreen(Screen):
         self.open_document_button.clicked.connect(self.open_document)
         self.add_cost_button.clicked.connect(lambda: self.claim_actions.add_cost())
         self.claim_actions.changed.connect(self._on_claim_actions_changed)
-        # Words to the customer: a queued message reworded, or a reply.
-        self.messages.edit_requested.connect(self._on_edit_requested)
-        self.messages.reply_requested.connect(self._on_reply_requested)
         # Reopening, the proof of purchase, findings with their parts and labour, voiding.
         self.decision.reopen_clicked.connect(self.claim_actions.reopen)
         self.evidence.check_proof_button.clicked.connect(self.check_proof)
@@ -210,8 +217,33 @@ class ClaimDetailScreen(Screen):
         bind_key(self, "Ctrl+Shift+L", self.print_label)
         bind_key(self, "Esc",
                  lambda: self.ctx.navigate.emit("ClaimsBoardScreen", None))
+        # A message that did not reach the customer: again, or as a letter.
+        self.messages.retry_requested.connect(
+            partial(self._message_action, message_delivery.retry))
+        self.messages.letter_requested.connect(
+            partial(self._message_action, message_delivery.as_letter))
+        # Words to the customer: a queued message reworded, or a reply.
+        self.messages.edit_requested.connect(self._on_edit_requested)
+        self.messages.reply_requested.connect(self._on_reply_requested)
         # Changes made elsewhere (another screen, the sync inbox).
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
+
+    def _message_action(self, service: Callable[[Database, Actor, str], str],
+                        message_id: str) -> None:
+        actor = self.ctx.actor
+        if actor is None:
+            return
+
+        def done(words: str) -> None:
+            self.ctx.notice.emit(words, "success")
+            self._own_change = True  # reloaded below, once
+            try:
+                self.ctx.data_changed.emit("messages")
+            finally:
+                self._own_change = False
+            self.reload()
+
+        self.ctx.run(lambda: service(self.ctx.db, actor, message_id), done)
 
     @property
     def move_buttons(self) -> dict[str, QPushButton]:
@@ -380,6 +412,27 @@ class ClaimDetailScreen(Screen):
             self._own_change = False
         self.reload()
 
+    def open_document(self) -> None:
+        """Open the selected document in the computer's own viewer."""
+        picked = self.evidence.selected()
+        if picked is None:
+            self.ctx.notice.emit("Pick a document in the list first.", "info")
+            return
+        self.open_sha256(*picked)
+
+    def open_sha256(self, sha256: str, words: str = "the document") -> None:
+        """Open a stored document in the computer's own viewer."""
+        path = DocumentStore(self.ctx.home.documents).path_for(sha256)
+        if not path.is_file():
+            self.ctx.notice.emit("That document is missing from the evidence folder. Restore "
+                                 "the documents folder from a backup.", "error")
+            return
+        if not open_url(QUrl.fromLocalFile(str(path))):
+            self.ctx.notice.emit(f"No program on this computer opens it. The file is {path}.",
+                                 "warning")
+            return
+        self.ctx.notice.emit(f"Opening {words}.", "info")
+
     def _on_edit_requested(self, message_id: str, subject: str, body: str) -> None:
         actor, number = self.ctx.require_actor(), self.number or ""
         self.ctx.run(
@@ -404,24 +457,3 @@ class ClaimDetailScreen(Screen):
                              else "The message could not be saved; try again.")
         if not isinstance(exc, BadInput | NotFound):
             self.ctx.report(exc)
-
-    def open_document(self) -> None:
-        """Open the selected document in the computer's own viewer."""
-        picked = self.evidence.selected()
-        if picked is None:
-            self.ctx.notice.emit("Pick a document in the list first.", "info")
-            return
-        self.open_sha256(*picked)
-
-    def open_sha256(self, sha256: str, words: str = "the document") -> None:
-        """Open a stored document in the computer's own viewer."""
-        path = DocumentStore(self.ctx.home.documents).path_for(sha256)
-        if not path.is_file():
-            self.ctx.notice.emit("That document is missing from the evidence folder. Restore "
-                                 "the documents folder from a backup.", "error")
-            return
-        if not open_url(QUrl.fromLocalFile(str(path))):
-            self.ctx.notice.emit(f"No program on this computer opens it. The file is {path}.",
-                                 "warning")
-            return
-        self.ctx.notice.emit(f"Opening {words}.", "info")

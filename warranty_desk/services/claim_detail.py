@@ -41,6 +41,7 @@ from warranty_desk.rules.evidence import missing_evidence, proof_words
 from warranty_desk.services import claim_messages, lookup, messages
 from warranty_desk.services.board import is_overdue, local_day, staff_names
 from warranty_desk.services.claim_common import load_claim, other_open_claim, transition_context
+from warranty_desk.services.message_delivery import delivery_words
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.views import WarrantyVerdict
@@ -90,7 +91,8 @@ class MessageItem:
     direction: str
     template: str
     created_at: datetime
-    id: str = ""  # hex, for a change to this one message
+    id: str = ""  # hex: what retrying, sending it as a letter or rewording it names
+    delivery: str = ""  # its delivery state in plain words (message_delivery.delivery_words)
     editable: bool = False  # queued, not yet with any receiver: staff may still reword it
     unread: bool = False  # the customer's, and nobody has opened the claim since
 
@@ -315,7 +317,8 @@ def _messages(session: Session, claim_id: uuid.UUID) -> tuple[MessageItem, ...]:
     rows = session.scalars(select(CustomerMessage).where(CustomerMessage.claim_id == claim_id)
                            .order_by(CustomerMessage.created_at, CustomerMessage.id))
     return tuple(MessageItem(m.subject, m.body, m.state, m.direction, m.template, m.created_at,
-                             m.id.hex, claim_messages.editable(session, m),
+                             m.id.hex, delivery_words(m.state, m.channel, m.reason, m.server_id),
+                             claim_messages.editable(session, m),
                              m.direction == "inbound" and m.read_at is None)
                  for m in rows)
 

@@ -1,8 +1,9 @@
 """Message delivery: how many customer messages reached the customer, by week, branch and
 channel, with every failure listed.
 
-Read from each outbound message's `state` (queued, sent, delivered, failed, bounced) and its
-`channel` where the till records one; a message with no channel recorded counts under
+Read from each outbound message's `state` and `channel` (message_delivery): sent or delivered
+counts as delivered, failed, bounced or interrupted as failed (each listed with its reason),
+anything else (queued, sending) as waiting; a message no channel has taken yet counts under
 NO_CHANNEL. Weeks are ISO weeks of the shop's own calendar (2026-W48).
 """
 
@@ -11,23 +12,24 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, literal, select
+from sqlalchemy import select
 
 from warranty_desk.clock import zone_of
 from warranty_desk.errors import BadInput
 from warranty_desk.models import Claim, Customer, CustomerMessage
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services.letterhead import day_bounds, shop_of
+from warranty_desk.services.message_delivery import TROUBLE
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.unit_of_work import UnitOfWork
 
 DELIVERED = frozenset({"sent", "delivered"})
-FAILED = frozenset({"failed", "bounced"})
+FAILED = frozenset(TROUBLE)
 NO_CHANNEL = "not recorded"
 COLUMNS = ("Week", "Branch", "Channel", "Messages", "Delivered", "Failed", "Waiting",
            "Delivered (%)")
 FAILURE_COLUMNS = ("Written", "Week", "Branch", "Channel", "State", "Claim", "Customer",
-                   "Subject")
+                   "Subject", "Reason")
 
 
 def week_of(day: date) -> str:
@@ -39,13 +41,6 @@ def week_of(day: date) -> str:
 def rate(delivered: int, messages: int) -> float | None:
     """The share delivered, in per cent; None for no messages."""
     return None if not messages else round(100.0 * delivered / messages, 1)
-
-
-def _channel_column() -> ColumnElement[str]:
-    # The channel column arrives with the delivery states (migration 0013); until then every
-    # message counts under NO_CHANNEL.
-    column = CustomerMessage.__table__.c.get("channel")
-    return literal(NO_CHANNEL) if column is None else column
 
 
 def message_delivery_in(uow: UnitOfWork, actor: Actor, *, since: date,
@@ -60,10 +55,10 @@ def message_delivery_in(uow: UnitOfWork, actor: Actor, *, since: date,
     zone = zone_of(shop.timezone)
     start, _ = day_bounds(since, zone)
     _, end = day_bounds(until, zone)
-    channel = _channel_column()
     found = session.execute(
-        select(CustomerMessage.created_at, CustomerMessage.state, channel, Claim.number,
-               Customer.reference, CustomerMessage.subject)
+        select(CustomerMessage.created_at, CustomerMessage.state, CustomerMessage.channel,
+               Claim.number, Customer.reference, CustomerMessage.subject,
+               CustomerMessage.reason)
         .outerjoin(Claim, Claim.id == CustomerMessage.claim_id)
         .outerjoin(Customer, Customer.id == CustomerMessage.customer_id)
         .where(CustomerMessage.direction == "outbound", CustomerMessage.created_at >= start,
@@ -72,7 +67,7 @@ def message_delivery_in(uow: UnitOfWork, actor: Actor, *, since: date,
     branch = shop.branch_code
     totals: Counter[tuple[str, str, str, str]] = Counter()
     failures: list[tuple[Cell, ...]] = []
-    for at, state, chan, claim, customer, subject in found:
+    for at, state, chan, claim, customer, subject, reason in found:
         local: datetime = at.astimezone(zone)
         week = week_of(local.date())
         kind = ("delivered" if state in DELIVERED else "failed" if state in FAILED
@@ -80,7 +75,7 @@ def message_delivery_in(uow: UnitOfWork, actor: Actor, *, since: date,
         totals[(week, branch, chan or NO_CHANNEL, kind)] += 1
         if kind == "failed":
             failures.append((local.strftime("%Y-%m-%d %H:%M"), week, branch, chan or NO_CHANNEL,
-                             state, claim or "–", customer or "–", subject))
+                             state, claim or "–", customer or "–", subject, reason or "–"))
     groups = sorted({key[:3] for key in totals})
     rows: list[tuple[Cell, ...]] = []
     for week, br, chan in groups:

@@ -1,5 +1,6 @@
-"""The claim's Messages tab: what the customer was sent and wrote, what the next move would send,
-a queued message reworded before it goes, and a reply to the customer."""
+"""The claim's Messages tab: what the customer was sent and wrote, how it went, what the next
+move would send; a message that did not arrive is sent again or as a letter in one key, a queued
+one reworded before it goes, and the customer answered."""
 
 from __future__ import annotations
 
@@ -21,9 +22,12 @@ from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
 from ui.widgets.labels import Label, TextView
 from warranty_desk.services.board import STATE_LABELS
 from warranty_desk.services.claim_detail import ClaimDetail, MessageItem
+from warranty_desk.services.message_delivery import TROUBLE
 
+RETRY_KEY = "Ctrl+Shift+M"
+LETTER_KEY = "Ctrl+Shift+K"
 EDIT_MESSAGE_KEY = "Ctrl+Shift+E"
-REPLY_KEY = "Ctrl+Shift+M"
+REPLY_KEY = "Ctrl+Shift+A"
 # Sending the reply or the reworded message, while the cursor is in it.
 SEND_KEY = "Ctrl+Return"
 NEW_MARK = "● new"
@@ -32,13 +36,20 @@ NEW_MARK = "● new"
 def list_words(m: MessageItem, when: str) -> str:
     """One message as the list shows it: when, which way, its state, and its subject."""
     new = f"{NEW_MARK}  ·  " if m.unread else ""
-    return f"{new}{when}  ·  {m.direction}, {m.state}\n{m.subject}"
+    return f"{new}{when}  ·  {m.direction}, {m.delivery or m.state}\n{m.subject}"
+
+
+def _may_go_as_letter(m: MessageItem) -> bool:
+    return m.direction == "outbound" and m.state not in ("sent", "delivered", "sending")
 
 
 class MessagesTab(QWidget):
     """Messages on the left; the one picked (or the next message's preview) on the right, and
     under it the writing box for a reply or a reworded message."""
 
+    # The picked message's id (hex): send it again by its channel, or as a letter.
+    retry_requested = Signal(str)
+    letter_requested = Signal(str)
     edit_requested = Signal(str, str, str)  # message id, subject, body
     reply_requested = Signal(str)  # the reply's words
 
@@ -65,17 +76,30 @@ class MessagesTab(QWidget):
         bind_key(self, EDIT_MESSAGE_KEY, self.start_edit, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self, REPLY_KEY, self.start_reply, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self.writer, SEND_KEY, self.send, where=IN_WIDGET_AND_CHILDREN)
+        bind_key(self, RETRY_KEY, self.retry, where=IN_WIDGET_AND_CHILDREN)
+        bind_key(self, LETTER_KEY, self.as_letter, where=IN_WIDGET_AND_CHILDREN)
 
-    def _buttons(self) -> QHBoxLayout:
-        buttons = QHBoxLayout()
+    def _buttons(self) -> QVBoxLayout:
+        # Two rows: four buttons with their keys are wider than the tab at 1024 px.
+        rows = QVBoxLayout()
+        delivery, words = QHBoxLayout(), QHBoxLayout()
+        self.retry_button = QPushButton(f"Send again  ({RETRY_KEY})")
+        self.retry_button.setObjectName("messageRetry")
+        self.letter_button = QPushButton(f"Send as a letter  ({LETTER_KEY})")
+        self.letter_button.setObjectName("messageLetter")
         self.edit_button = QPushButton(f"Edit before it goes  ({EDIT_MESSAGE_KEY})")
         self.reply_button = QPushButton(f"Reply  ({REPLY_KEY})")
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.reply_button)
-        buttons.addStretch(1)
+        for row, pair in ((delivery, (self.retry_button, self.letter_button)),
+                          (words, (self.edit_button, self.reply_button))):
+            for button in pair:
+                row.addWidget(button)
+            row.addStretch(1)
+            rows.addLayout(row)
+        self.retry_button.clicked.connect(self.retry)
+        self.letter_button.clicked.connect(self.as_letter)
         self.edit_button.clicked.connect(self.start_edit)
         self.reply_button.clicked.connect(self.start_reply)
-        return buttons
+        return rows
 
     def _writer(self) -> QWidget:
         self.writer = QWidget()
@@ -139,21 +163,36 @@ class MessagesTab(QWidget):
         self.reply_button.setEnabled(False)
         self._update_edit_button()
 
-    def current(self) -> MessageItem | None:
+    def picked(self) -> MessageItem | None:
         """The message picked in the list, if any."""
         row = self.list.currentRow()
         return self.messages[row] if 0 <= row < len(self.messages) else None
 
     def _update_edit_button(self) -> None:
-        m = self.current()
+        m = self.picked()
         self.edit_button.setEnabled(self.may_write and m is not None and m.editable
                                     and self.edit_allowed)
+        self.retry_button.setEnabled(m is not None and m.state in TROUBLE)
+        self.letter_button.setEnabled(m is not None and _may_go_as_letter(m))
 
     def _on_list_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.messages):
             m = self.messages[row]
-            self.body.set_text(f"{m.subject}\n\n{m.body}")
+            said = f"\n\nDelivery: {m.delivery}" if m.delivery else ""
+            self.body.set_text(f"{m.subject}\n\n{m.body}{said}")
         self._update_edit_button()
+
+    def retry(self) -> None:
+        """Send the picked message again, if it did not arrive."""
+        m = self.picked()
+        if m is not None and m.id and m.state in TROUBLE:
+            self.retry_requested.emit(m.id)
+
+    def as_letter(self) -> None:
+        """Send the picked message as a paper letter instead."""
+        m = self.picked()
+        if m is not None and m.id and _may_go_as_letter(m):
+            self.letter_requested.emit(m.id)
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -163,7 +202,7 @@ class MessagesTab(QWidget):
 
     def start_edit(self) -> None:
         """Open the picked queued message for rewording, or say why it cannot be."""
-        m = self.current()
+        m = self.picked()
         if not self.may_write:
             return
         self.writer.show()

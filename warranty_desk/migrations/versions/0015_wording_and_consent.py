@@ -1,8 +1,8 @@
 """Reminder consent on customers, the reminder window, message editing by policy, reminders
 sent once per warranty end, and a read mark on customers' messages.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06
 """
 
@@ -11,10 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-# After main's 0013 (extension plan codes); 0013_message_delivery, written at the same time,
-# is chained in when the branches meet.
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
