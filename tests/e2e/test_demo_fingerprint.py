@@ -42,8 +42,11 @@ _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   # 0014: delivery state, written only when a message is sent or fails.
                   ("customer_messages", "channel"), ("customer_messages", "server_id"),
                   ("customer_messages", "reason"), ("customer_messages", "attempts"),
-                  ("customer_messages", "state_at"), ("customers", "email_undeliverable")}
-_ADDED_TABLES = {"sync_delivered"}
+                  ("customer_messages", "state_at"), ("customers", "email_undeliverable"),
+                  # 0015: consent to reminders, and when staff read a customer's message.
+                  ("customers", "reminders_agreed_at"), ("customers", "reminders_withdrawn_at"),
+                  ("customer_messages", "read_at")}
+_ADDED_TABLES = {"sync_delivered", "warranty_reminders"}
 _EMPTY = (None, "", 0)
 
 DIGESTS: dict[str, str] = {
@@ -54,7 +57,9 @@ DIGESTS: dict[str, str] = {
     # extension plan has a code (CARE-12), made from its name, and adding a plan tells head
     # office its code (a catalogue.plan_updated event each: every later key's rank moves).
     # That event carries the plan's terms, and each warranty card the unit's category and
-    # price: the customer portal offers plans by the till's own rule.
+    # price: the customer portal offers plans by the till's own rule. At 0015 the story's
+    # claim letters are in each customer's register (VIP, business, reseller, retail), each
+    # policy lets staff reword a message, and the shop reminds 30 days before a warranty ends.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'audit_entries': '1a97a7312a9c92d291b37c9f7f057d7a6f57aae1eb76f9a255165ec49c2a6c2a',
     'branch_epochs': '9c3bf10f5c4a3da2eca2dc2e600f9e1900eb0fc0f54a0b4582023cd3a8a7365f',
@@ -64,7 +69,7 @@ DIGESTS: dict[str, str] = {
     'claims': '534ccad39c52faabbaf746d9014c60f9a47562d4183b6609f5f8010759d116c8',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'cost_postings': 'b46c4164175f63b2e2bab274a91c4eadef81ed6b25e97d55de2d0417e6ad980e',
-    'customer_messages': '4c8fd8f3d36123c8940faf5210a2b62bc4eb5e6b8d45540e971c77b7392c7cf7',
+    'customer_messages': '340d94b3ade6b39ace5a3944061f54f103b22ac3f23298929d83fc78d586e352',
     'customers': '9c254ec707e4ccd69d6d9a0ac1a11128453beaf6a5457406bc539a99752e2f5c',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
     'evidence_documents': '735dd0527fa8336f5edcad864acccf67ca249bde6b0dca61ca3a5c354c70ee1e',
@@ -75,14 +80,14 @@ DIGESTS: dict[str, str] = {
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'invoice_lines': '2a52570a8052644d297966eff4264800bb50d943bd18be781e501d1f599a00fb',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': '687d25676f714dda58eecde8fd3fc44e1c8a0c1c090f525b0562defd03ed3a57',
-    'policies': 'af45e58d2dc44ffd9d4b46d80e2a8773f7f2f4fe40d50d7e048df48820ff9b19',
+    'outbox_events': 'ceb0c519a2a93fe4af380580fbbc62222617f001f761c1290a86a53999ce0563',
+    'policies': '422ed88eb97399e7c8a1b6732b94fa574393cc2086e2b1c0bbe8fbadef801303',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '4281bc6eacc19669e012e6006d4d9fd152db9921430a1264fc7e6b292e1fd241',
     'products_fts': '32ad08e2263cad0197256f186b17c89167d69447320e549f47d4b4f1f6b0175b',
     'sales': 'cd5b14a4de278cae9a5572d348416b638687b83cba8a594e20812db085d6fc76',
     'settlements': 'f0c3d3958033791b62b92fbca570a6887e815966bac239222f15aade3e4acc2c',
-    'shop': '4418526065fd0e7ad657f63d18dee5da644dcf70f66353422ffbe93ec04efb1e',
+    'shop': '50a6971697ecadf51c66de3b01097f21a8afefd4475fe4d57b6442a993a51aad',
     'staff': 'dc9b1cec354c731d386f05083f44f7536a75f6e2a02084895d42a841862041e2',
     'stock_movements': 'e51f4559e153859e92a17c7a16c7c3bbf2064b1e30ce7aacd6133f1d2e67a3ef',
     'supplier_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
