@@ -1,7 +1,7 @@
 """The customer's whole journey in a real browser (issue 15): a sale at a till syncs to the
 portal; its customer signs in with the code from the mail, starts a claim with a photo and
-writes to the shop; the till pulls both, staff move the claim to repair, the till syncs; the
-customer sees the steps and the shop's message, and the step's mail reaches her.
+writes to the shop; the till pulls both, staff move the claim to repair and reply, the till
+syncs; the customer sees the steps and the reply, and the step's mail and the reply reach her.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from warranty_desk.config import SyncSettings
 from warranty_desk.models import Claim, CustomerMessage
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import ClaimState
-from warranty_desk.services import catalogue, claims
+from warranty_desk.services import catalogue, claim_messages, claims
 from warranty_desk.services.activation import record_sale
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.sale_input import LineInput, SaleInput
@@ -111,7 +111,7 @@ def test_a_sale_at_the_till_becomes_a_claim_the_customer_follows_in_her_browser(
         page.get_by_role("button", name="Send to the shop").click()
         expect(page.get_by_role("status")).to_contain_text("Your message is with the shop.")
 
-        # The till pulls the claim, its photo and the message; staff move it to repair.
+        # The till pulls the claim, its photo and the message; staff move it to repair and reply.
         pulled = run_cycle(home, db, settings)
         assert pulled.pulled is not None and pulled.pulled.applied == 3, pulled.message
         with db.read() as session:
@@ -122,6 +122,7 @@ def test_a_sale_at_the_till_becomes_a_claim_the_customer_follows_in_her_browser(
         assert heard == ["Can I bring it on Saturday?"]
         for step in (ClaimState.REVIEWING, ClaimState.INSPECTING, ClaimState.REPAIRING):
             claims.advance(db, manager, number, step)
+        claim_messages.reply(db, manager, number, "Yes, Saturday suits: we open at 9.")
         assert run_cycle(home, db, settings).complete
         run_worker(portal_db, **smtp_env)
 
@@ -138,7 +139,8 @@ def test_a_sale_at_the_till_becomes_a_claim_the_customer_follows_in_her_browser(
         page.go_back()
         page.get_by_role("link", name="Messages with the shop").click()
         expect(page.locator(".thread .mine")).to_contain_text("Can I bring it on Saturday?")
-        expect(page.locator(".thread .shop").last).to_contain_text("is being repaired")
+        expect(page.locator(".thread .shop").last).to_contain_text("Saturday suits")
+        expect(page.locator(".thread .shop").nth(-2)).to_contain_text("is being repaired")
         _both_widths(page, "messages", tmp_path)
 
         # A second claim on the unit (from a kept link: the button is gone) is refused in words.
@@ -160,3 +162,4 @@ def test_a_sale_at_the_till_becomes_a_claim_the_customer_follows_in_her_browser(
 
     subjects = [str(message["Subject"]) for to, message in mail.messages if to == [EVE]]
     assert f"Claim {number}: your Brew Journey is being repaired" in subjects
+    assert f"Claim {number}: our reply" in subjects
