@@ -1,8 +1,13 @@
 """UUIDv7 keys (uuid-utils): time-ordered, so branches never collide and indexes grow at the end."""
 
+# Row keys (uuid7, uuid7_bytes) read the machine clock: they only order an index and never
+# reach head office's date check. Event ids do, so they come from a Database's IdMaker.
+
 from __future__ import annotations
 
+import threading
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import uuid_utils
 
@@ -19,3 +24,47 @@ def uuid7() -> uuid.UUID:
 def uuid7_bytes() -> bytes:
     """A new UUIDv7 as the 16 bytes the database stores, for bulk rows (no UUID object)."""
     return uuid_utils.uuid7().bytes
+
+
+# Milliseconds since the Unix epoch, exactly (a float timestamp can land a key 1 ms early).
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
+
+
+def ms_since_epoch(instant: datetime) -> int:
+    """An aware instant as whole milliseconds since the Unix epoch, the time a UUIDv7 holds."""
+    return (instant - _UNIX_EPOCH) // _MILLISECOND
+
+
+class IdMaker:
+    """UUIDv7 event ids dated by the one injected clock, strictly increasing per maker.
+
+    Head office dates an event by its id and refuses one from more than a year past its own
+    clock, so ids that leave the till carry the database's clock, not the machine's. A pinned
+    clock stands still and a test may move it back: then the next id is the last one plus one,
+    so ids still never repeat and keep the order they were made in.
+    """
+
+    __slots__ = ("_last", "_lock")
+
+    def __init__(self) -> None:
+        self._last = b""
+        # The sync worker and the window write events to one database from two threads.
+        self._lock = threading.Lock()
+
+    def bytes_at(self, instant: datetime) -> bytes:
+        """A new id dated at an aware instant, as the 16 bytes the database stores."""
+        return self.bytes_at_ms(ms_since_epoch(instant))
+
+    def bytes_at_ms(self, millis: int) -> bytes:
+        """A new id dated at a millisecond since the Unix epoch (bulk rows work it out once)."""
+        made = uuid_utils.uuid7(nanoseconds=millis * 1_000_000).bytes
+        with self._lock:
+            if made <= self._last:
+                made = (int.from_bytes(self._last) + 1).to_bytes(16)
+            self._last = made
+        return made
+
+    def at(self, instant: datetime) -> uuid.UUID:
+        """A new id dated at an aware instant, as the standard library's UUID (ORM rows)."""
+        return uuid.UUID(bytes=self.bytes_at(instant))

@@ -112,9 +112,11 @@ class Customers:
 def resolve_customer(
     plan: Plan, data: CustomerInput | None, customers: Customers, stamp: str,
     next_reference: Callable[[], str], new_key: Callable[[], bytes],
+    new_event_id: Callable[[], bytes],
 ) -> tuple[Any, str | None]:
     """The sale's customer as (id bytes, reference): one on file, one this plan already added,
-    or a new one added to the plan with its customer.created event; (None, None) for none."""
+    or a new one added to the plan with its customer.created event; (None, None) for none.
+    `new_key` makes row keys, `new_event_id` the event's id (dated by the database's clock)."""
     if data is None:
         return None, None
     form = customers.forms[match_key(data)]
@@ -132,7 +134,7 @@ def resolve_customer(
     segment = segment_value(data.segment)
     plan.customers.values.append((cid, ref, name, form.phone, form.email, segment, 0, stamp))
     plan.events.values.append(outbox.bulk_row(
-        new_key(), stamp, "customer.created", "customer", ref,
+        new_event_id(), stamp, "customer.created", "customer", ref,
         {"reference": ref, "name": name, "phone": form.phone, "email": form.email,
          "segment": segment}))
     for key in form.keys or ("new:" + ref,):
