@@ -26,6 +26,9 @@ def uuid7_bytes() -> bytes:
     return uuid_utils.uuid7().bytes
 
 
+# uuid-utils' maker, bound once: it is given the instant, so nothing may swap it for another
+# clock's (tests/portal/conftest.py dates the machine-clock keys by the portal's pinned clock).
+_uuid7_dated = uuid_utils.uuid7
 # Milliseconds since the Unix epoch, exactly (a float timestamp can land a key 1 ms early).
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLISECOND = timedelta(milliseconds=1)
@@ -58,7 +61,7 @@ class IdMaker:
 
     def bytes_at_ms(self, millis: int) -> bytes:
         """A new id dated at a millisecond since the Unix epoch (bulk rows work it out once)."""
-        made = uuid_utils.uuid7(nanoseconds=millis * 1_000_000).bytes
+        made = _uuid7_dated(nanoseconds=millis * 1_000_000).bytes
         with self._lock:
             if made <= self._last:
                 made = (int.from_bytes(self._last) + 1).to_bytes(16)
