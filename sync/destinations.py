@@ -3,7 +3,8 @@
 An entry says what a receiver is called, when the settings choose it, which secrets it needs,
 how to build it and how to check it without changing anything. The portal always comes first
 (it also serves the inbox, documents and the nightly report); a CRM follows when one is set.
-A new kind of receiver (email, SMS) is one more entry in ENTRIES.
+The till's own mail server (when the shop emails its customers itself rather than through
+head office) is one more entry. A new kind of receiver (SMS) is one more entry in ENTRIES.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from sync.crm.tryton import TrytonConnector
 from sync.crm.webhook import WebhookConnector
 from sync.http import HttpClient
 from sync.inbox import PortalInbox
+from sync.mail import TOPIC as MESSAGE_TOPIC
+from sync.mail import MailDestination, MailServer
 from sync.portal import PortalDestination
-from sync.secrets import PORTAL_TOKEN, TRYTON_PASSWORD, WEBHOOK_SECRET, get_secret
+from sync.secrets import PORTAL_TOKEN, SMTP_PASSWORD, TRYTON_PASSWORD, WEBHOOK_SECRET, get_secret
 from sync.wording import Voice
 from warranty_desk.clock import Clock
 from warranty_desk.config import SyncSettings, sync_problems
@@ -28,6 +31,7 @@ from warranty_desk.redaction import remember
 from warranty_desk.sentences import sentences
 from warranty_desk.services import numbers
 from warranty_desk.storage.database import Database
+from warranty_desk.storage.documents import DocumentStore
 from warranty_desk.storage.home import Home
 
 # Where a person fixes the sync settings, said in every configuration error.
@@ -53,6 +57,7 @@ class Parts:
     secret: Callable[[str], str]  # a secret's text by name, read when asked ("" when none)
     branch: str
     clock: Clock
+    home: Home | None = None  # the till's home: its database and documents (the mail sender's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +82,18 @@ def _portal(parts: Parts) -> PortalDestination:
     # Read for every request: a token changed in Settings applies to the next one.
     client = HttpClient(parts.settings.portal_url, lambda: parts.secret(PORTAL_TOKEN),
                         who="the portal", ca_bundle=parts.settings.ca_bundle or None)
+    if parts.settings.messages == "smtp":
+        # The till emails its customers itself: head office never gets the messages, so it
+        # can never email them too (one channel per message).
+        return _PortalWithoutMessages(client, parts.branch)
     return PortalDestination(client, parts.branch)
+
+
+class _PortalWithoutMessages(PortalDestination):
+    """The portal of a shop that emails its own customers: every topic but the messages."""
+
+    def wants(self, topic: str) -> bool:
+        return topic != MESSAGE_TOPIC and super().wants(topic)
 
 
 def _check_portal(portal: PortalDestination) -> str:
@@ -99,6 +115,28 @@ def _tryton(parts: Parts) -> TrytonConnector:
                            parts.secret(TRYTON_PASSWORD), ca_bundle=sync.ca_bundle or None)
 
 
+class _OwnMail(MailDestination):
+    """The mail sender with its own connection to the till's database, closed with the cycle."""
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def _mail(parts: Parts) -> MailDestination:
+    sync = parts.settings
+    if parts.home is None:
+        raise BadInput("The till's own mail sender needs the shop's folder.")
+    if sync.smtp_user and not parts.secret(SMTP_PASSWORD):
+        raise _missing_secret(NeededSecret(SMTP_PASSWORD, "mail server's password",
+                                           "smtp-password"))
+    documents = DocumentStore(parts.home.documents)
+    server = MailServer(sync.smtp_host.strip(), sync.smtp_port, sync.smtp_tls, sync.smtp_user,
+                        lambda: parts.secret(SMTP_PASSWORD), sync.mail_from.strip(),
+                        ca_bundle=sync.ca_bundle)
+    return _OwnMail(Database(parts.home.database, clock=parts.clock), server,
+                    lambda sha: documents.open(sha) if documents.exists(sha) else None)
+
+
 PORTAL: Entry[PortalDestination] = Entry(
     "portal", "portal", "the portal", lambda s: True,
     (NeededSecret(PORTAL_TOKEN, "portal's sync token", "portal-token"),),
@@ -110,8 +148,12 @@ TRYTON: Entry[TrytonConnector] = Entry(
     "tryton", "crm", "the CRM", lambda s: s.crm == "tryton",
     (NeededSecret(TRYTON_PASSWORD, "Tryton user's password", "tryton-password"),), _tryton)
 
+MAIL: Entry[MailDestination] = Entry(
+    "mail", "mail", "the mail server", lambda s: s.messages == "smtp", (), _mail,
+    lambda mail: mail.check(), says_who=True)
+
 # In the order a cycle pushes to them: the portal first.
-ENTRIES: tuple[Entry[Any], ...] = (PORTAL, WEBHOOK, TRYTON)
+ENTRIES: tuple[Entry[Any], ...] = (PORTAL, WEBHOOK, TRYTON, MAIL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +252,7 @@ def wire(
             if not secret(need.key):
                 raise _missing_secret(need)
     parts = Parts(settings, secret, settings.branch or branch or _shop_branch(home, clock),
-                  clock)
+                  clock, home)
     built: list[tuple[Entry[Any], Destination]] = []
     try:
         for entry in entries:
@@ -239,3 +281,12 @@ def close_destinations(dests: Iterable[Destination]) -> None:
         closer = getattr(client if client is not None else dest, "close", None)
         if callable(closer):
             closer()
+
+
+def build_mail(home: Home, settings: SyncSettings, clock: Clock) -> MailDestination:
+    """The till's own mail sender alone, for a shop without head office; close it when done."""
+    found = sync_problems(settings)
+    if found:
+        raise BadInput(sentences("The sync settings cannot be used: " + "; ".join(found),
+                                 f"Fix them {WHERE}."))
+    return MAIL.build(Parts(settings, _reader(home, {}), settings.branch, clock, home))

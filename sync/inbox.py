@@ -176,6 +176,9 @@ def pull_once(
                 log.warning("The portal refused the kept inbox cursor %r; reading again from "
                             "its last acknowledgement.", after)
                 after = kept = ""
+                # Forgotten, so a pull that ends before keeping a new one (an item waits)
+                # does not meet the refused cursor again next time.
+                inbox.save_cursor(db, SOURCE, "")
                 continue
             pages += 1
             for index, item in enumerate(page.items):

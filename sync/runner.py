@@ -73,6 +73,11 @@ def run_cycle(
     BadInput only for settings that cannot work; whatever the network or a receiver does is
     in the report.
     """
+    if not settings.portal_url and settings.messages == "smtp":
+        # A shop without head office: its own mail server is the only receiver.
+        from sync.mail_cycle import run_mail_cycle
+
+        return run_mail_cycle(home, db, settings)
     started = time.monotonic()
     with db.read() as session:
         branch = numbers.branch_code(session)

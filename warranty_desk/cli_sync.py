@@ -21,6 +21,7 @@ _SECRETS = (
     ("portal-token", "portal_token", "portal sync token"),
     ("webhook-secret", "webhook_secret", "CRM webhook secret"),
     ("tryton-password", "tryton_password", "Tryton password"),
+    ("smtp-password", "smtp_password", "mail server password"),
 )
 
 

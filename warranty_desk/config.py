@@ -18,6 +18,7 @@ from tomlkit.items import Item, Table
 from tomlkit.toml_document import TOMLDocument
 
 from warranty_desk.errors import BadInput
+from warranty_desk.mail_settings import mail_problems, whole_mail
 from warranty_desk.storage.home import Home
 
 THEMES = ("light", "dark")
@@ -87,6 +88,13 @@ class SyncSettings:
     # A private certificate authority's bundle (.pem) that head office's certificate is signed
     # by; empty means the system's trusted authorities. Verification is never switched off.
     ca_bundle: str = ""
+    # Who emails the customers; the SMTP password lives in the secret store (smtp_password).
+    messages: str = "head_office"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"
+    smtp_user: str = ""
+    mail_from: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +225,7 @@ def sync_problems(sync: SyncSettings) -> list[str]:
             found.append(problem)
     if sync.crm == "tryton" and not (sync.tryton_database and sync.tryton_user):
         found.append("the Tryton CRM needs its database name and user name")
+    found += mail_problems(sync, LOOPBACK_HOSTS)
     return found
 
 
@@ -469,6 +478,7 @@ def _fix_sync(sync: SyncSettings) -> SyncSettings:
         fixed = replace(fixed, crm_url=default.crm_url)
     if sync.ca_bundle and ca_bundle_problem(sync.ca_bundle):
         fixed = replace(fixed, ca_bundle=default.ca_bundle)
+    fixed = whole_mail(fixed, LOOPBACK_HOSTS)
     if sync_problems(fixed):
         fixed = replace(fixed, crm=default.crm)
     return fixed

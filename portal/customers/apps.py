@@ -10,7 +10,11 @@ class CustomersConfig(AppConfig):
     label = "customers"
 
     def ready(self) -> None:
-        """Sessions, last sign-in and sign-in codes age on the portal clock."""
+        """Sessions, last sign-in and sign-in codes age on the portal clock; the messages a
+        branch queued are mailed once its events are projected."""
         from portal import sessions
+        from portal.customers.tasks import mail_new_messages
+        from portal.projections.tasks import branch_projected
 
         sessions.install()
+        branch_projected.connect(mail_new_messages, dispatch_uid="customers-mail")

@@ -78,3 +78,32 @@ class CodeRequest(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "at"], name="code_request_key_at")]
+class BranchMailbox(models.Model):
+    """Where a branch is told that a customer wrote or asked for something on the portal."""
+
+    branch = models.OneToOneField("branches.Branch", on_delete=models.CASCADE,
+                                  related_name="mailbox")
+    email = models.EmailField()
+
+    def __str__(self) -> str:
+        return f"{self.branch_id}: {self.email}"
+
+
+class ClaimMail(models.Model):
+    """One message a branch queued for a customer, as head office emailed it.
+
+    Keyed by the branch's own message id, not the projected row: rebuilding the projection
+    makes new rows, and a message already sent must never go out twice.
+    """
+
+    QUEUED, SENT, FAILED = "queued", "sent", "failed"
+
+    branch = models.ForeignKey("branches.Branch", on_delete=models.CASCADE, related_name="+")
+    message_id = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, default=QUEUED)
+    reason = models.CharField(max_length=300, blank=True)  # why it failed, in plain words
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "message_id"],
+                                               name="claim_mail_once")]

@@ -3,7 +3,7 @@
 from allauth.account import views as allauth_views
 from django.urls import path
 
-from portal.customers import phone_signin, views
+from portal.customers import extensions, messages, phone_signin, views
 
 app_name = "customers"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("claims/<str:branch>/<str:number>/documents/", views.documents, name="documents"),
     path("claims/<str:branch>/<str:number>/documents/<str:sha256>", views.document,
          name="document"),
+    path("claims/<str:branch>/<str:number>/messages/", messages.messages, name="messages"),
+    path("extend/", extensions.extensions, name="extensions"),
+    path("extend/<str:branch>/<str:code>/<str:plan>/", extensions.extension, name="extension"),
+    path("extend/<str:branch>/<str:code>/<str:plan>/paid/", extensions.extension_paid,
+         name="extension-paid"),
 ]
 
 # Allauth reverses these names without a namespace; only the sign-in by code is served.

@@ -111,6 +111,8 @@ class Warranty:
     end_on: date | None = None
     void_reason: str = ""
     replaced_by: str = ""
+    category: str = ""
+    price_minor: int | None = None
     seq: int = 0
 
 
@@ -168,7 +170,8 @@ _SPECS = {
                     (("serial", "text"), ("product_id", "bigint"), ("customer_id", "bigint"),
                      ("invoice", "text"), ("status", "text"), ("start_on", "date"),
                      ("end_on", "date"), ("void_reason", "text"), ("replaced_by", "text"),
-                     ("seq", "bigint")), Warranty),
+                     ("category", "text"), ("price_minor", "bigint"), ("seq", "bigint")),
+                    Warranty),
     Claim: _Spec("projections_claim", "number",
                  (("warranty_id", "bigint"), ("customer_id", "bigint"), ("state", "text"),
                   ("outcome", "text"), ("channel", "text"), ("claim_type", "text"),

@@ -14,6 +14,7 @@ from typing import Any
 
 from portal.projections.books import Books, Claim, Layer, day, instant, text
 from portal.projections.books import StoredEvent as Event
+from portal.projections.models import ExtensionPlan
 
 Handler = Callable[[Books, Event], None]
 HANDLERS: dict[str, Handler] = {}
@@ -75,6 +76,8 @@ def activated(books: Books, event: Event) -> None:
     row.invoice = text(p.get("invoice"), 64)
     row.status = text(p.get("status") or "active", 20)
     row.start_on, row.end_on = day(p.get("start")), day(p.get("end"))
+    row.category = text(p.get("category"), 100)
+    row.price_minor = p["price_minor"] if isinstance(p.get("price_minor"), int) else None
     row.seq = event.seq
     books.changed(row)
     books.set_layers(row, [Layer(text(layer["kind"], 20), date.fromisoformat(layer["start"]),
@@ -97,6 +100,31 @@ def extended(books: Books, event: Event) -> None:
                            Layer("extension", start, end, text(p.get("plan"), 120))])
     row.end_on, row.seq = end, event.seq
     books.changed(row)
+
+
+@handles("catalogue.plan_updated")
+def plan_updated(books: Books, event: Event) -> None:
+    """A paid extension plan's terms as the branch last wrote them (plans change rarely: the
+    row is written at once). Events before tills sent the terms carry only name and active."""
+    p = _payload(event)
+    code = text(p.get("code") or event.aggregate_id, 64)
+    found = ExtensionPlan.objects.filter(branch_id=books.branch_id, code=code).first()
+    if found is not None and event.seq < found.seq:
+        return
+    if "months" not in p:
+        if found is not None:
+            found.active, found.seq = bool(p.get("active", found.active)), event.seq
+            found.save(update_fields=["active", "seq"])
+        return
+    maximum = p.get("max_price_minor")
+    ExtensionPlan.objects.update_or_create(branch_id=books.branch_id, code=code, defaults={
+        "name": text(p["name"], 200), "active": bool(p.get("active", True)),
+        "months": int(p["months"]), "price_minor": int(p["price_minor"]),
+        "currency": text(p.get("currency"), 3),
+        "categories": [text(c, 100) for c in p.get("categories") or []],
+        "min_price_minor": int(p.get("min_price_minor") or 0),
+        "max_price_minor": None if maximum is None else int(maximum),
+        "max_days_since_sale": int(p["max_days_since_sale"]), "seq": event.seq})
 
 
 @handles("warranty.voided")

@@ -83,6 +83,9 @@ class Warranty(models.Model):
     end_on = models.DateField(null=True)
     void_reason = models.TextField(blank=True)
     replaced_by = models.CharField(max_length=64, blank=True)  # the new unit's warranty code
+    # What the extension plans' eligibility rule reads (warranty_desk.rules.extension).
+    category = models.CharField(max_length=100, blank=True, db_default="")
+    price_minor = models.BigIntegerField(null=True)  # the unit price; None from older tills
     seq = models.BigIntegerField(default=0)
 
     class Meta:
@@ -178,6 +181,27 @@ class Message(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["branch", "message_id"],
                                                name="projected_message_once")]
+
+
+class ExtensionPlan(models.Model):
+    """A branch's paid extension plan with the terms its eligibility rule reads, by its code."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    active = models.BooleanField(default=True)
+    months = models.PositiveIntegerField()
+    price_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, blank=True)
+    categories = models.JSONField(default=list)
+    min_price_minor = models.BigIntegerField(default=0)
+    max_price_minor = models.BigIntegerField(null=True)
+    max_days_since_sale = models.PositiveIntegerField()
+    seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "code"],
+                                               name="projected_plan_once")]
 
 
 class ProjectionProblem(models.Model):

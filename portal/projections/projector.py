@@ -21,6 +21,7 @@ from portal.projections.models import (
     ClaimDocument,
     ClaimEvent,
     Customer,
+    ExtensionPlan,
     Message,
     Product,
     ProjectionCursor,
@@ -132,6 +133,7 @@ def rebuild(branch_ids: Iterable[int]) -> int:
             Warranty.objects.filter(branch_id=branch_id).delete()
             Product.objects.filter(branch_id=branch_id).delete()
             Customer.objects.filter(branch_id=branch_id).delete()
+            ExtensionPlan.objects.filter(branch_id=branch_id).delete()
             ProjectionProblem.objects.filter(branch_id=branch_id).delete()
         total += catch_up(branch_id)
     return total

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.dispatch import Signal
 from procrastinate.contrib.django import app
 from procrastinate.exceptions import AlreadyEnqueued
 
 from portal.projections import projector
 
 QUEUE = "projections"
+# Sent with `branch_id` after a job projected new events of that branch (the customer portal
+# mails the messages among them).
+branch_projected = Signal()
 
 
 def _lock(branch_id: int) -> str:
@@ -18,7 +22,8 @@ def _lock(branch_id: int) -> str:
 @app.task(queue=QUEUE, name="portal.projections.project_branch")
 def project_branch(branch_id: int) -> None:
     """Project every stored event of the branch not projected yet."""
-    projector.catch_up(branch_id)
+    if projector.catch_up(branch_id):
+        branch_projected.send(sender=project_branch, branch_id=branch_id)
 
 
 def enqueue_projection(branch_id: int) -> None:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -47,6 +48,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# The content security policy (portal.csp): no inline or foreign script anywhere (htmx is the
+# portal's own file). Styles may be inline: the pages carry their small stylesheets in <style>,
+# and a style cannot run code. Forms post only to the portal; no page is framed.
+PORTAL_CSP: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    # A payment provider whose checkout page a form is sent on to: its origin, from the env.
+    "form-action": ["'self'", *env.words("PORTAL_CSP_FORM_ACTION")],
+    "frame-ancestors": ["'none'"],
+}
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -126,6 +142,9 @@ EMAIL_HOST = env.words("PORTAL_SMTP_HOST", "localhost")[0]
 EMAIL_PORT = env.count("PORTAL_SMTP_PORT", 25)
 # Text messages (sign-in codes by phone): a class with send(to, text), see portal.customers.sms.
 PORTAL_SMS_GATEWAY = env.words("PORTAL_SMS_GATEWAY", "portal.customers.sms.LoopbackSms")[0]
+# Paying for an extension online: a class with start() and paid(), see
+# portal.customers.payments; none (customers pay at the shop) unless one is named.
+PORTAL_PAYMENT_PROVIDER = (env.words("PORTAL_PAYMENT_PROVIDER") or [""])[0]
 
 # Staff sessions end with the browser and after eight idle hours: a shared office PC signs out.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -38,9 +38,13 @@ _NOT_DEMO_ROWS = {"alembic_version"}
 # change a digest; a value the demo does write in one is dumped, and the digest changes.
 _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("inbox_applied", "handled_at"), ("inbox_applied", "handled_by"),
-                  ("inbox_applied", "handled_note")}
+                  ("inbox_applied", "handled_note"),
+                  # 0014: delivery state, written only when a message is sent or fails.
+                  ("customer_messages", "channel"), ("customer_messages", "server_id"),
+                  ("customer_messages", "reason"), ("customer_messages", "attempts"),
+                  ("customer_messages", "state_at"), ("customers", "email_undeliverable")}
 _ADDED_TABLES = {"sync_delivered"}
-_EMPTY = (None, "")
+_EMPTY = (None, "", 0)
 
 DIGESTS: dict[str, str] = {
     # The schema at 0012 (branch epochs, PIN lock steps); a refund decided on a claim voids its
@@ -49,6 +53,8 @@ DIGESTS: dict[str, str] = {
     # outbox event, shop.updated), and its letters are whole paragraphs. At 0013 each
     # extension plan has a code (CARE-12), made from its name, and adding a plan tells head
     # office its code (a catalogue.plan_updated event each: every later key's rank moves).
+    # That event carries the plan's terms, and each warranty card the unit's category and
+    # price: the customer portal offers plans by the till's own rule.
     # Event ids and the branch epoch are dated by the shop's clock (the demo's history), so
     # they are named by their row, not ranked with the row keys: every key's name changed.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
@@ -71,7 +77,7 @@ DIGESTS: dict[str, str] = {
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'invoice_lines': '8145c0d3c0f9a5e7d393df1f081373434d06832151a70d5d54ef7aea3d696efd',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': 'ce0d0599e3d3df610e8ca4433e03be68d42f012ac46b494ae77b03fede72147a',
+    'outbox_events': '43bd14a7459fb5fe38549f7a394d4f8690a71e43d4667544a3f5942f316ff2e3',
     'policies': '05c24323817d1255ff3911c968f31a6ddc1822d4284ed434ee018c82d346128e',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '7b7c29ea15484880b38d485681cf6a0c4a153329ae045921c01864913ac86e85',

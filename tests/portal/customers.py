@@ -18,6 +18,7 @@ from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import Envelope, Session
 from django.test import Client, override_settings
 from PIL import Image
+from playwright.sync_api import Page
 
 from portal.branches.models import Branch
 from portal.customers import sms
@@ -33,7 +34,7 @@ from portal.projections.models import (
 from portal.receiver.documents import store
 from tests.conftest import TODAY
 from tests.portal.office import client
-from tests.portal.support import RegisteredBranch, free_port, register
+from tests.portal.support import LivePortal, RegisteredBranch, chromium, free_port, register
 
 
 @dataclass
@@ -41,7 +42,7 @@ class Mailbox:
     """What aiosmtpd received: each message as parsed."""
 
     messages: list[tuple[list[str], Message]] = field(default_factory=list)
-    port: int = 0
+    port: int = 0  # where it listens, once served by smtp()
 
     async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope
                           ) -> str:
@@ -70,10 +71,10 @@ def _text(mail: Message) -> str:
 
 
 @contextmanager
-def smtp() -> Iterator[Mailbox]:
-    """A real SMTP server on loopback that the portal's mail goes to."""
-    port = free_port()
-    box = Mailbox(port=port)
+def smtp(box: Mailbox | None = None) -> Iterator[Mailbox]:
+    """A real SMTP server on loopback that the portal's mail goes to (`box` or a new one)."""
+    box = box or Mailbox()
+    box.port = port = free_port()
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -194,6 +195,38 @@ def signed_in_customer(box: Mailbox, address: str) -> Client:
     return browser
 
 
+@dataclass
+class PhonePage:
+    """A phone-sized browser page signed in as a customer, and what its console said."""
+
+    page: Page
+    base: str
+    console: list[str]
+
+    def fits(self) -> int:
+        """How many pixels the page is wider than the phone (0 or less: it fits)."""
+        found: int = self.page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        return found
+
+    def policy_breaches(self) -> list[str]:
+        """What the browser refused under the content security policy."""
+        return [line for line in self.console if "Content Security Policy" in line]
+
+
+@contextmanager
+def phone(live: LivePortal, signed_in: Client) -> Iterator[PhonePage]:
+    """Debian's chromium at 390 px wide on the live portal, with the client's session."""
+    from tests.portal.test_portal_browser import ARGS, PHONE
+
+    base = live.url.removesuffix("/api/v1")
+    with chromium(ARGS) as launched:
+        context = launched.new_context(viewport=PHONE)
+        context.add_cookies([{"name": "sessionid", "url": base,
+                              "value": signed_in.cookies["sessionid"].value}])
+        page = context.new_page()
+        found = PhonePage(page, base, [])
+        page.on("console", lambda message: found.console.append(message.text))
+        yield found
 def signed_in(address: str) -> Client:
     """A browser signed in at `address`, through a mail server of its own."""
     with smtp() as box:

@@ -83,16 +83,21 @@ def register(code: str | None = None) -> RegisteredBranch:
     return RegisteredBranch(branch.code, token, branch.pk)
 
 
-def run_worker(db: PortalDatabase) -> None:
-    """`warranty-desk-portal worker --until-idle` on the module's database; no job may fail."""
+def run_worker(db: PortalDatabase, **env: str) -> str:
+    """`warranty-desk-portal worker --until-idle` on the module's database; no job may fail.
+
+    `env` adds to the worker's environment (PORTAL_SMTP_PORT=... for a test's mail server);
+    returns what the worker logged.
+    """
     from django.db import connection
 
-    done = subprocess.run(portal_command("worker", "--until-idle"), env=portal_env(db),
+    done = subprocess.run(portal_command("worker", "--until-idle"), env=portal_env(db) | env,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     with connection.cursor() as cursor:  # a job that raised is kept as failed, not retried
         cursor.execute("SELECT task_name FROM procrastinate_jobs WHERE status = 'failed'")
         assert not cursor.fetchall(), done.stderr[-3000:]
+    return done.stdout + done.stderr
 
 
 def full_scans(plan: str, table: str) -> list[str]:

@@ -108,9 +108,12 @@ def test_a_plan_added_or_withdrawn_tells_head_office_the_plans_code(
         payloads = [json.loads(p) for p in session.scalars(select(OutboxEvent.payload).where(
             OutboxEvent.topic == "catalogue.plan_updated").order_by(OutboxEvent.seq))]
     # Added (so head office learns the code its orders go by), then withdrawn.
-    assert payloads[1] == {"name": "Care 12", "code": "CARE-12", "active": True, "months": 12,
-                           "price_minor": 4_900}
-    assert payloads[-1] == {"name": "Care 12", "code": "CARE-12", "active": False}
+    # Each carries the plan's terms too: the customer portal offers it by the counter's rule.
+    terms = {"name": "Care 12", "code": "CARE-12", "months": 12, "price_minor": 4_900,
+             "currency": "EUR", "categories": ["laptops", "phones"],
+             "min_price_minor": 10_000, "max_price_minor": 100_000, "max_days_since_sale": 60}
+    assert payloads[1] == {**terms, "active": True}
+    assert payloads[-1] == {**terms, "active": False}
 
 
 def test_migration_0013_gives_the_plans_already_there_codes(home: Home,

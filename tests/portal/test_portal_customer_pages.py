@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.urls import URLPattern, reverse
 from pypdf import PdfReader
 
 from portal.customers import urls as customer_urls
 from portal.customers.identity import account_for
 from portal.customers.views import own_warranties
-from tests.portal.customers import SHOP_PHOTO_SHA, Shops, shops, signed_in_customer, smtp
+from portal.projections.models import ExtensionPlan, Warranty
+from tests.portal.customers import SHOP_PHOTO_SHA, Shops, signed_in_customer, smtp
 from tests.portal.office import client
 
-
-@pytest.fixture(scope="module")
-def records(portal_db: Any) -> Shops:
-    return shops()
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits() -> None:
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 def _cards(page: str) -> list[str]:
@@ -74,19 +65,35 @@ def _own_pattern_args(records: Shops) -> dict[str, list[str]]:
     fridge = [records.north.code, f"{records.north.code}-W9"]
     claim = [records.north.code, "CL-9"]
     return {"products": [], "certificate": fridge, "start_claim": fridge, "claim": claim,
-            "documents": claim, "document": [*claim, SHOP_PHOTO_SHA]}
+            "documents": claim, "document": [*claim, SHOP_PHOTO_SHA], "messages": claim,
+            "extensions": [], "extension": [*fridge, "PLAN-9"],
+            "extension-paid": [*fridge, "PLAN-9"]}
+
+
+def _plan_for_bobs_fridge(records: Shops) -> None:
+    Warranty.objects.filter(branch_id=records.north.pk, code=f"{records.north.code}-W9"
+                            ).update(category="kitchen", price_minor=50_000)
+    ExtensionPlan.objects.get_or_create(
+        branch_id=records.north.pk, code="PLAN-9",
+        defaults={"name": "Care", "months": 12, "price_minor": 4_900, "currency": "GBP",
+                  "max_days_since_sale": 30})
 
 
 def test_every_customer_url_with_another_customers_ids_answers_404(records: Shops) -> None:
     names = {p.name for p in customer_urls.urlpatterns if isinstance(p, URLPattern)}
     others = _own_pattern_args(records)
     assert names == set(others), "a new customer page needs its line here"
+    _plan_for_bobs_fridge(records)
     with smtp() as box:
         ann = signed_in_customer(box, records.ann_email)
         bob = signed_in_customer(box, records.bob_email)
+    # Coming back from paying needs a payment begun: Bob's own answer is the way on.
+    paying = bob.post(reverse("customers:extension", args=others["extension"]),
+                      {"payment": "online"})["Location"]
+    queries = {"extension-paid": paying[paying.index("?"):]}
     for name, args in others.items():
-        url = reverse(f"customers:{name}", args=args)
-        assert bob.get(url).status_code == 200, url
+        url = reverse(f"customers:{name}", args=args) + queries.get(name, "")
+        assert bob.get(url).status_code == (302 if name in queries else 200), url
         if args:
             assert ann.get(url).status_code == 404, url
     # A browser not signed in is asked for a code.

@@ -100,7 +100,8 @@ def test_offline_claim_reaches_head_office_once_and_an_online_claim_reaches_the_
         "warranty_code": sale.warranty_codes[1], "fault": "Fan rattles",
         "customer": {"name": "Dana Whitlock"}}, item_id=f"web-{branch.code}")
     pulled = cycle(live_portal.url)
-    assert pulled.pulled is not None and pulled.pulled.applied == 1, pulled.message
+    # The claim, and how head office's email of the offline claim's message went (step 3).
+    assert pulled.pulled is not None and pulled.pulled.applied == 2, pulled.message
     [row] = board(db, sales, BoardFilters(channel="portal")).rows
     assert (row.serial, row.state) == (serials[1], "received")
     # ... and comes back to head office as the branch's own claim.

@@ -16,9 +16,14 @@ from tests.sync.engine_helpers import wait_until
 
 
 def _event(n: int) -> dict[str, Any]:
+    """A claim.opened event whose payload meets its topic's schema, so the portal stores it."""
+    number = f"BR01-C-2026-{n:06d}"
     return {"id": str(uuid_utils.uuid7()), "seq": n, "topic": "claim.opened",
-            "aggregate": "claim", "aggregate_id": f"BR01-C-2026-{n:06d}",
-            "occurred_at": "2026-11-22T09:00:00+00:00", "payload": {"number": n}}
+            "aggregate": "claim", "aggregate_id": number,
+            "occurred_at": "2026-11-22T09:00:00+00:00",
+            "payload": {"number": number, "state": "received", "channel": "counter",
+                        "claim_type": "fault", "fault": "Does not switch on",
+                        "opened_at": "2026-11-22T09:00:00+00:00"}}
 
 
 def _auth(portal: BranchPortal) -> dict[str, str]:

@@ -249,15 +249,25 @@ def test_a_wrong_token_stops_the_pull_with_a_plain_reason(
     assert count(shop, InboxApplied) == 0 and report.acked == ""
 
 
-def test_a_cursor_the_portal_does_not_know_is_reported_not_skipped(
-    shop: Database, portal: BranchPortal, client: PortalInbox, store: DocumentStore
+def test_a_cursor_the_portal_does_not_know_is_logged_and_read_again_from_the_last_ack(
+    shop: Database, portal: BranchPortal, client: PortalInbox, store: DocumentStore,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # The contract: a cursor the portal never gave is bad_cursor; the till reads again from
+    # what it last acknowledged (each item applies once), so nothing queued is skipped.
+    portal.queue("message_received", {"claim_ref": "BR01-C-2026-000001", "body": "Hello"})
     inbox.save_cursor(shop, "portal", "from-another-portal")
-    report = pull(shop, client, store)
-    assert "refused to read the inbox after cursor 'from-another-portal'" in report.error
-    assert ("'from-another-portal' is not an inbox cursor this portal gave. Read the inbox from "
-            "the start (no cursor) to get a fresh one. Tell head office;") in report.error
-    assert inbox.stored_cursor(shop) == "from-another-portal"
+    with caplog.at_level("WARNING", logger="sync.inbox"):
+        report = pull(shop, client, store)
+    assert "refused the kept inbox cursor 'from-another-portal'" in caplog.text
+    assert report.error == "" and report.pages == 1
+    assert report.applied + len(report.problems) + len(report.waiting) == 1
+    # The message names a claim this till does not hold yet, so it waits; the refused cursor
+    # is forgotten all the same, and the next pull reads from the acknowledgement again.
+    assert len(report.waiting) == 1
+    assert inbox.stored_cursor(shop) == report.cursor == ""
+    again = pull(shop, client, store)
+    assert again.error == "" and len(again.waiting) == 1
 
 
 def test_an_offline_portal_stops_the_pull_and_keeps_the_cursor(

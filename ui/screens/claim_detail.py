@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -27,7 +28,7 @@ from ui.screens.claim_detail_parts.decision_bar import MOVE_KEYS, REOPEN_KEY, De
 from ui.screens.claim_detail_parts.evidence_tab import VERIFY_KEY, EvidenceTab
 from ui.screens.claim_detail_parts.facts import ClaimFacts
 from ui.screens.claim_detail_parts.findings_tab import FINDINGS_TAB_KEY, FindingsTab
-from ui.screens.claim_detail_parts.messages_tab import MessagesTab
+from ui.screens.claim_detail_parts.messages_tab import LETTER_KEY, RETRY_KEY, MessagesTab
 from ui.screens.claim_detail_parts.record_tabs import (
     CostsTab,
     stock_lines,
@@ -39,9 +40,11 @@ from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.layout import scroll_area
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.void_warranty import VOID_KEY
-from warranty_desk.permissions import Permission
+from warranty_desk.permissions import Actor, Permission
 from warranty_desk.scanning import ScanKind, classify
+from warranty_desk.services import message_delivery
 from warranty_desk.services.claim_detail import ClaimDetail, claim_detail
+from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 
 __all__ = ["MOVE_KEYS", "ClaimDetailScreen", "open_url"]
@@ -74,6 +77,8 @@ class ClaimDetailScreen(Screen):
         ("Ctrl+P", "Print the claim ticket again (marked COPY)"),
         ("Ctrl+Shift+L", "Print the return label for the claim's unit"),
         ("Ctrl+R", "Reload the claim"),
+        (RETRY_KEY + " (messages)", "Send a message that did not arrive again"),
+        (LETTER_KEY + " (messages)", "Send the picked message as a paper letter instead"),
         ("Esc", "Back to the claims board"),
     )
     # A decision is a manager's; the other moves need the right to advance a claim.
@@ -201,8 +206,30 @@ class ClaimDetailScreen(Screen):
         bind_key(self, "Ctrl+Shift+L", self.print_label)
         bind_key(self, "Esc",
                  lambda: self.ctx.navigate.emit("ClaimsBoardScreen", None))
+        # A message that did not reach the customer: again, or as a letter.
+        self.messages.retry_requested.connect(
+            partial(self._message_action, message_delivery.retry))
+        self.messages.letter_requested.connect(
+            partial(self._message_action, message_delivery.as_letter))
         # Changes made elsewhere (another screen, the sync inbox).
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
+
+    def _message_action(self, service: Callable[[Database, Actor, str], str],
+                        message_id: str) -> None:
+        actor = self.ctx.actor
+        if actor is None:
+            return
+
+        def done(words: str) -> None:
+            self.ctx.notice.emit(words, "success")
+            self._own_change = True  # reloaded below, once
+            try:
+                self.ctx.data_changed.emit("messages")
+            finally:
+                self._own_change = False
+            self.reload()
+
+        self.ctx.run(lambda: service(self.ctx.db, actor, message_id), done)
 
     @property
     def move_buttons(self) -> dict[str, QPushButton]:

@@ -34,7 +34,7 @@ from ui.widgets.void_warranty import VOID_KEY, ask_to_void
 from ui.wording import count
 from warranty_desk.models import Segment
 from warranty_desk.permissions import Permission
-from warranty_desk.services import customer_view
+from warranty_desk.services import customer_view, message_delivery
 from warranty_desk.services.customer_view import (
     ClaimLine,
     CustomerBrief,
@@ -47,6 +47,7 @@ from warranty_desk.views import WarrantyVerdict
 # nothing found (or a customer opened from the counter) the list hides and gives it all.
 RESULTS_WIDTH = 220
 TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints")
+EMAIL_KEY = "Ctrl+Shift+E"
 NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
                "the counter with Ctrl+U.")
 
@@ -88,6 +89,7 @@ class CustomerScreen(Screen):
         ("Ctrl+F", "Back to the search box"),
         ("Ctrl+Shift+P", "Print the certificate of the purchase selected"),
         ("Ctrl+K", "Log a complaint from this customer"),
+        (EMAIL_KEY, "Correct the customer's email address (Enter saves it)"),
         (VOID_KEY, "Void the warranty of the purchase selected, with a written reason"),
     )
     key_permissions: ClassVar[dict[str, Permission]] = {VOID_KEY: Permission.VOID_WARRANTY}
@@ -115,6 +117,17 @@ class CustomerScreen(Screen):
         self.profile: CustomerProfile | None = None
         self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
+
+    def _email_row(self) -> QHBoxLayout:
+        # A refused address stays flagged until someone corrects it here.
+        mail = QHBoxLayout()
+        self.email_edit = QLineEdit()
+        self.email_edit.setObjectName("customerEmail")
+        self.email_edit.setPlaceholderText(f"Email address ({EMAIL_KEY} to correct, Enter saves)")
+        self.save_email = QPushButton("Save email")
+        mail.addWidget(self.email_edit, 1)
+        mail.addWidget(self.save_email)
+        return mail
 
     def _profile_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
@@ -149,6 +162,7 @@ class CustomerScreen(Screen):
         why.addWidget(self.reason, 1)
         why.addWidget(self.save_retention)
         controls.addLayout(why)
+        controls.addLayout(self._email_row())
         column.addWidget(self.profile_controls)
         self.tabs = QTabWidget()
         self.purchase_model: RecordTableModel[WarrantyVerdict] = RecordTableModel(
@@ -159,7 +173,7 @@ class CustomerScreen(Screen):
             Column("Date", lambda m: self._when(m.created_at)),
             Column("Subject", lambda m: m.subject),
             Column("Claim", lambda m: m.claim_number or ""),
-            Column("State", lambda m: m.state),
+            Column("Delivery", lambda m: m.delivery or m.state),
             Column("Direction", lambda m: m.direction),
         ))
         self.purchases = record_view(self.purchase_model, "purchases")
@@ -204,6 +218,9 @@ class CustomerScreen(Screen):
         self.certificate_button.clicked.connect(self.print_certificate)
         bind_key(self, "Ctrl+Shift+P", self.print_certificate)
         bind_key(self, "Ctrl+K", self._log_complaint)
+        bind_key(self, EMAIL_KEY, self._on_email_key)
+        self.email_edit.returnPressed.connect(self.save_email_address)
+        self.save_email.clicked.connect(self.save_email_address)
         # Voiding, for a sale returned or a warranty issued by mistake.
         self.void_button.clicked.connect(self.void_selected)
         bind_key(self, VOID_KEY, self.void_selected)
@@ -276,9 +293,12 @@ class CustomerScreen(Screen):
     def show_profile(self, p: CustomerProfile) -> None:
         self.profile = p
         self.name.setText(p.name)
+        refused = (f"email refused, messages cannot reach it: {p.email_undeliverable} "
+                   f"Correct it with {EMAIL_KEY}" if p.email_undeliverable else "")
         self.facts.setText("  ·  ".join(x for x in (
             phone(p.phone), p.email, p.reference,
-            "flagged for a retention call" if p.retention_follow_up else "") if x))
+            "flagged for a retention call" if p.retention_follow_up else "", refused) if x))
+        self.email_edit.setText(p.email)
         self.segment.setCurrentText(p.segment)
         self.retention.setChecked(p.retention_follow_up)
         self.reason.clear()
@@ -331,6 +351,26 @@ class CustomerScreen(Screen):
     def _reload(self) -> None:
         if self.profile is not None:
             self.load(self.profile.reference)
+
+    def _on_email_key(self) -> None:
+        if self.profile is not None:
+            self.email_edit.setFocus()
+            self.email_edit.selectAll()
+
+    def save_email_address(self) -> None:
+        """Save the corrected address; a refused one is no longer flagged."""
+        actor, p = self.ctx.actor, self.profile
+        if actor is None or p is None:
+            return
+        typed = self.email_edit.text()
+
+        def saved(words: str) -> None:
+            self.ctx.notice.emit(words, "success")
+            self.ctx.data_changed.emit("customer")
+            self._reload()
+
+        self.ctx.run(lambda: message_delivery.correct_email(self.ctx.db, actor, p.reference,
+                                                            typed), saved)
 
     def _log_complaint(self) -> None:
         self.tabs.setCurrentWidget(self.complaints)

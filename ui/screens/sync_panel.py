@@ -309,12 +309,18 @@ class SyncPanelScreen(Screen):
                          "need you.")
         else:
             lines.append("Everything made at this till has been sent.")
+        if snapshot.messages_failed:
+            many = snapshot.messages_failed != 1
+            lines.append(f"{snapshot.messages_failed} message{'s' if many else ''} to customers "
+                         f"{'were' if many else 'was'} not delivered: open the claim's Messages "
+                         "tab to send again or as a letter.")
         every = snapshot.interval_minutes
         lines.append(f"Sync runs by itself every {every} minute{'s' if every != 1 else ''}, "
                      f"and at once with Sync now ({SYNC_NOW_KEY}).")
         if self.last_failed:
             level = "error"
-        elif snapshot.attention or snapshot.waiting or not self.last_online:
+        elif (snapshot.attention or snapshot.waiting or snapshot.messages_failed
+              or not self.last_online):
             level = "warning"
         else:
             level = "success"

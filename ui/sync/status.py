@@ -16,7 +16,7 @@ from ui.wording import who_may
 from warranty_desk import config
 from warranty_desk.clock import zone_of
 from warranty_desk.permissions import Actor, Permission, allowed
-from warranty_desk.services import sync_admin
+from warranty_desk.services import message_delivery, sync_admin
 from warranty_desk.services.outbox_retention import NIGHTLY_CURSOR
 from warranty_desk.services.sync_admin import SyncStatus
 from warranty_desk.storage.database import Database
@@ -37,6 +37,8 @@ class SyncSnapshot:
     nightly: SyncStatus | None = None
     # Items no person has dealt with yet, however old; 0 for people who may not manage sync.
     inbox_problems: int = 0
+    # Messages to customers that failed, bounced or were interrupted (any channel).
+    messages_failed: int = 0
 
     @property
     def waiting(self) -> int:
@@ -65,6 +67,8 @@ def destination_names(settings: config.SyncSettings) -> list[str]:
     names = ["portal"] if settings.portal_url else []
     if settings.crm != "none":
         names.append("crm")
+    if settings.messages == "smtp":
+        names.append("mail")
     return names
 
 
@@ -85,7 +89,7 @@ def read_snapshot(home: Home, db: Database, actor: Actor | None) -> SyncSnapshot
         set_up=is_set_up(settings), interval_minutes=settings.interval_minutes,
         destinations=tuple(r for r in rows if r.destination != NIGHTLY_CURSOR),
         nightly=next((r for r in rows if r.destination == NIGHTLY_CURSOR), None),
-        inbox_problems=problems)
+        inbox_problems=problems, messages_failed=message_delivery.trouble_count(db))
 
 
 def clock_words(at: datetime, zone: str, now: datetime) -> str:
@@ -128,11 +132,14 @@ def indicator_words(state: IndicatorState, zone: str, now: datetime) -> tuple[st
         parts.append(f"synced {clock_words(last, zone, now)}")
     if snap.attention:
         parts.append(f"{snap.attention} need{'s' if snap.attention == 1 else ''} attention")
+    if snap.messages_failed:
+        many = snap.messages_failed != 1
+        parts.append(f"{snap.messages_failed} message{'s' if many else ''} not delivered")
     if not parts:
         parts.append("Sync waiting for its first run")
     text = " · ".join(parts)
     text = text[0].upper() + text[1:]
-    if snap.attention or state.online is False:
+    if snap.attention or snap.messages_failed or state.online is False:
         level = "warning"
     elif state.online and not snap.waiting:
         level = "success"

@@ -32,8 +32,10 @@ NOT_SET_UP = ("Sync is not set up on this till: type head office's portal addres
 
 
 def is_set_up(settings: SyncSettings) -> bool:
-    """Whether this till syncs at all: only once it knows head office's portal."""
-    return bool(settings.portal_url)
+    """Whether this till syncs at all: once it knows head office's portal, or emails its
+    customers by its own mail server."""
+    return bool(settings.portal_url) or (settings.messages == "smtp"
+                                         and bool(settings.smtp_host))
 
 
 def run_cycle(home: Home, db: Database, settings: SyncSettings, **options: Any) -> Any:

@@ -279,7 +279,8 @@ def _unit_rows(run: BulkRun, tables: Tables, rng: random.Random, code: str, seri
         tables.add("extension_offers", (uuid7().bytes, wid, run.plans[line.declined].id,
                                         0, seller, at))
     card = warranty_cards.warranty_card(code=code, serial=serial, product=item.name,
-                                        sku=item.sku, customer_ref=customer_ref,
+                                        sku=item.sku, category=item.category,
+                                        price=line.price, customer_ref=customer_ref,
                                         invoice_number=invoice,
                                         cover=warranty_cards.card_cover(spans))
     tables.add("outbox_events", outbox_row(run.db.ids, "warranty.activated", "warranty", code,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from warranty_desk.models.base import Base, timestamp, uuid_pk
@@ -32,6 +32,9 @@ class Customer(Base):
     # E.164 (+447700900596), so a number typed in any form finds it by index (contacts.py).
     phone: Mapped[str] = mapped_column(String(20), default="", index=True)
     email: Mapped[str] = mapped_column(String(200), default="", index=True)
+    # Why a mail server refused the email address for good; "" while it is usable. Editing
+    # the address clears it.
+    email_undeliverable: Mapped[str] = mapped_column(Text, default="", server_default="")
     segment: Mapped[Segment] = mapped_column(
         Enum(Segment, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
         default=Segment.RETAIL,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,6 +24,15 @@ class CustomerMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     # outbound from the shop, or inbound from the customer through the portal
     direction: Mapped[str] = mapped_column(String(10), default="outbound")
-    # queued -> sent -> delivered, or failed
-    state: Mapped[str] = mapped_column(String(12), default="queued")
+    # queued -> sending -> sent (then delivered or bounced), or failed; "interrupted" when the
+    # till stopped mid-send and nobody knows whether the server took it (a person decides).
+    state: Mapped[str] = mapped_column(String(12), default="queued", index=True)
     created_at: Mapped[timestamp]
+    # "" until a channel takes it: email (the till's own SMTP), head_office, or letter.
+    channel: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    # The mail server's answer to the message (its queue id), or head office's id.
+    server_id: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Why it failed, bounced or was interrupted, in plain words.
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    state_at: Mapped[datetime | None]

@@ -13,7 +13,8 @@ from warranty_desk.models import Brand, ExtensionPlan, Policy, Product
 from warranty_desk.permissions import Actor, Permission, Role, require
 from warranty_desk.rules.evidence import EVIDENCE_KINDS
 from warranty_desk.services import audit, outbox
-from warranty_desk.services.extension_plans import PLAN_CODE, code_from_name
+from warranty_desk.services.extension_plans import PLAN_CODE, code_from_name, plan_event
+from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
 
 
@@ -188,10 +189,10 @@ def add_extension_plan_in(uow: UnitOfWork, actor: Actor, data: ExtensionPlanInpu
     session.flush()
     audit.record(session, actor, "extension_plan.create", "extension_plan", plan.name,
                  {"months": plan.months, "price_minor": plan.price_minor})
-    # Head office learns the plan's code here: its online orders name the plan by it.
+    # Head office learns the plan's code and terms here: its online orders name the plan by
+    # the code, and the customer portal offers it by the same rule as the counter.
     outbox.emit(session, "catalogue.plan_updated", "extension_plan", plan.id.hex,
-                {"name": plan.name, "code": plan.code, "active": plan.active,
-                 "months": plan.months, "price_minor": plan.price_minor})
+                plan_event(plan, money_of(session).currency))
     return plan
 
 

@@ -40,6 +40,7 @@ from warranty_desk.rules.evidence import missing_evidence, proof_words
 from warranty_desk.services import lookup, messages
 from warranty_desk.services.board import is_overdue, local_day, staff_names
 from warranty_desk.services.claim_common import load_claim, other_open_claim, transition_context
+from warranty_desk.services.message_delivery import delivery_words
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.views import WarrantyVerdict
@@ -89,6 +90,8 @@ class MessageItem:
     direction: str
     template: str
     created_at: datetime
+    id: str = ""  # hex: what retrying or sending it as a letter names
+    delivery: str = ""  # its delivery state in plain words (message_delivery.delivery_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +310,8 @@ def _evidence(session: Session, claim_id: uuid.UUID) -> tuple[EvidenceItem, ...]
 def _messages(session: Session, claim_id: uuid.UUID) -> tuple[MessageItem, ...]:
     rows = session.scalars(select(CustomerMessage).where(CustomerMessage.claim_id == claim_id)
                            .order_by(CustomerMessage.created_at, CustomerMessage.id))
-    return tuple(MessageItem(m.subject, m.body, m.state, m.direction, m.template, m.created_at)
+    return tuple(MessageItem(m.subject, m.body, m.state, m.direction, m.template, m.created_at,
+                             m.id.hex, delivery_words(m.state, m.channel, m.reason, m.server_id))
                  for m in rows)
 
 

@@ -18,6 +18,7 @@ from warranty_desk.services import audit, outbox
 from warranty_desk.services.complaints import ComplaintView, complaints_of
 from warranty_desk.services.customers import parse_segment
 from warranty_desk.services.lookup import verdicts_for
+from warranty_desk.services.message_delivery import delivery_words
 from warranty_desk.services.shop_locale import phone_region
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
@@ -72,6 +73,7 @@ class MessageLine:
     state: str
     direction: str
     claim_number: str | None
+    delivery: str = ""  # the state in plain words, with the reason when it did not arrive
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,8 @@ class CustomerProfile:
     claims: tuple[ClaimLine, ...]
     messages: tuple[MessageLine, ...]
     complaints: tuple[ComplaintView, ...] = ()
+    # Why a mail server refused the email address for good; "" while it is usable.
+    email_undeliverable: str = ""
 
 
 def _brief(c: Customer) -> CustomerBrief:
@@ -128,17 +132,20 @@ def customer_profile_in(uow: UnitOfWork, actor: Actor, reference_or_id: str | uu
             .outerjoin(Product, Product.id == Claim.product_id)
             .where(Claim.customer_id == c.id).order_by(Claim.opened_at.desc())))
     messages = tuple(
-        MessageLine(r.created_at, r.subject, r.state, r.direction, r.number)
+        MessageLine(r.created_at, r.subject, r.state, r.direction, r.number,
+                    delivery_words(r.state, r.channel, r.reason, r.server_id))
         for r in session.execute(
             select(CustomerMessage.created_at, CustomerMessage.subject,
-                   CustomerMessage.state, CustomerMessage.direction, Claim.number)
+                   CustomerMessage.state, CustomerMessage.direction, Claim.number,
+                   CustomerMessage.channel, CustomerMessage.reason, CustomerMessage.server_id)
             .outerjoin(Claim, Claim.id == CustomerMessage.claim_id)
             .where(CustomerMessage.customer_id == c.id)
             .order_by(CustomerMessage.created_at.desc()).limit(MAX_MESSAGES)))
     verdicts = verdicts_for(session, ids[:MAX_PURCHASES], today=shop_today(session))
     return CustomerProfile(
         c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
-        len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id))
+        len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id),
+        c.email_undeliverable)
 
 
 customer_profile = reads(customer_profile_in)

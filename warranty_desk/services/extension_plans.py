@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,3 +62,13 @@ def extension_terms(plan: ExtensionPlan) -> ExtensionTerms:
         max_price_minor=plan.max_price_minor, max_days_since_sale=plan.max_days_since_sale,
         months=plan.months, price_minor=plan.price_minor,
     )
+
+
+def plan_event(plan: ExtensionPlan, currency: str) -> dict[str, Any]:
+    """What head office hears of a plan (catalogue.plan_updated): everything the customer
+    portal needs to offer it by the same eligibility rule, and the code orders name it by."""
+    return {"code": plan.code, "name": plan.name, "active": plan.active,
+            "months": plan.months, "price_minor": plan.price_minor, "currency": currency,
+            "categories": sorted(plan.categories or ()),
+            "min_price_minor": plan.min_price_minor, "max_price_minor": plan.max_price_minor,
+            "max_days_since_sale": plan.max_days_since_sale}

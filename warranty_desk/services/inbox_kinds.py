@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from warranty_desk.models import (
     BrandClaim,
     Claim,
     CustomerMessage,
+    ExtensionPlan,
     InboxApplied,
     Warranty,
     WarrantyStatus,
@@ -336,6 +338,74 @@ def _resend_day(ctx: ItemContext) -> str:
     return "; ".join(said)
 
 
+# A message moves forward only: a late "sent" never hides an earlier failure report.
+_DELIVERY_STATES = {"sent": ("queued",), "failed": ("queued", "sent"),
+                    "bounced": ("queued", "sent")}
+
+
+def _message_by_id(ctx: ItemContext, ref: str) -> CustomerMessage | None:
+    """A message by the hex id its message.queued gave head office; None for any other text."""
+    try:
+        return ctx.session.get(CustomerMessage, UUID(hex=ref))
+    except ValueError:
+        return None
+
+
+def _message_delivery(ctx: ItemContext) -> str:
+    p = ctx.item.payload
+    ref = read_text(p, "message_id", required=True, limit=64)
+    state = read_text(p, "state", required=True, limit=10)
+    reason = read_text(p, "reason", limit=300)
+    if state not in _DELIVERY_STATES:
+        raise Refused(f"the delivery state {state!r} is not one Warranty Desk knows; ask head "
+                      "office to check the item")
+    message = _message_by_id(ctx, ref)
+    if message is None:
+        raise Refused(f"message {ref[:12]} is not one this branch queued; ask head office to "
+                      "check the item")
+    if message.state not in _DELIVERY_STATES[state]:
+        return f"message {ref[:12]} already {message.state}; nothing changed"
+    message.state = state
+    claim = ctx.session.get(Claim, message.claim_id) if message.claim_id else None
+    what = f"message {message.subject!r}"
+    if claim is not None:
+        said = (f"Head office emailed the customer {what}" if state == "sent" else
+                f"Head office could not email the customer {what}"
+                + (f": {shorten(reason)}" if reason else "")
+                + "; tell them another way")
+        add_event(ctx.session, claim, ctx.actor, "message", reason=said)
+        what += f" on claim {claim.number}"
+    # No audit entry: head office reports a fact about its own mail, no person changed
+    # anything here; the applied item is the record.
+    return f"{what}: {state}" + (f" ({shorten(reason)})" if reason else "")
+
+
+def _extension_requested(ctx: ItemContext) -> str:
+    # Selling cover is a person's act at the counter (payment, the customer's consent): the
+    # request waits in the inbox list for staff, saying what to sell and whether it still may.
+    p = ctx.item.payload
+    code = read_text(p, "warranty_code", required=True, limit=64).upper()
+    plan_ref = read_text(p, "plan_code", required=True, limit=64)
+    paid = read_text(p, "payment", required=True, limit=20)
+    payment_ref = read_text(p, "payment_ref", limit=120)
+    plan = ctx.session.scalars(select(ExtensionPlan).where(
+        ExtensionPlan.code == plan_ref.upper())).first()
+    if plan is None:
+        raise Refused(f"the customer asked to extend {code} with a plan this branch does not "
+                      f"have ({read_text(p, 'plan_name', limit=200) or plan_ref}); call them "
+                      "to offer one it sells")
+    warranty = ctx.session.scalars(select(Warranty).where(Warranty.code == code)).first()
+    if warranty is None:
+        raise Refused(f"the customer asked to extend {code}, which this branch does not "
+                      "know; ask head office which branch sold it")
+    how = (f"paid online (payment {payment_ref})" if paid == "paid_online"
+           else "to be paid at the shop")
+    # The item itself, kept as given up until a person marks it done, is the record.
+    raise Refused(f"the customer asked online to extend {code} with {plan.name}, {how}: sell "
+                  f"it under Sell extension on {code} (or tell the customer why not), then "
+                  "mark this item done")
+
+
 HANDLERS: dict[str, Callable[[ItemContext], str]] = {
     "claim_started": _claim_started,
     "document_uploaded": _document_uploaded,
@@ -343,6 +413,8 @@ HANDLERS: dict[str, Callable[[ItemContext], str]] = {
     "online_order": _online_order,
     "brand_status": _brand_status,
     "resend_day": _resend_day,
+    "extension_requested": _extension_requested,
+    "message_delivery": _message_delivery,
 }
 # The kinds this version applies; any other is given up, asking for an update.
 KINDS = tuple(HANDLERS)

@@ -92,7 +92,7 @@ class _RowBuilder:
         self._references = numbers.counter(session, "CU", 0)
         self._last_reference = self._references.last
         self._covers: dict[tuple[Any, ...], _Cover] = {}
-        self._words: dict[bytes, tuple[str, str]] = {}
+        self._words: dict[bytes, tuple[str, str, str]] = {}
 
     def finish(self) -> None:
         """Tell the counter row the last customer reference once, not once per customer."""
@@ -125,10 +125,11 @@ class _RowBuilder:
             found = self._covers[terms] = _cover_of(day, info, ext)
         return found
 
-    def _product_words(self, info: ProductInfo) -> tuple[str, str]:
+    def _product_words(self, info: ProductInfo) -> tuple[str, str, str]:
         found = self._words.get(info.key)
         if found is None:
-            found = self._words[info.key] = (encode(info.name), encode(info.sku))
+            found = self._words[info.key] = (encode(info.name), encode(info.sku),
+                                             encode(info.category))
         return found
 
     def _line(self, rows: _SaleRows, line_no: int, line: CheckedLine) -> None:
@@ -143,11 +144,11 @@ class _RowBuilder:
         self._next_code[year] = first + ln.quantity
         codes = [numbers.warranty_code(self._branch, year, n)
                  for n in range(first, first + ln.quantity)]
-        self._units(rows, line_id, info, codes, serials,
+        self._units(rows, line_id, info, codes, serials, ln.unit_price_minor,
                     self._cover(rows.sale.sold_on, info, ext), ext, declined)
 
     def _units(self, rows: _SaleRows, line_id: bytes, info: ProductInfo, codes: list[str],
-               serials: list[str], cover: _Cover, ext: ExtensionPlan | None,
+               serials: list[str], price: int, cover: _Cover, ext: ExtensionPlan | None,
                declined: list[bytes]) -> None:
         """Each unit of a line: its warranty, layers, offers and warranty.activated event."""
         plan, stamp, staff, new_key = self._plan, self._stamp, self._staff, uuid7_bytes
@@ -155,7 +156,8 @@ class _RowBuilder:
         add_warranty, add_layer = plan.warranties.values.append, plan.layers.values.append
         add_offer, add_event = plan.offers.values.append, plan.events.values.append
         card, layers, template = cover
-        product_text, sku_text = self._product_words(info)
+        product_text, sku_text, category_text = self._product_words(info)
+        price_text = encode(price)
         for unit, code in enumerate(codes):
             serial = serials[unit] if unit < len(serials) else None
             wid = new_key()
@@ -170,11 +172,12 @@ class _RowBuilder:
                 add_offer((new_key(), wid, plan_key, 0, staff, stamp))
             payload = template.format(
                 code=encode(code), serial=json_text(serial), product=product_text, sku=sku_text,
-                customer=rows.customer_text, invoice=rows.invoice_text,
+                category=category_text, price=price_text, customer=rows.customer_text,
+                invoice=rows.invoice_text,
             ) if template is not None else encode(warranty_card(
                 code=code, serial=serial, product=info.name, sku=info.sku,
-                customer_ref=rows.customer_ref, invoice_number=rows.sale.invoice_number,
-                cover=card))
+                category=info.category, price=price, customer_ref=rows.customer_ref,
+                invoice_number=rows.sale.invoice_number, cover=card))
             add_event(outbox.bulk_row(event_id(), stamp, "warranty.activated", "warranty", code,
                                       payload))
         rows.codes.extend(codes)

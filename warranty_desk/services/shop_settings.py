@@ -22,6 +22,7 @@ from warranty_desk.rules.evidence import EVIDENCE_KINDS
 from warranty_desk.sentences import sentences
 from warranty_desk.services import audit, catalogue, outbox, product_csv
 from warranty_desk.services.claim_common import CLAIM_TYPES
+from warranty_desk.services.extension_plans import plan_event
 from warranty_desk.services.sale_input import Problem
 from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
@@ -387,7 +388,7 @@ def set_plan_active_in(uow: UnitOfWork, actor: Actor, plan_id: uuid.UUID, active
         audit.record(session, actor, "extension_plan.update", "extension_plan", plan.name,
                      {"before": {"active": not active}, "after": {"active": active}})
         outbox.emit(session, "catalogue.plan_updated", "extension_plan", plan.id.hex,
-                    {"name": plan.name, "code": plan.code, "active": active})
+                    plan_event(plan, money_of(session).currency))
     return _plan_view(plan)
 
 

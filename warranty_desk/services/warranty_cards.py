@@ -29,11 +29,17 @@ def card_cover(layers: Sequence[LayerSpan]) -> CardCover:
 
 def warranty_card(
     *, code: str, serial: str | None, product: str, sku: str, customer_ref: str | None,
-    invoice_number: str, cover: CardCover, status: str = "active",
+    invoice_number: str, cover: CardCover, category: str, price: int | str,
+    status: str = "active",
 ) -> dict[str, Any]:
-    """What head office and the customer portal show for one warranty."""
+    """What head office and the customer portal show for one warranty.
+
+    The category and the unit's price are what the extension plans' eligibility rule reads
+    (warranty_desk.rules.extension): the portal offers plans by the same rule as the counter.
+    """
     return {
         "code": code, "serial": serial, "product": product, "sku": sku,
+        "category": category, "price_minor": price,
         "customer": customer_ref, "invoice": invoice_number, "status": status,
         "start": cover.start, "end": cover.end, "layers": list(cover.layers),
     }
@@ -43,7 +49,7 @@ def warranty_card(
 # Stand-ins for a card's words other than its cover. A card is JSON-encoded once per cover
 # with these in place, then each unit fills in its own words, each JSON-encoded: encoding a
 # whole card per unit was a tenth of an import.
-_CARD_WORDS = ("code", "serial", "product", "sku", "customer", "invoice")
+_CARD_WORDS = ("code", "serial", "product", "sku", "category", "price", "customer", "invoice")
 
 
 def card_template(cover: CardCover) -> str | None:
@@ -52,7 +58,8 @@ def card_template(cover: CardCover) -> str | None:
     marks = {word: f"\x00{word}\x00" for word in _CARD_WORDS}
     text = encode(warranty_card(
         code=marks["code"], serial=marks["serial"], product=marks["product"], sku=marks["sku"],
-        customer_ref=marks["customer"], invoice_number=marks["invoice"], cover=cover))
+        category=marks["category"], price=marks["price"], customer_ref=marks["customer"],
+        invoice_number=marks["invoice"], cover=cover))
     quoted = {word: encode(mark) for word, mark in marks.items()}
     # A quoted stand-in can only match a whole value, and a cover holds dates and layer kinds;
     # should one ever match, that cover's cards are encoded whole instead.

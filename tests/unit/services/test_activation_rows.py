@@ -63,7 +63,10 @@ def test_an_anonymous_sale_has_no_customer_on_its_cards(shop: Database) -> None:
     record_sale(shop, actor(Role.SALES), SaleInput(
         "I-9", date(2026, 11, 1), (LineInput("LAP-100", 1, 89_900, ("SN-A",)),)))
     (_, payload), = _events(shop, "warranty.activated")
-    assert json.loads(payload)["customer"] is None
+    card = json.loads(payload)
+    assert card["customer"] is None
+    # What the portal's extension offers read, by the same rule as the counter.
+    assert (card["category"], card["price_minor"]) == ("laptops", 89_900)
     assert payload == _as_encoded(payload)
 
 
@@ -76,11 +79,12 @@ def test_a_cover_spelling_a_stand_in_is_not_made_a_template() -> None:
     template = warranty_cards.card_template(plain)
     assert template is not None
     words: dict[str, Any] = {"code": "C{1}", "serial": None, "product": 'P"', "sku": "S",
-                             "customer": None, "invoice": "I}"}
+                             "category": "phones", "price": 4_900, "customer": None,
+                             "invoice": "I}"}
     filled = template.format(**{k: json.dumps(v, ensure_ascii=False) for k, v in words.items()})
     card = warranty_cards.warranty_card(
-        code="C{1}", serial=None, product='P"', sku="S", customer_ref=None, invoice_number="I}",
-        cover=plain)
+        code="C{1}", serial=None, product='P"', sku="S", category="phones", price=4_900,
+        customer_ref=None, invoice_number="I}", cover=plain)
     assert filled == json.dumps(card, sort_keys=True, ensure_ascii=False)
 
 

@@ -1,4 +1,5 @@
-"""Settings > Sync: head office's portal, the CRM, and their tokens (kept out of config.toml)."""
+"""Settings > Sync: head office's portal, the CRM, customer email, and their secrets (kept out
+of config.toml)."""
 
 from __future__ import annotations
 
@@ -34,15 +35,23 @@ from warranty_desk.storage.home import Home
 CRM_CHOICES = (("No CRM", "none"),
                ("Signed webhook (your own server, Zapier, n8n…)", "webhook"),
                ("Tryton", "tryton"))
-SECRET_NAMES = (secrets.PORTAL_TOKEN, secrets.WEBHOOK_SECRET, secrets.TRYTON_PASSWORD)
+MESSAGE_CHOICES = (("Head office emails them (through the portal)", "head_office"),
+                   ("This till emails them, by the shop's own mail server", "smtp"))
+TLS_CHOICES = (("STARTTLS (port 587)", "starttls"), ("TLS from the start (port 465)", "tls"),
+               ("None (only a server on this computer)", "none"))
+SECRET_NAMES = (secrets.PORTAL_TOKEN, secrets.WEBHOOK_SECRET, secrets.TRYTON_PASSWORD,
+                secrets.SMTP_PASSWORD)
 SECRET_WORDS = {secrets.PORTAL_TOKEN: "sync token", secrets.WEBHOOK_SECRET: "webhook secret",
-                secrets.TRYTON_PASSWORD: "Tryton password"}
+                secrets.TRYTON_PASSWORD: "Tryton password",
+                secrets.SMTP_PASSWORD: "mail server password"}
 # Which field each sentence of config.sync_problems is about, by the words it uses; anything
 # not matched is shown above the form.
 PROBLEM_FIELDS = (("portal address", "portal_url"), ("branch code", "branch"),
                   ("sync every", "interval"), ("CRM address", "crm_url"),
                   ("has no address", "crm_url"), ("CRM kind", "crm"),
-                  ("Tryton CRM needs", "tryton"), ("certificate bundle", "ca_bundle"))
+                  ("Tryton CRM needs", "tryton"), ("certificate bundle", "ca_bundle"),
+                  ("From address", "mail_from"), ("message channel", "mail"),
+                  ("mail server", "mail"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +76,13 @@ def _problem_label() -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def _edit(name: str, hint: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(hint)
+    return edit
 
 
 def _note(text: str) -> QLabel:
@@ -129,10 +145,12 @@ class SyncTab(SettingsTab):
         self.problems: dict[str, QLabel] = {key: _problem_label() for key in
                                             ("portal_url", "branch", "interval", "token", "crm",
                                              "crm_url", "webhook_secret", "tryton",
-                                             "tryton_password", "ca_bundle", "other")}
+                                             "tryton_password", "ca_bundle", "mail",
+                                             "mail_from", "smtp_password", "other")}
         layout.addWidget(self.problems["other"])
         layout.addWidget(self._portal_group())
         layout.addWidget(self._crm_group())
+        layout.addWidget(self._mail_group())
         self.where = _note("")
         layout.addWidget(self.where)
         layout.addStretch(1)
@@ -155,9 +173,7 @@ class SyncTab(SettingsTab):
     def _portal_group(self) -> QGroupBox:
         box = QGroupBox("Head office portal")
         form = QFormLayout(box)
-        self.portal_url = QLineEdit()
-        self.portal_url.setObjectName("syncPortalUrl")
-        self.portal_url.setPlaceholderText("https://portal.example.com/api/v1")
+        self.portal_url = _edit("syncPortalUrl", "https://portal.example.com/api/v1")
         form.addRow("Portal address", self._with(self.portal_url, "portal_url",
                                                  "Empty: this till does not sync."))
         self.branch = QLineEdit()
@@ -185,9 +201,7 @@ class SyncTab(SettingsTab):
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
-        self.ca_bundle = QLineEdit()
-        self.ca_bundle.setObjectName("syncCaBundle")
-        self.ca_bundle.setPlaceholderText("Empty: this computer's trusted authorities")
+        self.ca_bundle = _edit("syncCaBundle", "Empty: this computer's trusted authorities")
         row.addWidget(self.ca_bundle, 1)
         self.ca_bundle_button = QPushButton("Choose…")
         self.ca_bundle_button.setToolTip("Pick head office's certificate authority file (.pem)")
@@ -203,9 +217,7 @@ class SyncTab(SettingsTab):
         for words, kind in CRM_CHOICES:
             self.crm.addItem(words, kind)
         form.addRow("Send customers to", self._with(self.crm, "crm"))
-        self.crm_url = QLineEdit()
-        self.crm_url.setObjectName("syncCrmUrl")
-        self.crm_url.setPlaceholderText("https://crm.example.com/…")
+        self.crm_url = _edit("syncCrmUrl", "https://crm.example.com/…")
         self.webhook_secret = SecretField(secrets.WEBHOOK_SECRET)
         self.tryton_database = QLineEdit()
         self.tryton_database.setObjectName("syncTrytonDatabase")
@@ -223,6 +235,42 @@ class SyncTab(SettingsTab):
                 ("Tryton database", self.tryton_database, None, "", ("tryton",)),
                 ("Tryton user", self.tryton_user, "tryton", "", ("tryton",)),
                 ("Tryton password", self.tryton_password, "tryton_password", "", ("tryton",))))
+        return box
+
+    def _mail_group(self) -> QGroupBox:
+        box = QGroupBox("Messages to customers")
+        self.mail_form = form = QFormLayout(box)
+        self.messages = QComboBox()
+        self.messages.setObjectName("syncMessages")
+        self.messages.setMaximumWidth(460)
+        for words, kind in MESSAGE_CHOICES:
+            self.messages.addItem(words, kind)
+        form.addRow("Who emails customers", self._with(
+            self.messages, "mail", "One or the other, never both: a shop without head office "
+            "uses its own mail server."))
+        self.smtp_host, self.smtp_user, self.mail_from = (
+            _edit(name, hint) for name, hint in (
+                ("syncSmtpHost", "smtp.example.com"),
+                ("syncSmtpUser", "Empty: the server asks for no login"),
+                ("syncMailFrom", "repairs@example.com")))
+        self.smtp_port = QSpinBox(minimum=1, maximum=65535)
+        self.smtp_port.setObjectName("syncSmtpPort")
+        self.smtp_port.setMaximumWidth(140)
+        self.smtp_tls = QComboBox()
+        self.smtp_tls.setObjectName("syncSmtpTls")
+        for words, kind in TLS_CHOICES:
+            self.smtp_tls.addItem(words, kind)
+        self.smtp_password = SecretField(secrets.SMTP_PASSWORD)
+        self.mail_rows: tuple[QWidget, ...] = tuple(
+            self._row(form, label, field, problem, note)
+            for label, field, problem, note in (
+                ("Mail server", self.smtp_host, None, ""),
+                ("Port", self.smtp_port, None, ""),
+                ("Security", self.smtp_tls, None, ""),
+                ("User name", self.smtp_user, None, ""),
+                ("Password", self.smtp_password, "smtp_password", ""),
+                ("From address", self.mail_from, "mail_from",
+                 "The shop's address the customers see and answer to.")))
         return box
 
     def _row(self, form: QFormLayout, label: str, field: QWidget, problem: str | None,
@@ -246,18 +294,20 @@ class SyncTab(SettingsTab):
 
     def secret_fields(self) -> tuple[SecretField, ...]:
         """The portal token, webhook secret and Tryton password boxes."""
-        return (self.token, self.webhook_secret, self.tryton_password)
+        return (self.token, self.webhook_secret, self.tryton_password, self.smtp_password)
 
     def _connect_signals(self) -> None:
         self.save_button.clicked.connect(self.save)
         self.test_button.clicked.connect(self._on_test_button_clicked)
         self.ca_bundle_button.clicked.connect(self._on_ca_bundle_button_clicked)
         self.crm.currentIndexChanged.connect(self._on_crm_current_index_changed)
+        self.messages.currentIndexChanged.connect(self._on_messages_current_index_changed)
         self.branch.textEdited.connect(self._on_branch_text_edited)
         for field in self.secret_fields():
             field.remove_requested.connect(self._on_secret_remove_requested)
         for edit in (self.portal_url, self.branch, self.crm_url, self.tryton_database,
-                     self.tryton_user, self.ca_bundle):
+                     self.tryton_user, self.ca_bundle, self.smtp_host, self.smtp_user,
+                     self.mail_from):
             edit.editingFinished.connect(lambda: self.show_problems(self.form_settings().sync))
 
     # --- Showing -----------------------------------------------------------------------------
@@ -280,6 +330,13 @@ class SyncTab(SettingsTab):
         self.tryton_database.setText(sync.tryton_database)
         self.tryton_user.setText(sync.tryton_user)
         self.ca_bundle.setText(sync.ca_bundle)
+        self.messages.setCurrentIndex(max(0, self.messages.findData(sync.messages)))
+        self.smtp_host.setText(sync.smtp_host)
+        self.smtp_port.setValue(sync.smtp_port)
+        self.smtp_tls.setCurrentIndex(max(0, self.smtp_tls.findData(sync.smtp_tls)))
+        self.smtp_user.setText(sync.smtp_user)
+        self.mail_from.setText(sync.mail_from)
+        self._on_messages_current_index_changed()
         self._show_stored(form.stored)
         self.where.setText(f"Tokens and passwords are kept in {form.where}, never in "
                            "config.toml, and are never shown again once stored.")
@@ -303,6 +360,11 @@ class SyncTab(SettingsTab):
         for holder, kinds in self.crm_rows:
             self.crm_form.setRowVisible(holder, kind in kinds)
 
+    def _on_messages_current_index_changed(self, _index: int = 0) -> None:
+        own = self.messages.currentData() == "smtp"
+        for holder in self.mail_rows:
+            self.mail_form.setRowVisible(holder, own)
+
     def form_settings(self) -> Settings:
         """What the form says; the rest of config.toml (and of [sync]) is kept as loaded."""
         return replace(self.settings, sync=replace(
@@ -312,7 +374,10 @@ class SyncTab(SettingsTab):
             crm_url=self.crm_url.text().strip(),
             tryton_database=self.tryton_database.text().strip(),
             tryton_user=self.tryton_user.text().strip(),
-            ca_bundle=self.ca_bundle.text().strip()))
+            ca_bundle=self.ca_bundle.text().strip(), messages=self.messages.currentData(),
+            smtp_host=self.smtp_host.text().strip(), smtp_port=self.smtp_port.value(),
+            smtp_tls=self.smtp_tls.currentData(), smtp_user=self.smtp_user.text().strip(),
+            mail_from=self.mail_from.text().strip()))
 
     def show_problems(self, sync: SyncSettings) -> list[str]:
         """Each problem beside its field, in plain words; the list of them (empty: fine)."""
@@ -325,7 +390,9 @@ class SyncTab(SettingsTab):
         for needed, field, key in ((bool(sync.portal_url), self.token, "token"),
                                    (sync.crm == "webhook", self.webhook_secret, "webhook_secret"),
                                    (sync.crm == "tryton", self.tryton_password,
-                                    "tryton_password")):
+                                    "tryton_password"),
+                                   (sync.messages == "smtp" and bool(sync.smtp_user),
+                                    self.smtp_password, "smtp_password")):
             if needed and not (field.stored or field.typed()):
                 said.setdefault(key, []).append(
                     f"Nothing is stored yet: type the {SECRET_WORDS[field.name]}; sync cannot "
@@ -357,7 +424,11 @@ class SyncTab(SettingsTab):
         def done(form: SyncForm) -> None:
             self._fill(form)
             self.ctx.data_changed.emit("config")
-            if not settings.sync.portal_url:
+            if not settings.sync.portal_url and settings.sync.messages == "smtp":
+                self.ctx.notice.emit("Sync settings saved: this till emails its customers by "
+                                     f"{settings.sync.smtp_host} and sends nothing to head "
+                                     "office (no portal address).", "success")
+            elif not settings.sync.portal_url:
                 self.ctx.notice.emit("Sync settings saved: sync is off on this till (no "
                                      "portal address).", "success")
             elif not form.stored[secrets.PORTAL_TOKEN]:
