@@ -48,10 +48,11 @@ class IdMaker:
     so ids still never repeat and keep the order they were made in.
     """
 
-    __slots__ = ("_last", "_lock")
+    __slots__ = ("_last", "_last_ms", "_lock")
 
     def __init__(self) -> None:
-        self._last = b""
+        self._last = 0  # the last id as a number, 0 before the first
+        self._last_ms = -1  # the millisecond it was asked for
         # The sync worker and the window write events to one database from two threads.
         self._lock = threading.Lock()
 
@@ -61,12 +62,19 @@ class IdMaker:
 
     def bytes_at_ms(self, millis: int) -> bytes:
         """A new id dated at a millisecond since the Unix epoch (bulk rows work it out once)."""
-        made = _uuid7_dated(nanoseconds=millis * 1_000_000).bytes
         with self._lock:
-            if made <= self._last:
-                made = (int.from_bytes(self._last) + 1).to_bytes(16)
+            if millis > self._last_ms:
+                made = int.from_bytes(_uuid7_dated(nanoseconds=millis * 1_000_000).bytes)
+                self._last_ms = millis
+                # Dated past every earlier id; the check guards against counting on having
+                # carried into the time bits.
+                made = made if made > self._last else self._last + 1
+            else:
+                # The clock stands or stepped back: count on (a bulk sale's units share one
+                # millisecond, and this skips a random draw per unit).
+                made = self._last + 1
             self._last = made
-        return made
+        return made.to_bytes(16)
 
     def at(self, instant: datetime) -> uuid.UUID:
         """A new id dated at an aware instant, as the standard library's UUID (ORM rows)."""
