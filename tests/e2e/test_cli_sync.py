@@ -137,7 +137,7 @@ def test_the_token_goes_in_on_stdin_and_never_comes_out(home: Path, portal: Bran
     assert f'portal_url = "{portal.url}"' in shown.stdout
     as_json = json.loads(run(home, "config", "show", "--json").stdout)
     assert as_json["secrets"] == {"portal-token": "set", "webhook-secret": "not set",
-                                  "tryton-password": "not set"}
+                                  "tryton-password": "not set", "smtp-password": "not set"}
     synced = run(home, "sync", "--json")
     portal.go_offline()
     offline = run(home, "sync")

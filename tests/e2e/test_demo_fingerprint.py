@@ -60,54 +60,69 @@ DIGESTS: dict[str, str] = {
     # price: the customer portal offers plans by the till's own rule. At 0015 the story's
     # claim letters are in each customer's register (VIP, business, reseller, retail), each
     # policy lets staff reword a message, and the shop reminds 30 days before a warranty ends.
+    # Event ids and the branch epoch are dated by the shop's clock (the demo's history), so
+    # they are named by their row, not ranked with the row keys: every key's name changed.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'audit_entries': '1a97a7312a9c92d291b37c9f7f057d7a6f57aae1eb76f9a255165ec49c2a6c2a',
-    'branch_epochs': '9c3bf10f5c4a3da2eca2dc2e600f9e1900eb0fc0f54a0b4582023cd3a8a7365f',
-    'brand_claims': '2c22a58f9b136f114cc98a9d52a01bc8e420a294795ae20b0ef53bbcb899d4e5',
-    'brands': '300fbae156beb885f12b0d5a1e4a1b10e94268fb2182f58c05f3cf14505d0ee9',
-    'claim_events': 'cbdcc79aad2cca5006acbed2292a66048eecde9c2fc570ec93367de4896c3010',
-    'claims': '534ccad39c52faabbaf746d9014c60f9a47562d4183b6609f5f8010759d116c8',
+    'audit_entries': '4881871da955b5f4962772c7404a70d7b99061e5c8a1b5227e857898d88a6275',
+    'branch_epochs': '259d5450977f661bf98aee59bfa4d328be61f178800b2dbffd791fdc3cfc81c2',
+    'brand_claims': 'c646295edc2b4432550dcfe972e1b42cf4071f5c315f1e1b64207393d55a5e71',
+    'brands': '80970845bf7f0fdbf61ccb037e0f03fc94db188d343c1ab4fe3e5efd74357bc1',
+    'claim_events': 'fb01b688f4dd821f41172c3fbe93dd777675508898ee877148156e8b2b15f015',
+    'claims': 'b4116feb144bfc40b564fb85d39e0138b2671584b75ad2fff4ee4d174949fec2',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'cost_postings': 'b46c4164175f63b2e2bab274a91c4eadef81ed6b25e97d55de2d0417e6ad980e',
-    'customer_messages': '340d94b3ade6b39ace5a3944061f54f103b22ac3f23298929d83fc78d586e352',
-    'customers': '9c254ec707e4ccd69d6d9a0ac1a11128453beaf6a5457406bc539a99752e2f5c',
+    'cost_postings': '656618c8b2baaa6902d98789757c33c4aee55a6ed244e5f34f9d95cee8fd8739',
+    'customer_messages': '5b0630170b4e7487dceaa3b02cfbd167b7f9c82e02eed99e95cea1129ee5d306',
+    'customers': 'da92d564e8647dd2e75ee8a038fb56066a7e12d6e7d87712eb10b042bc0a8db7',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
-    'evidence_documents': '735dd0527fa8336f5edcad864acccf67ca249bde6b0dca61ca3a5c354c70ee1e',
-    'extension_offers': 'f86be30724ada683823d5dc09383315a8fd3d85aebccf88015e7e115fb97c403',
-    'extension_plans': '8d2382abd6b2231ae684158781955016b052ce87c6ae05e9c56d54b5a528266c',
+    'evidence_documents': 'd1190b4b6ca45f936eb7eeafc4f105d3016f5da508d1d0f530d49257b7915458',
+    'extension_offers': '03829ed43e01ae75f0d43ce58b36fd4d35348fb645c5ed648f0ec5649928347f',
+    'extension_plans': 'd4b43a00886fde4e24e3e30988d100dc28dd1caf296a5802c1fdde08e8b73d9a',
     'import_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_applied': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'invoice_lines': '2a52570a8052644d297966eff4264800bb50d943bd18be781e501d1f599a00fb',
+    'invoice_lines': '8145c0d3c0f9a5e7d393df1f081373434d06832151a70d5d54ef7aea3d696efd',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': 'ceb0c519a2a93fe4af380580fbbc62222617f001f761c1290a86a53999ce0563',
-    'policies': '422ed88eb97399e7c8a1b6732b94fa574393cc2086e2b1c0bbe8fbadef801303',
+    'outbox_events': '89ad40c4f9b6dd907faebedd215e92ebd766225fb07aec8bcf88298310740fe8',
+    'policies': '30df7d8fe2c1f2febe6f601712b7897f50243c96403aa29add7adf721ff264f4',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'products': '4281bc6eacc19669e012e6006d4d9fd152db9921430a1264fc7e6b292e1fd241',
+    'products': '7b7c29ea15484880b38d485681cf6a0c4a153329ae045921c01864913ac86e85',
     'products_fts': '32ad08e2263cad0197256f186b17c89167d69447320e549f47d4b4f1f6b0175b',
-    'sales': 'cd5b14a4de278cae9a5572d348416b638687b83cba8a594e20812db085d6fc76',
-    'settlements': 'f0c3d3958033791b62b92fbca570a6887e815966bac239222f15aade3e4acc2c',
-    'shop': '50a6971697ecadf51c66de3b01097f21a8afefd4475fe4d57b6442a993a51aad',
-    'staff': 'dc9b1cec354c731d386f05083f44f7536a75f6e2a02084895d42a841862041e2',
-    'stock_movements': 'e51f4559e153859e92a17c7a16c7c3bbf2064b1e30ce7aacd6133f1d2e67a3ef',
+    'sales': '1a5c11a922fa233ec84826f68f47d3493c41c55fc43497f1fd5cdb310e08945b',
+    'settlements': 'c9a2f8f861c958123099b12b98a9c376a53bd8124c60a6b167c028940713da63',
+    'shop': '6f59cd351b1781240c23d95ba10894d1cdafb6e70b321a0c6717bfe8a3b1646d',
+    'staff': '83639f86ac95404d8be59baf9dfc782eb510d1dc031d8f7f6988c792e43a2e85',
+    'stock_movements': 'acdcd86016d35fecfe1964b1d2ae60eb7f496ccdd1c57f8595ff7bce7ac2cc60',
     'supplier_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_parked': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'upgrade_notes': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'warranties': '543c63200e7f208c9371e2a751091863936a074bf0b38033758145e78b08a855',
-    'warranty_layers': 'e39dc19ea27b972c56a1e6f69c8937ab485bf8dc47a97b607c57e402475d0af8',
+    'warranties': '45ec7c63253095390d50c8e4f630fe99dbe645d0c206f1589f1a7b2905b0be06',
+    'warranty_layers': '6af1c33f5c828327ac4eb6bfb9c549a6d623160e274bb1afe38089a8c1d57ccc',
     'documents folder': '9c585a36583ba963e1076eba1ceb16276b05efe9b26b65d8d7a099e3ba8800e1',
 }
 
 
-def _key_ranks(conn: sqlite3.Connection, tables: list[str]) -> dict[bytes | str, int]:
-    """Every 16-byte key in the shop, numbered in the order it was made (UUIDv7 sort order)."""
+# Event ids (and the branch epoch, sent with them) are dated by the shop's clock, which the
+# demo moves through its history; row keys by the machine's. The two do not sort together, so
+# an event id is named by its row's place in its table instead, whatever the machine's clock.
+_EVENT_IDS = {"outbox_events": ("id", "seq"), "branch_epochs": ("epoch", "n")}
+
+
+def _key_ranks(conn: sqlite3.Connection, tables: list[str]) -> dict[bytes | str, str]:
+    """Every 16-byte key in the shop named for where it was made: a row key by its rank in
+    UUIDv7 sort order (the order keys were made), an event id by its row."""
+    names: dict[bytes, str] = {}
+    for table, (column, order) in _EVENT_IDS.items():
+        for n, (key,) in enumerate(conn.execute(
+                f"SELECT {column} FROM {table} ORDER BY {order}")):
+            names[bytes(key)] = f"{table}@{n}"
     keys = {value for table in tables for row in conn.execute(f"SELECT * FROM {table}")
-            for value in row if isinstance(value, bytes) and len(value) == 16}
-    ranks: dict[bytes | str, int] = {}
-    for n, key in enumerate(sorted(keys)):
+            for value in row if isinstance(value, bytes) and len(value) == 16} - names.keys()
+    names.update((key, f"#{n}") for n, key in enumerate(sorted(keys)))
+    ranks: dict[bytes | str, str] = {}
+    for key, name in names.items():
         h = key.hex()
-        ranks[key] = ranks[h] = ranks[f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"] = n
+        ranks[key] = ranks[h] = ranks[f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"] = name
     return ranks
 
 
@@ -134,10 +149,9 @@ def dump(home: Path) -> dict[str, list[str]]:
             if (table, column) in _LEFT_OUT:
                 return "-"
             if isinstance(value, bytes):
-                return f"#{ranks[value]}" if value in ranks else value.hex()
+                return ranks[value] if value in ranks else value.hex()
             if isinstance(value, str):
-                return _KEY_TEXT.sub(lambda m: f"#{ranks[m[0]]}" if m[0] in ranks else m[0],
-                                     value)
+                return _KEY_TEXT.sub(lambda m: ranks.get(m[0], m[0]), value)
             return value
 
         out: dict[str, list[str]] = {}

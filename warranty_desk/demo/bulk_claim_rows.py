@@ -297,7 +297,8 @@ def _replace(run: BulkRun, tables: Tables, voids: list[Row], claim: PlannedClaim
                                        run.plans[plan].id if plan >= 0 else None, 0))
     voids.append((f"Replaced by {code} (serial {serial}) under claim {number}", closed,
                   target.warranty_id))
-    tables.add("outbox_events", outbox_row("warranty.replaced", "warranty", target.code,
+    tables.add("outbox_events", outbox_row(run.db.ids, "warranty.replaced", "warranty",
+                                           target.code,
                                            {"old": target.code, "new": code, "serial": serial,
                                             "end": end.isoformat()}, closed))
     return new_id, serial, {"new_serial": serial or "", "new_warranty": code,
@@ -376,9 +377,9 @@ def _claim_messages(run: BulkRun, tables: Tables, claim: PlannedClaim, cid: byte
         "number": number, "state": RECEIVED, "outcome": None, "channel": claim.channel,
         "claim_type": claim.claim_type, "fault": claim.fault, "serial": serial,
         "opened_at": opened_iso, "warranty": claim.target.code if claim.target else None}
-    tables.add("outbox_events", outbox_row("claim.opened", "claim", number, payload,
+    tables.add("outbox_events", outbox_row(run.db.ids, "claim.opened", "claim", number, payload,
                                            stamp(claim.opened)))
     if state != RECEIVED:
         topic = "claim.decided" if claim.closed else "claim.status_changed"
-        tables.add("outbox_events", outbox_row(topic, "claim", number, {
+        tables.add("outbox_events", outbox_row(run.db.ids, topic, "claim", number, {
             **payload, "state": state, "outcome": outcome, "reason": reason, **extras}, at))

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from warranty_desk.ids import uuid7
+from warranty_desk.ids import IdMaker
 from warranty_desk.services import outbox
 
 _CUSTOMER_COLUMNS = ("id", "reference", "name", "phone", "email", "segment",
@@ -70,10 +70,12 @@ def as_json(payload: dict[str, Any]) -> str:
     return outbox.encode(payload)
 
 
-def outbox_row(topic: str, aggregate: str, aggregate_id: str, payload: dict[str, Any],
-               at: str) -> Row:
-    """One outbox event row, built by the services' own bulk row builder."""
-    return outbox.bulk_row(uuid7().bytes, at, topic, aggregate, aggregate_id, payload)
+def outbox_row(ids: IdMaker, topic: str, aggregate: str, aggregate_id: str,
+               payload: dict[str, Any], at: str) -> Row:
+    """One outbox event row, built by the services' own bulk row builder; its id is dated at
+    the event's own time on the demo's history (from the database's id maker, `ids`)."""
+    made = ids.bytes_at(datetime.fromisoformat(at).replace(tzinfo=UTC))
+    return outbox.bulk_row(made, at, topic, aggregate, aggregate_id, payload)
 
 
 @dataclass(slots=True)

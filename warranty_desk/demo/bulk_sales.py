@@ -283,11 +283,12 @@ def _unit_rows(run: BulkRun, tables: Tables, rng: random.Random, code: str, seri
                                         price=line.price, customer_ref=customer_ref,
                                         invoice_number=invoice,
                                         cover=warranty_cards.card_cover(spans))
-    tables.add("outbox_events", outbox_row("warranty.activated", "warranty", code, card, at))
+    tables.add("outbox_events", outbox_row(run.db.ids, "warranty.activated", "warranty", code,
+                                           card, at))
     if void_reason and voided_at:
-        tables.add("outbox_events", outbox_row("warranty.voided", "warranty", code,
-                                            {"code": code, "reason": void_reason},
-                                            voided_at))
+        tables.add("outbox_events", outbox_row(run.db.ids, "warranty.voided", "warranty",
+                                               code, {"code": code, "reason": void_reason},
+                                               voided_at))
     if targeted:
         run.targets.append(Target(wid, code, serial, line.item, spec.customer, line_id,
                                     line.price, layers))
@@ -315,7 +316,7 @@ def _customers_rows(run: BulkRun, session: Session, tables: Tables) -> None:
         tables.add("customers", (run.cust_ids[index], reference, name, phone, email,
                                  segment, 0, at, None))
         tables.add("outbox_events", outbox_row(
-            "customer.created", "customer", reference,
+            run.db.ids, "customer.created", "customer", reference,
             {"reference": reference, "name": name, "phone": phone, "email": email,
              "segment": segment}, at))
     run.pending_customers.clear()

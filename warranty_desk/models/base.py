@@ -66,6 +66,13 @@ def column_now(context: Any) -> datetime:
     return now
 
 
+def column_event_id(context: Any) -> uuid.UUID:
+    """Column default for ids head office dates: made by the connection's database's id maker,
+    dated by its clock (see warranty_desk/ids.py IdMaker)."""
+    made: uuid.UUID = context.connection.info[DATABASE_KEY].event_id()
+    return made
+
+
 uuid_pk = Annotated[uuid.UUID, mapped_column(UUIDBlob, primary_key=True, default=uuid7)]
 uuid_fk = Annotated[uuid.UUID, mapped_column(UUIDBlob)]
 money = Annotated[int, mapped_column(BigInteger, default=0)]

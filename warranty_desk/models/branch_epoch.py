@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from warranty_desk.ids import uuid7
-from warranty_desk.models.base import Base, UUIDBlob
+from warranty_desk.models.base import Base, UUIDBlob, column_event_id
 
 
 class BranchEpoch(Base):
@@ -23,7 +22,8 @@ class BranchEpoch(Base):
     __tablename__ = "branch_epochs"
 
     n: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)  # the newest is current
-    epoch: Mapped[uuid.UUID] = mapped_column(UUIDBlob, unique=True, default=uuid7)
+    # Sent with every push: dated by the database's clock like the events it goes with.
+    epoch: Mapped[uuid.UUID] = mapped_column(UUIDBlob, unique=True, default=column_event_id)
     # None for the epoch the upgrade to 0011 started (no clock in a migration).
     started_at: Mapped[datetime | None]
     reason: Mapped[str] = mapped_column(String(20))  # "set-up" or "restore"

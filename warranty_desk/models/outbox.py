@@ -7,8 +7,7 @@ import uuid
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from warranty_desk.ids import uuid7
-from warranty_desk.models.base import Base, UUIDBlob, timestamp
+from warranty_desk.models.base import Base, UUIDBlob, column_event_id, timestamp
 
 
 class OutboxEvent(Base):
@@ -16,9 +15,10 @@ class OutboxEvent(Base):
 
     __tablename__ = "outbox_events"
 
-    # seq keeps the order in which changes happened; id is the receiver's idempotency key.
+    # seq keeps the order in which changes happened; id is the receiver's idempotency key,
+    # dated by the database's clock because the receiver refuses one dated far ahead of its own.
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, unique=True, default=uuid7)
+    id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, unique=True, default=column_event_id)
     topic: Mapped[str] = mapped_column(String(60))
     aggregate: Mapped[str] = mapped_column(String(40))
     # Not indexed: nothing reads the outbox by record, and the index cost every insert.

@@ -112,12 +112,14 @@ class Customers:
 def resolve_customer(
     plan: Plan, data: CustomerInput | None, customers: Customers, stamp: str,
     next_reference: Callable[[], str], new_key: Callable[[], bytes],
+    new_event_id: Callable[[], bytes],
 ) -> tuple[Any, str | None]:
     """The sale's customer as (id bytes, reference): one on file, one this plan already added,
-    or a new one added to the plan with its customer.created event; (None, None) for none."""
+    or a new one added to the plan with its customer.created event; (None, None) for none.
+    `new_key` makes row keys, `new_event_id` the event's id (dated by the database's clock)."""
     if data is None:
         return None, None
-    cid, ref = _resolved(plan, data, customers, stamp, next_reference, new_key)
+    cid, ref = _resolved(plan, data, customers, stamp, next_reference, new_key, new_event_id)
     if cid is not None and data.reminders_agreed:
         plan.consents.append(cid)
     return cid, ref
@@ -126,6 +128,7 @@ def resolve_customer(
 def _resolved(
     plan: Plan, data: CustomerInput, customers: Customers, stamp: str,
     next_reference: Callable[[], str], new_key: Callable[[], bytes],
+    new_event_id: Callable[[], bytes],
 ) -> tuple[Any, str | None]:
     form = customers.forms[match_key(data)]
     for key in form.keys:
@@ -142,7 +145,7 @@ def _resolved(
     segment = segment_value(data.segment)
     plan.customers.values.append((cid, ref, name, form.phone, form.email, segment, 0, stamp))
     plan.events.values.append(outbox.bulk_row(
-        new_key(), stamp, "customer.created", "customer", ref,
+        new_event_id(), stamp, "customer.created", "customer", ref,
         {"reference": ref, "name": name, "phone": form.phone, "email": form.email,
          "segment": segment}))
     for key in form.keys or ("new:" + ref,):

@@ -8,11 +8,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from warranty_desk.ids import uuid7_bytes
+from warranty_desk.ids import ms_since_epoch, uuid7_bytes
 from warranty_desk.models import (
     Customer,
     ExtensionOffer,
@@ -41,7 +42,7 @@ from warranty_desk.services.warranty_cards import (
     warranty_card,
 )
 from warranty_desk.storage import bulk, search
-from warranty_desk.storage.database import clock_of
+from warranty_desk.storage.database import database_of
 
 _ACTIVE = WarrantyStatus.ACTIVE.value
 # A cover as the rows need it: the card's words, the layer rows, and the card's template.
@@ -83,7 +84,11 @@ class _RowBuilder:
         self._customers = Customers(facts.known, facts.forms)
         self._branch = numbers.branch_code(session)
         self._next_code = _reserve_codes(session, pending)
-        self._stamp = bulk.stored(clock_of(session).now())
+        database = database_of(session)
+        now = database.clock.now()
+        self._stamp = bulk.stored(now)
+        # Every event of the plan is dated by the one clock's now, worked out once.
+        self._event_id = partial(database.ids.bytes_at_ms, ms_since_epoch(now))
         self._staff = staff_id.bytes if staff_id else None
         self._references = numbers.counter(session, "CU", 0)
         self._last_reference = self._references.last
@@ -103,7 +108,7 @@ class _RowBuilder:
         """One sale's rows: its customer if new, the sale, its lines and their units."""
         customer_id, customer_ref = resolve_customer(
             self._plan, sale.customer, self._customers, self._stamp, self._next_reference,
-            uuid7_bytes)
+            uuid7_bytes, self._event_id)
         rows = _SaleRows(sale, uuid7_bytes(), customer_id, customer_ref,
                          json_text(customer_ref), encode(sale.invoice_number))
         self._plan.sales.values.append((
@@ -148,6 +153,7 @@ class _RowBuilder:
                declined: list[bytes]) -> None:
         """Each unit of a line: its warranty, layers, offers and warranty.activated event."""
         plan, stamp, staff, new_key = self._plan, self._stamp, self._staff, uuid7_bytes
+        event_id = self._event_id
         add_warranty, add_layer = plan.warranties.values.append, plan.layers.values.append
         add_offer, add_event = plan.offers.values.append, plan.events.values.append
         card, layers, template = cover
@@ -173,7 +179,7 @@ class _RowBuilder:
                 code=code, serial=serial, product=info.name, sku=info.sku,
                 category=info.category, price=price, customer_ref=rows.customer_ref,
                 invoice_number=rows.sale.invoice_number, cover=card))
-            add_event(outbox.bulk_row(new_key(), stamp, "warranty.activated", "warranty", code,
+            add_event(outbox.bulk_row(event_id(), stamp, "warranty.activated", "warranty", code,
                                       payload))
         rows.codes.extend(codes)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from warranty_desk.clock import Clock
+from warranty_desk.ids import IdMaker
 from warranty_desk.models.base import DATABASE_KEY
 from warranty_desk.storage import search
 from warranty_desk.storage.private import private_file
@@ -68,6 +70,9 @@ class Database:
         # The one clock every service stamps and compares dates with; tests pin it, the demo
         # moves it through its history.
         self.clock = clock
+        # Ids head office dates (events, the branch epoch) come from this database's clock;
+        # its own maker, so a test moving one database's clock leaves another's ids alone.
+        self.ids = IdMaker()
         # Made here, owner-only, before SQLite would make it with the umask's mode: the file
         # holds customers' names and phone numbers (its -wal and -shm files follow its mode).
         private_file(path)
@@ -92,6 +97,10 @@ class Database:
         """A session for one change: commits at the end, or rolls everything back on error."""
         with self._writes() as session, session.begin():
             yield session
+
+    def event_id(self) -> uuid.UUID:
+        """A new event id, dated now on this database's clock."""
+        return self.ids.at(self.clock.now())
 
     def dispose(self) -> None:
         """Close every pooled connection (before a restore replaces the file)."""
