@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -14,7 +16,7 @@ from portal.customers.models import CodeRequest, CustomerAccount
 from portal.staff.services import add_staff
 from tests.portal.customers import Shops, signed_in_customer, sms_code_for, smtp
 from tests.portal.office import client as Client
-from tests.portal.support import NOON
+from tests.portal.support import NOON, PortalDatabase, portal_env
 from warranty_desk.clock import FixedClock
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
@@ -73,6 +75,32 @@ def test_asking_again_and_again_for_one_address_is_refused(records: Shops) -> No
                    for _ in range(4)]
     assert [a.status_code for a in answers] == [302, 302, 302, 200]
     assert len(box.messages) == 3
+
+
+_ANOTHER_PROCESS = """
+import django, sys
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()  # the test client's host; mail kept in memory
+print(Client().post("/me/sign-in/", {"email": sys.argv[1]}).status_code)
+"""
+
+
+def test_the_limit_per_address_is_counted_by_every_process_alike(
+    records: Shops, portal_db: PortalDatabase,
+) -> None:
+    # Each gunicorn worker and app host is a process of its own: a count kept in one
+    # process's memory would let a fourth request through on the next worker.
+    with smtp():
+        answers = [Client().post("/me/sign-in/", {"email": records.bob_email})
+                   for _ in range(3)]
+        other = subprocess.run([sys.executable, "-c", _ANOTHER_PROCESS, records.bob_email],
+                               env=portal_env(portal_db), capture_output=True, text=True,
+                               timeout=120, check=False)
+    assert [a.status_code for a in answers] == [302, 302, 302]
+    assert other.returncode == 0, other.stderr[-2000:]
+    assert other.stdout.split()[-1] == "200"  # the form again, saying to wait; no code sent
 
 
 # -- by text message -----------------------------------------------------------------------
