@@ -138,11 +138,17 @@ class OwnClaim:
 def link(online: OnlineClaim) -> Claim | None:
     """The branch's own claim for a claim started here, once it came back (kept when found)."""
     if online.claim_id is None:
-        taken = OnlineClaim.objects.exclude(claim=None).values("claim_id")
-        found = (Claim.objects.select_related("branch", "warranty__product")
-                 .filter(branch_id=online.branch_id, warranty_id=online.warranty_id,
-                         channel="portal", opened_at__gte=online.created_at - _CLOCK_SLACK)
-                 .exclude(pk__in=taken).order_by("opened_at").first())
+        claims = Claim.objects.select_related("branch", "warranty__product").filter(
+            branch_id=online.branch_id)
+        # The till names the item a claim came from; tills from before it did are matched by
+        # warranty, channel and time, never taking a claim that names another item.
+        found = claims.filter(external_ref=online.item_id).first()
+        if found is None:
+            taken = OnlineClaim.objects.exclude(claim=None).values("claim_id")
+            found = (claims.filter(warranty_id=online.warranty_id, channel="portal",
+                                   external_ref="",
+                                   opened_at__gte=online.created_at - _CLOCK_SLACK)
+                     .exclude(pk__in=taken).order_by("opened_at").first())
         if found is None:
             return None
         online.claim = found

@@ -25,6 +25,7 @@ from portal.customers.eligibility import (
     checklist,
     exclusion_words,
     facts_for,
+    terms_note,
     terms_of,
     verdict,
 )
@@ -143,7 +144,7 @@ def start_claim(request: HttpRequest, account: CustomerAccount, branch: str, cod
         "warranty": warranty, "verdict": found, "faults": terms.faults,
         "checklist": checklist(terms), "kinds": kinds, "max_files": MAX_FILES,
         "max_mb": MAX_BYTES // 1024 // 1024, "fault_limit": FAULT_LIMIT,
-        "chosen": "", "other": ""}
+        "chosen": "", "other": "", "terms_note": terms_note(warranty, terms)}
     if request.method != "POST" or not found.eligible:
         return render(request, "customers/start_claim.html", context)
     chosen = str(request.POST.get("fault", ""))

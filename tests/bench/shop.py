@@ -25,7 +25,7 @@ CACHE = ROOT / ".bench-cache"
 TODAY = date(2026, 11, 22)
 SEED = 7
 # Bump when demo-data changes what it writes, so a stale cache is rebuilt rather than measured.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 PUSH_TEMPLATE = "push-template"
 
 
