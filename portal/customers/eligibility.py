@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from portal.customers.claims import given_up
 from portal.customers.models import OnlineClaim
 from portal.projections.cover import standing
 from portal.projections.models import Claim, Policy, Warranty
@@ -118,8 +119,9 @@ def facts_for(warranties: list[Warranty]) -> dict[int, ClaimFacts]:
         if claim.state in OPEN_STATES:
             opened.setdefault(claim.warranty_id, claim)
     # Started here and not yet numbered by the branch: open all the same.
-    for online in OnlineClaim.objects.select_related("branch").filter(warranty_id__in=ids,
-                                                                     claim=None):
+    # A claim the branch gave up is not open: the customer may start another.
+    for online in (OnlineClaim.objects.select_related("branch")
+                   .filter(warranty_id__in=ids, claim=None).exclude(given_up())):
         opened.setdefault(online.warranty_id, online)
     return {pk: ClaimFacts(earlier[pk], opened.get(pk)) for pk in ids}
 

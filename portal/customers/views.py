@@ -185,6 +185,18 @@ def _replacement(account: CustomerAccount, warranty: Warranty) -> Warranty | Non
                     code=warranty.replaced_by).exclude(status="").first())
 
 
+def refused_words(own: claims.OwnClaim) -> tuple[str, str, str]:
+    """What the claim page says of an online claim the shop could not register: the title,
+    why, and what to do."""
+    branch = own.branch
+    shop = f"{branch.name} (branch {branch.code})" if branch.name else f"branch {branch.code}"
+    return ("Not registered by the shop",
+            f"{shop} could not register this claim from here. Their till said: "
+            f"\u201c{own.refused}\u201d",
+            f"Call or visit {shop} with the unit and your receipt: they will start the claim "
+            "with you. Nothing you sent here is lost.")
+
+
 def downloads(account: CustomerAccount, own: claims.OwnClaim) -> list[tuple[str, str]]:
     """What a settled claim offers to download: (words, URL); nothing before it is settled."""
     warranty = own.warranty
@@ -210,6 +222,9 @@ def claim(request: HttpRequest, account: CustomerAccount, branch: str, number: s
     if own.claim is not None and own.ref.lower() != number.lower():
         return redirect("customers:claim", own.branch.code, own.ref)
     title, wording = step_name(own.state)
+    then = next_words(own.state)
+    if own.refused:
+        title, wording, then = refused_words(own)
     found = own.claim
     shown = steps(found, found.messages.all()) if found is not None else []
     if not shown and own.online is not None:
@@ -217,7 +232,8 @@ def claim(request: HttpRequest, account: CustomerAccount, branch: str, number: s
     warranty = own.warranty
     return render(request, "customers/claim.html", {
         "own": own, "claim": found, "online": own.online, "warranty": warranty,
-        "now_title": title, "now_wording": wording, "next": next_words(own.state),
+        "now_title": title, "now_wording": wording,
+        "next": then,
         "steps": shown, "documents": claims.documents_of(own),
         "downloads": downloads(account, own),
         "fault": found.fault if found is not None else own.online.fault if own.online else ""})

@@ -14,7 +14,7 @@ from typing import Any
 
 from portal.projections.books import Books, Claim, Layer, day, instant, text
 from portal.projections.books import StoredEvent as Event
-from portal.projections.models import ExtensionPlan, Policy
+from portal.projections.models import ExtensionPlan, Policy, RefusedItem
 
 Handler = Callable[[Books, Event], None]
 HANDLERS: dict[str, Handler] = {}
@@ -249,3 +249,19 @@ def message_queued(books: Books, event: Event) -> None:
                   body=text(p.get("body"), 20_000), queued_at=event.occurred_at)
     if claim is not None:
         books.timeline(claim, event)
+
+
+# -- inbox items the branch gave up --------------------------------------------------------
+
+
+@handles("inbox.item_refused")
+def item_refused(books: Books, event: Event) -> None:
+    """An inbox item the branch could not apply, with its reason (written at once: rare)."""
+    p = _payload(event)
+    item_id = text(p.get("item_id") or event.aggregate_id, 64)
+    found = RefusedItem.objects.filter(branch_id=books.branch_id, item_id=item_id).first()
+    if found is not None and event.seq < found.seq:
+        return
+    RefusedItem.objects.update_or_create(branch_id=books.branch_id, item_id=item_id, defaults={
+        "kind": text(p.get("kind"), 40), "reason": text(p.get("reason"), 2000),
+        "seq": event.seq})

@@ -227,6 +227,21 @@ class Policy(models.Model):
                                                name="projected_policy_once")]
 
 
+class RefusedItem(models.Model):
+    """An inbox item the branch gave up (inbox.item_refused): nothing of it was applied there,
+    and the branch's reason in its own words."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    item_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=40, blank=True)
+    reason = models.TextField()
+    seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "item_id"],
+                                               name="projected_refusal_once")]
+
+
 class ProjectionProblem(models.Model):
     """An event the projector could not apply (its fields did not fit); the rest went on."""
 

@@ -27,6 +27,7 @@ from portal.projections.models import (
     Product,
     ProjectionCursor,
     ProjectionProblem,
+    RefusedItem,
     Warranty,
     WarrantyLayer,
 )
@@ -136,6 +137,7 @@ def rebuild(branch_ids: Iterable[int]) -> int:
             Customer.objects.filter(branch_id=branch_id).delete()
             ExtensionPlan.objects.filter(branch_id=branch_id).delete()
             Policy.objects.filter(branch_id=branch_id).delete()
+            RefusedItem.objects.filter(branch_id=branch_id).delete()
             ProjectionProblem.objects.filter(branch_id=branch_id).delete()
         total += catch_up(branch_id)
     return total

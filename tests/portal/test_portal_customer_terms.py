@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -11,20 +12,22 @@ from django.urls import reverse
 
 from portal.clock import now as portal_now
 from portal.customers.claims import link
-from portal.customers.eligibility import terms_of, verdict
+from portal.customers.eligibility import facts_for, terms_of, verdict
 from portal.customers.models import CustomerAccount, OnlineClaim
 from portal.projections import projector
 from portal.projections.models import Claim, ClaimEvent, Policy, Warranty
+from sync.inbox import PortalInbox, pull_once
 from tests.conftest import TODAY, actor
 from tests.portal.customers import claim_with, sale, signed_in_customer, smtp
 from tests.portal.support import LivePortal, PortalDatabase, RegisteredBranch, register
-from tests.portal.till import push_all, till
+from tests.portal.till import client, push_all, till
 from warranty_desk.permissions import Role
-from warranty_desk.services import catalogue, shop_settings
+from warranty_desk.services import catalogue, claims, shop_settings
 from warranty_desk.services.activation import record_sale
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.database import Database
+from warranty_desk.storage.documents import DocumentStore
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
 DANA = "dana@example.org"
@@ -172,3 +175,33 @@ def test_an_online_claim_is_linked_to_the_claim_naming_its_item_not_the_first_by
     finally:
         OnlineClaim.objects.filter(pk__in=[first.pk, second.pk, older.pk]).delete()
         Claim.objects.filter(pk__in=[c.pk for c in made]).delete()
+
+
+def test_a_claim_the_shop_refuses_says_so_why_and_what_to_do(
+    shop: Shop, live_portal: LivePortal, tmp_path: Path,
+) -> None:
+    dana = _dana()
+    sent = dana.post(reverse("customers:start_claim", args=[shop.branch.code, shop.code]),
+                     {"fault": "Will not power on"})
+    assert sent.status_code == 302, sent.content.decode()[:2000]
+    online = OnlineClaim.objects.get(branch_id=shop.branch.pk, claim=None,
+                                     item_id=sent["Location"].rstrip("/").rsplit("/", 1)[-1])
+    # Meanwhile the customer's partner brought the unit in: the counter opened a claim first.
+    counter = claims.start_claim(shop.db, actor(Role.SALES), claims.StartClaim(
+        shop.code, "Fan loud"))
+    pulled = pull_once(shop.db, PortalInbox(client(live_portal, shop.branch.token),
+                                            shop.branch.code),
+                       documents=DocumentStore(tmp_path / "documents"))
+    assert pulled.error == "" and len(pulled.problems) == 1, pulled
+    push_all(shop.db, live_portal, shop.branch)
+    projector.catch_up(shop.branch.pk)
+    page = dana.get(sent["Location"]).content.decode()
+    assert "Not registered by the shop<small>" in page  # where it stands now
+    assert "could not register this claim from here. Their till said:" in page
+    assert counter.number in page  # the till's reason names its open claim
+    assert "Call or visit" in page and "with the unit and your receipt" in page
+    # The unit's open claim is the counter's now, not the refused one.
+    warranty = Warranty.objects.get(branch_id=shop.branch.pk, code=shop.code)
+    found = facts_for([warranty])[warranty.pk].open_claim
+    assert isinstance(found, Claim) and found.number == counter.number
+    assert online.pk is not None
