@@ -195,9 +195,11 @@ def own_claim(account: CustomerAccount, branch: str, ref: str) -> OwnClaim:
 
 
 def started_claims(account: CustomerAccount) -> list[OnlineClaim]:
-    """Claims started here the branch has not numbered yet, newest first."""
+    """Claims started here the branch has not numbered yet, newest first; `refused` says
+    whether the branch gave one up."""
     waiting = list(OnlineClaim.objects.select_related("branch", "warranty__product")
-                   .filter(_theirs(account), claim=None).order_by("-created_at"))
+                   .filter(_theirs(account), claim=None).annotate(refused=given_up())
+                   .order_by("-created_at"))
     return [online for online in waiting if link(online) is None]
 
 

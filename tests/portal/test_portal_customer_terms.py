@@ -200,6 +200,8 @@ def test_a_claim_the_shop_refuses_says_so_why_and_what_to_do(
     assert "could not register this claim from here. Their till said:" in page
     assert counter.number in page  # the till's reason names its open claim
     assert "Call or visit" in page and "with the unit and your receipt" in page
+    landing = dana.get(reverse("customers:products")).content.decode()
+    assert "Not registered by the shop</span>" in landing
     # The unit's open claim is the counter's now, not the refused one.
     warranty = Warranty.objects.get(branch_id=shop.branch.pk, code=shop.code)
     found = facts_for([warranty])[warranty.pk].open_claim
