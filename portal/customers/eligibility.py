@@ -45,15 +45,30 @@ class PolicyTerms:
     faults: tuple[str, ...] = COMMON_FAULTS
 
 
-def terms_of(warranty: Warranty) -> PolicyTerms:
+PolicyKey = tuple[int, str]  # (branch id, the till's policy ref)
+
+
+def policies_for(warranties: list[Warranty]) -> dict[PolicyKey, Policy]:
+    """The policies of these warranties, in one query however many warranties there are."""
+    refs = {w.policy_ref for w in warranties if w.policy_ref}
+    branches = {w.branch_id for w in warranties if w.policy_ref}
+    return {(p.branch_id, p.ref): p
+            for p in Policy.objects.filter(branch_id__in=branches, ref__in=refs)}
+
+
+def terms_of(warranty: Warranty, policies: dict[PolicyKey, Policy] | None = None
+             ) -> PolicyTerms:
     """The terms head office holds for this warranty's policy, as its till last sent them,
-    with the till's common faults for the unit's category."""
+    with the till's common faults for the unit's category (give `policies` from
+    policies_for when judging many)."""
     faults = category_faults(warranty.category) or COMMON_FAULTS
-    policy = (Policy.objects.filter(branch_id=warranty.branch_id, ref=warranty.policy_ref)
-              .first() if warranty.policy_ref else None)
+    if policies is None:
+        policies = policies_for([warranty])
+    policy = policies.get((warranty.branch_id, warranty.policy_ref))
     if policy is None:
         return PolicyTerms(faults=faults)
-    evidence = policy.evidence_required.get(ONLINE_CLAIM_TYPE) or ()
+    # A policy that asks for nothing still takes the customer's photos: the general ones.
+    evidence = policy.evidence_required.get(ONLINE_CLAIM_TYPE) or DEFAULT_EVIDENCE
     return PolicyTerms(True, policy.name, tuple(policy.exclusions),
                        tuple(str(kind) for kind in evidence), policy.claim_limit_count,
                        policy.claim_limit_period_months, faults)

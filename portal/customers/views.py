@@ -21,10 +21,12 @@ from portal.customers.certificate import certificate_pdf
 from portal.customers.claims import FAULT_LIMIT, FAULT_MIN, started_claims
 from portal.customers.eligibility import (
     ClaimFacts,
+    PolicyKey,
     Verdict,
     checklist,
     exclusion_words,
     facts_for,
+    policies_for,
     terms_note,
     terms_of,
     verdict,
@@ -34,7 +36,7 @@ from portal.customers.models import CustomerAccount
 from portal.customers.timeline import next_words, started_step, step_name, steps
 from portal.customers.uploads import MAX_FILES, Refusal, check_all
 from portal.projections.cover import Standing, standing
-from portal.projections.models import Claim, Warranty, WarrantyLayer
+from portal.projections.models import Claim, Policy, Warranty, WarrantyLayer
 from portal.public.views import LAYER_NAMES
 from portal.receiver import documents as stored
 from warranty_desk.rules.document_types import MAX_BYTES
@@ -94,9 +96,10 @@ class Card:
 
 
 def card(warranty: Warranty, today: date, facts: ClaimFacts,
-         replacement: Warranty | None = None) -> Card:
+         replacement: Warranty | None = None,
+         policies: dict[PolicyKey, Policy] | None = None) -> Card:
     """The card of one warranty as it stands today."""
-    terms = terms_of(warranty)
+    terms = terms_of(warranty, policies)
     return Card(warranty, standing(warranty, today),
                 [(LAYER_NAMES.get(layer.kind, layer.kind.title()), layer,
                   layer.start_on <= today <= layer.end_on) for layer in warranty.layers.all()],
@@ -107,7 +110,8 @@ def card(warranty: Warranty, today: date, facts: ClaimFacts,
 def _cards(warranties: list[Warranty], today: date) -> list[Card]:
     by_code = {(w.branch_id, w.code): w for w in warranties}
     facts = facts_for(warranties)
-    return [card(w, today, facts[w.pk], by_code.get((w.branch_id, w.replaced_by)))
+    policies = policies_for(warranties)
+    return [card(w, today, facts[w.pk], by_code.get((w.branch_id, w.replaced_by)), policies)
             for w in warranties]
 
 
