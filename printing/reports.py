@@ -8,7 +8,7 @@ from printing.pdf import ReportChart, ReportDoc, render_report_pdf
 from warranty_desk.permissions import Actor
 from warranty_desk.printables import ShopHeader
 from warranty_desk.services.letterhead import header, local_now, shop_of
-from warranty_desk.services.management import Cell, ReportTable
+from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 

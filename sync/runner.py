@@ -22,7 +22,8 @@ from sync.engine import PushReport
 from sync.inbox import PullReport
 from sync.wording import message, problem_lines
 from warranty_desk.config import SyncSettings
-from warranty_desk.services import numbers, outbox_retention, sync_admin
+from warranty_desk.permissions import Actor
+from warranty_desk.services import numbers, outbox_retention, reminders, sync_admin
 from warranty_desk.services.sync_admin import SyncStatus
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
@@ -79,6 +80,12 @@ def run_cycle(
 
         return run_mail_cycle(home, db, settings)
     started = time.monotonic()
+    if nightly:
+        # Due reminders are queued first, so they leave with this run's push; each warranty's
+        # end is reminded once, however often the nightly run comes round.
+        sent = reminders.send_due(db, Actor.system("nightly run"))
+        if sent:
+            log.info("Queued %d warranty reminder(s)", len(sent))
     with db.read() as session:
         branch = numbers.branch_code(session)
     wiring = wire(home, settings, db.clock, branch=branch)

@@ -41,11 +41,12 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("report", help="print a report: warranties (the register), "
-                       "claims-by-brand, open-claims, return-aging")
+                       "claims-by-brand, open-claims, return-aging, message-delivery")
     p.add_argument("name", choices=["warranties", "claims-by-brand", "open-claims",
-                                    "return-aging"])
+                                    "return-aging", "message-delivery"])
     p.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD",
-                   help="start of the period (claims-by-brand; default 90 days ago)")
+                   help="start of the period (claims-by-brand, message-delivery; default 90 "
+                   "days ago)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
@@ -160,7 +161,7 @@ def cmd_report(args: argparse.Namespace, home: Home) -> int:
 def _management_report(args: argparse.Namespace, home: Home, db: Database) -> int:
     from warranty_desk.money import FILE_UNITS
     from warranty_desk.services import management
-    from warranty_desk.services.exports import write_csv
+    from warranty_desk.services.exports import write_csv_parts
     from warranty_desk.services.shop_locale import money_at
     from warranty_desk.storage.documents import DocumentStore
     from warranty_desk.views import to_jsonable
@@ -181,10 +182,11 @@ def _management_report(args: argparse.Namespace, home: Home, db: Database) -> in
         print_json({**to_jsonable(table), "rows": to_jsonable(table.for_files(money)),
                     "currency": money.currency, "money_units": FILE_UNITS})
     elif args.csv:
-        write_csv(sys.stdout, table.columns,
-                  (dict(zip(table.columns, row, strict=True)) for row in table.for_files(money)))
+        write_csv_parts(sys.stdout, ((part.columns, part.for_files(money))
+                                     for part in (table, *table.follow)))
     else:
-        print(f"{table.title} — {table.subtitle}")
-        for row in (table.columns, *table.for_people(money)):
-            print("  ".join(row))
+        for n, part in enumerate((table, *table.follow)):
+            print(("\n" if n else "") + f"{part.title} — {part.subtitle}")
+            for row in (part.columns, *part.for_people(money)):
+                print("  ".join(row))
     return EXIT_OK

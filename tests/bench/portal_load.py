@@ -98,14 +98,14 @@ def history(code: str, count: int, start: date) -> list[Row]:
             "number": number, "sha256": f"{block:032d}{code.lower():0>32}"[:64],
             "kind": "photo_of_fault", "media_type": "image/jpeg", "size": 180_000 + block})
         _event(rows, "claim.status_changed", "claim", number, opened + timedelta(hours=2), {
-            "customer": f"{code}-C{2 * block:06d}", "number": number, "state": "diagnosing",
+            "customer": f"{code}-C{2 * block:06d}", "number": number, "state": "inspecting",
             "from_state": "received", "outcome": None, "channel": "counter",
             "claim_type": "repair", "fault": "Screen flickers after an hour",
             "serial": serial(code, first_unit), "opened_at": opened.isoformat()})
         extended = f"{code}-W-2026-{first_unit + 7:06d}"
         _event(rows, "warranty.extended", "warranty", extended, opened, {
-            "code": extended, "plan": "Care +12", "end": (sold + timedelta(days=1094))
-            .isoformat()})
+            "code": extended, "plan": "Care +12", "plan_code": "CARE-12", "price_minor": 4900,
+            "end": (sold + timedelta(days=1094)).isoformat()})
         block += 1
     return rows[:count]
 

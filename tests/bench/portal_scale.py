@@ -40,6 +40,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -601,6 +602,8 @@ def write(out: Path, data: dict[str, Any]) -> None:
             return {"median_ms": value.median_ms, "p95_ms": value.p95_ms, "runs": value.runs}
         if isinstance(value, dict):
             return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, Decimal):  # PostgreSQL's SUM and COUNT over numeric columns
+            return int(value) if value == value.to_integral_value() else float(value)
         return value
 
     data.setdefault("measured_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))

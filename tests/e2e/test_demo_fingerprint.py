@@ -42,8 +42,11 @@ _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   # 0014: delivery state, written only when a message is sent or fails.
                   ("customer_messages", "channel"), ("customer_messages", "server_id"),
                   ("customer_messages", "reason"), ("customer_messages", "attempts"),
-                  ("customer_messages", "state_at"), ("customers", "email_undeliverable")}
-_ADDED_TABLES = {"sync_delivered"}
+                  ("customer_messages", "state_at"), ("customers", "email_undeliverable"),
+                  # 0015: consent to reminders, and when staff read a customer's message.
+                  ("customers", "reminders_agreed_at"), ("customers", "reminders_withdrawn_at"),
+                  ("customer_messages", "read_at")}
+_ADDED_TABLES = {"sync_delivered", "warranty_reminders"}
 _EMPTY = (None, "", 0)
 
 DIGESTS: dict[str, str] = {
@@ -54,7 +57,9 @@ DIGESTS: dict[str, str] = {
     # extension plan has a code (CARE-12), made from its name, and adding a plan tells head
     # office its code (a catalogue.plan_updated event each: every later key's rank moves).
     # That event carries the plan's terms, and each warranty card the unit's category and
-    # price: the customer portal offers plans by the till's own rule.
+    # price: the customer portal offers plans by the till's own rule. At 0015 the story's
+    # claim letters are in each customer's register (VIP, business, reseller, retail), each
+    # policy lets staff reword a message, and the shop reminds 30 days before a warranty ends.
     # Adding a policy tells head office its terms (a catalogue.policy_updated event each),
     # and each warranty card names its policy: the portal shows the till's terms.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
@@ -66,7 +71,7 @@ DIGESTS: dict[str, str] = {
     'claims': 'feb2da5ad5d17b9fa78740c839f56dacd2c20cab0066846dac336d4a9c89c0b6',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'cost_postings': '519f187e1b7509bf08548ee08aa62a143f0a1370ae9a7dc694ab072ce39bde1b',
-    'customer_messages': 'f8785d28bb3c776d82947e689ab3596beda9c2da45612ad8a358add21d3568c4',
+    'customer_messages': 'e09bedfb901d01a208cbd3e3e5645dc71696103cbc02e2b4dab759de10f7339f',
     'customers': '8baf257d73073f9e3e132f6e2e5de3cf6c9f60024cee4073b2b0e5a191d4b441',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
     'evidence_documents': '7d070f0cb0629bbc8d018cb8ebbd5255a2c4e947c991f1c2a244147de71a322e',
@@ -77,14 +82,14 @@ DIGESTS: dict[str, str] = {
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'invoice_lines': '3442a12d3b95193d54689cacbd2f3fbda1bb58ceaa139c6760cb6821f54aba7e',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': 'c93dcfdb3ae15dc9356015f33c6f4cb884e3af782b033349c0df0f0d574a1794',
-    'policies': '076ef4eff1503d93d2bbfd56c8b204a09835b29a22da44bbf5362f950ea2f4a7',
+    'outbox_events': '3d8b77e1b69b1f817765a92d4ec8dd689fadbf0a1249c10b5dd105fdda220e82',
+    'policies': '88644a8fa130ec1afb6d295411ac56c610317d7cdb89646e0f9da124d2daa3f0',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': 'a39891dfa502d991bab1d93a67dd8c172d92302eb28a269d18a0ef11559f9be5',
     'products_fts': '32ad08e2263cad0197256f186b17c89167d69447320e549f47d4b4f1f6b0175b',
     'sales': 'a8d68af320f357d0f4d5d3da96700604c06091fdbad55b85c13f772734c3bb72',
     'settlements': 'f96b57beeebfda638dac1aa99d3962c79fa93cbed428105908d2541018c55c28',
-    'shop': '4418526065fd0e7ad657f63d18dee5da644dcf70f66353422ffbe93ec04efb1e',
+    'shop': '50a6971697ecadf51c66de3b01097f21a8afefd4475fe4d57b6442a993a51aad',
     'staff': 'dc9b1cec354c731d386f05083f44f7536a75f6e2a02084895d42a841862041e2',
     'stock_movements': 'd278e645c4168ee349e87456a411ca174be08e67e079d4fca1d1461b58241dc4',
     'supplier_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',

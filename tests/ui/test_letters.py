@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QRadioButton
 from tests.ui.conftest import sign_in
 from ui.main_window import MainWindow
 from ui.widgets.decision_dialog import DecisionDialog
+from warranty_desk.models import Segment
 from warranty_desk.services import messages
 
 # Words a template line may end on without the sentence going on: the greeting, the end of
@@ -49,7 +50,8 @@ def test_the_refund_letter_follows_the_amount_and_reason_as_they_are_typed(
     assert "[refund amount]" in dialog.letter.text()
     qtbot.keyClicks(dialog.refund, "49.5")
     assert "[refund amount]" not in dialog.letter.text()
-    assert "refunded £49.50 for your" in dialog.letter.text()
+    # The demo claim's customer is a reseller: their register ("for the laptop", not "your").
+    assert "refunded £49.50 for the" in dialog.letter.text()
     qtbot.mouseClick(dialog.findChild(QRadioButton, "outcome_replace"),
                      Qt.MouseButton.LeftButton)
     qtbot.keyClicks(dialog.serial, "new-unit-77")
@@ -83,13 +85,18 @@ def test_a_problem_with_the_fields_is_said_beside_them_never_inside_the_letter(
     assert message_bottom <= dialog.letter_box.mapTo(dialog, QPoint(0, 0)).y()
 
 
+@pytest.mark.parametrize("segment", list(Segment))
 @pytest.mark.parametrize("name", sorted(messages.templates()))
-def test_every_letter_is_whole_sentences_and_signs_off_without_a_comma(name: str) -> None:
+def test_every_letter_is_whole_sentences_and_signs_off_without_a_comma(
+    name: str, segment: Segment
+) -> None:
     values = {k: f"<{k}>" for k in ("customer", "claim", "product", "serial", "shop",
-                                     "promised", "reason", "amount", "new_serial", "end")}
+                                     "promised", "reason", "amount", "new_serial", "end", "days")}
     values["reason"] = "<a reason, as typed>."
+    values["reply"] = "<a reply, as typed>."
+    values["plans"] = "- <a plan>: <months> more months for <price>."
     for phone in ("+44 20 7946 0321", ""):
-        body = messages.render(name, {**values, "phone": phone}).body
+        body = messages.render(name, {**values, "phone": phone}, segment).body
         lines = body.split("\n")
         signature = lines[-2:] if phone else lines[-1:]
         prose = [ln for ln in lines[:-len(signature)] if ln.strip()]

@@ -97,3 +97,17 @@ def test_every_payload_of_the_demo_shop_a_bulk_shop_and_a_restore_meets_the_cont
 def test_the_check_names_what_breaks_the_contract(topic: str, payload: dict[str, object],
                                                    said: str) -> None:
     assert any(said in p for p in problems(topic, payload)), list(problems(topic, payload))
+
+
+def test_the_head_office_benchs_histories_meet_the_contract() -> None:
+    # The scale bench pushes made-up branch histories; a payload the portal refuses would be
+    # counted as lost and the ingest figures would measure refusals, not storing.
+    from datetime import date
+
+    from tests.bench.portal_load import history
+
+    rows = history("B001", 200, date(2026, 1, 5))
+    found = [p for row in rows for p in problems(row.topic, json.loads(row.payload))]
+    assert found == []
+    assert {row.topic for row in rows} >= {"customer.created", "warranty.activated",
+                                           "claim.opened", "warranty.extended"}

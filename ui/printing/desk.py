@@ -25,8 +25,8 @@ from ui.wording import who_may
 from warranty_desk import config
 from warranty_desk.config import PrinterSettings
 from warranty_desk.permissions import Permission
-from warranty_desk.services.management import ReportTable
 from warranty_desk.services.print_jobs import PrintJobView
+from warranty_desk.services.report_table import ReportTable
 from warranty_desk.storage.documents import DocumentStore
 
 RECEIPT, PDF_ROUTE = "receipt", "pdf"

@@ -28,7 +28,13 @@ from ui.screens.claim_detail_parts.decision_bar import MOVE_KEYS, REOPEN_KEY, De
 from ui.screens.claim_detail_parts.evidence_tab import VERIFY_KEY, EvidenceTab
 from ui.screens.claim_detail_parts.facts import ClaimFacts
 from ui.screens.claim_detail_parts.findings_tab import FINDINGS_TAB_KEY, FindingsTab
-from ui.screens.claim_detail_parts.messages_tab import LETTER_KEY, RETRY_KEY, MessagesTab
+from ui.screens.claim_detail_parts.messages_tab import (
+    EDIT_MESSAGE_KEY,
+    LETTER_KEY,
+    REPLY_KEY,
+    RETRY_KEY,
+    MessagesTab,
+)
 from ui.screens.claim_detail_parts.record_tabs import (
     CostsTab,
     stock_lines,
@@ -40,9 +46,10 @@ from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.layout import scroll_area
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.void_warranty import VOID_KEY
+from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.permissions import Actor, Permission
 from warranty_desk.scanning import ScanKind, classify
-from warranty_desk.services import message_delivery
+from warranty_desk.services import claim_messages, message_delivery
 from warranty_desk.services.claim_detail import ClaimDetail, claim_detail
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
@@ -77,6 +84,8 @@ class ClaimDetailScreen(Screen):
         ("Ctrl+P", "Print the claim ticket again (marked COPY)"),
         ("Ctrl+Shift+L", "Print the return label for the claim's unit"),
         ("Ctrl+R", "Reload the claim"),
+        (EDIT_MESSAGE_KEY + " (messages)", "Reword the picked message before it goes"),
+        (REPLY_KEY + " (messages)", "Reply to the customer on this claim"),
         (RETRY_KEY + " (messages)", "Send a message that did not arrive again"),
         (LETTER_KEY + " (messages)", "Send the picked message as a paper letter instead"),
         ("Esc", "Back to the claims board"),
@@ -91,6 +100,8 @@ class ClaimDetailScreen(Screen):
         "Ctrl+Enter (findings)": Permission.RECORD_WORK,
         "Ctrl+T": Permission.POST_COST,
         VOID_KEY: Permission.VOID_WARRANTY,
+        EDIT_MESSAGE_KEY + " (messages)": claim_messages.MESSAGE_PERMISSION,
+        REPLY_KEY + " (messages)": claim_messages.MESSAGE_PERMISSION,
     }
 
     def __init__(self, ctx: AppContext) -> None:
@@ -211,6 +222,9 @@ class ClaimDetailScreen(Screen):
             partial(self._message_action, message_delivery.retry))
         self.messages.letter_requested.connect(
             partial(self._message_action, message_delivery.as_letter))
+        # Words to the customer: a queued message reworded, or a reply.
+        self.messages.edit_requested.connect(self._on_edit_requested)
+        self.messages.reply_requested.connect(self._on_reply_requested)
         # Changes made elsewhere (another screen, the sync inbox).
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
 
@@ -270,6 +284,11 @@ class ClaimDetailScreen(Screen):
     def _on_detail_loaded(self, generation: int, detail: ClaimDetail) -> None:
         if generation == self._generation:
             self.show_detail(detail)
+            if any(m.unread for m in detail.messages) and self.ctx.actor is not None:
+                # Opened: what the customer wrote is read (the list still marks it new).
+                actor, number = self.ctx.actor, detail.number
+                self.ctx.run(lambda: claim_messages.mark_read(self.ctx.db, actor, number),
+                             lambda _n: None)
 
     def print_ticket(self) -> None:
         """The claim's drop-off ticket again; the queue marks it COPY."""
@@ -309,7 +328,11 @@ class ClaimDetailScreen(Screen):
         self.void_button.setVisible(
             d.warranty_code is not None and self.ctx.may(Permission.VOID_WARRANTY)
             and not (d.cover is not None and d.cover.verdict == "void"))
-        self.messages.show_detail(d, self._when)
+        self.messages.show_detail(d, self._when,
+                                  may_write=self.ctx.may(claim_messages.MESSAGE_PERMISSION))
+        unread = sum(1 for m in d.messages if m.unread)
+        self.tabs.setTabText(self.tabs.indexOf(self.messages),
+                             f"&Messages ({unread} new)" if unread else "&Messages")
         self.costs.show_detail(d, may_post=self.ctx.may(Permission.POST_COST))
         self.stock_model.set_records(stock_lines(d))
         fit_columns(self.stock_table)
@@ -409,3 +432,28 @@ class ClaimDetailScreen(Screen):
                                  "warning")
             return
         self.ctx.notice.emit(f"Opening {words}.", "info")
+
+    def _on_edit_requested(self, message_id: str, subject: str, body: str) -> None:
+        actor, number = self.ctx.require_actor(), self.number or ""
+        self.ctx.run(
+            lambda: claim_messages.edit_message(self.ctx.db, actor, number, message_id,
+                                                subject, body),
+            lambda _none: self._message_saved("The message is reworded; it goes as it reads "
+                                              "now."), self._message_refused)
+
+    def _on_reply_requested(self, text: str) -> None:
+        actor, number = self.ctx.require_actor(), self.number or ""
+        self.ctx.run(lambda: claim_messages.reply(self.ctx.db, actor, number, text),
+                     lambda _none: self._message_saved("Your reply is on its way to the "
+                                                       "customer."), self._message_refused)
+
+    def _message_saved(self, words: str) -> None:
+        self.messages.close_writer()
+        self.ctx.notice.emit(words, "success")
+        self._on_claim_actions_changed("message")
+
+    def _message_refused(self, exc: BaseException) -> None:
+        self.messages.failed(str(exc) if isinstance(exc, BadInput | NotFound)
+                             else "The message could not be saved; try again.")
+        if not isinstance(exc, BadInput | NotFound):
+            self.ctx.report(exc)

@@ -102,7 +102,8 @@ class ClaimTableModel(QAbstractTableModel):
             promised = str(r.promised_on) if r.promised_on else "—"
             return f"⚠ OVERDUE  {promised}" if r.overdue else promised
         values = {
-            "Claim": r.number,
+            # A customer's message nobody has opened the claim for: the counter must see it.
+            "Claim": r.number + (f"  ✉ {r.unread} new" if r.unread else ""),
             "State": STATE_LABELS.get(r.state, r.state)
             + (f" ({shown})" if (shown := outcome_shown(r.state, r.outcome)) else ""),
             "Age": age_words(r.age_days), "Opened": str(r.opened_on),
@@ -313,11 +314,14 @@ class ClaimsBoardScreen(Screen):
         numbers = [r.number for r in result.rows]
         self.table.selectRow(numbers.index(keep) if keep in numbers else 0)
         overdue = sum(1 for r in result.rows if r.overdue)
+        unread = sum(1 for r in result.rows if r.unread)
         shown = len(result.rows)
         words = (f"{result.total} claim{'s' if result.total != 1 else ''}" if shown == result.total
                  else f"the first {shown} of {result.total} claims (narrow with a filter)")
         self.status.setText(f"Showing {words}"
                             + (f"  ·  ⚠ {overdue} overdue" if overdue else "")
+                            + (f"  ·  ✉ {unread} with a customer's message unread"
+                               if unread else "")
                             + ("" if result.rows else "  ·  nothing matches these filters"))
         if self._open_single == generation and len(result.rows) == 1:
             self.ctx.navigate.emit("ClaimDetailScreen", result.rows[0].number)

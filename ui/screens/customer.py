@@ -52,6 +52,15 @@ NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a cu
                "the counter with Ctrl+U.")
 
 
+def _consent_words(p: CustomerProfile) -> str:
+    """When the customer agreed to reminders, or withdrew; nothing if they never agreed."""
+    if p.reminders_agreed and p.reminders_agreed_at is not None:
+        return f"agreed on {p.reminders_agreed_at.date().isoformat()}"
+    if p.reminders_withdrawn_at is not None:
+        return f"withdrawn on {p.reminders_withdrawn_at.date().isoformat()}"
+    return "not agreed"
+
+
 def _words(state: str | None) -> str:
     return (state or "").replace("_", " ")
 
@@ -154,6 +163,7 @@ class CustomerScreen(Screen):
         flags.addWidget(self.retention)
         flags.addStretch(1)
         controls.addLayout(flags)
+        controls.addLayout(self._consent_row())
         # The reason gets a row of its own: squeezed beside the flags it showed two letters.
         why = QHBoxLayout()
         self.reason = QLineEdit()
@@ -204,6 +214,17 @@ class CustomerScreen(Screen):
         self._set_editable(False)
         return column
 
+    def _consent_row(self) -> QHBoxLayout:
+        # Consent to reminders: saved as soon as it is ticked or cleared, with its day shown.
+        consent = QHBoxLayout()
+        self.reminders = QCheckBox("Reminders before a warranty ends")
+        self.reminders.setObjectName("customerReminders")
+        self.reminders_since = Label("")
+        self.reminders_since.setObjectName("subtle")
+        consent.addWidget(self.reminders)
+        consent.addWidget(self.reminders_since, 1)
+        return consent
+
     def _connect_signals(self) -> None:
         # Searching and picking.
         self.search.returnPressed.connect(self._on_search_return)
@@ -211,6 +232,7 @@ class CustomerScreen(Screen):
         # Changes to the customer.
         self.segment.activated.connect(self._on_segment_activated)
         self.save_retention.clicked.connect(self._on_save_retention_clicked)
+        self.reminders.clicked.connect(self._on_reminders_clicked)
         # Claims open in their own screen, by Enter or a double click.
         self.claims.activated.connect(self._on_claims_activated)
         bind_key(self, "Ctrl+F", lambda: self.search.setFocus())
@@ -228,7 +250,8 @@ class CustomerScreen(Screen):
     def _set_editable(self, loaded: bool) -> None:
         self.profile_controls.setVisible(loaded)
         allowed = loaded and self.ctx.may(customer_view.CUSTOMER_PERMISSION)
-        for widget in (self.segment, self.retention, self.reason, self.save_retention):
+        for widget in (self.segment, self.retention, self.reason, self.save_retention,
+                       self.reminders):
             widget.setEnabled(allowed)
             widget.setToolTip("" if allowed or not loaded
                               else "Your role may not change this customer.")
@@ -301,6 +324,8 @@ class CustomerScreen(Screen):
         self.email_edit.setText(p.email)
         self.segment.setCurrentText(p.segment)
         self.retention.setChecked(p.retention_follow_up)
+        self.reminders.setChecked(p.reminders_agreed)
+        self.reminders_since.setText(_consent_words(p))
         self.reason.clear()
         self._set_editable(True)
         self.purchase_model.set_records(p.purchases)
@@ -338,6 +363,8 @@ class CustomerScreen(Screen):
         self.facts.setText(NO_CUSTOMER)
         self.segment.setCurrentIndex(0)
         self.retention.setChecked(False)
+        self.reminders.setChecked(False)
+        self.reminders_since.setText("")
         self.reason.clear()
         for model in (self.purchase_model, self.claim_model, self.message_model):
             model.set_records(())
@@ -432,6 +459,25 @@ class CustomerScreen(Screen):
             self.segment.setCurrentText(self.profile.segment if self.profile else "")
 
         self.ctx.run(lambda: customer_view.set_segment(db, actor, ref, segment), done, failed)
+
+    def _on_reminders_clicked(self, agree: bool) -> None:
+        if self.profile is None:
+            return
+        actor, db, ref = self.ctx.require_actor(), self.ctx.db, self.profile.reference
+
+        def done(brief: CustomerBrief) -> None:
+            words = "agreed to" if agree else "withdrew from"
+            self.ctx.notice.emit(f"{brief.name} {words} reminders before a warranty ends.",
+                                 "success")
+            self.ctx.data_changed.emit("customer")
+            self.load(brief.reference)
+
+        def failed(exc: BaseException) -> None:
+            self.ctx.report(exc)
+            self.reminders.setChecked(bool(self.profile and self.profile.reminders_agreed))
+
+        self.ctx.run(lambda: customer_view.set_reminder_consent(db, actor, ref, agree), done,
+                     failed)
 
     def _on_save_retention_clicked(self) -> None:
         if self.profile is None:

@@ -30,10 +30,13 @@ from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
 from warranty_desk.services import management
-from warranty_desk.services.exports import write_csv
-from warranty_desk.services.management import Cell, ReportTable
+from warranty_desk.services.exports import write_csv_parts
+from warranty_desk.services.report_table import Cell, ReportTable
 
 Index = QModelIndex | QPersistentModelIndex
+# The reports that cover a period, with the words beside its first day.
+_SINCE_WORDS = {"claims-by-brand": "Claims opened since",
+                "message-delivery": "Messages written since"}
 
 
 class ReportModel(QAbstractTableModel):
@@ -151,6 +154,20 @@ class ReportsScreen(Screen):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.verticalHeader().hide()
         column.addWidget(self.view, 1)
+        # A table listed under the report (the messages that failed under the delivery rates).
+        self.follow_title = Label("")
+        self.follow_title.setObjectName("subtle")
+        column.addWidget(self.follow_title)
+        self.follow_model = ReportModel()
+        self.follow_view = QTableView()
+        self.follow_view.setObjectName("reportFollow")
+        self.follow_view.setModel(self.follow_model)
+        self.follow_view.setAlternatingRowColors(True)
+        self.follow_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.follow_view.verticalHeader().hide()
+        column.addWidget(self.follow_view, 1)
+        self._show_follow(None)
         self.notes = Label("")
         self.notes.setObjectName("subtle")
         self.notes.setWordWrap(True)
@@ -170,6 +187,7 @@ class ReportsScreen(Screen):
 
     def clear_for_sign_out(self) -> None:
         self.model.show(None)
+        self._show_follow(None)
         self.subtitle.setText("")
         self.notes.setText("")
 
@@ -181,15 +199,24 @@ class ReportsScreen(Screen):
         """Build the chosen report off the GUI thread (it reads the whole ledger)."""
         name, actor = self.current(), self.ctx.require_actor()
         since = date_of(self.since)
-        uses_period = name == "claims-by-brand"
+        uses_period = name in _SINCE_WORDS
+        self.since_label.setText(_SINCE_WORDS.get(name, ""))
         self.since.setVisible(uses_period)
         self.since_label.setVisible(uses_period)
         self.subtitle.setText("Working…")
         self.ctx.run(lambda: management.build(self.ctx.db, actor, name,
                                               since=since), self._show)
 
+    def _show_follow(self, table: ReportTable | None) -> None:
+        self.follow_model.show(table)
+        shown = table is not None and bool(table.rows)
+        self.follow_title.setText(f"{table.title}:" if table is not None and shown else "")
+        self.follow_title.setVisible(shown)
+        self.follow_view.setVisible(shown)
+
     def _show(self, table: ReportTable) -> None:
         self.model.show(table)
+        self._show_follow(table.follow[0] if table.follow else None)
         self.subtitle.setText(f"{table.title}: {table.subtitle}")
         self.notes.setText(" ".join(table.notes) if table.rows
                            else "Nothing to report for this period.")
@@ -216,8 +243,8 @@ class ReportsScreen(Screen):
             return
         try:
             with open(path, "w", encoding="utf-8", newline="") as out:
-                write_csv(out, table.columns,
-                          (dict(zip(table.columns, row, strict=True)) for row in table.rows))
+                write_csv_parts(out, ((part.columns, part.rows)
+                                      for part in (table, *table.follow)))
         except OSError as exc:
             self.ctx.notice.emit(f"Could not save {path} ({exc.strerror}). Pick another folder.",
                                  "error")

@@ -9,7 +9,7 @@ from warranty_desk.models.complaint import Complaint
 from warranty_desk.models.cost import CostPosting
 from warranty_desk.models.customer import Customer, Segment
 from warranty_desk.models.evidence import EvidenceDocument
-from warranty_desk.models.message import CustomerMessage
+from warranty_desk.models.message import CustomerMessage, WarrantyReminder
 from warranty_desk.models.outbox import InboxCursor, OutboxEvent
 from warranty_desk.models.policy import ExtensionPlan, Policy
 from warranty_desk.models.print_job import PrintJob
@@ -67,5 +67,6 @@ __all__ = [
     "UpgradeNote",
     "Warranty",
     "WarrantyLayer",
+    "WarrantyReminder",
     "WarrantyStatus",
 ]

@@ -40,5 +40,9 @@ class Customer(Base):
         default=Segment.RETAIL,
     )
     retention_follow_up: Mapped[bool] = mapped_column(default=False)
+    # Reminders (a warranty about to end, with the plans that could extend it) go only to a
+    # customer who agreed, from the day they agreed until they withdraw; both days are kept.
+    reminders_agreed_at: Mapped[datetime | None]
+    reminders_withdrawn_at: Mapped[datetime | None]
     created_at: Mapped[timestamp]
     updated_at: Mapped[datetime | None]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -36,3 +36,18 @@ class CustomerMessage(Base):
     reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     state_at: Mapped[datetime | None]
+    # When staff opened the claim after a customer's message came in; unread while None.
+    read_at: Mapped[datetime | None]
+
+
+class WarrantyReminder(Base):
+    """The reminder sent for one warranty's end: one per end date, so the nightly run that
+    finds it due again (next night, after a restart) sends nothing twice; a warranty extended
+    to a later end is reminded again for that end."""
+
+    __tablename__ = "warranty_reminders"
+
+    warranty_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warranties.id"), primary_key=True)
+    ends_on: Mapped[date] = mapped_column(primary_key=True)
+    message_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customer_messages.id"))
+    sent_at: Mapped[timestamp]

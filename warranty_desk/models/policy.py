@@ -27,6 +27,8 @@ class Policy(Base):
     # Roles that may override this policy's rules with their PIN and a reason.
     override_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     new_term_on_replacement: Mapped[bool] = mapped_column(default=False)
+    # Staff may reword a customer message of a claim under this policy before it leaves.
+    message_edit_allowed: Mapped[bool] = mapped_column(default=True, server_default="1")
 
 
 class ExtensionPlan(Base):

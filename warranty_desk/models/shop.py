@@ -25,6 +25,8 @@ class Shop(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     portal_url_template: Mapped[str] = mapped_column(String(500), default="")
     logo_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Days before a warranty ends that the nightly run reminds a customer who agreed to it.
+    reminder_days: Mapped[int] = mapped_column(default=30, server_default="30")
 
 
 class NumberCounter(Base):

@@ -17,6 +17,7 @@ from warranty_desk.models import (
     Brand,
     Claim,
     Customer,
+    CustomerMessage,
     InvoiceLine,
     Product,
     Sale,
@@ -81,6 +82,7 @@ class ClaimRow:
     assignee: str | None
     promised_on: date | None
     overdue: bool
+    unread: int = 0  # the customer's messages nobody has opened the claim for since
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +186,7 @@ def _page(session: Session, conds: list[ColumnElement[bool]]) -> list[Any]:
     """The oldest open claims first, then the most recently opened closed ones."""
     columns = (Claim.number, Claim.state, Claim.outcome, Claim.opened_at, Claim.customer_id,
                Claim.product_id, Claim.serial, Claim.channel, Claim.assignee_id,
-               Claim.promised_on, Claim.claimed_purchase)
+               Claim.promised_on, Claim.claimed_purchase, Claim.id)
     # Two queries, so each walks the (state, opened_at) index instead of sorting every claim.
     open_rows = list(session.execute(
         select(*columns).where(*conds, Claim.state.in_(OPEN_STATES))
@@ -212,6 +214,7 @@ def _rows(session: Session, page: list[Any], today: date, zone: ZoneInfo) -> tup
             select(Product.id, Product.name, Brand.name).join(Brand, Brand.id == Product.brand_id)
             .where(Product.id.in_(product_ids)))}
     people = staff_names(session, staff_ids)
+    unread = _unread(session, [r.id for r in page])
     rows = []
     for r in page:
         opened_on = local_day(r.opened_at, zone)
@@ -223,8 +226,20 @@ def _rows(session: Session, page: list[Any], today: date, zone: ZoneInfo) -> tup
             customer=customers.get(r.customer_id),
             product=product or (r.claimed_purchase or {}).get("product") or "unknown product",
             brand=brand, serial=r.serial, channel=r.channel, assignee=people.get(r.assignee_id),
-            promised_on=r.promised_on, overdue=is_overdue(r.state, r.promised_on, today)))
+            promised_on=r.promised_on, overdue=is_overdue(r.state, r.promised_on, today),
+            unread=unread.get(r.id, 0)))
     return tuple(rows)
+
+
+def _unread(session: Session, claim_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Per claim, the customer's messages not read yet (none listed for most claims)."""
+    if not claim_ids:
+        return {}
+    return {cid: n for cid, n in session.execute(
+        select(CustomerMessage.claim_id, func.count())
+        .where(CustomerMessage.claim_id.in_(claim_ids), CustomerMessage.direction == "inbound",
+               CustomerMessage.read_at.is_(None))
+        .group_by(CustomerMessage.claim_id)) if cid is not None}
 
 
 def board_in(uow: UnitOfWork, actor: Actor, filters: BoardFilters) -> Board:

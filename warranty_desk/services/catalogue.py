@@ -34,6 +34,8 @@ class PolicyInput:
     claim_limit_period_months: int = 12
     override_roles: tuple[Role, ...] = (Role.MANAGER, Role.OWNER)
     new_term_on_replacement: bool = False
+    # Staff may reword a claim's customer message before it leaves.
+    message_edit_allowed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,7 @@ def add_policy_in(uow: UnitOfWork, actor: Actor, data: PolicyInput) -> Policy:
         claim_limit_period_months=data.claim_limit_period_months,
         override_roles=[r.value for r in data.override_roles],
         new_term_on_replacement=data.new_term_on_replacement,
+        message_edit_allowed=data.message_edit_allowed,
     )
     session.add(policy)
     session.flush()

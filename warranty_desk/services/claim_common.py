@@ -175,7 +175,8 @@ def notify(
     base.update(values)
     messages.queue(session, template=template, values=base, claim_id=claim.id,
                    customer_id=claim.customer_id, customer_ref=customer.reference if customer
-                   else None, claim_number=claim.number)
+                   else None, claim_number=claim.number,
+                   segment=messages.segment_of(customer.segment if customer else None))
 
 
 def move(

@@ -21,6 +21,7 @@ from warranty_desk.models import (
     CustomerMessage,
     EvidenceDocument,
     Product,
+    Segment,
     Settlement,
     Shop,
     StockMovement,
@@ -37,7 +38,7 @@ from warranty_desk.rules.claim_states import (
     reopen_target,
 )
 from warranty_desk.rules.evidence import missing_evidence, proof_words
-from warranty_desk.services import lookup, messages
+from warranty_desk.services import claim_messages, lookup, messages
 from warranty_desk.services.board import is_overdue, local_day, staff_names
 from warranty_desk.services.claim_common import load_claim, other_open_claim, transition_context
 from warranty_desk.services.message_delivery import delivery_words
@@ -90,8 +91,10 @@ class MessageItem:
     direction: str
     template: str
     created_at: datetime
-    id: str = ""  # hex: what retrying or sending it as a letter names
+    id: str = ""  # hex: what retrying, sending it as a letter or rewording it names
     delivery: str = ""  # its delivery state in plain words (message_delivery.delivery_words)
+    editable: bool = False  # queued, not yet with any receiver: staff may still reword it
+    unread: bool = False  # the customer's, and nobody has opened the claim since
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +220,8 @@ class ClaimDetail:
     # Who started the claim online, as they gave it, beside the warranty's holder above.
     claimant_name: str | None = None
     claimant_phone: str | None = None
+    # The claim's policy lets staff reword a message before it leaves.
+    message_edit_allowed: bool = True
 
 
 def _templates_for(target: ClaimState) -> tuple[str, ...]:
@@ -227,18 +232,19 @@ def _templates_for(target: ClaimState) -> tuple[str, ...]:
     return (f"claim_{target.value}",)
 
 
-def _previews(target: ClaimState, values: dict[str, str]) -> tuple[MessagePreview, ...]:
-    known = messages.templates()
+def _previews(target: ClaimState, values: dict[str, str],
+              segment: Segment) -> tuple[MessagePreview, ...]:
+    known = messages.templates(segment)
     out = []
     for name in _templates_for(target):
         if name in known:
-            wording = messages.render(name, values)
+            wording = messages.render(name, values, segment)
             out.append(MessagePreview(name, wording.subject, wording.body))
     return tuple(out)
 
 
-def _moves(session: Session, claim: Claim, actor: Actor,
-           values: dict[str, str]) -> tuple[MoveOption, ...]:
+def _moves(session: Session, claim: Claim, actor: Actor, values: dict[str, str],
+           segment: Segment) -> tuple[MoveOption, ...]:
     current = ClaimState(claim.state)
     base = transition_context(session, claim, None)
     options = []
@@ -255,18 +261,18 @@ def _moves(session: Session, claim: Claim, actor: Actor,
             blockers=tuple(b.message for b in blockers),
             overridable=bool(blockers) and all(b.overridable for b in blockers),
             needs_permission=permission.value, permitted=permitted,
-            previews=_previews(target, values)))
+            previews=_previews(target, values, segment)))
     return tuple(options)
 
 
-def _reopen(session: Session, claim: Claim, actor: Actor,
-            values: dict[str, str]) -> ReopenOption | None:
+def _reopen(session: Session, claim: Claim, actor: Actor, values: dict[str, str],
+            segment: Segment) -> ReopenOption | None:
     current = ClaimState(claim.state)
     target = reopen_target(current)
     if target is None:
         return None
     blockers = check_reopen(current, open_claim_on_unit=other_open_claim(session, claim))
-    wording = messages.render("claim_reopened", values)
+    wording = messages.render("claim_reopened", values, segment)
     return ReopenOption(target.value, allowed(actor.role, Permission.DECIDE_CLAIM),
                         tuple(b.message for b in blockers),
                         (MessagePreview("claim_reopened", wording.subject, wording.body),))
@@ -311,7 +317,9 @@ def _messages(session: Session, claim_id: uuid.UUID) -> tuple[MessageItem, ...]:
     rows = session.scalars(select(CustomerMessage).where(CustomerMessage.claim_id == claim_id)
                            .order_by(CustomerMessage.created_at, CustomerMessage.id))
     return tuple(MessageItem(m.subject, m.body, m.state, m.direction, m.template, m.created_at,
-                             m.id.hex, delivery_words(m.state, m.channel, m.reason, m.server_id))
+                             m.id.hex, delivery_words(m.state, m.channel, m.reason, m.server_id),
+                             claim_messages.editable(session, m),
+                             m.direction == "inbound" and m.read_at is None)
                  for m in rows)
 
 
@@ -361,6 +369,7 @@ def claim_detail_in(uow: UnitOfWork, actor: Actor, number: str) -> ClaimDetail:
     costs = _costs(session, claim.id)
     opened_on = local_day(claim.opened_at, zone)
     values = _message_values(session, claim, customer, product_name, warranty, today)
+    segment = messages.segment_of(customer.segment if customer else None)
     return ClaimDetail(
         number=claim.number, state=claim.state, outcome=claim.outcome,
         channel=claim.channel, claim_type=claim.claim_type, fault=claim.fault,
@@ -386,9 +395,10 @@ def claim_detail_in(uow: UnitOfWork, actor: Actor, number: str) -> ClaimDetail:
         recoverable_total_minor=sum(c.amount_minor for c in costs if c.recoverable),
         stock_moves=_stock(session, claim.id), brand_claims=_brand_claims(session, claim.id),
         proof_words=proof_words(claim.proof_status, required, rules.attached_evidence),
-        moves=_moves(session, claim, actor, values),
-        reopen=_reopen(session, claim, actor, values),
-        claimant_name=claim.claimant_name, claimant_phone=claim.claimant_phone)
+        moves=_moves(session, claim, actor, values, segment),
+        reopen=_reopen(session, claim, actor, values, segment),
+        claimant_name=claim.claimant_name, claimant_phone=claim.claimant_phone,
+        message_edit_allowed=claim_messages.edit_allowed(session, claim))
 
 
 claim_detail = reads(claim_detail_in)

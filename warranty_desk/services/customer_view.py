@@ -19,6 +19,7 @@ from warranty_desk.services.complaints import ComplaintView, complaints_of
 from warranty_desk.services.customers import parse_segment
 from warranty_desk.services.lookup import verdicts_for
 from warranty_desk.services.message_delivery import delivery_words
+from warranty_desk.services.reminders import agreed
 from warranty_desk.services.shop_locale import phone_region
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
@@ -93,6 +94,14 @@ class CustomerProfile:
     complaints: tuple[ComplaintView, ...] = ()
     # Why a mail server refused the email address for good; "" while it is usable.
     email_undeliverable: str = ""
+    # Reminders before a warranty ends: agreed since (a day), or withdrawn on (a day).
+    reminders_agreed_at: datetime | None = None
+    reminders_withdrawn_at: datetime | None = None
+
+    @property
+    def reminders_agreed(self) -> bool:
+        """The customer agreed to reminders and has not withdrawn."""
+        return self.reminders_agreed_at is not None and self.reminders_withdrawn_at is None
 
 
 def _brief(c: Customer) -> CustomerBrief:
@@ -145,7 +154,7 @@ def customer_profile_in(uow: UnitOfWork, actor: Actor, reference_or_id: str | uu
     return CustomerProfile(
         c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
         len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id),
-        c.email_undeliverable)
+        c.email_undeliverable, c.reminders_agreed_at, c.reminders_withdrawn_at)
 
 
 customer_profile = reads(customer_profile_in)
@@ -193,6 +202,31 @@ def set_retention_follow_up_in(uow: UnitOfWork, actor: Actor, reference: str, fl
 
 
 set_retention_follow_up = writes(set_retention_follow_up_in)
+
+
+def set_reminder_consent_in(uow: UnitOfWork, actor: Actor, reference: str,
+                            agree: bool) -> CustomerBrief:
+    """Record that the customer agreed to reminders (from now) or withdrew (from now); the
+    audit log keeps each change with its day, so an earlier agreement stays on record."""
+    require(actor, CUSTOMER_PERMISSION)
+    session = uow.session
+    c = _customer(session, reference)
+    if agreed(c) is agree:
+        return _brief(c)
+    now = clock_of(session).now()
+    if agree:
+        c.reminders_agreed_at, c.reminders_withdrawn_at = now, None
+    else:
+        c.reminders_withdrawn_at = now
+    c.updated_at = now
+    # Kept at the branch and in the audit log: the sync contract's customer carries no consent
+    # yet, so head office is not told (a customer.updated with these fields would be refused).
+    audit.record(session, actor, "customer.reminders", "customer", c.reference,
+                 {"reminders": "agreed" if agree else "withdrawn", "on": now.isoformat()})
+    return _brief(c)
+
+
+set_reminder_consent = writes(set_reminder_consent_in)
 
 
 def find_customers_in(uow: UnitOfWork, actor: Actor, query: str) -> tuple[CustomerBrief, ...]:

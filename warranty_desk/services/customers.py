@@ -23,6 +23,8 @@ class CustomerInput:
     email: str = ""
     segment: str = "retail"
     reference: str = ""
+    # The customer agreed at this sale to reminders before a warranty ends (and its offers).
+    reminders_agreed: bool = False
 
 
 def parse_segment(text: str) -> Segment:

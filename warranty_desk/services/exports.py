@@ -31,6 +31,17 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def write_csv_parts(
+    stream: TextIO, parts: Iterable[tuple[Sequence[str], Iterable[Sequence[object]]]],
+) -> None:
+    """Tables one after the other, each with its header, a blank line between: a report and
+    the list under it (the delivery rates, then the messages that failed)."""
+    for n, (columns, rows) in enumerate(parts):
+        if n:
+            stream.write("\r\n")
+        write_csv(stream, columns, (dict(zip(columns, row, strict=True)) for row in rows))
+
+
 def write_csv(
     stream: TextIO, columns: Sequence[str], rows: Iterable[Mapping[str, object]],
 ) -> int:

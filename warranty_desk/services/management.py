@@ -4,61 +4,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
 from warranty_desk.clock import zone_of
 from warranty_desk.errors import BadInput
 from warranty_desk.models import Brand, BrandClaim, Claim, CostPosting, Product, Settlement
-from warranty_desk.money import MoneyFormat
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.services.letterhead import day_bounds, shop_of
+from warranty_desk.services.message_report import message_delivery_in
+from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.returns import units_held
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 
-Cell = str | int | float | None
 # Age bands for units waiting in returns stock: a week is normal, two months is money lost.
 AGE_BANDS = ((0, 7, "0–7 days"), (8, 30, "8–30 days"), (31, 60, "31–60 days"),
              (61, None, "over 60 days"))
-
-
-@dataclass(frozen=True, slots=True)
-class ReportTable:
-    """A report as plain cells; the screen, CSV and PDF each format it their own way."""
-
-    name: str
-    title: str
-    subtitle: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    money_columns: frozenset[int] = frozenset()  # minor units, formatted in the shop's currency
-    chart_column: int | None = None  # the column drawn as bars, labelled by the first column
-    notes: tuple[str, ...] = ()
-
-    def for_people(self, money: MoneyFormat) -> tuple[tuple[str, ...], ...]:
-        """Every row as a person reads it: amounts in the shop's currency, – for none."""
-        return tuple(tuple(_people_cell(v, n in self.money_columns, money)
-                           for n, v in enumerate(row)) for row in self.rows)
-
-    def for_files(self, money: MoneyFormat) -> tuple[tuple[Cell | Decimal, ...], ...]:
-        """Every row for CSV and JSON: amounts as exact major units (799.00), the rest as is."""
-        return tuple(tuple(money.major(v) if n in self.money_columns and isinstance(v, int)
-                           else v for n, v in enumerate(row)) for row in self.rows)
-
-
-def _people_cell(value: Cell, is_money: bool, money: MoneyFormat) -> str:
-    if value is None:
-        return "–"
-    if is_money and isinstance(value, int):
-        return money.people(value)
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
 
 
 def claims_by_brand_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date) -> ReportTable:
@@ -165,18 +129,22 @@ REPORTS: dict[str, str] = {
     "claims-by-brand": "claims opened per brand: volume, speed, cost and recovery",
     "open-claims": "open claims by state, oldest and past their promised date",
     "return-aging": "faulty units in returns stock by supplier and age",
+    "message-delivery": "customer messages delivered by week, branch and channel; failures",
 }
 
 
 def build_in(uow: UnitOfWork, actor: Actor, name: str, *,
              since: date | None = None) -> ReportTable:
-    """One management report by name; the period defaults to the last 90 days."""
+    """One management report by name; a period (claims by brand, message delivery) defaults
+    to the last 90 days."""
     today = shop_today(uow.session)
     builders: dict[str, Callable[[], ReportTable]] = {
         "claims-by-brand": lambda: claims_by_brand_in(
             uow, actor, since=since or today - timedelta(days=90), until=today),
         "open-claims": lambda: open_claims_in(uow, actor),
         "return-aging": lambda: return_aging_in(uow, actor),
+        "message-delivery": lambda: message_delivery_in(
+            uow, actor, since=since or today - timedelta(days=90), until=today),
     }
     if name not in builders:
         raise BadInput(f"There is no report {name!r}. Reports: {', '.join(REPORTS)}.")

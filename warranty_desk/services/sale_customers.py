@@ -117,6 +117,16 @@ def resolve_customer(
     or a new one added to the plan with its customer.created event; (None, None) for none."""
     if data is None:
         return None, None
+    cid, ref = _resolved(plan, data, customers, stamp, next_reference, new_key)
+    if cid is not None and data.reminders_agreed:
+        plan.consents.append(cid)
+    return cid, ref
+
+
+def _resolved(
+    plan: Plan, data: CustomerInput, customers: Customers, stamp: str,
+    next_reference: Callable[[], str], new_key: Callable[[], bytes],
+) -> tuple[Any, str | None]:
     form = customers.forms[match_key(data)]
     for key in form.keys:
         if key in customers.known:

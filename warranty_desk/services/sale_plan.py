@@ -90,3 +90,5 @@ class Plan:
         "created_at"))
     events: Rows = field(default_factory=_rows(*BULK_COLUMNS))
     results: list[SaleResult] = field(default_factory=list)
+    # Customers (id as stored) who agreed to reminders at one of these sales.
+    consents: list[Any] = field(default_factory=list)

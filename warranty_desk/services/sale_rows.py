@@ -27,6 +27,7 @@ from warranty_desk.models import (
 from warranty_desk.rules.coverage import LayerKind, plan_layers
 from warranty_desk.services import numbers, outbox
 from warranty_desk.services.outbox import encode
+from warranty_desk.services.reminders import record_consents
 from warranty_desk.services.sale_checks import CheckedLine, Pending
 from warranty_desk.services.sale_customers import Customers, resolve_customer
 from warranty_desk.services.sale_facts import ProductInfo, SaleFacts
@@ -216,3 +217,5 @@ def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> 
         bulk.insert_values(session, model.__tablename__, rows.columns, rows.values)
     for table, mark in marks.items():
         search.index_since(session, table, mark)
+    if plan.consents:
+        record_consents(session, plan.consents)

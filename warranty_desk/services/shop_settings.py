@@ -50,6 +50,8 @@ class ShopView:
     # Once a number carrying the branch code is handed out, the code is fixed.
     branch_code_locked: bool
     logo_sha256: str | None = None
+    # Days before a warranty ends that a customer who agreed is reminded.
+    reminder_days: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class ShopUpdate:
     timezone: str
     portal_url_template: str = ""
     branch_code: str | None = None
+    reminder_days: int | None = None  # None keeps the current window
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ class PolicyView:
     override_roles: tuple[Role, ...]
     new_term_on_replacement: bool
     products: int
+    message_edit_allowed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +142,8 @@ def _shop_view(session: Session) -> ShopView:
     shop = session.scalars(select(Shop)).one()
     return ShopView(shop.name, shop.branch_code, shop.branch_name, shop.address, shop.phone,
                     shop.email, shop.currency, shop.locale, shop.timezone,
-                    shop.portal_url_template, _numbers_handed_out(session), shop.logo_sha256)
+                    shop.portal_url_template, _numbers_handed_out(session), shop.logo_sha256,
+                    shop.reminder_days)
 
 
 def get_shop_in(uow: UnitOfWork) -> ShopView:
@@ -208,21 +213,35 @@ def update_shop_in(uow: UnitOfWork, actor: Actor, data: ShopUpdate) -> ShopView:
     why = _check_branch_code(session, shop, data.branch_code)
     if why:
         problems.append(why)
+    days = data.reminder_days
+    if days is not None and not MIN_REMINDER_DAYS <= days <= MAX_REMINDER_DAYS:
+        problems.append(f"reminders go {MIN_REMINDER_DAYS} to {MAX_REMINDER_DAYS} days before a "
+                        f"warranty ends, not {days}")
     if problems:
         raise BadInput("The shop details were not saved: " + "; ".join(problems) + ".")
+    changes: dict[str, Any] = dict(values)
     if data.branch_code is not None:
-        values["branch_code"] = data.branch_code
-    before, after = _apply(shop, values)
+        changes["branch_code"] = data.branch_code
+    if days is not None:
+        changes["reminder_days"] = days
+    before, after = _apply(shop, changes)
     if after:
         audit.record(session, actor, "shop.update", "shop", shop.branch_code,
                      {"before": before, "after": after})
-        outbox.emit(session, "shop.updated", "shop", shop.branch_code, after)
+        # The reminder window is the till's own: the contract's shop has no such field.
+        told = {k: v for k, v in after.items() if k not in _TILL_ONLY}
+        if told:
+            outbox.emit(session, "shop.updated", "shop", shop.branch_code, told)
     return _shop_view(session)
 
 
 update_shop = writes(update_shop_in)
 
 
+# The reminder window a shop may set: at least a day's notice, at most a year's.
+MIN_REMINDER_DAYS, MAX_REMINDER_DAYS = 1, 365
+# Shop settings head office is not told of.
+_TILL_ONLY = frozenset({"reminder_days"})
 # Printed at the top of slips and certificates: a logo is a picture, and a small one.
 LOGO_TYPES = ("image/png", "image/jpeg")
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -278,7 +297,8 @@ def _policy_view(policy: Policy, products: int) -> PolicyView:
         serial_required=policy.serial_required, claim_limit_count=policy.claim_limit_count,
         claim_limit_period_months=policy.claim_limit_period_months,
         override_roles=tuple(Role(r) for r in policy.override_roles or ()),
-        new_term_on_replacement=policy.new_term_on_replacement, products=products)
+        new_term_on_replacement=policy.new_term_on_replacement, products=products,
+        message_edit_allowed=policy.message_edit_allowed)
 
 
 def list_policies_in(uow: UnitOfWork) -> tuple[PolicyView, ...]:
@@ -346,7 +366,8 @@ def update_policy_in(uow: UnitOfWork, actor: Actor, policy_id: uuid.UUID,
         "claim_limit_count": data.claim_limit_count,
         "claim_limit_period_months": data.claim_limit_period_months,
         "override_roles": [r.value for r in data.override_roles],
-        "new_term_on_replacement": data.new_term_on_replacement})
+        "new_term_on_replacement": data.new_term_on_replacement,
+        "message_edit_allowed": data.message_edit_allowed})
     if after:
         audit.record(session, actor, "policy.update", "policy", policy.name,
                      {"before": before, "after": after})

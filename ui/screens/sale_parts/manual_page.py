@@ -10,6 +10,7 @@ from datetime import date
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -75,10 +76,16 @@ class ManualSalePage(QWidget):
         self.segment = QComboBox()
         for segment in Segment:
             self.segment.addItem(segment.value.capitalize(), segment.value)
+        # Asked at the sale, never ticked for the customer: reminders are an offer, not service.
+        self.reminders = QCheckBox("Agreed")
+        self.reminders.setObjectName("saleReminders")
+        self.reminders.setToolTip("The customer agrees to a reminder before a warranty ends, "
+                                  "with the plans that could extend it")
         halves = QHBoxLayout()
         for rows in ((("Invoice number", self.receipt), ("Customer", self.customer_name),
                       ("Segment", self.segment)),
-                     (("Phone", self.customer_phone), ("Email", self.customer_email))):
+                     (("Phone", self.customer_phone), ("Email", self.customer_email),
+                      ("Reminders", self.reminders))):
             form = QFormLayout()
             for label, field in rows:
                 form.addRow(label, field)
@@ -281,6 +288,7 @@ class ManualSalePage(QWidget):
                       self.customer_email, self.search):
             field.clear()
         self.segment.setCurrentIndex(0)
+        self.reminders.setChecked(False)
         self.quantity.setValue(1)
 
     def sale_input(self, today: date) -> SaleInput:
@@ -288,7 +296,8 @@ class ManualSalePage(QWidget):
         name, phone, email = (self.customer_name.text().strip(),
                               self.customer_phone.text().strip(),
                               self.customer_email.text().strip())
-        customer = (CustomerInput(name, phone, email, str(self.segment.currentData()))
+        customer = (CustomerInput(name, phone, email, str(self.segment.currentData()),
+                                  reminders_agreed=self.reminders.isChecked())
                     if name or phone or email else None)
         lines = tuple(LineInput(
             ln.product.sku, ln.quantity, ln.price_minor,

@@ -130,6 +130,8 @@ class PoliciesTab(SettingsTab):
         form.addRow("Claim limit", limit)
         form.addRow("Who may override", roles)
         form.addRow("", self.new_term)
+        self.message_edit = QCheckBox("Staff may reword a customer message before it goes")
+        form.addRow("", self.message_edit)
         return form
 
     def _price_band(self, plan: PlanView) -> str:
@@ -181,6 +183,7 @@ class PoliciesTab(SettingsTab):
         for role, box in self.overriders.items():
             box.setChecked(role in policy.override_roles)
         self.new_term.setChecked(policy.new_term_on_replacement)
+        self.message_edit.setChecked(policy.message_edit_allowed)
 
     def _on_limit_on_toggled(self, on: bool) -> None:
         self.limit_count.setEnabled(on)
@@ -198,7 +201,8 @@ class PoliciesTab(SettingsTab):
             claim_limit_count=self.limit_count.value() if self.limit_on.isChecked() else None,
             claim_limit_period_months=self.limit_period.value(),
             override_roles=tuple(r for r, box in self.overriders.items() if box.isChecked()),
-            new_term_on_replacement=self.new_term.isChecked())
+            new_term_on_replacement=self.new_term.isChecked(),
+            message_edit_allowed=self.message_edit.isChecked())
 
     def save(self) -> None:
         policy = self.current()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
 )
 
@@ -17,7 +18,12 @@ from ui.context import AppContext, ShopInfo
 from ui.screens.settings_tabs import SettingsTab
 from ui.widgets.labels import Label
 from warranty_desk.services import shop_settings
-from warranty_desk.services.shop_settings import ShopUpdate, ShopView
+from warranty_desk.services.shop_settings import (
+    MAX_REMINDER_DAYS,
+    MIN_REMINDER_DAYS,
+    ShopUpdate,
+    ShopView,
+)
 from warranty_desk.storage.documents import DocumentStore
 
 # How large the logo shows here; slips and certificates size it for their own paper.
@@ -53,6 +59,9 @@ class ShopTab(SettingsTab):
         self.timezone.setPlaceholderText("Europe/London")
         self.portal = QLineEdit()
         self.portal.setPlaceholderText("https://portal.example.com/warranty/{code}")
+        self.reminder_days = QSpinBox(minimum=MIN_REMINDER_DAYS, maximum=MAX_REMINDER_DAYS,
+                                      suffix=" days before it ends")
+        self.reminder_days.setObjectName("reminderDays")
         form.addRow("Shop name", self.name)
         form.addRow("Branch code", self.branch_code)
         form.addRow("", self.branch_note)
@@ -62,7 +71,12 @@ class ShopTab(SettingsTab):
         form.addRow("Email", self.email)
         form.addRow("Currency", self.currency)
         form.addRow("Locale (dates, amounts)", self.locale_field)
-        form.addRow("Time zone", self.timezone)
+        # Beside the time zone, not a row of its own: the tab has no height to spare at 688 px.
+        zone_row = QHBoxLayout()
+        zone_row.addWidget(self.timezone, 1)
+        zone_row.addWidget(Label("Warranty reminder"))
+        zone_row.addWidget(self.reminder_days)
+        form.addRow("Time zone", zone_row)
         form.addRow("Customer portal link", self.portal)
         logo_row = QHBoxLayout()
         self.logo_preview = Label("No logo")
@@ -103,6 +117,7 @@ class ShopTab(SettingsTab):
                              (self.portal, view.portal_url_template)):
             field.setText(value)
         self._show_logo(view.logo_sha256)
+        self.reminder_days.setValue(view.reminder_days)
         self.branch_code.setReadOnly(view.branch_code_locked)
         self.branch_note.setText(
             "Fixed: warranty codes, claim numbers and customer references already carry it."
@@ -164,7 +179,8 @@ class ShopTab(SettingsTab):
             address=self.address.text(), phone=self.phone.text(), email=self.email.text(),
             currency=self.currency.text(), locale=self.locale_field.text(),
             timezone=self.timezone.text(), portal_url_template=self.portal.text(),
-            branch_code=None if code == self.view.branch_code else code)
+            branch_code=None if code == self.view.branch_code else code,
+            reminder_days=self.reminder_days.value())
         actor = self.ctx.require_actor()
         self.ctx.run(lambda: shop_settings.update_shop(self.ctx.db, actor, data), self._saved)
 

@@ -172,11 +172,25 @@ def serial_list(text: str) -> tuple[str, ...]:
 
 
 def customer(
-    name: str, phone: str = "", email: str = "", segment: str = "", reference: str = "",
+    name: str, phone: str = "", email: str = "", segment: str = "", reference: str = "", *,
+    reminders_agreed: bool = False,
 ) -> CustomerInput | None:
     """The customer a row names, or None for an anonymous sale (every field blank)."""
     # A segment alone names nobody: the sale stays anonymous.
     if not any(f.strip() for f in (name, phone, email, reference)):
         return None
     return CustomerInput(name=name.strip(), phone=phone.strip(), email=email.strip(),
-                         segment=segment.strip() or "retail", reference=reference.strip())
+                         segment=segment.strip() or "retail", reference=reference.strip(),
+                         reminders_agreed=reminders_agreed)
+
+
+_YES, _NO = frozenset({"yes", "y", "true", "1"}), frozenset({"no", "n", "false", "0", ""})
+
+
+def yes_or_no(text: str) -> bool:
+    """A cell that answers yes or no (blank is no); ValueError in words for anything else."""
+    word = text.strip().casefold()
+    if word in _YES or word in _NO:
+        return word in _YES
+    raise ValueError(f"{text.strip()!r} is neither yes nor no. Write yes if the customer "
+                     "agreed to reminders before a warranty ends, else no or leave it blank.")

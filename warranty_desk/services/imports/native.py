@@ -27,7 +27,7 @@ JSON_VERSION = 1
 
 REQUIRED = ("invoice_number", "sold_on", "sku", "quantity", "unit_price")
 OPTIONAL = ("serials", "extension_plan", "customer_name", "customer_phone", "customer_email",
-            "customer_segment", "customer_reference")
+            "customer_segment", "customer_reference", "customer_reminders")
 
 # Activation's field names -> the native CSV column that holds each.
 _CSV_COLUMNS = {"invoice": "invoice_number", "date": "sold_on", "lines": "invoice_number",
@@ -53,6 +53,7 @@ _CSV_FIELDS = {
     "unit_price": Field(limits.NUMBER, "a price", text=False),
     "serials": Field(limits.SERIALS, "serial numbers"),
     **{f"customer_{key}": rule for key, rule in _CUSTOMER.items()},
+    "customer_reminders": Field(limits.SEGMENT, "yes or no"),
 }
 # Activation's field names -> the key under an invoice or line object of the JSON document.
 _JSON_KEYS = {"invoice": "invoice_number", "date": "sold_on", "lines": "lines", "sku": "sku",
@@ -111,10 +112,15 @@ def parse_csv(data: bytes, currency: str) -> Parsed:
             bad(row, "sold_on", str(exc))
         invoice = invoices.get(number)
         if invoice is None:
+            agreed = False
+            try:
+                agreed = fields.yes_or_no(cells.get("customer_reminders", ""))
+            except ValueError as exc:
+                bad(row, "customer_reminders", str(exc))
             invoice = invoices[number] = _Invoice(number, row, sold_on, fields.customer(
                 cells.get("customer_name", ""), cells.get("customer_phone", ""),
                 cells.get("customer_email", ""), cells.get("customer_segment", ""),
-                cells.get("customer_reference", "")))
+                cells.get("customer_reference", ""), reminders_agreed=agreed))
         elif sold_on is not None and invoice.sold_on is not None and sold_on != invoice.sold_on:
             bad(row, "sold_on", f"Invoice {number} is dated {invoice.sold_on} on row "
                 f"{invoice.row} but {sold_on} here. Every row of one invoice needs the same date.")
