@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from portal.branches.models import Branch
@@ -16,7 +16,7 @@ from portal.customers.models import CustomerAccount, OnlineClaim, OnlineDocument
 from portal.customers.uploads import Refusal, Upload
 from portal.inbox.services import queue_item
 from portal.problems import Problem
-from portal.projections.models import Claim, ClaimDocument, Warranty
+from portal.projections.models import Claim, ClaimDocument, RefusedItem, Warranty
 from portal.receiver import documents as stored
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.evidence import evidence_label
@@ -95,6 +95,7 @@ class OwnClaim:
 
     online: OnlineClaim | None
     claim: Claim | None
+    refused: str = ""  # the branch's reason, when it could not register the online claim
 
     @property
     def ref(self) -> str:
@@ -118,7 +119,7 @@ class OwnClaim:
     @property
     def is_open(self) -> bool:
         """Whether evidence may still be added."""
-        return self.state in OPEN_STATES
+        return not self.refused and self.state in OPEN_STATES
 
     @property
     def warranty(self) -> Warranty | None:
@@ -138,17 +139,35 @@ class OwnClaim:
 def link(online: OnlineClaim) -> Claim | None:
     """The branch's own claim for a claim started here, once it came back (kept when found)."""
     if online.claim_id is None:
-        taken = OnlineClaim.objects.exclude(claim=None).values("claim_id")
-        found = (Claim.objects.select_related("branch", "warranty__product")
-                 .filter(branch_id=online.branch_id, warranty_id=online.warranty_id,
-                         channel="portal", opened_at__gte=online.created_at - _CLOCK_SLACK)
-                 .exclude(pk__in=taken).order_by("opened_at").first())
+        claims = Claim.objects.select_related("branch", "warranty__product").filter(
+            branch_id=online.branch_id)
+        # The till names the item a claim came from; tills from before it did are matched by
+        # warranty, channel and time, never taking a claim that names another item.
+        found = claims.filter(external_ref=online.item_id).first()
+        if found is None:
+            taken = OnlineClaim.objects.exclude(claim=None).values("claim_id")
+            found = (claims.filter(warranty_id=online.warranty_id, channel="portal",
+                                   external_ref="",
+                                   opened_at__gte=online.created_at - _CLOCK_SLACK)
+                     .exclude(pk__in=taken).order_by("opened_at").first())
         if found is None:
             return None
         online.claim = found
         online.save(update_fields=["claim"])
         OnlineDocument.objects.filter(online_claim=online).update(claim=found)
     return online.claim
+
+
+def refusal(online: OnlineClaim) -> str:
+    """The branch's reason for giving up this online claim; empty unless it did."""
+    found = RefusedItem.objects.filter(branch_id=online.branch_id, item_id=online.item_id).first()
+    return found.reason if found is not None else ""
+
+
+def given_up() -> Exists:
+    """For an OnlineClaim query: whether its branch gave the item up (no longer open)."""
+    return Exists(RefusedItem.objects.filter(branch_id=OuterRef("branch_id"),
+                                             item_id=OuterRef("item_id")))
 
 
 def _theirs(account: CustomerAccount) -> Q:
@@ -164,7 +183,8 @@ def own_claim(account: CustomerAccount, branch: str, ref: str) -> OwnClaim:
               .filter(_theirs(account), branch__code=branch.upper(), item_id=ref.lower())
               .first())
     if online is not None:
-        return OwnClaim(online, link(online))
+        found = link(online)
+        return OwnClaim(online, found, "" if found is not None else refusal(online))
     claim = (Claim.objects.select_related("branch", "warranty__product", "warranty__branch")
              .prefetch_related("timeline")
              .filter(customer__in=customers_of(account), branch__code=branch.upper(),
@@ -175,9 +195,11 @@ def own_claim(account: CustomerAccount, branch: str, ref: str) -> OwnClaim:
 
 
 def started_claims(account: CustomerAccount) -> list[OnlineClaim]:
-    """Claims started here the branch has not numbered yet, newest first."""
+    """Claims started here the branch has not numbered yet, newest first; `refused` says
+    whether the branch gave one up."""
     waiting = list(OnlineClaim.objects.select_related("branch", "warranty__product")
-                   .filter(_theirs(account), claim=None).order_by("-created_at"))
+                   .filter(_theirs(account), claim=None).annotate(refused=given_up())
+                   .order_by("-created_at"))
     return [online for online in waiting if link(online) is None]
 
 

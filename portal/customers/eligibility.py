@@ -6,39 +6,72 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from portal.customers.claims import given_up
 from portal.customers.models import OnlineClaim
 from portal.projections.cover import standing
-from portal.projections.models import Claim, Warranty
+from portal.projections.models import Claim, Policy, Warranty
+from warranty_desk.fault_presets import category_faults
 from warranty_desk.rules.claim_limit import claim_limit_status
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.coverage import CoverStatus
 from warranty_desk.rules.eligibility import claim_eligibility
 from warranty_desk.rules.evidence import evidence_label
 
-# Faults customers name most often, offered as a start; "something else" is always there.
+# Faults customers name most often, offered when the till's list has none for the category;
+# "something else" is always there.
 COMMON_FAULTS = ("Does not switch on", "Stopped charging or holding a charge",
                  "Makes a noise it did not make before", "A part is broken or loose",
                  "Works only some of the time", "Screen or display fault")
+# What a claim asks for when head office holds no policy for the warranty.
+DEFAULT_EVIDENCE = ("photo_of_fault", "serial_photo")
+ONLINE_CLAIM_TYPE = "fault"  # what portal/customers/claims.py sends the till
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyTerms:
     """What the policy on a warranty says that the customer needs to claim.
 
-    Head office receives no policy from the tills yet (see `terms_of`): until it does, the
-    exclusions are the certificate's and the claim limit is the shop's to apply.
+    `known` is False for a warranty whose till never sent its policy (tills from before the
+    terms travelled, or a policy not sent yet): the exclusions are then the certificate's,
+    the checklist a general one, and the claim limit the shop's to apply at the counter.
     """
 
+    known: bool = False
+    name: str = ""
     exclusions: tuple[str, ...] = ()
-    evidence: tuple[str, ...] = ("photo_of_fault", "serial_photo")  # what a claim asks for
+    evidence: tuple[str, ...] = DEFAULT_EVIDENCE  # what a claim asks for
     claim_limit: int | None = None
     limit_months: int = 12
     faults: tuple[str, ...] = COMMON_FAULTS
 
 
-def terms_of(warranty: Warranty) -> PolicyTerms:
-    """The terms head office holds for this warranty's policy."""
-    return PolicyTerms()
+PolicyKey = tuple[int, str]  # (branch id, the till's policy ref)
+
+
+def policies_for(warranties: list[Warranty]) -> dict[PolicyKey, Policy]:
+    """The policies of these warranties, in one query however many warranties there are."""
+    refs = {w.policy_ref for w in warranties if w.policy_ref}
+    branches = {w.branch_id for w in warranties if w.policy_ref}
+    return {(p.branch_id, p.ref): p
+            for p in Policy.objects.filter(branch_id__in=branches, ref__in=refs)}
+
+
+def terms_of(warranty: Warranty, policies: dict[PolicyKey, Policy] | None = None
+             ) -> PolicyTerms:
+    """The terms head office holds for this warranty's policy, as its till last sent them,
+    with the till's common faults for the unit's category (give `policies` from
+    policies_for when judging many)."""
+    faults = category_faults(warranty.category) or COMMON_FAULTS
+    if policies is None:
+        policies = policies_for([warranty])
+    policy = policies.get((warranty.branch_id, warranty.policy_ref))
+    if policy is None:
+        return PolicyTerms(faults=faults)
+    # A policy that asks for nothing still takes the customer's photos: the general ones.
+    evidence = policy.evidence_required.get(ONLINE_CLAIM_TYPE) or DEFAULT_EVIDENCE
+    return PolicyTerms(True, policy.name, tuple(policy.exclusions),
+                       tuple(str(kind) for kind in evidence), policy.claim_limit_count,
+                       policy.claim_limit_period_months, faults)
 
 
 def exclusion_words(warranty: Warranty, terms: PolicyTerms) -> list[str]:
@@ -47,13 +80,27 @@ def exclusion_words(warranty: Warranty, terms: PolicyTerms) -> list[str]:
         return [f"Not covered: {item}" if not item.lower().startswith("not ") else item
                 for item in terms.exclusions]
     shop = warranty.branch.name or warranty.branch.code
+    if terms.known:
+        return [f"The policy {terms.name} lists no exclusions; the certificate {shop} gave "
+                "you at the sale has the full terms."]
     return [f"What this warranty does not cover is listed on the certificate {shop} gave you "
-            "at the sale; ask them for a copy if you do not have it."]
+            "at the sale; ask them for a copy if you do not have it. (Head office has not "
+            "received this warranty's policy from the shop, so it cannot list it here.)"]
 
 
 def checklist(terms: PolicyTerms) -> list[tuple[str, str]]:
-    """The evidence the claim asks for: (kind, words)."""
-    return [(kind, evidence_label(kind)) for kind in terms.evidence]
+    """The evidence the claim asks for: (kind, words); the receipt when the policy asks for
+    nothing else (the claim form always takes one)."""
+    return [(kind, evidence_label(kind)) for kind in terms.evidence or ("proof_of_purchase",)]
+
+
+def terms_note(warranty: Warranty, terms: PolicyTerms) -> str:
+    """Said on Start a claim when the checklist and limit are not the policy's own."""
+    if terms.known:
+        return ""
+    return (f"Head office has not received this warranty's policy from {_shop(warranty)}: "
+            "the faults and photos asked for here are general ones, and the shop checks the "
+            "policy's own terms when it registers the claim.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +134,9 @@ def facts_for(warranties: list[Warranty]) -> dict[int, ClaimFacts]:
         if claim.state in OPEN_STATES:
             opened.setdefault(claim.warranty_id, claim)
     # Started here and not yet numbered by the branch: open all the same.
-    for online in OnlineClaim.objects.select_related("branch").filter(warranty_id__in=ids,
-                                                                     claim=None):
+    # A claim the branch gave up is not open: the customer may start another.
+    for online in (OnlineClaim.objects.select_related("branch")
+                   .filter(warranty_id__in=ids, claim=None).exclude(given_up())):
         opened.setdefault(online.warranty_id, online)
     return {pk: ClaimFacts(earlier[pk], opened.get(pk)) for pk in ids}
 

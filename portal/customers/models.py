@@ -34,7 +34,8 @@ class OnlineClaim(models.Model):
     """A claim a customer started here, queued to the branch's inbox as `claim_started`.
 
     It is the customer's "received" claim until the branch's till opens it and its own claim
-    comes back through the projection (`claim`, found by warranty and channel).
+    comes back through the projection (`claim`: the one naming this item as its external_ref;
+    from tills before claims named it, found by warranty and channel).
     """
 
     account = models.ForeignKey(CustomerAccount, on_delete=models.CASCADE,

@@ -21,10 +21,13 @@ from portal.customers.certificate import certificate_pdf
 from portal.customers.claims import FAULT_LIMIT, FAULT_MIN, started_claims
 from portal.customers.eligibility import (
     ClaimFacts,
+    PolicyKey,
     Verdict,
     checklist,
     exclusion_words,
     facts_for,
+    policies_for,
+    terms_note,
     terms_of,
     verdict,
 )
@@ -33,7 +36,7 @@ from portal.customers.models import CustomerAccount
 from portal.customers.timeline import next_words, started_step, step_name, steps
 from portal.customers.uploads import MAX_FILES, Refusal, check_all
 from portal.projections.cover import Standing, standing
-from portal.projections.models import Claim, Warranty, WarrantyLayer
+from portal.projections.models import Claim, Policy, Warranty, WarrantyLayer
 from portal.public.views import LAYER_NAMES
 from portal.receiver import documents as stored
 from warranty_desk.rules.document_types import MAX_BYTES
@@ -93,9 +96,10 @@ class Card:
 
 
 def card(warranty: Warranty, today: date, facts: ClaimFacts,
-         replacement: Warranty | None = None) -> Card:
+         replacement: Warranty | None = None,
+         policies: dict[PolicyKey, Policy] | None = None) -> Card:
     """The card of one warranty as it stands today."""
-    terms = terms_of(warranty)
+    terms = terms_of(warranty, policies)
     return Card(warranty, standing(warranty, today),
                 [(LAYER_NAMES.get(layer.kind, layer.kind.title()), layer,
                   layer.start_on <= today <= layer.end_on) for layer in warranty.layers.all()],
@@ -106,7 +110,8 @@ def card(warranty: Warranty, today: date, facts: ClaimFacts,
 def _cards(warranties: list[Warranty], today: date) -> list[Card]:
     by_code = {(w.branch_id, w.code): w for w in warranties}
     facts = facts_for(warranties)
-    return [card(w, today, facts[w.pk], by_code.get((w.branch_id, w.replaced_by)))
+    policies = policies_for(warranties)
+    return [card(w, today, facts[w.pk], by_code.get((w.branch_id, w.replaced_by)), policies)
             for w in warranties]
 
 
@@ -143,7 +148,7 @@ def start_claim(request: HttpRequest, account: CustomerAccount, branch: str, cod
         "warranty": warranty, "verdict": found, "faults": terms.faults,
         "checklist": checklist(terms), "kinds": kinds, "max_files": MAX_FILES,
         "max_mb": MAX_BYTES // 1024 // 1024, "fault_limit": FAULT_LIMIT,
-        "chosen": "", "other": ""}
+        "chosen": "", "other": "", "terms_note": terms_note(warranty, terms)}
     if request.method != "POST" or not found.eligible:
         return render(request, "customers/start_claim.html", context)
     chosen = str(request.POST.get("fault", ""))
@@ -184,6 +189,18 @@ def _replacement(account: CustomerAccount, warranty: Warranty) -> Warranty | Non
                     code=warranty.replaced_by).exclude(status="").first())
 
 
+def refused_words(own: claims.OwnClaim) -> tuple[str, str, str]:
+    """What the claim page says of an online claim the shop could not register: the title,
+    why, and what to do."""
+    branch = own.branch
+    shop = f"{branch.name} (branch {branch.code})" if branch.name else f"branch {branch.code}"
+    return ("Not registered by the shop",
+            f"{shop} could not register this claim from here. Their till said: "
+            f"\u201c{own.refused}\u201d",
+            f"Call or visit {shop} with the unit and your receipt: they will start the claim "
+            "with you. Nothing you sent here is lost.")
+
+
 def downloads(account: CustomerAccount, own: claims.OwnClaim) -> list[tuple[str, str]]:
     """What a settled claim offers to download: (words, URL); nothing before it is settled."""
     warranty = own.warranty
@@ -209,6 +226,9 @@ def claim(request: HttpRequest, account: CustomerAccount, branch: str, number: s
     if own.claim is not None and own.ref.lower() != number.lower():
         return redirect("customers:claim", own.branch.code, own.ref)
     title, wording = step_name(own.state)
+    then = next_words(own.state)
+    if own.refused:
+        title, wording, then = refused_words(own)
     found = own.claim
     shown = steps(found, found.messages.all()) if found is not None else []
     if not shown and own.online is not None:
@@ -216,7 +236,8 @@ def claim(request: HttpRequest, account: CustomerAccount, branch: str, number: s
     warranty = own.warranty
     return render(request, "customers/claim.html", {
         "own": own, "claim": found, "online": own.online, "warranty": warranty,
-        "now_title": title, "now_wording": wording, "next": next_words(own.state),
+        "now_title": title, "now_wording": wording,
+        "next": then,
         "steps": shown, "documents": claims.documents_of(own),
         "downloads": downloads(account, own),
         "fault": found.fault if found is not None else own.online.fault if own.online else ""})

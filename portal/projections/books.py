@@ -113,6 +113,7 @@ class Warranty:
     replaced_by: str = ""
     category: str = ""
     price_minor: int | None = None
+    policy_ref: str = ""
     seq: int = 0
 
 
@@ -133,6 +134,7 @@ class Claim:
     opened_at: datetime | None = None
     decision_reason: str = ""
     proof_status: str = ""
+    external_ref: str = ""
     seq: int = 0
 
 
@@ -170,13 +172,15 @@ _SPECS = {
                     (("serial", "text"), ("product_id", "bigint"), ("customer_id", "bigint"),
                      ("invoice", "text"), ("status", "text"), ("start_on", "date"),
                      ("end_on", "date"), ("void_reason", "text"), ("replaced_by", "text"),
-                     ("category", "text"), ("price_minor", "bigint"), ("seq", "bigint")),
+                     ("category", "text"), ("price_minor", "bigint"), ("policy_ref", "text"),
+                     ("seq", "bigint")),
                     Warranty),
     Claim: _Spec("projections_claim", "number",
                  (("warranty_id", "bigint"), ("customer_id", "bigint"), ("state", "text"),
                   ("outcome", "text"), ("channel", "text"), ("claim_type", "text"),
                   ("fault", "text"), ("serial", "text"), ("opened_at", "timestamptz"),
-                  ("decision_reason", "text"), ("proof_status", "text"), ("seq", "bigint")),
+                  ("decision_reason", "text"), ("proof_status", "text"), ("external_ref", "text"),
+                  ("seq", "bigint")),
                  Claim),
 }
 # Rows that point at other rows: the column and the attribute holding the row.

@@ -14,7 +14,7 @@ from typing import Any
 
 from portal.projections.books import Books, Claim, Layer, day, instant, text
 from portal.projections.books import StoredEvent as Event
-from portal.projections.models import ExtensionPlan
+from portal.projections.models import ExtensionPlan, Policy, RefusedItem
 
 Handler = Callable[[Books, Event], None]
 HANDLERS: dict[str, Handler] = {}
@@ -78,6 +78,7 @@ def activated(books: Books, event: Event) -> None:
     row.start_on, row.end_on = day(p.get("start")), day(p.get("end"))
     row.category = text(p.get("category"), 100)
     row.price_minor = p["price_minor"] if isinstance(p.get("price_minor"), int) else None
+    row.policy_ref = text(p.get("policy_ref"), 64)
     row.seq = event.seq
     books.changed(row)
     books.set_layers(row, [Layer(text(layer["kind"], 20), date.fromisoformat(layer["start"]),
@@ -125,6 +126,30 @@ def plan_updated(books: Books, event: Event) -> None:
         "min_price_minor": int(p.get("min_price_minor") or 0),
         "max_price_minor": None if maximum is None else int(maximum),
         "max_days_since_sale": int(p["max_days_since_sale"]), "seq": event.seq})
+
+
+@handles("catalogue.policy_updated")
+def policy_updated(books: Books, event: Event) -> None:
+    """A warranty policy's terms as the branch last wrote them (written at once, like plans).
+    Events from tills before the terms travelled carry only the name and what changed: they
+    leave no terms, and the portal says it holds none for that policy's warranties."""
+    p = _payload(event)
+    if "exclusions" not in p:
+        return
+    ref = text(p.get("ref") or event.aggregate_id, 64)
+    found = Policy.objects.filter(branch_id=books.branch_id, ref=ref).first()
+    if found is not None and event.seq < found.seq:
+        return
+    limit = p.get("claim_limit_count")
+    evidence = p.get("evidence_required") or {}
+    Policy.objects.update_or_create(branch_id=books.branch_id, ref=ref, defaults={
+        "name": text(p["name"], 200),
+        "exclusions": [text(item, 500) for item in p.get("exclusions") or [] if item],
+        "evidence_required": {text(kind, 40): [text(e, 40) for e in needed]
+                              for kind, needed in evidence.items()},
+        "claim_limit_count": None if limit is None else int(limit),
+        "claim_limit_period_months": int(p.get("claim_limit_period_months") or 12),
+        "seq": event.seq})
 
 
 @handles("warranty.voided")
@@ -175,7 +200,7 @@ def claim_state(books: Books, event: Event) -> None:
     row = books.claim(p.get("number") or event.aggregate_id)
     if event.seq >= row.seq:
         for field, limit in (("state", 20), ("outcome", 20), ("channel", 20),
-                             ("claim_type", 40), ("serial", 100)):
+                             ("claim_type", 40), ("serial", 100), ("external_ref", 64)):
             if field in p:
                 setattr(row, field, text(p[field], limit))
         if "fault" in p:
@@ -224,3 +249,19 @@ def message_queued(books: Books, event: Event) -> None:
                   body=text(p.get("body"), 20_000), queued_at=event.occurred_at)
     if claim is not None:
         books.timeline(claim, event)
+
+
+# -- inbox items the branch gave up --------------------------------------------------------
+
+
+@handles("inbox.item_refused")
+def item_refused(books: Books, event: Event) -> None:
+    """An inbox item the branch could not apply, with its reason (written at once: rare)."""
+    p = _payload(event)
+    item_id = text(p.get("item_id") or event.aggregate_id, 64)
+    found = RefusedItem.objects.filter(branch_id=books.branch_id, item_id=item_id).first()
+    if found is not None and event.seq < found.seq:
+        return
+    RefusedItem.objects.update_or_create(branch_id=books.branch_id, item_id=item_id, defaults={
+        "kind": text(p.get("kind"), 40), "reason": text(p.get("reason"), 2000),
+        "seq": event.seq})

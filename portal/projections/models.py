@@ -86,6 +86,8 @@ class Warranty(models.Model):
     # What the extension plans' eligibility rule reads (warranty_desk.rules.extension).
     category = models.CharField(max_length=100, blank=True, db_default="")
     price_minor = models.BigIntegerField(null=True)  # the unit price; None from older tills
+    # The till's id of the unit's policy (catalogue.policy_updated's ref); blank from older tills.
+    policy_ref = models.CharField(max_length=64, blank=True, db_default="")
     seq = models.BigIntegerField(default=0)
 
     class Meta:
@@ -127,6 +129,9 @@ class Claim(models.Model):
     opened_at = models.DateTimeField(null=True)
     decision_reason = models.TextField(blank=True)
     proof_status = models.CharField(max_length=20, blank=True)
+    # The inbox item's id of the online claim this claim was opened from (claim_started);
+    # blank for a claim opened at the counter, or sent by a till from before it said so.
+    external_ref = models.CharField(max_length=64, blank=True, db_default="", db_index=True)
     seq = models.BigIntegerField(default=0)
 
     class Meta:
@@ -202,6 +207,39 @@ class ExtensionPlan(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["branch", "code"],
                                                name="projected_plan_once")]
+
+
+class Policy(models.Model):
+    """A branch's warranty policy: what the card and Start a claim show, and the claim limit
+    the till's eligibility rule reads, by the till's id of the policy."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    ref = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    exclusions = models.JSONField(default=list)
+    evidence_required = models.JSONField(default=dict)  # claim type -> evidence kinds
+    claim_limit_count = models.PositiveIntegerField(null=True)
+    claim_limit_period_months = models.PositiveIntegerField(default=12)
+    seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "ref"],
+                                               name="projected_policy_once")]
+
+
+class RefusedItem(models.Model):
+    """An inbox item the branch gave up (inbox.item_refused): nothing of it was applied there,
+    and the branch's reason in its own words."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    item_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=40, blank=True)
+    reason = models.TextField()
+    seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "item_id"],
+                                               name="projected_refusal_once")]
 
 
 class ProjectionProblem(models.Model):

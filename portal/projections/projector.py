@@ -23,9 +23,11 @@ from portal.projections.models import (
     Customer,
     ExtensionPlan,
     Message,
+    Policy,
     Product,
     ProjectionCursor,
     ProjectionProblem,
+    RefusedItem,
     Warranty,
     WarrantyLayer,
 )
@@ -134,6 +136,8 @@ def rebuild(branch_ids: Iterable[int]) -> int:
             Product.objects.filter(branch_id=branch_id).delete()
             Customer.objects.filter(branch_id=branch_id).delete()
             ExtensionPlan.objects.filter(branch_id=branch_id).delete()
+            Policy.objects.filter(branch_id=branch_id).delete()
+            RefusedItem.objects.filter(branch_id=branch_id).delete()
             ProjectionProblem.objects.filter(branch_id=branch_id).delete()
         total += catch_up(branch_id)
     return total

@@ -25,8 +25,8 @@ CACHE = ROOT / ".bench-cache"
 TODAY = date(2026, 11, 22)
 SEED = 7
 # Bump when demo-data changes what it writes, so a stale cache is rebuilt rather than measured.
-# (5: event ids dated by the shop's clock.)
-GENERATOR_VERSION = 5
+# (5: event ids dated by the shop's clock; 6: warranty cards name their policy.)
+GENERATOR_VERSION = 6
 PUSH_TEMPLATE = "push-template"
 
 

@@ -62,6 +62,10 @@ DIGESTS: dict[str, str] = {
     # policy lets staff reword a message, and the shop reminds 30 days before a warranty ends.
     # Event ids and the branch epoch are dated by the shop's clock (the demo's history), so
     # they are named by their row, not ranked with the row keys: every key's name changed.
+    # Each new policy tells head office its terms (catalogue.policy_updated) and each warranty
+    # card names its policy.
+    # Adding a policy tells head office its terms (a catalogue.policy_updated event each),
+    # and each warranty card names its policy: the portal shows the till's terms.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'audit_entries': '4881871da955b5f4962772c7404a70d7b99061e5c8a1b5227e857898d88a6275',
     'branch_epochs': '259d5450977f661bf98aee59bfa4d328be61f178800b2dbffd791fdc3cfc81c2',
@@ -82,7 +86,7 @@ DIGESTS: dict[str, str] = {
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'invoice_lines': '8145c0d3c0f9a5e7d393df1f081373434d06832151a70d5d54ef7aea3d696efd',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': '89ad40c4f9b6dd907faebedd215e92ebd766225fb07aec8bcf88298310740fe8',
+    'outbox_events': 'a49a203f5a8c30217b826cd90bfd18fac7d43ce77f3b8b0d37729c25909a1adf',
     'policies': '30df7d8fe2c1f2febe6f601712b7897f50243c96403aa29add7adf721ff264f4',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '7b7c29ea15484880b38d485681cf6a0c4a153329ae045921c01864913ac86e85',

@@ -106,9 +106,10 @@ def test_a_customer_starts_a_claim_with_a_photo_and_the_till_pulls_it_with_the_p
     start = re.search(r'href="(/me/warranties/[^"]+/claim/)"', landing)
     assert start, landing
     form = browser.get(portal + start.group(1), timeout=20).text
+    assert 'value="Does not heat"' in form  # the till's common faults for small appliances
     camera = photo()
     sent = browser.post(portal + start.group(1), timeout=30, data={
-        "csrfmiddlewaretoken": _csrf(form), "fault": "Does not switch on",
+        "csrfmiddlewaretoken": _csrf(form), "fault": "Does not heat",
         "other": "Clicks, then nothing"},
         files={"photo_of_fault": ("IMG_2044.jpg", camera, "image/jpeg")})
     assert sent.status_code == 200 and "/me/claims/" in sent.url, sent.text[:3000]
@@ -123,7 +124,7 @@ def test_a_customer_starts_a_claim_with_a_photo_and_the_till_pulls_it_with_the_p
         claim = session.scalars(select(Claim).where(Claim.channel == "portal")).one()
         assert (claim.serial, claim.state) == (serial, "received")
         number = claim.number
-        assert claim.fault == "Does not switch on. Clicks, then nothing"
+        assert claim.fault == "Does not heat. Clicks, then nothing"
         [evidence] = session.scalars(select(EvidenceDocument)
                                      .where(EvidenceDocument.claim_id == claim.id)).all()
         assert (evidence.kind, evidence.original_name, evidence.sha256, evidence.source) == (

@@ -282,7 +282,8 @@ def _unit_rows(run: BulkRun, tables: Tables, rng: random.Random, code: str, seri
                                         sku=item.sku, category=item.category,
                                         price=line.price, customer_ref=customer_ref,
                                         invoice_number=invoice,
-                                        cover=warranty_cards.card_cover(spans))
+                                        cover=warranty_cards.card_cover(spans),
+                                        policy=item.policy, policy_ref=item.policy_ref)
     tables.add("outbox_events", outbox_row(run.db.ids, "warranty.activated", "warranty", code,
                                            card, at))
     if void_reason and voided_at:

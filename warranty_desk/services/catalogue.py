@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -86,6 +87,15 @@ def _check_policy(data: PolicyInput) -> None:
         raise BadInput(f"Policy {data.name!r} was not saved: " + "; ".join(problems) + ".")
 
 
+def policy_terms(policy: Policy) -> dict[str, Any]:
+    """What head office hears of a policy's terms (catalogue.policy_updated): what the customer
+    portal shows on a card and judges an online claim by, with the till's own rules."""
+    return {"ref": policy.id.hex, "exclusions": list(policy.exclusions or ()),
+            "evidence_required": {k: list(v) for k, v in (policy.evidence_required or {}).items()},
+            "claim_limit_count": policy.claim_limit_count,
+            "claim_limit_period_months": policy.claim_limit_period_months}
+
+
 def add_policy_in(uow: UnitOfWork, actor: Actor, data: PolicyInput) -> Policy:
     """Create a policy (owners and admins)."""
     require(actor, Permission.MANAGE_SETTINGS)
@@ -108,6 +118,8 @@ def add_policy_in(uow: UnitOfWork, actor: Actor, data: PolicyInput) -> Policy:
     audit.record(session, actor, "policy.create", "policy", policy.name,
                  {"manufacturer_months": policy.manufacturer_months,
                   "shop_months": policy.shop_months})
+    outbox.emit(session, "catalogue.policy_updated", "policy", policy.id.hex,
+                {"name": policy.name, "changed": {}, **policy_terms(policy)})
     return policy
 
 

@@ -149,6 +149,8 @@ def claim_payload(claim: Claim, **extra: object) -> dict[str, object]:
         "serial": claim.serial, "opened_at": claim.opened_at.isoformat() if claim.opened_at
         else None,
     }
+    if claim.external_ref:  # the online claim it came from, so head office links them exactly
+        payload["external_ref"] = claim.external_ref
     payload.update(extra)
     return payload
 

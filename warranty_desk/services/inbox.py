@@ -26,7 +26,7 @@ from warranty_desk.errors import BadInput, NotFound, RuleBlocked, WarrantyDeskEr
 from warranty_desk.models import InboxApplied, InboxCursor
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.sentences import sentences
-from warranty_desk.services import audit
+from warranty_desk.services import audit, outbox
 from warranty_desk.services.inbox_item import (
     PROBLEM,
     WAITING,
@@ -246,6 +246,11 @@ def apply_item(
                 row.applied_at = now
         if not result.startswith(WAITING) and cursor is not None:
             store_cursor(session, item.source, cursor)
+        if result.startswith(PROBLEM):
+            # Head office hears it, so the customer's online claim does not stay "received".
+            outbox.emit(session, "inbox.item_refused", "inbox_item", item.id, {
+                "item_id": item.id, "kind": item.kind[:30],
+                "reason": result.removeprefix(PROBLEM)})
         session.flush()
         view = _view(row, repeated=False)
     if view.status != "applied":

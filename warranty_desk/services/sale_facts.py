@@ -42,6 +42,8 @@ class ProductInfo:
     serial_required: bool
     manufacturer_months: int
     shop_months: int
+    policy: str
+    policy_ref: str  # the policy's id as hex, as catalogue.policy_updated names it
     # The id as the 16 bytes the database stores: rows carry it, and it hashes in C.
     key: bytes
 
@@ -52,12 +54,13 @@ def _products(session: Session, skus: Iterable[str]) -> dict[str, ProductInfo]:
     for start in range(0, len(wanted), _CHUNK):
         rows = session.execute(
             select(Product.id, Product.sku, Product.name, Product.category,
-                   Product.serial_required, Policy.manufacturer_months, Policy.shop_months)
+                   Product.serial_required, Policy.manufacturer_months, Policy.shop_months,
+                   Policy.name, Policy.id.label("policy_id"))
             .join(Policy, Policy.id == Product.policy_id)
             .where(Product.sku.in_(wanted[start:start + _CHUNK]))
         )
         for row in rows:
-            found[row.sku] = ProductInfo(*row, key=row.id.bytes)
+            found[row.sku] = ProductInfo(*row[:-1], row.policy_id.hex, key=row.id.bytes)
     return found
 
 

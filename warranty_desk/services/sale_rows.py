@@ -93,7 +93,7 @@ class _RowBuilder:
         self._references = numbers.counter(session, "CU", 0)
         self._last_reference = self._references.last
         self._covers: dict[tuple[Any, ...], _Cover] = {}
-        self._words: dict[bytes, tuple[str, str, str]] = {}
+        self._words: dict[bytes, tuple[str, str, str, str, str]] = {}
 
     def finish(self) -> None:
         """Tell the counter row the last customer reference once, not once per customer."""
@@ -126,11 +126,12 @@ class _RowBuilder:
             found = self._covers[terms] = _cover_of(day, info, ext)
         return found
 
-    def _product_words(self, info: ProductInfo) -> tuple[str, str, str]:
+    def _product_words(self, info: ProductInfo) -> tuple[str, str, str, str, str]:
         found = self._words.get(info.key)
         if found is None:
             found = self._words[info.key] = (encode(info.name), encode(info.sku),
-                                             encode(info.category))
+                                             encode(info.category), encode(info.policy),
+                                             encode(info.policy_ref))
         return found
 
     def _line(self, rows: _SaleRows, line_no: int, line: CheckedLine) -> None:
@@ -157,7 +158,7 @@ class _RowBuilder:
         add_warranty, add_layer = plan.warranties.values.append, plan.layers.values.append
         add_offer, add_event = plan.offers.values.append, plan.events.values.append
         card, layers, template = cover
-        product_text, sku_text, category_text = self._product_words(info)
+        product_text, sku_text, category_text, policy_text, ref_text = self._product_words(info)
         price_text = encode(price)
         for unit, code in enumerate(codes):
             serial = serials[unit] if unit < len(serials) else None
@@ -174,11 +175,12 @@ class _RowBuilder:
             payload = template.format(
                 code=encode(code), serial=json_text(serial), product=product_text, sku=sku_text,
                 category=category_text, price=price_text, customer=rows.customer_text,
-                invoice=rows.invoice_text,
+                invoice=rows.invoice_text, policy=policy_text, policy_ref=ref_text,
             ) if template is not None else encode(warranty_card(
                 code=code, serial=serial, product=info.name, sku=info.sku,
                 category=info.category, price=price, customer_ref=rows.customer_ref,
-                invoice_number=rows.sale.invoice_number, cover=card))
+                invoice_number=rows.sale.invoice_number, cover=card, policy=info.policy,
+                policy_ref=info.policy_ref))
             add_event(outbox.bulk_row(event_id(), stamp, "warranty.activated", "warranty", code,
                                       payload))
         rows.codes.extend(codes)

@@ -372,7 +372,7 @@ def update_policy_in(uow: UnitOfWork, actor: Actor, policy_id: uuid.UUID,
         audit.record(session, actor, "policy.update", "policy", policy.name,
                      {"before": before, "after": after})
         outbox.emit(session, "catalogue.policy_updated", "policy", policy.id.hex,
-                    {"name": policy.name, "changed": after})
+                    {"name": policy.name, "changed": after, **catalogue.policy_terms(policy)})
     products = session.scalar(select(func.count(Product.id))
                               .where(Product.policy_id == policy.id)) or 0
     return _policy_view(policy, products)

@@ -30,26 +30,32 @@ def card_cover(layers: Sequence[LayerSpan]) -> CardCover:
 def warranty_card(
     *, code: str, serial: str | None, product: str, sku: str, customer_ref: str | None,
     invoice_number: str, cover: CardCover, category: str, price: int | str,
-    status: str = "active",
+    status: str = "active", policy: str | None = None, policy_ref: str | None = None,
 ) -> dict[str, Any]:
     """What head office and the customer portal show for one warranty.
 
     The category and the unit's price are what the extension plans' eligibility rule reads
     (warranty_desk.rules.extension): the portal offers plans by the same rule as the counter.
+    The policy (its name, and its id as catalogue.policy_updated names it) is how the portal
+    finds the terms to show and to judge a claim by.
     """
-    return {
+    card: dict[str, Any] = {
         "code": code, "serial": serial, "product": product, "sku": sku,
         "category": category, "price_minor": price,
         "customer": customer_ref, "invoice": invoice_number, "status": status,
         "start": cover.start, "end": cover.end, "layers": list(cover.layers),
     }
+    if policy_ref is not None:
+        card["policy"], card["policy_ref"] = policy, policy_ref
+    return card
 
 
 
 # Stand-ins for a card's words other than its cover. A card is JSON-encoded once per cover
 # with these in place, then each unit fills in its own words, each JSON-encoded: encoding a
 # whole card per unit was a tenth of an import.
-_CARD_WORDS = ("code", "serial", "product", "sku", "category", "price", "customer", "invoice")
+_CARD_WORDS = ("code", "serial", "product", "sku", "category", "price", "customer", "invoice",
+               "policy", "policy_ref")
 
 
 def card_template(cover: CardCover) -> str | None:
@@ -59,7 +65,8 @@ def card_template(cover: CardCover) -> str | None:
     text = encode(warranty_card(
         code=marks["code"], serial=marks["serial"], product=marks["product"], sku=marks["sku"],
         category=marks["category"], price=marks["price"], customer_ref=marks["customer"],
-        invoice_number=marks["invoice"], cover=cover))
+        invoice_number=marks["invoice"], cover=cover, policy=marks["policy"],
+        policy_ref=marks["policy_ref"]))
     quoted = {word: encode(mark) for word, mark in marks.items()}
     # A quoted stand-in can only match a whole value, and a cover holds dates and layer kinds;
     # should one ever match, that cover's cards are encoded whole instead.

@@ -80,11 +80,12 @@ def test_a_cover_spelling_a_stand_in_is_not_made_a_template() -> None:
     assert template is not None
     words: dict[str, Any] = {"code": "C{1}", "serial": None, "product": 'P"', "sku": "S",
                              "category": "phones", "price": 4_900, "customer": None,
-                             "invoice": "I}"}
+                             "invoice": "I}", "policy": "Standard {12}", "policy_ref": "ab"}
     filled = template.format(**{k: json.dumps(v, ensure_ascii=False) for k, v in words.items()})
     card = warranty_cards.warranty_card(
         code="C{1}", serial=None, product='P"', sku="S", category="phones", price=4_900,
-        customer_ref=None, invoice_number="I}", cover=plain)
+        customer_ref=None, invoice_number="I}", cover=plain, policy="Standard {12}",
+        policy_ref="ab")
     assert filled == json.dumps(card, sort_keys=True, ensure_ascii=False)
 
 

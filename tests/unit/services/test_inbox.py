@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -165,8 +166,32 @@ def test_a_bad_claim_is_listed_with_a_plain_reason_and_changes_nothing_else(
     assert result.status == "problem" and result.settled
     assert result.result.startswith("problem: ") and words in result.result
     assert "in-bad" in result.message and "claim started" in result.message
-    assert counts(shop) == (*before[:-1], before[-1] + 1)
+    # Only the item's row, and the refusal head office hears of (inbox.item_refused).
+    assert counts(shop) == (*before[:5], before[5] + 1, before[6], before[7] + 1)
     assert [r.item_id for r in inbox.unsettled(shop, ADMIN)] == ["in-bad"]
+
+
+def test_a_refused_claim_travels_back_to_head_office_with_the_item_and_its_reason(
+    shop: Database, store: DocumentStore
+) -> None:
+    code = sell(shop).warranty_codes[0]
+    apply(shop, store, "web-1", "claim_started",
+          {"warranty_code": code, "fault": "No sound", "customer": CUSTOMER})
+    apply(shop, store, "web-2", "claim_started",
+          {"warranty_code": "BR01-W-2026-999999", "fault": "Dead", "customer": CUSTOMER})
+    with shop.read() as session:
+        sent = session.scalars(select(OutboxEvent).where(
+            OutboxEvent.topic == "inbox.item_refused")).all()
+        assert [(e.aggregate, e.aggregate_id) for e in sent] == [("inbox_item", "web-2")]
+        payload = json.loads(sent[0].payload)
+    assert payload["item_id"] == "web-2" and payload["kind"] == "claim_started"
+    assert "BR01-W-2026-999999, which this branch does not know" in payload["reason"]
+    # Applied again (a repeated page), it is not refused twice.
+    apply(shop, store, "web-2", "claim_started",
+          {"warranty_code": "BR01-W-2026-999999", "fault": "Dead", "customer": CUSTOMER})
+    with shop.read() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxEvent).where(
+            OutboxEvent.topic == "inbox.item_refused")) == 1
 
 
 def test_bad_items_do_not_stop_the_good_ones_after_them(

@@ -17,13 +17,13 @@ from ui.screens.start_claim_parts.evidence import EvidenceChecklist
 from ui.screens.start_claim_parts.fields import (
     combo,
     fault_box,
-    faults_for,
     set_faults,
 )
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
 from ui.wording import CHANNEL_WORDS, CLAIM_TYPE_WORDS
+from warranty_desk.fault_presets import faults_for
 from warranty_desk.services import claims
 from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
 from warranty_desk.services.claims import ClaimPreview, StartClaim

@@ -10,11 +10,11 @@ from ui.screens.start_claim_parts.evidence import EvidenceChecklist, PendingFile
 from ui.screens.start_claim_parts.fields import (
     combo,
     fault_box,
-    faults_for,
 )
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from ui.wording import CHANNEL_WORDS, CLAIM_TYPE_WORDS
+from warranty_desk.fault_presets import faults_for
 from warranty_desk.services import claims
 from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
 from warranty_desk.services.customers import CustomerInput
