@@ -113,4 +113,6 @@ def test_the_till_shows_what_to_do_when_its_token_was_replaced_and_parks_nothing
     assert "refused the sync token (401)" in report.error
     assert "was replaced by a new one" in report.error
     assert "Enter the new token head office gave for this branch" in report.error
-    assert report.error.endswith("Check Settings → Sync.")
+    # Where to enter it is said once: the portal's words name the place, the till adds none.
+    assert report.error.endswith("in Settings → Sync.")
+    assert report.error.count("Settings → Sync") == 1

@@ -97,7 +97,7 @@ def test_a_sale_at_the_till_becomes_a_claim_the_customer_follows_in_her_browser(
         # A claim with a photo from the camera, then a message to the shop.
         page.get_by_role("link", name="Start a claim on Brew Journey").click()
         start = page.url
-        page.get_by_label("Does not switch on").check()
+        page.get_by_label("Does not heat").check()  # the till's faults for small appliances
         page.get_by_label("In your own words").press_sequentially("Clicks, then nothing",
                                                                  delay=5)
         page.get_by_label("Photo of the fault").set_input_files(str(camera))
