@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from portal.branches.models import Branch
+from portal.customers import tasks
 from portal.customers.identity import customers_of
 from portal.customers.models import CustomerAccount, OnlineClaim, OnlineDocument
 from portal.customers.uploads import Refusal, Upload
@@ -47,8 +48,9 @@ def customer_of(account: CustomerAccount, warranty: Warranty) -> dict[str, str]:
 
 
 def _keep(account: CustomerAccount, branch: Branch, files: list[Upload], claim_ref: str, *,
-          online: OnlineClaim | None = None, claim: Claim | None = None) -> None:
-    """Store each file for the branch and queue it as a document_uploaded item."""
+          online: OnlineClaim | None = None, claim: Claim | None = None) -> list[int]:
+    """Store each file for the branch and queue it as a document_uploaded item; the items."""
+    queued = []
     for upload in files:
         try:
             stored.store(branch, upload.sha256, upload.data)
@@ -59,9 +61,10 @@ def _keep(account: CustomerAccount, branch: Branch, files: list[Upload], claim_r
             account=account, branch=branch, online_claim=online, claim=claim,
             sha256=upload.sha256, name=upload.name, kind=upload.kind,
             media_type=upload.media_type, size=len(upload.data), item_id=item_id)
-        queue_item(branch, "document_uploaded", {
+        queued.append(queue_item(branch, "document_uploaded", {
             "claim_ref": claim_ref, "sha256": upload.sha256, "name": upload.name,
-            "kind": upload.kind}, item_id=item_id)
+            "kind": upload.kind}, item_id=item_id).pk)
+    return queued
 
 
 def start(account: CustomerAccount, warranty: Warranty, fault: str, files: list[Upload]
@@ -232,6 +235,8 @@ def documents_of(own: OwnClaim) -> list[Listed]:
 
 
 def add_documents(account: CustomerAccount, own: OwnClaim, files: list[Upload]) -> None:
-    """Evidence added to an open claim, queued to its branch."""
+    """Evidence added to an open claim, queued to its branch; the branch is told by email."""
     with transaction.atomic():
-        _keep(account, own.branch, files, own.ref, online=own.online, claim=own.claim)
+        for item in _keep(account, own.branch, files, own.ref, online=own.online,
+                          claim=own.claim):
+            tasks.tell_branch.defer(item_id=item)

@@ -21,6 +21,7 @@ from portal.customers.models import BranchMailbox, ClaimMail
 from portal.inbox.models import InboxItem
 from portal.inbox.services import queue_item
 from portal.projections.models import Message
+from warranty_desk.rules.evidence import evidence_label
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +50,27 @@ def paragraphs(text: str) -> list[list[str]]:
 
 
 def tell_branch(item_id: int) -> bool:
-    """Email the branch's mailbox that a customer wrote; False when it has none."""
+    """Email the branch's mailbox that a customer wrote or added a file; False when it has
+    none."""
     item = InboxItem.objects.select_related("branch").get(pk=item_id)
     box = BranchMailbox.objects.filter(branch_id=item.branch_id).first()
     if box is None:
         log.info("Branch %s has no mailbox; inbox item %s waits for its next pull unmailed",
                  item.branch.code, item.pk)
         return False
-    number, body = str(item.payload.get("claim_ref", "")), str(item.payload.get("body", ""))
-    subject = f"Claim {number}: the customer wrote on the portal"
-    text = render_to_string("customers/mail/branch_note.txt",
-                            {"number": number, "body": body, "branch": item.branch})
+    number = str(item.payload.get("claim_ref", ""))
+    if item.kind == "document_uploaded":
+        name = str(item.payload.get("name", "")) or "a file"
+        label = evidence_label(str(item.payload.get("kind", "")))
+        subject = f"Claim {number}: the customer added a file on the portal"
+        intro, body = "The customer added a file to claim", f"{name} ({label})"
+    else:
+        subject = f"Claim {number}: the customer wrote on the portal"
+        intro, body = "The customer wrote about claim", str(item.payload.get("body", ""))
+    facts = {"number": number, "intro": intro, "branch": item.branch}
+    text = render_to_string("customers/mail/branch_note.txt", {**facts, "body": body})
     html = render_to_string("customers/mail/branch_note.html",
-                            {"number": number, "paragraphs": paragraphs(body),
-                             "branch": item.branch})
+                            {**facts, "paragraphs": paragraphs(body)})
     _send(box.email, subject, text, html)
     return True
 

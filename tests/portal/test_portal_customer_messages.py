@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -13,7 +14,7 @@ from portal import clock
 from portal.customers.models import BranchMailbox
 from portal.inbox.models import InboxItem
 from portal.projections.models import Claim, Message
-from tests.portal.customers import Shops, phone, signed_in_customer, smtp
+from tests.portal.customers import Shops, phone, photo, signed_in_customer, smtp
 from tests.portal.support import LivePortal, PortalDatabase, run_worker
 from warranty_desk.services.inbox_item import read_text
 
@@ -115,6 +116,29 @@ def test_the_branch_is_emailed_by_the_worker_when_a_customer_writes(
     assert "Can I bring it on Saturday? <ok>" in parts["text/plain"]
     assert "Can I bring it on Saturday? &lt;ok&gt;" in parts["text/html"]
 
+
+
+def test_the_branch_is_emailed_when_a_customer_adds_a_file_to_a_claim(
+    records: Shops, portal_db: PortalDatabase,
+) -> None:
+    BranchMailbox.objects.update_or_create(branch_id=records.north.pk,
+                                           defaults={"email": "north@shop.example"})
+    url = reverse("customers:documents", args=[records.north.code, "CL-9"])
+    with smtp() as box:
+        bob = signed_in_customer(box, records.bob_email)
+        sent = bob.post(url, {"kind": "serial_photo", "files": [
+            SimpleUploadedFile("label <«1»>.png", photo("PNG"), "image/png")]})
+        assert sent.status_code == 302
+        run_worker(portal_db, PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=str(box.port))
+        to_branch = [mail for to, mail in box.messages if to == ["north@shop.example"]
+                     and "added a file" in mail["Subject"]]
+    [mail] = to_branch
+    assert mail["Subject"] == "Claim CL-9: the customer added a file on the portal"
+    parts = {p.get_content_type(): p.get_payload(decode=True).decode()  # type: ignore[union-attr]
+             for p in mail.walk() if not p.is_multipart()}
+    assert "The customer added a file to claim CL-9" in parts["text/plain"]
+    assert "label <«1»>.png" in parts["text/plain"]
+    assert "label &lt;«1»&gt;.png" in parts["text/html"]
 
 
 def test_writing_by_keyboard_in_a_phone_browser_fits_the_screen_and_breaks_no_policy(
