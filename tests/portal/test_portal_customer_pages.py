@@ -65,6 +65,7 @@ def _own_pattern_args(records: Shops) -> dict[str, list[str]]:
     fridge = [records.north.code, f"{records.north.code}-W9"]
     claim = [records.north.code, "CL-9"]
     return {"products": [], "certificate": fridge, "start_claim": fridge, "claim": claim,
+            "dropoff_ticket": claim,
             "documents": claim, "document": [*claim, SHOP_PHOTO_SHA], "messages": claim,
             "extensions": [], "extension": [*fridge, "PLAN-9"],
             "extension-paid": [*fridge, "PLAN-9"]}
