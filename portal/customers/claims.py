@@ -194,7 +194,21 @@ def own_claim(account: CustomerAccount, branch: str, ref: str) -> OwnClaim:
                      number=ref.upper()).first())
     if claim is None:
         raise Http404("No such claim among yours.")
-    return OwnClaim(OnlineClaim.objects.filter(claim=claim).first(), claim)
+    return OwnClaim(OnlineClaim.objects.filter(claim=claim).first() or _started_as(claim), claim)
+
+
+def _started_as(claim: Claim) -> OnlineClaim | None:
+    """The claim started here that the branch's claim came from, linked now if My products
+    had not linked it yet (the claim's page may be opened first, from the shop's email)."""
+    waiting = OnlineClaim.objects.filter(branch_id=claim.branch_id, claim=None)
+    if claim.external_ref:
+        waiting = waiting.filter(item_id=claim.external_ref)
+    elif claim.channel == "portal" and claim.warranty_id is not None:
+        waiting = waiting.filter(warranty_id=claim.warranty_id).order_by("created_at")
+    else:
+        return None
+    # link() makes the pairing, so it is the one My products would make.
+    return next((online for online in waiting if link(online) == claim), None)
 
 
 def started_claims(account: CustomerAccount) -> list[OnlineClaim]:

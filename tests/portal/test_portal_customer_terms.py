@@ -13,7 +13,7 @@ from django.urls import reverse
 from portal.clock import now as portal_now
 from portal.customers.claims import link
 from portal.customers.eligibility import facts_for, terms_of, verdict
-from portal.customers.models import CustomerAccount, OnlineClaim
+from portal.customers.models import CustomerAccount, OnlineClaim, OnlineDocument
 from portal.projections import projector
 from portal.projections.models import Claim, ClaimEvent, Policy, Warranty
 from sync.inbox import PortalInbox, pull_once
@@ -207,3 +207,32 @@ def test_a_claim_the_shop_refuses_says_so_why_and_what_to_do(
     found = facts_for([warranty])[warranty.pk].open_claim
     assert isinstance(found, Claim) and found.number == counter.number
     assert online.pk is not None
+
+
+def test_a_claim_opened_by_its_number_first_shows_what_the_customer_added_online(
+    shop: Shop,
+) -> None:
+    # The email from the shop links the claim by its number: My products was never visited,
+    # so nothing had linked the claim started here to the branch's.
+    warranty = Warranty.objects.get(branch_id=shop.branch.pk, code=shop.code)
+    dana = _dana()
+    account = CustomerAccount.objects.get(email=DANA)
+    online = OnlineClaim.objects.create(account=account, branch_id=shop.branch.pk,
+                                        warranty=warranty, item_id="web-by-number",
+                                        fault="Hinge cracked")
+    OnlineDocument.objects.create(account=account, branch_id=shop.branch.pk,
+                                  online_claim=online, sha256="ab" * 32, name="hinge.jpg",
+                                  kind="photo_of_fault", media_type="image/jpeg", size=3,
+                                  item_id="doc-by-number")
+    made = Claim.objects.create(branch_id=shop.branch.pk, number="CL-BYNUM", warranty=warranty,
+                                customer=warranty.customer, channel="portal",
+                                external_ref=online.item_id, opened_at=portal_now())
+    try:
+        page = dana.get(reverse("customers:documents", args=[shop.branch.code, made.number]))
+        assert page.status_code == 200
+        assert "hinge.jpg" in page.content.decode()
+        online.refresh_from_db()
+        assert online.claim_id == made.pk  # linked once, as My products would have
+    finally:
+        online.delete()
+        made.delete()
