@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +10,7 @@ from django.views.decorators.http import require_GET
 from portal import clock
 from portal.customers import claims
 from portal.customers.models import CustomerAccount
-from portal.customers.views import customer_page
+from portal.customers.views import attachment, customer_page
 from printing.pdf.ticket import render_ticket_pdf
 from warranty_desk.printables import ShopHeader, TicketView
 
@@ -66,8 +64,5 @@ def dropoff_ticket(request: HttpRequest, account: CustomerAccount, branch: str, 
     if not offered(own):
         raise Http404("No drop-off ticket: the shop has not got this claim, or it is closed.")
     page = request.build_absolute_uri(reverse("customers:claim", args=[own.branch.code, own.ref]))
-    answer = HttpResponse(render_ticket_pdf(ticket_of(own, page)), content_type="application/pdf")
-    name = re.sub(r"[^A-Za-z0-9_-]", "_", own.ref)  # the branch's number, kept out of the header
-    answer["Content-Disposition"] = f'attachment; filename="claim-{name}-drop-off-ticket.pdf"'
-    answer["X-Content-Type-Options"] = "nosniff"
-    return answer
+    return attachment(render_ticket_pdf(ticket_of(own, page)), "application/pdf",
+                      f"claim-{own.ref}-drop-off-ticket.pdf")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -281,6 +282,16 @@ def documents(request: HttpRequest, account: CustomerAccount, branch: str, numbe
     return redirect("customers:documents", own.branch.code, own.ref)
 
 
+def attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
+    """A download, never shown inline nor sniffed; its file name from the till's or the
+    customer's words, kept to plain characters so it cannot bend the header."""
+    answer = HttpResponse(data, content_type=content_type)
+    plain = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    answer["Content-Disposition"] = f'attachment; filename="{plain}"'
+    answer["X-Content-Type-Options"] = "nosniff"
+    return answer
+
+
 @require_GET
 @customer_page
 def document(request: HttpRequest, account: CustomerAccount, branch: str, number: str,
@@ -291,10 +302,7 @@ def document(request: HttpRequest, account: CustomerAccount, branch: str, number
     data = stored.read(own.branch, sha256) if found is not None else None
     if found is None or data is None:
         raise Http404("No such document on this claim.")
-    answer = HttpResponse(data, content_type="application/octet-stream")
-    name = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in found.name)[:100]
-    answer["Content-Disposition"] = f'attachment; filename="{name or "document"}"'
-    answer["X-Content-Type-Options"] = "nosniff"
+    answer = attachment(data, "application/octet-stream", found.name[:100] or "document")
     answer["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return answer
 
@@ -305,8 +313,5 @@ def certificate(request: HttpRequest, account: CustomerAccount, branch: str, cod
                 ) -> HttpResponse:
     """The certificate PDF of one of the customer's own warranties, as a download."""
     warranty = own_warranty(account, branch, code)
-    answer = HttpResponse(certificate_pdf(warranty, request.build_absolute_uri("/")[:-1]),
-                          content_type="application/pdf")
-    answer["Content-Disposition"] = f'attachment; filename="warranty-{warranty.code}.pdf"'
-    answer["X-Content-Type-Options"] = "nosniff"
-    return answer
+    return attachment(certificate_pdf(warranty, request.build_absolute_uri("/")[:-1]),
+                      "application/pdf", f"warranty-{warranty.code}.pdf")
