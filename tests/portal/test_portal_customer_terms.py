@@ -10,10 +10,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from portal.branches.models import Branch
 from portal.clock import now as portal_now
 from portal.customers.claims import link
 from portal.customers.eligibility import facts_for, terms_of, verdict
 from portal.customers.models import CustomerAccount, OnlineClaim, OnlineDocument
+from portal.inbox.services import queue_item
 from portal.projections import projector
 from portal.projections.models import Claim, ClaimEvent, Policy, Warranty
 from sync.inbox import PortalInbox, pull_once
@@ -227,12 +229,18 @@ def test_a_claim_opened_by_its_number_first_shows_what_the_customer_added_online
     made = Claim.objects.create(branch_id=shop.branch.pk, number="CL-BYNUM", warranty=warranty,
                                 customer=warranty.customer, channel="portal",
                                 external_ref=online.item_id, opened_at=portal_now())
+    # What she wrote before the branch numbered the claim names the claim started here.
+    wrote = queue_item(Branch.objects.get(pk=shop.branch.pk), "message_received",
+                       {"claim_ref": online.item_id, "body": "It clicks when opened"})
     try:
         page = dana.get(reverse("customers:documents", args=[shop.branch.code, made.number]))
         assert page.status_code == 200
         assert "hinge.jpg" in page.content.decode()
         online.refresh_from_db()
         assert online.claim_id == made.pk  # linked once, as My products would have
+        thread = dana.get(reverse("customers:messages", args=[shop.branch.code, made.number]))
+        assert "It clicks when opened" in thread.content.decode()
     finally:
+        wrote.delete()
         online.delete()
         made.delete()
