@@ -61,8 +61,15 @@ def portal_db(pg: PortalCluster) -> Iterator[PortalDatabase]:
 
     The module's own fixtures (a till pushing, a shop's records) run on the clock at noon too.
     """
+    from django.db import connection
+
     with database_copy(pg, f"portal_test_{secrets.token_hex(4)}") as copy:
         use_database(copy.name)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT task_name, status FROM procrastinate_jobs")
+            left = cursor.fetchall()
+        # A job left in the template by an earlier module would run in this module's worker.
+        assert left == [], f"the template holds jobs: {left}"
         _at_noon()
         yield copy
         use_database(TEMPLATE)
