@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.portal.customers import Mailbox, Shops, photo, shops, smtp
+from tests.portal.customers import Mailbox, Shops, photo, smtp
 from tests.portal.support import PortalDatabase, chromium, served
 from tests.portal.test_portal_browser import ARGS, DESKTOP, PHONE, check_page, watch_policy
 
@@ -23,11 +23,6 @@ from tests.portal.test_portal_browser import ARGS, DESKTOP, PHONE, check_page, w
 def mail() -> Iterator[Mailbox]:
     with smtp() as box:
         yield box
-
-
-@pytest.fixture(scope="module")
-def records(portal_db: PortalDatabase) -> Shops:
-    return shops()
 
 
 @pytest.fixture(scope="module")
