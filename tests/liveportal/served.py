@@ -16,6 +16,7 @@ from pathlib import Path
 
 from portal.devdb import Cluster, cluster
 from tests.conftest import pinned_clock
+from tests.processes import stop
 
 REPO = Path(__file__).resolve().parents[2]
 SETTINGS = "portal.settings.dev"
@@ -142,12 +143,7 @@ def served(db: PortalDatabase, log: Path, threads: int = 4, **env: str
         wait_for_port(port, process, log)
         yield port, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 15)
 
 
 @contextmanager

@@ -13,14 +13,11 @@ which stands again at noon on TODAY before each test.
 
 from __future__ import annotations
 
-import itertools
 import secrets
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-import uuid_utils
 
 from tests.liveportal.served import database_copy, django_ready, serving, use_database
 from tests.portal.support import (
@@ -43,47 +40,37 @@ if TYPE_CHECKING:  # the records need Django set up (below) before they are impo
 django_ready()
 from django.conf import settings  # noqa: E402  (after Django is set up)
 
-_made_by_machine = uuid_utils.uuid7
 
-
-@pytest.fixture(scope="module", autouse=True)
-def ids_on_the_pinned_clock() -> Iterator[None]:
-    """Till event ids (UUIDv7) made while the portal tests run carry the portal's pinned clock.
-
-    An id carries the machine's clock, which head office compares with its own (an id a year
-    ahead is refused); here the machine's clock is the pinned one, so no test depends on the
-    date the run happens on. Module-wide and first of its scope, so a module fixture's till
-    gets such ids too, on a clock standing at noon again.
-    """
-    clock = settings.PORTAL_CLOCK
-    assert isinstance(clock, FixedClock), "the portal tests pin the clock"
-    clock.set(NOON)
-    ticks = itertools.count()
-
-    def stamped() -> uuid_utils.UUID:
-        # A microsecond apart, so ids made one after another keep their order.
-        at = clock.now() + timedelta(microseconds=next(ticks))
-        return _made_by_machine(nanoseconds=int(at.timestamp()) * 10**9 + at.microsecond * 1000)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(uuid_utils, "uuid7", stamped)
-        yield
-
-
-@pytest.fixture(autouse=True)
-def portal_clock() -> FixedClock:
-    """The portal's clock in this process, standing at noon on TODAY until the test moves it."""
+def _at_noon() -> FixedClock:
+    """This process's portal clock, stood at noon on TODAY again."""
     clock = settings.PORTAL_CLOCK
     assert isinstance(clock, FixedClock), "the portal tests pin the clock"
     clock.set(NOON)
     return clock
 
 
+@pytest.fixture(autouse=True)
+def portal_clock() -> FixedClock:
+    """The portal's clock in this process, standing at noon on TODAY until the test moves it."""
+    return _at_noon()
+
+
 @pytest.fixture(scope="module")
 def portal_db(pg: PortalCluster) -> Iterator[PortalDatabase]:
-    """A fresh, migrated database for one test module; Django's connection points at it."""
+    """A fresh, migrated database for one test module; Django's connection points at it.
+
+    The module's own fixtures (a till pushing, a shop's records) run on the clock at noon too.
+    """
+    from django.db import connection
+
     with database_copy(pg, f"portal_test_{secrets.token_hex(4)}") as copy:
         use_database(copy.name)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT task_name, status FROM procrastinate_jobs")
+            left = cursor.fetchall()
+        # A job left in the template by an earlier module would run in this module's worker.
+        assert left == [], f"the template holds jobs: {left}"
+        _at_noon()
         yield copy
         use_database(TEMPLATE)
 

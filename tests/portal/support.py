@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 import subprocess
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tests.liveportal.served import (
@@ -42,6 +44,7 @@ __all__ = [
     "chromium",
     "free_port",
     "full_scans",
+    "numbered_id",
     "portal_command",
     "portal_env",
     "register",
@@ -50,6 +53,12 @@ __all__ = [
     "use_database",
     "wait_for_port",
 ]
+
+
+def numbered_id(n: int) -> str:
+    """Event n's id: a UUIDv7 dated n ms after 09:00 UTC on 22 November 2026, n in its last bits."""
+    millis = int(datetime(2026, 11, 22, 9, tzinfo=UTC).timestamp() * 1000) + n
+    return str(uuid.UUID(int=(millis << 80) | (0x7 << 76) | (0b10 << 62) | n))
 
 
 @contextmanager

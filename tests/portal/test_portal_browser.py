@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -152,10 +153,7 @@ def test_every_page_fits_a_phone_and_a_desktop(
     accounts: dict[str, tuple[str, str]],
 ) -> None:
     for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        context = browser.new_context(viewport=viewport)
-        page = context.new_page()
-        refused = watch_policy(page)
-        try:
+        with policed_page(browser, viewport) as page:
             page.goto(f"{_base(live_portal)}/office/sign-in/")
             check_page(page, "office-sign-in", width, tmp_path)
             _sign_in(page, _base(live_portal), *accounts["admin"])
@@ -164,9 +162,6 @@ def test_every_page_fits_a_phone_and_a_desktop(
                 if name == "office-branch":  # one event counted in the drift, in good English
                     expect(page.get_by_text("Till: 1 event, hash")).to_be_visible()
                 check_page(page, name, width, tmp_path)
-            assert refused == []
-        finally:
-            context.close()
 
 
 def _customer_signs_in(page: Page, base: str, email: str, box: Mailbox, width: str,
@@ -195,10 +190,7 @@ def test_a_customer_signs_in_with_the_mailed_code_and_reads_products_claim_and_c
     base = _base(live_portal)
     for width, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         # Ann bought at two branches (one unit void); Bob has a claim under way.
-        context = browser.new_context(viewport=viewport, accept_downloads=True)
-        page = context.new_page()
-        refused = watch_policy(page)
-        try:
+        with policed_page(browser, viewport, accept_downloads=True) as page:
             _customer_signs_in(page, base, records.ann_email, mailbox, width, tmp_path)
             expect(page.get_by_role("heading", name="Kettle <b>Pro</b>")).to_be_visible()
             expect(page.get_by_text("Reason: Water damage at intake", exact=True)).to_be_visible()
@@ -217,9 +209,6 @@ def test_a_customer_signs_in_with_the_mailed_code_and_reads_products_claim_and_c
             expect(page.get_by_role("heading", name="Bob's fridge")).to_be_visible()
             expect(page.locator("p[role=status]")).to_contain_text("Repairing")
             check_page(page, "customer-claim", width, tmp_path)
-            assert refused == []
-        finally:
-            context.close()
 
 
 def watch_policy(page: Page) -> list[str]:
@@ -229,6 +218,20 @@ def watch_policy(page: Page) -> list[str]:
     page.on("console", lambda message: said.append(message.text)
             if "Content Security Policy" in message.text else None)
     return said
+
+
+@contextmanager
+def policed_page(browser: Browser, viewport: Any, **options: Any) -> Iterator[Page]:
+    """A page in a context of its own at a viewport, closed after; once the test's steps pass,
+    the browser must have refused nothing under the content security policy."""
+    context = browser.new_context(viewport=viewport, **options)
+    try:
+        page = context.new_page()
+        refused = watch_policy(page)
+        yield page
+    finally:
+        context.close()
+    assert refused == []
 
 
 # Inputs a person fills in that no <label> (or aria-label) names.

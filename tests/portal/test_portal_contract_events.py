@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ import requests
 from portal import contract
 from portal.receiver.models import Event
 from sync.engine import SyncEngine
-from tests.portal.support import LivePortal, RegisteredBranch
+from tests.portal.support import LivePortal, RegisteredBranch, numbered_id
 from tests.portal.till import destination, push_all, till
 from warranty_desk.services import outbox
 from warranty_desk.storage.database import Database
@@ -26,14 +24,9 @@ OPENED = {"number": "BR-C-1", "state": "received", "outcome": None, "channel": "
           "warranty": None, "opened_at": "2026-11-22T09:00:00+00:00"}
 
 
-def _v7(n: int) -> str:
-    millis = int(datetime(2026, 11, 22, 9, tzinfo=UTC).timestamp() * 1000) + n
-    return str(uuid.UUID(int=(millis << 80) | (0x7 << 76) | (0b10 << 62) | n))
-
-
 def _event(n: int, payload: dict[str, Any], *, topic: str = "claim.opened", seq: int = 0,
            **extra: Any) -> dict[str, Any]:
-    return {"id": _v7(n), "seq": seq or n, "topic": topic, "aggregate": "claim",
+    return {"id": numbered_id(n), "seq": seq or n, "topic": topic, "aggregate": "claim",
             "aggregate_id": str(payload.get("number", "BR-C-1")),
             "occurred_at": "2026-11-22T09:00:00+00:00", "payload": payload, **extra}
 
@@ -73,7 +66,7 @@ def test_a_payload_that_breaks_its_topics_schema_is_refused_alone_naming_the_fie
         "invalid_payload", True, "/payload/state")
     assert "'lost' is not one of" in refused["reason"]
     assert "code" not in results[0] and "permanent" not in results[0]
-    assert set(_stored(branch)) == {_v7(1), _v7(3)}
+    assert set(_stored(branch)) == {numbered_id(1), numbered_id(3)}
 
 
 def test_a_missing_field_and_a_wrong_format_are_named_too(
@@ -117,12 +110,12 @@ def test_the_same_id_with_other_content_is_refused_and_nothing_of_it_is_stored(
         assert (answer["status"], answer["code"], answer["permanent"], answer["field"]) == (
             "rejected", "id_reused", True, "/id")
         assert "sent before with other content" in answer["reason"]
-    assert _stored(branch) == {_v7(31): OPENED}
+    assert _stored(branch) == {numbered_id(31): OPENED}
     # Twice in one batch: the first is stored, the other content refused.
     pair = _push(live_portal, branch, _event(32, OPENED), _event(32, dict(OPENED, fault="x")))
     assert [(r["status"], r.get("code")) for r in pair] == [("accepted", None),
                                                             ("rejected", "id_reused")]
-    assert _stored(branch)[_v7(32)] == OPENED
+    assert _stored(branch)[numbered_id(32)] == OPENED
 
 
 def test_the_till_parks_only_the_event_refused_for_good_and_sends_the_rest(

@@ -5,10 +5,8 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -28,21 +26,12 @@ from tests.portal.customers import (
     SHOP_PHOTO_SHA,
     Shops,
     photo,
-    shops,
     signed_in,
     sms_code_for,
 )
 from tests.portal.office import client as new_browser
 
-
-@pytest.fixture(scope="module")
-def records(portal_db: Any) -> Shops:
-    return shops()
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits() -> None:
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 @pytest.fixture

@@ -86,6 +86,7 @@ def test_my_products_and_a_claim_are_read_through_indexes_never_a_whole_table(
     queries = _read_model_queries(browser, "/me/")
     queries += _read_model_queries(browser, f"/me/claims/{bulk}/BULK-C-"
                                    f"{_warranty_pk('bulk777@x.example')}/")
+    assert queries, "the pages read the read models"
     with connection.cursor() as cursor:
         # A test-sized table is cheaper read whole than through an index: whole-table reads
         # are priced out, so a query no index serves still shows as one.

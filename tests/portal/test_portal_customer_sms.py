@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from portal.customers import sms
-from tests.portal.customers import Shops, shops
+from tests.portal.customers import Shops
 from tests.portal.office import client as Client
 
 ENV = {"PORTAL_TWILIO_ACCOUNT_SID": "AC123", "PORTAL_TWILIO_AUTH_TOKEN": "secret",
@@ -79,11 +79,6 @@ class Down:
 
     def send(self, to: str, text: str) -> None:
         raise sms.SmsRefused("The text gateway refused the message (HTTP 500).")
-
-
-@pytest.fixture(scope="module")
-def records(portal_db: Any) -> Shops:
-    return shops()
 
 
 def test_a_gateway_failure_gives_the_same_answer_as_an_unknown_number(records: Shops) -> None:

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -20,6 +19,8 @@ from portal.inbox.models import InboxItem
 from portal.projections.models import ClaimEvent, Customer, Message, Warranty
 from tests.conftest import TODAY
 from tests.portal.customers import Shops, claim_with, photo, sale, shops, signed_in
+
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +53,6 @@ def records(portal_db: Any) -> Shops:
                               topic="claim.decided", from_state="reviewing",
                               to_state="rejected", details={})
     return found
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits() -> None:
-    cache.clear()
 
 
 @pytest.fixture

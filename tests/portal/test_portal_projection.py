@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from portal.projections.models import (
 from portal.receiver import events as receiver
 from portal.receiver.events import store_batch
 from tests.conftest import actor
-from tests.portal.support import LivePortal, RegisteredBranch, register
+from tests.portal.support import LivePortal, RegisteredBranch, numbered_id, register
 from tests.portal.till import push_all, till
 from tests.sync.engine_helpers import outbox
 from warranty_desk.models import Claim as TillClaim
@@ -142,13 +142,8 @@ def test_wiping_the_projections_and_rebuilding_from_stored_events_gives_the_same
     assert cursor.applied + cursor.skipped == len(outbox(db))
 
 
-def _v7(n: int) -> str:
-    millis = int(datetime(2026, 11, 22, 9, tzinfo=UTC).timestamp() * 1000) + n
-    return str(uuid.UUID(int=(millis << 80) | (0x7 << 76) | (0b10 << 62) | n))
-
-
 def _claim_event(n: int, seq: int, topic: str, state: str, **extra: Any) -> dict[str, Any]:
-    return {"id": _v7(n), "seq": seq, "topic": topic, "aggregate": "claim",
+    return {"id": numbered_id(n), "seq": seq, "topic": topic, "aggregate": "claim",
             "aggregate_id": "X-C-1", "occurred_at": f"2026-11-22T09:00:{seq:02d}+00:00",
             "payload": {"number": "X-C-1", "state": state, "channel": "counter",
                         "claim_type": "fault", "fault": "Dead",
@@ -177,7 +172,7 @@ def test_an_event_that_cannot_be_projected_is_set_aside_and_the_rest_go_on(
     # Stored as if from before head office checked payloads against the contract.
     monkeypatch.setattr(receiver, "payload_problem", lambda *_: None)
     branch = Branch.objects.get(code=register().code)
-    bad = {"id": _v7(10), "seq": 1, "topic": "warranty.extended", "aggregate": "warranty",
+    bad = {"id": numbered_id(10), "seq": 1, "topic": "warranty.extended", "aggregate": "warranty",
            "aggregate_id": "X-W-1", "occurred_at": "2026-11-22T09:00:00+00:00",
            "payload": {"code": "X-W-1", "end": "the twelfth of never"}}
     store_batch(branch, [bad, _claim_event(11, 2, "claim.opened", "received")])
@@ -212,7 +207,7 @@ def _sale(n: int, seq: int, ids: int) -> list[dict[str, Any]]:
 
     def event(offset: int, topic: str, aggregate: str, key: str,
               payload: dict[str, Any]) -> dict[str, Any]:
-        return {"id": _v7(ids + seq + offset), "seq": seq + offset, "topic": topic,
+        return {"id": numbered_id(ids + seq + offset), "seq": seq + offset, "topic": topic,
                 "aggregate": aggregate, "aggregate_id": key, "occurred_at": at,
                 "payload": payload}
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import requests
 
+from tests.processes import stop
+
 DATABASE = "crm"
 USER = "admin"
 # Initialising a database takes most of the fixture's time, so the ready file is kept per
@@ -144,9 +146,4 @@ def running_tryton(folder: Path) -> Iterator[TrytonServer]:
         _wait_until_up(url, process, log)
         yield TrytonServer(url, DATABASE, USER, password, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 10)

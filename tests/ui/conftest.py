@@ -76,6 +76,20 @@ def open_window(
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
+def open_syncing_window(home: Home) -> Iterator[MainWindow]:
+    """The window with its sync worker running; only the tests' requests sync."""
+    for window in open_window(home):  # closed when the loop resumes it
+        window.activateWindow()
+        QApplication.processEvents()
+        # The timer is an hour: every cycle in these tests is one the test asked for.
+        window.sync_worker.interval_seconds = 3600
+        window.start_sync()
+        try:
+            yield window
+        finally:
+            window.sync_worker.stop()  # before the window's database is disposed
+
+
 @pytest.fixture
 def window(qapp: QApplication, demo_home: Home) -> Iterator[MainWindow]:
     """The demo shop's main window with every screen."""

@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from tests.sync.mail_box import smtp_server
-from tests.ui.conftest import open_window, sign_in
+from tests.ui.conftest import open_syncing_window, sign_in
 from tests.ui.sync_helpers import CYCLE_MS
 from ui.main_window import MainWindow
 from ui.screens.settings import SettingsScreen
@@ -24,15 +23,7 @@ pytestmark = pytest.mark.logs(r"^Sync cycle")
 
 @pytest.fixture
 def win(demo_home: Home) -> Iterator[MainWindow]:
-    for window in open_window(demo_home):
-        window.activateWindow()
-        QApplication.processEvents()
-        window.sync_worker.interval_seconds = 3600
-        window.start_sync()
-        try:
-            yield window
-        finally:
-            window.sync_worker.stop()
+    yield from open_syncing_window(demo_home)
 
 
 def _count(win: MainWindow, sql: str) -> int:

@@ -16,7 +16,7 @@ from sync import secrets
 from tests.liveportal.branch_view import BranchPortal
 from tests.sync.engine_helpers import outbox_at
 from tests.sync.tls_portal import make_certificates, serve_tls
-from tests.ui.conftest import open_window, sign_in
+from tests.ui.conftest import open_syncing_window, sign_in
 from tests.ui.sync_helpers import CYCLE_MS
 from ui.main_window import MainWindow
 from ui.screens.settings import SettingsScreen
@@ -42,17 +42,8 @@ REFUSAL = "was already sent by another branch"
 
 @pytest.fixture
 def win(demo_home: Home) -> Iterator[MainWindow]:
-    """The demo shop's window with its sync worker running; only the tests' requests sync."""
-    for window in open_window(demo_home):  # closed when the loop resumes it
-        window.activateWindow()
-        QApplication.processEvents()
-        # The timer is an hour: every cycle in these tests is one the test asked for.
-        window.sync_worker.interval_seconds = 3600
-        window.start_sync()
-        try:
-            yield window
-        finally:
-            window.sync_worker.stop()  # before the window's database is disposed
+    """The demo shop's window with its sync worker running."""
+    yield from open_syncing_window(demo_home)
 
 
 def _one(win: MainWindow, sql: str, *args: object) -> Any:
