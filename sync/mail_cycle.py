@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sync.destinations import MAIL, build_mail
 from sync.engine import SyncEngine
 from sync.failures import Failure, Kind, Step
-from sync.wording import Voice, message, problem_lines
+from sync.wording import message, problem_lines
 from warranty_desk.config import SyncSettings
 from warranty_desk.services import sync_admin
 from warranty_desk.storage.database import Database
@@ -33,7 +33,7 @@ def run_mail_cycle(home: Home, db: Database, settings: SyncSettings) -> CycleRep
         if queue.parked or queue.held:
             failures.append(Failure(Step.PUSH, queue.destination, Kind.PARKED,
                                     records=queue.parked, behind=queue.held))
-    voices = {MAIL.cursor: Voice(MAIL.who, MAIL.says_who)}
+    voices = {MAIL.cursor: MAIL.voice}
     line = message(pushed, None, False, failures, queues, voices)
     return CycleReport(pushed, None, False, not any(f.offline for f in failures), line,
                        queues, problem_lines(failures, voices))

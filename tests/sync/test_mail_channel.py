@@ -99,3 +99,23 @@ def test_the_nightly_run_of_a_shop_without_head_office_emails_due_reminders(
         assert session.execute(select(CustomerMessage.template, CustomerMessage.state)).all() \
             == [("warranty_reminder", "sent")]
     assert len(box.messages) == 1
+
+
+def test_a_message_the_till_could_not_email_is_not_called_the_servers_refusal(
+    shop: Database
+) -> None:
+    home = Home(shop.path.parent)
+    no_email = replace(ADA, email="")
+    code = record_sale(shop, actor(Role.SALES), SaleInput(
+        "INV-N", date(2026, 11, 1), (LineInput("LAP-100", 1, 89_900, ("SN-N",)),),
+        no_email)).warranty_codes[0]
+    claims.start_claim(shop, actor(Role.SALES), claims.StartClaim(code, "Dead"))
+    port = free_port()
+    with smtp_server(port) as box:
+        report = run_cycle(home, shop, SyncSettings(smtp_port=port, **SMTP))  # type: ignore[arg-type]
+    assert not box.messages
+    # The till itself held the message back (no address): the server was never asked.
+    assert report.problems == (
+        "1 customer email could not be sent; retry or dismiss them in the sync panel",), \
+        report.problems
+    assert "mail server refused" not in report.message
