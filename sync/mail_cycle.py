@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sync.cycle import parked_failures
 from sync.destinations import MAIL, build_mail
 from sync.engine import SyncEngine
 from sync.failures import Failure, Kind, Step
@@ -29,10 +30,7 @@ def run_mail_cycle(home: Home, db: Database, settings: SyncSettings) -> CycleRep
     failures = [Failure(Step.PUSH, MAIL.cursor, d.error_kind or Kind.FAULT, d.error)
                 for d in pushed.destinations if d.error]
     queues = tuple(sync_admin.status(db, [MAIL.cursor]))
-    for queue in queues:
-        if queue.parked or queue.held:
-            failures.append(Failure(Step.PUSH, queue.destination, Kind.PARKED,
-                                    records=queue.parked, behind=queue.held))
+    failures += parked_failures(queues)
     voices = {MAIL.cursor: MAIL.voice}
     line = message(pushed, None, False, failures, queues, voices)
     return CycleReport(pushed, None, False, not any(f.offline for f in failures), line,
