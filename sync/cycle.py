@@ -203,7 +203,11 @@ class Cycle:
 
     def parked(self, queues: Sequence[SyncStatus]) -> None:
         """A failure for each receiver holding records it refused (and those behind them)."""
-        for queue in queues:
-            if queue.parked or queue.held:
-                self._file(Failure(Step.PUSH, queue.destination, Kind.PARKED,
-                                   records=queue.parked, behind=queue.held))
+        for failure in parked_failures(queues):
+            self._file(failure)
+
+
+def parked_failures(queues: Sequence[SyncStatus]) -> list[Failure]:
+    """A failure for each receiver holding records it refused (and those behind them)."""
+    return [Failure(Step.PUSH, queue.destination, Kind.PARKED, records=queue.parked,
+                    behind=queue.held) for queue in queues if queue.parked or queue.held]

@@ -76,6 +76,14 @@ class Entry(Generic[D]):
     # The connector words every reason with the receiver's name already (the portal's client
     # does); other receivers' reasons get `who` in front of them in a cycle's lines.
     says_who: bool = False
+    # What its parked records are called when the till, not the receiver, may have held them
+    # back; "" means they were refused by the receiver (see sync.wording.Voice).
+    parked: str = ""
+
+    @property
+    def voice(self) -> Voice:
+        """How a cycle's lines name this receiver."""
+        return Voice(self.who, self.says_who, self.parked)
 
 
 def _portal(parts: Parts) -> PortalDestination:
@@ -150,7 +158,7 @@ TRYTON: Entry[TrytonConnector] = Entry(
 
 MAIL: Entry[MailDestination] = Entry(
     "mail", "mail", "the mail server", lambda s: s.messages == "smtp", (), _mail,
-    lambda mail: mail.check(), says_who=True)
+    lambda mail: mail.check(), says_who=True, parked="customer email")
 
 # In the order a cycle pushes to them: the portal first.
 ENTRIES: tuple[Entry[Any], ...] = (PORTAL, WEBHOOK, TRYTON, MAIL)
@@ -176,7 +184,7 @@ class Wiring:
 
     def voices(self) -> dict[str, Voice]:
         """How a cycle's lines name each receiver, by its cursor name."""
-        return {dest.name: Voice(entry.who, entry.says_who) for entry, dest in self.built}
+        return {dest.name: entry.voice for entry, dest in self.built}
 
     def check(self, name: str) -> str:
         """Run the named receiver's harmless check; its plain result, or its error raised."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sync.cycle import parked_failures
 from sync.destinations import MAIL, build_mail
 from sync.engine import SyncEngine
 from sync.failures import Failure, Kind, Step
-from sync.wording import Voice, message, problem_lines
+from sync.wording import message, problem_lines
 from warranty_desk.config import SyncSettings
 from warranty_desk.services import sync_admin
 from warranty_desk.storage.database import Database
@@ -29,11 +30,8 @@ def run_mail_cycle(home: Home, db: Database, settings: SyncSettings) -> CycleRep
     failures = [Failure(Step.PUSH, MAIL.cursor, d.error_kind or Kind.FAULT, d.error)
                 for d in pushed.destinations if d.error]
     queues = tuple(sync_admin.status(db, [MAIL.cursor]))
-    for queue in queues:
-        if queue.parked or queue.held:
-            failures.append(Failure(Step.PUSH, queue.destination, Kind.PARKED,
-                                    records=queue.parked, behind=queue.held))
-    voices = {MAIL.cursor: Voice(MAIL.who, MAIL.says_who)}
+    failures += parked_failures(queues)
+    voices = {MAIL.cursor: MAIL.voice}
     line = message(pushed, None, False, failures, queues, voices)
     return CycleReport(pushed, None, False, not any(f.offline for f in failures), line,
                        queues, problem_lines(failures, voices))

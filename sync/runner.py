@@ -74,11 +74,6 @@ def run_cycle(
     BadInput only for settings that cannot work; whatever the network or a receiver does is
     in the report.
     """
-    if not settings.portal_url and settings.messages == "smtp":
-        # A shop without head office: its own mail server is the only receiver.
-        from sync.mail_cycle import run_mail_cycle
-
-        return run_mail_cycle(home, db, settings)
     started = time.monotonic()
     if nightly:
         # Due reminders are queued first, so they leave with this run's push; each warranty's
@@ -86,6 +81,11 @@ def run_cycle(
         sent = reminders.send_due(db, Actor.system("nightly run"))
         if sent:
             log.info("Queued %d warranty reminder(s)", len(sent))
+    if not settings.portal_url and settings.messages == "smtp":
+        # A shop without head office: its own mail server is the only receiver.
+        from sync.mail_cycle import run_mail_cycle
+
+        return run_mail_cycle(home, db, settings)
     with db.read() as session:
         branch = numbers.branch_code(session)
     wiring = wire(home, settings, db.clock, branch=branch)

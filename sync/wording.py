@@ -16,6 +16,10 @@ class Voice(NamedTuple):
 
     who: str  # "the portal", "the CRM"
     says_who: bool  # its reasons name it already, so they are not prefixed with `who`
+    # What its parked records are, where not all were refused by the receiver itself (the
+    # till's mail sender holds back a message to a customer with no address); "" means records
+    # that `who` refused.
+    parked: str = ""
 
 
 def capital(text: str) -> str:
@@ -47,8 +51,9 @@ def problem_line(failure: Failure, voices: Mapping[str, Voice]) -> str:
     voice = _voice(voices, failure.destination)
     if failure.kind is Kind.PARKED:
         behind = f" ({failure.behind:,} more wait behind them)" if failure.behind else ""
-        return (f"{capital(voice.who)} refused {plural(failure.records, 'record')}{behind}; "
-                "retry or dismiss them in the sync panel")
+        what = (f"{plural(failure.records, voice.parked)} could not be sent" if voice.parked
+                else f"{capital(voice.who)} refused {plural(failure.records, 'record')}")
+        return f"{what}{behind}; retry or dismiss them in the sync panel"
     if failure.kind is Kind.UNUSABLE:
         one = failure.records == 1
         return (f"{plural(failure.records, 'inbox item')} from head office could not be used "

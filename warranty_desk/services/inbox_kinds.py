@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +41,7 @@ from warranty_desk.services.inbox_item import (
     read_text,
     shorten,
 )
+from warranty_desk.services.message_delivery import message_by_hex, stamp
 from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.services.sale_planning import plan_sales
 from warranty_desk.services.sale_rows import apply_plan
@@ -343,14 +343,6 @@ _DELIVERY_STATES = {"sent": ("queued",), "failed": ("queued", "sent"),
                     "bounced": ("queued", "sent")}
 
 
-def _message_by_id(ctx: ItemContext, ref: str) -> CustomerMessage | None:
-    """A message by the hex id its message.queued gave head office; None for any other text."""
-    try:
-        return ctx.session.get(CustomerMessage, UUID(hex=ref))
-    except ValueError:
-        return None
-
-
 def _message_delivery(ctx: ItemContext) -> str:
     p = ctx.item.payload
     ref = read_text(p, "message_id", required=True, limit=64)
@@ -359,13 +351,13 @@ def _message_delivery(ctx: ItemContext) -> str:
     if state not in _DELIVERY_STATES:
         raise Refused(f"the delivery state {state!r} is not one Warranty Desk knows; ask head "
                       "office to check the item")
-    message = _message_by_id(ctx, ref)
+    message = message_by_hex(ctx.session, ref)
     if message is None:
         raise Refused(f"message {ref[:12]} is not one this branch queued; ask head office to "
                       "check the item")
     if message.state not in _DELIVERY_STATES[state]:
         return f"message {ref[:12]} already {message.state}; nothing changed"
-    message.state = state
+    stamp(ctx.session, message, state, reason)
     claim = ctx.session.get(Claim, message.claim_id) if message.claim_id else None
     what = f"message {message.subject!r}"
     if claim is not None:

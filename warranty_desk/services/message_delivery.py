@@ -68,7 +68,8 @@ def delivery_words(state: str, channel: str, reason: str = "", server_id: str = 
     return f"{words} {how}".strip() + (f": {reason}" if reason else "")
 
 
-def _message(session: Session, message_id: str) -> CustomerMessage | None:
+def message_by_hex(session: Session, message_id: str) -> CustomerMessage | None:
+    """A message by its hex id (the one its message.queued event carries); None for other text."""
     try:
         key = uuid.UUID(hex=message_id)
     except ValueError:
@@ -76,7 +77,8 @@ def _message(session: Session, message_id: str) -> CustomerMessage | None:
     return session.get(CustomerMessage, key)
 
 
-def _stamp(session: Session, message: CustomerMessage, state: str, reason: str = "") -> None:
+def stamp(session: Session, message: CustomerMessage, state: str, reason: str = "") -> None:
+    """The message's new delivery state, why, and since when (the one clock)."""
     message.state, message.reason = state, reason
     message.state_at = clock_of(session).now()
 
@@ -84,7 +86,7 @@ def _stamp(session: Session, message: CustomerMessage, state: str, reason: str =
 def take_for_mail(db: Database, message_id: str) -> MailJob:
     """Mark the message `sending` by email, committed before any byte goes to the server."""
     with db.write() as session:
-        message = _message(session, message_id)
+        message = message_by_hex(session, message_id)
         if message is None:
             return MailJob("done", "the message is no longer on this till")
         if message.channel not in ("", EMAIL):
@@ -93,7 +95,7 @@ def take_for_mail(db: Database, message_id: str) -> MailJob:
             return MailJob("done", f"it was {message.state} before")
         if message.state == "sending":
             # The till stopped between "sending" and the server's answer.
-            _stamp(session, message, "interrupted",
+            stamp(session, message, "interrupted",
                    "The till stopped while this email was being sent, so it may or may not "
                    "have reached the customer. Ask them, then retry it or print a letter.")
             return MailJob("refuse", message.reason)
@@ -101,15 +103,15 @@ def take_for_mail(db: Database, message_id: str) -> MailJob:
             return MailJob("refuse", message.reason)
         customer = session.get(Customer, message.customer_id) if message.customer_id else None
         if customer is None or not customer.email:
-            _stamp(session, message, "failed", "The customer has no email address on file: "
+            stamp(session, message, "failed", "The customer has no email address on file: "
                    "add one, or print the message as a letter.")
             return MailJob("refuse", message.reason)
         if customer.email_undeliverable:
-            _stamp(session, message, "failed", customer.email_undeliverable)
+            stamp(session, message, "failed", customer.email_undeliverable)
             return MailJob("refuse", message.reason)
         shop = session.scalars(select(Shop)).first()
         message.channel, message.attempts = EMAIL, message.attempts + 1
-        _stamp(session, message, "sending")
+        stamp(session, message, "sending")
         return MailJob("send", to=customer.email, customer=customer.name,
                        subject=message.subject, body=message.body,
                        shop=(shop.name if shop else ""), shop_email=(shop.email if shop else ""),
@@ -119,27 +121,27 @@ def take_for_mail(db: Database, message_id: str) -> MailJob:
 def mail_sent(db: Database, message_id: str, server_id: str) -> None:
     """The server took the message: `sent`, with what it answered (its queue id)."""
     with db.write() as session:
-        message = _message(session, message_id)
+        message = message_by_hex(session, message_id)
         if message is not None:
             message.server_id = server_id[:200]
-            _stamp(session, message, "sent")
+            stamp(session, message, "sent")
 
 
 def mail_waits(db: Database, message_id: str, reason: str) -> None:
     """The server could not take it now and certainly did not: `queued` again, the reason kept."""
     with db.write() as session:
-        message = _message(session, message_id)
+        message = message_by_hex(session, message_id)
         if message is not None and message.state == "sending":
-            _stamp(session, message, "queued", reason)
+            stamp(session, message, "queued", reason)
 
 
 def mail_refused(db: Database, message_id: str, reason: str, *, address: bool) -> None:
     """The server refused it for good: `failed`; a refused address flags the customer's email."""
     with db.write() as session:
-        message = _message(session, message_id)
+        message = message_by_hex(session, message_id)
         if message is None:
             return
-        _stamp(session, message, "failed", reason)
+        stamp(session, message, "failed", reason)
         customer = session.get(Customer, message.customer_id) if message.customer_id else None
         if address and customer is not None:
             customer.email_undeliverable = reason
@@ -148,9 +150,9 @@ def mail_refused(db: Database, message_id: str, reason: str, *, address: bool) -
 def mail_unknown(db: Database, message_id: str, reason: str) -> None:
     """The line broke after the message went: it may have arrived, so a person decides."""
     with db.write() as session:
-        message = _message(session, message_id)
+        message = message_by_hex(session, message_id)
         if message is not None:
-            _stamp(session, message, "interrupted", reason)
+            stamp(session, message, "interrupted", reason)
 
 
 def trouble_count_in(uow: UnitOfWork) -> int:
@@ -170,7 +172,7 @@ def _parked_rows(session: Session, message: CustomerMessage) -> list[SyncParked]
 
 def _owned(session: Session, actor: Actor, message_id: str) -> CustomerMessage:
     require(actor, Permission.SEND_MESSAGE)
-    message = _message(session, message_id)
+    message = message_by_hex(session, message_id)
     if message is None or message.direction != "outbound":
         raise NotFound(f"There is no message {message_id[:12]} to the customer on this till.")
     return message
@@ -189,7 +191,7 @@ def retry_in(uow: UnitOfWork, actor: Actor, message_id: str) -> str:
                           f"{customer.email_undeliverable} Correct the address first, or "
                           "send the message as a letter.")
     before = message.state
-    _stamp(session, message, "queued")
+    stamp(session, message, "queued")
     for row in _parked_rows(session, message):
         row.state = "retry"  # the mail sender takes it on its next push
     audit.record(session, actor, "message.retry", "customer_message", message.id.hex,
@@ -211,7 +213,7 @@ def as_letter_in(uow: UnitOfWork, actor: Actor, message_id: str) -> str:
         raise RuleBlocked("The message is being sent right now; wait for its answer.")
     before = (message.channel, message.state)
     message.channel = LETTER
-    _stamp(session, message, "queued", "To be printed as a letter and handed or posted.")
+    stamp(session, message, "queued", "To be printed as a letter and handed or posted.")
     now = clock_of(session).now()
     for row in _parked_rows(session, message):
         row.state, row.settled_at, row.settled_by = "dismissed", now, actor.name

@@ -18,20 +18,15 @@ from sqlalchemy.orm import Session
 
 from warranty_desk.models import (
     Customer,
-    ExtensionPlan,
-    InvoiceLine,
     Product,
-    Sale,
     Shop,
     Warranty,
-    WarrantyLayer,
     WarrantyReminder,
     WarrantyStatus,
 )
 from warranty_desk.permissions import Actor
-from warranty_desk.rules.extension import extension_eligibility
 from warranty_desk.services import audit, messages
-from warranty_desk.services.extension_plans import extension_terms
+from warranty_desk.services.lookup import verdicts_for
 from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
@@ -42,6 +37,8 @@ DEFAULT_DAYS = 30
 TEMPLATE = "warranty_reminder"
 # What the reminder says where no plan can extend the unit any more.
 NO_PLAN = "No extension plan can be added to it any more; ask us what cover we can offer instead."
+# Warranties whose offers are read in one lookup.
+_BATCH = 500
 
 
 def agreed(customer: Customer) -> bool:
@@ -76,29 +73,6 @@ def reminder_days(session: Session) -> int:
     return DEFAULT_DAYS if days is None else days
 
 
-def _plan_lines(session: Session, warranty: Warranty, today: date) -> tuple[list[str], list[str]]:
-    """The plans this unit may still take today, by the rule the till sells them by."""
-    row = session.execute(
-        select(Product.category, InvoiceLine.unit_price_minor, Sale.sold_on)
-        .join(InvoiceLine, InvoiceLine.product_id == Product.id)
-        .join(Sale, Sale.id == InvoiceLine.sale_id)
-        .where(InvoiceLine.id == warranty.invoice_line_id)).one()
-    extended = session.scalar(select(WarrantyLayer.warranty_id).where(
-        WarrantyLayer.warranty_id == warranty.id, WarrantyLayer.kind == "extension")) is not None
-    money = money_of(session)
-    names, lines = [], []
-    for plan in session.scalars(select(ExtensionPlan).where(ExtensionPlan.active.is_(True))
-                                .order_by(ExtensionPlan.name)):
-        verdict = extension_eligibility(
-            extension_terms(plan), category=row.category, unit_price_minor=row.unit_price_minor,
-            sale_date=row.sold_on, today=today, already_extended=extended, void=False)
-        if verdict.eligible:
-            names.append(plan.name)
-            lines.append(f"- {plan.name}: {plan.months} more months for "
-                         f"{money.people(plan.price_minor)}.")
-    return names, lines
-
-
 def _due(session: Session, today: date, days: int) -> Sequence[tuple[Warranty, Customer]]:
     sent = select(WarrantyReminder.warranty_id).where(
         WarrantyReminder.warranty_id == Warranty.id, WarrantyReminder.ends_on == Warranty.end_on)
@@ -119,10 +93,20 @@ def send_due_in(uow: UnitOfWork, actor: Actor) -> tuple[SentReminder, ...]:
     session = uow.session
     today = shop_today(session)
     shop = session.scalars(select(Shop)).first()
+    due = _due(session, today, reminder_days(session))
+    # The plans lookup offers at the counter today, read for the due warranties in batches
+    # (a first run may find thousands; SQLite caps a query's parameters).
+    ids = [w.id for w, _ in due]
+    offers = {v.warranty_code: sorted(v.extension_offers, key=lambda o: o.plan)
+              for start in range(0, len(ids), _BATCH)
+              for v in verdicts_for(session, ids[start:start + _BATCH], today=today)}
+    money = money_of(session)
     out = []
-    for warranty, customer in _due(session, today, reminder_days(session)):
+    for warranty, customer in due:
         product = session.get(Product, warranty.product_id)
-        names, lines = _plan_lines(session, warranty, today)
+        names = [o.plan for o in offers[warranty.code]]
+        lines = [f"- {o.plan}: {o.months} more months for {money.people(o.price_minor)}."
+                 for o in offers[warranty.code]]
         values = {
             "customer": customer.name, "product": product.name if product else "product",
             "serial": warranty.serial or "not recorded", "end": warranty.end_on.isoformat(),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import stand_at
 from tests.unit.services.helpers import sell
 from tests.unit.services.test_inbox import ADMIN, CUSTOMER, MANAGER, apply, claim_for
 from warranty_desk.models import CustomerMessage, ExtensionPlan
@@ -63,6 +65,22 @@ def test_a_failed_email_says_why_and_a_late_sent_report_does_not_hide_it(
     assert late.status == "applied" and "already failed; nothing changed" in late.result
     timeline = claim_detail(shop, MANAGER, number).timeline
     assert any("refused the address; tell them another way" in t.reason for t in timeline)
+
+
+def test_head_office_s_reason_for_a_failed_email_stays_on_the_message(
+    shop: Database, store: DocumentStore
+) -> None:
+    _, message_id = _claim_message(shop, store)
+    stand_at(shop, datetime(2026, 12, 1, 10, 5, tzinfo=UTC))
+    apply(shop, store, "in-2", "message_delivery",
+          {"message_id": message_id, "state": "bounced", "at": "2026-12-01T10:00:00Z",
+           "reason": "550 no such mailbox"})
+    with shop.read() as session:
+        message = session.scalars(select(CustomerMessage).where(
+            CustomerMessage.direction == "outbound")).one()
+        # The Messages tab and the delivery report say why, and since when.
+        assert (message.state, message.reason) == ("bounced", "550 no such mailbox")
+        assert message.state_at == datetime(2026, 12, 1, 10, 5, tzinfo=UTC)
 
 
 def test_a_delivery_report_of_a_message_the_branch_never_queued_is_a_problem(
