@@ -147,7 +147,9 @@ def link(online: OnlineClaim) -> Claim | None:
         # The till names the item a claim came from; tills from before it did are matched by
         # warranty, channel and time, never taking a claim that names another item.
         found = claims.filter(external_ref=online.item_id).first()
-        if found is None:
+        if found is None and not _gave_up(online):
+            # A claim the branch gave up never came back as one of its claims: by unit and
+            # time alone it would take the claim of the next one started on the unit.
             taken = OnlineClaim.objects.exclude(claim=None).values("claim_id")
             found = (claims.filter(warranty_id=online.warranty_id, channel="portal",
                                    external_ref="",
@@ -159,6 +161,15 @@ def link(online: OnlineClaim) -> Claim | None:
         online.save(update_fields=["claim"])
         OnlineDocument.objects.filter(online_claim=online).update(claim=found)
     return online.claim
+
+
+def _gave_up(online: OnlineClaim) -> bool:
+    """Whether the branch gave this claim up; read from `started_claims`' annotation when
+    the query carried it."""
+    annotated = getattr(online, "refused", None)
+    if annotated is not None:
+        return bool(annotated)
+    return RefusedItem.objects.filter(branch_id=online.branch_id, item_id=online.item_id).exists()
 
 
 def refusal(online: OnlineClaim) -> str:

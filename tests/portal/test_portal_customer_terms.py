@@ -17,7 +17,7 @@ from portal.customers.eligibility import facts_for, terms_of, verdict
 from portal.customers.models import CustomerAccount, OnlineClaim, OnlineDocument
 from portal.inbox.services import queue_item
 from portal.projections import projector
-from portal.projections.models import Claim, ClaimEvent, Policy, Warranty
+from portal.projections.models import Claim, ClaimEvent, Policy, RefusedItem, Warranty
 from sync.inbox import PortalInbox, pull_once
 from tests.conftest import TODAY, actor
 from tests.portal.customers import claim_with, sale, signed_in_customer, smtp
@@ -177,6 +177,33 @@ def test_an_online_claim_is_linked_to_the_claim_naming_its_item_not_the_first_by
     finally:
         OnlineClaim.objects.filter(pk__in=[first.pk, second.pk, older.pk]).delete()
         Claim.objects.filter(pk__in=[c.pk for c in made]).delete()
+
+
+def test_a_claim_the_branch_gave_up_never_pairs_with_a_later_claim_of_an_older_till(
+    shop: Shop,
+) -> None:
+    # An older till names no item, so its claims pair by unit and time; one the branch refused
+    # never came back as a claim, and must not take the claim of the next one started here.
+    warranty = Warranty.objects.get(branch_id=shop.branch.pk, code=shop.code)
+    _dana()
+    account = CustomerAccount.objects.get(email=DANA)
+    at = portal_now() - timedelta(hours=2)
+    refused, later = (OnlineClaim.objects.create(
+        account=account, branch_id=shop.branch.pk, warranty=warranty, item_id=item,
+        fault="Fan loud", created_at=at + lag)
+        for item, lag in (("web-given-up", timedelta()), ("web-taken", timedelta(minutes=5))))
+    gave_up = RefusedItem.objects.create(branch_id=shop.branch.pk, item_id=refused.item_id,
+                                         kind="claim_started", reason="An open claim exists.")
+    made = Claim.objects.create(branch_id=shop.branch.pk, number="CL-LATER", warranty=warranty,
+                                channel="portal", external_ref="",
+                                opened_at=at + timedelta(minutes=10))
+    try:
+        assert link(refused) is None
+        assert link(later) == made
+    finally:
+        OnlineClaim.objects.filter(pk__in=[refused.pk, later.pk]).delete()
+        made.delete()
+        gave_up.delete()
 
 
 def test_a_claim_the_shop_refuses_says_so_why_and_what_to_do(
