@@ -26,8 +26,8 @@ def uuid7_bytes() -> bytes:
     return uuid_utils.uuid7().bytes
 
 
-# uuid-utils' maker, bound once: it is given the instant, so nothing may swap it for another
-# clock's (tests/portal/conftest.py dates the machine-clock keys by the portal's pinned clock).
+# uuid-utils' maker, bound once: it is given the instant, so a test that swaps the module's
+# attribute for a maker of its own clock never changes an event id.
 _uuid7_dated = uuid_utils.uuid7
 # Milliseconds since the Unix epoch, exactly (a float timestamp can land a key 1 ms early).
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
