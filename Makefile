@@ -8,10 +8,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME ?= .demo-home
 
-# Qt's offscreen and Xvfb platforms, serial pty pairs, PDF rendering and barcode decoding.
+# Qt's offscreen and Xvfb platforms, serial pty pairs, PDF rendering and barcode decoding,
+# and the fonts every PDF embeds (DejaVu Sans; WenQuanYi Micro Hei for Chinese, Japanese, Korean).
 DEBIAN_PACKAGES := libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 \
 	libxkbcommon0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 \
-	xvfb xauth socat poppler-utils zbar-tools sqlite3 faketime postgresql chromium
+	xvfb xauth socat poppler-utils zbar-tools sqlite3 faketime postgresql chromium \
+	fonts-dejavu-core fonts-wqy-microhei
 
 .PHONY: run test lint unit clock-shift bench system-packages venv clean screenshots
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-ELLIPSIS = "\u2026"  # in cp1252, so Helvetica draws it
+ELLIPSIS = "\u2026"  # in cp1252 too, so the Helvetica fallback draws it
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:

@@ -14,7 +14,7 @@ from printing.pdf import blocks
 from printing.pdf.charts import ReportChart, bar_chart
 from printing.pdf.document import Chrome, build, content_height, content_width, paper_styles
 from printing.pdf.style import ACCENT, BOLD, REGULAR, RULE, WHITE, ZEBRA, Styles
-from printing.pdf.text import markup, safe
+from printing.pdf.text import markup, needs_markup, safe
 from warranty_desk.printables import ShopHeader
 
 _PAD = 4.0  # cell padding left and right
@@ -60,13 +60,16 @@ def _table(report: ReportDoc, st: Styles, width: float) -> Table:
     size = st.cell.fontSize
     n = len(report.columns)
     # A ragged row is padded (or cut) to the columns rather than breaking the table.
-    rows = [tuple(safe(c) for c in r[:n]) + ("",) * (n - len(r)) for r in report.rows]
+    raw = [tuple(r[:n]) + ("",) * (n - len(r)) for r in report.rows]
+    rows = [tuple(safe(c) for c in r) for r in raw]
     widths = column_widths(report.columns, rows, width, size)
     right = st.cell_right
-    # Plain strings draw fast; only a cell too wide for its column becomes a wrapping Paragraph.
-    body = [[c if stringWidth(c, REGULAR, size) <= widths[i] - 2 * _PAD else
-             Paragraph(markup(c), right if i in report.numeric else st.cell)
-             for i, c in enumerate(r)] for r in rows]
+    # Plain strings draw fast; only a cell too wide for its column, or with text only the CJK
+    # face draws, becomes a Paragraph.
+    body = [[c if stringWidth(c, REGULAR, size) <= widths[i] - 2 * _PAD
+             and not needs_markup(raw[k][i]) else
+             Paragraph(markup(raw[k][i]), right if i in report.numeric else st.cell)
+             for i, c in enumerate(r)] for k, r in enumerate(rows)]
     heads = [Paragraph(markup(c), st.head.clone("head-r", alignment=2) if i in report.numeric
                        else st.head) for i, c in enumerate(report.columns)]
     table = Table([heads, *body], colWidths=widths, repeatRows=1)

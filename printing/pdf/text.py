@@ -1,4 +1,4 @@
-"""Text made safe for reportlab's built-in Helvetica: cp1252 only, escaped for Paragraph markup."""
+"""Text made safe for the PDF fonts: only what a face can draw, escaped for Paragraph markup."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import re
 import unicodedata
 from xml.sax.saxutils import escape
 
-# Babel writes some locales with spaces and dashes outside cp1252 (en_US times use U+202F,
-# fr_FR groups thousands with it); map them to look-alikes so dates and money stay readable.
+from printing.pdf.fonts import WIDE, fonts, wide_glyphs
+
+# Babel writes some locales with spaces and dashes that Helvetica (the fallback when DejaVu is
+# not installed) lacks (en_US times use U+202F, fr_FR groups thousands with it); they map to
+# look-alikes so dates and money stay readable in either face.
 _LOOKALIKES = str.maketrans({
     "\u202f": "\u00a0",  # narrow no-break space
     "\u2007": "\u00a0",  # figure space
@@ -19,7 +22,7 @@ _LOOKALIKES = str.maketrans({
     "\u2011": "-",  # non-breaking hyphen
     "\u2212": "-",  # minus sign
     "\u200b": "",  # zero-width space
-    "\u00ad": "",  # soft hyphen: Helvetica would print it as a visible hyphen
+    "\u00ad": "",  # soft hyphen: the faces would print it as a visible hyphen
     "\r": "",  # Windows line ends: the "\n" that follows is enough
 })
 
@@ -28,25 +31,53 @@ _DIGIT_SPACE = re.compile(r"(?<=\d) (?=\d)")
 
 
 def _drawable(ch: str) -> bool:
-    # The standard fonts are WinAnsi (cp1252) encoded: anything else has no glyph.
     if ch in "\n\t":
         return True
     if unicodedata.category(ch) == "Cc":
         return False
-    try:
-        ch.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return fonts().draws(ch)
+
+
+def _clean(text: str) -> str:
+    return unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
 
 
 def safe(text: str) -> str:
-    """Text Helvetica can draw: NFC-composed, look-alike spaces mapped, the rest as "?"."""
-    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
-    return "".join(ch if _drawable(ch) else "?" for ch in text)
+    """Text the main face can draw: NFC-composed, look-alike spaces mapped, the rest as "?".
+
+    For plain strings drawn on the canvas; a Paragraph takes markup(), which also draws
+    Chinese, Japanese and Korean runs in the CJK face.
+    """
+    return "".join(ch if _drawable(ch) else "?" for ch in _clean(text))
+
+
+def needs_markup(text: str) -> bool:
+    """The text has characters only the CJK face draws: draw it as a Paragraph of markup()."""
+    return any(not _drawable(ch) and ord(ch) in wide_glyphs() for ch in _clean(text)
+               if unicodedata.category(ch) != "Cc")
+
+
+def _runs(text: str) -> str:
+    # Runs the main face lacks but the CJK face has are wrapped in a <font> tag of that face.
+    out: list[str] = []
+    wide: list[str] = []
+    for ch in _clean(text):
+        if _drawable(ch):
+            if wide:
+                out.append(f'<font name="{WIDE}">{escape("".join(wide))}</font>')
+                wide = []
+            out.append(escape(ch))
+        elif unicodedata.category(ch) != "Cc" and ord(ch) in wide_glyphs():
+            wide.append(ch)
+        else:
+            out.append("?")
+    if wide:
+        out.append(f'<font name="{WIDE}">{escape("".join(wide))}</font>')
+    return "".join(out)
 
 
 def markup(text: str) -> str:
-    """Safe text escaped for a Paragraph (which parses its input as mini-XML)."""
+    """Text escaped for a Paragraph (which parses its input as mini-XML), every character in a
+    face that draws it."""
     # Digits split by single spaces (phone numbers like "+353 91 555 0101") stay on one line.
-    return _DIGIT_SPACE.sub("\u00a0", escape(safe(text)))
+    return _DIGIT_SPACE.sub("\u00a0", _runs(text))

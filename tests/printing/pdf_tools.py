@@ -12,6 +12,8 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from printing.pdf.fonts import BOLD, ITALIC, REGULAR, WIDE
+
 PREVIEWS = Path("/tmp/pdf-previews")
 
 
@@ -54,6 +56,14 @@ def decode(png: Path) -> list[str]:
     return [line for line in done.stdout.splitlines() if line]
 
 
+def face(base_font: str) -> str:
+    """The registered font name behind a PDF's /BaseFont: an embedded subset such as
+    /AAAAAA+DejaVuSans-Bold is the layouts' BOLD; a built-in name is itself."""
+    name = base_font.lstrip("/").split("+")[-1]
+    return {"DejaVuSans": REGULAR, "DejaVuSans-Bold": BOLD, "DejaVuSans-Oblique": ITALIC,
+            "WenQuanYiMicroHei": WIDE}.get(name, name)
+
+
 class Run(NamedTuple):
     """One run of text on a page, in points from the bottom left."""
 
@@ -77,7 +87,7 @@ def text_runs(pdf: bytes, page: int = 0) -> list[Run]:
         if text.strip() and font is not None:
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            runs.append(Run(text.strip(), x, y, size, str(font["/BaseFont"]).lstrip("/")))
+            runs.append(Run(text.strip(), x, y, size, face(str(font["/BaseFont"]))))
 
     PdfReader(BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
     return runs

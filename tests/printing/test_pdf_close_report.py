@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from printing.pdf import render_close_report_pdf
+from printing.pdf.style import BOLD
 from tests.printing.pdf_tools import page_sizes, render, text, text_runs
 from tests.printing.samples import CLOSE_REPORT, EMPTY_CLOSE_REPORT, SHOP
 
@@ -30,7 +31,7 @@ def test_title_staff_rows_and_totals() -> None:
 def test_totals_row_is_bold_and_numbers_right_aligned() -> None:
     runs = text_runs(render_close_report_pdf(CLOSE_REPORT))
     total = [r for r in runs if r.text in ("Total", "€196.00")]
-    assert {r.font for r in total} == {"Helvetica-Bold"}
+    assert {r.font for r in total} == {BOLD}
     money_column = [r for r in runs if r.text.startswith("€")]
     assert len(money_column) == 4
     assert max(r.right for r in money_column) - min(r.right for r in money_column) < 0.5

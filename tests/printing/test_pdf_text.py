@@ -1,4 +1,4 @@
-"""The PDF text helpers: Helvetica-safe text, markup escaping, fitting, paper names."""
+"""The PDF text helpers: drawable text, markup escaping, fitting, paper names."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from printing.pdf import (
 )
 from printing.pdf.blocks import break_url
 from printing.pdf.fit import ELLIPSIS, fit, wrap
+from printing.pdf.fonts import REGULAR, WIDE
 from printing.pdf.pages import label_size, paper_size
-from printing.pdf.text import markup, safe
+from printing.pdf.text import markup, needs_markup, safe
 from tests.printing.samples import CLOSE_REPORT, LABEL, SLIP, TICKET
 from warranty_desk.errors import BadInput
 
@@ -28,9 +29,18 @@ def test_latin1_names_are_kept() -> None:
     assert safe("Seán Murphy — €49.00 “quoted”") == "Seán Murphy — €49.00 “quoted”"
 
 
-def test_characters_helvetica_cannot_draw_become_question_marks() -> None:
-    assert safe("Łukasz 李") == "?ukasz ?"
+def test_characters_no_face_draws_become_question_marks() -> None:
+    assert safe("Łukasz Ελένη Жанна") == "Łukasz Ελένη Жанна"
     assert safe("emoji 📦 here") == "emoji ? here"
+    assert markup("emoji 📦 here") == "emoji ? here"
+
+
+def test_chinese_japanese_and_korean_runs_are_drawn_in_the_cjk_face() -> None:
+    # safe() is for the canvas, which draws one face: the CJK runs need a Paragraph.
+    assert safe("Łukasz 李") == "Łukasz ?"
+    assert needs_markup("Łukasz 李") and not needs_markup("Łukasz")
+    assert markup("Wang 李 & 王") == (f'Wang <font name="{WIDE}">李</font> &amp; '
+                                     f'<font name="{WIDE}">王</font>')
 
 
 def test_decomposed_accents_are_composed_first() -> None:
@@ -56,23 +66,23 @@ def test_markup_keeps_phone_numbers_on_one_line() -> None:
 
 
 def test_wrap_breaks_at_spaces_and_cuts_overlong_words() -> None:
-    assert wrap("one two three", "Helvetica", 10, 40) == ["one two", "three"]
-    lines = wrap("x" * 60, "Helvetica", 10, 50)
+    assert wrap("one two three", REGULAR, 10, 45) == ["one two", "three"]
+    lines = wrap("x" * 60, REGULAR, 10, 50)
     assert "".join(lines) == "x" * 60
-    assert all(stringWidth(line, "Helvetica", 10) <= 50 for line in lines)
+    assert all(stringWidth(line, REGULAR, 10) <= 50 for line in lines)
 
 
 def test_fit_shrinks_before_it_shortens() -> None:
-    size, lines = fit("A fairly long product name", "Helvetica", 100, largest=10, smallest=5)
+    size, lines = fit("A fairly long product name", REGULAR, 100, largest=10, smallest=5)
     assert size < 10 and lines == ["A fairly long product name"]
-    size, lines = fit("word " * 80, "Helvetica", 100, largest=10, smallest=5, max_lines=2)
+    size, lines = fit("word " * 80, REGULAR, 100, largest=10, smallest=5, max_lines=2)
     assert size == 5 and len(lines) == 2 and lines[-1].endswith(ELLIPSIS)
-    assert all(stringWidth(line, "Helvetica", size) <= 100 for line in lines)
+    assert all(stringWidth(line, REGULAR, size) <= 100 for line in lines)
 
 
 def test_long_urls_break_after_slashes() -> None:
     url = "https://portal.harbour.example/w/BR01-W-2026-000042"
-    lines = break_url(url, "Helvetica", 7, 130)
+    lines = break_url(url, REGULAR, 7, 130)
     assert "".join(lines) == url
     assert lines == ["https://portal.harbour.example/w/", "BR01-W-2026-000042"]
 
