@@ -8,8 +8,14 @@ from datetime import date
 from printing.targets import Target, parse_target
 from warranty_desk.errors import BadInput
 from warranty_desk.permissions import Actor
-from warranty_desk.printables import CloseReportView, LabelView, SlipView, TicketView
-from warranty_desk.services import printables, shop_settings
+from warranty_desk.printables import (
+    CloseReportView,
+    LabelView,
+    LetterView,
+    SlipView,
+    TicketView,
+)
+from warranty_desk.services import letters, printables, shop_settings
 from warranty_desk.services.print_jobs import ESCPOS, PDF
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
@@ -21,6 +27,7 @@ NAMES = {
     "ticket": "claim ticket",
     "label": "return label",
     "close_report": "close report",
+    "letter": "letter",
 }
 # The formats each document has; the target decides which one is rendered.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -29,6 +36,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "ticket": (ESCPOS, PDF),
     "label": (PDF,),
     "close_report": (ESCPOS, PDF),
+    "letter": (ESCPOS, PDF),
 }
 DEFAULT_WIDTH_MM = 80
 
@@ -47,8 +55,8 @@ _INSTEAD = {
 class PrintRequest:
     """One document for one subject, to one target, as a person asked for it."""
 
-    document: str  # slip | certificate | ticket | label | close_report
-    subject: str  # warranty code, claim number, or ISO day for the close report
+    document: str  # slip | certificate | ticket | label | close_report | letter
+    subject: str  # warranty code, claim number, ISO day (close report), message id (letter)
     target: str  # as parse_target reads it
     paper: str | None = None  # A4/Letter/A5 for PDFs; 62x29mm/4x6in for labels
     width_mm: int = DEFAULT_WIDTH_MM  # the receipt roll: 58 or 80
@@ -57,6 +65,14 @@ class PrintRequest:
 def document_name(document: str) -> str:
     """The document in words: "warranty slip"."""
     return NAMES.get(document, document.replace("_", " "))
+
+
+def what_printed(document: str, subject: str, copy: bool) -> str:
+    """The print in words for notices: "warranty slip for BR01-W-… (copy)"; a letter is named by
+    the end of its message id, which nobody reads aloud."""
+    which = (f"letter (message {subject[-8:]})" if document == "letter"
+             else f"{document_name(document)} for {subject}")
+    return which + (" (copy)" if copy else "")
 
 
 def normalised(request: PrintRequest) -> PrintRequest:
@@ -68,8 +84,9 @@ def normalised(request: PrintRequest) -> PrintRequest:
     if not subject:
         raise BadInput(f"Say which {document_name(request.document)} to print.")
     # Codes are printed in capitals; a typed lower-case code is the same document.
+    # A message id is hex, kept as the messages table writes it.
     subject = (_day(subject).isoformat() if request.document == "close_report"
-               else subject.upper())
+               else subject.lower() if request.document == "letter" else subject.upper())
     return PrintRequest(request.document, subject, request.target, request.paper,
                         request.width_mm)
 
@@ -122,6 +139,10 @@ class _Views:
         # The label view carries no shop header, so its dates need the shop's locale apart.
         return shop_settings.get_shop(self.db).locale
 
+    def letter(self) -> LetterView:
+        return letters.letter_view(self.db, self.actor, self.subject, copy=self.copy,
+                                   documents=self.documents)
+
     def close_report(self) -> CloseReportView:
         return printables.close_report_view(self.db, self.actor, _day(self.subject),
                                             documents=self.documents)
@@ -150,6 +171,8 @@ def _escpos(views: _Views, request: PrintRequest) -> bytes:
         return escpos.render_slip(views.slip(), width_mm=width)
     if request.document == "ticket":
         return escpos.render_ticket(views.ticket(), width_mm=width)
+    if request.document == "letter":
+        return escpos.render_letter(views.letter(), width_mm=width)
     return escpos.render_close_report(views.close_report(), width_mm=width)
 
 
@@ -174,4 +197,6 @@ def _pdf(views: _Views, request: PrintRequest) -> bytes:
         return pdf.render_certificate(views.slip(), **sheet)
     if request.document == "ticket":
         return pdf.render_ticket_pdf(views.ticket(), **sheet)
+    if request.document == "letter":
+        return pdf.render_letter_pdf(views.letter(), **sheet)
     return pdf.render_close_report_pdf(views.close_report(), **sheet)

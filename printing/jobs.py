@@ -12,6 +12,7 @@ from printing.documents import (
     document_name,
     normalised,
     render_document,
+    what_printed,
 )
 from printing.targets import FILE, Target, missing_folder, parse_target
 from warranty_desk.errors import BadInput, DeviceUnavailable
@@ -57,18 +58,19 @@ def print_document(db: Database, actor: Actor, request: PrintRequest, *,
     payload, media = render_document(db, actor, request, copy=copy, documents=documents)
     job = print_jobs.enqueue(db, actor, document=request.document, subject=request.subject,
                              copy=copy, target=str(target), media_type=media, payload=payload)
-    return _send(db, job, target, payload)
+    return _send(db, actor, job, target, payload)
 
 
 def retry(db: Database, actor: Actor, job_id: str) -> PrintOutcome:
     """Send a queued job's stored bytes to its printer again."""
     require(actor, Permission.PRINT)
     job, payload = print_jobs.payload_of(db, job_id)
-    return _send(db, job, parse_target(job.target), payload)
+    return _send(db, actor, job, parse_target(job.target), payload)
 
 
-def _send(db: Database, job: PrintJobView, target: Target, payload: bytes) -> PrintOutcome:
-    what = f"{document_name(job.document)} for {job.subject}" + (" (copy)" if job.copy else "")
+def _send(db: Database, actor: Actor, job: PrintJobView, target: Target, payload: bytes
+          ) -> PrintOutcome:
+    what = what_printed(job.document, job.subject, job.copy)
     backend = open_backend(target)
     try:
         backend.deliver(payload)
@@ -80,7 +82,7 @@ def _send(db: Database, job: PrintJobView, target: Target, payload: bytes) -> Pr
             "from the queue."))
     finally:
         backend.close()
-    done = print_jobs.mark_printed(db, job.id)
+    done = print_jobs.mark_printed(db, job.id, actor)
     if target.kind == FILE and not target.is_device:
         return PrintOutcome(done, True, f"Saved the {what} to {target.path}.")
     return PrintOutcome(done, True, f"Printed the {what}.")

@@ -1,4 +1,5 @@
-"""The `print` commands: slips, certificates, tickets, labels, the close report, the print queue."""
+"""The `print` commands: slips, certificates, tickets, labels, the close report, letters, the
+print queue."""
 
 from __future__ import annotations
 
@@ -21,13 +22,15 @@ _PRINTABLES = (
     ("ticket", "CLAIM_NUMBER", "the claim's drop-off ticket (receipt printer or PDF)"),
     ("label", "CLAIM_NUMBER", "the return label for a faulty unit, as a PDF"),
     ("close-report", "DAY", "the day's close report; DAY is YYYY-MM-DD or today"),
+    ("letter", "MESSAGE_ID", "a message to the customer as a letter (receipt printer or PDF); "
+                             "it is then delivered by hand"),
 )
 
 
 def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """`print DOCUMENT SUBJECT --to TARGET` and `print queue|retry|cancel`."""
-    p = sub.add_parser("print", help="print slips, certificates, tickets, labels and the "
-                                     "close report; list and retry the print queue")
+    p = sub.add_parser("print", help="print slips, certificates, tickets, labels, the "
+                                     "close report and letters; list and retry the print queue")
     psub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=parser_class)
     for name, subject, what in _PRINTABLES:
         pp = psub.add_parser(name, help=what)

@@ -135,3 +135,19 @@ class CloseReportView:
     rows: tuple[StaffDay, ...]
     totals: StaffDay
     gaps: tuple[RegistrationGap, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LetterView:
+    """One message to a customer as a letter on the shop's letterhead (A4 or the roll)."""
+
+    shop: ShopHeader
+    copy: bool  # printed before, or already sent by email or head office: a reprint
+    copy_note: str  # why it is a copy, in the customer's words ("" for an original)
+    printed_at: datetime  # local time of the print
+    written_on: date  # the day the message was written, in the shop's calendar
+    message_id: str  # hex: what the print queue and the command line name it by
+    customer_name: str | None
+    claim_number: str | None
+    subject: str
+    body: str

@@ -4,6 +4,7 @@ from printing.pdf.certificate import render_certificate
 from printing.pdf.charts import ReportChart
 from printing.pdf.close_report import render_close_report_pdf
 from printing.pdf.label import render_label
+from printing.pdf.letter import render_letter_pdf
 from printing.pdf.pages import LABEL_SIZES, PAPERS
 from printing.pdf.report import ReportDoc, render_report_pdf
 from printing.pdf.ticket import render_ticket_pdf
@@ -16,6 +17,7 @@ __all__ = [
     "render_certificate",
     "render_close_report_pdf",
     "render_label",
+    "render_letter_pdf",
     "render_report_pdf",
     "render_ticket_pdf",
 ]

@@ -7,7 +7,15 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from printing.formatting import day, moment
 from printing.pdf import blocks
 from printing.pdf.codes import code128
-from printing.pdf.document import Chrome, Watermark, build, compact, content_width, paper_styles
+from printing.pdf.document import (
+    Chrome,
+    Watermark,
+    build,
+    compact,
+    content_width,
+    footer_text,
+    paper_styles,
+)
 from printing.pdf.parts import banners, product_line, title_and_code
 from printing.pdf.style import COPY_BG, WARN_BG, Styles
 from printing.pdf.text import markup
@@ -87,6 +95,5 @@ def render_certificate(view: SlipView, *, paper: str = "A4") -> bytes:
     mark = _VOID_MARK if view.status == "void" else _COPY_MARK if view.copy else None
     printed = f"Printed {moment(view.printed_at, view.shop.locale)}"
     chrome = Chrome(view.shop, "Warranty certificate", view.warranty_code,
-                    f"{printed} \u00b7 {view.shop.name}, {view.shop.branch_name}"
-                    + (" \u00b7 COPY" if view.copy else ""), mark)
+                    footer_text(printed, view.shop, copy=view.copy), mark)
     return build(story, chrome, paper=paper)

@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from printing.formatting import day, moment
 from printing.pdf import blocks
-from printing.pdf.document import Chrome, build, content_width, paper_styles
+from printing.pdf.document import Chrome, build, content_width, footer_text, paper_styles
 from printing.pdf.style import BOLD, Styles
 from printing.pdf.text import markup, safe
 from warranty_desk.money import MoneyFormat
@@ -68,6 +68,5 @@ def render_close_report_pdf(view: CloseReportView, *, paper: str = "A4") -> byte
         story.append(Paragraph(f"<b>{NO_ACTIVITY}</b>", st.body))
     story += _gaps(view, st, width)
     chrome = Chrome(shop, "Close report", f"{when} \u00b7 {shop.branch_code}",
-                    f"Printed {moment(view.printed_at, shop.locale)} \u00b7 {shop.name}, "
-                    f"{shop.branch_name}")
+                    footer_text(f"Printed {moment(view.printed_at, shop.locale)}", shop))
     return build(story, chrome, paper=paper)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -35,6 +36,21 @@ class Chrome:
     reference: str  # e.g. the warranty code: page 2 still says whose it is
     footer: str  # left of the footer, e.g. "Printed 22 Nov 2026, 14:05"
     watermark: Watermark | None = None
+
+
+def shop_and_branch(shop: ShopHeader) -> str:
+    """The shop's name and its branch, the branch left out when the name already says it
+    ("North" of "North", or "Galway" of "Harbour Electronics Galway")."""
+    name, branch = shop.name.strip(), shop.branch_name.strip()
+    if not branch or re.search(rf"(?<!\w){re.escape(branch)}(?!\w)", name, re.IGNORECASE):
+        return name
+    return f"{name}, {branch}" if name else branch
+
+
+def footer_text(printed: str, shop: ShopHeader, *, copy: bool = False) -> str:
+    """The footer's left text: when it was printed, by which shop, and COPY on a reprint."""
+    return " \u00b7 ".join(x for x in (printed, shop_and_branch(shop), "COPY" if copy else "")
+                           if x)
 
 
 def compact(paper: str) -> bool:

@@ -28,7 +28,9 @@ def shop_header(shop: ShopHeader, st: Styles, width: float, right: str) -> Flowa
     b = st.base
     name = Paragraph(markup(shop.name), st.title.clone(
         "shop-name", fontSize=b * 1.55, leading=b * 1.85, textColor=ACCENT))
-    branch = markup(f"{shop.branch_name} ({shop.branch_code}) · {shop.address}")
+    # A shop with no address (or no branch name) gets no dangling separator.
+    where = f"{shop.branch_name} ({shop.branch_code})" if shop.branch_name else shop.branch_code
+    branch = markup(" · ".join(x for x in (where, shop.address.strip()) if x))
     contact = markup(" · ".join(x for x in (shop.phone, shop.email) if x))
     info = [name, Paragraph(f"{branch}<br/>{contact}", st.muted)]
     tag = Paragraph("<br/>".join(markup(line) for line in right.split("\n")),

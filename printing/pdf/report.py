@@ -12,7 +12,14 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from printing.formatting import moment
 from printing.pdf import blocks
 from printing.pdf.charts import ReportChart, bar_chart
-from printing.pdf.document import Chrome, build, content_height, content_width, paper_styles
+from printing.pdf.document import (
+    Chrome,
+    build,
+    content_height,
+    content_width,
+    footer_text,
+    paper_styles,
+)
 from printing.pdf.style import ACCENT, BOLD, REGULAR, RULE, WHITE, ZEBRA, Styles
 from printing.pdf.text import markup, needs_markup, safe
 from warranty_desk.printables import ShopHeader
@@ -107,6 +114,5 @@ def render_report_pdf(report: ReportDoc, *, paper: str = "A4") -> bytes:
     if report.notes:
         story.append(blocks.section("Notes", blocks.bullets(report.notes, st), st))
     chrome = Chrome(report.shop, report.title, report.subtitle,
-                    f"Printed {moment(report.printed_at, loc)} \u00b7 {report.shop.name}, "
-                    f"{report.shop.branch_name}")
+                    footer_text(f"Printed {moment(report.printed_at, loc)}", report.shop))
     return build(story, chrome, paper=paper)

@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable, Paragraph
 from printing.formatting import day, moment
 from printing.pdf import blocks
 from printing.pdf.codes import code128
-from printing.pdf.document import Chrome, Watermark, build, content_width, paper_styles
+from printing.pdf.document import Chrome, Watermark, build, content_width, footer_text, paper_styles
 from printing.pdf.parts import banners, product_line, title_and_code
 from printing.pdf.style import ACCENT, COPY_BG, INK, ITALIC, Styles
 from printing.pdf.text import markup
@@ -86,6 +86,6 @@ def render_ticket_pdf(view: TicketView, *, paper: str = "A4") -> bytes:
     story = [*_opening(view, st, width), *_received(view, st, width), _follow(view, st, width)]
     printed = f"Printed {moment(view.printed_at, view.shop.locale)}"
     chrome = Chrome(view.shop, "Claim drop-off ticket", view.claim_number,
-                    f"{printed} \u00b7 {view.shop.name}, {view.shop.branch_name}"
-                    + (" \u00b7 COPY" if view.copy else ""), _COPY_MARK if view.copy else None)
+                    footer_text(printed, view.shop, copy=view.copy),
+                    _COPY_MARK if view.copy else None)
     return build(story, chrome, paper=paper)

@@ -162,3 +162,28 @@ def test_an_unknown_code_exits_1_and_says_what_to_do(demo_home: Path, tmp_path: 
     done = run(demo_home, "print", "slip", "BR01-W-2026-999999", "--to", str(tmp_path / "a.bin"))
     assert done.returncode == 1
     assert "No warranty 'BR01-W-2026-999999'" in done.stderr
+
+
+def test_a_message_prints_as_a_letter_and_is_delivered_by_hand(
+        demo_home: Path, tmp_path: Path) -> None:
+    conn = sqlite3.connect(demo_home / "warranty-desk.sqlite3")
+    try:
+        message_id, subject = conn.execute(
+            "SELECT lower(hex(id)), subject FROM customer_messages WHERE direction = 'outbound' "
+            "AND state IN ('queued', 'failed') ORDER BY created_at LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    out = tmp_path / "letter.pdf"
+    done = run(demo_home, "print", "letter", message_id, "--to", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Saved the letter (message {message_id[-8:]}) to {out}.\n"
+    assert subject in pdf_text(out.read_bytes())
+    conn = sqlite3.connect(demo_home / "warranty-desk.sqlite3")
+    try:
+        state = conn.execute("SELECT channel, state, reason FROM customer_messages "
+                             "WHERE lower(hex(id)) = ?", (message_id,)).fetchone()
+    finally:
+        conn.close()
+    assert state == ("letter", "delivered", "printed by command line")
+    wrong = run(demo_home, "print", "letter", "not-a-message", "--to", str(tmp_path / "x.pdf"))
+    assert wrong.returncode == 2 and "is not a message on this till" in wrong.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from tests.conftest import actor
 from tests.printing.pdf_tools import page_sizes
 from tests.printing.pdf_tools import text as pdf_text
 from tests.printing.printer_servers import closed_port, printer
-from tests.unit.services.helpers import sell
+from tests.unit.services.helpers import audit_rows, sell
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims, print_jobs
@@ -37,15 +36,6 @@ def claim(shop: Database, code: str) -> str:
 
 def _slip(code: str, target: Path | str) -> PrintRequest:
     return PrintRequest("slip", code, str(target))
-
-
-def _audit(db: Database, action: str) -> list[tuple[str, str]]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute("SELECT actor_name, details FROM audit_entries WHERE action = ? "
-                            "ORDER BY seq", (action,)).fetchall()
-    finally:
-        conn.close()
 
 
 # --- Originals and copies ----------------------------------------------------------------------
@@ -77,8 +67,8 @@ def test_every_print_is_recorded_with_who_asked_and_when(
             "slip", "printed", 1, ESCPOS)
         assert job.printed_at is not None and job.printed_at >= job.created_at
     assert oldest.target == str(tmp_path / "a.bin")
-    assert [name for name, _ in _audit(shop, "print")] == ["Sam Sales", "Rosa Store"]
-    assert '"copy": true' in _audit(shop, "print")[1][1]
+    assert [name for name, _ in audit_rows(shop, "print")] == ["Sam Sales", "Rosa Store"]
+    assert '"copy": true' in audit_rows(shop, "print")[1][1]
 
 
 def test_a_code_typed_in_lower_case_is_the_same_slip(
@@ -268,7 +258,7 @@ def test_cancelling_a_queued_job_needs_a_reason_and_is_audited(
         print_jobs.cancel(shop, ROSA, failed.job.id, "  ")
     cancelled = print_jobs.cancel(shop, ROSA, failed.job.id, "Printed by hand")
     assert cancelled.state == "cancelled" and print_jobs.queued(shop) == ()
-    ((who, details),) = _audit(shop, "cancel_print")
+    ((who, details),) = audit_rows(shop, "cancel_print")
     assert who == "Rosa Store" and "Printed by hand" in details
     with pytest.raises(BadInput, match="is cancelled; there is nothing left to send"):
         jobs.retry(shop, SAM, failed.job.id)

@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from printing.documents import PrintRequest, document_name
+from printing.documents import PrintRequest, what_printed
 from printing.jobs import PrintOutcome, print_document, retry
 from ui.context import AppContext
 from ui.printing.preview import PreviewChoice, ask_save_path, run_preview
@@ -45,7 +45,7 @@ def outcome_notice(outcome: PrintOutcome) -> tuple[str, str]:
     if outcome.delivered:
         return outcome.message, "success"
     job = outcome.job
-    what = f"{document_name(job.document)} for {job.subject}" + (" (copy)" if job.copy else "")
+    what = what_printed(job.document, job.subject, job.copy)
     return (f"Not printed: {job.last_error or 'the printer did not answer.'} The {what} waits "
             f"in the print queue; press {QUEUE_KEY} to open it and retry."), "warning"
 

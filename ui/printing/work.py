@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from printing.documents import PrintRequest, document_name, normalised, render_document
+from printing.documents import PrintRequest, normalised, render_document, what_printed
 from printing.jobs import PrintOutcome, print_document, retry
 from warranty_desk.permissions import Actor
 from warranty_desk.services import print_jobs
@@ -33,8 +33,7 @@ class Sheet:
         """The document in words for notices: "warranty certificate for WD-… (copy)"."""
         if self.document == "report":
             return f"{self.subject.lower()} report"
-        return (f"{document_name(self.document)} for {self.subject}"
-                + (" (copy)" if self.copy else ""))
+        return what_printed(self.document, self.subject, self.copy)
 
     @property
     def file_name(self) -> str:
@@ -57,7 +56,7 @@ def record_system_print(db: Database, actor: Actor, sheet: Sheet, printer: str
     job = print_jobs.enqueue(db, actor, document=sheet.document, subject=sheet.subject,
                              copy=sheet.copy, target=SYSTEM_PREFIX + printer,
                              media_type=PDF, payload=sheet.pdf)
-    return print_jobs.mark_printed(db, job.id)
+    return print_jobs.mark_printed(db, job.id, actor)
 
 
 def save_sheet(db: Database, actor: Actor, sheet: Sheet, path: str) -> PrintOutcome:

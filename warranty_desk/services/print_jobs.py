@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import PrintJob
 from warranty_desk.permissions import Actor, Permission, require
-from warranty_desk.services import audit
+from warranty_desk.services import audit, letters
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.storage.database import clock_of
 
 # The documents a person can ask for; each family counts originals and copies on its own.
-DOCUMENTS = ("slip", "certificate", "ticket", "label", "close_report", "report")
+DOCUMENTS = ("slip", "certificate", "ticket", "label", "close_report", "report", "letter")
 ESCPOS = "application/vnd.escpos"
 PDF = "application/pdf"
 # A printer error can carry a whole traceback's worth of text; the queue keeps the gist.
@@ -127,13 +127,16 @@ def payload_of_in(uow: UnitOfWork, job_id: str) -> tuple[PrintJobView, bytes]:
 payload_of = reads(payload_of_in)
 
 
-def mark_printed_in(uow: UnitOfWork, job_id: str) -> PrintJobView:
-    """The printer took every byte: the job leaves the queue and its bytes are dropped."""
+def mark_printed_in(uow: UnitOfWork, job_id: str, by: Actor) -> PrintJobView:
+    """The printer took every byte: the job leaves the queue and its bytes are dropped; a
+    letter's message is delivered by hand in the same transaction."""
     session = uow.session
     job = _job(session, job_id)
     job.state, job.attempts = "printed", job.attempts + 1
     job.printed_at = clock_of(session).now()
     job.last_error, job.payload = None, None
+    if job.document == letters.DOCUMENT:
+        letters.delivered_by_hand(session, by, job)
     return _view(job)
 
 

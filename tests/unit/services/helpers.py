@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 from tests.conftest import actor
@@ -23,3 +24,13 @@ def sell(
     """Record one sale line through the real activation service."""
     return record_sale(db, actor(Role.SALES), SaleInput(
         invoice, sold_on, (LineInput(sku, len(serials) or 1, price, serials, extension),), ADA))
+
+
+def audit_rows(db: Database, action: str) -> list[tuple[str, str]]:
+    """Who did `action` and its details (JSON text), oldest first, read straight from SQLite."""
+    conn = sqlite3.connect(db.path)
+    try:
+        return conn.execute("SELECT actor_name, details FROM audit_entries WHERE action = ? "
+                            "ORDER BY seq", (action,)).fetchall()
+    finally:
+        conn.close()
