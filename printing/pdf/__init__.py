@@ -6,7 +6,7 @@ from printing.pdf.close_report import render_close_report_pdf
 from printing.pdf.label import render_label
 from printing.pdf.letter import render_letter_pdf
 from printing.pdf.pages import LABEL_SIZES, PAPERS
-from printing.pdf.report import ReportDoc, render_report_pdf
+from printing.pdf.report import ReportDoc, ReportPart, render_report_pdf
 from printing.pdf.ticket import render_ticket_pdf
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "PAPERS",
     "ReportChart",
     "ReportDoc",
+    "ReportPart",
     "render_certificate",
     "render_close_report_pdf",
     "render_label",

@@ -28,6 +28,16 @@ _PAD = 4.0  # cell padding left and right
 
 
 @dataclass(frozen=True, slots=True)
+class ReportPart:
+    """A table listed under the report's own (the failures under the delivery rates)."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # already formatted cells
+    numeric: frozenset[int] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
 class ReportDoc:
     """Any management report as a table (+ optional chart)."""
 
@@ -40,6 +50,7 @@ class ReportDoc:
     numeric: frozenset[int] = field(default_factory=frozenset)  # column indexes to right-align
     chart: ReportChart | None = None
     notes: tuple[str, ...] = ()
+    follow: tuple[ReportPart, ...] = ()  # after the notes, each under its own heading
 
 
 def column_widths(columns: Sequence[str], rows: Sequence[Sequence[str]], width: float,
@@ -63,7 +74,7 @@ def column_widths(columns: Sequence[str], rows: Sequence[Sequence[str]], width: 
     return [w * width / sum(given) for w in given]
 
 
-def _table(report: ReportDoc, st: Styles, width: float) -> Table:
+def _table(report: ReportDoc | ReportPart, st: Styles, width: float) -> Table:
     size = st.cell.fontSize
     n = len(report.columns)
     # A ragged row is padded (or cut) to the columns rather than breaking the table.
@@ -113,6 +124,11 @@ def render_report_pdf(report: ReportDoc, *, paper: str = "A4") -> bytes:
         story.append(Paragraph("Nothing to report for this period.", st.body))
     if report.notes:
         story.append(blocks.section("Notes", blocks.bullets(report.notes, st), st))
+    for part in report.follow:
+        # The heading stays with the table's first rows; a long table then runs on.
+        story.append(Paragraph(markup(part.title), st.h2.clone("part", keepWithNext=1)))
+        story.append(_table(part, st, width) if part.rows else
+                     Paragraph("None in this period.", st.body))
     chrome = Chrome(report.shop, report.title, report.subtitle,
                     footer_text(f"Printed {moment(report.printed_at, loc)}", report.shop))
     return build(story, chrome, paper=paper)

@@ -28,6 +28,13 @@ def text(pdf: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(page_texts(pdf)))
 
 
+def pdftotext(pdf: bytes) -> str:
+    """The PDF's text as poppler reads it (another reader than pypdf), whitespace collapsed."""
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf,
+                          capture_output=True, check=True, timeout=60)
+    return " ".join(done.stdout.decode("utf-8").split())
+
+
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
     """(width, height) in points of every page, rounded to 0.1 pt."""
     reader = PdfReader(BytesIO(pdf))

@@ -12,9 +12,8 @@ from sqlalchemy import select
 from printing import jobs
 from printing.documents import PrintRequest
 from tests.conftest import actor
-from tests.printing.pdf_tools import render
+from tests.printing.pdf_tools import pdftotext, render
 from tests.printing.printer_servers import closed_port, printer
-from tests.printing.test_pdf_scripts import pdftotext
 from tests.unit.services.helpers import audit_rows, sell
 from warranty_desk.errors import BadInput
 from warranty_desk.models import CustomerMessage

@@ -3,7 +3,6 @@ Korean as written: read back with poppler's pdftotext, not a single "?"."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -18,20 +17,13 @@ from printing.pdf import (
     render_report_pdf,
     render_ticket_pdf,
 )
-from tests.printing.pdf_tools import render
+from tests.printing.pdf_tools import pdftotext, render
 from tests.printing.samples import CLOSE_REPORT, LABEL, SHOP, SLIP, TICKET
 
 NAMES = ("Ελένη Παπαδοπούλου", "Жанна Иванова", "Łukasz Żółć", "Şükrü Güneş İğdır",
          "Jiří Dvořák", "李小龙", "山田花子", "김민수")
 WORLD_SHOP = replace(SHOP, name="Ηλεκτρονικά Λιμάνι", branch_name="Кей-стрит",
                      address="ul. Świętokrzyska 12, Łódź")
-
-
-def pdftotext(pdf: bytes) -> str:
-    """The PDF's text as poppler reads it, whitespace collapsed."""
-    done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf,
-                          capture_output=True, check=True, timeout=60)
-    return " ".join(done.stdout.decode("utf-8").split())
 
 
 DOCUMENTS: dict[str, Callable[[str], bytes]] = {

@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from printing.reports import report_pdf
 from tests.conftest import TODAY, actor
+from tests.printing.pdf_tools import pdftotext, render
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.models import CustomerMessage, Shop
 from warranty_desk.permissions import Role
@@ -100,3 +102,27 @@ def test_sales_staff_may_not_read_it_and_a_backward_period_is_refused(shop: Data
         management.build(shop, actor(Role.SALES), "message-delivery")
     with pytest.raises(BadInput, match="swap the dates"):
         management.build(shop, MANAGER, "message-delivery", since=TODAY + timedelta(days=3))
+
+
+def test_the_pdf_lists_every_failure_under_the_rates_as_the_screen_does(shop: Database) -> None:
+    _write(shop)
+    table = management.build(shop, MANAGER, "message-delivery")
+    pdf = report_pdf(shop, MANAGER, table)
+    words = pdftotext(pdf)
+    assert "3 message(s) failed or bounced; listed below." in words
+    failures = words[words.index("Messages that failed"):]
+    for column in ("Written", "Channel", "State", "Subject", "Reason"):
+        assert column in failures
+    for subject, reason, state in (("Message 3", "reason 3", "failed"),
+                                   ("Message 7", "reason 7", "bounced"),
+                                   ("Message 8", "reason 8", "interrupted")):
+        assert subject in failures and reason in failures and state in failures
+    assert "reason 12" not in words  # the failure before the period is not listed
+    render(pdf, "test-message-delivery-report")
+
+
+def test_the_pdf_says_when_nothing_failed(shop: Database) -> None:
+    table = management.build(shop, MANAGER, "message-delivery")
+    words = pdftotext(report_pdf(shop, MANAGER, table))
+    assert "No message failed in this period." in words
+    assert "Messages that failed None in this period." in words
