@@ -21,7 +21,7 @@ from ui.printing.work import (
     retry_each,
     save_sheet,
 )
-from ui.wording import who_may
+from ui.wording import count, who_may
 from warranty_desk import config
 from warranty_desk.config import PrinterSettings
 from warranty_desk.permissions import Permission
@@ -30,6 +30,12 @@ from warranty_desk.services.report_table import ReportTable
 from warranty_desk.storage.documents import DocumentStore
 
 RECEIPT, PDF_ROUTE = "receipt", "pdf"
+# What data_changed says once a letter printed: its message is delivered now.
+MESSAGE_CHANGED = "message"
+# Wherever messages are listed (a claim's, a customer's): the picked one as a letter, on the
+# document printer or the receipt roll.
+PRINT_LETTER_KEY = "Ctrl+Shift+G"
+RECEIPT_LETTER_KEY = "Ctrl+Shift+J"
 
 
 def no_receipt_printer(may_set_up: bool) -> str:
@@ -138,6 +144,41 @@ class PrintDesk(QObject):
                 "document printer." if on_paper == RECEIPT else "")
         self._to_pdf("close_report", day.isoformat(), p.paper, p.document_printer, note)
 
+    def print_letter(self, message_id: str, on_paper: str) -> None:
+        """A message as a letter: on the receipt printer ("receipt") or as a page for the
+        document printer ("pdf"). Once it prints, the message is delivered by hand."""
+        p = self.printers()
+        if on_paper == RECEIPT and p.receipt:
+            self._to_receipt(PrintRequest("letter", message_id, p.receipt,
+                                          width_mm=p.receipt_width_mm))
+            return
+        note = ("No receipt printer is set up, so the letter opens as a page for the "
+                "document printer." if on_paper == RECEIPT else "")
+        self._to_pdf("letter", message_id, p.paper, p.document_printer, note)
+
+    def print_letters(self, message_ids: Sequence[str]) -> None:
+        """Several letters at once (a unit handed back): all on the receipt printer when there
+        is one, else each as a page to print or save."""
+        p = self.printers()
+        if not p.receipt:
+            for message_id in message_ids:
+                self.print_letter(message_id, PDF_ROUTE)
+            return
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        requests = [PrintRequest("letter", m, p.receipt, width_mm=p.receipt_width_mm)
+                    for m in message_ids]
+
+        def done(outcomes: list[PrintOutcome]) -> None:
+            self._changed("letter")
+            stuck = [o for o in outcomes if not o.delivered]
+            if not stuck:
+                self.ctx.notice.emit(f"Printed {count(len(outcomes), 'letter')} for the "
+                                     "customer to take.", "success")
+            else:
+                self.ctx.notice.emit(*outcome_notice(stuck[0]))
+
+        self.ctx.run(lambda: print_each(db, actor, requests), done, self._failed)
+
     def retry(self, job_id: str) -> None:
         """Send a queued job's bytes to its printer again."""
         actor, db = self.ctx.require_actor(), self.ctx.db
@@ -167,8 +208,13 @@ class PrintDesk(QObject):
         self.ctx.run(lambda: print_document(db, actor, request), self._receipt_done,
                      self._failed)
 
-    def _receipt_done(self, outcome: PrintOutcome) -> None:
+    def _changed(self, document: str) -> None:
         self.ctx.data_changed.emit(QUEUE_CHANGED)
+        if document == "letter":
+            self.ctx.data_changed.emit(MESSAGE_CHANGED)
+
+    def _receipt_done(self, outcome: PrintOutcome) -> None:
+        self._changed(outcome.job.document)
         self.ctx.notice.emit(*outcome_notice(outcome))
 
     def _failed(self, exc: BaseException) -> None:
@@ -202,7 +248,7 @@ class PrintDesk(QObject):
         where = f"on {printer}" if printer else "on the default printer"
 
         def done(_job: PrintJobView) -> None:
-            self.ctx.data_changed.emit(QUEUE_CHANGED)
+            self._changed(sheet.document)
             self.ctx.notice.emit(f"{note} Printed the {sheet.what} {where}.".strip(), "success")
 
         self.ctx.run(lambda: record_system_print(db, actor, sheet, printer), done,

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
-from ui.printing.desk import PrintDesk
+from ui.printing.desk import PRINT_LETTER_KEY, RECEIPT_LETTER_KEY, PrintDesk
 from ui.printing.queue_keys import QUEUE_CHANGED
 from ui.screens.base import Screen
 from ui.screens.claim_detail_parts.actions import ClaimActions
@@ -88,6 +88,9 @@ class ClaimDetailScreen(Screen):
         (REPLY_KEY + " (messages)", "Reply to the customer on this claim"),
         (RETRY_KEY + " (messages)", "Send a message that did not arrive again"),
         (LETTER_KEY + " (messages)", "Send the picked message as a paper letter instead"),
+        (PRINT_LETTER_KEY + " (messages)", "Print the picked message as a letter (a page)"),
+        (RECEIPT_LETTER_KEY + " (messages)", "Print the picked message as a letter on the "
+                                             "receipt printer"),
         ("Esc", "Back to the claims board"),
     )
     # A decision is a manager's; the other moves need the right to advance a claim.
@@ -222,6 +225,8 @@ class ClaimDetailScreen(Screen):
             partial(self._message_action, message_delivery.retry))
         self.messages.letter_requested.connect(
             partial(self._message_action, message_delivery.as_letter))
+        # Any message on paper: printing it delivers it by hand.
+        self.messages.print_requested.connect(self.print_desk.print_letter)
         # Words to the customer: a queued message reworded, or a reply.
         self.messages.edit_requested.connect(self._on_edit_requested)
         self.messages.reply_requested.connect(self._on_reply_requested)

@@ -23,7 +23,14 @@ from ui.context import AppContext
 from ui.keys import bind_key
 from ui.models.record_table import Column, RecordTableModel
 from ui.phones import phone
-from ui.printing.desk import PrintDesk
+from ui.printing.desk import (
+    MESSAGE_CHANGED,
+    PDF_ROUTE,
+    PRINT_LETTER_KEY,
+    RECEIPT,
+    RECEIPT_LETTER_KEY,
+    PrintDesk,
+)
 from ui.screens.base import Screen
 from ui.screens.customer_complaints import ComplaintsTab
 from ui.screens.shop_time import local_minute
@@ -97,6 +104,8 @@ class CustomerScreen(Screen):
         ("Enter (claims)", "Open the selected claim"),
         ("Ctrl+F", "Back to the search box"),
         ("Ctrl+Shift+P", "Print the certificate of the purchase selected"),
+        (PRINT_LETTER_KEY, "Print the message selected as a letter (a page)"),
+        (RECEIPT_LETTER_KEY, "Print the message selected as a letter on the receipt printer"),
         ("Ctrl+K", "Log a complaint from this customer"),
         (EMAIL_KEY, "Correct the customer's email address (Enter saves it)"),
         (VOID_KEY, "Void the warranty of the purchase selected, with a written reason"),
@@ -208,6 +217,10 @@ class CustomerScreen(Screen):
         column.addLayout(row)
         # A row of its own: beside the certificate button it was cut at 1024 pixels.
         second = QHBoxLayout()
+        self.letter_button = QPushButton(f"Print the selected message as a letter…  "
+                                         f"({PRINT_LETTER_KEY})")
+        self.letter_button.setObjectName("customerLetter")
+        second.addWidget(self.letter_button)
         second.addWidget(self.void_button)
         second.addStretch(1)
         column.addLayout(second)
@@ -239,6 +252,11 @@ class CustomerScreen(Screen):
         # A purchase's certificate, for a customer who lost their slip.
         self.certificate_button.clicked.connect(self.print_certificate)
         bind_key(self, "Ctrl+Shift+P", self.print_certificate)
+        # Any message on paper, for a customer no email or phone reaches.
+        self.letter_button.clicked.connect(lambda: self.print_letter(PDF_ROUTE))
+        bind_key(self, PRINT_LETTER_KEY, lambda: self.print_letter(PDF_ROUTE))
+        bind_key(self, RECEIPT_LETTER_KEY, lambda: self.print_letter(RECEIPT))
+        self.ctx.data_changed.connect(self._on_ctx_data_changed)
         bind_key(self, "Ctrl+K", self._log_complaint)
         bind_key(self, EMAIL_KEY, self._on_email_key)
         self.email_edit.returnPressed.connect(self.save_email_address)
@@ -410,6 +428,23 @@ class CustomerScreen(Screen):
             self.ctx.notice.emit("Select a purchase in the Purchases tab first.", "warning")
             return
         self.print_desk.print_certificate(self.profile.purchases[row].warranty_code)
+
+    def print_letter(self, route: str) -> None:
+        """The message selected in the Messages tab as a letter; printing delivers it."""
+        row = self.messages.currentIndex().row()
+        lines = self.profile.messages if self.profile is not None else ()
+        picked = lines[row] if 0 <= row < len(lines) else None
+        if picked is None or not picked.id or picked.direction != "outbound":
+            self.tabs.setCurrentWidget(self.messages)
+            self.ctx.notice.emit("Select one of the shop's messages in the Messages tab first.",
+                                 "warning")
+            return
+        self.print_desk.print_letter(picked.id, route)
+
+    def _on_ctx_data_changed(self, what: str) -> None:
+        # A letter printed here or on the claim: its delivery reads differently now.
+        if what == MESSAGE_CHANGED and self.profile is not None and self.isVisible():
+            self._reload()
 
     def void_selected(self) -> None:
         """Void the warranty of the purchase selected, after its reason is written."""

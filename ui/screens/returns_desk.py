@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from ui.context import AppContext, explain
 from ui.keys import bind_key
@@ -15,15 +15,19 @@ from ui.screens.returns_parts.batch_units import batch_units
 from ui.screens.returns_parts.confirmation import Confirmation
 from ui.screens.returns_parts.panels import BatchPanel, StockPanel
 from ui.screens.shop_time import local_minute
+from ui.widgets.hand_back_letters import ask_to_print_letters
 from ui.widgets.labels import Label
 from ui.widgets.mark_back_dialog import BackUnit, MarkBackDialog, outcome_summary
 from ui.wording import count
 from warranty_desk.permissions import Permission
-from warranty_desk.services import returns
+from warranty_desk.services import letters, returns
+from warranty_desk.services.letters import HandBack
 from warranty_desk.services.returns import BatchView, Handover, Receipt, StockUnit
 
 # Asks what the supplier did with each unit; None when the person cancels.
 AskOutcomes = Callable[[BatchView, tuple[BackUnit, ...]], dict[str, str] | None]
+# Asks whether to print the letters a customer no email or phone reaches; True to print.
+AskLetters = Callable[[QWidget, HandBack], bool]
 
 
 class ReturnsDeskScreen(Screen):
@@ -35,7 +39,8 @@ class ReturnsDeskScreen(Screen):
     help_keys = (
         ("Enter", "Receive the scanned claim ticket or unit serial into returns stock"),
         ("Esc", "Clear the scan field"),
-        ("Ctrl+H", "Hand over a replacement: scan the claim, then the new unit's serial"),
+        ("Ctrl+H", "Hand over a replacement: scan the claim, then the new unit's serial; a "
+                   "customer no email or phone reaches is offered their messages as letters"),
         ("Ctrl+B", "Pack the selected units into a batch for their supplier"),
         ("Ctrl+Shift+S", "Mark the selected batch sent"),
         ("Ctrl+Shift+B", "Mark the selected batch back: the supplier's answer for each unit"),
@@ -65,6 +70,7 @@ class ReturnsDeskScreen(Screen):
         self.units: list[StockUnit] = []
         self.dialog: MarkBackDialog | None = None  # the Mark back dialog while it is open
         self.ask_outcomes: AskOutcomes = self._ask_in_dialog
+        self.ask_letters: AskLetters = ask_to_print_letters
         self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
 
@@ -211,6 +217,21 @@ class ReturnsDeskScreen(Screen):
         self._done("HANDED OVER", f"Replacement {h.product_name}, serial {h.serial}, handed over "
                    f"on claim {h.claim_number}"
                    + (f"; its warranty is {h.warranty_code}." if h.warranty_code else "."))
+        # The customer is at the counter: one no email or phone reaches leaves with the news
+        # on paper.
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: letters.hand_back(db, actor, h.claim_number),
+                     self._on_hand_back_checked, self.ctx.report)
+
+    def _on_hand_back_checked(self, hb: HandBack) -> None:
+        if not hb.offer_letters:
+            return
+        if self.ask_letters(self, hb):
+            self.print_desk.print_letters(hb.message_ids)
+        else:
+            self.ctx.notice.emit(f"Not printed: the {count(len(hb.message_ids), 'message')} "
+                                 f"on claim {hb.claim_number} still wait; print them from the "
+                                 "claim's Messages tab.", "info")
 
     # --- Return labels -------------------------------------------------------------------
 

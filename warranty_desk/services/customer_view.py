@@ -75,6 +75,7 @@ class MessageLine:
     direction: str
     claim_number: str | None
     delivery: str = ""  # the state in plain words, with the reason when it did not arrive
+    id: str = ""  # hex: what printing it as a letter names
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +143,12 @@ def customer_profile_in(uow: UnitOfWork, actor: Actor, reference_or_id: str | uu
             .where(Claim.customer_id == c.id).order_by(Claim.opened_at.desc())))
     messages = tuple(
         MessageLine(r.created_at, r.subject, r.state, r.direction, r.number,
-                    delivery_words(r.state, r.channel, r.reason, r.server_id))
+                    delivery_words(r.state, r.channel, r.reason, r.server_id), r.id.hex)
         for r in session.execute(
             select(CustomerMessage.created_at, CustomerMessage.subject,
                    CustomerMessage.state, CustomerMessage.direction, Claim.number,
-                   CustomerMessage.channel, CustomerMessage.reason, CustomerMessage.server_id)
+                   CustomerMessage.channel, CustomerMessage.reason, CustomerMessage.server_id,
+                   CustomerMessage.id)
             .outerjoin(Claim, Claim.id == CustomerMessage.claim_id)
             .where(CustomerMessage.customer_id == c.id)
             .order_by(CustomerMessage.created_at.desc()).limit(MAX_MESSAGES)))

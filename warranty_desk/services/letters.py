@@ -8,6 +8,8 @@ or through head office keeps its delivery; its letter is a copy.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -98,19 +100,43 @@ def delivered_by_hand(session: Session, actor: Actor, job: PrintJob) -> bool:
     return True
 
 
-def unsent_for_claim_in(uow: UnitOfWork, actor: Actor, claim_number: str) -> tuple[str, ...]:
-    """The ids of a claim's messages that have not reached the customer, oldest first."""
+@dataclass(frozen=True, slots=True)
+class HandBack:
+    """What the customer collecting a claim's unit has not yet been told, and whether any
+    other road reaches them (a usable email address or a phone number)."""
+
+    claim_number: str
+    customer_name: str
+    reachable: bool
+    message_ids: tuple[str, ...]  # oldest first
+    subjects: tuple[str, ...]
+
+    @property
+    def offer_letters(self) -> bool:
+        """Nothing else reaches them and something is unsent: print it before they leave."""
+        return not self.reachable and bool(self.message_ids)
+
+
+def hand_back_in(uow: UnitOfWork, actor: Actor, claim_number: str) -> HandBack:
+    """The claim's messages that have not reached the customer, and whether email or phone
+    can still reach them, for the moment the unit is handed back."""
     require(actor, Permission.PRINT)
     session = uow.session
     claim = session.scalars(select(Claim).where(Claim.number == claim_number.strip().upper())
                             ).first()
     if claim is None:
         raise NotFound(f"There is no claim {claim_number}.")
-    return tuple(m.hex for m in session.scalars(
-        select(CustomerMessage.id).where(
+    customer = session.get(Customer, claim.customer_id) if claim.customer_id else None
+    email = bool(customer and customer.email and not customer.email_undeliverable)
+    phone = bool((customer and customer.phone) or claim.claimant_phone)
+    unsent = session.execute(
+        select(CustomerMessage.id, CustomerMessage.subject).where(
             CustomerMessage.claim_id == claim.id, CustomerMessage.direction == "outbound",
             CustomerMessage.state.not_in(_LEFT_ALONE))
-        .order_by(CustomerMessage.created_at, CustomerMessage.id)))
+        .order_by(CustomerMessage.created_at, CustomerMessage.id)).all()
+    name = (customer.name if customer else claim.claimant_name) or "the customer"
+    return HandBack(claim.number, name, email or phone, tuple(m.hex for m, _ in unsent),
+                    tuple(subject for _, subject in unsent))
 
 
-unsent_for_claim = reads(unsent_for_claim_in)
+hand_back = reads(hand_back_in)

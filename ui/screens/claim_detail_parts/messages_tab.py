@@ -1,6 +1,6 @@
 """The claim's Messages tab: what the customer was sent and wrote, how it went, what the next
-move would send; a message that did not arrive is sent again or as a letter in one key, a queued
-one reworded before it goes, and the customer answered."""
+move would send; a message that did not arrive is sent again or as a letter in one key, any one
+printed as a letter, a queued one reworded before it goes, and the customer answered."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
+from ui.printing.desk import PDF_ROUTE, PRINT_LETTER_KEY, RECEIPT, RECEIPT_LETTER_KEY
 from ui.widgets.labels import Label, TextView
 from warranty_desk.services.board import STATE_LABELS
 from warranty_desk.services.claim_detail import ClaimDetail, MessageItem
@@ -39,6 +40,11 @@ def list_words(m: MessageItem, when: str) -> str:
     return f"{new}{when}  ·  {m.direction}, {m.delivery or m.state}\n{m.subject}"
 
 
+def may_print(m: MessageItem | None) -> bool:
+    """Any of the shop's messages prints as a letter; one gone by another road as a copy."""
+    return m is not None and bool(m.id) and m.direction == "outbound"
+
+
 def _may_go_as_letter(m: MessageItem) -> bool:
     return m.direction == "outbound" and m.state not in ("sent", "delivered", "sending")
 
@@ -52,6 +58,7 @@ class MessagesTab(QWidget):
     letter_requested = Signal(str)
     edit_requested = Signal(str, str, str)  # message id, subject, body
     reply_requested = Signal(str)  # the reply's words
+    print_requested = Signal(str, str)  # message id, "pdf" or "receipt"
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,19 +85,29 @@ class MessagesTab(QWidget):
         bind_key(self.writer, SEND_KEY, self.send, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self, RETRY_KEY, self.retry, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self, LETTER_KEY, self.as_letter, where=IN_WIDGET_AND_CHILDREN)
+        bind_key(self, PRINT_LETTER_KEY, lambda: self.print_letter(PDF_ROUTE),
+                 where=IN_WIDGET_AND_CHILDREN)
+        bind_key(self, RECEIPT_LETTER_KEY, lambda: self.print_letter(RECEIPT),
+                 where=IN_WIDGET_AND_CHILDREN)
 
     def _buttons(self) -> QVBoxLayout:
-        # Two rows: four buttons with their keys are wider than the tab at 1024 px.
+        # Rows of two: four buttons with their keys are wider than the tab at 1024 px.
         rows = QVBoxLayout()
-        delivery, words = QHBoxLayout(), QHBoxLayout()
+        delivery, words, paper = QHBoxLayout(), QHBoxLayout(), QHBoxLayout()
         self.retry_button = QPushButton(f"Send again  ({RETRY_KEY})")
         self.retry_button.setObjectName("messageRetry")
         self.letter_button = QPushButton(f"Send as a letter  ({LETTER_KEY})")
         self.letter_button.setObjectName("messageLetter")
         self.edit_button = QPushButton(f"Edit before it goes  ({EDIT_MESSAGE_KEY})")
         self.reply_button = QPushButton(f"Reply  ({REPLY_KEY})")
+        self.print_button = QPushButton(f"Print letter…  ({PRINT_LETTER_KEY})")
+        self.print_button.setObjectName("messagePrint")
+        self.receipt_button = QPushButton(f"Letter on the receipt printer  "
+                                          f"({RECEIPT_LETTER_KEY})")
+        self.receipt_button.setObjectName("messageReceipt")
         for row, pair in ((delivery, (self.retry_button, self.letter_button)),
-                          (words, (self.edit_button, self.reply_button))):
+                          (words, (self.edit_button, self.reply_button)),
+                          (paper, (self.print_button, self.receipt_button))):
             for button in pair:
                 row.addWidget(button)
             row.addStretch(1)
@@ -99,6 +116,8 @@ class MessagesTab(QWidget):
         self.letter_button.clicked.connect(self.as_letter)
         self.edit_button.clicked.connect(self.start_edit)
         self.reply_button.clicked.connect(self.start_reply)
+        self.print_button.clicked.connect(lambda: self.print_letter(PDF_ROUTE))
+        self.receipt_button.clicked.connect(lambda: self.print_letter(RECEIPT))
         return rows
 
     def _writer(self) -> QWidget:
@@ -174,6 +193,8 @@ class MessagesTab(QWidget):
                                     and self.edit_allowed)
         self.retry_button.setEnabled(m is not None and m.state in TROUBLE)
         self.letter_button.setEnabled(m is not None and _may_go_as_letter(m))
+        for button in (self.print_button, self.receipt_button):
+            button.setEnabled(may_print(m))
 
     def _on_list_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.messages):
@@ -193,6 +214,12 @@ class MessagesTab(QWidget):
         m = self.picked()
         if m is not None and m.id and _may_go_as_letter(m):
             self.letter_requested.emit(m.id)
+
+    def print_letter(self, route: str) -> None:
+        """Print the picked message as a letter ("pdf" or "receipt"); it is then delivered."""
+        m = self.picked()
+        if may_print(m) and m is not None:
+            self.print_requested.emit(m.id, route)
 
     # --- writing -------------------------------------------------------------------------------
 
