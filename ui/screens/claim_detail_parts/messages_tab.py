@@ -102,8 +102,8 @@ class MessagesTab(QWidget):
         self.reply_button = QPushButton(f"Reply  ({REPLY_KEY})")
         self.print_button = QPushButton(f"Print letter…  ({PRINT_LETTER_KEY})")
         self.print_button.setObjectName("messagePrint")
-        self.receipt_button = QPushButton(f"Letter on the receipt printer  "
-                                          f"({RECEIPT_LETTER_KEY})")
+        self.receipt_button = QPushButton(f"Receipt roll  ({RECEIPT_LETTER_KEY})")
+        self.receipt_button.setToolTip("Print the message as a letter on the receipt printer")
         self.receipt_button.setObjectName("messageReceipt")
         for row, pair in ((delivery, (self.retry_button, self.letter_button)),
                           (words, (self.edit_button, self.reply_button)),
