@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from printing.pdf.fit import shorten
+from printing.pdf.fit import ELLIPSIS
+from printing.pdf.fonts import WIDE
 from printing.pdf.header import shop_header
 from printing.pdf.pages import paper_size
 from printing.pdf.style import BOLD, MUTED, REGULAR, RULE, Styles, styles
-from printing.pdf.text import safe
+from printing.pdf.text import face_runs, safe
 from warranty_desk.printables import ShopHeader
 
 
@@ -102,11 +104,9 @@ def build(story: Sequence[Flowable], chrome: Chrome, *, paper: str) -> bytes:
         rule_y = page_h - edge - header_h - 7
         canv.line(edge, rule_y, page_w - edge, rule_y)
         canv.line(edge, edge + 9, page_w - edge, edge + 9)
-        canv.setFont(REGULAR, footer_size)
         canv.setFillColor(MUTED)
         # The left text gives way to "Page x of N" rather than running into it.
-        canv.drawString(edge, edge, shorten(safe(chrome.footer), REGULAR, footer_size,
-                                            width - footer_size * 9))
+        _draw_runs(canv, edge, edge, chrome.footer, footer_size, width - footer_size * 9)
         # "of N" is unknown until the end: each page shows a form that is filled in at save.
         canv.doForm(f"page-of-{canv.getPageNumber()}")
         canv.restoreState()
@@ -132,6 +132,30 @@ def build(story: Sequence[Flowable], chrome: Chrome, *, paper: str) -> bytes:
         canv.endForm()
     canv.save()
     return out.getvalue()
+
+
+def _draw_runs(canv: Canvas, x: float, y: float, text: str, size: float, width: float) -> None:
+    """One line of text, a Chinese, Japanese or Korean run in its own face, cut with an
+    ellipsis where it would pass `width`."""
+    runs = [(run, WIDE if wide else REGULAR) for run, wide in face_runs(text)]
+    if sum(stringWidth(run, face, size) for run, face in runs) > width:
+        room = width - stringWidth(ELLIPSIS, REGULAR, size)
+        kept: list[tuple[str, str]] = []
+        used = 0.0
+        for whole, face in runs:
+            run = whole
+            while run and used + stringWidth(run, face, size) > room:
+                run = run[:-1]
+            if run:
+                kept.append((run.rstrip(), face))
+                used += stringWidth(run, face, size)
+            if run != whole:  # this run was cut: the ellipsis ends the line here
+                break
+        runs = [*kept, (ELLIPSIS, REGULAR)]
+    for run, face in runs:
+        canv.setFont(face, size)
+        canv.drawString(x, y, run)
+        x += stringWidth(run, face, size)
 
 
 def _watermark(canv: Canvas, mark: Watermark, page_w: float, page_h: float) -> None:

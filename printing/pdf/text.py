@@ -51,29 +51,33 @@ def safe(text: str) -> str:
     return "".join(ch if _drawable(ch) else "?" for ch in _clean(text))
 
 
+def _wide(ch: str) -> bool:
+    return unicodedata.category(ch) != "Cc" and ord(ch) in wide_glyphs()
+
+
 def needs_markup(text: str) -> bool:
     """The text has characters only the CJK face draws: draw it as a Paragraph of markup()."""
-    return any(not _drawable(ch) and ord(ch) in wide_glyphs() for ch in _clean(text)
-               if unicodedata.category(ch) != "Cc")
+    return any(not _drawable(ch) and _wide(ch) for ch in _clean(text))
+
+
+def face_runs(text: str) -> list[tuple[str, bool]]:
+    """The text in runs, each marked True where only the CJK face draws it; what neither face
+    draws is "?" in the main face's runs."""
+    runs: list[tuple[str, bool]] = []
+    for ch in _clean(text):
+        wide = not _drawable(ch) and _wide(ch)
+        ch = ch if wide or _drawable(ch) else "?"
+        if runs and runs[-1][1] == wide:
+            runs[-1] = (runs[-1][0] + ch, wide)
+        else:
+            runs.append((ch, wide))
+    return runs
 
 
 def _runs(text: str) -> str:
     # Runs the main face lacks but the CJK face has are wrapped in a <font> tag of that face.
-    out: list[str] = []
-    wide: list[str] = []
-    for ch in _clean(text):
-        if _drawable(ch):
-            if wide:
-                out.append(f'<font name="{WIDE}">{escape("".join(wide))}</font>')
-                wide = []
-            out.append(escape(ch))
-        elif unicodedata.category(ch) != "Cc" and ord(ch) in wide_glyphs():
-            wide.append(ch)
-        else:
-            out.append("?")
-    if wide:
-        out.append(f'<font name="{WIDE}">{escape("".join(wide))}</font>')
-    return "".join(out)
+    return "".join(f'<font name="{WIDE}">{escape(run)}</font>' if wide else escape(run)
+                   for run, wide in face_runs(text))
 
 
 def markup(text: str) -> str:

@@ -67,8 +67,10 @@ def face(base_font: str) -> str:
     """The registered font name behind a PDF's /BaseFont: an embedded subset such as
     /AAAAAA+DejaVuSans-Bold is the layouts' BOLD; a built-in name is itself."""
     name = base_font.lstrip("/").split("+")[-1]
-    return {"DejaVuSans": REGULAR, "DejaVuSans-Bold": BOLD, "DejaVuSans-Oblique": ITALIC,
-            "WenQuanYiMicroHei": WIDE}.get(name, name)
+    if name.startswith("WenQuanYi"):
+        return WIDE
+    return {"DejaVuSans": REGULAR, "DejaVuSans-Bold": BOLD,
+            "DejaVuSans-Oblique": ITALIC}.get(name, name)
 
 
 class Run(NamedTuple):

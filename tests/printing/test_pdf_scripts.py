@@ -17,7 +17,7 @@ from printing.pdf import (
     render_report_pdf,
     render_ticket_pdf,
 )
-from tests.printing.pdf_tools import pdftotext, render
+from tests.printing.pdf_tools import pdftotext, render, text_runs
 from tests.printing.samples import CLOSE_REPORT, LABEL, SHOP, SLIP, TICKET
 
 NAMES = ("Ελένη Παπαδοπούλου", "Жанна Иванова", "Łukasz Żółć", "Şükrü Güneş İğdır",
@@ -64,3 +64,20 @@ def test_the_world_shop_certificate_looks_right() -> None:
     pdf = DOCUMENTS["certificate"]("Ελένη Παπαδοπούλου 李小龙")
     assert "Ελένη Παπαδοπούλου 李小龙" in pdftotext(pdf)
     render(pdf, "test-certificate-scripts")
+
+
+def test_a_chinese_shop_name_prints_in_the_footer_too() -> None:
+    shop = replace(SHOP, name="李氏电器", branch_name="上海")
+    pdf = render_certificate(replace(SLIP, shop=shop))
+    assert "Printed 22/11/2026, 14:05 · 李氏电器, 上海" in pdftotext(pdf)
+
+
+def test_a_footer_too_long_for_its_line_ends_in_an_ellipsis_before_the_page_number() -> None:
+    shop = replace(SHOP, name="李氏电器" * 12 + " Harbour Electronics", branch_name="Quay")
+    pdf = render_certificate(replace(SLIP, shop=shop))
+    runs = text_runs(pdf)
+    page = next(r for r in runs if r.text.startswith("Page 1"))
+    footer = [r for r in runs if abs(r.y - page.y) < 0.5 and r is not page]
+    assert footer and footer[-1].text.endswith("…")
+    assert max(r.right for r in footer) < page.x
+    assert "Harbour Electronics" not in " ".join(r.text for r in footer)
