@@ -8,6 +8,7 @@ from datetime import date, datetime
 from warranty_desk.printables import (
     CloseReportView,
     LabelView,
+    LetterView,
     RegistrationGap,
     ShopHeader,
     SlipView,
@@ -82,3 +83,13 @@ CLOSE_REPORT = CloseReportView(
 EMPTY_CLOSE_REPORT = replace(
     CLOSE_REPORT, rows=(), gaps=(),
     totals=StaffDay("Total", 0, 0, 0, 0, 0, 0))
+
+LETTER = LetterView(
+    shop=SHOP, copy=False, copy_note="", printed_at=datetime(2026, 11, 22, 16, 10),
+    written_on=date(2026, 11, 20), message_id="0190f1a2b3c4d5e6f708192a3b4c5d6e",
+    customer_name="Seán Murphy", claim_number="BR01-C-2026-000007",
+    subject="Claim BR01-C-2026-000007: your Orbit X Phone is repaired",
+    body=("Hello Seán Murphy,\n\nWe replaced the charging port of your Orbit X Phone; it "
+          "charges with the original cable again and the battery held overnight in our "
+          "test. It is ready to collect from the counter.\n\nHarbour Electronics\n"
+          "+353 91 555 0101"))
