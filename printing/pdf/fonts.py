@@ -17,23 +17,22 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from warranty_desk.resources import resource_dir
+
 REGULAR = "WD-Sans"
 BOLD = "WD-Sans-Bold"
 ITALIC = "WD-Sans-Oblique"
 WIDE = "WD-Wide"  # the CJK face, used only for the runs DejaVu cannot draw
 
-# Where Debian (and most Linux distributions) install the faces; an installer that ships the
-# fonts puts them in resources/fonts beside the package.
-_FOLDERS = (
-    Path(__file__).resolve().parents[2] / "resources" / "fonts",
+# Where Debian (and most Linux distributions) install the faces; an installer for a system
+# without them ships the files in the resources folder's fonts/.
+_SYSTEM_FOLDERS = (
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/share/fonts/TTF"),
     Path("/usr/share/fonts/dejavu"),
 )
-_WIDE_FILES = (
-    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
-    Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microhei.ttc",
-)
+_WIDE_FILE = "wqy-microhei.ttc"
+_WIDE_SYSTEM = Path("/usr/share/fonts/truetype/wqy")
 _FACES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf",
           ITALIC: "DejaVuSans-Oblique.ttf"}
 _BUILT_IN = {REGULAR: "Helvetica", BOLD: "Helvetica-Bold", ITALIC: "Helvetica-Oblique"}
@@ -57,14 +56,15 @@ class FontSet:
         return ord(ch) in self.glyphs
 
 
-def _find(name: str) -> Path | None:
-    return next((folder / name for folder in _FOLDERS if (folder / name).is_file()), None)
+def _find(name: str, *system: Path) -> Path | None:
+    folders = (resource_dir() / "fonts", *system)
+    return next((folder / name for folder in folders if (folder / name).is_file()), None)
 
 
 @lru_cache(maxsize=1)
 def fonts() -> FontSet:
     """Register the faces under the layout names (once) and say what they draw."""
-    paths = {name: _find(file) for name, file in _FACES.items()}
+    paths = {name: _find(file, *_SYSTEM_FOLDERS) for name, file in _FACES.items()}
     if all(paths.values()):
         faces = {name: TTFont(name, str(path)) for name, path in paths.items()}
         for face in faces.values():
@@ -83,7 +83,7 @@ def fonts() -> FontSet:
 def wide_glyphs() -> frozenset[int]:
     """Code points the CJK face draws, registering it on first use (it is a 5 MB file, read
     only when a document has such text); empty when it is not installed."""
-    path = next((p for p in _WIDE_FILES if p.is_file()), None)
+    path = _find(_WIDE_FILE, _WIDE_SYSTEM)
     if path is None or not fonts().unicode:
         return frozenset()
     face = TTFont(WIDE, str(path), subfontIndex=0)

@@ -11,6 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 from printing.formatting import day
 from printing.pdf.codes import code128, code128_width
 from printing.pdf.fit import fit
+from printing.pdf.fonts import fonts
 from printing.pdf.pages import label_size
 from printing.pdf.parts import product_line
 from printing.pdf.style import ACCENT, BOLD, INK, MUTED, REGULAR, RULE, WHITE
@@ -114,6 +115,7 @@ def render_label(view: LabelView, *, size: str = "62x29mm", locale: str = "en_GB
     The label view carries no shop, so dates are written for `locale` (en_GB by default).
     """
     page_w, page_h = label_size(size)
+    fonts()  # drawn straight on the canvas: no styles, so the faces are registered here
     out = BytesIO()
     canv = Canvas(out, pagesize=(page_w, page_h), invariant=1)
     canv.setTitle(safe(f"Return label {view.claim_number}"))

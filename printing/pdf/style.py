@@ -14,10 +14,6 @@ from printing.pdf.fonts import ITALIC as ITALIC
 from printing.pdf.fonts import REGULAR as REGULAR
 from printing.pdf.fonts import fonts
 
-# Registered when the PDF package is first imported (itself only when a first PDF is drawn):
-# every layout measures text with these names, so they must resolve before any of it runs.
-fonts()
-
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#52606d")
 ACCENT = colors.HexColor("#1d4e89")
@@ -55,7 +51,11 @@ class Styles:
 
 @lru_cache(maxsize=4)
 def styles(compact: bool = False) -> Styles:
-    """Styles for A4/Letter, or the tighter set for A5 (compact)."""
+    """Styles for A4/Letter, or the tighter set for A5 (compact).
+
+    Every document asks for its styles before it measures or draws a word, so this is where
+    the faces are registered (once, at the first PDF).
+    """
     # DejaVu Sans runs about 8% wider than Helvetica with a taller x-height: a smaller size
     # reads the same and keeps each document on the pages it was laid out for.
     b = (8.0 if compact else 9.0) * (0.93 if fonts().unicode else 1.0)

@@ -3,9 +3,12 @@ Korean as written: read back with poppler's pdftotext, not a single "?"."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -81,3 +84,24 @@ def test_a_footer_too_long_for_its_line_ends_in_an_ellipsis_before_the_page_numb
     assert footer and footer[-1].text.endswith("…")
     assert max(r.right for r in footer) < page.x
     assert "Harbour Electronics" not in " ".join(r.text for r in footer)
+
+
+def test_without_the_fonts_installed_pdfs_still_print_in_helvetica(tmp_path: Path) -> None:
+    # A fresh process: the faces are registered once per process, at the first PDF.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import printing.pdf.fonts as f\n"
+        f"f.resource_dir = lambda: Path({str(tmp_path)!r})\n"
+        "f._SYSTEM_FOLDERS = ()\n"
+        "f._WIDE_SYSTEM = Path('/nowhere')\n"
+        "from dataclasses import replace\n"
+        "from printing.pdf import render_certificate\n"
+        "from tests.printing.samples import SLIP\n"
+        "assert not f.fonts().unicode\n"
+        "sys.stdout.buffer.write(render_certificate(replace(SLIP, customer_name='Łukasz 李')))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    words = pdftotext(done.stdout)
+    assert "?ukasz ?" in words and "Warranty certificate" in words
+    assert b"Helvetica" in done.stdout and b"DejaVu" not in done.stdout

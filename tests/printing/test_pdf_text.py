@@ -17,7 +17,7 @@ from printing.pdf import (
 )
 from printing.pdf.blocks import break_url
 from printing.pdf.fit import ELLIPSIS, fit, wrap
-from printing.pdf.fonts import REGULAR, WIDE
+from printing.pdf.fonts import REGULAR, WIDE, fonts
 from printing.pdf.pages import label_size, paper_size
 from printing.pdf.text import markup, needs_markup, safe
 from tests.printing.samples import CLOSE_REPORT, LABEL, SLIP, TICKET
@@ -66,6 +66,7 @@ def test_markup_keeps_phone_numbers_on_one_line() -> None:
 
 
 def test_wrap_breaks_at_spaces_and_cuts_overlong_words() -> None:
+    fonts()  # measured before any document registered the faces
     assert wrap("one two three", REGULAR, 10, 45) == ["one two", "three"]
     lines = wrap("x" * 60, REGULAR, 10, 50)
     assert "".join(lines) == "x" * 60
