@@ -59,8 +59,11 @@ def test_a_printed_letter_carries_the_message_and_delivers_it_by_hand(
     assert after.state_at is not None
     [(who, details)] = audit_rows(shop, "message.letter")
     assert who == "Sam Sales" and '"was_state": "queued"' in details
-    [item] = claim_detail(shop, SAM, claim).messages
+    detail = claim_detail(shop, SAM, claim)
+    [item] = detail.messages
     assert item.delivery == "delivered as a letter: printed by Sam Sales"
+    assert any(t.reason.startswith("Printed as a letter for the customer: ")
+               for t in detail.timeline)
     render(out.read_bytes(), "test-letter")
 
 

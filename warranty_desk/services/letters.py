@@ -20,6 +20,8 @@ from warranty_desk.models.sync_state import SyncParked
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.printables import LetterView
 from warranty_desk.services import audit
+from warranty_desk.services.claim_common import add_event
+from warranty_desk.services.inbox_item import shorten
 from warranty_desk.services.letterhead import header, local_now, local_time, shop_of
 from warranty_desk.services.message_delivery import (
     GONE,
@@ -94,6 +96,10 @@ def delivered_by_hand(session: Session, actor: Actor, job: PrintJob) -> bool:
         # The mail sender must not send what the customer already has on paper.
         row.state, row.settled_at, row.settled_by = "dismissed", now, actor.name
         row.reason = f"{row.reason}\nPrinted as a letter instead, by {actor.name}."
+    claim = session.get(Claim, message.claim_id) if message.claim_id else None
+    if claim is not None:
+        add_event(session, claim, actor, "message",
+                  reason=f"Printed as a letter for the customer: {shorten(message.subject)}")
     audit.record(session, actor, "message.letter", "customer_message", message.id.hex,
                  {"was_channel": before[0], "was_state": before[1], "print_job": job.id.hex,
                   "target": job.target})
