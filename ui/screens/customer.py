@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.keys import bind_key
-from ui.models.record_table import Column, RecordTableModel
+from ui.models.record_table import RecordTableModel
 from ui.phones import phone
 from ui.printing.desk import (
     MESSAGE_CHANGED,
@@ -32,11 +32,17 @@ from ui.printing.desk import (
     PrintDesk,
 )
 from ui.screens.base import Screen
+from ui.screens.customer_columns import (
+    CLAIM_COLUMNS,
+    PURCHASE_COLUMNS,
+    consent_words,
+    message_columns,
+    shop_message,
+)
 from ui.screens.customer_complaints import ComplaintsTab
 from ui.screens.shop_time import local_minute
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
-from ui.widgets.verdict_card import SYMBOLS
 from ui.widgets.void_warranty import VOID_KEY, ask_to_void
 from ui.wording import count
 from warranty_desk.models import Segment
@@ -57,39 +63,6 @@ TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints")
 EMAIL_KEY = "Ctrl+Shift+E"
 NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
                "the counter with Ctrl+U.")
-
-
-def _consent_words(p: CustomerProfile) -> str:
-    """When the customer agreed to reminders, or withdrew; nothing if they never agreed."""
-    if p.reminders_agreed and p.reminders_agreed_at is not None:
-        return f"agreed on {p.reminders_agreed_at.date().isoformat()}"
-    if p.reminders_withdrawn_at is not None:
-        return f"withdrawn on {p.reminders_withdrawn_at.date().isoformat()}"
-    return "not agreed"
-
-
-def _words(state: str | None) -> str:
-    return (state or "").replace("_", " ")
-
-
-PURCHASE_COLUMNS: tuple[Column[WarrantyVerdict], ...] = (
-    Column("Cover", lambda v: f"{SYMBOLS.get(v.verdict, '')}  {v.headline}"),
-    Column("Product", lambda v: v.product_name),
-    Column("Serial", lambda v: v.serial or ""),
-    Column("Warranty", lambda v: v.warranty_code),
-    Column("Sold", lambda v: str(v.sold_on)),
-    Column("Until", lambda v: str(v.end_on)),
-    Column("Open claim", lambda v: v.open_claim or ""),
-)
-CLAIM_COLUMNS: tuple[Column[ClaimLine], ...] = (
-    Column("Claim", lambda c: c.number),
-    Column("Opened", lambda c: str(c.opened_on)),
-    Column("Product", lambda c: c.product_name),
-    Column("Serial", lambda c: c.serial or ""),
-    Column("State", lambda c: _words(c.state)),
-    Column("Outcome", lambda c: _words(c.outcome)),
-    Column("Fault", lambda c: c.fault),
-)
 
 
 class CustomerScreen(Screen):
@@ -188,13 +161,8 @@ class CustomerScreen(Screen):
             PURCHASE_COLUMNS, key=lambda v: v.warranty_code)
         self.claim_model: RecordTableModel[ClaimLine] = RecordTableModel(
             CLAIM_COLUMNS, key=lambda c: c.number)
-        self.message_model: RecordTableModel[MessageLine] = RecordTableModel((
-            Column("Date", lambda m: self._when(m.created_at)),
-            Column("Subject", lambda m: m.subject),
-            Column("Claim", lambda m: m.claim_number or ""),
-            Column("Delivery", lambda m: m.delivery or m.state),
-            Column("Direction", lambda m: m.direction),
-        ))
+        self.message_model: RecordTableModel[MessageLine] = RecordTableModel(
+            message_columns(self._when))
         self.purchases = record_view(self.purchase_model, "purchases")
         self.claims = record_view(self.claim_model, "customerClaims")
         self.messages = record_view(self.message_model, "customerMessages")
@@ -343,7 +311,7 @@ class CustomerScreen(Screen):
         self.segment.setCurrentText(p.segment)
         self.retention.setChecked(p.retention_follow_up)
         self.reminders.setChecked(p.reminders_agreed)
-        self.reminders_since.setText(_consent_words(p))
+        self.reminders_since.setText(consent_words(p))
         self.reason.clear()
         self._set_editable(True)
         self.purchase_model.set_records(p.purchases)
@@ -431,10 +399,9 @@ class CustomerScreen(Screen):
 
     def print_letter(self, route: str) -> None:
         """The message selected in the Messages tab as a letter; printing delivers it."""
-        row = self.messages.currentIndex().row()
-        lines = self.profile.messages if self.profile is not None else ()
-        picked = lines[row] if 0 <= row < len(lines) else None
-        if picked is None or not picked.id or picked.direction != "outbound":
+        picked = shop_message(self.messages.currentIndex().row(),
+                              self.profile.messages if self.profile is not None else ())
+        if picked is None:
             self.tabs.setCurrentWidget(self.messages)
             self.ctx.notice.emit("Select one of the shop's messages in the Messages tab first.",
                                  "warning")
