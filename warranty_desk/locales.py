@@ -1,11 +1,13 @@
-"""The shop's locale as babel reads it, and the country it implies for phone numbers."""
+"""The shop's locale as babel reads it, the country it implies for phone numbers, and its dates."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
+from babel.dates import format_date
 
 # A shop whose locale setting is broken still gets readable words rather than a crash.
 FALLBACK_LOCALE = "en_GB"
@@ -38,3 +40,9 @@ def region_of(name: str) -> str | None:
     likely = get_global("likely_subtags").get(locale.language, "")
     territory = likely.split("_")[-1] if likely else ""
     return territory if len(territory) == 2 and territory.isalpha() else None
+
+
+def written_day(value: date, locale: str) -> str:
+    """A date as a letter to a customer writes it in the shop's locale (2 December 2026,
+    2. Dezember 2026): never the ISO form, which customers read as a code."""
+    return format_date(value, format="long", locale=babel_locale(locale))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,6 +60,19 @@ def started_step(at: datetime) -> Step:
     return Step(at, *step_name("received"))
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def gist(body: str) -> str:
+    """A letter without its greeting and its signature, for a step that already says who and
+    when: every till template opens with one paragraph of greeting ("Dear Ann,") and ends with
+    one of signature (the shop, its phone). A text of another shape is shown whole."""
+    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(body.strip()) if p.strip()]
+    if len(paragraphs) < 3 or not paragraphs[0].endswith(","):
+        return body.strip()
+    return "\n\n".join(paragraphs[1:-1])
+
+
 class _Letters:
     """The messages the branch queued for the customer, taken once each by the step they tell
     of: the till's own wording templates (claim_<state>, claim_resolved_<outcome>)."""
@@ -71,7 +85,7 @@ class _Letters:
             if message.template == f"claim_{state}" or message.template.startswith(
                     f"claim_{state}_"):
                 self.waiting.remove(message)
-                return message.body.strip()
+                return gist(message.body)
         return ""
 
 

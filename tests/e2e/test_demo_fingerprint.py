@@ -66,6 +66,7 @@ DIGESTS: dict[str, str] = {
     # card names its policy.
     # Adding a policy tells head office its terms (a catalogue.policy_updated event each),
     # and each warranty card names its policy: the portal shows the till's terms.
+    # Letters write their dates as the shop's locale does (2 December 2026), never as ISO.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'audit_entries': '4881871da955b5f4962772c7404a70d7b99061e5c8a1b5227e857898d88a6275',
     'branch_epochs': '259d5450977f661bf98aee59bfa4d328be61f178800b2dbffd791fdc3cfc81c2',
@@ -75,7 +76,7 @@ DIGESTS: dict[str, str] = {
     'claims': 'b4116feb144bfc40b564fb85d39e0138b2671584b75ad2fff4ee4d174949fec2',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'cost_postings': '656618c8b2baaa6902d98789757c33c4aee55a6ed244e5f34f9d95cee8fd8739',
-    'customer_messages': '5b0630170b4e7487dceaa3b02cfbd167b7f9c82e02eed99e95cea1129ee5d306',
+    'customer_messages': '84a1acde22f3ee71287b88ab042b1de739052f166ea74197cc8be77b519e1921',
     'customers': 'da92d564e8647dd2e75ee8a038fb56066a7e12d6e7d87712eb10b042bc0a8db7',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
     'evidence_documents': 'd1190b4b6ca45f936eb7eeafc4f105d3016f5da508d1d0f530d49257b7915458',
@@ -86,7 +87,7 @@ DIGESTS: dict[str, str] = {
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'invoice_lines': '8145c0d3c0f9a5e7d393df1f081373434d06832151a70d5d54ef7aea3d696efd',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': 'a49a203f5a8c30217b826cd90bfd18fac7d43ce77f3b8b0d37729c25909a1adf',
+    'outbox_events': '5cc9551d90107322e6571d6286c7fed4218070ed11221523995c6a02da104ca4',
     'policies': '30df7d8fe2c1f2febe6f601712b7897f50243c96403aa29add7adf721ff264f4',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '7b7c29ea15484880b38d485681cf6a0c4a153329ae045921c01864913ac86e85',

@@ -38,7 +38,8 @@ def records(portal_db: Any) -> Shops:
     resolved.save()
     # What the branch wrote to the customer at two of the steps, in its own templates' words.
     for n, (template, body) in enumerate([
-            ("claim_received", "Dear Ann,\nwe have your <Toaster> and will look at it."),
+            ("claim_received", "Dear Ann,\n\nWe have your <Toaster>.\nWe will look at it."
+                               "\n\nWith best wishes,\nSouth Shop\n0123 456"),
             ("claim_note", "An aside that is no step."),
             ("claim_resolved_replace", "Your replacement «Toaster» is ready to collect.")]):
         Message.objects.create(branch_id=found.south.pk, message_id=f"m-{n}", claim=resolved,
@@ -83,7 +84,9 @@ def test_a_settled_claim_shows_every_step_and_offers_the_certificates(
     page = ann.get(reverse("customers:claim", args=[records.south.code, "CL-4"])
                    ).content.decode()
     assert _strong(page) == ["Received", "Reviewing", "Inspecting", "Resolved"]
-    assert "Dear Ann,<br>we have your &lt;Toaster&gt; and will look at it." in page
+    # The step says who and when: the letter's greeting and signature are left out.
+    assert "We have your &lt;Toaster&gt;.<br>We will look at it." in page
+    assert "Dear Ann" not in page and "With best wishes" not in page
     assert "Your replacement «Toaster» is ready to collect." in page
     assert "The shop is checking your claim against the warranty." in page  # no message
     assert "An aside" not in page

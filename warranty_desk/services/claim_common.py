@@ -31,6 +31,7 @@ from warranty_desk.rules.claim_states import (
     target_words,
 )
 from warranty_desk.services import audit, messages, outbox
+from warranty_desk.services.shop_locale import day_words
 
 CHANNELS = ("counter", "portal", "online_order", "phone")
 CLAIM_TYPES = ("fault", "dead_on_arrival", "cosmetic", "battery")
@@ -168,9 +169,9 @@ def notify(
         "claim": claim.number, "product": product.name if product else "product",
         "serial": claim.serial or "not recorded", "shop": shop.name if shop else "",
         "phone": shop.phone if shop else "",
-        "promised": claim.promised_on.isoformat() if claim.promised_on else "soon",
-        "end": warranty.end_on.isoformat() if warranty else "",
-        "today": today.isoformat(),
+        "promised": day_words(session, claim.promised_on) if claim.promised_on else "soon",
+        "end": day_words(session, warranty.end_on) if warranty else "",
+        "today": day_words(session, today),
     }
     base.update(values)
     messages.queue(session, template=template, values=base, claim_id=claim.id,

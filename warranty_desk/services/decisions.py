@@ -47,7 +47,7 @@ from warranty_desk.services.claim_common import (
     other_open_claim,
 )
 from warranty_desk.services.claims import DEFAULT_PROMISE_DAYS, ClaimSummary, summary_of
-from warranty_desk.services.shop_locale import money_of
+from warranty_desk.services.shop_locale import day_words, money_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
 from warranty_desk.services.voiding import void_in
@@ -179,8 +179,10 @@ def decide_in(
                 claim_payload(claim, reason=claim.decision_reason, **extra))
     # The customer reads the refund as the shop writes money (€199.00); the event and
     # the audit log keep the plain amount and its currency.
-    notify(session, claim, template, today=today,
-           **(extra | message_words(decision, money_of(session))))
+    words = extra | message_words(decision, money_of(session))
+    if "end" in extra:  # the new unit's cover, as the letter writes dates (the event keeps ISO)
+        words["end"] = day_words(session, date.fromisoformat(extra["end"]))
+    notify(session, claim, template, today=today, **words)
     return summary_of(session, claim)
 
 

@@ -27,7 +27,7 @@ from warranty_desk.models import (
 from warranty_desk.permissions import Actor
 from warranty_desk.services import audit, messages
 from warranty_desk.services.lookup import verdicts_for
-from warranty_desk.services.shop_locale import money_of
+from warranty_desk.services.shop_locale import day_words, money_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
 from warranty_desk.storage.database import clock_of
@@ -109,7 +109,7 @@ def send_due_in(uow: UnitOfWork, actor: Actor) -> tuple[SentReminder, ...]:
                  for o in offers[warranty.code]]
         values = {
             "customer": customer.name, "product": product.name if product else "product",
-            "serial": warranty.serial or "not recorded", "end": warranty.end_on.isoformat(),
+            "serial": warranty.serial or "not recorded", "end": day_words(session, warranty.end_on),
             "days": str((warranty.end_on - today).days),
             "plans": "\n".join(lines) if lines else NO_PLAN,
             "shop": shop.name if shop else "", "phone": shop.phone if shop else "",

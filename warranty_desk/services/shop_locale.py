@@ -1,12 +1,14 @@
-"""The shop's locale as services use it: how its money is written and its country for phones."""
+"""The shop's locale as services use it: how its money and dates are written, its phone country."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warranty_desk.errors import NotFound
-from warranty_desk.locales import region_of
+from warranty_desk.locales import FALLBACK_LOCALE, region_of, written_day
 from warranty_desk.models import Shop
 from warranty_desk.money import MoneyFormat
 from warranty_desk.storage.database import Database
@@ -30,3 +32,9 @@ def phone_region(session: Session) -> str | None:
     """The country a phone number typed without +country code belongs to (en_GB -> GB)."""
     locale = session.execute(select(Shop.locale).limit(1)).scalar()
     return region_of(locale) if locale else None
+
+
+def day_words(session: Session, day: date) -> str:
+    """A date as the shop's letters to customers write it (2 December 2026)."""
+    locale = session.execute(select(Shop.locale).limit(1)).scalar()
+    return written_day(day, locale or FALLBACK_LOCALE)

@@ -113,6 +113,10 @@ def test_replacement_moves_the_remaining_cover_to_the_new_unit(shop: Database) -
     conn = sqlite3.connect(shop.path)
     assert conn.execute("SELECT kind, serial FROM stock_movements ORDER BY at").fetchall() == [
         ("return_in", "SN-LAP-0001"), ("replacement_out", "SN-LAP-0099")]
+    # The customer's letter names the new cover's end as a person writes it; the event keeps ISO.
+    letter = conn.execute("SELECT body FROM customer_messages WHERE template = "
+                          "'claim_resolved_replace'").fetchone()[0]
+    assert "cover runs until 31 October 2028." in letter.replace("\n", " ")
 
 
 def test_a_refund_over_the_managers_limit_is_refused_and_the_owner_may(shop: Database) -> None:

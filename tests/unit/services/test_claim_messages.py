@@ -159,3 +159,16 @@ def test_a_claim_with_no_customer_on_file_is_answered_in_its_thread(shop: Databa
     sent = claim_detail(shop, SUPPORT, number).messages[-1]
     assert sent.template == "staff_reply" and sent.body.startswith("Hello customer,")
     assert _queued_payload(shop, sent.id)["claim"] == number
+
+
+def test_the_received_letter_writes_the_promised_day_in_the_shops_words_not_as_iso(
+    shop: Database
+) -> None:
+    number = _claim(shop)
+    detail = claim_detail(shop, SUPPORT, number)
+    promised = detail.promised_on
+    assert promised is not None
+    [received] = detail.messages
+    # The shop is en_GB: "2 December 2026", as a person writes it.
+    assert f"by {promised.day} {promised:%B} {promised.year}." in received.body
+    assert promised.isoformat() not in received.body

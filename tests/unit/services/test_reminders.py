@@ -67,7 +67,9 @@ def test_a_reminder_goes_once_on_the_first_night_of_the_window_and_never_again(
     again = Database(shop.path, clock=shop.clock)
     assert reminders.send_due(again, NIGHT) == ()
     [message] = _reminders(shop)
-    assert f"ends on {end.isoformat()}, in 30 days" in message.body
+    # The date as a letter writes it in the shop's locale (en_GB), never the ISO code.
+    assert f"ends on {end.day} {end:%B} {end.year}, in 30 days" in message.body
+    assert end.isoformat() not in message.body
     assert message.body.startswith("Hello Ada Lovelace,")
     with shop.read() as session:
         assert session.scalars(select(WarrantyReminder.ends_on)).all() == [end]
