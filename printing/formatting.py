@@ -18,7 +18,3 @@ def moment(value: datetime, locale: str) -> str:
     """A local date and time in the locale's short form, without seconds."""
     return format_datetime(value, format="short", locale=babel_locale(locale))
 
-
-def day_in_words(value: date, locale: str) -> str:
-    """A date with its month in words, as a letter is dated: 22 November 2026."""
-    return format_date(value, format="long", locale=babel_locale(locale))

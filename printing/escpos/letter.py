@@ -5,7 +5,7 @@ from __future__ import annotations
 from printing.escpos.document import Document
 from printing.escpos.paper import paper_for
 from printing.escpos.parts import banner, footer, heading, shop_header, title
-from printing.formatting import day_in_words
+from warranty_desk.locales import written_day
 from warranty_desk.printables import LetterView
 
 
@@ -20,7 +20,7 @@ def render_letter(view: LetterView, *, width_mm: int = 80) -> bytes:
     doc.blank()
     if view.customer_name:
         doc.field("To", view.customer_name, bold=True)
-    doc.field("Date", day_in_words(view.written_on, locale))
+    doc.field("Date", written_day(view.written_on, locale))
     if view.claim_number:
         doc.field("Claim", view.claim_number)
     heading(doc, view.subject)

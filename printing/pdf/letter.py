@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from printing.formatting import day_in_words, moment
+from printing.formatting import moment
 from printing.pdf import blocks
 from printing.pdf.document import (
     Chrome,
@@ -18,6 +18,7 @@ from printing.pdf.document import (
 from printing.pdf.parts import banners
 from printing.pdf.style import COPY_BG, Styles
 from printing.pdf.text import markup
+from warranty_desk.locales import written_day
 from warranty_desk.printables import LetterView
 
 _COPY_MARK = Watermark("COPY", COPY_BG)
@@ -28,7 +29,7 @@ def _address_and_date(view: LetterView, st: Styles, width: float) -> Table:
     to = [Paragraph(markup(view.customer_name), st.body.clone("to", fontSize=st.base * 1.15,
                                                             leading=st.base * 1.5))
           ] if view.customer_name else []
-    dated = Paragraph(markup(day_in_words(view.written_on, view.shop.locale)),
+    dated = Paragraph(markup(written_day(view.written_on, view.shop.locale)),
                       st.body.clone("dated", alignment=2))
     table = Table([[to, dated]], colWidths=[width * 0.6, width * 0.4])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
