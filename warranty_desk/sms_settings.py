@@ -21,6 +21,14 @@ def sms_on(sync: SyncSettings) -> bool:
     return bool(sync.sms_url.strip()) and sync.messages == "smtp"
 
 
+def own_channels(sync: SyncSettings) -> tuple[str, ...]:
+    """The channels this till sends messages by itself: none (head office sends), email, and
+    sms when it has a gateway."""
+    if sync.messages != "smtp":
+        return ()
+    return ("email", "sms") if sms_on(sync) else ("email",)
+
+
 def sms_problems(sync: SyncSettings,
                  address_problem: Callable[[str, str], str | None]) -> list[str]:
     """Every reason the SMS settings cannot be used, in plain words; `address_problem` is the

@@ -135,7 +135,7 @@ def test_a_refused_number_parks_the_text_and_flags_the_phone_until_corrected(
         assert message_delivery.route(customer, True) == "email"
     said = message_delivery.correct_phone(shop, actor(Role.SALES),
                                           _customer(shop, "Grace Hopper").reference,
-                                          "07700 900598", "GB")
+                                          "07700 900598")
     assert "texts can be sent to it again" in said
     assert _customer(shop, "Grace Hopper").phone_undeliverable == ""
     message_delivery.retry(shop, actor(Role.SALES), message.id.hex)

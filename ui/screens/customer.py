@@ -48,6 +48,9 @@ from warranty_desk.views import WarrantyVerdict
 RESULTS_WIDTH = 220
 TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints")
 EMAIL_KEY = "Ctrl+Shift+E"
+PHONE_KEY = "Ctrl+Shift+H"
+# How the customer wants to hear from the shop (customer.preferred_channel).
+CHANNEL_CHOICES = (("No preference (email)", ""), ("Email", "email"), ("SMS", "sms"))
 NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
                "the counter with Ctrl+U.")
 
@@ -99,6 +102,7 @@ class CustomerScreen(Screen):
         ("Ctrl+Shift+P", "Print the certificate of the purchase selected"),
         ("Ctrl+K", "Log a complaint from this customer"),
         (EMAIL_KEY, "Correct the customer's email address (Enter saves it)"),
+        (PHONE_KEY, "Correct the customer's phone number (Enter saves it)"),
         (VOID_KEY, "Void the warranty of the purchase selected, with a written reason"),
     )
     key_permissions: ClassVar[dict[str, Permission]] = {VOID_KEY: Permission.VOID_WARRANTY}
@@ -138,6 +142,24 @@ class CustomerScreen(Screen):
         mail.addWidget(self.save_email)
         return mail
 
+    def _phone_row(self) -> QHBoxLayout:
+        # A number a text gateway refused stays flagged until someone corrects it here; texts
+        # go only to a customer who prefers them.
+        row = QHBoxLayout()
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setObjectName("customerPhone")
+        self.phone_edit.setPlaceholderText(f"Phone ({PHONE_KEY} to correct, Enter saves)")
+        self.save_phone = QPushButton("Save phone")
+        self.channel = QComboBox()
+        self.channel.setObjectName("customerChannel")
+        for words, value in CHANNEL_CHOICES:
+            self.channel.addItem(words, value)
+        row.addWidget(self.phone_edit, 1)
+        row.addWidget(self.save_phone)
+        row.addWidget(Label("Messages by:"))
+        row.addWidget(self.channel)
+        return row
+
     def _profile_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
         self.name = Label("No customer shown")
@@ -173,6 +195,7 @@ class CustomerScreen(Screen):
         why.addWidget(self.save_retention)
         controls.addLayout(why)
         controls.addLayout(self._email_row())
+        controls.addLayout(self._phone_row())
         column.addWidget(self.profile_controls)
         self.tabs = QTabWidget()
         self.purchase_model: RecordTableModel[WarrantyVerdict] = RecordTableModel(
@@ -243,6 +266,10 @@ class CustomerScreen(Screen):
         bind_key(self, EMAIL_KEY, self._on_email_key)
         self.email_edit.returnPressed.connect(self.save_email_address)
         self.save_email.clicked.connect(self.save_email_address)
+        bind_key(self, PHONE_KEY, self._on_phone_key)
+        self.phone_edit.returnPressed.connect(self.save_phone_number)
+        self.save_phone.clicked.connect(self.save_phone_number)
+        self.channel.activated.connect(self._on_channel_activated)
         # Voiding, for a sale returned or a warranty issued by mistake.
         self.void_button.clicked.connect(self.void_selected)
         bind_key(self, VOID_KEY, self.void_selected)
@@ -251,7 +278,7 @@ class CustomerScreen(Screen):
         self.profile_controls.setVisible(loaded)
         allowed = loaded and self.ctx.may(customer_view.CUSTOMER_PERMISSION)
         for widget in (self.segment, self.retention, self.reason, self.save_retention,
-                       self.reminders):
+                       self.reminders, self.channel):
             widget.setEnabled(allowed)
             widget.setToolTip("" if allowed or not loaded
                               else "Your role may not change this customer.")
@@ -318,10 +345,16 @@ class CustomerScreen(Screen):
         self.name.setText(p.name)
         refused = (f"email refused, messages cannot reach it: {p.email_undeliverable} "
                    f"Correct it with {EMAIL_KEY}" if p.email_undeliverable else "")
+        no_texts = (f"phone refused, texts cannot reach it: {p.phone_undeliverable} "
+                    f"Correct it with {PHONE_KEY}" if p.phone_undeliverable else "")
         self.facts.setText("  ·  ".join(x for x in (
             phone(p.phone), p.email, p.reference,
-            "flagged for a retention call" if p.retention_follow_up else "", refused) if x))
+            "prefers SMS" if p.preferred_channel == "sms" else "",
+            "flagged for a retention call" if p.retention_follow_up else "", refused,
+            no_texts) if x))
         self.email_edit.setText(p.email)
+        self.phone_edit.setText(phone(p.phone))
+        self.channel.setCurrentIndex(max(0, self.channel.findData(p.preferred_channel)))
         self.segment.setCurrentText(p.segment)
         self.retention.setChecked(p.retention_follow_up)
         self.reminders.setChecked(p.reminders_agreed)
@@ -383,6 +416,40 @@ class CustomerScreen(Screen):
         if self.profile is not None:
             self.email_edit.setFocus()
             self.email_edit.selectAll()
+
+    def _on_phone_key(self) -> None:
+        if self.profile is not None:
+            self.phone_edit.setFocus()
+            self.phone_edit.selectAll()
+
+    def save_phone_number(self) -> None:
+        """Save the corrected number; a refused one is no longer flagged."""
+        actor, p = self.ctx.actor, self.profile
+        if actor is None or p is None:
+            return
+        typed = self.phone_edit.text()
+        self.ctx.run(lambda: message_delivery.correct_phone(self.ctx.db, actor, p.reference,
+                                                            typed), self._on_contact_saved)
+
+    def _on_channel_activated(self, _index: int) -> None:
+        actor, p = self.ctx.actor, self.profile
+        if actor is None or p is None:
+            return
+        chosen = str(self.channel.currentData())
+        self.ctx.run(lambda: message_delivery.prefer_channel(self.ctx.db, actor, p.reference,
+                                                             chosen), self._on_contact_saved,
+                     self._on_channel_refused)
+
+    def _on_channel_refused(self, exc: BaseException) -> None:
+        if self.profile is not None:
+            self.channel.setCurrentIndex(max(0, self.channel.findData(
+                self.profile.preferred_channel)))
+        self.ctx.report(exc)
+
+    def _on_contact_saved(self, words: str) -> None:
+        self.ctx.notice.emit(words, "success")
+        self.ctx.data_changed.emit("customer")
+        self._reload()
 
     def save_email_address(self) -> None:
         """Save the corrected address; a refused one is no longer flagged."""

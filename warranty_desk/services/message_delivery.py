@@ -27,6 +27,7 @@ from warranty_desk.models.sync_state import SyncParked
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.sentences import sentences
 from warranty_desk.services import audit, outbox
+from warranty_desk.services.shop_locale import phone_region
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.storage.database import Database, clock_of
 
@@ -400,12 +401,13 @@ def _new_contact(session: Session, actor: Actor, customer: Customer, kind: str, 
             + (f"; {words[1]} can be sent to it again." if flagged else "."))
 
 
-def correct_phone_in(uow: UnitOfWork, actor: Actor, customer_reference: str, phone: str,
-                     region: str | None) -> str:
-    """A customer's new phone number; it clears the undeliverable flag the old one had."""
+def correct_phone_in(uow: UnitOfWork, actor: Actor, customer_reference: str, phone: str
+                     ) -> str:
+    """A customer's new phone number (read in the shop's country); it clears the undeliverable
+    flag the old one had."""
     customer = _customer(uow.session, actor, customer_reference)
     try:
-        number = contacts.phone_key(phone, region)
+        number = contacts.phone_key(phone, phone_region(uow.session))
     except contacts.ContactError as exc:
         raise BadInput(str(exc)) from None
     return _new_contact(uow.session, actor, customer, "phone", number)

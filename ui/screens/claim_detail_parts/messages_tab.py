@@ -1,10 +1,10 @@
 """The claim's Messages tab: what the customer was sent and wrote, how it went, what the next
-move would send; a message that did not arrive is sent again or as a letter in one key, a queued
-one reworded before it goes, and the customer answered."""
+move would send; a message that did not arrive is sent again, by the other of email and SMS, or
+as a letter in one key, a queued one reworded before it goes, and the customer answered."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 from PySide6.QtCore import Signal
@@ -22,10 +22,11 @@ from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
 from ui.widgets.labels import Label, TextView
 from warranty_desk.services.board import STATE_LABELS
 from warranty_desk.services.claim_detail import ClaimDetail, MessageItem
-from warranty_desk.services.message_delivery import TROUBLE
+from warranty_desk.services.message_delivery import EMAIL, LETTER, SMS, TROUBLE
 
 RETRY_KEY = "Ctrl+Shift+M"
 LETTER_KEY = "Ctrl+Shift+K"
+SWITCH_KEY = "Ctrl+Shift+J"
 EDIT_MESSAGE_KEY = "Ctrl+Shift+E"
 REPLY_KEY = "Ctrl+Shift+A"
 # Sending the reply or the reworded message, while the cursor is in it.
@@ -43,6 +44,19 @@ def _may_go_as_letter(m: MessageItem) -> bool:
     return m.direction == "outbound" and m.state not in ("sent", "delivered", "sending")
 
 
+_CHANNEL_NAMES = {EMAIL: "email", SMS: "SMS"}
+
+
+def switch_target(m: MessageItem, senders: Collection[str]) -> str:
+    """The channel a message that did not arrive (or waits as a letter) can go by instead:
+    the other of email and SMS, when this till sends by it; "" when none applies."""
+    if m.direction != "outbound" or not (
+            m.state in TROUBLE or (m.state == "queued" and m.channel == LETTER)):
+        return ""
+    others = {SMS: (EMAIL,), LETTER: (EMAIL, SMS)}.get(m.channel, (SMS,))
+    return next((c for c in others if c in senders), "")
+
+
 class MessagesTab(QWidget):
     """Messages on the left; the one picked (or the next message's preview) on the right, and
     under it the writing box for a reply or a reworded message."""
@@ -50,6 +64,7 @@ class MessagesTab(QWidget):
     # The picked message's id (hex): send it again by its channel, or as a letter.
     retry_requested = Signal(str)
     letter_requested = Signal(str)
+    switch_requested = Signal(str, str)  # message id, the channel to send it by instead
     edit_requested = Signal(str, str, str)  # message id, subject, body
     reply_requested = Signal(str)  # the reply's words
 
@@ -72,12 +87,15 @@ class MessagesTab(QWidget):
         self.editing: MessageItem | None = None  # None while replying or not writing
         self.may_write = False
         self.edit_allowed = True
+        # The channels this till sends by itself (sms_settings.own_channels), set by the screen.
+        self.senders: tuple[str, ...] = ()
         self.list.currentRowChanged.connect(self._on_list_row_changed)
         bind_key(self, EDIT_MESSAGE_KEY, self.start_edit, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self, REPLY_KEY, self.start_reply, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self.writer, SEND_KEY, self.send, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self, RETRY_KEY, self.retry, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self, LETTER_KEY, self.as_letter, where=IN_WIDGET_AND_CHILDREN)
+        bind_key(self, SWITCH_KEY, self.switch_channel, where=IN_WIDGET_AND_CHILDREN)
 
     def _buttons(self) -> QVBoxLayout:
         # Two rows: four buttons with their keys are wider than the tab at 1024 px.
@@ -87,9 +105,13 @@ class MessagesTab(QWidget):
         self.retry_button.setObjectName("messageRetry")
         self.letter_button = QPushButton(f"Send as a letter  ({LETTER_KEY})")
         self.letter_button.setObjectName("messageLetter")
+        self.switch_button = QPushButton(f"Send by SMS instead  ({SWITCH_KEY})")
+        self.switch_button.setObjectName("messageSwitch")
+        self.switch_button.hide()  # only where the till sends by both email and SMS
         self.edit_button = QPushButton(f"Edit before it goes  ({EDIT_MESSAGE_KEY})")
         self.reply_button = QPushButton(f"Reply  ({REPLY_KEY})")
-        for row, pair in ((delivery, (self.retry_button, self.letter_button)),
+        for row, pair in ((delivery, (self.retry_button, self.letter_button,
+                                      self.switch_button)),
                           (words, (self.edit_button, self.reply_button))):
             for button in pair:
                 row.addWidget(button)
@@ -97,6 +119,7 @@ class MessagesTab(QWidget):
             rows.addLayout(row)
         self.retry_button.clicked.connect(self.retry)
         self.letter_button.clicked.connect(self.as_letter)
+        self.switch_button.clicked.connect(self.switch_channel)
         self.edit_button.clicked.connect(self.start_edit)
         self.reply_button.clicked.connect(self.start_reply)
         return rows
@@ -174,6 +197,17 @@ class MessagesTab(QWidget):
                                     and self.edit_allowed)
         self.retry_button.setEnabled(m is not None and m.state in TROUBLE)
         self.letter_button.setEnabled(m is not None and _may_go_as_letter(m))
+        target = switch_target(m, self.senders) if m is not None else ""
+        self.switch_button.setEnabled(bool(target))
+        if target:
+            self.switch_button.setText(f"Send by {_CHANNEL_NAMES[target]} instead  "
+                                       f"({SWITCH_KEY})")
+
+    def set_senders(self, senders: tuple[str, ...]) -> None:
+        """The channels this till sends by itself; the switch shows when it has two."""
+        self.senders = senders
+        self.switch_button.setVisible(len(senders) > 1)
+        self._update_edit_button()
 
     def _on_list_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.messages):
@@ -187,6 +221,13 @@ class MessagesTab(QWidget):
         m = self.picked()
         if m is not None and m.id and m.state in TROUBLE:
             self.retry_requested.emit(m.id)
+
+    def switch_channel(self) -> None:
+        """Send the picked message by the other of email and SMS instead."""
+        m = self.picked()
+        target = switch_target(m, self.senders) if m is not None and m.id else ""
+        if m is not None and target:
+            self.switch_requested.emit(m.id, target)
 
     def as_letter(self) -> None:
         """Send the picked message as a paper letter instead."""

@@ -1,5 +1,5 @@
-"""Settings > Sync: head office's portal, the CRM, customer email, and their secrets (kept out
-of config.toml)."""
+"""Settings > Sync: head office's portal, the CRM, customer email and texts, and their secrets
+(kept out of config.toml)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from warranty_desk import config
 from warranty_desk.config import Settings, SyncSettings
 from warranty_desk.errors import WarrantyDeskError
 from warranty_desk.permissions import Permission
+from warranty_desk.sms_settings import sms_on
 from warranty_desk.storage.home import Home
 
 CRM_CHOICES = (("No CRM", "none"),
@@ -40,17 +41,19 @@ MESSAGE_CHOICES = (("Head office emails them (through the portal)", "head_office
 TLS_CHOICES = (("STARTTLS (port 587)", "starttls"), ("TLS from the start (port 465)", "tls"),
                ("None (only a server on this computer)", "none"))
 SECRET_NAMES = (secrets.PORTAL_TOKEN, secrets.WEBHOOK_SECRET, secrets.TRYTON_PASSWORD,
-                secrets.SMTP_PASSWORD)
+                secrets.SMTP_PASSWORD, secrets.SMS_TOKEN)
 SECRET_WORDS = {secrets.PORTAL_TOKEN: "sync token", secrets.WEBHOOK_SECRET: "webhook secret",
                 secrets.TRYTON_PASSWORD: "Tryton password",
-                secrets.SMTP_PASSWORD: "mail server password"}
+                secrets.SMTP_PASSWORD: "mail server password",
+                secrets.SMS_TOKEN: "SMS gateway token"}
 # Which field each sentence of config.sync_problems is about, by the words it uses; anything
 # not matched is shown above the form.
 PROBLEM_FIELDS = (("portal address", "portal_url"), ("branch code", "branch"),
                   ("sync every", "interval"), ("CRM address", "crm_url"),
                   ("has no address", "crm_url"), ("CRM kind", "crm"),
                   ("Tryton CRM needs", "tryton"), ("certificate bundle", "ca_bundle"),
-                  ("From address", "mail_from"), ("message channel", "mail"),
+                  ("From address", "mail_from"), ("SMS sender", "sms_sender"),
+                  ("SMS gateway", "sms_url"), ("message channel", "mail"),
                   ("mail server", "mail"))
 
 
@@ -146,7 +149,8 @@ class SyncTab(SettingsTab):
                                             ("portal_url", "branch", "interval", "token", "crm",
                                              "crm_url", "webhook_secret", "tryton",
                                              "tryton_password", "ca_bundle", "mail",
-                                             "mail_from", "smtp_password", "other")}
+                                             "mail_from", "smtp_password", "sms_url",
+                                             "sms_sender", "sms_token", "other")}
         layout.addWidget(self.problems["other"])
         layout.addWidget(self._portal_group())
         layout.addWidget(self._crm_group())
@@ -270,8 +274,22 @@ class SyncTab(SettingsTab):
                 ("User name", self.smtp_user, None, ""),
                 ("Password", self.smtp_password, "smtp_password", ""),
                 ("From address", self.mail_from, "mail_from",
-                 "The shop's address the customers see and answer to.")))
+                 "The shop's address the customers see and answer to."),
+                *self._sms_rows()))
         return box
+
+    def _sms_rows(self) -> tuple[tuple[str, QWidget, str, str], ...]:
+        """The SMS gateway's rows: shown with the till's own mail server, as texts go by it."""
+        self.sms_url = _edit("syncSmsUrl", "Empty: no texts; https://sms.example.com/v1/send")
+        self.sms_sender = _edit("syncSmsSender", "LumenRepair")
+        self.sms_sender.setMaxLength(16)
+        self.sms_token = SecretField(secrets.SMS_TOKEN)
+        return (("SMS gateway", self.sms_url, "sms_url",
+                 "Customers who prefer texts get them through this gateway (HTTP JSON); "
+                 "everyone else gets email."),
+                ("SMS sender name", self.sms_sender, "sms_sender",
+                 "What the customer's phone shows as the sender: up to 11 letters or digits."),
+                ("SMS token", self.sms_token, "sms_token", ""))
 
     def _row(self, form: QFormLayout, label: str, field: QWidget, problem: str | None,
              note: str) -> QWidget:
@@ -294,7 +312,8 @@ class SyncTab(SettingsTab):
 
     def secret_fields(self) -> tuple[SecretField, ...]:
         """The portal token, webhook secret and Tryton password boxes."""
-        return (self.token, self.webhook_secret, self.tryton_password, self.smtp_password)
+        return (self.token, self.webhook_secret, self.tryton_password, self.smtp_password,
+                self.sms_token)
 
     def _connect_signals(self) -> None:
         self.save_button.clicked.connect(self.save)
@@ -307,7 +326,7 @@ class SyncTab(SettingsTab):
             field.remove_requested.connect(self._on_secret_remove_requested)
         for edit in (self.portal_url, self.branch, self.crm_url, self.tryton_database,
                      self.tryton_user, self.ca_bundle, self.smtp_host, self.smtp_user,
-                     self.mail_from):
+                     self.mail_from, self.sms_url, self.sms_sender):
             edit.editingFinished.connect(lambda: self.show_problems(self.form_settings().sync))
 
     # --- Showing -----------------------------------------------------------------------------
@@ -336,6 +355,8 @@ class SyncTab(SettingsTab):
         self.smtp_tls.setCurrentIndex(max(0, self.smtp_tls.findData(sync.smtp_tls)))
         self.smtp_user.setText(sync.smtp_user)
         self.mail_from.setText(sync.mail_from)
+        self.sms_url.setText(sync.sms_url)
+        self.sms_sender.setText(sync.sms_sender)
         self._on_messages_current_index_changed()
         self._show_stored(form.stored)
         self.where.setText(f"Tokens and passwords are kept in {form.where}, never in "
@@ -377,7 +398,8 @@ class SyncTab(SettingsTab):
             ca_bundle=self.ca_bundle.text().strip(), messages=self.messages.currentData(),
             smtp_host=self.smtp_host.text().strip(), smtp_port=self.smtp_port.value(),
             smtp_tls=self.smtp_tls.currentData(), smtp_user=self.smtp_user.text().strip(),
-            mail_from=self.mail_from.text().strip()))
+            mail_from=self.mail_from.text().strip(), sms_url=self.sms_url.text().strip(),
+            sms_sender=self.sms_sender.text().strip()))
 
     def show_problems(self, sync: SyncSettings) -> list[str]:
         """Each problem beside its field, in plain words; the list of them (empty: fine)."""
@@ -392,7 +414,8 @@ class SyncTab(SettingsTab):
                                    (sync.crm == "tryton", self.tryton_password,
                                     "tryton_password"),
                                    (sync.messages == "smtp" and bool(sync.smtp_user),
-                                    self.smtp_password, "smtp_password")):
+                                    self.smtp_password, "smtp_password"),
+                                   (sms_on(sync), self.sms_token, "sms_token")):
             if needed and not (field.stored or field.typed()):
                 said.setdefault(key, []).append(
                     f"Nothing is stored yet: type the {SECRET_WORDS[field.name]}; sync cannot "
@@ -425,9 +448,10 @@ class SyncTab(SettingsTab):
             self._fill(form)
             self.ctx.data_changed.emit("config")
             if not settings.sync.portal_url and settings.sync.messages == "smtp":
+                texts = " (texts by the SMS gateway)" if sms_on(settings.sync) else ""
                 self.ctx.notice.emit("Sync settings saved: this till emails its customers by "
-                                     f"{settings.sync.smtp_host} and sends nothing to head "
-                                     "office (no portal address).", "success")
+                                     f"{settings.sync.smtp_host}{texts} and sends nothing to "
+                                     "head office (no portal address).", "success")
             elif not settings.sync.portal_url:
                 self.ctx.notice.emit("Sync settings saved: sync is off on this till (no "
                                      "portal address).", "success")
