@@ -105,12 +105,37 @@ def test_a_failed_email_switches_to_sms_only_to_a_phone_that_takes_texts(
                                          "lower(hex(id)) = ?", message) == [("sms", "queued")])
 
 
-def test_no_switch_where_head_office_sends(qtbot: Any, demo_home: Home,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    for win in _window(demo_home, monkeypatch, SyncSettings()):
-        tab, _message = _messages_tab(qtbot, win, "email")
-        qtbot.waitUntil(lambda: tab.senders == ())  # noqa: B023 (the loop runs once)
-        assert not tab.switch_button.isVisible()
+@pytest.fixture
+def office(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    """A till whose messages head office sends."""
+    yield from _window(demo_home, monkeypatch, SyncSettings())
+
+
+def test_no_switch_where_head_office_sends(qtbot: Any, office: MainWindow) -> None:
+    tab, _message = _messages_tab(qtbot, office, "email")
+    qtbot.waitUntil(lambda: tab.senders == () and tab.retry_button.isEnabled())
+    assert not tab.switch_button.isVisible()
+
+
+@pytest.fixture
+def mail_only(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    """A till that emails its customers itself and has no SMS gateway (any more)."""
+    yield from _window(demo_home, monkeypatch, SyncSettings(
+        messages="smtp", smtp_host="127.0.0.1", smtp_tls="none",
+        mail_from="repairs@demo.example"))
+
+
+def test_a_text_left_queued_when_the_gateway_went_moves_to_email(
+        qtbot: Any, mail_only: MainWindow) -> None:
+    tab, message = _messages_tab(qtbot, mail_only, "sms", "queued", "")
+    assert "waiting to be sent by SMS" in tab.list.item(0).text()
+    qtbot.waitUntil(lambda: tab.senders == ("email",))
+    assert tab.switch_button.isVisible()
+    assert tab.switch_button.text().startswith("Send by email instead")
+    qtbot.keyClick(tab.list, Qt.Key.Key_J, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: db_rows(
+        mail_only, "SELECT channel, state FROM customer_messages WHERE lower(hex(id)) = ?",
+        message) == [("email", "queued")])
 
 
 def test_the_customer_screen_takes_the_channel_and_a_corrected_phone(

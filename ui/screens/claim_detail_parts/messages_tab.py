@@ -48,10 +48,11 @@ _CHANNEL_NAMES = {EMAIL: "email", SMS: "SMS"}
 
 
 def switch_target(m: MessageItem, senders: Collection[str]) -> str:
-    """The channel a message that did not arrive (or waits as a letter) can go by instead:
-    the other of email and SMS, when this till sends by it; "" when none applies."""
-    if m.direction != "outbound" or not (
-            m.state in TROUBLE or (m.state == "queued" and m.channel == LETTER)):
+    """The channel a message that did not arrive can go by instead: the other of email and
+    SMS, when this till sends by it; "" when none applies. A message queued for a channel
+    nobody here sends by (a letter, a text after the gateway was taken out) may move too."""
+    stuck = m.state == "queued" and m.channel in (LETTER, SMS, EMAIL) and m.channel not in senders
+    if m.direction != "outbound" or not (m.state in TROUBLE or stuck):
         return ""
     others = {SMS: (EMAIL,), LETTER: (EMAIL, SMS)}.get(m.channel, (SMS,))
     return next((c for c in others if c in senders), "")
@@ -199,6 +200,7 @@ class MessagesTab(QWidget):
         self.letter_button.setEnabled(m is not None and _may_go_as_letter(m))
         target = switch_target(m, self.senders) if m is not None else ""
         self.switch_button.setEnabled(bool(target))
+        self.switch_button.setVisible(len(self.senders) > 1 or bool(target))
         if target:
             self.switch_button.setText(f"Send by {_CHANNEL_NAMES[target]} instead  "
                                        f"({SWITCH_KEY})")
@@ -206,7 +208,6 @@ class MessagesTab(QWidget):
     def set_senders(self, senders: tuple[str, ...]) -> None:
         """The channels this till sends by itself; the switch shows when it has two."""
         self.senders = senders
-        self.switch_button.setVisible(len(senders) > 1)
         self._update_edit_button()
 
     def _on_list_row_changed(self, row: int) -> None:
