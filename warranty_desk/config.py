@@ -96,8 +96,7 @@ class SyncSettings:
     smtp_tls: str = "starttls"
     smtp_user: str = ""
     mail_from: str = ""
-    # The till's SMS gateway (the generic HTTP JSON one, warranty_desk/sms_gateway.py); empty
-    # means no texts. Its token lives in the secret store (sms_token).
+    # The till's SMS gateway (warranty_desk/sms_gateway.py), "" for none; token: sms_token.
     sms_url: str = ""
     sms_sender: str = ""
 
@@ -230,9 +229,7 @@ def sync_problems(sync: SyncSettings) -> list[str]:
             found.append(problem)
     if sync.crm == "tryton" and not (sync.tryton_database and sync.tryton_user):
         found.append("the Tryton CRM needs its database name and user name")
-    found += mail_problems(sync, LOOPBACK_HOSTS)
-    found += sms_problems(sync, address_problem)
-    return found
+    return found + mail_problems(sync, LOOPBACK_HOSTS) + sms_problems(sync, address_problem)
 
 
 def load(home: Home) -> Loaded:

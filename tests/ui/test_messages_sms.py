@@ -151,18 +151,18 @@ def test_the_customer_screen_takes_the_channel_and_a_corrected_phone(
     qtbot.waitUntil(lambda: screen.profile is not None)
     assert "phone refused, texts cannot reach it" in screen.facts.text()
     # A landline takes no texts: the choice is refused and stays as it was.
-    screen.channel.setFocus()
-    qtbot.keyClick(screen.channel, Qt.Key.Key_End)
+    screen.contacts.channel.setFocus()
+    qtbot.keyClick(screen.contacts.channel, Qt.Key.Key_End)
     qtbot.waitUntil(lambda: "cannot get texts" in win.notice.text())
-    assert screen.channel.currentData() == ""
+    assert screen.contacts.channel.currentData() == ""
     qtbot.keyClick(screen, Qt.Key.Key_H, CTRL_SHIFT)
-    assert screen.phone_edit.hasFocus()
-    qtbot.keyClicks(screen.phone_edit, "07700 900596")
-    qtbot.keyClick(screen.phone_edit, Qt.Key.Key_Return)
+    assert screen.contacts.phone_edit.hasFocus()
+    qtbot.keyClicks(screen.contacts.phone_edit, "07700 900596")
+    qtbot.keyClick(screen.contacts.phone_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "texts can be sent to it again" in win.notice.text())
     qtbot.waitUntil(lambda: "phone refused" not in screen.facts.text())
-    screen.channel.setFocus()
-    qtbot.keyClick(screen.channel, Qt.Key.Key_End)
+    screen.contacts.channel.setFocus()
+    qtbot.keyClick(screen.contacts.channel, Qt.Key.Key_End)
     qtbot.waitUntil(lambda: db_rows(win, "SELECT preferred_channel, phone, phone_undeliverable "
                                          "FROM customers WHERE reference = ?", reference) == [
         ("sms", "+447700900596", "")])

@@ -26,6 +26,7 @@ from ui.phones import phone
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.customer_complaints import ComplaintsTab
+from ui.screens.customer_contacts import EMAIL_KEY, PHONE_KEY, ContactRows
 from ui.screens.shop_time import local_minute
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
@@ -34,7 +35,7 @@ from ui.widgets.void_warranty import VOID_KEY, ask_to_void
 from ui.wording import count
 from warranty_desk.models import Segment
 from warranty_desk.permissions import Permission
-from warranty_desk.services import customer_view, message_delivery
+from warranty_desk.services import customer_view
 from warranty_desk.services.customer_view import (
     ClaimLine,
     CustomerBrief,
@@ -47,10 +48,6 @@ from warranty_desk.views import WarrantyVerdict
 # nothing found (or a customer opened from the counter) the list hides and gives it all.
 RESULTS_WIDTH = 220
 TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints")
-EMAIL_KEY = "Ctrl+Shift+E"
-PHONE_KEY = "Ctrl+Shift+H"
-# How the customer wants to hear from the shop (customer.preferred_channel).
-CHANNEL_CHOICES = (("No preference (email)", ""), ("Email", "email"), ("SMS", "sms"))
 NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
                "the counter with Ctrl+U.")
 
@@ -131,35 +128,6 @@ class CustomerScreen(Screen):
         self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
 
-    def _email_row(self) -> QHBoxLayout:
-        # A refused address stays flagged until someone corrects it here.
-        mail = QHBoxLayout()
-        self.email_edit = QLineEdit()
-        self.email_edit.setObjectName("customerEmail")
-        self.email_edit.setPlaceholderText(f"Email address ({EMAIL_KEY} to correct, Enter saves)")
-        self.save_email = QPushButton("Save email")
-        mail.addWidget(self.email_edit, 1)
-        mail.addWidget(self.save_email)
-        return mail
-
-    def _phone_row(self) -> QHBoxLayout:
-        # A number a text gateway refused stays flagged until someone corrects it here; texts
-        # go only to a customer who prefers them.
-        row = QHBoxLayout()
-        self.phone_edit = QLineEdit()
-        self.phone_edit.setObjectName("customerPhone")
-        self.phone_edit.setPlaceholderText(f"Phone ({PHONE_KEY} to correct, Enter saves)")
-        self.save_phone = QPushButton("Save phone")
-        self.channel = QComboBox()
-        self.channel.setObjectName("customerChannel")
-        for words, value in CHANNEL_CHOICES:
-            self.channel.addItem(words, value)
-        row.addWidget(self.phone_edit, 1)
-        row.addWidget(self.save_phone)
-        row.addWidget(Label("Messages by:"))
-        row.addWidget(self.channel)
-        return row
-
     def _profile_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
         self.name = Label("No customer shown")
@@ -194,8 +162,8 @@ class CustomerScreen(Screen):
         why.addWidget(self.reason, 1)
         why.addWidget(self.save_retention)
         controls.addLayout(why)
-        controls.addLayout(self._email_row())
-        controls.addLayout(self._phone_row())
+        self.contacts = ContactRows(self.ctx, self._reload)
+        controls.addWidget(self.contacts)
         column.addWidget(self.profile_controls)
         self.tabs = QTabWidget()
         self.purchase_model: RecordTableModel[WarrantyVerdict] = RecordTableModel(
@@ -263,13 +231,8 @@ class CustomerScreen(Screen):
         self.certificate_button.clicked.connect(self.print_certificate)
         bind_key(self, "Ctrl+Shift+P", self.print_certificate)
         bind_key(self, "Ctrl+K", self._log_complaint)
-        bind_key(self, EMAIL_KEY, self._on_email_key)
-        self.email_edit.returnPressed.connect(self.save_email_address)
-        self.save_email.clicked.connect(self.save_email_address)
-        bind_key(self, PHONE_KEY, self._on_phone_key)
-        self.phone_edit.returnPressed.connect(self.save_phone_number)
-        self.save_phone.clicked.connect(self.save_phone_number)
-        self.channel.activated.connect(self._on_channel_activated)
+        bind_key(self, EMAIL_KEY, lambda: self.contacts.focus(self.contacts.email_edit))
+        bind_key(self, PHONE_KEY, lambda: self.contacts.focus(self.contacts.phone_edit))
         # Voiding, for a sale returned or a warranty issued by mistake.
         self.void_button.clicked.connect(self.void_selected)
         bind_key(self, VOID_KEY, self.void_selected)
@@ -278,7 +241,7 @@ class CustomerScreen(Screen):
         self.profile_controls.setVisible(loaded)
         allowed = loaded and self.ctx.may(customer_view.CUSTOMER_PERMISSION)
         for widget in (self.segment, self.retention, self.reason, self.save_retention,
-                       self.reminders, self.channel):
+                       self.reminders, self.contacts.channel):
             widget.setEnabled(allowed)
             widget.setToolTip("" if allowed or not loaded
                               else "Your role may not change this customer.")
@@ -352,9 +315,7 @@ class CustomerScreen(Screen):
             "prefers SMS" if p.preferred_channel == "sms" else "",
             "flagged for a retention call" if p.retention_follow_up else "", refused,
             no_texts) if x))
-        self.email_edit.setText(p.email)
-        self.phone_edit.setText(phone(p.phone))
-        self.channel.setCurrentIndex(max(0, self.channel.findData(p.preferred_channel)))
+        self.contacts.show_profile(p)
         self.segment.setCurrentText(p.segment)
         self.retention.setChecked(p.retention_follow_up)
         self.reminders.setChecked(p.reminders_agreed)
@@ -411,60 +372,6 @@ class CustomerScreen(Screen):
     def _reload(self) -> None:
         if self.profile is not None:
             self.load(self.profile.reference)
-
-    def _on_email_key(self) -> None:
-        if self.profile is not None:
-            self.email_edit.setFocus()
-            self.email_edit.selectAll()
-
-    def _on_phone_key(self) -> None:
-        if self.profile is not None:
-            self.phone_edit.setFocus()
-            self.phone_edit.selectAll()
-
-    def save_phone_number(self) -> None:
-        """Save the corrected number; a refused one is no longer flagged."""
-        actor, p = self.ctx.actor, self.profile
-        if actor is None or p is None:
-            return
-        typed = self.phone_edit.text()
-        self.ctx.run(lambda: message_delivery.correct_phone(self.ctx.db, actor, p.reference,
-                                                            typed), self._on_contact_saved)
-
-    def _on_channel_activated(self, _index: int) -> None:
-        actor, p = self.ctx.actor, self.profile
-        if actor is None or p is None:
-            return
-        chosen = str(self.channel.currentData())
-        self.ctx.run(lambda: message_delivery.prefer_channel(self.ctx.db, actor, p.reference,
-                                                             chosen), self._on_contact_saved,
-                     self._on_channel_refused)
-
-    def _on_channel_refused(self, exc: BaseException) -> None:
-        if self.profile is not None:
-            self.channel.setCurrentIndex(max(0, self.channel.findData(
-                self.profile.preferred_channel)))
-        self.ctx.report(exc)
-
-    def _on_contact_saved(self, words: str) -> None:
-        self.ctx.notice.emit(words, "success")
-        self.ctx.data_changed.emit("customer")
-        self._reload()
-
-    def save_email_address(self) -> None:
-        """Save the corrected address; a refused one is no longer flagged."""
-        actor, p = self.ctx.actor, self.profile
-        if actor is None or p is None:
-            return
-        typed = self.email_edit.text()
-
-        def saved(words: str) -> None:
-            self.ctx.notice.emit(words, "success")
-            self.ctx.data_changed.emit("customer")
-            self._reload()
-
-        self.ctx.run(lambda: message_delivery.correct_email(self.ctx.db, actor, p.reference,
-                                                            typed), saved)
 
     def _log_complaint(self) -> None:
         self.tabs.setCurrentWidget(self.complaints)
