@@ -58,7 +58,8 @@ class SmsDestination:
             answer = self.gateway.send(job.to, job.text, hexid)
         except SmsNotTaken as exc:
             message_delivery.waits(self.db, hexid, f"Not sent yet: {exc}.")
-            raise TransientError(str(exc), answered=False) from None
+            raise TransientError(str(exc), answered=exc.status is not None, status=exc.status,
+                                 retry_after=exc.retry_after) from None
         except SmsRefused as exc:
             reason = (f"{exc}. Correct the customer's phone, or send the message by email or "
                       "as a letter.")

@@ -29,6 +29,9 @@ class Gateway:
     reason: str = ""
     # Seconds the gateway holds its answer back after keeping the text.
     hold: float = 0.0
+    # An answer of its own (an HTML page, no JSON) instead of the JSON one, and extra headers.
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
     def references(self) -> list[str]:
         """Every reference taken, in order (a text taken twice is there twice)."""
@@ -47,10 +50,12 @@ def _handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
                 answer: dict[str, Any] = {"id": f"GW-{len(gateway.texts):04d}"}
             else:
                 answer = {"error": gateway.reason or "refused"}
-            data = json.dumps(answer).encode()
+            data = json.dumps(answer).encode() if gateway.body is None else gateway.body
             self.send_response(gateway.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
+            for name, value in gateway.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 

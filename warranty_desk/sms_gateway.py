@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from warranty_desk.redaction import redact
+from warranty_desk.redaction import redact, remember
 
 # Seconds to connect and to wait for the answer: a text is a few hundred bytes, and a cycle
 # must not hang on a silent gateway.
@@ -42,7 +42,17 @@ class SmsRefused(SmsError):
 
 
 class SmsNotTaken(SmsError):
-    """The gateway has not got the message: try again later."""
+    """The gateway has not got the message: try again later.
+
+    `status` is the gateway's HTTP status when it answered (429, 5xx), None when nothing
+    answered; `retry_after` its Retry-After in seconds, when it gave one as a number.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 class SmsUnknown(SmsError):
@@ -100,11 +110,14 @@ class HttpJsonSms:
             body["from"] = self.sender
         data = json.dumps(body, ensure_ascii=False).encode()
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        token = self.token()
+        # A gateway's error page may echo the token: from now on every line masks it.
+        remember(token)
         conn = self._connection(parts.scheme, parts.hostname or "", parts.port)
         try:
             try:
                 conn.request("POST", path, body=data, headers={
-                    "Authorization": f"Bearer {self.token()}",
+                    "Authorization": f"Bearer {token}",
                     "Content-Type": "application/json", "Accept": "application/json",
                     "Idempotency-Key": reference})
             except (OSError, http.client.HTTPException) as exc:
@@ -114,13 +127,14 @@ class HttpJsonSms:
             try:
                 answer = conn.getresponse()
                 status, raw = answer.status, answer.read(16_384)
+                wait = answer.getheader("Retry-After") or ""
             except (OSError, http.client.HTTPException) as exc:
                 raise SmsUnknown(f"{self.who} gave no answer after taking the text "
                                  f"({type(exc).__name__}), so it may or may not have been "
                                  "sent") from None
         finally:
             conn.close()
-        return self._verdict(status, raw, to)
+        return self._verdict(status, raw, to, float(wait) if wait.strip().isdigit() else None)
 
     def _connection(self, scheme: str, host: str, port: int | None
                     ) -> http.client.HTTPConnection:
@@ -130,7 +144,7 @@ class HttpJsonSms:
                                                context=context)
         return http.client.HTTPConnection(host, port, timeout=self.timeout)
 
-    def _verdict(self, status: int, raw: bytes, to: str) -> str:
+    def _verdict(self, status: int, raw: bytes, to: str, wait: float | None) -> str:
         found = _json(raw)
         if 200 <= status < 300:
             given = found.get("id", found.get("message_id", "")) if found else ""
@@ -143,7 +157,8 @@ class HttpJsonSms:
             # A proxy or a Wi-Fi sign-in page sends the request elsewhere: offline, not refused.
             raise SmsNotTaken(f"{self.who} was not reached: the request was redirected "
                               f"({status}); the text was not sent")
-        raise SmsNotTaken(f"{self.who} could not take the text now{said}")
+        raise SmsNotTaken(f"{self.who} could not take the text now{said}", status=status,
+                          retry_after=wait)
 
 
 def _json(raw: bytes) -> dict[str, object]:
