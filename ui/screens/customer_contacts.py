@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from ui.context import AppContext
 from ui.phones import phone
@@ -16,42 +16,44 @@ from warranty_desk.services.customer_view import CustomerProfile
 EMAIL_KEY = "Ctrl+Shift+E"
 PHONE_KEY = "Ctrl+Shift+H"
 # How the customer wants to hear from the shop (customer.preferred_channel).
-CHANNEL_CHOICES = (("No preference (email)", ""), ("Email", "email"), ("SMS", "sms"))
+# With no preference, messages go by email.
+CHANNEL_CHOICES = (("No preference", ""), ("Email", "email"), ("SMS", "sms"))
 
 
 class ContactRows(QWidget):
-    """Email and phone with their Save buttons, and the channel; the screen hands the profile."""
+    """Email and phone with their Save buttons on one row (a 688-pixel-high window has no room
+    for two), and the channel drop-down the screen puts beside the segment; the screen hands
+    the profile."""
 
     def __init__(self, ctx: AppContext, reload: Callable[[], None]) -> None:
         super().__init__()
         self.ctx = ctx
         self.reload = reload
         self.profile: CustomerProfile | None = None
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
         # A refused address or number stays flagged until someone corrects it here.
-        mail, row = QHBoxLayout(), QHBoxLayout()
         self.email_edit = QLineEdit()
         self.email_edit.setObjectName("customerEmail")
-        self.email_edit.setPlaceholderText(f"Email address ({EMAIL_KEY} to correct, Enter saves)")
+        self.email_edit.setPlaceholderText(f"Email ({EMAIL_KEY}, Enter saves)")
+        self.email_edit.setToolTip(f"Correct the email address: {EMAIL_KEY}, type, Enter")
         self.save_email = QPushButton("Save email")
-        mail.addWidget(self.email_edit, 1)
-        mail.addWidget(self.save_email)
         self.phone_edit = QLineEdit()
         self.phone_edit.setObjectName("customerPhone")
-        self.phone_edit.setPlaceholderText(f"Phone ({PHONE_KEY} to correct, Enter saves)")
+        self.phone_edit.setPlaceholderText(f"Phone ({PHONE_KEY}, Enter saves)")
+        self.phone_edit.setToolTip(f"Correct the phone number: {PHONE_KEY}, type, Enter")
         self.save_phone = QPushButton("Save phone")
         # Texts go only to a customer who prefers them.
         self.channel = QComboBox()
         self.channel.setObjectName("customerChannel")
+        self.channel.setToolTip("How the customer wants messages: by SMS only when the till has "
+                                "an SMS gateway and the phone takes texts; otherwise by email")
         for words, value in CHANNEL_CHOICES:
             self.channel.addItem(words, value)
-        row.addWidget(self.phone_edit, 1)
-        row.addWidget(self.save_phone)
-        row.addWidget(Label("Messages by:"))
-        row.addWidget(self.channel)
-        column.addLayout(mail)
-        column.addLayout(row)
+        self.channel_label = Label("Messages by:")
+        for widget, stretch in ((self.email_edit, 1), (self.save_email, 0),
+                                (self.phone_edit, 1), (self.save_phone, 0)):
+            row.addWidget(widget, stretch)
         self.email_edit.returnPressed.connect(self.save_email_address)
         self.save_email.clicked.connect(self.save_email_address)
         self.phone_edit.returnPressed.connect(self.save_phone_number)
