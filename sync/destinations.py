@@ -4,7 +4,7 @@ An entry says what a receiver is called, when the settings choose it, which secr
 how to build it and how to check it without changing anything. The portal always comes first
 (it also serves the inbox, documents and the nightly report); a CRM follows when one is set.
 The till's own mail server (when the shop emails its customers itself rather than through
-head office) is one more entry. A new kind of receiver (SMS) is one more entry in ENTRIES.
+head office) is one more entry, and its SMS gateway (when one is set) one more after it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,15 @@ from sync.inbox import PortalInbox
 from sync.mail import TOPIC as MESSAGE_TOPIC
 from sync.mail import MailDestination, MailServer
 from sync.portal import PortalDestination
-from sync.secrets import PORTAL_TOKEN, SMTP_PASSWORD, TRYTON_PASSWORD, WEBHOOK_SECRET, get_secret
+from sync.secrets import (
+    PORTAL_TOKEN,
+    SMS_TOKEN,
+    SMTP_PASSWORD,
+    TRYTON_PASSWORD,
+    WEBHOOK_SECRET,
+    get_secret,
+)
+from sync.sms import SmsDestination
 from sync.wording import Voice
 from warranty_desk.clock import Clock
 from warranty_desk.config import SyncSettings, sync_problems
@@ -30,6 +38,8 @@ from warranty_desk.errors import BadInput
 from warranty_desk.redaction import remember
 from warranty_desk.sentences import sentences
 from warranty_desk.services import numbers
+from warranty_desk.sms_gateway import HttpJsonSms
+from warranty_desk.sms_settings import sms_on
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 from warranty_desk.storage.home import Home
@@ -123,11 +133,17 @@ def _tryton(parts: Parts) -> TrytonConnector:
                            parts.secret(TRYTON_PASSWORD), ca_bundle=sync.ca_bundle or None)
 
 
-class _OwnMail(MailDestination):
-    """The mail sender with its own connection to the till's database, closed with the cycle."""
+class _OwnDatabase:
+    """A sender with its own connection to the till's database, closed with the cycle."""
+
+    db: Database
 
     def close(self) -> None:
         self.db.dispose()
+
+
+class _OwnMail(_OwnDatabase, MailDestination):
+    """The mail sender on its own connection."""
 
 
 def _mail(parts: Parts) -> MailDestination:
@@ -142,7 +158,21 @@ def _mail(parts: Parts) -> MailDestination:
                         lambda: parts.secret(SMTP_PASSWORD), sync.mail_from.strip(),
                         ca_bundle=sync.ca_bundle)
     return _OwnMail(Database(parts.home.database, clock=parts.clock), server,
-                    lambda sha: documents.open(sha) if documents.exists(sha) else None)
+                    lambda sha: documents.open(sha) if documents.exists(sha) else None,
+                    sms_on=sms_on(sync))
+
+
+class _OwnSms(_OwnDatabase, SmsDestination):
+    """The SMS sender on its own connection."""
+
+
+def _sms(parts: Parts) -> SmsDestination:
+    sync = parts.settings
+    if parts.home is None:
+        raise BadInput("The till's own SMS sender needs the shop's folder.")
+    gateway = HttpJsonSms(sync.sms_url.strip(), lambda: parts.secret(SMS_TOKEN),
+                          sync.sms_sender.strip(), ca_bundle=sync.ca_bundle)
+    return _OwnSms(Database(parts.home.database, clock=parts.clock), gateway)
 
 
 PORTAL: Entry[PortalDestination] = Entry(
@@ -160,8 +190,13 @@ MAIL: Entry[MailDestination] = Entry(
     "mail", "mail", "the mail server", lambda s: s.messages == "smtp", (), _mail,
     lambda mail: mail.check(), says_who=True, parked="customer email")
 
+SMS: Entry[SmsDestination] = Entry(
+    "sms", "sms", "the SMS gateway", sms_on,
+    (NeededSecret(SMS_TOKEN, "SMS gateway's token", "sms-token"),), _sms,
+    says_who=True, parked="customer text")
+
 # In the order a cycle pushes to them: the portal first.
-ENTRIES: tuple[Entry[Any], ...] = (PORTAL, WEBHOOK, TRYTON, MAIL)
+ENTRIES: tuple[Entry[Any], ...] = (PORTAL, WEBHOOK, TRYTON, MAIL, SMS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +264,25 @@ def _reader(home: Home, typed: Mapping[str, str]) -> Callable[[str], str]:
     return secret
 
 
+def _check_secrets(entries: Iterable[Entry[Any]], secret: Callable[[str], str]) -> None:
+    for entry in entries:
+        for need in entry.secrets:
+            if not secret(need.key):
+                raise _missing_secret(need)
+
+
+def _build(entries: Iterable[Entry[Any]], parts: Parts) -> list[tuple[Entry[Any], Destination]]:
+    """Each entry's receiver; the ones built are closed again when one fails."""
+    built: list[tuple[Entry[Any], Destination]] = []
+    try:
+        for entry in entries:
+            built.append((entry, entry.build(parts)))
+    except BaseException:
+        close_destinations(dest for _, dest in built)
+        raise
+    return built
+
+
 def chosen(settings: SyncSettings, only: Collection[str] | None = None) -> list[Entry[Any]]:
     """The entries these settings send to (of `only`, when given), the portal first."""
     return [entry for entry in ENTRIES
@@ -255,19 +309,10 @@ def wire(
                        "Settings > Sync.")
     entries = chosen(settings, None if only is None else {PORTAL.name, *only})
     secret = _reader(home, typed or {})
-    for entry in entries:
-        for need in entry.secrets:
-            if not secret(need.key):
-                raise _missing_secret(need)
+    _check_secrets(entries, secret)
     parts = Parts(settings, secret, settings.branch or branch or _shop_branch(home, clock),
                   clock, home)
-    built: list[tuple[Entry[Any], Destination]] = []
-    try:
-        for entry in entries:
-            built.append((entry, entry.build(parts)))
-    except BaseException:
-        close_destinations(dest for _, dest in built)
-        raise
+    built = _build(entries, parts)
     portal = built[0][1]
     assert isinstance(portal, PortalDestination)  # PORTAL is chosen always, and first
     return Wiring(parts.branch, portal, tuple(built))
@@ -293,8 +338,22 @@ def close_destinations(dests: Iterable[Destination]) -> None:
 
 def build_mail(home: Home, settings: SyncSettings, clock: Clock) -> MailDestination:
     """The till's own mail sender alone, for a shop without head office; close it when done."""
+    mail = build_own_senders(home, settings, clock)[0][1]
+    assert isinstance(mail, MailDestination)
+    return mail
+
+
+def build_own_senders(home: Home, settings: SyncSettings, clock: Clock
+                      ) -> list[tuple[Entry[Any], Destination]]:
+    """The till's own senders (mail, then SMS when a gateway is set), for a shop without head
+    office; BadInput naming what to set and where. Close them when done."""
     found = sync_problems(settings)
     if found:
         raise BadInput(sentences("The sync settings cannot be used: " + "; ".join(found),
                                  f"Fix them {WHERE}."))
-    return MAIL.build(Parts(settings, _reader(home, {}), settings.branch, clock, home))
+    secret = _reader(home, {})
+    entries = [entry for entry in (MAIL, SMS) if entry.chosen(settings)]
+    _check_secrets(entries, secret)
+    parts = Parts(settings, secret, settings.branch, clock, home)
+    built = _build(entries, parts)
+    return built

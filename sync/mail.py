@@ -29,7 +29,7 @@ from warranty_desk.services import message_delivery
 from warranty_desk.services.message_delivery import MailJob
 from warranty_desk.storage.database import Database
 
-TOPIC = "message.queued"
+TOPIC = message_delivery.QUEUED_TOPIC
 # Seconds to wait for the server: a till must not hang a cycle on a silent mail server.
 TIMEOUT = 30.0
 
@@ -194,10 +194,13 @@ class MailDestination:
     batch_size = 20
 
     def __init__(self, db: Database, server: MailServer,
-                 logo: Callable[[str], bytes | None] = lambda sha: None) -> None:
+                 logo: Callable[[str], bytes | None] = lambda sha: None,
+                 *, sms_on: bool = False) -> None:
         self.db = db
         self.server = server
         self._logo = logo
+        # The till texts too: a customer who prefers SMS is passed to the SMS sender.
+        self.sms_on = sms_on
 
     def close(self) -> None:
         """Nothing held between messages: each one has its own connection."""
@@ -217,7 +220,7 @@ class MailDestination:
 
     def _one(self, event: Event) -> Outcome:
         hexid = str(event.payload.get("id") or event.aggregate_id)
-        job = message_delivery.take_for_mail(self.db, hexid)
+        job = message_delivery.take_for_mail(self.db, hexid, sms_on=self.sms_on)
         if job.verdict == "done":
             return Outcome(event.id, "duplicate", job.reason)
         if job.verdict == "refuse":
@@ -227,15 +230,15 @@ class MailDestination:
         try:
             answer = hand_over(self.server, mail, job.to)
         except NotTaken as exc:
-            message_delivery.mail_waits(self.db, hexid, f"Not sent yet: {exc}.")
+            message_delivery.waits(self.db, hexid, f"Not sent yet: {exc}.")
             raise TransientError(str(exc), answered=False) from None
         except Refused as exc:
-            message_delivery.mail_refused(self.db, hexid, str(exc), address=exc.address)
+            message_delivery.refused(self.db, hexid, str(exc), address=exc.address)
             return Outcome(event.id, "rejected", str(exc))
         except Unknown as exc:
-            message_delivery.mail_unknown(self.db, hexid, str(exc))
+            message_delivery.unknown(self.db, hexid, str(exc))
             return Outcome(event.id, "rejected", str(exc))
-        message_delivery.mail_sent(self.db, hexid, answer)
+        message_delivery.server_took(self.db, hexid, answer)
         return Outcome(event.id, "accepted")
 
     def check(self) -> str:

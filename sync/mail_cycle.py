@@ -1,11 +1,11 @@
-"""A sync cycle for a shop without head office: its own mail server is its only receiver."""
+"""A sync cycle for a shop without head office: its own mail server (and SMS gateway) only."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from sync.cycle import parked_failures
-from sync.destinations import MAIL, build_mail
+from sync.destinations import build_own_senders, close_destinations
 from sync.engine import SyncEngine
 from sync.failures import Failure, Kind, Step
 from sync.wording import message, problem_lines
@@ -19,19 +19,19 @@ if TYPE_CHECKING:
 
 
 def run_mail_cycle(home: Home, db: Database, settings: SyncSettings) -> CycleReport:
-    """Email every queued message once; what the server did, as run_cycle reports it."""
+    """Email (or text) every queued message once; what the servers did, as run_cycle says."""
     from sync.runner import CycleReport  # the runner hands shops without a portal here
 
-    mail = build_mail(home, settings, db.clock)
+    built = build_own_senders(home, settings, db.clock)
     try:
-        pushed = SyncEngine(db, [mail]).push_once()
+        pushed = SyncEngine(db, [dest for _, dest in built]).push_once()
     finally:
-        mail.close()
-    failures = [Failure(Step.PUSH, MAIL.cursor, d.error_kind or Kind.FAULT, d.error)
+        close_destinations(dest for _, dest in built)
+    failures = [Failure(Step.PUSH, d.destination, d.error_kind or Kind.FAULT, d.error)
                 for d in pushed.destinations if d.error]
-    queues = tuple(sync_admin.status(db, [MAIL.cursor]))
+    queues = tuple(sync_admin.status(db, [entry.cursor for entry, _ in built]))
     failures += parked_failures(queues)
-    voices = {MAIL.cursor: MAIL.voice}
+    voices = {entry.cursor: entry.voice for entry, _ in built}
     line = message(pushed, None, False, failures, queues, voices)
     return CycleReport(pushed, None, False, not any(f.offline for f in failures), line,
                        queues, problem_lines(failures, voices))

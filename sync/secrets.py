@@ -25,6 +25,7 @@ PORTAL_TOKEN = "portal_token"
 WEBHOOK_SECRET = "webhook_secret"
 TRYTON_PASSWORD = "tryton_password"
 SMTP_PASSWORD = "smtp_password"
+SMS_TOKEN = "sms_token"
 # The fallback file's name under the home folder; never inside config.toml, which people share.
 FILE_NAME = "secrets.json"
 _NAME = re.compile(r"[a-z0-9_.-]{1,64}")

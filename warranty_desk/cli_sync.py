@@ -22,6 +22,7 @@ _SECRETS = (
     ("webhook-secret", "webhook_secret", "CRM webhook secret"),
     ("tryton-password", "tryton_password", "Tryton password"),
     ("smtp-password", "smtp_password", "mail server password"),
+    ("sms-token", "sms_token", "SMS gateway token"),
 )
 
 
@@ -51,8 +52,10 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
                                        "https://portal.example.com/api/v1")
     cset.add_argument("key", metavar="KEY", help="sync.portal_url, sync.branch, "
                       "sync.interval_minutes, sync.crm, sync.crm_url, sync.tryton_database, "
-                      "sync.tryton_user or sync.ca_bundle (head office's own certificate "
-                      "authority, a .pem file)")
+                      "sync.tryton_user, sync.ca_bundle (head office's own certificate "
+                      "authority, a .pem file), sync.messages, the mail server's sync.smtp_*"
+                      " and sync.mail_from, or the SMS gateway's sync.sms_url and "
+                      "sync.sms_sender")
     cset.add_argument("value", metavar="VALUE")
     csec = csub.add_parser("set-secret", help="store a sync secret, typed unseen or piped in "
                                               "on stdin (never on the command line)")

@@ -19,6 +19,7 @@ from tomlkit.toml_document import TOMLDocument
 
 from warranty_desk.errors import BadInput
 from warranty_desk.mail_settings import mail_problems, whole_mail
+from warranty_desk.sms_settings import sms_problems, whole_sms
 from warranty_desk.storage.home import Home
 
 THEMES = ("light", "dark")
@@ -95,6 +96,9 @@ class SyncSettings:
     smtp_tls: str = "starttls"
     smtp_user: str = ""
     mail_from: str = ""
+    # The till's SMS gateway (warranty_desk/sms_gateway.py), "" for none; token: sms_token.
+    sms_url: str = ""
+    sms_sender: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +229,7 @@ def sync_problems(sync: SyncSettings) -> list[str]:
             found.append(problem)
     if sync.crm == "tryton" and not (sync.tryton_database and sync.tryton_user):
         found.append("the Tryton CRM needs its database name and user name")
-    found += mail_problems(sync, LOOPBACK_HOSTS)
-    return found
+    return found + mail_problems(sync, LOOPBACK_HOSTS) + sms_problems(sync, address_problem)
 
 
 def load(home: Home) -> Loaded:
@@ -478,7 +481,7 @@ def _fix_sync(sync: SyncSettings) -> SyncSettings:
         fixed = replace(fixed, crm_url=default.crm_url)
     if sync.ca_bundle and ca_bundle_problem(sync.ca_bundle):
         fixed = replace(fixed, ca_bundle=default.ca_bundle)
-    fixed = whole_mail(fixed, LOOPBACK_HOSTS)
+    fixed = whole_sms(whole_mail(fixed, LOOPBACK_HOSTS), address_problem)
     if sync_problems(fixed):
         fixed = replace(fixed, crm=default.crm)
     return fixed

@@ -111,3 +111,29 @@ def email_key(text: str) -> str:
         raise ContactError(f"{text.strip()!r} is not an email address. Write it like "
                            "name@example.com, or leave it empty.")
     return address
+
+
+# Numbers the numbering plan says take no texts. A number it cannot place (a new range,
+# Ofcom's drama range) is left to the gateway to judge.
+_NO_TEXTS = {
+    PhoneNumberType.FIXED_LINE: "a landline",
+    PhoneNumberType.TOLL_FREE: "a freephone number",
+    PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
+    PhoneNumberType.SHARED_COST: "a shared-cost number",
+    PhoneNumberType.UAN: "a company's switchboard number",
+    PhoneNumberType.VOICEMAIL: "a voicemail number",
+}
+
+
+def texting_problem(stored: str) -> str:
+    """Why a stored phone cannot take text messages, in plain words; "" when it can."""
+    if not stored:
+        return "there is no phone number on file"
+    try:
+        number = phonenumbers.parse(stored, None)
+    except NumberParseException:
+        return f"{stored} is not a whole phone number with its country code"
+    if not phonenumbers.is_possible_number(number):
+        return f"{stored} is not a whole phone number"
+    kind = _NO_TEXTS.get(phonenumbers.number_type(number))
+    return f"{stored} is {kind}, which cannot take text messages" if kind else ""

@@ -85,9 +85,9 @@ def request_code(request: HttpRequest) -> HttpResponse:
         "until": clock.now().timestamp() + CODE_SECONDS}
     if account is not None:
         try:
-            sms.gateway().send(phone, f"Your warranty sign-in code is {code}. It works once, "
-                                      "for ten minutes. Nobody from the shop will ask for it.")
-        except sms.SmsRefused as exc:
+            sms.send(phone, f"Your warranty sign-in code is {code}. It works once, for ten "
+                            "minutes. Nobody from the shop will ask for it.")
+        except sms.SmsError as exc:
             # The same answer as for any number: a failure page would say this one is known.
             log.warning("A sign-in text was not sent: %s", exc)
     return redirect("customers_phone_code")

@@ -53,5 +53,4 @@ class CustomerAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def send_verification_code_sms(self, user: Any, phone: str, code: str,
                                    **kwargs: Any) -> None:
         """The code, through the portal's one SMS gateway."""
-        sms.gateway().send(phone, f"Your warranty sign-in code is {code}. "
-                                  "It works once, for ten minutes.")
+        sms.send(phone, f"Your warranty sign-in code is {code}. It works once, for ten minutes.")

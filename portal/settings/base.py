@@ -151,8 +151,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 DEFAULT_FROM_EMAIL = env.words("PORTAL_MAIL_FROM", "warranties@localhost")[0]
 EMAIL_HOST = env.words("PORTAL_SMTP_HOST", "localhost")[0]
 EMAIL_PORT = env.count("PORTAL_SMTP_PORT", 25)
-# Text messages (sign-in codes by phone): a class with send(to, text), see portal.customers.sms.
+# Text messages (sign-in codes by phone): a class with send(to, text, reference), see
+# portal.customers.sms. portal.customers.sms.HttpJsonGateway is the generic HTTP JSON gateway,
+# configured by the three settings after it (the token from the environment only).
 PORTAL_SMS_GATEWAY = env.words("PORTAL_SMS_GATEWAY", "portal.customers.sms.LoopbackSms")[0]
+PORTAL_SMS_URL = (env.words("PORTAL_SMS_URL") or [""])[0]
+PORTAL_SMS_TOKEN = (env.words("PORTAL_SMS_TOKEN") or [""])[0]
+PORTAL_SMS_SENDER = (env.words("PORTAL_SMS_SENDER") or [""])[0]
 # Paying for an extension online: a class with start() and paid(), see
 # portal.customers.payments; none (customers pay at the shop) unless one is named.
 PORTAL_PAYMENT_PROVIDER = (env.words("PORTAL_PAYMENT_PROVIDER") or [""])[0]

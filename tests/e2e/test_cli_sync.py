@@ -124,6 +124,31 @@ def test_config_set_keeps_the_comments_people_wrote_in_config_toml(home: Path) -
             "interval_minutes = 15  # not less: the line is slow\n") in after
 
 
+def test_the_sms_gateway_is_set_by_config_and_its_token_goes_in_on_stdin(home: Path) -> None:
+    refused = run(home, "config", "set", "sync.sms_url", "http://sms.example.com/send")
+    assert refused.returncode == 2 and "SMS gateway address must start with https://" in \
+        refused.stderr, refused.stderr
+    # Texts go from the till only when it sends its messages itself.
+    head_office = run(home, "config", "set", "sync.sms_url", "https://sms.example.com/send")
+    assert head_office.returncode == 2 and "head office sends this shop's messages" in \
+        head_office.stderr
+    for key, value in (("sync.smtp_host", "smtp.example.com"),
+                       ("sync.mail_from", "repairs@example.com"), ("sync.messages", "smtp"),
+                       ("sync.sms_url", "https://sms.example.com/send"),
+                       ("sync.sms_sender", "LumenCo")):
+        done = run(home, "config", "set", key, value)
+        assert done.returncode == 0, (key, done.stderr)
+    too_long = run(home, "config", "set", "sync.sms_sender", "Lumen and Co Repairs")
+    assert too_long.returncode == 2 and "at most 11 letters or digits" in too_long.stderr
+    stored = set_secret(home, "sms-token", "gw-token-0123456789")
+    assert stored.returncode == 0 and "Stored the SMS gateway token" in stored.stdout
+    shown = json.loads(run(home, "config", "show", "--json").stdout)
+    assert shown["secrets"]["sms-token"] == "set"
+    assert (shown["settings"]["sync"]["sms_url"], shown["settings"]["sync"]["sms_sender"]) == (
+        "https://sms.example.com/send", "LumenCo")
+    assert "gw-token" not in (home / "config.toml").read_text()
+
+
 def test_the_token_goes_in_on_stdin_and_never_comes_out(home: Path, portal: BranchPortal) -> None:
     stored = set_secret(home, "portal-token", portal.token)
     assert stored.returncode == 0, stored.stderr
@@ -137,7 +162,8 @@ def test_the_token_goes_in_on_stdin_and_never_comes_out(home: Path, portal: Bran
     assert f'portal_url = "{portal.url}"' in shown.stdout
     as_json = json.loads(run(home, "config", "show", "--json").stdout)
     assert as_json["secrets"] == {"portal-token": "set", "webhook-secret": "not set",
-                                  "tryton-password": "not set", "smtp-password": "not set"}
+                                  "tryton-password": "not set", "smtp-password": "not set",
+                                  "sms-token": "not set"}
     synced = run(home, "sync", "--json")
     portal.go_offline()
     offline = run(home, "sync")

@@ -45,7 +45,9 @@ _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("customer_messages", "state_at"), ("customers", "email_undeliverable"),
                   # 0015: consent to reminders, and when staff read a customer's message.
                   ("customers", "reminders_agreed_at"), ("customers", "reminders_withdrawn_at"),
-                  ("customer_messages", "read_at")}
+                  ("customer_messages", "read_at"),
+                  # 0016: the channel a customer prefers, a phone a gateway refused.
+                  ("customers", "preferred_channel"), ("customers", "phone_undeliverable")}
 _ADDED_TABLES = {"sync_delivered", "warranty_reminders"}
 _EMPTY = (None, "", 0)
 

@@ -56,7 +56,7 @@ EMAIL: Entry[Outbox] = Entry(
 
 
 def test_each_kind_of_receiver_is_one_entry_and_the_settings_choose_among_them() -> None:
-    assert [e.name for e in ENTRIES] == ["portal", "webhook", "tryton", "mail"]
+    assert [e.name for e in ENTRIES] == ["portal", "webhook", "tryton", "mail", "sms"]
     names = {crm: [e.name for e in chosen(SyncSettings(crm=crm))]
              for crm in ("none", "webhook", "tryton")}
     assert names == {"none": ["portal"], "webhook": ["portal", "webhook"],

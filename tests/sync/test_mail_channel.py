@@ -30,7 +30,7 @@ SMTP = dict(messages="smtp", smtp_host="127.0.0.1", smtp_tls="none",
 
 
 def test_the_mail_server_is_one_more_entry_chosen_by_the_settings() -> None:
-    assert [e.name for e in ENTRIES][-1] == "mail"
+    assert [e.name for e in ENTRIES][-2:] == ["mail", "sms"]
     assert [e.name for e in chosen(SyncSettings())] == ["portal"]
     assert [e.name for e in chosen(SyncSettings(**SMTP))] == ["portal", "mail"]  # type: ignore[arg-type]
 

@@ -47,9 +47,9 @@ def test_a_refused_address_is_flagged_and_correcting_it_clears_the_flag(
              for r in range(screen.message_model.rowCount())]
     assert f"failed by email: {REFUSED}" in shown
     qtbot.keyClick(screen, Qt.Key.Key_E, CTRL_SHIFT)
-    assert screen.email_edit.hasFocus()
-    qtbot.keyClicks(screen.email_edit, "ada.new@example.org")
-    qtbot.keyClick(screen.email_edit, Qt.Key.Key_Return)
+    assert screen.contacts.email_edit.hasFocus()
+    qtbot.keyClicks(screen.contacts.email_edit, "ada.new@example.org")
+    qtbot.keyClick(screen.contacts.email_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: db_rows(win, "SELECT email, email_undeliverable FROM customers "
                                          "WHERE reference = ?", reference)
                     == [("ada.new@example.org", "")])

@@ -11,10 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.sync.mail_box import smtp_server
-from tests.ui.conftest import open_syncing_window, sign_in
-from tests.ui.sync_helpers import CYCLE_MS
+from tests.ui.conftest import open_syncing_window
+from tests.ui.sync_helpers import CYCLE_MS, own_mail_by_keys
 from ui.main_window import MainWindow
-from ui.screens.settings import SettingsScreen
 from warranty_desk import config
 from warranty_desk.storage.home import Home
 
@@ -33,27 +32,8 @@ def _count(win: MainWindow, sql: str) -> int:
 
 def test_an_admin_sets_up_the_shops_own_mail_by_keys_and_messages_go(
         qtbot: Any, win: MainWindow) -> None:
-    sign_in(qtbot, win, "Adam Admin", "8888")
-    qtbot.keyClick(win, Qt.Key.Key_F9)
-    screen = win.current_screen()
-    assert isinstance(screen, SettingsScreen)
-    screen.show_tab(screen.sync)
-    tab = screen.sync
-    qtbot.waitUntil(lambda: tab.messages.count() == 2)
-    assert not tab.smtp_host.isVisibleTo(tab)  # head office by default: no server to type
-    tab.messages.setFocus()
-    qtbot.keyClick(tab.messages, Qt.Key.Key_Down)
-    assert tab.messages.currentData() == "smtp" and tab.smtp_host.isVisibleTo(tab)
     with smtp_server() as box:
-        tab.smtp_host.setFocus()
-        qtbot.keyClicks(tab.smtp_host, "127.0.0.1")
-        tab.smtp_port.setFocus()
-        tab.smtp_port.selectAll()
-        qtbot.keyClicks(tab.smtp_port, str(box.port))
-        tab.smtp_tls.setFocus()
-        qtbot.keyClick(tab.smtp_tls, Qt.Key.Key_End)  # none: the server is on this computer
-        tab.mail_from.setFocus()
-        qtbot.keyClicks(tab.mail_from, "repairs@demo.example")
+        tab = own_mail_by_keys(qtbot, win, box.port)
         with qtbot.waitSignal(win.sync_worker.cycle_done, timeout=CYCLE_MS):
             qtbot.keyClick(tab.mail_from, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
         assert "emails its customers by 127.0.0.1" in win.notice.text()

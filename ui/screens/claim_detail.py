@@ -46,11 +46,13 @@ from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.layout import scroll_area
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.void_warranty import VOID_KEY
+from warranty_desk import config
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.permissions import Actor, Permission
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import claim_messages, message_delivery
 from warranty_desk.services.claim_detail import ClaimDetail, claim_detail
+from warranty_desk.sms_settings import own_channels
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 
@@ -227,11 +229,17 @@ class ClaimDetailScreen(Screen):
             partial(self._message_action, message_delivery.as_letter))
         # Any message on paper: printing it delivers it by hand.
         self.messages.print_requested.connect(self.print_desk.print_letter)
+        self.messages.switch_requested.connect(self._on_messages_switch_requested)
         # Words to the customer: a queued message reworded, or a reply.
         self.messages.edit_requested.connect(self._on_edit_requested)
         self.messages.reply_requested.connect(self._on_reply_requested)
         # Changes made elsewhere (another screen, the sync inbox).
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
+
+    def _on_messages_switch_requested(self, message_id: str, channel: str) -> None:
+        senders = self.messages.senders
+        self._message_action(lambda db, actor, hexid: message_delivery.switch_channel(
+            db, actor, hexid, channel, senders=senders), message_id)
 
     def _message_action(self, service: Callable[[Database, Actor, str], str],
                         message_id: str) -> None:
@@ -285,6 +293,9 @@ class ClaimDetailScreen(Screen):
         generation, actor, number = self._generation, self.ctx.actor, self.number
         self.ctx.run(lambda: claim_detail(self.ctx.db, actor, number),
                      lambda detail: self._on_detail_loaded(generation, detail))
+        home = self.ctx.home
+        self.ctx.run(lambda: own_channels(config.load(home).settings.sync),
+                     self.messages.set_senders)
 
     def _on_detail_loaded(self, generation: int, detail: ClaimDetail) -> None:
         if generation == self._generation:

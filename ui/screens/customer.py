@@ -40,6 +40,7 @@ from ui.screens.customer_columns import (
     shop_message,
 )
 from ui.screens.customer_complaints import ComplaintsTab
+from ui.screens.customer_contacts import EMAIL_KEY, PHONE_KEY, ContactRows
 from ui.screens.shop_time import local_minute
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
@@ -47,7 +48,7 @@ from ui.widgets.void_warranty import VOID_KEY, ask_to_void
 from ui.wording import count
 from warranty_desk.models import Segment
 from warranty_desk.permissions import Permission
-from warranty_desk.services import customer_view, message_delivery
+from warranty_desk.services import customer_view
 from warranty_desk.services.customer_view import (
     ClaimLine,
     CustomerBrief,
@@ -60,7 +61,6 @@ from warranty_desk.views import WarrantyVerdict
 # nothing found (or a customer opened from the counter) the list hides and gives it all.
 RESULTS_WIDTH = 220
 TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints")
-EMAIL_KEY = "Ctrl+Shift+E"
 NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
                "the counter with Ctrl+U.")
 
@@ -81,6 +81,7 @@ class CustomerScreen(Screen):
         (RECEIPT_LETTER_KEY, "Print the message selected as a letter on the receipt printer"),
         ("Ctrl+K", "Log a complaint from this customer"),
         (EMAIL_KEY, "Correct the customer's email address (Enter saves it)"),
+        (PHONE_KEY, "Correct the customer's phone number (Enter saves it)"),
         (VOID_KEY, "Void the warranty of the purchase selected, with a written reason"),
     )
     key_permissions: ClassVar[dict[str, Permission]] = {VOID_KEY: Permission.VOID_WARRANTY}
@@ -109,17 +110,6 @@ class CustomerScreen(Screen):
         self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
 
-    def _email_row(self) -> QHBoxLayout:
-        # A refused address stays flagged until someone corrects it here.
-        mail = QHBoxLayout()
-        self.email_edit = QLineEdit()
-        self.email_edit.setObjectName("customerEmail")
-        self.email_edit.setPlaceholderText(f"Email address ({EMAIL_KEY} to correct, Enter saves)")
-        self.save_email = QPushButton("Save email")
-        mail.addWidget(self.email_edit, 1)
-        mail.addWidget(self.save_email)
-        return mail
-
     def _profile_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
         self.name = Label("No customer shown")
@@ -143,6 +133,10 @@ class CustomerScreen(Screen):
         flags.addSpacing(16)
         self.retention = QCheckBox("Retention follow-up")
         flags.addWidget(self.retention)
+        flags.addSpacing(16)
+        self.contacts = ContactRows(self.ctx, self._reload)
+        flags.addWidget(self.contacts.channel_label)
+        flags.addWidget(self.contacts.channel)
         flags.addStretch(1)
         controls.addLayout(flags)
         controls.addLayout(self._consent_row())
@@ -154,7 +148,7 @@ class CustomerScreen(Screen):
         why.addWidget(self.reason, 1)
         why.addWidget(self.save_retention)
         controls.addLayout(why)
-        controls.addLayout(self._email_row())
+        controls.addWidget(self.contacts)
         column.addWidget(self.profile_controls)
         self.tabs = QTabWidget()
         self.purchase_model: RecordTableModel[WarrantyVerdict] = RecordTableModel(
@@ -226,9 +220,8 @@ class CustomerScreen(Screen):
         bind_key(self, RECEIPT_LETTER_KEY, lambda: self.print_letter(RECEIPT))
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
         bind_key(self, "Ctrl+K", self._log_complaint)
-        bind_key(self, EMAIL_KEY, self._on_email_key)
-        self.email_edit.returnPressed.connect(self.save_email_address)
-        self.save_email.clicked.connect(self.save_email_address)
+        bind_key(self, EMAIL_KEY, lambda: self.contacts.focus(self.contacts.email_edit))
+        bind_key(self, PHONE_KEY, lambda: self.contacts.focus(self.contacts.phone_edit))
         # Voiding, for a sale returned or a warranty issued by mistake.
         self.void_button.clicked.connect(self.void_selected)
         bind_key(self, VOID_KEY, self.void_selected)
@@ -237,7 +230,7 @@ class CustomerScreen(Screen):
         self.profile_controls.setVisible(loaded)
         allowed = loaded and self.ctx.may(customer_view.CUSTOMER_PERMISSION)
         for widget in (self.segment, self.retention, self.reason, self.save_retention,
-                       self.reminders):
+                       self.reminders, self.contacts.channel):
             widget.setEnabled(allowed)
             widget.setToolTip("" if allowed or not loaded
                               else "Your role may not change this customer.")
@@ -304,10 +297,14 @@ class CustomerScreen(Screen):
         self.name.setText(p.name)
         refused = (f"email refused, messages cannot reach it: {p.email_undeliverable} "
                    f"Correct it with {EMAIL_KEY}" if p.email_undeliverable else "")
+        no_texts = (f"phone refused, texts cannot reach it: {p.phone_undeliverable} "
+                    f"Correct it with {PHONE_KEY}" if p.phone_undeliverable else "")
         self.facts.setText("  ·  ".join(x for x in (
             phone(p.phone), p.email, p.reference,
-            "flagged for a retention call" if p.retention_follow_up else "", refused) if x))
-        self.email_edit.setText(p.email)
+            "prefers SMS" if p.preferred_channel == "sms" else "",
+            "flagged for a retention call" if p.retention_follow_up else "", refused,
+            no_texts) if x))
+        self.contacts.show_profile(p)
         self.segment.setCurrentText(p.segment)
         self.retention.setChecked(p.retention_follow_up)
         self.reminders.setChecked(p.reminders_agreed)
@@ -364,26 +361,6 @@ class CustomerScreen(Screen):
     def _reload(self) -> None:
         if self.profile is not None:
             self.load(self.profile.reference)
-
-    def _on_email_key(self) -> None:
-        if self.profile is not None:
-            self.email_edit.setFocus()
-            self.email_edit.selectAll()
-
-    def save_email_address(self) -> None:
-        """Save the corrected address; a refused one is no longer flagged."""
-        actor, p = self.ctx.actor, self.profile
-        if actor is None or p is None:
-            return
-        typed = self.email_edit.text()
-
-        def saved(words: str) -> None:
-            self.ctx.notice.emit(words, "success")
-            self.ctx.data_changed.emit("customer")
-            self._reload()
-
-        self.ctx.run(lambda: message_delivery.correct_email(self.ctx.db, actor, p.reference,
-                                                            typed), saved)
 
     def _log_complaint(self) -> None:
         self.tabs.setCurrentWidget(self.complaints)

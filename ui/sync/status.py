@@ -19,6 +19,7 @@ from warranty_desk.permissions import Actor, Permission, allowed
 from warranty_desk.services import message_delivery, sync_admin
 from warranty_desk.services.outbox_retention import NIGHTLY_CURSOR
 from warranty_desk.services.sync_admin import SyncStatus
+from warranty_desk.sms_settings import sms_on
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
@@ -69,6 +70,8 @@ def destination_names(settings: config.SyncSettings) -> list[str]:
         names.append("crm")
     if settings.messages == "smtp":
         names.append("mail")
+    if sms_on(settings):
+        names.append("sms")
     return names
 
 

@@ -35,6 +35,12 @@ class Customer(Base):
     # Why a mail server refused the email address for good; "" while it is usable. Editing
     # the address clears it.
     email_undeliverable: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # How the customer wants to hear from the shop: "" (no preference: email), email or sms.
+    # A text goes only when the till has an SMS gateway and the phone can take texts.
+    preferred_channel: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    # Why an SMS gateway refused the phone number for good; "" while it is usable. Editing the
+    # number clears it.
+    phone_undeliverable: Mapped[str] = mapped_column(Text, default="", server_default="")
     segment: Mapped[Segment] = mapped_column(
         Enum(Segment, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
         default=Segment.RETAIL,

@@ -95,6 +95,7 @@ class MessageItem:
     delivery: str = ""  # its delivery state in plain words (message_delivery.delivery_words)
     editable: bool = False  # queued, not yet with any receiver: staff may still reword it
     unread: bool = False  # the customer's, and nobody has opened the claim since
+    channel: str = ""  # email, sms, head_office, letter; "" until a channel takes it
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +320,7 @@ def _messages(session: Session, claim_id: uuid.UUID) -> tuple[MessageItem, ...]:
     return tuple(MessageItem(m.subject, m.body, m.state, m.direction, m.template, m.created_at,
                              m.id.hex, delivery_words(m.state, m.channel, m.reason, m.server_id),
                              claim_messages.editable(session, m),
-                             m.direction == "inbound" and m.read_at is None)
+                             m.direction == "inbound" and m.read_at is None, m.channel)
                  for m in rows)
 
 

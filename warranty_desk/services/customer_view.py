@@ -98,6 +98,10 @@ class CustomerProfile:
     # Reminders before a warranty ends: agreed since (a day), or withdrawn on (a day).
     reminders_agreed_at: datetime | None = None
     reminders_withdrawn_at: datetime | None = None
+    # Why an SMS gateway refused the phone for good; "" while it is usable.
+    phone_undeliverable: str = ""
+    # How the customer wants to hear from the shop: "" (no preference: email), email or sms.
+    preferred_channel: str = ""
 
     @property
     def reminders_agreed(self) -> bool:
@@ -156,7 +160,8 @@ def customer_profile_in(uow: UnitOfWork, actor: Actor, reference_or_id: str | uu
     return CustomerProfile(
         c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
         len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id),
-        c.email_undeliverable, c.reminders_agreed_at, c.reminders_withdrawn_at)
+        c.email_undeliverable, c.reminders_agreed_at, c.reminders_withdrawn_at,
+        c.phone_undeliverable, c.preferred_channel)
 
 
 customer_profile = reads(customer_profile_in)

@@ -1,10 +1,11 @@
 """The claim's Messages tab: what the customer was sent and wrote, how it went, what the next
-move would send; a message that did not arrive is sent again or as a letter in one key, any one
-printed as a letter, a queued one reworded before it goes, and the customer answered."""
+move would send; a message that did not arrive is sent again, by the other of email and SMS, or
+as a letter in one key, any one printed as a letter, a queued one reworded before it goes, and
+the customer answered."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 from PySide6.QtCore import Signal
@@ -23,10 +24,11 @@ from ui.printing.desk import PDF_ROUTE, PRINT_LETTER_KEY, RECEIPT, RECEIPT_LETTE
 from ui.widgets.labels import Label, TextView
 from warranty_desk.services.board import STATE_LABELS
 from warranty_desk.services.claim_detail import ClaimDetail, MessageItem
-from warranty_desk.services.message_delivery import TROUBLE
+from warranty_desk.services.message_delivery import EMAIL, LETTER, SMS, TROUBLE
 
 RETRY_KEY = "Ctrl+Shift+M"
 LETTER_KEY = "Ctrl+Shift+K"
+SWITCH_KEY = "Ctrl+Shift+T"  # between email and SMS (J prints on the receipt roll)
 EDIT_MESSAGE_KEY = "Ctrl+Shift+E"
 REPLY_KEY = "Ctrl+Shift+A"
 # Sending the reply or the reworded message, while the cursor is in it.
@@ -49,6 +51,20 @@ def _may_go_as_letter(m: MessageItem) -> bool:
     return m.direction == "outbound" and m.state not in ("sent", "delivered", "sending")
 
 
+_CHANNEL_NAMES = {EMAIL: "email", SMS: "SMS"}
+
+
+def switch_target(m: MessageItem, senders: Collection[str]) -> str:
+    """The channel a message that did not arrive can go by instead: the other of email and
+    SMS, when this till sends by it; "" when none applies. A message queued for a channel
+    nobody here sends by (a letter, a text after the gateway was taken out) may move too."""
+    stuck = m.state == "queued" and m.channel in (LETTER, SMS, EMAIL) and m.channel not in senders
+    if m.direction != "outbound" or not (m.state in TROUBLE or stuck):
+        return ""
+    others = {SMS: (EMAIL,), LETTER: (EMAIL, SMS)}.get(m.channel, (SMS,))
+    return next((c for c in others if c in senders), "")
+
+
 class MessagesTab(QWidget):
     """Messages on the left; the one picked (or the next message's preview) on the right, and
     under it the writing box for a reply or a reworded message."""
@@ -56,6 +72,7 @@ class MessagesTab(QWidget):
     # The picked message's id (hex): send it again by its channel, or as a letter.
     retry_requested = Signal(str)
     letter_requested = Signal(str)
+    switch_requested = Signal(str, str)  # message id, the channel to send it by instead
     edit_requested = Signal(str, str, str)  # message id, subject, body
     reply_requested = Signal(str)  # the reply's words
     print_requested = Signal(str, str)  # message id, "pdf" or "receipt"
@@ -79,6 +96,8 @@ class MessagesTab(QWidget):
         self.editing: MessageItem | None = None  # None while replying or not writing
         self.may_write = False
         self.edit_allowed = True
+        # The channels this till sends by itself (sms_settings.own_channels), set by the screen.
+        self.senders: tuple[str, ...] = ()
         self.list.currentRowChanged.connect(self._on_list_row_changed)
         bind_key(self, EDIT_MESSAGE_KEY, self.start_edit, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self, REPLY_KEY, self.start_reply, where=IN_WIDGET_AND_CHILDREN)
@@ -89,6 +108,7 @@ class MessagesTab(QWidget):
                  where=IN_WIDGET_AND_CHILDREN)
         bind_key(self, RECEIPT_LETTER_KEY, lambda: self.print_letter(RECEIPT),
                  where=IN_WIDGET_AND_CHILDREN)
+        bind_key(self, SWITCH_KEY, self.switch_channel, where=IN_WIDGET_AND_CHILDREN)
 
     def _buttons(self) -> QVBoxLayout:
         # Rows of two: four buttons with their keys are wider than the tab at 1024 px.
@@ -98,6 +118,9 @@ class MessagesTab(QWidget):
         self.retry_button.setObjectName("messageRetry")
         self.letter_button = QPushButton(f"Send as a letter  ({LETTER_KEY})")
         self.letter_button.setObjectName("messageLetter")
+        self.switch_button = QPushButton(f"Send by SMS instead  ({SWITCH_KEY})")
+        self.switch_button.setObjectName("messageSwitch")
+        self.switch_button.hide()  # only where the till sends by both email and SMS
         self.edit_button = QPushButton(f"Edit before it goes  ({EDIT_MESSAGE_KEY})")
         self.reply_button = QPushButton(f"Reply  ({REPLY_KEY})")
         self.print_button = QPushButton(f"Print letter…  ({PRINT_LETTER_KEY})")
@@ -105,7 +128,8 @@ class MessagesTab(QWidget):
         self.receipt_button = QPushButton(f"Receipt roll  ({RECEIPT_LETTER_KEY})")
         self.receipt_button.setToolTip("Print the message as a letter on the receipt printer")
         self.receipt_button.setObjectName("messageReceipt")
-        for row, pair in ((delivery, (self.retry_button, self.letter_button)),
+        for row, pair in ((delivery, (self.retry_button, self.letter_button,
+                                      self.switch_button)),
                           (words, (self.edit_button, self.reply_button)),
                           (paper, (self.print_button, self.receipt_button))):
             for button in pair:
@@ -114,6 +138,7 @@ class MessagesTab(QWidget):
             rows.addLayout(row)
         self.retry_button.clicked.connect(self.retry)
         self.letter_button.clicked.connect(self.as_letter)
+        self.switch_button.clicked.connect(self.switch_channel)
         self.edit_button.clicked.connect(self.start_edit)
         self.reply_button.clicked.connect(self.start_reply)
         self.print_button.clicked.connect(lambda: self.print_letter(PDF_ROUTE))
@@ -195,6 +220,17 @@ class MessagesTab(QWidget):
         self.letter_button.setEnabled(m is not None and _may_go_as_letter(m))
         for button in (self.print_button, self.receipt_button):
             button.setEnabled(may_print(m))
+        target = switch_target(m, self.senders) if m is not None else ""
+        self.switch_button.setEnabled(bool(target))
+        self.switch_button.setVisible(len(self.senders) > 1 or bool(target))
+        if target:
+            self.switch_button.setText(f"Send by {_CHANNEL_NAMES[target]} instead  "
+                                       f"({SWITCH_KEY})")
+
+    def set_senders(self, senders: tuple[str, ...]) -> None:
+        """The channels this till sends by itself; the switch shows when it has two."""
+        self.senders = senders
+        self._update_edit_button()
 
     def _on_list_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.messages):
@@ -208,6 +244,13 @@ class MessagesTab(QWidget):
         m = self.picked()
         if m is not None and m.id and m.state in TROUBLE:
             self.retry_requested.emit(m.id)
+
+    def switch_channel(self) -> None:
+        """Send the picked message by the other of email and SMS instead."""
+        m = self.picked()
+        target = switch_target(m, self.senders) if m is not None and m.id else ""
+        if m is not None and target:
+            self.switch_requested.emit(m.id, target)
 
     def as_letter(self) -> None:
         """Send the picked message as a paper letter instead."""

@@ -1,11 +1,10 @@
-"""Settings > Sync: head office's portal, the CRM, customer email, and their secrets (kept out
-of config.toml)."""
+"""Settings > Sync: head office's portal, the CRM, customer email and texts, and their secrets
+(kept out of config.toml)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -23,6 +22,15 @@ from PySide6.QtWidgets import (
 from sync import secrets
 from ui.context import AppContext
 from ui.screens.settings_tabs import SettingsTab
+from ui.screens.settings_tabs.sync_fields import (
+    SECRET_WORDS,
+    SecretField,
+    SyncForm,
+    line_edit,
+    note_label,
+    problem_label,
+    read_form,
+)
 from ui.widgets.labels import Label
 from ui.widgets.layout import scrolling_page
 from ui.widgets.styling import show_level
@@ -30,7 +38,7 @@ from warranty_desk import config
 from warranty_desk.config import Settings, SyncSettings
 from warranty_desk.errors import WarrantyDeskError
 from warranty_desk.permissions import Permission
-from warranty_desk.storage.home import Home
+from warranty_desk.sms_settings import sms_on
 
 CRM_CHOICES = (("No CRM", "none"),
                ("Signed webhook (your own server, Zapier, n8n…)", "webhook"),
@@ -39,95 +47,15 @@ MESSAGE_CHOICES = (("Head office emails them (through the portal)", "head_office
                    ("This till emails them, by the shop's own mail server", "smtp"))
 TLS_CHOICES = (("STARTTLS (port 587)", "starttls"), ("TLS from the start (port 465)", "tls"),
                ("None (only a server on this computer)", "none"))
-SECRET_NAMES = (secrets.PORTAL_TOKEN, secrets.WEBHOOK_SECRET, secrets.TRYTON_PASSWORD,
-                secrets.SMTP_PASSWORD)
-SECRET_WORDS = {secrets.PORTAL_TOKEN: "sync token", secrets.WEBHOOK_SECRET: "webhook secret",
-                secrets.TRYTON_PASSWORD: "Tryton password",
-                secrets.SMTP_PASSWORD: "mail server password"}
 # Which field each sentence of config.sync_problems is about, by the words it uses; anything
 # not matched is shown above the form.
 PROBLEM_FIELDS = (("portal address", "portal_url"), ("branch code", "branch"),
                   ("sync every", "interval"), ("CRM address", "crm_url"),
                   ("has no address", "crm_url"), ("CRM kind", "crm"),
                   ("Tryton CRM needs", "tryton"), ("certificate bundle", "ca_bundle"),
-                  ("From address", "mail_from"), ("message channel", "mail"),
+                  ("From address", "mail_from"), ("SMS sender", "sms_sender"),
+                  ("SMS gateway", "sms_url"), ("message channel", "mail"),
                   ("mail server", "mail"))
-
-
-@dataclass(frozen=True, slots=True)
-class SyncForm:
-    """What the tab loads off the GUI thread: the settings, which secrets exist, and where."""
-
-    loaded: config.Loaded
-    stored: dict[str, bool]
-    where: str
-
-
-def read_form(home: Home) -> SyncForm:
-    """Blocking: config.toml and the secret store (only whether each secret is there)."""
-    return SyncForm(config.load(home),
-                    {name: secrets.get_secret(home, name) is not None for name in SECRET_NAMES},
-                    secrets.where(home))
-
-
-def _problem_label() -> QLabel:
-    label = Label("")
-    label.setObjectName("notice")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def _edit(name: str, hint: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setPlaceholderText(hint)
-    return edit
-
-
-def _note(text: str) -> QLabel:
-    label = Label(text)
-    label.setObjectName("subtle")
-    label.setWordWrap(True)
-    return label
-
-
-class SecretField(QWidget):
-    """A password box that only ever writes: it shows whether a secret is stored, never which."""
-
-    remove_requested = Signal(str)
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-        self.setObjectName(f"secret_{name}")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.edit = QLineEdit()
-        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.edit.setObjectName(f"{name}Edit")
-        row.addWidget(self.edit, 1)
-        self.state = Label("")
-        self.state.setObjectName("subtle")
-        row.addWidget(self.state)
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.setToolTip(f"Forget the stored {SECRET_WORDS[name]} on this till")
-        row.addWidget(self.remove_button)
-        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self.name))
-        self.show_stored(False)
-
-    def show_stored(self, stored: bool) -> None:
-        """Say whether one is stored; the box stays empty either way."""
-        self.stored = stored
-        self.edit.clear()
-        self.state.setText("Stored" if stored else "Not set")
-        self.edit.setPlaceholderText("Type a new one to replace it" if stored
-                                     else f"Type the {SECRET_WORDS[self.name]}")
-        self.remove_button.setEnabled(stored)
-
-    def typed(self) -> str:
-        """What was typed (empty: keep the stored one)."""
-        return self.edit.text().strip()
 
 
 class SyncTab(SettingsTab):
@@ -140,18 +68,19 @@ class SyncTab(SettingsTab):
         super().__init__(ctx)
         self.settings = Settings()
         outer, layout = scrolling_page(self)
-        self.warning = _problem_label()
+        self.warning = problem_label()
         layout.addWidget(self.warning)
-        self.problems: dict[str, QLabel] = {key: _problem_label() for key in
+        self.problems: dict[str, QLabel] = {key: problem_label() for key in
                                             ("portal_url", "branch", "interval", "token", "crm",
                                              "crm_url", "webhook_secret", "tryton",
                                              "tryton_password", "ca_bundle", "mail",
-                                             "mail_from", "smtp_password", "other")}
+                                             "mail_from", "smtp_password", "sms_url",
+                                             "sms_sender", "sms_token", "other")}
         layout.addWidget(self.problems["other"])
         layout.addWidget(self._portal_group())
         layout.addWidget(self._crm_group())
         layout.addWidget(self._mail_group())
-        self.where = _note("")
+        self.where = note_label("")
         layout.addWidget(self.where)
         layout.addStretch(1)
 
@@ -173,7 +102,7 @@ class SyncTab(SettingsTab):
     def _portal_group(self) -> QGroupBox:
         box = QGroupBox("Head office portal")
         form = QFormLayout(box)
-        self.portal_url = _edit("syncPortalUrl", "https://portal.example.com/api/v1")
+        self.portal_url = line_edit("syncPortalUrl", "https://portal.example.com/api/v1")
         form.addRow("Portal address", self._with(self.portal_url, "portal_url",
                                                  "Empty: this till does not sync."))
         self.branch = QLineEdit()
@@ -201,7 +130,7 @@ class SyncTab(SettingsTab):
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
-        self.ca_bundle = _edit("syncCaBundle", "Empty: this computer's trusted authorities")
+        self.ca_bundle = line_edit("syncCaBundle", "Empty: this computer's trusted authorities")
         row.addWidget(self.ca_bundle, 1)
         self.ca_bundle_button = QPushButton("Choose…")
         self.ca_bundle_button.setToolTip("Pick head office's certificate authority file (.pem)")
@@ -217,7 +146,7 @@ class SyncTab(SettingsTab):
         for words, kind in CRM_CHOICES:
             self.crm.addItem(words, kind)
         form.addRow("Send customers to", self._with(self.crm, "crm"))
-        self.crm_url = _edit("syncCrmUrl", "https://crm.example.com/…")
+        self.crm_url = line_edit("syncCrmUrl", "https://crm.example.com/…")
         self.webhook_secret = SecretField(secrets.WEBHOOK_SECRET)
         self.tryton_database = QLineEdit()
         self.tryton_database.setObjectName("syncTrytonDatabase")
@@ -249,7 +178,7 @@ class SyncTab(SettingsTab):
             self.messages, "mail", "One or the other, never both: a shop without head office "
             "uses its own mail server."))
         self.smtp_host, self.smtp_user, self.mail_from = (
-            _edit(name, hint) for name, hint in (
+            line_edit(name, hint) for name, hint in (
                 ("syncSmtpHost", "smtp.example.com"),
                 ("syncSmtpUser", "Empty: the server asks for no login"),
                 ("syncMailFrom", "repairs@example.com")))
@@ -270,8 +199,22 @@ class SyncTab(SettingsTab):
                 ("User name", self.smtp_user, None, ""),
                 ("Password", self.smtp_password, "smtp_password", ""),
                 ("From address", self.mail_from, "mail_from",
-                 "The shop's address the customers see and answer to.")))
+                 "The shop's address the customers see and answer to."),
+                *self._sms_rows()))
         return box
+
+    def _sms_rows(self) -> tuple[tuple[str, QWidget, str, str], ...]:
+        """The SMS gateway's rows: shown with the till's own mail server, as texts go by it."""
+        self.sms_url = line_edit("syncSmsUrl", "Empty: no texts; https://sms.example.com/v1/send")
+        self.sms_sender = line_edit("syncSmsSender", "LumenRepair")
+        self.sms_sender.setMaxLength(16)
+        self.sms_token = SecretField(secrets.SMS_TOKEN)
+        return (("SMS gateway", self.sms_url, "sms_url",
+                 "Customers who prefer texts get them through this gateway (HTTP JSON); "
+                 "everyone else gets email."),
+                ("SMS sender name", self.sms_sender, "sms_sender",
+                 "What the customer's phone shows as the sender: up to 11 letters or digits."),
+                ("SMS token", self.sms_token, "sms_token", ""))
 
     def _row(self, form: QFormLayout, label: str, field: QWidget, problem: str | None,
              note: str) -> QWidget:
@@ -289,12 +232,13 @@ class SyncTab(SettingsTab):
         if problem is not None:
             column.addWidget(self.problems[problem])
         if note:
-            column.addWidget(_note(note))
+            column.addWidget(note_label(note))
         return box
 
     def secret_fields(self) -> tuple[SecretField, ...]:
         """The portal token, webhook secret and Tryton password boxes."""
-        return (self.token, self.webhook_secret, self.tryton_password, self.smtp_password)
+        return (self.token, self.webhook_secret, self.tryton_password, self.smtp_password,
+                self.sms_token)
 
     def _connect_signals(self) -> None:
         self.save_button.clicked.connect(self.save)
@@ -307,7 +251,7 @@ class SyncTab(SettingsTab):
             field.remove_requested.connect(self._on_secret_remove_requested)
         for edit in (self.portal_url, self.branch, self.crm_url, self.tryton_database,
                      self.tryton_user, self.ca_bundle, self.smtp_host, self.smtp_user,
-                     self.mail_from):
+                     self.mail_from, self.sms_url, self.sms_sender):
             edit.editingFinished.connect(lambda: self.show_problems(self.form_settings().sync))
 
     # --- Showing -----------------------------------------------------------------------------
@@ -336,6 +280,8 @@ class SyncTab(SettingsTab):
         self.smtp_tls.setCurrentIndex(max(0, self.smtp_tls.findData(sync.smtp_tls)))
         self.smtp_user.setText(sync.smtp_user)
         self.mail_from.setText(sync.mail_from)
+        self.sms_url.setText(sync.sms_url)
+        self.sms_sender.setText(sync.sms_sender)
         self._on_messages_current_index_changed()
         self._show_stored(form.stored)
         self.where.setText(f"Tokens and passwords are kept in {form.where}, never in "
@@ -377,7 +323,8 @@ class SyncTab(SettingsTab):
             ca_bundle=self.ca_bundle.text().strip(), messages=self.messages.currentData(),
             smtp_host=self.smtp_host.text().strip(), smtp_port=self.smtp_port.value(),
             smtp_tls=self.smtp_tls.currentData(), smtp_user=self.smtp_user.text().strip(),
-            mail_from=self.mail_from.text().strip()))
+            mail_from=self.mail_from.text().strip(), sms_url=self.sms_url.text().strip(),
+            sms_sender=self.sms_sender.text().strip()))
 
     def show_problems(self, sync: SyncSettings) -> list[str]:
         """Each problem beside its field, in plain words; the list of them (empty: fine)."""
@@ -392,7 +339,8 @@ class SyncTab(SettingsTab):
                                    (sync.crm == "tryton", self.tryton_password,
                                     "tryton_password"),
                                    (sync.messages == "smtp" and bool(sync.smtp_user),
-                                    self.smtp_password, "smtp_password")):
+                                    self.smtp_password, "smtp_password"),
+                                   (sms_on(sync), self.sms_token, "sms_token")):
             if needed and not (field.stored or field.typed()):
                 said.setdefault(key, []).append(
                     f"Nothing is stored yet: type the {SECRET_WORDS[field.name]}; sync cannot "
@@ -425,9 +373,10 @@ class SyncTab(SettingsTab):
             self._fill(form)
             self.ctx.data_changed.emit("config")
             if not settings.sync.portal_url and settings.sync.messages == "smtp":
+                texts = " (texts by the SMS gateway)" if sms_on(settings.sync) else ""
                 self.ctx.notice.emit("Sync settings saved: this till emails its customers by "
-                                     f"{settings.sync.smtp_host} and sends nothing to head "
-                                     "office (no portal address).", "success")
+                                     f"{settings.sync.smtp_host}{texts} and sends nothing to "
+                                     "head office (no portal address).", "success")
             elif not settings.sync.portal_url:
                 self.ctx.notice.emit("Sync settings saved: sync is off on this till (no "
                                      "portal address).", "success")
