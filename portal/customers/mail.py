@@ -112,6 +112,12 @@ def send_claim_mail(mail_id: int) -> str:
             return row.state  # a job run twice sends once
         message = (Message.objects.select_related("customer", "branch", "claim")
                    .filter(branch_id=row.branch_id, message_id=row.message_id).first())
+        if message is not None and message.by_hand_at is not None:
+            # The branch printed it for the customer, who has it: never both. The branch
+            # knows, so nothing is reported back.
+            row.state, row.changed_at = ClaimMail.BY_HAND, clock.now()
+            row.save(update_fields=["state", "changed_at"])
+            return row.state
         reason = _why_not(message)
         if reason or message is None:
             _report(row, ClaimMail.FAILED, reason)

@@ -97,7 +97,7 @@ class ClaimMail(models.Model):
     makes new rows, and a message already sent must never go out twice.
     """
 
-    QUEUED, SENT, FAILED = "queued", "sent", "failed"
+    QUEUED, SENT, FAILED, BY_HAND = "queued", "sent", "failed", "by_hand"
 
     branch = models.ForeignKey("branches.Branch", on_delete=models.CASCADE, related_name="+")
     message_id = models.CharField(max_length=64)

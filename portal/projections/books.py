@@ -268,6 +268,7 @@ class Books:
         self._document_claims: dict[tuple[str, str, str], Claim] = {}
         self._timeline: dict[uuid.UUID, tuple[Claim, dict[str, Any]]] = {}
         self._messages: dict[str, tuple[Claim | None, Customer | None, dict[str, Any]]] = {}
+        self._by_hand: dict[str, datetime] = {}
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -372,6 +373,10 @@ class Books:
         if message_id not in self._messages:
             self._messages[message_id] = (claim, customer, {"message_id": message_id, **fields})
 
+    def by_hand(self, message_id: str, at: datetime) -> None:
+        """The branch gave the customer a message on paper (its first such word stands)."""
+        self._by_hand.setdefault(message_id, at)
+
     # -- writing ----------------------------------------------------------------------------
 
     def flush(self) -> None:
@@ -424,3 +429,11 @@ class Books:
                     [self.branch_id, _json({**m, "claim_id": _pk(claim),
                                             "customer_id": _pk(customer)}
                                            for claim, customer, m in self._messages.values())])
+            if self._by_hand:  # after the messages, which may be in the same batch
+                cursor.execute(
+                    "UPDATE projections_message m SET by_hand_at = r.at FROM "
+                    "jsonb_to_recordset(%s::jsonb) AS r(message_id text, at timestamptz) "
+                    "WHERE m.branch_id = %s AND m.message_id = r.message_id "
+                    "AND m.by_hand_at IS NULL",
+                    [_json({"message_id": k, "at": v} for k, v in self._by_hand.items()),
+                     self.branch_id])

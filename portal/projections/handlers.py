@@ -251,6 +251,12 @@ def message_queued(books: Books, event: Event) -> None:
         books.timeline(claim, event)
 
 
+@handles("message.delivered_by_hand")
+def message_by_hand(books: Books, event: Event) -> None:
+    """The branch printed a message as a letter for the customer: head office sends it no more."""
+    books.by_hand(text(_payload(event)["id"], 64), event.occurred_at)
+
+
 # -- inbox items the branch gave up --------------------------------------------------------
 
 

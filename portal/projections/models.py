@@ -182,10 +182,16 @@ class Message(models.Model):
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
     queued_at = models.DateTimeField()
+    # The branch printed it as a letter and gave it to the customer: head office never
+    # emails it as well (one channel per message).
+    by_hand_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["branch", "message_id"],
                                                name="projected_message_once")]
+        # The mail job's look for a branch's new messages reads by time.
+        indexes = [models.Index(fields=["branch", "queued_at"],
+                                name="projected_message_queued")]
 
 
 class ExtensionPlan(models.Model):

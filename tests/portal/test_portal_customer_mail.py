@@ -18,6 +18,8 @@ from portal.customers.models import ClaimMail
 from portal.inbox.models import InboxItem
 from portal.projections.models import Claim
 from portal.projections.models import Message as Projected
+from printing import jobs
+from printing.documents import PrintRequest
 from sync.inbox import PortalInbox, pull_once
 from tests.conftest import actor
 from tests.portal.customers import Mailbox, Shops, smtp
@@ -166,3 +168,33 @@ def test_a_message_reaching_head_office_a_week_late_is_reported_failed_not_sent(
     (report,) = InboxItem.objects.filter(branch_id=records.north.pk, kind="message_delivery")
     assert report.payload["state"] == "failed"
     assert report.payload["reason"].startswith("it reached head office more than 7 days after")
+
+
+def test_a_message_the_branch_printed_as_a_letter_is_never_emailed_as_well(
+    live_portal: LivePortal, portal_db: PortalDatabase, branch: RegisteredBranch,
+    tmp_path: Path,
+) -> None:
+    home, db = till(tmp_path, branch)
+    _shop(db)
+    # Head office already holds the messages when the branch prints Grace's first letter and
+    # hands it over; both pushes are projected, and mailed, by the one worker run.
+    push_all(db, live_portal, branch)
+    received = next(m for m in _messages(db) if m.body.startswith("Hello Grace")
+                    and m.template == "claim_received")
+    done = jobs.print_document(db, actor(Role.SALES), PrintRequest(
+        "letter", received.id, str(tmp_path / "letter.pdf")))
+    assert done.delivered
+    push_all(db, live_portal, branch)
+    with smtp(Refusing()) as box:
+        run_worker(portal_db, PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=str(box.port))
+    assert Projected.objects.get(branch_id=branch.pk, message_id=received.id).by_hand_at
+    subjects = [str(mail["Subject"]) for to, mail in box.messages
+                if to == ["grace@example.org"]]
+    assert len(subjects) == 2 and received.subject not in subjects
+    assert ClaimMail.objects.get(branch_id=branch.pk,
+                                 message_id=received.id).state == ClaimMail.BY_HAND
+    # The branch hears of the other four; its letter stays delivered by hand.
+    report = pull_once(db, PortalInbox(client(live_portal, branch.token), branch.code),
+                       documents=DocumentStore(home.documents))
+    assert report.applied == 4, report
+    assert next(m for m in _messages(db) if m.id == received.id).state == "delivered"

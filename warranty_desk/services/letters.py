@@ -19,7 +19,7 @@ from warranty_desk.models import Claim, Customer, CustomerMessage, PrintJob
 from warranty_desk.models.sync_state import SyncParked
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.printables import LetterView
-from warranty_desk.services import audit
+from warranty_desk.services import audit, outbox
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.inbox_item import shorten
 from warranty_desk.services.letterhead import header, local_now, local_time, shop_of
@@ -100,6 +100,9 @@ def delivered_by_hand(session: Session, actor: Actor, job: PrintJob) -> bool:
     if claim is not None:
         add_event(session, claim, actor, "message",
                   reason=f"Printed as a letter for the customer: {shorten(message.subject)}")
+    # Head office, when it sends for this shop, must not email what the customer now holds.
+    outbox.emit(session, "message.delivered_by_hand", "message", message.id.hex,
+                {"id": message.id.hex})
     audit.record(session, actor, "message.letter", "customer_message", message.id.hex,
                  {"was_channel": before[0], "was_state": before[1], "print_job": job.id.hex,
                   "target": job.target})
