@@ -185,37 +185,52 @@ def _postings(session: Session, claims: list[Claim]) -> dict[uuid.UUID, list[Pos
 
 
 @dataclass(frozen=True, slots=True)
-class _Recovery:
+class Recovery:
+    """What one brand claim's supplier owes, claim by claim, and the claims' sale days."""
+
     per_claim: dict[uuid.UUID, tuple[int, str | None]]
     sold_on: dict[uuid.UUID, date]
 
     @property
     def expected_minor(self) -> int:
+        """The sum over the brand claim's claims."""
         return sum(amount for amount, _ in self.per_claim.values())
 
 
-def _recovery(session: Session, row: BrandClaim, claims: list[Claim], terms: Terms) -> _Recovery:
+def recoveries(session: Session, rows: list[BrandClaim],
+               claims: dict[uuid.UUID, list[Claim]] | None = None) -> dict[uuid.UUID, Recovery]:
+    """What each brand claim's supplier owes under its terms, from its claims' cost postings;
+    a few queries for any number of brand claims."""
+    if claims is None:
+        claims = claims_of(session, [r.id for r in rows])
+    every = [c for r in rows for c in claims.get(r.id, [])]
     zone = shop_zone(session)
-    sold = _sold_on(session, claims)
-    postings = _postings(session, claims)
-    lodged = row.submitted_at.astimezone(zone).date()
-    per: dict[uuid.UUID, tuple[int, str | None]] = {}
-    for claim in claims:
-        sold_on = sold.get(claim.warranty_id) if claim.warranty_id else None
-        found = claim_recovery(terms, postings.get(claim.id, []), sold_on=sold_on,
-                               opened_on=claim.opened_at.astimezone(zone).date(),
-                               lodged_on=lodged)
-        per[claim.id] = (found.expected_minor, found.outside_window)
-    return _Recovery(per, {c.id: sold[c.warranty_id] for c in claims
-                           if c.warranty_id is not None and c.warranty_id in sold})
+    sold = _sold_on(session, every)
+    postings = _postings(session, every) if every else {}
+    terms: dict[str, Terms] = {}
+    found: dict[uuid.UUID, Recovery] = {}
+    for row in rows:
+        rule = terms.setdefault(row.supplier, terms_for(session, row.supplier))
+        lodged = row.submitted_at.astimezone(zone).date()
+        per: dict[uuid.UUID, tuple[int, str | None]] = {}
+        sold_on: dict[uuid.UUID, date] = {}
+        for claim in claims.get(row.id, []):
+            day = sold.get(claim.warranty_id) if claim.warranty_id else None
+            if day is not None:
+                sold_on[claim.id] = day
+            got = claim_recovery(rule, postings.get(claim.id, []), sold_on=day,
+                                 opened_on=claim.opened_at.astimezone(zone).date(),
+                                 lodged_on=lodged)
+            per[claim.id] = (got.expected_minor, got.outside_window)
+        found[row.id] = Recovery(per, sold_on)
+    return found
 
 
 def expected_recovery(session: Session, row: BrandClaim, claims: list[Claim] | None = None
                       ) -> int:
     """What the supplier owes on a brand claim under its terms, from the claims' cost postings."""
-    if claims is None:
-        claims = claims_of(session, [row.id]).get(row.id, [])
-    return _recovery(session, row, claims, terms_for(session, row.supplier)).expected_minor
+    given = None if claims is None else {row.id: claims}
+    return recoveries(session, [row], given)[row.id].expected_minor
 
 
 def last_moved(session: Session, row: BrandClaim) -> datetime:
@@ -255,7 +270,7 @@ def view_of(session: Session, row: BrandClaim) -> BrandClaimView:
     zone = shop_zone(session)
     claims = claims_of(session, [row.id]).get(row.id, [])
     terms = terms_for(session, row.supplier)
-    recovery = _recovery(session, row, claims, terms)
+    recovery = recoveries(session, [row], {row.id: claims})[row.id]
     where = positions(session, [c.id for c in claims])
     evidence = _evidence(session, claims)
     products = {p.id: p for p in session.scalars(select(Product).where(
@@ -320,6 +335,7 @@ def rows_of(session: Session, rows: list[BrandClaim]) -> list[BrandClaimRow]:
         select(BrandStatusUpdate.brand_claim_id, func.max(BrandStatusUpdate.at))
         .where(BrandStatusUpdate.brand_claim_id.in_([r.id for r in rows]))
         .group_by(BrandStatusUpdate.brand_claim_id)).all())
+    owed = recoveries(session, rows, claims)
     found = []
     for row in rows:
         terms = terms_for(session, row.supplier)
@@ -330,7 +346,7 @@ def rows_of(session: Session, rows: list[BrandClaim]) -> list[BrandClaimRow]:
         found.append(BrandClaimRow(
             row.number or row.external_id, row.supplier, brands.get(row.brand_id, ""),
             row.external_id, row.external_status, row.approval, len(mine),
-            _recovery(session, row, mine, terms).expected_minor, paid.get(row.id, 0), moved,
+            owed[row.id].expected_minor, paid.get(row.id, 0), moved,
             max((today - moved).days, 0),
             row.closed_at is None and is_stale(moved, today, terms), row.closed_at is not None))
     return sorted(found, key=lambda r: (r.closed, not r.stale, r.last_moved_on, r.number))
