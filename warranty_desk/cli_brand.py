@@ -8,16 +8,15 @@ status file and suppliers' terms may also run as the command line itself (a nigh
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from warranty_desk.cli_common import (
-    EXIT_BAD_INPUT,
     EXIT_OK,
     open_db,
     parse_date,
     print_json,
+    rejected,
     sign_in_staff,
     system_actor,
 )
@@ -212,11 +211,7 @@ def _import(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     try:
         done = import_statuses(db, actor, args.file, layout=args.layout)
     except ImportRejected as exc:
-        if args.json:
-            print_json({"imported": False, "problems": [
-                {"row": p.row, "column": p.column, "reason": p.message} for p in exc.problems]})
-        print(f"warranty-desk: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return rejected(exc, args.json)
     if args.json:
         print_json({"imported": True, "file": done.file_name, "layout": done.profile,
                     "rows": done.rows, "changed": done.changed, "unchanged": done.unchanged,

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from warranty_desk.cli_common import (
-    EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_OK,
     open_db,
     parse_date,
     print_json,
+    rejected,
     system_actor,
 )
 from warranty_desk.errors import BadInput
@@ -64,11 +64,7 @@ def cmd_import(args: argparse.Namespace, home: Home) -> int:
         report = imports.import_invoices(db, system_actor(), args.file, fmt=args.format,
                                          dry_run=args.dry_run)
     except imports.ImportRejected as exc:
-        if args.json:
-            print_json({"imported": False, "problems": [
-                {"row": p.row, "column": p.column, "reason": p.message} for p in exc.problems]})
-        print(f"warranty-desk: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return rejected(exc, args.json)
     if args.json:
         print_json(report.as_dict())
     else:

@@ -3,13 +3,16 @@ centre's own columns and words; all rows apply or none, and every bad row is lis
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warranty_desk.errors import BadInput, NotFound
-from warranty_desk.models import BrandClaim
+from warranty_desk.models import BrandClaim, ImportBatch
 from warranty_desk.permissions import Actor, Permission, Role, require
 from warranty_desk.rules.brand_status import BRAND_STATUSES
 from warranty_desk.sentences import sentences
@@ -20,7 +23,11 @@ from warranty_desk.services.imports import limits
 from warranty_desk.services.imports.report import ImportRejected
 from warranty_desk.services.imports.table import Table, open_table
 from warranty_desk.services.sale_input import Problem
+from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
+
+# How an import batch names a status file (invoice files name their POS format).
+FORMAT = "brand_status"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +40,13 @@ class StatusImport:
     changed: int
     unchanged: int
     brand_claims: tuple[str, ...]
+    imported_on: date | None = None  # set when this very file was imported before
 
     def summary(self) -> str:
         """One plain sentence for the person who imported the file."""
+        if self.imported_on is not None:
+            return (f"{self.file_name} was already imported on {self.imported_on}; nothing "
+                    "was changed.")
         return (f"Imported {self.file_name} ({self.profile} layout): {self.rows} rows, "
                 f"{self.changed} statuses changed on {len(self.brand_claims)} brand claims, "
                 f"{self.unchanged} already as the file says.")
@@ -139,9 +150,18 @@ def import_statuses_in(uow: UnitOfWork, actor: Actor, path: Path, *,
             f"reads {chosen.reference_column!r} and {chosen.status_column!r}.")
             for name in missing])
     session = uow.session
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = session.scalars(select(ImportBatch).where(ImportBatch.file_sha256 == digest)
+                              ).first()
+    if earlier is not None:
+        # The same file again would walk each brand claim back through the file's statuses.
+        return StatusImport(path.name, chosen.name, 0, 0, 0, (),
+                            earlier.imported_at.astimezone(shop_zone(session)).date())
     rows, problems = _rows(session, actor, table, chosen)
     if problems:
         raise ImportRejected(path.name, problems)
+    session.add(ImportBatch(file_sha256=digest, file_name=path.name[:300], format=FORMAT,
+                            rows=len(rows), imported_by_id=actor.staff_id))
     changed = 0
     for row in rows:
         changed += apply_status(session, actor, row.brand_claim, row.status, source="csv",
