@@ -15,6 +15,7 @@ from warranty_desk.permissions import Actor, Role
 from warranty_desk.rules.claim_states import ClaimState
 from warranty_desk.services import brand_claims, brand_stock, claims, decisions, returns
 from warranty_desk.services import settlements as settle
+from warranty_desk.services.board import BoardFilters, board
 from warranty_desk.services.brand_claim_views import brand_claim
 from warranty_desk.services.brand_claim_views import brand_claims as listed
 from warranty_desk.services.supplier_terms import TermsInput, set_terms
@@ -194,6 +195,17 @@ def test_a_brand_claim_goes_stale_after_the_suppliers_days_without_news(
     assert [r.stale for r in listed(shop, STORE)] == [True]
     brand_claims.update_status(shop, STORE, number, "in_repair")
     assert not brand_claim(shop, STORE, number).stale
+
+
+def test_the_claims_board_flags_claims_in_a_stale_brand_claim(shop: Database) -> None:
+    set_terms(shop, MANAGER, TermsInput(LUMEN, stale_after_days=5))
+    a, b = _claim(shop, "SN-A", "INV-1"), _claim(shop, "SN-B", "INV-2")
+    number = brand_claims.open_brand_claim(shop, STORE, [a]).number
+    stand_on(shop, TODAY + timedelta(days=6))
+    rows = {r.number: r.stale_brand_claim for r in board(shop, MANAGER, BoardFilters()).rows}
+    assert rows == {a: number, b: None}
+    brand_claims.update_status(shop, STORE, number, "acknowledged")
+    assert {r.stale_brand_claim for r in board(shop, MANAGER, BoardFilters()).rows} == {None}
 
 
 def test_sending_a_claim_to_the_manufacturer_lodges_it_in_a_brand_claim(
