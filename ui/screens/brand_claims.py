@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.context import AppContext, explain
+from ui.context import AppContext
 from ui.keys import bind_key
 from ui.money import shop_money
 from ui.screens.base import Screen
 from ui.screens.brand_parts.tables import lines_model, list_model, updates_model
-from ui.screens.returns_parts.confirmation import Confirmation
+from ui.screens.returns_parts.confirmation import Confirmation, refusal_shower
 from ui.screens.shop_time import local_minute
 from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view, refill, selected_rows
@@ -195,12 +195,7 @@ class BrandClaimsScreen(Screen):
         return show
 
     def _failed(self, word: str) -> Callable[[BaseException], None]:
-        def show(exc: BaseException) -> None:
-            text, level = explain(exc, self.ctx.home)
-            self.banner.say(level, word, text)
-            self.ctx.notice.emit(text, level)
-            self.field.selectAll()
-        return show
+        return refusal_shower(self.ctx, self.banner, self.field, word)
 
     def _clear(self) -> None:
         self.field.clear()
