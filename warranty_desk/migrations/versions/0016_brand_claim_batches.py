@@ -64,9 +64,20 @@ def upgrade() -> None:
     op.create_index(op.f("ix_brand_claim_items_brand_claim_id"), "brand_claim_items",
                     ["brand_claim_id"])
     op.create_index(op.f("ix_brand_claim_items_claim_id"), "brand_claim_items", ["claim_id"])
-    # Every brand claim made before this revision held the one claim it names.
+    # Every brand claim made before this revision held the one claim it names; its supplier is
+    # that claim's product's (the brand where the product names none); the brand's answer
+    # follows from its status, and one paid, credited or refused has nothing left to chase.
     op.execute("INSERT INTO brand_claim_items (id, brand_claim_id, claim_id, added_at) "
                "SELECT randomblob(16), id, claim_id, submitted_at FROM brand_claims")
+    op.execute("UPDATE brand_claims SET supplier = coalesce((SELECT CASE WHEN trim(p.supplier) "
+               "!= '' THEN trim(p.supplier) ELSE b.name END FROM claims c JOIN products p ON "
+               "p.id = c.product_id JOIN brands b ON b.id = p.brand_id WHERE c.id = "
+               "brand_claims.claim_id), '')")
+    op.execute("UPDATE brand_claims SET approval = CASE WHEN external_status IN ('approved', "
+               "'paid', 'credited') THEN 'approved' WHEN external_status = 'rejected' THEN "
+               "'rejected' ELSE 'pending' END")
+    op.execute("UPDATE brand_claims SET closed_at = coalesce(updated_at, submitted_at) "
+               "WHERE external_status IN ('paid', 'credited', 'rejected')")
     op.create_table(
         "brand_status_updates",
         sa.Column("id", _ID, nullable=False),
