@@ -308,3 +308,13 @@ def test_a_claim_in_a_brand_claim_without_news_for_too_long_is_marked_stale(
     (marked,) = [s for s in states if "stale" in s]
     assert marked.startswith("At manufacturer  ⏳ BR01-BC-2026-000001 stale")
     assert "⏳ 1 in a stale brand claim" in board.status.text()
+
+
+def test_the_claim_at_the_manufacturer_names_its_brand_claim_on_the_stock_tab(
+    qtbot: Any, win: MainWindow
+) -> None:
+    sign_in(qtbot, win, "Maria Manager", "5555")
+    detail = _open(qtbot, win, "At manufacturer")
+    model = detail.stock_table.model()
+    texts = [str(model.index(n, 1).data()) for n in range(model.rowCount())]
+    assert "brand claim BR01-BC-2026-000001 to Lumen: submitted" in texts
