@@ -19,6 +19,7 @@ from warranty_desk.storage.home import HOME_ENV, Home
 
 if TYPE_CHECKING:
     from warranty_desk.permissions import Actor
+    from warranty_desk.services.imports import ImportRejected
     from warranty_desk.storage.database import Database
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -126,3 +127,12 @@ def print_json(data: Any) -> None:
     # Sync's reports quote servers' answers, and those may echo a token back.
     sys.stdout.write(redact(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)))
     sys.stdout.write("\n")
+
+
+def rejected(exc: ImportRejected, as_json: bool) -> int:
+    """A file refused whole: every problem as JSON when asked, the words on stderr; exit 2."""
+    if as_json:
+        print_json({"imported": False, "problems": [
+            {"row": p.row, "column": p.column, "reason": p.message} for p in exc.problems]})
+    print(f"warranty-desk: {exc}", file=sys.stderr)
+    return EXIT_BAD_INPUT

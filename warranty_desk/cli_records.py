@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from warranty_desk.cli_common import (
-    EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_OK,
     open_db,
     parse_date,
     print_json,
+    rejected,
     system_actor,
 )
 from warranty_desk.errors import BadInput
@@ -41,12 +41,14 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("report", help="print a report: warranties (the register), "
-                       "claims-by-brand, open-claims, return-aging, message-delivery")
+                       "claims-by-brand, open-claims, return-aging, message-delivery, "
+                       "supplier-recovery, stale-brand-claims, replacement-time")
     p.add_argument("name", choices=["warranties", "claims-by-brand", "open-claims",
-                                    "return-aging", "message-delivery"])
+                                    "return-aging", "message-delivery", "supplier-recovery",
+                                    "stale-brand-claims", "replacement-time"])
     p.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD",
-                   help="start of the period (claims-by-brand, message-delivery; default 90 "
-                   "days ago)")
+                   help="start of the period (claims-by-brand, message-delivery, "
+                   "supplier-recovery, replacement-time; default 90 days ago)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
@@ -62,11 +64,7 @@ def cmd_import(args: argparse.Namespace, home: Home) -> int:
         report = imports.import_invoices(db, system_actor(), args.file, fmt=args.format,
                                          dry_run=args.dry_run)
     except imports.ImportRejected as exc:
-        if args.json:
-            print_json({"imported": False, "problems": [
-                {"row": p.row, "column": p.column, "reason": p.message} for p in exc.problems]})
-        print(f"warranty-desk: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return rejected(exc, args.json)
     if args.json:
         print_json(report.as_dict())
     else:

@@ -20,6 +20,8 @@ class Role(enum.StrEnum):
     FINANCE = "finance"
     OWNER = "owner"
     ADMIN = "admin"
+    # Someone at a supplier, signed in at the shop: only their own supplier's brand claims.
+    SUPPLIER = "supplier"
     SYSTEM = "system"
 
 
@@ -32,6 +34,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.FINANCE: "Finance user",
     Role.OWNER: "Owner",
     Role.ADMIN: "System admin",
+    Role.SUPPLIER: "Supplier contact",
     Role.SYSTEM: "Command line",
 }
 
@@ -54,7 +57,12 @@ class Permission(enum.StrEnum):
     SEND_MESSAGE = "send customer messages"
     HANDLE_STOCK = "receive returns and issue replacements"
     MANAGE_BRAND_CLAIMS = "manage brand claims"
+    VIEW_BRAND_CLAIMS = "read brand claims"
+    UPDATE_BRAND_STATUS = "enter a brand's status on a brand claim"
+    MANAGE_SUPPLIER_TERMS = "set suppliers' warranty terms"
     RECORD_SETTLEMENT = "record supplier settlements"
+    AGREE_SETTLEMENT_DIFFERENCE = "agree a settlement that differs from what was expected"
+    WRITE_OFF_RECOVERY = "write off what a supplier did not pay back"
     VIEW_REPORTS = "view reports"
     MANAGE_STAFF = "manage staff accounts"
     UNLOCK_STAFF = "unlock accounts locked after wrong PINs"
@@ -68,10 +76,13 @@ class Permission(enum.StrEnum):
 
 P = Permission
 _ALL_STAFF = frozenset(Role) - {Role.SYSTEM}
+# Everyone who works for the shop; a supplier contact sees the shop's records only through
+# their own supplier's brand claims.
+_SHOP = frozenset(Role) - {Role.SUPPLIER}
 
 # Who may do what. System admins run the install but make no claim decisions (DESIGN.md).
 MATRIX: dict[Permission, frozenset[Role]] = {
-    P.LOOKUP: frozenset(Role),
+    P.LOOKUP: _SHOP,
     P.ACTIVATE_SALE: frozenset({Role.SALES, Role.MANAGER, Role.OWNER}),
     P.SELL_EXTENSION: frozenset({Role.SALES, Role.MANAGER, Role.OWNER}),
     P.VOID_WARRANTY: frozenset({Role.MANAGER, Role.OWNER}),
@@ -88,7 +99,17 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.SEND_MESSAGE: frozenset({Role.SALES, Role.SUPPORT, Role.MANAGER, Role.OWNER}),
     P.HANDLE_STOCK: frozenset({Role.STOREKEEPER, Role.MANAGER, Role.OWNER}),
     P.MANAGE_BRAND_CLAIMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER}),
+    P.VIEW_BRAND_CLAIMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER, Role.TECHNICIAN,
+                                    Role.SUPPORT, Role.FINANCE, Role.SUPPLIER, Role.SYSTEM}),
+    # Support phones the service centre; the supplier's own contact answers for it; the command
+    # line imports the service centre's CSV.
+    P.UPDATE_BRAND_STATUS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER, Role.SUPPORT,
+                                      Role.SUPPLIER, Role.SYSTEM}),
+    P.MANAGE_SUPPLIER_TERMS: frozenset({Role.MANAGER, Role.OWNER, Role.SYSTEM}),
     P.RECORD_SETTLEMENT: frozenset({Role.FINANCE, Role.MANAGER, Role.OWNER}),
+    P.AGREE_SETTLEMENT_DIFFERENCE: frozenset({Role.MANAGER, Role.OWNER}),
+    # Money the shop gives up is a manager's call, not the bookkeeper's who records receipts.
+    P.WRITE_OFF_RECOVERY: frozenset({Role.MANAGER, Role.OWNER}),
     P.VIEW_REPORTS: frozenset({Role.MANAGER, Role.FINANCE, Role.OWNER, Role.SYSTEM}),
     P.MANAGE_STAFF: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),
     # The lock after the last step waits for a person who answers for the till's staff.
@@ -99,7 +120,7 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.VERIFY_AUDIT: frozenset({Role.ADMIN, Role.OWNER, Role.FINANCE, Role.SYSTEM}),
     P.MANAGE_SYNC: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),
     # Whoever serves the customer hands over the paper; the nightly run prints close reports.
-    P.PRINT: frozenset(Role),
+    P.PRINT: _SHOP,
 }
 
 # The largest refund each role may grant, in minor units; None means no limit.
@@ -116,6 +137,8 @@ class Actor:
     staff_id: uuid.UUID | None
     name: str
     role: Role
+    # The supplier a supplier contact works for; "" for everyone else.
+    supplier: str = ""
 
     @classmethod
     def system(cls, label: str = "command line") -> Actor:

@@ -47,8 +47,14 @@ _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("customers", "reminders_agreed_at"), ("customers", "reminders_withdrawn_at"),
                   ("customer_messages", "read_at"),
                   # 0016: the channel a customer prefers, a phone a gateway refused.
-                  ("customers", "preferred_channel"), ("customers", "phone_undeliverable")}
-_ADDED_TABLES = {"sync_delivered", "warranty_reminders"}
+                  ("customers", "preferred_channel"), ("customers", "phone_undeliverable"),
+                  # 0017: brand claims as batches; staff who work for a supplier.
+                  ("staff", "supplier"), ("brand_claims", "number"),
+                  ("brand_claims", "created_by_id"), ("brand_claims", "written_off_minor"),
+                  ("settlements", "recorded_by_id"), ("settlements", "agreed_by_id"),
+                  ("settlements", "recorded_at")}
+_ADDED_TABLES = {"sync_delivered", "warranty_reminders", "brand_status_updates",
+                 "supplier_terms"}
 _EMPTY = (None, "", 0)
 
 DIGESTS: dict[str, str] = {
@@ -69,42 +75,49 @@ DIGESTS: dict[str, str] = {
     # Adding a policy tells head office its terms (a catalogue.policy_updated event each),
     # and each warranty card names its policy: the portal shows the till's terms.
     # Letters write their dates as the shop's locale does (2 December 2026), never as ISO.
+    # At 0017 a claim sent to the manufacturer is lodged in a numbered brand claim (the story's
+    # at_manufacturer claim: a brand claim, its item, a claim event, an audit entry and the BC
+    # counter), and the generated brand claims name their claim as an item, their supplier and
+    # approval, close when settled, and settle by credit note (a short one with its reason);
+    # "accepted" was no brand status the till knows and is "approved". The new rows move every
+    # later key's rank.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'audit_entries': '4881871da955b5f4962772c7404a70d7b99061e5c8a1b5227e857898d88a6275',
+    'audit_entries': '1a74f0d700ae0f7467fe9557c13405da1bc7d4de9785f841b86913db0a70ebca',
     'branch_epochs': '259d5450977f661bf98aee59bfa4d328be61f178800b2dbffd791fdc3cfc81c2',
-    'brand_claims': 'c646295edc2b4432550dcfe972e1b42cf4071f5c315f1e1b64207393d55a5e71',
+    'brand_claim_items': 'dac7cb65c4f039682dadcfc993b0c2ad7fd15061b96deb943bbc5acd38fe3ce7',
+    'brand_claims': 'f698009179f06a35401bf7d4505180383229fad2f9964a7a3dac8ef9efa53db7',
     'brands': '80970845bf7f0fdbf61ccb037e0f03fc94db188d343c1ab4fe3e5efd74357bc1',
-    'claim_events': 'fb01b688f4dd821f41172c3fbe93dd777675508898ee877148156e8b2b15f015',
-    'claims': 'b4116feb144bfc40b564fb85d39e0138b2671584b75ad2fff4ee4d174949fec2',
+    'claim_events': 'eaa79cfb4a106d3ba84bc0655b305ad057c9630bc2cc33a5cbb45fba7725e9b5',
+    'claims': 'b0c7689b5c2312a82342922ea4adab9062f77d588b90f27945f6c484889f90d4',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'cost_postings': '656618c8b2baaa6902d98789757c33c4aee55a6ed244e5f34f9d95cee8fd8739',
-    'customer_messages': '84a1acde22f3ee71287b88ab042b1de739052f166ea74197cc8be77b519e1921',
-    'customers': 'da92d564e8647dd2e75ee8a038fb56066a7e12d6e7d87712eb10b042bc0a8db7',
+    'cost_postings': 'e2241eb76caa5565ec758cd9f1a0d9148ea44a6a5588551c07f55bde2abdc826',
+    'customer_messages': '05cc04b9a25d6181f97ddd7a9313d9911999265c831da717403efb7ebd1bb191',
+    'customers': 'fcb60624989e6c4881c275c0dc29913a7880fd0ac25977de7c14a093d6ad4a1c',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
-    'evidence_documents': 'd1190b4b6ca45f936eb7eeafc4f105d3016f5da508d1d0f530d49257b7915458',
-    'extension_offers': '03829ed43e01ae75f0d43ce58b36fd4d35348fb645c5ed648f0ec5649928347f',
+    'evidence_documents': '086bb8e263def7958543d65d62003863d997e4cf7567e953ecdd18dfed04c755',
+    'extension_offers': 'fe31f6b6cbeade1743fa877b3782c033b783efc528363045de67b4e6c92b4fb8',
     'extension_plans': 'd4b43a00886fde4e24e3e30988d100dc28dd1caf296a5802c1fdde08e8b73d9a',
     'import_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_applied': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'invoice_lines': '8145c0d3c0f9a5e7d393df1f081373434d06832151a70d5d54ef7aea3d696efd',
-    'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': '5cc9551d90107322e6571d6286c7fed4218070ed11221523995c6a02da104ca4',
+    'invoice_lines': '307272177ec9d986ac85977da315e15f87e30affd6cf5465ec54899bdb4b7805',
+    'number_counters': 'b91de17a94c03342dab704045a4f6bd46fa6180f0214c35afaac48e1b613b37b',
+    'outbox_events': '5da20340742c2d31aa6b8aabcbe4bf076bb6522d910c5b96411612f34fb49545',
     'policies': '30df7d8fe2c1f2febe6f601712b7897f50243c96403aa29add7adf721ff264f4',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '7b7c29ea15484880b38d485681cf6a0c4a153329ae045921c01864913ac86e85',
     'products_fts': '32ad08e2263cad0197256f186b17c89167d69447320e549f47d4b4f1f6b0175b',
-    'sales': '1a5c11a922fa233ec84826f68f47d3493c41c55fc43497f1fd5cdb310e08945b',
-    'settlements': 'c9a2f8f861c958123099b12b98a9c376a53bd8124c60a6b167c028940713da63',
+    'sales': 'dbd718354fcda74c75af9c425c68e441778a26594a9fffeb4da1a857540e66e2',
+    'settlements': '44ff99402f6fb27738913fa017bc8734ede1561f4ea0222a8b2adeca4a90da28',
     'shop': '6f59cd351b1781240c23d95ba10894d1cdafb6e70b321a0c6717bfe8a3b1646d',
     'staff': '83639f86ac95404d8be59baf9dfc782eb510d1dc031d8f7f6988c792e43a2e85',
-    'stock_movements': 'acdcd86016d35fecfe1964b1d2ae60eb7f496ccdd1c57f8595ff7bce7ac2cc60',
+    'stock_movements': 'e44f06ee391b42b299b679290f3d506084a53caba26d86a70797639f0e6abf13',
     'supplier_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_parked': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'upgrade_notes': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'warranties': '45ec7c63253095390d50c8e4f630fe99dbe645d0c206f1589f1a7b2905b0be06',
-    'warranty_layers': '6af1c33f5c828327ac4eb6bfb9c549a6d623160e274bb1afe38089a8c1d57ccc',
+    'warranties': '5b5d332a21a35c90b9085d2dfe8e6a86943a046b7a9fc9eeb508955d97acb590',
+    'warranty_layers': '0bb5e19a8cd5bd08ffaa3654e5021426bab6a96a5e3bd8b4032703f1557be07c',
     'documents folder': '9c585a36583ba963e1076eba1ceb16276b05efe9b26b65d8d7a099e3ba8800e1',
 }
 

@@ -16,7 +16,7 @@ from sync.inbox import PortalInbox, pull_once
 from tests.conftest import actor
 from tests.portal.support import LivePortal, RegisteredBranch
 from tests.portal.till import client, till
-from warranty_desk.models import Brand, BrandClaim, Claim
+from warranty_desk.models import Brand, BrandClaim, BrandClaimItem, Claim
 from warranty_desk.permissions import Role
 from warranty_desk.rules.brand_status import BRAND_STATUSES
 from warranty_desk.services import inbox
@@ -52,8 +52,11 @@ def test_the_till_maps_every_brand_status_to_its_words_on_the_claims_timeline(
         claim = session.scalars(select(Claim)).one()
         brand = session.scalars(select(Brand)).first()
         assert brand is not None
-        session.add(BrandClaim(claim_id=claim.id, brand_id=brand.id, external_id="B-1",
-                               claimed_minor=5000))
+        row = BrandClaim(claim_id=claim.id, brand_id=brand.id, external_id="B-1",
+                         claimed_minor=5000)
+        session.add(row)
+        session.flush()
+        session.add(BrandClaimItem(brand_claim_id=row.id, claim_id=claim.id))
         number = claim.number
     row = Branch.objects.get(pk=branch.pk)
     for status in [s for s in BRAND_STATUSES if s != "submitted"]:

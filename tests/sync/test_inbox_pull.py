@@ -86,8 +86,8 @@ def test_every_kind_is_pulled_applied_and_the_cursor_acked(
     report = pull(shop, client, store)
     assert (report.applied, report.repeated, report.waiting, report.error) == (4, 0, (), "")
     assert len(report.problems) == 1 and report.problems[0].startswith(
-        "Inbox item web-5 (brand status): problem: claim BR01-C-2026-999999 is not at this "
-        "branch")
+        "Inbox item web-5 (brand status): problem: no brand claim or claim BR01-C-2026-999999 "
+        "is at this branch")
     assert report.cursor == "p5" and portal.acks == ["p5"] and portal.acked == 5
     assert inbox.stored_cursor(shop) == "p5"
     assert (count(shop, Claim), count(shop, Sale), count(shop, EvidenceDocument)) == (1, 2, 2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from tests.conftest import TODAY, stand_on
 from tests.ui.conftest import open_window, sign_in
 from ui.main_window import MainWindow
 from ui.screens import claim_detail
@@ -288,3 +290,31 @@ def test_the_messages_tab_previews_the_wording_of_the_next_status(
     assert detail.detail is not None and f"Claim {detail.detail.number}: your" in preview
     detail.message_list.setCurrentRow(0)
     assert detail.message_body.text().startswith(detail.detail.messages[0].subject)
+
+
+def test_a_claim_in_a_brand_claim_without_news_for_too_long_is_marked_stale(
+    qtbot: Any, win: MainWindow
+) -> None:
+    sign_in(qtbot, win, "Maria Manager", "5555")
+    board = _board(qtbot, win)
+    column = board.model.COLUMNS.index("State")
+    states = [board.model.index(n, column).data() for n in range(board.model.rowCount())]
+    assert not any("stale" in s for s in states) and "stale" not in board.status.text()
+    # The demo lodged its claim at the manufacturer in a brand claim 8 days ago; the supplier
+    # has no terms, so it goes stale after 14 days without news.
+    stand_on(win.ctx.db, TODAY + timedelta(days=7))
+    qtbot.keyClick(board, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    states = [board.model.index(n, column).data() for n in range(board.model.rowCount())]
+    (marked,) = [s for s in states if "stale" in s]
+    assert marked.startswith("At manufacturer  ⏳ BR01-BC-2026-000001 stale")
+    assert "⏳ 1 in a stale brand claim" in board.status.text()
+
+
+def test_the_claim_at_the_manufacturer_names_its_brand_claim_on_the_stock_tab(
+    qtbot: Any, win: MainWindow
+) -> None:
+    sign_in(qtbot, win, "Maria Manager", "5555")
+    detail = _open(qtbot, win, "At manufacturer")
+    model = detail.stock_table.model()
+    texts = [str(model.index(n, 1).data()) for n in range(model.rowCount())]
+    assert "brand claim BR01-BC-2026-000001 to Lumen: submitted" in texts

@@ -105,7 +105,9 @@ class ClaimTableModel(QAbstractTableModel):
             # A customer's message nobody has opened the claim for: the counter must see it.
             "Claim": r.number + (f"  ✉ {r.unread} new" if r.unread else ""),
             "State": STATE_LABELS.get(r.state, r.state)
-            + (f" ({shown})" if (shown := outcome_shown(r.state, r.outcome)) else ""),
+            + (f" ({shown})" if (shown := outcome_shown(r.state, r.outcome)) else "")
+            # The brand has said nothing for too long: someone should chase it.
+            + (f"  ⏳ {r.stale_brand_claim} stale" if r.stale_brand_claim else ""),
             "Age": age_words(r.age_days), "Opened": str(r.opened_on),
             "Customer": r.customer or "—",
             # The brand only where the product's name does not start with it already.
@@ -315,6 +317,7 @@ class ClaimsBoardScreen(Screen):
         self.table.selectRow(numbers.index(keep) if keep in numbers else 0)
         overdue = sum(1 for r in result.rows if r.overdue)
         unread = sum(1 for r in result.rows if r.unread)
+        stale = sum(1 for r in result.rows if r.stale_brand_claim)
         shown = len(result.rows)
         words = (f"{result.total} claim{'s' if result.total != 1 else ''}" if shown == result.total
                  else f"the first {shown} of {result.total} claims (narrow with a filter)")
@@ -322,6 +325,7 @@ class ClaimsBoardScreen(Screen):
                             + (f"  ·  ⚠ {overdue} overdue" if overdue else "")
                             + (f"  ·  ✉ {unread} with a customer's message unread"
                                if unread else "")
+                            + (f"  ·  ⏳ {stale} in a stale brand claim" if stale else "")
                             + ("" if result.rows else "  ·  nothing matches these filters"))
         if self._open_single == generation and len(result.rows) == 1:
             self.ctx.navigate.emit("ClaimDetailScreen", result.rows[0].number)

@@ -7,12 +7,12 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from ui.context import AppContext, explain
+from ui.context import AppContext
 from ui.keys import bind_key
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.returns_parts.batch_units import batch_units
-from ui.screens.returns_parts.confirmation import Confirmation
+from ui.screens.returns_parts.confirmation import Confirmation, refusal_shower
 from ui.screens.returns_parts.panels import BatchPanel, StockPanel
 from ui.screens.shop_time import local_minute
 from ui.widgets.hand_back_letters import ask_to_print_letters
@@ -140,12 +140,7 @@ class ReturnsDeskScreen(Screen):
         self.refresh()
 
     def _failed(self, word: str) -> Callable[[BaseException], None]:
-        def show(exc: BaseException) -> None:
-            text, level = explain(exc, self.ctx.home)
-            self.banner.say(level, word, text)
-            self.ctx.notice.emit(text, level)
-            self.field.selectAll()
-        return show
+        return refusal_shower(self.ctx, self.banner, self.field, word)
 
     def _clear(self) -> None:
         self.field.clear()

@@ -338,17 +338,22 @@ def _stock_and_brand(run: BulkRun, tables: Tables, claim: PlannedClaim, cid: byt
     settle_day = (claim.closed.date() + timedelta(days=rng.randint(7, 30))
                   if claim.closed else None)
     if settle_day is not None and settle_day > run.today:
-        status, settle_day = "accepted", None
+        status, settle_day = "approved", None
+    settled_at = f"{settle_day.isoformat()} 12:00:00.000000" if settle_day else None
     tables.add("brand_claims", (
         brand_claim, cid, item.brand_id,
         f"{item.brand[:3].upper()}-RMA-{rng.randrange(10**6):06d}",
         catalogue.BRAND_CENTRES.get(item.brand, ""), status, claimed, submitted,
-        f"{settle_day.isoformat()} 12:00:00.000000" if settle_day else None))
+        settled_at, item.supplier,
+        "approved" if status in ("approved", "paid", "credited") else "pending", settled_at))
+    tables.add("brand_claim_items", (uuid7().bytes, brand_claim, cid, submitted))
     if settle_day is not None:
-        tables.add("settlements", (uuid7().bytes, brand_claim,
-                                   claimed if rng.random() < 0.8 else claimed * 9 // 10,
+        amount = claimed if rng.random() < 0.8 else claimed * 9 // 10
+        tables.add("settlements", (uuid7().bytes, brand_claim, amount,
                                    f"CN-{rng.randrange(10**6):06d}",
-                                   settle_day.isoformat()))
+                                   settle_day.isoformat(), "credit_note",
+                                   "" if amount == claimed else
+                                   "The brand paid labour at its own rate."))
 
 
 def _claim_messages(run: BulkRun, tables: Tables, claim: PlannedClaim, cid: bytes,

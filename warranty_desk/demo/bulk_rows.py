@@ -44,8 +44,11 @@ _COST_COLUMNS = ("id", "claim_id", "kind", "amount_minor", "recoverable", "descr
 _STOCK_COLUMNS = ("id", "claim_id", "product_id", "serial", "kind", "reference", "staff_id",
                   "at")
 _BRAND_CLAIM_COLUMNS = ("id", "claim_id", "brand_id", "external_id", "service_centre",
-                        "external_status", "claimed_minor", "submitted_at", "updated_at")
-_SETTLEMENT_COLUMNS = ("id", "brand_claim_id", "amount_minor", "reference", "settled_on")
+                        "external_status", "claimed_minor", "submitted_at", "updated_at",
+                        "supplier", "approval", "closed_at")
+_BRAND_CLAIM_ITEM_COLUMNS = ("id", "brand_claim_id", "claim_id", "added_at")
+_SETTLEMENT_COLUMNS = ("id", "brand_claim_id", "amount_minor", "reference", "settled_on",
+                       "kind", "reason")
 _MESSAGE_COLUMNS = ("id", "claim_id", "customer_id", "template", "subject", "body",
                     "direction", "state", "created_at")
 
@@ -100,6 +103,7 @@ _ORDER: tuple[tuple[str, Sequence[str]], ...] = (
     ("extension_offers", _OFFER_COLUMNS), ("claims", _CLAIM_COLUMNS),
     ("claim_events", _EVENT_COLUMNS), ("evidence_documents", _EVIDENCE_COLUMNS),
     ("cost_postings", _COST_COLUMNS), ("stock_movements", _STOCK_COLUMNS),
-    ("brand_claims", _BRAND_CLAIM_COLUMNS), ("settlements", _SETTLEMENT_COLUMNS),
+    ("brand_claims", _BRAND_CLAIM_COLUMNS), ("brand_claim_items", _BRAND_CLAIM_ITEM_COLUMNS),
+    ("settlements", _SETTLEMENT_COLUMNS),
     ("customer_messages", _MESSAGE_COLUMNS), ("outbox_events", _OUTBOX_COLUMNS),
 )

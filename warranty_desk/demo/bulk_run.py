@@ -63,6 +63,7 @@ class Item:
     new_term_on_replacement: bool
     policy: str = ""
     policy_ref: str = ""  # the policy's id as hex, as catalogue.policy_updated names it
+    supplier: str = ""  # who takes faulty units back; the brand when the product names none
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +206,8 @@ class BulkRun:
                      p.list_price_minor, skus[p.sku].serial_prefix if p.serial_required else None,
                      pol.manufacturer_months, pol.shop_months,
                      {k: tuple(v) for k, v in pol.evidence_required.items()},
-                     pol.new_term_on_replacement, pol.name, pol.id.hex)
+                     pol.new_term_on_replacement, pol.name, pol.id.hex,
+                     p.supplier.strip() or brand)
                 for p, pol, brand in rows]
             self.plans = [
                 Plan(x.id.bytes, x.name, x.months, x.price_minor, frozenset(x.categories),

@@ -3,7 +3,13 @@
 from warranty_desk.models.audit import AuditEntry
 from warranty_desk.models.base import Base
 from warranty_desk.models.branch_epoch import BranchEpoch
-from warranty_desk.models.brand_claim import BrandClaim, Settlement
+from warranty_desk.models.brand_claim import (
+    BrandClaim,
+    BrandClaimItem,
+    BrandStatusUpdate,
+    Settlement,
+    SupplierTerms,
+)
 from warranty_desk.models.claim import Claim, ClaimEvent
 from warranty_desk.models.complaint import Complaint
 from warranty_desk.models.cost import CostPosting
@@ -36,6 +42,8 @@ __all__ = [
     "BranchEpoch",
     "Brand",
     "BrandClaim",
+    "BrandClaimItem",
+    "BrandStatusUpdate",
     "Claim",
     "ClaimEvent",
     "Complaint",
@@ -61,6 +69,7 @@ __all__ = [
     "Staff",
     "StockMovement",
     "SupplierBatch",
+    "SupplierTerms",
     "SyncCursor",
     "SyncDelivered",
     "SyncParked",

@@ -27,3 +27,5 @@ class Staff(Base):
     # manager (services/staff.py, LOCK_STEPS).
     lockouts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[timestamp]
+    # A supplier contact reads and updates only this supplier's brand claims; "" for the rest.
+    supplier: Mapped[str] = mapped_column(String(200), default="", server_default="")

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from warranty_desk.errors import BadInput
 from warranty_desk.models import (
     Brand,
+    BrandClaim,
+    BrandClaimItem,
     Claim,
     Customer,
     CustomerMessage,
@@ -32,6 +34,7 @@ from warranty_desk.rules.claim_states import (
 )
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import claim_search, lookup
+from warranty_desk.services.brand_claim_views import rows_of as brand_rows
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.storage.search import fts_query
@@ -83,6 +86,9 @@ class ClaimRow:
     promised_on: date | None
     overdue: bool
     unread: int = 0  # the customer's messages nobody has opened the claim for since
+    # The open brand claim holding this claim whose status has not moved for longer than its
+    # supplier allows: someone should chase the service centre.
+    stale_brand_claim: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +221,7 @@ def _rows(session: Session, page: list[Any], today: date, zone: ZoneInfo) -> tup
             .where(Product.id.in_(product_ids)))}
     people = staff_names(session, staff_ids)
     unread = _unread(session, [r.id for r in page])
+    stale = _stale_brand_claims(session, [r.id for r in page])
     rows = []
     for r in page:
         opened_on = local_day(r.opened_at, zone)
@@ -227,8 +234,24 @@ def _rows(session: Session, page: list[Any], today: date, zone: ZoneInfo) -> tup
             product=product or (r.claimed_purchase or {}).get("product") or "unknown product",
             brand=brand, serial=r.serial, channel=r.channel, assignee=people.get(r.assignee_id),
             promised_on=r.promised_on, overdue=is_overdue(r.state, r.promised_on, today),
-            unread=unread.get(r.id, 0)))
+            unread=unread.get(r.id, 0), stale_brand_claim=stale.get(r.id)))
     return tuple(rows)
+
+
+def _stale_brand_claims(session: Session, claim_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Per claim, the stale open brand claim it is in (none for most claims)."""
+    if not claim_ids:
+        return {}
+    held = session.execute(
+        select(BrandClaimItem.claim_id, BrandClaim)
+        .join(BrandClaim, BrandClaim.id == BrandClaimItem.brand_claim_id)
+        .where(BrandClaimItem.claim_id.in_(claim_ids), BrandClaim.closed_at.is_(None))).all()
+    if not held:
+        return {}
+    rows = {b.id: b for _, b in held}
+    stale = {r.number for r in brand_rows(session, list(rows.values())) if r.stale}
+    return {claim_id: b.number or b.external_id for claim_id, b in held
+            if (b.number or b.external_id) in stale}
 
 
 def _unread(session: Session, claim_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:

@@ -27,6 +27,7 @@ from warranty_desk.models import (
     StockMovement,
     Warranty,
 )
+from warranty_desk.models import BrandClaimItem as BrandClaimMember
 from warranty_desk.permissions import Actor, Permission, allowed, require
 from warranty_desk.rules.claim_states import (
     ClaimState,
@@ -132,6 +133,7 @@ class BrandClaimItem:
     claimed_minor: int
     settled_minor: int
     submitted_at: datetime
+    number: str = ""  # the branch's brand claim number; "" on one made before batches
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,9 +348,11 @@ def _brand_claims(session: Session, claim_id: uuid.UUID) -> tuple[BrandClaimItem
                .where(Settlement.brand_claim_id == BrandClaim.id).scalar_subquery())
     rows = session.execute(
         select(BrandClaim, Brand.name, settled).join(Brand, Brand.id == BrandClaim.brand_id)
-        .where(BrandClaim.claim_id == claim_id).order_by(BrandClaim.submitted_at))
+        .join(BrandClaimMember, BrandClaimMember.brand_claim_id == BrandClaim.id)
+        .where(BrandClaimMember.claim_id == claim_id).order_by(BrandClaim.submitted_at))
     return tuple(BrandClaimItem(name, b.external_id, b.service_centre,
-                                b.external_status, b.claimed_minor, int(paid), b.submitted_at)
+                                b.external_status, b.claimed_minor, int(paid), b.submitted_at,
+                                b.number or "")
                  for b, name, paid in rows)
 
 

@@ -19,6 +19,7 @@ from warranty_desk.rules.coverage import coverage_on
 from warranty_desk.rules.eligibility import ClaimEligibility, claim_eligibility
 from warranty_desk.rules.evidence import missing_evidence, type_refusal
 from warranty_desk.services import audit, numbers, outbox
+from warranty_desk.services.brand_claims import lodge_for_claim
 from warranty_desk.services.claim_common import (
     CHANNELS,
     CLAIM_TYPES,
@@ -353,6 +354,10 @@ def advance_in(
     claim = load_claim(session, number)
     move(session, claim, actor, target, reason=reason, override=override, outcome=None,
          today=shop_today(session))
+    if target is ClaimState.AT_MANUFACTURER and claim.product_id is not None:
+        # Sending to the manufacturer is claiming from it: the claim goes in a brand claim,
+        # where the desk adds the brand's id, its statuses and what it pays back.
+        lodge_for_claim(session, actor, claim)
     return summary_of(session, claim)
 
 

@@ -13,6 +13,7 @@ from warranty_desk.errors import BadInput
 from warranty_desk.models import Brand, BrandClaim, Claim, CostPosting, Product, Settlement
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
+from warranty_desk.services import recovery_reports
 from warranty_desk.services.letterhead import day_bounds, shop_of
 from warranty_desk.services.message_report import message_delivery_in
 from warranty_desk.services.report_table import Cell, ReportTable
@@ -46,7 +47,8 @@ def claims_by_brand_in(uow: UnitOfWork, actor: Actor, *, since: date, until: dat
         select(Brand.name, func.sum(CostPosting.amount_minor))
         .join(Claim, Claim.id == CostPosting.claim_id)
         .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)
-        .where(in_period).group_by(Brand.name)).all())
+        # A write-off is recovery given up on a cost already counted, not a new cost.
+        .where(in_period, CostPosting.kind != "write_off").group_by(Brand.name)).all())
     recovered: dict[str, int] = dict(session.execute(
         select(Brand.name, func.sum(Settlement.amount_minor))
         .join(BrandClaim, BrandClaim.id == Settlement.brand_claim_id)
@@ -130,13 +132,16 @@ REPORTS: dict[str, str] = {
     "open-claims": "open claims by state, oldest and past their promised date",
     "return-aging": "faulty units in returns stock by supplier and age",
     "message-delivery": "customer messages delivered by week, branch and channel; failures",
+    "supplier-recovery": "brand claims per supplier and brand: recoverable, settled, rate",
+    "stale-brand-claims": "open brand claims whose status has not moved for too long",
+    "replacement-time": "days from claim to replacement decided and handed over, per brand",
 }
 
 
 def build_in(uow: UnitOfWork, actor: Actor, name: str, *,
              since: date | None = None) -> ReportTable:
-    """One management report by name; a period (claims by brand, message delivery) defaults
-    to the last 90 days."""
+    """One management report by name; a period (claims by brand, message delivery, supplier
+    recovery, replacement time) defaults to the last 90 days."""
     today = shop_today(uow.session)
     builders: dict[str, Callable[[], ReportTable]] = {
         "claims-by-brand": lambda: claims_by_brand_in(
@@ -144,6 +149,11 @@ def build_in(uow: UnitOfWork, actor: Actor, name: str, *,
         "open-claims": lambda: open_claims_in(uow, actor),
         "return-aging": lambda: return_aging_in(uow, actor),
         "message-delivery": lambda: message_delivery_in(
+            uow, actor, since=since or today - timedelta(days=90), until=today),
+        "supplier-recovery": lambda: recovery_reports.supplier_recovery_in(
+            uow, actor, since=since or today - timedelta(days=90), until=today),
+        "stale-brand-claims": lambda: recovery_reports.stale_brand_claims_in(uow, actor),
+        "replacement-time": lambda: recovery_reports.replacement_time_in(
             uow, actor, since=since or today - timedelta(days=90), until=today),
     }
     if name not in builders:

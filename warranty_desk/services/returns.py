@@ -14,6 +14,8 @@ from warranty_desk import normalize
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import (
     Brand,
+    BrandClaim,
+    BrandClaimItem,
     Claim,
     ClaimEvent,
     Customer,
@@ -106,7 +108,7 @@ class BatchView:
 
 
 @dataclass(frozen=True, slots=True)
-class _Position:
+class Position:
     """Where a claim's faulty unit is, from its stock movements."""
 
     last_kind: str
@@ -114,24 +116,26 @@ class _Position:
     reference: str
 
 
-def _positions(session: Session, claim_ids: Iterable[uuid.UUID] | None = None
-               ) -> dict[uuid.UUID, _Position]:
+def positions(session: Session, claim_ids: Iterable[uuid.UUID] | None = None
+              ) -> dict[uuid.UUID, Position]:
+    """Where each claim's faulty unit is, from its last stock movement in or out of returns."""
     stmt = (select(StockMovement.claim_id, StockMovement.kind, StockMovement.at,
                    StockMovement.reference)
             .where(StockMovement.kind.in_(_IN + _OUT), StockMovement.claim_id.is_not(None))
             .order_by(StockMovement.at, StockMovement.id))
     if claim_ids is not None:
         stmt = stmt.where(StockMovement.claim_id.in_(list(claim_ids)))
-    found: dict[uuid.UUID, _Position] = {}
+    found: dict[uuid.UUID, Position] = {}
     for claim_id, kind, at, reference in session.execute(stmt):
         if claim_id is not None:
-            found[claim_id] = _Position(kind, at, reference)
+            found[claim_id] = Position(kind, at, reference)
     return found
 
 
 
-def _move(session: Session, claim: Claim, actor: Actor, kind: str, reference: str,
-          serial: str | None = None) -> StockMovement:
+def move_unit(session: Session, claim: Claim, actor: Actor, kind: str, reference: str,
+              serial: str | None = None) -> StockMovement:
+    """One stock movement of a claim's unit, and its stock.moved event for head office."""
     if claim.product_id is None:
         raise RuleBlocked(f"Claim {claim.number} has no product on record, so its unit cannot be "
                           "counted in stock. Verify the purchase and set the product first.")
@@ -152,7 +156,8 @@ def _names(session: Session, claim: Claim) -> tuple[str, str | None]:
             customer.name if customer else None)
 
 
-def _claim_for_scan(session: Session, code: str) -> Claim:
+def claim_for_scan(session: Session, code: str) -> Claim:
+    """The claim a scanned ticket, serial or warranty code stands for at the returns desk."""
     scan = classify(code)
     if scan.kind is ScanKind.EMPTY:
         raise BadInput("Scan the claim ticket or the returned unit's serial.")
@@ -175,7 +180,7 @@ def _claim_for_scan(session: Session, code: str) -> Claim:
     if open_:
         return open_[0]
     # A replacement or refund decision already took the unit in; say so rather than refuse.
-    held = _positions(session, [c.id for c in found])
+    held = positions(session, [c.id for c in found])
     for claim in found:
         if claim.id in held:
             return claim
@@ -187,7 +192,7 @@ def receive_in(uow: UnitOfWork, actor: Actor, code: str) -> Receipt:
     """Scan a claim ticket or a returned unit's serial into returns stock (once per claim)."""
     require(actor, Permission.HANDLE_STOCK)
     session = uow.session
-    claim = _claim_for_scan(session, code)
+    claim = claim_for_scan(session, code)
     product, customer = _names(session, claim)
     earlier = session.execute(
         select(StockMovement.at, Staff.name)
@@ -201,7 +206,7 @@ def receive_in(uow: UnitOfWork, actor: Actor, code: str) -> Receipt:
         raise RuleBlocked(
             f"Claim {claim.number} is closed ({claim.outcome or claim.state}): the unit goes "
             "back to the customer, not into returns stock.")
-    row = _move(session, claim, actor, "return_in", claim.number)
+    row = move_unit(session, claim, actor, "return_in", claim.number)
     add_event(session, claim, actor, "return_in",
               reason="Faulty unit received into returns stock.")
     audit.record(session, actor, "stock.return_in", "claim", claim.number,
@@ -241,7 +246,7 @@ def issue_replacement_in(
     recorded = session.execute(select(StockMovement.id).where(
         StockMovement.claim_id == claim.id, StockMovement.kind == "replacement_out")).first()
     if recorded is None:
-        _move(session, claim, actor, "replacement_out", claim.number, serial=serial)
+        move_unit(session, claim, actor, "replacement_out", claim.number, serial=serial)
     add_event(session, claim, actor, "handed_over",
               reason=f"Replacement unit {serial} handed over to the customer.")
     code = session.execute(select(Warranty.code).where(
@@ -261,13 +266,20 @@ issue_replacement = writes(issue_replacement_in)
 
 def units_held(session: Session, today: date) -> list[StockUnit]:
     """Every faulty unit the shop holds or got back, oldest first (no permission check)."""
-    held = {cid: p for cid, p in _positions(session).items() if p.last_kind in _IN}
+    held = {cid: p for cid, p in positions(session).items() if p.last_kind in _IN}
     if not held:
         return []
     packed = {n: b for b, ns in session.execute(select(SupplierBatch.number,
                                                        SupplierBatch.claim_numbers)
                                                 .where(SupplierBatch.state == "open"))
               for n in ns}
+    # A unit in an open brand claim is packed for its supplier too: no parcel may take it twice.
+    packed.update((n, b or "") for n, b in session.execute(
+        select(Claim.number, BrandClaim.number)
+        .join(BrandClaimItem, BrandClaimItem.claim_id == Claim.id)
+        .join(BrandClaim, BrandClaim.id == BrandClaimItem.brand_claim_id)
+        .where(BrandClaim.closed_at.is_(None), BrandClaim.number.is_not(None),
+               Claim.id.in_(list(held)))).all())
     zone = shop_zone(session)
     rows = session.execute(
         select(Claim.id, Claim.number, Claim.serial, Claim.state, Claim.outcome, Product.name,
@@ -390,14 +402,14 @@ def mark_sent_in(uow: UnitOfWork, actor: Actor, batch: str) -> BatchView:
     if row.state != "open":
         raise RuleBlocked(f"Batch {row.number} was already sent.")
     claims = [load_claim(session, n) for n in row.claim_numbers]
-    held = _positions(session, [c.id for c in claims])
+    held = positions(session, [c.id for c in claims])
     gone = [c.number for c in claims
             if c.id not in held or held[c.id].last_kind != "return_in"]
     if gone:
         raise RuleBlocked(f"Not in returns stock any more: {', '.join(gone)}. Take them out "
                           "of the batch first.")
     for claim in claims:
-        _move(session, claim, actor, "to_supplier", row.number)
+        move_unit(session, claim, actor, "to_supplier", row.number)
         add_event(session, claim, actor, "to_supplier",
                   reason=f"Sent to {row.supplier} in batch {row.number}.")
     row.state, row.sent_at = "sent", clock_of(session).now()
@@ -433,7 +445,7 @@ def mark_back_in(uow: UnitOfWork, actor: Actor, batch: str, *,
     for number, outcome in outcomes.items():
         claim = load_claim(session, number)
         if outcome == "returned":
-            _move(session, claim, actor, "back_from_supplier", row.number)
+            move_unit(session, claim, actor, "back_from_supplier", row.number)
         add_event(session, claim, actor, "from_supplier",
                   reason=f"{row.supplier} answered on batch {row.number}: {outcome}.")
     row.state, row.back_at, row.outcomes = "back", clock_of(session).now(), outcomes

@@ -98,7 +98,7 @@ def _view(row: Staff) -> StaffView:
 
 
 def _actor(row: Staff) -> Actor:
-    return Actor(staff_id=row.id, name=row.name, role=Role(row.role))
+    return Actor(staff_id=row.id, name=row.name, role=Role(row.role), supplier=row.supplier)
 
 
 def check_pin(pin: str) -> None:
@@ -287,12 +287,20 @@ def verify_override(db: Database, staff_name_or_id: uuid.UUID | str, pin: str, *
     return approver
 
 
-def create_staff_in(uow: UnitOfWork, actor: Actor, name: str, role: Role, pin: str) -> StaffView:
-    """A new active staff member; the PIN is kept only as its argon2id hash."""
+def create_staff_in(uow: UnitOfWork, actor: Actor, name: str, role: Role, pin: str, *,
+                    supplier: str = "") -> StaffView:
+    """A new active staff member; the PIN is kept only as its argon2id hash. A supplier contact
+    names the supplier whose brand claims they may read and update."""
     require(actor, Permission.MANAGE_STAFF)
     if role is Role.SYSTEM:
         raise BadInput("The command line role is not a person. Pick a role such as Sales staff "
                        "or Warranty manager.")
+    supplier = " ".join(supplier.split())
+    if role is Role.SUPPLIER and not supplier:
+        raise BadInput("A supplier contact works for one supplier: type the supplier's name as "
+                       "it is on the products (for example Lumen UK Distribution).")
+    if role is not Role.SUPPLIER:
+        supplier = ""
     cleaned = _clean_name(name)
     pin_hash = hash_pin(pin)
     session = uow.session
@@ -301,11 +309,12 @@ def create_staff_in(uow: UnitOfWork, actor: Actor, name: str, role: Role, pin: s
         raise BadInput(f"There is already a staff member called {existing.name}. "
                        "Add a surname or initial to tell them apart.")
     row = Staff(name=cleaned, role=role.value, pin_hash=pin_hash, active=True,
-                failed_pins=0, locked_until=None)
+                failed_pins=0, locked_until=None, supplier=supplier)
     session.add(row)
     session.flush()
     audit.record(session, actor, "staff.create", "staff", row.id,
-                 {"name": cleaned, "role": role.value})
+                 {"name": cleaned, "role": role.value}
+                 | ({"supplier": supplier} if supplier else {}))
     return _view(row)
 
 

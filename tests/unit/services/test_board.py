@@ -13,7 +13,7 @@ from tests.conftest import TODAY, actor, pinned_clock, stand_on
 from tests.unit.services.helpers import sell
 from warranty_desk.demo.story import build_demo_shop
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied
-from warranty_desk.models import Brand, BrandClaim, Claim, Settlement
+from warranty_desk.models import Brand, BrandClaim, BrandClaimItem, Claim, Settlement
 from warranty_desk.permissions import Actor, Permission, Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
 from warranty_desk.services import board as board_service
@@ -210,6 +210,7 @@ def test_a_brand_claim_shows_what_the_brand_has_settled(shop: Database) -> None:
                                  claimed_minor=5_000)
         session.add(brand_claim)
         session.flush()
+        session.add(BrandClaimItem(brand_claim_id=brand_claim.id, claim_id=claim.id))
         session.add(Settlement(brand_claim_id=brand_claim.id, amount_minor=3_000,
                                settled_on=TODAY))
     (item,) = claim_detail(shop, MANAGER, number).brand_claims

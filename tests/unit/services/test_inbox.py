@@ -16,6 +16,7 @@ from warranty_desk.models import (
     AuditEntry,
     Brand,
     BrandClaim,
+    BrandClaimItem,
     Claim,
     Customer,
     CustomerMessage,
@@ -27,8 +28,9 @@ from warranty_desk.models import (
     Warranty,
 )
 from warranty_desk.permissions import Role
-from warranty_desk.services import inbox, inbox_kinds
+from warranty_desk.services import brand_claims, claims, inbox, inbox_kinds
 from warranty_desk.services.board import BoardFilters, board
+from warranty_desk.services.brand_claim_views import brand_claim
 from warranty_desk.services.claim_detail import claim_detail
 from warranty_desk.services.inbox import AppliedResult, DocumentUnavailable, InboxItemInput
 from warranty_desk.storage.database import Database
@@ -374,18 +376,61 @@ def test_a_brand_status_updates_the_brand_claim_and_the_timeline(
     claim = claim_for(shop, "in-1")
     with shop.write() as session:
         brand = session.scalars(select(Brand).where(Brand.name == "Lumen")).one()
-        session.add(BrandClaim(claim_id=claim.id, brand_id=brand.id, external_id="LUM-77",
-                               claimed_minor=12_000))
+        row = BrandClaim(claim_id=claim.id, brand_id=brand.id, external_id="LUM-77",
+                         claimed_minor=12_000)
+        session.add(row)
+        session.flush()
+        session.add(BrandClaimItem(brand_claim_id=row.id, claim_id=claim.id))
     result = apply(shop, store, "in-2", "brand_status",
                    {"claim_number": claim.number, "brand_claim_id": "LUM-77",
                     "status": "approved", "note": "Credit note follows"})
-    assert result.result == f"brand claim on {claim.number}: approved"
+    assert result.result == "brand claim LUM-77: approved"
     detail = claim_detail(shop, MANAGER, claim.number)
     assert [b.external_status for b in detail.brand_claims] == ["approved"]
     assert any("submitted to approved" in t.reason for t in detail.timeline)
     missing = apply(shop, store, "in-3", "brand_status",
                     {"claim_number": claim.number, "brand_claim_id": "OTHER", "status": "paid"})
-    assert missing.status == "problem" and "record the brand's status" in missing.result
+    assert missing.status == "problem"
+    assert "enter the brand's status at the returns desk under Brand claims" in missing.result
+
+
+def test_a_brand_status_finds_a_batch_brand_claim_by_its_number_or_the_brands_id(
+    shop: Database, store: DocumentStore
+) -> None:
+    codes = sell(shop, serials=("SN-1", "SN-2")).warranty_codes
+    numbers = [claims.start_claim(shop, MANAGER, claims.StartClaim(c, "Dead")).number
+               for c in codes]
+    view = brand_claims.open_brand_claim(shop, actor(Role.STOREKEEPER), numbers,
+                                         external_id="LUM-RMA-9")
+    by_number = apply(shop, store, "in-1", "brand_status",
+                      {"claim_number": view.number, "status": "acknowledged"})
+    assert by_number.result == f"brand claim {view.number}: acknowledged"
+    by_id = apply(shop, store, "in-2", "brand_status",
+                  {"claim_number": numbers[1], "brand_claim_id": "LUM-RMA-9",
+                   "status": "in_repair", "note": "At the bench"})
+    assert by_id.result == f"brand claim {view.number}: in_repair"
+    again = apply(shop, store, "in-3", "brand_status",
+                  {"claim_number": view.number, "status": "in_repair"})
+    assert again.status == "applied" and "nothing changed" in again.result
+    updates = brand_claim(shop, MANAGER, view.number).updates
+    assert [(u.status, u.source, u.origin, u.note) for u in updates] == [
+        ("acknowledged", "head_office", "inbox item in-1", ""),
+        ("in_repair", "head_office", "inbox item in-2", "At the bench")]
+
+
+def test_a_brand_status_for_an_unknown_brand_claim_is_kept_for_staff_not_lost(
+    shop: Database, store: DocumentStore
+) -> None:
+    result = apply(shop, store, "in-1", "brand_status",
+                   {"claim_number": "BR01-BC-2026-000404", "brand_claim_id": "NOPE-1",
+                    "status": "paid"})
+    assert result.status == "problem"
+    assert result.result.startswith("problem: no brand claim or claim BR01-BC-2026-000404 is "
+                                    "at this branch (the brand's claim id NOPE-1)")
+    with shop.read() as session:
+        kept = session.get_one(InboxApplied, "in-1")
+        assert kept.result.startswith("problem: no brand claim") and kept.handled_at is None
+    assert inbox.open_problem_count(shop) == 1
 
 
 def test_the_cursor_is_kept_with_a_settled_item_and_with_a_repeated_one(

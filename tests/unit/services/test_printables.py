@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import TODAY, actor
 from tests.unit.services.helpers import sell
-from warranty_desk.errors import NotFound
+from warranty_desk.errors import NotFound, PermissionDenied
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import claims, printables, returns, shop_settings
 from warranty_desk.services.activation import record_sale
@@ -112,7 +112,11 @@ def test_close_report_of_an_empty_day_has_no_rows(shop: Database) -> None:
     assert view.rows == () and view.gaps == () and view.totals.activations == 0
 
 
-def test_every_role_may_print_a_slip(shop: Database) -> None:
+def test_every_role_of_the_shop_may_print_a_slip_and_a_supplier_contact_may_not(
+    shop: Database,
+) -> None:
     code = sell(shop).warranty_codes[0]
-    for role in Role:
+    for role in set(Role) - {Role.SUPPLIER}:
         assert printables.slip_view(shop, actor(role), code, copy=False).warranty_code == code
+    with pytest.raises(PermissionDenied, match="Supplier contact"):
+        printables.slip_view(shop, actor(Role.SUPPLIER), code, copy=False)

@@ -64,7 +64,9 @@ def stock_lines(d: ClaimDetail) -> list[StockLine]:
     """The unit's stock movements, then the claims on its brand."""
     lines = [StockLine(m.at, m.kind.replace("_", " "), m.serial or "", m.reference,
                        m.staff or "system") for m in d.stock_moves]
-    lines += [StockLine(b.submitted_at, f"brand claim to {b.brand}: {b.external_status}",
+    lines += [StockLine(b.submitted_at, f"brand claim {b.number} to {b.brand}: "
+                        f"{b.external_status}" if b.number else
+                        f"brand claim to {b.brand}: {b.external_status}",
                         b.external_id, f"claimed {money(b.claimed_minor)}, settled "
                         f"{money(b.settled_minor)}", b.service_centre) for b in d.brand_claims]
     return lines

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
+from collections.abc import Callable
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QWidget
+
+from ui.context import AppContext, explain
 from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
 
@@ -52,3 +55,15 @@ class Confirmation(QFrame):
         self.word.setText(f"{_SYMBOLS.get(level, 'i')}  {word}")
         self.detail.setText(detail)
         self.show()
+
+
+def refusal_shower(ctx: AppContext, banner: Confirmation, field: QLineEdit,
+                   word: str) -> Callable[[BaseException], None]:
+    """What a desk does when an action fails: the banner and the notice bar say why, in the
+    desk's word (NOT RECEIVED), and the scan field's text is selected for the next scan."""
+    def show(exc: BaseException) -> None:
+        text, level = explain(exc, ctx.home)
+        banner.say(level, word, text)
+        ctx.notice.emit(text, level)
+        field.selectAll()
+    return show

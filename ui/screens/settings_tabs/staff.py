@@ -73,12 +73,15 @@ class StaffTab(SettingsTab):
                 self.role.addItem(ROLE_LABELS[role], role)
         self.pin = pin_field(DIGITS)
         self.pin_again = pin_field(DIGITS)
+        self.supplier = QLineEdit()
+        self.supplier.setPlaceholderText("Only for a supplier contact: the supplier's name")
         self.add_button = QPushButton("Add person")
         self.add_button.setObjectName("primary")
         form.addRow("Name", self.name)
         form.addRow("Role", self.role)
         form.addRow("PIN", self.pin)
         form.addRow("PIN again", self.pin_again)
+        form.addRow("Supplier", self.supplier)
         form.addRow("", self.add_button)
         side.addWidget(add)
 
@@ -151,12 +154,14 @@ class StaffTab(SettingsTab):
             self.ctx.notice.emit("The two PINs differ. Type the same PIN twice.", "warning")
             return
         name, role, pin = self.name.text(), Role(self.role.currentData()), self.pin.text()
+        supplier = self.supplier.text()
         actor = self.ctx.require_actor()
-        self.ctx.run(lambda: staff.create_staff(self.ctx.db, actor, name, role, pin),
+        self.ctx.run(lambda: staff.create_staff(self.ctx.db, actor, name, role, pin,
+                                                supplier=supplier),
                      self._added)
 
     def _added(self, person: StaffView) -> None:
-        for field in (self.name, self.pin, self.pin_again):
+        for field in (self.name, self.pin, self.pin_again, self.supplier):
             field.clear()
         self._changed(f"{person.name} can now sign in as {ROLE_LABELS[person.role]}.")
 

@@ -1,0 +1,185 @@
+"""The brand claims screen on the demo shop, driven by keys and scans as people use it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+
+from tests.conftest import TODAY
+from tests.ui.conftest import open_window, sign_in
+from ui.main_window import MainWindow
+from ui.screens.brand_claims import BrandClaimsScreen
+from ui.screens.settings import SettingsScreen
+from warranty_desk.permissions import Role
+from warranty_desk.services import claims, returns, staff
+from warranty_desk.services.activation import record_sale
+from warranty_desk.services.customers import CustomerInput
+from warranty_desk.services.decisions import CostLine, post_cost
+from warranty_desk.services.sale_input import LineInput, SaleInput
+from warranty_desk.storage.home import Home
+
+SERIALS = ("VIS55-UI-1", "VIS55-UI-2", "VIS55-UI-3")
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def win(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    """The main window with the brand claims screen, three faulty TVs in returns stock."""
+    for window in open_window(demo_home, monkeypatch, [BrandClaimsScreen, SettingsScreen]):
+        db = window.ctx.db
+        sales, tech = staff.sign_in(db, "Sam Sales", "1111"), staff.sign_in(db, "Tariq Tech",
+                                                                            "3333")
+        store = staff.sign_in(db, "Kim Store", "2222")
+        sold = record_sale(db, sales, SaleInput("INV-UI-1", TODAY - timedelta(days=30), (
+            LineInput("VIS-55-TV", 3, 49_900, SERIALS),), CustomerInput("Ravi Kelly")))
+        for code in sold.warranty_codes:
+            number = claims.start_claim(db, sales, claims.StartClaim(code, "No picture")).number
+            post_cost(db, tech, number, CostLine("parts", 5_000, "Panel", True))
+            returns.receive(db, store, number)
+        yield window
+
+
+def _screen(qtbot: Any, win: MainWindow, name: str, pin: str) -> BrandClaimsScreen:
+    sign_in(qtbot, win, name, pin)
+    screen = win.show_screen(BrandClaimsScreen)
+    assert isinstance(screen, BrandClaimsScreen)
+    return screen
+
+
+def _column(view: QTableView, col: int) -> list[str]:
+    model = view.model()
+    return [str(model.index(r, col).data()) for r in range(model.rowCount())]
+
+
+def _scan(qtbot: Any, screen: BrandClaimsScreen, text: str) -> None:
+    screen.field.clear()
+    qtbot.keyClicks(screen.field, text)
+    qtbot.keyClick(screen.field, Qt.Key.Key_Return)
+
+
+def test_kim_packs_three_units_types_a_status_sends_one_and_saves_the_packet(
+    qtbot: Any, win: MainWindow, tmp_path: Path,
+) -> None:
+    screen = _screen(qtbot, win, "Kim Store", "2222")
+    qtbot.keyClicks(screen.field, SERIALS[0])
+    qtbot.keyClick(screen.field, Qt.Key.Key_N, CTRL)
+    assert screen.banner.word.text() == "✔  OPENED"
+    assert screen.current is not None and "Vista UK Distribution" in screen.banner.detail.text()
+    number = screen.current.number
+    _scan(qtbot, screen, SERIALS[1])  # typed, at a person's speed
+    assert screen.banner.word.text() == "✔  ADDED"
+    screen.handle_scan(SERIALS[2])  # a scanner's read
+    assert _column(screen.lines, 1) == list(SERIALS)
+    assert number in _column(screen.list, 0)
+
+    screen.status.setFocus()
+    qtbot.keyClicks(screen.status, "in")  # the combo finds "in repair" by its first letters
+    qtbot.keyClicks(screen.status_note, "Booked in by phone")
+    qtbot.keyClick(screen.status_note, Qt.Key.Key_T, CTRL)
+    assert screen.banner.word.text() == "✔  STATUS", screen.banner.detail.text()
+    assert _column(screen.updates, 1) == ["submitted → in repair"]
+    assert _column(screen.updates, 2) == ["Kim Store"]
+    assert _column(screen.updates, 3) == ["typed at the desk"]
+
+    _scan(qtbot, screen, number)  # the packet's barcode opens the brand claim again
+    qtbot.keyClicks(screen.field, SERIALS[0])
+    qtbot.keyClick(screen.field, Qt.Key.Key_S, CTRL | SHIFT)
+    assert screen.banner.word.text() == "✔  SENT"
+    assert _column(screen.lines, 3)[0] == f"at the supplier ({number})"
+
+    screen.ask_packet_path = lambda name: str(tmp_path / name)
+    qtbot.keyClick(screen.field, Qt.Key.Key_P, CTRL)
+    assert screen.banner.word.text() == "✔  SAVED"
+    assert (tmp_path / f"{number}.pdf").read_bytes().startswith(b"%PDF")
+    assert SERIALS[2] in (tmp_path / f"{number}.csv").read_text(encoding="utf-8")
+
+    # Recording money is finance's: the storekeeper is told whom to ask.
+    qtbot.keyClicks(screen.amount, "50")
+    qtbot.keyClicks(screen.reference, "PAY-1")
+    qtbot.keyClick(screen.reference, Qt.Key.Key_M, CTRL)
+    assert screen.banner.word.text() == "✖  NOT RECORDED"
+    assert "may not record supplier settlements" in screen.banner.detail.text()
+
+
+def test_fin_records_a_part_then_a_final_settlement_with_its_reason(
+    qtbot: Any, win: MainWindow,
+) -> None:
+    kim = _screen(qtbot, win, "Kim Store", "2222")
+    kim.field.setText(" ".join(SERIALS))
+    qtbot.keyClick(kim.field, Qt.Key.Key_N, CTRL)
+    assert kim.current is not None
+    number = kim.current.number
+    fin = _screen(qtbot, win, "Fin Finance", "6666")
+    assert fin.current is None and fin.amount.text() == ""  # the lock forgot Kim's work
+    _scan(qtbot, fin, number)
+    assert fin.banner.word.text() == "i  OPEN"
+    qtbot.keyClicks(fin.amount, "100")
+    qtbot.keyClicks(fin.reference, "BACS-1")
+    qtbot.keyClick(fin.reference, Qt.Key.Key_M, CTRL)
+    assert fin.banner.word.text() == "✔  SETTLED", fin.banner.detail.text()
+    assert "outstanding £50.00" in fin.banner.detail.text()
+    qtbot.keyClicks(fin.amount, "45,50")
+    qtbot.keyClicks(fin.reference, "CN-2")
+    fin.final.setFocus()
+    qtbot.keyClick(fin.final, Qt.Key.Key_Space)
+    qtbot.keyClick(fin.reference, Qt.Key.Key_M, CTRL)
+    assert fin.banner.word.text() == "✖  NOT RECORDED"
+    assert "£4.50 less than the £150.00 expected: say why" in fin.banner.detail.text()
+    qtbot.keyClicks(fin.reason, "Vista kept the carriage")
+    qtbot.keyClick(fin.reason, Qt.Key.Key_Return)
+    assert fin.banner.word.text() == "✔  SETTLED", fin.banner.detail.text()
+    assert "Closed." in fin.summary.text()
+    with sqlite3.connect(win.ctx.db.path) as conn:
+        assert conn.execute("SELECT group_concat(amount_minor) FROM settlements s JOIN "
+                            "brand_claims b ON b.id = s.brand_claim_id WHERE b.number = ?",
+                            (number,)).fetchone() == ("10000,4550",)
+
+
+def test_a_supplier_contact_added_in_settings_sees_and_moves_only_their_suppliers_claims(
+    qtbot: Any, win: MainWindow,
+) -> None:
+    kim = _screen(qtbot, win, "Kim Store", "2222")
+    kim.field.setText(SERIALS[0])
+    qtbot.keyClick(kim.field, Qt.Key.Key_N, CTRL)
+    assert kim.current is not None
+    vista = kim.current.number
+    listed = _column(kim.list, 0)
+    assert len(listed) == 2 and vista in listed  # and the demo's claim at the manufacturer
+    sign_in(qtbot, win, "Adam Admin", "8888")
+    qtbot.keyClick(win, Qt.Key.Key_F9)
+    settings = win.current_screen()
+    assert isinstance(settings, SettingsScreen)
+    settings.show_tab(settings.staff)
+    tab = settings.staff
+    qtbot.keyClicks(tab.name, "Vic Vista")
+    tab.role.setCurrentIndex(tab.role.findData(Role.SUPPLIER))
+    qtbot.keyClicks(tab.pin, "9090")
+    qtbot.keyClicks(tab.pin_again, "9090")
+    tab.add_button.click()
+    assert "A supplier contact works for one supplier" in win.notice.text()
+    qtbot.keyClicks(tab.supplier, "Vista UK Distribution")
+    tab.add_button.click()
+    assert "Vic Vista can now sign in as Supplier contact" in win.notice.text()
+
+    vic = _screen(qtbot, win, "Vic Vista", "9090")
+    assert _column(vic.list, 0) == [vista]
+    _scan(qtbot, vic, vista)
+    vic.status.setFocus()
+    qtbot.keyClicks(vic.status, "ack")
+    qtbot.keyClick(vic.status, Qt.Key.Key_T, CTRL)
+    assert vic.banner.word.text() == "✔  STATUS", vic.banner.detail.text()
+    assert _column(vic.updates, 2) == ["Vic Vista"]
+    other = next(n for n in listed if n != vista)
+    _scan(qtbot, vic, other)
+    assert vic.banner.word.text() == "✖  NOT FOUND"
+    assert "only that supplier's brand claims" in vic.banner.detail.text()
+    vic.field.setText(SERIALS[1])
+    qtbot.keyClick(vic.field, Qt.Key.Key_N, CTRL)
+    assert "may not manage brand claims" in vic.banner.detail.text()

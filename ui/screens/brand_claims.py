@@ -1,0 +1,376 @@
+"""Brand claims at the returns desk: list them, open one, add claims and units by scan, type
+the brand's status, record what it paid, send units and take them back, save the packet."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from ui.context import AppContext
+from ui.keys import bind_key
+from ui.money import shop_money
+from ui.screens.base import Screen
+from ui.screens.brand_parts.tables import lines_model, list_model, updates_model
+from ui.screens.returns_parts.confirmation import Confirmation, refusal_shower
+from ui.screens.shop_time import local_minute
+from ui.widgets.labels import Label
+from ui.widgets.record_view import record_view, refill, selected_rows
+from warranty_desk.errors import BadInput
+from warranty_desk.money import MoneyError, parse_typed
+from warranty_desk.permissions import Permission
+from warranty_desk.rules.brand_status import BRAND_STATUSES
+from warranty_desk.services import brand_claims, brand_stock, settlements
+from warranty_desk.services.brand_claim_views import BrandClaimRow, BrandClaimView, brand_claim
+from warranty_desk.services.brand_claim_views import brand_claims as listed
+
+# A brand claim's number (BR01-BC-2026-000001): a scan of one opens it.
+_BRAND_CLAIM_NUMBER = re.compile(r"^[A-Z0-9]{2,6}-BC-\d{4}-\d{6}$")
+
+
+class BrandClaimsScreen(Screen):
+    """The storekeeper's and finance's brand claims: every action answers in the banner."""
+
+    title = "Brand claims"
+    shortcut = "F11"
+    permission = Permission.VIEW_BRAND_CLAIMS
+    help_keys = (
+        ("Enter", "A brand claim's number opens it; a claim ticket or unit serial goes into "
+                  "the brand claim that is open"),
+        ("Ctrl+N", "Open a new brand claim over the scanned claims or units"),
+        ("Ctrl+O", "Open the brand claim picked in the list"),
+        ("Ctrl+T", "Record the brand's status typed below"),
+        ("Ctrl+M", "Record the supplier's payment or credit note"),
+        ("Ctrl+Shift+S", "Send the scanned unit to the supplier"),
+        ("Ctrl+Shift+B", "Take the scanned unit back from the supplier"),
+        ("Ctrl+P", "Save the packet for the brand: PDF and CSV"),
+        ("Ctrl+R", "Reload the list"),
+    )
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        layout = self.page_layout()
+        self.field = QLineEdit()
+        self.field.setObjectName("scanField")
+        self.field.setPlaceholderText("Scan a brand claim number, a claim ticket or a unit's "
+                                      "serial")
+        layout.addWidget(self.field)
+        self.banner = Confirmation()
+        layout.addWidget(self.banner)
+        self.list_model = list_model(shop_money)
+        self.list = record_view(self.list_model, "brandClaims")
+        self.list.setMinimumHeight(110)
+        layout.addWidget(self.list, 1)
+        self.summary = Label("Open a brand claim from the list (Ctrl+O) or scan its number.")
+        self.summary.setObjectName("brandClaimSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.lines_model = lines_model(shop_money)
+        self.lines = record_view(self.lines_model, "brandClaimLines")
+        layout.addWidget(self.lines, 1)
+        self.updates_model = updates_model(self._when)
+        self.updates = record_view(self.updates_model, "brandClaimUpdates")
+        layout.addWidget(self.updates, 1)
+        layout.addWidget(self._status_row())
+        layout.addWidget(self._settlement_row())
+        self.current: BrandClaimView | None = None
+        self.ask_packet_path: Callable[[str], str] = self._ask_packet_path
+        self._connect_signals()
+
+    def _status_row(self) -> QWidget:
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(Label("Brand's status:"))
+        self.status = QComboBox()
+        for key, words in BRAND_STATUSES.items():
+            self.status.addItem(f"{key.replace('_', ' ')} — {words}", key)
+        self.status_note = QLineEdit()
+        self.status_note.setPlaceholderText("Note (what the centre said)")
+        self.status_button = QPushButton("Record status  (Ctrl+T)")
+        box.addWidget(self.status, 1)
+        box.addWidget(self.status_note, 1)
+        box.addWidget(self.status_button)
+        return row
+
+    def _settlement_row(self) -> QWidget:
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(Label("Settlement:"))
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("Amount")
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText("Reference")
+        self.credit_note = QCheckBox("Credit note")
+        self.final = QCheckBox("Final")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why it differs from what was expected")
+        self.settle_button = QPushButton("Record settlement  (Ctrl+M)")
+        for widget, stretch in ((self.amount, 0), (self.reference, 1), (self.credit_note, 0),
+                                (self.final, 0), (self.reason, 2), (self.settle_button, 0)):
+            box.addWidget(widget, stretch)
+        return row
+
+    def _connect_signals(self) -> None:
+        # Scans and typing.
+        self.field.returnPressed.connect(lambda: self.scan(self.field.text()))
+        self.list.doubleClicked.connect(self._on_list_double_clicked)
+        self.status_button.clicked.connect(self.record_status)
+        self.settle_button.clicked.connect(self.record_settlement)
+        self.reason.returnPressed.connect(self.record_settlement)
+        self.status_note.returnPressed.connect(self.record_status)
+        # Keys.
+        bind_key(self, "Ctrl+N", self.open_new)
+        bind_key(self, "Ctrl+O", self.open_selected)
+        bind_key(self, "Ctrl+T", self.record_status)
+        bind_key(self, "Ctrl+M", self.record_settlement)
+        bind_key(self, "Ctrl+Shift+S", self.send_unit)
+        bind_key(self, "Ctrl+Shift+B", self.take_back)
+        bind_key(self, "Ctrl+P", self.save_packet)
+        bind_key(self, "Ctrl+R", self.refresh)
+        bind_key(self, "Esc", self._clear)
+
+    # --- Showing -------------------------------------------------------------------------
+
+    def activated(self) -> None:
+        self.refresh()
+        self.field.setFocus()
+
+    def refresh(self) -> None:
+        """Reload the list (and the open brand claim) off the GUI thread."""
+        if not self.ctx.may(Permission.VIEW_BRAND_CLAIMS):
+            return
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: listed(db, actor, include_closed=True), self._show_list)
+        if self.current is not None:
+            number = self.current.number
+            self.ctx.run(lambda: brand_claim(db, actor, number), self._show,
+                         self._failed("NOT FOUND"))
+
+    def _when(self, at: datetime) -> str:
+        return local_minute(at, self.ctx.shop.timezone)
+
+    def _show_list(self, rows: tuple[BrandClaimRow, ...]) -> None:
+        refill(self.list, self.list_model, rows)
+
+    def _show(self, view: BrandClaimView) -> None:
+        self.current = view
+        money = shop_money()
+        stale = "  ⚠ STALE: chase the service centre." if view.stale else ""
+        closed = "  Closed." if view.closed else ""
+        self.summary.setText(
+            f"{view.number} — {view.brand}, {view.supplier}. Brand's id "
+            f"{view.external_id or 'not given yet'}; service centre "
+            f"{view.service_centre or 'not named'}. Status {view.status.replace('_', ' ')} "
+            f"({view.approval}). Expected {money.people(view.expected_minor)}, settled "
+            f"{money.people(view.settled_minor)}, outstanding "
+            f"{money.people(view.outstanding_minor)}.{stale}{closed}")
+        self.lines_model.set_records(view.lines)
+        self.updates_model.set_records(view.updates)
+
+    def _done(self, word: str, detail: str) -> Callable[[Any], None]:
+        def show(result: Any) -> None:
+            self.banner.say("success", word, detail.format(result=result))
+            self.ctx.notice.emit(detail.format(result=result), "success")
+            self.ctx.data_changed.emit("stock")
+            if isinstance(result, BrandClaimView):
+                self._show(result)
+            self.refresh()
+            self.field.selectAll()
+            self.field.setFocus()
+        return show
+
+    def _failed(self, word: str) -> Callable[[BaseException], None]:
+        return refusal_shower(self.ctx, self.banner, self.field, word)
+
+    def _clear(self) -> None:
+        self.field.clear()
+        self.field.setFocus()
+
+    def clear_for_sign_out(self) -> None:
+        for field in (self.field, self.status_note, self.amount, self.reference, self.reason):
+            field.clear()
+        self.credit_note.setChecked(False)
+        self.final.setChecked(False)
+        self.banner.clear()
+        self.current = None
+        self.list_model.set_records(())
+        self.lines_model.set_records(())
+        self.updates_model.set_records(())
+        self.summary.setText("Open a brand claim from the list (Ctrl+O) or scan its number.")
+
+    # --- Opening and filling -------------------------------------------------------------
+
+    def handle_scan(self, text: str) -> bool:
+        self.field.setText(text)
+        self.scan(text)
+        return True
+
+    def scan(self, text: str) -> None:
+        """A brand claim number opens it; a claim or unit goes into the open brand claim."""
+        code = text.strip()
+        if not code:
+            return
+        if _BRAND_CLAIM_NUMBER.match(code.upper()) or self.current is None:
+            self.open_number(code)
+            return
+        actor, db, number = self.ctx.require_actor(), self.ctx.db, self.current.number
+        self.ctx.run(lambda: brand_claims.add_claims(db, actor, number, [code]),
+                     self._done("ADDED", f"{code} is in brand claim {number} now."),
+                     self._failed("NOT ADDED"))
+
+    def open_number(self, number: str) -> None:
+        """Show one brand claim by its number or the brand's id for it."""
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: brand_claim(db, actor, number), self._on_opened,
+                     self._failed("NOT FOUND"))
+
+    def _on_opened(self, view: BrandClaimView) -> None:
+        self._show(view)
+        self.banner.say("info", "OPEN", f"Brand claim {view.number}: scan claim tickets or "
+                                        "units to add them.")
+        self.field.clear()
+        self.field.setFocus()
+
+    def _on_list_double_clicked(self, index: QModelIndex) -> None:
+        row = self.list_model.record(index.row())
+        if row is not None:
+            self.open_number(row.number)
+
+    def open_selected(self) -> None:
+        rows = selected_rows(self.list)
+        row = self.list_model.record(rows[0]) if rows else None
+        if row is None:
+            self.ctx.notice.emit("Pick a brand claim in the list first.", "warning")
+            return
+        self.open_number(row.number)
+
+    def open_new(self) -> None:
+        """A new brand claim over the codes in the scan field (spaces or commas between)."""
+        codes = [c for c in re.split(r"[\s,;]+", self.field.text()) if c]
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: brand_claims.open_brand_claim(db, actor, codes),
+                     self._done("OPENED", "Brand claim {result.number} for {result.supplier} "
+                                          "is open: scan more units to add them."),
+                     self._failed("NOT OPENED"))
+
+    # --- The brand's answers -------------------------------------------------------------
+
+    def _need_current(self) -> BrandClaimView | None:
+        if self.current is None:
+            self.banner.say("warning", "NO BRAND CLAIM", "Open a brand claim first: pick it in "
+                                                         "the list and press Ctrl+O.")
+        return self.current
+
+    def record_status(self) -> None:
+        current = self._need_current()
+        if current is None:
+            return
+        status, note = str(self.status.currentData()), self.status_note.text()
+        actor, db = self.ctx.require_actor(), self.ctx.db
+
+        def done(view: BrandClaimView) -> None:
+            self.status_note.clear()
+            self._done("STATUS", f"Brand claim {view.number} is {status.replace('_', ' ')} "
+                                 "now.")(view)
+
+        self.ctx.run(lambda: brand_claims.update_status(db, actor, current.number, status,
+                                                        note=note),
+                     done, self._failed("NOT RECORDED"))
+
+    def record_settlement(self) -> None:
+        current = self._need_current()
+        if current is None:
+            return
+        try:
+            amount = parse_typed(self.amount.text(), shop_money().currency)
+        except MoneyError as exc:
+            self._failed("NOT RECORDED")(BadInput(str(exc)))
+            self.amount.setFocus()
+            return
+        entry = settlements.SettlementInput(
+            amount, self.reference.text(),
+            "credit_note" if self.credit_note.isChecked() else "payment",
+            final=self.final.isChecked(), reason=self.reason.text())
+        actor, db = self.ctx.require_actor(), self.ctx.db
+
+        def done(view: BrandClaimView) -> None:
+            for field in (self.amount, self.reference, self.reason):
+                field.clear()
+            self.credit_note.setChecked(False)
+            self.final.setChecked(False)
+            money = shop_money()
+            self._done("SETTLED", f"{money.people(amount)} recorded on {view.number}; "
+                                  f"outstanding {money.people(view.outstanding_minor)}.")(view)
+
+        self.ctx.run(lambda: settlements.record_settlement(db, actor, current.number, entry),
+                     done, self._failed("NOT RECORDED"))
+
+    # --- Units to the supplier and back --------------------------------------------------
+
+    def send_unit(self) -> None:
+        current = self._need_current()
+        if current is None:
+            return
+        code = self.field.text()
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: brand_stock.send_unit(db, actor, current.number, code),
+                     self._done("SENT", "Claim {result.claim_number}'s unit is "
+                                        "{result.place} now."),
+                     self._failed("NOT SENT"))
+
+    def take_back(self) -> None:
+        code = self.field.text()
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        self.ctx.run(lambda: brand_stock.receive_back(db, actor, code),
+                     self._done("BACK", "Claim {result.claim_number}'s unit is "
+                                        "{result.place} now."),
+                     self._failed("NOT TAKEN BACK"))
+
+    # --- The packet ----------------------------------------------------------------------
+
+    def _ask_packet_path(self, name: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the packet for the brand", name,
+                                              "PDF files (*.pdf)")
+        return path
+
+    def save_packet(self) -> None:
+        """The packet as PDF, with its CSV in the brand's columns beside it."""
+        current = self._need_current()
+        if current is None:
+            return
+        path = self.ask_packet_path(f"{current.number}.pdf")
+        if not path:
+            return
+        actor, db, documents = self.ctx.require_actor(), self.ctx.db, self.ctx.home.documents
+        pdf_path = Path(path).with_suffix(".pdf")
+
+        def write() -> Path:
+            # reportlab loads on the first packet saved, not while the app starts.
+            from printing.brand_packets import packet_pdf
+            from warranty_desk.services.brand_packet import packet, packet_csv
+            from warranty_desk.storage.documents import DocumentStore
+
+            pdf = packet_pdf(db, actor, current.number, documents=DocumentStore(documents))
+            sheet = packet_csv(packet(db, actor, current.number))
+            pdf_path.write_bytes(pdf)
+            pdf_path.with_suffix(".csv").write_text(sheet, encoding="utf-8", newline="")
+            return pdf_path
+
+        self.ctx.run(write, self._done("SAVED", "The packet is saved as {result} and, in the "
+                                                "brand's columns, as its .csv beside it."),
+                     self._failed("NOT SAVED"))
