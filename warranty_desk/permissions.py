@@ -48,6 +48,7 @@ class Permission(enum.StrEnum):
     VERIFY_PROOF = "verify proof of purchase"
     ADVANCE_CLAIM = "move claims through review and inspection"
     DECIDE_CLAIM = "decide claims (repair, replace, refund, reject)"
+    ASSIGN_CLAIM = "choose a claim's owner and backup"
     OVERRIDE_RULE = "override warranty rules"
     RECORD_WORK = "record findings, parts and labour"
     POST_COST = "post costs"
@@ -82,6 +83,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.VERIFY_PROOF: frozenset({Role.SUPPORT, Role.MANAGER, Role.OWNER}),
     P.ADVANCE_CLAIM: frozenset({Role.SUPPORT, Role.TECHNICIAN, Role.MANAGER, Role.OWNER}),
     P.DECIDE_CLAIM: frozenset({Role.MANAGER, Role.OWNER}),
+    # Who answers for a claim is the service manager's call (the owner's too).
+    P.ASSIGN_CLAIM: frozenset({Role.MANAGER, Role.OWNER}),
     P.OVERRIDE_RULE: frozenset({Role.MANAGER, Role.OWNER}),
     P.RECORD_WORK: frozenset({Role.TECHNICIAN, Role.MANAGER, Role.OWNER}),
     P.POST_COST: frozenset({Role.TECHNICIAN, Role.FINANCE, Role.MANAGER, Role.OWNER}),

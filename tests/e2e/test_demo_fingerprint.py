@@ -45,7 +45,9 @@ _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("customer_messages", "state_at"), ("customers", "email_undeliverable"),
                   # 0015: consent to reminders, and when staff read a customer's message.
                   ("customers", "reminders_agreed_at"), ("customers", "reminders_withdrawn_at"),
-                  ("customer_messages", "read_at")}
+                  ("customer_messages", "read_at"),
+                  # 0016: a claim's backup, set only when a manager chooses one.
+                  ("claims", "backup_id")}
 _ADDED_TABLES = {"sync_delivered", "warranty_reminders"}
 _EMPTY = (None, "", 0)
 
@@ -66,42 +68,46 @@ DIGESTS: dict[str, str] = {
     # card names its policy.
     # Adding a policy tells head office its terms (a catalogue.policy_updated event each),
     # and each warranty card names its policy: the portal shows the till's terms.
+    # At 0016 every claim has an owner: whoever opened it, and for a claim a customer started
+    # online the manager gives it to support with themself as backup (an "owners" line on its
+    # timeline and an audit entry); the generated claims are owned by their opener until the
+    # technician takes them. Every claim event names its owner and backup.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'audit_entries': '4881871da955b5f4962772c7404a70d7b99061e5c8a1b5227e857898d88a6275',
+    'audit_entries': 'da21a83c8359e9151f8cdef9dba78244aae9c546cdc9cb4c95014a4876b48c46',
     'branch_epochs': '259d5450977f661bf98aee59bfa4d328be61f178800b2dbffd791fdc3cfc81c2',
-    'brand_claims': 'c646295edc2b4432550dcfe972e1b42cf4071f5c315f1e1b64207393d55a5e71',
+    'brand_claims': 'c88675918a0500aa5d82dc30e2c4c72a8923bda827170cab8c5ae93e07ad94a5',
     'brands': '80970845bf7f0fdbf61ccb037e0f03fc94db188d343c1ab4fe3e5efd74357bc1',
-    'claim_events': 'fb01b688f4dd821f41172c3fbe93dd777675508898ee877148156e8b2b15f015',
-    'claims': 'b4116feb144bfc40b564fb85d39e0138b2671584b75ad2fff4ee4d174949fec2',
+    'claim_events': '6fe46f55151ac37989d43bb912dbbf6715714ef82dda40cedf9bc132a4dffd90',
+    'claims': '274271cda5bb9876bd334f6a42ceb59f876a744b2e18f7b1452f6b3bc042b09d',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'cost_postings': '656618c8b2baaa6902d98789757c33c4aee55a6ed244e5f34f9d95cee8fd8739',
-    'customer_messages': '5b0630170b4e7487dceaa3b02cfbd167b7f9c82e02eed99e95cea1129ee5d306',
-    'customers': 'da92d564e8647dd2e75ee8a038fb56066a7e12d6e7d87712eb10b042bc0a8db7',
+    'cost_postings': '9cd64b565c7e91e06691fdc558f35fb9f4bcd91c720704237f75734eb98f4093',
+    'customer_messages': 'b64e84088966049a24bb7a1133f764ed41548844c479a7e2014dc1c496d4a0b1',
+    'customers': '329f73dc128f346ccab02553a10abeec2f579e2453f4b8dca37d7985e2be1784',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
-    'evidence_documents': 'd1190b4b6ca45f936eb7eeafc4f105d3016f5da508d1d0f530d49257b7915458',
-    'extension_offers': '03829ed43e01ae75f0d43ce58b36fd4d35348fb645c5ed648f0ec5649928347f',
+    'evidence_documents': '238b3837191137f8d5f8494ef65e2c6f9c2df0ae2949e4137d40f5cec47641ef',
+    'extension_offers': '03b38b25b8ca87b7862ab9386b52628948bd0d2d0d908dada9778639215e5168',
     'extension_plans': 'd4b43a00886fde4e24e3e30988d100dc28dd1caf296a5802c1fdde08e8b73d9a',
     'import_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_applied': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'invoice_lines': '8145c0d3c0f9a5e7d393df1f081373434d06832151a70d5d54ef7aea3d696efd',
+    'invoice_lines': '9ee512bb88a94320a60f7f793d417932a5de84c859df134182ec2cba124f85de',
     'number_counters': '4ab0e005a54b18b5a2ddea94599453a0252030afb00043ca40ebe9fcfc44d710',
-    'outbox_events': 'a49a203f5a8c30217b826cd90bfd18fac7d43ce77f3b8b0d37729c25909a1adf',
+    'outbox_events': '6562bd99cda7ec41861f5ca00c6c7712bc36f09982e94f6102a437371549eed4',
     'policies': '30df7d8fe2c1f2febe6f601712b7897f50243c96403aa29add7adf721ff264f4',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '7b7c29ea15484880b38d485681cf6a0c4a153329ae045921c01864913ac86e85',
     'products_fts': '32ad08e2263cad0197256f186b17c89167d69447320e549f47d4b4f1f6b0175b',
-    'sales': '1a5c11a922fa233ec84826f68f47d3493c41c55fc43497f1fd5cdb310e08945b',
-    'settlements': 'c9a2f8f861c958123099b12b98a9c376a53bd8124c60a6b167c028940713da63',
+    'sales': '4502182ced883164d1f8e53720aa63f462df4d18b368a6861978e91dc6efc309',
+    'settlements': 'ae602d678afa823fed8a078d5ba367b3a9af77c9f322c913a69627ed75f78759',
     'shop': '6f59cd351b1781240c23d95ba10894d1cdafb6e70b321a0c6717bfe8a3b1646d',
     'staff': '83639f86ac95404d8be59baf9dfc782eb510d1dc031d8f7f6988c792e43a2e85',
-    'stock_movements': 'acdcd86016d35fecfe1964b1d2ae60eb7f496ccdd1c57f8595ff7bce7ac2cc60',
+    'stock_movements': '1625a41391b281485596184f757f1e3a10ee113ef2cb02ecff5010b975b34006',
     'supplier_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_parked': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'upgrade_notes': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'warranties': '45ec7c63253095390d50c8e4f630fe99dbe645d0c206f1589f1a7b2905b0be06',
-    'warranty_layers': '6af1c33f5c828327ac4eb6bfb9c549a6d623160e274bb1afe38089a8c1d57ccc',
+    'warranties': 'd68c03f97e954c085f93cf3c377517f13288b959ab4aabda02ccfa3255dc6537',
+    'warranty_layers': 'd33aa63337453ab3fe9518307dad7a75aa5ca45ec4cab7a87cb90e6c9e242051',
     'documents folder': '9c585a36583ba963e1076eba1ceb16276b05efe9b26b65d8d7a099e3ba8800e1',
 }
 

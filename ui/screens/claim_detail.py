@@ -44,10 +44,12 @@ from ui.screens.claim_detail_parts.record_tabs import (
 from ui.screens.shop_time import local_minute
 from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.layout import scroll_area
+from ui.widgets.owner_dialog import OWNER_KEY
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.void_warranty import VOID_KEY
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.permissions import Actor, Permission
+from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import claim_messages, message_delivery
 from warranty_desk.services.claim_detail import ClaimDetail, claim_detail
@@ -72,6 +74,7 @@ class ClaimDetailScreen(Screen):
         *((key, words.rstrip("…") + (" (choose the outcome)" if words.endswith("…") else ""))
           for words, key in MOVE_KEYS.values()),
         (REOPEN_KEY, "Reopen a rejected claim: back to review, with a written reason"),
+        (OWNER_KEY, "Choose the claim's owner and backup"),
         ("Ctrl+O", "Manager override for the move that was blocked"),
         ("Ctrl+E", "Add evidence from a file (or drop files on the evidence list)"),
         ("Enter", "Open the selected document"),
@@ -95,6 +98,7 @@ class ClaimDetailScreen(Screen):
         **{key: Permission.DECIDE_CLAIM if target in ("resolved", "rejected")
            else Permission.ADVANCE_CLAIM for target, (_words, key) in MOVE_KEYS.items()},
         REOPEN_KEY: Permission.DECIDE_CLAIM,
+        OWNER_KEY: Permission.ASSIGN_CLAIM,
         "Ctrl+E": Permission.ADD_EVIDENCE,
         VERIFY_KEY: Permission.VERIFY_PROOF,
         "Ctrl+Enter (findings)": Permission.RECORD_WORK,
@@ -120,6 +124,10 @@ class ClaimDetailScreen(Screen):
         self.void_button.setObjectName("voidWarranty")
         self.void_button.hide()  # for those who may void, while the warranty stands
         self.facts.cover_row.addWidget(self.void_button)
+        self.owner_button = QPushButton(f"Owner…  ({OWNER_KEY})")
+        self.owner_button.setObjectName("claimOwner")
+        self.owner_button.hide()  # for those who may choose it, on an open claim
+        self.facts.cover_row.addWidget(self.owner_button)
         self.decision = DecisionBar()
         column.addWidget(self.decision)
         self.tabs = QTabWidget()
@@ -198,6 +206,8 @@ class ClaimDetailScreen(Screen):
         self.findings.labour_button.clicked.connect(
             lambda: self.claim_actions.add_cost(("labour",)))
         self.void_button.clicked.connect(self.claim_actions.void_warranty)
+        self.owner_button.clicked.connect(self.claim_actions.change_owner)
+        bind_key(self, OWNER_KEY, self.claim_actions.change_owner)
         bind_key(self.findings, "Ctrl+Return", self.save_findings, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self, REOPEN_KEY, self._on_reopen_key)
         bind_key(self, VERIFY_KEY, self.check_proof)
@@ -318,6 +328,8 @@ class ClaimDetailScreen(Screen):
         self.ticket_button.setEnabled(True)
         self.label_button.setEnabled(True)
         self.facts.show_detail(d)
+        self.owner_button.setVisible(d.state in OPEN_STATES
+                                     and self.ctx.may(Permission.ASSIGN_CLAIM))
         self.decision.show_moves(d.moves, d.state, d.reopen)
         self.timeline_model.set_records(d.timeline)
         fit_columns(self.timeline)
@@ -350,6 +362,7 @@ class ClaimDetailScreen(Screen):
             tab.clear()
         self._saved_findings = ""
         self.void_button.hide()
+        self.owner_button.hide()
         self.ticket_button.setEnabled(False)
         self.label_button.setEnabled(False)
 

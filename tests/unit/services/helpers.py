@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 from tests.conftest import actor
@@ -23,3 +24,12 @@ def sell(
     """Record one sale line through the real activation service."""
     return record_sale(db, actor(Role.SALES), SaleInput(
         invoice, sold_on, (LineInput(sku, len(serials) or 1, price, serials, extension),), ADA))
+
+
+def rows(db: Database, query: str, *args: object) -> list[tuple[object, ...]]:
+    """What a query reads from the database file, on a connection of its own."""
+    conn = sqlite3.connect(db.path)
+    try:
+        return conn.execute(query, args).fetchall()
+    finally:
+        conn.close()

@@ -22,12 +22,13 @@ from ui.screens.claim_detail_parts.proof_check import ProofCheckDialog
 from ui.widgets.cost_dialog import MANUAL_COST_KINDS, CostDialog
 from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.override_dialog import OverrideDialog
+from ui.widgets.owner_dialog import OwnerDialog
 from ui.widgets.reason_dialog import ReasonDialog
 from ui.widgets.void_warranty import ask_to_void
 from warranty_desk.errors import RuleBlocked
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.claim_states import ClaimState, evidence_label, target_words
-from warranty_desk.services import claims, decisions
+from warranty_desk.services import claim_owners, claims, decisions
 from warranty_desk.services.claim_common import Override
 from warranty_desk.services.claim_detail import ClaimDetail
 from warranty_desk.services.claims import ClaimSummary
@@ -35,7 +36,7 @@ from warranty_desk.services.decisions import Decision
 from warranty_desk.storage.documents import DocumentStore
 
 # A change to the claim, run again with the approval when a manager overrides a rule.
-Attempt = Callable[[Override | None], ClaimSummary]
+Attempt = Callable[[Override | None], object]
 
 
 class ClaimActions(QObject):
@@ -203,6 +204,38 @@ class ClaimActions(QObject):
         count = f"{len(paths)} documents" if len(paths) > 1 else paths[0].name
         self.run_action(f"Attaching evidence to claim {number}",
                         f"Added {count} to claim {number} as {evidence_label(kind)}.", attach)
+
+    # --- Who answers for the claim -------------------------------------------------------------
+
+    def change_owner(self) -> None:
+        """Ctrl+Shift+G: a manager gives the open claim its owner and backup."""
+        d = self.detail
+        if d is None or self.ctx.actor is None:
+            return
+        if not self.ctx.may(Permission.ASSIGN_CLAIM):
+            self.ctx.notice.emit("Only a manager or the owner of the shop chooses who answers "
+                                 "for a claim.", "warning")
+            return
+        number, actor = d.number, self.ctx.actor
+        self.ctx.run(lambda: claim_owners.owners(self.ctx.db, actor, number),
+                     self._on_owners_loaded)
+
+    def _on_owners_loaded(self, found: claim_owners.ClaimOwners) -> None:
+        if self.detail is None or self.detail.number != found.number or self.ctx.actor is None:
+            return
+        dialog = OwnerDialog(found.number, found.staff, found.owner, found.backup,
+                             parent=self._parent)
+        number, actor = found.number, self.ctx.actor
+
+        def chosen(owner: str | None, backup: str | None) -> None:
+            self.run_action(f"Choosing the owner of claim {number}",
+                            f"Claim {number}: owner {owner or 'nobody'}, backup "
+                            f"{backup or 'nobody'}.",
+                            lambda _o: claim_owners.set_owners(self.ctx.db, actor, number,
+                                                               owner, backup))
+
+        dialog.chosen.connect(chosen)
+        self._show_dialog(dialog)
 
     # --- Reopening, the proof of purchase, findings and voiding ---------------------------------
 
