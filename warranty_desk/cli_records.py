@@ -41,12 +41,13 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("report", help="print a report: warranties (the register), "
-                       "claims-by-brand, open-claims, return-aging, message-delivery")
+                       "claims-by-brand, open-claims, return-aging, message-delivery, "
+                       "exception-notes")
     p.add_argument("name", choices=["warranties", "claims-by-brand", "open-claims",
-                                    "return-aging", "message-delivery"])
+                                    "return-aging", "message-delivery", "exception-notes"])
     p.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD",
-                   help="start of the period (claims-by-brand, message-delivery; default 90 "
-                   "days ago)")
+                   help="start of the period (claims-by-brand, message-delivery, "
+                   "exception-notes; default 90 days ago)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")

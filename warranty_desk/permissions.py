@@ -53,6 +53,7 @@ class Permission(enum.StrEnum):
     RECORD_WORK = "record findings, parts and labour"
     POST_COST = "post costs"
     SEND_MESSAGE = "send customer messages"
+    WRITE_NOTE = "write exception notes on records"
     HANDLE_STOCK = "receive returns and issue replacements"
     MANAGE_BRAND_CLAIMS = "manage brand claims"
     RECORD_SETTLEMENT = "record supplier settlements"
@@ -89,6 +90,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.RECORD_WORK: frozenset({Role.TECHNICIAN, Role.MANAGER, Role.OWNER}),
     P.POST_COST: frozenset({Role.TECHNICIAN, Role.FINANCE, Role.MANAGER, Role.OWNER}),
     P.SEND_MESSAGE: frozenset({Role.SALES, Role.SUPPORT, Role.MANAGER, Role.OWNER}),
+    # Whoever meets something not normal says so where the next person will look.
+    P.WRITE_NOTE: frozenset(Role),
     P.HANDLE_STOCK: frozenset({Role.STOREKEEPER, Role.MANAGER, Role.OWNER}),
     P.MANAGE_BRAND_CLAIMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER}),
     P.RECORD_SETTLEMENT: frozenset({Role.FINANCE, Role.MANAGER, Role.OWNER}),

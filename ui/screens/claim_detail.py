@@ -43,6 +43,7 @@ from ui.screens.claim_detail_parts.record_tabs import (
 )
 from ui.screens.shop_time import local_minute
 from ui.widgets.decision_dialog import DecisionDialog
+from ui.widgets.exception_notes import NOTE_KEY, NotesPanel, ask_for_note
 from ui.widgets.layout import scroll_area
 from ui.widgets.owner_dialog import OWNER_KEY
 from ui.widgets.record_view import fit_columns, record_view
@@ -75,6 +76,7 @@ class ClaimDetailScreen(Screen):
           for words, key in MOVE_KEYS.values()),
         (REOPEN_KEY, "Reopen a rejected claim: back to review, with a written reason"),
         (OWNER_KEY, "Choose the claim's owner and backup"),
+        (NOTE_KEY, "Add an exception note: what is not normal, with its reason"),
         ("Ctrl+O", "Manager override for the move that was blocked"),
         ("Ctrl+E", "Add evidence from a file (or drop files on the evidence list)"),
         ("Enter", "Open the selected document"),
@@ -186,6 +188,8 @@ class ClaimDetailScreen(Screen):
         self.stock_model = stock_model(self._when)
         self.stock_table = record_view(self.stock_model, "stockTable")
         self.tabs.addTab(self.stock_table, "&Stock and brand")
+        self.notes = NotesPanel(self._when, "claimNotes")
+        self.tabs.addTab(self.notes, "&Notes")
 
     def _connect_signals(self) -> None:
         # Actions on the claim; a change that went through reloads the claim.
@@ -208,6 +212,8 @@ class ClaimDetailScreen(Screen):
         self.void_button.clicked.connect(self.claim_actions.void_warranty)
         self.owner_button.clicked.connect(self.claim_actions.change_owner)
         bind_key(self, OWNER_KEY, self.claim_actions.change_owner)
+        self.notes.add_requested.connect(self.add_note)
+        bind_key(self, NOTE_KEY, self.add_note)
         bind_key(self.findings, "Ctrl+Return", self.save_findings, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self, REOPEN_KEY, self._on_reopen_key)
         bind_key(self, VERIFY_KEY, self.check_proof)
@@ -348,6 +354,9 @@ class ClaimDetailScreen(Screen):
         self.costs.show_detail(d, may_post=self.ctx.may(Permission.POST_COST))
         self.stock_model.set_records(stock_lines(d))
         fit_columns(self.stock_table)
+        self.notes.show_notes(d.notes)
+        self.tabs.setTabText(self.tabs.indexOf(self.notes),
+                             f"&Notes ({len(d.notes)})" if d.notes else "&Notes")
 
     def clear_for_sign_out(self) -> None:
         self._generation += 1  # a claim still loading is for the last person
@@ -358,7 +367,7 @@ class ClaimDetailScreen(Screen):
         self.decision.show_moves((), None)
         for model in (self.timeline_model, self.stock_model):
             model.set_records(())
-        for tab in (self.evidence, self.findings, self.messages, self.costs):
+        for tab in (self.evidence, self.findings, self.messages, self.costs, self.notes):
             tab.clear()
         self._saved_findings = ""
         self.void_button.hide()
@@ -384,6 +393,16 @@ class ClaimDetailScreen(Screen):
     def add_evidence_files(self, paths: list[Path]) -> None:
         """Store the files and attach them to the claim as the kind chosen on the evidence tab."""
         self.claim_actions.add_evidence_files(paths)
+
+    def add_note(self) -> None:
+        """Ctrl+Shift+N: an exception note on the claim; the Notes tab shows it."""
+        if self.detail is None:
+            return
+        number = self.detail.number
+        self.tabs.setCurrentWidget(self.notes)
+        ask_for_note(self.ctx, self, "claim", number, f"claim {number}",
+                     lambda _note: self._on_claim_actions_changed("note"),
+                     self.claim_actions.show_dialog)
 
     def _on_reopen_key(self) -> None:
         if "reopen" in self.move_buttons:

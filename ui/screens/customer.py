@@ -25,11 +25,12 @@ from ui.models.record_table import Column, RecordTableModel
 from ui.phones import phone
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from ui.screens.customer_columns import CLAIM_COLUMNS, PURCHASE_COLUMNS, consent_words
 from ui.screens.customer_complaints import ComplaintsTab
 from ui.screens.shop_time import local_minute
+from ui.widgets.exception_notes import NOTE_KEY, NoteDialog, NotesPanel, ask_for_note
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
-from ui.widgets.verdict_card import SYMBOLS
 from ui.widgets.void_warranty import VOID_KEY, ask_to_void
 from ui.wording import count
 from warranty_desk.models import Segment
@@ -46,43 +47,10 @@ from warranty_desk.views import WarrantyVerdict
 # The search results keep this width, so the profile beside them has room at 1024×768; with
 # nothing found (or a customer opened from the counter) the list hides and gives it all.
 RESULTS_WIDTH = 220
-TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints")
+TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints", "Notes")
 EMAIL_KEY = "Ctrl+Shift+E"
 NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
                "the counter with Ctrl+U.")
-
-
-def _consent_words(p: CustomerProfile) -> str:
-    """When the customer agreed to reminders, or withdrew; nothing if they never agreed."""
-    if p.reminders_agreed and p.reminders_agreed_at is not None:
-        return f"agreed on {p.reminders_agreed_at.date().isoformat()}"
-    if p.reminders_withdrawn_at is not None:
-        return f"withdrawn on {p.reminders_withdrawn_at.date().isoformat()}"
-    return "not agreed"
-
-
-def _words(state: str | None) -> str:
-    return (state or "").replace("_", " ")
-
-
-PURCHASE_COLUMNS: tuple[Column[WarrantyVerdict], ...] = (
-    Column("Cover", lambda v: f"{SYMBOLS.get(v.verdict, '')}  {v.headline}"),
-    Column("Product", lambda v: v.product_name),
-    Column("Serial", lambda v: v.serial or ""),
-    Column("Warranty", lambda v: v.warranty_code),
-    Column("Sold", lambda v: str(v.sold_on)),
-    Column("Until", lambda v: str(v.end_on)),
-    Column("Open claim", lambda v: v.open_claim or ""),
-)
-CLAIM_COLUMNS: tuple[Column[ClaimLine], ...] = (
-    Column("Claim", lambda c: c.number),
-    Column("Opened", lambda c: str(c.opened_on)),
-    Column("Product", lambda c: c.product_name),
-    Column("Serial", lambda c: c.serial or ""),
-    Column("State", lambda c: _words(c.state)),
-    Column("Outcome", lambda c: _words(c.outcome)),
-    Column("Fault", lambda c: c.fault),
-)
 
 
 class CustomerScreen(Screen):
@@ -99,6 +67,7 @@ class CustomerScreen(Screen):
         ("Ctrl+Shift+P", "Print the certificate of the purchase selected"),
         ("Ctrl+K", "Log a complaint from this customer"),
         (EMAIL_KEY, "Correct the customer's email address (Enter saves it)"),
+        (NOTE_KEY, "Add an exception note on the customer, with its reason"),
         (VOID_KEY, "Void the warranty of the purchase selected, with a written reason"),
     )
     key_permissions: ClassVar[dict[str, Permission]] = {VOID_KEY: Permission.VOID_WARRANTY}
@@ -124,6 +93,7 @@ class CustomerScreen(Screen):
         row.addLayout(self._profile_column(), 1)
         layout.addLayout(row, 1)
         self.profile: CustomerProfile | None = None
+        self.note_dialog: NoteDialog | None = None  # the note being written, if any
         self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
 
@@ -190,8 +160,9 @@ class CustomerScreen(Screen):
         self.claims = record_view(self.claim_model, "customerClaims")
         self.messages = record_view(self.message_model, "customerMessages")
         self.complaints = ComplaintsTab(self.ctx, self._reload)
-        for table, label in zip((self.purchases, self.claims, self.messages, self.complaints),
-                                TAB_WORDS, strict=True):
+        self.notes = NotesPanel(self._when, "customerNotes")
+        for table, label in zip((self.purchases, self.claims, self.messages, self.complaints,
+                                 self.notes), TAB_WORDS, strict=True):
             self.tabs.addTab(table, label)
         column.addWidget(self.tabs, 1)
         row = QHBoxLayout()
@@ -240,6 +211,8 @@ class CustomerScreen(Screen):
         self.certificate_button.clicked.connect(self.print_certificate)
         bind_key(self, "Ctrl+Shift+P", self.print_certificate)
         bind_key(self, "Ctrl+K", self._log_complaint)
+        self.notes.add_requested.connect(self.add_note)
+        bind_key(self, NOTE_KEY, self.add_note)
         bind_key(self, EMAIL_KEY, self._on_email_key)
         self.email_edit.returnPressed.connect(self.save_email_address)
         self.save_email.clicked.connect(self.save_email_address)
@@ -325,7 +298,7 @@ class CustomerScreen(Screen):
         self.segment.setCurrentText(p.segment)
         self.retention.setChecked(p.retention_follow_up)
         self.reminders.setChecked(p.reminders_agreed)
-        self.reminders_since.setText(_consent_words(p))
+        self.reminders_since.setText(consent_words(p))
         self.reason.clear()
         self._set_editable(True)
         self.purchase_model.set_records(p.purchases)
@@ -342,6 +315,8 @@ class CustomerScreen(Screen):
         self.tabs.setTabText(3, f"Complaints ({open_ones} open)" if open_ones
                              else f"Complaints ({len(p.complaints)})")
         self.complaints.show_profile(p)
+        self.notes.show_notes(p.notes)
+        self.tabs.setTabText(4, f"Notes ({len(p.notes)})")
         self.certificate_button.setEnabled(bool(p.purchases))
         self.void_button.setVisible(self.ctx.may(Permission.VOID_WARRANTY))
         self.void_button.setEnabled(any(v.verdict != "void" for v in p.purchases))
@@ -371,6 +346,7 @@ class CustomerScreen(Screen):
         for n, words in enumerate(TAB_WORDS):
             self.tabs.setTabText(n, words)
         self.complaints.clear()
+        self.notes.clear()
         self.certificate_button.setEnabled(False)
         self.void_button.hide()
         self._set_editable(False)
@@ -402,6 +378,16 @@ class CustomerScreen(Screen):
     def _log_complaint(self) -> None:
         self.tabs.setCurrentWidget(self.complaints)
         self.complaints.log()
+
+    def add_note(self) -> None:
+        """Ctrl+Shift+N: an exception note on the customer shown (unreachable, and so on)."""
+        if self.profile is not None:
+            self.tabs.setCurrentWidget(self.notes)
+            self.note_dialog = ask_for_note(self.ctx, self, "customer", self.profile.reference,
+                                            f"customer {self.profile.name} "
+                                            f"({self.profile.reference})",
+                                            lambda _note: self._reload(),
+                                            lambda dialog: dialog.open())
 
     def print_certificate(self) -> None:
         """The warranty certificate of the purchase selected in the Purchases tab."""

@@ -55,6 +55,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(_S + "settings", "SettingsScreen", "Settings", "F9",
                (P.MANAGE_SETTINGS, P.MANAGE_STAFF, P.IMPORT_INVOICES, P.MANAGE_SYNC)),
     ScreenSpec(_S + "sync_panel", "SyncPanelScreen", "Sync", "F10", (P.MANAGE_SYNC,)),
+    ScreenSpec(_S + "follow_ups", "FollowUpsScreen", "Follow-ups", "F11", (P.LOOKUP,)),
     ScreenSpec(_S + "start_claim", "StartClaimScreen", "Start claim", "",
                (P.START_CLAIM,)),
     ScreenSpec(_S + "extension", "ExtensionScreen", "Sell extension", "",

@@ -36,7 +36,8 @@ from warranty_desk.services.report_table import Cell, ReportTable
 Index = QModelIndex | QPersistentModelIndex
 # The reports that cover a period, with the words beside its first day.
 _SINCE_WORDS = {"claims-by-brand": "Claims opened since",
-                "message-delivery": "Messages written since"}
+                "message-delivery": "Messages written since",
+                "exception-notes": "Notes written since"}
 
 
 class ReportModel(QAbstractTableModel):

@@ -9,6 +9,7 @@ from warranty_desk.models.complaint import Complaint
 from warranty_desk.models.cost import CostPosting
 from warranty_desk.models.customer import Customer, Segment
 from warranty_desk.models.evidence import EvidenceDocument
+from warranty_desk.models.exception_note import ExceptionNote
 from warranty_desk.models.message import CustomerMessage, WarrantyReminder
 from warranty_desk.models.outbox import InboxCursor, OutboxEvent
 from warranty_desk.models.policy import ExtensionPlan, Policy
@@ -43,6 +44,7 @@ __all__ = [
     "Customer",
     "CustomerMessage",
     "EvidenceDocument",
+    "ExceptionNote",
     "ExtensionOffer",
     "ExtensionPlan",
     "ImportBatch",

@@ -46,6 +46,7 @@ from warranty_desk.services.claim_common import (
     staff_name,
     transition_context,
 )
+from warranty_desk.services.exception_notes import NoteView, notes_of
 from warranty_desk.services.message_delivery import delivery_words
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
@@ -230,6 +231,7 @@ class ClaimDetail:
     # Who answers for the claim, and who stands in; None for nobody.
     owner: str | None = None
     backup: str | None = None
+    notes: tuple[NoteView, ...] = ()  # exception notes on the claim, newest first
 
 
 def _templates_for(target: ClaimState) -> tuple[str, ...]:
@@ -407,7 +409,8 @@ def claim_detail_in(uow: UnitOfWork, actor: Actor, number: str) -> ClaimDetail:
         reopen=_reopen(session, claim, actor, values, segment),
         claimant_name=claim.claimant_name, claimant_phone=claim.claimant_phone,
         message_edit_allowed=claim_messages.edit_allowed(session, claim),
-        owner=staff_name(session, claim.assignee_id), backup=staff_name(session, claim.backup_id))
+        owner=staff_name(session, claim.assignee_id), backup=staff_name(session, claim.backup_id),
+        notes=notes_of(session, "claim", claim.number))
 
 
 claim_detail = reads(claim_detail_in)

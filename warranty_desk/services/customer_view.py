@@ -17,6 +17,7 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit, outbox
 from warranty_desk.services.complaints import ComplaintView, complaints_of
 from warranty_desk.services.customers import parse_segment
+from warranty_desk.services.exception_notes import NoteView, notes_of
 from warranty_desk.services.lookup import verdicts_for
 from warranty_desk.services.message_delivery import delivery_words
 from warranty_desk.services.reminders import agreed
@@ -97,6 +98,7 @@ class CustomerProfile:
     # Reminders before a warranty ends: agreed since (a day), or withdrawn on (a day).
     reminders_agreed_at: datetime | None = None
     reminders_withdrawn_at: datetime | None = None
+    notes: tuple[NoteView, ...] = ()  # exception notes on the customer, newest first
 
     @property
     def reminders_agreed(self) -> bool:
@@ -154,7 +156,8 @@ def customer_profile_in(uow: UnitOfWork, actor: Actor, reference_or_id: str | uu
     return CustomerProfile(
         c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
         len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id),
-        c.email_undeliverable, c.reminders_agreed_at, c.reminders_withdrawn_at)
+        c.email_undeliverable, c.reminders_agreed_at, c.reminders_withdrawn_at,
+        notes_of(session, "customer", c.reference))
 
 
 customer_profile = reads(customer_profile_in)

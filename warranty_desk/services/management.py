@@ -15,6 +15,7 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.services.letterhead import day_bounds, shop_of
 from warranty_desk.services.message_report import message_delivery_in
+from warranty_desk.services.note_report import exception_notes_in
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.returns import units_held
 from warranty_desk.services.shop_time import shop_today
@@ -130,6 +131,7 @@ REPORTS: dict[str, str] = {
     "open-claims": "open claims by state, oldest and past their promised date",
     "return-aging": "faulty units in returns stock by supplier and age",
     "message-delivery": "customer messages delivered by week, branch and channel; failures",
+    "exception-notes": "what staff noted as not normal, by reason and record; each note",
 }
 
 
@@ -144,6 +146,8 @@ def build_in(uow: UnitOfWork, actor: Actor, name: str, *,
         "open-claims": lambda: open_claims_in(uow, actor),
         "return-aging": lambda: return_aging_in(uow, actor),
         "message-delivery": lambda: message_delivery_in(
+            uow, actor, since=since or today - timedelta(days=90), until=today),
+        "exception-notes": lambda: exception_notes_in(
             uow, actor, since=since or today - timedelta(days=90), until=today),
     }
     if name not in builders:

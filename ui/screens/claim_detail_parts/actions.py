@@ -73,7 +73,7 @@ class ClaimActions(QObject):
                                     previews={p.template: p for p in option.previews},
                                     parent=self._parent)
             dialog.decided.connect(self._on_dialog_decided)
-            self._show_dialog(dialog)
+            self.show_dialog(dialog)
             return
         state = ClaimState(target)
 
@@ -138,7 +138,7 @@ class ClaimActions(QObject):
         dialog = OverrideDialog(self.ctx, f"{what} needs a manager's approval.", blocks,
                                 parent=self._parent, approver=me)
         dialog.approved.connect(lambda override: self.run_action(what, done, attempt, override))
-        self._show_dialog(dialog)
+        self.show_dialog(dialog)
 
     def _done(self, done: str) -> None:
         self._pending = None
@@ -146,7 +146,8 @@ class ClaimActions(QObject):
         self.ctx.notice.emit(done, "success")
         self.changed.emit(done)
 
-    def _show_dialog(self, dialog: Any) -> None:
+    def show_dialog(self, dialog: Any) -> None:
+        """Open a dialog over the claim, the one tests and scans reach as `dialog`."""
         self.dialog = dialog
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None)
                                 if self.dialog is dialog else None)
@@ -160,7 +161,7 @@ class ClaimActions(QObject):
             return
         dialog = CostDialog(self._parent, kinds)
         dialog.accepted.connect(lambda: self._on_cost_dialog_accepted(dialog))
-        self._show_dialog(dialog)
+        self.show_dialog(dialog)
 
     def _on_cost_dialog_accepted(self, dialog: CostDialog) -> None:
         line = dialog.cost_line()
@@ -235,7 +236,7 @@ class ClaimActions(QObject):
                                                                owner, backup))
 
         dialog.chosen.connect(chosen)
-        self._show_dialog(dialog)
+        self.show_dialog(dialog)
 
     # --- Reopening, the proof of purchase, findings and voiding ---------------------------------
 
@@ -261,7 +262,7 @@ class ClaimActions(QObject):
             f"Reopening claim {number}", f"Claim {number} reopened: back in review. The "
             "customer's message is queued.",
             lambda _o: decisions.reopen(self.ctx.db, actor, number, reason)))
-        self._show_dialog(dialog)
+        self.show_dialog(dialog)
 
     def check_proof(self, open_document: Callable[[str], None]) -> None:
         """Ctrl+Shift+V: accept or refuse the proof of purchase of a sale not known here."""
@@ -282,7 +283,7 @@ class ClaimActions(QObject):
                                                            accepted=accepted, note=note))
 
         dialog.checked.connect(checked)
-        self._show_dialog(dialog)
+        self.show_dialog(dialog)
 
     def save_findings(self, text: str) -> None:
         """Ctrl+Enter in the findings: they join the claim's timeline."""
@@ -309,4 +310,4 @@ class ClaimActions(QObject):
         number = d.number
         ask_to_void(self.ctx, self._parent, d.warranty_code, d.product,
                     lambda code: self.changed.emit(f"Warranty {code} voided (claim {number})."),
-                    self._show_dialog)
+                    self.show_dialog)

@@ -25,7 +25,28 @@ def upgrade() -> None:
     # itself can, when the column defaults to NULL.
     op.execute("ALTER TABLE claims ADD COLUMN backup_id BLOB "
                "CONSTRAINT fk_claims_backup_id_staff REFERENCES staff (id)")
+    op.create_table(
+        "exception_notes",
+        sa.Column("id", sa.LargeBinary(length=16), nullable=False),
+        sa.Column("record_kind", sa.String(length=20), nullable=False),
+        sa.Column("record_ref", sa.String(length=64), nullable=False),
+        sa.Column("reason", sa.String(length=40), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("written_by_id", sa.LargeBinary(length=16), nullable=True),
+        sa.Column("written_by", sa.String(length=200), nullable=False),
+        sa.Column("written_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["written_by_id"], ["staff.id"],
+                                name=op.f("fk_exception_notes_written_by_id_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_exception_notes")),
+    )
+    op.create_index("ix_exception_notes_record", "exception_notes",
+                    ["record_kind", "record_ref"])
+    op.create_index("ix_exception_notes_reason_written", "exception_notes",
+                    ["reason", "written_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_exception_notes_reason_written", table_name="exception_notes")
+    op.drop_index("ix_exception_notes_record", table_name="exception_notes")
+    op.drop_table("exception_notes")
     op.drop_column("claims", "backup_id")

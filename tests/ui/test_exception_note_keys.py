@@ -1,0 +1,158 @@
+"""Exception notes by keys: written on a claim and a customer, found again, counted in a report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import db_rows, open_window, sign_in, type_into
+from ui.main_window import MainWindow
+from ui.screens.claim_detail import ClaimDetailScreen
+from ui.screens.claims_board import ClaimsBoardScreen
+from ui.screens.counter import CounterScreen
+from ui.screens.customer import CustomerScreen
+from ui.screens.follow_ups import FollowUpsScreen
+from ui.screens.reports import ReportsScreen
+from ui.widgets.exception_notes import NoteDialog
+from warranty_desk.storage.home import Home
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
+# Markup, quotes, a long run and non-Latin words: shown as typed, never as formatting.
+ODD_TEXT = ('<b>POS link</b> & "warranty server" down — 系统连接中断; Verbindung getrennt. '
+            + "Checked the cable and the router twice. " * 6).strip()
+
+
+@pytest.fixture
+def win(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    yield from open_window(demo_home, monkeypatch,
+                           [CounterScreen, ClaimsBoardScreen, ClaimDetailScreen, CustomerScreen,
+                            FollowUpsScreen, ReportsScreen])
+
+
+def _active(qtbot: Any, widget: Any) -> None:
+    widget.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
+
+
+def _note_dialog(qtbot: Any) -> NoteDialog:
+    qtbot.waitUntil(lambda: any(isinstance(w, NoteDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()))
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, NoteDialog) and w.isVisible())
+    _active(qtbot, dialog)
+    return dialog
+
+
+def _write(qtbot: Any, dialog: NoteDialog, reason: str, text: str) -> None:
+    """Pick the reason by its first letters, type the note, Ctrl+Enter."""
+    qtbot.keyClicks(dialog.reason, reason)
+    assert dialog.reason.currentText().startswith(reason)
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Tab)
+    assert dialog.text.hasFocus()
+    type_into(dialog.text, text)
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return, CTRL)
+
+
+def test_a_note_on_a_claim_by_keys_is_kept_and_shown_as_plain_text(
+    qtbot: Any, win: MainWindow
+) -> None:
+    number = str(db_rows(win, "SELECT number FROM claims WHERE state = 'at_manufacturer' "
+                              "ORDER BY number")[0][0])
+    sign_in(qtbot, win, "Kim Store", "2222")
+    win.ctx.navigate.emit("ClaimDetailScreen", number)
+    screen = win.current_screen()
+    assert isinstance(screen, ClaimDetailScreen)
+    qtbot.keyClick(screen, Qt.Key.Key_N, CTRL_SHIFT)
+    dialog = _note_dialog(qtbot)
+    assert screen.tabs.currentWidget() is screen.notes
+    # Too short: said in the dialog, nothing saved.
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Tab)
+    type_into(dialog.text, "no")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return, CTRL)
+    assert dialog.isVisible() and "a few words" in dialog.message.text()
+    dialog.text.clear()
+    dialog.reason.setFocus()
+    _write(qtbot, dialog, "Service", ODD_TEXT)
+    qtbot.waitUntil(lambda: screen.detail is not None and len(screen.detail.notes) == 1)
+    assert db_rows(win, "SELECT record_kind, record_ref, reason, text, written_by FROM "
+                        "exception_notes") == [("claim", number, "service_centre_not_responding",
+                                                ODD_TEXT, "Kim Store")]
+    assert screen.tabs.tabText(screen.tabs.indexOf(screen.notes)) == "&Notes (1)"
+    model = screen.notes.model
+    columns = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    cell = model.index(0, columns.index("Note"))
+    assert str(cell.data()).startswith('<b>POS link</b> & "warranty server"')
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == ODD_TEXT
+    assert screen.notes.full.text() == f"Service centre not responding: {ODD_TEXT}"
+
+
+def test_a_note_on_a_customer_by_keys_and_the_follow_ups_list_finds_it_by_words(
+    qtbot: Any, win: MainWindow
+) -> None:
+    reference, name = db_rows(win, "SELECT reference, name FROM customers ORDER BY reference")[0]
+    sign_in(qtbot, win, "Sue Support", "4444")
+    win.ctx.navigate.emit("CustomerScreen", reference)
+    screen = win.current_screen()
+    assert isinstance(screen, CustomerScreen)
+    qtbot.waitUntil(lambda: screen.profile is not None)
+    qtbot.keyClick(screen, Qt.Key.Key_N, CTRL_SHIFT)
+    dialog = _note_dialog(qtbot)
+    _write(qtbot, dialog, "Customer", "Rang twice — 电话无人接听; left a voicemail <i>again</i>")
+    qtbot.waitUntil(lambda: screen.profile is not None and len(screen.profile.notes) == 1)
+    assert screen.tabs.currentWidget() is screen.notes
+    assert screen.tabs.tabText(4) == "Notes (1)"
+    assert screen.notes.full.text() == ("Customer unreachable: Rang twice — 电话无人接听; left a "
+                                        "voicemail <i>again</i>")
+    _active(qtbot, win)
+    qtbot.keyClick(win, Qt.Key.Key_F11)
+    follow = win.current_screen()
+    assert isinstance(follow, FollowUpsScreen)
+    qtbot.waitUntil(lambda: follow.notes.model.rowCount() == 1)
+    qtbot.keyClick(follow, Qt.Key.Key_F, CTRL)
+    type_into(follow.notes.words, "电话")
+    qtbot.waitUntil(lambda: follow.notes.status.text() == "1 note")
+    type_into(follow.notes.words, "xyz")
+    qtbot.waitUntil(lambda: follow.notes.status.text() == "No note matches these filters.")
+    follow.notes.words.clear()
+    follow.notes.kind.setFocus()
+    qtbot.keyClicks(follow.notes.kind, "Claim")
+    qtbot.waitUntil(lambda: follow.notes.model.rowCount() == 0)
+    qtbot.wait(QApplication.keyboardInputInterval() + 50)
+    qtbot.keyClicks(follow.notes.kind, "Customer")
+    qtbot.waitUntil(lambda: follow.notes.model.rowCount() == 1)
+    assert follow.notes.full.text().startswith(f"Customer {reference} · Customer unreachable")
+    # Enter on the note opens its customer.
+    follow.notes.table.setFocus()
+    qtbot.keyClick(follow.notes.table, Qt.Key.Key_Return)
+    shown = win.current_screen()
+    assert isinstance(shown, CustomerScreen)
+    qtbot.waitUntil(lambda: shown.profile is not None and shown.profile.name == name)
+
+
+def test_the_reports_screen_counts_the_notes_by_reason(qtbot: Any, win: MainWindow) -> None:
+    from warranty_desk.permissions import Actor
+    from warranty_desk.services.exception_notes import NoteInput, add_note
+
+    number = str(db_rows(win, "SELECT number FROM claims ORDER BY number")[0][0])
+    for reason in ("system_link_down", "system_link_down", "stock_mismatch"):
+        add_note(win.ctx.db, Actor.system(), NoteInput("claim", number, reason, "Noted"))
+    sign_in(qtbot, win, "Maria Manager", "5555")
+    qtbot.keyClick(win, Qt.Key.Key_F8)
+    reports = win.current_screen()
+    assert isinstance(reports, ReportsScreen)
+    row = next(n for n in range(reports.choices.count())
+               if reports.choices.item(n).data(Qt.ItemDataRole.UserRole) == "exception-notes")
+    reports.choices.setFocus()
+    reports.choices.setCurrentRow(row)
+    qtbot.waitUntil(lambda: reports.model.table is not None
+                    and reports.model.table.name == "exception-notes")
+    shown = {reports.model.text(r, 0): reports.model.text(r, reports.model.columnCount() - 1)
+             for r in range(reports.model.rowCount())}
+    assert shown == {"System link down": "2", "Stock mismatch": "1"}
+    assert reports.since.isVisible() and reports.since_label.text() == "Notes written since"
+    assert reports.follow_model.rowCount() == 3
