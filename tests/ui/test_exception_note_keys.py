@@ -112,8 +112,9 @@ def test_a_note_on_a_customer_by_keys_and_the_follow_ups_list_finds_it_by_words(
     qtbot.keyClick(win, Qt.Key.Key_F11)
     follow = win.current_screen()
     assert isinstance(follow, FollowUpsScreen)
-    qtbot.waitUntil(lambda: follow.notes.model.rowCount() == 1)
     qtbot.keyClick(follow, Qt.Key.Key_F, CTRL)
+    assert follow.tabs.currentWidget() is follow.notes
+    qtbot.waitUntil(lambda: follow.notes.model.rowCount() == 1)
     type_into(follow.notes.words, "电话")
     qtbot.waitUntil(lambda: follow.notes.status.text() == "1 note")
     type_into(follow.notes.words, "xyz")
@@ -156,3 +157,49 @@ def test_the_reports_screen_counts_the_notes_by_reason(qtbot: Any, win: MainWind
     assert shown == {"System link down": "2", "Stock mismatch": "1"}
     assert reports.since.isVisible() and reports.since_label.text() == "Notes written since"
     assert reports.follow_model.rowCount() == 3
+
+
+def test_retention_calls_the_rules_raised_are_cleared_by_keys_with_a_note(
+    qtbot: Any, win: MainWindow
+) -> None:
+    from ui.widgets.reason_dialog import ReasonDialog
+
+    waiting = db_rows(win, "SELECT count(*) FROM retention_follow_ups WHERE cleared_at IS NULL")
+    assert waiting[0][0] >= 1  # the demo's morning run of the rules raised some
+    sign_in(qtbot, win, "Sue Support", "4444")
+    qtbot.keyClick(win, Qt.Key.Key_F11)
+    follow = win.current_screen()
+    assert isinstance(follow, FollowUpsScreen) and follow.tabs.currentWidget() is follow.calls
+    calls = follow.calls
+    qtbot.waitUntil(lambda: calls.model.rowCount() == waiting[0][0])
+    first = calls.model.record(0)
+    assert first is not None
+    qtbot.keyClick(follow, Qt.Key.Key_D, CTRL_SHIFT)
+    dialog = follow.dialog
+    assert isinstance(dialog, ReasonDialog) and dialog.isVisible()
+    _active(qtbot, dialog)
+    type_into(dialog.reason, "Rang — 已回电; happy with the <b>repair</b>")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: calls.model.rowCount() == waiting[0][0] - 1)
+    assert db_rows(win, "SELECT note, cleared_by FROM retention_follow_ups WHERE cleared_at IS "
+                        "NOT NULL") == [("Rang — 已回电; happy with the <b>repair</b>",
+                                         "Sue Support")]
+    calls.cleared.setFocus()
+    qtbot.keyClick(calls.cleared, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: calls.model.rowCount() == 1)
+    column = [c.title for c in calls.model.columns].index("Cleared")
+    assert str(calls.model.index(0, column).data()).endswith(
+        "by Sue Support: Rang — 已回电; happy with the <b>repair</b>")
+
+
+def test_the_calls_are_not_offered_to_a_role_that_does_not_talk_to_customers(
+    qtbot: Any, win: MainWindow
+) -> None:
+    sign_in(qtbot, win, "Kim Store", "2222")
+    qtbot.keyClick(win, Qt.Key.Key_F11)
+    follow = win.current_screen()
+    assert isinstance(follow, FollowUpsScreen)
+    assert not follow.tabs.isTabVisible(follow.tabs.indexOf(follow.calls))
+    assert follow.tabs.currentWidget() is follow.notes
+    qtbot.keyClick(follow, Qt.Key.Key_D, CTRL_SHIFT)
+    assert follow.dialog is None

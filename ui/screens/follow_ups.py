@@ -3,53 +3,83 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QDialog, QTabWidget
 
 from ui.context import AppContext
 from ui.keys import bind_key
 from ui.screens.base import Screen
+from ui.screens.follow_up_calls import CLEAR_KEY, CallsList
 from ui.screens.follow_up_notes import NotesList
 from ui.screens.shop_time import local_minute
 from warranty_desk.permissions import Permission
+from warranty_desk.services.customer_view import CUSTOMER_PERMISSION
 
 
 class FollowUpsScreen(Screen):
-    """Exception notes to look up again, by reason, kind of record and words."""
+    """Retention calls the rules raised, to make and clear; exception notes to look up again."""
 
     title = "Follow-ups"
     shortcut = "F11"
     permission = Permission.LOOKUP
     help_keys = (
+        (CLEAR_KEY, "Clear the selected retention call with a note of what was done"),
         ("Ctrl+F", "Search the notes: words in the note or a record's number"),
         ("Enter (a note)", "Open the note's claim or customer"),
         ("Ctrl+R", "Reload the list"),
         ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous list"),
     )
+    key_permissions: ClassVar[dict[str, Permission]] = {CLEAR_KEY: CUSTOMER_PERMISSION}
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         layout = self.page_layout()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("followUpTabs")
+        self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
+        self.calls = CallsList(ctx, self._when, self._show_dialog)
         self.notes = NotesList(ctx, self._when)
+        self.tabs.addTab(self.calls, "Retention &calls")
         self.tabs.addTab(self.notes, "Exception &notes")
         layout.addWidget(self.tabs, 1)
+        bind_key(self, CLEAR_KEY, self._on_clear_key)
         bind_key(self, "Ctrl+F", self._focus_search)
         bind_key(self, "Ctrl+R", self.refresh)
         self.tabs.currentChanged.connect(lambda _n: self.refresh())
+        self.calls.changed.connect(lambda: self.ctx.data_changed.emit("customer"))
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
 
     def _when(self, at: datetime) -> str:
         return local_minute(at, self.ctx.shop.timezone)
 
+    def _show_dialog(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None)
+                                if self.dialog is dialog else None)
+        dialog.open()
+
     def activated(self) -> None:
+        # The calls are for those who talk to customers; everyone may read the notes.
+        calls = self.ctx.may(CUSTOMER_PERMISSION)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.calls), calls)
+        if not calls:
+            self.tabs.setCurrentWidget(self.notes)
         self.refresh()
-        self.notes.table.setFocus()
+        current = self.tabs.currentWidget()
+        (self.calls.table if current is self.calls else self.notes.table).setFocus()
 
     def refresh(self) -> None:
         """Reload the list shown."""
-        self.notes.refresh()
+        if self.tabs.currentWidget() is self.calls:
+            if self.ctx.may(CUSTOMER_PERMISSION):
+                self.calls.refresh()
+        else:
+            self.notes.refresh()
+
+    def _on_clear_key(self) -> None:
+        if self.tabs.currentWidget() is self.calls and self.ctx.may(CUSTOMER_PERMISSION):
+            self.calls.clear_selected()
 
     def _focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.notes)
@@ -61,4 +91,5 @@ class FollowUpsScreen(Screen):
             self.refresh()
 
     def clear_for_sign_out(self) -> None:
+        self.calls.clear()
         self.notes.clear()

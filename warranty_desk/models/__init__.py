@@ -16,6 +16,7 @@ from warranty_desk.models.policy import ExtensionPlan, Policy
 from warranty_desk.models.print_job import PrintJob
 from warranty_desk.models.product import Brand, Product
 from warranty_desk.models.refund import AppliedRefund
+from warranty_desk.models.retention import RetentionFollowUp
 from warranty_desk.models.sale import ImportBatch, InvoiceLine, Sale
 from warranty_desk.models.shop import NumberCounter, Shop
 from warranty_desk.models.staff import Staff
@@ -56,6 +57,7 @@ __all__ = [
     "Policy",
     "PrintJob",
     "Product",
+    "RetentionFollowUp",
     "Sale",
     "Segment",
     "Settlement",

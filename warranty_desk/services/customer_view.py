@@ -163,15 +163,21 @@ def customer_profile_in(uow: UnitOfWork, actor: Actor, reference_or_id: str | uu
 customer_profile = reads(customer_profile_in)
 
 
-def _updated(session: Session, actor: Actor, c: Customer, action: str,
-             details: dict[str, object]) -> CustomerBrief:
+def updated(session: Session, actor: Actor, c: Customer, action: str,
+            details: dict[str, object]) -> CustomerBrief:
+    """Record a change to the customer: stamped, audited, and told to head office and the CRM
+    (customer.updated carries the customer as they now are, with the change's details)."""
     c.updated_at = clock_of(session).now()
     audit.record(session, actor, action, "customer", c.reference, details)
     outbox.emit(session, "customer.updated", "customer", c.reference,
-                {"reference": c.reference, "name": c.name, "phone": c.phone, "email": c.email,
-                 "segment": c.segment.value, "retention_follow_up": c.retention_follow_up,
-                 **details})
+                {**customer_record(c), **details})
     return _brief(c)
+
+
+def customer_record(c: Customer) -> dict[str, object]:
+    """The customer as customer.updated carries them to head office and the CRM."""
+    return {"reference": c.reference, "name": c.name, "phone": c.phone, "email": c.email,
+            "segment": c.segment.value, "retention_follow_up": c.retention_follow_up}
 
 
 def set_segment_in(uow: UnitOfWork, actor: Actor, reference: str, segment: str) -> CustomerBrief:
@@ -184,7 +190,7 @@ def set_segment_in(uow: UnitOfWork, actor: Actor, reference: str, segment: str) 
         return _brief(c)
     before = c.segment.value
     c.segment = chosen
-    return _updated(session, actor, c, "customer.segment",
+    return updated(session, actor, c, "customer.segment",
                     {"from": before, "to": chosen.value})
 
 
@@ -200,7 +206,7 @@ def set_retention_follow_up_in(uow: UnitOfWork, actor: Actor, reference: str, fl
     session = uow.session
     c = _customer(session, reference)
     c.retention_follow_up = flag
-    return _updated(session, actor, c, "customer.retention",
+    return updated(session, actor, c, "customer.retention",
                     {"flag": flag, "reason": reason.strip()})
 
 

@@ -43,9 +43,37 @@ def upgrade() -> None:
                     ["record_kind", "record_ref"])
     op.create_index("ix_exception_notes_reason_written", "exception_notes",
                     ["reason", "written_at"])
+    op.add_column("shop", sa.Column("follow_up_open_days", sa.Integer(), nullable=False,
+                                    server_default="30"))
+    op.create_table(
+        "retention_follow_ups",
+        sa.Column("id", sa.LargeBinary(length=16), nullable=False),
+        sa.Column("customer_id", sa.LargeBinary(length=16), nullable=False),
+        sa.Column("rule", sa.String(length=20), nullable=False),
+        sa.Column("claim_number", sa.String(length=32), nullable=False),
+        sa.Column("key", sa.String(length=120), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("raised_at", sa.DateTime(), nullable=False),
+        sa.Column("cleared_at", sa.DateTime(), nullable=True),
+        sa.Column("cleared_by_id", sa.LargeBinary(length=16), nullable=True),
+        sa.Column("cleared_by", sa.String(length=200), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"],
+                                name=op.f("fk_retention_follow_ups_customer_id_customers")),
+        sa.ForeignKeyConstraint(["cleared_by_id"], ["staff.id"],
+                                name=op.f("fk_retention_follow_ups_cleared_by_id_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_retention_follow_ups")),
+        sa.UniqueConstraint("key", name=op.f("uq_retention_follow_ups_key")),
+    )
+    op.create_index("ix_retention_follow_ups_customer_id", "retention_follow_ups",
+                    ["customer_id"])
+    op.create_index("ix_retention_follow_ups_cleared_at", "retention_follow_ups",
+                    ["cleared_at"])
 
 
 def downgrade() -> None:
+    op.drop_table("retention_follow_ups")
+    op.drop_column("shop", "follow_up_open_days")
     op.drop_index("ix_exception_notes_reason_written", table_name="exception_notes")
     op.drop_index("ix_exception_notes_record", table_name="exception_notes")
     op.drop_table("exception_notes")
