@@ -54,6 +54,7 @@ class Permission(enum.StrEnum):
     POST_COST = "post costs"
     SEND_MESSAGE = "send customer messages"
     WRITE_NOTE = "write exception notes on records"
+    MERGE_CUSTOMERS = "merge duplicate customer records"
     HANDLE_STOCK = "receive returns and issue replacements"
     MANAGE_BRAND_CLAIMS = "manage brand claims"
     RECORD_SETTLEMENT = "record supplier settlements"
@@ -92,6 +93,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.SEND_MESSAGE: frozenset({Role.SALES, Role.SUPPORT, Role.MANAGER, Role.OWNER}),
     # Whoever meets something not normal says so where the next person will look.
     P.WRITE_NOTE: frozenset(Role),
+    # Merging moves a customer's whole history: those who look after customer records.
+    P.MERGE_CUSTOMERS: frozenset({Role.SUPPORT, Role.MANAGER, Role.OWNER}),
     P.HANDLE_STOCK: frozenset({Role.STOREKEEPER, Role.MANAGER, Role.OWNER}),
     P.MANAGE_BRAND_CLAIMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER}),
     P.RECORD_SETTLEMENT: frozenset({Role.FINANCE, Role.MANAGER, Role.OWNER}),

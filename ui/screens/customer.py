@@ -27,6 +27,7 @@ from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.customer_columns import CLAIM_COLUMNS, PURCHASE_COLUMNS, consent_words
 from ui.screens.customer_complaints import ComplaintsTab
+from ui.screens.customer_merge import MERGE_KEY, MergeDialog, ask_to_merge
 from ui.screens.shop_time import local_minute
 from ui.widgets.exception_notes import NOTE_KEY, NoteDialog, NotesPanel, ask_for_note
 from ui.widgets.labels import Label
@@ -68,9 +69,11 @@ class CustomerScreen(Screen):
         ("Ctrl+K", "Log a complaint from this customer"),
         (EMAIL_KEY, "Correct the customer's email address (Enter saves it)"),
         (NOTE_KEY, "Add an exception note on the customer, with its reason"),
+        (MERGE_KEY, "Merge a duplicate of this customer (same phone or email) into one"),
         (VOID_KEY, "Void the warranty of the purchase selected, with a written reason"),
     )
-    key_permissions: ClassVar[dict[str, Permission]] = {VOID_KEY: Permission.VOID_WARRANTY}
+    key_permissions: ClassVar[dict[str, Permission]] = {
+        VOID_KEY: Permission.VOID_WARRANTY, MERGE_KEY: Permission.MERGE_CUSTOMERS}
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -94,6 +97,7 @@ class CustomerScreen(Screen):
         layout.addLayout(row, 1)
         self.profile: CustomerProfile | None = None
         self.note_dialog: NoteDialog | None = None  # the note being written, if any
+        self.merge_dialog: MergeDialog | None = None  # the merge being confirmed, if any
         self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
 
@@ -213,6 +217,7 @@ class CustomerScreen(Screen):
         bind_key(self, "Ctrl+K", self._log_complaint)
         self.notes.add_requested.connect(self.add_note)
         bind_key(self, NOTE_KEY, self.add_note)
+        bind_key(self, MERGE_KEY, self.merge_duplicate)
         bind_key(self, EMAIL_KEY, self._on_email_key)
         self.email_edit.returnPressed.connect(self.save_email_address)
         self.save_email.clicked.connect(self.save_email_address)
@@ -388,6 +393,16 @@ class CustomerScreen(Screen):
                                             f"({self.profile.reference})",
                                             lambda _note: self._reload(),
                                             lambda dialog: dialog.open())
+
+    def merge_duplicate(self) -> None:
+        """Ctrl+Shift+J: the customer's duplicate beside them, merged once confirmed."""
+        if self.profile is not None:
+            ask_to_merge(self.ctx, self, self.profile.reference,
+                         lambda card: self.load(card.reference), self._open_merge)
+
+    def _open_merge(self, dialog: MergeDialog) -> None:
+        self.merge_dialog = dialog
+        dialog.open()
 
     def print_certificate(self) -> None:
         """The warranty certificate of the purchase selected in the Purchases tab."""
