@@ -42,12 +42,13 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("report", help="print a report: warranties (the register), "
                        "claims-by-brand, open-claims, return-aging, message-delivery, "
-                       "exception-notes")
+                       "exception-notes, resolution-completion, refund-accuracy")
     p.add_argument("name", choices=["warranties", "claims-by-brand", "open-claims",
-                                    "return-aging", "message-delivery", "exception-notes"])
+                                    "return-aging", "message-delivery", "exception-notes",
+                                    "resolution-completion", "refund-accuracy"])
     p.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD",
-                   help="start of the period (claims-by-brand, message-delivery, "
-                   "exception-notes; default 90 days ago)")
+                   help="start of the period (every report but warranties, open-claims and "
+                   "return-aging; default 90 days ago)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")

@@ -1,8 +1,9 @@
-"""Exception notes by keys: written on a claim and a customer, found again, counted in a report."""
+"""Exception notes, retention calls and the new reports by keys: written, found, counted."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -203,3 +204,27 @@ def test_the_calls_are_not_offered_to_a_role_that_does_not_talk_to_customers(
     assert follow.tabs.currentWidget() is follow.notes
     qtbot.keyClick(follow, Qt.Key.Key_D, CTRL_SHIFT)
     assert follow.dialog is None
+
+
+@pytest.mark.parametrize("name", ["resolution-completion", "refund-accuracy"])
+def test_the_claim_reports_are_reached_by_keys_and_show_what_the_service_builds(
+    qtbot: Any, win: MainWindow, name: str
+) -> None:
+    from warranty_desk.permissions import Actor
+    from warranty_desk.services import management
+
+    sign_in(qtbot, win, "Fin Finance", "6666")
+    qtbot.keyClick(win, Qt.Key.Key_F8)
+    reports = win.current_screen()
+    assert isinstance(reports, ReportsScreen)
+    reports.choices.setFocus()
+    for _ in range(reports.choices.count()):
+        item = reports.choices.currentItem()
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) == name:
+            break
+        qtbot.keyClick(reports.choices, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: reports.model.table is not None and reports.model.table.name == name)
+    built = management.build(win.ctx.db, Actor.system(), name, since=win.ctx.today()
+                             - timedelta(days=90))
+    assert reports.model.table.rows == built.rows and built.rows
+    assert reports.since.isVisible()

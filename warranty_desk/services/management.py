@@ -13,6 +13,7 @@ from warranty_desk.errors import BadInput
 from warranty_desk.models import Brand, BrandClaim, Claim, CostPosting, Product, Settlement
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
+from warranty_desk.services.claim_reports import refund_accuracy_in, resolution_completion_in
 from warranty_desk.services.letterhead import day_bounds, shop_of
 from warranty_desk.services.message_report import message_delivery_in
 from warranty_desk.services.note_report import exception_notes_in
@@ -132,6 +133,8 @@ REPORTS: dict[str, str] = {
     "return-aging": "faulty units in returns stock by supplier and age",
     "message-delivery": "customer messages delivered by week, branch and channel; failures",
     "exception-notes": "what staff noted as not normal, by reason and record; each note",
+    "resolution-completion": "claims opened per month: resolved, rejected, open, on time",
+    "refund-accuracy": "refunds within the price paid, the role's limit and the ledger",
 }
 
 
@@ -148,6 +151,10 @@ def build_in(uow: UnitOfWork, actor: Actor, name: str, *,
         "message-delivery": lambda: message_delivery_in(
             uow, actor, since=since or today - timedelta(days=90), until=today),
         "exception-notes": lambda: exception_notes_in(
+            uow, actor, since=since or today - timedelta(days=90), until=today),
+        "resolution-completion": lambda: resolution_completion_in(
+            uow, actor, since=since or today - timedelta(days=90), until=today),
+        "refund-accuracy": lambda: refund_accuracy_in(
             uow, actor, since=since or today - timedelta(days=90), until=today),
     }
     if name not in builders:
