@@ -16,6 +16,7 @@ from ui.screens.claim_detail import ClaimDetailScreen
 from ui.screens.counter import CounterScreen
 from ui.screens.customer import CustomerScreen
 from ui.screens.customer_merge import MergeDialog
+from ui.screens.follow_ups import FollowUpsScreen
 from warranty_desk.storage.home import Home
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -25,7 +26,7 @@ CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
 @pytest.fixture
 def win(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     yield from open_window(demo_home, monkeypatch,
-                           [CounterScreen, CustomerScreen, ClaimDetailScreen])
+                           [CounterScreen, CustomerScreen, ClaimDetailScreen, FollowUpsScreen])
 
 
 def _duplicate(win: MainWindow) -> tuple[str, str, str]:
@@ -101,3 +102,30 @@ def test_cancelling_the_merge_changes_nothing_and_a_role_without_it_gets_no_dial
     qtbot.keyClick(dialog.keep, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     assert db_rows(win, "SELECT count(*) FROM customers") == before
+
+
+def test_the_follow_ups_list_the_pair_and_enter_opens_the_first_to_merge_there(
+    qtbot: Any, win: MainWindow
+) -> None:
+    first, second, _phone = _duplicate(win)
+    sign_in(qtbot, win, "Sue Support", "4444")
+    qtbot.keyClick(win, Qt.Key.Key_F11)
+    follow = win.current_screen()
+    assert isinstance(follow, FollowUpsScreen)
+    for _ in range(follow.tabs.count()):
+        if follow.tabs.currentWidget() is follow.duplicates:
+            break
+        qtbot.keyClick(follow, Qt.Key.Key_PageDown, CTRL)
+    assert follow.tabs.currentWidget() is follow.duplicates
+    qtbot.waitUntil(lambda: follow.duplicates.model.rowCount() == 1)
+    pair = follow.duplicates.model.record(0)
+    assert pair is not None and {pair.first.reference, pair.second.reference} == {first, second}
+    assert pair.shared == "the same phone"
+    follow.duplicates.table.setFocus()
+    qtbot.keyClick(follow.duplicates.table, Qt.Key.Key_Return)
+    screen = win.current_screen()
+    assert isinstance(screen, CustomerScreen)
+    qtbot.waitUntil(lambda: screen.profile is not None
+                    and screen.profile.reference == pair.first.reference)
+    qtbot.keyClick(screen, Qt.Key.Key_J, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: screen.merge_dialog is not None and screen.merge_dialog.isVisible())

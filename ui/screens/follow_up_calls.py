@@ -20,7 +20,7 @@ from ui.models.record_table import Column, RecordTableModel
 from ui.phones import phone
 from ui.widgets.labels import Label
 from ui.widgets.reason_dialog import ReasonDialog
-from ui.widgets.record_view import fit_columns, record_view
+from ui.widgets.record_view import record_view, show_records
 from warranty_desk.services import retention
 from warranty_desk.services.retention import FollowUpView
 
@@ -88,10 +88,7 @@ class CallsList(QWidget):
     def _on_found(self, generation: int, found: tuple[FollowUpView, ...]) -> None:
         if generation != self._generation:
             return
-        self.model.set_records(found)
-        fit_columns(self.table)
-        if found:
-            self.table.selectRow(0)
+        show_records(self.table, self.model, found)
         cleared = self.cleared.isChecked()
         self.clear_button.setEnabled(bool(found) and not cleared)
         n = len(found)

@@ -12,7 +12,7 @@ from ui.context import AppContext
 from ui.models.record_table import RecordTableModel
 from ui.widgets.exception_notes import note_columns
 from ui.widgets.labels import Label, TextView
-from ui.widgets.record_view import fit_columns, record_view
+from ui.widgets.record_view import record_view, show_records
 from warranty_desk.services import exception_notes
 from warranty_desk.services.exception_notes import (
     LIST_LIMIT,
@@ -99,10 +99,7 @@ class NotesList(QWidget):
     def _on_found(self, generation: int, found: tuple[NoteView, ...]) -> None:
         if generation != self._generation:
             return  # filters changed while this list was read
-        self.model.set_records(found)
-        fit_columns(self.table)
-        if found:
-            self.table.selectRow(0)
+        show_records(self.table, self.model, found)
         self._show_full(0)
         more = " (the newest; narrow with a filter)" if len(found) >= LIST_LIMIT else ""
         self.status.setText(f"{len(found)} note{'s' if len(found) != 1 else ''}{more}"

@@ -21,7 +21,7 @@ from ui.keys import bind_key
 from ui.models.record_table import Column, RecordTableModel
 from ui.widgets.dialog_buttons import message_label, ok_cancel
 from ui.widgets.labels import Label, TextView
-from ui.widgets.record_view import fit_columns, record_view
+from ui.widgets.record_view import record_view, show_records
 from warranty_desk.permissions import Permission
 from warranty_desk.services import exception_notes
 from warranty_desk.services.exception_notes import MAX_TEXT, MIN_TEXT, REASONS, NoteView
@@ -120,10 +120,7 @@ class NotesPanel(QWidget):
 
     def show_notes(self, notes: tuple[NoteView, ...]) -> None:
         """List these notes and show the newest in full."""
-        self.model.set_records(notes)
-        fit_columns(self.table)
-        if notes:
-            self.table.selectRow(0)
+        show_records(self.table, self.model, notes)
         self._show_full(0)
 
     def clear(self) -> None:
