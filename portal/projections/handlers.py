@@ -200,7 +200,8 @@ def claim_state(books: Books, event: Event) -> None:
     row = books.claim(p.get("number") or event.aggregate_id)
     if event.seq >= row.seq:
         for field, limit in (("state", 20), ("outcome", 20), ("channel", 20),
-                             ("claim_type", 40), ("serial", 100), ("external_ref", 64)):
+                             ("claim_type", 40), ("serial", 100), ("external_ref", 64),
+                             ("owner", 200), ("backup", 200)):
             if field in p:
                 setattr(row, field, text(p[field], limit))
         if "fault" in p:

@@ -52,7 +52,9 @@ _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("staff", "supplier"), ("brand_claims", "number"),
                   ("brand_claims", "created_by_id"), ("brand_claims", "written_off_minor"),
                   ("settlements", "recorded_by_id"), ("settlements", "agreed_by_id"),
-                  ("settlements", "recorded_at")}
+                  ("settlements", "recorded_at"),
+                  # 0018: a claim's backup, set only when a manager chooses one.
+                  ("claims", "backup_id")}
 _ADDED_TABLES = {"sync_delivered", "warranty_reminders", "brand_status_updates",
                  "supplier_terms"}
 _EMPTY = (None, "", 0)
@@ -81,44 +83,53 @@ DIGESTS: dict[str, str] = {
     # approval, close when settled, and settle by credit note (a short one with its reason);
     # "accepted" was no brand status the till knows and is "approved". The new rows move every
     # later key's rank.
+    # At 0018 every claim has an owner: whoever opened it, and for a claim a customer started
+    # online the manager gives it to support with themself as backup (an "owners" line on its
+    # timeline and an audit entry); the generated claims are owned by their opener until the
+    # technician takes them. Every claim event names its owner and backup. The story ends with
+    # this morning's run of the retention rules: its customers with a rejected claim, two
+    # claims in a year or a claim open over 30 days get a follow-up and their flag (audit
+    # entries, customer.updated events).
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'audit_entries': '1a74f0d700ae0f7467fe9557c13405da1bc7d4de9785f841b86913db0a70ebca',
+    'audit_entries': 'f5885461d322ec8186ee8137d093d4b0f0ad22033e2673531f6127e1a5631860',
     'branch_epochs': '259d5450977f661bf98aee59bfa4d328be61f178800b2dbffd791fdc3cfc81c2',
-    'brand_claim_items': 'dac7cb65c4f039682dadcfc993b0c2ad7fd15061b96deb943bbc5acd38fe3ce7',
-    'brand_claims': 'f698009179f06a35401bf7d4505180383229fad2f9964a7a3dac8ef9efa53db7',
+    'brand_claim_items': 'efb606d54cacd87d3b8f833b755b264c439d7d1e7fe54d553f1a1d599fe009ec',
+    'brand_claims': 'ec2a086c12672830420a1a5ab72b43e6e0c49b8eed54db1519c12ae4ef0ad3b6',
     'brands': '80970845bf7f0fdbf61ccb037e0f03fc94db188d343c1ab4fe3e5efd74357bc1',
-    'claim_events': 'eaa79cfb4a106d3ba84bc0655b305ad057c9630bc2cc33a5cbb45fba7725e9b5',
-    'claims': 'b0c7689b5c2312a82342922ea4adab9062f77d588b90f27945f6c484889f90d4',
+    'claim_events': 'c310534a91f2bdaf9a1bb9055e8c2e273a534b333ec24f03e6ef908cfdeed28b',
+    'claims': '10457951935c1bd253ab0a1a427031f0dc0c4183899a5b8b4ed1e6f96bdb875c',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'cost_postings': 'e2241eb76caa5565ec758cd9f1a0d9148ea44a6a5588551c07f55bde2abdc826',
-    'customer_messages': '05cc04b9a25d6181f97ddd7a9313d9911999265c831da717403efb7ebd1bb191',
-    'customers': 'fcb60624989e6c4881c275c0dc29913a7880fd0ac25977de7c14a093d6ad4a1c',
+    'cost_postings': '2ed527071202a4d14dbb366bad3c4351e71466a8fc1f1438b5e391a98c8bde77',
+    'customer_messages': '46d9549d177e5f5ab27962a8aaf8cc5ba3c20d62d1c9a671a48ac75eb2d8454d',
+    'customers': '888b796d7092fb4d26f044222107b2bb7d98adf826172baf9292f8ced1e82910',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
-    'evidence_documents': '086bb8e263def7958543d65d62003863d997e4cf7567e953ecdd18dfed04c755',
-    'extension_offers': 'fe31f6b6cbeade1743fa877b3782c033b783efc528363045de67b4e6c92b4fb8',
+    'documents folder': '9c585a36583ba963e1076eba1ceb16276b05efe9b26b65d8d7a099e3ba8800e1',
+    'evidence_documents': '53106d67359eb53b67f4912574aa9a3d0032246b05935618774477a9ad95eb7c',
+    'exception_notes': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    'extension_offers': 'b2e2fbe9862eede94f683552be97b63d32d34964164687d9cde43f6102d930d6',
     'extension_plans': 'd4b43a00886fde4e24e3e30988d100dc28dd1caf296a5802c1fdde08e8b73d9a',
     'import_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_applied': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'invoice_lines': '307272177ec9d986ac85977da315e15f87e30affd6cf5465ec54899bdb4b7805',
+    'invoice_lines': '5c5a1e6df4a16309d61c44f19aba412a6604a174dd0d28d9727198861f99e4eb',
     'number_counters': 'b91de17a94c03342dab704045a4f6bd46fa6180f0214c35afaac48e1b613b37b',
-    'outbox_events': '5da20340742c2d31aa6b8aabcbe4bf076bb6522d910c5b96411612f34fb49545',
+    'outbox_events': '20ba54b613d5bfce38d49f0a2bf121614d65d374bb6eb591a6c315784aa4509c',
     'policies': '30df7d8fe2c1f2febe6f601712b7897f50243c96403aa29add7adf721ff264f4',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '7b7c29ea15484880b38d485681cf6a0c4a153329ae045921c01864913ac86e85',
     'products_fts': '32ad08e2263cad0197256f186b17c89167d69447320e549f47d4b4f1f6b0175b',
-    'sales': 'dbd718354fcda74c75af9c425c68e441778a26594a9fffeb4da1a857540e66e2',
-    'settlements': '44ff99402f6fb27738913fa017bc8734ede1561f4ea0222a8b2adeca4a90da28',
-    'shop': '6f59cd351b1781240c23d95ba10894d1cdafb6e70b321a0c6717bfe8a3b1646d',
+    'retention_follow_ups': 'a3cf449be06503c6cdf54c0518522a82b5ec43ed258b4ae5b1084388dc2fa43d',
+    'sales': 'f17947d0f601aed82870f5291829d52d4092321f18a7d7f418589bdb43b5a6ac',
+    'settlements': 'c4559c1c266fb7e48cdcb7593d5ddfd7bbc59d7549462f6f25106ab208acdeb9',
+    'shop': 'b9adea67c706cfc803ec239a1ce0d5dcab70b1bf31cdbddfbde30f300419fab7',
     'staff': '83639f86ac95404d8be59baf9dfc782eb510d1dc031d8f7f6988c792e43a2e85',
-    'stock_movements': 'e44f06ee391b42b299b679290f3d506084a53caba26d86a70797639f0e6abf13',
+    'stock_movements': '7f40a7ca999115c15055b87a31159200e892d3a7d57493908f9054c8f9e7d475',
     'supplier_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_parked': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'upgrade_notes': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'warranties': '5b5d332a21a35c90b9085d2dfe8e6a86943a046b7a9fc9eeb508955d97acb590',
-    'warranty_layers': '0bb5e19a8cd5bd08ffaa3654e5021426bab6a96a5e3bd8b4032703f1557be07c',
-    'documents folder': '9c585a36583ba963e1076eba1ceb16276b05efe9b26b65d8d7a099e3ba8800e1',
+    'warranties': '1bcf58fc4d35c35288cc37bd74df033dabae568efd176d0348cbb4cd0ab975b1',
+    'warranty_layers': '447d651dbc412ce48eeb09bbf4c15a63279cdbfff9a5198b9db43479e8a10512',
 }
 
 
