@@ -56,6 +56,7 @@ class Permission(enum.StrEnum):
     POST_COST = "post costs"
     SEND_MESSAGE = "send customer messages"
     HANDLE_STOCK = "receive returns and issue replacements"
+    HAND_BACK = "hand units back to customers"
     MANAGE_BRAND_CLAIMS = "manage brand claims"
     VIEW_BRAND_CLAIMS = "read brand claims"
     UPDATE_BRAND_STATUS = "enter a brand's status on a brand claim"
@@ -98,6 +99,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.POST_COST: frozenset({Role.TECHNICIAN, Role.FINANCE, Role.MANAGER, Role.OWNER}),
     P.SEND_MESSAGE: frozenset({Role.SALES, Role.SUPPORT, Role.MANAGER, Role.OWNER}),
     P.HANDLE_STOCK: frozenset({Role.STOREKEEPER, Role.MANAGER, Role.OWNER}),
+    # Whoever serves the customer at the counter gives the unit back, with its receipt.
+    P.HAND_BACK: frozenset({Role.SALES, Role.SUPPORT, Role.STOREKEEPER, Role.MANAGER,
+                            Role.OWNER}),
     P.MANAGE_BRAND_CLAIMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER}),
     P.VIEW_BRAND_CLAIMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER, Role.TECHNICIAN,
                                     Role.SUPPORT, Role.FINANCE, Role.SUPPLIER, Role.SYSTEM}),

@@ -15,6 +15,7 @@ from warranty_desk.models.complaint import Complaint
 from warranty_desk.models.cost import CostPosting
 from warranty_desk.models.customer import Customer, Segment
 from warranty_desk.models.evidence import EvidenceDocument
+from warranty_desk.models.hand_back import HandBack
 from warranty_desk.models.message import CustomerMessage, WarrantyReminder
 from warranty_desk.models.outbox import InboxCursor, OutboxEvent
 from warranty_desk.models.policy import ExtensionPlan, Policy
@@ -53,6 +54,7 @@ __all__ = [
     "EvidenceDocument",
     "ExtensionOffer",
     "ExtensionPlan",
+    "HandBack",
     "ImportBatch",
     "InboxApplied",
     "InboxCursor",
