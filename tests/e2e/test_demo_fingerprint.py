@@ -53,8 +53,9 @@ _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("brand_claims", "created_by_id"), ("brand_claims", "written_off_minor"),
                   ("settlements", "recorded_by_id"), ("settlements", "agreed_by_id"),
                   ("settlements", "recorded_at")}
+# 0018 added hand_backs: the demo hands no unit back, so the table stays empty.
 _ADDED_TABLES = {"sync_delivered", "warranty_reminders", "brand_status_updates",
-                 "supplier_terms"}
+                 "supplier_terms", "hand_backs"}
 _EMPTY = (None, "", 0)
 
 DIGESTS: dict[str, str] = {
