@@ -168,3 +168,15 @@ def test_a_claim_still_open_says_its_unit_is_not_due_back(qtbot: Any, win: MainW
     assert screen.hand_back_flow.dialog is None
     assert screen.banner.word.text() == "✖  NOT HANDED BACK"
     assert f"Claim {number} is still open (received)" in screen.banner.detail.text()
+
+
+def test_locking_the_counter_drops_an_open_form_unsaved(qtbot: Any, win: MainWindow) -> None:
+    screen = _desk(qtbot, win)
+    _scan_claim_at_desk(qtbot, screen, REPAIRED)
+    form = _open_form(qtbot, lambda: screen.hand_back_flow.dialog)
+    qtbot.keyClicks(form.serial, REPAIRED_SERIAL)
+    qtbot.keyClick(form, Qt.Key.Key_P, ALT)
+    win.idle.timeout.emit()  # left idle, the counter locks: the next person starts afresh
+    qtbot.waitUntil(lambda: not form.isVisible())
+    assert screen.hand_back_flow.dialog is None
+    assert db_rows(win, "SELECT count(*) FROM hand_backs") == [(0,)]
