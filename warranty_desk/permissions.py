@@ -59,6 +59,7 @@ class Permission(enum.StrEnum):
     WRITE_NOTE = "write exception notes on records"
     MERGE_CUSTOMERS = "merge duplicate customer records"
     HANDLE_STOCK = "receive returns and issue replacements"
+    HAND_BACK = "hand units back to customers"
     MANAGE_BRAND_CLAIMS = "manage brand claims"
     VIEW_BRAND_CLAIMS = "read brand claims"
     UPDATE_BRAND_STATUS = "enter a brand's status on a brand claim"
@@ -107,6 +108,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # Merging moves a customer's whole history: those who look after customer records.
     P.MERGE_CUSTOMERS: frozenset({Role.SUPPORT, Role.MANAGER, Role.OWNER}),
     P.HANDLE_STOCK: frozenset({Role.STOREKEEPER, Role.MANAGER, Role.OWNER}),
+    # Whoever serves the customer at the counter gives the unit back, with its receipt.
+    P.HAND_BACK: frozenset({Role.SALES, Role.SUPPORT, Role.STOREKEEPER, Role.MANAGER,
+                            Role.OWNER}),
     P.MANAGE_BRAND_CLAIMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER}),
     P.VIEW_BRAND_CLAIMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER, Role.TECHNICIAN,
                                     Role.SUPPORT, Role.FINANCE, Role.SUPPLIER, Role.SYSTEM}),

@@ -233,7 +233,8 @@ def evidence_added(books: Books, event: Event) -> None:
     books.timeline(row, event)
 
 
-@handles("claim.cost_posted", "claim.replacement_handed_over", "stock.moved")
+@handles("claim.cost_posted", "claim.replacement_handed_over", "claim.handed_back",
+         "stock.moved")
 def claim_timeline(books: Books, event: Event) -> None:
     """Costs, hand-overs and stock movements: lines of the claim's timeline."""
     books.timeline(books.claim(_payload(event).get("number") or event.aggregate_id), event)

@@ -55,8 +55,9 @@ _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("settlements", "recorded_at"),
                   # 0018: a claim's backup, set only when a manager chooses one.
                   ("claims", "backup_id")}
+# 0019 added hand_backs: the demo hands no unit back, so the table stays empty.
 _ADDED_TABLES = {"sync_delivered", "warranty_reminders", "brand_status_updates",
-                 "supplier_terms"}
+                 "supplier_terms", "hand_backs"}
 _EMPTY = (None, "", 0)
 
 DIGESTS: dict[str, str] = {

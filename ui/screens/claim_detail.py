@@ -28,6 +28,7 @@ from ui.screens.claim_detail_parts.decision_bar import MOVE_KEYS, REOPEN_KEY, De
 from ui.screens.claim_detail_parts.evidence_tab import VERIFY_KEY, EvidenceTab
 from ui.screens.claim_detail_parts.facts import ClaimFacts
 from ui.screens.claim_detail_parts.findings_tab import FINDINGS_TAB_KEY, FindingsTab
+from ui.screens.claim_detail_parts.hand_back_action import HAND_BACK_KEY, HandBackAction
 from ui.screens.claim_detail_parts.messages_tab import (
     EDIT_MESSAGE_KEY,
     LETTER_KEY,
@@ -90,6 +91,8 @@ class ClaimDetailScreen(Screen):
         ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous tab"),
         ("Ctrl+P", "Print the claim ticket again (marked COPY)"),
         ("Ctrl+Shift+L", "Print the return label for the claim's unit"),
+        (HAND_BACK_KEY, "Hand the unit back to the customer (scan it, tick its accessories, "
+                        "the customer signs), or print its handover receipt again"),
         ("Ctrl+R", "Reload the claim"),
         (EDIT_MESSAGE_KEY + " (messages)", "Reword the picked message before it goes"),
         (REPLY_KEY + " (messages)", "Reply to the customer on this claim"),
@@ -111,6 +114,7 @@ class ClaimDetailScreen(Screen):
         "Ctrl+Enter (findings)": Permission.RECORD_WORK,
         "Ctrl+T": Permission.POST_COST,
         VOID_KEY: Permission.VOID_WARRANTY,
+        HAND_BACK_KEY: Permission.HAND_BACK,
         EDIT_MESSAGE_KEY + " (messages)": claim_messages.MESSAGE_PERMISSION,
         REPLY_KEY + " (messages)": claim_messages.MESSAGE_PERMISSION,
     }
@@ -168,8 +172,11 @@ class ClaimDetailScreen(Screen):
         for button in (self.ticket_button, self.label_button):
             button.setEnabled(False)  # until a claim is shown
             row.addWidget(button)
-
         self.print_desk = PrintDesk(self.ctx, self)
+        # Shown once the claim is decided and its unit is due back to the customer.
+        self.hand_back = HandBackAction(self.ctx, self, self.print_desk, self.reload)
+        self.hand_back_button, self.hand_back_flow = self.hand_back.button, self.hand_back.flow
+        row.addWidget(self.hand_back_button)
         return row
 
     def _build_tabs(self) -> None:
@@ -236,6 +243,7 @@ class ClaimDetailScreen(Screen):
         self.label_button.clicked.connect(self.print_label)
         bind_key(self, "Ctrl+P", self.print_ticket)
         bind_key(self, "Ctrl+Shift+L", self.print_label)
+        bind_key(self, HAND_BACK_KEY, self.hand_back.run)
         bind_key(self, "Esc",
                  lambda: self.ctx.navigate.emit("ClaimsBoardScreen", None))
         # A message that did not reach the customer: again, or as a letter.
@@ -349,6 +357,7 @@ class ClaimDetailScreen(Screen):
         self.detail = self.claim_actions.detail = d
         self.ticket_button.setEnabled(True)
         self.label_button.setEnabled(True)
+        self.hand_back.show_detail(d)
         self.facts.show_detail(d)
         self.owner_button.setVisible(d.state in OPEN_STATES
                                      and self.ctx.may(Permission.ASSIGN_CLAIM))
@@ -388,6 +397,7 @@ class ClaimDetailScreen(Screen):
         self._saved_findings = ""
         self.void_button.hide()
         self.owner_button.hide()
+        self.hand_back.clear()
         self.ticket_button.setEnabled(False)
         self.label_button.setEnabled(False)
 

@@ -16,6 +16,7 @@ from warranty_desk.models.cost import CostPosting
 from warranty_desk.models.customer import Customer, Segment
 from warranty_desk.models.evidence import EvidenceDocument
 from warranty_desk.models.exception_note import ExceptionNote
+from warranty_desk.models.hand_back import HandBack
 from warranty_desk.models.message import CustomerMessage, WarrantyReminder
 from warranty_desk.models.outbox import InboxCursor, OutboxEvent
 from warranty_desk.models.policy import ExtensionPlan, Policy
@@ -56,6 +57,7 @@ __all__ = [
     "ExceptionNote",
     "ExtensionOffer",
     "ExtensionPlan",
+    "HandBack",
     "ImportBatch",
     "InboxApplied",
     "InboxCursor",
