@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -29,6 +28,7 @@ from ui.screens.claim_detail_parts.evidence_tab import VERIFY_KEY, EvidenceTab
 from ui.screens.claim_detail_parts.facts import ClaimFacts
 from ui.screens.claim_detail_parts.findings_tab import FINDINGS_TAB_KEY, FindingsTab
 from ui.screens.claim_detail_parts.hand_back_action import HAND_BACK_KEY, HandBackAction
+from ui.screens.claim_detail_parts.message_actions import MessageActions
 from ui.screens.claim_detail_parts.messages_tab import (
     EDIT_MESSAGE_KEY,
     LETTER_KEY,
@@ -50,14 +50,12 @@ from ui.widgets.owner_dialog import OWNER_KEY
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.void_warranty import VOID_KEY
 from warranty_desk import config
-from warranty_desk.errors import BadInput, NotFound
-from warranty_desk.permissions import Actor, Permission
+from warranty_desk.permissions import Permission
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.scanning import ScanKind, classify
-from warranty_desk.services import claim_messages, message_delivery
+from warranty_desk.services import claim_messages
 from warranty_desk.services.claim_detail import ClaimDetail, claim_detail
 from warranty_desk.sms_settings import own_channels
-from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 
 __all__ = ["MOVE_KEYS", "ClaimDetailScreen", "open_url"]
@@ -156,7 +154,7 @@ class ClaimDetailScreen(Screen):
         self.number: str | None = None
         self.claim_actions = ClaimActions(ctx, self, self.decision, self.evidence.kind_chosen)
         self._generation = 0
-        self._own_change = False
+        self.own_change = False
         self._saved_findings = ""
         self._connect_signals()
 
@@ -212,7 +210,7 @@ class ClaimDetailScreen(Screen):
         self.evidence_list.itemActivated.connect(lambda _item: self.open_document())
         self.open_document_button.clicked.connect(self.open_document)
         self.add_cost_button.clicked.connect(lambda: self.claim_actions.add_cost())
-        self.claim_actions.changed.connect(self._on_claim_actions_changed)
+        self.claim_actions.changed.connect(self.claim_actions_changed)
         # Reopening, the proof of purchase, findings with their parts and labour, voiding.
         self.decision.reopen_clicked.connect(self.claim_actions.reopen)
         self.evidence.check_proof_button.clicked.connect(self.check_proof)
@@ -246,41 +244,9 @@ class ClaimDetailScreen(Screen):
         bind_key(self, HAND_BACK_KEY, self.hand_back.run)
         bind_key(self, "Esc",
                  lambda: self.ctx.navigate.emit("ClaimsBoardScreen", None))
-        # A message that did not reach the customer: again, or as a letter.
-        self.messages.retry_requested.connect(
-            partial(self._message_action, message_delivery.retry))
-        self.messages.letter_requested.connect(
-            partial(self._message_action, message_delivery.as_letter))
-        # Any message on paper: printing it delivers it by hand.
-        self.messages.print_requested.connect(self.print_desk.print_letter)
-        self.messages.switch_requested.connect(self._on_messages_switch_requested)
-        # Words to the customer: a queued message reworded, or a reply.
-        self.messages.edit_requested.connect(self._on_edit_requested)
-        self.messages.reply_requested.connect(self._on_reply_requested)
+        self.message_actions = MessageActions(self)
         # Changes made elsewhere (another screen, the sync inbox).
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
-
-    def _on_messages_switch_requested(self, message_id: str, channel: str) -> None:
-        senders = self.messages.senders
-        self._message_action(lambda db, actor, hexid: message_delivery.switch_channel(
-            db, actor, hexid, channel, senders=senders), message_id)
-
-    def _message_action(self, service: Callable[[Database, Actor, str], str],
-                        message_id: str) -> None:
-        actor = self.ctx.actor
-        if actor is None:
-            return
-
-        def done(words: str) -> None:
-            self.ctx.notice.emit(words, "success")
-            self._own_change = True  # reloaded below, once
-            try:
-                self.ctx.data_changed.emit("messages")
-            finally:
-                self._own_change = False
-            self.reload()
-
-        self.ctx.run(lambda: service(self.ctx.db, actor, message_id), done)
 
     @property
     def move_buttons(self) -> dict[str, QPushButton]:
@@ -344,7 +310,7 @@ class ClaimDetailScreen(Screen):
         # A print or a device setting changes nothing on the claim.
         if what in (QUEUE_CHANGED, "config"):
             return
-        if not self._own_change and self.isVisible():
+        if not self.own_change and self.isVisible():
             self.reload()
 
     def _when(self, at: datetime | None) -> str:
@@ -427,7 +393,7 @@ class ClaimDetailScreen(Screen):
         number = self.detail.number
         self.tabs.setCurrentWidget(self.notes)
         ask_for_note(self.ctx, self, "claim", number, f"claim {number}",
-                     lambda _note: self._on_claim_actions_changed("note"),
+                     lambda _note: self.claim_actions_changed("note"),
                      self.claim_actions.show_dialog)
 
     def _on_reopen_key(self) -> None:
@@ -456,18 +422,18 @@ class ClaimDetailScreen(Screen):
         self._saved_findings = text
         self.claim_actions.save_findings(text)
 
-    def _on_claim_actions_changed(self, _done: str) -> None:
+    def claim_actions_changed(self, _done: str) -> None:
         if self._saved_findings and self.findings.text.toPlainText().strip() == (
                 self._saved_findings):
             # Saved: the box is free for the next finding; the saved one shows above it.
             self.findings.text.clear()
         self._saved_findings = ""
         # This screen reloads itself below; the flag keeps it from reloading twice.
-        self._own_change = True
+        self.own_change = True
         try:
             self.ctx.data_changed.emit("claim")
         finally:
-            self._own_change = False
+            self.own_change = False
         self.reload()
 
     def open_document(self) -> None:
@@ -490,28 +456,3 @@ class ClaimDetailScreen(Screen):
                                  "warning")
             return
         self.ctx.notice.emit(f"Opening {words}.", "info")
-
-    def _on_edit_requested(self, message_id: str, subject: str, body: str) -> None:
-        actor, number = self.ctx.require_actor(), self.number or ""
-        self.ctx.run(
-            lambda: claim_messages.edit_message(self.ctx.db, actor, number, message_id,
-                                                subject, body),
-            lambda _none: self._message_saved("The message is reworded; it goes as it reads "
-                                              "now."), self._message_refused)
-
-    def _on_reply_requested(self, text: str) -> None:
-        actor, number = self.ctx.require_actor(), self.number or ""
-        self.ctx.run(lambda: claim_messages.reply(self.ctx.db, actor, number, text),
-                     lambda _none: self._message_saved("Your reply is on its way to the "
-                                                       "customer."), self._message_refused)
-
-    def _message_saved(self, words: str) -> None:
-        self.messages.close_writer()
-        self.ctx.notice.emit(words, "success")
-        self._on_claim_actions_changed("message")
-
-    def _message_refused(self, exc: BaseException) -> None:
-        self.messages.failed(str(exc) if isinstance(exc, BadInput | NotFound)
-                             else "The message could not be saved; try again.")
-        if not isinstance(exc, BadInput | NotFound):
-            self.ctx.report(exc)

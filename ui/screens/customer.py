@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -31,14 +32,8 @@ from ui.printing.desk import (
     RECEIPT_LETTER_KEY,
     PrintDesk,
 )
+from ui.screens import customer_columns as columns
 from ui.screens.base import Screen
-from ui.screens.customer_columns import (
-    CLAIM_COLUMNS,
-    PURCHASE_COLUMNS,
-    consent_words,
-    message_columns,
-    shop_message,
-)
 from ui.screens.customer_complaints import ComplaintsTab
 from ui.screens.customer_contacts import EMAIL_KEY, PHONE_KEY, ContactRows
 from ui.screens.customer_merge import MERGE_KEY, MergeDialog, ask_to_merge
@@ -49,7 +44,7 @@ from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.void_warranty import VOID_KEY, ask_to_void
 from ui.wording import count
 from warranty_desk.models import Segment
-from warranty_desk.permissions import Permission
+from warranty_desk.permissions import Actor, Permission
 from warranty_desk.services import customer_view
 from warranty_desk.services.customer_view import (
     ClaimLine,
@@ -57,6 +52,7 @@ from warranty_desk.services.customer_view import (
     CustomerProfile,
     MessageLine,
 )
+from warranty_desk.storage.database import Database
 from warranty_desk.views import WarrantyVerdict
 
 # The search results keep this width, so the profile beside them has room at 1024×768; with
@@ -159,11 +155,11 @@ class CustomerScreen(Screen):
         column.addWidget(self.profile_controls)
         self.tabs = QTabWidget()
         self.purchase_model: RecordTableModel[WarrantyVerdict] = RecordTableModel(
-            PURCHASE_COLUMNS, key=lambda v: v.warranty_code)
+            columns.PURCHASE_COLUMNS, key=lambda v: v.warranty_code)
         self.claim_model: RecordTableModel[ClaimLine] = RecordTableModel(
-            CLAIM_COLUMNS, key=lambda c: c.number)
+            columns.CLAIM_COLUMNS, key=lambda c: c.number)
         self.message_model: RecordTableModel[MessageLine] = RecordTableModel(
-            message_columns(self._when))
+            columns.message_columns(self._when))
         self.purchases = record_view(self.purchase_model, "purchases")
         self.claims = record_view(self.claim_model, "customerClaims")
         self.messages = record_view(self.message_model, "customerMessages")
@@ -319,7 +315,7 @@ class CustomerScreen(Screen):
         self.segment.setCurrentText(p.segment)
         self.retention.setChecked(p.retention_follow_up)
         self.reminders.setChecked(p.reminders_agreed)
-        self.reminders_since.setText(consent_words(p))
+        self.reminders_since.setText(columns.consent_words(p))
         self.reason.clear()
         self._set_editable(True)
         self.purchase_model.set_records(p.purchases)
@@ -390,7 +386,7 @@ class CustomerScreen(Screen):
 
     def print_letter(self, route: str) -> None:
         """The message selected in the Messages tab as a letter; printing delivers it."""
-        picked = shop_message(self.messages.currentIndex().row(),
+        picked = columns.shop_message(self.messages.currentIndex().row(),
                               self.profile.messages if self.profile is not None else ())
         if picked is None:
             self.tabs.setCurrentWidget(self.messages)
@@ -433,59 +429,52 @@ class CustomerScreen(Screen):
 
     # --- Changing --------------------------------------------------------------------------
 
-    def _on_segment_activated(self, index: int) -> None:
+    def _change(self, service: Callable[[Database, Actor, str], CustomerBrief],
+                said: Callable[[CustomerBrief], str], undo: Callable[[], None]) -> None:
+        """One change to the customer shown: its words on the notice line and the customer
+        read again; refused, the control is put back as the record still has it."""
         if self.profile is None:
             return
         actor, db, ref = self.ctx.require_actor(), self.ctx.db, self.profile.reference
-        segment = self.segment.itemText(index)
-        if segment == self.profile.segment:
-            return
 
         def done(brief: CustomerBrief) -> None:
-            self.ctx.notice.emit(f"{brief.name} is now in the {brief.segment} segment.",
-                                 "success")
+            self.ctx.notice.emit(said(brief), "success")
             self.ctx.data_changed.emit("customer")
             self.load(brief.reference)
 
         def failed(exc: BaseException) -> None:
             self.ctx.report(exc)
-            self.segment.setCurrentText(self.profile.segment if self.profile else "")
+            undo()
 
-        self.ctx.run(lambda: customer_view.set_segment(db, actor, ref, segment), done, failed)
+        self.ctx.run(lambda: service(db, actor, ref), done, failed)
+
+    def _on_segment_activated(self, index: int) -> None:
+        segment = self.segment.itemText(index)
+        if self.profile is None or segment == self.profile.segment:
+            return
+        self._change(
+            lambda db, actor, ref: customer_view.set_segment(db, actor, ref, segment),
+            lambda brief: f"{brief.name} is now in the {brief.segment} segment.",
+            lambda: self.segment.setCurrentText(self.profile.segment if self.profile else ""))
 
     def _on_reminders_clicked(self, agree: bool) -> None:
-        if self.profile is None:
-            return
-        actor, db, ref = self.ctx.require_actor(), self.ctx.db, self.profile.reference
-
-        def done(brief: CustomerBrief) -> None:
-            words = "agreed to" if agree else "withdrew from"
-            self.ctx.notice.emit(f"{brief.name} {words} reminders before a warranty ends.",
-                                 "success")
-            self.ctx.data_changed.emit("customer")
-            self.load(brief.reference)
-
-        def failed(exc: BaseException) -> None:
-            self.ctx.report(exc)
-            self.reminders.setChecked(bool(self.profile and self.profile.reminders_agreed))
-
-        self.ctx.run(lambda: customer_view.set_reminder_consent(db, actor, ref, agree), done,
-                     failed)
+        words = "agreed to" if agree else "withdrew from"
+        self._change(
+            lambda db, actor, ref: customer_view.set_reminder_consent(db, actor, ref, agree),
+            lambda brief: f"{brief.name} {words} reminders before a warranty ends.",
+            lambda: self.reminders.setChecked(bool(self.profile
+                                                   and self.profile.reminders_agreed)))
 
     def _on_save_retention_clicked(self) -> None:
-        if self.profile is None:
-            return
-        actor, db, ref = self.ctx.require_actor(), self.ctx.db, self.profile.reference
         flag, reason = self.retention.isChecked(), self.reason.text()
 
-        def done(brief: CustomerBrief) -> None:
+        def said(brief: CustomerBrief) -> str:
             state = "flagged for" if brief.retention_follow_up else "cleared of"
-            self.ctx.notice.emit(f"{brief.name} is {state} a retention follow-up.", "success")
-            self.ctx.data_changed.emit("customer")
-            self.load(brief.reference)
+            return f"{brief.name} is {state} a retention follow-up."
 
-        self.ctx.run(lambda: customer_view.set_retention_follow_up(db, actor, ref, flag, reason),
-                     done)
+        # Refused (no reason given), the box stays as ticked so the reason can be added.
+        self._change(lambda db, actor, ref: customer_view.set_retention_follow_up(
+            db, actor, ref, flag, reason), said, lambda: None)
 
     def add_note(self) -> None:
         """Ctrl+Shift+N: an exception note on the customer shown (unreachable, and so on)."""
