@@ -11,7 +11,7 @@ from warranty_desk.models import CostPosting, Settlement
 from warranty_desk.money import MoneyFormat
 from warranty_desk.permissions import Actor, Permission, allowed, require
 from warranty_desk.rules.recovery import check_settlement
-from warranty_desk.services import audit
+from warranty_desk.services import audit, brand_claim_events
 from warranty_desk.services.brand_claim_views import (
     BrandClaimView,
     claims_of,
@@ -98,7 +98,10 @@ def record_settlement_in(uow: UnitOfWork, actor: Actor, number: str,
                   "final": entry.final, "expected_minor": expected,
                   "settled_before_minor": before, "reason": reason,
                   "agreed_by_manager": agreed_by is not None})
-    session.flush()
+    brand_claim_events.emit(session, "settled", row, amount_minor=entry.amount_minor,
+                            kind=entry.kind, reference=entry.reference.strip()[:64],
+                            settled_on=on.isoformat(), final=entry.final, reason=reason,
+                            agreed_by_manager=agreed_by is not None)
     return view_of(session, row)
 
 
@@ -134,7 +137,8 @@ def write_off_in(uow: UnitOfWork, actor: Actor, number: str, reason: str) -> Bra
     audit.record(session, actor, "brand_claim.write_off", "brand_claim", view.number,
                  {"amount_minor": left, "reason": reason.strip(),
                   "claims": [c.number for c in claims]})
-    session.flush()
+    brand_claim_events.emit(session, "written_off", row, amount_minor=left,
+                            reason=reason.strip())
     return view_of(session, row)
 
 
