@@ -183,3 +183,22 @@ def test_a_supplier_contact_added_in_settings_sees_and_moves_only_their_supplier
     vic.field.setText(SERIALS[1])
     qtbot.keyClick(vic.field, Qt.Key.Key_N, CTRL)
     assert "may not manage brand claims" in vic.banner.detail.text()
+
+
+def test_every_header_of_a_brand_claims_tables_reads_whole_at_1366(
+    qtbot: Any, win: MainWindow,
+) -> None:
+    win.resize(1350, 688)  # a 1366×768 screen less its taskbar
+    screen = _screen(qtbot, win, "Kim Store", "2222")
+    qtbot.keyClicks(screen.field, SERIALS[0])
+    qtbot.keyClick(screen.field, Qt.Key.Key_N, CTRL)
+    qtbot.waitUntil(lambda: screen.lines.model().rowCount() == 1)
+    for view in (screen.list, screen.lines, screen.updates):
+        header = view.horizontalHeader()
+        metrics = header.fontMetrics()
+        for col in range(header.count()):
+            words = str(view.model().headerData(col, Qt.Orientation.Horizontal))
+            # The header's text and a margin each side: "Where the unit is" read
+            # "ere the uni" in a section of the default width.
+            assert header.sectionSize(col) >= metrics.horizontalAdvance(words) + 8, (
+                view.objectName(), words, header.sectionSize(col))

@@ -179,8 +179,9 @@ class BrandClaimsScreen(Screen):
             f"({view.approval}). Expected {money.people(view.expected_minor)}, settled "
             f"{money.people(view.settled_minor)}, outstanding "
             f"{money.people(view.outstanding_minor)}.{stale}{closed}")
-        self.lines_model.set_records(view.lines)
-        self.updates_model.set_records(view.updates)
+        # Fitted to their words and contents: at the default width "Where the unit is" was cut.
+        refill(self.lines, self.lines_model, view.lines)
+        refill(self.updates, self.updates_model, view.updates)
 
     def _done(self, word: str, detail: str) -> Callable[[Any], None]:
         def show(result: Any) -> None:
