@@ -23,6 +23,7 @@ from warranty_desk.services.brand_claim_views import (
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.shop_time import shop_today
+from warranty_desk.services.supplier_terms import settlement_limit
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
 from warranty_desk.storage.database import clock_of
 
@@ -70,7 +71,8 @@ def record_settlement_in(uow: UnitOfWork, actor: Actor, number: str,
                        "the credit note came.")
     expected = expected_recovery(session, row)
     before = settled(session, row)
-    check = check_settlement(expected, before, entry.amount_minor, final=entry.final)
+    check = check_settlement(expected, before, entry.amount_minor, final=entry.final,
+                             limit_minor=settlement_limit(session))
     money = money_of(session)
     reason = entry.reason.strip()
     agreed_by = None

@@ -1,0 +1,198 @@
+"""Settings > Suppliers: each supplier's warranty terms (what it pays back, its claim window,
+when its brand claims go stale, its packet layout) and the shop's settlement limit."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from ui.context import AppContext
+from ui.models.record_table import Column, RecordTableModel
+from ui.money import money, plain_amount, typed_amount
+from ui.screens.settings_tabs import SettingsTab
+from ui.widgets.labels import Label
+from ui.widgets.record_view import record_view
+from warranty_desk.permissions import Permission
+from warranty_desk.rules.recovery import RECOVERABLE_KINDS
+from warranty_desk.services import supplier_terms
+from warranty_desk.services.brand_packet import profile_names
+from warranty_desk.services.supplier_terms import TermsInput
+
+_WINDOW_FROM = (("sale", "from the sale"), ("claim", "from the claim"))
+
+
+def _covers(terms: TermsInput) -> str:
+    return ", ".join(k for k in RECOVERABLE_KINDS if k in terms.kinds) or "nothing"
+
+
+class SuppliersTab(SettingsTab):
+    """Pick or type a supplier, set its terms, Ctrl+S; the limit has its own Save."""
+
+    title = "Suppliers"
+    permission = Permission.MANAGE_SUPPLIER_TERMS
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.terms: dict[str, TermsInput] = {}
+        layout = QVBoxLayout(self)
+        self.model: RecordTableModel[TermsInput] = RecordTableModel((
+            Column("Supplier", lambda t: t.supplier),
+            Column("Pays back", _covers),
+            Column("Window", lambda t: f"{t.window_days} days from the {t.window_from}"),
+            Column("Stale after", lambda t: f"{t.stale_after_days} days", numeric=True),
+            Column("Packet", lambda t: t.packet_profile),
+            Column("Service centre", lambda t: t.service_centre),
+        ), key=lambda t: t.supplier)
+        self.table = record_view(self.model, "supplierTerms")
+        layout.addWidget(self.table, 1)
+
+        form = QGroupBox("A supplier's terms")
+        grid = QGridLayout(form)
+        self.supplier = QComboBox()
+        self.supplier.setEditable(True)
+        self.supplier.setObjectName("termsSupplier")
+        self.kinds = {kind: QCheckBox(kind) for kind in RECOVERABLE_KINDS}
+        kinds_row = QHBoxLayout()
+        for box in self.kinds.values():
+            kinds_row.addWidget(box)
+        kinds_row.addStretch(1)
+        self.window_days = QSpinBox(minimum=1, maximum=3650, suffix=" days")
+        self.window_from = QComboBox()
+        for key, words in _WINDOW_FROM:
+            self.window_from.addItem(words, key)
+        self.stale_days = QSpinBox(minimum=1, maximum=365, suffix=" days without news")
+        self.profile = QComboBox()
+        for name in profile_names():
+            self.profile.addItem(name, name)
+        self.centre = QLineEdit()
+        self.centre.setMaxLength(300)
+        self.centre.setPlaceholderText("The brand's authorised service centre (optional)")
+        grid.addWidget(Label("Supplier"), 0, 0)
+        grid.addWidget(self.supplier, 0, 1)
+        grid.addWidget(Label("Pays back"), 0, 2)
+        grid.addLayout(kinds_row, 0, 3)
+        grid.addWidget(Label("Claim window"), 1, 0)
+        window_row = QHBoxLayout()
+        window_row.addWidget(self.window_days)
+        window_row.addWidget(self.window_from, 1)
+        grid.addLayout(window_row, 1, 1)
+        grid.addWidget(Label("Stale after"), 1, 2)
+        grid.addWidget(self.stale_days, 1, 3)
+        grid.addWidget(Label("Packet layout"), 2, 0)
+        grid.addWidget(self.profile, 2, 1)
+        grid.addWidget(Label("Service centre"), 2, 2)
+        grid.addWidget(self.centre, 2, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 2)
+        self.save_button = QPushButton("Save the supplier's terms  (Ctrl+S)")
+        self.save_button.setObjectName("primary")
+        grid.addWidget(self.save_button, 3, 0, 1, 2)
+        layout.addWidget(form)
+
+        limit_row = QHBoxLayout()
+        limit_row.addWidget(Label("A manager agrees a settlement that ends more than"))
+        self.limit = QLineEdit()
+        self.limit.setObjectName("settlementLimit")
+        self.limit.setMaximumWidth(120)
+        limit_row.addWidget(self.limit)
+        limit_row.addWidget(Label("from what the supplier was expected to pay."))
+        self.limit_button = QPushButton("Save limit")
+        limit_row.addWidget(self.limit_button)
+        limit_row.addStretch(1)
+        layout.addLayout(limit_row)
+
+        self.save_button.clicked.connect(self.save)
+        self.limit_button.clicked.connect(self.save_limit)
+        self.limit.returnPressed.connect(self.save_limit)
+        self.supplier.currentTextChanged.connect(self._on_supplier_changed)
+        self.table.clicked.connect(self._on_table_clicked)
+
+    def refresh(self) -> None:
+        actor = self.ctx.require_actor()
+        db = self.ctx.db
+
+        def read() -> tuple[tuple[TermsInput, ...], tuple[str, ...], int]:
+            return (supplier_terms.all_terms(db, actor), supplier_terms.suppliers(db, actor),
+                    supplier_terms.get_settlement_limit(db, actor))
+
+        self.ctx.run(read, self._fill)
+
+    def _fill(self, found: tuple[tuple[TermsInput, ...], tuple[str, ...], int]) -> None:
+        terms, names, limit = found
+        self.terms = {t.supplier.casefold(): t for t in terms}
+        self.model.set_records(terms)
+        typed = self.supplier.currentText()
+        self.supplier.blockSignals(True)
+        self.supplier.clear()
+        self.supplier.addItems(list(names))
+        self.supplier.setEditText(typed or (names[0] if names else ""))
+        self.supplier.blockSignals(False)
+        self._on_supplier_changed(self.supplier.currentText())
+        self.limit.setText(plain_amount(limit))
+        may_set = self.ctx.may(Permission.MANAGE_SETTINGS)
+        self.limit.setEnabled(may_set)
+        self.limit_button.setEnabled(may_set)
+        self.limit.setToolTip("" if may_set else "The owner sets the shop's settlement limit.")
+
+    def _on_table_clicked(self) -> None:
+        row = self.table.currentIndex().row()
+        if 0 <= row < self.model.rowCount():
+            self.supplier.setEditText(self.model.text(row, 0))
+
+    def _on_supplier_changed(self, text: str) -> None:
+        """Show the supplier's terms on record, or the defaults for one without."""
+        terms = self.terms.get(" ".join(text.split()).casefold()) or TermsInput(text)
+        for kind, box in self.kinds.items():
+            box.setChecked(kind in terms.kinds)
+        self.window_days.setValue(terms.window_days)
+        self.window_from.setCurrentIndex(max(self.window_from.findData(terms.window_from), 0))
+        self.stale_days.setValue(terms.stale_after_days)
+        self.profile.setCurrentIndex(max(self.profile.findData(terms.packet_profile), 0))
+        self.centre.setText(terms.service_centre)
+
+    def typed_terms(self) -> TermsInput:
+        """The form as terms."""
+        return TermsInput(
+            self.supplier.currentText(),
+            frozenset(k for k, box in self.kinds.items() if box.isChecked()),
+            str(self.window_from.currentData()), self.window_days.value(),
+            self.stale_days.value(), str(self.profile.currentData()), self.centre.text())
+
+    def save(self) -> None:
+        terms = self.typed_terms()
+        actor = self.ctx.require_actor()
+        db = self.ctx.db
+
+        def done(saved: TermsInput) -> None:
+            self.refresh()
+            self.ctx.notice.emit(f"Terms saved for {saved.supplier}: brand claims read them "
+                                 "from now on.", "success")
+
+        self.ctx.run(lambda: supplier_terms.set_terms(db, actor, terms), done)
+
+    def save_limit(self) -> None:
+        """Save the shop's settlement limit."""
+        amount = typed_amount(self.limit.text())
+        if amount is None:
+            self.ctx.notice.emit(f"{self.limit.text().strip() or 'Nothing'} is not an amount. "
+                                 "Type the limit like 50 or 50.00.", "error")
+            self.limit.setFocus()
+            return
+        actor = self.ctx.require_actor()
+        db = self.ctx.db
+
+        def done(saved: int) -> None:
+            self.limit.setText(plain_amount(saved))
+            self.ctx.notice.emit(f"Settlement limit saved: a difference over {money(saved)} "
+                                 "needs a manager.", "success")
+
+        self.ctx.run(lambda: supplier_terms.set_settlement_limit(db, actor, amount), done)
