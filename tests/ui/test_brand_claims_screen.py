@@ -20,9 +20,11 @@ from ui.screens.settings import SettingsScreen
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims, returns, staff
 from warranty_desk.services.activation import record_sale
+from warranty_desk.services.brand_claims import open_brand_claim
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.decisions import CostLine, post_cost
 from warranty_desk.services.sale_input import LineInput, SaleInput
+from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
 SERIALS = ("VIS55-UI-1", "VIS55-UI-2", "VIS55-UI-3")
@@ -33,17 +35,23 @@ CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModi
 def win(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     """The main window with the brand claims screen, three faulty TVs in returns stock."""
     for window in open_window(demo_home, monkeypatch, [BrandClaimsScreen, SettingsScreen]):
-        db = window.ctx.db
-        sales, tech = staff.sign_in(db, "Sam Sales", "1111"), staff.sign_in(db, "Tariq Tech",
-                                                                            "3333")
-        store = staff.sign_in(db, "Kim Store", "2222")
-        sold = record_sale(db, sales, SaleInput("INV-UI-1", TODAY - timedelta(days=30), (
-            LineInput("VIS-55-TV", 3, 49_900, SERIALS),), CustomerInput("Ravi Kelly")))
-        for code in sold.warranty_codes:
-            number = claims.start_claim(db, sales, claims.StartClaim(code, "No picture")).number
-            post_cost(db, tech, number, CostLine("parts", 5_000, "Panel", True))
-            returns.receive(db, store, number)
+        _faulty_tvs(window.ctx.db)
         yield window
+
+
+def _faulty_tvs(db: Database) -> list[str]:
+    """Three Vista TVs sold, claimed on with a recoverable part, and in returns stock."""
+    sales, tech = staff.sign_in(db, "Sam Sales", "1111"), staff.sign_in(db, "Tariq Tech", "3333")
+    store = staff.sign_in(db, "Kim Store", "2222")
+    sold = record_sale(db, sales, SaleInput("INV-UI-1", TODAY - timedelta(days=30), (
+        LineInput("VIS-55-TV", 3, 49_900, SERIALS),), CustomerInput("Ravi Kelly")))
+    numbers = []
+    for code in sold.warranty_codes:
+        number = claims.start_claim(db, sales, claims.StartClaim(code, "No picture")).number
+        post_cost(db, tech, number, CostLine("parts", 5_000, "Panel", True))
+        returns.receive(db, store, number)
+        numbers.append(number)
+    return numbers
 
 
 def _screen(qtbot: Any, win: MainWindow, name: str, pin: str) -> BrandClaimsScreen:
@@ -168,8 +176,12 @@ def test_a_supplier_contact_added_in_settings_sees_and_moves_only_their_supplier
     tab.add_button.click()
     assert "Vic Vista can now sign in as Supplier contact" in win.notice.text()
 
-    vic = _screen(qtbot, win, "Vic Vista", "9090")
-    assert _column(vic.list, 0) == [vista]
+    sign_in(qtbot, win, "Vic Vista", "9090")
+    # A supplier contact lands on their brand claims, not on a Counter that refuses lookups.
+    vic = win.current_screen()
+    assert isinstance(vic, BrandClaimsScreen)
+    qtbot.waitUntil(lambda: _column(vic.list, 0) == [vista])
+    assert vic.field.hasFocus()
     _scan(qtbot, vic, vista)
     vic.status.setFocus()
     qtbot.keyClicks(vic.status, "ack")
@@ -202,3 +214,20 @@ def test_every_header_of_a_brand_claims_tables_reads_whole_at_1366(
             # "ere the uni" in a section of the default width.
             assert header.sectionSize(col) >= metrics.horizontalAdvance(words) + 8, (
                 view.objectName(), words, header.sectionSize(col))
+
+
+def test_the_demo_supplier_contact_lands_on_her_suppliers_brand_claims(
+    qtbot: Any, window: MainWindow,
+) -> None:
+    db = window.ctx.db
+    vista = open_brand_claim(db, staff.sign_in(db, "Kim Store", "2222"), _faulty_tvs(db))
+    assert window.sign_in.names.keys[[who for _, who in window.sign_in.people].index(
+        "Lena Lumen")] == "L"
+    # Every screen, the Counter first in the list: she may look nothing up there.
+    sign_in(qtbot, window, "Lena Lumen", "9999")
+    screen = window.current_screen()
+    assert isinstance(screen, BrandClaimsScreen)
+    qtbot.waitUntil(lambda: screen.list_model.rowCount() > 0)
+    assert set(_column(screen.list, 1)) == {"Lumen UK Distribution"}
+    assert vista.number not in _column(screen.list, 0)
+    assert screen.field.hasFocus()
