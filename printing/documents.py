@@ -28,6 +28,7 @@ NAMES = {
     "label": "return label",
     "close_report": "close report",
     "letter": "letter",
+    "brand_packet": "brand packet",
 }
 # The formats each document has; the target decides which one is rendered.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -37,6 +38,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "label": (PDF,),
     "close_report": (ESCPOS, PDF),
     "letter": (ESCPOS, PDF),
+    "brand_packet": (PDF,),
 }
 DEFAULT_WIDTH_MM = 80
 
@@ -48,6 +50,8 @@ _INSTEAD = {
                    "printer, print the warranty slip.",
     "label": "A return label is a PDF for the label printer: send it to a .pdf file (for "
              "example label.pdf).",
+    "brand_packet": "A brand packet is a PDF page set for the document printer: send it to a "
+                    ".pdf file (for example packet.pdf).",
 }
 
 
@@ -55,8 +59,10 @@ _INSTEAD = {
 class PrintRequest:
     """One document for one subject, to one target, as a person asked for it."""
 
-    document: str  # slip | certificate | ticket | label | close_report | letter
-    subject: str  # warranty code, claim number, ISO day (close report), message id (letter)
+    document: str  # slip | certificate | ticket | label | close_report | letter | brand_packet
+    # warranty code, claim number, ISO day (close report), message id (letter), brand claim
+    # number (brand packet)
+    subject: str
     target: str  # as parse_target reads it
     paper: str | None = None  # A4/Letter/A5 for PDFs; 62x29mm/4x6in for labels
     width_mm: int = DEFAULT_WIDTH_MM  # the receipt roll: 58 or 80
@@ -199,4 +205,9 @@ def _pdf(views: _Views, request: PrintRequest) -> bytes:
         return pdf.render_ticket_pdf(views.ticket(), **sheet)
     if request.document == "letter":
         return pdf.render_letter_pdf(views.letter(), **sheet)
+    if request.document == "brand_packet":
+        from printing.brand_packets import packet_pdf
+
+        return packet_pdf(views.db, views.actor, views.subject, documents=views.documents,
+                          **sheet)
     return pdf.render_close_report_pdf(views.close_report(), **sheet)

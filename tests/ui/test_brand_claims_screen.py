@@ -13,8 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
 from tests.conftest import TODAY
-from tests.ui.conftest import open_window, sign_in
+from tests.printing.pdf_tools import pdftotext
+from tests.ui.conftest import db_rows, open_window, sign_in
+from tests.ui.print_helpers import FakePreview
 from ui.main_window import MainWindow
+from ui.printing.preview import PreviewChoice
 from ui.screens.brand_claims import BrandClaimsScreen
 from ui.screens.settings import SettingsScreen
 from warranty_desk.permissions import Role
@@ -102,10 +105,20 @@ def test_kim_packs_three_units_types_a_status_sends_one_and_saves_the_packet(
     assert screen.banner.word.text() == "✔  SENT"
     assert _column(screen.lines, 3)[0] == f"at the supplier ({number})"
 
-    screen.ask_packet_path = lambda name: str(tmp_path / name)
+    # The packet goes through the print queue: previewed, printed, recorded like any document.
+    preview = FakePreview(tmp_path, PreviewChoice(printed_on="Office laser"))
+    screen.print_desk.preview = preview
     qtbot.keyClick(screen.field, Qt.Key.Key_P, CTRL)
+    qtbot.waitUntil(lambda: bool(preview.sheets))
+    [sheet] = preview.sheets
+    assert sheet.pdf.startswith(b"%PDF") and SERIALS[2] in pdftotext(sheet.pdf)
+    assert win.notice.text() == f"Printed the brand packet for {number} on Office laser."
+    assert db_rows(win, "SELECT document, subject, state, target, requested_by FROM "
+                        "print_jobs") == [("brand_packet", number, "printed",
+                                           "system:Office laser", "Kim Store")]
+    screen.ask_packet_path = lambda name: str(tmp_path / name)
+    qtbot.keyClick(screen.field, Qt.Key.Key_E, CTRL)
     assert screen.banner.word.text() == "✔  SAVED"
-    assert (tmp_path / f"{number}.pdf").read_bytes().startswith(b"%PDF")
     assert SERIALS[2] in (tmp_path / f"{number}.csv").read_text(encoding="utf-8")
 
     # Recording money is finance's: the storekeeper is told whom to ask.
