@@ -10,7 +10,7 @@ from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.models import CostPosting, Settlement
 from warranty_desk.money import MoneyFormat
 from warranty_desk.permissions import Actor, Permission, allowed, require
-from warranty_desk.rules.recovery import check_settlement
+from warranty_desk.rules.recovery import check_settlement, split_by_weight
 from warranty_desk.services import audit, brand_claim_events
 from warranty_desk.services.brand_claim_views import (
     BrandClaimView,
@@ -124,7 +124,7 @@ def write_off_in(uow: UnitOfWork, actor: Actor, number: str, reason: str) -> Bra
     if left <= 0:
         raise RuleBlocked(f"Nothing is outstanding on brand claim {view.number}: the supplier "
                           "paid what was expected.")
-    shares = _shares(left, [line.expected_minor for line in view.lines])
+    shares = split_by_weight(left, [line.expected_minor for line in view.lines])
     for claim, share in zip(claims, shares, strict=True):
         if share <= 0:
             continue
@@ -145,16 +145,4 @@ def write_off_in(uow: UnitOfWork, actor: Actor, number: str, reason: str) -> Bra
 
 
 write_off = writes(write_off_in)
-
-
-def _shares(total: int, weights: list[int]) -> list[int]:
-    """Split a whole amount by weights (equally when none weigh); the last takes what rounding
-    leaves, so the shares add up to the total."""
-    if not weights:
-        return []
-    if sum(weights) <= 0:
-        weights = [1] * len(weights)
-    whole = sum(weights)
-    shares = [total * w // whole for w in weights[:-1]]
-    return [*shares, total - sum(shares)]
 
