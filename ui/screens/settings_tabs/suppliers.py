@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -17,10 +18,10 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
-from ui.money import money, plain_amount, typed_amount
+from ui.money import amount_decimals, currency_symbol, from_box, money, to_box
 from ui.screens.settings_tabs import SettingsTab
 from ui.widgets.labels import Label
-from ui.widgets.record_view import record_view
+from ui.widgets.record_view import record_view, refill
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.recovery import RECOVERABLE_KINDS
 from warranty_desk.services import supplier_terms
@@ -100,9 +101,11 @@ class SuppliersTab(SettingsTab):
 
         limit_row = QHBoxLayout()
         limit_row.addWidget(Label("A manager agrees a settlement that ends more than"))
-        self.limit = QLineEdit()
+        # A money box with the shop's sign: an amount on screen always carries its currency.
+        self.limit = QDoubleSpinBox()
         self.limit.setObjectName("settlementLimit")
-        self.limit.setMaximumWidth(120)
+        self.limit.setRange(0, to_box(supplier_terms.MAX_SETTLEMENT_LIMIT_MINOR))
+        self.limit.setMinimumWidth(130)
         limit_row.addWidget(self.limit)
         limit_row.addWidget(Label("from what the supplier was expected to pay."))
         self.limit_button = QPushButton("Save limit")
@@ -112,7 +115,7 @@ class SuppliersTab(SettingsTab):
 
         self.save_button.clicked.connect(self.save)
         self.limit_button.clicked.connect(self.save_limit)
-        self.limit.returnPressed.connect(self.save_limit)
+        self.limit.lineEdit().returnPressed.connect(self.save_limit)
         self.supplier.currentTextChanged.connect(self._on_supplier_changed)
         self.table.clicked.connect(self._on_table_clicked)
 
@@ -129,7 +132,7 @@ class SuppliersTab(SettingsTab):
     def _fill(self, found: tuple[tuple[TermsInput, ...], tuple[str, ...], int]) -> None:
         terms, names, limit = found
         self.terms = {t.supplier.casefold(): t for t in terms}
-        self.model.set_records(terms)
+        refill(self.table, self.model, terms)
         typed = self.supplier.currentText()
         self.supplier.blockSignals(True)
         self.supplier.clear()
@@ -137,7 +140,9 @@ class SuppliersTab(SettingsTab):
         self.supplier.setEditText(typed or (names[0] if names else ""))
         self.supplier.blockSignals(False)
         self._on_supplier_changed(self.supplier.currentText())
-        self.limit.setText(plain_amount(limit))
+        self.limit.setPrefix(currency_symbol())
+        self.limit.setDecimals(amount_decimals())
+        self.limit.setValue(to_box(limit))
         may_set = self.ctx.may(Permission.MANAGE_SETTINGS)
         self.limit.setEnabled(may_set)
         self.limit_button.setEnabled(may_set)
@@ -181,17 +186,12 @@ class SuppliersTab(SettingsTab):
 
     def save_limit(self) -> None:
         """Save the shop's settlement limit."""
-        amount = typed_amount(self.limit.text())
-        if amount is None:
-            self.ctx.notice.emit(f"{self.limit.text().strip() or 'Nothing'} is not an amount. "
-                                 "Type the limit like 50 or 50.00.", "error")
-            self.limit.setFocus()
-            return
+        amount = from_box(self.limit.value())
         actor = self.ctx.require_actor()
         db = self.ctx.db
 
         def done(saved: int) -> None:
-            self.limit.setText(plain_amount(saved))
+            self.limit.setValue(to_box(saved))
             self.ctx.notice.emit(f"Settlement limit saved: a difference over {money(saved)} "
                                  "needs a manager.", "success")
 
