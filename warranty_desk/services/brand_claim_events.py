@@ -36,6 +36,7 @@ def state_of(session: Session, row: BrandClaim) -> dict[str, Any]:
 
 
 def emit(session: Session, topic: str, row: BrandClaim, **changed: Any) -> None:
-    """Queue one brand claim event (`brand_claim.<topic>`) with the brand claim as it is now."""
-    outbox.emit(session, f"brand_claim.{topic}", "brand_claim", brand_claim_key(row),
+    """Queue one brand claim event (topic brand_claim.*) with the brand claim as it is now and
+    what the event changed."""
+    outbox.emit(session, topic, "brand_claim", brand_claim_key(row),
                 {**state_of(session, row), **changed})

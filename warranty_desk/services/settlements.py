@@ -100,9 +100,10 @@ def record_settlement_in(uow: UnitOfWork, actor: Actor, number: str,
                   "final": entry.final, "expected_minor": expected,
                   "settled_before_minor": before, "reason": reason,
                   "agreed_by_manager": agreed_by is not None})
-    brand_claim_events.emit(session, "settled", row, amount_minor=entry.amount_minor,
-                            kind=entry.kind, reference=entry.reference.strip()[:64],
-                            settled_on=on.isoformat(), final=entry.final, reason=reason,
+    brand_claim_events.emit(session, "brand_claim.settled", row,
+                            amount_minor=entry.amount_minor, kind=entry.kind,
+                            reference=entry.reference.strip()[:64], settled_on=on.isoformat(),
+                            final=entry.final, reason=reason,
                             agreed_by_manager=agreed_by is not None)
     return view_of(session, row)
 
@@ -139,7 +140,7 @@ def write_off_in(uow: UnitOfWork, actor: Actor, number: str, reason: str) -> Bra
     audit.record(session, actor, "brand_claim.write_off", "brand_claim", view.number,
                  {"amount_minor": left, "reason": reason.strip(),
                   "claims": [c.number for c in claims]})
-    brand_claim_events.emit(session, "written_off", row, amount_minor=left,
+    brand_claim_events.emit(session, "brand_claim.written_off", row, amount_minor=left,
                             reason=reason.strip())
     return view_of(session, row)
 
