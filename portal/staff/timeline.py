@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from portal.projections.models import BrandClaimLine, ClaimEvent
+from portal.staff.templatetags.office import minor
 
 TOPICS = {
     "claim.opened": "Claim opened",
@@ -77,8 +78,10 @@ def describe_brand(line: BrandClaimLine, currency: str) -> Line:
     for key, value in sorted(details.items()):
         if value in (None, "", [], {}):
             continue
-        if key in _MONEY and isinstance(value, int):
-            shown = f"{value // 100:,}.{value % 100:02d} {currency}".strip()
+        if isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif key in _MONEY and isinstance(value, int):
+            shown = minor(value, currency)
         else:
             shown = _value(value)
         fields.append((key.removesuffix("_minor").replace("_", " "), shown))
