@@ -65,6 +65,9 @@ BRAND_TOPICS = {
     "brand_claim.written_off": "Written off",
 }
 _MONEY = {"amount_minor"}
+# Where a brand's status was entered, in words (the till's BrandStatusUpdate.source).
+_SOURCES = {"desk": "typed at the branch's desk", "csv": "the service centre's file",
+            "head_office": "head office"}
 
 
 def describe_brand(line: BrandClaimLine, currency: str) -> Line:
@@ -78,7 +81,9 @@ def describe_brand(line: BrandClaimLine, currency: str) -> Line:
     for key, value in sorted(details.items()):
         if value in (None, "", [], {}):
             continue
-        if isinstance(value, bool):
+        if key == "source":
+            shown = _SOURCES.get(str(value), str(value))
+        elif isinstance(value, bool):
             shown = "yes" if value else "no"
         elif key in _MONEY and isinstance(value, int):
             shown = minor(value, currency)
