@@ -10,6 +10,7 @@ from warranty_desk.errors import BadInput
 from warranty_desk.permissions import Actor
 from warranty_desk.printables import (
     CloseReportView,
+    HandBackView,
     LabelView,
     LetterView,
     SlipView,
@@ -28,6 +29,7 @@ NAMES = {
     "label": "return label",
     "close_report": "close report",
     "letter": "letter",
+    "handover": "handover receipt",
     "brand_packet": "brand packet",
 }
 # The formats each document has; the target decides which one is rendered.
@@ -38,6 +40,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "label": (PDF,),
     "close_report": (ESCPOS, PDF),
     "letter": (ESCPOS, PDF),
+    "handover": (ESCPOS, PDF),
     "brand_packet": (PDF,),
 }
 DEFAULT_WIDTH_MM = 80
@@ -59,9 +62,10 @@ _INSTEAD = {
 class PrintRequest:
     """One document for one subject, to one target, as a person asked for it."""
 
-    document: str  # slip | certificate | ticket | label | close_report | letter | brand_packet
-    # warranty code, claim number, ISO day (close report), message id (letter), brand claim
-    # number (brand packet)
+    document: str  # slip | certificate | ticket | label | close_report | letter | handover |
+    # brand_packet
+    # warranty code, claim number (ticket, label, handover), ISO day (close report), message
+    # id (letter), brand claim number (brand packet)
     subject: str
     target: str  # as parse_target reads it
     paper: str | None = None  # A4/Letter/A5 for PDFs; 62x29mm/4x6in for labels
@@ -138,6 +142,10 @@ class _Views:
         return printables.ticket_view(self.db, self.actor, self.subject, copy=self.copy,
                                       documents=self.documents)
 
+    def hand_back(self) -> HandBackView:
+        return printables.hand_back_view(self.db, self.actor, self.subject, copy=self.copy,
+                                         documents=self.documents)
+
     def label(self) -> LabelView:
         return printables.label_view(self.db, self.actor, self.subject)
 
@@ -179,6 +187,8 @@ def _escpos(views: _Views, request: PrintRequest) -> bytes:
         return escpos.render_ticket(views.ticket(), width_mm=width)
     if request.document == "letter":
         return escpos.render_letter(views.letter(), width_mm=width)
+    if request.document == "handover":
+        return escpos.render_hand_back(views.hand_back(), width_mm=width)
     return escpos.render_close_report(views.close_report(), width_mm=width)
 
 
@@ -203,6 +213,8 @@ def _pdf(views: _Views, request: PrintRequest) -> bytes:
         return pdf.render_certificate(views.slip(), **sheet)
     if request.document == "ticket":
         return pdf.render_ticket_pdf(views.ticket(), **sheet)
+    if request.document == "handover":
+        return pdf.render_hand_back_pdf(views.hand_back(), **sheet)
     if request.document == "letter":
         return pdf.render_letter_pdf(views.letter(), **sheet)
     if request.document == "brand_packet":

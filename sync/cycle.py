@@ -187,6 +187,8 @@ class Cycle:
             self._file(Failure(Step.PULL, "portal", kind, report.error))
         if report.unusable:
             self._file(Failure(Step.PULL, "portal", Kind.UNUSABLE, records=report.unusable))
+        if report.requests:
+            self._file(Failure(Step.PULL, "portal", Kind.REQUESTS, records=report.requests))
         return report
 
     def nightly(self) -> bool:

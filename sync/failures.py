@@ -35,6 +35,8 @@ class Kind(StrEnum):
     HELD = "held"
     # Inbox items this till could not use: they wait for a person to deal with them.
     UNUSABLE = "unusable"
+    # Customers' requests from the inbox (an extension to sell): nothing failed, a person acts.
+    REQUESTS = "requests"
     # Warranty Desk's own code or database failed: a bug, with its traceback in the log.
     FAULT = "fault"
 

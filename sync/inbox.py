@@ -76,8 +76,9 @@ class PullReport:
     error: str = ""  # why the pull stopped early; what was applied before stays applied
     error_kind: Kind | None = None  # what the error means (sync.failures), when there is one
     # Items given up (this pull or before) that no person has dealt with yet: counted at every
-    # pull, so they are not said once and forgotten.
+    # pull, so they are not said once and forgotten. Customers' requests are counted apart.
     unusable: int = 0
+    requests: int = 0  # a customer asked online for what staff do at the counter
 
 
 def _fallback_id(raw: object) -> str:
@@ -215,8 +216,9 @@ def pull_once(
             if not error:
                 error = f"The inbox was applied, but the acknowledgement failed: {exc}"
                 kind = kind_of(exc)
+    requests = inbox.open_request_count(db)
     report = PullReport(pages, applied, repeated, tuple(problems), tuple(waiting), kept, acked,
-                        error, kind, inbox.open_problem_count(db))
+                        error, kind, inbox.open_problem_count(db) - requests, requests)
     if error:
         log.warning("Inbox pull stopped: %s", error)
     return report

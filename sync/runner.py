@@ -23,7 +23,7 @@ from sync.inbox import PullReport
 from sync.wording import message, problem_lines
 from warranty_desk.config import SyncSettings
 from warranty_desk.permissions import Actor
-from warranty_desk.services import numbers, outbox_retention, reminders, sync_admin
+from warranty_desk.services import numbers, outbox_retention, reminders, retention, sync_admin
 from warranty_desk.services.sync_admin import SyncStatus
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
@@ -81,6 +81,11 @@ def run_cycle(
         sent = reminders.send_due(db, Actor.system("nightly run"))
         if sent:
             log.info("Queued %d warranty reminder(s)", len(sent))
+        # A claim open too long is noticed by the day passing, not by a change: the night
+        # runs the retention rules, and the CRM hears of each new follow-up with this push.
+        raised = retention.raise_due(db, Actor.system("nightly run"))
+        if raised:
+            log.info("Raised %d retention follow-up(s)", raised)
     if not settings.portal_url and settings.messages == "smtp":
         # A shop without head office: its own mail server is the only receiver.
         from sync.mail_cycle import run_mail_cycle

@@ -60,6 +60,12 @@ def problem_line(failure: Failure, voices: Mapping[str, Voice]) -> str:
                 f"and {'waits' if one else 'wait'} for a person: see the sync panel or "
                 f"`warranty-desk sync inbox`, and mark {'it' if one else 'each one'} done once "
                 "dealt with")
+    if failure.kind is Kind.REQUESTS:
+        one = failure.records == 1
+        return (f"{plural(failure.records, 'customer request')} from head office "
+                f"{'waits' if one else 'wait'} for a person (such as an extension to sell at "
+                "the counter): see the sync panel or `warranty-desk sync inbox`, and mark "
+                f"{'it' if one else 'each one'} done once dealt with")
     if failure.kind is Kind.HELD:
         return ("The nightly report waits until every record has reached head office; it goes "
                 "with the next nightly run.")

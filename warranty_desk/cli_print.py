@@ -21,6 +21,8 @@ _PRINTABLES = (
     ("certificate", "WARRANTY_CODE", "the warranty certificate as a PDF"),
     ("ticket", "CLAIM_NUMBER", "the claim's drop-off ticket (receipt printer or PDF)"),
     ("label", "CLAIM_NUMBER", "the return label for a faulty unit, as a PDF"),
+    ("handover", "CLAIM_NUMBER", "the receipt of a unit handed back to the customer, signed on "
+                                 "screen or with a line to sign (receipt printer or PDF)"),
     ("close-report", "DAY", "the day's close report; DAY is YYYY-MM-DD or today"),
     ("letter", "MESSAGE_ID", "a message to the customer as a letter (receipt printer or PDF); "
                              "it is then delivered by hand"),

@@ -42,13 +42,15 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("report", help="print a report: warranties (the register), "
                        "claims-by-brand, open-claims, return-aging, message-delivery, "
-                       "supplier-recovery, stale-brand-claims, replacement-time")
+                       "supplier-recovery, stale-brand-claims, replacement-time, "
+                       "exception-notes, resolution-completion, refund-accuracy")
     p.add_argument("name", choices=["warranties", "claims-by-brand", "open-claims",
                                     "return-aging", "message-delivery", "supplier-recovery",
-                                    "stale-brand-claims", "replacement-time"])
+                                    "stale-brand-claims", "replacement-time", "exception-notes",
+                                    "resolution-completion", "refund-accuracy"])
     p.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD",
-                   help="start of the period (claims-by-brand, message-delivery, "
-                   "supplier-recovery, replacement-time; default 90 days ago)")
+                   help="start of the period (every report but warranties, open-claims, "
+                   "return-aging and stale-brand-claims; default 90 days ago)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")

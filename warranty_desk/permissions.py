@@ -51,11 +51,15 @@ class Permission(enum.StrEnum):
     VERIFY_PROOF = "verify proof of purchase"
     ADVANCE_CLAIM = "move claims through review and inspection"
     DECIDE_CLAIM = "decide claims (repair, replace, refund, reject)"
+    ASSIGN_CLAIM = "choose a claim's owner and backup"
     OVERRIDE_RULE = "override warranty rules"
     RECORD_WORK = "record findings, parts and labour"
     POST_COST = "post costs"
     SEND_MESSAGE = "send customer messages"
+    WRITE_NOTE = "write exception notes on records"
+    MERGE_CUSTOMERS = "merge duplicate customer records"
     HANDLE_STOCK = "receive returns and issue replacements"
+    HAND_BACK = "hand units back to customers"
     MANAGE_BRAND_CLAIMS = "manage brand claims"
     VIEW_BRAND_CLAIMS = "read brand claims"
     UPDATE_BRAND_STATUS = "enter a brand's status on a brand claim"
@@ -93,11 +97,20 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.VERIFY_PROOF: frozenset({Role.SUPPORT, Role.MANAGER, Role.OWNER}),
     P.ADVANCE_CLAIM: frozenset({Role.SUPPORT, Role.TECHNICIAN, Role.MANAGER, Role.OWNER}),
     P.DECIDE_CLAIM: frozenset({Role.MANAGER, Role.OWNER}),
+    # Who answers for a claim is the service manager's call (the owner's too).
+    P.ASSIGN_CLAIM: frozenset({Role.MANAGER, Role.OWNER}),
     P.OVERRIDE_RULE: frozenset({Role.MANAGER, Role.OWNER}),
     P.RECORD_WORK: frozenset({Role.TECHNICIAN, Role.MANAGER, Role.OWNER}),
     P.POST_COST: frozenset({Role.TECHNICIAN, Role.FINANCE, Role.MANAGER, Role.OWNER}),
     P.SEND_MESSAGE: frozenset({Role.SALES, Role.SUPPORT, Role.MANAGER, Role.OWNER}),
+    # Whoever meets something not normal says so where the next person will look.
+    P.WRITE_NOTE: frozenset(Role),
+    # Merging moves a customer's whole history: those who look after customer records.
+    P.MERGE_CUSTOMERS: frozenset({Role.SUPPORT, Role.MANAGER, Role.OWNER}),
     P.HANDLE_STOCK: frozenset({Role.STOREKEEPER, Role.MANAGER, Role.OWNER}),
+    # Whoever serves the customer at the counter gives the unit back, with its receipt.
+    P.HAND_BACK: frozenset({Role.SALES, Role.SUPPORT, Role.STOREKEEPER, Role.MANAGER,
+                            Role.OWNER}),
     P.MANAGE_BRAND_CLAIMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER}),
     P.VIEW_BRAND_CLAIMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER, Role.TECHNICIAN,
                                     Role.SUPPORT, Role.FINANCE, Role.SUPPLIER, Role.SYSTEM}),

@@ -87,6 +87,31 @@ class TicketView:
 
 
 @dataclass(frozen=True, slots=True)
+class HandBackView:
+    """The handover receipt: which unit went back to whom, in what state, and their confirmation."""
+
+    shop: ShopHeader
+    copy: bool
+    printed_at: datetime  # local time of the print
+    receipt_number: str
+    claim_number: str
+    outcome: str  # what became of the claim in words: "Repaired", "Returned unrepaired", ...
+    unit: str  # unit | replacement
+    product_name: str
+    brand: str | None
+    serial: str | None
+    customer_name: str | None
+    handed_at: datetime  # local time
+    handed_by: str
+    collected_by: str
+    on_behalf_proof: str  # "" when the customer on file collected
+    accessories: tuple[str, ...]
+    accessories_missing: tuple[str, ...]  # taken in at intake, not handed back
+    condition: str
+    signature_png: bytes | None  # None: signed on paper, so the receipt carries a line to sign
+
+
+@dataclass(frozen=True, slots=True)
 class LabelView:
     """A tag for a faulty unit in returns stock."""
 

@@ -135,6 +135,8 @@ class Claim:
     decision_reason: str = ""
     proof_status: str = ""
     external_ref: str = ""
+    owner: str = ""
+    backup: str = ""
     seq: int = 0
 
 
@@ -180,7 +182,7 @@ _SPECS = {
                   ("outcome", "text"), ("channel", "text"), ("claim_type", "text"),
                   ("fault", "text"), ("serial", "text"), ("opened_at", "timestamptz"),
                   ("decision_reason", "text"), ("proof_status", "text"), ("external_ref", "text"),
-                  ("seq", "bigint")),
+                  ("owner", "text"), ("backup", "text"), ("seq", "bigint")),
                  Claim),
 }
 # Rows that point at other rows: the column and the attribute holding the row.

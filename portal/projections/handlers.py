@@ -206,7 +206,8 @@ def claim_state(books: Books, event: Event) -> None:
     row = books.claim(p.get("number") or event.aggregate_id)
     if event.seq >= row.seq:
         for field, limit in (("state", 20), ("outcome", 20), ("channel", 20),
-                             ("claim_type", 40), ("serial", 100), ("external_ref", 64)):
+                             ("claim_type", 40), ("serial", 100), ("external_ref", 64),
+                             ("owner", 200), ("backup", 200)):
             if field in p:
                 setattr(row, field, text(p[field], limit))
         if "fault" in p:
@@ -238,7 +239,8 @@ def evidence_added(books: Books, event: Event) -> None:
     books.timeline(row, event)
 
 
-@handles("claim.cost_posted", "claim.replacement_handed_over", "stock.moved")
+@handles("claim.cost_posted", "claim.replacement_handed_over", "claim.handed_back",
+         "stock.moved")
 def claim_timeline(books: Books, event: Event) -> None:
     """Costs, hand-overs and stock movements: lines of the claim's timeline."""
     books.timeline(books.claim(_payload(event).get("number") or event.aggregate_id), event)

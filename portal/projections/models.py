@@ -133,6 +133,10 @@ class Claim(models.Model):
     # The inbox item's id of the online claim this claim was opened from (claim_started);
     # blank for a claim opened at the counter, or sent by a till from before it said so.
     external_ref = models.CharField(max_length=64, blank=True, db_default="", db_index=True)
+    # Who answers for the claim at the branch, and who stands in, by name; blank for nobody
+    # (or a till from before it said).
+    owner = models.CharField(max_length=200, blank=True, db_default="")
+    backup = models.CharField(max_length=200, blank=True, db_default="")
     seq = models.BigIntegerField(default=0)
 
     class Meta:

@@ -16,6 +16,7 @@ TOPICS = {
     "claim.evidence_added": "Document added",
     "claim.cost_posted": "Cost posted",
     "claim.replacement_handed_over": "Replacement handed over",
+    "claim.handed_back": "Handed back to the customer",
     "stock.moved": "Stock moved",
     "message.queued": "Message to the customer",
 }

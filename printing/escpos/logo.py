@@ -1,4 +1,4 @@
-"""The shop's logo as an ESC/POS raster image (GS v 0), sized for the roll and cached."""
+"""A picture (the shop's logo, a signature) as an ESC/POS raster image (GS v 0), cached."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ THRESHOLD = 160
 
 
 @lru_cache(maxsize=8)
-def raster(png: bytes, paper_dots: int) -> bytes | None:
-    """GS v 0 bytes for the logo, or None when the picture cannot be read (never an error:
-    a receipt without its logo is better than no receipt)."""
+def raster(png: bytes, paper_dots: int, *, share: float = 0.5,
+           max_height: int = MAX_HEIGHT_DOTS) -> bytes | None:
+    """GS v 0 bytes for the picture (at most `share` of the roll wide and `max_height` dots
+    tall), or None when it cannot be read (never an error: a receipt without its logo is
+    better than no receipt)."""
     try:
         opened = Image.open(io.BytesIO(png))
         opened.load()
@@ -28,7 +30,7 @@ def raster(png: bytes, paper_dots: int) -> bytes | None:
         backing = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(backing, image.convert("RGBA"))
     grey = image.convert("L")
-    scale = min(paper_dots / 2 / grey.width, MAX_HEIGHT_DOTS / grey.height, 1.0)
+    scale = min(paper_dots * share / grey.width, max_height / grey.height, 1.0)
     width, height = max(8, round(grey.width * scale)), max(1, round(grey.height * scale))
     grey = grey.resize((width, height), Image.Resampling.LANCZOS)
     ink = grey.point(lambda v: 255 if v < THRESHOLD else 0).convert("1")

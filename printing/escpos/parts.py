@@ -45,6 +45,15 @@ def copy_mark(doc: Document, what: str) -> None:
     banner(doc, "COPY", f"Reprint of the original {what}")
 
 
+def opening(doc: Document, shop: ShopHeader, text: str, *, copy_of: str | None) -> None:
+    """The shop header, the document's title, the COPY mark on a reprint of `copy_of`, a gap."""
+    shop_header(doc, shop)
+    title(doc, text)
+    if copy_of is not None:
+        copy_mark(doc, copy_of)
+    doc.blank()
+
+
 def heading(doc: Document, text: str) -> None:
     """A bold section heading after a blank row."""
     doc.blank()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from printing.escpos.document import Document
 from printing.escpos.paper import paper_for
-from printing.escpos.parts import copy_mark, footer, heading, shop_header, title
+from printing.escpos.parts import footer, heading, opening
 from printing.formatting import day, moment
 from warranty_desk.printables import TicketView
 
@@ -13,11 +13,7 @@ def render_ticket(view: TicketView, *, width_mm: int = 80) -> bytes:
     """ESC/POS bytes of the claim ticket the customer keeps, for a 58 or 80 mm printer."""
     doc = Document(paper_for(width_mm))
     locale = view.shop.locale
-    shop_header(doc, view.shop)
-    title(doc, "CLAIM TICKET")
-    if view.copy:
-        copy_mark(doc, "ticket")
-    doc.blank()
+    opening(doc, view.shop, "CLAIM TICKET", copy_of="ticket" if view.copy else None)
     # The number is what the customer quotes on the phone, so it is the largest thing here.
     width = 2 if doc.fits(view.claim_number, 2) else 1
     doc.text(view.claim_number, align="center", bold=True, width=width, height=2)

@@ -13,8 +13,9 @@ from printing.pdf.text import markup, safe
 from warranty_desk.printables import ShopHeader
 
 
-def _logo(png: bytes, max_w: float, max_h: float) -> Image | None:
-    # A damaged logo must not stop the certificate: print without it.
+def fitted_image(png: bytes, max_w: float, max_h: float) -> Image | None:
+    """The picture scaled to fit the box, or None when it cannot be read: a damaged logo or
+    signature must not stop the document, which prints without it."""
     try:
         w, h = ImageReader(BytesIO(png)).getSize()
     except Exception:  # Pillow raises many kinds of error for bad image bytes
@@ -36,7 +37,7 @@ def shop_header(shop: ShopHeader, st: Styles, width: float, right: str) -> Flowa
     tag = Paragraph("<br/>".join(markup(line) for line in right.split("\n")),
                     st.small.clone("header-right", alignment=2, fontName=BOLD,
                                    textColor=MUTED, leading=b * 1.2))
-    logo = _logo(shop.logo_png, width * 0.2, b * 5) if shop.logo_png else None
+    logo = fitted_image(shop.logo_png, width * 0.2, b * 5) if shop.logo_png else None
     # The right column takes what its lines need (within reason); the shop's details the rest.
     needed = max(stringWidth(safe(line), BOLD, tag.style.fontSize) for line in right.split("\n"))
     right_w = min(max(needed + 2, width * 0.2), width * 0.42)

@@ -1,4 +1,4 @@
-"""Parts shared by the certificate and the ticket: warning banners, the title row, names."""
+"""Parts shared by the certificate, the ticket and the receipts: banners, the title row, names."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from printing.pdf import blocks
-from printing.pdf.style import COPY_BG, COPY_INK, WARN, WARN_BG, Styles
+from printing.pdf.codes import code128
+from printing.pdf.style import ACCENT, COPY_BG, COPY_INK, INK, WARN, WARN_BG, Styles
+from printing.pdf.text import markup
 
 
 def banners(*, void: str | None, copy: str | None, st: Styles, width: float) -> list[Flowable]:
@@ -39,3 +41,15 @@ def title_and_code(title: list[Paragraph], code: Drawing, width: float,
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return [table]
+
+
+def numbered_opening(title: str, number: str, copy: str | None, st: Styles,
+                     width: float) -> list[Flowable]:
+    """The COPY banner if it applies, then the title over the large number, its barcode beside:
+    the opening of a document the customer keeps and the shop scans (ticket, receipt)."""
+    story = banners(void=None, copy=copy, st=st, width=width)
+    code = code128(number, font_size=st.base, height=st.base * 3.6)
+    heading = [Paragraph(markup(title), st.title.clone("document-title", textColor=INK)),
+               Paragraph(markup(number), st.big.clone("document-number", textColor=ACCENT))]
+    return [*story, *title_and_code(heading, code, width, gap=st.base * 0.5),
+            blocks.gap(st.base)]

@@ -6,10 +6,9 @@ from reportlab.platypus import Flowable, Paragraph
 
 from printing.formatting import day, moment
 from printing.pdf import blocks
-from printing.pdf.codes import code128
 from printing.pdf.document import Chrome, Watermark, build, content_width, footer_text, paper_styles
-from printing.pdf.parts import banners, product_line, title_and_code
-from printing.pdf.style import ACCENT, COPY_BG, INK, ITALIC, Styles
+from printing.pdf.parts import numbered_opening, product_line
+from printing.pdf.style import COPY_BG, ITALIC, Styles
 from printing.pdf.text import markup
 from warranty_desk.printables import TicketView
 
@@ -27,14 +26,9 @@ def channel_name(channel: str) -> str:
 
 def _opening(view: TicketView, st: Styles, width: float) -> list[Flowable]:
     loc = view.shop.locale
-    story = banners(void=None, copy=(
+    story = numbered_opening("Claim drop-off ticket", view.claim_number, (
         f"COPY \u2014 reprinted {moment(view.printed_at, loc)}. Same claim; not a second one."
-        if view.copy else None), st=st, width=width)
-    code = code128(view.claim_number, font_size=st.base, height=st.base * 3.6)
-    big = st.big.clone("claim-number", textColor=ACCENT)
-    title = [Paragraph("Claim drop-off ticket", st.title.clone("ticket-title", textColor=INK)),
-             Paragraph(markup(view.claim_number), big)]
-    story += [*title_and_code(title, code, width, gap=st.base * 0.5), blocks.gap(st.base)]
+        if view.copy else None), st, width)
     ready = day(view.promised_on, loc) if view.promised_on else NO_DATE_YET
     story.append(blocks.facts([
         ("Customer", view.customer_name or "not recorded"),

@@ -105,7 +105,8 @@ def _customer_record(event: Event) -> CrmRecord:
     note = ""
     if event.topic == "customer.updated":
         note = _change_note(p)
-    details: dict[str, Any] = {k: p[k] for k in ("from", "to", "flag", "reason") if k in p}
+    details: dict[str, Any] = {k: p[k] for k in ("from", "to", "flag", "reason", "merged_from",
+                                                 "merged_into") if k in p}
     return CrmRecord(event.id, event.topic, "customer", event.occurred_at, customer, note,
                      details)
 
@@ -116,6 +117,12 @@ def _change_note(p: Mapping[str, Any]) -> str:
     Every update leaves a note: besides informing the next conversation, the note's event tag
     tells a resend that this update is already in the CRM.
     """
+    if _text(p, "merged_into"):
+        return (f"Duplicate record, merged into customer {_text(p, 'merged_into')}: use that "
+                "one from now on.")
+    if _text(p, "merged_from"):
+        return (f"Customer {_text(p, 'merged_from')} was a duplicate of this one and is merged "
+                "into it: its purchases, claims and messages are here now.")
     if "flag" in p:
         state = "Retention follow-up requested" if p["flag"] else "Retention follow-up cleared"
         return f"{state}: {_text(p, 'reason') or 'no reason given'}"

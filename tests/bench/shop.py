@@ -25,8 +25,9 @@ CACHE = ROOT / ".bench-cache"
 TODAY = date(2026, 11, 22)
 SEED = 7
 # Bump when demo-data changes what it writes, so a stale cache is rebuilt rather than measured.
-# (5: event ids dated by the shop's clock; 6: warranty cards name their policy.)
-GENERATOR_VERSION = 6
+# (5: event ids dated by the shop's clock; 6: warranty cards name their policy; 7: claims
+# owned by their opener.)
+GENERATOR_VERSION = 7
 PUSH_TEMPLATE = "push-template"
 
 

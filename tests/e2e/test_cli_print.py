@@ -187,3 +187,12 @@ def test_a_message_prints_as_a_letter_and_is_delivered_by_hand(
     assert state == ("letter", "delivered", "printed by command line")
     wrong = run(demo_home, "print", "letter", "not-a-message", "--to", str(tmp_path / "x.pdf"))
     assert wrong.returncode == 2 and "is not a message on this till" in wrong.stderr
+
+
+def test_a_handover_receipt_for_a_unit_not_handed_back_says_so(demo_home: Path,
+                                                               tmp_path: Path) -> None:
+    number = _claim_numbers(demo_home)[-1]
+    done = run(demo_home, "print", "handover", number, "--to", str(tmp_path / "hb.bin"))
+    assert done.returncode != 0
+    assert f"Claim {number}'s unit has not been handed back yet" in done.stderr
+    assert not (tmp_path / "hb.bin").exists()

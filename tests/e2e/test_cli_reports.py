@@ -56,3 +56,26 @@ def test_the_register_is_refused_as_pdf_with_what_to_do_instead(
     done = run(demo_home, "report", "warranties", "--pdf", str(tmp_path / "x.pdf"))
     assert done.returncode == 2
     assert "use --csv" in done.stderr
+
+
+def test_the_claim_reports_run_by_name_and_add_up_to_the_claims_in_the_database(
+        demo_home: Path, tmp_path: Path) -> None:
+    done = run(demo_home, "report", "resolution-completion", "--since", "2020-01-01", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+        claims = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
+        refunds = conn.execute("SELECT count(*), sum(refund_minor) FROM claims "
+                               "WHERE outcome = 'refund'").fetchone()
+    assert report["rows"][-1][0] == "All" and report["rows"][-1][1] == claims
+    done = run(demo_home, "report", "refund-accuracy", "--since", "2020-01-01", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert sum(row[1] for row in report["rows"]) == refunds[0]
+    assert report["money_columns"] == [2]
+    assert sum(float(row[2]) for row in report["rows"]) * 100 == refunds[1]
+    out = tmp_path / "refunds.pdf"
+    done = run(demo_home, "report", "refund-accuracy", "--since", "2020-01-01", "--pdf",
+               str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Refund accuracy" in pdf_tools.text(out.read_bytes())

@@ -52,9 +52,12 @@ _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("staff", "supplier"), ("brand_claims", "number"),
                   ("brand_claims", "created_by_id"), ("brand_claims", "written_off_minor"),
                   ("settlements", "recorded_by_id"), ("settlements", "agreed_by_id"),
-                  ("settlements", "recorded_at")}
+                  ("settlements", "recorded_at"),
+                  # 0018: a claim's backup, set only when a manager chooses one.
+                  ("claims", "backup_id")}
+# 0019 added hand_backs: the demo hands no unit back, so the table stays empty.
 _ADDED_TABLES = {"sync_delivered", "warranty_reminders", "brand_status_updates",
-                 "supplier_terms"}
+                 "supplier_terms", "hand_backs"}
 _EMPTY = (None, "", 0)
 
 DIGESTS: dict[str, str] = {
@@ -81,49 +84,58 @@ DIGESTS: dict[str, str] = {
     # approval, close when settled, and settle by credit note (a short one with its reason);
     # "accepted" was no brand status the till knows and is "approved". The new rows move every
     # later key's rank.
+    # At 0018 every claim has an owner: whoever opened it, and for a claim a customer started
+    # online the manager gives it to support with themself as backup (an "owners" line on its
+    # timeline and an audit entry); the generated claims are owned by their opener until the
+    # technician takes them. Every claim event names its owner and backup. The story ends with
+    # this morning's run of the retention rules: its customers with a rejected claim, two
+    # claims in a year or a claim open over 30 days get a follow-up and their flag (audit
+    # entries, customer.updated events).
     # The story's suppliers have terms (each brand's service centre and packet layout: the
     # story's brand claim is lodged with Lumen's centre), Lena Lumen signs in for the Lumen
     # distributor, each brand claim change tells head office (brand_claim.* events), and at
-    # 0018 the shop holds its settlement limit (5,000 minor units, what the rules' constant
+    # 0020 the shop holds its settlement limit (5,000 minor units, what the rules' constant
     # was). The new rows move every later key's rank.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'audit_entries': '71f7bc57d68205457e44d71edced424674e1289cc11c8e67de7b8111283ca908',
+    'audit_entries': 'b7b65fa8dc62dca508110bd5569a57039e2e27b50e4b8340110ab0f870180470',
     'branch_epochs': '259d5450977f661bf98aee59bfa4d328be61f178800b2dbffd791fdc3cfc81c2',
-    'brand_claim_items': '9fb763f6d1d4171bcee540883aad652649c6845cd5bb0667b520d1f54f41bd72',
-    'brand_claims': '0b507a0ecfda276ca77715228bfd70d38842ed8016655c20030ba36354773366',
+    'brand_claim_items': '51972b26f6b8018f9ebd0c9f8cd7c2a95d5d910e1f7b95929d919e1782ce1860',
+    'brand_claims': '08ac469e913507cc582db40d5133fba5acc4bc644bb45038bcbbf5b239ff13c3',
     'brands': 'fa537382c118e47710c54513caf0de231544145941c3fc8d9e15822a4288ee78',
-    'claim_events': '62481bf2adc0853a540539d104098c0ebafe155da382b9ab935fb2611fd76ebc',
-    'claims': '5830c79e3c3b09a4a216f1a6b4c1f16514e5356e00400ab2eb81af9929e55a2f',
+    'claim_events': 'ec3ca3c9c6c18ec6bec22484cef3388c0cdd29cefc2f0f4112167b3268eba8f4',
+    'claims': '2965af0a6c2c48bfaf545a05b51608f63c303ebb7152061d3cb379da2b681bf0',
     'complaints': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'cost_postings': 'b45bc43bc56d62f6a7a04179f21a2a006a4e1e7c20caf0280bda049623405a54',
-    'customer_messages': 'e2ecf7b18702340a101efd503d632ebba797885e3e9c3de6d4c17bfbb603c6c1',
-    'customers': 'd1ae4e4fe45e9299d49998ca4fa2e7957719bb640cbb68e0619a1a87aa8e26bd',
+    'cost_postings': '4b68da64ad02b3f92222b18bacba45bb1a3c7d18c9d98c0be9c58725ffd8071c',
+    'customer_messages': 'f70d9314ea19aec975321364e8a62e0d285ab0ddaa59cc9bbaf334081ae1b94d',
+    'customers': '4d7b3605791388887d175e96c46cd054d56e7f9042a715cd80066f1ae292d2d3',
     'customers_fts': '7507c515d13bc967308029bd70ec170a74f8760c7378bb79219fa17b83dc4358',
-    'evidence_documents': 'e2db8b9ca303cd0a0393f74e6b16b3db32cd4dc784d7c1b3d14d1f69431b85cb',
-    'extension_offers': 'b1a4402f1bcfb127b9d3a1160136d99b7c62a2039d50744134462722542dec90',
+    'evidence_documents': 'befacdb5486a8e8a2a818aee7aa07f6eb67c0eaa830e8e7cca6103a9c5b4da71',
+    'exception_notes': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    'extension_offers': '8a6f7e66a4193a21caf3bcf5d0669e96c7658d1faff0795fb0bb664c52fc28a4',
     'extension_plans': 'da4fe569fcc38afff8fff3d95ae2bffd7958470fe64f1347c707503acfb6d0d6',
     'import_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_applied': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'invoice_lines': 'd87b036cf4a4feb9e647735bd97bcfd3ee6344d3412cebe5a1b14d966003a0c6',
+    'invoice_lines': 'a253b9697a5ffed73137fa2a543fa8c97334157d3ddc299dd259563d468efea6',
     'number_counters': 'b91de17a94c03342dab704045a4f6bd46fa6180f0214c35afaac48e1b613b37b',
-    'outbox_events': '66da78eac5147fa634dd5a51f203f737e428ff98a87a51c8a51a691c396429d4',
+    'outbox_events': 'b1dcfea52c3a3f79209f34c94ba10595b3b3092d9759fea2a6bf23022f632b4d',
     'policies': '16f15cdf80631201b34969c6925e6ccfc575f35e6674ce9cb6c50ee0fedc6075',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '9153eedd61fb647d87b71d5d81f1ee5c52e9bc6f655556a9fe1a2d57e9a7675f',
     'products_fts': '32ad08e2263cad0197256f186b17c89167d69447320e549f47d4b4f1f6b0175b',
-    'sales': 'f1627a0fe4eb2c84fa41be95b76f52e217bf0c82322242ec4b02db8b334d3460',
-    'settlements': 'c4559c1c266fb7e48cdcb7593d5ddfd7bbc59d7549462f6f25106ab208acdeb9',
-    'shop': 'f73954dcd445c47376dfe2e9778f7ce5bb43186de05b22f0d73f7cdb0f01e7b5',
+    'retention_follow_ups': '4b2e051f470f84e97a5f911e20a710552e011cc25b54455051c3bffe32508f8f',
+    'sales': 'a261a573d3495729ed50e8049bac5de4dd3729ee520ed5675f278b5a3386f0d7',
+    'settlements': 'cd8bca7e770249bfc11f4ab8e1118ae96ae445459d888e2239528dcda68a654f',
+    'shop': '7e48496360bd7d540256614b1251f52ab81de7d01a7f39fa8094d965dfbf6d29',
     'staff': '94b4d5284ca494727f3635c1b8ee931c7ad9c4dbdac38e907ba52e6a2c5e0843',
-    'stock_movements': 'd7ec0ce022d11f41b0bfe4afe40288be5efe98130dea5ad10c6620e5fd730944',
+    'stock_movements': '7522a8f2a86c8073391a8dbbb7ac4142cb81dcd00eda77ca10d97537cecc40dc',
     'supplier_batches': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'supplier_terms': 'cf494610c72be3c5f770467007b68bcfbda4efa1f3d38f4965f99660cf9b9314',
     'sync_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'sync_parked': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'upgrade_notes': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    'warranties': '1b8f48c9d91e5b705dae317718586f852bced3305b58252d1820e62ff90b0c62',
-    'warranty_layers': '22aa056703d55036ae5353cb280aaa6cb713f52a75d7488bd757c545ce4f2e27',
+    'warranties': 'cc482cbc7c89edfb4365497d1274d93f0d99916362577ae0e93784166ffbb376',
+    'warranty_layers': '47658a6118b4b6ae02f90ccca3bd415443992a689b3aff3e801c059396fa3add',
     'documents folder': '9c585a36583ba963e1076eba1ceb16276b05efe9b26b65d8d7a099e3ba8800e1',
 }
 

@@ -16,7 +16,9 @@ from sqlalchemy import select
 from portal.customers.payments import LoopbackPayments, provider
 from portal.inbox.models import InboxItem
 from portal.projections import projector
+from sync.failures import Failure, Kind, Step
 from sync.inbox import PortalInbox, pull_once
+from sync.wording import problem_line
 from tests.conftest import TODAY, actor
 from tests.portal.customers import phone, signed_in_customer, smtp
 from tests.portal.support import LivePortal, PortalDatabase, RegisteredBranch, register
@@ -182,7 +184,13 @@ def test_a_request_paid_at_the_shop_reaches_the_till_and_the_new_cover_shows_onc
     assert pulled.error == ""
     said = " ".join(pulled.problems)
     assert f"the customer asked online to extend {shop.code} with {CARE}" in said
-    assert f"Sell extension on {shop.code}" in said and pulled.unusable == 1
+    # A request, not an item the till could not use: the sync line says so in those words.
+    assert f"Sell extension on {shop.code}" in said
+    assert (pulled.unusable, pulled.requests) == (0, 1)
+    line = problem_line(Failure(Step.PULL, "portal", Kind.REQUESTS, records=pulled.requests),
+                        {})
+    assert line.startswith("1 customer request from head office waits for a person")
+    assert "could not be used" not in line
     # Staff sell it at the counter; the branch pushes; the card shows the new cover.
     sell_extension(shop.db, actor(Role.SALES), shop.code, CARE)
     push_all(shop.db, live_portal, shop.branch)

@@ -166,6 +166,23 @@ def test_a_claims_fields_never_move_back_to_an_older_event_that_arrives_late(
     assert [e.seq for e in claim.timeline.all()] == [1, 2, 3]  # every line is kept, in order
 
 
+def test_a_claims_owner_and_backup_follow_its_newest_event_and_an_older_till_keeps_them(
+    portal_db: object,
+) -> None:
+    code = register().code
+    branch = Branch.objects.get(code=code)
+    store_batch(branch, [
+        _claim_event(41, 1, "claim.opened", "received", owner="Sam Sales", backup=None),
+        _claim_event(42, 2, "claim.status_changed", "reviewing", owner="Sue Support",
+                     backup="Maria Manager"),
+        # A till from before owners were sent says nothing of them: what is known stays.
+        _claim_event(43, 3, "claim.status_changed", "inspecting")])
+    projector.catch_up(branch.pk)
+    claim = Claim.objects.get(branch=branch, number="X-C-1")
+    assert (claim.owner, claim.backup, claim.state) == ("Sue Support", "Maria Manager",
+                                                        "inspecting")
+
+
 def test_an_event_that_cannot_be_projected_is_set_aside_and_the_rest_go_on(
     portal_db: object, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

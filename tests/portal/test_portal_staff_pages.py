@@ -174,6 +174,8 @@ def test_the_claim_page_shows_timeline_and_documents_with_user_text_as_text(
     for text in (ODD_NAME, ODD_PRODUCT, ODD_FAULT):
         assert _escaped(text) in page
     assert "Claim opened" in page and "Document added" in page
+    # Opened by a test actor with no staff row: nobody owns it, and the page says so.
+    assert "<dt>Owner</dt><dd>nobody</dd>" in page
     link = reverse("office:document", args=[pushed.code, pushed.claim, pushed.photo_sha256])
     assert f'href="{link}" download' in page
 

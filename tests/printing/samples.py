@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from warranty_desk.printables import (
     CloseReportView,
+    HandBackView,
     LabelView,
     LetterView,
     RegistrationGap,
@@ -93,3 +94,31 @@ LETTER = LetterView(
           "charges with the original cable again and the battery held overnight in our "
           "test. It is ready to collect from the counter.\n\nHarbour Electronics\n"
           "+353 91 555 0101"))
+
+
+def signature_png(width: int = 600, height: int = 200) -> bytes:
+    """A drawn signature as the signature pad saves it: black strokes on white, as PNG."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("L", (width, height), 255)
+    pen = ImageDraw.Draw(picture)
+    pen.line([(40, 150), (120, 40), (180, 160), (260, 60), (330, 150), (560, 90)], fill=0,
+             width=6)
+    out = BytesIO()
+    picture.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+HAND_BACK = HandBackView(
+    shop=SHOP, copy=False, printed_at=datetime(2026, 12, 6, 11, 40),
+    receipt_number="BR01-HB-2026-000003", claim_number="BR01-C-2026-000007",
+    outcome="Repaired", unit="unit", product_name="Orbit X Phone", brand="Orbit",
+    serial="ORB-77-1234", customer_name="Seán Murphy", handed_at=datetime(2026, 12, 6, 11, 38),
+    handed_by="Sam Sales", collected_by="Seán Murphy", on_behalf_proof="",
+    accessories=("Charger",), accessories_missing=("case",),
+    condition="Repaired; small scratch on the back as received",
+    signature_png=signature_png())
+HAND_BACK_ON_PAPER = replace(HAND_BACK, signature_png=None, collected_by="Niamh Murphy",
+                             on_behalf_proof="Driving licence shown and the claim ticket")

@@ -51,13 +51,13 @@ def test_a_big_screen_gets_a_window_no_bigger_than_the_counter_needs() -> None:
     assert fitted_size(QSize(1024, 728)) == QSize(1008, 688)
 
 
-def test_claim_state_promise_and_overdue_are_in_view_on_a_1366_screen(
+def test_claim_state_promise_overdue_and_owner_are_in_view_on_a_1366_screen(
     qtbot: Any, window: MainWindow
 ) -> None:
     board = _fitted_as(qtbot, window, ("Maria Manager", "5555"), "ClaimsBoardScreen")
     header = board.table.horizontalHeader()
     room = board.table.viewport().width()
-    for name in ("Claim", "State", "Promised", "Age", "Customer", "Product", "Serial"):
+    for name in ("Claim", "State", "Promised", "Age", "Owner", "Customer", "Product", "Serial"):
         column = board.model.COLUMNS.index(name)
         right = header.sectionViewportPosition(column) + header.sectionSize(column)
         assert header.sectionViewportPosition(column) >= 0 and right <= room, name

@@ -122,16 +122,31 @@ def _replacement_claim(win: MainWindow) -> tuple[str, str, str]:
 
 def _hand_over_by_keys(qtbot: Any, win: MainWindow, number: str, serial: str
                        ) -> ReturnsDeskScreen:
+    """Ctrl+H, the claim, then the hand-back form filled by keys up to its confirming key."""
     sign_in(qtbot, win, "Kim Store", "2222")
     screen = win.show_screen(ReturnsDeskScreen)
     assert isinstance(screen, ReturnsDeskScreen)
+    # No document printer in a test: the receipt's preview closes unprinted.
+    screen.print_desk.preview = lambda _parent, _sheet: PreviewChoice()
     qtbot.keyClick(screen, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     assert screen.handover_claim.hasFocus()
     qtbot.keyClicks(screen.handover_claim, number)
     qtbot.keyClick(screen.handover_claim, Qt.Key.Key_Return)
-    assert screen.handover_serial.hasFocus()
-    qtbot.keyClicks(screen.handover_serial, serial)
+    form = screen.hand_back_flow.dialog
+    assert form is not None
+    qtbot.waitUntil(form.serial.hasFocus)
+    qtbot.keyClicks(form.serial, serial)
+    qtbot.keyClick(form.serial, Qt.Key.Key_Return)
+    qtbot.keyClicks(form.condition, "New unit, sealed box")
+    qtbot.keyClick(form, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # signed on paper
+    assert form.on_paper.isChecked()
     return screen
+
+
+def _confirm(qtbot: Any, screen: ReturnsDeskScreen) -> None:
+    form = screen.hand_back_flow.dialog
+    assert form is not None
+    qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
 
 def test_a_customer_nothing_reaches_is_offered_the_letters_at_hand_back(
@@ -158,7 +173,7 @@ def test_a_customer_nothing_reaches_is_offered_the_letters_at_hand_back(
 
     screen = _hand_over_by_keys(qtbot, win, number, serial)
     QTimer.singleShot(0, answer)
-    qtbot.keyClick(screen.handover_serial, Qt.Key.Key_Return)
+    _confirm(qtbot, screen)
     qtbot.waitUntil(lambda: bool(asked))
     assert "has no email address or phone number that works" in asked[0]
     assert number in asked[0]
@@ -169,7 +184,7 @@ def test_a_customer_nothing_reaches_is_offered_the_letters_at_hand_back(
     assert db_rows(win, "SELECT count(*) FROM print_jobs WHERE document = 'letter' AND "
                         "state = 'printed'") == [(len(waiting),)]
     assert b"LETTER" in roll.read_bytes() and number.encode() in roll.read_bytes()
-    assert screen.banner.word.text() == "✔  HANDED OVER"
+    assert screen.banner.word.text() == "✔  HANDED BACK"
 
 
 def test_a_customer_with_a_working_email_is_not_asked(
@@ -182,9 +197,9 @@ def test_a_customer_with_a_working_email_is_not_asked(
     def never(_parent: QWidget, hb: HandBack) -> bool:
         raise AssertionError(f"asked about {hb.claim_number}")
 
-    screen.ask_letters = never
-    qtbot.keyClick(screen.handover_serial, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: screen.banner.word.text() == "✔  HANDED OVER")
+    screen.hand_back_flow.ask_letters = never
+    _confirm(qtbot, screen)
+    qtbot.waitUntil(lambda: screen.banner.word.text() == "✔  HANDED BACK")
 
 
 def test_escape_leaves_the_letters_unprinted_and_says_where_they_wait(
@@ -202,7 +217,7 @@ def test_escape_leaves_the_letters_unprinted_and_says_where_they_wait(
 
     screen = _hand_over_by_keys(qtbot, win, number, serial)
     QTimer.singleShot(0, answer)
-    qtbot.keyClick(screen.handover_serial, Qt.Key.Key_Return)
+    _confirm(qtbot, screen)
     qtbot.waitUntil(lambda: "still wait; print them from the claim's Messages tab"
                     in win.notice.text())
     assert db_rows(win, "SELECT count(*) FROM customer_messages m JOIN claims c ON c.id = "

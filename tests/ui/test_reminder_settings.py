@@ -1,4 +1,4 @@
-"""The reminder window in Settings > Shop, typed and saved by keys, and refused out of range."""
+"""The reminder window and the retention-call days in Settings > Shop, typed and saved by keys."""
 
 from __future__ import annotations
 
@@ -44,3 +44,20 @@ def test_a_window_out_of_range_is_refused_and_nothing_else_is_saved(
     with pytest.raises(BadInput, match="1 to 365 days before a warranty ends, not 0"):
         shop_settings.update_shop(db, actor(Role.OWNER), data)
     assert shop_settings.get_shop(db).phone == view.phone
+
+
+def test_the_owner_sets_when_an_open_claim_asks_for_a_retention_call_by_keys(
+    qtbot: Any, window: MainWindow
+) -> None:
+    sign_in(qtbot, window, "Olive Owner", "7777")
+    screen = window.show_screen(SettingsScreen)
+    assert isinstance(screen, SettingsScreen)
+    tab = screen.shop
+    qtbot.waitUntil(lambda: tab.view is not None)
+    assert tab.open_days.value() == 30  # the default
+    tab.open_days.setFocus()
+    tab.open_days.lineEdit().selectAll()
+    qtbot.keyClicks(tab.open_days, "21")
+    qtbot.keyClick(tab, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: shop_settings.get_shop(window.ctx.db).follow_up_open_days == 21)
+    assert shop_settings.get_shop(window.ctx.db).reminder_days == 30  # the other kept

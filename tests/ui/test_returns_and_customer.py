@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from tests.ui.conftest import open_window, sign_in
 from ui.main_window import MainWindow
+from ui.printing.preview import PreviewChoice
 from ui.screens.counter import CounterScreen
 from ui.screens.customer import CustomerScreen
 from ui.screens.returns_desk import ReturnsDeskScreen
@@ -74,19 +75,27 @@ def test_an_unknown_serial_explains_that_a_claim_comes_first(
     assert _one(desk, "SELECT count(*) FROM stock_movements") == before
 
 
-def test_a_replacement_is_handed_over_by_scanning_the_claim_then_the_new_unit(
+def test_a_replacement_is_handed_back_by_scanning_the_claim_then_the_new_unit(
     qtbot: Any, desk: MainWindow,
 ) -> None:
     screen = _returns_desk(qtbot, desk)
+    screen.print_desk.preview = lambda _parent, _sheet: PreviewChoice()
     number, serial = sqlite3.connect(desk.ctx.db.path).execute(
         "SELECT number, replacement_serial FROM claims WHERE outcome='replace'").fetchone()
     screen.handover_claim.setFocus()
     screen.handle_scan(number)
-    assert screen.handover_serial.hasFocus()
-    screen.handle_scan(serial)
-    assert screen.banner.word.text() == "✔  HANDED OVER"
+    form = screen.hand_back_flow.dialog
+    assert form is not None and form.isVisible()
+    screen.handle_scan(serial)  # a serial scanner's read goes into the open form
+    assert form.serial.text() == serial
+    form.condition.setText("New, sealed")
+    form.on_paper.setChecked(True)
+    qtbot.waitUntil(form.isActiveWindow)
+    qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert screen.banner.word.text() == "✔  HANDED BACK"
     assert serial in screen.banner.detail.text()
     assert _one(desk, "SELECT count(*) FROM claim_events WHERE kind='handed_over'") == 1
+    assert _one(desk, "SELECT confirmation FROM hand_backs") == "paper"
 
 
 def test_units_are_packed_for_a_supplier_then_marked_sent_and_back(

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+from PySide6.QtWidgets import QInputDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+from ui.screens.sync_panel import ask_handled
 from ui.sync.panel_models import topic_words
 from ui.sync.status import IndicatorState, SyncSnapshot, indicator_words
+from warranty_desk.services.inbox import AppliedResult
 from warranty_desk.services.sync_admin import SyncStatus
 
 NOW = datetime(2026, 11, 22, 9, 50, tzinfo=UTC)
@@ -66,3 +72,22 @@ def test_a_failed_cycle_says_sync_stopped() -> None:
 
 def test_event_topics_read_as_words() -> None:
     assert topic_words("claim.evidence_added") == "Claim evidence added"
+
+
+@pytest.mark.parametrize(("kind", "words"), [
+    ("extension_requested", "Customer request web-9 (extension requested) waits for a person."),
+    ("claim_started", "Inbox item web-9 (claim started) could not be used here."),
+])
+def test_marking_an_item_dealt_with_names_a_customers_request_as_one(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, kind: str, words: str
+) -> None:
+    asked: list[str] = []
+
+    def answer(parent: object, title: str, label: str) -> tuple[str, bool]:
+        asked.append(label)
+        return "done at the counter", True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    item = AppliedResult("web-9", kind, "problem", "problem: the customer asked")
+    assert ask_handled(QWidget(), item) == "done at the counter"
+    assert asked[0].splitlines()[0] == words

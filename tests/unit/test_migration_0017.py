@@ -43,6 +43,7 @@ def test_a_brand_claim_from_before_0017_holds_its_claim_as_its_one_item(shop: Da
                        "brand_claims") == [(None, "Lumen", "pending", 0, None)]
     assert _rows(shop, "SELECT amount_minor, kind, reason FROM settlements") == [
         (1_000, "payment", "")]
+    _to(shop, "head")  # the services read the newest schema
     view = brand_claim(shop, STORE, "LUM-9")  # found by the brand's own id, as before
     assert [line.claim_number for line in view.lines] == [number]
     assert view.settled_minor == 1_000

@@ -106,12 +106,19 @@ class PrintDesk(QObject):
 
     def print_ticket(self, number: str) -> None:
         """The claim's drop-off ticket: receipt printer, else a PDF page."""
+        self._claim_paper("ticket", number)
+
+    def print_hand_back(self, number: str) -> None:
+        """The handover receipt of a claim's unit: receipt printer, else a PDF page."""
+        self._claim_paper("handover", number)
+
+    def _claim_paper(self, document: str, number: str) -> None:
         p = self.printers()
         if p.receipt:
-            self._to_receipt(PrintRequest("ticket", number, p.receipt,
+            self._to_receipt(PrintRequest(document, number, p.receipt,
                                           width_mm=p.receipt_width_mm))
         else:
-            self._to_pdf("ticket", number, p.paper, p.document_printer)
+            self._to_pdf(document, number, p.paper, p.document_printer)
 
     def print_label(self, number: str) -> None:
         """The return label for a claim's unit, at the label size, on the label printer."""

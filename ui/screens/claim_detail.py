@@ -28,6 +28,7 @@ from ui.screens.claim_detail_parts.decision_bar import MOVE_KEYS, REOPEN_KEY, De
 from ui.screens.claim_detail_parts.evidence_tab import VERIFY_KEY, EvidenceTab
 from ui.screens.claim_detail_parts.facts import ClaimFacts
 from ui.screens.claim_detail_parts.findings_tab import FINDINGS_TAB_KEY, FindingsTab
+from ui.screens.claim_detail_parts.hand_back_action import HAND_BACK_KEY, HandBackAction
 from ui.screens.claim_detail_parts.messages_tab import (
     EDIT_MESSAGE_KEY,
     LETTER_KEY,
@@ -43,12 +44,15 @@ from ui.screens.claim_detail_parts.record_tabs import (
 )
 from ui.screens.shop_time import local_minute
 from ui.widgets.decision_dialog import DecisionDialog
+from ui.widgets.exception_notes import NOTE_KEY, NotesPanel, ask_for_note
 from ui.widgets.layout import scroll_area
+from ui.widgets.owner_dialog import OWNER_KEY
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.void_warranty import VOID_KEY
 from warranty_desk import config
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.permissions import Actor, Permission
+from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services import claim_messages, message_delivery
 from warranty_desk.services.claim_detail import ClaimDetail, claim_detail
@@ -74,6 +78,8 @@ class ClaimDetailScreen(Screen):
         *((key, words.rstrip("…") + (" (choose the outcome)" if words.endswith("…") else ""))
           for words, key in MOVE_KEYS.values()),
         (REOPEN_KEY, "Reopen a rejected claim: back to review, with a written reason"),
+        (OWNER_KEY, "Choose the claim's owner and backup"),
+        (NOTE_KEY, "Add an exception note: what is not normal, with its reason"),
         ("Ctrl+O", "Manager override for the move that was blocked"),
         ("Ctrl+E", "Add evidence from a file (or drop files on the evidence list)"),
         ("Enter", "Open the selected document"),
@@ -85,6 +91,8 @@ class ClaimDetailScreen(Screen):
         ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous tab"),
         ("Ctrl+P", "Print the claim ticket again (marked COPY)"),
         ("Ctrl+Shift+L", "Print the return label for the claim's unit"),
+        (HAND_BACK_KEY, "Hand the unit back to the customer (scan it, tick its accessories, "
+                        "the customer signs), or print its handover receipt again"),
         ("Ctrl+R", "Reload the claim"),
         (EDIT_MESSAGE_KEY + " (messages)", "Reword the picked message before it goes"),
         (REPLY_KEY + " (messages)", "Reply to the customer on this claim"),
@@ -100,11 +108,13 @@ class ClaimDetailScreen(Screen):
         **{key: Permission.DECIDE_CLAIM if target in ("resolved", "rejected")
            else Permission.ADVANCE_CLAIM for target, (_words, key) in MOVE_KEYS.items()},
         REOPEN_KEY: Permission.DECIDE_CLAIM,
+        OWNER_KEY: Permission.ASSIGN_CLAIM,
         "Ctrl+E": Permission.ADD_EVIDENCE,
         VERIFY_KEY: Permission.VERIFY_PROOF,
         "Ctrl+Enter (findings)": Permission.RECORD_WORK,
         "Ctrl+T": Permission.POST_COST,
         VOID_KEY: Permission.VOID_WARRANTY,
+        HAND_BACK_KEY: Permission.HAND_BACK,
         EDIT_MESSAGE_KEY + " (messages)": claim_messages.MESSAGE_PERMISSION,
         REPLY_KEY + " (messages)": claim_messages.MESSAGE_PERMISSION,
     }
@@ -125,6 +135,10 @@ class ClaimDetailScreen(Screen):
         self.void_button.setObjectName("voidWarranty")
         self.void_button.hide()  # for those who may void, while the warranty stands
         self.facts.cover_row.addWidget(self.void_button)
+        self.owner_button = QPushButton(f"Owner…  ({OWNER_KEY})")
+        self.owner_button.setObjectName("claimOwner")
+        self.owner_button.hide()  # for those who may choose it, on an open claim
+        self.facts.cover_row.addWidget(self.owner_button)
         self.decision = DecisionBar()
         column.addWidget(self.decision)
         self.tabs = QTabWidget()
@@ -158,8 +172,11 @@ class ClaimDetailScreen(Screen):
         for button in (self.ticket_button, self.label_button):
             button.setEnabled(False)  # until a claim is shown
             row.addWidget(button)
-
         self.print_desk = PrintDesk(self.ctx, self)
+        # Shown once the claim is decided and its unit is due back to the customer.
+        self.hand_back = HandBackAction(self.ctx, self, self.print_desk, self.reload)
+        self.hand_back_button, self.hand_back_flow = self.hand_back.button, self.hand_back.flow
+        row.addWidget(self.hand_back_button)
         return row
 
     def _build_tabs(self) -> None:
@@ -183,6 +200,8 @@ class ClaimDetailScreen(Screen):
         self.stock_model = stock_model(self._when)
         self.stock_table = record_view(self.stock_model, "stockTable")
         self.tabs.addTab(self.stock_table, "&Stock and brand")
+        self.notes = NotesPanel(self._when, "claimNotes")
+        self.tabs.addTab(self.notes, "&Notes")
 
     def _connect_signals(self) -> None:
         # Actions on the claim; a change that went through reloads the claim.
@@ -203,6 +222,10 @@ class ClaimDetailScreen(Screen):
         self.findings.labour_button.clicked.connect(
             lambda: self.claim_actions.add_cost(("labour",)))
         self.void_button.clicked.connect(self.claim_actions.void_warranty)
+        self.owner_button.clicked.connect(self.claim_actions.change_owner)
+        bind_key(self, OWNER_KEY, self.claim_actions.change_owner)
+        self.notes.add_requested.connect(self.add_note)
+        bind_key(self, NOTE_KEY, self.add_note)
         bind_key(self.findings, "Ctrl+Return", self.save_findings, where=IN_WIDGET_AND_CHILDREN)
         bind_key(self, REOPEN_KEY, self._on_reopen_key)
         bind_key(self, VERIFY_KEY, self.check_proof)
@@ -220,6 +243,7 @@ class ClaimDetailScreen(Screen):
         self.label_button.clicked.connect(self.print_label)
         bind_key(self, "Ctrl+P", self.print_ticket)
         bind_key(self, "Ctrl+Shift+L", self.print_label)
+        bind_key(self, HAND_BACK_KEY, self.hand_back.run)
         bind_key(self, "Esc",
                  lambda: self.ctx.navigate.emit("ClaimsBoardScreen", None))
         # A message that did not reach the customer: again, or as a letter.
@@ -333,7 +357,10 @@ class ClaimDetailScreen(Screen):
         self.detail = self.claim_actions.detail = d
         self.ticket_button.setEnabled(True)
         self.label_button.setEnabled(True)
+        self.hand_back.show_detail(d)
         self.facts.show_detail(d)
+        self.owner_button.setVisible(d.state in OPEN_STATES
+                                     and self.ctx.may(Permission.ASSIGN_CLAIM))
         self.decision.show_moves(d.moves, d.state, d.reopen)
         self.timeline_model.set_records(d.timeline)
         fit_columns(self.timeline)
@@ -352,6 +379,9 @@ class ClaimDetailScreen(Screen):
         self.costs.show_detail(d, may_post=self.ctx.may(Permission.POST_COST))
         self.stock_model.set_records(stock_lines(d))
         fit_columns(self.stock_table)
+        self.notes.show_notes(d.notes)
+        self.tabs.setTabText(self.tabs.indexOf(self.notes),
+                             f"&Notes ({len(d.notes)})" if d.notes else "&Notes")
 
     def clear_for_sign_out(self) -> None:
         self._generation += 1  # a claim still loading is for the last person
@@ -362,10 +392,12 @@ class ClaimDetailScreen(Screen):
         self.decision.show_moves((), None)
         for model in (self.timeline_model, self.stock_model):
             model.set_records(())
-        for tab in (self.evidence, self.findings, self.messages, self.costs):
+        for tab in (self.evidence, self.findings, self.messages, self.costs, self.notes):
             tab.clear()
         self._saved_findings = ""
         self.void_button.hide()
+        self.owner_button.hide()
+        self.hand_back.clear()
         self.ticket_button.setEnabled(False)
         self.label_button.setEnabled(False)
 
@@ -387,6 +419,16 @@ class ClaimDetailScreen(Screen):
     def add_evidence_files(self, paths: list[Path]) -> None:
         """Store the files and attach them to the claim as the kind chosen on the evidence tab."""
         self.claim_actions.add_evidence_files(paths)
+
+    def add_note(self) -> None:
+        """Ctrl+Shift+N: an exception note on the claim; the Notes tab shows it."""
+        if self.detail is None:
+            return
+        number = self.detail.number
+        self.tabs.setCurrentWidget(self.notes)
+        ask_for_note(self.ctx, self, "claim", number, f"claim {number}",
+                     lambda _note: self._on_claim_actions_changed("note"),
+                     self.claim_actions.show_dialog)
 
     def _on_reopen_key(self) -> None:
         if "reopen" in self.move_buttons:

@@ -49,6 +49,12 @@ TABS: tuple[tuple[str | None, str], ...] = (
 # Overdue rows: a pale red band, and the word OVERDUE in the text so colour is never alone.
 OVERDUE_BACKGROUND = QColor("#ffebe9")
 OVERDUE_FOREGROUND = QColor("#82071e")
+# An open claim nobody owns: an amber band, and the words NO OWNER so colour is never alone.
+UNOWNED_BACKGROUND = QColor("#fff8c5")
+UNOWNED_FOREGROUND = QColor("#6a4a00")
+UNOWNED_WORDS = "⚠ NO OWNER"
+# The owner filter's fixed choices: anyone, then the open claims nobody owns.
+UNOWNED = "__unowned__"
 
 
 def age_words(days: int) -> str:
@@ -66,11 +72,11 @@ class ClaimTableModel(QAbstractTableModel):
     the rest follows for those who scroll.
     """
 
-    COLUMNS = ("Claim", "State", "Promised", "Age", "Customer", "Product", "Serial", "Opened",
-               "Channel", "Assignee")
+    COLUMNS = ("Claim", "State", "Promised", "Age", "Owner", "Customer", "Product", "Serial",
+               "Opened", "Channel", "Backup")
     # Names can be long: cut at this width (the tooltip has them whole) so the columns after
     # them stay in view.
-    CAPPED: ClassVar[dict[str, int]] = {"Customer": 180, "Product": 190}
+    CAPPED: ClassVar[dict[str, int]] = {"Owner": 100, "Customer": 130, "Product": 140}
 
     def __init__(self) -> None:
         super().__init__()
@@ -114,7 +120,8 @@ class ClaimTableModel(QAbstractTableModel):
             "Product": r.product + (f" ({r.brand})" if r.brand and not r.product.casefold()
                                     .startswith(r.brand.casefold()) else ""),
             "Serial": r.serial or "—", "Channel": in_words(CHANNEL_WORDS, r.channel),
-            "Assignee": r.assignee or "—"}
+            "Owner": UNOWNED_WORDS if r.unowned else (r.assignee or "—"),
+            "Backup": r.backup or "—"}
         return values[name]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -129,18 +136,20 @@ class ClaimTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if name == "Promised" and r.overdue:
                 return f"Promised for {r.promised_on}; the customer is waiting past that date."
+            if name == "Owner" and r.unowned:
+                return "Nobody answers for this claim yet: a manager gives it an owner."
             return self._text(r, index.column()) if name in self.CAPPED else None
-        if role == Qt.ItemDataRole.BackgroundRole and r.overdue:
-            return QBrush(OVERDUE_BACKGROUND)
-        if role == Qt.ItemDataRole.ForegroundRole and r.overdue:
-            return QBrush(OVERDUE_FOREGROUND)
+        if role == Qt.ItemDataRole.BackgroundRole and (r.overdue or r.unowned):
+            return QBrush(OVERDUE_BACKGROUND if r.overdue else UNOWNED_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and (r.overdue or r.unowned):
+            return QBrush(OVERDUE_FOREGROUND if r.overdue else UNOWNED_FOREGROUND)
         if role == Qt.ItemDataRole.TextAlignmentRole and name == "Age":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
 
 class ClaimsBoardScreen(Screen):
-    """Every claim by state, narrowed by brand, channel, assignee, age or a search."""
+    """Every claim by state, narrowed by brand, channel, owner (or none), age or a search."""
 
     title = "Claims"
     shortcut = "F4"
@@ -203,6 +212,7 @@ class ClaimsBoardScreen(Screen):
         self.assignee = QComboBox()
         self.assignee.setObjectName("assigneeFilter")
         self.assignee.addItem("Anyone", None)
+        self.assignee.addItem("Unowned", UNOWNED)
         self.age = QSpinBox()
         self.age.setObjectName("ageFilter")
         self.age.setRange(0, 3650)
@@ -241,9 +251,11 @@ class ClaimsBoardScreen(Screen):
 
     def filters(self) -> BoardFilters:
         """What the filter row and the current tab ask for."""
+        owner = self.assignee.currentData()
         return BoardFilters(
             state=self.tabs.tabData(self.tabs.currentIndex()), brand=self.brand.currentData(),
-            assignee=self.assignee.currentData(), channel=self.channel.currentData(),
+            assignee=None if owner == UNOWNED else owner, unowned=owner == UNOWNED,
+            channel=self.channel.currentData(),
             min_age_days=self.age.value() or None, search=self.search.text().strip())
 
     def activated(self) -> None:
@@ -305,7 +317,7 @@ class ClaimsBoardScreen(Screen):
         self.result = result
         self._show_counts(result)
         self._fill_combo(self.brand, result.brands)
-        self._fill_combo(self.assignee, result.assignees)
+        self._fill_combo(self.assignee, result.assignees, fixed=2)
         keep = self.current_number()
         self.model.set_rows(result.rows)
         self.table.resizeColumnsToContents()
@@ -318,11 +330,12 @@ class ClaimsBoardScreen(Screen):
         overdue = sum(1 for r in result.rows if r.overdue)
         unread = sum(1 for r in result.rows if r.unread)
         stale = sum(1 for r in result.rows if r.stale_brand_claim)
+        unowned = (f"  ·  ⚠ {result.unowned} open with no owner" if result.unowned else "")
         shown = len(result.rows)
         words = (f"{result.total} claim{'s' if result.total != 1 else ''}" if shown == result.total
                  else f"the first {shown} of {result.total} claims (narrow with a filter)")
         self.status.setText(f"Showing {words}"
-                            + (f"  ·  ⚠ {overdue} overdue" if overdue else "")
+                            + (f"  ·  ⚠ {overdue} overdue" if overdue else "") + unowned
                             + (f"  ·  ✉ {unread} with a customer's message unread"
                                if unread else "")
                             + (f"  ·  ⏳ {stale} in a stale brand claim" if stale else "")
@@ -343,13 +356,14 @@ class ClaimsBoardScreen(Screen):
             self.tabs.setTabText(n, f"{words}  {count}")
 
     @staticmethod
-    def _fill_combo(combo: QComboBox, names: tuple[str, ...]) -> None:
-        if [combo.itemData(n) for n in range(1, combo.count())] == list(names):
+    def _fill_combo(combo: QComboBox, names: tuple[str, ...], fixed: int = 1) -> None:
+        # The first `fixed` choices (All, No owner) stay; the names after them follow the data.
+        if [combo.itemData(n) for n in range(fixed, combo.count())] == list(names):
             return
         chosen = combo.currentData()
         combo.blockSignals(True)
-        while combo.count() > 1:
-            combo.removeItem(1)
+        while combo.count() > fixed:
+            combo.removeItem(fixed)
         for name in names:
             combo.addItem(name, name)
         found = combo.findData(chosen)

@@ -41,7 +41,9 @@ from ui.screens.customer_columns import (
 )
 from ui.screens.customer_complaints import ComplaintsTab
 from ui.screens.customer_contacts import EMAIL_KEY, PHONE_KEY, ContactRows
+from ui.screens.customer_merge import MERGE_KEY, MergeDialog, ask_to_merge
 from ui.screens.shop_time import local_minute
+from ui.widgets.exception_notes import NOTE_KEY, NoteDialog, NotesPanel, ask_for_note
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.void_warranty import VOID_KEY, ask_to_void
@@ -60,7 +62,7 @@ from warranty_desk.views import WarrantyVerdict
 # The search results keep this width, so the profile beside them has room at 1024×768; with
 # nothing found (or a customer opened from the counter) the list hides and gives it all.
 RESULTS_WIDTH = 220
-TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints")
+TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints", "Notes")
 NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
                "the counter with Ctrl+U.")
 
@@ -82,9 +84,12 @@ class CustomerScreen(Screen):
         ("Ctrl+K", "Log a complaint from this customer"),
         (EMAIL_KEY, "Correct the customer's email address (Enter saves it)"),
         (PHONE_KEY, "Correct the customer's phone number (Enter saves it)"),
+        (NOTE_KEY, "Add an exception note on the customer, with its reason"),
+        (MERGE_KEY, "Merge a duplicate of this customer (same phone or email) into one"),
         (VOID_KEY, "Void the warranty of the purchase selected, with a written reason"),
     )
-    key_permissions: ClassVar[dict[str, Permission]] = {VOID_KEY: Permission.VOID_WARRANTY}
+    key_permissions: ClassVar[dict[str, Permission]] = {
+        VOID_KEY: Permission.VOID_WARRANTY, MERGE_KEY: Permission.MERGE_CUSTOMERS}
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -107,6 +112,8 @@ class CustomerScreen(Screen):
         row.addLayout(self._profile_column(), 1)
         layout.addLayout(row, 1)
         self.profile: CustomerProfile | None = None
+        self.note_dialog: NoteDialog | None = None  # the note being written, if any
+        self.merge_dialog: MergeDialog | None = None  # the merge being confirmed, if any
         self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
 
@@ -161,8 +168,9 @@ class CustomerScreen(Screen):
         self.claims = record_view(self.claim_model, "customerClaims")
         self.messages = record_view(self.message_model, "customerMessages")
         self.complaints = ComplaintsTab(self.ctx, self._reload)
-        for table, label in zip((self.purchases, self.claims, self.messages, self.complaints),
-                                TAB_WORDS, strict=True):
+        self.notes = NotesPanel(self._when, "customerNotes")
+        for table, label in zip((self.purchases, self.claims, self.messages, self.complaints,
+                                 self.notes), TAB_WORDS, strict=True):
             self.tabs.addTab(table, label)
         column.addWidget(self.tabs, 1)
         row = QHBoxLayout()
@@ -222,6 +230,9 @@ class CustomerScreen(Screen):
         bind_key(self, "Ctrl+K", self._log_complaint)
         bind_key(self, EMAIL_KEY, lambda: self.contacts.focus(self.contacts.email_edit))
         bind_key(self, PHONE_KEY, lambda: self.contacts.focus(self.contacts.phone_edit))
+        self.notes.add_requested.connect(self.add_note)
+        bind_key(self, NOTE_KEY, self.add_note)
+        bind_key(self, MERGE_KEY, self.merge_duplicate)
         # Voiding, for a sale returned or a warranty issued by mistake.
         self.void_button.clicked.connect(self.void_selected)
         bind_key(self, VOID_KEY, self.void_selected)
@@ -325,6 +336,8 @@ class CustomerScreen(Screen):
         self.tabs.setTabText(3, f"Complaints ({open_ones} open)" if open_ones
                              else f"Complaints ({len(p.complaints)})")
         self.complaints.show_profile(p)
+        self.notes.show_notes(p.notes)
+        self.tabs.setTabText(4, f"Notes ({len(p.notes)})")
         self.certificate_button.setEnabled(bool(p.purchases))
         self.void_button.setVisible(self.ctx.may(Permission.VOID_WARRANTY))
         self.void_button.setEnabled(any(v.verdict != "void" for v in p.purchases))
@@ -354,6 +367,7 @@ class CustomerScreen(Screen):
         for n, words in enumerate(TAB_WORDS):
             self.tabs.setTabText(n, words)
         self.complaints.clear()
+        self.notes.clear()
         self.certificate_button.setEnabled(False)
         self.void_button.hide()
         self._set_editable(False)
@@ -472,3 +486,23 @@ class CustomerScreen(Screen):
 
         self.ctx.run(lambda: customer_view.set_retention_follow_up(db, actor, ref, flag, reason),
                      done)
+
+    def add_note(self) -> None:
+        """Ctrl+Shift+N: an exception note on the customer shown (unreachable, and so on)."""
+        if self.profile is not None:
+            self.tabs.setCurrentWidget(self.notes)
+            self.note_dialog = ask_for_note(self.ctx, self, "customer", self.profile.reference,
+                                            f"customer {self.profile.name} "
+                                            f"({self.profile.reference})",
+                                            lambda _note: self._reload(),
+                                            lambda dialog: dialog.open())
+
+    def merge_duplicate(self) -> None:
+        """Ctrl+Shift+D: the customer's duplicate beside them, merged once confirmed."""
+        if self.profile is not None:
+            ask_to_merge(self.ctx, self, self.profile.reference,
+                         lambda card: self.load(card.reference), self._open_merge)
+
+    def _open_merge(self, dialog: MergeDialog) -> None:
+        self.merge_dialog = dialog
+        dialog.open()

@@ -1,4 +1,4 @@
-"""The customer screen's tables as columns, and its facts in words."""
+"""The customer screen's tables as columns (purchases, claims, messages), and its facts in words."""
 
 from __future__ import annotations
 

@@ -57,6 +57,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(_S + "sync_panel", "SyncPanelScreen", "Sync", "F10", (P.MANAGE_SYNC,)),
     ScreenSpec(_S + "brand_claims", "BrandClaimsScreen", "Brand claims", "F11",
                (P.VIEW_BRAND_CLAIMS,)),
+    ScreenSpec(_S + "follow_ups", "FollowUpsScreen", "Follow-ups", "F12", (P.LOOKUP,)),
     ScreenSpec(_S + "start_claim", "StartClaimScreen", "Start claim", "",
                (P.START_CLAIM,)),
     ScreenSpec(_S + "extension", "ExtensionScreen", "Sell extension", "",

@@ -36,7 +36,10 @@ from warranty_desk.services.report_table import Cell, ReportTable
 Index = QModelIndex | QPersistentModelIndex
 # The reports that cover a period, with the words beside its first day.
 _SINCE_WORDS = {"claims-by-brand": "Claims opened since",
-                "message-delivery": "Messages written since"}
+                "message-delivery": "Messages written since",
+                "exception-notes": "Notes written since",
+                "resolution-completion": "Claims opened since",
+                "refund-accuracy": "Refunds decided since"}
 
 
 class ReportModel(QAbstractTableModel):

@@ -1,11 +1,11 @@
-"""The returns desk: scan faulty units in, hand replacements over, send units to suppliers."""
+"""The returns desk: scan faulty units in, hand units back, send units to suppliers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton
 
 from ui.context import AppContext
 from ui.keys import bind_key
@@ -15,19 +15,17 @@ from ui.screens.returns_parts.batch_units import batch_units
 from ui.screens.returns_parts.confirmation import Confirmation, refusal_shower
 from ui.screens.returns_parts.panels import BatchPanel, StockPanel
 from ui.screens.shop_time import local_minute
-from ui.widgets.hand_back_letters import ask_to_print_letters
+from ui.widgets.hand_back_flow import HandBackFlow, handed_back_words
 from ui.widgets.labels import Label
 from ui.widgets.mark_back_dialog import BackUnit, MarkBackDialog, outcome_summary
 from ui.wording import count
 from warranty_desk.permissions import Permission
-from warranty_desk.services import letters, returns
-from warranty_desk.services.letters import HandBack
-from warranty_desk.services.returns import BatchView, Handover, Receipt, StockUnit
+from warranty_desk.services import returns
+from warranty_desk.services.hand_back import HandBackRecord
+from warranty_desk.services.returns import BatchView, Receipt, StockUnit
 
 # Asks what the supplier did with each unit; None when the person cancels.
 AskOutcomes = Callable[[BatchView, tuple[BackUnit, ...]], dict[str, str] | None]
-# Asks whether to print the letters a customer no email or phone reaches; True to print.
-AskLetters = Callable[[QWidget, HandBack], bool]
 
 
 class ReturnsDeskScreen(Screen):
@@ -39,8 +37,10 @@ class ReturnsDeskScreen(Screen):
     help_keys = (
         ("Enter", "Receive the scanned claim ticket or unit serial into returns stock"),
         ("Esc", "Clear the scan field"),
-        ("Ctrl+H", "Hand over a replacement: scan the claim, then the new unit's serial; a "
-                   "customer no email or phone reaches is offered their messages as letters"),
+        ("Ctrl+H", "Hand a unit back (repaired, rejected, or the replacement): scan the claim, "
+                   "then the unit's serial, tick its accessories, and the customer signs on "
+                   "screen or on the printed receipt; a customer no email or phone reaches is "
+                   "offered their messages as letters"),
         ("Ctrl+B", "Pack the selected units into a batch for their supplier"),
         ("Ctrl+Shift+S", "Mark the selected batch sent"),
         ("Ctrl+Shift+B", "Mark the selected batch back: the supplier's answer for each unit"),
@@ -70,29 +70,28 @@ class ReturnsDeskScreen(Screen):
         self.units: list[StockUnit] = []
         self.dialog: MarkBackDialog | None = None  # the Mark back dialog while it is open
         self.ask_outcomes: AskOutcomes = self._ask_in_dialog
-        self.ask_letters: AskLetters = ask_to_print_letters
         self.print_desk = PrintDesk(ctx, self)
+        self.hand_back_flow = HandBackFlow(ctx, self, self.print_desk)
         self._connect_signals()
 
     def _handover_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.addWidget(Label("Hand over a replacement:"))
+        row.addWidget(Label("Hand a unit back:"))
         self.handover_claim = QLineEdit()
-        self.handover_claim.setPlaceholderText("Claim number")
-        self.handover_serial = QLineEdit()
-        self.handover_serial.setPlaceholderText("New unit's serial")
-        self.handover = QPushButton("Hand over  (Ctrl+H)")
+        self.handover_claim.setPlaceholderText("Scan the claim ticket (repaired, rejected or "
+                                               "replaced)")
+        self.handover = QPushButton("Hand back  (Ctrl+H)")
         row.addWidget(self.handover_claim, 1)
-        row.addWidget(self.handover_serial, 1)
         row.addWidget(self.handover)
         return row
 
     def _connect_signals(self) -> None:
         # Scans and typing.
         self.field.returnPressed.connect(self._on_field_return)
-        self.handover_claim.returnPressed.connect(self.handover_serial.setFocus)
-        self.handover_serial.returnPressed.connect(self.hand_over)
-        self.handover.clicked.connect(self.hand_over)
+        self.handover_claim.returnPressed.connect(self.hand_back)
+        self.handover.clicked.connect(self.hand_back)
+        self.hand_back_flow.handed_back.connect(self._on_handed_back)
+        self.hand_back_flow.refused.connect(self._failed("NOT HANDED BACK"))
         # Batches.
         self.pack.clicked.connect(self.pack_selected)
         self.send.clicked.connect(self.mark_sent)
@@ -147,8 +146,9 @@ class ReturnsDeskScreen(Screen):
         self.field.setFocus()
 
     def clear_for_sign_out(self) -> None:
-        for field in (self.field, self.handover_claim, self.handover_serial):
+        for field in (self.field, self.handover_claim):
             field.clear()
+        self.hand_back_flow.close()
         self.banner.clear()
         self.units = []
         self.stock_panel.show_units(())
@@ -162,13 +162,15 @@ class ReturnsDeskScreen(Screen):
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.pick_scanned(text)
             return True
+        # With the hand-back form open, a scan is the unit's serial.
+        form = self.hand_back_flow.dialog
+        if form is not None and form.isVisible():
+            form.take_scan(text)
+            return True
         # A scan fills whichever of the desk's fields the person is working in.
-        if self.handover_serial.hasFocus():
-            self.handover_serial.setText(text)
-            self.hand_over()
-        elif self.handover_claim.hasFocus():
+        if self.handover_claim.hasFocus():
             self.handover_claim.setText(text)
-            self.handover_serial.setFocus()
+            self.hand_back()
         else:
             self.field.setText(text)
             self.receive(text)
@@ -198,35 +200,14 @@ class ReturnsDeskScreen(Screen):
                    + " is in returns stock now. Print its return label: Ctrl+Shift+L.")
         self.stock_panel.label_for(r.claim_number)
 
-    def hand_over(self) -> None:
-        """Check the scanned replacement against the claim's decision and record the handover."""
-        actor, db = self.ctx.require_actor(), self.ctx.db
-        claim, serial = self.handover_claim.text(), self.handover_serial.text()
-        self.ctx.run(lambda: returns.issue_replacement(db, actor, claim, serial),
-                     self._on_handed_over, self._failed("NOT HANDED OVER"))
+    def hand_back(self) -> None:
+        """Open the hand-back form for the scanned claim (or say why nothing goes back)."""
+        self.hand_back_flow.start(self.handover_claim.text())
 
-    def _on_handed_over(self, h: Handover) -> None:
+    def _on_handed_back(self, done: HandBackRecord) -> None:
         self.handover_claim.clear()
-        self.handover_serial.clear()
         self.field.setFocus()
-        self._done("HANDED OVER", f"Replacement {h.product_name}, serial {h.serial}, handed over "
-                   f"on claim {h.claim_number}"
-                   + (f"; its warranty is {h.warranty_code}." if h.warranty_code else "."))
-        # The customer is at the counter: one no email or phone reaches leaves with the news
-        # on paper.
-        actor, db = self.ctx.require_actor(), self.ctx.db
-        self.ctx.run(lambda: letters.hand_back(db, actor, h.claim_number),
-                     self._on_hand_back_checked, self.ctx.report)
-
-    def _on_hand_back_checked(self, hb: HandBack) -> None:
-        if not hb.offer_letters:
-            return
-        if self.ask_letters(self, hb):
-            self.print_desk.print_letters(hb.message_ids)
-        else:
-            self.ctx.notice.emit(f"Not printed: the {count(len(hb.message_ids), 'message')} "
-                                 f"on claim {hb.claim_number} still wait; print them from the "
-                                 "claim's Messages tab.", "info")
+        self._done("HANDED BACK", handed_back_words(done))
 
     # --- Return labels -------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from ui.widgets.record_view import record_view
 from ui.widgets.styling import show_level
 from warranty_desk.permissions import Permission
 from warranty_desk.services import inbox, sync_admin
-from warranty_desk.services.inbox import AppliedResult
+from warranty_desk.services.inbox import REQUEST_KINDS, AppliedResult
 from warranty_desk.services.sync_admin import ParkedView
 
 SYNC_NOW_KEY = "Ctrl+Shift+Y"
@@ -77,11 +77,14 @@ def ask_reason(parent: QWidget, event: ParkedView) -> str | None:
 
 def ask_handled(parent: QWidget, item: AppliedResult) -> str | None:
     """What was done about an inbox item the till could not use; None when the person stops."""
-    text, ok = QInputDialog.getText(
-        parent, "Mark the inbox item as dealt with",
-        f"Inbox item {item.item_id} ({item.kind.replace('_', ' ')}) could not be used here.\n"
-        "What was done? (kept in the audit log; for example: claim started at the counter, "
-        "head office asked to correct it)")
+    what = item.kind.replace('_', ' ')
+    said = (f"Customer request {item.item_id} ({what}) waits for a person.\n"
+            "What was done? (kept in the audit log; for example: extension sold at the "
+            "counter, customer called and declined)" if item.kind in REQUEST_KINDS else
+            f"Inbox item {item.item_id} ({what}) could not be used here.\n"
+            "What was done? (kept in the audit log; for example: claim started at the counter, "
+            "head office asked to correct it)")
+    text, ok = QInputDialog.getText(parent, "Mark the inbox item as dealt with", said)
     return text if ok else None
 
 

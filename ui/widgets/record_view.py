@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
@@ -13,6 +13,7 @@ from ui.models.record_table import RecordTableModel
 # Past this width a column's text is cut short (its tooltip has it whole), so one long reason
 # or product name cannot push the other columns off a 1024-pixel screen.
 MAX_COLUMN_WIDTH = 320
+T = TypeVar("T")
 
 
 def record_view(model: QAbstractItemModel, name: str = "", *, single: bool = True) -> QTableView:
@@ -40,6 +41,15 @@ def refill(view: QTableView, model: RecordTableModel[Any], records: Sequence[Any
     model.set_records(records)
     select_keys(view, model, keep)
     fit_columns(view)
+
+
+def show_records(view: QTableView, model: RecordTableModel[T], records: Sequence[T]) -> None:
+    """A list's new records: columns fitted, the first row chosen (a list of work starts
+    there)."""
+    model.set_records(records)
+    fit_columns(view)
+    if records:
+        view.selectRow(0)
 
 
 def fit_columns(view: QTableView) -> None:

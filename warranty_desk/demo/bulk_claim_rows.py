@@ -259,7 +259,8 @@ def _claim_row(run: BulkRun, claim: PlannedClaim, cid: bytes, number: str, seria
             claim.opened.date() - timedelta(days=rng.randint(30, 300))).isoformat(),
                  "where": "Online marketplace"})
         if target is None else "{}",
-        run.staff["technician"] if inspected else None, opener, stamp(claim.opened),
+        # The owner: whoever opened it, until the technician takes it for inspection.
+        run.staff["technician"] if inspected else opener, opener, stamp(claim.opened),
         (claim.opened.date() + timedelta(days=10)).isoformat(),
         stamp(claim.closed) if claim.closed else None, decision.reason, decision.refund_minor,
         decision.refund_reference, decision.replacement_serial, decision.replacement_id, None)

@@ -22,7 +22,7 @@ from warranty_desk.demo.timeline import Timeline
 from warranty_desk.demo.uk_shop import make_uk_shop
 from warranty_desk.models import Customer, Sale, Staff, Warranty
 from warranty_desk.permissions import Actor, Role
-from warranty_desk.services import shop_settings, staff, supplier_terms
+from warranty_desk.services import retention, shop_settings, staff, supplier_terms
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database
 
@@ -105,6 +105,10 @@ def _build(db: Database, today: date, seed: int, documents_root: Path | None,
             numbers_.append(unknown_sale_claim(shop))
             unknown_told = True
         numbers_.append(tell(shop, plan))
+    # This morning's run of the retention rules: the follow-up list has calls to make.
+    shop.timeline.at(shop.moment(0))
+    retention.raise_due(db, people.SYSTEM)
+    shop.timeline.flush()
     serials, verdicts = _samples(shop)
     with db.read() as session:
         warranty_count = session.execute(select(func.count(Warranty.id))).scalar_one()

@@ -11,7 +11,7 @@ from warranty_desk.demo.story_plans import UNKNOWN_SALE_DAYS_AGO, ClaimPlan
 from warranty_desk.demo.story_state import StoryShop, random_serial
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
-from warranty_desk.services import claims, decisions, staff
+from warranty_desk.services import claim_owners, claims, decisions, staff
 from warranty_desk.services.claim_common import Override
 from warranty_desk.services.customers import CustomerInput
 
@@ -39,6 +39,14 @@ def _final_decision(shop: StoryShop, plan: ClaimPlan, serial: str | None) -> dec
     return decision
 
 
+def _give_owner(shop: StoryShop, number: str) -> None:
+    """A claim a customer started online has nobody behind it yet: the manager gives it to
+    support, and stands in as the backup."""
+    people = shop.people
+    claim_owners.set_owners(shop.db, people[Role.MANAGER], number, people[Role.SUPPORT].name,
+                            people[Role.MANAGER].name)
+
+
 def tell(shop: StoryShop, plan: ClaimPlan) -> str:
     """One claim's life through the services, each step on its own day."""
     people, tl = shop.people, shop.timeline
@@ -63,6 +71,8 @@ def tell(shop: StoryShop, plan: ClaimPlan) -> str:
         accessories="Charger" if plan.sale in ("repair", "reviewing") else "",
         condition="Light scratches on the back" if plan.sale == "repair" else "Good"),
         override=override).number
+    if opener.staff_id is None:
+        _give_owner(shop, number)
     for kind in plan.evidence:
         document = shop.evidence(kind, f"Claim {number}, warranty {code}, serial {serial}")
         tl.at(next(moments))
@@ -111,6 +121,7 @@ def unknown_sale_claim(shop: StoryShop) -> str:
             proof_media_type=proof.media_type, proof_size=proof.size,
             proof_name="gadget-warehouse-receipt.pdf", sku="ORB-X-PHN", channel="portal"),
         ).number
+    _give_owner(shop, number)
     shop.timeline.flush()
     return number
 

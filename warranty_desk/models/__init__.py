@@ -15,12 +15,15 @@ from warranty_desk.models.complaint import Complaint
 from warranty_desk.models.cost import CostPosting
 from warranty_desk.models.customer import Customer, Segment
 from warranty_desk.models.evidence import EvidenceDocument
+from warranty_desk.models.exception_note import ExceptionNote
+from warranty_desk.models.hand_back import HandBack
 from warranty_desk.models.message import CustomerMessage, WarrantyReminder
 from warranty_desk.models.outbox import InboxCursor, OutboxEvent
 from warranty_desk.models.policy import ExtensionPlan, Policy
 from warranty_desk.models.print_job import PrintJob
 from warranty_desk.models.product import Brand, Product
 from warranty_desk.models.refund import AppliedRefund
+from warranty_desk.models.retention import RetentionFollowUp
 from warranty_desk.models.sale import ImportBatch, InvoiceLine, Sale
 from warranty_desk.models.shop import NumberCounter, Shop
 from warranty_desk.models.staff import Staff
@@ -51,8 +54,10 @@ __all__ = [
     "Customer",
     "CustomerMessage",
     "EvidenceDocument",
+    "ExceptionNote",
     "ExtensionOffer",
     "ExtensionPlan",
+    "HandBack",
     "ImportBatch",
     "InboxApplied",
     "InboxCursor",
@@ -62,6 +67,7 @@ __all__ = [
     "Policy",
     "PrintJob",
     "Product",
+    "RetentionFollowUp",
     "Sale",
     "Segment",
     "Settlement",

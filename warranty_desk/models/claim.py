@@ -34,7 +34,10 @@ class Claim(Base):
     # verified | unverified | not_needed: a claim on an unknown sale starts unverified.
     proof_status: Mapped[str] = mapped_column(String(12), default="not_needed")
     claimed_purchase: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The claim's owner: who answers for it until it closes (set at intake to whoever opened
+    # it); the backup takes it over when the owner is away. Either may be None: unowned.
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    backup_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     opened_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     opened_at: Mapped[timestamp]
     promised_on: Mapped[date | None]

@@ -27,6 +27,8 @@ class Shop(Base):
     logo_sha256: Mapped[str | None] = mapped_column(String(64))
     # Days before a warranty ends that the nightly run reminds a customer who agreed to it.
     reminder_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # A claim open longer than this many days asks for a retention call to its customer.
+    follow_up_open_days: Mapped[int] = mapped_column(default=30, server_default="30")
     # How far (minor units) a brand claim's settlements may end from what was expected before a
     # manager must agree; below it finance records the difference with a reason.
     settlement_limit_minor: Mapped[int] = mapped_column(default=5_000, server_default="5000")

@@ -62,7 +62,8 @@ class BoardFilters:
     state: str | None = None  # a ClaimState value, OPEN, or None for every claim
     branch: str | None = None
     brand: str | None = None
-    assignee: str | None = None  # a staff name
+    assignee: str | None = None  # a staff name: claims they own or back up
+    unowned: bool = False  # only open claims nobody owns
     channel: str | None = None
     min_age_days: int | None = None
     search: str = ""
@@ -82,13 +83,19 @@ class ClaimRow:
     brand: str | None
     serial: str | None
     channel: str
-    assignee: str | None
+    assignee: str | None  # the owner, who answers for the claim
     promised_on: date | None
     overdue: bool
     unread: int = 0  # the customer's messages nobody has opened the claim for since
     # The open brand claim holding this claim whose status has not moved for longer than its
     # supplier allows: someone should chase the service centre.
     stale_brand_claim: str | None = None
+    backup: str | None = None
+
+    @property
+    def unowned(self) -> bool:
+        """An open claim nobody answers for: the first thing the board must show."""
+        return self.state in OPEN_STATES and self.assignee is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,7 @@ class Board:
     total: int  # claims matching every filter; more than len(rows) past ROW_LIMIT
     brands: tuple[str, ...] = ()
     assignees: tuple[str, ...] = ()
+    unowned: int = 0  # open claims with no owner, under every filter but the state one
 
 
 def local_day(at: datetime, zone: ZoneInfo) -> date:
@@ -163,7 +171,10 @@ def _conditions(session: Session, filters: BoardFilters, today: date,
             select(Product.id).join(Brand, Brand.id == Product.brand_id)
             .where(Brand.name == filters.brand)))
     if filters.assignee:
-        conds.append(Claim.assignee_id.in_(select(Staff.id).where(Staff.name == filters.assignee)))
+        person = select(Staff.id).where(Staff.name == filters.assignee)
+        conds.append(or_(Claim.assignee_id.in_(person), Claim.backup_id.in_(person)))
+    if filters.unowned:
+        conds += [Claim.assignee_id.is_(None), Claim.state.in_(OPEN_STATES)]
     if filters.channel:
         conds.append(Claim.channel == filters.channel)
     if filters.min_age_days:
@@ -192,7 +203,7 @@ def _page(session: Session, conds: list[ColumnElement[bool]]) -> list[Any]:
     """The oldest open claims first, then the most recently opened closed ones."""
     columns = (Claim.number, Claim.state, Claim.outcome, Claim.opened_at, Claim.customer_id,
                Claim.product_id, Claim.serial, Claim.channel, Claim.assignee_id,
-               Claim.promised_on, Claim.claimed_purchase, Claim.id)
+               Claim.backup_id, Claim.promised_on, Claim.claimed_purchase, Claim.id)
     # Two queries, so each walks the (state, opened_at) index instead of sorting every claim.
     open_rows = list(session.execute(
         select(*columns).where(*conds, Claim.state.in_(OPEN_STATES))
@@ -209,7 +220,7 @@ def _page(session: Session, conds: list[ColumnElement[bool]]) -> list[Any]:
 def _rows(session: Session, page: list[Any], today: date, zone: ZoneInfo) -> tuple[ClaimRow, ...]:
     customer_ids = {r.customer_id for r in page if r.customer_id is not None}
     product_ids = {r.product_id for r in page if r.product_id is not None}
-    staff_ids = [r.assignee_id for r in page]
+    staff_ids = [r.assignee_id for r in page] + [r.backup_id for r in page]
     customers: dict[uuid.UUID, str] = {}
     products: dict[uuid.UUID, tuple[str, str]] = {}
     if customer_ids:
@@ -234,7 +245,8 @@ def _rows(session: Session, page: list[Any], today: date, zone: ZoneInfo) -> tup
             product=product or (r.claimed_purchase or {}).get("product") or "unknown product",
             brand=brand, serial=r.serial, channel=r.channel, assignee=people.get(r.assignee_id),
             promised_on=r.promised_on, overdue=is_overdue(r.state, r.promised_on, today),
-            unread=unread.get(r.id, 0), stale_brand_claim=stale.get(r.id)))
+            unread=unread.get(r.id, 0), stale_brand_claim=stale.get(r.id),
+            backup=people.get(r.backup_id)))
     return tuple(rows)
 
 
@@ -284,7 +296,9 @@ def board_in(uow: UnitOfWork, actor: Actor, filters: BoardFilters) -> Board:
     brands = tuple(session.scalars(select(Brand.name).order_by(Brand.name)))
     assignees = tuple(session.scalars(
         select(Staff.name).where(Staff.active.is_(True)).order_by(Staff.name)))
-    return Board(counts, rows, total, brands, assignees)
+    unowned = session.scalar(select(func.count()).select_from(Claim).where(
+        *conds, Claim.state.in_(OPEN_STATES), Claim.assignee_id.is_(None))) or 0
+    return Board(counts, rows, total, brands, assignees, unowned)
 
 
 board = reads(board_in)

@@ -18,6 +18,7 @@ from warranty_desk.models import (
     Policy,
     Product,
     Shop,
+    Staff,
     Warranty,
 )
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed
@@ -152,8 +153,17 @@ def claim_payload(claim: Claim, **extra: object) -> dict[str, object]:
     }
     if claim.external_ref:  # the online claim it came from, so head office links them exactly
         payload["external_ref"] = claim.external_ref
+    if session is not None:  # who answers for it at the branch, by name (None: nobody yet)
+        payload["owner"] = staff_name(session, claim.assignee_id)
+        payload["backup"] = staff_name(session, claim.backup_id)
     payload.update(extra)
     return payload
+
+
+def staff_name(session: Session, staff_id: uuid.UUID | None) -> str | None:
+    """The name of a staff member by id; None for no id or one not known here."""
+    person = session.get(Staff, staff_id) if staff_id is not None else None
+    return person.name if person is not None else None
 
 
 def notify(

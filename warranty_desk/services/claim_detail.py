@@ -41,7 +41,13 @@ from warranty_desk.rules.claim_states import (
 from warranty_desk.rules.evidence import missing_evidence, proof_words
 from warranty_desk.services import claim_messages, lookup, messages
 from warranty_desk.services.board import is_overdue, local_day, staff_names
-from warranty_desk.services.claim_common import load_claim, other_open_claim, transition_context
+from warranty_desk.services.claim_common import (
+    load_claim,
+    other_open_claim,
+    staff_name,
+    transition_context,
+)
+from warranty_desk.services.exception_notes import NoteView, notes_of
 from warranty_desk.services.message_delivery import delivery_words
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
@@ -225,6 +231,10 @@ class ClaimDetail:
     claimant_phone: str | None = None
     # The claim's policy lets staff reword a message before it leaves.
     message_edit_allowed: bool = True
+    # Who answers for the claim, and who stands in; None for nobody.
+    owner: str | None = None
+    backup: str | None = None
+    notes: tuple[NoteView, ...] = ()  # exception notes on the claim, newest first
 
 
 def _templates_for(target: ClaimState) -> tuple[str, ...]:
@@ -403,7 +413,9 @@ def claim_detail_in(uow: UnitOfWork, actor: Actor, number: str) -> ClaimDetail:
         moves=_moves(session, claim, actor, values, segment),
         reopen=_reopen(session, claim, actor, values, segment),
         claimant_name=claim.claimant_name, claimant_phone=claim.claimant_phone,
-        message_edit_allowed=claim_messages.edit_allowed(session, claim))
+        message_edit_allowed=claim_messages.edit_allowed(session, claim),
+        owner=staff_name(session, claim.assignee_id), backup=staff_name(session, claim.backup_id),
+        notes=notes_of(session, "claim", claim.number))
 
 
 claim_detail = reads(claim_detail_in)

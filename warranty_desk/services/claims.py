@@ -164,8 +164,10 @@ def _check_text(fault: str, channel: str, claim_type: str) -> None:
 def _new_claim(session: Session, actor: Actor, today: date, **fields: object) -> Claim:
     branch = numbers.branch_code(session)
     number = numbers.claim_number(branch, today.year, numbers.reserve(session, "C", today.year))
-    claim = Claim(number=number, opened_by_id=actor.staff_id, state=ClaimState.RECEIVED.value,
-                  opened_at=clock_of(session).now(), **fields)
+    # Whoever opens a claim owns it until a manager says otherwise; a claim pulled from the
+    # portal by the command line has no owner yet, and the board shows it as unowned.
+    claim = Claim(number=number, opened_by_id=actor.staff_id, assignee_id=actor.staff_id,
+                  state=ClaimState.RECEIVED.value, opened_at=clock_of(session).now(), **fields)
     session.add(claim)
     session.flush()
     return claim

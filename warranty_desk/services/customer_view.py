@@ -17,6 +17,7 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit, outbox
 from warranty_desk.services.complaints import ComplaintView, complaints_of
 from warranty_desk.services.customers import parse_segment
+from warranty_desk.services.exception_notes import NoteView, notes_of
 from warranty_desk.services.lookup import verdicts_for
 from warranty_desk.services.message_delivery import delivery_words
 from warranty_desk.services.reminders import agreed
@@ -102,6 +103,7 @@ class CustomerProfile:
     phone_undeliverable: str = ""
     # How the customer wants to hear from the shop: "" (no preference: email), email or sms.
     preferred_channel: str = ""
+    notes: tuple[NoteView, ...] = ()  # exception notes on the customer, newest first
 
     @property
     def reminders_agreed(self) -> bool:
@@ -161,21 +163,27 @@ def customer_profile_in(uow: UnitOfWork, actor: Actor, reference_or_id: str | uu
         c.reference, c.name, c.phone, c.email, c.segment.value, c.retention_follow_up,
         len(ids), tuple(verdicts), claims, messages, complaints_of(session, c.id),
         c.email_undeliverable, c.reminders_agreed_at, c.reminders_withdrawn_at,
-        c.phone_undeliverable, c.preferred_channel)
+        c.phone_undeliverable, c.preferred_channel, notes_of(session, "customer", c.reference))
 
 
 customer_profile = reads(customer_profile_in)
 
 
-def _updated(session: Session, actor: Actor, c: Customer, action: str,
-             details: dict[str, object]) -> CustomerBrief:
+def updated(session: Session, actor: Actor, c: Customer, action: str,
+            details: dict[str, object]) -> CustomerBrief:
+    """Record a change to the customer: stamped, audited, and told to head office and the CRM
+    (customer.updated carries the customer as they now are, with the change's details)."""
     c.updated_at = clock_of(session).now()
     audit.record(session, actor, action, "customer", c.reference, details)
     outbox.emit(session, "customer.updated", "customer", c.reference,
-                {"reference": c.reference, "name": c.name, "phone": c.phone, "email": c.email,
-                 "segment": c.segment.value, "retention_follow_up": c.retention_follow_up,
-                 **details})
+                {**customer_record(c), **details})
     return _brief(c)
+
+
+def customer_record(c: Customer) -> dict[str, object]:
+    """The customer as customer.updated carries them to head office and the CRM."""
+    return {"reference": c.reference, "name": c.name, "phone": c.phone, "email": c.email,
+            "segment": c.segment.value, "retention_follow_up": c.retention_follow_up}
 
 
 def set_segment_in(uow: UnitOfWork, actor: Actor, reference: str, segment: str) -> CustomerBrief:
@@ -188,7 +196,7 @@ def set_segment_in(uow: UnitOfWork, actor: Actor, reference: str, segment: str) 
         return _brief(c)
     before = c.segment.value
     c.segment = chosen
-    return _updated(session, actor, c, "customer.segment",
+    return updated(session, actor, c, "customer.segment",
                     {"from": before, "to": chosen.value})
 
 
@@ -204,7 +212,7 @@ def set_retention_follow_up_in(uow: UnitOfWork, actor: Actor, reference: str, fl
     session = uow.session
     c = _customer(session, reference)
     c.retention_follow_up = flag
-    return _updated(session, actor, c, "customer.retention",
+    return updated(session, actor, c, "customer.retention",
                     {"flag": flag, "reason": reason.strip()})
 
 

@@ -258,6 +258,9 @@ def apply_item(
     return view
 
 
+# Items that always wait for a person by design: a customer asked for something only staff
+# may do at the counter (sell cover), so the till keeps the item listed until it is done.
+REQUEST_KINDS = ("extension_requested",)
 _OPEN_PROBLEM = (InboxApplied.result.startswith(PROBLEM), InboxApplied.handled_at.is_(None))
 
 
@@ -286,6 +289,16 @@ def open_problem_count_in(uow: UnitOfWork) -> int:
 
 
 open_problem_count = reads(open_problem_count_in)
+
+
+def open_request_count_in(uow: UnitOfWork) -> int:
+    """Of those, the customers' requests (an extension to sell): nothing went wrong with them,
+    they only wait for a person, so they are told apart from items the till could not use."""
+    return uow.session.scalar(select(func.count()).select_from(InboxApplied).where(
+        *_OPEN_PROBLEM, InboxApplied.kind.in_(REQUEST_KINDS))) or 0
+
+
+open_request_count = reads(open_request_count_in)
 
 
 def mark_handled_in(uow: UnitOfWork, actor: Actor, item_id: str, note: str) -> AppliedResult:

@@ -26,8 +26,10 @@ from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.recovery import split_by_weight
 from warranty_desk.services import recovery_reports
 from warranty_desk.services.brand_claim_views import claims_of, recoveries
+from warranty_desk.services.claim_reports import refund_accuracy_in, resolution_completion_in
 from warranty_desk.services.letterhead import day_bounds, shop_of
 from warranty_desk.services.message_report import message_delivery_in
+from warranty_desk.services.note_report import exception_notes_in
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.returns import units_held
 from warranty_desk.services.shop_time import shop_today
@@ -172,6 +174,9 @@ REPORTS: dict[str, str] = {
     "supplier-recovery": "brand claims per supplier and brand: recoverable, settled, rate",
     "stale-brand-claims": "open brand claims whose status has not moved for too long",
     "replacement-time": "days from claim to replacement decided and handed over, per brand",
+    "exception-notes": "what staff noted as not normal, by reason and record; each note",
+    "resolution-completion": "claims opened per month: resolved, rejected, open, on time",
+    "refund-accuracy": "refunds within the price paid, the role's limit and the ledger",
 }
 
 
@@ -191,6 +196,12 @@ def build_in(uow: UnitOfWork, actor: Actor, name: str, *,
             uow, actor, since=since or today - timedelta(days=90), until=today),
         "stale-brand-claims": lambda: recovery_reports.stale_brand_claims_in(uow, actor),
         "replacement-time": lambda: recovery_reports.replacement_time_in(
+            uow, actor, since=since or today - timedelta(days=90), until=today),
+        "exception-notes": lambda: exception_notes_in(
+            uow, actor, since=since or today - timedelta(days=90), until=today),
+        "resolution-completion": lambda: resolution_completion_in(
+            uow, actor, since=since or today - timedelta(days=90), until=today),
+        "refund-accuracy": lambda: refund_accuracy_in(
             uow, actor, since=since or today - timedelta(days=90), until=today),
     }
     if name not in builders:

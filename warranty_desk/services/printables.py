@@ -11,6 +11,7 @@ from warranty_desk.models import (
     Brand,
     Claim,
     Customer,
+    HandBack,
     Product,
     Shop,
     Staff,
@@ -18,14 +19,17 @@ from warranty_desk.models import (
     Warranty,
 )
 from warranty_desk.permissions import Actor, Permission, require
-from warranty_desk.printables import LabelView, SlipView, TicketView
+from warranty_desk.printables import HandBackView, LabelView, SlipView, TicketView
 from warranty_desk.services.close_report import close_report_view
 from warranty_desk.services.letterhead import header, local_now, local_time, portal_link, shop_of
 from warranty_desk.services.lookup import verdicts_for
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.storage.documents import DocumentStore
 
-__all__ = ["close_report_view", "label_view", "slip_view", "ticket_view"]
+__all__ = ["close_report_view", "hand_back_view", "label_view", "slip_view", "ticket_view"]
+
+_OUTCOMES = {"repair": "Repaired", "replace": "Replaced with a new unit",
+             "reject": "Returned unrepaired (claim rejected)"}
 
 # Two lines a customer reads on a slip; the certificate carries the policy's full terms.
 _KEY_TERMS = (
@@ -126,6 +130,36 @@ def ticket_view_in(
 
 
 ticket_view = reads(ticket_view_in)
+
+
+def hand_back_view_in(
+    uow: UnitOfWork, actor: Actor, claim_number: str, *, copy: bool,
+    documents: DocumentStore | None = None,
+) -> HandBackView:
+    """The handover receipt of a claim whose unit went back to the customer."""
+    require(actor, Permission.PRINT)
+    session = uow.session
+    shop = shop_of(session)
+    claim = _claim(session, claim_number)
+    row = session.scalars(select(HandBack).where(HandBack.claim_id == claim.id)).first()
+    if row is None:
+        raise NotFound(f"Claim {claim.number}'s unit has not been handed back yet, so there is "
+                       "no handover receipt. Hand it back first (Ctrl+H on the claim).")
+    name, _, brand, _ = _product(session, claim)
+    customer = session.get(Customer, claim.customer_id) if claim.customer_id else None
+    return HandBackView(
+        shop=header(shop, documents), copy=copy, printed_at=local_now(session, shop),
+        receipt_number=row.number, claim_number=claim.number,
+        outcome=_OUTCOMES.get(claim.outcome or "reject", claim.outcome or ""), unit=row.unit,
+        product_name=name, brand=brand, serial=row.serial,
+        customer_name=customer.name if customer else None,
+        handed_at=local_time(row.at, zone_of(shop.timezone)), handed_by=row.staff_name,
+        collected_by=row.collected_by, on_behalf_proof=row.on_behalf_proof,
+        accessories=tuple(row.accessories), accessories_missing=tuple(row.accessories_missing),
+        condition=row.condition, signature_png=row.signature_png)
+
+
+hand_back_view = reads(hand_back_view_in)
 
 
 def label_view_in(uow: UnitOfWork, actor: Actor, claim_number: str) -> LabelView:

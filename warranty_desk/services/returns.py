@@ -36,7 +36,7 @@ from warranty_desk.storage.database import clock_of
 
 # Movements that put a faulty unit in the shop's returns stock, and those that take it out.
 _IN = ("return_in", "back_from_supplier")
-_OUT = ("to_supplier", "scrap")
+_OUT = ("to_supplier", "scrap", "handed_back")
 # What a supplier can do with a unit sent to it; only "returned" brings the unit back.
 BACK_OUTCOMES = ("returned", "credited", "scrapped")
 
@@ -149,7 +149,8 @@ def move_unit(session: Session, claim: Claim, actor: Actor, kind: str, reference
     return row
 
 
-def _names(session: Session, claim: Claim) -> tuple[str, str | None]:
+def unit_names(session: Session, claim: Claim) -> tuple[str, str | None]:
+    """The claim's product name and its customer's name (None when there is none on file)."""
     product = session.get(Product, claim.product_id) if claim.product_id else None
     customer = session.get(Customer, claim.customer_id) if claim.customer_id else None
     return (product.name if product else claim.claimed_purchase.get("product", "unknown product"),
@@ -193,7 +194,7 @@ def receive_in(uow: UnitOfWork, actor: Actor, code: str) -> Receipt:
     require(actor, Permission.HANDLE_STOCK)
     session = uow.session
     claim = claim_for_scan(session, code)
-    product, customer = _names(session, claim)
+    product, customer = unit_names(session, claim)
     earlier = session.execute(
         select(StockMovement.at, Staff.name)
         .outerjoin(Staff, Staff.id == StockMovement.staff_id)
@@ -238,17 +239,34 @@ def issue_replacement_in(
             f"The scanned unit {serial} is not the replacement recorded on claim "
             f"{claim.number} ({claim.replacement_serial}). Hand over that unit, or ask a "
             "manager to correct the decision.")
+    done = replacement_handed_over(session, claim)
+    if done is not None:
+        raise RuleBlocked(done)
+    code = hand_over_replacement(session, claim, actor, serial,
+                                 reason=f"Replacement unit {serial} handed over to the customer.")
+    product, customer = unit_names(session, claim)
+    return Handover(claim.number, serial, code, product, customer)
+
+
+def replacement_handed_over(session: Session, claim: Claim) -> str | None:
+    """Words saying the claim's replacement already went to the customer, if it did."""
     done = session.execute(select(ClaimEvent.at).where(
         ClaimEvent.claim_id == claim.id, ClaimEvent.kind == "handed_over")).scalar()
-    if done is not None:
-        raise RuleBlocked(f"The replacement for claim {claim.number} was already handed "
-                          f"over on {done.astimezone(shop_zone(session)).date()}.")
+    if done is None:
+        return None
+    return (f"The replacement for claim {claim.number} was already handed over on "
+            f"{done.astimezone(shop_zone(session)).date()}.")
+
+
+def hand_over_replacement(session: Session, claim: Claim, actor: Actor, serial: str, *,
+                          reason: str) -> str | None:
+    """The replacement leaves stock for the customer: its movement, timeline line, audit entry
+    and event (checked by the caller); returns the replacement's warranty code."""
     recorded = session.execute(select(StockMovement.id).where(
         StockMovement.claim_id == claim.id, StockMovement.kind == "replacement_out")).first()
     if recorded is None:
         move_unit(session, claim, actor, "replacement_out", claim.number, serial=serial)
-    add_event(session, claim, actor, "handed_over",
-              reason=f"Replacement unit {serial} handed over to the customer.")
+    add_event(session, claim, actor, "handed_over", reason=reason)
     code = session.execute(select(Warranty.code).where(
         Warranty.id == claim.replacement_warranty_id)).scalar()
     today = shop_today(session)
@@ -257,8 +275,7 @@ def issue_replacement_in(
     outbox.emit(session, "claim.replacement_handed_over", "claim", claim.number,
                 {"number": claim.number, "serial": serial, "warranty": code,
                  "on": today.isoformat()})
-    product, customer = _names(session, claim)
-    return Handover(claim.number, serial, code, product, customer)
+    return code
 
 
 issue_replacement = writes(issue_replacement_in)

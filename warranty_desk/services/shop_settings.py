@@ -52,6 +52,8 @@ class ShopView:
     logo_sha256: str | None = None
     # Days before a warranty ends that a customer who agreed is reminded.
     reminder_days: int = 30
+    # Days a claim may stay open before its customer gets a retention call.
+    follow_up_open_days: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,7 @@ class ShopUpdate:
     portal_url_template: str = ""
     branch_code: str | None = None
     reminder_days: int | None = None  # None keeps the current window
+    follow_up_open_days: int | None = None  # None keeps the current number of days
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +146,7 @@ def _shop_view(session: Session) -> ShopView:
     return ShopView(shop.name, shop.branch_code, shop.branch_name, shop.address, shop.phone,
                     shop.email, shop.currency, shop.locale, shop.timezone,
                     shop.portal_url_template, _numbers_handed_out(session), shop.logo_sha256,
-                    shop.reminder_days)
+                    shop.reminder_days, shop.follow_up_open_days)
 
 
 def get_shop_in(uow: UnitOfWork) -> ShopView:
@@ -217,9 +220,15 @@ def update_shop_in(uow: UnitOfWork, actor: Actor, data: ShopUpdate) -> ShopView:
     if days is not None and not MIN_REMINDER_DAYS <= days <= MAX_REMINDER_DAYS:
         problems.append(f"reminders go {MIN_REMINDER_DAYS} to {MAX_REMINDER_DAYS} days before a "
                         f"warranty ends, not {days}")
+    open_days = data.follow_up_open_days
+    if open_days is not None and not MIN_REMINDER_DAYS <= open_days <= MAX_REMINDER_DAYS:
+        problems.append(f"a claim asks for a retention call after {MIN_REMINDER_DAYS} to "
+                        f"{MAX_REMINDER_DAYS} days open, not {open_days}")
     if problems:
         raise BadInput("The shop details were not saved: " + "; ".join(problems) + ".")
     changes: dict[str, Any] = dict(values)
+    if open_days is not None:
+        changes["follow_up_open_days"] = open_days
     if data.branch_code is not None:
         changes["branch_code"] = data.branch_code
     if days is not None:
@@ -241,7 +250,7 @@ update_shop = writes(update_shop_in)
 # The reminder window a shop may set: at least a day's notice, at most a year's.
 MIN_REMINDER_DAYS, MAX_REMINDER_DAYS = 1, 365
 # Shop settings head office is not told of.
-_TILL_ONLY = frozenset({"reminder_days"})
+_TILL_ONLY = frozenset({"reminder_days", "follow_up_open_days"})
 # Printed at the top of slips and certificates: a logo is a picture, and a small one.
 LOGO_TYPES = ("image/png", "image/jpeg")
 LOGO_MAX_BYTES = 2 * 1024 * 1024

@@ -28,9 +28,15 @@ def sell(
 
 def audit_rows(db: Database, action: str) -> list[tuple[str, str]]:
     """Who did `action` and its details (JSON text), oldest first, read straight from SQLite."""
+    return [(str(who), str(details)) for who, details in rows(
+        db, "SELECT actor_name, details FROM audit_entries WHERE action = ? ORDER BY seq",
+        action)]
+
+
+def rows(db: Database, query: str, *args: object) -> list[tuple[object, ...]]:
+    """What a query reads from the database file, on a connection of its own."""
     conn = sqlite3.connect(db.path)
     try:
-        return conn.execute("SELECT actor_name, details FROM audit_entries WHERE action = ? "
-                            "ORDER BY seq", (action,)).fetchall()
+        return conn.execute(query, args).fetchall()
     finally:
         conn.close()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from datetime import date
 
 import pytest
 
 from tests.conftest import actor
+from tests.unit.services.helpers import rows as _one
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import MATRIX, Permission, Role
@@ -28,13 +28,6 @@ def _rejected(db: Database, invoice: str = "INV-1001", serial: str = "SN-LAP-000
         Outcome.REJECT, "Liquid damage inside the case"))
     return number
 
-
-def _one(db: Database, query: str, *args: object) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(query, args).fetchall()
-    finally:
-        conn.close()
 
 
 def test_a_manager_reopens_a_rejected_claim_back_to_review_with_everything_on_record(

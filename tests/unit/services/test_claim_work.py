@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import actor
+from tests.unit.services.helpers import rows as _rows
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import MATRIX, Permission, Role
@@ -33,13 +33,6 @@ def _unknown_sale(db: Database, sku: str | None = None) -> str:
         purchased_where="Online marketplace", fault="No power", proof_sha256="ab" * 32,
         proof_media_type="application/pdf", proof_size=2048, sku=sku)).number
 
-
-def _rows(db: Database, query: str, *args: object) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(query, args).fetchall()
-    finally:
-        conn.close()
 
 
 def test_a_verified_proof_lets_the_claim_move_on_without_an_override(shop: Database) -> None:

@@ -22,12 +22,13 @@ from ui.screens.claim_detail_parts.proof_check import ProofCheckDialog
 from ui.widgets.cost_dialog import MANUAL_COST_KINDS, CostDialog
 from ui.widgets.decision_dialog import DecisionDialog
 from ui.widgets.override_dialog import OverrideDialog
+from ui.widgets.owner_dialog import OwnerDialog
 from ui.widgets.reason_dialog import ReasonDialog
 from ui.widgets.void_warranty import ask_to_void
 from warranty_desk.errors import RuleBlocked
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.claim_states import ClaimState, evidence_label, target_words
-from warranty_desk.services import claims, decisions
+from warranty_desk.services import claim_owners, claims, decisions
 from warranty_desk.services.claim_common import Override
 from warranty_desk.services.claim_detail import ClaimDetail
 from warranty_desk.services.claims import ClaimSummary
@@ -35,7 +36,7 @@ from warranty_desk.services.decisions import Decision
 from warranty_desk.storage.documents import DocumentStore
 
 # A change to the claim, run again with the approval when a manager overrides a rule.
-Attempt = Callable[[Override | None], ClaimSummary]
+Attempt = Callable[[Override | None], object]
 
 
 class ClaimActions(QObject):
@@ -72,7 +73,7 @@ class ClaimActions(QObject):
                                     previews={p.template: p for p in option.previews},
                                     parent=self._parent)
             dialog.decided.connect(self._on_dialog_decided)
-            self._show_dialog(dialog)
+            self.show_dialog(dialog)
             return
         state = ClaimState(target)
 
@@ -137,7 +138,7 @@ class ClaimActions(QObject):
         dialog = OverrideDialog(self.ctx, f"{what} needs a manager's approval.", blocks,
                                 parent=self._parent, approver=me)
         dialog.approved.connect(lambda override: self.run_action(what, done, attempt, override))
-        self._show_dialog(dialog)
+        self.show_dialog(dialog)
 
     def _done(self, done: str) -> None:
         self._pending = None
@@ -145,7 +146,8 @@ class ClaimActions(QObject):
         self.ctx.notice.emit(done, "success")
         self.changed.emit(done)
 
-    def _show_dialog(self, dialog: Any) -> None:
+    def show_dialog(self, dialog: Any) -> None:
+        """Open a dialog over the claim, the one tests and scans reach as `dialog`."""
         self.dialog = dialog
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None)
                                 if self.dialog is dialog else None)
@@ -159,7 +161,7 @@ class ClaimActions(QObject):
             return
         dialog = CostDialog(self._parent, kinds)
         dialog.accepted.connect(lambda: self._on_cost_dialog_accepted(dialog))
-        self._show_dialog(dialog)
+        self.show_dialog(dialog)
 
     def _on_cost_dialog_accepted(self, dialog: CostDialog) -> None:
         line = dialog.cost_line()
@@ -204,6 +206,38 @@ class ClaimActions(QObject):
         self.run_action(f"Attaching evidence to claim {number}",
                         f"Added {count} to claim {number} as {evidence_label(kind)}.", attach)
 
+    # --- Who answers for the claim -------------------------------------------------------------
+
+    def change_owner(self) -> None:
+        """Ctrl+Shift+G: a manager gives the open claim its owner and backup."""
+        d = self.detail
+        if d is None or self.ctx.actor is None:
+            return
+        if not self.ctx.may(Permission.ASSIGN_CLAIM):
+            self.ctx.notice.emit("Only a manager or the owner of the shop chooses who answers "
+                                 "for a claim.", "warning")
+            return
+        number, actor = d.number, self.ctx.actor
+        self.ctx.run(lambda: claim_owners.owners(self.ctx.db, actor, number),
+                     self._on_owners_loaded)
+
+    def _on_owners_loaded(self, found: claim_owners.ClaimOwners) -> None:
+        if self.detail is None or self.detail.number != found.number or self.ctx.actor is None:
+            return
+        dialog = OwnerDialog(found.number, found.staff, found.owner, found.backup,
+                             parent=self._parent)
+        number, actor = found.number, self.ctx.actor
+
+        def chosen(owner: str | None, backup: str | None) -> None:
+            self.run_action(f"Choosing the owner of claim {number}",
+                            f"Claim {number}: owner {owner or 'nobody'}, backup "
+                            f"{backup or 'nobody'}.",
+                            lambda _o: claim_owners.set_owners(self.ctx.db, actor, number,
+                                                               owner, backup))
+
+        dialog.chosen.connect(chosen)
+        self.show_dialog(dialog)
+
     # --- Reopening, the proof of purchase, findings and voiding ---------------------------------
 
     def reopen(self) -> None:
@@ -228,7 +262,7 @@ class ClaimActions(QObject):
             f"Reopening claim {number}", f"Claim {number} reopened: back in review. The "
             "customer's message is queued.",
             lambda _o: decisions.reopen(self.ctx.db, actor, number, reason)))
-        self._show_dialog(dialog)
+        self.show_dialog(dialog)
 
     def check_proof(self, open_document: Callable[[str], None]) -> None:
         """Ctrl+Shift+V: accept or refuse the proof of purchase of a sale not known here."""
@@ -249,7 +283,7 @@ class ClaimActions(QObject):
                                                            accepted=accepted, note=note))
 
         dialog.checked.connect(checked)
-        self._show_dialog(dialog)
+        self.show_dialog(dialog)
 
     def save_findings(self, text: str) -> None:
         """Ctrl+Enter in the findings: they join the claim's timeline."""
@@ -276,4 +310,4 @@ class ClaimActions(QObject):
         number = d.number
         ask_to_void(self.ctx, self._parent, d.warranty_code, d.product,
                     lambda code: self.changed.emit(f"Warranty {code} voided (claim {number})."),
-                    self._show_dialog)
+                    self.show_dialog)

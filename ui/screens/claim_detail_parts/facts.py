@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWi
 from ui.money import money
 from ui.phones import phone
 from ui.widgets.labels import Label
+from ui.widgets.owner_dialog import OWNER_KEY
 from ui.widgets.verdict_card import SYMBOLS
 from ui.wording import CHANNEL_WORDS, CLAIM_TYPE_WORDS, in_words, outcome_shown
-from warranty_desk.rules.claim_states import evidence_label
+from warranty_desk.rules.claim_states import OPEN_STATES, evidence_label
 from warranty_desk.services.board import STATE_LABELS
 from warranty_desk.services.claim_detail import ClaimDetail
 
@@ -41,6 +42,8 @@ def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
         rows.append(("Claimed by", (d.claimant_name or "name not given")
                      + (f"  ·  {d.claimant_phone}" if d.claimant_phone else "")
                      + f"  (on the {d.channel.replace('_', ' ')})"))
+    rows.append(("Owner", _owner_words(d)))
+    rows.append(("Backup", d.backup or "nobody"))
     rows += [
         ("Product", d.product + (f"  ({d.brand}, {d.sku})" if d.sku else "")),
         ("Serial", d.serial or "not recorded"),
@@ -64,6 +67,14 @@ def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
         rows.append(("Replacement serial", d.replacement_serial))
     rows += [(key.replace("_", " ").capitalize(), value) for key, value in d.claimed_purchase]
     return rows
+
+
+def _owner_words(d: ClaimDetail) -> str:
+    if d.owner:
+        return d.owner
+    # An open claim nobody answers for is the first mistake the shop's guide lists.
+    return (f"⚠ NO OWNER: a manager gives it one ({OWNER_KEY})" if d.state in OPEN_STATES
+            else "nobody")
 
 
 class ClaimFacts(QWidget):

@@ -25,7 +25,7 @@ _KIND_WORDS = {
     "cost": "Cost posted", "message": "Message", "brand": "Brand claim",
     "return_in": "Unit received", "packed": "Packed for supplier",
     "to_supplier": "Sent to supplier", "from_supplier": "Back from supplier",
-    "handed_over": "Handed over",
+    "handed_over": "Handed over", "handed_back": "Handed back",
 }
 
 

@@ -62,6 +62,9 @@ class ShopTab(SettingsTab):
         self.reminder_days = QSpinBox(minimum=MIN_REMINDER_DAYS, maximum=MAX_REMINDER_DAYS,
                                       suffix=" days before it ends")
         self.reminder_days.setObjectName("reminderDays")
+        self.open_days = QSpinBox(minimum=MIN_REMINDER_DAYS, maximum=MAX_REMINDER_DAYS,
+                                  suffix=" days open")
+        self.open_days.setObjectName("followUpOpenDays")
         form.addRow("Shop name", self.name)
         form.addRow("Branch code", self.branch_code)
         form.addRow("", self.branch_note)
@@ -69,7 +72,12 @@ class ShopTab(SettingsTab):
         form.addRow("Address", self.address)
         form.addRow("Phone", self.phone)
         form.addRow("Email", self.email)
-        form.addRow("Currency", self.currency)
+        # Beside the currency for the same reason as the reminder beside the time zone.
+        currency_row = QHBoxLayout()
+        currency_row.addWidget(self.currency, 1)
+        currency_row.addWidget(Label("Retention call after"))
+        currency_row.addWidget(self.open_days)
+        form.addRow("Currency", currency_row)
         form.addRow("Locale (dates, amounts)", self.locale_field)
         # Beside the time zone, not a row of its own: the tab has no height to spare at 688 px.
         zone_row = QHBoxLayout()
@@ -118,6 +126,7 @@ class ShopTab(SettingsTab):
             field.setText(value)
         self._show_logo(view.logo_sha256)
         self.reminder_days.setValue(view.reminder_days)
+        self.open_days.setValue(view.follow_up_open_days)
         self.branch_code.setReadOnly(view.branch_code_locked)
         self.branch_note.setText(
             "Fixed: warranty codes, claim numbers and customer references already carry it."
@@ -180,7 +189,7 @@ class ShopTab(SettingsTab):
             currency=self.currency.text(), locale=self.locale_field.text(),
             timezone=self.timezone.text(), portal_url_template=self.portal.text(),
             branch_code=None if code == self.view.branch_code else code,
-            reminder_days=self.reminder_days.value())
+            reminder_days=self.reminder_days.value(), follow_up_open_days=self.open_days.value())
         actor = self.ctx.require_actor()
         self.ctx.run(lambda: shop_settings.update_shop(self.ctx.db, actor, data), self._saved)
 

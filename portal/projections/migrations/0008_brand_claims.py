@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0005_token_rotation'),
-        ('projections', '0006_message_by_hand'),
+        ('projections', '0007_claim_owner'),
     ]
 
     operations = [

@@ -1,8 +1,8 @@
 """The manager's limit on a settlement that differs from what a supplier was expected to pay:
 a shop setting, where it was a constant (5,000 minor units, £50 in the demo shop).
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-06
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,41 @@
+"""A unit handed back at a till reaches head office: accepted by the contract, on the claim's
+timeline for staff, in words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from portal.projections import projector
+from portal.projections.models import Claim
+from portal.staff.timeline import describe
+from tests.conftest import actor
+from tests.portal.support import LivePortal, RegisteredBranch
+from tests.portal.till import push_all, till
+from tests.printing.samples import signature_png
+from warranty_desk.models import Claim as TillClaim
+from warranty_desk.permissions import Role
+from warranty_desk.services import hand_back as hb
+
+
+def test_a_hand_back_is_on_the_claims_timeline_at_head_office(
+    live_portal: LivePortal, branch: RegisteredBranch, tmp_path: Path,
+) -> None:
+    _home, db = till(tmp_path, branch, claims=1)
+    with db.read() as session:
+        number, serial = session.execute(select(TillClaim.number, TillClaim.serial)).one()
+    hb.hand_back(db, actor(Role.SALES, "Sam Sales"), hb.HandBackRequest(
+        number, serial or "", condition="As received", collector="Alan Turing",
+        collector_proof="ID shown and the claim ticket", signature_png=signature_png()))
+    push_all(db, live_portal, branch)
+    projector.catch_up(branch.pk)
+    claim = Claim.objects.get(branch_id=branch.pk, number=number)
+    [event] = [e for e in claim.timeline.all() if e.topic == "claim.handed_back"]
+    line = describe(event)
+    assert line.what == "Handed back to the customer"
+    fields = dict(line.fields)
+    assert fields["collected by"] == "Alan Turing" and fields["handed by"] == "Sam Sales"
+    assert fields["on behalf proof"] == "ID shown and the claim ticket"
+    assert fields["confirmation"] == "signature" and len(fields["signature sha256"]) == 64
+    assert fields["receipt"].endswith("-HB-2026-000001")
