@@ -30,6 +30,7 @@ NAMES = {
     "close_report": "close report",
     "letter": "letter",
     "handover": "handover receipt",
+    "brand_packet": "brand packet",
 }
 # The formats each document has; the target decides which one is rendered.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -40,6 +41,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "close_report": (ESCPOS, PDF),
     "letter": (ESCPOS, PDF),
     "handover": (ESCPOS, PDF),
+    "brand_packet": (PDF,),
 }
 DEFAULT_WIDTH_MM = 80
 
@@ -51,6 +53,8 @@ _INSTEAD = {
                    "printer, print the warranty slip.",
     "label": "A return label is a PDF for the label printer: send it to a .pdf file (for "
              "example label.pdf).",
+    "brand_packet": "A brand packet is a PDF page set for the document printer: send it to a "
+                    ".pdf file (for example packet.pdf).",
 }
 
 
@@ -58,9 +62,10 @@ _INSTEAD = {
 class PrintRequest:
     """One document for one subject, to one target, as a person asked for it."""
 
-    document: str  # slip | certificate | ticket | label | close_report | letter | handover
+    document: str  # slip | certificate | ticket | label | close_report | letter | handover |
+    # brand_packet
     # warranty code, claim number (ticket, label, handover), ISO day (close report), message
-    # id (letter)
+    # id (letter), brand claim number (brand packet)
     subject: str
     target: str  # as parse_target reads it
     paper: str | None = None  # A4/Letter/A5 for PDFs; 62x29mm/4x6in for labels
@@ -212,4 +217,9 @@ def _pdf(views: _Views, request: PrintRequest) -> bytes:
         return pdf.render_hand_back_pdf(views.hand_back(), **sheet)
     if request.document == "letter":
         return pdf.render_letter_pdf(views.letter(), **sheet)
+    if request.document == "brand_packet":
+        from printing.brand_packets import packet_pdf
+
+        return packet_pdf(views.db, views.actor, views.subject, documents=views.documents,
+                          **sheet)
     return pdf.render_close_report_pdf(views.close_report(), **sheet)

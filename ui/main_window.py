@@ -40,7 +40,7 @@ from ui.sync.worker import SyncWorker
 from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from warranty_desk.config import ScannerSettings
-from warranty_desk.permissions import ROLE_LABELS, Actor
+from warranty_desk.permissions import ROLE_LABELS, Actor, Permission
 
 if TYPE_CHECKING:
     from ui.screens.sync_panel import SyncPanelScreen
@@ -255,6 +255,15 @@ class MainWindow(QMainWindow):
     def _on_scanners_status(self, level: str, text: str) -> None:
         self.notify(text, STATUS_LEVELS.get(level, level))
 
+    def _landing_row(self) -> int:
+        """The screen a person lands on: the Counter for whoever may look warranties up; anyone
+        else (a supplier contact) on the first screen of their own work, not a Counter that
+        refuses every lookup."""
+        listed = self.stack.listed()
+        if self.ctx.may(Permission.LOOKUP):
+            return 0
+        return next((n for n, spec in enumerate(listed) if spec.permissions), 0)
+
     def _on_sign_in_signed_in(self, actor: Actor) -> None:
         self.ctx.sign_in(actor)
         self.who.setText(f"Signed in: {actor.name} ({ROLE_LABELS[actor.role]})")
@@ -271,7 +280,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self._idle_watch)
         self.idle.start()
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(self._landing_row())
         self.notify(f"Welcome, {actor.name}.", "success")
 
     def _on_nav_row_changed(self, row: int) -> None:

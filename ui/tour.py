@@ -136,6 +136,18 @@ def _every_screen(win: Any, home: Any, units: _Units, shot: Callable[[str], None
         win.ctx.navigate.emit(name, payload)
         shot(f"{n:02d}-{_slug(name)}")
         n += 1
+    # The suppliers' terms in Settings, and the story's brand claim open on its screen.
+    settings = win.show_screen("SettingsScreen")
+    settings.show_tab(settings.suppliers)
+    shot(f"{n:02d}-settings-suppliers")
+    brand = win.show_screen("BrandClaimsScreen")
+    brand.open_number(_first(home, "SELECT number FROM brand_claims ORDER BY number"))
+    shot(f"{n + 1:02d}-brand-claims-open")
+    # The supplier's contact signs in straight onto her supplier's brand claims (after the
+    # owner locked the till, which clears every screen).
+    win.lock()
+    _sign_in(win, "Lena Lumen", "9999")
+    shot(f"{n + 2:02d}-brand-claims-supplier-contact")
 
 
 def _done(win: Any) -> None:
@@ -162,11 +174,14 @@ def _hand_sale(sale: Any) -> None:
 
 
 def _claim_in(home: Any, state: str) -> str:
+    return _first(home, "SELECT number FROM claims WHERE state = ? ORDER BY number", state)
+
+
+def _first(home: Any, query: str, *args: object) -> str:
+    """The first value the query finds in the tour's shop, or "" when none."""
     import sqlite3
 
-    path = home.database
-    row = sqlite3.connect(path).execute(
-        "SELECT number FROM claims WHERE state = ? ORDER BY number LIMIT 1", (state,)).fetchone()
+    row = sqlite3.connect(home.database).execute(query, args).fetchone()
     return str(row[0]) if row else ""
 
 

@@ -14,7 +14,13 @@ from typing import Any
 
 from portal.projections.books import Books, Claim, Layer, day, instant, text
 from portal.projections.books import StoredEvent as Event
-from portal.projections.models import ExtensionPlan, Policy, RefusedItem
+from portal.projections.models import (
+    BrandClaim,
+    BrandClaimLine,
+    ExtensionPlan,
+    Policy,
+    RefusedItem,
+)
 
 Handler = Callable[[Books, Event], None]
 HANDLERS: dict[str, Handler] = {}
@@ -273,3 +279,47 @@ def item_refused(books: Books, event: Event) -> None:
     RefusedItem.objects.update_or_create(branch_id=books.branch_id, item_id=item_id, defaults={
         "kind": text(p.get("kind"), 40), "reason": text(p.get("reason"), 2000),
         "seq": event.seq})
+
+
+# -- brand claims --------------------------------------------------------------------------
+
+# The fields a brand claim event carries beside the brand claim as it now is: the line's.
+_BRAND_STATE = frozenset({"number", "supplier", "brand", "external_id", "service_centre",
+                          "status", "approval", "claims", "expected_minor", "settled_minor",
+                          "written_off_minor", "closed", "currency"})
+
+
+def _minor(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+@handles("brand_claim.opened", "brand_claim.claims_added", "brand_claim.details_set",
+         "brand_claim.status_changed", "brand_claim.settled", "brand_claim.written_off")
+def brand_claim(books: Books, event: Event) -> None:
+    """A brand claim as of its newest event, and the event's line of its history (written at
+    once: a branch has few brand claims beside its claims)."""
+    p = _payload(event)
+    number = text(p.get("number") or event.aggregate_id, 64)
+    found = BrandClaim.objects.filter(branch_id=books.branch_id, number=number).first()
+    if found is None or event.seq >= found.seq:
+        fields: dict[str, Any] = {
+            "supplier": text(p.get("supplier"), 200), "brand": text(p.get("brand"), 200),
+            "external_id": text(p.get("external_id"), 64),
+            "service_centre": text(p.get("service_centre"), 300),
+            "status": text(p.get("status"), 40), "approval": text(p.get("approval"), 12),
+            "claim_numbers": [text(n, 64) for n in p.get("claims") or []],
+            "expected_minor": _minor(p.get("expected_minor")),
+            "settled_minor": _minor(p.get("settled_minor")),
+            "written_off_minor": _minor(p.get("written_off_minor")),
+            "currency": text(p.get("currency"), 3), "closed": bool(p.get("closed")),
+            "updated_at": event.occurred_at, "seq": event.seq}
+        if event.topic == "brand_claim.opened":
+            fields["opened_at"] = event.occurred_at
+        found, _ = BrandClaim.objects.update_or_create(
+            branch_id=books.branch_id, number=number, defaults=fields,
+            create_defaults={"opened_at": event.occurred_at, **fields})
+    BrandClaimLine.objects.get_or_create(event_id=event.id, defaults={
+        "brand_claim": found, "seq": event.seq, "occurred_at": event.occurred_at,
+        "topic": event.topic,
+        "details": {k: v for k, v in p.items()
+                    if k not in _BRAND_STATE or event.topic.endswith(f".{k}_changed")}})

@@ -7,6 +7,7 @@ events in any order that keeps each record's own order gives the same rows.
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
@@ -259,3 +260,56 @@ class ProjectionProblem(models.Model):
     event_id = models.UUIDField(unique=True)
     topic = models.CharField(max_length=80)
     reason = models.TextField()
+
+
+class BrandClaim(models.Model):
+    """A branch's claim to a brand or supplier over one or many of its claims, as its newest
+    event (brand_claim.*) left it; its status changes and settlements are lines of each of its
+    claims' timelines."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(max_length=64)
+    supplier = models.CharField(max_length=200)
+    brand = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(max_length=64, blank=True)
+    service_centre = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=40)
+    approval = models.CharField(max_length=12)
+    claim_numbers = ArrayField(models.CharField(max_length=64), default=list)
+    expected_minor = models.BigIntegerField(default=0)
+    settled_minor = models.BigIntegerField(default=0)
+    written_off_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    closed = models.BooleanField(default=False)
+    opened_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "number"],
+                                               name="projected_brand_claim_once")]
+        indexes = [
+            # The staff list goes by supplier; a claim's page finds the brand claims holding it.
+            models.Index(fields=["supplier", "number"], name="brand_claim_supplier"),
+            GinIndex(fields=["claim_numbers"], name="brand_claim_claims"),
+        ]
+
+    @property
+    def outstanding_minor(self) -> int:
+        """What the supplier still owes, less what was written off; never below nothing."""
+        return max(self.expected_minor - self.settled_minor - self.written_off_minor, 0)
+
+
+class BrandClaimLine(models.Model):
+    """One line of a brand claim's history, one per event (the event id keeps it once): what
+    the event changed (a status with its source, a settlement, a write-off)."""
+
+    brand_claim = models.ForeignKey(BrandClaim, on_delete=models.CASCADE, related_name="lines")
+    event_id = models.UUIDField(unique=True)
+    seq = models.BigIntegerField()
+    occurred_at = models.DateTimeField()
+    topic = models.CharField(max_length=80)
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["seq"]

@@ -17,6 +17,7 @@ from django.db import DatabaseError, transaction
 from portal.projections import books, handlers
 from portal.projections.books import Books, StoredEvent
 from portal.projections.models import (
+    BrandClaim,
     Claim,
     ClaimDocument,
     ClaimEvent,
@@ -127,6 +128,7 @@ def rebuild(branch_ids: Iterable[int]) -> int:
         with transaction.atomic():
             ProjectionCursor.objects.select_for_update().filter(branch_id=branch_id).delete()
             # Children before parents, so deleting never trips a foreign key.
+            BrandClaim.objects.filter(branch_id=branch_id).delete()  # its lines with it
             ClaimEvent.objects.filter(claim__branch_id=branch_id).delete()
             ClaimDocument.objects.filter(claim__branch_id=branch_id).delete()
             Message.objects.filter(branch_id=branch_id).delete()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from portal.projections.models import ClaimEvent
+from portal.projections.models import BrandClaimLine, ClaimEvent
+from portal.staff.templatetags.office import minor
 
 TOPICS = {
     "claim.opened": "Claim opened",
@@ -54,3 +55,40 @@ def describe(event: ClaimEvent) -> Line:
     fields = [(key.replace("_", " "), _value(value)) for key, value in sorted(details.items())
               if key not in _HIDDEN and value not in (None, "", [], {})]
     return Line(event.occurred_at, TOPICS.get(event.topic, event.topic), change, fields)
+
+
+BRAND_TOPICS = {
+    "brand_claim.opened": "Lodged with the brand",
+    "brand_claim.claims_added": "Claims added",
+    "brand_claim.details_set": "Brand's id or service centre entered",
+    "brand_claim.status_changed": "Brand status",
+    "brand_claim.settled": "Settlement",
+    "brand_claim.written_off": "Written off",
+}
+_MONEY = {"amount_minor"}
+# Where a brand's status was entered, in words (the till's BrandStatusUpdate.source).
+_SOURCES = {"desk": "typed at the branch's desk", "csv": "the service centre's file",
+            "head_office": "head office"}
+
+
+def describe_brand(line: BrandClaimLine, currency: str) -> Line:
+    """A brand claim's history line: what its event changed (amounts in major units)."""
+    details = line.details if isinstance(line.details, dict) else {}
+    change = ""
+    if line.topic == "brand_claim.status_changed":
+        change = f"{details.get('from_status', '')} → {details.get('status', '')}"
+        details = {k: v for k, v in details.items() if k not in {"from_status", "status"}}
+    fields = []
+    for key, value in sorted(details.items()):
+        if value in (None, "", [], {}):
+            continue
+        if key == "source":
+            shown = _SOURCES.get(str(value), str(value))
+        elif isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif key in _MONEY and isinstance(value, int):
+            shown = minor(value, currency)
+        else:
+            shown = _value(value)
+        fields.append((key.removesuffix("_minor").replace("_", " "), shown))
+    return Line(line.occurred_at, BRAND_TOPICS.get(line.topic, line.topic), change, fields)

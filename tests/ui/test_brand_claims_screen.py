@@ -13,16 +13,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
 from tests.conftest import TODAY
-from tests.ui.conftest import open_window, sign_in
+from tests.printing.pdf_tools import pdftotext
+from tests.ui.conftest import db_rows, open_window, sign_in
+from tests.ui.print_helpers import FakePreview
 from ui.main_window import MainWindow
+from ui.printing.preview import PreviewChoice
 from ui.screens.brand_claims import BrandClaimsScreen
 from ui.screens.settings import SettingsScreen
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims, returns, staff
 from warranty_desk.services.activation import record_sale
+from warranty_desk.services.brand_claims import open_brand_claim
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.decisions import CostLine, post_cost
 from warranty_desk.services.sale_input import LineInput, SaleInput
+from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
 SERIALS = ("VIS55-UI-1", "VIS55-UI-2", "VIS55-UI-3")
@@ -33,17 +38,23 @@ CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModi
 def win(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     """The main window with the brand claims screen, three faulty TVs in returns stock."""
     for window in open_window(demo_home, monkeypatch, [BrandClaimsScreen, SettingsScreen]):
-        db = window.ctx.db
-        sales, tech = staff.sign_in(db, "Sam Sales", "1111"), staff.sign_in(db, "Tariq Tech",
-                                                                            "3333")
-        store = staff.sign_in(db, "Kim Store", "2222")
-        sold = record_sale(db, sales, SaleInput("INV-UI-1", TODAY - timedelta(days=30), (
-            LineInput("VIS-55-TV", 3, 49_900, SERIALS),), CustomerInput("Ravi Kelly")))
-        for code in sold.warranty_codes:
-            number = claims.start_claim(db, sales, claims.StartClaim(code, "No picture")).number
-            post_cost(db, tech, number, CostLine("parts", 5_000, "Panel", True))
-            returns.receive(db, store, number)
+        _faulty_tvs(window.ctx.db)
         yield window
+
+
+def _faulty_tvs(db: Database) -> list[str]:
+    """Three Vista TVs sold, claimed on with a recoverable part, and in returns stock."""
+    sales, tech = staff.sign_in(db, "Sam Sales", "1111"), staff.sign_in(db, "Tariq Tech", "3333")
+    store = staff.sign_in(db, "Kim Store", "2222")
+    sold = record_sale(db, sales, SaleInput("INV-UI-1", TODAY - timedelta(days=30), (
+        LineInput("VIS-55-TV", 3, 49_900, SERIALS),), CustomerInput("Ravi Kelly")))
+    numbers = []
+    for code in sold.warranty_codes:
+        number = claims.start_claim(db, sales, claims.StartClaim(code, "No picture")).number
+        post_cost(db, tech, number, CostLine("parts", 5_000, "Panel", True))
+        returns.receive(db, store, number)
+        numbers.append(number)
+    return numbers
 
 
 def _screen(qtbot: Any, win: MainWindow, name: str, pin: str) -> BrandClaimsScreen:
@@ -94,10 +105,20 @@ def test_kim_packs_three_units_types_a_status_sends_one_and_saves_the_packet(
     assert screen.banner.word.text() == "✔  SENT"
     assert _column(screen.lines, 3)[0] == f"at the supplier ({number})"
 
-    screen.ask_packet_path = lambda name: str(tmp_path / name)
+    # The packet goes through the print queue: previewed, printed, recorded like any document.
+    preview = FakePreview(tmp_path, PreviewChoice(printed_on="Office laser"))
+    screen.print_desk.preview = preview
     qtbot.keyClick(screen.field, Qt.Key.Key_P, CTRL)
+    qtbot.waitUntil(lambda: bool(preview.sheets))
+    [sheet] = preview.sheets
+    assert sheet.pdf.startswith(b"%PDF") and SERIALS[2] in pdftotext(sheet.pdf)
+    assert win.notice.text() == f"Printed the brand packet for {number} on Office laser."
+    assert db_rows(win, "SELECT document, subject, state, target, requested_by FROM "
+                        "print_jobs") == [("brand_packet", number, "printed",
+                                           "system:Office laser", "Kim Store")]
+    screen.ask_packet_path = lambda name: str(tmp_path / name)
+    qtbot.keyClick(screen.field, Qt.Key.Key_E, CTRL)
     assert screen.banner.word.text() == "✔  SAVED"
-    assert (tmp_path / f"{number}.pdf").read_bytes().startswith(b"%PDF")
     assert SERIALS[2] in (tmp_path / f"{number}.csv").read_text(encoding="utf-8")
 
     # Recording money is finance's: the storekeeper is told whom to ask.
@@ -168,8 +189,12 @@ def test_a_supplier_contact_added_in_settings_sees_and_moves_only_their_supplier
     tab.add_button.click()
     assert "Vic Vista can now sign in as Supplier contact" in win.notice.text()
 
-    vic = _screen(qtbot, win, "Vic Vista", "9090")
-    assert _column(vic.list, 0) == [vista]
+    sign_in(qtbot, win, "Vic Vista", "9090")
+    # A supplier contact lands on their brand claims, not on a Counter that refuses lookups.
+    vic = win.current_screen()
+    assert isinstance(vic, BrandClaimsScreen)
+    qtbot.waitUntil(lambda: _column(vic.list, 0) == [vista])
+    assert vic.field.hasFocus()
     _scan(qtbot, vic, vista)
     vic.status.setFocus()
     qtbot.keyClicks(vic.status, "ack")
@@ -183,3 +208,39 @@ def test_a_supplier_contact_added_in_settings_sees_and_moves_only_their_supplier
     vic.field.setText(SERIALS[1])
     qtbot.keyClick(vic.field, Qt.Key.Key_N, CTRL)
     assert "may not manage brand claims" in vic.banner.detail.text()
+
+
+def test_every_header_of_a_brand_claims_tables_reads_whole_at_1366(
+    qtbot: Any, win: MainWindow,
+) -> None:
+    win.resize(1350, 688)  # a 1366×768 screen less its taskbar
+    screen = _screen(qtbot, win, "Kim Store", "2222")
+    qtbot.keyClicks(screen.field, SERIALS[0])
+    qtbot.keyClick(screen.field, Qt.Key.Key_N, CTRL)
+    qtbot.waitUntil(lambda: screen.lines.model().rowCount() == 1)
+    for view in (screen.list, screen.lines, screen.updates):
+        header = view.horizontalHeader()
+        metrics = header.fontMetrics()
+        for col in range(header.count()):
+            words = str(view.model().headerData(col, Qt.Orientation.Horizontal))
+            # The header's text and a margin each side: "Where the unit is" read
+            # "ere the uni" in a section of the default width.
+            assert header.sectionSize(col) >= metrics.horizontalAdvance(words) + 8, (
+                view.objectName(), words, header.sectionSize(col))
+
+
+def test_the_demo_supplier_contact_lands_on_her_suppliers_brand_claims(
+    qtbot: Any, window: MainWindow,
+) -> None:
+    db = window.ctx.db
+    vista = open_brand_claim(db, staff.sign_in(db, "Kim Store", "2222"), _faulty_tvs(db))
+    assert window.sign_in.names.keys[[who for _, who in window.sign_in.people].index(
+        "Lena Lumen")] == "L"
+    # Every screen, the Counter first in the list: she may look nothing up there.
+    sign_in(qtbot, window, "Lena Lumen", "9999")
+    screen = window.current_screen()
+    assert isinstance(screen, BrandClaimsScreen)
+    qtbot.waitUntil(lambda: screen.list_model.rowCount() > 0)
+    assert set(_column(screen.list, 1)) == {"Lumen UK Distribution"}
+    assert vista.number not in _column(screen.list, 0)
+    assert screen.field.hasFocus()

@@ -127,6 +127,8 @@ def test_the_readme_gives_each_demo_person_the_letter_the_sign_in_shows() -> Non
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     listed = dict(re.findall(r"^\| ([A-Z]) \| ([A-Z][a-z]+ [A-Z][a-z]+) \|", readme, re.M))
-    names = sorted(n for n, _r, _p in demo_names.STAFF)  # the sign-in list's order
+    # The sign-in list's order: the staff and the supplier's contact together.
+    names = sorted([n for n, _r, _p in demo_names.STAFF]
+                   + [n for n, _p, _s in demo_names.SUPPLIER_CONTACTS])
     assert {name: key for key, name in listed.items()} == dict(
         zip(names, name_keys(names), strict=True))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.conftest import TODAY, pinned_clock
 from warranty_desk.demo.bulk import generate
-from warranty_desk.demo.catalogue import gtin13
+from warranty_desk.demo.catalogue import BRAND_CENTRES, gtin13
 from warranty_desk.demo.files import pdf_bytes, png_bytes
 from warranty_desk.demo.report import DemoReport
 from warranty_desk.demo.story import build_demo_shop
@@ -77,12 +77,20 @@ def test_the_demo_staff_sign_in_with_the_names_and_pins_the_readme_lists(
     assert [(name, pin) for name, _, pin in report.staff] == [
         ("Sam Sales", "1111"), ("Kim Store", "2222"), ("Tariq Tech", "3333"),
         ("Sue Support", "4444"), ("Maria Manager", "5555"), ("Fin Finance", "6666"),
-        ("Olive Owner", "7777"), ("Adam Admin", "8888")]
+        ("Olive Owner", "7777"), ("Adam Admin", "8888"), ("Lena Lumen", "9999")]
     for name, role, pin in report.staff:
         assert staff.sign_in(db, name, pin).role is Role(role)
-    # One person per role of the shop's own staff; a supplier contact works for a supplier.
-    assert {role for _, role, _ in report.staff} == {r.value for r in Role} - {"system",
-                                                                                "supplier"}
+    # One person per role, and a contact of the supplier whose claim is at the manufacturer.
+    assert {role for _, role, _ in report.staff} == {r.value for r in Role} - {"system"}
+    assert _rows(db, "SELECT name, supplier FROM staff WHERE role = 'supplier'") == [
+        ("Lena Lumen", "Lumen UK Distribution")]
+
+
+def test_the_demo_brand_claim_is_lodged_with_its_brands_service_centre(
+        built: tuple[Database, DemoReport]) -> None:
+    db, _ = built
+    assert _rows(db, "SELECT supplier, service_centre FROM brand_claims") == [
+        ("Lumen UK Distribution", BRAND_CENTRES["Lumen"])]
 
 
 def test_the_demo_shop_has_claims_in_every_state_and_every_outcome(

@@ -125,6 +125,12 @@ class PrintDesk(QObject):
         p = self.printers()
         self._to_pdf("label", number, p.label_size, p.label_printer or p.document_printer)
 
+    def print_brand_packet(self, number: str) -> None:
+        """A brand claim's packet for the brand, a PDF for the document printer: previewed,
+        then printed or saved, and recorded in the print queue either way."""
+        p = self.printers()
+        self._to_pdf("brand_packet", number, p.paper, p.document_printer)
+
     def print_report(self, table: ReportTable) -> None:
         """A management report as a PDF: preview, then a system printer or a saved file."""
         actor, db, paper = self.ctx.require_actor(), self.ctx.db, self.printers().paper

@@ -1,5 +1,5 @@
 """Brand claims at the returns desk: list them, open one, add claims and units by scan, type
-the brand's status, record what it paid, send units and take them back, save the packet."""
+the brand's status, record what it paid, send units and take them back, print the packet."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.keys import bind_key
 from ui.money import shop_money
+from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
 from ui.screens.brand_parts.tables import lines_model, list_model, updates_model
 from ui.screens.returns_parts.confirmation import Confirmation, refusal_shower
@@ -56,7 +57,8 @@ class BrandClaimsScreen(Screen):
         ("Ctrl+M", "Record the supplier's payment or credit note"),
         ("Ctrl+Shift+S", "Send the scanned unit to the supplier"),
         ("Ctrl+Shift+B", "Take the scanned unit back from the supplier"),
-        ("Ctrl+P", "Save the packet for the brand: PDF and CSV"),
+        ("Ctrl+P", "Print the packet for the brand (preview, then print or save as PDF)"),
+        ("Ctrl+E", "Save the packet's CSV in the brand's own columns"),
         ("Ctrl+R", "Reload the list"),
     )
 
@@ -87,6 +89,7 @@ class BrandClaimsScreen(Screen):
         layout.addWidget(self._status_row())
         layout.addWidget(self._settlement_row())
         self.current: BrandClaimView | None = None
+        self.print_desk = PrintDesk(ctx, self)
         self.ask_packet_path: Callable[[str], str] = self._ask_packet_path
         self._connect_signals()
 
@@ -140,7 +143,8 @@ class BrandClaimsScreen(Screen):
         bind_key(self, "Ctrl+M", self.record_settlement)
         bind_key(self, "Ctrl+Shift+S", self.send_unit)
         bind_key(self, "Ctrl+Shift+B", self.take_back)
-        bind_key(self, "Ctrl+P", self.save_packet)
+        bind_key(self, "Ctrl+P", self.print_packet)
+        bind_key(self, "Ctrl+E", self.save_packet_csv)
         bind_key(self, "Ctrl+R", self.refresh)
         bind_key(self, "Esc", self._clear)
 
@@ -179,8 +183,9 @@ class BrandClaimsScreen(Screen):
             f"({view.approval}). Expected {money.people(view.expected_minor)}, settled "
             f"{money.people(view.settled_minor)}, outstanding "
             f"{money.people(view.outstanding_minor)}.{stale}{closed}")
-        self.lines_model.set_records(view.lines)
-        self.updates_model.set_records(view.updates)
+        # Fitted to their words and contents: at the default width "Where the unit is" was cut.
+        refill(self.lines, self.lines_model, view.lines)
+        refill(self.updates, self.updates_model, view.updates)
 
     def _done(self, word: str, detail: str) -> Callable[[Any], None]:
         def show(result: Any) -> None:
@@ -343,34 +348,35 @@ class BrandClaimsScreen(Screen):
 
     # --- The packet ----------------------------------------------------------------------
 
+    def print_packet(self) -> None:
+        """The packet for the brand through the print queue, recorded like every document."""
+        current = self._need_current()
+        if current is not None:
+            self.print_desk.print_brand_packet(current.number)
+
     def _ask_packet_path(self, name: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the packet for the brand", name,
-                                              "PDF files (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(self, "Save the packet's CSV for the brand", name,
+                                              "CSV files (*.csv)")
         return path
 
-    def save_packet(self) -> None:
-        """The packet as PDF, with its CSV in the brand's columns beside it."""
+    def save_packet_csv(self) -> None:
+        """The packet as a CSV in the brand's own columns, for the brand's portal."""
         current = self._need_current()
         if current is None:
             return
-        path = self.ask_packet_path(f"{current.number}.pdf")
+        path = self.ask_packet_path(f"{current.number}.csv")
         if not path:
             return
-        actor, db, documents = self.ctx.require_actor(), self.ctx.db, self.ctx.home.documents
-        pdf_path = Path(path).with_suffix(".pdf")
+        actor, db = self.ctx.require_actor(), self.ctx.db
+        csv_path = Path(path).with_suffix(".csv")
 
         def write() -> Path:
-            # reportlab loads on the first packet saved, not while the app starts.
-            from printing.brand_packets import packet_pdf
             from warranty_desk.services.brand_packet import packet, packet_csv
-            from warranty_desk.storage.documents import DocumentStore
 
-            pdf = packet_pdf(db, actor, current.number, documents=DocumentStore(documents))
             sheet = packet_csv(packet(db, actor, current.number))
-            pdf_path.write_bytes(pdf)
-            pdf_path.with_suffix(".csv").write_text(sheet, encoding="utf-8", newline="")
-            return pdf_path
+            csv_path.write_text(sheet, encoding="utf-8", newline="")
+            return csv_path
 
-        self.ctx.run(write, self._done("SAVED", "The packet is saved as {result} and, in the "
-                                                "brand's columns, as its .csv beside it."),
+        self.ctx.run(write, self._done("SAVED", "The packet's CSV, in the brand's columns, is "
+                                                "saved as {result}."),
                      self._failed("NOT SAVED"))

@@ -1,4 +1,5 @@
-"""Settings: shop, policies, products, staff, devices, POS import and sync, one tab each."""
+"""Settings: shop, policies, products, suppliers, staff, devices, POS import and sync, one tab
+each."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ui.screens.settings_tabs.policies import PoliciesTab
 from ui.screens.settings_tabs.products import ProductsTab
 from ui.screens.settings_tabs.shop import ShopTab
 from ui.screens.settings_tabs.staff import StaffTab
+from ui.screens.settings_tabs.suppliers import SuppliersTab
 from ui.screens.settings_tabs.sync import SyncTab
 from warranty_desk.permissions import Permission
 
@@ -26,7 +28,7 @@ class SettingsScreen(Screen):
     permission = Permission.MANAGE_SETTINGS
     help_keys = (
         ("Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous settings tab"),
-        ("Ctrl+S", "Save the form on the tab shown (shop, policy, devices, sync)"),
+        ("Ctrl+S", "Save the form on the tab shown (shop, policy, supplier, devices, sync)"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -41,10 +43,11 @@ class SettingsScreen(Screen):
         self.staff = StaffTab(ctx)
         self.devices = DevicesTab(ctx)
         self.imports = ImportsTab(ctx)
+        self.suppliers = SuppliersTab(ctx)
         self.sync = SyncTab(ctx)
         self.all_tabs: tuple[SettingsTab, ...] = (self.shop, self.policies, self.products,
-                                                  self.staff, self.devices, self.imports,
-                                                  self.sync)
+                                                  self.suppliers, self.staff, self.devices,
+                                                  self.imports, self.sync)
         for tab in self.all_tabs:
             self.tabs.addTab(tab, tab.title)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)

@@ -134,6 +134,11 @@ def gtin13(first12: str) -> str:
     return first12 + str((10 - total % 10) % 10)
 
 
+def supplier_of(brand: str) -> str:
+    """The distributor the demo shop buys a brand's products from."""
+    return f"{brand} UK Distribution"
+
+
 def ensure_catalogue(db: Database, actor: Actor = SYSTEM) -> None:
     """Add whatever part of the demo catalogue is missing, through the catalogue service."""
     with db.read() as session:
@@ -149,7 +154,7 @@ def ensure_catalogue(db: Database, actor: Actor = SYSTEM) -> None:
             catalogue.ProductInput(
                 sku=p.sku, name=p.name, brand=p.brand, category=p.category, policy=p.policy,
                 gtin=gtin13(p.gtin12), serial_required=p.serial_prefix is not None,
-                list_price_minor=p.price_minor, supplier=f"{p.brand} UK Distribution")
+                list_price_minor=p.price_minor, supplier=supplier_of(p.brand))
             for p in missing])
     for plan in EXTENSION_PLANS:
         if plan.name not in plans:

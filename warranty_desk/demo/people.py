@@ -18,6 +18,11 @@ STAFF: tuple[tuple[str, Role, str], ...] = (
     ("Olive Owner", Role.OWNER, "7777"),
     ("Adam Admin", Role.ADMIN, "8888"),
 )
+# Who signs in for a supplier: reads and updates only that supplier's brand claims (the story's
+# claim at the manufacturer is a Lumen laptop). Name, PIN, supplier; the README lists them too.
+SUPPLIER_CONTACTS: tuple[tuple[str, str, str], ...] = (
+    ("Lena Lumen", "9999", "Lumen UK Distribution"),
+)
 
 FIRST_NAMES: tuple[str, ...] = (
     "Olivia", "Amelia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Grace", "Sophia", "Freya",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from warranty_desk.clock import FixedClock
 from warranty_desk.demo import people
-from warranty_desk.demo.catalogue import ensure_catalogue
+from warranty_desk.demo.catalogue import BRAND_CENTRES, ensure_catalogue, supplier_of
 from warranty_desk.demo.files import documents_store, logo_png
 from warranty_desk.demo.report import DemoReport
 from warranty_desk.demo.story_claims import tell, unknown_sale_claim
@@ -21,8 +21,8 @@ from warranty_desk.demo.story_state import StoryShop
 from warranty_desk.demo.timeline import Timeline
 from warranty_desk.demo.uk_shop import make_uk_shop
 from warranty_desk.models import Customer, Sale, Staff, Warranty
-from warranty_desk.permissions import Actor
-from warranty_desk.services import retention, shop_settings, staff
+from warranty_desk.permissions import Actor, Role
+from warranty_desk.services import retention, shop_settings, staff, supplier_terms
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.storage.database import Database
 
@@ -31,6 +31,21 @@ def _staff(shop: StoryShop) -> None:
     for name, role, pin in people.STAFF:
         view = staff.create_staff(shop.db, people.SYSTEM, name, role, pin)
         shop.people[role] = Actor(staff_id=view.id, name=view.name, role=view.role)
+    for name, pin, supplier in people.SUPPLIER_CONTACTS:
+        staff.create_staff(shop.db, people.SYSTEM, name, Role.SUPPLIER, pin, supplier=supplier)
+
+
+def _sign_ins() -> tuple[tuple[str, str, str], ...]:
+    return (*((name, role.value, pin) for name, role, pin in people.STAFF),
+            *((name, Role.SUPPLIER.value, pin) for name, pin, _ in people.SUPPLIER_CONTACTS))
+
+
+def _supplier_terms(db: Database) -> None:
+    """Each demo supplier's terms: the usual year from the sale, its brand's packet layout, and
+    its brand's authorised service centre, which its brand claims are lodged with."""
+    for brand, centre in BRAND_CENTRES.items():
+        supplier_terms.set_terms(db, people.SYSTEM, supplier_terms.TermsInput(
+            supplier_of(brand), packet_profile=brand.lower(), service_centre=centre))
 
 
 def _samples(shop: StoryShop) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -80,6 +95,7 @@ def _build(db: Database, today: date, seed: int, documents_root: Path | None,
     make_uk_shop(db, *money)
     shop_settings.set_logo(db, people.SYSTEM, shop.store, logo_png(), name="The demo logo")
     ensure_catalogue(db)
+    _supplier_terms(db)
     sales = sell(shop)
     numbers_: list[str] = []
     unknown_told = False
@@ -99,7 +115,7 @@ def _build(db: Database, today: date, seed: int, documents_root: Path | None,
         customer_count = session.execute(select(func.count(Customer.id))).scalar_one()
     return DemoReport(
         created=True,
-        staff=tuple((name, role.value, pin) for name, role, pin in people.STAFF),
+        staff=_sign_ins(),
         sales=sales, warranties=warranty_count, claims=len(numbers_),
         sample_serials=serials, sample_verdicts=verdicts, customers=customer_count,
         message=f"Demo shop built: {sales} sales, {warranty_count} warranties, "

@@ -29,6 +29,9 @@ class Shop(Base):
     reminder_days: Mapped[int] = mapped_column(default=30, server_default="30")
     # A claim open longer than this many days asks for a retention call to its customer.
     follow_up_open_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # How far (minor units) a brand claim's settlements may end from what was expected before a
+    # manager must agree; below it finance records the difference with a reason.
+    settlement_limit_minor: Mapped[int] = mapped_column(default=5_000, server_default="5000")
 
 
 class NumberCounter(Base):

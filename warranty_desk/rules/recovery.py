@@ -94,3 +94,16 @@ def check_settlement(expected_minor: int, settled_before_minor: int, amount_mino
 def recovery_rate(settled_minor: int, recoverable_minor: int) -> float | None:
     """Settled ÷ recoverable, or None when nothing was recoverable."""
     return None if recoverable_minor <= 0 else settled_minor / recoverable_minor
+
+
+def split_by_weight(total: int, weights: list[int]) -> list[int]:
+    """Split a whole amount by weights (equally when none weigh); the last takes what rounding
+    leaves, so the shares add up to the total. How a brand claim's write-off and settlements
+    are shared among its claims: by what each claim was expected to bring back."""
+    if not weights:
+        return []
+    if sum(weights) <= 0:
+        weights = [1] * len(weights)
+    whole = sum(weights)
+    shares = [total * w // whole for w in weights[:-1]]
+    return [*shares, total - sum(shares)]

@@ -21,7 +21,7 @@ from warranty_desk.models import (
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.brand_status import BRAND_STATUSES, brand_status_words
 from warranty_desk.rules.claim_states import ClaimState
-from warranty_desk.services import audit, numbers
+from warranty_desk.services import audit, brand_claim_events, numbers
 from warranty_desk.services.brand_claim_views import (
     BrandClaimView,
     expected_recovery,
@@ -145,6 +145,7 @@ def open_lodged(session: Session, actor: Actor, claims: list[Claim], *, external
     audit.record(session, actor, "brand_claim.open", "brand_claim", number,
                  {"supplier": row.supplier, "claims": [c.number for c in claims],
                   "external_id": row.external_id, "note": note.strip()})
+    brand_claim_events.emit(session, "brand_claim.opened", row)
     return row
 
 
@@ -183,6 +184,8 @@ def add_claims_in(uow: UnitOfWork, actor: Actor, number: str, codes: Iterable[st
     row.claimed_minor = expected_recovery(session, row)
     audit.record(session, actor, "brand_claim.add", "brand_claim", row.number,
                  {"claims": [c.number for c in claims]})
+    brand_claim_events.emit(session, "brand_claim.claims_added", row,
+                            added=[c.number for c in claims])
     return view_of(session, row)
 
 
@@ -217,6 +220,7 @@ def set_details_in(uow: UnitOfWork, actor: Actor, number: str, *, external_id: s
         row.service_centre = changes["service_centre"] = service_centre.strip()[:300]
     if changes:
         audit.record(session, actor, "brand_claim.details", "brand_claim", row.number, changes)
+        brand_claim_events.emit(session, "brand_claim.details_set", row)
     return view_of(session, row)
 
 
@@ -253,6 +257,8 @@ def apply_status(session: Session, actor: Actor, row: BrandClaim, status: str, *
     audit.record(session, actor, "brand_claim.status", "brand_claim", row.number or row.id,
                  {"from": before, "to": status, "source": source, "origin": origin,
                   "note": note.strip(), "external_id": row.external_id})
+    brand_claim_events.emit(session, "brand_claim.status_changed", row, from_status=before,
+                            source=source, note=note.strip())
     return True
 
 

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
 from warranty_desk.clock import zone_of
 from warranty_desk.errors import BadInput
-from warranty_desk.models import Brand, BrandClaim, Claim, CostPosting, Product, Settlement
+from warranty_desk.models import (
+    Brand,
+    BrandClaim,
+    BrandClaimItem,
+    Claim,
+    CostPosting,
+    Product,
+    Settlement,
+)
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
+from warranty_desk.rules.recovery import split_by_weight
 from warranty_desk.services import recovery_reports
+from warranty_desk.services.brand_claim_views import claims_of, recoveries
 from warranty_desk.services.claim_reports import refund_accuracy_in, resolution_completion_in
 from warranty_desk.services.letterhead import day_bounds, shop_of
 from warranty_desk.services.message_report import message_delivery_in
@@ -51,12 +63,7 @@ def claims_by_brand_in(uow: UnitOfWork, actor: Actor, *, since: date, until: dat
         .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)
         # A write-off is recovery given up on a cost already counted, not a new cost.
         .where(in_period, CostPosting.kind != "write_off").group_by(Brand.name)).all())
-    recovered: dict[str, int] = dict(session.execute(
-        select(Brand.name, func.sum(Settlement.amount_minor))
-        .join(BrandClaim, BrandClaim.id == Settlement.brand_claim_id)
-        .join(Brand, Brand.id == BrandClaim.brand_id)
-        .join(Claim, Claim.id == BrandClaim.claim_id)
-        .where(in_period).group_by(Brand.name)).all())
+    recovered = _recovered_in_period(session, start, end)
     rows = []
     for brand, total, still_open, avg_days in sorted(counts, key=lambda r: (-r[1], r[0])):
         spent = int(cost.get(brand) or 0)
@@ -72,10 +79,40 @@ def claims_by_brand_in(uow: UnitOfWork, actor: Actor, *, since: date, until: dat
                  "Recovered", "Recovery"),
         rows=tuple(rows), money_columns=frozenset({4, 5, 6}), chart_column=1,
         notes=("Days to close counts claims closed so far. Recovered is what brands and "
-               "suppliers settled against these claims.",))
+               "suppliers settled against these claims: a brand claim's settlements are "
+               "shared among its claims by what each was expected to bring back (equally "
+               "when none was), and each share counts in the period its claim was opened.",))
 
 
 claims_by_brand = reads(claims_by_brand_in)
+
+
+def _recovered_in_period(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """What brands settled against the claims opened in [start, end), by brand: each brand
+    claim's settlements shared among its claims as write-offs are (rules.recovery
+    .split_by_weight over each claim's expected recovery), so a batch whose claims were opened
+    in different periods counts in each for its own claims, not all in its first claim's."""
+    touched = (select(BrandClaimItem.brand_claim_id)
+               .join(Claim, Claim.id == BrandClaimItem.claim_id)
+               .where(Claim.opened_at >= start, Claim.opened_at < end))
+    paid: dict[uuid.UUID, int] = {k: int(v) for k, v in session.execute(
+        select(Settlement.brand_claim_id, func.sum(Settlement.amount_minor))
+        .where(Settlement.brand_claim_id.in_(touched))
+        .group_by(Settlement.brand_claim_id)).all()}
+    if not paid:
+        return {}
+    rows = list(session.scalars(select(BrandClaim).where(BrandClaim.id.in_(list(paid)))))
+    claims = claims_of(session, paid)
+    owed = recoveries(session, rows, claims)
+    brands = dict(session.execute(select(Brand.id, Brand.name)).all())
+    found: dict[str, int] = defaultdict(int)
+    for row in rows:
+        mine = claims.get(row.id, [])
+        shares = split_by_weight(paid[row.id], [owed[row.id].per_claim[c.id][0] for c in mine])
+        for claim, share in zip(mine, shares, strict=True):
+            if start <= claim.opened_at < end:
+                found[brands[row.brand_id]] += share
+    return found
 
 
 def open_claims_in(uow: UnitOfWork, actor: Actor) -> ReportTable:

@@ -18,7 +18,7 @@ from warranty_desk.storage.database import clock_of
 
 # The documents a person can ask for; each family counts originals and copies on its own.
 DOCUMENTS = ("slip", "certificate", "ticket", "label", "close_report", "report", "letter",
-             "handover")
+             "handover", "brand_packet")
 ESCPOS = "application/vnd.escpos"
 PDF = "application/pdf"
 # A printer error can carry a whole traceback's worth of text; the queue keeps the gist.

@@ -10,8 +10,8 @@ from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.models import CostPosting, Settlement
 from warranty_desk.money import MoneyFormat
 from warranty_desk.permissions import Actor, Permission, allowed, require
-from warranty_desk.rules.recovery import check_settlement
-from warranty_desk.services import audit
+from warranty_desk.rules.recovery import check_settlement, split_by_weight
+from warranty_desk.services import audit, brand_claim_events
 from warranty_desk.services.brand_claim_views import (
     BrandClaimView,
     claims_of,
@@ -23,6 +23,7 @@ from warranty_desk.services.brand_claim_views import (
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.shop_time import shop_today
+from warranty_desk.services.supplier_terms import settlement_limit
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
 from warranty_desk.storage.database import clock_of
 
@@ -70,7 +71,8 @@ def record_settlement_in(uow: UnitOfWork, actor: Actor, number: str,
                        "the credit note came.")
     expected = expected_recovery(session, row)
     before = settled(session, row)
-    check = check_settlement(expected, before, entry.amount_minor, final=entry.final)
+    check = check_settlement(expected, before, entry.amount_minor, final=entry.final,
+                             limit_minor=settlement_limit(session))
     money = money_of(session)
     reason = entry.reason.strip()
     agreed_by = None
@@ -98,7 +100,11 @@ def record_settlement_in(uow: UnitOfWork, actor: Actor, number: str,
                   "final": entry.final, "expected_minor": expected,
                   "settled_before_minor": before, "reason": reason,
                   "agreed_by_manager": agreed_by is not None})
-    session.flush()
+    brand_claim_events.emit(session, "brand_claim.settled", row,
+                            amount_minor=entry.amount_minor, kind=entry.kind,
+                            reference=entry.reference.strip()[:64], settled_on=on.isoformat(),
+                            final=entry.final, reason=reason,
+                            agreed_by_manager=agreed_by is not None)
     return view_of(session, row)
 
 
@@ -119,7 +125,7 @@ def write_off_in(uow: UnitOfWork, actor: Actor, number: str, reason: str) -> Bra
     if left <= 0:
         raise RuleBlocked(f"Nothing is outstanding on brand claim {view.number}: the supplier "
                           "paid what was expected.")
-    shares = _shares(left, [line.expected_minor for line in view.lines])
+    shares = split_by_weight(left, [line.expected_minor for line in view.lines])
     for claim, share in zip(claims, shares, strict=True):
         if share <= 0:
             continue
@@ -134,21 +140,10 @@ def write_off_in(uow: UnitOfWork, actor: Actor, number: str, reason: str) -> Bra
     audit.record(session, actor, "brand_claim.write_off", "brand_claim", view.number,
                  {"amount_minor": left, "reason": reason.strip(),
                   "claims": [c.number for c in claims]})
-    session.flush()
+    brand_claim_events.emit(session, "brand_claim.written_off", row, amount_minor=left,
+                            reason=reason.strip())
     return view_of(session, row)
 
 
 write_off = writes(write_off_in)
-
-
-def _shares(total: int, weights: list[int]) -> list[int]:
-    """Split a whole amount by weights (equally when none weigh); the last takes what rounding
-    leaves, so the shares add up to the total."""
-    if not weights:
-        return []
-    if sum(weights) <= 0:
-        weights = [1] * len(weights)
-    whole = sum(weights)
-    shares = [total * w // whole for w in weights[:-1]]
-    return [*shares, total - sum(shares)]
 

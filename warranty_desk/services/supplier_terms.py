@@ -8,10 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warranty_desk.errors import BadInput
-from warranty_desk.models import SupplierTerms
+from warranty_desk.models import Brand, Product, Shop, SupplierTerms
 from warranty_desk.permissions import Actor, Permission, require
-from warranty_desk.rules.recovery import RECOVERABLE_KINDS, WINDOW_FROM, Terms
+from warranty_desk.rules.recovery import (
+    DIFFERENCE_LIMIT_MINOR,
+    RECOVERABLE_KINDS,
+    WINDOW_FROM,
+    Terms,
+)
 from warranty_desk.services import audit
+from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 
 # Profiles of the brand packet's columns shipped in resources/brand_packets/.
@@ -112,3 +118,62 @@ def all_terms_in(uow: UnitOfWork, actor: Actor) -> tuple[TermsInput, ...]:
 
 
 all_terms = reads(all_terms_in)
+
+
+def suppliers_in(uow: UnitOfWork, actor: Actor) -> tuple[str, ...]:
+    """Every supplier the shop's products name (the brand where a product names none) and every
+    supplier with terms on record, once each without regard to case, by name."""
+    require(actor, Permission.VIEW_BRAND_CLAIMS)
+    session = uow.session
+    names = [supplier.strip() or brand for supplier, brand in session.execute(
+        select(Product.supplier, Brand.name).join(Brand, Brand.id == Product.brand_id)
+        .distinct())]
+    names += list(session.scalars(select(SupplierTerms.supplier)))
+    found: dict[str, str] = {}
+    for name in names:
+        found.setdefault(" ".join(name.split()).casefold(), " ".join(name.split()))
+    return tuple(sorted(found.values(), key=str.casefold))
+
+
+suppliers = reads(suppliers_in)
+
+
+# The settlement limit a shop may set: nothing (a manager agrees every difference) up to an
+# amount no parcel of returns reaches.
+MAX_SETTLEMENT_LIMIT_MINOR = 10_000_000
+
+
+def settlement_limit(session: Session) -> int:
+    """How far a brand claim's settlements may end from what was expected before a manager
+    must agree (the shop's setting; the rules' default before one is set)."""
+    found = session.scalar(select(Shop.settlement_limit_minor).limit(1))
+    return DIFFERENCE_LIMIT_MINOR if found is None else int(found)
+
+
+def settlement_limit_in(uow: UnitOfWork, actor: Actor) -> int:
+    """The shop's settlement limit, for settings."""
+    require(actor, Permission.VIEW_BRAND_CLAIMS)
+    return settlement_limit(uow.session)
+
+
+get_settlement_limit = reads(settlement_limit_in)
+
+
+def set_settlement_limit_in(uow: UnitOfWork, actor: Actor, limit_minor: int) -> int:
+    """Set the shop's settlement limit (a shop setting: owners and admins)."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    session = uow.session
+    if not 0 <= limit_minor <= MAX_SETTLEMENT_LIMIT_MINOR:
+        money = money_of(session)
+        raise BadInput(f"The settlement limit is {money.people(limit_minor)}; give "
+                       f"{money.people(0)} to {money.people(MAX_SETTLEMENT_LIMIT_MINOR)}.")
+    shop = session.scalars(select(Shop)).one()
+    before = shop.settlement_limit_minor
+    if before != limit_minor:
+        shop.settlement_limit_minor = limit_minor
+        audit.record(session, actor, "shop.settlement_limit", "shop", shop.branch_code,
+                     {"before": before, "after": limit_minor})
+    return limit_minor
+
+
+set_settlement_limit = writes(set_settlement_limit_in)

@@ -51,3 +51,12 @@ def ago_at(moment: datetime | None, now: datetime) -> str:
 def words(name: str | None) -> str:
     """A machine name as words: photo_of_fault -> photo of fault."""
     return (name or "").replace("_", " ")
+
+
+@register.filter
+def minor(amount: int | None, currency: str = "") -> str:
+    """An amount in the currency's minor unit as people read it: 1234 -> "12.34 EUR"."""
+    value = amount or 0
+    sign = "-" if value < 0 else ""
+    whole, cents = divmod(abs(value), 100)
+    return f"{sign}{whole:,}.{cents:02d}" + (f" {currency}" if currency else "")

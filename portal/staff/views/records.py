@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import clock
 from portal.inbox.services import queue_item
 from portal.projections.cover import standing
-from portal.projections.models import Claim, Customer, Warranty
+from portal.projections.models import BrandClaim, Claim, Customer, Warranty
 from portal.receiver.models import Document
 from portal.staff.models import RelayedMessage
 from portal.staff.roles import EVERYONE, MESSAGES, allow, member_of
-from portal.staff.timeline import describe
+from portal.staff.timeline import describe, describe_brand
 
 MAX_MESSAGE = 10_000
 
@@ -61,6 +61,10 @@ def _claim_context(request: HttpRequest, found: Claim, form: RelayForm | None = 
     member = member_of(request)
     return {
         "claim": found, "timeline": timeline,
+        "brand_claims": [(b, [describe_brand(line, b.currency) for line in b.lines.all()])
+                         for b in BrandClaim.objects.prefetch_related("lines").filter(
+                             branch_id=found.branch_id, claim_numbers__contains=[found.number])
+                         .order_by("opened_at", "number")],
         "documents": [(d, d.sha256 in held) for d in documents],
         "claim_messages": list(found.messages.order_by("queued_at")),
         "relayed": list(RelayedMessage.objects.select_related("author")

@@ -18,7 +18,12 @@ from warranty_desk.services import settlements as settle
 from warranty_desk.services.board import BoardFilters, board
 from warranty_desk.services.brand_claim_views import brand_claim
 from warranty_desk.services.brand_claim_views import brand_claims as listed
-from warranty_desk.services.supplier_terms import TermsInput, set_terms
+from warranty_desk.services.supplier_terms import (
+    TermsInput,
+    get_settlement_limit,
+    set_settlement_limit,
+    set_terms,
+)
 from warranty_desk.storage.database import Database
 
 SALES, TECH, MANAGER, STORE, FINANCE, SUPPORT = (
@@ -143,6 +148,25 @@ def test_a_settlement_that_differs_needs_a_reason_and_past_the_limit_a_manager(
     view = settle.record_settlement(shop, MANAGER, number, low)
     assert view.closed and view.settlements[0].reason == "Labour capped by brand"
     assert _rows(shop, "SELECT agreed_by_id IS NULL FROM settlements") == [(1,)]  # test actor
+
+
+def test_the_manager_limit_on_a_settlement_difference_is_the_shops_setting(
+    shop: Database,
+) -> None:
+    assert get_settlement_limit(shop, FINANCE) == 5_000
+    with pytest.raises(PermissionDenied):
+        set_settlement_limit(shop, MANAGER, 20_000)
+    with pytest.raises(BadInput, match=r"give €0\.00 to €100,000\.00"):
+        set_settlement_limit(shop, actor(Role.OWNER), -1)
+    set_settlement_limit(shop, actor(Role.OWNER), 20_000)
+    a = _claim(shop, "SN-A", "INV-1", costs=(("parts", 20_000, True),))
+    number = brand_claims.open_brand_claim(shop, STORE, [a]).number
+    # €100 short: past the old €50 constant, within the shop's €200.
+    view = settle.record_settlement(shop, FINANCE, number, settle.SettlementInput(
+        10_000, "PAY-1", final=True, reason="Labour capped by brand"))
+    assert view.closed and view.settlements[0].agreed_by is None
+    assert _rows(shop, "SELECT action FROM audit_entries WHERE action = 'shop.settlement_limit'"
+                 ) == [("shop.settlement_limit",)]
 
 
 def test_writing_off_needs_its_own_permission_and_posts_a_write_off_cost(

@@ -176,3 +176,28 @@ def test_the_new_reports_need_the_reports_permission(shop: Database) -> None:
     for name in ("supplier-recovery", "stale-brand-claims", "replacement-time"):
         with pytest.raises(PermissionDenied, match="may not view reports"):
             management.build(shop, STORE, name)
+
+
+def test_claims_by_brand_shares_a_brand_claims_settlements_among_its_claims(
+    shop: Database,
+) -> None:
+    """Rule: a brand claim's settlements are shared among its claims by what each was expected
+    to bring back, and each share counts in the period its own claim was opened. Before, all
+    of it counted against the first claim's opening day."""
+    early, late = TODAY - timedelta(days=10), TODAY
+    stand_on(shop, early)
+    a = _claim(shop, "SN-A", "INV-1", costs=(("parts", 6_000, True),))
+    stand_on(shop, late)
+    b = _claim(shop, "SN-B", "INV-2", costs=(("parts", 2_000, True),))
+    number = brand_claims.open_brand_claim(shop, STORE, [a, b]).number
+    settle.record_settlement(shop, FINANCE, number, settle.SettlementInput(4_000, "P-1"))
+    settle.record_settlement(shop, FINANCE, number, settle.SettlementInput(1_001, "P-2"))
+
+    def recovered(since: date, until: date) -> object:
+        report = management.claims_by_brand(shop, MANAGER, since=since, until=until)
+        return {row[0]: row[6] for row in report.rows}
+
+    # 5,001 over expected 6,000 and 2,000: three quarters to a (rounded down), the rest to b.
+    assert recovered(early, early) == {"Lumen": 3_750}
+    assert recovered(late, late) == {"Lumen": 1_251}
+    assert recovered(early, late) == {"Lumen": 5_001}
