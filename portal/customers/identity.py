@@ -36,7 +36,9 @@ def _records(email: str, phone: str) -> Q:
         found |= Q(email__iexact=email)
     if phone:
         found |= Q(phone=phone)
-    return found
+    # A duplicate the branch merged away holds nothing and signs nobody in: the kept record's
+    # email and phone do (the branch gave it whichever of the duplicate's it lacked).
+    return found & Q(merged_into="")
 
 
 def held(email: str = "", phone: str = "") -> bool:

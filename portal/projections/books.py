@@ -83,6 +83,7 @@ class Customer:
     phone_digits: str = ""
     email: str = ""
     segment: str = ""
+    merged_into: str = ""
     seq: int = 0
 
 
@@ -168,7 +169,8 @@ def _pk(row: Any) -> int | None:
 _SPECS = {
     Customer: _Spec("projections_customer", "reference",
                     (("name", "text"), ("phone", "text"), ("phone_digits", "text"),
-                     ("email", "text"), ("segment", "text"), ("seq", "bigint")), Customer),
+                     ("email", "text"), ("segment", "text"), ("merged_into", "text"),
+                     ("seq", "bigint")), Customer),
     Product: _Spec("projections_product", "sku", (("name", "text"),), Product),
     Warranty: _Spec("projections_warranty", "code",
                     (("serial", "text"), ("product_id", "bigint"), ("customer_id", "bigint"),
@@ -271,6 +273,7 @@ class Books:
         self._timeline: dict[uuid.UUID, tuple[Claim, dict[str, Any]]] = {}
         self._messages: dict[str, tuple[Claim | None, Customer | None, dict[str, Any]]] = {}
         self._by_hand: dict[str, datetime] = {}
+        self._merges: dict[str, tuple[Customer, Customer]] = {}
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -278,7 +281,8 @@ class Books:
         """Read every row these events name, one query per table."""
         keys: dict[str, set[str]] = {"customer": set(), "product": set(), "warranty": set(),
                                      "claim": set()}
-        fields = {"customer": ("reference", "customer"), "product": ("sku",),
+        fields = {"customer": ("reference", "customer", "merged_into", "merged_from"),
+                  "product": ("sku",),
                   "warranty": ("code", "warranty", "old", "new"), "claim": ("number", "claim")}
         for event in events:
             if event.aggregate == "brand_claim":
@@ -304,6 +308,27 @@ class Books:
             return None
         found: Customer = self._customers.get(text(reference, 64))
         return found
+
+    def holder(self, reference: object) -> Customer | None:
+        """Who holds what points at this reference now: the customer, or the one the branch
+        merged them into (so an event naming a merged duplicate never splits the person)."""
+        found = self.customer(reference)
+        seen: set[str] = set()
+        while found is not None and found.merged_into and found.reference not in seen:
+            seen.add(found.reference)
+            found = self.customer(found.merged_into)
+        return found
+
+    def merge(self, dropped: Customer, kept: Customer) -> None:
+        """The branch merged `dropped` into `kept`: at flush, every row of the one is the
+        other's. Idempotent, and whichever of the pair's two events comes first does it."""
+        kept = self.holder(kept.reference) or kept
+        if kept is dropped:
+            return
+        if dropped.merged_into != kept.reference:
+            dropped.merged_into = kept.reference
+            self.changed(dropped)
+        self._merges[dropped.reference] = (dropped, kept)
 
     def product(self, sku: object, name: object = None) -> Product | None:
         """The branch's product by SKU, named when an event names it."""
@@ -441,3 +466,12 @@ class Books:
                     "AND m.by_hand_at IS NULL",
                     [_json({"message_id": k, "at": v} for k, v in self._by_hand.items()),
                      self.branch_id])
+            # Last, after every row this run wrote (some may still name the duplicate), and in
+            # the order the branch merged (a chain of merges ends at its last customer). A
+            # claim's documents and timeline hang off the claim and move with it.
+            for dropped, kept in self._merges.values():
+                for table in ("projections_warranty", "projections_claim",
+                              "projections_message"):
+                    cursor.execute(f"UPDATE {table} SET customer_id = %s "
+                                   "WHERE branch_id = %s AND customer_id = %s",
+                                   [kept.pk, self.branch_id, dropped.pk])

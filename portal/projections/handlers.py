@@ -46,10 +46,19 @@ def _payload(event: Event) -> dict[str, Any]:
 
 @handles("customer.created", "customer.updated")
 def customer(books: Books, event: Event) -> None:
-    """A customer's details as the branch last wrote them."""
+    """A customer's details as the branch last wrote them; a merge of duplicates (the pair's
+    two events, `merged_into` on the dropped one and `merged_from` on the kept one) moves
+    everything the dropped one held to the kept one, whatever came first."""
     p = _payload(event)
     row = books.customer(p.get("reference") or event.aggregate_id)
-    if row is None or event.seq < row.seq:
+    if row is None:
+        return
+    into, source = books.customer(p.get("merged_into")), books.customer(p.get("merged_from"))
+    if into is not None:
+        books.merge(row, into)
+    if source is not None:
+        books.merge(source, row)
+    if event.seq < row.seq:
         return
     for field, limit in (("name", 200), ("phone", 64), ("email", 254), ("segment", 40)):
         if field in p:
@@ -78,7 +87,7 @@ def activated(books: Books, event: Event) -> None:
         return
     row.serial = text(p.get("serial"), 100)
     row.product = books.product(p.get("sku"), p.get("product"))
-    row.customer = books.customer(p.get("customer"))
+    row.customer = books.holder(p.get("customer"))
     row.invoice = text(p.get("invoice"), 64)
     row.status = text(p.get("status") or "active", 20)
     row.start_on, row.end_on = day(p.get("start")), day(p.get("end"))
@@ -215,7 +224,7 @@ def claim_state(books: Books, event: Event) -> None:
         if p.get("opened_at"):
             row.opened_at = instant(p["opened_at"])
         if "customer" in p:
-            row.customer = books.customer(p["customer"])
+            row.customer = books.holder(p["customer"])
         if p.get("warranty"):
             row.warranty = books.warranty(p["warranty"])
         if event.topic == "claim.decided":
@@ -252,7 +261,7 @@ def message_queued(books: Books, event: Event) -> None:
     p = _payload(event)
     claim: Claim | None = books.claim(p["claim"]) if p.get("claim") else None
     books.message(text(p.get("id") or event.aggregate_id, 64), claim=claim,
-                  customer=books.customer(p.get("customer")),
+                  customer=books.holder(p.get("customer")),
                   template=text(p.get("template"), 80), subject=text(p.get("subject"), 300),
                   body=text(p.get("body"), 20_000), queued_at=event.occurred_at)
     if claim is not None:

@@ -35,6 +35,9 @@ class Customer(models.Model):
     phone_digits = models.CharField(max_length=64, blank=True)
     email = models.CharField(max_length=254, blank=True)
     segment = models.CharField(max_length=40, blank=True)
+    # The branch merged this duplicate into that customer (its reference): everything it held
+    # is theirs now, and this record neither signs a customer in nor lists as a person.
+    merged_into = models.CharField(max_length=64, blank=True, db_default="")
     seq = models.BigIntegerField(default=0)
 
     class Meta:

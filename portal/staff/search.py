@@ -77,7 +77,9 @@ def queries(query: str) -> Queries | None:
         .filter(Q(code=key) | Q(serial=key)).order_by("branch__code", "code")[:LIMIT],
         Claim.objects.select_related("branch", "customer", "warranty__product")
         .filter(Q(number=key) | Q(serial=key)).order_by("-opened_at", "number")[:LIMIT],
+        # A merged duplicate only by its own reference (its page leads to the kept one).
         Customer.objects.select_related("branch").filter(who)
+        .filter(Q(merged_into="") | Q(reference=key))
         .order_by("name", "branch__code")[:LIMIT])
 
 

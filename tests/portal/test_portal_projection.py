@@ -65,7 +65,7 @@ def snapshot(branch_id: int) -> dict[str, Any]:
     claims_ = Claim.objects.filter(branch_id=branch_id)
     return {
         "customers": sorted(Customer.objects.filter(branch_id=branch_id).values_list(
-            "reference", "name", "phone", "email", "segment", "seq")),
+            "reference", "name", "phone", "email", "segment", "merged_into", "seq")),
         "products": sorted(Product.objects.filter(branch_id=branch_id).values_list(
             "sku", "name")),
         "warranties": sorted(Warranty.objects.filter(branch_id=branch_id).values_list(

@@ -98,13 +98,14 @@ def relay(request: HttpRequest, code: str, number: str) -> HttpResponse:
 
 
 def same_person(customer: Customer) -> Q:
-    """The same person at any branch: the same reference at the branch, phone or email."""
+    """The same person at any branch: the same reference at the branch, phone or email;
+    never a duplicate a branch merged away (its rows are the kept record's)."""
     match = Q(pk=customer.pk)
     if len(customer.phone_digits) >= 6:
         match |= Q(phone_digits=customer.phone_digits)
     if customer.email:
         match |= Q(email__iexact=customer.email)
-    return match
+    return match & (Q(pk=customer.pk) | Q(merged_into=""))
 
 
 @require_GET
@@ -115,6 +116,10 @@ def customer(request: HttpRequest, code: str, reference: str) -> HttpResponse:
              .filter(branch__code=code.upper(), reference=reference).first())
     if found is None:
         raise Http404(f"No customer {reference} has come from branch {code}.")
+    if found.merged_into:
+        messages.info(request, f"Branch {found.branch.code} merged customer {found.reference} "
+                               f"into {found.merged_into}: this is that customer.")
+        return redirect("office:customer", code=found.branch.code, reference=found.merged_into)
     people = list(Customer.objects.select_related("branch").filter(same_person(found))
                   .order_by("branch__code", "reference"))
     ids = [p.pk for p in people]
