@@ -73,8 +73,10 @@ def test_a_merge_at_the_till_moves_every_projected_row_and_leaves_one_customer(
     projector.catch_up(branch.pk)
     dropped = Customer.objects.get(branch_id=branch.pk, reference=drop)
     assert Claim.objects.filter(customer=dropped).count() == 1
-    # The dropped record's address signed in before the merge: its account is there already.
-    assert account_for(email=DROPPED_EMAIL) is not None
+    # The dropped record's address signed in before the merge and saw its own kettle.
+    with smtp() as box:
+        lovelace = signed_in_customer(box, DROPPED_EMAIL)
+    assert "SN-MG-2" in lovelace.get("/me/").content.decode()
 
     customer_merge.merge(db, actor(Role.SUPPORT), keep, drop)
     push_all(db, live_portal, branch)
@@ -113,9 +115,14 @@ def test_a_merge_at_the_till_moves_every_projected_row_and_leaves_one_customer(
     old = account_for(email=DROPPED_EMAIL)
     assert old is not None
     assert own_warranties(old) == []
-    warranty = Warranty.objects.get(serial="SN-MG-2")
-    assert ada.get(reverse("customers:certificate", args=[branch.code, warranty.code])
-                   ).status_code == 200
+    mine = [reverse("customers:certificate", args=[branch.code, w.code])
+            for w in Warranty.objects.filter(customer=kept)]
+    mine.append(reverse("customers:claim", args=[branch.code, claim.number]))
+    assert [ada.get(url).status_code for url in mine] == [200] * 3
+    # The merge is the branch's word on its records, not on who signs in: the old session of
+    # the dropped address sees nothing of the kept customer's, not even its old kettle.
+    assert [lovelace.get(url).status_code for url in mine] == [404] * 3
+    assert not _cards(lovelace.get("/me/").content.decode())
 
     # Replaying the branch's whole log ends where the runs of events did.
     before = snapshot(branch.pk)
