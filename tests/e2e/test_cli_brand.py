@@ -83,6 +83,13 @@ def test_the_packet_is_written_as_pdf_and_csv(demo_home: Path, tmp_path: Path) -
     assert number in pdf_tools.text(pdf.read_bytes())
     rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
     assert len(rows) == 2 and rows[1].count(number) == 1
+    # The PDF is a print job like the screen's Ctrl+P (the queue can print it again); the
+    # CSV for the brand's portal is a file, not a print.
+    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+        jobs = conn.execute("SELECT document, subject, state, target FROM print_jobs WHERE "
+                            "document = 'brand_packet'").fetchall()
+    assert jobs == [("brand_packet", number, "printed", str(pdf))], jobs
+    assert f"Saved the brand packet for {number} to {pdf}." in done.stdout, done.stdout
 
 
 def test_the_recovery_reports_run_from_the_command_line(demo_home: Path) -> None:
