@@ -40,6 +40,23 @@ def test_the_demo_claim_at_the_manufacturer_is_in_a_brand_claim(demo_home: Path)
     assert state == "at_manufacturer" and supplier.endswith("UK Distribution")
 
 
+def test_the_demo_brand_claim_expects_to_recover_its_covered_costs(demo_home: Path) -> None:
+    # The story's claim at the manufacturer carries bench labour the supplier pays back, not
+    # only the courier (which the default terms do not cover): the demo shows a real amount.
+    done = run(demo_home, "brand", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(done.stdout)["brand_claims"]
+    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+        (covered,) = conn.execute(
+            "SELECT coalesce(sum(p.amount_minor), 0) FROM cost_postings p "
+            "JOIN brand_claim_items i ON i.claim_id = p.claim_id "
+            "JOIN brand_claims b ON b.id = i.brand_claim_id "
+            "WHERE b.number = ? AND p.recoverable AND p.kind IN ('parts', 'labour')",
+            (row["number"],)).fetchone()
+    assert covered > 0
+    assert row["expected_major"] == f"{covered // 100}.{covered % 100:02d}"
+
+
 def test_a_status_file_with_a_bad_row_changes_nothing_and_lists_the_row(
     demo_home: Path, tmp_path: Path
 ) -> None:
