@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabBar, QTabWidget, QWidget
 
 # Where a key acts: anywhere in the parent's window (Qt's default), only while the focus is
 # inside the parent (a screen, so hidden screens never catch each other's keys), or only while
@@ -23,3 +23,19 @@ def bind_key(parent: QWidget, key: str | Qt.Key, slot: Callable[[], object], *,
     shortcut.setContext(where)
     shortcut.activated.connect(slot)
     return shortcut
+
+
+def bind_tab_keys(parent: QWidget, tabs: QTabWidget | QTabBar) -> None:
+    """Ctrl+PgDown / Ctrl+PgUp step through `tabs` from anywhere on `parent`: a table with
+    the focus would otherwise take the keys for itself. Hidden and disabled tabs are passed
+    over (tabs a person may not use)."""
+    def step(by: int) -> None:
+        count, n = tabs.count(), tabs.currentIndex()
+        for _ in range(count):
+            n = (n + by) % count
+            if tabs.isTabVisible(n) and tabs.isTabEnabled(n):
+                tabs.setCurrentIndex(n)
+                return
+
+    bind_key(parent, "Ctrl+PgDown", lambda: step(1))
+    bind_key(parent, "Ctrl+PgUp", lambda: step(-1))

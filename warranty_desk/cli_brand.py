@@ -71,7 +71,8 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     b.add_argument("file", type=Path)
     b.add_argument("--layout", help="the centre's profile (default: told from the header)")
     _staff(b, required=False)
-    b = bsub.add_parser("packet", help="the packet for the brand: PDF and/or CSV")
+    b = bsub.add_parser("packet", help="the packet for the brand: PDF (a print job, like "
+                                       "the screen's Ctrl+P) and/or CSV")
     b.add_argument("number", metavar="BRAND_CLAIM")
     b.add_argument("--pdf", type=Path, metavar="FILE")
     b.add_argument("--csv", type=Path, metavar="FILE")
@@ -233,14 +234,18 @@ def _packet(db: Database, actor: Actor, args: argparse.Namespace, home: Home) ->
         print(f"Wrote the packet of {found.claim.number} as CSV ({found.profile.name} layout) "
               f"to {args.csv}.")
     if args.pdf:
-        # Imported here: the command line is the composition root; the core never imports
-        # printing (DESIGN.md; an import-linter contract).
-        from printing.brand_packets import packet_pdf
+        # Through the print queue like the screen's Ctrl+P, so the packet is on record and can
+        # be printed again. Imported here: the command line is the composition root; the core
+        # never imports printing (DESIGN.md; an import-linter contract).
+        from printing import jobs
+        from warranty_desk.cli_print import print_outcome
         from warranty_desk.storage.documents import DocumentStore
 
-        args.pdf.write_bytes(packet_pdf(db, actor, args.number, paper=args.paper,
-                                        documents=DocumentStore(home.documents)))
-        print(f"Wrote the packet of {found.claim.number} as PDF to {args.pdf}.")
+        request = jobs.PrintRequest("brand_packet", found.claim.number, str(args.pdf),
+                                    args.paper, jobs.DEFAULT_WIDTH_MM)
+        return print_outcome(jobs.print_document(db, actor, request,
+                                                 documents=DocumentStore(home.documents)),
+                             home, as_json=False)
     return EXIT_OK
 
 

@@ -82,10 +82,11 @@ def cmd_print(args: argparse.Namespace, home: Home) -> int:
                                     args.width or jobs.DEFAULT_WIDTH_MM)
         outcome = jobs.print_document(db, system_actor(), request,
                                       documents=DocumentStore(home.documents))
-    return _print_outcome(outcome, home, as_json=args.json)
+    return print_outcome(outcome, home, as_json=args.json)
 
 
-def _print_outcome(outcome: PrintOutcome, home: Home, *, as_json: bool) -> int:
+def print_outcome(outcome: PrintOutcome, home: Home, *, as_json: bool) -> int:
+    """Say how a print went; one that waits in the queue says how to retry it."""
     from warranty_desk.views import to_jsonable
 
     if as_json:

@@ -40,6 +40,23 @@ def test_the_demo_claim_at_the_manufacturer_is_in_a_brand_claim(demo_home: Path)
     assert state == "at_manufacturer" and supplier.endswith("UK Distribution")
 
 
+def test_the_demo_brand_claim_expects_to_recover_its_covered_costs(demo_home: Path) -> None:
+    # The story's claim at the manufacturer carries bench labour the supplier pays back, not
+    # only the courier (which the default terms do not cover): the demo shows a real amount.
+    done = run(demo_home, "brand", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(done.stdout)["brand_claims"]
+    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+        (covered,) = conn.execute(
+            "SELECT coalesce(sum(p.amount_minor), 0) FROM cost_postings p "
+            "JOIN brand_claim_items i ON i.claim_id = p.claim_id "
+            "JOIN brand_claims b ON b.id = i.brand_claim_id "
+            "WHERE b.number = ? AND p.recoverable AND p.kind IN ('parts', 'labour')",
+            (row["number"],)).fetchone()
+    assert covered > 0
+    assert row["expected_major"] == f"{covered // 100}.{covered % 100:02d}"
+
+
 def test_a_status_file_with_a_bad_row_changes_nothing_and_lists_the_row(
     demo_home: Path, tmp_path: Path
 ) -> None:
@@ -83,6 +100,13 @@ def test_the_packet_is_written_as_pdf_and_csv(demo_home: Path, tmp_path: Path) -
     assert number in pdf_tools.text(pdf.read_bytes())
     rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
     assert len(rows) == 2 and rows[1].count(number) == 1
+    # The PDF is a print job like the screen's Ctrl+P (the queue can print it again); the
+    # CSV for the brand's portal is a file, not a print.
+    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+        jobs = conn.execute("SELECT document, subject, state, target FROM print_jobs WHERE "
+                            "document = 'brand_packet'").fetchall()
+    assert jobs == [("brand_packet", number, "printed", str(pdf))], jobs
+    assert f"Saved the brand packet for {number} to {pdf}." in done.stdout, done.stdout
 
 
 def test_the_recovery_reports_run_from_the_command_line(demo_home: Path) -> None:

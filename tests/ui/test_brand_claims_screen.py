@@ -121,12 +121,13 @@ def test_kim_packs_three_units_types_a_status_sends_one_and_saves_the_packet(
     assert screen.banner.word.text() == "✔  SAVED"
     assert SERIALS[2] in (tmp_path / f"{number}.csv").read_text(encoding="utf-8")
 
-    # Recording money is finance's: the storekeeper is told whom to ask.
-    qtbot.keyClicks(screen.amount, "50")
-    qtbot.keyClicks(screen.reference, "PAY-1")
-    qtbot.keyClick(screen.reference, Qt.Key.Key_M, CTRL)
-    assert screen.banner.word.text() == "✖  NOT RECORDED"
-    assert "may not record supplier settlements" in screen.banner.detail.text()
+    # Recording money is finance's: the storekeeper is told whom to ask, where the fields
+    # would be and when she presses the key anyway.
+    assert not screen.amount.isVisibleTo(screen)
+    assert screen.settle_refusal.text().startswith("Storekeepers do not record settlements")
+    qtbot.keyClick(screen.field, Qt.Key.Key_M, CTRL)
+    assert screen.banner.word.text() == "✖  NOT YOURS TO RECORD"
+    assert "finance or a manager" in screen.banner.detail.text()
 
 
 def test_fin_records_a_part_then_a_final_settlement_with_its_reason(
@@ -244,3 +245,34 @@ def test_the_demo_supplier_contact_lands_on_her_suppliers_brand_claims(
     assert set(_column(screen.list, 1)) == {"Lumen UK Distribution"}
     assert vista.number not in _column(screen.list, 0)
     assert screen.field.hasFocus()
+
+
+def test_the_supplier_contact_sees_why_she_may_not_record_a_settlement(
+    qtbot: Any, window: MainWindow,
+) -> None:
+    # Lena may read and move her supplier's brand claims, not record what it paid: the
+    # settlement row says so instead of offering fields that would only be refused.
+    sign_in(qtbot, window, "Lena Lumen", "9999")
+    screen = window.current_screen()
+    assert isinstance(screen, BrandClaimsScreen)
+    qtbot.waitUntil(lambda: screen.list_model.rowCount() > 0)
+    screen.list.setFocus()
+    screen.list.selectRow(0)
+    qtbot.keyClick(screen.list, Qt.Key.Key_O, CTRL)
+    qtbot.waitUntil(lambda: screen.current is not None)
+    for widget in (screen.amount, screen.reference, screen.credit_note, screen.final,
+                   screen.reason, screen.settle_button):
+        assert not widget.isVisibleTo(screen), widget
+    assert screen.settle_refusal.isVisibleTo(screen)
+    assert "Supplier contact" in screen.settle_refusal.text()
+    assert "finance" in screen.settle_refusal.text().lower()
+    assert "Ctrl+M" not in [key for key, _ in screen.help_rows()]
+    qtbot.keyClick(screen.list, Qt.Key.Key_M, CTRL)
+    assert screen.banner.word.text() == "✖  NOT YOURS TO RECORD", screen.banner.detail.text()
+    assert "finance" in screen.banner.detail.text().lower()
+    # Signed in as finance, the same row is there to fill in.
+    sign_in(qtbot, window, "Fin Finance", "6666")
+    fin = window.show_screen(BrandClaimsScreen)
+    assert isinstance(fin, BrandClaimsScreen)
+    assert fin.settle_button.isVisibleTo(fin) and not fin.settle_refusal.isVisibleTo(fin)
+    assert "Ctrl+M" in [key for key, _ in fin.help_rows()]

@@ -321,3 +321,21 @@ def test_a_claim_started_online_shows_the_holder_and_who_claimed(
     screen = _claim(qtbot, win, "Maria Manager", "5555", result.result.split()[1])
     assert _fact(screen, "Customer").startswith(str(holder))
     assert _fact(screen, "Claimed by") == "Grace Hopper  ·  +1 202 555 0100  (on the portal)"
+
+
+def test_ctrl_page_keys_move_between_the_claims_tabs_from_anywhere_on_the_screen(
+    qtbot: Any, win: MainWindow,
+) -> None:
+    # F1 lists Ctrl+PgDown / Ctrl+PgUp; the timeline table took them for itself.
+    screen = _claim(qtbot, win, "Tariq Tech", "3333", _number(win, "state = 'inspecting'"))
+    screen.tabs.setCurrentWidget(screen.timeline)
+    screen.timeline.setFocus()
+    qtbot.keyClick(screen.timeline, Qt.Key.Key_PageDown, CTRL)
+    assert screen.tabs.currentIndex() == 1
+    qtbot.keyClick(screen.tabs.currentWidget(), Qt.Key.Key_PageUp, CTRL)
+    assert screen.tabs.currentWidget() is screen.timeline
+    # Back from the first tab to the last one, with the focus out of the tabs altogether.
+    qtbot.keyClick(screen.timeline, Qt.Key.Key_PageUp, CTRL)
+    assert screen.tabs.currentIndex() == screen.tabs.count() - 1
+    qtbot.keyClick(screen.timeline, Qt.Key.Key_PageDown, CTRL)
+    assert screen.tabs.currentWidget() is screen.timeline

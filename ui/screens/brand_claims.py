@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
@@ -32,7 +32,7 @@ from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view, refill, selected_rows
 from warranty_desk.errors import BadInput
 from warranty_desk.money import MoneyError, parse_typed
-from warranty_desk.permissions import Permission
+from warranty_desk.permissions import ROLE_LABELS, Permission
 from warranty_desk.rules.brand_status import BRAND_STATUSES
 from warranty_desk.services import brand_claims, brand_stock, settlements
 from warranty_desk.services.brand_claim_views import BrandClaimRow, BrandClaimView, brand_claim
@@ -61,6 +61,7 @@ class BrandClaimsScreen(Screen):
         ("Ctrl+E", "Save the packet's CSV in the brand's own columns"),
         ("Ctrl+R", "Reload the list"),
     )
+    key_permissions: ClassVar[dict[str, Permission]] = {"Ctrl+M": Permission.RECORD_SETTLEMENT}
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -123,10 +124,34 @@ class BrandClaimsScreen(Screen):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Why it differs from what was expected")
         self.settle_button = QPushButton("Record settlement  (Ctrl+M)")
-        for widget, stretch in ((self.amount, 0), (self.reference, 1), (self.credit_note, 0),
-                                (self.final, 0), (self.reason, 2), (self.settle_button, 0)):
+        self.settle_fields: tuple[QWidget, ...] = (
+            self.amount, self.reference, self.credit_note, self.final, self.reason,
+            self.settle_button)
+        for widget, stretch in zip(self.settle_fields, (0, 1, 0, 0, 2, 0), strict=True):
             box.addWidget(widget, stretch)
+        # Said where the fields would be, for people whose role may not record a payment.
+        self.settle_refusal = Label("")
+        self.settle_refusal.setObjectName("settlementRefusal")
+        self.settle_refusal.setWordWrap(True)
+        self.settle_refusal.hide()
+        box.addWidget(self.settle_refusal, 1)
         return row
+
+    def _may_not_settle(self) -> str:
+        """Why the person signed in may not record a settlement; empty when they may."""
+        if self.ctx.may(Permission.RECORD_SETTLEMENT):
+            return ""
+        actor = self.ctx.actor
+        role = ROLE_LABELS[actor.role] if actor is not None else "Nobody signed in"
+        return (f"{role}s do not record settlements: finance or a manager records what the "
+                "supplier paid.")
+
+    def _fit_to_role(self) -> None:
+        why = self._may_not_settle()
+        for widget in self.settle_fields:
+            widget.setVisible(not why)
+        self.settle_refusal.setText(why)
+        self.settle_refusal.setVisible(bool(why))
 
     def _connect_signals(self) -> None:
         # Scans and typing.
@@ -151,6 +176,7 @@ class BrandClaimsScreen(Screen):
     # --- Showing -------------------------------------------------------------------------
 
     def activated(self) -> None:
+        self._fit_to_role()
         self.refresh()
         self.field.setFocus()
 
@@ -298,6 +324,10 @@ class BrandClaimsScreen(Screen):
                      done, self._failed("NOT RECORDED"))
 
     def record_settlement(self) -> None:
+        why = self._may_not_settle()
+        if why:
+            self.banner.say("error", "NOT YOURS TO RECORD", why)
+            return
         current = self._need_current()
         if current is None:
             return

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key
+from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key, bind_tab_keys
 from ui.printing.desk import PRINT_LETTER_KEY, RECEIPT_LETTER_KEY, PrintDesk
 from ui.printing.queue_keys import QUEUE_CHANGED
 from ui.screens.base import Screen
@@ -236,6 +236,7 @@ class ClaimDetailScreen(Screen):
         bind_key(self, "Ctrl+E", self.claim_actions.choose_evidence)
         bind_key(self, "Ctrl+T", lambda: self.claim_actions.add_cost())
         bind_key(self, "Ctrl+R", self.reload)
+        bind_tab_keys(self, self.tabs)
         # Paper for the claim: the drop-off ticket again, and the label for its unit.
         self.ticket_button.clicked.connect(self.print_ticket)
         self.label_button.clicked.connect(self.print_label)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.keys import bind_key
+from ui.keys import bind_key, bind_tab_keys
 from ui.screens.base import Screen
 from ui.widgets.labels import Label
 from ui.wording import CHANNEL_WORDS, in_words, outcome_shown
@@ -246,8 +246,7 @@ class ClaimsBoardScreen(Screen):
         # Not F5: that key opens the Returns desk from every screen.
         bind_key(self, "Ctrl+R", self.refresh)
         bind_key(self, "Esc", self._clear_search)
-        bind_key(self, "Ctrl+PgDown", lambda: self._step_tab(1))
-        bind_key(self, "Ctrl+PgUp", lambda: self._step_tab(-1))
+        bind_tab_keys(self, self.tabs)
 
     def filters(self) -> BoardFilters:
         """What the filter row and the current tab ask for."""
@@ -394,5 +393,3 @@ class ClaimsBoardScreen(Screen):
             self.refresh()
         self.table.setFocus()
 
-    def _step_tab(self, step: int) -> None:
-        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())

@@ -8,7 +8,7 @@ from typing import ClassVar
 from PySide6.QtWidgets import QDialog, QTabWidget
 
 from ui.context import AppContext
-from ui.keys import bind_key
+from ui.keys import bind_key, bind_tab_keys
 from ui.screens.base import Screen
 from ui.screens.follow_up_calls import CLEAR_KEY, CallsList
 from ui.screens.follow_up_duplicates import DuplicatesList
@@ -51,8 +51,7 @@ class FollowUpsScreen(Screen):
         bind_key(self, CLEAR_KEY, self._on_clear_key)
         bind_key(self, "Ctrl+F", self._focus_search)
         bind_key(self, "Ctrl+R", self.refresh)
-        bind_key(self, "Ctrl+PgDown", lambda: self._step_tab(1))
-        bind_key(self, "Ctrl+PgUp", lambda: self._step_tab(-1))
+        bind_tab_keys(self, self.tabs)
         self.tabs.currentChanged.connect(lambda _n: self.refresh())
         self.calls.changed.connect(lambda: self.ctx.data_changed.emit("customer"))
         self.ctx.data_changed.connect(self._on_ctx_data_changed)
@@ -90,16 +89,6 @@ class FollowUpsScreen(Screen):
                 self.duplicates.refresh()
         else:
             self.notes.refresh()
-
-    def _step_tab(self, step: int) -> None:
-        """The next list this person may see (a hidden tab is passed over)."""
-        count = self.tabs.count()
-        n = self.tabs.currentIndex()
-        for _ in range(count):
-            n = (n + step) % count
-            if self.tabs.isTabVisible(n):
-                self.tabs.setCurrentIndex(n)
-                return
 
     def _on_clear_key(self) -> None:
         if self.tabs.currentWidget() is self.calls and self.ctx.may(CUSTOMER_PERMISSION):

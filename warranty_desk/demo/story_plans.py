@@ -109,8 +109,12 @@ CLAIMS: tuple[ClaimPlan, ...] = (
     ClaimPlan("at_manufacturer", 12, 6, "online_order", "No picture on start", _FULL,
                (*_TO_INSPECTION, _S.AT_MANUFACTURER),
                ("Mainboard fault confirmed; sent to the Lumen service centre.",),
-               costs=(decisions.CostLine("shipping", 1_800, "Courier to Lumen",
-                                         recoverable=True),)),
+               # Bench diagnosis is labour Lumen's terms pay back; the courier is not, so
+               # with it alone the brand claim expected nothing back.
+               costs=(decisions.CostLine("labour", 4_200, "Bench diagnosis, 50 minutes",
+                                         recoverable=True),
+                      decisions.CostLine("shipping", 1_800, "Courier to Lumen",
+                                         recoverable=True))),
     ClaimPlan("repairing", 10, 6, "counter", "Left side silent", ("proof_of_purchase",),
                (*_TO_INSPECTION, _S.REPAIRING), ("Left driver open circuit; driver ordered.",)),
     ClaimPlan("inspecting", 8, 5, "phone", "Lines across the screen", _FULL, _TO_INSPECTION,

@@ -48,11 +48,11 @@ class SuppliersTab(SettingsTab):
         self.model: RecordTableModel[TermsInput] = RecordTableModel((
             Column("Supplier", lambda t: t.supplier),
             Column("Pays back", _covers),
-            Column("Window", lambda t: f"{t.window_days} days from the {t.window_from}"),
+            Column("Window", lambda t: f"{t.window_days} days from {t.window_from}"),
             Column("Stale after", lambda t: f"{t.stale_after_days} days", numeric=True),
-            Column("Packet", lambda t: t.packet_profile),
-            Column("Service centre", lambda t: t.service_centre),
         ), key=lambda t: t.supplier)
+        # The packet layout and service centre show in the form when a supplier is picked:
+        # as columns they pushed the list wider than a 1024×768 screen.
         self.table = record_view(self.model, "supplierTerms")
         layout.addWidget(self.table, 1)
 
