@@ -187,9 +187,10 @@ def test_the_detail_carries_facts_cover_timeline_evidence_and_messages(demo_db: 
 
 def test_the_detail_totals_costs_and_what_can_be_recovered(demo_db: Database) -> None:
     d = _detail(demo_db, "at_manufacturer")
+    # The story's claim at the manufacturer: the bench diagnosis, then the courier.
     assert [(c.kind, c.amount_minor, c.recoverable, c.posted_by) for c in d.costs] == [
-        ("shipping", 1_800, True, "Fin Finance")]
-    assert d.cost_total_minor == d.recoverable_total_minor == 1_800
+        ("labour", 4_200, True, "Fin Finance"), ("shipping", 1_800, True, "Fin Finance")]
+    assert d.cost_total_minor == d.recoverable_total_minor == 6_000
 
 
 def test_a_replacement_shows_both_stock_moves_and_the_new_serial(demo_db: Database) -> None:
