@@ -10,12 +10,13 @@ the shop first.
 
 from __future__ import annotations
 
+from warranty_desk.letter_parts import what_it_says
+
 SEGMENTS = 2
 _GSM_BASIC = ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
               "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 # Characters that cost two septets (an escape and the character).
 _GSM_EXTENDED = "^{}\\[~]|€"
-_GREETINGS = ("hello", "hi", "dear", "good morning", "good afternoon", "good evening")
 
 
 def gsm_length(text: str) -> int | None:
@@ -45,13 +46,7 @@ def fits(text: str, segments: int = SEGMENTS) -> bool:
 
 
 def _lines(body: str, shop: str) -> list[str]:
-    paragraphs = [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    if paragraphs and paragraphs[0].rstrip().endswith(",") and \
-            paragraphs[0].lower().startswith(_GREETINGS) and "\n" not in paragraphs[0]:
-        paragraphs = paragraphs[1:]
-    if len(paragraphs) > 1 and shop and paragraphs[-1].splitlines()[0].strip() == shop.strip():
-        paragraphs = paragraphs[:-1]
-    return [" ".join(p.split()) for p in paragraphs]
+    return [" ".join(p.split()) for p in what_it_says(body, shop)]
 
 
 def _cut(words: str, room: int, measure: str) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from portal.projections.models import Claim, Message
+from warranty_desk.letter_parts import what_it_says
 
 STEPS = {
     "received": ("Received", "The shop has your claim and will look at it soon."),
@@ -60,17 +60,10 @@ def started_step(at: datetime) -> Step:
     return Step(at, *step_name("received"))
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-
-
 def gist(body: str) -> str:
     """A letter without its greeting and its signature, for a step that already says who and
-    when: every till template opens with one paragraph of greeting ("Dear Ann,") and ends with
-    one of signature (the shop, its phone). A text of another shape is shown whole."""
-    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(body.strip()) if p.strip()]
-    if len(paragraphs) < 3 or not paragraphs[0].endswith(","):
-        return body.strip()
-    return "\n\n".join(paragraphs[1:-1])
+    when; a text of another shape is shown whole."""
+    return "\n\n".join(what_it_says(body))
 
 
 class _Letters:

@@ -3,6 +3,9 @@ at most two segments, cut at a sentence or a word."""
 
 from __future__ import annotations
 
+import pytest
+
+from warranty_desk.models import Segment
 from warranty_desk.services.messages import render
 from warranty_desk.sms_text import fits, gsm_length, limit_for, sms_text
 
@@ -20,6 +23,19 @@ def test_the_text_names_the_shop_leaves_out_greeting_and_sign_off_and_keeps_the_
     assert text.startswith("Lumen & Co: We received your Orbit Laptop 14")
     assert "Hello" not in text and "020 7946 0958" not in text
     assert text.count(CLAIM) == 1 and fits(text)
+
+
+@pytest.mark.parametrize("segment", list(Segment))
+def test_every_registers_greeting_and_sign_off_are_left_out(segment: Segment) -> None:
+    # The VIP and business registers sign off "With best wishes," / "Kind regards," above the
+    # shop's name: that whole paragraph goes, not only a name on its first line.
+    body = render("claim_received", {
+        "customer": "Ada Lovelace", "product": "Orbit Laptop 14", "serial": "SN-1",
+        "claim": CLAIM, "promised": "12 December", "shop": "Lumen & Co",
+        "phone": "020 7946 0958"}, segment).body
+    text = sms_text("Lumen & Co", body, CLAIM)
+    assert "020 7946 0958" not in text and text.count("Lumen & Co") == 1
+    assert not any(word in text for word in ("Dear", "Hello", "regards", "wishes"))
 
 
 def test_a_long_message_is_cut_at_a_sentence_and_keeps_the_claim_number() -> None:
