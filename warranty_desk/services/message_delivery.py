@@ -258,6 +258,23 @@ def _parked_rows(session: Session, message: CustomerMessage) -> list[SyncParked]
         SyncParked.aggregate_id == message.id.hex, SyncParked.state.in_(("parked", "retry")))))
 
 
+def _still_movable(message: CustomerMessage, instead: str) -> None:
+    """Refuse to move a message that reached the customer or is being sent right now."""
+    if message.state in GONE and message.state != "bounced":
+        raise RuleBlocked(f"The message {message.subject!r} was {message.state}; it needs no "
+                          f"{instead}.")
+    if message.state == "sending":
+        raise RuleBlocked("The message is being sent right now; wait for its answer.")
+
+
+def _dismiss_parked(session: Session, actor: Actor, message: CustomerMessage, how: str) -> None:
+    """Settle the message's parked sync rows: it is sent `how` instead, so nobody retries them."""
+    now = clock_of(session).now()
+    for row in _parked_rows(session, message):
+        row.state, row.settled_at, row.settled_by = "dismissed", now, actor.name
+        row.reason = f"{row.reason}\nSent {how} instead, by {actor.name}."
+
+
 def _owned(session: Session, actor: Actor, message_id: str) -> CustomerMessage:
     require(actor, Permission.SEND_MESSAGE)
     message = message_by_hex(session, message_id)
@@ -298,18 +315,11 @@ def as_letter_in(uow: UnitOfWork, actor: Actor, message_id: str) -> str:
     """Move a message that did not arrive to a paper letter: no channel sends it by itself."""
     session = uow.session
     message = _owned(session, actor, message_id)
-    if message.state in GONE and message.state != "bounced":
-        raise RuleBlocked(f"The message {message.subject!r} was {message.state}; it needs no "
-                          "letter.")
-    if message.state == "sending":
-        raise RuleBlocked("The message is being sent right now; wait for its answer.")
+    _still_movable(message, "letter")
     before = (message.channel, message.state)
     message.channel = LETTER
     stamp(session, message, "queued", "To be printed as a letter and handed or posted.")
-    now = clock_of(session).now()
-    for row in _parked_rows(session, message):
-        row.state, row.settled_at, row.settled_by = "dismissed", now, actor.name
-        row.reason = f"{row.reason}\nSent as a letter instead, by {actor.name}."
+    _dismiss_parked(session, actor, message, "as a letter")
     audit.record(session, actor, "message.as_letter", "customer_message", message.id.hex,
                  {"was_channel": before[0] or EMAIL, "was_state": before[1]})
     return f"{message.subject!r} is now a letter to print."
@@ -345,11 +355,7 @@ def switch_channel_in(uow: UnitOfWork, actor: Actor, message_id: str, channel: s
     if channel not in senders:
         raise RuleBlocked(f"This till does not send messages {_CHANNEL_WORDS[channel]} "
                           "itself: set it up under Settings > Sync first.")
-    if message.state in GONE and message.state != "bounced":
-        raise RuleBlocked(f"The message {message.subject!r} was {message.state}; it needs no "
-                          "other channel.")
-    if message.state == "sending":
-        raise RuleBlocked("The message is being sent right now; wait for its answer.")
+    _still_movable(message, "other channel")
     if message.channel == channel and message.state not in TROUBLE:
         raise RuleBlocked(f"The message {message.subject!r} already goes "
                           f"{_CHANNEL_WORDS[channel]}.")
@@ -360,10 +366,7 @@ def switch_channel_in(uow: UnitOfWork, actor: Actor, message_id: str, channel: s
     before = (message.channel, message.state)
     message.channel = channel
     stamp(session, message, "queued")
-    now = clock_of(session).now()
-    for row in _parked_rows(session, message):
-        row.state, row.settled_at, row.settled_by = "dismissed", now, actor.name
-        row.reason = f"{row.reason}\nSent {_CHANNEL_WORDS[channel]} instead, by {actor.name}."
+    _dismiss_parked(session, actor, message, _CHANNEL_WORDS[channel])
     claim = session.get(Claim, message.claim_id) if message.claim_id else None
     outbox.emit(session, QUEUED_TOPIC, "message", message.id.hex,
                 {"id": message.id.hex, "claim": claim.number if claim else None,
