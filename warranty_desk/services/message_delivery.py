@@ -128,27 +128,29 @@ def route(customer: Customer | None, sms_on: bool) -> str:
 
 
 def _taken(session: Session, message_id: str, channel: str, sms_on: bool, words: str
-           ) -> tuple[CustomerMessage | None, str]:
-    """The message if `channel` is to send it now; else None and why it is passed by.
+           ) -> tuple[CustomerMessage | None, Verdict, str]:
+    """The message if `channel` is to send it now; else None, the sender's verdict and why.
 
     A message no channel took yet is routed here, once, for both senders.
     """
     message = message_by_hex(session, message_id)
     if message is None:
-        return None, "the message is no longer on this till"
+        return None, "done", "the message is no longer on this till"
     if message.channel == "":
         customer = session.get(Customer, message.customer_id) if message.customer_id else None
         message.channel = route(customer, sms_on)
     if message.channel != channel:
-        return None, f"it goes {_CHANNEL_WORDS.get(message.channel, message.channel)}"
+        return None, "done", f"it goes {_CHANNEL_WORDS.get(message.channel, message.channel)}"
     if message.state in GONE:
-        return None, f"it was {message.state} before"
+        return None, "done", f"it was {message.state} before"
     if message.state == "sending":
         # The till stopped between "sending" and the server's answer.
         stamp(session, message, "interrupted",
                f"The till stopped while this {words} was being sent, so it may or may not "
                "have reached the customer. Ask them, then retry it or print a letter.")
-    return message, ""
+    if message.state == "interrupted":
+        return None, "refuse", message.reason
+    return message, "send", ""
 
 
 def take_for_mail(db: Database, message_id: str, *, sms_on: bool = False) -> MailJob:
@@ -157,11 +159,9 @@ def take_for_mail(db: Database, message_id: str, *, sms_on: bool = False) -> Mai
     `sms_on`: the till also has an SMS gateway, so a customer who prefers texts gets one.
     """
     with db.write() as session:
-        message, passed = _taken(session, message_id, EMAIL, sms_on, "email")
+        message, verdict, why = _taken(session, message_id, EMAIL, sms_on, "email")
         if message is None:
-            return MailJob("done", passed)
-        if message.state == "interrupted":
-            return MailJob("refuse", message.reason)
+            return MailJob(verdict, why)
         customer = session.get(Customer, message.customer_id) if message.customer_id else None
         if customer is None or not customer.email:
             stamp(session, message, "failed", "The customer has no email address on file: "
@@ -182,11 +182,9 @@ def take_for_mail(db: Database, message_id: str, *, sms_on: bool = False) -> Mai
 def take_for_sms(db: Database, message_id: str) -> SmsJob:
     """Mark the message `sending` by SMS, committed before the gateway is spoken to."""
     with db.write() as session:
-        message, passed = _taken(session, message_id, SMS, True, "text message")
+        message, verdict, why = _taken(session, message_id, SMS, True, "text message")
         if message is None:
-            return SmsJob("done", passed)
-        if message.state == "interrupted":
-            return SmsJob("refuse", message.reason)
+            return SmsJob(verdict, why)
         customer = session.get(Customer, message.customer_id) if message.customer_id else None
         problem = sms_problem(customer)
         if customer is None or problem:
