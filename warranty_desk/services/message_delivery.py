@@ -128,27 +128,29 @@ def route(customer: Customer | None, sms_on: bool) -> str:
 
 
 def _taken(session: Session, message_id: str, channel: str, sms_on: bool, words: str
-           ) -> tuple[CustomerMessage | None, str]:
-    """The message if `channel` is to send it now; else None and why it is passed by.
+           ) -> tuple[CustomerMessage | None, Verdict, str]:
+    """The message if `channel` is to send it now; else None, the sender's verdict and why.
 
     A message no channel took yet is routed here, once, for both senders.
     """
     message = message_by_hex(session, message_id)
     if message is None:
-        return None, "the message is no longer on this till"
+        return None, "done", "the message is no longer on this till"
     if message.channel == "":
         customer = session.get(Customer, message.customer_id) if message.customer_id else None
         message.channel = route(customer, sms_on)
     if message.channel != channel:
-        return None, f"it goes {_CHANNEL_WORDS.get(message.channel, message.channel)}"
+        return None, "done", f"it goes {_CHANNEL_WORDS.get(message.channel, message.channel)}"
     if message.state in GONE:
-        return None, f"it was {message.state} before"
+        return None, "done", f"it was {message.state} before"
     if message.state == "sending":
         # The till stopped between "sending" and the server's answer.
         stamp(session, message, "interrupted",
                f"The till stopped while this {words} was being sent, so it may or may not "
                "have reached the customer. Ask them, then retry it or print a letter.")
-    return message, ""
+    if message.state == "interrupted":
+        return None, "refuse", message.reason
+    return message, "send", ""
 
 
 def take_for_mail(db: Database, message_id: str, *, sms_on: bool = False) -> MailJob:
@@ -157,11 +159,9 @@ def take_for_mail(db: Database, message_id: str, *, sms_on: bool = False) -> Mai
     `sms_on`: the till also has an SMS gateway, so a customer who prefers texts gets one.
     """
     with db.write() as session:
-        message, passed = _taken(session, message_id, EMAIL, sms_on, "email")
+        message, verdict, why = _taken(session, message_id, EMAIL, sms_on, "email")
         if message is None:
-            return MailJob("done", passed)
-        if message.state == "interrupted":
-            return MailJob("refuse", message.reason)
+            return MailJob(verdict, why)
         customer = session.get(Customer, message.customer_id) if message.customer_id else None
         if customer is None or not customer.email:
             stamp(session, message, "failed", "The customer has no email address on file: "
@@ -182,11 +182,9 @@ def take_for_mail(db: Database, message_id: str, *, sms_on: bool = False) -> Mai
 def take_for_sms(db: Database, message_id: str) -> SmsJob:
     """Mark the message `sending` by SMS, committed before the gateway is spoken to."""
     with db.write() as session:
-        message, passed = _taken(session, message_id, SMS, True, "text message")
+        message, verdict, why = _taken(session, message_id, SMS, True, "text message")
         if message is None:
-            return SmsJob("done", passed)
-        if message.state == "interrupted":
-            return SmsJob("refuse", message.reason)
+            return SmsJob(verdict, why)
         customer = session.get(Customer, message.customer_id) if message.customer_id else None
         problem = sms_problem(customer)
         if customer is None or problem:
@@ -258,6 +256,23 @@ def _parked_rows(session: Session, message: CustomerMessage) -> list[SyncParked]
         SyncParked.aggregate_id == message.id.hex, SyncParked.state.in_(("parked", "retry")))))
 
 
+def _still_movable(message: CustomerMessage, instead: str) -> None:
+    """Refuse to move a message that reached the customer or is being sent right now."""
+    if message.state in GONE and message.state != "bounced":
+        raise RuleBlocked(f"The message {message.subject!r} was {message.state}; it needs no "
+                          f"{instead}.")
+    if message.state == "sending":
+        raise RuleBlocked("The message is being sent right now; wait for its answer.")
+
+
+def _dismiss_parked(session: Session, actor: Actor, message: CustomerMessage, how: str) -> None:
+    """Settle the message's parked sync rows: it is sent `how` instead, so nobody retries them."""
+    now = clock_of(session).now()
+    for row in _parked_rows(session, message):
+        row.state, row.settled_at, row.settled_by = "dismissed", now, actor.name
+        row.reason = f"{row.reason}\nSent {how} instead, by {actor.name}."
+
+
 def _owned(session: Session, actor: Actor, message_id: str) -> CustomerMessage:
     require(actor, Permission.SEND_MESSAGE)
     message = message_by_hex(session, message_id)
@@ -298,18 +313,11 @@ def as_letter_in(uow: UnitOfWork, actor: Actor, message_id: str) -> str:
     """Move a message that did not arrive to a paper letter: no channel sends it by itself."""
     session = uow.session
     message = _owned(session, actor, message_id)
-    if message.state in GONE and message.state != "bounced":
-        raise RuleBlocked(f"The message {message.subject!r} was {message.state}; it needs no "
-                          "letter.")
-    if message.state == "sending":
-        raise RuleBlocked("The message is being sent right now; wait for its answer.")
+    _still_movable(message, "letter")
     before = (message.channel, message.state)
     message.channel = LETTER
     stamp(session, message, "queued", "To be printed as a letter and handed or posted.")
-    now = clock_of(session).now()
-    for row in _parked_rows(session, message):
-        row.state, row.settled_at, row.settled_by = "dismissed", now, actor.name
-        row.reason = f"{row.reason}\nSent as a letter instead, by {actor.name}."
+    _dismiss_parked(session, actor, message, "as a letter")
     audit.record(session, actor, "message.as_letter", "customer_message", message.id.hex,
                  {"was_channel": before[0] or EMAIL, "was_state": before[1]})
     return f"{message.subject!r} is now a letter to print."
@@ -345,11 +353,7 @@ def switch_channel_in(uow: UnitOfWork, actor: Actor, message_id: str, channel: s
     if channel not in senders:
         raise RuleBlocked(f"This till does not send messages {_CHANNEL_WORDS[channel]} "
                           "itself: set it up under Settings > Sync first.")
-    if message.state in GONE and message.state != "bounced":
-        raise RuleBlocked(f"The message {message.subject!r} was {message.state}; it needs no "
-                          "other channel.")
-    if message.state == "sending":
-        raise RuleBlocked("The message is being sent right now; wait for its answer.")
+    _still_movable(message, "other channel")
     if message.channel == channel and message.state not in TROUBLE:
         raise RuleBlocked(f"The message {message.subject!r} already goes "
                           f"{_CHANNEL_WORDS[channel]}.")
@@ -360,10 +364,7 @@ def switch_channel_in(uow: UnitOfWork, actor: Actor, message_id: str, channel: s
     before = (message.channel, message.state)
     message.channel = channel
     stamp(session, message, "queued")
-    now = clock_of(session).now()
-    for row in _parked_rows(session, message):
-        row.state, row.settled_at, row.settled_by = "dismissed", now, actor.name
-        row.reason = f"{row.reason}\nSent {_CHANNEL_WORDS[channel]} instead, by {actor.name}."
+    _dismiss_parked(session, actor, message, _CHANNEL_WORDS[channel])
     claim = session.get(Claim, message.claim_id) if message.claim_id else None
     outbox.emit(session, QUEUED_TOPIC, "message", message.id.hex,
                 {"id": message.id.hex, "claim": claim.number if claim else None,
