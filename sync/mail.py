@@ -25,6 +25,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from sync.contract import Event, Outcome, TransientError
+from warranty_desk import letter_parts
 from warranty_desk.services import message_delivery
 from warranty_desk.services.message_delivery import MailJob
 from warranty_desk.storage.database import Database
@@ -156,7 +157,7 @@ def message_id(message_hex: str, sender: str) -> str:
 def _html(job: MailJob, logo_cid: str | None) -> str:
     paragraphs = "".join(
         "<p>" + "<br>".join(html.escape(line) for line in block.split("\n")) + "</p>"
-        for block in job.body.split("\n\n") if block.strip())
+        for block in letter_parts.paragraphs(job.body))
     logo = (f'<p><img src="cid:{logo_cid[1:-1]}" alt="{html.escape(job.shop)}" '
             'style="max-height:80px"></p>' if logo_cid else "")
     return (f'<!doctype html><html><body style="font-family:sans-serif">{logo}'

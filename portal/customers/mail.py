@@ -21,6 +21,7 @@ from portal.customers.models import BranchMailbox, ClaimMail
 from portal.inbox.models import InboxItem
 from portal.inbox.services import queue_item
 from portal.projections.models import Message
+from warranty_desk import letter_parts
 from warranty_desk.rules.evidence import evidence_label
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def _send(to: str, subject: str, text: str, html: str, reply_to: str = "") -> No
 
 def paragraphs(text: str) -> list[list[str]]:
     """A plain-text message as paragraphs of lines (the HTML copy sets them, escaped)."""
-    return [part.split("\n") for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+    return [part.split("\n") for part in letter_parts.paragraphs(text)]
 
 
 # -- the branch, told of a customer's note -------------------------------------------------
