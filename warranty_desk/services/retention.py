@@ -84,16 +84,18 @@ def _facts(session: Session, today: date) -> dict[uuid.UUID, list[ClaimFact]]:
     return facts
 
 
-def _raise(session: Session, actor: Actor, customer: Customer,
+def _raise(session: Session, actor: Actor, customer_id: uuid.UUID,
            triggers: list[Trigger]) -> list[RetentionFollowUp]:
-    keys = {f"{customer.id.hex}:{t.rule}:{t.claim_number}": t for t in triggers}
+    keys = {f"{customer_id.hex}:{t.rule}:{t.claim_number}": t for t in triggers}
     known = set(session.scalars(select(RetentionFollowUp.key).where(
         RetentionFollowUp.key.in_(keys))))
-    new = [RetentionFollowUp(customer_id=customer.id, rule=t.rule, claim_number=t.claim_number,
+    new = [RetentionFollowUp(customer_id=customer_id, rule=t.rule, claim_number=t.claim_number,
                              key=key, reason=t.words)
            for key, t in keys.items() if key not in known]
     if not new:
         return []
+    # Loaded only now: on most runs every trigger is known and no customer need be read.
+    customer = session.get_one(Customer, customer_id)
     session.add_all(new)
     session.flush()
     for row in new:
@@ -119,8 +121,7 @@ def raise_due_in(uow: UnitOfWork, actor: Actor) -> int:
     for customer_id, facts in _facts(session, today).items():
         triggers = list(retention_triggers(facts, today, days))
         if triggers:
-            customer = session.get_one(Customer, customer_id)
-            raised += len(_raise(session, actor, customer, triggers))
+            raised += len(_raise(session, actor, customer_id, triggers))
     return raised
 
 
