@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.phones import phone
-from ui.widgets.labels import Label
+from ui.widgets.dialog_buttons import message_label
 from ui.widgets.reason_dialog import ReasonDialog
 from ui.widgets.record_view import record_view, show_records
 from warranty_desk.services import retention
@@ -51,9 +51,7 @@ class CallsList(QWidget):
         self.ctx = ctx
         self._show = show
         layout = QVBoxLayout(self)
-        self.status = Label("")
-        self.status.setObjectName("subtle")
-        self.status.setWordWrap(True)
+        self.status = message_label()
         layout.addWidget(self.status)
         self.model: RecordTableModel[FollowUpView] = RecordTableModel(call_columns(when))
         self.table = record_view(self.model, "retentionCalls")

@@ -9,7 +9,7 @@ from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.phones import phone
 from ui.screens.customer_merge import MERGE_KEY
-from ui.widgets.labels import Label
+from ui.widgets.dialog_buttons import message_label
 from ui.widgets.record_view import record_view, show_records
 from warranty_desk.services import customer_merge
 from warranty_desk.services.customer_merge import CustomerCard, DuplicatePair
@@ -35,9 +35,7 @@ class DuplicatesList(QWidget):
         super().__init__()
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        self.status = Label("")
-        self.status.setObjectName("subtle")
-        self.status.setWordWrap(True)
+        self.status = message_label()
         layout.addWidget(self.status)
         self.model: RecordTableModel[DuplicatePair] = RecordTableModel(PAIR_COLUMNS)
         self.table = record_view(self.model, "duplicateCustomers")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from warranty_desk.errors import BadInput
 from warranty_desk.models import Claim, ClaimEvent, CostPosting, InvoiceLine, Staff, Warranty
@@ -28,7 +29,7 @@ PROBLEM_COLUMNS = ("Claim", "Decided", "Amount", "Paid", "Approved by", "Role", 
 TOTAL = "All"
 
 
-def _period(uow: UnitOfWork, since: date, until: date) -> tuple[Any, Any, Any]:
+def _period(uow: UnitOfWork, since: date, until: date) -> tuple[ZoneInfo, datetime, datetime]:
     if since > until:
         raise BadInput(f"The period starts ({since}) after it ends ({until}); swap the dates.")
     zone = shop_zone(uow.session)
@@ -82,7 +83,7 @@ def _completion_row(month: str, c: list[int]) -> tuple[Cell, ...]:
             rate(on_time, closed))
 
 
-def _approvers(session: Any, claim_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:
+def _approvers(session: Session, claim_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:
     """Per refunded claim, who approved the refund: the manager who overrode a rule for it, or
     the person who decided it (the newest decision, if it was decided twice)."""
     found: dict[uuid.UUID, uuid.UUID | None] = {}

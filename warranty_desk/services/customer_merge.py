@@ -108,16 +108,26 @@ def duplicates_in(uow: UnitOfWork, actor: Actor, reference: str | None = None
             groups[("phone", c.phone)].append(c)
         if c.email:
             groups[("email", c.email.strip().casefold())].append(c)
+    only = reference.strip().upper() if reference else None
     seen: set[tuple[str, str]] = set()
     pairs: list[DuplicatePair] = []
+    # A customer sharing a phone with some and an email with others is in several pairs; their
+    # card's counts are read once.
+    cards: dict[str, CustomerCard] = {}
+
+    def card(c: Customer) -> CustomerCard:
+        if c.reference not in cards:
+            cards[c.reference] = _card(session, c)
+        return cards[c.reference]
+
     for members in groups.values():
         for n, a in enumerate(members):
             for b in members[n + 1:]:
-                if (a.reference, b.reference) in seen or (reference and reference.strip().upper() \
-                        not in (a.reference, b.reference)):
+                if (a.reference, b.reference) in seen or (only and only not in (a.reference,
+                                                                                b.reference)):
                     continue
                 seen.add((a.reference, b.reference))
-                pairs.append(DuplicatePair(_card(session, a), _card(session, b), _shared(a, b)))
+                pairs.append(DuplicatePair(card(a), card(b), _shared(a, b)))
                 if len(pairs) >= MAX_PAIRS:
                     return tuple(pairs)
     return tuple(pairs)

@@ -84,7 +84,8 @@ class NoteFilters:
     since: date | None = None
 
 
-def _view(n: ExceptionNote) -> NoteView:
+def note_view(n: ExceptionNote) -> NoteView:
+    """A stored note as lists, records and reports show it."""
     return NoteView(n.record_kind, n.record_ref, n.reason, n.text, n.written_by, n.written_at)
 
 
@@ -146,7 +147,7 @@ def add_note_in(uow: UnitOfWork, actor: Actor, data: NoteInput) -> NoteView:
     session.flush()
     audit.record(session, actor, "note.exception", data.record_kind, ref,
                  {"reason": data.reason, "text": words})
-    return _view(note)
+    return note_view(note)
 
 
 add_note = writes(add_note_in)
@@ -155,7 +156,7 @@ add_note = writes(add_note_in)
 def notes_of(session: Session, record_kind: str, record_ref: str) -> tuple[NoteView, ...]:
     """A record's notes, newest first (for the record's own view)."""
     written = _RECORDS[record_kind][0] if record_kind in _RECORDS else str
-    return tuple(_view(n) for n in session.scalars(
+    return tuple(note_view(n) for n in session.scalars(
         select(ExceptionNote).where(ExceptionNote.record_kind == record_kind,
                                     ExceptionNote.record_ref == written(record_ref.strip()))
         .order_by(ExceptionNote.written_at.desc(), ExceptionNote.id.desc()).limit(LIST_LIMIT)))
@@ -194,7 +195,7 @@ def find_notes_in(uow: UnitOfWork, actor: Actor, filters: NoteFilters) -> tuple[
     """Notes matching the filters, newest first, at most LIST_LIMIT."""
     require(actor, Permission.LOOKUP)
     session = uow.session
-    return tuple(_view(n) for n in session.scalars(
+    return tuple(note_view(n) for n in session.scalars(
         select(ExceptionNote).where(*_conditions(session, filters))
         .order_by(ExceptionNote.written_at.desc(), ExceptionNote.id.desc()).limit(LIST_LIMIT)))
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from warranty_desk.errors import BadInput
 from warranty_desk.models import ExceptionNote
 from warranty_desk.permissions import Actor, Permission, require
-from warranty_desk.services.exception_notes import REASONS, RECORD_KINDS
+from warranty_desk.services.exception_notes import REASONS, RECORD_KINDS, note_view
 from warranty_desk.services.letterhead import day_bounds
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.shop_time import shop_zone
@@ -40,9 +40,8 @@ def exception_notes_in(uow: UnitOfWork, actor: Actor, *, since: date,
         if sum(per_kind):
             rows.append((words, *per_kind, sum(per_kind)))
     listed = tuple(
-        (n.written_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), n.written_by or "–",
-         f"{RECORD_KINDS.get(n.record_kind, n.record_kind)} {n.record_ref}",
-         REASONS.get(n.reason, n.reason), n.text) for n in found)
+        (v.written_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), v.written_by or "–",
+         v.record_words, v.reason_words, v.text) for v in map(note_view, found))
     period = f"Notes written from {since.isoformat()} to {until.isoformat()}"
     return ReportTable(
         name="exception-notes", title="Exception notes", subtitle=period,

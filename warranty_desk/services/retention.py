@@ -58,6 +58,12 @@ class FollowUpView:
         return RULE_WORDS.get(self.rule, self.rule)
 
 
+def _view(row: RetentionFollowUp, customer: Customer) -> FollowUpView:
+    return FollowUpView(row.id.hex, customer.reference, customer.name, customer.phone, row.rule,
+                        row.claim_number, row.reason, row.raised_at, row.cleared_at,
+                        row.cleared_by, row.note)
+
+
 def open_days(session: Session) -> int:
     """After how many days an open claim asks for a retention call (Settings > Shop)."""
     days = session.scalar(select(Shop.follow_up_open_days).limit(1))
@@ -84,16 +90,18 @@ def _facts(session: Session, today: date) -> dict[uuid.UUID, list[ClaimFact]]:
     return facts
 
 
-def _raise(session: Session, actor: Actor, customer: Customer,
+def _raise(session: Session, actor: Actor, customer_id: uuid.UUID,
            triggers: list[Trigger]) -> list[RetentionFollowUp]:
-    keys = {f"{customer.id.hex}:{t.rule}:{t.claim_number}": t for t in triggers}
+    keys = {f"{customer_id.hex}:{t.rule}:{t.claim_number}": t for t in triggers}
     known = set(session.scalars(select(RetentionFollowUp.key).where(
         RetentionFollowUp.key.in_(keys))))
-    new = [RetentionFollowUp(customer_id=customer.id, rule=t.rule, claim_number=t.claim_number,
+    new = [RetentionFollowUp(customer_id=customer_id, rule=t.rule, claim_number=t.claim_number,
                              key=key, reason=t.words)
            for key, t in keys.items() if key not in known]
     if not new:
         return []
+    # Loaded only now: on most runs every trigger is known and no customer need be read.
+    customer = session.get_one(Customer, customer_id)
     session.add_all(new)
     session.flush()
     for row in new:
@@ -119,8 +127,7 @@ def raise_due_in(uow: UnitOfWork, actor: Actor) -> int:
     for customer_id, facts in _facts(session, today).items():
         triggers = list(retention_triggers(facts, today, days))
         if triggers:
-            customer = session.get_one(Customer, customer_id)
-            raised += len(_raise(session, actor, customer, triggers))
+            raised += len(_raise(session, actor, customer_id, triggers))
     return raised
 
 
@@ -137,9 +144,7 @@ def follow_ups_in(uow: UnitOfWork, actor: Actor, *, cleared: bool = False
     query = (query.where(done).order_by(RetentionFollowUp.cleared_at.desc()).limit(CLEARED_SHOWN)
              if cleared else query.where(~done).order_by(RetentionFollowUp.raised_at,
                                                           RetentionFollowUp.key))
-    return tuple(FollowUpView(
-        f.id.hex, c.reference, c.name, c.phone, f.rule, f.claim_number, f.reason, f.raised_at,
-        f.cleared_at, f.cleared_by, f.note) for f, c in uow.session.execute(query))
+    return tuple(_view(f, c) for f, c in uow.session.execute(query))
 
 
 follow_ups = reads(follow_ups_in)
@@ -174,9 +179,7 @@ def clear_in(uow: UnitOfWork, actor: Actor, follow_up_id: str, note: str) -> Fol
     if still_open is None and customer.retention_follow_up:
         customer.retention_follow_up = False
         updated(session, actor, customer, "customer.retention", {"flag": False, "reason": words})
-    return FollowUpView(row.id.hex, customer.reference, customer.name, customer.phone, row.rule,
-                        row.claim_number, row.reason, row.raised_at, row.cleared_at,
-                        row.cleared_by, row.note)
+    return _view(row, customer)
 
 
 clear = writes(clear_in)
