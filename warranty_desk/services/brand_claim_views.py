@@ -186,10 +186,12 @@ def _postings(session: Session, claims: list[Claim]) -> dict[uuid.UUID, list[Pos
 
 @dataclass(frozen=True, slots=True)
 class Recovery:
-    """What one brand claim's supplier owes, claim by claim, and the claims' sale days."""
+    """What one brand claim's supplier owes, claim by claim, the claims' sale days and the
+    supplier's terms it was reckoned under."""
 
     per_claim: dict[uuid.UUID, tuple[int, str | None]]
     sold_on: dict[uuid.UUID, date]
+    terms: Terms
 
     @property
     def expected_minor(self) -> int:
@@ -222,7 +224,7 @@ def recoveries(session: Session, rows: list[BrandClaim],
                                  opened_on=claim.opened_at.astimezone(zone).date(),
                                  lodged_on=lodged)
             per[claim.id] = (got.expected_minor, got.outside_window)
-        found[row.id] = Recovery(per, sold_on)
+        found[row.id] = Recovery(per, sold_on, rule)
     return found
 
 
@@ -269,8 +271,8 @@ def view_of(session: Session, row: BrandClaim) -> BrandClaimView:
     """One brand claim in full (no permission check)."""
     zone = shop_zone(session)
     claims = claims_of(session, [row.id]).get(row.id, [])
-    terms = terms_for(session, row.supplier)
     recovery = recoveries(session, [row], {row.id: claims})[row.id]
+    terms = recovery.terms
     where = positions(session, [c.id for c in claims])
     evidence = _evidence(session, claims)
     products = {p.id: p for p in session.scalars(select(Product).where(
@@ -338,7 +340,7 @@ def rows_of(session: Session, rows: list[BrandClaim]) -> list[BrandClaimRow]:
     owed = recoveries(session, rows, claims)
     found = []
     for row in rows:
-        terms = terms_for(session, row.supplier)
+        terms = owed[row.id].terms
         mine = claims.get(row.id, [])
         newest = moved_at.get(row.id)
         moved = (max(row.submitted_at, newest) if newest else row.submitted_at
