@@ -235,11 +235,15 @@ def expected_recovery(session: Session, row: BrandClaim, claims: list[Claim] | N
     return recoveries(session, [row], given)[row.id].expected_minor
 
 
-def last_moved(session: Session, row: BrandClaim) -> datetime:
+def _moved(row: BrandClaim, newest: datetime | None) -> datetime:
     """When the brand claim's status last moved (or it was lodged, before any update)."""
-    newest = session.scalar(select(func.max(BrandStatusUpdate.at)).where(
-        BrandStatusUpdate.brand_claim_id == row.id))
     return max(row.submitted_at, newest) if newest is not None else row.submitted_at
+
+
+def last_moved(session: Session, row: BrandClaim) -> datetime:
+    """One brand claim's last move, read from its status updates."""
+    return _moved(row, session.scalar(select(func.max(BrandStatusUpdate.at)).where(
+        BrandStatusUpdate.brand_claim_id == row.id)))
 
 
 def settled(session: Session, row: BrandClaim) -> int:
@@ -342,9 +346,7 @@ def rows_of(session: Session, rows: list[BrandClaim]) -> list[BrandClaimRow]:
     for row in rows:
         terms = owed[row.id].terms
         mine = claims.get(row.id, [])
-        newest = moved_at.get(row.id)
-        moved = (max(row.submitted_at, newest) if newest else row.submitted_at
-                 ).astimezone(zone).date()
+        moved = _moved(row, moved_at.get(row.id)).astimezone(zone).date()
         found.append(BrandClaimRow(
             row.number or row.external_id, row.supplier, brands.get(row.brand_id, ""),
             row.external_id, row.external_status, row.approval, len(mine),
