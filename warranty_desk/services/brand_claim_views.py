@@ -143,10 +143,14 @@ def find(session: Session, number: str) -> BrandClaim:
     return row
 
 
+def may_see(actor: Actor, row: BrandClaim) -> bool:
+    """A supplier contact sees only their own supplier's brand claims; staff see them all."""
+    return actor.role is not Role.SUPPLIER or row.supplier.casefold() == actor.supplier.casefold()
+
+
 def scoped(actor: Actor, row: BrandClaim) -> None:
-    """Refuse a supplier contact any brand claim of another supplier, in the same words as a
-    missing one, so a guessed number tells them nothing."""
-    if actor.role is Role.SUPPLIER and row.supplier.casefold() != actor.supplier.casefold():
+    """Refuse a supplier contact any brand claim of another supplier."""
+    if not may_see(actor, row):
         raise PermissionDenied(f"{actor.name} works for {actor.supplier} and may read and update "
                                "only that supplier's brand claims.")
 
@@ -366,7 +370,7 @@ def brand_claims_in(uow: UnitOfWork, actor: Actor, *, include_closed: bool = Fal
         stmt = stmt.where(BrandClaim.closed_at.is_(None))
     rows = list(uow.session.scalars(stmt))
     if actor.role is Role.SUPPLIER:
-        rows = [r for r in rows if r.supplier.casefold() == actor.supplier.casefold()]
+        rows = [r for r in rows if may_see(actor, r)]
     return tuple(rows_of(uow.session, rows))
 
 

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import BrandClaim, ImportBatch
-from warranty_desk.permissions import Actor, Permission, Role, require
+from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.brand_status import BRAND_STATUSES
 from warranty_desk.sentences import sentences
-from warranty_desk.services.brand_claim_views import find
+from warranty_desk.services.brand_claim_views import find, may_see
 from warranty_desk.services.brand_claims import MAX_NOTE, apply_status
 from warranty_desk.services.brand_packet import PacketProfile, profile, profile_names
 from warranty_desk.services.imports import limits
@@ -103,7 +103,7 @@ def _rows(session: Session, actor: Actor, table: Table, layout: PacketProfile
             problems.append(Problem(number, table.name(ref_key),
                                     f"No brand claim {ref} at this shop. Check the reference."))
             continue
-        if actor.role is Role.SUPPLIER and row.supplier.casefold() != actor.supplier.casefold():
+        if not may_see(actor, row):
             problems.append(Problem(number, table.name(ref_key),
                                     f"Brand claim {ref} is not {actor.supplier}'s."))
             continue
