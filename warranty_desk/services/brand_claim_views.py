@@ -256,6 +256,15 @@ def settled(session: Session, row: BrandClaim) -> int:
                               .where(Settlement.brand_claim_id == row.id)) or 0)
 
 
+def settled_each(session: Session, rows: list[BrandClaim]) -> dict[uuid.UUID, int]:
+    """What the supplier has paid or credited so far on each of these brand claims (one
+    query; a brand claim with nothing settled is left out)."""
+    return {k: int(v) for k, v in session.execute(
+        select(Settlement.brand_claim_id, func.sum(Settlement.amount_minor))
+        .where(Settlement.brand_claim_id.in_([r.id for r in rows]))
+        .group_by(Settlement.brand_claim_id)).all()}
+
+
 def _evidence(session: Session, claims: list[Claim]) -> dict[uuid.UUID, tuple[str, ...]]:
     found: dict[uuid.UUID, list[str]] = {}
     for claim_id, kind, name in session.execute(
@@ -337,10 +346,7 @@ def rows_of(session: Session, rows: list[BrandClaim]) -> list[BrandClaimRow]:
     zone = shop_zone(session)
     claims = claims_of(session, [r.id for r in rows])
     brands = dict(session.execute(select(Brand.id, Brand.name)).all())
-    paid: dict[uuid.UUID, int] = {k: int(v) for k, v in session.execute(
-        select(Settlement.brand_claim_id, func.sum(Settlement.amount_minor))
-        .where(Settlement.brand_claim_id.in_([r.id for r in rows]))
-        .group_by(Settlement.brand_claim_id)).all()}
+    paid = settled_each(session, rows)
     moved_at: dict[uuid.UUID, datetime] = dict(session.execute(
         select(BrandStatusUpdate.brand_claim_id, func.max(BrandStatusUpdate.at))
         .where(BrandStatusUpdate.brand_claim_id.in_([r.id for r in rows]))

@@ -8,10 +8,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from warranty_desk.models import Brand, BrandClaim, Claim, ClaimEvent, Product, Settlement
+from warranty_desk.models import Brand, BrandClaim, Claim, ClaimEvent, Product
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.recovery import recovery_rate
-from warranty_desk.services.brand_claim_views import recoveries, rows_of
+from warranty_desk.services.brand_claim_views import recoveries, rows_of, settled_each
 from warranty_desk.services.claim_reports import _period as report_period
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.shop_time import shop_today
@@ -32,10 +32,7 @@ def supplier_recovery_in(uow: UnitOfWork, actor: Actor, *, since: date, until: d
     rows = list(session.scalars(select(BrandClaim).where(
         BrandClaim.submitted_at >= start, BrandClaim.submitted_at < end)))
     owed = recoveries(session, rows)
-    paid: dict[object, int] = {k: int(v) for k, v in session.execute(
-        select(Settlement.brand_claim_id, func.sum(Settlement.amount_minor))
-        .where(Settlement.brand_claim_id.in_([r.id for r in rows]))
-        .group_by(Settlement.brand_claim_id)).all()}
+    paid = settled_each(session, rows)
     brands = dict(session.execute(select(Brand.id, Brand.name)).all())
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for row in rows:
