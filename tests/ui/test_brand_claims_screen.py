@@ -18,6 +18,7 @@ from tests.ui.conftest import db_rows, open_window, sign_in
 from tests.ui.print_helpers import FakePreview
 from ui.main_window import MainWindow
 from ui.printing.preview import PreviewChoice
+from ui.screens import brand_claims as brand_screen
 from ui.screens.brand_claims import BrandClaimsScreen
 from ui.screens.settings import SettingsScreen
 from warranty_desk.permissions import Role
@@ -276,3 +277,30 @@ def test_the_supplier_contact_sees_why_she_may_not_record_a_settlement(
     assert isinstance(fin, BrandClaimsScreen)
     assert fin.settle_button.isVisibleTo(fin) and not fin.settle_refusal.isVisibleTo(fin)
     assert "Ctrl+M" in [key for key, _ in fin.help_rows()]
+
+
+def test_a_status_typed_at_the_desk_shows_its_answer_without_reading_the_claim_again(
+    qtbot: Any, win: MainWindow, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    screen = _screen(qtbot, win, "Kim Store", "2222")
+    qtbot.keyClicks(screen.field, SERIALS[0])
+    qtbot.keyClick(screen.field, Qt.Key.Key_N, CTRL)
+    assert screen.banner.word.text() == "✔  OPENED"
+    reads: list[str] = []
+    real = brand_screen.brand_claim
+
+    def counted(db: Database, actor: Any, number: str) -> Any:
+        reads.append(number)
+        return real(db, actor, number)
+
+    monkeypatch.setattr(brand_screen, "brand_claim", counted)
+    screen.status.setFocus()
+    qtbot.keyClicks(screen.status, "in")
+    qtbot.keyClick(screen.status_note, Qt.Key.Key_T, CTRL)
+    assert screen.banner.word.text() == "✔  STATUS", screen.banner.detail.text()
+    assert _column(screen.updates, 1) == ["submitted → in repair"]
+    assert reads == []  # the update answered with the brand claim; only the list reloads
+    qtbot.keyClicks(screen.field, SERIALS[0])
+    qtbot.keyClick(screen.field, Qt.Key.Key_S, CTRL | SHIFT)
+    assert screen.banner.word.text() == "✔  SENT"
+    assert len(reads) == 1  # a unit sent answers with the unit: the open claim is read again

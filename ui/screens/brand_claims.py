@@ -180,13 +180,13 @@ class BrandClaimsScreen(Screen):
         self.refresh()
         self.field.setFocus()
 
-    def refresh(self) -> None:
-        """Reload the list (and the open brand claim) off the GUI thread."""
+    def refresh(self, *, open_one: bool = True) -> None:
+        """Reload the list (and the open brand claim, unless just shown) off the GUI thread."""
         if not self.ctx.may(Permission.VIEW_BRAND_CLAIMS):
             return
         actor, db = self.ctx.require_actor(), self.ctx.db
         self.ctx.run(lambda: listed(db, actor, include_closed=True), self._show_list)
-        if self.current is not None:
+        if open_one and self.current is not None:
             number = self.current.number
             self.ctx.run(lambda: brand_claim(db, actor, number), self._show,
                          self._failed("NOT FOUND"))
@@ -218,9 +218,11 @@ class BrandClaimsScreen(Screen):
             self.banner.say("success", word, detail.format(result=result))
             self.ctx.notice.emit(detail.format(result=result), "success")
             self.ctx.data_changed.emit("stock")
-            if isinstance(result, BrandClaimView):
+            # An action that answers with the brand claim needs only the list read again.
+            shown = isinstance(result, BrandClaimView)
+            if shown:
                 self._show(result)
-            self.refresh()
+            self.refresh(open_one=not shown)
             self.field.selectAll()
             self.field.setFocus()
         return show

@@ -143,10 +143,14 @@ def find(session: Session, number: str) -> BrandClaim:
     return row
 
 
+def may_see(actor: Actor, row: BrandClaim) -> bool:
+    """A supplier contact sees only their own supplier's brand claims; staff see them all."""
+    return actor.role is not Role.SUPPLIER or row.supplier.casefold() == actor.supplier.casefold()
+
+
 def scoped(actor: Actor, row: BrandClaim) -> None:
-    """Refuse a supplier contact any brand claim of another supplier, in the same words as a
-    missing one, so a guessed number tells them nothing."""
-    if actor.role is Role.SUPPLIER and row.supplier.casefold() != actor.supplier.casefold():
+    """Refuse a supplier contact any brand claim of another supplier."""
+    if not may_see(actor, row):
         raise PermissionDenied(f"{actor.name} works for {actor.supplier} and may read and update "
                                "only that supplier's brand claims.")
 
@@ -186,10 +190,12 @@ def _postings(session: Session, claims: list[Claim]) -> dict[uuid.UUID, list[Pos
 
 @dataclass(frozen=True, slots=True)
 class Recovery:
-    """What one brand claim's supplier owes, claim by claim, and the claims' sale days."""
+    """What one brand claim's supplier owes, claim by claim, the claims' sale days and the
+    supplier's terms it was reckoned under."""
 
     per_claim: dict[uuid.UUID, tuple[int, str | None]]
     sold_on: dict[uuid.UUID, date]
+    terms: Terms
 
     @property
     def expected_minor(self) -> int:
@@ -222,7 +228,7 @@ def recoveries(session: Session, rows: list[BrandClaim],
                                  opened_on=claim.opened_at.astimezone(zone).date(),
                                  lodged_on=lodged)
             per[claim.id] = (got.expected_minor, got.outside_window)
-        found[row.id] = Recovery(per, sold_on)
+        found[row.id] = Recovery(per, sold_on, rule)
     return found
 
 
@@ -233,17 +239,30 @@ def expected_recovery(session: Session, row: BrandClaim, claims: list[Claim] | N
     return recoveries(session, [row], given)[row.id].expected_minor
 
 
-def last_moved(session: Session, row: BrandClaim) -> datetime:
+def _moved(row: BrandClaim, newest: datetime | None) -> datetime:
     """When the brand claim's status last moved (or it was lodged, before any update)."""
-    newest = session.scalar(select(func.max(BrandStatusUpdate.at)).where(
-        BrandStatusUpdate.brand_claim_id == row.id))
     return max(row.submitted_at, newest) if newest is not None else row.submitted_at
+
+
+def last_moved(session: Session, row: BrandClaim) -> datetime:
+    """One brand claim's last move, read from its status updates."""
+    return _moved(row, session.scalar(select(func.max(BrandStatusUpdate.at)).where(
+        BrandStatusUpdate.brand_claim_id == row.id)))
 
 
 def settled(session: Session, row: BrandClaim) -> int:
     """What the supplier has paid or credited on a brand claim so far."""
     return int(session.scalar(select(func.coalesce(func.sum(Settlement.amount_minor), 0))
                               .where(Settlement.brand_claim_id == row.id)) or 0)
+
+
+def settled_each(session: Session, rows: list[BrandClaim]) -> dict[uuid.UUID, int]:
+    """What the supplier has paid or credited so far on each of these brand claims (one
+    query; a brand claim with nothing settled is left out)."""
+    return {k: int(v) for k, v in session.execute(
+        select(Settlement.brand_claim_id, func.sum(Settlement.amount_minor))
+        .where(Settlement.brand_claim_id.in_([r.id for r in rows]))
+        .group_by(Settlement.brand_claim_id)).all()}
 
 
 def _evidence(session: Session, claims: list[Claim]) -> dict[uuid.UUID, tuple[str, ...]]:
@@ -269,8 +288,8 @@ def view_of(session: Session, row: BrandClaim) -> BrandClaimView:
     """One brand claim in full (no permission check)."""
     zone = shop_zone(session)
     claims = claims_of(session, [row.id]).get(row.id, [])
-    terms = terms_for(session, row.supplier)
     recovery = recoveries(session, [row], {row.id: claims})[row.id]
+    terms = recovery.terms
     where = positions(session, [c.id for c in claims])
     evidence = _evidence(session, claims)
     products = {p.id: p for p in session.scalars(select(Product).where(
@@ -327,10 +346,7 @@ def rows_of(session: Session, rows: list[BrandClaim]) -> list[BrandClaimRow]:
     zone = shop_zone(session)
     claims = claims_of(session, [r.id for r in rows])
     brands = dict(session.execute(select(Brand.id, Brand.name)).all())
-    paid: dict[uuid.UUID, int] = {k: int(v) for k, v in session.execute(
-        select(Settlement.brand_claim_id, func.sum(Settlement.amount_minor))
-        .where(Settlement.brand_claim_id.in_([r.id for r in rows]))
-        .group_by(Settlement.brand_claim_id)).all()}
+    paid = settled_each(session, rows)
     moved_at: dict[uuid.UUID, datetime] = dict(session.execute(
         select(BrandStatusUpdate.brand_claim_id, func.max(BrandStatusUpdate.at))
         .where(BrandStatusUpdate.brand_claim_id.in_([r.id for r in rows]))
@@ -338,11 +354,9 @@ def rows_of(session: Session, rows: list[BrandClaim]) -> list[BrandClaimRow]:
     owed = recoveries(session, rows, claims)
     found = []
     for row in rows:
-        terms = terms_for(session, row.supplier)
+        terms = owed[row.id].terms
         mine = claims.get(row.id, [])
-        newest = moved_at.get(row.id)
-        moved = (max(row.submitted_at, newest) if newest else row.submitted_at
-                 ).astimezone(zone).date()
+        moved = _moved(row, moved_at.get(row.id)).astimezone(zone).date()
         found.append(BrandClaimRow(
             row.number or row.external_id, row.supplier, brands.get(row.brand_id, ""),
             row.external_id, row.external_status, row.approval, len(mine),
@@ -362,7 +376,7 @@ def brand_claims_in(uow: UnitOfWork, actor: Actor, *, include_closed: bool = Fal
         stmt = stmt.where(BrandClaim.closed_at.is_(None))
     rows = list(uow.session.scalars(stmt))
     if actor.role is Role.SUPPLIER:
-        rows = [r for r in rows if r.supplier.casefold() == actor.supplier.casefold()]
+        rows = [r for r in rows if may_see(actor, r)]
     return tuple(rows_of(uow.session, rows))
 
 

@@ -11,15 +11,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk.errors import BadInput, NotFound
+from warranty_desk.errors import NotFound
 from warranty_desk.models import BrandClaim, ImportBatch
-from warranty_desk.permissions import Actor, Permission, Role, require
+from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.brand_status import BRAND_STATUSES
-from warranty_desk.sentences import sentences
-from warranty_desk.services.brand_claim_views import find
+from warranty_desk.services.brand_claim_views import find, may_see
 from warranty_desk.services.brand_claims import MAX_NOTE, apply_status
 from warranty_desk.services.brand_packet import PacketProfile, profile, profile_names
-from warranty_desk.services.imports import limits
+from warranty_desk.services.imports import _read as read_import
 from warranty_desk.services.imports.report import ImportRejected
 from warranty_desk.services.imports.table import Table, open_table
 from warranty_desk.services.sale_input import Problem
@@ -103,7 +102,7 @@ def _rows(session: Session, actor: Actor, table: Table, layout: PacketProfile
             problems.append(Problem(number, table.name(ref_key),
                                     f"No brand claim {ref} at this shop. Check the reference."))
             continue
-        if actor.role is Role.SUPPLIER and row.supplier.casefold() != actor.supplier.casefold():
+        if not may_see(actor, row):
             problems.append(Problem(number, table.name(ref_key),
                                     f"Brand claim {ref} is not {actor.supplier}'s."))
             continue
@@ -127,14 +126,8 @@ def import_statuses_in(uow: UnitOfWork, actor: Actor, path: Path, *,
                        layout: str | None = None) -> StatusImport:
     """Apply a service centre's status file, all rows or none (ImportRejected lists them)."""
     require(actor, Permission.UPDATE_BRAND_STATUS)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadInput(sentences(f"Cannot read {path}: {exc.strerror}", "Check the file name "
-                                 "and that the file is not open in another program.")) from None
-    if len(data) > limits.MAX_FILE_BYTES:
-        raise BadInput(f"{path.name} is {limits.size_words(len(data))}; a status file is at most "
-                       f"{limits.size_words(limits.MAX_FILE_BYTES)}.")
+    # The imports' own reader: refused in plain words, and a huge file is not read whole.
+    data = read_import(path)
     table, problems = open_table(data, ())
     if table is None:
         raise ImportRejected(path.name, problems)

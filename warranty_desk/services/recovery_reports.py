@@ -4,27 +4,18 @@ replacement time (returns stock by age is in management.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 
-from warranty_desk.clock import zone_of
-from warranty_desk.errors import BadInput
-from warranty_desk.models import Brand, BrandClaim, Claim, ClaimEvent, Product, Settlement
+from warranty_desk.models import Brand, BrandClaim, Claim, ClaimEvent, Product
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.recovery import recovery_rate
-from warranty_desk.services.brand_claim_views import recoveries, rows_of
-from warranty_desk.services.letterhead import day_bounds, shop_of
+from warranty_desk.services.brand_claim_views import recoveries, rows_of, settled_each
+from warranty_desk.services.claim_reports import _period as report_period
 from warranty_desk.services.report_table import Cell, ReportTable
-from warranty_desk.services.shop_time import shop_today, shop_zone
+from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
-
-
-def _period(uow: UnitOfWork, since: date, until: date) -> tuple[datetime, datetime]:
-    if since > until:
-        raise BadInput(f"The period starts ({since}) after it ends ({until}); swap the dates.")
-    zone = zone_of(shop_of(uow.session).timezone)
-    return day_bounds(since, zone)[0], day_bounds(until, zone)[1]
 
 
 def _percent(rate: float | None) -> str:
@@ -36,15 +27,12 @@ def supplier_recovery_in(uow: UnitOfWork, actor: Actor, *, since: date, until: d
     """Brand claims lodged in the period, per supplier and brand: what the suppliers' terms made
     recoverable, what they settled, what was written off, and the rate settled ÷ recoverable."""
     require(actor, Permission.VIEW_REPORTS)
-    start, end = _period(uow, since, until)
+    _zone, start, end = report_period(uow, since, until)
     session = uow.session
     rows = list(session.scalars(select(BrandClaim).where(
         BrandClaim.submitted_at >= start, BrandClaim.submitted_at < end)))
     owed = recoveries(session, rows)
-    paid: dict[object, int] = {k: int(v) for k, v in session.execute(
-        select(Settlement.brand_claim_id, func.sum(Settlement.amount_minor))
-        .where(Settlement.brand_claim_id.in_([r.id for r in rows]))
-        .group_by(Settlement.brand_claim_id)).all()}
+    paid = settled_each(session, rows)
     brands = dict(session.execute(select(Brand.id, Brand.name)).all())
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for row in rows:
@@ -103,9 +91,8 @@ def replacement_time_in(uow: UnitOfWork, actor: Actor, *, since: date, until: da
     """Claims resolved as replacements in the period, per brand: how long from the claim to the
     decision, and to the replacement in the customer's hands."""
     require(actor, Permission.VIEW_REPORTS)
-    start, end = _period(uow, since, until)
+    zone, start, end = report_period(uow, since, until)
     session = uow.session
-    zone = shop_zone(session)
     decided = session.execute(
         select(Claim.id, Brand.name, Claim.opened_at, Claim.closed_at)
         .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)

@@ -108,3 +108,16 @@ def test_a_supplier_contacts_file_may_move_only_their_own_brand_claims(
         import_statuses(shop, _supplier(), path)
     with pytest.raises(PermissionDenied, match="may not enter a brand's status"):
         import_statuses(shop, actor(Role.TECHNICIAN), path)
+
+
+def test_a_missing_or_too_large_status_file_is_refused_in_plain_words(
+    shop: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _second = _two(shop)
+    with pytest.raises(BadInput, match=r"Cannot read .*nowhere\.csv.*Check the file name"):
+        import_statuses(shop, STORE, tmp_path / "nowhere.csv")
+    path = _file(tmp_path, f"Dealer Ref,Repair Status\n{first},Booked in\n")
+    monkeypatch.setattr("warranty_desk.services.imports.limits.MAX_FILE_BYTES", 10)
+    with pytest.raises(BadInput, match=r"centre\.csv is 55 bytes; .* 10 bytes"):
+        import_statuses(shop, STORE, path)
+    assert brand_claim(shop, STORE, first).updates == ()

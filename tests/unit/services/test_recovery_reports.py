@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import TODAY, actor, stand_on
 from tests.unit.services.helpers import sell
 from tests.unit.services.test_brand_claims import FINANCE, MANAGER, SALES, STORE, TECH, _claim
-from warranty_desk.errors import PermissionDenied
+from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
 from warranty_desk.services import brand_claims, claims, decisions, management, returns
@@ -201,3 +201,11 @@ def test_claims_by_brand_shares_a_brand_claims_settlements_among_its_claims(
     assert recovered(early, early) == {"Lumen": 3_750}
     assert recovered(late, late) == {"Lumen": 1_251}
     assert recovered(early, late) == {"Lumen": 5_001}
+
+
+@pytest.mark.parametrize("name", ["supplier-recovery", "replacement-time"])
+def test_a_period_that_ends_before_it_starts_is_refused_in_plain_words(
+    shop: Database, name: str
+) -> None:
+    with pytest.raises(BadInput, match=r"starts \(.*\) after it ends \(.*\); swap the dates"):
+        management.build(shop, MANAGER, name, since=TODAY + timedelta(days=1))
