@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warranty_desk.errors import BadInput
 from warranty_desk.models import Claim, ClaimEvent, CostPosting, InvoiceLine, Staff, Warranty
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, refund_limit, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.refunds import refund_within_limit
-from warranty_desk.services.letterhead import day_bounds
+from warranty_desk.services.letterhead import report_period
 from warranty_desk.services.message_report import rate
 from warranty_desk.services.report_table import Cell, ReportTable
-from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork
 
 COMPLETION_COLUMNS = ("Month opened", "Opened", "Resolved", "Rejected", "Still open",
@@ -29,21 +26,12 @@ PROBLEM_COLUMNS = ("Claim", "Decided", "Amount", "Paid", "Approved by", "Role", 
 TOTAL = "All"
 
 
-def _period(uow: UnitOfWork, since: date, until: date) -> tuple[ZoneInfo, datetime, datetime]:
-    if since > until:
-        raise BadInput(f"The period starts ({since}) after it ends ({until}); swap the dates.")
-    zone = shop_zone(uow.session)
-    start, _ = day_bounds(since, zone)
-    _, end = day_bounds(until, zone)
-    return zone, start, end
-
-
 def resolution_completion_in(uow: UnitOfWork, actor: Actor, *, since: date,
                              until: date) -> ReportTable:
     """Claims opened in the period, by month: how many were resolved or rejected, how many are
     still open, and how many closed by the day the shop promised."""
     require(actor, Permission.VIEW_REPORTS)
-    zone, start, end = _period(uow, since, until)
+    zone, start, end = report_period(uow.session, since, until)
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
     for opened_at, state, closed_at, promised_on in uow.session.execute(
             select(Claim.opened_at, Claim.state, Claim.closed_at, Claim.promised_on)
@@ -113,7 +101,7 @@ def refund_accuracy_in(uow: UnitOfWork, actor: Actor, *, since: date,
     """Refunds decided in the period, by month: within the price paid (policy), within the
     approver's refund limit, and matching the refund cost in the ledger; each miss below."""
     require(actor, Permission.VIEW_REPORTS)
-    zone, start, end = _period(uow, since, until)
+    zone, start, end = report_period(uow.session, since, until)
     session = uow.session
     refunds = session.execute(
         select(Claim.id, Claim.number, Claim.closed_at, Claim.refund_minor,

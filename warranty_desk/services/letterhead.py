@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from warranty_desk import clock
 from warranty_desk.clock import zone_of
-from warranty_desk.errors import NotFound
+from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import Shop
 from warranty_desk.printables import ShopHeader
 from warranty_desk.storage.database import clock_of
@@ -57,3 +57,13 @@ def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(), zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
     return start, end
+
+
+def report_period(session: Session, since: date, until: date
+                  ) -> tuple[ZoneInfo, datetime, datetime]:
+    """A report's days as the shop's zone and the UTC instants from the first day's start to
+    the last day's end; a period that ends before it starts is refused in words."""
+    if since > until:
+        raise BadInput(f"The period starts ({since}) after it ends ({until}); swap the dates.")
+    zone = zone_of(shop_of(session).timezone)
+    return zone, day_bounds(since, zone)[0], day_bounds(until, zone)[1]

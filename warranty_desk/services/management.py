@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from warranty_desk.clock import zone_of
 from warranty_desk.errors import BadInput
 from warranty_desk.models import (
     Brand,
@@ -27,7 +26,7 @@ from warranty_desk.rules.recovery import split_by_weight
 from warranty_desk.services import recovery_reports
 from warranty_desk.services.brand_claim_views import claims_of, recoveries
 from warranty_desk.services.claim_reports import refund_accuracy_in, resolution_completion_in
-from warranty_desk.services.letterhead import day_bounds, shop_of
+from warranty_desk.services.letterhead import report_period
 from warranty_desk.services.message_report import message_delivery_in
 from warranty_desk.services.note_report import exception_notes_in
 from warranty_desk.services.report_table import Cell, ReportTable
@@ -43,12 +42,8 @@ AGE_BANDS = ((0, 7, "0–7 days"), (8, 30, "8–30 days"), (31, 60, "31–60 day
 def claims_by_brand_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date) -> ReportTable:
     """Claims opened per brand in the period: volume, open, speed, cost and supplier recovery."""
     require(actor, Permission.VIEW_REPORTS)
-    if since > until:
-        raise BadInput(f"The period starts ({since}) after it ends ({until}); swap the dates.")
     session = uow.session
-    zone = zone_of(shop_of(session).timezone)
-    start, _ = day_bounds(since, zone)
-    _, end = day_bounds(until, zone)
+    _zone, start, end = report_period(session, since, until)
     in_period = (Claim.opened_at >= start) & (Claim.opened_at < end)
     days = func.julianday(Claim.closed_at) - func.julianday(Claim.opened_at)
     counts = session.execute(

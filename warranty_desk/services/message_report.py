@@ -14,11 +14,9 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from warranty_desk.clock import zone_of
-from warranty_desk.errors import BadInput
 from warranty_desk.models import Claim, Customer, CustomerMessage
 from warranty_desk.permissions import Actor, Permission, require
-from warranty_desk.services.letterhead import day_bounds, shop_of
+from warranty_desk.services.letterhead import report_period, shop_of
 from warranty_desk.services.message_delivery import TROUBLE
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.unit_of_work import UnitOfWork
@@ -48,13 +46,9 @@ def message_delivery_in(uow: UnitOfWork, actor: Actor, *, since: date,
     """Outbound messages written in the period: delivered, failed and waiting per week, branch
     and channel, and each failure beneath."""
     require(actor, Permission.VIEW_REPORTS)
-    if since > until:
-        raise BadInput(f"The period starts ({since}) after it ends ({until}); swap the dates.")
     session = uow.session
+    zone, start, end = report_period(session, since, until)
     shop = shop_of(session)
-    zone = zone_of(shop.timezone)
-    start, _ = day_bounds(since, zone)
-    _, end = day_bounds(until, zone)
     found = session.execute(
         select(CustomerMessage.created_at, CustomerMessage.state, CustomerMessage.channel,
                Claim.number, Customer.reference, CustomerMessage.subject,

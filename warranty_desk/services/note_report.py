@@ -7,13 +7,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from warranty_desk.errors import BadInput
 from warranty_desk.models import ExceptionNote
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services.exception_notes import REASONS, RECORD_KINDS, note_view
-from warranty_desk.services.letterhead import day_bounds
+from warranty_desk.services.letterhead import report_period
 from warranty_desk.services.report_table import Cell, ReportTable
-from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork
 
 NOTE_COLUMNS = ("Written", "By", "Record", "Reason", "Note")
@@ -23,12 +21,8 @@ def exception_notes_in(uow: UnitOfWork, actor: Actor, *, since: date,
                        until: date) -> ReportTable:
     """Notes written in the period, counted per reason and kind of record, each listed below."""
     require(actor, Permission.VIEW_REPORTS)
-    if since > until:
-        raise BadInput(f"The period starts ({since}) after it ends ({until}); swap the dates.")
     session = uow.session
-    zone = shop_zone(session)
-    start, _ = day_bounds(since, zone)
-    _, end = day_bounds(until, zone)
+    zone, start, end = report_period(session, since, until)
     found = session.scalars(
         select(ExceptionNote).where(ExceptionNote.written_at >= start,
                                     ExceptionNote.written_at < end)

@@ -12,7 +12,7 @@ from warranty_desk.models import Brand, BrandClaim, Claim, ClaimEvent, Product
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.recovery import recovery_rate
 from warranty_desk.services.brand_claim_views import recoveries, rows_of, settled_each
-from warranty_desk.services.claim_reports import _period as report_period
+from warranty_desk.services.letterhead import report_period
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
@@ -27,7 +27,7 @@ def supplier_recovery_in(uow: UnitOfWork, actor: Actor, *, since: date, until: d
     """Brand claims lodged in the period, per supplier and brand: what the suppliers' terms made
     recoverable, what they settled, what was written off, and the rate settled ÷ recoverable."""
     require(actor, Permission.VIEW_REPORTS)
-    _zone, start, end = report_period(uow, since, until)
+    _zone, start, end = report_period(uow.session, since, until)
     session = uow.session
     rows = list(session.scalars(select(BrandClaim).where(
         BrandClaim.submitted_at >= start, BrandClaim.submitted_at < end)))
@@ -91,7 +91,7 @@ def replacement_time_in(uow: UnitOfWork, actor: Actor, *, since: date, until: da
     """Claims resolved as replacements in the period, per brand: how long from the claim to the
     decision, and to the replacement in the customer's hands."""
     require(actor, Permission.VIEW_REPORTS)
-    zone, start, end = report_period(uow, since, until)
+    zone, start, end = report_period(uow.session, since, until)
     session = uow.session
     decided = session.execute(
         select(Claim.id, Brand.name, Claim.opened_at, Claim.closed_at)
