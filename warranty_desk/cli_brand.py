@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from warranty_desk.cli_common import (
     EXIT_OK,
+    add_staff_option,
     open_db,
     parse_date,
     print_json,
@@ -29,14 +30,6 @@ if TYPE_CHECKING:
     from warranty_desk.storage.database import Database
 
 
-def _staff(p: argparse.ArgumentParser, *, required: bool = True) -> None:
-    p.add_argument("--staff", required=required, metavar="NAME",
-                   help="who does it, as on the sign-in list; the PIN is asked for unseen, or "
-                        "read from stdin" + ("" if required else
-                                             " (left out: the command line itself)"))
-    p.add_argument("--json", action="store_true")
-
-
 def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """`brand ...` with its options."""
     p = sub.add_parser("brand", help="brand claims to suppliers: open, fill, statuses, packet, "
@@ -44,47 +37,47 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     bsub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=parser_class)
     b = bsub.add_parser("list", help="open brand claims, stale ones first")
     b.add_argument("--all", action="store_true", help="closed ones too")
-    _staff(b, required=False)
+    add_staff_option(b, required=False)
     b = bsub.add_parser("show", help="one brand claim in full")
     b.add_argument("number", metavar="BRAND_CLAIM")
-    _staff(b, required=False)
+    add_staff_option(b, required=False)
     b = bsub.add_parser("open", help="open a brand claim over claims or faulty units")
     b.add_argument("codes", nargs="+", metavar="CODE", help="claim numbers or unit serials")
     b.add_argument("--external-id", default="", help="the brand's own claim id, if known")
     b.add_argument("--centre", default="", help="the authorised service centre")
-    _staff(b)
+    add_staff_option(b)
     b = bsub.add_parser("add", help="add claims or faulty units to an open brand claim")
     b.add_argument("number", metavar="BRAND_CLAIM")
     b.add_argument("codes", nargs="+", metavar="CODE")
-    _staff(b)
+    add_staff_option(b)
     b = bsub.add_parser("details", help="the brand's claim id and service centre")
     b.add_argument("number", metavar="BRAND_CLAIM")
     b.add_argument("--external-id")
     b.add_argument("--centre")
-    _staff(b)
+    add_staff_option(b)
     b = bsub.add_parser("status", help="a status the brand gave, typed in")
     b.add_argument("number", metavar="BRAND_CLAIM")
     b.add_argument("status", metavar="STATUS")
     b.add_argument("--note", default="")
-    _staff(b)
+    add_staff_option(b)
     b = bsub.add_parser("import-status", help="a service centre's status CSV (all or nothing)")
     b.add_argument("file", type=Path)
     b.add_argument("--layout", help="the centre's profile (default: told from the header)")
-    _staff(b, required=False)
+    add_staff_option(b, required=False)
     b = bsub.add_parser("packet", help="the packet for the brand: PDF (a print job, like "
                                        "the screen's Ctrl+P) and/or CSV")
     b.add_argument("number", metavar="BRAND_CLAIM")
     b.add_argument("--pdf", type=Path, metavar="FILE")
     b.add_argument("--csv", type=Path, metavar="FILE")
     b.add_argument("--paper", choices=["A4", "Letter", "A5"], default="A4")
-    _staff(b, required=False)
+    add_staff_option(b, required=False)
     b = bsub.add_parser("send", help="a unit of the brand claim leaves for the supplier (scan)")
     b.add_argument("number", metavar="BRAND_CLAIM")
     b.add_argument("code", metavar="CODE")
-    _staff(b)
+    add_staff_option(b)
     b = bsub.add_parser("back", help="a unit comes back from the supplier (scan)")
     b.add_argument("code", metavar="CODE")
-    _staff(b)
+    add_staff_option(b)
     b = bsub.add_parser("settle", help="a payment or credit note from the supplier")
     b.add_argument("number", metavar="BRAND_CLAIM")
     b.add_argument("amount", metavar="AMOUNT", help="in the shop's currency, like 120.00")
@@ -93,11 +86,11 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     b.add_argument("--final", action="store_true", help="nothing more will come")
     b.add_argument("--reason", default="", help="why it differs from what was expected")
     b.add_argument("--on", type=parse_date, metavar="YYYY-MM-DD")
-    _staff(b)
+    add_staff_option(b)
     b = bsub.add_parser("write-off", help="give up what the supplier did not pay (a manager)")
     b.add_argument("number", metavar="BRAND_CLAIM")
     b.add_argument("--reason", required=True)
-    _staff(b)
+    add_staff_option(b)
     b = bsub.add_parser("terms", help="set a supplier's warranty terms")
     b.add_argument("supplier")
     b.add_argument("--covers", default="parts,labour,replacement",
@@ -107,7 +100,7 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     b.add_argument("--stale-after", type=int, default=14, help="days without news")
     b.add_argument("--profile", default="generic", help="the packet layout")
     b.add_argument("--centre", default="", help="its authorised service centre")
-    _staff(b, required=False)
+    add_staff_option(b, required=False)
 
 
 def _actor(db: Database, args: argparse.Namespace) -> Actor:

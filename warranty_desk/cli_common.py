@@ -103,11 +103,13 @@ def read_unseen(prompt: str, *, first_line_only: bool) -> str:
     return (sys.stdin.readline() if first_line_only else sys.stdin.read()).strip()
 
 
-def add_staff_option(p: argparse.ArgumentParser) -> None:
-    """--staff NAME (the PIN is read unseen) and --json, for commands a person answers for."""
-    p.add_argument("--staff", required=True, metavar="NAME",
+def add_staff_option(p: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """--staff NAME (the PIN is read unseen) and --json, for commands a person answers for;
+    where it may be left out, the command line itself answers for the command."""
+    p.add_argument("--staff", required=required, metavar="NAME",
                    help="who does it, as on the sign-in list; the PIN is asked for unseen, or "
-                        "read from stdin")
+                        "read from stdin" + ("" if required else
+                                             " (left out: the command line itself)"))
     p.add_argument("--json", action="store_true")
 
 

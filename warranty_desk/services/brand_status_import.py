@@ -18,7 +18,7 @@ from warranty_desk.rules.brand_status import BRAND_STATUSES
 from warranty_desk.services.brand_claim_views import find, may_see
 from warranty_desk.services.brand_claims import MAX_NOTE, apply_status
 from warranty_desk.services.brand_packet import PacketProfile, profile, profile_names
-from warranty_desk.services.imports import _read as read_import
+from warranty_desk.services.imports import read_file as read_import
 from warranty_desk.services.imports.report import ImportRejected
 from warranty_desk.services.imports.table import Table, open_table
 from warranty_desk.services.sale_input import Problem

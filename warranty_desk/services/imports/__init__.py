@@ -65,7 +65,7 @@ def import_invoices(
     if fmt is not None and fmt not in PARSERS:
         raise BadInput(f"Unknown import format {fmt!r}: use one of {', '.join(FORMATS)}, "
                        "or leave it out to tell from the file.")
-    data = _read(path)
+    data = read_file(path)
     digest = hashlib.sha256(data).hexdigest()
     with db.read() as session:
         earlier = _earlier(session, path, digest, dry_run)
@@ -76,7 +76,7 @@ def import_invoices(
         return _import(db, actor, path, data, digest, kind, dry_run=dry_run)
 
 
-def _read(path: Path) -> bytes:
+def read_file(path: Path) -> bytes:
     """The file's bytes, refused in plain words when it cannot be read or is too large."""
     try:
         with path.open("rb") as handle:
