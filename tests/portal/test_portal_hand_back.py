@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from portal.projections import projector
+from portal.customers.timeline import steps
 from portal.projections.models import Claim
 from portal.staff.timeline import describe
 from tests.conftest import actor
@@ -39,3 +40,22 @@ def test_a_hand_back_is_on_the_claims_timeline_at_head_office(
     assert fields["on behalf proof"] == "ID shown and the claim ticket"
     assert fields["confirmation"] == "signature" and len(fields["signature sha256"]) == 64
     assert fields["receipt"].endswith("-HB-2026-000001")
+
+
+def test_the_customer_reads_who_took_the_unit_in_what_state_on_their_claim(
+    live_portal: LivePortal, branch: RegisteredBranch, tmp_path: Path,
+) -> None:
+    _home, db = till(tmp_path, branch, claims=1)
+    with db.read() as session:
+        number, serial = session.execute(select(TillClaim.number, TillClaim.serial)).one()
+    hb.hand_back(db, actor(Role.SALES, "Sam Sales"), hb.HandBackRequest(
+        number, serial or "", condition="<b>As received</b>, 'scuffed' lid",
+        collector="Алан Тьюринг", collector_proof="ID shown", signed_on_paper=True))
+    push_all(db, live_portal, branch)
+    projector.catch_up(branch.pk)
+    claim = Claim.objects.get(branch_id=branch.pk, number=number)
+    [step] = [s for s in steps(claim) if s.title == "Handed back"]
+    assert step.wording.startswith(f"The unit {serial} was handed to Алан Тьюринг on your "
+                                   "behalf by Sam Sales.")
+    assert "Condition: <b>As received</b>, 'scuffed' lid." in step.wording
+    assert step.wording.endswith("-HB-2026-000001, signed receipt kept by the shop.")
