@@ -34,7 +34,8 @@ NEXT = {
 }
 _SHOWN = {"claim.opened", "claim.status_changed", "claim.decided",
           "claim.replacement_handed_over", "claim.handed_back"}
-_CONFIRMED = {"signature": "signed on the shop's screen", "paper": "signed receipt kept by the shop"}
+_CONFIRMED = {"signature": "signed on the shop's screen",
+              "paper": "signed receipt kept by the shop"}
 
 
 @dataclass(frozen=True, slots=True)
