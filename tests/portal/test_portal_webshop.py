@@ -1,0 +1,238 @@
+"""Web shop order webhooks over real HTTP: signed orders queued for the right branch once,
+refusals answered and logged with their reasons, and the log on the office page."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from portal import cli
+from portal.inbox.models import InboxItem
+from portal.projections.models import Product
+from portal.webshop.models import Delivery, OnlineBranch, WebShop
+from portal.webshop.shops import add_shop, set_online_branch
+from tests.portal.office import signed_in
+from tests.portal.support import LivePortal, PortalDatabase, RegisteredBranch, register
+from tests.portal.webshop import (
+    SHOPIFY_ORDER,
+    WOO_ORDER,
+    body,
+    raw,
+    recorded,
+    send_shopify,
+    send_woo,
+    signature,
+)
+
+SHOPIFY_DOMAIN = "north-demo.myshopify.com"
+WOO_SITE = "https://woo.example/"
+
+
+@dataclass(frozen=True)
+class Shops:
+    """A Shopify shop fulfilled by `north`, a WooCommerce shop by the online branch."""
+
+    north: RegisteredBranch
+    online: RegisteredBranch
+    shopify_secret: str
+    woo_secret: str
+
+
+@pytest.fixture(scope="module")
+def shops(portal_db: PortalDatabase) -> Shops:
+    north, online = register(), register()
+    for branch, sku in ((north, "KET-1"), (online, "TV-55")):
+        Product.objects.create(branch_id=branch.pk, sku=sku, name=sku)
+    _, shopify_secret = add_shop("shopify", SHOPIFY_DOMAIN, prefix="SH", currency_code="EUR",
+                                 branch=north.code, name="North online")
+    _, woo_secret = add_shop("woocommerce", WOO_SITE, prefix="WOO", currency_code="eur")
+    set_online_branch(online.code)
+    return Shops(north, online, shopify_secret, woo_secret)
+
+
+def _items(branch: RegisteredBranch) -> list[InboxItem]:
+    return list(InboxItem.objects.filter(branch_id=branch.pk).order_by("position"))
+
+
+def _shopify_order(order_id: int, **changes: Any) -> dict[str, Any]:
+    payload = recorded(SHOPIFY_ORDER)
+    payload.update(id=order_id, name=f"#{order_id % 100_000}", **changes)
+    return payload
+
+
+def test_a_signed_shopify_order_queues_its_warranty_lines_for_the_shops_branch(
+    live_portal: LivePortal, shops: Shops,
+) -> None:
+    sent = send_shopify(live_portal, raw(SHOPIFY_ORDER), shops.shopify_secret,
+                        domain=SHOPIFY_DOMAIN)
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["status"] == "accepted"
+    (item,) = _items(shops.north)
+    assert item.kind == "online_order" and item.payload == {
+        "order_number": "SH-1001", "sold_on": "2026-11-20",
+        "customer": {"name": "Ada Lovelace", "phone": "+353 1 555 0142",
+                     "email": "ada.webshop@example.org"},
+        # The descaler (DESC-10) is no product of the branch: no warranty, left out.
+        "lines": [{"sku": "KET-1", "quantity": 1, "unit_price_minor": 5_000}]}
+    logged = Delivery.objects.get(order_ref="#1001")
+    assert (logged.verdict, logged.status, logged.branch_id) == ("accepted", 200,
+                                                                 shops.north.pk)
+    assert "1 line(s) without a warranty left out" in logged.reason
+
+
+def test_a_completed_woocommerce_order_goes_to_the_online_branch_and_an_open_one_waits(
+    live_portal: LivePortal, shops: Shops,
+) -> None:
+    processing = recorded(WOO_ORDER) | {"status": "processing"}
+    early = send_woo(live_portal, body(processing), shops.woo_secret, source=WOO_SITE)
+    assert early.status_code == 200 and early.json()["status"] == "skipped"
+    assert "not completed" in early.json()["reason"] and _items(shops.online) == []
+    sent = send_woo(live_portal, raw(WOO_ORDER), shops.woo_secret, source=WOO_SITE)
+    assert sent.status_code == 200 and sent.json()["status"] == "accepted", sent.text
+    (item,) = _items(shops.online)
+    assert item.payload == {
+        "order_number": "WOO-4127", "sold_on": "2026-11-19",
+        "customer": {"name": "Grace Hopper", "phone": "+353 21 555 0199",
+                     "email": "grace.webshop@example.org"},
+        "lines": [{"sku": "TV-55", "quantity": 1, "unit_price_minor": 129_900}]}
+
+
+def test_a_bad_or_missing_signature_or_an_unknown_shop_is_refused_with_401(
+    live_portal: LivePortal, shops: Shops,
+) -> None:
+    data = body(_shopify_order(7_000_000_001))
+    wrong = send_shopify(live_portal, data, "not-the-secret", domain=SHOPIFY_DOMAIN)
+    unsigned = send_shopify(live_portal, data, shops.shopify_secret, domain=SHOPIFY_DOMAIN,
+                            sign="")
+    stranger = send_shopify(live_portal, data, shops.shopify_secret, domain="other.example")
+    tampered = send_shopify(live_portal, data.replace(b"50.00", b"0.01"),
+                            shops.shopify_secret, domain=SHOPIFY_DOMAIN,
+                            sign=signature(shops.shopify_secret, data))
+    assert [r.status_code for r in (wrong, unsigned, stranger, tampered)] == [401] * 4
+    assert "does not match the secret" in wrong.json()["reason"]
+    assert "not signed" in unsigned.json()["reason"]
+    assert "no Shopify shop is set up for 'other.example'" in stranger.json()["reason"]
+    woo = send_woo(live_portal, raw(WOO_ORDER), shops.shopify_secret, source=WOO_SITE)
+    assert woo.status_code == 401
+    assert not InboxItem.objects.filter(payload__order_number="SH-1").exists()
+    assert Delivery.objects.filter(verdict="unsigned").count() == 5
+
+
+def test_a_replay_or_the_same_order_again_is_answered_200_and_adds_nothing(
+    live_portal: LivePortal, shops: Shops,
+) -> None:
+    order = _shopify_order(7_000_000_002)
+    first = send_shopify(live_portal, body(order), shops.shopify_secret, domain=SHOPIFY_DOMAIN,
+                         webhook_id="wh-replay-1")
+    assert first.json()["status"] == "accepted"
+    queued = len(_items(shops.north))
+    again = send_shopify(live_portal, body(order), shops.shopify_secret,
+                         domain=SHOPIFY_DOMAIN, webhook_id="wh-replay-1")
+    copied = send_shopify(live_portal, body(order), shops.shopify_secret,
+                          domain=SHOPIFY_DOMAIN, webhook_id="wh-replay-2")
+    updated = send_shopify(live_portal, body(order | {"updated_at": "2026-11-21T09:00:00Z"}),
+                           shops.shopify_secret, domain=SHOPIFY_DOMAIN)
+    assert [(r.status_code, r.json()["status"]) for r in (again, copied, updated)] == [
+        (200, "repeated")] * 3
+    assert "delivery wh-replay-1 was answered before" in again.json()["reason"]
+    assert "a replay" in copied.json()["reason"]
+    assert "order #2 was registered before (as SH-2)" in updated.json()["reason"]
+    assert len(_items(shops.north)) == queued
+
+
+_NUMBERS = itertools.count(7_000_000_100)
+
+
+def _malformed(name: str, change: dict[str, Any]) -> tuple[str, bytes]:
+    return name, body(_shopify_order(next(_NUMBERS), **change))
+
+
+def test_malformed_orders_are_refused_with_reasons_head_office_reads_newest_first(
+    live_portal: LivePortal, shops: Shops,
+) -> None:
+    line = recorded(SHOPIFY_ORDER)["line_items"][0]
+    cases = [
+        ("not json", b"{\"id\": 1, \"line_items\": [", 400, "the body is not JSON"),
+        _malformed("no lines", {"line_items": []}) + (422, "The order has no lines."),
+        _malformed("quantity", {"line_items": [line | {"quantity": 0, "sku": "<b>K</b>"}]})
+        + (422, "Line 1 (<b>K</b>) has no whole quantity from 1 to 10000: '0'."),
+        _malformed("price", {"line_items": [line | {"price": "abc"}]})
+        + (422, "Line 1 (KET-1) has a price head office cannot read"),
+        _malformed("currency", {"currency": "XQZ"})
+        + (422, "The order's currency 'XQZ' is not a currency code head office knows"),
+        _malformed("other currency", {"currency": "GBP"})
+        + (422, "the order is in GBP, but the shop is set up in EUR"),
+        _malformed("no customer", {"email": None, "contact_email": None, "customer": None,
+                                   "billing_address": None})
+        + (422, "The order names no customer"),
+        _malformed("nothing with cover", {"line_items": [line | {"sku": "CABLE"}]})
+        + (200, "no warranty lines: branch"),
+    ]
+    before = len(_items(shops.north))
+    for name, data, status, reason in cases:
+        sent = send_shopify(live_portal, data, shops.shopify_secret, domain=SHOPIFY_DOMAIN)
+        assert (sent.status_code, reason in sent.json()["reason"]) == (status, True), name
+    assert len(_items(shops.north)) == before
+    office, _ = signed_in("support")
+    page = office.get(reverse("office:web-orders") + "?problems=1").content.decode()
+    assert page.index("the order is in GBP") < page.index("The order has no lines.")
+    assert "Line 1 (&lt;b&gt;K&lt;/b&gt;)" in page and "<b>K</b>" not in page
+    assert "no warranty lines" not in page  # answered 200: not a problem to mend
+    assert shops.shopify_secret not in page and shops.woo_secret not in page
+    everything = office.get(reverse("office:web-orders")).content.decode()
+    assert "no warranty lines: branch" in everything
+    assert "/hooks/shopify/orders-paid" in everything and "North online" in everything
+
+
+def test_no_branch_to_fulfil_is_a_503_that_the_platforms_retry_once_an_admin_sets_one(
+    live_portal: LivePortal, shops: Shops,
+) -> None:
+    OnlineBranch.objects.all().delete()
+    data = body(recorded(WOO_ORDER) | {"id": 5001, "number": "5001"})
+    try:
+        refused = send_woo(live_portal, data, shops.woo_secret, source=WOO_SITE,
+                           delivery_id="dl-5001")
+        assert refused.status_code == 503
+        assert "no branch fulfils this shop's orders" in refused.json()["reason"]
+    finally:
+        set_online_branch(shops.online.code)
+    retried = send_woo(live_portal, data, shops.woo_secret, source=WOO_SITE,
+                       delivery_id="dl-5001")
+    assert retried.status_code == 200 and retried.json()["status"] == "accepted"
+    assert _items(shops.online)[-1].payload["order_number"] == "WOO-5001"
+
+
+def test_every_delivery_is_logged_by_the_server_without_the_secret(
+    live_portal: LivePortal, shops: Shops,
+) -> None:
+    send_shopify(live_portal, raw(SHOPIFY_ORDER), "wrong", domain=SHOPIFY_DOMAIN)
+    logged = live_portal.log.read_text(errors="replace")
+    assert "Web shop delivery" in logged and "does not match the secret" in logged
+    assert shops.shopify_secret not in logged and shops.woo_secret not in logged
+
+
+def test_the_command_sets_up_a_shop_showing_a_new_secret_once_and_the_admin_never_shows_it(
+    shops: Shops, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert cli.main(["webshop", "add", "cli-shop.myshopify.com", "--prefix", "cli",
+                     "--currency", "EUR", "--branch", shops.north.code]) == 0
+    said = capsys.readouterr().out
+    shop = WebShop.objects.get(domain="cli-shop.myshopify.com")
+    assert shop.prefix == "CLI" and shop.secret in said and shop.branch_id == shops.north.pk
+    given = secrets.token_urlsafe(20)
+    monkeypatch.setattr("sys.stdin", io.StringIO(given + "\n"))
+    assert cli.main(["webshop", "add", "https://CLI-shop.myshopify.com/", "--prefix", "CLI",
+                     "--currency", "EUR", "--secret-stdin"]) == 0
+    shop.refresh_from_db()
+    assert shop.secret == given and given not in capsys.readouterr().out
+    assert cli.main(["webshop", "add", "x.example", "--prefix", "1<b>"]) == 2
+    assert "is not an order prefix" in capsys.readouterr().err
+    admin, _ = signed_in("admin")
+    page = admin.get(reverse("admin:webshop_webshop_change", args=[shop.pk]))
+    assert page.status_code == 200 and given not in page.content.decode()
