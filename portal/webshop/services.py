@@ -171,6 +171,9 @@ def _order(facts: _Facts, shop: WebShop, order: WebOrderIn) -> Delivery:
         return _logged(facts, Verdict.SKIPPED, 200,
                        f"no warranty lines: branch {branch.code} knows none of the SKUs "
                        f"{', '.join(sorted({ln.sku or '(none)' for ln in order.lines}))[:300]}")
+    # The till keeps one sale per number at a branch: the shop's prefix keeps two shops'
+    # #1001 apart, and the platform's own number keeps it the one the customer and the shop's
+    # staff quote (searching the till for 1001 finds SH-1001).
     number = f"{shop.prefix}-{order.reference.lstrip('#')}"
     item_id = f"webshop-{shop.pk}-{order.platform_id}"
     queue_item(branch, "online_order", {

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import requests
 from django.urls import reverse
 
 from portal import cli
@@ -149,8 +150,9 @@ def test_a_replay_or_the_same_order_again_is_answered_200_and_adds_nothing(
 _NUMBERS = itertools.count(7_000_000_100)
 
 
-def _malformed(name: str, change: dict[str, Any]) -> tuple[str, bytes]:
-    return name, body(_shopify_order(next(_NUMBERS), **change))
+def _malformed(name: str, change: dict[str, Any], status: int, reason: str
+               ) -> tuple[str, bytes, int, str]:
+    return name, body(_shopify_order(next(_NUMBERS), **change)), status, reason
 
 
 def test_malformed_orders_are_refused_with_reasons_head_office_reads_newest_first(
@@ -159,20 +161,20 @@ def test_malformed_orders_are_refused_with_reasons_head_office_reads_newest_firs
     line = recorded(SHOPIFY_ORDER)["line_items"][0]
     cases = [
         ("not json", b"{\"id\": 1, \"line_items\": [", 400, "the body is not JSON"),
-        _malformed("no lines", {"line_items": []}) + (422, "The order has no lines."),
-        _malformed("quantity", {"line_items": [line | {"quantity": 0, "sku": "<b>K</b>"}]})
-        + (422, "Line 1 (<b>K</b>) has no whole quantity from 1 to 10000: '0'."),
-        _malformed("price", {"line_items": [line | {"price": "abc"}]})
-        + (422, "Line 1 (KET-1) has a price head office cannot read"),
-        _malformed("currency", {"currency": "XQZ"})
-        + (422, "The order's currency 'XQZ' is not a currency code head office knows"),
-        _malformed("other currency", {"currency": "GBP"})
-        + (422, "the order is in GBP, but the shop is set up in EUR"),
+        _malformed("no lines", {"line_items": []}, 422, "The order has no lines."),
+        _malformed("quantity", {"line_items": [line | {"quantity": 0, "sku": "<b>K</b>"}]},
+                   422, "Line 1 (<b>K</b>) has no whole quantity from 1 to 10000: '0'."),
+        _malformed("price", {"line_items": [line | {"price": "abc"}]},
+                   422, "Line 1 (KET-1) has a price head office cannot read"),
+        _malformed("currency", {"currency": "XQZ"},
+                   422, "The order's currency 'XQZ' is not a currency code head office knows"),
+        _malformed("other currency", {"currency": "GBP"},
+                   422, "the order is in GBP, but the shop is set up in EUR"),
         _malformed("no customer", {"email": None, "contact_email": None, "customer": None,
-                                   "billing_address": None})
-        + (422, "The order names no customer"),
-        _malformed("nothing with cover", {"line_items": [line | {"sku": "CABLE"}]})
-        + (200, "no warranty lines: branch"),
+                                   "billing_address": None},
+                   422, "The order names no customer"),
+        _malformed("nothing with cover", {"line_items": [line | {"sku": "CABLE"}]},
+                   200, "no warranty lines: branch"),
     ]
     before = len(_items(shops.north))
     for name, data, status, reason in cases:
@@ -200,6 +202,9 @@ def test_no_branch_to_fulfil_is_a_503_that_the_platforms_retry_once_an_admin_set
                            delivery_id="dl-5001")
         assert refused.status_code == 503
         assert "no branch fulfils this shop's orders" in refused.json()["reason"]
+        admin, _ = signed_in("admin")
+        page = admin.get(reverse("office:web-orders")).content.decode()
+        assert "no branch: its orders are refused" in page and "none set" in page
     finally:
         set_online_branch(shops.online.code)
     retried = send_woo(live_portal, data, shops.woo_secret, source=WOO_SITE,
@@ -236,3 +241,16 @@ def test_the_command_sets_up_a_shop_showing_a_new_secret_once_and_the_admin_neve
     admin, _ = signed_in("admin")
     page = admin.get(reverse("admin:webshop_webshop_change", args=[shop.pk]))
     assert page.status_code == 200 and given not in page.content.decode()
+
+
+def test_a_woocommerce_ping_is_answered_and_an_oversized_request_refused_unread(
+    live_portal: LivePortal, shops: Shops,
+) -> None:
+    base = live_portal.url.removesuffix("/api/v1")
+    ping = requests.post(f"{base}/hooks/woocommerce/order-updated", data={"webhook_id": "12"},
+                         timeout=20)
+    assert (ping.status_code, ping.json()["status"]) == (200, "ping")
+    huge = b'{"id": 1, "note": "' + b"x" * 5_000_000 + b'"}'
+    sent = send_shopify(live_portal, huge, shops.shopify_secret, domain=SHOPIFY_DOMAIN)
+    assert sent.status_code == 413 and "larger than any order" in sent.json()["reason"]
+    assert requests.get(f"{base}/hooks/shopify/orders-paid", timeout=20).status_code == 405
