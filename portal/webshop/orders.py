@@ -125,6 +125,14 @@ def lines(raw: object, read: Any) -> tuple[OrderLine, ...]:
     return tuple(read(item, number) for number, item in enumerate(raw, 1))
 
 
+def email(*values: object) -> str:
+    """The first address given, as sent; refused when longer than a till keeps (200)."""
+    found = next((v.strip() for v in values if isinstance(v, str) and v.strip()), "")
+    if len(found) > 200:
+        raise OrderError("The order's email is longer than 200 characters.")
+    return found
+
+
 def person(first: object, last: object) -> str:
     """A name from its parts."""
     return " ".join(part for part in (text(first), text(last)) if part)[:200]

@@ -22,8 +22,7 @@ def read(payload: object) -> WebOrderIn:
     code = orders.currency(order.get("currency"))
     customer = orders.part(order, "customer")
     billing = orders.part(order, "billing_address")
-    email = orders.text(order.get("email") or order.get("contact_email")
-                        or customer.get("email"), 254)
+    email = orders.email(order.get("email"), order.get("contact_email"), customer.get("email"))
     name = (orders.person(customer.get("first_name"), customer.get("last_name"))
             or orders.person(billing.get("first_name"), billing.get("last_name")) or email)
     if not name:

@@ -28,7 +28,7 @@ def read(payload: object) -> WebOrderIn:
     order = orders.fields(payload, "order")
     code = orders.currency(order.get("currency"))
     billing = orders.part(order, "billing")
-    email = orders.text(billing.get("email"), 254)
+    email = orders.email(billing.get("email"))
     name = orders.person(billing.get("first_name"), billing.get("last_name")) or email
     if not name:
         raise OrderError("The order names no customer: its billing has no name and no email.")

@@ -15,9 +15,11 @@ from django.urls import reverse
 
 from portal import cli
 from portal.inbox.models import InboxItem
-from portal.projections.models import Product
+from portal.projections.models import Product, RefusedItem
+from portal.webshop.admin import WebShopForm
 from portal.webshop.models import Delivery, OnlineBranch, WebShop
 from portal.webshop.shops import add_shop, set_online_branch
+from tests.portal.customers import signed_in_customer, smtp
 from tests.portal.office import signed_in
 from tests.portal.support import LivePortal, PortalDatabase, RegisteredBranch, register
 from tests.portal.webshop import (
@@ -173,6 +175,8 @@ def test_malformed_orders_are_refused_with_reasons_head_office_reads_newest_firs
         _malformed("no customer", {"email": None, "contact_email": None, "customer": None,
                                    "billing_address": None},
                    422, "The order names no customer"),
+        _malformed("long email", {"email": "a" * 190 + "@example.org"},
+                   422, "The order's email is longer than 200 characters."),
         _malformed("nothing with cover", {"line_items": [line | {"sku": "CABLE"}]},
                    200, "no warranty lines: branch"),
     ]
@@ -254,3 +258,40 @@ def test_a_woocommerce_ping_is_answered_and_an_oversized_request_refused_unread(
     sent = send_shopify(live_portal, huge, shops.shopify_secret, domain=SHOPIFY_DOMAIN)
     assert sent.status_code == 413 and "larger than any order" in sent.json()["reason"]
     assert requests.get(f"{base}/hooks/shopify/orders-paid", timeout=20).status_code == 405
+
+
+def test_an_order_the_branch_could_not_register_says_so_to_its_customer(
+    live_portal: LivePortal, shops: Shops,
+) -> None:
+    order = _shopify_order(7_000_000_900, email="zoe.webshop@example.org")
+    sent = send_shopify(live_portal, body(order), shops.shopify_secret, domain=SHOPIFY_DOMAIN)
+    assert sent.json()["status"] == "accepted"
+    with smtp() as box:
+        zoe = signed_in_customer(box, "zoe.webshop@example.org")
+    assert "Registered, waiting for the shop" in zoe.get("/me/").content.decode()
+    item = _items(shops.north)[-1]
+    RefusedItem.objects.create(branch_id=shops.north.pk, item_id=item.item_id,
+                               kind="online_order", reason="sale date in the future")
+    page = zoe.get("/me/").content.decode()
+    assert "Not registered by the shop" in page and "waiting for the shop" not in page
+
+
+def test_the_admin_form_keeps_the_secret_when_left_empty_and_checks_what_it_is_given(
+    shops: Shops,
+) -> None:
+    shop = WebShop.objects.get(domain=SHOPIFY_DOMAIN)
+    fields = {"platform": "shopify", "domain": " HTTPS://North-Demo.myshopify.com/ ",
+              "name": "North online", "prefix": "sh", "currency": "eur",
+              "branch": shop.branch_id, "active": "on", "secret": ""}
+    form = WebShopForm(data=fields, instance=shop)
+    assert form.is_valid(), form.errors
+    form.save()
+    shop.refresh_from_db()
+    assert (shop.domain, shop.prefix, shop.currency, shop.secret) == (
+        SHOPIFY_DOMAIN, "SH", "EUR", shops.shopify_secret)
+    wrong = WebShopForm(data=fields | {"prefix": "<b>", "currency": "XQZ"}, instance=shop)
+    assert not wrong.is_valid()
+    assert "is not an order prefix" in str(wrong.errors["prefix"])
+    assert "not a currency code" in str(wrong.errors["currency"])
+    new = WebShopForm(data=fields | {"domain": "new.myshopify.com", "prefix": "NEW"})
+    assert not new.is_valid() and new.errors["secret"] == ["Enter the shop's webhook secret."]
