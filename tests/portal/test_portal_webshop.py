@@ -3,9 +3,9 @@ refusals answered and logged with their reasons, and the log on the office page.
 
 from __future__ import annotations
 
-import io
 import itertools
 import secrets
+import subprocess
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,12 +13,12 @@ import pytest
 import requests
 from django.urls import reverse
 
-from portal import cli
 from portal.inbox.models import InboxItem
 from portal.projections.models import Product, RefusedItem
 from portal.webshop.admin import WebShopForm
 from portal.webshop.models import Delivery, OnlineBranch, WebShop
 from portal.webshop.shops import add_shop, set_online_branch
+from tests.liveportal.served import portal_command, portal_env
 from tests.portal.customers import signed_in_customer, smtp
 from tests.portal.office import signed_in
 from tests.portal.support import LivePortal, PortalDatabase, RegisteredBranch, register
@@ -226,26 +226,38 @@ def test_every_delivery_is_logged_by_the_server_without_the_secret(
     assert shops.shopify_secret not in logged and shops.woo_secret not in logged
 
 
-def test_the_command_sets_up_a_shop_showing_a_new_secret_once_and_the_admin_never_shows_it(
-    shops: Shops, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+def _command(db: PortalDatabase, *args: str, stdin: str = ""
+             ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(portal_command(*args), env=portal_env(db), input=stdin,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_the_command_sets_up_a_shop_whose_secret_shown_once_signs_orders_as_make_run_does(
+    live_portal: LivePortal, portal_db: PortalDatabase, shops: Shops,
 ) -> None:
-    assert cli.main(["webshop", "add", "cli-shop.myshopify.com", "--prefix", "cli",
-                     "--currency", "EUR", "--branch", shops.north.code]) == 0
-    said = capsys.readouterr().out
-    shop = WebShop.objects.get(domain="cli-shop.myshopify.com")
-    assert shop.prefix == "CLI" and shop.secret in said and shop.branch_id == shops.north.pk
+    done = _command(portal_db, "webshop", "add", "cli-shop.myshopify.com", "--prefix", "cli",
+                    "--currency", "EUR", "--branch", shops.north.code)
+    assert done.returncode == 0, done.stderr
+    secret = done.stdout.strip().splitlines()[-1]
+    assert done.stdout.startswith("Web shop cli-shop.myshopify.com (Shopify) is set up; its "
+                                  f"orders go to branch {shops.north.code}, numbered CLI-")
+    sent = send_shopify(live_portal, body(_shopify_order(7_000_000_700)), secret,
+                        domain="cli-shop.myshopify.com")
+    assert sent.json()["status"] == "accepted"
+    assert _items(shops.north)[-1].payload["order_number"] == "CLI-700"
     given = secrets.token_urlsafe(20)
-    monkeypatch.setattr("sys.stdin", io.StringIO(given + "\n"))
-    assert cli.main(["webshop", "add", "https://CLI-shop.myshopify.com/", "--prefix", "CLI",
-                     "--currency", "EUR", "--secret-stdin"]) == 0
-    shop.refresh_from_db()
-    assert shop.secret == given and given not in capsys.readouterr().out
-    assert cli.main(["webshop", "add", "x.example", "--prefix", "1<b>"]) == 2
-    assert "is not an order prefix" in capsys.readouterr().err
+    again = _command(portal_db, "webshop", "add", "https://CLI-shop.myshopify.com/",
+                     "--prefix", "CLI", "--currency", "EUR", "--secret-stdin", stdin=given)
+    assert again.returncode == 0 and given not in again.stdout + again.stderr
+    shop = WebShop.objects.get(domain="cli-shop.myshopify.com")
+    assert (shop.secret, shop.branch_id) == (given, None)  # the online branch's now
+    wrong = _command(portal_db, "webshop", "add", "x.example", "--prefix", "1<b>")
+    assert wrong.returncode == 2 and "is not an order prefix" in wrong.stderr
+    online = _command(portal_db, "webshop", "online-branch", shops.online.code)
+    assert online.returncode == 0 and shops.online.code in online.stdout
     admin, _ = signed_in("admin")
     page = admin.get(reverse("admin:webshop_webshop_change", args=[shop.pk]))
     assert page.status_code == 200 and given not in page.content.decode()
-
 
 def test_a_woocommerce_ping_is_answered_and_an_oversized_request_refused_unread(
     live_portal: LivePortal, shops: Shops,
