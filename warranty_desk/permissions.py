@@ -46,6 +46,7 @@ class Permission(enum.StrEnum):
     ACTIVATE_SALE = "activate warranties at sale"
     SELL_EXTENSION = "sell extended warranties"
     VOID_WARRANTY = "void warranties"
+    RECORD_DELIVERY = "record that an online order was delivered"
     START_CLAIM = "start claims"
     ADD_EVIDENCE = "attach evidence"
     VERIFY_PROOF = "verify proof of purchase"
@@ -90,6 +91,10 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.ACTIVATE_SALE: frozenset({Role.SALES, Role.MANAGER, Role.OWNER}),
     P.SELL_EXTENSION: frozenset({Role.SALES, Role.MANAGER, Role.OWNER}),
     P.VOID_WARRANTY: frozenset({Role.MANAGER, Role.OWNER}),
+    # Whoever hands over or ships parcels knows they arrived; the inbox applies the web shop's
+    # own delivery report.
+    P.RECORD_DELIVERY: frozenset({Role.SALES, Role.STOREKEEPER, Role.MANAGER, Role.OWNER,
+                                  Role.SYSTEM}),
     P.START_CLAIM: frozenset({Role.SALES, Role.SUPPORT, Role.STOREKEEPER, Role.MANAGER,
                               Role.OWNER, Role.SYSTEM}),
     P.ADD_EVIDENCE: frozenset({Role.SALES, Role.SUPPORT, Role.STOREKEEPER, Role.TECHNICIAN,

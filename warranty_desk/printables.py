@@ -58,6 +58,9 @@ class SlipView:
     exclusions: tuple[str, ...]
     how_to_claim: str
     portal_url: str | None  # the QR code's target; None when the shop has no portal link
+    # Set while the cover waits for delivery: printed instead of any date (then layers is
+    # empty), as a paper in the customer's hand must not promise cover from the order date.
+    cover_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,9 @@ class WarrantyVerdict:
     claims: tuple[ClaimBrief, ...]
     open_claim: str | None
     extension_offers: tuple[ExtensionOfferView, ...]
+    # Sold online, cover starts on delivery, not delivered: start_on, end_on and the layers'
+    # dates are only the terms planned from the order date and must not be shown as cover.
+    awaits_delivery: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,6 +115,8 @@ class Warranty:
     category: str = ""
     price_minor: int | None = None
     policy_ref: str = ""
+    awaits_delivery: bool = False
+    delivered_on: date | None = None
     seq: int = 0
 
 
@@ -177,6 +179,7 @@ _SPECS = {
                      ("invoice", "text"), ("status", "text"), ("start_on", "date"),
                      ("end_on", "date"), ("void_reason", "text"), ("replaced_by", "text"),
                      ("category", "text"), ("price_minor", "bigint"), ("policy_ref", "text"),
+                     ("awaits_delivery", "boolean"), ("delivered_on", "date"),
                      ("seq", "bigint")),
                     Warranty),
     Claim: _Spec("projections_claim", "number",

@@ -39,6 +39,7 @@ def standing(warranty: Warranty, day: date) -> Standing:
         return Standing("void", None)
     if not layers:
         return Standing("unknown", None)
-    coverage = coverage_on(layers, day)
+    # Before delivery the layers are only the terms laid from the order date (not cover).
+    coverage = coverage_on(layers, day, awaits_delivery=warranty.awaits_delivery)
     return Standing(str(coverage.status if coverage.status != CoverStatus.VOID else "void"),
                     coverage)

@@ -94,11 +94,31 @@ def activated(books: Books, event: Event) -> None:
     row.category = text(p.get("category"), 100)
     row.price_minor = p["price_minor"] if isinstance(p.get("price_minor"), int) else None
     row.policy_ref = text(p.get("policy_ref"), 64)
+    # Optional: older tills never send it, and their cover runs from "start".
+    row.awaits_delivery = p.get("cover_from") == "delivery" and row.delivered_on is None
     row.seq = event.seq
     books.changed(row)
-    books.set_layers(row, [Layer(text(layer["kind"], 20), date.fromisoformat(layer["start"]),
-                                 date.fromisoformat(layer["end"]))
-                           for layer in p.get("layers") or []])
+    books.set_layers(row, _layers(p))
+
+
+def _layers(p: dict[str, Any]) -> list[Layer]:
+    return [Layer(text(layer["kind"], 20), date.fromisoformat(layer["start"]),
+                  date.fromisoformat(layer["end"])) for layer in p.get("layers") or []]
+
+
+@handles("warranty.delivered")
+def delivered(books: Books, event: Event) -> None:
+    """A unit that waited for delivery arrived: its cover starts that day, laid by the till."""
+    p = _payload(event)
+    row = books.warranty(p.get("code") or event.aggregate_id)
+    if event.seq < row.seq:
+        return
+    row.delivered_on = day(p.get("delivered_on"))
+    row.awaits_delivery = False
+    row.start_on, row.end_on = day(p.get("start")), day(p.get("end"))
+    row.seq = event.seq
+    books.changed(row)
+    books.set_layers(row, _layers(p))
 
 
 @handles("warranty.extended")
@@ -164,6 +184,7 @@ def policy_updated(books: Books, event: Event) -> None:
                               for kind, needed in evidence.items()},
         "claim_limit_count": None if limit is None else int(limit),
         "claim_limit_period_months": int(p.get("claim_limit_period_months") or 12),
+        "online_cover_from": "delivery" if p.get("online_cover_from") == "delivery" else "sale",
         "seq": event.seq})
 
 

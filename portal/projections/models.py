@@ -92,6 +92,10 @@ class Warranty(models.Model):
     price_minor = models.BigIntegerField(null=True)  # the unit price; None from older tills
     # The till's id of the unit's policy (catalogue.policy_updated's ref); blank from older tills.
     policy_ref = models.CharField(max_length=64, blank=True, db_default="")
+    # Sold online under a policy whose cover starts on delivery, not delivered yet: start_on,
+    # end_on and the layers are only the terms laid from the order date, never shown as cover.
+    awaits_delivery = models.BooleanField(default=False, db_default=False)
+    delivered_on = models.DateField(null=True)
     seq = models.BigIntegerField(default=0)
 
     class Meta:
@@ -234,6 +238,8 @@ class Policy(models.Model):
     evidence_required = models.JSONField(default=dict)  # claim type -> evidence kinds
     claim_limit_count = models.PositiveIntegerField(null=True)
     claim_limit_period_months = models.PositiveIntegerField(default=12)
+    # When the cover of the policy's online sales starts: "sale" or "delivery".
+    online_cover_from = models.CharField(max_length=10, default="sale", db_default="sale")
     seq = models.BigIntegerField(default=0)
 
     class Meta:

@@ -11,16 +11,28 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 
-from portal.projections.models import RefusedItem, Warranty
+from portal.projections.models import Policy, RefusedItem, Warranty
 from portal.webshop.models import WebOrder
 
 
 @dataclass(frozen=True, slots=True)
 class WaitingOrder:
-    """An order still with its branch, and whether the branch could not register it."""
+    """An order still with its branch, whether the branch could not register it, and whether
+    the policy of its products starts their cover on delivery."""
 
     order: WebOrder
     refused: bool
+    cover_on_delivery: bool = False
+
+
+def cover_on_delivery(order: WebOrder) -> bool:
+    """Whether the branch's policy for the order's products starts an online sale's cover on
+    delivery, as the branch's warranties of those products name their policy."""
+    skus = {str(line.get("sku")) for line in order.lines if isinstance(line, dict)}
+    refs = set(Warranty.objects.filter(branch_id=order.branch_id, product__sku__in=skus)
+               .exclude(policy_ref="").values_list("policy_ref", flat=True).distinct())
+    return Policy.objects.filter(branch_id=order.branch_id, ref__in=refs,
+                                 online_cover_from="delivery").exists()
 
 
 def waiting_orders(email: str) -> list[WaitingOrder]:
@@ -34,4 +46,5 @@ def waiting_orders(email: str) -> list[WaitingOrder]:
     rows = (WebOrder.objects.select_related("shop", "branch").filter(email=email)
             .annotate(arrived=Exists(arrived), refused=Exists(refused))
             .filter(arrived=False).order_by("-sold_on", "-pk"))
-    return [WaitingOrder(row, bool(row.refused)) for row in rows]
+    return [WaitingOrder(row, bool(row.refused), not row.refused and cover_on_delivery(row))
+            for row in rows]

@@ -22,6 +22,7 @@ from django.db import transaction
 
 from portal.branches.models import Branch
 from portal.customers.identity import email_key
+from portal.inbox.models import InboxItem
 from portal.inbox.services import queue_item
 from portal.projections.models import Product
 from portal.webshop import shopify, woocommerce
@@ -130,6 +131,8 @@ def _signed(facts: _Facts, shop: WebShop) -> Delivery:
         return _logged(facts, Verdict.REPEATED, 200,
                        "the same request was answered before (a replay); nothing added")
     topic = facts.header(p.topic, 100)
+    if p.key == SHOPIFY and topic == shopify.FULFILLMENT_TOPIC:
+        return _fulfillment(facts, shop)
     if topic != p.wanted_topic:
         return _logged(facts, Verdict.SKIPPED, 200,
                        f"topic {topic or '(none)'!r} is not one head office takes; the "
@@ -195,6 +198,36 @@ def _order(facts: _Facts, shop: WebShop, order: WebOrderIn) -> Delivery:
                    f"{sum(ln.quantity for ln in lines)} unit(s) queued for branch "
                    f"{branch.code} as sale {number}"
                    + (f"; {skipped} line(s) without a warranty left out" if skipped else ""))
+
+
+def _fulfillment(facts: _Facts, shop: WebShop) -> Delivery:
+    """A Shopify shipment's update: once delivered, the branch is told so (order_delivered)."""
+    try:
+        platform_id, day, status = shopify.delivered(json.loads(facts.body))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _logged(facts, Verdict.REFUSED, 400, "the body is not JSON")
+    except OrderError as exc:
+        return _logged(facts, Verdict.REFUSED, 422, str(exc))
+    had = WebOrder.objects.filter(shop=shop, platform_id=platform_id).first()
+    if had is not None:
+        facts.order_ref, facts.branch = had.order_number, had.branch
+    if day is None:
+        return _logged(facts, Verdict.SKIPPED, 200, f"the shipment is {status or 'not tracked'}, "
+                                                    "not delivered: nothing to record yet")
+    if had is None:
+        return _logged(facts, Verdict.SKIPPED, 200,
+                       f"order {platform_id} was never registered here (no warranty lines): "
+                       "no cover waits for its delivery")
+    item_id = f"webshop-{shop.pk}-{platform_id}-delivered"
+    if InboxItem.objects.filter(branch=had.branch, item_id=item_id).exists():
+        return _logged(facts, Verdict.REPEATED, 200, f"the delivery of order "
+                       f"{had.order_number} was sent to its branch before; nothing added")
+    queue_item(had.branch, "order_delivered", {"order_number": had.order_number,
+                                               "delivered_on": day.isoformat()},
+               item_id=item_id)
+    return _logged(facts, Verdict.ACCEPTED, 200,
+                   f"order {had.order_number} delivered on {day}: sent to branch "
+                   f"{had.branch.code}, where a cover waiting for delivery starts")
 
 
 def _sha256(body: bytes) -> str:

@@ -8,12 +8,17 @@ line_items[] {sku, title, quantity, price}; price is the unit price as decimal t
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from portal.webshop import orders
 from portal.webshop.orders import OrderError, OrderLine, WebOrderIn
 
 TOPIC = "orders/paid"
+# A Fulfillment resource: order_id, shipment_status (label_printed ... in_transit,
+# out_for_delivery, delivered, failure; null without tracking) and updated_at.
+FULFILLMENT_TOPIC = "fulfillments/update"
+DELIVERED = "delivered"
 
 
 def read(payload: object) -> WebOrderIn:
@@ -45,3 +50,15 @@ def read(payload: object) -> WebOrderIn:
                           40),
         customer_name=name,
         lines=orders.lines(order.get("line_items"), line))
+
+
+def delivered(payload: object) -> tuple[str, date | None, str]:
+    """A fulfillment's order id, the day it was delivered (None while it is not), and its
+    shipment status as sent; OrderError says what is wrong with it."""
+    found = orders.fields(payload, "fulfillment")
+    status = orders.text(found.get("shipment_status"), 40)
+    platform_id = orders.order_id(found.get("order_id"))
+    if status != DELIVERED:
+        return platform_id, None, status
+    # The update that says delivered is sent when the carrier reports it: its time is the day.
+    return platform_id, orders.day(found.get("updated_at"), "delivery date (updated_at)"), status

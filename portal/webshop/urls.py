@@ -8,5 +8,7 @@ app_name = "webshop"
 
 urlpatterns = [
     path("shopify/orders-paid", views.shopify_order_paid, name="shopify"),
+    path("shopify/fulfillments-update", views.shopify_fulfillment_updated,
+         name="shopify-fulfillments"),
     path("woocommerce/order-updated", views.woocommerce_order_updated, name="woocommerce"),
 ]

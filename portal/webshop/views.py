@@ -54,6 +54,13 @@ def shopify_order_paid(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
+def shopify_fulfillment_updated(request: HttpRequest) -> HttpResponse:
+    """Shopify's fulfillments/update webhook: a shipment delivered starts a waiting cover."""
+    return _answer(request, SHOPIFY)
+
+
+@csrf_exempt
+@require_POST
 def woocommerce_order_updated(request: HttpRequest) -> HttpResponse:
     """WooCommerce's order.updated webhook (its creation ping included)."""
     return _answer(request, WOOCOMMERCE)

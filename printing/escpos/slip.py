@@ -42,10 +42,14 @@ def render_slip(view: SlipView, *, width_mm: int = 80) -> bytes:
         doc.field("Customer", view.customer_name)
 
     heading(doc, "Your cover")
-    doc.field("From", day(view.start_on, locale), bold=True)
-    doc.field("Until", day(view.end_on, locale), bold=True)
-    doc.pairs([(layer_label(layer), f"{day(layer.start_on, locale)} - {day(layer.end_on, locale)}")
-               for layer in view.layers])
+    if view.cover_note is not None:
+        doc.text(view.cover_note, bold=True)
+    else:
+        doc.field("From", day(view.start_on, locale), bold=True)
+        doc.field("Until", day(view.end_on, locale), bold=True)
+        doc.pairs([(layer_label(layer),
+                    f"{day(layer.start_on, locale)} - {day(layer.end_on, locale)}")
+                   for layer in view.layers])
 
     if view.key_terms:
         heading(doc, "Key terms")

@@ -50,6 +50,10 @@ def _opening(view: SlipView, st: Styles, width: float) -> list[Flowable]:
         ("Brand", view.brand), ("Sale date", day(view.sold_on, loc)),
         ("SKU", view.sku), ("Serial number", view.serial or NOT_RECORDED),
     ], st, width))
+    if view.cover_note is not None:
+        story.append(blocks.section("Your cover", [
+            Paragraph(f"<b>{markup(view.cover_note)}</b>", st.body)], st))
+        return story
     period = f"Covered from {day(view.start_on, loc)} to {day(view.end_on, loc)}"
     rows = [(layer_name(x), day(x.start_on, loc), day(x.end_on, loc)) for x in view.layers]
     story.append(blocks.section("Your cover", [

@@ -114,11 +114,14 @@ class VerdictCard(QFrame):
             ("Customer", (v.customer_name or "anonymous sale")
              + (f"  ·  {phone(v.customer_phone)}" if v.customer_phone else "")),
             ("Sold", f"{v.sold_on}  on invoice {v.invoice_number}"),
-            ("Cover", f"{v.start_on} to {v.end_on}"
+            # Before delivery the dates are only the terms' length: the detail says them.
+            ("Cover", "starts on delivery" if v.awaits_delivery else
+             f"{v.start_on} to {v.end_on}"
              + (f"  ·  {v.days_left} days left" if v.days_left else "")),
             ("Covers today", LAYER_WORDS.get(v.layer, v.layer) if v.layer else "No one"),
-            ("Layers", "\n".join(f"{LAYER_WORDS.get(x.kind, x.kind)}: {x.start_on} to {x.end_on}"
-                                  for x in v.layers)),
+            ("Layers", "laid from the delivery day" if v.awaits_delivery else
+             "\n".join(f"{LAYER_WORDS.get(x.kind, x.kind)}: {x.start_on} to {x.end_on}"
+                       for x in v.layers)),
             ("Warranty code", v.warranty_code),
         ]
         for name, value in rows:

@@ -29,6 +29,10 @@ class Policy(Base):
     new_term_on_replacement: Mapped[bool] = mapped_column(default=False)
     # Staff may reword a customer message of a claim under this policy before it leaves.
     message_edit_allowed: Mapped[bool] = mapped_column(default=True, server_default="1")
+    # When the cover of a sale made online starts: "sale" (the order date) or "delivery".
+    # Counter sales leave with the customer, so for them the two are the same day.
+    online_cover_from: Mapped[str] = mapped_column(String(10), default="sale",
+                                                   server_default="sale")
 
 
 class ExtensionPlan(Base):

@@ -39,6 +39,11 @@ class Warranty(Base):
     )
     void_reason: Mapped[str | None] = mapped_column(Text)
     voided_at: Mapped[datetime | None]
+    # Sold online under a policy whose cover starts on delivery, and not delivered yet: the
+    # stored dates and layers are those planned from the order date, kept only for the terms'
+    # length; nothing may report them as cover until delivery lays them again.
+    awaits_delivery: Mapped[bool] = mapped_column(default=False, server_default="0")
+    delivered_on: Mapped[date | None]
     # A replacement unit carries the cover of the unit it replaced.
     replaces_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("warranties.id"))
     created_at: Mapped[timestamp]

@@ -62,6 +62,8 @@ class Coverage:
     days_left: int | None
     expired_since: date | None
     ends_on: date | None
+    # Not started because the unit is not delivered yet: its cover has no dates until then.
+    awaits_delivery: bool = False
 
 
 def plan_layers(
@@ -89,6 +91,31 @@ def plan_layers(
     return tuple(layers)
 
 
+def term_months(layer: LayerSpan) -> int:
+    """The whole months a layer laid by ``plan_layers`` or ``extension_layer`` was given."""
+    months = (layer.end.year - layer.start.year) * 12 + layer.end.month - layer.start.month
+    # The end is the day before the same date ``months`` later, clamped at a short month:
+    # the count from the calendar is right or one short; the rule that laid it decides.
+    for guess in (months, months + 1):
+        if guess >= 1 and cover_end(layer.start, guess) == layer.end:
+            return guess
+    raise ValueError(f"the {layer.kind} layer {layer.start}..{layer.end} is not whole months")
+
+
+def layers_from_delivery(planned: Sequence[LayerSpan], delivered_on: date
+                         ) -> tuple[LayerSpan, ...]:
+    """The layers of a unit delivered on ``delivered_on``, with the terms it was sold with.
+
+    Laid again by ``plan_layers`` from the delivery day, never by moving each date by the
+    days between order and delivery: a month from 31 January is not a month from 3 February.
+    """
+    months = {kind: 0 for kind in LayerKind}
+    for layer in planned:
+        months[layer.kind] += term_months(layer)
+    return plan_layers(delivered_on, months[LayerKind.MANUFACTURER], months[LayerKind.SHOP],
+                       months[LayerKind.EXTENSION])
+
+
 def extension_layer(existing: Sequence[LayerSpan], months: int) -> LayerSpan:
     """Return an extension bought later, starting the day after the existing cover ends."""
     if not existing:
@@ -106,12 +133,20 @@ def _run_end(layers: Sequence[LayerSpan], end: date) -> date:
     return end
 
 
-def coverage_on(layers: Sequence[LayerSpan], day: date, *, void: bool = False) -> Coverage:
-    """Return which layer covers ``day`` and how much cover is left."""
+def coverage_on(layers: Sequence[LayerSpan], day: date, *, void: bool = False,
+                awaits_delivery: bool = False) -> Coverage:
+    """Return which layer covers ``day`` and how much cover is left.
+
+    A unit sold online under a policy whose cover starts on delivery keeps the layers planned
+    from its order date only as the length of its terms: until it is delivered no day is
+    covered and no end is known, so those dates are never reported.
+    """
     if not layers:
         raise ValueError("coverage needs at least one layer")
     if void:
         return Coverage(CoverStatus.VOID, None, None, None, None)
+    if awaits_delivery:
+        return Coverage(CoverStatus.NOT_STARTED, None, None, None, None, awaits_delivery=True)
     covering = [layer for layer in layers if layer.start <= day <= layer.end]
     if covering:
         top = min(covering, key=lambda span: _PRECEDENCE[span.kind])

@@ -36,6 +36,8 @@ def claim_eligibility(
     soft: list[str] = []
     if coverage.status is CoverStatus.VOID:
         hard.append("This warranty was voided.")
+    elif coverage.awaits_delivery:
+        hard.append("Cover starts on delivery, and the unit has not been delivered yet.")
     elif coverage.status is CoverStatus.NOT_STARTED:
         hard.append("Cover has not started yet.")
     elif coverage.status is CoverStatus.EXPIRED:

@@ -36,6 +36,20 @@ class PolicyInput:
     new_term_on_replacement: bool = False
     # Staff may reword a claim's customer message before it leaves.
     message_edit_allowed: bool = True
+    # When the cover of a sale made online starts: "sale" or "delivery" (ONLINE_COVER_FROM).
+    online_cover_from: str = "sale"
+
+
+# When an online sale's cover may start, in the words Settings shows.
+ONLINE_COVER_FROM = {"sale": "on the order date", "delivery": "on delivery"}
+
+
+def online_cover_problem(value: str) -> str | None:
+    """Why a policy's online cover start is not one the till knows, or None."""
+    if value in ONLINE_COVER_FROM:
+        return None
+    return (f"the cover of online sales starts {' or '.join(ONLINE_COVER_FROM.values())}, "
+            f"not {value!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +97,8 @@ def _check_policy(data: PolicyInput) -> None:
                             f"{', '.join(unknown)} (known: {', '.join(EVIDENCE_KINDS)})")
     if data.claim_limit_count is not None and data.claim_limit_count < 0:
         problems.append("the claim limit cannot be negative")
+    if (wrong := online_cover_problem(data.online_cover_from)) is not None:
+        problems.append(wrong)
     if problems:
         raise BadInput(f"Policy {data.name!r} was not saved: " + "; ".join(problems) + ".")
 
@@ -93,7 +109,9 @@ def policy_terms(policy: Policy) -> dict[str, Any]:
     return {"ref": policy.id.hex, "exclusions": list(policy.exclusions or ()),
             "evidence_required": {k: list(v) for k, v in (policy.evidence_required or {}).items()},
             "claim_limit_count": policy.claim_limit_count,
-            "claim_limit_period_months": policy.claim_limit_period_months}
+            "claim_limit_period_months": policy.claim_limit_period_months,
+            # Optional for head office: events from tills before it mean "sale".
+            "online_cover_from": policy.online_cover_from}
 
 
 def add_policy_in(uow: UnitOfWork, actor: Actor, data: PolicyInput) -> Policy:
@@ -112,6 +130,7 @@ def add_policy_in(uow: UnitOfWork, actor: Actor, data: PolicyInput) -> Policy:
         override_roles=[r.value for r in data.override_roles],
         new_term_on_replacement=data.new_term_on_replacement,
         message_edit_allowed=data.message_edit_allowed,
+        online_cover_from=data.online_cover_from,
     )
     session.add(policy)
     session.flush()

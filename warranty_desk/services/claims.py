@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session
 
 from warranty_desk import normalize
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
-from warranty_desk.models import Claim, EvidenceDocument, Product, Warranty, WarrantyStatus
+from warranty_desk.models import Claim, EvidenceDocument, Product, Warranty
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_limit import ClaimLimitStatus, claim_limit_status
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState, evidence_label
-from warranty_desk.rules.coverage import coverage_on
 from warranty_desk.rules.eligibility import ClaimEligibility, claim_eligibility
 from warranty_desk.rules.evidence import missing_evidence, type_refusal
 from warranty_desk.services import audit, numbers, outbox
@@ -35,7 +34,7 @@ from warranty_desk.services.claim_common import (
 from warranty_desk.services.customers import CustomerInput, find_or_create
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
-from warranty_desk.services.warranty_layers import layer_spans
+from warranty_desk.services.warranty_layers import coverage_of
 from warranty_desk.storage.database import clock_of
 from warranty_desk.storage.documents import DocumentStore, StoredDocument
 
@@ -122,7 +121,7 @@ def _assess(
 ) -> tuple[ClaimEligibility, ClaimLimitStatus, str | None]:
     product = session.get_one(Product, warranty.product_id)
     policy = product.policy
-    cover = coverage_on(layer_spans(warranty), today, void=warranty.status is WarrantyStatus.VOID)
+    cover = coverage_of(warranty, today)
     earlier = list(session.execute(
         select(Claim.opened_at, Claim.state, Claim.number).where(
             Claim.warranty_id == warranty.id)))

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warranty_desk import normalize
+from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import (
     BrandClaim,
     BrandClaimItem,
@@ -28,7 +29,7 @@ from warranty_desk.models import (
 )
 from warranty_desk.permissions import Actor
 from warranty_desk.rules.brand_status import BRAND_STATUSES, brand_status_words
-from warranty_desk.services import audit, claims, resend
+from warranty_desk.services import audit, claims, delivery, resend
 from warranty_desk.services.brand_claims import apply_status
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.extension_plans import plans_by_code, unknown_plan_code
@@ -246,6 +247,25 @@ def _online_order(ctx: ItemContext) -> str:
     return f"sale {number}: {len(result.warranty_codes)} warranties"
 
 
+def _order_delivered(ctx: ItemContext) -> str:
+    p = ctx.item.payload
+    number = read_text(p, "order_number", required=True, limit=64)
+    day = read_day(read_text(p, "delivered_on", required=True, limit=10), "delivery date")
+    try:
+        done = delivery.record_delivery_in(ctx.uow, ctx.actor, number, day,
+                                           origin=f"inbox item {ctx.item.id}")
+    except NotFound as exc:
+        # The order's own item may not have been applied yet: wait for it.
+        raise Refused(f"order {number} is not at this branch yet", waiting=True) from exc
+    except RuleBlocked as exc:
+        # A shop reports a delivery again, or under a policy whose cover ran from the sale.
+        return f"order {number}: {exc}"
+    except BadInput as exc:
+        raise Refused(f"the shop's delivery of order {number} was not recorded: {exc}") from exc
+    return (f"order {number} delivered on {day}: cover of {', '.join(done.started)} starts, "
+            f"until {done.ends_on}")
+
+
 def _plans_by_code(session: Session, number: str, lines: tuple[LineInput, ...]
                    ) -> tuple[LineInput, ...]:
     """The lines with each extension plan named by its code turned to the plan's name here.
@@ -415,6 +435,7 @@ HANDLERS: dict[str, Callable[[ItemContext], str]] = {
     "document_uploaded": _document_uploaded,
     "message_received": _message_received,
     "online_order": _online_order,
+    "order_delivered": _order_delivered,
     "brand_status": _brand_status,
     "resend_day": _resend_day,
     "extension_requested": _extension_requested,

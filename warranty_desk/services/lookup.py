@@ -19,6 +19,7 @@ from warranty_desk.models import (
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, LayerSpan, coverage_on
+from warranty_desk.rules.delivery_words import cover_on_delivery
 from warranty_desk.rules.extension import extension_eligibility
 from warranty_desk.scanning import Scan, ScanKind, classify
 from warranty_desk.services import claim_search, lookup_rows
@@ -206,9 +207,12 @@ def _verdict(
 ) -> WarrantyVerdict:
     void = row.status == WarrantyStatus.VOID.value
     spans = [LayerSpan(LayerKind(layer.kind), layer.start_on, layer.end_on) for layer in layers]
-    cover = coverage_on(spans, today, void=void) if spans else Coverage(
+    cover = coverage_on(spans, today, void=void,
+                        awaits_delivery=row.awaits_delivery) if spans else Coverage(
         CoverStatus.EXPIRED, None, None, row.end_on, row.end_on)
     headline, detail = _words(cover, row.void_reason)
+    if cover.awaits_delivery:
+        detail = cover_on_delivery(spans)
     extended = any(layer.kind == "extension" for layer in layers)
     offers = []
     if not void:
@@ -232,6 +236,7 @@ def _verdict(
         void_reason=row.void_reason if void else None, terms=row.terms,
         exclusions=tuple(row.exclusions or ()), layers=tuple(layers), claims=tuple(claims),
         open_claim=open_claim, extension_offers=tuple(offers),
+        awaits_delivery=cover.awaits_delivery,
     )
 
 
@@ -247,3 +252,4 @@ def _words(cover: Coverage, void_reason: str | None) -> tuple[str, str]:
     if cover.status is CoverStatus.NOT_STARTED:
         return "NOT STARTED", f"Cover starts later; it runs until {cover.ends_on}."
     return "EXPIRED", f"Cover ended on {cover.ends_on} (no cover since {cover.expired_since})."
+

@@ -22,7 +22,7 @@ from warranty_desk.rules.extension import ExtensionTerms
 VERDICT_ROWS = """
 SELECT w.id, w.code, w.serial, w.start_on, w.end_on, w.status, w.void_reason, p.name, p.sku,
        p.category, b.name, pol.terms, pol.exclusions, c.name, c.phone, c.reference,
-       s.invoice_number, s.sold_on, l.unit_price_minor
+       s.invoice_number, s.sold_on, l.unit_price_minor, w.awaits_delivery
 FROM warranties w
 JOIN products p ON p.id = w.product_id
 JOIN brands b ON b.id = p.brand_id
@@ -62,6 +62,7 @@ class VerdictRow:
     invoice_number: str
     sold_on: date
     unit_price_minor: int
+    awaits_delivery: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,7 @@ def verdict_rows(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, 
         found[key] = VerdictRow(
             key, r[1], r[2], date.fromisoformat(r[3]), date.fromisoformat(r[4]), r[5], r[6],
             r[7], r[8], r[9], r[10], r[11], tuple(json.loads(r[12]) if r[12] else ()), r[13],
-            r[14], r[15], r[16], date.fromisoformat(r[17]), r[18])
+            r[14], r[15], r[16], date.fromisoformat(r[17]), r[18], bool(r[19]))
     return found
 
 

@@ -71,9 +71,10 @@ def slip_view_in(
         product_name=verdict.product_name, sku=verdict.sku, brand=verdict.brand,
         category=verdict.category, serial=verdict.serial,
         customer_name=verdict.customer_name, start_on=verdict.start_on,
-        end_on=verdict.end_on, layers=verdict.layers, key_terms=_KEY_TERMS,
-        terms=verdict.terms, exclusions=verdict.exclusions,
-        how_to_claim=_how_to_claim(shop, portal), portal_url=portal)
+        end_on=verdict.end_on, layers=() if verdict.awaits_delivery else verdict.layers,
+        key_terms=_KEY_TERMS, terms=verdict.terms, exclusions=verdict.exclusions,
+        how_to_claim=_how_to_claim(shop, portal), portal_url=portal,
+        cover_note=verdict.detail if verdict.awaits_delivery else None)
 
 
 slip_view = reads(slip_view_in)

@@ -29,8 +29,8 @@ class RegisterRow:
     sku: str
     customer: str | None
     invoice: str
-    start: date
-    end: date
+    start: date | None  # None while the cover waits for the unit's delivery
+    end: date | None
     status: str
 
 
@@ -48,7 +48,8 @@ def warranty_register_in(uow: UnitOfWork, actor: Actor) -> Iterator[RegisterRow]
     require(actor, Permission.VIEW_REPORTS)
     stmt = (
         select(Warranty.code, Warranty.serial, Product.name, Product.sku, Customer.name,
-               Sale.invoice_number, Warranty.start_on, Warranty.end_on, Warranty.status)
+               Sale.invoice_number, Warranty.start_on, Warranty.end_on, Warranty.status,
+               Warranty.awaits_delivery)
         .join(Product, Product.id == Warranty.product_id)
         .join(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
         .join(Sale, Sale.id == InvoiceLine.sale_id)
@@ -58,9 +59,14 @@ def warranty_register_in(uow: UnitOfWork, actor: Actor) -> Iterator[RegisterRow]
     )
     session = uow.session
     today = shop_today(session)
-    for code, serial, product, sku, customer, invoice, start, end, status in (
+    for code, serial, product, sku, customer, invoice, start, end, status, awaits in (
         session.execute(stmt)
     ):
+        if awaits and status is not WarrantyStatus.VOID:
+            # The stored dates are the terms planned from the order date, not cover.
+            yield RegisterRow(code, serial, product, sku, customer, invoice, None, None,
+                              "awaiting_delivery")
+            continue
         yield RegisterRow(code, serial, product, sku, customer, invoice, start, end,
                           cover_status(status, start, end, today))
 

@@ -46,6 +46,8 @@ class ProductInfo:
     policy_ref: str  # the policy's id as hex, as catalogue.policy_updated names it
     # The id as the 16 bytes the database stores: rows carry it, and it hashes in C.
     key: bytes
+    # The policy starts the cover of an online sale on delivery, not on the order date.
+    online_cover_on_delivery: bool = False
 
 
 def _products(session: Session, skus: Iterable[str]) -> dict[str, ProductInfo]:
@@ -55,12 +57,15 @@ def _products(session: Session, skus: Iterable[str]) -> dict[str, ProductInfo]:
         rows = session.execute(
             select(Product.id, Product.sku, Product.name, Product.category,
                    Product.serial_required, Policy.manufacturer_months, Policy.shop_months,
-                   Policy.name, Policy.id.label("policy_id"))
+                   Policy.name, Policy.id.label("policy_id"), Policy.online_cover_from)
             .join(Policy, Policy.id == Product.policy_id)
             .where(Product.sku.in_(wanted[start:start + _CHUNK]))
         )
         for row in rows:
-            found[row.sku] = ProductInfo(*row[:-1], row.policy_id.hex, key=row.id.bytes)
+            found[row.sku] = ProductInfo(
+                row.id, row.sku, row.name, row.category, row.serial_required,
+                row.manufacturer_months, row.shop_months, row[7], row.policy_id.hex,
+                key=row.id.bytes, online_cover_on_delivery=row.online_cover_from == "delivery")
     return found
 
 

@@ -80,7 +80,7 @@ class Plan:
         "id", "sale_id", "line_no", "product_id", "quantity", "unit_price_minor"))
     warranties: Rows = field(default_factory=_rows(
         "id", "code", "invoice_line_id", "product_id", "customer_id", "serial", "start_on",
-        "end_on", "status", "created_at"))
+        "end_on", "status", "created_at", "awaits_delivery"))
     layers: Rows = field(default_factory=_rows(
         "warranty_id", "kind", "start_on", "end_on", "extension_plan_id", "price_minor"))
     offers: Rows = field(default_factory=_rows(

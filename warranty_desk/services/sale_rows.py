@@ -119,11 +119,13 @@ class _RowBuilder:
         return SaleResult(sale.invoice_number.strip(), rows.sale_id.hex(), tuple(rows.codes),
                           len(rows.sold), plan_charges(rows.sold))
 
-    def _cover(self, day: date, info: ProductInfo, ext: ExtensionPlan | None) -> _Cover:
-        terms = (day, info.manufacturer_months, info.shop_months, ext.id if ext else None)
+    def _cover(self, day: date, info: ProductInfo, ext: ExtensionPlan | None,
+               awaits: bool) -> _Cover:
+        terms = (day, info.manufacturer_months, info.shop_months, ext.id if ext else None,
+                 awaits)
         found = self._covers.get(terms)
         if found is None:
-            found = self._covers[terms] = _cover_of(day, info, ext)
+            found = self._covers[terms] = _cover_of(day, info, ext, awaits)
         return found
 
     def _product_words(self, info: ProductInfo) -> tuple[str, str, str, str, str]:
@@ -146,8 +148,10 @@ class _RowBuilder:
         self._next_code[year] = first + ln.quantity
         codes = [numbers.warranty_code(self._branch, year, n)
                  for n in range(first, first + ln.quantity)]
+        # Counter sales leave with the customer; an online one may wait for its delivery.
+        awaits = rows.sale.source == "online" and info.online_cover_on_delivery
         self._units(rows, line_id, info, codes, serials, ln.unit_price_minor,
-                    self._cover(rows.sale.sold_on, info, ext), ext, declined)
+                    self._cover(rows.sale.sold_on, info, ext, awaits), ext, declined)
 
     def _units(self, rows: _SaleRows, line_id: bytes, info: ProductInfo, codes: list[str],
                serials: list[str], price: int, cover: _Cover, ext: ExtensionPlan | None,
@@ -164,7 +168,7 @@ class _RowBuilder:
             serial = serials[unit] if unit < len(serials) else None
             wid = new_key()
             add_warranty((wid, code, line_id, info.key, rows.customer_id, serial, card.start,
-                          card.end, _ACTIVE, stamp))
+                          card.end, _ACTIVE, stamp, card.awaits_delivery))
             for layer in layers:
                 add_layer((wid, *layer))
             if ext is not None:
@@ -194,10 +198,13 @@ def _reserve_codes(session: Session, pending: Sequence[Pending]) -> dict[int, in
     return {year: numbers.reserve(session, "W", year, n) for year, n in units_per_year.items()}
 
 
-def _cover_of(day: date, info: ProductInfo, ext: ExtensionPlan | None) -> _Cover:
+def _cover_of(day: date, info: ProductInfo, ext: ExtensionPlan | None,
+              awaits: bool) -> _Cover:
+    # Laid from the order date even when the cover waits for delivery: the layers keep the
+    # terms sold (delivery lays them again from its day), and the mark keeps them unclaimed.
     spans = plan_layers(day, info.manufacturer_months, info.shop_months,
                         ext.months if ext else 0)
-    cover = card_cover(spans)
+    cover = card_cover(spans, awaits_delivery=awaits)
     layers: list[tuple[Any, ...]] = []
     for layer, span in zip(cover.layers, spans, strict=True):
         if ext is not None and span.kind is LayerKind.EXTENSION:

@@ -92,6 +92,7 @@ class PolicyView:
     new_term_on_replacement: bool
     products: int
     message_edit_allowed: bool = True
+    online_cover_from: str = "sale"  # catalogue.ONLINE_COVER_FROM
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +308,8 @@ def _policy_view(policy: Policy, products: int) -> PolicyView:
         claim_limit_period_months=policy.claim_limit_period_months,
         override_roles=tuple(Role(r) for r in policy.override_roles or ()),
         new_term_on_replacement=policy.new_term_on_replacement, products=products,
-        message_edit_allowed=policy.message_edit_allowed)
+        message_edit_allowed=policy.message_edit_allowed,
+        online_cover_from=policy.online_cover_from)
 
 
 def list_policies_in(uow: UnitOfWork) -> tuple[PolicyView, ...]:
@@ -341,6 +343,8 @@ def _policy_problems(data: catalogue.PolicyInput) -> list[str]:
         problems.append("a claim limit must allow at least 1 claim (or set no limit)")
     if data.claim_limit_period_months < 1:
         problems.append("the claim limit period must be at least 1 month")
+    if (cover_start := catalogue.online_cover_problem(data.online_cover_from)) is not None:
+        problems.append(cover_start)
     # Naming a role that lacks the override permission would promise an override nobody gets.
     may = [r for r in Role if r is not Role.SYSTEM and allowed(r, Permission.OVERRIDE_RULE)]
     wrong = [ROLE_LABELS[r] for r in data.override_roles if r not in may]
@@ -376,7 +380,8 @@ def update_policy_in(uow: UnitOfWork, actor: Actor, policy_id: uuid.UUID,
         "claim_limit_period_months": data.claim_limit_period_months,
         "override_roles": [r.value for r in data.override_roles],
         "new_term_on_replacement": data.new_term_on_replacement,
-        "message_edit_allowed": data.message_edit_allowed})
+        "message_edit_allowed": data.message_edit_allowed,
+        "online_cover_from": data.online_cover_from})
     if after:
         audit.record(session, actor, "policy.update", "policy", policy.name,
                      {"before": before, "after": after})

@@ -18,13 +18,15 @@ class CardCover:
     start: str
     end: str
     layers: tuple[dict[str, str], ...]
+    # The cover starts on delivery: the dates are the terms planned from the order date.
+    awaits_delivery: bool = False
 
 
-def card_cover(layers: Sequence[LayerSpan]) -> CardCover:
+def card_cover(layers: Sequence[LayerSpan], *, awaits_delivery: bool = False) -> CardCover:
     """The cover part of a warranty card."""
     return CardCover(layers[0].start.isoformat(), max(s.end for s in layers).isoformat(),
                      tuple({"kind": s.kind.value, "start": s.start.isoformat(),
-                            "end": s.end.isoformat()} for s in layers))
+                            "end": s.end.isoformat()} for s in layers), awaits_delivery)
 
 
 def warranty_card(
@@ -47,6 +49,9 @@ def warranty_card(
     }
     if policy_ref is not None:
         card["policy"], card["policy_ref"] = policy, policy_ref
+    if cover.awaits_delivery:
+        # Optional, as older tills never send it: without it the cover runs from "start".
+        card["cover_from"] = "delivery"
     return card
 
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,7 +32,7 @@ from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.permissions import ROLE_LABELS, Permission, Role, allowed
 from warranty_desk.rules.evidence import EVIDENCE_KINDS
 from warranty_desk.services import shop_settings
-from warranty_desk.services.catalogue import PolicyInput
+from warranty_desk.services.catalogue import ONLINE_COVER_FROM, PolicyInput
 from warranty_desk.services.claim_common import CLAIM_TYPES
 from warranty_desk.services.shop_settings import PlanView, PolicyView
 
@@ -132,6 +133,12 @@ class PoliciesTab(SettingsTab):
         form.addRow("", self.new_term)
         self.message_edit = QCheckBox("Staff may reword a customer message before it goes")
         form.addRow("", self.message_edit)
+        # Counter sales leave with the customer; a parcel may take days, and some makers'
+        # terms run from the day the customer has the unit.
+        self.online_cover = QComboBox()
+        for value, words in ONLINE_COVER_FROM.items():
+            self.online_cover.addItem(words, value)
+        form.addRow("Online sales' cover starts", self.online_cover)
         return form
 
     def _price_band(self, plan: PlanView) -> str:
@@ -184,6 +191,8 @@ class PoliciesTab(SettingsTab):
             box.setChecked(role in policy.override_roles)
         self.new_term.setChecked(policy.new_term_on_replacement)
         self.message_edit.setChecked(policy.message_edit_allowed)
+        self.online_cover.setCurrentIndex(
+            max(0, self.online_cover.findData(policy.online_cover_from)))
 
     def _on_limit_on_toggled(self, on: bool) -> None:
         self.limit_count.setEnabled(on)
@@ -202,7 +211,8 @@ class PoliciesTab(SettingsTab):
             claim_limit_period_months=self.limit_period.value(),
             override_roles=tuple(r for r, box in self.overriders.items() if box.isChecked()),
             new_term_on_replacement=self.new_term.isChecked(),
-            message_edit_allowed=self.message_edit.isChecked())
+            message_edit_allowed=self.message_edit.isChecked(),
+            online_cover_from=str(self.online_cover.currentData()))
 
     def save(self) -> None:
         policy = self.current()
