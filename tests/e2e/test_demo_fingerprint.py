@@ -54,11 +54,15 @@ _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   ("settlements", "recorded_by_id"), ("settlements", "agreed_by_id"),
                   ("settlements", "recorded_at"),
                   # 0018: a claim's backup, set only when a manager chooses one.
-                  ("claims", "backup_id")}
+                  ("claims", "backup_id"),
+                  # 0021: cover that waits for delivery, set only on such online sales.
+                  ("warranties", "awaits_delivery"), ("warranties", "delivered_on")}
 # 0019 added hand_backs: the demo hands no unit back, so the table stays empty.
 _ADDED_TABLES = {"sync_delivered", "warranty_reminders", "brand_status_updates",
                  "supplier_terms", "hand_backs"}
 _EMPTY = (None, "", 0)
+# Added columns whose default is no empty value: left out while they hold it.
+_ADDED_DEFAULTS = {("policies", "online_cover_from"): "sale"}  # 0021, cover from the sale
 
 DIGESTS: dict[str, str] = {
     # The schema at 0012 (branch epochs, PIN lock steps); a refund decided on a claim voids its
@@ -201,7 +205,8 @@ def dump(home: Path) -> dict[str, list[str]]:
             columns = [d[0] for d in cursor.description]
             out[table] = [json.dumps([plain(table, c, v) for c, v in zip(columns, row,
                                                                          strict=True)
-                                      if (table, c) not in _ADDED_COLUMNS or v not in _EMPTY],
+                                      if ((table, c) not in _ADDED_COLUMNS or v not in _EMPTY)
+                                      and _ADDED_DEFAULTS.get((table, c), _EMPTY) != v],
                                      ensure_ascii=False) for row in cursor]
             if table in _ADDED_TABLES and not out[table]:
                 del out[table]

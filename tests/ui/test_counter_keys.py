@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.conftest import actor
 from tests.ui.conftest import db_rows, sign_in
+from tests.ui.test_counter_delivery import waiting_unit
 from ui.main_window import MainWindow
 from ui.screens.counter import CounterScreen
 from ui.screens.counter_parts.actions import ACTIONS, CounterAction, action_named
@@ -53,6 +54,8 @@ class FakeDesk:
 
 def unit_for(win: MainWindow, action: CounterAction) -> WarrantyVerdict:
     """A demo unit the action applies to: with an open claim, or with a customer and offers."""
+    if action.name == "delivered":  # the demo sells nothing online whose cover waits
+        return waiting_unit(win)
     rows = warranty_register(win.ctx.db, actor(Role.OWNER))
     for row in rows:
         if not row.serial:
@@ -116,6 +119,11 @@ def test_each_counter_key_works_with_the_cursor_in_the_scan_field(
         assert dialog is not None and dialog.isVisible()
         assert unit.warranty_code in dialog.windowTitle()
         dialog.reject()
+    elif action.name == "delivered":
+        delivery = counter.delivery_dialog
+        assert delivery is not None and delivery.isVisible()
+        assert unit.invoice_number in delivery.windowTitle()
+        delivery.reject()
     else:
         assert desk.printed == [(action.name, unit.warranty_code)]
 

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTableView
 
-from tests.ui.conftest import open_window, sign_in
+from tests.ui.conftest import db_rows, open_window, sign_in
 from ui.main_window import MainWindow
 from ui.screens.counter import CounterScreen
 from ui.screens.settings import SettingsScreen
@@ -191,6 +191,25 @@ def test_a_policy_change_made_in_the_form_is_saved(qtbot: Any, window: MainWindo
                  if p.name == "Accessories 6")
     assert saved.shop_months == 6
     assert saved.evidence_required == {"fault": ("proof_of_purchase",)}
+
+
+def test_a_policy_starts_online_cover_on_delivery_chosen_by_keys_and_tells_head_office(
+        qtbot: Any, window: MainWindow) -> None:
+    screen = _settings(qtbot, window)
+    screen.show_tab(screen.policies)
+    tab = screen.policies
+    tab.list.setCurrentRow([p.name for p in tab.policies].index("Accessories 6"))
+    assert tab.online_cover.currentText() == "on the order date"
+    tab.online_cover.setFocus()
+    qtbot.keyClick(tab.online_cover, Qt.Key.Key_Down)
+    assert tab.online_cover.currentText() == "on delivery"
+    tab.save_button.click()
+    saved = next(p for p in shop_settings.list_policies(window.ctx.db)
+                 if p.name == "Accessories 6")
+    assert saved.online_cover_from == "delivery"
+    (payload,) = db_rows(window, "SELECT payload FROM outbox_events WHERE topic = "
+                                 "'catalogue.policy_updated' ORDER BY rowid DESC LIMIT 1")
+    assert '"online_cover_from": "delivery"' in payload[0]
 
 
 def test_unticking_a_plan_takes_it_off_sale(qtbot: Any, window: MainWindow) -> None:

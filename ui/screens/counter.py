@@ -26,6 +26,7 @@ from ui.screens.counter_parts.matches import (
 from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.reason_dialog import ReasonDialog
+from ui.widgets.record_delivery import DeliveryDialog, ask_delivery
 from ui.widgets.scan_field import ScanField
 from ui.widgets.verdict_card import VerdictCard
 from ui.widgets.void_warranty import ask_to_void
@@ -85,6 +86,7 @@ class CounterScreen(Screen):
         self._looked_up = ""  # the field's text when its result came back
         self._print_desk: PrintDesk | None = None
         self.void_dialog: ReasonDialog | None = None
+        self.delivery_dialog: DeliveryDialog | None = None
         self.field.returnPressed.connect(self._on_field_return)
         self.field.stepped.connect(self.matches.step)
         self.matches.currentRowChanged.connect(self._on_matches_row_changed)
@@ -130,6 +132,9 @@ class CounterScreen(Screen):
             self.print_desk.print_slip(verdict.warranty_code)
         elif name == "certificate":
             self.print_desk.print_certificate(verdict.warranty_code)
+        elif name == "delivered":
+            # Once recorded, the unit is looked up again: the card shows the cover's new dates.
+            self.delivery_dialog = ask_delivery(self.ctx, self, verdict, self.handle_scan)
         elif name == "void":
             # Once voided, the unit is looked up again: the card shows it void, with the reason.
             self.void_dialog = ask_to_void(self.ctx, self, verdict.warranty_code,

@@ -106,12 +106,16 @@ def _check_policy(data: PolicyInput) -> None:
 def policy_terms(policy: Policy) -> dict[str, Any]:
     """What head office hears of a policy's terms (catalogue.policy_updated): what the customer
     portal shows on a card and judges an online claim by, with the till's own rules."""
-    return {"ref": policy.id.hex, "exclusions": list(policy.exclusions or ()),
-            "evidence_required": {k: list(v) for k, v in (policy.evidence_required or {}).items()},
-            "claim_limit_count": policy.claim_limit_count,
-            "claim_limit_period_months": policy.claim_limit_period_months,
-            # Optional for head office: events from tills before it mean "sale".
-            "online_cover_from": policy.online_cover_from}
+    terms = {"ref": policy.id.hex, "exclusions": list(policy.exclusions or ()),
+             "evidence_required": {k: list(v) for k, v in
+                                   (policy.evidence_required or {}).items()},
+             "claim_limit_count": policy.claim_limit_count,
+             "claim_limit_period_months": policy.claim_limit_period_months}
+    # Only when it is not the default: without it head office reads "sale", as it does from
+    # tills before the setting (and a policy set back to "sale" sends an event without it).
+    if policy.online_cover_from != "sale":
+        terms["online_cover_from"] = policy.online_cover_from
+    return terms
 
 
 def add_policy_in(uow: UnitOfWork, actor: Actor, data: PolicyInput) -> Policy:

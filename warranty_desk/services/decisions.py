@@ -35,7 +35,7 @@ from warranty_desk.rules.claim_states import (
     check_reopen,
     reopen_target,
 )
-from warranty_desk.rules.coverage import LayerKind, LayerSpan, plan_layers
+from warranty_desk.rules.coverage import LayerKind, LayerSpan, coverage_on, plan_layers
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.claim_common import (
     Override,
@@ -51,7 +51,7 @@ from warranty_desk.services.shop_locale import day_words, money_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
 from warranty_desk.services.voiding import void_in
-from warranty_desk.services.warranty_layers import coverage_of
+from warranty_desk.services.warranty_layers import layer_spans
 from warranty_desk.storage.database import clock_of
 
 COST_KINDS = ("labour", "parts", "replacement", "refund", "shipping")
@@ -139,7 +139,10 @@ def _ensure_returned(session: Session, claim: Claim, actor: Actor) -> None:
 
 
 def _manufacturer_covers(warranty: Warranty, today: date) -> bool:
-    cover = coverage_of(warranty, today) if warranty.layers else None
+    spans = layer_spans(warranty)
+    # Void or not (a replacement voids the unit it replaces): who stood behind it that day.
+    cover = (coverage_on(spans, today, awaits_delivery=warranty.awaits_delivery)
+             if spans else None)
     return cover is not None and cover.layer is LayerKind.MANUFACTURER
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from ui.widgets.record_delivery import DELIVERY_KEY
 from ui.widgets.void_warranty import VOID_KEY
 from warranty_desk.permissions import Permission
 from warranty_desk.views import WarrantyVerdict
@@ -55,6 +56,10 @@ ACTIONS: tuple[CounterAction, ...] = (
                   "Sell an extension (when the unit can still take one)",
                   Permission.SELL_EXTENSION, lambda v: bool(v.extension_offers),
                   "This unit can take no extension plan now."),
+    CounterAction("delivered", "Record delivery…", DELIVERY_KEY,
+                  "Record the day an online order reached the customer: its cover starts then",
+                  Permission.RECORD_DELIVERY, lambda v: v.awaits_delivery,
+                  "This unit's cover is not waiting for a delivery."),
     CounterAction("customer", "Customer", "Ctrl+U", "Open the customer of the unit shown",
                   Permission.LOOKUP, lambda v: bool(v.customer_name or v.customer_phone),
                   "This unit was sold without a customer on record."),
