@@ -6,14 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from tests.conftest import actor
-from tests.ui.conftest import db_rows, sign_in
+from tests.ui.conftest import db_rows
+from tests.ui.test_counter_keys import _counter as counter_screen
+from tests.ui.test_counter_keys import press
 from ui.main_window import MainWindow
-from ui.screens.counter import CounterScreen
 from warranty_desk.models import Policy, Product
 from warranty_desk.permissions import Role
 from warranty_desk.services import lookup
@@ -42,24 +41,10 @@ def waiting_unit(win: MainWindow) -> WarrantyVerdict:
     return found
 
 
-def _press(qtbot: Any, widget: Any, key: str) -> None:
-    combo = QKeySequence(key)[0]
-    qtbot.keyClick(widget, combo.key(), combo.keyboardModifiers())
-
-
-def _counter(qtbot: Any, win: MainWindow, who: str, pin: str) -> CounterScreen:
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    sign_in(qtbot, win, who, pin)
-    counter = win.current_screen()
-    assert isinstance(counter, CounterScreen)
-    return counter
-
-
 def test_sales_scan_the_order_and_record_its_delivery_by_keys(
         qtbot: Any, window: MainWindow) -> None:
     unit = waiting_unit(window)
-    counter = _counter(qtbot, window, "Sam Sales", "1111")
+    counter = counter_screen(qtbot, window, "Sam Sales", "1111")
     qtbot.keyClicks(counter.field, ORDER)
     qtbot.keyClick(counter.field, Qt.Key.Key_Return)
     assert counter.card.verdict is not None and counter.card.verdict.verdict == "not_started"
@@ -67,7 +52,7 @@ def test_sales_scan_the_order_and_record_its_delivery_by_keys(
     button = counter.action_bar.buttons["delivered"]
     assert button.isVisible() and button.text() == "Record delivery…  (Ctrl+Shift+D)"
 
-    _press(qtbot, counter.field, "Ctrl+Shift+D")
+    press(qtbot, counter.field, "Ctrl+Shift+D")
     dialog = counter.delivery_dialog
     assert dialog is not None and dialog.isVisible()
     dialog.activateWindow()
@@ -93,9 +78,9 @@ def test_sales_scan_the_order_and_record_its_delivery_by_keys(
 def test_a_technician_sees_no_delivery_button_and_the_key_says_why(
         qtbot: Any, window: MainWindow) -> None:
     waiting_unit(window)
-    counter = _counter(qtbot, window, "Tariq Tech", "3333")
+    counter = counter_screen(qtbot, window, "Tariq Tech", "3333")
     counter.handle_scan(ORDER)
     assert "delivered" not in counter.action_bar.shown()
-    _press(qtbot, counter.field, "Ctrl+Shift+D")
+    press(qtbot, counter.field, "Ctrl+Shift+D")
     assert counter.delivery_dialog is None
     assert "not available to your role" in window.notice.text()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QApplication
 
 from tests.conftest import actor
 from tests.ui.conftest import db_rows, sign_in
-from tests.ui.test_counter_delivery import waiting_unit
 from ui.main_window import MainWindow
 from ui.screens.counter import CounterScreen
 from ui.screens.counter_parts.actions import ACTIONS, CounterAction, action_named
@@ -55,6 +54,8 @@ class FakeDesk:
 def unit_for(win: MainWindow, action: CounterAction) -> WarrantyVerdict:
     """A demo unit the action applies to: with an open claim, or with a customer and offers."""
     if action.name == "delivered":  # the demo sells nothing online whose cover waits
+        from tests.ui.test_counter_delivery import waiting_unit  # it uses this module's keys
+
         return waiting_unit(win)
     rows = warranty_register(win.ctx.db, actor(Role.OWNER))
     for row in rows:
