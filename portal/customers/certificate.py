@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.urls import reverse
 
 from portal import clock
+from portal.projections.cover import spans
 from portal.projections.models import Warranty
 from printing.pdf.certificate import render_certificate
 from warranty_desk.printables import ShopHeader, SlipView
+from warranty_desk.rules.delivery_words import cover_on_delivery
 from warranty_desk.views import LayerView
 
 # Head office holds no policy text; the shop's own copy carries the full terms.
@@ -33,8 +35,11 @@ def slip_of(warranty: Warranty, page_url: str | None = None) -> SlipView:
         product_name=warranty.product.name if warranty.product else "Product",
         sku=warranty.product.sku if warranty.product else "", brand="", category="",
         serial=warranty.serial or None, customer_name=None, start_on=start, end_on=end,
-        layers=layers, key_terms=(), terms=TERMS, exclusions=(), how_to_claim=HOW_TO_CLAIM,
-        portal_url=page_url)
+        layers=() if warranty.awaits_delivery else layers, key_terms=(), terms=TERMS,
+        exclusions=(), how_to_claim=HOW_TO_CLAIM, portal_url=page_url,
+        # Before delivery the layers are only the terms laid from the order date: no date of
+        # cover goes on paper, the till's own words say when it starts.
+        cover_note=cover_on_delivery(spans(warranty)) if warranty.awaits_delivery else None)
 
 
 def certificate_pdf(warranty: Warranty, base_url: str) -> bytes:

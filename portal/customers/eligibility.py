@@ -185,7 +185,12 @@ def verdict(warranty: Warranty, today: date, terms: PolicyTerms | None = None,
     if opened is not None:
         reasons.append("A claim on this unit is already open.")
         todo = "Follow that claim below; add photos or papers to it on its documents page."
-    if coverage.status is CoverStatus.NOT_STARTED:
+    if coverage.awaits_delivery:
+        reasons.append("Its cover starts on delivery, and the shop has not recorded the "
+                       "order delivered yet.")
+        todo = todo or (f"If the order has reached you, tell {shop}: they record the delivery "
+                        "and the cover starts that day.")
+    elif coverage.status is CoverStatus.NOT_STARTED:
         reasons.append("Its cover has not started yet.")
         todo = todo or f"Contact {shop}: until the cover starts, they handle faults as a sale."
     if coverage.status is CoverStatus.EXPIRED:

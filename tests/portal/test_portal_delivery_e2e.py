@@ -8,7 +8,9 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
+from portal.customers.certificate import slip_of
 from portal.inbox.models import InboxItem
 from portal.projections import projector
 from portal.projections.models import Warranty as Projected
@@ -16,6 +18,7 @@ from portal.webshop.shops import add_shop
 from sync.inbox import PortalInbox, pull_once
 from tests.conftest import actor
 from tests.portal.customers import signed_in_customer, smtp
+from tests.portal.office import client as office_client
 from tests.portal.support import LivePortal, PortalDatabase, register
 from tests.portal.till import client, push_all, till
 from tests.portal.webshop import SHOPIFY_ORDER, body, recorded, send_shopify
@@ -73,8 +76,16 @@ def test_a_delivered_shipment_starts_the_cover_the_customer_saw_waiting(
     assert projected.awaits_delivery and projected.delivered_on is None
     page = _page(EMAIL)
     assert ON_DELIVERY in page and projected.code in page
+    assert "Its cover starts on delivery, and the shop has not recorded the order" in page
     # No date of cover is shown before delivery: only the order's own date.
     assert "19 Nov 2027" not in page and "In cover" not in page
+    check = office_client().get(reverse("warranty-check", args=[projected.code])
+                                ).content.decode()
+    assert ON_DELIVERY in check and "19 Nov 2027" not in check
+    slip = slip_of(Projected.objects.prefetch_related("layers").get(pk=projected.pk))
+    assert slip.layers == () and slip.cover_note == (
+        "Registered, cover starts on delivery: 12 months manufacturer's warranty from the day "
+        "the order arrives.")
 
     fulfillment = {"id": 4_100_000_001, "order_id": 7_100_000_001, "status": "success",
                    "shipment_status": "in_transit", "name": "#2001.1",
