@@ -251,6 +251,10 @@ def _order_delivered(ctx: ItemContext) -> str:
     p = ctx.item.payload
     number = read_text(p, "order_number", required=True, limit=64)
     day = read_day(read_text(p, "delivered_on", required=True, limit=10), "delivery date")
+    if day > ctx.today:
+        # The shop dates it in its own zone, which may already be a day ahead of this one.
+        raise Refused(f"order {number} was delivered on {day}, after today here; it is "
+                      "recorded once that day has come", waiting=True)
     try:
         done = delivery.record_delivery_in(ctx.uow, ctx.actor, number, day,
                                            origin=f"inbox item {ctx.item.id}")

@@ -133,3 +133,15 @@ def test_the_shops_delivery_report_starts_the_cover_once_through_the_inbox(
     assert lookup.lookup(shop, SALES, code).matches[0].start_on == date(2026, 11, 13)
     bad = apply("in-3", {"order_number": "SH-1001", "delivered_on": "13/11/2026"})
     assert bad.status == "problem"
+
+
+def test_a_delivery_the_shop_dates_tomorrow_waits_for_that_day(
+        shop: Database, tmp_path: Path) -> None:
+    _on_delivery(shop)
+    code = _order(shop)
+    ahead = inbox.apply_item(
+        shop, InboxItemInput("in-1", "order_delivered",
+                             {"order_number": "SH-1001", "delivered_on": "2026-11-23"}),
+        documents=DocumentStore(tmp_path / "documents"), fetch_document=lambda sha: b"")
+    assert ahead.status == "waiting" and "after today here" in ahead.result
+    assert lookup.lookup(shop, SALES, code).matches[0].awaits_delivery
