@@ -215,7 +215,8 @@ def _verdict(
         detail = cover_on_delivery(spans)
     extended = any(layer.kind == "extension" for layer in layers)
     offers = []
-    if not void:
+    # Before delivery no end is known for an extension to follow: offered once delivered.
+    if not void and not cover.awaits_delivery:
         for plan in plans:
             verdict = extension_eligibility(
                 plan.terms, category=row.category,

@@ -53,6 +53,7 @@ def test_an_online_sale_under_a_delivery_policy_waits_and_claims_no_cover(shop: 
                               "warranty, then 12 months shop's warranty from the day the order "
                               "arrives.")
     assert verdict.days_left is None and verdict.layer is None
+    assert verdict.extension_offers == ()
     # A counter sale under the same policy left with the customer: in cover from the sale.
     assert lookup.lookup(shop, SALES, counter).matches[0].verdict == "in_cover"
     slip = slip_view(shop, SALES, code, copy=False)
