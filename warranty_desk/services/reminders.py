@@ -78,7 +78,9 @@ def _due(session: Session, today: date, days: int) -> Sequence[tuple[Warranty, C
         WarrantyReminder.warranty_id == Warranty.id, WarrantyReminder.ends_on == Warranty.end_on)
     rows = session.execute(
         select(Warranty, Customer).join(Customer, Customer.id == Warranty.customer_id)
-        .where(Warranty.status != WarrantyStatus.VOID, Warranty.end_on >= today,
+        # A unit waiting for delivery has no end yet: its stored one is only the terms' length.
+        .where(Warranty.status != WarrantyStatus.VOID, Warranty.awaits_delivery.is_(False),
+               Warranty.end_on >= today,
                Warranty.end_on <= today + timedelta(days=days),
                Customer.reminders_agreed_at.is_not(None),
                Customer.reminders_withdrawn_at.is_(None), ~sent.exists())

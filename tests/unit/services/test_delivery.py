@@ -146,3 +146,20 @@ def test_a_delivery_the_shop_dates_tomorrow_waits_for_that_day(
         documents=DocumentStore(tmp_path / "documents"), fetch_document=lambda sha: b"")
     assert ahead.status == "waiting" and "after today here" in ahead.result
     assert lookup.lookup(shop, SALES, code).matches[0].awaits_delivery
+
+
+def test_no_reminder_tells_of_an_end_before_the_unit_is_delivered(shop: Database) -> None:
+    import dataclasses
+
+    from tests.conftest import stand_on
+    from warranty_desk.permissions import Actor
+    from warranty_desk.services import reminders
+
+    _on_delivery(shop, "Accessories 6")
+    agreed = dataclasses.replace(ADA, reminders_agreed=True)
+    # Ordered in June, never delivered: the terms laid from the order end on 30 November,
+    # inside the 30-day window, yet no cover has started to end.
+    record_sale(shop, SALES, SaleInput("SH-7", date(2026, 6, 1),
+                                       (LineInput("CBL-1", 1, 1_500),), agreed, source="online"))
+    stand_on(shop, date(2026, 11, 22), hour=2)
+    assert reminders.send_due(shop, Actor.system("nightly run")) == ()
