@@ -30,7 +30,8 @@ PURCHASE_COLUMNS: tuple[Column[WarrantyVerdict], ...] = (
     Column("Serial", lambda v: v.serial or ""),
     Column("Warranty", lambda v: v.warranty_code),
     Column("Sold", lambda v: str(v.sold_on)),
-    Column("Until", lambda v: str(v.end_on)),
+    # Before delivery the stored end is only the terms' length, not a day cover runs to.
+    Column("Until", lambda v: "on delivery + terms" if v.awaits_delivery else str(v.end_on)),
     Column("Open claim", lambda v: v.open_claim or ""),
 )
 CLAIM_COLUMNS: tuple[Column[ClaimLine], ...] = (
