@@ -13,10 +13,12 @@ from tests.ui.conftest import db_rows
 from tests.ui.test_counter_keys import _counter as counter_screen
 from tests.ui.test_counter_keys import press
 from ui.main_window import MainWindow
+from ui.screens.customer_columns import PURCHASE_COLUMNS
 from warranty_desk.models import Policy, Product
 from warranty_desk.permissions import Role
 from warranty_desk.services import lookup
 from warranty_desk.services.activation import record_sale
+from warranty_desk.services.delivery import record_delivery
 from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.views import WarrantyVerdict
 
@@ -84,3 +86,12 @@ def test_a_technician_sees_no_delivery_button_and_the_key_says_why(
     press(qtbot, counter.field, "Ctrl+Shift+D")
     assert counter.delivery_dialog is None
     assert "not available to your role" in window.notice.text()
+
+
+def test_the_customers_purchases_list_gives_no_end_before_delivery(window: MainWindow) -> None:
+    unit = waiting_unit(window)
+    until = next(c for c in PURCHASE_COLUMNS if c.title == "Until")
+    assert until.text(unit) == "starts on delivery"
+    record_delivery(window.ctx.db, actor(Role.SALES), ORDER, window.ctx.today())
+    (delivered,) = lookup.lookup(window.ctx.db, actor(Role.SALES), ORDER).matches
+    assert until.text(delivered) == str(delivered.end_on) and not delivered.awaits_delivery

@@ -31,7 +31,7 @@ PURCHASE_COLUMNS: tuple[Column[WarrantyVerdict], ...] = (
     Column("Warranty", lambda v: v.warranty_code),
     Column("Sold", lambda v: str(v.sold_on)),
     # Before delivery the stored end is only the terms' length, not a day cover runs to.
-    Column("Until", lambda v: "on delivery + terms" if v.awaits_delivery else str(v.end_on)),
+    Column("Until", lambda v: "starts on delivery" if v.awaits_delivery else str(v.end_on)),
     Column("Open claim", lambda v: v.open_claim or ""),
 )
 CLAIM_COLUMNS: tuple[Column[ClaimLine], ...] = (

@@ -163,3 +163,4 @@ def test_no_reminder_tells_of_an_end_before_the_unit_is_delivered(shop: Database
                                        (LineInput("CBL-1", 1, 1_500),), agreed, source="online"))
     stand_on(shop, date(2026, 11, 22), hour=2)
     assert reminders.send_due(shop, Actor.system("nightly run")) == ()
+
