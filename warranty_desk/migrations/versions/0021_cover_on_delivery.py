@@ -29,8 +29,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("warranties") as batch:
-        batch.drop_column("delivered_on")
-        batch.drop_column("awaits_delivery")
-    with op.batch_alter_table("policies") as batch:
-        batch.drop_column("online_cover_from")
+    # SQLite drops a plain column in place: no copy of tables others point at.
+    op.drop_column("warranties", "delivered_on")
+    op.drop_column("warranties", "awaits_delivery")
+    op.drop_column("policies", "online_cover_from")
