@@ -20,7 +20,7 @@ def test_rows_from_before_0021_read_as_cover_from_the_sale(shop: Database) -> No
     assert "online_cover_from" not in [r[1] for r in rows(shop,
                                                          "PRAGMA table_info(policies)")]
     shop.dispose()
-    _to(shop, "0021")
+    _to(shop, "head")
     assert set(rows(shop, "SELECT online_cover_from FROM policies")) == {("sale",)}
     assert rows(shop, "SELECT awaits_delivery, delivered_on FROM warranties") == [(0, None)]
     (verdict,) = lookup.lookup(shop, actor(Role.SALES), code).matches
