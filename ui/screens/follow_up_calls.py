@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.phones import phone
+from ui.widgets.column_fit import fit_width
 from ui.widgets.dialog_buttons import message_label
 from ui.widgets.reason_dialog import ReasonDialog
 from ui.widgets.record_view import record_view, show_records
@@ -55,6 +56,8 @@ class CallsList(QWidget):
         layout.addWidget(self.status)
         self.model: RecordTableModel[FollowUpView] = RecordTableModel(call_columns(when))
         self.table = record_view(self.model, "retentionCalls")
+        # Whom to call and on what number come first, whole; why and the claim can be cut.
+        fit_width(self.table, cut=("Customer", "Why", "Cleared"))
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.clear_button = QPushButton(f"Clear with a note…  ({CLEAR_KEY})")
