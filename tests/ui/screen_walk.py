@@ -272,6 +272,24 @@ def _customer(w: Walk, screen: Any) -> None:
                                         "ON k.customer_id = c.id ORDER BY c.reference")
     screen.open(reference)
     w.shot("customer-profile")
+    for n in range(1, screen.tabs.count()):
+        screen.tabs.setCurrentIndex(n)
+        w.shot(f"customer-tab-{n}")
+    screen.tabs.setCurrentIndex(0)
+
+
+def _brand_claims(w: Walk, screen: Any) -> None:
+    screen.list.selectRow(0)
+    screen.open_selected()
+    w.shot("brand-claim-open")
+
+
+def _tabs(w: Walk, screen: Any) -> None:
+    for n in range(1, screen.tabs.count()):
+        if screen.tabs.isTabVisible(n):
+            screen.tabs.setCurrentIndex(n)
+            w.shot(f"{_slug(type(screen).__name__)}-tab-{n}")
+    screen.tabs.setCurrentIndex(0)
 
 
 def _settings(w: Walk, screen: Any) -> None:
@@ -330,6 +348,7 @@ _EXTRA: dict[str, Callable[[Walk, Any], None]] = {
     "SaleScreen": _sale, "StartClaimScreen": _start_claim,
     "ClaimDetailScreen": _claim_detail, "CustomerScreen": _customer,
     "SettingsScreen": _settings, "ReturnsDeskScreen": _returns, "ReportsScreen": _reports,
+    "FollowUpsScreen": _tabs, "BrandClaimsScreen": _brand_claims,
 }
 
 

@@ -85,7 +85,7 @@ class BrandClaimsScreen(Screen):
         layout.addWidget(self.summary)
         self.lines_model = lines_model(shop_money)
         self.lines = record_view(self.lines_model, "brandClaimLines")
-        fit_width(self.lines, cut=("Product", "Where the unit is", "Not claimed because"))
+        fit_width(self.lines, cut=("Product", "Unit is", "Not claimed"))
         layout.addWidget(self.lines, 1)
         self.updates_model = updates_model(self._when)
         self.updates = record_view(self.updates_model, "brandClaimUpdates")
@@ -213,7 +213,7 @@ class BrandClaimsScreen(Screen):
             f"({view.approval}). Expected {money.people(view.expected_minor)}, settled "
             f"{money.people(view.settled_minor)}, outstanding "
             f"{money.people(view.outstanding_minor)}.{stale}{closed}")
-        # Fitted to their words and contents: at the default width "Where the unit is" was cut.
+        # Fitted to their words, contents and width (ui.widgets.column_fit).
         refill(self.lines, self.lines_model, view.lines)
         refill(self.updates, self.updates_model, view.updates)
 

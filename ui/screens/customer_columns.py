@@ -74,5 +74,5 @@ def fit_tables(purchases: QTableView, claims: QTableView, messages: QTableView) 
     whether it is over).
     """
     fit_width(purchases, spare=("Sold", "Warranty", "Until"), cut=("Product",))
-    fit_width(claims, spare=("Outcome", "Opened"), cut=("Fault", "Product"))
-    fit_width(messages, spare=("Direction",), cut=("Subject", "Delivery"))
+    fit_width(claims, spare=("Opened", "Outcome"), cut=("Fault", "Product"))
+    fit_width(messages, cut=("Subject", "Delivery"))

@@ -56,8 +56,9 @@ class CallsList(QWidget):
         layout.addWidget(self.status)
         self.model: RecordTableModel[FollowUpView] = RecordTableModel(call_columns(when))
         self.table = record_view(self.model, "retentionCalls")
-        # Whom to call and on what number come first, whole; why and the claim can be cut.
-        fit_width(self.table, cut=("Customer", "Why", "Cleared"))
+        # Whom to call, on what number and why come first; when it was raised steps aside
+        # (the list is oldest first) before the reason is cut short.
+        fit_width(self.table, spare=("Raised",), cut=("Customer", "Why", "Cleared"))
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.clear_button = QPushButton(f"Clear with a note…  ({CLEAR_KEY})")

@@ -128,9 +128,9 @@ class ColumnFit(QObject):
         return "\n".join(line for line in lines if line)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # An empty list is fitted too, when first shown: its headers read whole.
         if event.type() == QEvent.Type.Resize and self.view.viewport().width() != self._width:
-            if self._width >= 0:  # fitted once: the contents are there to measure
-                self.fit()
+            self.fit()
         elif event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             index = self.view.indexAt(event.pos())
             tip = self.row_tip(index)

@@ -81,7 +81,10 @@ class PoliciesTab(SettingsTab):
             Column("Price", lambda p: money(p.price_minor), numeric=True),
             Column("Categories", lambda p: ", ".join(p.categories) or "all"),
             Column("Item price", self._price_band),
-            Column("Days after sale", lambda p: str(p.max_days_since_sale), numeric=True),
+            # A short header over a short number leaves the price band room at 1024 px.
+            Column("Buy within", lambda p: f"{p.max_days_since_sale} days", numeric=True,
+                   tooltip=lambda p: f"Offered up to {p.max_days_since_sale} days after the "
+                                     "sale"),
         ), key=lambda p: p.id)
         self.plan_table = record_view(self.plan_model, "plans")
         fit_width(self.plan_table, cut=("Plan", "Categories", "Item price"))

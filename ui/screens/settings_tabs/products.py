@@ -48,8 +48,9 @@ class ProductsTab(SettingsTab):
             Column("List price", lambda p: money(p.list_price_minor), numeric=True),
         ), key=lambda p: p.sku)
         self.table = record_view(self.model, "products")
-        # The search finds a product by its GTIN; the code itself waits in the tooltip.
-        fit_width(self.table, spare=("GTIN",), cut=("Name", "Policy", "Category", "Brand"))
+        # The search finds a product by its GTIN, and its name starts with the brand: both
+        # wait in the row's tooltip before the name is cut short.
+        fit_width(self.table, spare=("GTIN", "Brand"), cut=("Name", "Policy", "Category"))
         layout.addWidget(self.table, 2)
         help_text = Label(
             f"Add products from a CSV file with the columns {', '.join(REQUIRED)} and, if you "
