@@ -179,7 +179,10 @@ class ClaimsBoardScreen(Screen):
         for data, words in TABS:
             self.tabs.setTabData(self.tabs.addTab(words), data)
         layout.addWidget(self.tabs)
-        layout.addLayout(self._filter_row())
+        filters = self._filter_row()
+        # The search on a row of its own: beside four filters at 1024 px it showed "S…".
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
         self.status = Label("")
         self.status.setObjectName("subtle")
         layout.addWidget(self.status)
@@ -231,11 +234,10 @@ class ClaimsBoardScreen(Screen):
         self.search = QLineEdit()
         self.search.setObjectName("boardSearch")
         self.search.setClearButtonEnabled(True)
-        # Short enough to read whole at 1366 px; F1 says the rest (the claim's last digits).
+        # F1 says the rest (the claim's last digits).
         self.search.setPlaceholderText("Search: claim, serial, phone or name")
         for widget in (self.brand, self.channel, self.assignee, self.age):
-            row.addWidget(widget)
-        row.addWidget(self.search, 1)
+            row.addWidget(widget, 1)
         return row
 
     def _connect_signals(self) -> None:
