@@ -97,6 +97,28 @@ def test_a_board_column_that_stepped_aside_is_in_the_rows_tooltip(
     assert f"Owner: {row.assignee}" in tip.splitlines()
 
 
+def test_the_line_under_the_board_follows_the_arrow_keys_with_what_stepped_aside(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """A tooltip needs the mouse: the keyboard reaches the same words under the list."""
+    board = _at(qtbot, window, SMALL, Qt.Key.Key_F4)
+    board.table.setFocus()
+    qtbot.keyClick(board.table, Qt.Key.Key_Down)
+    row = board.model.row_at(board.table.currentIndex().row())
+    assert board.table.currentIndex().row() == 1
+    assert board.aside.isVisible()
+    words = board.aside.text().split("  ·  ")
+    assert f"Serial: {row.serial}" in words and f"Opened: {row.opened_on}" in words
+    product = board.model.index(1, _column(board.table, "Product")).data()
+    cut = board.table.sizeHintForIndex(board.model.index(1, _column(board.table, "Product")))
+    assert (f"Product: {product}" in words) == (cut.width() > board.table.columnWidth(
+        _column(board.table, "Product")))
+    _resize(window, QSize(1600, 900))
+    assert not board.table.isColumnHidden(_column(board.table, "Serial"))
+    # The serial and the day opened are back in their columns, no longer in the line.
+    assert not any(w.startswith(("Serial:", "Opened:")) for w in board.aside.text().split("  ·  "))
+
+
 def test_a_wider_window_brings_the_columns_back_and_a_narrower_one_sets_them_aside(
     qtbot: Any, window: MainWindow
 ) -> None:

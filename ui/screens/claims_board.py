@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.keys import bind_key, bind_tab_keys
 from ui.screens.base import Screen
-from ui.widgets.column_fit import fit_width, fitter
+from ui.widgets.column_fit import AsideLine, fit_width, fitter
 from ui.widgets.labels import Label
 from ui.wording import CHANNEL_WORDS, in_words, outcome_shown
 from warranty_desk.permissions import Permission
@@ -200,6 +200,10 @@ class ClaimsBoardScreen(Screen):
         fit_width(self.table, spare=ClaimTableModel.SPARE, cut=tuple(ClaimTableModel.CAPPED),
                   caps=ClaimTableModel.CAPPED)
         layout.addWidget(self.table, 1)
+        # The chosen claim's columns that stepped aside for want of width, in words.
+        self.aside = AsideLine(self.table)
+        self.aside.setObjectName("claimAside")
+        layout.addWidget(self.aside)
         hint = Label("Enter opens the claim  ·  Ctrl+F search  ·  Ctrl+R reload")
         hint.setObjectName("subtle")
         layout.addWidget(hint)

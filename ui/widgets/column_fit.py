@@ -1,17 +1,20 @@
 """Fitting a list's columns into the width it has, so nobody at the counter scrolls sideways.
 
-Each column is sized to its contents. When they do not all fit, the list's secondary columns
-step aside one by one (their words join the row's tooltip), then the longest texts are cut
-short (a cut cell's tooltip holds it whole). A wider window brings the columns back.
+Each column is sized to its contents. When they do not all fit, long names give way to their
+caps, the list's secondary columns step aside one by one (their words join the row's tooltip,
+and an AsideLine under the list shows them for the chosen row), then the longest texts are
+cut short (a cut cell's tooltip holds it whole). A wider window brings the columns back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QTableView, QToolTip
+
+from ui.widgets.labels import Label
 
 # Past this width a column's text is cut short (its tooltip has it whole), so one long reason
 # or product name cannot take the room of the columns after it.
@@ -26,8 +29,10 @@ class ColumnFit(QObject):
 
     `spare`: header titles of the columns that step aside, first named first, when the others
     do not fit. `cut`: the titles whose text may be cut short (every column when empty);
-    `caps`: a narrower limit than MAX_COLUMN_WIDTH for some titles.
+    `caps`: widths some titles shrink to first, when not everything fits.
     """
+
+    fitted = Signal()  # the columns shown may have changed
 
     def __init__(self, view: QTableView, spare: Sequence[str] = (), cut: Sequence[str] = (),
                  caps: dict[str, int] | None = None) -> None:
@@ -59,26 +64,36 @@ class ColumnFit(QObject):
             self._fit()
         finally:
             self._fitting = False
+        self.fitted.emit()
 
-    def _natural(self, column: int, title: str) -> int:
+    def _natural(self, column: int) -> int:
         header = self.view.horizontalHeader()
         width = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
-        return min(width, self.caps.get(title, MAX_COLUMN_WIDTH))
+        return min(width, MAX_COLUMN_WIDTH)
 
     def _fit(self) -> None:
         view, header = self.view, self.view.horizontalHeader()
         titles = self.titles()
         available = view.viewport().width()
         self._width = available
-        widths = {n: self._natural(n, t) for n, t in enumerate(titles)}
+        natural = {n: self._natural(n) for n in range(len(titles))}
+        # What gives way, in turn: the capped columns down to their caps, the spare columns
+        # one by one, then the cuttable texts (_cut).
+        widths = natural
+        if sum(natural.values()) > available:
+            widths = {n: min(w, self.caps.get(titles[n], w)) for n, w in natural.items()}
         hidden: set[int] = set()
         for name in self.spare:
             if sum(w for n, w in widths.items() if n not in hidden) <= available:
                 break
             hidden |= {n for n, t in enumerate(titles) if t == name}
         shown = {n: w for n, w in widths.items() if n not in hidden}
-        over = sum(shown.values()) - available
-        if over > 0:
+        room = available - sum(shown.values())
+        for n in shown:  # room left once columns stepped aside: capped ones take it back
+            more = max(0, min(natural[n] - shown[n], room))
+            shown[n] += more
+            room -= more
+        if room < 0:
             shown = self._cut(shown, titles, available)
         for n in range(len(titles)):
             view.setColumnHidden(n, n in hidden)
@@ -112,6 +127,21 @@ class ColumnFit(QObject):
 
     # --- Tooltips and resizing ----------------------------------------------------------------
 
+    def aside(self, row: int, cut_short: bool = False) -> list[str]:
+        """The words of a row's columns that stepped aside, each with its header (with
+        `cut_short`, those of its cells cut short too)."""
+        view, model = self.view, self.view.model()
+        if model is None or not 0 <= row < model.rowCount():
+            return []
+        found = []
+        for n, title in enumerate(self.titles()):
+            index = model.index(row, n)
+            words = model.data(index)
+            cut = cut_short and view.sizeHintForIndex(index).width() > view.columnWidth(n)
+            if words and (view.isColumnHidden(n) or cut):
+                found.append(f"{title}: {words}")
+        return found
+
     def row_tip(self, index: QModelIndex) -> str:
         """A cell's tooltip: its own (or its whole text), then the row's columns that stepped
         aside, each with its header."""
@@ -119,12 +149,8 @@ class ColumnFit(QObject):
         if model is None or not index.isValid():
             return ""
         own = model.data(index, Qt.ItemDataRole.ToolTipRole)
-        lines = [str(own if own is not None else model.data(index) or "")]
-        for n, title in enumerate(self.titles()):
-            if self.view.isColumnHidden(n):
-                words = model.data(model.index(index.row(), n))
-                if words:
-                    lines.append(f"{title}: {words}")
+        lines = [str(own if own is not None else model.data(index) or ""),
+                 *self.aside(index.row())]
         return "\n".join(line for line in lines if line)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -155,3 +181,26 @@ def fit_width(view: QTableView, spare: Iterable[str] = (), cut: Iterable[str] = 
     fit = fitter(view)
     fit.spare, fit.cut, fit.caps = tuple(spare), frozenset(cut), dict(caps or {})
     return fit
+
+
+class AsideLine(Label):
+    """Under a list: the chosen row's columns that stepped aside or were cut short, whole, so
+    the keyboard reaches them too (a tooltip needs the mouse). Hidden while nothing is."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__("")
+        self.setObjectName("subtle")
+        self.setWordWrap(True)
+        self.hide()
+        self.view = view
+        self.fit = fitter(view)
+        self.fit.fitted.connect(self.update_words)
+        model = view.selectionModel()
+        if model is not None:
+            model.currentRowChanged.connect(lambda _now, _before: self.update_words())
+        view.model().modelReset.connect(self.update_words)
+
+    def update_words(self) -> None:
+        words = self.fit.aside(self.view.currentIndex().row(), cut_short=True)
+        self.setText("  ·  ".join(words))
+        self.setVisible(bool(words))
