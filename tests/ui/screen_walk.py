@@ -272,10 +272,7 @@ def _customer(w: Walk, screen: Any) -> None:
                                         "ON k.customer_id = c.id ORDER BY c.reference")
     screen.open(reference)
     w.shot("customer-profile")
-    for n in range(1, screen.tabs.count()):
-        screen.tabs.setCurrentIndex(n)
-        w.shot(f"customer-tab-{n}")
-    screen.tabs.setCurrentIndex(0)
+    _tabs(w, screen)
 
 
 def _brand_claims(w: Walk, screen: Any) -> None:
@@ -285,17 +282,12 @@ def _brand_claims(w: Walk, screen: Any) -> None:
 
 
 def _tabs(w: Walk, screen: Any) -> None:
+    """Each tab after the first the person may open, then back to the first."""
     for n in range(1, screen.tabs.count()):
         if screen.tabs.isTabVisible(n):
             screen.tabs.setCurrentIndex(n)
             w.shot(f"{_slug(type(screen).__name__)}-tab-{n}")
     screen.tabs.setCurrentIndex(0)
-
-
-def _settings(w: Walk, screen: Any) -> None:
-    for n in range(1, screen.tabs.count()):
-        screen.tabs.setCurrentIndex(n)
-        w.shot(f"settings-tab-{n}")
 
 
 def _returns(w: Walk, screen: Any) -> None:
@@ -330,7 +322,7 @@ def _returns(w: Walk, screen: Any) -> None:
 
 
 def _reports(w: Walk, screen: Any) -> None:
-    # Each report has its own columns: every one must fit beside the list of reports.
+    # Each report has its own columns: every one must fit the screen's width.
     for n in range(1, screen.choices.count()):
         screen.choices.setCurrentIndex(n)
         w.shot(f"report-{screen.current()}")
@@ -347,7 +339,7 @@ def _all(home: Any, sql: str) -> list[str]:
 _EXTRA: dict[str, Callable[[Walk, Any], None]] = {
     "SaleScreen": _sale, "StartClaimScreen": _start_claim,
     "ClaimDetailScreen": _claim_detail, "CustomerScreen": _customer,
-    "SettingsScreen": _settings, "ReturnsDeskScreen": _returns, "ReportsScreen": _reports,
+    "SettingsScreen": _tabs, "ReturnsDeskScreen": _returns, "ReportsScreen": _reports,
     "FollowUpsScreen": _tabs, "BrandClaimsScreen": _brand_claims,
 }
 

@@ -203,3 +203,31 @@ def test_with_several_customers_found_their_purchases_still_fit_1024(
     assert view.model().rowCount() > 0
     _fits(view)
     _whole(view, "Cover", "Serial", "Open claim")
+
+
+def test_spare_columns_step_aside_in_order_and_only_cuttable_text_is_cut(qtbot: Any) -> None:
+    from ui.models.record_table import Column, RecordTableModel
+    from ui.widgets.column_fit import fit_width
+    from ui.widgets.record_view import fit_columns, record_view
+
+    rows = [("BR01-C-2026-000001", "A long product name, whole", "2026-11-20", "note")]
+    model: RecordTableModel[tuple[str, ...]] = RecordTableModel(
+        [Column(title, lambda r, n=n: r[n])
+         for n, title in enumerate(("Claim", "Product", "Opened", "Note"))])
+    view = record_view(model, "sample")
+    qtbot.addWidget(view)
+    fit_width(view, spare=("Note", "Opened"), cut=("Product",))
+    model.set_records(rows)
+    view.resize(340, 200)
+    view.show()
+    fit_columns(view)
+    QApplication.processEvents()
+    assert _shown(view) == ["Claim", "Product"]  # "Note" first, then "Opened"
+    _fits(view)
+    _whole(view, "Claim")
+    assert view.columnWidth(1) < view.sizeHintForColumn(1)  # the product is cut short
+    assert fitter(view).aside(0) == ["Opened: 2026-11-20", "Note: note"]
+    view.resize(1400, 200)
+    QApplication.processEvents()
+    assert _shown(view) == ["Claim", "Product", "Opened", "Note"]
+    _whole(view, "Claim", "Product", "Opened")
