@@ -22,6 +22,9 @@ MAX_COLUMN_WIDTH = 320
 # A cut column keeps at least this much (or its header's width, if less): a few letters and
 # the ellipsis, enough to tell rows apart.
 MIN_CUT_WIDTH = 72
+# Rows measured for a column's width besides those in view: measuring a thousand took half a
+# second, and a longer text further down is cut short with its tooltip.
+MEASURED_ROWS = 200
 
 
 class ColumnFit(QObject):
@@ -44,7 +47,17 @@ class ColumnFit(QObject):
         self.caps = dict(caps or {})
         self._width = -1
         self._fitting = False
+        self._natural: dict[int, int] | None = None  # measured at fit(), kept for resizes
+        view.horizontalHeader().setResizeContentsPrecision(MEASURED_ROWS)
         view.viewport().installEventFilter(self)
+        model = view.model()
+        if model is not None:  # new contents are measured again at the next fit
+            for signal in (model.modelReset, model.dataChanged, model.rowsInserted,
+                           model.layoutChanged):
+                signal.connect(self._forget)
+
+    def _forget(self, *_args: object) -> None:
+        self._natural = None
 
     # --- Fitting ------------------------------------------------------------------------------
 
@@ -55,28 +68,31 @@ class ColumnFit(QObject):
         return [str(model.headerData(n, Qt.Orientation.Horizontal) or "")
                 for n in range(model.columnCount())]
 
-    def fit(self) -> None:
-        """Size the columns to their contents and make them fit the table's width."""
+    def fit(self, measure: bool = True) -> None:
+        """Size the columns to their contents and make them fit the table's width (a resize
+        fits the widths measured last without measuring again)."""
         if self._fitting:
             return
         self._fitting = True
         try:
-            self._fit()
+            self._fit(measure)
         finally:
             self._fitting = False
         self.fitted.emit()
 
-    def _natural(self, column: int) -> int:
+    def _measure(self, count: int) -> dict[int, int]:
         header = self.view.horizontalHeader()
-        width = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
-        return min(width, MAX_COLUMN_WIDTH)
+        return {n: min(max(self.view.sizeHintForColumn(n), header.sectionSizeHint(n)),
+                       MAX_COLUMN_WIDTH) for n in range(count)}
 
-    def _fit(self) -> None:
+    def _fit(self, measure: bool) -> None:
         view, header = self.view, self.view.horizontalHeader()
         titles = self.titles()
         available = view.viewport().width()
         self._width = available
-        natural = {n: self._natural(n) for n in range(len(titles))}
+        if measure or self._natural is None or len(self._natural) != len(titles):
+            self._natural = self._measure(len(titles))
+        natural = self._natural
         # What gives way, in turn: the capped columns down to their caps, the spare columns
         # one by one, then the cuttable texts (_cut).
         widths = natural
@@ -156,7 +172,7 @@ class ColumnFit(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # An empty list is fitted too, when first shown: its headers read whole.
         if event.type() == QEvent.Type.Resize and self.view.viewport().width() != self._width:
-            self.fit()
+            self.fit(measure=False)
         elif event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             index = self.view.indexAt(event.pos())
             tip = self.row_tip(index)
