@@ -226,7 +226,7 @@ def test_every_header_of_a_brand_claims_tables_reads_whole_at_1366(
         metrics = header.fontMetrics()
         for col in range(header.count()):
             words = str(view.model().headerData(col, Qt.Orientation.Horizontal))
-            # The header's text and a margin each side: "Where the unit is" read
+            # The header's text and a margin each side: "Where the unit is" (now "Unit is") read
             # "ere the uni" in a section of the default width.
             assert header.sectionSize(col) >= metrics.horizontalAdvance(words) + 8, (
                 view.objectName(), words, header.sectionSize(col))

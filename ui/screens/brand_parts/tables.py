@@ -37,10 +37,11 @@ def lines_model(money: Callable[[], MoneyFormat]) -> RecordTableModel[BrandClaim
         Column("Claim", lambda ln: ln.claim_number),
         Column("Serial", lambda ln: ln.serial or "not recorded"),
         Column("Product", lambda ln: ln.product),
-        Column("Where the unit is", lambda ln: ln.place),
-        Column("Expected", lambda ln: money().people(ln.expected_minor), numeric=True,
-               ),
-        Column("Not claimed because", lambda ln: ln.not_recoverable or ""),
+        # Short headers: at 1024 px the reasons under them need the room ("Unit is: in returns
+        # stock", "Not claimed: outside the supplier's terms").
+        Column("Unit is", lambda ln: ln.place),
+        Column("Expected", lambda ln: money().people(ln.expected_minor), numeric=True),
+        Column("Not claimed", lambda ln: ln.not_recoverable or ""),
     ), key=lambda ln: ln.claim_number)
 
 
