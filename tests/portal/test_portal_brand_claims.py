@@ -92,7 +92,8 @@ def test_head_office_projects_the_brand_claim_as_the_till_last_told(lodged: Lodg
         "brand_claim.opened", "brand_claim.details_set", "brand_claim.status_changed",
         "brand_claim.settled", "brand_claim.status_changed"]
     assert topics[-1][1] == {"from_status": "acknowledged", "status": "approved",
-                             "source": "head_office", "note": "Approved on the brand's portal"}
+                             "source": "head_office", "note": "Approved on the brand's portal",
+                             "inbox_item": "brand-approved"}
 
 
 def test_projecting_again_changes_nothing(lodged: Lodged) -> None:

@@ -9,8 +9,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
 from portal.staff import throttle
+from portal.staff.models import Role, StaffMember
 
 
 class RateLimited(AuthenticationForm):
@@ -67,6 +69,14 @@ class SignIn(auth_views.LoginView):
     template_name = "office/sign_in.html"
     authentication_form = EmailSignInForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        """Sync health for head-office staff; a supplier contact's own brand claims for them
+        (the only pages open to them)."""
+        member = StaffMember.objects.filter(user=self.request.user.pk or 0).first()
+        if member is not None and member.role == Role.SUPPLIER:
+            return str(reverse_lazy("office:brand-claims"))
+        return str(super().get_default_redirect_url())
 
 
 class SignOut(auth_views.LogoutView):
