@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,26 +24,19 @@ from portal.staff import urls as office_urls
 from portal.staff.models import StaffMember, SupplierUpdate
 from portal.staff.services import add_staff
 from sync.inbox import PortalInbox, pull_once
-from tests.conftest import TODAY, actor
+from tests.conftest import TODAY
 from tests.portal.customers import PDF
 from tests.portal.office import client, signed_in
+from tests.portal.suppliers import Lodged, lodged_for_module
 from tests.portal.support import (
     LivePortal,
     PortalDatabase,
-    RegisteredBranch,
     portal_command,
     portal_env,
-    register,
 )
 from tests.portal.till import client as till_client
-from tests.portal.till import push_all, till
+from tests.portal.till import push_all
 from warranty_desk.models import BrandClaim, BrandStatusUpdate, EvidenceDocument, Settlement
-from warranty_desk.permissions import Role
-from warranty_desk.services import brand_claims, catalogue, claims, decisions, returns
-from warranty_desk.services.activation import record_sale
-from warranty_desk.services.customers import CustomerInput
-from warranty_desk.services.sale_input import LineInput, SaleInput
-from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 
 CONTACT = "care@kettlo.example"
@@ -55,50 +46,10 @@ ODD_NOTE = ("<script>alert('x')</script> \"Teil\" bestellt — запчасть 
 REFUSED = r"^(Forbidden|Not Found|Bad Request): /(office|admin)/"
 
 
-@dataclass(frozen=True)
-class Lodged:
-    """A branch with a brand claim for Kettlo (two claims) and one for Toastr."""
-
-    branch: RegisteredBranch
-    home: Path
-    db: Database
-    kettlo: str
-    kettlo_claims: tuple[str, ...]
-    toastr: str
-
-
 @pytest.fixture(scope="module")
 def lodged(live_portal: LivePortal, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[Lodged]:
-    branch = register()
-    home, db = till(tmp_path_factory.mktemp("till"), branch)
-    owner, sales, tech, store = (actor(Role.OWNER), actor(Role.SALES), actor(Role.TECHNICIAN),
-                                 actor(Role.STOREKEEPER))
-    catalogue.add_policy(db, owner, catalogue.PolicyInput(name="Small 12",
-                                                          manufacturer_months=12))
-    catalogue.add_products(db, owner, [
-        catalogue.ProductInput(sku="KT-1", name="Kettlo Boil", brand="Kettlo",
-                               category="kettles", policy="Small 12", list_price_minor=4_900),
-        catalogue.ProductInput(sku="TS-1", name="Toastr Crisp", brand="Toastr",
-                               category="toasters", policy="Small 12", list_price_minor=3_900)])
-    sale = record_sale(db, sales, SaleInput(
-        f"INV-{branch.code}", TODAY, (LineInput("KT-1", 2, 4_900, ("KT-A", "KT-B")),
-                                      LineInput("TS-1", 1, 3_900, ("TS-A",))),
-        CustomerInput("Ada Lovelace", phone="+44 20 7946 0777")))
-    numbers = []
-    for code in sale.warranty_codes:
-        number = claims.start_claim(db, sales, claims.StartClaim(code, "Broken")).number
-        decisions.post_cost(db, tech, number, decisions.CostLine("parts", 1_250, "", True))
-        returns.receive(db, store, number)
-        numbers.append(number)
-    kettlo = brand_claims.open_brand_claim(db, store, numbers[:2]).number
-    toastr = brand_claims.open_brand_claim(db, store, numbers[2:]).number
-    # Toastr's id is one Kettlo's contact might mistype as theirs: the branch refuses it.
-    brand_claims.set_details(db, store, toastr, external_id="TST-1")
-    push_all(db, live_portal, branch)
-    projector.catch_up(branch.pk)
-    yield Lodged(branch, home, db, kettlo, tuple(numbers[:2]), toastr)
-    db.dispose()
+    yield from lodged_for_module(live_portal, tmp_path_factory)
 
 
 def contact() -> Client:

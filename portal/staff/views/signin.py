@@ -70,13 +70,15 @@ class SignIn(auth_views.LoginView):
     authentication_form = EmailSignInForm
     redirect_authenticated_user = True
 
-    def get_default_redirect_url(self) -> str:
-        """Sync health for head-office staff; a supplier contact's own brand claims for them
-        (the only pages open to them)."""
+    def get_success_url(self) -> str:
+        """Where the person was going (else sync health); a supplier contact goes to their own
+        brand claims unless they were going to one of them (no other page is open to them)."""
+        wanted = str(super().get_success_url())
         member = StaffMember.objects.filter(user=self.request.user.pk or 0).first()
-        if member is not None and member.role == Role.SUPPLIER:
-            return str(reverse_lazy("office:brand-claims"))
-        return str(super().get_default_redirect_url())
+        mine = str(reverse_lazy("office:brand-claims"))
+        if member is not None and member.role == Role.SUPPLIER and not wanted.startswith(mine):
+            return mine
+        return wanted
 
 
 class SignOut(auth_views.LogoutView):
