@@ -12,7 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 from sqlalchemy import select
 
@@ -27,7 +29,7 @@ from sync.inbox import PortalInbox, pull_once
 from tests.conftest import TODAY
 from tests.portal.customers import PDF
 from tests.portal.office import client, signed_in
-from tests.portal.suppliers import Lodged, lodged_for_module
+from tests.portal.suppliers import WRITE_OFF_REASON, Lodged, lodged_for_module
 from tests.portal.support import (
     LivePortal,
     PortalDatabase,
@@ -164,9 +166,16 @@ def test_signing_in_takes_a_supplier_contact_to_their_brand_claims(
     answer = browser.post(reverse("office:sign-in"), {"username": "signs-in@toastr.example",
                                                        "password": password})
     assert answer.status_code == 302 and answer["Location"] == reverse("office:brand-claims")
-    text = browser.get(answer["Location"]).content.decode()
+    text = browser.get(answer["Location"] + "?closed=1").content.decode()
     assert lodged.toastr in text and lodged.kettlo not in text
     assert "Supplier contact" in text and "Sync health" not in text
+    # What the shop wrote off is its own business: not in the list, not on the page.
+    assert "Written off" not in text and "Outstanding" not in text
+    page = browser.get(page_of(lodged, lodged.toastr)).content.decode()
+    assert WRITE_OFF_REASON not in page and "Written off" not in page
+    auditor, _ = signed_in("auditor")
+    seen = auditor.get(page_of(lodged, lodged.toastr)).content.decode()
+    assert WRITE_OFF_REASON in seen and "Written off" in seen
 
 
 def _nothing_sent(lodged: Lodged, before: tuple[int, int, int]) -> None:
@@ -333,3 +342,24 @@ def test_an_admin_makes_someone_a_supplier_contact_in_the_django_admin(
     assert admin.post(change, {"role": "supplier", "supplier": " Kettlo "}).status_code == 302
     member.refresh_from_db()
     assert (member.role, member.supplier) == ("supplier", "Kettlo")
+
+
+@pytest.mark.logs(REFUSED)
+def test_the_brand_claim_page_reads_the_same_few_queries_however_many_updates(
+    lodged: Lodged,
+) -> None:
+    browser = contact()
+
+    def queries() -> list[str]:
+        with CaptureQueriesContext(connection) as seen:
+            assert browser.get(page_of(lodged, lodged.kettlo)).status_code == 200
+        return [q["sql"] for q in seen.captured_queries]
+
+    post(browser, lodged, lodged.kettlo, what="proposal", amount="9")
+    before = queries()
+    for n in range(3):
+        post(browser, lodged, lodged.kettlo, what="proposal", amount=str(10 + n))
+    after = queries()
+    # The session, the user, the staff member, the brand claim with its branch, its lines, the
+    # updates with their authors, and one query each for applied, refused and taken items.
+    assert len(after) == len(before) == 9, after

@@ -18,6 +18,7 @@ from portal.staff.roles import BRAND_CLAIMS, SUPPLIER, allow
 from portal.staff.timeline import describe_brand
 from warranty_desk.rules.brand_status import BRAND_STATUSES
 
+_SHOPS_OWN = frozenset({"brand_claim.written_off"})
 # What each update form is, as the page's hidden `what` field names it.
 _SENT = {"status": "The status", "claim_id": "Your claim ID", "report": "Your report",
          "proposal": "Your settlement proposal"}
@@ -27,13 +28,17 @@ def _context(request: HttpRequest, row: BrandClaim, *, failed: str = "", error: 
              ) -> dict[str, Any]:
     member: StaffMember = request.staff  # type: ignore[attr-defined]
     typed = request.POST if failed else {}
+    is_supplier = member.role == Role.SUPPLIER
+    # What the shop gave up on is its own finance's business, not the supplier's.
+    lines = [line for line in row.lines.all()
+             if not (is_supplier and line.topic in _SHOPS_OWN)]
     return {
-        "b": row, "history": [describe_brand(line, row.currency) for line in row.lines.all()],
+        "b": row, "history": [describe_brand(line, row.currency) for line in lines],
         "updates": supplier.sent_updates(row),
-        "may_update": member.role == Role.SUPPLIER,
+        "may_update": is_supplier,
         "statuses": [(key, words) for key, words in BRAND_STATUSES.items()],
         "failed": failed, "error": error, "typed": typed,
-        "is_supplier": member.role == Role.SUPPLIER,
+        "is_supplier": is_supplier,
     }
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.projections.models import BrandClaim
+from portal.staff.models import Role
 from portal.staff.roles import BRAND_CLAIMS, allow
 from portal.staff.supplier import brand_claims_for
 
@@ -55,4 +56,7 @@ def listing(request: HttpRequest) -> HttpResponse:
                        key=str.casefold)
     return render(request, "office/brand_claims.html", {
         "groups": list(groups.values()), "supplier": supplier, "suppliers": suppliers,
-        "with_closed": with_closed, "more": len(rows) > LIMIT, "limit": LIMIT})
+        "with_closed": with_closed, "more": len(rows) > LIMIT, "limit": LIMIT,
+        # A supplier's contact sees what their supplier owes and paid, not what the shop wrote
+        # off (its own finance's business).
+        "mine_only": request.staff.role == Role.SUPPLIER})  # type: ignore[attr-defined]
