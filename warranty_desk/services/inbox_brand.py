@@ -132,7 +132,8 @@ def brand_status(ctx: ItemContext) -> str:
         done.append(f"brand's claim id {'set to' if changed else 'already'} {new_id}")
     if status:
         changed = apply_status(ctx.session, ctx.actor, row, status, source="head_office",
-                               origin=origin, note=shorten(read_text(p, "note")),
+                               origin=origin,
+                               note=shorten(read_text(p, "note"), MAX_NOTE),
                                inbox_item=ctx.item.id)
         done.append(status if changed else f"already {status}; nothing changed")
     if report and stored is not None:

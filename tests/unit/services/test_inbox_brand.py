@@ -148,3 +148,14 @@ def test_a_malformed_supplier_update_is_a_problem_that_changes_nothing(
     assert result.status == "problem" and said in result.result, result.result
     assert _count(shop, BrandStatusUpdate) == updates
     assert brand_claim(shop, MANAGER, number).status == "submitted"
+
+
+def test_a_supplier_contacts_long_note_reaches_the_status_whole(
+    shop: Database, store: DocumentStore,
+) -> None:
+    number, _ = _lodged(shop, "SN-1")
+    note = ("Λεπτομέρειες <b>" * 80)[:1000]  # as long as head office lets a contact write
+    done = apply(shop, store, "supplier-6", "brand_status",
+                 {"claim_number": number, "status": "acknowledged", "note": note})
+    assert done.status == "applied", done.result
+    assert brand_claim(shop, MANAGER, number).updates[-1].note == " ".join(note.split())
