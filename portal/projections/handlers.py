@@ -303,7 +303,8 @@ def _minor(value: object) -> int:
 
 
 @handles("brand_claim.opened", "brand_claim.claims_added", "brand_claim.details_set",
-         "brand_claim.status_changed", "brand_claim.settled", "brand_claim.written_off")
+         "brand_claim.status_changed", "brand_claim.settled", "brand_claim.written_off",
+         "brand_claim.report_added", "brand_claim.proposal_received")
 def brand_claim(books: Books, event: Event) -> None:
     """A brand claim as of its newest event, and the event's line of its history (written at
     once: a branch has few brand claims beside its claims)."""

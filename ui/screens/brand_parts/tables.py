@@ -49,7 +49,9 @@ def updates_model(when: Callable[[datetime], str]) -> RecordTableModel[StatusUpd
     """Every status the brand gave, oldest first."""
     return RecordTableModel((
         Column("When", lambda u: when(u.at)),
-        Column("Status", lambda u: f"{u.from_status} → {u.status}".replace("_", " ")),
+        # A line that moved no status is the brand's word beside it (a settlement proposal).
+        Column("Status", lambda u: (f"{u.status} (unchanged)" if u.from_status == u.status
+                                    else f"{u.from_status} → {u.status}").replace("_", " ")),
         Column("Entered by", lambda u: u.entered_by),
         Column("From", lambda u: _SOURCES.get(u.source, u.source)
                + (f" ({u.origin})" if u.origin else "")),
