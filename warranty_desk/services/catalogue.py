@@ -89,8 +89,12 @@ def _check_policy(data: PolicyInput) -> None:
 
 def policy_terms(policy: Policy) -> dict[str, Any]:
     """What head office hears of a policy's terms (catalogue.policy_updated): what the customer
-    portal shows on a card and judges an online claim by, with the till's own rules."""
-    return {"ref": policy.id.hex, "exclusions": list(policy.exclusions or ()),
+    portal shows on a card and judges an online claim by, with the till's own rules, and the
+    cover and terms text its product page words as the counter does (rules.product_cover)."""
+    return {"ref": policy.id.hex, "manufacturer_months": policy.manufacturer_months,
+            "shop_months": policy.shop_months, "terms": policy.terms or "",
+            "serial_required": policy.serial_required,
+            "exclusions": list(policy.exclusions or ()),
             "evidence_required": {k: list(v) for k, v in (policy.evidence_required or {}).items()},
             "claim_limit_count": policy.claim_limit_count,
             "claim_limit_period_months": policy.claim_limit_period_months}
@@ -160,19 +164,34 @@ def add_products_in(uow: UnitOfWork, actor: Actor, items: list[ProductInput]) ->
         seen.add(sku)
     if problems:
         raise BadInput("No products were added:\n" + "\n".join(f"- {p}" for p in problems))
+    added = []
     for item in items:
         brand = brand_named(session, item.brand)
-        session.add(Product(
+        added.append(Product(
             sku=normalize.sku(item.sku), gtin=item.gtin.zfill(14) if item.gtin else None,
             name=item.name.strip(), category=item.category.strip().lower(),
             brand_id=brand.id, policy_id=policies[item.policy].id,
             serial_required=item.serial_required, list_price_minor=item.list_price_minor,
             supplier=item.supplier))
+        session.add(added[-1])
     audit.record(session, actor, "product.create", "product", f"{len(items)} products",
                  {"skus": [normalize.sku(i.sku) for i in items][:100]})
+    money = money_of(session)
     outbox.emit(session, "catalogue.products_added", "catalogue", "products",
-                {"skus": [normalize.sku(i.sku) for i in items]})
+                {"skus": [p.sku for p in added], "currency": money.currency,
+                 "locale": money.locale,
+                 "products": [product_event(p, brand=i.brand.strip())
+                              for p, i in zip(added, items, strict=True)]})
     return len(items)
+
+
+def product_event(product: Product, *, brand: str) -> dict[str, Any]:
+    """What head office hears of a product (catalogue.products_added): what its product page
+    shows, worded by the same rule as the counter's lookup (rules.product_cover)."""
+    return {"sku": product.sku, "name": product.name, "gtin": product.gtin,
+            "brand": brand, "category": product.category,
+            "list_price_minor": product.list_price_minor,
+            "policy_ref": product.policy_id.hex, "serial_required": product.serial_required}
 
 
 add_products = writes(add_products_in)
