@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from portal.csp import HEADER as CSP_HEADER
@@ -23,6 +24,8 @@ from portal.public.catalogue import NotListed, ProductDisplay, find
 # Seconds a shop's page or a CDN may keep an answer before asking again (with If-None-Match):
 # a changed policy shows within five minutes, and a busy product page costs head office little.
 MAX_AGE = 300
+# A product not listed yet may be added at a till any minute: its 404 is kept for less.
+MISSING_MAX_AGE = 60
 # The snippet is made to be framed by a shop's own pages, on any origin; it runs no script.
 SNIPPET_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
                "form-action 'none'; frame-ancestors *")
@@ -46,7 +49,8 @@ def as_json(found: ProductDisplay) -> dict[str, Any]:
 
 
 def _public(response: HttpResponse, etag: str | None = None) -> HttpResponse:
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    patch_cache_control(response, public=True,
+                        max_age=MISSING_MAX_AGE if response.status_code == 404 else MAX_AGE)
     response["Access-Control-Allow-Origin"] = "*"
     response["X-Content-Type-Options"] = "nosniff"
     if etag:
@@ -75,6 +79,7 @@ def _answer(request: HttpRequest, key: str, kind: str) -> ProductDisplay | HttpR
     return found
 
 
+@csrf_exempt  # reads only: an unknown method gets 405 from require_safe, not a CSRF 403
 @require_safe
 def product_json(request: HttpRequest, key: str) -> HttpResponse:
     """/products/<sku-or-gtin>.json: the cover, plans, exclusions and terms text."""
@@ -87,6 +92,7 @@ def product_json(request: HttpRequest, key: str) -> HttpResponse:
                    _etag(found, "json"))
 
 
+@csrf_exempt
 @require_safe
 @xframe_options_exempt
 def product_snippet(request: HttpRequest, key: str) -> HttpResponse:

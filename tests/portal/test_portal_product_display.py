@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from html import unescape
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from portal import contract
 from portal.branches.models import Branch
@@ -176,6 +178,7 @@ def test_an_unknown_product_is_404_with_a_plain_message(shop: Shop,
                                                          live_portal: LivePortal) -> None:
     status, headers, body = _get(live_portal, "/products/NOPE-9.json")
     assert status == 404 and headers["Access-Control-Allow-Origin"] == "*"
+    assert "max-age=60" in headers["Cache-Control"]
     assert json.loads(body) == {"detail": "No product with the SKU or barcode number 'NOPE-9' "
                                           "is listed at any of the shop's branches. Check the "
                                           "number on the product's label."}
@@ -196,6 +199,17 @@ def test_branches_that_differ_answer_by_branch_asked_then_head_offices_choice_th
     with override_settings(PORTAL_CATALOGUE_BRANCH="PDB1"):
         assert web.get("/products/PHN-1.json").json()["branch"] == "PDB1"
     assert web.get("/products/PHN-1.json", HTTP_IF_NONE_MATCH="*").status_code == 304
+    # It only reads: any other method is 405 with what it takes (no CSRF 403 first).
+    refused = web.post("/products/PHN-1.json")
+    assert (refused.status_code, refused["Allow"]) == (405, "GET, HEAD")
+
+
+def test_an_answer_costs_three_queries_whatever_the_number_of_plans(shop: Shop) -> None:
+    web = Client(SERVER_NAME=HOST)
+    for path in ("/products/PHN-1.json", f"/products/{GTIN}/snippet.html"):
+        with CaptureQueriesContext(connection) as queries:
+            assert web.get(path).status_code == 200
+        assert len(queries) == 3, [q["sql"] for q in queries]
 
 
 def test_events_from_older_tills_still_project_and_show_nothing_half_known(
