@@ -16,6 +16,7 @@ import pytest
 
 from portal.projections import projector
 from tests.portal.support import LivePortal, PortalDatabase, chromium, free_port, register
+from tests.portal.test_portal_accessibility import accessibility_problems
 from tests.portal.test_portal_browser import ARGS, PHONE, check_page, watch_policy
 from tests.portal.test_portal_product_display import GTIN, _catalogue
 from tests.portal.till import push_all, till
@@ -87,6 +88,7 @@ def test_a_shop_page_on_another_origin_frames_the_snippet_and_fetches_the_json(
             assert overflow <= 0, f"the snippet is {overflow}px wider than its frame"
             page.goto(inner.url)
             page.get_by_text("Warranty terms").click()
+            assert accessibility_problems(page) == []
             check_page(page, "product-snippet", "phone", tmp_path)
             assert refused == []
         finally:
