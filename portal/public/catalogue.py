@@ -17,7 +17,13 @@ from django.db.models import Q
 
 from portal.projections.models import ExtensionPlan, Policy, Product
 from warranty_desk.money import for_people
-from warranty_desk.rules.product_cover import PlanForSale, PolicyCover, ProductCover, product_cover
+from warranty_desk.rules.product_cover import (
+    PlanForSale,
+    PolicyCover,
+    ProductCover,
+    gtin_of,
+    product_cover,
+)
 
 # How head office writes a price when a till from before the locale travelled sent none.
 DEFAULT_LOCALE = "en_GB"
@@ -44,11 +50,6 @@ class ProductDisplay:
     locale: str
     price: str
     etag: str
-
-
-def gtin_of(key: str) -> str | None:
-    """The 14-digit GTIN a typed barcode number names (8, 12, 13 or 14 digits), or None."""
-    return key.zfill(14) if key.isdigit() and len(key) in (8, 12, 13, 14) else None
 
 
 def _candidates(key: str, branch: str) -> list[Product]:

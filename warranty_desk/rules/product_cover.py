@@ -60,6 +60,12 @@ class ProductCover:
     serial_note: str
 
 
+def gtin_of(typed: str) -> str | None:
+    """The 14-digit GTIN a typed barcode number names (8, 12, 13 or 14 digits, as the
+    catalogue takes them), or None: how the counter and the product page both read a key."""
+    return typed.zfill(14) if typed.isdigit() and len(typed) in (8, 12, 13, 14) else None
+
+
 def months_text(months: int) -> str:
     """A number of months in words: 1 month, 12 months."""
     return f"{months} month{'' if months == 1 else 's'}"

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from warranty_desk import normalize
 from warranty_desk.models import ExtensionPlan, Product
 from warranty_desk.permissions import Actor, Permission, require
-from warranty_desk.rules.product_cover import PlanForSale, PolicyCover, product_cover
+from warranty_desk.rules.product_cover import PlanForSale, PolicyCover, gtin_of, product_cover
 from warranty_desk.services.extension_plans import extension_terms
 from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
@@ -30,9 +30,9 @@ def cover_of(session: Session, product: Product) -> ProductCoverView:
 
 
 def product_by_code(session: Session, code: str) -> Product | None:
-    """The product a SKU or a GTIN (8 to 14 digits, kept as 14) names."""
+    """The product a SKU or a GTIN (8, 12, 13 or 14 digits, kept as 14) names."""
     typed = "".join(code.split())
-    gtin = typed.zfill(14) if typed.isdigit() and 8 <= len(typed) <= 14 else None
+    gtin = gtin_of(typed)
     wanted = Product.sku == normalize.sku(typed)
     found = session.scalars(select(Product).where(
         or_(wanted, Product.gtin == gtin) if gtin else wanted)).first()

@@ -11,6 +11,7 @@ from warranty_desk.rules.product_cover import (
     PlanForSale,
     PolicyCover,
     cover_sentence,
+    gtin_of,
     plans_for,
     product_cover,
 )
@@ -71,3 +72,10 @@ def test_the_whole_cover_keeps_exclusions_and_terms_as_written_and_notes_the_ser
                           price_minor=100, money=_money)
     assert (cover.exclusions, cover.terms) == (("Drops", "Water"), "Bring the receipt.")
     assert cover.serial_note.startswith("Keep the serial number")
+
+
+def test_a_key_is_a_gtin_only_at_the_lengths_the_catalogue_takes() -> None:
+    assert gtin_of("96385074") == "00000096385074"
+    assert gtin_of("5012345678900") == gtin_of("05012345678900") == "05012345678900"
+    assert [gtin_of(k) for k in ("123456789", "12345", "PHN-1", "1234567890123456")] == [
+        None, None, None, None]
