@@ -18,6 +18,10 @@ from warranty_desk.services.extension_plans import PLAN_CODE, code_from_name, pl
 from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
 
+# A product's details are a few hundred bytes: a catalogue file of thousands goes to head
+# office in events of this many, each far below the 256 KB it takes in one event.
+PRODUCTS_PER_EVENT = 200
+
 
 @dataclass(frozen=True, slots=True)
 class PolicyInput:
@@ -177,11 +181,13 @@ def add_products_in(uow: UnitOfWork, actor: Actor, items: list[ProductInput]) ->
     audit.record(session, actor, "product.create", "product", f"{len(items)} products",
                  {"skus": [normalize.sku(i.sku) for i in items][:100]})
     money = money_of(session)
-    outbox.emit(session, "catalogue.products_added", "catalogue", "products",
-                {"skus": [p.sku for p in added], "currency": money.currency,
-                 "locale": money.locale,
-                 "products": [product_event(p, brand=i.brand.strip())
-                              for p, i in zip(added, items, strict=True)]})
+    described = [product_event(p, brand=i.brand.strip())
+                 for p, i in zip(added, items, strict=True)]
+    for first in range(0, len(described), PRODUCTS_PER_EVENT):
+        part = described[first:first + PRODUCTS_PER_EVENT]
+        outbox.emit(session, "catalogue.products_added", "catalogue", "products",
+                    {"skus": [p["sku"] for p in part], "currency": money.currency,
+                     "locale": money.locale, "products": part})
     return len(items)
 
 

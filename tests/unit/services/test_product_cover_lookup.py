@@ -71,3 +71,19 @@ def test_head_office_hears_each_products_details_and_each_policys_cover(
                   if p["ref"] == electronics.id.hex)
     assert (policy["manufacturer_months"], policy["shop_months"], policy["serial_required"],
             policy["terms"]) == (12, 12, True, "Covers faults in materials and workmanship.")
+
+
+def test_a_large_catalogue_goes_to_head_office_in_events_of_200_products(
+    shop: Database,
+) -> None:
+    from warranty_desk.services import catalogue
+
+    catalogue.add_products(shop, actor(Role.OWNER), [catalogue.ProductInput(
+        sku=f"BULK-{n:04d}", name=f"Bulk product {n} with a long name " + "x" * 80,
+        brand="Orbit", category="phones", policy="Electronics 12+12", gtin=None)
+        for n in range(450)])
+    sent = _sent(shop, "catalogue.products_added")[1:]
+    assert [len(e["products"]) for e in sent] == [200, 200, 50]
+    assert [e["skus"] for e in sent] == [[p["sku"] for p in e["products"]]
+                                         for e in sent]
+    assert max(len(json.dumps(e)) for e in sent) < 256 * 1024 // 4
