@@ -237,3 +237,20 @@ def test_events_from_older_tills_still_project_and_show_nothing_half_known(
     assert (policy.manufacturer_months, policy.terms, policy.exclusions) == (None, "",
                                                                               ["Drops"])
     assert Client(SERVER_NAME=HOST).get("/products/OLD-1.json").status_code == 404
+    # Upgraded, the till sends its catalogue again (`sync catalogue`): the product shows.
+    store_batch(branch, [
+        event(3, "catalogue.policy_updated", "policy",
+              {"name": "Old", "changed": {}, "ref": "p1", "exclusions": ["Drops"],
+               "manufacturer_months": 6, "shop_months": 6, "terms": "", "serial_required": True,
+               "evidence_required": {}, "claim_limit_count": None,
+               "claim_limit_period_months": 12}),
+        event(4, "catalogue.products_added", "catalogue",
+              {"skus": ["OLD-1"], "currency": "GBP", "locale": "en_GB", "products": [
+                  {"sku": "OLD-1", "name": "Old kettle", "gtin": None, "brand": "Vista",
+                   "category": "kitchen", "list_price_minor": 2_500, "policy_ref": "p1",
+                   "serial_required": False}]})])
+    projector.catch_up(branch.pk)
+    shown = Client(SERVER_NAME=HOST).get("/products/OLD-1.json").json()
+    assert (shown["cover"], shown["list_price"], shown["serial_note"], shown["exclusions"]) == (
+        "6 months manufacturer's warranty, then 6 months from the shop.", "£25.00", None,
+        ["Drops"])

@@ -180,15 +180,42 @@ def add_products_in(uow: UnitOfWork, actor: Actor, items: list[ProductInput]) ->
         session.add(added[-1])
     audit.record(session, actor, "product.create", "product", f"{len(items)} products",
                  {"skus": [normalize.sku(i.sku) for i in items][:100]})
+    _send_products(session, [product_event(p, brand=i.brand.strip())
+                             for p, i in zip(added, items, strict=True)])
+    return len(items)
+
+
+def _send_products(session: Session, described: list[dict[str, Any]]) -> None:
     money = money_of(session)
-    described = [product_event(p, brand=i.brand.strip())
-                 for p, i in zip(added, items, strict=True)]
     for first in range(0, len(described), PRODUCTS_PER_EVENT):
         part = described[first:first + PRODUCTS_PER_EVENT]
         outbox.emit(session, "catalogue.products_added", "catalogue", "products",
                     {"skus": [p["sku"] for p in part], "currency": money.currency,
                      "locale": money.locale, "products": part})
-    return len(items)
+
+
+def resend_catalogue_in(uow: UnitOfWork, actor: Actor) -> int:
+    """Tell head office the whole catalogue again: every policy's terms, every product's
+    details, every plan (its public product page shows a product only once it has them, and
+    tills from before they travelled sent SKUs alone). Head office applies each by its newest
+    seq, so sending again changes nothing else. Returns how many products went."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    session = uow.session
+    for policy in session.scalars(select(Policy).order_by(Policy.name)):
+        outbox.emit(session, "catalogue.policy_updated", "policy", policy.id.hex,
+                    {"name": policy.name, "changed": {}, **policy_terms(policy)})
+    products = list(session.scalars(select(Product).order_by(Product.sku)))
+    _send_products(session, [product_event(p, brand=p.brand.name) for p in products])
+    currency = money_of(session).currency
+    for plan in session.scalars(select(ExtensionPlan).order_by(ExtensionPlan.code)):
+        outbox.emit(session, "catalogue.plan_updated", "extension_plan", plan.id.hex,
+                    plan_event(plan, currency))
+    audit.record(session, actor, "catalogue.resend", "catalogue", f"{len(products)} products",
+                 {"products": len(products)})
+    return len(products)
+
+
+resend_catalogue = writes(resend_catalogue_in)
 
 
 def product_event(product: Product, *, brand: str) -> dict[str, Any]:
