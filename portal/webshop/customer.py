@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 
-from portal.projections.models import Policy, RefusedItem, Warranty
+from portal.projections.models import Policy, Product, RefusedItem, Warranty
 from portal.webshop.models import WebOrder
 
 
@@ -27,10 +27,13 @@ class WaitingOrder:
 
 def cover_on_delivery(order: WebOrder) -> bool:
     """Whether the branch's policy for the order's products starts an online sale's cover on
-    delivery, as the branch's warranties of those products name their policy."""
+    delivery: the policy its catalogue names for each product (catalogue.products_added), or
+    for a product the catalogue has not described, the one its warranties name."""
     skus = {str(line.get("sku")) for line in order.lines if isinstance(line, dict)}
-    refs = set(Warranty.objects.filter(branch_id=order.branch_id, product__sku__in=skus)
-               .exclude(policy_ref="").values_list("policy_ref", flat=True).distinct())
+    refs = set(Product.objects.filter(branch_id=order.branch_id, sku__in=skus)
+               .exclude(policy_ref="").values_list("policy_ref", flat=True))
+    refs |= set(Warranty.objects.filter(branch_id=order.branch_id, product__sku__in=skus)
+                .exclude(policy_ref="").values_list("policy_ref", flat=True).distinct())
     return Policy.objects.filter(branch_id=order.branch_id, ref__in=refs,
                                  online_cover_from="delivery").exists()
 

@@ -24,8 +24,6 @@ from tests.portal.till import client, push_all, till
 from tests.portal.webshop import SHOPIFY_ORDER, body, recorded, send_shopify
 from warranty_desk.permissions import Role
 from warranty_desk.services import catalogue, lookup
-from warranty_desk.services.activation import record_sale
-from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.documents import DocumentStore
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
@@ -52,9 +50,7 @@ def test_a_delivered_shipment_starts_the_cover_the_customer_saw_waiting(
     catalogue.add_products(db, owner, [catalogue.ProductInput(
         sku="KET-1", name="Kettle", brand="Orbit", category="home", policy="Kettle cover",
         list_price_minor=5_000)])
-    # A kettle sold at the counter before: head office knows the kettle's policy by it.
-    record_sale(db, actor(Role.SALES), SaleInput("C-1", date(2026, 11, 2),
-                                                 (LineInput("KET-1", 1, 5_000, ("KT-SN-1",)),)))
+    # Never sold yet: head office knows the kettle's policy from the catalogue alone.
     push_all(db, live_portal, branch)
     projector.catch_up(branch.pk)
     _, secret = add_shop("shopify", DOMAIN, prefix="PD", currency_code="EUR",
