@@ -28,7 +28,7 @@ from warranty_desk.rules.product_cover import (
 # How head office writes a price when a till from before the locale travelled sent none.
 DEFAULT_LOCALE = "en_GB"
 # Bumped when what the page says from the same rows changes, so caches let go of the old words.
-WORDING_VERSION = 1
+WORDING_VERSION = 2
 # A SKU or GTIN as typed in an address: longer is no product of any till.
 MAX_KEY = 64
 # Branches that list one product: more than a chain has, few enough to read at once.
@@ -107,7 +107,8 @@ def find(key: str, branch: str = "") -> ProductDisplay:
 
     cover = product_cover(
         PolicyCover(policy.manufacturer_months or 0, policy.shop_months or 0, policy.terms,
-                    tuple(str(e) for e in policy.exclusions), product.serial_required),
+                    tuple(str(e) for e in policy.exclusions), product.serial_required,
+                    policy.online_cover_from),
         [PlanForSale(p.code, p.name, p.terms()) for p in plans],
         category=product.category, price_minor=product.list_price_minor, money=money)
     price = "" if product.list_price_minor is None else money(product.list_price_minor)

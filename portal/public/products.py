@@ -41,6 +41,7 @@ def as_json(found: ProductDisplay) -> dict[str, Any]:
         "currency": found.currency or None, "locale": found.locale, "branch": found.branch_code,
         "cover": cover.cover, "manufacturer_months": cover.manufacturer_months,
         "shop_months": cover.shop_months, "serial_note": cover.serial_note or None,
+        "online_note": cover.online_note or None,
         "plans": [{"code": p.code, "name": p.name, "months": p.months,
                    "price_minor": p.price_minor, "price": p.price, "words": p.words}
                   for p in cover.plans],

@@ -125,7 +125,7 @@ def test_the_json_gives_cover_plans_exclusions_and_terms_and_nothing_of_a_custom
     found = json.loads(body)
     assert set(found) == {"sku", "gtin", "name", "brand", "category", "list_price_minor",
                           "list_price", "currency", "locale", "branch", "cover",
-                          "manufacturer_months", "shop_months", "serial_note", "plans",
+                          "manufacturer_months", "shop_months", "serial_note", "online_note", "plans",
                           "exclusions", "terms"}
     assert (found["sku"], found["gtin"], found["brand"], found["branch"]) == (
         "PHN-1", "0" + GTIN, "Lumen", "PDA1")
@@ -254,3 +254,28 @@ def test_events_from_older_tills_still_project_and_show_nothing_half_known(
     assert (shown["cover"], shown["list_price"], shown["serial_note"], shown["exclusions"]) == (
         "6 months manufacturer's warranty, then 6 months from the shop.", "£25.00", None,
         ["Drops"])
+
+
+def test_a_policy_whose_online_cover_starts_on_delivery_says_so_as_the_counter_does(
+    live_portal: LivePortal, portal_db: PortalDatabase, tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    branch = register()
+    _, db = till(tmp_path_factory.mktemp("till-c"), branch)
+    catalogue.add_policy(db, OWNER, catalogue.PolicyInput(
+        name="Kettles by post", manufacturer_months=24, online_cover_from="delivery"))
+    catalogue.add_products(db, OWNER, [catalogue.ProductInput(
+        sku="KET-POST", name="Kettle", brand="Boil", category="kitchen",
+        policy="Kettles by post", gtin="4006381333931", list_price_minor=3_900)])
+    push_all(db, live_portal, branch)
+    projector.catch_up(branch.pk)
+    counter = lookup(db, actor(Role.SALES), "4006381333931")
+    assert counter.product is not None
+    note = counter.product.cover.online_note
+    assert note == "Bought online, the cover starts on the day the order arrives."
+    _, _, body = _get(live_portal, f"/products/KET-POST/snippet.html?branch={branch.code}")
+    assert _fields(body.decode(), "online") == [note]
+    _, _, answer = _get(live_portal, f"/products/KET-POST.json?branch={branch.code}")
+    assert json.loads(answer)["online_note"] == note
+    # A policy that starts online cover at the sale says nothing of it.
+    _, _, phone = _get(live_portal, f"/products/{GTIN}.json")
+    assert json.loads(phone)["online_note"] is None

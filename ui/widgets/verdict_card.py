@@ -103,6 +103,8 @@ class VerdictCard(QFrame):
         lines = [f"Extension: {plan.words}" for plan in cover.plans]
         if cover.exclusions:
             lines.append(f"Not covered: {'; '.join(cover.exclusions)}.")
+        if cover.online_note:
+            lines.append(cover.online_note)
         self.extra.setText("\n".join(lines))
         self._facts_visible(False)
         self.show()

@@ -23,6 +23,7 @@ class PolicyCover:
     terms: str = ""
     exclusions: tuple[str, ...] = ()
     serial_required: bool = True
+    online_cover_from: str = "sale"  # or "delivery": when an online sale's cover starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ class ProductCover:
     exclusions: tuple[str, ...]
     terms: str
     serial_note: str
+    online_note: str = ""  # when bought online the cover waits for the order to arrive
 
 
 def gtin_of(typed: str) -> str | None:
@@ -119,4 +121,6 @@ def product_cover(policy: PolicyCover, plans: Iterable[PlanForSale], *, category
         manufacturer_months=policy.manufacturer_months, shop_months=policy.shop_months,
         plans=plans_for(plans, category=category, price_minor=price_minor, money=money),
         exclusions=tuple(e.strip() for e in policy.exclusions if e.strip()),
-        terms=policy.terms.strip(), serial_note=serial_note)
+        terms=policy.terms.strip(), serial_note=serial_note,
+        online_note=("Bought online, the cover starts on the day the order arrives."
+                     if policy.online_cover_from == "delivery" else ""))

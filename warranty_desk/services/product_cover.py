@@ -22,7 +22,8 @@ def cover_of(session: Session, product: Product) -> ProductCoverView:
              for p in session.scalars(select(ExtensionPlan).where(ExtensionPlan.active))]
     cover = product_cover(
         PolicyCover(policy.manufacturer_months, policy.shop_months, policy.terms or "",
-                    tuple(policy.exclusions or ()), product.serial_required),
+                    tuple(policy.exclusions or ()), product.serial_required,
+                    policy.online_cover_from),
         plans, category=product.category, price_minor=product.list_price_minor,
         money=money_of(session).people)
     return ProductCoverView(product.sku, product.gtin, product.name, product.brand.name,
