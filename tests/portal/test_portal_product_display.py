@@ -125,8 +125,8 @@ def test_the_json_gives_cover_plans_exclusions_and_terms_and_nothing_of_a_custom
     found = json.loads(body)
     assert set(found) == {"sku", "gtin", "name", "brand", "category", "list_price_minor",
                           "list_price", "currency", "locale", "branch", "cover",
-                          "manufacturer_months", "shop_months", "serial_note", "online_note", "plans",
-                          "exclusions", "terms"}
+                          "manufacturer_months", "shop_months", "serial_note", "online_note",
+                          "plans", "exclusions", "terms"}
     assert (found["sku"], found["gtin"], found["brand"], found["branch"]) == (
         "PHN-1", "0" + GTIN, "Lumen", "PDA1")
     assert found["cover"] == "12 months manufacturer's warranty, then 12 months from the shop."
