@@ -87,8 +87,13 @@ def steps(claim: Claim, messages: Iterable[Message] = ()) -> list[Step]:
     the branch sent the customer for it when there is one, else in the portal's words."""
     letters = _Letters(messages)
     found: list[Step] = []
-    for event in claim.timeline.all():
-        if event.topic not in _SHOWN:
+    events = list(claim.timeline.all())
+    # A till's decision moves the claim (claim.status_changed) and says so (claim.decided):
+    # one step, told by the decision.
+    decided = {e.to_state for e in events if e.topic == "claim.decided"}
+    for event in events:
+        if event.topic not in _SHOWN or (event.topic == "claim.status_changed"
+                                         and event.to_state in decided):
             continue
         if event.topic == "claim.replacement_handed_over":
             found.append(Step(event.occurred_at, "Replacement handed over",

@@ -115,6 +115,7 @@ class Warranty:
     category: str = ""
     price_minor: int | None = None
     policy_ref: str = ""
+    sale_channel: str = ""
     seq: int = 0
 
 
@@ -177,7 +178,7 @@ _SPECS = {
                      ("invoice", "text"), ("status", "text"), ("start_on", "date"),
                      ("end_on", "date"), ("void_reason", "text"), ("replaced_by", "text"),
                      ("category", "text"), ("price_minor", "bigint"), ("policy_ref", "text"),
-                     ("seq", "bigint")),
+                     ("sale_channel", "text"), ("seq", "bigint")),
                     Warranty),
     Claim: _Spec("projections_claim", "number",
                  (("warranty_id", "bigint"), ("customer_id", "bigint"), ("state", "text"),

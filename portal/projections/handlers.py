@@ -94,6 +94,7 @@ def activated(books: Books, event: Event) -> None:
     row.category = text(p.get("category"), 100)
     row.price_minor = p["price_minor"] if isinstance(p.get("price_minor"), int) else None
     row.policy_ref = text(p.get("policy_ref"), 64)
+    row.sale_channel = text(p.get("channel"), 20)
     row.seq = event.seq
     books.changed(row)
     books.set_layers(row, [Layer(text(layer["kind"], 20), date.fromisoformat(layer["start"]),
@@ -208,7 +209,8 @@ def replaced(books: Books, event: Event) -> None:
 # -- claims and messages -------------------------------------------------------------------
 
 
-@handles("claim.opened", "claim.status_changed", "claim.decided", "claim.proof_checked")
+@handles("claim.opened", "claim.status_changed", "claim.decided", "claim.proof_checked",
+         "claim.return_approved")
 def claim_state(books: Books, event: Event) -> None:
     """A claim's state, outcome and details as of its newest event, and a timeline line."""
     p = _payload(event)

@@ -92,6 +92,9 @@ class Warranty(models.Model):
     price_minor = models.BigIntegerField(null=True)  # the unit price; None from older tills
     # The till's id of the unit's policy (catalogue.policy_updated's ref); blank from older tills.
     policy_ref = models.CharField(max_length=64, blank=True, db_default="")
+    # Where the unit was sold: "online" for a web shop order (it may be returned by post),
+    # blank for the counter and imports (and tills from before they said).
+    sale_channel = models.CharField(max_length=20, blank=True, db_default="")
     seq = models.BigIntegerField(default=0)
 
     class Meta:

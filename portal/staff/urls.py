@@ -17,6 +17,8 @@ urlpatterns = [
     path("brand-claims/", brand_claims.listing, name="brand-claims"),
     path("claims/<str:code>/<str:number>/", records.claim, name="claim"),
     path("claims/<str:code>/<str:number>/relay/", records.relay, name="relay"),
+    path("claims/<str:code>/<str:number>/approve-return/", records.approve_return,
+         name="approve-return"),
     path("claims/<str:code>/<str:number>/documents/<str:sha256>/", documents.download,
          name="document"),
     path("customers/<str:code>/<str:reference>/", records.customer, name="customer"),

@@ -1,0 +1,31 @@
+"""Online returns: the outcome a customer asked for when returning an online purchase, and
+when the return was approved (the label sent); a claim with channel `online` waits for its
+unit until the returns desk scans it in.
+
+Revision ID: 0021
+Revises: 0020
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0021"
+down_revision = "0020"
+branch_labels = None
+depends_on = None
+
+# Written by hand from warranty_desk/models/claim.py; a migration never imports models.
+
+
+def upgrade() -> None:
+    op.add_column("claims", sa.Column("preferred_outcome", sa.String(10), nullable=True))
+    op.add_column("claims", sa.Column("return_approved_at", sa.DateTime(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("claims") as batch:
+        batch.drop_column("return_approved_at")
+        batch.drop_column("preferred_outcome")
