@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import subprocess
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,8 +17,10 @@ from sqlalchemy import select
 
 from portal.branches.models import Branch
 from portal.customers.models import OnlineClaim
+from portal.customers.timeline import steps
 from portal.inbox.services import queue_item
-from portal.projections.models import Warranty
+from portal.projections.models import Claim as ProjectedClaim
+from portal.projections.models import ClaimEvent, Warranty
 from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import actor
@@ -78,6 +82,24 @@ def _pdf_barcodes(pdf: bytes, tmp_path: Path) -> list[str]:
     read = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "label-1.png")],
                           capture_output=True, text=True, check=False)
     return read.stdout.split()
+
+
+def test_a_decision_from_a_real_till_is_one_step_on_the_customers_timeline(
+    branch: RegisteredBranch,
+) -> None:
+    """A till's decision moves the claim and says so: two events, one step."""
+    at = datetime(2026, 11, 22, 10, tzinfo=UTC)
+    claim = ProjectedClaim.objects.create(branch_id=branch.pk, number="CL-R1", state="resolved")
+    moves = [("claim.opened", "", "received"), ("claim.status_changed", "received", "reviewing"),
+             ("claim.status_changed", "reviewing", "inspecting"),
+             ("claim.status_changed", "inspecting", "resolved"),
+             ("claim.decided", "inspecting", "resolved")]
+    for seq, (topic, before, after) in enumerate(moves, 1):
+        ClaimEvent.objects.create(claim=claim, event_id=uuid.uuid4(), seq=seq,
+                                  occurred_at=at + timedelta(hours=seq), topic=topic,
+                                  from_state=before, to_state=after, details={})
+    assert [s.title for s in steps(claim)] == ["Received", "Reviewing", "Inspecting",
+                                                "Resolved"]
 
 
 def test_a_return_asked_online_is_approved_labelled_scanned_in_and_refunded(
