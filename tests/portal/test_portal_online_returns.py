@@ -18,6 +18,7 @@ from sqlalchemy import select
 from portal.branches.models import Branch
 from portal.customers.models import OnlineClaim
 from portal.customers.timeline import steps
+from portal.inbox.models import InboxItem
 from portal.inbox.services import queue_item
 from portal.projections.models import Claim as ProjectedClaim
 from portal.projections.models import ClaimEvent, Warranty
@@ -157,7 +158,11 @@ def test_a_return_asked_online_is_approved_labelled_scanned_in_and_refunded(
     office_page = support.get(reverse("office:claim", args=[branch.code, number]))
     assert approve in office_page.content.decode()
     assert support.post(approve).status_code == 302
-    assert "Return approved" in browser.get(page.url, timeout=20).text
+    approved = " ".join(browser.get(page.url, timeout=20).text.split())
+    assert _steps(approved) == ["Return requested", "Return approved"]
+    assert "as soon as the shop confirms where the parcel goes" in approved
+    assert support.post(approve).status_code == 302  # twice: nothing more is queued
+    assert InboxItem.objects.filter(branch_id=branch.pk, kind="return_approved").count() == 1
 
     # The till records it and says where the unit goes: the label is ready.
     _sync(home, db, portal, portal_db)
@@ -165,6 +170,7 @@ def test_a_return_asked_online_is_approved_labelled_scanned_in_and_refunded(
     page = browser.get(page.url, timeout=20)
     assert _steps(page.text) == ["Return requested", "Return approved", "Return label ready"]
     assert label_url in page.text
+    assert "Print the label, stick it on the parcel and send it." in page.text
     label = browser.get(portal + label_url, timeout=20)
     assert label.status_code == 200 and label.headers["Content-Type"] == "application/pdf"
     assert _pdf_barcodes(label.content, tmp_path) == [number]

@@ -15,6 +15,7 @@ from warranty_desk.errors import PermissionDenied, RuleBlocked
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
 from warranty_desk.services import claims, decisions, inbox, online_returns, returns
+from warranty_desk.services.claim_detail import claim_detail
 from warranty_desk.services.inbox import AppliedResult, InboxItemInput
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
@@ -55,6 +56,24 @@ def _online_return(db: Database, tmp_path: Path, outcome: str = "refund") -> str
         "customer": CUSTOMER, "return": {"outcome": outcome}})
     assert asked.status == "applied", asked.result
     return str(_sql(db, "SELECT number FROM claims WHERE external_ref = 'web-return-1'")[0][0])
+
+
+def _inspecting(db: Database, tmp_path: Path) -> str:
+    """An online return approved, scanned in and taken to inspection by the counter's rules."""
+    number = _online_return(db, tmp_path)
+    online_returns.approve_return(db, SUPPORT, number)
+    receipt = returns.receive(db, STORE, number)  # the label's barcode is the claim number
+    assert not receipt.already_received
+    assert claims.advance(db, TECH, number, ClaimState.REVIEWING).state == "reviewing"
+    # The counter's evidence gate holds for an online claim too.
+    with pytest.raises(RuleBlocked) as gate:
+        claims.advance(db, TECH, number, ClaimState.INSPECTING)
+    assert "photo of the fault" in str(gate.value)
+    for n, kind in enumerate(("proof_of_purchase", "photo_of_fault")):
+        claims.attach_evidence(db, SALES, number, kind=kind, sha256=f"{n:064x}",
+                               media_type="image/jpeg", size=100)
+    claims.advance(db, TECH, number, ClaimState.INSPECTING)
+    return number
 
 
 def test_an_online_order_tells_head_office_each_unit_was_sold_online(
@@ -136,19 +155,7 @@ def test_head_office_approves_through_the_inbox(shop: Database, tmp_path: Path) 
 def test_scanned_in_the_claim_goes_on_and_a_refund_goes_back_through_the_order(
     shop: Database, tmp_path: Path
 ) -> None:
-    number = _online_return(shop, tmp_path)
-    online_returns.approve_return(shop, SUPPORT, number)
-    receipt = returns.receive(shop, STORE, number)  # the label's barcode is the claim number
-    assert not receipt.already_received
-    assert claims.advance(shop, TECH, number, ClaimState.REVIEWING).state == "reviewing"
-    # The counter's evidence gate holds for an online claim too.
-    with pytest.raises(RuleBlocked) as gate:
-        claims.advance(shop, TECH, number, ClaimState.INSPECTING)
-    assert "photo of the fault" in str(gate.value)
-    for n, kind in enumerate(("proof_of_purchase", "photo_of_fault")):
-        claims.attach_evidence(shop, SALES, number, kind=kind, sha256=f"{n:064x}",
-                               media_type="image/jpeg", size=100)
-    claims.advance(shop, TECH, number, ClaimState.INSPECTING)
+    number = _inspecting(shop, tmp_path)
     decisions.decide(shop, OWNER, number, decisions.Decision(
         Outcome.REFUND, "Cannot be repaired", refund_minor=89_900, refund_reference="R-55"))
     assert _sql(shop, "SELECT description FROM cost_postings WHERE kind = 'refund'") == [
@@ -171,3 +178,13 @@ def test_an_online_return_may_be_declined_before_the_unit_comes(
     declined = decisions.decide(shop, OWNER, number, decisions.Decision(
         Outcome.REJECT, "Bought more than a year ago, outside the cover"))
     assert declined.state == "rejected"
+
+
+def test_the_decision_dialog_previews_the_refund_letter_that_names_the_order(
+    shop: Database, tmp_path: Path
+) -> None:
+    detail = claim_detail(shop, OWNER, _inspecting(shop, tmp_path))
+    [resolve] = [m for m in detail.moves if m.target == "resolved"]
+    letters = {p.template: p for p in resolve.previews}
+    assert "online order WEB-2001" in letters["claim_resolved_refund"].subject
+    assert "online order" not in letters["claim_resolved_repair"].body
