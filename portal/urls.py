@@ -1,6 +1,7 @@
 """Where each part of the portal answers: the sync API under /api/v1/, staff pages under
 /office/, customers' own pages under /me/,
-the public warranty check under /w/, the admin under /admin/.
+the public warranty check under /w/, web shops' order webhooks under /hooks/, the admin under
+/admin/.
 """
 
 from django.contrib import admin
@@ -17,6 +18,7 @@ urlpatterns = [
     *signin_patterns,
     path("me/", include("portal.customers.urls")),
     path("w/<str:code>", public.check, name="warranty-check"),
+    path("hooks/", include("portal.webshop.urls")),
     path("admin/", admin.site.urls),
 ]
 

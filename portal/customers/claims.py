@@ -200,9 +200,10 @@ def given_up() -> Exists:
 
 
 def _theirs(account: CustomerAccount) -> Q:
-    # Started by this account, or by the same customer signed in by their other contact
-    # (email or phone): the claim is on a unit of theirs either way.
-    return Q(account=account) | Q(warranty__customer__in=customers_of(account))
+    # On a unit of the customer this account stands for now, whichever of their contacts
+    # started it. Not "started by this account": once the branch merges a duplicate away or
+    # changes a contact, the old address holds nothing, not even the claims it started.
+    return Q(warranty__customer__in=customers_of(account))
 
 
 def own_claim(account: CustomerAccount, branch: str, ref: str) -> OwnClaim:

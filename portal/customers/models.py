@@ -41,7 +41,10 @@ class OnlineClaim(models.Model):
     account = models.ForeignKey(CustomerAccount, on_delete=models.CASCADE,
                                 related_name="online_claims")
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
-    warranty = models.ForeignKey(Warranty, on_delete=models.PROTECT, related_name="+")
+    # DO_NOTHING, not PROTECT: a projection rebuild deletes and remakes the warranty, and
+    # portal.customers.rebuilds points the claim at the new row in the same transaction
+    # (PostgreSQL checks the key at commit).
+    warranty = models.ForeignKey(Warranty, on_delete=models.DO_NOTHING, related_name="+")
     item_id = models.CharField(max_length=64, unique=True)  # the inbox item: the claim_ref
     fault = models.TextField()
     created_at = models.DateTimeField(default=clock.now)

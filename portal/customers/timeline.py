@@ -33,7 +33,9 @@ NEXT = {
     "rejected": "If you disagree, reply to the shop: a manager can look at the claim again.",
 }
 _SHOWN = {"claim.opened", "claim.status_changed", "claim.decided",
-          "claim.replacement_handed_over"}
+          "claim.replacement_handed_over", "claim.handed_back"}
+_CONFIRMED = {"signature": "signed on the shop's screen",
+              "paper": "signed receipt kept by the shop"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,33 @@ def next_words(state: str) -> str:
 def started_step(at: datetime) -> Step:
     """The first step of a claim started online, before the branch has numbered it."""
     return Step(at, *step_name("received"))
+
+
+def _listed(value: object) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else ""
+
+
+def handed_back_words(details: dict[str, object]) -> str:
+    """Who took the unit, from whom, in what state and with what: the customer's record of the
+    handover, so a dispute about it has the shop's receipt to go by."""
+    unit = "replacement unit" if details.get("unit") == "replacement" else "unit"
+    serial = f" {details['serial']}" if details.get("serial") else ""
+    who = str(details.get("collected_by") or "you")
+    behalf = " on your behalf" if details.get("on_behalf") else ""
+    lines = [f"The {unit}{serial} was handed to {who}{behalf} by "
+             f"{details.get('handed_by') or 'the shop'}."]
+    if details.get("condition"):
+        lines.append(f"Condition: {details['condition']}.")
+    if handed := _listed(details.get("accessories")):
+        lines.append(f"With: {handed}.")
+    if missing := _listed(details.get("accessories_missing")):
+        lines.append(f"Not handed back: {missing}.")
+    how = _CONFIRMED.get(str(details.get("confirmation")), "")
+    if details.get("receipt"):
+        lines.append(f"Receipt {details['receipt']}{', ' + how if how else ''}.")
+    elif how:
+        lines.append(f"Confirmed: {how}.")
+    return " ".join(lines)
 
 
 def gist(body: str) -> str:
@@ -88,14 +117,22 @@ def steps(claim: Claim, messages: Iterable[Message] = ()) -> list[Step]:
     letters = _Letters(messages)
     found: list[Step] = []
     events = list(claim.timeline.all())
+    # A replacement handed back with a receipt says all the bare hand-over would.
+    receipted = any(e.topic == "claim.handed_back" and e.details.get("unit") == "replacement"
+                    for e in events)
     # A till's decision moves the claim (claim.status_changed) and says so (claim.decided):
     # one step, told by the decision.
     decided = {e.to_state for e in events if e.topic == "claim.decided"}
     for event in events:
-        if event.topic not in _SHOWN or (event.topic == "claim.status_changed"
-                                         and event.to_state in decided):
+        if event.topic not in _SHOWN or (
+                receipted and event.topic == "claim.replacement_handed_over") or (
+                event.topic == "claim.status_changed" and event.to_state in decided):
             continue
-        if event.topic == "claim.replacement_handed_over":
+        if event.topic == "claim.handed_back":
+            title = ("Replacement handed over" if event.details.get("unit") == "replacement"
+                     else "Handed back")
+            found.append(Step(event.occurred_at, title, handed_back_words(event.details)))
+        elif event.topic == "claim.replacement_handed_over":
             found.append(Step(event.occurred_at, "Replacement handed over",
                               "You received a replacement unit."))
         elif event.topic == "claim.decided":

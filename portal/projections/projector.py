@@ -9,10 +9,12 @@ exactly as if each event had its own transaction.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import DatabaseError, transaction
+from django.dispatch import Signal
 
 from portal.projections import books, handlers
 from portal.projections.books import Books, StoredEvent
@@ -34,6 +36,14 @@ from portal.projections.models import (
 )
 
 log = logging.getLogger(__name__)
+
+# Rows of other apps that point at projected rows (a claim a customer started online, their
+# uploads) must outlive a rebuild, which deletes every projected row of the branch and makes
+# them again with new keys. A receiver (sender=rebuild, branch_id=) notes what its rows point
+# at by natural key, lets go of the rows about to be deleted, and returns a callable that
+# points them at the new rows once the events are projected again: all in the rebuild's one
+# transaction, so a rebuild that cannot put a row back undoes itself rather than lose it.
+rebuilding = Signal()
 
 # Events per transaction: big enough that reading and writing rows set-wise pays, small enough
 # that a worker stopped mid-branch loses little and other jobs get the database in between.
@@ -127,6 +137,9 @@ def rebuild(branch_ids: Iterable[int]) -> int:
     for branch_id in branch_ids:
         with transaction.atomic():
             ProjectionCursor.objects.select_for_update().filter(branch_id=branch_id).delete()
+            # django-stubs types a receiver's answer as text; ours answer with their restore.
+            restores = [cast(Callable[[], None], restore)
+                        for _, restore in rebuilding.send(sender=rebuild, branch_id=branch_id)]
             # Children before parents, so deleting never trips a foreign key.
             BrandClaim.objects.filter(branch_id=branch_id).delete()  # its lines with it
             ClaimEvent.objects.filter(claim__branch_id=branch_id).delete()
@@ -141,5 +154,7 @@ def rebuild(branch_ids: Iterable[int]) -> int:
             Policy.objects.filter(branch_id=branch_id).delete()
             RefusedItem.objects.filter(branch_id=branch_id).delete()
             ProjectionProblem.objects.filter(branch_id=branch_id).delete()
-        total += catch_up(branch_id)
+            total += catch_up(branch_id)
+            for restore in restores:
+                restore()
     return total

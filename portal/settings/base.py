@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "portal.staff",
     "portal.health",
     "portal.public",
+    "portal.webshop",
     # Before allauth: its sign-in templates are the portal's own (portal/customers/templates).
     "portal.customers",
     "allauth",

@@ -14,6 +14,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from portal.inbox.models import InboxItem
+from portal.projections import projector
 from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import TODAY, actor
@@ -106,3 +107,11 @@ def test_a_customer_starts_a_claim_with_a_photo_and_the_till_pulls_it_with_the_p
     files = browser.get(f"{page.url}documents/", timeout=20).text
     assert files.count("IMG_2044.jpg") == 1 and "Added by you" in files
     assert "Added by the shop" not in files
+
+    # Head office rebuilds the branch's read models from its events: the claim she started
+    # and her photo are still hers, on the new rows.
+    assert projector.rebuild([branch.pk]) > 0
+    again = browser.get(page.url, timeout=20)
+    assert again.status_code == 200 and number in again.text
+    files = browser.get(f"{page.url}documents/", timeout=20).text
+    assert files.count("IMG_2044.jpg") == 1 and "Added by you" in files

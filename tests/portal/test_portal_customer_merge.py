@@ -8,14 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from portal.branches.models import Branch
+from portal.customers.claims import start as start_online
+from portal.customers.claims import started_claims
 from portal.customers.identity import account_for
+from portal.customers.models import CustomerAccount
+from portal.customers.rebuilds import RebuildLost
 from portal.customers.views import own_warranties
 from portal.projections import projector
 from portal.projections.models import Claim, ClaimEvent, Customer, Message, Warranty
 from portal.receiver.events import store_batch
+from portal.receiver.models import Event
 from tests.conftest import TODAY, actor
 from tests.portal.customers import signed_in_customer, smtp
 from tests.portal.office import signed_in
@@ -77,6 +83,12 @@ def test_a_merge_at_the_till_moves_every_projected_row_and_leaves_one_customer(
     with smtp() as box:
         lovelace = signed_in_customer(box, DROPPED_EMAIL)
     assert "SN-MG-2" in lovelace.get("/me/").content.decode()
+    # ... and started a claim on it here, which the branch has not numbered yet.
+    old = account_for(email=DROPPED_EMAIL)
+    assert old is not None
+    started = start_online(old, Warranty.objects.get(serial="SN-MG-2"), "Lid will not shut", [])
+    started_url = reverse("customers:claim", args=[branch.code, started.item_id])
+    assert lovelace.get(started_url).status_code == 200
 
     customer_merge.merge(db, actor(Role.SUPPORT), keep, drop)
     push_all(db, live_portal, branch)
@@ -112,16 +124,16 @@ def test_a_merge_at_the_till_moves_every_projected_row_and_leaves_one_customer(
     assert len(cards) == 2 and any("SN-MG-1" in c for c in cards) and any(
         "SN-MG-2" in c for c in cards)
     assert account_for(email="new-" + DROPPED_EMAIL) is None
-    old = account_for(email=DROPPED_EMAIL)
-    assert old is not None
-    assert own_warranties(old) == []
+    assert account_for(email=DROPPED_EMAIL) == old
+    assert own_warranties(old) == [] and started_claims(old) == []
     mine = [reverse("customers:certificate", args=[branch.code, w.code])
             for w in Warranty.objects.filter(customer=kept)]
-    mine.append(reverse("customers:claim", args=[branch.code, claim.number]))
-    assert [ada.get(url).status_code for url in mine] == [200] * 3
+    mine += [reverse("customers:claim", args=[branch.code, claim.number]), started_url]
+    assert [ada.get(url).status_code for url in mine] == [200] * 4
     # The merge is the branch's word on its records, not on who signs in: the old session of
     # the dropped address sees nothing of the kept customer's, not even its old kettle.
-    assert [lovelace.get(url).status_code for url in mine] == [404] * 3
+    # Nor the claim it started itself: the unit is the kept customer's now.
+    assert [lovelace.get(url).status_code for url in mine] == [404] * 4
     assert not _cards(lovelace.get("/me/").content.decode())
 
     # Replaying the branch's whole log ends where the runs of events did.
@@ -171,3 +183,22 @@ def test_a_merge_into_a_customer_not_yet_projected_loses_no_rows(portal_db: obje
     before = snapshot(branch.pk)
     assert projector.rebuild([branch.pk]) == 7
     assert snapshot(branch.pk) == before
+
+
+def test_a_rebuild_that_cannot_put_back_a_customers_online_claim_undoes_itself(
+    portal_db: object,
+) -> None:
+    branch = Branch.objects.get(code=register().code)
+    store_batch(branch, _sale(2, 1, ids=6000))
+    projector.catch_up(branch.pk)
+    warranty = Warranty.objects.get(branch=branch)
+    account = CustomerAccount.objects.create(
+        user=User.objects.create(username="rebuild-person"), phone="+442079460002")
+    started = start_online(account, warranty, "Screen flickers", [])
+    # The branch's events are gone from the store (restored from a bad backup, say).
+    Event.objects.filter(branch=branch).delete()
+    with pytest.raises(RebuildLost, match=f"no longer make {warranty.code}"):
+        projector.rebuild([branch.pk])
+    started.refresh_from_db()
+    assert started.warranty_id == warranty.pk
+    assert Warranty.objects.filter(pk=warranty.pk).exists()  # nothing was rebuilt

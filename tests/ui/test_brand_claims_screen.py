@@ -206,7 +206,8 @@ def test_a_supplier_contact_added_in_settings_sees_and_moves_only_their_supplier
     other = next(n for n in listed if n != vista)
     _scan(qtbot, vic, other)
     assert vic.banner.word.text() == "✖  NOT FOUND"
-    assert "only that supplier's brand claims" in vic.banner.detail.text()
+    # Another supplier's brand claim answers as missing: the contact learns nothing of it.
+    assert f"No brand claim {other}" in vic.banner.detail.text()
     vic.field.setText(SERIALS[1])
     qtbot.keyClick(vic.field, Qt.Key.Key_N, CTRL)
     assert "may not manage brand claims" in vic.banner.detail.text()

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warranty_desk.errors import NotFound, PermissionDenied
+from warranty_desk.errors import NotFound
 from warranty_desk.models import (
     Brand,
     BrandClaim,
@@ -132,12 +132,16 @@ class BrandClaimRow:
     closed: bool
 
 
-def find(session: Session, number: str) -> BrandClaim:
-    """The brand claim with this number (or the brand's own id for it), or a plain NotFound."""
+def find(session: Session, number: str, actor: Actor | None = None) -> BrandClaim:
+    """The brand claim with this number (or the brand's own id for it), or a plain NotFound.
+
+    Given the actor, a supplier contact finds only their own supplier's brand claims: another
+    supplier's answers as missing, so the contact learns nothing of what else the shop claims.
+    """
     key = number.strip()
     row = session.scalars(select(BrandClaim).where(
         (BrandClaim.number == key.upper()) | (BrandClaim.external_id == key))).first()
-    if row is None:
+    if row is None or (actor is not None and not may_see(actor, row)):
         raise NotFound(f"No brand claim {key}. Check the number on the packet (it reads like "
                        "BR01-BC-2026-000001) or the brand's own claim id.")
     return row
@@ -146,13 +150,6 @@ def find(session: Session, number: str) -> BrandClaim:
 def may_see(actor: Actor, row: BrandClaim) -> bool:
     """A supplier contact sees only their own supplier's brand claims; staff see them all."""
     return actor.role is not Role.SUPPLIER or row.supplier.casefold() == actor.supplier.casefold()
-
-
-def scoped(actor: Actor, row: BrandClaim) -> None:
-    """Refuse a supplier contact any brand claim of another supplier."""
-    if not may_see(actor, row):
-        raise PermissionDenied(f"{actor.name} works for {actor.supplier} and may read and update "
-                               "only that supplier's brand claims.")
 
 
 def claims_of(session: Session, brand_claim_ids: Iterable[uuid.UUID]
@@ -332,8 +329,7 @@ def view_of(session: Session, row: BrandClaim) -> BrandClaimView:
 def brand_claim_in(uow: UnitOfWork, actor: Actor, number: str) -> BrandClaimView:
     """One brand claim by its number or the brand's id for it."""
     require(actor, Permission.VIEW_BRAND_CLAIMS)
-    row = find(uow.session, number)
-    scoped(actor, row)
+    row = find(uow.session, number, actor)
     return view_of(uow.session, row)
 
 

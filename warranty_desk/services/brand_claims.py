@@ -26,7 +26,6 @@ from warranty_desk.services.brand_claim_views import (
     BrandClaimView,
     expected_recovery,
     find,
-    scoped,
     view_of,
 )
 from warranty_desk.services.claim_common import add_event
@@ -206,8 +205,7 @@ def set_details_in(uow: UnitOfWork, actor: Actor, number: str, *, external_id: s
     """The brand's own claim id and the service centre handling it, as the brand gave them."""
     require(actor, Permission.UPDATE_BRAND_STATUS)
     session = uow.session
-    row = find(session, number)
-    scoped(actor, row)
+    row = find(session, number, actor)
     changes: dict[str, str] = {}
     if external_id is not None and external_id.strip() != row.external_id:
         other = session.scalar(select(BrandClaim.number).where(
@@ -267,8 +265,7 @@ def update_status_in(uow: UnitOfWork, actor: Actor, number: str, status: str, *,
     """A status the brand gave, typed at the desk."""
     require(actor, Permission.UPDATE_BRAND_STATUS)
     session = uow.session
-    row = find(session, number)
-    scoped(actor, row)
+    row = find(session, number, actor)
     key = status.strip().lower().replace(" ", "_")
     if not apply_status(session, actor, row, key, source="desk", note=note):
         raise BadInput(f"Brand claim {row.number} is {key} already; nothing changed.")

@@ -14,7 +14,7 @@ from warranty_desk.errors import BadInput
 from warranty_desk.money import MoneyFormat
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.resources import resource_dir
-from warranty_desk.services.brand_claim_views import BrandClaimLine, BrandClaimView, find, scoped
+from warranty_desk.services.brand_claim_views import BrandClaimLine, BrandClaimView, find
 from warranty_desk.services.brand_claim_views import view_of as brand_claim_view
 from warranty_desk.services.exports import write_csv
 from warranty_desk.services.shop_locale import money_of
@@ -122,8 +122,7 @@ def packet_in(uow: UnitOfWork, actor: Actor, number: str) -> Packet:
     """A brand claim's packet in its supplier's (or brand's) layout."""
     require(actor, Permission.VIEW_BRAND_CLAIMS)
     session = uow.session
-    row = find(session, number)
-    scoped(actor, row)
+    row = find(session, number, actor)
     view = brand_claim_view(session, row)
     terms = terms_row(session, row.supplier)
     chosen = profile_for(terms.packet_profile if terms else None, view.brand)

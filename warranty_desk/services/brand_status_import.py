@@ -15,7 +15,7 @@ from warranty_desk.errors import NotFound
 from warranty_desk.models import BrandClaim, ImportBatch
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.brand_status import BRAND_STATUSES
-from warranty_desk.services.brand_claim_views import find, may_see
+from warranty_desk.services.brand_claim_views import find
 from warranty_desk.services.brand_claims import MAX_NOTE, apply_status
 from warranty_desk.services.brand_packet import PacketProfile, profile, profile_names
 from warranty_desk.services.imports import read_file as read_import
@@ -97,14 +97,10 @@ def _rows(session: Session, actor: Actor, table: Table, layout: PacketProfile
                                     "brand's claim id."))
             continue
         try:
-            row = find(session, ref)
+            row = find(session, ref, actor)
         except NotFound:
             problems.append(Problem(number, table.name(ref_key),
                                     f"No brand claim {ref} at this shop. Check the reference."))
-            continue
-        if not may_see(actor, row):
-            problems.append(Problem(number, table.name(ref_key),
-                                    f"Brand claim {ref} is not {actor.supplier}'s."))
             continue
         status = _status(raw_status, layout)
         if status is None:

@@ -28,6 +28,7 @@ from warranty_desk.services.message_delivery import (
     LETTER,
     MAIL_DESTINATION,
     message_by_hex,
+    recipient,
     stamp,
 )
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
@@ -63,7 +64,7 @@ def letter_view_in(uow: UnitOfWork, actor: Actor, message_id: str, *, copy: bool
     session = uow.session
     message = message_for_letter(session, message_id)
     shop = shop_of(session)
-    customer = session.get(Customer, message.customer_id) if message.customer_id else None
+    customer = recipient(session, message)
     claim = session.get(Claim, message.claim_id) if message.claim_id else None
     sent = message.state in GONE and message.channel not in ("", LETTER)
     note = _gone_by(message) if sent else "A reprint of a letter given before." if copy else ""

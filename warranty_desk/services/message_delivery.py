@@ -102,6 +102,11 @@ def message_by_hex(session: Session, message_id: str) -> CustomerMessage | None:
     return session.get(CustomerMessage, key)
 
 
+def recipient(session: Session, message: CustomerMessage) -> Customer | None:
+    """The customer a message is to, or None for one written to nobody on file."""
+    return session.get(Customer, message.customer_id) if message.customer_id else None
+
+
 def stamp(session: Session, message: CustomerMessage, state: str, reason: str = "") -> None:
     """The message's new delivery state, why, and since when (the one clock)."""
     message.state, message.reason = state, reason
@@ -137,7 +142,7 @@ def _taken(session: Session, message_id: str, channel: str, sms_on: bool, words:
     if message is None:
         return None, "done", "the message is no longer on this till"
     if message.channel == "":
-        customer = session.get(Customer, message.customer_id) if message.customer_id else None
+        customer = recipient(session, message)
         message.channel = route(customer, sms_on)
     if message.channel != channel:
         return None, "done", f"it goes {_CHANNEL_WORDS.get(message.channel, message.channel)}"
@@ -162,7 +167,7 @@ def take_for_mail(db: Database, message_id: str, *, sms_on: bool = False) -> Mai
         message, verdict, why = _taken(session, message_id, EMAIL, sms_on, "email")
         if message is None:
             return MailJob(verdict, why)
-        customer = session.get(Customer, message.customer_id) if message.customer_id else None
+        customer = recipient(session, message)
         if customer is None or not customer.email:
             stamp(session, message, "failed", "The customer has no email address on file: "
                    "add one, or print the message as a letter.")
@@ -185,7 +190,7 @@ def take_for_sms(db: Database, message_id: str) -> SmsJob:
         message, verdict, why = _taken(session, message_id, SMS, True, "text message")
         if message is None:
             return SmsJob(verdict, why)
-        customer = session.get(Customer, message.customer_id) if message.customer_id else None
+        customer = recipient(session, message)
         problem = sms_problem(customer)
         if customer is None or problem:
             stamp(session, message, "failed", sentences(
@@ -224,7 +229,7 @@ def refused(db: Database, message_id: str, reason: str, *, address: bool) -> Non
         if message is None:
             return
         stamp(session, message, "failed", reason)
-        customer = session.get(Customer, message.customer_id) if message.customer_id else None
+        customer = recipient(session, message)
         if address and customer is not None:
             if message.channel == SMS:
                 customer.phone_undeliverable = reason
@@ -288,7 +293,7 @@ def retry_in(uow: UnitOfWork, actor: Actor, message_id: str) -> str:
     if message.state not in TROUBLE:
         raise RuleBlocked(f"The message {message.subject!r} is {message.state}; only a failed, "
                           "bounced or interrupted message can be sent again.")
-    customer = session.get(Customer, message.customer_id) if message.customer_id else None
+    customer = recipient(session, message)
     if message.channel in ("", EMAIL) and customer is not None and customer.email_undeliverable:
         raise RuleBlocked(f"{customer.name}'s email address {customer.email} was refused: "
                           f"{customer.email_undeliverable} Correct the address first, or "
@@ -357,7 +362,7 @@ def switch_channel_in(uow: UnitOfWork, actor: Actor, message_id: str, channel: s
     if message.channel == channel and message.state not in TROUBLE:
         raise RuleBlocked(f"The message {message.subject!r} already goes "
                           f"{_CHANNEL_WORDS[channel]}.")
-    customer = session.get(Customer, message.customer_id) if message.customer_id else None
+    customer = recipient(session, message)
     problem = _usable(customer, channel)
     if problem:
         raise RuleBlocked(sentences(problem, f"The message stays {message.state}"))

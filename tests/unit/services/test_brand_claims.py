@@ -18,6 +18,7 @@ from warranty_desk.services import settlements as settle
 from warranty_desk.services.board import BoardFilters, board
 from warranty_desk.services.brand_claim_views import brand_claim
 from warranty_desk.services.brand_claim_views import brand_claims as listed
+from warranty_desk.services.brand_packet import packet
 from warranty_desk.services.supplier_terms import (
     TermsInput,
     get_settlement_limit,
@@ -261,10 +262,13 @@ def test_a_supplier_contact_reads_and_updates_only_their_suppliers_brand_claims(
     assert [r.number for r in listed(shop, sid)] == [lumen]
     assert brand_claims.update_status(shop, sid, lumen, "in_repair").updates[0].entered_by == (
         "Sid Supplier")
-    with pytest.raises(PermissionDenied, match="only that supplier's brand claims"):
+    # Another supplier's brand claim answers as missing, so its existence does not leak.
+    with pytest.raises(NotFound, match=f"No brand claim {orbit}"):
         brand_claim(shop, sid, orbit)
-    with pytest.raises(PermissionDenied, match="only that supplier's brand claims"):
+    with pytest.raises(NotFound, match=f"No brand claim {orbit}"):
         brand_claims.update_status(shop, sid, orbit, "in_repair")
+    with pytest.raises(NotFound, match=f"No brand claim {orbit}"):
+        packet(shop, sid, orbit)
     with pytest.raises(PermissionDenied, match="may not manage brand claims"):
         brand_claims.add_claims(shop, sid, lumen, ["SN-A"])
     with pytest.raises(PermissionDenied, match="may not record supplier settlements"):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0005_shared_cache_table'),
+        ('customers', '0006_online_claims_outlive_rebuilds'),
     ]
 
     operations = [
