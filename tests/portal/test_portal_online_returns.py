@@ -37,7 +37,7 @@ from tests.portal.office import signed_in as staff_signed_in
 from tests.portal.support import PortalDatabase, RegisteredBranch, run_worker
 from tests.portal.till import till
 from warranty_desk.config import SyncSettings
-from warranty_desk.models import Claim
+from warranty_desk.models import Claim, Shop
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
 from warranty_desk.services import catalogue, claims, decisions, returns
@@ -55,6 +55,8 @@ def _web_shop(tmp_path: Path, branch: RegisteredBranch, order: str, email: str
               ) -> tuple[Home, Database, SyncSettings]:
     """A till with a laptop in its catalogue and one web order queued for it at head office."""
     home, db = till(tmp_path, branch)
+    with db.write() as session:  # where the customer's label sends the unit
+        session.scalars(select(Shop)).one().address = "1 Market Square, York YO1 8AA"
     owner = actor(Role.OWNER)
     catalogue.add_policy(db, owner, catalogue.PolicyInput(name="Laptops",
                                                           manufacturer_months=24))
@@ -177,7 +179,7 @@ def test_a_return_asked_online_is_approved_labelled_scanned_in_and_refunded(
     text = subprocess.run(["pdftotext", str(tmp_path / "label.pdf"), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert f"Shop {branch.code}" in text and "Mary <b>Somerville</b>" in text
-    assert "EH7 4AA" in text
+    assert "EH7 4AA" in text and "1 Market Square" in text and "York YO1 8AA" in text
 
     # The parcel arrives: the label scanned at the returns desk; the claim goes on; refunded.
     returns.receive(db, actor(Role.STOREKEEPER), number)

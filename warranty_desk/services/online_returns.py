@@ -63,6 +63,11 @@ def approve_return_in(uow: UnitOfWork, actor: Actor, number: str, *, by: str = "
     if claim.state not in OPEN_STATES:
         raise RuleBlocked(f"Claim {claim.number} is closed ({claim.state}): no unit is to be "
                           "sent back for it.", overridable=False)
+    to = return_to(session)
+    if not to["address"].strip():
+        raise RuleBlocked("The shop's address is not set, and the customer's return label is "
+                          "addressed to it: an owner or admin enters it under Settings, Shop; "
+                          "then approve the return again.", overridable=False)
     who = by.strip()[:200] or actor.name
     claim.return_approved_at = clock_of(session).now()
     add_event(session, claim, actor, "return_approved",
@@ -70,7 +75,7 @@ def approve_return_in(uow: UnitOfWork, actor: Actor, number: str, *, by: str = "
     audit.record(session, actor, "claim.return_approve", "claim", claim.number,
                  {"approved_by": who})
     outbox.emit(session, "claim.return_approved", "claim", claim.number,
-                claim_payload(claim, approved_by=who, return_to=return_to(session)))
+                claim_payload(claim, approved_by=who, return_to=to))
     return summary_of(session, claim)
 
 

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import actor
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import PermissionDenied, RuleBlocked
+from warranty_desk.models import Shop
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
 from warranty_desk.services import claims, decisions, inbox, online_returns, returns
@@ -48,7 +50,13 @@ def _sql(db: Database, query: str, *args: object) -> list[tuple[Any, ...]]:
         conn.close()
 
 
+def _address(db: Database, address: str) -> None:
+    with db.write() as session:
+        session.scalars(select(Shop)).one().address = address
+
+
 def _online_return(db: Database, tmp_path: Path, outcome: str = "refund") -> str:
+    _address(db, "12 High Street, Camden, London NW1 7JR")
     assert apply(db, tmp_path, "in-order", "online_order", ORDER).status == "applied"
     code = _sql(db, "SELECT code FROM warranties WHERE serial = 'SN-WEB-77'")[0][0]
     asked = apply(db, tmp_path, "web-return-1", "claim_started", {
@@ -134,11 +142,27 @@ def test_approving_the_return_needs_the_permission_and_tells_head_office_once(
     assert set(payload["return_to"]) == {"name", "address", "phone"}
     assert _sql(shop, "SELECT kind FROM claim_events WHERE kind = 'return_approved'") == [
         ("return_approved",)]
+    assert payload["return_to"]["address"] == "12 High Street, Camden, London NW1 7JR"
     counter = claims.start_claim(shop, SALES, claims.StartClaim(
         sell(shop).warranty_codes[0], "Will not charge")).number
     with pytest.raises(RuleBlocked) as not_online:
         online_returns.approve_return(shop, SUPPORT, counter)
     assert "was not asked for online" in str(not_online.value)
+
+
+def test_a_return_is_not_approved_while_the_shop_has_no_address(
+    shop: Database, tmp_path: Path
+) -> None:
+    number = _online_return(shop, tmp_path)
+    _address(shop, "  ")
+    with pytest.raises(RuleBlocked) as blocked:
+        online_returns.approve_return(shop, SUPPORT, number)
+    assert "The shop's address is not set" in str(blocked.value)
+    assert "under Settings, Shop" in str(blocked.value)
+    refused = apply(shop, tmp_path, "ho-approve-2", "return_approved",
+                    {"claim_number": number, "approved_by": "Hannah Office"})
+    assert refused.status == "problem" and "The shop's address is not set" in refused.result
+    assert _sql(shop, "SELECT return_approved_at FROM claims") == [(None,)]
 
 
 def test_head_office_approves_through_the_inbox(shop: Database, tmp_path: Path) -> None:
