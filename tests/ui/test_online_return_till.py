@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from tests.ui.conftest import db_rows, open_window, sign_in
 from ui.main_window import MainWindow
 from ui.screens.claim_detail import ClaimDetailScreen
+from ui.screens.claim_detail_parts.facts import fact_rows
 from ui.screens.returns_desk import ReturnsDeskScreen
 from warranty_desk.services import inbox
 from warranty_desk.services.inbox import InboxItemInput
@@ -24,6 +25,10 @@ CUSTOMER = {"name": "Nell Online", "email": "nell.online@example.org"}
 @pytest.fixture
 def win(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     yield from open_window(demo_home, monkeypatch, [ClaimDetailScreen, ReturnsDeskScreen])
+
+
+def _fact(screen: ClaimDetailScreen, name: str) -> str:
+    return dict(fact_rows(screen.detail))[name] if screen.detail else ""
 
 
 def _no_documents(sha256: str) -> bytes:
@@ -68,10 +73,14 @@ def test_support_approves_the_return_and_the_scanned_label_takes_the_unit_in(
     screen = win.current_screen()
     assert isinstance(screen, ClaimDetailScreen)
     assert screen.approve_return_button.isVisible()
+    assert _fact(screen, "Channel") == ("Online return  (waiting for approval, then for the "
+                                        "unit)")
     qtbot.keyClick(screen, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: not screen.approve_return_button.isVisible())
     assert f"Return of claim {number} approved" in win.notice.text()
+    assert _fact(screen, "Channel") == ("Online return  (approved, label sent: waiting for "
+                                        "the unit)")
     assert db_rows(win, "SELECT count(*) FROM outbox_events WHERE topic = "
                         "'claim.return_approved'") == [(1,)]
     # Until the unit is in, the claim cannot be reviewed: the rule says why.
