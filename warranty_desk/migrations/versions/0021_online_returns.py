@@ -26,6 +26,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("claims") as batch:
-        batch.drop_column("return_approved_at")
-        batch.drop_column("preferred_outcome")
+    # DROP COLUMN in place (SQLite 3.35+): a rebuilt claims table could not be dropped while
+    # other tables' foreign keys point at it.
+    op.drop_column("claims", "return_approved_at")
+    op.drop_column("claims", "preferred_outcome")
