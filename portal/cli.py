@@ -94,8 +94,9 @@ def _branch(args: argparse.Namespace) -> int:
 def _staff(args: argparse.Namespace) -> int:
     from portal.staff.services import add_staff
 
-    member, password = add_staff(args.email, args.role)
-    print(f"{member.user.get_username()} is head-office {member.role}. First password (shown "
+    member, password = add_staff(args.email, args.role, args.supplier or "")
+    role = f"{member.role} for {member.supplier}" if member.supplier else member.role
+    print(f"{member.user.get_username()} is head-office {role}. First password (shown "
           f"only now; change it at first sign-in):\n{password}")
     return 0
 
@@ -188,7 +189,10 @@ def _parser() -> argparse.ArgumentParser:
     staff = sub.add_parser("staff", help="add a head-office staff member")
     staff.add_argument("action", choices=["add"])
     staff.add_argument("email")
-    staff.add_argument("--role", required=True, choices=["admin", "support", "auditor"])
+    staff.add_argument("--role", required=True,
+                       choices=["admin", "support", "auditor", "supplier"])
+    staff.add_argument("--supplier", help="for --role supplier: the supplier this contact "
+                                          "speaks for, as the branches name it")
     staff.set_defaults(run=_staff)
     webshop = sub.add_parser("webshop", help="set up a web shop's order webhooks, or name the "
                                              "chain's online branch")

@@ -66,6 +66,10 @@ PORTAL_CSP: dict[str, list[str]] = {
     "frame-ancestors": ["'none'"],
 }
 
+# The branch whose catalogue the public product page (/products/) answers from when more than
+# one lists a product and the asker names none (`?branch=`); otherwise the first by code.
+PORTAL_CATALOGUE_BRANCH = "".join(env.words("PORTAL_CATALOGUE_BRANCH")[:1]).upper()
+
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 

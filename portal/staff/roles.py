@@ -18,6 +18,9 @@ EVERYONE = (Role.ADMIN, Role.SUPPORT, Role.AUDITOR)
 MESSAGES = (Role.ADMIN, Role.SUPPORT)
 RETURNS = (Role.ADMIN, Role.SUPPORT)  # who approves a customer's online return
 ADMIN = (Role.ADMIN,)
+# A supplier contact opens only their supplier's brand claims; every other page refuses them.
+BRAND_CLAIMS = (*EVERYONE, Role.SUPPLIER)
+SUPPLIER = (Role.SUPPLIER,)
 
 
 def member_of(request: HttpRequest) -> StaffMember | None:

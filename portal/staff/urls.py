@@ -3,6 +3,7 @@
 from django.urls import path
 
 from portal.staff.views import (
+    brand_claim,
     brand_claims,
     documents,
     health,
@@ -24,6 +25,9 @@ urlpatterns = [
     path("search/", search.find, name="search"),
     path("brand-claims/", brand_claims.listing, name="brand-claims"),
     path("web-orders/", web_orders.listing, name="web-orders"),
+    path("brand-claims/<str:code>/<str:number>/", brand_claim.detail, name="brand-claim"),
+    path("brand-claims/<str:code>/<str:number>/update/", brand_claim.update,
+         name="brand-claim-update"),
     path("claims/<str:code>/<str:number>/", records.claim, name="claim"),
     path("claims/<str:code>/<str:number>/relay/", records.relay, name="relay"),
     path("claims/<str:code>/<str:number>/approve-return/", records.approve_return,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projections', '0009_customer_merged_into'),
+        ('projections', '0010_product_display'),
     ]
 
     operations = [
