@@ -9,7 +9,7 @@ from warranty_desk.permissions import MATRIX, ROLE_LABELS, Permission, Role
 CLAIM_TYPE_WORDS = {"fault": "Fault", "dead_on_arrival": "Dead on arrival",
                     "cosmetic": "Cosmetic damage", "battery": "Battery"}
 CHANNEL_WORDS = {"counter": "At the counter", "portal": "Customer portal",
-                 "online_order": "Online order", "phone": "Phone"}
+                 "online_order": "Online order", "phone": "Phone", "online": "Online return"}
 
 
 def in_words(words: dict[str, str], value: str) -> str:

@@ -60,6 +60,7 @@ class Permission(enum.StrEnum):
     WRITE_NOTE = "write exception notes on records"
     MERGE_CUSTOMERS = "merge duplicate customer records"
     HANDLE_STOCK = "receive returns and issue replacements"
+    APPROVE_RETURN = "approve online returns (the customer's return label)"
     HAND_BACK = "hand units back to customers"
     MANAGE_BRAND_CLAIMS = "manage brand claims"
     VIEW_BRAND_CLAIMS = "read brand claims"
@@ -113,6 +114,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # Merging moves a customer's whole history: those who look after customer records.
     P.MERGE_CUSTOMERS: frozenset({Role.SUPPORT, Role.MANAGER, Role.OWNER}),
     P.HANDLE_STOCK: frozenset({Role.STOREKEEPER, Role.MANAGER, Role.OWNER}),
+    # Support answers the customers who ask online; head office's approval arrives by the inbox.
+    P.APPROVE_RETURN: frozenset({Role.SUPPORT, Role.MANAGER, Role.OWNER, Role.SYSTEM}),
     # Whoever serves the customer at the counter gives the unit back, with its receipt.
     P.HAND_BACK: frozenset({Role.SALES, Role.SUPPORT, Role.STOREKEEPER, Role.MANAGER,
                             Role.OWNER}),

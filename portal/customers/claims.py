@@ -67,9 +67,19 @@ def _keep(account: CustomerAccount, branch: Branch, files: list[Upload], claim_r
     return queued
 
 
-def start(account: CustomerAccount, warranty: Warranty, fault: str, files: list[Upload]
-          ) -> OnlineClaim:
-    """Queue a claim_started item for the warranty's branch, then one item per file.
+@dataclass(frozen=True, slots=True)
+class ReturnAsked:
+    """A return of a unit bought online: the outcome asked for, who sends it from where."""
+
+    outcome: str
+    sender_name: str
+    sender_address: str
+
+
+def start(account: CustomerAccount, warranty: Warranty, fault: str, files: list[Upload],
+          returning: ReturnAsked | None = None) -> OnlineClaim:
+    """Queue a claim_started item for the warranty's branch, then one item per file; a
+    return says so, and the branch opens it as an online claim waiting for the unit.
 
     All of it commits together or not at all; stored bytes left by a rollback are
     content-addressed and belong to no row, so nothing shows half-saved.
@@ -81,9 +91,14 @@ def start(account: CustomerAccount, warranty: Warranty, fault: str, files: list[
         "fault": fault.strip(), "customer": customer_of(account, warranty)}
     if warranty.serial:
         payload["serial"] = warranty.serial
+    if returning is not None:
+        payload["return"] = {"outcome": returning.outcome}
     with transaction.atomic():
-        online = OnlineClaim.objects.create(account=account, branch=branch, warranty=warranty,
-                                            item_id=item_id, fault=str(payload["fault"]))
+        online = OnlineClaim.objects.create(
+            account=account, branch=branch, warranty=warranty, item_id=item_id,
+            fault=str(payload["fault"]),
+            **({"preferred_outcome": returning.outcome, "sender_name": returning.sender_name,
+                "sender_address": returning.sender_address} if returning else {}))
         queue_item(branch, "claim_started", payload, item_id=item_id)
         # Each file goes as its own item naming what it shows, so the till files it as that
         # evidence (the claim_started item's documents carry hashes only).

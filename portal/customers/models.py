@@ -49,6 +49,14 @@ class OnlineClaim(models.Model):
     fault = models.TextField()
     created_at = models.DateTimeField(default=clock.now)
     claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, related_name="+")
+    # A return of a unit bought online (blank for a claim): what the customer asked for, and
+    # who sends the unit from where, as the label's sender box says.
+    preferred_outcome = models.CharField(max_length=10, blank=True, db_default="")
+    sender_name = models.CharField(max_length=200, blank=True, db_default="")
+    sender_address = models.TextField(blank=True, db_default="")
+    # Approved by head office (the branch's own approval comes as claim.return_approved).
+    approved_at = models.DateTimeField(null=True)
+    approved_by = models.CharField(max_length=200, blank=True, db_default="")
 
 
 class OnlineDocument(models.Model):

@@ -120,9 +120,13 @@ def steps(claim: Claim, messages: Iterable[Message] = ()) -> list[Step]:
     # A replacement handed back with a receipt says all the bare hand-over would.
     receipted = any(e.topic == "claim.handed_back" and e.details.get("unit") == "replacement"
                     for e in events)
+    # A till's decision moves the claim (claim.status_changed) and says so (claim.decided):
+    # one step, told by the decision.
+    decided = {e.to_state for e in events if e.topic == "claim.decided"}
     for event in events:
         if event.topic not in _SHOWN or (
-                receipted and event.topic == "claim.replacement_handed_over"):
+                receipted and event.topic == "claim.replacement_handed_over") or (
+                event.topic == "claim.status_changed" and event.to_state in decided):
             continue
         if event.topic == "claim.handed_back":
             title = ("Replacement handed over" if event.details.get("unit") == "replacement"

@@ -3,7 +3,7 @@
 from allauth.account import views as allauth_views
 from django.urls import path
 
-from portal.customers import dropoff, extensions, messages, phone_signin, views
+from portal.customers import dropoff, extensions, labels, messages, phone_signin, views
 
 app_name = "customers"
 
@@ -12,9 +12,12 @@ urlpatterns = [
     path("warranties/<str:branch>/<str:code>/certificate.pdf", views.certificate,
          name="certificate"),
     path("warranties/<str:branch>/<str:code>/claim/", views.start_claim, name="start_claim"),
+    path("warranties/<str:branch>/<str:code>/return/", views.return_it, name="return_it"),
     path("claims/<str:branch>/<str:number>/", views.claim, name="claim"),
     path("claims/<str:branch>/<str:number>/drop-off-ticket.pdf", dropoff.dropoff_ticket,
          name="dropoff_ticket"),
+    path("claims/<str:branch>/<str:number>/return-label.pdf", labels.return_label,
+         name="return_label"),
     path("claims/<str:branch>/<str:number>/documents/", views.documents, name="documents"),
     path("claims/<str:branch>/<str:number>/documents/<str:sha256>", views.document,
          name="document"),

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import clock
-from portal.customers import claims
+from portal.customers import claims, returns
 from portal.customers.certificate import certificate_pdf
 from portal.customers.claims import FAULT_LIMIT, FAULT_MIN, started_claims
 from portal.customers.eligibility import (
@@ -141,7 +141,23 @@ def _upload_fields(request: HttpRequest, kinds: list[str]) -> list[tuple[str, Up
 def start_claim(request: HttpRequest, account: CustomerAccount, branch: str, code: str
                 ) -> HttpResponse:
     """Start a claim on an eligible product: the fault, the evidence, where to bring it."""
+    return _claim_form(request, account, own_warranty(account, branch, code), returning=False)
+
+
+@require_http_methods(["GET", "POST"])
+@customer_page
+def return_it(request: HttpRequest, account: CustomerAccount, branch: str, code: str
+              ) -> HttpResponse:
+    """Return a faulty unit bought online: the claim's form, what the customer would like,
+    and where they send it from; the label follows once the return is approved."""
     warranty = own_warranty(account, branch, code)
+    if not returns.returnable(warranty):
+        raise Http404("This product was not bought online: bring it to the shop instead.")
+    return _claim_form(request, account, warranty, returning=True)
+
+
+def _claim_form(request: HttpRequest, account: CustomerAccount, warranty: Warranty, *,
+                returning: bool) -> HttpResponse:
     terms = terms_of(warranty)
     found = verdict(warranty, clock.today(), terms)
     kinds = [kind for kind, _ in checklist(terms)]
@@ -151,7 +167,9 @@ def start_claim(request: HttpRequest, account: CustomerAccount, branch: str, cod
         "warranty": warranty, "verdict": found, "faults": terms.faults,
         "checklist": checklist(terms), "kinds": kinds, "max_files": MAX_FILES,
         "max_mb": MAX_BYTES // 1024 // 1024, "fault_limit": FAULT_LIMIT,
-        "chosen": "", "other": "", "terms_note": terms_note(warranty, terms)}
+        "chosen": "", "other": "", "terms_note": terms_note(warranty, terms),
+        "returning": returning, "outcomes": returns.OUTCOMES, "outcome": "",
+        "sender_name": "", "sender_address": ""}
     if request.method != "POST" or not found.eligible:
         return render(request, "customers/start_claim.html", context)
     chosen = str(request.POST.get("fault", ""))
@@ -171,13 +189,20 @@ def start_claim(request: HttpRequest, account: CustomerAccount, branch: str, cod
         errors.append(f"The description is {len(other)} characters long; keep it under "
                       f"{FAULT_LIMIT - len(fault) + len(other)} and send again (the shop "
                       "will ask for more if they need it).")
+    asked: claims.ReturnAsked | None = None
+    if returning:
+        asked, wrong = returns.read_return({k: str(request.POST.get(k, "")) for k in (
+            "outcome", "sender_name", "sender_address")})
+        errors += wrong
+        context.update(outcome=asked.outcome, sender_name=asked.sender_name,
+                       sender_address=asked.sender_address)
     files, refusals = check_all(_upload_fields(request, kinds))
     errors += refusals
     if errors:
         context.update(errors=errors, chosen=chosen, other=other)
         return render(request, "customers/start_claim.html", context, status=400)
     try:
-        online = claims.start(account, warranty, fault, files)
+        online = claims.start(account, warranty, fault, files, asked)
     except Refusal as exc:
         context.update(errors=[str(exc)], chosen=chosen, other=other)
         return render(request, "customers/start_claim.html", context, status=400)
@@ -232,17 +257,20 @@ def claim(request: HttpRequest, account: CustomerAccount, branch: str, number: s
     then = next_words(own.state)
     if own.refused:
         title, wording, then = refused_words(own)
+    title, wording, then = returns.now_words(own) or (title, wording, then)
     found = own.claim
     shown = steps(found, found.messages.all()) if found is not None else []
     if not shown and own.online is not None:
         shown = [started_step(own.online.created_at)]
+    if returns.is_return(own):
+        shown = returns.return_steps(own, shown)
     warranty = own.warranty
     return render(request, "customers/claim.html", {
         "own": own, "claim": found, "online": own.online, "warranty": warranty,
         "now_title": title, "now_wording": wording,
         "next": then,
         "steps": shown, "documents": claims.documents_of(own),
-        "downloads": downloads(account, own),
+        "downloads": downloads(account, own), "label": returns.label_of(own) is not None,
         "fault": found.fault if found is not None else own.online.fault if own.online else ""})
 
 

@@ -127,6 +127,7 @@ class Warranty:
     policy_ref: str = ""
     awaits_delivery: bool = False
     delivered_on: date | None = None
+    sale_channel: str = ""
     seq: int = 0
 
 
@@ -194,7 +195,7 @@ _SPECS = {
                      ("end_on", "date"), ("void_reason", "text"), ("replaced_by", "text"),
                      ("category", "text"), ("price_minor", "bigint"), ("policy_ref", "text"),
                      ("awaits_delivery", "boolean"), ("delivered_on", "date"),
-                     ("seq", "bigint")),
+                     ("sale_channel", "text"), ("seq", "bigint")),
                     Warranty),
     Claim: _Spec("projections_claim", "number",
                  (("warranty_id", "bigint"), ("customer_id", "bigint"), ("state", "text"),

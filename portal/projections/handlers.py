@@ -111,6 +111,7 @@ def activated(books: Books, event: Event) -> None:
     row.policy_ref = text(p.get("policy_ref"), 64)
     # Optional: older tills never send it, and their cover runs from "start".
     row.awaits_delivery = p.get("cover_from") == "delivery" and row.delivered_on is None
+    row.sale_channel = text(p.get("channel"), 20)
     row.seq = event.seq
     books.changed(row)
     books.set_layers(row, _layers(p))
@@ -248,7 +249,8 @@ def replaced(books: Books, event: Event) -> None:
 # -- claims and messages -------------------------------------------------------------------
 
 
-@handles("claim.opened", "claim.status_changed", "claim.decided", "claim.proof_checked")
+@handles("claim.opened", "claim.status_changed", "claim.decided", "claim.proof_checked",
+         "claim.return_approved")
 def claim_state(books: Books, event: Event) -> None:
     """A claim's state, outcome and details as of its newest event, and a timeline line."""
     p = _payload(event)

@@ -114,6 +114,9 @@ class Warranty(models.Model):
     # end_on and the layers are only the terms laid from the order date, never shown as cover.
     awaits_delivery = models.BooleanField(default=False, db_default=False)
     delivered_on = models.DateField(null=True)
+    # Where the unit was sold: "online" for a web shop order (it may be returned by post),
+    # blank for the counter and imports (and tills from before they said).
+    sale_channel = models.CharField(max_length=20, blank=True, db_default="")
     seq = models.BigIntegerField(default=0)
 
     class Meta:

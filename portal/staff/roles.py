@@ -16,6 +16,7 @@ V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 EVERYONE = (Role.ADMIN, Role.SUPPORT, Role.AUDITOR)
 MESSAGES = (Role.ADMIN, Role.SUPPORT)
+RETURNS = (Role.ADMIN, Role.SUPPORT)  # who approves a customer's online return
 ADMIN = (Role.ADMIN,)
 # A supplier contact opens only their supplier's brand claims; every other page refuses them.
 BRAND_CLAIMS = (*EVERYONE, Role.SUPPLIER)

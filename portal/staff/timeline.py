@@ -17,6 +17,7 @@ TOPICS = {
     "claim.cost_posted": "Cost posted",
     "claim.replacement_handed_over": "Replacement handed over",
     "claim.handed_back": "Handed back to the customer",
+    "claim.return_approved": "Return approved (label sent)",
     "stock.moved": "Stock moved",
     "message.queued": "Message to the customer",
 }

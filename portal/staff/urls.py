@@ -30,6 +30,8 @@ urlpatterns = [
          name="brand-claim-update"),
     path("claims/<str:code>/<str:number>/", records.claim, name="claim"),
     path("claims/<str:code>/<str:number>/relay/", records.relay, name="relay"),
+    path("claims/<str:code>/<str:number>/approve-return/", records.approve_return,
+         name="approve-return"),
     path("claims/<str:code>/<str:number>/documents/<str:sha256>/", documents.download,
          name="document"),
     path("customers/<str:code>/<str:reference>/", records.customer, name="customer"),

@@ -21,7 +21,7 @@ from warranty_desk.printables import LabelView
 _MIN_QUIET = 10  # Code128 modules of white each side of the bars
 
 
-class _Pen:
+class Pen:
     """Writes lines of text downwards from the top of the label, never past its edges."""
 
     def __init__(self, canv: Canvas, x: float, y: float, width: float, bottom: float):
@@ -56,8 +56,9 @@ class _Pen:
         self.y -= size * 0.35
 
 
-def _barcode(canv: Canvas, value: str, page_w: float, top: float, height: float,
-             max_module: float, pad: float) -> float:
+def barcode_band(canv: Canvas, value: str, page_w: float, top: float, height: float,
+                 max_module: float, pad: float) -> float:
+    """A Code128 of value centred across the page, its top at `top`; where its bars end."""
     # The widest module that fits with the minimum quiet zone (the label's white edge counts)
     # and keeps the bars inside the padding, away from where the cutter may be off.
     modules = code128_width(value, 1.0) - 24  # code128_width counts 12 quiet modules per side
@@ -67,11 +68,24 @@ def _barcode(canv: Canvas, value: str, page_w: float, top: float, height: float,
     return top - height
 
 
+def title_bar(canv: Canvas, w: float, h: float, pad: float, bar: float, title: str,
+              right: str = "") -> None:
+    """A large label's heading: white words on the accent colour across its top."""
+    canv.setFillColor(ACCENT)
+    # Inside the margins: label printers do not print reliably to the edge.
+    canv.roundRect(pad, h - pad - bar, w - 2 * pad, bar, 3, stroke=0, fill=1)
+    canv.setFillColor(WHITE)
+    canv.setFont(BOLD, 13)
+    canv.drawString(pad + 9, h - pad - bar + 10, title)
+    if right:
+        canv.drawRightString(w - pad - 9, h - pad - bar + 10, safe(right))
+
+
 def _small(canv: Canvas, view: LabelView, w: float, h: float, locale: str) -> None:
     # 62x29 mm, read from close up: ~0.27 mm modules are 3 dots at 300 dpi.
     pad, t = 5.0, 6.2
-    top = _barcode(canv, view.claim_number, w, h - pad, 21, 0.76, pad)
-    pen = _Pen(canv, pad, top - 1, w - 2 * pad, pad * 0.6)
+    top = barcode_band(canv, view.claim_number, w, h - pad, 21, 0.76, pad)
+    pen = Pen(canv, pad, top - 1, w - 2 * pad, pad * 0.6)
     pen.write(view.claim_number, BOLD, 7.5, centre=True)
     pen.y -= 2
     pen.write(product_line(view.brand, view.product_name), BOLD, t * 1.15, lines=2)
@@ -87,17 +101,11 @@ def _small(canv: Canvas, view: LabelView, w: float, h: float, locale: str) -> No
 def _large(canv: Canvas, view: LabelView, w: float, h: float, locale: str) -> None:
     # 4x6 in: a returns-shelf tag big enough to read across the store room.
     pad, bar = 18.0, 30.0
-    canv.setFillColor(ACCENT)
-    # Inside the margins: label printers do not print reliably to the edge.
-    canv.roundRect(pad, h - pad - bar, w - 2 * pad, bar, 3, stroke=0, fill=1)
-    canv.setFillColor(WHITE)
-    canv.setFont(BOLD, 13)
-    canv.drawString(pad + 9, h - pad - bar + 10, "RETURN TO SUPPLIER")
-    canv.drawRightString(w - pad - 9, h - pad - bar + 10, safe(view.branch_code))
-    pen = _Pen(canv, pad, h - pad - bar - 10, w - 2 * pad, pad)
+    title_bar(canv, w, h, pad, bar, "RETURN TO SUPPLIER", view.branch_code)
+    pen = Pen(canv, pad, h - pad - bar - 10, w - 2 * pad, pad)
     pen.write("SUPPLIER", BOLD, 7, color=MUTED)
     pen.write(view.supplier, BOLD, 17, lines=2, smallest=10)
-    top = _barcode(canv, view.claim_number, w, pen.y - 10, 62, 1.5, pad)
+    top = barcode_band(canv, view.claim_number, w, pen.y - 10, 62, 1.5, pad)
     pen.y = top - 2
     pen.write(view.claim_number, BOLD, 20, centre=True)
     pen.y -= 8

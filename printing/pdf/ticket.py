@@ -16,7 +16,7 @@ _COPY_MARK = Watermark("COPY", COPY_BG)
 NO_DATE_YET = "We will call you with a date"
 UNIT_ONLY = "Unit only"
 _CHANNELS = {"counter": "The counter", "phone": "Phone", "portal": "Online portal",
-             "online_order": "Online order"}
+             "online_order": "Online order", "online": "Online return"}
 
 
 def channel_name(channel: str) -> str:

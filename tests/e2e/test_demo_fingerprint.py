@@ -56,7 +56,10 @@ _ADDED_COLUMNS = {("claims", "claimant_name"), ("claims", "claimant_phone"),
                   # 0018: a claim's backup, set only when a manager chooses one.
                   ("claims", "backup_id"),
                   # 0021: cover that waits for delivery, set only on such online sales.
-                  ("warranties", "awaits_delivery"), ("warranties", "delivered_on")}
+                  ("warranties", "awaits_delivery"), ("warranties", "delivered_on"),
+                  # 0022: an online return's outcome asked for and its approval; the demo has
+                  # no online return.
+                  ("claims", "preferred_outcome"), ("claims", "return_approved_at")}
 # 0019 added hand_backs: the demo hands no unit back, so the table stays empty.
 _ADDED_TABLES = {"sync_delivered", "warranty_reminders", "brand_status_updates",
                  "supplier_terms", "hand_backs"}

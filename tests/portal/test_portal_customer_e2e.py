@@ -8,13 +8,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
-import requests
-from keyring.backends import fail
 from PIL import Image
 from sqlalchemy import select
 
@@ -23,15 +18,20 @@ from portal.projections import projector
 from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import TODAY, actor
-from tests.portal.customers import Mailbox, photo, smtp
+from tests.portal.customers import Mailbox, photo
+from tests.portal.live_customer import (  # noqa: F401 (fixtures)
+    csrf,
+    live_signed_in,
+    mail_box,
+    no_keyring,
+    served_portal,
+)
 from tests.portal.support import (
     PortalDatabase,
     RegisteredBranch,
     run_worker,
-    served,
 )
 from tests.portal.till import till
-from tests.sync.test_secrets import use
 from warranty_desk.config import SyncSettings
 from warranty_desk.models import Claim, EvidenceDocument
 from warranty_desk.permissions import Role
@@ -40,45 +40,6 @@ from warranty_desk.services.activation import record_sale
 from warranty_desk.services.customers import CustomerInput
 from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.documents import DocumentStore
-
-
-@pytest.fixture(autouse=True)
-def no_keyring() -> Iterator[Any]:
-    yield from use(fail.Keyring())
-
-
-@pytest.fixture(scope="module")
-def mail() -> Iterator[Mailbox]:
-    with smtp() as box:
-        yield box
-
-
-@pytest.fixture(scope="module")
-def portal(portal_db: PortalDatabase, mail: Mailbox, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[str]:
-    """The portal served by gunicorn, its mail going to the test's SMTP server: its base URL."""
-    log = tmp_path_factory.mktemp("portal-log") / "gunicorn.log"
-    with served(portal_db, log, threads=2, PORTAL_SMTP_HOST="127.0.0.1",
-                PORTAL_SMTP_PORT=str(mail.port)) as (port, _):
-        yield f"http://127.0.0.1:{port}"
-
-
-def _csrf(page: str) -> str:
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert found, page[:2000]
-    return found.group(1)
-
-
-def _signed_in(base: str, mail: Mailbox, address: str) -> requests.Session:
-    browser = requests.Session()
-    form = browser.get(f"{base}/me/sign-in/", timeout=20).text
-    asked = browser.post(f"{base}/me/sign-in/", timeout=20, data={
-        "csrfmiddlewaretoken": _csrf(form), "email": address})
-    assert asked.url.endswith("/me/sign-in/code/"), asked.text[:2000]
-    done = browser.post(f"{base}/me/sign-in/code/", timeout=20, data={
-        "csrfmiddlewaretoken": _csrf(asked.text), "code": mail.code_for(address)})
-    assert done.url == f"{base}/me/", done.text[:2000]
-    return browser
 
 
 def test_a_customer_starts_a_claim_with_a_photo_and_the_till_pulls_it_with_the_photo(
@@ -101,7 +62,7 @@ def test_a_customer_starts_a_claim_with_a_photo_and_the_till_pulls_it_with_the_p
     run_worker(portal_db)
 
     # The customer, on her phone: her product, a claim on it with a camera photo.
-    browser = _signed_in(portal, mail, "eve@example.com")
+    browser = live_signed_in(portal, mail, "eve@example.com")
     landing = browser.get(f"{portal}/me/", timeout=20).text
     assert "Brew «Pro» &lt;2L&gt;" in landing
     start = re.search(r'href="(/me/warranties/[^"]+/claim/)"', landing)
@@ -110,7 +71,7 @@ def test_a_customer_starts_a_claim_with_a_photo_and_the_till_pulls_it_with_the_p
     assert 'value="Does not heat"' in form  # the till's common faults for small appliances
     camera = photo()
     sent = browser.post(portal + start.group(1), timeout=30, data={
-        "csrfmiddlewaretoken": _csrf(form), "fault": "Does not heat",
+        "csrfmiddlewaretoken": csrf(form), "fault": "Does not heat",
         "other": "Clicks, then nothing"},
         files={"photo_of_fault": ("IMG_2044.jpg", camera, "image/jpeg")})
     assert sent.status_code == 200 and "/me/claims/" in sent.url, sent.text[:3000]

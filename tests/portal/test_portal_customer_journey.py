@@ -16,13 +16,13 @@ from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import TODAY, actor
 from tests.portal.customers import Mailbox, photo
+
+# The live customer fixtures: no keyring, the test's mail server, the portal mailing to it.
+from tests.portal.live_customer import mail_box, no_keyring, served_portal  # noqa: F401
 from tests.portal.support import PortalDatabase, RegisteredBranch, chromium, run_worker
 from tests.portal.test_portal_accessibility import accessibility_problems
 from tests.portal.test_portal_browser import ARGS, DESKTOP, PHONE, watch_policy
 from tests.portal.test_portal_customer_browser import fits_and_shot
-
-# The e2e module's fixtures: no keyring, the test's mail server, the portal mailing to it.
-from tests.portal.test_portal_customer_e2e import mail, no_keyring, portal  # noqa: F401
 from tests.portal.till import till
 from warranty_desk.config import SyncSettings
 from warranty_desk.models import Claim, CustomerMessage
@@ -47,7 +47,7 @@ def _both_widths(page: Page, name: str, tmp_path: Path) -> None:
 
 
 def test_a_sale_at_the_till_becomes_a_claim_the_customer_follows_in_her_browser(
-    portal: str, mail: Mailbox, portal_db: PortalDatabase, branch: RegisteredBranch,  # noqa: F811 (the fixtures)
+    portal: str, mail: Mailbox, portal_db: PortalDatabase, branch: RegisteredBranch,
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The worker's check reads the portal's database on this thread, beside Playwright's loop.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
+from collections.abc import Callable
 
 import pytest
 from django.urls import URLPattern, reverse
@@ -11,8 +13,9 @@ from pypdf import PdfReader
 
 from portal.customers import urls as customer_urls
 from portal.customers.identity import account_for
+from portal.customers.models import CustomerAccount, OnlineClaim
 from portal.customers.views import own_warranties
-from portal.projections.models import ExtensionPlan, Warranty
+from portal.projections.models import Claim, ClaimEvent, ExtensionPlan, Warranty
 from tests.portal.customers import SHOP_PHOTO_SHA, Shops, signed_in_customer, smtp
 from tests.portal.office import client
 
@@ -65,10 +68,32 @@ def _own_pattern_args(records: Shops) -> dict[str, list[str]]:
     fridge = [records.north.code, f"{records.north.code}-W9"]
     claim = [records.north.code, "CL-9"]
     return {"products": [], "certificate": fridge, "start_claim": fridge, "claim": claim,
-            "dropoff_ticket": claim,
+            "dropoff_ticket": claim, "return_it": fridge, "return_label": claim,
             "documents": claim, "document": [*claim, SHOP_PHOTO_SHA], "messages": claim,
             "extensions": [], "extension": [*fridge, "PLAN-9"],
             "extension-paid": [*fridge, "PLAN-9"]}
+
+
+def _bobs_fridge_returned_online(records: Shops) -> Callable[[], None]:
+    """Bob's fridge bought online, and his claim on it an approved return (its label ready);
+    what puts the records back."""
+    fridge = Warranty.objects.get(branch_id=records.north.pk, code=f"{records.north.code}-W9")
+    Warranty.objects.filter(pk=fridge.pk).update(sale_channel="online")
+    claim = Claim.objects.get(branch_id=records.north.pk, number="CL-9")
+    online = OnlineClaim.objects.create(
+        account=CustomerAccount.objects.get(email=records.bob_email), branch_id=records.north.pk,
+        warranty=fridge, item_id="web-return-cl9", fault="Door rattles", claim=claim,
+        preferred_outcome="repair", sender_name="Bob", sender_address="1 Road\nTown")
+    approved = ClaimEvent.objects.create(
+        claim=claim, event_id=uuid.uuid4(), seq=50, occurred_at=claim.opened_at,
+        topic="claim.return_approved",
+        details={"return_to": {"name": "North", "address": "2 Street, City", "phone": ""}})
+
+    def undo() -> None:
+        approved.delete()
+        online.delete()
+        Warranty.objects.filter(pk=fridge.pk).update(sale_channel="")
+    return undo
 
 
 def _plan_for_bobs_fridge(records: Shops) -> None:
@@ -88,15 +113,19 @@ def test_every_customer_url_with_another_customers_ids_answers_404(records: Shop
     with smtp() as box:
         ann = signed_in_customer(box, records.ann_email)
         bob = signed_in_customer(box, records.bob_email)
+    undo = _bobs_fridge_returned_online(records)
     # Coming back from paying needs a payment begun: Bob's own answer is the way on.
     paying = bob.post(reverse("customers:extension", args=others["extension"]),
                       {"payment": "online"})["Location"]
     queries = {"extension-paid": paying[paying.index("?"):]}
-    for name, args in others.items():
-        url = reverse(f"customers:{name}", args=args) + queries.get(name, "")
-        assert bob.get(url).status_code == (302 if name in queries else 200), url
-        if args:
-            assert ann.get(url).status_code == 404, url
+    try:
+        for name, args in others.items():
+            url = reverse(f"customers:{name}", args=args) + queries.get(name, "")
+            assert bob.get(url).status_code == (302 if name in queries else 200), url
+            if args:
+                assert ann.get(url).status_code == 404, url
+    finally:
+        undo()
     # A browser not signed in is asked for a code.
     assert client().get(reverse("customers:certificate", args=others["certificate"])
                         )["Location"] == "/me/sign-in/"

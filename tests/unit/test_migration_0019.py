@@ -10,6 +10,7 @@ from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services import hand_back as hb
 from warranty_desk.storage.database import Database
+from warranty_desk.storage.schema import HEAD
 
 
 def test_hand_backs_go_with_a_downgrade_and_work_after_the_upgrade(shop: Database) -> None:
@@ -18,6 +19,6 @@ def test_hand_backs_go_with_a_downgrade_and_work_after_the_upgrade(shop: Databas
     _to(shop, "0018", down=True)
     assert _rows(shop, "SELECT name FROM sqlite_master WHERE name = 'hand_backs'") == []
     shop.dispose()
-    _to(shop, "head")  # the services read every later column too
+    _to(shop, HEAD)  # the services read every later column too
     done = hb.hand_back(shop, actor(Role.SALES), _paper(number, "SN-LAP-0001"))
     assert hb.record(shop, actor(Role.SALES), number) == done

@@ -12,7 +12,7 @@ from warranty_desk.services import messages
 _FIELD = re.compile(r"\$(\w+)")
 # Every placeholder any template may carry, so a render leaves none behind.
 FIELDS = ("customer", "claim", "product", "serial", "shop", "phone", "promised", "reason",
-          "amount", "new_serial", "end", "days", "plans", "reply")
+          "amount", "new_serial", "end", "days", "plans", "reply", "order")
 
 
 def _fields(wording: messages.Wording) -> set[str]:

@@ -22,7 +22,7 @@ from ui.keys import IN_WIDGET_AND_CHILDREN, bind_key, bind_tab_keys
 from ui.printing.desk import PRINT_LETTER_KEY, RECEIPT_LETTER_KEY, PrintDesk
 from ui.printing.queue_keys import QUEUE_CHANGED
 from ui.screens.base import Screen
-from ui.screens.claim_detail_parts.actions import ClaimActions
+from ui.screens.claim_detail_parts.actions import APPROVE_RETURN_KEY, ClaimActions, return_due
 from ui.screens.claim_detail_parts.decision_bar import MOVE_KEYS, REOPEN_KEY, DecisionBar
 from ui.screens.claim_detail_parts.evidence_tab import VERIFY_KEY, EvidenceTab
 from ui.screens.claim_detail_parts.facts import ClaimFacts
@@ -175,6 +175,9 @@ class ClaimDetailScreen(Screen):
         self.hand_back = HandBackAction(self.ctx, self, self.print_desk, self.reload)
         self.hand_back_button, self.hand_back_flow = self.hand_back.button, self.hand_back.flow
         row.addWidget(self.hand_back_button)
+        self.approve_return_button = QPushButton(f"Approve return  ({APPROVE_RETURN_KEY})")
+        self.approve_return_button.hide()  # an online return waiting for its approval only
+        row.addWidget(self.approve_return_button)
         return row
 
     def _build_tabs(self) -> None:
@@ -243,6 +246,8 @@ class ClaimDetailScreen(Screen):
         bind_key(self, "Ctrl+P", self.print_ticket)
         bind_key(self, "Ctrl+Shift+L", self.print_label)
         bind_key(self, HAND_BACK_KEY, self.hand_back.run)
+        self.approve_return_button.clicked.connect(self.claim_actions.approve_return)
+        bind_key(self, APPROVE_RETURN_KEY, self.claim_actions.approve_return)
         bind_key(self, "Esc",
                  lambda: self.ctx.navigate.emit("ClaimsBoardScreen", None))
         self.message_actions = MessageActions(self)
@@ -325,6 +330,8 @@ class ClaimDetailScreen(Screen):
         self.ticket_button.setEnabled(True)
         self.label_button.setEnabled(True)
         self.hand_back.show_detail(d)
+        self.approve_return_button.setVisible(
+            return_due(d) and self.ctx.may(Permission.APPROVE_RETURN))
         self.facts.show_detail(d)
         self.owner_button.setVisible(d.state in OPEN_STATES
                                      and self.ctx.may(Permission.ASSIGN_CLAIM))
@@ -365,6 +372,7 @@ class ClaimDetailScreen(Screen):
         self.void_button.hide()
         self.owner_button.hide()
         self.hand_back.clear()
+        self.approve_return_button.hide()
         self.ticket_button.setEnabled(False)
         self.label_button.setEnabled(False)
 

@@ -54,6 +54,11 @@ class Claim(Base):
     # (a relative, a new owner): the holder stays the customer, the claimant is kept beside.
     claimant_name: Mapped[str | None] = mapped_column(String(200))
     claimant_phone: Mapped[str | None] = mapped_column(String(32))
+    # An online return (channel "online"): what the customer asked for (repair, replace,
+    # refund), and when the return was approved and its label sent. The unit is awaited
+    # until the returns desk scans it in (a return_in stock movement).
+    preferred_outcome: Mapped[str | None] = mapped_column(String(10))
+    return_approved_at: Mapped[datetime | None]
 
     events: Mapped[list[ClaimEvent]] = relationship(
         back_populates="claim", order_by="ClaimEvent.at", cascade="all, delete-orphan"

@@ -102,6 +102,8 @@ class TransitionContext:
     proof_verified: bool
     outcome: Outcome | None
     proof_rejected: bool = False
+    # An online return whose unit has not been scanned in at the returns desk yet.
+    unit_awaited: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +246,11 @@ def check_transition(
             ),
         )
     blockers = _outcome_blockers(target, ctx.outcome)
+    if ctx.unit_awaited and target is not ClaimState.REJECTED:
+        # Nobody can review a unit the shop has not got; declining the return needs no unit.
+        blockers += (Blocker("unit_awaited", "The customer's unit has not arrived yet: scan "
+                             "its return label at the returns desk (F5) when it comes in.",
+                             False),)
     if target in _NEEDS_EVIDENCE:
         blockers += _evidence_blockers(ctx)
     return blockers

@@ -19,6 +19,7 @@ from warranty_desk.models import (
     Product,
     Shop,
     Staff,
+    StockMovement,
     Warranty,
 )
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed
@@ -34,7 +35,9 @@ from warranty_desk.rules.claim_states import (
 from warranty_desk.services import audit, messages, outbox
 from warranty_desk.services.shop_locale import day_words
 
-CHANNELS = ("counter", "portal", "online_order", "phone")
+# "online": a return a customer asked for online, on an online sale; its unit is awaited.
+ONLINE = "online"
+CHANNELS = ("counter", "portal", "online_order", "phone", ONLINE)
 CLAIM_TYPES = ("fault", "dead_on_arrival", "cosmetic", "battery")
 
 
@@ -77,6 +80,17 @@ def attached_kinds(session: Session, claim_id: uuid.UUID) -> frozenset[str]:
         select(EvidenceDocument.kind).where(EvidenceDocument.claim_id == claim_id)))
 
 
+def unit_received(session: Session, claim_id: uuid.UUID) -> bool:
+    """Whether the returns desk has scanned the claim's unit in (a return_in movement)."""
+    return session.scalars(select(StockMovement.id).where(
+        StockMovement.claim_id == claim_id, StockMovement.kind == "return_in")).first() is not None
+
+
+def unit_awaited(session: Session, claim: Claim) -> bool:
+    """Whether an online return's unit is still on its way: nothing moves on without it."""
+    return claim.channel == ONLINE and not unit_received(session, claim.id)
+
+
 def transition_context(
     session: Session, claim: Claim, outcome: Outcome | None
 ) -> TransitionContext:
@@ -86,7 +100,8 @@ def transition_context(
     return TransitionContext(
         claim_type=claim.claim_type, attached_evidence=attached_kinds(session, claim.id),
         required_evidence=required, proof_verified=claim.proof_status != "unverified",
-        outcome=outcome, proof_rejected=claim.proof_status == "rejected")
+        outcome=outcome, proof_rejected=claim.proof_status == "rejected",
+        unit_awaited=unit_awaited(session, claim))
 
 
 def check_override(
@@ -151,6 +166,8 @@ def claim_payload(claim: Claim, **extra: object) -> dict[str, object]:
         "serial": claim.serial, "opened_at": claim.opened_at.isoformat() if claim.opened_at
         else None,
     }
+    if claim.preferred_outcome:  # an online return: what the customer asked for
+        payload["preferred_outcome"] = claim.preferred_outcome
     if claim.external_ref:  # the online claim it came from, so head office links them exactly
         payload["external_ref"] = claim.external_ref
     if session is not None:  # who answers for it at the branch, by name (None: nobody yet)

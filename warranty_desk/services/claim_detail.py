@@ -49,12 +49,14 @@ from warranty_desk.services.claim_common import (
 )
 from warranty_desk.services.exception_notes import NoteView, notes_of
 from warranty_desk.services.message_delivery import delivery_words
+from warranty_desk.services.online_returns import online_order
 from warranty_desk.services.shop_time import shop_today, shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.views import WarrantyVerdict
 
 # Placeholders a decision fills in, shown as such in the message preview (the decision dialog
 # fills them as the manager types).
+REFUND_LETTER = f"claim_resolved_{Outcome.REFUND.value}"
 DECISION_BLANKS = {"reason": "[the reason you write]", "amount": "[refund amount]",
                    "new_serial": "[serial of the new unit]"}
 
@@ -250,8 +252,10 @@ def _previews(target: ClaimState, values: dict[str, str],
     known = messages.templates(segment)
     out = []
     for name in _templates_for(target):
-        if name in known:
-            wording = messages.render(name, values, segment)
+        # A refund of a unit sold online is told in its order's words (decisions.decide).
+        shown = f"{name}_online" if "order" in values and name == REFUND_LETTER else name
+        if shown in known:
+            wording = messages.render(shown, values, segment)
             out.append(MessagePreview(name, wording.subject, wording.body))
     return tuple(out)
 
@@ -384,6 +388,9 @@ def claim_detail_in(uow: UnitOfWork, actor: Actor, number: str) -> ClaimDetail:
     costs = _costs(session, claim.id)
     opened_on = local_day(claim.opened_at, zone)
     values = _message_values(session, claim, customer, product_name, warranty, today)
+    order = online_order(session, claim.warranty_id)
+    if order is not None:
+        values["order"] = order
     segment = messages.segment_of(customer.segment if customer else None)
     return ClaimDetail(
         number=claim.number, state=claim.state, outcome=claim.outcome,

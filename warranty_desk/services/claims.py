@@ -73,6 +73,8 @@ class StartClaim:
     # relative, a new owner): kept beside the claim; the holder stays its customer.
     claimant_name: str = ""
     claimant_phone: str = ""
+    # An online return: the outcome the customer asked for (repair, replace, refund).
+    preferred_outcome: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +209,7 @@ def start_claim_in(
         proof_status="not_needed", external_ref=data.external_ref,
         claimant_name=data.claimant_name.strip()[:200] or None,
         claimant_phone=data.claimant_phone.strip()[:32] or None,
+        preferred_outcome=data.preferred_outcome,
         promised_on=data.promised_on or today + timedelta(days=DEFAULT_PROMISE_DAYS))
     add_event(session, claim, actor, "opened", to_state=claim.state,
               reason=f"Opened at the {data.channel.replace('_', ' ')}: {claim.fault}",

@@ -47,6 +47,7 @@ from warranty_desk.services.claim_common import (
     other_open_claim,
 )
 from warranty_desk.services.claims import DEFAULT_PROMISE_DAYS, ClaimSummary, summary_of
+from warranty_desk.services.online_returns import online_order
 from warranty_desk.services.shop_locale import day_words, money_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
@@ -174,6 +175,8 @@ def decide_in(
         extra = _refund(session, claim, actor, warranty, decision, override, today)
     template = ("claim_rejected" if decision.outcome is Outcome.REJECT
                 else f"claim_resolved_{decision.outcome.value}")
+    if "order" in extra:  # a refund of an online sale goes back through its order
+        template += "_online"
     audit.record(session, actor, "claim.decide", "claim", claim.number,
                  {"outcome": decision.outcome.value, "reason": decision.reason.strip(),
                   **extra})
@@ -312,12 +315,15 @@ def _refund(
             f"({money.people(limit)}). Ask {' or '.join(able)} to approve it.")
     claim.refund_minor = amount
     claim.refund_reference = (decision.refund_reference or "").strip()
+    # A sale made online is refunded through its own order: the record and the customer name it.
+    order = online_order(session, warranty.id) if warranty is not None else None
     _post(session, claim, actor, CostLine(
-        "refund", amount, f"Refund {claim.refund_reference}",
+        "refund", amount, f"Refund {claim.refund_reference}"
+        + (f" to online order {order}" if order else ""),
         recoverable=warranty is not None and _manufacturer_covers(warranty, today)))
     _ensure_returned(session, claim, actor)
     if warranty is not None and warranty.status is WarrantyStatus.ACTIVE:
         void_in(session, actor, warranty, f"Refunded under claim {claim.number}",
                  claim=claim.number)
     return {"amount": money.plain(amount), "currency": money.currency,
-            "refund_reference": claim.refund_reference}
+            "refund_reference": claim.refund_reference, **({"order": order} if order else {})}

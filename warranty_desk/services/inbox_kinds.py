@@ -27,7 +27,7 @@ from warranty_desk.models import (
 )
 from warranty_desk.permissions import Actor
 from warranty_desk.services import audit, claims, delivery, resend
-from warranty_desk.services.claim_common import add_event
+from warranty_desk.services.claim_common import ONLINE, add_event
 from warranty_desk.services.extension_plans import plans_by_code, unknown_plan_code
 from warranty_desk.services.inbox_brand import brand_status
 from warranty_desk.services.inbox_item import (
@@ -42,6 +42,11 @@ from warranty_desk.services.inbox_item import (
     shorten,
 )
 from warranty_desk.services.message_delivery import message_by_hex, stamp
+from warranty_desk.services.online_returns import (
+    PREFERRED_OUTCOMES,
+    approve_return_in,
+    online_order,
+)
 from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.services.sale_planning import plan_sales
 from warranty_desk.services.sale_rows import apply_plan
@@ -138,12 +143,14 @@ def _claim_started(ctx: ItemContext) -> str:
     hashes = read_hashes(p.get("documents"))
     customer = read_customer(p)
     code = _warranty_code(ctx, read_text(p, "warranty_code", limit=32), serial)
+    preferred = _return_asked(ctx, code)
     if code is not None:
         extras, left_out = ctx.extras(hashes)
         # The warranty's holder stays the claim's customer; who claimed online is kept beside.
         summary = claims.start_claim_in(ctx.uow, ctx.actor, claims.StartClaim(
-            code, fault, channel="portal", claim_type=claim_type, external_ref=ctx.item.id,
-            claimant_name=customer.name, claimant_phone=customer.phone))
+            code, fault, channel=ONLINE if preferred else "portal", claim_type=claim_type,
+            external_ref=ctx.item.id, claimant_name=customer.name,
+            claimant_phone=customer.phone, preferred_outcome=preferred))
         return _with_extras(ctx, f"claim {summary.number}", summary.number, extras, left_out)
     purchase = p.get("purchase") or {}
     if not isinstance(purchase, Mapping):
@@ -171,6 +178,34 @@ def _claim_started(ctx: ItemContext) -> str:
         claim_type=claim_type, external_ref=ctx.item.id))
     return _with_extras(ctx, f"claim {summary.number} (sale not known here: proof to verify)",
                         summary.number, extras, left_out)
+
+
+def _return_asked(ctx: ItemContext, code: str | None) -> str | None:
+    """The outcome a customer asked for returning a unit bought online; None for a claim."""
+    asked = ctx.item.payload.get("return")
+    if asked is None:
+        return None
+    if not isinstance(asked, Mapping):
+        raise Refused("the return details are not a list of fields; ask head office to check "
+                      "the item")
+    outcome = read_text(asked, "outcome", required=True, limit=10)
+    if outcome not in PREFERRED_OUTCOMES:
+        raise Refused(f"the customer asked for {outcome!r} on a return, which is none of "
+                      f"{', '.join(PREFERRED_OUTCOMES)}; ask head office to check the item")
+    warranty = ctx.session.scalars(select(Warranty).where(Warranty.code == code)).first()
+    if warranty is None or online_order(ctx.session, warranty.id) is None:
+        raise Refused("the customer asked to send back a unit as an online return, but this "
+                      "branch did not sell it online; call the customer to bring it to the "
+                      "counter")
+    return outcome
+
+
+def _return_approved(ctx: ItemContext) -> str:
+    p = ctx.item.payload
+    number = read_text(p, "claim_number", required=True, limit=32)
+    who = read_text(p, "approved_by", limit=200) or "head office"
+    summary = approve_return_in(ctx.uow, ctx.actor, number, by=f"{who} (head office)")
+    return f"claim {summary.number}: return approved, label sent"
 
 
 def _with_extras(ctx: ItemContext, result: str, number: str, extras: list[StoredDocument],
@@ -393,6 +428,7 @@ HANDLERS: dict[str, Callable[[ItemContext], str]] = {
     "resend_day": _resend_day,
     "extension_requested": _extension_requested,
     "message_delivery": _message_delivery,
+    "return_approved": _return_approved,
 }
 # The kinds this version applies; any other is given up, asking for an update.
 KINDS = tuple(HANDLERS)

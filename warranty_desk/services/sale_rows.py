@@ -35,6 +35,7 @@ from warranty_desk.services.sale_facts import ProductInfo, SaleFacts
 from warranty_desk.services.sale_input import SaleInput
 from warranty_desk.services.sale_plan import Plan, Rows, SaleResult, plan_charges
 from warranty_desk.services.warranty_cards import (
+    ONLINE_SALE,
     CardCover,
     card_cover,
     card_template,
@@ -176,15 +177,17 @@ class _RowBuilder:
                 add_offer((new_key(), wid, ext.id.bytes, 1, staff, stamp))
             for plan_key in declined:
                 add_offer((new_key(), wid, plan_key, 0, staff, stamp))
+            # An online order (one at a time, from the inbox) says its channel on each card.
+            online = rows.sale.source == ONLINE_SALE
             payload = template.format(
                 code=encode(code), serial=json_text(serial), product=product_text, sku=sku_text,
                 category=category_text, price=price_text, customer=rows.customer_text,
                 invoice=rows.invoice_text, policy=policy_text, policy_ref=ref_text,
-            ) if template is not None else encode(warranty_card(
+            ) if template is not None and not online else encode(warranty_card(
                 code=code, serial=serial, product=info.name, sku=info.sku,
                 category=info.category, price=price, customer_ref=rows.customer_ref,
                 invoice_number=rows.sale.invoice_number, cover=card, policy=info.policy,
-                policy_ref=info.policy_ref))
+                policy_ref=info.policy_ref, channel=ONLINE_SALE if online else None))
             add_event(outbox.bulk_row(event_id(), stamp, "warranty.activated", "warranty", code,
                                       payload))
         rows.codes.extend(codes)

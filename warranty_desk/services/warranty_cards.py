@@ -29,17 +29,23 @@ def card_cover(layers: Sequence[LayerSpan], *, awaits_delivery: bool = False) ->
                             "end": s.end.isoformat()} for s in layers), awaits_delivery)
 
 
+# The sale source of an order from the web shop (the inbox's online_order items).
+ONLINE_SALE = "online"
+
+
 def warranty_card(
     *, code: str, serial: str | None, product: str, sku: str, customer_ref: str | None,
     invoice_number: str, cover: CardCover, category: str, price: int | str,
     status: str = "active", policy: str | None = None, policy_ref: str | None = None,
+    channel: str | None = None,
 ) -> dict[str, Any]:
     """What head office and the customer portal show for one warranty.
 
     The category and the unit's price are what the extension plans' eligibility rule reads
     (warranty_desk.rules.extension): the portal offers plans by the same rule as the counter.
     The policy (its name, and its id as catalogue.policy_updated names it) is how the portal
-    finds the terms to show and to judge a claim by.
+    finds the terms to show and to judge a claim by. The channel ("online") lets the portal
+    offer a unit bought online to be returned by post.
     """
     card: dict[str, Any] = {
         "code": code, "serial": serial, "product": product, "sku": sku,
@@ -52,8 +58,9 @@ def warranty_card(
     if cover.awaits_delivery:
         # Optional, as older tills never send it: without it the cover runs from "start".
         card["cover_from"] = "delivery"
+    if channel is not None:  # where it was sold, said only for an online sale (a return by post)
+        card["channel"] = channel
     return card
-
 
 
 # Stand-ins for a card's words other than its cover. A card is JSON-encoded once per cover

@@ -15,12 +15,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import clock
+from portal.customers import returns
+from portal.customers.claims import link
+from portal.customers.models import OnlineClaim
 from portal.inbox.services import queue_item
 from portal.projections.cover import standing
 from portal.projections.models import BrandClaim, Claim, Customer, Warranty
 from portal.receiver.models import Document
 from portal.staff.models import RelayedMessage
-from portal.staff.roles import EVERYONE, MESSAGES, allow, member_of
+from portal.staff.roles import EVERYONE, MESSAGES, RETURNS, allow, member_of
 from portal.staff.timeline import describe, describe_brand
 
 MAX_MESSAGE = 10_000
@@ -59,7 +62,12 @@ def _claim_context(request: HttpRequest, found: Claim, form: RelayForm | None = 
                .values_list("sha256", flat=True))
     timeline = [describe(line) for line in found.timeline.all()]
     member = member_of(request)
+    online = _return_of(found)
     return {
+        "online_return": online,
+        "can_approve_return": (online is not None and member is not None
+                               and member.role in RETURNS
+                               and returns.awaiting_approval(returns.own_of(online))),
         "claim": found, "timeline": timeline,
         "brand_claims": [(b, [describe_brand(line, b.currency) for line in b.lines.all()])
                          for b in BrandClaim.objects.prefetch_related("lines").filter(
@@ -94,6 +102,34 @@ def relay(request: HttpRequest, code: str, number: str) -> HttpResponse:
                                       created_at=clock.now())
     messages.success(request, f"The message is on its way to branch {found.branch.code}; it "
                               f"reaches claim {found.number} at the till's next sync.")
+    return redirect("office:claim", code=found.branch.code, number=found.number)
+
+
+def _return_of(found: Claim) -> OnlineClaim | None:
+    """The return a customer asked for online that this claim was opened from; None else."""
+    if found.channel != returns.ONLINE or not found.external_ref:
+        return None
+    online = OnlineClaim.objects.select_related("branch", "claim").filter(
+        branch_id=found.branch_id, item_id=found.external_ref).first()
+    if online is None or link(online) is None:
+        return None
+    return online
+
+
+@require_POST
+@allow(*RETURNS)
+def approve_return(request: HttpRequest, code: str, number: str) -> HttpResponse:
+    """Approve an online return: the branch is told, and the customer's label follows."""
+    found = _claim(code, number)
+    online = _return_of(found)
+    if online is None or not returns.awaiting_approval(returns.own_of(online)):
+        messages.error(request, f"Claim {found.number} has no return waiting for approval: it "
+                                "was approved already, is closed, or is no online return.")
+        return redirect("office:claim", code=found.branch.code, number=found.number)
+    user = cast(User, request.user)
+    returns.approve(online, user.get_full_name() or user.get_username())
+    messages.success(request, f"Return approved. Branch {found.branch.code} records it at the "
+                              "till's next sync; the customer's label is ready then.")
     return redirect("office:claim", code=found.branch.code, number=found.number)
 
 

@@ -27,9 +27,9 @@ from ui.widgets.reason_dialog import ReasonDialog
 from ui.widgets.void_warranty import ask_to_void
 from warranty_desk.errors import RuleBlocked
 from warranty_desk.permissions import Permission
-from warranty_desk.rules.claim_states import ClaimState, evidence_label, target_words
-from warranty_desk.services import claim_owners, claims, decisions
-from warranty_desk.services.claim_common import Override
+from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState, evidence_label, target_words
+from warranty_desk.services import claim_owners, claims, decisions, online_returns
+from warranty_desk.services.claim_common import ONLINE, Override
 from warranty_desk.services.claim_detail import ClaimDetail
 from warranty_desk.services.claims import ClaimSummary
 from warranty_desk.services.decisions import Decision
@@ -37,6 +37,13 @@ from warranty_desk.storage.documents import DocumentStore
 
 # A change to the claim, run again with the approval when a manager overrides a rule.
 Attempt = Callable[[Override | None], object]
+APPROVE_RETURN_KEY = "Ctrl+Shift+I"  # I for the unit coming in; A answers a message
+
+
+def return_due(d: ClaimDetail) -> bool:
+    """Whether the claim is an online return still waiting for its approval (and label)."""
+    return (d.channel == ONLINE and d.state in OPEN_STATES
+            and all(e.kind != "return_approved" for e in d.timeline))
 
 
 class ClaimActions(QObject):
@@ -297,6 +304,19 @@ class ClaimActions(QObject):
         self.run_action(f"Recording findings on claim {number}",
                         f"Findings recorded on claim {number}.",
                         lambda _o: claims.add_note(self.ctx.db, actor, number, text))
+
+    def approve_return(self) -> None:
+        """Ctrl+Shift+I: approve an online return; head office makes the customer's label."""
+        d = self.detail
+        if (d is None or self.ctx.actor is None or not return_due(d)
+                or not self.ctx.may(Permission.APPROVE_RETURN)):
+            return
+        number, actor = d.number, self.ctx.actor
+        self.run_action(f"Approving the return of claim {number}",
+                        f"Return of claim {number} approved: the customer's label is on its "
+                        "way through head office. Scan the label at the returns desk (F5) "
+                        "when the parcel comes.",
+                        lambda _o: online_returns.approve_return(self.ctx.db, actor, number))
 
     def void_warranty(self) -> None:
         """Ctrl+Shift+W: void the warranty of the claim's unit, with a written reason."""

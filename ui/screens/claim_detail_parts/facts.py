@@ -48,7 +48,8 @@ def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
         ("Product", d.product + (f"  ({d.brand}, {d.sku})" if d.sku else "")),
         ("Serial", d.serial or "not recorded"),
         ("Warranty", d.warranty_code or "none (unknown sale)"),
-        ("Channel", in_words(CHANNEL_WORDS, d.channel)),
+        ("Channel", in_words(CHANNEL_WORDS, d.channel)
+         + (f"  ({_return_words(d)})" if d.channel == "online" else "")),
         ("Claim type", in_words(CLAIM_TYPE_WORDS, d.claim_type)),
         ("Fault", d.fault),
         ("Accessories", d.accessories or "none"),
@@ -67,6 +68,16 @@ def fact_rows(d: ClaimDetail) -> list[tuple[str, str]]:
         rows.append(("Replacement serial", d.replacement_serial))
     rows += [(key.replace("_", " ").capitalize(), value) for key, value in d.claimed_purchase]
     return rows
+
+
+def _return_words(d: ClaimDetail) -> str:
+    """Where an online return stands: the unit is sent once approved, scanned in when it comes."""
+    kinds = {e.kind for e in d.timeline}
+    if "return_in" in kinds:
+        return "unit received"
+    if "return_approved" in kinds:
+        return "approved, label sent: waiting for the unit"
+    return "waiting for approval, then for the unit"
 
 
 def _owner_words(d: ClaimDetail) -> str:

@@ -26,6 +26,7 @@ _KIND_WORDS = {
     "return_in": "Unit received", "packed": "Packed for supplier",
     "to_supplier": "Sent to supplier", "from_supplier": "Back from supplier",
     "handed_over": "Handed over", "handed_back": "Handed back",
+    "return_approved": "Return approved",
 }
 
 
