@@ -120,6 +120,8 @@ def test_the_staff_claim_page_shows_its_brand_claim_with_status_and_amounts(
     assert "REM-001" in text and "<dt>final</dt><dd>no</dd>" in text
     # The other claim in the brand claim is a link to its own page.
     assert reverse("office:claim", args=[lodged.code, lodged.claims[0]]) in text
+    # And the brand claim's number opens its own page, with no query more.
+    assert reverse("office:brand-claim", args=[lodged.code, lodged.number]) in text
 
 
 def test_the_staff_list_shows_brand_claims_by_supplier_with_totals(lodged: Lodged) -> None:
