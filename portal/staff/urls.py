@@ -25,6 +25,8 @@ urlpatterns = [
     path("search/", search.find, name="search"),
     path("brand-claims/", brand_claims.listing, name="brand-claims"),
     path("web-orders/", web_orders.listing, name="web-orders"),
+    path("web-orders/refunds/<str:code>/<str:number>/paid/", web_orders.refund_paid,
+         name="refund-paid"),
     path("brand-claims/<str:code>/<str:number>/", brand_claim.detail, name="brand-claim"),
     path("brand-claims/<str:code>/<str:number>/update/", brand_claim.update,
          name="brand-claim-update"),

@@ -1,7 +1,8 @@
-"""The chain's web shops, where their orders go, every webhook delivery, and each order once."""
+"""The chain's web shops, where their orders go, every delivery, each order once, refunds paid."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from portal import clock
@@ -110,3 +111,21 @@ class WebOrder(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["shop", "platform_id"],
                                                name="webshop_order_once")]
+
+
+class RefundPaid(models.Model):
+    """Head office's word that a branch's refund of an online order was paid back through the
+    web shop (the till records the refund against the order; the money goes back on the
+    platform the customer paid on, which head office runs)."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    claim_number = models.CharField(max_length=64)
+    order_number = models.CharField(max_length=64)
+    reference = models.CharField(max_length=100)  # the platform's refund id or note
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    marked_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "claim_number"],
+                                               name="webshop_refund_paid_once")]

@@ -22,6 +22,7 @@ from portal.inbox.models import InboxItem
 from portal.inbox.services import queue_item
 from portal.projections.models import Claim as ProjectedClaim
 from portal.projections.models import ClaimEvent, Warranty
+from portal.webshop.models import RefundPaid
 from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import actor
@@ -193,3 +194,20 @@ def test_a_return_asked_online_is_approved_labelled_scanned_in_and_refunded(
     assert _steps(page.text) == ["Return requested", "Return approved", "Return label ready",
                                  "Unit received", "Reviewing", "Inspecting", "Resolved"]
     assert f"online order {order}" in " ".join(page.text.split())
+
+    # Head office pays it back on the web shop and says so; an auditor sees it, may not mark.
+    refunds = reverse("office:web-orders")
+    paid_url = reverse("office:refund-paid", args=[branch.code, number])
+    listed = " ".join(auditor.get(refunds).content.decode().split())
+    assert order in listed and number in listed and "899.00" in listed
+    assert paid_url not in listed and "not yet" in listed
+    assert auditor.post(paid_url, {"reference": "re_1"}).status_code == 403
+    assert support.post(paid_url, {"reference": " "}).status_code == 302  # refused in words
+    assert not RefundPaid.objects.exists()
+    assert support.post(paid_url, {"reference": "Shopify refund <77>"}).status_code == 302
+    again = support.post(paid_url, {"reference": "twice"}, follow=True).content.decode()
+    assert "marked paid already" in again
+    (paid,) = RefundPaid.objects.all()
+    assert (paid.order_number, paid.reference) == (order, "Shopify refund <77>")
+    shown = support.get(refunds).content.decode()
+    assert "Shopify refund &lt;77&gt;" in shown and paid_url not in shown

@@ -4,15 +4,20 @@ and why, with what an admin needs to mend a shop's set-up."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.branches.models import Branch
-from portal.staff.roles import EVERYONE, allow
+from portal.projections.models import Claim
+from portal.staff.roles import EVERYONE, RETURNS, allow
 from portal.webshop.models import Delivery, OnlineBranch, Verdict, WebShop
+from portal.webshop.refunds import NotDue, mark_paid, refunds_due
 
 # The page shows this many deliveries; ?problems=1 keeps to the refused ones.
 LIMIT = 200
@@ -46,6 +51,25 @@ def listing(request: HttpRequest) -> HttpResponse:
     if problems:
         found = found.filter(verdict__in=[Verdict.REFUSED, Verdict.UNSIGNED])
     rows = list(found[:LIMIT + 1])
+    member = getattr(request, "staff", None)
     return render(request, "office/web_orders.html", {
         "shops": shops, "fallback": fallback, "deliveries": rows[:LIMIT],
-        "more": len(rows) > LIMIT, "limit": LIMIT, "problems": problems})
+        "more": len(rows) > LIMIT, "limit": LIMIT, "problems": problems,
+        "refunds": refunds_due(),
+        "can_mark_paid": member is not None and member.role in RETURNS})
+
+
+@require_POST
+@allow(*RETURNS)
+def refund_paid(request: HttpRequest, code: str, number: str) -> HttpResponse:
+    """Mark a branch's refund of an online order as paid back on the web shop's platform."""
+    claim = Claim.objects.filter(branch__code=code.upper(), number=number.upper()).first()
+    if claim is None:
+        raise Http404("No such claim.")
+    try:
+        mark_paid(claim, request.POST.get("reference", ""), cast(User, request.user))
+    except NotDue as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Claim {claim.number}'s refund is marked paid back.")
+    return redirect(reverse("office:web-orders") + "#refunds")
