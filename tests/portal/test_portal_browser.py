@@ -142,6 +142,8 @@ def _pages(base: str, pushed: PushedBranch) -> dict[str, str]:
         "office-claim": f"{base}/office/claims/{pushed.code}/{pushed.claim}/",
         "office-customer": f"{base}/office/customers/{pushed.code}/{pushed.customer_ref}/",
         "office-warranty": f"{base}/office/warranties/{pushed.code}/{pushed.codes[0]}/",
+        "office-web-orders": f"{base}/office/web-orders/",
+        "office-brand-claims": f"{base}/office/brand-claims/",
         "check": f"{base}/w/{pushed.codes[0]}",
         "check-not-found": f"{base}/w/NO-SUCH-CODE",
     }
