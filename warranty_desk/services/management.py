@@ -22,6 +22,9 @@ from warranty_desk.models import (
 )
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
+from warranty_desk.rules.metrics.costs import WRITE_OFF, cost_per_claim, cost_recovery
+from warranty_desk.rules.metrics.stock import AGE_BANDS
+from warranty_desk.rules.metrics.stock import return_aging as aging_bands
 from warranty_desk.rules.recovery import split_by_weight
 from warranty_desk.services import recovery_reports
 from warranty_desk.services.brand_claim_views import claims_of, recoveries
@@ -33,10 +36,6 @@ from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.returns import units_held
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
-
-# Age bands for units waiting in returns stock: a week is normal, two months is money lost.
-AGE_BANDS = ((0, 7, "0–7 days"), (8, 30, "8–30 days"), (31, 60, "31–60 days"),
-             (61, None, "over 60 days"))
 
 
 def claims_by_brand_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date) -> ReportTable:
@@ -57,16 +56,17 @@ def claims_by_brand_in(uow: UnitOfWork, actor: Actor, *, since: date, until: dat
         .join(Claim, Claim.id == CostPosting.claim_id)
         .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)
         # A write-off is recovery given up on a cost already counted, not a new cost.
-        .where(in_period, CostPosting.kind != "write_off").group_by(Brand.name)).all())
+        .where(in_period, CostPosting.kind != WRITE_OFF).group_by(Brand.name)).all())
     recovered = _recovered_in_period(session, start, end)
     rows = []
     for brand, total, still_open, avg_days in sorted(counts, key=lambda r: (-r[1], r[0])):
         spent = int(cost.get(brand) or 0)
         back = int(recovered.get(brand) or 0)
+        recovery = cost_recovery(back, spent)
         rows.append((brand, total, int(still_open or 0),
                      None if avg_days is None else round(avg_days, 1),
-                     spent, spent // total if total else 0, back,
-                     f"{round(100 * back / spent)}%" if spent else "–"))
+                     spent, cost_per_claim(spent, total), back,
+                     "–" if recovery is None else f"{recovery:.1f}%"))
     return ReportTable(
         name="claims-by-brand", title="Claims by brand",
         subtitle=f"Claims opened {since.isoformat()} to {until.isoformat()}",
@@ -142,15 +142,12 @@ def return_aging_in(uow: UnitOfWork, actor: Actor) -> ReportTable:
     session = uow.session
     today = shop_today(session)
     units = units_held(session, today)
-    per: dict[str, list[int]] = defaultdict(lambda: [0] * len(AGE_BANDS))
+    per: dict[str, list[int]] = defaultdict(list)
     for unit in units:
-        if unit.status == "back":
-            continue
-        band = next(n for n, (low, high, _) in enumerate(AGE_BANDS)
-                    if unit.age_days >= low and (high is None or unit.age_days <= high))
-        per[unit.supplier][band] += 1
-    rows: list[tuple[Cell, ...]] = [(supplier, *bands, sum(bands))
-                                    for supplier, bands in sorted(per.items())]
+        if unit.status != "back":
+            per[unit.supplier].append(unit.age_days)
+    rows: list[tuple[Cell, ...]] = [(supplier, *(bands := aging_bands(ages)), sum(bands))
+                                    for supplier, ages in sorted(per.items())]
     return ReportTable(
         name="return-aging", title="Returns stock by age",
         subtitle=f"Units waiting for a supplier, as of {today.isoformat()}",
