@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -13,25 +12,21 @@ from sqlalchemy.orm import Session
 from warranty_desk.errors import BadInput
 from warranty_desk.models import (
     Brand,
-    BrandClaim,
-    BrandClaimItem,
     Claim,
     CostPosting,
     Product,
-    Settlement,
 )
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.costs import WRITE_OFF, cost_per_claim, cost_recovery
 from warranty_desk.rules.metrics.stock import AGE_BANDS
 from warranty_desk.rules.metrics.stock import return_aging as aging_bands
-from warranty_desk.rules.recovery import split_by_weight
 from warranty_desk.services import recovery_reports
-from warranty_desk.services.brand_claim_views import claims_of, recoveries
 from warranty_desk.services.claim_reports import refund_accuracy_in, resolution_completion_in
 from warranty_desk.services.letterhead import report_period
 from warranty_desk.services.message_report import message_delivery_in
 from warranty_desk.services.note_report import exception_notes_in
+from warranty_desk.services.recovery_shares import recovery_shares
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.returns import units_held
 from warranty_desk.services.shop_time import shop_today
@@ -83,30 +78,11 @@ claims_by_brand = reads(claims_by_brand_in)
 
 
 def _recovered_in_period(session: Session, start: datetime, end: datetime) -> dict[str, int]:
-    """What brands settled against the claims opened in [start, end), by brand: each brand
-    claim's settlements shared among its claims as write-offs are (rules.recovery
-    .split_by_weight over each claim's expected recovery), so a batch whose claims were opened
-    in different periods counts in each for its own claims, not all in its first claim's."""
-    touched = (select(BrandClaimItem.brand_claim_id)
-               .join(Claim, Claim.id == BrandClaimItem.claim_id)
-               .where(Claim.opened_at >= start, Claim.opened_at < end))
-    paid: dict[uuid.UUID, int] = {k: int(v) for k, v in session.execute(
-        select(Settlement.brand_claim_id, func.sum(Settlement.amount_minor))
-        .where(Settlement.brand_claim_id.in_(touched))
-        .group_by(Settlement.brand_claim_id)).all()}
-    if not paid:
-        return {}
-    rows = list(session.scalars(select(BrandClaim).where(BrandClaim.id.in_(list(paid)))))
-    claims = claims_of(session, paid)
-    owed = recoveries(session, rows, claims)
-    brands = dict(session.execute(select(Brand.id, Brand.name)).all())
+    """What brands settled against the claims opened in [start, end), by brand (each claim's
+    share, as recovery_shares reckons it)."""
     found: dict[str, int] = defaultdict(int)
-    for row in rows:
-        mine = claims.get(row.id, [])
-        shares = split_by_weight(paid[row.id], [owed[row.id].per_claim[c.id][0] for c in mine])
-        for claim, share in zip(mine, shares, strict=True):
-            if start <= claim.opened_at < end:
-                found[brands[row.brand_id]] += share
+    for share in recovery_shares(session, start, end).values():
+        found[share.brand] += share.settled_minor
     return found
 
 

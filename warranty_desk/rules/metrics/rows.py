@@ -56,6 +56,15 @@ class SentRow:
 
     at: datetime
     state: str  # the message state, or delivered / parked / waiting for a synced event
+    claim: str | None = None  # the claim number a message was about
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingUnit:
+    """A faulty unit in returns stock waiting for its supplier."""
+
+    claim: str
+    age_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,7 @@ class SoldRow:
     serial_required: bool
     serial: str | None
     customer: str | None = None
+    code: str = ""  # the warranty's code, to open it
     void: bool = False
     dims: dict[str, str] = field(default_factory=dict)
 
@@ -76,3 +86,4 @@ class OfferRow:
 
     at: datetime
     accepted: bool
+    dims: dict[str, str] = field(default_factory=dict)
