@@ -29,17 +29,11 @@ from ui.screens.base import Screen
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
-from warranty_desk.services import management
+from warranty_desk.services import report_registry
 from warranty_desk.services.exports import write_csv_parts
 from warranty_desk.services.report_table import Cell, ReportTable
 
 Index = QModelIndex | QPersistentModelIndex
-# The reports that cover a period, with the words beside its first day.
-_SINCE_WORDS = {"claims-by-brand": "Claims opened since",
-                "message-delivery": "Messages written since",
-                "exception-notes": "Notes written since",
-                "resolution-completion": "Claims opened since",
-                "refund-accuracy": "Refunds decided since"}
 
 
 class ReportModel(QAbstractTableModel):
@@ -112,9 +106,9 @@ class ReportsScreen(Screen):
         self.choices.setWordWrap(True)
         self.choices.setSpacing(3)
         self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for name, words in management.REPORTS.items():
-            item = QListWidgetItem(f"{name.replace('-', ' ').capitalize()}\n{words}")
-            item.setData(Qt.ItemDataRole.UserRole, name)
+        for spec in report_registry.REPORTS.values():
+            item = QListWidgetItem(f"{spec.name.replace('-', ' ').capitalize()}\n{spec.words}")
+            item.setData(Qt.ItemDataRole.UserRole, spec.name)
             self.choices.addItem(item)
         row.addWidget(self.choices)
         right = QHBoxLayout()
@@ -202,13 +196,14 @@ class ReportsScreen(Screen):
         """Build the chosen report off the GUI thread (it reads the whole ledger)."""
         name, actor = self.current(), self.ctx.require_actor()
         since = date_of(self.since)
-        uses_period = name in _SINCE_WORDS
-        self.since_label.setText(_SINCE_WORDS.get(name, ""))
+        words = report_registry.REPORTS[name].period_words
+        uses_period = words is not None
+        self.since_label.setText(words or "")
         self.since.setVisible(uses_period)
         self.since_label.setVisible(uses_period)
         self.subtitle.setText("Working…")
-        self.ctx.run(lambda: management.build(self.ctx.db, actor, name,
-                                              since=since), self._show)
+        self.ctx.run(lambda: report_registry.build(self.ctx.db, actor, name,
+                                                   since=since), self._show)
 
     def _show_follow(self, table: ReportTable | None) -> None:
         self.follow_model.show(table)

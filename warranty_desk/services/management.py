@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from warranty_desk.errors import BadInput
 from warranty_desk.models import (
     Brand,
     Claim,
@@ -21,11 +19,7 @@ from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.costs import WRITE_OFF, cost_per_claim, cost_recovery
 from warranty_desk.rules.metrics.stock import AGE_BANDS
 from warranty_desk.rules.metrics.stock import return_aging as aging_bands
-from warranty_desk.services import recovery_reports
-from warranty_desk.services.claim_reports import refund_accuracy_in, resolution_completion_in
 from warranty_desk.services.letterhead import report_period
-from warranty_desk.services.message_report import message_delivery_in
-from warranty_desk.services.note_report import exception_notes_in
 from warranty_desk.services.recovery_shares import recovery_shares
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.returns import units_held
@@ -132,49 +126,3 @@ def return_aging_in(uow: UnitOfWork, actor: Actor) -> ReportTable:
 
 
 return_aging = reads(return_aging_in)
-
-
-REPORTS: dict[str, str] = {
-    "claims-by-brand": "claims opened per brand: volume, speed, cost and recovery",
-    "open-claims": "open claims by state, oldest and past their promised date",
-    "return-aging": "faulty units in returns stock by supplier and age",
-    "message-delivery": "customer messages delivered by week, branch and channel; failures",
-    "supplier-recovery": "brand claims per supplier and brand: recoverable, settled, rate",
-    "stale-brand-claims": "open brand claims whose status has not moved for too long",
-    "replacement-time": "days from claim to replacement decided and handed over, per brand",
-    "exception-notes": "what staff noted as not normal, by reason and record; each note",
-    "resolution-completion": "claims opened per month: resolved, rejected, open, on time",
-    "refund-accuracy": "refunds within the price paid, the role's limit and the ledger",
-}
-
-
-def build_in(uow: UnitOfWork, actor: Actor, name: str, *,
-             since: date | None = None) -> ReportTable:
-    """One management report by name; a period (claims by brand, message delivery, supplier
-    recovery, replacement time) defaults to the last 90 days."""
-    today = shop_today(uow.session)
-    builders: dict[str, Callable[[], ReportTable]] = {
-        "claims-by-brand": lambda: claims_by_brand_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "open-claims": lambda: open_claims_in(uow, actor),
-        "return-aging": lambda: return_aging_in(uow, actor),
-        "message-delivery": lambda: message_delivery_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "supplier-recovery": lambda: recovery_reports.supplier_recovery_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "stale-brand-claims": lambda: recovery_reports.stale_brand_claims_in(uow, actor),
-        "replacement-time": lambda: recovery_reports.replacement_time_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "exception-notes": lambda: exception_notes_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "resolution-completion": lambda: resolution_completion_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "refund-accuracy": lambda: refund_accuracy_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-    }
-    if name not in builders:
-        raise BadInput(f"There is no report {name!r}. Reports: {', '.join(REPORTS)}.")
-    return builders[name]()
-
-
-build = reads(build_in)

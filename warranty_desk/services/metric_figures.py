@@ -127,7 +127,8 @@ def weekly(rows: MetricRows) -> dict[str, dict[str, int]]:
             "open": open_by_week(rows.claims, rows.zone, rows.since, rows.until)}
 
 
-def _check_field(field: str) -> None:
+def check_field(field: str) -> None:
+    """Refuse, in words, a field nobody can compare by."""
     if field not in DIMENSIONS:
         raise BadInput(f"Cannot compare by {field!r}. Compare by: {', '.join(DIMENSIONS)}.")
 
@@ -136,7 +137,7 @@ def narrow(rows: MetricRows, field: str, value: str) -> MetricRows:
     """The rows one value of a field holds (compare by): claims, their costs, refunds and
     recovery, warranties sold and offers; messages and synced events belong to no product,
     so they stay with the whole shop only."""
-    _check_field(field)
+    check_field(field)
     claims = tuple(c for c in rows.claims if c.dims.get(field) == value)
     numbers = {c.number for c in claims}
     return replace(
@@ -155,7 +156,12 @@ def values_of(rows: MetricRows, field: str) -> list[str]:
     return sorted(found)
 
 
+def split(rows: MetricRows, field: str) -> dict[str, MetricRows]:
+    """The rows per value of a field."""
+    check_field(field)
+    return {value: narrow(rows, field, value) for value in values_of(rows, field)}
+
+
 def compare(rows: MetricRows, field: str) -> dict[str, tuple[Figure, ...]]:
     """Every figure per value of a field."""
-    _check_field(field)
-    return {value: figures(narrow(rows, field, value)) for value in values_of(rows, field)}
+    return {value: figures(part) for value, part in split(rows, field).items()}
