@@ -28,7 +28,8 @@ def is_open_at(claim: ClaimRow, at: datetime) -> bool:
 
 
 def open_claim_count(claims: Iterable[ClaimRow], at: datetime) -> int:
-    """Open claim count: claims opened at or before the instant and not closed by it."""
+    """Open claim count: claims opened at or before an instant and not closed by it (the
+    dashboard takes the range's last instant)."""
     return sum(is_open_at(c, at) for c in claims)
 
 
@@ -94,8 +95,8 @@ def completion_of(claim: ClaimRow, zone: ZoneInfo) -> Completion:
 
 
 def resolution_completion(claims: Iterable[ClaimRow], zone: ZoneInfo) -> Completion:
-    """Resolution completion: of the claims given, how many were resolved, rejected, are still
-    open, and closed by the day promised."""
+    """Resolution completion: claims resolved or rejected ÷ claims opened, in per cent, with
+    those still open and those closed by the day promised to the customer counted beside."""
     total = Completion()
     for c in claims:
         total += completion_of(c, zone)

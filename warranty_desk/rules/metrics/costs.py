@@ -28,12 +28,14 @@ def claim_cost(costs: Iterable[CostRow]) -> int:
 
 
 def cost_per_claim(cost_minor: int, claims: int) -> int | None:
-    """Cost per claim: claim cost ÷ claims, rounded down to a minor unit; None for no claims."""
+    """Cost per claim: what the claims opened cost (write-offs left out) ÷ how many were
+    opened, rounded down to a minor unit; None for no claims."""
     return cost_minor // claims if claims else None
 
 
 def supplier_recovery_rate(settled_minor: int, recoverable_minor: int) -> float | None:
-    """Supplier recovery rate: settled ÷ what the suppliers' terms made recoverable, per cent."""
+    """Supplier recovery rate: what suppliers settled ÷ what their terms made recoverable, in
+    per cent."""
     return None if recoverable_minor <= 0 else rate(settled_minor, recoverable_minor)
 
 

@@ -17,7 +17,8 @@ def age_band(age_days: int) -> int:
 
 
 def return_aging(ages: Iterable[int]) -> list[int]:
-    """Return aging: units still waiting, counted per age band (days since each came in)."""
+    """Return aging: faulty units still waiting in returns stock for their supplier, counted
+    per age band (0–7, 8–30, 31–60 and over 60 days since each came in)."""
     counts = [0] * len(AGE_BANDS)
     for age in ages:
         counts[age_band(age)] += 1
