@@ -144,7 +144,7 @@ def test_the_reports_screen_counts_the_notes_by_reason(qtbot: Any, win: MainWind
     for reason in ("system_link_down", "system_link_down", "stock_mismatch"):
         add_note(win.ctx.db, Actor.system(), NoteInput("claim", number, reason, "Noted"))
     sign_in(qtbot, win, "Maria Manager", "5555")
-    qtbot.keyClick(win, Qt.Key.Key_F8)
+    qtbot.keyClick(win, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
     reports = win.current_screen()
     assert isinstance(reports, ReportsScreen)
     row = next(n for n in range(reports.choices.count())
@@ -214,7 +214,7 @@ def test_the_claim_reports_are_reached_by_keys_and_show_what_the_service_builds(
     from warranty_desk.services import report_registry
 
     sign_in(qtbot, win, "Fin Finance", "6666")
-    qtbot.keyClick(win, Qt.Key.Key_F8)
+    qtbot.keyClick(win, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
     reports = win.current_screen()
     assert isinstance(reports, ReportsScreen)
     reports.choices.setFocus()

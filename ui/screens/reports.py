@@ -86,7 +86,7 @@ class ReportsScreen(Screen):
     """Pick a report, read it, print it or save it for the spreadsheet."""
 
     title = "Reports"
-    shortcut = "F8"
+    shortcut = "Shift+F8"
     permission = Permission.VIEW_REPORTS
     help_keys = (
         ("Up/Down", "Pick a report"),
