@@ -267,13 +267,15 @@ def _synced(session: Session, start: datetime, end: datetime) -> list[SentRow]:
         (OutboxEvent.seq <= cursor, SYNC_DELIVERED),
         (SyncDelivered.event_seq.is_not(None), SYNC_DELIVERED),
         (SyncParked.state == "parked", SYNC_PARKED), else_=SYNC_WAITING)
-    stmt = (select(OutboxEvent.created_at, state)
+    # Counted per state in SQL: a busy till writes hundreds of thousands of events a quarter.
+    stmt = (select(func.min(OutboxEvent.created_at), state, func.count())
             .outerjoin(SyncDelivered, (SyncDelivered.event_seq == OutboxEvent.seq)
                        & (SyncDelivered.destination == HEAD_OFFICE))
             .outerjoin(SyncParked, (SyncParked.event_seq == OutboxEvent.seq)
                        & (SyncParked.destination == HEAD_OFFICE))
-            .where(OutboxEvent.created_at >= start, OutboxEvent.created_at < end))
-    return [SentRow(at, str(s)) for at, s in session.execute(stmt)]
+            .where(OutboxEvent.created_at >= start, OutboxEvent.created_at < end)
+            .group_by(state))
+    return [SentRow(at, str(s), count=int(n)) for at, s, n in session.execute(stmt)]
 
 
 def _waiting(session: Session, day: date, claims: set[str] | None) -> tuple[WaitingUnit, ...]:

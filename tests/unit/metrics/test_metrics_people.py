@@ -82,3 +82,10 @@ def test_trust_score_is_the_mean_of_repeat_buying_and_claims_never_rejected() ->
     assert t.score == round((round(repeat, 1) + never_rejected) / 2, 1)
     assert t.repeat_rate == 33.3
     assert trust_score([], sold, ZONE).score is None
+
+
+def test_a_row_standing_for_many_counts_as_many() -> None:
+    rows = [SentRow(AT, "delivered", count=998), SentRow(AT, "parked", count=2)]
+    d = sync_success(rows)
+    assert (d.delivered, d.failed, d.total) == (998, 2, 1000)
+    assert d.rate == 99.8

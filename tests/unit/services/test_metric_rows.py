@@ -84,6 +84,11 @@ def test_claims_opened_and_their_cost_match_the_database(
     assert figs["open-claims"].value == 3
     assert figs["refund-accuracy"].behind == (story["phone"],)
     assert figs["resolution-speed"].value == 10
+    # Nothing has gone to head office yet: every event written in the range is waiting.
+    events = rows(shop, "SELECT count(*) FROM outbox_events WHERE created_at >= ?", start)[0][0]
+    assert sum(r.count for r in got.synced) == events
+    assert {r.state for r in got.synced} == {"waiting"}
+    assert figs["sync-success"].value == 0.0
 
 
 def test_a_brand_filter_and_compare_by_brand_split_the_same_rows(

@@ -47,7 +47,7 @@ def delivery(sent: Iterable[SentRow]) -> Delivery:
     ones counted apart."""
     counts = {"delivered": 0, "failed": 0, "waiting": 0}
     for row in sent:
-        counts[delivery_kind(row.state)] += 1
+        counts[delivery_kind(row.state)] += row.count
     return Delivery(counts["delivered"], counts["failed"], counts["waiting"])
 
 

@@ -57,6 +57,8 @@ class SentRow:
     at: datetime
     state: str  # the message state, or delivered / parked / waiting for a synced event
     claim: str | None = None  # the claim number a message was about
+    # How many sent things this row stands for (events are counted per state in SQL).
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)
