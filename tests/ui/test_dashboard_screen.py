@@ -4,6 +4,7 @@ compare by and a filter redraw it, and the reports are one key away."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from ui.screens.claim_detail import ClaimDetailScreen
 from ui.screens.counter import CounterScreen
 from ui.screens.dashboard import DashboardScreen
 from ui.screens.reports import ReportsScreen
+from warranty_desk.services.metric_figures import COUNT, Figure
 from warranty_desk.storage.home import Home
 
 SCREENS = [CounterScreen, DashboardScreen, ReportsScreen, ClaimDetailScreen]
@@ -100,3 +102,18 @@ def one_rows(win: Any, sql: str) -> list[tuple[Any, ...]]:
         return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def test_a_figure_with_thousands_of_claims_lists_the_first_and_says_where_the_rest_are(
+        qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    with window(demo_home, monkeypatch, SCREENS) as win:
+        screen = _dashboard(qtbot, win)
+        assert screen.data is not None
+        many = tuple(f"BR01-C-2026-{n:06d}" for n in range(1, 1201))
+        big = replace(screen.data, figures=(
+            Figure("claim-volume", "Claims opened", len(many), COUNT, "Claim volume: …", many),))
+        screen.show_data(big)
+        assert screen.behind.count() == 500
+        assert screen.behind_title.text() == (
+            "Claims opened: 1200 claims behind it (Enter opens one). The first 500 are listed; "
+            "Reports (Shift+F8) lists them all.")

@@ -39,6 +39,8 @@ EVERYTHING = "(everything)"
 RATES = {"resolution-completion": "Completed", "refund-accuracy": "Refunds right",
          "supplier-recovery": "Recovered", "message-delivery": "Delivered",
          "sync-success": "Synced", "extension-take-up": "Extended", "trust-score": "Trust"}
+# The list beside the figures shows this many records; the reports list every one.
+SHOWN = 500
 # The figure each compared value is drawn by.
 COMPARED = "claim-volume"
 
@@ -207,10 +209,13 @@ class DashboardScreen(Screen):
         if figure is None:
             return
         kind = "claims" if figure.behind_kind == CLAIM else "warranties"
+        more = (f" The first {SHOWN} are listed; Reports (Shift+F8) lists them all."
+                if len(figure.behind) > SHOWN else "")
         self.behind_title.setText(
             f"{figure.title}: {len(figure.behind)} {kind} behind it"
-            + (" (Enter opens one)." if figure.behind and figure.behind_kind == CLAIM else "."))
-        self.behind.addItems(list(figure.behind))
+            + (" (Enter opens one)." if figure.behind and figure.behind_kind == CLAIM else ".")
+            + more)
+        self.behind.addItems(list(figure.behind[:SHOWN]))
         self.definition.setText(figure.definition)
 
     def _open_claim(self, item: QListWidgetItem) -> None:
@@ -249,10 +254,9 @@ class DashboardScreen(Screen):
                                                for g in groups))],
                 dark=dark, name="chartCompare"))
         else:
-            by_key = {f.key: f for f in data.figures}
             widgets.append(bar_chart(
                 "Rates (%)", list(RATES.values()),
-                [Series("Per cent", tuple(float(by_key[k].value or 0) for k in RATES))],
+                [Series("Per cent", tuple(_value(data.figures, k) for k in RATES))],
                 dark=dark, name="chartRates"))
         self._set_charts(widgets)
 
