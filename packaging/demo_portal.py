@@ -38,6 +38,9 @@ class Failed(Exception):
     """A step that failed; the message says which and what to do."""
 
 
+DEMO_SHOP = "demo-shop.myshopify.com"
+
+
 def _run(argv: list[str], *, env: dict[str, str] | None = None, stdin: str | None = None,
          what: str) -> str:
     done = subprocess.run(argv, env=env, input=stdin, capture_output=True, text=True,
@@ -180,6 +183,11 @@ def main(argv: list[str] | None = None) -> int:
         _run([*portal, "migrate"], env=env, what="warranty-desk-portal migrate")
         demo = json.loads(_run([*portal, "demo", "--json"], env=env,
                                what="warranty-desk-portal demo"))
+        # A demo web shop whose signed orders reach the demo branch (the secret is new each run).
+        shop_secret = _run([*portal, "webshop", "add", DEMO_SHOP, "--platform", "shopify",
+                            "--prefix", "SH", "--currency", "GBP", "--branch", demo["branch"],
+                            "--name", "Demo web shop"], env=env,
+                           what="warranty-desk-portal webshop add").strip().splitlines()[-1]
         if not _port_free():
             raise Failed(f"Something already listens on {HOST}:{PORT}. Stop it (another "
                          "`make run`?), then try again.")
@@ -211,6 +219,10 @@ Head office is running at {BASE}/office/
   documents; the branch page shows drift found in the till's nightly report.
   The public warranty check page: {BASE}/w/{code or '<warranty code>'}
   (for the QR on slips, set the shop's portal link to {BASE}/w/{{code}})
+
+Web orders: Shopify orders/paid webhooks from {DEMO_SHOP} go to
+  {BASE}/hooks/shopify/orders-paid, signed with {shop_secret}
+  (X-Shopify-Shop-Domain: {DEMO_SHOP}); each delivery shows at {BASE}/office/web-orders/
 
 A customer's own pages (no password: a one-time code by mail):
   {customer}

@@ -94,9 +94,31 @@ def _branch(args: argparse.Namespace) -> int:
 def _staff(args: argparse.Namespace) -> int:
     from portal.staff.services import add_staff
 
-    member, password = add_staff(args.email, args.role)
-    print(f"{member.user.get_username()} is head-office {member.role}. First password (shown "
+    member, password = add_staff(args.email, args.role, args.supplier or "")
+    role = f"{member.role} for {member.supplier}" if member.supplier else member.role
+    print(f"{member.user.get_username()} is head-office {role}. First password (shown "
           f"only now; change it at first sign-in):\n{password}")
+    return 0
+
+
+def _webshop(args: argparse.Namespace) -> int:
+    from portal.webshop import shops
+
+    if args.action == "online-branch":
+        found = shops.set_online_branch(args.target)
+        print(f"Branch {found.code} fulfils the orders of every web shop that names no branch.")
+        return 0
+    # A secret on the command line would stay in the shell's history: it comes on stdin.
+    given = sys.stdin.readline().strip() if args.secret_stdin else ""
+    shop, secret = shops.add_shop(args.platform, args.target, prefix=args.prefix,
+                                  currency_code=args.currency, branch=args.branch or "",
+                                  name=args.name or "", secret=given)
+    where = (f"branch {shop.branch.code}" if shop.branch else "the chain's online branch")
+    print(f"Web shop {shop.domain} ({shop.get_platform_display()}) is set up; its orders go to "
+          f"{where}, numbered {shop.prefix}-<order number>.")
+    if not given:
+        print(f"Its webhook secret (shown only now; enter it in the shop's webhook settings):"
+              f"\n{secret}")
     return 0
 
 
@@ -167,8 +189,28 @@ def _parser() -> argparse.ArgumentParser:
     staff = sub.add_parser("staff", help="add a head-office staff member")
     staff.add_argument("action", choices=["add"])
     staff.add_argument("email")
-    staff.add_argument("--role", required=True, choices=["admin", "support", "auditor"])
+    staff.add_argument("--role", required=True,
+                       choices=["admin", "support", "auditor", "supplier"])
+    staff.add_argument("--supplier", help="for --role supplier: the supplier this contact "
+                                          "speaks for, as the branches name it")
     staff.set_defaults(run=_staff)
+    webshop = sub.add_parser("webshop", help="set up a web shop's order webhooks, or name the "
+                                             "chain's online branch")
+    webshop.add_argument("action", choices=["add", "online-branch"])
+    webshop.add_argument("target", help="add: the shop's domain (Shopify shop.myshopify.com, "
+                                        "WooCommerce the site's address); online-branch: "
+                                        "the branch code")
+    webshop.add_argument("--platform", choices=["shopify", "woocommerce"], default="shopify")
+    webshop.add_argument("--prefix", default="WEB",
+                         help="put before the shop's order numbers at the till (1-8 capitals)")
+    webshop.add_argument("--currency", default="EUR", help="the shop's currency (ISO code)")
+    webshop.add_argument("--branch", help="the branch that fulfils its orders (default: the "
+                                          "chain's online branch)")
+    webshop.add_argument("--name")
+    webshop.add_argument("--secret-stdin", action="store_true",
+                         help="read the platform's webhook secret from stdin instead of "
+                              "making one")
+    webshop.set_defaults(run=_webshop)
     demo = sub.add_parser("demo", help="the demo branch and a demo head-office admin: "
                                        "registered once, a fresh token and password each run")
     demo.add_argument("--branch", default="BR01")

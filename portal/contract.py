@@ -255,6 +255,12 @@ def parameters(operation_id: str, path: Mapping[str, str],
                query: Mapping[str, str]) -> dict[str, Any]:
     """Path and query parameters checked against the contract, with its defaults filled in."""
     op = operation(operation_id)
+    known = sorted(p["name"] for p in op.parameters if p["in"] == "query")
+    for name in query:
+        if name not in known:
+            raise Problem(400, f"The query parameter {name[:40]!r} is not one this address "
+                          f"takes ({', '.join(known) if known else 'it takes none'}).",
+                          field=name[:40])
     values: dict[str, Any] = {}
     for param in op.parameters:
         name, where = param["name"], param["in"]

@@ -1,11 +1,13 @@
 """Screenshot tour: opens the app on a fresh demo shop and saves a PNG of every screen.
 
 Run by `make screenshots` under Xvfb: `python -m ui.tour docs/screenshots`. The window is
-fitted as the app fits it on the commonest till screen, 1366×768 with a 40 px taskbar.
+fitted as the app fits it on the commonest till screen, 1366×768 with a 40 px taskbar;
+`--size 1024x768` fits it to another screen (less the same taskbar), to look at the smallest.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from collections.abc import Callable
@@ -19,8 +21,10 @@ from PySide6.QtWidgets import QApplication
 
 # The tour pins the day so the screenshots stay the same from run to run.
 TOUR_DAY = date(2026, 11, 22)
+# The height of a till's taskbar, at the bottom of the screen.
+TASKBAR = 40
 # A 1366×768 screen less its taskbar: the window opens 1350×688 there, with its frame around.
-WORK_AREA = QRect(0, 0, 1366, 728)
+WORK_AREA = QRect(0, 0, 1366, 768 - TASKBAR)
 
 
 def _settle(app: QApplication) -> None:
@@ -190,13 +194,21 @@ def _slug(class_name: str) -> str:
     return "".join("-" + c.lower() if c.isupper() else c for c in name).lstrip("-")
 
 
+def work_area(size: str) -> QRect:
+    """The work area of a screen of this size ("1024x768"), less the taskbar."""
+    width, height = (int(n) for n in size.lower().split("x"))
+    return QRect(0, 0, width, height - TASKBAR)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the screenshots to the folder given (default docs/screenshots)."""
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0] if args else "docs/screenshots")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--size", default="1366x768", help="the screen, e.g. 1024x768")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     del app
-    files = tour(out)
+    files = tour(args.out, work_area(args.size))
     for path in files:
         print(path)
     return 0

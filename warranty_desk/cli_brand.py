@@ -128,7 +128,8 @@ def _print_view(view: BrandClaimView, money: MoneyFormat, as_json: bool) -> None
               + (f" (not claimed: {line.not_recoverable})" if line.not_recoverable else ""))
     for u in view.updates:
         print(f"  {u.at:%Y-%m-%d %H:%M} {u.from_status} -> {u.status} by {u.entered_by} "
-              f"({u.source}{', ' + u.origin if u.origin else ''})")
+              f"({u.source}{', ' + u.origin if u.origin else ''})"
+              + (f": {u.note}" if u.note else ""))
 
 
 def cmd_brand(args: argparse.Namespace, home: Home) -> int:

@@ -1,9 +1,9 @@
-"""`sync parked|retry|dismiss` and `sync inbox|inbox-done`: what the Sync panel settles, headless.
+"""`sync parked|retry|dismiss|inbox|inbox-done|catalogue`: the Sync panel's work, headless.
 
-Listing needs no one signed in; retrying, dismissing and marking an inbox item done are a
-person's decisions, so each names the staff member (--staff) and reads their PIN unseen; the
-audit log records them as the Sync panel's buttons do. Listing exits 1 while anything waits for
-a person, so a script can tell.
+Listing needs no one signed in; retrying, dismissing, marking an inbox item done and sending
+the catalogue again are a person's decisions, so each names the staff member (--staff) and
+reads their PIN unseen; the audit log records them as the Sync panel's buttons do. Listing
+exits 1 while anything waits for a person, so a script can tell.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 # How the lines name each receiver's cursor.
 RECEIVERS = {"portal": "head office", "crm": "the CRM"}
-ACTIONS = ("parked", "retry", "dismiss", "inbox", "inbox-done")
+ACTIONS = ("parked", "retry", "dismiss", "inbox", "inbox-done", "catalogue")
 
 
 def add_actions(sync_parser: argparse.ArgumentParser, parser_class: type[Any]) -> None:
@@ -57,6 +57,10 @@ def add_actions(sync_parser: argparse.ArgumentParser, parser_class: type[Any]) -
     p.add_argument("item", metavar="ITEM", help="the item's id from `sync inbox`")
     p.add_argument("--note", required=True, help="what was done (kept in the audit log)")
     add_staff_option(p)
+    p = actions.add_parser("catalogue", help="send every policy, product and plan to head "
+                                             "office again at the next sync (its public "
+                                             "product page shows a product once it has them)")
+    add_staff_option(p)
 
 
 def cmd_action(args: argparse.Namespace, home: Home) -> int:
@@ -68,6 +72,13 @@ def cmd_action(args: argparse.Namespace, home: Home) -> int:
         if args.action == "inbox":
             return _list_inbox(db, args.json)
         actor = sign_in_staff(db, args.staff)
+        if args.action == "catalogue":
+            from warranty_desk.services.catalogue import resend_catalogue
+
+            sent = resend_catalogue(db, actor)
+            _say(args.json, {"products": sent}, f"The catalogue ({sent} products, with every "
+                 "policy and plan) goes to head office at the next sync.")
+            return EXIT_OK
         if args.action == "inbox-done":
             from warranty_desk.services import inbox
 

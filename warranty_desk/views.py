@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from warranty_desk.money import MoneyFormat
+    from warranty_desk.rules.product_cover import ProductCover
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,21 @@ class LookupResult:
     problem: str | None = None
     # Claims the query names: a claim number (a scanned ticket) or its last digits.
     claims: tuple[ClaimMatch, ...] = ()
+    # A scanned product barcode (no serial): the product and the cover it comes with.
+    product: ProductCoverView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCoverView:
+    """A catalogue product and the cover it comes with (the wording head office shows too)."""
+
+    sku: str
+    gtin: str | None
+    name: str
+    brand: str
+    category: str
+    list_price_minor: int
+    cover: ProductCover
 
 
 # Views name amounts in minor units `<name>_minor`; JSON carries them as `<name>_major`.

@@ -26,11 +26,7 @@ from portal.inbox.services import queue_item
 from portal.projections.models import ExtensionPlan, Warranty
 from warranty_desk.money import for_people
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, extension_layer
-from warranty_desk.rules.extension import (
-    ExtensionEligibility,
-    ExtensionTerms,
-    extension_eligibility,
-)
+from warranty_desk.rules.extension import ExtensionEligibility, extension_eligibility
 
 KIND = "extension_requested"
 # How head office writes prices: the shops' currency in British English (the portal's locale).
@@ -67,14 +63,6 @@ def price_text(minor: int, currency: str) -> str:
     return for_people(minor, currency, LOCALE) if currency else f"{minor / 100:.2f}"
 
 
-def _terms(plan: ExtensionPlan) -> ExtensionTerms:
-    return ExtensionTerms(categories=frozenset(plan.categories),
-                          min_price_minor=plan.min_price_minor,
-                          max_price_minor=plan.max_price_minor,
-                          max_days_since_sale=plan.max_days_since_sale, months=plan.months,
-                          price_minor=plan.price_minor)
-
-
 def _spans(warranty: Warranty) -> list[LayerSpan]:
     known = {kind.value for kind in LayerKind}
     return [LayerSpan(LayerKind(layer.kind) if layer.kind in known else LayerKind.SHOP,
@@ -91,7 +79,7 @@ def offer(warranty: Warranty, plan: ExtensionPlan, today: date) -> Offer:
                    "shop about extending it."), None, price)
     sold_on = min(span.start for span in spans)
     verdict = extension_eligibility(
-        _terms(plan), category=warranty.category, unit_price_minor=warranty.price_minor,
+        plan.terms(), category=warranty.category, unit_price_minor=warranty.price_minor,
         sale_date=sold_on, today=today,
         already_extended=any(span.kind is LayerKind.EXTENSION for span in spans),
         void=warranty.status == "void",

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from portal.customers.models import CustomerAccount
 from portal.projections.models import Customer, Warranty
+from portal.webshop.models import WebOrder
 from warranty_desk.contacts import ContactError, phone_key
 
 # Customers type their number as they know it; without a country code it is read as this one's.
@@ -42,11 +43,15 @@ def _records(email: str, phone: str) -> Q:
 
 
 def held(email: str = "", phone: str = "") -> bool:
-    """Whether any branch recorded this contact on a purchase (a warranty of theirs)."""
+    """Whether any branch recorded this contact on a purchase (a warranty of theirs), or a web
+    shop on an order head office took."""
     if not email and not phone:
         return False
-    return Warranty.objects.filter(customer__in=Customer.objects.filter(_records(email, phone))
-                                   ).exists()
+    # A web order counts from the moment head office queues it, before its branch sends it back.
+    if Warranty.objects.filter(customer__in=Customer.objects.filter(_records(email, phone))
+                               ).exists():
+        return True
+    return bool(email) and WebOrder.objects.filter(email=email_key(email)).exists()
 
 
 def customers_of(account: CustomerAccount) -> QuerySet[Customer]:

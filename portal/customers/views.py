@@ -40,6 +40,7 @@ from portal.projections.cover import Standing, standing
 from portal.projections.models import Claim, Policy, Warranty, WarrantyLayer
 from portal.public.views import LAYER_NAMES
 from portal.receiver import documents as stored
+from portal.webshop.customer import waiting_orders
 from warranty_desk.rules.document_types import MAX_BYTES
 from warranty_desk.rules.evidence import evidence_label
 
@@ -127,6 +128,7 @@ def products(request: HttpRequest, account: CustomerAccount) -> HttpResponse:
     return render(request, "customers/products.html", {
         "account": account, "today": today,
         "cards": _cards(own_warranties(account), today),
+        "orders": waiting_orders(account.email),
         "started": started_claims(account), "claims": numbered})
 
 

@@ -94,6 +94,16 @@ class Product:
     sku: str
     pk: int | None = None
     name: str = ""
+    gtin: str = ""
+    brand: str = ""
+    category: str = ""
+    list_price_minor: int | None = None
+    currency: str = ""
+    locale: str = ""
+    policy_ref: str = ""
+    serial_required: bool = True
+    described: bool = False
+    seq: int = 0
 
 
 @dataclass(slots=True, eq=False)
@@ -171,7 +181,11 @@ _SPECS = {
                     (("name", "text"), ("phone", "text"), ("phone_digits", "text"),
                      ("email", "text"), ("segment", "text"), ("merged_into", "text"),
                      ("seq", "bigint")), Customer),
-    Product: _Spec("projections_product", "sku", (("name", "text"),), Product),
+    Product: _Spec("projections_product", "sku",
+                   (("name", "text"), ("gtin", "text"), ("brand", "text"), ("category", "text"),
+                    ("list_price_minor", "bigint"), ("currency", "text"), ("locale", "text"),
+                    ("policy_ref", "text"), ("serial_required", "boolean"),
+                    ("described", "boolean"), ("seq", "bigint")), Product),
     Warranty: _Spec("projections_warranty", "code",
                     (("serial", "text"), ("product_id", "bigint"), ("customer_id", "bigint"),
                      ("invoice", "text"), ("status", "text"), ("start_on", "date"),
@@ -350,10 +364,12 @@ class Books:
         found: Claim = self._claims.get(text(number, 64))
         return found
 
-    def changed(self, row: Customer | Warranty | Claim) -> None:
+    def changed(self, row: Customer | Product | Warranty | Claim) -> None:
         """A row whose fields a handler set."""
         if isinstance(row, Customer):
             self._customers.changed[row.reference] = row
+        elif isinstance(row, Product):
+            self._products.changed[row.sku] = row
         elif isinstance(row, Warranty):
             self._warranties.changed[row.code] = row
         else:

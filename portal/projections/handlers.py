@@ -70,9 +70,24 @@ def customer(books: Books, event: Event) -> None:
 
 @handles("catalogue.products_added")
 def products_added(books: Books, event: Event) -> None:
-    """New SKUs in a branch's catalogue (named by the first warranty that sells them)."""
-    for sku in _payload(event).get("skus") or []:
+    """New SKUs in a branch's catalogue, with what the public product page shows of each
+    when the till sent it (older tills send the SKUs alone: the first warranty names them)."""
+    p = _payload(event)
+    for sku in p.get("skus") or []:
         books.product(sku)
+    for item in p.get("products") or []:
+        row = books.product(item["sku"], item.get("name"))
+        if row is None or event.seq < row.seq:
+            continue
+        price = item.get("list_price_minor")
+        row.gtin, row.brand = text(item.get("gtin"), 14), text(item.get("brand"), 200)
+        row.category = text(item.get("category"), 100)
+        row.list_price_minor = price if isinstance(price, int) else None
+        row.currency, row.locale = text(p.get("currency"), 3), text(p.get("locale"), 20)
+        row.policy_ref = text(item.get("policy_ref"), 64)
+        row.serial_required = bool(item.get("serial_required", True))
+        row.described, row.seq = True, event.seq
+        books.changed(row)
 
 
 # -- warranties ----------------------------------------------------------------------------
@@ -157,8 +172,12 @@ def policy_updated(books: Books, event: Event) -> None:
         return
     limit = p.get("claim_limit_count")
     evidence = p.get("evidence_required") or {}
+    months = {k: int(p[k]) if isinstance(p.get(k), int) else None
+              for k in ("manufacturer_months", "shop_months")}
+    serial = p.get("serial_required")
     Policy.objects.update_or_create(branch_id=books.branch_id, ref=ref, defaults={
-        "name": text(p["name"], 200),
+        "name": text(p["name"], 200), **months, "terms": text(p.get("terms"), 20_000),
+        "serial_required": serial if isinstance(serial, bool) else None,
         "exclusions": [text(item, 500) for item in p.get("exclusions") or [] if item],
         "evidence_required": {text(kind, 40): [text(e, 40) for e in needed]
                               for kind, needed in evidence.items()},
@@ -303,7 +322,8 @@ def _minor(value: object) -> int:
 
 
 @handles("brand_claim.opened", "brand_claim.claims_added", "brand_claim.details_set",
-         "brand_claim.status_changed", "brand_claim.settled", "brand_claim.written_off")
+         "brand_claim.status_changed", "brand_claim.settled", "brand_claim.written_off",
+         "brand_claim.report_added", "brand_claim.proposal_received")
 def brand_claim(books: Books, event: Event) -> None:
     """A brand claim as of its newest event, and the event's line of its history (written at
     once: a branch has few brand claims beside its claims)."""

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from portal.branches.models import Branch
+from warranty_desk.rules.extension import ExtensionTerms
 
 
 class ProjectionCursor(models.Model):
@@ -57,15 +58,32 @@ class Customer(models.Model):
 
 
 class Product(models.Model):
-    """A product a branch sold or listed, by SKU."""
+    """A product a branch sold or listed, by SKU.
+
+    The catalogue details (GTIN to serial_required) come from catalogue.products_added of
+    newer tills; a product named only by a sale, or by an older till, keeps their defaults
+    (`described` False), and the public product page does not show it.
+    """
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
     sku = models.CharField(max_length=64)
     name = models.CharField(max_length=200, blank=True)
+    gtin = models.CharField(max_length=14, blank=True, db_default="", db_index=True)
+    brand = models.CharField(max_length=200, blank=True, db_default="")
+    category = models.CharField(max_length=100, blank=True, db_default="")
+    list_price_minor = models.BigIntegerField(null=True)
+    currency = models.CharField(max_length=3, blank=True, db_default="")
+    locale = models.CharField(max_length=20, blank=True, db_default="")
+    policy_ref = models.CharField(max_length=64, blank=True, db_default="")
+    serial_required = models.BooleanField(db_default=True)
+    described = models.BooleanField(db_default=False)
+    seq = models.BigIntegerField(db_default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["branch", "sku"],
                                                name="projected_product_once")]
+        # The public product page finds a SKU across every branch.
+        indexes = [models.Index(fields=["sku"], name="product_sku")]
 
 
 class Warranty(models.Model):
@@ -222,6 +240,14 @@ class ExtensionPlan(models.Model):
         constraints = [models.UniqueConstraint(fields=["branch", "code"],
                                                name="projected_plan_once")]
 
+    def terms(self) -> ExtensionTerms:
+        """The plan as the till's eligibility rule reads it (warranty_desk.rules.extension)."""
+        return ExtensionTerms(categories=frozenset(self.categories),
+                              min_price_minor=self.min_price_minor,
+                              max_price_minor=self.max_price_minor,
+                              max_days_since_sale=self.max_days_since_sale, months=self.months,
+                              price_minor=self.price_minor)
+
 
 class Policy(models.Model):
     """A branch's warranty policy: what the card and Start a claim show, and the claim limit
@@ -230,6 +256,11 @@ class Policy(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
     ref = models.CharField(max_length=64)
     name = models.CharField(max_length=200)
+    # The cover and terms text the public product page words (newer tills; null before).
+    manufacturer_months = models.PositiveIntegerField(null=True)
+    shop_months = models.PositiveIntegerField(null=True)
+    terms = models.TextField(blank=True, db_default="")
+    serial_required = models.BooleanField(null=True)
     exclusions = models.JSONField(default=list)
     evidence_required = models.JSONField(default=dict)  # claim type -> evidence kinds
     claim_limit_count = models.PositiveIntegerField(null=True)

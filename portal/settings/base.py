@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "portal.staff",
     "portal.health",
     "portal.public",
+    "portal.webshop",
     # Before allauth: its sign-in templates are the portal's own (portal/customers/templates).
     "portal.customers",
     "allauth",
@@ -64,6 +65,10 @@ PORTAL_CSP: dict[str, list[str]] = {
     "form-action": ["'self'", *env.words("PORTAL_CSP_FORM_ACTION")],
     "frame-ancestors": ["'none'"],
 }
+
+# The branch whose catalogue the public product page (/products/) answers from when more than
+# one lists a product and the asker names none (`?branch=`); otherwise the first by code.
+PORTAL_CATALOGUE_BRANCH = "".join(env.words("PORTAL_CATALOGUE_BRANCH")[:1]).upper()
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

@@ -49,13 +49,13 @@ class HeadOfficeOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(StaffMember)
 class StaffMemberAdmin(HeadOfficeOnly):
-    """Change a person's role."""
+    """Change a person's role, and the supplier a supplier contact speaks for."""
 
-    list_display = ("user", "role")
+    list_display = ("user", "role", "supplier")
     list_filter = ("role",)
-    search_fields = ("user__username",)
+    search_fields = ("user__username", "supplier")
     readonly_fields = ("user",)
-    fields = ("user", "role")
+    fields = ("user", "role", "supplier")
 
 
 @admin.register(Branch)

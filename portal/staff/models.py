@@ -1,4 +1,5 @@
-"""A head-office person's role, beside Django's user (which holds sign-in)."""
+"""A head-office person's role, beside Django's user (which holds sign-in), and what head-office
+people sent to branches."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Head-office admin"
     SUPPORT = "support", "Support (read, and messages to customers)"
     AUDITOR = "auditor", "Auditor (read only)"
+    SUPPLIER = "supplier", "Supplier contact (their own brand claims only)"
 
 
 class StaffMember(models.Model):
@@ -20,9 +22,31 @@ class StaffMember(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="staff_member")
     role = models.CharField(max_length=20, choices=Role.choices)
+    # The one supplier a supplier contact speaks for, as the branches name it on their brand
+    # claims (compared without case); empty for every other role.
+    supplier = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(role="supplier") & ~models.Q(supplier=""))
+            | (~models.Q(role="supplier") & models.Q(supplier="")),
+            name="staff_supplier_only_for_supplier_contacts")]
 
     def __str__(self) -> str:
-        return f"{self.user.get_username()} ({self.role})"
+        of = f", {self.supplier}" if self.supplier else ""
+        return f"{self.user.get_username()} ({self.role}{of})"
+
+    def clean(self) -> None:
+        """A supplier contact names a supplier; no one else does (the admin's form says so)."""
+        from django.core.exceptions import ValidationError
+
+        self.supplier = " ".join(self.supplier.split())
+        if self.role == Role.SUPPLIER and not self.supplier:
+            raise ValidationError({"supplier": "A supplier contact needs the supplier's name, "
+                                               "as the branches write it on brand claims."})
+        if self.role != Role.SUPPLIER and self.supplier:
+            raise ValidationError({"supplier": "Only a supplier contact has a supplier; clear "
+                                               "it, or make the role Supplier contact."})
 
 
 class RelayedMessage(models.Model):
@@ -57,3 +81,35 @@ class SignInFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "at"], name="signin_failure_recent")]
+
+
+class SupplierUpdate(models.Model):
+    """What a supplier contact sent about one of their supplier's brand claims: queued to the
+    brand claim's branch as a brand_status item, kept here with who entered it and when.
+
+    Whether the branch applied it is read from the branch's events (a brand claim line naming
+    the item, or the item's refusal), never stored here.
+    """
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "Status"
+        CLAIM_ID = "claim_id", "Their claim ID"
+        REPORT = "report", "Report"
+        PROPOSAL = "proposal", "Settlement proposal"
+
+    # By number, like RelayedMessage: projections are rebuilt from events.
+    branch = models.ForeignKey("branches.Branch", on_delete=models.PROTECT, related_name="+")
+    brand_claim_number = models.CharField(max_length=64)
+    supplier = models.CharField(max_length=200)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    entered_by = models.CharField(max_length=300)  # "head office portal, supplier contact ..."
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    details = models.JSONField(default=dict)  # what was sent, as the item's payload says it
+    inbox_item = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["branch", "brand_claim_number"],
+                                name="supplier_update_by_claim")]

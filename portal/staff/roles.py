@@ -17,6 +17,9 @@ V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 EVERYONE = (Role.ADMIN, Role.SUPPORT, Role.AUDITOR)
 MESSAGES = (Role.ADMIN, Role.SUPPORT)
 ADMIN = (Role.ADMIN,)
+# A supplier contact opens only their supplier's brand claims; every other page refuses them.
+BRAND_CLAIMS = (*EVERYONE, Role.SUPPLIER)
+SUPPLIER = (Role.SUPPLIER,)
 
 
 def member_of(request: HttpRequest) -> StaffMember | None:

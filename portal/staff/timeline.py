@@ -64,7 +64,11 @@ BRAND_TOPICS = {
     "brand_claim.status_changed": "Brand status",
     "brand_claim.settled": "Settlement",
     "brand_claim.written_off": "Written off",
+    "brand_claim.report_added": "The brand's report filed on its claims",
+    "brand_claim.proposal_received": "Settlement proposed by the brand (for finance to decide)",
 }
+# What a brand line carries for machines: the item it applied, the report's address.
+_BRAND_HIDDEN = {"inbox_item", "sha256"}
 _MONEY = {"amount_minor"}
 # Where a brand's status was entered, in words (the till's BrandStatusUpdate.source).
 _SOURCES = {"desk": "typed at the branch's desk", "csv": "the service centre's file",
@@ -80,7 +84,7 @@ def describe_brand(line: BrandClaimLine, currency: str) -> Line:
         details = {k: v for k, v in details.items() if k not in {"from_status", "status"}}
     fields = []
     for key, value in sorted(details.items()):
-        if value in (None, "", [], {}):
+        if value in (None, "", [], {}) or key in _BRAND_HIDDEN:
             continue
         if key == "source":
             shown = _SOURCES.get(str(value), str(value))

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from portal.staff.views import brand_claims, documents, health, records, search, signin
+from portal.staff.views import (
+    brand_claim,
+    brand_claims,
+    documents,
+    health,
+    records,
+    search,
+    signin,
+    web_orders,
+)
 
 app_name = "office"
 
@@ -15,6 +24,10 @@ urlpatterns = [
     path("branches/<str:code>/drift/<int:pk>/resolve/", health.resolve, name="resolve"),
     path("search/", search.find, name="search"),
     path("brand-claims/", brand_claims.listing, name="brand-claims"),
+    path("web-orders/", web_orders.listing, name="web-orders"),
+    path("brand-claims/<str:code>/<str:number>/", brand_claim.detail, name="brand-claim"),
+    path("brand-claims/<str:code>/<str:number>/update/", brand_claim.update,
+         name="brand-claim-update"),
     path("claims/<str:code>/<str:number>/", records.claim, name="claim"),
     path("claims/<str:code>/<str:number>/relay/", records.relay, name="relay"),
     path("claims/<str:code>/<str:number>/documents/<str:sha256>/", documents.download,

@@ -27,19 +27,22 @@ def test_report_list_names_every_report_in_the_registry(demo_home: Path) -> None
 
 def test_claim_cost_by_brand_as_json_csv_and_pdf_agree_with_the_database(
         demo_home: Path, tmp_path: Path) -> None:
-    done = run(demo_home, "report", "claim-cost", *PERIOD, "--by", "brand", "--json")
+    done = run(demo_home, "report", "dashboard", *PERIOD, "--by", "brand", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
         per_brand = dict(conn.execute(
             "SELECT b.name, count(*) FROM claims c JOIN products p ON p.id = c.product_id "
             "JOIN brands b ON b.id = p.brand_id GROUP BY b.name").fetchall())
-    assert {row[0]: row[1] for row in report["rows"]} == per_brand
-    assert report["columns"][0] == "Brand"
-    table = list(csv.reader(io.StringIO(run(demo_home, "report", "claim-cost", *PERIOD, "--by",
+    assert {row[0]: row[3] for row in report["rows"] if row[1] == "Claims opened"} == per_brand
+    assert report["columns"][:4] == ["Brand", "Figure", "Amount", "Value"]
+    table = list(csv.reader(io.StringIO(run(demo_home, "report", "dashboard", *PERIOD, "--by",
                                             "brand", "--csv").stdout)))
     assert table[0] == report["columns"]
-    assert ["Group", "Figure", "Records", "Behind it"] in table  # the claims behind each figure
+    cost = list(csv.reader(io.StringIO(run(demo_home, "report", "claim-cost", *PERIOD, "--by",
+                                           "brand", "--csv").stdout)))
+    assert cost[0][:2] == ["Brand", "Cost per claim"]
+    assert ["Group", "Figure", "Records", "Behind it"] in cost  # the claims behind each figure
     out = tmp_path / "cost.pdf"
     done = run(demo_home, "report", "claim-cost", *PERIOD, "--by", "brand", "--pdf", str(out))
     assert done.returncode == 0, done.stderr

@@ -1,6 +1,7 @@
 """What the Sync panel settles, from the command line: refused records (`sync parked`, `retry`,
 `dismiss`) and inbox items the till could not use (`sync inbox`, `inbox-done`), each decision
-signed by a person and audited; the exit code says while anything waits for one."""
+signed by a person and audited; the exit code says while anything waits for one. And the
+catalogue sent to head office again (`sync catalogue`)."""
 
 from __future__ import annotations
 
@@ -135,3 +136,29 @@ def test_an_inbox_item_that_could_not_be_used_keeps_the_exit_code_at_1_until_dea
     clean = run(home, "sync")
     assert clean.returncode == 0 and "inbox item" not in clean.stdout.replace(
         "pulled 0 inbox items", "")
+
+
+def test_the_catalogue_goes_to_head_office_again_on_an_owners_word(
+    home: Path,  # noqa: F811
+) -> None:
+    products = one(home, "SELECT count(*) FROM products")
+    policies = one(home, "SELECT count(*) FROM policies")
+    before = outbox_count(home)
+    refused = signed(home, "1111", "sync", "catalogue", "--staff", "Sam Sales")
+    assert refused.returncode != 0 and outbox_count(home) == before
+    done = signed(home, "7777", "sync", "catalogue", "--staff", "Olive Owner")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (f"The catalogue ({products} products, with every policy and "
+                                   "plan) goes to head office at the next sync.")
+    with sqlite3.connect(home / "warranty-desk.sqlite3") as conn:
+        sent = [json.loads(p) for (p,) in conn.execute(
+            "SELECT payload FROM outbox_events WHERE seq > (SELECT max(seq) - ? FROM "
+            "outbox_events) AND topic = 'catalogue.products_added'", (outbox_count(home)
+                                                                       - before,))]
+        resent = conn.execute("SELECT count(*) FROM outbox_events WHERE topic = "
+                              "'catalogue.policy_updated'").fetchone()[0]
+        audited = conn.execute("SELECT count(*) FROM audit_entries WHERE action = "
+                               "'catalogue.resend'").fetchone()[0]
+    assert sum(len(e["products"]) for e in sent) == products
+    assert all(p["policy_ref"] and p["brand"] for e in sent for p in e["products"])
+    assert resent == 2 * policies and audited == 1

@@ -19,9 +19,9 @@ from sync.inbox import PortalInbox, pull_once
 from tests.conftest import TODAY, actor
 from tests.portal.office import signed_in
 from tests.portal.support import LivePortal, register
-from tests.portal.till import client, push_all, till
+from tests.portal.till import client, in_returns_stock, push_all, till
 from warranty_desk.permissions import Role
-from warranty_desk.services import brand_claims, catalogue, claims, decisions, returns
+from warranty_desk.services import brand_claims, catalogue
 from warranty_desk.services import settlements as settle
 from warranty_desk.services.activation import record_sale
 from warranty_desk.services.customers import CustomerInput
@@ -42,9 +42,8 @@ class Lodged:
 def lodged(live_portal: LivePortal, tmp_path_factory: pytest.TempPathFactory) -> Lodged:
     branch = register()
     home, db = till(tmp_path_factory.mktemp("till"), branch)
-    owner, sales, tech, store, finance = (actor(Role.OWNER), actor(Role.SALES),
-                                          actor(Role.TECHNICIAN), actor(Role.STOREKEEPER),
-                                          actor(Role.FINANCE))
+    owner, sales, store, finance = (actor(Role.OWNER), actor(Role.SALES),
+                                    actor(Role.STOREKEEPER), actor(Role.FINANCE))
     catalogue.add_policy(db, owner, catalogue.PolicyInput(name="Kettles 12",
                                                           manufacturer_months=12))
     catalogue.add_products(db, owner, [catalogue.ProductInput(
@@ -53,12 +52,7 @@ def lodged(live_portal: LivePortal, tmp_path_factory: pytest.TempPathFactory) ->
     sale = record_sale(db, sales, SaleInput(
         f"INV-{branch.code}", TODAY, (LineInput("KT-1", 2, 4_900, ("KT-A", "KT-B")),),
         CustomerInput("Ada Lovelace", phone="+44 20 7946 0777")))
-    numbers = []
-    for code in sale.warranty_codes:
-        number = claims.start_claim(db, sales, claims.StartClaim(code, "Will not boil")).number
-        decisions.post_cost(db, tech, number, decisions.CostLine("parts", 1_250, "", True))
-        returns.receive(db, store, number)
-        numbers.append(number)
+    numbers = in_returns_stock(db, list(sale.warranty_codes), "Will not boil")
     view = brand_claims.open_brand_claim(db, store, numbers)
     brand_claims.set_details(db, store, view.number, external_id="KTL-<77>",
                              service_centre="Kettlo Care, Leeds")
@@ -92,7 +86,8 @@ def test_head_office_projects_the_brand_claim_as_the_till_last_told(lodged: Lodg
         "brand_claim.opened", "brand_claim.details_set", "brand_claim.status_changed",
         "brand_claim.settled", "brand_claim.status_changed"]
     assert topics[-1][1] == {"from_status": "acknowledged", "status": "approved",
-                             "source": "head_office", "note": "Approved on the brand's portal"}
+                             "source": "head_office", "note": "Approved on the brand's portal",
+                             "inbox_item": "brand-approved"}
 
 
 def test_projecting_again_changes_nothing(lodged: Lodged) -> None:

@@ -67,7 +67,8 @@ def snapshot(branch_id: int) -> dict[str, Any]:
         "customers": sorted(Customer.objects.filter(branch_id=branch_id).values_list(
             "reference", "name", "phone", "email", "segment", "merged_into", "seq")),
         "products": sorted(Product.objects.filter(branch_id=branch_id).values_list(
-            "sku", "name")),
+            "sku", "name", "gtin", "brand", "category", "list_price_minor", "currency",
+            "locale", "policy_ref", "serial_required", "described", "seq")),
         "warranties": sorted(Warranty.objects.filter(branch_id=branch_id).values_list(
             "code", "serial", "product__sku", "customer__reference", "invoice", "status",
             "start_on", "end_on", "seq")),

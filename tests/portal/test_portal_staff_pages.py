@@ -111,7 +111,8 @@ def test_anyone_not_staff_is_kept_out_of_every_page(pushed: PushedBranch) -> Non
 
 
 def _methods(pattern: URLPattern) -> set[str]:
-    return {"POST"} if pattern.name in {"relay", "resend", "resolve"} else {"GET"}
+    return ({"POST"} if pattern.name in {"relay", "resend", "resolve", "brand-claim-update"}
+            else {"GET"})
 
 
 @pytest.mark.logs(r"^Forbidden: /office/")

@@ -73,6 +73,9 @@ def test_a_body_that_is_not_json_or_not_sent_as_json_is_refused(
     ("limit=501", "The query parameter limit: 501 is greater than the maximum of 500"),
     ("limit=many", "The query parameter limit: 'many' is not of type 'integer'"),
     ("after=" + "x" * 201, "The query parameter after: "),
+    # A parameter the contract does not name is refused, not silently ignored.
+    ("limit=5&since=3", "The query parameter 'since' is not one this address takes "
+                        "(after, limit)."),
 ])
 def test_inbox_parameters_outside_the_contract_are_refused(
     live_portal: LivePortal, branch: RegisteredBranch, query: str, words: str,

@@ -8,11 +8,12 @@ from sync.engine import SyncEngine
 from sync.http import HttpClient
 from sync.portal import PortalDestination
 from sync.runner import CycleReport, run_cycle
-from tests.conftest import pinned_clock
+from tests.conftest import actor, pinned_clock
 from tests.portal.support import LivePortal, RegisteredBranch
 from tests.sync.engine_helpers import make_claims
 from warranty_desk.config import SyncSettings
-from warranty_desk.services import setup
+from warranty_desk.permissions import Role
+from warranty_desk.services import claims, decisions, returns, setup
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
@@ -54,3 +55,16 @@ def sync_cycle(home: Home, db: Database, live: LivePortal, *, nightly: bool = Fa
     report = run_cycle(home, db, SyncSettings(portal_url=live.url), nightly=nightly)
     assert report.complete and report.nightly == nightly, report.message
     return report
+
+
+def in_returns_stock(db: Database, codes: list[str], fault: str) -> list[str]:
+    """A claim on each warranty, a recoverable part posted, the unit received in returns stock
+    (ready for a brand claim); the claims' numbers."""
+    sales, tech, store = actor(Role.SALES), actor(Role.TECHNICIAN), actor(Role.STOREKEEPER)
+    numbers = []
+    for code in codes:
+        number = claims.start_claim(db, sales, claims.StartClaim(code, fault)).number
+        decisions.post_cost(db, tech, number, decisions.CostLine("parts", 1_250, "", True))
+        returns.receive(db, store, number)
+        numbers.append(number)
+    return numbers

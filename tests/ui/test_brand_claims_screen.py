@@ -131,14 +131,19 @@ def test_kim_packs_three_units_types_a_status_sends_one_and_saves_the_packet(
     assert "finance or a manager" in screen.banner.detail.text()
 
 
-def test_fin_records_a_part_then_a_final_settlement_with_its_reason(
-    qtbot: Any, win: MainWindow,
-) -> None:
+def _kim_opens_one_for_the_three(qtbot: Any, win: MainWindow) -> str:
+    """Kim scans the three TVs' serials into one new brand claim; its number."""
     kim = _screen(qtbot, win, "Kim Store", "2222")
     kim.field.setText(" ".join(SERIALS))
     qtbot.keyClick(kim.field, Qt.Key.Key_N, CTRL)
     assert kim.current is not None
-    number = kim.current.number
+    return kim.current.number
+
+
+def test_fin_records_a_part_then_a_final_settlement_with_its_reason(
+    qtbot: Any, win: MainWindow,
+) -> None:
+    number = _kim_opens_one_for_the_three(qtbot, win)
     fin = _screen(qtbot, win, "Fin Finance", "6666")
     assert fin.current is None and fin.amount.text() == ""  # the lock forgot Kim's work
     _scan(qtbot, fin, number)
@@ -163,6 +168,29 @@ def test_fin_records_a_part_then_a_final_settlement_with_its_reason(
         assert conn.execute("SELECT group_concat(amount_minor) FROM settlements s JOIN "
                             "brand_claims b ON b.id = s.brand_claim_id WHERE b.number = ?",
                             (number,)).fetchone() == ("10000,4550",)
+
+
+def test_fin_sees_the_settlement_a_supplier_proposed_at_head_office_beside_the_statuses(
+    qtbot: Any, win: MainWindow, tmp_path: Path,
+) -> None:
+    from warranty_desk.services import inbox
+    from warranty_desk.storage.documents import DocumentStore
+
+    number = _kim_opens_one_for_the_three(qtbot, win)
+    applied = inbox.apply_item(win.ctx.db, inbox.InboxItemInput("supplier-1", "brand_status", {
+        "claim_number": number, "entered_by": "head office portal, supplier contact "
+                                              "care@vista.example",
+        "proposal": {"amount_minor": 12_000, "reference": "VST-<1>", "note": "Panels only"}}),
+        documents=DocumentStore(tmp_path / "documents"), fetch_document=None)
+    assert applied.status == "applied", applied.result
+    fin = _screen(qtbot, win, "Fin Finance", "6666")
+    _scan(qtbot, fin, number)
+    assert _column(fin.updates, 1)[-1] == "submitted (unchanged)"
+    note = _column(fin.updates, 4)[-1]
+    assert "The brand proposes to settle £120.00 (their reference VST-<1>): Panels only" in note
+    assert "care@vista.example" in _column(fin.updates, 3)[-1]
+    with sqlite3.connect(win.ctx.db.path) as conn:
+        assert conn.execute("SELECT count(*) FROM settlements").fetchone() == (0,)
 
 
 def test_a_supplier_contact_added_in_settings_sees_and_moves_only_their_suppliers_claims(
@@ -226,7 +254,7 @@ def test_every_header_of_a_brand_claims_tables_reads_whole_at_1366(
         metrics = header.fontMetrics()
         for col in range(header.count()):
             words = str(view.model().headerData(col, Qt.Orientation.Horizontal))
-            # The header's text and a margin each side: "Where the unit is" read
+            # The header's text and a margin each side: "Where the unit is" (now "Unit is") read
             # "ere the uni" in a section of the default width.
             assert header.sectionSize(col) >= metrics.horizontalAdvance(words) + 8, (
                 view.objectName(), words, header.sectionSize(col))

@@ -125,3 +125,28 @@ def test_ctrl_i_opens_the_sale_of_the_unit_shown(qtbot: Any, window: MainWindow)
     assert isinstance(sale, SaleScreen)
     assert sale.stack.currentWidget() is sale.capture_page
     assert invoice and invoice in sale.invoice.text()
+
+
+def test_a_scanned_product_barcode_shows_the_product_and_the_cover_it_comes_with(
+    qtbot: Any, window: MainWindow
+) -> None:
+    from warranty_desk.demo.catalogue import gtin13
+    from warranty_desk.services.product_cover import product_cover_of
+
+    sign_in(qtbot, window, "Sam Sales", "1111")
+    counter = window.current_screen()
+    assert isinstance(counter, CounterScreen)
+    barcode = gtin13("506012345001")
+    qtbot.keyClicks(counter.field, barcode)  # as a wedge scanner types it
+    qtbot.keyClick(counter.field, Qt.Key.Key_Return)
+    assert counter.card.property("verdict") == "product"
+    assert counter.card.word.text() == "▤  PRODUCT  Lumen 14 Laptop"
+    assert window.ctx.actor is not None
+    known = product_cover_of(window.ctx.db, window.ctx.actor, barcode)
+    assert known is not None
+    # The card says what head office's product page says (rules.product_cover).
+    assert counter.card.detail.text().startswith(known.cover.cover + "\n")
+    assert "scan the serial number label" in counter.card.detail.text()
+    assert [f"Extension: {p.words}" for p in known.cover.plans] == [
+        line for line in counter.card.extra.text().splitlines() if line.startswith("Extension")]
+    assert known.cover.plans and "£" in known.cover.plans[0].price

@@ -147,10 +147,9 @@ def test_the_reports_screen_counts_the_notes_by_reason(qtbot: Any, win: MainWind
     qtbot.keyClick(win, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
     reports = win.current_screen()
     assert isinstance(reports, ReportsScreen)
-    row = next(n for n in range(reports.choices.count())
-               if reports.choices.item(n).data(Qt.ItemDataRole.UserRole) == "exception-notes")
+    row = reports.choices.findData("exception-notes")
     reports.choices.setFocus()
-    reports.choices.setCurrentRow(row)
+    reports.choices.setCurrentIndex(row)
     qtbot.waitUntil(lambda: reports.model.table is not None
                     and reports.model.table.name == "exception-notes")
     shown = {reports.model.text(r, 0): reports.model.text(r, reports.model.columnCount() - 1)
@@ -219,8 +218,7 @@ def test_the_claim_reports_are_reached_by_keys_and_show_what_the_service_builds(
     assert isinstance(reports, ReportsScreen)
     reports.choices.setFocus()
     for _ in range(reports.choices.count()):
-        item = reports.choices.currentItem()
-        if item is not None and item.data(Qt.ItemDataRole.UserRole) == name:
+        if reports.choices.currentData() == name:
             break
         qtbot.keyClick(reports.choices, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: reports.model.table is not None and reports.model.table.name == name)

@@ -28,6 +28,7 @@ from ui.screens.base import Screen
 from ui.screens.brand_parts.tables import lines_model, list_model, updates_model
 from ui.screens.returns_parts.confirmation import Confirmation, refusal_shower
 from ui.screens.shop_time import local_minute
+from ui.widgets.column_fit import fit_width
 from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view, refill, selected_rows
 from warranty_desk.errors import BadInput
@@ -75,6 +76,7 @@ class BrandClaimsScreen(Screen):
         layout.addWidget(self.banner)
         self.list_model = list_model(shop_money)
         self.list = record_view(self.list_model, "brandClaims")
+        fit_width(self.list, cut=("Supplier", "Status"))
         self.list.setMinimumHeight(110)
         layout.addWidget(self.list, 1)
         self.summary = Label("Open a brand claim from the list (Ctrl+O) or scan its number.")
@@ -83,9 +85,11 @@ class BrandClaimsScreen(Screen):
         layout.addWidget(self.summary)
         self.lines_model = lines_model(shop_money)
         self.lines = record_view(self.lines_model, "brandClaimLines")
+        fit_width(self.lines, cut=("Product", "Unit is", "Not claimed"))
         layout.addWidget(self.lines, 1)
         self.updates_model = updates_model(self._when)
         self.updates = record_view(self.updates_model, "brandClaimUpdates")
+        fit_width(self.updates, cut=("Status", "Entered by", "From", "Note"))
         layout.addWidget(self.updates, 1)
         layout.addWidget(self._status_row())
         layout.addWidget(self._settlement_row())
@@ -209,7 +213,7 @@ class BrandClaimsScreen(Screen):
             f"({view.approval}). Expected {money.people(view.expected_minor)}, settled "
             f"{money.people(view.settled_minor)}, outstanding "
             f"{money.people(view.outstanding_minor)}.{stale}{closed}")
-        # Fitted to their words and contents: at the default width "Where the unit is" was cut.
+        # Fitted to their words, contents and width (ui.widgets.column_fit).
         refill(self.lines, self.lines_model, view.lines)
         refill(self.updates, self.updates_model, view.updates)
 

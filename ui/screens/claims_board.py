@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.keys import bind_key, bind_tab_keys
 from ui.screens.base import Screen
+from ui.widgets.column_fit import AsideLine, fit_width, fitter
 from ui.widgets.labels import Label
 from ui.wording import CHANNEL_WORDS, in_words, outcome_shown
 from warranty_desk.permissions import Permission
@@ -68,14 +69,20 @@ class ClaimTableModel(QAbstractTableModel):
     """Board rows for a QTableView; the number of the claim on each row under UserRole.
 
     What a person acts on comes first (which claim, its state, when it was promised and
-    whether that is past, how old it is, whose, what), so it is in view on a 1366-pixel screen;
-    the rest follows for those who scroll.
+    whether that is past, how old it is, whose, whose unit, what). When the window is too
+    narrow for all, the columns at the end step aside, last first (SPARE), and the row's
+    tooltip lists them; the claim's own screen has them all.
     """
 
     COLUMNS = ("Claim", "State", "Promised", "Age", "Owner", "Customer", "Product", "Serial",
                "Opened", "Channel", "Backup")
+    # At the counter the customer in front asks about their claim: their name and the product
+    # stay longer than the age (the promise says more) and the owner (the manager's question,
+    # also in the owner filter and, for a claim nobody owns, the amber band and the count).
+    SPARE = ("Backup", "Channel", "Opened", "Serial", "Age", "Owner")
     # Names can be long: cut at this width (the tooltip has them whole) so the columns after
-    # them stay in view.
+    # them stay in view; with too little room they are cut shorter. Numbers, states and dates
+    # are never cut.
     CAPPED: ClassVar[dict[str, int]] = {"Owner": 100, "Customer": 130, "Product": 140}
 
     def __init__(self) -> None:
@@ -138,7 +145,7 @@ class ClaimTableModel(QAbstractTableModel):
                 return f"Promised for {r.promised_on}; the customer is waiting past that date."
             if name == "Owner" and r.unowned:
                 return "Nobody answers for this claim yet: a manager gives it an owner."
-            return self._text(r, index.column()) if name in self.CAPPED else None
+            return self._text(r, index.column())
         if role == Qt.ItemDataRole.BackgroundRole and (r.overdue or r.unowned):
             return QBrush(OVERDUE_BACKGROUND if r.overdue else UNOWNED_BACKGROUND)
         if role == Qt.ItemDataRole.ForegroundRole and (r.overdue or r.unowned):
@@ -172,7 +179,10 @@ class ClaimsBoardScreen(Screen):
         for data, words in TABS:
             self.tabs.setTabData(self.tabs.addTab(words), data)
         layout.addWidget(self.tabs)
-        layout.addLayout(self._filter_row())
+        filters = self._filter_row()
+        # The search on a row of its own: beside four filters at 1024 px it showed "S…".
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
         self.status = Label("")
         self.status.setObjectName("subtle")
         layout.addWidget(self.status)
@@ -187,7 +197,13 @@ class ClaimsBoardScreen(Screen):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        fit_width(self.table, spare=ClaimTableModel.SPARE, cut=tuple(ClaimTableModel.CAPPED),
+                  caps=ClaimTableModel.CAPPED)
         layout.addWidget(self.table, 1)
+        # The chosen claim's columns that stepped aside for want of width, in words.
+        self.aside = AsideLine(self.table)
+        self.aside.setObjectName("claimAside")
+        layout.addWidget(self.aside)
         hint = Label("Enter opens the claim  ·  Ctrl+F search  ·  Ctrl+R reload")
         hint.setObjectName("subtle")
         layout.addWidget(hint)
@@ -222,11 +238,10 @@ class ClaimsBoardScreen(Screen):
         self.search = QLineEdit()
         self.search.setObjectName("boardSearch")
         self.search.setClearButtonEnabled(True)
-        # Short enough to read whole at 1366 px; F1 says the rest (the claim's last digits).
+        # F1 says the rest (the claim's last digits).
         self.search.setPlaceholderText("Search: claim, serial, phone or name")
         for widget in (self.brand, self.channel, self.assignee, self.age):
-            row.addWidget(widget)
-        row.addWidget(self.search, 1)
+            row.addWidget(widget, 1)
         return row
 
     def _connect_signals(self) -> None:
@@ -319,11 +334,7 @@ class ClaimsBoardScreen(Screen):
         self._fill_combo(self.assignee, result.assignees, fixed=2)
         keep = self.current_number()
         self.model.set_rows(result.rows)
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        for name, width in ClaimTableModel.CAPPED.items():
-            column = ClaimTableModel.COLUMNS.index(name)
-            header.resizeSection(column, min(header.sectionSize(column), width))
+        fitter(self.table).fit()
         numbers = [r.number for r in result.rows]
         self.table.selectRow(numbers.index(keep) if keep in numbers else 0)
         overdue = sum(1 for r in result.rows if r.overdue)

@@ -187,7 +187,10 @@ class CounterScreen(Screen):
         self.matches.fill(entries)
         if not entries:
             self.matches.hide()
-            self.card.show_message(result.message)
+            if result.product is not None:
+                self.card.show_product(result.product)
+            else:
+                self.card.show_message(result.message)
             self.action_bar.show_for(None, self.ctx.may)
             return
         if len(entries) == 1:

@@ -163,6 +163,7 @@ class CustomerScreen(Screen):
         self.purchases = record_view(self.purchase_model, "purchases")
         self.claims = record_view(self.claim_model, "customerClaims")
         self.messages = record_view(self.message_model, "customerMessages")
+        columns.fit_tables(self.purchases, self.claims, self.messages)
         self.complaints = ComplaintsTab(self.ctx, self._reload)
         self.notes = NotesPanel(self._when, "customerNotes")
         for table, label in zip((self.purchases, self.claims, self.messages, self.complaints,
@@ -281,7 +282,8 @@ class CustomerScreen(Screen):
             item.setData(Qt.ItemDataRole.UserRole, c.reference)
             self.results.addItem(item)
         self.results.blockSignals(False)
-        self.results.setVisible(bool(found))
+        # One found (a phone, a reference) opens at once: a list of one only takes width.
+        self.results.setVisible(len(found) > 1)
         if not found:
             self.status.setText(f"No customer matches {self.search.text().strip()!r}. Try the "
                                 "phone number, or fewer letters of the name.")

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from PySide6.QtWidgets import QTableView
+
 from ui.models.record_table import Column
+from ui.widgets.column_fit import fit_width
 from ui.widgets.verdict_card import SYMBOLS
 from warranty_desk.services.customer_view import ClaimLine, CustomerProfile, MessageLine
 from warranty_desk.views import WarrantyVerdict
@@ -60,3 +63,16 @@ def shop_message(row: int, lines: Sequence[MessageLine]) -> MessageLine | None:
     customer's own messages or no row."""
     picked = lines[row] if 0 <= row < len(lines) else None
     return picked if picked is not None and picked.id and picked.direction == "outbound" else None
+
+
+def fit_tables(purchases: QTableView, claims: QTableView, messages: QTableView) -> None:
+    """What gives way when the tables are too narrow for every column (ui.widgets.column_fit).
+
+    Codes are matched whole. In purchases the day of sale steps aside for "Until", then the
+    warranty code (on the slip in the customer's hand, and on the certificate the tab prints),
+    then the end of cover when the list of customers found is beside it (the cover column says
+    whether it is over).
+    """
+    fit_width(purchases, spare=("Sold", "Warranty", "Until"), cut=("Product",))
+    fit_width(claims, spare=("Opened", "Outcome"), cut=("Fault", "Product"))
+    fit_width(messages, cut=("Subject", "Delivery"))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.phones import phone
+from ui.widgets.column_fit import AsideLine, fit_width
 from ui.widgets.dialog_buttons import message_label
 from ui.widgets.reason_dialog import ReasonDialog
 from ui.widgets.record_view import record_view, show_records
@@ -55,7 +56,11 @@ class CallsList(QWidget):
         layout.addWidget(self.status)
         self.model: RecordTableModel[FollowUpView] = RecordTableModel(call_columns(when))
         self.table = record_view(self.model, "retentionCalls")
+        # Whom to call, on what number and why come first; when it was raised steps aside
+        # (the list is oldest first) before the reason is cut short.
+        fit_width(self.table, spare=("Raised",), cut=("Customer", "Why", "Cleared"))
         layout.addWidget(self.table, 1)
+        layout.addWidget(AsideLine(self.table))
         row = QHBoxLayout()
         self.clear_button = QPushButton(f"Clear with a note…  ({CLEAR_KEY})")
         self.clear_button.setObjectName("primary")

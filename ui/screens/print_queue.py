@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QPushButton,
     QWidget,
@@ -22,9 +21,10 @@ from ui.printing.desk import PDF_ROUTE, RECEIPT, PrintDesk
 from ui.printing.job_model import PrintJobModel
 from ui.printing.queue_keys import QUEUE_CHANGED, QUEUE_KEY
 from ui.screens.base import Screen
+from ui.widgets.column_fit import fit_width
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
-from ui.widgets.record_view import record_view
+from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.styling import show_level
 from warranty_desk.permissions import Permission
 from warranty_desk.services import print_jobs
@@ -70,6 +70,7 @@ class PrintQueueScreen(Screen):
         layout.addWidget(self.summary)
         self.queue_model = PrintJobModel(QUEUE_COLUMNS, ctx.shop.timezone)
         self.queue = record_view(self.queue_model, "printQueue")
+        fit_width(self.queue, cut=("Document", "For", "Asked by", "Printer"))
         layout.addWidget(self.queue, 2)
         self.problem = Label("")
         self.problem.setObjectName("notice")
@@ -89,6 +90,7 @@ class PrintQueueScreen(Screen):
         layout.addWidget(Label("Printed recently (newest first)"))
         self.history_model = PrintJobModel(HISTORY_COLUMNS, ctx.shop.timezone)
         self.history = record_view(self.history_model, "printHistory")
+        fit_width(self.history, cut=("Document", "For", "Outcome", "Printed by", "Printer"))
         layout.addWidget(self.history, 3)
         layout.addWidget(self._close_report_box())
         self._connect_signals()
@@ -153,11 +155,9 @@ class PrintQueueScreen(Screen):
         self.queue_model.set_jobs(waiting)
         self.history_model.set_jobs(recent)
         for view in (self.queue, self.history):
-            # Every column but the last fits its words; the last takes what is left, so a
-            # long printer error never pushes the others off screen (its tooltip has it all).
-            for column in range(view.model().columnCount() - 1):
-                view.resizeColumnToContents(column)
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            # A long printer error or document name is cut short (its tooltip has it all),
+            # so it never pushes the others off screen.
+            fit_columns(view)
         rows = [n for n, job in enumerate(waiting) if kept and job.id == kept.id] or [0]
         if waiting:
             self.queue.selectRow(rows[0])

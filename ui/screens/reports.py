@@ -12,11 +12,9 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -26,6 +24,7 @@ from ui.keys import bind_key
 from ui.money import money
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from ui.widgets.column_fit import fit_width
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
@@ -34,6 +33,8 @@ from warranty_desk.services.exports import write_csv_parts
 from warranty_desk.services.report_table import Cell, ReportTable
 
 Index = QModelIndex | QPersistentModelIndex
+# Letters on a line of a report's header: "Days to / close", "Still / open".
+HEADER_LINE = 8
 
 
 class ReportModel(QAbstractTableModel):
@@ -79,7 +80,40 @@ class ReportModel(QAbstractTableModel):
         if (self.table is None or role != Qt.ItemDataRole.DisplayRole
                 or orientation != Qt.Orientation.Horizontal):
             return None
-        return self.table.columns[section]
+        return header_lines(self.table.columns[section])
+
+    def text_columns(self) -> tuple[str, ...]:
+        """The headers of the columns holding words (names, states), which may be cut short;
+        numbers and amounts are never cut."""
+        if self.table is None:
+            return ()
+        return tuple(header_lines(title) for n, title in enumerate(self.table.columns)
+                     if n not in self.table.money_columns
+                     and not any(isinstance(row[n], int | float) for row in self.table.rows))
+
+
+def header_lines(title: str) -> str:
+    """A header of several words broken into short lines: the numbers under "Matches the cost
+    ledger" need a fraction of its width, and eight such columns must fit 1024 pixels."""
+    words: list[str] = []
+    glue = False
+    for word in title.split():
+        # "%", "by", "to" never stand alone on a line: they stay with the word before them
+        # ("Closed by"), or after them when they come first ("On time").
+        short = len(word) <= 2
+        if words and (glue or short):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+        glue = short and len(words) == 1 and words[0] == word
+    limit = max([HEADER_LINE, *map(len, words)])
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 class ReportsScreen(Screen):
@@ -98,39 +132,37 @@ class ReportsScreen(Screen):
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         layout = self.page_layout()
-        row = QHBoxLayout()
-        self.choices = QListWidget()
+        # The reports as a drop-down above the table, not a list beside it: a report of eight
+        # columns needs the whole width of a 1024-pixel screen. Up/Down still pick one.
+        self.choices = QComboBox()
         self.choices.setObjectName("reportChoices")
-        # Narrow enough to leave the table room at 1024 px; the descriptions wrap.
-        self.choices.setFixedWidth(220)
-        self.choices.setWordWrap(True)
-        self.choices.setSpacing(3)
-        self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for spec in report_registry.REPORTS.values():
-            item = QListWidgetItem(f"{spec.name.replace('-', ' ').capitalize()}\n{spec.words}")
-            item.setData(Qt.ItemDataRole.UserRole, spec.name)
-            self.choices.addItem(item)
-        row.addWidget(self.choices)
-        right = QHBoxLayout()
-        buttons = QHBoxLayout()
-        self.since = date_field()
-        self.since_label = Label("Claims opened since")
-        right.addWidget(self.since_label)
-        right.addWidget(self.since)
-        right.addStretch(1)
+            self.choices.addItem(spec.name.replace("-", " ").capitalize(), spec.name)
+            self.choices.setItemData(self.choices.count() - 1, spec.words,
+                                     Qt.ItemDataRole.ToolTipRole)
         self.print_button = QPushButton("Print or PDF…  (Ctrl+P)")
         self.print_button.setObjectName("primary")
         self.csv_button = QPushButton("Save CSV…  (Ctrl+Shift+S)")
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.csv_button)
-        buttons.addStretch(1)
-        column = self._column(right)
-        column.insertLayout(0, buttons)
-        row.addLayout(column, 1)
-        layout.addLayout(row, 1)
+        picked = QHBoxLayout()
+        picked.addWidget(self.choices)
+        picked.addStretch(1)
+        picked.addWidget(self.print_button)
+        picked.addWidget(self.csv_button)
+        layout.addLayout(picked)
+        period = QHBoxLayout()
+        self.since = date_field()
+        self.since_label = Label("Claims opened since")
+        period.addWidget(self.since_label)
+        period.addWidget(self.since)
+        # What the report is for, as the list of reports said it beside each name.
+        self.about = Label("")
+        self.about.setObjectName("subtle")
+        self.about.setWordWrap(True)
+        period.addWidget(self.about, 1)
+        layout.addLayout(self._column(period), 1)
         self.print_desk = PrintDesk(ctx, self)
         self.ask_csv_path = self._ask_csv_path  # replaced in tests
-        self.choices.currentRowChanged.connect(lambda _row: self.run_report())
+        self.choices.currentIndexChanged.connect(lambda _row: self.run_report())
         self.since.dateChanged.connect(lambda _d: self.run_report())
         self.print_button.clicked.connect(self.print_report)
         self.csv_button.clicked.connect(self.save_csv)
@@ -143,12 +175,13 @@ class ReportsScreen(Screen):
         column.addLayout(buttons)
         self.subtitle = Label("")
         self.subtitle.setObjectName("subtle")
+        self.subtitle.setWordWrap(True)
         column.addWidget(self.subtitle)
         self.model = ReportModel()
         self.view = QTableView()
+        self.view.setObjectName("report")
         self.view.setModel(self.model)
         self.view.setAlternatingRowColors(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.verticalHeader().hide()
         column.addWidget(self.view, 1)
         # A table listed under the report (the messages that failed under the delivery rates).
@@ -160,8 +193,6 @@ class ReportsScreen(Screen):
         self.follow_view.setObjectName("reportFollow")
         self.follow_view.setModel(self.follow_model)
         self.follow_view.setAlternatingRowColors(True)
-        self.follow_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
         self.follow_view.verticalHeader().hide()
         column.addWidget(self.follow_view, 1)
         self._show_follow(None)
@@ -176,10 +207,7 @@ class ReportsScreen(Screen):
         self.since.blockSignals(True)
         self.since.setDate(qdate(today - timedelta(days=90)))
         self.since.blockSignals(False)
-        if self.choices.currentRow() < 0:
-            self.choices.setCurrentRow(0)  # runs the report
-        else:
-            self.run_report()
+        self.run_report()
         self.choices.setFocus()
 
     def clear_for_sign_out(self) -> None:
@@ -189,16 +217,16 @@ class ReportsScreen(Screen):
         self.notes.setText("")
 
     def current(self) -> str:
-        item = self.choices.currentItem()
-        return str(item.data(Qt.ItemDataRole.UserRole)) if item else "claims-by-brand"
+        return str(self.choices.currentData() or "claims-by-brand")
 
     def run_report(self) -> None:
         """Build the chosen report off the GUI thread (it reads the whole ledger)."""
         name, actor = self.current(), self.ctx.require_actor()
         since = date_of(self.since)
-        words = report_registry.REPORTS[name].period_words
-        uses_period = words is not None
-        self.since_label.setText(words or "")
+        spec = report_registry.REPORTS[name]
+        uses_period = spec.period_words is not None
+        self.since_label.setText(spec.period_words or "")
+        self.about.setText(spec.words.capitalize())
         self.since.setVisible(uses_period)
         self.since_label.setVisible(uses_period)
         self.subtitle.setText("Working…")
@@ -207,6 +235,7 @@ class ReportsScreen(Screen):
 
     def _show_follow(self, table: ReportTable | None) -> None:
         self.follow_model.show(table)
+        _fit(self.follow_view, self.follow_model)
         shown = table is not None and bool(table.rows)
         self.follow_title.setText(f"{table.title}:" if table is not None and shown else "")
         self.follow_title.setVisible(shown)
@@ -214,6 +243,7 @@ class ReportsScreen(Screen):
 
     def _show(self, table: ReportTable) -> None:
         self.model.show(table)
+        _fit(self.view, self.model)
         self._show_follow(table.follow[0] if table.follow else None)
         self.subtitle.setText(f"{table.title}: {table.subtitle}")
         self.notes.setText(" ".join(table.notes) if table.rows
@@ -248,3 +278,9 @@ class ReportsScreen(Screen):
                                  "error")
             return
         self.ctx.notice.emit(f"Saved {table.title.lower()} to {path}.", "success")
+
+
+def _fit(view: QTableView, model: ReportModel) -> None:
+    # A report of many columns fits beside the list of reports: names are cut short (the
+    # tooltip has them whole), numbers never.
+    fit_width(view, cut=model.text_columns()).fit()

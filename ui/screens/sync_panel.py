@@ -8,7 +8,6 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -29,7 +28,7 @@ from ui.sync.panel_models import (
 )
 from ui.sync.status import SYNC_KEY, SyncSnapshot, clock_words, read_snapshot
 from ui.widgets.labels import Label
-from ui.widgets.record_view import record_view
+from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.styling import show_level
 from warranty_desk.permissions import Permission
 from warranty_desk.services import inbox, sync_admin
@@ -41,13 +40,6 @@ SYNC_NOW_KEY = "Ctrl+Shift+Y"
 SYNC_CHANGED = "sync"
 NOT_SET_UP = ("Sync is not set up on this till, so nothing goes to head office yet. Type the "
               "portal address and token head office gave you under Settings > Sync.")
-
-
-def _fit(view: QTableView) -> None:
-    # Every column but the last fits its words; the last (a reason) takes what is left.
-    for column in range(view.model().columnCount() - 1):
-        view.resizeColumnToContents(column)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
 
 def _fit_height(view: QTableView) -> None:
@@ -276,7 +268,7 @@ class SyncPanelScreen(Screen):
         self.parked_model.set_rows(parked)
         self.inbox_model.set_rows(items)
         for view in (self.destinations, self.parked, self.inbox):
-            _fit(view)
+            fit_columns(view)  # a long reason is cut short, its tooltip has it whole
         _fit_height(self.destinations)
         self.inbox.resizeRowsToContents()
         if parked:

@@ -9,10 +9,8 @@ from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ui.models.record_table import RecordTableModel
+from ui.widgets.column_fit import ColumnFit, fitter
 
-# Past this width a column's text is cut short (its tooltip has it whole), so one long reason
-# or product name cannot push the other columns off a 1024-pixel screen.
-MAX_COLUMN_WIDTH = 320
 T = TypeVar("T")
 
 
@@ -32,6 +30,7 @@ def record_view(model: QAbstractItemModel, name: str = "", *, single: bool = Tru
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
+    ColumnFit(view)
     return view
 
 
@@ -53,13 +52,9 @@ def show_records(view: QTableView, model: RecordTableModel[T], records: Sequence
 
 
 def fit_columns(view: QTableView) -> None:
-    """Size the columns to their contents, none wider than MAX_COLUMN_WIDTH; the last one
-    stretches over what is left (sized to its contents it could push a scroll bar in)."""
-    header = view.horizontalHeader()
-    for column in range(header.count() - 1):
-        view.resizeColumnToContents(column)
-        if header.sectionSize(column) > MAX_COLUMN_WIDTH:
-            header.resizeSection(column, MAX_COLUMN_WIDTH)
+    """Size the columns to their contents within the list's width (ui.widgets.column_fit);
+    the last one stretches over what is left."""
+    fitter(view).fit()
 
 
 def selected_rows(view: QTableView) -> list[int]:

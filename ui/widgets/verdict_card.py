@@ -10,11 +10,11 @@ from ui.phones import phone
 from ui.widgets.labels import Label
 from ui.widgets.styling import set_style_property
 from ui.wording import outcome_shown
-from warranty_desk.views import ClaimMatch, WarrantyVerdict
+from warranty_desk.views import ClaimMatch, ProductCoverView, WarrantyVerdict
 
 # Never colour alone: each verdict has its own symbol and word as well.
 SYMBOLS = {"in_cover": "✔", "expired": "✖", "void": "⊘", "not_started": "…",
-           "not_found": "?"}
+           "not_found": "?", "product": "▤"}
 FACTS = ("Product", "Serial", "Customer", "Sold", "Cover", "Covers today", "Layers",
          "Warranty code")
 LAYER_WORDS = {"manufacturer": "Manufacturer", "shop": "Shop", "extension": "Extension"}
@@ -89,6 +89,22 @@ class VerdictCard(QFrame):
         self.detail.setText(text)
         self._facts_visible(False)
         self.extra.setText("")
+        self.show()
+
+    def show_product(self, product: ProductCoverView) -> None:
+        """A product barcode: which product, the cover it comes with (the words head office's
+        product page shows), the plans it may take, and that the unit's serial is wanted."""
+        self.verdict = None
+        self._set_state("product")
+        cover = product.cover
+        self.word.setText(f"{SYMBOLS['product']}  PRODUCT  {product.name}")
+        self.detail.setText(f"{cover.cover}\nThat is the product barcode: scan the serial "
+                            "number label to see this unit's cover.")
+        lines = [f"Extension: {plan.words}" for plan in cover.plans]
+        if cover.exclusions:
+            lines.append(f"Not covered: {'; '.join(cover.exclusions)}.")
+        self.extra.setText("\n".join(lines))
+        self._facts_visible(False)
         self.show()
 
     def show_claim(self, claim: ClaimMatch, state: str, hint: str) -> None:

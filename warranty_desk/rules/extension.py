@@ -51,6 +51,18 @@ def _price_band(terms: ExtensionTerms, money: MoneyText | None) -> str:
     return f"Only for items priced from {low} to {high}."
 
 
+def product_refusal(terms: ExtensionTerms, *, category: str, unit_price_minor: int,
+                    money: MoneyText | None = None) -> str | None:
+    """Why a product of this category and price may never take the plan, or None when it may
+    (the part of the rule that needs no sale: what a product page offers)."""
+    allowed = {name.casefold() for name in terms.categories}
+    if allowed and category.casefold() not in allowed:
+        return f"Only for {', '.join(sorted(terms.categories))}."
+    too_cheap = unit_price_minor < terms.min_price_minor
+    too_dear = terms.max_price_minor is not None and unit_price_minor > terms.max_price_minor
+    return _price_band(terms, money) if too_cheap or too_dear else None
+
+
 def extension_eligibility(
     terms: ExtensionTerms,
     *,
@@ -71,13 +83,10 @@ def extension_eligibility(
         return ExtensionEligibility(False, "The warranty is void.")
     if already_extended:
         return ExtensionEligibility(False, "This unit already has an extension.")
-    allowed = {name.casefold() for name in terms.categories}
-    if allowed and category.casefold() not in allowed:
-        return ExtensionEligibility(False, f"Only for {', '.join(sorted(terms.categories))}.")
-    too_cheap = unit_price_minor < terms.min_price_minor
-    too_dear = terms.max_price_minor is not None and unit_price_minor > terms.max_price_minor
-    if too_cheap or too_dear:
-        return ExtensionEligibility(False, _price_band(terms, money))
+    refusal = product_refusal(terms, category=category, unit_price_minor=unit_price_minor,
+                              money=money)
+    if refusal is not None:
+        return ExtensionEligibility(False, refusal)
     last_day = sale_date + timedelta(days=terms.max_days_since_sale)
     if today > last_day:
         days = terms.max_days_since_sale

@@ -18,7 +18,7 @@ from warranty_desk.models import (
     Claim,
     Product,
 )
-from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.permissions import Actor, Permission, Role, require
 from warranty_desk.rules.brand_status import BRAND_STATUSES, brand_status_words
 from warranty_desk.rules.claim_states import ClaimState
 from warranty_desk.services import audit, brand_claim_events, numbers
@@ -206,27 +206,41 @@ def set_details_in(uow: UnitOfWork, actor: Actor, number: str, *, external_id: s
     require(actor, Permission.UPDATE_BRAND_STATUS)
     session = uow.session
     row = find(session, number, actor)
+    change_details(session, actor, row, external_id=external_id, service_centre=service_centre)
+    return view_of(session, row)
+
+
+def change_details(session: Session, actor: Actor, row: BrandClaim, *,
+                   external_id: str | None = None, service_centre: str | None = None,
+                   origin: str = "", inbox_item: str = "") -> bool:
+    """Set the brand's claim id and service centre (no permission check); False when both are
+    as given already, which is recorded nowhere."""
     changes: dict[str, str] = {}
     if external_id is not None and external_id.strip() != row.external_id:
         other = session.scalar(select(BrandClaim.number).where(
             BrandClaim.external_id == external_id.strip(), BrandClaim.id != row.id))
         if external_id.strip() and other is not None:
-            raise BadInput(f"The brand's claim id {external_id.strip()} is on brand claim "
-                           f"{other} already. Check the id the brand gave.")
+            # A supplier contact is not told which: it may be another supplier's.
+            which = "another brand claim" if actor.role is Role.SUPPLIER else f"brand claim {other}"
+            raise BadInput(f"The brand's claim id {external_id.strip()} is on {which} already. "
+                           "Check the id the brand gave.")
         row.external_id = changes["external_id"] = external_id.strip()[:64]
     if service_centre is not None and service_centre.strip() != row.service_centre:
         row.service_centre = changes["service_centre"] = service_centre.strip()[:300]
-    if changes:
-        audit.record(session, actor, "brand_claim.details", "brand_claim", row.number, changes)
-        brand_claim_events.emit(session, "brand_claim.details_set", row)
-    return view_of(session, row)
+    if not changes:
+        return False
+    audit.record(session, actor, "brand_claim.details", "brand_claim", row.number or row.id,
+                 {**changes, **({"origin": origin} if origin else {})})
+    brand_claim_events.emit(session, "brand_claim.details_set", row,
+                            **({"inbox_item": inbox_item} if inbox_item else {}))
+    return True
 
 
 set_details = writes(set_details_in)
 
 
 def apply_status(session: Session, actor: Actor, row: BrandClaim, status: str, *, source: str,
-                 origin: str = "", note: str = "") -> bool:
+                 origin: str = "", note: str = "", inbox_item: str = "") -> bool:
     """Record one status the brand gave (no permission check); False when it is the status the
     brand claim has already, which is recorded nowhere."""
     if brand_status_words(status) is None:
@@ -256,7 +270,8 @@ def apply_status(session: Session, actor: Actor, row: BrandClaim, status: str, *
                  {"from": before, "to": status, "source": source, "origin": origin,
                   "note": note.strip(), "external_id": row.external_id})
     brand_claim_events.emit(session, "brand_claim.status_changed", row, from_status=before,
-                            source=source, note=note.strip())
+                            source=source, note=note.strip(),
+                            **({"inbox_item": inbox_item} if inbox_item else {}))
     return True
 
 

@@ -18,6 +18,10 @@ from warranty_desk.services.extension_plans import PLAN_CODE, code_from_name, pl
 from warranty_desk.services.shop_locale import money_of
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
 
+# A product's details are a few hundred bytes: a catalogue file of thousands goes to head
+# office in events of this many, each far below the 256 KB it takes in one event.
+PRODUCTS_PER_EVENT = 200
+
 
 @dataclass(frozen=True, slots=True)
 class PolicyInput:
@@ -89,8 +93,12 @@ def _check_policy(data: PolicyInput) -> None:
 
 def policy_terms(policy: Policy) -> dict[str, Any]:
     """What head office hears of a policy's terms (catalogue.policy_updated): what the customer
-    portal shows on a card and judges an online claim by, with the till's own rules."""
-    return {"ref": policy.id.hex, "exclusions": list(policy.exclusions or ()),
+    portal shows on a card and judges an online claim by, with the till's own rules, and the
+    cover and terms text its product page words as the counter does (rules.product_cover)."""
+    return {"ref": policy.id.hex, "manufacturer_months": policy.manufacturer_months,
+            "shop_months": policy.shop_months, "terms": policy.terms or "",
+            "serial_required": policy.serial_required,
+            "exclusions": list(policy.exclusions or ()),
             "evidence_required": {k: list(v) for k, v in (policy.evidence_required or {}).items()},
             "claim_limit_count": policy.claim_limit_count,
             "claim_limit_period_months": policy.claim_limit_period_months}
@@ -160,19 +168,63 @@ def add_products_in(uow: UnitOfWork, actor: Actor, items: list[ProductInput]) ->
         seen.add(sku)
     if problems:
         raise BadInput("No products were added:\n" + "\n".join(f"- {p}" for p in problems))
+    added = []
     for item in items:
         brand = brand_named(session, item.brand)
-        session.add(Product(
+        added.append(Product(
             sku=normalize.sku(item.sku), gtin=item.gtin.zfill(14) if item.gtin else None,
             name=item.name.strip(), category=item.category.strip().lower(),
             brand_id=brand.id, policy_id=policies[item.policy].id,
             serial_required=item.serial_required, list_price_minor=item.list_price_minor,
             supplier=item.supplier))
+        session.add(added[-1])
     audit.record(session, actor, "product.create", "product", f"{len(items)} products",
                  {"skus": [normalize.sku(i.sku) for i in items][:100]})
-    outbox.emit(session, "catalogue.products_added", "catalogue", "products",
-                {"skus": [normalize.sku(i.sku) for i in items]})
+    _send_products(session, [product_event(p, brand=i.brand.strip())
+                             for p, i in zip(added, items, strict=True)])
     return len(items)
+
+
+def _send_products(session: Session, described: list[dict[str, Any]]) -> None:
+    money = money_of(session)
+    for first in range(0, len(described), PRODUCTS_PER_EVENT):
+        part = described[first:first + PRODUCTS_PER_EVENT]
+        outbox.emit(session, "catalogue.products_added", "catalogue", "products",
+                    {"skus": [p["sku"] for p in part], "currency": money.currency,
+                     "locale": money.locale, "products": part})
+
+
+def resend_catalogue_in(uow: UnitOfWork, actor: Actor) -> int:
+    """Tell head office the whole catalogue again: every policy's terms, every product's
+    details, every plan (its public product page shows a product only once it has them, and
+    tills from before they travelled sent SKUs alone). Head office applies each by its newest
+    seq, so sending again changes nothing else. Returns how many products went."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    session = uow.session
+    for policy in session.scalars(select(Policy).order_by(Policy.name)):
+        outbox.emit(session, "catalogue.policy_updated", "policy", policy.id.hex,
+                    {"name": policy.name, "changed": {}, **policy_terms(policy)})
+    products = list(session.scalars(select(Product).order_by(Product.sku)))
+    _send_products(session, [product_event(p, brand=p.brand.name) for p in products])
+    currency = money_of(session).currency
+    for plan in session.scalars(select(ExtensionPlan).order_by(ExtensionPlan.code)):
+        outbox.emit(session, "catalogue.plan_updated", "extension_plan", plan.id.hex,
+                    plan_event(plan, currency))
+    audit.record(session, actor, "catalogue.resend", "catalogue", f"{len(products)} products",
+                 {"products": len(products)})
+    return len(products)
+
+
+resend_catalogue = writes(resend_catalogue_in)
+
+
+def product_event(product: Product, *, brand: str) -> dict[str, Any]:
+    """What head office hears of a product (catalogue.products_added): what its product page
+    shows, worded by the same rule as the counter's lookup (rules.product_cover)."""
+    return {"sku": product.sku, "name": product.name, "gtin": product.gtin,
+            "brand": brand, "category": product.category,
+            "list_price_minor": product.list_price_minor,
+            "policy_ref": product.policy_id.hex, "serial_required": product.serial_required}
 
 
 add_products = writes(add_products_in)

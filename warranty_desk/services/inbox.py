@@ -27,6 +27,7 @@ from warranty_desk.models import InboxApplied, InboxCursor
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.sentences import sentences
 from warranty_desk.services import audit, outbox
+from warranty_desk.services.inbox_brand import report_hash
 from warranty_desk.services.inbox_item import (
     PROBLEM,
     WAITING,
@@ -95,6 +96,8 @@ def needed_documents(item: InboxItemInput) -> list[str]:
             return read_hashes(item.payload.get("documents"))
         if item.kind == "document_uploaded":
             return read_hashes([item.payload.get("sha256")])
+        if item.kind == "brand_status":
+            return report_hash(item.payload)
     except Refused:
         return []  # applying the item reports the malformed reference
     return []

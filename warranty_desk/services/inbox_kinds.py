@@ -17,8 +17,6 @@ from sqlalchemy.orm import Session
 
 from warranty_desk import normalize
 from warranty_desk.models import (
-    BrandClaim,
-    BrandClaimItem,
     Claim,
     CustomerMessage,
     ExtensionPlan,
@@ -27,11 +25,10 @@ from warranty_desk.models import (
     WarrantyStatus,
 )
 from warranty_desk.permissions import Actor
-from warranty_desk.rules.brand_status import BRAND_STATUSES, brand_status_words
 from warranty_desk.services import audit, claims, resend
-from warranty_desk.services.brand_claims import apply_status
 from warranty_desk.services.claim_common import add_event
 from warranty_desk.services.extension_plans import plans_by_code, unknown_plan_code
+from warranty_desk.services.inbox_brand import brand_status
 from warranty_desk.services.inbox_item import (
     PROBLEM,
     InboxItemInput,
@@ -279,54 +276,6 @@ def _order_line(raw: object) -> LineInput:
                      tuple(serials), read_text(raw, "extension_plan", limit=60) or None)
 
 
-def _brand_claim_for(ctx: ItemContext, number: str, external_id: str) -> BrandClaim:
-    """The brand claim an update names: by the branch's brand claim number, by the brand's own
-    claim id, or by a customer claim that is in exactly one brand claim."""
-    session = ctx.session
-    key = number.strip().upper()
-    row = session.scalars(select(BrandClaim).where(BrandClaim.number == key)).first()
-    if row is not None:
-        return row
-    claim = session.scalars(select(Claim).where(Claim.number == key)).first()
-    found = list(session.scalars(select(BrandClaim).where(BrandClaim.external_id == external_id))
-                 ) if external_id else []
-    if claim is not None:
-        holding = list(session.scalars(
-            select(BrandClaim).join(BrandClaimItem, BrandClaimItem.brand_claim_id == BrandClaim.id)
-            .where(BrandClaimItem.claim_id == claim.id)))
-        found = [b for b in holding if b in found] if external_id else holding
-        if len(found) > 1:
-            found = [b for b in found if b.closed_at is None] or found[-1:]
-    if len(found) == 1:
-        return found[0]
-    which = (f"the brand's claim id {external_id}" if external_id else "no brand's claim id")
-    if claim is None and not found:
-        raise Refused(f"no brand claim or claim {number} is at this branch ({which}); check it "
-                      "at the returns desk under Brand claims, and ask head office which "
-                      "branch holds it")
-    raise Refused(f"claim {key} is in {len(found) or 'no'} brand claims matching {which}; "
-                  "enter the brand's status at the returns desk under Brand claims, and tell "
-                  "head office the brand claim's number")
-
-
-def _brand_status(ctx: ItemContext) -> str:
-    p = ctx.item.payload
-    number = read_text(p, "claim_number", required=True, limit=64)
-    status = read_text(p, "status", required=True, limit=40)
-    if brand_status_words(status) is None:
-        raise Refused(f"head office sent the brand status {status!r}, which this till does not "
-                      f"know (it knows {', '.join(BRAND_STATUSES)}); enter the brand's status "
-                      "at the returns desk under Brand claims, and tell head office")
-    external_id = read_text(p, "brand_claim_id", limit=64)
-    note = shorten(read_text(p, "note"))
-    row = _brand_claim_for(ctx, number, external_id)
-    shown = row.number or row.external_id or number
-    if not apply_status(ctx.session, ctx.actor, row, status, source="head_office",
-                        origin=f"inbox item {ctx.item.id}", note=note):
-        return f"brand claim {shown} already {status}; nothing changed"
-    return f"brand claim {shown}: {status}"
-
-
 def _resend_day(ctx: ItemContext) -> str:
     p = ctx.item.payload
     day = read_day(read_text(p, "day", required=True, limit=10), "day")
@@ -415,7 +364,7 @@ HANDLERS: dict[str, Callable[[ItemContext], str]] = {
     "document_uploaded": _document_uploaded,
     "message_received": _message_received,
     "online_order": _online_order,
-    "brand_status": _brand_status,
+    "brand_status": brand_status,
     "resend_day": _resend_day,
     "extension_requested": _extension_requested,
     "message_delivery": _message_delivery,

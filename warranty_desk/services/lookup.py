@@ -22,6 +22,7 @@ from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, Layer
 from warranty_desk.rules.extension import extension_eligibility
 from warranty_desk.scanning import Scan, ScanKind, classify
 from warranty_desk.services import claim_search, lookup_rows
+from warranty_desk.services.product_cover import cover_of
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.storage.search import fts_query
@@ -59,11 +60,7 @@ def _scan_result(session: Session, scan: Scan, *, today: date) -> LookupResult:
                             "Scan a serial, warranty code, claim or invoice number, or type a "
                             "phone number or name.", (), scan.problem)
     if scan.kind is ScanKind.GS1 and scan.serial is None and scan.gtin is not None:
-        name = session.execute(select(Product.name).where(Product.gtin == scan.gtin)).scalar()
-        what = f"the product barcode of {name}" if name else f"a product barcode ({scan.gtin})"
-        return LookupResult(scan.raw, scan.kind.value, "not_found",
-                            f"That is {what}, not the unit's serial. Scan the serial number "
-                            "label, or type the serial.", (), scan.problem)
+        return _product_barcode(session, scan, scan.gtin)
     ids: list[uuid.UUID] = []
     tried: ScanKind = scan.kind
     for kind in scan.candidates:
@@ -83,6 +80,21 @@ def _scan_result(session: Session, scan: Scan, *, today: date) -> LookupResult:
                " Pick one.")
     return LookupResult(scan.raw, tried.value, outcome, message, tuple(verdicts), scan.problem,
                         claims)
+
+
+def _product_barcode(session: Session, scan: Scan, gtin: str) -> LookupResult:
+    """A product barcode names no unit: say which product it is and the cover it comes with
+    (the words head office's product page shows), and ask for the serial."""
+    product = session.scalars(select(Product).where(Product.gtin == gtin)).first()
+    if product is None:
+        return LookupResult(scan.raw, scan.kind.value, "not_found",
+                            f"That is a product barcode ({gtin}), not the unit's serial. Scan "
+                            "the serial number label, or type the serial.", (), scan.problem)
+    view = cover_of(session, product)
+    return LookupResult(scan.raw, scan.kind.value, "not_found",
+                        f"That is the product barcode of {product.name}, not the unit's serial."
+                        f" It comes with {view.cover.cover} Scan the serial number label, or "
+                        "type the serial.", (), scan.problem, product=view)
 
 
 def _claims_found(scan: Scan, claims: tuple[ClaimMatch, ...]) -> str:

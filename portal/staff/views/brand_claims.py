@@ -10,7 +10,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.projections.models import BrandClaim
-from portal.staff.roles import EVERYONE, allow
+from portal.staff.models import Role
+from portal.staff.roles import BRAND_CLAIMS, allow
+from portal.staff.supplier import brand_claims_for
 
 # A page shows this many brand claims at most; a supplier filter finds the rest.
 LIMIT = 500
@@ -34,13 +36,14 @@ class SupplierGroup:
 
 
 @require_GET
-@allow(*EVERYONE)
+@allow(*BRAND_CLAIMS)
 def listing(request: HttpRequest) -> HttpResponse:
-    """Brand claims by supplier (open ones unless ?closed=1), optionally one supplier's."""
+    """Brand claims by supplier (open ones unless ?closed=1), optionally one supplier's; a
+    supplier contact's own supplier's only."""
     supplier = request.GET.get("supplier", "").strip()[:200]
     with_closed = request.GET.get("closed") == "1"
-    found = BrandClaim.objects.select_related("branch").order_by("supplier", "branch__code",
-                                                                  "number")
+    visible = brand_claims_for(request.staff)  # type: ignore[attr-defined]
+    found = visible.order_by("supplier", "branch__code", "number")
     if not with_closed:
         found = found.filter(closed=False)
     if supplier:
@@ -49,8 +52,11 @@ def listing(request: HttpRequest) -> HttpResponse:
     groups: dict[str, SupplierGroup] = {}
     for row in rows[:LIMIT]:
         groups.setdefault(row.supplier.casefold(), SupplierGroup(row.supplier)).add(row)
-    suppliers = sorted(set(BrandClaim.objects.values_list("supplier", flat=True)),
+    suppliers = sorted(set(visible.values_list("supplier", flat=True)),
                        key=str.casefold)
     return render(request, "office/brand_claims.html", {
         "groups": list(groups.values()), "supplier": supplier, "suppliers": suppliers,
-        "with_closed": with_closed, "more": len(rows) > LIMIT, "limit": LIMIT})
+        "with_closed": with_closed, "more": len(rows) > LIMIT, "limit": LIMIT,
+        # A supplier's contact sees what their supplier owes and paid, not what the shop wrote
+        # off (its own finance's business).
+        "mine_only": request.staff.role == Role.SUPPLIER})  # type: ignore[attr-defined]

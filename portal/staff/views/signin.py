@@ -9,8 +9,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
 from portal.staff import throttle
+from portal.staff.models import Role, StaffMember
 
 
 class RateLimited(AuthenticationForm):
@@ -67,6 +69,16 @@ class SignIn(auth_views.LoginView):
     template_name = "office/sign_in.html"
     authentication_form = EmailSignInForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        """Where the person was going (else sync health); a supplier contact goes to their own
+        brand claims unless they were going to one of them (no other page is open to them)."""
+        wanted = str(super().get_success_url())
+        member = StaffMember.objects.filter(user=self.request.user.pk or 0).first()
+        mine = str(reverse_lazy("office:brand-claims"))
+        if member is not None and member.role == Role.SUPPLIER and not wanted.startswith(mine):
+            return mine
+        return wanted
 
 
 class SignOut(auth_views.LogoutView):

@@ -269,6 +269,10 @@ def test_a_supplier_contact_reads_and_updates_only_their_suppliers_brand_claims(
         brand_claims.update_status(shop, sid, orbit, "in_repair")
     with pytest.raises(NotFound, match=f"No brand claim {orbit}"):
         packet(shop, sid, orbit)
+    brand_claims.set_details(shop, STORE, orbit, external_id="ORB-77")
+    with pytest.raises(BadInput, match="ORB-77 is on another brand claim already") as taken:
+        brand_claims.set_details(shop, sid, lumen, external_id="ORB-77")
+    assert orbit not in str(taken.value)
     with pytest.raises(PermissionDenied, match="may not manage brand claims"):
         brand_claims.add_claims(shop, sid, lumen, ["SN-A"])
     with pytest.raises(PermissionDenied, match="may not record supplier settlements"):

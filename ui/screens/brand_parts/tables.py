@@ -37,10 +37,11 @@ def lines_model(money: Callable[[], MoneyFormat]) -> RecordTableModel[BrandClaim
         Column("Claim", lambda ln: ln.claim_number),
         Column("Serial", lambda ln: ln.serial or "not recorded"),
         Column("Product", lambda ln: ln.product),
-        Column("Where the unit is", lambda ln: ln.place),
-        Column("Expected", lambda ln: money().people(ln.expected_minor), numeric=True,
-               ),
-        Column("Not claimed because", lambda ln: ln.not_recoverable or ""),
+        # Short headers: at 1024 px the reasons under them need the room ("Unit is: in returns
+        # stock", "Not claimed: outside the supplier's terms").
+        Column("Unit is", lambda ln: ln.place),
+        Column("Expected", lambda ln: money().people(ln.expected_minor), numeric=True),
+        Column("Not claimed", lambda ln: ln.not_recoverable or ""),
     ), key=lambda ln: ln.claim_number)
 
 
@@ -48,7 +49,9 @@ def updates_model(when: Callable[[datetime], str]) -> RecordTableModel[StatusUpd
     """Every status the brand gave, oldest first."""
     return RecordTableModel((
         Column("When", lambda u: when(u.at)),
-        Column("Status", lambda u: f"{u.from_status} → {u.status}".replace("_", " ")),
+        # A line that moved no status is the brand's word beside it (a settlement proposal).
+        Column("Status", lambda u: (f"{u.status} (unchanged)" if u.from_status == u.status
+                                    else f"{u.from_status} → {u.status}").replace("_", " ")),
         Column("Entered by", lambda u: u.entered_by),
         Column("From", lambda u: _SOURCES.get(u.source, u.source)
                + (f" ({u.origin})" if u.origin else "")),

@@ -8,6 +8,7 @@ from datetime import datetime
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.screens.returns_parts.tables import batch_model, stock_model
+from ui.widgets.column_fit import fit_width
 from ui.widgets.labels import Label
 from ui.widgets.record_view import record_view, refill, selected_rows
 from warranty_desk.services.returns import BatchView, StockUnit
@@ -28,6 +29,9 @@ class StockPanel(QWidget):
                                 "pack them for their supplier."))
         self.model = stock_model()
         self.table = record_view(self.model, "returnsStock", single=False)
+        # Claim and serial are what is matched against the unit in hand: never cut. The age
+        # says how long it has waited; the day it came in is in the row's tooltip.
+        fit_width(self.table, spare=("Received",), cut=("Product", "Supplier", "Status"))
         self.table.setMinimumHeight(STOCK_MIN_HEIGHT)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
@@ -74,6 +78,9 @@ class BatchPanel(QWidget):
         layout.addLayout(row)
         self.model = batch_model(when)
         self.table = record_view(self.model, "supplierBatches")
+        # When a batch went and came back is the storekeeper's question; when it was made
+        # goes into the row's tooltip first.
+        fit_width(self.table, spare=("Created",), cut=("Supplier",))
         self.table.setMinimumHeight(BATCHES_MIN_HEIGHT)
         layout.addWidget(self.table, 1)
 

@@ -20,7 +20,9 @@ def stock_model() -> RecordTableModel[StockUnit]:
         Column("Product", lambda u: u.product_name),
         Column("Supplier", lambda u: u.supplier),
         Column("Received", lambda u: u.received_on.isoformat()),
-        Column("Age (days)", lambda u: str(u.age_days), numeric=True),
+        # A short header over a short number: the room goes to the names beside it.
+        Column("Days", lambda u: str(u.age_days), numeric=True,
+               tooltip=lambda u: f"{u.age_days} days in returns stock"),
         Column("Status", lambda u: _STATUS_WORDS[u.status].format(batch=u.batch)),
     ), key=lambda u: u.claim_number)
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.widgets.labels import Label
-from ui.widgets.record_view import record_view
+from ui.widgets.record_view import fit_columns, record_view
 from warranty_desk.permissions import Permission
 from warranty_desk.services.sale_input import Problem
 
@@ -64,9 +64,8 @@ class ProblemTable(QWidget):
         self.count.setText(f"{len(problems)} problem{'' if len(problems) == 1 else 's'}, so "
                            f"{what}. Fix every row below in the file, then try again.")
         self.model.set_records(problems)
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(1)
         self.show()
+        fit_columns(self.table)
 
     def rows(self) -> list[tuple[str, str, str]]:
         """The table's text, row by row."""

@@ -25,6 +25,7 @@ from ui.models.evidence_matrix import EvidenceMatrixModel
 from ui.models.record_table import Column, RecordTableModel
 from ui.money import money
 from ui.screens.settings_tabs import SettingsTab
+from ui.widgets.column_fit import fit_width
 from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.record_view import fit_columns, record_view
@@ -80,9 +81,13 @@ class PoliciesTab(SettingsTab):
             Column("Price", lambda p: money(p.price_minor), numeric=True),
             Column("Categories", lambda p: ", ".join(p.categories) or "all"),
             Column("Item price", self._price_band),
-            Column("Days after sale", lambda p: str(p.max_days_since_sale), numeric=True),
+            # A short header over a short number leaves the price band room at 1024 px.
+            Column("Buy within", lambda p: f"{p.max_days_since_sale} days", numeric=True,
+                   tooltip=lambda p: f"Offered up to {p.max_days_since_sale} days after the "
+                                     "sale"),
         ), key=lambda p: p.id)
         self.plan_table = record_view(self.plan_model, "plans")
+        fit_width(self.plan_table, cut=("Plan", "Categories", "Item price"))
         self.plan_table.setMinimumHeight(PLAN_TABLE_HEIGHT)
         layout.addWidget(self.plan_table)
         layout.addStretch(1)

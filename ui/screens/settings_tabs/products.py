@@ -16,6 +16,7 @@ from ui.context import AppContext
 from ui.models.record_table import Column, RecordTableModel
 from ui.money import money
 from ui.screens.settings_tabs import ProblemTable, SettingsTab
+from ui.widgets.column_fit import fit_width
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
 from ui.wording import count
@@ -47,6 +48,9 @@ class ProductsTab(SettingsTab):
             Column("List price", lambda p: money(p.list_price_minor), numeric=True),
         ), key=lambda p: p.sku)
         self.table = record_view(self.model, "products")
+        # The search finds a product by its GTIN, and its name starts with the brand: both
+        # wait in the row's tooltip before the name is cut short.
+        fit_width(self.table, spare=("GTIN", "Brand"), cut=("Name", "Policy", "Category"))
         layout.addWidget(self.table, 2)
         help_text = Label(
             f"Add products from a CSV file with the columns {', '.join(REQUIRED)} and, if you "
