@@ -40,17 +40,20 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     p.add_argument("code", nargs="+")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("report", help="print a report: warranties (the register), "
-                       "claims-by-brand, open-claims, return-aging, message-delivery, "
-                       "supplier-recovery, stale-brand-claims, replacement-time, "
-                       "exception-notes, resolution-completion, refund-accuracy")
-    p.add_argument("name", choices=["warranties", "claims-by-brand", "open-claims",
-                                    "return-aging", "message-delivery", "supplier-recovery",
-                                    "stale-brand-claims", "replacement-time", "exception-notes",
-                                    "resolution-completion", "refund-accuracy"])
-    p.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD",
-                   help="start of the period (every report but warranties, open-claims, "
-                   "return-aging and stale-brand-claims; default 90 days ago)")
+    # The names come from the one registry of reports (services.report_registry), read when
+    # the command runs so starting the command line imports no services; `list` prints them.
+    p = sub.add_parser("report", help="print a report: `warranty-desk report list` names "
+                       "them; `warranties` is the register of every unit's cover")
+    p.add_argument("name", metavar="NAME", help="a report's name, or list")
+    p.add_argument("--from", "--since", dest="since", type=parse_date, metavar="YYYY-MM-DD",
+                   help="first day of the period (reports of the shop as it is now take none; "
+                   "default 90 days before its end)")
+    p.add_argument("--to", dest="until", type=parse_date, metavar="YYYY-MM-DD",
+                   help="last day of the period (default today)")
+    p.add_argument("--by", metavar="FIELD", help="compare by product, brand, category, branch, "
+                   "supplier or staff (the metric reports)")
+    p.add_argument("--only", action="append", default=[], metavar="FIELD=VALUE",
+                   help="keep only what has this value, e.g. brand=Lumen (repeat for more)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
@@ -135,6 +138,8 @@ def cmd_report(args: argparse.Namespace, home: Home) -> int:
     from warranty_desk.services.reports import REGISTER_COLUMNS, warranty_register
     from warranty_desk.views import to_jsonable
 
+    if args.name == "list":
+        return _list_reports()
     db = open_db(home, args)
     if args.name != "warranties":
         return _management_report(args, home, db)
@@ -160,13 +165,14 @@ def cmd_report(args: argparse.Namespace, home: Home) -> int:
 
 def _management_report(args: argparse.Namespace, home: Home, db: Database) -> int:
     from warranty_desk.money import FILE_UNITS
-    from warranty_desk.services import management
+    from warranty_desk.services import report_registry
     from warranty_desk.services.exports import write_csv_parts
     from warranty_desk.services.shop_locale import money_at
     from warranty_desk.storage.documents import DocumentStore
     from warranty_desk.views import to_jsonable
 
-    table = management.build(db, system_actor(), args.name, since=args.since)
+    table = report_registry.build(db, system_actor(), args.name, since=args.since,
+                                  until=args.until, by=args.by, filters=_filters(args.only))
     money = money_at(db)
     if args.pdf:
         # Imported here, not at the top: the command line is the composition root, and the
@@ -189,4 +195,26 @@ def _management_report(args: argparse.Namespace, home: Home, db: Database) -> in
             print(("\n" if n else "") + f"{part.title} — {part.subtitle}")
             for row in (part.columns, *part.for_people(money)):
                 print("  ".join(row))
+    return EXIT_OK
+
+
+def _filters(given: list[str]) -> dict[str, str]:
+    """--only FIELD=VALUE options as filters; one without '=' is refused in words."""
+    found: dict[str, str] = {}
+    for item in given:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise BadInput(f"--only {item!r} needs a field and a value, e.g. --only brand=Lumen.")
+        found[name.strip()] = value.strip()
+    return found
+
+
+def _list_reports() -> int:
+    from warranty_desk.services.report_registry import REPORTS
+
+    print("warranties  every warranty and its cover (CSV or JSON)")
+    for spec in REPORTS.values():
+        extra = "" if spec.period_words else " (as it is now)"
+        compares = " [--by, --only]" if spec.compares else ""
+        print(f"{spec.name}  {spec.words}{extra}{compares}")
     return EXIT_OK

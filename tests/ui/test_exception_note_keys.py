@@ -144,7 +144,7 @@ def test_the_reports_screen_counts_the_notes_by_reason(qtbot: Any, win: MainWind
     for reason in ("system_link_down", "system_link_down", "stock_mismatch"):
         add_note(win.ctx.db, Actor.system(), NoteInput("claim", number, reason, "Noted"))
     sign_in(qtbot, win, "Maria Manager", "5555")
-    qtbot.keyClick(win, Qt.Key.Key_F8)
+    qtbot.keyClick(win, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
     reports = win.current_screen()
     assert isinstance(reports, ReportsScreen)
     row = reports.choices.findData("exception-notes")
@@ -210,10 +210,10 @@ def test_the_claim_reports_are_reached_by_keys_and_show_what_the_service_builds(
     qtbot: Any, win: MainWindow, name: str
 ) -> None:
     from warranty_desk.permissions import Actor
-    from warranty_desk.services import management
+    from warranty_desk.services import report_registry
 
     sign_in(qtbot, win, "Fin Finance", "6666")
-    qtbot.keyClick(win, Qt.Key.Key_F8)
+    qtbot.keyClick(win, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
     reports = win.current_screen()
     assert isinstance(reports, ReportsScreen)
     reports.choices.setFocus()
@@ -222,7 +222,7 @@ def test_the_claim_reports_are_reached_by_keys_and_show_what_the_service_builds(
             break
         qtbot.keyClick(reports.choices, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: reports.model.table is not None and reports.model.table.name == name)
-    built = management.build(win.ctx.db, Actor.system(), name, since=win.ctx.today()
+    built = report_registry.build(win.ctx.db, Actor.system(), name, since=win.ctx.today()
                              - timedelta(days=90))
     assert reports.model.table.rows == built.rows and built.rows
     assert reports.since.isVisible()

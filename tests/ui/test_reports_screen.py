@@ -21,7 +21,7 @@ from warranty_desk.storage.home import Home
 
 def _reports(qtbot: Any, win: Any) -> ReportsScreen:
     sign_in(qtbot, win, "Maria Manager", "5555")
-    qtbot.keyClick(win, Qt.Key.Key_F8)
+    qtbot.keyClick(win, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
     screen = win.current_screen()
     assert isinstance(screen, ReportsScreen)
     return screen
@@ -74,6 +74,6 @@ def test_sales_staff_do_not_see_reports(
         qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     with window(demo_home, monkeypatch, [CounterScreen, ReportsScreen]) as win:
         sign_in(qtbot, win, "Sam Sales", "1111")
-        qtbot.keyClick(win, Qt.Key.Key_F8)
+        qtbot.keyClick(win, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
         assert isinstance(win.current_screen(), CounterScreen)
         assert "not available to your role" in win.notice.text()

@@ -24,10 +24,11 @@ SMALL = QSize(1024, 768)
 WIDE = QSize(1350, 688)
 
 
-def _at(qtbot: Any, win: MainWindow, size: QSize, key: Qt.Key) -> Any:
+def _at(qtbot: Any, win: MainWindow, size: QSize, key: Qt.Key,
+        modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> Any:
     win.resize(size)
     sign_in(qtbot, win, "Olive Owner", "7777")
-    qtbot.keyClick(win, key)
+    qtbot.keyClick(win, key, modifier)
     QApplication.processEvents()
     return win.current_screen()
 
@@ -136,7 +137,7 @@ def test_a_wider_window_brings_the_columns_back_and_a_narrower_one_sets_them_asi
 def test_every_report_fits_1024_and_the_down_key_picks_the_next(
     qtbot: Any, window: MainWindow
 ) -> None:
-    reports = _at(qtbot, window, SMALL, Qt.Key.Key_F8)
+    reports = _at(qtbot, window, SMALL, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
     assert isinstance(reports, ReportsScreen)
     assert reports.choices.hasFocus()
     seen = []

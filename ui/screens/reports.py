@@ -28,19 +28,13 @@ from ui.widgets.column_fit import fit_width
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
-from warranty_desk.services import management
+from warranty_desk.services import report_registry
 from warranty_desk.services.exports import write_csv_parts
 from warranty_desk.services.report_table import Cell, ReportTable
 
 Index = QModelIndex | QPersistentModelIndex
 # Letters on a line of a report's header: "Days to / close", "Still / open".
 HEADER_LINE = 8
-# The reports that cover a period, with the words beside its first day.
-_SINCE_WORDS = {"claims-by-brand": "Claims opened since",
-                "message-delivery": "Messages written since",
-                "exception-notes": "Notes written since",
-                "resolution-completion": "Claims opened since",
-                "refund-accuracy": "Refunds decided since"}
 
 
 class ReportModel(QAbstractTableModel):
@@ -126,7 +120,7 @@ class ReportsScreen(Screen):
     """Pick a report, read it, print it or save it for the spreadsheet."""
 
     title = "Reports"
-    shortcut = "F8"
+    shortcut = "Shift+F8"
     permission = Permission.VIEW_REPORTS
     help_keys = (
         ("Up/Down", "Pick a report"),
@@ -142,9 +136,9 @@ class ReportsScreen(Screen):
         # columns needs the whole width of a 1024-pixel screen. Up/Down still pick one.
         self.choices = QComboBox()
         self.choices.setObjectName("reportChoices")
-        for name, words in management.REPORTS.items():
-            self.choices.addItem(name.replace("-", " ").capitalize(), name)
-            self.choices.setItemData(self.choices.count() - 1, words,
+        for spec in report_registry.REPORTS.values():
+            self.choices.addItem(spec.name.replace("-", " ").capitalize(), spec.name)
+            self.choices.setItemData(self.choices.count() - 1, spec.words,
                                      Qt.ItemDataRole.ToolTipRole)
         self.print_button = QPushButton("Print or PDF…  (Ctrl+P)")
         self.print_button.setObjectName("primary")
@@ -229,14 +223,15 @@ class ReportsScreen(Screen):
         """Build the chosen report off the GUI thread (it reads the whole ledger)."""
         name, actor = self.current(), self.ctx.require_actor()
         since = date_of(self.since)
-        uses_period = name in _SINCE_WORDS
-        self.since_label.setText(_SINCE_WORDS.get(name, ""))
-        self.about.setText(management.REPORTS.get(name, "").capitalize())
+        spec = report_registry.REPORTS[name]
+        uses_period = spec.period_words is not None
+        self.since_label.setText(spec.period_words or "")
+        self.about.setText(spec.words.capitalize())
         self.since.setVisible(uses_period)
         self.since_label.setVisible(uses_period)
         self.subtitle.setText("Working…")
-        self.ctx.run(lambda: management.build(self.ctx.db, actor, name,
-                                              since=since), self._show)
+        self.ctx.run(lambda: report_registry.build(self.ctx.db, actor, name,
+                                                   since=since), self._show)
 
     def _show_follow(self, table: ReportTable | None) -> None:
         self.follow_model.show(table)

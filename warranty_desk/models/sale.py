@@ -37,7 +37,7 @@ class Sale(Base):
     # unique only within one source.
     source: Mapped[str] = mapped_column(String(20), default="counter")
     branch_code: Mapped[str] = mapped_column(String(6))
-    sold_on: Mapped[date]
+    sold_on: Mapped[date] = mapped_column(index=True)
     customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id"), index=True)
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     import_batch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("import_batches.id"))

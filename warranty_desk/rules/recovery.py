@@ -91,11 +91,6 @@ def check_settlement(expected_minor: int, settled_before_minor: int, amount_mino
     return SettlementCheck(difference, differs, differs and abs(difference) > limit_minor)
 
 
-def recovery_rate(settled_minor: int, recoverable_minor: int) -> float | None:
-    """Settled ÷ recoverable, or None when nothing was recoverable."""
-    return None if recoverable_minor <= 0 else settled_minor / recoverable_minor
-
-
 def split_by_weight(total: int, weights: list[int]) -> list[int]:
     """Split a whole amount by weights (equally when none weigh); the last takes what rounding
     leaves, so the shares add up to the total. How a brand claim's write-off and settlements

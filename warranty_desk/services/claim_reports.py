@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from warranty_desk.models import Claim, ClaimEvent, CostPosting, InvoiceLine, Staff, Warranty
-from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, refund_limit, require
-from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
-from warranty_desk.rules.refunds import refund_within_limit
+from warranty_desk.models import Claim
+from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.rules.metrics.claims import Completion, completion_of
+from warranty_desk.rules.metrics.refunds import refund_accuracy, refund_misses
+from warranty_desk.rules.metrics.rows import ClaimRow, RefundRow
 from warranty_desk.services.letterhead import report_period
-from warranty_desk.services.message_report import rate
+from warranty_desk.services.refund_rows import refund_rows
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.unit_of_work import UnitOfWork
 
@@ -32,28 +31,19 @@ def resolution_completion_in(uow: UnitOfWork, actor: Actor, *, since: date,
     still open, and how many closed by the day the shop promised."""
     require(actor, Permission.VIEW_REPORTS)
     zone, start, end = report_period(uow.session, since, until)
-    counts: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
-    for opened_at, state, closed_at, promised_on in uow.session.execute(
-            select(Claim.opened_at, Claim.state, Claim.closed_at, Claim.promised_on)
+    counts: dict[str, Completion] = defaultdict(Completion)
+    for number, opened_at, state, closed_at, promised_on in uow.session.execute(
+            select(Claim.number, Claim.opened_at, Claim.state, Claim.closed_at,
+                   Claim.promised_on)
             .where(Claim.opened_at >= start, Claim.opened_at < end)):
         month = opened_at.astimezone(zone).strftime("%Y-%m")
-        row = counts[month]
-        row[0] += 1
-        if state == ClaimState.RESOLVED.value:
-            row[1] += 1
-        elif state == ClaimState.REJECTED.value:
-            row[2] += 1
-        elif state in OPEN_STATES:
-            row[3] += 1
-        if (state not in OPEN_STATES and closed_at is not None and promised_on is not None
-                and closed_at.astimezone(zone).date() <= promised_on):
-            row[4] += 1
+        counts[month] += completion_of(ClaimRow(number, opened_at, state, closed_at=closed_at,
+                                                promised_on=promised_on), zone)
     rows: list[tuple[Cell, ...]] = []
-    total = [0] * 5
+    total = Completion()
     for month in sorted(counts):
-        found = counts[month]
-        total = [a + b for a, b in zip(total, found, strict=True)]
-        rows.append(_completion_row(month, found))
+        total += counts[month]
+        rows.append(_completion_row(month, counts[month]))
     if len(rows) > 1:
         rows.append(_completion_row(TOTAL, total))
     return ReportTable(
@@ -64,36 +54,9 @@ def resolution_completion_in(uow: UnitOfWork, actor: Actor, *, since: date,
                "counts the closed ones that closed by the day promised to the customer.",))
 
 
-def _completion_row(month: str, c: list[int]) -> tuple[Cell, ...]:
-    opened, resolved, rejected, still_open, on_time = c
-    closed = resolved + rejected
-    return (month, opened, resolved, rejected, still_open, on_time, rate(closed, opened),
-            rate(on_time, closed))
-
-
-def _approvers(session: Session, claim_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:
-    """Per refunded claim, who approved the refund: the manager who overrode a rule for it, or
-    the person who decided it (the newest decision, if it was decided twice)."""
-    found: dict[uuid.UUID, uuid.UUID | None] = {}
-    for claim_id, staff_id, override_by in session.execute(
-            select(ClaimEvent.claim_id, ClaimEvent.staff_id, ClaimEvent.override_by_id)
-            .where(ClaimEvent.claim_id.in_(claim_ids),
-                   ClaimEvent.to_state == ClaimState.RESOLVED.value)
-            .order_by(ClaimEvent.at)):
-        found[claim_id] = override_by or staff_id
-    return found
-
-
-def _misses(amount: int, paid: int | None, role: Role | None, ledger: int
-            ) -> tuple[str | None, str | None, str | None]:
-    """What is wrong with a refund, per check (price paid, role limit, ledger); None: right."""
-    price = ("no sale on record to check the amount against" if paid is None
-             else "more than the customer paid" if amount > paid else None)
-    limit = ("no staff member on record approved it" if role is None
-             else None if refund_within_limit(amount, refund_limit(role))
-             else f"over the refund limit of a {ROLE_LABELS[role].lower()}")
-    posted = None if ledger == amount else "the refund cost posted differs from the refund"
-    return price, limit, posted
+def _completion_row(month: str, c: Completion) -> tuple[Cell, ...]:
+    return (month, c.opened, c.resolved, c.rejected, c.still_open, c.on_time, c.completion,
+            c.on_time_rate)
 
 
 def refund_accuracy_in(uow: UnitOfWork, actor: Actor, *, since: date,
@@ -103,44 +66,20 @@ def refund_accuracy_in(uow: UnitOfWork, actor: Actor, *, since: date,
     require(actor, Permission.VIEW_REPORTS)
     zone, start, end = report_period(uow.session, since, until)
     session = uow.session
-    refunds = session.execute(
-        select(Claim.id, Claim.number, Claim.closed_at, Claim.refund_minor,
-               InvoiceLine.unit_price_minor)
-        .outerjoin(Warranty, Warranty.id == Claim.warranty_id)
-        .outerjoin(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
-        .where(Claim.outcome == "refund", Claim.refund_minor.is_not(None),
-               Claim.closed_at >= start, Claim.closed_at < end)
-        .order_by(Claim.closed_at, Claim.number)).all()
-    ids = [r.id for r in refunds]
-    approvers = _approvers(session, ids)
-    people = {row.id: (row.name, Role(row.role)) for row in session.execute(
-        select(Staff.id, Staff.name, Staff.role).where(
-            Staff.id.in_({a for a in approvers.values() if a is not None})))}
-    ledger = dict(session.execute(
-        select(CostPosting.claim_id, func.sum(CostPosting.amount_minor))
-        .where(CostPosting.claim_id.in_(ids), CostPosting.kind == "refund")
-        .group_by(CostPosting.claim_id)).all()) if ids else {}
-    months: dict[str, list[int]] = defaultdict(lambda: [0] * 6)
+    months: dict[str, list[RefundRow]] = defaultdict(list)
     misses: list[tuple[Cell, ...]] = []
-    for r in refunds:
-        approver = approvers.get(r.id)
-        who = people.get(approver) if approver is not None else None
-        checks = _misses(r.refund_minor, r.unit_price_minor, who[1] if who else None,
-                         int(ledger.get(r.id) or 0))
-        problems = [p for p in checks if p is not None]
-        day = r.closed_at.astimezone(zone).date()
-        m = months[day.strftime("%Y-%m")]
-        m[0] += 1
-        m[1] += r.refund_minor
-        for n, miss in enumerate(checks, start=2):
-            m[n] += miss is None
-        m[5] += not problems
+    for row, approver in refund_rows(session, start, end):
+        problems = [p for p in refund_misses(row) if p is not None]
+        day = row.decided_at.astimezone(zone).date()
+        months[day.strftime("%Y-%m")].append(row)
         if problems:
-            misses.append((r.number, day.isoformat(), r.refund_minor, r.unit_price_minor,
-                           who[0] if who else "–", ROLE_LABELS[who[1]] if who else "–",
-                           "; ".join(problems)))
-    rows: list[tuple[Cell, ...]] = [(month, *m[:5], m[5], rate(m[5], m[0]))
-                                    for month, m in sorted(months.items())]
+            misses.append((row.claim, day.isoformat(), row.amount_minor, row.paid_minor,
+                           approver or "–", row.approver_role or "–", "; ".join(problems)))
+    rows: list[tuple[Cell, ...]] = []
+    for month, found in sorted(months.items()):
+        a = refund_accuracy(found)
+        rows.append((month, a.refunds, a.amount_minor, a.within_price, a.within_limit,
+                     a.matches_ledger, a.accurate, a.accuracy))
     period = f"Refunds decided {since.isoformat()} to {until.isoformat()}"
     return ReportTable(
         name="refund-accuracy", title="Refund accuracy", subtitle=period,

@@ -36,6 +36,7 @@ from warranty_desk.rules.claim_states import (
     reopen_target,
 )
 from warranty_desk.rules.coverage import LayerKind, LayerSpan, coverage_on, plan_layers
+from warranty_desk.rules.metrics.costs import COST_KINDS
 from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.claim_common import (
     Override,
@@ -55,7 +56,6 @@ from warranty_desk.services.voiding import void_in
 from warranty_desk.services.warranty_layers import layer_spans
 from warranty_desk.storage.database import clock_of
 
-COST_KINDS = ("labour", "parts", "replacement", "refund", "shipping")
 # A reopen reason goes to the customer and the audit log: a few words at least.
 MIN_REOPEN_REASON = 5
 

@@ -2,41 +2,29 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from warranty_desk.errors import BadInput
 from warranty_desk.models import (
     Brand,
-    BrandClaim,
-    BrandClaimItem,
     Claim,
     CostPosting,
     Product,
-    Settlement,
 )
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
-from warranty_desk.rules.recovery import split_by_weight
-from warranty_desk.services import recovery_reports
-from warranty_desk.services.brand_claim_views import claims_of, recoveries
-from warranty_desk.services.claim_reports import refund_accuracy_in, resolution_completion_in
+from warranty_desk.rules.metrics.costs import WRITE_OFF, cost_per_claim, cost_recovery
+from warranty_desk.rules.metrics.stock import AGE_BANDS
+from warranty_desk.rules.metrics.stock import return_aging as aging_bands
 from warranty_desk.services.letterhead import report_period
-from warranty_desk.services.message_report import message_delivery_in
-from warranty_desk.services.note_report import exception_notes_in
+from warranty_desk.services.recovery_shares import recovery_shares
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.returns import units_held
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
-
-# Age bands for units waiting in returns stock: a week is normal, two months is money lost.
-AGE_BANDS = ((0, 7, "0–7 days"), (8, 30, "8–30 days"), (31, 60, "31–60 days"),
-             (61, None, "over 60 days"))
 
 
 def claims_by_brand_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date) -> ReportTable:
@@ -57,16 +45,17 @@ def claims_by_brand_in(uow: UnitOfWork, actor: Actor, *, since: date, until: dat
         .join(Claim, Claim.id == CostPosting.claim_id)
         .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)
         # A write-off is recovery given up on a cost already counted, not a new cost.
-        .where(in_period, CostPosting.kind != "write_off").group_by(Brand.name)).all())
+        .where(in_period, CostPosting.kind != WRITE_OFF).group_by(Brand.name)).all())
     recovered = _recovered_in_period(session, start, end)
     rows = []
     for brand, total, still_open, avg_days in sorted(counts, key=lambda r: (-r[1], r[0])):
         spent = int(cost.get(brand) or 0)
         back = int(recovered.get(brand) or 0)
+        recovery = cost_recovery(back, spent)
         rows.append((brand, total, int(still_open or 0),
                      None if avg_days is None else round(avg_days, 1),
-                     spent, spent // total if total else 0, back,
-                     f"{round(100 * back / spent)}%" if spent else "–"))
+                     spent, cost_per_claim(spent, total), back,
+                     "–" if recovery is None else f"{recovery:.1f}%"))
     return ReportTable(
         name="claims-by-brand", title="Claims by brand",
         subtitle=f"Claims opened {since.isoformat()} to {until.isoformat()}",
@@ -83,30 +72,11 @@ claims_by_brand = reads(claims_by_brand_in)
 
 
 def _recovered_in_period(session: Session, start: datetime, end: datetime) -> dict[str, int]:
-    """What brands settled against the claims opened in [start, end), by brand: each brand
-    claim's settlements shared among its claims as write-offs are (rules.recovery
-    .split_by_weight over each claim's expected recovery), so a batch whose claims were opened
-    in different periods counts in each for its own claims, not all in its first claim's."""
-    touched = (select(BrandClaimItem.brand_claim_id)
-               .join(Claim, Claim.id == BrandClaimItem.claim_id)
-               .where(Claim.opened_at >= start, Claim.opened_at < end))
-    paid: dict[uuid.UUID, int] = {k: int(v) for k, v in session.execute(
-        select(Settlement.brand_claim_id, func.sum(Settlement.amount_minor))
-        .where(Settlement.brand_claim_id.in_(touched))
-        .group_by(Settlement.brand_claim_id)).all()}
-    if not paid:
-        return {}
-    rows = list(session.scalars(select(BrandClaim).where(BrandClaim.id.in_(list(paid)))))
-    claims = claims_of(session, paid)
-    owed = recoveries(session, rows, claims)
-    brands = dict(session.execute(select(Brand.id, Brand.name)).all())
+    """What brands settled against the claims opened in [start, end), by brand (each claim's
+    share, as recovery_shares reckons it)."""
     found: dict[str, int] = defaultdict(int)
-    for row in rows:
-        mine = claims.get(row.id, [])
-        shares = split_by_weight(paid[row.id], [owed[row.id].per_claim[c.id][0] for c in mine])
-        for claim, share in zip(mine, shares, strict=True):
-            if start <= claim.opened_at < end:
-                found[brands[row.brand_id]] += share
+    for share in recovery_shares(session, start, end).values():
+        found[share.brand] += share.settled_minor
     return found
 
 
@@ -142,15 +112,12 @@ def return_aging_in(uow: UnitOfWork, actor: Actor) -> ReportTable:
     session = uow.session
     today = shop_today(session)
     units = units_held(session, today)
-    per: dict[str, list[int]] = defaultdict(lambda: [0] * len(AGE_BANDS))
+    per: dict[str, list[int]] = defaultdict(list)
     for unit in units:
-        if unit.status == "back":
-            continue
-        band = next(n for n, (low, high, _) in enumerate(AGE_BANDS)
-                    if unit.age_days >= low and (high is None or unit.age_days <= high))
-        per[unit.supplier][band] += 1
-    rows: list[tuple[Cell, ...]] = [(supplier, *bands, sum(bands))
-                                    for supplier, bands in sorted(per.items())]
+        if unit.status != "back":
+            per[unit.supplier].append(unit.age_days)
+    rows: list[tuple[Cell, ...]] = [(supplier, *(bands := aging_bands(ages)), sum(bands))
+                                    for supplier, ages in sorted(per.items())]
     return ReportTable(
         name="return-aging", title="Returns stock by age",
         subtitle=f"Units waiting for a supplier, as of {today.isoformat()}",
@@ -159,49 +126,3 @@ def return_aging_in(uow: UnitOfWork, actor: Actor) -> ReportTable:
 
 
 return_aging = reads(return_aging_in)
-
-
-REPORTS: dict[str, str] = {
-    "claims-by-brand": "claims opened per brand: volume, speed, cost and recovery",
-    "open-claims": "open claims by state, oldest and past their promised date",
-    "return-aging": "faulty units in returns stock by supplier and age",
-    "message-delivery": "customer messages delivered by week, branch and channel; failures",
-    "supplier-recovery": "brand claims per supplier and brand: recoverable, settled, rate",
-    "stale-brand-claims": "open brand claims whose status has not moved for too long",
-    "replacement-time": "days from claim to replacement decided and handed over, per brand",
-    "exception-notes": "what staff noted as not normal, by reason and record; each note",
-    "resolution-completion": "claims opened per month: resolved, rejected, open, on time",
-    "refund-accuracy": "refunds within the price paid, the role's limit and the ledger",
-}
-
-
-def build_in(uow: UnitOfWork, actor: Actor, name: str, *,
-             since: date | None = None) -> ReportTable:
-    """One management report by name; a period (claims by brand, message delivery, supplier
-    recovery, replacement time) defaults to the last 90 days."""
-    today = shop_today(uow.session)
-    builders: dict[str, Callable[[], ReportTable]] = {
-        "claims-by-brand": lambda: claims_by_brand_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "open-claims": lambda: open_claims_in(uow, actor),
-        "return-aging": lambda: return_aging_in(uow, actor),
-        "message-delivery": lambda: message_delivery_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "supplier-recovery": lambda: recovery_reports.supplier_recovery_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "stale-brand-claims": lambda: recovery_reports.stale_brand_claims_in(uow, actor),
-        "replacement-time": lambda: recovery_reports.replacement_time_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "exception-notes": lambda: exception_notes_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "resolution-completion": lambda: resolution_completion_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-        "refund-accuracy": lambda: refund_accuracy_in(
-            uow, actor, since=since or today - timedelta(days=90), until=today),
-    }
-    if name not in builders:
-        raise BadInput(f"There is no report {name!r}. Reports: {', '.join(REPORTS)}.")
-    return builders[name]()
-
-
-build = reads(build_in)

@@ -25,14 +25,16 @@ from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import Claim, Customer, CustomerMessage, Shop
 from warranty_desk.models.sync_state import SyncParked
 from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.rules.metrics.delivery import FAILED_STATES
 from warranty_desk.sentences import sentences
 from warranty_desk.services import audit, outbox
 from warranty_desk.services.shop_locale import phone_region
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.storage.database import Database, clock_of
 
-# States a person must look at: counted on the status bar and the sync panel.
-TROUBLE = ("failed", "bounced", "interrupted")
+# States a person must look at: counted on the status bar and the sync panel; the same states
+# the message delivery metric counts as failed.
+TROUBLE = FAILED_STATES
 # A message in these states has left (or reached) the customer: never sent again.
 GONE = ("sent", "delivered", "bounced")
 EMAIL, HEAD_OFFICE, LETTER, SMS = "email", "head_office", "letter", "sms"

@@ -1,10 +1,11 @@
 """Message delivery: how many customer messages reached the customer, by week, branch and
 channel, with every failure listed.
 
-Read from each outbound message's `state` and `channel` (message_delivery): sent or delivered
-counts as delivered, failed, bounced or interrupted as failed (each listed with its reason),
-anything else (queued, sending) as waiting; a message no channel has taken yet counts under
-NO_CHANNEL. Weeks are ISO weeks of the shop's own calendar (2026-W48).
+Read from each outbound message's `state` and `channel`, counted as the shared metric
+(rules.metrics.delivery) counts them: sent or delivered as delivered, failed, bounced or
+interrupted as failed (each listed with its reason), anything else (queued, sending) as waiting;
+a message no channel has taken yet counts under NO_CHANNEL. Weeks are ISO weeks of the shop's
+own calendar (2026-W48).
 """
 
 from __future__ import annotations
@@ -16,29 +17,17 @@ from sqlalchemy import select
 
 from warranty_desk.models import Claim, Customer, CustomerMessage
 from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.rules.metrics.delivery import Delivery, delivery_kind
+from warranty_desk.rules.metrics.periods import week_of
 from warranty_desk.services.letterhead import report_period, shop_of
-from warranty_desk.services.message_delivery import TROUBLE
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.unit_of_work import UnitOfWork
 
-DELIVERED = frozenset({"sent", "delivered"})
-FAILED = frozenset(TROUBLE)
 NO_CHANNEL = "not recorded"
 COLUMNS = ("Week", "Branch", "Channel", "Messages", "Delivered", "Failed", "Waiting",
            "Delivered (%)")
 FAILURE_COLUMNS = ("Written", "Week", "Branch", "Channel", "State", "Claim", "Customer",
                    "Subject", "Reason")
-
-
-def week_of(day: date) -> str:
-    """The ISO week a day falls in, as '2026-W48'."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def rate(delivered: int, messages: int) -> float | None:
-    """The share delivered, in per cent; None for no messages."""
-    return None if not messages else round(100.0 * delivered / messages, 1)
 
 
 def message_delivery_in(uow: UnitOfWork, actor: Actor, *, since: date,
@@ -64,8 +53,7 @@ def message_delivery_in(uow: UnitOfWork, actor: Actor, *, since: date,
     for at, state, chan, claim, customer, subject, reason in found:
         local: datetime = at.astimezone(zone)
         week = week_of(local.date())
-        kind = ("delivered" if state in DELIVERED else "failed" if state in FAILED
-                else "waiting")
+        kind = delivery_kind(state)
         totals[(week, branch, chan or NO_CHANNEL, kind)] += 1
         if kind == "failed":
             failures.append((local.strftime("%Y-%m-%d %H:%M"), week, branch, chan or NO_CHANNEL,
@@ -73,10 +61,10 @@ def message_delivery_in(uow: UnitOfWork, actor: Actor, *, since: date,
     groups = sorted({key[:3] for key in totals})
     rows: list[tuple[Cell, ...]] = []
     for week, br, chan in groups:
-        done, failed, waiting = (totals[(week, br, chan, k)]
-                                 for k in ("delivered", "failed", "waiting"))
-        count = done + failed + waiting
-        rows.append((week, br, chan, count, done, failed, waiting, rate(done, count)))
+        sums = Delivery(*(totals[(week, br, chan, k)]
+                          for k in ("delivered", "failed", "waiting")))
+        rows.append((week, br, chan, sums.total, sums.delivered, sums.failed, sums.waiting,
+                     sums.rate))
     period = f"Messages written from {since.isoformat()} to {until.isoformat()}"
     return ReportTable(
         name="message-delivery", title="Message delivery", subtitle=period, columns=COLUMNS,

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from warranty_desk.models import Brand, BrandClaim, Claim, ClaimEvent, Product
 from warranty_desk.permissions import Actor, Permission, require
-from warranty_desk.rules.recovery import recovery_rate
+from warranty_desk.rules.metrics.claims import replacement_time as replacement_metric
+from warranty_desk.rules.metrics.costs import supplier_recovery_rate
+from warranty_desk.rules.metrics.rows import ClaimRow
 from warranty_desk.services.brand_claim_views import recoveries, rows_of, settled_each
 from warranty_desk.services.letterhead import report_period
 from warranty_desk.services.report_table import Cell, ReportTable
@@ -19,7 +21,7 @@ from warranty_desk.services.unit_of_work import UnitOfWork, reads
 
 
 def _percent(rate: float | None) -> str:
-    return "–" if rate is None else f"{100 * rate:.1f}%"
+    return "–" if rate is None else f"{rate:.1f}%"
 
 
 def supplier_recovery_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date
@@ -46,7 +48,7 @@ def supplier_recovery_in(uow: UnitOfWork, actor: Actor, *, since: date, until: d
     for (supplier, brand), (count, recoverable, settled, written_off) in sorted(totals.items()):
         table.append((supplier, brand, count, recoverable, settled, written_off,
                       max(recoverable - settled - written_off, 0),
-                      _percent(recovery_rate(settled, recoverable))))
+                      _percent(supplier_recovery_rate(settled, recoverable))))
     all_recoverable = sum(t[1] for t in totals.values())
     all_settled = sum(t[2] for t in totals.values())
     return ReportTable(
@@ -55,7 +57,7 @@ def supplier_recovery_in(uow: UnitOfWork, actor: Actor, *, since: date, until: d
         columns=("Supplier", "Brand", "Brand claims", "Recoverable", "Settled", "Written off",
                  "Outstanding", "Recovery rate"),
         rows=tuple(table), money_columns=frozenset({3, 4, 5, 6}), chart_column=4,
-        notes=(f"Overall: {_percent(recovery_rate(all_settled, all_recoverable))} of "
+        notes=(f"Overall: {_percent(supplier_recovery_rate(all_settled, all_recoverable))} of "
                "what the suppliers' terms made recoverable was settled.",
                "Recoverable follows from the claims' cost postings under each supplier's "
                "terms (kinds covered, days from the sale or the claim)."))
@@ -94,7 +96,7 @@ def replacement_time_in(uow: UnitOfWork, actor: Actor, *, since: date, until: da
     zone, start, end = report_period(uow.session, since, until)
     session = uow.session
     decided = session.execute(
-        select(Claim.id, Brand.name, Claim.opened_at, Claim.closed_at)
+        select(Claim.id, Brand.name, Claim.number, Claim.opened_at, Claim.closed_at)
         .join(Product, Product.id == Claim.product_id).join(Brand, Brand.id == Product.brand_id)
         .where(Claim.outcome == "replace", Claim.closed_at >= start, Claim.closed_at < end)
     ).all()
@@ -103,23 +105,15 @@ def replacement_time_in(uow: UnitOfWork, actor: Actor, *, since: date, until: da
         .where(ClaimEvent.kind == "handed_over",
                ClaimEvent.claim_id.in_([d[0] for d in decided]))
         .group_by(ClaimEvent.claim_id)).all())
-    per: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
-    for claim_id, brand, opened, closed in decided:
-        if closed is None:  # the query asks for a closing day; this keeps the types honest
-            continue
-        opened_on = opened.astimezone(zone).date()
-        given = handed.get(claim_id)
-        per[brand].append(((closed.astimezone(zone).date() - opened_on).days,
-                           None if given is None else (given.astimezone(zone).date()
-                                                       - opened_on).days))
+    per: dict[str, list[ClaimRow]] = defaultdict(list)
+    for claim_id, brand, number, opened, closed in decided:
+        per[brand].append(ClaimRow(number, opened, "resolved", closed_at=closed,
+                                   outcome="replace", handed_over_at=handed.get(claim_id)))
     table: list[tuple[Cell, ...]] = []
     for brand, found in sorted(per.items()):
-        to_decide = [d for d, _ in found]
-        to_hand = [h for _, h in found if h is not None]
-        table.append((brand, len(found), round(sum(to_decide) / len(to_decide), 1),
-                      len(to_hand),
-                      round(sum(to_hand) / len(to_hand), 1) if to_hand else None,
-                      max(to_hand) if to_hand else None))
+        t = replacement_metric(found, zone)
+        table.append((brand, t.replacements, t.days_to_decision, t.handed_over,
+                      t.days_to_hand_over, t.longest))
     return ReportTable(
         name="replacement-time", title="Replacement time",
         subtitle=f"Replacements decided {since.isoformat()} to {until.isoformat()}",

@@ -25,7 +25,7 @@ from warranty_desk.services.brand_claim_views import brand_claim
 from warranty_desk.services.brand_packet import packet, packet_csv
 from warranty_desk.services.brand_status_import import import_statuses
 from warranty_desk.services.customers import CustomerInput
-from warranty_desk.services.management import build
+from warranty_desk.services.report_registry import build
 from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.database import Database
 

@@ -14,7 +14,7 @@ from tests.unit.services.helpers import rows, sell
 from warranty_desk.errors import BadInput
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
-from warranty_desk.services import claims, decisions, management, staff
+from warranty_desk.services import claims, decisions, report_registry, staff
 from warranty_desk.storage.database import Database
 
 SALES, TECH, VIEWER = actor(Role.SALES), actor(Role.TECHNICIAN), actor(Role.FINANCE)
@@ -85,7 +85,7 @@ def test_resolution_completion_counts_each_month_as_the_rows_say(
     decisions.decide(shop, people["Maria"], done,
                      decisions.Decision(Outcome.REPAIR, "Reseated the cable"))
     stand_on(shop, TODAY)
-    table = management.build(shop, VIEWER, "resolution-completion", since=SINCE)
+    table = report_registry.build(shop, VIEWER, "resolution-completion", since=SINCE)
     # Worked out here, from the claims table alone.
     expected: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
     for opened_at, state, closed_at, promised in rows(
@@ -125,7 +125,7 @@ def test_refund_accuracy_checks_price_limit_and_ledger_as_the_rows_say(
                "w.invoice_line_id FROM warranties w JOIN claims c ON c.warranty_id = w.id "
                "WHERE c.number = ?)", cheap)
     stand_on(shop, TODAY)
-    table = management.build(shop, VIEWER, "refund-accuracy", since=SINCE)
+    table = report_registry.build(shop, VIEWER, "refund-accuracy", since=SINCE)
     # Worked out here from the rows: the claim, what was paid, who approved it, the ledger.
     expected: dict[str, list[int]] = defaultdict(lambda: [0] * 6)
     missed = set()

@@ -12,7 +12,7 @@ from tests.conftest import TODAY, actor, stand_on
 from tests.unit.services.helpers import rows, sell
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.permissions import Role
-from warranty_desk.services import claims, management
+from warranty_desk.services import claims, report_registry
 from warranty_desk.services.customer_view import customer_profile
 from warranty_desk.services.exception_notes import (
     REASONS,
@@ -131,5 +131,5 @@ def test_the_report_counts_notes_per_reason_and_record_in_its_period_and_lists_e
     listed = table.follow[0].rows
     assert [r[4] for r in listed] == [f"note {n}" for n in range(len(written))]
     assert listed[0][2] == f"Claim {found['claim']}"
-    same = management.build(shop, MANAGER, "exception-notes", since=TODAY - timedelta(days=30))
+    same = report_registry.build(shop, MANAGER, "exception-notes", since=TODAY - timedelta(days=30))
     assert same.rows == table.rows

@@ -12,7 +12,7 @@ from tests.conftest import TODAY, actor
 from warranty_desk.demo.story import build_demo_shop
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.permissions import Role
-from warranty_desk.services import management, staff
+from warranty_desk.services import management, report_registry, staff
 from warranty_desk.storage.database import Database
 
 MANAGER = actor(Role.MANAGER)
@@ -69,7 +69,8 @@ def test_return_aging_puts_every_held_unit_in_one_band(demo_db: Database) -> Non
 
 def test_reports_need_the_reports_permission_and_a_known_name(demo_db: Database) -> None:
     with pytest.raises(PermissionDenied):
-        management.build(demo_db, actor(Role.SALES), "open-claims")
+        report_registry.build(demo_db, actor(Role.SALES), "open-claims")
     with pytest.raises(BadInput, match="Reports: claims-by-brand"):
-        management.build(demo_db, MANAGER, "nonsense")
-    assert management.build(demo_db, actor(Role.FINANCE), "return-aging").name == "return-aging"
+        report_registry.build(demo_db, MANAGER, "nonsense")
+    finance = actor(Role.FINANCE)
+    assert report_registry.build(demo_db, finance, "return-aging").name == "return-aging"

@@ -14,7 +14,7 @@ from tests.printing.pdf_tools import pdftotext, render
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.models import CustomerMessage, Shop
 from warranty_desk.permissions import Role
-from warranty_desk.services import management
+from warranty_desk.services import report_registry
 from warranty_desk.storage.database import Database
 
 MANAGER = actor(Role.MANAGER)
@@ -74,7 +74,7 @@ def test_rates_by_week_and_the_failures_match_a_count_by_hand(shop: Database) ->
     with shop.read() as session:
         branch = session.scalars(select(Shop.branch_code)).one()
     expected, failed = _by_hand(written, branch)
-    table = management.build(shop, MANAGER, "message-delivery")
+    table = report_registry.build(shop, MANAGER, "message-delivery")
     got = {(str(row[0]), str(row[2])): list(row[3:7]) for row in table.rows}
     assert got == expected
     assert {row[1] for row in table.rows} == {branch}
@@ -91,7 +91,7 @@ def test_rates_by_week_and_the_failures_match_a_count_by_hand(shop: Database) ->
 
 def test_the_period_starts_where_asked(shop: Database) -> None:
     _write(shop)
-    table = management.build(shop, MANAGER, "message-delivery",
+    table = report_registry.build(shop, MANAGER, "message-delivery",
                              since=TODAY - timedelta(days=365))
     assert sum(int(str(r[3])) for r in table.rows) == 11  # the old failure is counted now
     assert len(table.follow[0].rows) == 4
@@ -99,14 +99,14 @@ def test_the_period_starts_where_asked(shop: Database) -> None:
 
 def test_sales_staff_may_not_read_it_and_a_backward_period_is_refused(shop: Database) -> None:
     with pytest.raises(PermissionDenied):
-        management.build(shop, actor(Role.SALES), "message-delivery")
+        report_registry.build(shop, actor(Role.SALES), "message-delivery")
     with pytest.raises(BadInput, match="swap the dates"):
-        management.build(shop, MANAGER, "message-delivery", since=TODAY + timedelta(days=3))
+        report_registry.build(shop, MANAGER, "message-delivery", since=TODAY + timedelta(days=3))
 
 
 def test_the_pdf_lists_every_failure_under_the_rates_as_the_screen_does(shop: Database) -> None:
     _write(shop)
-    table = management.build(shop, MANAGER, "message-delivery")
+    table = report_registry.build(shop, MANAGER, "message-delivery")
     pdf = report_pdf(shop, MANAGER, table)
     words = pdftotext(pdf)
     assert "3 message(s) failed or bounced; listed below." in words
@@ -122,7 +122,7 @@ def test_the_pdf_lists_every_failure_under_the_rates_as_the_screen_does(shop: Da
 
 
 def test_the_pdf_says_when_nothing_failed(shop: Database) -> None:
-    table = management.build(shop, MANAGER, "message-delivery")
+    table = report_registry.build(shop, MANAGER, "message-delivery")
     words = pdftotext(report_pdf(shop, MANAGER, table))
     assert "No message failed in this period." in words
     assert "Messages that failed None in this period." in words

@@ -16,7 +16,14 @@ from tests.unit.services.test_brand_claims import FINANCE, MANAGER, SALES, STORE
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
-from warranty_desk.services import brand_claims, claims, decisions, management, returns
+from warranty_desk.services import (
+    brand_claims,
+    claims,
+    decisions,
+    management,
+    report_registry,
+    returns,
+)
 from warranty_desk.services import settlements as settle
 from warranty_desk.services.supplier_terms import TermsInput, set_terms
 from warranty_desk.storage.database import Database
@@ -52,7 +59,7 @@ def test_supplier_recovery_is_settled_over_recoverable_per_supplier_and_brand(
     settle.record_settlement(shop, FINANCE, orbit, settle.SettlementInput(3_000, "CN-1",
                                                                           kind="credit_note"))
     settle.write_off(shop, MANAGER, orbit, "Orbit refuses the rest")
-    report = management.build(shop, actor(Role.FINANCE), "supplier-recovery", since=SINCE)
+    report = report_registry.build(shop, actor(Role.FINANCE), "supplier-recovery", since=SINCE)
 
     covered = {"Lumen": ("parts", "labour", "replacement"), "Orbit": ("parts", "shipping")}
     expected: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -101,7 +108,7 @@ def test_stale_brand_claims_are_those_without_news_for_longer_than_their_supplie
     brand_claims.update_status(shop, STORE, b, "acknowledged")
     today = TODAY + timedelta(days=5)
     stand_on(shop, today)
-    report = management.build(shop, MANAGER, "stale-brand-claims")
+    report = report_registry.build(shop, MANAGER, "stale-brand-claims")
 
     limits = {"Lumen": 3, "Orbit": 10}
     mine = []
@@ -139,7 +146,7 @@ def test_replacement_time_counts_days_to_decision_and_to_hand_over_per_brand(
             Outcome.REPLACE, "Dead mainboard", replacement_serial=new))
     stand_on(shop, TODAY + timedelta(days=9))
     returns.issue_replacement(shop, STORE, first, "NEW-1")
-    report = management.build(shop, MANAGER, "replacement-time", since=SINCE)
+    report = report_registry.build(shop, MANAGER, "replacement-time", since=SINCE)
 
     rows = _sql(shop, "SELECT c.opened_at, c.closed_at, (SELECT min(e.at) FROM claim_events e "
                       "WHERE e.claim_id = c.id AND e.kind = 'handed_over') FROM claims c "
@@ -160,7 +167,7 @@ def test_return_aging_bands_every_unit_in_returns_stock_by_its_days_there(
     _claim(shop, "SN-P", "INV-3", sku="PHN-200")
     today = TODAY + timedelta(days=40)
     stand_on(shop, today)
-    report = management.build(shop, MANAGER, "return-aging")
+    report = report_registry.build(shop, MANAGER, "return-aging")
     bands = ((0, 7), (8, 30), (31, 60), (61, 10**6))
     mine: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for brand, at in _sql(shop, "SELECT b.name, m.at FROM stock_movements m "
@@ -175,7 +182,7 @@ def test_return_aging_bands_every_unit_in_returns_stock_by_its_days_there(
 def test_the_new_reports_need_the_reports_permission(shop: Database) -> None:
     for name in ("supplier-recovery", "stale-brand-claims", "replacement-time"):
         with pytest.raises(PermissionDenied, match="may not view reports"):
-            management.build(shop, STORE, name)
+            report_registry.build(shop, STORE, name)
 
 
 def test_claims_by_brand_shares_a_brand_claims_settlements_among_its_claims(
@@ -208,4 +215,4 @@ def test_a_period_that_ends_before_it_starts_is_refused_in_plain_words(
     shop: Database, name: str
 ) -> None:
     with pytest.raises(BadInput, match=r"starts \(.*\) after it ends \(.*\); swap the dates"):
-        management.build(shop, MANAGER, name, since=TODAY + timedelta(days=1))
+        report_registry.build(shop, MANAGER, name, since=TODAY + timedelta(days=1))

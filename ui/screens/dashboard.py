@@ -1,0 +1,268 @@
+"""The owner's dashboard: every figure for a range, filtered and compared, each opening the
+claims behind it, with the weekly claims, cost by kind and the comparison drawn as charts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.charts import Series, bar_chart, is_dark, line_chart
+from ui.keys import bind_key
+from ui.money import amount_decimals, money
+from ui.screens.base import Screen
+from ui.widgets.date_field import date_field, date_of, qdate
+from ui.widgets.labels import Label
+from warranty_desk.permissions import Permission
+from warranty_desk.rules.metrics.rows import DIMENSIONS
+from warranty_desk.services.dashboard import Dashboard, dashboard
+from warranty_desk.services.metric_figures import CLAIM, DAYS, MONEY, PERCENT, Figure
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+NOBODY = "(none)"
+EVERYTHING = "(everything)"
+# The rates drawn side by side when nothing is compared, with the short words under each bar.
+RATES = {"resolution-completion": "Completed", "refund-accuracy": "Refunds right",
+         "supplier-recovery": "Recovered", "message-delivery": "Delivered",
+         "sync-success": "Synced", "extension-take-up": "Extended", "trust-score": "Trust"}
+# The list beside the figures shows this many records; the reports list every one.
+SHOWN = 500
+# The figure each compared value is drawn by.
+COMPARED = "claim-volume"
+
+
+def figure_text(figure: Figure) -> str:
+    """A figure's value as a person reads it: money in the shop's currency, – for none."""
+    v = figure.value
+    if v is None:
+        return "–"
+    if figure.unit == MONEY:
+        return money(int(v))
+    if figure.unit == PERCENT:
+        return f"{v:.1f}%"
+    if figure.unit == DAYS:
+        return f"{v:.1f} days"
+    return str(v)
+
+
+class DashboardScreen(Screen):
+    """Where warranty cost and delay happen, at a glance, for the owner and managers."""
+
+    title = "Dashboard"
+    shortcut = "F8"
+    permission = Permission.VIEW_REPORTS
+    help_keys = (
+        ("Arrows", "Pick a figure; its claims are listed beside it"),
+        ("Enter", "Open the claim picked in the list"),
+        ("Ctrl+R", "Read the figures again"),
+    )
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.data: Dashboard | None = None
+        layout = self.page_layout()
+        for row in self._controls():
+            layout.addLayout(row)
+        middle = QHBoxLayout()
+        self.figures = QListWidget()
+        self.figures.setObjectName("dashboardFigures")
+        self.figures.setViewMode(QListView.ViewMode.IconMode)
+        self.figures.setFlow(QListView.Flow.LeftToRight)
+        self.figures.setWrapping(True)
+        self.figures.setResizeMode(QListView.ResizeMode.Adjust)
+        self.figures.setMovement(QListView.Movement.Static)
+        self.figures.setGridSize(QSize(190, 50))
+        self.figures.setWordWrap(True)
+        middle.addWidget(self.figures, 3)
+        side = QVBoxLayout()
+        self.behind_title = Label("Pick a figure to list the claims behind it.")
+        self.behind_title.setObjectName("subtle")
+        self.behind_title.setWordWrap(True)
+        self.behind = QListWidget()
+        self.behind.setObjectName("dashboardBehind")
+        side.addWidget(self.behind_title)
+        side.addWidget(self.behind, 1)
+        middle.addLayout(side, 1)
+        layout.addLayout(middle, 2)
+        self.charts = QHBoxLayout()
+        self.chart_widgets: list[QWidget] = []
+        layout.addLayout(self.charts, 3)
+        self.definition = Label("")
+        self.definition.setObjectName("subtle")
+        self.definition.setWordWrap(True)
+        layout.addWidget(self.definition)
+        self.figures.currentRowChanged.connect(lambda _row: self._show_behind())
+        self.behind.itemActivated.connect(self._open_claim)
+        bind_key(self, "Ctrl+R", self.refresh)
+
+    def _controls(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """The range and comparison on one line, the filter on the next (fits 1024 px)."""
+        row, second = QHBoxLayout(), QHBoxLayout()
+        self.since, self.until = date_field(), date_field()
+        self.by = QComboBox()
+        self.by.setObjectName("dashboardBy")
+        self.by.addItems([NOBODY, *DIMENSIONS])
+        self.only_field = QComboBox()
+        self.only_field.setObjectName("dashboardOnlyField")
+        self.only_field.addItems([EVERYTHING, *DIMENSIONS])
+        self.only_value = QLineEdit()
+        self.only_value.setObjectName("dashboardOnlyValue")
+        self.only_value.setPlaceholderText("value, e.g. Lumen")
+        self.only_value.setMinimumWidth(140)
+        self.reports_button = QPushButton("Reports (Shift+F8)")
+        self.reports_button.setMinimumWidth(self.reports_button.sizeHint().width())
+        for line, words, widget in ((row, "From", self.since), (row, "to", self.until),
+                                    (row, "Compare by", self.by),
+                                    (second, "Only", self.only_field)):
+            line.addWidget(Label(words))
+            line.addWidget(widget)
+        row.addStretch(1)
+        second.addWidget(self.only_value, 1)
+        second.addWidget(self.reports_button)
+        for field in (self.since, self.until):
+            field.dateChanged.connect(lambda _d: self.refresh())
+        self.by.currentIndexChanged.connect(lambda _n: self.refresh())
+        self.only_field.currentIndexChanged.connect(lambda _n: self._filter_changed())
+        self.only_value.editingFinished.connect(self._filter_changed)
+        self.reports_button.clicked.connect(
+            lambda: self.ctx.navigate.emit("ReportsScreen", None))
+        return row, second
+
+    def activated(self) -> None:
+        today = self.ctx.today()
+        for field, day in ((self.since, today - timedelta(days=90)), (self.until, today)):
+            field.blockSignals(True)
+            field.setDate(qdate(day))
+            field.blockSignals(False)
+        self.refresh()
+        self.figures.setFocus()
+
+    def clear_for_sign_out(self) -> None:
+        self.data = None
+        self.figures.clear()
+        self.behind.clear()
+        self._set_charts([])
+
+    def filters(self) -> dict[str, str]:
+        """The filter a person set: one field and its value, or none."""
+        field, value = self.only_field.currentText(), self.only_value.text().strip()
+        return {} if field == EVERYTHING or not value else {field: value}
+
+    def compared_by(self) -> str | None:
+        field = self.by.currentText()
+        return None if field == NOBODY else field
+
+    def _filter_changed(self) -> None:
+        if self.only_field.currentText() == EVERYTHING or self.only_value.text().strip():
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Read the figures off the GUI thread for the range, filter and comparison shown."""
+        actor = self.ctx.require_actor()
+        since, until = date_of(self.since), date_of(self.until)
+        by, filters = self.compared_by(), self.filters()
+        self.behind_title.setText("Working…")
+        self.ctx.run(lambda: dashboard(self.ctx.db, actor, since=since, until=until, by=by,
+                                       filters=filters), self.show_data)
+
+    def show_data(self, data: Dashboard) -> None:
+        """Show what was read: the figures, then the charts."""
+        self.data = data
+        keep = self.figures.currentRow()
+        self.figures.blockSignals(True)
+        self.figures.clear()
+        for figure in data.figures:
+            item = QListWidgetItem(f"{figure.title}\n{figure_text(figure)}")
+            item.setData(Qt.ItemDataRole.UserRole, figure.key)
+            item.setToolTip(figure.definition)
+            item.setSizeHint(QSize(184, 46))
+            self.figures.addItem(item)
+        self.figures.blockSignals(False)
+        self.figures.setCurrentRow(max(keep, 0))
+        self._show_behind()
+        self._draw(data)
+
+    def figure(self) -> Figure | None:
+        """The figure picked in the grid."""
+        row = self.figures.currentRow()
+        if self.data is None or not 0 <= row < len(self.data.figures):
+            return None
+        return self.data.figures[row]
+
+    def _show_behind(self) -> None:
+        self.behind.clear()
+        figure = self.figure()
+        if figure is None:
+            return
+        kind = "claims" if figure.behind_kind == CLAIM else "warranties"
+        more = (f" The first {SHOWN} are listed; Reports (Shift+F8) lists them all."
+                if len(figure.behind) > SHOWN else "")
+        self.behind_title.setText(
+            f"{figure.title}: {len(figure.behind)} {kind} behind it"
+            + (" (Enter opens one)." if figure.behind and figure.behind_kind == CLAIM else ".")
+            + more)
+        self.behind.addItems(list(figure.behind[:SHOWN]))
+        self.definition.setText(figure.definition)
+
+    def _open_claim(self, item: QListWidgetItem) -> None:
+        figure = self.figure()
+        if figure is not None and figure.behind_kind == CLAIM:
+            self.ctx.navigate.emit("ClaimDetailScreen", item.text())
+
+    def _set_charts(self, widgets: list[QWidget]) -> None:
+        for old in self.chart_widgets:
+            self.charts.removeWidget(old)
+            old.hide()  # a widget taken out of a layout still paints until it is deleted
+            old.setParent(None)
+            old.deleteLater()
+        self.chart_widgets = widgets
+        for widget in widgets:
+            self.charts.addWidget(widget, 1)
+
+    def _draw(self, data: Dashboard) -> None:
+        dark = is_dark(self)
+        weeks = [w.split("-")[1] for w in data.weeks]  # W48: the year is in the range above
+        scale = 10 ** amount_decimals()
+        widgets = [
+            line_chart("Claims by week", weeks, [Series("Opened", tuple(map(float, data.opened))),
+                                                 Series("Open at week's end",
+                                                        tuple(map(float, data.still_open)))],
+                       dark=dark, name="chartWeeks"),
+            bar_chart("Cost by kind", data.cost_kinds,
+                      [Series("Cost", tuple(c / scale for c in data.cost))], dark=dark,
+                      name="chartCost"),
+        ]
+        if data.by:
+            groups = list(data.groups)
+            widgets.append(bar_chart(
+                f"Claims opened by {data.by}", groups,
+                [Series("Claims opened", tuple(float(_value(data.groups[g], COMPARED))
+                                               for g in groups))],
+                dark=dark, name="chartCompare"))
+        else:
+            widgets.append(bar_chart(
+                "Rates (%)", list(RATES.values()),
+                [Series("Per cent", tuple(_value(data.figures, k) for k in RATES))],
+                dark=dark, name="chartRates"))
+        self._set_charts(widgets)
+
+
+def _value(found: tuple[Figure, ...], key: str) -> float:
+    for figure in found:
+        if figure.key == key:
+            return float(figure.value or 0)
+    return 0.0

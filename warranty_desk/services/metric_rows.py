@@ -1,0 +1,293 @@
+"""Rows for the owner's metrics, read for a date range and filters in a few set-based queries.
+
+Filters and "compare by" work on the fields in rules.metrics.rows.DIMENSIONS: a claim's product
+(SKU), brand, category, branch (of the sale, else this till's), supplier (the product's, else
+its brand) and staff member (who opened the claim; who made the sale, for warranties sold).
+Messages without a claim, and synced events, belong to no product: a filter leaves them out.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from warranty_desk.errors import BadInput
+from warranty_desk.models import (
+    Brand,
+    Claim,
+    ClaimEvent,
+    CostPosting,
+    CustomerMessage,
+    ExtensionOffer,
+    InvoiceLine,
+    OutboxEvent,
+    Product,
+    Sale,
+    Staff,
+    SyncCursor,
+    SyncDelivered,
+    SyncParked,
+    Warranty,
+    WarrantyStatus,
+)
+from warranty_desk.permissions import Actor, Permission, require
+from warranty_desk.rules.metrics.delivery import SYNC_DELIVERED, SYNC_PARKED, SYNC_WAITING
+from warranty_desk.rules.metrics.rows import (
+    DIMENSIONS,
+    ClaimRow,
+    CostRow,
+    OfferRow,
+    RefundRow,
+    SentRow,
+    SoldRow,
+    WaitingUnit,
+)
+from warranty_desk.services.letterhead import report_period, shop_of
+from warranty_desk.services.recovery_shares import RecoveryShare, recovery_shares
+from warranty_desk.services.refund_rows import refund_rows
+from warranty_desk.services.returns import units_held
+from warranty_desk.services.unit_of_work import UnitOfWork, reads
+
+# Where the till's events go to head office (the sync cycle's destination name).
+HEAD_OFFICE = "portal"
+NOT_RECORDED = "not recorded"
+# A statement being built; SQLAlchemy's own generic types vary with the columns chosen.
+Stmt = Any
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRows:
+    """Everything the metrics read for one range and set of filters."""
+
+    zone: ZoneInfo
+    since: date
+    until: date
+    start: datetime  # the first shop day's first instant, UTC
+    end: datetime  # the instant after the last shop day, UTC
+    claims: tuple[ClaimRow, ...]  # opened before the end and not closed before the start
+    costs: tuple[CostRow, ...]  # posted on the claims opened in the range
+    sold: tuple[SoldRow, ...]  # warranties sold on the range's days
+    offers: tuple[OfferRow, ...]
+    messages: tuple[SentRow, ...]  # outbound messages written in the range
+    synced: tuple[SentRow, ...]  # events for head office written in the range
+    refunds: tuple[RefundRow, ...] = ()  # refunds decided in the range
+    # Units in returns stock on the range's last day (with a filter: of the claims above).
+    waiting: tuple[WaitingUnit, ...] = ()
+    # Per claim opened in the range and sent to a brand: recoverable, and settled so far.
+    recovery: tuple[RecoveryShare, ...] = ()
+
+    def opened(self) -> tuple[ClaimRow, ...]:
+        """The claims opened in the range."""
+        return tuple(c for c in self.claims if self.start <= c.opened_at < self.end)
+
+
+def check_filters(filters: Mapping[str, str]) -> dict[str, str]:
+    """The filters that hold a value; an unknown field is refused in words."""
+    unknown = sorted(set(filters) - set(DIMENSIONS))
+    if unknown:
+        raise BadInput(f"There is no filter {unknown[0]!r}. Filter by: {', '.join(DIMENSIONS)}.")
+    return {k: v.strip() for k, v in filters.items() if v and v.strip()}
+
+
+def _dims(branch: str, staff: Any) -> dict[str, Any]:
+    """The filter fields as SQL over Product, Brand, Sale and a staff name column."""
+    return {"product": Product.sku, "brand": Brand.name, "category": Product.category,
+            "branch": func.coalesce(Sale.branch_code, literal(branch)),
+            "supplier": func.coalesce(func.nullif(Product.supplier, ""), Brand.name),
+            "staff": func.coalesce(staff, literal(NOT_RECORDED))}
+
+
+def _claim_select(branch: str, *extra: Any) -> tuple[Stmt, dict[str, Any]]:
+    """Claims with their filter fields joined on (every join outer: a claim may lack any)."""
+    dims = _dims(branch, Staff.name)
+    stmt = (select(*extra, *(d.label(n) for n, d in dims.items()))
+            .select_from(Claim)
+            .outerjoin(Product, Product.id == Claim.product_id)
+            .outerjoin(Brand, Brand.id == Product.brand_id)
+            .outerjoin(Warranty, Warranty.id == Claim.warranty_id)
+            .outerjoin(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
+            .outerjoin(Sale, Sale.id == InvoiceLine.sale_id)
+            .outerjoin(Staff, Staff.id == Claim.opened_by_id))
+    return stmt, dims
+
+
+def _where(stmt: Stmt, dims: Mapping[str, Any],
+           filters: Mapping[str, str]) -> Stmt:
+    for name, value in filters.items():
+        stmt = stmt.where(dims[name] == value)
+    return stmt
+
+
+def claim_scope(session: Session, filters: Mapping[str, str]) -> Stmt | None:
+    """The ids of the claims the filters let through, as a subquery; None: every claim."""
+    if not filters:
+        return None
+    stmt, dims = _claim_select(shop_of(session).branch_code, Claim.id)
+    return _where(stmt, dims, filters).with_only_columns(Claim.id)
+
+
+def load_rows(session: Session, since: date, until: date,
+              filters: Mapping[str, str] | None = None) -> MetricRows:
+    """Every row the metrics need for shop days since..until under the filters."""
+    wanted = check_filters(filters or {})
+    zone, start, end = report_period(session, since, until)
+    branch = shop_of(session).branch_code
+    claims = _claims(session, branch, start, end, wanted)
+    opened = {c.number for c in claims if start <= c.opened_at < end}
+    scope = claim_scope(session, wanted)
+    costs = _costs(session, start, end, scope)
+    return MetricRows(zone, since, until, start, end, tuple(claims),
+                      tuple(c for c in costs if c.claim in opened),
+                      tuple(_sold(session, branch, since, until, wanted)),
+                      tuple(_offers(session, branch, start, end, wanted)),
+                      tuple(_messages(session, start, end, scope, bool(wanted))),
+                      () if wanted else tuple(_synced(session, start, end)),
+                      tuple(r for r, _ in refund_rows(session, start, end, scope)),
+                      _waiting(session, until, {c.number for c in claims} if wanted else None),
+                      tuple(r for r in recovery_shares(session, start, end).values()
+                            if r.claim in opened))
+
+
+def _claims(session: Session, branch: str, start: datetime, end: datetime,
+            filters: Mapping[str, str]) -> list[ClaimRow]:
+    stmt, dims = _claim_select(branch, Claim.id, Claim.number, Claim.opened_at, Claim.state,
+                               Claim.closed_at, Claim.outcome, Claim.promised_on,
+                               Claim.customer_id, Claim.serial)
+    stmt = _where(stmt.where(Claim.opened_at < end,
+                             or_(Claim.closed_at.is_(None), Claim.closed_at >= start)),
+                  dims, filters)
+    found = session.execute(stmt).all()
+    facts = _event_facts(session, [r.id for r in found])
+    rows = []
+    for r in found:
+        handed, reopened, rejected = facts.get(r.id, (None, False, False))
+        rows.append(ClaimRow(
+            r.number, r.opened_at, r.state, closed_at=r.closed_at, outcome=r.outcome,
+            promised_on=r.promised_on,
+            customer=None if r.customer_id is None else r.customer_id.hex, serial=r.serial,
+            handed_over_at=handed, reopened=reopened, rejected_before=rejected,
+            dims={n: str(getattr(r, n) or NOT_RECORDED) for n in DIMENSIONS}))
+    return rows
+
+
+# SQLite takes at most this many bound values in one IN (...).
+_CHUNK = 900
+
+
+def _event_facts(session: Session, ids: list[uuid.UUID]
+                 ) -> dict[uuid.UUID, tuple[datetime | None, bool, bool]]:
+    """Per claim: the first hand-over of a replacement, reopened ever, rejected ever."""
+    facts: dict[uuid.UUID, tuple[datetime | None, bool, bool]] = {}
+    for n in range(0, len(ids), _CHUNK):
+        for claim_id, handed, reopened, rejected in session.execute(
+                select(ClaimEvent.claim_id,
+                       func.min(case((ClaimEvent.kind == "handed_over", ClaimEvent.at))),
+                       func.max(case((ClaimEvent.kind == "reopened", 1), else_=0)),
+                       func.max(case((ClaimEvent.to_state == "rejected", 1), else_=0)))
+                .where(ClaimEvent.claim_id.in_(ids[n:n + _CHUNK]),
+                       or_(ClaimEvent.kind.in_(("handed_over", "reopened")),
+                           ClaimEvent.to_state == "rejected"))
+                .group_by(ClaimEvent.claim_id)):
+            facts[claim_id] = (handed, bool(reopened), bool(rejected))
+    return facts
+
+
+def _costs(session: Session, start: datetime, end: datetime,
+           scope: Stmt | None) -> list[CostRow]:
+    stmt = (select(Claim.number, CostPosting.kind, CostPosting.amount_minor)
+            .join(Claim, Claim.id == CostPosting.claim_id)
+            .where(Claim.opened_at >= start, Claim.opened_at < end))
+    if scope is not None:
+        stmt = stmt.where(Claim.id.in_(scope))
+    return [CostRow(n, k, a) for n, k, a in session.execute(stmt)]
+
+
+def _sale_of_warranty(stmt: Stmt) -> Stmt:
+    """A warranty's sale, product and brand joined on (a warranty always has all three)."""
+    return (stmt.join(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
+            .join(Sale, Sale.id == InvoiceLine.sale_id)
+            .join(Product, Product.id == Warranty.product_id)
+            .join(Brand, Brand.id == Product.brand_id))
+
+
+def _sold(session: Session, branch: str, since: date, until: date,
+          filters: Mapping[str, str]) -> list[SoldRow]:
+    dims = _dims(branch, Staff.name)
+    stmt = (select(Sale.sold_on, Product.serial_required, Warranty.serial, Warranty.customer_id,
+                   Warranty.code,
+                   Warranty.status, Sale.voided_at, *(d.label(n) for n, d in dims.items()))
+            .select_from(Warranty))
+    stmt = (_sale_of_warranty(stmt).outerjoin(Staff, Staff.id == Sale.staff_id)
+            .where(Sale.sold_on >= since, Sale.sold_on <= until))
+    return [SoldRow(r.sold_on, r.serial_required, r.serial,
+                    customer=None if r.customer_id is None else r.customer_id.hex, code=r.code,
+                    void=r.status == WarrantyStatus.VOID or r.voided_at is not None,
+                    dims={n: str(getattr(r, n) or NOT_RECORDED) for n in DIMENSIONS})
+            for r in session.execute(_where(stmt, dims, filters))]
+
+
+def _offers(session: Session, branch: str, start: datetime, end: datetime,
+            filters: Mapping[str, str]) -> list[OfferRow]:
+    dims = _dims(branch, Staff.name)
+    stmt = (select(ExtensionOffer.at, ExtensionOffer.accepted,
+                   *(d.label(n) for n, d in dims.items()))
+            .join(Warranty, Warranty.id == ExtensionOffer.warranty_id))
+    stmt = (_sale_of_warranty(stmt).outerjoin(Staff, Staff.id == ExtensionOffer.staff_id)
+            .where(ExtensionOffer.at >= start, ExtensionOffer.at < end))
+    return [OfferRow(r.at, r.accepted, {n: str(getattr(r, n) or NOT_RECORDED)
+                                        for n in DIMENSIONS})
+            for r in session.execute(_where(stmt, dims, filters))]
+
+
+def _messages(session: Session, start: datetime, end: datetime, scope: Stmt | None,
+              filtered: bool) -> list[SentRow]:
+    stmt = (select(CustomerMessage.created_at, CustomerMessage.state, Claim.number)
+            .outerjoin(Claim, Claim.id == CustomerMessage.claim_id)).where(
+        CustomerMessage.direction == "outbound", CustomerMessage.created_at >= start,
+        CustomerMessage.created_at < end)
+    if filtered:
+        stmt = stmt.where(CustomerMessage.claim_id.in_(scope) if scope is not None
+                          else CustomerMessage.claim_id.is_not(None))
+    return [SentRow(at, state, number) for at, state, number in session.execute(stmt)]
+
+
+def _synced(session: Session, start: datetime, end: datetime) -> list[SentRow]:
+    """Events for head office written in the range: delivered at or below the cursor or
+    answered above it, parked when refused, else waiting (a retry is still waiting)."""
+    cursor = session.scalar(select(SyncCursor.delivered_seq).where(
+        SyncCursor.destination == HEAD_OFFICE)) or 0
+    state = case(
+        (OutboxEvent.seq <= cursor, SYNC_DELIVERED),
+        (SyncDelivered.event_seq.is_not(None), SYNC_DELIVERED),
+        (SyncParked.state == "parked", SYNC_PARKED), else_=SYNC_WAITING)
+    # Counted per state in SQL: a busy till writes hundreds of thousands of events a quarter.
+    stmt = (select(func.min(OutboxEvent.created_at), state, func.count())
+            .outerjoin(SyncDelivered, (SyncDelivered.event_seq == OutboxEvent.seq)
+                       & (SyncDelivered.destination == HEAD_OFFICE))
+            .outerjoin(SyncParked, (SyncParked.event_seq == OutboxEvent.seq)
+                       & (SyncParked.destination == HEAD_OFFICE))
+            .where(OutboxEvent.created_at >= start, OutboxEvent.created_at < end)
+            .group_by(state))
+    return [SentRow(at, str(s), count=int(n)) for at, s, n in session.execute(stmt)]
+
+
+def _waiting(session: Session, day: date, claims: set[str] | None) -> tuple[WaitingUnit, ...]:
+    return tuple(WaitingUnit(u.claim_number, u.age_days) for u in units_held(session, day)
+                 if u.status != "back" and (claims is None or u.claim_number in claims))
+
+
+def load_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date,
+            filters: Mapping[str, str] | None = None) -> MetricRows:
+    """The metric rows for a person allowed to see reports."""
+    require(actor, Permission.VIEW_REPORTS)
+    return load_rows(uow.session, since, until, filters)
+
+
+load = reads(load_in)
