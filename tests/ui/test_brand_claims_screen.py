@@ -333,3 +333,20 @@ def test_a_status_typed_at_the_desk_shows_its_answer_without_reading_the_claim_a
     qtbot.keyClick(screen.field, Qt.Key.Key_S, CTRL | SHIFT)
     assert screen.banner.word.text() == "✔  SENT"
     assert len(reads) == 1  # a unit sent answers with the unit: the open claim is read again
+
+
+def test_at_1024_every_status_and_settlement_field_shows_what_it_asks_for(
+    qtbot: Any, win: MainWindow,
+) -> None:
+    win.resize(1024, 700)
+    number = _kim_opens_one_for_the_three(qtbot, win)
+    fin = _screen(qtbot, win, "Fin Finance", "6666")
+    _scan(qtbot, fin, number)
+    qtbot.waitUntil(lambda: fin.amount.isVisible())
+    for field in (fin.status_note, fin.amount, fin.reference, fin.reason):
+        words = field.placeholderText()
+        # The field's words and its frame: "Amount" read "N…" and the reason "…" at 1024.
+        assert field.width() >= field.fontMetrics().horizontalAdvance(words) + 12, (
+            words, field.width())
+    for button in (fin.status_button, fin.settle_button, fin.credit_note, fin.final):
+        assert button.width() >= button.sizeHint().width(), (button.text(), button.width())

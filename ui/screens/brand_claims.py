@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -30,6 +31,7 @@ from ui.screens.returns_parts.confirmation import Confirmation, refusal_shower
 from ui.screens.shop_time import local_minute
 from ui.widgets.column_fit import fit_width
 from ui.widgets.labels import Label
+from ui.widgets.layout import fit_placeholder
 from ui.widgets.record_view import record_view, refill, selected_rows
 from warranty_desk.errors import BadInput
 from warranty_desk.money import MoneyError, parse_typed
@@ -106,18 +108,29 @@ class BrandClaimsScreen(Screen):
         self.status = QComboBox()
         for key, words in BRAND_STATUSES.items():
             self.status.addItem(f"{key.replace('_', ' ')} — {words}", key)
+        # The statuses' words are long: the list opens wide, the box keeps to a short name so
+        # the note beside it stays readable at 1024 px.
+        self.status.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.status.setMinimumContentsLength(12)
+        self.status.view().setMinimumWidth(self.status.view().sizeHintForColumn(0) + 24)
         self.status_note = QLineEdit()
         self.status_note.setPlaceholderText("Note (what the centre said)")
+        fit_placeholder(self.status_note)
         self.status_button = QPushButton("Record status  (Ctrl+T)")
         box.addWidget(self.status, 1)
-        box.addWidget(self.status_note, 1)
+        box.addWidget(self.status_note, 2)
         box.addWidget(self.status_button)
         return row
 
     def _settlement_row(self) -> QWidget:
+        # Two lines: on one, seven fields cut one another to "N…" at 1024 px.
         row = QWidget()
-        box = QHBoxLayout(row)
-        box.setContentsMargins(0, 0, 0, 0)
+        lines = QVBoxLayout(row)
+        lines.setContentsMargins(0, 0, 0, 0)
+        box, second = QHBoxLayout(), QHBoxLayout()
+        lines.addLayout(box)
+        lines.addLayout(second)
         box.addWidget(Label("Settlement:"))
         self.amount = QLineEdit()
         self.amount.setPlaceholderText("Amount")
@@ -131,8 +144,12 @@ class BrandClaimsScreen(Screen):
         self.settle_fields: tuple[QWidget, ...] = (
             self.amount, self.reference, self.credit_note, self.final, self.reason,
             self.settle_button)
-        for widget, stretch in zip(self.settle_fields, (0, 1, 0, 0, 2, 0), strict=True):
+        for field in (self.amount, self.reference, self.reason):
+            fit_placeholder(field)
+        for widget, stretch in zip(self.settle_fields[:4], (1, 2, 0, 0), strict=True):
             box.addWidget(widget, stretch)
+        second.addWidget(self.reason, 1)
+        second.addWidget(self.settle_button)
         # Said where the fields would be, for people whose role may not record a payment.
         self.settle_refusal = Label("")
         self.settle_refusal.setObjectName("settlementRefusal")
