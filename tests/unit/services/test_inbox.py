@@ -28,7 +28,7 @@ from warranty_desk.models import (
     Warranty,
 )
 from warranty_desk.permissions import Role
-from warranty_desk.services import brand_claims, claims, inbox, inbox_kinds
+from warranty_desk.services import brand_claims, claims, inbox, inbox_kinds, registration
 from warranty_desk.services.board import BoardFilters, board
 from warranty_desk.services.brand_claim_views import brand_claim
 from warranty_desk.services.claim_detail import claim_detail
@@ -336,6 +336,17 @@ def test_an_online_order_activates_warranties_even_without_serials(
     again = apply(shop, store, "in-1b", "online_order", order)
     assert "already recorded; nothing changed" in again.result and again.status == "applied"
     assert counts(shop)[:-1] == before[:-1]
+    # Packing at the branch: the laptops' serials are scanned onto the order, as for any
+    # imported sale opened to capture them.
+    sales = actor(Role.SALES)
+    capture = registration.sale_for_capture(shop, sales, "WEB-1001")
+    gaps = [u.warranty_code for line in capture.lines for u in line.units if not u.serial]
+    assert len(gaps) == 2
+    registration.capture_sale(shop, sales, "WEB-1001",
+                              serials=[(gaps[0], "SN-PACK-1"), (gaps[1], "SN-PACK-2")])
+    with shop.read() as session:
+        assert sorted(str(s) for s in session.scalars(select(Warranty.serial))) == [
+            "SN-PACK-1", "SN-PACK-2", "SN-WEB-1"]
 
 
 def test_an_online_order_with_an_unknown_product_is_listed_as_a_problem(
