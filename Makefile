@@ -35,7 +35,7 @@ test: venv lint unit clock-shift
 unit: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests
 
-# The service and rule tests again with the machine's clock a year ahead and a year back, and
+# The service, rule and metric tests again with the machine's clock a year ahead and a year back, and
 # the portal's a year ahead (libfaketime): they pin the one injected clock, so the wall clock
 # must not change a result.
 # Monotonic time is left alone, or every timeout and backoff would jump with it.
@@ -43,7 +43,7 @@ clock-shift: venv
 	@for shift in +365d -365d; do \
 		echo "== service and rule tests with the system clock moved $$shift"; \
 		FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$shift" env QT_QPA_PLATFORM=offscreen \
-			$(BIN)/pytest -q -p no:cacheprovider tests/unit/services tests/unit/rules || exit 1; \
+			$(BIN)/pytest -q -p no:cacheprovider tests/unit/services tests/unit/rules tests/unit/metrics || exit 1; \
 	done
 	@# The portal tests (their own private PostgreSQL, a served portal, tills) a year ahead: the
 	@# portal's clock is pinned, so the wall clock must not change a result. Monotonic time
