@@ -119,7 +119,7 @@ class BrandClaimsScreen(Screen):
         fit_placeholder(self.status_note)
         self.status_button = QPushButton("Record status  (Ctrl+T)")
         box.addWidget(self.status, 1)
-        box.addWidget(self.status_note, 2)
+        box.addWidget(self.status_note, 1)
         box.addWidget(self.status_button)
         return row
 
