@@ -204,6 +204,15 @@ def test_with_several_customers_found_their_purchases_still_fit_1024(
     assert view.model().rowCount() > 0
     _fits(view)
     _whole(view, "Cover", "Serial", "Open claim")
+    # The list of those found sits above the profile: beside it, it squeezed the profile's
+    # buttons and boxes to "…letter…" at 1024.
+    from PySide6.QtWidgets import QComboBox, QPushButton
+    for button in customer.findChildren(QPushButton):
+        if button.isVisible():
+            assert button.width() >= button.sizeHint().width(), (button.text(), button.width())
+    for box in customer.findChildren(QComboBox):
+        if box.isVisible():
+            assert box.width() >= box.sizeHint().width(), (box.currentText(), box.width())
 
 
 def test_spare_columns_step_aside_in_order_and_only_cuttable_text_is_cut(qtbot: Any) -> None:

@@ -55,9 +55,9 @@ from warranty_desk.services.customer_view import (
 from warranty_desk.storage.database import Database
 from warranty_desk.views import WarrantyVerdict
 
-# The search results keep this width, so the profile beside them has room at 1024×768; with
-# nothing found (or a customer opened from the counter) the list hides and gives it all.
-RESULTS_WIDTH = 220
+# The customers found sit above the profile, this many rows tall (more scroll): beside it they
+# squeezed its buttons at 1024×768. With one found, or none, the list hides.
+RESULT_ROWS = 4
 TAB_WORDS = ("Purchases", "Claims", "Messages", "Complaints", "Notes")
 NO_CUSTOMER = ("Search by name, phone, email or customer reference, or open a customer from "
                "the counter with Ctrl+U.")
@@ -99,14 +99,11 @@ class CustomerScreen(Screen):
         self.status.setObjectName("subtle")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
-        row = QHBoxLayout()
         self.results = QListWidget()
         self.results.setObjectName("customerResults")
-        self.results.setFixedWidth(RESULTS_WIDTH)
         self.results.hide()
-        row.addWidget(self.results)
-        row.addLayout(self._profile_column(), 1)
-        layout.addLayout(row, 1)
+        layout.addWidget(self.results)
+        layout.addLayout(self._profile_column(), 1)
         self.profile: CustomerProfile | None = None
         self.note_dialog: NoteDialog | None = None  # the note being written, if any
         self.merge_dialog: MergeDialog | None = None  # the merge being confirmed, if any
@@ -277,11 +274,14 @@ class CustomerScreen(Screen):
         self.results.blockSignals(True)
         self.results.clear()
         for c in found:
-            item = QListWidgetItem(f"{c.name}\n{phone(c.phone) or c.email or 'no contact'}  ·  "
-                                   f"{c.segment}")
+            # One line each, so the short list above the profile shows four customers.
+            item = QListWidgetItem(f"{c.name}  ·  {phone(c.phone) or c.email or 'no contact'}"
+                                   f"  ·  {c.segment}")
             item.setData(Qt.ItemDataRole.UserRole, c.reference)
             self.results.addItem(item)
         self.results.blockSignals(False)
+        self.results.setFixedHeight(self.results.sizeHintForRow(0) * min(
+            len(found), RESULT_ROWS) + 2 * self.results.frameWidth())
         # One found (a phone, a reference) opens at once: a list of one only takes width.
         self.results.setVisible(len(found) > 1)
         if not found:
