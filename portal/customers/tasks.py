@@ -27,9 +27,11 @@ def send_claim_mail(mail_id: int) -> None:
 def mail_new_messages(branch_id: int, **_: Any) -> None:
     """After a branch's events are projected: a job for each message it queued since.
 
-    Each message gets its job in the transaction that records it, so a message is mailed once
-    however often the branch is projected.
+    Each message's row is recorded once, so a message is mailed once however often the branch
+    is projected. Its job is deferred once that row is committed: inside a worker the job goes
+    through the worker's own connection, committed at once, and a second worker thread took it
+    before the row existed (ClaimMail.DoesNotExist under load, and the message never mailed).
     """
     with transaction.atomic():
-        for mail_id in mail.queue_new(branch_id):
-            send_claim_mail.defer(mail_id=mail_id)
+        made = mail.queue_new(branch_id)
+        transaction.on_commit(lambda: [send_claim_mail.defer(mail_id=m) for m in made])
