@@ -7,6 +7,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from tests.conftest import TODAY, actor, pinned_clock
 from warranty_desk.demo.bulk import generate
@@ -14,8 +15,10 @@ from warranty_desk.permissions import Role
 from warranty_desk.rules.metrics.rows import DIMENSIONS
 from warranty_desk.services import setup
 from warranty_desk.services.dashboard import behind, dashboard
+from warranty_desk.services.letterhead import report_period
 from warranty_desk.services.metric_figures import compare, figures
 from warranty_desk.services.metric_rows import load_rows
+from warranty_desk.services.recovery_shares import recovery_shares
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
@@ -92,3 +95,27 @@ def test_under_a_filter_the_figures_and_the_codes_behind_are_the_same(
     for key in ("activations", "registration-gaps"):
         assert behind(generated, BOSS, key=key, since=SINCE, until=TODAY,
                       filters=only) == slow[key].behind
+
+
+def test_recovery_shares_read_each_suppliers_terms_once_not_once_per_brand_claim(
+        generated: Database) -> None:
+    conn = sqlite3.connect(generated.path)
+    lodged = conn.execute("SELECT count(*) FROM brand_claims").fetchone()[0]
+    suppliers = conn.execute("SELECT count(DISTINCT supplier) FROM brand_claims").fetchone()[0]
+    conn.close()
+    assert lodged > 3 * suppliers
+    selects: list[str] = []
+
+    def count(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        selects.append(sql)
+
+    event.listen(generated.engine, "before_cursor_execute", count)
+    try:
+        with generated.read() as session:
+            start, end = report_period(session, SINCE, TODAY)[1:]
+            shares = recovery_shares(session, start, end)
+    finally:
+        event.remove(generated.engine, "before_cursor_execute", count)
+    assert shares
+    terms = [s for s in selects if "FROM supplier_terms" in s]
+    assert len(terms) <= suppliers
