@@ -16,6 +16,7 @@ from pathlib import Path
 from tests.bench import (
     cases_activation,
     cases_board,
+    cases_dashboard,
     cases_import,
     cases_lookup,
     cases_printing,
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
                                                   serials=cases_lookup.serials(db.path)))
         results += cases_startup.cold_start(home, runs=START_RUNS[args.scale])
         results.append(cases_board.run(db, today=shop.TODAY, runs=runs))
+        results += cases_dashboard.run(db, today=shop.TODAY, runs=runs)
         results += cases_printing.run(runs=runs)
         with tempfile.TemporaryDirectory() as scratch:
             results.append(cases_activation.run(db, sku=_a_serial_product(db), price_minor=59_900,

@@ -117,3 +117,26 @@ def test_a_figure_with_thousands_of_claims_lists_the_first_and_says_where_the_re
         assert screen.behind_title.text() == (
             "Claims opened: 1200 claims behind it (Enter opens one). The first 500 are listed; "
             "Reports (Shift+F8) lists them all.")
+
+
+def test_a_sales_figure_picked_by_arrow_lists_its_warranties_read_only_then(
+        qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    with window(demo_home, monkeypatch, SCREENS) as win:
+        screen = _dashboard(qtbot, win)
+        assert screen.data is not None
+        shown = {f.key: f for f in screen.data.figures}
+        # The dashboard reads the warranties sold counted, not one by one: no codes yet.
+        assert shown["activations"].behind == () and shown["activations"].behind_later
+        sold = [code for (code,) in one_rows(
+            win, "SELECT w.code FROM warranties w JOIN invoice_lines l "
+                 "ON l.id = w.invoice_line_id JOIN sales s ON s.id = l.sale_id "
+                 "WHERE w.status != 'void' AND s.voided_at IS NULL ORDER BY w.code")]
+        assert shown["activations"].value == len(sold) > 0
+        screen.figures.setFocus()
+        qtbot.keyClick(screen.figures, Qt.Key.Key_End)  # the last figure: customer trust
+        for _ in range(3):  # back past take-up and registration gaps to activations
+            qtbot.keyClick(screen.figures, Qt.Key.Key_Left)
+        assert screen.figure() is shown["activations"]
+        assert [screen.behind.item(n).text() for n in range(screen.behind.count())] == sold
+        assert screen.behind_title.text() == (
+            f"Warranties activated: {len(sold)} warranties behind it.")

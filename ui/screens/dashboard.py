@@ -27,7 +27,7 @@ from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.metrics.rows import DIMENSIONS
-from warranty_desk.services.dashboard import Dashboard, dashboard
+from warranty_desk.services.dashboard import Dashboard, behind, dashboard
 from warranty_desk.services.metric_figures import CLAIM, DAYS, MONEY, PERCENT, Figure
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ class DashboardScreen(Screen):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.data: Dashboard | None = None
+        self.filters_read: dict[str, str] = {}  # the filters the figures shown were read with
         layout = self.page_layout()
         for row in self._controls():
             layout.addLayout(row)
@@ -177,11 +178,13 @@ class DashboardScreen(Screen):
         by, filters = self.compared_by(), self.filters()
         self.behind_title.setText("Working…")
         self.ctx.run(lambda: dashboard(self.ctx.db, actor, since=since, until=until, by=by,
-                                       filters=filters), self.show_data)
+                                       filters=filters),
+                     lambda data: self.show_data(data, filters))
 
-    def show_data(self, data: Dashboard) -> None:
+    def show_data(self, data: Dashboard, filters: dict[str, str] | None = None) -> None:
         """Show what was read: the figures, then the charts."""
         self.data = data
+        self.filters_read = dict(filters or {})
         keep = self.figures.currentRow()
         self.figures.blockSignals(True)
         self.figures.clear()
@@ -208,14 +211,35 @@ class DashboardScreen(Screen):
         figure = self.figure()
         if figure is None:
             return
+        if figure.behind_later and self.data is not None:
+            self._read_behind(figure, self.data)
+            return
+        self._list_behind(figure, figure.behind)
+
+    def _read_behind(self, figure: Figure, data: Dashboard) -> None:
+        """Read the warranties behind a sales figure now it is picked, off the GUI thread."""
+        actor = self.ctx.require_actor()
+        filters = self.filters_read
+        self.behind_title.setText(f"{figure.title}: reading the warranties behind it…")
+        self.definition.setText(figure.definition)
+
+        def show(codes: tuple[str, ...]) -> None:
+            if self.data is data and self.figure() is figure:  # nothing else picked since
+                self._list_behind(figure, codes)
+
+        self.ctx.run(lambda: behind(self.ctx.db, actor, key=figure.key, since=data.since,
+                                    until=data.until, filters=filters), show)
+
+    def _list_behind(self, figure: Figure, records: tuple[str, ...]) -> None:
+        self.behind.clear()
         kind = "claims" if figure.behind_kind == CLAIM else "warranties"
         more = (f" The first {SHOWN} are listed; Reports (Shift+F8) lists them all."
-                if len(figure.behind) > SHOWN else "")
+                if len(records) > SHOWN else "")
         self.behind_title.setText(
-            f"{figure.title}: {len(figure.behind)} {kind} behind it"
-            + (" (Enter opens one)." if figure.behind and figure.behind_kind == CLAIM else ".")
+            f"{figure.title}: {len(records)} {kind} behind it"
+            + (" (Enter opens one)." if records and figure.behind_kind == CLAIM else ".")
             + more)
-        self.behind.addItems(list(figure.behind[:SHOWN]))
+        self.behind.addItems(list(records[:SHOWN]))
         self.definition.setText(figure.definition)
 
     def _open_claim(self, item: QListWidgetItem) -> None:

@@ -213,7 +213,10 @@ def recoveries(session: Session, rows: list[BrandClaim],
     terms: dict[str, Terms] = {}
     found: dict[uuid.UUID, Recovery] = {}
     for row in rows:
-        rule = terms.setdefault(row.supplier, terms_for(session, row.supplier))
+        # Not setdefault(key, terms_for(...)): that reads the terms again for every row.
+        if row.supplier not in terms:
+            terms[row.supplier] = terms_for(session, row.supplier)
+        rule = terms[row.supplier]
         lodged = row.submitted_at.astimezone(zone).date()
         per: dict[uuid.UUID, tuple[int, str | None]] = {}
         sold_on: dict[uuid.UUID, date] = {}

@@ -9,7 +9,7 @@ from datetime import date
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.services.metric_figures import Figure, compare, figures, weekly
-from warranty_desk.services.metric_rows import load_rows
+from warranty_desk.services.metric_rows import load_rows, warranty_codes
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 
 
@@ -33,7 +33,7 @@ def dashboard_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date,
                  by: str | None = None, filters: Mapping[str, str] | None = None) -> Dashboard:
     """The dashboard for shop days since..until under filters, compared by a field."""
     require(actor, Permission.VIEW_REPORTS)
-    rows = load_rows(uow.session, since, until, filters)
+    rows = load_rows(uow.session, since, until, filters, summed=True)
     found = figures(rows)
     series = weekly(rows)
     by_key = {f.key: f for f in found}
@@ -45,3 +45,14 @@ def dashboard_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date,
 
 
 dashboard = reads(dashboard_in)
+
+
+def behind_in(uow: UnitOfWork, actor: Actor, *, key: str, since: date, until: date,
+              filters: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The warranty codes behind a sales figure the dashboard left to read when picked."""
+    require(actor, Permission.VIEW_REPORTS)
+    return warranty_codes(uow.session, since, until, filters or {},
+                          gaps_only=key == "registration-gaps")
+
+
+behind = reads(behind_in)

@@ -82,6 +82,9 @@ class MetricRows:
     waiting: tuple[WaitingUnit, ...] = ()
     # Per claim opened in the range and sent to a brand: recoverable, and settled so far.
     recovery: tuple[RecoveryShare, ...] = ()
+    # The warranties sold come counted in groups (SoldRow.count): the codes behind a sales
+    # figure are then read only when asked for (warranty_codes).
+    sold_summed: bool = False
 
     def opened(self) -> tuple[ClaimRow, ...]:
         """The claims opened in the range."""
@@ -134,8 +137,9 @@ def claim_scope(session: Session, filters: Mapping[str, str]) -> Stmt | None:
 
 
 def load_rows(session: Session, since: date, until: date,
-              filters: Mapping[str, str] | None = None) -> MetricRows:
-    """Every row the metrics need for shop days since..until under the filters."""
+              filters: Mapping[str, str] | None = None, *, summed: bool = False) -> MetricRows:
+    """Every row the metrics need for shop days since..until under the filters; `summed`
+    reads the warranties sold counted in alike groups rather than one row each."""
     wanted = check_filters(filters or {})
     zone, start, end = report_period(session, since, until)
     branch = shop_of(session).branch_code
@@ -145,14 +149,15 @@ def load_rows(session: Session, since: date, until: date,
     costs = _costs(session, start, end, scope)
     return MetricRows(zone, since, until, start, end, tuple(claims),
                       tuple(c for c in costs if c.claim in opened),
-                      tuple(_sold(session, branch, since, until, wanted)),
+                      tuple((_sold_summed if summed else _sold)(
+                          session, branch, since, until, wanted)),
                       tuple(_offers(session, branch, start, end, wanted)),
                       tuple(_messages(session, start, end, scope, bool(wanted))),
                       () if wanted else tuple(_synced(session, start, end)),
                       tuple(r for r, _ in refund_rows(session, start, end, scope)),
                       _waiting(session, until, {c.number for c in claims} if wanted else None),
                       tuple(r for r in recovery_shares(session, start, end).values()
-                            if r.claim in opened))
+                            if r.claim in opened), summed)
 
 
 def _claims(session: Session, branch: str, start: datetime, end: datetime,
@@ -231,6 +236,56 @@ def _sold(session: Session, branch: str, since: date, until: date,
                     void=r.status == WarrantyStatus.VOID or r.voided_at is not None,
                     dims={n: str(getattr(r, n) or NOT_RECORDED) for n in DIMENSIONS})
             for r in session.execute(_where(stmt, dims, filters))]
+
+
+def _void() -> Any:
+    return or_(Warranty.status == WarrantyStatus.VOID, Sale.voided_at.is_not(None))
+
+
+# str.strip()'s usual whitespace, so a blank serial is blank in SQL as in Python.
+_BLANKS = " \t\n\r\x0b\x0c"
+
+
+def _sold_summed(session: Session, branch: str, since: date, until: date,
+                 filters: Mapping[str, str]) -> list[SoldRow]:
+    """The warranties sold counted per product, branch, staff, serial needed or missing and
+    void, and per customer only for customers who claimed (the trust score asks whether they
+    bought again): a few thousand rows where a busy quarter sells a hundred thousand."""
+    dims = _dims(branch, Staff.name)
+    start, end = report_period(session, since, until)[1:]
+    claimants = (select(Claim.customer_id)
+                 .where(Claim.opened_at >= start, Claim.opened_at < end,
+                        Claim.customer_id.is_not(None)))
+    customer = case((Warranty.customer_id.in_(claimants), Warranty.customer_id), else_=None)
+    gap = func.trim(func.coalesce(Warranty.serial, ""), _BLANKS) == ""
+    void = _void()
+    keys = [Product.serial_required, gap, void, customer, *dims.values()]
+    stmt = (select(func.max(Sale.sold_on), Product.serial_required, func.min(Warranty.serial),
+                   customer.label("customer"), func.min(Warranty.code), void.label("void"),
+                   func.count(), *(d.label(n) for n, d in dims.items()))
+            .select_from(Warranty))
+    stmt = (_sale_of_warranty(stmt).outerjoin(Staff, Staff.id == Sale.staff_id)
+            .where(Sale.sold_on >= since, Sale.sold_on <= until))
+    stmt = _where(stmt, dims, filters).group_by(*keys)
+    return [SoldRow(r[0], r[1], r[2], customer=None if r.customer is None else r.customer.hex,
+                    code=r[4], void=bool(r.void), count=int(r[6]),
+                    dims={n: str(getattr(r, n) or NOT_RECORDED) for n in DIMENSIONS})
+            for r in session.execute(stmt)]
+
+
+def warranty_codes(session: Session, since: date, until: date, filters: Mapping[str, str],
+                   *, gaps_only: bool = False) -> tuple[str, ...]:
+    """The codes behind the sales figures: warranties sold on the range's days and not void
+    under the filters, sorted (with gaps_only, those needing a serial recorded without one)."""
+    branch = shop_of(session).branch_code
+    dims = _dims(branch, Staff.name)
+    stmt = _sale_of_warranty(select(Warranty.code).select_from(Warranty))
+    stmt = (stmt.outerjoin(Staff, Staff.id == Sale.staff_id)
+            .where(Sale.sold_on >= since, Sale.sold_on <= until, ~_void()))
+    if gaps_only:
+        stmt = stmt.where(Product.serial_required.is_(True),
+                          func.trim(func.coalesce(Warranty.serial, ""), _BLANKS) == "")
+    return tuple(sorted(session.scalars(_where(stmt, dims, check_filters(filters)))))
 
 
 def _offers(session: Session, branch: str, start: datetime, end: datetime,

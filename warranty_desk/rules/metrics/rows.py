@@ -80,6 +80,9 @@ class SoldRow:
     code: str = ""  # the warranty's code, to open it
     void: bool = False
     dims: dict[str, str] = field(default_factory=dict)
+    # How many warranties this row stands for: the dashboard counts alike ones in SQL, with
+    # the newest sale day of the group and one of its serials and codes as examples.
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from warranty_desk.rules.metrics.rows import OfferRow, SoldRow
 
 def activations(sold: Iterable[SoldRow], since: date, until: date) -> int:
     """Activations: warranties started by a sale on a day of the range and not voided."""
-    return sum(1 for s in sold if since <= s.sold_on <= until and not s.void)
+    return sum(s.count for s in sold if since <= s.sold_on <= until and not s.void)
 
 
 def registration_gaps(sold: Iterable[SoldRow], since: date, until: date) -> list[SoldRow]:
@@ -21,6 +21,11 @@ def registration_gaps(sold: Iterable[SoldRow], since: date, until: date) -> list
     without one (voided sales left out)."""
     return [s for s in sold if since <= s.sold_on <= until and not s.void
             and s.serial_required and not (s.serial or "").strip()]
+
+
+def registration_gap_count(sold: Iterable[SoldRow], since: date, until: date) -> int:
+    """How many units registration_gaps finds (rows counted by their weight)."""
+    return sum(s.count for s in registration_gaps(sold, since, until))
 
 
 @dataclass(frozen=True, slots=True)
