@@ -51,6 +51,7 @@ from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.services.sale_planning import plan_sales
 from warranty_desk.services.sale_rows import apply_plan
 from warranty_desk.services.unit_of_work import UnitOfWork
+from warranty_desk.services.warranty_cards import ONLINE_SALE
 from warranty_desk.storage.documents import StoredDocument
 
 # What a customer's upload is when the portal does not say.
@@ -262,7 +263,7 @@ def _online_order(ctx: ItemContext) -> str:
     lines = _plans_by_code(ctx.session, number, tuple(_order_line(raw) for raw in raw_lines))
     sale = SaleInput(
         number, read_day(read_text(p, "sold_on", required=True, limit=10), "order date"), lines,
-        read_customer(p), source="online")
+        read_customer(p), source=ONLINE_SALE)
     # Web orders often carry no serials: those units get a warranty with a registration gap.
     plan = plan_sales(ctx.session, [sale], today=ctx.today, skip_recorded=True,
                       require_serials=False)

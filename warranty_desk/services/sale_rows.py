@@ -150,7 +150,7 @@ class _RowBuilder:
         codes = [numbers.warranty_code(self._branch, year, n)
                  for n in range(first, first + ln.quantity)]
         # Counter sales leave with the customer; an online one may wait for its delivery.
-        awaits = rows.sale.source == "online" and info.online_cover_on_delivery
+        awaits = rows.sale.source == ONLINE_SALE and info.online_cover_on_delivery
         self._units(rows, line_id, info, codes, serials, ln.unit_price_minor,
                     self._cover(rows.sale.sold_on, info, ext, awaits), ext, declined)
 
@@ -165,6 +165,8 @@ class _RowBuilder:
         card, layers, template = cover
         product_text, sku_text, category_text, policy_text, ref_text = self._product_words(info)
         price_text = encode(price)
+        # An online order (one at a time, from the inbox) says its channel on each card.
+        online = rows.sale.source == ONLINE_SALE
         for unit, code in enumerate(codes):
             serial = serials[unit] if unit < len(serials) else None
             wid = new_key()
@@ -177,8 +179,6 @@ class _RowBuilder:
                 add_offer((new_key(), wid, ext.id.bytes, 1, staff, stamp))
             for plan_key in declined:
                 add_offer((new_key(), wid, plan_key, 0, staff, stamp))
-            # An online order (one at a time, from the inbox) says its channel on each card.
-            online = rows.sale.source == ONLINE_SALE
             payload = template.format(
                 code=encode(code), serial=json_text(serial), product=product_text, sku=sku_text,
                 category=category_text, price=price_text, customer=rows.customer_text,
