@@ -39,10 +39,13 @@ def keep_across_rebuild(sender: object, branch_id: int, **_: Any) -> Callable[[]
                 f"the branch's events no longer make {', '.join(lost)}, which customers' "
                 "claims started online point at; nothing was rebuilt. Check the branch's "
                 "stored events before rebuilding again.")
-        for pk, code, number in started:
-            OnlineClaim.objects.filter(pk=pk).update(
-                warranty_id=warranties[code], claim_id=claims[number] if number else None)
-        for pk, number in uploads:
-            OnlineDocument.objects.filter(pk=pk).update(claim_id=claims[number])
+        # A few statements however many rows: a branch may hold thousands of them.
+        OnlineClaim.objects.bulk_update(
+            [OnlineClaim(pk=pk, warranty_id=warranties[code],
+                         claim_id=claims[number] if number else None)
+             for pk, code, number in started], ["warranty", "claim"], batch_size=1000)
+        OnlineDocument.objects.bulk_update(
+            [OnlineDocument(pk=pk, claim_id=claims[number]) for pk, number in uploads],
+            ["claim"], batch_size=1000)
 
     return restore

@@ -32,6 +32,10 @@ def mail_new_messages(branch_id: int, **_: Any) -> None:
     through the worker's own connection, committed at once, and a second worker thread took it
     before the row existed (ClaimMail.DoesNotExist under load, and the message never mailed).
     """
+    def defer_each() -> None:
+        for mail_id in made:
+            send_claim_mail.defer(mail_id=mail_id)
+
     with transaction.atomic():
         made = mail.queue_new(branch_id)
-        transaction.on_commit(lambda: [send_claim_mail.defer(mail_id=m) for m in made])
+        transaction.on_commit(defer_each)
