@@ -15,7 +15,7 @@ DEBIAN_PACKAGES := libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 libdb
 	xvfb xauth socat poppler-utils zbar-tools sqlite3 faketime postgresql chromium \
 	fonts-dejavu-core fonts-wqy-microhei
 
-.PHONY: run test lint unit clock-shift bench system-packages venv clean screenshots
+.PHONY: run test lint unit clock-shift bench soak system-packages venv clean screenshots
 
 run: venv
 	$(BIN)/warranty-desk --home $(DEMO_HOME) init --demo
@@ -90,6 +90,12 @@ system-packages:
 bench: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run --scale full
 	$(BIN)/python -m tests.bench.portal_scale
+
+# The reliability and security tests at ten times their counts (tests/soak.py): kills, fuzzed
+# input, damaged files. Hours, not minutes, so it stays out of `make test`.
+soak: venv
+	WARRANTY_DESK_SOAK=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider \
+		-m soak tests
 
 clean: portal-db-stop
 	rm -rf $(VENV) $(DEMO_HOME) .mypy_cache .ruff_cache .pytest_cache .pg .portal-media .portal-static .portal-logs
