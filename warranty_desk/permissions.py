@@ -57,6 +57,7 @@ class Permission(enum.StrEnum):
     RECORD_WORK = "record findings, parts and labour"
     POST_COST = "post costs"
     SEND_MESSAGE = "send customer messages"
+    SEND_REMINDERS = "send warranty-ending reminders to the customers who agreed"
     WRITE_NOTE = "write exception notes on records"
     MERGE_CUSTOMERS = "merge duplicate customer records"
     HANDLE_STOCK = "receive returns and issue replacements"
@@ -109,6 +110,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.RECORD_WORK: frozenset({Role.TECHNICIAN, Role.MANAGER, Role.OWNER}),
     P.POST_COST: frozenset({Role.TECHNICIAN, Role.FINANCE, Role.MANAGER, Role.OWNER}),
     P.SEND_MESSAGE: frozenset({Role.SALES, Role.SUPPORT, Role.MANAGER, Role.OWNER}),
+    # Those who write to customers, and the nightly run that sends the reminders due.
+    P.SEND_REMINDERS: frozenset({Role.SALES, Role.SUPPORT, Role.MANAGER, Role.OWNER,
+                                 Role.SYSTEM}),
     # Whoever meets something not normal says so where the next person will look.
     P.WRITE_NOTE: frozenset(Role),
     # Merging moves a customer's whole history: those who look after customer records.
