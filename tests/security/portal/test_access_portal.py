@@ -1,0 +1,115 @@
+"""Every portal address, from Django's URL resolver, tried with no credentials, another
+customer's session, another branch's sync token and another supplier's contact: each answers
+as portal_access_table.py says, and an address missing there fails the suite."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from portal.projections.models import Warranty
+from portal.staff.models import Role
+from portal.staff.services import add_staff
+from tests.portal.customers import SHOP_PHOTO, SHOP_PHOTO_SHA, Shops, signed_in_customer, smtp
+from tests.portal.office import client
+from tests.security.portal.portal_access_table import ADMIN_PAGE, ROUTES, Route, suggested
+
+pytestmark = pytest.mark.usefixtures("fresh_limits")
+
+TABLE = "tests/security/portal/portal_access_table.py"
+WHO = ("none", "customer", "branch", "supplier")
+
+
+def addresses() -> Iterator[tuple[str, str]]:
+    """(name, route) of every address the resolver knows; an unnamed one goes by its route."""
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str
+             ) -> Iterator[tuple[str, str]]:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                yield from walk(pattern.url_patterns, route, inner)
+            else:
+                yield (namespace + pattern.name if pattern.name else route), route
+    yield from walk(get_resolver().url_patterns, "", "")
+
+
+def _is_admin(route: str) -> bool:
+    return route.startswith("admin/")
+
+
+def test_every_portal_address_has_its_line_in_the_table() -> None:
+    known = {name: route for name, route in addresses() if not _is_admin(route)
+             or name in ROUTES}
+    missing = sorted(set(known) - set(ROUTES))
+    assert not missing, f"addresses missing in ROUTES of {TABLE}; add (and check):\n  " + \
+        "\n  ".join(suggested(name, known[name]) for name in missing)
+    gone = sorted(set(ROUTES) - set(known))
+    assert not gone, f"{TABLE} names addresses the portal no longer has; remove: {gone}"
+
+
+def _url(route: str, args: tuple[str, ...], values: dict[str, str]) -> str:
+    params = re.findall(r"<[^>]+>", route)
+    assert len(params) == len(args), f"{route} takes {len(params)} ids, the table gives {args}"
+    url = route
+    for param, arg in zip(params, args, strict=True):
+        url = url.replace(param, arg.format(**values), 1)
+    return "/" + url
+
+
+def _outcome(answer: object) -> str | int:
+    status = int(answer.status_code)  # type: ignore[attr-defined]
+    if status in (301, 302, 303):
+        return "->" + str(answer["Location"]).split("?")[0]  # type: ignore[index]
+    return status
+
+
+def _admin_args(route: str) -> tuple[str, ...]:
+    return tuple("1" for _ in re.findall(r"<[^>]+>", route))
+
+
+@pytest.mark.logs(r"^(Unauthorized|Forbidden|Not Found|Bad Request|Method Not Allowed): ",
+                  r"^Web shop delivery - .* unsigned \(401\)")
+def test_each_address_answers_the_wrong_people_as_the_table_says(records: Shops) -> None:
+    north, south = records.north, records.south
+    fridge = Warranty.objects.get(branch_id=north.pk, code=f"{north.code}-W9")
+    values = {"north": north.code, "fridge": fridge.code, "claim": "CL-9", "photo": SHOP_PHOTO_SHA,
+              "plan": "PLAN-9", "bob": "C-2", "sku": fridge.product.sku}
+    with smtp() as box:
+        ann = signed_in_customer(box, records.ann_email)
+    member, _ = add_staff("contact@other-supplier.example", Role.SUPPLIER,
+                          supplier="Other Supplier Ltd")
+    supplier = client()
+    supplier.force_login(member.user)
+    browsers: dict[str, Client] = {
+        "none": client(), "customer": ann, "supplier": supplier,
+        "branch": Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {south.token}")}
+    wrong: list[str] = []
+    tried = 0
+    # Reads first: a write that is allowed (a branch's own upload) changes what a read finds.
+    tries = sorted(((method, name, route) for name, route in addresses()
+                    for method in ROUTES.get(name, ADMIN_PAGE).methods),
+                   key=lambda t: t[0] != "GET")
+    for method, name, route in tries:
+        entry: Route = ROUTES.get(name, ADMIN_PAGE)
+        url = _url(route, entry.args if name in ROUTES else _admin_args(route), values)
+        for who in WHO:
+            browser = browsers[who]
+            if method == "PUT":
+                answer = browser.put(url, SHOP_PHOTO, content_type="application/octet-stream")
+            elif method == "POST":
+                answer = browser.post(url, {})
+            else:
+                answer = browser.get(url)
+            tried += 1
+            expected, got = getattr(entry, who), _outcome(answer)
+            if got != expected:
+                wrong.append(f"{method} {url} by {who}: {got}, the table says {expected}")
+    assert not wrong, f"{len(wrong)} of {tried} tries answered otherwise than {TABLE}:\n  " + \
+        "\n  ".join(wrong)
+    # Every address was tried by all four, each of its methods (492 tries when this was written).
+    assert tried >= len(WHO) * len(ROUTES)
