@@ -66,6 +66,7 @@ class Permission(enum.StrEnum):
     MANAGE_BRAND_CLAIMS = "manage brand claims"
     VIEW_BRAND_CLAIMS = "read brand claims"
     UPDATE_BRAND_STATUS = "enter a brand's status on a brand claim"
+    VIEW_SUPPLIER_TERMS = "read suppliers' warranty terms and the settlement limit"
     MANAGE_SUPPLIER_TERMS = "set suppliers' warranty terms"
     RECORD_SETTLEMENT = "record supplier settlements"
     AGREE_SETTLEMENT_DIFFERENCE = "agree a settlement that differs from what was expected"
@@ -130,6 +131,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # line imports the service centre's CSV.
     P.UPDATE_BRAND_STATUS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER, Role.SUPPORT,
                                       Role.SUPPLIER, Role.SYSTEM}),
+    # The shop's dealings with all its suppliers: never for one supplier's contact.
+    P.VIEW_SUPPLIER_TERMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER,
+                                      Role.TECHNICIAN, Role.SUPPORT, Role.FINANCE, Role.SYSTEM}),
     P.MANAGE_SUPPLIER_TERMS: frozenset({Role.MANAGER, Role.OWNER, Role.SYSTEM}),
     P.RECORD_SETTLEMENT: frozenset({Role.FINANCE, Role.MANAGER, Role.OWNER}),
     P.AGREE_SETTLEMENT_DIFFERENCE: frozenset({Role.MANAGER, Role.OWNER}),
