@@ -178,3 +178,28 @@ def _params(route: str) -> list[str]:
         parts.append(route[start + 1:end])
         route = route[end + 1:]
     return parts
+
+
+# Which head-office role opens which staff page, by hand: a admin, s support, u auditor,
+# p supplier contact (their own supplier's brand claims only). The pages' own `allow(...)`
+# must say the same, and each role is let in or refused (403) as written here.
+OFFICE_ROLES: dict[str, str] = {
+    "office:health": "a s u .",
+    "office:branch": "a s u .",
+    "office:resend": "a . . .",
+    "office:resolve": "a . . .",
+    "office:search": "a s u .",
+    "office:brand-claims": "a s u p",
+    "office:web-orders": "a s u .",
+    "office:refund-paid": "a s . .",
+    "office:brand-claim": "a s u p",
+    "office:brand-claim-update": ". . . p",
+    "office:claim": "a s u .",
+    "office:relay": "a s . .",
+    "office:approve-return": "a s . .",
+    "office:document": "a s u .",
+    "office:customer": "a s u .",
+    "office:warranty": "a s u .",
+}
+# The staff pages open to anyone (signing in and out).
+OFFICE_OPEN = ("office:sign-in", "office:sign-out")

@@ -16,7 +16,14 @@ from portal.staff.models import Role
 from portal.staff.services import add_staff
 from tests.portal.customers import SHOP_PHOTO, SHOP_PHOTO_SHA, Shops, signed_in_customer, smtp
 from tests.portal.office import client
-from tests.security.portal.portal_access_table import ADMIN_PAGE, ROUTES, Route, suggested
+from tests.security.portal.portal_access_table import (
+    ADMIN_PAGE,
+    OFFICE_OPEN,
+    OFFICE_ROLES,
+    ROUTES,
+    Route,
+    suggested,
+)
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
 
@@ -105,6 +112,7 @@ def test_each_address_answers_the_wrong_people_as_the_table_says(records: Shops)
                 answer = browser.post(url, {})
             else:
                 answer = browser.get(url)
+            answer.close()
             tried += 1
             expected, got = getattr(entry, who), _outcome(answer)
             if got != expected:
@@ -113,3 +121,55 @@ def test_each_address_answers_the_wrong_people_as_the_table_says(records: Shops)
         "\n  ".join(wrong)
     # Every address was tried by all four, each of its methods (492 tries when this was written).
     assert tried >= len(WHO) * len(ROUTES)
+
+
+OFFICE_LETTERS = {"a": Role.ADMIN, "s": Role.SUPPORT, "u": Role.AUDITOR, "p": Role.SUPPLIER}
+
+
+def _office_roles(row: str) -> frozenset[str]:
+    return frozenset(OFFICE_LETTERS[c] for c in row.split() if c != ".")
+
+
+def _office_row(roles: tuple[str, ...]) -> str:
+    return " ".join(letter if role in roles else "." for letter, role in OFFICE_LETTERS.items())
+
+
+def test_each_staff_page_admits_the_roles_the_table_names() -> None:
+    views = {name: pattern.callback for name, pattern in _office_patterns().items()}
+    unnamed = sorted(set(views) - set(OFFICE_ROLES) - set(OFFICE_OPEN))
+    assert not unnamed, f"staff pages missing in OFFICE_ROLES of {TABLE}; add:\n  " + "\n  ".join(
+        f'"{n}": "{_office_row(getattr(views[n], "staff_roles", ()))}",' for n in unnamed)
+    wrong = [f'"{n}": the table says "{OFFICE_ROLES[n]}", the page admits '
+             f'"{_office_row(getattr(views[n], "staff_roles", ()))}"'
+             for n in sorted(OFFICE_ROLES)
+             if _office_roles(OFFICE_ROLES[n]) != frozenset(getattr(views[n], "staff_roles", ()))]
+    assert not wrong, "\n".join(wrong)
+
+
+def _office_patterns() -> dict[str, URLPattern]:
+    office = next(p for p in get_resolver().url_patterns
+                  if isinstance(p, URLResolver) and p.namespace == "office")
+    return {f"office:{p.name}": p for p in office.url_patterns if isinstance(p, URLPattern)}
+
+
+@pytest.mark.logs(r"^(Forbidden|Not Found|Bad Request): ")
+def test_each_staff_role_is_let_in_or_refused_as_the_table_says(records: Shops) -> None:
+    values = {"north": records.north.code, "claim": "CL-9", "photo": SHOP_PHOTO_SHA,
+              "bob": "C-2", "fridge": f"{records.north.code}-W9"}
+    routes = dict(addresses())
+    wrong = []
+    for letter, role in OFFICE_LETTERS.items():
+        member, _ = add_staff(f"{role}-pages@office.example", role,
+                              supplier="Other Supplier Ltd" if role == Role.SUPPLIER else "")
+        browser = client()
+        browser.force_login(member.user)
+        for name, row in sorted(OFFICE_ROLES.items()):
+            entry = ROUTES[name]
+            url = _url(routes[name], entry.args, values)
+            answer = browser.post(url, {}) if "POST" in entry.methods else browser.get(url)
+            answer.close()  # a download streams its file: closed here, not by the collector
+            refused = answer.status_code == 403
+            if refused == (letter in row.split()):
+                wrong.append(f"{role} at {url}: {answer.status_code}, the table says "
+                             f"{'let in' if letter in row.split() else 'refused'}")
+    assert not wrong, "\n".join(wrong)
