@@ -173,3 +173,28 @@ def test_each_staff_role_is_let_in_or_refused_as_the_table_says(records: Shops) 
                 wrong.append(f"{role} at {url}: {answer.status_code}, the table says "
                              f"{'let in' if letter in row.split() else 'refused'}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.logs(r"^Forbidden \(CSRF")
+def test_no_page_takes_a_post_from_another_site(records: Shops) -> None:
+    """A signed-in customer's or staff member's browser, made to post from another site (no
+    CSRF token), changes nothing on any page that takes a POST."""
+    values = {"north": records.north.code, "fridge": f"{records.north.code}-W9",
+              "claim": "CL-9", "photo": SHOP_PHOTO_SHA, "plan": "PLAN-9", "bob": "C-2"}
+    with smtp() as box:
+        bob = signed_in_customer(box, records.bob_email)
+    member, _ = add_staff("admin-csrf@office.example", Role.ADMIN)
+    routes = dict(addresses())
+    posted = 0
+    for name, entry in sorted(ROUTES.items()):
+        if "POST" not in entry.methods or not routes[name].startswith(("me/", "office/")):
+            continue
+        browser = Client(SERVER_NAME="127.0.0.1", enforce_csrf_checks=True)
+        if routes[name].startswith("me/"):
+            browser.cookies = bob.cookies  # Bob's own records, from his own browser
+        else:
+            browser.force_login(member.user)
+        answer = browser.post(_url(routes[name], entry.args, values), {})
+        assert answer.status_code == 403, f"{name} took a POST without a CSRF token"
+        posted += 1
+    assert posted >= 10
