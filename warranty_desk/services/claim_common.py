@@ -126,6 +126,8 @@ def check_override(
 ) -> None:
     """Pass only if there are no blockers, or every one is overridable and a manager other than
     the person asking approved."""
+    if override is not None:
+        check_approver(override, asked_by)  # never recorded as approved by the one asking
     messages_: list[str] = []
     overridable = True
     for b in blockers:
@@ -142,7 +144,6 @@ def check_override(
     if override is None:
         raise RuleBlocked(f"{what} needs a manager override: " + " ".join(messages_),
                           overridable=True, reasons=tuple(messages_))
-    check_approver(override, asked_by)
     approver = override.approver
     roles = {Role(r) for r in (policy.override_roles if policy else ["manager", "owner"])}
     if not allowed(approver.role, Permission.OVERRIDE_RULE) or approver.role not in roles:
