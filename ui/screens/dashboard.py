@@ -263,7 +263,7 @@ class DashboardScreen(Screen):
         scale = 10 ** amount_decimals()
         widgets = [
             line_chart("Claims by week", weeks, [Series("Opened", tuple(map(float, data.opened))),
-                                                 Series("Open at week's end",
+                                                 Series("Still open",
                                                         tuple(map(float, data.still_open)))],
                        dark=dark, name="chartWeeks"),
             bar_chart("Cost by kind", data.cost_kinds,
