@@ -39,34 +39,41 @@ def _fault() -> Any:
     return func.lower(func.trim(Claim.fault, _BLANKS))
 
 
+# Joins the claim numbers of a group in SQL; no claim number holds it.
+_APART = "\x1f"
+
+
 def _repeat_claims(session: Session, start: datetime, end: datetime,
                    scope: Stmt | None) -> tuple[PatternClaim, ...]:
-    """The claims opened in the range whose serial, customer, or model and fault come up
-    often enough to be a pattern (each counted in SQL first)."""
-    base = _in_range(select(Claim.serial), start, end, scope)
-    serials = (base.where(func.trim(Claim.serial, _BLANKS) != "").group_by(Claim.serial)
+    """The claims opened in the range whose serial or customer comes up often enough to be a
+    pattern, then those whose model and fault do, each counted in SQL first (a common fault
+    on a busy model is thousands of claims: their numbers come joined, one row a group)."""
+    serials = (_in_range(select(Claim.serial), start, end, scope)
+               .where(func.trim(Claim.serial, _BLANKS) != "").group_by(Claim.serial)
                .having(func.count() >= pm.SERIAL_LEAST))
     customers = (_in_range(select(Claim.customer_id), start, end, scope)
                  .where(Claim.customer_id.is_not(None)).group_by(Claim.customer_id)
                  .having(func.count() >= pm.CUSTOMER_LEAST))
-    fault = _fault()
-    faults = (_in_range(select(Claim.product_id.label("product"), fault.label("fault")),
-                        start, end, scope)
-              .where(Claim.product_id.is_not(None), fault != "")
-              .group_by(Claim.product_id, fault).having(func.count() >= pm.FAULT_LEAST)
-              .subquery())
-    repeated = (select(faults.c.product).where(faults.c.product == Claim.product_id,
-                                               faults.c.fault == fault).exists())
     stmt = _in_range(
         select(Claim.number, Claim.serial, Claim.customer_id, Customer.name, Product.sku,
                Claim.fault)
         .outerjoin(Customer, Customer.id == Claim.customer_id)
         .outerjoin(Product, Product.id == Claim.product_id), start, end, scope
-    ).where(or_(Claim.serial.in_(serials), Claim.customer_id.in_(customers), repeated))
-    return tuple(PatternClaim(r.number, r.serial,
-                              None if r.customer_id is None else r.customer_id.hex,
-                              r.name or "", r.sku or "", r.fault or "")
-                 for r in session.execute(stmt))
+    ).where(or_(Claim.serial.in_(serials), Claim.customer_id.in_(customers)))
+    found = {r.number: PatternClaim(r.number, r.serial,
+                                    None if r.customer_id is None else r.customer_id.hex,
+                                    r.name or "", r.sku or "", r.fault or "")
+             for r in session.execute(stmt)}
+    fault = _fault()
+    faults = (_in_range(select(Product.sku, func.min(Claim.fault),
+                               func.group_concat(Claim.number, _APART))
+                        .join(Product, Product.id == Claim.product_id), start, end, scope)
+              .where(fault != "").group_by(Claim.product_id, fault)
+              .having(func.count() >= pm.FAULT_LEAST))
+    for sku, words, numbers in session.execute(faults):
+        for number in numbers.split(_APART):
+            found.setdefault(number, PatternClaim(number, product=sku, fault=words))
+    return tuple(found.values())
 
 
 def _models(session: Session, since: date, until: date, start: datetime, end: datetime,
