@@ -11,6 +11,10 @@ from dataclasses import dataclass
 SERIAL, MODEL, CUSTOMER, OVERRIDES, REFUNDS, FAULT = (
     "serial", "model", "customer", "overrides", "refunds", "fault")
 KINDS = (SERIAL, MODEL, CUSTOMER, OVERRIDES, REFUNDS, FAULT)
+# Each kind in a few words, as the dashboard and the report head it.
+KIND_WORDS = {SERIAL: "Serial claimed again", MODEL: "Model above its category",
+              CUSTOMER: "Customer claiming often", OVERRIDES: "Staff overrides",
+              REFUNDS: "Staff refunds", FAULT: "Fault repeating on a model"}
 # A serial claimed a second time is already worth a look: one unit, two faults.
 SERIAL_LEAST = 2
 # Two claims from one household buying several products are ordinary; three in a range are not.
