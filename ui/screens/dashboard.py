@@ -23,6 +23,7 @@ from ui.charts import Series, bar_chart, is_dark, line_chart
 from ui.keys import bind_key
 from ui.money import amount_decimals, money
 from ui.screens.base import Screen
+from ui.screens.dashboard_patterns import show_patterns
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
@@ -198,6 +199,7 @@ class DashboardScreen(Screen):
         self.figures.setCurrentRow(max(keep, 0))
         self._show_behind()
         self._draw(data)
+        show_patterns(self, data, self.filters_read)  # after the figures, off the GUI thread
 
     def figure(self) -> Figure | None:
         """The figure picked in the grid."""

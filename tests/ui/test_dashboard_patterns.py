@@ -1,0 +1,94 @@
+"""The dashboard's Patterns panel: read after the figures, each pattern's claims listed by Enter
+and opened by Enter, names and serials shown as plain text, forgotten at sign-out."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import sign_in
+from tests.ui.print_helpers import window
+from ui.screens.claim_detail import ClaimDetailScreen
+from ui.screens.counter import CounterScreen
+from ui.screens.dashboard import DashboardScreen
+from ui.screens.dashboard_patterns import PatternsPanel
+from warranty_desk.storage.home import Home
+
+SCREENS = [CounterScreen, DashboardScreen, ClaimDetailScreen]
+# A name as a person or a file may give it: markup, another script, and long.
+ODD_NAME = "<b>Ravi</b> 王小明 Kelly-Ødegård " + "Long " * 30
+ODD_SERIAL = "<i>SN</i>-ΩΨ-7"
+
+
+def _story(home: Home) -> list[str]:
+    """The demo's unit claimed three times, its customer and serial renamed oddly."""
+    with sqlite3.connect(home.database) as conn:
+        serial = conn.execute("SELECT serial FROM claims GROUP BY serial "
+                              "HAVING count(*) >= 2").fetchone()[0]
+        numbers = sorted(n for (n,) in conn.execute(
+            "SELECT number FROM claims WHERE serial = ?", (serial,)))
+        conn.execute("UPDATE claims SET serial = ? WHERE serial = ?", (ODD_SERIAL, serial))
+        conn.execute("UPDATE customers SET name = ? WHERE id = (SELECT customer_id FROM claims "
+                     "WHERE number = ?)", (ODD_NAME, numbers[0]))
+    return numbers
+
+
+def _panel(qtbot: Any, win: Any) -> tuple[DashboardScreen, PatternsPanel]:
+    sign_in(qtbot, win, "Maria Manager", "5555")
+    qtbot.keyClick(win, Qt.Key.Key_F8)
+    screen = win.current_screen()
+    assert isinstance(screen, DashboardScreen)
+    screen.since.setDate(screen.since.date().addYears(-10))
+    panel = screen.findChild(PatternsPanel)
+    assert panel is not None
+    qtbot.waitUntil(lambda: not panel.title.text().endswith("reading…"))
+    return screen, panel
+
+
+def test_enter_on_a_pattern_lists_its_claims_and_enter_opens_one(
+        qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    numbers = _story(demo_home)
+    with window(demo_home, monkeypatch, SCREENS) as win:
+        screen, panel = _panel(qtbot, win)
+        texts = [panel.list.item(n).text() for n in range(panel.list.count())]
+        # Shown exactly as stored: the markup is text, the other script and length kept.
+        serial_line = (f"Serial claimed again: Serial {ODD_SERIAL} claimed {len(numbers)} "
+                       f"times (claims {', '.join(numbers)}).")
+        assert texts[0] == serial_line
+        assert any(t.startswith(f"Customer claiming often: Customer {ODD_NAME} made ")
+                   for t in texts)
+        assert panel.title.text().startswith(f"Patterns: {len(texts)} found")
+        assert "one-sided exact Poisson test" in panel.tests.text()
+        assert panel.tests.textFormat() == Qt.TextFormat.PlainText
+        panel.list.setFocus()
+        panel.list.setCurrentRow(0)
+        qtbot.keyClick(panel.list, Qt.Key.Key_Return)
+        assert [panel.claims.item(n).text() for n in range(panel.claims.count())] == numbers
+        assert panel.claims.hasFocus()
+        qtbot.keyClick(panel.claims, Qt.Key.Key_Down)
+        qtbot.keyClick(panel.claims, Qt.Key.Key_Return)
+        shown = win.current_screen()
+        assert isinstance(shown, ClaimDetailScreen)
+        assert shown.number == numbers[1]
+        assert screen.data is not None
+
+
+def test_a_filter_reads_the_patterns_again_and_sign_out_forgets_them(
+        qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    with window(demo_home, monkeypatch, SCREENS) as win:
+        screen, panel = _panel(qtbot, win)
+        assert panel.list.count() > 0
+        screen.only_field.setCurrentText("brand")
+        screen.only_value.setFocus()
+        qtbot.keyClicks(screen.only_value, "No such brand")
+        qtbot.keyClick(screen.only_value, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: panel.title.text().startswith("Patterns: none found"))
+        assert panel.list.count() == 0
+        screen.only_field.setFocus()
+        qtbot.keyClick(screen.only_field, Qt.Key.Key_Home)  # back to (everything)
+        qtbot.waitUntil(lambda: panel.list.count() > 0)
+        win.ctx.signed_out.emit()
+        assert panel.list.count() == 0 and panel.found == ()
