@@ -7,9 +7,11 @@ import math
 import random
 from collections import Counter
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
+from warranty_desk.rules.metrics import patterns as pm
 from warranty_desk.rules.metrics.patterns import (
     CUSTOMER,
     FAULT,
@@ -205,3 +207,15 @@ def test_overrides_need_enough_of_them_to_stand_out() -> None:
     many = (Tally("Ann", "", 6, 10), Tally("Bo", "", 1, 200))
     rows = _rows([], overrides=many)
     assert [p.subject for p in find_patterns(rows) if p.kind == OVERRIDES] == ["Ann"]
+
+
+def test_the_readme_states_each_rule_with_the_numbers_the_rules_use() -> None:
+    text = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    words = {2: "two", 3: "three"}
+    assert f"- Serial claimed again: a serial on {words[pm.SERIAL_LEAST]} or more claims." in text
+    assert f"- Customer claiming often: a customer on {words[pm.CUSTOMER_LEAST]} or more" in text
+    assert f"- Fault repeating on a model: {words[pm.FAULT_LEAST]} or more claims" in text
+    times = f"less than 1 time in {round(1 / pm.LEVEL):,}"
+    assert f"a model with at least {pm.RATE_LEAST} claims" in text
+    assert text.count(times) >= 2 and times in pm.MODEL_TEST and times in pm.STAFF_TEST
+    assert "one-sided exact Poisson test" in text and "one-sided exact binomial test" in text
