@@ -15,6 +15,7 @@ from ui.screens.claim_detail import ClaimDetailScreen
 from ui.screens.counter import CounterScreen
 from ui.screens.dashboard import DashboardScreen
 from ui.screens.dashboard_patterns import PatternsPanel
+from ui.screens.reports import ReportsScreen
 from warranty_desk.storage.home import Home
 
 SCREENS = [CounterScreen, DashboardScreen, ClaimDetailScreen]
@@ -92,3 +93,23 @@ def test_a_filter_reads_the_patterns_again_and_sign_out_forgets_them(
         qtbot.waitUntil(lambda: panel.list.count() > 0)
         win.ctx.signed_out.emit()
         assert panel.list.count() == 0 and panel.found == ()
+
+
+def test_the_reports_screen_lists_the_patterns_with_the_tests_beneath(
+        qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    numbers = _story(demo_home)
+    with window(demo_home, monkeypatch, [CounterScreen, ReportsScreen]) as win:
+        sign_in(qtbot, win, "Maria Manager", "5555")
+        qtbot.keyClick(win, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
+        screen = win.current_screen()
+        assert isinstance(screen, ReportsScreen)
+        screen.since.setDate(screen.since.date().addYears(-10))
+        screen.choices.setFocus()
+        while screen.current() != "patterns":
+            qtbot.keyClick(screen.choices, Qt.Key.Key_Down)
+        qtbot.waitUntil(lambda: screen.model.rowCount() > 0)
+        model = screen.model
+        assert model.text(0, 0) == "Serial claimed again"
+        assert model.text(0, 1) == ODD_SERIAL
+        assert model.text(0, 4) == " ".join(numbers)
+        assert "one-sided exact binomial test" in screen.notes.text()
