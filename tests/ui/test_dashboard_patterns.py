@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTabWidget
 
 from tests.ui.conftest import sign_in
 from tests.ui.print_helpers import window
@@ -16,6 +17,8 @@ from ui.screens.counter import CounterScreen
 from ui.screens.dashboard import DashboardScreen
 from ui.screens.dashboard_patterns import PatternsPanel
 from ui.screens.reports import ReportsScreen
+from ui.widgets.labels import as_typed
+from warranty_desk.rules.metrics.patterns import MODEL, PatternRows, Tally, find_patterns
 from warranty_desk.storage.home import Home
 
 SCREENS = [CounterScreen, DashboardScreen, ClaimDetailScreen]
@@ -46,6 +49,13 @@ def _panel(qtbot: Any, win: Any) -> tuple[DashboardScreen, PatternsPanel]:
     panel = screen.findChild(PatternsPanel)
     assert panel is not None
     qtbot.waitUntil(lambda: not panel.title.text().endswith("reading…"))
+    # The patterns are a tab beside the figures, counted in its name; Ctrl+Tab goes there.
+    tabs = screen.findChild(QTabWidget, "dashboardTabs")
+    assert tabs is not None and tabs.currentWidget() is screen.figures
+    assert tabs.tabText(1) == f"Patterns ({len(panel.found)})"
+    screen.figures.setFocus()
+    qtbot.keyClick(screen.figures, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert tabs.currentWidget() is panel and panel.list.hasFocus()
     return screen, panel
 
 
@@ -54,7 +64,7 @@ def test_enter_on_a_pattern_lists_its_claims_and_enter_opens_one(
     numbers = _story(demo_home)
     with window(demo_home, monkeypatch, SCREENS) as win:
         screen, panel = _panel(qtbot, win)
-        texts = [panel.list.item(n).text() for n in range(panel.list.count())]
+        texts = [as_typed(panel.list.item(n).text()) for n in range(panel.list.count())]
         # Shown exactly as stored: the markup is text, the other script and length kept.
         serial_line = (f"Serial claimed again: Serial {ODD_SERIAL} claimed {len(numbers)} "
                        f"times (claims {', '.join(numbers)}).")
@@ -62,10 +72,8 @@ def test_enter_on_a_pattern_lists_its_claims_and_enter_opens_one(
         assert any(t.startswith(f"Customer claiming often: Customer {ODD_NAME} made ")
                    for t in texts)
         assert panel.title.text().startswith(f"Patterns: {len(texts)} found")
-        assert "one-sided exact Poisson test" in panel.tests.text()
-        assert panel.tests.textFormat() == Qt.TextFormat.PlainText
-        panel.list.setFocus()
-        panel.list.setCurrentRow(0)
+        qtbot.keyClick(panel.list, Qt.Key.Key_Home)  # the first pattern
+        assert panel.list.currentRow() == 0
         qtbot.keyClick(panel.list, Qt.Key.Key_Return)
         assert [panel.claims.item(n).text() for n in range(panel.claims.count())] == numbers
         assert panel.claims.hasFocus()
@@ -113,3 +121,22 @@ def test_the_reports_screen_lists_the_patterns_with_the_tests_beneath(
         assert model.text(0, 1) == ODD_SERIAL
         assert model.text(0, 4) == " ".join(numbers)
         assert "one-sided exact binomial test" in screen.notes.text()
+
+
+def test_a_model_standing_out_says_the_test_on_screen_in_plain_text(
+        qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    odd = "<h1>ЛАП</h1>-14"
+    rows = PatternRows((), (Tally(odd, "laptops", 14, 100, "Lumen <i>14</i>"),
+                            Tally("LAP-2", "laptops", 30, 1000)), (), (), {(MODEL, odd): ("C-1",)})
+    with window(demo_home, monkeypatch, SCREENS) as win:
+        _screen, panel = _panel(qtbot, win)
+        panel.show_patterns(find_patterns(rows))
+        text = as_typed(panel.list.item(0).text())
+        assert text.startswith(f"Model above its category: Model {odd} (Lumen <i>14</i>): 14 "
+                               "claims per 100 under warranty")
+        assert "(one-sided exact Poisson test against its category; flagged under 1 in 1,000 " \
+               "with 5 or more)." in text
+        panel.list.setFocus()
+        panel.list.setCurrentRow(0)
+        qtbot.keyClick(panel.list, Qt.Key.Key_Enter)
+        assert panel.claims.item(0).text() == "C-1"

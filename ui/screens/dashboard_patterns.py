@@ -1,6 +1,6 @@
-"""The dashboard's Patterns panel: serials, customers and faults claimed again, and models and
-staff standing out, read after the figures; Enter on one lists its claims, Enter on a claim
-opens it."""
+"""The dashboard's Patterns tab beside its Figures tab: serials, customers and faults claimed
+again, and models and staff standing out, read after the figures; Enter on one lists its
+claims, Enter on a claim opens it."""
 
 from __future__ import annotations
 
@@ -8,11 +8,20 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLayout,
+    QListWidget,
+    QListWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ui.widgets.labels import Label
-from warranty_desk.rules.metrics.patterns import KIND_WORDS, MODEL_TEST, STAFF_TEST, Pattern
+from ui.widgets.labels import Label, keep_codes_whole
+from warranty_desk.rules.metrics.patterns import KIND_WORDS, Pattern
 from warranty_desk.services.pattern_rows import patterns
 
 if TYPE_CHECKING:
@@ -20,12 +29,14 @@ if TYPE_CHECKING:
     from ui.screens.dashboard import DashboardScreen
     from warranty_desk.services.dashboard import Dashboard
 
-# The panel takes this share of the row the figures are in (the figures have 3, their list 1).
-STRETCH = 2
+FIGURES, PATTERNS = "Figures", "Patterns"
+FOUND = "Patterns: {n} found. Enter lists a pattern's claims on the right; Enter there opens one."
 
 
 class PatternsPanel(QWidget):
     """The patterns for the range and filter the figures were read with."""
+
+    counted = Signal(str)  # the tab's words: "Patterns (3)"
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -42,17 +53,14 @@ class PatternsPanel(QWidget):
         self.list.setObjectName("dashboardPatterns")
         self.list.setWordWrap(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.claims_title = Label("Enter on a pattern lists its claims here.")
-        self.claims_title.setObjectName("subtle")
-        self.claims_title.setWordWrap(True)
         self.claims = QListWidget()
         self.claims.setObjectName("dashboardPatternClaims")
-        self.tests = Label(f"{MODEL_TEST} {STAFF_TEST}")
-        self.tests.setObjectName("subtle")
-        self.tests.setWordWrap(True)
-        for widget, stretch in ((self.title, 0), (self.list, 3), (self.claims_title, 0),
-                                (self.claims, 1), (self.tests, 0)):
-            layout.addWidget(widget, stretch)
+        # The patterns and their claims side by side, as the figures and theirs above.
+        row = QHBoxLayout()
+        row.addWidget(self.list, 2)
+        row.addWidget(self.claims, 1)
+        layout.addWidget(self.title)
+        layout.addLayout(row, 1)
         self.list.itemActivated.connect(self._on_list_activated)
         self.claims.itemActivated.connect(self._on_claims_activated)
         ctx.signed_out.connect(self.clear)
@@ -63,6 +71,7 @@ class PatternsPanel(QWidget):
         self.asked += 1
         asked, wanted = self.asked, dict(filters)
         self.title.setText("Patterns: reading…")
+        self.counted.emit(f"{PATTERNS} (…)")
 
         def show(found: tuple[Pattern, ...]) -> None:
             if asked == self.asked:
@@ -77,12 +86,14 @@ class PatternsPanel(QWidget):
         self.list.clear()
         self.claims.clear()
         for pattern in found:
-            item = QListWidgetItem(f"{KIND_WORDS[pattern.kind]}: {pattern.reason}")
+            # Claim numbers and serials never break at their hyphens (copying gives "-").
+            item = QListWidgetItem(keep_codes_whole(f"{KIND_WORDS[pattern.kind]}: "
+                                                    f"{pattern.reason}"))
             item.setData(Qt.ItemDataRole.UserRole, pattern.claims)
             self.list.addItem(item)
-        self.title.setText(f"Patterns: {len(found)} found (Enter lists a pattern's claims)."
-                           if found else "Patterns: none found for this range and filter.")
-        self.claims_title.setText("Enter on a pattern lists its claims here.")
+        self.title.setText(FOUND.format(n=len(found)) if found
+                           else "Patterns: none found for this range and filter.")
+        self.counted.emit(f"{PATTERNS} ({len(found)})")
 
     def clear(self) -> None:
         """Forget what was shown (customers' names are among it)."""
@@ -96,7 +107,8 @@ class PatternsPanel(QWidget):
         numbers: tuple[str, ...] = item.data(Qt.ItemDataRole.UserRole) or ()
         self.claims.clear()
         self.claims.addItems(list(numbers))
-        self.claims_title.setText(f"{len(numbers)} claims behind it (Enter opens one).")
+        self.title.setText(f"Patterns: {len(self.found)} found. {len(numbers)} claims behind "
+                           "the one picked, on the right; Enter opens one.")
         if numbers:
             self.claims.setCurrentRow(0)
             self.claims.setFocus()
@@ -106,22 +118,47 @@ class PatternsPanel(QWidget):
 
 
 def show_patterns(screen: DashboardScreen, data: Dashboard, filters: Mapping[str, str]) -> None:
-    """The dashboard's hook once its figures are shown: the panel (placed beside the figures
-    the first time) reads the patterns for the same range and filter."""
+    """The dashboard's hook once its figures are shown: the panel (a tab beside the figures,
+    made the first time) reads the patterns for the same range and filter."""
     panel = screen.findChild(PatternsPanel)
     if panel is None:
         panel = PatternsPanel(screen.ctx)
-        _beside_figures(screen, panel)
+        _tab_beside_figures(screen, panel)
     panel.load(data.since, data.until, filters)
 
 
-def _beside_figures(screen: DashboardScreen, panel: QWidget) -> None:
-    page = screen.layout()
-    assert isinstance(page, QBoxLayout)  # the screen's page_layout
-    for n in range(page.count()):
-        item = page.itemAt(n)
-        row = item.layout() if item is not None else None
-        if isinstance(row, QBoxLayout) and row.indexOf(screen.figures) >= 0:
-            row.addWidget(panel, STRETCH)
-            return
-    page.addWidget(panel, STRETCH)
+def _tab_beside_figures(screen: DashboardScreen, panel: PatternsPanel) -> None:
+    """Put the figures and the patterns in two tabs where the figures were: the page is full
+    at 1366×768, so the patterns take the figures' room rather than some of their own."""
+    had_focus = screen.figures.hasFocus()
+    tabs = QTabWidget()
+    tabs.setObjectName("dashboardTabs")
+    layout = screen.layout()
+    row = _row_of(layout, screen.figures)
+    if row is None:  # the dashboard laid out otherwise: the patterns go at the page's end
+        assert isinstance(layout, QBoxLayout)
+        layout.addWidget(panel)
+        return
+    row.replaceWidget(screen.figures, tabs)
+    tabs.addTab(screen.figures, FIGURES)
+    tabs.addTab(panel, PATTERNS)
+    panel.counted.connect(lambda words: tabs.setTabText(tabs.indexOf(panel), words))
+    # Ctrl+Tab (or a click) onto the patterns puts the keys on their list, ready for Enter.
+    tabs.currentChanged.connect(
+        lambda index: panel.list.setFocus() if tabs.widget(index) is panel else None)
+    if had_focus:
+        screen.figures.setFocus()
+
+
+def _row_of(layout: QLayout | None, widget: QWidget) -> QLayout | None:
+    """The layout, within `layout`, that holds `widget` itself."""
+    if layout is None:
+        return None
+    if layout.indexOf(widget) >= 0:
+        return layout
+    for n in range(layout.count()):
+        item = layout.itemAt(n)
+        found = _row_of(item.layout() if item is not None else None, widget)
+        if found is not None:
+            return found
+    return None

@@ -169,7 +169,8 @@ def test_a_model_far_above_its_category_stands_out_with_the_test_in_words() -> N
     assert lap.claims == ("C-1", "C-2")
     assert lap.reason == ("Model LAP-1 (Lumen 14): 14 claims per 100 under warranty (14 on 100), "
                           "the rest of laptops 3 per 100; that many is less than 1 in 100,000 "
-                          "likely by chance.")
+                          "likely by chance (one-sided exact Poisson test against its "
+                          "category; flagged under 1 in 1,000 with 5 or more).")
 
 
 def test_two_claims_on_three_sales_is_not_flagged() -> None:
@@ -197,7 +198,8 @@ def test_a_staff_member_whose_refunds_stand_out_against_the_others() -> None:
     (pattern,) = [p for p in find_patterns(rows) if p.kind == REFUNDS]
     assert pattern.reason == ("Ann: 12 of 40 decisions were refunds (30 per 100), the other "
                               "staff 5 per 100; that many is less than 1 in 1,000,000 likely by "
-                              "chance.")
+                              "chance (one-sided exact binomial test against the other staff; "
+                              "flagged under 1 in 1,000 with 5 or more).")
     assert pattern.claims == ("C-9",)
 
 

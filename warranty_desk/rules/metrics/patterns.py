@@ -40,6 +40,11 @@ STAFF_TEST = (
     "staff's rate that many or more would come up less than 1 time in "
     f"{round(1 / LEVEL):,} (a one-sided exact binomial test).")
 
+# The same tests in a few words, said with each model or staff member flagged.
+_BAR = f"flagged under 1 in {round(1 / LEVEL):,} with {RATE_LEAST} or more"
+MODEL_TEST_SHORT = f"one-sided exact Poisson test against its category; {_BAR}"
+STAFF_TEST_SHORT = f"one-sided exact binomial test against the other staff; {_BAR}"
+
 
 @dataclass(frozen=True, slots=True)
 class PatternClaim:
@@ -245,7 +250,7 @@ def model_patterns(found: Iterable[Standout], claims_of: Mapping[str, tuple[str,
             f"Model {t.subject}{name}: {per_hundred(t.hits, t.base)} claims per 100 under "
             f"warranty ({t.hits} on {t.base:,}), the rest of {t.group or 'its category'} "
             f"{per_hundred(s.rest_hits, s.rest_base)} per 100; that many is "
-            f"{chance_words(s.chance)} likely by chance.",
+            f"{chance_words(s.chance)} likely by chance ({MODEL_TEST_SHORT}).",
             tuple(sorted(claims_of.get(t.subject, ()))), s.chance))
     return out
 
@@ -262,7 +267,7 @@ def staff_patterns(kind: str, found: Iterable[Standout],
             kind, t.subject,
             f"{t.subject}: {t.hits} of {t.base} {what} ({per_hundred(t.hits, t.base)} per "
             f"100), the other staff {per_hundred(s.rest_hits, s.rest_base)} per 100; that many "
-            f"is {chance_words(s.chance)} likely by chance.",
+            f"is {chance_words(s.chance)} likely by chance ({STAFF_TEST_SHORT}).",
             tuple(sorted(claims_of.get(t.subject, ()))), s.chance))
     return out
 
