@@ -25,6 +25,7 @@ from ui.keys import bind_key
 from ui.money import amount_decimals, money
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from ui.screens.dashboard_patterns import show_patterns
 from ui.screens.report_export import ask_csv_path, save_csv
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
@@ -74,6 +75,7 @@ class DashboardScreen(Screen):
         ("Arrows", "Pick a figure; its claims are listed beside it"),
         ("Enter", "Open the claim picked in the list"),
         ("Ctrl+R", "Read the figures again"),
+        ("Ctrl+Tab", "Figures or patterns; Enter on a pattern lists its claims"),
         ("Ctrl+P", "Print this view (every figure, as filtered and compared) or save it as PDF"),
         ("Ctrl+Shift+S", "Save this view as CSV for a spreadsheet"),
     )
@@ -210,6 +212,7 @@ class DashboardScreen(Screen):
         self.figures.setCurrentRow(max(keep, 0))
         self._show_behind()
         self._draw(data)
+        show_patterns(self, data, self.filters_read)  # after the figures, off the GUI thread
 
     def _ask_csv_path(self) -> str:
         return ask_csv_path(self, f"dashboard-{date_of(self.since)}-to-{date_of(self.until)}.csv")
