@@ -92,6 +92,8 @@ MAY_CALL: dict[str, str] = {
     "metric_rows.load":                       ". . . . M F O . . C",
     "note_report.exception_notes_in":         ". . . . M F O . . C",
     "online_returns.approve_return":          ". . . U M . O . . C",
+    "pattern_report.patterns_table":          ". . . . M F O . . C",
+    "pattern_rows.patterns":                  ". . . . M F O . . C",
     "print_jobs.cancel":                      "S K T U M F O A . C",
     "print_jobs.enqueue":                     "S K T U M F O A . C",
     "printables.hand_back_view":              "S K T U M F O A . C",
