@@ -57,3 +57,9 @@ class DatabaseInUse(WarrantyDeskError):
     """Another program holds the shop's database open, so it cannot be replaced now."""
 
     exit_code = 1
+
+
+class DiskFull(WarrantyDeskError):
+    """The disk holding the shop's database is full: the change was not saved."""
+
+    exit_code = 1
