@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ui.start_window import StartWindow
     from warranty_desk.clock import Clock
     from warranty_desk.config import Loaded
+    from warranty_desk.errors import DatabaseDamaged
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,10 @@ def warm_up(window: Any) -> Any:
     warmup = Warmup(window.ctx, [import_step(m) for m in modules])
     warmup.start()
     return warmup
+
+
+# The start window's heading when the shop's database is damaged.
+DAMAGED = "The shop's records are damaged. Nothing will be written to them."
 
 
 def _cannot_open(home: Home, exc: Exception) -> str:
@@ -136,6 +141,8 @@ class _Startup:
         use_plain_text(self.app)
         loaded = config.load(self.home)
         apply_theme(self.app, loaded.settings.theme)
+        if self._damaged():
+            return
         if not upgrade_needed(self.home):
             self.open_shop(loaded)
             return
@@ -148,6 +155,24 @@ class _Startup:
         self.upgrade = SchemaUpgrade(self.home, lambda error: self._upgraded(loaded, error),
                                      self.clock)
         self.upgrade.start()
+
+    def _damaged(self) -> bool:
+        """Refuse a damaged database before anything opens it for writing: say so, offer the
+        last good backup, and offer nothing else but Close."""
+        from warranty_desk.errors import DatabaseDamaged
+        from warranty_desk.services.damage import refuse_damaged
+
+        try:
+            refuse_damaged(self.home)
+        except DatabaseDamaged as exc:
+            self._refuse(exc)
+            return True
+        return False
+
+    def _refuse(self, exc: DatabaseDamaged) -> None:
+        log.warning("The shop's database is damaged: %s", exc)
+        self.first.show_problem(DAMAGED, str(exc))
+        self._resume_gc()
 
     def _upgraded(self, loaded: Loaded, error: str | None) -> None:
         if error is None:
@@ -163,10 +188,15 @@ class _Startup:
 
     def open_shop(self, loaded: Loaded) -> None:
         """Open the database, show the main window in place of the first, start its devices."""
+        from warranty_desk.errors import DatabaseDamaged
+
         app = self.app
         try:
             window = build(self.home, app, clock=self.clock,
                            idle_minutes=loaded.settings.idle_minutes)
+        except DatabaseDamaged as exc:  # damaged between the check and the open
+            self._refuse(exc)
+            return
         except Exception as exc:
             log.exception("The shop could not be opened")
             self.first.show_problem("The shop could not be opened.",

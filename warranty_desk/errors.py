@@ -63,3 +63,9 @@ class DiskFull(WarrantyDeskError):
     """The disk holding the shop's database is full: the change was not saved."""
 
     exit_code = 1
+
+
+class DatabaseDamaged(WarrantyDeskError):
+    """The shop's database file is damaged: nothing writes to it until a backup is restored."""
+
+    exit_code = 1
