@@ -219,7 +219,25 @@ class _Startup:
         if self.probe:
             QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
         self.warmup = warm_up(window)
+        self._check_whole(window)
         self._resume_gc()
+
+    def _check_whole(self, window: Any) -> None:
+        """A file too large to walk at start is walked on a worker once the app is ready; if it
+        is damaged, every write is refused from then on and the person is told at once."""
+        from warranty_desk.services import damage
+
+        if damage.checked_whole_at_start(self.home):
+            return
+
+        def found(said: str | None) -> None:
+            if said is None:
+                return
+            log.warning("The shop's database is damaged: %s", said)
+            window.ctx.db.refuse_writes(said)
+            window.warn_always(said)
+
+        window.ctx.tasks.run(lambda: damage.deep_check(self.home), found, window.ctx.report)
 
     def _resume_gc(self) -> None:
         """Once the window (or the problem) is on screen, collect garbage as usual."""

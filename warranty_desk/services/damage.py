@@ -36,3 +36,15 @@ def refuse_damaged(home: Home, *, full: bool | None = None) -> None:
     found = soundness.problem(home.database, full=full)
     if found is not None:
         raise DatabaseDamaged(words(home, found))
+
+
+def checked_whole_at_start(home: Home) -> bool:
+    """Whether refuse_damaged at start walked every page; if not, run deep_check once ready."""
+    return soundness.walks_at_start(home.database)
+
+
+def deep_check(home: Home) -> str | None:
+    """quick_check over every page, for a file too large to walk at start: None when sound,
+    else what to tell the person (the words refuse_damaged would raise)."""
+    found = soundness.problem(home.database, full=True)
+    return None if found is None else words(home, found)

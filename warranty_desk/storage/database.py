@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from warranty_desk.clock import Clock
-from warranty_desk.errors import DiskFull
+from warranty_desk.errors import DatabaseDamaged, DiskFull
 from warranty_desk.ids import IdMaker
 from warranty_desk.models.base import DATABASE_KEY
 from warranty_desk.storage import search
@@ -75,6 +75,9 @@ class Database:
         # Ids head office dates (events, the branch epoch) come from this database's clock;
         # its own maker, so a test moving one database's clock leaves another's ids alone.
         self.ids = IdMaker()
+        # Set when a check after start finds the file damaged: every write is refused in
+        # these words from then on (services/damage.py).
+        self.refusal: str | None = None
         # Made here, owner-only, before SQLite would make it with the umask's mode: the file
         # holds customers' names and phone numbers (its -wal and -shm files follow its mode).
         private_file(path)
@@ -99,7 +102,10 @@ class Database:
         """A session for one change: commits at the end, or rolls everything back on error.
 
         A full disk is said in plain words (DiskFull): SQLite has rolled the change back whole.
+        A file found damaged is not written to at all (DatabaseDamaged).
         """
+        if self.refusal is not None:
+            raise DatabaseDamaged(self.refusal)
         try:
             with self._writes() as session, session.begin():
                 yield session
@@ -107,6 +113,10 @@ class Database:
             if _disk_full(exc):
                 raise DiskFull(_DISK_FULL.format(folder=self.path.parent)) from exc
             raise
+
+    def refuse_writes(self, why: str) -> None:
+        """Refuse every write from now on, saying why (a damaged file found after start)."""
+        self.refusal = why
 
     def event_id(self) -> uuid.UUID:
         """A new event id, dated now on this database's clock."""
