@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from tests.conftest import actor, stand_at
 from tests.reliability.damage import damaged_copy
 from tests.reliability.disk import integrity
+from tests.reliability.figures import report
 from tests.soak import rounds
 from warranty_desk.permissions import Role
 from warranty_desk.services import backup, claims
@@ -109,7 +110,7 @@ def test_random_damage_is_found_by_the_start_check(
         else:
             content_only += 1
         copy.unlink()
-    print(f"tamperings detected at start: {detected} of {tamperings}; {records_only} more only "
+    report(f"tamperings detected at start: {detected} of {tamperings}; {records_only} more only "
           "integrity_check or foreign_key_check find (records out of step, pages sound); "
           f"{content_only} changed only what records say, which no check of the file's "
           "structure can see")
@@ -176,7 +177,7 @@ def test_the_commands_refuse_a_damaged_file_offer_the_good_backup_and_never_cras
         assert "database" in said and "is damaged" in said and "will not write" in said
         assert f"The last good backup is {copy.root / 'backups' / kept.name}" in said, said
         assert _sha(copy.database) == before, f"{what}: the damaged file was written to"
-    print(f"commands refused {refused} damaged files without a traceback")
+    report(f"commands refused {refused} damaged files without a traceback")
 
 
 def _zero_page(path: Path, page: int) -> None:
@@ -232,3 +233,27 @@ def test_the_app_start_refuses_a_damaged_file_offers_the_backup_and_stays_up(
     assert first.quit_button is not None and first.quit_button.hasFocus()
     assert _sha(home.database) == before
     first.close()
+
+
+@pytest.mark.soak
+@pytest.mark.slow
+def test_the_app_started_on_a_damaged_file_stays_up_without_a_traceback(
+    home: Home, kept: Path,
+) -> None:
+    _zero_page(home.database, 2)
+    before = _sha(home.database)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path]),
+           "QT_QPA_PLATFORM": "offscreen"}
+    app = subprocess.Popen([sys.executable, "-m", "warranty_desk", "--home", str(home.root)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    try:
+        # The app waits on its start window for the person to read it and press Close.
+        with pytest.raises(subprocess.TimeoutExpired):
+            app.wait(timeout=8)
+    finally:
+        app.terminate()
+        out, err = app.communicate(timeout=10)
+    assert b"Traceback" not in out + err, err.decode()
+    assert _sha(home.database) == before
+    log = (home.logs / "warranty-desk.log").read_text("utf-8")
+    assert "The shop's database is damaged" in log and str(kept) in log

@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import actor
 from tests.reliability.disk import disk_full, integrity, table_digest
+from tests.reliability.figures import report
 from tests.soak import rounds
 from tests.unit.imports.import_helpers import write_native
 from warranty_desk.errors import DiskFull
@@ -52,8 +53,10 @@ def test_an_import_that_fills_the_disk_saves_nothing_and_succeeds_once_there_is_
         shop.dispose()
         assert integrity(shop.path) == []
         assert table_digest(shop.path) == before
-        report = import_invoices(shop, MANAGER, path)
-        assert report.warranties == 400 and not report.already_imported
+        done = import_invoices(shop, MANAGER, path)
+        assert done.warranties == 400 and not done.already_imported
+        report(f"disk full mid-import of 400 sales ({room} pages of room): refused in words, "
+               "nothing of it kept, imported once there was room")
 
 
 @pytest.mark.soak
@@ -79,7 +82,8 @@ def test_claims_that_fill_the_disk_save_nothing_and_succeed_once_there_is_room(
                 except DiskFull as refused:
                     assert_plain_disk_full(refused, shop)
                     break
-        print(f"disk full after {len(opened)} claims saved")
+        report(f"disk full after {len(opened)} claims saved: refused in words, nothing of it "
+               "kept, saved once there was room")
         shop.dispose()
         assert integrity(shop.path) == []
         assert table_digest(shop.path) == before

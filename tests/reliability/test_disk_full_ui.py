@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.reliability.disk import disk_full, integrity, table_digest
+from tests.reliability.figures import report
 from tests.reliability.test_disk_full import assert_plain_disk_full
 from tests.ui.conftest import db_rows, open_window, sign_in
 from ui.main_window import MainWindow
@@ -72,6 +73,7 @@ def test_an_import_that_fills_the_disk_says_so_and_leaves_no_summary_showing(
 
     _press_import(qtbot, tab)
     assert tab.summary.text().startswith("Imported big.csv: added 500 sales")
+    report("disk full in Settings > POS import (by keys): said in words, nothing shown saved")
 
 
 @pytest.fixture
@@ -129,5 +131,6 @@ def test_a_claim_that_fills_the_disk_says_so_and_goes_through_once_there_is_room
     qtbot.keyClick(win.focusWidget(), Qt.Key.Key_Return, CTRL)
     assert screen.stack.currentWidget() is screen.done_page, screen.message.text()
     assert _claims_on(win, refused) == 1
+    report("disk full at Start claim (by keys): said in words, nothing shown saved")
 
 

@@ -22,6 +22,7 @@ import pytest
 
 from tests.conftest import actor, pinned_clock
 from tests.reliability.disk import integrity
+from tests.reliability.figures import report
 from tests.soak import rounds
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims, setup
@@ -169,7 +170,7 @@ def test_writers_killed_at_random_moments_lose_nothing_they_reported_saved(
         problems = check_after_kill(shop.path, promised)
         assert problems == [], f"kill {run + 1} at {moment:.3f} s (seed {seed}): {problems}"
         _app_opens(home)
-    print(f"{kills} kills survived; {promised.writes} writes reported saved "
+    report(f"{kills} kills survived; {promised.writes} writes reported saved "
           f"({len(promised.sales)} sales, {len(promised.claims)} claims, "
           f"{len(promised.imports)} imports, sync cursor {promised.delivered_seq}); 0 lost")
     assert promised.claims and promised.imports and promised.delivered_seq
