@@ -61,6 +61,8 @@ def table_digest(path: Path) -> dict[str, str]:
 def integrity(path: Path) -> list[str]:
     """What SQLite's full integrity check and foreign key check find ([] when sound)."""
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    # A damaged file's problems may quote names whose bytes are no UTF-8.
+    connection.text_factory = lambda data: data.decode("utf-8", "replace")
     try:
         problems = [str(r[0]) for r in connection.execute("PRAGMA integrity_check")]
         problems = [] if problems == ["ok"] else problems

@@ -4,7 +4,6 @@ refuse to write to it, say so in plain words, offer the last good backup, and ne
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import shutil
 import sqlite3
@@ -17,9 +16,10 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import actor, stand_at
+from tests.processes import CHECKOUT, checkout_env
 from tests.reliability.damage import damaged_copy
 from tests.reliability.disk import integrity
-from tests.reliability.figures import report
+from tests.reliability.figures import report, seed_from
 from tests.soak import rounds
 from warranty_desk.permissions import Role
 from warranty_desk.services import backup, claims
@@ -30,7 +30,6 @@ from warranty_desk.storage import soundness
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
-ROOT = Path(__file__).resolve().parents[2]
 OWNER, SALES = actor(Role.OWNER), actor(Role.SALES)
 SEED_ENV = "WARRANTY_DESK_DAMAGE_SEED"
 # What integrity_check and foreign_key_check find that quick_check leaves out by design: records
@@ -73,19 +72,13 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _seed() -> int:
-    seed = int(os.environ.get(SEED_ENV) or random.SystemRandom().randrange(10**6))
-    print(f"damage seeded with {SEED_ENV}={seed}")
-    return seed
-
-
 def _integrity_problems(path: Path) -> list[str] | None:
     """What the full integrity_check finds; None when it stops at a record it cannot read (a
     damaged record in a sound page: it reads every record to compare it with its indexes,
     where quick_check only walks the pages)."""
     try:
         return integrity(path)
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):  # SQLite's words quote a damaged name
         return None
 
 
@@ -93,7 +86,7 @@ def _integrity_problems(path: Path) -> list[str] | None:
 def test_random_damage_is_found_by_the_start_check(
     shop: Database, kept: Path, tmp_path: Path,
 ) -> None:
-    rng = random.Random(_seed())
+    rng = random.Random(seed_from(SEED_ENV))
     tamperings = rounds(60)
     detected = records_only = content_only = 0
     for n in range(tamperings):
@@ -150,10 +143,9 @@ def _home_copy(home: Home, tmp_path: Path, name: str) -> Home:
 
 
 def _cli(home: Home, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
     return subprocess.run([sys.executable, "-m", "warranty_desk", "--home", str(home.root),
                            "--today", "2026-11-22", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=60, check=False)
+                          cwd=CHECKOUT, env=checkout_env(), timeout=60, check=False)
 
 
 @pytest.mark.soak
@@ -161,7 +153,7 @@ def _cli(home: Home, *args: str) -> subprocess.CompletedProcess[str]:
 def test_the_commands_refuse_a_damaged_file_offer_the_good_backup_and_never_crash(
     shop: Database, home: Home, kept: Path, tmp_path: Path,
 ) -> None:
-    rng = random.Random(_seed())
+    rng = random.Random(seed_from(SEED_ENV))
     refused = 0
     for n in range(rounds(4)):
         copy = _home_copy(home, tmp_path, f"home-{n}")
@@ -242,10 +234,9 @@ def test_the_app_started_on_a_damaged_file_stays_up_without_a_traceback(
 ) -> None:
     _zero_page(home.database, 2)
     before = _sha(home.database)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path]),
-           "QT_QPA_PLATFORM": "offscreen"}
     app = subprocess.Popen([sys.executable, "-m", "warranty_desk", "--home", str(home.root)],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=CHECKOUT,
+                           env=checkout_env(QT_QPA_PLATFORM="offscreen"))
     try:
         # The app waits on its start window for the person to read it and press Close.
         with pytest.raises(subprocess.TimeoutExpired):

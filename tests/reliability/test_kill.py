@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import actor, pinned_clock
+from tests.processes import CHECKOUT, checkout_env
 from tests.reliability.disk import integrity
-from tests.reliability.figures import report
+from tests.reliability.figures import report, seed_from
 from tests.soak import rounds
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims, setup
@@ -32,7 +33,6 @@ from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
-ROOT = Path(__file__).resolve().parents[2]
 # The seed of the kill moments; printed, and given again with WARRANTY_DESK_KILL_SEED to replay.
 SEED_ENV = "WARRANTY_DESK_KILL_SEED"
 # The longest a child writes before it is killed, counted from when its database is open.
@@ -67,10 +67,9 @@ class Child:
     """The writer in its own process, its report lines read as they come."""
 
     def __init__(self, path: Path, folder: Path, run: int, seed: int) -> None:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.reliability.writer", str(path), str(folder),
-             str(run), str(seed)], stdout=subprocess.PIPE, cwd=ROOT, env=env)
+             str(run), str(seed)], stdout=subprocess.PIPE, cwd=CHECKOUT, env=checkout_env())
         self.lines: list[str] = []
         self.ready = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -154,8 +153,7 @@ def _app_opens(home: Home) -> None:
 def test_writers_killed_at_random_moments_lose_nothing_they_reported_saved(
     shop: Database, home: Home, tmp_path: Path,
 ) -> None:
-    seed = int(os.environ.get(SEED_ENV) or random.SystemRandom().randrange(10**6))
-    print(f"kill moments seeded with {SEED_ENV}={seed}")
+    seed = seed_from(SEED_ENV)
     rng = random.Random(seed)
     shop.dispose()
     folder = tmp_path / "files"
