@@ -150,6 +150,7 @@ def _cli(home: Home, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.soak
 @pytest.mark.slow
+@pytest.mark.timeout(rounds(300))  # each round starts the command line: seconds on a busy machine
 def test_the_commands_refuse_a_damaged_file_offer_the_good_backup_and_never_crash(
     shop: Database, home: Home, kept: Path, tmp_path: Path,
 ) -> None:

@@ -150,6 +150,7 @@ def _app_opens(home: Home) -> None:
 
 @pytest.mark.soak
 @pytest.mark.slow
+@pytest.mark.timeout(rounds(300))  # each kill starts a Python: minutes on a busy machine
 def test_writers_killed_at_random_moments_lose_nothing_they_reported_saved(
     shop: Database, home: Home, tmp_path: Path,
 ) -> None:
