@@ -151,6 +151,15 @@ _PRINT = "the print queue's worker (printing/), which prints what a checked serv
 NOT_GATED: dict[str, str] = {
     "audit.record": "writes the audit entry of a change its caller was allowed to make",
     "backup.backups_folder": "names the backups folder of a home; reads nothing in it",
+    "backup.newest_good": "at start, before anyone signs in: names the newest backup that "
+                          "passes a restore's checks, to offer on a damaged shop file",
+    "damage.checked_whole_at_start": "at start, before sign-in: whether the file is small "
+                                     "enough to check whole now",
+    "damage.deep_check": "the worker's whole-file check of the shop file after start; reads "
+                         "pages, no records",
+    "damage.refuse_damaged": "at start, before sign-in: refuses a damaged file, reads no "
+                             "records",
+    "damage.words": "words for a damage found; reads nothing",
     "brand_claim_views.find": _STEP,
     "brand_claim_views.may_see": "the supplier test itself: a predicate, it reads nothing",
     "brand_claims.apply_status": _STEP,
