@@ -15,7 +15,7 @@ from tests.unit.services.helpers import rows, sell
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied
 from warranty_desk.permissions import MATRIX, Permission, Role
 from warranty_desk.rules.claim_states import Outcome
-from warranty_desk.services import audit, audit_sample, claims, decisions
+from warranty_desk.services import audit, audit_sample, claims, decisions, report_registry
 from warranty_desk.storage.database import Database
 
 MANAGER, OWNER = actor(Role.MANAGER, "Maria Manager"), actor(Role.OWNER, "Olive Owner")
@@ -236,3 +236,28 @@ def test_only_the_roles_the_matrix_names_draw_and_review(shop: Database, role: R
             audit_sample.review(shop, who, number, "fine")
         assert rows(shop, "SELECT count(*) FROM audit_entries WHERE action = "
                           "'audit_sample.review'") == [(0,)]
+
+
+def test_the_report_lists_each_months_sample_and_every_sampled_claim_with_its_review(
+    shop: Database,
+) -> None:
+    _october(shop)
+    drawn = audit_sample.draw(shop, MANAGER, "2026-10", size=3, seed=42)
+    first, second, _third = (c.number for c in drawn.claims)
+    audit_sample.review(shop, MANAGER, first, "fine")
+    audit_sample.review(shop, OWNER, second, "needs follow-up", ODD)
+    table = report_registry.build(shop, actor(Role.FINANCE), "audit-sample",
+                                  since=date(2026, 10, 15), until=date(2026, 11, 22))
+    assert table.rows == (("2026-10", "2026-11-22 07:00", "Maria Manager", 42, 11, 3, 2, 1, 1),)
+    listed = table.follow[0].rows
+    assert [(r[0], r[1], r[2], r[6], r[7], r[9]) for r in listed] == [
+        ("2026-10", 1, first, "Fine", "Maria Manager", ""),
+        ("2026-10", 2, second, "Needs follow-up", "Olive Owner", ODD),
+        ("2026-10", 3, drawn.claims[2].number, "Not reviewed yet", "–", "")]
+    assert {r[4] for r in listed} == {"reject"}
+    assert "1 sampled claim(s) still to review" in table.notes[0]
+    later = report_registry.build(shop, MANAGER, "audit-sample", since=date(2026, 11, 1),
+                                  until=date(2026, 11, 22))
+    assert later.rows == () and later.follow[0].rows == ()
+    with pytest.raises(PermissionDenied):
+        report_registry.build(shop, actor(Role.SALES), "audit-sample")
