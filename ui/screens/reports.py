@@ -24,6 +24,7 @@ from ui.keys import bind_key
 from ui.money import money
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from ui.screens.registry import spec_named
 from ui.widgets.column_fit import fit_width
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
@@ -33,6 +34,9 @@ from warranty_desk.services.exports import write_csv_parts
 from warranty_desk.services.report_table import Cell, ReportTable
 
 Index = QModelIndex | QPersistentModelIndex
+# The audit sample opens from here by its button or its key (bound by the main window).
+AUDIT_SAMPLE = spec_named("AuditSampleScreen")
+AUDIT_SAMPLE_KEY = AUDIT_SAMPLE.shortcut
 # Letters on a line of a report's header: "Days to / close", "Still / open".
 HEADER_LINE = 8
 
@@ -127,6 +131,7 @@ class ReportsScreen(Screen):
         ("Ctrl+R", "Run the report again"),
         ("Ctrl+P", "Print the report (preview first) or save it as PDF"),
         ("Ctrl+Shift+S", "Save the report as CSV for a spreadsheet"),
+        (AUDIT_SAMPLE_KEY, "Open the monthly audit sample: draw it, review its claims"),
     )
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
@@ -143,11 +148,15 @@ class ReportsScreen(Screen):
         self.print_button = QPushButton("Print or PDF…  (Ctrl+P)")
         self.print_button.setObjectName("primary")
         self.csv_button = QPushButton("Save CSV…  (Ctrl+Shift+S)")
+        # The sample is a list to work through, not a table to read: its own screen.
+        self.audit_button = QPushButton(f"Audit sample  ({AUDIT_SAMPLE_KEY})")
+        self.audit_button.setObjectName("openAuditSample")
         picked = QHBoxLayout()
         picked.addWidget(self.choices)
         picked.addStretch(1)
         picked.addWidget(self.print_button)
         picked.addWidget(self.csv_button)
+        picked.addWidget(self.audit_button)
         layout.addLayout(picked)
         period = QHBoxLayout()
         self.since = date_field()
@@ -166,6 +175,8 @@ class ReportsScreen(Screen):
         self.since.dateChanged.connect(lambda _d: self.run_report())
         self.print_button.clicked.connect(self.print_report)
         self.csv_button.clicked.connect(self.save_csv)
+        self.audit_button.clicked.connect(
+            lambda: self.ctx.navigate.emit(AUDIT_SAMPLE.name, None))
         bind_key(self, "Ctrl+R", self.run_report)
         bind_key(self, "Ctrl+P", self.print_report)
         bind_key(self, "Ctrl+Shift+S", self.save_csv)
