@@ -84,7 +84,7 @@ class AuditSampleScreen(Screen):
         self.draw_button = QPushButton(f"Draw the sample  ({DRAW_KEY})")
         self.draw_button.setObjectName("primary")
         for widget in (month_label, self.month, size_label, self.draw_size, Label("Seed"),
-                       self.seed, self.draw_button):
+                       self.seed):
             row.addWidget(widget)
         row.addStretch(1)
         layout.addLayout(row)
@@ -104,6 +104,7 @@ class AuditSampleScreen(Screen):
         layout.addWidget(self.full)
         self.review_button = QPushButton(f"Review…  ({REVIEW_KEY})")
         buttons = QHBoxLayout()
+        buttons.addWidget(self.draw_button)
         buttons.addWidget(self.review_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)

@@ -131,7 +131,6 @@ class ReportsScreen(Screen):
         ("Ctrl+R", "Run the report again"),
         ("Ctrl+P", "Print the report (preview first) or save it as PDF"),
         ("Ctrl+Shift+S", "Save the report as CSV for a spreadsheet"),
-        (AUDIT_SAMPLE_KEY, "Open the monthly audit sample: draw it, review its claims"),
     )
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
@@ -156,7 +155,6 @@ class ReportsScreen(Screen):
         picked.addStretch(1)
         picked.addWidget(self.print_button)
         picked.addWidget(self.csv_button)
-        picked.addWidget(self.audit_button)
         layout.addLayout(picked)
         period = QHBoxLayout()
         self.since = date_field()
@@ -168,6 +166,7 @@ class ReportsScreen(Screen):
         self.about.setObjectName("subtle")
         self.about.setWordWrap(True)
         period.addWidget(self.about, 1)
+        period.addWidget(self.audit_button)
         layout.addLayout(self._column(period), 1)
         self.print_desk = PrintDesk(ctx, self)
         self.ask_csv_path = self._ask_csv_path  # replaced in tests
