@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.e2e.cli import TODAY, run
+from tests.printing import pdf_tools
 
 NOTE = '<i>Refund</i> & "label" — 退款 prüfen'
 
@@ -69,6 +70,11 @@ def test_a_manager_draws_shows_and_reviews_the_sample_and_others_may_not(
                             "--to", "2026-10-31", "--json").stdout)
     assert report["rows"] == [["2026-10", "2026-11-22 12:00", "Maria Manager", 42, 3, 2, 1, 0,
                                1]]
+    pdf = demo_home.parent / "audit-sample.pdf"
+    printed = run(demo_home, "report", "audit-sample", "--from", "2026-10-01", "--pdf", str(pdf))
+    assert printed.returncode == 0, printed.stderr
+    words = " ".join(pdf_tools.text(pdf.read_bytes()).split())
+    assert "Monthly audit sample" in words and "退款 prüfen" in words
     none = run(demo_home, "audit-sample", "show", "--month", "2026-09")
     assert none.returncode == 1 and "No sample of September 2026 has been drawn" in none.stderr
     audit = run(demo_home, "audit", "verify")

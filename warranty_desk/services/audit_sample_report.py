@@ -22,12 +22,17 @@ from warranty_desk.services.unit_of_work import UnitOfWork
 
 SAMPLE_COLUMNS = ("Month", "Drawn", "Drawn by", "Seed", "Closed in month", "In sample",
                   "Reviewed", "Fine", "Needs follow-up")
+# Few enough to fit a portrait page: who reviewed and when share one column.
 CLAIM_COLUMNS = ("Month", "Drawn as", "Claim", "Product", "Outcome", "Closed", "Finding",
-                 "Reviewed by", "Reviewed", "Note")
+                 "Reviewed", "Note")
 
 
 def _minute(at: datetime | None, zone: ZoneInfo) -> str | None:
     return None if at is None else at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _day(at: datetime | None, zone: ZoneInfo) -> str | None:
+    return None if at is None else at.astimezone(zone).date().isoformat()
 
 
 def audit_sample_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date) -> ReportTable:
@@ -47,8 +52,9 @@ def audit_sample_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date) 
                         view.seed, view.closed_count, len(view.claims), view.reviewed,
                         findings.count(FINE), findings.count(NEEDS_FOLLOW_UP)))
         claims += [(view.month, c.position, c.number, c.product, c.outcome or "–",
-                    _minute(c.closed_at, zone), c.finding_words, c.reviewed_by or "–",
-                    _minute(c.reviewed_at, zone), c.note) for c in view.claims]
+                    _day(c.closed_at, zone), c.finding_words,
+                    f"{c.reviewed_by}, {_minute(c.reviewed_at, zone)}" if c.reviewed_at
+                    else None, c.note) for c in view.claims]
     period = f"Months from {month_key(since)} to {month_key(until)}"
     waiting = sum(int(str(row[5])) - int(str(row[6])) for row in samples)
     return ReportTable(

@@ -250,10 +250,10 @@ def test_the_report_lists_each_months_sample_and_every_sampled_claim_with_its_re
                                   since=date(2026, 10, 15), until=date(2026, 11, 22))
     assert table.rows == (("2026-10", "2026-11-22 07:00", "Maria Manager", 42, 11, 3, 2, 1, 1),)
     listed = table.follow[0].rows
-    assert [(r[0], r[1], r[2], r[6], r[7], r[9]) for r in listed] == [
-        ("2026-10", 1, first, "Fine", "Maria Manager", ""),
-        ("2026-10", 2, second, "Needs follow-up", "Olive Owner", ODD),
-        ("2026-10", 3, drawn.claims[2].number, "Not reviewed yet", "–", "")]
+    assert [(r[0], r[1], r[2], r[6], r[7], r[8]) for r in listed] == [
+        ("2026-10", 1, first, "Fine", "Maria Manager, 2026-11-22 07:00", ""),
+        ("2026-10", 2, second, "Needs follow-up", "Olive Owner, 2026-11-22 07:00", ODD),
+        ("2026-10", 3, drawn.claims[2].number, "Not reviewed yet", None, "")]
     assert {r[4] for r in listed} == {"reject"}
     assert "1 sampled claim(s) still to review" in table.notes[0]
     later = report_registry.build(shop, MANAGER, "audit-sample", since=date(2026, 11, 1),
