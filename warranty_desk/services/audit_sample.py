@@ -38,6 +38,9 @@ MAX_SIZE = 500
 MAX_SEED = 999_999_999
 MAX_NOTE = 4000
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+# Not strftime's %B, which follows the process's C locale: the shop's words are British English.
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,7 @@ def month_key(first: date) -> str:
 
 def month_words(first: date) -> str:
     """A month as people say it: November 2026."""
-    return first.strftime("%B %Y")
+    return f"{_MONTH_NAMES[first.month - 1]} {first.year}"
 
 
 def next_month(first: date) -> date:
