@@ -4,7 +4,9 @@ reviewed with a note shown as plain text, opened in claim detail; other roles on
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
@@ -120,7 +122,11 @@ def test_a_manager_draws_october_once_and_reviews_each_claim_by_keys(
     note = screen.model.index(0, columns.index("Note"))
     assert note.data() == ODD and note.data(Qt.ItemDataRole.ToolTipRole) == ODD
     assert screen.model.index(0, columns.index("Finding")).data() == "Needs follow-up"
-    assert screen.full.text() == f"{numbers[0]} · Needs follow-up · Maria Manager:\n{ODD}"
+    [(stored,)] = db_rows(win, "SELECT closed_at FROM claims WHERE number = ?", numbers[0])
+    closed = (datetime.fromisoformat(str(stored)).replace(tzinfo=UTC)
+              .astimezone(ZoneInfo("Europe/London")).strftime("%Y-%m-%d %H:%M"))
+    assert screen.full.text() == (f"{numbers[0]} · closed {closed} · Needs follow-up by Maria "
+                                  f"Manager, 2026-11-22 12:00:\n{ODD}")
     assert markup_problems(screen) == []
 
     # The second is fine, saved without a note.

@@ -23,7 +23,7 @@ from ui.models.record_table import Column, RecordTableModel
 from ui.screens.base import Screen
 from ui.screens.shop_time import local_minute
 from ui.widgets.audit_review import AuditReviewDialog
-from ui.widgets.column_fit import AsideLine, fit_width
+from ui.widgets.column_fit import fit_width
 from ui.widgets.labels import Label, TextView
 from ui.widgets.record_view import record_view, show_records
 from warranty_desk.permissions import Permission
@@ -95,9 +95,10 @@ class AuditSampleScreen(Screen):
         self.model: RecordTableModel[SampledClaim] = RecordTableModel(self._columns(),
                                                                       key=lambda c: c.number)
         self.table = record_view(self.model, "auditSample")
+        # The box under the list has the chosen claim whole (closed, reviewed, the note): no
+        # line of stepped-aside columns, which would repeat a long note a second time.
         fit_width(self.table, spare=("Closed", "Reviewed by"), cut=("Product", "Note"))
         layout.addWidget(self.table, 1)
-        layout.addWidget(AsideLine(self.table))
         self.full = TextView()
         self.full.setObjectName("auditNoteFull")
         self.full.setMaximumHeight(90)
@@ -204,9 +205,14 @@ class AuditSampleScreen(Screen):
 
     def _show_full(self, row: int) -> None:
         claim = self.model.record(row)
-        self.full.set_text("" if claim is None else
-                           f"{claim.number} · {claim.finding_words}"
-                           + (f" · {claim.reviewed_by}" if claim.reviewed_by else "")
+        if claim is None:
+            self.full.set_text("")
+            return
+        zone = self.ctx.shop.timezone
+        reviewed = (f" by {claim.reviewed_by}, {local_minute(claim.reviewed_at, zone)}"
+                    if claim.reviewed_at else "")
+        self.full.set_text(f"{claim.number} · closed {local_minute(claim.closed_at, zone)} · "
+                           f"{claim.finding_words}{reviewed}"
                            + (f":\n{claim.note}" if claim.note else ""))
 
     def _on_table_activated(self, index: QModelIndex) -> None:
