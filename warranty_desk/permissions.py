@@ -72,6 +72,7 @@ class Permission(enum.StrEnum):
     AGREE_SETTLEMENT_DIFFERENCE = "agree a settlement that differs from what was expected"
     WRITE_OFF_RECOVERY = "write off what a supplier did not pay back"
     VIEW_REPORTS = "view reports"
+    REVIEW_AUDIT_SAMPLE = "draw and review the monthly audit sample of closed claims"
     MANAGE_STAFF = "manage staff accounts"
     UNLOCK_STAFF = "unlock accounts locked after wrong PINs"
     MANAGE_SETTINGS = "change shop settings, products and policies"
@@ -140,6 +141,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # Money the shop gives up is a manager's call, not the bookkeeper's who records receipts.
     P.WRITE_OFF_RECOVERY: frozenset({Role.MANAGER, Role.OWNER}),
     P.VIEW_REPORTS: frozenset({Role.MANAGER, Role.FINANCE, Role.OWNER, Role.SYSTEM}),
+    # A second look at closed claims is the service manager's (and the owner's); a person
+    # answers for each draw and review, so not the command line on its own.
+    P.REVIEW_AUDIT_SAMPLE: frozenset({Role.MANAGER, Role.OWNER}),
     P.MANAGE_STAFF: frozenset({Role.ADMIN, Role.OWNER, Role.SYSTEM}),
     # The lock after the last step waits for a person who answers for the till's staff.
     P.UNLOCK_STAFF: frozenset({Role.MANAGER, Role.ADMIN, Role.OWNER, Role.SYSTEM}),

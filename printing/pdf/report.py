@@ -90,7 +90,9 @@ def _table(report: ReportDoc | ReportPart, st: Styles, width: float) -> Table:
              for i, c in enumerate(r)] for k, r in enumerate(rows)]
     heads = [Paragraph(markup(c), st.head.clone("head-r", alignment=2) if i in report.numeric
                        else st.head) for i, c in enumerate(report.columns)]
-    table = Table([heads, *body], colWidths=widths, repeatRows=1)
+    # A row taller than a page (a note of thousands of characters in a narrow column) runs on
+    # over the next page rather than stopping the whole report.
+    table = Table([heads, *body], colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 1), (-1, -1), REGULAR, size),
         ("TEXTCOLOR", (0, 0), (-1, 0), WHITE),

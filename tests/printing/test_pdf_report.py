@@ -123,3 +123,21 @@ def test_unknown_paper_is_bad_input() -> None:
 
 def test_same_report_same_bytes() -> None:
     assert render_report_pdf(_report(count=40)) == render_report_pdf(_report(count=40))
+
+
+def test_a_note_as_long_as_a_note_may_be_runs_on_over_pages_in_a_narrow_column() -> None:
+    # Exception notes and audit-sample reviews keep up to 4000 characters; in the tenth of the
+    # page a ten-column list gives each, such a row is taller than a page.
+    from printing.pdf.report import ReportPart
+
+    note = ("Checked the refund against the ledger and the receipt. " * 72)[:3990] + " THE END"
+    columns = ("Month", "#", "Claim", "Product", "Outcome", "Closed", "Finding", "By", "At",
+               "Note")
+    part = ReportPart("The sampled claims", columns, (
+        ("2026-10", "1", "BR01-C-2026-000005", "Kettlo 1.7 L Kettle", "replace",
+         "2026-10-25 13:38", "Needs follow-up", "Maria Manager", "2026-11-22 12:00", note),
+        ("2026-10", "2", "BR01-C-2026-000004", "Orbit X Mini Phone", "repair",
+         "2026-10-20 14:44", "Fine", "Maria Manager", "2026-11-22 12:05", "")))
+    pdf = render_report_pdf(_report(count=3, follow=(part,)))
+    words = " ".join(text(pdf).split())
+    assert "THE END" in words and "Orbit X Mini Phone" in words

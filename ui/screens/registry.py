@@ -53,6 +53,8 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(_S + "print_queue", "PrintQueueScreen", "Print queue", "F7", (P.PRINT,)),
     ScreenSpec(_S + "dashboard", "DashboardScreen", "Dashboard", "F8", (P.VIEW_REPORTS,)),
     ScreenSpec(_S + "reports", "ReportsScreen", "Reports", "Shift+F8", (P.VIEW_REPORTS,)),
+    ScreenSpec(_S + "audit_sample", "AuditSampleScreen", "Audit sample", "Ctrl+F8",
+               (P.VIEW_REPORTS,)),
     ScreenSpec(_S + "settings", "SettingsScreen", "Settings", "F9",
                (P.MANAGE_SETTINGS, P.MANAGE_STAFF, P.IMPORT_INVOICES, P.MANAGE_SYNC)),
     ScreenSpec(_S + "sync_panel", "SyncPanelScreen", "Sync", "F10", (P.MANAGE_SYNC,)),

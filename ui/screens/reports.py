@@ -23,6 +23,7 @@ from ui.keys import bind_key
 from ui.money import money
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from ui.screens.registry import spec_named
 from ui.screens.report_export import ask_csv_path, save_csv
 from ui.widgets.column_fit import fit_width
 from ui.widgets.date_field import date_field, date_of, qdate
@@ -32,6 +33,9 @@ from warranty_desk.services import report_registry
 from warranty_desk.services.report_table import Cell, ReportTable
 
 Index = QModelIndex | QPersistentModelIndex
+# The audit sample opens from here by its button or its key (bound by the main window).
+AUDIT_SAMPLE = spec_named("AuditSampleScreen")
+AUDIT_SAMPLE_KEY = AUDIT_SAMPLE.shortcut
 # Letters on a line of a report's header: "Days to / close", "Still / open".
 HEADER_LINE = 8
 
@@ -142,6 +146,9 @@ class ReportsScreen(Screen):
         self.print_button = QPushButton("Print or PDF…  (Ctrl+P)")
         self.print_button.setObjectName("primary")
         self.csv_button = QPushButton("Save CSV…  (Ctrl+Shift+S)")
+        # The sample is a list to work through, not a table to read: its own screen.
+        self.audit_button = QPushButton(f"Audit sample  ({AUDIT_SAMPLE_KEY})")
+        self.audit_button.setObjectName("openAuditSample")
         picked = QHBoxLayout()
         picked.addWidget(self.choices)
         picked.addStretch(1)
@@ -158,6 +165,7 @@ class ReportsScreen(Screen):
         self.about.setObjectName("subtle")
         self.about.setWordWrap(True)
         period.addWidget(self.about, 1)
+        period.addWidget(self.audit_button)
         layout.addLayout(self._column(period), 1)
         self.print_desk = PrintDesk(ctx, self)
         self.ask_csv_path = self._ask_csv_path  # replaced in tests
@@ -165,6 +173,8 @@ class ReportsScreen(Screen):
         self.since.dateChanged.connect(lambda _d: self.run_report())
         self.print_button.clicked.connect(self.print_report)
         self.csv_button.clicked.connect(self.save_csv)
+        self.audit_button.clicked.connect(
+            lambda: self.ctx.navigate.emit(AUDIT_SAMPLE.name, None))
         bind_key(self, "Ctrl+R", self.run_report)
         bind_key(self, "Ctrl+P", self.print_report)
         bind_key(self, "Ctrl+Shift+S", self.save_csv)

@@ -1,6 +1,7 @@
 """The ledger's tables, one module per aggregate; importing this registers them all."""
 
 from warranty_desk.models.audit import AuditEntry
+from warranty_desk.models.audit_sample import AuditSample, AuditSampleClaim
 from warranty_desk.models.base import Base
 from warranty_desk.models.branch_epoch import BranchEpoch
 from warranty_desk.models.brand_claim import (
@@ -41,6 +42,8 @@ from warranty_desk.models.warranty import ExtensionOffer, Warranty, WarrantyLaye
 __all__ = [
     "AppliedRefund",
     "AuditEntry",
+    "AuditSample",
+    "AuditSampleClaim",
     "Base",
     "BranchEpoch",
     "Brand",

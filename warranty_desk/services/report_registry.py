@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from warranty_desk.errors import BadInput
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import management, recovery_reports
+from warranty_desk.services.audit_sample_report import audit_sample_in
 from warranty_desk.services.claim_reports import refund_accuracy_in, resolution_completion_in
 from warranty_desk.services.message_report import message_delivery_in
 from warranty_desk.services.metric_reports import METRIC_REPORTS, metric_table
@@ -82,6 +83,8 @@ _LISTED: tuple[ReportSpec, ...] = (
                "ledger", "Refunds decided since", False, _periodic(refund_accuracy_in)),
     ReportSpec("patterns", "serials, customers and faults claimed again; models and staff "
                "standing out", "Claims opened since", False, _periodic(patterns_table)),
+    ReportSpec("audit-sample", "each month's random sample of closed claims and its review: "
+               "findings and notes", "Months from", False, _periodic(audit_sample_in)),
     ReportSpec("claim-volume", "claims opened and open claims, week by week", "Claims since",
                True, _metric("claim-volume")),
     *(ReportSpec(name, words, "From", True, _metric(name))
