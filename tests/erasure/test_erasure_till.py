@@ -128,3 +128,21 @@ def test_the_erasure_is_a_synced_event_naming_no_one(shop: Database) -> None:
     (created,) = _one(shop, "SELECT payload FROM outbox_events WHERE topic='customer.created'")
     assert json.loads(str(created))["name"] == pseudonym(story.reference)
     assert json.loads(str(created))["phone"] == ""
+
+
+def test_no_hash_of_the_chain_changes_so_head_office_s_heads_still_hold(shop: Database) -> None:
+    story = tell(shop)
+    conn = sqlite3.connect(shop.path)
+    try:
+        before = conn.execute("SELECT seq, hash, prev_hash FROM audit_entries").fetchall()
+    finally:
+        conn.close()
+    erasure.erase(shop, MANAGER, story.reference, "Asked by letter")
+    conn = sqlite3.connect(shop.path)
+    try:
+        after = conn.execute("SELECT seq, hash, prev_hash FROM audit_entries").fetchall()
+    finally:
+        conn.close()
+    # The nightly report's head (seq, hash) head office kept for each night is still in the
+    # chain: erasure only appends its own entry.
+    assert after[:len(before)] == before and len(after) == len(before) + 1

@@ -23,7 +23,6 @@ import json
 import logging
 import sqlite3
 from dataclasses import dataclass
-from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,7 +32,14 @@ from warranty_desk.models import AuditEntry, Claim, Customer, OutboxEvent
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.erasure import Words, pseudonym, scrub_json_text
-from warranty_desk.services import audit, audit_redaction, erasure_register, erasure_scrub, outbox
+from warranty_desk.services import (
+    audit,
+    audit_redaction,
+    erasure_register,
+    erasure_scrub,
+    outbox,
+    outbox_retention,
+)
 from warranty_desk.services.audit_chain import ERASURE_ACTION, REDACTED
 from warranty_desk.services.unit_of_work import UnitOfWork
 from warranty_desk.storage.database import Database, clock_of
@@ -155,17 +161,11 @@ def _redact_audit(session: Session, words: Words, reference: str, linked: list[s
 def compact(db: Database) -> bool:
     """Rewrite the file without the pages that held the erased words, and empty the WAL;
     False when another connection kept it from finishing (the next compaction does it)."""
-    pooled = db.engine.raw_connection()
     try:
-        raw = cast(sqlite3.Connection, pooled.driver_connection)
-        raw.execute("VACUUM")
-        busy, _frames, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return outbox_retention.rewrite_file(db)
     except sqlite3.OperationalError as exc:
         log.warning("The database was not compacted after an erasure (%s).", exc)
         return False
-    finally:
-        pooled.close()
-    return not busy
 
 
 def erase(db: Database, actor: Actor, reference: str, reason: str) -> ErasureReport:

@@ -105,6 +105,20 @@ def free_share(db: Database) -> tuple[int, int]:
     return free, pages
 
 
+def rewrite_file(db: Database) -> bool:
+    """VACUUM the file, then empty its WAL into it; whether the WAL was emptied (a reader on
+    another connection keeps it until later). sqlite3.OperationalError when VACUUM could not
+    run (another connection busy)."""
+    pooled = db.engine.raw_connection()
+    try:
+        raw = cast(sqlite3.Connection, pooled.driver_connection)
+        raw.execute("VACUUM")
+        busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    finally:
+        pooled.close()
+    return not busy
+
+
 def compact(db: Database) -> bool:
     """VACUUM when a fair share of the file is free pages; whether it ran.
 
@@ -114,15 +128,10 @@ def compact(db: Database) -> bool:
     free, pages = free_share(db)
     if free < COMPACT_MIN_FREE_PAGES or free < pages * COMPACT_FREE_SHARE:
         return False
-    pooled = db.engine.raw_connection()
     try:
-        raw = cast(sqlite3.Connection, pooled.driver_connection)
-        raw.execute("VACUUM")
-        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        rewrite_file(db)
     except sqlite3.OperationalError as exc:
         log.warning("The database was not compacted tonight (%s); it will be tried again.", exc)
         return False
-    finally:
-        pooled.close()
     log.info("Compacted the database: %d of %d pages were free", free, pages)
     return True
