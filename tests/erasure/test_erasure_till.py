@@ -146,3 +146,20 @@ def test_no_hash_of_the_chain_changes_so_head_office_s_heads_still_hold(shop: Da
     # The nightly report's head (seq, hash) head office kept for each night is still in the
     # chain: erasure only appends its own entry.
     assert after[:len(before)] == before and len(after) == len(before) + 1
+
+
+def test_an_email_corrected_before_is_erased_with_the_current_one(shop: Database) -> None:
+    from warranty_desk.services import message_delivery
+
+    story = tell(shop)
+    message_delivery.correct_email(shop, MANAGER, story.reference, "winnie.q.new@example.org")
+    # Delivered and kept their week: the outbox no longer remembers the first address.
+    conn = sqlite3.connect(shop.path)
+    with conn:
+        conn.execute("DELETE FROM outbox_events")
+    conn.close()
+    erasure.erase(shop, MANAGER, story.reference, "Asked by letter")
+    raw = b"".join(p.read_bytes() for p in _files(shop) if p.exists())
+    assert b"winnie.q.new@example.org" not in raw and EMAIL.encode() not in raw
+    with shop.read() as session:
+        assert audit.verify(session).ok

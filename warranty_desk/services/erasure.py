@@ -81,10 +81,20 @@ def _history(session: Session, customer: Customer) -> tuple[Words, list[str]]:
     events, merged duplicates in the audit log), and the references they were held under."""
     names, phones, emails = {customer.name}, {customer.phone}, {customer.email}
     references = {customer.reference}
-    for (details,) in session.execute(select(AuditEntry.details).where(
-            AuditEntry.action == "customer.merge", AuditEntry.entity_id == customer.reference)):
-        dropped = json.loads(details).get("dropped") or {}
-        references.add(str(dropped.get("reference") or customer.reference))
+    # A merged duplicate's record and a corrected phone or email live on in the audit log.
+    for action, details in session.execute(select(AuditEntry.action, AuditEntry.details).where(
+            AuditEntry.entity == "customer", AuditEntry.entity_id == customer.reference,
+            AuditEntry.action.in_(("customer.merge", "customer.phone", "customer.email")))):
+        said = json.loads(details)
+        if action == "customer.merge":
+            dropped = said.get("dropped") or {}
+            references.add(str(dropped.get("reference") or customer.reference))
+            names.add(str(dropped.get("name") or ""))
+            phones.add(str(dropped.get("phone") or ""))
+            emails.add(str(dropped.get("email") or ""))
+        else:
+            kept = phones if action == "customer.phone" else emails
+            kept |= {str(said.get("before") or ""), str(said.get("after") or "")}
     for (payload,) in session.execute(select(OutboxEvent.payload).where(
             OutboxEvent.aggregate == "customer", OutboxEvent.aggregate_id.in_(references))):
         said = json.loads(payload)
