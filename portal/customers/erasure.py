@@ -19,16 +19,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Q
 
+from portal import clock
 from portal.customers.models import CustomerAccount, OnlineClaim, OnlineDocument
-from portal.inbox.models import InboxItem
 from portal.projections.models import Claim, ClaimEvent, Customer, Message, Warranty
 from portal.receiver.models import Document, storage_name
+from portal.staff.models import RelayedMessage
 from portal.webshop.models import WebOrder
-from warranty_desk.rules.erasure import Words, mentions, scrub, scrub_text
+from warranty_desk.rules.erasure import Words, scrub, scrub_text
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +99,15 @@ def erase(branch_id: int, reference: str, alias: str, merged: list[str]) -> Eras
     events = _scrub_events(branch_id, references, words)
     _scrub_projection(branch_id, references, alias, words)
     uploads = _close_accounts(accounts, words)
-    _scrub_json_rows(InboxItem.objects.filter(branch_id=branch_id), "payload", words)
+    _scrub_json_table("inbox_inboxitem", "payload", "branch_id = %s", [branch_id], words)
+    numbers = list(Claim.objects.filter(branch_id=branch_id, customer__reference__in=references)
+                   .values_list("number", flat=True))
+    for relayed in RelayedMessage.objects.filter(branch_id=branch_id, claim_number__in=numbers):
+        relayed.body = scrub_text(relayed.body, words)
+        relayed.save(update_fields=["body"])
     WebOrder.objects.filter(email__in=[e.strip().lower() for e in emails if e.strip()]) \
         .update(customer_name=alias, email="")
-    _scrub_jobs(words)
+    _scrub_json_table("procrastinate_jobs", "args", "TRUE", [], words)
     return Erased(events, len(accounts), uploads)
 
 
@@ -172,11 +179,19 @@ def _close_accounts(accounts: list[CustomerAccount], words: Words) -> int:
         account.save(update_fields=["email", "phone"])
         user.username = f"erased-{user.pk}"
         user.email, user.first_name, user.last_name = "", "", ""
-        user.is_active = False  # its sessions sign in no one any more
+        user.is_active = False  # it signs in no one any more
         user.set_unusable_password()
         user.save()
+        _end_sessions(user.pk)
         _forget_addresses(user)
     return uploads
+
+
+def _end_sessions(user_pk: int) -> None:
+    """The user's open sessions go (one may hold a sign-in code's address)."""
+    for session in Session.objects.filter(expire_date__gt=clock.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user_pk):
+            session.delete()
 
 
 def _forget_addresses(user: User) -> None:
@@ -188,13 +203,17 @@ def _forget_addresses(user: User) -> None:
     EmailAddress.objects.filter(user=user).delete()
 
 
-def _scrub_jobs(words: Words) -> None:
-    """Queued jobs' arguments (a mail to send names its address) scrubbed too."""
+def _scrub_json_table(table: str, column: str, where: str, params: list[Any], words: Words
+                      ) -> None:
+    """Rows of a table whose JSON column names the customer, scrubbed value by value: the
+    inbox the branch has still to read, queued jobs (a mail to send names its address)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, args FROM procrastinate_jobs WHERE args::text LIKE ANY(%s)",
-                       [[f"%{v}%" for v in words.searchable()]])
-        for job_id, args in cursor.fetchall():
-            held = json.loads(args) if isinstance(args, str) else args
-            if mentions(json.dumps(held, ensure_ascii=False), words):
-                cursor.execute("UPDATE procrastinate_jobs SET args = %s::jsonb WHERE id = %s",
-                               [json.dumps(scrub(held, words), ensure_ascii=False), job_id])
+        cursor.execute(f"SELECT id, {column} FROM {table} WHERE {where} AND "
+                       f"{column}::text LIKE ANY(%s)",
+                       [*params, [f"%{v}%" for v in words.searchable()]])
+        for row_id, value in cursor.fetchall():
+            held = json.loads(value) if isinstance(value, str) else value
+            after = scrub(held, words)
+            if after != held:
+                cursor.execute(f"UPDATE {table} SET {column} = %s::jsonb WHERE id = %s",
+                               [json.dumps(after, ensure_ascii=False), row_id])

@@ -22,7 +22,7 @@ from keyring.backends import fail
 from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import actor, pinned_clock
-from tests.erasure.till_story import NAME, TRACES, tell
+from tests.erasure.till_story import NAME, TRACES, tell, traces_in
 from tests.liveportal.branch_view import BranchPortal
 from tests.liveportal.fixtures import ServedPortal, branch_portal
 from tests.portal.support import run_worker
@@ -117,10 +117,22 @@ def _account_with_upload(branch_pk: int, warranty_code: str) -> tuple[int, str]:
     return user.pk, sha
 
 
+def _session_of(user_pk: int) -> str:
+    """A signed-in session of the user, as the portal keeps it; its key."""
+    from portal.sessions import SessionStore
+
+    store = SessionStore()
+    store["_auth_user_id"] = str(user_pk)
+    store.create()
+    assert store.session_key is not None
+    return store.session_key
+
+
 def test_an_erasure_at_the_till_leaves_nothing_of_the_customer_at_head_office(
     branch_home: tuple[Home, Database], portal: BranchPortal, served_portal: ServedPortal,
 ) -> None:
     from django.contrib.auth.models import User
+    from django.contrib.sessions.models import Session
     from django.core.files.storage import default_storage
 
     from portal.projections.models import Claim, Customer, Warranty
@@ -133,6 +145,12 @@ def test_an_erasure_at_the_till_leaves_nothing_of_the_customer_at_head_office(
     assert run_cycle(home, db, settings).complete
     run_worker(served_portal.db)
     user_pk, sha = _account_with_upload(portal.pk, story.warranty)
+    signed_in = _session_of(user_pk)
+    # The customer writes on the portal about the claim: the till pulls it into the claim.
+    portal.queue("message_received", {"claim_ref": story.claim, "body": (
+        f"This is {NAME}; send it to {ADDRESS} or call +447700900461.")})
+    assert run_cycle(home, db, settings).complete
+    assert traces_in(db.path, Path(f"{db.path}-wal"))
     before = _pg_dump(served_portal)
     assert NAME.encode() in before and ADDRESS.encode() in before  # the dump would show them
 
@@ -144,6 +162,8 @@ def test_an_erasure_at_the_till_leaves_nothing_of_the_customer_at_head_office(
     left = [t for t in (*TRACES, ADDRESS) if t.encode() in after]
     assert left == []
     assert not default_storage.exists(storage_name(sha))
+    assert traces_in(db.path, Path(f"{db.path}-wal")) == {}
+    assert not Session.objects.filter(session_key=signed_in).exists()
     user = User.objects.get(pk=user_pk)
     assert not user.is_active and not user.has_usable_password() and user.email == ""
     alias = pseudonym(story.reference)
