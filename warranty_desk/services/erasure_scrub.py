@@ -57,10 +57,11 @@ HOLDINGS: tuple[Holding, ...] = (
 
 def linked_ids(session: Session, customer_id: bytes, reference: str) -> list[str]:
     """The ids events and notes name the customer's records by: their reference, claim numbers
-    and ids, warranty codes and ids, message ids."""
+    and ids, warranty codes and ids, invoice numbers, message ids."""
     found = [reference]
     for sql in ("SELECT number, id FROM claims WHERE customer_id = :cid",
                 "SELECT code, id FROM warranties WHERE customer_id = :cid",
+                "SELECT invoice_number, id FROM sales WHERE customer_id = :cid",
                 "SELECT id, id FROM customer_messages WHERE customer_id = :cid"):
         for key, row_id in session.execute(text(sql), {"cid": customer_id}):
             found += [str(key) if isinstance(key, str) else bytes(key).hex(),
