@@ -13,6 +13,7 @@ import hashlib
 import secrets
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from keyring.backends import fail
 
 from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
-from tests.conftest import actor, pinned_clock
+from tests.conftest import TODAY, actor, pinned_clock, stand_at
 from tests.erasure.till_story import NAME, TRACES, tell, traces_in
 from tests.liveportal.branch_view import BranchPortal
 from tests.liveportal.fixtures import ServedPortal, branch_portal
@@ -135,8 +136,9 @@ def test_an_erasure_at_the_till_leaves_nothing_of_the_customer_at_head_office(
     from django.contrib.sessions.models import Session
     from django.core.files.storage import default_storage
 
+    from portal.health.models import DriftFinding
     from portal.projections.models import Claim, Customer, Warranty
-    from portal.receiver.models import storage_name
+    from portal.receiver.models import NightlyReport, storage_name
 
     home, db = branch_home
     set_secret(home, PORTAL_TOKEN, portal.token)
@@ -149,14 +151,20 @@ def test_an_erasure_at_the_till_leaves_nothing_of_the_customer_at_head_office(
     # The customer writes on the portal about the claim: the till pulls it into the claim.
     portal.queue("message_received", {"claim_ref": story.claim, "body": (
         f"This is {NAME}; send it to {ADDRESS} or call +447700900461.")})
-    assert run_cycle(home, db, settings).complete
+    assert run_cycle(home, db, settings, nightly=True).complete  # head office keeps the head
     assert traces_in(db.path, Path(f"{db.path}-wal"))
     before = _pg_dump(served_portal)
     assert NAME.encode() in before and ADDRESS.encode() in before  # the dump would show them
 
+    # An hour on: the erasure comes after the night's report, as it does in a shop.
+    stand_at(db, datetime.combine(TODAY, time(13), UTC))
     erasure.erase(db, actor(Role.MANAGER), story.reference, "Asked by email on 3 December")
-    assert run_cycle(home, db, settings).complete
+    assert run_cycle(home, db, settings, nightly=True).complete
     run_worker(served_portal.db)
+    # The chain head office knows from each night still holds: no audit or day finding.
+    assert list(DriftFinding.objects.filter(branch_id=portal.pk).values_list(
+        "kind", "detail")) == []
+    assert NightlyReport.objects.filter(branch_id=portal.pk).count() == 2
 
     after = _pg_dump(served_portal)
     left = [t for t in (*TRACES, ADDRESS) if t.encode() in after]
