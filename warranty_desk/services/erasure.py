@@ -184,8 +184,11 @@ def erase(db: Database, actor: Actor, reference: str, reason: str) -> ErasureRep
         report = erase_in(uow, actor, reference, reason)
     erasure_register.add(erasure_register.path_of(db.path), report.reference, report.pseudonym,
                          db.clock.now())
+    compacted = compact(db)
+    if not compacted:
+        erasure_register.owe_compaction(db.path)
     return ErasureReport(report.reference, report.pseudonym, report.rows, report.audit_entries,
-                         report.print_jobs, compact(db))
+                         report.print_jobs, compacted)
 
 
 def reapply(db: Database, actor: Actor) -> list[str]:
@@ -197,6 +200,6 @@ def reapply(db: Database, actor: Actor) -> list[str]:
         for item in due:
             erase_in(uow, actor, item.reference, f"applied again after a restore (erased "
                      f"{item.at})", again=True)
-    if due:
-        compact(db)
+    if due and not compact(db):
+        erasure_register.owe_compaction(db.path)
     return [item.reference for item in due]

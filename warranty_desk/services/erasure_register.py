@@ -21,6 +21,9 @@ from warranty_desk.models import Customer
 from warranty_desk.storage.private import private_file
 
 FILE_NAME = "erasures.jsonl"
+# Present while an erasure's VACUUM could not finish (another connection held the file): the
+# nightly compaction then runs whatever the share of free pages, and removes it when done.
+UNCOMPACTED = "erasures.uncompacted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +75,18 @@ def still_named(session: Session, erased: list[Erased]) -> list[Erased]:
                                      or customer.email):
             named.append(item)
     return named
+
+
+def owe_compaction(database: Path) -> None:
+    """Note that the file still holds erased words in free pages or its WAL."""
+    private_file(database.with_name(UNCOMPACTED))
+
+
+def compaction_owed(database: Path) -> bool:
+    """Whether an erasure is waiting for the file to be rewritten."""
+    return database.with_name(UNCOMPACTED).exists()
+
+
+def compaction_paid(database: Path) -> None:
+    """The file was rewritten and its WAL emptied since the last erasure."""
+    database.with_name(UNCOMPACTED).unlink(missing_ok=True)

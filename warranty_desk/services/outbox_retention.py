@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 
 from warranty_desk.models import OutboxEvent, SyncCursor, SyncParked
 from warranty_desk.permissions import Actor
-from warranty_desk.services import audit
+from warranty_desk.services import audit, erasure_register
 from warranty_desk.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -124,14 +124,19 @@ def compact(db: Database) -> bool:
 
     Meant for the nightly run: it rewrites the file and holds the write lock meanwhile (a
     few seconds per 100 MB). If another connection is busy it is left for the next night.
+    It also runs, whatever the free pages, while an erasure is owed one (erasure_register).
     """
     free, pages = free_share(db)
-    if free < COMPACT_MIN_FREE_PAGES or free < pages * COMPACT_FREE_SHARE:
+    # An erasure that could not rewrite the file at once is owed a rewrite, however small.
+    owed = erasure_register.compaction_owed(db.path)
+    if not owed and (free < COMPACT_MIN_FREE_PAGES or free < pages * COMPACT_FREE_SHARE):
         return False
     try:
-        rewrite_file(db)
+        emptied = rewrite_file(db)
     except sqlite3.OperationalError as exc:
         log.warning("The database was not compacted tonight (%s); it will be tried again.", exc)
         return False
+    if owed and emptied:
+        erasure_register.compaction_paid(db.path)
     log.info("Compacted the database: %d of %d pages were free", free, pages)
     return True
