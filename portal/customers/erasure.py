@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models import Q
 
 from portal import clock
-from portal.customers.models import CustomerAccount, OnlineClaim, OnlineDocument
+from portal.customers.models import ClaimMail, CustomerAccount, OnlineClaim, OnlineDocument
 from portal.projections.models import Claim, ClaimEvent, Customer, Message, Warranty
 from portal.receiver.models import Document, storage_name
 from portal.staff.models import RelayedMessage
@@ -142,6 +142,11 @@ def _scrub_projection(branch_id: int, references: list[str], alias: str, words: 
         message.subject = scrub_text(message.subject, words)
         message.body = scrub_text(message.body, words)
         message.save(update_fields=["subject", "body"])
+    # The mail log: a mail server's refusal may quote the address it refused.
+    for mail in ClaimMail.objects.filter(branch_id=branch_id, message_id__in=Message.objects
+                                         .filter(theirs).values("message_id")):
+        mail.reason = scrub_text(mail.reason, words)
+        mail.save(update_fields=["reason"])
     for claim in Claim.objects.filter(theirs):
         claim.fault = scrub_text(claim.fault, words)
         claim.decision_reason = scrub_text(claim.decision_reason, words)

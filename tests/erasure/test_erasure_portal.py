@@ -94,8 +94,8 @@ def _account_with_upload(branch_pk: int, warranty_code: str) -> tuple[int, str]:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from portal.customers.models import CustomerAccount, OnlineClaim, OnlineDocument
-    from portal.projections.models import Warranty
+    from portal.customers.models import ClaimMail, CustomerAccount, OnlineClaim, OnlineDocument
+    from portal.projections.models import Message, Warranty
     from portal.receiver.models import Document, storage_name
 
     user = User.objects.create(username=f"winifred-{secrets.token_hex(3)}",
@@ -115,6 +115,13 @@ def _account_with_upload(branch_pk: int, warranty_code: str) -> tuple[int, str]:
                                   sha256=sha, name="winifred-receipt.png", kind="receipt",
                                   media_type="image/png", size=len(UPLOAD),
                                   item_id=f"od-{secrets.token_hex(4)}")
+    # Head office mailed the decision; the customer's mail server refused it, quoting them.
+    message = Message.objects.filter(branch_id=branch_pk, customer__reference__isnull=False,
+                                     claim__warranty=warranty).first()
+    assert message is not None, "the claim's decision message reached head office"
+    ClaimMail.objects.update_or_create(branch_id=branch_pk, message_id=message.message_id,
+                                       defaults={"state": ClaimMail.FAILED, "reason": (
+                                           "550 winifred.quill@example.org: no such mailbox")})
     return user.pk, sha
 
 
