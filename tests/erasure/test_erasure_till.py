@@ -163,3 +163,16 @@ def test_an_email_corrected_before_is_erased_with_the_current_one(shop: Database
     assert b"winnie.q.new@example.org" not in raw and EMAIL.encode() not in raw
     with shop.read() as session:
         assert audit.verify(session).ok
+
+
+def test_reports_count_the_erased_customer_s_warranty_and_claim_as_before(
+        shop: Database) -> None:
+    from warranty_desk.services import report_registry, reports
+
+    story = tell(shop)
+    claims_before = report_registry.build(shop, OWNER, "resolution-completion").rows
+    assert claims_before[0][:4] == ("2026-11", 1, 0, 1)  # the month's claim, rejected
+    erasure.erase(shop, MANAGER, story.reference, "Asked by email")
+    assert report_registry.build(shop, OWNER, "resolution-completion").rows == claims_before
+    [row] = [r for r in reports.warranty_register(shop, OWNER) if r.code == story.warranty]
+    assert row.customer == pseudonym(story.reference)
