@@ -65,7 +65,7 @@ def test_the_records_stay_under_the_pseudonym_and_still_count(shop: Database) ->
 
 def test_the_audit_chain_still_verifies_after_erasure(shop: Database) -> None:
     story = tell(shop)
-    erasure.erase(shop, MANAGER, story.reference, "Asked by letter")
+    erasure.erase(shop, MANAGER, story.reference, f"{NAME} asked by letter")
     with shop.read() as session:
         report = audit.verify(session)
     assert report.ok, report.problem

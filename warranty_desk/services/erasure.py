@@ -31,7 +31,7 @@ from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import AuditEntry, Claim, Customer, OutboxEvent
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES
-from warranty_desk.rules.erasure import Words, pseudonym, scrub_json_text
+from warranty_desk.rules.erasure import Words, pseudonym, scrub_json_text, scrub_text
 from warranty_desk.services import (
     audit,
     audit_redaction,
@@ -135,6 +135,7 @@ def erase_in(uow: UnitOfWork, actor: Actor, reference: str, reason: str, *,
                 f"{'them' if len(open_claims) > 1 else 'it'} first (a claim the customer "
                 "withdraws is rejected with their words), then erase. Nothing was erased.")
     words, references = _history(session, customer)
+    why = scrub_text(why, words)  # "Ann Lee asked by email" keeps its sense, not her name
     linked = sorted(set(erasure_scrub.linked_ids(session, customer.id.bytes, customer.reference))
                     | set(references))
     rows = sum(erasure_scrub.scrub_rows(session, holding, words, customer.id.bytes,
