@@ -41,18 +41,32 @@ def win(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     yield from open_window(Home(tmp_path / "home"), monkeypatch, [CounterScreen, CustomerScreen])
 
 
-def _closed_customer(win: MainWindow) -> tuple[str, str, str]:
-    """A demo customer with an email, a name of their own and no claim open."""
+def _closed_customer(win: MainWindow, *, test: str = "NOT EXISTS") -> tuple[str, str, str]:
+    """A demo customer with an email, a name of their own and no claim open (or one, with
+    test="EXISTS")."""
     conn = sqlite3.connect(win.ctx.db.path)
     try:
         row = conn.execute(
-            "SELECT reference, name, email FROM customers c WHERE email <> '' AND NOT EXISTS "
+            f"SELECT reference, name, email FROM customers c WHERE email <> '' AND {test} "
             "(SELECT 1 FROM claims WHERE customer_id = c.id AND state IN "
             f"({','.join('?' * len(OPEN_STATES))})) AND (SELECT count(*) FROM customers d "
             "WHERE d.name = c.name) = 1 ORDER BY reference LIMIT 1", OPEN_STATES).fetchone()
     finally:
         conn.close()
     return str(row[0]), str(row[1]), str(row[2])
+
+
+def _erase_by_keys(qtbot: Any, screen: CustomerScreen, reason: str) -> ReasonDialog:
+    button = screen.erase.button
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    dialog = screen.erase.dialog
+    assert isinstance(dialog, ReasonDialog) and dialog.isVisible()
+    dialog.activateWindow()  # the active window, as it is for a person: its keys reach it
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.keyClicks(dialog.reason, reason)
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    return dialog
 
 
 def _open(qtbot: Any, win: MainWindow, reference: str) -> CustomerScreen:
@@ -68,20 +82,11 @@ def test_a_manager_erases_the_customer_shown_with_a_reason(qtbot: Any, win: Main
     reference, name, email = _closed_customer(win)
     sign_in(qtbot, win, "Maria Manager", "5555")
     screen = _open(qtbot, win, reference)
-    button = screen.erase.button
-    assert button.isVisibleTo(screen)
-    button.setFocus()
-    qtbot.keyClick(button, Qt.Key.Key_Space)
-    dialog = screen.erase.dialog
-    assert isinstance(dialog, ReasonDialog) and dialog.isVisible()
+    assert screen.erase.button.isVisibleTo(screen)
+    dialog = _erase_by_keys(qtbot, screen, "Asked by email on 3 December")
     assert name in dialog.windowTitle() and "cannot be undone" in dialog.intro.text()
-    dialog.activateWindow()  # the active window, as it is for a person: its keys reach it
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    qtbot.keyClicks(dialog.reason, "Asked by email on 3 December")
-    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     alias = pseudonym(reference)
     qtbot.waitUntil(lambda: screen.name.text() == alias)
-    assert screen.name.text() == alias, win.notice.text()
     assert f"Erased {reference}" in win.notice.text()
     assert email not in screen.facts.text()
     raw = win.ctx.db.path.read_bytes()
@@ -93,3 +98,14 @@ def test_sales_staff_see_no_erase_button(qtbot: Any, win: MainWindow) -> None:
     sign_in(qtbot, win, "Sam Sales", "1111")
     screen = _open(qtbot, win, reference)
     assert not screen.erase.button.isVisibleTo(screen)
+
+
+def test_a_customer_with_an_open_claim_is_refused_in_plain_words(
+        qtbot: Any, win: MainWindow) -> None:
+    reference, name, _email = _closed_customer(win, test="EXISTS")
+    sign_in(qtbot, win, "Olive Owner", "7777")
+    screen = _open(qtbot, win, reference)
+    _erase_by_keys(qtbot, screen, "Asked at the counter")
+    qtbot.waitUntil(lambda: "still has open claim" in win.notice.text())
+    assert "Nothing was erased" in win.notice.text()
+    assert screen.name.text() == name
