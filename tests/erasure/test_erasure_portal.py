@@ -25,7 +25,7 @@ from sync.secrets import PORTAL_TOKEN, set_secret
 from tests.conftest import TODAY, actor, pinned_clock, stand_at
 from tests.erasure.till_story import NAME, TRACES, tell, traces_in
 from tests.liveportal.branch_view import BranchPortal
-from tests.liveportal.fixtures import ServedPortal, branch_portal
+from tests.liveportal.fixtures import ServedPortal, shop_portal
 from tests.portal.support import run_worker
 from tests.sync.test_secrets import use
 from warranty_desk.config import SyncSettings
@@ -66,13 +66,7 @@ def branch_home(tmp_path: Path) -> Iterator[tuple[Home, Database]]:
 @pytest.fixture
 def portal(served_portal: ServedPortal, branch_home: tuple[Home, Database]
            ) -> Iterator[BranchPortal]:
-    from sqlalchemy import select
-
-    from warranty_desk.models import Shop
-
-    with branch_home[1].read() as session:
-        code = session.scalars(select(Shop.branch_code)).one()
-    yield from branch_portal(served_portal, code)
+    yield from shop_portal(served_portal, branch_home[1])
 
 
 def _pg_dump(served: ServedPortal) -> bytes:

@@ -2,43 +2,32 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.conftest import pinned_clock
-from tests.ui.conftest import open_window, sign_in
+from tests.ui.conftest import (  # noqa: F401 (the demo shop's fixtures)
+    demo_home,
+    demo_template,
+    open_window,
+    sign_in,
+)
 from ui.main_window import MainWindow
 from ui.screens.counter import CounterScreen
 from ui.screens.customer import CustomerScreen
 from ui.widgets.reason_dialog import ReasonDialog
-from warranty_desk.demo.story import build_demo_shop
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.erasure import pseudonym
-from warranty_desk.services import setup
 from warranty_desk.storage.home import Home
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = Home(tmp_path_factory.mktemp("erase-screen") / "home")
-    db, _ = setup.init(home, clock=pinned_clock())
-    build_demo_shop(db)
-    db.dispose()
-    return home.root
-
-
 @pytest.fixture
-def win(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-        ) -> Iterator[MainWindow]:
-    shutil.copytree(demo_template, tmp_path / "home")
-    yield from open_window(Home(tmp_path / "home"), monkeypatch, [CounterScreen, CustomerScreen])
+def win(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:  # noqa: F811
+    yield from open_window(demo_home, monkeypatch, [CounterScreen, CustomerScreen])
 
 
 def _closed_customer(win: MainWindow, *, test: str = "NOT EXISTS") -> tuple[str, str, str]:
