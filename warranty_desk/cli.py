@@ -1,9 +1,9 @@
 """The command line and composition root: builds the database and runs one command."""
 
 # Each group of commands lives in its own module (cli_setup, cli_records, cli_backup, cli_print,
-# cli_sync, cli_claims, cli_brand, cli_audit_sample) with its parsers and handlers; this module
-# puts them together. Only the command line imports ui, printing and sync, and only inside the
-# command that needs them.
+# cli_sync, cli_claims, cli_customers, cli_brand, cli_audit_sample) with its parsers and
+# handlers; this module puts them together. Only the command line imports ui, printing and
+# sync, and only inside the command that needs them.
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from warranty_desk import (
     cli_backup,
     cli_brand,
     cli_claims,
+    cli_customers,
     cli_print,
     cli_records,
     cli_setup,
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     # In the order `--help` lists them.
     for group in (cli_setup, cli_records, cli_backup, cli_print, cli_sync, cli_claims,
-                  cli_brand, cli_audit_sample):
+                  cli_customers, cli_brand, cli_audit_sample):
         group.add_parsers(sub, Parser)
     return parser
 
@@ -117,7 +118,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Home], int]] = {
     "print": cli_print.cmd_print,
     "sync": cli_sync.cmd_sync, "config": cli_sync.cmd_config,
     "warranty": cli_claims.cmd_warranty, "claim": cli_claims.cmd_claim,
-    "staff": cli_claims.cmd_staff,
+    "staff": cli_claims.cmd_staff, "customer": cli_customers.cmd_customer,
     "brand": cli_brand.cmd_brand,
     "audit-sample": cli_audit_sample.cmd_audit_sample,
 }

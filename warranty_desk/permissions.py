@@ -60,6 +60,7 @@ class Permission(enum.StrEnum):
     SEND_REMINDERS = "send warranty-ending reminders to the customers who agreed"
     WRITE_NOTE = "write exception notes on records"
     MERGE_CUSTOMERS = "merge duplicate customer records"
+    ERASE_CUSTOMER = "erase a customer's personal data on their request"
     HANDLE_STOCK = "receive returns and issue replacements"
     APPROVE_RETURN = "approve online returns (the customer's return label)"
     HAND_BACK = "hand units back to customers"
@@ -119,6 +120,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.WRITE_NOTE: frozenset(Role),
     # Merging moves a customer's whole history: those who look after customer records.
     P.MERGE_CUSTOMERS: frozenset({Role.SUPPORT, Role.MANAGER, Role.OWNER}),
+    # Erasure cannot be undone and ends the shop's way to reach the customer: those who answer
+    # for the shop's records decide it, with a reason.
+    P.ERASE_CUSTOMER: frozenset({Role.MANAGER, Role.OWNER}),
     P.HANDLE_STOCK: frozenset({Role.STOREKEEPER, Role.MANAGER, Role.OWNER}),
     # Support answers the customers who ask online; head office's approval arrives by the inbox.
     P.APPROVE_RETURN: frozenset({Role.SUPPORT, Role.MANAGER, Role.OWNER, Role.SYSTEM}),

@@ -68,6 +68,20 @@ def customer(books: Books, event: Event) -> None:
     books.changed(row)
 
 
+@handles("customer.erased")
+def erased(books: Books, event: Event) -> None:
+    """The branch erased the customer's personal data: their row names the pseudonym only
+    (the receiver scrubbed the stored events and the rows already; a rebuild lands here)."""
+    p = _payload(event)
+    row = books.customer(p.get("reference") or event.aggregate_id)
+    if row is None:
+        return
+    row.name = text(p.get("pseudonym"), 200)
+    row.phone = row.phone_digits = row.email = ""
+    row.seq = max(row.seq, event.seq)
+    books.changed(row)
+
+
 @handles("catalogue.products_added")
 def products_added(books: Books, event: Event) -> None:
     """New SKUs in a branch's catalogue, with what the public product page shows of each

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from portal import clock, contract
 from portal.branches.models import Branch
+from portal.customers import erasure
 from portal.health.tasks import recheck_if_drifting
 from portal.projections.tasks import enqueue_projection
 from portal.receiver import partitions
@@ -25,6 +26,7 @@ Status = Literal["accepted", "duplicate", "rejected"]
 # reason and someone fixes its clock) rather than stored.
 EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
 AHEAD = timedelta(days=366)
+ERASED_TOPIC = "customer.erased"
 # A payload is a record's fields, not a file: far below this. Documents go by /documents.
 MAX_PAYLOAD_BYTES = 256 * 1024
 
@@ -206,6 +208,8 @@ def _insert(branch: Branch, fresh: dict[uuid.UUID, int], events: list[dict[str, 
         if inserted:
             raise_marks(cursor, branch.pk, max(e["seq"] for e in chosen), marks)
         held = _held([i for i in fresh if i not in inserted], cursor)
+        _erase_on_receipt(branch, [e for i, e in zip(fresh, chosen, strict=True)
+                                   if i in inserted and e["topic"] == ERASED_TOPIC])
         if inserted:
             enqueue_projection(branch.pk)
             recheck_if_drifting(branch.pk)
@@ -225,6 +229,15 @@ def _insert(branch: Branch, fresh: dict[uuid.UUID, int], events: list[dict[str, 
         else:
             answers[event_id] = EventResult(text, "rejected", reused(event_id))
     return answers
+
+
+def _erase_on_receipt(branch: Branch, erasures: list[dict[str, Any]]) -> None:
+    """A customer.erased is done where it is stored, in the same transaction: head office
+    never holds the erasure without having erased (portal/customers/erasure.py)."""
+    for event in erasures:
+        payload = event["payload"]
+        erasure.erase(branch.pk, payload["reference"], payload["pseudonym"],
+                      list(payload.get("merged_references") or []))
 
 
 # What makes two events with one id the same event (its seq may be renumbered by a restore).

@@ -27,6 +27,7 @@ from tests.liveportal.served import (
     use_database,
 )
 from tests.sync.chaos_proxy import ChaosProxy
+from warranty_desk.storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,18 @@ def branch_portal(served: ServedPortal, code: str = "BR01", **proxy: object
         chaos.stop()
         view.retire()
         use_database(before)
+
+
+def shop_portal(served: ServedPortal, db: Database) -> Iterator[BranchPortal]:
+    """The served portal with the shop's own branch code registered afresh (a till whose code
+    no other test uses)."""
+    from sqlalchemy import select
+
+    from warranty_desk.models import Shop
+
+    with db.read() as session:
+        code = session.scalars(select(Shop.branch_code)).one()
+    yield from branch_portal(served, code)
 
 
 @pytest.fixture

@@ -71,6 +71,9 @@ MAY_CALL: dict[str, str] = {
     "decisions.decide":                       ". . . . M . O . . .",
     "decisions.post_cost":                    ". . T . M F O . . .",
     "decisions.reopen":                       ". . . . M . O . . .",
+    "erasure.erase":                          ". . . . M . O . . .",
+    "erasure.erase_in":                       ". . . . M . O . . .",
+    "erasure.reapply":                        ". . . . . . O A . C",
     "delivery.record_delivery":               "S K . . M . O . . C",
     "exception_notes.add_note":               "S K T U M F O A L C",
     "exception_notes.find_notes":             "S K T U M F O A . C",
@@ -165,6 +168,9 @@ NOT_GATED: dict[str, str] = {
     "damage.refuse_damaged": "at start, before sign-in: refuses a damaged file, reads no "
                              "records",
     "damage.words": "words for a damage found; reads nothing",
+    "erasure.compact": "rewrites the file's pages after an erasure its caller was allowed; "
+                       "reads no records",
+    "outbox_retention.rewrite_file": "the nightly compaction's VACUUM; reads no records",
     "brand_claim_views.find": _STEP,
     "brand_claim_views.may_see": "the supplier test itself: a predicate, it reads nothing",
     "brand_claims.apply_status": _STEP,

@@ -22,7 +22,7 @@ from sync.runner import CycleReport, run_cycle
 from sync.secrets import PORTAL_TOKEN, TRYTON_PASSWORD, set_secret
 from tests.conftest import TODAY, actor, pinned_clock
 from tests.liveportal.branch_view import BranchPortal
-from tests.liveportal.fixtures import ServedPortal, branch_portal
+from tests.liveportal.fixtures import ServedPortal, shop_portal
 from tests.sync.conftest_crm import (
     fictional_phone,
     tryton_fixture,  # noqa: F401  (the session's trytond)
@@ -31,7 +31,7 @@ from tests.sync.engine_helpers import outbox
 from tests.sync.test_secrets import use
 from tests.sync.tryton_server import TrytonServer
 from warranty_desk.config import SyncSettings
-from warranty_desk.models import Customer, Shop
+from warranty_desk.models import Customer
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services import catalogue, claims, decisions, setup
@@ -93,9 +93,7 @@ def _parties(rpc: TrytonRpc, reference: str) -> list[int]:
 def portal(served_portal: ServedPortal, branch_home: tuple[Home, Database]
            ) -> Iterator[BranchPortal]:
     """The real portal with the shop's own branch code registered afresh."""
-    with branch_home[1].read() as session:
-        code = session.scalars(select(Shop.branch_code)).one()
-    yield from branch_portal(served_portal, code)
+    yield from shop_portal(served_portal, branch_home[1])
 
 
 def _notes(rpc: TrytonRpc, party_id: int) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +36,7 @@ from ui.screens import customer_columns as columns
 from ui.screens.base import Screen
 from ui.screens.customer_complaints import ComplaintsTab
 from ui.screens.customer_contacts import EMAIL_KEY, PHONE_KEY, ContactRows
+from ui.screens.customer_erase import EraseControl
 from ui.screens.customer_merge import MERGE_KEY, MergeDialog, ask_to_merge
 from ui.screens.shop_time import local_minute
 from ui.widgets.exception_notes import NOTE_KEY, NoteDialog, NotesPanel, ask_for_note
@@ -107,6 +108,7 @@ class CustomerScreen(Screen):
         self.profile: CustomerProfile | None = None
         self.note_dialog: NoteDialog | None = None  # the note being written, if any
         self.merge_dialog: MergeDialog | None = None  # the merge being confirmed, if any
+        self.erase = EraseControl(self)  # below the customer's details: managers and the owner
         self.print_desk = PrintDesk(ctx, self)
         self._connect_signals()
 
@@ -347,9 +349,8 @@ class CustomerScreen(Screen):
 
     def clear_for_sign_out(self) -> None:
         self.search.clear()
-        self.results.blockSignals(True)
-        self.results.clear()
-        self.results.blockSignals(False)
+        with QSignalBlocker(self.results):
+            self.results.clear()
         self.results.hide()
         self.status.setText("")
         self.profile = None

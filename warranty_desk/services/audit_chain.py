@@ -6,6 +6,11 @@ converters, which would fail on a wrong type) and names the first entry that is 
 what was written. The append-only guard (two triggers) is checked too. What the file alone
 cannot show (a cut-off tail, a chain re-hashed from some entry on) is checked at head office
 against the audit heads it was told before (portal/health/drift.py).
+
+A customer's erasure (services/erasure.py) rewrites the details of the entries that held their
+personal data: such an entry keeps its hash, so the chain still links, and the erasure's own
+entry, later in the chain, names each one with its hash as written and as redacted. The walk
+accepts a rewritten entry only when such an entry vouches for exactly what it now holds.
 """
 
 from __future__ import annotations
@@ -164,30 +169,65 @@ def verify(session: Session) -> ChainReport:
                        guarded=False)
 
 
+# The action of an erasure's own entry: its details name every entry it redacted (REDACTED).
+ERASURE_ACTION = "customer.erase"
+REDACTED = "redacted"
+
+
+def _vouched(action: str, details: str) -> dict[int, tuple[str, str]]:
+    """The entries an erasure's entry redacted: seq -> (hash as written, hash as redacted)."""
+    if action != ERASURE_ACTION:
+        return {}
+    try:
+        named = json.loads(details).get(REDACTED) or {}
+        return {int(seq): (str(pair[0]), str(pair[1])) for seq, pair in named.items()}
+    except (ValueError, TypeError, AttributeError, IndexError):
+        return {}
+
+
 def _walk(rows: Any) -> ChainReport:
     prev = GENESIS
     expected = 1
+    # Entries whose details an erasure rewrote: their hash is kept (the next entry links to
+    # it), and the erasure's own later entry vouches for both hashes; until it is reached they
+    # wait here with the report to give if it never is.
+    waiting: dict[int, tuple[str, str, ChainReport]] = {}
     for row in rows:
         kinds, values = row[0::2], row[1::2]
         seq_kind, seq = kinds[0], values[0]
         if seq_kind != "integer" or seq != expected:
-            return ChainReport(False, expected - 1, prev, expected, _out_of_place(
-                expected, seq_kind, seq))
+            return _first(waiting, ChainReport(False, expected - 1, prev, expected,
+                                               _out_of_place(expected, seq_kind, seq)))
         try:
             prev_hash, stored, again = _recomputed(seq, kinds, values)
         except _Changed as why:
-            return ChainReport(False, expected - 1, prev, seq,
-                               f"entry {seq} was changed after it was written: {why}")
+            return _first(waiting, ChainReport(False, expected - 1, prev, seq,
+                                               f"entry {seq} was changed after it was written: "
+                                               f"{why}"))
         if prev_hash != prev:
-            return ChainReport(False, expected - 1, prev, seq,
-                               f"entry {seq} does not follow entry {seq - 1}: an entry before "
-                               "it was changed, removed or inserted")
+            return _first(waiting, ChainReport(
+                False, expected - 1, prev, seq, f"entry {seq} does not follow entry {seq - 1}: "
+                "an entry before it was changed, removed or inserted"))
         if again != stored:
-            return ChainReport(False, expected - 1, prev, seq,
-                               f"entry {seq} was changed after it was written")
+            waiting[seq] = (stored, again, ChainReport(
+                False, expected - 1, prev, seq, f"entry {seq} was changed after it was written"))
+        else:
+            fields = dict(zip(_COLUMNS, zip(kinds, values, strict=True), strict=True))
+            for vouched, pair in _vouched(bytes(fields["action"][1]).decode(),
+                                          bytes(fields["details"][1]).decode()).items():
+                held = waiting.get(vouched)
+                if held is not None and held[:2] == pair:
+                    del waiting[vouched]
         prev = stored
         expected += 1
-    return ChainReport(True, expected - 1, prev)
+    return _first(waiting, ChainReport(True, expected - 1, prev))
+
+
+def _first(waiting: dict[int, tuple[str, str, ChainReport]], found: ChainReport) -> ChainReport:
+    """The report of the first changed entry no erasure vouched for, if before `found`'s."""
+    if not waiting:
+        return found
+    return waiting[min(waiting)][2]
 
 
 def _out_of_place(expected: int, kind: str, value: Any) -> str:

@@ -24,7 +24,7 @@ from warranty_desk import config
 from warranty_desk.clock import Clock
 from warranty_desk.errors import BadInput, DatabaseInUse
 from warranty_desk.permissions import Actor, Permission, require
-from warranty_desk.services import audit, backup_manifest, epochs
+from warranty_desk.services import audit, backup_manifest, epochs, erasure
 from warranty_desk.services.backup_manifest import NOTHING_CHANGED, Contents, Manifest, refusal
 from warranty_desk.services.epochs import EpochView
 from warranty_desk.storage import migrate, soundness
@@ -56,6 +56,8 @@ class RestoreReport:
     made_at: str = ""  # when the backup was made, as its manifest says
     # The epoch the restore started; marks_needed while it waits for head office's marks.
     epoch: EpochView | None = None
+    # Customers the backup still named though they were erased since: erased again.
+    erased_again: tuple[str, ...] = ()
 
 
 def backups_folder(home: Home) -> Path:
@@ -375,9 +377,11 @@ def restore(home: Home, actor: Actor, source: Path, *, clock: Clock) -> RestoreR
             epoch = epochs.start_after_restore(
                 session, actor, needs_marks=syncs,
                 note=f"{source.name}, made {manifest.made_at}, sha256 {digest[:16]}…")
+        # An older backup may name customers erased since: the register erases them again.
+        erased_again = erasure.reapply(db, actor)
         to_revision = migrate.current_revision(db) or ""
     finally:
         db.dispose()
     return RestoreReport(source=source, sha256=digest, safety_copy=safety,
                          from_revision=contents.schema, to_revision=to_revision,
-                         made_at=manifest.made_at, epoch=epoch)
+                         made_at=manifest.made_at, epoch=epoch, erased_again=tuple(erased_again))

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 
 from warranty_desk.models import OutboxEvent, SyncCursor, SyncParked
 from warranty_desk.permissions import Actor
-from warranty_desk.services import audit
+from warranty_desk.services import audit, erasure_register
 from warranty_desk.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -105,24 +105,38 @@ def free_share(db: Database) -> tuple[int, int]:
     return free, pages
 
 
+def rewrite_file(db: Database) -> bool:
+    """VACUUM the file, then empty its WAL into it; whether the WAL was emptied (a reader on
+    another connection keeps it until later). sqlite3.OperationalError when VACUUM could not
+    run (another connection busy)."""
+    pooled = db.engine.raw_connection()
+    try:
+        raw = cast(sqlite3.Connection, pooled.driver_connection)
+        raw.execute("VACUUM")
+        busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    finally:
+        pooled.close()
+    return not busy
+
+
 def compact(db: Database) -> bool:
     """VACUUM when a fair share of the file is free pages; whether it ran.
 
     Meant for the nightly run: it rewrites the file and holds the write lock meanwhile (a
     few seconds per 100 MB). If another connection is busy it is left for the next night.
+    It also runs, whatever the free pages, while an erasure is owed one (erasure_register).
     """
     free, pages = free_share(db)
-    if free < COMPACT_MIN_FREE_PAGES or free < pages * COMPACT_FREE_SHARE:
+    # An erasure that could not rewrite the file at once is owed a rewrite, however small.
+    owed = erasure_register.compaction_owed(db.path)
+    if not owed and (free < COMPACT_MIN_FREE_PAGES or free < pages * COMPACT_FREE_SHARE):
         return False
-    pooled = db.engine.raw_connection()
     try:
-        raw = cast(sqlite3.Connection, pooled.driver_connection)
-        raw.execute("VACUUM")
-        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        emptied = rewrite_file(db)
     except sqlite3.OperationalError as exc:
         log.warning("The database was not compacted tonight (%s); it will be tried again.", exc)
         return False
-    finally:
-        pooled.close()
+    if owed and emptied:
+        erasure_register.compaction_paid(db.path)
     log.info("Compacted the database: %d of %d pages were free", free, pages)
     return True
