@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -85,6 +85,8 @@ class MetricRows:
     # The warranties sold come counted in groups (SoldRow.count): the codes behind a sales
     # figure are then read only when asked for (warranty_codes).
     sold_summed: bool = False
+    # Each claimant's first claim day, when the claims come counted (metric_facts.load_facts).
+    first_claims: Mapping[str, date] = field(default_factory=dict)
 
     def opened(self) -> tuple[ClaimRow, ...]:
         """The claims opened in the range."""

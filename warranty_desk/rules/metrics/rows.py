@@ -67,6 +67,8 @@ class WaitingUnit:
 
     claim: str
     age_days: int
+    # How many units this row stands for (the dashboard counts alike waits in SQL).
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)
