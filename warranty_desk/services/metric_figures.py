@@ -4,9 +4,9 @@ records behind it (claim numbers, or warranty codes), so every figure opens what
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from warranty_desk.errors import BadInput
@@ -74,11 +74,6 @@ def figures(rows: MetricRows, facts: Sequence[ClaimFact] | None = None) -> tuple
     done = cf.completion(fopened)
     messages = dm.message_delivery(rows.messages)
     synced = dm.sync_success(rows.synced)
-    take_up = sm.extension_take_up(rows.offers, zone, rows.since, rows.until)
-    gaps = sm.registration_gaps(rows.sold, rows.since, rows.until)
-    later = rows.sold_summed
-    trust = tm.trust_of(tm.first_claims(opened, zone) if not lazy else rows.first_claims,
-                        rows.sold, cf.judged(fopened))
     aging = st.return_aging_counted((u.age_days, u.count) for u in rows.waiting)
     count = sum(f.count for f in fopened)
 
@@ -122,6 +117,25 @@ def figures(rows: MetricRows, facts: Sequence[ClaimFact] | None = None) -> tuple
                definition(dm.message_delivery),
                claims(m.claim for m in rows.messages
                       if m.claim and dm.delivery_kind(m.state) == "failed")),
+        *_sales_figures(rows, cf.judged(fopened),
+                        tm.first_claims(opened, zone) if not lazy else rows.first_claims,
+                        claims(c for c in opened if c.rejected_before or c.reopened
+                               or c.state == "rejected")),
+    ]
+    if lazy:  # every claim figure's claims are read when it is picked
+        found = [replace(f, behind_later=True) if f.behind_kind == CLAIM and f.key not in
+                 _NOTHING_BEHIND else f for f in found]
+    return tuple(found)
+
+
+def _sales_figures(rows: MetricRows, judged: tuple[int, int, int], first: Mapping[str, date],
+                   distrusted: tuple[str, ...]) -> list[Figure]:
+    """The warranty sales figures and the trust score (which reads the sales too)."""
+    take_up = sm.extension_take_up(rows.offers, rows.zone, rows.since, rows.until)
+    gaps = sm.registration_gaps(rows.sold, rows.since, rows.until)
+    later = rows.sold_summed
+    trust = tm.trust_of(first, rows.sold, judged)
+    return [
         Figure("activations", "Warranties activated",
                sm.activations(rows.sold, rows.since, rows.until), COUNT,
                definition(sm.activations),
@@ -134,14 +148,8 @@ def figures(rows: MetricRows, facts: Sequence[ClaimFact] | None = None) -> tuple
                definition(sm.registration_gaps),
                () if later else tuple(sorted(s.code for s in gaps)), WARRANTY, later),
         Figure("trust-score", "Customer trust", trust.score, PERCENT,
-               definition(tm.trust_score),
-               claims(c for c in opened if c.rejected_before or c.reopened
-                      or c.state == "rejected")),
+               definition(tm.trust_score), distrusted),
     ]
-    if lazy:  # every claim figure's claims are read when it is picked
-        found = [replace(f, behind_later=True) if f.behind_kind == CLAIM and f.key not in
-                 _NOTHING_BEHIND else f for f in found]
-    return tuple(found)
 
 
 # Figures that never list records behind them.
