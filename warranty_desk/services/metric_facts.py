@@ -23,7 +23,9 @@ from warranty_desk.models import (
     CostPosting,
     CustomerMessage,
     Product,
+    Sale,
     StockMovement,
+    Warranty,
 )
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
@@ -36,9 +38,11 @@ from warranty_desk.services.metric_rows import (
     _offers,
     _sold_summed,
     _synced,
+    _void,
     _where,
     check_filters,
     claim_scope,
+    sold_in,
 )
 from warranty_desk.services.recovery_shares import recovery_shares
 from warranty_desk.services.refund_rows import refund_rows
@@ -160,18 +164,26 @@ def waiting_ages(session: Session, zone: ZoneInfo, day: date, scope: Any | None
                  for d, n in session.execute(stmt))
 
 
-def first_claims(session: Session, zone: ZoneInfo, start: datetime, end: datetime,
-                 until: date, scope: Any | None) -> dict[str, date]:
-    """trust.first_claims in SQL: each customer claiming in the range, with their first day."""
-    day = shop_day(func.min(Claim.opened_at), zone, until)
-    # The key as the rows give it (uuid.hex), made in SQL: 35,000 UUID objects cost 50 ms.
-    stmt = (select(func.lower(func.hex(Claim.customer_id)), day)
-            .where(Claim.opened_at >= start, Claim.opened_at < end,
-                   Claim.customer_id.is_not(None))
-            .group_by(Claim.customer_id))
+def came_back(session: Session, zone: ZoneInfo, branch: str, since: date, until: date,
+              filters: Mapping[str, str], scope: Any | None) -> tuple[int, int]:
+    """The trust score's customers (trust.trust_of) counted in SQL: those who claimed in the
+    range, and those of them with a warranty sold in the range under the filters, not void,
+    on a day after their first claim's."""
+    start, end = report_period(session, since, until)[1:]
+    first = (select(Claim.customer_id.label("customer"),
+                    shop_day(func.min(Claim.opened_at), zone, until).label("day"))
+             .where(Claim.opened_at >= start, Claim.opened_at < end,
+                    Claim.customer_id.is_not(None))
+             .group_by(Claim.customer_id))
     if scope is not None:
-        stmt = stmt.where(Claim.id.in_(scope))
-    return {c: date.fromisoformat(d) for c, d in session.execute(stmt)}
+        first = first.where(Claim.id.in_(scope))
+    claimed = first.cte("claimed")
+    bought = sold_in(branch, since, until, filters, literal(1)).where(
+        Warranty.customer_id == claimed.c.customer, Sale.sold_on > claimed.c.day,
+        ~_void())
+    row = session.execute(select(func.count(), func.coalesce(func.sum(
+        case((exists(bought), 1), else_=0)), 0)).select_from(claimed)).one()
+    return int(row[0]), int(row[1])
 
 
 def load_facts(session: Session, since: date, until: date,
@@ -196,7 +208,7 @@ def load_facts(session: Session, since: date, until: date,
     return MetricRows(
         zone, since, until, start, end, (),
         tuple(_costs_by_kind(session, start, end, scope)),
-        tuple(_sold_summed(session, branch, since, until, wanted)),
+        tuple(_sold_summed(session, branch, since, until, wanted, apart=False)),
         tuple(_offers(session, branch, start, end, wanted)),
         tuple(_messages_by_state(session, start, end, scope, bool(wanted))),
         () if wanted else tuple(_synced(session, start, end)),
@@ -204,7 +216,7 @@ def load_facts(session: Session, since: date, until: date,
         waiting_ages(session, zone, until, touching),
         tuple(r for k, r in recovery.items() if opened_ids is None or k in opened_ids),
         sold_summed=True,
-        first_claims=first_claims(session, zone, start, end, until, scope)), facts
+        claimants=came_back(session, zone, branch, since, until, wanted, scope)), facts
 
 
 def _costs_by_kind(session: Session, start: datetime, end: datetime,

@@ -117,8 +117,7 @@ def figures(rows: MetricRows, facts: Sequence[ClaimFact] | None = None) -> tuple
                definition(dm.message_delivery),
                claims(m.claim for m in rows.messages
                       if m.claim and dm.delivery_kind(m.state) == "failed")),
-        *_sales_figures(rows, cf.judged(fopened),
-                        tm.first_claims(opened, zone) if not lazy else rows.first_claims,
+        *_sales_figures(rows, cf.judged(fopened), tm.first_claims(opened, zone),
                         claims(c for c in opened if c.rejected_before or c.reopened
                                or c.state == "rejected")),
     ]
@@ -134,7 +133,8 @@ def _sales_figures(rows: MetricRows, judged: tuple[int, int, int], first: Mappin
     take_up = sm.extension_take_up(rows.offers, rows.zone, rows.since, rows.until)
     gaps = sm.registration_gaps(rows.sold, rows.since, rows.until)
     later = rows.sold_summed
-    trust = tm.trust_of(first, rows.sold, judged)
+    trust = (tm.trust_of(first, rows.sold, judged) if rows.claimants is None
+             else tm.Trust(*rows.claimants, *judged))
     return [
         Figure("activations", "Warranties activated",
                sm.activations(rows.sold, rows.since, rows.until), COUNT,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -85,8 +85,9 @@ class MetricRows:
     # The warranties sold come counted in groups (SoldRow.count): the codes behind a sales
     # figure are then read only when asked for (warranty_codes).
     sold_summed: bool = False
-    # Each claimant's first claim day, when the claims come counted (metric_facts.load_facts).
-    first_claims: Mapping[str, date] = field(default_factory=dict)
+    # Customers who claimed in the range and those of them who bought again after their
+    # first claim's day, when counted in SQL (metric_facts.load_facts); None: from the rows.
+    claimants: tuple[int, int] | None = None
 
     def opened(self) -> tuple[ClaimRow, ...]:
         """The claims opened in the range."""
@@ -248,30 +249,42 @@ def _void() -> Any:
 _BLANKS = " \t\n\r\x0b\x0c"
 
 
+def sold_in(branch: str, since: date, until: date, filters: Mapping[str, str],
+            *columns: Any) -> Stmt:
+    """Warranties sold on the range's days under the filters, with their sale, product, brand
+    and the sale's staff member joined on, selecting `columns`."""
+    dims = _dims(branch, Staff.name)
+    stmt = _sale_of_warranty(select(*columns).select_from(Warranty))
+    stmt = (stmt.outerjoin(Staff, Staff.id == Sale.staff_id)
+            .where(Sale.sold_on >= since, Sale.sold_on <= until))
+    return _where(stmt, dims, filters)
+
+
 def _sold_summed(session: Session, branch: str, since: date, until: date,
-                 filters: Mapping[str, str]) -> list[SoldRow]:
+                 filters: Mapping[str, str], *, apart: bool = True) -> list[SoldRow]:
     """The warranties sold counted per product, branch, staff, serial needed or missing and
     void, and per customer only for customers who claimed (the trust score asks whether they
-    bought again): a few thousand rows where a busy quarter sells a hundred thousand."""
-    dims = _dims(branch, Staff.name)
+    bought again): a few thousand rows where a busy quarter sells a hundred thousand. Not
+    `apart`: per serial needed or missing and void only (no field, no customer), for callers
+    that count the customers who came back in SQL (metric_facts)."""
+    dims = _dims(branch, Staff.name) if apart else {}
     start, end = report_period(session, since, until)[1:]
     claimants = (select(Claim.customer_id)
                  .where(Claim.opened_at >= start, Claim.opened_at < end,
                         Claim.customer_id.is_not(None)))
-    customer = case((Warranty.customer_id.in_(claimants), Warranty.customer_id), else_=None)
+    customer = (case((Warranty.customer_id.in_(claimants), Warranty.customer_id), else_=None)
+                if apart else literal(None))
     gap = func.trim(func.coalesce(Warranty.serial, ""), _BLANKS) == ""
     void = _void()
-    keys = [Product.serial_required, gap, void, customer, *dims.values()]
-    stmt = (select(func.max(Sale.sold_on), Product.serial_required, func.min(Warranty.serial),
+    keys = [Product.serial_required, gap, void, *((customer,) if apart else ()),
+            *dims.values()]
+    stmt = sold_in(branch, since, until, filters, func.max(Sale.sold_on),
+                   Product.serial_required, func.min(Warranty.serial),
                    customer.label("customer"), func.min(Warranty.code), void.label("void"),
-                   func.count(), *(d.label(n) for n, d in dims.items()))
-            .select_from(Warranty))
-    stmt = (_sale_of_warranty(stmt).outerjoin(Staff, Staff.id == Sale.staff_id)
-            .where(Sale.sold_on >= since, Sale.sold_on <= until))
-    stmt = _where(stmt, dims, filters).group_by(*keys)
+                   func.count(), *(d.label(n) for n, d in dims.items())).group_by(*keys)
     return [SoldRow(r[0], r[1], r[2], customer=None if r.customer is None else r.customer.hex,
                     code=r[4], void=bool(r.void), count=int(r[6]),
-                    dims={n: str(getattr(r, n) or NOT_RECORDED) for n in DIMENSIONS})
+                    dims={n: str(getattr(r, n) or NOT_RECORDED) for n in dims})
             for r in session.execute(stmt)]
 
 
