@@ -177,12 +177,16 @@ def came_back(session: Session, zone: ZoneInfo, branch: str, since: date, until:
              .group_by(Claim.customer_id))
     if scope is not None:
         first = first.where(Claim.id.in_(scope))
-    claimed = first.cte("claimed")
-    bought = sold_in(branch, since, until, filters, literal(1)).where(
-        Warranty.customer_id == claimed.c.customer, Sale.sold_on > claimed.c.day,
-        ~_void())
-    row = session.execute(select(func.count(), func.coalesce(func.sum(
-        case((exists(bought), 1), else_=0)), 0)).select_from(claimed)).one()
+    # Both sides materialized: left to itself SQLite walks the claimants and reads each one's
+    # warranties by customer (5 s on the 1M shop), where reading the range's sales is 0.3 s.
+    claimed = first.cte("claimed").prefix_with("MATERIALIZED")
+    sold = sold_in(branch, since, until, filters, Warranty.customer_id.label("customer"),
+                   Sale.sold_on.label("sold_on")).where(
+        ~_void(), Warranty.customer_id.is_not(None)).cte("sold").prefix_with("MATERIALIZED")
+    back = (select(func.count(func.distinct(claimed.c.customer)))
+            .select_from(sold.join(claimed, claimed.c.customer == sold.c.customer))
+            .where(sold.c.sold_on > claimed.c.day).scalar_subquery())
+    row = session.execute(select(func.count(), back).select_from(claimed)).one()
     return int(row[0]), int(row[1])
 
 
