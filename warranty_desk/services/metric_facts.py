@@ -44,7 +44,8 @@ from warranty_desk.services.metric_rows import (
     claim_scope,
     sold_in,
 )
-from warranty_desk.services.recovery_shares import recovery_shares
+from warranty_desk.services.recovery_shares import RecoveryShare
+from warranty_desk.services.recovery_sums import recovery_sums
 from warranty_desk.services.refund_rows import refund_rows
 from warranty_desk.services.returns import _IN as RETURNS_IN
 from warranty_desk.services.returns import _OUT as RETURNS_OUT
@@ -205,10 +206,8 @@ def load_facts(session: Session, since: date, until: date,
     touching = None if scope is None else (
         select(Claim.id).where(Claim.id.in_(scope), Claim.opened_at < end,
                                or_(Claim.closed_at.is_(None), Claim.closed_at >= start)))
-    opened_ids = None if scope is None else set(session.scalars(
-        select(Claim.id).where(Claim.id.in_(scope), Claim.opened_at >= start,
-                               Claim.opened_at < end)))
-    recovery = recovery_shares(session, start, end)
+    expected, settled = recovery_sums(session, zone, start, end, scope,
+                                      lambda column: shop_day(column, zone, until))
     return MetricRows(
         zone, since, until, start, end, (),
         tuple(_costs_by_kind(session, start, end, scope)),
@@ -218,7 +217,7 @@ def load_facts(session: Session, since: date, until: date,
         () if wanted else tuple(_synced(session, start, end)),
         tuple(r for r, _ in refund_rows(session, start, end, scope)),
         waiting_ages(session, zone, until, touching),
-        tuple(r for k, r in recovery.items() if opened_ids is None or k in opened_ids),
+        (RecoveryShare("", "", expected, settled),),
         sold_summed=True,
         claimants=came_back(session, zone, branch, since, until, wanted, scope)), facts
 
