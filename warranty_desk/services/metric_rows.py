@@ -304,16 +304,22 @@ def warranty_codes(session: Session, since: date, until: date, filters: Mapping[
 
 
 def _offers(session: Session, branch: str, start: datetime, end: datetime,
-            filters: Mapping[str, str]) -> list[OfferRow]:
+            filters: Mapping[str, str], *, counted: bool = False) -> list[OfferRow]:
+    """Extensions offered in [start, end) under the filters; `counted`: taken and declined
+    ones counted apart (the earliest offer's instant standing for each group, no fields)."""
     dims = _dims(branch, Staff.name)
-    stmt = (select(ExtensionOffer.at, ExtensionOffer.accepted,
-                   *(d.label(n) for n, d in dims.items()))
-            .join(Warranty, Warranty.id == ExtensionOffer.warranty_id))
-    stmt = (_sale_of_warranty(stmt).outerjoin(Staff, Staff.id == ExtensionOffer.staff_id)
-            .where(ExtensionOffer.at >= start, ExtensionOffer.at < end))
+    columns = ((func.min(ExtensionOffer.at).label("at"), ExtensionOffer.accepted, func.count())
+               if counted else (ExtensionOffer.at, ExtensionOffer.accepted,
+                                *(d.label(n) for n, d in dims.items())))
+    stmt = select(*columns).join(Warranty, Warranty.id == ExtensionOffer.warranty_id)
+    stmt = _where(_sale_of_warranty(stmt).outerjoin(Staff, Staff.id == ExtensionOffer.staff_id)
+                  .where(ExtensionOffer.at >= start, ExtensionOffer.at < end), dims, filters)
+    if counted:
+        return [OfferRow(r.at, r.accepted, count=int(r[2]))
+                for r in session.execute(stmt.group_by(ExtensionOffer.accepted))]
     return [OfferRow(r.at, r.accepted, {n: str(getattr(r, n) or NOT_RECORDED)
                                         for n in DIMENSIONS})
-            for r in session.execute(_where(stmt, dims, filters))]
+            for r in session.execute(stmt)]
 
 
 def _messages(session: Session, start: datetime, end: datetime, scope: Stmt | None,

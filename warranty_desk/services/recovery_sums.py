@@ -30,9 +30,6 @@ from warranty_desk.models import (
 from warranty_desk.rules.recovery import Posting, Terms, claim_recovery, split_by_weight
 from warranty_desk.services.supplier_terms import terms_for
 
-# SQLite takes at most this many bound values in one IN (...).
-_CHUNK = 900
-
 
 def recovery_sums(session: Session, zone: ZoneInfo, start: datetime, end: datetime,
                   scope: Any | None, shop_day: Any) -> tuple[int, int]:
@@ -61,7 +58,7 @@ def recovery_sums(session: Session, zone: ZoneInfo, start: datetime, end: dateti
         select(Settlement.brand_claim_id, func.sum(Settlement.amount_minor))
         .where(Settlement.brand_claim_id.in_(touched))
         .group_by(Settlement.brand_claim_id))}
-    postings = _postings(session, [i[3] for i in items])
+    postings = _postings(session, touched)
     terms: dict[str, Terms] = {}
     per_row: dict[uuid.UUID, list[tuple[int, bool]]] = defaultdict(list)
     for row_id, supplier, lodged, claim_id, opened, sold_on, counted in items:
@@ -81,15 +78,14 @@ def recovery_sums(session: Session, zone: ZoneInfo, start: datetime, end: dateti
     return expected, settled
 
 
-def _postings(session: Session, claim_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Posting]]:
-    """Each claim's recoverable postings summed per kind (claim_recovery only sums them)."""
+def _postings(session: Session, touched: Any) -> dict[uuid.UUID, list[Posting]]:
+    """The recoverable postings of the claims in the touched brand claims, summed per claim and
+    kind (claim_recovery only sums them)."""
     found: dict[uuid.UUID, list[Posting]] = defaultdict(list)
-    unique = list(dict.fromkeys(claim_ids))
-    for n in range(0, len(unique), _CHUNK):
-        for claim_id, kind, amount in session.execute(
-                select(CostPosting.claim_id, CostPosting.kind, func.sum(CostPosting.amount_minor))
-                .where(CostPosting.claim_id.in_(unique[n:n + _CHUNK]),
-                       CostPosting.recoverable.is_(True))
-                .group_by(CostPosting.claim_id, CostPosting.kind)):
-            found[claim_id].append(Posting(kind, int(amount), True))
+    claims = select(BrandClaimItem.claim_id).where(BrandClaimItem.brand_claim_id.in_(touched))
+    for claim_id, kind, amount in session.execute(
+            select(CostPosting.claim_id, CostPosting.kind, func.sum(CostPosting.amount_minor))
+            .where(CostPosting.claim_id.in_(claims), CostPosting.recoverable.is_(True))
+            .group_by(CostPosting.claim_id, CostPosting.kind)):
+        found[claim_id].append(Posting(kind, int(amount), True))
     return found

@@ -94,3 +94,5 @@ class OfferRow:
     at: datetime
     accepted: bool
     dims: dict[str, str] = field(default_factory=dict)
+    # How many offers this row stands for (the dashboard counts alike ones in SQL).
+    count: int = 1
