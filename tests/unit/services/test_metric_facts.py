@@ -80,6 +80,7 @@ def test_every_figure_and_week_counted_in_sql_equals_the_row_path(
     if not only:  # the whole shop has something in every figure compared
         assert by_key["supplier-recovery"].value and by_key["cost-recovery"].value
         assert by_key["return-aging"].value and by_key["refund-accuracy"].value is not None
+        assert by_key["extension-take-up"].value and by_key["trust-score"].value
     assert counted.claimants is not None and counted.claimants[1] > 0  # some came back
     assert all(f.behind == () for f in fast)
     for f in fast:
