@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, literal, literal_column, or_, select
+from sqlalchemy import and_, case, exists, func, literal, literal_column, null, or_, select
 from sqlalchemy.orm import Session
 
 from warranty_desk.models import (
@@ -29,14 +29,14 @@ from warranty_desk.models import (
 )
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
-from warranty_desk.rules.metrics.rows import CostRow, SentRow, WaitingUnit
+from warranty_desk.rules.metrics.rows import CostRow, SentRow, SoldRow, WaitingUnit
 from warranty_desk.services.letterhead import report_period, shop_of
 from warranty_desk.services.metric_rows import (
     NOT_RECORDED,
+    SERIAL_BLANKS,
     MetricRows,
     _claim_select,
     _offers,
-    _sold_summed,
     _synced,
     _void,
     _where,
@@ -165,11 +165,13 @@ def waiting_ages(session: Session, zone: ZoneInfo, day: date, scope: Any | None
                  for d, n in session.execute(stmt))
 
 
-def came_back(session: Session, zone: ZoneInfo, branch: str, since: date, until: date,
-              filters: Mapping[str, str], scope: Any | None) -> tuple[int, int]:
-    """The trust score's customers (trust.trust_of) counted in SQL: those who claimed in the
-    range, and those of them with a warranty sold in the range under the filters, not void,
-    on a day after their first claim's."""
+def sales_counted(session: Session, zone: ZoneInfo, branch: str, since: date, until: date,
+                  filters: Mapping[str, str], scope: Any | None
+                  ) -> tuple[list[SoldRow], tuple[int, int]]:
+    """The warranties sold in the range under the filters counted per serial needed, serial
+    missing and void (SoldRow.count), and the trust score's customers (trust.trust_of): those
+    who claimed in the range, and those of them with a warranty sold in the range, not void,
+    on a day after their first claim's. One statement, so the sales are read once."""
     start, end = report_period(session, since, until)[1:]
     first = (select(Claim.customer_id.label("customer"),
                     shop_day(func.min(Claim.opened_at), zone, until).label("day"))
@@ -178,17 +180,27 @@ def came_back(session: Session, zone: ZoneInfo, branch: str, since: date, until:
              .group_by(Claim.customer_id))
     if scope is not None:
         first = first.where(Claim.id.in_(scope))
-    # Both sides materialized: left to itself SQLite walks the claimants and reads each one's
+    # Both materialized: left to itself SQLite walks the claimants and reads each one's
     # warranties by customer (5 s on the 1M shop), where reading the range's sales is 0.3 s.
     claimed = first.cte("claimed").prefix_with("MATERIALIZED")
+    gap = func.trim(func.coalesce(Warranty.serial, ""), SERIAL_BLANKS) == ""
     sold = sold_in(branch, since, until, filters, Warranty.customer_id.label("customer"),
-                   Sale.sold_on.label("sold_on")).where(
-        ~_void(), Warranty.customer_id.is_not(None)).cte("sold").prefix_with("MATERIALIZED")
-    back = (select(func.count(func.distinct(claimed.c.customer)))
+                   Sale.sold_on.label("sold_on"), Product.serial_required.label("needed"),
+                   gap.label("gap"), _void().label("void"), Warranty.serial.label("serial"),
+                   Warranty.code.label("code")).cte("sold").prefix_with("MATERIALIZED")
+    kinds = (select(literal("sold").label("what"), func.max(sold.c.sold_on), sold.c.needed,
+                    func.min(sold.c.serial), func.min(sold.c.code), sold.c.void, func.count())
+             .group_by(sold.c.needed, sold.c.gap, sold.c.void))
+    blank = [null()] * 5  # the sales' columns, which a count of customers has none of
+    back = (select(literal("back"), *blank, func.count(func.distinct(claimed.c.customer)))
             .select_from(sold.join(claimed, claimed.c.customer == sold.c.customer))
-            .where(sold.c.sold_on > claimed.c.day).scalar_subquery())
-    row = session.execute(select(func.count(), back).select_from(claimed)).one()
-    return int(row[0]), int(row[1])
+            .where(sold.c.sold_on > claimed.c.day, sold.c.void.is_(False)))
+    claimants = select(literal("claimants"), *blank, func.count()).select_from(claimed)
+    found = session.execute(kinds.union_all(back, claimants)).all()
+    counts = {r[0]: int(r[-1]) for r in found if r[0] != "sold"}
+    return ([SoldRow(date.fromisoformat(str(r[1])), bool(r[2]), r[3], code=r[4] or "",
+                     void=bool(r[5]), count=int(r[6])) for r in found if r[0] == "sold"],
+            (counts["claimants"], counts["back"]))
 
 
 def load_facts(session: Session, since: date, until: date,
@@ -206,12 +218,13 @@ def load_facts(session: Session, since: date, until: date,
     touching = None if scope is None else (
         select(Claim.id).where(Claim.id.in_(scope), Claim.opened_at < end,
                                or_(Claim.closed_at.is_(None), Claim.closed_at >= start)))
+    sold, claimants = sales_counted(session, zone, branch, since, until, wanted, scope)
     expected, settled = recovery_sums(session, zone, start, end, scope,
                                       lambda column: shop_day(column, zone, until))
     return MetricRows(
         zone, since, until, start, end, (),
         tuple(_costs_by_kind(session, start, end, scope)),
-        tuple(_sold_summed(session, branch, since, until, wanted, apart=False)),
+        tuple(sold),
         tuple(_offers(session, branch, start, end, wanted, counted=True)),
         tuple(_messages_by_state(session, start, end, scope, bool(wanted))),
         () if wanted else tuple(_synced(session, start, end)),
@@ -219,7 +232,7 @@ def load_facts(session: Session, since: date, until: date,
         waiting_ages(session, zone, until, touching),
         (RecoveryShare("", "", expected, settled),),
         sold_summed=True,
-        claimants=came_back(session, zone, branch, since, until, wanted, scope)), facts
+        claimants=claimants), facts
 
 
 def _costs_by_kind(session: Session, start: datetime, end: datetime,

@@ -246,7 +246,7 @@ def _void() -> Any:
 
 
 # str.strip()'s usual whitespace, so a blank serial is blank in SQL as in Python.
-_BLANKS = " \t\n\r\x0b\x0c"
+SERIAL_BLANKS = " \t\n\r\x0b\x0c"
 
 
 def sold_in(branch: str, since: date, until: date, filters: Mapping[str, str],
@@ -261,30 +261,26 @@ def sold_in(branch: str, since: date, until: date, filters: Mapping[str, str],
 
 
 def _sold_summed(session: Session, branch: str, since: date, until: date,
-                 filters: Mapping[str, str], *, apart: bool = True) -> list[SoldRow]:
+                 filters: Mapping[str, str]) -> list[SoldRow]:
     """The warranties sold counted per product, branch, staff, serial needed or missing and
     void, and per customer only for customers who claimed (the trust score asks whether they
-    bought again): a few thousand rows where a busy quarter sells a hundred thousand. Not
-    `apart`: per serial needed or missing and void only (no field, no customer), for callers
-    that count the customers who came back in SQL (metric_facts)."""
-    dims = _dims(branch, Staff.name) if apart else {}
+    bought again): a few thousand rows where a busy quarter sells a hundred thousand."""
+    dims = _dims(branch, Staff.name)
     start, end = report_period(session, since, until)[1:]
     claimants = (select(Claim.customer_id)
                  .where(Claim.opened_at >= start, Claim.opened_at < end,
                         Claim.customer_id.is_not(None)))
-    customer = (case((Warranty.customer_id.in_(claimants), Warranty.customer_id), else_=None)
-                if apart else literal(None))
-    gap = func.trim(func.coalesce(Warranty.serial, ""), _BLANKS) == ""
+    customer = case((Warranty.customer_id.in_(claimants), Warranty.customer_id), else_=None)
+    gap = func.trim(func.coalesce(Warranty.serial, ""), SERIAL_BLANKS) == ""
     void = _void()
-    keys = [Product.serial_required, gap, void, *((customer,) if apart else ()),
-            *dims.values()]
+    keys = [Product.serial_required, gap, void, customer, *dims.values()]
     stmt = sold_in(branch, since, until, filters, func.max(Sale.sold_on),
                    Product.serial_required, func.min(Warranty.serial),
                    customer.label("customer"), func.min(Warranty.code), void.label("void"),
                    func.count(), *(d.label(n) for n, d in dims.items())).group_by(*keys)
     return [SoldRow(r[0], r[1], r[2], customer=None if r.customer is None else r.customer.hex,
                     code=r[4], void=bool(r.void), count=int(r[6]),
-                    dims={n: str(getattr(r, n) or NOT_RECORDED) for n in dims})
+                    dims={n: str(getattr(r, n) or NOT_RECORDED) for n in DIMENSIONS})
             for r in session.execute(stmt)]
 
 
@@ -299,7 +295,7 @@ def warranty_codes(session: Session, since: date, until: date, filters: Mapping[
             .where(Sale.sold_on >= since, Sale.sold_on <= until, ~_void()))
     if gaps_only:
         stmt = stmt.where(Product.serial_required.is_(True),
-                          func.trim(func.coalesce(Warranty.serial, ""), _BLANKS) == "")
+                          func.trim(func.coalesce(Warranty.serial, ""), SERIAL_BLANKS) == "")
     return tuple(sorted(session.scalars(_where(stmt, dims, check_filters(filters)))))
 
 
