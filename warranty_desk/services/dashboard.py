@@ -9,7 +9,7 @@ from datetime import date
 from warranty_desk.errors import BadInput
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.metrics.costs import ALL_KINDS
-from warranty_desk.services.metric_facts import load_facts
+from warranty_desk.services.metric_facts import claims_behind, load_facts
 from warranty_desk.services.metric_figures import Figure, compare, figures, weekly
 from warranty_desk.services.metric_rows import load_rows, warranty_codes
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
@@ -64,6 +64,9 @@ def behind_in(uow: UnitOfWork, actor: Actor, *, key: str, since: date, until: da
     if key in WARRANTY_FIGURES:
         return warranty_codes(uow.session, since, until, filters or {},
                               gaps_only=key == "registration-gaps")
+    quick = claims_behind(uow.session, key, since, until, filters or {})
+    if quick is not None:
+        return quick
     found = {f.key: f for f in figures(load_rows(uow.session, since, until, filters))}
     if key not in found:
         raise BadInput(f"There is no figure {key!r} on the dashboard.")
