@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from warranty_desk.models import (
     Brand,
+    BrandClaimItem,
     Claim,
     ClaimEvent,
     CostPosting,
@@ -30,10 +31,10 @@ from warranty_desk.models import (
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
+from warranty_desk.rules.metrics.delivery import FAILED_STATES, SYNC_PARKED
 from warranty_desk.rules.metrics.rows import CostRow, SentRow, SoldRow, WaitingUnit
 from warranty_desk.services.letterhead import report_period, shop_of
 from warranty_desk.services.metric_rows import (
-    NOT_RECORDED,
     SERIAL_BLANKS,
     MetricRows,
     _claim_select,
@@ -56,14 +57,14 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @lru_cache(maxsize=16)
-def _changes(zone: ZoneInfo, until: date) -> tuple[tuple[datetime, int], ...]:
-    """The zone's offset in seconds from each change on, newest first, up to a year past until
-    (instants are stamped by the shop's clock, so none lies later than that)."""
+def _changes(zone: ZoneInfo, year: int) -> tuple[tuple[datetime, int], ...]:
+    """The zone's offset in seconds from each change on, newest first, up to the end of the
+    year after `year` (instants are stamped by the shop's clock, so none lies later)."""
     def offset(at: datetime) -> int:
         found = at.astimezone(zone).utcoffset()
         return 0 if found is None else int(found.total_seconds())
 
-    hi = datetime.combine(until + timedelta(days=366), datetime.min.time(), UTC)
+    hi = datetime(year + 2, 1, 1, tzinfo=UTC)
     found = [(_EPOCH, offset(_EPOCH))]
     day = _EPOCH
     while day < hi:
@@ -80,7 +81,7 @@ def _changes(zone: ZoneInfo, until: date) -> tuple[tuple[datetime, int], ...]:
 
 def shop_day(column: Any, zone: ZoneInfo, until: date) -> Any:
     """SQL for the shop's calendar day ('YYYY-MM-DD') of a stored UTC instant column."""
-    changes = _changes(zone, until)
+    changes = _changes(zone, until.year)
 
     def day_at(seconds: int) -> Any:
         return func.date(column, f"{seconds:+d} seconds")
@@ -96,12 +97,11 @@ def _day(text: str | None) -> date | None:
 
 
 def claim_facts(session: Session, zone: ZoneInfo, branch: str, start: datetime,
-                end: datetime, until: date, filters: Mapping[str, str], by: str | None = None
-                ) -> list[ClaimFact]:
+                end: datetime, until: date, filters: Mapping[str, str]) -> list[ClaimFact]:
     """The claims opened before the range's end and not closed before its start, under the
-    filters, counted into facts (grouped by the field `by` too, when given). Only what a
-    figure reads is kept: the hand-over for replacements closed in the range, rejected and
-    reopened for claims opened in it, so alike claims fall into the same fact."""
+    filters, counted into facts. Only what a figure reads is kept: the hand-over for
+    replacements closed in the range, rejected and reopened for claims opened in it, so alike
+    claims fall into the same fact."""
     opened = shop_day(Claim.opened_at, zone, until)
     closed = shop_day(Claim.closed_at, zone, until)
     in_range = and_(Claim.opened_at >= start, Claim.opened_at < end)
@@ -125,11 +125,7 @@ def claim_facts(session: Session, zone: ZoneInfo, branch: str, start: datetime,
             case((in_range, case((event(ClaimEvent.kind == "reopened"), 1), else_=0)),
                  else_=0).label("reopened")]
     stmt, dims = _claim_select(branch)
-    if by:
-        keys.append(func.coalesce(func.nullif(dims[by], ""), NOT_RECORDED).label("grp"))
-    else:
-        keys.append(literal("").label("grp"))
-    if not filters and not by:
+    if not filters:
         stmt = select(Claim.id)  # no field read: the claims table alone
     stmt = _where(stmt, dims, filters).with_only_columns(*keys, func.count())
     stmt = stmt.where(Claim.opened_at < end,
@@ -137,7 +133,7 @@ def claim_facts(session: Session, zone: ZoneInfo, branch: str, start: datetime,
     stmt = stmt.group_by(*(literal_column(k.name) for k in keys))
     return [ClaimFact(date.fromisoformat(r.opened), r.st, _day(r.closed), r.oc,
                       bool(r.on_time), _day(r.handed), bool(r.rejected), bool(r.reopened),
-                      r.grp, int(r[-1]))
+                      count=int(r[-1]))
             for r in session.execute(stmt)]
 
 
@@ -284,6 +280,13 @@ def claims_behind(session: Session, key: str, since: date, until: date,
         **{f"cost-{k.replace('_', '-')}": costs(k) for k in ALL_KINDS},
         "resolution-speed": closed,
         "replacement-time": and_(closed, Claim.outcome == "replace"),
+        "refund-accuracy": and_(closed, Claim.outcome == "refund",
+                                Claim.refund_minor.is_not(None)),
+        "supplier-recovery": and_(opened, exists().where(BrandClaimItem.claim_id == Claim.id)),
+        "message-delivery": exists().where(
+            CustomerMessage.claim_id == Claim.id, CustomerMessage.direction == "outbound",
+            CustomerMessage.created_at >= start, CustomerMessage.created_at < end,
+            CustomerMessage.state.in_((*FAILED_STATES, SYNC_PARKED))),
         "resolution-completion": and_(opened, Claim.state.in_(
             (ClaimState.RESOLVED.value, ClaimState.REJECTED.value))),
         "trust-score": and_(opened, or_(
