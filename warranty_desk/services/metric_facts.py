@@ -124,9 +124,7 @@ def claim_facts(session: Session, zone: ZoneInfo, branch: str, start: datetime,
             case((in_range, case((rejected, 1), else_=0)), else_=0).label("rejected"),
             case((in_range, case((event(ClaimEvent.kind == "reopened"), 1), else_=0)),
                  else_=0).label("reopened")]
-    stmt, dims = _claim_select(branch)
-    if not filters:
-        stmt = select(Claim.id)  # no field read: the claims table alone
+    stmt, dims = _claim_select(branch, fields=filters)
     stmt = _where(stmt, dims, filters).with_only_columns(*keys, func.count())
     stmt = stmt.where(Claim.opened_at < end,
                       or_(Claim.closed_at.is_(None), Claim.closed_at >= start))
@@ -296,6 +294,7 @@ def claims_behind(session: Session, key: str, since: date, until: date,
     }
     if key not in picks:
         return None
-    stmt, dims = _claim_select(shop_of(session).branch_code, Claim.number)
-    stmt = _where(stmt, dims, check_filters(filters)).with_only_columns(Claim.number)
+    wanted = check_filters(filters)
+    stmt, dims = _claim_select(shop_of(session).branch_code, Claim.number, fields=wanted)
+    stmt = _where(stmt, dims, wanted).with_only_columns(Claim.number)
     return tuple(sorted(set(session.scalars(stmt.where(picks[key])))))

@@ -60,14 +60,17 @@ def _values(found: tuple[object, ...]) -> list[tuple[str, object]]:
 
 
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Australia/Lord_Howe"])
-@pytest.mark.parametrize("only", [{}, {"brand": "first"}, {"staff": "not recorded"}])
+@pytest.mark.parametrize("only", [{}, {"brand": "first"}, {"staff": "not recorded"},
+                                  {"branch": "BR01", "category": "first"}])
 def test_every_figure_and_week_counted_in_sql_equals_the_row_path(
         shop: Database, zone: str, only: dict[str, str]) -> None:
     _in_zone(shop, zone)
-    if only.get("brand") == "first":
-        conn = sqlite3.connect(shop.path)
-        only = {"brand": conn.execute("SELECT name FROM brands ORDER BY name").fetchone()[0]}
-        conn.close()
+    conn = sqlite3.connect(shop.path)
+    firsts = {"brand": "SELECT name FROM brands ORDER BY name",
+              "category": "SELECT category FROM products ORDER BY category"}
+    only = {k: conn.execute(firsts[k]).fetchone()[0] if v == "first" else v
+            for k, v in only.items()}
+    conn.close()
     with shop.read() as session:
         rows = load_rows(session, SINCE, TODAY, only)
         counted, facts = load_facts(session, SINCE, TODAY, only)
