@@ -315,9 +315,11 @@ def _offers(session: Session, branch: str, start: datetime, end: datetime,
     columns = ((func.min(ExtensionOffer.at).label("at"), ExtensionOffer.accepted, func.count())
                if counted else (ExtensionOffer.at, ExtensionOffer.accepted,
                                 *(d.label(n) for n, d in dims.items())))
-    stmt = select(*columns).join(Warranty, Warranty.id == ExtensionOffer.warranty_id)
-    stmt = _where(_sale_of_warranty(stmt).outerjoin(Staff, Staff.id == ExtensionOffer.staff_id)
-                  .where(ExtensionOffer.at >= start, ExtensionOffer.at < end), dims, filters)
+    stmt = select(*columns).where(ExtensionOffer.at >= start, ExtensionOffer.at < end)
+    if filters or not counted:  # every offer has its warranty, sale, product and brand
+        stmt = stmt.join(Warranty, Warranty.id == ExtensionOffer.warranty_id)
+        stmt = _where(_sale_of_warranty(stmt).outerjoin(
+            Staff, Staff.id == ExtensionOffer.staff_id), dims, filters)
     if counted:
         return [OfferRow(r.at, r.accepted, count=int(r[2]))
                 for r in session.execute(stmt.group_by(ExtensionOffer.accepted))]
