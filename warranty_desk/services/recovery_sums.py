@@ -42,8 +42,9 @@ def recovery_sums(session: Session, zone: ZoneInfo, start: datetime, end: dateti
     if scope is not None:
         mine = and_(mine, Claim.id.in_(scope))
     items = session.execute(
-        select(_raw(BrandClaim.id), BrandClaim.supplier, shop_day(BrandClaim.submitted_at),
-               _raw(Claim.id), shop_day(Claim.opened_at), Sale.sold_on, mine)
+        select(_raw(BrandClaim.id).label("row_id"), BrandClaim.supplier,
+               shop_day(BrandClaim.submitted_at), _raw(Claim.id).label("claim_id"),
+               shop_day(Claim.opened_at), Sale.sold_on, mine)
         .join(BrandClaimItem, BrandClaimItem.brand_claim_id == BrandClaim.id)
         .join(Claim, Claim.id == BrandClaimItem.claim_id)
         .outerjoin(Warranty, Warranty.id == Claim.warranty_id)
@@ -54,7 +55,8 @@ def recovery_sums(session: Session, zone: ZoneInfo, start: datetime, end: dateti
     if not items:
         return 0, 0
     paid: dict[bytes, int] = {k: int(v) for k, v in session.execute(
-        select(_raw(Settlement.brand_claim_id), func.sum(Settlement.amount_minor))
+        select(_raw(Settlement.brand_claim_id).label("row_id"),
+               func.sum(Settlement.amount_minor))
         .where(Settlement.brand_claim_id.in_(touched))
         .group_by(Settlement.brand_claim_id))}
     postings = _postings(session, touched)
@@ -89,7 +91,7 @@ def _postings(session: Session, touched: Any) -> dict[bytes, list[Posting]]:
     found: dict[bytes, list[Posting]] = defaultdict(list)
     claims = select(BrandClaimItem.claim_id).where(BrandClaimItem.brand_claim_id.in_(touched))
     for claim_id, kind, amount in session.execute(
-            select(_raw(CostPosting.claim_id), CostPosting.kind,
+            select(_raw(CostPosting.claim_id).label("claim_id"), CostPosting.kind,
                    func.sum(CostPosting.amount_minor))
             .where(CostPosting.claim_id.in_(claims), CostPosting.recoverable.is_(True))
             .group_by(CostPosting.claim_id, CostPosting.kind)):
