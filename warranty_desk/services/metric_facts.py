@@ -33,6 +33,7 @@ from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.delivery import FAILED_STATES, SYNC_PARKED
 from warranty_desk.rules.metrics.rows import CostRow, SentRow, SoldRow, WaitingUnit
+from warranty_desk.rules.metrics.stock import AGE_BANDS
 from warranty_desk.services.letterhead import report_period, shop_of
 from warranty_desk.services.metric_rows import (
     SERIAL_BLANKS,
@@ -135,11 +136,11 @@ def claim_facts(session: Session, zone: ZoneInfo, branch: str, start: datetime,
             for r in session.execute(stmt)]
 
 
-def waiting_ages(session: Session, zone: ZoneInfo, day: date, scope: Any | None
-                 ) -> tuple[WaitingUnit, ...]:
-    """Units waiting in returns stock for their supplier (returns.units_held less those back
-    from it), counted per shop day they came in, with their age on `day`; `scope` (claim ids)
-    narrows them to the claims a filter lets through."""
+def _waiting(zone: ZoneInfo, day: date, *columns: Any) -> tuple[Any, Any]:
+    """Claims whose unit waits in returns stock for its supplier (its last movement in or out
+    of returns brought it in, and not back from the supplier; a claim with a product and
+    brand, as returns.units_held reads them), selecting `columns`; with the SQL of the shop
+    day it came in."""
     kinds = (*RETURNS_IN, *RETURNS_OUT)
     ranked = (select(StockMovement.claim_id, StockMovement.kind, StockMovement.at,
                      func.row_number().over(partition_by=StockMovement.claim_id,
@@ -148,12 +149,22 @@ def waiting_ages(session: Session, zone: ZoneInfo, day: date, scope: Any | None
               .where(StockMovement.kind.in_(kinds), StockMovement.claim_id.is_not(None))
               .subquery())
     came = shop_day(ranked.c.at, zone, day)
-    stmt = (select(came, func.count())
+    stmt = (select(*(came if c is None else c for c in columns))
+            .select_from(ranked)
             .join(Claim, Claim.id == ranked.c.claim_id)
             .join(Product, Product.id == Claim.product_id)
             .join(Brand, Brand.id == Product.brand_id)
-            .where(ranked.c.n == 1, ranked.c.kind == RETURNS_IN[0])
-            .group_by(came))
+            .where(ranked.c.n == 1, ranked.c.kind == RETURNS_IN[0]))
+    return stmt, came
+
+
+def waiting_ages(session: Session, zone: ZoneInfo, day: date, scope: Any | None
+                 ) -> tuple[WaitingUnit, ...]:
+    """Units waiting in returns stock for their supplier (returns.units_held less those back
+    from it), counted per shop day they came in, with their age on `day`; `scope` (claim ids)
+    narrows them to the claims a filter lets through."""
+    stmt, came = _waiting(zone, day, None, func.count())
+    stmt = stmt.group_by(came)
     if scope is not None:
         stmt = stmt.where(Claim.id.in_(scope))
     return tuple(WaitingUnit("", max((day - date.fromisoformat(d)).days, 0), int(n))
@@ -260,7 +271,7 @@ def claims_behind(session: Session, key: str, since: date, until: date,
     """The claim numbers behind a claim figure, sorted, read by one query under the filters
     for the figures that pick claims by their own fields (metric_figures lists the same from
     rows); None for a figure this does not cover."""
-    start, end = report_period(session, since, until)[1:]
+    zone, start, end = report_period(session, since, until)
     opened = and_(Claim.opened_at >= start, Claim.opened_at < end)
     closed = and_(Claim.closed_at >= start, Claim.closed_at < end)
 
@@ -292,6 +303,13 @@ def claims_behind(session: Session, key: str, since: date, until: date,
             event(ClaimEvent.to_state == ClaimState.REJECTED.value),
             event(ClaimEvent.kind == "reopened"))),
     }
+    if key == "return-aging":  # waiting since the first day of the bands the figure counts
+        waits, came = _waiting(zone, until, Claim.id)
+        picks[key] = Claim.id.in_(waits.where(
+            came <= (until - timedelta(days=AGE_BANDS[2][0])).isoformat()))
+        if filters:  # as the rows: a filter keeps the waits of the claims in the range
+            picks[key] = and_(picks[key], Claim.opened_at < end,
+                              or_(Claim.closed_at.is_(None), Claim.closed_at >= start))
     if key not in picks:
         return None
     wanted = check_filters(filters)
