@@ -13,7 +13,19 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, literal, literal_column, null, or_, select
+from sqlalchemy import (
+    LargeBinary,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from warranty_desk.models import (
@@ -225,8 +237,8 @@ def load_facts(session: Session, since: date, until: date,
         select(Claim.id).where(Claim.id.in_(scope), Claim.opened_at < end,
                                or_(Claim.closed_at.is_(None), Claim.closed_at >= start)))
     sold, claimants = sales_counted(session, zone, branch, since, until, wanted, scope)
-    expected, settled = recovery_sums(session, zone, start, end, scope,
-                                      lambda column: shop_day(column, zone, until))
+    expected, settled, _ = recovery_sums(session, zone, start, end, scope,
+                                         lambda column: shop_day(column, zone, until))
     return MetricRows(
         zone, since, until, start, end, (),
         tuple(_costs_by_kind(session, start, end, scope)),
@@ -310,6 +322,11 @@ def claims_behind(session: Session, key: str, since: date, until: date,
         if filters:  # as the rows: a filter keeps the waits of the claims in the range
             picks[key] = and_(picks[key], Claim.opened_at < end,
                               or_(Claim.closed_at.is_(None), Claim.closed_at >= start))
+    if key == "cost-recovery":  # the claims with a share of what suppliers settled
+        scope = claim_scope(session, check_filters(filters))
+        paid = recovery_sums(session, zone, start, end, scope,
+                             lambda column: shop_day(column, zone, until))[2]
+        picks[key] = type_coerce(Claim.id, LargeBinary).in_(sorted(paid))
     if key not in picks:
         return None
     wanted = check_filters(filters)

@@ -31,10 +31,11 @@ from warranty_desk.services.supplier_terms import terms_for
 
 
 def recovery_sums(session: Session, zone: ZoneInfo, start: datetime, end: datetime,
-                  scope: Any | None, shop_day: Any) -> tuple[int, int]:
+                  scope: Any | None, shop_day: Any) -> tuple[int, int, frozenset[bytes]]:
     """What the supplier's terms made recoverable, and the share settled, summed over the
     claims opened in [start, end) (and let through by `scope`, claim ids, when given) that were
-    sent to a brand. `shop_day(column)` is the SQL for a column's shop day."""
+    sent to a brand; with the ids (stored bytes) of those claims with a share settled.
+    `shop_day(column)` is the SQL for a column's shop day."""
     touched = (select(BrandClaimItem.brand_claim_id)
                .join(Claim, Claim.id == BrandClaimItem.claim_id)
                .where(Claim.opened_at >= start, Claim.opened_at < end))
@@ -53,7 +54,7 @@ def recovery_sums(session: Session, zone: ZoneInfo, start: datetime, end: dateti
         .where(BrandClaim.id.in_(touched))
         .order_by(BrandClaim.id, BrandClaimItem.added_at, Claim.number)).all()
     if not items:
-        return 0, 0
+        return 0, 0, frozenset()
     paid: dict[bytes, int] = {k: int(v) for k, v in session.execute(
         select(_raw(Settlement.brand_claim_id).label("row_id"),
                func.sum(Settlement.amount_minor))
@@ -61,22 +62,24 @@ def recovery_sums(session: Session, zone: ZoneInfo, start: datetime, end: dateti
         .group_by(Settlement.brand_claim_id))}
     postings = _postings(session, touched)
     terms: dict[str, Terms] = {}
-    per_row: dict[bytes, list[tuple[int, bool]]] = defaultdict(list)
+    per_row: dict[bytes, list[tuple[int, bool, bytes]]] = defaultdict(list)
     for row_id, supplier, lodged, claim_id, opened, sold_on, counted in items:
         if supplier not in terms:
             terms[supplier] = terms_for(session, supplier)
         got = claim_recovery(terms[supplier], postings.get(claim_id, ()), sold_on=sold_on,
                              opened_on=date.fromisoformat(opened),
                              lodged_on=date.fromisoformat(lodged))
-        per_row[row_id].append((got.expected_minor, bool(counted)))
-    expected = settled = 0
+        per_row[row_id].append((got.expected_minor, bool(counted), claim_id))
+    expected = 0
+    settled: dict[bytes, int] = defaultdict(int)
     for row_id, claims in per_row.items():
-        shares = split_by_weight(paid.get(row_id, 0), [want for want, _ in claims])
-        for (want, counted), share in zip(claims, shares, strict=True):
+        shares = split_by_weight(paid.get(row_id, 0), [want for want, _, _ in claims])
+        for (want, counted, claim_id), share in zip(claims, shares, strict=True):
             if counted:
                 expected += want
-                settled += share
-    return expected, settled
+                settled[claim_id] += share
+    return (expected, sum(settled.values()),
+            frozenset(claim for claim, share in settled.items() if share))
 
 
 def _raw(column: Any) -> Any:
