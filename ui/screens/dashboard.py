@@ -244,10 +244,11 @@ class DashboardScreen(Screen):
         self._list_behind(figure, figure.behind)
 
     def _read_behind(self, figure: Figure, data: Dashboard) -> None:
-        """Read the warranties behind a sales figure now it is picked, off the GUI thread."""
+        """Read the records behind a figure now it is picked, off the GUI thread."""
         actor = self.ctx.require_actor()
         filters = self.filters_read
-        self.behind_title.setText(f"{figure.title}: reading the warranties behind it…")
+        kind = "claims" if figure.behind_kind == CLAIM else "warranties"
+        self.behind_title.setText(f"{figure.title}: reading the {kind} behind it…")
         self.definition.setText(figure.definition)
 
         def show(codes: tuple[str, ...]) -> None:

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from warranty_desk.errors import BadInput
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.metrics.costs import ALL_KINDS
+from warranty_desk.services.metric_facts import claims_behind, load_facts
 from warranty_desk.services.metric_figures import Figure, compare, figures, weekly
 from warranty_desk.services.metric_rows import load_rows, warranty_codes
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
@@ -33,9 +35,13 @@ def dashboard_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date,
                  by: str | None = None, filters: Mapping[str, str] | None = None) -> Dashboard:
     """The dashboard for shop days since..until under filters, compared by a field."""
     require(actor, Permission.VIEW_REPORTS)
-    rows = load_rows(uow.session, since, until, filters, summed=True)
-    found = figures(rows)
-    series = weekly(rows)
+    if by:  # a comparison splits the rows per value: read them one per claim
+        rows = load_rows(uow.session, since, until, filters, summed=True)
+        facts = None
+    else:
+        rows, facts = load_facts(uow.session, since, until, filters)
+    found = figures(rows, facts)
+    series = weekly(rows, facts)
     by_key = {f.key: f for f in found}
     cost = tuple(int(by_key[f"cost-{k.replace('_', '-')}"].value or 0) for k in ALL_KINDS)
     return Dashboard(since, until, found, tuple(series["opened"]),
@@ -46,13 +52,25 @@ def dashboard_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date,
 
 dashboard = reads(dashboard_in)
 
+# The figures whose records behind are warranties, read by their codes.
+WARRANTY_FIGURES = frozenset({"activations", "registration-gaps"})
+
 
 def behind_in(uow: UnitOfWork, actor: Actor, *, key: str, since: date, until: date,
               filters: Mapping[str, str] | None = None) -> tuple[str, ...]:
-    """The warranty codes behind a sales figure the dashboard left to read when picked."""
+    """The records behind a figure the dashboard left to read when picked: the warranty
+    codes behind a sales figure, the claim numbers behind any other."""
     require(actor, Permission.VIEW_REPORTS)
-    return warranty_codes(uow.session, since, until, filters or {},
-                          gaps_only=key == "registration-gaps")
+    if key in WARRANTY_FIGURES:
+        return warranty_codes(uow.session, since, until, filters or {},
+                              gaps_only=key == "registration-gaps")
+    quick = claims_behind(uow.session, key, since, until, filters or {})
+    if quick is not None:
+        return quick
+    found = {f.key: f for f in figures(load_rows(uow.session, since, until, filters))}
+    if key not in found:
+        raise BadInput(f"There is no figure {key!r} on the dashboard.")
+    return found[key].behind
 
 
 behind = reads(behind_in)

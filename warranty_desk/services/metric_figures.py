@@ -4,12 +4,13 @@ records behind it (claim numbers, or warranty codes), so every figure opens what
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from warranty_desk.errors import BadInput
+from warranty_desk.rules.metrics import claim_facts as cf
 from warranty_desk.rules.metrics import claims as cm
 from warranty_desk.rules.metrics import costs as km
 from warranty_desk.rules.metrics import delivery as dm
@@ -17,7 +18,7 @@ from warranty_desk.rules.metrics import refunds as rm
 from warranty_desk.rules.metrics import sales as sm
 from warranty_desk.rules.metrics import stock as st
 from warranty_desk.rules.metrics import trust as tm
-from warranty_desk.rules.metrics.claims import claim_volume_by_week, open_by_week
+from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.rows import DIMENSIONS, ClaimRow
 from warranty_desk.services.metric_rows import MetricRows
 
@@ -51,64 +52,90 @@ def _numbers(claims: Any) -> tuple[str, ...]:
     return tuple(sorted({c.number if isinstance(c, ClaimRow) else c for c in claims}))
 
 
-def figures(rows: MetricRows) -> tuple[Figure, ...]:
-    """Every figure for the rows' range, in the order the dashboard shows them."""
+def figures(rows: MetricRows, facts: Sequence[ClaimFact] | None = None) -> tuple[Figure, ...]:
+    """Every figure for the rows' range, in the order the dashboard shows them. Given `facts`
+    (the rows' claims counted in SQL), the claim figures come from them and the claims behind
+    every figure are left to read when it is picked (behind_later)."""
     zone = rows.zone
-    opened = rows.opened()
+    lazy = facts is not None
+    every = cf.facts_of(rows.claims, zone) if facts is None else facts
+    opened = [] if lazy else rows.opened()
     last = rows.end - timedelta(microseconds=1)
-    closed = [c for c in rows.claims if c.closed_at is not None
-              and rows.start <= c.closed_at < rows.end]
-    still_open = [c for c in rows.claims if cm.is_open_at(c, last)]
+    closed = [] if lazy else [c for c in rows.claims if c.closed_at is not None
+                              and rows.start <= c.closed_at < rows.end]
+    fopened = cf.opened_within(every, rows.since, rows.until)
+    fclosed = cf.closed_within(every, rows.since, rows.until)
     spent = km.claim_cost(rows.costs)
     by_kind = km.cost_by_kind(rows.costs)
-    replaced = cm.replacement_time(closed, zone)
+    replaced = cf.replacement(fclosed)
     accuracy = rm.refund_accuracy(rows.refunds)
     recoverable = sum(r.expected_minor for r in rows.recovery)
     settled = sum(r.settled_minor for r in rows.recovery)
-    done = cm.resolution_completion(opened, zone)
+    done = cf.completion(fopened)
     messages = dm.message_delivery(rows.messages)
     synced = dm.sync_success(rows.synced)
-    take_up = sm.extension_take_up(rows.offers, zone, rows.since, rows.until)
-    gaps = sm.registration_gaps(rows.sold, rows.since, rows.until)
-    later = rows.sold_summed
-    trust = tm.trust_score(opened, rows.sold, zone)
-    aging = st.return_aging(u.age_days for u in rows.waiting)
+    aging = st.return_aging_counted((u.age_days, u.count) for u in rows.waiting)
+    count = sum(f.count for f in fopened)
+
+    def claims(found: Iterable[object]) -> tuple[str, ...]:
+        return () if lazy else _numbers(found)
+
     found = [
-        Figure("open-claims", "Open claims", cm.open_claim_count(rows.claims, last), COUNT,
-               definition(cm.open_claim_count), _numbers(still_open)),
-        Figure("claim-volume", "Claims opened", len(opened), COUNT,
-               definition(cm.claim_volume_by_week), _numbers(opened)),
-        Figure("cost-per-claim", "Cost per claim", km.cost_per_claim(spent, len(opened)), MONEY,
-               definition(km.cost_per_claim), _numbers(opened)),
+        Figure("open-claims", "Open claims", cf.open_count_on(every, rows.until), COUNT,
+               definition(cm.open_claim_count),
+               claims(c for c in rows.claims if cm.is_open_at(c, last))),
+        Figure("claim-volume", "Claims opened", count, COUNT,
+               definition(cm.claim_volume_by_week), claims(opened)),
+        Figure("cost-per-claim", "Cost per claim", km.cost_per_claim(spent, count), MONEY,
+               definition(km.cost_per_claim), claims(opened)),
         *(Figure(f"cost-{kind.replace('_', '-')}", f"Cost: {kind.replace('_', '-')}",
                  by_kind[kind], MONEY, definition(km.cost_by_kind),
-                 _numbers(c.claim for c in rows.costs if c.kind == kind))
+                 claims(c.claim for c in rows.costs if c.kind == kind))
           for kind in km.ALL_KINDS),
-        Figure("resolution-speed", "Median days to resolve", cm.resolution_speed(closed, zone),
-               DAYS, definition(cm.resolution_speed), _numbers(closed)),
+        Figure("resolution-speed", "Median days to resolve", cf.speed(fclosed),
+               DAYS, definition(cm.resolution_speed), claims(closed)),
         Figure("replacement-time", "Days to replacement",
                replaced.days_to_hand_over, DAYS, definition(cm.replacement_time),
-               _numbers(c for c in closed if c.outcome == "replace")),
+               claims(c for c in closed if c.outcome == "replace")),
         Figure("refund-accuracy", "Refund accuracy", accuracy.accuracy, PERCENT,
-               definition(rm.refund_accuracy), _numbers(r.claim for r in rows.refunds)),
+               definition(rm.refund_accuracy), claims(r.claim for r in rows.refunds)),
         Figure("supplier-recovery", "Supplier recovery",
                km.supplier_recovery_rate(settled, recoverable), PERCENT,
-               definition(km.supplier_recovery_rate), _numbers(r.claim for r in rows.recovery)),
+               definition(km.supplier_recovery_rate), claims(r.claim for r in rows.recovery)),
         Figure("cost-recovery", "Cost recovery", km.cost_recovery(settled, spent), PERCENT,
                definition(km.cost_recovery),
-               _numbers(r.claim for r in rows.recovery if r.settled_minor)),
+               claims(r.claim for r in rows.recovery if r.settled_minor)),
         Figure("return-aging", "Returns over 30 days", sum(aging[2:]), COUNT,
                definition(st.return_aging),
-               _numbers(u.claim for u in rows.waiting if st.age_band(u.age_days) >= 2)),
+               claims(u.claim for u in rows.waiting if st.age_band(u.age_days) >= 2)),
         Figure("resolution-completion", "Resolution completion", done.completion, PERCENT,
                definition(cm.resolution_completion),
-               _numbers(c for c in opened if c.state in ("resolved", "rejected"))),
+               claims(c for c in opened if c.state in ("resolved", "rejected"))),
         Figure("sync-success", "Sync success", synced.rate, PERCENT,
                definition(dm.sync_success), ()),
         Figure("message-delivery", "Message delivery", messages.rate, PERCENT,
                definition(dm.message_delivery),
-               _numbers(m.claim for m in rows.messages
-                        if m.claim and dm.delivery_kind(m.state) == "failed")),
+               claims(m.claim for m in rows.messages
+                      if m.claim and dm.delivery_kind(m.state) == "failed")),
+        *_sales_figures(rows, cf.judged(fopened), tm.first_claims(opened, zone),
+                        claims(c for c in opened if c.rejected_before or c.reopened
+                               or c.state == "rejected")),
+    ]
+    if lazy:  # every claim figure's claims are read when it is picked
+        found = [replace(f, behind_later=True) if f.behind_kind == CLAIM and f.key not in
+                 _NOTHING_BEHIND else f for f in found]
+    return tuple(found)
+
+
+def _sales_figures(rows: MetricRows, judged: tuple[int, int, int], first: Mapping[str, date],
+                   distrusted: tuple[str, ...]) -> list[Figure]:
+    """The warranty sales figures and the trust score (which reads the sales too)."""
+    take_up = sm.extension_take_up(rows.offers, rows.zone, rows.since, rows.until)
+    gaps = sm.registration_gaps(rows.sold, rows.since, rows.until)
+    later = rows.sold_summed
+    trust = (tm.trust_of(first, rows.sold, judged) if rows.claimants is None
+             else tm.Trust(*rows.claimants, *judged))
+    return [
         Figure("activations", "Warranties activated",
                sm.activations(rows.sold, rows.since, rows.until), COUNT,
                definition(sm.activations),
@@ -121,17 +148,21 @@ def figures(rows: MetricRows) -> tuple[Figure, ...]:
                definition(sm.registration_gaps),
                () if later else tuple(sorted(s.code for s in gaps)), WARRANTY, later),
         Figure("trust-score", "Customer trust", trust.score, PERCENT,
-               definition(tm.trust_score),
-               _numbers(c for c in opened if c.rejected_before or c.reopened
-                        or c.state == "rejected")),
+               definition(tm.trust_score), distrusted),
     ]
-    return tuple(found)
 
 
-def weekly(rows: MetricRows) -> dict[str, dict[str, int]]:
-    """Claims opened and claims open at each week's end, for the range's weeks."""
-    return {"opened": claim_volume_by_week(rows.claims, rows.zone, rows.since, rows.until),
-            "open": open_by_week(rows.claims, rows.zone, rows.since, rows.until)}
+# Figures that never list records behind them.
+_NOTHING_BEHIND = frozenset({"sync-success", "extension-take-up"})
+
+
+def weekly(rows: MetricRows, facts: Sequence[ClaimFact] | None = None
+           ) -> dict[str, dict[str, int]]:
+    """Claims opened and claims open at each week's end, for the range's weeks (from the
+    facts when given, as figures takes them)."""
+    every = cf.facts_of(rows.claims, rows.zone) if facts is None else facts
+    return {"opened": cf.volume_by_week(every, rows.since, rows.until),
+            "open": cf.open_by_week(every, rows.since, rows.until)}
 
 
 def check_field(field: str) -> None:

@@ -67,6 +67,8 @@ class WaitingUnit:
 
     claim: str
     age_days: int
+    # How many units this row stands for (the dashboard counts alike waits in SQL).
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +94,5 @@ class OfferRow:
     at: datetime
     accepted: bool
     dims: dict[str, str] = field(default_factory=dict)
+    # How many offers this row stands for (the dashboard counts alike ones in SQL).
+    count: int = 1

@@ -45,4 +45,4 @@ def extension_take_up(offers: Iterable[OfferRow], zone: ZoneInfo, since: date,
                       until: date) -> TakeUp:
     """Extension take-up: extensions accepted ÷ extensions offered on the range's shop days."""
     found = [o for o in offers if in_days(o.at, zone, since, until)]
-    return TakeUp(len(found), sum(o.accepted for o in found))
+    return TakeUp(sum(o.count for o in found), sum(o.count for o in found if o.accepted))

@@ -19,7 +19,12 @@ def age_band(age_days: int) -> int:
 def return_aging(ages: Iterable[int]) -> list[int]:
     """Return aging: faulty units still waiting in returns stock for their supplier, counted
     per age band (0–7, 8–30, 31–60 and over 60 days since each came in)."""
+    return return_aging_counted((age, 1) for age in ages)
+
+
+def return_aging_counted(ages: Iterable[tuple[int, int]]) -> list[int]:
+    """return_aging over waits each given with how many units waited that long."""
     counts = [0] * len(AGE_BANDS)
-    for age in ages:
-        counts[age_band(age)] += 1
+    for age, units in ages:
+        counts[age_band(age)] += units
     return counts

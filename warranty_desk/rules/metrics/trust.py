@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -46,17 +46,30 @@ class Trust:
         return round(judged_right if repeat is None else (repeat + judged_right) / 2, 1)
 
 
-def trust_score(claims: Iterable[ClaimRow], sold: Iterable[SoldRow], zone: ZoneInfo) -> Trust:
-    """Customer trust score: the mean of (customers who bought again after the day of their
-    first claim ÷ customers who claimed) and (claims never rejected ÷ claims), in per cent."""
+def first_claims(claims: Iterable[ClaimRow], zone: ZoneInfo) -> dict[str, date]:
+    """Each customer on record with the shop day of their first claim among those given."""
     first: dict[str, date] = {}
-    rows = list(claims)
-    for c in rows:
+    for c in claims:
         if c.customer is not None:
             day = local_day(c.opened_at, zone)
             first[c.customer] = min(day, first.get(c.customer, day))
+    return first
+
+
+def trust_of(first: Mapping[str, date], sold: Iterable[SoldRow],
+             judged: tuple[int, int, int]) -> Trust:
+    """The trust score from each claimant's first claim day, the warranties sold, and the
+    claims with those rejected at least once and those reopened (counted apart, so the claims
+    may come counted in SQL)."""
     back = {s.customer for s in sold if s.customer is not None and not s.void
             and s.customer in first and s.sold_on > first[s.customer]}
-    return Trust(len(first), len(back), len(rows),
-                 sum(c.rejected_before or c.state == "rejected" for c in rows),
-                 sum(c.reopened for c in rows))
+    return Trust(len(first), len(back), *judged)
+
+
+def trust_score(claims: Iterable[ClaimRow], sold: Iterable[SoldRow], zone: ZoneInfo) -> Trust:
+    """Customer trust score: the mean of (customers who bought again after the day of their
+    first claim ÷ customers who claimed) and (claims never rejected ÷ claims), in per cent."""
+    rows = list(claims)
+    return trust_of(first_claims(rows, zone), sold,
+                    (len(rows), sum(c.rejected_before or c.state == "rejected" for c in rows),
+                     sum(c.reopened for c in rows)))

@@ -1,0 +1,125 @@
+"""The dashboard's counted path (claims counted into facts in SQL, sums per kind and state, the
+trust score's customers counted in SQL) gives every figure and weekly series the row path
+gives, in zones with summer time and without, and lists the same claims behind once picked."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import literal, select
+
+from tests.conftest import TODAY, actor, pinned_clock
+from warranty_desk.demo.bulk import generate
+from warranty_desk.permissions import Role
+from warranty_desk.rules.metrics.claim_facts import ClaimFact, facts_of
+from warranty_desk.rules.metrics.periods import local_day
+from warranty_desk.services import setup
+from warranty_desk.services.dashboard import WARRANTY_FIGURES, behind
+from warranty_desk.services.metric_facts import claim_facts, load_facts, shop_day
+from warranty_desk.services.metric_figures import figures, weekly
+from warranty_desk.services.metric_rows import load_rows
+from warranty_desk.storage.database import Database
+from warranty_desk.storage.home import Home
+
+BOSS = actor(Role.OWNER)
+SINCE = TODAY - timedelta(days=150)
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """2,000 generated warranties; a third of the claims' customers buy again after claiming."""
+    db, _ = setup.init(Home(tmp_path_factory.mktemp("facts") / "home").ensure(),
+                       clock=pinned_clock())
+    generate(db, warranties=2_000, seed=11)
+    conn = sqlite3.connect(db.path)
+    with conn:  # some claimants buy again: move a warranty of theirs after their claim
+        claimants = [c for (c,) in conn.execute(
+            "SELECT DISTINCT customer_id FROM claims WHERE customer_id IS NOT NULL")][:50]
+        every = [w for (w,) in conn.execute("SELECT id FROM warranties ORDER BY code")]
+        conn.executemany("UPDATE warranties SET customer_id = ? WHERE id = ?",
+                         [(claimants[n % len(claimants)], w)
+                          for n, w in enumerate(every) if n % 3 == 0])
+        conn.execute("UPDATE sales SET staff_id = (SELECT id FROM staff LIMIT 1) "
+                     "WHERE substr(hex(id), -1) IN ('0', '2', '4', '6', '8', 'A', 'C', 'E')")
+    conn.close()
+    return db
+
+
+def _in_zone(db: Database, zone: str) -> None:
+    conn = sqlite3.connect(db.path)
+    with conn:
+        conn.execute("UPDATE shop SET timezone = ?", (zone,))
+    conn.close()
+
+
+def _values(found: tuple[object, ...]) -> list[tuple[str, object]]:
+    return [(f.key, f.value) for f in found]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Australia/Lord_Howe"])
+@pytest.mark.parametrize("only", [{}, {"brand": "first"}, {"staff": "not recorded"},
+                                  {"branch": "BR01", "category": "first"}])
+def test_every_figure_and_week_counted_in_sql_equals_the_row_path(
+        shop: Database, zone: str, only: dict[str, str]) -> None:
+    _in_zone(shop, zone)
+    conn = sqlite3.connect(shop.path)
+    firsts = {"brand": "SELECT name FROM brands ORDER BY name",
+              "category": "SELECT category FROM products ORDER BY category"}
+    only = {k: conn.execute(firsts[k]).fetchone()[0] if v == "first" else v
+            for k, v in only.items()}
+    conn.close()
+    with shop.read() as session:
+        rows = load_rows(session, SINCE, TODAY, only)
+        counted, facts = load_facts(session, SINCE, TODAY, only)
+    slow = figures(rows)
+    fast = figures(counted, facts)
+    assert _values(fast) == _values(slow)
+    assert weekly(counted, facts) == weekly(rows)
+    by_key = {f.key: f for f in slow}
+    assert by_key["claim-volume"].value
+    if not only:  # the whole shop has something in every figure compared
+        assert by_key["supplier-recovery"].value and by_key["cost-recovery"].value
+        assert by_key["return-aging"].value and by_key["refund-accuracy"].value is not None
+        assert by_key["extension-take-up"].value and by_key["trust-score"].value
+    assert counted.claimants is not None and counted.claimants[1] > 0  # some came back
+    assert all(f.behind == () for f in fast)
+    for f in fast:
+        if f.behind_later and f.key not in WARRANTY_FIGURES:
+            assert behind(shop, BOSS, key=f.key, since=SINCE, until=TODAY,
+                          filters=only) == by_key[f.key].behind
+
+
+def _by_days(found: list[ClaimFact]) -> dict[tuple[object, ...], int]:
+    out: dict[tuple[object, ...], int] = {}
+    for f in found:
+        key = (f.opened_on, f.closed_on, f.state, f.outcome, f.on_time)
+        out[key] = out.get(key, 0) + f.count
+    return out
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu"])
+def test_the_claim_facts_from_sql_are_the_facts_of_the_rows(shop: Database, zone: str) -> None:
+    _in_zone(shop, zone)
+    with shop.read() as session:
+        rows = load_rows(session, SINCE, TODAY)
+        got = claim_facts(session, rows.zone, "BR01", rows.start, rows.end, TODAY, {})
+    # SQL keeps the hand-over, rejected and reopened only where a figure reads them; the shop
+    # days, states, outcomes and counts are the facts of the rows.
+    assert len(got) < len(rows.claims)
+    assert _by_days(got) == _by_days(facts_of(rows.claims, rows.zone))
+
+
+def test_the_shop_day_in_sql_is_the_day_python_gives_across_summer_time(
+        shop: Database) -> None:
+    zone = ZoneInfo("America/New_York")
+    # Every hour around both changes of 2026, and one of 1999.
+    instants = [datetime(y, m, d, tzinfo=UTC) + timedelta(hours=h)
+                for y, m, d in ((2026, 3, 7), (2026, 10, 31), (1999, 4, 3)) for h in range(72)]
+    with shop.read() as session:
+        for at in instants:
+            text = at.strftime("%Y-%m-%d %H:%M:%S.%f")
+            day = session.execute(select(shop_day(literal(text), zone, TODAY))).scalar()
+            assert date.fromisoformat(day) == local_day(at, zone), at
