@@ -1,7 +1,7 @@
 """Outbox events by the instant they were written: the dashboard's sync success reads a range.
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-06
 
 Without it, counting the events written in ninety days scanned the whole outbox with its
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0024"
-down_revision = "0023"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""Migration 0024: the outbox is read by the instant events were written through an index,
+"""Migration 0025: the outbox is read by the instant events were written through an index,
 which goes with a downgrade and comes back with the upgrade."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def test_the_events_of_a_range_are_found_by_index_not_by_scanning_the_outbox(
         shop: Database) -> None:
     assert "ix_outbox_events_created_at" in _indexes(shop)
     assert any("ix_outbox_events_created_at" in str(r[-1]) for r in rows(shop, PLAN))
-    _to(shop, "0023", down=True)
+    _to(shop, "0024", down=True)
     assert "ix_outbox_events_created_at" not in _indexes(shop)
     shop.dispose()
     _to(shop, "head")
