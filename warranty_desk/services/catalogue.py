@@ -247,7 +247,8 @@ def product_event(product: Product, *, brand: str) -> dict[str, Any]:
     return {"sku": product.sku, "name": product.name, "gtin": product.gtin,
             "brand": brand, "category": product.category,
             "list_price_minor": product.list_price_minor,
-            "policy_ref": product.policy_id.hex, "serial_required": product.serial_required}
+            "policy_ref": product.policy_id.hex, "serial_required": product.serial_required,
+            "supplier": (product.supplier or "").strip()}
 
 
 add_products = writes(add_products_in)
