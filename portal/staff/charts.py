@@ -9,12 +9,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 _ROW = 22  # height of one horizontal bar's row
-_LABEL = 150  # room for a bar's label
-_WIDTH = 560
-_TALL = 180  # the weekly chart's drawing height
+_LABEL = 120  # room for a bar's label
+_WIDTH = 440  # narrow enough that a phone shows the labels at a readable size
+_TALL = 160  # the weekly chart's drawing height
 
 
-def _cut(label: str, limit: int = 24) -> str:
+def _cut(label: str, limit: int = 18) -> str:
     return label if len(label) <= limit else label[:limit - 1] + "…"
 
 
@@ -22,7 +22,7 @@ def bars(title: str, labels: Sequence[str], values: Sequence[float | None],
          words: Sequence[str]) -> SafeString:
     """A horizontal bar per label, its value written beside it in `words` (empty for none)."""
     top = max([v for v in values if v is not None] + [0.0])
-    room = _WIDTH - _LABEL - 90
+    room = _WIDTH - _LABEL - 96
     height = _ROW * len(labels) + 8
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {_WIDTH} {height}" '
              f'preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>']

@@ -11,11 +11,14 @@ import io
 import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from portal.projections import projector
 from portal.projections.models import Claim as ProjectedClaim
@@ -23,7 +26,8 @@ from portal.staff.metric_rows import load_rows
 from portal.staff.services import add_staff
 from tests.conftest import actor, stand_on
 from tests.portal.office import ODD_NAME, client, signed_in
-from tests.portal.support import LivePortal, register
+from tests.portal.support import LivePortal, chromium, register
+from tests.portal.test_portal_browser import ARGS, DESKTOP, PHONE, check_page, policed_page
 from tests.portal.till import in_returns_stock, push_all, till
 from warranty_desk.permissions import ROLE_LABELS, Actor, Role
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
@@ -341,3 +345,27 @@ def test_only_head_office_staff_may_look(story: Story, path: str) -> None:
     for role in ("admin", "support", "auditor"):
         allowed, _ = signed_in(role)
         assert allowed.get(url, {"figure": "claim-volume"}).status_code == 200, role
+
+
+def test_the_metric_page_fits_a_phone_and_a_desktop_and_opens_a_claim(
+        story: Story, live_portal: LivePortal, tmp_path: Path) -> None:
+    member, password = add_staff("metrics-browser@office.example", "support")
+    email = member.user.get_username()
+    base = live_portal.url.removesuffix("/api/v1")
+    query = f"since={START}&until={UNTIL}&branch={story.code}&by=product"
+    with chromium(ARGS) as browser:
+        for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            with policed_page(browser, viewport) as page:
+                page.goto(f"{base}/office/sign-in/?next=/office/metrics/%3F{quote(query)}")
+                page.get_by_label("Email").fill(email)
+                page.get_by_label("Password").fill(password)
+                page.get_by_role("button", name="Sign in").click()
+                expect(page.get_by_role("heading", name="Metrics across branches")).to_be_visible()
+                expect(page.locator("svg.chart").first).to_be_visible()
+                check_page(page, "office-metrics-story", width, tmp_path)
+                page.get_by_role("link", name="5", exact=True).first.click()
+                expect(page.get_by_role("heading", name="Claims opened: the 5 records behind "
+                                                        "it")).to_be_visible()
+                check_page(page, "office-metrics-behind", width, tmp_path)
+                page.get_by_role("link", name=story.claims["refund"]).click()
+                expect(page.get_by_role("heading", name=story.claims["refund"])).to_be_visible()

@@ -4,6 +4,7 @@ behind each figure."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from portal.staff.metric_page import (
 from portal.staff.roles import EVERYONE, allow
 from printing.pdf.report import ReportDoc, ReportPart, render_report_pdf
 from warranty_desk.printables import ShopHeader
+from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.figures import CLAIM
 from warranty_desk.rules.metrics.rows import DIMENSIONS
 
@@ -74,8 +76,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _cost_chart(page: Page) -> Any:
-    kinds = [s for s in page.figures if s.figure.key.startswith("cost-")
-             and s.figure.key != "cost-per-claim"]
+    keys = {f"cost-{kind.replace('_', '-')}" for kind in ALL_KINDS}
+    kinds = [s for s in page.figures if s.figure.key in keys]
     return charts.bars("Cost by kind", [s.figure.title.removeprefix("Cost: ") for s in kinds],
                        [float(s.figure.value or 0) for s in kinds], [s.text for s in kinds])
 
@@ -88,9 +90,11 @@ def _compared(page: Page) -> list[Any]:
         n = next(i for i, s in enumerate(page.figures) if s.figure.key == key)
         title = page.figures[n].figure.title
         values = [g[n] for g in page.groups.values()]
-        found.append(charts.bars(f"{title} by {page.query.by}", list(page.groups),
-                                 [float(s.figure.value) if s.figure.value is not None else None
-                                  for s in values], [s.text or "branch figure" for s in values]))
+        caption = f"{title} by {page.query.by}"
+        found.append((caption, charts.bars(
+            caption, list(page.groups),
+            [float(s.figure.value) if s.figure.value is not None else None for s in values],
+            [s.text or "branch figure" for s in values])))
     return found
 
 
@@ -135,5 +139,5 @@ def records_behind(request: HttpRequest) -> HttpResponse:
     group = {n: query.filters[n] for n in query.filters}
     return render(request, "office/metrics_behind.html", {
         "figure": figure, "records": records, "more": len(figure.behind) - len(listed),
-        "subtitle": subtitle(query), "group": group, "all": ALL,
+        "subtitle": subtitle(replace(query, by="")), "group": group, "all": ALL,
         "back": query.params()})
