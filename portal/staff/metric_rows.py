@@ -101,6 +101,12 @@ def _dims(branch: str, product: Product | None, staff: str) -> dict[str, str]:
     return {n: values[n] or NOT_RECORDED for n in DIMENSIONS}
 
 
+def _of_branch(rows: Any, filters: Mapping[str, str]) -> Any:
+    """One branch's rows only, read in SQL (the commonest filter at head office); the other
+    filters are the rows' fields, checked as the till checks them."""
+    return rows.filter(branch__code=filters["branch"]) if "branch" in filters else rows
+
+
 def _passes(dims: Mapping[str, str], filters: Mapping[str, str]) -> bool:
     return all(dims.get(k) == v for k, v in filters.items())
 
@@ -123,7 +129,7 @@ def _facts(claim_ids: list[int]) -> dict[int, tuple[datetime | None, bool, bool]
 
 def _claims(start: datetime, end: datetime, filters: Mapping[str, str]
             ) -> list[tuple[Claim, ClaimRow]]:
-    found = list(Claim.objects.select_related("branch", "warranty__product")
+    found = list(_of_branch(Claim.objects.select_related("branch", "warranty__product"), filters)
                  .filter(opened_at__isnull=False, opened_at__lt=end)
                  .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start)))
     products = _products((c.branch_id, c.sku) for c in found)
@@ -207,7 +213,7 @@ def _recovery(opened: list[Claim]) -> tuple[RecoveryShare, ...]:
 
 def _sold(since: date, until: date, filters: Mapping[str, str]) -> list[SoldRow]:
     rows = []
-    for w in (Warranty.objects.select_related("branch", "product")
+    for w in (_of_branch(Warranty.objects.select_related("branch", "product"), filters)
               .filter(sold_on__gte=since, sold_on__lte=until).order_by("pk")):
         dims = _dims(w.branch.code, w.product, "")
         if _passes(dims, filters):

@@ -204,6 +204,13 @@ def test_compared_by_product_every_group_matches_the_tills(story: Story) -> None
         _same(found, page, n, BRANCH_ONLY)
 
 
+def test_compared_by_branch_each_branch_is_its_own_figures(story: Story) -> None:
+    every = _page_csv({}, by="branch")
+    column = every["columns"].index(story.code) - 1
+    mine = _till_figures(story)
+    _same(mine.figures, every, column, BRANCH_ONLY)
+
+
 def test_the_dashboards_core_figures_are_what_the_story_says(story: Story) -> None:
     page = _page_csv({"branch": story.code})
     assert page["Claims opened"][0] == "5"
