@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ui.start_window import StartWindow
     from warranty_desk.clock import Clock
     from warranty_desk.config import Loaded
+    from warranty_desk.errors import DatabaseDamaged
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,10 @@ def warm_up(window: Any) -> Any:
     warmup = Warmup(window.ctx, [import_step(m) for m in modules])
     warmup.start()
     return warmup
+
+
+# The start window's heading when the shop's database is damaged.
+DAMAGED = "The shop's records are damaged. Nothing will be written to them."
 
 
 def _cannot_open(home: Home, exc: Exception) -> str:
@@ -136,6 +141,8 @@ class _Startup:
         use_plain_text(self.app)
         loaded = config.load(self.home)
         apply_theme(self.app, loaded.settings.theme)
+        if self._damaged():
+            return
         if not upgrade_needed(self.home):
             self.open_shop(loaded)
             return
@@ -148,6 +155,24 @@ class _Startup:
         self.upgrade = SchemaUpgrade(self.home, lambda error: self._upgraded(loaded, error),
                                      self.clock)
         self.upgrade.start()
+
+    def _damaged(self) -> bool:
+        """Refuse a damaged database before anything opens it for writing: say so, offer the
+        last good backup, and offer nothing else but Close."""
+        from warranty_desk.errors import DatabaseDamaged
+        from warranty_desk.services.damage import refuse_damaged
+
+        try:
+            refuse_damaged(self.home)
+        except DatabaseDamaged as exc:
+            self._refuse(exc)
+            return True
+        return False
+
+    def _refuse(self, exc: DatabaseDamaged) -> None:
+        log.warning("The shop's database is damaged: %s", exc)
+        self.first.show_problem(DAMAGED, str(exc))
+        self._resume_gc()
 
     def _upgraded(self, loaded: Loaded, error: str | None) -> None:
         if error is None:
@@ -163,10 +188,15 @@ class _Startup:
 
     def open_shop(self, loaded: Loaded) -> None:
         """Open the database, show the main window in place of the first, start its devices."""
+        from warranty_desk.errors import DatabaseDamaged
+
         app = self.app
         try:
             window = build(self.home, app, clock=self.clock,
                            idle_minutes=loaded.settings.idle_minutes)
+        except DatabaseDamaged as exc:  # damaged between the check and the open
+            self._refuse(exc)
+            return
         except Exception as exc:
             log.exception("The shop could not be opened")
             self.first.show_problem("The shop could not be opened.",
@@ -189,7 +219,25 @@ class _Startup:
         if self.probe:
             QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
         self.warmup = warm_up(window)
+        self._check_whole(window)
         self._resume_gc()
+
+    def _check_whole(self, window: Any) -> None:
+        """A file too large to walk at start is walked on a worker once the app is ready; if it
+        is damaged, every write is refused from then on and the person is told at once."""
+        from warranty_desk.services import damage
+
+        if damage.checked_whole_at_start(self.home):
+            return
+
+        def found(said: str | None) -> None:
+            if said is None:
+                return
+            log.warning("The shop's database is damaged: %s", said)
+            window.ctx.db.refuse_writes(said)
+            window.warn_always(said)
+
+        window.ctx.tasks.run(lambda: damage.deep_check(self.home), found, window.ctx.report)
 
     def _resume_gc(self) -> None:
         """Once the window (or the problem) is on screen, collect garbage as usual."""

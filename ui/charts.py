@@ -11,19 +11,28 @@ from dataclasses import dataclass
 
 from PySide6.QtCharts import (
     QAbstractAxis,
+    QAbstractBarSeries,
     QAbstractSeries,
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QCategoryAxis,
     QChart,
     QChartView,
+    QHorizontalBarSeries,
     QLineSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import QWidget
+
+# A bar chart shows at most this many labels (the largest): more would not be read.
+MOST_BARS = 8
+# A bar chart's title, value axis and margins, in pixels, besides its rows.
+BAR_CHROME = 64
+# The room QtCharts keeps above and below an axis label, in pixels (measured: 10 px labels
+# were cut to "…" in rows of 19.8 px and written whole in rows of 21.9 px).
+LABEL_MARGIN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,40 +74,57 @@ def _small(axis: QAbstractAxis) -> None:
     axis.setLabelsFont(font)
 
 
-def _axes(chart: QChart, x: QAbstractAxis, series: Sequence[Series],
-          attach: Sequence[QAbstractSeries]) -> None:
-    y = QValueAxis()
+def _value_axis(series: Sequence[Series]) -> QValueAxis:
+    axis = QValueAxis()
     top = max((v for s in series for v in s.values), default=0.0)
-    y.setRange(0, max(top, 1.0))
-    y.setTickCount(5)
-    y.applyNiceNumbers()  # ticks on round numbers, so a count of 5 reads as 5
-    y.setLabelFormat("%g")
-    for axis in (x, y):
+    axis.setRange(0, max(top, 1.0))
+    axis.setTickCount(5)
+    axis.applyNiceNumbers()  # ticks on round numbers, so a count of 5 reads as 5
+    axis.setLabelFormat("%g")
+    return axis
+
+
+def _axes(chart: QChart, across: QAbstractAxis, up: QAbstractAxis,
+          attach: Sequence[QAbstractSeries]) -> None:
+    for axis in (across, up):
         _small(axis)
-    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+    chart.addAxis(across, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(up, Qt.AlignmentFlag.AlignLeft)
     for s in attach:
-        s.attachAxis(x)
-        s.attachAxis(y)
+        s.attachAxis(across)
+        s.attachAxis(up)
 
 
 def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, dark: bool,
               name: str = "barChart") -> QWidget:
-    """Bars per label, one bar per series."""
+    """Bars per label, one bar per series, drawn across: each label is written whole on its
+    own line at the left, where upright bars under a till's narrow chart cut it to "repl…".
+    More than MOST_BARS labels keep the largest of the first series, in their order."""
+    if len(labels) > MOST_BARS:
+        first = series[0].values
+        kept = sorted(sorted(range(len(labels)), key=lambda n: -first[n])[:MOST_BARS])
+        title = f"{title}: the largest {MOST_BARS} of {len(labels)}"
+        labels = [labels[n] for n in kept]
+        series = [Series(s.name, tuple(s.values[n] for n in kept)) for s in series]
     chart = _chart(title, dark)
-    bars = QBarSeries()
+    bars = QHorizontalBarSeries()
     for s in series:
         one = QBarSet(s.name)
-        one.append(list(s.values))
+        # The first label on top, as it is read; Qt draws the first category at the bottom.
+        one.append(list(reversed(s.values)))
         bars.append(one)
     chart.addSeries(bars)
-    x = QBarCategoryAxis()
-    x.append(list(labels))
-    if len(labels) > 4:  # slanted, so each label keeps its words under a narrow bar
-        x.setLabelsAngle(-30)
-    _axes(chart, x, series, [bars])
+    categories = QBarCategoryAxis()
+    categories.append(list(reversed(labels)))
+    _axes(chart, _value_axis(series), categories, [bars])
     chart.legend().setVisible(len(series) > 1)
-    return _view(chart, name)
+    view = _view(chart, name)
+    # QtCharts writes "…" for every label once a row is shorter than a label's text box (a
+    # line and its margin above and below): each row gets that and a pixel.
+    line = QFontMetricsF(categories.labelsFont()).height()
+    rows = len(labels) * (line + 2 * LABEL_MARGIN + 1)
+    view.setMinimumHeight(max(view.minimumHeight(), int(BAR_CHROME + rows)))
+    return view
 
 
 def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, dark: bool,
@@ -121,7 +147,7 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, d
     step = max(1, -(-len(labels) // marks))
     for n in range(0, len(labels), step):
         x.append(labels[n], n)
-    _axes(chart, x, series, lines)
+    _axes(chart, x, _value_axis(series), lines)
     return _view(chart, name)
 
 
@@ -131,7 +157,10 @@ def values_of(widget: QWidget) -> dict[str, tuple[float, ...]]:
     if not isinstance(widget, QChartView):
         return found
     for s in widget.chart().series():
-        if isinstance(s, QBarSeries):
+        if isinstance(s, QHorizontalBarSeries):  # drawn bottom up: read back top down
+            for one in s.barSets():
+                found[one.label()] = tuple(one.at(n) for n in reversed(range(one.count())))
+        elif isinstance(s, QAbstractBarSeries):
             for one in s.barSets():
                 found[one.label()] = tuple(one.at(n) for n in range(one.count()))
         elif isinstance(s, QLineSeries):

@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(SMALLEST_SIZE)
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
+        self.banner: Label | None = None  # made by warn_always, when there is one
         self.sign_in = SignInScreen(ctx)
         self.pages.addWidget(self.sign_in)
         self.first_run = FirstRunScreen(ctx)
@@ -384,6 +385,24 @@ class MainWindow(QMainWindow):
         self._notice_timer.stop()
         self.notice.hide()
         self.notice.setText("")
+
+    def warn_always(self, text: str) -> None:
+        """A problem that stays above every page, sign-in included, until the app closes (the
+        shop's database found damaged): a notice would wait for a screen, and go with it."""
+        if self.banner is None:
+            self.banner = Label("")
+            self.banner.setObjectName("notice")
+            self.banner.setWordWrap(True)
+            body = QWidget()
+            column = QVBoxLayout(body)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(self.banner)
+            self.takeCentralWidget()  # the pages move under the banner, not deleted
+            column.addWidget(self.pages, 1)
+            self.setCentralWidget(body)
+            body.show()  # a child given to a window already on screen is not shown by itself
+        show_level(self.banner, text, "error")
+        self.banner.show()
 
     def notify(self, text: str, level: str = "info") -> None:
         """A visible confirmation or error under the screen; errors stay until the next one."""

@@ -51,14 +51,16 @@ class SchemaUpgrade:
         from warranty_desk.services.setup import open_database
         from warranty_desk.storage import migrate
 
-        db = open_database(self.home, self.clock)
+        db = None
         try:
+            db = open_database(self.home, self.clock)
             migrate.upgrade(db)
         except Exception as exc:  # reported to the person; the upgrade is one transaction
             # SQLAlchemy wraps the driver's words in the statement and a link: keep the words.
             self._error = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
         finally:
-            db.dispose()
+            if db is not None:
+                db.dispose()
 
     def _poll(self) -> None:
         if self._thread.is_alive():

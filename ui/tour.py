@@ -96,9 +96,12 @@ def tour(out: Path, work_area: QRect = WORK_AREA) -> list[Path]:
                 written.append(path)
 
             shot("01-sign-in")
-            if theme == "dark":  # one dark screen shows the theme; the full tour is light
+            if theme == "dark":  # two dark screens show the theme; the full tour is light
                 _sign_in(win, "Maria Manager", "5555").handle_scan(units.serials["in_cover"])
                 shot("02-counter-in-cover")
+                # The owner's view in the dark too: its charts take their colours from it.
+                win.show_screen("DashboardScreen")
+                shot("11-dashboard")
             else:
                 _every_screen(win, home, units, shot)
             _done(win)

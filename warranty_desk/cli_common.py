@@ -66,6 +66,11 @@ def open_db(home: Home, args: argparse.Namespace) -> Database:
                            f"{DEMO_HOME}: add `--home {DEMO_HOME}`.")
         raise BadInput(f"There is no shop database in {home.root}. Run `warranty-desk "
                        f"--home {home.root} init` first.")
+    from warranty_desk.services.damage import refuse_damaged
+
+    # A damaged file is refused before anything opens it for writing (a restore never comes
+    # here: it takes the backup's file whole).
+    refuse_damaged(home)
     db = Database(home.database, clock=command_clock(args))
     if migrate.current_revision(db) != migrate.head_revision():
         from warranty_desk.services.setup import upgrade_notes

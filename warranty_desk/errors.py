@@ -57,3 +57,15 @@ class DatabaseInUse(WarrantyDeskError):
     """Another program holds the shop's database open, so it cannot be replaced now."""
 
     exit_code = 1
+
+
+class DiskFull(WarrantyDeskError):
+    """The disk holding the shop's database is full: the change was not saved."""
+
+    exit_code = 1
+
+
+class DatabaseDamaged(WarrantyDeskError):
+    """The shop's database file is damaged: nothing writes to it until a backup is restored."""
+
+    exit_code = 1

@@ -57,6 +57,7 @@ class Permission(enum.StrEnum):
     RECORD_WORK = "record findings, parts and labour"
     POST_COST = "post costs"
     SEND_MESSAGE = "send customer messages"
+    SEND_REMINDERS = "send warranty-ending reminders to the customers who agreed"
     WRITE_NOTE = "write exception notes on records"
     MERGE_CUSTOMERS = "merge duplicate customer records"
     HANDLE_STOCK = "receive returns and issue replacements"
@@ -65,6 +66,7 @@ class Permission(enum.StrEnum):
     MANAGE_BRAND_CLAIMS = "manage brand claims"
     VIEW_BRAND_CLAIMS = "read brand claims"
     UPDATE_BRAND_STATUS = "enter a brand's status on a brand claim"
+    VIEW_SUPPLIER_TERMS = "read suppliers' warranty terms and the settlement limit"
     MANAGE_SUPPLIER_TERMS = "set suppliers' warranty terms"
     RECORD_SETTLEMENT = "record supplier settlements"
     AGREE_SETTLEMENT_DIFFERENCE = "agree a settlement that differs from what was expected"
@@ -109,6 +111,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     P.RECORD_WORK: frozenset({Role.TECHNICIAN, Role.MANAGER, Role.OWNER}),
     P.POST_COST: frozenset({Role.TECHNICIAN, Role.FINANCE, Role.MANAGER, Role.OWNER}),
     P.SEND_MESSAGE: frozenset({Role.SALES, Role.SUPPORT, Role.MANAGER, Role.OWNER}),
+    # Those who write to customers, and the nightly run that sends the reminders due.
+    P.SEND_REMINDERS: frozenset({Role.SALES, Role.SUPPORT, Role.MANAGER, Role.OWNER,
+                                 Role.SYSTEM}),
     # Whoever meets something not normal says so where the next person will look.
     P.WRITE_NOTE: frozenset(Role),
     # Merging moves a customer's whole history: those who look after customer records.
@@ -126,6 +131,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # line imports the service centre's CSV.
     P.UPDATE_BRAND_STATUS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER, Role.SUPPORT,
                                       Role.SUPPLIER, Role.SYSTEM}),
+    # The shop's dealings with all its suppliers: never for one supplier's contact.
+    P.VIEW_SUPPLIER_TERMS: frozenset({Role.MANAGER, Role.OWNER, Role.STOREKEEPER,
+                                      Role.TECHNICIAN, Role.SUPPORT, Role.FINANCE, Role.SYSTEM}),
     P.MANAGE_SUPPLIER_TERMS: frozenset({Role.MANAGER, Role.OWNER, Role.SYSTEM}),
     P.RECORD_SETTLEMENT: frozenset({Role.FINANCE, Role.MANAGER, Role.OWNER}),
     P.AGREE_SETTLEMENT_DIFFERENCE: frozenset({Role.MANAGER, Role.OWNER}),

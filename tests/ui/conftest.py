@@ -65,15 +65,20 @@ def open_window(
     try:
         yield win
     finally:
-        win.ctx.tasks.wait()
-        win.ctx.db.dispose()
-        # A live window would be restyled by every later test's theme and its idle watch
-        # would filter every event: remove both now. Without an event loop, deferred
-        # deletes only happen when sent explicitly.
-        app.removeEventFilter(win._idle_watch)
-        win.close()
-        win.deleteLater()
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        close_window(win)
+
+
+def close_window(win: MainWindow) -> None:
+    """Wait for its work, close its database, and delete the window now."""
+    win.ctx.tasks.wait()
+    win.ctx.db.dispose()
+    # A live window would be restyled by every later test's theme and its idle watch
+    # would filter every event: remove both now. Without an event loop, deferred
+    # deletes only happen when sent explicitly.
+    QApplication.instance().removeEventFilter(win._idle_watch)
+    win.close()
+    win.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 def open_syncing_window(home: Home) -> Iterator[MainWindow]:

@@ -77,14 +77,19 @@ def test_a_manager_gets_the_override_at_once_and_the_block_is_said_once(
     qtbot.keyClick(screen, Qt.Key.Key_2, CTRL)
     dialog = screen.dialog
     assert isinstance(dialog, OverrideDialog) and dialog.isVisible()
-    assert dialog.approver.currentData() == "Maria Manager"
+    # An override is a second person's: Maria is not offered, nobody is picked for her.
+    assert dialog.approver.currentIndex() == -1
+    assert dialog.approver.findData("Maria Manager") == -1
     said = screen.blocked.text()
     assert said.count("Evidence missing: photo of the fault") == 1
     assert "ask a manager" not in said.lower()
     assert not screen.missing.isVisible()
     assert "Evidence missing" not in win.notice.text()
+    qtbot.keyClicks(dialog.approver, "Olive")
+    qtbot.keyClick(dialog.approver, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.pin, "7777")
     qtbot.keyClicks(dialog.reason, "Photo seen on the customer's phone")
-    qtbot.keyClicks(dialog.pin, "5555")
+    dialog.pin.setFocus()
     qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
     assert screen.detail is not None and screen.detail.state == "inspecting"
     assert not screen.blocked_panel.isVisible()

@@ -97,7 +97,7 @@ def test_choosing_a_tab_and_typing_a_search_narrow_the_board(qtbot: Any, win: Ma
     assert board.search.text() == "" and board.model.rowCount() == 14
 
 
-def test_inspect_names_the_missing_photo_and_marias_own_pin_overrides_it(
+def test_inspect_names_the_missing_photo_and_another_persons_pin_overrides_it(
     qtbot: Any, win: MainWindow
 ) -> None:
     sign_in(qtbot, win, "Maria Manager", "5555")
@@ -110,12 +110,13 @@ def test_inspect_names_the_missing_photo_and_marias_own_pin_overrides_it(
     assert "Evidence missing: photo of the fault" in detail.blocked.text()
     assert detail.override_button.isVisible()
     assert detail.detail is not None and detail.detail.state == "reviewing"
-    # Maria may pass the rule herself: the override is open already, her name chosen.
+    # The override is open already, for a second person: Maria cannot approve her own change.
     dialog = detail.dialog
     assert isinstance(dialog, OverrideDialog) and dialog.isVisible()
-    assert dialog.approver.currentData() == "Maria Manager"
+    assert dialog.approver.findData("Maria Manager") == -1
+    dialog.approver.setCurrentIndex(dialog.approver.findData("Olive Owner"))
     qtbot.keyClicks(dialog.reason, "Photo seen on the customer's phone")
-    qtbot.keyClicks(dialog.pin, "5555")
+    qtbot.keyClicks(dialog.pin, "7777")
     qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
     assert detail.detail.state == "inspecting"
     assert "In inspection" in detail.headline.text()
@@ -124,7 +125,7 @@ def test_inspect_names_the_missing_photo_and_marias_own_pin_overrides_it(
     assert win.notice.property("level") == "success"
     last = detail.detail.timeline[-1]
     assert (last.to_state, last.staff, last.override_by) == (
-        "inspecting", "Maria Manager", "Maria Manager")
+        "inspecting", "Maria Manager", "Olive Owner")
     assert win.ctx.actor is not None and win.ctx.actor.name == "Maria Manager"
 
 

@@ -3,6 +3,7 @@ claims behind it, with the weekly claims, cost by kind and the comparison drawn 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -22,13 +23,18 @@ from PySide6.QtWidgets import (
 from ui.charts import Series, bar_chart, is_dark, line_chart
 from ui.keys import bind_key
 from ui.money import amount_decimals, money
+from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from ui.screens.dashboard_patterns import show_patterns
+from ui.screens.report_export import ask_csv_path, save_csv
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.metrics.rows import DIMENSIONS
+from warranty_desk.services import report_registry
 from warranty_desk.services.dashboard import Dashboard, behind, dashboard
 from warranty_desk.services.metric_figures import CLAIM, DAYS, MONEY, PERCENT, Figure
+from warranty_desk.services.report_table import ReportTable
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -69,6 +75,9 @@ class DashboardScreen(Screen):
         ("Arrows", "Pick a figure; its claims are listed beside it"),
         ("Enter", "Open the claim picked in the list"),
         ("Ctrl+R", "Read the figures again"),
+        ("Ctrl+Tab", "Figures or patterns; Enter on a pattern lists its claims"),
+        ("Ctrl+P", "Print this view (every figure, as filtered and compared) or save it as PDF"),
+        ("Ctrl+Shift+S", "Save this view as CSV for a spreadsheet"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -109,6 +118,11 @@ class DashboardScreen(Screen):
         self.figures.currentRowChanged.connect(lambda _row: self._show_behind())
         self.behind.itemActivated.connect(self._open_claim)
         bind_key(self, "Ctrl+R", self.refresh)
+        self.print_desk = PrintDesk(ctx, self)
+        self.ask_csv_path: Callable[[], str] = self._ask_csv_path  # replaced in tests
+        bind_key(self, "Ctrl+P", lambda: self._as_report(self.print_desk.print_report))
+        bind_key(self, "Ctrl+Shift+S", lambda: self._as_report(
+            lambda table: save_csv(self.ctx, table, self.ask_csv_path())))
 
     def _controls(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         """The range and comparison on one line, the filter on the next (fits 1024 px)."""
@@ -198,6 +212,19 @@ class DashboardScreen(Screen):
         self.figures.setCurrentRow(max(keep, 0))
         self._show_behind()
         self._draw(data)
+        show_patterns(self, data, self.filters_read)  # after the figures, off the GUI thread
+
+    def _ask_csv_path(self) -> str:
+        return ask_csv_path(self, f"dashboard-{date_of(self.since)}-to-{date_of(self.until)}.csv")
+
+    def _as_report(self, then: Callable[[ReportTable], None]) -> None:
+        """This view as the registry's dashboard report (the CLI's `report dashboard` with the
+        same range, filter and comparison), read off the GUI thread, then printed or saved."""
+        actor = self.ctx.require_actor()
+        since, until = date_of(self.since), date_of(self.until)
+        by, filters = self.compared_by(), self.filters()
+        self.ctx.run(lambda: report_registry.build(self.ctx.db, actor, "dashboard", since=since,
+                                                   until=until, by=by, filters=filters), then)
 
     def figure(self) -> Figure | None:
         """The figure picked in the grid."""
@@ -263,7 +290,7 @@ class DashboardScreen(Screen):
         scale = 10 ** amount_decimals()
         widgets = [
             line_chart("Claims by week", weeks, [Series("Opened", tuple(map(float, data.opened))),
-                                                 Series("Open at week's end",
+                                                 Series("Still open",
                                                         tuple(map(float, data.still_open)))],
                        dark=dark, name="chartWeeks"),
             bar_chart("Cost by kind", data.cost_kinds,

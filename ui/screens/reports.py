@@ -13,7 +13,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QPushButton,
     QTableView,
@@ -24,12 +23,12 @@ from ui.keys import bind_key
 from ui.money import money
 from ui.printing.desk import PrintDesk
 from ui.screens.base import Screen
+from ui.screens.report_export import ask_csv_path, save_csv
 from ui.widgets.column_fit import fit_width
 from ui.widgets.date_field import date_field, date_of, qdate
 from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
 from warranty_desk.services import report_registry
-from warranty_desk.services.exports import write_csv_parts
 from warranty_desk.services.report_table import Cell, ReportTable
 
 Index = QModelIndex | QPersistentModelIndex
@@ -256,28 +255,14 @@ class ReportsScreen(Screen):
         self.print_desk.print_report(self.model.table)
 
     def _ask_csv_path(self) -> str:
-        name = f"{self.current()}-{self.ctx.today().isoformat()}.csv"
-        path, _ = QFileDialog.getSaveFileName(self, "Save the report as CSV", name,
-                                              "CSV files (*.csv)")
-        return path
+        return ask_csv_path(self, f"{self.current()}-{self.ctx.today().isoformat()}.csv")
 
     def save_csv(self) -> None:
         table = self.model.table
         if table is None:
             self.ctx.notice.emit("Pick a report first.", "warning")
             return
-        path = self.ask_csv_path()
-        if not path:
-            return
-        try:
-            with open(path, "w", encoding="utf-8", newline="") as out:
-                write_csv_parts(out, ((part.columns, part.rows)
-                                      for part in (table, *table.follow)))
-        except OSError as exc:
-            self.ctx.notice.emit(f"Could not save {path} ({exc.strerror}). Pick another folder.",
-                                 "error")
-            return
-        self.ctx.notice.emit(f"Saved {table.title.lower()} to {path}.", "success")
+        save_csv(self.ctx, table, self.ask_csv_path())
 
 
 def _fit(view: QTableView, model: ReportModel) -> None:

@@ -1,4 +1,5 @@
-"""Manager override: a manager or owner types their PIN and a reason; nobody is signed out."""
+"""Manager override: a second person, a manager or owner, types their PIN and a reason; nobody
+is signed out."""
 
 from __future__ import annotations
 
@@ -31,29 +32,32 @@ class OverrideDialog(QDialog):
     approved = Signal(object)  # claim_common.Override
 
     def __init__(self, ctx: AppContext, what: str, blockers: str,
-                 parent: QWidget | None = None, *, approver: str | None = None) -> None:
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("overrideDialog")
         self.setWindowTitle("Manager override")
         layout = QVBoxLayout(self)
-        intro = Label(f"{what}\n\nWhat blocks it: {blockers}\n\nA manager or owner can "
-                       "approve it with their PIN. The reason is kept with the claim and in the "
-                       "audit log. You stay signed in.")
+        intro = Label(f"{what}\n\nWhat blocks it: {blockers}\n\nAnother manager or the owner "
+                       "can approve it with their PIN (never the person asking). The reason is "
+                       "kept with the claim and in the audit log. You stay signed in.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
         self.approver = QComboBox()
         self.approver.setObjectName("approver")
+        asking = ctx.actor.staff_id if ctx.actor is not None else None
+        # The person asking is not offered: an override is a second person's approval (the
+        # services refuse the asker's own PIN too).
         for person in staff.list_staff(ctx.db):
-            if person.active and allowed(person.role, Permission.OVERRIDE_RULE):
+            if person.active and allowed(person.role, Permission.OVERRIDE_RULE) \
+                    and person.id != asking:
                 self.approver.addItem(f"{person.name}  ·  {ROLE_LABELS[person.role]}",
                                       person.name)
-        # Nobody is picked for the approver unless named (a manager passing the rule on their
-        # own change): a PIN typed against a name chosen by default would count as a wrong try
-        # for that person. Typing a name's first letters finds it.
+        # Nobody is picked for the approver: a PIN typed against a name chosen by default would
+        # count as a wrong try for that person. Typing a name's first letters finds it.
         self.approver.setPlaceholderText("type or pick who approves")
-        self.approver.setCurrentIndex(self.approver.findData(approver) if approver else -1)
+        self.approver.setCurrentIndex(-1)
         form.addRow("&Approved by", self.approver)
         self.pin = pin_field("their PIN", "overridePin")
         form.addRow("&PIN", self.pin)
@@ -71,13 +75,13 @@ class OverrideDialog(QDialog):
         # Enter anywhere but the reason box presses this default button, once.
         self.ok.setDefault(True)
         layout.addWidget(buttons)
-        (self.reason if self.approver.currentIndex() >= 0 else self.approver).setFocus()
+        self.approver.setFocus()
 
     def _on_buttons_accepted(self) -> None:
         reason = self.reason.toPlainText().strip()
         name = self.approver.currentData()
         if self.approver.count() == 0:
-            self.message.setText("Nobody here may approve overrides. Ask the owner.")
+            self.message.setText("Nobody else here may approve overrides. Ask the owner.")
             return
         if name is None:
             self.message.setText("Pick who approves: their name in the list above, then "

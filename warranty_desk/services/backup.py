@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -26,12 +27,10 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit, backup_manifest, epochs
 from warranty_desk.services.backup_manifest import NOTHING_CHANGED, Contents, Manifest, refusal
 from warranty_desk.services.epochs import EpochView
-from warranty_desk.storage import migrate
+from warranty_desk.storage import migrate, soundness
 from warranty_desk.storage.database import BUSY_TIMEOUT_MS, Database
 from warranty_desk.storage.home import Home
 from warranty_desk.storage.private import private_file
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,8 +175,8 @@ def _check_backup(path: Path, shown: str) -> Contents:
         return refusal(shown, problem)
 
     with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
+        header = handle.read(len(soundness.SQLITE_HEADER))
+    if header != soundness.SQLITE_HEADER:
         raise refuse("is not a Warranty Desk backup (it is not a database file)")
     try:
         with _connect(path) as connection:
@@ -209,6 +208,45 @@ def _check_backup(path: Path, shown: str) -> Contents:
         raise refuse(f"is damaged (integrity check failed: {exc})") from None
 
 
+@dataclass(frozen=True, slots=True)
+class GoodBackup:
+    """A backup that passes every check a restore makes: where it is and when it was made."""
+
+    path: Path
+    made_at: str
+
+
+def newest_good(home: Home) -> GoodBackup | None:
+    """The newest backup in the home's backups folder that a restore would take, or None.
+
+    Each candidate is checked as a restore checks it (manifest, hash, SQLite's checks), newest
+    first, so a backup damaged too is passed over for the one before it.
+    """
+    folder = backups_folder(home)
+    if not folder.is_dir():
+        return None
+    found: list[tuple[str, Path]] = []
+    for path in folder.glob("*.sqlite3"):
+        if path.name.startswith("."):
+            continue  # a restore's or a backup's unfinished copy
+        try:
+            manifest = backup_manifest.read(path, path.name)
+        except BadInput:
+            continue
+        if manifest is not None:
+            found.append((manifest.made_at, path))
+    for made_at, path in sorted(found, reverse=True):
+        manifest = backup_manifest.read(path, path.name)
+        assert manifest is not None
+        try:
+            backup_manifest.check_file(manifest, path.stat().st_size, _sha256(path), path.name)
+            backup_manifest.check_contents(manifest, _check_backup(path, path.name), path.name)
+        except (BadInput, OSError):
+            continue
+        return GoodBackup(path, made_at)
+    return None
+
+
 def _safety_copy_path(home: Home, clock: Clock) -> Path:
     folder = backups_folder(home)
     stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
@@ -218,6 +256,26 @@ def _safety_copy_path(home: Home, clock: Clock) -> Path:
         path = folder / f"before-restore-{stamp}-{number}.sqlite3"
         number += 1
     return path
+
+
+def _replace_damaged(home: Home, staged: Path, clock: Clock) -> Path:
+    """Put the checked backup in place of a live file SQLite cannot use; the damaged file's
+    bytes (and its -wal) are kept in the backups folder for support, as they were.
+
+    SQLite cannot lock a file it cannot read, so this relies on every Warranty Desk program
+    refusing a damaged file at start (services/damage.py): none holds it open.
+    """
+    kept = _safety_copy_path(home, clock).with_suffix(".damaged")
+    shutil.copyfile(home.database, kept)
+    wal = Path(f"{home.database}-wal")
+    if wal.exists():
+        shutil.copyfile(wal, Path(f"{kept}-wal"))
+    # A -wal left beside the restored file would be replayed onto it: it goes first.
+    for leftover in (wal, Path(f"{home.database}-shm")):
+        leftover.unlink(missing_ok=True)
+    _fsync(staged)
+    os.replace(staged, home.database)
+    return kept
 
 
 SOLE_HOLDER_WAIT_MS = 2000
@@ -288,14 +346,17 @@ def restore(home: Home, actor: Actor, source: Path, *, clock: Clock) -> RestoreR
         backup_manifest.check_contents(manifest, contents, source.name)
 
         had_database = home.database.exists()
-        with _sole_holder(home.database) as live:
-            if had_database:
-                safety = _safety_copy_path(home, clock)
-                _copy_into_new_file(live, safety)
-            with _connect(staged) as backup_file:
-                backup_file.backup(live)
-        if safety is not None:
-            _seal(safety, clock)  # so the safety copy can itself be restored
+        if had_database and soundness.problem(home.database) is not None:
+            safety = _replace_damaged(home, staged, clock)
+        else:
+            with _sole_holder(home.database) as live:
+                if had_database:
+                    safety = _safety_copy_path(home, clock)
+                    _copy_into_new_file(live, safety)
+                with _connect(staged) as backup_file:
+                    backup_file.backup(live)
+            if safety is not None:
+                _seal(safety, clock)  # so the safety copy can itself be restored
     finally:
         for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
             leftover.unlink(missing_ok=True)

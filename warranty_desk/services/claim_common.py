@@ -104,11 +104,30 @@ def transition_context(
         unit_awaited=unit_awaited(session, claim))
 
 
+def same_person(one: Actor, other: Actor) -> bool:
+    """Whether two actors are one person: the same staff row (the same name where neither
+    has one, as for the command line)."""
+    if one.staff_id is None and other.staff_id is None:
+        return one.name == other.name
+    return one.staff_id == other.staff_id
+
+
+def check_approver(override: Override, asked_by: Actor) -> None:
+    """An override is a second person's approval: never the PIN of the one asking."""
+    if same_person(override.approver, asked_by):
+        raise PermissionDenied(
+            f"{asked_by.name} cannot approve their own change: an override needs a second "
+            "person. Ask another manager or the owner to type their PIN.")
+
+
 def check_override(
     override: Override | None, blockers: tuple[Blocker, ...] | list[str], *,
-    policy: Policy | None, what: str,
+    policy: Policy | None, what: str, asked_by: Actor,
 ) -> None:
-    """Pass only if there are no blockers, or every one is overridable and a manager approved."""
+    """Pass only if there are no blockers, or every one is overridable and a manager other than
+    the person asking approved."""
+    if override is not None:
+        check_approver(override, asked_by)  # never recorded as approved by the one asking
     messages_: list[str] = []
     overridable = True
     for b in blockers:
@@ -221,7 +240,7 @@ def move(
     current = ClaimState(claim.state)
     blockers = check_transition(current, target, transition_context(session, claim, outcome))
     check_override(override, blockers, policy=claim_policy(session, claim),
-                   what=f"Moving claim {claim.number} to {target_words(target)}")
+                   what=f"Moving claim {claim.number} to {target_words(target)}", asked_by=actor)
     claim.state = target.value
     add_event(session, claim, actor, "status", from_state=current.value, to_state=target.value,
               reason=reason, override=override)

@@ -200,7 +200,7 @@ def start_claim_in(
         raise RuleBlocked(f"A claim on {warranty.code} is not possible: "
                           + " ".join(eligibility.reasons))
     check_override(override, blockers, policy=product.policy,
-                   what=f"A claim on {warranty.code}")
+                   what=f"A claim on {warranty.code}", asked_by=actor)
     claim = _new_claim(
         session, actor, today, warranty_id=warranty.id, customer_id=warranty.customer_id,
         product_id=warranty.product_id, serial=warranty.serial, channel=data.channel,

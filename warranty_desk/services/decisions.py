@@ -43,6 +43,7 @@ from warranty_desk.services import audit, numbers, outbox
 from warranty_desk.services.claim_common import (
     Override,
     add_event,
+    check_approver,
     claim_payload,
     load_claim,
     move,
@@ -322,6 +323,8 @@ def _refund(
         if amount > paid:
             raise RuleBlocked(f"The refund {money.people(amount)} is more than the customer "
                               f"paid ({money.people(paid)}).")
+    if override is not None:
+        check_approver(override, actor)
     approver = override.approver if override else actor
     limit = refund_limit(approver.role)
     if limit is not None and amount > limit:

@@ -14,10 +14,10 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from warranty_desk.errors import BadInput, NotFound
+from warranty_desk.errors import BadInput, NotFound, PermissionDenied
 from warranty_desk.models import Claim, Customer, ExceptionNote, Sale, Warranty
-from warranty_desk.permissions import Actor, Permission, require
-from warranty_desk.services import audit
+from warranty_desk.permissions import Actor, Permission, Role, require
+from warranty_desk.services import audit, brand_claim_views
 from warranty_desk.services.letterhead import day_bounds
 from warranty_desk.services.shop_time import shop_zone
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
@@ -138,9 +138,16 @@ def check_note(reason: str, text: str) -> str:
 def add_note_in(uow: UnitOfWork, actor: Actor, data: NoteInput) -> NoteView:
     """Write an exception note on a record, kept in the audit log too."""
     require(actor, Permission.WRITE_NOTE)
+    if actor.role is Role.SUPPLIER and data.record_kind != "brand_claim":
+        # Refused before any record is looked up: a supplier's contact learns nothing of which
+        # claims, customers or sales the shop has.
+        raise PermissionDenied(f"{actor.name} writes notes only on their own supplier's brand "
+                               "claims. Nothing was saved.")
     words = check_note(data.reason, data.text)
     session = uow.session
     ref = _record_ref(session, data.record_kind, data.record_ref)
+    if actor.role is Role.SUPPLIER:
+        brand_claim_views.find(session, ref, actor)  # another supplier's is not found
     note = ExceptionNote(record_kind=data.record_kind, record_ref=ref, reason=data.reason,
                          text=words, written_by_id=actor.staff_id, written_by=actor.name)
     session.add(note)

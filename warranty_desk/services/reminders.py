@@ -24,7 +24,7 @@ from warranty_desk.models import (
     WarrantyReminder,
     WarrantyStatus,
 )
-from warranty_desk.permissions import Actor
+from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit, messages
 from warranty_desk.services.lookup import verdicts_for
 from warranty_desk.services.shop_locale import day_words, money_of
@@ -92,6 +92,7 @@ def send_due_in(uow: UnitOfWork, actor: Actor) -> tuple[SentReminder, ...]:
     """Queue a reminder for every warranty ending within the window whose customer agreed,
     once per warranty and end date: a run that finds it again (the next night, after a
     restart, or a second run the same night) sends nothing more."""
+    require(actor, Permission.SEND_REMINDERS)
     session = uow.session
     today = shop_today(session)
     shop = session.scalars(select(Shop)).first()

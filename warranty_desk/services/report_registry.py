@@ -14,6 +14,7 @@ from warranty_desk.services.claim_reports import refund_accuracy_in, resolution_
 from warranty_desk.services.message_report import message_delivery_in
 from warranty_desk.services.metric_reports import METRIC_REPORTS, metric_table
 from warranty_desk.services.note_report import exception_notes_in
+from warranty_desk.services.pattern_report import patterns_table
 from warranty_desk.services.report_table import ReportTable
 from warranty_desk.services.shop_time import shop_today
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
@@ -79,6 +80,8 @@ _LISTED: tuple[ReportSpec, ...] = (
                "time", "Claims opened since", False, _periodic(resolution_completion_in)),
     ReportSpec("refund-accuracy", "refunds within the price paid, the role's limit and the "
                "ledger", "Refunds decided since", False, _periodic(refund_accuracy_in)),
+    ReportSpec("patterns", "serials, customers and faults claimed again; models and staff "
+               "standing out", "Claims opened since", False, _periodic(patterns_table)),
     ReportSpec("claim-volume", "claims opened and open claims, week by week", "Claims since",
                True, _metric("claim-volume")),
     *(ReportSpec(name, words, "From", True, _metric(name))

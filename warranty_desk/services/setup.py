@@ -30,8 +30,12 @@ class ShopInput:
 
 
 def open_database(home: Home, clock: Clock) -> Database:
-    """The database under a home folder, created if needed (schema not yet upgraded)."""
+    """The database under a home folder, created if needed (schema not yet upgraded); a damaged
+    file is refused (DatabaseDamaged) before anything could write to it."""
+    from warranty_desk.services.damage import refuse_damaged
+
     home.ensure()
+    refuse_damaged(home)
     return Database(home.database, clock=clock)
 
 

@@ -287,6 +287,14 @@ def verify_override(db: Database, staff_name_or_id: uuid.UUID | str, pin: str, *
     return approver
 
 
+def _owners_own_business(actor: Actor, role: Role, what: str) -> None:
+    """Only an owner (or the command line) gives the owner role or changes an owner's account:
+    a system admin who could would take the shop over by resetting the owner's PIN."""
+    if role is Role.OWNER and actor.role not in (Role.OWNER, Role.SYSTEM):
+        raise PermissionDenied(f"{actor.name} ({ROLE_LABELS[actor.role]}) may not {what}: that "
+                               "is for an owner. Nothing was changed.")
+
+
 def create_staff_in(uow: UnitOfWork, actor: Actor, name: str, role: Role, pin: str, *,
                     supplier: str = "") -> StaffView:
     """A new active staff member; the PIN is kept only as its argon2id hash. A supplier contact
@@ -301,6 +309,7 @@ def create_staff_in(uow: UnitOfWork, actor: Actor, name: str, role: Role, pin: s
                        "it is on the products (for example Lumen UK Distribution).")
     if role is not Role.SUPPLIER:
         supplier = ""
+    _owners_own_business(actor, role, "give the owner role")
     cleaned = _clean_name(name)
     pin_hash = hash_pin(pin)
     session = uow.session
@@ -328,6 +337,8 @@ def set_pin_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID, new_pin: str)
     pin_hash = hash_pin(new_pin)
     session = uow.session
     row = _find(session, staff_id)
+    if actor.staff_id != staff_id:
+        _owners_own_business(actor, Role(row.role), f"change {row.name}'s PIN")
     row.pin_hash = pin_hash
     row.failed_pins = 0
     row.locked_until = None
@@ -346,6 +357,7 @@ def deactivate_staff_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID) -> S
                        "admin to do it.")
     session = uow.session
     row = _find(session, staff_id)
+    _owners_own_business(actor, Role(row.role), f"switch off {row.name}'s account")
     if not row.active:
         return _view(row)
     if Role(row.role) in _STAFF_MANAGERS:

@@ -112,7 +112,7 @@ def _input(row: SupplierTerms) -> TermsInput:
 
 def all_terms_in(uow: UnitOfWork, actor: Actor) -> tuple[TermsInput, ...]:
     """Every supplier's terms on record, by supplier."""
-    require(actor, Permission.VIEW_BRAND_CLAIMS)
+    require(actor, Permission.VIEW_SUPPLIER_TERMS)
     return tuple(_input(r) for r in uow.session.scalars(
         select(SupplierTerms).order_by(SupplierTerms.supplier)))
 
@@ -123,7 +123,7 @@ all_terms = reads(all_terms_in)
 def suppliers_in(uow: UnitOfWork, actor: Actor) -> tuple[str, ...]:
     """Every supplier the shop's products name (the brand where a product names none) and every
     supplier with terms on record, once each without regard to case, by name."""
-    require(actor, Permission.VIEW_BRAND_CLAIMS)
+    require(actor, Permission.VIEW_SUPPLIER_TERMS)
     session = uow.session
     names = [supplier.strip() or brand for supplier, brand in session.execute(
         select(Product.supplier, Brand.name).join(Brand, Brand.id == Product.brand_id)
@@ -152,7 +152,7 @@ def settlement_limit(session: Session) -> int:
 
 def settlement_limit_in(uow: UnitOfWork, actor: Actor) -> int:
     """The shop's settlement limit, for settings."""
-    require(actor, Permission.VIEW_BRAND_CLAIMS)
+    require(actor, Permission.VIEW_SUPPLIER_TERMS)
     return settlement_limit(uow.session)
 
 

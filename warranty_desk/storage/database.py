@@ -12,9 +12,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from warranty_desk.clock import Clock
+from warranty_desk.errors import DatabaseDamaged, DiskFull
 from warranty_desk.ids import IdMaker
 from warranty_desk.models.base import DATABASE_KEY
 from warranty_desk.storage import search
@@ -73,6 +75,9 @@ class Database:
         # Ids head office dates (events, the branch epoch) come from this database's clock;
         # its own maker, so a test moving one database's clock leaves another's ids alone.
         self.ids = IdMaker()
+        # Set when a check after start finds the file damaged: every write is refused in
+        # these words from then on (services/damage.py).
+        self.refusal: str | None = None
         # Made here, owner-only, before SQLite would make it with the umask's mode: the file
         # holds customers' names and phone numbers (its -wal and -shm files follow its mode).
         private_file(path)
@@ -94,9 +99,24 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session for one change: commits at the end, or rolls everything back on error."""
-        with self._writes() as session, session.begin():
-            yield session
+        """A session for one change: commits at the end, or rolls everything back on error.
+
+        A full disk is said in plain words (DiskFull): SQLite has rolled the change back whole.
+        A file found damaged is not written to at all (DatabaseDamaged).
+        """
+        if self.refusal is not None:
+            raise DatabaseDamaged(self.refusal)
+        try:
+            with self._writes() as session, session.begin():
+                yield session
+        except (sqlite3.OperationalError, OperationalError) as exc:
+            if _disk_full(exc):
+                raise DiskFull(_DISK_FULL.format(folder=self.path.parent)) from exc
+            raise
+
+    def refuse_writes(self, why: str) -> None:
+        """Refuse every write from now on, saying why (a damaged file found after start)."""
+        self.refusal = why
 
     def event_id(self) -> uuid.UUID:
         """A new event id, dated now on this database's clock."""
@@ -105,6 +125,20 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection (before a restore replaces the file)."""
         self.engine.dispose()
+
+
+# What a person reads when the disk fills up mid-change: what happened, that nothing of it was
+# kept, and what to do.
+_DISK_FULL = ("The disk is full, so this was not saved. Nothing of it was kept: the records are "
+              "as they were before. Free some space on the disk that holds {folder} (empty the "
+              "recycle bin, move old files or backups elsewhere), then do it again.")
+
+
+def _disk_full(exc: Exception) -> bool:
+    """Whether SQLite refused a write because the disk (or its page limit) is full."""
+    # Bulk inserts run on the driver itself (storage.bulk): its error arrives unwrapped.
+    driver = exc.orig if isinstance(exc, OperationalError) else exc
+    return getattr(driver, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
 
 
 def database_of(session: Session) -> Database:

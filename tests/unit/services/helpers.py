@@ -40,3 +40,11 @@ def rows(db: Database, query: str, *args: object) -> list[tuple[object, ...]]:
         return conn.execute(query, args).fetchall()
     finally:
         conn.close()
+
+
+def execute(db: Database, statement: str, *args: object) -> None:
+    """Change the database file behind the services' back, on a connection of its own."""
+    conn = sqlite3.connect(db.path)
+    with conn:
+        conn.execute(statement, args)
+    conn.close()

@@ -139,11 +139,8 @@ class ClaimActions(QObject):
             return
         what, done, attempt = self._pending
         blocks = self._bar.blocked_reason().removeprefix(f"{what}: ")
-        # A manager approves their own change: their name is picked, their PIN is asked.
-        me = self.ctx.actor.name if self.ctx.actor and self.ctx.may(
-            Permission.OVERRIDE_RULE) else None
         dialog = OverrideDialog(self.ctx, f"{what} needs a manager's approval.", blocks,
-                                parent=self._parent, approver=me)
+                                parent=self._parent)
         dialog.approved.connect(lambda override: self.run_action(what, done, attempt, override))
         self.show_dialog(dialog)
 

@@ -122,8 +122,8 @@ class DecisionBar(QWidget):
         """A move was refused: why, once, and what this person can do about it."""
         self._reason = reason
         if overridable:
-            reason += (" You may pass the rule with a written reason: Manager override "
-                       "(Ctrl+O)." if may_override else
+            reason += (" Another manager or the owner may pass the rule with their PIN and a "
+                       "written reason: Manager override (Ctrl+O)." if may_override else
                        " Ask a manager or the owner to approve an override (Ctrl+O).")
         self.blocked.setText(f"⚠ Blocked: {reason}")
         self.override_button.setVisible(overridable)
