@@ -19,6 +19,7 @@ from typing import Any
 from django.db import connection
 
 from portal import contract
+from portal.projections.book_rows import Claim, Customer, Layer, Product, Warranty
 
 
 def text(value: object, limit: int = 200) -> str:
@@ -69,101 +70,6 @@ def events_after(branch_id: int, received_no: int, limit: int) -> list[StoredEve
             for i, b, n, q, t, a, k, at, p in found]
 
 
-# -- rows ----------------------------------------------------------------------------------
-
-
-@dataclass(slots=True, eq=False)
-class Customer:
-    """projections.Customer's fields."""
-
-    reference: str
-    pk: int | None = None
-    name: str = ""
-    phone: str = ""
-    phone_digits: str = ""
-    email: str = ""
-    segment: str = ""
-    merged_into: str = ""
-    seq: int = 0
-
-
-@dataclass(slots=True, eq=False)
-class Product:
-    """projections.Product's fields."""
-
-    sku: str
-    pk: int | None = None
-    name: str = ""
-    gtin: str = ""
-    brand: str = ""
-    category: str = ""
-    list_price_minor: int | None = None
-    currency: str = ""
-    locale: str = ""
-    policy_ref: str = ""
-    serial_required: bool = True
-    described: bool = False
-    seq: int = 0
-
-
-@dataclass(slots=True, eq=False)
-class Warranty:
-    """projections.Warranty's fields, its product and customer as rows."""
-
-    code: str
-    pk: int | None = None
-    serial: str = ""
-    # A row this run holds, or the id of one it only read the warranty pointing at.
-    product: Product | int | None = None
-    customer: Customer | int | None = None
-    invoice: str = ""
-    status: str = ""
-    start_on: date | None = None
-    end_on: date | None = None
-    void_reason: str = ""
-    replaced_by: str = ""
-    category: str = ""
-    price_minor: int | None = None
-    policy_ref: str = ""
-    awaits_delivery: bool = False
-    delivered_on: date | None = None
-    sale_channel: str = ""
-    seq: int = 0
-
-
-@dataclass(slots=True, eq=False)
-class Claim:
-    """projections.Claim's fields, its warranty and customer as rows."""
-
-    number: str
-    pk: int | None = None
-    warranty: Warranty | int | None = None
-    customer: Customer | int | None = None
-    state: str = ""
-    outcome: str = ""
-    channel: str = ""
-    claim_type: str = ""
-    fault: str = ""
-    serial: str = ""
-    opened_at: datetime | None = None
-    decision_reason: str = ""
-    proof_status: str = ""
-    external_ref: str = ""
-    owner: str = ""
-    backup: str = ""
-    seq: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Layer:
-    """One layer of a warranty's cover, as the warranty's list holds it."""
-
-    kind: str
-    start_on: date
-    end_on: date
-    plan: str = ""
-
-
 # -- tables: how each is read and written --------------------------------------------------
 
 
@@ -188,21 +94,24 @@ _SPECS = {
                    (("name", "text"), ("gtin", "text"), ("brand", "text"), ("category", "text"),
                     ("list_price_minor", "bigint"), ("currency", "text"), ("locale", "text"),
                     ("policy_ref", "text"), ("serial_required", "boolean"),
-                    ("described", "boolean"), ("seq", "bigint")), Product),
+                    ("described", "boolean"), ("supplier", "text"), ("seq", "bigint")), Product),
     Warranty: _Spec("projections_warranty", "code",
                     (("serial", "text"), ("product_id", "bigint"), ("customer_id", "bigint"),
                      ("invoice", "text"), ("status", "text"), ("start_on", "date"),
                      ("end_on", "date"), ("void_reason", "text"), ("replaced_by", "text"),
                      ("category", "text"), ("price_minor", "bigint"), ("policy_ref", "text"),
                      ("awaits_delivery", "boolean"), ("delivered_on", "date"),
-                     ("sale_channel", "text"), ("seq", "bigint")),
+                     ("sale_channel", "text"), ("sold_on", "date"), ("seq", "bigint")),
                     Warranty),
     Claim: _Spec("projections_claim", "number",
                  (("warranty_id", "bigint"), ("customer_id", "bigint"), ("state", "text"),
                   ("outcome", "text"), ("channel", "text"), ("claim_type", "text"),
                   ("fault", "text"), ("serial", "text"), ("opened_at", "timestamptz"),
                   ("decision_reason", "text"), ("proof_status", "text"), ("external_ref", "text"),
-                  ("owner", "text"), ("backup", "text"), ("seq", "bigint")),
+                  ("owner", "text"), ("backup", "text"), ("opened_by", "text"), ("sku", "text"),
+                  ("closed_at", "timestamptz"), ("promised_on", "date"),
+                  ("refund_minor", "bigint"), ("approver_role", "text"),
+                  ("approver_limit_minor", "bigint"), ("seq", "bigint")),
                  Claim),
 }
 # Rows that point at other rows: the column and the attribute holding the row.

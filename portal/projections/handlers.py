@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from portal.projections.books import Books, Claim, Layer, day, instant, text
+from portal.projections.book_rows import Claim, Layer
+from portal.projections.books import Books, day, instant, text
 from portal.projections.books import StoredEvent as Event
 from portal.projections.models import (
     BrandClaim,
@@ -21,6 +22,7 @@ from portal.projections.models import (
     Policy,
     RefusedItem,
 )
+from warranty_desk.rules.claim_states import OPEN_STATES
 
 Handler = Callable[[Books, Event], None]
 HANDLERS: dict[str, Handler] = {}
@@ -100,6 +102,7 @@ def products_added(books: Books, event: Event) -> None:
         row.currency, row.locale = text(p.get("currency"), 3), text(p.get("locale"), 20)
         row.policy_ref = text(item.get("policy_ref"), 64)
         row.serial_required = bool(item.get("serial_required", True))
+        row.supplier = text(item.get("supplier"), 200)
         row.described, row.seq = True, event.seq
         books.changed(row)
 
@@ -126,6 +129,8 @@ def activated(books: Books, event: Event) -> None:
     # Optional: older tills never send it, and their cover runs from "start".
     row.awaits_delivery = p.get("cover_from") == "delivery" and row.delivered_on is None
     row.sale_channel = text(p.get("channel"), 20)
+    # The sale's day: the cover is laid from it at activation (even one waiting for delivery).
+    row.sold_on = day(p.get("start"))
     row.seq = event.seq
     books.changed(row)
     books.set_layers(row, _layers(p))
@@ -257,6 +262,7 @@ def replaced(books: Books, event: Event) -> None:
         new.serial, new.end_on = text(p.get("serial"), 100), day(p.get("end"))
         new.product, new.customer = old.product, old.customer
         new.status, new.invoice, new.seq = "active", old.invoice, event.seq
+        new.sold_on = old.sold_on  # the till counts it under the original sale
         books.changed(new)
 
 
@@ -264,7 +270,7 @@ def replaced(books: Books, event: Event) -> None:
 
 
 @handles("claim.opened", "claim.status_changed", "claim.decided", "claim.proof_checked",
-         "claim.return_approved")
+         "claim.return_approved", "claim.reopened")
 def claim_state(books: Books, event: Event) -> None:
     """A claim's state, outcome and details as of its newest event, and a timeline line."""
     p = _payload(event)
@@ -272,9 +278,10 @@ def claim_state(books: Books, event: Event) -> None:
     if event.seq >= row.seq:
         for field, limit in (("state", 20), ("outcome", 20), ("channel", 20),
                              ("claim_type", 40), ("serial", 100), ("external_ref", 64),
-                             ("owner", 200), ("backup", 200)):
+                             ("owner", 200), ("backup", 200), ("opened_by", 200), ("sku", 64)):
             if field in p:
                 setattr(row, field, text(p[field], limit))
+        _claim_facts(row, p, event)
         if "fault" in p:
             row.fault = text(p["fault"], 10_000)
         if p.get("opened_at"):
@@ -292,6 +299,27 @@ def claim_state(books: Books, event: Event) -> None:
     if event.topic == "claim.opened" and p.get("proof"):
         books.document(row, text(p["proof"], 64), "proof_of_purchase")
     books.timeline(row, event, text(p.get("from_state"), 20), text(p.get("state"), 20))
+
+
+def _whole(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _claim_facts(row: Claim, p: dict[str, Any], event: Event) -> None:
+    """What the metric pages read: when it closed (the till's own record; from tills before
+    they sent it, the time of the event that closed it), the day promised, a refund's facts."""
+    if "closed_at" in p:
+        row.closed_at = instant(p["closed_at"])
+    elif "state" in p:
+        row.closed_at = None if row.state in OPEN_STATES else row.closed_at or event.occurred_at
+    if "promised_on" in p:
+        row.promised_on = day(p["promised_on"])
+    if event.topic == "claim.decided":
+        row.refund_minor = _whole(p.get("refund_minor"))
+        row.approver_role = text(p.get("approver_role"), 60)
+        row.approver_limit_minor = _whole(p.get("approver_limit_minor"))
+    elif event.topic == "claim.reopened":
+        row.refund_minor, row.approver_role, row.approver_limit_minor = None, "", None
 
 
 @handles("claim.evidence_added")
@@ -350,6 +378,7 @@ def item_refused(books: Books, event: Event) -> None:
 
 # The fields a brand claim event carries beside the brand claim as it now is: the line's.
 _BRAND_STATE = frozenset({"number", "supplier", "brand", "external_id", "service_centre",
+                          "expected_per_claim",
                           "status", "approval", "claims", "expected_minor", "settled_minor",
                           "written_off_minor", "closed", "currency"})
 
@@ -375,6 +404,7 @@ def brand_claim(books: Books, event: Event) -> None:
             "status": text(p.get("status"), 40), "approval": text(p.get("approval"), 12),
             "claim_numbers": [text(n, 64) for n in p.get("claims") or []],
             "expected_minor": _minor(p.get("expected_minor")),
+            "expected_per_claim": [_minor(n) for n in p.get("expected_per_claim") or []],
             "settled_minor": _minor(p.get("settled_minor")),
             "written_off_minor": _minor(p.get("written_off_minor")),
             "currency": text(p.get("currency"), 3), "closed": bool(p.get("closed")),

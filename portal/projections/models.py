@@ -77,6 +77,8 @@ class Product(models.Model):
     policy_ref = models.CharField(max_length=64, blank=True, db_default="")
     serial_required = models.BooleanField(db_default=True)
     described = models.BooleanField(db_default=False)
+    # Who supplies it as the branch writes it (blank: its brand); the metrics' supplier field.
+    supplier = models.CharField(max_length=200, blank=True, db_default="")
     seq = models.BigIntegerField(db_default=0)
 
     class Meta:
@@ -117,6 +119,9 @@ class Warranty(models.Model):
     # Where the unit was sold: "online" for a web shop order (it may be returned by post),
     # blank for the counter and imports (and tills from before they said).
     sale_channel = models.CharField(max_length=20, blank=True, db_default="")
+    # The sale's day (the cover's first day at activation; delivery moves start_on, not this):
+    # the metrics count warranties activated by it.
+    sold_on = models.DateField(null=True)
     seq = models.BigIntegerField(default=0)
 
     class Meta:
@@ -165,6 +170,16 @@ class Claim(models.Model):
     # (or a till from before it said).
     owner = models.CharField(max_length=200, blank=True, db_default="")
     backup = models.CharField(max_length=200, blank=True, db_default="")
+    # What head office's metric pages count by, as the branch's own dashboard does (newer
+    # tills send them; blank or null from older ones): who opened it, its product's SKU, when
+    # it closed, the day promised, and a refund's amount with its approver's role and limit.
+    opened_by = models.CharField(max_length=200, blank=True, db_default="")
+    sku = models.CharField(max_length=64, blank=True, db_default="")
+    closed_at = models.DateTimeField(null=True)
+    promised_on = models.DateField(null=True)
+    refund_minor = models.BigIntegerField(null=True)
+    approver_role = models.CharField(max_length=60, blank=True, db_default="")
+    approver_limit_minor = models.BigIntegerField(null=True)
     seq = models.BigIntegerField(default=0)
 
     class Meta:
@@ -320,6 +335,8 @@ class BrandClaim(models.Model):
     approval = models.CharField(max_length=12)
     claim_numbers = ArrayField(models.CharField(max_length=64), default=list)
     expected_minor = models.BigIntegerField(default=0)
+    # What the supplier owes per claim, as claim_numbers lists them (newer tills; [] before).
+    expected_per_claim = ArrayField(models.BigIntegerField(), default=list)
     settled_minor = models.BigIntegerField(default=0)
     written_off_minor = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3, blank=True)

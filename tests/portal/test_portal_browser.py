@@ -144,6 +144,7 @@ def _pages(base: str, pushed: PushedBranch) -> dict[str, str]:
         "office-warranty": f"{base}/office/warranties/{pushed.code}/{pushed.codes[0]}/",
         "office-web-orders": f"{base}/office/web-orders/",
         "office-brand-claims": f"{base}/office/brand-claims/",
+        "office-metrics": f"{base}/office/metrics/?by=branch",
         "check": f"{base}/w/{pushed.codes[0]}",
         "check-not-found": f"{base}/w/NO-SUCH-CODE",
     }

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from warranty_desk.models import Brand, BrandClaim
 from warranty_desk.services import outbox
-from warranty_desk.services.brand_claim_views import claims_of, expected_recovery, settled
+from warranty_desk.services.brand_claim_views import claims_of, recoveries, settled
 from warranty_desk.services.shop_locale import money_of
 
 
@@ -24,12 +24,15 @@ def state_of(session: Session, row: BrandClaim) -> dict[str, Any]:
     session.flush()
     claims = claims_of(session, [row.id]).get(row.id, [])
     brand = session.get_one(Brand, row.brand_id)
+    owed = recoveries(session, [row], {row.id: claims})[row.id]
     return {
         "number": brand_claim_key(row), "supplier": row.supplier or brand.name,
         "brand": brand.name, "external_id": row.external_id,
         "service_centre": row.service_centre, "status": row.external_status,
         "approval": row.approval, "claims": [c.number for c in claims],
-        "expected_minor": expected_recovery(session, row, claims),
+        "expected_minor": owed.expected_minor,
+        # Each claim's part, as the claims list them: head office shares settlements by it.
+        "expected_per_claim": [owed.per_claim[c.id][0] for c in claims],
         "settled_minor": settled(session, row), "written_off_minor": row.written_off_minor,
         "closed": row.closed_at is not None, "currency": money_of(session).currency,
     }

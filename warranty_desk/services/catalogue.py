@@ -244,10 +244,15 @@ resend_catalogue = writes(resend_catalogue_in)
 def product_event(product: Product, *, brand: str) -> dict[str, Any]:
     """What head office hears of a product (catalogue.products_added): what its product page
     shows, worded by the same rule as the counter's lookup (rules.product_cover)."""
-    return {"sku": product.sku, "name": product.name, "gtin": product.gtin,
-            "brand": brand, "category": product.category,
-            "list_price_minor": product.list_price_minor,
-            "policy_ref": product.policy_id.hex, "serial_required": product.serial_required}
+    found: dict[str, Any] = {
+        "sku": product.sku, "name": product.name, "gtin": product.gtin, "brand": brand,
+        "category": product.category, "list_price_minor": product.list_price_minor,
+        "policy_ref": product.policy_id.hex, "serial_required": product.serial_required}
+    # Who supplies it, said only when not its brand (head office's metrics read it so): a
+    # catalogue of a thousand products stays as short as before.
+    if (product.supplier or "").strip():
+        found["supplier"] = (product.supplier or "").strip()
+    return found
 
 
 add_products = writes(add_products_in)

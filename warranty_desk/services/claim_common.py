@@ -192,6 +192,12 @@ def claim_payload(claim: Claim, **extra: object) -> dict[str, object]:
     if session is not None:  # who answers for it at the branch, by name (None: nobody yet)
         payload["owner"] = staff_name(session, claim.assignee_id)
         payload["backup"] = staff_name(session, claim.backup_id)
+        # What head office's metric pages read to count as the branch's dashboard does.
+        payload["opened_by"] = staff_name(session, claim.opened_by_id)
+        product = session.get(Product, claim.product_id) if claim.product_id else None
+        payload["sku"] = product.sku if product is not None else None
+    payload["closed_at"] = claim.closed_at.isoformat() if claim.closed_at else None
+    payload["promised_on"] = claim.promised_on.isoformat() if claim.promised_on else None
     payload.update(extra)
     return payload
 

@@ -15,6 +15,7 @@ from warranty_desk.models import (
     CostPosting,
     InvoiceLine,
     Product,
+    Staff,
     StockMovement,
     Warranty,
     WarrantyLayer,
@@ -26,6 +27,7 @@ from warranty_desk.permissions import (
     ROLE_LABELS,
     Actor,
     Permission,
+    Role,
     refund_limit,
     require,
 )
@@ -181,8 +183,10 @@ def decide_in(
     audit.record(session, actor, "claim.decide", "claim", claim.number,
                  {"outcome": decision.outcome.value, "reason": decision.reason.strip(),
                   **extra})
+    facts = (_refund_facts(session, claim, actor, override)
+             if decision.outcome is Outcome.REFUND else {})
     outbox.emit(session, "claim.decided", "claim", claim.number,
-                claim_payload(claim, reason=claim.decision_reason, **extra))
+                claim_payload(claim, reason=claim.decision_reason, **extra, **facts))
     # The customer reads the refund as the shop writes money (€199.00); the event and
     # the audit log keep the plain amount and its currency.
     words = extra | message_words(decision, money_of(session))
@@ -289,6 +293,18 @@ def _replace(
                 {"old": warranty.code, "new": code, "serial": new_serial,
                  "end": new.end_on.isoformat()})
     return {"new_serial": new_serial, "new_warranty": code, "end": new.end_on.isoformat()}
+
+
+def _refund_facts(session: Session, claim: Claim, actor: Actor, override: Override | None
+                  ) -> dict[str, object]:
+    """What head office's refund accuracy checks a refund by, as the till's own metric reads
+    it (services.refund_rows): the approver is the manager who overrode, else the decider."""
+    approver = override.approver if override and override.approver.staff_id else actor
+    person = session.get(Staff, approver.staff_id) if approver.staff_id else None
+    role = Role(person.role) if person is not None else None
+    return {"refund_minor": claim.refund_minor,
+            "approver_role": ROLE_LABELS[role] if role else None,
+            "approver_limit_minor": refund_limit(role) if role else None}
 
 
 def _refund(

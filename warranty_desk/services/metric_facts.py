@@ -44,12 +44,18 @@ from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.delivery import FAILED_STATES, SYNC_PARKED
-from warranty_desk.rules.metrics.rows import CostRow, SentRow, SoldRow, WaitingUnit
+from warranty_desk.rules.metrics.rows import (
+    CostRow,
+    MetricRows,
+    RecoveryShare,
+    SentRow,
+    SoldRow,
+    WaitingUnit,
+)
 from warranty_desk.rules.metrics.stock import AGE_BANDS
 from warranty_desk.services.letterhead import report_period, shop_of
 from warranty_desk.services.metric_rows import (
     SERIAL_BLANKS,
-    MetricRows,
     _claim_select,
     _offers,
     _synced,
@@ -59,7 +65,6 @@ from warranty_desk.services.metric_rows import (
     claim_scope,
     sold_in,
 )
-from warranty_desk.services.recovery_shares import RecoveryShare
 from warranty_desk.services.recovery_sums import recovery_sums
 from warranty_desk.services.refund_rows import refund_rows
 from warranty_desk.services.returns import _IN as RETURNS_IN

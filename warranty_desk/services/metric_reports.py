@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from warranty_desk.rules.metrics.rows import MetricRows
 from warranty_desk.services.metric_figures import (
     MONEY,
     Figure,
@@ -14,7 +15,7 @@ from warranty_desk.services.metric_figures import (
     split,
     weekly,
 )
-from warranty_desk.services.metric_rows import MetricRows, load_rows
+from warranty_desk.services.metric_rows import load_rows
 from warranty_desk.services.report_table import Cell, ReportTable
 from warranty_desk.services.unit_of_work import UnitOfWork
 

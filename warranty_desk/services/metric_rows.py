@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -43,14 +41,14 @@ from warranty_desk.rules.metrics.rows import (
     DIMENSIONS,
     ClaimRow,
     CostRow,
+    MetricRows,
     OfferRow,
-    RefundRow,
     SentRow,
     SoldRow,
     WaitingUnit,
 )
 from warranty_desk.services.letterhead import report_period, shop_of
-from warranty_desk.services.recovery_shares import RecoveryShare, recovery_shares
+from warranty_desk.services.recovery_shares import recovery_shares
 from warranty_desk.services.refund_rows import refund_rows
 from warranty_desk.services.returns import units_held
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
@@ -61,37 +59,6 @@ NOT_RECORDED = "not recorded"
 # A statement being built; SQLAlchemy's own generic types vary with the columns chosen.
 Stmt = Any
 
-
-@dataclass(frozen=True, slots=True)
-class MetricRows:
-    """Everything the metrics read for one range and set of filters."""
-
-    zone: ZoneInfo
-    since: date
-    until: date
-    start: datetime  # the first shop day's first instant, UTC
-    end: datetime  # the instant after the last shop day, UTC
-    claims: tuple[ClaimRow, ...]  # opened before the end and not closed before the start
-    costs: tuple[CostRow, ...]  # posted on the claims opened in the range
-    sold: tuple[SoldRow, ...]  # warranties sold on the range's days
-    offers: tuple[OfferRow, ...]
-    messages: tuple[SentRow, ...]  # outbound messages written in the range
-    synced: tuple[SentRow, ...]  # events for head office written in the range
-    refunds: tuple[RefundRow, ...] = ()  # refunds decided in the range
-    # Units in returns stock on the range's last day (with a filter: of the claims above).
-    waiting: tuple[WaitingUnit, ...] = ()
-    # Per claim opened in the range and sent to a brand: recoverable, and settled so far.
-    recovery: tuple[RecoveryShare, ...] = ()
-    # The warranties sold come counted in groups (SoldRow.count): the codes behind a sales
-    # figure are then read only when asked for (warranty_codes).
-    sold_summed: bool = False
-    # Customers who claimed in the range and those of them who bought again after their
-    # first claim's day, when counted in SQL (metric_facts.load_facts); None: from the rows.
-    claimants: tuple[int, int] | None = None
-
-    def opened(self) -> tuple[ClaimRow, ...]:
-        """The claims opened in the range."""
-        return tuple(c for c in self.claims if self.start <= c.opened_at < self.end)
 
 
 def check_filters(filters: Mapping[str, str]) -> dict[str, str]:

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warranty_desk.models import Brand, BrandClaim, BrandClaimItem, Claim, Settlement
+from warranty_desk.rules.metrics.rows import RecoveryShare
 from warranty_desk.rules.recovery import split_by_weight
 from warranty_desk.services.brand_claim_views import claims_of, recoveries
-
-
-@dataclass(frozen=True, slots=True)
-class RecoveryShare:
-    """One claim's part of the brand claims it was sent in."""
-
-    claim: str  # the claim number
-    brand: str  # the brand claim's brand
-    expected_minor: int  # recoverable under the supplier's terms
-    settled_minor: int  # its share of what was settled
 
 
 def recovery_shares(session: Session, start: datetime, end: datetime

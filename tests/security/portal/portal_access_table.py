@@ -101,6 +101,9 @@ ROUTES: dict[str, Route] = {
     "office:document": office_page("{north}", "{claim}", "{photo}"),
     "office:customer": office_page("{north}", "{bob}"),
     "office:warranty": office_page("{north}", "{fridge}"),
+    # The metrics across branches, and the records behind one figure.
+    "office:metrics": office_page(),
+    "office:metrics-behind": office_page(),
     # Customers' sign-in by code (open to all; a signed-in customer goes to their products).
     "account_request_login_code": Route(("GET",), (), none=200, customer="->/me/", branch=200,
                                         supplier="->/me/"),
@@ -200,6 +203,8 @@ OFFICE_ROLES: dict[str, str] = {
     "office:document": "a s u .",
     "office:customer": "a s u .",
     "office:warranty": "a s u .",
+    "office:metrics": "a s u .",
+    "office:metrics-behind": "a s u .",
 }
 # The staff pages open to anyone (signing in and out).
 OFFICE_OPEN = ("office:sign-in", "office:sign-out")

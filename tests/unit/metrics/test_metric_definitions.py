@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from warranty_desk.rules.metrics.rows import MetricRows
 from warranty_desk.services.metric_figures import figures
-from warranty_desk.services.metric_rows import MetricRows
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 

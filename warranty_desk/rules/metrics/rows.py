@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 # The fields a person may filter by or compare by, in the order the screen offers them.
 DIMENSIONS = ("product", "brand", "category", "branch", "supplier", "staff")
@@ -96,3 +97,46 @@ class OfferRow:
     dims: dict[str, str] = field(default_factory=dict)
     # How many offers this row stands for (the dashboard counts alike ones in SQL).
     count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryShare:
+    """One claim's part of the brand claims it was sent in."""
+
+    claim: str  # the claim number
+    brand: str  # the brand claim's brand
+    expected_minor: int  # recoverable under the supplier's terms
+    settled_minor: int  # its share of what was settled
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRows:
+    """Everything the metrics read for one range and set of filters (read by the till from its
+    database, by head office from its projections)."""
+
+    zone: ZoneInfo
+    since: date
+    until: date
+    start: datetime  # the first shop day's first instant, UTC
+    end: datetime  # the instant after the last shop day, UTC
+    claims: tuple[ClaimRow, ...]  # opened before the end and not closed before the start
+    costs: tuple[CostRow, ...]  # posted on the claims opened in the range
+    sold: tuple[SoldRow, ...]  # warranties sold on the range's days
+    offers: tuple[OfferRow, ...]
+    messages: tuple[SentRow, ...]  # outbound messages written in the range
+    synced: tuple[SentRow, ...]  # events for head office written in the range
+    refunds: tuple[RefundRow, ...] = ()  # refunds decided in the range
+    # Units in returns stock on the range's last day (with a filter: of the claims above).
+    waiting: tuple[WaitingUnit, ...] = ()
+    # Per claim opened in the range and sent to a brand: recoverable, and settled so far.
+    recovery: tuple[RecoveryShare, ...] = ()
+    # The warranties sold come counted in groups (SoldRow.count): the codes behind a sales
+    # figure are then read only when asked for (warranty_codes).
+    sold_summed: bool = False
+    # Customers who claimed in the range and those of them who bought again after their
+    # first claim's day, when counted in SQL (metric_facts.load_facts); None: from the rows.
+    claimants: tuple[int, int] | None = None
+
+    def opened(self) -> tuple[ClaimRow, ...]:
+        """The claims opened in the range."""
+        return tuple(c for c in self.claims if self.start <= c.opened_at < self.end)

@@ -1,0 +1,247 @@
+"""Head office's metric rows: the branches' projected records as the pure metrics read them.
+
+The figures come from the same functions a branch's dashboard calls (rules.metrics.figures over
+rules.metrics.rows.MetricRows), so a branch and head office count alike. What head office reads
+differs only in where: a claim's branch is the branch that sent it, and shop days are head
+office's (settings.TIME_ZONE). Some figures rest on records only the till holds (what is
+waiting in its own sync queue, its message sends, the extensions offered at its counter, who
+made a sale): BRANCH_ONLY names them, and the pages say so rather than show a wrong number.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+
+from portal.errors import PortalInputError
+from portal.projections.models import BrandClaim, Claim, ClaimEvent, Product, Warranty
+from warranty_desk.clock import zone_of
+from warranty_desk.rules.metrics.rows import (
+    DIMENSIONS,
+    ClaimRow,
+    CostRow,
+    MetricRows,
+    RecoveryShare,
+    RefundRow,
+    SoldRow,
+    WaitingUnit,
+)
+from warranty_desk.rules.recovery import split_by_weight
+
+NOT_RECORDED = "not recorded"  # as the till words a missing filter value
+# Figures only a branch's till can give: its sync queue, its sends, its counter's offers.
+BRANCH_ONLY = {"sync-success": "what waits in each till's own sync queue",
+               "message-delivery": "how each till's own messages were delivered",
+               "extension-take-up": "the extensions offered at each till's counter"}
+# Under a staff filter the sales figures need who made each sale, which tills do not send.
+SALES_BY_STAFF = {"activations", "registration-gaps", "trust-score"}
+# Stock movements in and out of returns stock (as the till's returns service counts them).
+_IN, _OUT = ("return_in", "back_from_supplier"), ("to_supplier", "scrap", "handed_back")
+_CLOSING = ("claim.decided", "claim.status_changed")
+# A replaced unit's warranty is void at the till (its replacement is on the same sale).
+_VOID = ("void", "replaced")
+
+
+@dataclass(frozen=True, slots=True)
+class BranchOnly:
+    """A figure head office cannot count, and why."""
+
+    key: str
+    why: str
+
+
+def branch_only(filters: Mapping[str, str], by: str | None) -> dict[str, str]:
+    """The figures to show as the branches' own, with the reason in words."""
+    found = dict(BRANCH_ONLY)
+    if "staff" in filters or by == "staff":
+        found |= dict.fromkeys(SALES_BY_STAFF, "who made each sale, which tills keep to "
+                                               "themselves")
+    return found
+
+
+def check_filters(filters: Mapping[str, str]) -> dict[str, str]:
+    """The filters that hold a value; an unknown field is refused in words."""
+    unknown = sorted(set(filters) - set(DIMENSIONS))
+    if unknown:
+        raise PortalInputError(f"There is no filter {unknown[0]!r}. Filter by: "
+                               f"{', '.join(DIMENSIONS)}.")
+    return {k: v.strip() for k, v in filters.items() if v and v.strip()}
+
+
+def period(since: date, until: date) -> tuple[Any, datetime, datetime]:
+    """Head office's zone and the UTC instants from the first day's start to the last's end."""
+    if since > until:
+        raise PortalInputError(f"The period starts ({since}) after it ends ({until}); swap "
+                               "the dates.")
+    zone = zone_of(settings.TIME_ZONE)
+    return (zone, datetime.combine(since, time(), zone).astimezone(UTC),
+            datetime.combine(until + timedelta(days=1), time(), zone).astimezone(UTC))
+
+
+def _products(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Product]:
+    wanted = {(b, s) for b, s in pairs if s}
+    query = Q(pk__in=[])
+    for branch, sku in wanted:
+        query |= Q(branch_id=branch, sku=sku)
+    return {(p.branch_id, p.sku): p for p in Product.objects.filter(query)} if wanted else {}
+
+
+def _dims(branch: str, product: Product | None, staff: str) -> dict[str, str]:
+    """The filter fields as the till's dashboard fills them (metric_rows._dims)."""
+    supplier = (product.supplier or product.brand) if product is not None else ""
+    values = {"product": product.sku if product else "", "brand": product.brand if product
+              else "", "category": product.category if product else "", "branch": branch,
+              "supplier": supplier, "staff": staff}
+    return {n: values[n] or NOT_RECORDED for n in DIMENSIONS}
+
+
+def _of_branch(rows: Any, filters: Mapping[str, str]) -> Any:
+    """One branch's rows only, read in SQL (the commonest filter at head office); the other
+    filters are the rows' fields, checked as the till checks them."""
+    return rows.filter(branch__code=filters["branch"]) if "branch" in filters else rows
+
+
+def _passes(dims: Mapping[str, str], filters: Mapping[str, str]) -> bool:
+    return all(dims.get(k) == v for k, v in filters.items())
+
+
+def _facts(claim_ids: list[int]) -> dict[int, tuple[datetime | None, bool, bool]]:
+    """Per claim: the first hand-over of a replacement, reopened ever, rejected ever."""
+    found: dict[int, list[Any]] = defaultdict(lambda: [None, False, False])
+    for claim_id, topic, to_state, at in ClaimEvent.objects.filter(
+            claim_id__in=claim_ids).filter(
+            Q(topic__in=("claim.replacement_handed_over", "claim.reopened"))
+            | Q(topic__in=_CLOSING, to_state="rejected")).values_list(
+            "claim_id", "topic", "to_state", "occurred_at"):
+        row = found[claim_id]
+        if topic == "claim.replacement_handed_over":
+            row[0] = at if row[0] is None else min(row[0], at)
+        row[1] = row[1] or topic == "claim.reopened"
+        row[2] = row[2] or (topic in _CLOSING and to_state == "rejected")
+    return {k: (v[0], v[1], v[2]) for k, v in found.items()}
+
+
+def _claims(start: datetime, end: datetime, filters: Mapping[str, str]
+            ) -> list[tuple[Claim, ClaimRow]]:
+    found = list(_of_branch(Claim.objects.select_related("branch", "warranty__product"), filters)
+                 .filter(opened_at__isnull=False, opened_at__lt=end)
+                 .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start)))
+    products = _products((c.branch_id, c.sku) for c in found)
+    kept: list[tuple[Claim, dict[str, str]]] = []
+    for c in found:
+        product = products.get((c.branch_id, c.sku)) or (
+            c.warranty.product if c.warranty is not None and not c.sku else None)
+        dims = _dims(c.branch.code, product, c.opened_by)
+        if _passes(dims, filters):
+            kept.append((c, dims))
+    facts = _facts([c.pk for c, _ in kept])
+    rows = []
+    for c, dims in kept:
+        handed, reopened, rejected = facts.get(c.pk, (None, False, False))
+        assert c.opened_at is not None
+        rows.append((c, ClaimRow(
+            c.number, c.opened_at, c.state, closed_at=c.closed_at, outcome=c.outcome or None,
+            promised_on=c.promised_on,
+            customer=None if c.customer_id is None else str(c.customer_id),
+            serial=c.serial or None, handed_over_at=handed, reopened=reopened,
+            rejected_before=rejected, dims=dims)))
+    return rows
+
+
+def _costs(claims: list[Claim]) -> list[CostRow]:
+    numbers = {c.pk: c.number for c in claims}
+    return [CostRow(numbers[claim_id], str(d.get("kind", "")), int(d.get("amount_minor") or 0))
+            for claim_id, d in ClaimEvent.objects.filter(
+                claim_id__in=list(numbers), topic="claim.cost_posted")
+            .order_by("claim_id", "seq").values_list("claim_id", "details")]
+
+
+def _refunds(claims: list[Claim], start: datetime, end: datetime,
+             costs: list[CostRow]) -> list[RefundRow]:
+    """Refunds decided in the range (the till's refund_rows, from what its events said)."""
+    ledger: dict[str, int] = defaultdict(int)
+    for cost in costs:
+        if cost.kind == "refund":
+            ledger[cost.claim] += cost.amount_minor
+    decided = sorted((c for c in claims if c.outcome == "refund" and c.refund_minor is not None
+                      and c.closed_at is not None and start <= c.closed_at < end),
+                     key=lambda c: (c.closed_at, c.number))
+    return [RefundRow(c.number, c.closed_at, int(c.refund_minor or 0),
+                      c.warranty.price_minor if c.warranty is not None else None,
+                      c.approver_role or None, c.approver_limit_minor, ledger[c.number])
+            for c in decided if c.closed_at is not None]
+
+
+def _waiting(claims: list[Claim], until: date, zone: Any) -> tuple[WaitingUnit, ...]:
+    """Units whose last move was into returns stock, aged to the range's last day."""
+    last: dict[int, tuple[str, datetime]] = {}
+    for claim_id, details, at in ClaimEvent.objects.filter(
+            claim_id__in=[c.pk for c in claims], topic="stock.moved").order_by(
+            "seq").values_list("claim_id", "details", "occurred_at"):
+        kind = str(details.get("kind", ""))
+        if kind in _IN + _OUT:
+            last[claim_id] = (kind, at)
+    return tuple(sorted((WaitingUnit(c.number, max((until - last[c.pk][1].astimezone(
+        zone).date()).days, 0)) for c in claims
+        if c.pk in last and last[c.pk][0] == "return_in"), key=lambda u: u.claim))
+
+
+def _recovery(opened: list[Claim]) -> tuple[RecoveryShare, ...]:
+    """Per claim opened in the range: its share of what each brand claim owed and settled."""
+    mine = {(c.branch_id, c.number) for c in opened}
+    found: dict[tuple[int, str], list[Any]] = {}
+    for b in BrandClaim.objects.filter(branch_id__in={c.branch_id for c in opened},
+                                       claim_numbers__overlap=[c.number for c in opened]):
+        expected = list(b.expected_per_claim)
+        if len(expected) != len(b.claim_numbers):  # an older till: only the whole is known
+            expected = [b.expected_minor] if len(b.claim_numbers) == 1 else \
+                [0] * len(b.claim_numbers)
+        shares = split_by_weight(b.settled_minor, expected)
+        for number, want, share in zip(b.claim_numbers, expected, shares, strict=True):
+            if (b.branch_id, number) in mine:
+                row = found.setdefault((b.branch_id, number), [number, b.brand, 0, 0])
+                row[2] += want
+                row[3] += share
+    return tuple(RecoveryShare(n, brand, w, s) for n, brand, w, s in found.values())
+
+
+def _sold(since: date, until: date, filters: Mapping[str, str]) -> list[SoldRow]:
+    rows = []
+    for w in (_of_branch(Warranty.objects.select_related("branch", "product"), filters)
+              .filter(sold_on__gte=since, sold_on__lte=until).order_by("pk")):
+        dims = _dims(w.branch.code, w.product, "")
+        if _passes(dims, filters):
+            rows.append(SoldRow(w.sold_on or since,
+                                w.product.serial_required if w.product else True,
+                                w.serial or None,
+                                customer=None if w.customer_id is None else str(w.customer_id),
+                                code=w.code, void=w.status in _VOID,
+                                dims=dims))
+    return rows
+
+
+def load_rows(since: date, until: date, filters: Mapping[str, str] | None = None
+              ) -> MetricRows:
+    """Every row the metrics need for head office's days since..until under the filters."""
+    wanted = check_filters(filters or {})
+    zone, start, end = period(since, until)
+    pairs = _claims(start, end, wanted)
+    claims = [c for c, _ in pairs]
+    opened = [c for c in claims if c.opened_at is not None and start <= c.opened_at < end]
+    costs = _costs(opened)
+    return MetricRows(
+        zone, since, until, start, end, tuple(r for _, r in pairs), tuple(costs),
+        tuple(_sold(since, until, wanted)), (), (), (),
+        tuple(_refunds(claims, start, end, _costs(claims))),
+        _waiting(claims if wanted else _every_claim(), until, zone), _recovery(opened))
+
+
+def _every_claim() -> list[Claim]:
+    """Every claim with a stock movement (return aging reads all units, filtered or not)."""
+    return list(Claim.objects.filter(timeline__topic="stock.moved").distinct())

@@ -1,0 +1,143 @@
+"""The metrics across branches (/office/metrics/): the figures every till's dashboard shows, from
+the same definitions, over head office's records; as a page, CSV or PDF, and the records
+behind each figure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from portal import clock
+from portal.errors import PortalInputError
+from portal.projections.models import Claim, Warranty
+from portal.staff import charts
+from portal.staff.metric_page import (
+    ALL,
+    Page,
+    Query,
+    as_csv,
+    behind,
+    build,
+    parse,
+    subtitle,
+    table,
+)
+from portal.staff.roles import EVERYONE, allow
+from printing.pdf.report import ReportDoc, ReportPart, render_report_pdf
+from warranty_desk.printables import ShopHeader
+from warranty_desk.rules.metrics.costs import ALL_KINDS
+from warranty_desk.rules.metrics.figures import CLAIM
+from warranty_desk.rules.metrics.rows import DIMENSIONS
+
+# The figures the page charts per group when comparing (each is a count or a share).
+COMPARED = ("claim-volume", "cost-per-claim", "resolution-speed", "refund-accuracy")
+MAX_LISTED = 500  # records listed behind one figure; the rest are counted
+
+
+def _form(query: Query | None, request: HttpRequest) -> dict[str, Any]:
+    raw = {n: request.GET.get(n, "")[:200] for n in ("since", "until", "by", *DIMENSIONS)}
+    if query is not None:
+        raw |= {"since": query.since.isoformat(), "until": query.until.isoformat()}
+    return {"raw": raw, "dimensions": DIMENSIONS}
+
+
+@require_GET
+@allow(*EVERYONE)
+def overview(request: HttpRequest) -> HttpResponse:
+    """Every figure for a range, filters and comparison; ?format=csv or pdf to take it away."""
+    try:
+        query = parse(request.GET)
+        page = build(query, reverse("office:metrics-behind"))
+    except PortalInputError as problem:
+        return render(request, "office/metrics.html",
+                      {"problem": str(problem), **_form(None, request)}, status=400)
+    kind = request.GET.get("format", "")
+    stem = f"metrics-{query.since}-{query.until}"
+    if kind == "csv":
+        answer = HttpResponse(as_csv(page), content_type="text/csv; charset=utf-8")
+        answer["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return answer
+    if kind == "pdf":
+        answer = HttpResponse(_pdf(page), content_type="application/pdf")
+        answer["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
+        return answer
+    return render(request, "office/metrics.html", {
+        **_form(query, request), "page": page, "query": query, "subtitle": subtitle(query),
+        "weekly": charts.weeks("Claims opened per week, and open at each week's end",
+                               page.weeks, page.opened, page.still_open),
+        "cost": _cost_chart(page), "compared": _compared(page), "zone": settings.TIME_ZONE,
+        "export": query.params()})
+
+
+def _cost_chart(page: Page) -> Any:
+    keys = {f"cost-{kind.replace('_', '-')}" for kind in ALL_KINDS}
+    kinds = [s for s in page.figures if s.figure.key in keys]
+    return charts.bars("Cost by kind", [s.figure.title.removeprefix("Cost: ") for s in kinds],
+                       [float(s.figure.value or 0) for s in kinds], [s.text for s in kinds])
+
+
+def _compared(page: Page) -> list[Any]:
+    if not page.groups:
+        return []
+    found = []
+    for key in COMPARED:
+        n = next(i for i, s in enumerate(page.figures) if s.figure.key == key)
+        title = page.figures[n].figure.title
+        values = [g[n] for g in page.groups.values()]
+        caption = f"{title} by {page.query.by}"
+        found.append((caption, charts.bars(
+            caption, list(page.groups),
+            [float(s.figure.value) if s.figure.value is not None else None for s in values],
+            [s.text or "branch figure" for s in values])))
+    return found
+
+
+def _pdf(page: Page) -> bytes:
+    columns, rows = table(page)
+    head = ShopHeader(name="Head office", branch_name="Every branch", branch_code="",
+                      address="", phone="", email="", locale="en_GB",
+                      currency=page.money or "GBP")
+    notes = tuple(f"{s.figure.title}: " + (f"a branch figure (head office does not hold "
+                                            f"{s.branch_only})." if s.branch_only
+                                            else s.figure.definition) for s in page.figures)
+    weekly = ReportPart("Claims per week", ("Week", "Opened", "Open at the week's end"),
+                        tuple((w, str(o), str(h)) for w, o, h in
+                              zip(page.weeks, page.opened, page.still_open, strict=True)),
+                        frozenset({1, 2}))
+    return render_report_pdf(ReportDoc(
+        title="Metrics across branches", subtitle=subtitle(page.query), shop=head,
+        printed_at=clock.now(), columns=columns, rows=tuple(rows),
+        numeric=frozenset(range(1, len(columns))), notes=notes, follow=(weekly,)))
+
+
+@require_GET
+@allow(*EVERYONE)
+def records_behind(request: HttpRequest) -> HttpResponse:
+    """The claims (or warranties) that make one figure, each opening its own page."""
+    try:
+        query = parse(request.GET)
+        figure, _ = behind(query, request.GET.get("figure", ""))
+    except PortalInputError as problem:
+        return render(request, "office/metrics_behind.html",
+                      {"problem": str(problem)}, status=400)
+    listed = figure.behind[:MAX_LISTED]
+    records: list[tuple[str, str, Claim | Warranty | None]]
+    if figure.behind_kind == CLAIM:
+        found = {c.number: c for c in Claim.objects.select_related("branch", "warranty__product")
+                 .filter(number__in=listed)}
+        records = [("claim", n, found.get(n)) for n in listed]
+    else:
+        held = {w.code: w for w in Warranty.objects.select_related("branch", "product")
+                .filter(code__in=listed)}
+        records = [("warranty", n, held.get(n)) for n in listed]
+    group = {n: query.filters[n] for n in query.filters}
+    return render(request, "office/metrics_behind.html", {
+        "figure": figure, "records": records, "more": len(figure.behind) - len(listed),
+        "subtitle": subtitle(replace(query, by="")), "group": group, "all": ALL,
+        "back": query.params()})
