@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -69,7 +70,11 @@ def media_type_of(data: bytes) -> str:
 def _clean_photo(data: bytes, media_type: str, name: str) -> bytes:
     """The photo re-encoded from its pixels: no EXIF (GPS location), no comments, no extras."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        # Pillow only warns of a cut-short EXIF block (and would keep a photo whose orientation
+        # it could not read): here that is a damaged photo like any other. The filter is the
+        # process's, for the moment of the read; the portal changes no other filter at run time.
+        with warnings.catch_warnings(), Image.open(io.BytesIO(data)) as image:
+            warnings.simplefilter("error")
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise Refusal(f"{name} is {width}×{height} pixels, too large to keep. Send a "
@@ -77,7 +82,8 @@ def _clean_photo(data: bytes, media_type: str, name: str) -> bytes:
             image.load()
             # The camera's orientation goes into the pixels before the tag goes away.
             upright = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError,
+            Warning):
         raise Refusal(f"{name} could not be read as a photo: it may be damaged or cut short. "
                       "Take the photo again and send that one.") from None
     if upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):

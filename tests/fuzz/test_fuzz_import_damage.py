@@ -26,12 +26,12 @@ def _without_bom(data: bytes) -> bytes:
 
 
 def truncated(data: bytes, rng: random.Random) -> bytes:
-    return data[:rng.randint(1, len(data) - 1)]
+    return data[:rng.randint(0, max(0, len(data) - 1))]
 
 
 def latin1(data: bytes, rng: random.Random) -> bytes:
     head, _, rest = _without_bom(data).partition(b"\n")
-    at = rng.randrange(len(rest))
+    at = rng.randint(0, len(rest))
     return head + b"\n" + rest[:at] + "é".encode("latin-1") + rest[at:]
 
 
@@ -50,7 +50,8 @@ def double_bom(data: bytes, rng: random.Random) -> bytes:
 def nul_bytes(data: bytes, rng: random.Random) -> bytes:
     lines = data.split(b"\n")
     for _ in range(rng.randint(1, 3)):
-        at = rng.randrange(1, max(2, len(lines) - 1))
+        # Under the header when there is a row to damage (a file cut short may have none).
+        at = rng.randrange(1, len(lines)) if len(lines) > 1 else 0
         line = lines[at]
         cut = rng.randint(0, len(line))
         lines[at] = line[:cut] + b"\x00" + line[cut:]
@@ -86,7 +87,7 @@ def duplicate_header(data: bytes, rng: random.Random) -> bytes:
 
 def byte_flips(data: bytes, rng: random.Random) -> bytes:
     damaged = bytearray(data)
-    for _ in range(rng.randint(1, 8)):
+    for _ in range(rng.randint(1, 8) if damaged else 0):
         damaged[rng.randrange(len(damaged))] = rng.randrange(256)
     return bytes(damaged)
 

@@ -162,6 +162,19 @@ def test_a_file_over_the_limit_is_refused_unread_and_nothing_is_kept(
     assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == before
 
 
+def test_a_photo_whose_exif_block_is_damaged_is_refused_as_damaged(
+    records: Shops, ann: Client,
+) -> None:
+    _clear()
+    damaged = bytearray(photo())
+    # The TIFF header's offset of the first EXIF directory, pointed far past the block's end.
+    damaged[damaged.index(b"Exif\x00\x00") + 10] = 0xFF
+    status, page = _send(ann, records, [("photo_of_fault", "IMG_9.jpg", "image/jpeg",
+                                         bytes(damaged))])
+    assert status == 400 and "IMG_9.jpg could not be read as a photo" in page, page[-2000:]
+    assert not OnlineDocument.objects.exists()
+
+
 def _damaged(rng: random.Random) -> tuple[str, str, bytes]:
     good = photo(rng.choice(("JPEG", "PNG", "WEBP")), size=(32, 24))
     how = rng.randrange(4)
