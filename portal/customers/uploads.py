@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from warranty_desk.rules.document_types import MAX_BYTES, describe, sniff
-from warranty_desk.rules.evidence import accepted_types, evidence_label, type_refusal
+from warranty_desk.rules.evidence import accepted_types, evidence_label
 
 # A phone claim is a few photos and a receipt; more at once is a mistake or an attack.
 MAX_FILES = 6
@@ -21,7 +22,10 @@ _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 _PDF = "application/pdf"
 # Kinds the till keeps but a phone claim does not take (no way to clean them here).
 _OTHER_WORDS = {"image/gif": "a GIF image", "video/mp4": "a video", "video/quicktime": "a video",
-                "text/plain": "plain text"}
+                "text/plain": "plain text", "text/html": "a web page",
+                "image/svg+xml": "a drawing (SVG), which can carry a web page's code",
+                "application/pdf": "a PDF", "application/postscript": "a PostScript file",
+                "image/tiff": "a TIFF image", "image/bmp": "a BMP image"}
 # A photo bigger than this in pixels is refused before it is decoded (a decompression bomb).
 MAX_PIXELS = 60_000_000
 _NAME_LIMIT = 120
@@ -66,7 +70,11 @@ def media_type_of(data: bytes) -> str:
 def _clean_photo(data: bytes, media_type: str, name: str) -> bytes:
     """The photo re-encoded from its pixels: no EXIF (GPS location), no comments, no extras."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        # Pillow only warns of a cut-short EXIF block (and would keep a photo whose orientation
+        # it could not read): here that is a damaged photo like any other. The filter is the
+        # process's, for the moment of the read; the portal changes no other filter at run time.
+        with warnings.catch_warnings(), Image.open(io.BytesIO(data)) as image:
+            warnings.simplefilter("error")
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise Refusal(f"{name} is {width}×{height} pixels, too large to keep. Send a "
@@ -74,7 +82,8 @@ def _clean_photo(data: bytes, media_type: str, name: str) -> bytes:
             image.load()
             # The camera's orientation goes into the pixels before the tag goes away.
             upright = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError,
+            Warning):
         raise Refusal(f"{name} could not be read as a photo: it may be damaged or cut short. "
                       "Take the photo again and send that one.") from None
     if upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
@@ -85,6 +94,15 @@ def _clean_photo(data: bytes, media_type: str, name: str) -> bytes:
     # No exif=, no pnginfo=: Pillow writes none of the original's metadata.
     upright.save(out, format=_FORMATS[media_type], quality=90)
     return out.getvalue()
+
+
+def _what(data: bytes, media_type: str) -> str:
+    """What the content is, in words: libmagic's type named, never shown as its code."""
+    if media_type in _OTHER_WORDS:
+        return f"it is {_OTHER_WORDS[media_type]}"
+    if sniff(data) is None:
+        return describe(data)
+    return "it is a kind of file the shop cannot take here"
 
 
 def check(name: str, kind: str, data: bytes, size: int | None = None) -> Upload:
@@ -101,16 +119,14 @@ def check(name: str, kind: str, data: bytes, size: int | None = None) -> Upload:
         raise Refusal(f"{shown} is a HEIC photo, which cannot be cleaned of its location "
                       "here. Send it as a JPEG: on an iPhone, Settings › Camera › Formats › "
                       "Most Compatible, or share it as JPEG.")
-    # The till's own words where it knows the type; libmagic's finer guess is for the rest.
-    refusal = type_refusal(kind, media_type, shown) if sniff(data) is not None else None
-    if refusal is None and media_type not in _FORMATS and media_type != _PDF:
-        what = (describe(data) if sniff(data) is None
-                else f"it is {_OTHER_WORDS.get(media_type, media_type)}")
-        pdf = " or a PDF" if _PDF in accepted_types(kind) else ""
-        refusal = (f"{shown} is not a photo{pdf}: {what}. A {evidence_label(kind)} must "
-                   f"be a photo (JPEG, PNG or WebP){pdf}; send that instead.")
-    if refusal is not None:
-        raise Refusal(refusal)
+    # Only what the portal can clean is named as welcome: the till's list (HEIC, GIF, videos)
+    # would invite files refused here.
+    welcome = {t for t in accepted_types(kind) if t in _FORMATS or t == _PDF}
+    if media_type not in welcome:
+        pdf = " or a PDF" if _PDF in welcome else ""
+        raise Refusal(f"{shown} is not a photo{pdf}: {_what(data, media_type)}. A "
+                      f"{evidence_label(kind)} must be a photo (JPEG, PNG or WebP){pdf}; send "
+                      "that instead.")
     if media_type in _FORMATS:
         data = _clean_photo(data, media_type, shown)
     return Upload(shown, kind, data, media_type)

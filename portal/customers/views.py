@@ -41,6 +41,7 @@ from portal.projections.models import Claim, Policy, Warranty, WarrantyLayer
 from portal.public.views import LAYER_NAMES
 from portal.receiver import documents as stored
 from portal.webshop.customer import waiting_orders
+from warranty_desk import card_numbers
 from warranty_desk.rules.document_types import MAX_BYTES
 from warranty_desk.rules.evidence import evidence_label
 
@@ -173,7 +174,8 @@ def _claim_form(request: HttpRequest, account: CustomerAccount, warranty: Warran
     if request.method != "POST" or not found.eligible:
         return render(request, "customers/start_claim.html", context)
     chosen = str(request.POST.get("fault", ""))
-    other = str(request.POST.get("other", "")).strip()
+    # A card number pasted into the description is masked before anything keeps it.
+    other = card_numbers.masked(str(request.POST.get("other", "")).strip())
     # A listed fault, with the customer's own words after it when they gave some.
     fault = ". ".join(part for part in (chosen if chosen in terms.faults else "", other)
                       if part)

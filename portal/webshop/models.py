@@ -7,6 +7,7 @@ from django.db import models
 
 from portal import clock
 from portal.branches.models import Branch
+from portal.webshop.sealed import SealedField
 
 SHOPIFY, WOOCOMMERCE = "shopify", "woocommerce"
 PLATFORMS = [(SHOPIFY, "Shopify"), (WOOCOMMERCE, "WooCommerce")]
@@ -15,8 +16,9 @@ PLATFORMS = [(SHOPIFY, "Shopify"), (WOOCOMMERCE, "WooCommerce")]
 class WebShop(models.Model):
     """One web shop sending order webhooks, with the secret that signs them.
 
-    The secret has to be kept as it is (an HMAC needs it, a digest would not do): the admin
-    writes it and never shows it again, and nothing logs it.
+    The secret has to be kept whole (an HMAC needs it, a digest would not do), so it is kept
+    sealed (portal.webshop.sealed): the admin writes it and never shows it again, nothing
+    logs it, and a dump of the database shows only its ciphertext.
     """
 
     platform = models.CharField(max_length=20, choices=PLATFORMS)
@@ -27,7 +29,7 @@ class WebShop(models.Model):
     # Put before the platform's order number in the till's sale number (order_number): two
     # shops both have a #1001, and the till keeps one sale per number.
     prefix = models.CharField(max_length=8, unique=True)
-    secret = models.CharField(max_length=200)
+    secret = SealedField()
     currency = models.CharField(max_length=3)
     # The branch that fulfils the shop's orders; none: the chain's online branch.
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, null=True, blank=True,

@@ -149,7 +149,7 @@ def test_a_refused_file_is_named_with_what_to_do_and_nothing_is_saved(
     ("big.jpg", None, "big.jpg is 0.0 MB; each file may be at most"),
     ("IMG_1.heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 64,
      "IMG_1.heic is a HEIC photo"),
-    ("notes.txt", b"just some words", "notes.txt is plain text by its content"),
+    ("notes.txt", b"just some words", "notes.txt is not a photo: it is plain text"),
     ("anim.gif", b"GIF89a" + b"\0" * 40, "anim.gif is not a photo: it is a GIF image. A "
      "photo of the fault must be a photo (JPEG, PNG or WebP); send that instead."),
     ("broken.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 40, "broken.jpg could not be read as a photo"),

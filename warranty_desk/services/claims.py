@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk import normalize
+from warranty_desk import card_numbers, normalize
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import Claim, EvidenceDocument, Product, Warranty
 from warranty_desk.permissions import Actor, Permission, require
@@ -204,8 +204,9 @@ def start_claim_in(
     claim = _new_claim(
         session, actor, today, warranty_id=warranty.id, customer_id=warranty.customer_id,
         product_id=warranty.product_id, serial=warranty.serial, channel=data.channel,
-        claim_type=data.claim_type, fault=data.fault.strip(),
-        accessories=data.accessories.strip(), condition=data.condition.strip(),
+        claim_type=data.claim_type, fault=card_numbers.masked(data.fault.strip()),
+        accessories=card_numbers.masked(data.accessories.strip()),
+        condition=card_numbers.masked(data.condition.strip()),
         proof_status="not_needed", external_ref=data.external_ref,
         claimant_name=data.claimant_name.strip()[:200] or None,
         claimant_phone=data.claimant_phone.strip()[:32] or None,
@@ -254,7 +255,8 @@ def start_unknown_sale_claim_in(
     claim = _new_claim(
         session, actor, today, warranty_id=None, customer_id=customer.id,
         product_id=product.id if product else None, serial=normalize.serial(data.serial)
-        or None, channel=data.channel, claim_type=data.claim_type, fault=data.fault.strip(),
+        or None, channel=data.channel, claim_type=data.claim_type,
+        fault=card_numbers.masked(data.fault.strip()),
         proof_status="unverified", external_ref=data.external_ref,
         claimed_purchase={"product": data.product_description.strip(),
                           "purchased_on": data.purchased_on.isoformat(),
@@ -371,7 +373,7 @@ advance = writes(advance_in)
 def add_note_in(uow: UnitOfWork, actor: Actor, number: str, note: str) -> ClaimSummary:
     """The technician's findings on the unit, on the claim's timeline and to head office."""
     require(actor, Permission.RECORD_WORK)
-    text = note.strip()
+    text = card_numbers.masked(note.strip())
     if len(text) < 3:
         raise BadInput("Write what you found on the unit (a few words at least).")
     if len(text) > MAX_NOTE:

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warranty_desk import card_numbers
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import Claim, Complaint, Customer
 from warranty_desk.models.complaint import COMPLAINT_CHANNELS
@@ -57,7 +58,7 @@ def log_complaint_in(uow: UnitOfWork, actor: Actor, customer_reference: str, tex
                   channel: str = "counter", claim_number: str | None = None) -> ComplaintView:
     """Keep what the customer complained about, in their words, with the audit and CRM."""
     require(actor, COMPLAINT_PERMISSION)
-    words = " ".join(text.split())
+    words = card_numbers.masked(" ".join(text.split()))
     if len(words) < 5:
         raise BadInput("Write what the customer complained about (a few words at least).")
     if channel not in COMPLAINT_CHANNELS:
@@ -93,7 +94,7 @@ def resolve_complaint_in(uow: UnitOfWork, actor: Actor, complaint_id: str,
                       resolution: str) -> ComplaintView:
     """Close a complaint with how it was settled (kept in the audit log and sent on)."""
     require(actor, COMPLAINT_PERMISSION)
-    words = " ".join(resolution.split())
+    words = card_numbers.masked(" ".join(resolution.split()))
     if len(words) < 5:
         raise BadInput("Write how the complaint was settled (a few words at least).")
     try:

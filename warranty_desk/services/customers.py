@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk import contacts
+from warranty_desk import card_numbers, contacts
 from warranty_desk.errors import BadInput
 from warranty_desk.models import Customer, Segment
 from warranty_desk.services import numbers, outbox
@@ -25,6 +25,11 @@ class CustomerInput:
     reference: str = ""
     # The customer agreed at this sale to reminders before a warranty ends (and its offers).
     reminders_agreed: bool = False
+
+    def __post_init__(self) -> None:
+        # Every way a customer comes in (counter, sale, import, portal) passes here: a card
+        # number typed into the name is masked before anything keeps it.
+        object.__setattr__(self, "name", card_numbers.masked(self.name))
 
 
 def parse_segment(text: str) -> Segment:

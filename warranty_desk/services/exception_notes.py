@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from warranty_desk import card_numbers
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied
 from warranty_desk.models import Claim, Customer, ExceptionNote, Sale, Warranty
 from warranty_desk.permissions import Actor, Permission, Role, require
@@ -126,7 +127,7 @@ def check_note(reason: str, text: str) -> str:
     """The note's words, stripped, or a plain refusal of a reason or text that will not do."""
     if reason not in REASONS:
         raise BadInput(f"Pick a reason: {', '.join(REASONS.values())}.")
-    words = text.strip()
+    words = card_numbers.masked(text.strip())
     if len(words) < MIN_TEXT:
         raise BadInput("Write what is not normal, in a few words: the next person reads it.")
     if len(words) > MAX_TEXT:

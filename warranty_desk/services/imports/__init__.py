@@ -32,6 +32,7 @@ from warranty_desk.services.imports.detect import (
 )
 from warranty_desk.services.imports.parsed import Parsed
 from warranty_desk.services.imports.report import ImportRejected, ImportReport
+from warranty_desk.services.imports.table import readable_text
 from warranty_desk.services.sale_input import Problem
 from warranty_desk.services.sale_plan import Plan
 from warranty_desk.services.sale_planning import plan_sales
@@ -164,6 +165,10 @@ def _format(path: Path, data: bytes, fmt: str | None) -> str:
         return fmt
     kind = detect(data)
     if kind is None:
+        # Told before the header: a damaged or UTF-16 file shows no header worth quoting.
+        _, damage = readable_text(data)
+        if damage:
+            raise ImportRejected(path.name, damage)
         found = header_of(data)
         has = f"Its first row has: {found}." if found else "It is empty."
         raise BadInput(f"{path.name} is not a sales file Warranty Desk knows. {has} "

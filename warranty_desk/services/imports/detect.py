@@ -29,7 +29,7 @@ EXPECTED = (
 
 def _text(data: bytes) -> str:
     # Undecodable bytes are the parser's to report with their row; the header is plain ASCII.
-    return data.decode("utf-8-sig", errors="replace")
+    return data.decode("utf-8-sig", errors="replace").lstrip("\ufeff")
 
 
 def detect(data: bytes) -> str | None:

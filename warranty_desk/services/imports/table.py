@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -13,15 +15,56 @@ from warranty_desk.services.sale_input import Problem
 SAVE_AS_UTF8 = "In your spreadsheet use Save As > 'CSV UTF-8', then import the new file."
 
 
+# C0 control characters other than tab, line feed and carriage return: no spreadsheet or shop
+# system writes them into a CSV, so they mean damage (a disk error, a copy cut short and
+# joined, the wrong encoding), and a NUL kept in a name would break every screen showing it.
+_DAMAGE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def decode(data: bytes) -> tuple[str, Problem | None]:
-    """The file's text without a byte-order mark, or a problem naming where it is not UTF-8."""
+    """The file's text without byte-order marks, or a problem naming where it is not UTF-8."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "", Problem(1, "file", f"The file is UTF-16 text, and Warranty Desk reads UTF-8. "
+                           f"{SAVE_AS_UTF8}")
     try:
-        return data.decode("utf-8-sig"), None
+        # A file saved twice by a careless tool may start with two byte-order marks.
+        return data.decode("utf-8-sig").lstrip("\ufeff"), None
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         byte = data[exc.start]
         return "", Problem(line, "file", f"The file is not UTF-8 text (byte 0x{byte:02X} on "
                            f"line {line}). {SAVE_AS_UTF8}")
+
+
+def damaged_lines(text: str) -> list[Problem]:
+    """One problem per line holding a control character no sales file has, or one for the file
+    when they are everywhere (UTF-16 without its byte-order mark)."""
+    found = [match.start() for match in _DAMAGE_RE.finditer(text)]
+    if not found:
+        return []
+    if text.count("\x00") * 4 > len(text):
+        return [Problem(1, "file", f"The file looks like UTF-16 text, and Warranty Desk reads "
+                        f"UTF-8. {SAVE_AS_UTF8}")]
+    problems: list[Problem] = []
+    line, counted_to, last_line = 1, 0, 0
+    for at in found:
+        line += text.count("\n", counted_to, at)
+        counted_to = at
+        if line != last_line:
+            last_line = line
+            problems.append(Problem(line, "file", f"Line {line} holds a control character "
+                                    f"(byte 0x{ord(text[at]):02X}) that no sales export writes, "
+                                    "so the file is damaged. Export it again, or remove that "
+                                    "character in a text editor."))
+    return problems
+
+
+def readable_text(data: bytes) -> tuple[str, list[Problem]]:
+    """The file's text, or every problem that keeps it from being read as a table."""
+    text, problem = decode(data)
+    if problem is not None:
+        return "", [problem]
+    return text, damaged_lines(text)
 
 
 @dataclass(slots=True)
@@ -119,6 +162,12 @@ def read(text: str) -> tuple[Table, Problem | None]:
             # Cells past the last named column are ignored: zip stops at the last key.
             rows.append((number, dict(zip(keys, named, strict=False))))
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            # The csv module's words name its internal limit, not what is wrong with the file.
+            return table, Problem(reader.line_num, "file", f"Line {reader.line_num} has a cell "
+                                  f"of more than {csv.field_size_limit():,} characters, far "
+                                  "longer than any sales file has, so the file is damaged. "
+                                  "Export it again.")
         return table, Problem(reader.line_num, "file", f"The file cannot be read as CSV ({exc}). "
                               "Open it in a spreadsheet and save it again as CSV.")
     return table, None
@@ -127,9 +176,9 @@ def read(text: str) -> tuple[Table, Problem | None]:
 def open_table(data: bytes, required: Sequence[str]) -> tuple[Table | None, list[Problem]]:
     """The file's table when it decodes, has every required column once and rows under its
     header, and not too many; else the problems."""
-    text, problem = decode(data)
-    if problem is not None:
-        return None, [problem]
+    text, damage = readable_text(data)
+    if damage:
+        return None, damage
     table, problem = read(text)
     if problem is not None:
         return None, [problem]
