@@ -13,10 +13,10 @@ from sync.engine import SyncEngine
 from tests.conftest import actor, pinned_clock
 from tests.erasure.till_story import TRACES, tell
 from tests.sync.conftest_crm import AT, event, outbox_events
-from tests.sync.webhook_receiver import Receiver, Scheme, webhook_receiver
+from tests.sync.webhook_receiver import Receiver, Scheme, Scripted, webhook_receiver
 from warranty_desk.permissions import Role
 from warranty_desk.rules.erasure import pseudonym
-from warranty_desk.services import erasure
+from warranty_desk.services import erasure, sync_admin
 from warranty_desk.storage.database import Database
 
 SECRET = "whsec-erasure-test-77ab"  # a test value, not a real secret
@@ -119,3 +119,28 @@ def test_a_customer_created_before_the_erasure_maps_without_its_words(shop: Data
     assert record is not None
     assert (record.customer.name, record.customer.email, record.customer.phone) == (
         pseudonym(story.reference), "", "")
+
+
+def test_a_refused_customer_record_sent_again_after_the_erasure_brings_back_no_words(
+    shop: Database, connector: WebhookConnector, receiver: Receiver,
+) -> None:
+    story = tell(shop)
+    # The receiver refuses the customer's record (the first event): parked for a person.
+    receiver.script.append(Scripted(422, {"error": "Phone number not accepted"}))
+    SyncEngine(shop, [connector]).push_once()
+    [refused] = [p for p in sync_admin.parked(shop, "crm") if p.kind == "rejected"]
+    assert refused.topic == "customer.created"
+    before = len(receiver.stored)  # the sale and the claim went: the receiver erases them
+    erasure.erase(shop, actor(Role.MANAGER), story.reference, "Asked at the counter")
+    SyncEngine(shop, [connector]).push_once()
+    # The erasure waits behind the customer's refused record, as every later event of theirs.
+    assert "customer.erased" not in [b["topic"] for b in receiver.stored.values()]
+    sync_admin.retry_parked(shop, actor(Role.OWNER), "crm", refused.seq)
+    SyncEngine(shop, [connector]).push_once()
+    late = [b for b in receiver.stored.values() if b["customer"]["reference"] == story.reference
+            and b["kind"] in ("customer", "erasure")]
+    assert [b["topic"] for b in late] == ["customer.created", "customer.erased"]
+    assert late[0]["customer"]["name"] == pseudonym(story.reference)
+    said = json.dumps(list(receiver.stored.values())[before:], ensure_ascii=False)
+    assert [t for t in TRACES if t in said] == []
+    assert sync_admin.parked(shop, "crm") == []
