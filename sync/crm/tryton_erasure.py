@@ -62,14 +62,15 @@ def erase_parties(rpc: TrytonRpc, party_ids: list[int], references: Sequence[str
                         context=ALL)
     mechanisms = rpc.model("party.contact_mechanism", "search_read",
                            [("party", "in", party_ids)], 0, None, None,
-                           ["type", "value", "value_compact", "name", "party"], context=ALL)
+                           ["type", "value", "value_compact", "name", "party", "active"],
+                           context=ALL)
     addresses = [a for a in rpc.model("party.address", "search_read",
                                       [("party", "in", party_ids)], 0, None, None,
-                                      [*_TEXT_FIELDS, "party"], context=ALL)
+                                      [*_TEXT_FIELDS, "party", "active"], context=ALL)
                  if any(a[k] for k in _TEXT_FIELDS)]  # a blank one names no one
     identifiers = rpc.model("party.identifier", "search_read",
                             [("party", "in", party_ids), ("code", "not in", list(references))],
-                            0, None, None, ["code", "party"], context=ALL)
+                            0, None, None, ["code", "party", "active"], context=ALL)
     words = _words_of(references[0], parties, mechanisms, addresses, references, pseudonym)
     active = [p for p in parties if p["active"]]
     kept = {int(p["id"]) for p in active}
@@ -159,6 +160,9 @@ def _remove(rpc: TrytonRpc, model: str, rows: list[dict[str, Any]],
         try:
             rpc.model(model, "delete", [row["id"]])
         except TrytonUserError:
+            if not row["active"]:
+                # Archived, it is read-only: brought back for the one write that scrubs it.
+                rpc.model(model, "write", [row["id"]], {"active": True})
             rpc.model(model, "write", [row["id"]], {**scrubbed, "active": False})
         changed = True
     return changed

@@ -205,6 +205,10 @@ def test_what_tryton_will_not_delete_is_archived_and_scrubbed(
     party_id = _party(rpc, held)["id"]
     rpc.model("party.address", "create", [{"party": party_id, "street_unstructured":
                                            "12 Analytical Row", "city": "London"}])
+    # One the staff archived earlier: read-only in Tryton, and still the customer's.
+    [email_row] = rpc.model("party.contact_mechanism", "search",
+                            [("party", "=", party_id), ("type", "=", "email")], 0, None, None)
+    rpc.model("party.contact_mechanism", "write", [email_row], {"active": False})
     assert _statuses(crm, [erased(held)]) == ["accepted"]
     mechanisms = _held(rpc, "party.contact_mechanism", party_id,
                        ["type", "value", "active"])
