@@ -9,14 +9,18 @@ from typing import Any, Literal
 
 from sync.contract import Event, Outcome
 
-Kind = Literal["customer", "purchase", "claim_outcome", "complaint"]
+Kind = Literal["customer", "purchase", "claim_outcome", "complaint", "erasure"]
 
 # customer.* carry the whole customer; the others name them by reference and add a note.
 CUSTOMER_TOPICS = frozenset({"customer.created", "customer.updated"})
+# The till erased the customer's personal data (GDPR Art. 17): the CRM erases its copy.
+ERASED_TOPIC = "customer.erased"
 TOPICS = CUSTOMER_TOPICS | {
     "warranty.activated", "warranty.extended", "claim.decided", "claim.reopened",
-    "complaint.logged",
+    "complaint.logged", ERASED_TOPIC,
 }
+ERASURE_NOTE = ("Personal data erased at the customer's request (GDPR Art. 17): name, phone, "
+                "email and addresses are gone; warranties and claims stay under this name.")
 SEGMENTS = ("retail", "vip", "business", "reseller")
 
 
@@ -51,9 +55,16 @@ class CrmRecord:
     def as_json(self) -> dict[str, Any]:
         """The record as the webhook sends it (a stable, CRM-facing shape).
 
-        Customer fields the event did not state are left out: the CRM keeps what it has.
+        Customer fields the event did not state are left out: the CRM keeps what it has. An
+        erasure states them all: the pseudonym as the name, and an empty phone and email.
         """
         c = self.customer
+        if self.kind == "erasure":
+            return {"id": self.event_id, "topic": self.topic, "kind": self.kind,
+                    "occurred_at": self.occurred_at.isoformat(),
+                    "customer": {"reference": c.reference, "name": c.name, "email": "",
+                                 "phone": ""},
+                    "note": self.note, "details": dict(self.details)}
         customer: dict[str, Any] = {"reference": c.reference}
         for key, value in (("name", c.name), ("email", c.email), ("phone", c.phone),
                            ("segment", c.segment)):
@@ -75,6 +86,8 @@ def to_crm(event: Event) -> CrmRecord | None:
     """The CRM record for an event; None when there is nothing for the CRM (anonymous sale)."""
     if event.topic in CUSTOMER_TOPICS:
         return _customer_record(event)
+    if event.topic == ERASED_TOPIC:
+        return _erasure_record(event)
     builder = _NOTE_BUILDERS.get(event.topic)
     if builder is None:
         return None
@@ -108,6 +121,21 @@ def _customer_record(event: Event) -> CrmRecord:
     details: dict[str, Any] = {k: p[k] for k in ("from", "to", "flag", "reason", "merged_from",
                                                  "merged_into") if k in p}
     return CrmRecord(event.id, event.topic, "customer", event.occurred_at, customer, note,
+                     details)
+
+
+def _erasure_record(event: Event) -> CrmRecord:
+    """customer.erased: whom to erase (with the duplicates merged into them) and their new name."""
+    p = event.payload
+    reference = _text(p, "reference") or event.aggregate_id.strip()
+    alias = _text(p, "pseudonym")
+    merged = p.get("merged_references") or []
+    if not reference or not alias or not isinstance(merged, list):
+        raise MappingError(f"{event.topic} {event.id} has no customer reference or pseudonym.")
+    details = {"pseudonym": alias,
+               "merged_references": [str(r).strip() for r in merged if str(r).strip()]}
+    return CrmRecord(event.id, event.topic, "erasure", event.occurred_at,
+                     CrmCustomer(reference, alias, retention_follow_up=False), ERASURE_NOTE,
                      details)
 
 

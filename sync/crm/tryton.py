@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sync.contract import Event, Outcome
-from sync.crm import mapping
+from sync.crm import mapping, tryton_erasure
 from sync.crm.jsonrpc import TrytonRpc, TrytonUserError
 from sync.crm.mapping import CrmCustomer, CrmRecord
 
@@ -20,7 +20,7 @@ _PHONE_TYPES = ["phone", "mobile"]
 # A party merged in Tryton points at its survivor; a short chain is plenty.
 _MAX_REPLACED_HOPS = 5
 # Every query sees archived parties too: an archived party still owns its unique code.
-_ALL = {"active_test": False}
+_ALL = tryton_erasure.ALL
 
 
 def note_marker(event_id: str) -> str:
@@ -57,11 +57,12 @@ class TrytonConnector:
         return f"TrytonConnector({self.rpc!r})"
 
     def wants(self, topic: str) -> bool:
-        """Customers, purchases, claim outcomes and complaints."""
+        """Customers, purchases, claim outcomes, complaints and erasures."""
         return mapping.wants(topic)
 
     def send(self, events: Sequence[Event]) -> list[Outcome]:
-        """Apply each event in order; "duplicate" when Tryton already had all of it."""
+        """Apply each event in order, so an erasure comes after the customer's earlier events;
+        "duplicate" when Tryton already had all of it."""
         return mapping.send_each(events, self._deliver)
 
     def _deliver(self, event: Event, record: CrmRecord) -> Outcome:
@@ -82,6 +83,8 @@ class TrytonConnector:
 
     def _apply(self, record: CrmRecord) -> bool:
         """Write what Tryton lacks of this record; False when it already had all of it."""
+        if record.kind == "erasure":
+            return self._erase(record)
         customer = record.customer
         party_id = self._by_reference(customer.reference)
         adopted = False
@@ -101,6 +104,23 @@ class TrytonConnector:
             changed = self._update(party_id, customer, adopted=adopted,
                                    overwrite=overwrite) or changed
         if record.note:
+            self._add_note(party_id, record)
+            changed = True
+        return changed
+
+    def _erase(self, record: CrmRecord) -> bool:
+        """Erase the customer's parties (and their merged duplicates'), then note why; a
+        customer Tryton never had gets no party."""
+        reference, alias = record.customer.reference, record.customer.name
+        references = [reference, *record.details.get("merged_references", [])]
+        parties = tryton_erasure.parties_of(self.rpc, references)
+        if not parties:
+            return False
+        retention = self._category(RETENTION_LABEL, child=True)
+        changed = tryton_erasure.erase_parties(self.rpc, parties, references, alias,
+                                               [retention])
+        party_id = self._by_reference(reference) or parties[0]
+        if not self._has_note(party_id, record.event_id):
             self._add_note(party_id, record)
             changed = True
         return changed

@@ -141,7 +141,7 @@ class WebhookConnector:
         return f"WebhookConnector({safe_url(self.url)!r})"
 
     def wants(self, topic: str) -> bool:
-        """Customers, purchases, claim outcomes and complaints."""
+        """Customers, purchases, claim outcomes, complaints and erasures."""
         return mapping.wants(topic)
 
     def send(self, events: Sequence[Event]) -> list[Outcome]:

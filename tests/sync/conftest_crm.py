@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 
 from sync.contract import Event
+from sync.crm.jsonrpc import TrytonRpc
+from sync.crm.tryton import TrytonConnector
 from sync.outbox_reader import read_after
 from tests.sync.tryton_server import TrytonServer, running_tryton
 from warranty_desk.storage.database import Database
@@ -69,3 +72,27 @@ def tryton_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrytonS
     folder: Path = tmp_path_factory.mktemp("tryton")
     with running_tryton(folder) as server:
         yield server
+
+
+@pytest.fixture(name="crm")
+def crm_fixture(tryton: TrytonServer) -> Iterator[TrytonConnector]:
+    """The Tryton connector on the session's server."""
+    connector = TrytonConnector(tryton.url, tryton.database, tryton.user, tryton.password)
+    yield connector
+    connector.close()
+
+
+@pytest.fixture(name="rpc")
+def rpc_fixture(tryton: TrytonServer) -> Iterator[TrytonRpc]:
+    """A separate session to look at what the connector wrote."""
+    client = TrytonRpc(tryton.url, tryton.database, tryton.user, tryton.password)
+    yield client
+    client.close()
+
+
+def renamed(e: Event, old: str, new: str) -> Event:
+    """The event with reference `old` written `new` (test databases all start at the same
+    reference, the Tryton server is shared by the whole run)."""
+    payload = json.loads(json.dumps(e.payload).replace(old, new))
+    return Event(e.seq, e.id, e.topic, e.aggregate, e.aggregate_id.replace(old, new),
+                 e.occurred_at, payload)

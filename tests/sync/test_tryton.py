@@ -16,10 +16,13 @@ from sync.crm.tryton import TrytonConnector
 from tests.conftest import actor
 from tests.sync.conftest_crm import (
     claim_decided,
+    crm_fixture,  # noqa: F401  (the connector, used as `crm`)
     customer_created,
     event,
     fictional_phone,
     outbox_events,
+    renamed,
+    rpc_fixture,  # noqa: F401  (a look-up session, used as `rpc`)
     tryton_fixture,  # noqa: F401  (the session's trytond, used as `tryton`)
 )
 from tests.sync.tryton_server import TrytonServer
@@ -29,21 +32,6 @@ from warranty_desk.permissions import Role
 from warranty_desk.storage.database import Database
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def crm(tryton: TrytonServer) -> Iterator[TrytonConnector]:
-    connector = TrytonConnector(tryton.url, tryton.database, tryton.user, tryton.password)
-    yield connector
-    connector.close()
-
-
-@pytest.fixture
-def rpc(tryton: TrytonServer) -> Iterator[TrytonRpc]:
-    """A separate session to look at what the connector wrote."""
-    client = TrytonRpc(tryton.url, tryton.database, tryton.user, tryton.password)
-    yield client
-    client.close()
 
 
 @pytest.fixture
@@ -292,7 +280,7 @@ def test_the_cores_own_events_reach_tryton(shop: Database, crm: TrytonConnector,
     customer_view.set_retention_follow_up(shop, support, ref, True, "Unhappy with the repair")
     # Each test database starts numbering at the same reference: make this one unique.
     unique = f"{ref}-{uuid.uuid4().hex[:6]}"
-    events = [_renamed(e, ref, unique) for e in outbox_events(shop) if crm.wants(e.topic)]
+    events = [renamed(e, ref, unique) for e in outbox_events(shop) if crm.wants(e.topic)]
     assert {e.topic for e in events} == {"customer.created", "customer.updated",
                                          "warranty.activated"}
     assert set(_statuses(crm, events)) == {"accepted"}
@@ -304,8 +292,3 @@ def test_the_cores_own_events_reach_tryton(shop: Database, crm: TrytonConnector,
     assert any("Lumen 14 Laptop" in n for n in notes)
     assert any("Unhappy with the repair" in n for n in notes)
 
-
-def _renamed(e: Event, old: str, new: str) -> Event:
-    payload = json.loads(json.dumps(e.payload).replace(old, new))
-    return Event(e.seq, e.id, e.topic, e.aggregate, e.aggregate_id.replace(old, new),
-                 e.occurred_at, payload)
