@@ -197,7 +197,8 @@ def test_bad_input_gets_a_plain_message_and_nothing_is_sent(lodged: Lodged) -> N
         ({"what": "status", "status": "submitted"}, "already"),
         ({"what": "claim_id", "claim_id": "   "}, "Type your claim ID"),
         ({"what": "claim_id", "claim_id": "K" * 65}, "at most 64"),
-        ({"what": "report", "report": html}, "A supplier report must be a PDF or a photo"),
+        ({"what": "report", "report": html}, "A supplier report must be a photo (JPEG, PNG or "
+                                             "WebP) or a PDF"),
         ({"what": "report"}, "Choose the report to upload"),
         ({"what": "proposal", "amount": "twelve"}, "The amount: &#x27;twelve&#x27; is not an "
                                                    "amount"),
