@@ -6,6 +6,8 @@ scanned by tests/privacy/scanner.py, which is written apart from the app's maski
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import actor
@@ -20,9 +22,12 @@ from warranty_desk.services import (
     claim_messages,
     claims,
     decisions,
+    inbox,
 )
 from warranty_desk.services import hand_back as hb
+from warranty_desk.services.inbox import InboxItemInput
 from warranty_desk.storage.database import Database
+from warranty_desk.storage.documents import DocumentStore
 
 CARD = "4929 1803 5544 7269"
 SALES, TECH, MANAGER, STORE, SUPPORT = (
@@ -113,3 +118,16 @@ def test_the_portals_typed_text_keeps_no_card_number(typed: str) -> None:
     assert relay.is_valid() and resolve.is_valid()
     assert relay.cleaned_data["body"] == "Customer read [card number removed, ending 7269]"
     assert resolve.cleaned_data["note"] == "found [card number removed, ending 7269]"
+
+
+def test_a_customers_message_from_the_portal_and_a_claimants_name_keep_no_card_number(
+    shop: Database, tmp_path: Path,
+) -> None:
+    code = sell(shop, "INV-107", serials=("SN-LAP-0107",)).warranty_codes[0]
+    number = claims.start_claim(shop, SALES, claims.StartClaim(
+        code, "Dead", claimant_name=f"Ann Other {CARD}", claimant_phone="07700 900417")).number
+    # Queued at head office before it masked: the till masks what it applies as well.
+    inbox.apply_item(shop, InboxItemInput("in-cards", "message_received",
+                                          {"claim_ref": number, "body": f"My card is {CARD}"}),
+                     documents=DocumentStore(tmp_path / "docs"), fetch_document=lambda s: b"")
+    assert leaks(shop) == []

@@ -208,7 +208,7 @@ def start_claim_in(
         accessories=card_numbers.masked(data.accessories.strip()),
         condition=card_numbers.masked(data.condition.strip()),
         proof_status="not_needed", external_ref=data.external_ref,
-        claimant_name=data.claimant_name.strip()[:200] or None,
+        claimant_name=card_numbers.typed(data.claimant_name)[:200] or None,
         claimant_phone=data.claimant_phone.strip()[:32] or None,
         preferred_outcome=data.preferred_outcome,
         promised_on=data.promised_on or today + timedelta(days=DEFAULT_PROMISE_DAYS))
