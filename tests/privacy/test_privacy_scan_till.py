@@ -20,6 +20,7 @@ from tests.e2e.cli import TODAY, run
 from tests.liveportal.branch_view import BranchPortal
 from tests.privacy.scanner import Scan, scan_files, scan_sqlite
 from tests.sync.webhook_receiver import webhook_receiver
+from tests.unit.services.helpers import inspect
 from warranty_desk.errors import BadInput, RuleBlocked
 from warranty_desk.permissions import Role
 from warranty_desk.services import report_registry
@@ -106,15 +107,11 @@ def _counter_work(home: Path) -> str:
 def _typed_on_the_claim(db: Database, number: str) -> None:
     """A card number read out and typed into the claim's decision and reopen reasons, a cost's
     description, a reply to the customer and the brand claim's notes."""
-    from warranty_desk.rules.claim_states import ClaimState, Outcome
-    from warranty_desk.services import brand_claims, claim_messages, claims, decisions
+    from warranty_desk.rules.claim_states import Outcome
+    from warranty_desk.services import brand_claims, claim_messages, decisions
 
-    manager, tech = actor(Role.MANAGER), actor(Role.TECHNICIAN)
-    claims.advance(db, tech, number, ClaimState.REVIEWING)
-    for n, kind in enumerate(("proof_of_purchase", "photo_of_fault")):
-        claims.attach_evidence(db, manager, number, kind=kind, sha256=f"{n + 20:064x}",
-                               media_type="image/jpeg", size=10)
-    claims.advance(db, tech, number, ClaimState.INSPECTING)
+    manager = actor(Role.MANAGER)
+    inspect(db, number)
     decisions.decide(db, manager, number, decisions.Decision(
         Outcome.REJECT, f"Dropped; the customer gave {CARD} for the fee"))
     decisions.reopen(db, manager, number, f"Receipt with {CARD_DASHED} turned up")
