@@ -1,7 +1,7 @@
 """Head office keeps no secret where it does not belong: after branches sign in with their
 tokens, a web shop's signed order arrives, and customers type a card number into a claim and a
-message, no token, webhook secret or card-like number is in a pg_dump of the database, in the portal's
-log lines, or in the PDFs it hands out."""
+message, no token, webhook secret or card-like number is in a pg_dump of the database, in the
+portal's log lines, or in the PDFs it hands out."""
 
 from __future__ import annotations
 
