@@ -131,3 +131,12 @@ def test_a_customers_message_from_the_portal_and_a_claimants_name_keep_no_card_n
                                           {"claim_ref": number, "body": f"My card is {CARD}"}),
                      documents=DocumentStore(tmp_path / "docs"), fetch_document=lambda s: b"")
     assert leaks(shop) == []
+
+
+def test_a_refund_reference_typed_as_the_card_refunded_to_keeps_no_card_number(
+    shop: Database,
+) -> None:
+    number = inspected(shop, "SN-LAP-0108", "INV-108")
+    decisions.decide(shop, actor(Role.OWNER), number, decisions.Decision(
+        Outcome.REFUND, "Cannot be repaired", refund_minor=12_345, refund_reference=CARD))
+    assert leaks(shop) == []

@@ -90,6 +90,10 @@ class Decision:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reason", card_numbers.typed(self.reason))
+        # Staff write the card a refund went back to where the refund's reference goes.
+        if self.refund_reference is not None:
+            object.__setattr__(self, "refund_reference",
+                               card_numbers.typed(self.refund_reference))
 
 
 def message_words(decision: Decision, money: MoneyFormat) -> dict[str, str]:
