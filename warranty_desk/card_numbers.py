@@ -29,6 +29,11 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if "0" <= ch <= "9")
 
 
+def typed(text: str) -> str:
+    """What a person typed into a reason, note or message: stripped, card numbers masked."""
+    return masked(text.strip())
+
+
 def masked(text: str) -> str:
     """The text with every card-like number replaced by words keeping its last four digits."""
     if not text:

@@ -22,6 +22,7 @@ from portal.customers.views import customer_page
 from portal.errors import PortalInputError
 from portal.inbox.models import InboxItem
 from portal.inbox.services import queue_item
+from warranty_desk import card_numbers
 
 KIND = "message_received"
 # A message is a few paragraphs; the till keeps up to 10,000 characters of one.
@@ -60,7 +61,7 @@ def thread(own: OwnClaim) -> list[Line]:
 
 def check_body(text: str) -> str:
     """The message as it goes to the branch, or why it cannot go (PortalInputError)."""
-    body = text.replace("\r\n", "\n").strip()
+    body = card_numbers.typed(text.replace("\r\n", "\n"))
     if not body:
         raise PortalInputError("Write your message before sending it.")
     if len(body) > LONGEST:

@@ -21,6 +21,7 @@ from portal.problems import Problem
 from portal.projections.models import BrandClaim, BrandClaimLine, RefusedItem
 from portal.receiver import documents as stored
 from portal.staff.models import Role, StaffMember, SupplierUpdate
+from warranty_desk import card_numbers
 from warranty_desk.money import MoneyError, parse_typed
 from warranty_desk.rules.brand_status import BRAND_STATUSES, brand_status_words
 from warranty_desk.rules.document_types import MAX_BYTES
@@ -101,7 +102,7 @@ def send_status(member: StaffMember, row: BrandClaim, status: str, note: str) ->
 
 
 def _note(note: str) -> str:
-    text = note.strip()
+    text = card_numbers.typed(note)
     if len(text) > NOTE_LIMIT:
         raise PortalInputError(f"The note is {len(text):,} characters long; keep it under "
                                f"{NOTE_LIMIT:,} (the branch keeps no more).")

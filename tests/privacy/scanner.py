@@ -27,14 +27,28 @@ def luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def card_like(text: str) -> list[str]:
-    """Every Luhn-valid run of 13 to 19 digits, spaces or dashes allowed between them."""
+# A random id written as hex (a UUID, with or without its dashes; a digest): one in a few
+# hundred holds a Luhn-valid run of 13+ digits by chance, which is part of the id, not a card.
+HEX_ID = re.compile(r"(?<![0-9A-Za-z])(?:[0-9a-f]{32,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})"
+                    r"(?![0-9A-Za-z])", re.IGNORECASE)
+
+
+def hits(text: str) -> list[tuple[str, bool]]:
+    """Every Luhn-valid run of 13 to 19 digits, spaces or dashes allowed between them, and
+    whether it lies inside a hex id."""
+    ids = [m.span() for m in HEX_ID.finditer(text)]
     found = []
     for match in CARD_LIKE.finditer(text):
         digits = re.sub(r"[ -]", "", match.group(0))
         if luhn(digits):
-            found.append(digits)
+            start, end = match.span()
+            found.append((digits, any(a <= start and end <= b for a, b in ids)))
     return found
+
+
+def card_like(text: str) -> list[str]:
+    """The Luhn-valid runs of 13 to 19 digits that are not part of a hex id."""
+    return [digits for digits, in_id in hits(text) if not in_id]
 
 
 @dataclass
@@ -55,8 +69,10 @@ class Scan:
         for name, value in secrets.items():
             if value in text:
                 self.leaks.append(f"{where}: the {name}")
-        for digits in card_like(text):
-            if digits in self.known:
+        for digits, in_id in hits(text):
+            if in_id:
+                self.explained.append(f"{where}: inside a hex id, ending {digits[-4:]}")
+            elif digits in self.known:
                 self.explained.append(f"{where}: names identifier ending {digits[-4:]}")
             else:
                 self.leaks.append(f"{where}: a card-like number ending {digits[-4:]}")
@@ -164,8 +180,11 @@ def scan_pg_dump(scan: Scan, dump: str, secrets: dict[str, str],
             if (table, column) in identifiers:
                 scan.explained += [f"{table}.{column}: ending {d[-4:]}" for d in card_like(cell)]
             else:
-                for digits in card_like(cell):
-                    if digits in scan.known:
+                for digits, in_id in hits(cell):
+                    if in_id:
+                        scan.explained.append(f"{table}.{column}: inside a hex id, ending "
+                                              f"{digits[-4:]}")
+                    elif digits in scan.known:
                         scan.explained.append(f"{table}.{column}: names identifier ending "
                                               f"{digits[-4:]}")
                     else:

@@ -1,7 +1,7 @@
 """Head office keeps no secret where it does not belong: after branches sign in with their
-tokens, a web shop's signed order arrives, and a customer types a card number into a claim,
-no token, webhook secret or card-like number is in a pg_dump of the database, in the portal's
-log lines, or in the PDFs it hands out."""
+tokens, a web shop's signed order arrives, and customers type a card number into a claim and a
+message, no token, webhook secret or card-like number is in a pg_dump of the database, in the
+portal's log lines, or in the PDFs it hands out."""
 
 from __future__ import annotations
 
@@ -89,6 +89,11 @@ def test_head_office_keeps_no_token_webhook_secret_or_card_number(
                      "other": f"Paid with my card {CARD}, please refund it there"})
     assert sent.status_code == 302, sent.content.decode()[-2000:]
     online = OnlineClaim.objects.get()
+    # And writes it again in a message to the branch about their claim.
+    wrote = signed_in(records.bob_email).post(
+        reverse("customers:messages", args=[records.north.code, "CL-9"]),
+        {"body": f"Refund to {CARD.replace(' ', '-')} please"})
+    assert wrote.status_code == 302, wrote.content.decode()[-2000:]
     ticket = ann.get(reverse("customers:dropoff_ticket",
                              args=[records.north.code, online.item_id]))
     certificate = ann.get(reverse("customers:certificate",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warranty_desk import card_numbers
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import (
     Customer,
@@ -126,7 +127,8 @@ decline_extension = writes(decline_extension_in)
 def void_warranty_in(uow: UnitOfWork, actor: Actor, code: str, reason: str) -> None:
     """Void a warranty with a written reason (a returned sale, a fraud case)."""
     require(actor, Permission.VOID_WARRANTY)
-    if not reason.strip():
+    reason = card_numbers.typed(reason)
+    if not reason:
         raise BadInput("Write why the warranty is voided; the reason is kept in the audit log.")
     session = uow.session
     warranty = _warranty_by_code(session, code)

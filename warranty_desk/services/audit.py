@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warranty_desk import card_numbers
 from warranty_desk.errors import BadInput
 from warranty_desk.models import AuditEntry
 from warranty_desk.permissions import Actor
@@ -55,7 +56,7 @@ def record(
 def kept_words(text: str, ask: str) -> str:
     """A person's reason or note for the audit log, stripped; BadInput asking for it if it is
     missing or too short to say anything ("ok", "x")."""
-    said = text.strip()
+    said = card_numbers.typed(text)
     if len(said) < 3:
         raise BadInput(ask)
     return said

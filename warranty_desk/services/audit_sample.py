@@ -19,6 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warranty_desk import card_numbers
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import AuditSample, AuditSampleClaim, Claim, Product
 from warranty_desk.permissions import Actor, Permission, require
@@ -250,7 +251,7 @@ def review_in(uow: UnitOfWork, actor: Actor, number: str, finding: str, note: st
     a later review replaces it, the audit log keeping both."""
     require(actor, Permission.REVIEW_AUDIT_SAMPLE)
     code = _finding(finding)
-    words = note.strip()
+    words = card_numbers.typed(note)
     if code == NEEDS_FOLLOW_UP:
         words = audit.kept_words(note, "Write what needs following up, in a few words: the "
                                        "next person acts on it. Nothing was saved.")

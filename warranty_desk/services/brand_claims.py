@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warranty_desk import card_numbers
 from warranty_desk.errors import BadInput, RuleBlocked
 from warranty_desk.models import (
     Brand,
@@ -116,6 +117,7 @@ def _claims_for(session: Session, codes: Iterable[str]) -> list[Claim]:
 def open_lodged(session: Session, actor: Actor, claims: list[Claim], *, external_id: str = "",
                 service_centre: str = "", note: str = "") -> BrandClaim:
     """A new brand claim over these claims (no permission check: the caller's step holds one)."""
+    note = card_numbers.typed(note)
     units = [_unit(session, c) for c in claims]
     first = units[0]
     for unit in units:
@@ -243,6 +245,7 @@ def apply_status(session: Session, actor: Actor, row: BrandClaim, status: str, *
                  origin: str = "", note: str = "", inbox_item: str = "") -> bool:
     """Record one status the brand gave (no permission check); False when it is the status the
     brand claim has already, which is recorded nowhere."""
+    note = card_numbers.typed(note)
     if brand_status_words(status) is None:
         raise BadInput(f"{status!r} is not a brand status. Use one of: "
                        f"{', '.join(BRAND_STATUSES)}.")

@@ -14,6 +14,7 @@ import uuid
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
+from warranty_desk import card_numbers
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import (
     Claim,
@@ -69,7 +70,7 @@ def editable(session: Session, message: CustomerMessage) -> bool:
 
 
 def _text(subject: str, body: str) -> tuple[str, str]:
-    subject, body = subject.strip(), body.strip()
+    subject, body = card_numbers.typed(subject), card_numbers.typed(body)
     if not subject or not body:
         raise BadInput("A message needs a subject and some words: write both, or cancel.")
     if len(subject) > MAX_SUBJECT:

@@ -208,7 +208,7 @@ def start_claim_in(
         accessories=card_numbers.masked(data.accessories.strip()),
         condition=card_numbers.masked(data.condition.strip()),
         proof_status="not_needed", external_ref=data.external_ref,
-        claimant_name=data.claimant_name.strip()[:200] or None,
+        claimant_name=card_numbers.typed(data.claimant_name)[:200] or None,
         claimant_phone=data.claimant_phone.strip()[:32] or None,
         preferred_outcome=data.preferred_outcome,
         promised_on=data.promised_on or today + timedelta(days=DEFAULT_PROMISE_DAYS))
@@ -328,7 +328,8 @@ def verify_proof_in(
 ) -> ClaimSummary:
     """Record that someone checked the uploaded proof of purchase, and what they found."""
     require(actor, Permission.VERIFY_PROOF)
-    if len(note.strip()) < 3:
+    note = card_numbers.typed(note)
+    if len(note) < 3:
         raise BadInput("Write what you checked on the proof (shop, date, product).")
     session = uow.session
     claim = load_claim(session, number)
@@ -358,8 +359,8 @@ def advance_in(
         raise BadInput("Resolving or rejecting a claim is a decision: use decide.")
     session = uow.session
     claim = load_claim(session, number)
-    move(session, claim, actor, target, reason=reason, override=override, outcome=None,
-         today=shop_today(session))
+    move(session, claim, actor, target, reason=card_numbers.typed(reason), override=override,
+         outcome=None, today=shop_today(session))
     if target is ClaimState.AT_MANUFACTURER and claim.product_id is not None:
         # Sending to the manufacturer is claiming from it: the claim goes in a brand claim,
         # where the desk adds the brand's id, its statuses and what it pays back.

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from warranty_desk import card_numbers
 from warranty_desk.contacts import phone_search_key
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import Claim, Customer, CustomerMessage, Product, Warranty
@@ -207,7 +208,8 @@ def set_retention_follow_up_in(uow: UnitOfWork, actor: Actor, reference: str, fl
                             reason: str) -> CustomerBrief:
     """Flag (or clear) a customer for a retention call, with the reason kept in the audit log."""
     require(actor, CUSTOMER_PERMISSION)
-    if len(reason.strip()) < 3:
+    reason = card_numbers.typed(reason)
+    if len(reason) < 3:
         raise BadInput("Write why (a few words): it is kept with the change and sent to the CRM.")
     session = uow.session
     c = _customer(session, reference)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk import normalize
+from warranty_desk import card_numbers, normalize
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.models import (
     Claim,
@@ -72,6 +72,10 @@ class CostLine:
     description: str = ""
     recoverable: bool = False
 
+    def __post_init__(self) -> None:
+        # Masked as typed, so no copy of it (event, audit, file) ever holds a card number.
+        object.__setattr__(self, "description", card_numbers.typed(self.description))
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -83,6 +87,13 @@ class Decision:
     refund_minor: int | None = None
     refund_reference: str | None = None
     replacement_serial: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", card_numbers.typed(self.reason))
+        # Staff write the card a refund went back to where the refund's reference goes.
+        if self.refund_reference is not None:
+            object.__setattr__(self, "refund_reference",
+                               card_numbers.typed(self.refund_reference))
 
 
 def message_words(decision: Decision, money: MoneyFormat) -> dict[str, str]:
@@ -202,7 +213,8 @@ decide = writes(decide_in)
 def reopen_in(uow: UnitOfWork, actor: Actor, number: str, reason: str) -> ClaimSummary:
     """A manager looks again at a rejected claim: it goes back to review, the customer is told."""
     require(actor, Permission.DECIDE_CLAIM)
-    if len(reason.strip()) < MIN_REOPEN_REASON:
+    reason = card_numbers.typed(reason)
+    if len(reason) < MIN_REOPEN_REASON:
         raise BadInput("Write why the claim is looked at again (a few words at least); the "
                        "customer reads it, and it is kept with the claim and in the audit log.")
     session = uow.session

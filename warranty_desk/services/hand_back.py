@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk import normalize
+from warranty_desk import card_numbers, normalize
 from warranty_desk.errors import BadInput, RuleBlocked
 from warranty_desk.models import Claim, HandBack
 from warranty_desk.permissions import Actor, Permission, require
@@ -206,7 +206,7 @@ def _checked_signature(png: bytes) -> bytes:
 
 
 def _collector(customer: str | None, request: HandBackRequest) -> tuple[str, str]:
-    named = " ".join(request.collector.split())
+    named = card_numbers.masked(" ".join(request.collector.split()))
     if not named or (customer is not None and named.casefold() == customer.casefold()):
         if customer is None:
             raise BadInput("This claim has no customer on file: write the name of the person "

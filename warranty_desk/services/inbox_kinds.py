@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk import normalize
+from warranty_desk import card_numbers, normalize
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import (
     Claim,
@@ -241,7 +241,8 @@ def _document_uploaded(ctx: ItemContext) -> str:
 def _message_received(ctx: ItemContext) -> str:
     p = ctx.item.payload
     claim = _find_claim(ctx, read_text(p, "claim_ref", required=True, limit=64))
-    body = read_text(p, "body", required=True, limit=10_000)
+    # Masked here too: a message queued at head office before it masked card numbers.
+    body = card_numbers.masked(read_text(p, "body", required=True, limit=10_000))
     # Inbound messages are kept beside the shop's own, but are never queued for delivery.
     ctx.session.add(CustomerMessage(
         claim_id=claim.id, customer_id=claim.customer_id, template="customer_reply",

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warranty_desk import card_numbers
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.models import PrintJob
 from warranty_desk.permissions import Actor, Permission, require
@@ -159,7 +160,8 @@ mark_failed = writes(mark_failed_in)
 def cancel_in(uow: UnitOfWork, actor: Actor, job_id: str, reason: str) -> PrintJobView:
     """Take a queued job off the queue on purpose; the reason is audited."""
     require(actor, Permission.PRINT)
-    if not reason.strip():
+    reason = card_numbers.typed(reason)
+    if not reason:
         raise BadInput("Say why the print is cancelled (for example: printed by hand).")
     session = uow.session
     job = _job(session, job_id)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from warranty_desk import card_numbers
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import Claim, Customer, RetentionFollowUp, Shop
 from warranty_desk.permissions import Actor, Permission, require
@@ -154,7 +155,7 @@ def clear_in(uow: UnitOfWork, actor: Actor, follow_up_id: str, note: str) -> Fol
     """Clear a follow-up with a note of what was done; the customer's flag is cleared (and the
     CRM told) when no other follow-up of theirs is open."""
     require(actor, CUSTOMER_PERMISSION)
-    words = note.strip()
+    words = card_numbers.typed(note)
     if len(words) < MIN_NOTE:
         raise BadInput("Write what was done (a few words): it is kept with the follow-up and "
                        "sent to the CRM.")

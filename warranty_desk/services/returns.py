@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk import normalize
+from warranty_desk import card_numbers, normalize
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.models import (
     Brand,
@@ -396,7 +396,7 @@ def create_batch_in(uow: UnitOfWork, actor: Actor, supplier: str, claim_numbers:
               f"{numbers.reserve(session, 'SB', year):06d}")
     batch = SupplierBatch(number=number, supplier=by_number[wanted[0]].supplier,
                           state="open", claim_numbers=wanted, outcomes={},
-                          created_by_id=actor.staff_id, note=note.strip())
+                          created_by_id=actor.staff_id, note=card_numbers.typed(note))
     session.add(batch)
     for claim_number in wanted:
         add_event(session, load_claim(session, claim_number), actor, "packed",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from warranty_desk import card_numbers
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.models import CostPosting, Settlement
 from warranty_desk.money import MoneyFormat
@@ -74,7 +75,7 @@ def record_settlement_in(uow: UnitOfWork, actor: Actor, number: str,
     check = check_settlement(expected, before, entry.amount_minor, final=entry.final,
                              limit_minor=settlement_limit(session))
     money = money_of(session)
-    reason = entry.reason.strip()
+    reason = card_numbers.typed(entry.reason)
     agreed_by = None
     if check.needs_reason and len(reason) < MIN_REASON:
         raise BadInput(f"With this settlement the brand pays "
@@ -115,7 +116,8 @@ def write_off_in(uow: UnitOfWork, actor: Actor, number: str, reason: str) -> Bra
     """Give up what the supplier has not paid on a brand claim: a write_off cost on its claims
     (shared in proportion to what each was expected to bring), and the brand claim closes."""
     require(actor, Permission.WRITE_OFF_RECOVERY)
-    if len(reason.strip()) < MIN_REASON:
+    reason = card_numbers.typed(reason)
+    if len(reason) < MIN_REASON:
         raise BadInput("Say why the amount is written off (a few words), for the books.")
     session = uow.session
     row = find(session, number)

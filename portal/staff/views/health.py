@@ -23,6 +23,7 @@ from portal.receiver.models import NightlyReport, RefusedEvent
 from portal.staff.health_rows import HealthRow, row_html
 from portal.staff.roles import ADMIN, EVERYONE, allow, member_of
 from portal.staff.views.common import branch_or_404, wants_fragment
+from warranty_desk import card_numbers
 
 # Events stored but not yet projected, per branch: counted from each branch's projection
 # cursor along the (branch_id, received_no) index, one probe per branch (the LATERAL keeps
@@ -82,6 +83,9 @@ class ResolveForm(forms.Form):
 
     note = forms.CharField(label="What you found and did", max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_note(self) -> str:
+        return card_numbers.typed(self.cleaned_data["note"])
 
 
 @require_GET

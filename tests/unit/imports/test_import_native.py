@@ -313,3 +313,24 @@ def test_the_native_parser_tells_json_from_csv_by_the_first_character() -> None:
             for s in (*as_json.sales, *as_csv.sales)] == [("json", "7", 2, 1500),
                                                           ("csv", "7", 2, 1500)]
     assert as_json.problems == as_csv.problems == []
+
+
+def test_a_nul_escape_inside_a_json_string_is_refused_with_its_row_like_a_nul_in_a_csv(
+    shop: Database, tmp_path: Path,
+) -> None:
+    # The bytes hold no NUL: JSON writes it as the escape \u0000, which reads back as one.
+    doc = json.loads((DATA / "native_good.json").read_text("utf-8"))
+    doc["invoices"][1]["customer"]["name"] = "Lukas\u0000Brenner"
+    doc["invoices"][2]["lines"][0]["serials"] = ["LMN14-50\u000703"]
+    path = tmp_path / "nul.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    assert b"\x00" not in path.read_bytes() and b"\\u0000" in path.read_bytes()
+    problems = rejected(shop, path)
+    assert where(problems) == {(2, "invoices[1].customer.name"),
+                               (3, "invoices[2].lines[0].serials[0]")}
+    text = {p.column: p.message for p in problems}
+    assert text["invoices[1].customer.name"] == (
+        "name holds a control character (U+0000) that no sales export writes, so the file "
+        "is damaged. Export it again, or remove that character in a text editor.")
+    assert "(U+0007)" in text["invoices[2].lines[0].serials[0]"]
+    assert not any("\x00" in p.message or "\x07" in p.message for p in problems)

@@ -26,6 +26,28 @@ def sell(
         invoice, sold_on, (LineInput(sku, len(serials) or 1, price, serials, extension),), ADA))
 
 
+def inspect(db: Database, number: str) -> None:
+    """Take an open claim to inspection, its proof and a photo attached: ready for a decision."""
+    from warranty_desk.rules.claim_states import ClaimState
+    from warranty_desk.services import claims
+
+    claims.advance(db, actor(Role.TECHNICIAN), number, ClaimState.REVIEWING)
+    for n, kind in enumerate(("proof_of_purchase", "photo_of_fault")):
+        claims.attach_evidence(db, actor(Role.SALES), number, kind=kind, sha256=f"{n:064x}",
+                               media_type="image/jpeg", size=10)
+    claims.advance(db, actor(Role.TECHNICIAN), number, ClaimState.INSPECTING)
+
+
+def inspected(db: Database, serial: str, invoice: str) -> str:
+    """A claim on a new sale's unit, at inspection."""
+    from warranty_desk.services import claims
+
+    code = sell(db, invoice, serials=(serial,)).warranty_codes[0]
+    number = claims.start_claim(db, actor(Role.SALES), claims.StartClaim(code, "Dead")).number
+    inspect(db, number)
+    return number
+
+
 def audit_rows(db: Database, action: str) -> list[tuple[str, str]]:
     """Who did `action` and its details (JSON text), oldest first, read straight from SQLite."""
     return [(str(who), str(details)) for who, details in rows(

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import TODAY, actor
-from tests.unit.services.helpers import sell
+from tests.unit.services.helpers import inspect, sell
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
@@ -32,16 +32,8 @@ def _claim(db: Database, serial: str, invoice: str, *, channel: str = "counter",
         condition="Scratch on the lid")).number
 
 
-def _inspect(db: Database, number: str) -> None:
-    claims.advance(db, TECH, number, ClaimState.REVIEWING)
-    for n, kind in enumerate(("proof_of_purchase", "photo_of_fault")):
-        claims.attach_evidence(db, SALES, number, kind=kind, sha256=f"{n:064x}",
-                               media_type="image/jpeg", size=10)
-    claims.advance(db, TECH, number, ClaimState.INSPECTING)
-
-
 def _decide(db: Database, number: str, outcome: Outcome, **more: object) -> None:
-    _inspect(db, number)
+    inspect(db, number)
     decisions.decide(db, MANAGER, number, decisions.Decision(outcome, "Checked", **more))  # type: ignore[arg-type]
 
 

@@ -11,14 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import TODAY, actor, stand_on
-from tests.unit.services.helpers import sell
-from tests.unit.services.test_brand_claims import FINANCE, MANAGER, SALES, STORE, TECH, _claim
+from tests.unit.services.helpers import inspected
+from tests.unit.services.test_brand_claims import FINANCE, MANAGER, STORE, _claim
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.permissions import Role
-from warranty_desk.rules.claim_states import ClaimState, Outcome
+from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services import (
     brand_claims,
-    claims,
     decisions,
     management,
     report_registry,
@@ -124,22 +123,11 @@ def test_stale_brand_claims_are_those_without_news_for_longer_than_their_supplie
     assert o not in {r[0] for r in report.rows}
 
 
-def _inspected(db: Database, serial: str, invoice: str) -> str:
-    code = sell(db, invoice, serials=(serial,)).warranty_codes[0]
-    number = claims.start_claim(db, SALES, claims.StartClaim(code, "Dead")).number
-    claims.advance(db, TECH, number, ClaimState.REVIEWING)
-    for n, kind in enumerate(("proof_of_purchase", "photo_of_fault")):
-        claims.attach_evidence(db, SALES, number, kind=kind, sha256=f"{n:064x}",
-                               media_type="image/jpeg", size=10)
-    claims.advance(db, TECH, number, ClaimState.INSPECTING)
-    return number
-
-
 def test_replacement_time_counts_days_to_decision_and_to_hand_over_per_brand(
     shop: Database,
 ) -> None:
-    first = _inspected(shop, "SN-1", "INV-1")
-    second = _inspected(shop, "SN-2", "INV-2")
+    first = inspected(shop, "SN-1", "INV-1")
+    second = inspected(shop, "SN-2", "INV-2")
     stand_on(shop, TODAY + timedelta(days=4))
     for number, new in ((first, "NEW-1"), (second, "NEW-2")):
         decisions.decide(shop, MANAGER, number, decisions.Decision(

@@ -10,11 +10,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from tests.conftest import TODAY, actor, stand_on
-from tests.unit.services.helpers import sell
+from tests.unit.services.helpers import inspect, sell
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied, RuleBlocked
 from warranty_desk.models import Base
 from warranty_desk.permissions import Role
-from warranty_desk.rules.claim_states import ClaimState, Outcome
+from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services import claims, decisions, returns
 from warranty_desk.storage.database import Database
 
@@ -28,11 +28,7 @@ def _claim(db: Database, serial: str, invoice: str, sku: str = "LAP-100") -> str
 
 
 def _replace(db: Database, number: str, new_serial: str) -> None:
-    claims.advance(db, TECH, number, ClaimState.REVIEWING)
-    for n, kind in enumerate(("proof_of_purchase", "photo_of_fault")):
-        claims.attach_evidence(db, SALES, number, kind=kind, sha256=f"{n:064x}",
-                               media_type="image/jpeg", size=10)
-    claims.advance(db, TECH, number, ClaimState.INSPECTING)
+    inspect(db, number)
     decisions.decide(db, MANAGER, number, decisions.Decision(
         Outcome.REPLACE, "Dead mainboard", replacement_serial=new_serial))
 

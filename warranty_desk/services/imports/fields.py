@@ -57,8 +57,21 @@ def formula_reason(raw: str) -> str | None:
     return None
 
 
+# C0 control characters other than tab, line feed and carriage return: no spreadsheet or shop
+# system writes them into a sales file, so they mean damage (a disk error, a copy cut short and
+# joined, the wrong encoding), and a NUL kept in a name would break every screen showing it.
+DAMAGE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+REMOVE_DAMAGE = "Export it again, or remove that character in a text editor."
+
+
 def cell_problem(raw: str, field: Field, subject: str = "This cell") -> str | None:
-    """What is wrong with one text cell (too long, or a formula), or None when it is fine."""
+    """What is wrong with one text cell (a control character, too long, or a formula), or None
+    when it is fine. A CSV is refused line by line before its cells are read; a JSON string
+    carries such a character as an escape (\\u0000), found only here."""
+    damage = DAMAGE_RE.search(raw)
+    if damage is not None:
+        return (f"{subject} holds a control character (U+{ord(damage.group()):04X}) that no "
+                f"sales export writes, so the file is damaged. {REMOVE_DAMAGE}")
     length = len(raw.strip())
     if length > field.limit:
         return (f"{subject} has {length:,} characters, and {field.what} may have at most "

@@ -5,20 +5,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from warranty_desk.services.imports import limits
+from warranty_desk.services.imports.fields import DAMAGE_RE, REMOVE_DAMAGE
 from warranty_desk.services.sale_input import Problem
 
 SAVE_AS_UTF8 = "In your spreadsheet use Save As > 'CSV UTF-8', then import the new file."
-
-
-# C0 control characters other than tab, line feed and carriage return: no spreadsheet or shop
-# system writes them into a CSV, so they mean damage (a disk error, a copy cut short and
-# joined, the wrong encoding), and a NUL kept in a name would break every screen showing it.
-_DAMAGE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def decode(data: bytes) -> tuple[str, Problem | None]:
@@ -39,7 +33,7 @@ def decode(data: bytes) -> tuple[str, Problem | None]:
 def damaged_lines(text: str) -> list[Problem]:
     """One problem per line holding a control character no sales file has, or one for the file
     when they are everywhere (UTF-16 without its byte-order mark)."""
-    found = [match.start() for match in _DAMAGE_RE.finditer(text)]
+    found = [match.start() for match in DAMAGE_RE.finditer(text)]
     if not found:
         return []
     if text.count("\x00") * 4 > len(text):
@@ -54,8 +48,7 @@ def damaged_lines(text: str) -> list[Problem]:
             last_line = line
             problems.append(Problem(line, "file", f"Line {line} holds a control character "
                                     f"(byte 0x{ord(text[at]):02X}) that no sales export writes, "
-                                    "so the file is damaged. Export it again, or remove that "
-                                    "character in a text editor."))
+                                    f"so the file is damaged. {REMOVE_DAMAGE}"))
     return problems
 
 
