@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,15 @@ from tests.bench.harness import aligned, ms
 REGRESSION = 0.10
 
 
-def previous(path: Path) -> tuple[dict[str, Any] | None, str]:
-    """The results.json an earlier run left at `path`, or None and why not, in words."""
+def previous(path: Path, *, holds: str = "results") -> tuple[dict[str, Any] | None, str]:
+    """The results an earlier run left at `path` (a JSON object with `holds` in it), or None
+    and why not, in words."""
     if not path.exists():
         return None, f"No previous results at {path}: nothing to compare with."
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-            raise ValueError("it has no list of results")
+        if not isinstance(data, dict) or holds not in data:
+            raise ValueError(f"it has no {holds!r}")
     except (OSError, ValueError) as error:  # json's errors are ValueErrors
         return None, (f"The previous results at {path} could not be read ({error}); "
                       "compared with nothing. This run replaces them.")
@@ -56,8 +58,8 @@ def _verdict(now: dict[str, Any], was: dict[str, Any]) -> str:
 def rows(now: list[dict[str, Any]], was: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     """One row per case of either run: previous and new median, p95 and ratio, and a verdict."""
     before = {case["name"]: case for case in was}
-    found: list[tuple[str, ...]] = [("budget", "was median", "median", "change", "was p95",
-                                     "p95", "was ratio", "ratio", "")]
+    found: list[tuple[str, ...]] = [("case", "was median ms", "median ms", "change",
+                                     "was p95 ms", "p95 ms", "was ratio", "ratio", "")]
     for case in now:
         old = before.pop(case["name"], None)
         new_ratio = _ratio(case)
@@ -80,7 +82,33 @@ def rows(now: list[dict[str, Any]], was: list[dict[str, Any]]) -> list[tuple[str
     return found
 
 
-def report(now: dict[str, Any], was: dict[str, Any]) -> str:
+def _results(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(data["results"])
+
+
+def portal_cases(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """portal_results.json's timings as cases like results.json's, each beside its floor."""
+    def case(name: str, measured: dict[str, Any], floor: dict[str, Any] | None = None
+             ) -> dict[str, Any]:
+        return {"name": name, "measured": measured, "floor": floor}
+
+    def once(seconds: float) -> dict[str, Any]:
+        return {"median_ms": seconds * 1000, "p95_ms": seconds * 1000, "runs": 1}
+
+    found = [case("store every event over HTTP", once(data["stored_s"]),
+                  once(data["floor_copy_s"])),
+             case("until all are projected", once(data["projected_s"])),
+             case("find a serial across branches", data["search_serial_ms"],
+                  data["search_serial_floor_ms"])]
+    found += [case(name, stats) for name, stats in data.get("pages_ms", {}).items()]
+    floors = data.get("customer_floors_ms", {})
+    found += [case(f"{name} (customers)", stats, floors.get(name))
+              for name, stats in data.get("customer_pages_ms", {}).items()]
+    return found
+
+
+def report(now: dict[str, Any], was: dict[str, Any],
+           cases: Callable[[dict[str, Any]], list[dict[str, Any]]] = _results) -> str:
     """The comparison table with a line saying what it compares and what counts as worse."""
     head = (f"Beside the previous run ({was.get('measured_at', 'time unknown')}, scale "
             f"{was.get('scale', '?')}); a ratio to the floor more than {REGRESSION:.0%} worse "
@@ -88,7 +116,7 @@ def report(now: dict[str, Any], was: dict[str, Any]) -> str:
     if was.get("scale") != now.get("scale"):
         head += (f"\nNote: the previous run was at scale {was.get('scale')}, this one at "
                  f"{now.get('scale')}; their times are not comparable.")
-    return head + "\n" + aligned(rows(now["results"], was["results"]))
+    return head + "\n" + aligned(rows(cases(now), cases(was)))
 
 
 def regressions(now: dict[str, Any], was: dict[str, Any]) -> list[str]:

@@ -76,3 +76,27 @@ def test_p99_needs_a_hundred_runs_and_is_shown_as_a_dash_below() -> None:
     assert few.p99_ms is None and harness.ms(few.p99_ms) == "–"
     many = harness.stats([float(n) for n in range(1, 201)])
     assert (many.median_ms, many.p95_ms, many.p99_ms, many.runs) == (100.5, 190.0, 198.0, 200)
+
+
+def test_the_portal_table_carries_p99_and_its_previous_results_beside_the_new(
+        tmp_path: Path) -> None:
+    from tests.bench import portal_scale
+
+    committed = Path(portal_scale.__file__).with_name("portal_results.json")
+    was = json.loads(committed.read_text(encoding="utf-8"))  # written before p99 was kept
+    data = portal_scale.load(committed)
+    assert "p99 – ms" in portal_scale.table(data)  # an old file without p99 still loads
+    data["search_serial_ms"] = harness.stats([float(n) for n in range(1, 201)])
+    out = tmp_path / "portal_results.json"
+    portal_scale.write(out, data)
+    assert "p99 198.0 ms" in portal_scale.table(portal_scale.load(out))
+    now = json.loads(out.read_text(encoding="utf-8"))
+    assert now["search_serial_ms"]["p99_ms"] == 198.0
+    text = compare.report(now, was, compare.portal_cases)
+    serial = next(line for line in text.splitlines()
+                  if line.startswith("find a serial across branches"))
+    assert f"{was['search_serial_ms']['median_ms']:.2f}" in serial and "100.50" in serial
+    assert "REGRESSION: ratio to floor" in serial
+    assert {"until all are projected", "store every event over HTTP", "claim page",
+            "my products (/me/) (customers)"} <= {row[0] for row in compare.rows(
+                compare.portal_cases(now), compare.portal_cases(was))}
