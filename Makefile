@@ -82,7 +82,8 @@ system-packages:
 	fi
 
 # Every budget in DESIGN.md beside its raw floor, on a cached million-warranty shop
-# (.bench-cache/, built once by demo-data); prints one table, writes tests/bench/results.json.
+# (.bench-cache/, built once by demo-data); prints one table and the previous results.json
+# beside it (a ratio to the floor >10% worse is named a regression), writes the new one.
 # Then head office at scale (tests/bench/portal_scale.py): 200 branches push 1M events at once
 # through the served portal, staff read 1M warranties and 50 signed-in customers read their
 # products and claims (tests/bench/portal_customers.py); prints its own table, writes

@@ -14,14 +14,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+# Nearest-rank p99 of fewer than 100 runs is simply the slowest run: one hiccup, not a tail.
+# Below this many runs the table prints "–" for p99 and results.json keeps null.
+P99_MIN_RUNS = 100
+
 
 @dataclass(frozen=True, slots=True)
 class Stats:
-    """Median and 95th percentile of repeated runs, in milliseconds."""
+    """Median, 95th and 99th percentile of repeated runs, in milliseconds (p99 None if too few)."""
 
     median_ms: float
     p95_ms: float
     runs: int
+    p99_ms: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +62,20 @@ def measure(fn: Callable[[], object], *, runs: int, warmup: int = 2) -> Stats:
 
 
 def stats(times_ms: list[float]) -> Stats:
-    """Median and nearest-rank p95 of a list of timings."""
+    """Median, nearest-rank p95 and (from P99_MIN_RUNS runs on) p99 of a list of timings."""
     ordered = sorted(times_ms)
-    rank = max(0, min(len(ordered) - 1, round(0.95 * len(ordered) + 0.5) - 1))
-    return Stats(round(statistics.median(ordered), 3), round(ordered[rank], 3), len(ordered))
+    p99 = _rank(ordered, 0.99) if len(ordered) >= P99_MIN_RUNS else None
+    return Stats(round(statistics.median(ordered), 3), _rank(ordered, 0.95), len(ordered), p99)
+
+
+def _rank(ordered: list[float], share: float) -> float:
+    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    return round(ordered[rank], 3)
+
+
+def ms(value: float | None, places: int = 2) -> str:
+    """A time for a table cell, "–" where there is none (a p99 of too few runs)."""
+    return "–" if value is None else f"{value:.{places}f}"
 
 
 def machine() -> dict[str, Any]:
@@ -83,26 +98,36 @@ def machine() -> dict[str, Any]:
 
 def table(results: list[Result]) -> str:
     """The one table `make bench` prints."""
-    head = ("budget", "median ms", "p95 ms", "floor", "floor ms", "ratio", "limit", "")
+    head = ("budget", "median ms", "p95 ms", "p99 ms", "runs", "floor", "floor ms", "ratio",
+            "limit", "")
     rows = [head]
     for r in results:
         ratio = f"{r.ratio:.1f}x" if r.ratio is not None else "–"
-        rows.append((r.name, f"{r.measured.median_ms:.2f}", f"{r.measured.p95_ms:.2f}",
-                     r.floor_name or "–",
+        rows.append((r.name, ms(r.measured.median_ms), ms(r.measured.p95_ms),
+                     ms(r.measured.p99_ms), str(r.measured.runs), r.floor_name or "–",
                      f"{r.floor.median_ms:.3f}" if r.floor else "–", ratio, r.budget,
                      "PASS" if r.passed else "FAIL"))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    return aligned(rows)
+
+
+def aligned(rows: list[tuple[str, ...]]) -> str:
+    """Rows as columns padded to their widest cell, a rule under the first (the heading)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def write_json(path: Path, results: list[Result], *, scale: str,
-               extra: dict[str, Any] | None = None) -> None:
-    """results.json: the machine, the scale and every result with its ratio."""
-    data = {"machine": machine(), "scale": scale, **(extra or {}),
+def as_json(results: list[Result], *, scale: str,
+            extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What results.json holds: the machine, the scale and every result with its ratio."""
+    return {"machine": machine(), "scale": scale, **(extra or {}),
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "results": [{**asdict(r), "ratio": None if r.ratio is None else round(r.ratio, 2)}
                         for r in results]}
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write results.json (from as_json)."""
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -22,6 +22,7 @@ from tests.bench import (
     cases_printing,
     cases_startup,
     cases_sync,
+    compare,
     harness,
     shop,
 )
@@ -71,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ndatabase: {size['bytes'] / 1e9:.2f} GB for {size['warranties']:,} warranties "
           f"({size['bytes_per_warranty']:,} bytes each with their history); budget 1 GB for 1M: "
           f"{'PASS' if size['passed'] else 'FAIL'}")
-    harness.write_json(args.out, results, scale=args.scale, extra={"database": size})
+    data = harness.as_json(results, scale=args.scale, extra={"database": size})
+    was, why_not = compare.previous(args.out)
+    print("\n" + (compare.report(data, was) if was is not None else why_not))
+    harness.write_json(args.out, data)
     print(f"\nWrote {args.out}", file=sys.stderr)
     passed = all(r.passed for r in results) and bool(size["passed"])
     return 0 if passed or args.scale == "tiny" else 1

@@ -9,12 +9,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.bench import run
 
 
-def test_a_tiny_bench_run_reports_every_budget_beside_its_floor(tmp_path: Path) -> None:
-    out = tmp_path / "results.json"
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One tiny run's results.json, shared: each run takes half a minute."""
+    out = tmp_path_factory.mktemp("bench") / "results.json"
     assert run.main(["--scale", "tiny", "--out", str(out)]) == 0
+    return out
+
+
+def test_a_tiny_bench_run_reports_every_budget_beside_its_floor(first_run: Path) -> None:
+    out = first_run
     data = json.loads(out.read_text())
     assert data["scale"] == "tiny"
     assert data["database"]["warranties"] > 0 and data["database"]["bytes"] > 0
@@ -42,3 +51,38 @@ def test_a_tiny_bench_run_reports_every_budget_beside_its_floor(tmp_path: Path) 
         words = result["budget"].split()
         if len(words) == 3 and words[2] == "ms":  # a plain time budget: the verdict follows
             assert result["passed"] == (result["measured"]["median_ms"] <= float(words[1]))
+
+
+def test_a_second_run_prints_the_first_beside_it_and_names_a_case_made_slower(
+        first_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = json.loads(first_run.read_text())
+    by_name = {r["name"]: r for r in first["results"]}
+    # The previous run made faster by hand: this run's serial lookup is three times worse.
+    by_name["lookup by serial with its full verdict"]["measured"]["median_ms"] /= 3
+    first["results"].append({**by_name["import 2,000 invoice lines"], "name": "a retired case"})
+    out = tmp_path / "results.json"
+    out.write_text(json.dumps(first))
+    capsys.readouterr()
+    assert run.main(["--scale", "tiny", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    budgets, beside = printed.split("Beside the previous run (")
+    assert "p99 ms" in budgets.splitlines()[0]
+    table = {_cells(line)[0]: _cells(line) for line in budgets.splitlines()[2:] if "  " in line}
+    # p99 where the case ran a hundred times or more (the lookups), a dash where it did not.
+    assert table["lookup by serial with its full verdict"][3] != "–"
+    assert table["render warranty slip, 58 mm (ESC/POS)"][3] == "–"
+    assert beside.startswith(first["measured_at"]) and "more than 10% worse" in beside
+    lines = {_cells(line)[0]: line for line in beside.splitlines()[3:] if line}
+    serial = lines["lookup by serial with its full verdict"]
+    assert "REGRESSION: ratio to floor +" in serial
+    slip = by_name["render warranty slip, 58 mm (ESC/POS)"]
+    now = {r["name"]: r for r in json.loads(out.read_text())["results"]}
+    assert (_cells(lines["render warranty slip, 58 mm (ESC/POS)"])[1:3]
+            == [f"{slip['measured']['median_ms']:.2f}",
+                f"{now[slip['name']]['measured']['median_ms']:.2f}"])
+    assert "gone: not measured now" in lines["a retired case"]
+    assert "a retired case" not in now
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.split("  ") if cell.strip()]
