@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.about_box import TITLE as ABOUT_TITLE
+from ui.about_box import AboutBox
 from ui.context import AppContext
 from ui.keys import bind_key
 from ui.printing.indicator import QueueIndicator
@@ -82,7 +84,8 @@ class _IdleWatch(QObject):
 class HelpOverlay(QDialog):
     """F1: every shortcut of the app and of the current screen."""
 
-    def __init__(self, parent: QWidget, rows: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, parent: QWidget, rows: Sequence[tuple[str, str]],
+                 about: Callable[[], object] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(self)
@@ -101,6 +104,15 @@ class HelpOverlay(QDialog):
         table.verticalHeader().hide()
         table.resizeRowsToContents()
         layout.addWidget(table)
+        if about is not None:
+            # This list is where a person looks for help: the About box is a key away.
+            def to_about() -> None:
+                self.accept()
+                about()
+            button = QPushButton(f"{ABOUT_TITLE}  (Shift+F1)")
+            button.clicked.connect(to_about)
+            layout.addWidget(button)
+            bind_key(self, "Shift+F1", to_about)
         close = QPushButton("Close  (Esc)")
         close.clicked.connect(self.accept)
         layout.addWidget(close)
@@ -189,6 +201,7 @@ class MainWindow(QMainWindow):
                 bind_key(self, spec.shortcut, partial(self.show_screen, spec.name))
         self.stack.built.connect(self._on_stack_built)
         bind_key(self, "F1", self.show_help)
+        bind_key(self, "Shift+F1", self.show_about)  # on the sign-in page too
         # Prints waiting for their printer: the status bar button opens the queue.
         self.print_queue.clicked.connect(
             lambda: self._on_ctx_navigate("PrintQueueScreen", None))
@@ -418,12 +431,21 @@ class MainWindow(QMainWindow):
         everywhere."""
         current = self.current_screen()
         rows = current.help_rows() if current is not None else []
-        rows += [("F1", "This list of shortcuts"), ("Ctrl+L", "Lock the counter")]
+        rows += [("F1", "This list of shortcuts"),
+                 ("Shift+F1", f"{ABOUT_TITLE}: version, database schema, folders"),
+                 ("Ctrl+L", "Lock the counter")]
         rows += [(s.shortcut, f"Go to {s.title}") for s in self.stack.listed()]
         return rows
 
     def show_help(self) -> None:
-        HelpOverlay(self, self.help_rows()).exec()
+        HelpOverlay(self, self.help_rows(), about=self.show_about).exec()
+
+    def show_about(self) -> AboutBox:
+        """The About box; not waited for, so a lock closes it like any other dialog."""
+        box = AboutBox(self, self.ctx.home)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def route_scan(self, text: str) -> None:
         """A scanner read: the screen, else the focused text field, else the counter takes it.

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from warranty_desk import (
-    __version__,
+    about,
     cli_audit_sample,
     cli_backup,
     cli_brand,
@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="warranty-desk",
                     description="Warranty Desk: warranties and claims at the shop counter. "
                                 "With no command, the counter app starts.")
-    parser.add_argument("--version", action="version", version=f"warranty-desk {__version__}")
+    parser.add_argument("--version", action="store_true",
+                        help="show the version, the database schema and the home folder, "
+                             "then exit")
     parser.add_argument("--home", help="folder for the database, documents, config and logs "
                                        "(default: $WARRANTY_DESK_HOME or the user data folder)")
     parser.add_argument("--today", type=parse_date, help=argparse.SUPPRESS)
@@ -61,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; known problems print in plain words, bugs go to the log too."""
     args = build_parser().parse_args(argv)
     home = resolve_home(args.home)
+    if args.version:  # before logging: a fresh machine keeps no trace of being asked
+        print("\n".join(about.lines(about.about(home))))
+        return EXIT_OK
     if args.command is None:
         return _run_app(home, args)
     try:

@@ -62,7 +62,7 @@ class RestoreReport:
 
 def backups_folder(home: Home) -> Path:
     """Where restore keeps its safety copies."""
-    return home.root / "backups"
+    return home.backups
 
 
 def _sha256(path: Path) -> str:

@@ -28,6 +28,11 @@ class Home:
         return self.root / "logs"
 
     @property
+    def backups(self) -> Path:
+        """Where restore keeps its safety copies."""
+        return self.root / "backups"
+
+    @property
     def config(self) -> Path:
         return self.root / "config.toml"
 

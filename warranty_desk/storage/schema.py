@@ -11,24 +11,35 @@ from warranty_desk.storage.database import Database
 HEAD = "0025"
 
 
-def file_at_head(path: Path) -> bool:
-    """Whether the database file is already at HEAD; False for a missing or new, empty file.
+def file_revisions(path: Path) -> list[str] | None:
+    """The revisions the database file's version table names; None for a missing or new,
+    empty file (or one that is not a database: Alembic says so when it opens it).
 
-    Read with plain sqlite3, read-only: the app asks before it builds its engine, and
-    Alembic with its migration scripts costs about a fifth of a second to import, while most
-    starts find nothing to do.
+    Read with plain sqlite3, read-only, creating nothing: the app asks before it builds its
+    engine, and Alembic with its migration scripts costs about a fifth of a second to import,
+    while most starts find nothing to do.
     """
+    # Even read-only, SQLite makes a WAL-mode file's -wal and -shm beside it. With no -wal
+    # there is nothing to read outside the file itself, so it is opened as immutable, which
+    # makes nothing: `--version` on a closed shop leaves the folder as it was.
+    wal = path.with_name(f"{path.name}-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
     except sqlite3.OperationalError:  # no file yet
-        return False
+        return None
     try:
         found = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-    except sqlite3.DatabaseError:  # no version table yet (or not a database: let Alembic say)
-        return False
+    except sqlite3.DatabaseError:  # no version table yet (or not a database)
+        return None
     finally:
         connection.close()
-    return [row[0] for row in found] == [HEAD]
+    return [str(row[0]) for row in found]
+
+
+def file_at_head(path: Path) -> bool:
+    """Whether the database file is already at HEAD; False for a missing or new, empty file."""
+    return file_revisions(path) == [HEAD]
 
 
 def at_head(db: Database) -> bool:
