@@ -22,16 +22,17 @@ from keyring.backends import fail
 
 from sync.runner import run_cycle
 from sync.secrets import PORTAL_TOKEN, set_secret
-from tests.conftest import TODAY, actor, pinned_clock, stand_at
+from tests.conftest import TODAY, actor, stand_at
 from tests.erasure.till_story import NAME, TRACES, tell, traces_in
 from tests.liveportal.branch_view import BranchPortal
 from tests.liveportal.fixtures import ServedPortal, shop_portal
+from tests.liveportal.laptop_shop import laptop_shop
 from tests.portal.support import run_worker
 from tests.sync.test_secrets import use
 from warranty_desk.config import SyncSettings
 from warranty_desk.permissions import Role
 from warranty_desk.rules.erasure import pseudonym
-from warranty_desk.services import audit, catalogue, erasure, setup
+from warranty_desk.services import audit, erasure
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
@@ -49,16 +50,8 @@ def no_keyring() -> Iterator[Any]:
 @pytest.fixture
 def branch_home(tmp_path: Path) -> Iterator[tuple[Home, Database]]:
     """A shop on a branch code no other test uses, selling the story's laptop."""
-    home = Home(tmp_path / "home").ensure()
-    code = "E" + secrets.token_hex(3).upper()[:5]
-    db, _ = setup.init(home, setup.ShopInput(name="Erasure Shop", branch_code=code),
-                       clock=pinned_clock())
-    owner = actor(Role.OWNER)
-    catalogue.add_policy(db, owner, catalogue.PolicyInput(name="Electronics 12",
-                                                          manufacturer_months=12))
-    catalogue.add_products(db, owner, [catalogue.ProductInput(
-        sku="LAP-100", name="Lumen 14 Laptop", brand="Lumen", category="laptops",
-        policy="Electronics 12", list_price_minor=89_900)])
+    home, db = laptop_shop(tmp_path, name="Erasure Shop", prefix="E", sku="LAP-100",
+                           policy="Electronics 12", months=12)
     yield home, db
     db.dispose()
 

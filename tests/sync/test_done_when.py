@@ -20,9 +20,10 @@ from sqlalchemy import select
 from sync.crm.jsonrpc import TrytonRpc
 from sync.runner import CycleReport, run_cycle
 from sync.secrets import PORTAL_TOKEN, TRYTON_PASSWORD, set_secret
-from tests.conftest import TODAY, actor, pinned_clock
+from tests.conftest import TODAY, actor
 from tests.liveportal.branch_view import BranchPortal
 from tests.liveportal.fixtures import ServedPortal, shop_portal
+from tests.liveportal.laptop_shop import laptop_shop
 from tests.sync.conftest_crm import (
     fictional_phone,
     tryton_fixture,  # noqa: F401  (the session's trytond)
@@ -34,7 +35,7 @@ from warranty_desk.config import SyncSettings
 from warranty_desk.models import Customer
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
-from warranty_desk.services import catalogue, claims, decisions, setup
+from warranty_desk.services import claims, decisions
 from warranty_desk.services.activation import record_sale
 from warranty_desk.services.board import BoardFilters, board
 from warranty_desk.services.customers import CustomerInput
@@ -60,16 +61,8 @@ def no_keyring() -> Iterator[Any]:
 @pytest.fixture
 def branch_home(tmp_path: Path) -> Iterator[tuple[Home, Database]]:
     """A shop on a branch code no other test uses: the Tryton server is shared by the run."""
-    home = Home(tmp_path / "home").ensure()
-    code = "D" + secrets.token_hex(3).upper()[:5]
-    db, _ = setup.init(home, setup.ShopInput(name="Done When Shop", branch_code=code),
-                       clock=pinned_clock())
-    owner = actor(Role.OWNER)
-    catalogue.add_policy(db, owner, catalogue.PolicyInput(name="Laptops 24",
-                                                          manufacturer_months=24))
-    catalogue.add_products(db, owner, [catalogue.ProductInput(
-        sku="DW-LAP", name="Lumen 14 Laptop", brand="Lumen", category="laptops",
-        policy="Laptops 24", list_price_minor=89_900)])
+    home, db = laptop_shop(tmp_path, name="Done When Shop", prefix="D", sku="DW-LAP",
+                           policy="Laptops 24", months=24)
     yield home, db
     db.dispose()
 
