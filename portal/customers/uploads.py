@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,23 +68,31 @@ def media_type_of(data: bytes) -> str:
     return found
 
 
+def _from_pillow(warned: warnings.WarningMessage) -> bool:
+    """Whether a warning recorded during a read came from Pillow (not from another thread)."""
+    return f"{os.sep}PIL{os.sep}" in warned.filename
+
+
 def _clean_photo(data: bytes, media_type: str, name: str) -> bytes:
     """The photo re-encoded from its pixels: no EXIF (GPS location), no comments, no extras."""
     try:
         # Pillow only warns of a cut-short EXIF block (and would keep a photo whose orientation
-        # it could not read): here that is a damaged photo like any other. The filter is the
-        # process's, for the moment of the read; the portal changes no other filter at run time.
-        with warnings.catch_warnings(), Image.open(io.BytesIO(data)) as image:
-            warnings.simplefilter("error")
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise Refusal(f"{name} is {width}×{height} pixels, too large to keep. Send a "
-                              "photo from the phone's camera at its usual size.")
-            image.load()
-            # The camera's orientation goes into the pixels before the tag goes away.
-            upright = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError,
-            Warning):
+        # it could not read): here that is a damaged photo like any other. Its warnings are
+        # recorded, not raised: the filter is the process's for the moment of the read, and
+        # raising would turn another thread's harmless warning into that request's error.
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")  # before the open, which reads the EXIF block
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise Refusal(f"{name} is {width}×{height} pixels, too large to keep. "
+                                  "Send a photo from the phone's camera at its usual size.")
+                image.load()
+                # The camera's orientation goes into the pixels before the tag goes away.
+                upright = ImageOps.exif_transpose(image)
+        if any(_from_pillow(w) for w in warned):
+            raise OSError("Pillow warned while reading the photo")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
         raise Refusal(f"{name} could not be read as a photo: it may be damaged or cut short. "
                       "Take the photo again and send that one.") from None
     if upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
