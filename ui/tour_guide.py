@@ -18,6 +18,12 @@ from PySide6.QtWidgets import QApplication
 
 # How long a failure may take to reach the screen (a thread's signal, a refused connection).
 WAIT_S = 20.0
+# (who signs in, their PIN, the screen, the file): the demo shop's people.
+ROLE_SCREENS = (
+    ("Kim Store", "2222", "ReturnsDeskScreen", "storekeeper-returns-desk"),
+    ("Sue Support", "4444", "FollowUpsScreen", "support-follow-ups"),
+    ("Fin Finance", "6666", "ReportsScreen", "finance-reports"),
+)
 
 
 def guide_tour(win: Any, home: Any, serials: dict[str, str], shot: Callable[[str], None],
@@ -29,10 +35,12 @@ def guide_tour(win: Any, home: Any, serials: dict[str, str], shot: Callable[[str
         shot(f"guide/{name}")
 
     _sales(win, serials, snap)
-    _storekeeper(win, snap)
+    # A role's own screen, as they open it by its key after signing in.
+    for name, pin, screen, file in ROLE_SCREENS:
+        _as(win, name, pin)
+        win.show_screen(screen)
+        snap(file)
     _technician(win, home, snap)
-    _support(win, snap)
-    _finance(win, snap)
     _admin_and_failures(win, home, serials, snap)
 
 
@@ -62,6 +70,18 @@ def _wait(done: Callable[[], bool], what: str) -> None:
         time.sleep(0.02)
 
 
+def _scroll_to(widget: Any) -> None:
+    """Scroll the page holding `widget` until it is in view, as a person would."""
+    from PySide6.QtWidgets import QScrollArea
+
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is not None:
+        parent.ensureWidgetVisible(widget)
+    _settle()
+
+
 def _closed_port() -> int:
     """A local port nobody listens on: a connection to it is refused at once."""
     with socket.socket() as s:
@@ -80,12 +100,6 @@ def _sales(win: Any, serials: dict[str, str], snap: Callable[[str], None]) -> No
     snap("printer-none-set-up")
 
 
-def _storekeeper(win: Any, snap: Callable[[str], None]) -> None:
-    _as(win, "Kim Store", "2222")
-    win.show_screen("ReturnsDeskScreen")
-    snap("storekeeper-returns-desk")
-
-
 def _technician(win: Any, home: Any, snap: Callable[[str], None]) -> None:
     from ui.tour import _claim_in
 
@@ -95,18 +109,6 @@ def _technician(win: Any, home: Any, snap: Callable[[str], None]) -> None:
     claim = win.current_screen()
     claim.show_findings()
     snap("technician-claim-findings")
-
-
-def _support(win: Any, snap: Callable[[str], None]) -> None:
-    _as(win, "Sue Support", "4444")
-    win.show_screen("FollowUpsScreen")
-    snap("support-follow-ups")
-
-
-def _finance(win: Any, snap: Callable[[str], None]) -> None:
-    _as(win, "Fin Finance", "6666")
-    win.show_screen("ReportsScreen")
-    snap("finance-reports")
 
 
 def _admin_and_failures(win: Any, home: Any, serials: dict[str, str],
@@ -135,9 +137,18 @@ def _admin_and_failures(win: Any, home: Any, serials: dict[str, str],
     snap("scanner-unplugged")
     win.scanners.stop()  # the tour's later screens need no reader
 
-    # Printer: a receipt printer that refuses the connection; the slip waits in the queue.
-    config.save(home, replace(loaded, printers=replace(
-        loaded.printers, receipt=f"tcp://127.0.0.1:{_closed_port()}")))
+    # Printer: a receipt printer that refuses the connection. Its test in Settings first...
+    receipt = f"tcp://127.0.0.1:{_closed_port()}"
+    settings = win.show_screen("SettingsScreen")
+    printers = settings.devices.printers
+    printers.receipt.setText(receipt)
+    printers.test_button.click()
+    _wait(lambda: printers.test_button.isEnabled(), "the printer test")
+    _scroll_to(printers)
+    snap("printer-test-failed")
+    # ...then a slip from the counter, which waits in the queue.
+    config.save(home, replace(loaded, printers=replace(loaded.printers, receipt=receipt)))
+    counter = win.show_screen("CounterScreen")
     counter.handle_scan(serials["in_cover"])
     counter.act("slip")
     _wait(lambda: win.notice.text().startswith("Not printed"), "the printer's refusal")
@@ -155,11 +166,20 @@ def _sync_offline(win: Any, home: Any, snap: Callable[[str], None]) -> None:
     import keyring
     from keyring.backends import fail
 
+    # The token goes to the tour home's owner-only file, never to this machine's keyring.
+    # (Kept so while the sync worker reads it back; put back once the worker stopped.)
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
+    try:
+        _offline_shots(win, home, snap)
+    finally:
+        keyring.set_keyring(before)
+
+
+def _offline_shots(win: Any, home: Any, snap: Callable[[str], None]) -> None:
     from sync.secrets import PORTAL_TOKEN, set_secret
     from warranty_desk import config
 
-    # The token goes to the tour home's owner-only file, never to this machine's keyring.
-    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
     set_secret(home, PORTAL_TOKEN, "tour-token")
     loaded = config.load(home).settings
     config.save(home, replace(loaded, sync=replace(
