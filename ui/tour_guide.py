@@ -7,9 +7,11 @@ printer on a port nobody listens on, head office at an address that refuses the 
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ def guide_tour(win: Any, home: Any, serials: dict[str, str], shot: Callable[[str
     def snap(name: str) -> None:
         shot(f"guide/{name}")
 
-    _sales(win, serials, snap)
+    _sales(win, home, serials, snap)
     # A role's own screen, as they open it by its key after signing in.
     for name, pin, screen, file in ROLE_SCREENS:
         _as(win, name, pin)
@@ -82,6 +84,27 @@ def _scroll_to(widget: Any) -> None:
     _settle()
 
 
+@contextlib.contextmanager
+def _receipt_printer() -> Iterator[int]:
+    """A port that takes one print job whole, as a network receipt printer does."""
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def take_one() -> None:
+        with contextlib.suppress(OSError):
+            link, _ = server.accept()
+            with link:
+                while link.recv(4096):
+                    pass
+
+    worker = threading.Thread(target=take_one, daemon=True)
+    worker.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        server.close()
+        worker.join(timeout=WAIT_S)
+
+
 def _closed_port() -> int:
     """A local port nobody listens on: a connection to it is refused at once."""
     with socket.socket() as s:
@@ -90,7 +113,9 @@ def _closed_port() -> int:
     return port
 
 
-def _sales(win: Any, serials: dict[str, str], snap: Callable[[str], None]) -> None:
+def _sales(win: Any, home: Any, serials: dict[str, str], snap: Callable[[str], None]) -> None:
+    from warranty_desk import config
+
     counter = _as(win, "Sam Sales", "1111")
     snap("sales-sign-in-landing")
     counter.handle_scan(serials["in_cover"])
@@ -98,6 +123,15 @@ def _sales(win: Any, serials: dict[str, str], snap: Callable[[str], None]) -> No
     # No receipt printer set up yet: Ctrl+P says whom to ask.
     counter.act("slip")
     snap("printer-none-set-up")
+    # A network receipt printer that takes the job (a listener stands in for it).
+    loaded = config.load(home).settings
+    with _receipt_printer() as port:
+        config.save(home, replace(loaded, printers=replace(
+            loaded.printers, receipt=f"tcp://127.0.0.1:{port}")))
+        counter.act("slip")
+        _wait(lambda: win.notice.text().startswith("Printed"), "the printed slip")
+    snap("sales-slip-printed")
+    config.save(home, loaded)  # no printer again, for the failures later
 
 
 def _technician(win: Any, home: Any, snap: Callable[[str], None]) -> None:
