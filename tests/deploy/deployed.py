@@ -4,10 +4,12 @@ start them, nginx with the shipped site and a self-signed certificate, and a til
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,3 +178,40 @@ def curl_home(machine: Machine, certs: Path) -> Path:
         f'cacert = "{certs / "fullchain.pem"}"\n')
     return folder
 
+
+
+def sign_in(curl_env: dict[str, str], email: str, password: str) -> str:
+    """Sign in at https://localhost/office/ with curl as a browser does (its cookies, the form's
+    CSRF token, the page as the Referer); the cookie jar, after the office page answered 200.
+
+    curl, not requests: the .curlrc sends port 443 to the test's nginx, so the Host and Referer
+    are what a browser sends to the real name (nginx passes $host, which drops a port).
+    """
+    jar = Path(curl_env["CURL_HOME"]) / "cookies.txt"
+    page = "https://localhost/office/sign-in/"
+
+    def curl(*args: str) -> str:
+        done = subprocess.run(["curl", "-sS", "-c", str(jar), "-b", str(jar), *args],
+                              env=curl_env, capture_output=True, text=True, timeout=60,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', curl(page))
+    assert token, "the sign-in page has no CSRF token"
+    answer = curl("-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "-e", page,
+                  "--data-urlencode", f"csrfmiddlewaretoken={token.group(1)}",
+                  "--data-urlencode", f"username={email}",
+                  "--data-urlencode", f"password={password}", "--data-urlencode",
+                  "next=/office/", page)
+    assert answer == "302 https://localhost/office/", answer
+    assert curl("-o", "/dev/null", "-w", "%{http_code}", "https://localhost/office/") == "200"
+    return jar.read_text()
+
+
+def wait_until(check: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """Poll until the check holds; fail saying what was waited for."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        time.sleep(0.2)

@@ -33,7 +33,9 @@ from tests.deploy.deployed import (
     install_portal,
     nginx_conf,
     nginx_running,
+    sign_in,
     unit_running,
+    wait_until,
 )
 from tests.deploy.doc_steps import Steps, blocks
 from tests.deploy.private_pg import PrivateCluster
@@ -120,6 +122,10 @@ def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrad
         assert "301 https://localhost/office/" in checked, checked
         assert re.search(r"HTTP/\S+ 302", checked) and "/office/sign-in/" in checked, checked
         assert "strict-transport-security: max-age=31536000" in checked.lower(), checked
+        # The first admin signs in over HTTPS; the session cookie is Secure and HTTP-only.
+        cookies = sign_in(steps.env, "it@example.com", admin.strip().splitlines()[-1])
+        assert re.search(r"^#HttpOnly_localhost\tFALSE\t/\tTRUE\t\d+\tsessionid\t", cookies,
+                         re.M), cookies
 
         # A till of branch BR01 pushes its records over HTTPS through nginx.
         live = LivePortal(f"https://localhost:{machine.https_port}/api/v1", web, log)
@@ -128,6 +134,11 @@ def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrad
         first = push_all(shop, live, branch)
         pushed = event_ids(pg)
         assert first > 0 and len(pushed) == first
+        # The worker's unit projects what arrived: its jobs run and none fails.
+        wait_until(lambda: pg.sql("SELECT count(*) FROM procrastinate_jobs WHERE status IN "
+                                  "('todo', 'doing') AND coalesce(scheduled_at, now()) <= now()")
+                   == ["0"], "the worker's jobs")
+        assert pg.sql("SELECT count(*) FROM procrastinate_jobs WHERE status = 'failed'") == ["0"]
 
         # pg_dump, and its restore beside the live database, hold the same records.
         steps.run("pg-dump")
