@@ -189,24 +189,28 @@ def sign_in(curl_env: dict[str, str], email: str, password: str) -> str:
     """
     jar = Path(curl_env["CURL_HOME"]) / "cookies.txt"
     page = "https://localhost/office/sign-in/"
-
-    def curl(*args: str) -> str:
-        done = subprocess.run(["curl", "-sS", "-c", str(jar), "-b", str(jar), *args],
-                              env=curl_env, capture_output=True, text=True, timeout=60,
-                              check=False)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', curl(page))
+    cookies = ("-c", str(jar), "-b", str(jar))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
+                      curl(curl_env, *cookies, page))
     assert token, "the sign-in page has no CSRF token"
-    answer = curl("-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "-e", page,
-                  "--data-urlencode", f"csrfmiddlewaretoken={token.group(1)}",
+    answer = curl(curl_env, *cookies, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
+                  "-e", page, "--data-urlencode", f"csrfmiddlewaretoken={token.group(1)}",
                   "--data-urlencode", f"username={email}",
                   "--data-urlencode", f"password={password}", "--data-urlencode",
                   "next=/office/", page)
     assert answer == "302 https://localhost/office/", answer
-    assert curl("-o", "/dev/null", "-w", "%{http_code}", "https://localhost/office/") == "200"
+    office = curl(curl_env, *cookies, "-o", "/dev/null", "-w", "%{http_code}",
+                  "https://localhost/office/")
+    assert office == "200", office
     return jar.read_text()
+
+
+def curl(curl_env: dict[str, str], *args: str) -> str:
+    """What curl printed, with the test's .curlrc (its CURL_HOME); it must succeed."""
+    done = subprocess.run(["curl", "-sS", *args], env=curl_env, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def wait_until(check: Callable[[], bool], what: str, seconds: float = 60) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,12 +62,14 @@ class Steps:
 
     def run(self, *steps: str, before: str = "") -> str:
         """Run the blocks in one bash as root; their output, or the failure with it."""
+        started = time.monotonic()
         done = subprocess.run(["bash", "-c", self.script(*steps, before=before)],
                               env=self.env, capture_output=True, text=True, timeout=600,
                               check=False)
         assert done.returncode == 0, (
             f"step(s) {', '.join(steps)} failed ({done.returncode}):\n{done.stdout[-3000:]}\n"
             f"{done.stderr[-3000:]}")
+        print(f"step(s) {', '.join(steps)}: {time.monotonic() - started:.1f} s")
         return done.stdout + done.stderr
 
 

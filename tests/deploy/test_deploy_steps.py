@@ -15,6 +15,7 @@ the moment the test noted.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -29,6 +30,7 @@ import pytest
 from tests.deploy.deployed import (
     Machine,
     certificate,
+    curl,
     curl_home,
     install_portal,
     nginx_conf,
@@ -126,6 +128,18 @@ def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrad
         cookies = sign_in(steps.env, "it@example.com", admin.strip().splitlines()[-1])
         assert re.search(r"^#HttpOnly_localhost\tFALSE\t/\tTRUE\t\d+\tsessionid\t", cookies,
                          re.M), cookies
+
+        # nginx serves the static files itself, cached for good, and refuses a body past
+        # a document's 26 MB before gunicorn reads it.
+        manifest = json.loads((static / "staticfiles.json").read_text())["paths"]
+        served = curl(steps.env, "-I", f"https://localhost/static/{manifest['admin/css/base.css']}")
+        assert re.search(r"^HTTP/\S+ 200", served) and "public, immutable" in served, served
+        big = root / "big.bin"
+        with big.open("wb") as body:
+            body.truncate(27 * 1024 * 1024)
+        refused = curl(steps.env, "-o", "/dev/null", "-w", "%{http_code}", "--data-binary",
+                       f"@{big}", "https://localhost/api/v1/documents/missing")
+        assert refused == "413", refused
 
         # A till of branch BR01 pushes its records over HTTPS through nginx.
         live = LivePortal(f"https://localhost:{machine.https_port}/api/v1", web, log)
