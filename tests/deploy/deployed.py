@@ -11,7 +11,7 @@ import sysconfig
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.deploy.doc_steps import PACKAGING, REPO, doc_vars, env_file, exec_start, unit_setting
@@ -21,6 +21,7 @@ from tests.processes import stop
 # An unprivileged system user with a group of its own name, as `adduser --system --group`
 # makes one; the test does not add users to this machine.
 PORTAL_USER = "daemon"
+UNITS = ("warranty-desk-portal.service", "warranty-desk-portal-worker.service")
 
 
 @dataclass(frozen=True)
@@ -88,23 +89,43 @@ def unit_command(unit: str, machine: Machine) -> list[str]:
     return argv
 
 
-@contextmanager
-def unit_running(unit: str, machine: Machine, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def unit_started(unit: str, machine: Machine, log: Path) -> subprocess.Popen[bytes]:
     """The unit's process as systemd would start it: as its user, with its EnvironmentFile."""
     assert unit_setting(unit, "User") == doc_vars()["PORTAL_USER"]
     assert unit_setting(unit, "EnvironmentFile") == doc_vars()["PORTAL_ENV"]
     env = {"PATH": os.environ["PATH"], **env_file(machine.env_path)}
+    argv = unit_command(unit, machine)
     with log.open("ab") as out:
-        process = subprocess.Popen(["runuser", "-u", PORTAL_USER, "--",
-                                    *unit_command(unit, machine)],
-                                   env=env, cwd=machine.values["PORTAL_STATE"], stdout=out,
+        process = subprocess.Popen(["runuser", "-u", PORTAL_USER, "--", *argv], env=env,
+                                   cwd=machine.values["PORTAL_STATE"], stdout=out,
                                    stderr=subprocess.STDOUT)
-    try:
-        if "--port" in process.args:  # type: ignore[operator]
+    if "--port" in argv:
+        try:
             wait_for_port(machine.web_port, process, log)
-        yield process
-    finally:
-        stop(process, 30)
+        except BaseException:
+            stop(process, 10)
+            raise
+    return process
+
+
+@dataclass
+class Services:
+    """The web server's and the worker's units, started and stopped as systemctl would."""
+
+    machine: Machine
+    log: Path
+    running: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self, *units: str) -> None:
+        for unit in units or UNITS:
+            self.running[unit] = unit_started(unit, self.machine, self.log)
+
+    def stop(self, *units: str) -> None:
+        # The worker first, as the doc's upgrade does: it finishes the jobs it started.
+        for unit in units or UNITS[::-1]:
+            found = self.running.pop(unit, None)
+            if found is not None:
+                stop(found, 90)
 
 
 def certificate(folder: Path) -> Path:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.deploy.deployed import UNITS
 from tests.deploy.doc_steps import DOC, PACKAGING, REPO, doc_vars, unit_setting
 
-UNITS = ("warranty-desk-portal.service", "warranty-desk-portal-worker.service")
 # Read only by the development profile and the private development cluster, never production.
 DEVELOPMENT_ONLY = {"PORTAL_CLOCK_AT", "PORTAL_MAIL_FOLDER", "PORTAL_PG_BIN", "PORTAL_PG_DIR"}
 # Read by boto3 when documents go to a bucket, not by the portal's code.

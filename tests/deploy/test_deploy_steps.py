@@ -2,15 +2,15 @@
 PostgreSQL cluster of the test's own, the portal started as its systemd units start it, behind
 nginx with the shipped site over HTTPS, a till pushing through it.
 
-Blocks the test stands in for, because they change the machine itself:
-packages (apt-get: the Makefile installs what the test needs), user (adduser: the test runs the
-portal as the existing system user `daemon`), install (pip from the package index: PORTAL_HOME
-runs this checkout), services and upgrade-start (systemctl: the test starts each unit's
-ExecStart as its User with its EnvironmentFile), certificate (certbot: a self-signed
-certificate), proxy (/etc/nginx: the same file, with the same substitutions, run by a private
-nginx after `nginx -t`), restart-postgresql and upgrade-stop (systemctl: the test restarts its
-cluster and stops the worker), pg-dump-nightly (/etc/cron.d). step=recovery-target is given
-the moment the test noted.
+The blocks the test stands in for change the machine itself: packages (apt-get: the Makefile
+installs what the test needs), user (adduser: the portal runs as the existing system user
+`daemon`), install (pip from the package index: PORTAL_HOME runs this checkout with Debian's
+python3), services, services-stop, services-start, upgrade-stop and upgrade-start (systemctl:
+each unit's ExecStart runs as its User with its EnvironmentFile), logs (journalctl),
+certificate (certbot: a self-signed certificate), proxy (/etc/nginx: the same file with the
+same substitutions, checked with `nginx -t` and run by a private nginx), restart-postgresql
+(the test restarts its cluster), pg-dump-nightly (/etc/cron.d) and backups-off-site (another
+host). step=recovery-target is given the moment the test noted.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import pytest
 
 from tests.deploy.deployed import (
     Machine,
+    Services,
     certificate,
     curl,
     curl_home,
@@ -36,7 +37,6 @@ from tests.deploy.deployed import (
     nginx_conf,
     nginx_running,
     sign_in,
-    unit_running,
     wait_until,
 )
 from tests.deploy.doc_steps import Steps, blocks
@@ -44,21 +44,23 @@ from tests.deploy.private_pg import PrivateCluster
 from tests.liveportal.served import LivePortal, free_port
 from tests.portal.support import RegisteredBranch
 from tests.portal.till import push_all, till
-from tests.processes import stop
 from tests.sync.engine_helpers import make_claims
 
-STOOD_IN_FOR = {"packages", "user", "install", "services", "certificate", "proxy",
-                "restart-postgresql", "pg-dump-nightly", "upgrade-stop", "upgrade-install",
-                "upgrade-start"}
+STOOD_IN_FOR = {"packages", "user", "install", "services", "logs", "certificate", "proxy",
+                "services-stop", "services-start", "restart-postgresql", "pg-dump-nightly",
+                "backups-off-site", "upgrade-stop", "upgrade-install", "upgrade-start"}
 GIVEN = {"vars", "portal-command", "recovery-target"}
-RUN = ["folders", "database", "settings", "migrate", "first-admin", "branch", "check", "pg-dump",
-       "restore-dump", "wal-archive", "base-backup", "wal-switch", "recover", "recover-stop",
+# In the doc's order; the test runs them in it too (branch-revoke last: it shuts the till out).
+RUN = ["folders", "database", "settings", "migrate", "first-admin", "branch", "branch-rotate",
+       "branch-revoke", "check", "pg-dump", "restore-dump", "restore-in-place", "restore-cleanup",
+       "wal-archive", "base-backup", "wal-switch", "recover", "recover-dump", "recover-stop",
        "upgrade-backup", "upgrade-migrate"]
 
 
 def test_every_block_of_the_doc_is_run_or_stood_in_for() -> None:
-    assert set(blocks()) == STOOD_IN_FOR | GIVEN | set(RUN)
-    assert list(blocks()) == [step for step in blocks() if step in STOOD_IN_FOR | GIVEN | set(RUN)]
+    assert set(blocks()) - (STOOD_IN_FOR | GIVEN | set(RUN)) == set(), "new steps to run"
+    assert (STOOD_IN_FOR | GIVEN | set(RUN)) - set(blocks()) == set(), "steps gone from the doc"
+    assert [step for step in blocks() if step in RUN] == RUN
     recovery = blocks()["recovery-target"].strip()
     assert re.fullmatch(r"RECOVERY_TARGET='[^']+'", recovery), recovery
 
@@ -113,12 +115,15 @@ def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrad
         assert pg.sql("SELECT u.is_staff, s.role FROM auth_user u JOIN staff_staffmember s "
                       "ON s.user_id = u.id WHERE u.username = 'it@example.com'") == ["t|admin"]
         registered = steps.run("branch")
-        token = registered.strip().splitlines()[-1]
+        first_token = registered.strip().splitlines()[-1]
+        rotated = re.search(r"A new sync token for BR01 .*:\n(\S+)\n", steps.run("branch-rotate"))
+        assert rotated and rotated.group(1) != first_token
+        token = rotated.group(1)
         branch_id = int(pg.sql("SELECT id FROM branches_branch WHERE code = 'BR01'")[0])
 
-        web = stack.enter_context(unit_running("warranty-desk-portal.service", machine, log))
-        worker = stack.enter_context(
-            unit_running("warranty-desk-portal-worker.service", machine, log))
+        services = Services(machine, log)
+        stack.callback(services.stop)
+        services.start()
         stack.enter_context(nginx_running(nginx_conf(machine, certs), machine.https_port))
         checked = steps.run("check")
         assert "301 https://localhost/office/" in checked, checked
@@ -142,6 +147,7 @@ def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrad
         assert refused == "413", refused
 
         # A till of branch BR01 pushes its records over HTTPS through nginx.
+        web = services.running["warranty-desk-portal.service"]
         live = LivePortal(f"https://localhost:{machine.https_port}/api/v1", web, log)
         branch = RegisteredBranch("BR01", token, branch_id)
         _, shop = till(tmp_path, branch, claims=3)
@@ -160,6 +166,14 @@ def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrad
         assert re.search(rf"^\s*{first} \|", restored, re.M), restored
         assert event_ids(pg, database="portal_restored") == pushed
         assert pg.sql("SELECT code FROM branches_branch", "portal_restored") == ["BR01"]
+        # ... and it takes the live one's place while the services are stopped.
+        services.stop()
+        steps.run("restore-in-place")
+        services.start()
+        assert event_ids(pg) == pushed
+        steps.run("restore-cleanup")
+        assert pg.sql("SELECT datname FROM pg_database WHERE datname LIKE 'portal%'",
+                      "postgres") == ["portal"]
 
         # Point-in-time recovery: archiving on, a base backup, more records, a moment noted,
         # more records after it; the recovered cluster holds exactly those before the moment.
@@ -180,12 +194,15 @@ def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrad
         recovered = steps.run("recover", before=f"RECOVERY_TARGET='{target}'\n")
         assert re.search(rf"^\s*{len(before)} \|", recovered, re.M), recovered
         assert event_ids(pg, machine.restore_port) == before
+        steps.run("recover-dump")
+        assert [d.stat().st_size > 0
+                for d in Path(values["BACKUPS"]).glob("portal-recovered-*.dump")] == [True]
         steps.run("recover-stop")
         assert not Path(values["RESTORE_PGDATA"]).exists()
 
         # Upgrading: the worker stopped, a dump, migrate (nothing new: it changes nothing),
         # the web server restarted, the worker started; the portal serves again.
-        stop(worker, 90)
+        services.stop("warranty-desk-portal-worker.service")
         tables = pg.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
         steps.run("upgrade-backup")
         dumps = sorted(Path(values["BACKUPS"]).glob("portal-before-upgrade-*.dump"))
@@ -193,12 +210,17 @@ def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrad
         upgraded = steps.run("upgrade-migrate")
         assert "No migrations to apply." in upgraded, upgraded
         assert pg.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == tables
-        web.terminate()
-        web.wait(30)
-        stack.enter_context(unit_running("warranty-desk-portal.service", machine, log))
-        stack.enter_context(unit_running("warranty-desk-portal-worker.service", machine, log))
+        services.stop()
+        services.start()
         make_claims(shop, 1, serial_prefix="UPGRADED")
         assert push_all(shop, live, branch) > 0
         assert event_ids(pg) > after
         assert "301 https://localhost/office/" in steps.run("check")
+
+        # A lost till is shut out: its token is refused from the moment it is revoked.
+        inbox = ("-o", "/dev/null", "-w", "%{http_code}", "-H", f"Authorization: Bearer {token}",
+                 "https://localhost/api/v1/branches/BR01/inbox")
+        assert curl(steps.env, *inbox) == "200"
+        assert "Revoked 2 token(s) of BR01" in steps.run("branch-revoke")
+        assert curl(steps.env, *inbox) == "401"
     print(f"deploy steps ran in {time.monotonic() - started:.1f} s")
