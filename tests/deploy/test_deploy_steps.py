@@ -9,8 +9,9 @@ python3), services, services-stop, services-start, upgrade-stop and upgrade-star
 each unit's ExecStart runs as its User with its EnvironmentFile), logs (journalctl),
 certificate (certbot: a self-signed certificate), proxy (/etc/nginx: the same file with the
 same substitutions, checked with `nginx -t` and run by a private nginx), restart-postgresql
-(the test restarts its cluster), pg-dump-nightly (/etc/cron.d) and backups-off-site (another
-host). step=recovery-target is given the moment the test noted.
+(the test restarts its cluster), pg-dump-nightly and base-backup-weekly (/etc/cron.d: the
+test runs the base backup three times), and backups-off-site (another host).
+step=recovery-target is given the moment the test noted.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ from tests.sync.engine_helpers import make_claims
 
 STOOD_IN_FOR = {"packages", "user", "install", "services", "logs", "certificate", "proxy",
                 "services-stop", "services-start", "restart-postgresql", "pg-dump-nightly",
-                "backups-off-site", "upgrade-stop", "upgrade-install", "upgrade-start"}
+                "base-backup-weekly", "backups-off-site", "upgrade-stop", "upgrade-install",
+                "upgrade-start"}
 GIVEN = {"vars", "portal-command", "recovery-target"}
 # In the doc's order; the test runs them in it too (branch-revoke last: it shuts the till out).
 RUN = ["folders", "database", "settings", "migrate", "first-admin", "branch", "branch-rotate",
@@ -78,6 +80,15 @@ def root() -> Iterator[Path]:
     folder.chmod(0o755)
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def kept_from(backups: Path, pg: PrivateCluster) -> str:
+    """The WAL segment the older of the two kept base backups starts from."""
+    bases = sorted(backups.glob("base-*"))
+    assert len(bases) == 2, bases
+    manifest = json.loads((bases[0] / "backup_manifest").read_text())
+    start = manifest["WAL-Ranges"][0]["Start-LSN"]
+    return pg.sql(f"SELECT pg_walfile_name('{start}')")[0]
 
 
 def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrade(
@@ -199,6 +210,15 @@ def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrad
                 for d in Path(values["BACKUPS"]).glob("portal-recovered-*.dump")] == [True]
         steps.run("recover-stop")
         assert not Path(values["RESTORE_PGDATA"]).exists()
+
+        # Two more weeks' base backups: the newest two are kept, and the archive keeps the WAL
+        # from the older one's start on, nothing before.
+        for _ in range(2):
+            time.sleep(1.1)  # base backups are named by the second they start
+            steps.run("base-backup")
+        assert kept_from(Path(values["BACKUPS"]), pg) == sorted(
+            path.name for path in Path(values["WAL_ARCHIVE"]).iterdir()
+            if re.fullmatch(r"[0-9A-F]{24}", path.name))[0]
 
         # Upgrading: the worker stopped, a dump, migrate (nothing new: it changes nothing),
         # the web server restarted, the worker started; the portal serves again.
