@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.deployed import UNITS
-from tests.deploy.doc_steps import DOC, PACKAGING, REPO, doc_vars, unit_setting
+from tests.deploy.doc_steps import DOC, PACKAGING, REPO, blocks, doc_vars, unit_setting
 
 # Read only by the development profile and the private development cluster, never production.
 DEVELOPMENT_ONLY = {"PORTAL_CLOCK_AT", "PORTAL_MAIL_FOLDER", "PORTAL_PG_BIN", "PORTAL_PG_DIR"}
@@ -78,3 +78,15 @@ def test_the_readme_and_deploy_md_lead_to_the_steps() -> None:
     for page in (REPO / "README.md", REPO / "docs" / "deploy.md"):
         assert "deploy-steps.md" in page.read_text(), page
     assert DOC.exists()
+
+
+def test_every_block_of_the_doc_and_the_backup_script_is_valid_bash() -> None:
+    # The blocks the deploy test stands in for are never run here: bash parses them at least.
+    for step, body in blocks().items():
+        parsed = subprocess.run(["bash", "-n"], input=body, capture_output=True, text=True,
+                                check=False)
+        assert parsed.returncode == 0, f"step={step}: {parsed.stderr}"
+    script = PACKAGING / "warranty-desk-portal-base-backup"
+    parsed = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True,
+                            check=False)
+    assert parsed.returncode == 0 and script.stat().st_mode & 0o111, parsed.stderr
