@@ -94,6 +94,9 @@ def kept_from(backups: Path, pg: PrivateCluster) -> str:
 def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrade(
         root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started = time.monotonic()
+    assert os.geteuid() == 0, ("the doc's steps run as root (runuser, chown, pg_ctl as the "
+                               "postgres user); run the deploy tests as root")
+    assert shutil.which("nginx"), "nginx is not installed: `make system-packages` (nginx-light)"
     machine = Machine(root, free_port(), free_port(), free_port(), free_port(), free_port())
     values = machine.values
     pg = PrivateCluster(Path(values["PG_CONF_D"]).parent, Path(values["PGHOST"]),
@@ -168,7 +171,7 @@ def test_the_deploy_steps_run_from_a_bare_machine_to_backups_recovery_and_upgrad
         # The worker's unit projects what arrived: its jobs run and none fails.
         wait_until(lambda: pg.sql("SELECT count(*) FROM procrastinate_jobs WHERE status IN "
                                   "('todo', 'doing') AND coalesce(scheduled_at, now()) <= now()")
-                   == ["0"], "the worker's jobs")
+                   == ["0"], "the worker's jobs", seconds=120)
         assert pg.sql("SELECT count(*) FROM procrastinate_jobs WHERE status = 'failed'") == ["0"]
 
         # pg_dump, and its restore beside the live database, hold the same records.
