@@ -10,10 +10,11 @@ DEMO_HOME ?= .demo-home
 
 # Qt's offscreen and Xvfb platforms, serial pty pairs, PDF rendering and barcode decoding,
 # and the fonts every PDF embeds (DejaVu Sans; WenQuanYi Micro Hei for Chinese, Japanese, Korean).
+# nginx-light: tests/deploy checks and runs head office's proxy site (packaging/portal/).
 DEBIAN_PACKAGES := libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 \
 	libxkbcommon0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 \
 	xvfb xauth socat poppler-utils zbar-tools sqlite3 faketime postgresql chromium \
-	fonts-dejavu-core fonts-wqy-microhei
+	fonts-dejavu-core fonts-wqy-microhei nginx-light
 
 .PHONY: run test lint unit clock-shift bench soak system-packages venv clean screenshots
 
