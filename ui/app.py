@@ -179,11 +179,8 @@ class _Startup:
             self.open_shop(loaded)
             return
         log.error("The schema upgrade failed: %s", error)
-        self.first.show_problem(
-            "The shop's records could not be updated.",
-            f"{error}\n\nNothing was changed: the update runs all or nothing. Start the app "
-            "again; if this comes back, restore the last backup (warranty-desk restore "
-            "FILE) with the version that made it, and call support with this message.")
+        # The upgrade's own words say whether the backup made first was put back.
+        self.first.show_problem("The shop's records could not be updated.", error)
         self._resume_gc()
 
     def open_shop(self, loaded: Loaded) -> None:

@@ -159,6 +159,10 @@ _PRINT = "the print queue's worker (printing/), which prints what a checked serv
 NOT_GATED: dict[str, str] = {
     "audit.record": "writes the audit entry of a change its caller was allowed to make",
     "backup.backups_folder": "names the backups folder of a home; reads nothing in it",
+    "backup.put_back": "puts the pre-upgrade backup back after a failed upgrade, at start "
+                       "before anyone signs in (the upgrade is not a person's act)",
+    "upgrade.upgrade_if_older": "at start, before anyone signs in: backs the file up, migrates, "
+                                "and puts the backup back if that fails",
     "backup.newest_good": "at start, before anyone signs in: names the newest backup that "
                           "passes a restore's checks, to offer on a damaged shop file",
     "damage.checked_whole_at_start": "at start, before sign-in: whether the file is small "

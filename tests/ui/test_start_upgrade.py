@@ -7,27 +7,17 @@ import subprocess
 import sys
 from typing import Any
 
-from alembic import command
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import pinned_clock
+from tests.unit.test_upgrade_backup import downgrade as _downgrade
 from ui.start_upgrade import SchemaUpgrade, upgrade_needed
 from ui.start_window import StartWindow
 from warranty_desk.services.setup import open_database
 from warranty_desk.storage import migrate, schema
 from warranty_desk.storage.home import Home
-
-
-def _downgrade(home: Home, revision: str) -> None:
-    db = open_database(home, pinned_clock())
-    try:
-        config = migrate.alembic_config()
-        with db.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, revision)
-    finally:
-        db.dispose()
 
 
 def _revision(home: Home) -> str | None:
@@ -72,6 +62,7 @@ def test_the_window_stays_alive_and_shows_work_while_the_update_runs(
     assert _revision(demo_home) == schema.HEAD
 
 
+@pytest.mark.logs(r"The upgrade from schema 0007 to \d+ failed", r"^Put back ")
 def test_an_update_that_fails_says_so_changes_nothing_and_offers_a_way_out(
         demo_home: Home, qtbot: QtBot) -> None:
     _downgrade(demo_home, "0007")
@@ -86,7 +77,12 @@ def test_an_update_that_fails_says_so_changes_nothing_and_offers_a_way_out(
     upgrade = SchemaUpgrade(demo_home, results.append, pinned_clock())
     upgrade.start()
     qtbot.waitUntil(lambda: results != [], timeout=60_000)
-    assert results[0] == "table warranty_layers_new already exists"  # the words, not the SQL
+    said = results[0]
+    assert said is not None
+    # The driver's words, not the SQL, and that the backup made first was put back.
+    assert "from schema 0007 to" in said and "(table warranty_layers_new already exists)" in said
+    assert "put back exactly as they were from the backup made just before" in said
+    assert "nothing is lost" in said
     assert _revision(demo_home) == "0007"  # all or nothing: still the old schema, intact
 
     window = StartWindow(demo_home)
