@@ -26,6 +26,7 @@ MAY_CALL: dict[str, str] = {
     "audit_sample_report.audit_sample_in":    ". . . . M F O . . C",
     "backup.backup":                          ". . . . . . O A . C",
     "backup.restore":                         ". . . . . . O A . C",
+    "nightly_backup.run":                     ". . . . . . O A . C",
     "board.board":                            "S K T U M F O A . C",
     "brand_claim_views.brand_claim":          ". K T U M F O . L C",
     "brand_claim_views.brand_claims":         ". K T U M F O . L C",
@@ -163,6 +164,8 @@ NOT_GATED: dict[str, str] = {
                        "before anyone signs in (the upgrade is not a person's act)",
     "upgrade.upgrade_if_older": "at start, before anyone signs in: backs the file up, migrates, "
                                 "and puts the backup back if that fails",
+    "nightly_backup.nightly_backups": "lists the nightly job's own backup files; reads no "
+                                      "records",
     "backup.newest_good": "at start, before anyone signs in: names the newest backup that "
                           "passes a restore's checks, to offer on a damaged shop file",
     "damage.checked_whole_at_start": "at start, before sign-in: whether the file is small "

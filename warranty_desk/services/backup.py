@@ -292,15 +292,20 @@ def is_good(path: Path) -> bool:
     return True
 
 
-def _safety_copy_path(home: Home, clock: Clock) -> Path:
-    folder = backups_folder(home)
+def unused_path(folder: Path, kind: str, clock: Clock) -> Path:
+    """folder/KIND-20261207T020000Z.sqlite3, or -2, -3 … when that name (or a manifest of
+    that name) is taken by a backup made in the same second."""
     stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-    path = folder / f"before-restore-{stamp}.sqlite3"
+    path = folder / f"{kind}-{stamp}.sqlite3"
     number = 2
-    while path.exists():
-        path = folder / f"before-restore-{stamp}-{number}.sqlite3"
+    while path.exists() or backup_manifest.path_of(path).exists():
+        path = folder / f"{kind}-{stamp}-{number}.sqlite3"
         number += 1
     return path
+
+
+def _safety_copy_path(home: Home, clock: Clock) -> Path:
+    return unused_path(backups_folder(home), "before-restore", clock)
 
 
 def _replace_damaged(home: Home, staged: Path, clock: Clock) -> Path:

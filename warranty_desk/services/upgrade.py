@@ -22,7 +22,7 @@ from warranty_desk.storage.home import Home
 log = logging.getLogger(__name__)
 
 # Every pre-upgrade backup's name starts so; the nightly retention never deletes one.
-PREFIX = "before-upgrade-"
+PREFIX = "before-upgrade"
 
 
 class UpgradeFailed(WarrantyDeskError):
@@ -38,21 +38,6 @@ class Upgraded:
     from_revision: str
     to_revision: str
     backup: BackupReport
-
-
-def backup_name(from_revision: str, to_revision: str, clock: Clock) -> str:
-    """before-upgrade-0020-to-0025-20261207T013000Z.sqlite3: what, from, to and when."""
-    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-    return f"{PREFIX}{from_revision}-to-{to_revision}-{stamp}.sqlite3"
-
-
-def _free_path(home: Home, name: str) -> Path:
-    path = home.backups / name
-    number = 2
-    while path.exists() or Path(f"{path}.manifest.json").exists():
-        path = home.backups / name.replace(".sqlite3", f"-{number}.sqlite3")
-        number += 1
-    return path
 
 
 def upgrade_if_older(home: Home, clock: Clock,
@@ -72,8 +57,10 @@ def upgrade_if_older(home: Home, clock: Clock,
     from_revision = found[0] if len(found) == 1 else "+".join(found)
     to_revision = migrate.head_revision()
     try:
-        made = backup.copy_file(home.database, _free_path(
-            home, backup_name(from_revision, to_revision, clock)), clock)
+        # before-upgrade-0020-to-0025-20261207T013000Z.sqlite3: why, from, to and when.
+        kind = f"{PREFIX}-{from_revision}-to-{to_revision}"
+        made = backup.copy_file(home.database, backup.unused_path(home.backups, kind, clock),
+                                clock)
     except Exception as exc:
         log.exception("The backup before the upgrade failed")
         raise UpgradeFailed(
