@@ -148,8 +148,9 @@ class _Startup:
             return
         self.first.show_progress(
             "Updating the shop's records for this version of Warranty Desk",
-            "This happens once after an update and can take a minute on a large shop. Please "
-            "leave the app open; if it is closed, nothing is lost and the update starts again.")
+            "This happens once after an update and can take a minute on a large shop; the "
+            "records are backed up first. Please leave the app open; if it is closed, nothing "
+            "is lost and the update starts again.")
         if self.probe:
             print("upgrading", flush=True)
         self.upgrade = SchemaUpgrade(self.home, lambda error: self._upgraded(loaded, error),
