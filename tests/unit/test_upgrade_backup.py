@@ -172,3 +172,15 @@ def test_the_command_line_says_the_backup_was_put_back(
                           "0026 failed")
     assert "nothing is lost" in err
     assert _content(home.database) == before
+
+
+def test_records_of_a_newer_version_are_refused_without_a_backup_or_a_change(
+        db: Database, home: Home) -> None:
+    db.dispose()
+    with sqlite3.connect(home.database) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099'")
+    before = _content(home.database)
+    with pytest.raises(upgrade.UpgradeFailed, match="at schema 0099, which this version"):
+        upgrade.upgrade_if_older(home, pinned_clock())
+    assert _content(home.database) == before
+    assert not home.backups.exists() or not list(home.backups.iterdir())

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from alembic.script import ScriptDirectory
-
 from warranty_desk import config
 from warranty_desk.clock import Clock
 from warranty_desk.errors import BadInput, DatabaseInUse
@@ -201,11 +199,6 @@ def put_back(home: Home, source: Path, clock: Clock) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def _known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(migrate.alembic_config())
-    return {rev.revision for rev in script.walk_revisions("base", migrate.head_revision())}
-
-
 def _check_backup(path: Path, shown: str) -> Contents:
     """Refuse a staged backup copy that is not a sound Warranty Desk database; what it holds."""
 
@@ -235,7 +228,7 @@ def _check_backup(path: Path, shown: str) -> Contents:
             if len(versions) != 1:
                 raise refuse("is damaged (it does not say which schema version it has)")
             revision = versions[0]
-            if revision not in _known_revisions():
+            if revision not in migrate.known_revisions():
                 raise refuse(f"was made by a newer or different Warranty Desk (schema "
                              f"{revision}). Update Warranty Desk, then restore it again")
             shops = connection.execute("SELECT count(*) FROM shop").fetchone()[0]

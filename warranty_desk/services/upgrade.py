@@ -56,6 +56,12 @@ def upgrade_if_older(home: Home, clock: Clock,
 
     from_revision = found[0] if len(found) == 1 else "+".join(found)
     to_revision = migrate.head_revision()
+    newer = [r for r in found if r not in migrate.known_revisions()]
+    if newer:
+        raise UpgradeFailed(
+            f"The shop's records are at schema {', '.join(newer)}, which this version of "
+            f"Warranty Desk (schema {to_revision}) does not know: a newer version updated "
+            "them. Nothing was changed. Use that newer version, or install it again.")
     try:
         # before-upgrade-0020-to-0025-20261207T013000Z.sqlite3: why, from, to and when.
         kind = f"{PREFIX}-{from_revision}-to-{to_revision}"
