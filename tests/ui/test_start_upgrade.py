@@ -95,3 +95,44 @@ def test_an_update_that_fails_says_so_changes_nothing_and_offers_a_way_out(
     assert "could not be updated" in window.heading.text()
     qtbot.mouseClick(window.quit_button, Qt.MouseButton.LeftButton)
     assert not window.isVisible()
+
+
+@pytest.mark.logs(r"The upgrade from schema 0007 to \d+ failed", r"^Put back ",
+                  r"The schema upgrade failed")
+def test_the_start_window_says_the_backup_was_put_back_and_closes_on_esc(
+        demo_home: Home, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui import theme
+    from ui.app import _Startup
+    from ui.widgets import labels
+
+    # The test session's one QApplication keeps its own style and theme for the tests after.
+    monkeypatch.setattr(labels, "use_plain_text", lambda _app: None)
+    monkeypatch.setattr(theme, "apply_theme", lambda *_args: None)
+
+    _downgrade(demo_home, "0007")
+    db = open_database(demo_home, pinned_clock())
+    try:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE warranty_layers_new (x INTEGER)")
+    finally:
+        db.dispose()
+    window = StartWindow(demo_home)
+    qtbot.addWidget(window)
+    window.show()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    startup = _Startup(demo_home, app, window, pinned_clock(), probe=False, gc_was_on=False)
+    startup.finish()
+    qtbot.waitUntil(lambda: window.quit_button is not None, timeout=60_000)
+    assert "could not be updated" in window.heading.text()
+    assert window.detail is not None
+    said = window.detail.text()
+    assert "put back exactly as they were from the backup made just before" in said
+    assert "keep using the previous version of Warranty Desk" in said
+    assert _revision(demo_home) == "0007"
+    backups = [p.name for p in demo_home.backups.glob("before-upgrade-0007-to-*.sqlite3")]
+    assert len(backups) == 1 and backups[0] in said
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.isVisible()
