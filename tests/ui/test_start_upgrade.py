@@ -28,6 +28,17 @@ def _revision(home: Home) -> str | None:
         db.dispose()
 
 
+def _an_update_that_fails(home: Home) -> None:
+    """The shop at 0007 with a table in the way: 0008 cannot create its new layers table."""
+    _downgrade(home, "0007")
+    db = open_database(home, pinned_clock())
+    try:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE warranty_layers_new (x INTEGER)")
+    finally:
+        db.dispose()
+
+
 def test_an_older_shop_is_updated_on_start_and_then_opens(demo_home: Home) -> None:
     _downgrade(demo_home, "0007")
     assert upgrade_needed(demo_home)
@@ -65,14 +76,7 @@ def test_the_window_stays_alive_and_shows_work_while_the_update_runs(
 @pytest.mark.logs(r"The upgrade from schema 0007 to \d+ failed", r"^Put back ")
 def test_an_update_that_fails_says_so_changes_nothing_and_offers_a_way_out(
         demo_home: Home, qtbot: QtBot) -> None:
-    _downgrade(demo_home, "0007")
-    # A table in the way of the update: 0008 cannot create its new layers table.
-    db = open_database(demo_home, pinned_clock())
-    try:
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("CREATE TABLE warranty_layers_new (x INTEGER)")
-    finally:
-        db.dispose()
+    _an_update_that_fails(demo_home)
     results: list[str | None] = []
     upgrade = SchemaUpgrade(demo_home, results.append, pinned_clock())
     upgrade.start()
@@ -111,13 +115,7 @@ def test_the_start_window_says_the_backup_was_put_back_and_closes_on_esc(
     monkeypatch.setattr(labels, "use_plain_text", lambda _app: None)
     monkeypatch.setattr(theme, "apply_theme", lambda *_args: None)
 
-    _downgrade(demo_home, "0007")
-    db = open_database(demo_home, pinned_clock())
-    try:
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("CREATE TABLE warranty_layers_new (x INTEGER)")
-    finally:
-        db.dispose()
+    _an_update_that_fails(demo_home)
     window = StartWindow(demo_home)
     qtbot.addWidget(window)
     window.show()
