@@ -80,7 +80,9 @@ def run(db: Database, actor: Actor, home: Home, keep_days: int) -> NightlyReport
             f"disk holding {home.backups}, then run `warranty-desk backup --nightly` again.")
     horizon = now - timedelta(days=keep_days)
     ours = nightly_backups(home)
-    newest_good = next((path for _, path in ours if backup.is_good(path)), made.path)
+    # Tonight's was just checked; only a clock put back finds a newer one to check first.
+    newest_good = next((path for _, path in ours
+                        if path == made.path or backup.is_good(path)), made.path)
     deleted: list[Path] = []
     for made_at, path in ours:
         if made_at >= horizon or path == newest_good:
