@@ -13,6 +13,7 @@ from alembic import command
 from tests.conftest import pinned_clock
 from warranty_desk import cli
 from warranty_desk.clock import FixedClock
+from warranty_desk.errors import DatabaseDamaged
 from warranty_desk.services import backup, upgrade
 from warranty_desk.services.setup import open_database
 from warranty_desk.storage import migrate, schema
@@ -184,3 +185,27 @@ def test_records_of_a_newer_version_are_refused_without_a_backup_or_a_change(
         upgrade.upgrade_if_older(home, pinned_clock())
     assert _content(home.database) == before
     assert not home.backups.exists() or not list(home.backups.iterdir())
+
+
+def test_init_says_where_the_database_as_it_was_is_backed_up(
+        old_shop: Home, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--home", str(old_shop.root), "init"]) == 0
+    out = capsys.readouterr().out
+    assert f"It was at schema 0020, now {schema.HEAD}; the database as it was is backed up at " \
+           f"{old_shop.backups}/before-upgrade-0020-to-{schema.HEAD}-" in out
+    assert _revision(old_shop.database) == [schema.HEAD]
+
+
+def test_a_damaged_older_file_is_neither_backed_up_nor_migrated(old_shop: Home) -> None:
+    with sqlite3.connect(old_shop.database) as connection:
+        (page,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'policies'").fetchone()
+        (size,) = connection.execute("PRAGMA page_size").fetchone()
+    with old_shop.database.open("r+b") as handle:  # the policies' page overwritten
+        handle.seek((page - 1) * size)
+        handle.write(b"\xa5" * size)
+    before = old_shop.database.read_bytes()
+    with pytest.raises(DatabaseDamaged):
+        upgrade.upgrade_if_older(old_shop, pinned_clock())
+    assert old_shop.database.read_bytes() == before
+    assert not old_shop.backups.exists() or not list(old_shop.backups.iterdir())

@@ -52,7 +52,10 @@ def upgrade_if_older(home: Home, clock: Clock,
     found = schema.file_revisions(home.database)
     if found is None or found == [schema.HEAD]:
         return None
+    from warranty_desk.services.damage import refuse_damaged
     from warranty_desk.storage import migrate  # Alembic loads only when there is work
+
+    refuse_damaged(home)  # a damaged file is neither copied as a good backup nor migrated
 
     from_revision = found[0] if len(found) == 1 else "+".join(found)
     to_revision = migrate.head_revision()
