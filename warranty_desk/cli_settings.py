@@ -25,12 +25,14 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 
 
 def cmd_settings(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk import settings_file
     from warranty_desk.services import settings_transfer
 
     db = open_db(home, args)
     try:
         if args.what == "export":
-            path = settings_transfer.export_settings(db, system_actor(), home, args.file)
+            path = settings_file.write(args.file,
+                                       settings_transfer.gather(db, system_actor(), home))
             print(f"Exported the settings to {path}. It holds no tokens, passwords or PINs: "
                   "set those on the other branch.")
         else:

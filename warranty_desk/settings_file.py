@@ -167,8 +167,12 @@ def _without_nones(value: Any) -> Any:
     return value
 
 
-def write(path: Path, data: dict[str, Any]) -> None:
-    """Write the file whole or not at all: TOML for a .toml name, JSON for any other."""
+def write(path: Path, data: dict[str, Any]) -> Path:
+    """Write the file whole or not at all: TOML for a .toml name, JSON for any other; where.
+
+    The data is settings_transfer.gather's, which checks who asks: the writing is the caller's.
+    """
+    path = path.expanduser().absolute()
     if path.suffix.lower() == ".toml":
         text = tomlkit.dumps(_without_nones(data))
     else:
@@ -176,3 +180,4 @@ def write(path: Path, data: dict[str, Any]) -> None:
     if not path.parent.is_dir():
         raise BadInput(f"The folder {path.parent} does not exist. Pick another folder.")
     write_text(path, text)
+    return path

@@ -138,7 +138,6 @@ MAY_CALL: dict[str, str] = {
     "shop_settings.update_policy":            ". . . . . . O A . C",
     "shop_settings.update_shop":              ". . . . . . O A . C",
     "staff.create_staff":                     ". . . . . . O A . C",
-    "settings_transfer.export_settings":      ". . . . . . O A . C",
     "settings_transfer.gather":               ". . . . . . O A . C",
     "settings_transfer.import_settings":      ". . . . . . O A . C",
     "staff.deactivate_staff":                 ". . . . . . O A . C",

@@ -32,7 +32,6 @@ from warranty_desk.rules.recovery import RECOVERABLE_KINDS
 from warranty_desk.services import audit, catalogue, shop_settings, supplier_terms
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.settings_file import POLICY, SettingsRejected
-from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
 
@@ -96,14 +95,6 @@ def gather_in(uow: UnitOfWork, actor: Actor, home: Home) -> dict[str, Any]:
 
 
 gather = reads(gather_in)
-
-
-def export_settings(db: Database, actor: Actor, home: Home, path: Path) -> Path:
-    """Write the whole configuration to path (.toml for TOML, JSON otherwise); the path."""
-    require(actor, Permission.MANAGE_SETTINGS)
-    path = Path(path).expanduser().absolute()
-    settings_file.write(path, gather(db, actor, home))
-    return path
 
 
 def _till_settings(till: dict[str, Any], current: config.Settings) -> config.Settings:

@@ -70,6 +70,11 @@ def second(tmp_path: Path) -> Iterator[tuple[Database, Home]]:
     db.dispose()
 
 
+def _export(db: Database, home: Home, path: Path) -> Path:
+    """Export as Settings and the command do: the checked gather, then the file."""
+    return settings_file.write(path, transfer.gather(db, OWNER, home))
+
+
 def _configuration(db: Database, home: Home) -> dict[str, Any]:
     """What must be equal across branches: all but the branch identity and the export time."""
     data = transfer.gather(db, OWNER, home)
@@ -81,7 +86,7 @@ def test_a_second_branch_set_up_from_the_first_has_the_same_configuration(
         first: Database, home: Home, second: tuple[Database, Home], tmp_path: Path,
         name: str) -> None:
     db2, home2 = second
-    path = transfer.export_settings(first, OWNER, home, tmp_path / name)
+    path = _export(first, home, tmp_path / name)
     report = transfer.import_settings(db2, OWNER, home2, path)
     assert _configuration(db2, home2) == _configuration(first, home)
     assert (report.policies_added, report.plans_added, report.supplier_terms) == (2, 2, 1)
@@ -99,7 +104,7 @@ def test_a_second_branch_set_up_from_the_first_has_the_same_configuration(
 
 def test_no_secret_is_ever_in_the_file(first: Database, home: Home, tmp_path: Path) -> None:
     for name in ("s.json", "s.toml"):
-        text = transfer.export_settings(first, OWNER, home, tmp_path / name).read_text("utf-8")
+        text = _export(first, home, tmp_path / name).read_text("utf-8")
         with sqlite3.connect(first.path) as connection:
             hashes = [str(r[0]) for r in connection.execute("SELECT pin_hash FROM staff")]
         assert hashes and all(len(h) > 20 for h in hashes)
@@ -113,7 +118,7 @@ def test_no_secret_is_ever_in_the_file(first: Database, home: Home, tmp_path: Pa
 
 
 def _exported(first: Database, home: Home, tmp_path: Path) -> dict[str, Any]:
-    path = transfer.export_settings(first, OWNER, home, tmp_path / "good.json")
+    path = _export(first, home, tmp_path / "good.json")
     return dict(json.loads(path.read_text("utf-8")))
 
 
@@ -181,7 +186,7 @@ def test_values_no_branch_could_use_are_all_listed_and_nothing_is_half_imported(
 def test_a_cut_short_file_is_refused_in_both_formats(
         first: Database, home: Home, second: tuple[Database, Home], tmp_path: Path) -> None:
     for name in ("cut.json", "cut.toml"):
-        whole = transfer.export_settings(first, OWNER, home, tmp_path / name).read_bytes()
+        whole = _export(first, home, tmp_path / name).read_bytes()
         (tmp_path / name).write_bytes(whole[: len(whole) // 2])
         problems = _import_refused(*second, tmp_path / name)
         # Cut inside a value: the parser's place; cut between tables: what is missing.
@@ -214,7 +219,7 @@ def test_the_commands_export_and_import(
 
 def test_a_role_that_may_not_change_settings_cannot_import(
         first: Database, home: Home, second: tuple[Database, Home], tmp_path: Path) -> None:
-    path = transfer.export_settings(first, OWNER, home, tmp_path / "s.json")
+    path = _export(first, home, tmp_path / "s.json")
     db2, home2 = second
     from warranty_desk.errors import PermissionDenied
 

@@ -19,7 +19,7 @@ from ui.context import AppContext
 from ui.screens.settings_tabs import ProblemTable, SettingsTab, outcome_label
 from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
-from warranty_desk import config
+from warranty_desk import config, settings_file
 from warranty_desk.services import settings_transfer
 from warranty_desk.services.sale_input import Problem
 from warranty_desk.settings_file import SettingsRejected
@@ -108,7 +108,8 @@ class BackupsTab(SettingsTab):
     def export_to(self, path: Path) -> None:
         """Write this branch's configuration to path on a worker."""
         db, actor, home = self.ctx.db, self.ctx.require_actor(), self.ctx.home
-        self.ctx.run(lambda: settings_transfer.export_settings(db, actor, home, path),
+        self.ctx.run(lambda: settings_file.write(path,
+                                                 settings_transfer.gather(db, actor, home)),
                      lambda done: self._say(f"Exported the settings to {done}. It holds no "
                                             "tokens, passwords or PINs.", "success"))
 
