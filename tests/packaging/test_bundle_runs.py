@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 from contextlib import closing
@@ -54,6 +55,19 @@ def test_the_bundle_starts_the_counter_app_on_a_fresh_home_and_exits_cleanly(
     assert f"Database schema: {HEAD}" in version.stdout, version.stdout
     assert f"Home folder: {home}" in version.stdout
     assert (home / "warranty-desk.sqlite3").is_file()
+
+
+def test_the_bundle_starts_on_an_x_screen_with_its_own_xcb_plugin(
+        built_bundle: Built, tmp_path: Path) -> None:
+    # Offscreen above loads none of the X11 glue a counter PC's desktop needs; a virtual X
+    # screen does (xvfb-run adds DISPLAY and XAUTHORITY to the bare environment).
+    assert shutil.which("xvfb-run"), "xvfb-run is missing: the Makefile installs xvfb"
+    done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1366x768x24",
+                           str(built_bundle.program)],
+                          env=bare_env(tmp_path, WARRANTY_DESK_STARTUP_PROBE="1"), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout.split()) == (0, ["first-window", "ready"]), done.stderr
+    assert "Traceback" not in done.stderr and "plugin" not in done.stderr, done.stderr
 
 
 def test_version_names_the_package_version_and_schema_and_creates_nothing(
