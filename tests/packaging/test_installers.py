@@ -7,6 +7,7 @@ import configparser
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,12 @@ def test_the_inno_setup_script_installs_the_same_things_as_the_msi() -> None:
     assert r'Filename: "{app}\warranty-desk-app.exe"' in script
     assert "Register-ScheduledTask -TaskName 'Warranty Desk nightly sync'" in script
     assert '/Delete /TN ""Warranty Desk nightly sync"" /F' in script
+
+
+def test_building_the_msi_without_a_bundle_says_to_build_one_first(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(WINDOWS / "build_msi.py"), "--bundle",
+                           str(tmp_path / "nothing")], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 2
+    assert done.stderr == (f"build_msi: no bundle in {tmp_path / 'nothing'}; run `make package` "
+                           "first.\n")
