@@ -19,6 +19,7 @@ from warranty_desk.models.evidence import EvidenceDocument
 from warranty_desk.models.exception_note import ExceptionNote
 from warranty_desk.models.hand_back import HandBack
 from warranty_desk.models.message import CustomerMessage, WarrantyReminder
+from warranty_desk.models.metric_rollup import ClaimRollup, SaleRollup
 from warranty_desk.models.outbox import InboxCursor, OutboxEvent
 from warranty_desk.models.policy import ExtensionPlan, Policy
 from warranty_desk.models.print_job import PrintJob
@@ -52,6 +53,7 @@ __all__ = [
     "BrandStatusUpdate",
     "Claim",
     "ClaimEvent",
+    "ClaimRollup",
     "Complaint",
     "CostPosting",
     "Customer",
@@ -72,6 +74,7 @@ __all__ = [
     "Product",
     "RetentionFollowUp",
     "Sale",
+    "SaleRollup",
     "Segment",
     "Settlement",
     "Shop",
