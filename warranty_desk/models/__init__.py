@@ -19,7 +19,7 @@ from warranty_desk.models.evidence import EvidenceDocument
 from warranty_desk.models.exception_note import ExceptionNote
 from warranty_desk.models.hand_back import HandBack
 from warranty_desk.models.message import CustomerMessage, WarrantyReminder
-from warranty_desk.models.metric_rollup import ClaimRollup, SaleRollup
+from warranty_desk.models.metric_rollup import ClaimRollup, CustomerSaleDay, SaleRollup
 from warranty_desk.models.outbox import InboxCursor, OutboxEvent
 from warranty_desk.models.policy import ExtensionPlan, Policy
 from warranty_desk.models.print_job import PrintJob
@@ -58,6 +58,7 @@ __all__ = [
     "CostPosting",
     "Customer",
     "CustomerMessage",
+    "CustomerSaleDay",
     "EvidenceDocument",
     "ExceptionNote",
     "ExtensionOffer",

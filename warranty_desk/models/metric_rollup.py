@@ -1,4 +1,5 @@
-"""The dashboard's roll-ups: each claim as the figures read it, and warranties sold per day.
+"""The dashboard's roll-ups: each claim as the figures read it, warranties sold per day, and
+what each customer bought per day (the trust score asks who bought again after a claim).
 
 Kept by SQLite triggers (warranty_desk/storage/rollups.py) in the same transaction as every
 write to the rows they come from, whichever code or tool makes it; never written by services.
@@ -38,6 +39,7 @@ class ClaimRollup(Base):
     product_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)
     branch_code: Mapped[str | None] = mapped_column(String(6))  # the sale's; None: no sale
     staff_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)  # who opened it
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)
     cost_labour: Mapped[int] = mapped_column(BigInteger)
     cost_parts: Mapped[int] = mapped_column(BigInteger)
     cost_replacement: Mapped[int] = mapped_column(BigInteger)
@@ -65,4 +67,15 @@ class SaleRollup(Base):
     staff_key: Mapped[bytes] = mapped_column(LargeBinary)
     gap: Mapped[bool]  # the serial is blank
     void: Mapped[bool]
+    count: Mapped[int]
+
+
+class CustomerSaleDay(Base):
+    """How many warranties, not void, a customer bought on a day."""
+
+    __tablename__ = "customer_sale_days"
+    __table_args__ = (PrimaryKeyConstraint("customer_id", "sold_on"), {"sqlite_with_rowid": False})
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob)
+    sold_on: Mapped[date]
     count: Mapped[int]

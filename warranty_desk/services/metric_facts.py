@@ -192,7 +192,8 @@ def load_facts(session: Session, since: date, until: date,
         rollup_reads.rollup_claims(branch, wanted, ClaimRollup.claim_id)
         .where(ClaimRollup.opened_at < end,
                or_(ClaimRollup.closed_at.is_(None), ClaimRollup.closed_at >= start)))
-    claimants = claimants_back(session, zone, branch, since, until, wanted, scope)
+    claimants = (claimants_back(session, zone, branch, since, until, wanted, scope) if wanted
+                 else rollup_reads.claimants_back(session, day, start, end, since, until))
     expected, settled, _ = recovery_sums(session, zone, start, end, scope, day)
     return MetricRows(
         zone, since, until, start, end, (),

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy import and_, case, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from warranty_desk.models import Brand, ClaimRollup, Product, SaleRollup, Staff
+from warranty_desk.models import Brand, ClaimRollup, CustomerSaleDay, Product, SaleRollup, Staff
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
@@ -113,3 +113,21 @@ def sold_counted(session: Session, branch: str, since: date, until: date,
                     count=int(n))
             for newest, needed, gap, void, n in session.execute(_where(stmt, dims, filters))]
 
+
+
+def claimants_back(session: Session, day: Any, start: datetime, end: datetime, since: date,
+                   until: date) -> tuple[int, int]:
+    """The whole shop's trust score customers (metric_facts.claimants_back without filters):
+    those who claimed in the range, and those of them who bought a warranty, not void, on a
+    day of the range after their first claim's; one look-up per claimant in the customers'
+    days rather than reading every warranty sold in the range."""
+    r, d = ClaimRollup, CustomerSaleDay
+    claimed = (select(r.customer_id.label("customer"),
+                      day(func.min(r.opened_at)).label("day"))
+               .where(r.opened_at >= start, r.opened_at < end, r.customer_id.is_not(None))
+               .group_by(r.customer_id).cte("claimed").prefix_with("MATERIALIZED"))
+    again = exists().where(d.customer_id == claimed.c.customer, d.sold_on > claimed.c.day,
+                           d.sold_on >= since, d.sold_on <= until, d.count > 0)
+    found = session.execute(select(func.count(), func.coalesce(
+        func.sum(case((again, 1), else_=0)), 0)).select_from(claimed)).one()
+    return int(found[0]), int(found[1])

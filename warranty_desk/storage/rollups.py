@@ -26,7 +26,7 @@ def _cost(kind: str | None) -> str:
 
 
 _CLAIM_COLUMNS = ("claim_id, opened_at, closed_at, state, outcome, promised_on, handed_at, "
-                  "rejected_event, reopened, product_id, branch_code, staff_id, "
+                  "rejected_event, reopened, product_id, branch_code, staff_id, customer_id, "
                   + ", ".join(f"cost_{k}" for k in (*ALL_KINDS, "other")))
 
 
@@ -41,7 +41,7 @@ SELECT c.id, c.opened_at, c.closed_at, c.state, c.outcome, c.promised_on,
  c.product_id,
  (SELECT s.branch_code FROM warranties w JOIN invoice_lines l ON l.id = w.invoice_line_id
   JOIN sales s ON s.id = l.sale_id WHERE w.id = c.warranty_id),
- c.opened_by_id, {costs}
+ c.opened_by_id, c.customer_id, {costs}
 FROM claims c WHERE {where};"""
 
 
@@ -79,10 +79,32 @@ FROM invoice_lines l JOIN warranties w ON w.invoice_line_id = l.id WHERE l.sale_
 GROUP BY 1, 2, 3, 4, 5, 6 {_UPSERT}"""
 
 
+_BOUGHT_UPSERT = "ON CONFLICT (customer_id, sold_on) DO UPDATE SET count = count + excluded.count;"
+
+
+def _bought(w: str, sign: str) -> str:
+    """Count the warranty `w` (NEW or OLD) `sign`1 on its customer's day, if it counts."""
+    return f"""INSERT INTO customer_sale_days (customer_id, sold_on, count)
+SELECT {w}.customer_id, s.sold_on, {sign}1
+FROM invoice_lines l JOIN sales s ON s.id = l.sale_id WHERE l.id = {w}.invoice_line_id
+ AND {w}.customer_id IS NOT NULL AND {w}.status != 'void' AND s.voided_at IS NULL
+{_BOUGHT_UPSERT}"""
+
+
+def _sale_bought(sale: str, sign: str) -> str:
+    """Count a sale's warranties, as `sale` (NEW or OLD) has its day and voiding, `sign`1 each
+    on their customers' days."""
+    return f"""INSERT INTO customer_sale_days (customer_id, sold_on, count)
+SELECT w.customer_id, {sale}.sold_on, {sign}count(*)
+FROM invoice_lines l JOIN warranties w ON w.invoice_line_id = l.id WHERE l.sale_id = {sale}.id
+ AND w.customer_id IS NOT NULL AND w.status != 'void' AND {sale}.voided_at IS NULL
+GROUP BY 1, 2 {_BOUGHT_UPSERT}"""
+
+
 def _triggers() -> Iterator[tuple[str, str, str]]:
     """(name, event, body) of every roll-up trigger."""
     claim_cols = "opened_at, closed_at, state, outcome, promised_on, product_id, warranty_id, " \
-                 "opened_by_id"
+                 "opened_by_id, customer_id"
     yield "claims_insert", "AFTER INSERT ON claims", _claim_again("NEW.id")
     yield "claims_update", f"AFTER UPDATE OF id, {claim_cols} ON claims", (
         "DELETE FROM claim_rollups WHERE claim_id = OLD.id;\n" + _claim_again("NEW.id"))
@@ -112,12 +134,16 @@ def _triggers() -> Iterator[tuple[str, str, str]]:
         + "\n" + _sold("OLD", "-")
         + "\n" + _sold("NEW", ""))
     yield "warranties_insert", "AFTER INSERT ON warranties", \
-        _sold("NEW", "")
+        _sold("NEW", "") + "\n" + _bought("NEW", "")
     yield "warranties_update", "AFTER UPDATE OF product_id, serial, status ON warranties", (
         _sold("OLD", "-") + "\n"
         + _sold("NEW", ""))
     yield "warranties_delete", "AFTER DELETE ON warranties", \
-        _sold("OLD", "-")
+        _sold("OLD", "-") + "\n" + _bought("OLD", "-")
+    yield "warranties_bought", ("AFTER UPDATE OF customer_id, status, invoice_line_id "
+                                "ON warranties"), _bought("OLD", "-") + "\n" + _bought("NEW", "")
+    yield "sales_bought", "AFTER UPDATE OF sold_on, voided_at ON sales", (
+        _sale_bought("OLD", "-") + "\n" + _sale_bought("NEW", ""))
     yield "sales_sold", "AFTER UPDATE OF sold_on, branch_code, staff_id, voided_at ON sales", (
         _sale_moved("OLD", "-") + "\n" + _sale_moved("NEW", ""))
 
@@ -135,7 +161,7 @@ def install(execute: Callable[[str], object]) -> None:
 
 
 def rebuild(execute: Callable[[str], object]) -> None:
-    """Fill both roll-ups again from the rows they come from."""
+    """Fill every roll-up again from the rows it comes from."""
     execute("DELETE FROM claim_rollups")
     execute(_claim_rows("1").rstrip(";"))
     execute("DELETE FROM sale_rollups")
@@ -144,3 +170,9 @@ SELECT s.sold_on, w.product_id, s.branch_code, coalesce(s.staff_id, x''), {_gap(
  (w.status = 'void' OR s.voided_at IS NOT NULL), count(*)
 FROM warranties w JOIN invoice_lines l ON l.id = w.invoice_line_id JOIN sales s ON s.id = l.sale_id
 GROUP BY 1, 2, 3, 4, 5, 6""")
+    execute("DELETE FROM customer_sale_days")
+    execute("""INSERT INTO customer_sale_days (customer_id, sold_on, count)
+SELECT w.customer_id, s.sold_on, count(*)
+FROM warranties w JOIN invoice_lines l ON l.id = w.invoice_line_id JOIN sales s ON s.id = l.sale_id
+WHERE w.customer_id IS NOT NULL AND w.status != 'void' AND s.voided_at IS NULL
+GROUP BY 1, 2""")

@@ -25,13 +25,17 @@ SKUS = ("LAP-100", "PHN-200", "CBL-1", "TV-55")
 KINDS = ("labour", "parts", "replacement", "refund", "shipping")
 
 
-def held(conn: sqlite3.Connection) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """Both roll-ups' rows, sorted (groups a warranty left hold 0 and say nothing)."""
+Held = tuple[list[tuple[object, ...]], ...]
+
+
+def held(conn: sqlite3.Connection) -> Held:
+    """Every roll-up's rows, sorted (groups a warranty left hold 0 and say nothing)."""
     return (sorted(conn.execute("SELECT * FROM claim_rollups").fetchall()),
-            sorted(conn.execute("SELECT * FROM sale_rollups WHERE count != 0").fetchall()))
+            sorted(conn.execute("SELECT * FROM sale_rollups WHERE count != 0").fetchall()),
+            sorted(conn.execute("SELECT * FROM customer_sale_days WHERE count != 0").fetchall()))
 
 
-def rebuilt(conn: sqlite3.Connection) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+def rebuilt(conn: sqlite3.Connection) -> Held:
     """What a rebuild from scratch holds, rolled back after reading."""
     conn.execute("BEGIN")
     try:
@@ -124,8 +128,9 @@ class Shop:
         elif which == 1:
             _sql(self.db, "UPDATE sales SET branch_code = 'BR09', sold_on = ? WHERE id = ?",
                  (TODAY - timedelta(days=n % 9)).isoformat(), sale)
-        elif which == 2:
-            _sql(self.db, "UPDATE warranties SET serial = ' ' WHERE invoice_line_id IN "
+        elif which == 2:  # a blank serial, and the warranties given to the first customer
+            _sql(self.db, "UPDATE warranties SET serial = ' ', customer_id = (SELECT id FROM "
+                 "customers ORDER BY id LIMIT 1) WHERE invoice_line_id IN "
                  "(SELECT id FROM invoice_lines WHERE sale_id = ?)", sale)
         elif which == 3:
             _sql(self.db, "DELETE FROM cost_postings WHERE id = (SELECT id FROM cost_postings "

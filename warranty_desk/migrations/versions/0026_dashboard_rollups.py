@@ -1,4 +1,5 @@
-"""The dashboard's roll-ups: each claim as the figures read it, warranties sold per day.
+"""The dashboard's roll-ups: each claim as the figures read it, warranties sold per day, and
+what each customer bought per day.
 
 Revision ID: 0026
 Revises: 0025
@@ -39,6 +40,7 @@ def upgrade() -> None:
         sa.Column("product_id", UUIDBlob(), nullable=True),
         sa.Column("branch_code", sa.String(length=6), nullable=True),
         sa.Column("staff_id", UUIDBlob(), nullable=True),
+        sa.Column("customer_id", UUIDBlob(), nullable=True),
         *(sa.Column(f"cost_{kind}", sa.BigInteger(), nullable=False)
           for kind in ("labour", "parts", "replacement", "refund", "shipping", "write_off",
                        "other")),
@@ -59,6 +61,14 @@ def upgrade() -> None:
                                 "void", name=op.f("pk_sale_rollups")),
         sqlite_with_rowid=False,
     )
+    op.create_table(
+        "customer_sale_days",
+        sa.Column("customer_id", UUIDBlob(), nullable=False),
+        sa.Column("sold_on", sa.Date(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("customer_id", "sold_on", name=op.f("pk_customer_sale_days")),
+        sqlite_with_rowid=False,
+    )
     rollups.rebuild(op.execute)
     rollups.install(op.execute)
 
@@ -66,6 +76,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in rollups.trigger_names():
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_table("customer_sale_days")
     op.drop_table("sale_rollups")
     op.drop_index("ix_claim_rollups_closed_at", table_name="claim_rollups")
     op.drop_index("ix_claim_rollups_opened_at", table_name="claim_rollups")
