@@ -25,6 +25,7 @@ class ClaimRollup(Base):
     __table_args__ = (
         Index("ix_claim_rollups_opened_at", "opened_at"),
         Index("ix_claim_rollups_closed_at", "closed_at"),
+        Index("ix_claim_rollups_returns_kind", "returns_kind"),
     )
 
     claim_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)
@@ -40,6 +41,9 @@ class ClaimRollup(Base):
     branch_code: Mapped[str | None] = mapped_column(String(6))  # the sale's; None: no sale
     staff_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)  # who opened it
     customer_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)
+    # The unit's last movement in or out of returns stock (returns.py's kinds), and when.
+    returns_kind: Mapped[str | None] = mapped_column(String(20))
+    returns_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cost_labour: Mapped[int] = mapped_column(BigInteger)
     cost_parts: Mapped[int] = mapped_column(BigInteger)
     cost_replacement: Mapped[int] = mapped_column(BigInteger)

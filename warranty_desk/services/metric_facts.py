@@ -47,7 +47,6 @@ from warranty_desk.rules.metrics.rows import (
     MetricRows,
     RecoveryShare,
     SentRow,
-    WaitingUnit,
 )
 from warranty_desk.rules.metrics.stock import AGE_BANDS
 from warranty_desk.services import rollup_reads
@@ -133,19 +132,6 @@ def _waiting(zone: ZoneInfo, day: date, *columns: Any) -> tuple[Any, Any]:
     return stmt, came
 
 
-def waiting_ages(session: Session, zone: ZoneInfo, day: date, scope: Any | None
-                 ) -> tuple[WaitingUnit, ...]:
-    """Units waiting in returns stock for their supplier (returns.units_held less those back
-    from it), counted per shop day they came in, with their age on `day`; `scope` (claim ids)
-    narrows them to the claims a filter lets through."""
-    stmt, came = _waiting(zone, day, None, func.count())
-    stmt = stmt.group_by(came)
-    if scope is not None:
-        stmt = stmt.where(Claim.id.in_(scope))
-    return tuple(WaitingUnit("", max((day - date.fromisoformat(d)).days, 0), int(n))
-                 for d, n in session.execute(stmt))
-
-
 def claimants_back(session: Session, zone: ZoneInfo, branch: str, since: date, until: date,
                    filters: Mapping[str, str], scope: Any | None) -> tuple[int, int]:
     """The trust score's customers (trust.trust_of): those who claimed in the range, and those
@@ -203,7 +189,7 @@ def load_facts(session: Session, since: date, until: date,
         tuple(_messages_by_state(session, start, end, scope, bool(wanted))),
         () if wanted else tuple(_synced(session, start, end)),
         tuple(r for r, _ in refund_rows(session, start, end, scope)),
-        waiting_ages(session, zone, until, touching),
+        rollup_reads.waiting_ages(session, day, until, touching),
         (RecoveryShare("", "", expected, settled),),
         sold_summed=True,
         claimants=claimants), facts

@@ -19,8 +19,9 @@ from warranty_desk.models import Brand, ClaimRollup, CustomerSaleDay, Product, S
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
-from warranty_desk.rules.metrics.rows import CostRow, SoldRow
+from warranty_desk.rules.metrics.rows import CostRow, SoldRow, WaitingUnit
 from warranty_desk.services.metric_rows import _dims, _where
+from warranty_desk.storage.rollups import RETURNS_KINDS
 
 # What a group's serial is shown as when it has one (the figures only ask whether it is blank).
 SERIAL_GIVEN = "(serial)"
@@ -131,3 +132,20 @@ def claimants_back(session: Session, day: Any, start: datetime, end: datetime, s
     found = session.execute(select(func.count(), func.coalesce(
         func.sum(case((again, 1), else_=0)), 0)).select_from(claimed)).one()
     return int(found[0]), int(found[1])
+
+
+def waiting_ages(session: Session, day: Any, until: date, scope: Any | None
+                 ) -> tuple[WaitingUnit, ...]:
+    """The units waiting in returns stock for their supplier, from the roll-up: claims (with a
+    product and brand) whose last returns movement brought the unit in, counted per shop day
+    it came, aged on `until` (returns.units_held less those back from the supplier); `scope`
+    (claim ids) narrows them."""
+    r = ClaimRollup
+    came = day(r.returns_at)
+    stmt = (select(came, func.count()).select_from(r)
+            .join(Product, Product.id == r.product_id).join(Brand, Brand.id == Product.brand_id)
+            .where(r.returns_kind == RETURNS_KINDS[0]).group_by(came))
+    if scope is not None:
+        stmt = stmt.where(r.claim_id.in_(scope))
+    return tuple(WaitingUnit("", max((until - date.fromisoformat(d)).days, 0), int(n))
+                 for d, n in session.execute(stmt))

@@ -17,6 +17,10 @@ from warranty_desk.rules.metrics.costs import ALL_KINDS
 # str.strip()'s whitespace (metric_rows.SERIAL_BLANKS), as SQL: tab, LF, VT, FF, CR, space.
 _BLANKS = "char(9, 10, 11, 12, 13, 32)"
 _KINDS = ", ".join(f"'{k}'" for k in ALL_KINDS)
+# The stock movements into and out of returns stock (services.returns' _IN and _OUT; a test
+# holds them equal: storage sits below the services and cannot import them).
+RETURNS_KINDS = ("return_in", "back_from_supplier", "to_supplier", "scrap", "handed_back")
+_MOVES = ", ".join(f"'{k}'" for k in RETURNS_KINDS)
 
 
 def _cost(kind: str | None) -> str:
@@ -27,7 +31,13 @@ def _cost(kind: str | None) -> str:
 
 _CLAIM_COLUMNS = ("claim_id, opened_at, closed_at, state, outcome, promised_on, handed_at, "
                   "rejected_event, reopened, product_id, branch_code, staff_id, customer_id, "
+                  "returns_kind, returns_at, "
                   + ", ".join(f"cost_{k}" for k in (*ALL_KINDS, "other")))
+
+
+def _last_move(column: str) -> str:
+    return (f"(SELECT m.{column} FROM stock_movements m WHERE m.claim_id = c.id AND m.kind IN "
+            f"({_MOVES}) ORDER BY m.at DESC, m.id DESC LIMIT 1)")
 
 
 def _claim_rows(where: str) -> str:
@@ -41,7 +51,7 @@ SELECT c.id, c.opened_at, c.closed_at, c.state, c.outcome, c.promised_on,
  c.product_id,
  (SELECT s.branch_code FROM warranties w JOIN invoice_lines l ON l.id = w.invoice_line_id
   JOIN sales s ON s.id = l.sale_id WHERE w.id = c.warranty_id),
- c.opened_by_id, c.customer_id, {costs}
+ c.opened_by_id, c.customer_id, {_last_move("kind")}, {_last_move("at")}, {costs}
 FROM claims c WHERE {where};"""
 
 
@@ -121,6 +131,11 @@ def _triggers() -> Iterator[tuple[str, str, str]]:
     yield "costs_update", "AFTER UPDATE ON cost_postings", (
         _claim_again("OLD.claim_id") + "\n" + _claim_again("NEW.claim_id"))
     yield "costs_delete", "AFTER DELETE ON cost_postings", _claim_again("OLD.claim_id")
+    yield "moves_insert", (f"AFTER INSERT ON stock_movements WHEN NEW.claim_id IS NOT NULL "
+                           f"AND NEW.kind IN ({_MOVES})"), _claim_again("NEW.claim_id")
+    yield "moves_update", "AFTER UPDATE ON stock_movements", (
+        _claim_again("OLD.claim_id") + "\n" + _claim_again("NEW.claim_id"))
+    yield "moves_delete", "AFTER DELETE ON stock_movements", _claim_again("OLD.claim_id")
     # A claim's branch is its sale's.
     claims_of_sale = ("SELECT w.id FROM invoice_lines l JOIN warranties w "
                       "ON w.invoice_line_id = l.id WHERE l.sale_id = NEW.id")

@@ -16,7 +16,7 @@ from tests.unit.services.helpers import inspect, sell
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
-from warranty_desk.services import activation, claims, decisions
+from warranty_desk.services import activation, claims, decisions, returns
 from warranty_desk.storage import rollups
 from warranty_desk.storage.database import Database
 
@@ -108,6 +108,11 @@ class Shop:
             decisions.post_cost(self.db, BOSS, number,
                                 decisions.CostLine(KINDS[n % len(KINDS)], 100 * (n + 1)))
 
+    def receive(self, n: int) -> None:
+        number = self._claim(n)
+        if number is not None:
+            returns.receive(self.db, BOSS, number)
+
     def void(self, n: int) -> None:
         code = _pick(self.db, "SELECT code FROM warranties ORDER BY code", n)
         if code is not None:
@@ -121,7 +126,7 @@ class Shop:
         sale = _pick(self.db, "SELECT id FROM sales ORDER BY id", n)
         if sale is None:
             return
-        which = n % 5
+        which = n % 7
         if which == 0:
             _sql(self.db, "UPDATE sales SET voided_at = '2026-11-20 10:00:00.000000' WHERE id = ?",
                  sale)
@@ -135,6 +140,14 @@ class Shop:
         elif which == 3:
             _sql(self.db, "DELETE FROM cost_postings WHERE id = (SELECT id FROM cost_postings "
                  "ORDER BY id LIMIT 1)")
+        elif which == 5:  # the unit goes to its supplier, or comes in, an hour later
+            _sql(self.db, "INSERT INTO stock_movements (id, claim_id, product_id, kind, reference, "
+                 "at) SELECT randomblob(16), id, product_id, ?, '', '2026-11-21 10:00:00.000000' "
+                 "FROM claims WHERE product_id IS NOT NULL ORDER BY number LIMIT 1",
+                 rollups.RETURNS_KINDS[n % len(rollups.RETURNS_KINDS)])
+        elif which == 6:
+            _sql(self.db, "DELETE FROM stock_movements WHERE id = (SELECT id FROM "
+                 "stock_movements ORDER BY id LIMIT 1)")
         else:
             _sql(self.db, "INSERT INTO claim_events (id, claim_id, at, kind, reason, cost_minor) "
                  "SELECT randomblob(16), id, '2026-11-21 09:00:00.000000', 'handed_over', '', 0 "
@@ -143,7 +156,7 @@ class Shop:
 
 STEPS: tuple[Callable[[Shop, int], None], ...] = (
     Shop.sell, Shop.sell, Shop.claim, Shop.claim, Shop.decide, Shop.reopen, Shop.cost,
-    Shop.void, Shop.later, Shop.by_hand)
+    Shop.receive, Shop.void, Shop.later, Shop.by_hand, Shop.by_hand)
 
 
 @settings(max_examples=40, deadline=None,
@@ -179,3 +192,7 @@ def test_a_rebuild_on_a_shop_with_claims_fills_what_the_triggers_kept(shop: Data
         assert kept == rebuilt(conn)
     finally:
         conn.close()
+
+
+def test_the_rollups_know_the_returns_stock_movements_the_returns_desk_makes() -> None:
+    assert (*returns._IN, *returns._OUT) == rollups.RETURNS_KINDS

@@ -41,6 +41,8 @@ def upgrade() -> None:
         sa.Column("branch_code", sa.String(length=6), nullable=True),
         sa.Column("staff_id", UUIDBlob(), nullable=True),
         sa.Column("customer_id", UUIDBlob(), nullable=True),
+        sa.Column("returns_kind", sa.String(length=20), nullable=True),
+        sa.Column("returns_at", UTCDateTime(), nullable=True),
         *(sa.Column(f"cost_{kind}", sa.BigInteger(), nullable=False)
           for kind in ("labour", "parts", "replacement", "refund", "shipping", "write_off",
                        "other")),
@@ -48,6 +50,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_claim_rollups_opened_at", "claim_rollups", ["opened_at"])
     op.create_index("ix_claim_rollups_closed_at", "claim_rollups", ["closed_at"])
+    op.create_index("ix_claim_rollups_returns_kind", "claim_rollups", ["returns_kind"])
     op.create_table(
         "sale_rollups",
         sa.Column("sold_on", sa.Date(), nullable=False),
@@ -78,6 +81,7 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("customer_sale_days")
     op.drop_table("sale_rollups")
+    op.drop_index("ix_claim_rollups_returns_kind", table_name="claim_rollups")
     op.drop_index("ix_claim_rollups_closed_at", table_name="claim_rollups")
     op.drop_index("ix_claim_rollups_opened_at", table_name="claim_rollups")
     op.drop_table("claim_rollups")
