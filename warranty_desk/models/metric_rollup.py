@@ -1,5 +1,6 @@
 """The dashboard's roll-ups: each claim as the figures read it, warranties sold per day, and
-what each customer bought per day (the trust score asks who bought again after a claim).
+what each customer bought per day (the trust score asks who bought again after a claim), and
+the warranties' spans per product (units under warranty, for the patterns).
 
 Kept by SQLite triggers (warranty_desk/storage/rollups.py) in the same transaction as every
 write to the rows they come from, whichever code or tool makes it; never written by services.
@@ -82,4 +83,18 @@ class CustomerSaleDay(Base):
 
     customer_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob)
     sold_on: Mapped[date]
+    count: Mapped[int]
+
+
+class WarrantySpan(Base):
+    """How many warranties of a product, not void, run from one day to another: the patterns
+    count units under warranty per model from these instead of from every warranty."""
+
+    __tablename__ = "warranty_spans"
+    __table_args__ = (PrimaryKeyConstraint("product_id", "start_on", "end_on"),
+                      {"sqlite_with_rowid": False})
+
+    product_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob)
+    start_on: Mapped[date]
+    end_on: Mapped[date]
     count: Mapped[int]

@@ -111,6 +111,13 @@ FROM invoice_lines l JOIN warranties w ON w.invoice_line_id = l.id WHERE l.sale_
 GROUP BY 1, 2 {_BOUGHT_UPSERT}"""
 
 
+def _span(w: str, sign: str) -> str:
+    """Count the warranty `w` (NEW or OLD), unless void, `sign`1 in its product's span."""
+    return f"""INSERT INTO warranty_spans (product_id, start_on, end_on, count)
+SELECT {w}.product_id, {w}.start_on, {w}.end_on, {sign}1 WHERE {w}.status != 'void'
+ON CONFLICT (product_id, start_on, end_on) DO UPDATE SET count = count + excluded.count;"""
+
+
 def _triggers() -> Iterator[tuple[str, str, str]]:
     """(name, event, body) of every roll-up trigger."""
     claim_cols = "opened_at, closed_at, state, outcome, promised_on, product_id, warranty_id, " \
@@ -149,14 +156,16 @@ def _triggers() -> Iterator[tuple[str, str, str]]:
         + "\n" + _sold("OLD", "-")
         + "\n" + _sold("NEW", ""))
     yield "warranties_insert", "AFTER INSERT ON warranties", \
-        _sold("NEW", "") + "\n" + _bought("NEW", "")
+        _sold("NEW", "") + "\n" + _bought("NEW", "") + "\n" + _span("NEW", "")
     yield "warranties_update", "AFTER UPDATE OF product_id, serial, status ON warranties", (
         _sold("OLD", "-") + "\n"
         + _sold("NEW", ""))
     yield "warranties_delete", "AFTER DELETE ON warranties", \
-        _sold("OLD", "-") + "\n" + _bought("OLD", "-")
+        _sold("OLD", "-") + "\n" + _bought("OLD", "-") + "\n" + _span("OLD", "-")
     yield "warranties_bought", ("AFTER UPDATE OF customer_id, status, invoice_line_id "
                                 "ON warranties"), _bought("OLD", "-") + "\n" + _bought("NEW", "")
+    yield "warranties_span", ("AFTER UPDATE OF product_id, start_on, end_on, status "
+                              "ON warranties"), _span("OLD", "-") + "\n" + _span("NEW", "")
     yield "sales_bought", "AFTER UPDATE OF sold_on, voided_at ON sales", (
         _sale_bought("OLD", "-") + "\n" + _sale_bought("NEW", ""))
     yield "sales_sold", "AFTER UPDATE OF sold_on, branch_code, staff_id, voided_at ON sales", (
@@ -191,3 +200,7 @@ SELECT w.customer_id, s.sold_on, count(*)
 FROM warranties w JOIN invoice_lines l ON l.id = w.invoice_line_id JOIN sales s ON s.id = l.sale_id
 WHERE w.customer_id IS NOT NULL AND w.status != 'void' AND s.voided_at IS NULL
 GROUP BY 1, 2""")
+    execute("DELETE FROM warranty_spans")
+    execute("""INSERT INTO warranty_spans (product_id, start_on, end_on, count)
+SELECT product_id, start_on, end_on, count(*) FROM warranties WHERE status != 'void'
+GROUP BY 1, 2, 3""")

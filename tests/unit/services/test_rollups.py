@@ -32,7 +32,8 @@ def held(conn: sqlite3.Connection) -> Held:
     """Every roll-up's rows, sorted (groups a warranty left hold 0 and say nothing)."""
     return (sorted(conn.execute("SELECT * FROM claim_rollups").fetchall()),
             sorted(conn.execute("SELECT * FROM sale_rollups WHERE count != 0").fetchall()),
-            sorted(conn.execute("SELECT * FROM customer_sale_days WHERE count != 0").fetchall()))
+            sorted(conn.execute("SELECT * FROM customer_sale_days WHERE count != 0").fetchall()),
+            sorted(conn.execute("SELECT * FROM warranty_spans WHERE count != 0").fetchall()))
 
 
 def rebuilt(conn: sqlite3.Connection) -> Held:
@@ -133,9 +134,10 @@ class Shop:
         elif which == 1:
             _sql(self.db, "UPDATE sales SET branch_code = 'BR09', sold_on = ? WHERE id = ?",
                  (TODAY - timedelta(days=n % 9)).isoformat(), sale)
-        elif which == 2:  # a blank serial, and the warranties given to the first customer
+        elif which == 2:  # a blank serial, the first customer, a longer cover
             _sql(self.db, "UPDATE warranties SET serial = ' ', customer_id = (SELECT id FROM "
-                 "customers ORDER BY id LIMIT 1) WHERE invoice_line_id IN "
+                 "customers ORDER BY id LIMIT 1), end_on = date(end_on, '+1 year') "
+                 "WHERE invoice_line_id IN "
                  "(SELECT id FROM invoice_lines WHERE sale_id = ?)", sale)
         elif which == 3:
             _sql(self.db, "DELETE FROM cost_postings WHERE id = (SELECT id FROM cost_postings "

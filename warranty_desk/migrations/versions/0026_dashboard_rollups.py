@@ -1,5 +1,5 @@
 """The dashboard's roll-ups: each claim as the figures read it, warranties sold per day, and
-what each customer bought per day.
+what each customer bought per day, warranties' spans per product.
 
 Revision ID: 0026
 Revises: 0025
@@ -72,6 +72,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("customer_id", "sold_on", name=op.f("pk_customer_sale_days")),
         sqlite_with_rowid=False,
     )
+    op.create_table(
+        "warranty_spans",
+        sa.Column("product_id", UUIDBlob(), nullable=False),
+        sa.Column("start_on", sa.Date(), nullable=False),
+        sa.Column("end_on", sa.Date(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("product_id", "start_on", "end_on",
+                                name=op.f("pk_warranty_spans")),
+        sqlite_with_rowid=False,
+    )
     rollups.rebuild(op.execute)
     rollups.install(op.execute)
 
@@ -79,6 +89,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in rollups.trigger_names():
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_table("warranty_spans")
     op.drop_table("customer_sale_days")
     op.drop_table("sale_rollups")
     op.drop_index("ix_claim_rollups_returns_kind", table_name="claim_rollups")
