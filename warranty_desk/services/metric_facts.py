@@ -8,6 +8,7 @@ its changes, so a CASE over the changes (newest first) adds the right offset to 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -43,6 +44,7 @@ from warranty_desk.rules.claim_states import ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.delivery import FAILED_STATES, SYNC_PARKED
+from warranty_desk.rules.metrics.figures import check_field
 from warranty_desk.rules.metrics.rows import (
     MetricRows,
     RecoveryShare,
@@ -263,3 +265,20 @@ def claims_behind(session: Session, key: str, since: date, until: date,
     stmt, dims = _claim_select(shop_of(session).branch_code, Claim.number, fields=wanted)
     stmt = _where(stmt, dims, wanted).with_only_columns(Claim.number)
     return tuple(sorted(set(session.scalars(stmt.where(picks[key])))))
+
+
+def load_compared(session: Session, since: date, until: date, filters: Mapping[str, str],
+                  by: str) -> dict[str, tuple[MetricRows, list[ClaimFact]]]:
+    """Compare by a field on the counted path: per value the field takes under the filters,
+    what load_facts reads with that value added to them; messages and synced events belong
+    to no product and stay with the whole shop (figures.narrow)."""
+    check_field(by)
+    wanted = check_filters(filters)
+    _zone, start, end = report_period(session, since, until)
+    values = rollup_reads.compared_values(session, shop_of(session).branch_code, by, start,
+                                          end, since, until, wanted)
+    found = {}
+    for value in values:
+        rows, facts = load_facts(session, since, until, {**wanted, by: value})
+        found[value] = (replace(rows, messages=(), synced=()), facts)
+    return found

@@ -103,7 +103,10 @@ def _claim_select(branch: str, *extra: Any, fields: Iterable[str] = DIMENSIONS
 def _where(stmt: Stmt, dims: Mapping[str, Any],
            filters: Mapping[str, str]) -> Stmt:
     for name, value in filters.items():
-        stmt = stmt.where(dims[name] == value)
+        # A claim with no product shows (and is compared) as "not recorded": that value
+        # finds it. Only then the NULL test, so other values keep their index.
+        stmt = stmt.where(or_(dims[name].is_(None), dims[name] == value)
+                          if value == NOT_RECORDED else dims[name] == value)
     return stmt
 
 

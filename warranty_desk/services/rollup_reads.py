@@ -20,7 +20,7 @@ from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.rows import CostRow, SoldRow, WaitingUnit
-from warranty_desk.services.metric_rows import _dims, _where
+from warranty_desk.services.metric_rows import NOT_RECORDED, _dims, _where
 from warranty_desk.storage.rollups import RETURNS_KINDS
 
 # What a group's serial is shown as when it has one (the figures only ask whether it is blank).
@@ -41,12 +41,18 @@ def _joined(stmt: Any, fields: Iterable[str], product: Any, staff: Any) -> Any:
     return stmt
 
 
-def rollup_claims(branch: str, filters: Mapping[str, str], *columns: Any) -> Any:
-    """The claims' roll-up rows the filters let through, selecting `columns`."""
-    dims = _dims(branch, Staff.name, ClaimRollup.branch_code)
-    stmt = _joined(select(*columns).select_from(ClaimRollup), filters, ClaimRollup.product_id,
-                   ClaimRollup.staff_id)
-    return _where(stmt, dims, filters)
+def claim_dims(branch: str) -> dict[str, Any]:
+    """The filter fields as SQL over a claim's roll-up row and what it joins."""
+    return _dims(branch, Staff.name, ClaimRollup.branch_code)
+
+
+def rollup_claims(branch: str, filters: Mapping[str, str], *columns: Any,
+                  also: Iterable[str] = ()) -> Any:
+    """The claims' roll-up rows the filters let through, selecting `columns`, with what the
+    fields in `also` need joined on too."""
+    stmt = _joined(select(*columns).select_from(ClaimRollup), {*filters, *also},
+                   ClaimRollup.product_id, ClaimRollup.staff_id)
+    return _where(stmt, claim_dims(branch), filters)
 
 
 def claim_scope(branch: str, filters: Mapping[str, str]) -> Any | None:
@@ -96,24 +102,48 @@ def costs_by_kind(session: Session, branch: str, start: datetime, end: datetime,
             if total]
 
 
+def rollup_sold(branch: str, filters: Mapping[str, str], *columns: Any,
+                also: Iterable[str] = ()) -> Any:
+    """The sales roll-up's groups with warranties in them that the filters let through,
+    selecting `columns`, with their product and brand (and staff, when a field needs it)."""
+    s = SaleRollup
+    stmt = (select(*columns).select_from(s).join(Product, Product.id == s.product_id)
+            .join(Brand, Brand.id == Product.brand_id).where(s.count > 0))
+    if "staff" in {*filters, *also}:
+        stmt = stmt.outerjoin(Staff, Staff.id == s.staff_key)
+    return _where(stmt, sale_dims(branch), filters)
+
+
+def sale_dims(branch: str) -> dict[str, Any]:
+    """The filter fields as SQL over the sales roll-up and what it joins."""
+    return _dims(branch, Staff.name, SaleRollup.branch_code)
+
+
 def sold_counted(session: Session, branch: str, since: date, until: date,
                  filters: Mapping[str, str]) -> list[SoldRow]:
     """The warranties sold in the range under the filters, counted per serial needed, serial
     missing and void, each group with its newest sale day (as metric_facts.sales_counted)."""
-    dims = _dims(branch, Staff.name, SaleRollup.branch_code)
     s = SaleRollup
-    stmt = (select(func.max(s.sold_on), Product.serial_required, s.gap, s.void,
-                   func.sum(s.count))
-            .select_from(s).join(Product, Product.id == s.product_id)
-            .join(Brand, Brand.id == Product.brand_id)
-            .where(s.sold_on >= since, s.sold_on <= until, s.count > 0)
+    stmt = (rollup_sold(branch, filters, func.max(s.sold_on), Product.serial_required, s.gap,
+                        s.void, func.sum(s.count))
+            .where(s.sold_on >= since, s.sold_on <= until)
             .group_by(Product.serial_required, s.gap, s.void))
-    if "staff" in filters:
-        stmt = stmt.outerjoin(Staff, Staff.id == s.staff_key)
     return [SoldRow(newest, bool(needed), None if gap else SERIAL_GIVEN, void=bool(void),
                     count=int(n))
-            for newest, needed, gap, void, n in session.execute(_where(stmt, dims, filters))]
+            for newest, needed, gap, void, n in session.execute(stmt)]
 
+
+def compared_values(session: Session, branch: str, field: str, start: datetime, end: datetime,
+                    since: date, until: date, filters: Mapping[str, str]) -> list[str]:
+    """Every value a field takes under the filters, among the claims opened before the range's
+    end and not closed before its start and the warranties sold in it, sorted: the groups of
+    a comparison (figures.values_of over the rows)."""
+    r, s = ClaimRollup, SaleRollup
+    claims = (rollup_claims(branch, filters, claim_dims(branch)[field].label("v"), also=[field])
+              .where(r.opened_at < end, or_(r.closed_at.is_(None), r.closed_at >= start)))
+    sold = (rollup_sold(branch, filters, sale_dims(branch)[field].label("v"), also=[field])
+            .where(s.sold_on >= since, s.sold_on <= until))
+    return sorted({str(v or NOT_RECORDED) for (v,) in session.execute(claims.union(sold))})
 
 
 def claimants_back(session: Session, day: Any, start: datetime, end: datetime, since: date,
@@ -149,3 +179,4 @@ def waiting_ages(session: Session, day: Any, until: date, scope: Any | None
         stmt = stmt.where(r.claim_id.in_(scope))
     return tuple(WaitingUnit("", max((until - date.fromisoformat(d)).days, 0), int(n))
                  for d, n in session.execute(stmt))
+

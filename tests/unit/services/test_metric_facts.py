@@ -19,9 +19,9 @@ from warranty_desk.permissions import Role
 from warranty_desk.rules.metrics.claim_facts import ClaimFact, facts_of
 from warranty_desk.rules.metrics.periods import local_day
 from warranty_desk.services import setup
-from warranty_desk.services.dashboard import WARRANTY_FIGURES, behind
+from warranty_desk.services.dashboard import WARRANTY_FIGURES, behind, dashboard
 from warranty_desk.services.metric_facts import load_facts, shop_day
-from warranty_desk.services.metric_figures import figures, weekly
+from warranty_desk.services.metric_figures import compare, figures, weekly
 from warranty_desk.services.metric_rows import load_rows
 from warranty_desk.services.rollup_reads import claim_facts
 from warranty_desk.storage.database import Database
@@ -158,3 +158,23 @@ def test_the_dashboard_from_the_rollups_is_the_row_path_for_any_range_and_filter
         counted, facts = load_facts(session, since, until, filters)
     assert _values(figures(counted, facts)) == _values(figures(rows))
     assert weekly(counted, facts) == weekly(rows)
+
+
+@settings(max_examples=12, deadline=None)
+@given(zone=st.sampled_from(["UTC", "America/New_York", "Asia/Kathmandu"]),
+       start=st.integers(0, 400), days=st.integers(0, 200),
+       by=st.sampled_from(["product", "brand", "category", "branch", "supplier", "staff"]),
+       brand=st.booleans())
+def test_compare_by_on_the_counted_path_is_the_row_paths_comparison(
+        shop: Database, zone: str, start: int, days: int, by: str, brand: bool) -> None:
+    _in_zone(shop, zone)
+    since = TODAY - timedelta(days=start)
+    until = min(TODAY, since + timedelta(days=days))
+    conn = sqlite3.connect(shop.path)
+    only = {"brand": conn.execute("SELECT name FROM brands ORDER BY name").fetchone()[0]
+            } if brand else {}
+    conn.close()
+    with shop.read() as session:
+        slow = compare(load_rows(session, since, until, only, summed=True), by)
+    fast = dashboard(shop, BOSS, since=since, until=until, by=by, filters=only).groups
+    assert {v: _values(f) for v, f in fast.items()} == {v: _values(f) for v, f in slow.items()}
