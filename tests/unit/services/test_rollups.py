@@ -12,11 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import TODAY, actor, stand_on
-from tests.unit.services.helpers import inspect, sell
+from tests.unit.services.helpers import ADA, inspect, sell
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services import activation, claims, decisions, returns
+from warranty_desk.services.dashboard import dashboard
+from warranty_desk.services.metric_figures import compare
+from warranty_desk.services.metric_rows import load_rows
 from warranty_desk.storage import rollups
 from warranty_desk.storage.database import Database
 
@@ -210,3 +213,21 @@ def test_every_rollup_trigger_is_in_the_migrated_database(db: Database) -> None:
     finally:
         conn.close()
     assert set(rollups.trigger_names()) - found == set(), "call storage.rollups.install()"
+
+
+def test_compare_by_product_counts_a_claim_with_no_product_as_not_recorded(
+        shop: Database) -> None:
+    story = Shop(shop)
+    story.sell(0)
+    story.claim(0)
+    claims.start_unknown_sale_claim(shop, SALES, claims.StartUnknownSaleClaim(
+        ADA, "An old radio", "RAD-1", TODAY - timedelta(days=100), "Another shop",
+        "No sound", "ab" * 32, "image/jpeg", 1_000))
+    since = TODAY - timedelta(days=7)
+    with shop.read() as session:
+        slow = compare(load_rows(session, since, TODAY, summed=True), "product")
+    fast = dashboard(shop, BOSS, since=since, until=TODAY, by="product").groups
+    volume = {v: {f.key: f.value for f in found}["claim-volume"] for v, found in fast.items()}
+    assert volume == {"LAP-100": 1, "not recorded": 1}
+    assert {v: [(f.key, f.value) for f in found] for v, found in fast.items()} == {
+        v: [(f.key, f.value) for f in found] for v, found in slow.items()}
