@@ -30,6 +30,7 @@ def test_a_tiny_bench_run_reports_every_budget_beside_its_floor(first_run: Path)
     assert any(n.startswith("claims board") for n in [r["name"] for r in data["results"]])
     assert any(n.startswith("dashboard opens") for n in [r["name"] for r in data["results"]])
     assert any(n.startswith("dashboard redraws") for n in [r["name"] for r in data["results"]])
+    assert any(n.startswith("dashboard patterns") for n in [r["name"] for r in data["results"]])
     assert data["machine"]["cores"] >= 1 and data["machine"]["sqlite"]
     names = [r["name"] for r in data["results"]]
     assert any("slip" in n and "58 mm" in n for n in names)

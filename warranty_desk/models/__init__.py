@@ -19,6 +19,12 @@ from warranty_desk.models.evidence import EvidenceDocument
 from warranty_desk.models.exception_note import ExceptionNote
 from warranty_desk.models.hand_back import HandBack
 from warranty_desk.models.message import CustomerMessage, WarrantyReminder
+from warranty_desk.models.metric_rollup import (
+    ClaimRollup,
+    CustomerSaleDay,
+    SaleRollup,
+    WarrantySpan,
+)
 from warranty_desk.models.outbox import InboxCursor, OutboxEvent
 from warranty_desk.models.policy import ExtensionPlan, Policy
 from warranty_desk.models.print_job import PrintJob
@@ -52,10 +58,12 @@ __all__ = [
     "BrandStatusUpdate",
     "Claim",
     "ClaimEvent",
+    "ClaimRollup",
     "Complaint",
     "CostPosting",
     "Customer",
     "CustomerMessage",
+    "CustomerSaleDay",
     "EvidenceDocument",
     "ExceptionNote",
     "ExtensionOffer",
@@ -72,6 +80,7 @@ __all__ = [
     "Product",
     "RetentionFollowUp",
     "Sale",
+    "SaleRollup",
     "Segment",
     "Settlement",
     "Shop",
@@ -86,5 +95,6 @@ __all__ = [
     "Warranty",
     "WarrantyLayer",
     "WarrantyReminder",
+    "WarrantySpan",
     "WarrantyStatus",
 ]

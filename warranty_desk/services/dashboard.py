@@ -9,8 +9,8 @@ from datetime import date
 from warranty_desk.errors import BadInput
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.metrics.costs import ALL_KINDS
-from warranty_desk.services.metric_facts import claims_behind, load_facts
-from warranty_desk.services.metric_figures import Figure, compare, figures, weekly
+from warranty_desk.services.metric_facts import claims_behind, load_compared, load_facts
+from warranty_desk.services.metric_figures import Figure, figures, weekly
 from warranty_desk.services.metric_rows import load_rows, warranty_codes
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 
@@ -35,11 +35,7 @@ def dashboard_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date,
                  by: str | None = None, filters: Mapping[str, str] | None = None) -> Dashboard:
     """The dashboard for shop days since..until under filters, compared by a field."""
     require(actor, Permission.VIEW_REPORTS)
-    if by:  # a comparison splits the rows per value: read them one per claim
-        rows = load_rows(uow.session, since, until, filters, summed=True)
-        facts = None
-    else:
-        rows, facts = load_facts(uow.session, since, until, filters)
+    rows, facts = load_facts(uow.session, since, until, filters)
     found = figures(rows, facts)
     series = weekly(rows, facts)
     by_key = {f.key: f for f in found}
@@ -47,7 +43,8 @@ def dashboard_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date,
     return Dashboard(since, until, found, tuple(series["opened"]),
                      tuple(series["opened"].values()), tuple(series["open"].values()),
                      tuple(k.replace("_", "-") for k in ALL_KINDS), cost, by,
-                     compare(rows, by) if by else {})
+                     {value: figures(*part) for value, part in load_compared(
+                         uow.session, since, until, filters or {}, by).items()} if by else {})
 
 
 dashboard = reads(dashboard_in)

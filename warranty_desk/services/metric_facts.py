@@ -8,6 +8,7 @@ its changes, so a CASE over the changes (newest first) adds the right offset to 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -20,8 +21,6 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    literal_column,
-    null,
     or_,
     select,
     type_coerce,
@@ -33,6 +32,7 @@ from warranty_desk.models import (
     BrandClaimItem,
     Claim,
     ClaimEvent,
+    ClaimRollup,
     CostPosting,
     CustomerMessage,
     Product,
@@ -40,22 +40,20 @@ from warranty_desk.models import (
     StockMovement,
     Warranty,
 )
-from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
+from warranty_desk.rules.claim_states import ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.delivery import FAILED_STATES, SYNC_PARKED
+from warranty_desk.rules.metrics.figures import check_field
 from warranty_desk.rules.metrics.rows import (
-    CostRow,
     MetricRows,
     RecoveryShare,
     SentRow,
-    SoldRow,
-    WaitingUnit,
 )
 from warranty_desk.rules.metrics.stock import AGE_BANDS
+from warranty_desk.services import rollup_reads
 from warranty_desk.services.letterhead import report_period, shop_of
 from warranty_desk.services.metric_rows import (
-    SERIAL_BLANKS,
     _claim_select,
     _offers,
     _synced,
@@ -114,45 +112,6 @@ def _day(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
-def claim_facts(session: Session, zone: ZoneInfo, branch: str, start: datetime,
-                end: datetime, until: date, filters: Mapping[str, str]) -> list[ClaimFact]:
-    """The claims opened before the range's end and not closed before its start, under the
-    filters, counted into facts. Only what a figure reads is kept: the hand-over for
-    replacements closed in the range, rejected and reopened for claims opened in it, so alike
-    claims fall into the same fact."""
-    opened = shop_day(Claim.opened_at, zone, until)
-    closed = shop_day(Claim.closed_at, zone, until)
-    in_range = and_(Claim.opened_at >= start, Claim.opened_at < end)
-    on_time = and_(Claim.state.not_in(OPEN_STATES), Claim.closed_at.is_not(None),
-                   Claim.promised_on.is_not(None), closed <= Claim.promised_on)
-    handed = (select(shop_day(func.min(ClaimEvent.at), zone, until))
-              .where(ClaimEvent.claim_id == Claim.id, ClaimEvent.kind == "handed_over")
-              .scalar_subquery())
-
-    def event(*where: Any) -> Any:
-        return exists().where(ClaimEvent.claim_id == Claim.id, *where)
-
-    rejected = or_(Claim.state == ClaimState.REJECTED.value,
-                   event(ClaimEvent.to_state == ClaimState.REJECTED.value))
-    keys = [opened.label("opened"), closed.label("closed"), Claim.state.label("st"),
-            Claim.outcome.label("oc"),
-            case((on_time, 1), else_=0).label("on_time"),
-            case((and_(Claim.outcome == "replace", Claim.closed_at >= start,
-                       Claim.closed_at < end), handed)).label("handed"),
-            case((in_range, case((rejected, 1), else_=0)), else_=0).label("rejected"),
-            case((in_range, case((event(ClaimEvent.kind == "reopened"), 1), else_=0)),
-                 else_=0).label("reopened")]
-    stmt, dims = _claim_select(branch, fields=filters)
-    stmt = _where(stmt, dims, filters).with_only_columns(*keys, func.count())
-    stmt = stmt.where(Claim.opened_at < end,
-                      or_(Claim.closed_at.is_(None), Claim.closed_at >= start))
-    stmt = stmt.group_by(*(literal_column(k.name) for k in keys))
-    return [ClaimFact(date.fromisoformat(r.opened), r.st, _day(r.closed), r.oc,
-                      bool(r.on_time), _day(r.handed), bool(r.rejected), bool(r.reopened),
-                      count=int(r[-1]))
-            for r in session.execute(stmt)]
-
-
 def _waiting(zone: ZoneInfo, day: date, *columns: Any) -> tuple[Any, Any]:
     """Claims whose unit waits in returns stock for its supplier (its last movement in or out
     of returns brought it in, and not back from the supplier; a claim with a product and
@@ -175,26 +134,11 @@ def _waiting(zone: ZoneInfo, day: date, *columns: Any) -> tuple[Any, Any]:
     return stmt, came
 
 
-def waiting_ages(session: Session, zone: ZoneInfo, day: date, scope: Any | None
-                 ) -> tuple[WaitingUnit, ...]:
-    """Units waiting in returns stock for their supplier (returns.units_held less those back
-    from it), counted per shop day they came in, with their age on `day`; `scope` (claim ids)
-    narrows them to the claims a filter lets through."""
-    stmt, came = _waiting(zone, day, None, func.count())
-    stmt = stmt.group_by(came)
-    if scope is not None:
-        stmt = stmt.where(Claim.id.in_(scope))
-    return tuple(WaitingUnit("", max((day - date.fromisoformat(d)).days, 0), int(n))
-                 for d, n in session.execute(stmt))
-
-
-def sales_counted(session: Session, zone: ZoneInfo, branch: str, since: date, until: date,
-                  filters: Mapping[str, str], scope: Any | None
-                  ) -> tuple[list[SoldRow], tuple[int, int]]:
-    """The warranties sold in the range under the filters counted per serial needed, serial
-    missing and void (SoldRow.count), and the trust score's customers (trust.trust_of): those
-    who claimed in the range, and those of them with a warranty sold in the range, not void,
-    on a day after their first claim's. One statement, so the sales are read once."""
+def claimants_back(session: Session, zone: ZoneInfo, branch: str, since: date, until: date,
+                   filters: Mapping[str, str], scope: Any | None) -> tuple[int, int]:
+    """The trust score's customers (trust.trust_of): those who claimed in the range, and those
+    of them with a warranty sold in the range under the filters, not void, on a day after
+    their first claim's."""
     start, end = report_period(session, since, until)[1:]
     first = (select(Claim.customer_id.label("customer"),
                     shop_day(func.min(Claim.opened_at), zone, until).label("day"))
@@ -206,24 +150,15 @@ def sales_counted(session: Session, zone: ZoneInfo, branch: str, since: date, un
     # Both materialized: left to itself SQLite walks the claimants and reads each one's
     # warranties by customer (5 s on the 1M shop), where reading the range's sales is 0.3 s.
     claimed = first.cte("claimed").prefix_with("MATERIALIZED")
-    gap = func.trim(func.coalesce(Warranty.serial, ""), SERIAL_BLANKS) == ""
     sold = sold_in(branch, since, until, filters, Warranty.customer_id.label("customer"),
-                   Sale.sold_on.label("sold_on"), Product.serial_required.label("needed"),
-                   gap.label("gap"), _void().label("void"), Warranty.serial.label("serial"),
-                   Warranty.code.label("code")).cte("sold").prefix_with("MATERIALIZED")
-    kinds = (select(literal("sold").label("what"), func.max(sold.c.sold_on), sold.c.needed,
-                    func.min(sold.c.serial), func.min(sold.c.code), sold.c.void, func.count())
-             .group_by(sold.c.needed, sold.c.gap, sold.c.void))
-    blank = [null()] * 5  # the sales' columns, which a count of customers has none of
-    back = (select(literal("back"), *blank, func.count(func.distinct(claimed.c.customer)))
+                   Sale.sold_on.label("sold_on"), _void().label("void")
+                   ).cte("sold").prefix_with("MATERIALIZED")
+    back = (select(literal("back"), func.count(func.distinct(claimed.c.customer)))
             .select_from(sold.join(claimed, claimed.c.customer == sold.c.customer))
             .where(sold.c.sold_on > claimed.c.day, sold.c.void.is_(False)))
-    claimants = select(literal("claimants"), *blank, func.count()).select_from(claimed)
-    found = session.execute(kinds.union_all(back, claimants)).all()
-    counts = {r[0]: int(r[-1]) for r in found if r[0] != "sold"}
-    return ([SoldRow(date.fromisoformat(str(r[1])), bool(r[2]), r[3], code=r[4] or "",
-                     void=bool(r[5]), count=int(r[6])) for r in found if r[0] == "sold"],
-            (counts["claimants"], counts["back"]))
+    claimants = select(literal("claimants"), func.count()).select_from(claimed)
+    counts = {k: int(n) for k, n in session.execute(back.union_all(claimants))}
+    return counts["claimants"], counts["back"]
 
 
 def load_facts(session: Session, since: date, until: date,
@@ -236,38 +171,30 @@ def load_facts(session: Session, since: date, until: date,
     wanted = check_filters(filters or {})
     zone, start, end = report_period(session, since, until)
     branch = shop_of(session).branch_code
-    facts = claim_facts(session, zone, branch, start, end, until, wanted)
-    scope = claim_scope(session, wanted)
+    def day(column: Any) -> Any:
+        return shop_day(column, zone, until)
+
+    facts = rollup_reads.claim_facts(session, day, branch, start, end, wanted)
+    scope = rollup_reads.claim_scope(branch, wanted)
     touching = None if scope is None else (
-        select(Claim.id).where(Claim.id.in_(scope), Claim.opened_at < end,
-                               or_(Claim.closed_at.is_(None), Claim.closed_at >= start)))
-    sold, claimants = sales_counted(session, zone, branch, since, until, wanted, scope)
-    expected, settled, _ = recovery_sums(session, zone, start, end, scope,
-                                         lambda column: shop_day(column, zone, until))
+        rollup_reads.rollup_claims(branch, wanted, ClaimRollup.claim_id)
+        .where(ClaimRollup.opened_at < end,
+               or_(ClaimRollup.closed_at.is_(None), ClaimRollup.closed_at >= start)))
+    claimants = (claimants_back(session, zone, branch, since, until, wanted, scope) if wanted
+                 else rollup_reads.claimants_back(session, day, start, end, since, until))
+    expected, settled, _ = recovery_sums(session, zone, start, end, scope, day)
     return MetricRows(
         zone, since, until, start, end, (),
-        tuple(_costs_by_kind(session, start, end, scope)),
-        tuple(sold),
+        tuple(rollup_reads.costs_by_kind(session, branch, start, end, wanted)),
+        tuple(rollup_reads.sold_counted(session, branch, since, until, wanted)),
         tuple(_offers(session, branch, start, end, wanted, counted=True)),
         tuple(_messages_by_state(session, start, end, scope, bool(wanted))),
         () if wanted else tuple(_synced(session, start, end)),
         tuple(r for r, _ in refund_rows(session, start, end, scope)),
-        waiting_ages(session, zone, until, touching),
+        rollup_reads.waiting_ages(session, day, until, touching),
         (RecoveryShare("", "", expected, settled),),
         sold_summed=True,
         claimants=claimants), facts
-
-
-def _costs_by_kind(session: Session, start: datetime, end: datetime,
-                   scope: Any | None) -> list[CostRow]:
-    """The costs posted on the claims opened in the range, summed per kind."""
-    stmt = (select(CostPosting.kind, func.sum(CostPosting.amount_minor))
-            .join(Claim, Claim.id == CostPosting.claim_id)
-            .where(Claim.opened_at >= start, Claim.opened_at < end)
-            .group_by(CostPosting.kind))
-    if scope is not None:
-        stmt = stmt.where(Claim.id.in_(scope))
-    return [CostRow("", kind, int(total)) for kind, total in session.execute(stmt)]
 
 
 def _messages_by_state(session: Session, start: datetime, end: datetime, scope: Any | None,
@@ -338,3 +265,20 @@ def claims_behind(session: Session, key: str, since: date, until: date,
     stmt, dims = _claim_select(shop_of(session).branch_code, Claim.number, fields=wanted)
     stmt = _where(stmt, dims, wanted).with_only_columns(Claim.number)
     return tuple(sorted(set(session.scalars(stmt.where(picks[key])))))
+
+
+def load_compared(session: Session, since: date, until: date, filters: Mapping[str, str],
+                  by: str) -> dict[str, tuple[MetricRows, list[ClaimFact]]]:
+    """Compare by a field on the counted path: per value the field takes under the filters,
+    what load_facts reads with that value added to them; messages and synced events belong
+    to no product and stay with the whole shop (figures.narrow)."""
+    check_field(by)
+    wanted = check_filters(filters)
+    _zone, start, end = report_period(session, since, until)
+    values = rollup_reads.compared_values(session, shop_of(session).branch_code, by, start,
+                                          end, since, until, wanted)
+    found = {}
+    for value in values:
+        rows, facts = load_facts(session, since, until, {**wanted, by: value})
+        found[value] = (replace(rows, messages=(), synced=()), facts)
+    return found

@@ -69,10 +69,11 @@ def check_filters(filters: Mapping[str, str]) -> dict[str, str]:
     return {k: v.strip() for k, v in filters.items() if v and v.strip()}
 
 
-def _dims(branch: str, staff: Any) -> dict[str, Any]:
-    """The filter fields as SQL over Product, Brand, Sale and a staff name column."""
+def _dims(branch: str, staff: Any, sale_branch: Any = Sale.branch_code) -> dict[str, Any]:
+    """The filter fields as SQL over Product, Brand, the sale's branch column (Sale's unless
+    given) and a staff name column."""
     return {"product": Product.sku, "brand": Brand.name, "category": Product.category,
-            "branch": func.coalesce(Sale.branch_code, literal(branch)),
+            "branch": func.coalesce(sale_branch, literal(branch)),
             "supplier": func.coalesce(func.nullif(Product.supplier, ""), Brand.name),
             "staff": func.coalesce(staff, literal(NOT_RECORDED))}
 
@@ -102,7 +103,10 @@ def _claim_select(branch: str, *extra: Any, fields: Iterable[str] = DIMENSIONS
 def _where(stmt: Stmt, dims: Mapping[str, Any],
            filters: Mapping[str, str]) -> Stmt:
     for name, value in filters.items():
-        stmt = stmt.where(dims[name] == value)
+        # A claim with no product shows (and is compared) as "not recorded": that value
+        # finds it. Only then the NULL test, so other values keep their index.
+        stmt = stmt.where(or_(dims[name].is_(None), dims[name] == value)
+                          if value == NOT_RECORDED else dims[name] == value)
     return stmt
 
 

@@ -12,7 +12,15 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from warranty_desk.models import Claim, ClaimEvent, Customer, Product, Staff, Warranty
+from warranty_desk.models import (
+    Claim,
+    ClaimEvent,
+    Customer,
+    Product,
+    Staff,
+    Warranty,
+    WarrantySpan,
+)
 from warranty_desk.models import WarrantyStatus as Status
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import ClaimState
@@ -82,12 +90,17 @@ def _models(session: Session, since: date, until: date, start: datetime, end: da
     claimed = dict(session.execute(
         _in_range(select(Claim.product_id, func.count()), start, end, scope)
         .where(Claim.product_id.is_not(None)).group_by(Claim.product_id)).all())
-    units = (select(Warranty.product_id, func.count())
-             .where(Warranty.status != Status.VOID, Warranty.start_on <= until,
-                    Warranty.end_on >= since))
-    if units_scope is not None:
-        units = units.where(Warranty.id.in_(units_scope))
-    held = dict(session.execute(units.group_by(Warranty.product_id)).all())
+    if units_scope is None:  # the whole shop: from the spans' roll-up, not every warranty
+        span = WarrantySpan
+        units = (select(span.product_id, func.sum(span.count))
+                 .where(span.start_on <= until, span.end_on >= since, span.count > 0)
+                 .group_by(span.product_id))
+    else:
+        units = (select(Warranty.product_id, func.count())
+                 .where(Warranty.status != Status.VOID, Warranty.start_on <= until,
+                        Warranty.end_on >= since, Warranty.id.in_(units_scope))
+                 .group_by(Warranty.product_id))
+    held = dict(session.execute(units).all())
     wanted = set(claimed) | set(held)
     products = session.execute(select(Product.id, Product.sku, Product.name, Product.category)
                                .where(Product.id.in_(wanted))).all() if wanted else []

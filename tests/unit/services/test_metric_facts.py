@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import literal, select
 
 from tests.conftest import TODAY, actor, pinned_clock
@@ -17,10 +19,11 @@ from warranty_desk.permissions import Role
 from warranty_desk.rules.metrics.claim_facts import ClaimFact, facts_of
 from warranty_desk.rules.metrics.periods import local_day
 from warranty_desk.services import setup
-from warranty_desk.services.dashboard import WARRANTY_FIGURES, behind
-from warranty_desk.services.metric_facts import claim_facts, load_facts, shop_day
-from warranty_desk.services.metric_figures import figures, weekly
+from warranty_desk.services.dashboard import WARRANTY_FIGURES, behind, dashboard
+from warranty_desk.services.metric_facts import load_facts, shop_day
+from warranty_desk.services.metric_figures import compare, figures, weekly
 from warranty_desk.services.metric_rows import load_rows
+from warranty_desk.services.rollup_reads import claim_facts
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
@@ -105,7 +108,8 @@ def test_the_claim_facts_from_sql_are_the_facts_of_the_rows(shop: Database, zone
     _in_zone(shop, zone)
     with shop.read() as session:
         rows = load_rows(session, SINCE, TODAY)
-        got = claim_facts(session, rows.zone, "BR01", rows.start, rows.end, TODAY, {})
+        got = claim_facts(session, lambda column: shop_day(column, rows.zone, TODAY), "BR01",
+                          rows.start, rows.end, {})
     # SQL keeps the hand-over, rejected and reopened only where a figure reads them; the shop
     # days, states, outcomes and counts are the facts of the rows.
     assert len(got) < len(rows.claims)
@@ -123,3 +127,54 @@ def test_the_shop_day_in_sql_is_the_day_python_gives_across_summer_time(
             text = at.strftime("%Y-%m-%d %H:%M:%S.%f")
             day = session.execute(select(shop_day(literal(text), zone, TODAY))).scalar()
             assert date.fromisoformat(day) == local_day(at, zone), at
+
+
+@settings(max_examples=25, deadline=None)
+@given(zone=st.sampled_from(["UTC", "America/New_York", "Australia/Lord_Howe",
+                             "Asia/Kathmandu"]),
+       start=st.integers(0, 400), days=st.integers(0, 200),
+       only=st.dictionaries(st.sampled_from(["product", "brand", "category", "branch", "staff",
+                                             "supplier"]), st.integers(0, 3), max_size=2))
+def test_the_dashboard_from_the_rollups_is_the_row_path_for_any_range_and_filters(
+        shop: Database, zone: str, start: int, days: int, only: dict[str, int]) -> None:
+    _in_zone(shop, zone)
+    since = TODAY - timedelta(days=start)
+    until = min(TODAY, since + timedelta(days=days))
+    values = {"product": "SELECT DISTINCT sku FROM products ORDER BY 1",
+              "brand": "SELECT DISTINCT name FROM brands ORDER BY 1",
+              "category": "SELECT DISTINCT category FROM products ORDER BY 1",
+              "supplier": "SELECT DISTINCT coalesce(nullif(p.supplier, ''), b.name) FROM "
+                          "products p JOIN brands b ON b.id = p.brand_id ORDER BY 1",
+              "branch": "SELECT 'BR01' UNION SELECT 'BR02'",
+              "staff": "SELECT name FROM staff UNION SELECT 'not recorded' ORDER BY 1"}
+    conn = sqlite3.connect(shop.path)
+    filters = {}
+    for field, n in only.items():
+        found = [v for (v,) in conn.execute(values[field])]
+        filters[field] = found[n % len(found)]
+    conn.close()
+    with shop.read() as session:
+        rows = load_rows(session, since, until, filters)
+        counted, facts = load_facts(session, since, until, filters)
+    assert _values(figures(counted, facts)) == _values(figures(rows))
+    assert weekly(counted, facts) == weekly(rows)
+
+
+@settings(max_examples=12, deadline=None)
+@given(zone=st.sampled_from(["UTC", "America/New_York", "Asia/Kathmandu"]),
+       start=st.integers(0, 400), days=st.integers(0, 200),
+       by=st.sampled_from(["product", "brand", "category", "branch", "supplier", "staff"]),
+       brand=st.booleans())
+def test_compare_by_on_the_counted_path_is_the_row_paths_comparison(
+        shop: Database, zone: str, start: int, days: int, by: str, brand: bool) -> None:
+    _in_zone(shop, zone)
+    since = TODAY - timedelta(days=start)
+    until = min(TODAY, since + timedelta(days=days))
+    conn = sqlite3.connect(shop.path)
+    only = {"brand": conn.execute("SELECT name FROM brands ORDER BY name").fetchone()[0]
+            } if brand else {}
+    conn.close()
+    with shop.read() as session:
+        slow = compare(load_rows(session, since, until, only, summed=True), by)
+    fast = dashboard(shop, BOSS, since=since, until=until, by=by, filters=only).groups
+    assert {v: _values(f) for v, f in fast.items()} == {v: _values(f) for v, f in slow.items()}

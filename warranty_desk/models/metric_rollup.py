@@ -1,0 +1,100 @@
+"""The dashboard's roll-ups: each claim as the figures read it, warranties sold per day, and
+what each customer bought per day (the trust score asks who bought again after a claim), and
+the warranties' spans per product (units under warranty, for the patterns).
+
+Kept by SQLite triggers (warranty_desk/storage/rollups.py) in the same transaction as every
+write to the rows they come from, whichever code or tool makes it; never written by services.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Index, LargeBinary, PrimaryKeyConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from warranty_desk.models.base import Base, UTCDateTime, UUIDBlob
+
+
+class ClaimRollup(Base):
+    """One claim with what the dashboard's claim figures and filters read, and its costs
+    summed per kind: one narrow row where the claim, its events, costs and sale are four
+    tables. Instants stay UTC (the shop's zone may change; its days are worked out on reading)."""
+
+    __tablename__ = "claim_rollups"
+    __table_args__ = (
+        Index("ix_claim_rollups_opened_at", "opened_at"),
+        Index("ix_claim_rollups_closed_at", "closed_at"),
+        Index("ix_claim_rollups_returns_kind", "returns_kind"),
+    )
+
+    claim_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    promised_on: Mapped[date | None]
+    handed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first hand-over
+    rejected_event: Mapped[bool]  # an event took it to rejected (it may be reopened since)
+    reopened: Mapped[bool]
+    product_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)
+    branch_code: Mapped[str | None] = mapped_column(String(6))  # the sale's; None: no sale
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)  # who opened it
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)
+    # The unit's last movement in or out of returns stock (returns.py's kinds), and when.
+    returns_kind: Mapped[str | None] = mapped_column(String(20))
+    returns_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cost_labour: Mapped[int] = mapped_column(BigInteger)
+    cost_parts: Mapped[int] = mapped_column(BigInteger)
+    cost_replacement: Mapped[int] = mapped_column(BigInteger)
+    cost_refund: Mapped[int] = mapped_column(BigInteger)
+    cost_shipping: Mapped[int] = mapped_column(BigInteger)
+    cost_write_off: Mapped[int] = mapped_column(BigInteger)
+    cost_other: Mapped[int] = mapped_column(BigInteger)  # any kind not named above
+
+
+class SaleRollup(Base):
+    """How many warranties were sold on a day, per product, branch, staff member, serial
+    missing and void. A group whose warranties all moved away keeps a count of 0."""
+
+    __tablename__ = "sale_rollups"
+    __table_args__ = (
+        PrimaryKeyConstraint("sold_on", "product_id", "branch_code", "staff_key", "gap", "void"),
+        {"sqlite_with_rowid": False},
+    )
+
+    sold_on: Mapped[date]
+    product_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob)
+    branch_code: Mapped[str] = mapped_column(String(6))
+    # The sale's staff id, or empty bytes for none (a key column cannot be NULL and still
+    # keep one row per group).
+    staff_key: Mapped[bytes] = mapped_column(LargeBinary)
+    gap: Mapped[bool]  # the serial is blank
+    void: Mapped[bool]
+    count: Mapped[int]
+
+
+class CustomerSaleDay(Base):
+    """How many warranties, not void, a customer bought on a day."""
+
+    __tablename__ = "customer_sale_days"
+    __table_args__ = (PrimaryKeyConstraint("customer_id", "sold_on"), {"sqlite_with_rowid": False})
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob)
+    sold_on: Mapped[date]
+    count: Mapped[int]
+
+
+class WarrantySpan(Base):
+    """How many warranties of a product, not void, run from one day to another: the patterns
+    count units under warranty per model from these instead of from every warranty."""
+
+    __tablename__ = "warranty_spans"
+    __table_args__ = (PrimaryKeyConstraint("product_id", "start_on", "end_on"),
+                      {"sqlite_with_rowid": False})
+
+    product_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob)
+    start_on: Mapped[date]
+    end_on: Mapped[date]
+    count: Mapped[int]

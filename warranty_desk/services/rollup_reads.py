@@ -1,0 +1,182 @@
+"""The dashboard's claims, costs and warranty sales read from the roll-ups (models.metric_rollup)
+rather than from the claims with their events, costs and sales, or every warranty sold.
+
+Each function gives what its namesake in metric_facts gave from the rows
+(tests/unit/services/test_metric_facts.py holds the dashboard equal to the row path, and
+tests/unit/services/test_rollups.py the roll-ups equal to a rebuild after any service calls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, literal_column, or_, select
+from sqlalchemy.orm import Session
+
+from warranty_desk.models import Brand, ClaimRollup, CustomerSaleDay, Product, SaleRollup, Staff
+from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
+from warranty_desk.rules.metrics.claim_facts import ClaimFact
+from warranty_desk.rules.metrics.costs import ALL_KINDS
+from warranty_desk.rules.metrics.rows import CostRow, SoldRow, WaitingUnit
+from warranty_desk.services.metric_rows import NOT_RECORDED, _dims, _where
+from warranty_desk.storage.rollups import RETURNS_KINDS
+
+# What a group's serial is shown as when it has one (the figures only ask whether it is blank).
+SERIAL_GIVEN = "(serial)"
+# Cost columns of a claim's roll-up row, per kind; "other" holds any kind not named.
+_COSTS = {kind: getattr(ClaimRollup, f"cost_{kind}") for kind in (*ALL_KINDS, "other")}
+_PRODUCT_FIELDS = frozenset({"product", "brand", "category", "supplier"})
+
+
+def _joined(stmt: Any, fields: Iterable[str], product: Any, staff: Any) -> Any:
+    """The product, brand and staff joined on as far as the fields need them."""
+    wanted = set(fields)
+    if wanted & _PRODUCT_FIELDS:
+        stmt = (stmt.outerjoin(Product, Product.id == product)
+                .outerjoin(Brand, Brand.id == Product.brand_id))
+    if "staff" in wanted:
+        stmt = stmt.outerjoin(Staff, Staff.id == staff)
+    return stmt
+
+
+def claim_dims(branch: str) -> dict[str, Any]:
+    """The filter fields as SQL over a claim's roll-up row and what it joins."""
+    return _dims(branch, Staff.name, ClaimRollup.branch_code)
+
+
+def rollup_claims(branch: str, filters: Mapping[str, str], *columns: Any,
+                  also: Iterable[str] = ()) -> Any:
+    """The claims' roll-up rows the filters let through, selecting `columns`, with what the
+    fields in `also` need joined on too."""
+    stmt = _joined(select(*columns).select_from(ClaimRollup), {*filters, *also},
+                   ClaimRollup.product_id, ClaimRollup.staff_id)
+    return _where(stmt, claim_dims(branch), filters)
+
+
+def claim_scope(branch: str, filters: Mapping[str, str]) -> Any | None:
+    """The ids of the claims the filters let through, as a subquery; None: every claim."""
+    return rollup_claims(branch, filters, ClaimRollup.claim_id) if filters else None
+
+
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def claim_facts(session: Session, day: Any, branch: str, start: datetime, end: datetime,
+                filters: Mapping[str, str]) -> list[ClaimFact]:
+    """metric_facts.claim_facts from the roll-up: the claims opened before the range's end and
+    not closed before its start, counted into facts; `day(column)` is a column's shop day."""
+    r = ClaimRollup
+    closed = day(r.closed_at)
+    in_range = and_(r.opened_at >= start, r.opened_at < end)
+    on_time = and_(r.state.not_in(OPEN_STATES), r.closed_at.is_not(None),
+                   r.promised_on.is_not(None), closed <= r.promised_on)
+    keys = [day(r.opened_at).label("opened"), closed.label("closed"), r.state.label("st"),
+            r.outcome.label("oc"), case((on_time, 1), else_=0).label("on_time"),
+            case((and_(r.outcome == "replace", r.closed_at >= start, r.closed_at < end),
+                  day(r.handed_at))).label("handed"),
+            case((and_(in_range, or_(r.state == ClaimState.REJECTED.value,
+                                     r.rejected_event.is_(True))), 1), else_=0).label("rejected"),
+            case((and_(in_range, r.reopened.is_(True)), 1), else_=0).label("reopened")]
+    # Each arm of the OR is a range of one index: those opened in the range, those closed
+    # after its start, and those still open (rather than every claim opened before the end).
+    stmt = (rollup_claims(branch, filters, *keys, func.count())
+            .where(r.opened_at < end,
+                   or_(r.opened_at >= start, r.closed_at >= start, r.closed_at.is_(None)))
+            .group_by(*(literal_column(k.name) for k in keys)))
+    return [ClaimFact(date.fromisoformat(f.opened), f.st, _day(f.closed), f.oc,
+                      bool(f.on_time), _day(f.handed), bool(f.rejected), bool(f.reopened),
+                      count=int(f[-1]))
+            for f in session.execute(stmt)]
+
+
+def costs_by_kind(session: Session, branch: str, start: datetime, end: datetime,
+                  filters: Mapping[str, str]) -> list[CostRow]:
+    """The costs posted on the claims opened in the range, summed per kind."""
+    stmt = rollup_claims(branch, filters, *(func.sum(c) for c in _COSTS.values())).where(
+        ClaimRollup.opened_at >= start, ClaimRollup.opened_at < end)
+    found = session.execute(stmt).one()
+    return [CostRow("", kind, int(total)) for kind, total in zip(_COSTS, found, strict=True)
+            if total]
+
+
+def rollup_sold(branch: str, filters: Mapping[str, str], *columns: Any,
+                also: Iterable[str] = ()) -> Any:
+    """The sales roll-up's groups with warranties in them that the filters let through,
+    selecting `columns`, with their product and brand (and staff, when a field needs it)."""
+    s = SaleRollup
+    stmt = (select(*columns).select_from(s).join(Product, Product.id == s.product_id)
+            .join(Brand, Brand.id == Product.brand_id).where(s.count > 0))
+    if "staff" in {*filters, *also}:
+        stmt = stmt.outerjoin(Staff, Staff.id == s.staff_key)
+    return _where(stmt, sale_dims(branch), filters)
+
+
+def sale_dims(branch: str) -> dict[str, Any]:
+    """The filter fields as SQL over the sales roll-up and what it joins."""
+    return _dims(branch, Staff.name, SaleRollup.branch_code)
+
+
+def sold_counted(session: Session, branch: str, since: date, until: date,
+                 filters: Mapping[str, str]) -> list[SoldRow]:
+    """The warranties sold in the range under the filters, counted per serial needed, serial
+    missing and void, each group with its newest sale day (as metric_facts.sales_counted)."""
+    s = SaleRollup
+    stmt = (rollup_sold(branch, filters, func.max(s.sold_on), Product.serial_required, s.gap,
+                        s.void, func.sum(s.count))
+            .where(s.sold_on >= since, s.sold_on <= until)
+            .group_by(Product.serial_required, s.gap, s.void))
+    return [SoldRow(newest, bool(needed), None if gap else SERIAL_GIVEN, void=bool(void),
+                    count=int(n))
+            for newest, needed, gap, void, n in session.execute(stmt)]
+
+
+def compared_values(session: Session, branch: str, field: str, start: datetime, end: datetime,
+                    since: date, until: date, filters: Mapping[str, str]) -> list[str]:
+    """Every value a field takes under the filters, among the claims opened before the range's
+    end and not closed before its start and the warranties sold in it, sorted: the groups of
+    a comparison (figures.values_of over the rows)."""
+    r, s = ClaimRollup, SaleRollup
+    claims = (rollup_claims(branch, filters, claim_dims(branch)[field].label("v"), also=[field])
+              .where(r.opened_at < end, or_(r.closed_at.is_(None), r.closed_at >= start)))
+    sold = (rollup_sold(branch, filters, sale_dims(branch)[field].label("v"), also=[field])
+            .where(s.sold_on >= since, s.sold_on <= until))
+    return sorted({str(v or NOT_RECORDED) for (v,) in session.execute(claims.union(sold))})
+
+
+def claimants_back(session: Session, day: Any, start: datetime, end: datetime, since: date,
+                   until: date) -> tuple[int, int]:
+    """The whole shop's trust score customers (metric_facts.claimants_back without filters):
+    those who claimed in the range, and those of them who bought a warranty, not void, on a
+    day of the range after their first claim's; one look-up per claimant in the customers'
+    days rather than reading every warranty sold in the range."""
+    r, d = ClaimRollup, CustomerSaleDay
+    claimed = (select(r.customer_id.label("customer"),
+                      day(func.min(r.opened_at)).label("day"))
+               .where(r.opened_at >= start, r.opened_at < end, r.customer_id.is_not(None))
+               .group_by(r.customer_id).cte("claimed").prefix_with("MATERIALIZED"))
+    again = exists().where(d.customer_id == claimed.c.customer, d.sold_on > claimed.c.day,
+                           d.sold_on >= since, d.sold_on <= until, d.count > 0)
+    found = session.execute(select(func.count(), func.coalesce(
+        func.sum(case((again, 1), else_=0)), 0)).select_from(claimed)).one()
+    return int(found[0]), int(found[1])
+
+
+def waiting_ages(session: Session, day: Any, until: date, scope: Any | None
+                 ) -> tuple[WaitingUnit, ...]:
+    """The units waiting in returns stock for their supplier, from the roll-up: claims (with a
+    product and brand) whose last returns movement brought the unit in, counted per shop day
+    it came, aged on `until` (returns.units_held less those back from the supplier); `scope`
+    (claim ids) narrows them."""
+    r = ClaimRollup
+    came = day(r.returns_at)
+    stmt = (select(came, func.count()).select_from(r)
+            .join(Product, Product.id == r.product_id).join(Brand, Brand.id == Product.brand_id)
+            .where(r.returns_kind == RETURNS_KINDS[0]).group_by(came))
+    if scope is not None:
+        stmt = stmt.where(r.claim_id.in_(scope))
+    return tuple(WaitingUnit("", max((until - date.fromisoformat(d)).days, 0), int(n))
+                 for d, n in session.execute(stmt))
+
