@@ -20,13 +20,16 @@ from warranty_desk.storage import migrate, schema
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
+# The shop's schema today, and the next one a newer version brings (the failing migration's).
+CURRENT = schema.HEAD
+NEXT = f"{int(CURRENT) + 1:04d}"
 # A migration made to fail halfway: it changes the schema and the records, then raises.
 FAILING = '''"""A test-only migration that fails after changing things."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026"
-down_revision = "0025"
+revision = "NEXT"
+down_revision = "CURRENT"
 branch_labels = None
 depends_on = None
 
@@ -39,7 +42,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     pass
-'''
+'''.replace("NEXT", NEXT).replace("CURRENT", CURRENT)
 
 
 def downgrade(home: Home, revision: str) -> None:
@@ -74,14 +77,14 @@ def old_shop(db: Database, home: Home) -> Home:
 
 @pytest.fixture
 def failing_migration(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The test shop at 0025, and a newer version whose migration 0026 fails."""
+    """The test shop at today's head, and a newer version whose next migration fails."""
     db.dispose()
     folder = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, folder,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0026_test_fails.py").write_text(FAILING, "utf-8")
+    (folder / "versions" / f"{NEXT}_test_fails.py").write_text(FAILING, "utf-8")
     monkeypatch.setattr(migrate, "MIGRATIONS", folder)
-    monkeypatch.setattr(schema, "HEAD", "0026")
+    monkeypatch.setattr(schema, "HEAD", NEXT)
 
 
 def test_an_older_shop_is_backed_up_then_upgraded(old_shop: Home) -> None:
@@ -101,17 +104,17 @@ def test_an_older_shop_is_backed_up_then_upgraded(old_shop: Home) -> None:
 
 
 @pytest.mark.usefixtures("failing_migration")
-@pytest.mark.logs(r"The upgrade from schema 0025 to 0026 failed", r"^Put back ")
+@pytest.mark.logs(rf"The upgrade from schema {CURRENT} to {NEXT} failed", r"^Put back ")
 def test_a_failed_migration_puts_the_backup_back_and_says_so(home: Home) -> None:
     before = _content(home.database)
     with pytest.raises(upgrade.UpgradeFailed) as failed:
         upgrade.upgrade_if_older(home, pinned_clock())
     said = str(failed.value)
-    assert "from schema 0025 to 0026 failed (the test migration broke on purpose)" in said
+    assert f"from schema {CURRENT} to {NEXT} failed (the test migration broke on purpose)" in said
     assert "put back exactly as they were from the backup made just before" in said
     assert "nothing is lost" in said and "keep using the previous version" in said
-    assert "before-upgrade-0025-to-0026-" in said
-    assert _revision(home.database) == ["0025"]
+    assert f"before-upgrade-{CURRENT}-to-{NEXT}-" in said
+    assert _revision(home.database) == [CURRENT]
     assert _content(home.database) == before  # not one row or table changed
 
 
@@ -162,15 +165,15 @@ def test_the_command_line_says_it_backed_up_before_upgrading(
 
 
 @pytest.mark.usefixtures("failing_migration")
-@pytest.mark.logs(r"The upgrade from schema 0025 to 0026 failed", r"^Put back ", r"Running upgrade",
-                  r"Context impl", r"Will assume", r"^Backed up to ")
+@pytest.mark.logs(rf"The upgrade from schema {CURRENT} to {NEXT} failed", r"^Put back ",
+                  r"Running upgrade", r"Context impl", r"Will assume", r"^Backed up to ")
 def test_the_command_line_says_the_backup_was_put_back(
         home: Home, capsys: pytest.CaptureFixture[str]) -> None:
     before = _content(home.database)
     assert cli.main(["--home", str(home.root), "audit", "verify"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("warranty-desk: Updating the shop's records from schema 0025 to "
-                          "0026 failed")
+    assert err.startswith("warranty-desk: Updating the shop's records from schema "
+                          f"{CURRENT} to {NEXT} failed")
     assert "nothing is lost" in err
     assert _content(home.database) == before
 
