@@ -234,7 +234,8 @@ def policy_drafts(done: Progress) -> tuple[PolicyDraft, ...]:
     return tuple(rows)
 
 
-def _policy_draft(rows: Sequence[PolicyDraft]) -> dict[str, str]:
+def policy_draft(rows: Sequence[PolicyDraft]) -> dict[str, str]:
+    """The policies step's rows as a draft of plain values (policy_drafts reads it back)."""
     draft = {"count": str(len(rows))}
     for i, p in enumerate(rows):
         draft |= {f"{i}.name": p.name, f"{i}.months": str(p.months),
@@ -266,7 +267,7 @@ def save_policies_in(uow: UnitOfWork, rows: Sequence[PolicyDraft]) -> Progress:
             catalogue.add_policy_in(uow, SETUP_ACTOR, data)
         else:
             shop_settings.update_policy_in(uow, SETUP_ACTOR, existing, data)
-    return _saved(uow, row, "policies", _policy_draft(rows))
+    return _saved(uow, row, "policies", policy_draft(rows))
 
 
 save_policies = writes(save_policies_in)
