@@ -36,6 +36,8 @@ from warranty_desk.services import first_run, shop_settings
 from warranty_desk.services.first_run import DONE, STEPS, Progress
 
 log = logging.getLogger(__name__)
+# The widest a step's fields grow, in pixels.
+PAGE_WIDTH = 1000
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -66,7 +68,10 @@ class FirstRunScreen(QWidget):
             ScannerPage(ctx), PrinterPage(ctx), HeadOfficePage(ctx)]
         assert [p.step for p in self.steps] == list(STEPS)
         self.pages = QStackedWidget()
+        # Lines of a readable length on a wide till screen; the form stays at the top.
+        self.pages.setMaximumWidth(PAGE_WIDTH)
         for page in self.steps:
+            page.box.addStretch(1)
             self.pages.addWidget(page)
         layout.addWidget(self.pages, 1)
         self.message = Label("")

@@ -78,7 +78,6 @@ class HeadOfficePage(StepPage):
             mail.addRow(label, field)
         self.box.addWidget(self.portal_group)
         self.box.addWidget(self.mail_group)
-        self.box.addStretch(1)
         self.settings = config.Settings()
         self.alone.toggled.connect(self._on_alone_toggled)
         self._on_alone_toggled(False)

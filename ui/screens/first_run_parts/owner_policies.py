@@ -78,6 +78,8 @@ class _PolicyRow:
         self.terms = QLineEdit(draft.terms)
         self.terms.setPlaceholderText("Terms printed on the certificate")
         self.exclusions.setPlaceholderText("Not covered (separate with ;)")
+        for field in (self.name, self.exclusions, self.terms):
+            field.setCursorPosition(0)  # the start of a long text in view, not its end
         grid.addWidget(self.chosen, at, 0)
         grid.addWidget(self.name, at, 1)
         grid.addWidget(self.months, at, 2)
@@ -109,7 +111,6 @@ class PoliciesPage(StepPage):
         self.grid.setColumnStretch(1, 2)
         self.grid.setColumnStretch(3, 3)
         self.box.addLayout(self.grid)
-        self.box.addStretch(1)
         self.rows: list[_PolicyRow] = []
 
     def fill(self, state: SetupState) -> None:
