@@ -262,3 +262,74 @@ def test_head_office_that_cannot_be_reached_is_said_plainly_and_nothing_finishes
         assert _step(win) == "head_office" and not first_run.progress(db).finished
         assert config.load(fresh).settings.sync.portal_url == ""
         assert QApplication.focusWidget() is not None
+
+
+def test_head_office_that_answers_stores_the_token_and_address_and_ends_the_setup(
+        qtbot: Any, fresh: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.sync.check
+    from sync import secrets
+    from warranty_desk.services import first_run
+
+    asked: list[tuple[str, str]] = []
+
+    def portal_answers(_home: Home, _db: object, sync: Any, token: str) -> str:
+        asked.append((sync.portal_url, token))
+        return "Connected to head office."
+
+    # The portal's own answers are tested in tests/ui/test_sync_flow.py; here, what follows.
+    monkeypatch.setattr(ui.sync.check, "check_portal", portal_answers)
+    for win in open_window(fresh):
+        db = win.ctx.db
+        first_run.save_owner(db, "Nora", "2468", "2468")
+        first_run.keep_draft(db, "head_office", {})
+        win.first_run.refresh()
+        till = _ready(qtbot, win)
+        till.press(Qt.Key.Key_Tab)
+        till.type("https://ho.example.com/api/v1")
+        till.press(Qt.Key.Key_Tab)
+        till.type("tok-123")
+        till.press(Qt.Key.Key_Return)
+        assert asked == [("https://ho.example.com/api/v1", "tok-123")]
+        assert win.pages.currentWidget() is win.sign_in
+        stored = secrets.get_secret(fresh, secrets.PORTAL_TOKEN)
+        assert stored == "tok-123"
+        assert config.load(fresh).settings.sync.portal_url == "https://ho.example.com/api/v1"
+        assert "tok-123" not in str(first_run.progress(db).drafts)
+
+
+def test_a_file_that_is_no_logo_is_said_on_enter_and_the_shop_stays_unsaved(
+        qtbot: Any, fresh: Home, tmp_path: Path) -> None:
+    notes = tmp_path / "logo.png"
+    notes.write_text("not a picture")
+    for win in open_window(fresh):
+        till = _ready(qtbot, win)
+        page = _wizard(win).page
+        assert isinstance(page, ShopPage)
+        page.ask_logo_path = lambda: str(notes)
+        till.type("Corner Shop")
+        page.logo_button.click()
+        till.press(Qt.Key.Key_Return)
+        assert _said(win) == ("logo.png is not a PNG or JPEG picture. Save the logo as PNG or "
+                              "JPEG and pick it.")
+        assert _step(win) == "shop"
+        assert db_rows(win, "SELECT name, logo_sha256 FROM shop") == [("My Shop", None)]
+
+
+def test_a_code_typed_at_a_persons_pace_is_tested_by_enter_and_the_next_enter_goes_on(
+        qtbot: Any, fresh: Home) -> None:
+    from warranty_desk.services import first_run
+
+    for win in open_window(fresh):
+        first_run.keep_draft(win.ctx.db, "scanner", {})
+        win.first_run.refresh()
+        till = _ready(qtbot, win)
+        page = _wizard(win).page
+        assert isinstance(page, ScannerPage)
+        till.type("SN-4471-XK")
+        till.press(Qt.Key.Key_Return)
+        assert (page.sent.text(), page.reads_as.text()) == ("SN-4471-XK", "A serial number")
+        assert page.scan_box.text() == "" and _step(win) == "scanner"
+        till.press(Qt.Key.Key_Return)
+        assert _step(win) == "printer"
+        assert first_run.progress(win.ctx.db).draft("scanner") == {
+            "result": "SN-4471-XK read as a serial number"}

@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QRadioButton, QSpinBox
 
-from sync import secrets
 from ui.context import AppContext
 from ui.screens.first_run_parts.page import SetupState, StepPage
 from warranty_desk import config
@@ -105,6 +104,9 @@ class HeadOfficePage(StepPage):
                 "smtp_user": self.smtp_user.text(), "mail_from": self.mail_from.text()}
 
     def save_work(self) -> Callable[[], Progress]:
+        # The secret store (keyring) loads when the setup stores a secret, not at start.
+        from sync import secrets
+
         home, db, draft = self.ctx.home, self.ctx.db, self.draft()
         if self.alone.isChecked():
             wanted, found = alone_sync(self.settings.sync, self.smtp_host.text(),
