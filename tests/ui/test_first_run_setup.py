@@ -48,6 +48,16 @@ def _ready(qtbot: Any, win: MainWindow) -> Till:
     return Till(qtbot, win)
 
 
+def _at_step(qtbot: Any, win: MainWindow, step: str) -> Till:
+    """The setup resumed at a later step, the owner's account made (as a setup left there)."""
+    from warranty_desk.services import first_run
+
+    first_run.save_owner(win.ctx.db, "Nora", "2468", "2468")
+    first_run.keep_draft(win.ctx.db, step, {})
+    win.first_run.refresh()
+    return _ready(qtbot, win)
+
+
 def _wizard(win: MainWindow) -> FirstRunScreen:
     assert win.pages.currentWidget() is win.first_run
     return win.first_run
@@ -217,11 +227,7 @@ def test_a_printer_that_fails_says_why_in_plain_words_and_the_test_can_be_skippe
 
     for win in open_window(fresh):
         db = win.ctx.db
-        first_run.save_owner(db, "Nora", "2468", "2468")
-        first_run.save_test(db, "scanner", "")
-        first_run.keep_draft(db, "printer", {})
-        win.first_run.refresh()
-        till = _ready(qtbot, win)
+        till = _at_step(qtbot, win, "printer")
         assert _step(win) == "printer"
         till.type(str(tmp_path / "no such folder" / "lp0"))
         till.press(Qt.Key.Key_Tab)
@@ -246,10 +252,7 @@ def test_head_office_that_cannot_be_reached_is_said_plainly_and_nothing_finishes
 
     for win in open_window(fresh):
         db = win.ctx.db
-        first_run.save_owner(db, "Nora", "2468", "2468")
-        first_run.keep_draft(db, "head_office", {})
-        win.first_run.refresh()
-        till = _ready(qtbot, win)
+        till = _at_step(qtbot, win, "head_office")
         till.press(Qt.Key.Key_Tab)  # the portal address (Tab leaves the pair of choices)
         till.type("http://127.0.0.1:9/api/v1")
         till.press(Qt.Key.Key_Return)
@@ -280,10 +283,7 @@ def test_head_office_that_answers_stores_the_token_and_address_and_ends_the_setu
     monkeypatch.setattr(ui.sync.check, "check_portal", portal_answers)
     for win in open_window(fresh):
         db = win.ctx.db
-        first_run.save_owner(db, "Nora", "2468", "2468")
-        first_run.keep_draft(db, "head_office", {})
-        win.first_run.refresh()
-        till = _ready(qtbot, win)
+        till = _at_step(qtbot, win, "head_office")
         till.press(Qt.Key.Key_Tab)
         till.type("https://ho.example.com/api/v1")
         till.press(Qt.Key.Key_Tab)
@@ -320,9 +320,7 @@ def test_a_code_typed_at_a_persons_pace_is_tested_by_enter_and_the_next_enter_go
     from warranty_desk.services import first_run
 
     for win in open_window(fresh):
-        first_run.keep_draft(win.ctx.db, "scanner", {})
-        win.first_run.refresh()
-        till = _ready(qtbot, win)
+        till = _at_step(qtbot, win, "scanner")
         page = _wizard(win).page
         assert isinstance(page, ScannerPage)
         till.type("SN-4471-XK")
