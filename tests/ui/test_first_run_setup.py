@@ -185,6 +185,9 @@ def test_a_new_shop_is_set_up_by_keys_alone_and_then_the_owner_signs_in(
     till.press(Qt.Key.Key_Return)
 
     assert win.pages.currentWidget() is win.sign_in
+    # The counter formats and numbers by the shop the setup made, at once.
+    assert (win.ctx.shop.branch_code, win.ctx.shop.currency, win.ctx.shop.locale) == (
+        "LE1", "EUR", "de_DE")
     listed = [win.sign_in.names.item(i).text() for i in range(win.sign_in.names.count())]
     assert len(listed) == 1 and "Ольга Ковальчук    ·    Owner" in listed[0]
     assert db_rows(win, "SELECT name, address, locale, currency, branch_code, branch_name "

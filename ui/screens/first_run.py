@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.context import AppContext, explain
+from ui.context import AppContext, ShopInfo, explain
 from ui.scan_routing import type_into_focus
 from ui.screens.first_run_parts.device_pages import PrinterPage, ScannerPage
 from ui.screens.first_run_parts.head_office import HeadOfficePage
@@ -34,6 +34,7 @@ from warranty_desk import config
 from warranty_desk.errors import WarrantyDeskError
 from warranty_desk.services import first_run, shop_settings
 from warranty_desk.services.first_run import DONE, STEPS, Progress
+from warranty_desk.services.shop_settings import ShopView
 
 log = logging.getLogger(__name__)
 # The widest a step's fields grow, in pixels.
@@ -145,13 +146,23 @@ class FirstRunScreen(QWidget):
     def _on_saved(self, done: Progress) -> None:
         self.saving = False
         if done.step == DONE or done.finished:
-            self.created.emit()
+            db = self.ctx.db
+            self.ctx.run(lambda: shop_settings.get_shop(db), self._on_finished,
+                         self._show_error)
             return
         if self.state is not None:
             self.state = SetupState(done, self.state.shop, self.state.settings)
             # Later steps read what earlier ones saved (the shop's name on the test page).
             self.ctx.run(lambda: read_state(self.ctx), self._on_refilled)
         self.show_step(done.step)
+
+    def _on_finished(self, view: ShopView) -> None:
+        # Screens read the shop through the context, and the till's devices and sync read the
+        # settings the last steps wrote: both as the setup left them, before anyone signs in.
+        self.ctx.shop = ShopInfo(view.name, view.branch_code, view.timezone, view.locale,
+                                 view.currency)
+        self.ctx.data_changed.emit("config")
+        self.created.emit()
 
     def _on_refilled(self, state: SetupState) -> None:
         self.state = state
