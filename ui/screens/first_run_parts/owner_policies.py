@@ -16,6 +16,8 @@ from warranty_desk.services.first_run import Progress
 
 # Exclusions are typed on one line, split where a person would: at a semicolon.
 EXCLUSION_SEPARATOR = "; "
+# "120 months" and its arrows, no wider: what is not covered needs the room.
+MONTHS_WIDTH = 140
 # Months a policy may cover as typed here; longer covers are set under Settings.
 MAX_MONTHS = 120
 
@@ -73,6 +75,7 @@ class _PolicyRow:
         self.name = QLineEdit(draft.name)
         self.months = QSpinBox(minimum=0, maximum=MAX_MONTHS, suffix=" months")
         self.months.setValue(draft.months)
+        self.months.setMaximumWidth(MONTHS_WIDTH)
         self.shop_months = draft.shop_months
         self.exclusions = QLineEdit(EXCLUSION_SEPARATOR.join(draft.exclusions))
         self.terms = QLineEdit(draft.terms)
@@ -108,8 +111,8 @@ class PoliciesPage(StepPage):
         self.grid = QGridLayout()
         for column, heading in enumerate(("Use", "Policy", "Cover", "Not covered")):
             self.grid.addWidget(Label(heading), 0, column)
-        self.grid.setColumnStretch(1, 2)
-        self.grid.setColumnStretch(3, 3)
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(3, 3)  # what is not covered is the longest text
         self.box.addLayout(self.grid)
         self.rows: list[_PolicyRow] = []
 
