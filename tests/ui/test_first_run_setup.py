@@ -334,3 +334,9 @@ def test_a_code_typed_at_a_persons_pace_is_tested_by_enter_and_the_next_enter_go
         assert _step(win) == "printer"
         assert first_run.progress(win.ctx.db).draft("scanner") == {
             "result": "SN-4471-XK read as a serial number"}
+
+
+def test_a_shop_set_up_before_opens_at_sign_in_without_building_the_setup(
+        window: MainWindow) -> None:
+    assert window.pages.currentWidget() is window.sign_in
+    assert window.first_run.steps == []

@@ -64,16 +64,11 @@ class FirstRunScreen(QWidget):
         self.where = Label("")
         self.where.setObjectName("setupStep")
         layout.addWidget(self.where)
-        self.steps: list[StepPage] = [
-            ShopPage(ctx), BranchPage(ctx), OwnerPage(ctx), PoliciesPage(ctx),
-            ScannerPage(ctx), PrinterPage(ctx), HeadOfficePage(ctx)]
-        assert [p.step for p in self.steps] == list(STEPS)
+        # Built when the setup is first shown: a shop set up long ago never pays for them.
+        self.steps: list[StepPage] = []
         self.pages = QStackedWidget()
         # Lines of a readable length on a wide till screen; the form stays at the top.
         self.pages.setMaximumWidth(PAGE_WIDTH)
-        for page in self.steps:
-            page.box.addStretch(1)
-            self.pages.addWidget(page)
         layout.addWidget(self.pages, 1)
         self.message = Label("")
         self.message.setObjectName("notice")
@@ -95,6 +90,17 @@ class FirstRunScreen(QWidget):
         self.back_button.clicked.connect(self.go_back)
         self.skip_button.clicked.connect(self.skip)
         self.next_button.clicked.connect(self.go_on)
+
+    def _build_steps(self) -> None:
+        if self.steps:
+            return
+        ctx = self.ctx
+        self.steps = [ShopPage(ctx), BranchPage(ctx), OwnerPage(ctx), PoliciesPage(ctx),
+                      ScannerPage(ctx), PrinterPage(ctx), HeadOfficePage(ctx)]
+        assert [p.step for p in self.steps] == list(STEPS)
+        for page in self.steps:
+            page.box.addStretch(1)
+            self.pages.addWidget(page)
         self.show_step(STEPS[0])
 
     # --- Showing -----------------------------------------------------------------------------
@@ -107,6 +113,7 @@ class FirstRunScreen(QWidget):
 
     def refresh(self) -> None:
         """Read where the setup stands and show that step, filled with what was typed."""
+        self._build_steps()
         self.ctx.run(lambda: read_state(self.ctx), self._on_state_read, self._show_error)
 
     def _on_state_read(self, state: SetupState) -> None:
@@ -202,14 +209,20 @@ class FirstRunScreen(QWidget):
 
     def handle_scan(self, text: str) -> bool:
         """A scanner read during the setup: the scanner test takes it, a field else."""
+        if not self.steps:
+            return type_into_focus(text)
         return self.page.take_scan(text) or type_into_focus(text)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.page.first_field().setFocus()  # focus set while hidden is not kept
+        if self.steps:
+            self.page.first_field().setFocus()  # focus set while hidden is not kept
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
+        if not self.steps:
+            super().keyPressEvent(event)
+            return
         if key in _ENTER:
             focus = QApplication.focusWidget()
             if isinstance(focus, QPushButton) and focus is not self.next_button:
