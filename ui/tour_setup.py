@@ -74,6 +74,7 @@ def setup_tour(out: Path, work_area: QRect, day: Any) -> list[Path]:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app, "light")
+    out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
         win = build(Home(Path(tmp) / "new-shop"), app, clock=FixedClock.on(day, hour=9),
