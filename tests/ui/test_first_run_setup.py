@@ -110,6 +110,7 @@ def test_a_new_shop_is_set_up_by_keys_alone_and_then_the_owner_signs_in(
     till.press(Qt.Key.Key_Tab)
     till.press(Qt.Key.Key_Space)  # Choose logo…
     assert "logo.png" in shop_page.logo_name.text()
+    assert shop_page.logo_preview.pixmap().height() == 32
     till.press(Qt.Key.Key_Tab)
     _retype(till, "de_DE")
     till.press(Qt.Key.Key_Tab)

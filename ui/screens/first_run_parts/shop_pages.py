@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QPushButton
 
 from ui.context import AppContext
@@ -16,6 +18,8 @@ from warranty_desk.services.first_run import Progress, ShopStep
 from warranty_desk.services.first_run_checks import CURRENCIES, LOCALES, LogoFile
 from warranty_desk.storage.documents import DocumentStore
 
+# How tall the picked logo shows beside its button; slips size it for their own paper.
+LOGO_PREVIEW_PX = 32
 # More than a logo can be (first_run_checks says so): read no further than this.
 _READ_AT_MOST = 3 * 1024 * 1024
 
@@ -57,7 +61,11 @@ class ShopPage(StepPage):
         self.logo_button = QPushButton("Choose logo…")
         self.logo_name = Label("No logo (optional: a PNG or JPEG under 2 MB)")
         self.logo_name.setObjectName("subtle")
+        self.logo_preview = Label("")
+        self.logo_preview.setFixedHeight(LOGO_PREVIEW_PX)
+        self.logo_preview.hide()
         logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_preview)
         logo_row.addWidget(self.logo_button)
         logo_row.addWidget(self.logo_name, 1)
         self.locale_box = _combo(LOCALES, "setupLocale")
@@ -116,6 +124,11 @@ class ShopPage(StepPage):
         if path:
             self.logo_path = path
             self.logo_name.setText(f"{Path(path).name} (checked and kept when you press Enter)")
+            # A file that is no picture shows nothing here; Enter says what is wrong with it.
+            picture = QPixmap(path)
+            self.logo_preview.setVisible(not picture.isNull())
+            self.logo_preview.setPixmap(QPixmap() if picture.isNull() else picture.scaledToHeight(
+                LOGO_PREVIEW_PX, Qt.TransformationMode.SmoothTransformation))
 
 
 class BranchPage(StepPage):
