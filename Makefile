@@ -9,13 +9,15 @@ STAMP := $(VENV)/.installed
 DEMO_HOME ?= .demo-home
 
 # Qt's offscreen and Xvfb platforms, serial pty pairs, PDF rendering and barcode decoding,
-# and the fonts every PDF embeds (DejaVu Sans; WenQuanYi Micro Hei for Chinese, Japanese, Korean).
+# and the fonts every PDF embeds (DejaVu Sans; WenQuanYi Micro Hei for Chinese, Japanese, Korean);
+# the installers: wixl and msitools build and read the MSI, desktop-file-utils checks the menu entry;
+# nginx-light: tests/deploy checks and runs head office's proxy site (packaging/portal/).
 DEBIAN_PACKAGES := libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 \
 	libxkbcommon0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 \
 	xvfb xauth socat poppler-utils zbar-tools sqlite3 faketime postgresql chromium \
-	fonts-dejavu-core fonts-wqy-microhei
+	fonts-dejavu-core fonts-wqy-microhei msitools wixl desktop-file-utils nginx-light
 
-.PHONY: run test lint unit clock-shift bench soak system-packages venv clean screenshots
+.PHONY: run test lint unit clock-shift bench soak system-packages venv clean screenshots package
 
 run: venv
 	$(BIN)/warranty-desk --home $(DEMO_HOME) init --demo
@@ -98,8 +100,15 @@ soak: venv
 	WARRANTY_DESK_SOAK=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider \
 		-m soak tests
 
+# The till as a shop installs it (packaging/README.md): the one-folder PyInstaller bundle in
+# dist/warranty-desk/ (no Python needed to run it) and the MSI packing it, dist/warranty-desk-VERSION.msi.
+package: venv
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller \
+		packaging/warranty-desk.spec
+	$(BIN)/python packaging/windows/build_msi.py --bundle dist/warranty-desk
+
 clean: portal-db-stop
-	rm -rf $(VENV) $(DEMO_HOME) .mypy_cache .ruff_cache .pytest_cache .pg .portal-media .portal-static .portal-logs
+	rm -rf $(VENV) $(DEMO_HOME) build dist .package-cache .mypy_cache .ruff_cache .pytest_cache .pg .portal-media .portal-static .portal-logs
 
 # Drives the counter app under a virtual screen and writes a PNG of every screen.
 screenshots: venv

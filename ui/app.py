@@ -148,8 +148,9 @@ class _Startup:
             return
         self.first.show_progress(
             "Updating the shop's records for this version of Warranty Desk",
-            "This happens once after an update and can take a minute on a large shop. Please "
-            "leave the app open; if it is closed, nothing is lost and the update starts again.")
+            "This happens once after an update and can take a minute on a large shop; the "
+            "records are backed up first. Please leave the app open; if it is closed, nothing "
+            "is lost and the update starts again.")
         if self.probe:
             print("upgrading", flush=True)
         self.upgrade = SchemaUpgrade(self.home, lambda error: self._upgraded(loaded, error),
@@ -179,11 +180,8 @@ class _Startup:
             self.open_shop(loaded)
             return
         log.error("The schema upgrade failed: %s", error)
-        self.first.show_problem(
-            "The shop's records could not be updated.",
-            f"{error}\n\nNothing was changed: the update runs all or nothing. Start the app "
-            "again; if this comes back, restore the last backup (warranty-desk restore "
-            "FILE) with the version that made it, and call support with this message.")
+        # The upgrade's own words say whether the backup made first was put back.
+        self.first.show_problem("The shop's records could not be updated.", error)
         self._resume_gc()
 
     def open_shop(self, loaded: Loaded) -> None:

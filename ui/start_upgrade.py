@@ -48,19 +48,15 @@ class SchemaUpgrade:
         self._timer.start()
 
     def _run(self) -> None:
-        from warranty_desk.services.setup import open_database
-        from warranty_desk.storage import migrate
+        from warranty_desk.services import upgrade
 
-        db = None
         try:
-            db = open_database(self.home, self.clock)
-            migrate.upgrade(db)
-        except Exception as exc:  # reported to the person; the upgrade is one transaction
-            # SQLAlchemy wraps the driver's words in the statement and a link: keep the words.
+            # Backed up first; a failure puts that backup back and says so in its message.
+            upgrade.upgrade_if_older(self.home, self.clock)
+        except upgrade.UpgradeFailed as exc:
+            self._error = str(exc)
+        except Exception as exc:  # reported to the person, in the driver's own words
             self._error = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
-        finally:
-            if db is not None:
-                db.dispose()
 
     def _poll(self) -> None:
         if self._thread.is_alive():

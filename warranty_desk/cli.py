@@ -22,6 +22,7 @@ from warranty_desk import (
     cli_customers,
     cli_print,
     cli_records,
+    cli_settings,
     cli_setup,
     cli_sync,
 )
@@ -54,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     # In the order `--help` lists them.
     for group in (cli_setup, cli_records, cli_backup, cli_print, cli_sync, cli_claims,
-                  cli_customers, cli_brand, cli_audit_sample):
+                  cli_customers, cli_brand, cli_audit_sample, cli_settings):
         group.add_parsers(sub, Parser)
     return parser
 
@@ -119,7 +120,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Home], int]] = {
     "import": cli_records.cmd_import, "lookup": cli_records.cmd_lookup,
     "report": cli_records.cmd_report,
     "backup": cli_backup.cmd_backup, "restore": cli_backup.cmd_restore,
-    "audit": cli_backup.cmd_audit,
+    "audit": cli_backup.cmd_audit, "settings": cli_settings.cmd_settings,
     "print": cli_print.cmd_print,
     "sync": cli_sync.cmd_sync, "config": cli_sync.cmd_config,
     "warranty": cli_claims.cmd_warranty, "claim": cli_claims.cmd_claim,

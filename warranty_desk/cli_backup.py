@@ -20,9 +20,13 @@ from warranty_desk.storage.home import Home
 
 def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """`backup`, `restore` and `audit verify` with their options."""
-    p = sub.add_parser("backup", help="copy the live database to a file")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser("backup", help="copy the live database to a file, or make tonight's "
+                                      "backup in the home's backups folder (--nightly)")
+    p.add_argument("file", type=Path, nargs="?")
     p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--nightly", action="store_true",
+                   help="back up into the backups folder, check it, and delete nightly backups "
+                        "older than the backup_keep_days setting (run by the nightly task)")
     p = sub.add_parser("restore", help="replace the database with a checked backup (its "
                                        "manifest must be beside it)")
     p.add_argument("file", type=Path)
@@ -34,13 +38,35 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 
 
 def cmd_backup(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk.errors import BadInput
     from warranty_desk.services import backup
 
+    if args.nightly == (args.file is not None):
+        raise BadInput("Name the file to back up to, or use --nightly (which names its own "
+                       "file in the backups folder), not both.")
+    if args.nightly:
+        return _nightly(args, home)
     db = open_db(home, args)
     report = backup.backup(db, system_actor(), args.file, overwrite=args.overwrite)
     print(f"Backed up to {report.path} ({report.bytes:,} bytes, sha256 {report.sha256}), "
           f"with its manifest {report.manifest.name}: keep the two files together, a restore "
           "needs both.")
+    return EXIT_OK
+
+
+def _nightly(args: argparse.Namespace, home: Home) -> int:
+    from warranty_desk import config
+    from warranty_desk.services import nightly_backup
+
+    keep_days = config.load(home).settings.backup_keep_days
+    db = open_db(home, args)
+    try:
+        report = nightly_backup.run(db, system_actor(), home, keep_days)
+    finally:
+        db.dispose()
+    print(f"Nightly backup {report.path} ({report.bytes:,} bytes) made and checked. "
+          f"Deleted {len(report.deleted)} nightly backup(s) older than {keep_days} days; "
+          f"{report.kept} kept.")
     return EXIT_OK
 
 

@@ -54,7 +54,7 @@ def command_clock(args: argparse.Namespace) -> Clock:
 
 def open_db(home: Home, args: argparse.Namespace) -> Database:
     """The shop's database, upgraded to this version if it is older; a plain error if none."""
-    from warranty_desk.storage import migrate
+    from warranty_desk.storage import schema
     from warranty_desk.storage.database import Database
 
     if not home.database.exists():
@@ -71,13 +71,24 @@ def open_db(home: Home, args: argparse.Namespace) -> Database:
     # A damaged file is refused before anything opens it for writing (a restore never comes
     # here: it takes the backup's file whole).
     refuse_damaged(home)
-    db = Database(home.database, clock=command_clock(args))
-    if migrate.current_revision(db) != migrate.head_revision():
-        from warranty_desk.services.setup import upgrade_notes
+    clock = command_clock(args)
+    db = Database(home.database, clock=clock)
+    if schema.at_head(db):
+        return db
+    from warranty_desk.services import upgrade
+    from warranty_desk.services.setup import upgrade_notes
+    from warranty_desk.storage import migrate
 
-        before = len(upgrade_notes(db))
-        migrate.upgrade(db)
-        print_upgrade_notes(upgrade_notes(db)[before:], file=sys.stderr)
+    before = len(upgrade_notes(db))
+    db.dispose()  # the upgrade backs the file up, and may have to put it back
+    done = upgrade.upgrade_if_older(home, clock)
+    if done is not None:
+        print(f"Updated the shop's records from schema {done.from_revision} to "
+              f"{done.to_revision}; the database as it was is backed up at {done.backup.path}.",
+              file=sys.stderr)
+    db = Database(home.database, clock=clock)
+    migrate.upgrade(db)  # a file with no schema yet; a no-op after the upgrade
+    print_upgrade_notes(upgrade_notes(db)[before:], file=sys.stderr)
     return db
 
 

@@ -28,14 +28,19 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 
 
 def cmd_init(args: argparse.Namespace, home: Home) -> int:
-    from warranty_desk.services import setup
+    from warranty_desk.services import setup, upgrade
 
     shop = setup.ShopInput(name=args.shop_name, branch_code=args.branch.upper(),
                            currency=(args.currency or "EUR").upper(),
                            locale=args.locale or "en_GB",
                            timezone=args.timezone)
-    db, created = setup.init(home, shop, clock=command_clock(args))
+    clock = command_clock(args)
+    done = upgrade.upgrade_if_older(home, clock)  # init would too, without saying where
+    db, created = setup.init(home, shop, clock=clock)
     print(f"{'Created' if created else 'Upgraded'} the shop database at {home.database}.")
+    if done is not None:
+        print(f"It was at schema {done.from_revision}, now {done.to_revision}; the database as "
+              f"it was is backed up at {done.backup.path}.")
     print_upgrade_notes(setup.upgrade_notes(db))
     if args.demo:
         from warranty_desk.demo.story import build_demo_shop

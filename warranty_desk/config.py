@@ -42,6 +42,8 @@ CRM_KINDS = ("none", "webhook", "tryton")
 # Plain http is only for a portal on this machine (tests, a local proxy); anything else is TLS.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 _BRANCH = re.compile(r"[A-Z0-9]{2,6}")
+# Days the nightly backups are kept (`warranty-desk backup --nightly`); the newest always stays.
+KEEP_DAYS_RANGE = (1, 3650)
 
 _T = TypeVar("_T")
 
@@ -111,6 +113,10 @@ class Settings:
     printers: PrinterSettings = field(default_factory=PrinterSettings)
     portal_url_template: str = ""
     sync: SyncSettings = field(default_factory=SyncSettings)
+    backup_keep_days: int = 14
+
+
+_Section = TypeVar("_Section", PrinterSettings, SyncSettings)
 
 
 class Loaded(NamedTuple):
@@ -163,8 +169,10 @@ def problems(settings: Settings) -> list[str]:
     if template and not (template.startswith(("https://", "http://")) and "{code}" in template):
         found.append("the portal link must start with https:// and contain {code} where the "
                      "warranty code goes")
-    found += sync_problems(settings.sync)
-    return found
+    if not KEEP_DAYS_RANGE[0] <= settings.backup_keep_days <= KEEP_DAYS_RANGE[1]:
+        found.append(f"nightly backups are kept {KEEP_DAYS_RANGE[0]} to {KEEP_DAYS_RANGE[1]} "
+                     "days")
+    return found + sync_problems(settings.sync)
 
 
 def address_problem(url: str, what: str) -> str | None:
@@ -316,7 +324,8 @@ def _values(settings: Settings) -> list[tuple[str, str, object]]:
     """(table, key, value) for every setting, in the file's order; "" is the top level."""
     found: list[tuple[str, str, object]] = [
         ("", "theme", settings.theme), ("", "idle_minutes", settings.idle_minutes),
-        ("", "portal_url_template", settings.portal_url_template)]
+        ("", "portal_url_template", settings.portal_url_template),
+        ("", "backup_keep_days", settings.backup_keep_days)]
     for item in fields(ScannerSettings):
         value = getattr(settings.scanner, item.name)
         found.append(("scanner", item.name,
@@ -387,8 +396,10 @@ def _from_dict(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
         portal_url_template=_pick(data, "portal_url_template", str,
                                   defaults.portal_url_template, bad),
         scanner=_scanner(data.get("scanner", {}), bad),
-        printers=_printers(data.get("printing", {}), bad),
-        sync=_sync(data.get("sync", {}), bad),
+        printers=_section(data.get("printing", {}), PrinterSettings, "printing", bad),
+        sync=_section(data.get("sync", {}), SyncSettings, "sync", bad),
+        backup_keep_days=_pick(data, "backup_keep_days", int, defaults.backup_keep_days, bad,
+                               lambda v: KEEP_DAYS_RANGE[0] <= v <= KEEP_DAYS_RANGE[1]),
     )
     # Anything left that the checks refuse goes back to its default too.
     for problem in problems(settings):
@@ -440,30 +451,18 @@ def _fix_printers(printers: PrinterSettings) -> PrinterSettings:
         else default.label_size)
 
 
-def _printers(table: object, bad: list[str]) -> PrinterSettings:
-    default = PrinterSettings()
+def _section(table: object, kind: type[_Section], name: str, bad: list[str]) -> _Section:
+    """[printing] or [sync] value by value, each checked for its default's type."""
+    default = kind()
     if not isinstance(table, dict):
-        bad.append("[printing] is not a table")
+        bad.append(f"[{name}] is not a table")
         return default
     values: dict[str, Any] = {}
-    for item in fields(PrinterSettings):
+    for item in fields(kind):
         fallback = getattr(default, item.name)
         values[item.name] = _pick(table, item.name, type(fallback), fallback, bad,
-                                  prefix="printing.")
-    return PrinterSettings(**values)
-
-
-def _sync(table: object, bad: list[str]) -> SyncSettings:
-    default = SyncSettings()
-    if not isinstance(table, dict):
-        bad.append("[sync] is not a table")
-        return default
-    values: dict[str, Any] = {}
-    for item in fields(SyncSettings):
-        fallback = getattr(default, item.name)
-        values[item.name] = _pick(table, item.name, type(fallback), fallback, bad,
-                                  prefix="sync.")
-    return SyncSettings(**values)
+                                  prefix=f"{name}.")
+    return kind(**values)
 
 
 def _fix_sync(sync: SyncSettings) -> SyncSettings:

@@ -238,6 +238,11 @@ def _plain(raw: str, cleaned: str, problem: str | None = None) -> Scan:
         )
 
     if (_INV_RE.match(upper) or _ORDER_NAME_RE.match(upper)) and _HAS_DIGIT_RE.search(upper):
+        # Invoice first, but some makers print serials that start "INV" (an inverter's
+        # "INV-A-0001"): a serial-shaped one is tried as a serial next, not lost.
+        if _SERIAL_RE.match(upper):
+            return Scan(raw=raw, kind=ScanKind.INVOICE_NUMBER, value=upper,
+                        candidates=(ScanKind.INVOICE_NUMBER, ScanKind.SERIAL), problem=problem)
         return _single(raw, ScanKind.INVOICE_NUMBER, upper, problem)
 
     if _DIGITS_RE.match(upper):

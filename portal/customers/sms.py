@@ -95,7 +95,9 @@ class TwilioSms:
             raise ImproperlyConfigured(f"{', '.join(missing)} not set: the Twilio text gateway "
                                        "needs the account's SID, token and sending number.")
         self.account, self.token, self.sender = (found[name] for name in _TWILIO)
-        self.api = found.get("PORTAL_TWILIO_API", "https://api.twilio.com").rstrip("/")
+        # Set but empty in an env file means Twilio's own address, as unset does.
+        self.api = (found.get("PORTAL_TWILIO_API", "").strip()
+                    or "https://api.twilio.com").rstrip("/")
 
     def send(self, to: str, text: str, reference: str) -> str:
         """POST the message; its SID, SmsRefused on a 4xx, SmsNotTaken on no answer or a 5xx.

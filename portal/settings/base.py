@@ -68,7 +68,7 @@ PORTAL_CSP: dict[str, list[str]] = {
 
 # The branch whose catalogue the public product page (/products/) answers from when more than
 # one lists a product and the asker names none (`?branch=`); otherwise the first by code.
-PORTAL_CATALOGUE_BRANCH = "".join(env.words("PORTAL_CATALOGUE_BRANCH")[:1]).upper()
+PORTAL_CATALOGUE_BRANCH = env.word("PORTAL_CATALOGUE_BRANCH").upper()
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -153,19 +153,19 @@ ACCOUNT_RATE_LIMITS = {"request_login_code": "20/m/ip,3/m/key,10/h/key",
                        "login_failed": "10/m/ip,5/5m/key"}
 ALLAUTH_TRUSTED_PROXY_COUNT = env.count("PORTAL_PROXY_HOPS", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-DEFAULT_FROM_EMAIL = env.words("PORTAL_MAIL_FROM", "warranties@localhost")[0]
-EMAIL_HOST = env.words("PORTAL_SMTP_HOST", "localhost")[0]
+DEFAULT_FROM_EMAIL = env.word("PORTAL_MAIL_FROM", "warranties@localhost")
+EMAIL_HOST = env.word("PORTAL_SMTP_HOST", "localhost")
 EMAIL_PORT = env.count("PORTAL_SMTP_PORT", 25)
 # Text messages (sign-in codes by phone): a class with send(to, text, reference), see
 # portal.customers.sms. portal.customers.sms.HttpJsonGateway is the generic HTTP JSON gateway,
 # configured by the three settings after it (the token from the environment only).
-PORTAL_SMS_GATEWAY = env.words("PORTAL_SMS_GATEWAY", "portal.customers.sms.LoopbackSms")[0]
-PORTAL_SMS_URL = (env.words("PORTAL_SMS_URL") or [""])[0]
-PORTAL_SMS_TOKEN = (env.words("PORTAL_SMS_TOKEN") or [""])[0]
-PORTAL_SMS_SENDER = (env.words("PORTAL_SMS_SENDER") or [""])[0]
+PORTAL_SMS_GATEWAY = env.word("PORTAL_SMS_GATEWAY", "portal.customers.sms.LoopbackSms")
+PORTAL_SMS_URL = env.word("PORTAL_SMS_URL")
+PORTAL_SMS_TOKEN = env.word("PORTAL_SMS_TOKEN")
+PORTAL_SMS_SENDER = env.word("PORTAL_SMS_SENDER")
 # Paying for an extension online: a class with start() and paid(), see
 # portal.customers.payments; none (customers pay at the shop) unless one is named.
-PORTAL_PAYMENT_PROVIDER = (env.words("PORTAL_PAYMENT_PROVIDER") or [""])[0]
+PORTAL_PAYMENT_PROVIDER = env.word("PORTAL_PAYMENT_PROVIDER")
 
 # Staff sessions end with the browser and after eight idle hours: a shared office PC signs out.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -24,5 +24,5 @@ if os.environ.get("PORTAL_MAIL_FOLDER"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["PORTAL_MAIL_FOLDER"]
 # Development and tests pay extensions at once through the loopback provider.
-PORTAL_PAYMENT_PROVIDER = (env.words("PORTAL_PAYMENT_PROVIDER")
-                           or ["portal.customers.payments.LoopbackPayments"])[0]
+PORTAL_PAYMENT_PROVIDER = env.word("PORTAL_PAYMENT_PROVIDER",
+                                   "portal.customers.payments.LoopbackPayments")

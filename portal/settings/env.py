@@ -32,8 +32,14 @@ def count(name: str, default: int) -> int:
 
 
 def words(name: str, default: str = "") -> list[str]:
-    """A comma-separated list."""
-    return [w.strip() for w in os.environ.get(name, default).split(",") if w.strip()]
+    """A comma-separated list; set but empty (`NAME=` in an env file) gives the default."""
+    given = [w.strip() for w in os.environ.get(name, "").split(",") if w.strip()]
+    return given or [w.strip() for w in default.split(",") if w.strip()]
+
+
+def word(name: str, default: str = "") -> str:
+    """One value: the first of the list, or the default when the variable is unset or empty."""
+    return (words(name) or [default])[0]
 
 
 def required(name: str, hint: str) -> str:

@@ -1,4 +1,4 @@
-"""The OS scheduler files: nightly at 02:00, catching up a missed night, running sync --nightly.
+"""The OS scheduler files: nightly at 02:00, catching up a missed night, backup then sync.
 
 The systemd units are also checked by `systemd-analyze verify` where it is installed (with
 ExecStart pointed at this checkout's warranty-desk, since ~/.local/bin may not hold one).
@@ -35,6 +35,12 @@ def text(root: ET.Element, path: str) -> str:
     return (found.text or "").strip()
 
 
+def _exec_starts(path: Path) -> list[str]:
+    """Every ExecStart line of a unit, in order (configparser keeps only the last)."""
+    return [line.split("=", 1)[1].strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("ExecStart=")]
+
+
 def test_the_timer_fires_daily_at_two_and_catches_up_a_missed_night() -> None:
     timer = unit(TIMER)
     assert "02:00" in timer["Timer"]["OnCalendar"]
@@ -46,10 +52,15 @@ def test_the_timer_fires_daily_at_two_and_catches_up_a_missed_night() -> None:
 def test_the_service_runs_sync_nightly_as_the_user_on_the_default_home() -> None:
     service = unit(SERVICE)["Service"]
     assert service["Type"] == "oneshot"
-    command = shlex.split(service["ExecStart"])
-    assert command[0].endswith("warranty-desk")
-    assert command[1:3] == ["--home", "%h/.local/share/warranty-desk"]
-    assert " ".join(command[3:]) == "sync --nightly"
+    # Two ExecStart lines, run in order: the nightly backup (its failure ignored: "-"), then
+    # the sync.
+    starts = _exec_starts(SERVICE)
+    assert [s.lstrip("-") == s for s in starts] == [False, True]
+    for line, job in zip(starts, ("backup --nightly", "sync --nightly"), strict=True):
+        command = shlex.split(line.lstrip("-"))
+        assert command[0].endswith("warranty-desk")
+        assert command[1:3] == ["--home", "%h/.local/share/warranty-desk"]
+        assert " ".join(command[3:]) == job
     assert "User" not in service  # a user unit: it runs as whoever enables it
     assert "TimeoutStartSec" in service
 
@@ -66,10 +77,10 @@ def test_the_windows_task_runs_daily_at_two_as_the_signed_in_user() -> None:
     assert text(root, "t:Principals/t:Principal/t:RunLevel") == "LeastPrivilege"
     limit = text(root, "t:Settings/t:ExecutionTimeLimit")
     assert re.fullmatch(r"PT([1-9]\d*H|[1-9]\d*M)", limit), limit
-    command = text(root, "t:Actions/t:Exec/t:Command")
-    arguments = text(root, "t:Actions/t:Exec/t:Arguments")
-    assert command.endswith("warranty-desk.exe")
-    assert f"{command} {arguments}".endswith("warranty-desk.exe sync --nightly")
+    actions = [(text(e, "t:Command"), text(e, "t:Arguments"))
+               for e in root.findall("t:Actions/t:Exec", NS)]
+    assert [f"{command} {arguments}" for command, arguments in actions] == [
+        "warranty-desk.exe backup --nightly", "warranty-desk.exe sync --nightly"]
 
 
 def test_systemd_accepts_the_units_where_systemd_analyze_is_installed(tmp_path: Path) -> None:

@@ -249,3 +249,33 @@ def test_the_app_started_on_a_damaged_file_stays_up_without_a_traceback(
     assert _sha(home.database) == before
     log = (home.logs / "warranty-desk.log").read_text("utf-8")
     assert "The shop's database is damaged" in log and str(kept) in log
+
+
+def test_a_new_database_whose_first_page_is_still_in_the_wal_is_sound(tmp_path: Path) -> None:
+    # A shop just set up and held open by the app: page 1 on disk was written before the
+    # schema, with no text encoding yet; the real page 1 is in the -wal. A command run beside
+    # the app called that file damaged.
+    path = tmp_path / "shop.sqlite3"
+    held = sqlite3.connect(path)
+    try:
+        held.execute("PRAGMA journal_mode=WAL")
+        held.execute("PRAGMA wal_autocheckpoint=0")
+        held.execute("CREATE TABLE t (x)")
+        held.execute("INSERT INTO t VALUES (1)")
+        held.commit()
+        assert path.read_bytes()[56:60] == bytes(4)  # the state the check must accept
+        assert soundness.problem(path) is None
+    finally:
+        held.close()
+
+
+def test_an_unset_text_encoding_with_nothing_in_the_wal_is_still_damage(tmp_path: Path) -> None:
+    path = tmp_path / "shop.sqlite3"
+    with sqlite3.connect(path) as made:
+        made.execute("CREATE TABLE t (x)")
+    made.close()
+    data = bytearray(path.read_bytes())
+    data[56:60] = bytes(4)
+    path.write_bytes(bytes(data))
+    assert soundness.problem(path) == (
+        "its header names a text encoding or format that does not exist")

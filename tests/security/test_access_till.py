@@ -71,6 +71,13 @@ def test_services_the_table_says_need_no_check_take_no_permission() -> None:
         ", ".join(_line(n) for n in checking)
 
 
+@pytest.fixture(autouse=True)
+def _in_a_scratch_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arguments are made-up names ("NO-SUCH-PATH"): a service allowed to write to the path it
+    is given writes here, not into the checkout (one did, and the file was committed)."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """An empty shop: every call below names records that are not there."""

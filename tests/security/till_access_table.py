@@ -26,6 +26,7 @@ MAY_CALL: dict[str, str] = {
     "audit_sample_report.audit_sample_in":    ". . . . M F O . . C",
     "backup.backup":                          ". . . . . . O A . C",
     "backup.restore":                         ". . . . . . O A . C",
+    "nightly_backup.run":                     ". . . . . . O A . C",
     "board.board":                            "S K T U M F O A . C",
     "brand_claim_views.brand_claim":          ". K T U M F O . L C",
     "brand_claim_views.brand_claims":         ". K T U M F O . L C",
@@ -137,6 +138,8 @@ MAY_CALL: dict[str, str] = {
     "shop_settings.update_policy":            ". . . . . . O A . C",
     "shop_settings.update_shop":              ". . . . . . O A . C",
     "staff.create_staff":                     ". . . . . . O A . C",
+    "settings_transfer.gather":               ". . . . . . O A . C",
+    "settings_transfer.import_settings":      ". . . . . . O A . C",
     "staff.deactivate_staff":                 ". . . . . . O A . C",
     "staff.reactivate_staff":                 ". . . . . . O A . C",
     "staff.set_pin":                          ". . . . . . O A . C",
@@ -161,6 +164,12 @@ _PRINT = "the print queue's worker (printing/), which prints what a checked serv
 NOT_GATED: dict[str, str] = {
     "audit.record": "writes the audit entry of a change its caller was allowed to make",
     "backup.backups_folder": "names the backups folder of a home; reads nothing in it",
+    "backup.put_back": "puts the pre-upgrade backup back after a failed upgrade, at start "
+                       "before anyone signs in (the upgrade is not a person's act)",
+    "upgrade.upgrade_if_older": "at start, before anyone signs in: backs the file up, migrates, "
+                                "and puts the backup back if that fails",
+    "nightly_backup.nightly_backups": "lists the nightly job's own backup files; reads no "
+                                      "records",
     "backup.newest_good": "at start, before anyone signs in: names the newest backup that "
                           "passes a restore's checks, to offer on a damaged shop file",
     "damage.checked_whole_at_start": "at start, before sign-in: whether the file is small "

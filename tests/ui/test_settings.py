@@ -388,7 +388,7 @@ def test_a_tab_whose_permission_the_person_lacks_is_hidden(
     shown = [screen.tabs.tabText(n) for n in range(screen.tabs.count())
              if screen.tabs.isTabVisible(n)]
     assert shown == ["Shop && branch", "Policies && plans", "Products", "Staff && roles",
-                     "Devices", "Sync"]
+                     "Devices", "Sync", "Backups"]
     window.lock()
     screen = _settings(qtbot, window, "Olive Owner", "7777")
     assert screen.tabs.isTabVisible(screen.tabs.indexOf(screen.imports))

@@ -1,5 +1,5 @@
-"""Settings: shop, policies, products, suppliers, staff, devices, POS import and sync, one tab
-each."""
+"""Settings: shop, policies, products, suppliers, staff, devices, POS import, sync and backups,
+one tab each."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ui.context import AppContext
 from ui.keys import bind_key
 from ui.screens.base import Screen
 from ui.screens.settings_tabs import SettingsTab
+from ui.screens.settings_tabs.backups import BackupsTab
 from ui.screens.settings_tabs.devices import DevicesTab
 from ui.screens.settings_tabs.imports import ImportsTab
 from ui.screens.settings_tabs.policies import PoliciesTab
@@ -28,7 +29,8 @@ class SettingsScreen(Screen):
     permission = Permission.MANAGE_SETTINGS
     help_keys = (
         ("Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous settings tab"),
-        ("Ctrl+S", "Save the form on the tab shown (shop, policy, supplier, devices, sync)"),
+        ("Ctrl+S", "Save the form on the tab shown (shop, policy, supplier, devices, sync, "
+                   "backups)"),
     )
 
     def __init__(self, ctx: AppContext) -> None:
@@ -45,9 +47,10 @@ class SettingsScreen(Screen):
         self.imports = ImportsTab(ctx)
         self.suppliers = SuppliersTab(ctx)
         self.sync = SyncTab(ctx)
+        self.backups = BackupsTab(ctx)
         self.all_tabs: tuple[SettingsTab, ...] = (self.shop, self.policies, self.products,
                                                   self.suppliers, self.staff, self.devices,
-                                                  self.imports, self.sync)
+                                                  self.imports, self.sync, self.backups)
         for tab in self.all_tabs:
             self.tabs.addTab(tab, tab.title)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)

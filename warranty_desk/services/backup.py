@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from alembic.script import ScriptDirectory
-
 from warranty_desk import config
 from warranty_desk.clock import Clock
 from warranty_desk.errors import BadInput, DatabaseInUse
@@ -155,19 +153,50 @@ def backup(db: Database, actor: Actor, target: Path, *, overwrite: bool = False)
         _copy_into_new_file(live, target)
     finally:
         raw.close()
-    tables = _table_count(target)
-    manifest, manifest_path = _seal(target, db.clock)
-    report = BackupReport(path=target, bytes=manifest.bytes, sha256=manifest.sha256,
-                          tables=tables, manifest=manifest_path)
+    report = _sealed(target, db.clock)
     with db.write() as session:
         audit.record(session, actor, "backup.create", "database", target.name,
                      {"path": str(target), "sha256": report.sha256, "bytes": report.bytes})
     return report
 
 
-def _known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(migrate.alembic_config())
-    return {rev.revision for rev in script.walk_revisions("base", migrate.head_revision())}
+def _sealed(target: Path, clock: Clock) -> BackupReport:
+    """The report of a backup file just written, its manifest written beside it."""
+    tables = _table_count(target)
+    manifest, manifest_path = _seal(target, clock)
+    return BackupReport(path=target, bytes=manifest.bytes, sha256=manifest.sha256,
+                        tables=tables, manifest=manifest_path)
+
+
+def copy_file(source: Path, target: Path, clock: Clock) -> BackupReport:
+    """A sealed backup of a database file no Database of this program holds open, unaudited.
+
+    Before an upgrade the live file is at a schema the models of this version do not match, so
+    nothing is written into it; the backup's own name says why it was made.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with _connect(source) as live:
+        _copy_into_new_file(live, target)
+    return _sealed(target, clock)
+
+
+def put_back(home: Home, source: Path, clock: Clock) -> None:
+    """Put a backup over the live database as it is, with no audit and no migration: how a
+    failed upgrade leaves the shop on the version it had. The backup itself stays."""
+    folder = backups_folder(home)
+    fd, staged_name = tempfile.mkstemp(prefix=".put-back-", suffix=".sqlite3", dir=folder)
+    os.close(fd)
+    staged = Path(staged_name)
+    try:
+        shutil.copyfile(source, staged)
+        if soundness.problem(home.database) is not None:
+            _replace_damaged(home, staged, clock)  # e.g. a disk fault mid-write
+        else:
+            with _sole_holder(home.database) as live, _connect(staged) as backup_file:
+                backup_file.backup(live)
+    finally:
+        for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _check_backup(path: Path, shown: str) -> Contents:
@@ -199,7 +228,7 @@ def _check_backup(path: Path, shown: str) -> Contents:
             if len(versions) != 1:
                 raise refuse("is damaged (it does not say which schema version it has)")
             revision = versions[0]
-            if revision not in _known_revisions():
+            if revision not in migrate.known_revisions():
                 raise refuse(f"was made by a newer or different Warranty Desk (schema "
                              f"{revision}). Update Warranty Desk, then restore it again")
             shops = connection.execute("SELECT count(*) FROM shop").fetchone()[0]
@@ -238,26 +267,38 @@ def newest_good(home: Home) -> GoodBackup | None:
         if manifest is not None:
             found.append((manifest.made_at, path))
     for made_at, path in sorted(found, reverse=True):
-        manifest = backup_manifest.read(path, path.name)
-        assert manifest is not None
-        try:
-            backup_manifest.check_file(manifest, path.stat().st_size, _sha256(path), path.name)
-            backup_manifest.check_contents(manifest, _check_backup(path, path.name), path.name)
-        except (BadInput, OSError):
-            continue
-        return GoodBackup(path, made_at)
+        if is_good(path):
+            return GoodBackup(path, made_at)
     return None
 
 
-def _safety_copy_path(home: Home, clock: Clock) -> Path:
-    folder = backups_folder(home)
+def is_good(path: Path) -> bool:
+    """Whether a restore would take this backup: its manifest, its hash, SQLite's checks."""
+    try:
+        manifest = backup_manifest.read(path, path.name)
+        if manifest is None:
+            return False
+        backup_manifest.check_file(manifest, path.stat().st_size, _sha256(path), path.name)
+        backup_manifest.check_contents(manifest, _check_backup(path, path.name), path.name)
+    except (BadInput, OSError):
+        return False
+    return True
+
+
+def unused_path(folder: Path, kind: str, clock: Clock) -> Path:
+    """folder/KIND-20261207T020000Z.sqlite3, or -2, -3 … when that name (or a manifest of
+    that name) is taken by a backup made in the same second."""
     stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-    path = folder / f"before-restore-{stamp}.sqlite3"
+    path = folder / f"{kind}-{stamp}.sqlite3"
     number = 2
-    while path.exists():
-        path = folder / f"before-restore-{stamp}-{number}.sqlite3"
+    while path.exists() or backup_manifest.path_of(path).exists():
+        path = folder / f"{kind}-{stamp}-{number}.sqlite3"
         number += 1
     return path
+
+
+def _safety_copy_path(home: Home, clock: Clock) -> Path:
+    return unused_path(backups_folder(home), "before-restore", clock)
 
 
 def _replace_damaged(home: Home, staged: Path, clock: Clock) -> Path:

@@ -47,9 +47,13 @@ def init(home: Home, shop: ShopInput | None = None, *, clock: Clock) -> tuple[Da
                        "starting with a letter (for example BR01).")
     db = open_database(home, clock)
     if not schema.at_head(db):
+        from warranty_desk.services import upgrade
         from warranty_desk.storage import migrate  # Alembic loads only when there is work
 
-        migrate.upgrade(db)
+        db.dispose()  # an older file is backed up first, and put back if the upgrade fails
+        upgrade.upgrade_if_older(home, clock)
+        db = Database(home.database, clock=clock)
+        migrate.upgrade(db)  # a new, empty file; a no-op after the upgrade
     with db.write() as session:
         if session.execute(select(Shop.id).limit(1)).first() is not None:
             return db, False

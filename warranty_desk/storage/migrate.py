@@ -28,6 +28,12 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every revision this build's migrations know, oldest to head."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions("base", head_revision())}
+
+
 def current_revision(db: Database) -> str | None:
     """The revision the database file is at, or None for an empty file."""
     with db.engine.connect() as connection:

@@ -48,12 +48,17 @@ def open_private(path: Path, mode: str = "a", encoding: str | None = "utf-8",
 
 def write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
     """Write JSON to path owner-only, whole or not at all (a temp file beside it, renamed)."""
+    write_text(path, json.dumps(data, sort_keys=True, indent=indent, ensure_ascii=False))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write text to path owner-only, whole or not at all (a temp file beside it, renamed)."""
     # mkstemp creates the file 0600 before anything is written; the rename makes it whole.
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".partial", dir=path.parent)
     try:
         os.chmod(temp, OWNER_ONLY)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, sort_keys=True, indent=indent, ensure_ascii=False)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)

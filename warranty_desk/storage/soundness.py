@@ -44,15 +44,19 @@ def header_problem(path: Path) -> str | None:
         return f"its header names a page size of {page_size} bytes, which no database has"
     if header[18] not in (1, 2) or header[19] not in (1, 2) or header[21:24] != b"\x40\x20\x20":
         return "the fixed bytes of its header are changed"
-    if _number(header, 56, 4) not in (1, 2, 3) or not 1 <= _number(header, 44, 4) <= 4:
+    wal = Path(f"{path}-wal")
+    checkpointed = not wal.exists() or wal.stat().st_size == 0
+    encoding, schema_format = _number(header, 56, 4), _number(header, 44, 4)
+    # A new file switched to WAL before its first table keeps 0 in both on disk until the
+    # first checkpoint; the -wal holds the page 1 SQLite reads, and SQLite checks that one.
+    unset_but_in_wal = not checkpointed and encoding == 0 and schema_format == 0
+    if not unset_but_in_wal and (encoding not in (1, 2, 3) or not 1 <= schema_format <= 4):
         return "its header names a text encoding or format that does not exist"
     if size % page_size:
         return f"it is {size:,} bytes long, not a whole number of {page_size}-byte pages"
     stated = _number(header, 28, 4)
     # The stated count is only valid when the change counter and its copy agree (an older
     # SQLite may leave them apart); a -wal with pages in it holds pages the file does not yet.
-    wal = Path(f"{path}-wal")
-    checkpointed = not wal.exists() or wal.stat().st_size == 0
     if checkpointed and _number(header, 24, 4) == _number(header, 92, 4) and stated and \
             stated != size // page_size:
         return (f"its header says it has {stated:,} pages, but the file holds "

@@ -139,3 +139,19 @@ def test_a_claim_on_a_sale_the_shop_does_not_know_is_found_by_its_number(shop: D
     assert result.matches == ()
     assert [c.number for c in result.claims] == [number]
     assert result.message == f"Claim {number}."
+
+
+def test_a_serial_that_starts_like_an_invoice_number_is_still_found(shop: Database) -> None:
+    # Some makers print serials such as "INV-A-0001" (an inverter's): tried as an invoice first,
+    # then as the serial it also is, rather than "nothing found".
+    code = sell(shop, "S-77", serials=("INV-A-0001",)).warranty_codes[0]
+    result = lookup(shop, SALES, "inv-a-0001")
+    assert [m.warranty_code for m in result.matches] == [code]
+    assert result.scan_kind == "serial"
+
+
+def test_an_invoice_number_still_wins_over_a_serial_of_the_same_text(shop: Database) -> None:
+    by_invoice = sell(shop, "INV-2002", serials=("SN-X-0001",)).warranty_codes[0]
+    sell(shop, "S-88", serials=("INV-2002",))
+    result = lookup(shop, SALES, "INV-2002")
+    assert [m.warranty_code for m in result.matches] == [by_invoice]

@@ -36,6 +36,15 @@ class SettingsTab(QWidget):
         settings stay: they belong to the shop, not to the person who looked."""
 
 
+def outcome_label() -> Label:
+    """A hidden, word-wrapped notice for what a file did; its words (from the file) plain text."""
+    label = Label("")
+    label.setObjectName("notice")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
 class ProblemTable(QWidget):
     """Every problem that stopped an all-or-nothing file: row, column and reason, with a count."""
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.screens.settings_tabs import ProblemTable, SettingsTab
+from ui.screens.settings_tabs import ProblemTable, SettingsTab, outcome_label
 from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from ui.wording import count
@@ -56,10 +56,7 @@ class ImportsTab(SettingsTab):
         self.progress.hide()
         layout.addWidget(self.progress)
         # Order names and refund lines come from the file: a Label shows them as typed.
-        self.summary = Label("")
-        self.summary.setObjectName("notice")
-        self.summary.setWordWrap(True)
-        self.summary.hide()
+        self.summary = outcome_label()
         layout.addWidget(self.summary)
         self.problems = ProblemTable()
         layout.addWidget(self.problems, 1)
