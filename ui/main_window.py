@@ -43,6 +43,7 @@ from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from warranty_desk.config import ScannerSettings
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission
+from warranty_desk.services.first_run import progress as setup_progress
 
 if TYPE_CHECKING:
     from ui.screens.sync_panel import SyncPanelScreen
@@ -264,6 +265,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # A cycle in flight is waited for briefly; the next start picks up where it stopped.
         self.sync_worker.stop()
+        if self.pages.currentWidget() is self.first_run:
+            self.first_run.keep_typing()  # the setup comes back with what was typed
         super().closeEvent(event)
 
     def _on_scanners_status(self, level: str, text: str) -> None:
@@ -386,8 +389,10 @@ class MainWindow(QMainWindow):
     def _show_sign_in(self) -> None:
         self.lock_button.hide()
         self.sign_in.refresh()
-        if self.sign_in.names.count() == 0:
+        if not setup_progress(self.ctx.db).finished:
+            # A new shop, or a setup left half-way: it comes back at the step reached.
             self.pages.setCurrentWidget(self.first_run)
+            self.first_run.refresh()
         else:
             self.pages.setCurrentWidget(self.sign_in)
 
@@ -452,6 +457,9 @@ class MainWindow(QMainWindow):
 
         Going to the counter asks first when the screen would lose what was typed on it.
         """
+        if self.pages.currentWidget() is self.first_run:
+            self.first_run.handle_scan(text)  # the setup's scanner test, before any sign-in
+            return
         if self.ctx.actor is None:
             return
         self.idle.start()  # a scan is activity too

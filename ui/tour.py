@@ -72,6 +72,7 @@ def tour(out: Path, work_area: QRect = WORK_AREA) -> list[Path]:
     from ui.main_window import MainWindow
     from ui.theme import apply_theme
     from ui.tour_guide import guide_tour
+    from ui.tour_setup import setup_tour
     from warranty_desk.clock import FixedClock
     from warranty_desk.storage.home import Home
 
@@ -107,6 +108,7 @@ def tour(out: Path, work_area: QRect = WORK_AREA) -> list[Path]:
                 _every_screen(win, home, units, shot)
                 guide_tour(win, home, units.serials, shot, out)  # docs/guide's own screens
             _done(win)
+    written += setup_tour(out, work_area, TOUR_DAY)
     return written
 
 

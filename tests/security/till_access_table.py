@@ -158,6 +158,8 @@ _STEP = "a step inside another service's unit of work, after that service's own 
 _SYNC = "the sync worker's own bookkeeping (sync/), run as the till, never by a person"
 _SETUP = "opening or creating the shop's database, before anyone signs in"
 _READ = "read by every screen before and after sign-in; holds nothing personal"
+_FIRST_RUN = ("the first-run setup, before anyone can sign in; every step refuses once the "
+              "setup is finished (first_run.SetupFinished)")
 _PRINT = "the print queue's worker (printing/), which prints what a checked service queued"
 NOT_GATED: dict[str, str] = {
     "audit.record": "writes the audit entry of a change its caller was allowed to make",
@@ -193,6 +195,14 @@ NOT_GATED: dict[str, str] = {
     "epochs.current": _SYNC,
     "epochs.push_marks": _SYNC,
     "epochs.start_after_restore": _STEP,
+    "first_run.finish": _FIRST_RUN,
+    "first_run.keep_draft": _FIRST_RUN,
+    "first_run.progress": "read at start, before sign-in: which setup step to show",
+    "first_run.save_branch": _FIRST_RUN,
+    "first_run.save_owner": _FIRST_RUN,
+    "first_run.save_policies": _FIRST_RUN,
+    "first_run.save_shop": _FIRST_RUN,
+    "first_run.save_test": _FIRST_RUN,
     "inbox.apply_item": "applies head office's inbox items as the till (the sync worker)",
     "inbox.open_problem_count": "a count for the sync badge; names no record",
     "inbox.open_request_count": "a count for the sync badge; names no record",

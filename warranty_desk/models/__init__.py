@@ -17,6 +17,7 @@ from warranty_desk.models.cost import CostPosting
 from warranty_desk.models.customer import Customer, Segment
 from warranty_desk.models.evidence import EvidenceDocument
 from warranty_desk.models.exception_note import ExceptionNote
+from warranty_desk.models.first_run import FirstRunProgress
 from warranty_desk.models.hand_back import HandBack
 from warranty_desk.models.message import CustomerMessage, WarrantyReminder
 from warranty_desk.models.metric_rollup import (
@@ -68,6 +69,7 @@ __all__ = [
     "ExceptionNote",
     "ExtensionOffer",
     "ExtensionPlan",
+    "FirstRunProgress",
     "HandBack",
     "ImportBatch",
     "InboxApplied",

@@ -1,0 +1,1 @@
+"""The steps of the first-run setup, one page each."""
