@@ -198,3 +198,15 @@ def test_the_migrated_supplier_batches_table_matches_the_model(db: Database) -> 
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     # A missing table or column shows up here as an add_table / add_column naming it.
     assert [d for d in diff if "supplier_batches" in repr(d)] == []
+
+
+def test_a_unit_without_a_serial_goes_into_returns_stock_within_the_sync_contract(
+    shop: Database
+) -> None:
+    # A cable is sold without a serial: its stock.moved carries serial null, which the contract
+    # refused (the autouse payload check fails the test), so head office would refuse the batch.
+    code = sell(shop, "INV-CBL", sku="CBL-1", serials=()).warranty_codes[0]
+    number = claims.start_claim(shop, SALES, claims.StartClaim(code, "Frayed plug")).number
+    receipt = returns.receive(shop, STORE, number)
+    assert (receipt.claim_number, receipt.serial) == (number, None)
+    assert _rows(shop, "SELECT kind, serial FROM stock_movements") == [("return_in", None)]
