@@ -29,10 +29,11 @@ class Sale(Base):
     """An invoice from the POS."""
 
     __tablename__ = "sales"
-    __table_args__ = (UniqueConstraint("source", "invoice_number"),)
+    # Number first: the unique pair's own index finds an invoice number in any source.
+    __table_args__ = (UniqueConstraint("invoice_number", "source"),)
 
     id: Mapped[uuid_pk]
-    invoice_number: Mapped[str] = mapped_column(String(64), index=True)
+    invoice_number: Mapped[str] = mapped_column(String(64))
     # Where the invoice came from (counter, csv, json, shopify, square, portal): numbers are
     # unique only within one source.
     source: Mapped[str] = mapped_column(String(20), default="counter")
@@ -53,7 +54,8 @@ class InvoiceLine(Base):
     """One product line of an invoice; quantity N gives N warranties."""
 
     __tablename__ = "invoice_lines"
-    __table_args__ = (UniqueConstraint("sale_id", "line_no"),)
+    # Keyed by id itself, with no rowid: no separate index of ids (migration 0026).
+    __table_args__ = (UniqueConstraint("sale_id", "line_no"), {"sqlite_with_rowid": False})
 
     id: Mapped[uuid_pk]
     sale_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sales.id"))
