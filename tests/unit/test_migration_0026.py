@@ -26,6 +26,9 @@ _PLANS = {
     "SELECT id FROM invoice_lines WHERE sale_id = x'00' ORDER BY line_no":
         "sqlite_autoindex_invoice_lines",
     "SELECT sale_id FROM invoice_lines WHERE id = x'00'": "PRIMARY KEY",
+    # A customer's page, a merge and an erasure each ask for one customer.
+    "SELECT id FROM warranties WHERE customer_id = x'00'": "ix_warranties_customer_id",
+    "SELECT id FROM sales WHERE customer_id = x'00'": "ix_sales_customer_id",
 }
 
 
@@ -54,10 +57,13 @@ def test_lookups_go_by_index_with_no_index_that_another_already_covers(
         assert index in plan and "SCAN" not in plan, (query, plan)
 
 
-def test_a_unit_without_a_serial_is_left_out_of_the_serial_index(shop: Database) -> None:
-    (partial,) = rows(shop, "SELECT partial FROM pragma_index_list('warranties') "
-                            "WHERE name = 'ix_warranties_serial'")
-    assert partial == (1,)
+def test_units_and_sales_without_a_serial_or_customer_stay_out_of_those_indexes(
+        shop: Database) -> None:
+    for table, index in (("warranties", "ix_warranties_serial"),
+                         ("warranties", "ix_warranties_customer_id"),
+                         ("sales", "ix_sales_customer_id")):
+        assert rows(shop, f"SELECT partial FROM pragma_index_list('{table}') "
+                          "WHERE name = ?", index) == [(1,)], index
 
 
 def test_sales_and_lines_from_before_0026_keep_every_row_and_link(shop: Database) -> None:
