@@ -1,4 +1,4 @@
-"""Budget: importing 100k POS invoice lines (≤ 10 s), all or nothing.
+"""Budget: importing 100k POS invoice lines, all or nothing, ≤ 1.5x the floor (DESIGN.md).
 
 The file is the shop's own CSV format with a serial per line and a customer per invoice; it
 is imported through `import_invoices`, the path the app and the CLI use. The floor is
@@ -25,7 +25,8 @@ from warranty_desk.services import setup
 from warranty_desk.services.imports import import_invoices
 from warranty_desk.storage.home import Home
 
-BUDGET_S = 10.0
+# DESIGN.md: the import takes at most this many times the floor, in the same run.
+BUDGET_RATIO = 1.5
 COLUMNS = ("invoice_number", "sold_on", "sku", "quantity", "unit_price", "serials",
            "extension_plan", "customer_name", "customer_phone", "customer_email",
            "customer_segment")
@@ -80,9 +81,9 @@ def run(*, lines: int, today: date, scratch: Path) -> Result:
         db.dispose()
     floor = _floor(path, scratch)
     measured = Stats(round(seconds * 1000, 1), round(seconds * 1000, 1), 1)
-    return Result(name=f"import {lines:,} invoice lines", budget=f"≤ {BUDGET_S:g} s per 100k",
+    return Result(name=f"import {lines:,} invoice lines", budget=f"≤ {BUDGET_RATIO:g}x the floor",
                   measured=measured, floor=Stats(round(floor * 1000, 1), round(floor * 1000, 1),
                                                  1),
                   floor_name="sqlite-utils insert_all of the same rows",
-                  passed=seconds * 100_000 / lines <= BUDGET_S,
+                  passed=seconds <= BUDGET_RATIO * floor,
                   extra={"warranties": report.warranties, "sales": report.sales})

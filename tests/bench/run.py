@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     size = shop.database_size(home)
     print(harness.table(results))
     print(f"\ndatabase: {size['bytes'] / 1e9:.2f} GB for {size['warranties']:,} warranties "
-          f"({size['bytes_per_warranty']:,} bytes each with their history); budget 1 GB for 1M: "
+          f"({size['bytes_per_warranty']:,} bytes each with their history); budget "
+          f"{shop.SIZE_BUDGET_BYTES_PER_WARRANTY} bytes each: "
           f"{'PASS' if size['passed'] else 'FAIL'}")
     data = harness.as_json(results, scale=args.scale, extra={"database": size})
     was, why_not = compare.previous(args.out)

@@ -20,7 +20,8 @@ class EvidenceDocument(Base):
 
     id: Mapped[uuid_pk]
     claim_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("claims.id"), primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # Not indexed: nothing reads evidence by hash alone (a duplicate is looked for by claim).
+    sha256: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(40))
     media_type: Mapped[str] = mapped_column(String(60))
     size: Mapped[int]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from warranty_desk.models.base import Base, money, timestamp, uuid_pk
@@ -29,16 +29,20 @@ class Sale(Base):
     """An invoice from the POS."""
 
     __tablename__ = "sales"
-    __table_args__ = (UniqueConstraint("source", "invoice_number"),)
+    # Number first: the unique pair's own index finds an invoice number in any source. Sales of
+    # no customer stay out of the customer index (every lookup asks for one customer).
+    __table_args__ = (UniqueConstraint("invoice_number", "source"),
+                      Index("ix_sales_customer_id", "customer_id",
+                            sqlite_where=text("customer_id IS NOT NULL")))
 
     id: Mapped[uuid_pk]
-    invoice_number: Mapped[str] = mapped_column(String(64), index=True)
+    invoice_number: Mapped[str] = mapped_column(String(64))
     # Where the invoice came from (counter, csv, json, shopify, square, portal): numbers are
     # unique only within one source.
     source: Mapped[str] = mapped_column(String(20), default="counter")
     branch_code: Mapped[str] = mapped_column(String(6))
     sold_on: Mapped[date] = mapped_column(index=True)
-    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id"))
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     import_batch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("import_batches.id"))
     created_at: Mapped[timestamp]
@@ -53,7 +57,8 @@ class InvoiceLine(Base):
     """One product line of an invoice; quantity N gives N warranties."""
 
     __tablename__ = "invoice_lines"
-    __table_args__ = (UniqueConstraint("sale_id", "line_no"),)
+    # Keyed by id itself, with no rowid: no separate index of ids (migration 0026).
+    __table_args__ = (UniqueConstraint("sale_id", "line_no"), {"sqlite_with_rowid": False})
 
     id: Mapped[uuid_pk]
     sale_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sales.id"))

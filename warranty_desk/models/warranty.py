@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, PrimaryKeyConstraint, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, PrimaryKeyConstraint, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from warranty_desk.models.base import Base, money, timestamp, uuid_pk
@@ -23,13 +23,19 @@ class Warranty(Base):
     """One sold unit's coverage. Start and end are stored at sale and never re-derived."""
 
     __tablename__ = "warranties"
+    # A third of units have no serial, a few no customer: each index holds only the rows with
+    # a value. Every lookup compares with a value, which tells SQLite it may use them.
+    __table_args__ = (Index("ix_warranties_serial", "serial",
+                            sqlite_where=text("serial IS NOT NULL")),
+                      Index("ix_warranties_customer_id", "customer_id",
+                            sqlite_where=text("customer_id IS NOT NULL")))
 
     id: Mapped[uuid_pk]
     code: Mapped[str] = mapped_column(String(32), unique=True)
     invoice_line_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("invoice_lines.id"), index=True)
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
-    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id"), index=True)
-    serial: Mapped[str | None] = mapped_column(String(64), index=True)
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id"))
+    serial: Mapped[str | None] = mapped_column(String(64))
     start_on: Mapped[date]
     end_on: Mapped[date]
     status: Mapped[WarrantyStatus] = mapped_column(
