@@ -223,6 +223,8 @@ NOT_GATED: dict[str, str] = {
     "shop_settings.list_products": _READ,
     "shop_time.today_at": _READ,
     "staff.list_staff": "the sign-in screen's list of names and roles (no PINs)",
+    "staff.may_unlock": "answers from the matrix whether a role may lift a lock (the Staff tab "
+                        "greys its button); reads nothing, and unlock_staff checks itself",
     "staff.sign_in": "the PIN check itself",
     "staff.verify_override": "the approver's PIN check itself",
     "sync_admin.parked": "the sync panel's list; retrying or dismissing is checked",
