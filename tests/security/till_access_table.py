@@ -104,6 +104,7 @@ MAY_CALL: dict[str, str] = {
     "pattern_rows.patterns":                  ". . . . M F O . . C",
     "print_jobs.cancel":                      "S K T U M F O A . C",
     "print_jobs.enqueue":                     "S K T U M F O A . C",
+    "print_jobs.send_to":                     "S K T U M F O A . C",
     "printables.hand_back_view":              "S K T U M F O A . C",
     "printables.label_view":                  "S K T U M F O A . C",
     "printables.slip_view":                   "S K T U M F O A . C",
