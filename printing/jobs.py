@@ -15,15 +15,17 @@ from printing.documents import (
     what_printed,
 )
 from printing.targets import FILE, Target, missing_folder, parse_target
+from warranty_desk.config import PrinterSettings
 from warranty_desk.errors import BadInput, DeviceUnavailable
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.sentences import sentences
 from warranty_desk.services import print_jobs
-from warranty_desk.services.print_jobs import PrintJobView
+from warranty_desk.services.print_jobs import ESCPOS, PrintJobView
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.documents import DocumentStore
 
-__all__ = ["DEFAULT_WIDTH_MM", "PrintOutcome", "PrintRequest", "print_document", "retry"]
+__all__ = ["DEFAULT_WIDTH_MM", "PrintOutcome", "PrintRequest", "goes_to", "print_document",
+           "retry"]
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +63,28 @@ def print_document(db: Database, actor: Actor, request: PrintRequest, *,
     return _send(db, actor, job, target, payload)
 
 
-def retry(db: Database, actor: Actor, job_id: str) -> PrintOutcome:
-    """Send a queued job's stored bytes to its printer again."""
+def goes_to(job: PrintJobView, printers: PrinterSettings | None) -> str:
+    """Where a retry sends a waiting job: a receipt document to the receipt printer set up now
+    (its address may have been corrected in Settings > Devices since the job failed); a saved
+    PDF, or any job when no settings are given, to where it was sent first."""
+    if printers is None or job.media_type != ESCPOS or not printers.receipt:
+        return job.target
+    try:
+        return str(parse_target(printers.receipt))
+    except BadInput:
+        return printers.receipt  # sending says what is wrong with it, in plain words
+
+
+def retry(db: Database, actor: Actor, job_id: str, *,
+          printers: PrinterSettings | None = None) -> PrintOutcome:
+    """Send a queued job's stored bytes again, to where it goes now (see goes_to); a job that
+    moves to another printer is re-addressed, and the move audited, before it is sent."""
     require(actor, Permission.PRINT)
     job, payload = print_jobs.payload_of(db, job_id)
-    return _send(db, actor, job, parse_target(job.target), payload)
+    target = parse_target(goes_to(job, printers))
+    if str(target) != job.target:
+        job = print_jobs.send_to(db, actor, job.id, str(target))
+    return _send(db, actor, job, target, payload)
 
 
 def _send(db: Database, actor: Actor, job: PrintJobView, target: Target, payload: bytes

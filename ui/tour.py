@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QAbstractAnimation, QRect
 from PySide6.QtWidgets import QApplication
 
 # The tour pins the day so the screenshots stay the same from run to run.
@@ -30,6 +31,17 @@ WORK_AREA = QRect(0, 0, 1366, 768 - TASKBAR)
 def _settle(app: QApplication) -> None:
     for _ in range(5):
         app.processEvents()
+
+
+def _still(app: QApplication, win: Any) -> None:
+    """Wait out the widgets' own animations (a scan field's clear button fades in over a few
+    frames): a picture taken halfway through one differs from run to run."""
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline and any(
+            a.state() == QAbstractAnimation.State.Running
+            for a in win.findChildren(QAbstractAnimation)):
+        app.processEvents()
+        time.sleep(0.01)
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,7 @@ def tour(out: Path, work_area: QRect = WORK_AREA) -> list[Path]:
 
             def shot(name: str, win: MainWindow = win, theme: str = theme) -> None:
                 _settle(app)
+                _still(app, win)
                 path = out / (f"{name}.png" if theme == "light" else f"{name}-dark.png")
                 win.grab().save(str(path))
                 written.append(path)

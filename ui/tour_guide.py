@@ -2,7 +2,8 @@
 
 Called by ui/tour.py after its own screens (light theme only); writes to DIR/guide/. Every
 failure is made for real on this machine: a serial port that does not exist, a receipt
-printer on a port nobody listens on, head office at an address that refuses the connection.
+printer on a port nobody listens on, head office at an address that refuses the connection
+(a fixed port, so the pictures do not change between runs).
 """
 
 from __future__ import annotations
@@ -30,8 +31,12 @@ ROLE_SCREENS = (
 
 def guide_tour(win: Any, home: Any, serials: dict[str, str], shot: Callable[[str], None],
                out: Path) -> None:
-    """Sign in as each role in turn and take the screens the guide shows."""
+    """Sign in as each role in turn and take the screens the guide shows; the shop is left as
+    it was found (no printer, no head office, nothing waiting) for the tour's dark pictures."""
+    from warranty_desk import config
+
     (out / "guide").mkdir(parents=True, exist_ok=True)
+    found = config.load(home).settings
 
     def snap(name: str) -> None:
         shot(f"guide/{name}")
@@ -44,6 +49,16 @@ def guide_tour(win: Any, home: Any, serials: dict[str, str], shot: Callable[[str
         snap(file)
     _technician(win, home, snap)
     _admin_and_failures(win, home, serials, snap)
+    config.save(home, found)
+    _cancel_waiting_prints(win)
+
+
+def _cancel_waiting_prints(win: Any) -> None:
+    from warranty_desk.permissions import Actor
+    from warranty_desk.services import print_jobs
+
+    for job in print_jobs.queued(win.ctx.db):
+        print_jobs.cancel(win.ctx.db, Actor.system("tour"), job.id, "the guide tour is over")
 
 
 def _as(win: Any, name: str, pin: str) -> Any:
@@ -86,8 +101,9 @@ def _scroll_to(widget: Any) -> None:
 
 @contextlib.contextmanager
 def _receipt_printer() -> Iterator[int]:
-    """A port that takes one print job whole, as a network receipt printer does."""
-    server = socket.create_server(("127.0.0.1", 0))
+    """A port that takes one print job whole, as a network receipt printer does: the raw
+    printing port when it is free (the history picture shows it, so it must not change)."""
+    server = _listener()
 
     def take_one() -> None:
         with contextlib.suppress(OSError):
@@ -105,12 +121,33 @@ def _receipt_printer() -> Iterator[int]:
         worker.join(timeout=WAIT_S)
 
 
+# Where the tour's stand-in receipt printer listens: the raw printing port, or the next free.
+_PRINTER_PORTS = range(9100, 9110)
+
+
+def _listener() -> socket.socket:
+    for port in _PRINTER_PORTS:
+        with contextlib.suppress(OSError):
+            return socket.create_server(("127.0.0.1", port))
+    raise RuntimeError("the guide tour's stand-in receipt printer found no free port in "
+                       f"{_PRINTER_PORTS.start}-{_PRINTER_PORTS.stop - 1}")
+
+
+# Local ports below 1024 that no ordinary program listens on (discard, tcpmux, echo, daytime).
+# A fixed one keeps the address the printer and sync pictures show the same from run to run.
+_REFUSING_PORTS = (9, 1, 7, 13)
+
+
 def _closed_port() -> int:
-    """A local port nobody listens on: a connection to it is refused at once."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
+    """A local port nobody listens on: a connection to it is refused at once. The first of a
+    fixed few that refuses, so reruns of the tour draw the same pictures."""
+    for port in _REFUSING_PORTS:
+        with socket.socket() as s:
+            s.settimeout(2.0)
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("the guide tour needs a local port that refuses connections, but "
+                       f"something listens on each of {_REFUSING_PORTS}")
 
 
 def _sales(win: Any, home: Any, serials: dict[str, str], snap: Callable[[str], None]) -> None:

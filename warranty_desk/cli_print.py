@@ -47,7 +47,8 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
         pp.add_argument("--json", action="store_true")
     pq = psub.add_parser("queue", help="list the prints waiting for their printer")
     pq.add_argument("--json", action="store_true")
-    pr = psub.add_parser("retry", help="send a queued print to its printer again")
+    pr = psub.add_parser("retry", help="send a queued print again (a receipt to the receipt "
+                                       "printer set up now)")
     pr.add_argument("job", metavar="JOB_ID")
     pr.add_argument("--json", action="store_true")
     pc = psub.add_parser("cancel", help="take a print off the queue, saying why")
@@ -71,7 +72,12 @@ def cmd_print(args: argparse.Namespace, home: Home) -> int:
     from printing import jobs
 
     if args.what == "retry":
-        outcome = jobs.retry(db, system_actor(), args.job)
+        # To the receipt printer set up now, as the app's queue does: its address may have
+        # been corrected since the job failed.
+        from warranty_desk import config
+
+        outcome = jobs.retry(db, system_actor(), args.job,
+                             printers=config.load(home).settings.printers)
     else:
         document, subject = args.what.replace("-", "_"), args.subject
         if document == "close_report" and subject.strip().lower() == "today":

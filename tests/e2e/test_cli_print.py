@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from tests.e2e.cli import TODAY, run
 from tests.printing.pdf_tools import text as pdf_text
 from tests.printing.printer_servers import closed_port, printer
+from warranty_desk import config
+from warranty_desk.storage.home import Home
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +110,27 @@ def test_an_offline_printer_exits_1_keeps_the_job_and_retry_prints_it(
     assert code.encode() in sent and server.jobs == [sent]
     again = run(demo_home, "print", "retry", job["id"])
     assert again.returncode == 2 and "is printed; there is nothing left to send" in again.stderr
+
+
+def test_retry_sends_a_receipt_to_the_receipt_printer_set_up_now(
+        demo_home: Path, codes: list[str]) -> None:
+    code = codes[4]
+    assert run(demo_home, "print", "slip", code, "--to",
+               f"tcp://127.0.0.1:{closed_port()}").returncode == 1
+    (job,) = [j for j in json.loads(run(demo_home, "print", "queue", "--json").stdout)["queued"]
+              if j["subject"] == code]
+    home = Home(demo_home)
+    settings = config.load(home).settings
+    with printer("prints") as corrected:
+        config.save(home, replace(settings, printers=replace(settings.printers,
+                                                             receipt=corrected.target)))
+        try:
+            retried = run(demo_home, "print", "retry", job["short_id"])
+        finally:
+            config.save(home, settings)  # the module's other tests print without one
+        assert retried.returncode == 0, retried.stderr
+        (sent,) = corrected.wait_for_jobs(1)
+    assert code.encode() in sent
 
 
 def test_a_queued_job_can_be_cancelled_with_a_reason(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from tests.printing.pdf_tools import page_sizes
 from tests.printing.pdf_tools import text as pdf_text
 from tests.printing.printer_servers import closed_port, printer
 from tests.unit.services.helpers import audit_rows, sell
+from warranty_desk.config import PrinterSettings
 from warranty_desk.errors import BadInput, NotFound
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims, print_jobs
@@ -249,6 +251,33 @@ def test_retrying_to_a_printer_still_off_counts_the_attempt(shop: Database, code
     failed = jobs.print_document(shop, SAM, _slip(code, f"tcp://127.0.0.1:{closed_port()}"))
     again = jobs.retry(shop, SAM, failed.job.id)
     assert (again.delivered, again.job.attempts, again.job.state) == (False, 2, "queued")
+
+
+def test_a_retry_goes_to_the_receipt_printer_set_up_now_and_a_saved_pdf_stays_put(
+        shop: Database, code: str) -> None:
+    wrong = closed_port()
+    failed = jobs.print_document(shop, SAM, _slip(code, f"tcp://127.0.0.1:{wrong}"))
+    _, kept = print_jobs.payload_of(shop, failed.job.id)
+    with printer("prints") as right:
+        corrected = PrinterSettings(receipt=right.target)
+        assert jobs.goes_to(failed.job, corrected) == right.target
+        assert jobs.goes_to(failed.job, None) == failed.job.target
+        done = jobs.retry(shop, ROSA, failed.job.id, printers=corrected)
+        assert right.wait_for_jobs(1) == [kept]
+    assert done.delivered and (done.job.target, done.job.attempts) == (right.target, 2)
+    ((who, details),) = audit_rows(shop, "print.send_to")
+    assert who == "Rosa Store" and f"127.0.0.1:{wrong}" in details and right.target in details
+    # A PDF saved to a file is not the receipt printer's: it keeps its own target.
+    pdf = replace(failed.job, media_type=PDF, target="/srv/certificate.pdf")
+    assert jobs.goes_to(pdf, corrected) == "/srv/certificate.pdf"
+
+
+def test_a_retry_to_a_receipt_printer_that_is_not_a_printer_changes_nothing(
+        shop: Database, code: str) -> None:
+    failed = jobs.print_document(shop, SAM, _slip(code, f"tcp://127.0.0.1:{closed_port()}"))
+    with pytest.raises(BadInput, match="the port must be a number"):
+        jobs.retry(shop, SAM, failed.job.id, printers=PrinterSettings(receipt="tcp://x:99999"))
+    assert print_jobs.queued(shop) == (failed.job,)
 
 
 def test_cancelling_a_queued_job_needs_a_reason_and_is_audited(

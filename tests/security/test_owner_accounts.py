@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import actor
-from warranty_desk.errors import PermissionDenied
+from warranty_desk.errors import AccountLocked, BadInput, PermissionDenied
 from warranty_desk.permissions import Role
 from warranty_desk.services import staff
 from warranty_desk.storage.database import Database
@@ -32,3 +32,27 @@ def test_an_admin_cannot_make_an_owner_or_take_over_an_owners_account(db: Databa
     staff.set_pin(db, adam, sam.id, "1313")
     owner = staff.sign_in(db, "Olive", "7777")
     assert staff.create_staff(db, owner, "Otto", Role.OWNER, "7070").role is Role.OWNER
+
+
+def test_a_manager_unlocks_the_counter_staff_but_not_an_owner_or_admin(db: Database) -> None:
+    system = actor(Role.SYSTEM)
+    staff.create_staff(db, system, "Maria", Role.MANAGER, "5555")
+    for name, role in (("Sam", Role.SALES), ("Olive", Role.OWNER), ("Adam", Role.ADMIN)):
+        staff.create_staff(db, system, name, role, "1111")
+        for _ in range(staff.MAX_WRONG_PINS):
+            with pytest.raises((BadInput, AccountLocked)):
+                staff.sign_in(db, name, "0000")
+    maria = staff.sign_in(db, "Maria", "5555")
+    people = {v.name: v for v in staff.list_staff(db)}
+    assert not staff.unlock_staff(db, maria, people["Sam"].id).locked_until
+    for name in ("Olive", "Adam"):
+        with pytest.raises(PermissionDenied, match=f"may not unlock {name}'s account"):
+            staff.unlock_staff(db, maria, people[name].id)
+    # Still locked: nothing was changed; an admin lifts it.
+    with pytest.raises(AccountLocked):
+        staff.sign_in(db, "Olive", "1111")
+    adam = people["Adam"]
+    staff.unlock_staff(db, system, adam.id)
+    admin = staff.sign_in(db, "Adam", "1111")
+    staff.unlock_staff(db, admin, people["Olive"].id)
+    assert staff.sign_in(db, "Olive", "1111").role is Role.OWNER

@@ -105,6 +105,7 @@ MAY_CALL: dict[str, str] = {
     "pattern_rows.patterns":                  ". . . . M F O . . C",
     "print_jobs.cancel":                      "S K T U M F O A . C",
     "print_jobs.enqueue":                     "S K T U M F O A . C",
+    "print_jobs.send_to":                     "S K T U M F O A . C",
     "printables.hand_back_view":              "S K T U M F O A . C",
     "printables.label_view":                  "S K T U M F O A . C",
     "printables.slip_view":                   "S K T U M F O A . C",
@@ -242,6 +243,8 @@ NOT_GATED: dict[str, str] = {
     "shop_settings.list_products": _READ,
     "shop_time.today_at": _READ,
     "staff.list_staff": "the sign-in screen's list of names and roles (no PINs)",
+    "staff.may_unlock": "answers from the matrix whether a role may lift a lock (the Staff tab "
+                        "greys its button); reads nothing, and unlock_staff checks itself",
     "staff.sign_in": "the PIN check itself",
     "staff.verify_override": "the approver's PIN check itself",
     "sync_admin.parked": "the sync panel's list; retrying or dismissing is checked",

@@ -14,13 +14,16 @@ import pytest
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tests.ui.conftest import open_window
+from tests.ui.conftest import open_window, sign_in
 from ui.main_window import MainWindow
 from ui.printing.paint import match_paper, paint_pdf
 from ui.printing.preview import PreviewChoice
 from ui.printing.work import Sheet
 from ui.screens.base import Screen
+from ui.screens.counter import CounterScreen
 from warranty_desk import config
+from warranty_desk.permissions import Actor
+from warranty_desk.services.reports import warranty_register
 from warranty_desk.storage.home import Home
 
 
@@ -43,6 +46,19 @@ def window(home: Home, monkeypatch: pytest.MonkeyPatch,
         yield win
     finally:
         opened.close()
+
+
+def counter_with_unit(qtbot: Any, win: MainWindow, name: str = "Sam Sales",
+                      pin: str = "1111") -> tuple[CounterScreen, str]:
+    """Signed in, an in-cover unit of the demo shop on the counter's card: (counter, its code)."""
+    sign_in(qtbot, win, name, pin)
+    counter = win.current_screen()
+    assert isinstance(counter, CounterScreen)
+    rows = warranty_register(win.ctx.db, Actor.system("test"))
+    serial, code = next((r.serial, r.code) for r in rows if r.status == "in_cover" and r.serial)
+    counter.handle_scan(serial)
+    assert counter.card.verdict is not None and counter.card.verdict.warranty_code == code
+    return counter, code
 
 
 def one(win: MainWindow, sql: str, *args: object) -> Any:

@@ -98,7 +98,7 @@ def test_a_new_install_asks_for_the_owner_account_first(qtbot: Any, tmp_path: An
     win.ctx.db.dispose()
 
 
-def test_a_manager_reaches_settings_with_only_the_suppliers_and_invoice_import_tabs(
+def test_a_manager_reaches_settings_with_only_the_suppliers_staff_and_invoice_import_tabs(
     qtbot: Any, window: MainWindow
 ) -> None:
     from ui.screens.settings import SettingsScreen
@@ -106,10 +106,12 @@ def test_a_manager_reaches_settings_with_only_the_suppliers_and_invoice_import_t
     sign_in(qtbot, window, "Maria Manager", "5555")
     settings = window.show_screen(SettingsScreen)
     assert isinstance(settings, SettingsScreen)
-    # A manager sets suppliers' warranty terms (MANAGE_SUPPLIER_TERMS) and imports invoices;
-    # every other tab is the owner's.
+    # A manager sets suppliers' warranty terms (MANAGE_SUPPLIER_TERMS), unlocks a colleague
+    # locked out after wrong PINs (UNLOCK_STAFF) and imports invoices; every other tab is the
+    # owner's.
     assert [tab.title for tab in settings.visible_tabs()] == [
-        "Suppliers", next(t.title for t in settings.all_tabs if "mport" in t.title)]
+        "Suppliers", "Staff && roles",
+        next(t.title for t in settings.all_tabs if "mport" in t.title)]
 
 
 def test_sales_staff_do_not_see_settings_in_the_navigation(

@@ -9,28 +9,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.printing.printer_servers import closed_port, printer
-from tests.ui.conftest import sign_in
-from tests.ui.print_helpers import set_printers, window
-from ui.main_window import MainWindow
+from tests.ui.print_helpers import counter_with_unit, set_printers, window
 from ui.screens.counter import CounterScreen
 from ui.screens.print_queue import PrintQueueScreen
-from warranty_desk.permissions import Actor
 from warranty_desk.services import print_jobs
-from warranty_desk.services.reports import warranty_register
 from warranty_desk.storage.home import Home
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def _counter_with_unit(qtbot: Any, win: MainWindow) -> tuple[CounterScreen, str]:
-    sign_in(qtbot, win, "Sam Sales", "1111")
-    counter = win.current_screen()
-    assert isinstance(counter, CounterScreen)
-    rows = warranty_register(win.ctx.db, Actor.system("test"))
-    serial, code = next((r.serial, r.code) for r in rows if r.status == "in_cover" and r.serial)
-    counter.handle_scan(serial)
-    assert counter.card.verdict is not None and counter.card.verdict.warranty_code == code
-    return counter, code
 
 
 def test_ctrl_p_prints_the_slip_and_a_second_ctrl_p_is_recorded_as_a_copy(
@@ -39,7 +24,7 @@ def test_ctrl_p_prints_the_slip_and_a_second_ctrl_p_is_recorded_as_a_copy(
     slip = tmp_path / "receipt-printer.bin"
     set_printers(demo_home, receipt=str(slip), receipt_width_mm=58)
     with window(demo_home, monkeypatch, [CounterScreen]) as win:
-        counter, code = _counter_with_unit(qtbot, win)
+        counter, code = counter_with_unit(qtbot, win)
         assert counter.action_bar.buttons["slip"].text() == "Print slip  (Ctrl+P)"
         assert "slip" in counter.action_bar.shown()
         qtbot.keyClick(counter.field, Qt.Key.Key_P, CTRL)
@@ -62,7 +47,7 @@ def test_without_a_receipt_printer_the_slip_says_whom_to_ask(
     qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with window(demo_home, monkeypatch, [CounterScreen]) as win:
-        counter, code = _counter_with_unit(qtbot, win)
+        counter, code = counter_with_unit(qtbot, win)
         qtbot.keyClick(counter.field, Qt.Key.Key_P, CTRL)
         # Sales staff cannot open Settings > Devices: they are told whom to ask.
         assert win.notice.text() == ("No receipt printer is set up: ask the owner or the "
@@ -77,7 +62,7 @@ def test_a_printer_that_does_not_answer_leaves_the_slip_in_the_queue_until_a_ret
     port = closed_port()
     set_printers(demo_home, receipt=f"tcp://127.0.0.1:{port}")
     with window(demo_home, monkeypatch, [CounterScreen, PrintQueueScreen]) as win:
-        counter, code = _counter_with_unit(qtbot, win)
+        counter, code = counter_with_unit(qtbot, win)
         assert win.print_queue.isHidden()
         qtbot.keyClick(counter.field, Qt.Key.Key_P, CTRL)
         assert win.notice.property("level") == "warning"
@@ -121,7 +106,7 @@ def test_a_queued_job_is_cancelled_with_a_reason(
 ) -> None:
     set_printers(demo_home, receipt=f"tcp://127.0.0.1:{closed_port()}")
     with window(demo_home, monkeypatch, [CounterScreen, PrintQueueScreen]) as win:
-        counter, code = _counter_with_unit(qtbot, win)
+        counter, code = counter_with_unit(qtbot, win)
         qtbot.keyClick(counter.field, Qt.Key.Key_P, CTRL)
         qtbot.keyClick(win, Qt.Key.Key_F7)
         queue = win.current_screen()
@@ -147,7 +132,7 @@ def test_retry_all_sends_every_waiting_job_once_the_printer_is_back(
     port = closed_port()
     set_printers(demo_home, receipt=f"tcp://127.0.0.1:{port}")
     with window(demo_home, monkeypatch, [CounterScreen, PrintQueueScreen]) as win:
-        counter, code = _counter_with_unit(qtbot, win)
+        counter, code = counter_with_unit(qtbot, win)
         qtbot.keyClick(counter.field, Qt.Key.Key_P, CTRL)
         qtbot.keyClick(counter.field, Qt.Key.Key_P, CTRL)
         assert [j.subject for j in print_jobs.queued(win.ctx.db)] == [code, code]

@@ -192,14 +192,16 @@ class PrintDesk(QObject):
 
         self.ctx.run(lambda: print_each(db, actor, requests), done, self._failed)
 
-    def retry(self, job_id: str) -> None:
-        """Send a queued job's bytes to its printer again."""
-        actor, db = self.ctx.require_actor(), self.ctx.db
-        self.ctx.run(lambda: retry(db, actor, job_id), self._receipt_done, self._failed)
+    def retry(self, job: PrintJobView) -> None:
+        """Send a queued job's bytes again, to the printer set up now."""
+        actor, db, printers = self.ctx.require_actor(), self.ctx.db, self.printers()
+        self.ctx.run(lambda: retry(db, actor, job.id, printers=printers), self._receipt_done,
+                     self._failed)
 
     def retry_all(self, jobs: Sequence[PrintJobView]) -> None:
         """Send every waiting job again, and say in one notice how it went."""
         actor, db, waiting = self.ctx.require_actor(), self.ctx.db, list(jobs)
+        printers = self.printers()
 
         def done(outcomes: list[PrintOutcome]) -> None:
             self.ctx.data_changed.emit(QUEUE_CHANGED)
@@ -212,7 +214,7 @@ class PrintDesk(QObject):
             self.ctx.notice.emit(f"{left} of {len(waiting)} prints still wait: {reason}",
                                  "warning")
 
-        self.ctx.run(lambda: retry_each(db, actor, waiting), done, self._failed)
+        self.ctx.run(lambda: retry_each(db, actor, waiting, printers), done, self._failed)
 
     # --- Receipt route ---------------------------------------------------------------------
 

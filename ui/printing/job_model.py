@@ -50,6 +50,8 @@ class PrintJobModel(QAbstractTableModel):
         super().__init__()
         self.columns = tuple(columns)
         self.jobs: tuple[PrintJobView, ...] = ()
+        # Where each job goes on a retry; the queue sets it from the printer settings of now.
+        self.route: Callable[[PrintJobView], str] = lambda j: j.target
         try:
             self.zone = ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -58,7 +60,7 @@ class PrintJobModel(QAbstractTableModel):
             "Document": _document,
             "For": lambda j: j.subject,
             "Original or copy": _kind,
-            "Printer": lambda j: printer_words(j.target),
+            "Printer": self.printer,
             "Tries": lambda j: str(j.attempts),
             "Problem": _problem,
             "Asked by": lambda j: j.requested_by,
@@ -66,6 +68,13 @@ class PrintJobModel(QAbstractTableModel):
             "When": lambda j: self.when(j.created_at),
             "Outcome": lambda j: _STATES.get(j.state, j.state),
         }
+
+    def printer(self, job: PrintJobView) -> str:
+        """Where the job goes, and where it went first when that has changed since."""
+        now = self.route(job)
+        if now == job.target:
+            return printer_words(now)
+        return f"{printer_words(now)} (was {printer_words(job.target)})"
 
     def when(self, at: datetime | None) -> str:
         """A time in the shop's zone, to the minute."""
@@ -93,7 +102,7 @@ class PrintJobModel(QAbstractTableModel):
             return None
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and column == "Printer":
-            return job.target
+            return self.route(job)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._cells[column](job)
         return None

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from printing.documents import PrintRequest, normalised, render_document, what_printed
-from printing.jobs import PrintOutcome, print_document, retry
+from printing.jobs import PrintOutcome, goes_to, print_document, retry
+from warranty_desk.config import PrinterSettings
 from warranty_desk.permissions import Actor
 from warranty_desk.services import print_jobs
 from warranty_desk.services.print_jobs import PDF, PrintJobView
@@ -71,8 +72,10 @@ def print_each(db: Database, actor: Actor, requests: list[PrintRequest]
     return [print_document(db, actor, request) for request in requests]
 
 
-def retry_each(db: Database, actor: Actor, jobs: list[PrintJobView]) -> list[PrintOutcome]:
-    """Retry waiting jobs oldest first; a printer that fails once this round is not asked again.
+def retry_each(db: Database, actor: Actor, jobs: list[PrintJobView],
+               printers: PrinterSettings) -> list[PrintOutcome]:
+    """Retry waiting jobs oldest first, each to where it goes now; a printer that fails once
+    this round is not asked again.
 
     Jobs usually pile up behind one printer out of paper: trying each of them against it would
     keep the person waiting a connect timeout per job for the same answer.
@@ -80,10 +83,11 @@ def retry_each(db: Database, actor: Actor, jobs: list[PrintJobView]) -> list[Pri
     failed: set[str] = set()
     outcomes = []
     for job in jobs:
-        if job.target in failed:
+        target = goes_to(job, printers)
+        if target in failed:
             continue
-        outcome = retry(db, actor, job.id)
+        outcome = retry(db, actor, job.id, printers=printers)
         if not outcome.delivered:
-            failed.add(job.target)
+            failed.add(target)
         outcomes.append(outcome)
     return outcomes

@@ -23,6 +23,7 @@ from ui.screens.counter_parts.matches import (
     MatchList,
     claim_state_words,
 )
+from ui.screens.start_claim_parts.unknown_form import UnknownSale
 from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.reason_dialog import ReasonDialog
@@ -31,6 +32,7 @@ from ui.widgets.scan_field import ScanField
 from ui.widgets.verdict_card import VerdictCard
 from ui.widgets.void_warranty import ask_to_void
 from warranty_desk.permissions import Permission
+from warranty_desk.scanning import ScanKind, classify
 from warranty_desk.services.lookup import lookup
 from warranty_desk.views import ClaimMatch, LookupResult, WarrantyVerdict
 
@@ -42,6 +44,15 @@ QWIDGETSIZE_MAX = (1 << 24) - 1
 # The screen each action opens, and what it is handed (the rest print from here).
 _OPENS = {"start_claim": "StartClaimScreen", "extension": "ExtensionScreen",
           "customer": "CustomerScreen"}
+
+
+def scanned_serial(text: str) -> str:
+    """The serial a scan that found nothing names, for an unknown sale's claim; "" when it
+    was a phone number, a name, a code or a product barcode rather than a serial."""
+    scan = classify(text)
+    if scan.kind is ScanKind.GS1:
+        return scan.serial or ""
+    return scan.lookup_value(ScanKind.SERIAL) if ScanKind.SERIAL in scan.candidates else ""
 
 
 class CounterScreen(Screen):
@@ -83,6 +94,8 @@ class CounterScreen(Screen):
         self.action_bar = ActionBar()
         layout.addWidget(self.action_bar)
         self.result: LookupResult | None = None
+        # Set while the card says NOT FOUND: Ctrl+N starts a claim for an unknown sale.
+        self.unknown_sale: UnknownSale | None = None
         self._looked_up = ""  # the field's text when its result came back
         self._print_desk: PrintDesk | None = None
         self.void_dialog: ReasonDialog | None = None
@@ -114,6 +127,9 @@ class CounterScreen(Screen):
     def act(self, name: str) -> None:
         """Take one of the counter's actions on the unit shown, if it applies and is allowed."""
         action, verdict = action_named(name), self.card.verdict
+        if verdict is None and name == "start_claim" and self.unknown_sale is not None:
+            self._start_unknown_sale(self.unknown_sale)
+            return
         if verdict is None:
             self.ctx.notice.emit("Look a unit up first.", "warning")
             return
@@ -141,6 +157,14 @@ class CounterScreen(Screen):
                                            verdict.product_name, self.handle_scan)
         else:
             self.ctx.navigate.emit(_OPENS[name], verdict)
+
+    def _start_unknown_sale(self, sale: UnknownSale) -> None:
+        # Bought elsewhere, or sold before the shop's records began: the claim starts from the
+        # customer's proof of purchase, with the serial just scanned.
+        if not self.ctx.may(Permission.START_CLAIM):
+            self.ctx.notice.emit("Start claim is not available to your role.", "warning")
+            return
+        self.ctx.navigate.emit("StartClaimScreen", sale)
 
     def print_slip(self) -> None:
         """The warranty slip of the unit shown, on the receipt printer."""
@@ -190,13 +214,17 @@ class CounterScreen(Screen):
                               or (len(result.claims) == 1 and not result.matches)):
             entries = [result.claims[0]]
         self.matches.fill(entries)
+        self.unknown_sale = None
         if not entries:
             self.matches.hide()
             if result.product is not None:
                 self.card.show_product(result.product)
             else:
                 self.card.show_message(result.message)
-            self.action_bar.show_for(None, self.ctx.may)
+                if result.scan_kind != ScanKind.EMPTY:
+                    self.unknown_sale = UnknownSale(scanned_serial(result.query))
+            self.action_bar.show_for(None, self.ctx.may,
+                                     unknown_sale=self.unknown_sale is not None)
             return
         if len(entries) == 1:
             self.matches.hide()
@@ -251,5 +279,6 @@ class CounterScreen(Screen):
         self.card.clear()
         self.action_bar.show_for(None, self.ctx.may)
         self.result = None
+        self.unknown_sale = None
         self._looked_up = ""
         self.void_dialog = None  # the window closes it

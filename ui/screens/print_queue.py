@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from printing.documents import document_name
+from printing.jobs import goes_to
 from ui.context import AppContext
 from ui.keys import IN_WIDGET_AND_CHILDREN, ON_WIDGET, bind_key
 from ui.printing.desk import PDF_ROUTE, RECEIPT, PrintDesk
-from ui.printing.job_model import PrintJobModel
+from ui.printing.job_model import PrintJobModel, printer_words
 from ui.printing.queue_keys import QUEUE_CHANGED, QUEUE_KEY
 from ui.screens.base import Screen
 from ui.widgets.column_fit import fit_width
@@ -146,6 +147,9 @@ class PrintQueueScreen(Screen):
     def refresh(self) -> None:
         """Reload the waiting jobs and the history off the GUI thread."""
         db = self.ctx.db
+        # Read each time: a printer's address corrected in Settings > Devices shows at once.
+        printers = self.desk.printers()
+        self.queue_model.route = lambda job: goes_to(job, printers)
         self.ctx.run(lambda: (print_jobs.queued(db),
                               print_jobs.history(db, limit=HISTORY_ROWS)), self._show)
 
@@ -183,10 +187,13 @@ class PrintQueueScreen(Screen):
         if job is not None:
             model = self.queue_model
             tries = f"{job.attempts} time{'s' if job.attempts != 1 else ''}"
+            route = model.route(job)
+            moved = (f" A retry sends it to {printer_words(route)}, the printer set up now."
+                     if route != job.target else "")
             show_level(self.problem, f"{document_name(job.document).capitalize()} for "
                        f"{job.subject}, asked by {job.requested_by} at "
                        f"{model.when(job.created_at)}; tried {tries}. "
-                       f"{job.last_error or 'Not sent yet.'}", "warning")
+                       f"{job.last_error or 'Not sent yet.'}{moved}", "warning")
 
     def day(self) -> date:
         """The day the close report is for."""
@@ -205,7 +212,7 @@ class PrintQueueScreen(Screen):
         if job is None:
             self.ctx.notice.emit("Select a waiting print first.", "warning")
             return
-        self.desk.retry(job.id)
+        self.desk.retry(job)
 
     def retry_all(self) -> None:
         """Send every waiting job again (after the printer is fixed)."""

@@ -56,7 +56,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(_S + "audit_sample", "AuditSampleScreen", "Audit sample", "Ctrl+F8",
                (P.VIEW_REPORTS,)),
     ScreenSpec(_S + "settings", "SettingsScreen", "Settings", "F9",
-               (P.MANAGE_SETTINGS, P.MANAGE_STAFF, P.IMPORT_INVOICES, P.MANAGE_SYNC)),
+               (P.MANAGE_SETTINGS, P.UNLOCK_STAFF, P.IMPORT_INVOICES, P.MANAGE_SYNC)),
     ScreenSpec(_S + "sync_panel", "SyncPanelScreen", "Sync", "F10", (P.MANAGE_SYNC,)),
     ScreenSpec(_S + "brand_claims", "BrandClaimsScreen", "Brand claims", "F11",
                (P.VIEW_BRAND_CLAIMS,)),

@@ -21,7 +21,7 @@ from ui.screens.start_claim_parts.creating import ClaimStarted, attach_all
 from ui.screens.start_claim_parts.done_panel import ClaimDonePanel
 from ui.screens.start_claim_parts.evidence import FILE_FILTER, PendingFile
 from ui.screens.start_claim_parts.known_form import OPEN_CLAIM_KEY, KnownUnitForm
-from ui.screens.start_claim_parts.unknown_form import UnknownSaleForm
+from ui.screens.start_claim_parts.unknown_form import UnknownSale, UnknownSaleForm
 from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.message_line import MessageLine
@@ -103,7 +103,7 @@ class StartClaimScreen(Screen):
 
     def _connect_signals(self) -> None:
         # Switching between a known unit and an unknown sale.
-        self.unknown_button.clicked.connect(self.start_unknown)
+        self.unknown_button.clicked.connect(lambda _checked=False: self.start_unknown())
         # The checklist follows the claim type; files come from the picker or a drop.
         self.claim_type.currentIndexChanged.connect(self._refresh_checklists)
         for checklist in (self.checklist, self.proof_checklist):
@@ -127,6 +127,8 @@ class StartClaimScreen(Screen):
     def open(self, payload: object) -> None:
         if isinstance(payload, WarrantyVerdict):
             self.start_known(payload)
+        elif isinstance(payload, UnknownSale):
+            self.start_unknown(payload.serial)
         else:
             self.start_unknown()
 
@@ -151,13 +153,13 @@ class StartClaimScreen(Screen):
         self.done.clear()
         self.start_unknown()
 
-    def _reset(self) -> None:
+    def _reset(self, serial: str = "") -> None:
         today = self.ctx.today()
         self.pending = {}
         self.preview = None
         self.started = None
         self.known.reset(today)
-        self.unknown.reset(today)
+        self.unknown.reset(today, serial)
         self._say("")
 
     def _show_form(self, page: QWidget) -> None:
@@ -196,11 +198,14 @@ class StartClaimScreen(Screen):
         self.create_button.setEnabled(True)
         self._refresh_checklists()
 
-    def start_unknown(self) -> None:
-        """A claim for a sale the shop has no record of."""
-        self._reset()
+    def start_unknown(self, serial: str = "") -> None:
+        """A claim for a sale the shop has no record of; the serial the counter did not find
+        is filled in."""
+        self._reset(serial)
         self.verdict = None
-        self.subject.setText("Unknown sale: the customer brings proof of purchase.")
+        self.subject.setText("Unknown sale: the customer brings proof of purchase."
+                             + (f" Serial {serial} is not in the shop's records." if serial
+                                else ""))
         self._show_form(self.unknown_page)
         self.create_button.setEnabled(True)
         self.u_name.setFocus()

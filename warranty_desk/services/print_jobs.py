@@ -116,17 +116,38 @@ def enqueue_in(
 enqueue = writes(enqueue_in)
 
 
-def payload_of_in(uow: UnitOfWork, job_id: str) -> tuple[PrintJobView, bytes]:
-    """The job and the exact bytes to send; a printed job is not sent twice."""
-    session = uow.session
+def _waiting(session: Session, job_id: str) -> tuple[PrintJob, bytes]:
+    """A job still in the queue, with its bytes; a printed or cancelled one is refused."""
     job = _job(session, job_id)
     if job.state != "queued" or job.payload is None:
         raise BadInput(f"The {job.document} for {job.subject} is {job.state}; there is "
                        "nothing left to send. Print it again to get a copy.")
-    return _view(job), job.payload
+    return job, job.payload
+
+
+def payload_of_in(uow: UnitOfWork, job_id: str) -> tuple[PrintJobView, bytes]:
+    """The job and the exact bytes to send; a printed job is not sent twice."""
+    job, payload = _waiting(uow.session, job_id)
+    return _view(job), payload
 
 
 payload_of = reads(payload_of_in)
+
+
+def send_to_in(uow: UnitOfWork, actor: Actor, job_id: str, target: str) -> PrintJobView:
+    """A waiting job goes to another printer from now on (its address was corrected in the
+    settings); the move is audited, the bytes stay as they were."""
+    require(actor, Permission.PRINT)
+    session = uow.session
+    job, _ = _waiting(session, job_id)
+    if job.target != target:
+        audit.record(session, actor, "print.send_to", "print_job", job.id,
+                     {"subject": job.subject, "from": job.target, "to": target})
+        job.target = target
+    return _view(job)
+
+
+send_to = writes(send_to_in)
 
 
 def mark_printed_in(uow: UnitOfWork, job_id: str, by: Actor) -> PrintJobView:

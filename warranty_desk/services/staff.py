@@ -171,8 +171,8 @@ def _find(session: Session, key: uuid.UUID | str) -> Staff:
 def _locked_message(session: Session, row: Staff, now: datetime) -> str:
     if _needs_unlock(row):
         return (f"Too many wrong PINs, again and again: {row.name} is locked until a manager "
-                "unlocks the account (Settings > Staff, or `warranty-desk staff unlock`). Ask a "
-                "manager; if this was not you, tell them.")
+                "unlocks the account (Settings > Staff & roles, or `warranty-desk staff unlock`). "
+                "Ask a manager; if this was not you, tell them.")
     assert row.locked_until is not None
     local = row.locked_until.astimezone(shop_zone(session))
     minutes = max(1, math.ceil((row.locked_until - now).total_seconds() / 60))
@@ -394,11 +394,25 @@ def reactivate_staff_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID) -> S
 reactivate_staff = writes(reactivate_staff_in)
 
 
+def may_unlock(actor: Actor, role: Role) -> bool:
+    """Whether this person may lift a lock on an account of this role: a manager unlocks the
+    counter's staff, never the owner's or an admin's account (that is for those who run the
+    staff accounts)."""
+    if not allowed(actor.role, Permission.UNLOCK_STAFF):
+        return False
+    return role not in _STAFF_MANAGERS or allowed(actor.role, Permission.MANAGE_STAFF)
+
+
 def unlock_staff_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID | str) -> StaffView:
     """Lift a wrong-PIN lock (timed, or one waiting for a manager); the steps start afresh."""
     require(actor, Permission.UNLOCK_STAFF)
     session = uow.session
     row = _find(session, staff_id)
+    if not may_unlock(actor, Role(row.role)):
+        raise PermissionDenied(
+            f"{actor.name} ({ROLE_LABELS[actor.role]}) may not unlock {row.name}'s account: "
+            f"an account of the {ROLE_LABELS[Role(row.role)]} role is unlocked by another owner "
+            "or system admin. Nothing was changed.")
     now = clock_of(session).now()
     if not _view(row).locked(now):
         raise BadInput(f"{row.name}'s account is not locked, so there is nothing to unlock. "

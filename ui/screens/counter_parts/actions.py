@@ -48,7 +48,9 @@ ACTIONS: tuple[CounterAction, ...] = (
     CounterAction("open_claim", "Open claim", "Ctrl+O", "Open the claim still open on the unit",
                   Permission.LOOKUP, lambda v: v.open_claim is not None,
                   "No claim is open on this unit."),
-    CounterAction("start_claim", "Start claim", "Ctrl+N", "Start a claim on the unit shown",
+    CounterAction("start_claim", "Start claim", "Ctrl+N",
+                  "Start a claim on the unit shown; on NOT FOUND, for a sale the shop has no "
+                  "record of (the serial scanned is filled in)",
                   Permission.START_CLAIM,
                   lambda v: v.open_claim is None and v.verdict not in _NO_CLAIM_VERDICTS,
                   "A claim cannot start on this unit: see the verdict."),
@@ -81,11 +83,18 @@ def action_named(name: str) -> CounterAction:
     return next(a for a in ACTIONS if a.name == name)
 
 
-def button_text(action: CounterAction, verdict: WarrantyVerdict | None) -> str:
+# On NOT FOUND the start-claim button starts one for a sale the shop has no record of.
+UNKNOWN_SALE_LABEL = "Start claim: unknown sale…"
+
+
+def button_text(action: CounterAction, verdict: WarrantyVerdict | None,
+                unknown_sale: bool = False) -> str:
     """The words on the action's button, with its key."""
     label = action.label
     if action.name == "open_claim" and verdict is not None and verdict.open_claim:
         label = f"Open claim {verdict.open_claim}"
+    if action.name == "start_claim" and unknown_sale:
+        label = UNKNOWN_SALE_LABEL
     return f"{label}  ({action.key})"
 
 
@@ -125,13 +134,15 @@ class ActionBar(QWidget):
         self._laid_out: list[list[str]] = []
 
     def show_for(self, verdict: WarrantyVerdict | None,
-                 may: Callable[[Permission], bool]) -> None:
-        """Show the actions open on this unit to this person; none without a unit."""
-        self._shown = [a.name for a in ACTIONS
-                       if verdict is not None and a.applies(verdict) and may(a.permission)]
+                 may: Callable[[Permission], bool], *, unknown_sale: bool = False) -> None:
+        """Show the actions open on this unit to this person; without a unit, none, or only
+        starting a claim for an unknown sale when the scan found nothing."""
+        self._shown = [a.name for a in ACTIONS if may(a.permission) and (
+            a.applies(verdict) if verdict is not None
+            else unknown_sale and a.name == "start_claim")]
         for action in ACTIONS:
             button = self.buttons[action.name]
-            button.setText(button_text(action, verdict))
+            button.setText(button_text(action, verdict, unknown_sale and verdict is None))
             button.setVisible(action.name in self._shown)
         self._reflow()
 

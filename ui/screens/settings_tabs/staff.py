@@ -1,5 +1,5 @@
 """Settings > Staff: who can sign in, in which role; add people, reset PINs, unlock accounts
-locked after wrong PINs, switch accounts off."""
+locked after wrong PINs, switch accounts off. A manager sees the list and unlocks only."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ def _account(person: StaffView) -> str:
     return "locked after wrong PINs" if person.locked_until is not None else "active"
 
 
+UNLOCK_HINT = "Lift a lock after wrong PINs; the person can sign in with their PIN again"
 COLUMNS: tuple[Column[StaffView], ...] = (
     Column("Name", lambda p: p.name),
     Column("Role", lambda p: ROLE_LABELS[p.role]),
@@ -46,7 +47,8 @@ class StaffTab(SettingsTab):
     """The staff list, a form to add a person, and actions on the person picked."""
 
     title = "Staff && roles"
-    permission = Permission.MANAGE_STAFF
+    # A manager unlocks a cashier locked out at the counter; the rest is the owner's and admin's.
+    permission = Permission.UNLOCK_STAFF
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -64,7 +66,7 @@ class StaffTab(SettingsTab):
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(area, 2)
 
-        add = QGroupBox("Add a person")
+        self.add_box = add = QGroupBox("Add a person")
         form = QFormLayout(add)
         self.name = QLineEdit()
         self.role = QComboBox()
@@ -86,13 +88,12 @@ class StaffTab(SettingsTab):
         side.addWidget(add)
 
         picked = QGroupBox("The person picked in the list")
-        form = QFormLayout(picked)
+        self.picked_form = form = QFormLayout(picked)
         self.new_pin = pin_field(DIGITS)
         self.new_pin_again = pin_field(DIGITS)
         self.reset_button = QPushButton("Reset PIN")
         self.unlock_button = QPushButton("Unlock account")
-        self.unlock_button.setToolTip("Lift a lock after wrong PINs; the person can sign in "
-                                      "with their PIN again")
+        self.unlock_button.setToolTip(UNLOCK_HINT)
         self.deactivate_button = QPushButton("Switch account off…")
         self.reactivate_button = QPushButton("Switch account back on")
         form.addRow("New PIN", self.new_pin)
@@ -115,7 +116,16 @@ class StaffTab(SettingsTab):
         self._on_table_selection_changed()
 
     def refresh(self) -> None:
+        self._fit_to_person()
         self.ctx.run(lambda: staff.list_staff(self.ctx.db), self._fill)
+
+    def _fit_to_person(self) -> None:
+        # Only those who run the staff accounts add people, reset PINs or switch accounts off.
+        manages = self.ctx.may(Permission.MANAGE_STAFF)
+        self.add_box.setVisible(manages)
+        for field in (self.new_pin, self.new_pin_again, self.reset_button,
+                      self.deactivate_button, self.reactivate_button):
+            self.picked_form.setRowVisible(field, manages)
 
     def _fill(self, people: tuple[StaffView, ...]) -> None:
         keep = self.picked()
@@ -144,8 +154,15 @@ class StaffTab(SettingsTab):
         person = self.picked()
         self.reset_button.setEnabled(person is not None)
         # A lock that has run out needs no manager: the next PIN is checked as usual.
-        self.unlock_button.setEnabled(person is not None and person.active and person.locked(
-            self.ctx.db.clock.now()))
+        locked = person is not None and person.active and person.locked(self.ctx.db.clock.now())
+        actor = self.ctx.actor
+        allowed = (person is not None and actor is not None
+                   and staff.may_unlock(actor, person.role))
+        self.unlock_button.setEnabled(locked and allowed)
+        self.unlock_button.setToolTip(
+            UNLOCK_HINT if allowed or person is None else
+            f"{person.name}'s account is unlocked by another owner or system admin, "
+            "not from a manager's till.")
         self.deactivate_button.setEnabled(person is not None and person.active)
         self.reactivate_button.setEnabled(person is not None and not person.active)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
@@ -18,6 +19,13 @@ from warranty_desk.fault_presets import faults_for
 from warranty_desk.services import claims
 from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
 from warranty_desk.services.customers import CustomerInput
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownSale:
+    """What the counter hands Start claim for a unit it did not find: the serial scanned."""
+
+    serial: str = ""
 
 
 class UnknownSaleForm(QWidget):
@@ -61,12 +69,15 @@ class UnknownSaleForm(QWidget):
         self.proof_checklist = EvidenceChecklist()
         column.addWidget(self.proof_checklist)
         column.addStretch(1)
+        self.given_serial = ""
 
-    def reset(self, today: date) -> None:
-        """Empty fields; bought today at the latest."""
+    def reset(self, today: date, serial: str = "") -> None:
+        """Empty fields but the serial the counter did not find; bought today at the latest."""
         for field in (self.name, self.phone, self.email, self.product, self.sku, self.serial,
                       self.where):
             field.clear()
+        self.given_serial = serial
+        self.serial.setText(serial)
         for box in (self.claim_type, self.channel):
             box.setCurrentIndex(0)
         self.fault.setCurrentIndex(-1)
@@ -75,10 +86,10 @@ class UnknownSaleForm(QWidget):
         self.bought_on.setDate(qdate(today))
 
     def typed(self) -> bool:
-        """Whether anything is typed into the form."""
-        fields = (self.name, self.phone, self.email, self.product, self.sku, self.serial,
-                  self.where)
-        return any(f.text().strip() for f in fields) or bool(self.fault.currentText().strip())
+        """Whether anything is typed into the form (the serial handed in is not typing)."""
+        fields = (self.name, self.phone, self.email, self.product, self.sku, self.where)
+        return (any(f.text().strip() for f in fields) or bool(self.fault.currentText().strip())
+                or self.serial.text().strip() != self.given_serial)
 
     def claim_input(self, proof: PendingFile) -> claims.StartUnknownSaleClaim:
         """The form and its proof of purchase, as the claims service takes them."""
