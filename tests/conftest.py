@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -50,9 +51,26 @@ def clock() -> FixedClock:
     return pinned_clock()
 
 
+@pytest.fixture(scope="session")
+def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database file migrated to head, once per session (per xdist worker).
+
+    Running every migration costs about a tenth of a second and some 1,300 tests ask for `db`:
+    each copies this file instead, and setup.init then finds it at head and adds the shop row.
+    """
+    from warranty_desk.storage import migrate
+
+    home = Home(tmp_path_factory.mktemp("migrated") / "home").ensure()
+    database = setup.open_database(home, pinned_clock())
+    migrate.upgrade(database)
+    database.dispose()
+    return home.database
+
+
 @pytest.fixture
-def db(home: Home, clock: FixedClock) -> Iterator[Database]:
+def db(home: Home, clock: FixedClock, migrated_file: Path) -> Iterator[Database]:
     """A migrated database with its shop row (branch BR01), on the test's clock."""
+    shutil.copy(migrated_file, home.database)  # with its owner-only mode
     database, _ = setup.init(home, clock=clock)
     yield database
     database.dispose()
