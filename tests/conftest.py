@@ -20,7 +20,9 @@ from warranty_desk.storage.home import Home
 TODAY = date(2026, 11, 22)
 
 # `pg`, `served_portal` and `portal`: the real portal, for any folder's tests that ask for it.
-pytest_plugins = ("tests.liveportal.fixtures",)
+# The reliability figures' summary is a plugin, not tests/reliability's conftest: under
+# pytest-xdist the controller, which prints the summary, loads only this conftest.
+pytest_plugins = ("tests.liveportal.fixtures", "tests.reliability.figures")
 
 
 @pytest.fixture
