@@ -34,8 +34,14 @@ run: venv
 
 test: venv lint unit clock-shift
 
+# pytest-xdist: a worker per core, each test file kept on one worker so a file's module
+# fixtures (a served portal, a demo shop) are built once, as without xdist. Each worker runs
+# its own private PostgreSQL cluster (.pg/gw0, .pg/gw1 ...: tests/liveportal/served.py).
+# XDIST= runs in one process.
+XDIST ?= -n auto --dist loadfile
+
 unit: venv
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider tests
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider $(XDIST) tests
 
 # The service, rule and metric tests again with the machine's clock a year ahead and a year back, and
 # the portal's a year ahead (libfaketime): they pin the one injected clock, so the wall clock
@@ -45,7 +51,8 @@ clock-shift: venv
 	@for shift in +365d -365d; do \
 		echo "== service and rule tests with the system clock moved $$shift"; \
 		FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$shift" env QT_QPA_PLATFORM=offscreen \
-			$(BIN)/pytest -q -p no:cacheprovider tests/unit/services tests/unit/rules tests/unit/metrics || exit 1; \
+			$(BIN)/pytest -q -p no:cacheprovider $(XDIST) \
+			tests/unit/services tests/unit/rules tests/unit/metrics || exit 1; \
 	done
 	@# The portal tests (their own private PostgreSQL, a served portal, tills) a year ahead: the
 	@# portal's clock is pinned, so the wall clock must not change a result. Monotonic time
@@ -53,7 +60,7 @@ clock-shift: venv
 	@# every sleep (EINVAL) when monotonic time is left alone, and these tests wait on processes.
 	@echo "== portal tests with the system clock moved +365d"
 	faketime -f "+365d" env QT_QPA_PLATFORM=offscreen \
-		$(BIN)/pytest -q -p no:cacheprovider tests/portal
+		$(BIN)/pytest -q -p no:cacheprovider $(XDIST) tests/portal
 
 lint: venv
 	$(BIN)/ruff check warranty_desk ui printing sync portal tests

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -19,7 +20,9 @@ from warranty_desk.storage.home import Home
 TODAY = date(2026, 11, 22)
 
 # `pg`, `served_portal` and `portal`: the real portal, for any folder's tests that ask for it.
-pytest_plugins = ("tests.liveportal.fixtures",)
+# The reliability figures' summary is a plugin, not tests/reliability's conftest: under
+# pytest-xdist the controller, which prints the summary, loads only this conftest.
+pytest_plugins = ("tests.liveportal.fixtures", "tests.reliability.figures")
 
 
 @pytest.fixture
@@ -50,9 +53,26 @@ def clock() -> FixedClock:
     return pinned_clock()
 
 
+@pytest.fixture(scope="session")
+def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database file migrated to head, once per session (per xdist worker).
+
+    Running every migration costs about a tenth of a second and some 1,300 tests ask for `db`:
+    each copies this file instead, and setup.init then finds it at head and adds the shop row.
+    """
+    from warranty_desk.storage import migrate
+
+    home = Home(tmp_path_factory.mktemp("migrated") / "home").ensure()
+    database = setup.open_database(home, pinned_clock())
+    migrate.upgrade(database)
+    database.dispose()
+    return home.database
+
+
 @pytest.fixture
-def db(home: Home, clock: FixedClock) -> Iterator[Database]:
+def db(home: Home, clock: FixedClock, migrated_file: Path) -> Iterator[Database]:
     """A migrated database with its shop row (branch BR01), on the test's clock."""
+    shutil.copy(migrated_file, home.database)  # with its owner-only mode
     database, _ = setup.init(home, clock=clock)
     yield database
     database.dispose()

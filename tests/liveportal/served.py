@@ -26,6 +26,18 @@ NOON = pinned_clock().now()
 _MEDIA: list[Path] = []
 
 
+def worker_cluster() -> Cluster:
+    """This test process's cluster: the checkout's own, or under pytest-xdist one per worker.
+
+    A worker's cluster lives beside the checkout's (.pg/gw0, .pg/gw1 ...) with its own data and
+    socket folder, so a worker that started its cluster stops only that one when it ends,
+    never one another worker is still using.
+    """
+    here = cluster()
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return Cluster(here.root / worker) if worker else here
+
+
 def django_ready() -> Path:
     """Set Django up in this process once (connecting to nothing yet); where documents go.
 
@@ -39,7 +51,7 @@ def django_ready() -> Path:
     from warranty_desk.clock import FixedClock
 
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    os.environ["PORTAL_DATABASE_URL"] = cluster().url(TEMPLATE)
+    os.environ["PORTAL_DATABASE_URL"] = worker_cluster().url(TEMPLATE)
     media = Path(tempfile.mkdtemp(prefix="portal-media-"))
     os.environ["PORTAL_MEDIA_ROOT"] = str(media)
     django.setup()
@@ -172,7 +184,7 @@ def started_cluster() -> Iterator[PortalCluster]:
     from django.core.management import call_command
     from django.db import connections
 
-    here = cluster()
+    here = worker_cluster()
     started = here.start()
     here.dropdb(TEMPLATE)
     here.createdb(TEMPLATE)

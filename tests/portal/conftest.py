@@ -107,3 +107,18 @@ def fresh_limits(portal_db: PortalDatabase) -> None:
 
     cache.clear()
     CodeRequest.objects.all().delete()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give each of schemathesis's generated tests its own node id, `name[METHOD path]`.
+
+    schemathesis 4 names each operation's test apart but passes the bare function name as
+    `originalname`, from which pytest 9.2 builds the node id: all nine operations then share
+    one id, and pytest-xdist, which schedules by id, runs only one of them.
+    """
+    for item in items:
+        base = getattr(item, "originalname", None)
+        if (isinstance(item, pytest.Function) and base and item.name.startswith(f"{base}[")
+                and item.nodeid.endswith(f"::{base}")):
+            item._id = item.parent.id.child(base).with_params(  # type: ignore[union-attr]
+                item.name[len(base) + 1:-1])
