@@ -166,6 +166,9 @@ def test_the_first_day_from_an_empty_folder_to_the_first_slip(
 
     # Sign in as the owner: the letter beside the name, the PIN, Enter.
     assert win.pages.currentWidget() is win.sign_in, wizard.message.text()
+    sign_in_heading = win.sign_in.findChild(QLabel, "heading")
+    assert sign_in_heading is not None
+    assert sign_in_heading.text() == _quoted(f"{SHOP} · {BRANCH}")
     letter = win.sign_in.names.keys[0]
     till.press(getattr(Qt.Key, f"Key_{letter}"))
     till.type(PIN)

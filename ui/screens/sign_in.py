@@ -95,10 +95,10 @@ class SignInScreen(QWidget):
         column = QVBoxLayout()
         outer.addLayout(column, 2)
         outer.addStretch(1)
-        title = Label(f"{ctx.shop.name} · {ctx.shop.branch_code}")
-        title.setObjectName("heading")
+        self.title = Label("")
+        self.title.setObjectName("heading")
         column.addStretch(1)
-        column.addWidget(title)
+        column.addWidget(self.title)
         self.prompt = Label(CHOOSE)
         column.addWidget(self.prompt)
         self.names = StaffList()
@@ -127,6 +127,8 @@ class SignInScreen(QWidget):
 
     def refresh(self) -> None:
         """Reload the staff list with nobody picked, ready for the next person."""
+        # Read each time: the first-run setup names the shop and branch after this was built.
+        self.title.setText(f"{self.ctx.shop.name} · {self.ctx.shop.branch_code}")
         people = [p for p in staff.list_staff(self.ctx.db) if p.active]
         self.people = [(p.id, p.name) for p in people]
         keys = name_keys([p.name for p in people])
