@@ -67,7 +67,9 @@ class StaffList(QListWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text().upper()
-        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        # Shift is plain too: the letters are shown as capitals, and Shift+S is how many type one.
+        plain = not event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier
+                                          | Qt.KeyboardModifier.ShiftModifier)
         if plain and len(text) == 1 and text in self.keys:
             self.picked.emit(self.keys.index(text))
         elif plain and len(text) == 1 and text.isdigit():
