@@ -212,6 +212,8 @@ def test_the_first_day_from_an_empty_folder_to_the_first_slip(
     assert sale.stack.currentWidget() is sale.done_page, sale.message.text()
     assert sale.done_title.text() == _quoted(f"Invoice {INVOICE}: 1 warranty activated")
     assert _quoted(CODE)
+    assert sale.slip_note.text() == _quoted(
+        f"Printed 1 warranty slip: {CODE}. Hand them to the customer.")
     first_slip = receipt.read_bytes()
     assert CODE.encode() in first_slip and b"COPY" not in first_slip  # printed at once
 
