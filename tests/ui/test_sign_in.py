@@ -91,6 +91,21 @@ def test_arrows_and_enter_pick_a_person_too(qtbot: Any, window: MainWindow) -> N
     assert window.focusWidget() is screen.pin
 
 
+def test_the_capital_letter_typed_with_shift_picks_the_person_too(
+    qtbot: Any, window: MainWindow
+) -> None:
+    # The list shows capitals: Shift+S (or Caps Lock) is what many press. It used to fall to
+    # the list's type-ahead, which only highlighted the row, and the PIN typed next was lost.
+    screen = window.sign_in
+    qtbot.keyClick(window.focusWidget(), "S", Qt.KeyboardModifier.ShiftModifier)
+    assert screen.chosen is not None and screen.people[screen.chosen][1] == "Sam Sales"
+    assert screen.pin.hasFocus()
+    for digit in "1111":
+        qtbot.keyClick(window.focusWidget(), digit)
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Return)
+    assert window.ctx.actor is not None and window.ctx.actor.name == "Sam Sales"
+
+
 def test_each_person_gets_their_own_letter() -> None:
     keys = name_keys([n for n, _r, _p in sorted(demo_names.STAFF)])
     assert len(set(keys)) == len(keys) and all(keys)

@@ -67,7 +67,9 @@ class StaffList(QListWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text().upper()
-        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        # Shift is plain too: the letters are shown as capitals, and Shift+S is how many type one.
+        plain = not event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier
+                                          | Qt.KeyboardModifier.ShiftModifier)
         if plain and len(text) == 1 and text in self.keys:
             self.picked.emit(self.keys.index(text))
         elif plain and len(text) == 1 and text.isdigit():
@@ -95,10 +97,10 @@ class SignInScreen(QWidget):
         column = QVBoxLayout()
         outer.addLayout(column, 2)
         outer.addStretch(1)
-        title = Label(f"{ctx.shop.name} · {ctx.shop.branch_code}")
-        title.setObjectName("heading")
+        self.title = Label("")
+        self.title.setObjectName("heading")
         column.addStretch(1)
-        column.addWidget(title)
+        column.addWidget(self.title)
         self.prompt = Label(CHOOSE)
         column.addWidget(self.prompt)
         self.names = StaffList()
@@ -127,6 +129,8 @@ class SignInScreen(QWidget):
 
     def refresh(self) -> None:
         """Reload the staff list with nobody picked, ready for the next person."""
+        # Read each time: the first-run setup names the shop and branch after this was built.
+        self.title.setText(f"{self.ctx.shop.name} · {self.ctx.shop.branch_code}")
         people = [p for p in staff.list_staff(self.ctx.db) if p.active]
         self.people = [(p.id, p.name) for p in people]
         keys = name_keys([p.name for p in people])
