@@ -8,6 +8,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_date
+from babel.numbers import get_territory_currencies
 
 # A shop whose locale setting is broken still gets readable words rather than a crash.
 FALLBACK_LOCALE = "en_GB"
@@ -46,3 +47,15 @@ def written_day(value: date, locale: str) -> str:
     """A date as a letter to a customer writes it in the shop's locale (2 December 2026,
     2. Dezember 2026): never the ISO form, which customers read as a code."""
     return format_date(value, format="long", locale=babel_locale(locale))
+
+
+def currency_of(name: str, on: date) -> str | None:
+    """The currency a locale's country pays in on that day (en_GB -> GBP, de_DE -> EUR); None
+    when the locale names no country or the country none."""
+    region = region_of(name)
+    if region is None:
+        return None
+    # Given the day: babel would otherwise read the wall clock, and a country can change
+    # currency (Croatia took the euro in 2023).
+    found = get_territory_currencies(region, start_date=on, end_date=on)
+    return str(found[0]) if found else None

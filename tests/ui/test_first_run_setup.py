@@ -341,3 +341,24 @@ def test_a_shop_set_up_before_opens_at_sign_in_without_building_the_setup(
         window: MainWindow) -> None:
     assert window.pages.currentWidget() is window.sign_in
     assert window.first_run.steps == []
+
+
+def test_the_currency_follows_the_locale_until_the_person_picks_one(
+        qtbot: Any, fresh: Home) -> None:
+    # A new shop started on EUR whatever its locale: a British shop had to notice and fix it.
+    for win in open_window(fresh):
+        till = _ready(qtbot, win)
+        page = _wizard(win).page
+        assert isinstance(page, ShopPage)
+        assert (page.locale_box.currentText(), page.currency.currentText()) == ("en_GB", "GBP")
+        page.locale_box.setFocus()
+        page.locale_box.lineEdit().selectAll()
+        till.type("de_DE")
+        assert page.currency.currentText() == "EUR"
+        page.currency.setFocus()
+        page.currency.lineEdit().selectAll()
+        till.type("USD")
+        page.locale_box.setFocus()
+        page.locale_box.lineEdit().selectAll()
+        till.type("ja_JP")
+        assert page.currency.currentText() == "USD"  # the person's choice stays

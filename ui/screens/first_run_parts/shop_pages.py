@@ -13,6 +13,7 @@ from ui.context import AppContext
 from ui.screens.first_run_parts.page import SetupState, StepPage
 from ui.widgets.labels import Label
 from warranty_desk.errors import BadInput
+from warranty_desk.locales import currency_of
 from warranty_desk.services import first_run
 from warranty_desk.services.first_run import Progress, ShopStep
 from warranty_desk.services.first_run_checks import CURRENCIES, LOCALES, LogoFile
@@ -81,6 +82,13 @@ class ShopPage(StepPage):
         self.form.addRow("Time zone", self.timezone)
         self.logo_path = ""
         self.logo_button.clicked.connect(self._on_logo_button_clicked)
+        # The currency follows the locale's country until the person types or picks one.
+        self._currency_chosen = False
+        self.locale_box.currentTextChanged.connect(self._on_locale_changed)
+        self.currency.activated.connect(self._on_currency_chosen)
+        line = self.currency.lineEdit()
+        if line is not None:
+            line.textEdited.connect(self._on_currency_chosen)
         # Replaced in tests: the file dialog is the one modal step here.
         self.ask_logo_path: Callable[[], str] = self._ask_logo_path
 
@@ -88,11 +96,23 @@ class ShopPage(StepPage):
         draft, shop = state.progress.draft("shop"), state.shop
         self.name.setText(draft.get("name", "" if shop.name == "My Shop" else shop.name))
         self.address.setText(draft.get("address", shop.address))
-        self.locale_box.setCurrentText(draft.get("locale", shop.locale))
-        self.currency.setCurrentText(draft.get("currency", shop.currency))
+        locale = draft.get("locale", shop.locale)
+        suggested = currency_of(locale, self.ctx.today())
+        self._currency_chosen = False
+        self.locale_box.setCurrentText(locale)
+        self.currency.setCurrentText(draft.get("currency", suggested or shop.currency))
+        self._currency_chosen = self.currency.currentText() != (suggested or shop.currency)
         self.timezone.setText(draft.get("timezone", shop.timezone))
         if draft.get("logo"):
             self.logo_name.setText(f"Logo kept: {draft['logo']}")
+
+    def _on_locale_changed(self, locale: str) -> None:
+        suggested = currency_of(locale, self.ctx.today())
+        if suggested is not None and not self._currency_chosen:
+            self.currency.setCurrentText(suggested)
+
+    def _on_currency_chosen(self, *_: object) -> None:
+        self._currency_chosen = True
 
     def draft(self) -> dict[str, str]:
         return {"name": self.name.text(), "address": self.address.text(),
@@ -154,6 +174,14 @@ class BranchPage(StepPage):
         draft = state.progress.draft("branch")
         self.code.setText(draft.get("code", state.shop.branch_code))
         self.branch_name.setText(draft.get("branch_name", state.shop.branch_name))
+
+    def _on_locale_changed(self, locale: str) -> None:
+        suggested = currency_of(locale, self.ctx.today())
+        if suggested is not None and not self._currency_chosen:
+            self.currency.setCurrentText(suggested)
+
+    def _on_currency_chosen(self, *_: object) -> None:
+        self._currency_chosen = True
 
     def draft(self) -> dict[str, str]:
         return {"code": self.code.text(), "branch_name": self.branch_name.text()}
