@@ -175,14 +175,6 @@ class BranchPage(StepPage):
         self.code.setText(draft.get("code", state.shop.branch_code))
         self.branch_name.setText(draft.get("branch_name", state.shop.branch_name))
 
-    def _on_locale_changed(self, locale: str) -> None:
-        suggested = currency_of(locale, self.ctx.today())
-        if suggested is not None and not self._currency_chosen:
-            self.currency.setCurrentText(suggested)
-
-    def _on_currency_chosen(self, *_: object) -> None:
-        self._currency_chosen = True
-
     def draft(self) -> dict[str, str]:
         return {"code": self.code.text(), "branch_name": self.branch_name.text()}
 
