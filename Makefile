@@ -105,7 +105,7 @@ bench: venv
 # input, damaged files. Hours, not minutes, so it stays out of `make test`.
 soak: venv
 	WARRANTY_DESK_SOAK=1 QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -p no:cacheprovider \
-		-m soak tests
+		$(XDIST) -m soak tests
 
 # The till as a shop installs it (packaging/README.md): the one-folder PyInstaller bundle in
 # dist/warranty-desk/ (no Python needed to run it) and the MSI packing it, dist/warranty-desk-VERSION.msi.

@@ -209,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
             started = here.start()
             print(f"PostgreSQL {'started' if started else 'already running'}: {here.url()}")
         elif command == "stop":
-            here.stop()
+            # The test workers' clusters beside it too (.pg/gw0 ...): a killed run leaves them.
+            for one in (here, *(Cluster(p) for p in sorted(here.root.glob("gw*")))):
+                one.stop()
             print("PostgreSQL stopped.")
         elif command == "status":
             print("running" if here.running() else "stopped")
