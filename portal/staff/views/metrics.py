@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from portal.staff.metric_page import (
     subtitle,
     table,
 )
+from portal.staff.metric_rows import unzoned
 from portal.staff.roles import EVERYONE, allow
 from printing.pdf.report import ReportDoc, ReportPart, render_report_pdf
 from warranty_desk.printables import ShopHeader
@@ -71,7 +71,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         **_form(query, request), "page": page, "query": query, "subtitle": subtitle(query),
         "weekly": charts.weeks("Claims opened per week, and open at each week's end",
                                page.weeks, page.opened, page.still_open),
-        "cost": _cost_chart(page), "compared": _compared(page), "zone": settings.TIME_ZONE,
+        "cost": _cost_chart(page), "compared": _compared(page),
+        "unzoned": [code for code in unzoned() if query.filters.get("branch", code) == code],
         "export": query.params()})
 
 
