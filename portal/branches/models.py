@@ -27,6 +27,10 @@ class Branch(models.Model):
     # till restored from a backup reads them (with NumberMark) and carries on above them.
     highest_seq = models.BigIntegerField(default=0)
     epoch = models.UUIDField(null=True, blank=True)
+    # The till's time zone as its newest shop.updated told it (with that event's seq): head
+    # office counts the branch's days in it. "" until the till has told one: days are UTC's.
+    time_zone = models.CharField(max_length=64, blank=True, default="")
+    time_zone_seq = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["code"]

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from portal.branches.models import Branch
 from portal.projections.book_rows import Claim, Layer
 from portal.projections.books import Books, day, instant, text
 from portal.projections.books import StoredEvent as Event
@@ -41,6 +43,24 @@ def _payload(event: Event) -> dict[str, Any]:
     if not isinstance(event.payload, dict):
         raise TypeError("the event's payload is not an object")
     return event.payload
+
+
+# -- the shop ----------------------------------------------------------------------------
+
+
+@handles("shop.updated")
+def shop_updated(books: Books, event: Event) -> None:
+    """The till's time zone, when the change names one: head office counts the branch's days
+    in it. A name this portal does not know is left out (the days stay as they were)."""
+    name = _payload(event).get("timezone")
+    if not isinstance(name, str) or not name.strip():
+        return
+    try:
+        ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        return
+    Branch.objects.filter(pk=books.branch_id, time_zone_seq__lte=event.seq).update(
+        time_zone=name.strip()[:64], time_zone_seq=event.seq)
 
 
 # -- customers and products ----------------------------------------------------------------

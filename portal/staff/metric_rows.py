@@ -2,8 +2,11 @@
 
 The figures come from the same functions a branch's dashboard calls (rules.metrics.figures over
 rules.metrics.rows.MetricRows), so a branch and head office count alike. What head office reads
-differs only in where: a claim's branch is the branch that sent it, and shop days are head
-office's (settings.TIME_ZONE). Some figures rest on records only the till holds (what is
+differs only in where: a claim's branch is the branch that sent it, and each branch's days are
+its own: its instants are read on its wall clock (its local time written as UTC, from the zone
+its till's shop.updated told, UTC until it has) and the shared figures run in UTC, so a claim
+at 23:30 in Auckland falls on the day the Auckland till counts it on. Sales carry the till's
+own sale day already. Some figures rest on records only the till holds (what is
 waiting in its own sync queue, its message sends, the extensions offered at its counter, who
 made a sale): BRANCH_ONLY names them, and the pages say so rather than show a wrong number.
 """
@@ -15,10 +18,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Q
 
+from portal.branches.models import Branch
 from portal.errors import PortalInputError
 from portal.projections.models import BrandClaim, Claim, ClaimEvent, Product, Warranty
 from warranty_desk.clock import zone_of
@@ -74,14 +78,39 @@ def check_filters(filters: Mapping[str, str]) -> dict[str, str]:
     return {k: v.strip() for k, v in filters.items() if v and v.strip()}
 
 
+# Every branch's days run from midnight to midnight on its own wall clock, read as UTC's.
+WALL = ZoneInfo("UTC")
+# The farthest a zone's midnight lies from UTC's (Kiribati +14, Baker Island -12), and more.
+_REACH = timedelta(hours=15)
+
+
 def period(since: date, until: date) -> tuple[Any, datetime, datetime]:
-    """Head office's zone and the UTC instants from the first day's start to the last's end."""
+    """The wall clock's zone and its instants from the first day's start to the last's end."""
     if since > until:
         raise PortalInputError(f"The period starts ({since}) after it ends ({until}); swap "
                                "the dates.")
-    zone = zone_of(settings.TIME_ZONE)
-    return (zone, datetime.combine(since, time(), zone).astimezone(UTC),
-            datetime.combine(until + timedelta(days=1), time(), zone).astimezone(UTC))
+    return (WALL, datetime.combine(since, time(), WALL),
+            datetime.combine(until + timedelta(days=1), time(), WALL))
+
+
+def branch_zones() -> dict[int, ZoneInfo | None]:
+    """Each branch's time zone as its till told it; None for one that has not told one yet."""
+    return {pk: zone_of(name) if name else None
+            for pk, name in Branch.objects.values_list("pk", "time_zone")}
+
+
+def unzoned() -> list[str]:
+    """The codes of branches whose till has not told its time zone: their days are UTC's."""
+    return list(Branch.objects.filter(time_zone="").order_by("code")
+                .values_list("code", flat=True))
+
+
+def _wall(at: datetime | None, zone: ZoneInfo | None) -> datetime | None:
+    """An instant as the branch's wall clock shows it, written as UTC (its days are then
+    UTC's days); a branch with no zone yet reads UTC."""
+    if at is None or zone is None:
+        return at
+    return at.astimezone(zone).replace(tzinfo=UTC)
 
 
 def _products(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Product]:
@@ -127,11 +156,15 @@ def _facts(claim_ids: list[int]) -> dict[int, tuple[datetime | None, bool, bool]
     return {k: (v[0], v[1], v[2]) for k, v in found.items()}
 
 
-def _claims(start: datetime, end: datetime, filters: Mapping[str, str]
-            ) -> list[tuple[Claim, ClaimRow]]:
-    found = list(_of_branch(Claim.objects.select_related("branch", "warranty__product"), filters)
-                 .filter(opened_at__isnull=False, opened_at__lt=end)
-                 .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start)))
+def _claims(start: datetime, end: datetime, filters: Mapping[str, str],
+            zones: Mapping[int, ZoneInfo | None]) -> list[tuple[Claim, ClaimRow]]:
+    """The claims open on some of the range's days, each on its branch's wall clock (read
+    widely in SQL, as each branch's day starts at another instant, and kept here)."""
+    found = [c for c in _of_branch(Claim.objects.select_related("branch", "warranty__product"),
+                                   filters)
+             .filter(opened_at__isnull=False, opened_at__lt=end + _REACH)
+             .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start - _REACH))
+             if _within(c, zones.get(c.branch_id), start, end)]
     products = _products((c.branch_id, c.sku) for c in found)
     kept: list[tuple[Claim, dict[str, str]]] = []
     for c in found:
@@ -144,14 +177,23 @@ def _claims(start: datetime, end: datetime, filters: Mapping[str, str]
     rows = []
     for c, dims in kept:
         handed, reopened, rejected = facts.get(c.pk, (None, False, False))
-        assert c.opened_at is not None
+        zone = zones.get(c.branch_id)
+        opened_at = _wall(c.opened_at, zone)
+        assert opened_at is not None
         rows.append((c, ClaimRow(
-            c.number, c.opened_at, c.state, closed_at=c.closed_at, outcome=c.outcome or None,
-            promised_on=c.promised_on,
+            c.number, opened_at, c.state, closed_at=_wall(c.closed_at, zone),
+            outcome=c.outcome or None, promised_on=c.promised_on,
             customer=None if c.customer_id is None else str(c.customer_id),
-            serial=c.serial or None, handed_over_at=handed, reopened=reopened,
+            serial=c.serial or None, handed_over_at=_wall(handed, zone), reopened=reopened,
             rejected_before=rejected, dims=dims)))
     return rows
+
+
+def _within(claim: Claim, zone: ZoneInfo | None, start: datetime, end: datetime) -> bool:
+    """Opened before the range's last day ends and not closed before its first day starts,
+    on the claim's branch's days."""
+    opened, closed = _wall(claim.opened_at, zone), _wall(claim.closed_at, zone)
+    return opened is not None and opened < end and (closed is None or closed >= start)
 
 
 def _costs(claims: list[Claim]) -> list[CostRow]:
@@ -162,24 +204,28 @@ def _costs(claims: list[Claim]) -> list[CostRow]:
             .order_by("claim_id", "seq").values_list("claim_id", "details")]
 
 
-def _refunds(claims: list[Claim], start: datetime, end: datetime,
+def _refunds(pairs: list[tuple[Claim, ClaimRow]], start: datetime, end: datetime,
              costs: list[CostRow]) -> list[RefundRow]:
-    """Refunds decided in the range (the till's refund_rows, from what its events said)."""
+    """Refunds decided in the range (the till's refund_rows, from what its events said), on
+    each branch's wall clock."""
     ledger: dict[str, int] = defaultdict(int)
     for cost in costs:
         if cost.kind == "refund":
             ledger[cost.claim] += cost.amount_minor
-    decided = sorted((c for c in claims if c.outcome == "refund" and c.refund_minor is not None
-                      and c.closed_at is not None and start <= c.closed_at < end),
-                     key=lambda c: (c.closed_at, c.number))
-    return [RefundRow(c.number, c.closed_at, int(c.refund_minor or 0),
+    decided = sorted(((c, r.closed_at) for c, r in pairs
+                      if c.outcome == "refund" and c.refund_minor is not None
+                      and r.closed_at is not None and start <= r.closed_at < end),
+                     key=lambda pair: (pair[1], pair[0].number))
+    return [RefundRow(c.number, at, int(c.refund_minor or 0),
                       c.warranty.price_minor if c.warranty is not None else None,
                       c.approver_role or None, c.approver_limit_minor, ledger[c.number])
-            for c in decided if c.closed_at is not None]
+            for c, at in decided]
 
 
-def _waiting(claims: list[Claim], until: date, zone: Any) -> tuple[WaitingUnit, ...]:
-    """Units whose last move was into returns stock, aged to the range's last day."""
+def _waiting(claims: list[Claim], until: date, zones: Mapping[int, ZoneInfo | None]
+             ) -> tuple[WaitingUnit, ...]:
+    """Units whose last move was into returns stock, aged to the range's last day (the day
+    each came in on its branch's days)."""
     last: dict[int, tuple[str, datetime]] = {}
     for claim_id, details, at in ClaimEvent.objects.filter(
             claim_id__in=[c.pk for c in claims], topic="stock.moved").order_by(
@@ -188,7 +234,7 @@ def _waiting(claims: list[Claim], until: date, zone: Any) -> tuple[WaitingUnit, 
         if kind in _IN + _OUT:
             last[claim_id] = (kind, at)
     return tuple(sorted((WaitingUnit(c.number, max((until - last[c.pk][1].astimezone(
-        zone).date()).days, 0)) for c in claims
+        zones.get(c.branch_id) or WALL).date()).days, 0)) for c in claims
         if c.pk in last and last[c.pk][0] == "return_in"), key=lambda u: u.claim))
 
 
@@ -228,18 +274,20 @@ def _sold(since: date, until: date, filters: Mapping[str, str]) -> list[SoldRow]
 
 def load_rows(since: date, until: date, filters: Mapping[str, str] | None = None
               ) -> MetricRows:
-    """Every row the metrics need for head office's days since..until under the filters."""
+    """Every row the metrics need for the days since..until (each branch's own) under the
+    filters."""
     wanted = check_filters(filters or {})
     zone, start, end = period(since, until)
-    pairs = _claims(start, end, wanted)
+    zones = branch_zones()
+    pairs = _claims(start, end, wanted, zones)
     claims = [c for c, _ in pairs]
-    opened = [c for c in claims if c.opened_at is not None and start <= c.opened_at < end]
+    opened = [c for c, r in pairs if start <= r.opened_at < end]
     costs = _costs(opened)
     return MetricRows(
         zone, since, until, start, end, tuple(r for _, r in pairs), tuple(costs),
         tuple(_sold(since, until, wanted)), (), (), (),
-        tuple(_refunds(claims, start, end, _costs(claims))),
-        _waiting(claims if wanted else _every_claim(), until, zone), _recovery(opened))
+        tuple(_refunds(pairs, start, end, _costs(claims))),
+        _waiting(claims if wanted else _every_claim(), until, zones), _recovery(opened))
 
 
 def _every_claim() -> list[Claim]:

@@ -7,13 +7,15 @@ hand from the rows; names with markup stay text; only head-office staff may look
 from __future__ import annotations
 
 import csv
+import html
 import io
 import statistics
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
@@ -24,14 +26,22 @@ from portal.projections import projector
 from portal.projections.models import Claim as ProjectedClaim
 from portal.staff.metric_rows import load_rows
 from portal.staff.services import add_staff
-from tests.conftest import actor, stand_on
+from tests.conftest import actor, stand_at, stand_on
 from tests.portal.office import ODD_NAME, client, signed_in
 from tests.portal.support import LivePortal, chromium, register
 from tests.portal.test_portal_browser import ARGS, DESKTOP, PHONE, check_page, policed_page
 from tests.portal.till import in_returns_stock, push_all, till
 from warranty_desk.permissions import ROLE_LABELS, Actor, Role
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
-from warranty_desk.services import brand_claims, catalogue, claims, dashboard, decisions, returns
+from warranty_desk.services import (
+    brand_claims,
+    catalogue,
+    claims,
+    dashboard,
+    decisions,
+    returns,
+    shop_settings,
+)
 from warranty_desk.services import settlements as settle
 from warranty_desk.services import staff as staff_service
 from warranty_desk.services.activation import record_sale
@@ -73,15 +83,10 @@ def _ready(db: Database, number: str) -> None:
     claims.advance(db, tech, number, ClaimState.INSPECTING)
 
 
-@pytest.fixture(scope="module")
-def story(live_portal: LivePortal, tmp_path_factory: pytest.TempPathFactory) -> Story:
-    branch = register()
-    _home, db = till(tmp_path_factory.mktemp("till"), branch)
-    stand_on(db, _day(0), hour=9)
-    owner, sales, store, finance = (actor(Role.OWNER), actor(Role.SALES),
-                                    actor(Role.STOREKEEPER), actor(Role.FINANCE))
+def _shop(db: Database) -> Actor:
+    """The story's manager, policy and two products (a laptop and a kettle)."""
+    owner = actor(Role.OWNER)
     made = staff_service.create_staff(db, owner, ODD_STAFF, Role.MANAGER, "482913")
-    manager = Actor(staff_id=made.id, name=made.name, role=made.role)
     catalogue.add_policy(db, owner, catalogue.PolicyInput(name="Standard 24",
                                                           manufacturer_months=24))
     catalogue.add_products(db, owner, [
@@ -91,6 +96,17 @@ def story(live_portal: LivePortal, tmp_path_factory: pytest.TempPathFactory) -> 
         catalogue.ProductInput(sku="MET-KET", name="Kettlo Boil", brand="Kettlo",
                                category="kettles", policy="Standard 24",
                                list_price_minor=4_900, serial_required=False)])
+    return Actor(staff_id=made.id, name=made.name, role=made.role)
+
+
+@pytest.fixture(scope="module")
+def story(live_portal: LivePortal, tmp_path_factory: pytest.TempPathFactory) -> Story:
+    branch = register()
+    _home, db = till(tmp_path_factory.mktemp("till"), branch)
+    stand_on(db, _day(0), hour=9)
+    owner, sales, store, finance = (actor(Role.OWNER), actor(Role.SALES),
+                                    actor(Role.STOREKEEPER), actor(Role.FINANCE))
+    manager = _shop(db)
     laptops = record_sale(db, manager, SaleInput(
         "INV-M1", _day(0), (LineInput("MET-LAP", 3, 89_900, ("ML-1", "ML-2", "ML-3")),),
         CustomerInput(ODD_NAME, phone="+44 20 7946 0101")))
@@ -138,6 +154,54 @@ def story(live_portal: LivePortal, tmp_path_factory: pytest.TempPathFactory) -> 
                                                "waiting": waiting})
 
 
+FAR = ZoneInfo("Pacific/Auckland")  # 13 hours ahead of UTC in November
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    """An instant on the far branch's wall clock."""
+    return datetime.combine(day, time(hour, minute), FAR)
+
+
+@pytest.fixture(scope="module")
+def far(live_portal: LivePortal, tmp_path_factory: pytest.TempPathFactory) -> Story:
+    """A branch in Auckland whose claims open and close near its midnight: on its own days
+    they fall elsewhere than on UTC's (a day, a week, in or out of the range)."""
+    branch = register()
+    _home, db = till(tmp_path_factory.mktemp("far"), branch)
+    owner, sales = actor(Role.OWNER), actor(Role.SALES)
+    before = START - timedelta(days=1)
+    stand_at(db, _at(before, 10))
+    shop = shop_settings.get_shop(db)
+    shop_settings.update_shop(db, owner, shop_settings.ShopUpdate(
+        shop.name, shop.branch_name, shop.address, shop.phone, shop.email, shop.currency,
+        shop.locale, FAR.key))
+    manager = _shop(db)
+    lap = record_sale(db, manager, SaleInput(
+        "INV-F1", before, (LineInput("MET-LAP", 2, 89_900, ("FL-1", "FL-2")),),
+        CustomerInput("Aroha Ngata", phone="+64 9 555 0101"))).warranty_codes
+    ket = record_sale(db, sales, SaleInput(
+        "INV-F2", before, (LineInput("MET-KET", 2, 4_900),),
+        CustomerInput("Tama Rewi", phone="+64 9 555 0102"))).warranty_codes
+    # Half past midnight on the range's first day: the day before it, in UTC.
+    stand_at(db, _at(START, 0, 30))
+    first = claims.start_claim(db, manager, claims.StartClaim(lap[0], "No picture")).number
+    decisions.post_cost(db, manager, first, decisions.CostLine("labour", 3_000, "", False))
+    # Opened at 23:30 and rejected an hour later, the next day at the branch; one UTC day.
+    stand_at(db, _at(_day(2), 23, 30))
+    late = claims.start_claim(db, sales, claims.StartClaim(ket[0], "Leaks")).number
+    stand_at(db, _at(_day(3), 0, 30))
+    decisions.decide(db, manager, late, decisions.Decision(
+        decisions.Outcome.REJECT, "Cosmetic damage is not covered"))
+    # Half past midnight on a Monday: the Sunday before in UTC, the week before.
+    stand_at(db, _at(_day(7), 0, 30))
+    monday = claims.start_claim(db, manager, claims.StartClaim(lap[1], "Hinge broke")).number
+    stand_at(db, _at(UNTIL + timedelta(days=1), 9))
+    push_all(db, live_portal, branch)
+    projector.catch_up(branch.pk)
+    return Story(branch.code, db, ODD_STAFF, {"first": first, "late": late,
+                                               "monday": monday})
+
+
 def _till_figures(story: Story, filters: dict[str, str] | None = None,
                   by: str | None = None) -> Any:
     return dashboard.dashboard(story.db, actor(Role.OWNER), since=START, until=UNTIL,
@@ -182,11 +246,14 @@ def _same(till_figures: tuple[Figure, ...], page: dict[str, list[str]], column: 
             assert shown == _words(f), (f.key, shown, f.value)
 
 
+@pytest.mark.parametrize("shop", ["story", "far"])
 @pytest.mark.parametrize("filters", [
     {}, {"brand": "Lumen"}, {"supplier": ODD_SUPPLIER}, {"category": "kettles"},
     {"product": "MET-LAP"}, {"staff": ODD_STAFF}])
 def test_every_figure_on_the_tills_dashboard_is_head_offices_for_that_branch(
-        story: Story, filters: dict[str, str]) -> None:
+        request: pytest.FixtureRequest, shop: str, filters: dict[str, str]) -> None:
+    """For a branch on UTC and for one in Auckland (each on its own days)."""
+    story: Story = request.getfixturevalue(shop)
     mine = _till_figures(story, filters)
     page = _page_csv({**filters, "branch": story.code})
     only = BRANCH_ONLY | ({"activations", "registration-gaps", "trust-score"}
@@ -209,6 +276,39 @@ def test_compared_by_branch_each_branch_is_its_own_figures(story: Story) -> None
     column = every["columns"].index(story.code) - 1
     mine = _till_figures(story)
     _same(mine.figures, every, column, BRANCH_ONLY)
+
+
+def test_a_far_branchs_days_and_weeks_are_its_tills(far: Story) -> None:
+    from portal.staff.metric_page import Query, build
+
+    mine = _till_figures(far)
+    page = build(Query(START, UNTIL, {"branch": far.code}), "/behind/")
+    assert (page.weeks, page.opened, page.still_open) == (mine.weeks, mine.opened,
+                                                          mine.still_open)
+    assert page.opened == (2, 1)  # the Monday's claim in its own week, not the one before
+    shown = {s.figure.key: s.figure.value for s in page.figures}
+    # Three opened on the branch's days (the first just after its midnight), and the claim
+    # rejected an hour after 23:30 was resolved the next day.
+    assert (shown["claim-volume"], shown["resolution-speed"], shown["cost-labour"]) == \
+        (3, 1.0, 3_000)
+
+
+def test_compared_by_branch_a_far_branch_is_its_own_days(story: Story, far: Story) -> None:
+    every = _page_csv({}, by="branch")
+    for shop in (story, far):
+        _same(_till_figures(shop).figures, every, every["columns"].index(shop.code) - 1,
+              BRANCH_ONLY)
+
+
+def test_the_page_says_whose_days_are_utc(story: Story, far: Story) -> None:
+    browser, _ = signed_in("auditor")
+    text = html.unescape(browser.get(reverse("office:metrics"), {
+        "since": START.isoformat(), "until": UNTIL.isoformat()}).content.decode())
+    assert "the range is each branch's own days" in text
+    unzoned = " ".join(text.split("Branches still on UTC")[1].split("</p>")[0].split())
+    assert story.code in unzoned and far.code not in unzoned
+    only_far = browser.get(reverse("office:metrics"), {"branch": far.code}).content.decode()
+    assert "Branches still on UTC" not in only_far
 
 
 def test_the_dashboards_core_figures_are_what_the_story_says(story: Story) -> None:

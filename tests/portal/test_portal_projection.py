@@ -184,6 +184,31 @@ def test_a_claims_owner_and_backup_follow_its_newest_event_and_an_older_till_kee
                                                         "inspecting")
 
 
+def _shop_event(n: int, seq: int, **payload: Any) -> dict[str, Any]:
+    return {"id": numbered_id(n), "seq": seq, "topic": "shop.updated", "aggregate": "shop",
+            "aggregate_id": "X", "occurred_at": f"2026-11-22T09:00:{seq:02d}+00:00",
+            "payload": payload}
+
+
+def test_a_branchs_time_zone_is_its_tills_newest_and_a_rebuild_keeps_it(
+    portal_db: object,
+) -> None:
+    branch = Branch.objects.get(code=register().code)
+    assert branch.time_zone == ""  # no shop.updated yet: head office counts its days in UTC
+    store_batch(branch, [_shop_event(61, 1, timezone="Europe/Paris"),
+                         _shop_event(63, 3, timezone="Pacific/Auckland"),
+                         # A change of name alone, and a zone this portal does not know.
+                         _shop_event(64, 4, name="Shop by the sea"),
+                         _shop_event(65, 5, timezone="Mars/Olympus_Mons")])
+    store_batch(branch, [_shop_event(62, 2, timezone="Asia/Kathmandu")])  # arrives late
+    projector.catch_up(branch.pk)
+    branch.refresh_from_db()
+    assert (branch.time_zone, branch.time_zone_seq) == ("Pacific/Auckland", 3)
+    projector.rebuild([branch.pk])
+    branch.refresh_from_db()
+    assert (branch.time_zone, branch.time_zone_seq) == ("Pacific/Auckland", 3)
+
+
 def test_an_event_that_cannot_be_projected_is_set_aside_and_the_rest_go_on(
     portal_db: object, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

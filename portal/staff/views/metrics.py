@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from portal.staff.metric_page import (
     subtitle,
     table,
 )
+from portal.staff.metric_rows import unzoned
 from portal.staff.roles import EVERYONE, allow
 from printing.pdf.report import ReportDoc, ReportPart, render_report_pdf
 from warranty_desk.printables import ShopHeader
@@ -37,6 +37,10 @@ from warranty_desk.rules.metrics.rows import DIMENSIONS
 
 # The figures the page charts per group when comparing (each is a count or a share).
 COMPARED = ("claim-volume", "cost-per-claim", "resolution-speed", "refund-accuracy")
+EACH_OWN_DAYS = ("When figures are compared across branches, the range is each branch's own "
+                 "days, midnight to midnight in that branch's time zone.")
+STILL_UTC = ("Branches still on UTC (their tills have not told head office their time zone "
+             "yet, so their days are counted in UTC):")
 MAX_LISTED = 500  # records listed behind one figure; the rest are counted
 
 
@@ -71,7 +75,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         **_form(query, request), "page": page, "query": query, "subtitle": subtitle(query),
         "weekly": charts.weeks("Claims opened per week, and open at each week's end",
                                page.weeks, page.opened, page.still_open),
-        "cost": _cost_chart(page), "compared": _compared(page), "zone": settings.TIME_ZONE,
+        "cost": _cost_chart(page), "compared": _compared(page),
+        "days_said": _days_said(page),
         "export": query.params()})
 
 
@@ -106,6 +111,7 @@ def _pdf(page: Page) -> bytes:
     notes = tuple(f"{s.figure.title}: " + (f"a branch figure (head office does not hold "
                                             f"{s.branch_only})." if s.branch_only
                                             else s.figure.definition) for s in page.figures)
+    notes += _days_said(page)
     weekly = ReportPart("Claims per week", ("Week", "Opened", "Open at the week's end"),
                         tuple((w, str(o), str(h)) for w, o, h in
                               zip(page.weeks, page.opened, page.still_open, strict=True)),
@@ -114,6 +120,12 @@ def _pdf(page: Page) -> bytes:
         title="Metrics across branches", subtitle=subtitle(page.query), shop=head,
         printed_at=clock.now(), columns=columns, rows=tuple(rows),
         numeric=frozenset(range(1, len(columns))), notes=notes, follow=(weekly,)))
+
+
+def _days_said(page: Page) -> tuple[str, ...]:
+    """Whose days the figures count, as the page says it."""
+    codes = [c for c in unzoned() if page.query.filters.get("branch", c) == c]
+    return (EACH_OWN_DAYS, *([f"{STILL_UTC} {', '.join(codes)}."] if codes else []))
 
 
 @require_GET
