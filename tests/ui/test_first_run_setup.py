@@ -367,6 +367,7 @@ def test_the_currency_follows_the_locale_until_the_person_picks_one(
 def test_after_work_alone_the_status_bar_says_working_alone_not_online_waiting(
         qtbot: Any, fresh: Home) -> None:
     from tests.ui.conftest import sign_in
+    from ui.screens.sync_panel import SyncPanelScreen
     from warranty_desk.policy_presets import load_policy_presets
     from warranty_desk.services import first_run
 
@@ -395,3 +396,13 @@ def test_after_work_alone_the_status_bar_says_working_alone_not_online_waiting(
         assert indicator.text() == "Working alone  (F10)"
         assert "waiting" not in indicator.text() and "Online" not in indicator.text()
         assert "own mail server" in indicator.toolTip()
+        # The Sync panel (F10) speaks of the messages, not of record changes for head office.
+        till.press(Qt.Key.Key_F10)
+        panel = win.current_screen()
+        assert isinstance(panel, SyncPanelScreen)
+
+        def summed_up(shown: SyncPanelScreen = panel) -> bool:
+            return "Every message" in shown.summary.text()
+
+        qtbot.waitUntil(summed_up, timeout=3000)
+        assert "record change" not in panel.summary.text()

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ui.sync.status import IndicatorState, SyncSnapshot, background_words, indicator_words
+from ui.sync.status import (
+    IndicatorState,
+    SyncSnapshot,
+    alone_line,
+    background_words,
+    indicator_words,
+)
 from warranty_desk.services.sync_admin import SyncStatus
 
 NOW = datetime(2026, 11, 22, 11, 0, tzinfo=UTC)
@@ -70,3 +76,11 @@ def test_a_refused_message_needs_attention() -> None:
 def test_the_tooltip_speaks_of_the_shops_own_mail_server_not_head_office() -> None:
     assert "own mail server" in background_words(_alone())
     assert "head office" in background_words(SyncSnapshot(True))
+
+
+def test_the_sync_panel_line_counts_messages_and_says_where_the_records_stay() -> None:
+    assert alone_line(_alone(_sender(pending=1))).startswith(
+        "1 message to customers waits to be sent by the shop's own mail server.")
+    line = alone_line(_alone())
+    assert line.startswith("Every message to customers has been sent.")
+    assert "sales and claims are kept on this till" in line

@@ -165,6 +165,18 @@ def _alone_words(state: IndicatorState, zone: str, now: datetime) -> list[str]:
     return parts
 
 
+def alone_line(snapshot: SyncSnapshot) -> str:
+    """The Sync panel's line for a shop without head office: its messages, and where the rest
+    of its records are."""
+    kept = " With no head office, sales and claims are kept on this till (and all go to head " \
+           "office if the shop connects to one later)."
+    if snapshot.waiting:
+        waits = "waits" if snapshot.waiting == 1 else "wait"
+        return (f"{_plural(snapshot.waiting, 'message')} to customers {waits} to be sent by "
+                f"the shop's own mail server.{kept}")
+    return f"Every message to customers has been sent.{kept}"
+
+
 def background_words(snapshot: SyncSnapshot | None) -> str:
     """What sync does unseen, for the indicator's tooltip."""
     if snapshot is not None and snapshot.alone:
