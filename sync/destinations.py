@@ -352,8 +352,17 @@ def build_own_senders(home: Home, settings: SyncSettings, clock: Clock
         raise BadInput(sentences("The sync settings cannot be used: " + "; ".join(found),
                                  f"Fix them {WHERE}."))
     secret = _reader(home, {})
-    entries = [entry for entry in (MAIL, SMS) if entry.chosen(settings)]
+    entries = _own_entries(settings)
     _check_secrets(entries, secret)
     parts = Parts(settings, secret, settings.branch, clock, home)
     built = _build(entries, parts)
     return built
+
+
+def _own_entries(settings: SyncSettings) -> list[Entry[Any]]:
+    return [entry for entry in (MAIL, SMS) if entry.chosen(settings)]
+
+
+def own_sender_names(settings: SyncSettings) -> list[str]:
+    """The cursor names of the till's own senders these settings choose (mail, then SMS)."""
+    return [entry.cursor for entry in _own_entries(settings)]

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 
 from sync.cycle import Cycle
-from sync.destinations import wire
+from sync.destinations import own_sender_names, wire
 from sync.engine import PushReport
 from sync.inbox import PullReport
 from sync.wording import message, problem_lines
@@ -90,7 +90,13 @@ def run_cycle(
         # A shop without head office: its own mail server is the only receiver.
         from sync.mail_cycle import run_mail_cycle
 
-        return run_mail_cycle(home, db, settings)
+        report = run_mail_cycle(home, db, settings)
+        if nightly:
+            # No head office to count the days: the messages every own sender has taken go
+            # after the days kept; every other event waits for a head office (outbox_retention).
+            outbox_retention.prune_alone(db, own_sender_names(settings))
+            outbox_retention.compact(db)
+        return report
     with db.read() as session:
         branch = numbers.branch_code(session)
     wiring = wire(home, settings, db.clock, branch=branch)

@@ -221,6 +221,7 @@ NOT_GATED: dict[str, str] = {
     "outbox_retention.compact": _SYNC,
     "outbox_retention.free_share": _SYNC,
     "outbox_retention.horizon": _SYNC,
+    "outbox_retention.prune_alone": _SYNC,
     "outbox_retention.prune_delivered": _SYNC,
     "print_jobs.already_printed": _PRINT,
     "print_jobs.history": _PRINT,

@@ -362,3 +362,47 @@ def test_the_currency_follows_the_locale_until_the_person_picks_one(
         page.locale_box.lineEdit().selectAll()
         till.type("ja_JP")
         assert page.currency.currentText() == "USD"  # the person's choice stays
+
+
+def test_after_work_alone_the_status_bar_says_working_alone_not_online_waiting(
+        qtbot: Any, fresh: Home) -> None:
+    from tests.ui.conftest import sign_in
+    from ui.screens.sync_panel import SyncPanelScreen
+    from warranty_desk.policy_presets import load_policy_presets
+    from warranty_desk.services import first_run
+
+    for win in open_window(fresh):
+        # The presets' policies made, as the policies step makes them: their events are for
+        # a head office this shop does not have, and the status bar counted them as waiting.
+        first_run.save_policies(win.ctx.db, load_policy_presets())
+        till = _at_step(qtbot, win, "head_office")
+        till.press(Qt.Key.Key_Down)  # from "With head office" to "Work alone"
+        till.press(Qt.Key.Key_Tab)
+        till.type("smtp.example.com")
+        for _ in range(5):  # port, security, user, password, From
+            till.press(Qt.Key.Key_Tab)
+        till.type("repairs@example.com")
+        till.press(Qt.Key.Key_Return)
+        assert win.pages.currentWidget() is win.sign_in, _said(win)
+        assert db_rows(win, "SELECT count(*) FROM outbox_events")[0][0] > 0
+        sign_in(qtbot, win, "Nora", "2468")
+        indicator = win.sync_status
+
+        def counted(shown: Any = indicator) -> bool:
+            return bool(shown.isVisible() and shown.state.snapshot is not None)
+
+        qtbot.waitUntil(counted, timeout=3000)
+        # Nothing here is meant for the mail server yet, and there is no head office.
+        assert indicator.text() == "Working alone  (F10)"
+        assert "waiting" not in indicator.text() and "Online" not in indicator.text()
+        assert "own mail server" in indicator.toolTip()
+        # The Sync panel (F10) speaks of the messages, not of record changes for head office.
+        till.press(Qt.Key.Key_F10)
+        panel = win.current_screen()
+        assert isinstance(panel, SyncPanelScreen)
+
+        def summed_up(shown: SyncPanelScreen = panel) -> bool:
+            return "Every message" in shown.summary.text()
+
+        qtbot.waitUntil(summed_up, timeout=3000)
+        assert "record change" not in panel.summary.text()

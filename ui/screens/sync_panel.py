@@ -26,7 +26,7 @@ from ui.sync.panel_models import (
     record_words,
     topic_words,
 )
-from ui.sync.status import SYNC_KEY, SyncSnapshot, clock_words, read_snapshot
+from ui.sync.status import SYNC_KEY, SyncSnapshot, alone_line, clock_words, read_snapshot
 from ui.widgets.labels import Label
 from ui.widgets.record_view import fit_columns, record_view
 from ui.widgets.styling import show_level
@@ -295,7 +295,9 @@ class SyncPanelScreen(Screen):
         lines = []
         if self.last_message:
             lines.append(f"Last sync at {self.last_at}: {self.last_message}")
-        if snapshot.waiting:
+        if snapshot.alone:
+            lines.append(alone_line(snapshot))
+        elif snapshot.waiting:
             many = snapshot.waiting != 1
             lines.append(f"{snapshot.waiting} record change{'s wait' if many else ' waits'} to "
                          "be sent.")
@@ -365,7 +367,9 @@ class SyncPanelScreen(Screen):
     def sync_now(self) -> None:
         """Ask the worker for a cycle now; its answer comes back as a notice."""
         self._asked = True
-        self.ctx.notice.emit("Syncing with head office now…", "info")
+        alone = self.snapshot is not None and self.snapshot.alone
+        self.ctx.notice.emit("Sending messages to customers now…" if alone
+                             else "Syncing with head office now…", "info")
         self.sync_requested.emit()
 
     def retry_selected(self) -> None:

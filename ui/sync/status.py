@@ -17,6 +17,7 @@ from warranty_desk import config
 from warranty_desk.clock import zone_of
 from warranty_desk.permissions import Actor, Permission, allowed
 from warranty_desk.services import message_delivery, sync_admin
+from warranty_desk.services.message_delivery import MAIL_DESTINATION
 from warranty_desk.services.outbox_retention import NIGHTLY_CURSOR
 from warranty_desk.services.sync_admin import SyncStatus
 from warranty_desk.sms_settings import sms_on
@@ -40,6 +41,8 @@ class SyncSnapshot:
     inbox_problems: int = 0
     # Messages to customers that failed, bounced or were interrupted (any channel).
     messages_failed: int = 0
+    # No head office: the shop's own mail server (and SMS gateway) are its only receivers.
+    alone: bool = False
 
     @property
     def waiting(self) -> int:
@@ -61,6 +64,12 @@ class SyncSnapshot:
         """When head office's portal last took events (else any receiver did)."""
         ordered = sorted(self.destinations, key=lambda d: d.destination != "portal")
         return next((d.last_success_at for d in ordered if d.last_success_at), None)
+
+    @property
+    def last_sent_at(self) -> datetime | None:
+        """When the shop's own senders last sent a message (the latest of them)."""
+        return max((d.last_success_at for d in self.destinations if d.last_success_at),
+                   default=None)
 
 
 def destination_names(settings: config.SyncSettings) -> list[str]:
@@ -92,7 +101,8 @@ def read_snapshot(home: Home, db: Database, actor: Actor | None) -> SyncSnapshot
         set_up=is_set_up(settings), interval_minutes=settings.interval_minutes,
         destinations=tuple(r for r in rows if r.destination != NIGHTLY_CURSOR),
         nightly=next((r for r in rows if r.destination == NIGHTLY_CURSOR), None),
-        inbox_problems=problems, messages_failed=message_delivery.trouble_count(db))
+        inbox_problems=problems, messages_failed=message_delivery.trouble_count(db),
+        alone=not settings.portal_url)
 
 
 def clock_words(at: datetime, zone: str, now: datetime) -> str:
@@ -113,16 +123,14 @@ class IndicatorState:
     message: str = ""  # the last cycle's own line ("Sent 3 records to head office.")
 
 
-def indicator_words(state: IndicatorState, zone: str, now: datetime) -> tuple[str, str]:
-    """The indicator's text and level (info, success, warning, error): words, never colour alone."""
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _head_office_words(state: IndicatorState, zone: str, now: datetime) -> list[str]:
+    """Online or offline, and what waits for head office (or when it last took records)."""
     snap = state.snapshot
-    if snap is None:
-        return "Sync: checking…", "info"
-    if not snap.set_up:
-        return "Sync off (not set up)", "info"
-    if state.failure:
-        # The reason (settings, or a bug) is in the tooltip and on the Sync panel.
-        return "Sync stopped", "error"
+    assert snap is not None
     parts: list[str] = []
     if state.syncing:
         parts.append("Syncing…")
@@ -133,11 +141,65 @@ def indicator_words(state: IndicatorState, zone: str, now: datetime) -> tuple[st
         parts.append(f"{snap.waiting} waiting")
     elif last is not None:
         parts.append(f"synced {clock_words(last, zone, now)}")
+    return parts
+
+
+def _alone_words(state: IndicatorState, zone: str, now: datetime) -> list[str]:
+    """A shop without head office: only its messages to customers go anywhere, by its own
+    mail server (and SMS gateway), so only they are counted and named."""
+    snap = state.snapshot
+    assert snap is not None
+    parts = ["Working alone"]
+    mail_only = all(d.destination == MAIL_DESTINATION for d in snap.destinations)
+    if state.syncing:
+        parts.append("sending messages…")
+    elif state.online is False:
+        parts.append("mail server not reached" if mail_only else
+                     "mail server or SMS gateway not reached")
+    last = snap.last_sent_at
+    if snap.waiting:
+        parts.append(f"{_plural(snap.waiting, 'message')} waiting")
+    elif last is not None:
+        parts.append(f"{'mail' if mail_only else 'messages'} sent "
+                     f"{clock_words(last, zone, now)}")
+    return parts
+
+
+def alone_line(snapshot: SyncSnapshot) -> str:
+    """The Sync panel's line for a shop without head office: its messages, and where the rest
+    of its records are."""
+    kept = " With no head office, sales and claims are kept on this till (and all go to head " \
+           "office if the shop connects to one later)."
+    if snapshot.waiting:
+        waits = "waits" if snapshot.waiting == 1 else "wait"
+        return (f"{_plural(snapshot.waiting, 'message')} to customers {waits} to be sent by "
+                f"the shop's own mail server.{kept}")
+    return f"Every message to customers has been sent.{kept}"
+
+
+def background_words(snapshot: SyncSnapshot | None) -> str:
+    """What sync does unseen, for the indicator's tooltip."""
+    if snapshot is not None and snapshot.alone:
+        return "Messages to customers go out by the shop's own mail server in the background."
+    return "Records go to head office in the background."
+
+
+def indicator_words(state: IndicatorState, zone: str, now: datetime) -> tuple[str, str]:
+    """The indicator's text and level (info, success, warning, error): words, never colour alone."""
+    snap = state.snapshot
+    if snap is None:
+        return "Sync: checking…", "info"
+    if not snap.set_up:
+        return "Sync off (not set up)", "info"
+    if state.failure:
+        # The reason (settings, or a bug) is in the tooltip and on the Sync panel.
+        return "Sync stopped", "error"
+    parts = _alone_words(state, zone, now) if snap.alone else _head_office_words(
+        state, zone, now)
     if snap.attention:
         parts.append(f"{snap.attention} need{'s' if snap.attention == 1 else ''} attention")
     if snap.messages_failed:
-        many = snap.messages_failed != 1
-        parts.append(f"{snap.messages_failed} message{'s' if many else ''} not delivered")
+        parts.append(f"{_plural(snap.messages_failed, 'message')} not delivered")
     if not parts:
         parts.append("Sync waiting for its first run")
     text = " · ".join(parts)
@@ -222,11 +284,11 @@ class SyncIndicator(QPushButton):
         set_style_property(self, "level", level)
         if self.manages_sync():
             self.setText(f"{text}  ({SYNC_KEY})")
-            said = state.failure or state.message or "Records go to head office in the background."
+            said = state.failure or state.message or background_words(state.snapshot)
             self.setToolTip(f"{said}\nClick or press {SYNC_KEY} for the Sync panel.")
         else:
             # Neither the panel's key nor a failure's "set it up in Settings" is theirs to use.
             self.setText(text)
-            self.setToolTip(f"{state.message or 'Records go to head office in the background.'}"
+            self.setToolTip(f"{state.message or background_words(state.snapshot)}"
                             f"\nAsk {who_may(Permission.MANAGE_SYNC)} about sync.")
         self.setVisible(self.ctx.actor is not None)

@@ -13,11 +13,19 @@ from warranty_desk.errors import NotFound, RuleBlocked
 from warranty_desk.models import OutboxEvent, SyncCursor, SyncDelivered, SyncParked
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services import audit
+from warranty_desk.services.message_delivery import (
+    MAIL_DESTINATION,
+    QUEUED_TOPIC,
+    SMS_DESTINATION,
+)
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.storage.database import clock_of
 
 # Parked rows still waiting: for a person (parked) or for the sync worker (retry).
 OPEN_STATES = ("parked", "retry")
+# Receivers that take one topic only and pass every other event by: only that topic waits for
+# them (a sale is not "waiting" for the shop's own mail server, which will never send it).
+ONE_TOPIC = {MAIL_DESTINATION: QUEUED_TOPIC, SMS_DESTINATION: QUEUED_TOPIC}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +72,15 @@ def status_in(uow: UnitOfWork, destinations: Sequence[str] = ()) -> list[SyncSta
     for name in sorted(set(cursors) | set(destinations)):
         cursor = cursors.get(name)
         seq = cursor.delivered_seq if cursor else 0
-        beyond = session.scalar(select(func.count()).select_from(OutboxEvent)
-                                .where(OutboxEvent.seq > seq)) or 0
+        above = select(func.count()).select_from(OutboxEvent).where(OutboxEvent.seq > seq)
         # Answered above the cursor while an earlier event was still unsettled.
-        beyond -= session.scalar(select(func.count()).select_from(SyncDelivered).where(
-            SyncDelivered.destination == name, SyncDelivered.event_seq > seq)) or 0
+        answered = (select(func.count()).select_from(SyncDelivered)
+                    .join(OutboxEvent, OutboxEvent.seq == SyncDelivered.event_seq)
+                    .where(SyncDelivered.destination == name, SyncDelivered.event_seq > seq))
+        if name in ONE_TOPIC:
+            above = above.where(OutboxEvent.topic == ONE_TOPIC[name])
+            answered = answered.where(OutboxEvent.topic == ONE_TOPIC[name])
+        beyond = (session.scalar(above) or 0) - (session.scalar(answered) or 0)
         retry = sum(n for (d, _, s), n in counts.items() if d == name and s == "retry")
         result.append(SyncStatus(
             destination=name, delivered_seq=seq, pending=beyond + retry,

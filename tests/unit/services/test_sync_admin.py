@@ -106,3 +106,28 @@ def test_dismissal_needs_a_reason_and_is_kept_with_who_and_why(shop: Database) -
         details = conn.execute("SELECT details FROM audit_entries WHERE action='sync.dismiss'"
                                ).fetchone()[0]
     assert "Head office keyed it in" in details
+
+
+
+def test_the_shops_own_senders_count_only_the_messages_waiting_for_them(
+        shop: Database) -> None:
+    """A sale is never "waiting" for the mail server or the SMS gateway: they send messages."""
+    from warranty_desk.models import SyncDelivered
+    from warranty_desk.services import claims
+
+    codes = sell(shop, serials=("SN-A", "SN-B", "SN-C")).warranty_codes
+    for code in codes:  # each claim started queues a message to the customer
+        claims.start_claim(shop, actor(Role.SALES), claims.StartClaim(code, "Dead"))
+    with shop.write() as session:
+        sent, _waits, answered = session.scalars(
+            select(OutboxEvent.seq).where(OutboxEvent.topic == "message.queued")
+            .order_by(OutboxEvent.seq)).all()
+        session.add(SyncCursor(destination="mail", delivered_seq=sent))
+        # Answered out of order: settled above the cursor while `waits` was not.
+        session.add(SyncDelivered(destination="mail", event_seq=answered))
+    by_name = {s.destination: s for s in sync_admin.status(shop, ["mail", "sms", "portal"])}
+    assert by_name["mail"].pending == 1  # `waits` alone
+    assert by_name["sms"].pending == 3  # every message, none of the sales' or claims' events
+    with sqlite3.connect(shop.path) as conn:
+        total = conn.execute("SELECT count(*) FROM outbox_events").fetchone()[0]
+    assert total > 6 and by_name["portal"].pending == total
