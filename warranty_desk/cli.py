@@ -74,7 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = _COMMANDS[args.command]
         code = handler(args, home)
         # A reader that stopped early (`| head`) shows here, not in Python's exit-time flush.
-        sys.stdout.flush()
+        # The windowed program (warranty-desk-app, no console) has no stdout at all.
+        if sys.stdout is not None:
+            sys.stdout.flush()
         return code
     except BrokenPipeError:
         return _reader_gone()
