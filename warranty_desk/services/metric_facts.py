@@ -28,16 +28,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from warranty_desk.models import (
-    Brand,
     BrandClaimItem,
     Claim,
     ClaimEvent,
     ClaimRollup,
     CostPosting,
     CustomerMessage,
-    Product,
     Sale,
-    StockMovement,
     Warranty,
 )
 from warranty_desk.rules.claim_states import ClaimState
@@ -65,8 +62,6 @@ from warranty_desk.services.metric_rows import (
 )
 from warranty_desk.services.recovery_sums import recovery_sums
 from warranty_desk.services.refund_rows import refund_rows
-from warranty_desk.services.returns import _IN as RETURNS_IN
-from warranty_desk.services.returns import _OUT as RETURNS_OUT
 
 # Offsets are looked up from here on: no stored instant is older (the till began long after).
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -112,28 +107,6 @@ def _day(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
-def _waiting(zone: ZoneInfo, day: date, *columns: Any) -> tuple[Any, Any]:
-    """Claims whose unit waits in returns stock for its supplier (its last movement in or out
-    of returns brought it in, and not back from the supplier; a claim with a product and
-    brand, as returns.units_held reads them), selecting `columns`; with the SQL of the shop
-    day it came in."""
-    kinds = (*RETURNS_IN, *RETURNS_OUT)
-    ranked = (select(StockMovement.claim_id, StockMovement.kind, StockMovement.at,
-                     func.row_number().over(partition_by=StockMovement.claim_id,
-                                            order_by=(StockMovement.at.desc(),
-                                                      StockMovement.id.desc())).label("n"))
-              .where(StockMovement.kind.in_(kinds), StockMovement.claim_id.is_not(None))
-              .subquery())
-    came = shop_day(ranked.c.at, zone, day)
-    stmt = (select(*(came if c is None else c for c in columns))
-            .select_from(ranked)
-            .join(Claim, Claim.id == ranked.c.claim_id)
-            .join(Product, Product.id == Claim.product_id)
-            .join(Brand, Brand.id == Product.brand_id)
-            .where(ranked.c.n == 1, ranked.c.kind == RETURNS_IN[0]))
-    return stmt, came
-
-
 def claimants_back(session: Session, zone: ZoneInfo, branch: str, since: date, until: date,
                    filters: Mapping[str, str], scope: Any | None) -> tuple[int, int]:
     """The trust score's customers (trust.trust_of): those who claimed in the range, and those
@@ -171,6 +144,7 @@ def load_facts(session: Session, since: date, until: date,
     wanted = check_filters(filters or {})
     zone, start, end = report_period(session, since, until)
     branch = shop_of(session).branch_code
+
     def day(column: Any) -> Any:
         return shop_day(column, zone, until)
 
@@ -216,6 +190,10 @@ def claims_behind(session: Session, key: str, since: date, until: date,
     for the figures that pick claims by their own fields (metric_figures lists the same from
     rows); None for a figure this does not cover."""
     zone, start, end = report_period(session, since, until)
+
+    def day(column: Any) -> Any:
+        return shop_day(column, zone, until)
+
     opened = and_(Claim.opened_at >= start, Claim.opened_at < end)
     closed = and_(Claim.closed_at >= start, Claim.closed_at < end)
 
@@ -248,16 +226,14 @@ def claims_behind(session: Session, key: str, since: date, until: date,
             event(ClaimEvent.kind == "reopened"))),
     }
     if key == "return-aging":  # waiting since the first day of the bands the figure counts
-        waits, came = _waiting(zone, until, Claim.id)
-        picks[key] = Claim.id.in_(waits.where(
-            came <= (until - timedelta(days=AGE_BANDS[2][0])).isoformat()))
+        picks[key] = Claim.id.in_(rollup_reads.waiting_since(
+            day, until - timedelta(days=AGE_BANDS[2][0])))
         if filters:  # as the rows: a filter keeps the waits of the claims in the range
             picks[key] = and_(picks[key], Claim.opened_at < end,
                               or_(Claim.closed_at.is_(None), Claim.closed_at >= start))
     if key == "cost-recovery":  # the claims with a share of what suppliers settled
         scope = claim_scope(session, check_filters(filters))
-        paid = recovery_sums(session, zone, start, end, scope,
-                             lambda column: shop_day(column, zone, until))[2]
+        paid = recovery_sums(session, zone, start, end, scope, day)[2]
         picks[key] = type_coerce(Claim.id, LargeBinary).in_(sorted(paid))
     if key not in picks:
         return None

@@ -164,19 +164,31 @@ def claimants_back(session: Session, day: Any, start: datetime, end: datetime, s
     return int(found[0]), int(found[1])
 
 
+def _waiting(day: Any) -> tuple[Any, Any]:
+    """The claims (with a product and brand) whose last returns movement brought the unit in
+    and it is not back from the supplier (returns.units_held less those back), from the
+    roll-up; with the SQL of the shop day it came in."""
+    r = ClaimRollup
+    stmt = (select(r.claim_id).select_from(r)
+            .join(Product, Product.id == r.product_id).join(Brand, Brand.id == Product.brand_id)
+            .where(r.returns_kind == RETURNS_KINDS[0]))
+    return stmt, day(r.returns_at)
+
+
 def waiting_ages(session: Session, day: Any, until: date, scope: Any | None
                  ) -> tuple[WaitingUnit, ...]:
-    """The units waiting in returns stock for their supplier, from the roll-up: claims (with a
-    product and brand) whose last returns movement brought the unit in, counted per shop day
-    it came, aged on `until` (returns.units_held less those back from the supplier); `scope`
-    (claim ids) narrows them."""
-    r = ClaimRollup
-    came = day(r.returns_at)
-    stmt = (select(came, func.count()).select_from(r)
-            .join(Product, Product.id == r.product_id).join(Brand, Brand.id == Product.brand_id)
-            .where(r.returns_kind == RETURNS_KINDS[0]).group_by(came))
+    """The units waiting in returns stock for their supplier, counted per shop day each came,
+    aged on `until`; `scope` (claim ids) narrows them."""
+    stmt, came = _waiting(day)
+    stmt = stmt.with_only_columns(came, func.count()).group_by(came)
     if scope is not None:
-        stmt = stmt.where(r.claim_id.in_(scope))
+        stmt = stmt.where(ClaimRollup.claim_id.in_(scope))
     return tuple(WaitingUnit("", max((until - date.fromisoformat(d)).days, 0), int(n))
                  for d, n in session.execute(stmt))
 
+
+def waiting_since(day: Any, latest: date) -> Any:
+    """The ids of the claims whose unit has waited in returns stock since `latest` or before:
+    the same units waiting_ages counts, so a figure opens the claims it counted."""
+    stmt, came = _waiting(day)
+    return stmt.where(came <= latest.isoformat())
