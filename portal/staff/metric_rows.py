@@ -282,11 +282,14 @@ def load_rows(since: date, until: date, filters: Mapping[str, str] | None = None
     pairs = _claims(start, end, wanted, zones)
     claims = [c for c, _ in pairs]
     opened = [c for c, r in pairs if start <= r.opened_at < end]
-    costs = _costs(opened)
+    # One read of the costs: every claim's for the refunds' ledger, the opened ones' figures.
+    every_cost = _costs(claims)
+    numbers = {c.number for c in opened}
+    costs = [cost for cost in every_cost if cost.claim in numbers]
     return MetricRows(
         zone, since, until, start, end, tuple(r for _, r in pairs), tuple(costs),
         tuple(_sold(since, until, wanted)), (), (), (),
-        tuple(_refunds(pairs, start, end, _costs(claims))),
+        tuple(_refunds(pairs, start, end, every_cost)),
         _waiting(claims if wanted else _every_claim(), until, zones), _recovery(opened))
 
 
