@@ -13,6 +13,7 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from tests.liveportal.branch_view import BranchPortal
 from tests.ui.conftest import db_rows, open_window, type_into
 from tests.ui.till import PERSON_PAUSE_MS, Till
 from ui.main_window import MainWindow
@@ -272,33 +273,24 @@ def test_head_office_that_cannot_be_reached_is_said_plainly_and_nothing_finishes
 
 
 def test_head_office_that_answers_stores_the_token_and_address_and_ends_the_setup(
-        qtbot: Any, fresh: Home, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ui.sync.check
+        qtbot: Any, fresh: Home, portal: BranchPortal) -> None:
     from sync import secrets
     from warranty_desk.services import first_run
 
-    asked: list[tuple[str, str]] = []
-
-    def portal_answers(_home: Home, _db: object, sync: Any, token: str) -> str:
-        asked.append((sync.portal_url, token))
-        return "Connected to head office."
-
-    # The portal's own answers are tested in tests/ui/test_sync_flow.py; here, what follows.
-    monkeypatch.setattr(ui.sync.check, "check_portal", portal_answers)
+    # The real portal, served on loopback, with the branch head office registered for BR01.
     for win in open_window(fresh):
         db = win.ctx.db
         till = _at_step(qtbot, win, "head_office")
         till.press(Qt.Key.Key_Tab)
-        till.type("https://ho.example.com/api/v1")
+        till.type(portal.url)
         till.press(Qt.Key.Key_Tab)
-        till.type("tok-123")
+        till.type(portal.token)
         till.press(Qt.Key.Key_Return)
-        assert asked == [("https://ho.example.com/api/v1", "tok-123")]
-        assert win.pages.currentWidget() is win.sign_in
+        qtbot.waitUntil(lambda w=win: w.pages.currentWidget() is w.sign_in, timeout=20_000)
         stored = secrets.get_secret(fresh, secrets.PORTAL_TOKEN)
-        assert stored == "tok-123"
-        assert config.load(fresh).settings.sync.portal_url == "https://ho.example.com/api/v1"
-        assert "tok-123" not in str(first_run.progress(db).drafts)
+        assert stored == portal.token
+        assert config.load(fresh).settings.sync.portal_url == portal.url
+        assert portal.token not in str(first_run.progress(db).drafts)
 
 
 def test_a_file_that_is_no_logo_is_said_on_enter_and_the_shop_stays_unsaved(
