@@ -43,7 +43,7 @@ from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from warranty_desk.config import ScannerSettings
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission
-from warranty_desk.services.first_run import progress as setup_progress
+from warranty_desk.services.first_run_progress import progress as setup_progress
 
 if TYPE_CHECKING:
     from ui.screens.sync_panel import SyncPanelScreen

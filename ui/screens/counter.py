@@ -23,7 +23,7 @@ from ui.screens.counter_parts.matches import (
     MatchList,
     claim_state_words,
 )
-from ui.screens.start_claim_parts.unknown_form import UnknownSale
+from ui.screens.start_claim_parts.unknown_sale import UnknownSale
 from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.reason_dialog import ReasonDialog

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -23,18 +24,15 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext, ShopInfo, explain
 from ui.scan_routing import type_into_focus
-from ui.screens.first_run_parts.device_pages import PrinterPage, ScannerPage
-from ui.screens.first_run_parts.head_office import HeadOfficePage
-from ui.screens.first_run_parts.owner_policies import OwnerPage, PoliciesPage
 from ui.screens.first_run_parts.page import SetupState, StepPage
-from ui.screens.first_run_parts.shop_pages import BranchPage, ShopPage
 from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from warranty_desk import config
 from warranty_desk.errors import WarrantyDeskError
-from warranty_desk.services import first_run, shop_settings
-from warranty_desk.services.first_run import DONE, STEPS, Progress
-from warranty_desk.services.shop_settings import ShopView
+from warranty_desk.services.first_run_progress import DONE, STEPS, Progress, progress
+
+if TYPE_CHECKING:
+    from warranty_desk.services.shop_settings import ShopView
 
 log = logging.getLogger(__name__)
 # The widest a step's fields grow, in pixels.
@@ -44,7 +42,9 @@ _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 def read_state(ctx: AppContext) -> SetupState:
     """Blocking: the setup's progress, the shop row and this till's settings."""
-    return SetupState(first_run.progress(ctx.db), shop_settings.get_shop(ctx.db),
+    from warranty_desk.services import shop_settings
+
+    return SetupState(progress(ctx.db), shop_settings.get_shop(ctx.db),
                       config.load(ctx.home).settings)
 
 
@@ -94,6 +94,13 @@ class FirstRunScreen(QWidget):
     def _build_steps(self) -> None:
         if self.steps:
             return
+        # The pages and the services they save through load here, when a setup is shown,
+        # not at every start of a shop set up long ago.
+        from ui.screens.first_run_parts.device_pages import PrinterPage, ScannerPage
+        from ui.screens.first_run_parts.head_office import HeadOfficePage
+        from ui.screens.first_run_parts.owner_policies import OwnerPage, PoliciesPage
+        from ui.screens.first_run_parts.shop_pages import BranchPage, ShopPage
+
         ctx = self.ctx
         self.steps = [ShopPage(ctx), BranchPage(ctx), OwnerPage(ctx), PoliciesPage(ctx),
                       ScannerPage(ctx), PrinterPage(ctx), HeadOfficePage(ctx)]
@@ -154,6 +161,8 @@ class FirstRunScreen(QWidget):
         self.saving = False
         if done.step == DONE or done.finished:
             db = self.ctx.db
+            from warranty_desk.services import shop_settings
+
             self.ctx.run(lambda: shop_settings.get_shop(db), self._on_finished,
                          self._show_error)
             return
@@ -191,6 +200,8 @@ class FirstRunScreen(QWidget):
         index = self.steps.index(self.page)
         if index == 0 or self.saving:
             return
+        from warranty_desk.services import first_run  # loaded with the pages already
+
         step, draft, db = self.page.step, self.page.draft(), self.ctx.db
         self.ctx.run(lambda: first_run.keep_draft(db, step, draft),
                      lambda _done: None, self._show_error)
@@ -200,6 +211,8 @@ class FirstRunScreen(QWidget):
         """Keep what is typed in the step shown (the app is closing)."""
         if self.state is None or self.state.progress.finished or self.ctx.db.refusal:
             return  # a damaged file is never written to; the banner has said so
+        from warranty_desk.services import first_run  # loaded with the pages already
+
         try:
             first_run.keep_draft(self.ctx.db, self.page.step, self.page.draft())
         except WarrantyDeskError as exc:
@@ -227,7 +240,7 @@ class FirstRunScreen(QWidget):
             focus = QApplication.focusWidget()
             if isinstance(focus, QPushButton) and focus is not self.next_button:
                 focus.click()  # Enter on Back, Skip or "Print a test page" presses it
-            elif isinstance(self.page, ScannerPage) and self.page.take_enter():
+            elif self.page.take_enter():
                 pass
             else:
                 self.go_on()

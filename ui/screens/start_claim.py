@@ -21,7 +21,8 @@ from ui.screens.start_claim_parts.creating import ClaimStarted, attach_all
 from ui.screens.start_claim_parts.done_panel import ClaimDonePanel
 from ui.screens.start_claim_parts.evidence import FILE_FILTER, PendingFile
 from ui.screens.start_claim_parts.known_form import OPEN_CLAIM_KEY, KnownUnitForm
-from ui.screens.start_claim_parts.unknown_form import UnknownSale, UnknownSaleForm
+from ui.screens.start_claim_parts.unknown_form import UnknownSaleForm
+from ui.screens.start_claim_parts.unknown_sale import UnknownSale
 from ui.widgets.labels import Label
 from ui.widgets.layout import scroll_area
 from ui.widgets.message_line import MessageLine

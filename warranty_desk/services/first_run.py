@@ -15,25 +15,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warranty_desk.errors import BadInput
-from warranty_desk.models import FirstRunProgress, Policy, Staff
+from warranty_desk.models import FirstRunProgress, Policy
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.policy_presets import PolicyDraft, load_policy_presets
 from warranty_desk.services import audit, catalogue, shop_settings, staff
 from warranty_desk.services.first_run_checks import LogoFile, logo_problem
-from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
+from warranty_desk.services.first_run_progress import (
+    DONE,
+    ROW_ID,
+    STEPS,
+    Progress,
+    is_finished,
+    owner_name,
+    progress_in,
+    progress_row,
+)
+from warranty_desk.services.first_run_progress import progress as progress  # its callers' name
+from warranty_desk.services.unit_of_work import UnitOfWork, writes
 from warranty_desk.storage.database import clock_of
 from warranty_desk.storage.documents import DocumentStore
 
-# In the order the setup asks; "done" once it is finished.
-STEPS = ("shop", "branch", "owner", "policies", "scanner", "printer", "head_office")
-DONE = "done"
 # Who the audit log names for what the setup saved before the owner could sign in.
 SETUP_ACTOR = Actor.system("first-run setup")
 # Typed but never kept in a draft: the PIN, the sync token and the mail password.
 SECRET_KEYS = frozenset({"pin", "again", "token", "smtp_password"})
 # A draft value longer than this is no typing (a paste gone wrong): kept cut short.
 _DRAFT_WIDTH = 2000
-_ROW_ID = 1
 
 
 class SetupFinished(BadInput):
@@ -42,20 +49,6 @@ class SetupFinished(BadInput):
     def __init__(self) -> None:
         super().__init__("The first-run setup is already finished, so nothing was changed. "
                          "Sign in as the owner and change the shop's details under Settings.")
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """How far the setup has come: the step to show, what was typed, and the owner's name."""
-
-    step: str
-    drafts: Mapping[str, Mapping[str, str]]
-    finished: bool
-    owner: str = ""  # the owner's name once their account is made
-
-    def draft(self, step: str) -> dict[str, str]:
-        """What was typed in a step (empty when nothing was)."""
-        return dict(self.drafts.get(step, {}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,47 +62,16 @@ class ShopStep:
     timezone: str
 
 
-# --- Progress ----------------------------------------------------------------------------------
-
-
-def _row(session: Session) -> FirstRunProgress | None:
-    return session.get(FirstRunProgress, _ROW_ID)
-
-
-def _owner_name(session: Session) -> str:
-    name = session.scalars(select(Staff.name).where(Staff.role == Role.OWNER.value)
-                           .order_by(Staff.name).limit(1)).first()
-    return name or ""
-
-
-def _finished(session: Session, row: FirstRunProgress | None) -> bool:
-    if row is not None:
-        return row.finished_at is not None
-    # A shop set up before the setup existed (or by the command line) has staff and no row.
-    return session.scalars(select(Staff.id).limit(1)).first() is not None
-
-
-def progress_in(uow: UnitOfWork) -> Progress:
-    """Where the setup stands; a shop with staff and no setup row counts as set up."""
-    session = uow.session
-    row = _row(session)
-    finished = _finished(session, row)
-    if row is None:
-        return Progress(DONE if finished else STEPS[0], {}, finished, _owner_name(session))
-    return Progress(DONE if finished else row.step, dict(row.drafts or {}), finished,
-                    _owner_name(session))
-
-
-progress = reads(progress_in)
+# --- Saving a step ------------------------------------------------------------------------------
 
 
 def _open(session: Session) -> FirstRunProgress:
     """The progress row of a setup still under way (made on the first save)."""
-    row = _row(session)
-    if _finished(session, row):
+    row = progress_row(session)
+    if is_finished(session, row):
         raise SetupFinished
     if row is None:
-        row = FirstRunProgress(id=_ROW_ID, step=STEPS[0], drafts={})
+        row = FirstRunProgress(id=ROW_ID, step=STEPS[0], drafts={})
         session.add(row)
     return row
 
@@ -205,7 +167,7 @@ def save_owner_in(uow: UnitOfWork, name: str, pin: str, again: str) -> Progress:
     """The first owner's account, their PIN typed twice; an owner made already is kept."""
     session = uow.session
     row = _open(session)
-    made = _owner_name(session)
+    made = owner_name(session)
     if made:
         return _saved(uow, row, "owner", {"name": made})
     staff.check_pin(pin)
@@ -292,7 +254,7 @@ def finish_in(uow: UnitOfWork, choice: str, draft: Mapping[str, object]) -> Prog
         raise BadInput(f"Pick head office or working alone, not {choice!r}.")
     session = uow.session
     row = _open(session)
-    if not _owner_name(session):
+    if not owner_name(session):
         raise BadInput("Nobody could sign in yet: go back to the owner's step and make the "
                        "owner's account first.")
     done = _saved(uow, row, "head_office", {**draft, "choice": choice})

@@ -14,8 +14,8 @@ from ui.widgets.labels import Label
 from ui.widgets.styling import show_level
 from warranty_desk import config
 from warranty_desk.services import first_run
-from warranty_desk.services.first_run import Progress
 from warranty_desk.services.first_run_checks import read_scan
+from warranty_desk.services.first_run_progress import Progress
 
 
 class ScannerPage(StepPage):

@@ -13,8 +13,8 @@ from ui.screens.first_run_parts.page import SetupState, StepPage
 from warranty_desk import config
 from warranty_desk.errors import BadInput
 from warranty_desk.services import first_run
-from warranty_desk.services.first_run import Progress
 from warranty_desk.services.first_run_checks import alone_sync, head_office_sync
+from warranty_desk.services.first_run_progress import Progress
 
 TLS_CHOICES = (("STARTTLS (port 587)", "starttls"), ("TLS from the start (port 465)", "tls"),
                ("None (only a server on this computer)", "none"))

@@ -12,7 +12,7 @@ from ui.widgets.labels import Label
 from ui.widgets.pin_field import DIGITS, pin_field
 from warranty_desk.policy_presets import PolicyDraft
 from warranty_desk.services import first_run
-from warranty_desk.services.first_run import Progress
+from warranty_desk.services.first_run_progress import Progress
 
 # Exclusions are typed on one line, split where a person would: at a semicolon.
 EXCLUSION_SEPARATOR = "; "

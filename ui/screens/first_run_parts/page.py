@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
 
 from ui.context import AppContext
 from ui.widgets.labels import Label
 from warranty_desk.config import Settings
-from warranty_desk.services.first_run import Progress
-from warranty_desk.services.shop_settings import ShopView
+from warranty_desk.services.first_run_progress import Progress
+
+if TYPE_CHECKING:  # the shop's services load when the setup is first shown, not at every start
+    from warranty_desk.services.shop_settings import ShopView
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,4 +68,8 @@ class StepPage(QWidget):
 
     def take_scan(self, text: str) -> bool:
         """A scanner read while this step shows; False when the step does not want it."""
+        return False
+
+    def take_enter(self) -> bool:
+        """Enter pressed on this step; True when the step used it (not the next step)."""
         return False

@@ -15,8 +15,9 @@ from ui.widgets.labels import Label
 from warranty_desk.errors import BadInput
 from warranty_desk.locales import currency_of
 from warranty_desk.services import first_run
-from warranty_desk.services.first_run import Progress, ShopStep
+from warranty_desk.services.first_run import ShopStep
 from warranty_desk.services.first_run_checks import CURRENCIES, LOCALES, LogoFile
+from warranty_desk.services.first_run_progress import Progress
 from warranty_desk.storage.documents import DocumentStore
 
 # How tall the picked logo shows beside its button; slips size it for their own paper.

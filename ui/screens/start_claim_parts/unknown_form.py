@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
@@ -19,13 +18,6 @@ from warranty_desk.fault_presets import faults_for
 from warranty_desk.services import claims
 from warranty_desk.services.claim_common import CHANNELS, CLAIM_TYPES
 from warranty_desk.services.customers import CustomerInput
-
-
-@dataclass(frozen=True, slots=True)
-class UnknownSale:
-    """What the counter hands Start claim for a unit it did not find: the serial scanned."""
-
-    serial: str = ""
 
 
 class UnknownSaleForm(QWidget):
