@@ -23,6 +23,8 @@ from warranty_desk.models.message import CustomerMessage, WarrantyReminder
 from warranty_desk.models.metric_rollup import (
     ClaimRollup,
     CustomerSaleDay,
+    RecoveryRollup,
+    RecoveryStale,
     SaleRollup,
     WarrantySpan,
 )
@@ -80,6 +82,8 @@ __all__ = [
     "Policy",
     "PrintJob",
     "Product",
+    "RecoveryRollup",
+    "RecoveryStale",
     "RetentionFollowUp",
     "Sale",
     "SaleRollup",

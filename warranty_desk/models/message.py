@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from warranty_desk.models.base import Base, timestamp, uuid_pk
@@ -15,6 +15,8 @@ class CustomerMessage(Base):
     """A status or decision message written from a wording template."""
 
     __tablename__ = "customer_messages"
+    # The dashboard counts a range's outbound messages per state from this index alone.
+    __table_args__ = (Index("ix_customer_messages_created", "created_at", "direction", "state"),)
 
     id: Mapped[uuid_pk]
     claim_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("claims.id"), index=True)

@@ -1,9 +1,13 @@
 """The dashboard's roll-ups: each claim as the figures read it, warranties sold per day, and
 what each customer bought per day (the trust score asks who bought again after a claim), and
-the warranties' spans per product (units under warranty, for the patterns).
+the warranties' spans per product (units under warranty, for the patterns); what each brand
+claim's suppliers owe and settled per claim.
 
 Kept by SQLite triggers (warranty_desk/storage/rollups.py) in the same transaction as every
 write to the rows they come from, whichever code or tool makes it; never written by services.
+The recovery roll-up is the exception: a supplier's terms are rules SQL cannot run, so the
+triggers only mark a brand claim stale (RecoveryStale) and the services work its rows out
+again (services/recovery_rollup.py), reading any still stale from the rows meanwhile.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ class ClaimRollup(Base):
 
     __tablename__ = "claim_rollups"
     __table_args__ = (
-        Index("ix_claim_rollups_opened_at", "opened_at"),
+        # With the customer: the trust score's claimants are read from the index alone.
+        Index("ix_claim_rollups_opened_customer", "opened_at", "customer_id"),
         Index("ix_claim_rollups_closed_at", "closed_at"),
         Index("ix_claim_rollups_returns_kind", "returns_kind"),
     )
@@ -98,3 +103,31 @@ class WarrantySpan(Base):
     start_on: Mapped[date]
     end_on: Mapped[date]
     count: Mapped[int]
+
+
+class RecoveryRollup(Base):
+    """One claim in one brand claim: what its supplier's terms make recoverable and its share of
+    what the brand claim settled (rules.recovery, split by weight over the brand claim's
+    claims), with the claim's opening instant so a range is one index read."""
+
+    __tablename__ = "recovery_rollups"
+    __table_args__ = (
+        PrimaryKeyConstraint("brand_claim_id", "claim_id"),
+        Index("ix_recovery_rollups_opened_at", "opened_at"),
+        {"sqlite_with_rowid": False},
+    )
+
+    brand_claim_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob)
+    claim_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expected_minor: Mapped[int] = mapped_column(BigInteger)
+    settled_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class RecoveryStale(Base):
+    """A brand claim whose recovery rows no longer hold: something they come from changed."""
+
+    __tablename__ = "recovery_stale"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    brand_claim_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)

@@ -83,7 +83,10 @@ class ExtensionOffer(Base):
     __tablename__ = "extension_offers"
     # Read only through their warranty: keyed by it (then by id, time-ordered), with no rowid,
     # a row costs one B-tree entry instead of a row plus two index entries.
-    __table_args__ = (PrimaryKeyConstraint("warranty_id", "id"), {"sqlite_with_rowid": False})
+    # The dashboard counts a range's offers taken and declined from the index on when alone.
+    __table_args__ = (PrimaryKeyConstraint("warranty_id", "id"),
+                      Index("ix_extension_offers_at", "at", "accepted"),
+                      {"sqlite_with_rowid": False})
 
     id: Mapped[uuid_pk]
     warranty_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warranties.id"), primary_key=True)

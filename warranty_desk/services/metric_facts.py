@@ -1,23 +1,20 @@
 """The dashboard's claims counted in SQL into alike facts (rules.metrics.claim_facts), rather
 than read one object per claim: a busy quarter opens 40,000 claims, the facts are a few thousand.
 
-Shop days are worked out in SQL from the stored UTC text: the zone's offset is constant between
-its changes, so a CASE over the changes (newest first) adds the right offset to each instant.
+Shop days are worked out in SQL from the stored UTC text (services.shop_days).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     LargeBinary,
     and_,
-    case,
     exists,
     func,
     literal,
@@ -61,46 +58,8 @@ from warranty_desk.services.metric_rows import (
     sold_in,
 )
 from warranty_desk.services.recovery_sums import recovery_sums
-from warranty_desk.services.refund_rows import refund_rows
-
-# Offsets are looked up from here on: no stored instant is older (the till began long after).
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@lru_cache(maxsize=16)
-def _changes(zone: ZoneInfo, year: int) -> tuple[tuple[datetime, int], ...]:
-    """The zone's offset in seconds from each change on, newest first, up to the end of the
-    year after `year` (instants are stamped by the shop's clock, so none lies later)."""
-    def offset(at: datetime) -> int:
-        found = at.astimezone(zone).utcoffset()
-        return 0 if found is None else int(found.total_seconds())
-
-    hi = datetime(year + 2, 1, 1, tzinfo=UTC)
-    found = [(_EPOCH, offset(_EPOCH))]
-    day = _EPOCH
-    while day < hi:
-        nxt = day + timedelta(days=1)
-        if offset(nxt) != found[-1][1]:
-            low, high = day, nxt  # the change lies in (low, high]: halve it to the second
-            while high - low > timedelta(seconds=1):
-                mid = low + (high - low) / 2
-                low, high = (low, mid) if offset(mid) != found[-1][1] else (mid, high)
-            found.append((high, offset(high)))
-        day = nxt
-    return tuple(reversed(found))
-
-
-def shop_day(column: Any, zone: ZoneInfo, until: date) -> Any:
-    """SQL for the shop's calendar day ('YYYY-MM-DD') of a stored UTC instant column."""
-    changes = _changes(zone, until.year)
-
-    def day_at(seconds: int) -> Any:
-        return func.date(column, f"{seconds:+d} seconds")
-
-    if len(changes) == 1:
-        return day_at(changes[0][1])
-    return case(*((column >= at, day_at(off)) for at, off in changes[:-1]),
-                else_=day_at(changes[-1][1]))
+from warranty_desk.services.refund_rows import refunds_counted
+from warranty_desk.services.shop_days import shop_day
 
 
 def _day(text: str | None) -> date | None:
@@ -164,7 +123,7 @@ def load_facts(session: Session, since: date, until: date,
         tuple(_offers(session, branch, start, end, wanted, counted=True)),
         tuple(_messages_by_state(session, start, end, scope, bool(wanted))),
         () if wanted else tuple(_synced(session, start, end)),
-        tuple(r for r, _ in refund_rows(session, start, end, scope)),
+        tuple(refunds_counted(session, start, end, scope)),
         rollup_reads.waiting_ages(session, day, until, touching),
         (RecoveryShare("", "", expected, settled),),
         sold_summed=True,
@@ -233,7 +192,7 @@ def claims_behind(session: Session, key: str, since: date, until: date,
                               or_(Claim.closed_at.is_(None), Claim.closed_at >= start))
     if key == "cost-recovery":  # the claims with a share of what suppliers settled
         scope = claim_scope(session, check_filters(filters))
-        paid = recovery_sums(session, zone, start, end, scope, day)[2]
+        paid = recovery_sums(session, zone, start, end, scope, day, paid=True)[2]
         picks[key] = type_coerce(Claim.id, LargeBinary).in_(sorted(paid))
     if key not in picks:
         return None

@@ -3,61 +3,85 @@ who approved it with their limit, and the refund cost in the ledger."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
-from warranty_desk.models import Claim, ClaimEvent, CostPosting, InvoiceLine, Staff, Warranty
+from warranty_desk.models import (
+    Claim,
+    ClaimEvent,
+    ClaimRollup,
+    CostPosting,
+    InvoiceLine,
+    Staff,
+    Warranty,
+)
 from warranty_desk.permissions import ROLE_LABELS, Role, refund_limit
 from warranty_desk.rules.claim_states import ClaimState
 from warranty_desk.rules.metrics.rows import RefundRow
 
 
-def _approvers(session: Session, claim_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:
-    """Per refunded claim, who approved the refund: the manager who overrode a rule for it, or
-    the person who decided it (the newest decision, if it was decided twice)."""
-    found: dict[uuid.UUID, uuid.UUID | None] = {}
-    for claim_id, staff_id, override_by in session.execute(
-            select(ClaimEvent.claim_id, ClaimEvent.staff_id, ClaimEvent.override_by_id)
-            .where(ClaimEvent.claim_id.in_(claim_ids),
-                   ClaimEvent.to_state == ClaimState.RESOLVED.value)
-            .order_by(ClaimEvent.at)):
-        found[claim_id] = override_by or staff_id
-    return found
+def _approver() -> Any:
+    """SQL for who approved a refunded claim's refund: the manager who overrode a rule for it,
+    or the person who decided it (the newest decision, if it was decided twice)."""
+    e = ClaimEvent
+    return (select(func.coalesce(e.override_by_id, e.staff_id))
+            .where(e.claim_id == Claim.id, e.to_state == ClaimState.RESOLVED.value)
+            .order_by(e.at.desc()).limit(1).scalar_subquery())
+
+
+def _refunds(start: datetime, end: datetime, scope: Any, *columns: Any) -> Any:
+    """The refunds decided in [start, end), with their price paid and approver joined on;
+    `scope` (a subquery of claim ids) narrows them to the claims a filter lets through."""
+    approver = _approver().label("approver")
+    r = ClaimRollup  # its index on closed_at finds the range; the claims table has none
+    decided = (select(Claim.id, approver).select_from(r).join(Claim, Claim.id == r.claim_id)
+               .where(r.outcome == "refund", r.closed_at >= start, r.closed_at < end,
+                      Claim.refund_minor.is_not(None)))
+    if scope is not None:
+        decided = decided.where(r.claim_id.in_(scope))
+    found = decided.subquery("decided")
+    return (select(*columns).select_from(found)
+            .join(Claim, Claim.id == found.c.id)
+            .outerjoin(Warranty, Warranty.id == Claim.warranty_id)
+            .outerjoin(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
+            .outerjoin(Staff, Staff.id == found.c.approver))
+
+
+def _checked(role: str | None) -> tuple[str | None, int | None]:
+    """The approver's role in words and refund limit, as RefundRow keeps them."""
+    if role is None:
+        return None, None
+    return ROLE_LABELS[Role(role)], refund_limit(Role(role))
 
 
 def refund_rows(session: Session, start: datetime, end: datetime, scope: Any = None
                 ) -> list[tuple[RefundRow, str | None]]:
-    """Refunds decided in [start, end), oldest first, each with its approver's name; `scope`
-    (a subquery of claim ids) narrows them to the claims a filter lets through."""
-    stmt = (select(Claim.id, Claim.number, Claim.closed_at, Claim.refund_minor,
-                   InvoiceLine.unit_price_minor)
-            .outerjoin(Warranty, Warranty.id == Claim.warranty_id)
-            .outerjoin(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
-            .where(Claim.outcome == "refund", Claim.refund_minor.is_not(None),
-                   Claim.closed_at >= start, Claim.closed_at < end)
-            .order_by(Claim.closed_at, Claim.number))
-    if scope is not None:
-        stmt = stmt.where(Claim.id.in_(scope))
-    refunds = session.execute(stmt).all()
-    ids = [r.id for r in refunds]
-    approvers = _approvers(session, ids)
-    people = {row.id: (row.name, Role(row.role)) for row in session.execute(
-        select(Staff.id, Staff.name, Staff.role).where(
-            Staff.id.in_({a for a in approvers.values() if a is not None})))}
-    ledger = dict(session.execute(
-        select(CostPosting.claim_id, func.sum(CostPosting.amount_minor))
-        .where(CostPosting.claim_id.in_(ids), CostPosting.kind == "refund")
-        .group_by(CostPosting.claim_id)).all()) if ids else {}
+    """Refunds decided in [start, end), oldest first, each with its approver's name."""
+    ledger = (select(func.coalesce(func.sum(CostPosting.amount_minor), 0))
+              .where(CostPosting.claim_id == Claim.id, CostPosting.kind == "refund")
+              .scalar_subquery())
     found: list[tuple[RefundRow, str | None]] = []
-    for r in refunds:
-        approver = approvers.get(r.id)
-        who = people.get(approver) if approver is not None else None
+    for r in session.execute(_refunds(
+            start, end, scope, Claim.number, Claim.closed_at, Claim.refund_minor,
+            InvoiceLine.unit_price_minor, Staff.role, Staff.name, ledger.label("ledger"))
+            .order_by(Claim.closed_at, Claim.number)):
         found.append((RefundRow(r.number, r.closed_at, r.refund_minor, r.unit_price_minor,
-                                ROLE_LABELS[who[1]] if who else None,
-                                refund_limit(who[1]) if who else None,
-                                int(ledger.get(r.id) or 0)), who[0] if who else None))
+                                *_checked(r.role), int(r.ledger)), r.name))
     return found
+
+
+def refunds_counted(session: Session, start: datetime, end: datetime, scope: Any = None
+                    ) -> list[RefundRow]:
+    """refund_rows counted into alike rows in SQL (amount, price, approver's role, ledger),
+    each standing for `count` refunds, dated by the newest of them: the dashboard reads a
+    figure, and its claims only when picked."""
+    cols = (Claim.refund_minor.label("amount"), InvoiceLine.unit_price_minor.label("paid"),
+            Staff.role.label("role"), ClaimRollup.cost_refund.label("ledger"))
+    stmt = (_refunds(start, end, scope, func.max(Claim.closed_at), *cols, func.count())
+            .outerjoin(ClaimRollup, ClaimRollup.claim_id == Claim.id)
+            .group_by(*(literal_column(c.name) for c in cols)))
+    return [RefundRow("", at, amount, paid, *_checked(role), int(ledger or 0), count=int(n))
+            for at, amount, paid, role, ledger, n in session.execute(stmt)]

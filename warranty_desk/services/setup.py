@@ -54,7 +54,8 @@ def init(home: Home, shop: ShopInput | None = None, *, clock: Clock) -> tuple[Da
         upgrade.upgrade_if_older(home, clock)
         db = Database(home.database, clock=clock)
         migrate.upgrade(db)  # a new, empty file; a no-op after the upgrade
-    with db.write() as session:
+    with UnitOfWork.write(db) as uow:  # works out what the upgrade left stale, if anything
+        session = uow.session
         if session.execute(select(Shop.id).limit(1)).first() is not None:
             return db, False
         data = shop or ShopInput()

@@ -18,10 +18,29 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Concatenate, ParamSpec, TypeVar
 
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from warranty_desk.clock import Clock
+from warranty_desk.models import RecoveryStale
 from warranty_desk.storage.database import Database, clock_of
+
+# One row is enough to know whether any brand claim waits to be worked out again.
+_ANY_STALE = select(RecoveryStale.brand_claim_id).limit(1)
+
+_HAS_ROLLUP = "warranty_desk.recovery_rollup"
+
+
+def _has_rollup(session: Session) -> bool:
+    """Whether the file has the recovery roll-up (a database before migration 0029 does not:
+    the upgrade tests write to older schemas); asked once per pooled connection."""
+    info = session.connection().info
+    if _HAS_ROLLUP not in info:
+        info[_HAS_ROLLUP] = session.execute(text(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'recovery_stale'"
+        )).first() is not None
+    return bool(info[_HAS_ROLLUP])
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -39,9 +58,16 @@ class UnitOfWork:
     @classmethod
     @contextmanager
     def write(cls, db: Database) -> Iterator[UnitOfWork]:
-        """A unit that changes the database: commits when the block ends, all or nothing."""
+        """A unit that changes the database: commits when the block ends, all or nothing.
+
+        Before it commits, brand claims its changes left stale have their recovery worked out
+        again (services.recovery_rollup), so the dashboard sums stored rows."""
         with db.write() as session:
             yield cls(session)
+            if _has_rollup(session) and session.execute(_ANY_STALE).first() is not None:
+                from warranty_desk.services import recovery_rollup  # rare: load it only then
+
+                recovery_rollup.refresh(session)
 
     @classmethod
     @contextmanager

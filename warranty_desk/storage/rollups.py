@@ -10,7 +10,7 @@ drops its triggers) must call install() again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 
@@ -172,6 +172,16 @@ def _triggers() -> Iterator[tuple[str, str, str]]:
         _sale_moved("OLD", "-") + "\n" + _sale_moved("NEW", ""))
 
 
+Triggers = Iterable[tuple[str, str, str]]
+
+
+def install_triggers(prefix: str, triggers: Triggers, execute: Callable[[str], object]) -> None:
+    """Create (or create again) triggers given as (name, event, body), named prefix_name."""
+    for name, event, body in triggers:
+        execute(f"DROP TRIGGER IF EXISTS {prefix}_{name}")
+        execute(f"CREATE TRIGGER {prefix}_{name} {event}\nBEGIN\n{body}\nEND")
+
+
 def trigger_names() -> list[str]:
     """The names the triggers are installed under."""
     return [f"rollup_{name}" for name, _, _ in _triggers()]
@@ -179,9 +189,7 @@ def trigger_names() -> list[str]:
 
 def install(execute: Callable[[str], object]) -> None:
     """Create (or create again) every roll-up trigger."""
-    for name, event, body in _triggers():
-        execute(f"DROP TRIGGER IF EXISTS rollup_{name}")
-        execute(f"CREATE TRIGGER rollup_{name} {event}\nBEGIN\n{body}\nEND")
+    install_triggers("rollup", _triggers(), execute)
 
 
 def rebuild(execute: Callable[[str], object]) -> None:

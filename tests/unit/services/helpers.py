@@ -55,6 +55,14 @@ def audit_rows(db: Database, action: str) -> list[tuple[str, str]]:
         action)]
 
 
+def write_sql(db: Database, statement: str, *args: object) -> None:
+    """Write by hand, as another tool might, on a connection of its own."""
+    conn = sqlite3.connect(db.path)
+    with conn:
+        conn.execute(statement, args)
+    conn.close()
+
+
 def rows(db: Database, query: str, *args: object) -> list[tuple[object, ...]]:
     """What a query reads from the database file, on a connection of its own."""
     conn = sqlite3.connect(db.path)

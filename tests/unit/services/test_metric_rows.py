@@ -3,13 +3,12 @@ worked out here straight from the database file."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from tests.conftest import TODAY, actor, stand_at, stand_on
-from tests.unit.services.helpers import rows, sell
+from tests.unit.services.helpers import rows, sell, write_sql
 from warranty_desk.errors import BadInput
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import ClaimState, Outcome
@@ -21,13 +20,6 @@ from warranty_desk.storage.database import Database
 SALES, TECH, BOSS = actor(Role.SALES), actor(Role.TECHNICIAN), actor(Role.OWNER)
 VIEWER = actor(Role.FINANCE)
 SINCE = TODAY - timedelta(days=30)
-
-
-def _sql(db: Database, statement: str, *args: object) -> None:
-    conn = sqlite3.connect(db.path)
-    with conn:
-        conn.execute(statement, args)
-    conn.close()
 
 
 def _claim(db: Database, invoice: str, sku: str, serial: str) -> str:
@@ -124,7 +116,7 @@ def test_every_filter_field_is_offered_and_an_unknown_one_is_refused_in_words(
 
 
 def test_the_shops_zone_decides_which_day_a_late_claim_falls_on(shop: Database) -> None:
-    _sql(shop, "UPDATE shop SET timezone = 'America/New_York'")
+    write_sql(shop, "UPDATE shop SET timezone = 'America/New_York'")
     last = TODAY - timedelta(days=1)
     # 23:30 in New York on the last day of the range is 04:30 UTC the day after.
     stand_at(shop, datetime(last.year, last.month, last.day, 4, 30, tzinfo=UTC)
@@ -143,7 +135,7 @@ def test_registration_gaps_and_activations_from_the_warranties_sold(shop: Databa
     sell(shop, "INV-21", sku="TV-55", serials=("SN-TV-2",), sold_on=TODAY - timedelta(days=2))
     sell(shop, "INV-22", sku="CBL-1", serials=(), sold_on=TODAY - timedelta(days=2))
     # A till import that lost a serial: the unit needs one and has none.
-    _sql(shop, "UPDATE warranties SET serial = NULL WHERE serial = 'SN-TV-2'")
+    write_sql(shop, "UPDATE warranties SET serial = NULL WHERE serial = 'SN-TV-2'")
     gap = str(rows(shop, "SELECT code FROM warranties WHERE serial IS NULL AND product_id = "
                          "(SELECT id FROM products WHERE sku = 'TV-55')")[0][0])
     figs = _by(figures(load(shop, VIEWER, since=SINCE, until=TODAY)))

@@ -9,6 +9,7 @@ the end of day D" is "opened on D or before" and "closed after it" is "closed on
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -86,9 +87,23 @@ def volume_by_week(facts: Iterable[ClaimFact], since: date, until: date) -> dict
 
 
 def open_by_week(facts: Iterable[ClaimFact], since: date, until: date) -> dict[str, int]:
-    """claims.open_by_week from facts."""
-    rows = list(facts)
-    return {week: open_count_on(rows, last) for week, last in week_ends(since, until).items()}
+    """claims.open_by_week from facts: open_count_on at each week's last day, in one pass (a
+    fact is open on the days from its opening to before its closing, so it adds its count to
+    the week ends in that span: a difference array over the sorted week ends)."""
+    ends = week_ends(since, until)
+    days = list(ends.values())  # ascending
+    diff = [0] * (len(days) + 1)
+    for f in facts:
+        first = bisect_left(days, f.opened_on)
+        last = len(days) if f.closed_on is None else bisect_left(days, f.closed_on)
+        if first < last:
+            diff[first] += f.count
+            diff[last] -= f.count
+    running, found = 0, {}
+    for week, step in zip(ends, diff, strict=False):
+        running += step
+        found[week] = running
+    return found
 
 
 def completion(facts: Iterable[ClaimFact]) -> Completion:

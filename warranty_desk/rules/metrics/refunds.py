@@ -47,9 +47,9 @@ def refund_accuracy(refunds: Iterable[RefundRow]) -> Accuracy:
     counts = [0] * 6
     for r in refunds:
         checks = refund_misses(r)
-        counts[0] += 1
-        counts[1] += r.amount_minor
+        counts[0] += r.count
+        counts[1] += r.amount_minor * r.count
         for n, miss in enumerate(checks, start=2):
-            counts[n] += miss is None
-        counts[5] += all(miss is None for miss in checks)
+            counts[n] += (miss is None) * r.count
+        counts[5] += all(miss is None for miss in checks) * r.count
     return Accuracy(*counts)

@@ -49,6 +49,8 @@ class RefundRow:
     approver_role: str | None  # the approver's role in words; None: nobody on record
     approver_limit_minor: int | None  # that role's refund limit; None: no limit
     ledger_minor: int  # the refund cost posted on the claim
+    # How many refunds this row stands for (the dashboard counts alike ones in SQL).
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,53 @@
+"""A stored UTC instant's shop day, worked out in SQL.
+
+The zone's offset is constant between its changes, so a CASE over the changes (newest first)
+adds the right offset to each instant.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func
+
+# Offsets are looked up from here on: no stored instant is older (the till began long after).
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@lru_cache(maxsize=16)
+def _changes(zone: ZoneInfo, year: int) -> tuple[tuple[datetime, int], ...]:
+    """The zone's offset in seconds from each change on, newest first, up to the end of the
+    year after `year` (instants are stamped by the shop's clock, so none lies later)."""
+    def offset(at: datetime) -> int:
+        found = at.astimezone(zone).utcoffset()
+        return 0 if found is None else int(found.total_seconds())
+
+    hi = datetime(year + 2, 1, 1, tzinfo=UTC)
+    found = [(_EPOCH, offset(_EPOCH))]
+    day = _EPOCH
+    while day < hi:
+        nxt = day + timedelta(days=1)
+        if offset(nxt) != found[-1][1]:
+            low, high = day, nxt  # the change lies in (low, high]: halve it to the second
+            while high - low > timedelta(seconds=1):
+                mid = low + (high - low) / 2
+                low, high = (low, mid) if offset(mid) != found[-1][1] else (mid, high)
+            found.append((high, offset(high)))
+        day = nxt
+    return tuple(reversed(found))
+
+
+def shop_day(column: Any, zone: ZoneInfo, until: date) -> Any:
+    """SQL for the shop's calendar day ('YYYY-MM-DD') of a stored UTC instant column."""
+    changes = _changes(zone, until.year)
+
+    def day_at(seconds: int) -> Any:
+        return func.date(column, f"{seconds:+d} seconds")
+
+    if len(changes) == 1:
+        return day_at(changes[0][1])
+    return case(*((column >= at, day_at(off)) for at, off in changes[:-1]),
+                else_=day_at(changes[-1][1]))
