@@ -21,11 +21,14 @@ from warranty_desk.models.first_run import FirstRunProgress
 from warranty_desk.models.hand_back import HandBack
 from warranty_desk.models.message import CustomerMessage, WarrantyReminder
 from warranty_desk.models.metric_rollup import (
+    ClaimFactDay,
+    ClaimFactZone,
     ClaimRollup,
     CustomerSaleDay,
     RecoveryRollup,
     RecoveryStale,
     SaleRollup,
+    ShopZoneChange,
     WarrantySpan,
 )
 from warranty_desk.models.outbox import InboxCursor, OutboxEvent
@@ -61,6 +64,8 @@ __all__ = [
     "BrandStatusUpdate",
     "Claim",
     "ClaimEvent",
+    "ClaimFactDay",
+    "ClaimFactZone",
     "ClaimRollup",
     "Complaint",
     "CostPosting",
@@ -90,6 +95,7 @@ __all__ = [
     "Segment",
     "Settlement",
     "Shop",
+    "ShopZoneChange",
     "Staff",
     "StockMovement",
     "SupplierBatch",

@@ -131,3 +131,48 @@ class RecoveryStale(Base):
     __table_args__ = ({"sqlite_with_rowid": False},)
 
     brand_claim_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)
+
+
+class ClaimFactDay(Base):
+    """How many claims are alike in everything the claim figures read, by shop day (the
+    dashboard's ClaimFact, kept for the whole shop by triggers on claim_rollups:
+    storage/fact_days.py). '' stands for no day or no outcome; the hand-over day is kept for
+    replacements only; rejected and reopened say whether it ever was. A group whose claims
+    all moved on keeps a count of 0."""
+
+    __tablename__ = "claim_fact_days"
+    __table_args__ = (
+        PrimaryKeyConstraint("opened_on", "closed_on", "state", "outcome", "on_time",
+                             "handed_on", "rejected", "reopened"),
+        Index("ix_claim_fact_days_closed_on", "closed_on"),
+        {"sqlite_with_rowid": False},
+    )
+
+    opened_on: Mapped[str] = mapped_column(String(10))
+    closed_on: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(10))
+    on_time: Mapped[bool]
+    handed_on: Mapped[str] = mapped_column(String(10))
+    rejected: Mapped[bool]
+    reopened: Mapped[bool]
+    count: Mapped[int]
+
+
+class ShopZoneChange(Base):
+    """From this UTC instant on, the shop's zone is this many seconds ahead of UTC: the
+    changes of the zone named in ClaimFactZone, for working out shop days in triggers."""
+
+    __tablename__ = "shop_zone_changes"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    offset_seconds: Mapped[int]
+
+
+class ClaimFactZone(Base):
+    """The one zone claim_fact_days and shop_zone_changes were worked out for."""
+
+    __tablename__ = "claim_fact_zone"
+
+    zone: Mapped[str] = mapped_column(String(64), primary_key=True)

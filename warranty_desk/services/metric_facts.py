@@ -102,12 +102,15 @@ def load_facts(session: Session, since: date, until: date,
     picked. The rows carry no claims: figures(rows, facts) takes them from the facts."""
     wanted = check_filters(filters or {})
     zone, start, end = report_period(session, since, until)
-    branch = shop_of(session).branch_code
+    shop = shop_of(session)
+    branch = shop.branch_code
 
     def day(column: Any) -> Any:
         return shop_day(column, zone, until)
 
-    facts = rollup_reads.claim_facts(session, day, branch, start, end, wanted)
+    facts = None if wanted else rollup_reads.facts_by_day(session, shop.timezone, since, until)
+    if facts is None:
+        facts = rollup_reads.claim_facts(session, day, branch, start, end, wanted)
     scope = rollup_reads.claim_scope(branch, wanted)
     touching = None if scope is None else (
         rollup_reads.rollup_claims(branch, wanted, ClaimRollup.claim_id)

@@ -16,7 +16,16 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from warranty_desk.models import Brand, ClaimRollup, CustomerSaleDay, Product, SaleRollup, Staff
+from warranty_desk.models import (
+    Brand,
+    ClaimFactDay,
+    ClaimFactZone,
+    ClaimRollup,
+    CustomerSaleDay,
+    Product,
+    SaleRollup,
+    Staff,
+)
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
@@ -93,6 +102,35 @@ def claim_facts(session: Session, day: Any, branch: str, start: datetime, end: d
                       bool(rejected), bool(reopened), count=n)
             for opened, closed, st, oc, on_time, handed, rejected, reopened, n
             in session.execute(stmt)]
+
+
+def facts_by_day(session: Session, zone: str, since: date, until: date
+                 ) -> list[ClaimFact] | None:
+    """claim_facts for the whole shop from the claims counted per shop day
+    (storage/fact_days.py), for shop days since..until; None when they were not counted for
+    the shop's `zone` (changed since: the next write counts them again)."""
+    if session.scalar(select(ClaimFactZone.zone)) != zone:
+        return None
+    f = ClaimFactDay
+    first, last = since.isoformat(), until.isoformat()
+    stmt = (select(f.opened_on, f.closed_on, f.state, f.outcome, f.on_time, f.handed_on,
+                   f.rejected, f.reopened, f.count)
+            .where(f.count != 0, f.opened_on <= last,
+                   or_(f.opened_on >= first, f.closed_on >= first, f.closed_on == "")))
+    parse = lru_cache(maxsize=None)(date.fromisoformat)
+    found = []
+    for opened, closed, st, oc, on_time, handed, rejected, reopened, n in session.execute(stmt):
+        # As claim_facts keeps them: the hand-over of a replacement closed in the range, and
+        # rejected or reopened for a claim opened in it.
+        closed_in = closed != "" and first <= closed <= last
+        opened_in = first <= opened
+        found.append(ClaimFact(parse(opened), st, parse(closed) if closed else None, oc or None,
+                               bool(on_time),
+                               parse(handed) if handed and oc == "replace" and closed_in
+                               else None,
+                               bool(rejected) and opened_in, bool(reopened) and opened_in,
+                               count=n))
+    return found
 
 
 def costs_by_kind(session: Session, branch: str, start: datetime, end: datetime,

@@ -31,11 +31,15 @@ def _changes(zone: ZoneInfo, year: int) -> tuple[tuple[datetime, int], ...]:
     while day < hi:
         nxt = day + timedelta(days=1)
         if offset(nxt) != found[-1][1]:
-            low, high = day, nxt  # the change lies in (low, high]: halve it to the second
-            while high - low > timedelta(seconds=1):
-                mid = low + (high - low) / 2
-                low, high = (low, mid) if offset(mid) != found[-1][1] else (mid, high)
-            found.append((high, offset(high)))
+            # The change lies in (low, high]: halve it down to the whole second it falls on
+            # (zones change on whole seconds; halving instants left a fraction of one).
+            low, high = int(day.timestamp()), int(nxt.timestamp())
+            while high - low > 1:
+                mid = (low + high) // 2
+                at = datetime.fromtimestamp(mid, UTC)
+                low, high = (low, mid) if offset(at) != found[-1][1] else (mid, high)
+            changed = datetime.fromtimestamp(high, UTC)
+            found.append((changed, offset(changed)))
         day = nxt
     return tuple(reversed(found))
 
@@ -45,9 +49,22 @@ def shop_day(column: Any, zone: ZoneInfo, until: date) -> Any:
     changes = _changes(zone, until.year)
 
     def day_at(seconds: int) -> Any:
-        return func.date(column, f"{seconds:+d} seconds")
+        # Whole seconds only: SQLite keeps times to the millisecond, so 23:59:59.9999 would
+        # round into the next day (a day always turns on a whole second).
+        return func.date(func.substr(column, 1, 19), f"{seconds:+d} seconds")
 
     if len(changes) == 1:
         return day_at(changes[0][1])
     return case(*((column >= at, day_at(off)) for at, off in changes[:-1]),
                 else_=day_at(changes[-1][1]))
+
+
+# Zone changes are filled in this far ahead (the till stamps instants by its own clock, and
+# a zone's rules are known for years ahead; a later upgrade can move the horizon).
+HORIZON_YEAR = 2100
+
+
+def zone_changes(zone: ZoneInfo) -> list[tuple[datetime, int]]:
+    """The zone's offsets in seconds from each change on, oldest first, from 1970 up to the
+    horizon: the same changes shop_day's SQL picks from."""
+    return list(reversed(_changes(zone, HORIZON_YEAR - 1)))

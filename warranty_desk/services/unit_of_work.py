@@ -18,15 +18,18 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from warranty_desk.clock import Clock
-from warranty_desk.models import RecoveryStale
 from warranty_desk.storage.database import Database, clock_of
 
-# One row is enough to know whether any brand claim waits to be worked out again.
-_ANY_STALE = select(RecoveryStale.brand_claim_id).limit(1)
+# Whether some brand claim is stale, and whether the shop's zone is not the one the claims
+# per shop day were counted for (services.rollup_upkeep): one statement per commit.
+_NEEDS = text(
+    "SELECT EXISTS (SELECT 1 FROM recovery_stale), "
+    "(SELECT timezone FROM shop LIMIT 1) IS NOT NULL AND "
+    "(SELECT zone FROM claim_fact_zone LIMIT 1) IS NOT (SELECT timezone FROM shop LIMIT 1)")
 
 _HAS_ROLLUP = "warranty_desk.recovery_rollup"
 
@@ -61,13 +64,16 @@ class UnitOfWork:
         """A unit that changes the database: commits when the block ends, all or nothing.
 
         Before it commits, brand claims its changes left stale have their recovery worked out
-        again (services.recovery_rollup), so the dashboard sums stored rows."""
+        again and claims counted again for a new zone (services.rollup_upkeep), so the
+        dashboard reads stored rows."""
         with db.write() as session:
             yield cls(session)
-            if _has_rollup(session) and session.execute(_ANY_STALE).first() is not None:
-                from warranty_desk.services import recovery_rollup  # rare: load it only then
+            if _has_rollup(session):
+                stale, zone_moved = session.execute(_NEEDS).one()
+                if stale or zone_moved:
+                    from warranty_desk.services import rollup_upkeep  # rare: load it only then
 
-                recovery_rollup.refresh(session)
+                    rollup_upkeep.refresh(session, stale=bool(stale), zone_moved=bool(zone_moved))
 
     @classmethod
     @contextmanager

@@ -5,6 +5,7 @@ gives, in zones with summer time and without, and lists the same claims behind o
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,8 @@ from warranty_desk.services.dashboard import WARRANTY_FIGURES, behind, dashboard
 from warranty_desk.services.metric_facts import load_facts, shop_day
 from warranty_desk.services.metric_figures import compare, figures, weekly
 from warranty_desk.services.metric_rows import load_rows
-from warranty_desk.services.rollup_reads import claim_facts
+from warranty_desk.services.rollup_reads import claim_facts, facts_by_day
+from warranty_desk.services.shop_days import zone_changes
 from warranty_desk.services.unit_of_work import UnitOfWork
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
@@ -111,6 +113,22 @@ def _by_days(found: list[ClaimFact]) -> dict[tuple[object, ...], int]:
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu"])
+def test_the_facts_counted_per_shop_day_are_counted_again_for_a_new_zone(
+        shop: Database, zone: str) -> None:
+    _in_zone(shop, zone)  # by hand: the days were counted for the zone before
+    with shop.read() as session:
+        assert facts_by_day(session, zone, SINCE, TODAY) is None
+    with UnitOfWork.write(shop):  # the next write counts them again for this zone
+        pass
+    with shop.read() as session:
+        rows = load_rows(session, SINCE, TODAY)
+        kept = facts_by_day(session, zone, SINCE, TODAY)
+    assert kept is not None and len(kept) < len(rows.claims)
+    assert _by_days(kept) == _by_days(facts_of(rows.claims, rows.zone))
+    assert weekly(replace(rows, claims=()), kept) == weekly(rows)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu"])
 def test_the_claim_facts_from_sql_are_the_facts_of_the_rows(shop: Database, zone: str) -> None:
     _in_zone(shop, zone)
     with shop.read() as session:
@@ -185,3 +203,19 @@ def test_compare_by_on_the_counted_path_is_the_row_paths_comparison(
         slow = compare(load_rows(session, since, until, only, summed=True), by)
     fast = dashboard(shop, BOSS, since=since, until=until, by=by, filters=only).groups
     assert {v: _values(f) for v, f in fast.items()} == {v: _values(f) for v, f in slow.items()}
+
+
+@pytest.mark.parametrize("zone", ["America/Santiago", "America/Havana", "Asia/Beirut"])
+def test_the_shop_day_in_sql_turns_at_the_very_instant_the_zone_changes(
+        shop: Database, zone: str) -> None:
+    # In these zones summer time begins or ends at midnight, so the instant of the change
+    # decides the day: a change found only to the nearest second gave a moment the old day.
+    where = ZoneInfo(zone)
+    changes = [at for at, _ in zone_changes(where) if 2020 <= at.year <= TODAY.year + 1]
+    assert changes
+    instants = [at + timedelta(microseconds=d) for at in changes for d in (-1, 0, 1, 500_000)]
+    with shop.read() as session:
+        for at in instants:
+            text = at.strftime("%Y-%m-%d %H:%M:%S.%f")
+            day = session.execute(select(shop_day(literal(text), where, TODAY))).scalar()
+            assert date.fromisoformat(day) == local_day(at, where), at

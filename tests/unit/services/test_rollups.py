@@ -20,7 +20,7 @@ from warranty_desk.services import activation, claims, decisions, returns
 from warranty_desk.services.dashboard import dashboard
 from warranty_desk.services.metric_figures import compare
 from warranty_desk.services.metric_rows import load_rows
-from warranty_desk.storage import rollups
+from warranty_desk.storage import fact_days, rollups
 from warranty_desk.storage.database import Database
 
 BOSS, SALES = actor(Role.OWNER), actor(Role.SALES)
@@ -36,7 +36,8 @@ def held(conn: sqlite3.Connection) -> Held:
     return (sorted(conn.execute("SELECT * FROM claim_rollups").fetchall()),
             sorted(conn.execute("SELECT * FROM sale_rollups WHERE count != 0").fetchall()),
             sorted(conn.execute("SELECT * FROM customer_sale_days WHERE count != 0").fetchall()),
-            sorted(conn.execute("SELECT * FROM warranty_spans WHERE count != 0").fetchall()))
+            sorted(conn.execute("SELECT * FROM warranty_spans WHERE count != 0").fetchall()),
+            sorted(conn.execute("SELECT * FROM claim_fact_days WHERE count != 0").fetchall()))
 
 
 def rebuilt(conn: sqlite3.Connection) -> Held:
@@ -44,6 +45,7 @@ def rebuilt(conn: sqlite3.Connection) -> Held:
     conn.execute("BEGIN")
     try:
         rollups.rebuild(conn.execute)
+        fact_days.rebuild(conn.execute)
         return held(conn)
     finally:
         conn.execute("ROLLBACK")
@@ -194,6 +196,7 @@ def test_a_rebuild_on_a_shop_with_claims_fills_what_the_triggers_kept(shop: Data
     try:
         kept = held(conn)
         assert len(kept[0]) == 3 and sum(r[-1] for r in kept[1]) == 4  # type: ignore[misc]
+        assert sum(r[-1] for r in kept[4]) == 3  # type: ignore[misc]  # claims per shop day
         assert kept == rebuilt(conn)
     finally:
         conn.close()
@@ -213,6 +216,7 @@ def test_every_rollup_trigger_is_in_the_migrated_database(db: Database) -> None:
     finally:
         conn.close()
     assert set(rollups.trigger_names()) - found == set(), "call storage.rollups.install()"
+    assert set(fact_days.trigger_names()) - found == set(), "call storage.fact_days.install()"
 
 
 def test_compare_by_product_counts_a_claim_with_no_product_as_not_recorded(

@@ -1,5 +1,5 @@
-"""The recovery roll-up: what suppliers owe and settled per claim of each brand claim; indexes
-the dashboard counts messages, offers and claimants from.
+"""More of the dashboard's roll-ups: what suppliers owe and settled per claim of each brand
+claim; the claims counted per shop day; indexes it counts messages, offers and claimants from.
 
 Revision ID: 0029
 Revises: 0028
@@ -11,6 +11,11 @@ out (a supplier's terms, settlements split by weight) are Python, so triggers
 (warranty_desk/storage/recovery_marks.py) only mark a brand claim stale when something it comes
 from changes, and the services store its rows again (services/recovery_rollup.py). This marks
 every brand claim already there stale: the start after the upgrade works them out.
+
+The claim figures counted some 40,000 claims of a quarter into facts on every opening (0.14 s);
+claim_fact_days keeps them counted per shop day (storage/fact_days.py), by the zone's changes
+in shop_zone_changes. Both are left empty here: the first unit of work after the upgrade (the
+start's) fills them for the shop's zone (services/rollup_upkeep.py).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from warranty_desk.models.base import UTCDateTime, UUIDBlob
-from warranty_desk.storage import recovery_marks
+from warranty_desk.storage import fact_days, recovery_marks
 
 revision = "0029"
 down_revision = "0028"
@@ -47,6 +52,36 @@ def upgrade() -> None:
     )
     op.execute("INSERT INTO recovery_stale (brand_claim_id) SELECT id FROM brand_claims")
     recovery_marks.install(op.execute)
+    op.create_table(
+        "claim_fact_days",
+        sa.Column("opened_on", sa.String(length=10), nullable=False),
+        sa.Column("closed_on", sa.String(length=10), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("outcome", sa.String(length=10), nullable=False),
+        sa.Column("on_time", sa.Boolean(), nullable=False),
+        sa.Column("handed_on", sa.String(length=10), nullable=False),
+        sa.Column("rejected", sa.Boolean(), nullable=False),
+        sa.Column("reopened", sa.Boolean(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("opened_on", "closed_on", "state", "outcome", "on_time",
+                                "handed_on", "rejected", "reopened",
+                                name=op.f("pk_claim_fact_days")),
+        sqlite_with_rowid=False,
+    )
+    op.create_index("ix_claim_fact_days_closed_on", "claim_fact_days", ["closed_on"])
+    op.create_table(
+        "shop_zone_changes",
+        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.Column("offset_seconds", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("at", name=op.f("pk_shop_zone_changes")),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "claim_fact_zone",
+        sa.Column("zone", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("zone", name=op.f("pk_claim_fact_zone")),
+    )
+    fact_days.install(op.execute)
     # Indexes the dashboard counts a range from alone, without reading each row.
     op.create_index("ix_customer_messages_created", "customer_messages",
                     ["created_at", "direction", "state"])
@@ -57,6 +92,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in fact_days.trigger_names():
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_table("claim_fact_zone")
+    op.drop_table("shop_zone_changes")
+    op.drop_index("ix_claim_fact_days_closed_on", table_name="claim_fact_days")
+    op.drop_table("claim_fact_days")
     op.create_index("ix_claim_rollups_opened_at", "claim_rollups", ["opened_at"])
     op.drop_index("ix_claim_rollups_opened_customer", table_name="claim_rollups")
     op.drop_index("ix_extension_offers_at", table_name="extension_offers")
