@@ -61,10 +61,11 @@ def warm_up(window: Any) -> Any:
     from ui.warmup import Warmup, import_step
 
     # The PIN hasher (the sign-in itself), GS1 barcode parsing (the first GS1 scan), the sync
-    # indicator's inbox count (for managers), printing (Ctrl+P on the counter), then the
-    # screens in navigation order. A module loaded already (the counter's) costs nothing.
-    modules = ["argon2", "biip", "warranty_desk.services.inbox", "printing.documents",
-               "ui.printing.desk"]
+    # indicator's inbox count (for managers), the print queue's count (at sign-in), printing
+    # (Ctrl+P on the counter), then the screens in navigation order. A module loaded already
+    # (the counter's) costs nothing.
+    modules = ["argon2", "biip", "warranty_desk.services.inbox",
+               "warranty_desk.services.print_jobs", "printing.documents", "ui.printing.desk"]
     modules += [spec.module for spec in window.stack.specs]
     warmup = Warmup(window.ctx, [import_step(m) for m in modules])
     warmup.start()
@@ -91,14 +92,12 @@ def run_app(home: Home, argv: list[str] | None = None, *, clock: Clock | None = 
     from ui.feature_scan import skip_feature_scan
     from ui.start_gc import pause_gc
     from ui.theme import apply_theme
-    from warranty_desk.logs import setup_logging
 
     skip_feature_scan()
     # After the scan is off: PySide looks over every module that uses it, imported before.
     from ui.start_window import StartWindow
 
     gc_was_on = pause_gc()
-    setup_logging(home)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Warranty Desk")
     apply_theme(app)
@@ -135,7 +134,11 @@ class _Startup:
         from ui.theme import apply_theme
         from ui.widgets.labels import use_plain_text
         from warranty_desk import config
+        from warranty_desk.logs import setup_logging
 
+        # The log is opened after the first frame, before anything here could write to it:
+        # nothing before the first window logs, and its module costs a tenth of that window.
+        setup_logging(self.home)
         # After the first frame (the style brings Qt's enums): from here every label, the
         # start window's too, shows plain text, whatever it says.
         use_plain_text(self.app)
