@@ -86,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line: options alone (the app) without loading any command's module."""
     words = sys.argv[1:] if argv is None else list(argv)
-    options = _OptionsParser(prog="warranty-desk", add_help=False)
+    # No abbreviations here: "--h" is --help or --home to the full parser, which says so.
+    options = _OptionsParser(prog="warranty-desk", add_help=False, allow_abbrev=False)
     _add_options(options)
     try:
         args, rest = options.parse_known_args(words)

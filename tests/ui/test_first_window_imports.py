@@ -41,6 +41,10 @@ def test_options_alone_start_the_app_and_anything_more_is_a_command() -> None:
     args = parse(["--home", "/shop", "lookup", "SN-1"])
     assert (args.command, args.home, args.code) == ("lookup", "/shop", ["SN-1"])
     assert parse(["--version"]).version is True
+    # Abbreviations are the full parser's: "--ho" is --home, "--h" could be --help too.
+    assert parse(["--ho", "/shop"]).home == "/shop"
+    with pytest.raises(SystemExit):
+        parse(["--h", "/shop"])
 
 
 def test_a_wrong_option_is_refused_in_the_full_parser_s_plain_words(
