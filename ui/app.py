@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
@@ -36,8 +37,10 @@ def screen_classes() -> list[type[Any]]:
 
 
 def build(home: Home, app: QApplication, *, clock: Clock, inline: bool = False,
-          idle_minutes: int = 5) -> Any:
-    """Open the database and build the main window (imports SQLAlchemy: after the first frame)."""
+          idle_minutes: int = 5, checked: bool = False) -> Any:
+    """Open the database and build the main window (imports SQLAlchemy: after the first frame).
+
+    `checked`: the file was just found sound (setup.open_database)."""
     from sqlalchemy import select
 
     from ui.context import AppContext, ShopInfo
@@ -47,7 +50,7 @@ def build(home: Home, app: QApplication, *, clock: Clock, inline: bool = False,
     from warranty_desk.models import Shop
     from warranty_desk.services import setup
 
-    db, _ = setup.init(home, clock=clock)
+    db, _ = setup.init(home, clock=clock, checked=checked)
     with db.read() as session:
         shop = session.scalars(select(Shop)).one()
         info = ShopInfo(shop.name, shop.branch_code, shop.timezone, shop.locale, shop.currency)
@@ -58,15 +61,23 @@ def build(home: Home, app: QApplication, *, clock: Clock, inline: bool = False,
 
 def warm_up(window: Any) -> Any:
     """After ready, while sign-in waits: load what the first minutes will need."""
+    from ui.main_window import COUNTER
     from ui.warmup import Warmup, import_step
 
     # The PIN hasher (the sign-in itself), GS1 barcode parsing (the first GS1 scan), the sync
-    # indicator's inbox count (for managers), printing (Ctrl+P on the counter), then the
-    # screens in navigation order. A module loaded already (the counter's) costs nothing.
-    modules = ["argon2", "biip", "warranty_desk.services.inbox", "printing.documents",
-               "ui.printing.desk"]
+    # indicator's counts (at sign-in; the inbox's for managers), the print queue's count (at
+    # sign-in), printing (Ctrl+P on the counter), then the screens in navigation order. A
+    # module loaded already (the counter's) costs nothing.
+    modules = ["argon2", "biip", "warranty_desk.services.sync_admin",
+               "warranty_desk.services.message_delivery", "warranty_desk.services.inbox",
+               "warranty_desk.services.print_jobs", "printing.documents", "ui.printing.desk"]
     modules += [spec.module for spec in window.stack.specs]
-    warmup = Warmup(window.ctx, [import_step(m) for m in modules])
+    steps = [import_step(m) for m in modules]
+    if window.stack.spec(COUNTER) is not None:
+        # The counter first (its lookup with it): whoever signs in lands on it, and the first
+        # scan must not wait for it. Signing in before this step builds it then.
+        steps.insert(0, partial(window.stack.screen_for, COUNTER))
+    warmup = Warmup(window.ctx, steps)
     warmup.start()
     return warmup
 
@@ -91,14 +102,12 @@ def run_app(home: Home, argv: list[str] | None = None, *, clock: Clock | None = 
     from ui.feature_scan import skip_feature_scan
     from ui.start_gc import pause_gc
     from ui.theme import apply_theme
-    from warranty_desk.logs import setup_logging
 
     skip_feature_scan()
     # After the scan is off: PySide looks over every module that uses it, imported before.
     from ui.start_window import StartWindow
 
     gc_was_on = pause_gc()
-    setup_logging(home)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Warranty Desk")
     apply_theme(app)
@@ -135,7 +144,11 @@ class _Startup:
         from ui.theme import apply_theme
         from ui.widgets.labels import use_plain_text
         from warranty_desk import config
+        from warranty_desk.logs import setup_logging
 
+        # The log is opened after the first frame, before anything here could write to it:
+        # nothing before the first window logs, and its module costs a tenth of that window.
+        setup_logging(self.home)
         # After the first frame (the style brings Qt's enums): from here every label, the
         # start window's too, shows plain text, whatever it says.
         use_plain_text(self.app)
@@ -144,7 +157,7 @@ class _Startup:
         if self._damaged():
             return
         if not upgrade_needed(self.home):
-            self.open_shop(loaded)
+            self.open_shop(loaded, checked=True)  # just now, by _damaged
             return
         self.first.show_progress(
             "Updating the shop's records for this version of Warranty Desk",
@@ -184,14 +197,16 @@ class _Startup:
         self.first.show_problem("The shop's records could not be updated.", error)
         self._resume_gc()
 
-    def open_shop(self, loaded: Loaded) -> None:
-        """Open the database, show the main window in place of the first, start its devices."""
+    def open_shop(self, loaded: Loaded, *, checked: bool = False) -> None:
+        """Open the database, show the main window in place of the first, start its devices.
+
+        `checked`: the file was found sound just before, with nothing written since."""
         from warranty_desk.errors import DatabaseDamaged
 
         app = self.app
         try:
             window = build(self.home, app, clock=self.clock,
-                           idle_minutes=loaded.settings.idle_minutes)
+                           idle_minutes=loaded.settings.idle_minutes, checked=checked)
         except DatabaseDamaged as exc:  # damaged between the check and the open
             self._refuse(exc)
             return
@@ -213,12 +228,18 @@ class _Startup:
         # ready: their key filter sees every event of the app, and the first showing sends
         # a few hundred (polish, resize, paint) that would each cross into Python for nothing.
         QTimer.singleShot(0, lambda: window.start_scanners(app, loaded.settings.scanner))
-        window.start_sync()
         if self.probe:
             QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
+        # Their threads start once the window is ready, not while it is first laid out and
+        # painted: the sync worker's first cycle reads the settings (and may load the HTTP
+        # stack), and the deep check reads every page of a large file, taking the other core.
+        QTimer.singleShot(0, lambda: self._start_threads(window))
         self.warmup = warm_up(window)
-        self._check_whole(window)
         self._resume_gc()
+
+    def _start_threads(self, window: Any) -> None:
+        window.start_sync()
+        self._check_whole(window)
 
     def _check_whole(self, window: Any) -> None:
         """A file too large to walk at start is walked on a worker once the app is ready; if it

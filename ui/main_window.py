@@ -59,8 +59,10 @@ LARGEST_SIZE = QSize(1440, 900)
 DECORATION = QSize(16, 40)
 # Below this the screens stop fitting: a 1024×768 screen less a 48 px taskbar and the title.
 SMALLEST_SIZE = QSize(1000, 660)
-# Built with the window, not when first shown: a scan goes to the counter, and the first scan
-# after signing in must not wait for the screen and its lookup to load.
+# Built by the warm-up's first step, a turn of the event loop after the window is ready (see
+# ui.app.warm_up), not when first shown: a scan goes to the counter, and the first scan after
+# signing in must not wait for the screen and its lookup to load. The sign-in page is what is
+# on screen until then, and it ignores scans.
 COUNTER = "CounterScreen"
 
 
@@ -186,8 +188,6 @@ class MainWindow(QMainWindow):
         self._notice_timer.timeout.connect(self._hide_notice)
         self.scanners: Scanners | None = None
         self._connect_signals()
-        if self.stack.spec(COUNTER) is not None:
-            self.stack.screen_for(COUNTER)
         self._show_sign_in()
 
     def _connect_signals(self) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +15,11 @@ _PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
 def app_version() -> str:
     """The installed package's version, else the checkout's pyproject.toml's, else "unknown"."""
+    # Imported here: the command line imports this module, and importlib.metadata alone costs
+    # a third of an empty window's start, before the app's first window, which never asks.
+    import importlib.metadata
+    import tomllib
+
     try:
         return importlib.metadata.version(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:

@@ -12,11 +12,6 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import Item, Table
-from tomlkit.toml_document import TOMLDocument
-
 from warranty_desk.errors import BadInput
 from warranty_desk.mail_settings import mail_problems, whole_mail
 from warranty_desk.sms_settings import sms_problems, whole_sms
@@ -275,7 +270,9 @@ def save(home: Home, settings: Settings) -> None:
     if found:
         raise BadInput("The settings were not saved: " + "; ".join(found) + ".")
     home.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    text = tomlkit.dumps(_merge(_kept(home.config), settings))
+    from warranty_desk.config_toml import kept_with
+
+    text = kept_with(home.config, settings)
     # Written beside the target and renamed over it, so a crash never leaves half a file.
     fd, temp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=home.root)
     try:
@@ -292,94 +289,9 @@ def save(home: Home, settings: Settings) -> None:
 
 def to_toml(settings: Settings) -> str:
     """The settings as TOML text: top-level values, then [scanner], [printing] and [sync]."""
-    return tomlkit.dumps(_merge(_fresh(), settings))
+    from warranty_desk.config_toml import fresh_with
 
-
-# A new file's layout; the values go in as _merge puts them.
-_SKELETON = """\
-# Warranty Desk settings for this till. Change them under Settings > Devices.
-
-[scanner]
-
-[printing]
-
-# Tokens and passwords are not kept here: see Settings > Sync.
-[sync]
-"""
-
-
-def _fresh() -> TOMLDocument:
-    return tomlkit.parse(_SKELETON)
-
-
-def _kept(path: Path) -> TOMLDocument:
-    """The file as people left it, comments and all; a fresh one when it cannot be read."""
-    try:
-        return tomlkit.parse(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, TOMLKitError):
-        return _fresh()
-
-
-def _values(settings: Settings) -> list[tuple[str, str, object]]:
-    """(table, key, value) for every setting, in the file's order; "" is the top level."""
-    found: list[tuple[str, str, object]] = [
-        ("", "theme", settings.theme), ("", "idle_minutes", settings.idle_minutes),
-        ("", "portal_url_template", settings.portal_url_template),
-        ("", "backup_keep_days", settings.backup_keep_days)]
-    for item in fields(ScannerSettings):
-        value = getattr(settings.scanner, item.name)
-        found.append(("scanner", item.name,
-                      suffix_name(value) if item.name == "suffix" else value))
-    found += [("printing", item.name, getattr(settings.printers, item.name))
-              for item in fields(PrinterSettings)]
-    found += [("sync", item.name, getattr(settings.sync, item.name))
-              for item in fields(SyncSettings)]
-    return found
-
-
-def _table(document: TOMLDocument, name: str) -> Table:
-    table = document.get(name)
-    if isinstance(table, Table):
-        return table
-    table = tomlkit.table()
-    if name in document:
-        document[name] = table  # not a table (load() reset it): replaced
-    else:
-        document.add(name, table)
-    return table
-
-
-def _put(table: Table, key: str, value: object) -> None:
-    """A key the table lacks goes after its last key, not after the comments that end it.
-
-    Comments at a table's end are about what follows (the next table's heading).
-    """
-    body = table.value.body
-    keyed = [index for index, (name, _) in enumerate(body) if name is not None]
-    at = keyed[-1] + 1 if keyed else 0
-    if at < len(body):
-        table.value._insert_at(at, key, value)  # tomlkit has no public insert
-    else:
-        table[key] = value
-
-
-def _merge(document: TOMLDocument, settings: Settings) -> TOMLDocument:
-    """The document with each setting's value; values already right are left untouched."""
-    for name, key, value in _values(settings):
-        place: TOMLDocument | Table = _table(document, name) if name else document
-        if key not in place:
-            # At the top level tomlkit puts a new key before the first table itself.
-            if isinstance(place, Table):
-                _put(place, key, value)
-            else:
-                place[key] = value
-            continue
-        current = place[key]
-        if isinstance(current, Item):
-            current = current.unwrap()
-        if current != value or type(current) is not type(value):
-            place[key] = value  # the comment on its line stays
-    return document
+    return fresh_with(settings)
 
 
 # --- Reading back, value by value -------------------------------------------------------------

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QPushButton
 
 from ui.context import AppContext
 from ui.printing.queue_keys import QUEUE_CHANGED, QUEUE_KEY
-from warranty_desk.services import print_jobs
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +51,10 @@ class QueueIndicator(QPushButton):
         """Count the waiting jobs off the GUI thread."""
         if self.ctx.actor is None:
             return
+        # Here, not at the top: the jobs bring the letters with them, a tenth of the start
+        # before the window is ready; the warm-up has them loaded before anyone signs in.
+        from warranty_desk.services import print_jobs
+
         db = self.ctx.db
         self.ctx.run(lambda: len(print_jobs.queued(db)), self.show_count, self._failed)
 

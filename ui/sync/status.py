@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
@@ -16,13 +17,14 @@ from ui.wording import who_may
 from warranty_desk import config
 from warranty_desk.clock import zone_of
 from warranty_desk.permissions import Actor, Permission, allowed
-from warranty_desk.services import message_delivery, sync_admin
-from warranty_desk.services.message_delivery import MAIL_DESTINATION
-from warranty_desk.services.outbox_retention import NIGHTLY_CURSOR
-from warranty_desk.services.sync_admin import SyncStatus
 from warranty_desk.sms_settings import sms_on
-from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
+
+if TYPE_CHECKING:
+    # The counts' services load with the first count, off the GUI thread (the warm-up has them
+    # first): message delivery brings the phone numbers' tables, a tenth of the start.
+    from warranty_desk.services.sync_admin import SyncStatus
+    from warranty_desk.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,9 @@ def destination_names(settings: config.SyncSettings) -> list[str]:
 
 def read_snapshot(home: Home, db: Database, actor: Actor | None) -> SyncSnapshot:
     """Counts for the indicator and the panel: blocking, Qt-free, one short read each."""
+    from warranty_desk.services import message_delivery, sync_admin
+    from warranty_desk.services.outbox_retention import NIGHTLY_CURSOR
+
     settings = config.load(home).settings.sync
     rows = sync_admin.status(db, destination_names(settings))
     problems = 0
@@ -147,6 +152,8 @@ def _head_office_words(state: IndicatorState, zone: str, now: datetime) -> list[
 def _alone_words(state: IndicatorState, zone: str, now: datetime) -> list[str]:
     """A shop without head office: only its messages to customers go anywhere, by its own
     mail server (and SMS gateway), so only they are counted and named."""
+    from warranty_desk.services.message_delivery import MAIL_DESTINATION  # read_snapshot's
+
     snap = state.snapshot
     assert snap is not None
     parts = ["Working alone"]

@@ -29,23 +29,31 @@ class ShopInput:
     timezone: str = "UTC"
 
 
-def open_database(home: Home, clock: Clock) -> Database:
+def open_database(home: Home, clock: Clock, *, checked: bool = False) -> Database:
     """The database under a home folder, created if needed (schema not yet upgraded); a damaged
-    file is refused (DatabaseDamaged) before anything could write to it."""
+    file is refused (DatabaseDamaged) before anything could write to it.
+
+    `checked`: the caller refused a damaged file a moment ago (the app's start does, before
+    its first read): the check walks every page of a small file, and once is enough.
+    """
     from warranty_desk.services.damage import refuse_damaged
 
     home.ensure()
-    refuse_damaged(home)
+    if not checked:
+        refuse_damaged(home)
     return Database(home.database, clock=clock)
 
 
-def init(home: Home, shop: ShopInput | None = None, *, clock: Clock) -> tuple[Database, bool]:
-    """Upgrade the schema to head and create the shop row; True when the shop is new."""
+def init(home: Home, shop: ShopInput | None = None, *, clock: Clock,
+         checked: bool = False) -> tuple[Database, bool]:
+    """Upgrade the schema to head and create the shop row; True when the shop is new.
+
+    `checked` as for open_database."""
     code = (shop or ShopInput()).branch_code
     if not (2 <= len(code) <= 6 and code.isalnum() and code[0].isalpha() and code.isupper()):
         raise BadInput(f"Branch code {code!r} must be 2 to 6 capital letters or digits, "
                        "starting with a letter (for example BR01).")
-    db = open_database(home, clock)
+    db = open_database(home, clock, checked=checked)
     if not schema.at_head(db):
         from warranty_desk.services import upgrade
         from warranty_desk.storage import migrate  # Alembic loads only when there is work

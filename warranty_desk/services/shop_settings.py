@@ -20,7 +20,7 @@ from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allo
 from warranty_desk.rules.document_types import sniff
 from warranty_desk.rules.evidence import EVIDENCE_KINDS
 from warranty_desk.sentences import sentences
-from warranty_desk.services import audit, catalogue, outbox, product_csv
+from warranty_desk.services import audit, catalogue, outbox
 from warranty_desk.services.claim_common import CLAIM_TYPES
 from warranty_desk.services.extension_plans import plan_event
 from warranty_desk.services.sale_input import Problem
@@ -435,6 +435,10 @@ set_plan_active = writes(set_plan_active_in)
 
 def import_products_csv_in(uow: UnitOfWork, actor: Actor, path: Path) -> int:
     """Add every product in a CSV file, or none, with every bad row listed; returns the count."""
+    # Here: the CSV reader brings the import formats with it, and the setup (shown at start on
+    # a new shop) loads this module for its other steps.
+    from warranty_desk.services import product_csv
+
     require(actor, Permission.MANAGE_SETTINGS)
     try:
         data = path.read_bytes()

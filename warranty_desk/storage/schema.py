@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from warranty_desk.storage.database import Database
+if TYPE_CHECKING:  # `--version` and the app's start read the revision before SQLAlchemy loads
+    from warranty_desk.storage.database import Database
 
 # The newest migration in warranty_desk/migrations/versions (a test keeps the two equal).
 HEAD = "0029"
