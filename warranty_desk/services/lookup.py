@@ -23,7 +23,7 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, LayerSpan, coverage_on
 from warranty_desk.rules.delivery_words import cover_on_delivery
-from warranty_desk.rules.extension import extension_eligibility
+from warranty_desk.rules.extension import extension_eligibility, last_offer_day
 from warranty_desk.scanning import Scan, ScanKind, classify
 from warranty_desk.services import claim_search, lookup_rows
 from warranty_desk.services.product_cover import cover_of
@@ -44,6 +44,8 @@ MAX_MATCHES = 50
 
 _LAYER_WORDS = {"manufacturer": "Manufacturer warranty", "shop": "Shop warranty",
                 "extension": "Extended warranty"}
+_LAYER_KINDS = {kind.value: kind for kind in LayerKind}
+_VOID = WarrantyStatus.VOID.value
 
 
 def lookup(db: Database, actor: Actor, query: str) -> LookupResult:
@@ -237,8 +239,9 @@ def _verdict(
     row: lookup_rows.VerdictRow, layers: list[LayerView], claims: list[ClaimBrief],
     plans: list[lookup_rows.PlanRow], today: date,
 ) -> WarrantyVerdict:
-    void = row.status == WarrantyStatus.VOID.value
-    spans = [LayerSpan(LayerKind(layer.kind), layer.start_on, layer.end_on) for layer in layers]
+    void = row.status == _VOID
+    spans = [LayerSpan(_LAYER_KINDS[layer.kind], layer.start_on, layer.end_on)
+             for layer in layers]
     cover = coverage_on(spans, today, void=void,
                         awaits_delivery=row.awaits_delivery) if spans else Coverage(
         CoverStatus.EXPIRED, None, None, row.end_on, row.end_on)
@@ -250,6 +253,10 @@ def _verdict(
     # Before delivery no end is known for an extension to follow: offered once delivered.
     if not void and not cover.awaits_delivery:
         for plan in plans:
+            # The window after the sale first, without building a refusal: most units a
+            # counter sees (and most of a phone's dozens) are past every plan's.
+            if today > last_offer_day(plan.terms, row.sold_on):
+                continue
             verdict = extension_eligibility(
                 plan.terms, category=row.category,
                 unit_price_minor=row.unit_price_minor, sale_date=row.sold_on, today=today,

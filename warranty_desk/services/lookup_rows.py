@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from warranty_desk.rules.extension import ExtensionTerms
 
@@ -39,9 +39,12 @@ PLANS = ("SELECT id, name, months, price_minor, categories, min_price_minor, max
          "max_days_since_sale, active FROM extension_plans")
 
 
-@dataclass(frozen=True, slots=True)
-class VerdictRow:
-    """One warranty with everything its verdict needs, columns already converted."""
+class VerdictRow(NamedTuple):
+    """One warranty with everything its verdict needs, columns already converted.
+
+    A named tuple, not a frozen dataclass: made once per unit found (fifty for a busy phone
+    number), and a tuple is made in a third of the time.
+    """
 
     code: str
     serial: str | None
