@@ -8,19 +8,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from warranty_desk.clock import local_now, today_on, zone_of
-from warranty_desk.storage.database import Database, clock_of, driver_of
+from warranty_desk.storage.database import Database, clock_of, session_rows
 
 
 def shop_zone(session: Session) -> ZoneInfo:
     """The shop's time zone (kept apart from the letterhead, which sign-in need not load)."""
-    # Straight through the driver, in the session's transaction: building and running the ORM
-    # statement took a quarter of a millisecond, on every activation, print and claim. What
-    # the session holds unwritten is flushed first, as the ORM read would have (autoflush;
-    # not inside a no_autoflush block).
-    if session.autoflush:
-        session.flush()
-    found = driver_of(session).execute("SELECT timezone FROM shop LIMIT 1").fetchone()
-    return zone_of(found[0] if found else None)
+    # Through the driver: the ORM statement took a quarter of a millisecond, on every
+    # activation, print and claim.
+    found = session_rows(session, "SELECT timezone FROM shop LIMIT 1")
+    return zone_of(found[0][0] if found else None)
 
 
 def shop_today(session: Session) -> date:

@@ -174,6 +174,18 @@ def clock_of(session: Session) -> Clock:
     return database_of(session).clock
 
 
+def session_rows(session: Session, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    """Plain SQL with ? markers on the session's own driver connection (its transaction),
+    after the flush an ORM read would make (autoflush, unless inside no_autoflush).
+
+    For the small reads on every activation, print and lookup: building and running an ORM
+    statement costs a few hundred microseconds, the read itself a few.
+    """
+    if session.autoflush:
+        session.flush()
+    return driver_of(session).execute(sql, params).fetchall()
+
+
 def driver_of(session: Session) -> sqlite3.Connection:
     """The sqlite3 connection under a session's own connection (its transaction)."""
     return driver_of_pooled(session.connection().connection)
