@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QEvent, QMimeData, Qt
-from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QEnterEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPlainTextEdit, QProxyStyle, QWidget
 
 # Shown in place of the hyphens inside a code: it looks the same, and a line never breaks
@@ -84,13 +90,16 @@ class Label(QLabel):
                                      if self.underMouse() else
                                      Qt.TextInteractionFlag.NoTextInteraction)
 
-    def event(self, event: QEvent) -> bool:
+    # Enter and leave, not event(): an event() in Python would be called for every paint.
+    def enterEvent(self, event: QEnterEvent) -> None:
         if self._select_on_demand:
-            if event.type() == QEvent.Type.Enter:
-                self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            elif event.type() == QEvent.Type.Leave and not self.hasSelectedText():
-                self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        return super().event(event)
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        if self._select_on_demand and not self.hasSelectedText():
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        super().leaveEvent(event)
 
     def setText(self, text: str) -> None:
         self._given = text
