@@ -27,6 +27,7 @@ from warranty_desk.rules.extension import extension_eligibility, last_offer_day
 from warranty_desk.scanning import Scan, ScanKind, classify
 from warranty_desk.services import claim_search, lookup_rows
 from warranty_desk.services.product_cover import cover_of
+from warranty_desk.services.shop_locale import phone_region
 from warranty_desk.services.unit_of_work import UnitOfWork
 from warranty_desk.storage.database import Database, driver_of
 from warranty_desk.storage.search import fts_query
@@ -176,8 +177,7 @@ def phone_lookup_key(session: Session, typed: str) -> str:
     a number that cannot be read that way is looked up as typed, as a phone the E.164
     migration could not read was kept.
     """
-    _, locale = lookup_rows.shop_settings(driver_of(session))
-    return phone_search_key(typed, region_of(locale) if locale else None) or typed
+    return phone_search_key(typed, phone_region(session)) or typed
 
 
 def _find_by_name(conn: sqlite3.Connection, value: str) -> list[bytes]:
