@@ -248,15 +248,14 @@ def _verdict(
     headline, detail = _words(cover, row.void_reason)
     if cover.awaits_delivery:
         detail = cover_on_delivery(spans)
-    extended = any(layer.kind == "extension" for layer in layers)
     offers = []
     # Before delivery no end is known for an extension to follow: offered once delivered.
     if not void and not cover.awaits_delivery:
-        for plan in plans:
-            # The window after the sale first, without building a refusal: most units a
-            # counter sees (and most of a phone's dozens) are past every plan's.
-            if today > last_offer_day(plan.terms, row.sold_on):
-                continue
+        # The window after the sale first, without building a refusal: most units a counter
+        # sees (and most of a phone's dozens) are past every plan's.
+        open_plans = [plan for plan in plans if today <= last_offer_day(plan.terms, row.sold_on)]
+        extended = bool(open_plans) and any(layer.kind == "extension" for layer in layers)
+        for plan in open_plans:
             verdict = extension_eligibility(
                 plan.terms, category=row.category,
                 unit_price_minor=row.unit_price_minor, sale_date=row.sold_on, today=today,
@@ -264,7 +263,8 @@ def _verdict(
             if verdict.eligible:
                 offers.append(ExtensionOfferView(plan.name, plan.terms.months,
                                                  plan.terms.price_minor, verdict.reason))
-    open_claim = next((c.number for c in claims if c.state in OPEN_STATES), None)
+    open_claim = (next((c.number for c in claims if c.state in OPEN_STATES), None) if claims
+                  else None)
     return WarrantyVerdict(
         verdict=cover.status.value, headline=headline, detail=detail,
         warranty_code=row.code, serial=row.serial, product_name=row.name, sku=row.sku,
@@ -274,7 +274,7 @@ def _verdict(
         end_on=row.end_on, layer=cover.layer.value if cover.layer else None,
         days_left=cover.days_left, expired_since=cover.expired_since,
         void_reason=row.void_reason if void else None, terms=row.terms,
-        exclusions=tuple(row.exclusions or ()), layers=tuple(layers), claims=tuple(claims),
+        exclusions=row.exclusions, layers=tuple(layers), claims=tuple(claims),
         open_claim=open_claim, extension_offers=tuple(offers),
         awaits_delivery=cover.awaits_delivery,
     )
