@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QMimeData, Qt
-from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QMimeData, Qt
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QEnterEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPlainTextEdit, QProxyStyle, QWidget
 
 # Shown in place of the hyphens inside a code: it looks the same, and a line never breaks
@@ -58,14 +64,49 @@ def as_typed(text: str) -> str:
 class Label(QLabel):
     """The app's label: plain text, codes kept whole; `text()` gives back what was set."""
 
+    # On the class too: Qt may send an event while the object is being made.
+    _select_on_demand = False
+
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._given = ""
+        self._select_on_demand = False
         self.setText(text)
+
+    def select_on_demand(self) -> None:
+        """Let the mouse select the text, as TextSelectableByMouse does, with the text control
+        that selection needs made only while the pointer is over the label.
+
+        A selectable QLabel lays its text out and draws it through a QTextDocument, which
+        costs many times what the plain label's drawing does each time the text changes: on
+        the counter's card, whose facts change with every scan, that was most of showing a
+        result. The plain drawing gives the same pixels (tests/ui/test_select_on_demand.py),
+        and nobody selects text without the pointer on it; a selection made is kept until the
+        text changes, wherever the pointer goes.
+        """
+        self._select_on_demand = True
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     if self.underMouse() else
+                                     Qt.TextInteractionFlag.NoTextInteraction)
+
+    # Enter and leave, not event(): an event() in Python would be called for every paint.
+    def enterEvent(self, event: QEnterEvent) -> None:
+        if self._select_on_demand:
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        if self._select_on_demand and not self.hasSelectedText():
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        super().leaveEvent(event)
 
     def setText(self, text: str) -> None:
         self._given = text
+        if self._select_on_demand and not self.underMouse():
+            # The selection goes with the old text: so does the control, until the pointer
+            # comes back.
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         super().setText(keep_codes_whole(text))
 
     def text(self) -> str:

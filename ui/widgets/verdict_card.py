@@ -52,9 +52,12 @@ class VerdictCard(QFrame):
             value = Label("")
             value.setObjectName("factValue")
             value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.select_on_demand()
             self.facts.addWidget(key, n // 2, (n % 2) * 2)
-            self.facts.addWidget(value, n // 2, (n % 2) * 2 + 1)
+            # Centred by the grid at its own height, rather than filling the row and centring
+            # its text itself: the text then lands on the same pixel drawn plain or through
+            # the control selection brings (a label centres either by half a pixel apart).
+            self.facts.addWidget(value, n // 2, (n % 2) * 2 + 1, Qt.AlignmentFlag.AlignVCenter)
             self._values[name] = value
         self._fact_widgets: list[QWidget] = [
             w for i in range(self.facts.count())

@@ -63,6 +63,11 @@ def product_refusal(terms: ExtensionTerms, *, category: str, unit_price_minor: i
     return _price_band(terms, money) if too_cheap or too_dear else None
 
 
+def last_offer_day(terms: ExtensionTerms, sale_date: date) -> date:
+    """The last day a unit sold on ``sale_date`` may still take the plan (if it qualifies)."""
+    return sale_date + timedelta(days=terms.max_days_since_sale)
+
+
 def extension_eligibility(
     terms: ExtensionTerms,
     *,
@@ -87,7 +92,7 @@ def extension_eligibility(
                               money=money)
     if refusal is not None:
         return ExtensionEligibility(False, refusal)
-    last_day = sale_date + timedelta(days=terms.max_days_since_sale)
+    last_day = last_offer_day(terms, sale_date)
     if today > last_day:
         days = terms.max_days_since_sale
         unit = "day" if days == 1 else "days"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warranty_desk import card_numbers
@@ -22,7 +21,7 @@ from warranty_desk.services.audit_chain import (
     entry_hash,
     verify,
 )
-from warranty_desk.storage.database import clock_of
+from warranty_desk.storage.database import clock_of, session_rows
 
 __all__ = ["GENESIS", "GUARD_TRIGGERS", "ChainReport", "entry_hash", "kept_words", "record",
            "verify"]
@@ -33,10 +32,10 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry; the caller's write transaction serialises the chain."""
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    # Through the driver: every change at the counter appends one entry.
+    found = session_rows(session, "SELECT seq, hash FROM audit_entries ORDER BY seq DESC "
+                         "LIMIT 1")
+    seq, prev = (found[0][0] + 1, found[0][1]) if found else (1, GENESIS)
     # Microsecond precision survives SQLite's text storage exactly, so the hash re-computes.
     at = clock_of(session).now()
     detail_text = json.dumps(details or {}, sort_keys=True, default=str, ensure_ascii=False)

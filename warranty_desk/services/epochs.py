@@ -22,7 +22,7 @@ from warranty_desk.errors import BadInput
 from warranty_desk.models import BranchEpoch, NumberCounter, OutboxEvent
 from warranty_desk.permissions import Actor
 from warranty_desk.services import audit, outbox
-from warranty_desk.storage.database import Database, clock_of
+from warranty_desk.storage.database import Database, clock_of, session_rows
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +85,10 @@ def current(db: Database) -> EpochView:
 
 def refuse_numbers_while_awaiting_marks(session: Session) -> None:
     """BadInput while a restored till waits for head office's marks (numbers.counter calls it)."""
-    needed = session.scalar(select(BranchEpoch.marks_needed).order_by(BranchEpoch.n.desc())
-                            .limit(1))
-    if needed:
+    # Through the driver: it runs before every number the till issues.
+    found = session_rows(session, "SELECT marks_needed FROM branch_epochs ORDER BY n DESC "
+                         "LIMIT 1")
+    if found and found[0][0]:
         raise BadInput(AWAITING_WORDS)
 
 

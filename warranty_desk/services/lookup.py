@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warranty_desk.clock import today_on, zone_of
 from warranty_desk.contacts import phone_search_key
 from warranty_desk.locales import region_of
 from warranty_desk.models import (
@@ -20,12 +23,13 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, LayerSpan, coverage_on
 from warranty_desk.rules.delivery_words import cover_on_delivery
-from warranty_desk.rules.extension import extension_eligibility
+from warranty_desk.rules.extension import extension_eligibility, last_offer_day
 from warranty_desk.scanning import Scan, ScanKind, classify
 from warranty_desk.services import claim_search, lookup_rows
 from warranty_desk.services.product_cover import cover_of
-from warranty_desk.services.shop_time import shop_today
-from warranty_desk.services.unit_of_work import UnitOfWork, reads
+from warranty_desk.services.shop_locale import phone_region
+from warranty_desk.services.unit_of_work import UnitOfWork
+from warranty_desk.storage.database import Database, driver_of
 from warranty_desk.storage.search import fts_query
 from warranty_desk.views import (
     ClaimBrief,
@@ -41,40 +45,49 @@ MAX_MATCHES = 50
 
 _LAYER_WORDS = {"manufacturer": "Manufacturer warranty", "shop": "Shop warranty",
                 "extension": "Extended warranty"}
+_LAYER_KINDS = {kind.value: kind for kind in LayerKind}
+_VOID = WarrantyStatus.VOID.value
 
 
-def lookup_in(uow: UnitOfWork, actor: Actor, query: str) -> LookupResult:
-    """Classify the query, find the units it names and give each one's verdict."""
+def lookup(db: Database, actor: Actor, query: str) -> LookupResult:
+    """Classify the query, find the units it names and give each one's verdict.
+
+    Every read but a product barcode's runs through the driver in one read transaction
+    (Database.driver_read): a session's transaction machinery and one ORM statement for the
+    shop's time zone cost more than all of a lookup's reads on a million warranties.
+    """
     require(actor, Permission.LOOKUP)
     scan = classify(query)
-    session = uow.session
-    return _scan_result(session, scan, today=shop_today(session))
+    if scan.kind is ScanKind.GS1 and scan.serial is None and scan.gtin is not None:
+        with UnitOfWork.read(db) as uow:
+            return _product_barcode(uow.session, scan, scan.gtin)
+    with db.driver_read() as conn:
+        timezone, locale = lookup_rows.shop_settings(conn)
+        zone = zone_of(timezone)
+        return _scan_result(conn, scan, zone=zone, region=region_of(locale) if locale else None,
+                            today=today_on(db.clock, zone))
 
 
-lookup = reads(lookup_in)
-
-
-def _scan_result(session: Session, scan: Scan, *, today: date) -> LookupResult:
+def _scan_result(conn: sqlite3.Connection, scan: Scan, *, zone: ZoneInfo, region: str | None,
+                 today: date) -> LookupResult:
     """What a classified scan finds, with each unit's verdict on `today`."""
     if scan.kind is ScanKind.EMPTY:
         return LookupResult(scan.raw, scan.kind.value, "not_found",
                             "Scan a serial, warranty code, claim or invoice number, or type a "
                             "phone number or name.", (), scan.problem)
-    if scan.kind is ScanKind.GS1 and scan.serial is None and scan.gtin is not None:
-        return _product_barcode(session, scan, scan.gtin)
-    ids: list[uuid.UUID] = []
+    keys: list[bytes] = []
     tried: ScanKind = scan.kind
     for kind in scan.candidates:
         tried = kind
-        ids = _find(session, scan, kind)
-        if ids:
+        keys = _find(conn, scan, kind, region)
+        if keys:
             break
-    claims = claim_search.find_claims(session, scan)
-    if not ids:
+    claims = claim_search.find_claims(conn, scan, zone)
+    if not keys:
         message = _claims_found(scan, claims) if claims else _not_found(scan)
         return LookupResult(scan.raw, scan.kind.value, "not_found", message, (), scan.problem,
                             claims)
-    verdicts = verdicts_for(session, ids, today=today)
+    verdicts = verdicts_on(conn, keys, today=today)
     outcome = "found" if len(verdicts) == 1 else "several"
     message = (verdicts[0].headline if len(verdicts) == 1
                else f"{len(verdicts)} units match {_kind_words(tried)} {scan.lookup_value(tried)}."
@@ -139,7 +152,8 @@ _FIND_GS1 = ("SELECT w.id FROM warranties w JOIN products p ON p.id = w.product_
              "WHERE w.serial = ? AND p.gtin = ? ORDER BY w.start_on DESC")
 
 
-def _find(session: Session, scan: Scan, kind: ScanKind) -> list[uuid.UUID]:
+def _find(conn: sqlite3.Connection, scan: Scan, kind: ScanKind,
+          region: str | None) -> list[bytes]:
     value = scan.lookup_value(kind)
     sql, params = _FIND_SQL.get(kind), [value]
     if kind is ScanKind.GS1:
@@ -147,13 +161,13 @@ def _find(session: Session, scan: Scan, kind: ScanKind) -> list[uuid.UUID]:
         sql, params = ((_FIND_GS1, [serial, scan.gtin]) if scan.gtin
                        else (_FIND_SQL[ScanKind.SERIAL], [serial]))
     elif kind is ScanKind.TEXT:
-        return _find_by_name(session, value)
+        return _find_by_name(conn, value)
     elif kind is ScanKind.PHONE:
-        params = [phone_lookup_key(session, value)]
+        params = [phone_search_key(value, region) or value]
     if sql is None:
         return []
-    found = lookup_rows.rows(session, f"{sql} LIMIT {MAX_MATCHES}", params)
-    return [uuid.UUID(bytes=row[0]) for row in found if row[0] is not None]
+    found = lookup_rows.rows(conn, f"{sql} LIMIT {MAX_MATCHES}", params)
+    return [row[0] for row in found if row[0] is not None]
 
 
 def phone_lookup_key(session: Session, typed: str) -> str:
@@ -163,73 +177,85 @@ def phone_lookup_key(session: Session, typed: str) -> str:
     a number that cannot be read that way is looked up as typed, as a phone the E.164
     migration could not read was kept.
     """
-    # The locale through the driver, as the lookup's other reads: the ORM's statement
-    # machinery cost more than the read on a lookup's budget.
-    found = lookup_rows.rows(session, "SELECT locale FROM shop LIMIT 1", ())
-    region = region_of(found[0][0]) if found and found[0][0] else None
-    return phone_search_key(typed, region) or typed
+    return phone_search_key(typed, phone_region(session)) or typed
 
 
-def _find_by_name(session: Session, value: str) -> list[uuid.UUID]:
+def _find_by_name(conn: sqlite3.Connection, value: str) -> list[bytes]:
     query = fts_query(value)
     if not query:
         return []
-    customer_ids = [row[0] for row in session.execute(text(
-        "SELECT c.id FROM customers_fts f JOIN customers c ON c.rowid = f.rowid "
-        "WHERE customers_fts MATCH :q ORDER BY rank LIMIT 20"), {"q": query})]
+    customer_ids = [row[0] for row in lookup_rows.rows(
+        conn, "SELECT c.id FROM customers_fts f JOIN customers c ON c.rowid = f.rowid "
+        "WHERE customers_fts MATCH ? ORDER BY rank LIMIT 20", [query])]
     if not customer_ids:
         return []
     found = lookup_rows.rows(
-        session, f"SELECT id FROM warranties WHERE customer_id IN "
+        conn, f"SELECT id FROM warranties WHERE customer_id IN "
         f"({lookup_rows.marks(len(customer_ids))}) ORDER BY start_on DESC LIMIT {MAX_MATCHES}",
         customer_ids)
-    return [uuid.UUID(bytes=row[0]) for row in found]
+    return [row[0] for row in found]
 
 
 def verdicts_for(
     session: Session, ids: Sequence[uuid.UUID], *, today: date
 ) -> list[WarrantyVerdict]:
-    """Full verdicts for these warranties, in the order given."""
-    if not ids:
+    """Full verdicts for these warranties, in the order given (in the session's transaction)."""
+    return verdicts_on(driver_of(session), [i.bytes for i in ids], today=today) if ids else []
+
+
+def verdicts_on(
+    conn: sqlite3.Connection, keys: Sequence[bytes], *, today: date
+) -> list[WarrantyVerdict]:
+    """Full verdicts for these warranties (their stored 16-byte ids), in the order given, read
+    on a driver connection.
+
+    Rows are matched by the stored bytes, not UUIDs: making and hashing a UUID per row of
+    each of the three reads was a fifth of a phone lookup with a dozen units.
+    """
+    if not keys:
         return []
-    by_id = lookup_rows.verdict_rows(session, ids)
+    by_key = lookup_rows.verdict_rows(conn, keys)
     # One read of the (small) plans table serves both the layer names and the offers.
-    all_plans = lookup_rows.plans(session)
-    plan_names = {p.id: p.name for p in all_plans}
-    keys, marks = [i.bytes for i in ids], lookup_rows.marks(len(ids))
-    layers: dict[uuid.UUID, list[LayerView]] = defaultdict(list)
+    all_plans = lookup_rows.plans(conn)
+    plan_names = {p.key: p.name for p in all_plans}
+    marks = lookup_rows.marks(len(keys))
+    layers: dict[bytes, list[LayerView]] = defaultdict(list)
     for wid, kind, start, end, plan_id in lookup_rows.rows(
-            session, lookup_rows.LAYERS.format(marks=marks), keys):
-        plan = plan_names.get(uuid.UUID(bytes=plan_id)) if plan_id else None
-        layers[uuid.UUID(bytes=wid)].append(
-            LayerView(kind, date.fromisoformat(start), date.fromisoformat(end), plan))
-    claims: dict[uuid.UUID, list[ClaimBrief]] = defaultdict(list)
+            conn, lookup_rows.LAYERS.format(marks=marks), keys):
+        layers[wid].append(LayerView(kind, date.fromisoformat(start), date.fromisoformat(end),
+                                     plan_names.get(plan_id) if plan_id else None))
+    claims: dict[bytes, list[ClaimBrief]] = defaultdict(list)
     for wid, number, state, outcome, opened_at, fault, channel, claimant, phone in (
-            lookup_rows.rows(session, lookup_rows.CLAIMS.format(marks=marks), keys)):
-        claims[uuid.UUID(bytes=wid)].append(ClaimBrief(
+            lookup_rows.rows(conn, lookup_rows.CLAIMS.format(marks=marks), keys)):
+        claims[wid].append(ClaimBrief(
             number, state, outcome, lookup_rows.utc(opened_at).date(), fault, channel,
             claimant or None, phone or None))
     offered = [p for p in all_plans if p.active]
-    return [_verdict(by_id[i], layers[i], claims[i], offered, today) for i in ids if i in by_id]
+    return [_verdict(by_key[k], layers[k], claims[k], offered, today)
+            for k in keys if k in by_key]
 
 
 def _verdict(
     row: lookup_rows.VerdictRow, layers: list[LayerView], claims: list[ClaimBrief],
     plans: list[lookup_rows.PlanRow], today: date,
 ) -> WarrantyVerdict:
-    void = row.status == WarrantyStatus.VOID.value
-    spans = [LayerSpan(LayerKind(layer.kind), layer.start_on, layer.end_on) for layer in layers]
+    void = row.status == _VOID
+    spans = [LayerSpan(_LAYER_KINDS[layer.kind], layer.start_on, layer.end_on)
+             for layer in layers]
     cover = coverage_on(spans, today, void=void,
                         awaits_delivery=row.awaits_delivery) if spans else Coverage(
         CoverStatus.EXPIRED, None, None, row.end_on, row.end_on)
     headline, detail = _words(cover, row.void_reason)
     if cover.awaits_delivery:
         detail = cover_on_delivery(spans)
-    extended = any(layer.kind == "extension" for layer in layers)
     offers = []
     # Before delivery no end is known for an extension to follow: offered once delivered.
     if not void and not cover.awaits_delivery:
-        for plan in plans:
+        # The window after the sale first, without building a refusal: most units a counter
+        # sees (and most of a phone's dozens) are past every plan's.
+        open_plans = [plan for plan in plans if today <= last_offer_day(plan.terms, row.sold_on)]
+        extended = bool(open_plans) and any(layer.kind == "extension" for layer in layers)
+        for plan in open_plans:
             verdict = extension_eligibility(
                 plan.terms, category=row.category,
                 unit_price_minor=row.unit_price_minor, sale_date=row.sold_on, today=today,
@@ -237,7 +263,8 @@ def _verdict(
             if verdict.eligible:
                 offers.append(ExtensionOfferView(plan.name, plan.terms.months,
                                                  plan.terms.price_minor, verdict.reason))
-    open_claim = next((c.number for c in claims if c.state in OPEN_STATES), None)
+    open_claim = (next((c.number for c in claims if c.state in OPEN_STATES), None) if claims
+                  else None)
     return WarrantyVerdict(
         verdict=cover.status.value, headline=headline, detail=detail,
         warranty_code=row.code, serial=row.serial, product_name=row.name, sku=row.sku,
@@ -247,7 +274,7 @@ def _verdict(
         end_on=row.end_on, layer=cover.layer.value if cover.layer else None,
         days_left=cover.days_left, expired_since=cover.expired_since,
         void_reason=row.void_reason if void else None, terms=row.terms,
-        exclusions=tuple(row.exclusions or ()), layers=tuple(layers), claims=tuple(claims),
+        exclusions=row.exclusions, layers=tuple(layers), claims=tuple(claims),
         open_claim=open_claim, extension_offers=tuple(offers),
         awaits_delivery=cover.awaits_delivery,
     )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warranty_desk.models import NumberCounter, Shop
+from warranty_desk.models import NumberCounter
 from warranty_desk.services import epochs
+from warranty_desk.storage.database import session_rows
 
 
 def branch_code(session: Session) -> str:
     """This install's branch code."""
-    code = session.execute(select(Shop.branch_code).limit(1)).scalar_one_or_none()
+    # Through the driver (storage.database.session_rows): read for every number issued.
+    found = session_rows(session, "SELECT branch_code FROM shop LIMIT 1")
+    code: str | None = found[0][0] if found else None
     if code is None:
         raise RuntimeError("the shop is not set up; run `warranty-desk init` first")
     return code

@@ -22,8 +22,9 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.printables import HandBackView, LabelView, SlipView, TicketView
 from warranty_desk.services.close_report import close_report_view
 from warranty_desk.services.letterhead import header, local_now, local_time, portal_link, shop_of
-from warranty_desk.services.lookup import verdicts_for
+from warranty_desk.services.lookup import verdicts_on
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
+from warranty_desk.storage.database import driver_of, session_rows
 from warranty_desk.storage.documents import DocumentStore
 
 __all__ = ["close_report_view", "hand_back_view", "label_view", "slip_view", "ticket_view"]
@@ -56,12 +57,13 @@ def slip_view_in(
     code = warranty_code.strip().upper()
     session = uow.session
     shop = shop_of(session)
-    wid = session.scalars(select(Warranty.id).where(Warranty.code == code)).first()
-    if wid is None:
+    # Through the driver, as the verdict's own reads: a slip prints after every sale.
+    found = session_rows(session, "SELECT id FROM warranties WHERE code = ?", (code,))
+    if not found:
         raise NotFound(f"No warranty {warranty_code.strip()!r}. Scan the slip's barcode or "
                        "look the unit up by serial first.")
     now = local_now(session, shop)
-    verdict = verdicts_for(session, [wid], today=now.date())[0]
+    verdict = verdicts_on(driver_of(session), [found[0][0]], today=now.date())[0]
     status = "void" if verdict.verdict == "void" else "active"
     portal = portal_link(shop, verdict.warranty_code)
     return SlipView(
