@@ -266,22 +266,18 @@ class SyncEngine:
                     tally.waiting = plan.waiting
                     if not plan.send and not plan.held and not plan.skipped:
                         return  # what is left waits for its documents
-                    if behind is not None and ledger.cursor(self.db, dest.name) != (
-                            window.committed):
-                        # Another worker moved the cursor: the commit says so (LostRace)
-                        # before this push sends anything more.
-                        behind()
-                        behind = None
-                    if plan.send:
-                        outcomes = _check(plan.send, _send_beside(
-                            helper, dest, plan.send, partial(
-                                _catch_up, behind, window, upto, len(plan.send),
-                                getattr(dest, "prepare", None))))
-                    else:
-                        outcomes = []
-                        if behind is not None:
-                            behind()
-                    behind = None
+                    # Taken before it runs, so the `finally` below never runs it twice.
+                    commit, behind = behind, None
+                    if commit is not None and (not plan.send or ledger.cursor(
+                            self.db, dest.name) != window.committed):
+                        # Nothing to overlap it with; or another worker moved the cursor, and
+                        # the commit says so (LostRace) before this push sends anything more.
+                        commit()
+                        commit = None
+                    outcomes = _check(plan.send, _send_beside(
+                        helper, dest, plan.send, partial(
+                            _catch_up, commit, window, upto, len(plan.send),
+                            getattr(dest, "prepare", None)))) if plan.send else []
                     parked = [ledger.ParkRow(e.seq, e.aggregate, e.aggregate_id, "held",
                                              ledger.held_reason(head, who))
                               for e, head in plan.held]

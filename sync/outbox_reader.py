@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -31,8 +30,9 @@ def _event(row: Sequence[Any]) -> Event:
     seq, uid, topic, aggregate, aggregate_id, payload, created_at = row
     # SQLite keeps the time without its zone; it was stored as UTC (UTCDateTime).
     occurred_at = datetime.fromisoformat(created_at).replace(tzinfo=UTC)
+    # The payload stays the stored text until something reads it (Event.payload).
     return Event(seq, _uuid_text(bytes(uid)), topic, aggregate, aggregate_id, occurred_at,
-                 json.loads(payload))
+                 payload_json=payload)
 
 
 def _rows(db: Database, sql: str, params: tuple[Any, ...]) -> list[Any]:
