@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,9 +11,20 @@ from typing import Any, Literal, Protocol
 Status = Literal["accepted", "duplicate", "rejected"]
 
 
-@dataclass(frozen=True, slots=True)
+# The compact JSON of a payload given as a dict (Event.payload_json).
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_FIELDS = ("seq", "id", "topic", "aggregate", "aggregate_id", "occurred_at")
+
+
 class Event:
-    """One outbox event as it leaves the branch; `id` (UUID text) is the idempotency key."""
+    """One outbox event as it leaves the branch; `id` (UUID text) is the idempotency key.
+
+    Immutable. Its payload is given as a dict, or as the JSON text the outbox stored
+    (`payload_json=`), then decoded only when something reads `payload`: the portal sends
+    the text as it is, so a push of 100k events decodes and re-encodes none of them.
+    """
+
+    __slots__ = (*_FIELDS, "_payload", "_payload_json")
 
     seq: int
     id: str
@@ -20,7 +32,56 @@ class Event:
     aggregate: str
     aggregate_id: str
     occurred_at: datetime  # aware, UTC
-    payload: dict[str, Any]
+    _payload: dict[str, Any] | None
+    _payload_json: str | None
+
+    def __init__(self, seq: int, id: str, topic: str, aggregate: str,
+                 aggregate_id: str, occurred_at: datetime,
+                 payload: dict[str, Any] | None = None, *,
+                 payload_json: str | None = None) -> None:
+        if (payload is None) == (payload_json is None):
+            raise TypeError("An event has one payload: a dict, or the JSON text of one.")
+        for name, value in zip(_FIELDS, (seq, id, topic, aggregate, aggregate_id,
+                                         occurred_at), strict=True):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_payload", payload)
+        object.__setattr__(self, "_payload_json", payload_json)
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The payload, decoded from its stored text on first use."""
+        if self._payload is None:
+            assert self._payload_json is not None
+            object.__setattr__(self, "_payload", json.loads(self._payload_json))
+        assert self._payload is not None
+        return self._payload
+
+    @property
+    def payload_json(self) -> str:
+        """The payload as JSON text: as the outbox stored it, or encoded from the dict."""
+        if self._payload_json is None:
+            return str(_ENCODE(self._payload))
+        return self._payload_json
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"An Event cannot be changed ({name}).")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"An Event cannot be changed ({name}).")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Event):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and the payload is a dict
+
+    def _key(self) -> tuple[Any, ...]:
+        return (*(getattr(self, name) for name in _FIELDS), self.payload)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
+        return f"Event({fields}, payload={self.payload!r})"
 
 
 @dataclass(frozen=True, slots=True)

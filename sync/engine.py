@@ -8,6 +8,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -252,32 +253,92 @@ class SyncEngine:
         heads = ledger.heads(self.db, dest.name) if has_parked else {}
         window = self._window(dest)
         waits = None if self._waits is None else partial(self._waits, dest.name)
-        while not self._stop.is_set():
-            window.fill(upto)
-            if not len(window):
-                return
-            plan = plan_batch(window.events(), dest, heads, waits)
-            tally.waiting = plan.waiting
-            if not plan.send and not plan.held and not plan.skipped:
-                return  # what is left waits for its documents
-            outcomes = _check(plan.send, dest.send(plan.send)) if plan.send else []
-            parked = [ledger.ParkRow(e.seq, e.aggregate, e.aggregate_id, "held",
-                                     ledger.held_reason(head, who)) for e, head in plan.held]
-            for event, outcome in zip(plan.send, outcomes, strict=True):
-                if outcome.status == "rejected":
-                    parked.append(ledger.ParkRow(event.seq, event.aggregate, event.aggregate_id,
-                                                 "rejected", outcome.reason))
-                    heads[key_of(event)] = ledger.Head(event.seq, "rejected", outcome.reason)
-                else:
-                    tally.count(outcome)
-            settled = plan.settled_seqs()
-            window.settle(settled)
-            # Written only now, after the answer: a crash before this line re-sends the batch
-            # and the receiver answers "duplicate", so each event is stored exactly once. What
-            # was settled above the new cursor is kept too, so no later push sends it again.
-            ledger.commit_batch(self.db, dest.name, old=window.committed, new=window.floor,
-                                parked=parked, now=self._clock(), sent=bool(plan.send),
-                                above=settled)
-            window.committed = window.floor
-            tally.parked += len(parked)
-            tally.skipped += len(plan.skipped)
+        # The answered batch's ledger commit, not yet run: it runs while the next batch is on
+        # the wire (or here, when no batch follows), never before its own answer came.
+        behind: Callable[[], None] | None = None
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-ledger") as helper:
+            try:
+                while not self._stop.is_set():
+                    window.fill(upto)
+                    if not len(window):
+                        return
+                    plan = plan_batch(window.events(), dest, heads, waits)
+                    tally.waiting = plan.waiting
+                    if not plan.send and not plan.held and not plan.skipped:
+                        return  # what is left waits for its documents
+                    # Taken before it runs, so the `finally` below never runs it twice.
+                    commit, behind = behind, None
+                    if commit is not None and (not plan.send or ledger.cursor(
+                            self.db, dest.name) != window.committed):
+                        # Nothing to overlap it with; or another worker moved the cursor, and
+                        # the commit says so (LostRace) before this push sends anything more.
+                        commit()
+                        commit = None
+                    outcomes = _check(plan.send, _send_beside(
+                        helper, dest, plan.send, partial(
+                            _catch_up, commit, window, upto, len(plan.send),
+                            getattr(dest, "prepare", None)))) if plan.send else []
+                    parked = [ledger.ParkRow(e.seq, e.aggregate, e.aggregate_id, "held",
+                                             ledger.held_reason(head, who))
+                              for e, head in plan.held]
+                    for event, outcome in zip(plan.send, outcomes, strict=True):
+                        if outcome.status == "rejected":
+                            parked.append(ledger.ParkRow(event.seq, event.aggregate,
+                                                         event.aggregate_id, "rejected",
+                                                         outcome.reason))
+                            heads[key_of(event)] = ledger.Head(event.seq, "rejected",
+                                                               outcome.reason)
+                        else:
+                            tally.count(outcome)
+                    settled = plan.settled_seqs()
+                    window.settle(settled)
+                    # Written only after the answer: a crash before the commit re-sends the
+                    # batch and the receiver answers "duplicate", so each event is stored
+                    # exactly once. What was settled above the new cursor is kept too, so no
+                    # later push sends it again.
+                    behind = partial(self._commit, dest.name, window, window.floor, parked,
+                                     bool(plan.send), settled)
+                    tally.parked += len(parked)
+                    tally.skipped += len(plan.skipped)
+            finally:
+                if behind is not None:
+                    behind()
+
+    def _commit(self, name: str, window: PendingWindow, new: int,
+                parked: Sequence[ledger.ParkRow], sent: bool, above: Sequence[int]) -> None:
+        ledger.commit_batch(self.db, name, old=window.committed, new=new, parked=parked,
+                            now=self._clock(), sent=sent, above=above)
+        window.committed = new
+
+
+def _catch_up(commit: Callable[[], None] | None, window: PendingWindow, upto: int,
+              on_wire: int, prepare: Callable[[list[Event]], None] | None) -> None:
+    # The last answer's commit first, so the durable cursor moves as soon as it can; then the
+    # look-ahead, with room for the events on the wire (still in the window until answered),
+    # encoded now by a destination that can (PortalDestination.prepare) rather than on the
+    # way out.
+    if commit is not None:
+        commit()
+    added = window.fill(upto, extra=on_wire)
+    if prepare is not None and added:
+        prepare(added)
+
+
+def _send_beside(helper: ThreadPoolExecutor, dest: Destination, events: Sequence[Event],
+                 work: Callable[[], None]) -> list[Outcome]:
+    """dest.send(events), with `work` (the ledger and the outbox) done meanwhile on `helper`.
+
+    The till's own work then costs no time of its own: it overlaps the round trip and the
+    receiver's, which are most of a batch. `work` is always waited for; its failure (a lost
+    race, a database fault) wins over the send's, which is chained to it.
+    """
+    running = helper.submit(work)
+    try:
+        outcomes = dest.send(events)
+    except BaseException as sent_error:
+        error = running.exception()
+        if error is not None:
+            raise error from sent_error
+        raise
+    running.result()
+    return outcomes

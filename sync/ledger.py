@@ -17,6 +17,9 @@ OPEN_STATES = ("parked", "retry")
 # settled_by for rows the engine settles itself, as opposed to a person's name.
 ENGINE = "sync"
 
+# The table itself, for the bulk insert of commit_batch (see there).
+_DELIVERED_TABLE = SyncDelivered.metadata.tables[SyncDelivered.__tablename__]
+
 Key = tuple[str, str]  # (aggregate, aggregate_id): one record, whose events keep their order
 
 
@@ -149,7 +152,9 @@ def commit_batch(
                 SyncDelivered.destination == name, SyncDelivered.event_seq <= new))
         keep = [seq for seq in above if seq > new]
         if keep:
-            session.execute(insert(SyncDelivered).prefix_with("OR IGNORE"), [
+            # On the table, not the mapped class: the ORM's bulk path costs tens of
+            # microseconds a row, and a push keeps a few hundred rows per batch.
+            session.execute(insert(_DELIVERED_TABLE).prefix_with("OR IGNORE"), [
                 {"destination": name, "event_seq": seq} for seq in keep])
         if parked:
             session.execute(insert(SyncParked), [

@@ -52,11 +52,15 @@ class PendingWindow:
         # The cursor as committed in the database: a window is only reused while it matches.
         self.committed = cursor
 
-    def fill(self, upto: int) -> None:
-        """Top up to capacity with the next events after the last one read, up to seq `upto`."""
-        room = self._capacity - len(self._events)
-        if room <= 0:
-            return
+    def fill(self, upto: int, *, extra: int = 0) -> list[Event]:
+        """Top up to capacity (plus `extra`) with the next events after the last one read, up
+        to seq `upto`; the events it added.
+
+        `extra` is room for a batch on the wire: its events are still held here until the
+        answer settles them, and reading the look-ahead meanwhile keeps the next batch ready.
+        """
+        room = self._capacity + extra - len(self._events)
+        added: list[Event] = []
         while room > 0:
             events = self._read(self._last_read, room, upto)
             for event in events:
@@ -65,9 +69,11 @@ class PendingWindow:
                     self._settled.discard(event.seq)
                 else:
                     self._events[event.seq] = event
+                    added.append(event)
                     room -= 1
             if not events:
-                return
+                break
+        return added
 
     def __len__(self) -> int:
         return len(self._events)
