@@ -1,4 +1,5 @@
-"""Budget: push 100k outbox events to the real portal on loopback (≤ 60 s, memory flat).
+"""Budget (DESIGN.md): push 100k outbox events to the real portal on loopback in ≤ 1.1x the time
+raw requests take to post the same batches, memory flat.
 
 The events are real outbox rows: the first N rows (in seq order) that `warranty-desk
 demo-data` wrote into the cached benchmark shop, copied with their ids, topics, payloads and
@@ -53,8 +54,7 @@ from warranty_desk.clock import FixedClock
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
-FULL_EVENTS = 100_000
-BUDGET_MS_PER_100K = 60_000.0
+BUDGET_RATIO = 1.1
 # The engine keeps 4 batches of 500 events in memory (a few MiB); 100k events held at once
 # would be well over 100 MiB.
 HEAP_LIMIT_MIB = 48.0
@@ -258,7 +258,6 @@ def run(template: Path, *, runs: int, scratch: Path) -> Result:
         count: int = conn.execute("SELECT count(*) FROM outbox_events").fetchone()[0]
     finally:
         conn.close()
-    budget_ms = BUDGET_MS_PER_100K * count / FULL_EVENTS
     engine_ms: list[float] = []
     rss_growth: list[int] = []
     with portal_process(scratch) as portal:
@@ -293,14 +292,14 @@ def run(template: Path, *, runs: int, scratch: Path) -> Result:
             floor_ms.append((time.perf_counter() - started) * 1000)
             if portal.stored() != count:
                 raise RuntimeError("The floor push did not store every event.")
-    measured = stats(engine_ms)
+    measured, floor = stats(engine_ms), stats(floor_ms)
     heap_mib = heap_peak / _MIB
     flat = heap_mib <= HEAP_LIMIT_MIB
     return Result(
         name=f"push {count:,} outbox events to the real portal",
-        budget=f"≤ {budget_ms:.0f} ms, memory flat", measured=measured, floor=stats(floor_ms),
+        budget=f"≤ {BUDGET_RATIO:g}x the floor, memory flat", measured=measured, floor=floor,
         floor_name="raw requests: same events, batches of 500, one session",
-        passed=measured.median_ms <= budget_ms and flat,
+        passed=measured.median_ms <= BUDGET_RATIO * floor.median_ms and flat,
         extra={"events": count, "engine_requests": requests_sent, "floor_requests": len(bodies),
                "events_per_second": round(count / (measured.median_ms / 1000)),
                "heap_peak_mib": round(heap_mib, 1), "heap_limit_mib": HEAP_LIMIT_MIB,
