@@ -147,3 +147,31 @@ def test_a_bug_in_a_cycle_is_logged_with_its_traceback_and_reported_as_one(
     assert "a bug, not your mistake" in failed.args[0]
     assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
     assert worker.is_running()  # the loop outlives the bug and tries again next time
+
+
+def test_a_worker_deleted_by_a_closing_app_mid_pass_ends_its_thread_quietly(
+    demo_home: Home, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A start that quits at once: Qt deletes the worker while its first pass is loading the
+    # settings; its signals then raise, and the thread must end without a traceback.
+    import shiboken6
+
+    loading, deleted = threading.Event(), threading.Event()
+
+    def slow_settings(home: Home) -> SyncSettings:
+        loading.set()
+        deleted.wait(5)
+        return SyncSettings()
+
+    worker = SyncWorker(demo_home, db, load_settings=slow_settings)
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    worker.start()
+    assert loading.wait(5)
+    thread = worker._thread
+    assert thread is not None
+    shiboken6.delete(worker)
+    deleted.set()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert raised == []

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import isValid
 
 from ui.context import explain
 from warranty_desk import config
@@ -147,6 +148,11 @@ class SyncWorker(QObject):
             try:
                 self._one_pass(timed_out=timed_out)
             except Exception as exc:
+                if not isValid(self):
+                    # The app closed and Qt deleted this worker during a pass (a start that
+                    # quits at once): its signals have nobody to reach. Nothing is lost: the
+                    # cycle's own writes are committed or rolled back whole.
+                    return
                 # The loop itself must outlive a bug: report it, and try again next time.
                 self.failed.emit(explain(exc, self._home)[0])
 
