@@ -118,7 +118,7 @@ def load_facts(session: Session, since: date, until: date,
                or_(ClaimRollup.closed_at.is_(None), ClaimRollup.closed_at >= start)))
     claimants = (claimants_back(session, zone, branch, since, until, wanted, scope) if wanted
                  else rollup_reads.claimants_back(session, day, start, end, since, until))
-    expected, settled, _ = recovery_sums(session, zone, start, end, scope, day)
+    expected, settled, _ = recovery_sums(session, start, end, scope, day)
     return MetricRows(
         zone, since, until, start, end, (),
         tuple(rollup_reads.costs_by_kind(session, branch, start, end, wanted)),
@@ -195,7 +195,7 @@ def claims_behind(session: Session, key: str, since: date, until: date,
                               or_(Claim.closed_at.is_(None), Claim.closed_at >= start))
     if key == "cost-recovery":  # the claims with a share of what suppliers settled
         scope = claim_scope(session, check_filters(filters))
-        paid = recovery_sums(session, zone, start, end, scope, day, paid=True)[2]
+        paid = recovery_sums(session, start, end, scope, day, paid=True)[2]
         picks[key] = type_coerce(Claim.id, LargeBinary).in_(sorted(paid))
     if key not in picks:
         return None

@@ -136,11 +136,6 @@ def stale_ids() -> Any:
     return select(RecoveryStale.brand_claim_id)
 
 
-def any_stale(session: Session) -> bool:
-    """Whether some brand claim waits to be worked out again."""
-    return session.execute(select(RecoveryStale.brand_claim_id).limit(1)).first() is not None
-
-
 def refresh(session: Session) -> int:
     """Work out the stale brand claims again and store their rows; the count worked out."""
     stale = [bytes(b) for b in session.scalars(select(raw(RecoveryStale.brand_claim_id)))]

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -22,14 +21,13 @@ from warranty_desk.models import BrandClaimItem, Claim, RecoveryRollup
 from warranty_desk.services.recovery_rollup import raw, stale_ids, work_out
 
 
-def recovery_sums(session: Session, zone: ZoneInfo, start: datetime, end: datetime,
-                  scope: Any | None, shop_day: Any, *, paid: bool = False
+def recovery_sums(session: Session, start: datetime, end: datetime, scope: Any | None,
+                  shop_day: Any, *, paid: bool = False
                   ) -> tuple[int, int, frozenset[bytes]]:
     """What the supplier's terms made recoverable, and the share settled, summed over the
     claims opened in [start, end) (and let through by `scope`, claim ids, when given) that were
     sent to a brand; with `paid`, also the ids (stored bytes) of those claims with a share
     settled (else none). `shop_day(column)` is the SQL for a column's shop day."""
-    del zone  # the days come through shop_day
     r = RecoveryRollup
     kept: list[Any] = [r.opened_at >= start, r.opened_at < end,
                        r.brand_claim_id.not_in(stale_ids())]

@@ -1,5 +1,6 @@
 """Refunds decided in a period, as the refund accuracy metric reads them: amount, price paid,
-who approved it with their limit, and the refund cost in the ledger."""
+who approved it with their limit, and the refund cost in the ledger (as the claims' roll-up
+sums it, storage/rollups.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from warranty_desk.models import (
     Claim,
     ClaimEvent,
     ClaimRollup,
-    CostPosting,
     InvoiceLine,
     Staff,
     Warranty,
@@ -33,21 +33,17 @@ def _approver() -> Any:
 
 
 def _refunds(start: datetime, end: datetime, scope: Any, *columns: Any) -> Any:
-    """The refunds decided in [start, end), with their price paid and approver joined on;
-    `scope` (a subquery of claim ids) narrows them to the claims a filter lets through."""
-    approver = _approver().label("approver")
+    """The refunds decided in [start, end), selecting `columns` over the claim, its roll-up
+    row (the ledger's refund cost), the price paid and the approver; `scope` (a subquery of
+    claim ids) narrows them to the claims a filter lets through."""
     r = ClaimRollup  # its index on closed_at finds the range; the claims table has none
-    decided = (select(Claim.id, approver).select_from(r).join(Claim, Claim.id == r.claim_id)
-               .where(r.outcome == "refund", r.closed_at >= start, r.closed_at < end,
-                      Claim.refund_minor.is_not(None)))
-    if scope is not None:
-        decided = decided.where(r.claim_id.in_(scope))
-    found = decided.subquery("decided")
-    return (select(*columns).select_from(found)
-            .join(Claim, Claim.id == found.c.id)
+    stmt = (select(*columns).select_from(r).join(Claim, Claim.id == r.claim_id)
             .outerjoin(Warranty, Warranty.id == Claim.warranty_id)
             .outerjoin(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
-            .outerjoin(Staff, Staff.id == found.c.approver))
+            .outerjoin(Staff, Staff.id == _approver())
+            .where(r.outcome == "refund", r.closed_at >= start, r.closed_at < end,
+                   Claim.refund_minor.is_not(None)))
+    return stmt if scope is None else stmt.where(r.claim_id.in_(scope))
 
 
 def _checked(role: str | None) -> tuple[str | None, int | None]:
@@ -60,13 +56,11 @@ def _checked(role: str | None) -> tuple[str | None, int | None]:
 def refund_rows(session: Session, start: datetime, end: datetime, scope: Any = None
                 ) -> list[tuple[RefundRow, str | None]]:
     """Refunds decided in [start, end), oldest first, each with its approver's name."""
-    ledger = (select(func.coalesce(func.sum(CostPosting.amount_minor), 0))
-              .where(CostPosting.claim_id == Claim.id, CostPosting.kind == "refund")
-              .scalar_subquery())
     found: list[tuple[RefundRow, str | None]] = []
     for r in session.execute(_refunds(
             start, end, scope, Claim.number, Claim.closed_at, Claim.refund_minor,
-            InvoiceLine.unit_price_minor, Staff.role, Staff.name, ledger.label("ledger"))
+            InvoiceLine.unit_price_minor, Staff.role, Staff.name,
+            ClaimRollup.cost_refund.label("ledger"))
             .order_by(Claim.closed_at, Claim.number)):
         found.append((RefundRow(r.number, r.closed_at, r.refund_minor, r.unit_price_minor,
                                 *_checked(r.role), int(r.ledger)), r.name))
@@ -81,7 +75,6 @@ def refunds_counted(session: Session, start: datetime, end: datetime, scope: Any
     cols = (Claim.refund_minor.label("amount"), InvoiceLine.unit_price_minor.label("paid"),
             Staff.role.label("role"), ClaimRollup.cost_refund.label("ledger"))
     stmt = (_refunds(start, end, scope, func.max(Claim.closed_at), *cols, func.count())
-            .outerjoin(ClaimRollup, ClaimRollup.claim_id == Claim.id)
             .group_by(*(literal_column(c.name) for c in cols)))
-    return [RefundRow("", at, amount, paid, *_checked(role), int(ledger or 0), count=int(n))
+    return [RefundRow("", at, amount, paid, *_checked(role), int(ledger), count=int(n))
             for at, amount, paid, role, ledger, n in session.execute(stmt)]

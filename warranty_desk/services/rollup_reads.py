@@ -120,14 +120,13 @@ def facts_by_day(session: Session, zone: str, since: date, until: date
     parse = lru_cache(maxsize=None)(date.fromisoformat)
     found = []
     for opened, closed, st, oc, on_time, handed, rejected, reopened, n in session.execute(stmt):
-        # As claim_facts keeps them: the hand-over of a replacement closed in the range, and
-        # rejected or reopened for a claim opened in it.
+        # As claim_facts keeps them: the hand-over of a replacement (the only kind whose
+        # day is counted) closed in the range, and rejected or reopened for one opened in it.
         closed_in = closed != "" and first <= closed <= last
         opened_in = first <= opened
         found.append(ClaimFact(parse(opened), st, parse(closed) if closed else None, oc or None,
                                bool(on_time),
-                               parse(handed) if handed and oc == "replace" and closed_in
-                               else None,
+                               parse(handed) if handed and closed_in else None,
                                bool(rejected) and opened_in, bool(reopened) and opened_in,
                                count=n))
     return found

@@ -41,7 +41,3 @@ def count_facts_again(session: Session) -> None:
     session.add(ClaimFactZone(zone=name))
     session.flush()
 
-
-def counted_for(session: Session) -> str | None:
-    """The zone the claims per shop day are counted for; None before the first count."""
-    return session.execute(text("SELECT zone FROM claim_fact_zone LIMIT 1")).scalar()

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from warranty_desk.clock import Clock
@@ -39,9 +38,9 @@ def _has_rollup(session: Session) -> bool:
     the upgrade tests write to older schemas); asked once per pooled connection."""
     info = session.connection().info
     if _HAS_ROLLUP not in info:
-        info[_HAS_ROLLUP] = session.execute(text(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'recovery_stale'"
-        )).first() is not None
+        info[_HAS_ROLLUP] = bool(session_rows(
+            session,
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'recovery_stale'"))
     return bool(info[_HAS_ROLLUP])
 
 

@@ -52,7 +52,7 @@ def _sums(db: Database, since: date = SINCE, until: date = TODAY) -> tuple[int, 
     with db.read() as session:
         zone, start, end = report_period(session, since, until)
         expected, settled, paid = recovery_sums(
-            session, zone, start, end, None, lambda c: shop_day(c, zone, until), paid=True)
+            session, start, end, None, lambda c: shop_day(c, zone, until), paid=True)
     return expected, settled, len(paid)
 
 

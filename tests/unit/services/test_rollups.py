@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import TODAY, actor, stand_on
 from tests.unit.services.helpers import ADA, inspect, sell
+from tests.unit.services.helpers import write_sql as _sql
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
@@ -49,13 +50,6 @@ def rebuilt(conn: sqlite3.Connection) -> Held:
         return held(conn)
     finally:
         conn.execute("ROLLBACK")
-
-
-def _sql(db: Database, statement: str, *args: object) -> None:
-    conn = sqlite3.connect(db.path)
-    with conn:
-        conn.execute(statement, args)
-    conn.close()
 
 
 def _pick(db: Database, query: str, n: int) -> object | None:
