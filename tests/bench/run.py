@@ -73,6 +73,17 @@ def main(argv: list[str] | None = None) -> int:
           f"({size['bytes_per_warranty']:,} bytes each with their history); budget "
           f"{shop.SIZE_BUDGET_BYTES_PER_WARRANTY} bytes each: "
           f"{'PASS' if size['passed'] else 'FAIL'}")
+    largest = size["largest_tables"]
+    assert isinstance(largest, dict)
+    print("  bytes per warranty by table, with its indexes: " + ", ".join(
+        f"{name} {per}" for name, per in largest.items()))
+    for result in results:
+        if "written_floor_ms" in result.extra:
+            extra = result.extra
+            print(f"{result.name}: {extra['rows_written']:,} rows in {extra['tables_written']} "
+                  "tables; sqlite-utils inserting those same rows into the same tables and "
+                  f"indexes takes {extra['written_floor_ms']:,} ms; the import takes "
+                  f"{extra['ratio_to_written_floor']}x that")
     data = harness.as_json(results, scale=args.scale, extra={"database": size})
     was, why_not = compare.previous(args.out)
     print("\n" + (compare.report(data, was) if was is not None else why_not))

@@ -157,9 +157,15 @@ def database_size(home: Home) -> dict[str, object]:
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         warranties = conn.execute("SELECT count(*) FROM warranties").fetchone()[0]
+        # Where the bytes are: each table with its indexes, from SQLite's own page counts.
+        largest = conn.execute(
+            "SELECT coalesce(m.tbl_name, s.name), sum(s.pgsize) AS bytes FROM dbstat AS s "
+            "LEFT JOIN sqlite_master AS m ON m.name = s.name GROUP BY 1 "
+            "ORDER BY bytes DESC LIMIT 10").fetchall()
     finally:
         conn.close()
     size = home.database.stat().st_size
     per = size // max(warranties, 1)
     return {"bytes": size, "warranties": warranties, "bytes_per_warranty": per,
-            "passed": per <= SIZE_BUDGET_BYTES_PER_WARRANTY}
+            "passed": per <= SIZE_BUDGET_BYTES_PER_WARRANTY,
+            "largest_tables": {name: bytes_ // max(warranties, 1) for name, bytes_ in largest}}

@@ -39,6 +39,12 @@ def test_a_tiny_bench_run_reports_every_budget_beside_its_floor(first_run: Path)
     assert {"lookup by serial with its full verdict", "lookup by invoice with its full verdict",
             "lookup by phone with its full verdict"} <= set(names)
     assert any(n.startswith("import ") and "invoice lines" in n for n in names)
+    imported = next(r for r in data["results"] if r["name"].startswith("import "))
+    # The second floor: every row the import added, more rows than lines, in several tables.
+    assert imported["extra"]["rows_written"] > imported["extra"]["warranties"] > 0
+    assert imported["extra"]["tables_written"] >= 5
+    assert imported["extra"]["written_floor_ms"] > 0
+    assert "warranties" in data["database"]["largest_tables"]
     assert any("push" in n for n in names)
     assert {"scan to result card on screen", "cold start: first window on screen",
             "cold start: ready for a scan"} <= set(names)
