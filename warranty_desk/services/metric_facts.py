@@ -75,6 +75,11 @@ def load_facts(session: Session, since: date, until: date,
     def day(column: Any) -> Any:
         return shop_day(column, zone, until)
 
+    # Any filter leaves out what belongs to no claim (and keeps the waits of the range's
+    # claims), even one that lets every claim, sale and offer through: that one reads the
+    # shop's own counts.
+    filtered = bool(wanted)
+    wanted = rollup_reads.narrowing(session, branch, wanted)
     facts = None if wanted else rollup_reads.facts_by_day(session, shop.timezone, since, until)
     if facts is None:
         facts = rollup_reads.claim_facts(session, day, branch, start, end, wanted)
@@ -96,10 +101,10 @@ def load_facts(session: Session, since: date, until: date,
         tuple(rollup_reads.costs_by_kind(session, branch, start, end, wanted)),
         tuple(rollup_reads.sold_counted(session, branch, since, until, wanted)),
         tuple(_offers(session, branch, start, end, wanted, counted=True)),
-        tuple(_messages_by_state(session, start, end, messaged, bool(wanted))),
-        () if wanted else tuple(_synced(session, start, end)),
+        tuple(_messages_by_state(session, start, end, messaged, filtered)),
+        () if filtered else tuple(_synced(session, start, end)),
         tuple(refunds_counted(session, start, end, where=keyed)),
-        rollup_reads.waiting_ages(session, day, until, (*keyed, *touching) if wanted else ()),
+        rollup_reads.waiting_ages(session, day, until, (*keyed, *touching) if filtered else ()),
         (RecoveryShare("", "", expected, settled),),
         sold_summed=True,
         claimants=claimants), facts

@@ -86,6 +86,19 @@ def claim_scope(branch: str, filters: Mapping[str, str]) -> Any | None:
     return rollup_claims(branch, filters, ClaimRollup.claim_id) if filters else None
 
 
+def narrowing(session: Session, branch: str, filters: Mapping[str, str]) -> dict[str, str]:
+    """The filters less a filter by this till's own branch while every warranty was sold there
+    (a claim without a sale is the till's too), as on a till of one branch: it lets every
+    claim, sale and offer through, and the counts for the whole shop are read instead."""
+    if filters.get("branch") != branch:
+        return dict(filters)
+    s = SaleRollup
+    elsewhere = session.scalar(select(s.branch_code).where(s.branch_code != branch, s.count > 0)
+                               .limit(1))
+    return dict(filters) if elsewhere is not None else {
+        k: v for k, v in filters.items() if k != "branch"}
+
+
 def claim_facts(session: Session, day: Any, branch: str, start: datetime, end: datetime,
                 filters: Mapping[str, str]) -> list[ClaimFact]:
     """metric_facts.claim_facts from the roll-up: the claims opened before the range's end and

@@ -25,7 +25,7 @@ from warranty_desk.services.dashboard import WARRANTY_FIGURES, behind, dashboard
 from warranty_desk.services.metric_facts import load_facts, shop_day
 from warranty_desk.services.metric_figures import compare, figures, weekly
 from warranty_desk.services.metric_rows import load_rows
-from warranty_desk.services.rollup_reads import claim_facts, facts_by_day
+from warranty_desk.services.rollup_reads import claim_facts, facts_by_day, narrowing
 from warranty_desk.services.shop_days import zone_changes
 from warranty_desk.services.unit_of_work import UnitOfWork
 from warranty_desk.storage.database import Database
@@ -228,3 +228,32 @@ def test_the_shop_day_in_sql_turns_at_the_very_instant_the_zone_changes(
             text = at.strftime("%Y-%m-%d %H:%M:%S.%f")
             day = session.execute(select(shop_day(literal(text), where, TODAY))).scalar()
             assert date.fromisoformat(day) == local_day(at, where), at
+
+
+def test_the_tills_own_branch_reads_the_shops_counts_only_while_every_sale_was_made_there(
+        shop: Database, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The generated shop sold everything at its own branch: the filter lets every claim, sale
+    # and offer through. A copy with some sales made at another branch filters for real.
+    _in_zone(shop, "UTC")
+    since = TODAY - timedelta(days=120)
+    path = tmp_path_factory.mktemp("branches") / "copy.sqlite3"
+    source, copy = sqlite3.connect(shop.path), sqlite3.connect(path)
+    source.backup(copy)
+    source.close()
+    with copy:
+        copy.execute("UPDATE sales SET branch_code = 'BR02' "
+                     "WHERE substr(hex(id), -2, 1) IN ('1', '3', '5')")
+    copy.close()
+    other = Database(path, clock=pinned_clock())
+    try:
+        for db, narrowed in ((shop, {}), (other, {"branch": "BR01"})):
+            with db.read() as session:
+                assert narrowing(session, "BR01", {"branch": "BR01"}) == narrowed
+                for only in ({"branch": "BR01"}, {"branch": "BR02"},
+                             {"branch": "BR01", "staff": "not recorded"}):
+                    rows = load_rows(session, since, TODAY, only)
+                    counted, facts = load_facts(session, since, TODAY, only)
+                    assert _values(figures(counted, facts)) == _values(figures(rows)), only
+                    assert weekly(counted, facts) == weekly(rows)
+    finally:
+        other.dispose()

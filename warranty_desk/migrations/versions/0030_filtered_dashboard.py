@@ -1,5 +1,6 @@
 """Indexes the dashboard's filters read by: the claims' roll-up by product and by staff member,
-its refunds by outcome and closing, and a claim's messages by their instant.
+its refunds by outcome and closing, its units in returns stock by product, and a claim's
+messages by their instant.
 
 Revision ID: 0030
 Revises: 0029
@@ -24,11 +25,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # With the customer and claim: the trust score's claimants and a filter's claims are read
-    # from the index alone.
+    # With the closing, customer and claim: the claims a filter counts, the trust score's
+    # claimants and a filter's claim ids are read from the index alone.
     op.create_index("ix_claim_rollups_product_opened", "claim_rollups",
-                    ["product_id", "opened_at", "customer_id", "claim_id"])
+                    ["product_id", "opened_at", "closed_at", "customer_id", "claim_id"])
     op.create_index("ix_claim_rollups_staff_opened", "claim_rollups", ["staff_id", "opened_at"])
+    # The units waiting in returns stock, of a filter's products.
+    op.drop_index("ix_claim_rollups_returns_kind", table_name="claim_rollups")
+    op.create_index("ix_claim_rollups_returns_kind", "claim_rollups",
+                    ["returns_kind", "product_id"])
     op.create_index("ix_claim_rollups_outcome_closed", "claim_rollups", ["outcome", "closed_at"])
     op.create_index("ix_customer_messages_claim_created", "customer_messages",
                     ["claim_id", "created_at", "direction", "state"])
@@ -39,5 +44,7 @@ def downgrade() -> None:
     op.create_index("ix_customer_messages_claim_id", "customer_messages", ["claim_id"])
     op.drop_index("ix_customer_messages_claim_created", table_name="customer_messages")
     op.drop_index("ix_claim_rollups_outcome_closed", table_name="claim_rollups")
+    op.drop_index("ix_claim_rollups_returns_kind", table_name="claim_rollups")
+    op.create_index("ix_claim_rollups_returns_kind", "claim_rollups", ["returns_kind"])
     op.drop_index("ix_claim_rollups_staff_opened", table_name="claim_rollups")
     op.drop_index("ix_claim_rollups_product_opened", table_name="claim_rollups")
