@@ -22,6 +22,7 @@ from warranty_desk.models import (
     ClaimFactZone,
     ClaimRollup,
     CustomerSaleDay,
+    ExtensionOffer,
     InvoiceLine,
     Product,
     Sale,
@@ -87,16 +88,26 @@ def claim_scope(branch: str, filters: Mapping[str, str]) -> Any | None:
 
 
 def narrowing(session: Session, branch: str, filters: Mapping[str, str]) -> dict[str, str]:
-    """The filters less a filter by this till's own branch while every warranty was sold there
-    (a claim without a sale is the till's too), as on a till of one branch: it lets every
-    claim, sale and offer through, and the counts for the whole shop are read instead."""
-    if filters.get("branch") != branch:
-        return dict(filters)
+    """The filters less those that let every claim, sale and offer through, for which the
+    counts for the whole shop are read instead: this till's own branch while every warranty
+    was sold there (a claim without a sale is the till's too), as on a till of one branch;
+    staff "not recorded" while no claim, sale or offer names anyone. Each look stops at the
+    first row that makes the filter a real one."""
+    found = dict(filters)
     s = SaleRollup
-    elsewhere = session.scalar(select(s.branch_code).where(s.branch_code != branch, s.count > 0)
-                               .limit(1))
-    return dict(filters) if elsewhere is not None else {
-        k: v for k, v in filters.items() if k != "branch"}
+
+    def some(stmt: Any) -> bool:
+        return session.scalar(stmt.limit(1)) is not None
+
+    if found.get("branch") == branch and not some(
+            select(s.branch_code).where(s.branch_code != branch, s.count > 0)):
+        del found["branch"]
+    if found.get("staff") == NOT_RECORDED and not (
+            some(select(ClaimRollup.claim_id).where(ClaimRollup.staff_id.is_not(None)))
+            or some(select(s.sold_on).where(s.staff_key != b"", s.count > 0))
+            or some(select(ExtensionOffer.id).where(ExtensionOffer.staff_id.is_not(None)))):
+        del found["staff"]
+    return found
 
 
 def claim_facts(session: Session, day: Any, branch: str, start: datetime, end: datetime,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -49,6 +50,12 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Database:
         conn.executemany("UPDATE warranties SET customer_id = ? WHERE id = ?",
                          [(claimants[n % len(claimants)], w)
                           for n, w in enumerate(every) if n % 3 == 0])
+        # Someone who sold, opened and offered some (the generator names nobody).
+        conn.execute("INSERT INTO staff (id, name, role, pin_hash, active, failed_pins, "
+                     "created_at) VALUES (randomblob(16), 'Sam Seller', 'sales', '-', 1, 0, "
+                     "'2024-01-01 00:00:00.000000')")
+        conn.execute("UPDATE extension_offers SET staff_id = (SELECT id FROM staff LIMIT 1) "
+                     "WHERE substr(hex(id), -1) IN ('1', '4', '9')")
         conn.execute("UPDATE sales SET staff_id = (SELECT id FROM staff LIMIT 1) "
                      "WHERE substr(hex(id), -1) IN ('0', '2', '4', '6', '8', 'A', 'C', 'E')")
         # Some claims name no product, and some who opened them: the filters find them apart.
@@ -230,30 +237,38 @@ def test_the_shop_day_in_sql_turns_at_the_very_instant_the_zone_changes(
             assert date.fromisoformat(day) == local_day(at, where), at
 
 
-def test_the_tills_own_branch_reads_the_shops_counts_only_while_every_sale_was_made_there(
-        shop: Database, tmp_path_factory: pytest.TempPathFactory) -> None:
-    # The generated shop sold everything at its own branch: the filter lets every claim, sale
-    # and offer through. A copy with some sales made at another branch filters for real.
+@pytest.mark.parametrize(("changes", "narrowed"), [
+    ((), {"staff": "not recorded"}),
+    (("UPDATE sales SET branch_code = 'BR02' WHERE substr(hex(id), -2, 1) IN ('1', '3', '5')",),
+     {"branch": "BR01", "staff": "not recorded"}),
+    (("UPDATE sales SET staff_id = NULL", "UPDATE claims SET opened_by_id = NULL",
+      "UPDATE extension_offers SET staff_id = NULL"), {}),
+], ids=["one-branch", "sales-elsewhere", "nobody-named"])
+def test_a_filter_that_lets_everything_through_reads_the_shops_counts_only_while_it_does(
+        shop: Database, tmp_path: Path, changes: tuple[str, ...], narrowed: dict[str, str]
+        ) -> None:
+    # The generated shop sold everything at its own branch, and names who sold and opened
+    # some: its own branch lets every claim, sale and offer through, staff "not recorded"
+    # does not. A copy changed to sell some elsewhere, or to name nobody, turns each around.
     _in_zone(shop, "UTC")
     since = TODAY - timedelta(days=120)
-    path = tmp_path_factory.mktemp("branches") / "copy.sqlite3"
-    source, copy = sqlite3.connect(shop.path), sqlite3.connect(path)
+    source, copy = sqlite3.connect(shop.path), sqlite3.connect(tmp_path / "copy.sqlite3")
     source.backup(copy)
     source.close()
     with copy:
-        copy.execute("UPDATE sales SET branch_code = 'BR02' "
-                     "WHERE substr(hex(id), -2, 1) IN ('1', '3', '5')")
+        for sql in changes:
+            copy.execute(sql)
     copy.close()
-    other = Database(path, clock=pinned_clock())
+    db = Database(tmp_path / "copy.sqlite3", clock=pinned_clock())
     try:
-        for db, narrowed in ((shop, {}), (other, {"branch": "BR01"})):
-            with db.read() as session:
-                assert narrowing(session, "BR01", {"branch": "BR01"}) == narrowed
-                for only in ({"branch": "BR01"}, {"branch": "BR02"},
-                             {"branch": "BR01", "staff": "not recorded"}):
-                    rows = load_rows(session, since, TODAY, only)
-                    counted, facts = load_facts(session, since, TODAY, only)
-                    assert _values(figures(counted, facts)) == _values(figures(rows)), only
-                    assert weekly(counted, facts) == weekly(rows)
+        with db.read() as session:
+            assert narrowing(session, "BR01", {"branch": "BR01", "staff": "not recorded"}
+                             ) == narrowed
+            for only in ({"branch": "BR01"}, {"branch": "BR02"}, {"staff": "not recorded"},
+                         {"branch": "BR01", "staff": "not recorded"}):
+                rows = load_rows(session, since, TODAY, only)
+                counted, facts = load_facts(session, since, TODAY, only)
+                assert _values(figures(counted, facts)) == _values(figures(rows)), only
+                assert weekly(counted, facts) == weekly(rows)
     finally:
-        other.dispose()
+        db.dispose()
