@@ -31,7 +31,8 @@ class ClaimRollup(Base):
         # With the customer: the trust score's claimants are read from the index alone.
         Index("ix_claim_rollups_opened_customer", "opened_at", "customer_id"),
         Index("ix_claim_rollups_closed_at", "closed_at"),
-        Index("ix_claim_rollups_returns_kind", "returns_kind", "product_id"),
+        # The units in returns stock (of a filter's products) with when they came.
+        Index("ix_claim_rollups_returns_kind", "returns_kind", "product_id", "returns_at"),
         # A filter's claims by their product or staff member (services/metric_rows.keyed),
         # the first with what a filter's claims counted, the trust score's claimants and a
         # filter's claim ids read.

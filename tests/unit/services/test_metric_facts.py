@@ -45,7 +45,8 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Database:
     conn = sqlite3.connect(db.path)
     with conn:  # some claimants buy again: move a warranty of theirs after their claim
         claimants = [c for (c,) in conn.execute(
-            "SELECT DISTINCT customer_id FROM claims WHERE customer_id IS NOT NULL")][:50]
+            "SELECT DISTINCT customer_id FROM claims WHERE customer_id IS NOT NULL "
+            "ORDER BY customer_id")][:50]
         every = [w for (w,) in conn.execute("SELECT id FROM warranties ORDER BY code")]
         conn.executemany("UPDATE warranties SET customer_id = ? WHERE id = ?",
                          [(claimants[n % len(claimants)], w)

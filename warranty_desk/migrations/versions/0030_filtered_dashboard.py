@@ -30,10 +30,12 @@ def upgrade() -> None:
     op.create_index("ix_claim_rollups_product_opened", "claim_rollups",
                     ["product_id", "opened_at", "closed_at", "customer_id", "claim_id"])
     op.create_index("ix_claim_rollups_staff_opened", "claim_rollups", ["staff_id", "opened_at"])
-    # The units waiting in returns stock, of a filter's products.
+    # The units waiting in returns stock, of a filter's products, with the instant each came
+    # in: counted from the index alone for the shop (by the product alone, a range's rows
+    # were looked up out of their order, twice as slow as before).
     op.drop_index("ix_claim_rollups_returns_kind", table_name="claim_rollups")
     op.create_index("ix_claim_rollups_returns_kind", "claim_rollups",
-                    ["returns_kind", "product_id"])
+                    ["returns_kind", "product_id", "returns_at"])
     op.create_index("ix_claim_rollups_outcome_closed", "claim_rollups", ["outcome", "closed_at"])
     op.create_index("ix_customer_messages_claim_created", "customer_messages",
                     ["claim_id", "created_at", "direction", "state"])
