@@ -31,7 +31,16 @@ class ClaimRollup(Base):
         # With the customer: the trust score's claimants are read from the index alone.
         Index("ix_claim_rollups_opened_customer", "opened_at", "customer_id"),
         Index("ix_claim_rollups_closed_at", "closed_at"),
-        Index("ix_claim_rollups_returns_kind", "returns_kind"),
+        # The units in returns stock (of a filter's products) with when they came.
+        Index("ix_claim_rollups_returns_kind", "returns_kind", "product_id", "returns_at"),
+        # A filter's claims by their product or staff member (services/metric_rows.keyed),
+        # the first with what a filter's claims counted, the trust score's claimants and a
+        # filter's claim ids read.
+        Index("ix_claim_rollups_product_opened", "product_id", "opened_at", "closed_at",
+              "customer_id", "claim_id"),
+        Index("ix_claim_rollups_staff_opened", "staff_id", "opened_at"),
+        # The refunds decided in a range.
+        Index("ix_claim_rollups_outcome_closed", "outcome", "closed_at"),
     )
 
     claim_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)

@@ -10,14 +10,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     LargeBinary,
     and_,
     exists,
     func,
-    literal,
     or_,
     select,
     type_coerce,
@@ -31,8 +29,6 @@ from warranty_desk.models import (
     ClaimRollup,
     CostPosting,
     CustomerMessage,
-    Sale,
-    Warranty,
 )
 from warranty_desk.rules.claim_states import ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
@@ -51,11 +47,9 @@ from warranty_desk.services.metric_rows import (
     _claim_select,
     _offers,
     _synced,
-    _void,
     _where,
     check_filters,
     claim_scope,
-    sold_in,
 )
 from warranty_desk.services.recovery_sums import recovery_sums
 from warranty_desk.services.refund_rows import refunds_counted
@@ -64,33 +58,6 @@ from warranty_desk.services.shop_days import shop_day
 
 def _day(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
-
-
-def claimants_back(session: Session, zone: ZoneInfo, branch: str, since: date, until: date,
-                   filters: Mapping[str, str], scope: Any | None) -> tuple[int, int]:
-    """The trust score's customers (trust.trust_of): those who claimed in the range, and those
-    of them with a warranty sold in the range under the filters, not void, on a day after
-    their first claim's."""
-    start, end = report_period(session, since, until)[1:]
-    first = (select(Claim.customer_id.label("customer"),
-                    shop_day(func.min(Claim.opened_at), zone, until).label("day"))
-             .where(Claim.opened_at >= start, Claim.opened_at < end,
-                    Claim.customer_id.is_not(None))
-             .group_by(Claim.customer_id))
-    if scope is not None:
-        first = first.where(Claim.id.in_(scope))
-    # Both materialized: left to itself SQLite walks the claimants and reads each one's
-    # warranties by customer (5 s on the 1M shop), where reading the range's sales is 0.3 s.
-    claimed = first.cte("claimed").prefix_with("MATERIALIZED")
-    sold = sold_in(branch, since, until, filters, Warranty.customer_id.label("customer"),
-                   Sale.sold_on.label("sold_on"), _void().label("void")
-                   ).cte("sold").prefix_with("MATERIALIZED")
-    back = (select(literal("back"), func.count(func.distinct(claimed.c.customer)))
-            .select_from(sold.join(claimed, claimed.c.customer == sold.c.customer))
-            .where(sold.c.sold_on > claimed.c.day, sold.c.void.is_(False)))
-    claimants = select(literal("claimants"), func.count()).select_from(claimed)
-    counts = {k: int(n) for k, n in session.execute(back.union_all(claimants))}
-    return counts["claimants"], counts["back"]
 
 
 def load_facts(session: Session, since: date, until: date,
@@ -108,26 +75,36 @@ def load_facts(session: Session, since: date, until: date,
     def day(column: Any) -> Any:
         return shop_day(column, zone, until)
 
+    # Any filter leaves out what belongs to no claim (and keeps the waits of the range's
+    # claims), even one that lets every claim, sale and offer through: that one reads the
+    # shop's own counts.
+    filtered = bool(wanted)
+    wanted = rollup_reads.narrowing(session, branch, wanted)
     facts = None if wanted else rollup_reads.facts_by_day(session, shop.timezone, since, until)
     if facts is None:
         facts = rollup_reads.claim_facts(session, day, branch, start, end, wanted)
-    scope = rollup_reads.claim_scope(branch, wanted)
-    touching = None if scope is None else (
-        rollup_reads.rollup_claims(branch, wanted, ClaimRollup.claim_id)
-        .where(ClaimRollup.opened_at < end,
-               or_(ClaimRollup.closed_at.is_(None), ClaimRollup.closed_at >= start)))
-    claimants = (claimants_back(session, zone, branch, since, until, wanted, scope) if wanted
-                 else rollup_reads.claimants_back(session, day, start, end, since, until))
-    expected, settled, _ = recovery_sums(session, start, end, scope, day)
+    r = ClaimRollup
+    keyed = rollup_reads.claim_keyed(branch, wanted)
+    # Each figure's claims tested on the roll-up row it reads where it reads one, else picked
+    # from the claims that could count (the ids of every claim a filter lets through, since
+    # the shop opened, would be built again for each figure).
+    touching = (r.opened_at < end, or_(r.closed_at.is_(None), r.closed_at >= start))
+    opened_in = rollup_reads.rollup_claims(branch, wanted, r.claim_id).where(
+        r.opened_at >= start, r.opened_at < end) if wanted else None
+    messaged = rollup_reads.rollup_claims(branch, wanted, r.claim_id).where(
+        r.opened_at < end) if wanted else None
+    claimants = rollup_reads.claimants_back(session, day, start, end, since, until, branch,
+                                            wanted)
+    expected, settled, _ = recovery_sums(session, start, end, opened_in, day)
     return MetricRows(
         zone, since, until, start, end, (),
         tuple(rollup_reads.costs_by_kind(session, branch, start, end, wanted)),
         tuple(rollup_reads.sold_counted(session, branch, since, until, wanted)),
         tuple(_offers(session, branch, start, end, wanted, counted=True)),
-        tuple(_messages_by_state(session, start, end, scope, bool(wanted))),
-        () if wanted else tuple(_synced(session, start, end)),
-        tuple(refunds_counted(session, start, end, scope)),
-        rollup_reads.waiting_ages(session, day, until, touching),
+        tuple(_messages_by_state(session, start, end, messaged, filtered)),
+        () if filtered else tuple(_synced(session, start, end)),
+        tuple(refunds_counted(session, start, end, where=keyed)),
+        rollup_reads.waiting_ages(session, day, until, (*keyed, *touching) if filtered else ()),
         (RecoveryShare("", "", expected, settled),),
         sold_summed=True,
         claimants=claimants), facts

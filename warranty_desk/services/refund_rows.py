@@ -4,6 +4,7 @@ sums it, storage/rollups.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -32,17 +33,19 @@ def _approver() -> Any:
             .order_by(e.at.desc()).limit(1).scalar_subquery())
 
 
-def _refunds(start: datetime, end: datetime, scope: Any, *columns: Any) -> Any:
+def _refunds(start: datetime, end: datetime, scope: Any, *columns: Any,
+             where: Iterable[Any] = ()) -> Any:
     """The refunds decided in [start, end), selecting `columns` over the claim, its roll-up
     row (the ledger's refund cost), the price paid and the approver; `scope` (a subquery of
-    claim ids) narrows them to the claims a filter lets through."""
+    claim ids), or `where` (tests of the roll-up row), narrows them to the claims a filter
+    lets through."""
     r = ClaimRollup  # its index on closed_at finds the range; the claims table has none
     stmt = (select(*columns).select_from(r).join(Claim, Claim.id == r.claim_id)
             .outerjoin(Warranty, Warranty.id == Claim.warranty_id)
             .outerjoin(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
             .outerjoin(Staff, Staff.id == _approver())
             .where(r.outcome == "refund", r.closed_at >= start, r.closed_at < end,
-                   Claim.refund_minor.is_not(None)))
+                   Claim.refund_minor.is_not(None), *where))
     return stmt if scope is None else stmt.where(r.claim_id.in_(scope))
 
 
@@ -67,14 +70,15 @@ def refund_rows(session: Session, start: datetime, end: datetime, scope: Any = N
     return found
 
 
-def refunds_counted(session: Session, start: datetime, end: datetime, scope: Any = None
-                    ) -> list[RefundRow]:
+def refunds_counted(session: Session, start: datetime, end: datetime, scope: Any = None,
+                    *, where: Iterable[Any] = ()) -> list[RefundRow]:
     """refund_rows counted into alike rows in SQL (amount, price, approver's role, ledger),
     each standing for `count` refunds, dated by the newest of them: the dashboard reads a
     figure, and its claims only when picked."""
     cols = (Claim.refund_minor.label("amount"), InvoiceLine.unit_price_minor.label("paid"),
             Staff.role.label("role"), ClaimRollup.cost_refund.label("ledger"))
-    stmt = (_refunds(start, end, scope, func.max(Claim.closed_at), *cols, func.count())
+    stmt = (_refunds(start, end, scope, func.max(Claim.closed_at), *cols, func.count(),
+                     where=where)
             .group_by(*(literal_column(c.name) for c in cols)))
     return [RefundRow("", at, amount, paid, *_checked(role), int(ledger), count=int(n))
             for at, amount, paid, role, ledger, n in session.execute(stmt)]

@@ -22,28 +22,38 @@ from warranty_desk.models import (
     ClaimFactZone,
     ClaimRollup,
     CustomerSaleDay,
+    ExtensionOffer,
+    InvoiceLine,
     Product,
+    Sale,
     SaleRollup,
     Staff,
+    Warranty,
 )
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.rows import CostRow, SoldRow, WaitingUnit
-from warranty_desk.services.metric_rows import NOT_RECORDED, _dims, _where
+from warranty_desk.services.metric_rows import (
+    NOT_RECORDED,
+    PRODUCT_FIELDS,
+    _dims,
+    _void,
+    _where,
+    keyed,
+)
 from warranty_desk.storage.rollups import RETURNS_KINDS
 
 # What a group's serial is shown as when it has one (the figures only ask whether it is blank).
 SERIAL_GIVEN = "(serial)"
 # Cost columns of a claim's roll-up row, per kind; "other" holds any kind not named.
 _COSTS = {kind: getattr(ClaimRollup, f"cost_{kind}") for kind in (*ALL_KINDS, "other")}
-_PRODUCT_FIELDS = frozenset({"product", "brand", "category", "supplier"})
 
 
 def _joined(stmt: Any, fields: Iterable[str], product: Any, staff: Any) -> Any:
     """The product, brand and staff joined on as far as the fields need them."""
     wanted = set(fields)
-    if wanted & _PRODUCT_FIELDS:
+    if wanted & PRODUCT_FIELDS:
         stmt = (stmt.outerjoin(Product, Product.id == product)
                 .outerjoin(Brand, Brand.id == Product.brand_id))
     if "staff" in wanted:
@@ -56,18 +66,48 @@ def claim_dims(branch: str) -> dict[str, Any]:
     return _dims(branch, Staff.name, ClaimRollup.branch_code)
 
 
+def claim_keyed(branch: str, filters: Mapping[str, str]) -> list[Any]:
+    """keyed over a claim's roll-up row."""
+    r = ClaimRollup
+    return keyed(branch, filters, product=r.product_id, staff=r.staff_id,
+                 sale_branch=r.branch_code)
+
+
 def rollup_claims(branch: str, filters: Mapping[str, str], *columns: Any,
                   also: Iterable[str] = ()) -> Any:
     """The claims' roll-up rows the filters let through, selecting `columns`, with what the
     fields in `also` need joined on too."""
-    stmt = _joined(select(*columns).select_from(ClaimRollup), {*filters, *also},
+    stmt = _joined(select(*columns).select_from(ClaimRollup), also,
                    ClaimRollup.product_id, ClaimRollup.staff_id)
-    return _where(stmt, claim_dims(branch), filters)
+    return stmt.where(*claim_keyed(branch, filters))
 
 
 def claim_scope(branch: str, filters: Mapping[str, str]) -> Any | None:
     """The ids of the claims the filters let through, as a subquery; None: every claim."""
     return rollup_claims(branch, filters, ClaimRollup.claim_id) if filters else None
+
+
+def narrowing(session: Session, branch: str, filters: Mapping[str, str]) -> dict[str, str]:
+    """The filters less those that let every claim, sale and offer through, for which the
+    counts for the whole shop are read instead: this till's own branch while every warranty
+    was sold there (a claim without a sale is the till's too), as on a till of one branch;
+    staff "not recorded" while no claim, sale or offer names anyone. Each look stops at the
+    first row that makes the filter a real one."""
+    found = dict(filters)
+    s = SaleRollup
+
+    def some(stmt: Any) -> bool:
+        return session.scalar(stmt.limit(1)) is not None
+
+    if found.get("branch") == branch and not some(
+            select(s.branch_code).where(s.branch_code != branch, s.count > 0)):
+        del found["branch"]
+    if found.get("staff") == NOT_RECORDED and not (
+            some(select(ClaimRollup.claim_id).where(ClaimRollup.staff_id.is_not(None)))
+            or some(select(s.sold_on).where(s.staff_key != b"", s.count > 0))
+            or some(select(ExtensionOffer.id).where(ExtensionOffer.staff_id.is_not(None)))):
+        del found["staff"]
+    return found
 
 
 def claim_facts(session: Session, day: Any, branch: str, start: datetime, end: datetime,
@@ -187,18 +227,31 @@ def compared_values(session: Session, branch: str, field: str, start: datetime, 
 
 
 def claimants_back(session: Session, day: Any, start: datetime, end: datetime, since: date,
-                   until: date) -> tuple[int, int]:
-    """The whole shop's trust score customers (metric_facts.claimants_back without filters):
-    those who claimed in the range, and those of them who bought a warranty, not void, on a
-    day of the range after their first claim's; one look-up per claimant in the customers'
-    days rather than reading every warranty sold in the range."""
+                   until: date, branch: str, filters: Mapping[str, str]) -> tuple[int, int]:
+    """The trust score's customers (trust.trust_of): those who claimed in the range (a claim
+    the filters let through), and those of them who bought a warranty under the filters, not
+    void, on a day of the range after their first such claim's. One look-up per claimant in
+    the customers' days rather than reading every warranty sold in the range; under filters
+    only a customer who bought again at all has their warranties read, to see whether one was
+    of the product, branch and staff member the filters ask for."""
     r, d = ClaimRollup, CustomerSaleDay
-    claimed = (select(r.customer_id.label("customer"),
-                      day(func.min(r.opened_at)).label("day"))
+    claimed = (rollup_claims(branch, filters, r.customer_id.label("customer"),
+                             day(func.min(r.opened_at)).label("day"))
                .where(r.opened_at >= start, r.opened_at < end, r.customer_id.is_not(None))
                .group_by(r.customer_id).cte("claimed").prefix_with("MATERIALIZED"))
-    again = exists().where(d.customer_id == claimed.c.customer, d.sold_on > claimed.c.day,
-                           d.sold_on >= since, d.sold_on <= until, d.count > 0)
+    again: Any = exists().where(d.customer_id == claimed.c.customer, d.sold_on > claimed.c.day,
+                                d.sold_on >= since, d.sold_on <= until, d.count > 0)
+    if filters:
+        w, s = Warranty, Sale
+        bought = (exists().where(w.customer_id == claimed.c.customer,
+                                 InvoiceLine.id == w.invoice_line_id, s.id == InvoiceLine.sale_id,
+                                 s.sold_on > claimed.c.day, s.sold_on >= since,
+                                 s.sold_on <= until, ~_void(),
+                                 *keyed(branch, filters, product=w.product_id,
+                                        staff=s.staff_id, sale_branch=s.branch_code)))
+        # A CASE, as SQLite evaluates both sides of an AND: the warranties are read only
+        # for the few who bought anything again.
+        again = case((again, bought), else_=False)
     found = session.execute(select(func.count(), func.coalesce(
         func.sum(case((again, 1), else_=0)), 0)).select_from(claimed)).one()
     return int(found[0]), int(found[1])
@@ -215,14 +268,12 @@ def _waiting(day: Any) -> tuple[Any, Any]:
     return stmt, day(r.returns_at)
 
 
-def waiting_ages(session: Session, day: Any, until: date, scope: Any | None
+def waiting_ages(session: Session, day: Any, until: date, where: Iterable[Any] = ()
                  ) -> tuple[WaitingUnit, ...]:
     """The units waiting in returns stock for their supplier, counted per shop day each came,
-    aged on `until`; `scope` (claim ids) narrows them."""
+    aged on `until`; `where` (tests of the claim's roll-up row) narrows them."""
     stmt, came = _waiting(day)
-    stmt = stmt.with_only_columns(came, func.count()).group_by(came)
-    if scope is not None:
-        stmt = stmt.where(ClaimRollup.claim_id.in_(scope))
+    stmt = stmt.with_only_columns(came, func.count()).group_by(came).where(*where)
     return tuple(WaitingUnit("", max((until - date.fromisoformat(d)).days, 0), int(n))
                  for d, n in session.execute(stmt))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,7 +26,7 @@ from warranty_desk.services.dashboard import WARRANTY_FIGURES, behind, dashboard
 from warranty_desk.services.metric_facts import load_facts, shop_day
 from warranty_desk.services.metric_figures import compare, figures, weekly
 from warranty_desk.services.metric_rows import load_rows
-from warranty_desk.services.rollup_reads import claim_facts, facts_by_day
+from warranty_desk.services.rollup_reads import claim_facts, facts_by_day, narrowing
 from warranty_desk.services.shop_days import zone_changes
 from warranty_desk.services.unit_of_work import UnitOfWork
 from warranty_desk.storage.database import Database
@@ -44,13 +45,24 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Database:
     conn = sqlite3.connect(db.path)
     with conn:  # some claimants buy again: move a warranty of theirs after their claim
         claimants = [c for (c,) in conn.execute(
-            "SELECT DISTINCT customer_id FROM claims WHERE customer_id IS NOT NULL")][:50]
+            "SELECT DISTINCT customer_id FROM claims WHERE customer_id IS NOT NULL "
+            "ORDER BY customer_id")][:50]
         every = [w for (w,) in conn.execute("SELECT id FROM warranties ORDER BY code")]
         conn.executemany("UPDATE warranties SET customer_id = ? WHERE id = ?",
                          [(claimants[n % len(claimants)], w)
                           for n, w in enumerate(every) if n % 3 == 0])
+        # Someone who sold, opened and offered some (the generator names nobody).
+        conn.execute("INSERT INTO staff (id, name, role, pin_hash, active, failed_pins, "
+                     "created_at) VALUES (randomblob(16), 'Sam Seller', 'sales', '-', 1, 0, "
+                     "'2024-01-01 00:00:00.000000')")
+        conn.execute("UPDATE extension_offers SET staff_id = (SELECT id FROM staff LIMIT 1) "
+                     "WHERE substr(hex(id), -1) IN ('1', '4', '9')")
         conn.execute("UPDATE sales SET staff_id = (SELECT id FROM staff LIMIT 1) "
                      "WHERE substr(hex(id), -1) IN ('0', '2', '4', '6', '8', 'A', 'C', 'E')")
+        # Some claims name no product, and some who opened them: the filters find them apart.
+        conn.execute("UPDATE claims SET product_id = NULL WHERE substr(hex(id), -1) IN ('1', '5')")
+        conn.execute("UPDATE claims SET opened_by_id = (SELECT id FROM staff LIMIT 1) "
+                     "WHERE substr(hex(id), -1) IN ('3', '5', '7')")
     conn.close()
     return db
 
@@ -165,9 +177,14 @@ def test_the_dashboard_from_the_rollups_is_the_row_path_for_any_range_and_filter
     _in_zone(shop, zone)
     since = TODAY - timedelta(days=start)
     until = min(TODAY, since + timedelta(days=days))
-    values = {"product": "SELECT DISTINCT sku FROM products ORDER BY 1",
-              "brand": "SELECT DISTINCT name FROM brands ORDER BY 1",
-              "category": "SELECT DISTINCT category FROM products ORDER BY 1",
+    # "not recorded" first for the fields a claim without a product has (read apart from the
+    # others: services/metric_rows.keyed).
+    values = {"product": "SELECT 'not recorded' UNION ALL SELECT * FROM "
+                         "(SELECT DISTINCT sku FROM products ORDER BY 1)",
+              "brand": "SELECT 'not recorded' UNION ALL SELECT * FROM "
+                       "(SELECT DISTINCT name FROM brands ORDER BY 1)",
+              "category": "SELECT 'not recorded' UNION ALL SELECT * FROM "
+                          "(SELECT DISTINCT category FROM products ORDER BY 1)",
               "supplier": "SELECT DISTINCT coalesce(nullif(p.supplier, ''), b.name) FROM "
                           "products p JOIN brands b ON b.id = p.brand_id ORDER BY 1",
               "branch": "SELECT 'BR01' UNION SELECT 'BR02'",
@@ -219,3 +236,40 @@ def test_the_shop_day_in_sql_turns_at_the_very_instant_the_zone_changes(
             text = at.strftime("%Y-%m-%d %H:%M:%S.%f")
             day = session.execute(select(shop_day(literal(text), where, TODAY))).scalar()
             assert date.fromisoformat(day) == local_day(at, where), at
+
+
+@pytest.mark.parametrize(("changes", "narrowed"), [
+    ((), {"staff": "not recorded"}),
+    (("UPDATE sales SET branch_code = 'BR02' WHERE substr(hex(id), -2, 1) IN ('1', '3', '5')",),
+     {"branch": "BR01", "staff": "not recorded"}),
+    (("UPDATE sales SET staff_id = NULL", "UPDATE claims SET opened_by_id = NULL",
+      "UPDATE extension_offers SET staff_id = NULL"), {}),
+], ids=["one-branch", "sales-elsewhere", "nobody-named"])
+def test_a_filter_that_lets_everything_through_reads_the_shops_counts_only_while_it_does(
+        shop: Database, tmp_path: Path, changes: tuple[str, ...], narrowed: dict[str, str]
+        ) -> None:
+    # The generated shop sold everything at its own branch, and names who sold and opened
+    # some: its own branch lets every claim, sale and offer through, staff "not recorded"
+    # does not. A copy changed to sell some elsewhere, or to name nobody, turns each around.
+    _in_zone(shop, "UTC")
+    since = TODAY - timedelta(days=120)
+    source, copy = sqlite3.connect(shop.path), sqlite3.connect(tmp_path / "copy.sqlite3")
+    source.backup(copy)
+    source.close()
+    with copy:
+        for sql in changes:
+            copy.execute(sql)
+    copy.close()
+    db = Database(tmp_path / "copy.sqlite3", clock=pinned_clock())
+    try:
+        with db.read() as session:
+            assert narrowing(session, "BR01", {"branch": "BR01", "staff": "not recorded"}
+                             ) == narrowed
+            for only in ({"branch": "BR01"}, {"branch": "BR02"}, {"staff": "not recorded"},
+                         {"branch": "BR01", "staff": "not recorded"}):
+                rows = load_rows(session, since, TODAY, only)
+                counted, facts = load_facts(session, since, TODAY, only)
+                assert _values(figures(counted, facts)) == _values(figures(rows)), only
+                assert weekly(counted, facts) == weekly(rows)
+    finally:
+        db.dispose()
