@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from operator import attrgetter
+from typing import NamedTuple
 
 from warranty_desk.rules.dates import cover_end
 
@@ -49,13 +50,15 @@ class CoverStatus(StrEnum):
     VOID = "void"
 
 
-@dataclass(frozen=True, slots=True)
-class Coverage:
+class Coverage(NamedTuple):
     """The cover of a unit on one day.
 
     ``days_left`` counts today and runs across contiguous layers; ``ends_on`` is the last day of
     the run of cover that holds, will next hold, or last held the day; ``expired_since`` is the
     first uncovered day after an expiry.
+
+    A named tuple, not a frozen dataclass: a phone lookup works one out for each of up to fifty
+    units, and a tuple is made in a third of the time.
     """
 
     status: CoverStatus
