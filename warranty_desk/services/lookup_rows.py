@@ -32,8 +32,10 @@ JOIN invoice_lines l ON l.id = w.invoice_line_id
 JOIN sales s ON s.id = l.sale_id
 LEFT JOIN customers c ON c.id = w.customer_id
 WHERE w.id IN ({marks})"""
+# In the primary key's order (warranty, start), which the IN list walks anyway: by start
+# alone, each lookup sorted its layers in a temporary b-tree.
 LAYERS = ("SELECT warranty_id, kind, start_on, end_on, extension_plan_id FROM warranty_layers "
-          "WHERE warranty_id IN ({marks}) ORDER BY start_on")
+          "WHERE warranty_id IN ({marks}) ORDER BY warranty_id, start_on")
 CLAIMS = ("SELECT warranty_id, number, state, outcome, opened_at, fault, channel, claimant_name, "
           "claimant_phone FROM claims WHERE warranty_id IN ({marks}) ORDER BY opened_at DESC")
 PLANS = ("SELECT id, name, months, price_minor, categories, min_price_minor, max_price_minor, "
