@@ -83,10 +83,14 @@ def _scan_result(conn: sqlite3.Connection, scan: Scan, *, zone: ZoneInfo, region
                             "Scan a serial, warranty code, claim or invoice number, or type a "
                             "phone number or name.", (), scan.problem)
     keys: list[bytes] = []
+    found: dict[bytes, Any] | None = None  # the units' rows, when finding them read them
     tried: ScanKind = scan.kind
     for kind in scan.candidates:
         tried = kind
-        keys = _find(conn, scan, kind, region)
+        if kind is ScanKind.PHONE:
+            keys, found = _find_by_phone(conn, scan, region)
+        else:
+            keys = _find(conn, scan, kind, region)
         if keys:
             break
     claims = claim_search.find_claims(conn, scan, zone)
@@ -94,7 +98,7 @@ def _scan_result(conn: sqlite3.Connection, scan: Scan, *, zone: ZoneInfo, region
         message = _claims_found(scan, claims) if claims else _not_found(scan)
         return LookupResult(scan.raw, scan.kind.value, "not_found", message, (), scan.problem,
                             claims)
-    verdicts = verdicts_on(conn, keys, today=today)
+    verdicts = verdicts_on(conn, keys, today=today, rows=found)
     outcome = "found" if len(verdicts) == 1 else "several"
     message = (verdicts[0].headline if len(verdicts) == 1
                else f"{len(verdicts)} units match {_kind_words(tried)} {scan.lookup_value(tried)}."
@@ -152,8 +156,6 @@ _FIND_SQL = {
         "SELECT w.id FROM warranties w JOIN invoice_lines l ON l.id = w.invoice_line_id "
         "JOIN sales s ON s.id = l.sale_id WHERE s.invoice_number = ? ORDER BY w.code"),
     ScanKind.SERIAL: "SELECT id FROM warranties WHERE serial = ? ORDER BY start_on DESC",
-    ScanKind.PHONE: ("SELECT w.id FROM warranties w JOIN customers c ON c.id = w.customer_id "
-                     "WHERE c.phone = ? ORDER BY w.start_on DESC"),
 }
 _FIND_GS1 = ("SELECT w.id FROM warranties w JOIN products p ON p.id = w.product_id "
              "WHERE w.serial = ? AND p.gtin = ? ORDER BY w.start_on DESC")
@@ -169,12 +171,19 @@ def _find(conn: sqlite3.Connection, scan: Scan, kind: ScanKind,
                        else (_FIND_SQL[ScanKind.SERIAL], [serial]))
     elif kind is ScanKind.TEXT:
         return _find_by_name(conn, value)
-    elif kind is ScanKind.PHONE:
-        params = [phone_search_key(value, region) or value]
     if sql is None:
         return []
     found = lookup_rows.rows(conn, f"{sql} LIMIT {MAX_MATCHES}", params)
     return [row[0] for row in found if row[0] is not None]
+
+
+def _find_by_phone(conn: sqlite3.Connection, scan: Scan,
+                   region: str | None) -> tuple[list[bytes], dict[bytes, Any]]:
+    """The units of the customer with this phone, newest first, with their verdicts' rows."""
+    value = scan.lookup_value(ScanKind.PHONE)
+    rows = lookup_rows.rows(conn, lookup_rows.VERDICT_ROWS_BY_PHONE.format(limit=MAX_MATCHES),
+                            [phone_search_key(value, region) or value])
+    return [row[0] for row in rows], {row[0]: row for row in rows}
 
 
 def phone_lookup_key(session: Session, typed: str) -> str:
@@ -211,10 +220,11 @@ def verdicts_for(
 
 
 def verdicts_on(
-    conn: sqlite3.Connection, keys: Sequence[bytes], *, today: date
+    conn: sqlite3.Connection, keys: Sequence[bytes], *, today: date,
+    rows: dict[bytes, Any] | None = None,
 ) -> list[WarrantyVerdict]:
     """Full verdicts for these warranties (their stored 16-byte ids), in the order given, read
-    on a driver connection.
+    on a driver connection (`rows`: their lookup_rows.VERDICT_ROWS rows, if read already).
 
     Rows are matched by the stored bytes, not UUIDs: making and hashing a UUID per row of
     each of the three reads was a fifth of a phone lookup with a dozen units.
@@ -222,7 +232,7 @@ def verdicts_on(
     if not keys:
         return []
     listed = lookup_rows.padded(keys)
-    by_key = lookup_rows.verdict_rows(conn, listed)
+    by_key = rows if rows is not None else lookup_rows.verdict_rows(conn, listed)
     # One read of the (small) plans table serves both the layer names and the offers.
     all_plans = lookup_rows.plans(conn)
     plan_names = {p.key: p.name for p in all_plans}
