@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 Status = Literal["accepted", "duplicate", "rejected"]
 
@@ -47,6 +46,26 @@ class Event:
         object.__setattr__(self, "_payload", payload)
         object.__setattr__(self, "_payload_json", payload_json)
 
+    @classmethod
+    def stored(cls, seq: int, id: str, topic: str, aggregate: str, aggregate_id: str,
+               occurred_at: datetime, payload_json: str) -> Event:
+        """An event as the outbox stored it, its payload the stored JSON text.
+
+        What __init__ makes, each slot set through its own descriptor: the outbox reader makes
+        100k of these a push, and __init__'s loop of object.__setattr__ took three times as
+        long.
+        """
+        event = object.__new__(cls)
+        _put_seq(event, seq)
+        _put_id(event, id)
+        _put_topic(event, topic)
+        _put_aggregate(event, aggregate)
+        _put_aggregate_id(event, aggregate_id)
+        _put_occurred_at(event, occurred_at)
+        _put_payload(event, None)
+        _put_payload_json(event, payload_json)
+        return event
+
     @property
     def payload(self) -> dict[str, Any]:
         """The payload, decoded from its stored text on first use."""
@@ -84,9 +103,18 @@ class Event:
         return f"Event({fields}, payload={self.payload!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """The receiver's answer for one event: stored now, stored before, or refused and why."""
+# Each slot's own setter, for Event.stored (the class forbids setting them otherwise).
+(_put_seq, _put_id, _put_topic, _put_aggregate, _put_aggregate_id, _put_occurred_at,
+ _put_payload, _put_payload_json) = (
+    vars(Event)[name].__set__ for name in (*_FIELDS, "_payload", "_payload_json"))
+
+
+class Outcome(NamedTuple):
+    """The receiver's answer for one event: stored now, stored before, or refused and why.
+
+    A named tuple: a push of 100k events makes 100k, one by one while the next batch waits,
+    and a frozen dataclass took four times as long to make.
+    """
 
     event_id: str
     status: Status

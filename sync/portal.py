@@ -115,14 +115,34 @@ def check_answer(response: requests.Response, who: str, what: str,
 _ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
+# A str as a JSON string, as _ENCODE writes it (ensure_ascii=False): the json module's own.
+_QUOTE: Callable[[str], str] = json.encoder.encode_basestring
+
+
 def _json_bytes(value: Mapping[str, Any]) -> bytes:
     return _ENCODE(value).encode()
 
 
 def _wire(event: Event) -> bytes:
     """One event as the push body carries it; its payload as the outbox stored it (JSON text
-    written by services.outbox.encode), never decoded and encoded again on the way out."""
-    head = _ENCODE({"id": event.id, "seq": event.seq, "topic": event.topic,
+    written by services.outbox.encode), never decoded and encoded again on the way out.
+
+    The head's members are the bytes _ENCODE writes for them (its own string quoting, an
+    int's digits, an ISO time that needs none) put together in one f-string: encoding a dict
+    per event was a fifth of the till's CPU in a push of 100k. Anything else in a field
+    (not text, a seq that is not a plain int) goes through _ENCODE itself.
+    """
+    seq = event.seq
+    if type(seq) is int:
+        try:
+            return (f'{{"id":{_QUOTE(event.id)},"seq":{seq},"topic":{_QUOTE(event.topic)},'
+                    f'"aggregate":{_QUOTE(event.aggregate)},'
+                    f'"aggregate_id":{_QUOTE(event.aggregate_id)},'
+                    f'"occurred_at":"{event.occurred_at.isoformat()}",'
+                    f'"payload":{event.payload_json}}}').encode()
+        except TypeError:
+            pass
+    head = _ENCODE({"id": event.id, "seq": seq, "topic": event.topic,
                     "aggregate": event.aggregate, "aggregate_id": event.aggregate_id,
                     "occurred_at": event.occurred_at.isoformat()})
     return f'{head[:-1]},"payload":{event.payload_json}}}'.encode()
@@ -213,13 +233,19 @@ class PortalDestination:
         outcomes = []
         for event in events:
             result = by_id.get(event.id)
-            if result is None or result.get("status") not in _STATUSES:
+            status: Any = None if result is None else result.get("status")
+            if status not in _STATUSES:
                 # No usable answer for this event: nothing is settled, the batch goes again.
                 raise TransientError(f"{self.client.who.capitalize()} did not answer for "
                                      f"event {event.seq}; the batch will be sent again.",
                                      status=response.status_code)
+            assert result is not None
+            if len(result) == 2 and status != "rejected":
+                # Only its id and status (nearly every answer): stored, nothing to say.
+                outcomes.append(Outcome(event.id, status))
+                continue
             reason = redact(str(result.get("reason", "")))
-            if result["status"] == "rejected" and not event_refused_for_good(result):
+            if status == "rejected" and not event_refused_for_good(result):
                 # Head office cannot take it yet (a topic or version it does not know): nothing
                 # parks; the batch goes again later, and what it stored comes back duplicate.
                 raise TransientError(
@@ -227,8 +253,7 @@ class PortalDestination:
                     f"({event.topic}) yet; it will be sent again: {reason}",
                     status=response.status_code)
             # Kept in the sync panel as it is: through the redaction step first.
-            outcomes.append(Outcome(event.id, result["status"], reason,
-                                    str(result.get("code") or "")))
+            outcomes.append(Outcome(event.id, status, reason, str(result.get("code") or "")))
         return outcomes
 
 

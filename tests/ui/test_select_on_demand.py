@@ -3,7 +3,6 @@ pointer is on them: the same pixels, the same selection and copy, a cheaper scan
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QEvent, QPointF, Qt
@@ -62,9 +61,9 @@ def test_the_card_draws_the_same_pixels_with_or_without_the_text_control(
     # The card as it was: every fact selectable at all times, filling its row of the grid.
     for fact in _facts(before):
         before.facts.setAlignment(fact, Qt.AlignmentFlag(0))
-    shown = [VERDICT, replace(VERDICT, verdict="expired", headline="EXPIRED", days_left=None,
-                              customer_name=None, customer_phone=None, layers=()),
-             replace(VERDICT, serial=None, product_name="Kettle", claims=())]
+    shown = [VERDICT, VERDICT._replace(verdict="expired", headline="EXPIRED", days_left=None,
+                                       customer_name=None, customer_phone=None, layers=()),
+             VERDICT._replace(serial=None, product_name="Kettle", claims=())]
     try:
         for verdict in shown:
             card.show_verdict(verdict)

@@ -4,6 +4,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from operator import attrgetter
+from typing import NamedTuple
 
 from warranty_desk.rules.dates import cover_end
 
@@ -48,13 +50,15 @@ class CoverStatus(StrEnum):
     VOID = "void"
 
 
-@dataclass(frozen=True, slots=True)
-class Coverage:
+class Coverage(NamedTuple):
     """The cover of a unit on one day.
 
     ``days_left`` counts today and runs across contiguous layers; ``ends_on`` is the last day of
     the run of cover that holds, will next hold, or last held the day; ``expired_since`` is the
     first uncovered day after an expiry.
+
+    A named tuple, not a frozen dataclass: a phone lookup works one out for each of up to fifty
+    units, and a tuple is made in a third of the time.
     """
 
     status: CoverStatus
@@ -126,11 +130,17 @@ def extension_layer(existing: Sequence[LayerSpan], months: int) -> LayerSpan:
 
 def _run_end(layers: Sequence[LayerSpan], end: date) -> date:
     """Return how far cover runs on from ``end`` through layers that touch or overlap it."""
-    for layer in sorted(layers, key=lambda span: span.start):
+    for layer in sorted(layers, key=_START) if len(layers) > 1 else layers:
         if layer.start > end + _ONE_DAY:
             break
-        end = max(end, layer.end)
+        if layer.end > end:
+            end = layer.end
     return end
+
+
+_START = attrgetter("start")
+_VOID_COVER = Coverage(CoverStatus.VOID, None, None, None, None)
+_AWAITING_COVER = Coverage(CoverStatus.NOT_STARTED, None, None, None, None, awaits_delivery=True)
 
 
 def coverage_on(layers: Sequence[LayerSpan], day: date, *, void: bool = False,
@@ -140,26 +150,31 @@ def coverage_on(layers: Sequence[LayerSpan], day: date, *, void: bool = False,
     A unit sold online under a policy whose cover starts on delivery keeps the layers planned
     from its order date only as the length of its terms: until it is delivered no day is
     covered and no end is known, so those dates are never reported.
+
+    Written for the counter's phone lookup, which asks it for each of up to fifty units: no
+    key functions or generators where a unit's one or two layers are compared directly.
     """
     if not layers:
         raise ValueError("coverage needs at least one layer")
     if void:
-        return Coverage(CoverStatus.VOID, None, None, None, None)
+        return _VOID_COVER
     if awaits_delivery:
-        return Coverage(CoverStatus.NOT_STARTED, None, None, None, None, awaits_delivery=True)
+        return _AWAITING_COVER
     covering = [layer for layer in layers if layer.start <= day <= layer.end]
     if covering:
-        top = min(covering, key=lambda span: _PRECEDENCE[span.kind])
-        ends_on = _run_end(layers, max(layer.end for layer in covering))
+        top = covering[0]
+        for layer in covering[1:]:
+            if _PRECEDENCE[layer.kind] < _PRECEDENCE[top.kind]:
+                top = layer
+        ends_on = _run_end(layers, max([layer.end for layer in covering]))
         days_left = (ends_on - day).days + 1
         return Coverage(CoverStatus.IN_COVER, top.kind, days_left, None, ends_on)
-    earlier = [layer for layer in layers if layer.end < day]
+    earlier = [layer.end for layer in layers if layer.end < day]
     if not earlier:
-        first_start = min(layer.start for layer in layers)
-        first = [layer for layer in layers if layer.start == first_start]
-        ends_on = _run_end(layers, max(layer.end for layer in first))
-        return Coverage(CoverStatus.NOT_STARTED, None, None, None, ends_on)
+        first_start = min([layer.start for layer in layers])
+        first_end = max([layer.end for layer in layers if layer.start == first_start])
+        return Coverage(CoverStatus.NOT_STARTED, None, None, None, _run_end(layers, first_end))
     # A gap between layers counts as expired: the customer has no cover that day, and a manager
     # can still grant goodwill, which a not-yet-started warranty does not allow.
-    ended_on = max(layer.end for layer in earlier)
+    ended_on = max(earlier)
     return Coverage(CoverStatus.EXPIRED, None, None, ended_on + _ONE_DAY, ended_on)

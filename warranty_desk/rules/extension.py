@@ -68,6 +68,15 @@ def last_offer_day(terms: ExtensionTerms, sale_date: date) -> date:
     return sale_date + timedelta(days=terms.max_days_since_sale)
 
 
+def first_open_sale_day(terms: ExtensionTerms, today: date) -> date:
+    """The earliest sale day whose units may still take the plan ``today`` (if they qualify):
+    a unit sold on or after it is within the window (``today <= last_offer_day``).
+
+    Worked out once per plan for a list of units, so each unit is one comparison.
+    """
+    return today - timedelta(days=terms.max_days_since_sale)
+
+
 def extension_eligibility(
     terms: ExtensionTerms,
     *,

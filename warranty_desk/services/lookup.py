@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.claim_states import OPEN_STATES
 from warranty_desk.rules.coverage import Coverage, CoverStatus, LayerKind, LayerSpan, coverage_on
 from warranty_desk.rules.delivery_words import cover_on_delivery
-from warranty_desk.rules.extension import extension_eligibility, last_offer_day
+from warranty_desk.rules.extension import extension_eligibility, first_open_sale_day
 from warranty_desk.scanning import Scan, ScanKind, classify
 from warranty_desk.services import claim_search, lookup_rows
 from warranty_desk.services.product_cover import cover_of
@@ -43,10 +44,16 @@ from warranty_desk.views import (
 # A phone or a name can match a customer with many purchases; the counter shows a short list.
 MAX_MATCHES = 50
 
-_LAYER_WORDS = {"manufacturer": "Manufacturer warranty", "shop": "Shop warranty",
-                "extension": "Extended warranty"}
+_LAYER_WORDS = {LayerKind.MANUFACTURER: "Manufacturer warranty", LayerKind.SHOP: "Shop warranty",
+                LayerKind.EXTENSION: "Extended warranty"}
 _LAYER_KINDS = {kind.value: kind for kind in LayerKind}
+# Enum members' values by dictionary: an enum's .value is a Python-level property, read twice
+# for each of up to fifty units.
+_KIND_VALUES = {kind: kind.value for kind in LayerKind}
+_STATUS_VALUES = {status: status.value for status in CoverStatus}
 _VOID = WarrantyStatus.VOID.value
+_EXTENSION = LayerKind.EXTENSION
+_NO_CLAIMS: tuple[ClaimBrief, ...] = ()
 
 
 def lookup(db: Database, actor: Actor, query: str) -> LookupResult:
@@ -76,10 +83,14 @@ def _scan_result(conn: sqlite3.Connection, scan: Scan, *, zone: ZoneInfo, region
                             "Scan a serial, warranty code, claim or invoice number, or type a "
                             "phone number or name.", (), scan.problem)
     keys: list[bytes] = []
+    found: dict[bytes, Any] | None = None  # the units' rows, when finding them read them
     tried: ScanKind = scan.kind
     for kind in scan.candidates:
         tried = kind
-        keys = _find(conn, scan, kind, region)
+        if kind is ScanKind.PHONE:
+            keys, found = _find_by_phone(conn, scan, region)
+        else:
+            keys = _find(conn, scan, kind, region)
         if keys:
             break
     claims = claim_search.find_claims(conn, scan, zone)
@@ -87,7 +98,7 @@ def _scan_result(conn: sqlite3.Connection, scan: Scan, *, zone: ZoneInfo, region
         message = _claims_found(scan, claims) if claims else _not_found(scan)
         return LookupResult(scan.raw, scan.kind.value, "not_found", message, (), scan.problem,
                             claims)
-    verdicts = verdicts_on(conn, keys, today=today)
+    verdicts = verdicts_on(conn, keys, today=today, rows=found)
     outcome = "found" if len(verdicts) == 1 else "several"
     message = (verdicts[0].headline if len(verdicts) == 1
                else f"{len(verdicts)} units match {_kind_words(tried)} {scan.lookup_value(tried)}."
@@ -145,8 +156,6 @@ _FIND_SQL = {
         "SELECT w.id FROM warranties w JOIN invoice_lines l ON l.id = w.invoice_line_id "
         "JOIN sales s ON s.id = l.sale_id WHERE s.invoice_number = ? ORDER BY w.code"),
     ScanKind.SERIAL: "SELECT id FROM warranties WHERE serial = ? ORDER BY start_on DESC",
-    ScanKind.PHONE: ("SELECT w.id FROM warranties w JOIN customers c ON c.id = w.customer_id "
-                     "WHERE c.phone = ? ORDER BY w.start_on DESC"),
 }
 _FIND_GS1 = ("SELECT w.id FROM warranties w JOIN products p ON p.id = w.product_id "
              "WHERE w.serial = ? AND p.gtin = ? ORDER BY w.start_on DESC")
@@ -162,12 +171,19 @@ def _find(conn: sqlite3.Connection, scan: Scan, kind: ScanKind,
                        else (_FIND_SQL[ScanKind.SERIAL], [serial]))
     elif kind is ScanKind.TEXT:
         return _find_by_name(conn, value)
-    elif kind is ScanKind.PHONE:
-        params = [phone_search_key(value, region) or value]
     if sql is None:
         return []
     found = lookup_rows.rows(conn, f"{sql} LIMIT {MAX_MATCHES}", params)
     return [row[0] for row in found if row[0] is not None]
+
+
+def _find_by_phone(conn: sqlite3.Connection, scan: Scan,
+                   region: str | None) -> tuple[list[bytes], dict[bytes, Any]]:
+    """The units of the customer with this phone, newest first, with their verdicts' rows."""
+    value = scan.lookup_value(ScanKind.PHONE)
+    rows = lookup_rows.rows(conn, lookup_rows.VERDICT_ROWS_BY_PHONE.format(limit=MAX_MATCHES),
+                            [phone_search_key(value, region) or value])
+    return [row[0] for row in rows], {row[0]: row for row in rows}
 
 
 def phone_lookup_key(session: Session, typed: str) -> str:
@@ -204,48 +220,58 @@ def verdicts_for(
 
 
 def verdicts_on(
-    conn: sqlite3.Connection, keys: Sequence[bytes], *, today: date
+    conn: sqlite3.Connection, keys: Sequence[bytes], *, today: date,
+    rows: dict[bytes, Any] | None = None,
 ) -> list[WarrantyVerdict]:
     """Full verdicts for these warranties (their stored 16-byte ids), in the order given, read
-    on a driver connection.
+    on a driver connection (`rows`: their lookup_rows.VERDICT_ROWS rows, if read already).
 
     Rows are matched by the stored bytes, not UUIDs: making and hashing a UUID per row of
     each of the three reads was a fifth of a phone lookup with a dozen units.
     """
     if not keys:
         return []
-    by_key = lookup_rows.verdict_rows(conn, keys)
+    listed = lookup_rows.padded(keys)
+    by_key = rows if rows is not None else lookup_rows.verdict_rows(conn, listed)
     # One read of the (small) plans table serves both the layer names and the offers.
     all_plans = lookup_rows.plans(conn)
     plan_names = {p.key: p.name for p in all_plans}
-    marks = lookup_rows.marks(len(keys))
+    marks = lookup_rows.marks(len(listed))
+    # Each layer as shown and as the cover rule reads it, made in one pass over the rows.
     layers: dict[bytes, list[LayerView]] = defaultdict(list)
+    spans: dict[bytes, list[LayerSpan]] = defaultdict(list)
     for wid, kind, start, end, plan_id in lookup_rows.rows(
-            conn, lookup_rows.LAYERS.format(marks=marks), keys):
-        layers[wid].append(LayerView(kind, date.fromisoformat(start), date.fromisoformat(end),
+            conn, lookup_rows.LAYERS.format(marks=marks), listed):
+        start_on, end_on = date.fromisoformat(start), date.fromisoformat(end)
+        layers[wid].append(LayerView(kind, start_on, end_on,
                                      plan_names.get(plan_id) if plan_id else None))
+        spans[wid].append(LayerSpan(_LAYER_KINDS[kind], start_on, end_on))
     claims: dict[bytes, list[ClaimBrief]] = defaultdict(list)
     for wid, number, state, outcome, opened_at, fault, channel, claimant, phone in (
-            lookup_rows.rows(conn, lookup_rows.CLAIMS.format(marks=marks), keys)):
+            lookup_rows.rows(conn, lookup_rows.CLAIMS.format(marks=marks), listed)):
         claims[wid].append(ClaimBrief(
             number, state, outcome, lookup_rows.utc(opened_at).date(), fault, channel,
             claimant or None, phone or None))
-    offered = [p for p in all_plans if p.active]
-    return [_verdict(by_key[k], layers[k], claims[k], offered, today)
+    # Each offered plan with the first sale day still inside its window today.
+    offered = [(p, first_open_sale_day(p.terms, today)) for p in all_plans if p.active]
+    return [_verdict(by_key[k], layers[k], spans[k], claims.get(k, _NO_CLAIMS), offered, today)
             for k in keys if k in by_key]
 
 
 def _verdict(
-    row: lookup_rows.VerdictRow, layers: list[LayerView], claims: list[ClaimBrief],
-    plans: list[lookup_rows.PlanRow], today: date,
+    row: Any, layers: list[LayerView], spans: list[LayerSpan], claims: Sequence[ClaimBrief],
+    plans: list[tuple[lookup_rows.PlanRow, date]], today: date,
 ) -> WarrantyVerdict:
-    void = row.status == _VOID
-    spans = [LayerSpan(_LAYER_KINDS[layer.kind], layer.start_on, layer.end_on)
-             for layer in layers]
+    """One unit's verdict from its row of lookup_rows.VERDICT_ROWS, its layers and claims."""
+    (_, code, serial, start, end, status, void_reason, name, sku, category, brand, terms,
+     stored_exclusions, customer_name, phone, reference, invoice_number, sold, unit_price_minor,
+     awaits_delivery) = row
+    void = status == _VOID
+    end_on, sold_on = date.fromisoformat(end), date.fromisoformat(sold)
     cover = coverage_on(spans, today, void=void,
-                        awaits_delivery=row.awaits_delivery) if spans else Coverage(
-        CoverStatus.EXPIRED, None, None, row.end_on, row.end_on)
-    headline, detail = _words(cover, row.void_reason)
+                        awaits_delivery=bool(awaits_delivery)) if spans else Coverage(
+        CoverStatus.EXPIRED, None, None, end_on, end_on)
+    headline, detail = _words(cover, void_reason)
     if cover.awaits_delivery:
         detail = cover_on_delivery(spans)
     offers = []
@@ -253,30 +279,30 @@ def _verdict(
     if not void and not cover.awaits_delivery:
         # The window after the sale first, without building a refusal: most units a counter
         # sees (and most of a phone's dozens) are past every plan's.
-        open_plans = [plan for plan in plans if today <= last_offer_day(plan.terms, row.sold_on)]
-        extended = bool(open_plans) and any(layer.kind == "extension" for layer in layers)
+        open_plans = [plan for plan, opens_from in plans if sold_on >= opens_from]
+        extended = bool(open_plans) and any(span.kind is _EXTENSION for span in spans)
         for plan in open_plans:
             verdict = extension_eligibility(
-                plan.terms, category=row.category,
-                unit_price_minor=row.unit_price_minor, sale_date=row.sold_on, today=today,
-                already_extended=extended, void=void)
+                plan.terms, category=category, unit_price_minor=unit_price_minor,
+                sale_date=sold_on, today=today, already_extended=extended, void=void)
             if verdict.eligible:
                 offers.append(ExtensionOfferView(plan.name, plan.terms.months,
                                                  plan.terms.price_minor, verdict.reason))
     open_claim = (next((c.number for c in claims if c.state in OPEN_STATES), None) if claims
                   else None)
+    layer = cover.layer
     return WarrantyVerdict(
-        verdict=cover.status.value, headline=headline, detail=detail,
-        warranty_code=row.code, serial=row.serial, product_name=row.name, sku=row.sku,
-        brand=row.brand, category=row.category, customer_name=row.customer_name,
-        customer_phone=row.phone, customer_reference=row.reference,
-        invoice_number=row.invoice_number, sold_on=row.sold_on, start_on=row.start_on,
-        end_on=row.end_on, layer=cover.layer.value if cover.layer else None,
+        verdict=_STATUS_VALUES[cover.status], headline=headline, detail=detail,
+        warranty_code=code, serial=serial, product_name=name, sku=sku,
+        brand=brand, category=category, customer_name=customer_name,
+        customer_phone=phone, customer_reference=reference,
+        invoice_number=invoice_number, sold_on=sold_on, start_on=date.fromisoformat(start),
+        end_on=end_on, layer=_KIND_VALUES[layer] if layer else None,
         days_left=cover.days_left, expired_since=cover.expired_since,
-        void_reason=row.void_reason if void else None, terms=row.terms,
-        exclusions=row.exclusions, layers=tuple(layers), claims=tuple(claims),
-        open_claim=open_claim, extension_offers=tuple(offers),
-        awaits_delivery=cover.awaits_delivery,
+        void_reason=void_reason if void else None, terms=terms,
+        exclusions=lookup_rows.exclusions(stored_exclusions),
+        layers=tuple(layers), claims=tuple(claims), open_claim=open_claim,
+        extension_offers=tuple(offers), awaits_delivery=cover.awaits_delivery,
     )
 
 
@@ -285,7 +311,7 @@ def _words(cover: Coverage, void_reason: str | None) -> tuple[str, str]:
     if cover.status is CoverStatus.VOID:
         return "VOID", f"This warranty was voided: {void_reason or 'no reason recorded'}."
     if cover.status is CoverStatus.IN_COVER:
-        layer = _LAYER_WORDS.get(cover.layer.value if cover.layer else "", "Warranty")
+        layer = _LAYER_WORDS.get(cover.layer, "Warranty") if cover.layer else "Warranty"
         days = cover.days_left or 0
         return "IN COVER", (f"{layer} covers today; {days} day{'s' if days != 1 else ''} left, "
                             f"until {cover.ends_on}.")
