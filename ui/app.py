@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ui.screens.registry import ScreenSpec
     from ui.start_upgrade import SchemaUpgrade
     from ui.start_window import StartWindow
+    from ui.warmup import OrmLoad
     from warranty_desk.clock import Clock
     from warranty_desk.config import Loaded
     from warranty_desk.errors import DatabaseDamaged
@@ -38,23 +39,28 @@ def screen_classes() -> list[type[Any]]:
 
 def build(home: Home, app: QApplication, *, clock: Clock, inline: bool = False,
           idle_minutes: int = 5, checked: bool = False) -> Any:
-    """Open the database and build the main window (imports SQLAlchemy: after the first frame).
+    """Open the database and build the main window.
 
-    `checked`: the file was just found sound (setup.open_database)."""
-    from sqlalchemy import select
-
-    from ui.context import AppContext, ShopInfo
+    A file at the schema's head with its shop row (most starts) is read through the driver:
+    SQLAlchemy loads on a thread once the window is ready (ui.warmup.OrmLoad). A new shop or
+    an older file is set up first (setup.init), SQLAlchemy with it.
+    `checked`: the file was just found sound (shop_open.open_database)."""
+    from ui.context import AppContext
     from ui.main_window import MainWindow
     from ui.tasks import TaskRunner
     from ui.widgets.labels import use_plain_text
-    from warranty_desk.models import Shop
-    from warranty_desk.services import setup
+    from warranty_desk.services import shop_open
 
-    db, _ = setup.init(home, clock=clock, checked=checked)
-    with db.read() as session:
-        shop = session.scalars(select(Shop)).one()
-        info = ShopInfo(shop.name, shop.branch_code, shop.timezone, shop.locale, shop.currency)
-    ctx = AppContext(home, db, info, TaskRunner(inline=inline))
+    opened = shop_open.open_ready(home, clock, checked=checked)
+    if opened is None:
+        from warranty_desk.services import setup
+
+        db, _ = setup.init(home, clock=clock, checked=checked)
+        shop = shop_open.shop_row(db)
+        assert shop is not None  # init made it
+    else:
+        db, shop = opened
+    ctx = AppContext(home, db, shop, TaskRunner(inline=inline))
     use_plain_text(app)
     return MainWindow(ctx, screen_specs(), idle_minutes=idle_minutes)
 
@@ -126,7 +132,8 @@ def run_app(home: Home, argv: list[str] | None = None, *, clock: Clock | None = 
 class _Startup:
     """What follows the first window: the settings, a schema upgrade if one is due, the shop.
 
-    It keeps the main window, its warm-up and the upgrade alive while the app runs.
+    It keeps the main window, its warm-up, the upgrade and the database layer's load alive while
+    the app runs.
     """
 
     def __init__(self, home: Home, app: QApplication, first: StartWindow, clock: Clock, *,
@@ -137,6 +144,7 @@ class _Startup:
         self.window: Any = None
         self.warmup: Any = None
         self.upgrade: SchemaUpgrade | None = None
+        self.load: OrmLoad | None = None
 
     def finish(self) -> None:
         """Read the settings and theme; upgrade the records first if this version needs it."""
@@ -230,16 +238,26 @@ class _Startup:
         QTimer.singleShot(0, lambda: window.start_scanners(app, loaded.settings.scanner))
         if self.probe:
             QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
-        # Their threads start once the window is ready, not while it is first laid out and
-        # painted: the sync worker's first cycle reads the settings (and may load the HTTP
-        # stack), and the deep check reads every page of a large file, taking the other core.
-        QTimer.singleShot(0, lambda: self._start_threads(window))
-        self.warmup = warm_up(window)
+        QTimer.singleShot(0, lambda: self._after_ready(window))
         self._resume_gc()
+
+    def _after_ready(self, window: Any) -> None:
+        """Load the database layer on a thread, then the rest: the sync worker, the deep check
+        and the warm-up start after it, not while the window is first laid out and painted (the
+        sync worker's first cycle may load the HTTP stack, and the deep check reads every page
+        of a large file, taking the other core), nor while the layer loads (see OrmLoad)."""
+        from ui.warmup import OrmLoad
+
+        if window.ctx.db.loaded:  # set up just now (setup.init): SQLAlchemy came with it
+            self._start_threads(window)
+            return
+        self.load = OrmLoad(window.ctx.db, lambda: self._start_threads(window))
+        self.load.start()
 
     def _start_threads(self, window: Any) -> None:
         window.start_sync()
         self._check_whole(window)
+        self.warmup = warm_up(window)
 
     def _check_whole(self, window: Any) -> None:
         """A file too large to walk at start is walked on a worker once the app is ready; if it

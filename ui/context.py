@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,21 +16,14 @@ from warranty_desk.clock import today_on, zone_of
 from warranty_desk.errors import WarrantyDeskError
 from warranty_desk.logs import LOG_NAME
 from warranty_desk.permissions import Actor, Permission, allowed
+from warranty_desk.services.shop_open import ShopRow
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, slots=True)
-class ShopInfo:
-    """The shop row, as the screens need it."""
-
-    name: str
-    branch_code: str
-    timezone: str
-    locale: str
-    currency: str
+# The shop row, as the screens need it (read at start through the driver).
+ShopInfo = ShopRow
 
 
 class AppContext(QObject):

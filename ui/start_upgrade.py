@@ -7,12 +7,10 @@ window is one the person kills. SQLite releases the GIL while it works, so the b
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-
+from ui.tasks import ThreadThen
 from warranty_desk.storage.home import Home
 
 if TYPE_CHECKING:
@@ -37,15 +35,12 @@ class SchemaUpgrade:
         self.clock = clock
         self._done = done
         self._error: str | None = None
-        self._thread = threading.Thread(target=self._run, name="schema-upgrade", daemon=True)
-        self._timer = QTimer()
-        self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self._poll)
+        self._work = ThreadThen(self._run, lambda: self._done(self._error),
+                                name="schema-upgrade", poll_ms=POLL_MS)
 
     def start(self) -> None:
         """Begin on the worker thread; `done` is called on the GUI thread."""
-        self._thread.start()
-        self._timer.start()
+        self._work.start()
 
     def _run(self) -> None:
         from warranty_desk.services import upgrade
@@ -57,9 +52,3 @@ class SchemaUpgrade:
             self._error = str(exc)
         except Exception as exc:  # reported to the person, in the driver's own words
             self._error = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
-
-    def _poll(self) -> None:
-        if self._thread.is_alive():
-            return
-        self._timer.stop()
-        self._done(self._error)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +48,17 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn()
+            result: Any = self._fn()
+            error: BaseException | None = None
         except BaseException as exc:  # handed to the GUI thread, never swallowed
-            self._relay.finished.emit(None, exc)
-        else:
-            self._relay.finished.emit(result, None)
+            result, error = None, exc
+        try:
+            self._relay.finished.emit(result, error)
+        except RuntimeError:
+            if isValid(self._relay):
+                raise
+            # The app closed while this ran and Qt deleted the relay (a start that quits
+            # soon after a sign-in): nobody is left to hear how it went.
 
 
 class TaskRunner(QObject):
@@ -80,3 +88,31 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = 10_000) -> bool:
         """Wait for running work (tests and shutdown)."""
         return bool(self._pool.waitForDone(msecs))
+
+
+class ThreadThen:
+    """One piece of work on a Python daemon thread, then `then` on the GUI thread once it has
+    ended: a timer on the GUI thread looks every `poll_ms` whether it has.
+
+    A daemon thread, not the pool: work still running when the app closes ends with the
+    process, where a pool job would find its relay deleted under it.
+    """
+
+    def __init__(self, work: Callable[[], object], then: Callable[[], object], *, name: str,
+                 poll_ms: int) -> None:
+        self._thread = threading.Thread(target=work, name=name, daemon=True)
+        self._then = then
+        self._timer = QTimer()
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self._poll)
+
+    def start(self) -> None:
+        """Begin the work on its thread."""
+        self._thread.start()
+        self._timer.start()
+
+    def _poll(self) -> None:
+        if self._thread.is_alive():
+            return
+        self._timer.stop()
+        self._then()

@@ -1,4 +1,4 @@
-"""Loads what the first minutes will need, one small step at a time, while sign-in waits."""
+"""Loads what the first minutes need while sign-in waits: the database layer, then the rest."""
 
 from __future__ import annotations
 
@@ -9,14 +9,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-if TYPE_CHECKING:  # the context brings SQLAlchemy; ui.app imports this module early
+from ui.tasks import ThreadThen
+
+if TYPE_CHECKING:
     from ui.context import AppContext
+    from warranty_desk.storage.database import Database
 
 log = logging.getLogger(__name__)
 
 # Between steps the event loop runs, so a key typed into the PIN field is never held up by more
 # than one step (one module, at most a few tens of milliseconds).
 STEP_GAP_MS = 15
+# How often the GUI thread looks whether the database layer has loaded (OrmLoad).
+LOAD_POLL_MS = 10
 
 
 def import_step(module: str) -> Callable[[], object]:
@@ -58,3 +63,32 @@ class Warmup(QObject):
             # Only a head start: the same import runs (and fails visibly) when it is used.
             log.exception("warming up failed")
         self.start()
+
+
+class OrmLoad:
+    """SQLAlchemy and the models, loaded on a thread once the sign-in page takes keys.
+
+    On the GUI thread they would hold every key typed into the PIN field for a third of a
+    second; a thread takes the GIL only a switch interval (5 ms) at a time. Nothing else is
+    imported meanwhile (the warm-up and the sync worker start in `then`, on the GUI thread):
+    two threads importing one package wait on each other's import locks. A sign-in before the
+    load has ended waits for it on its own task thread, which imports the same modules.
+    """
+
+    def __init__(self, db: Database, then: Callable[[], object]) -> None:
+        self.db = db
+        self._work = ThreadThen(self._run, then, name="orm-load", poll_ms=LOAD_POLL_MS)
+
+    def start(self) -> None:
+        """Begin on the thread; `then` is called on the GUI thread once it has ended."""
+        self._work.start()
+
+    def _run(self) -> None:
+        from warranty_desk.services import setup
+
+        try:
+            self.db.load()
+            setup.settle(self.db)
+        except Exception:
+            # The first session meets the same problem and says so to the person.
+            log.exception("loading the database layer failed")

@@ -21,7 +21,7 @@ from ui.widgets.labels import Label
 from ui.widgets.pin_field import pin_field
 from ui.widgets.styling import show_level
 from warranty_desk.permissions import ROLE_LABELS, Actor
-from warranty_desk.services import staff
+from warranty_desk.services.staff_names import sign_in_names
 
 CHOOSE = "Who is at the counter? Press the letter beside your name."
 # The staff list's height: a few names or a dozen in view; more scroll (the window is 688 px
@@ -131,7 +131,8 @@ class SignInScreen(QWidget):
         """Reload the staff list with nobody picked, ready for the next person."""
         # Read each time: the first-run setup names the shop and branch after this was built.
         self.title.setText(f"{self.ctx.shop.name} · {self.ctx.shop.branch_code}")
-        people = [p for p in staff.list_staff(self.ctx.db) if p.active]
+        # Through the driver: at start this page takes keys before SQLAlchemy has loaded.
+        people = sign_in_names(self.ctx.db)
         self.people = [(p.id, p.name) for p in people]
         keys = name_keys([p.name for p in people])
         self.names.keys = keys
@@ -209,4 +210,12 @@ class SignInScreen(QWidget):
             self._show(text, "error")
             self.pin.setFocus()
 
-        self.ctx.run(lambda: staff.sign_in(self.ctx.db, staff_id, pin), done, failed)
+        self.ctx.run(lambda: _sign_in(self.ctx, staff_id, pin), done, failed)
+
+
+def _sign_in(ctx: AppContext, staff_id: uuid.UUID, pin: str) -> Actor:
+    # On the task's thread: a sign-in soon after the start waits there, not on the GUI thread,
+    # for SQLAlchemy (the app loads it once ready) and the staff service.
+    from warranty_desk.services import staff
+
+    return staff.sign_in(ctx.db, staff_id, pin)

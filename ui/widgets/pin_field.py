@@ -6,7 +6,7 @@ from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QLineEdit
 
-from warranty_desk.services.staff import PIN_MAX_DIGITS, PIN_MIN_DIGITS
+from warranty_desk.services.staff_names import PIN_MAX_DIGITS, PIN_MIN_DIGITS
 
 DIGITS = f"{PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits"
 

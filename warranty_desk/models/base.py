@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from warranty_desk.ids import uuid7
+from warranty_desk.storage.database import DATABASE_KEY
 
 # Stable constraint names so Alembic migrations can refer to them on SQLite's batch mode.
 NAMING = {
@@ -53,11 +54,6 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC)
-
-
-# Where a pooled connection keeps the Database it belongs to (set by the storage layer on
-# connect), so a column default stamps from that database's injected clock.
-DATABASE_KEY = "warranty_desk.database"
 
 
 def column_now(context: Any) -> datetime:

@@ -28,7 +28,6 @@ from warranty_desk.services.first_run_progress import (
     is_finished,
     owner_name,
     progress_in,
-    progress_row,
 )
 from warranty_desk.services.first_run_progress import progress as progress  # its callers' name
 from warranty_desk.services.unit_of_work import UnitOfWork, writes
@@ -63,6 +62,11 @@ class ShopStep:
 
 
 # --- Saving a step ------------------------------------------------------------------------------
+
+
+def progress_row(session: Session) -> FirstRunProgress | None:
+    """The setup's one progress row; None before its first save (or on an older shop)."""
+    return session.get(FirstRunProgress, ROW_ID)
 
 
 def _open(session: Session) -> FirstRunProgress:

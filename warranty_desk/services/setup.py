@@ -11,6 +11,7 @@ from warranty_desk.errors import BadInput
 from warranty_desk.models import Shop, UpgradeNote
 from warranty_desk.permissions import Actor
 from warranty_desk.services import audit
+from warranty_desk.services.shop_open import open_database as open_database
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.storage import schema
 from warranty_desk.storage.database import Database
@@ -27,21 +28,6 @@ class ShopInput:
     currency: str = "EUR"
     locale: str = "en_GB"
     timezone: str = "UTC"
-
-
-def open_database(home: Home, clock: Clock, *, checked: bool = False) -> Database:
-    """The database under a home folder, created if needed (schema not yet upgraded); a damaged
-    file is refused (DatabaseDamaged) before anything could write to it.
-
-    `checked`: the caller refused a damaged file a moment ago (the app's start does, before
-    its first read): the check walks every page of a small file, and once is enough.
-    """
-    from warranty_desk.services.damage import refuse_damaged
-
-    home.ensure()
-    if not checked:
-        refuse_damaged(home)
-    return Database(home.database, clock=clock)
 
 
 def init(home: Home, shop: ShopInput | None = None, *, clock: Clock,
@@ -73,6 +59,14 @@ def init(home: Home, shop: ShopInput | None = None, *, clock: Clock,
         audit.record(session, Actor.system("init"), "shop.create", "shop", data.branch_code,
                      {"name": data.name})
     return db, True
+
+
+def settle(db: Database) -> None:
+    """What a start's write unit does on a file it need not set up: brand claims an upgrade
+    left stale have their recovery worked out, and claims are counted again for a new zone
+    (UnitOfWork.write, on commit). The app runs it once SQLAlchemy has loaded, after ready."""
+    with UnitOfWork.write(db):
+        pass  # the unit's commit does it all
 
 
 def upgrade_notes_in(uow: UnitOfWork) -> tuple[str, ...]:

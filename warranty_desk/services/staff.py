@@ -29,6 +29,7 @@ from warranty_desk.models import Staff
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed, require
 from warranty_desk.services import audit
 from warranty_desk.services.shop_time import shop_zone
+from warranty_desk.services.staff_names import PIN_MAX_DIGITS, PIN_MIN_DIGITS
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.storage.database import Database, clock_of
 
@@ -39,8 +40,6 @@ MAX_WRONG_PINS = 5
 # Minutes of each lock in a row; the lock after the last step waits for a manager.
 LOCK_STEPS = (5, 15, 60)
 LOCK_MINUTES = LOCK_STEPS[0]
-PIN_MIN_DIGITS = 4
-PIN_MAX_DIGITS = 8
 
 # argon2id with the library's memory and parallelism defaults, but two passes instead of three:
 # about a tenth of a second on a counter PC, so a queue at the till never waits on sign-in. A

@@ -1,27 +1,32 @@
-"""The SQLite engine: pragmas on every connection, and sessions for reads and for writes."""
+"""The SQLite engine: pragmas on every connection, and sessions for reads and for writes.
+
+SQLAlchemy and the models load when the engine is first needed, not when a Database is made:
+the app's start reads its shop row and staff list through the driver (driver_read) and shows
+the sign-in page before SQLAlchemy (about a third of a second to import and map) has loaded.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import PoolProxiedConnection
+from typing import TYPE_CHECKING, Any, cast
 
 from warranty_desk.clock import Clock
 from warranty_desk.errors import DatabaseDamaged, DiskFull
 from warranty_desk.ids import IdMaker
-from warranty_desk.models.base import DATABASE_KEY
-from warranty_desk.storage import search
 from warranty_desk.storage.private import private_file
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.pool import PoolProxiedConnection
 
 # Milliseconds a connection waits for another writer (the sync worker, a second till) before
 # giving up; long enough for any single user action's transaction.
@@ -43,17 +48,25 @@ PRAGMAS: tuple[tuple[str, str], ...] = (
 
 _WRITE_OPTION = "warranty_desk_write"
 
+# Where a pooled connection keeps the Database it belongs to (set on connect), so a column
+# default stamps from that database's injected clock (warranty_desk/models/base.py).
+DATABASE_KEY = "warranty_desk.database"
 
-def _on_connect(database: Database, dbapi_connection: sqlite3.Connection, record: Any) -> None:
-    # Column defaults (created_at and the like) stamp from the database's clock through this.
-    record.info[DATABASE_KEY] = database
-    # Hand transaction control to SQLAlchemy's begin event below; pysqlite's own implicit
-    # BEGIN would otherwise defer locking until the first write.
+
+def _set_up(dbapi_connection: sqlite3.Connection) -> None:
+    # Hand transaction control to SQLAlchemy's begin event below (or to driver_read's own
+    # BEGIN); pysqlite's implicit BEGIN would otherwise defer locking until the first write.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     for name, value in PRAGMAS:
         cursor.execute(f"PRAGMA {name}={value}")
     cursor.close()
+
+
+def _on_connect(database: Database, dbapi_connection: sqlite3.Connection, record: Any) -> None:
+    # Column defaults (created_at and the like) stamp from the database's clock through this.
+    record.info[DATABASE_KEY] = database
+    _set_up(dbapi_connection)
 
 
 def _on_begin(connection: Connection) -> None:
@@ -82,19 +95,42 @@ class Database:
         # Made here, owner-only, before SQLite would make it with the umask's mode: the file
         # holds customers' names and phone numbers (its -wal and -shm files follow its mode).
         private_file(path)
-        self.engine: Engine = create_engine(f"sqlite:///{path}", echo=echo)
-        event.listen(self.engine, "connect", partial(_on_connect, self))
-        event.listen(self.engine, "begin", _on_begin)
-        writer = self.engine.execution_options(**{_WRITE_OPTION: True})
-        info = {DATABASE_KEY: self}
-        self._reads = sessionmaker(self.engine, expire_on_commit=False, info=info)
-        self._writes = sessionmaker(writer, expire_on_commit=False, info=info)
-        search.install(self._writes)
+        self.echo = echo
+        self._orm: _Orm | None = None
+        # The app's loader thread may build the engine while a sign-in's task asks for it.
+        self._orm_lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (SQLAlchemy and the models load with the first use)."""
+        return self._loaded().engine
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the engine is built (SQLAlchemy and the models loaded)."""
+        return self._orm is not None
+
+    def load(self) -> None:
+        """Build the engine and map the models now, so the first session finds them ready
+        (the app does this on a thread once its sign-in page is up)."""
+        from sqlalchemy.orm import configure_mappers
+
+        self._loaded()
+        configure_mappers()
+
+    def _loaded(self) -> _Orm:
+        orm = self._orm
+        if orm is None:
+            with self._orm_lock:
+                orm = self._orm
+                if orm is None:
+                    orm = self._orm = _build_orm(self)
+        return orm
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for one read-only action; rolled back at the end."""
-        with self._reads() as session, session.begin():
+        with self._loaded().reads() as session, session.begin():
             yield session
             session.rollback()
 
@@ -107,8 +143,10 @@ class Database:
         """
         if self.refusal is not None:
             raise DatabaseDamaged(self.refusal)
+        from sqlalchemy.exc import OperationalError  # loaded with the session factory below
+
         try:
-            with self._writes() as session, session.begin():
+            with self._loaded().writes() as session, session.begin():
                 yield session
         except (sqlite3.OperationalError, OperationalError) as exc:
             if _disk_full(exc):
@@ -122,17 +160,24 @@ class Database:
         For the counter's hot reads (the lookup), which run their SQL straight through the
         driver: a session's transaction and connection machinery cost more than the reads.
         The connection is the pool's, set up by the same connect event as a session's.
+        Before the engine is built (the app's start, before SQLAlchemy loads) it is a
+        connection of its own with the same pragmas, closed at the end.
         """
-        pooled = self.engine.raw_connection()
+        if self._orm is None:
+            conn = sqlite3.connect(self.path, check_same_thread=False)
+            close = conn.close
+            _set_up(conn)
+        else:
+            pooled = self._orm.engine.raw_connection()
+            conn, close = driver_of_pooled(pooled), pooled.close
         try:
-            conn = driver_of_pooled(pooled)
             conn.execute("BEGIN")
             try:
                 yield conn
             finally:
                 conn.execute("ROLLBACK")
         finally:
-            pooled.close()
+            close()
 
     def refuse_writes(self, why: str) -> None:
         """Refuse every write from now on, saying why (a damaged file found after start)."""
@@ -144,7 +189,33 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection (before a restore replaces the file)."""
-        self.engine.dispose()
+        if self._orm is not None:
+            self._orm.engine.dispose()
+
+
+@dataclass(frozen=True, slots=True)
+class _Orm:
+    """The engine and the two session factories, made once per Database."""
+
+    engine: Engine
+    reads: sessionmaker[Session]
+    writes: sessionmaker[Session]
+
+
+def _build_orm(database: Database) -> _Orm:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.orm import sessionmaker
+
+    from warranty_desk.storage import search  # brings the models
+
+    engine = create_engine(f"sqlite:///{database.path}", echo=database.echo)
+    event.listen(engine, "connect", partial(_on_connect, database))
+    event.listen(engine, "begin", _on_begin)
+    writer = engine.execution_options(**{_WRITE_OPTION: True})
+    info = {DATABASE_KEY: database}
+    writes = sessionmaker(writer, expire_on_commit=False, info=info)
+    search.install(writes)
+    return _Orm(engine, sessionmaker(engine, expire_on_commit=False, info=info), writes)
 
 
 # What a person reads when the disk fills up mid-change: what happened, that nothing of it was
@@ -157,7 +228,7 @@ _DISK_FULL = ("The disk is full, so this was not saved. Nothing of it was kept: 
 def _disk_full(exc: Exception) -> bool:
     """Whether SQLite refused a write because the disk (or its page limit) is full."""
     # Bulk inserts run on the driver itself (storage.bulk): its error arrives unwrapped.
-    driver = exc.orig if isinstance(exc, OperationalError) else exc
+    driver = getattr(exc, "orig", exc)
     return getattr(driver, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
 
 
