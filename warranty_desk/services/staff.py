@@ -29,7 +29,7 @@ from warranty_desk.models import Staff
 from warranty_desk.permissions import ROLE_LABELS, Actor, Permission, Role, allowed, require
 from warranty_desk.services import audit
 from warranty_desk.services.shop_time import shop_zone
-from warranty_desk.services.staff_names import PIN_MAX_DIGITS, PIN_MIN_DIGITS
+from warranty_desk.services.staff_names import PIN_MAX_DIGITS, PIN_MIN_DIGITS, name_order
 from warranty_desk.services.unit_of_work import UnitOfWork, reads, writes
 from warranty_desk.storage.database import Database, clock_of
 
@@ -434,7 +434,7 @@ def list_staff_in(uow: UnitOfWork) -> tuple[StaffView, ...]:
     session = uow.session
     rows = session.scalars(select(Staff)).all()
     views = [_view(r) for r in rows]
-    return tuple(sorted(views, key=lambda v: (not v.active, v.name.casefold(), v.name)))
+    return tuple(sorted(views, key=lambda v: (not v.active, *name_order(v.name))))
 
 
 list_staff = reads(list_staff_in)

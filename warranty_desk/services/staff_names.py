@@ -28,10 +28,15 @@ class Signer:
     role: Role
 
 
+def name_order(name: str) -> tuple[str, str]:
+    """The order staff are listed in everywhere: by name, case aside, then as written."""
+    return name.casefold(), name
+
+
 def sign_in_names(db: Database) -> list[Signer]:
     """Everyone active, by name (as staff.list_staff orders them); no permission needed."""
     with db.driver_read() as conn:
         rows = conn.execute(_ACTIVE).fetchall()
     # Ids are 16-byte blobs (models.base.UUIDBlob).
     people = [Signer(uuid.UUID(bytes=bytes(i)), str(n), Role(r)) for i, n, r in rows]
-    return sorted(people, key=lambda p: (p.name.casefold(), p.name))
+    return sorted(people, key=lambda p: name_order(p.name))
