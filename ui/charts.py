@@ -1,7 +1,8 @@
 """Every chart in the app, behind this one module: series in, widget out.
 
 QtCharts draws them today; moving to Qt Graphs touches this file only. Colours follow the
-theme: the chart reads whether the window it sits in is dark.
+theme: the chart reads whether the window it sits in is dark, and each series keeps its hue in
+both themes (Qt's own light and dark themes gave "Opened" blue in one and green in the other).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QFontMetricsF, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QWidget
 
 # A bar chart shows at most this many labels (the largest): more would not be read.
@@ -33,6 +34,17 @@ BAR_CHROME = 64
 # The room QtCharts keeps above and below an axis label, in pixels (measured: 10 px labels
 # were cut to "…" in rows of 19.8 px and written whole in rows of 21.9 px).
 LABEL_MARGIN = 5
+# The nth series' colour, (on light, on dark): the same hue in both themes, so "Opened" is
+# blue whichever theme a manager reads it in. Hues from the Okabe-Ito set, which readers with
+# the common colour-vision deficiencies tell apart; each shade stands 3:1 or more against its
+# theme's chart background (WCAG's contrast for graphics).
+SERIES_COLOURS = (
+    ("#0067A5", "#56B4E9"),  # blue
+    ("#B35200", "#F0A030"),  # orange
+    ("#007A5A", "#2FC99A"),  # green
+    ("#A3447A", "#E38CC0"),  # purple
+    ("#6B6B6B", "#B8B8B8"),  # grey
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +58,11 @@ class Series:
 def is_dark(widget: QWidget) -> bool:
     """Whether the widget's theme is dark (its window colour is darker than mid-grey)."""
     return widget.palette().window().color().lightness() < 128
+
+
+def series_colour(n: int, *, dark: bool) -> QColor:
+    """The nth series' colour in the given theme (the set repeats past its end)."""
+    return QColor(SERIES_COLOURS[n % len(SERIES_COLOURS)][1 if dark else 0])
 
 
 def _chart(title: str, dark: bool) -> QChart:
@@ -108,8 +125,10 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, da
         series = [Series(s.name, tuple(s.values[n] for n in kept)) for s in series]
     chart = _chart(title, dark)
     bars = QHorizontalBarSeries()
-    for s in series:
+    for n, s in enumerate(series):
         one = QBarSet(s.name)
+        one.setColor(series_colour(n, dark=dark))
+        one.setBorderColor(series_colour(n, dark=dark))
         # The first label on top, as it is read; Qt draws the first category at the bottom.
         one.append(list(reversed(s.values)))
         bars.append(one)
@@ -133,9 +152,13 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, d
     spaced, so a long range stays readable."""
     chart = _chart(title, dark)
     lines: list[QAbstractSeries] = []
-    for s in series:
+    for n, s in enumerate(series):
         line = QLineSeries()
         line.setName(s.name)
+        pen = line.pen()
+        pen.setColor(series_colour(n, dark=dark))
+        pen.setWidthF(2.0)
+        line.setPen(pen)
         for n, v in enumerate(s.values):
             line.append(n, v)
         chart.addSeries(line)
