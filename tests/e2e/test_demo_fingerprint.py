@@ -122,6 +122,8 @@ DIGESTS: dict[str, str] = {
     # claim, its SKU, when it closed and the day promised; a refund's decision its amount in
     # minor units and its approver's role and limit; each brand claim event what each claim is
     # expected to bring back; each product its supplier.
+    # A shop made in a zone other than UTC tells head office its zone as it is made (a first
+    # shop.updated, Europe/London for the demo): head office counts its days in that zone.
     'applied_refunds': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'audit_entries': '29e525b7ef19388d055525dbd4b4bfa543b3d0a1213b0b68009b4e3c352f1f45',
     'branch_epochs': '259d5450977f661bf98aee59bfa4d328be61f178800b2dbffd791fdc3cfc81c2',
@@ -144,7 +146,7 @@ DIGESTS: dict[str, str] = {
     'inbox_cursors': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'invoice_lines': '44049af9160a81b2c2a7c9acbdf4ae5b63567bb1eb5bc7d4ae6b257beb6dc88c',
     'number_counters': 'b91de17a94c03342dab704045a4f6bd46fa6180f0214c35afaac48e1b613b37b',
-    'outbox_events': '267e90922a7506506384d64da3bf576b06c796d9ef6455c4f7e6b9d521f5a951',
+    'outbox_events': '8179b604bd9e74cffe2fe602bb57219b73be4b83262d9fa17cc1a9adc02ec23a',
     'policies': '16f15cdf80631201b34969c6925e6ccfc575f35e6674ce9cb6c50ee0fedc6075',
     'print_jobs': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     'products': '9153eedd61fb647d87b71d5d81f1ee5c52e9bc6f655556a9fe1a2d57e9a7675f',

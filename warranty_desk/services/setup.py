@@ -10,7 +10,7 @@ from warranty_desk.clock import Clock
 from warranty_desk.errors import BadInput
 from warranty_desk.models import Shop, UpgradeNote
 from warranty_desk.permissions import Actor
-from warranty_desk.services import audit
+from warranty_desk.services import audit, outbox
 from warranty_desk.services.shop_open import open_database as open_database
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.storage import schema
@@ -27,7 +27,11 @@ class ShopInput:
     branch_name: str = "Main branch"
     currency: str = "EUR"
     locale: str = "en_GB"
-    timezone: str = "UTC"
+    timezone: str = "UTC"  # HEAD_OFFICE_ZONE
+
+
+# The zone head office counts a branch's days in until the branch names its own.
+HEAD_OFFICE_ZONE = "UTC"
 
 
 def init(home: Home, shop: ShopInput | None = None, *, clock: Clock,
@@ -58,6 +62,11 @@ def init(home: Home, shop: ShopInput | None = None, *, clock: Clock,
                          locale=data.locale, timezone=data.timezone))
         audit.record(session, Actor.system("init"), "shop.create", "shop", data.branch_code,
                      {"name": data.name})
+        if data.timezone != HEAD_OFFICE_ZONE:
+            # Head office counts a branch's days in UTC until its till names a zone (as a
+            # change of settings does): a shop made in another zone says so in its first push.
+            outbox.emit(session, "shop.updated", "shop", data.branch_code,
+                        {"timezone": data.timezone})
     return db, True
 
 

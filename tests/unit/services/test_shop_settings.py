@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from tests.conftest import actor
 from tests.unit.services.helpers import sell
+from warranty_desk.clock import FixedClock
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.models import AuditEntry, OutboxEvent
 from warranty_desk.permissions import Role
@@ -70,6 +72,8 @@ def _product_count(db: Database) -> int:
 
 
 def test_a_new_phone_number_is_saved_and_audited_with_before_and_after(db: Database) -> None:
+    with db.read() as session:
+        told = len(session.scalars(select(OutboxEvent.topic)).all())  # the new shop's own
     view = ss.update_shop(db, OWNER, _update(db, phone="+44 20 7946 0000", locale="de-DE"))
     assert view.phone == "+44 20 7946 0000" and view.locale == "de_DE"
     assert ss.get_shop(db).phone == "+44 20 7946 0000"
@@ -77,7 +81,8 @@ def test_a_new_phone_number_is_saved_and_audited_with_before_and_after(db: Datab
     assert details == {"before": {"phone": "", "locale": "en_GB"},
                        "after": {"phone": "+44 20 7946 0000", "locale": "de_DE"}}
     with db.read() as session:
-        assert session.scalars(select(OutboxEvent.topic)).all() == ["shop.updated"]
+        topics = session.scalars(select(OutboxEvent.topic).order_by(OutboxEvent.seq)).all()
+    assert topics[told:] == ["shop.updated"]
 
 
 def test_bad_currency_locale_and_time_zone_are_all_named_and_nothing_changes(
@@ -255,3 +260,30 @@ def test_only_settings_roles_may_change_the_logo(db: Database, home: Home) -> No
 
     with pytest.raises(PermissionDenied):
         ss.set_logo(db, actor(Role.SALES), DocumentStore(home.documents), logo_png())
+
+
+def test_a_new_shop_tells_head_office_its_zone_at_once(tmp_path: Path) -> None:
+    """Head office counts a branch's days in the zone its till names; a shop made by init in
+    Auckland must say so in its first push, not only after someone edits its settings."""
+    from warranty_desk.services.setup import ShopInput, init
+
+    db, new = init(Home(tmp_path / "nz"), ShopInput(name="Kiwi <b>Shop</b>", branch_code="AK01",
+                                                    timezone="Pacific/Auckland"),
+                   clock=FixedClock(datetime(2026, 11, 22, 10, 30, tzinfo=UTC)))
+    try:
+        assert new
+        with db.read() as session:
+            rows = session.execute(select(OutboxEvent.topic, OutboxEvent.aggregate_id,
+                                          OutboxEvent.payload)).all()
+        assert [(t, a) for t, a, _ in rows] == [("shop.updated", "AK01")]
+        assert json.loads(rows[0][2]) == {"timezone": "Pacific/Auckland"}
+        later = FixedClock(datetime(2026, 11, 23, tzinfo=UTC))
+        again, new = init(Home(tmp_path / "nz"), clock=later)
+        again.dispose()
+        assert not new  # a second init on the same home tells nothing new
+        utc, _ = init(Home(tmp_path / "uk"), clock=later)
+        with utc.read() as session:  # head office already counts in UTC: nothing to tell
+            assert session.scalars(select(OutboxEvent.topic)).all() == []
+        utc.dispose()
+    finally:
+        db.dispose()
