@@ -43,9 +43,10 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("staff", help="staff accounts: unlock one locked after wrong PINs")
     ssub = p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=parser_class)
-    su = ssub.add_parser("unlock", help="lift a wrong-PIN lock (a manager, owner or admin)")
+    su = ssub.add_parser("unlock", help="lift a wrong-PIN lock (a manager, owner or admin; "
+                         "without --staff, an owner's or admin's when no other can sign in)")
     su.add_argument("name", metavar="NAME", help="whose account, as on the sign-in list")
-    add_staff_option(su)
+    add_staff_option(su, required=False)
 
 
 def _summary(summary: Any, as_json: bool, words: str) -> None:
@@ -94,12 +95,14 @@ def cmd_claim(args: argparse.Namespace, home: Home) -> int:
 
 
 def cmd_staff(args: argparse.Namespace, home: Home) -> int:
-    """`staff unlock NAME --staff MANAGER`."""
+    """`staff unlock NAME [--staff MANAGER]`."""
     from warranty_desk.services import staff
 
     db = open_db(home, args)
-    actor = sign_in_staff(db, args.staff)
-    view = staff.unlock_staff(db, actor, args.name)
+    if args.staff is None:  # the way back when every owner and admin is locked out
+        view = staff.unlock_at_the_machine(db, args.name)
+    else:
+        view = staff.unlock_staff(db, sign_in_staff(db, args.staff), args.name)
     _summary({"name": view.name, "locked": False}, args.json,
              f"{view.name} can sign in again: the wrong-PIN lock is lifted and the next lock "
              "starts from the shortest.")

@@ -252,6 +252,9 @@ NOT_GATED: dict[str, str] = {
     "staff.may_unlock": "answers from the matrix whether a role may lift a lock (the Staff tab "
                         "greys its button); reads nothing, and unlock_staff checks itself",
     "staff.sign_in": "the PIN check itself",
+    "staff.unlock_at_the_machine": "the command line on the till's own computer, which could "
+                                   "change the file anyway; only an owner's or admin's lock, only "
+                                   "when no other owner or admin can sign in",
     "staff.verify_override": "the approver's PIN check itself",
     "sync_admin.parked": "the sync panel's list; retrying or dismissing is checked",
     "sync_admin.status": "the sync panel's counts; names no record",

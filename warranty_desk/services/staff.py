@@ -167,7 +167,17 @@ def _find(session: Session, key: uuid.UUID | str) -> Staff:
 
 
 
+def _typed(name: str) -> str:
+    """A name as typed after a command, in the double quotes every shell of a till reads."""
+    return f'"{name}"'
+
+
 def _locked_message(session: Session, row: Staff, now: datetime) -> str:
+    if _needs_unlock(row) and Role(row.role) in _STAFF_MANAGERS:
+        return (f"Too many wrong PINs, again and again: {row.name} is locked until another "
+                "owner or admin unlocks the account (Settings > Staff & roles). If nobody else "
+                f"can sign in, run `warranty-desk staff unlock {_typed(row.name)}` on this till's "
+                "computer. If this was not you, tell the owner.")
     if _needs_unlock(row):
         return (f"Too many wrong PINs, again and again: {row.name} is locked until a manager "
                 "unlocks the account (Settings > Staff & roles, or `warranty-desk staff unlock`). "
@@ -427,6 +437,40 @@ def unlock_staff_in(uow: UnitOfWork, actor: Actor, staff_id: uuid.UUID | str) ->
 
 
 unlock_staff = writes(unlock_staff_in)
+
+# Who the till's own command line acts as when it lifts the last owner's lock.
+AT_THE_MACHINE = "command line at the till"
+
+
+def unlock_at_the_machine_in(uow: UnitOfWork, name: str) -> StaffView:
+    """The way back for a shop whose owners and admins are all locked out: the command line on
+    the till's own machine lifts an owner's or admin's lock, audited as that command line.
+
+    Whoever can run it there can change the shop's file directly anyway, so this opens nothing
+    new; without it such a shop could never unlock anyone again. Refused while another owner
+    or admin can sign in (they unlock it), and for counter staff (a manager unlocks them)."""
+    session = uow.session
+    row = _find(session, name)
+    role = Role(row.role)
+    if role not in _STAFF_MANAGERS:
+        raise PermissionDenied(
+            f"{row.name} ({ROLE_LABELS[role]}) is unlocked by a manager, owner or admin: "
+            f"`warranty-desk staff unlock {_typed(row.name)} --staff MANAGER`. "
+            "Nothing was changed.")
+    now = clock_of(session).now()
+    others = [s for s in session.scalars(select(Staff).where(
+        Staff.active, Staff.role.in_([r.value for r in _STAFF_MANAGERS]), Staff.id != row.id))
+        if not _view(s).locked(now)]
+    if others:
+        other = sorted(others, key=lambda s: s.name.casefold())[0]
+        raise PermissionDenied(
+            f"{other.name} ({ROLE_LABELS[Role(other.role)]}) can sign in and unlock "
+            f"{row.name}'s account: `warranty-desk staff unlock {_typed(row.name)} --staff "
+            f"{_typed(other.name)}`, or Settings > Staff & roles. Nothing was changed.")
+    return unlock_staff_in(uow, Actor.system(AT_THE_MACHINE), row.id)
+
+
+unlock_at_the_machine = writes(unlock_at_the_machine_in)
 
 
 def list_staff_in(uow: UnitOfWork) -> tuple[StaffView, ...]:

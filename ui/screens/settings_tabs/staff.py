@@ -30,8 +30,9 @@ from warranty_desk.services.staff import StaffView
 def _account(person: StaffView) -> str:
     if not person.active:
         return "switched off"
-    if person.needs_unlock:
-        return "locked until a manager unlocks it"
+    if person.needs_unlock:  # a manager may not unlock an owner's or an admin's account
+        return ("locked until another owner or admin unlocks it"
+                if person.role in (Role.OWNER, Role.ADMIN) else "locked until a manager unlocks it")
     return "locked after wrong PINs" if person.locked_until is not None else "active"
 
 
