@@ -102,3 +102,12 @@ def test_the_upgrade_counts_the_claims_of_a_shop_again_with_their_costs(
     after = _figures(shop), _figures(shop, {"product": "LAP-100"})
     assert after != before
     assert after[1][1] == before[1][1]  # LAP-100's costs stay
+
+
+def test_the_messages_of_a_filter_that_lets_every_claim_through_are_counted_from_an_index(
+        shop: Database) -> None:
+    plan = " ".join(str(r[-1]) for r in rows(
+        shop, "EXPLAIN QUERY PLAN SELECT min(created_at), state, count(*) FROM customer_messages "
+              "WHERE direction = 'outbound' AND created_at >= '2026-08-24' "
+              "AND created_at < '2026-11-23' AND claim_id IS NOT NULL GROUP BY state"))
+    assert "COVERING INDEX ix_customer_messages_created" in plan, plan
