@@ -19,7 +19,12 @@ index on when they were made now holds it.
 
 claim_fact_days is made again empty, and claim_fact_zone emptied: the first unit of work after the
 upgrade (the start's) counts every claim again for the shop's zone (services/rollup_upkeep.py),
-and until then the dashboard counts from the claims, as after migration 0029.
+and until then the dashboard counts from the claims, as after migration 0029. That count also
+mends a shop upgraded through 0029 with claims on file: its first count named the zone only
+after counting, so counted none, and its dashboard showed no claims for the whole shop.
+
+On the 1M bench shop the upgrade takes 4.3 s of CPU and adds some 10 bytes per warranty (the
+offers' product and its place in the index on when, 8 MB; the messages' claim, 1.7 MB).
 """
 
 from __future__ import annotations
