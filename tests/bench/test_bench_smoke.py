@@ -30,6 +30,13 @@ def test_a_tiny_bench_run_reports_every_budget_beside_its_floor(first_run: Path)
     assert any(n.startswith("claims board") for n in [r["name"] for r in data["results"]])
     assert any(n.startswith("dashboard opens") for n in [r["name"] for r in data["results"]])
     assert any(n.startswith("dashboard redraws") for n in [r["name"] for r in data["results"]])
+    # "Any filter change": every kind the screen offers is measured, the slowest is the line.
+    redraws = next(r for r in data["results"] if r["name"].startswith("dashboard redraws"))
+    kinds = redraws["extra"]["kinds"]
+    assert {k.split()[0] for k in kinds} >= {"product", "brand", "category", "branch",
+                                             "supplier", "staff", "compare"}
+    assert "staff 'not recorded'" in kinds
+    assert redraws["measured"]["median_ms"] == max(k["median_ms"] for k in kinds.values())
     assert any(n.startswith("dashboard patterns") for n in [r["name"] for r in data["results"]])
     assert data["machine"]["cores"] >= 1 and data["machine"]["sqlite"]
     names = [r["name"] for r in data["results"]]

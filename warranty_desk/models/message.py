@@ -16,8 +16,10 @@ class CustomerMessage(Base):
 
     __tablename__ = "customer_messages"
     # The dashboard counts a range's outbound messages per state from these indexes alone:
-    # the shop's, and a filter's claims' (which also finds a claim's messages).
-    __table_args__ = (Index("ix_customer_messages_created", "created_at", "direction", "state"),
+    # the shop's (with whether they belong to a claim, for a filter that lets every claim
+    # through), and a filter's claims' (which also finds a claim's messages).
+    __table_args__ = (Index("ix_customer_messages_created", "created_at", "direction", "state",
+                            "claim_id"),
                       Index("ix_customer_messages_claim_created", "claim_id", "created_at",
                             "direction", "state"))
 

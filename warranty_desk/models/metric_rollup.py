@@ -21,7 +21,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 from warranty_desk.models.base import Base, UTCDateTime, UUIDBlob
 
 
-class ClaimRollup(Base):
+class CostSums:
+    """A claim's costs summed per kind (a roll-up row's columns, declared once)."""
+
+    cost_labour: Mapped[int] = mapped_column(BigInteger)
+    cost_parts: Mapped[int] = mapped_column(BigInteger)
+    cost_replacement: Mapped[int] = mapped_column(BigInteger)
+    cost_refund: Mapped[int] = mapped_column(BigInteger)
+    cost_shipping: Mapped[int] = mapped_column(BigInteger)
+    cost_write_off: Mapped[int] = mapped_column(BigInteger)
+    cost_other: Mapped[int] = mapped_column(BigInteger)  # any kind not named above
+
+
+class ClaimRollup(CostSums, Base):
     """One claim with what the dashboard's claim figures and filters read, and its costs
     summed per kind: one narrow row where the claim, its events, costs and sale are four
     tables. Instants stay UTC (the shop's zone may change; its days are worked out on reading)."""
@@ -59,13 +71,6 @@ class ClaimRollup(Base):
     # The unit's last movement in or out of returns stock (returns.py's kinds), and when.
     returns_kind: Mapped[str | None] = mapped_column(String(20))
     returns_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    cost_labour: Mapped[int] = mapped_column(BigInteger)
-    cost_parts: Mapped[int] = mapped_column(BigInteger)
-    cost_replacement: Mapped[int] = mapped_column(BigInteger)
-    cost_refund: Mapped[int] = mapped_column(BigInteger)
-    cost_shipping: Mapped[int] = mapped_column(BigInteger)
-    cost_write_off: Mapped[int] = mapped_column(BigInteger)
-    cost_other: Mapped[int] = mapped_column(BigInteger)  # any kind not named above
 
 
 class SaleRollup(Base):
@@ -142,12 +147,12 @@ class RecoveryStale(Base):
     brand_claim_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)
 
 
-class ClaimFactDay(Base):
-    """How many claims are alike in everything the claim figures read, by shop day (the
-    dashboard's ClaimFact, kept for the whole shop by triggers on claim_rollups:
-    storage/fact_days.py). '' stands for no day or no outcome; the hand-over day is kept for
-    replacements only; rejected and reopened say whether it ever was. A group whose claims
-    all moved on keeps a count of 0."""
+class ClaimFactDay(CostSums, Base):
+    """How many claims are alike in everything the claim figures read, by shop day, with their
+    costs summed per kind (the dashboard's ClaimFact and costs, kept for the whole shop by
+    triggers on claim_rollups: storage/fact_days.py). '' stands for no day or no outcome; the
+    hand-over day is kept for replacements only; rejected and reopened say whether it ever
+    was. A group whose claims all moved on keeps a count of 0."""
 
     __tablename__ = "claim_fact_days"
     __table_args__ = (

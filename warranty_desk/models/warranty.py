@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Enum, ForeignKey, Index, PrimaryKeyConstraint, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from warranty_desk.models.base import Base, money, timestamp, uuid_pk
+from warranty_desk.models.base import Base, UUIDBlob, money, timestamp, uuid_pk
 
 
 class WarrantyStatus(enum.StrEnum):
@@ -83,9 +83,10 @@ class ExtensionOffer(Base):
     __tablename__ = "extension_offers"
     # Read only through their warranty: keyed by it (then by id, time-ordered), with no rowid,
     # a row costs one B-tree entry instead of a row plus two index entries.
-    # The dashboard counts a range's offers taken and declined from the index on when alone.
+    # The dashboard counts a range's offers taken and declined, of a filter's products, from
+    # the index on when alone.
     __table_args__ = (PrimaryKeyConstraint("warranty_id", "id"),
-                      Index("ix_extension_offers_at", "at", "accepted"),
+                      Index("ix_extension_offers_at", "at", "accepted", "product_id"),
                       {"sqlite_with_rowid": False})
 
     id: Mapped[uuid_pk]
@@ -94,3 +95,6 @@ class ExtensionOffer(Base):
     accepted: Mapped[bool]
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     at: Mapped[timestamp]
+    # The warranty's product, kept so by triggers (storage/rollups.py) when a writer leaves
+    # it out: a roll-up column, with no foreign key of its own (the warranty's holds).
+    product_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)

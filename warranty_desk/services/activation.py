@@ -90,7 +90,7 @@ def sell_extension_in(uow: UnitOfWork, actor: Actor, code: str, plan_name: str) 
                                          price_minor=plan.price_minor))
     warranty.end_on = span.end
     session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=True,
-                               staff_id=actor.staff_id))
+                               staff_id=actor.staff_id, product_id=warranty.product_id))
     audit.record(session, actor, "warranty.extend", "warranty", warranty.code,
                  {"plan": plan.name, "months": plan.months, "price_minor": plan.price_minor,
                   "new_end": span.end.isoformat()})
@@ -116,7 +116,7 @@ def decline_extension_in(uow: UnitOfWork, actor: Actor, code: str, plan_name: st
     if plan is None:
         raise BadInput(unknown_plan(plan_name, plans_by_name(session).values()))
     session.add(ExtensionOffer(warranty_id=warranty.id, plan_id=plan.id, accepted=False,
-                               staff_id=actor.staff_id))
+                               staff_id=actor.staff_id, product_id=warranty.product_id))
     audit.record(session, actor, "warranty.extension_declined", "warranty", warranty.code,
                  {"plan": plan.name})
 

@@ -80,9 +80,13 @@ def load_facts(session: Session, since: date, until: date,
     # shop's own counts.
     filtered = bool(wanted)
     wanted = rollup_reads.narrowing(session, branch, wanted)
-    facts = None if wanted else rollup_reads.facts_by_day(session, shop.timezone, since, until)
-    if facts is None:
+    # The whole shop's claims and costs are read counted per shop day, a filter's counted.
+    if not wanted and rollup_reads.by_day(session, shop.timezone):
+        facts = rollup_reads.facts_by_day(session, since, until)
+        costs = rollup_reads.costs_by_day(session, since, until)
+    else:
         facts = rollup_reads.claim_facts(session, day, branch, start, end, wanted)
+        costs = rollup_reads.costs_by_kind(session, branch, start, end, wanted)
     r = ClaimRollup
     keyed = rollup_reads.claim_keyed(branch, wanted)
     # Each figure's claims tested on the roll-up row it reads where it reads one, else picked
@@ -98,7 +102,7 @@ def load_facts(session: Session, since: date, until: date,
     expected, settled, _ = recovery_sums(session, start, end, opened_in, day)
     return MetricRows(
         zone, since, until, start, end, (),
-        tuple(rollup_reads.costs_by_kind(session, branch, start, end, wanted)),
+        tuple(costs),
         tuple(rollup_reads.sold_counted(session, branch, since, until, wanted)),
         tuple(_offers(session, branch, start, end, wanted, counted=True)),
         tuple(_messages_by_state(session, start, end, messaged, filtered)),

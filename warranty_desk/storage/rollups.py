@@ -118,6 +118,42 @@ SELECT {w}.product_id, {w}.start_on, {w}.end_on, {sign}1 WHERE {w}.status != 'vo
 ON CONFLICT (product_id, start_on, end_on) DO UPDATE SET count = count + excluded.count;"""
 
 
+# An offer's product, its warranty's (the dashboard's filters test offers by it, not joining
+# each of a quarter's offers to its warranty).
+_OFFER_PRODUCT = ("(SELECT w.product_id FROM warranties w "
+                  "WHERE w.id = extension_offers.warranty_id)")
+
+
+def _offer_triggers() -> Iterator[tuple[str, str, str]]:
+    """An offer's product kept its warranty's: set when the writer left it out (the services
+    set it themselves), and moved with a warranty's product or an offer's warranty."""
+    yield "offers_insert", "AFTER INSERT ON extension_offers WHEN NEW.product_id IS NULL", (
+        f"UPDATE extension_offers SET product_id = {_OFFER_PRODUCT} "
+        f"WHERE warranty_id = NEW.warranty_id AND id = NEW.id;")
+    yield "offers_update", "AFTER UPDATE OF warranty_id, product_id ON extension_offers", (
+        f"UPDATE extension_offers SET product_id = {_OFFER_PRODUCT} "
+        f"WHERE warranty_id = NEW.warranty_id AND id = NEW.id "
+        f"AND product_id IS NOT {_OFFER_PRODUCT};")
+    yield "warranty_product", "AFTER UPDATE OF product_id ON warranties", (
+        "UPDATE extension_offers SET product_id = NEW.product_id WHERE warranty_id = NEW.id;")
+
+
+def offer_trigger_names() -> list[str]:
+    """The names the offers' product triggers are installed under."""
+    return [f"rollup_{name}" for name, _, _ in _offer_triggers()]
+
+
+def install_offer_products(execute: Callable[[str], object]) -> None:
+    """Create (or create again) the triggers keeping offers' products (migration 0031 on: the
+    older migrations that install the other triggers run before the column is there)."""
+    install_triggers("rollup", _offer_triggers(), execute)
+
+
+def rebuild_offer_products(execute: Callable[[str], object]) -> None:
+    """Set every offer's product to its warranty's again."""
+    execute(f"UPDATE extension_offers SET product_id = {_OFFER_PRODUCT}")
+
+
 def _triggers() -> Iterator[tuple[str, str, str]]:
     """(name, event, body) of every roll-up trigger."""
     claim_cols = "opened_at, closed_at, state, outcome, promised_on, product_id, warranty_id, " \

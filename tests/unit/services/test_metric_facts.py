@@ -26,7 +26,7 @@ from warranty_desk.services.dashboard import WARRANTY_FIGURES, behind, dashboard
 from warranty_desk.services.metric_facts import load_facts, shop_day
 from warranty_desk.services.metric_figures import compare, figures, weekly
 from warranty_desk.services.metric_rows import load_rows
-from warranty_desk.services.rollup_reads import claim_facts, facts_by_day, narrowing
+from warranty_desk.services.rollup_reads import by_day, claim_facts, facts_by_day, narrowing
 from warranty_desk.services.shop_days import zone_changes
 from warranty_desk.services.unit_of_work import UnitOfWork
 from warranty_desk.storage.database import Database
@@ -140,13 +140,14 @@ def test_the_facts_counted_per_shop_day_are_counted_again_for_a_new_zone(
         shop: Database, zone: str) -> None:
     _in_zone(shop, zone)  # by hand: the days were counted for the zone before
     with shop.read() as session:
-        assert facts_by_day(session, zone, SINCE, TODAY) is None
+        assert not by_day(session, zone)
     with UnitOfWork.write(shop):  # the next write counts them again for this zone
         pass
     with shop.read() as session:
         rows = load_rows(session, SINCE, TODAY)
-        kept = facts_by_day(session, zone, SINCE, TODAY)
-    assert kept is not None and len(kept) < len(rows.claims)
+        assert by_day(session, zone)
+        kept = facts_by_day(session, SINCE, TODAY)
+    assert len(kept) < len(rows.claims)
     assert _by_days(kept) == _by_days(facts_of(rows.claims, rows.zone))
     assert weekly(replace(rows, claims=()), kept) == weekly(rows)
 
