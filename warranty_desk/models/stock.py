@@ -18,7 +18,8 @@ class StockMovement(Base):
     id: Mapped[uuid_pk]
     claim_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("claims.id"), index=True)
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
-    serial: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Not indexed: movements are read by claim only (migration 0032).
+    serial: Mapped[str | None] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(24))
     reference: Mapped[str] = mapped_column(String(64), default="")
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
