@@ -100,7 +100,7 @@ def table(results: list[Result]) -> str:
     """The one table `make bench` prints."""
     head = ("budget", "median ms", "p95 ms", "p99 ms", "runs", "floor", "floor ms", "ratio",
             "limit", "")
-    rows = [head]
+    rows: list[tuple[str, ...]] = [head]
     for r in results:
         ratio = f"{r.ratio:.1f}x" if r.ratio is not None else "–"
         rows.append((r.name, ms(r.measured.median_ms), ms(r.measured.p95_ms),
