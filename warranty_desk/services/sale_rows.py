@@ -100,6 +100,8 @@ class _RowBuilder:
         self._last_reference = self._references.last
         self._covers: dict[tuple[Any, ...], _Cover] = {}
         self._words: dict[bytes, tuple[str, str, str, str, str]] = {}
+        # The encoder writes a number through its Python path (2.6 us); a file repeats prices.
+        self._prices: dict[int, str] = {}
 
     def finish(self) -> None:
         """Tell the counter row the last customer reference once, not once per customer."""
@@ -169,7 +171,9 @@ class _RowBuilder:
         add_offer, add_event = plan.offers.values.append, plan.events.values.append
         card, layers, template = cover
         product_text, sku_text, category_text, policy_text, ref_text = self._product_words(info)
-        price_text = encode(price)
+        price_text = self._prices.get(price)
+        if price_text is None:
+            price_text = self._prices[price] = encode(price)
         # An online order (one at a time, from the inbox) says its channel on each card.
         online = rows.sale.source == ONLINE_SALE
         for unit, code in enumerate(codes):

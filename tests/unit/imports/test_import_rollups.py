@@ -20,7 +20,7 @@ from warranty_desk.permissions import Role
 from warranty_desk.services import activation, sale_rows
 from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.services.setup import init
-from warranty_desk.storage import bulk
+from warranty_desk.storage import bulk, rollups
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
 
@@ -153,3 +153,17 @@ def test_a_failure_while_paused_rolls_the_pause_back_with_the_import(
     monkeypatch.setattr(bulk, "insert_values", insert)
     run(shop, write_native(tmp_path / "fails.csv", _rows(10)))
     _as_rebuilt(shop.path)
+
+
+def test_the_count_reads_only_the_warranties_above_the_mark(shop: Database) -> None:
+    # By any index (the customers'), it would read every warranty of the shop at each import.
+    sell(shop, "BEFORE-1", serials=("SN-BEFORE-1",))
+    conn = sqlite3.connect(shop.path)
+    try:
+        (mark,) = conn.execute("SELECT max(rowid) FROM warranties").fetchone()
+        for statement in rollups._added(f"w.rowid > {mark}"):
+            select = statement[statement.index("SELECT"):statement.index("ON CONFLICT")]
+            plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {select}")]
+            assert plan[0] == "SEARCH w USING INTEGER PRIMARY KEY (rowid>?)", plan
+    finally:
+        conn.close()
