@@ -72,9 +72,7 @@ _ADDED_TABLES = {"sync_delivered", "warranty_reminders", "brand_status_updates",
                  # 0024: the monthly audit sample, which the demo does not draw.
                  "audit_samples", "audit_sample_claims",
                  # 0027: the first-run setup's progress; the demo is set up by init --demo.
-                 "first_run",
-                 # 0033: a bulk insert's pause of a roll-up trigger, never committed with a row.
-                 "rollup_pauses"}
+                 "first_run"}
 _EMPTY = (None, "", 0)
 # Added columns whose default is no empty value: left out while they hold it.
 _ADDED_DEFAULTS = {("policies", "online_cover_from"): "sale"}  # 0021, cover from the sale

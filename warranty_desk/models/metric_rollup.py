@@ -114,17 +114,6 @@ class WarrantySpan(Base):
     count: Mapped[int]
 
 
-class RollupPause(Base):
-    """A roll-up trigger a bulk insert pauses inside its own write transaction, to count its
-    rows in one statement at the end (storage.rollups.warranties_counted_at_end). Written and
-    deleted before that transaction commits: every other connection finds it empty."""
-
-    __tablename__ = "rollup_pauses"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-
-
 class RecoveryRollup(Base):
     """One claim in one brand claim: what its supplier's terms make recoverable and its share of
     what the brand claim settled (rules.recovery, split by weight over the brand claim's

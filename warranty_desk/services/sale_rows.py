@@ -48,8 +48,9 @@ from warranty_desk.storage.database import database_of
 
 _ACTIVE = WarrantyStatus.ACTIVE.value
 # From this many warranties a plan counts them into the roll-ups in one statement per roll-up
-# after inserting them all. A sale of a few units at the counter keeps the row trigger: the
-# pause and the count are five statements more, where the trigger runs three per unit.
+# after inserting them all. A sale of a few units at the counter keeps the row trigger:
+# dropping it, making it again and the count are six statements more, where the trigger runs
+# three per unit.
 COUNT_AT_END = 64
 # A cover as the rows need it: the card's words, the layer rows, and the card's template.
 _Cover = tuple[CardCover, tuple[tuple[Any, ...], ...], str | None]

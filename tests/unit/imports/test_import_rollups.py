@@ -58,13 +58,26 @@ def _counted(path: Path) -> Counted:
         conn.close()
 
 
+def _trigger(path: Path) -> object:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                            "AND name = 'rollup_warranties_insert'").fetchone()
+    finally:
+        conn.close()
+
+
 def _as_rebuilt(path: Path) -> None:
+    """The roll-ups are a rebuild's, and the insert trigger is back as installed."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         assert held(conn) == rebuilt(conn)
-        assert conn.execute("SELECT count(*) FROM rollup_pauses").fetchone() == (0,)
     finally:
         conn.close()
+    installed: list[str] = []
+    rollups.install_triggers("rollup", (t for t in rollups._triggers()
+                                        if t[0] == "warranties_insert"), installed.append)
+    assert _trigger(path) == (installed[-1],)
 
 
 def _copy(db: Database, home: Home) -> Database:
@@ -120,7 +133,7 @@ def test_an_import_that_voids_its_own_units_counts_them_void(
     _as_rebuilt(shop.path)
 
 
-def test_imports_one_after_another_and_a_refused_one_leave_no_pause(
+def test_imports_one_after_another_and_a_refused_one_leave_the_trigger_in_place(
         shop: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sale_rows, "COUNT_AT_END", 1)
     run(shop, write_native(tmp_path / "first.csv", _rows(40)))
@@ -135,7 +148,7 @@ def test_imports_one_after_another_and_a_refused_one_leave_no_pause(
     _as_rebuilt(shop.path)
 
 
-def test_a_failure_while_paused_rolls_the_pause_back_with_the_import(
+def test_a_failure_while_the_trigger_is_dropped_rolls_the_drop_back_with_the_import(
         shop: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sale_rows, "COUNT_AT_END", 1)
     insert = bulk.insert_values
@@ -146,10 +159,10 @@ def test_a_failure_while_paused_rolls_the_pause_back_with_the_import(
             raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(bulk, "insert_values", failing)
-    before = counts(shop)
+    before, trigger = counts(shop), _trigger(shop.path)
     with pytest.raises(sqlite3.OperationalError):
         run(shop, write_native(tmp_path / "fails.csv", _rows(10)))
-    assert counts(shop) == before
+    assert (counts(shop), _trigger(shop.path)) == (before, trigger)
     monkeypatch.setattr(bulk, "insert_values", insert)
     run(shop, write_native(tmp_path / "fails.csv", _rows(10)))
     _as_rebuilt(shop.path)
