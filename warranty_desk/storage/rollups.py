@@ -203,9 +203,9 @@ def _added(where: str) -> tuple[str, str, str]:
     """The warranties `where` picks (over warranties w), counted into each roll-up in one
     statement per roll-up: what the insert trigger adds for each of them, group by group.
 
-    The unary + keeps the planner off the customer index: by it, a bulk insert's count read
-    every warranty of the shop that has a customer (950k on the 1M-warranty bench shop)
-    instead of the rows above the mark."""
+    The unary + keeps the planner off the customer index: by it, a bulk insert's count
+    scanned the whole index (950k entries on the 1M-warranty bench shop, 75 ms more CPU at
+    every bulk insert, growing with the shop) instead of the rows above the mark."""
     sold = f"""INSERT INTO sale_rollups ({_GROUP}, count)
 SELECT s.sold_on, w.product_id, s.branch_code, coalesce(s.staff_id, x''), {_gap("w.serial")},
  (w.status = 'void' OR s.voided_at IS NOT NULL), count(*)
@@ -243,13 +243,14 @@ def warranties_counted_at_end(conn: sqlite3.Connection) -> Iterator[None]:
     set-based statement per roll-up, instead of by the insert trigger row by row.
 
     For bulk inserts (an import's 100k warranties): the trigger's three upserts per row were
-    1.2 s of CPU, the set-based count is 0.5 s. The trigger is dropped for the block and made
+    1.5 s of CPU, the set-based count is 0.46 s. The trigger is dropped for the block and made
     again from its own stored text before the count, all inside the caller's write
     transaction: no other connection ever sees the shop without it, and a failure rolls the
     drop back with everything else. (A trigger that skips while a flag row says so still ran
-    its WHEN for every row: 3 us a row, a quarter of what it saved.) Only inserts may happen
-    inside the block: a warranty updated or deleted there would be counted by its update
-    trigger before its insert was.
+    its WHEN for every row: 3.6 us a row, a third of what the count saves.) Only inserts may
+    happen inside the block: a warranty updated or deleted there would be counted by its
+    update trigger before its insert was. Other connections prepare their statements again
+    once after the commit (the schema changed and changed back).
     """
     (mark,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM warranties").fetchone()
     stored = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
