@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from warranty_desk.ids import ms_since_epoch, uuid7_bytes
 from warranty_desk.models import (
+    Base,
     Customer,
     ExtensionOffer,
     ExtensionPlan,
@@ -42,10 +43,15 @@ from warranty_desk.services.warranty_cards import (
     json_text,
     warranty_card,
 )
-from warranty_desk.storage import bulk, search
+from warranty_desk.storage import bulk, rollups, search
 from warranty_desk.storage.database import database_of
 
 _ACTIVE = WarrantyStatus.ACTIVE.value
+# From this many warranties a plan counts them into the roll-ups in one statement per roll-up
+# after inserting them all. A sale of a few units at the counter keeps the row trigger:
+# dropping it, making it again and the count are six statements more, where the trigger runs
+# three per unit.
+COUNT_AT_END = 64
 # A cover as the rows need it: the card's words, the layer rows, and the card's template.
 _Cover = tuple[CardCover, tuple[tuple[Any, ...], ...], str | None]
 
@@ -95,6 +101,8 @@ class _RowBuilder:
         self._last_reference = self._references.last
         self._covers: dict[tuple[Any, ...], _Cover] = {}
         self._words: dict[bytes, tuple[str, str, str, str, str]] = {}
+        # The encoder writes a number through its Python path (2.6 us); a file repeats prices.
+        self._prices: dict[int, str] = {}
 
     def finish(self) -> None:
         """Tell the counter row the last customer reference once, not once per customer."""
@@ -164,7 +172,9 @@ class _RowBuilder:
         add_offer, add_event = plan.offers.values.append, plan.events.values.append
         card, layers, template = cover
         product_text, sku_text, category_text, policy_text, ref_text = self._product_words(info)
-        price_text = encode(price)
+        price_text = self._prices.get(price)
+        if price_text is None:
+            price_text = self._prices[price] = encode(price)
         # An online order (one at a time, from the inbox) says its channel on each card.
         online = rows.sale.source == ONLINE_SALE
         for unit, code in enumerate(codes):
@@ -226,12 +236,21 @@ def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> 
         sales = Rows((*sales.columns, "import_batch_id"), [(*row, batch) for row in sales.values])
     # Core bulk inserts skip the ORM flush hooks, so search rows are added by high-water mark.
     marks = {"customers": search.high_water(session, "customers")}
-    for model, rows in ((Customer, plan.customers), (Sale, sales),
-                        (InvoiceLine, plan.lines), (Warranty, plan.warranties),
-                        (WarrantyLayer, plan.layers), (ExtensionOffer, plan.offers),
+    for model, rows in ((Customer, plan.customers), (Sale, sales), (InvoiceLine, plan.lines)):
+        _insert(session, model, rows)
+    if len(plan.warranties.values) >= COUNT_AT_END:
+        with rollups.warranties_counted_at_end(bulk.driver(session)):
+            _insert(session, Warranty, plan.warranties)
+    else:
+        _insert(session, Warranty, plan.warranties)
+    for child, rows in ((WarrantyLayer, plan.layers), (ExtensionOffer, plan.offers),
                         (OutboxEvent, plan.events)):
-        bulk.insert_values(session, model.__tablename__, rows.columns, rows.values)
+        _insert(session, child, rows)
     for table, mark in marks.items():
         search.index_since(session, table, mark)
     if plan.consents:
         record_consents(session, plan.consents)
+
+
+def _insert(session: Session, model: type[Base], rows: Rows) -> None:
+    bulk.insert_values(session, model.__tablename__, rows.columns, rows.values)

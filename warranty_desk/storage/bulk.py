@@ -51,6 +51,11 @@ def insert_rows(session: Session, table: str, rows: Sequence[dict[str, Any]]) ->
     insert_values(session, table, columns, list(map(pick, rows)))
 
 
+def driver(session: Session) -> sqlite3.Connection:
+    """The driver connection under the session's open transaction."""
+    return cast(sqlite3.Connection, session.connection().connection.driver_connection)
+
+
 def insert_values(
     session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
 ) -> None:
@@ -64,6 +69,5 @@ def insert_values(
                 if not isinstance(value, _PLAIN)]
     if unstored:
         raise TypeError(f"{table}: pass stored values for {', '.join(unstored)} (see stored())")
-    raw = cast(sqlite3.Connection, session.connection().connection.driver_connection)
-    raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
+    driver(session).executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
                     f"VALUES ({', '.join('?' for _ in columns)})", rows)
