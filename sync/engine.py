@@ -8,7 +8,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -329,16 +329,33 @@ def _send_beside(helper: ThreadPoolExecutor, dest: Destination, events: Sequence
     """dest.send(events), with `work` (the ledger and the outbox) done meanwhile on `helper`.
 
     The till's own work then costs no time of its own: it overlaps the round trip and the
-    receiver's, which are most of a batch. `work` is always waited for; its failure (a lost
-    race, a database fault) wins over the send's, which is chained to it.
+    receiver's, which are most of a batch. A destination that says when its request is
+    written (PortalDestination.send_then) has `work` started only then: started with the
+    send, its pure-Python reading and encoding held the interpreter while the request was
+    built and written, and the writer, giving it up at each system call, waited up to a
+    switch interval (5 ms) to get it back, with the receiver idle. `work` is always waited
+    for; its failure (a lost race, a database fault) wins over the send's, which is chained
+    to it.
     """
-    running = helper.submit(work)
+    running: list[Future[None]] = []
+
+    def start() -> None:
+        if not running:
+            running.append(helper.submit(work))
+
+    send_then = getattr(dest, "send_then", None)
     try:
-        outcomes = dest.send(events)
+        if send_then is None:
+            start()
+            outcomes: list[Outcome] = dest.send(events)
+        else:
+            outcomes = send_then(events, start)
     except BaseException as sent_error:
-        error = running.exception()
+        start()  # the request never went out whole: the work still runs, now
+        error = running[0].exception()
         if error is not None:
             raise error from sent_error
         raise
-    running.result()
+    start()
+    running[0].result()
     return outcomes

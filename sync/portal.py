@@ -195,6 +195,12 @@ class PortalDestination:
 
     def send(self, events: Sequence[Event]) -> list[Outcome]:
         """One outcome per event in order; a whole-batch 4xx is bisected down to one event."""
+        return self.send_then(events, None)
+
+    def send_then(self, events: Sequence[Event], on_wire: Callable[[], None] | None
+                  ) -> list[Outcome]:
+        """send(events), calling `on_wire` once the batch is written and before its answer is
+        read (sync.engine starts the till's own work for the next batch then)."""
         if not events:
             return []
         beside = self.marks() if self.marks is not None else {}
@@ -204,7 +210,7 @@ class PortalDestination:
         body = batch_body([got[1] if (got := ahead.pop(id(e), None)) is not None else _wire(e)
                            for e in events], beside)
         response = self.client.request("POST", f"/branches/{self.branch}/events", data=body,
-                                       content_type="application/json")
+                                       content_type="application/json", on_wire=on_wire)
         try:
             check_answer(response, self.client.who, "the batch")
         except PortalRefused:
