@@ -17,6 +17,7 @@ from sync import ledger, outbox_reader
 from sync.backoff import BASE_SECONDS, CAP_SECONDS, Backoff
 from sync.contract import Destination, Event, Outcome, TransientError
 from sync.failures import Kind, kind_of
+from sync.ledger import Key
 from sync.window import LOOKAHEAD_BATCHES, PendingWindow, key_of, plan_batch
 from warranty_desk.storage.database import Database
 
@@ -281,15 +282,13 @@ class SyncEngine:
                     parked = [ledger.ParkRow(e.seq, e.aggregate, e.aggregate_id, "held",
                                              ledger.held_reason(head, who))
                               for e, head in plan.held]
-                    for event, outcome in zip(plan.send, outcomes, strict=True):
-                        if outcome.status == "rejected":
-                            parked.append(ledger.ParkRow(event.seq, event.aggregate,
-                                                         event.aggregate_id, "rejected",
-                                                         outcome.reason))
-                            heads[key_of(event)] = ledger.Head(event.seq, "rejected",
-                                                               outcome.reason)
-                        else:
-                            tally.count(outcome)
+                    statuses = [outcome.status for outcome in outcomes]
+                    if "rejected" not in statuses:
+                        # Every one stored (nearly every batch): counted in one go.
+                        tally.delivered += len(statuses)
+                        tally.stored += statuses.count("accepted")
+                    else:
+                        self._refused(plan.send, outcomes, parked, heads, tally)
                     settled = plan.settled_seqs()
                     window.settle(settled)
                     # Written only after the answer: a crash before the commit re-sends the
@@ -303,6 +302,19 @@ class SyncEngine:
             finally:
                 if behind is not None:
                     behind()
+
+    @staticmethod
+    def _refused(sent: Sequence[Event], outcomes: Sequence[Outcome],
+                 parked: list[ledger.ParkRow], heads: dict[Key, ledger.Head],
+                 tally: _Tally) -> None:
+        # A batch with refusals: each refused event parks and holds its record's later ones.
+        for event, outcome in zip(sent, outcomes, strict=True):
+            if outcome.status == "rejected":
+                parked.append(ledger.ParkRow(event.seq, event.aggregate, event.aggregate_id,
+                                             "rejected", outcome.reason))
+                heads[key_of(event)] = ledger.Head(event.seq, "rejected", outcome.reason)
+            else:
+                tally.count(outcome)
 
     def _commit(self, name: str, window: PendingWindow, new: int,
                 parked: Sequence[ledger.ParkRow], sent: bool, above: Sequence[int]) -> None:
