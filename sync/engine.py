@@ -8,7 +8,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -17,6 +17,7 @@ from sync import ledger, outbox_reader
 from sync.backoff import BASE_SECONDS, CAP_SECONDS, Backoff
 from sync.contract import Destination, Event, Outcome, TransientError
 from sync.failures import Kind, kind_of
+from sync.ledger import Key
 from sync.window import LOOKAHEAD_BATCHES, PendingWindow, key_of, plan_batch
 from warranty_desk.storage.database import Database
 
@@ -281,15 +282,13 @@ class SyncEngine:
                     parked = [ledger.ParkRow(e.seq, e.aggregate, e.aggregate_id, "held",
                                              ledger.held_reason(head, who))
                               for e, head in plan.held]
-                    for event, outcome in zip(plan.send, outcomes, strict=True):
-                        if outcome.status == "rejected":
-                            parked.append(ledger.ParkRow(event.seq, event.aggregate,
-                                                         event.aggregate_id, "rejected",
-                                                         outcome.reason))
-                            heads[key_of(event)] = ledger.Head(event.seq, "rejected",
-                                                               outcome.reason)
-                        else:
-                            tally.count(outcome)
+                    statuses = [outcome.status for outcome in outcomes]
+                    if "rejected" not in statuses:
+                        # Every one stored (nearly every batch): counted in one go.
+                        tally.delivered += len(statuses)
+                        tally.stored += statuses.count("accepted")
+                    else:
+                        self._refused(plan.send, outcomes, parked, heads, tally)
                     settled = plan.settled_seqs()
                     window.settle(settled)
                     # Written only after the answer: a crash before the commit re-sends the
@@ -303,6 +302,19 @@ class SyncEngine:
             finally:
                 if behind is not None:
                     behind()
+
+    @staticmethod
+    def _refused(sent: Sequence[Event], outcomes: Sequence[Outcome],
+                 parked: list[ledger.ParkRow], heads: dict[Key, ledger.Head],
+                 tally: _Tally) -> None:
+        # A batch with refusals: each refused event parks and holds its record's later ones.
+        for event, outcome in zip(sent, outcomes, strict=True):
+            if outcome.status == "rejected":
+                parked.append(ledger.ParkRow(event.seq, event.aggregate, event.aggregate_id,
+                                             "rejected", outcome.reason))
+                heads[key_of(event)] = ledger.Head(event.seq, "rejected", outcome.reason)
+            else:
+                tally.count(outcome)
 
     def _commit(self, name: str, window: PendingWindow, new: int,
                 parked: Sequence[ledger.ParkRow], sent: bool, above: Sequence[int]) -> None:
@@ -329,16 +341,33 @@ def _send_beside(helper: ThreadPoolExecutor, dest: Destination, events: Sequence
     """dest.send(events), with `work` (the ledger and the outbox) done meanwhile on `helper`.
 
     The till's own work then costs no time of its own: it overlaps the round trip and the
-    receiver's, which are most of a batch. `work` is always waited for; its failure (a lost
-    race, a database fault) wins over the send's, which is chained to it.
+    receiver's, which are most of a batch. A destination that says when its request is
+    written (PortalDestination.send_then) has `work` started only then: started with the
+    send, its pure-Python reading and encoding held the interpreter while the request was
+    built and written, and the writer, giving it up at each system call, waited up to a
+    switch interval (5 ms) to get it back, with the receiver idle. `work` is always waited
+    for; its failure (a lost race, a database fault) wins over the send's, which is chained
+    to it.
     """
-    running = helper.submit(work)
+    running: list[Future[None]] = []
+
+    def start() -> None:
+        if not running:
+            running.append(helper.submit(work))
+
+    send_then = getattr(dest, "send_then", None)
     try:
-        outcomes = dest.send(events)
+        if send_then is None:
+            start()
+            outcomes: list[Outcome] = dest.send(events)
+        else:
+            outcomes = send_then(events, start)
     except BaseException as sent_error:
-        error = running.exception()
+        start()  # the request never went out whole: the work still runs, now
+        error = running[0].exception()
         if error is not None:
             raise error from sent_error
         raise
-    running.result()
+    start()
+    running[0].result()
     return outcomes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -105,6 +105,28 @@ def _tls_words(who: str, host: str, error: Exception) -> str:
             "check the portal address and the certificate settings under Settings > Sync.")
 
 
+class _Announced:
+    """A request body that calls `on_wire` once all of it is written to the socket.
+
+    requests sends an object with a length but no buffer as a stream: the same
+    Content-Length header and the same bytes in one write (urllib3 sends each item the
+    iteration yields), and the iteration goes on, to the call, only once the write returned.
+    """
+
+    __slots__ = ("_body", "_on_wire")
+
+    def __init__(self, body: bytes, on_wire: Callable[[], None]) -> None:
+        self._body = body
+        self._on_wire = on_wire
+
+    def __len__(self) -> int:
+        return len(self._body)
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._body
+        self._on_wire()
+
+
 class HttpClient:
     """Requests to one receiver; network failures come back as TransientError in plain words."""
 
@@ -133,14 +155,23 @@ class HttpClient:
     def request(
         self, method: str, path: str, *, data: bytes | None = None,
         content_type: str | None = None, params: Mapping[str, Any] | None = None,
+        on_wire: Callable[[], None] | None = None,
     ) -> requests.Response:
-        """Send one request and return any answer; no answer at all raises TransientError."""
+        """Send one request and return any answer; no answer at all raises TransientError.
+
+        `on_wire` is called once the whole request is written, before the answer is read
+        (not when the write fails): work started then overlaps the receiver's, not the
+        writing of the request.
+        """
+        body: bytes | _Announced | None = data
+        if data and on_wire is not None:
+            body = _Announced(data, on_wire)
         headers = {"Authorization": f"Bearer {self._token()}", "Accept": "application/json"}
         if content_type:
             headers["Content-Type"] = content_type
         try:
             return self._session.request(
-                method, self.base_url + path, data=data, headers=headers, params=params,
+                method, self.base_url + path, data=body, headers=headers, params=params,
                 timeout=self._timeout, allow_redirects=False, verify=self._verify)
         # Messages are written here, not taken from the exception: they must not carry headers.
         except requests.exceptions.SSLError as exc:

@@ -1,10 +1,12 @@
-"""The push's overlap: the ledger and the look-ahead worked while a batch is on the wire."""
+"""The push's overlap: the ledger and the look-ahead worked while a batch is on the wire, started
+once the batch is written (not while it is built)."""
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -171,3 +173,140 @@ def test_what_is_prepared_stays_bounded() -> None:
         portal.prepare(_events(start + 500)[start:])
     assert 0 < len(portal._ahead) <= 11 * 500
     assert batch_body([], {}) == b'{"events":[]}'
+
+
+_ANSWER = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+           b"\r\n{}")
+
+
+def _read_request(conn: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                  if line.lower().startswith(b"content-length:"))
+    while len(body) < length:
+        body += conn.recv(65536)
+    return data[:len(head) + 4] + body
+
+
+@contextmanager
+def _raw_server(called: threading.Event) -> Iterator[tuple[str, list[tuple[bytes, bool]]]]:
+    """Records each request's bytes, and whether `called` was set before it was answered (it
+    waits for it a while before answering)."""
+    seen: list[tuple[bytes, bool]] = []
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                while True:
+                    try:
+                        request = _read_request(conn)
+                    except (OSError, StopIteration):
+                        break
+                    seen.append((request, called.wait(5.0)))
+                    conn.sendall(_ANSWER)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", seen
+    finally:
+        listener.close()
+
+
+def test_on_wire_is_told_before_the_answer_and_the_request_is_the_same_bytes() -> None:
+    body = '{"events":[{"id":"é"}]}'.encode() * 2000  # more than one socket write's worth
+    called = threading.Event()
+    calls: list[int] = []
+
+    def on_wire() -> None:
+        calls.append(1)
+        called.set()
+
+    with _raw_server(called) as (url, seen):
+        client = HttpClient(url, lambda: "token-123456")
+        try:
+            told = client.request("POST", "/branches/BR01/events", data=body,
+                                  content_type="application/json", on_wire=on_wire)
+            called.set()  # the plain request is not waited on
+            plain = client.request("POST", "/branches/BR01/events", data=body,
+                                   content_type="application/json")
+        finally:
+            client.close()
+    assert told.status_code == plain.status_code == 200
+    # Told once, while the receiver held its answer back: before the answer was read.
+    assert calls == [1] and seen[0][1]
+    # Byte for byte the request a plain body makes: the same Content-Length, no chunks.
+    assert seen[0][0] == seen[1][0] and seen[0][0].endswith(b"\r\n\r\n" + body)
+
+
+def test_no_body_goes_as_before_and_tells_no_one() -> None:
+    called = threading.Event()
+    calls: list[int] = []
+    with _raw_server(called) as (url, seen):
+        client = HttpClient(url, lambda: "token-123456")
+        called.set()
+        try:
+            client.request("POST", "/documents/missing", data=b"",
+                           content_type="application/json", on_wire=lambda: calls.append(1))
+        finally:
+            client.close()
+    assert calls == [] and b"Content-Length: 0\r\n" in seen[0][0]
+
+
+class _Telling(_Watching):
+    """Says when each batch is written (send_then); watches the ledger before and after."""
+
+    def __init__(self, db: Database, fail_at: int | None = None) -> None:
+        super().__init__(db, fail_at)
+        # For each batch after the first: the cursor while the batch was being built and
+        # written (committed_meanwhile: whether the previous one's became durable after).
+        self.while_written: list[int] = []
+
+    def send(self, events: Sequence[Event]) -> list[Outcome]:
+        raise AssertionError("The engine tells a destination that can say when it wrote.")
+
+    def send_then(self, events: Sequence[Event], on_wire: Callable[[], None] | None
+                  ) -> list[Outcome]:
+        assert on_wire is not None
+        self.batches.append([e.seq for e in events])
+        if len(self.batches) == self.fail_at:
+            # Nothing went out whole: the engine still does its work (the answered batch's
+            # commit) before it reports the failure.
+            raise TransientError("The line dropped while writing.", answered=False)
+        if len(self.batches) > 1:
+            previous = self.batches[-2][-1]
+            self.while_written.append(ledger.cursor(self.db, self.name))
+            on_wire()
+            self.committed_meanwhile.append(wait_until(
+                lambda: ledger.cursor(self.db, self.name) == previous, timeout=10.0))
+        else:
+            on_wire()
+        return [Outcome(e.id, "accepted") for e in events]
+
+
+def test_the_answered_batch_is_committed_once_the_next_is_written(db: Database) -> None:
+    _outbox_of(db, 9)
+    seqs = [e[0] for e in outbox(db)]
+    telling = _Telling(db)
+    report = engine(db, telling).push_once()
+    assert report.delivered == 9 and report.pending == 0
+    # Not started while the batch was built and written; done while its answer was awaited.
+    assert telling.while_written == [0, seqs[2]]
+    assert telling.committed_meanwhile == [True, True]
+    assert ledger.cursor(db, "crm") == seqs[-1]
+
+
+def test_a_batch_never_written_still_has_the_answered_one_committed(db: Database) -> None:
+    _outbox_of(db, 9)
+    seqs = [e[0] for e in outbox(db)]
+    report = engine(db, _Telling(db, fail_at=2)).push_once()
+    assert report.errors and report.delivered == 3 and report.pending == 6
+    assert ledger.cursor(db, "crm") == seqs[2]

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from sync import ledger
-from sync.contract import Event
+from sync.contract import Event, Outcome, TransientError
+from sync.http import HttpClient
 from sync.outbox_reader import _utc
-from sync.portal import _wire
+from sync.portal import PortalDestination, _wire
 from warranty_desk.models import SyncCursor, SyncDelivered
 from warranty_desk.storage.database import Database
 
@@ -83,3 +86,54 @@ def test_a_batch_commit_moves_the_cursor_keeps_rows_above_and_stamps_as_the_orm_
     assert ledger.settled_above(shop, "portal", 0) == set()
     with pytest.raises(ledger.LostRace):
         ledger.commit_batch(shop, "portal", old=5, new=12, parked=(), now=AT, sent=True)
+
+
+def _answered(results: Any) -> list[Outcome] | Exception:
+    answer = requests.Response()
+    answer.status_code = 200
+    answer.headers["Content-Type"] = "application/json"
+    answer._content = json.dumps({"results": results}).encode()
+    portal = PortalDestination(HttpClient("http://127.0.0.1:9", lambda: "token-123456"), "BR01")
+    try:
+        return portal._outcomes(_EVENTS, answer)
+    except TransientError as exc:
+        return exc
+
+
+_EVENTS = [Event(n, f"id-{n}", "claim.opened", "claim", f"C-{n}", AT, payload_json="{}")
+           for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("results", [
+    [{"id": "id-1", "status": "accepted"}, {"id": "id-2", "status": "duplicate"},
+     {"id": "id-3", "status": "accepted"}],
+    # Another order, a reason, a refusal, a missing answer: read by id, as before.
+    [{"id": "id-3", "status": "accepted"}, {"id": "id-1", "status": "duplicate"},
+     {"id": "id-2", "status": "accepted"}],
+    [{"id": "id-1", "status": "accepted"}, {"id": "id-2", "status": "duplicate",
+                                            "reason": "seen on 2026-11-21"},
+     {"id": "id-3", "status": "accepted"}],
+    [{"id": "id-1", "status": "accepted"}, {"id": "id-2", "status": "rejected",
+                                            "reason": "bad", "code": "invalid-payload"},
+     {"id": "id-3", "status": "accepted"}],
+    [{"id": "id-1", "status": "accepted"}, {"id": "id-3", "status": "accepted"}],
+    [{"id": "id-1", "status": "accepted"}, {"id": "id-2", "status": "stored"},
+     {"id": "id-3", "status": "accepted"}],
+])
+def test_an_answer_read_in_one_pass_gives_the_outcomes_read_by_id(results: Any) -> None:
+    by_id = {r["id"]: r for r in results}
+    expected: list[Outcome] | None = []
+    for event in _EVENTS:
+        got = by_id.get(event.id, {})
+        if got.get("status") not in ("accepted", "duplicate", "rejected"):
+            expected = None  # no usable answer: the batch goes again
+            break
+        assert expected is not None
+        expected.append(Outcome(event.id, got["status"], got.get("reason", ""),
+                                got.get("code", "")))
+    outcomes = _answered(results)
+    if expected is None:
+        assert isinstance(outcomes, TransientError)
+    else:
+        assert outcomes == expected
+        assert all(type(o) is Outcome for o in outcomes)  # type: ignore[union-attr]
