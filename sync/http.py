@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.auth
 from requests.adapters import HTTPAdapter
 
 from sync.contract import TransientError
@@ -127,6 +128,25 @@ class _Announced:
         self._on_wire()
 
 
+class _AsWritten(requests.auth.AuthBase):
+    """Leaves a request's Authorization as the till wrote it (or without one)."""
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        return r
+
+
+def new_session() -> requests.Session:
+    """A requests session that sends only the credentials the till sets itself.
+
+    With no auth of its own, requests looks the host up in ~/.netrc and writes that entry's
+    Basic credentials over the till's Authorization header: head office would then refuse
+    the till's token, and a CRM its session. Proxies from the environment still apply.
+    """
+    session = requests.Session()
+    session.auth = _AsWritten()
+    return session
+
+
 class HttpClient:
     """Requests to one receiver; network failures come back as TransientError in plain words."""
 
@@ -142,7 +162,7 @@ class HttpClient:
         self.host = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
         self._token = token
         self._timeout = (connect_timeout, timeout)
-        self._session = requests.Session()
+        self._session = new_session()
         # True, or a private CA's bundle: verification is never switched off. Given on every
         # request, not on the session: requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE in the
         # environment override a session's bundle, and many machines set those.

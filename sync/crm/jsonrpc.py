@@ -11,7 +11,7 @@ import requests
 
 from sync.contract import TransientError
 from sync.crm.webhook import safe_url
-from sync.http import retry_after
+from sync.http import new_session, retry_after
 from warranty_desk.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class TrytonRpc:
         self._password = password
         self._timeout = timeout
         self._verify: bool | str = ca_bundle or True  # TLS is always verified
-        self._http = session or requests.Session()
+        self._http = session or new_session()
         self._auth: str | None = None
         self._ids = itertools.count(1)
 

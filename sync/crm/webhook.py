@@ -24,7 +24,7 @@ from standardwebhooks import Webhook
 from sync.contract import Event, Outcome, TransientError
 from sync.crm import mapping
 from sync.crm.mapping import CrmRecord
-from sync.http import reason_of, retry_after
+from sync.http import new_session, reason_of, retry_after
 from warranty_desk.clock import Clock
 from warranty_desk.errors import BadInput
 
@@ -134,7 +134,7 @@ class WebhookConnector:
         self._standard = Webhook(standard_key(secret))
         self._timeout = timeout
         self._verify: bool | str = ca_bundle or True  # TLS is always verified
-        self._session = session or requests.Session()
+        self._session = session or new_session()
         self._clock = clock
 
     def __repr__(self) -> str:
