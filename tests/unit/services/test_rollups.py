@@ -15,13 +15,14 @@ from tests.conftest import TODAY, actor, stand_on
 from tests.unit.services.helpers import ADA, inspect, sell
 from tests.unit.services.helpers import write_sql as _sql
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
+from warranty_desk.models.metric_rollup import WAITING_ONLY
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services import activation, claims, decisions, returns
 from warranty_desk.services.dashboard import dashboard
 from warranty_desk.services.metric_figures import compare
 from warranty_desk.services.metric_rows import load_rows
-from warranty_desk.storage import fact_days, rollups
+from warranty_desk.storage import claimants, fact_days, rollups
 from warranty_desk.storage.database import Database
 
 BOSS, SALES = actor(Role.OWNER), actor(Role.SALES)
@@ -50,6 +51,7 @@ def rebuilt(conn: sqlite3.Connection) -> Held:
         rollups.rebuild(conn.execute)
         rollups.rebuild_offer_products(conn.execute)
         fact_days.rebuild(conn.execute)
+        claimants.rebuild(conn.execute)
         return held(conn)
     finally:
         conn.execute("ROLLBACK")
@@ -173,6 +175,13 @@ class Shop:
             _sql(self.db, "UPDATE warranties SET product_id = (SELECT id FROM products "
                  "ORDER BY sku LIMIT 1) WHERE invoice_line_id IN "
                  "(SELECT id FROM invoice_lines WHERE sale_id = ?)", sale)
+        elif which == 4 and n % 3:  # the first claim loses its customer, or moves 2 days on
+            # (a customer's later claims then have another claim before them)
+            _sql(self.db, "UPDATE claims SET customer_id = CASE WHEN ? THEN NULL "
+                 "ELSE customer_id END, opened_at = CASE WHEN ? THEN opened_at "
+                 "ELSE datetime(opened_at, '+2 days') || '.000000' END "
+                 "WHERE id = (SELECT id FROM claims ORDER BY number LIMIT 1)",
+                 n % 3 == 1, n % 3 == 1)
         else:
             _sql(self.db, "INSERT INTO claim_events (id, claim_id, at, kind, reason, cost_minor) "
                  "SELECT randomblob(16), id, '2026-11-21 09:00:00.000000', 'handed_over', '', 0 "
@@ -227,6 +236,7 @@ def test_a_rebuild_on_a_shop_with_claims_fills_what_the_triggers_kept(shop: Data
 
 def test_the_rollups_know_the_returns_stock_movements_the_returns_desk_makes() -> None:
     assert (*returns._IN, *returns._OUT) == rollups.RETURNS_KINDS
+    assert f"returns_kind = '{rollups.RETURNS_KINDS[0]}'" == WAITING_ONLY
 
 
 def test_every_rollup_trigger_is_in_the_migrated_database(db: Database) -> None:
@@ -242,6 +252,7 @@ def test_every_rollup_trigger_is_in_the_migrated_database(db: Database) -> None:
     assert set(fact_days.trigger_names()) - found == set(), "call storage.fact_days.install()"
     assert set(rollups.offer_trigger_names()) - found == set(), \
         "call storage.rollups.install_offer_products()"
+    assert set(claimants.trigger_names()) - found == set(), "call storage.claimants.install()"
 
 
 def test_compare_by_product_counts_a_claim_with_no_product_as_not_recorded(
@@ -260,3 +271,49 @@ def test_compare_by_product_counts_a_claim_with_no_product_as_not_recorded(
     assert volume == {"LAP-100": 1, "not recorded": 1}
     assert {v: [(f.key, f.value) for f in found] for v, found in fast.items()} == {
         v: [(f.key, f.value) for f in found] for v, found in slow.items()}
+
+
+def _claimants(shop: Database) -> tuple[int, int] | None:
+    from warranty_desk.services.metric_facts import load_facts
+
+    with shop.read() as session:
+        return load_facts(session, TODAY - timedelta(days=30), TODAY)[0].claimants
+
+
+def test_a_customers_first_claim_and_next_day_of_buying_follow_their_claims_and_sales(
+        shop: Database) -> None:
+    story = Shop(shop)
+    stand_on(shop, TODAY - timedelta(days=15))
+    for n in (20, 21):  # two units of Ada's, claimed at the very same instant
+        story.sell(n)
+    for n in range(2):
+        story.claim(n)
+    stand_on(shop, TODAY)
+    story.sell(5)  # she buys again ten days later
+    conn = sqlite3.connect(shop.path, isolation_level=None)
+    try:
+        def columns() -> list[tuple[object, ...]]:
+            return sorted(conn.execute(
+                "SELECT prev_opened_at IS NULL, next_sale_on FROM claim_rollups "
+                "WHERE customer_id IS NOT NULL").fetchall(), key=repr)
+
+        later = (TODAY - timedelta(days=5)).isoformat()
+        # One of the two is her first (ties go by id), and both see the day she came back.
+        assert columns() == [(0, later), (1, later)]
+        assert held(conn) == rebuilt(conn)
+        assert _claimants(shop) == (1, 1)
+        activation.void_warranty(shop, BOSS, str(_pick(
+            shop, "SELECT w.code FROM warranties w JOIN invoice_lines l ON l.id = "
+            "w.invoice_line_id JOIN sales s ON s.id = l.sale_id ORDER BY s.sold_on DESC", 0)),
+            "Sale returned")
+        assert columns() == [(0, None), (1, None)]  # that day counts no more
+        assert _claimants(shop) == (1, 0)
+        story.sell(5)
+        # The first claim loses its customer: the other is her first now.
+        _sql(shop, "UPDATE claims SET customer_id = NULL WHERE id = (SELECT claim_id FROM "
+             "claim_rollups WHERE prev_opened_at IS NULL AND customer_id IS NOT NULL)")
+        assert columns() == [(1, later)]
+        assert held(conn) == rebuilt(conn)
+        assert _claimants(shop) == (1, 1)
+    finally:
+        conn.close()
