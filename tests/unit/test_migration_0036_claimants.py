@@ -1,8 +1,8 @@
 """Migration 0036: each claim's roll-up row carries its customer's claim before it and next day
-of buying, and the units waiting for their supplier are indexed with their claim's when. On a
-shop with claims the upgrade fills both columns as the triggers and a rebuild do; a downgrade
-takes them away and 0032's triggers go on counting; the dashboard reads the same figures before
-and after the round trip."""
+of buying, and a refunded one its refund's facts; the units waiting for their supplier are
+indexed with their claim's when. On a shop with claims the upgrade fills the columns as the
+triggers and a rebuild do; a downgrade takes them away and 0032's triggers go on counting; the
+dashboard reads the same figures before and after the round trip."""
 
 from __future__ import annotations
 
@@ -14,12 +14,15 @@ from tests.unit.services.helpers import rows
 from tests.unit.services.test_rollups import Shop, held, rebuilt
 from tests.unit.test_migration_0017 import _to
 from tests.unit.test_migration_0031_dashboard_sums import _figures
-from warranty_desk.storage import claimants
+from warranty_desk.storage import claimants, refund_facts
 from warranty_desk.storage.database import Database
+
+ADDED = "claim_id, prev_opened_at, next_sale_on, refund_minor, refund_paid, refund_by"
 
 
 def _story(shop: Database) -> None:
-    """Ada claims twice, a fortnight ago, buys again a week later, and claims once more."""
+    """Ada claims twice, a fortnight ago, buys again a week later, and claims once more: that
+    claim refunded."""
     story = Shop(shop)
     stand_on(shop, TODAY - timedelta(days=15))
     for n in (20, 21, 23):
@@ -30,6 +33,7 @@ def _story(shop: Database) -> None:
     stand_on(shop, TODAY - timedelta(days=3))
     story.sell(8)
     story.claim(2)
+    story.decide(2)  # the third claim refunded
     stand_on(shop, TODAY)
 
 
@@ -42,13 +46,14 @@ def test_the_upgrade_fills_the_claimants_columns_and_a_downgrade_takes_them_away
     _story(shop)
     before = _figures(shop), _figures(shop, {"product": "LAP-100"}), \
         _figures(shop, {"staff": "not recorded"})
-    kept = rows(shop, "SELECT claim_id, prev_opened_at, next_sale_on FROM claim_rollups")
+    kept = rows(shop, f"SELECT {ADDED} FROM claim_rollups")
     assert sorted(r[2] or "" for r in kept) == ["", (TODAY - timedelta(days=8)).isoformat(),
                                                 (TODAY - timedelta(days=8)).isoformat()]
+    assert sorted(r[3] or 0 for r in kept) == [0, 0, 10_000]  # the refund's amount
     _to(shop, "0032", down=True)
-    assert "prev_opened_at" not in _columns(shop) and "next_sale_on" not in _columns(shop)
+    assert not set(ADDED.split(", ")[1:]) & set(_columns(shop))
     names = {n for (n,) in rows(shop, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    assert not names & set(claimants.trigger_names())
+    assert not names & {*claimants.trigger_names(), *refund_facts.trigger_names()}
     # 0032's triggers go on keeping the roll-up: a claim's row made again is counted again.
     conn = sqlite3.connect(shop.path, isolation_level=None)
     try:
@@ -57,8 +62,7 @@ def test_the_upgrade_fills_the_claimants_columns_and_a_downgrade_takes_them_away
     finally:
         conn.close()
     _to(shop, "head")
-    assert sorted(rows(shop, "SELECT claim_id, prev_opened_at, next_sale_on "
-                             "FROM claim_rollups")) == sorted(kept)
+    assert sorted(rows(shop, f"SELECT {ADDED} FROM claim_rollups")) == sorted(kept)
     conn = sqlite3.connect(shop.path, isolation_level=None)
     try:
         assert held(conn) == rebuilt(conn)

@@ -86,6 +86,11 @@ class ClaimRollup(CostSums, Base):
     # first shop day of buying after this claim's (kept by storage/claimants.py).
     prev_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_sale_on: Mapped[date | None]
+    # A refunded claim's amount, the price paid for the unit, and who approved it (None for
+    # any other outcome; kept by storage/refund_facts.py).
+    refund_minor: Mapped[int | None] = mapped_column(BigInteger)
+    refund_paid: Mapped[int | None] = mapped_column(BigInteger)
+    refund_by: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)
 
 
 class SaleRollup(Base):
