@@ -15,10 +15,15 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Index, LargeBinary, PrimaryKeyConstraint, String
+from sqlalchemy import BigInteger, Index, LargeBinary, PrimaryKeyConstraint, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from warranty_desk.models.base import Base, UTCDateTime, UUIDBlob
+
+# The claims whose unit's last returns movement brought it in (storage/rollups.RETURNS_KINDS'
+# first), as SQL with the kind written out: SQLite uses a partial index only for a query whose
+# own text implies its condition, which a bound parameter does not.
+WAITING_ONLY = "returns_kind = 'return_in'"
 
 
 class CostSums:
@@ -40,11 +45,17 @@ class ClaimRollup(CostSums, Base):
 
     __tablename__ = "claim_rollups"
     __table_args__ = (
-        # With the customer: the trust score's claimants are read from the index alone.
-        Index("ix_claim_rollups_opened_customer", "opened_at", "customer_id"),
+        # With the customer, their claim before and next day of buying: the trust score's
+        # claimants are read from the index alone (storage/claimants.py).
+        Index("ix_claim_rollups_opened_customer", "opened_at", "customer_id", "prev_opened_at",
+              "next_sale_on"),
         Index("ix_claim_rollups_closed_at", "closed_at"),
-        # The units in returns stock (of a filter's products) with when they came.
-        Index("ix_claim_rollups_returns_kind", "returns_kind", "product_id", "returns_at"),
+        # The units in returns stock (of a filter's products) with when they came, and their
+        # claim's when, for a filter's (the claims touching the range): read from the index
+        # alone. Only the units brought in are read (services/rollup_reads._waiting), so only
+        # those are in it: a quarter of the claims.
+        Index("ix_claim_rollups_returns_kind", "returns_kind", "product_id", "returns_at",
+              "opened_at", "closed_at", sqlite_where=text(WAITING_ONLY)),
         # A filter's claims by their product or staff member (services/metric_rows.keyed),
         # the first with what a filter's claims counted, the trust score's claimants and a
         # filter's claim ids read.
@@ -71,6 +82,15 @@ class ClaimRollup(CostSums, Base):
     # The unit's last movement in or out of returns stock (returns.py's kinds), and when.
     returns_kind: Mapped[str | None] = mapped_column(String(20))
     returns_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The customer's claim before this one was opened then (None: none), and the customer's
+    # first shop day of buying after this claim's (kept by storage/claimants.py).
+    prev_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_sale_on: Mapped[date | None]
+    # A refunded claim's amount, the price paid for the unit, and who approved it (None for
+    # any other outcome; kept by storage/refund_facts.py).
+    refund_minor: Mapped[int | None] = mapped_column(BigInteger)
+    refund_paid: Mapped[int | None] = mapped_column(BigInteger)
+    refund_by: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)
 
 
 class SaleRollup(Base):

@@ -80,8 +80,9 @@ def load_facts(session: Session, since: date, until: date,
     # shop's own counts.
     filtered = bool(wanted)
     wanted = rollup_reads.narrowing(session, branch, wanted)
+    counted = rollup_reads.by_day(session, shop.timezone)
     # The whole shop's claims and costs are read counted per shop day, a filter's counted.
-    if not wanted and rollup_reads.by_day(session, shop.timezone):
+    if not wanted and counted:
         facts = rollup_reads.facts_by_day(session, since, until)
         costs = rollup_reads.costs_by_day(session, since, until)
     else:
@@ -98,7 +99,7 @@ def load_facts(session: Session, since: date, until: date,
     messaged = rollup_reads.rollup_claims(branch, wanted, r.claim_id).where(
         r.opened_at < end) if wanted else None
     claimants = rollup_reads.claimants_back(session, day, start, end, since, until, branch,
-                                            wanted)
+                                            wanted, counted=counted)
     expected, settled, _ = recovery_sums(session, start, end, opened_in, day)
     return MetricRows(
         zone, since, until, start, end, (),

@@ -33,19 +33,17 @@ def _approver() -> Any:
             .order_by(e.at.desc()).limit(1).scalar_subquery())
 
 
-def _refunds(start: datetime, end: datetime, scope: Any, *columns: Any,
-             where: Iterable[Any] = ()) -> Any:
+def _refunds(start: datetime, end: datetime, scope: Any, *columns: Any) -> Any:
     """The refunds decided in [start, end), selecting `columns` over the claim, its roll-up
     row (the ledger's refund cost), the price paid and the approver; `scope` (a subquery of
-    claim ids), or `where` (tests of the roll-up row), narrows them to the claims a filter
-    lets through."""
+    claim ids) narrows them to the claims a filter lets through."""
     r = ClaimRollup  # its index on closed_at finds the range; the claims table has none
     stmt = (select(*columns).select_from(r).join(Claim, Claim.id == r.claim_id)
             .outerjoin(Warranty, Warranty.id == Claim.warranty_id)
             .outerjoin(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
             .outerjoin(Staff, Staff.id == _approver())
             .where(r.outcome == "refund", r.closed_at >= start, r.closed_at < end,
-                   Claim.refund_minor.is_not(None), *where))
+                   Claim.refund_minor.is_not(None)))
     return stmt if scope is None else stmt.where(r.claim_id.in_(scope))
 
 
@@ -74,11 +72,21 @@ def refunds_counted(session: Session, start: datetime, end: datetime, scope: Any
                     *, where: Iterable[Any] = ()) -> list[RefundRow]:
     """refund_rows counted into alike rows in SQL (amount, price, approver's role, ledger),
     each standing for `count` refunds, dated by the newest of them: the dashboard reads a
-    figure, and its claims only when picked."""
-    cols = (Claim.refund_minor.label("amount"), InvoiceLine.unit_price_minor.label("paid"),
-            Staff.role.label("role"), ClaimRollup.cost_refund.label("ledger"))
-    stmt = (_refunds(start, end, scope, func.max(Claim.closed_at), *cols, func.count(),
-                     where=where)
+    figure, and its claims only when picked. From the refund facts on the claims' roll-up
+    rows (storage/refund_facts.py), not each refund's claim, sale and events."""
+    r = ClaimRollup
+    cols = (r.refund_minor.label("amount"), r.refund_paid.label("paid"),
+            Staff.role.label("role"), r.cost_refund.label("ledger"))
+    stmt = (select(func.max(r.closed_at), *cols, func.count()).select_from(r)
+            .outerjoin(Staff, Staff.id == r.refund_by)
+            .where(r.outcome == "refund", r.closed_at >= start, r.closed_at < end,
+                   r.refund_minor.is_not(None), *where)
             .group_by(*(literal_column(c.name) for c in cols)))
-    return [RefundRow("", at, amount, paid, *_checked(role), int(ledger), count=int(n))
-            for at, amount, paid, role, ledger, n in session.execute(stmt)]
+    if scope is not None:
+        stmt = stmt.where(r.claim_id.in_(scope))
+    found = []
+    for at, amount, paid, role, ledger, n in session.execute(stmt):
+        # Both are there: the rows are refunds closed in the range, with their amount.
+        assert at is not None and amount is not None
+        found.append(RefundRow("", at, amount, paid, *_checked(role), int(ledger), count=int(n)))
+    return found

@@ -22,6 +22,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     type_coerce,
 )
 from sqlalchemy.orm import Session
@@ -40,6 +41,7 @@ from warranty_desk.models import (
     Staff,
     Warranty,
 )
+from warranty_desk.models.metric_rollup import WAITING_ONLY
 from warranty_desk.rules.claim_states import OPEN_STATES, ClaimState
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
@@ -53,7 +55,6 @@ from warranty_desk.services.metric_rows import (
     keyed,
 )
 from warranty_desk.storage.database import session_rows
-from warranty_desk.storage.rollups import RETURNS_KINDS
 
 # What a group's serial is shown as when it has one (the figures only ask whether it is blank).
 SERIAL_GIVEN = "(serial)"
@@ -257,20 +258,38 @@ def compared_values(session: Session, branch: str, field: str, start: datetime, 
 
 
 def claimants_back(session: Session, day: Any, start: datetime, end: datetime, since: date,
-                   until: date, branch: str, filters: Mapping[str, str]) -> tuple[int, int]:
+                   until: date, branch: str, filters: Mapping[str, str], *,
+                   counted: bool = False) -> tuple[int, int]:
     """The trust score's customers (trust.trust_of): those who claimed in the range (a claim
     the filters let through), and those of them who bought a warranty under the filters, not
-    void, on a day of the range after their first such claim's. One look-up per claimant in
-    the customers' days rather than reading every warranty sold in the range; under filters
-    only a customer who bought again at all has their warranties read, to see whether one was
-    of the product, branch and staff member the filters ask for."""
+    void, on a day of the range after their first such claim's. `counted`: the roll-up rows'
+    claimant columns (storage/claimants.py) are for the shop's zone (by_day), so the whole
+    shop's are counted from one index, and a filter's claimants need no look-up of their days
+    of buying; otherwise one look-up per claimant in the customers' days. Under filters only a
+    customer who bought again at all has their warranties read, to see whether one was of the
+    product, branch and staff member the filters ask for."""
     r, d = ClaimRollup, CustomerSaleDay
+    until_text = until.isoformat()
+    if counted and not filters:
+        # A customer's first claim in the range is the one whose claim before is not in it;
+        # any day of buying after it is in the range (the claim's day is), so on or before
+        # its last day is all there is to ask.
+        found = session.execute(
+            select(func.count(), func.coalesce(func.sum(case(
+                (r.next_sale_on <= until_text, 1), else_=0)), 0))
+            .where(r.opened_at >= start, r.opened_at < end, r.customer_id.is_not(None),
+                   or_(r.prev_opened_at.is_(None), r.prev_opened_at < start))).one()
+        return int(found[0]), int(found[1])
+    # With min() the only aggregate, SQLite takes the bare next day from the row holding it:
+    # the first claim's.
     claimed = (rollup_claims(branch, filters, r.customer_id.label("customer"),
-                             day(func.min(r.opened_at)).label("day"))
+                             day(func.min(r.opened_at)).label("day"),
+                             r.next_sale_on.label("next"))
                .where(r.opened_at >= start, r.opened_at < end, r.customer_id.is_not(None))
                .group_by(r.customer_id).cte("claimed").prefix_with("MATERIALIZED"))
-    again: Any = exists().where(d.customer_id == claimed.c.customer, d.sold_on > claimed.c.day,
-                                d.sold_on >= since, d.sold_on <= until, d.count > 0)
+    again: Any = (claimed.c.next <= until_text if counted else
+                  exists().where(d.customer_id == claimed.c.customer, d.sold_on > claimed.c.day,
+                                 d.sold_on >= since, d.sold_on <= until, d.count > 0))
     if filters:
         w, s = Warranty, Sale
         bought = (exists().where(w.customer_id == claimed.c.customer,
@@ -296,7 +315,7 @@ def _waiting(day: Any) -> tuple[Any, Any]:
     # counted from the index alone (joining each to its product and brand was 9 of 21 ms of
     # the 1M shop's quarter).
     stmt = (select(r.claim_id).select_from(r)
-            .where(r.returns_kind == RETURNS_KINDS[0], r.product_id.is_not(None)))
+            .where(text(WAITING_ONLY), r.product_id.is_not(None)))
     return stmt, day(r.returns_at)
 
 

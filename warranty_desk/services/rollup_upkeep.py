@@ -3,9 +3,10 @@ wrote something brings them up to date before it commits (services.unit_of_work)
 
 - Brand claims marked stale (storage/recovery_marks.py) are worked out again by the rules
   (services/recovery_rollup.py).
-- The claims counted per shop day (storage/fact_days.py) are counted again, with the zone's
-  changes filled in, when the shop's zone is not the one they were counted for: a new shop,
-  an upgrade, or the zone changed in settings (or by hand).
+- The claims counted per shop day (storage/fact_days.py) are counted again, and the claimants'
+  next days of buying worked out again (storage/claimants.py), with the zone's changes filled
+  in, when the shop's zone is not the one they were counted for: a new shop, an upgrade, or
+  the zone changed in settings (or by hand).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from warranty_desk.models import ClaimFactZone, ShopZoneChange
 from warranty_desk.services import recovery_rollup
 from warranty_desk.services.letterhead import shop_of
 from warranty_desk.services.shop_days import zone_changes
-from warranty_desk.storage import fact_days
+from warranty_desk.storage import claimants, fact_days
 
 
 def refresh(session: Session, *, stale: bool, zone_moved: bool) -> None:
@@ -42,4 +43,6 @@ def count_facts_again(session: Session) -> None:
     session.add(ClaimFactZone(zone=name))
     session.flush()
     fact_days.rebuild(lambda sql: session.execute(text(sql)))
+    # The claims' next shop day of buying moves with the zone's days too.
+    claimants.rebuild(lambda sql: session.execute(text(sql)), prev=False)
 

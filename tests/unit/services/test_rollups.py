@@ -15,13 +15,14 @@ from tests.conftest import TODAY, actor, stand_on
 from tests.unit.services.helpers import ADA, inspect, sell
 from tests.unit.services.helpers import write_sql as _sql
 from warranty_desk.errors import BadInput, NotFound, RuleBlocked
+from warranty_desk.models.metric_rollup import WAITING_ONLY
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services import activation, claims, decisions, returns
 from warranty_desk.services.dashboard import dashboard
 from warranty_desk.services.metric_figures import compare
 from warranty_desk.services.metric_rows import load_rows
-from warranty_desk.storage import fact_days, rollups
+from warranty_desk.storage import claimants, fact_days, refund_facts, rollups
 from warranty_desk.storage.database import Database
 
 BOSS, SALES = actor(Role.OWNER), actor(Role.SALES)
@@ -50,6 +51,8 @@ def rebuilt(conn: sqlite3.Connection) -> Held:
         rollups.rebuild(conn.execute)
         rollups.rebuild_offer_products(conn.execute)
         fact_days.rebuild(conn.execute)
+        claimants.rebuild(conn.execute)
+        refund_facts.rebuild(conn.execute)
         return held(conn)
     finally:
         conn.execute("ROLLBACK")
@@ -173,6 +176,20 @@ class Shop:
             _sql(self.db, "UPDATE warranties SET product_id = (SELECT id FROM products "
                  "ORDER BY sku LIMIT 1) WHERE invoice_line_id IN "
                  "(SELECT id FROM invoice_lines WHERE sale_id = ?)", sale)
+        elif which == 4 and n % 3:  # the first claim loses its customer, or moves 2 days on
+            # (a customer's later claims then have another claim before them)
+            _sql(self.db, "UPDATE claims SET customer_id = CASE WHEN ? THEN NULL "
+                 "ELSE customer_id END, opened_at = CASE WHEN ? THEN opened_at "
+                 "ELSE datetime(opened_at, '+2 days') || '.000000' END "
+                 "WHERE id = (SELECT id FROM claims ORDER BY number LIMIT 1)",
+                 n % 3 == 1, n % 3 == 1)
+        elif which == 4:  # what a refund's facts read changes without the claim's row made again
+            _sql(self.db, "UPDATE claims SET refund_minor = refund_minor + 1 "
+                 "WHERE refund_minor IS NOT NULL")
+            _sql(self.db, "UPDATE invoice_lines SET unit_price_minor = unit_price_minor + 1 "
+                 "WHERE sale_id = ?", sale)
+            _sql(self.db, "DELETE FROM claim_events WHERE to_state = 'resolved' AND claim_id = "
+                 "(SELECT id FROM claims WHERE outcome = 'refund' ORDER BY number LIMIT 1)")
         else:
             _sql(self.db, "INSERT INTO claim_events (id, claim_id, at, kind, reason, cost_minor) "
                  "SELECT randomblob(16), id, '2026-11-21 09:00:00.000000', 'handed_over', '', 0 "
@@ -227,6 +244,7 @@ def test_a_rebuild_on_a_shop_with_claims_fills_what_the_triggers_kept(shop: Data
 
 def test_the_rollups_know_the_returns_stock_movements_the_returns_desk_makes() -> None:
     assert (*returns._IN, *returns._OUT) == rollups.RETURNS_KINDS
+    assert f"returns_kind = '{rollups.RETURNS_KINDS[0]}'" == WAITING_ONLY
 
 
 def test_every_rollup_trigger_is_in_the_migrated_database(db: Database) -> None:
@@ -242,6 +260,9 @@ def test_every_rollup_trigger_is_in_the_migrated_database(db: Database) -> None:
     assert set(fact_days.trigger_names()) - found == set(), "call storage.fact_days.install()"
     assert set(rollups.offer_trigger_names()) - found == set(), \
         "call storage.rollups.install_offer_products()"
+    assert set(claimants.trigger_names()) - found == set(), "call storage.claimants.install()"
+    assert set(refund_facts.trigger_names()) - found == set(), \
+        "call storage.refund_facts.install()"
 
 
 def test_compare_by_product_counts_a_claim_with_no_product_as_not_recorded(
@@ -260,3 +281,94 @@ def test_compare_by_product_counts_a_claim_with_no_product_as_not_recorded(
     assert volume == {"LAP-100": 1, "not recorded": 1}
     assert {v: [(f.key, f.value) for f in found] for v, found in fast.items()} == {
         v: [(f.key, f.value) for f in found] for v, found in slow.items()}
+
+
+def _claimants(shop: Database) -> tuple[int, int] | None:
+    from warranty_desk.services.metric_facts import load_facts
+
+    with shop.read() as session:
+        return load_facts(session, TODAY - timedelta(days=30), TODAY)[0].claimants
+
+
+def test_a_customers_first_claim_and_next_day_of_buying_follow_their_claims_and_sales(
+        shop: Database) -> None:
+    story = Shop(shop)
+    stand_on(shop, TODAY - timedelta(days=15))
+    for n in (20, 21):  # two units of Ada's, claimed at the very same instant
+        story.sell(n)
+    for n in range(2):
+        story.claim(n)
+    stand_on(shop, TODAY)
+    story.sell(5)  # she buys again ten days later
+    conn = sqlite3.connect(shop.path, isolation_level=None)
+    try:
+        def columns() -> list[tuple[object, ...]]:
+            return sorted(conn.execute(
+                "SELECT prev_opened_at IS NULL, next_sale_on FROM claim_rollups "
+                "WHERE customer_id IS NOT NULL").fetchall(), key=repr)
+
+        later = (TODAY - timedelta(days=5)).isoformat()
+        # One of the two is her first (ties go by id), and both see the day she came back.
+        assert columns() == [(0, later), (1, later)]
+        assert held(conn) == rebuilt(conn)
+        assert _claimants(shop) == (1, 1)
+        activation.void_warranty(shop, BOSS, str(_pick(
+            shop, "SELECT w.code FROM warranties w JOIN invoice_lines l ON l.id = "
+            "w.invoice_line_id JOIN sales s ON s.id = l.sale_id ORDER BY s.sold_on DESC", 0)),
+            "Sale returned")
+        assert columns() == [(0, None), (1, None)]  # that day counts no more
+        assert _claimants(shop) == (1, 0)
+        story.sell(5)
+        # The first claim loses its customer: the other is her first now.
+        _sql(shop, "UPDATE claims SET customer_id = NULL WHERE id = (SELECT claim_id FROM "
+             "claim_rollups WHERE prev_opened_at IS NULL AND customer_id IS NOT NULL)")
+        assert columns() == [(1, later)]
+        assert held(conn) == rebuilt(conn)
+        assert _claimants(shop) == (1, 1)
+    finally:
+        conn.close()
+
+
+def test_a_refunds_facts_follow_its_claim_sale_and_decision(shop: Database) -> None:
+    from warranty_desk.services.metric_facts import load_facts
+    from warranty_desk.services.metric_figures import figures
+
+    story = Shop(shop)
+    story.sell(0)
+    story.claim(0)
+    story.decide(2)  # refunded
+    _sql(shop, "INSERT INTO staff (id, name, role, pin_hash, active, failed_pins, created_at) "
+         "VALUES (randomblob(16), 'Max Manager', 'manager', '-', 1, 0, "
+         "'2024-01-01 00:00:00.000000')")
+    conn = sqlite3.connect(shop.path, isolation_level=None)
+
+    def accuracy() -> object:
+        since = TODAY - timedelta(days=30)
+        with shop.read() as session:
+            fast = figures(*load_facts(session, since, TODAY))
+            slow = figures(load_rows(session, since, TODAY))
+        found = [(f.key, f.value) for f in fast if f.key == "refund-accuracy"]
+        assert found == [(f.key, f.value) for f in slow if f.key == "refund-accuracy"]
+        assert held(conn) == rebuilt(conn)
+        return conn.execute("SELECT refund_minor, refund_paid, refund_by IS NOT NULL "
+                            "FROM claim_rollups").fetchall()
+
+    try:
+        assert accuracy() == [(10_000, 89_900, 0)]
+        # By hand, one at a time: the amount, the price paid, who decided it, a decision more
+        # (by them, later), the decisions gone.
+        _sql(shop, "UPDATE claims SET refund_minor = 6000")
+        assert accuracy() == [(6_000, 89_900, 0)]
+        _sql(shop, "UPDATE invoice_lines SET unit_price_minor = 5000")
+        assert accuracy() == [(6_000, 5_000, 0)]
+        _sql(shop, "UPDATE claim_events SET staff_id = (SELECT id FROM staff "
+             "WHERE name = 'Max Manager') WHERE to_state = 'resolved'")
+        assert accuracy() == [(6_000, 5_000, 1)]
+        _sql(shop, "INSERT INTO claim_events (id, claim_id, at, kind, reason, cost_minor, "
+             "to_state) SELECT randomblob(16), claim_id, '2026-11-30 09:00:00.000000', kind, "
+             "reason, cost_minor, to_state FROM claim_events WHERE to_state = 'resolved'")
+        assert accuracy() == [(6_000, 5_000, 0)]  # the newest decision's: nobody named
+        _sql(shop, "DELETE FROM claim_events WHERE to_state = 'resolved'")
+        assert accuracy() == [(6_000, 5_000, 0)]
+    finally:
+        conn.close()
