@@ -1,4 +1,4 @@
-"""The trust score's claimants kept on each claim's roll-up row by triggers (migration 0036 on):
+"""The trust score's claimants kept on each claim's roll-up row by triggers (migration 0033 on):
 when the customer's claim before it was opened, and the customer's first shop day of buying
 after the claim's own shop day.
 

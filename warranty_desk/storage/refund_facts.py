@@ -1,4 +1,4 @@
-"""A refunded claim's refund facts kept on its roll-up row by triggers (migration 0036 on): the
+"""A refunded claim's refund facts kept on its roll-up row by triggers (migration 0033 on): the
 amount refunded, the price paid for the unit, and who approved it (the manager who overrode a
 rule for it, else who decided it; the newest decision if it was decided twice).
 

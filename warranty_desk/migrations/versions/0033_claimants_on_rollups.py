@@ -1,7 +1,7 @@
 """Each claim's roll-up row carries its customer's claim before it and next day of buying, and
 a refunded claim's refund facts.
 
-Revision ID: 0036
+Revision ID: 0033
 Revises: 0032
 Create Date: 2026-12-07
 
@@ -38,7 +38,7 @@ from alembic import op
 from warranty_desk.models.base import UTCDateTime, UUIDBlob
 from warranty_desk.storage import claimants, fact_days, refund_facts
 
-revision = "0036"
+revision = "0033"
 down_revision = "0032"
 branch_labels = None
 depends_on = None

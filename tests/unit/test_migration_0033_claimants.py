@@ -1,4 +1,4 @@
-"""Migration 0036: each claim's roll-up row carries its customer's claim before it and next day
+"""Migration 0033: each claim's roll-up row carries its customer's claim before it and next day
 of buying, and a refunded one its refund's facts; the units waiting for their supplier are
 indexed with their claim's when. On a shop with claims the upgrade fills the columns as the
 triggers and a rebuild do; a downgrade takes them away and 0032's triggers go on counting; the
