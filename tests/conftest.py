@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,6 +31,23 @@ pytest_plugins = ("tests.liveportal.fixtures", "tests.reliability.figures")
 def home(tmp_path: Path) -> Home:
     """An empty home folder."""
     return Home(tmp_path / "home").ensure()
+
+
+@contextmanager
+def sqlite_file(path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection to a test's file: committed, then closed, at the end.
+
+    sqlite3's own `with` commits but leaves the connection open, and on Python 3.11 only the
+    cycle collector frees it (a connection and its statement cache refer to each other). Left
+    open on a WAL file it keeps a shared lock, so a restore or a put-back later in the test found
+    the file "open in another program" whenever the collector had not run in between.
+    """
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            yield connection
+    finally:
+        connection.close()
 
 
 def pinned_clock(day: date = TODAY) -> FixedClock:

@@ -145,6 +145,9 @@ class _Startup:
         self.warmup: Any = None
         self.upgrade: SchemaUpgrade | None = None
         self.load: OrmLoad | None = None
+        # The walk of every page of a large file once ready (_check_whole): None when the start
+        # walked it already, then "running", "sound", "damaged" or "interrupted" (the app closed).
+        self.whole_check: str | None = None
 
     def finish(self) -> None:
         """Read the settings and theme; upgrade the records first if this version needs it."""
@@ -263,9 +266,26 @@ class _Startup:
         """A file too large to walk at start is walked on a worker once the app is ready; if it
         is damaged, every write is refused from then on and the person is told at once."""
         from warranty_desk.services import damage
+        from warranty_desk.storage import soundness
 
         if damage.checked_whole_at_start(self.home):
             return
+        stop = soundness.Stop()
+        # Qt's pool waits for its work when the app ends: closing stops the walk first (within
+        # milliseconds) rather than wait for it (up to 20 s on a large shop on a busy disk).
+        self.app.aboutToQuit.connect(stop.stop)
+        self.whole_check = "running"
+
+        def walk() -> str | None:
+            try:
+                said = damage.deep_check(self.home, stop)
+            except soundness.Interrupted:
+                # Neither sound nor damaged: the next start walks the file again.
+                self.whole_check = "interrupted"
+                log.info("The check of every page was stopped as the app closed")
+                raise
+            self.whole_check = "sound" if said is None else "damaged"
+            return said
 
         def found(said: str | None) -> None:
             if said is None:
@@ -274,7 +294,11 @@ class _Startup:
             window.ctx.db.refuse_writes(said)
             window.warn_always(said)
 
-        window.ctx.tasks.run(lambda: damage.deep_check(self.home), found, window.ctx.report)
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, soundness.Interrupted):  # stopped: the app is closing
+                window.ctx.report(exc)
+
+        window.ctx.tasks.run(walk, found, failed)
 
     def _resume_gc(self) -> None:
         """Once the window (or the problem) is on screen, collect garbage as usual."""

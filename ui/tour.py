@@ -204,8 +204,11 @@ def _claim_in(home: Any, state: str) -> str:
 def _first(home: Any, query: str, *args: object) -> str:
     """The first value the query finds in the tour's shop, or "" when none."""
     import sqlite3
+    from contextlib import closing
 
-    row = sqlite3.connect(home.database).execute(query, args).fetchone()
+    # Closed at once: left to the cycle collector it would hold the file open.
+    with closing(sqlite3.connect(home.database)) as connection:
+        row = connection.execute(query, args).fetchone()
     return str(row[0]) if row else ""
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.conftest import actor, stand_at
+from tests.conftest import actor, sqlite_file, stand_at
 from tests.processes import CHECKOUT, checkout_env
 from tests.reliability.damage import damaged_copy
 from tests.reliability.disk import integrity
@@ -193,7 +193,7 @@ def test_the_offered_backup_restores_over_the_damaged_file_and_the_shop_opens_ag
     assert restored.returncode == 0, restored.stderr
     assert "Traceback" not in restored.stderr
     assert soundness.problem(home.database, full=True) is None
-    with sqlite3.connect(home.database) as connection:
+    with sqlite_file(home.database) as connection:
         invoices = {r[0] for r in connection.execute("SELECT invoice_number FROM sales")}
         code = connection.execute("SELECT code FROM warranties LIMIT 1").fetchone()[0]
     assert invoices == {"INV-A"}, invoices  # as Monday's backup had it

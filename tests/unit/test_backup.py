@@ -13,7 +13,7 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
-from tests.conftest import actor, pinned_clock
+from tests.conftest import actor, pinned_clock, sqlite_file
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.models import AuditEntry
 from warranty_desk.permissions import Role
@@ -98,7 +98,7 @@ def test_a_backup_is_made_while_another_connection_holds_a_read_transaction(
     assert report.sha256 == _sha256(report.path)
     assert report.bytes == report.path.stat().st_size
     assert report.tables >= 15
-    with sqlite3.connect(report.path) as copy:
+    with sqlite_file(report.path) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     assert _names(report.path) == ["Anna"]
@@ -189,7 +189,7 @@ def test_a_backup_from_an_older_known_schema_is_upgraded_after_restore(
     db.dispose()
     report = backup.restore(home, OWNER, saved, clock=pinned_clock())
     assert (report.from_revision, report.to_revision) == ("0001", migrate.head_revision())
-    with sqlite3.connect(home.database) as raw:
+    with sqlite_file(home.database) as raw:
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
     assert "customers_fts" in tables
 

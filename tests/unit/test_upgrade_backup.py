@@ -4,13 +4,12 @@ fails (a broken migration, a disk fault) puts that backup back: the shop stays a
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 from alembic import command
 
-from tests.conftest import pinned_clock
+from tests.conftest import pinned_clock, sqlite_file
 from warranty_desk import cli
 from warranty_desk.clock import FixedClock
 from warranty_desk.errors import DatabaseDamaged
@@ -58,7 +57,7 @@ def downgrade(home: Home, revision: str) -> None:
 
 
 def _content(path: Path) -> list[str]:
-    with sqlite3.connect(path) as connection:
+    with sqlite_file(path) as connection:
         return list(connection.iterdump())
 
 
@@ -181,7 +180,7 @@ def test_the_command_line_says_the_backup_was_put_back(
 def test_records_of_a_newer_version_are_refused_without_a_backup_or_a_change(
         db: Database, home: Home) -> None:
     db.dispose()
-    with sqlite3.connect(home.database) as connection:
+    with sqlite_file(home.database) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0099'")
     before = _content(home.database)
     with pytest.raises(upgrade.UpgradeFailed, match="at schema 0099, which this version"):
@@ -200,7 +199,7 @@ def test_init_says_where_the_database_as_it_was_is_backed_up(
 
 
 def test_a_damaged_older_file_is_neither_backed_up_nor_migrated(old_shop: Home) -> None:
-    with sqlite3.connect(old_shop.database) as connection:
+    with sqlite_file(old_shop.database) as connection:
         (page,) = connection.execute(
             "SELECT rootpage FROM sqlite_master WHERE name = 'policies'").fetchone()
         (size,) = connection.execute("PRAGMA page_size").fetchone()

@@ -43,8 +43,11 @@ def checked_whole_at_start(home: Home) -> bool:
     return soundness.walks_at_start(home.database)
 
 
-def deep_check(home: Home) -> str | None:
+def deep_check(home: Home, stop: soundness.Stop | None = None) -> str | None:
     """quick_check over every page, for a file too large to walk at start: None when sound,
-    else what to tell the person (the words refuse_damaged would raise)."""
-    found = soundness.problem(home.database, full=True)
+    else what to tell the person (the words refuse_damaged would raise).
+
+    soundness.Interrupted when `stop` stopped it (the app closing): nothing found either way.
+    """
+    found = soundness.problem(home.database, full=True, stop=stop)
     return None if found is None else words(home, found)

@@ -46,6 +46,14 @@ PRAGMAS: tuple[tuple[str, str], ...] = (
     ("temp_store", "MEMORY"),
 )
 
+# Prepared statements each connection keeps by their text (the driver's default is 128). An IN
+# list of each length is a text of its own (the ORM's "expanding" IN too), so reads with lists of
+# varying length pushed one another out, and preparing a many-table read again costs more than
+# running it: the verdict read over 1 to 200 keys took 0.61 ms of CPU a read with 128 kept,
+# 0.45 ms with all kept. A kept statement costs up to 26 KB (that seven-table read): 512 of them
+# at most 13 MB a connection.
+CACHED_STATEMENTS = 512
+
 _WRITE_OPTION = "warranty_desk_write"
 
 # Where a pooled connection keeps the Database it belongs to (set on connect), so a column
@@ -164,7 +172,8 @@ class Database:
         connection of its own with the same pragmas, closed at the end.
         """
         if self._orm is None:
-            conn = sqlite3.connect(self.path, check_same_thread=False)
+            conn = sqlite3.connect(self.path, check_same_thread=False,
+                                   cached_statements=CACHED_STATEMENTS)
             close = conn.close
             _set_up(conn)
         else:
@@ -208,7 +217,8 @@ def _build_orm(database: Database) -> _Orm:
 
     from warranty_desk.storage import search  # brings the models
 
-    engine = create_engine(f"sqlite:///{database.path}", echo=database.echo)
+    engine = create_engine(f"sqlite:///{database.path}", echo=database.echo,
+                           connect_args={"cached_statements": CACHED_STATEMENTS})
     event.listen(engine, "connect", partial(_on_connect, database))
     event.listen(engine, "begin", _on_begin)
     writer = engine.execution_options(**{_WRITE_OPTION: True})
