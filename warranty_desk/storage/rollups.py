@@ -295,9 +295,17 @@ def warranties_counted_at_end(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"DROP TRIGGER {_INSERT_TRIGGER}")
     try:
         yield
-    finally:
-        if stored is not None:
+    except BaseException:
+        # The caller rolls back, and the drop with it; SQLite may have rolled the whole
+        # transaction back already (a full disk does), the trigger there again. Only a
+        # transaction still open without the trigger gets it back here.
+        if stored is not None and conn.in_transaction and conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                (_INSERT_TRIGGER,)).fetchone() is None:
             conn.execute(stored[0])
+        raise
+    if stored is not None:
+        conn.execute(stored[0])
     # Rowids only grow here: rows inserted above the mark are the block's.
     for statement in _added(f"w.rowid > {int(mark)}"):
         conn.execute(statement)
