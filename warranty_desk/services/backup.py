@@ -337,7 +337,9 @@ def _sole_holder(path: Path) -> Iterator[sqlite3.Connection]:
     private_file(path)
     with _connect(path) as live:
         try:
-            # A sync's transaction ends within this; the open app never lets go, so no longer.
+            # In WAL mode any other open connection holds a shared lock, not only one in a
+            # transaction: this waits for a worker that is closing its connection (a sync's
+            # ends within it); the open app never lets go, so no longer.
             live.execute(f"PRAGMA busy_timeout={SOLE_HOLDER_WAIT_MS}")
             live.execute("PRAGMA locking_mode=EXCLUSIVE")
             # Out of WAL for the copy too: a WAL destination refuses a backup with another
