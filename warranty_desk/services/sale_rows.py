@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -238,10 +239,9 @@ def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> 
     marks = {"customers": search.high_water(session, "customers")}
     for model, rows in ((Customer, plan.customers), (Sale, sales), (InvoiceLine, plan.lines)):
         _insert(session, model, rows)
-    if len(plan.warranties.values) >= COUNT_AT_END:
-        with rollups.warranties_counted_at_end(bulk.driver(session)):
-            _insert(session, Warranty, plan.warranties)
-    else:
+    counted = (rollups.warranties_counted_at_end(bulk.driver(session))
+               if len(plan.warranties.values) >= COUNT_AT_END else nullcontext())
+    with counted:
         _insert(session, Warranty, plan.warranties)
     for child, rows in ((WarrantyLayer, plan.layers), (ExtensionOffer, plan.offers),
                         (OutboxEvent, plan.events)):

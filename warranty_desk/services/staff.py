@@ -462,7 +462,7 @@ def unlock_at_the_machine_in(uow: UnitOfWork, name: str) -> StaffView:
         Staff.active, Staff.role.in_([r.value for r in _STAFF_MANAGERS]), Staff.id != row.id))
         if not _view(s).locked(now)]
     if others:
-        other = sorted(others, key=lambda s: s.name.casefold())[0]
+        other = min(others, key=lambda s: name_order(s.name))  # the first on the list
         raise PermissionDenied(
             f"{other.name} ({ROLE_LABELS[Role(other.role)]}) can sign in and unlock "
             f"{row.name}'s account: `warranty-desk staff unlock {_typed(row.name)} --staff "

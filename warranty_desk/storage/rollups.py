@@ -273,6 +273,13 @@ def rebuild(execute: Callable[[str], object]) -> None:
 _INSERT_TRIGGER = "rollup_warranties_insert"
 
 
+def _trigger_sql(conn: sqlite3.Connection) -> str | None:
+    """The insert trigger's stored text; None while it is not there."""
+    found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                         (_INSERT_TRIGGER,)).fetchone()
+    return None if found is None else str(found[0])
+
+
 @contextmanager
 def warranties_counted_at_end(conn: sqlite3.Connection) -> Iterator[None]:
     """Warranties inserted inside the block are counted into the roll-ups as it ends, in one
@@ -289,8 +296,7 @@ def warranties_counted_at_end(conn: sqlite3.Connection) -> Iterator[None]:
     once after the commit (the schema changed and changed back).
     """
     (mark,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM warranties").fetchone()
-    stored = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                          (_INSERT_TRIGGER,)).fetchone()
+    stored = _trigger_sql(conn)
     if stored is not None:
         conn.execute(f"DROP TRIGGER {_INSERT_TRIGGER}")
     try:
@@ -299,13 +305,11 @@ def warranties_counted_at_end(conn: sqlite3.Connection) -> Iterator[None]:
         # The caller rolls back, and the drop with it; SQLite may have rolled the whole
         # transaction back already (a full disk does), the trigger there again. Only a
         # transaction still open without the trigger gets it back here.
-        if stored is not None and conn.in_transaction and conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                (_INSERT_TRIGGER,)).fetchone() is None:
-            conn.execute(stored[0])
+        if stored is not None and conn.in_transaction and _trigger_sql(conn) is None:
+            conn.execute(stored)
         raise
     if stored is not None:
-        conn.execute(stored[0])
+        conn.execute(stored)
     # Rowids only grow here: rows inserted above the mark are the block's.
     for statement in _added(f"w.rowid > {int(mark)}"):
         conn.execute(statement)
