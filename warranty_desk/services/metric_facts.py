@@ -7,7 +7,6 @@ Shop days are worked out in SQL from the stored UTC text (services.shop_days).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -61,12 +60,13 @@ def _day(text: str | None) -> date | None:
 
 
 def load_facts(session: Session, since: date, until: date,
-               filters: Mapping[str, str] | None = None
+               filters: Mapping[str, str] | None = None, *, messages: bool = True
                ) -> tuple[MetricRows, list[ClaimFact]]:
     """What the dashboard reads for shop days since..until under the filters: the claims as
     counted facts, and the other rows counted in SQL where a figure only sums them (costs per
     kind, messages per state, waits per day); the records behind a figure are read when it is
-    picked. The rows carry no claims: figures(rows, facts) takes them from the facts."""
+    picked. The rows carry no claims: figures(rows, facts) takes them from the facts. Without
+    `messages` the rows hold no messages or synced events (a group of a comparison)."""
     wanted = check_filters(filters or {})
     zone, start, end = report_period(session, since, until)
     shop = shop_of(session)
@@ -106,8 +106,8 @@ def load_facts(session: Session, since: date, until: date,
         tuple(costs),
         tuple(rollup_reads.sold_counted(session, branch, since, until, wanted)),
         tuple(_offers(session, branch, start, end, wanted, counted=True)),
-        tuple(_messages_by_state(session, start, end, messaged, filtered)),
-        () if filtered else tuple(_synced(session, start, end)),
+        tuple(_messages_by_state(session, start, end, messaged, filtered)) if messages else (),
+        () if filtered or not messages else tuple(_synced(session, start, end)),
         tuple(refunds_counted(session, start, end, where=keyed)),
         rollup_reads.waiting_ages(session, day, until, (*keyed, *touching) if filtered else ()),
         (RecoveryShare("", "", expected, settled),),
@@ -191,14 +191,11 @@ def load_compared(session: Session, since: date, until: date, filters: Mapping[s
                   by: str) -> dict[str, tuple[MetricRows, list[ClaimFact]]]:
     """Compare by a field on the counted path: per value the field takes under the filters,
     what load_facts reads with that value added to them; messages and synced events belong
-    to no product and stay with the whole shop (figures.narrow)."""
+    to no product and stay with the whole shop (figures.narrow), so they are not read."""
     check_field(by)
     wanted = check_filters(filters)
     _zone, start, end = report_period(session, since, until)
     values = rollup_reads.compared_values(session, shop_of(session).branch_code, by, start,
                                           end, since, until, wanted)
-    found = {}
-    for value in values:
-        rows, facts = load_facts(session, since, until, {**wanted, by: value})
-        found[value] = (replace(rows, messages=(), synced=()), facts)
-    return found
+    return {value: load_facts(session, since, until, {**wanted, by: value}, messages=False)
+            for value in values}

@@ -153,10 +153,12 @@ def claim_facts(session: Session, day: Any, branch: str, start: datetime, end: d
     def on(text: str | None) -> date | None:
         return None if text is None else parse(text)
 
+    # Through Core, not the ORM: the ORM's loading of a quarter's thousands of plain rows
+    # cost more than reading them.
     return [ClaimFact(parse(opened), st, on(closed), oc, bool(on_time), on(handed),
                       bool(rejected), bool(reopened), count=n)
             for opened, closed, st, oc, on_time, handed, rejected, reopened, n
-            in session.execute(stmt)]
+            in session.connection().execute(stmt)]
 
 
 def by_day(session: Session, zone: str) -> bool:
