@@ -34,9 +34,18 @@ def test_a_tiny_bench_run_reports_every_budget_beside_its_floor(first_run: Path)
     redraws = next(r for r in data["results"] if r["name"].startswith("dashboard redraws"))
     kinds = redraws["extra"]["kinds"]
     assert {k.split()[0] for k in kinds} >= {"product", "brand", "category", "branch",
-                                             "supplier", "staff", "compare"}
+                                             "supplier", "staff"}
     assert "staff 'not recorded'" in kinds
     assert redraws["measured"]["median_ms"] == max(k["median_ms"] for k in kinds.values())
+    assert redraws["extra"]["slowest"] in kinds
+    # Compare-by, by every field the screen offers, on a line of its own.
+    compared = next(r for r in data["results"]
+                    if r["name"] == "dashboard redraws a compare-by change")
+    assert set(compared["extra"]["kinds"]) == {
+        f"compare by {f}" for f in ("product", "brand", "category", "branch", "supplier",
+                                    "staff")}
+    assert compared["measured"]["median_ms"] == max(
+        k["median_ms"] for k in compared["extra"]["kinds"].values())
     assert any(n.startswith("dashboard patterns") for n in [r["name"] for r in data["results"]])
     assert data["machine"]["cores"] >= 1 and data["machine"]["sqlite"]
     names = [r["name"] for r in data["results"]]

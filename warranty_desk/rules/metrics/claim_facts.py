@@ -106,13 +106,17 @@ def open_by_week(facts: Iterable[ClaimFact], since: date, until: date) -> dict[s
     return found
 
 
+# An enum member's value is a property: read once, not twice for each of a quarter's facts.
+_RESOLVED, _REJECTED = ClaimState.RESOLVED.value, ClaimState.REJECTED.value
+
+
 def completion(facts: Iterable[ClaimFact]) -> Completion:
     """claims.resolution_completion from facts."""
     found = [0] * 5
     for f in facts:
         found[0] += f.count
-        found[1] += f.count * (f.state == ClaimState.RESOLVED.value)
-        found[2] += f.count * (f.state == ClaimState.REJECTED.value)
+        found[1] += f.count * (f.state == _RESOLVED)
+        found[2] += f.count * (f.state == _REJECTED)
         found[3] += f.count * (f.state in OPEN_STATES)
         found[4] += f.count * f.on_time
     return Completion(*found)
