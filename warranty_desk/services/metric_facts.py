@@ -40,7 +40,7 @@ from warranty_desk.rules.metrics.rows import (
     SentRow,
 )
 from warranty_desk.rules.metrics.stock import AGE_BANDS
-from warranty_desk.services import rollup_reads
+from warranty_desk.services import compared_reads, rollup_reads
 from warranty_desk.services.letterhead import report_period, shop_of
 from warranty_desk.services.metric_rows import (
     _claim_select,
@@ -190,9 +190,22 @@ def claims_behind(session: Session, key: str, since: date, until: date,
 def load_compared(session: Session, since: date, until: date, filters: Mapping[str, str],
                   by: str) -> dict[str, tuple[MetricRows, list[ClaimFact]]]:
     """Compare by a field on the counted path: per value the field takes under the filters,
-    what load_facts reads with that value added to them; messages and synced events belong
-    to no product and stay with the whole shop (figures.narrow), so they are not read."""
+    what load_facts reads with that value added to them, read grouped (services.
+    compared_reads); messages and synced events belong to no product and stay with the whole
+    shop (figures.narrow)."""
     check_field(by)
+    wanted = check_filters(filters)
+
+    def per_value(only: Mapping[str, str]) -> dict[str, tuple[MetricRows, list[ClaimFact]]]:
+        return load_each(session, since, until, only, by)
+
+    return compared_reads.load_compared(session, since, until, wanted, by, per_value)
+
+
+def load_each(session: Session, since: date, until: date, filters: Mapping[str, str],
+              by: str) -> dict[str, tuple[MetricRows, list[ClaimFact]]]:
+    """load_compared read once per value of the field: load_facts with the value added to the
+    filters (compared_reads holds its groups equal to these)."""
     wanted = check_filters(filters)
     _zone, start, end = report_period(session, since, until)
     values = rollup_reads.compared_values(session, shop_of(session).branch_code, by, start,

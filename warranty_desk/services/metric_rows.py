@@ -315,32 +315,42 @@ def _offers(session: Session, branch: str, start: datetime, end: datetime,
             filters: Mapping[str, str], *, counted: bool = False) -> list[OfferRow]:
     """Extensions offered in [start, end) under the filters; `counted`: taken and declined
     ones counted apart (the earliest offer's instant standing for each group, no fields)."""
-    dims = _dims(branch, Staff.name)
-    columns = ((func.min(ExtensionOffer.at).label("at"), ExtensionOffer.accepted, func.count())
-               if counted else (ExtensionOffer.at, ExtensionOffer.accepted,
-                                *(d.label(n) for n, d in dims.items())))
-    stmt = select(*columns).where(ExtensionOffer.at >= start, ExtensionOffer.at < end)
-    if counted and filters:
-        # Tested on the offer's own product (its warranty's) and staff member, the warranty
-        # and sale joined on only for the sale's branch: a quarter's tens of thousands of
-        # offers are counted from the index on when (22 of a brand's 131 ms when each
-        # looked its warranty up).
-        if "branch" in filters:
-            stmt = (stmt.join(Warranty, Warranty.id == ExtensionOffer.warranty_id)
-                    .join(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
-                    .join(Sale, Sale.id == InvoiceLine.sale_id))
-        stmt = stmt.where(*keyed(branch, filters, product=ExtensionOffer.product_id,
-                                 staff=ExtensionOffer.staff_id, sale_branch=Sale.branch_code))
-    elif not counted:  # every offer has its warranty, sale, product and brand
-        stmt = stmt.join(Warranty, Warranty.id == ExtensionOffer.warranty_id)
-        stmt = _where(_sale_of_warranty(stmt).outerjoin(
-            Staff, Staff.id == ExtensionOffer.staff_id), dims, filters)
     if counted:
-        return [OfferRow(r.at, r.accepted, count=int(r[2]))
-                for r in session.execute(stmt.group_by(ExtensionOffer.accepted))]
+        return [row for _, row in offers_counted_by(session, branch, start, end, filters)]
+    dims = _dims(branch, Staff.name)
+    stmt = (select(ExtensionOffer.at, ExtensionOffer.accepted,
+                   *(d.label(n) for n, d in dims.items()))
+            .where(ExtensionOffer.at >= start, ExtensionOffer.at < end)
+            .join(Warranty, Warranty.id == ExtensionOffer.warranty_id))
+    # Every offer has its warranty, sale, product and brand.
+    stmt = _where(_sale_of_warranty(stmt).outerjoin(
+        Staff, Staff.id == ExtensionOffer.staff_id), dims, filters)
     return [OfferRow(r.at, r.accepted, {n: str(getattr(r, n) or NOT_RECORDED)
                                         for n in DIMENSIONS})
             for r in session.execute(stmt)]
+
+
+def offers_counted_by(session: Session, branch: str, start: datetime, end: datetime,
+                      filters: Mapping[str, str], key: Any | None = None, *,
+                      on_sale: bool = False) -> list[tuple[Any, OfferRow]]:
+    """The extensions offered in [start, end) under the filters, taken and declined ones
+    counted apart (the earliest offer's instant standing for each group), each with the value
+    of `key` (SQL over the offer, or its sale with `on_sale`) when given, else with None."""
+    grouped = [key] if key is not None else []
+    stmt = (select(*grouped, func.min(ExtensionOffer.at), ExtensionOffer.accepted, func.count())
+            .where(ExtensionOffer.at >= start, ExtensionOffer.at < end))
+    # Tested on the offer's own product (its warranty's) and staff member, the warranty and
+    # sale joined on only for the sale's branch: a quarter's tens of thousands of offers are
+    # counted from the index on when (22 of a brand's 131 ms when each looked its warranty up).
+    if on_sale or "branch" in filters:
+        stmt = (stmt.join(Warranty, Warranty.id == ExtensionOffer.warranty_id)
+                .join(InvoiceLine, InvoiceLine.id == Warranty.invoice_line_id)
+                .join(Sale, Sale.id == InvoiceLine.sale_id))
+    stmt = stmt.where(*keyed(branch, filters, product=ExtensionOffer.product_id,
+                             staff=ExtensionOffer.staff_id, sale_branch=Sale.branch_code))
+    return [(row[0] if grouped else None,
+             OfferRow(row[-3], row[-2], count=int(row[-1])))
+            for row in session.execute(stmt.group_by(*grouped, ExtensionOffer.accepted))]
 
 
 def _messages(session: Session, start: datetime, end: datetime, scope: Stmt | None,

@@ -74,8 +74,17 @@ def refunds_counted(session: Session, start: datetime, end: datetime, scope: Any
     each standing for `count` refunds, dated by the newest of them: the dashboard reads a
     figure, and its claims only when picked. From the refund facts on the claims' roll-up
     rows (storage/refund_facts.py), not each refund's claim, sale and events."""
+    return [row for _, row in refunds_counted_by(session, start, end, scope, where=where)]
+
+
+def refunds_counted_by(session: Session, start: datetime, end: datetime, scope: Any = None,
+                       *, where: Iterable[Any] = (), key: Any | None = None
+                       ) -> list[tuple[Any, RefundRow]]:
+    """refunds_counted, each row with the value of `key` (SQL over the claim's roll-up row)
+    its refunds share when given, else with None."""
     r = ClaimRollup
-    cols = (r.refund_minor.label("amount"), r.refund_paid.label("paid"),
+    grouped = [key.label("grp")] if key is not None else []
+    cols = (*grouped, r.refund_minor.label("amount"), r.refund_paid.label("paid"),
             Staff.role.label("role"), r.cost_refund.label("ledger"))
     stmt = (select(func.max(r.closed_at), *cols, func.count()).select_from(r)
             .outerjoin(Staff, Staff.id == r.refund_by)
@@ -85,8 +94,11 @@ def refunds_counted(session: Session, start: datetime, end: datetime, scope: Any
     if scope is not None:
         stmt = stmt.where(r.claim_id.in_(scope))
     found = []
-    for at, amount, paid, role, ledger, n in session.execute(stmt):
+    for row in session.execute(stmt):
+        at, amount, paid, role, ledger, n = row[0], *row[1 + len(grouped):]
         # Both are there: the rows are refunds closed in the range, with their amount.
         assert at is not None and amount is not None
-        found.append(RefundRow("", at, amount, paid, *_checked(role), int(ledger), count=int(n)))
+        found.append((row[1] if grouped else None,
+                      RefundRow("", at, amount, paid, *_checked(role), int(ledger),
+                                count=int(n))))
     return found

@@ -129,6 +129,15 @@ def claim_facts(session: Session, day: Any, branch: str, start: datetime, end: d
                 filters: Mapping[str, str]) -> list[ClaimFact]:
     """metric_facts.claim_facts from the roll-up: the claims opened before the range's end and
     not closed before its start, counted into facts; `day(column)` is a column's shop day."""
+    return [f for _, f in claim_facts_by(session, day, branch, start, end, filters)]
+
+
+def claim_facts_by(session: Session, day: Any, branch: str, start: datetime, end: datetime,
+                   filters: Mapping[str, str], key: Any | None = None, also: Iterable[str] = ()
+                   ) -> list[tuple[Any, ClaimFact]]:
+    """claim_facts, each fact with the value of `key` (SQL over the roll-up row and what the
+    fields in `also` join on) its claims share when given (compare by: services.
+    compared_reads), else with None."""
     r = ClaimRollup
     closed = day(r.closed_at)
     in_range = and_(r.opened_at >= start, r.opened_at < end)
@@ -141,24 +150,28 @@ def claim_facts(session: Session, day: Any, branch: str, start: datetime, end: d
             case((and_(in_range, or_(r.state == ClaimState.REJECTED.value,
                                      r.rejected_event.is_(True))), 1), else_=0).label("rejected"),
             case((and_(in_range, r.reopened.is_(True)), 1), else_=0).label("reopened")]
+    grouped = [key.label("grp")] if key is not None else []
     # Each arm of the OR is a range of one index: those opened in the range, those closed
     # after its start, and those still open (rather than every claim opened before the end).
-    stmt = (rollup_claims(branch, filters, *keys, func.count())
+    stmt = (rollup_claims(branch, filters, *grouped, *keys, func.count(), also=also)
             .where(r.opened_at < end,
                    or_(r.opened_at >= start, r.closed_at >= start, r.closed_at.is_(None)))
-            .group_by(*(literal_column(k.name) for k in keys)))
+            .group_by(*(literal_column(k.name) for k in (*grouped, *keys))))
     # A quarter's thousands of facts name a few hundred days: each is parsed once.
     parse = lru_cache(maxsize=None)(date.fromisoformat)
 
     def on(text: str | None) -> date | None:
         return None if text is None else parse(text)
 
-    # Through Core, not the ORM: the ORM's loading of a quarter's thousands of plain rows
-    # cost more than reading them.
-    return [ClaimFact(parse(opened), st, on(closed), oc, bool(on_time), on(handed),
-                      bool(rejected), bool(reopened), count=n)
-            for opened, closed, st, oc, on_time, handed, rejected, reopened, n
-            in session.connection().execute(stmt)]
+    found = []
+    # Through Core, not the ORM: the ORM's loading of a quarter's thousands of plain rows cost
+    # more than reading them.
+    for row in session.connection().execute(stmt):
+        group = row[0] if grouped else None
+        opened, closed, st, oc, on_time, handed, rejected, reopened, n = row[len(grouped):]
+        found.append((group, ClaimFact(parse(opened), st, on(closed), oc, bool(on_time),
+                                       on(handed), bool(rejected), bool(reopened), count=n)))
+    return found
 
 
 def by_day(session: Session, zone: str) -> bool:
@@ -215,6 +228,14 @@ def costs_by_kind(session: Session, branch: str, start: datetime, end: datetime,
     return _cost_rows(session.execute(stmt).one())
 
 
+def costs_by(session: Session, branch: str, start: datetime, end: datetime,
+             filters: Mapping[str, str], key: Any) -> dict[Any, list[CostRow]]:
+    """costs_by_kind per value of `key` (SQL over the claim's roll-up row)."""
+    stmt = (rollup_claims(branch, filters, key, *(func.sum(c) for c in _COSTS.values()))
+            .where(ClaimRollup.opened_at >= start, ClaimRollup.opened_at < end).group_by(key))
+    return {row[0]: _cost_rows(row[1:]) for row in session.execute(stmt)}
+
+
 def rollup_sold(branch: str, filters: Mapping[str, str], *columns: Any,
                 also: Iterable[str] = ()) -> Any:
     """The sales roll-up's groups with warranties in them that the filters let through,
@@ -236,14 +257,27 @@ def sold_counted(session: Session, branch: str, since: date, until: date,
                  filters: Mapping[str, str]) -> list[SoldRow]:
     """The warranties sold in the range under the filters, counted per serial needed, serial
     missing and void, each group with its newest sale day (as metric_facts.sales_counted)."""
+    return [row for _, row in sold_counted_by(session, branch, since, until, filters)]
+
+
+def sold_counted_by(session: Session, branch: str, since: date, until: date,
+                    filters: Mapping[str, str], key: Any | None = None
+                    ) -> list[tuple[Any, SoldRow]]:
+    """sold_counted, each group with the value of `key` (SQL over the sales roll-up and what
+    it joins) when given, else with None."""
     s = SaleRollup
-    stmt = (rollup_sold(branch, filters, func.max(s.sold_on), Product.serial_required, s.gap,
-                        s.void, func.sum(s.count))
+    grouped = [key] if key is not None else []
+    stmt = (rollup_sold(branch, filters, *grouped, func.max(s.sold_on), Product.serial_required,
+                        s.gap, s.void, func.sum(s.count))
             .where(s.sold_on >= since, s.sold_on <= until)
-            .group_by(Product.serial_required, s.gap, s.void))
-    return [SoldRow(newest, bool(needed), None if gap else SERIAL_GIVEN, void=bool(void),
-                    count=int(n))
-            for newest, needed, gap, void, n in session.execute(stmt)]
+            .group_by(*grouped, Product.serial_required, s.gap, s.void))
+    found = []
+    for row in session.execute(stmt):
+        newest, needed, gap, void, n = row[len(grouped):]
+        found.append((row[0] if grouped else None,
+                      SoldRow(newest, bool(needed), None if gap else SERIAL_GIVEN,
+                              void=bool(void), count=int(n))))
+    return found
 
 
 def compared_values(session: Session, branch: str, field: str, start: datetime, end: datetime,
@@ -325,10 +359,19 @@ def waiting_ages(session: Session, day: Any, until: date, where: Iterable[Any] =
                  ) -> tuple[WaitingUnit, ...]:
     """The units waiting in returns stock for their supplier, counted per shop day each came,
     aged on `until`; `where` (tests of the claim's roll-up row) narrows them."""
+    return tuple(unit for _, unit in waiting_ages_by(session, day, until, where))
+
+
+def waiting_ages_by(session: Session, day: Any, until: date, where: Iterable[Any] = (),
+                    key: Any | None = None) -> list[tuple[Any, WaitingUnit]]:
+    """waiting_ages, each count with the value of `key` (SQL over the claim's roll-up row)
+    when given, else with None."""
     stmt, came = _waiting(day)
-    stmt = stmt.with_only_columns(came, func.count()).group_by(came).where(*where)
-    return tuple(WaitingUnit("", max((until - date.fromisoformat(d)).days, 0), int(n))
-                 for d, n in session.execute(stmt))
+    grouped = [key] if key is not None else []
+    stmt = stmt.with_only_columns(*grouped, came, func.count()).group_by(*grouped, came)
+    return [(row[0] if grouped else None,
+             WaitingUnit("", max((until - date.fromisoformat(row[-2])).days, 0), int(row[-1])))
+            for row in session.execute(stmt.where(*where))]
 
 
 def waiting_since(day: Any, latest: date) -> Any:
