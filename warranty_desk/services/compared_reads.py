@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, literal, literal_column, or_, select
+from sqlalchemy import func, literal, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from warranty_desk.models import (
@@ -181,25 +181,25 @@ def _claimants(session: Session, day: Any, start: datetime, end: datetime, since
     in the range are read, with the warranties they bought)."""
     r = ClaimRollup
     until_text = until.isoformat()
-    # With min() the only aggregate, SQLite takes the bare next day from the row holding it.
-    claimed = (rollup_reads.rollup_claims(
-                   branch, filters, keys.claim_group.label("grp"), r.customer_id.label("customer"),
-                   day(func.min(r.opened_at)).label("day"), r.next_sale_on.label("next"),
-                   also=[field])
-               .where(r.opened_at >= start, r.opened_at < end, r.customer_id.is_not(None))
-               .group_by(literal_column("grp"), r.customer_id)
-               .cte("claimed").prefix_with("MATERIALIZED"))
-    found: dict[str, list[int]] = {}
-    candidates: list[tuple[str, bytes, date]] = []
-    # Per group, one row for all those whose next day is not in the range, one row each for
-    # those whose is.
-    candidate = case((claimed.c.next <= until_text, raw(claimed.c.customer)), else_=None)
-    for group, customer, on, n in session.connection().execute(
-            select(claimed.c.grp, candidate.label("candidate"), claimed.c.day, func.count())
-            .group_by(claimed.c.grp, literal_column("candidate"))):
-        found.setdefault(group, [0, 0])[0] += n
-        if customer is not None:  # one of them: a customer whose next day is in the range
-            candidates.append((group, customer, date.fromisoformat(on)))
+    in_range = (r.opened_at >= start, r.opened_at < end, r.customer_id.is_not(None))
+
+    def claims(*columns: Any) -> Any:
+        return rollup_reads.rollup_claims(branch, filters, keys.claim_group.label("grp"),
+                                          *columns, also=[field]).where(*in_range)
+
+    found = {group: [int(n), 0] for group, n in session.connection().execute(
+        claims(func.count(r.customer_id.distinct())).group_by(literal_column("grp")))}
+    # Those who may have come back: a claim in the range whose next day of buying is in it.
+    # Their first claim in each group, and with min() the only aggregate SQLite takes the bare
+    # next day from the row holding it: whether it is in the range is for that claim.
+    maybe = (select(r.customer_id)
+             .where(r.opened_at >= start, r.opened_at < end, r.next_sale_on <= until_text))
+    candidates = [(group, customer, date.fromisoformat(on))
+                  for group, customer, on, after in session.connection().execute(
+                      claims(raw(r.customer_id), day(func.min(r.opened_at)), r.next_sale_on)
+                      .where(r.customer_id.in_(maybe))
+                      .group_by(literal_column("grp"), r.customer_id))
+                  if after is not None and after <= until]
     if candidates:
         w, s = Warranty, Sale
         bought: dict[bytes, list[tuple[str, date]]] = defaultdict(list)
