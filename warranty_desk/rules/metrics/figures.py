@@ -10,6 +10,7 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from warranty_desk.errors import BadInput
@@ -44,6 +45,8 @@ class Figure:
     behind_later: bool = False
 
 
+# A docstring does not change; every figure of every group read its own again.
+@cache
 def definition(fn: Callable[..., Any]) -> str:
     """A metric's definition: its docstring's first paragraph, on one line."""
     doc = inspect.getdoc(fn) or ""
