@@ -350,7 +350,8 @@ def offers_counted_by(session: Session, branch: str, start: datetime, end: datet
                              staff=ExtensionOffer.staff_id, sale_branch=Sale.branch_code))
     return [(row[0] if grouped else None,
              OfferRow(row[-3], row[-2], count=int(row[-1])))
-            for row in session.execute(stmt.group_by(*grouped, ExtensionOffer.accepted))]
+            for row in session.connection().execute(
+                stmt.group_by(*grouped, ExtensionOffer.accepted))]
 
 
 def _messages(session: Session, start: datetime, end: datetime, scope: Stmt | None,

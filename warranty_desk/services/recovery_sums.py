@@ -75,7 +75,7 @@ def recovery_by(session: Session, start: datetime, end: datetime, scope: Any | N
     by: services.compared_reads)."""
     r, c = RecoveryRollup, ClaimRollup
     sums: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
-    for group, expected, settled in session.execute(
+    for group, expected, settled in session.connection().execute(
             select(key, func.sum(r.expected_minor), func.sum(r.settled_minor))
             .select_from(r).join(c, c.claim_id == r.claim_id)
             .where(*_kept(start, end, scope)).group_by(key)):

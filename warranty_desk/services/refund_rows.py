@@ -94,7 +94,7 @@ def refunds_counted_by(session: Session, start: datetime, end: datetime, scope: 
     if scope is not None:
         stmt = stmt.where(r.claim_id.in_(scope))
     found = []
-    for row in session.execute(stmt):
+    for row in session.connection().execute(stmt):
         at, amount, paid, role, ledger, n = row[0], *row[1 + len(grouped):]
         # Both are there: the rows are refunds closed in the range, with their amount.
         assert at is not None and amount is not None

@@ -4,6 +4,8 @@ rather than from the claims with their events, costs and sales, or every warrant
 Each function gives what its namesake in metric_facts gave from the rows
 (tests/unit/services/test_metric_facts.py holds the dashboard equal to the row path, and
 tests/unit/services/test_rollups.py the roll-ups equal to a rebuild after any service calls).
+Reads that return many rows go through Core (session.connection()): the ORM's loading of plain
+rows cost more than reading them.
 """
 
 from __future__ import annotations
@@ -233,7 +235,7 @@ def costs_by(session: Session, branch: str, start: datetime, end: datetime,
     """costs_by_kind per value of `key` (SQL over the claim's roll-up row)."""
     stmt = (rollup_claims(branch, filters, key, *(func.sum(c) for c in _COSTS.values()))
             .where(ClaimRollup.opened_at >= start, ClaimRollup.opened_at < end).group_by(key))
-    return {row[0]: _cost_rows(row[1:]) for row in session.execute(stmt)}
+    return {row[0]: _cost_rows(row[1:]) for row in session.connection().execute(stmt)}
 
 
 def rollup_sold(branch: str, filters: Mapping[str, str], *columns: Any,
@@ -272,7 +274,7 @@ def sold_counted_by(session: Session, branch: str, since: date, until: date,
             .where(s.sold_on >= since, s.sold_on <= until)
             .group_by(*grouped, Product.serial_required, s.gap, s.void))
     found = []
-    for row in session.execute(stmt):
+    for row in session.connection().execute(stmt):
         newest, needed, gap, void, n = row[len(grouped):]
         found.append((row[0] if grouped else None,
                       SoldRow(newest, bool(needed), None if gap else SERIAL_GIVEN,
@@ -371,7 +373,7 @@ def waiting_ages_by(session: Session, day: Any, until: date, where: Iterable[Any
     stmt = stmt.with_only_columns(*grouped, came, func.count()).group_by(*grouped, came)
     return [(row[0] if grouped else None,
              WaitingUnit("", max((until - date.fromisoformat(row[-2])).days, 0), int(row[-1])))
-            for row in session.execute(stmt.where(*where))]
+            for row in session.connection().execute(stmt.where(*where))]
 
 
 def waiting_since(day: Any, latest: date) -> Any:
