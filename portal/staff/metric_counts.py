@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -308,28 +308,59 @@ def load_counted(since: date, until: date, filters: Mapping[str, str] | None = N
                  by: str = "") -> Counted:
     """The rows and facts the figures read for the days since..until (each branch's own) under
     the filters, counted in SQL; and per value of `by`, the same for that value's part (as
-    figures.split makes it from rows)."""
+    figures.split makes it from rows). Compared, everything is read once per group and the
+    whole is the groups added up (each claim and sale is in one group), but for the trust
+    score's customers: one may claim in two groups."""
     wanted = check_filters(filters or {})
     if by:
         check_field(by)
     zone, start, end = period(since, until)
-    whole = _parts(since, until, start, end, wanted, "")
-    rows = MetricRows(zone, since, until, start, end, (), whole.costs, whole.sold, (), (), (),
-                      whole.refunds, whole.waiting, whole.recovery, sold_summed=True,
-                      claimants=whole.claimants)
-    groups: dict[str, tuple[MetricRows, list[ClaimFact]]] = {}
-    if by:
-        part = _parts(since, until, start, end, wanted, by)
-        for value in sorted({f.group for f in part.facts_of} | set(part.sold_of)):
-            groups[value] = (MetricRows(
-                zone, since, until, start, end, (), tuple(part.costs_of.get(value, ())),
-                tuple(part.sold_of.get(value, ())), (), (), (),
-                tuple(part.refunds_of.get(value, ())),
-                tuple(sorted(part.waiting_of.get(value, ()), key=lambda u: u.claim)),
-                tuple(part.recovery_of.get(value, ())), sold_summed=True,
-                claimants=part.claimants_of.get(value, (0, 0))),
-                [f for f in part.facts_of if f.group == value])
-    return Counted(rows, whole.facts, groups)
+    part = _parts(since, until, start, end, wanted, by)
+
+    def rows(value: str, claimants: tuple[int, int]) -> MetricRows:
+        return MetricRows(
+            zone, since, until, start, end, (), tuple(part.costs_of.get(value, ())),
+            tuple(part.sold_of.get(value, ())), (), (), (),
+            tuple(part.refunds_of.get(value, ())),
+            tuple(part.waiting_of.get(value, ())) if by else tuple(part.waiting_all),
+            tuple(part.recovery_of.get(value, ())), sold_summed=True, claimants=claimants)
+
+    if not by:
+        return Counted(rows("", part.claimants_of.get("", (0, 0))), part.facts_of, {})
+    groups = {value: (rows(value, part.claimants_of.get(value, (0, 0))),
+                      [f for f in part.facts_of if f.group == value])
+              for value in sorted({f.group for f in part.facts_of} | set(part.sold_of))}
+    cte, params = _claims_cte(start, end, wanted, "")
+    claimants = _claimants(cte, params, start, end, since, until, wanted, "").get("", (0, 0))
+    return Counted(_added(rows("", claimants), part), _facts_added(part.facts_of), groups)
+
+
+def _facts_added(facts: list[ClaimFact]) -> list[ClaimFact]:
+    """The groups' facts as the whole's: alike facts of every group counted together."""
+    counted: dict[ClaimFact, int] = defaultdict(int)
+    for f in facts:
+        counted[replace(f, group="", count=1)] += f.count
+    return [replace(f, count=n) for f, n in counted.items()]
+
+
+def _added(empty: MetricRows, part: _Parts) -> MetricRows:
+    """The whole's rows from every group's."""
+    costs: dict[str, int] = defaultdict(int)
+    for found in part.costs_of.values():
+        for cost in found:
+            costs[cost.kind] += cost.amount_minor
+    sold: dict[tuple[date, bool, str | None, bool], int] = defaultdict(int)
+    for group in part.sold_of.values():
+        for s in group:
+            sold[s.sold_on, s.serial_required, s.serial, s.void] += s.count
+    return replace(
+        empty, costs=tuple(CostRow("", k, v) for k, v in costs.items()),
+        sold=tuple(SoldRow(day, needed, serial, void=void, count=n)
+                   for (day, needed, serial, void), n in sold.items()),
+        refunds=tuple(sorted((r for g in part.refunds_of.values() for r in g),
+                             key=lambda r: (r.decided_at, r.claim))),
+        waiting=tuple(part.waiting_all),
+        recovery=tuple(r for g in part.recovery_of.values() for r in g))
 
 
 @dataclass(slots=True)
@@ -344,34 +375,6 @@ class _Parts:
     waiting_of: dict[str, list[WaitingUnit]]
     recovery_of: dict[str, list[RecoveryShare]]
     claimants_of: dict[str, tuple[int, int]]
-
-    @property
-    def facts(self) -> list[ClaimFact]:
-        return self.facts_of
-
-    @property
-    def costs(self) -> tuple[CostRow, ...]:
-        return tuple(self.costs_of.get("", ()))
-
-    @property
-    def sold(self) -> tuple[SoldRow, ...]:
-        return tuple(self.sold_of.get("", ()))
-
-    @property
-    def refunds(self) -> tuple[RefundRow, ...]:
-        return tuple(self.refunds_of.get("", ()))
-
-    @property
-    def waiting(self) -> tuple[WaitingUnit, ...]:
-        return tuple(self.waiting_all)
-
-    @property
-    def recovery(self) -> tuple[RecoveryShare, ...]:
-        return tuple(self.recovery_of.get("", ()))
-
-    @property
-    def claimants(self) -> tuple[int, int]:
-        return self.claimants_of.get("", (0, 0))
 
 
 def _parts(since: date, until: date, start: datetime, end: datetime,
