@@ -15,6 +15,7 @@ from django.http import QueryDict
 from portal import clock
 from portal.errors import PortalInputError
 from portal.projections.models import Product
+from portal.staff.metric_counts import load_counted
 from portal.staff.metric_rows import branch_only, load_rows
 from warranty_desk.rules.metrics.figures import (
     DAYS,
@@ -126,18 +127,30 @@ def _shown(found: tuple[Figure, ...], query: Query, money: str, base: str,
            only: Mapping[str, str], **extra: str) -> tuple[Shown, ...]:
     return tuple(Shown(f, "" if f.key in only else words(f, money), only.get(f.key, ""),
                        f"{base}?{query.params(figure=f.key, **extra)}"
-                       if f.behind and f.key not in only else "") for f in found)
+                       if (f.behind or f.behind_later) and f.key not in only else "")
+                 for f in found)
 
 
-def build(query: Query, behind_url: str) -> Page:
-    """The page for a query: head office's rows through the figures every till computes."""
-    rows = load_rows(query.since, query.until, query.filters)
+def build(query: Query, behind_url: str, *, counted: bool = True) -> Page:
+    """The page for a query: head office's records through the figures every till computes,
+    counted in SQL (metric_counts; the records behind a figure are read when it is picked),
+    or with `counted` False read as rows, each record listed behind its figures (the exports
+    say how many records each figure has)."""
     money = currency()
     only = branch_only(query.filters, query.by)
-    series = weekly(rows)
-    groups = ({value: _shown(found, query, money, behind_url, only, **{query.by: value})
-               for value, found in compare(rows, query.by).items()} if query.by else {})
-    return Page(query, _shown(figures(rows), query, money, behind_url, only),
+    if counted:
+        found = load_counted(query.since, query.until, query.filters, query.by)
+        series = weekly(found.rows, found.facts)
+        whole = figures(found.rows, found.facts)
+        compared = {value: figures(rows, facts) for value, (rows, facts)
+                    in found.groups.items()}
+    else:
+        rows = load_rows(query.since, query.until, query.filters)
+        series, whole = weekly(rows), figures(rows)
+        compared = compare(rows, query.by) if query.by else {}
+    groups = {value: _shown(shown, query, money, behind_url, only, **{query.by: value})
+              for value, shown in compared.items()}
+    return Page(query, _shown(whole, query, money, behind_url, only),
                 tuple(series["opened"]), tuple(series["opened"].values()),
                 tuple(series["open"].values()), groups, money)
 

@@ -63,6 +63,11 @@ ROUNDS = 8
 THINK_S = (0.5, 1.5)
 SEARCHES = 200
 START = date(2026, 1, 5)
+# The metric page over 90 days that hold every pushed sale (the pushed claims are all still
+# open, so every range from their first day holds them); its default range (the last 28 days)
+# holds those claims and no sale. Products are given one of BRANDS brands.
+METRIC_RANGE = "since=2025-11-03&until=2026-01-31"
+BRANDS = 5
 # A production-like server: durable commits; memory sized for a 24 GB machine shared with
 # the app and the worker.
 PG_SETTINGS = ("fsync=on", "synchronous_commit=on", "full_page_writes=on",
@@ -278,6 +283,20 @@ def top_up(target: int) -> int:
     return int(added)
 
 
+def shape_for_metrics() -> None:
+    """What the metric page filters and counts by, written straight into the read models as the
+    tills would have sent it: every product one of BRANDS brands (the pushed history names
+    none), and the warranties written directly sold on their first day (the handler's rule)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE projections_product SET brand = 'Brand ' || (id %% %s) "
+                       "WHERE brand = ''", [BRANDS])
+        cursor.execute("UPDATE projections_warranty SET sold_on = start_on "
+                       "WHERE sold_on IS NULL AND start_on IS NOT NULL")
+        cursor.execute("ANALYZE projections_product")
+
+
 def staff_cookie() -> str:
     """A signed-in head-office admin's session, as the browser would send it."""
     from django.conf import settings
@@ -348,6 +367,13 @@ def pages(port: int, cookie: str, picks: list[dict[str, str]], *, rounds: int = 
         "customer page": lambda p: f"/office/customers/{p['branch']}/{p['customer']}/",
         "warranty page": lambda p: f"/office/warranties/{p['branch']}/{p['warranty']}/",
         "public check page": lambda p: f"/w/{p['warranty']}",
+        # Head office's metrics across branches (issue 19), as staff open and filter it.
+        "metrics (default: 28 days)": lambda p: "/office/metrics/",
+        "metrics, 90 days of sales": lambda p: f"/office/metrics/?{METRIC_RANGE}",
+        "metrics, 90 days, one brand": lambda p: f"/office/metrics/?{METRIC_RANGE}&brand="
+                                                 f"{quote(p['brand'])}",
+        "metrics, 90 days, compare by brand":
+            lambda p: f"/office/metrics/?{METRIC_RANGE}&by=brand",
     }
     times: dict[str, list[float]] = {name: [] for name in names}
     lock = threading.Lock()
@@ -380,8 +406,8 @@ def picks(count: int) -> list[dict[str, str]]:
             .exclude(warranty=None).exclude(customer=None).order_by("?")[:count])
     return [{"branch": c.branch.code, "claim": c.number, "warranty": c.warranty.code,
              "serial": c.warranty.serial, "customer": c.customer.reference,
-             "name": c.customer.name}
-            for c in rows if c.warranty is not None and c.customer is not None]
+             "name": c.customer.name, "brand": f"Brand {n % BRANDS}"}
+            for n, c in enumerate(rows) if c.warranty is not None and c.customer is not None]
 
 
 # -- the run ------------------------------------------------------------------------------
@@ -442,6 +468,7 @@ def reads(portal: Portal, cluster: Cluster, branches: list[str], per_branch: int
 
     print("Reads at scale…", file=sys.stderr)
     added = top_up(target)
+    shape_for_metrics()
     with connection.cursor() as cursor:
         # What autovacuum and the checkpointer do after a big load, done before timing
         # rather than during it.

@@ -476,3 +476,24 @@ def test_the_metric_page_fits_a_phone_and_a_desktop_and_opens_a_claim(
                 check_page(page, "office-metrics-behind", width, tmp_path)
                 page.get_by_role("link", name=story.claims["refund"]).click()
                 expect(page.get_by_role("heading", name=story.claims["refund"])).to_be_visible()
+
+
+@pytest.mark.parametrize("shop", ["story", "far"])
+@pytest.mark.parametrize("by", ["", "product", "branch", "staff"])
+@pytest.mark.parametrize("filters", [{}, {"brand": "Lumen"}, {"staff": ODD_STAFF}])
+def test_the_page_counted_in_sql_is_the_rows_figures(
+        request: pytest.FixtureRequest, shop: str, by: str, filters: dict[str, str]) -> None:
+    """The page counts in SQL (metric_counts) what the exports read as rows: the same figures,
+    weeks and groups on the branches a till pushed (tests/portal/test_metric_counts.py holds
+    them equal over generated stories)."""
+    from portal.staff.metric_page import Query, build
+
+    story: Story = request.getfixturevalue(shop)
+    query = Query(START, UNTIL, {**filters, "branch": story.code}, by)
+    counted, rows = build(query, "/behind/"), build(query, "/behind/", counted=False)
+    assert [(s.figure.key, s.figure.value, s.text) for s in counted.figures] == \
+        [(s.figure.key, s.figure.value, s.text) for s in rows.figures]
+    assert (counted.weeks, counted.opened, counted.still_open) == \
+        (rows.weeks, rows.opened, rows.still_open)
+    assert {k: [s.figure.value for s in v] for k, v in counted.groups.items()} == \
+        {k: [s.figure.value for s in v] for k, v in rows.groups.items()}

@@ -57,11 +57,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Every figure for a range, filters and comparison; ?format=csv or pdf to take it away."""
     try:
         query = parse(request.GET)
-        page = build(query, reverse("office:metrics-behind"))
+        kind = request.GET.get("format", "")
+        # The exports say how many records are behind each figure: read as rows. The page
+        # counts in SQL and lists a figure's records when it is picked (records_behind).
+        page = build(query, reverse("office:metrics-behind"), counted=kind not in ("csv", "pdf"))
     except PortalInputError as problem:
         return render(request, "office/metrics.html",
                       {"problem": str(problem), **_form(None, request)}, status=400)
-    kind = request.GET.get("format", "")
     stem = f"metrics-{query.since}-{query.until}"
     if kind == "csv":
         answer = HttpResponse(as_csv(page), content_type="text/csv; charset=utf-8")

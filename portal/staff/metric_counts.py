@@ -1,0 +1,398 @@
+"""Head office's metrics counted in PostgreSQL: claims into ClaimFact groups, sales into SoldRow
+groups, costs summed per kind, so the page runs figures(rows, facts) as the till does.
+
+metric_rows.load_rows reads every claim and sale of the range as an object (tens of thousands
+at a million warranties: seconds); this counts them where they lie and reads only what a figure
+needs per record (refunds, waits, brand claims: a few). Each branch's days stay its own: an
+instant is put on the branch's wall clock by AT TIME ZONE with the zone its till told (UTC until
+it has), as metric_rows._wall does in Python. tests/portal/test_metric_counts.py holds every
+figure equal to the row path's over generated stories across zones, ranges and filters.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db import connection
+
+from portal.staff.metric_rows import (
+    _CLOSING,
+    _IN,
+    _OUT,
+    _VOID,
+    NOT_RECORDED,
+    branch_zones,
+    check_filters,
+    period,
+)
+from warranty_desk.rules.claim_states import OPEN_STATES
+from warranty_desk.rules.metrics.claim_facts import ClaimFact
+from warranty_desk.rules.metrics.figures import check_field
+from warranty_desk.rules.metrics.rows import (
+    CostRow,
+    MetricRows,
+    RecoveryShare,
+    RefundRow,
+    SoldRow,
+    WaitingUnit,
+)
+from warranty_desk.rules.recovery import split_by_weight
+
+_NR = NOT_RECORDED.replace("'", "''")
+
+
+def _named(expr: str) -> str:
+    """A filter field's value as the rows fill it: blank is "not recorded"."""
+    return f"coalesce(nullif({expr}, ''), '{_NR}')"
+
+
+def _product(field: str) -> str:
+    """A claim's product field: its SKU's product at its branch, or (no SKU) its warranty's."""
+    return f"(CASE WHEN c.sku <> '' THEN ps.{field} ELSE pw.{field} END)"
+
+
+# The filter fields (rules.metrics.rows.DIMENSIONS) as SQL over a claim and over a sale, as
+# metric_rows._dims fills them.
+_CLAIM_DIMS = {
+    "product": _named(_product("sku")), "brand": _named(_product("brand")),
+    "category": _named(_product("category")), "branch": _named("b.code"),
+    "supplier": _named(f"coalesce(nullif({_product('supplier')}, ''), {_product('brand')})"),
+    "staff": _named("c.opened_by")}
+_SALE_DIMS = {
+    "product": _named("p.sku"), "brand": _named("p.brand"), "category": _named("p.category"),
+    "branch": _named("b.code"), "supplier": _named("coalesce(nullif(p.supplier, ''), p.brand)"),
+    "staff": f"'{_NR}'"}
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """What the page needs for a range under filters: the whole, and per value compared by."""
+
+    rows: MetricRows
+    facts: list[ClaimFact]
+    groups: dict[str, tuple[MetricRows, list[ClaimFact]]]
+
+
+def _where(dims: Mapping[str, str], filters: Mapping[str, str]) -> tuple[str, list[Any]]:
+    return "".join(f" AND {dims[k]} = %s" for k in filters), list(filters.values())
+
+
+def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _zones() -> tuple[list[int], list[str]]:
+    """Each branch with the zone its days are counted in (UTC until its till tells one)."""
+    found = branch_zones()
+    return list(found), [z.key if z is not None else "UTC" for z in found.values()]
+
+
+def _claims_cte(start: datetime, end: datetime, filters: Mapping[str, str], by: str
+                ) -> tuple[str, list[Any]]:
+    """`cl`: the claims open on some of the range's days on their branch's wall clock (opened
+    before its last day ends, not closed before its first day starts), under the filters,
+    with their wall-clock instants, zone and the value compared by as grp."""
+    ids, names = _zones()
+    where, params = _where(_CLAIM_DIMS, filters)
+    grp = _CLAIM_DIMS[by] if by else "''"
+    naive_start, naive_end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+    reach = timedelta(hours=15)  # metric_rows._REACH: read widely, kept on the wall clock
+    sql = f"""
+        WITH z AS (SELECT * FROM unnest(%s::bigint[], %s::text[]) AS z(branch_id, tz)),
+        cl AS (
+            SELECT c.id, c.branch_id, c.number, c.state, c.outcome, c.customer_id,
+                   c.promised_on, c.refund_minor, c.approver_role, c.approver_limit_minor,
+                   c.warranty_id, z.tz, {grp} AS grp,
+                   c.opened_at AT TIME ZONE z.tz AS opened,
+                   c.closed_at AT TIME ZONE z.tz AS closed
+            FROM projections_claim c
+            JOIN branches_branch b ON b.id = c.branch_id
+            JOIN z ON z.branch_id = c.branch_id
+            LEFT JOIN projections_product ps
+                   ON c.sku <> '' AND ps.branch_id = c.branch_id AND ps.sku = c.sku
+            LEFT JOIN projections_warranty w ON c.sku = '' AND w.id = c.warranty_id
+            LEFT JOIN projections_product pw ON pw.id = w.product_id
+            WHERE c.opened_at IS NOT NULL AND c.opened_at < %s
+              AND (c.closed_at IS NULL OR c.closed_at >= %s)
+              AND c.opened_at AT TIME ZONE z.tz < %s
+              AND (c.closed_at IS NULL OR c.closed_at AT TIME ZONE z.tz >= %s){where})"""
+    return sql, [ids, names, end + reach, start - reach, naive_end, naive_start, *params]
+
+
+def _facts(cte: str, params: list[Any]) -> list[ClaimFact]:
+    """The claims counted into alike facts, each with its group."""
+    sql = f"""{cte},
+        ev AS (
+            SELECT claim_id,
+                   min(occurred_at) FILTER (WHERE topic = 'claim.replacement_handed_over')
+                       AS handed,
+                   bool_or(topic = 'claim.reopened') AS reopened,
+                   bool_or(topic = ANY(%s) AND to_state = 'rejected') AS rejected
+            FROM projections_claimevent
+            WHERE claim_id IN (SELECT id FROM cl)
+              AND (topic IN ('claim.replacement_handed_over', 'claim.reopened')
+                   OR (topic = ANY(%s) AND to_state = 'rejected'))
+            GROUP BY claim_id)
+        SELECT cl.grp, cl.opened::date, cl.state, cl.closed::date, nullif(cl.outcome, ''),
+               (cl.state <> ALL(%s) AND cl.closed IS NOT NULL AND cl.promised_on IS NOT NULL
+                AND cl.closed::date <= cl.promised_on),
+               (ev.handed AT TIME ZONE cl.tz)::date,
+               coalesce(ev.rejected, false) OR cl.state = 'rejected',
+               coalesce(ev.reopened, false), count(*)
+        FROM cl LEFT JOIN ev ON ev.claim_id = cl.id
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"""
+    closing = list(_CLOSING)
+    return [ClaimFact(opened, state, closed, outcome, bool(on_time), handed, bool(rejected),
+                      bool(reopened), g, int(n))
+            for g, opened, state, closed, outcome, on_time, handed, rejected, reopened, n
+            in _fetch(sql, [*params, closing, closing, list(OPEN_STATES)])]
+
+
+def _opened(start: datetime, end: datetime) -> tuple[str, list[Any]]:
+    """The condition on `cl` for a claim opened on the range's days."""
+    return "cl.opened >= %s AND cl.opened < %s", [start.replace(tzinfo=None),
+                                                    end.replace(tzinfo=None)]
+
+
+def _amount(value: Any) -> int:
+    return int(value or 0)  # as metric_rows._costs reads a posting's amount
+
+
+def _costs(cte: str, params: list[Any], start: datetime, end: datetime
+           ) -> dict[str, list[CostRow]]:
+    """Per group: the costs posted on the claims opened in the range, summed per kind."""
+    opened, more = _opened(start, end)
+    sql = f"""{cte}
+        SELECT cl.grp, coalesce(e.details->>'kind', ''), e.details->'amount_minor', count(*)
+        FROM cl JOIN projections_claimevent e ON e.claim_id = cl.id
+        WHERE e.topic = 'claim.cost_posted' AND {opened}
+        GROUP BY 1, 2, 3"""
+    summed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for g, kind, amount, n in _fetch(sql, [*params, *more]):
+        summed[g][kind] += _amount(amount) * int(n)
+    return {g: [CostRow("", k, v) for k, v in kinds.items()] for g, kinds in summed.items()}
+
+
+def _refunds(cte: str, params: list[Any], start: datetime, end: datetime
+             ) -> dict[str, list[RefundRow]]:
+    """Per group: refunds decided in the range, each with the refund costs posted on it."""
+    sql = f"""{cte}
+        SELECT cl.grp, cl.number, cl.closed, cl.refund_minor, w.price_minor,
+               cl.approver_role, cl.approver_limit_minor,
+               array(SELECT e.details->'amount_minor' FROM projections_claimevent e
+                     WHERE e.claim_id = cl.id AND e.topic = 'claim.cost_posted'
+                       AND coalesce(e.details->>'kind', '') = 'refund')
+        FROM cl LEFT JOIN projections_warranty w ON w.id = cl.warranty_id
+        WHERE cl.outcome = 'refund' AND cl.refund_minor IS NOT NULL
+          AND cl.closed >= %s AND cl.closed < %s
+        ORDER BY cl.closed, cl.number"""
+    found: dict[str, list[RefundRow]] = defaultdict(list)
+    for g, number, at, amount, paid, role, limit, ledger in _fetch(
+            sql, [*params, start.replace(tzinfo=None), end.replace(tzinfo=None)]):
+        found[g].append(RefundRow(number, at.replace(tzinfo=UTC), int(amount), paid,
+                                  role or None, limit, sum(_amount(a) for a in ledger)))
+    return found
+
+
+def _waiting(cte: str, params: list[Any], until: date, filtered: bool
+             ) -> tuple[list[WaitingUnit], dict[str, list[WaitingUnit]]]:
+    """Units whose last move was into returns stock, aged to the range's last day on their
+    branch's days: every claim's unfiltered, the range's claims' under a filter; and per group,
+    the units of the range's claims of that group (figures.narrow keeps them so)."""
+    ids, names = _zones()
+    sql = f"""{cte},
+        z2 AS (SELECT * FROM unnest(%s::bigint[], %s::text[]) AS z(branch_id, tz)),
+        last AS (
+            SELECT DISTINCT ON (e.claim_id) e.claim_id, e.details->>'kind' AS kind,
+                   e.occurred_at
+            FROM projections_claimevent e
+            WHERE e.topic = 'stock.moved' AND e.details->>'kind' = ANY(%s)
+            ORDER BY e.claim_id, e.seq DESC)
+        SELECT c.number, (last.occurred_at AT TIME ZONE z2.tz)::date, cl.grp
+        FROM last JOIN projections_claim c ON c.id = last.claim_id
+        JOIN z2 ON z2.branch_id = c.branch_id
+        LEFT JOIN cl ON cl.id = c.id
+        WHERE last.kind = 'return_in'"""
+    whole: list[WaitingUnit] = []
+    groups: dict[str, list[WaitingUnit]] = defaultdict(list)
+    for number, day, g in _fetch(sql, [*params, ids, names, [*_IN, *_OUT]]):
+        unit = WaitingUnit(number, max((until - day).days, 0))
+        if g is not None:
+            groups[g].append(unit)
+        if g is not None or not filtered:
+            whole.append(unit)
+    return sorted(whole, key=lambda u: u.claim), groups
+
+
+def _recovery(cte: str, params: list[Any], start: datetime, end: datetime
+              ) -> dict[str, list[RecoveryShare]]:
+    """Per group: each claim opened in the range with its share of what each brand claim
+    holding it owed and settled (metric_rows._recovery)."""
+    opened, more = _opened(start, end)
+    sql = f"""{cte},
+        mine AS (SELECT cl.branch_id, cl.number, cl.grp FROM cl WHERE {opened})
+        SELECT bc.branch_id, bc.brand, bc.claim_numbers, bc.expected_per_claim,
+               bc.expected_minor, bc.settled_minor,
+               array(SELECT m.number || chr(31) || m.grp FROM mine m
+                     WHERE m.branch_id = bc.branch_id AND m.number = ANY(bc.claim_numbers))
+        FROM projections_brandclaim bc
+        WHERE EXISTS (SELECT 1 FROM mine m WHERE m.branch_id = bc.branch_id
+                        AND m.number = ANY(bc.claim_numbers))
+        ORDER BY bc.id"""
+    found: dict[tuple[int, str], list[Any]] = {}
+    for branch, brand, numbers, per_claim, expected_minor, settled, held in _fetch(
+            sql, [*params, *more]):
+        mine = dict(h.split(chr(31), 1) for h in held)
+        expected = list(per_claim)
+        if len(expected) != len(numbers):  # an older till: only the whole is known
+            expected = [expected_minor] if len(numbers) == 1 else [0] * len(numbers)
+        for number, want, share in zip(numbers, expected, split_by_weight(settled, expected),
+                                       strict=True):
+            if number in mine:
+                row = found.setdefault((branch, number), [number, brand, 0, 0, mine[number]])
+                row[2] += want
+                row[3] += share
+    groups: dict[str, list[RecoveryShare]] = defaultdict(list)
+    for number, brand, want, share, g in found.values():
+        groups[g].append(RecoveryShare(number, brand, want, share))
+    return groups
+
+
+def _sales_from(filters: Mapping[str, str], by: str) -> tuple[str, str, list[Any]]:
+    where, params = _where(_SALE_DIMS, filters)
+    grp = _SALE_DIMS[by] if by else "''"
+    return (f"""FROM projections_warranty w JOIN branches_branch b ON b.id = w.branch_id
+                LEFT JOIN projections_product p ON p.id = w.product_id
+                WHERE w.sold_on >= %s AND w.sold_on <= %s{where}""", grp, params)
+
+
+def _sold(since: date, until: date, filters: Mapping[str, str], by: str
+          ) -> dict[str, list[SoldRow]]:
+    """Per group: the warranties sold on the range's days, counted alike (sale day, serial
+    needed, serial there, void). Counted per branch and product first, then given their
+    fields: the joins run once per group of sales rather than once per sale."""
+    where, params = _where(_SALE_DIMS, filters)
+    grp = _SALE_DIMS[by] if by else "''"
+    sql = f"""
+        WITH w AS (
+            SELECT branch_id, product_id, sold_on,
+                   btrim(serial, E' \\t\\n\\r\\f\\v') <> '' AS has, status = ANY(%s) AS void,
+                   count(*) AS n
+            FROM projections_warranty WHERE sold_on >= %s AND sold_on <= %s
+            GROUP BY 1, 2, 3, 4, 5)
+        SELECT {grp}, w.sold_on, coalesce(p.serial_required, true), w.has, w.void, sum(w.n)
+        FROM w JOIN branches_branch b ON b.id = w.branch_id
+        LEFT JOIN projections_product p ON p.id = w.product_id
+        WHERE true{where} GROUP BY 1, 2, 3, 4, 5"""
+    found: dict[str, list[SoldRow]] = defaultdict(list)
+    for g, day, needed, has, void, n in _fetch(sql, [list(_VOID), since, until, *params]):
+        found[g].append(SoldRow(day, needed, "x" if has else None, void=void,
+                                dims={by: g} if by else {}, count=int(n)))
+    return found
+
+
+def _claimants(cte: str, params: list[Any], start: datetime, end: datetime, since: date,
+               until: date, filters: Mapping[str, str], by: str) -> dict[str, tuple[int, int]]:
+    """Per group: customers with a claim opened in the range, and those of them who bought
+    again (a sale of the range under the filters, not void) after their first claim's day."""
+    opened, more = _opened(start, end)
+    rest, grp, sale_params = _sales_from(filters, by)
+    sql = f"""{cte},
+        first AS (SELECT cl.grp, cl.customer_id, min(cl.opened::date) AS day FROM cl
+                  WHERE cl.customer_id IS NOT NULL AND {opened} GROUP BY 1, 2)
+        SELECT f.grp, count(*), count(*) FILTER (WHERE EXISTS (
+            SELECT 1 {rest} AND w.customer_id = f.customer_id AND w.sold_on > f.day
+              AND w.status <> ALL(%s) AND {grp} = f.grp))
+        FROM first f GROUP BY 1"""
+    return {g: (int(n), int(back)) for g, n, back in _fetch(
+        sql, [*params, *more, since, until, *sale_params, list(_VOID)])}
+
+
+def load_counted(since: date, until: date, filters: Mapping[str, str] | None = None,
+                 by: str = "") -> Counted:
+    """The rows and facts the figures read for the days since..until (each branch's own) under
+    the filters, counted in SQL; and per value of `by`, the same for that value's part (as
+    figures.split makes it from rows). Compared, everything is read once per group and the
+    whole is the groups added up (each claim and sale is in one group), but for the trust
+    score's customers: one may claim in two groups."""
+    wanted = check_filters(filters or {})
+    if by:
+        check_field(by)
+    zone, start, end = period(since, until)
+    part = _parts(since, until, start, end, wanted, by)
+
+    def rows(value: str, claimants: tuple[int, int]) -> MetricRows:
+        return MetricRows(
+            zone, since, until, start, end, (), tuple(part.costs_of.get(value, ())),
+            tuple(part.sold_of.get(value, ())), (), (), (),
+            tuple(part.refunds_of.get(value, ())),
+            tuple(part.waiting_of.get(value, ())) if by else tuple(part.waiting_all),
+            tuple(part.recovery_of.get(value, ())), sold_summed=True, claimants=claimants)
+
+    if not by:
+        return Counted(rows("", part.claimants_of.get("", (0, 0))), part.facts_of, {})
+    groups = {value: (rows(value, part.claimants_of.get(value, (0, 0))),
+                      [f for f in part.facts_of if f.group == value])
+              for value in sorted({f.group for f in part.facts_of} | set(part.sold_of))}
+    cte, params = _claims_cte(start, end, wanted, "")
+    claimants = _claimants(cte, params, start, end, since, until, wanted, "").get("", (0, 0))
+    return Counted(_added(rows("", claimants), part), _facts_added(part.facts_of), groups)
+
+
+def _facts_added(facts: list[ClaimFact]) -> list[ClaimFact]:
+    """The groups' facts as the whole's: alike facts of every group counted together."""
+    counted: dict[ClaimFact, int] = defaultdict(int)
+    for f in facts:
+        counted[replace(f, group="", count=1)] += f.count
+    return [replace(f, count=n) for f, n in counted.items()]
+
+
+def _added(empty: MetricRows, part: _Parts) -> MetricRows:
+    """The whole's rows from every group's."""
+    costs: dict[str, int] = defaultdict(int)
+    for found in part.costs_of.values():
+        for cost in found:
+            costs[cost.kind] += cost.amount_minor
+    sold: dict[tuple[date, bool, str | None, bool], int] = defaultdict(int)
+    for group in part.sold_of.values():
+        for s in group:
+            sold[s.sold_on, s.serial_required, s.serial, s.void] += s.count
+    return replace(
+        empty, costs=tuple(CostRow("", k, v) for k, v in costs.items()),
+        sold=tuple(SoldRow(day, needed, serial, void=void, count=n)
+                   for (day, needed, serial, void), n in sold.items()),
+        refunds=tuple(sorted((r for g in part.refunds_of.values() for r in g),
+                             key=lambda r: (r.decided_at, r.claim))),
+        waiting=tuple(part.waiting_all),
+        recovery=tuple(r for g in part.recovery_of.values() for r in g))
+
+
+@dataclass(slots=True)
+class _Parts:
+    """Everything counted, per group (one group, "", when nothing is compared)."""
+
+    facts_of: list[ClaimFact]
+    costs_of: dict[str, list[CostRow]]
+    sold_of: dict[str, list[SoldRow]]
+    refunds_of: dict[str, list[RefundRow]]
+    waiting_all: list[WaitingUnit]
+    waiting_of: dict[str, list[WaitingUnit]]
+    recovery_of: dict[str, list[RecoveryShare]]
+    claimants_of: dict[str, tuple[int, int]]
+
+
+def _parts(since: date, until: date, start: datetime, end: datetime,
+           filters: Mapping[str, str], by: str) -> _Parts:
+    cte, params = _claims_cte(start, end, filters, by)
+    waiting, waiting_of = _waiting(cte, params, until, bool(filters))
+    return _Parts(_facts(cte, params), _costs(cte, params, start, end),
+                  _sold(since, until, filters, by), _refunds(cte, params, start, end),
+                  waiting, waiting_of, _recovery(cte, params, start, end),
+                  _claimants(cte, params, start, end, since, until, filters, by))
+
