@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -168,15 +169,16 @@ class HttpClient:
         # The environment's proxy for this receiver (HTTPS_PROXY, NO_PROXY ...), read once:
         # left to requests, every request read the whole environment twice over, half a
         # millisecond of the till's between a push's answer and its next batch. With trust_env
-        # off requests takes nothing else from it either: no ~/.netrc entry (which the
-        # session's auth keeps out anyway) and no CA bundle.
+        # off requests reads nothing from it (no ~/.netrc entry either, which the session's
+        # auth keeps out anyway), so the CA bundle it would have read is read here too.
         self._session.trust_env = False
         self._proxies = requests.utils.get_environ_proxies(self.base_url)
-        # True, or a private CA's bundle: verification is never switched off. Given on every
-        # request, not on the session: requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE in the
-        # environment override a session's bundle, and many machines set those (were the
-        # environment ever trusted again, above).
-        self._verify: bool | str = ca_bundle or True
+        # True, or a CA bundle: verification is never switched off. The bundle named in the
+        # sync settings; else, as requests does, one REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE
+        # names (a machine behind an inspecting proxy or a private CA sets those); else the
+        # system's. Given on every request.
+        self._verify: bool | str = (ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE")
+                                    or os.environ.get("CURL_CA_BUNDLE") or True)
         # No retries inside urllib3: the engine decides when to try again, with backoff.
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
         self._session.mount("https://", adapter)
