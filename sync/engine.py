@@ -7,7 +7,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,10 +15,11 @@ from functools import partial
 
 from sync import ledger, outbox_reader
 from sync.backoff import BASE_SECONDS, CAP_SECONDS, Backoff
+from sync.collection import rarer_collections
 from sync.contract import Destination, Event, Outcome, TransientError
 from sync.failures import Kind, kind_of
 from sync.ledger import Key
-from sync.window import LOOKAHEAD_BATCHES, PendingWindow, key_of, plan_batch
+from sync.window import LOOKAHEAD_BATCHES, PendingWindow, Plan, key_of, plan_batch
 from warranty_desk.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -190,9 +191,10 @@ class SyncEngine:
             # Parked rows are rare; skipping their queries when there are none keeps a retry
             # against an offline portal (thousands in a week) to a few cheap reads.
             has_parked = ledger.has_open(self.db, dest.name)
-            if has_parked:
-                self._push_retries(dest, tally)
-            self._push_pending(dest, tally, has_parked=has_parked)
+            with rarer_collections():
+                if has_parked:
+                    self._push_retries(dest, tally)
+                self._push_pending(dest, tally, has_parked=has_parked)
         except TransientError as exc:
             # The window stays: events it holds were not settled, and will go again.
             error, retry_after = str(exc) or type(exc).__name__, exc.retry_after
@@ -257,13 +259,21 @@ class SyncEngine:
         # The answered batch's ledger commit, not yet run: it runs while the next batch is on
         # the wire (or here, when no batch follows), never before its own answer came.
         behind: Callable[[], None] | None = None
+        # The next batch's plan, made on the helper while a batch is on the wire as if every
+        # event of it were stored; events that wait for their documents are only asked about
+        # here, on this thread.
+        ahead: list[Plan] | None = [] if waits is None else None
         with ThreadPoolExecutor(1, thread_name_prefix="sync-ledger") as helper:
             try:
                 while not self._stop.is_set():
-                    window.fill(upto)
+                    added = window.fill(upto)
                     if not len(window):
                         return
-                    plan = plan_batch(window.events(), dest, heads, waits)
+                    # The plan made ahead is this one when the answer stored every event (a
+                    # refusal empties `ahead`) and nothing was read since it was made.
+                    made = ahead.pop() if ahead else None
+                    plan = made if made is not None and not added else plan_batch(
+                        window.events(), dest, heads, waits)
                     tally.waiting = plan.waiting
                     if not plan.send and not plan.held and not plan.skipped:
                         return  # what is left waits for its documents
@@ -277,8 +287,10 @@ class SyncEngine:
                         commit = None
                     outcomes = _check(plan.send, _send_beside(
                         helper, dest, plan.send, partial(
-                            _catch_up, commit, window, upto, len(plan.send),
-                            getattr(dest, "prepare", None)))) if plan.send else []
+                            _catch_up, commit, window, upto, plan,
+                            getattr(dest, "prepare", None), None if ahead is None else partial(
+                                _plan_ahead, window, plan, dest, heads, ahead,
+                                getattr(dest, "prepare_batch", None))))) if plan.send else []
                     parked = [ledger.ParkRow(e.seq, e.aggregate, e.aggregate_id, "held",
                                              ledger.held_reason(head, who))
                               for e, head in plan.held]
@@ -288,6 +300,8 @@ class SyncEngine:
                         tally.delivered += len(statuses)
                         tally.stored += statuses.count("accepted")
                     else:
+                        if ahead:
+                            ahead.clear()  # made with the heads this refusal changes
                         self._refused(plan.send, outcomes, parked, heads, tally)
                     settled = plan.settled_seqs()
                     window.settle(settled)
@@ -324,16 +338,33 @@ class SyncEngine:
 
 
 def _catch_up(commit: Callable[[], None] | None, window: PendingWindow, upto: int,
-              on_wire: int, prepare: Callable[[list[Event]], None] | None) -> None:
+              on_wire: Plan, prepare: Callable[[list[Event]], None] | None,
+              plan_next: Callable[[], None] | None) -> None:
     # The last answer's commit first, so the durable cursor moves as soon as it can; then the
     # look-ahead, with room for the events on the wire (still in the window until answered),
     # encoded now by a destination that can (PortalDestination.prepare) rather than on the
-    # way out.
+    # way out; then the next batch, planned and made ready ahead.
     if commit is not None:
         commit()
-    added = window.fill(upto, extra=on_wire)
+    added = window.fill(upto, extra=len(on_wire.send))
     if prepare is not None and added:
         prepare(added)
+    if plan_next is not None:
+        plan_next()
+
+
+def _plan_ahead(window: PendingWindow, on_wire: Plan, dest: Destination,
+                heads: Mapping[Key, ledger.Head], out: list[Plan],
+                ready: Callable[[list[Event]], None] | None) -> None:
+    # The plan the window gives once the answer settles what is on the wire: the same
+    # events, in the same order, as plan_batch then reads. Between an answer and the next
+    # request the engine then plans nothing, and a destination that can (PortalDestination.
+    # prepare_batch) has the batch's body ready.
+    settling = set(on_wire.settled_seqs())
+    plan = plan_batch((e for e in window.events() if e.seq not in settling), dest, heads)
+    out.append(plan)
+    if ready is not None and plan.send:
+        ready(plan.send)
 
 
 def _send_beside(helper: ThreadPoolExecutor, dest: Destination, events: Sequence[Event],

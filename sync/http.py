@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 
 import requests
 import requests.auth
+import requests.utils
 from requests.adapters import HTTPAdapter
 
 from sync.contract import TransientError
@@ -140,7 +142,8 @@ def new_session() -> requests.Session:
 
     With no auth of its own, requests looks the host up in ~/.netrc and writes that entry's
     Basic credentials over the till's Authorization header: head office would then refuse
-    the till's token, and a CRM its session. Proxies from the environment still apply.
+    the till's token, and a CRM its session. Proxies from the environment still apply
+    (HttpClient reads them once).
     """
     session = requests.Session()
     session.auth = _AsWritten()
@@ -163,10 +166,19 @@ class HttpClient:
         self._token = token
         self._timeout = (connect_timeout, timeout)
         self._session = new_session()
-        # True, or a private CA's bundle: verification is never switched off. Given on every
-        # request, not on the session: requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE in the
-        # environment override a session's bundle, and many machines set those.
-        self._verify: bool | str = ca_bundle or True
+        # The environment's proxy for this receiver (HTTPS_PROXY, NO_PROXY ...), read once:
+        # left to requests, every request read the whole environment twice over, half a
+        # millisecond of the till's between a push's answer and its next batch. With trust_env
+        # off requests reads nothing from it (no ~/.netrc entry either, which the session's
+        # auth keeps out anyway), so the CA bundle it would have read is read here too.
+        self._session.trust_env = False
+        self._proxies = requests.utils.get_environ_proxies(self.base_url)
+        # True, or a CA bundle: verification is never switched off. The bundle named in the
+        # sync settings; else, as requests does, one REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE
+        # names (a machine behind an inspecting proxy or a private CA sets those); else the
+        # system's. Given on every request.
+        self._verify: bool | str = (ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE")
+                                    or os.environ.get("CURL_CA_BUNDLE") or True)
         # No retries inside urllib3: the engine decides when to try again, with backoff.
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
         self._session.mount("https://", adapter)
@@ -192,7 +204,8 @@ class HttpClient:
         try:
             return self._session.request(
                 method, self.base_url + path, data=body, headers=headers, params=params,
-                timeout=self._timeout, allow_redirects=False, verify=self._verify)
+                timeout=self._timeout, allow_redirects=False, verify=self._verify,
+                proxies=self._proxies)
         # Messages are written here, not taken from the exception: they must not carry headers.
         except requests.exceptions.SSLError as exc:
             raise TransientError(_tls_words(self.who, self.host, exc), answered=True) from None
