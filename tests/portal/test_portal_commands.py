@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import override_settings
 
 from portal.branches.services import branch_of_token
-from portal.projections.models import Claim, ProjectionCursor
+from portal.projections.models import Claim, ProjectionCursor, Warranty
 from portal.staff.models import StaffMember
 from tests.conftest import TODAY
 from tests.portal.customers import Shops, claim_with, sale
@@ -84,6 +84,20 @@ def test_the_worker_projects_every_pushed_branch_and_leaves_no_job_behind(
     with connection.cursor() as cursor_:
         cursor_.execute("SELECT count(*) FROM procrastinate_jobs")
         assert cursor_.fetchone() == (0,)
+    # The metric page's sales as the projector's writes left them are what a recount makes.
+    kept = _sales_counted()
+    assert sum(row[-1] for row in kept) == Warranty.objects.exclude(sold_on=None).count() > 0
+    recounted = _run(portal_db, "recount")
+    assert recounted.returncode == 0, recounted.stderr
+    assert f"counted again: {len(kept):,} groups" in recounted.stdout
+    assert _sales_counted() == kept
+
+
+def _sales_counted() -> list[tuple[object, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sold_on, branch_id, product_id, has_serial, status, count "
+                       "FROM projections_salescount ORDER BY 1, 2, 3, 4, 5")
+        return list(cursor.fetchall())
 
 
 def test_production_settings_pass_the_deploy_check_and_refuse_to_start_without_a_key(
