@@ -4,6 +4,7 @@
 # every writer of projections_warranty keeps it (the projector, a branch's rebuild, direct
 # SQL), and a bulk write pays one grouped upsert per statement, not one per row. Groups that
 # fall to nothing are deleted (a partial index finds them), so a read never sees an empty one.
+# Filled here and analysed: the planner would otherwise guess a handful of rows in any range.
 
 from django.db import migrations, models
 
@@ -58,6 +59,7 @@ CREATE TRIGGER sales_updated AFTER UPDATE ON projections_warranty
 CREATE TRIGGER sales_emptied AFTER TRUNCATE ON projections_warranty
     FOR EACH STATEMENT EXECUTE FUNCTION projections_sales_emptied();
 INSERT INTO projections_salescount ({COLUMNS}, count) {_added('projections_warranty', '')};
+ANALYZE projections_salescount;
 """
 
 BACKWARD = """
