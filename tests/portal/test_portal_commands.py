@@ -29,6 +29,7 @@ from tests.portal.support import (
     portal_command,
     portal_env,
     register,
+    sales_counted,
 )
 from tests.portal.till import push_all, till
 from tests.sync.engine_helpers import outbox
@@ -85,19 +86,12 @@ def test_the_worker_projects_every_pushed_branch_and_leaves_no_job_behind(
         cursor_.execute("SELECT count(*) FROM procrastinate_jobs")
         assert cursor_.fetchone() == (0,)
     # The metric page's sales as the projector's writes left them are what a recount makes.
-    kept = _sales_counted()
+    kept = sales_counted()
     assert sum(row[-1] for row in kept) == Warranty.objects.exclude(sold_on=None).count() > 0
     recounted = _run(portal_db, "recount")
     assert recounted.returncode == 0, recounted.stderr
     assert f"counted again: {len(kept):,} groups" in recounted.stdout
-    assert _sales_counted() == kept
-
-
-def _sales_counted() -> list[tuple[object, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sold_on, branch_id, product_id, has_serial, status, count "
-                       "FROM projections_salescount ORDER BY 1, 2, 3, 4, 5")
-        return list(cursor.fetchall())
+    assert sales_counted() == kept
 
 
 def test_production_settings_pass_the_deploy_check_and_refuse_to_start_without_a_key(

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.portal.support import PortalDatabase
+from tests.portal.support import PortalDatabase, sales_counted
 
 FIRST = date(2026, 3, 1)
 
@@ -22,20 +22,11 @@ def _database(portal_db: PortalDatabase) -> PortalDatabase:
     return portal_db
 
 
-def _held() -> list[tuple[Any, ...]]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sold_on, branch_id, product_id, has_serial, status, count "
-                       "FROM projections_salescount ORDER BY 1, 2, 3, 4, 5")
-        return list(cursor.fetchall())
-
-
 def _recounted() -> list[tuple[Any, ...]]:
     from portal.projections.sales_counts import recount
 
     recount()
-    return _held()
+    return sales_counted()
 
 
 _SERIALS = ("SN1", "", "  ", "\tSN2")
@@ -124,7 +115,7 @@ def test_the_sales_roll_up_is_a_recount_after_any_writes(steps: list[tuple[Any, 
         made: list[int] = []
         for step in steps:
             _step(step, branches, products, made)
-            held = _held()
+            held = sales_counted()
             assert all(row[-1] > 0 for row in held)  # no group fallen to nothing is kept
             assert held == _recounted()
         transaction.set_rollback(True)
