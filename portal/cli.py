@@ -1,4 +1,4 @@
-"""warranty-desk-portal: migrate, serve, worker, registering branches and staff, and the demo.
+"""warranty-desk-portal: migrate, recount, serve, worker, branches, staff and the demo.
 
 Settings come from the environment (PORTAL_DATABASE_URL, PORTAL_SECRET_KEY, PORTAL_DEBUG,
 PORTAL_ALLOWED_HOSTS, PORTAL_MEDIA_ROOT, PORTAL_STATIC_ROOT); DJANGO_SETTINGS_MODULE picks the
@@ -32,6 +32,13 @@ def _migrate(args: argparse.Namespace) -> int:
     # The admin's static files are served by whitenoise from STATIC_ROOT.
     call_command("collectstatic", interactive=False, verbosity=0)
     print("The portal's database is up to date.")
+    return 0
+
+
+def _recount(args: argparse.Namespace) -> int:
+    from portal.projections.sales_counts import recount
+
+    print(f"The metric page's sales counted again: {recount():,} groups.")
     return 0
 
 
@@ -168,6 +175,9 @@ def _parser() -> argparse.ArgumentParser:
                                      description="The Warranty Desk head-office portal.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(run=_migrate)
+    sub.add_parser("recount", help="count the metric page's sales again from the warranties "
+                                   "(the triggers keep them; after a restore by hand, or to "
+                                   "check)").set_defaults(run=_recount)
     serve = sub.add_parser("serve", help="serve the portal with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)

@@ -373,3 +373,28 @@ class BrandClaimLine(models.Model):
 
     class Meta:
         ordering = ["seq"]
+
+
+class SalesCount(models.Model):
+    """How many warranties were sold per branch, sale day, product, serial given or not and
+    status: the metric page's sales, counted as warranties are written rather than per read.
+
+    Kept by statement-level triggers on projections_warranty (migration 0014), so every writer
+    (the projector, a rebuild, the bench's direct SQL) keeps it, and a bulk write pays one
+    grouped upsert per statement. sales_counts.recount() makes it again from the warranties.
+    """
+
+    sold_on = models.DateField()
+    branch_id = models.BigIntegerField()
+    product_id = models.BigIntegerField()  # 0 for a warranty on no product (unique keys)
+    has_serial = models.BooleanField()
+    status = models.CharField(max_length=20)
+    count = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["sold_on", "branch_id", "product_id", "has_serial", "status"],
+            name="sales_count_once")]
+        # The triggers delete groups fallen to nothing; this finds them without a scan.
+        indexes = [models.Index(fields=["id"], condition=models.Q(count=0),
+                                name="sales_count_empty")]

@@ -275,17 +275,16 @@ def _sales_from(filters: Mapping[str, str], by: str) -> tuple[str, str, list[Any
 def _sold(since: date, until: date, filters: Mapping[str, str], by: str
           ) -> dict[str, list[SoldRow]]:
     """Per group: the warranties sold on the range's days, counted alike (sale day, serial
-    needed, serial there, void). Counted per branch and product first, then given their
-    fields: the joins run once per group of sales rather than once per sale."""
+    needed, serial there, void). Read from the roll-up counted per branch, product and day as
+    warranties are written (projections.SalesCount), then given their fields: the joins run
+    once per group of sales rather than once per sale."""
     where, params = _where(_SALE_DIMS, filters)
     grp = _SALE_DIMS[by] if by else "''"
     sql = f"""
         WITH w AS (
-            SELECT branch_id, product_id, sold_on,
-                   btrim(serial, E' \\t\\n\\r\\f\\v') <> '' AS has, status = ANY(%s) AS void,
-                   count(*) AS n
-            FROM projections_warranty WHERE sold_on >= %s AND sold_on <= %s
-            GROUP BY 1, 2, 3, 4, 5)
+            SELECT branch_id, product_id, sold_on, has_serial AS has, status = ANY(%s) AS void,
+                   count AS n
+            FROM projections_salescount WHERE sold_on >= %s AND sold_on <= %s)
         SELECT {grp}, w.sold_on, coalesce(p.serial_required, true), w.has, w.void, sum(w.n)
         FROM w JOIN branches_branch b ON b.id = w.branch_id
         LEFT JOIN projections_product p ON p.id = w.product_id

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tests.liveportal.served import (
     NOON,
@@ -126,3 +126,13 @@ def full_scans(plan: str, table: str) -> list[str]:
         if "Seq Scan" in line or not any("Index Cond" in d for d in detail):
             found.append(line.strip())
     return found
+
+
+def sales_counted() -> list[tuple[Any, ...]]:
+    """The metric page's sales roll-up (projections_salescount), every group in key order."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sold_on, branch_id, product_id, has_serial, status, count "
+                       "FROM projections_salescount ORDER BY 1, 2, 3, 4, 5")
+        return list(cursor.fetchall())

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import override_settings
 
 from portal.branches.services import branch_of_token
-from portal.projections.models import Claim, ProjectionCursor
+from portal.projections.models import Claim, ProjectionCursor, Warranty
 from portal.staff.models import StaffMember
 from tests.conftest import TODAY
 from tests.portal.customers import Shops, claim_with, sale
@@ -29,6 +29,7 @@ from tests.portal.support import (
     portal_command,
     portal_env,
     register,
+    sales_counted,
 )
 from tests.portal.till import push_all, till
 from tests.sync.engine_helpers import outbox
@@ -84,6 +85,13 @@ def test_the_worker_projects_every_pushed_branch_and_leaves_no_job_behind(
     with connection.cursor() as cursor_:
         cursor_.execute("SELECT count(*) FROM procrastinate_jobs")
         assert cursor_.fetchone() == (0,)
+    # The metric page's sales as the projector's writes left them are what a recount makes.
+    kept = sales_counted()
+    assert sum(row[-1] for row in kept) == Warranty.objects.exclude(sold_on=None).count() > 0
+    recounted = _run(portal_db, "recount")
+    assert recounted.returncode == 0, recounted.stderr
+    assert f"counted again: {len(kept):,} groups" in recounted.stdout
+    assert sales_counted() == kept
 
 
 def test_production_settings_pass_the_deploy_check_and_refuse_to_start_without_a_key(
