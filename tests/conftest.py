@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.disposal import dispose_made
 from warranty_desk.clock import FixedClock
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import setup
@@ -96,22 +97,12 @@ def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home.database
 
 
-# Databases helpers made without a fixture of their own (tests/portal/till.py): closed as the
-# test ends, before tests/sqlite_guard.py (when loaded) looks for connections left open.
-_made: list[Database] = []
-
-
-def closed_after_test(database: Database) -> Database:
-    """The database, to be disposed of when the running test ends."""
-    _made.append(database)
-    return database
-
-
 @pytest.fixture(autouse=True)
 def _dispose_made() -> Iterator[None]:
+    """Databases helpers made without a fixture of their own (tests/disposal.py) are closed as
+    the test ends, before tests/sqlite_guard.py (when loaded) looks for connections left open."""
     yield
-    while _made:
-        _made.pop().dispose()
+    dispose_made()
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ collector ran. Connections a module- or session-scoped fixture makes are that fi
 close and are not counted.
 
 Not loaded by default yet: tests/unit, ui, e2e, sync, security, erasure, privacy and fuzz pass
-with it; tests/portal does not (helpers there make databases no test disposes of). Its cost is
+with it; tests/portal and deploy have not been run whole with it since their shops
+(tests/portal/till.py) are disposed of; printing, packaging and bench not at all. Its cost is
 a microsecond per connection and well under a millisecond per test.
 """
 

@@ -8,7 +8,8 @@ from sync.engine import SyncEngine
 from sync.http import HttpClient
 from sync.portal import PortalDestination
 from sync.runner import CycleReport, run_cycle
-from tests.conftest import actor, closed_after_test, pinned_clock
+from tests.conftest import actor, pinned_clock
+from tests.disposal import closed_after_test
 from tests.portal.support import LivePortal, RegisteredBranch
 from tests.sync.engine_helpers import make_claims
 from warranty_desk.config import SyncSettings
