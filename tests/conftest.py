@@ -6,13 +6,15 @@ import logging
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.disposal import dispose_made
 from warranty_desk.clock import FixedClock
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import setup
@@ -34,20 +36,27 @@ def home(tmp_path: Path) -> Home:
 
 
 @contextmanager
-def sqlite_file(path: Path) -> Iterator[sqlite3.Connection]:
+def sqlite_file(path: Path | str, **options: Any) -> Iterator[sqlite3.Connection]:
     """A plain sqlite3 connection to a test's file: committed, then closed, at the end.
 
     sqlite3's own `with` commits but leaves the connection open, and on Python 3.11 only the
     cycle collector frees it (a connection and its statement cache refer to each other). Left
     open on a WAL file it keeps a shared lock, so a restore or a put-back later in the test found
     the file "open in another program" whenever the collector had not run in between.
+    `options` go to sqlite3.connect. `pytest -p tests.sqlite_guard` fails a test leaving one open.
     """
-    connection = sqlite3.connect(path)
+    connection = sqlite3.connect(path, **options)
     try:
         with connection:
             yield connection
     finally:
         connection.close()
+
+
+def sqlite_rows(path: Path | str, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    """Every row one statement returns from a test's file, read on a connection then closed."""
+    with sqlite_file(path) as connection:
+        return connection.execute(sql, params).fetchall()
 
 
 def pinned_clock(day: date = TODAY) -> FixedClock:
@@ -86,6 +95,14 @@ def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     migrate.upgrade(database)
     database.dispose()
     return home.database
+
+
+@pytest.fixture(autouse=True)
+def _dispose_made() -> Iterator[None]:
+    """Databases helpers made without a fixture of their own (tests/disposal.py) are closed as
+    the test ends, before tests/sqlite_guard.py (when loaded) looks for connections left open."""
+    yield
+    dispose_made()
 
 
 @pytest.fixture

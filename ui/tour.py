@@ -180,8 +180,8 @@ def _done(win: Any) -> None:
     from PySide6.QtCore import QEvent
 
     win.ctx.tasks.wait()
+    win.close()  # on the setup it keeps what was typed, so the database closes after it
     win.ctx.db.dispose()
-    win.close()
     win.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 

@@ -93,8 +93,8 @@ def setup_tour(out: Path, work_area: QRect, day: Any) -> list[Path]:
             _steps(win.first_run, shot)
         finally:
             win.ctx.tasks.wait()
-            win.ctx.db.dispose()
-            win.close()
+            win.close()  # keeps what the setup had typed: the database must still be open
+            win.ctx.db.dispose()  # then no connection is left on the folder about to go
             win.deleteLater()
             QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     return written

@@ -21,6 +21,7 @@ from warranty_desk.cli_common import (
     EXIT_FAILED,
     EXIT_OK,
     Parser,
+    close_databases,
     command_clock,
     parse_date,
 )
@@ -138,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{home.logs / LOG_NAME}; please send that file to support.",
               file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        close_databases()
 
 
 def _reader_gone() -> int:

@@ -26,6 +26,12 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 # Where `make run` builds the demo shop (the Makefile's DEMO_HOME), relative to the clone.
 DEMO_HOME = ".demo-home"
 
+# The databases open_db gave out; cli.main closes their connections when the command ends. A
+# process exiting drops them anyway, but a command run in-process (the tests run most of them
+# through cli.main) would leave its pool open on the file, for the cycle collector to close:
+# an open connection makes a later restore's put-back find the file in use.
+_opened: list[Database] = []
+
 
 class Parser(argparse.ArgumentParser):
     """argparse that exits with 2 and a plain message on a bad command line."""
@@ -73,6 +79,7 @@ def open_db(home: Home, args: argparse.Namespace) -> Database:
     refuse_damaged(home)
     clock = command_clock(args)
     db = Database(home.database, clock=clock)
+    _opened.append(db)
     if schema.at_head(db):
         return db
     from warranty_desk.services import upgrade
@@ -87,9 +94,16 @@ def open_db(home: Home, args: argparse.Namespace) -> Database:
               f"{done.to_revision}; the database as it was is backed up at {done.backup.path}.",
               file=sys.stderr)
     db = Database(home.database, clock=clock)
+    _opened.append(db)
     migrate.upgrade(db)  # a file with no schema yet; a no-op after the upgrade
     print_upgrade_notes(upgrade_notes(db)[before:], file=sys.stderr)
     return db
+
+
+def close_databases() -> None:
+    """Close the connections of every database open_db gave out (as a command ends)."""
+    while _opened:
+        _opened.pop().dispose()
 
 
 def print_upgrade_notes(notes: Sequence[str], *, file: TextIO | None = None) -> None:

@@ -111,14 +111,18 @@ def copy_for_measuring(source: Path, target: Path) -> sqlite3.Connection:
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     conn = sqlite3.connect(target, isolation_level=None)
     try:
-        src.backup(conn)
-    finally:
-        src.close()
-    for pragma in ("journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF"):
-        conn.execute(f"PRAGMA {pragma}")
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'") \
-            .fetchall():
-        conn.execute(f'DROP TRIGGER "{name}"')
+        try:
+            src.backup(conn)
+        finally:
+            src.close()
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF"):
+            conn.execute(f"PRAGMA {pragma}")
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'") \
+                .fetchall():
+            conn.execute(f'DROP TRIGGER "{name}"')
+    except BaseException:
+        conn.close()  # the caller closes it only once it has it
+        raise
     return conn
 
 

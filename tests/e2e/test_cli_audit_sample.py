@@ -4,11 +4,11 @@ shows it, reviews its claims; a second draw and other roles are refused in words
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import TODAY, run
 from tests.printing import pdf_tools
 
@@ -22,7 +22,7 @@ def _as(home: Path, pin: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _closed_in_october(home: Path) -> list[str]:
-    with sqlite3.connect(home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(home / "warranty-desk.sqlite3") as conn:
         return sorted(n for (n,) in conn.execute(
             "SELECT number FROM claims WHERE closed_at >= '2026-09-30 23:00' "
             "AND closed_at < '2026-10-31 24:00'"))

@@ -7,11 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import TODAY, run
 from tests.printing import pdf_tools
 
@@ -32,7 +32,7 @@ def _brand_claim(home: Path) -> tuple[str, str]:
 
 def test_the_demo_claim_at_the_manufacturer_is_in_a_brand_claim(demo_home: Path) -> None:
     number, supplier = _brand_claim(demo_home)
-    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(demo_home / "warranty-desk.sqlite3") as conn:
         (state,) = conn.execute(
             "SELECT c.state FROM claims c JOIN brand_claim_items i ON i.claim_id = c.id "
             "JOIN brand_claims b ON b.id = i.brand_claim_id WHERE b.number = ?",
@@ -46,7 +46,7 @@ def test_the_demo_brand_claim_expects_to_recover_its_covered_costs(demo_home: Pa
     done = run(demo_home, "brand", "list", "--json")
     assert done.returncode == 0, done.stderr
     (row,) = json.loads(done.stdout)["brand_claims"]
-    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(demo_home / "warranty-desk.sqlite3") as conn:
         (covered,) = conn.execute(
             "SELECT coalesce(sum(p.amount_minor), 0) FROM cost_postings p "
             "JOIN brand_claim_items i ON i.claim_id = p.claim_id "
@@ -102,7 +102,7 @@ def test_the_packet_is_written_as_pdf_and_csv(demo_home: Path, tmp_path: Path) -
     assert len(rows) == 2 and rows[1].count(number) == 1
     # The PDF is a print job like the screen's Ctrl+P (the queue can print it again); the
     # CSV for the brand's portal is a file, not a print.
-    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(demo_home / "warranty-desk.sqlite3") as conn:
         jobs = conn.execute("SELECT document, subject, state, target FROM print_jobs WHERE "
                             "document = 'brand_packet'").fetchall()
     assert jobs == [("brand_packet", number, "printed", str(pdf))], jobs

@@ -5,19 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import run
 
 
 def _by_hand(home: Path) -> tuple[Counter[str], Counter[str], int]:
     """Outbound messages and those delivered per ISO week of the shop's calendar, and the
     failures, straight from the database."""
-    with sqlite3.connect(home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(home / "warranty-desk.sqlite3") as conn:
         zone = ZoneInfo(conn.execute("SELECT timezone FROM shop").fetchone()[0])
         rows = conn.execute("SELECT created_at, state FROM customer_messages "
                             "WHERE direction = 'outbound'").fetchall()

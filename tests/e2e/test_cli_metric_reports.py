@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import run
 from tests.printing import pdf_tools
 from warranty_desk.services.report_registry import REPORTS
@@ -30,7 +30,7 @@ def test_claim_cost_by_brand_as_json_csv_and_pdf_agree_with_the_database(
     done = run(demo_home, "report", "dashboard", *PERIOD, "--by", "brand", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(demo_home / "warranty-desk.sqlite3") as conn:
         per_brand = dict(conn.execute(
             "SELECT b.name, count(*) FROM claims c JOIN products p ON p.id = c.product_id "
             "JOIN brands b ON b.id = p.brand_id GROUP BY b.name").fetchall())

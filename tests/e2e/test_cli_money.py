@@ -9,12 +9,12 @@ import csv
 import io
 import json
 import re
-import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import run
 
 SINCE = ("--since", "2020-01-01")
@@ -23,7 +23,7 @@ MONEY = ("Cost", "Cost per claim", "Recovered")
 
 def _cost_by_brand(home: Path) -> dict[str, int]:
     """What the ledger holds per brand, in minor units, summed by hand."""
-    with sqlite3.connect(home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(home / "warranty-desk.sqlite3") as conn:
         return dict(conn.execute(
             "SELECT b.name, sum(c.amount_minor) FROM cost_postings c "
             "JOIN claims cl ON cl.id = c.claim_id JOIN products p ON p.id = cl.product_id "

@@ -3,11 +3,11 @@ claim's customer, and `lookup` shows who claimed it with the phone they gave."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import run
 from tests.e2e.test_cli_sync import (  # noqa: F401  (fixtures)
     configure,
@@ -24,7 +24,7 @@ GRACE = {"name": "Grace Hopper", "phone": "+1 202 555 0100"}
 
 
 def rows(folder: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(folder / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(folder / "warranty-desk.sqlite3") as conn:
         return conn.execute(sql).fetchall()
 
 

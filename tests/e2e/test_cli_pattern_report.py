@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import run
 from tests.printing import pdf_tools
 
@@ -19,7 +19,7 @@ def test_the_patterns_report_lists_what_the_claims_make(demo_home: Path, tmp_pat
     done = run(demo_home, "report", "patterns", *PERIOD, "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(demo_home / "warranty-desk.sqlite3") as conn:
         serials = {s: sorted(n.split(",")) for s, n in conn.execute(
             "SELECT serial, group_concat(number) FROM claims WHERE trim(serial) != '' "
             "GROUP BY serial HAVING count(*) >= 2")}

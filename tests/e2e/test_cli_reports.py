@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import run
 from tests.printing import pdf_tools
 
@@ -17,7 +17,7 @@ def test_claims_by_brand_as_json_adds_up_to_the_claims_in_the_database(
     done = run(demo_home, "report", "claims-by-brand", "--since", "2020-01-01", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(demo_home / "warranty-desk.sqlite3") as conn:
         claims = conn.execute("SELECT count(*) FROM claims WHERE product_id IS NOT NULL"
                               ).fetchone()[0]
     assert sum(row[1] for row in report["rows"]) == claims
@@ -63,7 +63,7 @@ def test_the_claim_reports_run_by_name_and_add_up_to_the_claims_in_the_database(
     done = run(demo_home, "report", "resolution-completion", "--since", "2020-01-01", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    with sqlite3.connect(demo_home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(demo_home / "warranty-desk.sqlite3") as conn:
         claims = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
         refunds = conn.execute("SELECT count(*), sum(refund_minor) FROM claims "
                                "WHERE outcome = 'refund'").fetchone()

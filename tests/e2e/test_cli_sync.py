@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import TODAY, run
 from tests.liveportal.branch_view import BranchPortal
 from tests.sync.engine_helpers import outbox_at
@@ -61,9 +62,8 @@ def configure(home: Path, portal: BranchPortal) -> None:
 
 
 def outbox_count(home: Path) -> int:
-    import sqlite3
 
-    with sqlite3.connect(home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(home / "warranty-desk.sqlite3") as conn:
         count: int = conn.execute("SELECT count(*) FROM outbox_events").fetchone()[0]
     return count
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import uuid
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import TODAY
 from tests.e2e.test_cli_sync import configure, file_secrets, outbox_count
 from tests.liveportal.branch_view import BranchPortal
@@ -40,7 +40,7 @@ def run_a_year_ahead(home: Path, *args: str) -> subprocess.CompletedProcess[str]
 
 def id_times(home: Path) -> list[datetime]:
     """When each outbox event id says it was made."""
-    with sqlite3.connect(home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(home / "warranty-desk.sqlite3") as conn:
         ids = [bytes(row[0]) for row in conn.execute("SELECT id FROM outbox_events")]
     return [datetime.fromtimestamp((uuid.UUID(bytes=key).int >> 80) / 1000, UTC) for key in ids]
 

@@ -6,13 +6,13 @@ catalogue sent to head office again (`sync catalogue`)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import TODAY, run
 from tests.e2e.test_cli_sync import (  # noqa: F401  (fixtures)
     configure,
@@ -40,12 +40,12 @@ def signed(folder: Path, pin: str, *args: str) -> subprocess.CompletedProcess[st
 
 
 def one(folder: Path, sql: str, *args: object) -> object:
-    with sqlite3.connect(folder / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(folder / "warranty-desk.sqlite3") as conn:
         return conn.execute(sql, args).fetchone()[0]
 
 
 def claim_numbers(folder: Path) -> list[str]:
-    with sqlite3.connect(folder / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(folder / "warranty-desk.sqlite3") as conn:
         return [n for (n,) in conn.execute("SELECT number FROM claims ORDER BY number")]
 
 
@@ -150,7 +150,7 @@ def test_the_catalogue_goes_to_head_office_again_on_an_owners_word(
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (f"The catalogue ({products} products, with every policy and "
                                    "plan) goes to head office at the next sync.")
-    with sqlite3.connect(home / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(home / "warranty-desk.sqlite3") as conn:
         sent = [json.loads(p) for (p,) in conn.execute(
             "SELECT payload FROM outbox_events WHERE seq > (SELECT max(seq) - ? FROM "
             "outbox_events) AND topic = 'catalogue.products_added'", (outbox_count(home)

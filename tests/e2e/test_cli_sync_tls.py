@@ -5,11 +5,11 @@ Verification is never switched off."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import run
 from tests.e2e.test_cli_sync import (  # noqa: F401  (fixtures)
     demo_template,
@@ -36,7 +36,7 @@ def tls_portal(portal: BranchPortal, certificates: Certificates) -> BranchPortal
 
 
 def parked_count(folder: Path) -> int:
-    with sqlite3.connect(folder / "warranty-desk.sqlite3") as conn:
+    with sqlite_file(folder / "warranty-desk.sqlite3") as conn:
         count: int = conn.execute("SELECT count(*) FROM sync_parked").fetchone()[0]
     return count
 

@@ -4,9 +4,9 @@ database's, and the home folder; on a fresh machine it creates nothing."""
 from __future__ import annotations
 
 import importlib.metadata
-import sqlite3
 from pathlib import Path
 
+from tests.conftest import sqlite_file
 from tests.e2e.cli import run
 from warranty_desk.storage import schema
 
@@ -42,9 +42,8 @@ def test_on_a_shop_it_gives_the_database_revision_and_the_folders(tmp_path: Path
     assert _everything_in(home) == before  # not even the -wal and -shm a reader makes
     first, facts = _facts(done.stdout)
     assert first == f"Warranty Desk {importlib.metadata.version('warranty-desk')}"
-    with sqlite3.connect(home / "warranty-desk.sqlite3") as connection:
+    with sqlite_file(home / "warranty-desk.sqlite3") as connection:
         [(revision,)] = connection.execute("SELECT version_num FROM alembic_version")
-    connection.close()
     assert facts["Schema this build expects"] == schema.HEAD
     assert facts["Database schema"] == revision == schema.HEAD
     assert facts["Home folder"] == str(home)
@@ -55,8 +54,7 @@ def test_on_a_shop_it_gives_the_database_revision_and_the_folders(tmp_path: Path
 def test_an_older_database_is_named_beside_what_this_build_expects(tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert run(home, "init").returncode == 0
-    with sqlite3.connect(home / "warranty-desk.sqlite3") as connection:
+    with sqlite_file(home / "warranty-desk.sqlite3") as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0024'")
-    connection.close()
     _first, facts = _facts(run(home, "--version").stdout)
     assert facts["Database schema"] == f"0024 (this build expects {schema.HEAD})"

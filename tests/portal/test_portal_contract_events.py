@@ -5,7 +5,6 @@ is refused; the till parks only what is refused for good and sends the rest agai
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import requests
 from portal import contract
 from portal.receiver.models import Event
 from sync.engine import SyncEngine
+from tests.conftest import sqlite_file
 from tests.portal.support import LivePortal, RegisteredBranch, numbered_id
 from tests.portal.till import destination, push_all, till
 from warranty_desk.services import outbox
@@ -49,7 +49,7 @@ def _stored(branch: RegisteredBranch) -> dict[str, dict[str, Any]]:
 
 
 def _parked(db: Database) -> list[tuple[int, str, str, str]]:
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         return conn.execute("SELECT event_seq, kind, state, reason FROM sync_parked "
                             "ORDER BY event_seq").fetchall()
 
@@ -154,7 +154,7 @@ def test_the_till_shows_an_id_reused_with_other_content_as_a_problem_for_a_perso
     _, db = till(tmp_path, branch, claims=1)
     push_all(db, live_portal, branch)
     # A copy of the database that was changed by hand, sending its events again.
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         seq, text = conn.execute("SELECT seq, payload FROM outbox_events WHERE topic = "
                                  "'claim.opened'").fetchone()
         conn.execute("UPDATE outbox_events SET payload = ? WHERE seq = ?",

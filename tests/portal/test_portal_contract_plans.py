@@ -5,7 +5,6 @@ with that code (or keeps the order as a problem naming the codes it sells)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from portal.branches.models import Branch
 from portal.errors import PortalInputError
 from portal.inbox.services import queue_item
 from sync.inbox import PortalInbox, pull_once
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_file
 from tests.portal.support import LivePortal, RegisteredBranch
 from tests.portal.till import client, till
 from tests.unit.services.helpers import sell
@@ -123,7 +122,7 @@ def test_migration_0013_gives_the_plans_already_there_codes(home: Home,
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0012")
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         for name in ("Care+ 24", "Care 12", "care-12", "?"):
             conn.execute("INSERT INTO extension_plans (id, name, months, price_minor, "
                          "categories, min_price_minor, max_price_minor, max_days_since_sale, "
@@ -132,7 +131,7 @@ def test_migration_0013_gives_the_plans_already_there_codes(home: Home,
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0013")
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         codes = dict(conn.execute("SELECT name, code FROM extension_plans").fetchall())
     assert codes == {"Care+ 24": "CAREPLUS-24", "Care 12": "CARE-12", "care-12": "CARE-12-2",
                      "?": "PLAN"}

@@ -9,6 +9,7 @@ from sync.http import HttpClient
 from sync.portal import PortalDestination
 from sync.runner import CycleReport, run_cycle
 from tests.conftest import actor, pinned_clock
+from tests.disposal import closed_after_test
 from tests.portal.support import LivePortal, RegisteredBranch
 from tests.sync.engine_helpers import make_claims
 from warranty_desk.config import SyncSettings
@@ -19,10 +20,12 @@ from warranty_desk.storage.home import Home
 
 
 def till(folder: Path, branch: RegisteredBranch, *, claims: int = 0) -> tuple[Home, Database]:
-    """A shop on the branch's code, with `claims` claims opened (half of them decided)."""
+    """A shop on the branch's code, with `claims` claims opened (half of them decided); its
+    connections are closed when the test ends."""
     home = Home(folder / f"till-{branch.code}").ensure()
     db, _ = setup.init(home, setup.ShopInput(name=f"Shop {branch.code}", branch_code=branch.code),
                        clock=pinned_clock())
+    closed_after_test(db)
     if claims:
         make_claims(db, claims, serial_prefix=branch.code)
     return home, db

@@ -271,9 +271,8 @@ def test_a_new_database_whose_first_page_is_still_in_the_wal_is_sound(tmp_path: 
 
 def test_an_unset_text_encoding_with_nothing_in_the_wal_is_still_damage(tmp_path: Path) -> None:
     path = tmp_path / "shop.sqlite3"
-    with sqlite3.connect(path) as made:
+    with sqlite_file(path) as made:
         made.execute("CREATE TABLE t (x)")
-    made.close()
     data = bytearray(path.read_bytes())
     data[56:60] = bytes(4)
     path.write_bytes(bytes(data))

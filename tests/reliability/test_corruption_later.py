@@ -3,13 +3,12 @@ write at once and is said in the window, with the last good backup offered."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.conftest import actor, pinned_clock
+from tests.conftest import actor, pinned_clock, sqlite_file
 from tests.reliability.test_corruption import kept
 from tests.ui.conftest import close_window
 from warranty_desk.errors import DatabaseDamaged
@@ -26,13 +25,12 @@ def _zero_middle_page(home: Home) -> None:
     of those no table of the schema's own uses (as the schema grew, the middle page of the
     whole file became one of sqlite_schema's, which the start's check reads and rightly
     refuses)."""
-    with sqlite3.connect(home.database) as reader:
+    with sqlite_file(home.database) as reader:
         schema_pages = {n for (n,) in reader.execute(
             "SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'")}
         pages = [n for (n,) in reader.execute(
             "SELECT pageno FROM dbstat WHERE pagetype = 'leaf' AND name != 'sqlite_schema' "
             "ORDER BY pageno")]
-    reader.close()
     deep = [n for n in pages if n not in schema_pages]
     page = deep[len(deep) // 2]
     with home.database.open("r+b") as handle:

@@ -3,11 +3,9 @@ shop's dealings with other suppliers: not their terms, not the shop's settlement
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_rows
 from warranty_desk.errors import PermissionDenied
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.services import supplier_terms
@@ -46,7 +44,7 @@ def test_a_supplier_contact_cannot_note_the_shops_records_nor_learn_which_exist(
     code = sell(shop).warranty_codes[0]
     number = claims.start_claim(shop, actor(Role.SALES), claims.StartClaim(code, "No power")
                                 ).number
-    customer = sqlite3.connect(shop.path).execute("SELECT reference FROM customers").fetchone()[0]
+    customer = sqlite_rows(shop.path, "SELECT reference FROM customers")[0][0]
     existing = {"claim": number, "warranty": code, "customer": customer, "sale": "INV-1001"}
     for ref in (existing[kind], "NO-SUCH-RECORD"):
         with pytest.raises(PermissionDenied) as refused:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import sqlite3
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -16,7 +15,7 @@ from sqlalchemy import event
 from sync.engine import SyncEngine
 from sync.http import HttpClient
 from sync.portal import PortalDestination
-from tests.conftest import actor, pinned_clock
+from tests.conftest import actor, pinned_clock, sqlite_file
 from tests.liveportal.branch_view import BranchPortal
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
@@ -82,7 +81,7 @@ def outbox(db: Database) -> list[tuple[int, str, str, str]]:
 
 def outbox_at(path: Path) -> list[tuple[int, str, str, str]]:
     """(seq, id, topic, aggregate_id) of every outbox event of a database file, in seq order."""
-    with sqlite3.connect(path) as conn:
+    with sqlite_file(path) as conn:
         rows = conn.execute(
             "SELECT seq, id, topic, aggregate_id FROM outbox_events ORDER BY seq").fetchall()
     return [(seq, str(uuid.UUID(bytes=bytes(uid))), topic, agg) for seq, uid, topic, agg in rows]
@@ -118,7 +117,7 @@ def _reject(db: Database, manager: Any, number: str) -> None:
 
 
 def catalogue_ready(db: Database) -> bool:
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         return conn.execute("SELECT count(*) FROM products WHERE sku='SYN-1'").fetchone()[0] > 0
 
 

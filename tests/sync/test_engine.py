@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_file
 from tests.liveportal.branch_view import BranchPortal
 from tests.sync.chaos_proxy import Chaos
 from tests.sync.engine_helpers import FakeTime, destination, engine, outbox
@@ -27,7 +26,7 @@ def _claim_with_history(db: Database, invoice: str = "INV-1001", serial: str = "
 
 
 def _cursor(db: Database) -> tuple[int, str | None, str | None, str | None]:
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         row = conn.execute("SELECT delivered_seq, last_success_at, last_attempt_at, last_error "
                            "FROM sync_cursors WHERE destination='portal'").fetchone()
     return tuple(row)  # type: ignore[return-value]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 
 import pytest
 from sqlalchemy import insert, update
 
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_file
 from tests.liveportal.branch_view import BranchPortal
 from tests.sync.engine_helpers import destination, engine, outbox
 from warranty_desk.errors import BadInput
@@ -78,7 +77,7 @@ def test_a_retried_event_goes_first_and_its_held_events_follow_in_order(
     assert sync_admin.parked(claims_db) == []
     states = {v.state for v in sync_admin.parked(claims_db, include_settled=True)}
     assert states == {"delivered"}
-    with sqlite3.connect(claims_db.path) as conn:
+    with sqlite_file(claims_db.path) as conn:
         assert conn.execute("SELECT count(*) FROM audit_entries WHERE action='sync.retry'"
                             ).fetchone()[0] == 1
 
@@ -129,7 +128,7 @@ def test_dismissing_needs_a_reason_is_audited_and_releases_the_held_events(
     assert view.state == "dismissed" and view.settled_by == "Olive Owner"
     assert sync.push_once().delivered == 2
     assert [e["seq"] for e in portal.events_for(number)] == [changed[0], decided[0]]
-    with sqlite3.connect(claims_db.path) as conn:
+    with sqlite_file(claims_db.path) as conn:
         details = conn.execute("SELECT details FROM audit_entries WHERE action='sync.dismiss'"
                                ).fetchone()[0]
     assert "re-keyed" in details

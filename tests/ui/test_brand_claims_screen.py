@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, sqlite_file
 from tests.printing.pdf_tools import pdftotext
 from tests.ui.conftest import db_rows, open_window, sign_in
 from tests.ui.print_helpers import FakePreview
@@ -164,7 +163,7 @@ def test_fin_records_a_part_then_a_final_settlement_with_its_reason(
     qtbot.keyClick(fin.reason, Qt.Key.Key_Return)
     assert fin.banner.word.text() == "✔  SETTLED", fin.banner.detail.text()
     assert "Closed." in fin.summary.text()
-    with sqlite3.connect(win.ctx.db.path) as conn:
+    with sqlite_file(win.ctx.db.path) as conn:
         assert conn.execute("SELECT group_concat(amount_minor) FROM settlements s JOIN "
                             "brand_claims b ON b.id = s.brand_claim_id WHERE b.number = ?",
                             (number,)).fetchone() == ("10000,4550",)
@@ -189,7 +188,7 @@ def test_fin_sees_the_settlement_a_supplier_proposed_at_head_office_beside_the_s
     note = _column(fin.updates, 4)[-1]
     assert "The brand proposes to settle £120.00 (their reference VST-<1>): Panels only" in note
     assert "care@vista.example" in _column(fin.updates, 3)[-1]
-    with sqlite3.connect(win.ctx.db.path) as conn:
+    with sqlite_file(win.ctx.db.path) as conn:
         assert conn.execute("SELECT count(*) FROM settlements").fetchone() == (0,)
 
 

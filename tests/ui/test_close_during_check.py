@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import ast
 import os
-import sqlite3
 import subprocess
 import sys
 from typing import Any
 
+from tests.conftest import sqlite_file
 from warranty_desk.storage import soundness
 from warranty_desk.storage.database import Database
 from warranty_desk.storage.home import Home
@@ -70,13 +70,12 @@ print(repr(seen), flush=True)
 
 def _grow(home: Home) -> int:
     """Make the shop's file larger than the start walks (the till's own tables untouched)."""
-    with sqlite3.connect(home.database) as connection:
+    with sqlite_file(home.database) as connection:
         connection.execute("CREATE TABLE padding (b BLOB)")
         connection.execute(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9000) "
             "INSERT INTO padding SELECT randomblob(4000) FROM n")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
     return home.database.stat().st_size
 
 

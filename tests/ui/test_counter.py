@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from PySide6.QtCore import Qt
 
+from tests.conftest import sqlite_rows
 from tests.ui.conftest import sign_in
 from ui.main_window import MainWindow
 from ui.screens.counter import CounterScreen
@@ -93,7 +93,7 @@ def test_a_new_install_asks_for_the_owner_account_first(qtbot: Any, tmp_path: An
     first_run.finish(win.ctx.db, "alone", {})
     win.first_run.refresh()
     assert win.pages.currentWidget() is win.sign_in
-    assert sqlite3.connect(home.database).execute("SELECT role FROM staff").fetchall() == [
+    assert sqlite_rows(home.database, "SELECT role FROM staff") == [
         ("owner",)]
     win.ctx.db.dispose()
 

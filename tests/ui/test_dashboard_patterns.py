@@ -3,13 +3,13 @@ and opened by Enter, names and serials shown as plain text, forgotten at sign-ou
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget
 
+from tests.conftest import sqlite_file
 from tests.ui.conftest import sign_in
 from tests.ui.print_helpers import window
 from ui.screens.claim_detail import ClaimDetailScreen
@@ -29,7 +29,7 @@ ODD_SERIAL = "<i>SN</i>-ΩΨ-7"
 
 def _story(home: Home) -> list[str]:
     """The demo's unit claimed three times, its customer and serial renamed oddly."""
-    with sqlite3.connect(home.database) as conn:
+    with sqlite_file(home.database) as conn:
         serial = conn.execute("SELECT serial FROM claims GROUP BY serial "
                               "HAVING count(*) >= 2").fetchone()[0]
         numbers = sorted(n for (n,) in conn.execute(

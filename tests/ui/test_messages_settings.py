@@ -3,13 +3,13 @@ server; the worker sends at once, and the status bar counts what could not be de
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.conftest import sqlite_file
 from tests.sync.mail_box import smtp_server
 from tests.ui.conftest import open_syncing_window
 from tests.ui.sync_helpers import CYCLE_MS, own_mail_by_keys
@@ -26,7 +26,7 @@ def win(demo_home: Home) -> Iterator[MainWindow]:
 
 
 def _count(win: MainWindow, sql: str) -> int:
-    with sqlite3.connect(win.ctx.db.path) as conn:
+    with sqlite_file(win.ctx.db.path) as conn:
         return int(conn.execute(sql).fetchone()[0])
 
 

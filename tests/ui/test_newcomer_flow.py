@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 
+from tests.conftest import sqlite_rows
 from tests.ui.conftest import sign_in
 from ui.main_window import MainWindow
 from ui.screens.claim_detail import ClaimDetailScreen
@@ -21,16 +21,16 @@ LEFT = Qt.MouseButton.LeftButton
 
 def _serial_without_open_claim(win: MainWindow) -> str:
     """A unit in cover today whose policy asks for evidence and that has no claim yet."""
-    row = sqlite3.connect(win.ctx.db.path).execute(
-        """SELECT w.serial FROM warranties w JOIN products p ON p.id = w.product_id
+    rows = sqlite_rows(
+        win.ctx.db.path, """SELECT w.serial FROM warranties w JOIN products p ON p.id = w.product_id
            JOIN policies pol ON pol.id = p.policy_id
            WHERE w.status = 'active' AND w.serial IS NOT NULL AND w.start_on <= ?
              AND w.end_on >= ? AND pol.evidence_required != '{}'
              AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.warranty_id = w.id)
            ORDER BY w.code LIMIT 1""",
-        (win.ctx.today().isoformat(), win.ctx.today().isoformat())).fetchone()
-    assert row is not None
-    return str(row[0])
+        (win.ctx.today().isoformat(), win.ctx.today().isoformat()))
+    assert rows, "no such unit"
+    return str(rows[0][0])
 
 
 def test_a_newcomer_scans_starts_a_claim_and_carries_it_to_a_decision(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.conftest import sqlite_file
 from tests.ui.conftest import sign_in
 from tests.ui.print_helpers import one, window
 from ui.screens.counter import CounterScreen
@@ -17,7 +17,7 @@ from warranty_desk.storage.home import Home
 
 def test_a_manager_picks_message_delivery_by_keys_and_sees_each_failure(
         qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
-    with sqlite3.connect(demo_home.database) as conn:
+    with sqlite_file(demo_home.database) as conn:
         # One message the mail server refused: it is listed by its subject.
         conn.execute("UPDATE customer_messages SET state = 'bounced' WHERE rowid = "
                      "(SELECT max(rowid) FROM customer_messages WHERE direction = 'outbound')")

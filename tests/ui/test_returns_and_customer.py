@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +9,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QTableView
 
+from tests.conftest import sqlite_rows
 from tests.ui.conftest import open_window, sign_in
 from ui.main_window import MainWindow
 from ui.printing.preview import PreviewChoice
@@ -28,7 +28,7 @@ def desk(demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindo
 
 
 def _one(win: MainWindow, sql: str) -> Any:
-    return sqlite3.connect(win.ctx.db.path).execute(sql).fetchone()[0]
+    return sqlite_rows(win.ctx.db.path, sql)[0][0]
 
 
 def _column(view: QTableView, col: int) -> list[str]:
@@ -80,8 +80,9 @@ def test_a_replacement_is_handed_back_by_scanning_the_claim_then_the_new_unit(
 ) -> None:
     screen = _returns_desk(qtbot, desk)
     screen.print_desk.preview = lambda _parent, _sheet: PreviewChoice()
-    number, serial = sqlite3.connect(desk.ctx.db.path).execute(
-        "SELECT number, replacement_serial FROM claims WHERE outcome='replace'").fetchone()
+    number, serial = sqlite_rows(
+        desk.ctx.db.path,
+        "SELECT number, replacement_serial FROM claims WHERE outcome='replace'")[0]
     screen.handover_claim.setFocus()
     screen.handle_scan(number)
     form = screen.hand_back_flow.dialog
@@ -141,7 +142,8 @@ def test_units_are_packed_for_a_supplier_then_marked_sent_and_back(
 def _send_a_batch_of_two(qtbot: Any, desk: MainWindow) -> tuple[ReturnsDeskScreen, list[str]]:
     """Kim receives two Orbit phones, packs them together and sends the parcel."""
     screen = _returns_desk(qtbot, desk)
-    numbers = [str(n) for (n,) in sqlite3.connect(desk.ctx.db.path).execute(
+    numbers = [str(n) for (n,) in sqlite_rows(
+        desk.ctx.db.path,
         "SELECT c.number FROM claims c JOIN products p ON p.id = c.product_id WHERE "
         "c.state = 'received' AND p.supplier = 'Orbit UK Distribution' ORDER BY c.number")]
     assert len(numbers) == 2
@@ -250,8 +252,8 @@ def test_the_customer_screen_opened_from_a_verdict_shows_purchases_and_claims(
     qtbot: Any, desk: MainWindow,
 ) -> None:
     sign_in(qtbot, desk, "Sam Sales", "1111")
-    number, serial = sqlite3.connect(desk.ctx.db.path).execute(
-        "SELECT number, serial FROM claims WHERE state='inspecting'").fetchone()
+    number, serial = sqlite_rows(
+        desk.ctx.db.path, "SELECT number, serial FROM claims WHERE state='inspecting'")[0]
     counter = desk.current_screen()
     assert isinstance(counter, CounterScreen)
     counter.handle_scan(serial)
@@ -278,8 +280,9 @@ def test_the_customer_screen_opened_from_a_verdict_shows_purchases_and_claims(
 def test_customers_are_found_by_name_and_only_allowed_roles_change_the_segment(
     qtbot: Any, desk: MainWindow,
 ) -> None:
-    name, ref = sqlite3.connect(desk.ctx.db.path).execute(
-        "SELECT name, reference FROM customers WHERE segment='retail' ORDER BY name").fetchone()
+    name, ref = sqlite_rows(
+        desk.ctx.db.path,
+        "SELECT name, reference FROM customers WHERE segment='retail' ORDER BY name")[0]
     sign_in(qtbot, desk, "Kim Store", "2222")
     screen = desk.show_screen(CustomerScreen)
     assert isinstance(screen, CustomerScreen)
@@ -304,9 +307,10 @@ def test_support_logs_a_complaint_about_a_claim_with_ctrl_k_and_settles_it(
 ) -> None:
     from ui.screens.customer_complaints import NewComplaint
 
-    ref, number = sqlite3.connect(desk.ctx.db.path).execute(
+    ref, number = sqlite_rows(
+        desk.ctx.db.path,
         "SELECT c.reference, k.number FROM claims k JOIN customers c ON c.id = k.customer_id "
-        "ORDER BY k.number").fetchone()
+        "ORDER BY k.number")[0]
     sign_in(qtbot, desk, "Sue Support", "4444")
     screen = desk.show_screen(CustomerScreen)
     assert isinstance(screen, CustomerScreen)

@@ -3,7 +3,6 @@ beside its own mail server; a sender name a phone cannot show is refused beside 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from sync import secrets
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_file
 from tests.sms_gateway_stub import TOKEN, sms_gateway
 from tests.sync.mail_box import smtp_server
 from tests.ui.conftest import open_syncing_window
@@ -32,7 +31,7 @@ def win(demo_home: Home) -> Iterator[MainWindow]:
 
 
 def _rows(win: MainWindow, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(win.ctx.db.path) as conn:
+    with sqlite_file(win.ctx.db.path) as conn:
         return list(conn.execute(sql).fetchall())
 
 

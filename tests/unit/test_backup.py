@@ -55,16 +55,14 @@ def _reseal(path: Path) -> None:
 
 def _names(path: Path) -> list[str]:
     # Plain sqlite3 rather than Database, which would switch a copy to WAL mode.
-    with sqlite3.connect(path) as raw:
+    with sqlite_file(path) as raw:
         names = [r[0] for r in raw.execute("SELECT name FROM staff ORDER BY name")]
-    raw.close()
     return names
 
 
 def _actions(path: Path) -> list[str]:
-    with sqlite3.connect(path) as raw:
+    with sqlite_file(path) as raw:
         actions = [r[0] for r in raw.execute("SELECT action FROM audit_entries ORDER BY seq")]
-    raw.close()
     return actions
 
 
@@ -238,10 +236,9 @@ def test_an_sqlite_file_without_the_warranty_desk_schema_is_refused(
     home: Home, tmp_path: Path, live_untouched: None,
 ) -> None:
     other = tmp_path / "recipes.sqlite3"
-    with sqlite3.connect(other) as raw:
+    with sqlite_file(other) as raw:
         raw.execute("CREATE TABLE recipes (name TEXT)")
         raw.execute("INSERT INTO recipes VALUES ('soup')")
-    raw.close()
     with pytest.raises(BadInput, match=r"recipes\.sqlite3 is not a Warranty Desk backup"):
         backup.restore(home, OWNER, other, clock=pinned_clock())
 
@@ -249,9 +246,8 @@ def test_an_sqlite_file_without_the_warranty_desk_schema_is_refused(
 def test_a_backup_from_a_newer_version_is_refused(
     home: Home, saved: Path, live_untouched: None,
 ) -> None:
-    with sqlite3.connect(saved) as raw:
+    with sqlite_file(saved) as raw:
         raw.execute("UPDATE alembic_version SET version_num = '9999'")
-    raw.close()
     _reseal(saved)
     with pytest.raises(BadInput, match=r"newer or different Warranty Desk \(schema 9999\)"):
         backup.restore(home, OWNER, saved, clock=pinned_clock())
@@ -260,9 +256,8 @@ def test_a_backup_from_a_newer_version_is_refused(
 def test_a_backup_without_a_shop_is_refused(
     home: Home, saved: Path, live_untouched: None,
 ) -> None:
-    with sqlite3.connect(saved) as raw:
+    with sqlite_file(saved) as raw:
         raw.execute("DELETE FROM shop")
-    raw.close()
     _reseal(saved)
     with pytest.raises(BadInput, match="has no shop in it"):
         backup.restore(home, OWNER, saved, clock=pinned_clock())
@@ -271,12 +266,11 @@ def test_a_backup_without_a_shop_is_refused(
 def test_a_backup_with_broken_links_between_records_is_refused(
     home: Home, saved: Path, live_untouched: None,
 ) -> None:
-    with sqlite3.connect(saved) as raw:
+    with sqlite_file(saved) as raw:
         raw.execute("PRAGMA foreign_keys=OFF")
         raw.execute("INSERT INTO import_batches (id, file_sha256, file_name, format, rows, "
                     "imported_at, imported_by_id) VALUES (x'01', 'abc', 'x.csv', 'csv', 0, "
                     "'2026-11-22 10:00:00', x'02')")
-    raw.close()
     _reseal(saved)
     with pytest.raises(BadInput, match="point at records that are not there"):
         backup.restore(home, OWNER, saved, clock=pinned_clock())

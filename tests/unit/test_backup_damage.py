@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import actor, pinned_clock
+from tests.conftest import actor, pinned_clock, sqlite_file
 from warranty_desk.errors import BadInput, DatabaseInUse
 from warranty_desk.permissions import Role
 from warranty_desk.services import backup, backup_manifest, catalogue
@@ -85,9 +85,8 @@ def test_a_backup_cut_short_by_one_byte_is_refused(
     whole = _dump(saved)
     saved.write_bytes(saved.read_bytes()[:-1])
     # What made it dangerous: SQLite alone takes the file, and reads other records from it.
-    with sqlite3.connect(saved) as raw:
+    with sqlite_file(saved) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    raw.close()
     assert _dump(saved) != whole
     with pytest.raises(BadInput, match=r"^backup\.sqlite3 is [\d,]+ bytes, but its manifest "
                                        r"says [\d,]+ were written: the file was cut short since"):
@@ -106,9 +105,8 @@ def test_a_flipped_byte_in_the_schema_is_refused(
     data = bytearray(saved.read_bytes())
     data[_schema_offset(data)] ^= 0x01  # VARCHAR becomes VARBHAR: SQLite takes either
     saved.write_bytes(bytes(data))
-    with sqlite3.connect(saved) as raw:
+    with sqlite_file(saved) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    raw.close()
     with pytest.raises(BadInput, match=r"^backup\.sqlite3 does not match its manifest: some of "
                                        r"its bytes changed since the backup was made"):
         _restore(home, saved)
@@ -212,9 +210,8 @@ def test_the_safety_copy_of_a_restore_can_itself_be_restored(
     first = backup.restore(home, OWNER, saved, clock=pinned_clock())
     assert first.safety_copy is not None
     backup.restore(home, OWNER, first.safety_copy, clock=pinned_clock())
-    with sqlite3.connect(home.database) as raw:
+    with sqlite_file(home.database) as raw:
         names = {r[0] for r in raw.execute("SELECT name FROM policies")}
-    raw.close()
     assert "Kept in the safety copy" in names
 
 

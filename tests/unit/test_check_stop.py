@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import sqlite_file
 from warranty_desk.services import damage
 from warranty_desk.storage import soundness
 from warranty_desk.storage.database import Database
@@ -17,13 +18,12 @@ from warranty_desk.storage.home import Home
 
 def _padded(home: Home, rows: int = 2000) -> Path:
     """The shop's file with a table of blobs: pages enough for a walk to be under way."""
-    with sqlite3.connect(home.database) as connection:
+    with sqlite_file(home.database) as connection:
         connection.execute("CREATE TABLE padding (b BLOB)")
         connection.execute(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
             "INSERT INTO padding SELECT randomblob(3000) FROM n", (rows,))
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
     return home.database
 
 
@@ -79,11 +79,10 @@ def test_a_check_stopped_mid_walk_raises_interrupted_not_damage(
 
 
 def test_a_walk_left_alone_still_finds_damage(padded: Home) -> None:
-    with sqlite3.connect(padded.database) as connection:
+    with sqlite_file(padded.database) as connection:
         (root,) = connection.execute(
             "SELECT rootpage FROM sqlite_master WHERE name = 'padding'").fetchone()
         (size,) = connection.execute("PRAGMA page_size").fetchone()
-    connection.close()
     with padded.database.open("r+b") as handle:  # the padding's root page overwritten
         handle.seek((root - 1) * size)
         handle.write(b"\xa5" * size)

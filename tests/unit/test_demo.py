@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from tests.conftest import TODAY, pinned_clock
+from tests.conftest import TODAY, pinned_clock, sqlite_file
 from warranty_desk.demo.bulk import generate
 from warranty_desk.demo.catalogue import BRAND_CENTRES, gtin13
 from warranty_desk.demo.files import pdf_bytes, png_bytes
@@ -57,7 +58,7 @@ def built(db: Database) -> tuple[Database, DemoReport]:
 
 
 def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         return conn.execute(sql).fetchall()
 
 
@@ -65,9 +66,19 @@ def _counts(db: Database) -> dict[str, object]:
     return {t: _rows(db, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
 
 
-def _fresh(tmp_path: Path, name: str) -> Database:
-    database, _ = setup.init(Home(tmp_path / name).ensure(), clock=pinned_clock())
-    return database
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Callable[[str], Database]]:
+    """New shops of the test's own, by name; their connections closed when the test ends."""
+    made: list[Database] = []
+
+    def make(name: str) -> Database:
+        database, _ = setup.init(Home(tmp_path / name).ensure(), clock=pinned_clock())
+        made.append(database)
+        return database
+
+    yield make
+    for database in made:
+        database.dispose()
 
 
 def test_the_demo_staff_sign_in_with_the_names_and_pins_the_readme_lists(
@@ -210,8 +221,9 @@ def test_the_demo_catalogue_has_valid_gtins_and_serials_that_scan_as_serials(
     assert all(classify(str(s)).kind is ScanKind.SERIAL for s in serials)
 
 
-def test_the_demo_shop_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
-    first, second = _fresh(tmp_path, "a"), _fresh(tmp_path, "b")
+def test_the_demo_shop_is_the_same_for_the_same_seed(
+        fresh: Callable[[str], Database]) -> None:
+    first, second = fresh("a"), fresh("b")
     build_demo_shop(first, seed=3)
     build_demo_shop(second, seed=3)
     sql = "SELECT code, serial, start_on, end_on FROM warranties ORDER BY code"
@@ -289,15 +301,15 @@ def test_generated_rows_read_back_through_the_models(db: Database) -> None:
         assert new.layers and new.start_on >= old.start_on
 
 
-def test_generate_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
-    first, second = _fresh(tmp_path, "a"), _fresh(tmp_path, "b")
+def test_generate_is_the_same_for_the_same_seed(fresh: Callable[[str], Database]) -> None:
+    first, second = fresh("a"), fresh("b")
     _generated(first, seed=5)
     _generated(second, seed=5)
     sql = "SELECT code, serial, status FROM warranties ORDER BY code"
     assert _rows(first, sql) == _rows(second, sql)
     claims = "SELECT number, state, outcome, serial FROM claims ORDER BY number"
     assert _rows(first, claims) == _rows(second, claims)
-    other = _fresh(tmp_path, "c")
+    other = fresh("c")
     _generated(other, seed=6)
     assert _rows(other, sql) != _rows(first, sql)
 

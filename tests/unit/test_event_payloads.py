@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import ast
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_file
 from tests.unit.payload_contract import Watch, problems, topics
 from warranty_desk.demo.bulk import generate
 from warranty_desk.demo.story import build_demo_shop
@@ -46,7 +45,7 @@ def _written_topics() -> set[str]:
 
 
 def _outbox(db: Database) -> list[tuple[str, str]]:
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         return conn.execute("SELECT topic, payload FROM outbox_events ORDER BY seq").fetchall()
 
 

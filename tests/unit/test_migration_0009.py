@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from alembic import command
 
+from tests.conftest import sqlite_file, sqlite_rows
 from warranty_desk import cli
 from warranty_desk.clock import FixedClock
 from warranty_desk.permissions import Actor
@@ -41,7 +41,7 @@ def _at_0008(home: Home, clock: FixedClock) -> Database:
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0008")
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         conn.execute("INSERT INTO shop (id, name, branch_code, branch_name, address, phone, email, "
                      "currency, locale, timezone, portal_url_template) VALUES "
                      "(?, 'Old Shop', 'BR01', '', '', '', '', 'GBP', 'en_GB', 'Europe/London', '')",
@@ -72,7 +72,7 @@ def _drop_log_handler(home: Home) -> None:
 
 
 def _phones(db: Database) -> dict[str, str]:
-    return dict(sqlite3.connect(db.path).execute("SELECT reference, phone FROM customers"))
+    return dict(sqlite_rows(db.path, "SELECT reference, phone FROM customers"))
 
 
 def test_the_upgrade_keys_every_readable_phone_as_e164(old: Database) -> None:
@@ -125,7 +125,7 @@ def test_a_new_shop_has_nothing_to_check(db: Database) -> None:
 
 
 def test_many_unreadable_phones_make_one_note(old: Database) -> None:
-    with sqlite3.connect(old.path) as conn:
+    with sqlite_file(old.path) as conn:
         for n in range(12):
             conn.execute("INSERT INTO customers (id, reference, name, phone, email, segment, "
                          "retention_follow_up, created_at) VALUES (?, ?, 'Bulk', ?, '', "

@@ -3,11 +3,11 @@ columns in place; customers gain an empty undeliverable flag; downgrade takes th
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 
 from alembic import command
 
+from tests.conftest import sqlite_file
 from warranty_desk.clock import FixedClock
 from warranty_desk.services import setup
 from warranty_desk.storage import migrate
@@ -15,7 +15,7 @@ from warranty_desk.storage.home import Home
 
 
 def _columns(path: object, table: str) -> list[str]:
-    with sqlite3.connect(str(path)) as conn:
+    with sqlite_file(str(path)) as conn:
         return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 
 
@@ -27,7 +27,7 @@ def test_0014_adds_the_delivery_columns_in_place_and_keeps_every_message(
         config.attributes["connection"] = connection
         command.upgrade(config, "0013")
     message, customer = uuid.uuid4().bytes, uuid.uuid4().bytes
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         conn.execute("INSERT INTO customers (id, reference, name, phone, email, segment, "
                      "retention_follow_up, created_at) VALUES (?, 'BR01-CU-000001', 'Ada', '', "
                      "'ada@example.org', 'retail', 0, '2026-01-01 00:00:00.000000')",
@@ -38,7 +38,7 @@ def test_0014_adds_the_delivery_columns_in_place_and_keeps_every_message(
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0014")
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         assert conn.execute("SELECT state, channel, server_id, reason, attempts, state_at FROM "
                             "customer_messages").fetchall() == [("queued", "", "", "", 0, None)]
         assert conn.execute("SELECT email_undeliverable FROM customers").fetchall() == [("",)]
@@ -47,6 +47,6 @@ def test_0014_adds_the_delivery_columns_in_place_and_keeps_every_message(
         command.downgrade(config, "0013")
     assert "channel" not in _columns(db.path, "customer_messages")
     assert "email_undeliverable" not in _columns(db.path, "customers")
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         assert conn.execute("SELECT count(*) FROM customer_messages").fetchone() == (1,)
     db.dispose()

@@ -3,10 +3,9 @@ keeps its settlements, and a downgrade and upgrade again lose neither."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from alembic import command
 
+from tests.conftest import sqlite_file
 from tests.unit.services.test_brand_claims import FINANCE, STORE, _claim
 from warranty_desk.services import brand_claims
 from warranty_desk.services import settlements as settle
@@ -16,7 +15,7 @@ from warranty_desk.storage.database import Database
 
 
 def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         return conn.execute(sql).fetchall()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2 import Type as Argon2Type
 from sqlalchemy import select, update
 
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_file
 from warranty_desk.clock import FixedClock
 from warranty_desk.errors import AccountLocked, BadInput, NotFound, PermissionDenied
 from warranty_desk.models import AuditEntry, Shop, Staff
@@ -108,7 +107,7 @@ def test_the_pin_is_stored_as_an_argon2id_hash_that_does_not_contain_it(db: Data
         pin_hash = row.pin_hash
     assert pin_hash.startswith("$argon2id$")
     assert "48213377" not in pin_hash
-    with sqlite3.connect(db.path) as raw:
+    with sqlite_file(db.path) as raw:
         dumped = "\n".join(raw.iterdump())
     assert "48213377" not in dumped
 

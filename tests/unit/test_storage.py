@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from tests.conftest import sqlite_file, sqlite_rows
 from warranty_desk.storage import migrate
 from warranty_desk.storage.database import Database
 
@@ -25,33 +26,29 @@ def test_init_brings_the_schema_to_the_newest_revision(db: Database) -> None:
 
 def test_upgrading_twice_changes_nothing(db: Database) -> None:
     schema = "SELECT sql FROM sqlite_master ORDER BY name"
-    before = sqlite3.connect(db.path).execute(schema).fetchall()
+    before = sqlite_rows(db.path, schema)
     migrate.upgrade(db)
-    after = sqlite3.connect(db.path).execute(schema).fetchall()
+    after = sqlite_rows(db.path, schema)
     assert before == after
 
 
 def test_search_tables_exist_for_customer_and_product_words_only(db: Database) -> None:
     # Serials, codes and invoice numbers are exact keys found through plain indexes.
-    names = {r[0] for r in sqlite3.connect(db.path).execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE '%_fts'")}
+    names = {r[0] for r in sqlite_rows(
+        db.path, "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE '%_fts'")}
     assert names == {"customers_fts", "products_fts"}
 
 
 def test_the_audit_table_refuses_updates_and_deletes(db: Database) -> None:
-    conn = sqlite3.connect(db.path)
-    try:
-        conn.execute("UPDATE audit_entries SET action='x'")
-    except sqlite3.IntegrityError as exc:
-        assert "append-only" in str(exc)
-    else:
-        raise AssertionError("update was allowed")
-    try:
-        conn.execute("DELETE FROM audit_entries")
-    except sqlite3.IntegrityError as exc:
-        assert "append-only" in str(exc)
-    else:
-        raise AssertionError("delete was allowed")
+    with sqlite_file(db.path) as conn:
+        for what, sql in (("update", "UPDATE audit_entries SET action='x'"),
+                          ("delete", "DELETE FROM audit_entries")):
+            try:
+                conn.execute(sql)
+            except sqlite3.IntegrityError as exc:
+                assert "append-only" in str(exc)
+            else:
+                raise AssertionError(f"{what} was allowed")
 
 
 def test_the_migrations_build_exactly_the_schema_the_models_describe(db: Database) -> None:

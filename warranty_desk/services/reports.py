@@ -11,7 +11,7 @@ from sqlalchemy import select
 from warranty_desk.models import Customer, InvoiceLine, Product, Sale, Warranty, WarrantyStatus
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.services.shop_time import shop_today
-from warranty_desk.services.unit_of_work import UnitOfWork, reads
+from warranty_desk.services.unit_of_work import UnitOfWork, streams
 
 REGISTER_COLUMNS = ("code", "serial", "product", "sku", "customer", "invoice", "start", "end",
                     "status")
@@ -71,4 +71,4 @@ def warranty_register_in(uow: UnitOfWork, actor: Actor) -> Iterator[RegisterRow]
                           cover_status(status, start, end, today))
 
 
-warranty_register = reads(warranty_register_in)
+warranty_register = streams(warranty_register_in)

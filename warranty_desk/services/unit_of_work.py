@@ -14,9 +14,10 @@ before any SQL never waits for, nor takes, the write lock.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -46,6 +47,8 @@ def _has_rollup(session: Session) -> bool:
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class UnitOfWork:
@@ -94,15 +97,24 @@ def _own_unit(
     work: Callable[Concatenate[UnitOfWork, P], R],
     opener: Callable[[Database], AbstractContextManager[UnitOfWork]],
 ) -> Callable[Concatenate[Database, P], R]:
+    if inspect.isgeneratorfunction(work):
+        # Its unit would end as soon as the generator was made, before any row was read: the
+        # rows would then stream on a connection no unit closes. `streams` keeps it open.
+        raise TypeError(f"{work.__qualname__} yields its rows: wrap it with streams()")
+
     @functools.wraps(work)
     def in_own_unit(db: Database, /, *args: P.args, **kwargs: P.kwargs) -> R:
         with opener(db) as uow:
             return work(uow, *args, **kwargs)
 
-    name = work.__name__.removesuffix("_in")
-    in_own_unit.__name__ = name
-    in_own_unit.__qualname__ = work.__qualname__.removesuffix("_in")
-    return in_own_unit
+    return _named(in_own_unit, work)
+
+
+def _named(form: F, work: Callable[..., Any]) -> F:
+    """The database form named as its service (`name`, not `name_in`)."""
+    form.__name__ = work.__name__.removesuffix("_in")
+    form.__qualname__ = work.__qualname__.removesuffix("_in")
+    return form
 
 
 def writes(work: Callable[Concatenate[UnitOfWork, P], R]) -> Callable[Concatenate[Database, P], R]:
@@ -113,3 +125,17 @@ def writes(work: Callable[Concatenate[UnitOfWork, P], R]) -> Callable[Concatenat
 def reads(work: Callable[Concatenate[UnitOfWork, P], R]) -> Callable[Concatenate[Database, P], R]:
     """The database form of a service that only reads: runs it in a read unit of its own."""
     return _own_unit(work, UnitOfWork.read)
+
+
+def streams(
+    work: Callable[Concatenate[UnitOfWork, P], Iterator[T]],
+) -> Callable[Concatenate[Database, P], Iterator[T]]:
+    """The database form of a read service that yields its rows: a read unit of its own, open
+    until the last row is read or the caller drops the rows (closing the generator)."""
+
+    @functools.wraps(work)
+    def in_own_unit(db: Database, /, *args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
+        with UnitOfWork.read(db) as uow:
+            yield from work(uow, *args, **kwargs)
+
+    return _named(in_own_unit, work)

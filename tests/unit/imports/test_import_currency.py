@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import sqlite_file, sqlite_rows
 from tests.unit.imports.import_helpers import rejected, run, write_native
 from warranty_desk.storage.database import Database
 
 
 @pytest.fixture
 def yen_shop(shop: Database) -> Database:
-    with sqlite3.connect(shop.path) as conn:
+    with sqlite_file(shop.path) as conn:
         conn.execute("UPDATE shop SET currency = 'JPY', locale = 'ja_JP'")
     return shop
 
@@ -24,8 +24,8 @@ def _row(invoice: str, price: str) -> list[str]:
 
 def test_a_yen_price_is_stored_as_whole_yen(yen_shop: Database, tmp_path: Path) -> None:
     run(yen_shop, write_native(tmp_path / "yen.csv", [_row("Y-1", "1500")]))
-    stored = sqlite3.connect(yen_shop.path).execute(
-        "SELECT unit_price_minor FROM invoice_lines").fetchall()
+    stored = sqlite_rows(
+        yen_shop.path, "SELECT unit_price_minor FROM invoice_lines")
     assert stored == [(1500,)]
 
 
@@ -38,6 +38,6 @@ def test_a_yen_price_with_decimals_is_refused(yen_shop: Database, tmp_path: Path
 
 def test_a_euro_price_keeps_its_cents(shop: Database, tmp_path: Path) -> None:
     run(shop, write_native(tmp_path / "eur.csv", [_row("E-1", "15.50")]))
-    stored = sqlite3.connect(shop.path).execute(
-        "SELECT unit_price_minor FROM invoice_lines").fetchall()
+    stored = sqlite_rows(
+        shop.path, "SELECT unit_price_minor FROM invoice_lines")
     assert stored == [(1550,)]

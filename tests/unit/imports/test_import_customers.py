@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_rows
 from tests.unit.imports.import_helpers import rejected, run, where, write_native
 from warranty_desk.permissions import Role
 from warranty_desk.services.activation import record_sale
@@ -21,8 +20,8 @@ def _row(invoice: str, name: str, phone: str = "", email: str = "", *, serial: s
 
 
 def _names(db: Database) -> list[str]:
-    return [r[0] for r in sqlite3.connect(db.path).execute(
-        "SELECT name FROM customers ORDER BY name")]
+    return [r[0] for r in sqlite_rows(
+        db.path, "SELECT name FROM customers ORDER BY name")]
 
 
 def test_a_row_with_a_bad_email_and_a_short_phone_lists_both(

@@ -3,9 +3,9 @@ that is neither yes nor no refuses the file, naming it."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+from tests.conftest import sqlite_rows
 from tests.unit.imports.import_helpers import NATIVE_HEADER, rejected, run, where, write_native
 from warranty_desk.storage.database import Database
 
@@ -23,8 +23,8 @@ def test_yes_records_consent_and_no_or_blank_does_not(shop: Database, tmp_path: 
         _row("R-2", "No Person", "07700 900222", "no"),
         _row("R-3", "Blank Person", "07700 900333", "")], header=HEADER)
     run(shop, path)
-    agreed = dict(sqlite3.connect(shop.path).execute(
-        "SELECT name, reminders_agreed_at IS NOT NULL FROM customers"))
+    agreed = dict(sqlite_rows(
+        shop.path, "SELECT name, reminders_agreed_at IS NOT NULL FROM customers"))
     assert agreed == {"Yes Person": 1, "No Person": 0, "Blank Person": 0}
 
 

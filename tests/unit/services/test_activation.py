@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 import pytest
 
-from tests.conftest import actor, stand_on
+from tests.conftest import actor, sqlite_file, sqlite_rows, stand_on
 from tests.unit.services.helpers import ADA, sell
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import Role
@@ -18,14 +17,14 @@ from warranty_desk.storage.database import Database
 
 
 def _count(db: Database, table: str) -> int:
-    return int(sqlite3.connect(db.path).execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return int(sqlite_rows(db.path, f"SELECT count(*) FROM {table}")[0][0])
 
 
 def test_a_line_of_three_gives_three_warranties_with_their_serials(shop: Database) -> None:
     result = sell(shop, serials=("S-1", "S-2", "S-3"))
     assert len(result.warranty_codes) == 3
-    rows = sqlite3.connect(shop.path).execute(
-        "SELECT serial, start_on, end_on FROM warranties ORDER BY code").fetchall()
+    rows = sqlite_rows(
+        shop.path, "SELECT serial, start_on, end_on FROM warranties ORDER BY code")
     assert rows == [("S-1", "2026-11-01", "2028-10-31"), ("S-2", "2026-11-01", "2028-10-31"),
                     ("S-3", "2026-11-01", "2028-10-31")]
 
@@ -63,8 +62,8 @@ def test_an_accessory_needs_no_serial(shop: Database) -> None:
 
 def test_an_extension_sold_at_sale_adds_a_layer_after_the_shop_warranty(shop: Database) -> None:
     sell(shop, extension="Care+ 24")
-    layers = sqlite3.connect(shop.path).execute(
-        "SELECT kind, start_on, end_on FROM warranty_layers ORDER BY start_on").fetchall()
+    layers = sqlite_rows(
+        shop.path, "SELECT kind, start_on, end_on FROM warranty_layers ORDER BY start_on")
     assert layers == [("manufacturer", "2026-11-01", "2027-10-31"),
                       ("shop", "2027-11-01", "2028-10-31"),
                       ("extension", "2028-11-01", "2030-10-31")]
@@ -93,8 +92,8 @@ def test_an_extension_after_the_offer_window_is_refused(shop: Database) -> None:
 def test_a_declined_offer_is_recorded(shop: Database) -> None:
     code = sell(shop).warranty_codes[0]
     activation.decline_extension(shop, actor(Role.SALES), code, "Care+ 24")
-    assert sqlite3.connect(shop.path).execute(
-        "SELECT accepted FROM extension_offers").fetchall() == [(0,)]
+    assert sqlite_rows(
+        shop.path, "SELECT accepted FROM extension_offers") == [(0,)]
 
 
 def test_voiding_needs_a_reason(shop: Database) -> None:
@@ -105,11 +104,11 @@ def test_voiding_needs_a_reason(shop: Database) -> None:
 
 def test_an_activation_writes_its_audit_entry_and_outbox_events(shop: Database) -> None:
     sell(shop, serials=("S-1", "S-2"))
-    conn = sqlite3.connect(shop.path)
-    topics = [r[0] for r in conn.execute("SELECT topic FROM outbox_events")]
-    assert topics.count("warranty.activated") == 2 and topics.count("customer.created") == 1
-    assert conn.execute("SELECT count(*) FROM audit_entries WHERE action='sale.activate'"
-                        ).fetchone()[0] == 1
+    with sqlite_file(shop.path) as conn:
+        topics = [r[0] for r in conn.execute("SELECT topic FROM outbox_events")]
+        assert topics.count("warranty.activated") == 2 and topics.count("customer.created") == 1
+        assert conn.execute("SELECT count(*) FROM audit_entries WHERE action='sale.activate'"
+                            ).fetchone()[0] == 1
 
 
 def test_the_same_customer_by_phone_is_not_created_twice(shop: Database) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from tests.conftest import sqlite_file
 from tests.unit.services.helpers import sell
 from warranty_desk.services import audit
 from warranty_desk.storage.database import Database
@@ -51,8 +52,7 @@ def test_an_inserted_entry_is_found(shop: Database) -> None:
         "INSERT INTO audit_entries (seq, at, actor_name, action, entity, entity_id, details,"
         " prev_hash, hash) SELECT 4, at, 'x', 'refund', 'claim', 'C', '{}', hash, hash "
         "FROM audit_entries WHERE seq=3")
-    conn = sqlite3.connect(shop.path)
-    conn.execute(_tamper_insert)
-    conn.commit()
+    with sqlite_file(shop.path) as conn:
+        conn.execute(_tamper_insert)
     report = _verify(shop)
     assert not report.ok and report.first_bad_seq == 4

@@ -4,9 +4,9 @@ centre, each status (typed, imported or from head office), settlements and write
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
+from tests.conftest import sqlite_rows
 from tests.unit.services.test_brand_claims import FINANCE, MANAGER, STORE, _claim
 from warranty_desk.services import brand_claims
 from warranty_desk.services import settlements as settle
@@ -14,9 +14,10 @@ from warranty_desk.storage.database import Database
 
 
 def _events(db: Database) -> list[tuple[str, str, dict[str, Any]]]:
-    rows = sqlite3.connect(db.path).execute(
+    rows = sqlite_rows(
+        db.path,
         "SELECT topic, aggregate_id, payload FROM outbox_events WHERE topic LIKE 'brand_claim.%' "
-        "ORDER BY seq").fetchall()
+        "ORDER BY seq")
     return [(t, k, json.loads(p)) for t, k, p in rows]
 
 

@@ -3,12 +3,11 @@ brand's statuses, supplier terms, settlements, write-offs, stock moves and who m
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import TODAY, actor, stand_on
+from tests.conftest import TODAY, actor, sqlite_rows, stand_on
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import Actor, Role
@@ -45,7 +44,7 @@ def _claim(db: Database, serial: str, invoice: str, sku: str = "LAP-100", *,
 
 
 def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
-    return sqlite3.connect(db.path).execute(sql).fetchall()
+    return sqlite_rows(db.path, sql)
 
 
 def test_a_brand_claim_groups_three_units_and_expects_what_the_terms_cover(

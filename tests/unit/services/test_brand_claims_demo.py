@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from printing.brand_packets import packet_pdf
-from tests.conftest import TODAY, stand_on
+from tests.conftest import TODAY, sqlite_file, stand_on
 from tests.printing.pdf_tools import decode, render, text
 from warranty_desk.demo.story import build_demo_shop
 from warranty_desk.permissions import Actor
@@ -46,7 +45,7 @@ def _person(db: Database, name: str, pin: str) -> Actor:
 
 
 def _sql(db: Database, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         return conn.execute(query).fetchall()
 
 

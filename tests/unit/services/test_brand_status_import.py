@@ -3,12 +3,11 @@ named with its row number and what is wrong."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_rows
 from tests.unit.services.test_brand_claims import STORE, _claim, _supplier
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.permissions import Role
@@ -74,8 +73,8 @@ def test_one_bad_row_refuses_the_whole_file_and_every_bad_row_is_listed(
     assert "row 5, Status: 'Fixed it' is no status this till knows. Use one of:" in message
     assert "row 6, Status: No status" in message
     assert brand_claim(shop, STORE, first).status == "submitted"  # row 2 was not applied either
-    assert sqlite3.connect(shop.path).execute(
-        "SELECT count(*) FROM brand_status_updates").fetchone() == (0,)
+    assert sqlite_rows(
+        shop.path, "SELECT count(*) FROM brand_status_updates")[0] == (0,)
 
 
 def test_the_brands_own_id_names_the_brand_claim_too(shop: Database, tmp_path: Path) -> None:

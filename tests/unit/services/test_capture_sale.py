@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import actor, stand_on
+from tests.conftest import actor, sqlite_file, stand_on
 from tests.unit.imports.import_helpers import DATA, run
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
@@ -77,9 +77,9 @@ def test_a_capture_saves_serial_plan_and_audit_at_once_and_says_what_to_charge(
     (line, _cables) = saved.capture.lines
     assert line.units[0].serial == "SN-CAPTURE-3" and line.units[0].extended
     assert saved.capture.missing_serials == ()
-    conn = sqlite3.connect(shop.path)
-    actions = [a for (a,) in conn.execute("SELECT action FROM audit_entries ORDER BY seq")]
-    assert actions[-2:] == ["warranty.serial_registered", "warranty.extend"]
+    with sqlite_file(shop.path) as conn:
+        actions = [a for (a,) in conn.execute("SELECT action FROM audit_entries ORDER BY seq")]
+        assert actions[-2:] == ["warranty.serial_registered", "warranty.extend"]
 
 
 def test_a_unit_of_another_invoice_is_refused_before_anything_is_saved(shop: Database) -> None:
@@ -115,10 +115,10 @@ def test_a_hand_sale_keeps_its_declined_plans_in_the_same_transaction(shop: Data
                                  declined_plans=("Care 12", "Care+ 24")),
             sale_input.LineInput("PHN-200", 1, 49_900, ("SN-HAND-2",), "Care 12"))))
     assert result.charges == (PlanCharge("Care 12", 1, 4_900),)
-    conn = sqlite3.connect(shop.path)
-    assert conn.execute("SELECT w.serial, o.accepted FROM extension_offers o JOIN warranties w "
-                        "ON w.id = o.warranty_id ORDER BY w.serial, o.accepted").fetchall() == [
-        ("SN-HAND-1", 0), ("SN-HAND-1", 0), ("SN-HAND-2", 1)]
+    with sqlite_file(shop.path) as conn:
+        assert conn.execute("SELECT w.serial, o.accepted FROM extension_offers o JOIN warranties w "
+                            "ON w.id = o.warranty_id ORDER BY w.serial, o.accepted").fetchall() == [
+            ("SN-HAND-1", 0), ("SN-HAND-1", 0), ("SN-HAND-2", 1)]
     before = _counts(shop)
     with pytest.raises(BadInput, match="Unknown extension plan 'Gold'"):
         activation.record_sale(shop, SALES, sale_input.SaleInput(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
 import pytest
 
-from tests.conftest import TODAY, actor
+from tests.conftest import TODAY, actor, sqlite_file, sqlite_rows
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import Role
@@ -37,13 +36,13 @@ def test_a_claim_opens_with_its_number_event_message_and_outbox_event(shop: Data
     assert summary.number == "BR01-C-2026-000001"
     assert summary.state == "received"
     assert summary.missing_evidence == ("proof_of_purchase", "photo_of_fault")
-    conn = sqlite3.connect(shop.path)
-    assert conn.execute("SELECT kind, to_state FROM claim_events").fetchall() == [
-        ("opened", "received")]
-    subject = conn.execute("SELECT subject FROM customer_messages").fetchone()[0]
-    assert summary.number in subject
-    topics = [r[0] for r in conn.execute("SELECT topic FROM outbox_events ORDER BY seq")]
-    assert topics[-2:] == ["claim.opened", "message.queued"]
+    with sqlite_file(shop.path) as conn:
+        assert conn.execute("SELECT kind, to_state FROM claim_events").fetchall() == [
+            ("opened", "received")]
+        subject = conn.execute("SELECT subject FROM customer_messages").fetchone()[0]
+        assert summary.number in subject
+        topics = [r[0] for r in conn.execute("SELECT topic FROM outbox_events ORDER BY seq")]
+        assert topics[-2:] == ["claim.opened", "message.queued"]
 
 
 def test_review_cannot_move_to_inspection_without_the_policys_evidence(shop: Database) -> None:
@@ -69,9 +68,9 @@ def test_a_manager_override_passes_missing_evidence_and_is_recorded(shop: Databa
     result = claims.advance(shop, TECH, number, ClaimState.INSPECTING,
                             override=Override(MANAGER, "Receipt seen on the customer's phone"))
     assert result.state == "inspecting"
-    conn = sqlite3.connect(shop.path)
-    assert conn.execute("SELECT count(*) FROM audit_entries WHERE action='claim.override'"
-                        ).fetchone()[0] == 1
+    with sqlite_file(shop.path) as conn:
+        assert conn.execute("SELECT count(*) FROM audit_entries WHERE action='claim.override'"
+                            ).fetchone()[0] == 1
 
 
 def test_a_resolved_claim_cannot_move_again_even_with_an_override(shop: Database) -> None:
@@ -87,8 +86,8 @@ def test_a_resolved_claim_cannot_move_again_even_with_an_override(shop: Database
         claims.advance(shop, TECH, number, ClaimState.REPAIRING,
                        override=Override(OWNER, "try again please"))
     assert not blocked.value.overridable
-    conn = sqlite3.connect(shop.path)
-    assert conn.execute("SELECT sum(amount_minor) FROM cost_postings").fetchone()[0] == 6_500
+    with sqlite_file(shop.path) as conn:
+        assert conn.execute("SELECT sum(amount_minor) FROM cost_postings").fetchone()[0] == 6_500
 
 
 def _ready(shop: Database, serial: str = "SN-LAP-0001", invoice: str = "INV-1001") -> str:
@@ -110,13 +109,13 @@ def test_replacement_moves_the_remaining_cover_to_the_new_unit(shop: Database) -
     assert new.end_on == date(2028, 10, 31)
     old = lookup.lookup(shop, SALES, "SN-LAP-0001").matches[0]
     assert old.verdict == "void" and "SN-LAP-0099" in (old.void_reason or "")
-    conn = sqlite3.connect(shop.path)
-    assert conn.execute("SELECT kind, serial FROM stock_movements ORDER BY at").fetchall() == [
-        ("return_in", "SN-LAP-0001"), ("replacement_out", "SN-LAP-0099")]
-    # The customer's letter names the new cover's end as a person writes it; the event keeps ISO.
-    letter = conn.execute("SELECT body FROM customer_messages WHERE template = "
-                          "'claim_resolved_replace'").fetchone()[0]
-    assert "cover runs until 31 October 2028." in letter.replace("\n", " ")
+    with sqlite_file(shop.path) as conn:
+        assert conn.execute("SELECT kind, serial FROM stock_movements ORDER BY at").fetchall() == [
+            ("return_in", "SN-LAP-0001"), ("replacement_out", "SN-LAP-0099")]
+        # The customer's letter names the new cover's end as a person writes it (the event: ISO).
+        letter = conn.execute("SELECT body FROM customer_messages WHERE template = "
+                              "'claim_resolved_replace'").fetchone()[0]
+        assert "cover runs until 31 October 2028." in letter.replace("\n", " ")
 
 
 def test_a_refund_over_the_managers_limit_is_refused_and_the_owner_may(shop: Database) -> None:
@@ -146,13 +145,13 @@ def test_a_refund_tells_the_customer_the_amount_in_the_shops_money(shop: Databas
     decisions.decide(shop, OWNER, number, decisions.Decision(
         Outcome.REFUND, "Cannot be repaired", refund_minor=12_345,
         refund_reference="R-9"))
-    conn = sqlite3.connect(shop.path)
-    body = conn.execute("SELECT body FROM customer_messages "
-                        "WHERE template='claim_resolved_refund'").fetchone()[0]
-    assert "We have refunded €123.45 for your" in body
-    payload = json.loads(conn.execute("SELECT payload FROM outbox_events "
-                                      "WHERE topic='claim.decided'").fetchone()[0])
-    assert (payload["amount"], payload["currency"]) == ("123.45", "EUR")
+    with sqlite_file(shop.path) as conn:
+        body = conn.execute("SELECT body FROM customer_messages "
+                            "WHERE template='claim_resolved_refund'").fetchone()[0]
+        assert "We have refunded €123.45 for your" in body
+        payload = json.loads(conn.execute("SELECT payload FROM outbox_events "
+                                          "WHERE topic='claim.decided'").fetchone()[0])
+        assert (payload["amount"], payload["currency"]) == ("123.45", "EUR")
 
 
 def test_a_refund_voids_the_warranty_as_every_other_void_does(shop: Database) -> None:
@@ -160,24 +159,24 @@ def test_a_refund_voids_the_warranty_as_every_other_void_does(shop: Database) ->
     number = _ready(shop)
     decisions.decide(shop, OWNER, number, decisions.Decision(
         Outcome.REFUND, "Cannot be repaired", refund_minor=12_345, refund_reference="R-9"))
-    conn = sqlite3.connect(shop.path)
-    code, status, reason = conn.execute(
-        "SELECT code, status, void_reason FROM warranties").fetchone()
-    assert (status, reason) == ("void", f"Refunded under claim {number}")
-    voided = [json.loads(p) for (p,) in conn.execute(
-        "SELECT payload FROM outbox_events WHERE topic='warranty.voided'")]
-    assert voided == [{"code": code, "reason": f"Refunded under claim {number}"}]
-    audited = conn.execute("SELECT count(*) FROM audit_entries WHERE action='warranty.void' "
-                           "AND entity_id=?", (code,)).fetchone()[0]
-    assert audited == 1
+    with sqlite_file(shop.path) as conn:
+        code, status, reason = conn.execute(
+            "SELECT code, status, void_reason FROM warranties").fetchone()
+        assert (status, reason) == ("void", f"Refunded under claim {number}")
+        voided = [json.loads(p) for (p,) in conn.execute(
+            "SELECT payload FROM outbox_events WHERE topic='warranty.voided'")]
+        assert voided == [{"code": code, "reason": f"Refunded under claim {number}"}]
+        audited = conn.execute("SELECT count(*) FROM audit_entries WHERE action='warranty.void' "
+                               "AND entity_id=?", (code,)).fetchone()[0]
+        assert audited == 1
 
 
 def test_a_rejection_sends_the_reason_in_plain_words(shop: Database) -> None:
     number = _ready(shop)
     decisions.decide(shop, MANAGER, number, decisions.Decision(
         Outcome.REJECT, "The laptop was dropped: the case is cracked at the hinge."))
-    body = sqlite3.connect(shop.path).execute(
-        "SELECT body FROM customer_messages WHERE template='claim_rejected'").fetchone()[0]
+    body = sqlite_rows(
+        shop.path, "SELECT body FROM customer_messages WHERE template='claim_rejected'")[0][0]
     assert "cracked at the hinge" in body
 
 

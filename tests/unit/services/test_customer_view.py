@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_file, sqlite_rows
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied
 from warranty_desk.permissions import Role
@@ -21,7 +20,7 @@ def _ada(db: Database) -> str:
     """Sell Ada two units and open a claim on one; her customer reference."""
     codes = sell(db, "INV-1", serials=("SN-LAP-0001", "SN-LAP-0002")).warranty_codes
     claims.start_claim(db, SALES, claims.StartClaim(codes[0], "Will not charge"))
-    (ref,) = sqlite3.connect(db.path).execute("SELECT reference FROM customers").fetchone()
+    (ref,) = sqlite_rows(db.path, "SELECT reference FROM customers")[0]
     return str(ref)
 
 
@@ -63,14 +62,14 @@ def test_changing_the_segment_is_audited_and_sent_to_the_crm(shop: Database) -> 
     ref = _ada(shop)
     brief = customer_view.set_segment(shop, SUPPORT, ref, "VIP")
     assert brief.segment == "vip"
-    conn = sqlite3.connect(shop.path)
-    assert conn.execute("SELECT segment FROM customers").fetchone() == ("vip",)
-    details = conn.execute("SELECT details FROM audit_entries WHERE action='customer.segment'"
-                           ).fetchone()[0]
-    assert json.loads(details) == {"from": "retail", "to": "vip"}
-    payload = conn.execute("SELECT payload FROM outbox_events WHERE topic='customer.updated'"
-                           ).fetchone()[0]
-    assert json.loads(payload)["segment"] == "vip"
+    with sqlite_file(shop.path) as conn:
+        assert conn.execute("SELECT segment FROM customers").fetchone() == ("vip",)
+        details = conn.execute("SELECT details FROM audit_entries WHERE action='customer.segment'"
+                               ).fetchone()[0]
+        assert json.loads(details) == {"from": "retail", "to": "vip"}
+        payload = conn.execute("SELECT payload FROM outbox_events WHERE topic='customer.updated'"
+                               ).fetchone()[0]
+        assert json.loads(payload)["segment"] == "vip"
     # The changed row was re-indexed for search, so the search shows the new segment.
     assert [c.segment for c in customer_view.find_customers(shop, SALES, "Ada")] == ["vip"]
 
@@ -93,6 +92,6 @@ def test_a_retention_follow_up_needs_a_reason_and_keeps_it(shop: Database) -> No
                                                   "Second claim this month")
     assert brief.retention_follow_up
     assert customer_view.customer_profile(shop, SALES, ref).retention_follow_up
-    details = sqlite3.connect(shop.path).execute(
-        "SELECT details FROM audit_entries WHERE action='customer.retention'").fetchone()[0]
+    details = sqlite_rows(
+        shop.path, "SELECT details FROM audit_entries WHERE action='customer.retention'")[0][0]
     assert json.loads(details) == {"flag": True, "reason": "Second claim this month"}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 
 import pytest
 from PIL import Image
 
+from tests.conftest import sqlite_rows
 from warranty_desk.config import SyncSettings
 from warranty_desk.errors import BadInput
 from warranty_desk.scanning import ScanKind
@@ -167,8 +167,8 @@ def test_finishing_needs_the_owner_and_ends_the_setup(db: Database, home: Home) 
                                           "smtp_password": "hunter2"})
     assert done.finished and done.draft("scanner") == {"result": "skipped"}
     assert "hunter2" not in str(done.drafts)
-    rows = sqlite3.connect(home.database).execute(
-        "SELECT action FROM audit_entries WHERE action = 'setup.finish'").fetchall()
+    rows = sqlite_rows(
+        home.database, "SELECT action FROM audit_entries WHERE action = 'setup.finish'")
     assert rows == [("setup.finish",)]
     with pytest.raises(first_run.SetupFinished):
         first_run.save_owner(db, "Mallory", "1111", "1111")

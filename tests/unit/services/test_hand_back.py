@@ -4,11 +4,10 @@ the event head office gets."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
-from tests.conftest import TODAY, actor
+from tests.conftest import TODAY, actor, sqlite_rows
 from tests.unit.services.helpers import inspect, sell
 from warranty_desk.errors import BadInput, PermissionDenied, RuleBlocked
 from warranty_desk.permissions import Role
@@ -38,7 +37,7 @@ def _decide(db: Database, number: str, outcome: Outcome, **more: object) -> None
 
 
 def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
-    return sqlite3.connect(db.path).execute(sql).fetchall()
+    return sqlite_rows(db.path, sql)
 
 
 def _paper(number: str, serial: str, **more: object) -> hb.HandBackRequest:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 import pytest
 from argon2 import PasswordHasher
 
-from tests.conftest import TODAY, actor
+from tests.conftest import TODAY, actor, sqlite_file
 from warranty_desk.demo.story import build_demo_shop
 from warranty_desk.errors import BadInput, PermissionDenied
 from warranty_desk.permissions import Role
@@ -28,7 +27,7 @@ def demo_db(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
 
 
 def _sql(db: Database, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         return conn.execute(query).fetchall()
 
 

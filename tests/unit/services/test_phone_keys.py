@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 import pytest
 
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_rows
 from warranty_desk.errors import BadInput
 from warranty_desk.permissions import Role
 from warranty_desk.services import claims, customer_view
@@ -32,8 +31,8 @@ def _sell(db: Database, phone: str, *, invoice: str = "INV-1", serial: str = "SN
 
 
 def _stored_phones(db: Database) -> list[str]:
-    return [r[0] for r in sqlite3.connect(db.path).execute(
-        "SELECT phone FROM customers ORDER BY reference")]
+    return [r[0] for r in sqlite_rows(
+        db.path, "SELECT phone FROM customers ORDER BY reference")]
 
 
 @pytest.mark.parametrize("sold_with", ["07700 900596", "+44 7700 900596"])

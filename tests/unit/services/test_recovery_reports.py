@@ -3,14 +3,13 @@ from the same rows: supplier recovery, stale brand claims, replacement time, ret
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import TODAY, actor, stand_on
+from tests.conftest import TODAY, actor, sqlite_file, stand_on
 from tests.unit.services.helpers import inspected
 from tests.unit.services.test_brand_claims import FINANCE, MANAGER, STORE, _claim
 from warranty_desk.errors import BadInput, PermissionDenied
@@ -31,7 +30,7 @@ SINCE = date(2026, 1, 1)
 
 
 def _sql(db: Database, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db.path) as conn:
+    with sqlite_file(db.path) as conn:
         return conn.execute(query).fetchall()
 
 

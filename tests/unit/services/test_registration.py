@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
 import pytest
 
-from tests.conftest import TODAY, actor
+from tests.conftest import TODAY, actor, sqlite_file, sqlite_rows
 from tests.unit.imports.import_helpers import DATA, run
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied, RuleBlocked
@@ -59,15 +58,15 @@ def test_a_registered_serial_is_stored_audited_queued_and_found_by_lookup(
     code = _imported(shop).missing_serials[0]
     done = registration.register_serial(shop, SALES, code, " lap-new-1 ")
     assert (done.warranty_code, done.serial) == (code, "LAP-NEW-1")
-    conn = sqlite3.connect(shop.path)
-    assert conn.execute("SELECT serial FROM warranties WHERE code = ?", (code,)).fetchone() == (
-        "LAP-NEW-1",)
-    topic, payload = conn.execute(
-        "SELECT topic, payload FROM outbox_events ORDER BY seq DESC LIMIT 1").fetchone()
-    assert topic == "warranty.serial_registered"
-    assert json.loads(payload)["serial"] == "LAP-NEW-1"
-    assert conn.execute("SELECT action FROM audit_entries ORDER BY seq DESC LIMIT 1"
-                        ).fetchone() == ("warranty.serial_registered",)
+    with sqlite_file(shop.path) as conn:
+        assert conn.execute("SELECT serial FROM warranties WHERE code = ?", (code,)).fetchone() == (
+            "LAP-NEW-1",)
+        topic, payload = conn.execute(
+            "SELECT topic, payload FROM outbox_events ORDER BY seq DESC LIMIT 1").fetchone()
+        assert topic == "warranty.serial_registered"
+        assert json.loads(payload)["serial"] == "LAP-NEW-1"
+        assert conn.execute("SELECT action FROM audit_entries ORDER BY seq DESC LIMIT 1"
+                            ).fetchone() == ("warranty.serial_registered",)
     found = lookup.lookup(shop, SALES, "LAP-NEW-1")
     assert [v.warranty_code for v in found.matches] == [code]
     assert registration.sale_for_capture(shop, SALES, "#1002").missing_serials == ()
@@ -81,8 +80,8 @@ def test_a_serial_already_covered_for_the_same_product_names_that_warranty(
     with pytest.raises(BadInput) as refused:
         registration.register_serial(shop, SALES, code, "lap-dup")
     assert existing in str(refused.value)
-    assert sqlite3.connect(shop.path).execute(
-        "SELECT serial FROM warranties WHERE code = ?", (code,)).fetchone() == (None,)
+    assert sqlite_rows(
+        shop.path, "SELECT serial FROM warranties WHERE code = ?", (code,))[0] == (None,)
 
 
 def test_the_same_serial_on_another_product_is_allowed(shop: Database) -> None:

@@ -65,7 +65,10 @@ def test_a_reminder_goes_once_on_the_first_night_of_the_window_and_never_again(
     assert sum(sent.values()) == 1
     # A restart (a new connection on the same file) and a second run the same night: nothing.
     again = Database(shop.path, clock=shop.clock)
-    assert reminders.send_due(again, NIGHT) == ()
+    try:
+        assert reminders.send_due(again, NIGHT) == ()
+    finally:
+        again.dispose()
     [message] = _reminders(shop)
     # The date as a letter writes it in the shop's locale (en_GB), never the ISO code.
     assert f"ends on {end.day} {end:%B} {end.year}, in 30 days" in message.body

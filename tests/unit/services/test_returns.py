@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from tests.conftest import TODAY, actor, stand_on
+from tests.conftest import TODAY, actor, sqlite_file, sqlite_rows, stand_on
 from tests.unit.services.helpers import inspect, sell
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied, RuleBlocked
 from warranty_desk.models import Base
@@ -34,7 +33,7 @@ def _replace(db: Database, number: str, new_serial: str) -> None:
 
 
 def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
-    return sqlite3.connect(db.path).execute(sql).fetchall()
+    return sqlite_rows(db.path, sql)
 
 
 def test_scanning_a_claim_ticket_puts_its_unit_in_returns_stock_once(shop: Database) -> None:
@@ -103,9 +102,8 @@ def test_a_handover_records_the_replacement_out_when_the_decision_did_not(
 ) -> None:
     number = _claim(shop, "SN-LAP-0006", "INV-6")
     _replace(shop, number, "SN-LAP-0606")
-    conn = sqlite3.connect(shop.path)
-    conn.execute("DELETE FROM stock_movements WHERE kind='replacement_out'")
-    conn.commit()
+    with sqlite_file(shop.path) as conn:
+        conn.execute("DELETE FROM stock_movements WHERE kind='replacement_out'")
     returns.issue_replacement(shop, STORE, number, "SN-LAP-0606")
     assert _rows(shop, "SELECT serial FROM stock_movements WHERE kind='replacement_out'") == [
         ("SN-LAP-0606",)]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 
 import pytest
 
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_rows
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import PermissionDenied
 from warranty_desk.permissions import MATRIX, Actor, Permission, Role
@@ -106,7 +105,7 @@ SERVICES = ["lookup", "activate", "sell extension", "void", "start claim", "atta
 
 
 def _audit_count(db: Database) -> int:
-    return int(sqlite3.connect(db.path).execute("SELECT count(*) FROM audit_entries").fetchone()[0])
+    return int(sqlite_rows(db.path, "SELECT count(*) FROM audit_entries")[0][0])
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -4,7 +4,6 @@ keeps its own identity, never sees a secret, and a bad file changes nothing and 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from sync import secrets
-from tests.conftest import TODAY, actor
+from tests.conftest import TODAY, actor, sqlite_file
 from warranty_desk import cli, config, settings_file
 from warranty_desk.clock import FixedClock
 from warranty_desk.permissions import Role
@@ -105,7 +104,7 @@ def test_a_second_branch_set_up_from_the_first_has_the_same_configuration(
 def test_no_secret_is_ever_in_the_file(first: Database, home: Home, tmp_path: Path) -> None:
     for name in ("s.json", "s.toml"):
         text = _export(first, home, tmp_path / name).read_text("utf-8")
-        with sqlite3.connect(first.path) as connection:
+        with sqlite_file(first.path) as connection:
             hashes = [str(r[0]) for r in connection.execute("SELECT pin_hash FROM staff")]
         assert hashes and all(len(h) > 20 for h in hashes)
         for secret in [*SECRETS.values(), *hashes, PIN]:

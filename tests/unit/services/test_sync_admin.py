@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import actor
+from tests.conftest import actor, sqlite_file
 from tests.unit.services.helpers import sell
 from warranty_desk.errors import BadInput, NotFound, PermissionDenied, RuleBlocked
 from warranty_desk.models import OutboxEvent, SyncCursor, SyncParked
@@ -41,7 +40,7 @@ def test_status_counts_pending_parked_and_held_per_destination(shop: Database) -
     crm, portal = sync_admin.status(shop, ["crm"])  # sorted by name
     assert (portal.destination, portal.pending, portal.parked, portal.held) == ("portal", 1, 1, 1)
     assert portal.last_success_at == LAST_GOOD and portal.last_error == "Portal answered 503"
-    with sqlite3.connect(shop.path) as conn:
+    with sqlite_file(shop.path) as conn:
         total = conn.execute("SELECT count(*) FROM outbox_events").fetchone()[0]
     assert (crm.destination, crm.pending, crm.parked, crm.last_success_at) == ("crm", total, 0,
                                                                                None)
@@ -74,7 +73,7 @@ def test_a_retry_marks_the_event_for_the_worker_and_is_audited(
     view = sync_admin.retry_parked(shop, actor(role), "portal", seqs[0])
     assert view.state == "retry"
     assert sync_admin.status(shop)[0].pending == 2
-    with sqlite3.connect(shop.path) as conn:
+    with sqlite_file(shop.path) as conn:
         action, entity_id = conn.execute(
             "SELECT action, entity_id FROM audit_entries ORDER BY seq DESC LIMIT 1").fetchone()
     assert (action, entity_id) == ("sync.retry", f"portal:{seqs[0]}")
@@ -102,7 +101,7 @@ def test_dismissal_needs_a_reason_and_is_kept_with_who_and_why(shop: Database) -
     assert [v.seq for v in sync_admin.parked(shop)] == [seqs[1]]
     with pytest.raises(RuleBlocked, match="already dismissed"):
         sync_admin.retry_parked(shop, owner, "portal", seqs[0])
-    with sqlite3.connect(shop.path) as conn:
+    with sqlite_file(shop.path) as conn:
         details = conn.execute("SELECT details FROM audit_entries WHERE action='sync.dismiss'"
                                ).fetchone()[0]
     assert "Head office keyed it in" in details
@@ -128,6 +127,6 @@ def test_the_shops_own_senders_count_only_the_messages_waiting_for_them(
     by_name = {s.destination: s for s in sync_admin.status(shop, ["mail", "sms", "portal"])}
     assert by_name["mail"].pending == 1  # `waits` alone
     assert by_name["sms"].pending == 3  # every message, none of the sales' or claims' events
-    with sqlite3.connect(shop.path) as conn:
+    with sqlite_file(shop.path) as conn:
         total = conn.execute("SELECT count(*) FROM outbox_events").fetchone()[0]
     assert total > 6 and by_name["portal"].pending == total
