@@ -18,7 +18,14 @@ from typing import Any
 from django.db import connection
 
 from portal.errors import PortalInputError
-from portal.staff.metric_counts import _SALE_DIMS, _claims_cte, _recovery, _waiting, _where
+from portal.staff.metric_counts import (
+    _SALE_DIMS,
+    Counted,
+    _claims_cte,
+    _recovery,
+    _waiting,
+    _where,
+)
 from portal.staff.metric_rows import _CLOSING, _VOID, check_filters, period
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.figures import WARRANTY, Figure, figures
@@ -102,6 +109,17 @@ def _held(key: str, cte: str, params: list[Any], until: date, filtered: bool,
     return found
 
 
+def _held_of(key: str, counted: Counted) -> dict[str, set[str]]:
+    """_held from what the counted page read already (its brand-claim shares and waiting
+    units carry their claims), rather than read again."""
+    parts = {"": counted.rows, **{g: rows for g, (rows, _) in counted.groups.items()}}
+    if key == "cost-recovery":
+        return {g: {r.claim for r in rows.recovery if r.settled_minor}
+                for g, rows in parts.items()}
+    return {g: {u.claim for u in rows.waiting if u.age_days >= _OLD}
+            for g, rows in parts.items()}
+
+
 def _sales(since: date, until: date, filters: Mapping[str, str], by: str, select: str
            ) -> tuple[str, list[Any]]:
     where, params = _where(_SALE_DIMS, filters)
@@ -113,8 +131,8 @@ def _sales(since: date, until: date, filters: Mapping[str, str], by: str, select
             [since, until, list(_VOID), *params])
 
 
-def counts(since: date, until: date, filters: Mapping[str, str], by: str
-           ) -> dict[str, dict[str, int]]:
+def counts(since: date, until: date, filters: Mapping[str, str], by: str,
+           counted: Counted | None = None) -> dict[str, dict[str, int]]:
     """Per group compared by, and "" for the whole: how many records stand behind each figure
     (figures that list none are left out). Grouped by GROUPING SETS, the whole and the groups
     come from one read (a claim number may stand in two branches: counted once in the whole)."""
@@ -134,7 +152,9 @@ def counts(since: date, until: date, filters: Mapping[str, str], by: str
                            {**named, **_bounds(start, end)}):
         found.setdefault(value, {}).update(zip(CLAIM_PICKS, map(int, ns), strict=True))
     for key in _READ:
-        for value, numbers in _held(key, cte, params, until, bool(wanted), start, end).items():
+        held = (_held(key, cte, params, until, bool(wanted), start, end) if counted is None
+                else _held_of(key, counted))
+        for value, numbers in held.items():
             found.setdefault(value, {})[key] = len(numbers)
     picks = ", ".join(f"({pick}) AS \"{key}\"" for key, pick in SALE_PICKS.items())
     columns = ", ".join(f"count(*) FILTER (WHERE \"{key}\")" for key in SALE_PICKS)

@@ -153,7 +153,7 @@ def build(query: Query, behind_url: str, *, counted: bool = True) -> Page:
         whole = figures(found.rows, found.facts)
         compared = {value: figures(rows, facts) for value, (rows, facts)
                     in found.groups.items()}
-        records = counts(query.since, query.until, query.filters, query.by)
+        records = counts(query.since, query.until, query.filters, query.by, found)
     else:
         rows = load_rows(query.since, query.until, query.filters)
         series, whole = weekly(rows), figures(rows)
