@@ -30,6 +30,7 @@ from portal.staff.metric_rows import _CLOSING, _VOID, check_filters, period
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.figures import WARRANTY, Figure, figures
 from warranty_desk.rules.metrics.rows import MetricRows
+from warranty_desk.rules.metrics.sales import activations, registration_gap_count
 from warranty_desk.rules.metrics.stock import AGE_BANDS
 
 _OPENED = "cl.opened >= %(start)s AND cl.opened < %(end)s"
@@ -134,8 +135,10 @@ def _sales(since: date, until: date, filters: Mapping[str, str], by: str, select
 def counts(since: date, until: date, filters: Mapping[str, str], by: str,
            counted: Counted | None = None) -> dict[str, dict[str, int]]:
     """Per group compared by, and "" for the whole: how many records stand behind each figure
-    (figures that list none are left out). Grouped by GROUPING SETS, the whole and the groups
-    come from one read (a claim number may stand in two branches: counted once in the whole)."""
+    (figures that list none are left out); given what the counted page read, what it holds
+    already (shares, waits, sales counted) is not read again. Grouped by GROUPING SETS, the
+    whole and the groups come from one read (a claim number may stand in two branches:
+    counted once in the whole)."""
     wanted = check_filters(filters)
     _zone, start, end = period(since, until)
     found: dict[str, dict[str, int]] = {}
@@ -156,6 +159,13 @@ def counts(since: date, until: date, filters: Mapping[str, str], by: str,
                 else _held_of(key, counted))
         for value, numbers in held.items():
             found.setdefault(value, {})[key] = len(numbers)
+    if counted is not None:  # one code behind each sale the figures counted (not void)
+        parts = {"": counted.rows, **{g: rows for g, (rows, _) in counted.groups.items()}}
+        for value, rows in parts.items():
+            found.setdefault(value, {}).update({
+                "activations": activations(rows.sold, since, until),
+                "registration-gaps": registration_gap_count(rows.sold, since, until)})
+        return found
     picks = ", ".join(f"({pick}) AS \"{key}\"" for key, pick in SALE_PICKS.items())
     columns = ", ".join(f"count(*) FILTER (WHERE \"{key}\")" for key in SALE_PICKS)
     sql, more = _sales(since, until, wanted, by, "{grp} AS g, " + picks)

@@ -41,13 +41,19 @@ def _linked(page: Any) -> Any:
     return shown(page.figures), {k: shown(v) for k, v in page.groups.items()}
 
 
+def _some(found: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    kept = {g: {k: n for k, n in v.items() if n} for g, v in found.items()}
+    return {g: v for g, v in kept.items() if v}
+
+
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 @given(story=stories(), data=st.data())
 def test_every_figures_records_are_the_row_paths(story: dict[str, Any], data: st.DataObject
                                                  ) -> None:
     from django.db import transaction
 
-    from portal.staff.metric_behind import listed
+    from portal.staff.metric_behind import counts, listed
+    from portal.staff.metric_counts import load_counted
     from portal.staff.metric_page import as_csv, build
 
     query = _query(story, data)
@@ -58,6 +64,12 @@ def test_every_figures_records_are_the_row_paths(story: dict[str, Any], data: st
         # How many records each figure has, and so which figures link to them, per group.
         assert _linked(counted) == _linked(rows)
         assert as_csv(counted) == as_csv(rows)
+        # Read alone (no counted page to take the shares, waits and sales from), alike (a
+        # figure or group left out has nothing behind it).
+        alone = counts(query.since, query.until, query.filters, query.by)
+        given = counts(query.since, query.until, query.filters, query.by,
+                       load_counted(query.since, query.until, query.filters, query.by))
+        assert _some(alone) == _some(given)
         parts = [(query.filters, rows.figures)] + [
             ({**query.filters, query.by: value}, shown) for value, shown in rows.groups.items()]
         for filters, shown in parts:
