@@ -15,6 +15,7 @@ from django.http import QueryDict
 from portal import clock
 from portal.errors import PortalInputError
 from portal.projections.models import Product
+from portal.staff.metric_behind import Listed, counts, listed
 from portal.staff.metric_counts import load_counted
 from portal.staff.metric_rows import branch_only, load_rows
 from warranty_desk.rules.metrics.figures import (
@@ -26,7 +27,7 @@ from warranty_desk.rules.metrics.figures import (
     figures,
     weekly,
 )
-from warranty_desk.rules.metrics.rows import DIMENSIONS, MetricRows
+from warranty_desk.rules.metrics.rows import DIMENSIONS
 
 DEFAULT_DAYS = 28  # four weeks up to today when no range is asked for
 MAX_DAYS = 3 * 366  # three years: beyond that a page of weeks says nothing more
@@ -108,6 +109,7 @@ class Shown:
     text: str
     branch_only: str  # why only the branches can give it; "" when head office counts it
     behind: str  # the address of the records behind it; "" for none
+    records: int = 0  # how many records stand behind it
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,44 +126,53 @@ class Page:
 
 
 def _shown(found: tuple[Figure, ...], query: Query, money: str, base: str,
-           only: Mapping[str, str], **extra: str) -> tuple[Shown, ...]:
-    return tuple(Shown(f, "" if f.key in only else words(f, money), only.get(f.key, ""),
-                       f"{base}?{query.params(figure=f.key, **extra)}"
-                       if (f.behind or f.behind_later) and f.key not in only else "")
-                 for f in found)
+           only: Mapping[str, str], records: Mapping[str, int] | None, **extra: str
+           ) -> tuple[Shown, ...]:
+    """The figures as shown; `records` counts what stands behind each (None: their own lists).
+    A figure links to its records when there are some and head office holds them."""
+    shown = []
+    for f in found:
+        n = len(f.behind) if records is None else records.get(f.key, 0)
+        shown.append(Shown(f, "" if f.key in only else words(f, money), only.get(f.key, ""),
+                           f"{base}?{query.params(figure=f.key, **extra)}"
+                           if n and f.key not in only else "", n))
+    return tuple(shown)
 
 
 def build(query: Query, behind_url: str, *, counted: bool = True) -> Page:
     """The page for a query: head office's records through the figures every till computes,
-    counted in SQL (metric_counts; the records behind a figure are read when it is picked),
-    or with `counted` False read as rows, each record listed behind its figures (the exports
-    say how many records each figure has)."""
+    counted in SQL (metric_counts, and metric_behind for the records behind each figure, read
+    when one is picked), or with `counted` False read as rows, each record listed behind its
+    figures (the tests hold the two alike)."""
     money = currency()
     only = branch_only(query.filters, query.by)
+    records: dict[str, dict[str, int]] | None = None
     if counted:
         found = load_counted(query.since, query.until, query.filters, query.by)
         series = weekly(found.rows, found.facts)
         whole = figures(found.rows, found.facts)
         compared = {value: figures(rows, facts) for value, (rows, facts)
                     in found.groups.items()}
+        records = counts(query.since, query.until, query.filters, query.by, found)
     else:
         rows = load_rows(query.since, query.until, query.filters)
         series, whole = weekly(rows), figures(rows)
         compared = compare(rows, query.by) if query.by else {}
-    groups = {value: _shown(shown, query, money, behind_url, only, **{query.by: value})
+
+    def of(value: str) -> Mapping[str, int] | None:
+        return None if records is None else records.get(value, {})
+
+    groups = {value: _shown(shown, query, money, behind_url, only, of(value),
+                            **{query.by: value})
               for value, shown in compared.items()}
-    return Page(query, _shown(whole, query, money, behind_url, only),
+    return Page(query, _shown(whole, query, money, behind_url, only, of("")),
                 tuple(series["opened"]), tuple(series["opened"].values()),
                 tuple(series["open"].values()), groups, money)
 
 
-def behind(query: Query, key: str) -> tuple[Figure, MetricRows]:
-    """One figure with the rows it came from (for the list of its records)."""
-    rows = load_rows(query.since, query.until, query.filters)
-    for figure in figures(rows):
-        if figure.key == key:
-            return figure, rows
-    raise PortalInputError(f"There is no figure {key[:40]!r} on the metric page.")
+def behind(query: Query, key: str, *, offset: int = 0, limit: int = 200) -> Listed:
+    """One figure with a page of the records behind it (read in SQL) and how many in all."""
+    return listed(query.since, query.until, query.filters, key, offset=offset, limit=limit)
 
 
 def table(page: Page) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
@@ -189,7 +200,7 @@ def as_csv(page: Page) -> str:
     for shown in page.figures:
         writer.writerow([shown.figure.title, (shown.branch_only and
                          f"A branch figure: head office does not hold {shown.branch_only}.")
-                         or shown.figure.definition, len(shown.figure.behind)])
+                         or shown.figure.definition, shown.records])
     return out.getvalue()
 
 
