@@ -287,7 +287,10 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the till had gone (it timed out); it never saw this answer
 
     def _drop(self, chaos: str, sent: bytes = b"") -> None:
+        # Logged before the connection goes, as _answer logs before answering: the till sees
+        # the drop at once, and a test reading the calls then must find this one (under load
+        # this thread could lose the processor between the two).
+        self.server.proxy.log(Call(self.command, self.path, 0, chaos, sent))
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        self.server.proxy.log(Call(self.command, self.path, 0, chaos, sent))
