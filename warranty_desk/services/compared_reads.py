@@ -133,8 +133,8 @@ def load_compared(session: Session, since: date, until: date, filters: Mapping[s
         facts[group].append(fact)
     sold = _split(keys, rollup_reads.sold_counted_by(session, branch, since, until, wanted,
                                                      keys.sale))
-    costs = _split(keys, ((k, row) for k, found in rollup_reads.costs_by(
-        session, branch, start, end, wanted, keys.claim).items() for row in found))
+    costs = _split(keys, rollup_reads.costs_by(session, branch, start, end, wanted,
+                                               keys.claim))
     offers = _split(keys, offers_counted_by(session, branch, start, end, wanted, keys.offer,
                                             on_sale=keys.offer_on_sale))
     claim_keyed = rollup_reads.claim_keyed(branch, wanted)

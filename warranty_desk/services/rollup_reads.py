@@ -225,17 +225,20 @@ def costs_by_day(session: Session, since: date, until: date) -> list[CostRow]:
 def costs_by_kind(session: Session, branch: str, start: datetime, end: datetime,
                   filters: Mapping[str, str]) -> list[CostRow]:
     """The costs posted on the claims opened in the range, summed per kind."""
-    stmt = rollup_claims(branch, filters, *(func.sum(c) for c in _COSTS.values())).where(
-        ClaimRollup.opened_at >= start, ClaimRollup.opened_at < end)
-    return _cost_rows(session.execute(stmt).one())
+    return [row for _, row in costs_by(session, branch, start, end, filters)]
 
 
 def costs_by(session: Session, branch: str, start: datetime, end: datetime,
-             filters: Mapping[str, str], key: Any) -> dict[Any, list[CostRow]]:
-    """costs_by_kind per value of `key` (SQL over the claim's roll-up row)."""
-    stmt = (rollup_claims(branch, filters, key, *(func.sum(c) for c in _COSTS.values()))
-            .where(ClaimRollup.opened_at >= start, ClaimRollup.opened_at < end).group_by(key))
-    return {row[0]: _cost_rows(row[1:]) for row in session.connection().execute(stmt)}
+             filters: Mapping[str, str], key: Any | None = None) -> list[tuple[Any, CostRow]]:
+    """costs_by_kind, each row with the value of `key` (SQL over the claim's roll-up row) its
+    claims share when given, else with None."""
+    grouped = [key] if key is not None else []
+    stmt = (rollup_claims(branch, filters, *grouped, *(func.sum(c) for c in _COSTS.values()))
+            .where(ClaimRollup.opened_at >= start, ClaimRollup.opened_at < end)
+            .group_by(*grouped))
+    return [(row[0] if grouped else None, cost)
+            for row in session.connection().execute(stmt)
+            for cost in _cost_rows(row[len(grouped):])]
 
 
 def rollup_sold(branch: str, filters: Mapping[str, str], *columns: Any,
