@@ -212,6 +212,14 @@ class PortalDestination:
             if self.wants(event.topic):
                 self._ahead[id(event)] = (event, _wire(event))
 
+    def _wired(self, events: Sequence[Event]) -> list[bytes]:
+        """Each event's bytes: as prepared ahead, else encoded now. An event prepared ahead is
+        taken as it was encoded: the very object sent now, held by the entry, so its id cannot
+        have been reused for another one."""
+        ahead = self._ahead
+        return [got[1] if (got := ahead.pop(id(e), None)) is not None else _wire(e)
+                for e in events]
+
     def prepare_batch(self, events: Sequence[Event]) -> None:
         """Make the batch the engine expects to send next ready ahead (sync.engine calls this
         on its helper thread while the batch before is on the wire): between that batch's
@@ -221,10 +229,7 @@ class PortalDestination:
         Only an optimisation: send_then uses it for this very list of events and no other,
         and it is dropped at the next send either way.
         """
-        ahead = self._ahead
-        wired = [got[1] if (got := ahead.pop(id(e), None)) is not None else _wire(e)
-                 for e in events]
-        self._ready = _Ready(events, b",".join(wired),
+        self._ready = _Ready(events, b",".join(self._wired(events)),
                              [{"id": e.id, "status": "accepted"} for e in events],
                              [_NEW_TUPLE(Outcome, (e.id, "accepted", "", "")) for e in events])
 
@@ -246,11 +251,7 @@ class PortalDestination:
             body = _body(ready.joined, beside)
         else:
             ready = None
-            # An event prepared ahead is taken as it was encoded: the very object sent now,
-            # held by the entry, so its id cannot have been reused for another one.
-            ahead = self._ahead
-            body = batch_body([got[1] if (got := ahead.pop(id(e), None)) is not None
-                               else _wire(e) for e in events], beside)
+            body = batch_body(self._wired(events), beside)
         response = self.client.request("POST", f"/branches/{self.branch}/events", data=body,
                                        content_type="application/json", on_wire=on_wire)
         try:
