@@ -10,6 +10,7 @@ rows cost more than reading them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
@@ -21,7 +22,6 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal_column,
     or_,
     select,
     text,
@@ -155,10 +155,12 @@ def claim_facts_by(session: Session, day: Any, branch: str, start: datetime, end
     grouped = [key.label("grp")] if key is not None else []
     # Each arm of the OR is a range of one index: those opened in the range, those closed
     # after its start, and those still open (rather than every claim opened before the end).
-    stmt = (rollup_claims(branch, filters, *grouped, *keys, func.count(), also=also)
+    # Counted in Python rather than by GROUP BY: SQLite sorts the range's tens of thousands
+    # of rows on ten keys in a temporary B-tree, which cost more than reading them (on the 1M
+    # shop, 40k claims: about 100 against 40 ms for a Counter of the same rows).
+    stmt = (rollup_claims(branch, filters, *grouped, *keys, also=also)
             .where(r.opened_at < end,
-                   or_(r.opened_at >= start, r.closed_at >= start, r.closed_at.is_(None)))
-            .group_by(*(literal_column(k.name) for k in (*grouped, *keys))))
+                   or_(r.opened_at >= start, r.closed_at >= start, r.closed_at.is_(None))))
     # A quarter's thousands of facts name a few hundred days: each is parsed once.
     parse = lru_cache(maxsize=None)(date.fromisoformat)
 
@@ -168,9 +170,9 @@ def claim_facts_by(session: Session, day: Any, branch: str, start: datetime, end
     found = []
     # Through Core, not the ORM: the ORM's loading of a quarter's thousands of plain rows cost
     # more than reading them.
-    for row in session.connection().execute(stmt):
+    for row, n in Counter(map(tuple, session.connection().execute(stmt))).items():
         group = row[0] if grouped else None
-        opened, closed, st, oc, on_time, handed, rejected, reopened, n = row[len(grouped):]
+        opened, closed, st, oc, on_time, handed, rejected, reopened = row[len(grouped):]
         found.append((group, ClaimFact(parse(opened), st, on(closed), oc, bool(on_time),
                                        on(handed), bool(rejected), bool(reopened), count=n)))
     return found

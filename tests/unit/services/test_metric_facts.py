@@ -178,6 +178,31 @@ def test_the_shop_day_in_sql_is_the_day_python_gives_across_summer_time(
             assert date.fromisoformat(day) == local_day(at, zone), at
 
 
+# Zones east and west of UTC by whole hours, half and quarter hours, up to +14 and -11, and
+# with summer time: the day turns at each one's own time of day.
+_ZONES = ("UTC", "Asia/Kolkata", "Asia/Kathmandu", "Pacific/Kiritimati", "Pacific/Pago_Pago",
+          "America/St_Johns", "Australia/Lord_Howe", "Europe/London", "America/Los_Angeles")
+
+
+@settings(max_examples=300, deadline=None)
+@given(zone=st.sampled_from(_ZONES), day=st.dates(date(2020, 1, 1), TODAY + timedelta(days=400)),
+       second=st.one_of(st.integers(0, 86_399), st.sampled_from([0, 1, 86_399, 86_398])),
+       micro=st.sampled_from([0, 1, 500_000, 999_999]))
+def test_the_shop_day_in_sql_is_pythons_at_any_second_of_any_day_in_any_zone(
+        shop: Database, zone: str, day: date, second: int, micro: int) -> None:
+    at = (datetime(day.year, day.month, day.day, tzinfo=UTC)
+          + timedelta(seconds=second, microseconds=micro))
+    where = ZoneInfo(zone)
+    # And the very instant its shop day turns, with the microsecond before it.
+    local = at.astimezone(where)
+    midnight = datetime(local.year, local.month, local.day, tzinfo=where).astimezone(UTC)
+    with shop.read() as session:
+        for instant in (at, midnight, midnight - timedelta(microseconds=1)):
+            text = instant.strftime("%Y-%m-%d %H:%M:%S.%f")
+            got = session.execute(select(shop_day(literal(text), where, TODAY))).scalar()
+            assert date.fromisoformat(got) == local_day(instant, where), (zone, text)
+
+
 def _filters(shop: Database, only: dict[str, int]) -> dict[str, str]:
     """Each field's n-th value (wrapping round) as a filter."""
     # "not recorded" first for the fields a claim without a product has (read apart from the
