@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -14,6 +15,8 @@ NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 # A person's next move comes well after this; the wedge filter holds a key this long at most
 # (its first-gap slack and timer margin) before it knows the key was typed, not scanned.
 PERSON_PAUSE_MS = 90
+# A wedge scanner's keys come every 2-20 ms.
+SCAN_GAP_MS = 8.0
 
 
 def _text_of(widget: QWidget) -> str:
@@ -84,8 +87,20 @@ class Till:
         """A keyboard-wedge scan: the characters and Enter at scanner speed into the focus."""
         assert self.win.scanners is not None, "start_scanners() first"
         target = self.focused
-        with self.qtbot.waitSignal(self.win.scanners.hub.scanned, timeout=3000):
-            self.qtbot.keyClicks(target, text)
-            self.qtbot.keyClick(target, Qt.Key.Key_Return)
+        wedge = self.win.scanners.wedge
+        # Each key stamped SCAN_GAP_MS after the one before, as the scanner's keys reach the
+        # app stamped by the device: synthetic keys carry no timestamp, so the filter would
+        # time them as it handles them, and a test process paused mid-burst on a loaded
+        # machine split the scan into typing and a shorter scan.
+        start = time.monotonic() * 1000.0
+        try:
+            with self.qtbot.waitSignal(self.win.scanners.hub.scanned, timeout=3000):
+                for n, char in enumerate(text):
+                    wedge.set_clock(lambda at=start + n * SCAN_GAP_MS: at)
+                    self.qtbot.keyClicks(target, char)
+                wedge.set_clock(lambda: start + len(text) * SCAN_GAP_MS)
+                self.qtbot.keyClick(target, Qt.Key.Key_Return)
+        finally:
+            wedge.set_clock(None)
         self.qtbot.wait(PERSON_PAUSE_MS)
         self.steps.append(f"scan {text!r}")

@@ -111,6 +111,11 @@ class WedgeFilter(QObject):
         app.removeEventFilter(self)
         app.focusChanged.disconnect(self._on_app_focus_changed)
 
+    def set_clock(self, clock: Callable[[], float] | None) -> None:
+        """Judge keys by `clock` (ms) rather than their own timestamps; None: theirs again.
+        A test's synthetic keys carry no timestamp, as a device's would."""
+        self._clock = clock
+
     @property
     def enabled(self) -> bool:
         return self._enabled
