@@ -3,6 +3,7 @@ PostgreSQL cluster with a migrated template, and gunicorn serving a database of 
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -141,6 +142,18 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
     raise RuntimeError(f"The portal did not listen within 30 s:\n{log.read_text()[-2000:]}")
 
 
+def warm_up(port: int) -> None:
+    """One answered request: gunicorn listens before its worker has loaded Django, so the
+    first request would also wait for the worker's start (over 10 s on a loaded machine),
+    and a test's timeout is for the request it makes."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.request("GET", "/")
+        connection.getresponse().read()  # any status: Django answered
+    finally:
+        connection.close()
+
+
 @contextmanager
 def served(db: PortalDatabase, log: Path, threads: int = 4, **env: str
            ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
@@ -153,6 +166,7 @@ def served(db: PortalDatabase, log: Path, threads: int = 4, **env: str
             env={**portal_env(db), **env}, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, process, log)
+        warm_up(port)
         yield port, process
     finally:
         stop(process, 15)
