@@ -43,7 +43,7 @@ def sqlite_file(path: Path | str, **options: Any) -> Iterator[sqlite3.Connection
     cycle collector frees it (a connection and its statement cache refer to each other). Left
     open on a WAL file it keeps a shared lock, so a restore or a put-back later in the test found
     the file "open in another program" whenever the collector had not run in between.
-    `options` go to sqlite3.connect. `pytest -p tests.sqlite_guard` fails a test leaving one open.
+    `options` go to sqlite3.connect. tests/sqlite_guard.py fails a test leaving one open.
     """
     connection = sqlite3.connect(path, **options)
     try:
@@ -100,7 +100,7 @@ def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def _dispose_made() -> Iterator[None]:
     """Databases helpers made without a fixture of their own (tests/disposal.py) are closed as
-    the test ends, before tests/sqlite_guard.py (when loaded) looks for connections left open."""
+    the test ends, before tests/sqlite_guard.py looks for connections left open."""
     yield
     dispose_made()
 
