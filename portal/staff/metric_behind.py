@@ -26,7 +26,7 @@ from portal.staff.metric_counts import (
     _waiting,
     _where,
 )
-from portal.staff.metric_rows import _CLOSING, _VOID, check_filters, period
+from portal.staff.metric_rows import _VOID, check_filters, period
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.figures import WARRANTY, Figure, figures
 from warranty_desk.rules.metrics.rows import MetricRows
@@ -37,17 +37,12 @@ _OPENED = "cl.opened >= %(start)s AND cl.opened < %(end)s"
 _CLOSED = "cl.closed >= %(start)s AND cl.closed < %(end)s"
 
 
-def _event(where: str) -> str:
-    return f"EXISTS (SELECT 1 FROM projections_claimevent e WHERE e.claim_id = cl.id AND {where})"
-
-
 # The claims behind each claim figure: a condition on `cl` (figures.figures' picks of its rows;
 # %(start)s and %(end)s are the range's wall-clock instants).
 CLAIM_PICKS: dict[str, str] = {
     "open-claims": "(cl.closed IS NULL OR cl.closed >= %(end)s)",
     "claim-volume": _OPENED, "cost-per-claim": _OPENED,
-    **{f"cost-{k.replace('_', '-')}": f"{_OPENED} AND " + _event(
-        f"e.topic = 'claim.cost_posted' AND coalesce(e.details->>'kind', '') = '{k}'")
+    **{f"cost-{k.replace('_', '-')}": f"{_OPENED} AND '{k}' = ANY(cl.cost_kinds)"
        for k in ALL_KINDS},
     "resolution-speed": _CLOSED,
     "replacement-time": f"{_CLOSED} AND cl.outcome = 'replace'",
@@ -55,9 +50,8 @@ CLAIM_PICKS: dict[str, str] = {
     "supplier-recovery": f"{_OPENED} AND EXISTS (SELECT 1 FROM projections_brandclaim bc "
                          "WHERE bc.branch_id = cl.branch_id AND cl.number = ANY(bc.claim_numbers))",
     "resolution-completion": f"{_OPENED} AND cl.state IN ('resolved', 'rejected')",
-    "trust-score": f"{_OPENED} AND (cl.state = 'rejected' OR "
-                   + _event("(e.topic = 'claim.reopened' OR (e.topic = ANY(%(closing)s) "
-                            "AND e.to_state = 'rejected'))") + ")",
+    # Rejected now or by a decision it had, or reopened (the claim's roll-up row says).
+    "trust-score": f"{_OPENED} AND (cl.rejected OR cl.reopened)",
 }
 # Read per record and picked in Python (a share of a brand claim's settlement, a unit's age):
 # few records, read as the counted page reads them.
@@ -81,8 +75,7 @@ class Listed:
 
 
 def _bounds(start: datetime, end: datetime) -> dict[str, Any]:
-    return {"start": start.replace(tzinfo=None), "end": end.replace(tzinfo=None),
-            "closing": list(_CLOSING)}
+    return {"start": start.replace(tzinfo=None), "end": end.replace(tzinfo=None)}
 
 
 def _named(cte: str, params: list[Any]) -> tuple[str, dict[str, Any]]:
