@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection
-
 from portal.errors import PortalInputError
 from portal.staff.metric_counts import (
     _SALE_DIMS,
     Counted,
     _claims_cte,
+    _fetch,
     _recovery,
     _waiting,
     _where,
@@ -140,13 +139,21 @@ def counts(since: date, until: date, filters: Mapping[str, str], by: str,
     sets = " GROUP BY GROUPING SETS ((g), ())" if by else ""
     cte, params = _claims_cte(start, end, wanted, by)
     sql, named = _named(cte, params)
-    picks = ", ".join(f"({pick}) AS \"{key}\"" for key, pick in CLAIM_PICKS.items())
-    columns = ", ".join(f"count(DISTINCT number) FILTER (WHERE \"{key}\")"
-                        for key in CLAIM_PICKS)
-    for value, *ns in _run(f"""{sql} SELECT {group}, {columns}
-                               FROM (SELECT cl.grp AS g, cl.number, {picks} FROM cl) AS s{sets}""",
-                           {**named, **_bounds(start, end)}):
+    # Each claim number once per group (and once in the whole), whether any of its claims is
+    # behind each figure; then counted. (count(DISTINCT number) per figure sorted the range's
+    # claims once per figure: 0.1-0.4 s at 50k claims.)
+    picks = ", ".join(f"bool_or({pick}) AS \"{key}\"" for key, pick in CLAIM_PICKS.items())
+    columns = ", ".join(f"count(*) FILTER (WHERE \"{key}\")" for key in CLAIM_PICKS)
+    per_number = ("SELECT cl.grp AS g, GROUPING(cl.grp) AS whole" if by else "SELECT '' AS g") + (
+        f", {picks} FROM cl GROUP BY "
+        + ("GROUPING SETS ((cl.grp, cl.number), (cl.number))" if by else "cl.number"))
+    for value, *ns in _fetch(
+            f"""{sql} SELECT {"CASE WHEN whole = 1 THEN '' ELSE g END" if by else "''"},
+                {columns} FROM ({per_number}) AS s{" GROUP BY whole, g" if by else ""}""",
+            {**named, **_bounds(start, end)}):
         found.setdefault(value, {}).update(zip(CLAIM_PICKS, map(int, ns), strict=True))
+    if "" not in found:  # compared, with no claim at all: no group and no whole was read
+        found[""] = dict.fromkeys(CLAIM_PICKS, 0)
     for key in _READ:
         held = (_held(key, cte, params, until, bool(wanted), start, end) if counted is None
                 else _held_of(key, counted))
@@ -162,7 +169,7 @@ def counts(since: date, until: date, filters: Mapping[str, str], by: str,
     picks = ", ".join(f"({pick}) AS \"{key}\"" for key, pick in SALE_PICKS.items())
     columns = ", ".join(f"count(*) FILTER (WHERE \"{key}\")" for key in SALE_PICKS)
     sql, more = _sales(since, until, wanted, by, "{grp} AS g, " + picks)
-    for value, *ns in _run(f"SELECT {group}, {columns} FROM ({sql}) AS s{sets}", more):
+    for value, *ns in _fetch(f"SELECT {group}, {columns} FROM ({sql}) AS s{sets}", more):
         found.setdefault(value, {}).update(zip(SALE_PICKS, map(int, ns), strict=True))
     return found
 
@@ -200,16 +207,9 @@ def listed(since: date, until: date, filters: Mapping[str, str], key: str, *,
 def _page(figure: Figure, sql: str, params: Any, offset: int, limit: int) -> Listed:
     """A page of a listing's records in code-point order (as Python's sorted), with the
     listing's length."""
-    found = _run(f"""SELECT r, count(*) OVER () FROM ({sql}) AS listing(r)
+    found = _fetch(f"""SELECT r, count(*) OVER () FROM ({sql}) AS listing(r)
                        ORDER BY r COLLATE "C" LIMIT {int(limit)} OFFSET {int(offset)}""", params)
     if not found and offset:
-        total = _run(f"SELECT count(*) FROM ({sql}) AS listing(r)", params)[0][0]
+        total = _fetch(f"SELECT count(*) FROM ({sql}) AS listing(r)", params)[0][0]
         return Listed(figure, (), int(total))
     return Listed(figure, tuple(r for r, _ in found), int(found[0][1]) if found else 0)
-
-
-def _run(sql: str, params: Any) -> list[tuple[Any, ...]]:
-    """A query's rows (its parameters by position or by name)."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())

@@ -61,19 +61,29 @@ def _query(path: str) -> Any:
     return parse(QueryDict(urlsplit(path).query))
 
 
+def _label(sql: str) -> str:
+    """A statement as a line: after the claims' CTE (the same in every one), what it reads."""
+    flat = re.sub(r"\s+", " ", sql.strip())
+    if flat.startswith("WITH cl AS"):
+        flat = "cl + " + flat.split(" FROM projections_claimroll r ", 1)[1].split(")", 1)[-1]
+    return flat[:150]
+
+
 def _explain(statements: list[tuple[str, Any]]) -> list[tuple[float, str]]:
     """Each statement's execution time (ms) under EXPLAIN (ANALYZE, BUFFERS), with its head."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     found = []
-    with connection.cursor() as cursor:
+    # In one transaction, so a SET LOCAL the page runs holds for the statements after it.
+    with transaction.atomic(), connection.cursor() as cursor:
         for sql, params in statements:
+            if sql.startswith("SET "):
+                cursor.execute(sql, params)
+                continue
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan
-            head = re.sub(r"\s+", " ", sql.strip())
-            tail = head[-160:] if "WITH z AS" in head else head[:160]
-            found.append((plan[0]["Execution Time"] + plan[0]["Planning Time"], tail))
+            found.append((plan[0]["Execution Time"] + plan[0]["Planning Time"], _label(sql)))
     return found
 
 
