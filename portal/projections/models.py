@@ -434,6 +434,9 @@ class ClaimRoll(models.Model):
     # The customer's first day of buying (not void) after the claim's own day: the trust
     # score's customer came back by a range's last day when it is on or before it.
     next_sale_on = models.DateField(null=True)
+    # Another branch has a claim of the same number: the records behind a figure count claim
+    # numbers, so only these need counting distinct.
+    shared = models.BooleanField()
 
     class Meta:
         indexes = [models.Index(fields=["opened"], name="claim_roll_opened"),

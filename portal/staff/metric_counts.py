@@ -95,7 +95,7 @@ def _claims_cte(start: datetime, end: datetime, filters: Mapping[str, str], by: 
             SELECT r.claim_id AS id, r.branch_id, r.number, r.state, r.outcome,
                    r.customer_id, r.promised_on, r.refund_minor, r.approver_role,
                    r.approver_limit_minor, r.warranty_id, {grp} AS grp, r.opened, r.closed,
-                   r.handed_on, r.rejected, r.reopened, r.cost_kinds, r.next_sale_on
+                   r.handed_on, r.rejected, r.reopened, r.cost_kinds, r.next_sale_on, r.shared
             FROM projections_claimroll r
             JOIN branches_branch b ON b.id = r.branch_id
             LEFT JOIN projections_product p ON p.id = r.product_id

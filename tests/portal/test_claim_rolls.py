@@ -2,7 +2,8 @@
 0015) equals a recount from its sources after any sequence of writes: claims and their events
 made one by one or in bulk, changed by the ORM, in bulk or by raw SQL, deleted or emptied;
 products made, renamed and removed under a claim's SKU; a warranty's product, customer, day
-and status changed; a branch's zone changed (every claim of it on other days)."""
+and status changed; a branch's zone changed (every claim of it on other days); a claim number
+taken up or given up in another branch (a shared number is counted distinct)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ _STEP = st.one_of(
     st.tuples(st.just("drop_event"), st.integers(0, 20)),
     st.tuples(st.just("save"), st.integers(0, 20), st.sampled_from(
         ("state", "closed", "sku", "warranty", "customer", "opened", "staff"))),
+    st.tuples(st.just("renumber"), st.integers(0, 20)),
     st.tuples(st.just("update"), st.sampled_from(("resolved", "rejected", "received"))),
     st.tuples(st.just("product"), st.integers(0, 2), st.sampled_from(("make", "rename",
                                                                        "remove"))),
@@ -136,6 +138,11 @@ def _step(step: tuple[Any, ...], shop: _Shop) -> None:
         ClaimEvent.objects.filter(id=events[step[1] % len(events)]).delete()
     elif kind == "save" and claims:
         _save(claims[step[1] % len(claims)], step[2], shop)
+    elif kind == "renumber" and claims:  # another branch's number, or its own again
+        claim = claims[step[1] % len(claims)]
+        taken = Claim.objects.filter(branch_id=claim.branch_id, number="K1").exists()
+        claim.number = f"K{claim.id}" if taken else "K1"
+        claim.save()
     elif kind == "update":
         Claim.objects.filter(state="received").update(state=step[1], closed_at=FIRST)
     elif kind == "product":
@@ -227,3 +234,24 @@ def test_the_claim_roll_up_is_a_recount_after_any_writes(steps: list[tuple[Any, 
         assert recount() == len(held)
         assert claims_rolled() == held
         transaction.set_rollback(True)
+
+
+def test_a_number_two_branches_share_is_one_record_in_the_whole() -> None:
+    """The records behind a figure are claim numbers: a number on a claim in two branches is
+    one in the whole and one in each branch's group; its own number is one more."""
+    from django.db import transaction
+
+    from portal.staff.metric_behind import counts
+
+    with transaction.atomic():
+        shop = _Shop()
+        for branch, number in ((0, "K1"), (1, "K1"), (1, "K2")):
+            made = shop.claim(branch, "", 0, 0, 0)
+            made.number = number
+            made.save()
+        day = FIRST.date()
+        whole = counts(day, day + timedelta(days=2), {}, "")
+        grouped = counts(day, day + timedelta(days=2), {}, "branch")
+        transaction.set_rollback(True)
+    assert whole[""]["claim-volume"] == grouped[""]["claim-volume"] == 2
+    assert {g: v["claim-volume"] for g, v in grouped.items() if g} == {"R0": 1, "R1": 2}

@@ -29,7 +29,7 @@ TOPICS = (f"'claim.replacement_handed_over', 'claim.reopened', 'claim.cost_poste
 COLUMNS = ("claim_id, branch_id, number, state, outcome, customer_id, warranty_id, product_id, "
            "staff, promised_on, refund_minor, approver_role, approver_limit_minor, tz, "
            "opened_at, closed_at, opened, closed, handed_on, rejected, reopened, "
-           "cost_kinds, waiting_since, next_sale_on")
+           "cost_kinds, waiting_since, next_sale_on, shared")
 
 SOURCE = f"""
 CREATE FUNCTION projections_wall_zone(name text) RETURNS text LANGUAGE plpgsql STABLE AS $$
@@ -55,7 +55,9 @@ SELECT c.id AS claim_id, c.branch_id, c.number, c.state, c.outcome, c.customer_i
        END AS waiting_since,
        (SELECT min(s.sold_on) FROM projections_warranty s WHERE s.customer_id = c.customer_id
           AND s.sold_on > (c.opened_at AT TIME ZONE z.tz)::date AND s.status NOT IN ({VOID})
-       ) AS next_sale_on
+       ) AS next_sale_on,
+       EXISTS (SELECT 1 FROM projections_claim o WHERE o.number = c.number AND o.id <> c.id)
+           AS shared
 FROM projections_claim c
 CROSS JOIN LATERAL (SELECT projections_wall_zone(b.time_zone) AS tz FROM branches_branch b
                     WHERE b.id = c.branch_id) z
@@ -134,11 +136,16 @@ _SALE_MOVED = ("EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id 
 _WARRANTY_CLAIMS = ("SELECT c.id FROM {rows} w JOIN projections_claim c "
                     "ON c.warranty_id = w.id WHERE c.sku = '' UNION " + _SALE_CLAIMS)
 
+_NUMBERED = ("SELECT id FROM {rows} UNION "
+             "SELECT c.id FROM {rows} n JOIN projections_claim c ON c.number = n.number")
+
 # Per source: the claims whose row a statement's rows can change.
 TRIGGERS = "\n".join([
-    _trigger("projections_claim", "claim_added", "SELECT id FROM new_rows", "INSERT"),
-    _trigger("projections_claim", "claim_changed", "SELECT id FROM new_rows", "UPDATE"),
-    _trigger("projections_claim", "claim_removed", "SELECT id FROM old_rows", "DELETE"),
+    # A claim, and the claims of other branches under its number (whether it is shared).
+    _trigger("projections_claim", "claim_added", _NUMBERED.format(rows="new_rows"), "INSERT"),
+    _trigger("projections_claim", "claim_changed", _NUMBERED.format(rows="new_rows")
+             + " UNION " + _NUMBERED.format(rows="old_rows"), "UPDATE"),
+    _trigger("projections_claim", "claim_removed", _NUMBERED.format(rows="old_rows"), "DELETE"),
     _trigger("projections_claimevent", "event_added",
              f"SELECT DISTINCT claim_id FROM new_rows WHERE topic IN ({TOPICS})", "INSERT"),
     _trigger("projections_claimevent", "event_changed", _both(
@@ -237,6 +244,7 @@ class Migration(migrations.Migration):
                 ('cost_kinds', django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), size=None)),
                 ('waiting_since', models.DateField(null=True)),
                 ('next_sale_on', models.DateField(null=True)),
+                ('shared', models.BooleanField()),
             ],
             options={
                 'indexes': [models.Index(fields=['opened'], name='claim_roll_opened'),
