@@ -66,6 +66,9 @@ class Counted:
     rows: MetricRows
     facts: list[ClaimFact]
     groups: dict[str, tuple[MetricRows, list[ClaimFact]]]
+    # Some claim of the range has a number another branch's claim has too (records behind a
+    # figure are claim numbers: then they cannot be counted from the facts).
+    numbers_shared: bool = True
 
 
 def _where(dims: Mapping[str, str], filters: Mapping[str, str]) -> tuple[str, list[Any]]:
@@ -106,18 +109,20 @@ def _claims_cte(start: datetime, end: datetime, filters: Mapping[str, str], by: 
     return sql, [end.replace(tzinfo=None), start.replace(tzinfo=None), *params]
 
 
-def _facts(cte: str, params: list[Any]) -> list[ClaimFact]:
-    """The claims counted into alike facts, each with its group."""
+def _facts(cte: str, params: list[Any]) -> tuple[list[ClaimFact], bool]:
+    """The claims counted into alike facts, each with its group; and whether a claim of them
+    has a number another branch's claim has too."""
     sql = f"""{cte}
         SELECT cl.grp, cl.opened::date, cl.state, cl.closed::date, nullif(cl.outcome, ''),
                (cl.state <> ALL(%s) AND cl.closed IS NOT NULL AND cl.promised_on IS NOT NULL
                 AND cl.closed::date <= cl.promised_on),
-               cl.handed_on, cl.rejected, cl.reopened, count(*)
+               cl.handed_on, cl.rejected, cl.reopened, count(*), bool_or(cl.shared)
         FROM cl GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"""
+    found = _fetch(sql, [*params, list(OPEN_STATES)])
     return [ClaimFact(opened, state, closed, outcome, bool(on_time), handed, bool(rejected),
                       bool(reopened), g, int(n))
-            for g, opened, state, closed, outcome, on_time, handed, rejected, reopened, n
-            in _fetch(sql, [*params, list(OPEN_STATES)])]
+            for g, opened, state, closed, outcome, on_time, handed, rejected, reopened, n, _
+            in found], any(row[-1] for row in found)
 
 
 def _opened(start: datetime, end: datetime) -> tuple[str, list[Any]]:
@@ -301,13 +306,15 @@ def load_counted(since: date, until: date, filters: Mapping[str, str] | None = N
             tuple(part.recovery_of.get(value, ())), sold_summed=True, claimants=claimants)
 
     if not by:
-        return Counted(rows("", part.claimants_of.get("", (0, 0))), part.facts_of, {})
+        return Counted(rows("", part.claimants_of.get("", (0, 0))), part.facts_of, {},
+                       part.shared)
     groups = {value: (rows(value, part.claimants_of.get(value, (0, 0))),
                       [f for f in part.facts_of if f.group == value])
               for value in sorted({f.group for f in part.facts_of} | set(part.sold_of))}
     cte, params = _claims_cte(start, end, wanted, "")
     claimants = _claimants(cte, params, start, end, since, until, wanted, "").get("", (0, 0))
-    return Counted(_added(rows("", claimants), part), _facts_added(part.facts_of), groups)
+    return Counted(_added(rows("", claimants), part), _facts_added(part.facts_of), groups,
+                   part.shared)
 
 
 def _facts_added(facts: list[ClaimFact]) -> list[ClaimFact]:
@@ -343,6 +350,7 @@ class _Parts:
     """Everything counted, per group (one group, "", when nothing is compared)."""
 
     facts_of: list[ClaimFact]
+    shared: bool
     costs_of: dict[str, list[CostRow]]
     sold_of: dict[str, list[SoldRow]]
     refunds_of: dict[str, list[RefundRow]]
@@ -356,7 +364,8 @@ def _parts(since: date, until: date, start: datetime, end: datetime,
            filters: Mapping[str, str], by: str) -> _Parts:
     cte, params = _claims_cte(start, end, filters, by)
     waiting, waiting_of = _waiting(cte, params, until, bool(filters))
-    return _Parts(_facts(cte, params), _costs(cte, params, start, end),
+    facts, shared = _facts(cte, params)
+    return _Parts(facts, shared, _costs(cte, params, start, end),
                   _sold(since, until, filters, by), _refunds(cte, params, start, end),
                   waiting, waiting_of, _recovery(cte, params, start, end),
                   _claimants(cte, params, start, end, since, until, filters, by))

@@ -265,7 +265,8 @@ def test_a_number_two_branches_share_is_one_record_in_the_whole() -> None:
     one in the whole and one in each branch's group; its own number is one more."""
     from django.db import transaction
 
-    from portal.staff.metric_behind import counts
+    from portal.staff.metric_behind import CLAIM_PICKS, counts
+    from portal.staff.metric_counts import load_counted
 
     with transaction.atomic():
         shop = _Shop()
@@ -276,8 +277,50 @@ def test_a_number_two_branches_share_is_one_record_in_the_whole() -> None:
         day = FIRST.date()
         whole = counts(day, day + timedelta(days=2), {}, "")
         grouped = counts(day, day + timedelta(days=2), {}, "branch")
+        counted = load_counted(day, day + timedelta(days=2), {}, "branch")
+        assert counted.numbers_shared  # so the page reads them rather than add up its facts
+        given = counts(day, day + timedelta(days=2), {}, "branch", counted)
+        assert {g: {k: v[k] for k in CLAIM_PICKS} for g, v in given.items()} == {
+            g: {k: v[k] for k in CLAIM_PICKS} for g, v in grouped.items()}
         transaction.set_rollback(True)
     # The shop's own claims (one a branch, numbers of their own) and these.
     assert whole[""]["claim-volume"] == grouped[""]["claim-volume"] == 3 + 2
     assert {g: v["claim-volume"] for g, v in grouped.items() if g} == {
         "R0": 1 + 1, "R1": 1 + 2, "R2": 1}
+
+
+def test_the_records_counted_from_the_facts_are_the_ones_read() -> None:
+    """With no shared number, most figures' records are counted from the page's facts and the
+    rest read among claims with costs, refunds or brand claims: the same as read all alike,
+    for a refund with no cost posted too."""
+    from django.db import transaction
+
+    from portal.projections.models import BrandClaim
+    from portal.staff.metric_behind import counts
+    from portal.staff.metric_counts import load_counted
+
+    day = FIRST.date()
+    with transaction.atomic():
+        shop = _Shop()
+        refund = shop.claim(1, "", 1, 1, 0)
+        refund.outcome, refund.refund_minor = "refund", 500
+        refund.state, refund.closed_at = "resolved", refund.opened_at + timedelta(hours=2)
+        refund.save()
+        costly = shop.claim(2, "", 2, 2, 1)
+        costly.save()
+        _event(costly.id, 5, 1).save()
+        BrandClaim.objects.create(branch=shop.branches[0], number="BC1", supplier="Acme",
+                                  brand="B0", status="open", approval="",
+                                  claim_numbers=["K1"], opened_at=FIRST,
+                                  updated_at=FIRST)
+        for by in ("", "branch"):
+            counted = load_counted(day, day + timedelta(days=3), {}, by)
+            assert not counted.numbers_shared
+            from_facts = counts(day, day + timedelta(days=3), {}, by, counted)
+            read = counts(day, day + timedelta(days=3), {}, by)
+            for value, found in read.items():
+                assert {k: from_facts[value][k] for k in found} == found, (by, value)
+            assert from_facts[""]["refund-accuracy"] == 1
+            assert from_facts[""]["supplier-recovery"] == 1
+            assert from_facts[""]["cost-parts"] == 1
+        transaction.set_rollback(True)
