@@ -36,9 +36,10 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _recount(args: argparse.Namespace) -> int:
-    from portal.projections.sales_counts import recount
+    from portal.projections import claim_rolls, sales_counts
 
-    print(f"The metric page's sales counted again: {recount():,} groups.")
+    print(f"The metric page's sales counted again: {sales_counts.recount():,} groups.")
+    print(f"The metric page's claims rolled up again: {claim_rolls.recount():,} claims.")
     return 0
 
 
@@ -175,9 +176,9 @@ def _parser() -> argparse.ArgumentParser:
                                      description="The Warranty Desk head-office portal.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(run=_migrate)
-    sub.add_parser("recount", help="count the metric page's sales again from the warranties "
-                                   "(the triggers keep them; after a restore by hand, or to "
-                                   "check)").set_defaults(run=_recount)
+    sub.add_parser("recount", help="count the metric page's sales and claims again from the "
+                                   "warranties and claims (the triggers keep them; after a "
+                                   "restore by hand, or to check)").set_defaults(run=_recount)
     serve = sub.add_parser("serve", help="serve the portal with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)

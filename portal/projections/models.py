@@ -398,3 +398,47 @@ class SalesCount(models.Model):
         # The triggers delete groups fallen to nothing; this finds them without a scan.
         indexes = [models.Index(fields=["id"], condition=models.Q(count=0),
                                 name="sales_count_empty")]
+
+
+class ClaimRoll(models.Model):
+    """A claim as the metric page counts it, worked out as the claim, its events, its product,
+    its warranty or its branch's zone are written (triggers of migration 0015): its product
+    resolved, its instants and days on the branch's wall clock, the flags its events give.
+    claim_rolls.recount() makes every row again from the view that defines them.
+    """
+
+    claim_id = models.BigIntegerField(primary_key=True)
+    branch_id = models.BigIntegerField()
+    number = models.CharField(max_length=64)
+    state = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=20)
+    customer_id = models.BigIntegerField(null=True)
+    warranty_id = models.BigIntegerField(null=True)
+    product_id = models.BigIntegerField(null=True)  # the SKU's at its branch, else the warranty's
+    staff = models.CharField(max_length=200)
+    promised_on = models.DateField(null=True)
+    refund_minor = models.BigIntegerField(null=True)
+    approver_role = models.CharField(max_length=60)
+    approver_limit_minor = models.BigIntegerField(null=True)
+    tz = models.TextField()  # the zone its days were counted in
+    opened_at = models.DateTimeField(null=True)
+    closed_at = models.DateTimeField(null=True)
+    # On the branch's wall clock, without a zone (the column is a plain timestamp).
+    opened = models.DateTimeField(null=True)
+    closed = models.DateTimeField(null=True)
+    handed_on = models.DateField(null=True)
+    rejected = models.BooleanField()  # rejected now, or by a decision it had
+    reopened = models.BooleanField()
+    cost_kinds = ArrayField(models.TextField())
+    waiting_since = models.DateField(null=True)  # its unit's last move was into returns stock
+    # The customer's first day of buying (not void) after the claim's own day: the trust
+    # score's customer came back by a range's last day when it is on or before it.
+    next_sale_on = models.DateField(null=True)
+    # Another branch has a claim of the same number: the records behind a figure count claim
+    # numbers, so only these need counting distinct.
+    shared = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["opened"], name="claim_roll_opened"),
+                   models.Index(fields=["waiting_since"], name="claim_roll_waiting",
+                                condition=models.Q(waiting_since__isnull=False))]

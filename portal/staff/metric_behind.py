@@ -10,23 +10,23 @@ listing and count equal to the row path's over generated stories.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-
-from django.db import connection
 
 from portal.errors import PortalInputError
 from portal.staff.metric_counts import (
     _SALE_DIMS,
     Counted,
     _claims_cte,
+    _fetch,
     _recovery,
     _waiting,
     _where,
 )
-from portal.staff.metric_rows import _CLOSING, _VOID, check_filters, period
+from portal.staff.metric_rows import _VOID, check_filters, period
+from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.figures import WARRANTY, Figure, figures
 from warranty_desk.rules.metrics.rows import MetricRows
@@ -37,28 +37,47 @@ _OPENED = "cl.opened >= %(start)s AND cl.opened < %(end)s"
 _CLOSED = "cl.closed >= %(start)s AND cl.closed < %(end)s"
 
 
-def _event(where: str) -> str:
-    return f"EXISTS (SELECT 1 FROM projections_claimevent e WHERE e.claim_id = cl.id AND {where})"
-
-
 # The claims behind each claim figure: a condition on `cl` (figures.figures' picks of its rows;
 # %(start)s and %(end)s are the range's wall-clock instants).
 CLAIM_PICKS: dict[str, str] = {
     "open-claims": "(cl.closed IS NULL OR cl.closed >= %(end)s)",
     "claim-volume": _OPENED, "cost-per-claim": _OPENED,
-    **{f"cost-{k.replace('_', '-')}": f"{_OPENED} AND " + _event(
-        f"e.topic = 'claim.cost_posted' AND coalesce(e.details->>'kind', '') = '{k}'")
+    **{f"cost-{k.replace('_', '-')}": f"{_OPENED} AND '{k}' = ANY(cl.cost_kinds)"
        for k in ALL_KINDS},
     "resolution-speed": _CLOSED,
     "replacement-time": f"{_CLOSED} AND cl.outcome = 'replace'",
     "refund-accuracy": f"{_CLOSED} AND cl.outcome = 'refund' AND cl.refund_minor IS NOT NULL",
-    "supplier-recovery": f"{_OPENED} AND EXISTS (SELECT 1 FROM projections_brandclaim bc "
-                         "WHERE bc.branch_id = cl.branch_id AND cl.number = ANY(bc.claim_numbers))",
+    # One hashed set of every brand claim's claims, not a look through them per claim.
+    "supplier-recovery": f"{_OPENED} AND (cl.branch_id, cl.number) IN (SELECT bc.branch_id, "
+                         "unnest(bc.claim_numbers) FROM projections_brandclaim bc)",
     "resolution-completion": f"{_OPENED} AND cl.state IN ('resolved', 'rejected')",
-    "trust-score": f"{_OPENED} AND (cl.state = 'rejected' OR "
-                   + _event("(e.topic = 'claim.reopened' OR (e.topic = ANY(%(closing)s) "
-                            "AND e.to_state = 'rejected'))") + ")",
+    # Rejected now or by a decision it had, or reopened (the claim's roll-up row says).
+    "trust-score": f"{_OPENED} AND (cl.rejected OR cl.reopened)",
 }
+# The claim figures whose claims the facts tell apart (by their days, state, outcome and
+# flags); the rest need what only the claims' rows hold, and a claim behind one of those has
+# costs posted, a refund or a brand claim (_FEW, which picks the few that may).
+_FROM_FACTS: dict[str, Callable[[ClaimFact, date, date], bool]] = {
+    "open-claims": lambda f, since, until: f.closed_on is None or f.closed_on > until,
+    "claim-volume": lambda f, since, until: since <= f.opened_on <= until,
+    "cost-per-claim": lambda f, since, until: since <= f.opened_on <= until,
+    "resolution-speed": lambda f, since, until: _on(f.closed_on, since, until),
+    "replacement-time": lambda f, since, until: (_on(f.closed_on, since, until)
+                                                 and f.outcome == "replace"),
+    "resolution-completion": lambda f, since, until: (since <= f.opened_on <= until
+                                                      and f.state in ("resolved", "rejected")),
+    "trust-score": lambda f, since, until: (since <= f.opened_on <= until
+                                            and (f.rejected or f.reopened)),
+}
+_FEW = ("cardinality(cl.cost_kinds) > 0 OR (cl.outcome = 'refund' AND cl.refund_minor IS NOT "
+        "NULL) OR (cl.branch_id, cl.number) IN (SELECT bc.branch_id, unnest(bc.claim_numbers) "
+        "FROM projections_brandclaim bc)")
+
+
+def _on(day: date | None, since: date, until: date) -> bool:
+    return day is not None and since <= day <= until
+
+
 # Read per record and picked in Python (a share of a brand claim's settlement, a unit's age):
 # few records, read as the counted page reads them.
 _READ = ("cost-recovery", "return-aging")
@@ -81,8 +100,7 @@ class Listed:
 
 
 def _bounds(start: datetime, end: datetime) -> dict[str, Any]:
-    return {"start": start.replace(tzinfo=None), "end": end.replace(tzinfo=None),
-            "closing": list(_CLOSING)}
+    return {"start": start.replace(tzinfo=None), "end": end.replace(tzinfo=None)}
 
 
 def _named(cte: str, params: list[Any]) -> tuple[str, dict[str, Any]]:
@@ -138,22 +156,41 @@ def counts(since: date, until: date, filters: Mapping[str, str], by: str,
     (figures that list none are left out); given what the counted page read, what it holds
     already (shares, waits, sales counted) is not read again. Grouped by GROUPING SETS, the
     whole and the groups come from one read (a claim number may stand in two branches:
-    counted once in the whole)."""
+    counted once in the whole). When no claim of the range shares its number with another
+    branch's, the counted page's facts give most figures' counts, and only the claims with
+    costs, refunds or brand claims are read for the rest."""
     wanted = check_filters(filters)
     _zone, start, end = period(since, until)
     found: dict[str, dict[str, int]] = {}
+    picked, few = CLAIM_PICKS, "true"
+    if counted is not None and not counted.numbers_shared:
+        facts_of = {"": counted.facts, **{g: fs for g, (_, fs) in counted.groups.items()}}
+        for value, facts in facts_of.items():
+            if facts or not value:  # as the read: a group only with its claims, the whole
+                found[value] = dict.fromkeys(CLAIM_PICKS, 0) | {
+                    key: sum(f.count for f in facts if pick(f, since, until))
+                    for key, pick in _FROM_FACTS.items()}
+        picked = {k: v for k, v in CLAIM_PICKS.items() if k not in _FROM_FACTS}
+        few = _FEW
     # Compared, the groups and the whole in one read; else the whole (one row, even empty).
     group = "CASE WHEN GROUPING(g) = 1 THEN '' ELSE g END" if by else "''"
     sets = " GROUP BY GROUPING SETS ((g), ())" if by else ""
     cte, params = _claims_cte(start, end, wanted, by)
     sql, named = _named(cte, params)
-    picks = ", ".join(f"({pick}) AS \"{key}\"" for key, pick in CLAIM_PICKS.items())
-    columns = ", ".join(f"count(DISTINCT number) FILTER (WHERE \"{key}\")"
-                        for key in CLAIM_PICKS)
-    for value, *ns in _run(f"""{sql} SELECT {group}, {columns}
-                               FROM (SELECT cl.grp AS g, cl.number, {picks} FROM cl) AS s{sets}""",
-                           {**named, **_bounds(start, end)}):
-        found.setdefault(value, {}).update(zip(CLAIM_PICKS, map(int, ns), strict=True))
+    # Claim numbers are counted: a number no other branch has (most) is one claim, counted
+    # as such; only shared ones are counted distinct. (count(DISTINCT number) over every claim
+    # sorted the range's claims once per figure: 0.1-0.4 s at 50k claims.) OFFSET 0 keeps each
+    # claim's picks worked out once: merged into the counts, each was worked out per count.
+    picks = ", ".join(f"({pick}) AS \"{key}\"" for key, pick in picked.items())
+    columns = ", ".join(f"count(*) FILTER (WHERE \"{key}\" AND NOT shared) + count(DISTINCT "
+                        f"number) FILTER (WHERE \"{key}\" AND shared)" for key in picked)
+    for value, *ns in _fetch(
+            f"""{sql} SELECT {group}, {columns} FROM (
+                SELECT cl.grp AS g, cl.number, cl.shared, {picks} FROM cl WHERE {few}
+                OFFSET 0) AS s{sets}""",
+            {**named, **_bounds(start, end)}):
+        found.setdefault(value, dict.fromkeys(CLAIM_PICKS, 0)).update(
+            zip(picked, map(int, ns), strict=True))
     for key in _READ:
         held = (_held(key, cte, params, until, bool(wanted), start, end) if counted is None
                 else _held_of(key, counted))
@@ -169,7 +206,7 @@ def counts(since: date, until: date, filters: Mapping[str, str], by: str,
     picks = ", ".join(f"({pick}) AS \"{key}\"" for key, pick in SALE_PICKS.items())
     columns = ", ".join(f"count(*) FILTER (WHERE \"{key}\")" for key in SALE_PICKS)
     sql, more = _sales(since, until, wanted, by, "{grp} AS g, " + picks)
-    for value, *ns in _run(f"SELECT {group}, {columns} FROM ({sql}) AS s{sets}", more):
+    for value, *ns in _fetch(f"SELECT {group}, {columns} FROM ({sql}) AS s{sets}", more):
         found.setdefault(value, {}).update(zip(SALE_PICKS, map(int, ns), strict=True))
     return found
 
@@ -207,16 +244,9 @@ def listed(since: date, until: date, filters: Mapping[str, str], key: str, *,
 def _page(figure: Figure, sql: str, params: Any, offset: int, limit: int) -> Listed:
     """A page of a listing's records in code-point order (as Python's sorted), with the
     listing's length."""
-    found = _run(f"""SELECT r, count(*) OVER () FROM ({sql}) AS listing(r)
+    found = _fetch(f"""SELECT r, count(*) OVER () FROM ({sql}) AS listing(r)
                        ORDER BY r COLLATE "C" LIMIT {int(limit)} OFFSET {int(offset)}""", params)
     if not found and offset:
-        total = _run(f"SELECT count(*) FROM ({sql}) AS listing(r)", params)[0][0]
+        total = _fetch(f"SELECT count(*) FROM ({sql}) AS listing(r)", params)[0][0]
         return Listed(figure, (), int(total))
     return Listed(figure, tuple(r for r, _ in found), int(found[0][1]) if found else 0)
-
-
-def _run(sql: str, params: Any) -> list[tuple[Any, ...]]:
-    """A query's rows (its parameters by position or by name)."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())

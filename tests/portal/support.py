@@ -42,6 +42,7 @@ __all__ = [
     "PortalDatabase",
     "RegisteredBranch",
     "chromium",
+    "claims_rolled",
     "free_port",
     "full_scans",
     "numbered_id",
@@ -126,6 +127,19 @@ def full_scans(plan: str, table: str) -> list[str]:
         if "Seq Scan" in line or not any("Index Cond" in d for d in detail):
             found.append(line.strip())
     return found
+
+
+def claims_rolled(table: str = "projections_claimroll") -> list[tuple[Any, ...]]:
+    """The metric page's claims roll-up (or, given its view projections_claimroll_source,
+    what it should hold), every row in claim order."""
+    import importlib
+
+    from django.db import connection
+
+    rolls = importlib.import_module("portal.projections.migrations.0015_claim_rolls")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {rolls.COLUMNS} FROM {table} ORDER BY claim_id")
+        return list(cursor.fetchall())
 
 
 def sales_counted() -> list[tuple[Any, ...]]:

@@ -26,6 +26,7 @@ from tests.portal.support import (
     LivePortal,
     PortalDatabase,
     RegisteredBranch,
+    claims_rolled,
     portal_command,
     portal_env,
     register,
@@ -92,6 +93,9 @@ def test_the_worker_projects_every_pushed_branch_and_leaves_no_job_behind(
     assert recounted.returncode == 0, recounted.stderr
     assert f"counted again: {len(kept):,} groups" in recounted.stdout
     assert sales_counted() == kept
+    # And the claims' roll-up, one row a claim, as its view defines them.
+    assert f"rolled up again: {Claim.objects.count():,} claims" in recounted.stdout
+    assert claims_rolled() == claims_rolled("projections_claimroll_source")
 
 
 def test_production_settings_pass_the_deploy_check_and_refuse_to_start_without_a_key(

@@ -34,6 +34,7 @@ from tests.conftest import actor
 from tests.portal.support import (
     LivePortal,
     RegisteredBranch,
+    claims_rolled,
     numbered_id,
     register,
     sales_counted,
@@ -154,6 +155,10 @@ def test_wiping_the_projections_and_rebuilding_from_stored_events_gives_the_same
     assert any(row[1] == branch.pk for row in kept)
     recount()
     assert sales_counted() == kept
+    # So is the claims' roll-up, one row a claim as its view defines them.
+    rolled = claims_rolled()
+    assert any(row[1] == branch.pk for row in rolled)
+    assert rolled == claims_rolled("projections_claimroll_source")
 
 
 def _claim_event(n: int, seq: int, topic: str, state: str, **extra: Any) -> dict[str, Any]:
