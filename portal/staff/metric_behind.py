@@ -17,15 +17,15 @@ from typing import Any
 
 from portal.errors import PortalInputError
 from portal.staff.metric_counts import (
-    _SALE_DIMS,
+    SALE_DIMS,
     Counted,
-    _claims_cte,
-    _fetch,
-    _recovery,
-    _waiting,
-    _where,
+    claims_cte,
+    fetch_rows,
+    recovery_shares,
+    waiting_units,
+    where_equal,
 )
-from portal.staff.metric_rows import _VOID, check_filters, period
+from portal.staff.metric_rows import VOID, check_filters, period
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
 from warranty_desk.rules.metrics.costs import ALL_KINDS
 from warranty_desk.rules.metrics.figures import WARRANTY, Figure, figures
@@ -117,11 +117,11 @@ def _held(key: str, cte: str, params: list[Any], until: date, filtered: bool,
     """Per group: the claims behind a figure read per record (_READ)."""
     found: dict[str, set[str]] = {"": set()}
     if key == "cost-recovery":  # every claim is in one group: the whole is all of them
-        for group, shares in _recovery(cte, params, start, end).items():
+        for group, shares in recovery_shares(cte, params, start, end).items():
             found[group] = {r.claim for r in shares if r.settled_minor}
             found[""] |= found[group]
     else:
-        whole, groups = _waiting(cte, params, until, filtered)
+        whole, groups = waiting_units(cte, params, until, filtered)
         found = {g: {u.claim for u in units if u.age_days >= _OLD}
                  for g, units in groups.items()}
         found[""] = {u.claim for u in whole if u.age_days >= _OLD}
@@ -141,13 +141,13 @@ def _held_of(key: str, counted: Counted) -> dict[str, set[str]]:
 
 def _sales(since: date, until: date, filters: Mapping[str, str], by: str, select: str
            ) -> tuple[str, list[Any]]:
-    where, params = _where(_SALE_DIMS, filters)
-    grp = _SALE_DIMS[by] if by else "''"
+    where, params = where_equal(SALE_DIMS, filters)
+    grp = SALE_DIMS[by] if by else "''"
     return (f"""SELECT {select.format(grp=grp)}
         FROM projections_warranty w JOIN branches_branch b ON b.id = w.branch_id
         LEFT JOIN projections_product p ON p.id = w.product_id
         WHERE w.sold_on >= %s AND w.sold_on <= %s AND w.status <> ALL(%s){where}""",
-            [since, until, list(_VOID), *params])
+            [since, until, list(VOID), *params])
 
 
 def counts(since: date, until: date, filters: Mapping[str, str], by: str,
@@ -175,7 +175,7 @@ def counts(since: date, until: date, filters: Mapping[str, str], by: str,
     # Compared, the groups and the whole in one read; else the whole (one row, even empty).
     group = "CASE WHEN GROUPING(g) = 1 THEN '' ELSE g END" if by else "''"
     sets = " GROUP BY GROUPING SETS ((g), ())" if by else ""
-    cte, params = _claims_cte(start, end, wanted, by)
+    cte, params = claims_cte(start, end, wanted, by)
     sql, named = _named(cte, params)
     # Claim numbers are counted: a number no other branch has (most) is one claim, counted
     # as such; only shared ones are counted distinct. (count(DISTINCT number) over every claim
@@ -184,7 +184,7 @@ def counts(since: date, until: date, filters: Mapping[str, str], by: str,
     picks = ", ".join(f"({pick}) AS \"{key}\"" for key, pick in picked.items())
     columns = ", ".join(f"count(*) FILTER (WHERE \"{key}\" AND NOT shared) + count(DISTINCT "
                         f"number) FILTER (WHERE \"{key}\" AND shared)" for key in picked)
-    for value, *ns in _fetch(
+    for value, *ns in fetch_rows(
             f"""{sql} SELECT {group}, {columns} FROM (
                 SELECT cl.grp AS g, cl.number, cl.shared, {picks} FROM cl WHERE {few}
                 OFFSET 0) AS s{sets}""",
@@ -206,7 +206,7 @@ def counts(since: date, until: date, filters: Mapping[str, str], by: str,
     picks = ", ".join(f"({pick}) AS \"{key}\"" for key, pick in SALE_PICKS.items())
     columns = ", ".join(f"count(*) FILTER (WHERE \"{key}\")" for key in SALE_PICKS)
     sql, more = _sales(since, until, wanted, by, "{grp} AS g, " + picks)
-    for value, *ns in _fetch(f"SELECT {group}, {columns} FROM ({sql}) AS s{sets}", more):
+    for value, *ns in fetch_rows(f"SELECT {group}, {columns} FROM ({sql}) AS s{sets}", more):
         found.setdefault(value, {}).update(zip(SALE_PICKS, map(int, ns), strict=True))
     return found
 
@@ -232,7 +232,7 @@ def listed(since: date, until: date, filters: Mapping[str, str], key: str, *,
         return _page(figure, f"{sql} AND {SALE_PICKS[key]}", params, offset, limit)
     if figure.behind_kind == WARRANTY or key not in (*CLAIM_PICKS, *_READ):
         return Listed(figure, (), 0)
-    cte, params = _claims_cte(start, end, wanted, "")
+    cte, params = claims_cte(start, end, wanted, "")
     if key in _READ:
         every = sorted(_held(key, cte, params, until, bool(wanted), start, end).get("", ()))
         return Listed(figure, tuple(every[offset:offset + limit]), len(every))
@@ -244,9 +244,9 @@ def listed(since: date, until: date, filters: Mapping[str, str], key: str, *,
 def _page(figure: Figure, sql: str, params: Any, offset: int, limit: int) -> Listed:
     """A page of a listing's records in code-point order (as Python's sorted), with the
     listing's length."""
-    found = _fetch(f"""SELECT r, count(*) OVER () FROM ({sql}) AS listing(r)
+    found = fetch_rows(f"""SELECT r, count(*) OVER () FROM ({sql}) AS listing(r)
                        ORDER BY r COLLATE "C" LIMIT {int(limit)} OFFSET {int(offset)}""", params)
     if not found and offset:
-        total = _fetch(f"SELECT count(*) FROM ({sql}) AS listing(r)", params)[0][0]
+        total = fetch_rows(f"SELECT count(*) FROM ({sql}) AS listing(r)", params)[0][0]
         return Listed(figure, (), int(total))
     return Listed(figure, tuple(r for r, _ in found), int(found[0][1]) if found else 0)

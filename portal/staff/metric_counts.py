@@ -23,8 +23,8 @@ from typing import Any
 from django.db import connection, transaction
 
 from portal.staff.metric_rows import (
-    _VOID,
     NOT_RECORDED,
+    VOID,
     check_filters,
     period,
 )
@@ -52,11 +52,11 @@ def _named(expr: str) -> str:
 # The filter fields (rules.metrics.rows.DIMENSIONS) as SQL over a sale and over a claim's
 # roll-up row (its product `p` resolved: its SKU's at its branch, else its warranty's), as
 # metric_rows._dims fills them.
-_SALE_DIMS = {
+SALE_DIMS = {
     "product": _named("p.sku"), "brand": _named("p.brand"), "category": _named("p.category"),
     "branch": _named("b.code"), "supplier": _named("coalesce(nullif(p.supplier, ''), p.brand)"),
     "staff": f"'{_NR}'"}
-_CLAIM_DIMS = {**_SALE_DIMS, "staff": _named("r.staff")}
+_CLAIM_DIMS = {**SALE_DIMS, "staff": _named("r.staff")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +71,13 @@ class Counted:
     numbers_shared: bool = True
 
 
-def _where(dims: Mapping[str, str], filters: Mapping[str, str]) -> tuple[str, list[Any]]:
+def where_equal(dims: Mapping[str, str], filters: Mapping[str, str]) -> tuple[str, list[Any]]:
+    """An `AND field = %s` condition per filter (the field as `dims` writes it in SQL), and
+    the filters' values for them."""
     return "".join(f" AND {dims[k]} = %s" for k in filters), list(filters.values())
 
 
-def _fetch(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
+def fetch_rows(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """A metric read's rows (its parameters by position or by name), with PostgreSQL's JIT
     off: a page's statements are estimated costly enough to be compiled, and compiling took
     0.2-0.4 s of CPU per statement at 1M warranties, more than running them."""
@@ -85,13 +87,13 @@ def _fetch(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[An
         return list(cursor.fetchall())
 
 
-def _claims_cte(start: datetime, end: datetime, filters: Mapping[str, str], by: str
+def claims_cte(start: datetime, end: datetime, filters: Mapping[str, str], by: str
                 ) -> tuple[str, list[Any]]:
     """`cl`: the claims open on some of the range's days on their branch's wall clock (opened
     before its last day ends, not closed before its first day starts), under the filters,
     with their wall-clock instants, what their events gave and the value compared by as grp;
     read from their roll-up rows (projections.ClaimRoll), where all of it is worked out."""
-    where, params = _where(_CLAIM_DIMS, filters)
+    where, params = where_equal(_CLAIM_DIMS, filters)
     grp = _CLAIM_DIMS[by] if by else "''"
     # The branch and product only when a filter or the comparison reads them: joined to the
     # range's 50k claims they cost 15-30 ms a statement, and a page runs seven.
@@ -118,7 +120,7 @@ def _facts(cte: str, params: list[Any]) -> tuple[list[ClaimFact], bool]:
                 AND cl.closed::date <= cl.promised_on),
                cl.handed_on, cl.rejected, cl.reopened, count(*), bool_or(cl.shared)
         FROM cl GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"""
-    found = _fetch(sql, [*params, list(OPEN_STATES)])
+    found = fetch_rows(sql, [*params, list(OPEN_STATES)])
     return [ClaimFact(opened, state, closed, outcome, bool(on_time), handed, bool(rejected),
                       bool(reopened), g, int(n))
             for g, opened, state, closed, outcome, on_time, handed, rejected, reopened, n, _
@@ -145,7 +147,7 @@ def _costs(cte: str, params: list[Any], start: datetime, end: datetime
         WHERE cardinality(cl.cost_kinds) > 0 AND e.topic = 'claim.cost_posted' AND {opened}
         GROUP BY 1, 2, 3"""
     summed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for g, kind, amount, n in _fetch(sql, [*params, *more]):
+    for g, kind, amount, n in fetch_rows(sql, [*params, *more]):
         summed[g][kind] += _amount(amount) * int(n)
     return {g: [CostRow("", k, v) for k, v in kinds.items()] for g, kinds in summed.items()}
 
@@ -164,14 +166,14 @@ def _refunds(cte: str, params: list[Any], start: datetime, end: datetime
           AND cl.closed >= %s AND cl.closed < %s
         ORDER BY cl.closed, cl.number"""
     found: dict[str, list[RefundRow]] = defaultdict(list)
-    for g, number, at, amount, paid, role, limit, ledger in _fetch(
+    for g, number, at, amount, paid, role, limit, ledger in fetch_rows(
             sql, [*params, start.replace(tzinfo=None), end.replace(tzinfo=None)]):
         found[g].append(RefundRow(number, at.replace(tzinfo=UTC), int(amount), paid,
                                   role or None, limit, sum(_amount(a) for a in ledger)))
     return found
 
 
-def _waiting(cte: str, params: list[Any], until: date, filtered: bool
+def waiting_units(cte: str, params: list[Any], until: date, filtered: bool
              ) -> tuple[list[WaitingUnit], dict[str, list[WaitingUnit]]]:
     """Units whose last move was into returns stock, aged to the range's last day on their
     branch's days: every claim's unfiltered, the range's claims' under a filter; and per group,
@@ -182,7 +184,7 @@ def _waiting(cte: str, params: list[Any], until: date, filtered: bool
         WHERE r.waiting_since IS NOT NULL"""
     whole: list[WaitingUnit] = []
     groups: dict[str, list[WaitingUnit]] = defaultdict(list)
-    for number, day, g in _fetch(sql, params):
+    for number, day, g in fetch_rows(sql, params):
         unit = WaitingUnit(number, max((until - day).days, 0))
         if g is not None:
             groups[g].append(unit)
@@ -191,10 +193,10 @@ def _waiting(cte: str, params: list[Any], until: date, filtered: bool
     return sorted(whole, key=lambda u: u.claim), groups
 
 
-def _recovery(cte: str, params: list[Any], start: datetime, end: datetime
+def recovery_shares(cte: str, params: list[Any], start: datetime, end: datetime
               ) -> dict[str, list[RecoveryShare]]:
     """Per group: each claim opened in the range with its share of what each brand claim
-    holding it owed and settled (metric_rows._recovery)."""
+    holding it owed and settled (metric_rows.recovery_shares)."""
     opened, more = _opened(start, end)
     sql = f"""{cte},
         mine AS (SELECT cl.branch_id, cl.number, cl.grp FROM cl WHERE {opened})
@@ -207,7 +209,7 @@ def _recovery(cte: str, params: list[Any], start: datetime, end: datetime
                         AND m.number = ANY(bc.claim_numbers))
         ORDER BY bc.id"""
     found: dict[tuple[int, str], list[Any]] = {}
-    for branch, brand, numbers, per_claim, expected_minor, settled, held in _fetch(
+    for branch, brand, numbers, per_claim, expected_minor, settled, held in fetch_rows(
             sql, [*params, *more]):
         mine = dict(h.split(chr(31), 1) for h in held)
         expected = list(per_claim)
@@ -226,8 +228,8 @@ def _recovery(cte: str, params: list[Any], start: datetime, end: datetime
 
 
 def _sales_from(filters: Mapping[str, str], by: str) -> tuple[str, str, list[Any]]:
-    where, params = _where(_SALE_DIMS, filters)
-    grp = _SALE_DIMS[by] if by else "''"
+    where, params = where_equal(SALE_DIMS, filters)
+    grp = SALE_DIMS[by] if by else "''"
     return (f"""FROM projections_warranty w JOIN branches_branch b ON b.id = w.branch_id
                 LEFT JOIN projections_product p ON p.id = w.product_id
                 WHERE w.sold_on >= %s AND w.sold_on <= %s{where}""", grp, params)
@@ -239,8 +241,8 @@ def _sold(since: date, until: date, filters: Mapping[str, str], by: str
     needed, serial there, void). Read from the roll-up counted per branch, product and day as
     warranties are written (projections.SalesCount), then given their fields: the joins run
     once per group of sales rather than once per sale."""
-    where, params = _where(_SALE_DIMS, filters)
-    grp = _SALE_DIMS[by] if by else "''"
+    where, params = where_equal(SALE_DIMS, filters)
+    grp = SALE_DIMS[by] if by else "''"
     sql = f"""
         WITH w AS (
             SELECT branch_id, product_id, sold_on, has_serial AS has, status = ANY(%s) AS void,
@@ -251,7 +253,7 @@ def _sold(since: date, until: date, filters: Mapping[str, str], by: str
         LEFT JOIN projections_product p ON p.id = w.product_id
         WHERE true{where} GROUP BY 1, 2, 3, 4, 5"""
     found: dict[str, list[SoldRow]] = defaultdict(list)
-    for g, day, needed, has, void, n in _fetch(sql, [list(_VOID), since, until, *params]):
+    for g, day, needed, has, void, n in fetch_rows(sql, [list(VOID), since, until, *params]):
         found[g].append(SoldRow(day, needed, "x" if has else None, void=void,
                                 dims={by: g} if by else {}, count=int(n)))
     return found
@@ -279,8 +281,8 @@ def _claimants(cte: str, params: list[Any], start: datetime, end: datetime, sinc
         SELECT f.grp, count(*), count(*) FILTER (WHERE coalesce(f.back <= %s, false) AND {
             same_part if filters or by else 'true'})
         FROM first f GROUP BY 1"""
-    more_params = [since, until, *sale_params, list(_VOID)] if filters or by else []
-    return {g: (int(n), int(back)) for g, n, back in _fetch(
+    more_params = [since, until, *sale_params, list(VOID)] if filters or by else []
+    return {g: (int(n), int(back)) for g, n, back in fetch_rows(
         sql, [*params, *more, until, *more_params])}
 
 
@@ -311,7 +313,7 @@ def load_counted(since: date, until: date, filters: Mapping[str, str] | None = N
     groups = {value: (rows(value, part.claimants_of.get(value, (0, 0))),
                       [f for f in part.facts_of if f.group == value])
               for value in sorted({f.group for f in part.facts_of} | set(part.sold_of))}
-    cte, params = _claims_cte(start, end, wanted, "")
+    cte, params = claims_cte(start, end, wanted, "")
     claimants = _claimants(cte, params, start, end, since, until, wanted, "").get("", (0, 0))
     return Counted(_added(rows("", claimants), part), _facts_added(part.facts_of), groups,
                    part.shared)
@@ -362,11 +364,11 @@ class _Parts:
 
 def _parts(since: date, until: date, start: datetime, end: datetime,
            filters: Mapping[str, str], by: str) -> _Parts:
-    cte, params = _claims_cte(start, end, filters, by)
-    waiting, waiting_of = _waiting(cte, params, until, bool(filters))
+    cte, params = claims_cte(start, end, filters, by)
+    waiting, waiting_of = waiting_units(cte, params, until, bool(filters))
     facts, shared = _facts(cte, params)
     return _Parts(facts, shared, _costs(cte, params, start, end),
                   _sold(since, until, filters, by), _refunds(cte, params, start, end),
-                  waiting, waiting_of, _recovery(cte, params, start, end),
+                  waiting, waiting_of, recovery_shares(cte, params, start, end),
                   _claimants(cte, params, start, end, since, until, filters, by))
 

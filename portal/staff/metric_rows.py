@@ -49,7 +49,7 @@ SALES_BY_STAFF = {"activations", "registration-gaps", "trust-score"}
 _IN, _OUT = ("return_in", "back_from_supplier"), ("to_supplier", "scrap", "handed_back")
 _CLOSING = ("claim.decided", "claim.status_changed")
 # A replaced unit's warranty is void at the till (its replacement is on the same sale).
-_VOID = ("void", "replaced")
+VOID = ("void", "replaced")
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +267,7 @@ def _sold(since: date, until: date, filters: Mapping[str, str]) -> list[SoldRow]
                                 w.product.serial_required if w.product else True,
                                 w.serial or None,
                                 customer=None if w.customer_id is None else str(w.customer_id),
-                                code=w.code, void=w.status in _VOID,
+                                code=w.code, void=w.status in VOID,
                                 dims=dims))
     return rows
 

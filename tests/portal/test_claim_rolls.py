@@ -36,12 +36,12 @@ def _database(portal_db: PortalDatabase) -> PortalDatabase:
 
 def test_the_roll_up_counts_with_the_pages_words() -> None:
     """The migration's event topics, stock moves and void statuses are the metric pages'."""
-    from portal.staff.metric_rows import _CLOSING, _IN, _OUT, _VOID
+    from portal.staff.metric_rows import _CLOSING, _IN, _OUT, VOID
 
     rolls = importlib.import_module("portal.projections.migrations.0015_claim_rolls")
     assert ", ".join(f"'{t}'" for t in _CLOSING) == rolls.CLOSING
     assert ", ".join(f"'{t}'" for t in (*_IN, *_OUT)) == rolls.MOVES
-    assert ", ".join(f"'{t}'" for t in _VOID) == rolls.VOID
+    assert ", ".join(f"'{t}'" for t in VOID) == rolls.VOID
 
 
 _STEP = st.one_of(
