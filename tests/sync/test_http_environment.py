@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import ssl
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from sync.contract import TransientError
 from sync.http import HttpClient
-from tests.sync.test_netrc_ignored import _Echo
+from tests.sync.echo_server import Echo, echo_served
 from tests.sync.tls_portal import make_certificates, tls_context
 
 # A loopback address nothing listens on: reached only through the proxy.
@@ -23,21 +20,14 @@ TARGET = "http://localhost:9"
 @pytest.fixture
 def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     # The echo server stands in for the proxy: what it answers only comes through it.
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY",
                  "https_proxy"):
         monkeypatch.delenv(name, raising=False)
-    address = f"http://127.0.0.1:{server.server_address[1]}"
-    monkeypatch.setenv("HTTP_PROXY", address)
-    monkeypatch.setenv("http_proxy", address)
-    _Echo.seen = []
-    try:
+    with echo_served() as port:
+        address = f"http://127.0.0.1:{port}"
+        monkeypatch.setenv("HTTP_PROXY", address)
+        monkeypatch.setenv("http_proxy", address)
         yield address
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_requests_go_through_the_proxy_the_environment_names(proxy: str) -> None:
@@ -48,7 +38,7 @@ def test_requests_go_through_the_proxy_the_environment_names(proxy: str) -> None
         assert client.request("GET", "/branches/BR01/inbox").status_code == 200
     finally:
         client.close()
-    assert _Echo.seen == ["Bearer till-token", "Bearer till-token"]
+    assert Echo.seen == ["Bearer till-token", "Bearer till-token"]
 
 
 def test_no_proxy_sends_them_direct(proxy: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,7 +50,7 @@ def test_no_proxy_sends_them_direct(proxy: str, monkeypatch: pytest.MonkeyPatch)
             client.request("GET", "/branches/BR01/inbox")
     finally:
         client.close()
-    assert _Echo.seen == []
+    assert Echo.seen == []
 
 
 @pytest.fixture
@@ -70,17 +60,8 @@ def tls_echo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
                  "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     certificates = make_certificates(tmp_path / "certs")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    context: ssl.SSLContext = tls_context(certificates)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _Echo.seen = []
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}", certificates.ca
-    finally:
-        server.shutdown()
-        server.server_close()
+    with echo_served(tls_context(certificates)) as port:
+        yield f"https://127.0.0.1:{port}", certificates.ca
 
 
 @pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
@@ -97,7 +78,7 @@ def test_a_ca_bundle_the_environment_names_is_trusted(
     finally:
         untrusting.close()
         trusting.close()
-    assert _Echo.seen == ["Bearer till-token"]
+    assert Echo.seen == ["Bearer till-token"]
 
 
 def test_the_bundle_in_the_sync_settings_wins_over_the_environments(
