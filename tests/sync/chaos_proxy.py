@@ -104,6 +104,12 @@ class ChaosProxy:
     _live: set[socket.socket] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
+    # The answer that brings the pushed events stored to this many is held back (the
+    # portal stored the batch, the till hears nothing) until release(): `holding` is set
+    # while one is held. A fixed answer_delay left it to the test's polling to act in time.
+    hold_from: int | None = None
+    holding: threading.Event = field(default_factory=threading.Event)
+    _released: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -146,8 +152,27 @@ class ChaosProxy:
         if self._server is None:
             self.start()
 
+    def release(self) -> None:
+        """Hold nothing more, and let a held answer go (to a till that may be gone)."""
+        self.hold_from = None
+        self._released.set()
+
+    def held(self) -> bool:
+        """Whether this answer is to be held (it brought the events stored to hold_from);
+        waits for release() if so."""
+        with self.lock:
+            stored = self.answers["accepted"]
+        if self.hold_from is None or stored < self.hold_from:
+            return False
+        self.holding.set()
+        self._released.wait()
+        self.holding.clear()
+        self._released.clear()
+        return True
+
     def stop(self) -> None:
         """Wake hanging handlers and go offline for good."""
+        self._released.set()
         self.stopping.set()
         self.go_offline()
 
@@ -237,6 +262,8 @@ class _Handler(BaseHTTPRequestHandler):
         status, headers, data = self._forward(proxy, body)
         if chaos == "drop_after_store":
             return self._drop(chaos, body)
+        if proxy.held():
+            return self._drop("held", body)
         if proxy.answer_delay and proxy.stopping.wait(proxy.answer_delay):
             return self._drop("stopping", body)
         self._answer(status, headers, data, chaos, body)

@@ -11,7 +11,7 @@ from collections import defaultdict
 import pytest
 
 from tests.liveportal.branch_view import BranchPortal
-from tests.sync.engine_helpers import destination, engine, outbox, wait_until
+from tests.sync.engine_helpers import destination, engine, outbox
 from warranty_desk.storage.database import Database
 
 # The worker as the app runs it, in its own process; the token comes in the environment
@@ -32,17 +32,20 @@ SyncEngine(Database(Path(sys.argv[1]), clock=SystemClock()), [portal]).drain()
 
 
 def _kill_after(db: Database, portal: BranchPortal, stored: int) -> None:
+    portal.proxy.hold_from = stored
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, str(db.path), portal.url, "200"],
         env={**os.environ, "PORTAL_TOKEN": portal.token})
     try:
-        assert wait_until(lambda: len(portal.event_ids()) >= stored, timeout=60)
-        # The portal has just stored a batch and holds its answer back: kill the worker
+        assert portal.proxy.holding.wait(60)
+        assert len(portal.event_ids()) >= stored
+        # The portal has just stored a batch and its answer is held back: kill the worker
         # between the portal's store and the worker's commit of its cursor.
         os.kill(worker.pid, signal.SIGKILL)
     finally:
         worker.kill()
         worker.wait(timeout=10)
+        portal.proxy.release()
     assert worker.returncode == -signal.SIGKILL
 
 
@@ -51,12 +54,10 @@ def test_a_worker_killed_between_send_and_commit_resends_and_the_portal_dedupes(
     claims_db: Database, portal: BranchPortal
 ) -> None:
     events = outbox(claims_db)
-    portal.answer_delay = 0.5
     cut_batches = []
     for stored in (1000, 3000):
         _kill_after(claims_db, portal, stored)
         cut_batches.append(portal.batches[-1])
-    portal.answer_delay = 0.0
     report = engine(claims_db, destination(portal)).drain()
     assert report.pending == 0 and not report.errors
     assert sorted(portal.event_ids()) == sorted(e[1] for e in events)
