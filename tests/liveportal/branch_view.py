@@ -47,14 +47,6 @@ class BranchPortal:
         self.proxy.chaos = value
 
     @property
-    def answer_delay(self) -> float:
-        return self.proxy.answer_delay
-
-    @answer_delay.setter
-    def answer_delay(self, seconds: float) -> None:
-        self.proxy.answer_delay = seconds
-
-    @property
     def calls(self) -> list[Call]:
         """Every request the till made, as the proxy saw it, in order."""
         return self.proxy.calls

@@ -88,7 +88,6 @@ class ChaosProxy:
     echo_headers: bool = False  # put the request's headers into the captive page's body
     chaos: Chaos = field(default_factory=Chaos)
     chaos_for: Callable[[str, str], str | None] | None = None
-    answer_delay: float = 0.0  # seconds between the portal's answer and passing it on
     # Changes the portal's answer body on the way (method, path, body) -> body: what a portal
     # of another version, or a box on the line, could hand the till.
     rewrite: Callable[[str, str, bytes], bytes] | None = None
@@ -106,7 +105,8 @@ class ChaosProxy:
     stopping: threading.Event = field(default_factory=threading.Event)
     # The answer that brings the pushed events stored to this many is held back (the
     # portal stored the batch, the till hears nothing) until release(): `holding` is set
-    # while one is held. A fixed answer_delay left it to the test's polling to act in time.
+    # while one is held. A fixed delay before answering left it to the test's polling to
+    # act in time.
     hold_from: int | None = None
     holding: threading.Event = field(default_factory=threading.Event)
     _released: threading.Event = field(default_factory=threading.Event)
@@ -264,8 +264,6 @@ class _Handler(BaseHTTPRequestHandler):
             return self._drop(chaos, body)
         if proxy.held():
             return self._drop("held", body)
-        if proxy.answer_delay and proxy.stopping.wait(proxy.answer_delay):
-            return self._drop("stopping", body)
         self._answer(status, headers, data, chaos, body)
 
     def _captive(self, proxy: ChaosProxy, mode: str) -> None:
