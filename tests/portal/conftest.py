@@ -55,6 +55,19 @@ def portal_clock() -> FixedClock:
     return _at_noon()
 
 
+@pytest.fixture(autouse=True)
+def fresh_query_log() -> None:
+    """Each test's counted queries start from an empty log.
+
+    A test that ran many queries under CaptureQueriesContext leaves the log full (9,000), and
+    reading it full warns; the next test in that process then failed on the warning, so a
+    count depended on which tests had run before it.
+    """
+    from django.db import reset_queries
+
+    reset_queries()
+
+
 @pytest.fixture(scope="module")
 def portal_db(pg: PortalCluster) -> Iterator[PortalDatabase]:
     """A fresh, migrated database for one test module; Django's connection points at it.

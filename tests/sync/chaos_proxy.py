@@ -109,7 +109,10 @@ class ChaosProxy:
     # act in time.
     hold_from: int | None = None
     holding: threading.Event = field(default_factory=threading.Event)
-    _released: threading.Event = field(default_factory=threading.Event)
+    # The gate the one held answer waits at; a fresh one per hold, so a release can never
+    # leak into the next hold (a shared event cleared by the woken handler let the next
+    # round's wait see the last round's `holding`).
+    _gate: threading.Event | None = None
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -154,25 +157,28 @@ class ChaosProxy:
 
     def release(self) -> None:
         """Hold nothing more, and let a held answer go (to a till that may be gone)."""
-        self.hold_from = None
-        self._released.set()
+        with self.lock:
+            self.hold_from = None
+            gate, self._gate = self._gate, None
+            self.holding.clear()
+        if gate is not None:
+            gate.set()
 
     def held(self) -> bool:
         """Whether this answer is to be held (it brought the events stored to hold_from);
-        waits for release() if so."""
+        waits for release() if so. One answer is held per hold_from set."""
         with self.lock:
-            stored = self.answers["accepted"]
-        if self.hold_from is None or stored < self.hold_from:
-            return False
-        self.holding.set()
-        self._released.wait()
-        self.holding.clear()
-        self._released.clear()
+            if self.hold_from is None or self.answers["accepted"] < self.hold_from:
+                return False
+            self.hold_from = None
+            gate = self._gate = threading.Event()
+            self.holding.set()
+        gate.wait()
         return True
 
     def stop(self) -> None:
         """Wake hanging handlers and go offline for good."""
-        self._released.set()
+        self.release()
         self.stopping.set()
         self.go_offline()
 

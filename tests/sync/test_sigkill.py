@@ -46,6 +46,8 @@ def _kill_after(db: Database, portal: BranchPortal, stored: int) -> None:
         worker.kill()
         worker.wait(timeout=10)
         portal.proxy.release()
+    # Released at once: the next round's wait cannot see this round's hold.
+    assert not portal.proxy.holding.is_set()
     assert worker.returncode == -signal.SIGKILL
 
 
