@@ -7,7 +7,10 @@ default range of 90 days. "Any filter change" is measured for every kind of filt
 offers (a product, brand, category, branch, supplier, staff member, staff "not recorded"), each
 value the first the shop holds; each is reported, and the slowest is the budget line, so a fast
 brand filter cannot hide a slow branch one. Compare-by, by each field the screen offers, is held
-to the same budget on a line of its own.
+to the same budget on a line of its own: what the screen reads before it redraws (the figures
+and the claims opened per value, drawn as the comparison's chart). Every figure per value, which
+the screen reads next off the GUI thread to draw the figure picked per value, is measured
+beside it with no budget of its own.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sqlalchemy import event
 from tests.bench.harness import Result, measure, stats
 from warranty_desk.permissions import Actor, Role
 from warranty_desk.rules.metrics.rows import DIMENSIONS
+from warranty_desk.services.dashboard import compared as every_figure_per_value
 from warranty_desk.services.dashboard import dashboard
 from warranty_desk.services.metric_rows import NOT_RECORDED
 from warranty_desk.services.pattern_rows import patterns
@@ -132,6 +136,10 @@ def run(db: Database, *, today: date, runs: int) -> list[Result]:
         def change(kw: dict[str, Any]) -> Callable[[], object]:
             return lambda: dashboard(db, manager, since=since, until=today, **kw)
 
+        def every(field: str) -> Callable[[], object]:
+            return lambda: every_figure_per_value(db, manager, since=since, until=today,
+                                                  by=field)
+
         changes = [_case(db, conn, f"dashboard filter change: {name}", FILTER_MS, change(kw),
                          count)
                    for name, kw in filter_changes(conn)]
@@ -146,6 +154,9 @@ def run(db: Database, *, today: date, runs: int) -> list[Result]:
                      "dashboard filter change: "),
             _slowest("dashboard redraws a compare-by change", compared, "dashboard "),
             *changes, *compared,
+            # Read off the GUI thread once the chart shows; no budget of its own.
+            *(_case(db, conn, f"dashboard every figure per {field}", None,
+                    every(field), min(runs, PATTERN_RUNS)) for field in DIMENSIONS),
             # Read off the GUI thread once the figures show; no budget of its own yet.
             _case(db, conn, f"dashboard patterns ({DAYS} days)", None,
                   lambda: patterns(db, manager, since=since, until=today),

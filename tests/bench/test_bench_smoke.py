@@ -46,6 +46,11 @@ def test_a_tiny_bench_run_reports_every_budget_beside_its_floor(first_run: Path)
                                     "staff")}
     assert compared["measured"]["median_ms"] == max(
         k["median_ms"] for k in compared["extra"]["kinds"].values())
+    # Every figure per value, read after the chart, beside it with no budget of its own.
+    every = {r["name"]: r for r in data["results"] if r["name"].startswith("dashboard every")}
+    assert set(every) == {f"dashboard every figure per {f}" for f in (
+        "product", "brand", "category", "branch", "supplier", "staff")}
+    assert all(r["budget"] == "measured" for r in every.values())
     assert any(n.startswith("dashboard patterns") for n in [r["name"] for r in data["results"]])
     assert data["machine"]["cores"] >= 1 and data["machine"]["sqlite"]
     names = [r["name"] for r in data["results"]]

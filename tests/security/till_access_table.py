@@ -68,6 +68,7 @@ MAY_CALL: dict[str, str] = {
     "customer_view.set_retention_follow_up":  "S . . U M . O . . .",
     "customer_view.set_segment":              "S . . U M . O . . .",
     "dashboard.behind":                       ". . . . M F O . . C",
+    "dashboard.compared":                     ". . . . M F O . . C",
     "dashboard.dashboard":                    ". . . . M F O . . C",
     "decisions.decide":                       ". . . . M . O . . .",
     "decisions.post_cost":                    ". . T . M F O . . .",

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import sign_in
 from tests.ui.print_helpers import one, window
@@ -58,6 +59,18 @@ def test_f8_shows_every_figure_and_the_claims_behind_the_one_picked(
         assert shown.number == first
 
 
+def _pick(qtbot: Any, screen: DashboardScreen, key: str) -> None:
+    """Pick a figure in the grid by the arrow keys, as a manager would."""
+    screen.figures.setFocus()
+    qtbot.keyClick(screen.figures, Qt.Key.Key_Home)
+    for _ in range(screen.figures.count()):
+        picked = screen.figure()
+        if picked is not None and picked.key == key:
+            return
+        qtbot.keyClick(screen.figures, Qt.Key.Key_Right)
+    raise AssertionError(f"no figure {key} in the grid")
+
+
 def test_the_charts_draw_the_figures_and_compare_by_brand_redraws(
         qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     with window(demo_home, monkeypatch, SCREENS) as win:
@@ -73,9 +86,47 @@ def test_the_charts_draw_the_figures_and_compare_by_brand_redraws(
         per_brand = dict(one_rows(win, "SELECT b.name, count(*) FROM claims c JOIN products p "
                                        "ON p.id = c.product_id JOIN brands b "
                                        "ON b.id = p.brand_id GROUP BY b.name"))
+        assert screen.data is not None and screen.data.volumes == {
+            b: per_brand[b] for b in sorted(per_brand)}
+        # Every figure per brand is read after the chart: it draws the figure picked.
+        _pick(qtbot, screen, "claim-volume")
         compared = values_of(screen.chart_widgets[2])["Claims opened"]
-        assert screen.data is not None and list(screen.data.groups) == sorted(per_brand)
         assert compared == tuple(float(per_brand[b]) for b in sorted(per_brand))
+        _pick(qtbot, screen, "cost-per-claim")
+        cost = {b: next(f for f in found if f.key == "cost-per-claim")
+                for b, found in screen.groups.items()}
+        assert list(cost) == sorted(per_brand) and any(f.value for f in cost.values())
+        drawn = values_of(screen.chart_widgets[2])[cost[sorted(per_brand)[0]].title]
+        assert drawn == tuple(float(cost[b].value or 0) / 100 for b in sorted(per_brand))
+
+
+def test_every_figure_per_value_read_for_an_earlier_comparison_is_not_drawn(
+        qtbot: Any, demo_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    with window(demo_home, monkeypatch, SCREENS) as win:
+        screen = _dashboard(qtbot, win)
+        screen.by.setFocus()
+        qtbot.keyClicks(screen.by, "brand")
+        by_brand = screen.data
+        assert by_brand is not None and by_brand.by == "brand"
+        _pick(qtbot, screen, "cost-per-claim")
+        # From here each read waits, as a slow one on its thread would: the brands' every
+        # figure is still being read when the manager compares by category instead.
+        waiting: list[tuple[Any, Any]] = []
+        monkeypatch.setattr(win.ctx, "run", lambda fn, done, *_: waiting.append((fn, done)))
+        screen._read_compared(by_brand)
+        stale = waiting.pop()
+        screen.by.setFocus()
+        # A pause, as a person makes: letters typed within the interval add to one search.
+        qtbot.wait(QApplication.keyboardInputInterval() + 100)
+        qtbot.keyClicks(screen.by, "category")
+        fn, done = waiting.pop(0)
+        done(fn())  # the dashboard compared by category arrives first
+        assert screen.data is not None and screen.data.by == "category"
+        stale[1](stale[0]())  # then the brands' figures: drawn nowhere
+        assert screen.groups == {}
+        drawn = values_of(screen.chart_widgets[2])
+        assert drawn == {"Claims opened": tuple(float(n)
+                                                for n in screen.data.volumes.values())}
 
 
 def test_a_filter_typed_in_narrows_every_figure_and_shift_f8_opens_the_reports(

@@ -32,7 +32,7 @@ from ui.widgets.labels import Label
 from warranty_desk.permissions import Permission
 from warranty_desk.rules.metrics.rows import DIMENSIONS
 from warranty_desk.services import report_registry
-from warranty_desk.services.dashboard import Dashboard, behind, dashboard
+from warranty_desk.services.dashboard import Dashboard, behind, compared, dashboard
 from warranty_desk.services.metric_figures import CLAIM, DAYS, MONEY, PERCENT, Figure
 from warranty_desk.services.report_table import ReportTable
 
@@ -72,7 +72,8 @@ class DashboardScreen(Screen):
     shortcut = "F8"
     permission = Permission.VIEW_REPORTS
     help_keys = (
-        ("Arrows", "Pick a figure; its claims are listed beside it"),
+        ("Arrows", "Pick a figure; its claims are listed beside it, and a comparison is drawn "
+                   "by it"),
         ("Enter", "Open the claim picked in the list"),
         ("Ctrl+R", "Read the figures again"),
         ("Ctrl+Tab", "Figures or patterns; Enter on a pattern lists its claims"),
@@ -83,6 +84,9 @@ class DashboardScreen(Screen):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.data: Dashboard | None = None
+        # Every figure per compared value, read after the comparison's chart shows: the chart
+        # then draws the figure picked in the grid for each value.
+        self.groups: dict[str, tuple[Figure, ...]] = {}
         self.filters_read: dict[str, str] = {}  # the filters the figures shown were read with
         layout = self.page_layout()
         for row in self._controls():
@@ -115,7 +119,7 @@ class DashboardScreen(Screen):
         self.definition.setObjectName("subtle")
         self.definition.setWordWrap(True)
         layout.addWidget(self.definition)
-        self.figures.currentRowChanged.connect(lambda _row: self._show_behind())
+        self.figures.currentRowChanged.connect(lambda _row: self._picked())
         self.behind.itemActivated.connect(self._open_claim)
         bind_key(self, "Ctrl+R", self.refresh)
         self.print_desk = PrintDesk(ctx, self)
@@ -168,6 +172,7 @@ class DashboardScreen(Screen):
 
     def clear_for_sign_out(self) -> None:
         self.data = None
+        self.groups = {}
         self.figures.clear()
         self.behind.clear()
         self._set_charts([])
@@ -198,6 +203,7 @@ class DashboardScreen(Screen):
     def show_data(self, data: Dashboard, filters: dict[str, str] | None = None) -> None:
         """Show what was read: the figures, then the charts."""
         self.data = data
+        self.groups = {}
         self.filters_read = dict(filters or {})
         keep = self.figures.currentRow()
         self.figures.blockSignals(True)
@@ -213,6 +219,30 @@ class DashboardScreen(Screen):
         self._show_behind()
         self._draw(data)
         show_patterns(self, data, self.filters_read)  # after the figures, off the GUI thread
+        if data.by:
+            self._read_compared(data)
+
+    def _read_compared(self, data: Dashboard) -> None:
+        """Read every figure per compared value off the GUI thread, once the chart of claims
+        opened per value shows (it takes several times as long as the dashboard itself)."""
+        actor = self.ctx.require_actor()
+        filters, by = self.filters_read, data.by
+        if by is None:
+            return
+
+        def show(groups: dict[str, tuple[Figure, ...]]) -> None:
+            if self.data is data:  # no other range, filter or comparison read since
+                self.groups = groups
+                self._draw(data)
+
+        self.ctx.run(lambda: compared(self.ctx.db, actor, since=data.since, until=data.until,
+                                      by=by, filters=filters), show)
+
+    def _picked(self) -> None:
+        """A figure picked: its claims listed, and the comparison drawn by it once read."""
+        self._show_behind()
+        if self.data is not None and self.groups:
+            self._draw(self.data)
 
     def _ask_csv_path(self) -> str:
         return ask_csv_path(self, f"dashboard-{date_of(self.since)}-to-{date_of(self.until)}.csv")
@@ -299,18 +329,31 @@ class DashboardScreen(Screen):
                       name="chartCost"),
         ]
         if data.by:
-            groups = list(data.groups)
-            widgets.append(bar_chart(
-                f"Claims opened by {data.by}", groups,
-                [Series("Claims opened", tuple(float(_value(data.groups[g], COMPARED))
-                                               for g in groups))],
-                dark=dark, name="chartCompare"))
+            widgets.append(self._compare_chart(data, dark, scale))
         else:
             widgets.append(bar_chart(
                 "Rates (%)", list(RATES.values()),
                 [Series("Per cent", tuple(_value(data.figures, k) for k in RATES))],
                 dark=dark, name="chartRates"))
         self._set_charts(widgets)
+
+
+    def _compare_chart(self, data: Dashboard, dark: bool, scale: int) -> QWidget:
+        """The comparison: claims opened per value until every figure per value is read, then
+        the figure picked in the grid per value (money in the shop's currency units)."""
+        picked = self.figure()
+        if not self.groups or picked is None or picked.key == COMPARED:
+            values = list(data.volumes)
+            return bar_chart(f"Claims opened by {data.by}", values,
+                             [Series("Claims opened",
+                                     tuple(float(data.volumes[v]) for v in values))],
+                             dark=dark, name="chartCompare")
+        values = list(self.groups)
+        per = 1 / scale if picked.unit == MONEY else 1.0
+        return bar_chart(f"{picked.title} by {data.by}", values,
+                         [Series(picked.title, tuple(_value(self.groups[v], picked.key) * per
+                                                     for v in values))],
+                         dark=dark, name="chartCompare")
 
 
 def _value(found: tuple[Figure, ...], key: str) -> float:

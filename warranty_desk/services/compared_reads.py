@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, literal, literal_column, or_, select
+from sqlalchemy import case, func, literal, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from warranty_desk.models import (
@@ -33,6 +33,7 @@ from warranty_desk.models import (
     Warranty,
 )
 from warranty_desk.rules.metrics.claim_facts import ClaimFact
+from warranty_desk.rules.metrics.figures import check_field
 from warranty_desk.rules.metrics.rows import MetricRows, RecoveryShare
 from warranty_desk.services import rollup_reads
 from warranty_desk.services.letterhead import report_period, shop_of
@@ -161,6 +162,42 @@ def load_compared(session: Session, since: date, until: date, filters: Mapping[s
                           claimants=claimants.get(value, (0, 0)))
         found[value] = (rows, facts.get(value, []))
     return found
+
+
+def volumes(session: Session, since: date, until: date, filters: Mapping[str, str],
+            by: str, whole: tuple[int, bool]) -> dict[str, int]:
+    """The claims opened in the range per value of the field compared by, for every group
+    load_compared gives (a group with sales but no claim opened has 0): the comparison's chart,
+    drawn before its every figure is read. `whole` is the dashboard's own read under the same
+    filters: its claims opened, and whether it holds any claim or sale; a field whose one value
+    lets everything through has that one group, the whole read."""
+    check_field(by)
+    shop = shop_of(session)
+    branch = shop.branch_code
+    wanted = rollup_reads.narrowing(session, branch, filters)
+    lone = {"branch": branch, "staff": NOT_RECORDED}.get(by)
+    if lone is not None and by not in rollup_reads.narrowing(session, branch,
+                                                             {**wanted, by: lone}):
+        opened, anything = whole
+        return {lone: opened} if anything else {}
+    _zone, start, end = report_period(session, since, until)
+    keys = keys_of(session, branch, by)
+    r = ClaimRollup
+    # The claims claim_facts reads (those the range touches: each is a group's, opened in the
+    # range or not), counted per key of their own column: a product's claims are read from
+    # the index that holds the product with the claim's times, no join and no sort.
+    touching = (rollup_reads.rollup_claims(branch, wanted, keys.claim, func.sum(case(
+                    (r.opened_at >= start, 1), else_=0)))
+                .where(r.opened_at < end,
+                       or_(r.opened_at >= start, r.closed_at >= start, r.closed_at.is_(None)))
+                .group_by(keys.claim))
+    found: dict[str, int] = defaultdict(int)
+    for key, n in session.connection().execute(touching):
+        found[keys.group(key)] += int(n)
+    for key, _row in rollup_reads.sold_counted_by(session, branch, since, until, wanted,
+                                                  keys.sale):
+        found[keys.group(key)] += 0
+    return dict(sorted(found.items()))
 
 
 def _split(keys: Keys, rows: Any) -> dict[str, list[Any]]:

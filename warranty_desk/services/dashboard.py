@@ -9,9 +9,10 @@ from datetime import date
 from warranty_desk.errors import BadInput
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.rules.metrics.costs import ALL_KINDS
+from warranty_desk.services.compared_reads import volumes
 from warranty_desk.services.metric_facts import claims_behind, load_compared, load_facts
 from warranty_desk.services.metric_figures import Figure, figures, weekly
-from warranty_desk.services.metric_rows import load_rows, warranty_codes
+from warranty_desk.services.metric_rows import check_filters, load_rows, warranty_codes
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 
 
@@ -28,7 +29,9 @@ class Dashboard:
     cost_kinds: tuple[str, ...]
     cost: tuple[int, ...]  # minor units per kind
     by: str | None
-    groups: dict[str, tuple[Figure, ...]]  # per value of the field compared by; {} for none
+    # Claims opened per value of the field compared by, the comparison's chart; {} for none.
+    # Every figure per value is compared(): read after the chart shows, as it takes longer.
+    volumes: dict[str, int]
 
 
 def dashboard_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date,
@@ -43,11 +46,24 @@ def dashboard_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date,
     return Dashboard(since, until, found, tuple(series["opened"]),
                      tuple(series["opened"].values()), tuple(series["open"].values()),
                      tuple(k.replace("_", "-") for k in ALL_KINDS), cost, by,
-                     {value: figures(*part) for value, part in load_compared(
-                         uow.session, since, until, filters or {}, by).items()} if by else {})
+                     volumes(uow.session, since, until, check_filters(filters or {}), by,
+                             (int(by_key["claim-volume"].value or 0), bool(facts or rows.sold)))
+                     if by else {})
 
 
 dashboard = reads(dashboard_in)
+
+
+def compared_in(uow: UnitOfWork, actor: Actor, *, since: date, until: date, by: str,
+                filters: Mapping[str, str] | None = None) -> dict[str, tuple[Figure, ...]]:
+    """Every figure per value of the field compared by, for shop days since..until under the
+    filters: the same groups as the dashboard's volumes, each a value's own dashboard."""
+    require(actor, Permission.VIEW_REPORTS)
+    return {value: figures(*part) for value, part in load_compared(
+        uow.session, since, until, filters or {}, by).items()}
+
+
+compared = reads(compared_in)
 
 # The figures whose records behind are warranties, read by their codes.
 WARRANTY_FIGURES = frozenset({"activations", "registration-gaps"})

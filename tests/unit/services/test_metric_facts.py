@@ -22,7 +22,7 @@ from warranty_desk.permissions import Role
 from warranty_desk.rules.metrics.claim_facts import ClaimFact, facts_of
 from warranty_desk.rules.metrics.periods import local_day
 from warranty_desk.services import setup
-from warranty_desk.services.dashboard import WARRANTY_FIGURES, behind, dashboard
+from warranty_desk.services.dashboard import WARRANTY_FIGURES, behind, compared, dashboard
 from warranty_desk.services.metric_facts import load_each, load_facts, shop_day
 from warranty_desk.services.metric_figures import compare, figures, weekly
 from warranty_desk.services.metric_rows import load_rows
@@ -275,9 +275,12 @@ def test_compare_by_on_the_counted_path_is_the_row_paths_comparison(
         slow = compare(load_rows(session, since, until, filters, summed=True), by)
         each = {v: _values(figures(*part))
                 for v, part in load_each(session, since, until, filters, by).items()}
-    fast = dashboard(shop, BOSS, since=since, until=until, by=by, filters=filters).groups
+    fast = compared(shop, BOSS, since=since, until=until, by=by, filters=filters)
     assert {v: _values(f) for v, f in fast.items()} == {v: _values(f) for v, f in slow.items()}
     assert {v: _values(f) for v, f in fast.items()} == each
+    # The chart drawn first: the same groups, each with its claims opened.
+    drawn = dashboard(shop, BOSS, since=since, until=until, by=by, filters=filters).volumes
+    assert drawn == {v: dict(_values(f))["claim-volume"] for v, f in fast.items()}
 
 
 @pytest.mark.parametrize("zone", ["America/Santiago", "America/Havana", "Asia/Beirut"])

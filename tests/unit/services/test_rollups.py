@@ -19,7 +19,7 @@ from warranty_desk.models.metric_rollup import WAITING_ONLY
 from warranty_desk.permissions import Role
 from warranty_desk.rules.claim_states import Outcome
 from warranty_desk.services import activation, claims, decisions, returns
-from warranty_desk.services.dashboard import dashboard
+from warranty_desk.services.dashboard import compared, dashboard
 from warranty_desk.services.metric_figures import compare
 from warranty_desk.services.metric_rows import load_rows
 from warranty_desk.storage import claimants, fact_days, refund_facts, rollups
@@ -276,9 +276,10 @@ def test_compare_by_product_counts_a_claim_with_no_product_as_not_recorded(
     since = TODAY - timedelta(days=7)
     with shop.read() as session:
         slow = compare(load_rows(session, since, TODAY, summed=True), "product")
-    fast = dashboard(shop, BOSS, since=since, until=TODAY, by="product").groups
+    fast = compared(shop, BOSS, since=since, until=TODAY, by="product")
     volume = {v: {f.key: f.value for f in found}["claim-volume"] for v, found in fast.items()}
     assert volume == {"LAP-100": 1, "not recorded": 1}
+    assert dashboard(shop, BOSS, since=since, until=TODAY, by="product").volumes == volume
     assert {v: [(f.key, f.value) for f in found] for v, found in fast.items()} == {
         v: [(f.key, f.value) for f in found] for v, found in slow.items()}
 
