@@ -117,6 +117,7 @@ def tour(out: Path, work_area: QRect = WORK_AREA) -> list[Path]:
                 # The owner's view in the dark too: its charts take their colours from it.
                 win.show_screen("DashboardScreen")
                 shot("11-dashboard")
+                _compared(win, shot)
             else:
                 _every_screen(win, home, units, shot)
                 guide_tour(win, home, units.serials, shot, out)  # docs/guide's own screens
@@ -160,6 +161,7 @@ def _every_screen(win: Any, home: Any, units: _Units, shot: Callable[[str], None
         win.ctx.navigate.emit(name, payload)
         shot(f"{n:02d}-{_slug(name)}")
         n += 1
+    _compared(win, shot)
     # The suppliers' terms in Settings, and the story's brand claim open on its screen.
     settings = win.show_screen("SettingsScreen")
     settings.show_tab(settings.suppliers)
@@ -172,6 +174,15 @@ def _every_screen(win: Any, home: Any, units: _Units, shot: Callable[[str], None
     win.lock()
     _sign_in(win, "Lena Lumen", "9999")
     shot(f"{n + 2:02d}-brand-claims-supplier-contact")
+
+
+def _compared(win: Any, shot: Callable[[str], None]) -> None:
+    """The dashboard compared by brand, its chart drawn by the cost per claim picked."""
+    dashboard = win.show_screen("DashboardScreen")
+    dashboard.by.setCurrentText("brand")
+    keys = [f.key for f in dashboard.data.figures]
+    dashboard.figures.setCurrentRow(keys.index("cost-per-claim"))
+    shot("11-dashboard-compared")
 
 
 def _done(win: Any) -> None:

@@ -92,9 +92,12 @@ def test_the_screenshot_tour_shows_the_window_as_a_1366_by_768_screen_fits_it(
     written = tour(tmp_path)
     # Every listed screen (Dashboard F8, Reports Shift+F8, Audit sample Ctrl+F8, Brand claims
     # F11, Follow-ups F12), then Settings > Suppliers, a brand claim open, and its supplier
-    # contact's landing; in the dark theme, the sign-in, the counter and the dashboard.
-    # And the first-run setup's seven steps (ui/tour_setup.py).
-    assert len([p for p in written if p.parent == tmp_path]) == 26 + 7
+    # contact's landing; in the dark theme, the sign-in, the counter and the dashboard; in
+    # both, the dashboard compared by brand. And the first-run setup's seven steps
+    # (ui/tour_setup.py).
+    assert len([p for p in written if p.parent == tmp_path]) == 26 + 2 + 7
+    assert {"11-dashboard-compared.png", "11-dashboard-compared-dark.png"} <= {
+        p.name for p in written}
     # docs/guide's own: the roles' screens and the failing scanner, printer and network.
     assert len([p for p in written if p.parent == tmp_path / "guide"]) == 16
     for png in written:
