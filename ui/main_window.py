@@ -269,6 +269,21 @@ class MainWindow(QMainWindow):
             self.first_run.keep_typing()  # the setup comes back with what was typed
         super().closeEvent(event)
 
+    def close_for_good(self) -> None:
+        """Wait for its work, close it and its database, and delete it now: its timers (the
+        idle lock, the print queue's count) must not read a database that may be gone."""
+        self.ctx.tasks.wait()
+        app = QApplication.instance()
+        if app is not None:  # the idle watch would go on filtering every event
+            app.removeEventFilter(self._idle_watch)
+        # Closing on the setup writes what was typed there: disposed before, the database
+        # would open a new connection for that write and keep it.
+        self.close()
+        self.ctx.db.dispose()
+        self.deleteLater()
+        # Without an event loop, deferred deletes only happen when sent explicitly.
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
     def _on_scanners_status(self, level: str, text: str) -> None:
         self.notify(text, STATUS_LEVELS.get(level, level))
 

@@ -188,13 +188,7 @@ def _compared(win: Any, shot: Callable[[str], None]) -> None:
 def _done(win: Any) -> None:
     """Close the window for good: its timers (the print queue's count) read a database that
     goes with the tour's temporary folder, so the window must not outlive it."""
-    from PySide6.QtCore import QEvent
-
-    win.ctx.tasks.wait()
-    win.close()  # on the setup it keeps what was typed, so the database closes after it
-    win.ctx.db.dispose()
-    win.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    win.close_for_good()
 
 
 def _hand_sale(sale: Any) -> None:

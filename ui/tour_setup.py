@@ -64,8 +64,6 @@ def _steps(wizard: Any, shot: Callable[[str], None]) -> None:
 
 def setup_tour(out: Path, work_area: QRect, day: Any) -> list[Path]:
     """Walk a new shop's setup on a fresh home; return the files written."""
-    from PySide6.QtCore import QEvent
-
     from ui.app import build
     from ui.theme import apply_theme
     from warranty_desk.clock import FixedClock
@@ -92,9 +90,5 @@ def setup_tour(out: Path, work_area: QRect, day: Any) -> list[Path]:
         try:
             _steps(win.first_run, shot)
         finally:
-            win.ctx.tasks.wait()
-            win.close()  # keeps what the setup had typed: the database must still be open
-            win.ctx.db.dispose()  # then no connection is left on the folder about to go
-            win.deleteLater()
-            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+            win.close_for_good()  # no connection is left on the folder about to go
     return written

@@ -69,18 +69,9 @@ def open_window(
 
 
 def close_window(win: MainWindow) -> None:
-    """Wait for its work, close it, close its database, and delete the window now."""
-    win.ctx.tasks.wait()
-    # A live window would be restyled by every later test's theme and its idle watch
-    # would filter every event: remove both now. Without an event loop, deferred
-    # deletes only happen when sent explicitly.
-    QApplication.instance().removeEventFilter(win._idle_watch)
-    # Closing on the setup writes what was typed there: disposed before, the database
-    # would open a new connection for that write and keep it.
-    win.close()
-    win.ctx.db.dispose()
-    win.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    """Wait for its work, close it, close its database, and delete the window now (a live
+    window would also be restyled by every later test's theme)."""
+    win.close_for_good()
 
 
 def open_syncing_window(home: Home) -> Iterator[MainWindow]:

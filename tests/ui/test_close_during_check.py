@@ -61,6 +61,9 @@ _Startup._check_whole = capture
 soundness.Stop.hold = held
 code = run_app(Home(Path(sys.argv[1])), [sys.argv[0]])
 startup, window = started[0]
+# The check lets its connection go before it says how it ended, and the app's end returns
+# once the connection is let go: the check's own last step is waited for before reading it.
+window.ctx.tasks.wait()
 seen["whole_check"] = startup.whole_check
 seen["refusal"] = window.ctx.db.refusal
 seen["exit"] = code
