@@ -3,12 +3,11 @@ extension plans, invoices and serials already recorded, and the customers it nam
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +24,7 @@ from warranty_desk.services.sale_customers import (
 )
 from warranty_desk.services.sale_input import SaleInput
 from warranty_desk.services.shop_locale import money_of, phone_region
+from warranty_desk.storage.database import driver_of, session_rows
 
 # SQLite allows 32766 bound parameters; IN-lists are chunked well below that.
 _CHUNK = 5000
@@ -56,12 +56,13 @@ def _products(session: Session, skus: Iterable[str]) -> dict[str, ProductInfo]:
     # counter sale, where SQLite reads the rows in a few microseconds.
     wanted = sorted(set(skus))
     found: dict[str, ProductInfo] = {}
-    driver = _driver(session)
     for start in range(0, len(wanted), _SQL_CHUNK):
-        chunk = wanted[start:start + _SQL_CHUNK]
+        chunk = tuple(wanted[start:start + _SQL_CHUNK])
+        # session_rows flushes first, as the ORM read did: a unit that added a product
+        # through the ORM before selling it finds it (the batch's first read).
         for (key, sku, name, category, serial_required, manufacturer_months, shop_months,
-             policy, policy_key, cover_from) in driver.execute(
-                "SELECT p.id, p.sku, p.name, p.category, p.serial_required, "
+             policy, policy_key, cover_from) in session_rows(
+                session, "SELECT p.id, p.sku, p.name, p.category, p.serial_required, "
                 "pol.manufacturer_months, pol.shop_months, pol.name, pol.id, "
                 "pol.online_cover_from FROM products AS p "
                 "JOIN policies AS pol ON pol.id = p.policy_id "
@@ -71,12 +72,6 @@ def _products(session: Session, skus: Iterable[str]) -> dict[str, ProductInfo]:
                 manufacturer_months, shop_months, policy, policy_key.hex(), key=key,
                 online_cover_on_delivery=cover_from == "delivery")
     return found
-
-
-def _driver(session: Session) -> sqlite3.Connection:
-    raw = session.connection().connection.dbapi_connection
-    assert raw is not None
-    return cast(sqlite3.Connection, raw)
 
 
 def _covered_serials(
@@ -90,7 +85,7 @@ def _covered_serials(
         by_serial[serial].add(product_id)
     serials = sorted(by_serial)
     found: dict[tuple[bytes, str], str] = {}
-    driver = _driver(session)
+    driver = driver_of(session)
     for start in range(0, len(serials), _SQL_CHUNK):
         chunk = serials[start:start + _SQL_CHUNK]
         for product_id, serial, code in driver.execute(
@@ -105,7 +100,7 @@ def _recorded_invoices(session: Session, keys: set[tuple[str, str]]) -> set[tupl
     # Plain SQL by invoice number (indexed), as for serials; the source is matched here.
     numbers_wanted = sorted({number for _, number in keys})
     found: set[tuple[str, str]] = set()
-    driver = _driver(session)
+    driver = driver_of(session)
     for start in range(0, len(numbers_wanted), _SQL_CHUNK):
         chunk = numbers_wanted[start:start + _SQL_CHUNK]
         for source, number in driver.execute(
