@@ -1,21 +1,25 @@
-"""The counter sale's reads and writes through the driver: number counters, the shop row."""
+"""Reads and writes through the driver: number counters, the shop row, and an inbox item whose
+database fails there stopping the pull as a failure through the ORM does."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import fields
 from datetime import date
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import actor
-from warranty_desk.models import NumberCounter, Shop
+from warranty_desk.models import InboxApplied, NumberCounter, Shop
 from warranty_desk.permissions import Role
-from warranty_desk.services import numbers
+from warranty_desk.services import inbox, inbox_kinds, numbers
 from warranty_desk.services.activation import record_sale
 from warranty_desk.services.letterhead import shop_of
 from warranty_desk.services.sale_input import LineInput, SaleInput
 from warranty_desk.storage.database import Database
+from warranty_desk.storage.documents import DocumentStore
 
 
 def _counters(db: Database) -> dict[tuple[str, int], int]:
@@ -71,3 +75,20 @@ def test_the_shop_row_read_through_the_driver_is_the_shop_entity(shop: Database)
         entity = session.scalars(select(Shop)).one()
         assert {f.name: getattr(row, f.name) for f in fields(row)} == {
             f.name: getattr(entity, f.name) for f in fields(row)}
+
+
+def test_a_database_failing_under_an_inbox_item_through_the_driver_stops_the_pull(
+        shop: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_fails(_ctx: object) -> str:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    def unreachable(_sha256: str) -> bytes:
+        raise AssertionError("no document is asked for")
+
+    monkeypatch.setitem(inbox_kinds.HANDLERS, "brand_status", disk_fails)
+    with pytest.raises(sqlite3.OperationalError):
+        inbox.apply_item(shop, inbox.InboxItemInput("in-1", "brand_status", {"claim_number": "X"}),
+                         documents=DocumentStore(tmp_path / "documents"),
+                         fetch_document=unreachable)
+    with shop.read() as session:
+        assert not session.execute(select(InboxApplied)).first()
