@@ -51,6 +51,8 @@ def last_issued(session: Session, kind: str, year: int) -> int:
 def _forget(session: Session, kind: str, year: int) -> None:
     """Expire a counter row this session had loaded through the ORM (epochs, the demo), so it
     reads the number just reserved rather than flushing its older one over it."""
+    if not session.identity_map:  # a counter sale loads no entity: skip working out the key
+        return
     held = session.identity_map.get(session.identity_key(NumberCounter, (kind, year)))
     if held is not None:
         session.expire(held)
