@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from warranty_desk import card_numbers
 from warranty_desk.errors import BadInput
-from warranty_desk.models import AuditEntry
 from warranty_desk.permissions import Actor
 
 # The chain itself (hashing, the walk that proves it) lives in audit_chain; these names stay
@@ -21,7 +20,8 @@ from warranty_desk.services.audit_chain import (
     entry_hash,
     verify,
 )
-from warranty_desk.storage.database import clock_of, session_rows
+from warranty_desk.storage.bulk import stored
+from warranty_desk.storage.database import clock_of, driver_of, session_rows
 
 __all__ = ["GENESIS", "GUARD_TRIGGERS", "ChainReport", "entry_hash", "kept_words", "record",
            "verify"]
@@ -30,9 +30,10 @@ __all__ = ["GENESIS", "GUARD_TRIGGERS", "ChainReport", "entry_hash", "kept_words
 def record(
     session: Session, actor: Actor, action: str, entity: str, entity_id: object,
     details: dict[str, Any] | None = None,
-) -> AuditEntry:
+) -> None:
     """Append one entry; the caller's write transaction serialises the chain."""
-    # Through the driver: every change at the counter appends one entry.
+    # Through the driver, read and insert: every change at the counter appends one entry, and
+    # the ORM's add and flush of it cost about 0.4 ms of CPU, the two statements a few us.
     found = session_rows(session, "SELECT seq, hash FROM audit_entries ORDER BY seq DESC "
                          "LIMIT 1")
     seq, prev = (found[0][0] + 1, found[0][1]) if found else (1, GENESIS)
@@ -40,16 +41,19 @@ def record(
     at = clock_of(session).now()
     detail_text = json.dumps(details or {}, sort_keys=True, default=str, ensure_ascii=False)
     actor_id = actor.staff_id.hex if actor.staff_id else ""
-    entry = AuditEntry(
-        seq=seq, at=at, actor_id=actor.staff_id, actor_name=actor.name, action=action,
-        entity=entity, entity_id=str(entity_id), details=detail_text, prev_hash=prev,
-        hash=entry_hash(seq=seq, at=at, actor_id=actor_id, actor_name=actor.name, action=action,
-                        entity=entity, entity_id=str(entity_id), details=detail_text,
-                        prev_hash=prev),
-    )
-    session.add(entry)
-    session.flush()
-    return entry
+    digest = entry_hash(seq=seq, at=at, actor_id=actor_id, actor_name=actor.name,
+                        action=action, entity=entity, entity_id=str(entity_id),
+                        details=detail_text, prev_hash=prev)
+    driver_of(session).execute(
+        f"INSERT INTO audit_entries ({', '.join(_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
+        (seq, stored(at), stored(actor.staff_id), actor.name, action, entity, str(entity_id),
+         detail_text, prev, digest))
+
+
+# The entry's columns in the order `record` binds them.
+_COLUMNS = ("seq", "at", "actor_id", "actor_name", "action", "entity", "entity_id", "details",
+            "prev_hash", "hash")
 
 
 def kept_words(text: str, ask: str) -> str:

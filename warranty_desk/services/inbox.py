@@ -14,6 +14,7 @@ An item ends in one of three states, kept in `InboxApplied.result`:
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -160,8 +161,11 @@ def _outcome(ctx: ItemContext) -> str:
         return (WAITING if exc.waiting else PROBLEM) + exc.reason
     except WarrantyDeskError as exc:
         return PROBLEM + str(exc)
-    except (SQLAlchemyError, OSError):
-        raise  # the database or the disk failed: stop the pull, nothing of this item is kept
+    except (SQLAlchemyError, sqlite3.Error, OSError):
+        # The database or the disk failed (through the ORM, or through the driver, which the
+        # audit entry, number counters and other small reads use): stop the pull, nothing of
+        # this item is kept.
+        raise
     except Exception:
         # A bug must not hold every item behind this one; it waits, so a fixed version can
         # still apply it, and is given up after WAIT_LIMIT like anything else that waits.

@@ -13,7 +13,6 @@ from warranty_desk.models import (
     Customer,
     HandBack,
     Product,
-    Shop,
     Staff,
     StockMovement,
     Warranty,
@@ -21,7 +20,14 @@ from warranty_desk.models import (
 from warranty_desk.permissions import Actor, Permission, require
 from warranty_desk.printables import HandBackView, LabelView, SlipView, TicketView
 from warranty_desk.services.close_report import close_report_view
-from warranty_desk.services.letterhead import header, local_now, local_time, portal_link, shop_of
+from warranty_desk.services.letterhead import (
+    ShopRow,
+    header,
+    local_now,
+    local_time,
+    portal_link,
+    shop_of,
+)
 from warranty_desk.services.lookup import verdicts_on
 from warranty_desk.services.unit_of_work import UnitOfWork, reads
 from warranty_desk.storage.database import driver_of, session_rows
@@ -39,7 +45,7 @@ _KEY_TERMS = (
 )
 
 
-def _how_to_claim(shop: Shop, portal: str | None) -> str:
+def _how_to_claim(shop: ShopRow, portal: str | None) -> str:
     place = ", ".join(p for p in (shop.name, shop.branch_name) if p)
     words = f"Bring the unit and this slip to {place}"
     words += ", or start a claim online with the QR code." if portal else "."

@@ -3,17 +3,17 @@ extension plans, invoices and serials already recorded, and the customers it nam
 
 from __future__ import annotations
 
-import sqlite3
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warranty_desk import normalize
-from warranty_desk.models import Customer, ExtensionPlan, Policy, Product
+from warranty_desk.models import Customer, ExtensionPlan
 from warranty_desk.money import MoneyFormat
 from warranty_desk.services.extension_plans import plans_by_name
 from warranty_desk.services.sale_customers import (
@@ -24,6 +24,7 @@ from warranty_desk.services.sale_customers import (
 )
 from warranty_desk.services.sale_input import SaleInput
 from warranty_desk.services.shop_locale import money_of, phone_region
+from warranty_desk.storage.database import driver_of, session_rows
 
 # SQLite allows 32766 bound parameters; IN-lists are chunked well below that.
 _CHUNK = 5000
@@ -51,28 +52,26 @@ class ProductInfo:
 
 
 def _products(session: Session, skus: Iterable[str]) -> dict[str, ProductInfo]:
+    # Plain SQL by SKU (unique index): the ORM statement cost about 0.5 ms of CPU on every
+    # counter sale, where SQLite reads the rows in a few microseconds.
     wanted = sorted(set(skus))
     found: dict[str, ProductInfo] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        rows = session.execute(
-            select(Product.id, Product.sku, Product.name, Product.category,
-                   Product.serial_required, Policy.manufacturer_months, Policy.shop_months,
-                   Policy.name, Policy.id.label("policy_id"), Policy.online_cover_from)
-            .join(Policy, Policy.id == Product.policy_id)
-            .where(Product.sku.in_(wanted[start:start + _CHUNK]))
-        )
-        for row in rows:
-            found[row.sku] = ProductInfo(
-                row.id, row.sku, row.name, row.category, row.serial_required,
-                row.manufacturer_months, row.shop_months, row[7], row.policy_id.hex,
-                key=row.id.bytes, online_cover_on_delivery=row.online_cover_from == "delivery")
+    for start in range(0, len(wanted), _SQL_CHUNK):
+        chunk = tuple(wanted[start:start + _SQL_CHUNK])
+        # session_rows flushes first, as the ORM read did: a unit that added a product
+        # through the ORM before selling it finds it (the batch's first read).
+        for (key, sku, name, category, serial_required, manufacturer_months, shop_months,
+             policy, policy_key, cover_from) in session_rows(
+                session, "SELECT p.id, p.sku, p.name, p.category, p.serial_required, "
+                "pol.manufacturer_months, pol.shop_months, pol.name, pol.id, "
+                "pol.online_cover_from FROM products AS p "
+                "JOIN policies AS pol ON pol.id = p.policy_id "
+                f"WHERE p.sku IN ({','.join('?' * len(chunk))})", chunk):
+            found[sku] = ProductInfo(
+                uuid.UUID(bytes=key), sku, name, category, bool(serial_required),
+                manufacturer_months, shop_months, policy, policy_key.hex(), key=key,
+                online_cover_on_delivery=cover_from == "delivery")
     return found
-
-
-def _driver(session: Session) -> sqlite3.Connection:
-    raw = session.connection().connection.dbapi_connection
-    assert raw is not None
-    return cast(sqlite3.Connection, raw)
 
 
 def _covered_serials(
@@ -86,7 +85,7 @@ def _covered_serials(
         by_serial[serial].add(product_id)
     serials = sorted(by_serial)
     found: dict[tuple[bytes, str], str] = {}
-    driver = _driver(session)
+    driver = driver_of(session)
     for start in range(0, len(serials), _SQL_CHUNK):
         chunk = serials[start:start + _SQL_CHUNK]
         for product_id, serial, code in driver.execute(
@@ -101,7 +100,7 @@ def _recorded_invoices(session: Session, keys: set[tuple[str, str]]) -> set[tupl
     # Plain SQL by invoice number (indexed), as for serials; the source is matched here.
     numbers_wanted = sorted({number for _, number in keys})
     found: set[tuple[str, str]] = set()
-    driver = _driver(session)
+    driver = driver_of(session)
     for start in range(0, len(numbers_wanted), _SQL_CHUNK):
         chunk = numbers_wanted[start:start + _SQL_CHUNK]
         for source, number in driver.execute(
@@ -155,7 +154,11 @@ def read_facts(session: Session, sales: Sequence[SaleInput]) -> SaleFacts:
     recorded = _recorded_invoices(session, {(s.source, s.invoice_number.strip()) for s in sales})
     forms = _customer_forms(sales, phone_region(session))
     serials, wanted = _line_serials(sales, product_of)
-    return SaleFacts(product_of, plans_by_name(session), money_of(session), recorded, forms,
+    # Extension plans are read only for a batch that names one (sold or declined): the ORM
+    # read of every plan cost about 0.2 ms on each counter sale that names none.
+    named = any(ln.extension_plan or ln.declined_plans for s in sales for ln in s.lines)
+    plans = plans_by_name(session) if named else {}
+    return SaleFacts(product_of, plans, money_of(session), recorded, forms,
                      customer_index(session, forms.values()), serials,
                      _covered_serials(session, wanted))
 

@@ -98,19 +98,27 @@ class _RowBuilder:
         # Every event of the plan is dated by the one clock's now, worked out once.
         self._event_id = partial(database.ids.bytes_at_ms, ms_since_epoch(now))
         self._staff = staff_id.bytes if staff_id else None
-        self._references = numbers.counter(session, "CU", 0)
-        self._last_reference = self._references.last
+        self._session = session
+        # Read when the plan's first new customer needs a reference: most counter sales name
+        # no customer, or one already on file.
+        self._first_reference: int | None = None
+        self._last_reference = 0
         self._covers: dict[tuple[Any, ...], _Cover] = {}
         self._words: dict[bytes, tuple[str, str, str, str, str]] = {}
         # The encoder writes a number through its Python path (2.6 us); a file repeats prices.
         self._prices: dict[int, str] = {}
 
     def finish(self) -> None:
-        """Tell the counter row the last customer reference once, not once per customer."""
-        if self._last_reference != self._references.last:
-            self._references.last = self._last_reference
+        """Reserve the customer references handed out, once, not once per customer (the write
+        lock held since the first was read keeps them the counter's next ones)."""
+        if self._first_reference is not None and self._last_reference > self._first_reference:
+            used = self._last_reference - self._first_reference
+            numbers.reserve(self._session, "CU", 0, used)
 
     def _next_reference(self) -> str:
+        if self._first_reference is None:
+            self._first_reference = self._last_reference = numbers.last_issued(
+                self._session, "CU", 0)
         self._last_reference += 1
         return numbers.customer_reference(self._branch, self._last_reference)
 
@@ -235,8 +243,10 @@ def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> 
     if import_batch_id is not None:
         batch = bulk.stored(import_batch_id)
         sales = Rows((*sales.columns, "import_batch_id"), [(*row, batch) for row in sales.values])
-    # Core bulk inserts skip the ORM flush hooks, so search rows are added by high-water mark.
-    marks = {"customers": search.high_water(session, "customers")}
+    # Core bulk inserts skip the ORM flush hooks, so search rows are added by high-water mark
+    # (for a plan that makes customers: most counter sales make none, and skip both reads).
+    marks = {"customers": search.high_water(session, "customers")} if plan.customers.values \
+        else {}
     for model, rows in ((Customer, plan.customers), (Sale, sales), (InvoiceLine, plan.lines)):
         _insert(session, model, rows)
     counted = (rollups.warranties_counted_at_end(bulk.driver(session))

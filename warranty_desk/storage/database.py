@@ -80,10 +80,11 @@ def _on_connect(database: Database, dbapi_connection: sqlite3.Connection, record
 def _on_begin(connection: Connection) -> None:
     # Writers take the write lock up front: a deferred transaction that reads and then writes
     # fails with SQLITE_BUSY at once, without waiting, if another writer committed in between.
-    if connection.get_execution_options().get(_WRITE_OPTION):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        connection.exec_driver_sql("BEGIN")
+    # On the driver itself: SQLAlchemy's statement machinery took 20 us of CPU for each, two
+    # per sale and its slip, where the statement takes 1.5 us.
+    driver = driver_of_pooled(connection.connection)
+    driver.execute("BEGIN IMMEDIATE" if connection.get_execution_options().get(_WRITE_OPTION)
+                   else "BEGIN")
 
 
 class Database:
