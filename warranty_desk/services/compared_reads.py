@@ -75,6 +75,16 @@ def named(value: Any) -> Any:
     return func.coalesce(func.nullif(value, ""), literal(NOT_RECORDED))
 
 
+def lone_value(session: Session, branch: str, field: str) -> str | None:
+    """The field's one value when it lets every claim, sale and offer through (the till's own
+    branch on a till of one branch, staff "not recorded" while no one is named): compared by
+    it, there is that one group, the shop's own read (rollup_reads.narrowing); else None."""
+    lone = {"branch": branch, "staff": NOT_RECORDED}.get(field)
+    if lone is None or field in rollup_reads.narrowing(session, branch, {field: lone}):
+        return None
+    return lone
+
+
 def keys_of(session: Session, branch: str, field: str) -> Keys:
     """The keys of `field`: a product's or staff member's id, read as its stored bytes, or the
     branch code itself; each named as its filter value would be (none: "not recorded")."""
@@ -113,12 +123,9 @@ def load_compared(session: Session, since: date, until: date, filters: Mapping[s
     lets everything through (the shop's counts are read for it: rollup_reads.narrowing)."""
     shop = shop_of(session)
     branch = shop.branch_code
-    # A field whose one value lets everything through (the till's own branch on a till of one
-    # branch, "not recorded" while no one is named) has that one group: the shop's counts.
-    lone = {"branch": branch, "staff": NOT_RECORDED}.get(by)
-    everything = lone is not None and by not in rollup_reads.narrowing(session, branch,
-                                                                       {by: lone})
-    if everything or not rollup_reads.by_day(session, shop.timezone):
+    # A field whose one value lets everything through has that one group: the shop's counts.
+    if lone_value(session, branch, by) is not None or not rollup_reads.by_day(
+            session, shop.timezone):
         return per_value(filters)
     zone, start, end = report_period(session, since, until)
 
@@ -174,12 +181,11 @@ def volumes(session: Session, since: date, until: date, filters: Mapping[str, st
     check_field(by)
     shop = shop_of(session)
     branch = shop.branch_code
-    wanted = rollup_reads.narrowing(session, branch, filters)
-    lone = {"branch": branch, "staff": NOT_RECORDED}.get(by)
-    if lone is not None and by not in rollup_reads.narrowing(session, branch,
-                                                             {**wanted, by: lone}):
+    lone = lone_value(session, branch, by)
+    if lone is not None:
         opened, anything = whole
         return {lone: opened} if anything else {}
+    wanted = rollup_reads.narrowing(session, branch, filters)
     _zone, start, end = report_period(session, since, until)
     keys = keys_of(session, branch, by)
     r = ClaimRollup

@@ -45,7 +45,7 @@ from warranty_desk.services.warranty_cards import (
     warranty_card,
 )
 from warranty_desk.storage import bulk, rollups, search
-from warranty_desk.storage.database import database_of
+from warranty_desk.storage.database import database_of, driver_of
 
 _ACTIVE = WarrantyStatus.ACTIVE.value
 # From this many warranties a plan counts them into the roll-ups in one statement per roll-up
@@ -249,7 +249,7 @@ def apply_plan(session: Session, plan: Plan, *, import_batch_id: Any = None) -> 
         else {}
     for model, rows in ((Customer, plan.customers), (Sale, sales), (InvoiceLine, plan.lines)):
         _insert(session, model, rows)
-    counted = (rollups.warranties_counted_at_end(bulk.driver(session))
+    counted = (rollups.warranties_counted_at_end(driver_of(session))
                if len(plan.warranties.values) >= COUNT_AT_END else nullcontext())
     with counted:
         _insert(session, Warranty, plan.warranties)

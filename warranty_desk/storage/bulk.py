@@ -8,14 +8,15 @@ value the way the models' column types would).
 from __future__ import annotations
 
 import enum
-import sqlite3
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy.orm import Session
+
+from warranty_desk.storage.database import driver_of
 
 
 def stored(value: Any) -> Any:
@@ -51,11 +52,6 @@ def insert_rows(session: Session, table: str, rows: Sequence[dict[str, Any]]) ->
     insert_values(session, table, columns, list(map(pick, rows)))
 
 
-def driver(session: Session) -> sqlite3.Connection:
-    """The driver connection under the session's open transaction."""
-    return cast(sqlite3.Connection, session.connection().connection.driver_connection)
-
-
 def insert_values(
     session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
 ) -> None:
@@ -69,5 +65,5 @@ def insert_values(
                 if not isinstance(value, _PLAIN)]
     if unstored:
         raise TypeError(f"{table}: pass stored values for {', '.join(unstored)} (see stored())")
-    driver(session).executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
+    driver_of(session).executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
                     f"VALUES ({', '.join('?' for _ in columns)})", rows)
