@@ -92,7 +92,10 @@ def test_the_charts_draw_the_figures_and_compare_by_brand_redraws(
         _pick(qtbot, screen, "claim-volume")
         compared = values_of(screen.chart_widgets[2])["Claims opened"]
         assert compared == tuple(float(per_brand[b]) for b in sorted(per_brand))
+        weeks_and_cost = screen.chart_widgets[:2]
         _pick(qtbot, screen, "cost-per-claim")
+        # Only the comparison is drawn again; the weeks and the costs stay as they were.
+        assert all(a is b for a, b in zip(screen.chart_widgets[:2], weeks_and_cost, strict=True))
         cost = {b: next(f for f in found if f.key == "cost-per-claim")
                 for b, found in screen.groups.items()}
         assert list(cost) == sorted(per_brand) and any(f.value for f in cost.values())

@@ -233,7 +233,7 @@ class DashboardScreen(Screen):
         def show(groups: dict[str, tuple[Figure, ...]]) -> None:
             if self.data is data:  # no other range, filter or comparison read since
                 self.groups = groups
-                self._draw(data)
+                self._redraw_compare(data)
 
         self.ctx.run(lambda: compared(self.ctx.db, actor, since=data.since, until=data.until,
                                       by=by, filters=filters), show)
@@ -242,7 +242,7 @@ class DashboardScreen(Screen):
         """A figure picked: its claims listed, and the comparison drawn by it once read."""
         self._show_behind()
         if self.data is not None and self.groups:
-            self._draw(self.data)
+            self._redraw_compare(self.data)
 
     def _ask_csv_path(self) -> str:
         return ask_csv_path(self, f"dashboard-{date_of(self.since)}-to-{date_of(self.until)}.csv")
@@ -306,14 +306,22 @@ class DashboardScreen(Screen):
             self.ctx.navigate.emit("ClaimDetailScreen", item.text())
 
     def _set_charts(self, widgets: list[QWidget]) -> None:
+        """Show these charts; those shown already stay as they are (new ones come last)."""
         for old in self.chart_widgets:
+            if old in widgets:
+                continue
             self.charts.removeWidget(old)
             old.hide()  # a widget taken out of a layout still paints until it is deleted
             old.setParent(None)
             old.deleteLater()
-        self.chart_widgets = widgets
         for widget in widgets:
-            self.charts.addWidget(widget, 1)
+            if widget not in self.chart_widgets:
+                self.charts.addWidget(widget, 1)
+        self.chart_widgets = widgets
+
+    def _redraw_compare(self, data: Dashboard) -> None:
+        """The comparison drawn again, the other charts left as they are."""
+        self._set_charts([*self.chart_widgets[:-1], self._compare_chart(data)])
 
     def _draw(self, data: Dashboard) -> None:
         dark = is_dark(self)
@@ -329,7 +337,7 @@ class DashboardScreen(Screen):
                       name="chartCost"),
         ]
         if data.by:
-            widgets.append(self._compare_chart(data, dark, scale))
+            widgets.append(self._compare_chart(data))
         else:
             widgets.append(bar_chart(
                 "Rates (%)", list(RATES.values()),
@@ -338,9 +346,10 @@ class DashboardScreen(Screen):
         self._set_charts(widgets)
 
 
-    def _compare_chart(self, data: Dashboard, dark: bool, scale: int) -> QWidget:
+    def _compare_chart(self, data: Dashboard) -> QWidget:
         """The comparison: claims opened per value until every figure per value is read, then
         the figure picked in the grid per value (money in the shop's currency units)."""
+        dark = is_dark(self)
         picked = self.figure()
         if not self.groups or picked is None or picked.key == COMPARED:
             values = list(data.volumes)
@@ -349,7 +358,7 @@ class DashboardScreen(Screen):
                                      tuple(float(data.volumes[v]) for v in values))],
                              dark=dark, name="chartCompare")
         values = list(self.groups)
-        per = 1 / scale if picked.unit == MONEY else 1.0
+        per = 1 / 10 ** amount_decimals() if picked.unit == MONEY else 1.0
         return bar_chart(f"{picked.title} by {data.by}", values,
                          [Series(picked.title, tuple(_value(self.groups[v], picked.key) * per
                                                      for v in values))],
