@@ -1,0 +1,157 @@
+"""Built metric pages kept in PostgreSQL for every app process, each served while no write since
+its build could change it, and built once for a burst of people asking the same.
+
+Twenty people opening the same metric page made PostgreSQL count the same million warranties
+twenty times (0.1-0.4 s of CPU each on 2 cores). A built page (metric_page.Page) is kept in
+staff_metricpage under its query (range, filters, comparison: every staff role that may open
+the page sees every branch, so nobody's scope narrows it), with the snapshot its build began
+in (pg_current_snapshot()).
+
+Exact, not timed: triggers of migration staff 0005 note every transaction that writes a table
+the page reads (claim roll-ups, claim events, sales counts, warranties, products, brand
+claims; a branch's code or time zone) in staff_metricwrite, one row per transaction whatever it
+wrote (the projector's chunk of 2,000 events is one), by its id. No row is locked by another
+writer's, so ingest is not serialised. Whatever writes (the projector, a rebuild, the customer
+portal, the web shops, an erasure, raw SQL) is caught where it lands, not where it is called.
+A kept page is served to a request when every writing transaction committed before the
+request arrived is visible in the page's snapshot: it never shows figures older than the data
+committed when it was asked for.
+
+Single flight: a request that finds no such page takes a transaction-scoped advisory lock on
+its query's hash, looks again (one that built meanwhile may have left what it needs: its
+snapshot began after this request arrived, or nothing was written since), else builds and
+keeps the page, then lets the others waiting behind it read it.
+
+The log of writes is emptied of what every kept page sees (_prune) when no build is under way
+(builds hold a shared lock from their snapshot to their insert, the prune an exclusive one, so
+no page built from an older snapshot is kept after the prune forgot what it missed). At most
+MAX_PAGES are kept, the least recently built go first; migrate empties them (a new release may
+build its pages otherwise).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection, connections, transaction
+
+from portal import clock
+from portal.staff.metric_page import Page, Query
+
+MAX_PAGES = 256
+# The advisory locks' first key (the two-key form, apart from portal.receiver.partitions'
+# one-key lock): STORE for builds (shared) against the prune (exclusive), PAGE per query.
+STORE, PAGE = 0x57D0, 0x57D1
+# Part of every key: a release whose Page differs in shape changes it.
+FORMAT = "1"
+
+_READ = """
+    SELECT pg_current_snapshot()::text,
+           (SELECT m.page FROM staff_metricpage m WHERE m.key = %(key)s
+              AND NOT EXISTS (
+                  SELECT 1 FROM staff_metricwrite w
+                  WHERE pg_visible_in_snapshot(w.xid, coalesce(%(arrived)s::pg_snapshot,
+                                                                pg_current_snapshot()))
+                    AND NOT pg_visible_in_snapshot(w.xid, m.snapshot)))"""
+
+_counted = threading.Lock()
+built = 0  # pages built here (the tests count them)
+
+
+def key_of(query: Query, behind_url: str) -> str:
+    """The query's key: what the page shows depends on nothing else (no role narrows it)."""
+    text = "\x1f".join((FORMAT, behind_url, query.since.isoformat(), query.until.isoformat(),
+                        query.by, *(f"{k}={v}" for k, v in sorted(query.filters.items()))))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _lock_id(key: str) -> int:
+    return int.from_bytes(bytes.fromhex(key[:8]), "big", signed=True)
+
+
+def _kept(cursor: Any, key: str, arrived: str | None) -> tuple[str, Page | None]:
+    """The snapshot now, and the kept page good for a request that arrived at `arrived`
+    (None: now)."""
+    cursor.execute(_READ, {"key": key, "arrived": arrived})
+    now, data = cursor.fetchone()
+    if data is None:
+        return now, None
+    try:
+        page = pickle.loads(bytes(data))  # written by _keep below and nothing else
+    except Exception:  # a page of an older release that no longer unpickles: build it
+        return now, None
+    return now, page if isinstance(page, Page) else None
+
+
+def page(query: Query, behind_url: str, build: Callable[[], Page]) -> Page:
+    """The page for the query: kept, or built (once for everyone asking meanwhile) and kept."""
+    key = key_of(query, behind_url)
+    with connection.cursor() as cursor:
+        arrived, found = _kept(cursor, key, None)
+    if found is not None:
+        return found
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One builds; the others wait here and then read what it kept.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PAGE, _lock_id(key)])
+        _, found = _kept(cursor, key, arrived)
+        if found is not None:
+            return found
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [STORE, 0])
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        snapshot = cursor.fetchone()[0]
+        found = build()
+        _keep(cursor, key, snapshot, found)
+    _count()
+    _prune()
+    return found
+
+
+def _count() -> None:
+    global built
+    with _counted:
+        built += 1
+
+
+def _keep(cursor: Any, key: str, snapshot: str, found: Page) -> None:
+    cursor.execute("""
+        INSERT INTO staff_metricpage (key, snapshot, built_at, page)
+        VALUES (%s, %s::pg_snapshot, %s, %s)
+        ON CONFLICT (key) DO UPDATE SET snapshot = excluded.snapshot,
+            built_at = excluded.built_at, page = excluded.page""",
+                   [key, snapshot, clock.now(), pickle.dumps(found, pickle.HIGHEST_PROTOCOL)])
+    cursor.execute("""
+        DELETE FROM staff_metricpage WHERE key IN (
+            SELECT key FROM staff_metricpage ORDER BY built_at DESC, key OFFSET %s)""",
+                   [MAX_PAGES])
+
+
+def _prune() -> None:
+    """Forget the pages some committed write made stale, then the writes every kept page
+    sees; only while no build is between its snapshot and its insert (else next time)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [STORE, 0])
+        if not cursor.fetchone()[0]:
+            return
+        cursor.execute("""
+            DELETE FROM staff_metricpage m WHERE EXISTS (
+                SELECT 1 FROM staff_metricwrite w
+                WHERE NOT pg_visible_in_snapshot(w.xid, m.snapshot))""")
+        # Only what every page kept sees: a write committed after the statement above is
+        # kept, whatever it made stale.
+        cursor.execute("""
+            DELETE FROM staff_metricwrite w WHERE NOT EXISTS (
+                SELECT 1 FROM staff_metricpage m
+                WHERE NOT pg_visible_in_snapshot(w.xid, m.snapshot))""")
+
+
+def forget(using: str = "default") -> None:
+    """Drop every kept page (after migrate: a new release's pages may differ); nothing when
+    the table is not there (migrated back before it)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT to_regclass('staff_metricpage') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute("DELETE FROM staff_metricpage")
