@@ -17,10 +17,11 @@ A kept page is served to a request when every writing transaction committed befo
 request arrived is visible in the page's snapshot: it never shows figures older than the data
 committed when it was asked for.
 
-Single flight: a request that finds no such page takes a transaction-scoped advisory lock on
-its query's hash, looks again (one that built meanwhile may have left what it needs: its
-snapshot began after this request arrived, or nothing was written since), else builds and
-keeps the page, then lets the others waiting behind it read it.
+Single flight: a request that finds no such page tries a transaction-scoped advisory lock on
+its query's hash; holding it, it looks again and else builds and keeps the page. The others
+wait on the same lock, shared, all at once, and then read the kept page: it is good for them
+when its snapshot began after they arrived (or nothing was written since); if not (a write
+came between), they try again.
 
 The log of writes is emptied of what every kept page sees (_prune) when no build is under way
 (builds hold a shared lock from their snapshot to their insert, the prune an exclusive one, so
@@ -90,23 +91,42 @@ def _kept(cursor: Any, key: str, arrived: str | None) -> tuple[str, Page | None]
 def page(query: Query, behind_url: str, build: Callable[[], Page]) -> Page:
     """The page for the query: kept, or built (once for everyone asking meanwhile) and kept."""
     key = key_of(query, behind_url)
+    lock = [PAGE, _lock_id(key)]
     with connection.cursor() as cursor:
         arrived, found = _kept(cursor, key, None)
-    if found is not None:
-        return found
-    with transaction.atomic(), connection.cursor() as cursor:
-        # One builds; the others wait here and then read what it kept.
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PAGE, _lock_id(key)])
-        _, found = _kept(cursor, key, arrived)
+    while found is None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", lock)
+            if cursor.fetchone()[0]:  # nobody builds it: this request does
+                _, found = _kept(cursor, key, arrived)  # one may have just finished
+                if found is None:
+                    found = _build(cursor, key, build)
+                    _count()
+                    break
+                return found
+        # Another request builds it: wait until it is done, beside the others waiting (a
+        # shared lock: they read the page at once, not one after another), then read it. Not
+        # good for this request (a write came after that build began and before this request
+        # arrived) or not built (it failed): try again, maybe building it here.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock_shared(%s, %s)", lock)
+            try:
+                _, found = _kept(cursor, key, arrived)
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock_shared(%s, %s)", lock)
         if found is not None:
             return found
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [STORE, 0])
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        snapshot = cursor.fetchone()[0]
-        found = build()
-        _keep(cursor, key, snapshot, found)
-    _count()
     _prune()
+    return found
+
+
+def _build(cursor: Any, key: str, build: Callable[[], Page]) -> Page:
+    """Build the page and keep it, from a snapshot taken under the store's shared lock."""
+    cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [STORE, 0])
+    cursor.execute("SELECT pg_current_snapshot()::text")
+    snapshot = cursor.fetchone()[0]
+    found = build()
+    _keep(cursor, key, snapshot, found)
     return found
 
 
