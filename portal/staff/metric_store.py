@@ -26,8 +26,8 @@ came between), they try again.
 The log of writes is emptied of what every kept page sees (_prune) when no build is under way
 (builds hold a shared lock from their snapshot to their insert, the prune an exclusive one, so
 no page built from an older snapshot is kept after the prune forgot what it missed). At most
-MAX_PAGES are kept, the least recently built go first; migrate empties them (a new release may
-build its pages otherwise).
+MAX_PAGES pages and MAX_BYTES are kept, the least recently built go first; migrate empties
+them (a new release may build its pages otherwise).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from portal import clock
 from portal.staff.metric_page import Page, Query
 
 MAX_PAGES = 256
+MAX_BYTES = 64 << 20
 # The advisory locks' first key (the two-key form, apart from portal.receiver.partitions'
 # one-key lock): STORE for builds (shared) against the prune (exclusive), PAGE per query.
 STORE, PAGE = 0x57D0, 0x57D1
@@ -143,10 +144,16 @@ def _keep(cursor: Any, key: str, snapshot: str, found: Page) -> None:
         ON CONFLICT (key) DO UPDATE SET snapshot = excluded.snapshot,
             built_at = excluded.built_at, page = excluded.page""",
                    [key, snapshot, clock.now(), pickle.dumps(found, pickle.HIGHEST_PROTOCOL)])
+    # The least recently built go first, beyond MAX_PAGES or MAX_BYTES in all (a page
+    # compared by branch across 200 branches is 0.3 MB, one of a few groups 5-60 kB).
     cursor.execute("""
         DELETE FROM staff_metricpage WHERE key IN (
-            SELECT key FROM staff_metricpage ORDER BY built_at DESC, key OFFSET %s)""",
-                   [MAX_PAGES])
+            SELECT key FROM (
+                SELECT key, row_number() OVER newest AS n,
+                       sum(octet_length(page)) OVER newest AS held
+                FROM staff_metricpage
+                WINDOW newest AS (ORDER BY built_at DESC, key)) kept
+            WHERE n > %s OR held > %s)""", [MAX_PAGES, MAX_BYTES])
 
 
 def _prune() -> None:

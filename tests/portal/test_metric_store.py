@@ -231,6 +231,15 @@ def test_the_kept_pages_and_writes_stay_few(shop: dict[str, Any],
         # Every page older than the write above went; the one built after it sees it.
         cursor.execute("SELECT count(*) FROM staff_metricwrite")
         assert cursor.fetchone()[0] == 0
+        # And no more bytes than MAX_BYTES: the newest page alone when two do not fit.
+        cursor.execute("SELECT octet_length(page) FROM staff_metricpage")
+        size = cursor.fetchone()[0]
+        monkeypatch.setattr(metric_store, "MAX_BYTES", size + size // 2)
+        for day in range(2):
+            query = Query(SINCE + timedelta(days=day), UNTIL)
+            metric_store.page(query, "/b/", lambda q=query: build(q, "/b/"))
+        cursor.execute("SELECT count(*) FROM staff_metricpage")
+        assert cursor.fetchone()[0] == 1
 
 
 def test_a_year_on_the_clock_changes_nothing(shop: dict[str, Any],
