@@ -145,7 +145,8 @@ def _sales(since: date, until: date, filters: Mapping[str, str], by: str, select
     where, params = where_equal(SALE_DIMS, filters)
     grp = SALE_DIMS[by] if by else "''"
     return (f"""SELECT {select.format(grp=grp)}
-        FROM projections_warranty w {joined(where + grp + "".join(SALE_PICKS.values()), "w")}
+        FROM projections_warranty w {joined(where + grp + "".join(SALE_PICKS.values()), "w",
+                                            filters)}
         WHERE w.sold_on >= %s AND w.sold_on <= %s AND w.status <> ALL(%s){where}""",
             [since, until, list(VOID), *params])
 
