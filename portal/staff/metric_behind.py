@@ -21,6 +21,7 @@ from portal.staff.metric_counts import (
     Counted,
     claims_cte,
     fetch_rows,
+    joined,
     recovery_shares,
     waiting_units,
     where_equal,
@@ -144,8 +145,8 @@ def _sales(since: date, until: date, filters: Mapping[str, str], by: str, select
     where, params = where_equal(SALE_DIMS, filters)
     grp = SALE_DIMS[by] if by else "''"
     return (f"""SELECT {select.format(grp=grp)}
-        FROM projections_warranty w JOIN branches_branch b ON b.id = w.branch_id
-        LEFT JOIN projections_product p ON p.id = w.product_id
+        FROM projections_warranty w {joined(where + grp + "".join(SALE_PICKS.values()), "w",
+                                            filters)}
         WHERE w.sold_on >= %s AND w.sold_on <= %s AND w.status <> ALL(%s){where}""",
             [since, until, list(VOID), *params])
 

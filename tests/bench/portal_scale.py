@@ -711,6 +711,10 @@ def passed(data: dict[str, Any]) -> bool:
 
 def main() -> int:
     """Run, print the table, say where the JSON went."""
+    if os.environ.get("BENCH_PORTAL_METRICS_ONLY") == "1":  # the metric phase alone
+        from tests.bench import portal_metrics_alone
+
+        return portal_metrics_alone.run()
     out = Path(__file__).with_name("portal_results.json")
     was, why_not = compare.previous(out, holds="events")
     data = run(out)

@@ -181,3 +181,41 @@ def test_every_counted_figure_is_the_row_paths(story: dict[str, Any], data: st.D
         counted, rows = build(query, "/b/"), build(query, "/b/", counted=False)
         assert _values(counted) == _values(rows)
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("filters", [{"brand": "Lumen"}, {"brand": "not recorded"},
+                                     {"supplier": "Lumen", "category": "phones"},
+                                     {"product": "not recorded", "branch": "B0"}])
+@pytest.mark.parametrize("by", ["", "brand", "branch"])
+def test_a_product_filter_and_the_claims_and_sales_with_no_product(
+        filters: dict[str, str], by: str) -> None:
+    """Claims and sales with no product (no SKU, no sale; a sale of no product) are "not
+    recorded" under every product field: a filter on a product value leaves them out (the
+    product is then joined inner) and one on "not recorded" keeps them, as the row path."""
+    from django.db import transaction
+
+    from portal.staff.metric_page import Query, build
+
+    at = FIRST_AT + timedelta(days=3)
+    claim = {"state": "received", "outcome": "", "closed": None, "promised": None, "sku": "",
+             "staff": "", "refund": None, "approver": "", "events": [], "hours": []}
+    story = {"branches": [{
+        "code": "B0", "zone": "", "customers": 2, "recovery": [],
+        "products": [("SKU-0", "Lumen", "phones", "", True)],
+        "sales": [(0, 0, FIRST + timedelta(days=1), "SN1", "active", 1000),
+                  (0, 1, FIRST + timedelta(days=9), "", "active", None)],
+        "claims": [{**claim, "opened": at, "sale": 0, "customer": 0},
+                   {**claim, "opened": at, "sale": None, "customer": 1},
+                   {**claim, "opened": at + timedelta(hours=5), "sale": None, "sku": "SKU-0",
+                    "customer": 1, "state": "resolved", "closed": at + timedelta(days=2)}]}]}
+    with transaction.atomic():
+        _write(story)
+        from portal.projections.models import Warranty
+        # A sale whose product the till never sent.
+        Warranty.objects.create(branch_id=Warranty.objects.first().branch_id, code="B0-W9",
+                                customer=None, status="active", sold_on=FIRST + timedelta(days=2),
+                                start_on=FIRST)
+        query = Query(FIRST, FIRST + timedelta(days=20), filters, by)
+        counted, rows = build(query, "/b/"), build(query, "/b/", counted=False)
+        assert _values(counted) == _values(rows)
+        transaction.set_rollback(True)

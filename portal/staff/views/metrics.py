@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from portal import clock
 from portal.errors import PortalInputError
 from portal.projections.models import Claim, Warranty
-from portal.staff import charts
+from portal.staff import charts, metric_store
 from portal.staff.metric_page import (
     ALL,
     Page,
@@ -60,7 +60,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         kind = request.GET.get("format", "")
         # Counted in SQL, the exports too (with how many records stand behind each figure);
         # a figure's records are listed when it is picked (records_behind).
-        page = build(query, reverse("office:metrics-behind"))
+        # Kept for everyone until a write could change it (metric_store), built once.
+        url = reverse("office:metrics-behind")
+        page = metric_store.page(query, url, lambda: build(query, url))
     except PortalInputError as problem:
         return render(request, "office/metrics.html",
                       {"problem": str(problem), **_form(None, request)}, status=400)

@@ -1,0 +1,95 @@
+"""The metric phase of the head-office bench alone: 20 people on the four metric pages against
+the real gunicorn on the bench's 1M database, as tests.bench.portal_scale runs it last.
+
+    BENCH_PORTAL_METRICS_ONLY=1 python -m tests.bench.portal_scale   # after one full run
+
+Nothing is pushed and no results file is written: it migrates the database the last run left
+(a new migration applies), serves it as the full run does, and prints each page's latency
+(median, p95, p99) with the CPU time the app (gunicorn and its workers) and PostgreSQL spent
+meanwhile, read from /proc: on a shared machine, CPU time is what the pages themselves cost.
+Every kept metric page is dropped first (migrate does), so the first people build them; the
+app workers are warmed first by a round of the other staff pages, as in the full run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from portal.devdb import Cluster
+from tests.bench import portal_scale as scale
+
+
+def _tree_cpu_s(root: int) -> float:
+    """CPU seconds of a process, its live descendants and the children it reaped."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        pid, parent = int(entry.name), int(fields[1])
+        if pid == root or parent == root or _descends(parent, root):
+            total += (int(fields[11]) + int(fields[12])) / tick
+            if pid == root:
+                total += (int(fields[13]) + int(fields[14])) / tick
+    return total
+
+
+def _descends(pid: int, root: int) -> bool:
+    for _ in range(8):
+        if pid in (0, 1):
+            return False
+        if pid == root:
+            return True
+        try:
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            return False
+    return False
+
+
+def run() -> int:
+    work = scale.CACHE / "run-metrics"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    cluster = Cluster(scale.CACHE / "pg", scale.PG_SETTINGS)
+    started = cluster.start()
+    try:
+        env = scale._env(cluster, work)
+        scale._migrate(env)
+        scale._setup_django(env)
+        portal, serve, worker = scale._start(cluster, work, env)
+        try:
+            cookie = scale.staff_cookie()
+            chosen = scale.picks(200)
+            # As the full run: one round of the staff pages with no pause warms every app
+            # worker first (the metric pages are not among them: nobody has built one yet).
+            scale.pages(portal.port, cookie, chosen, rounds=1, think=(0, 0))
+            print(f"Load average before: {os.getloadavg()}", file=sys.stderr)
+            roots = {"app": serve.pid, "PostgreSQL": scale._postmaster(cluster)}
+            cpu0 = {k: _tree_cpu_s(pid) for k, pid in roots.items()}
+            wall0 = time.perf_counter()
+            found = scale.pages(portal.port, cookie, chosen, rounds=scale.METRIC_ROUNDS,
+                                names=scale.METRIC_PAGES)
+            wall = time.perf_counter() - wall0
+            cpu = {k: _tree_cpu_s(pid) - cpu0[k] for k, pid in roots.items()}
+        finally:
+            scale._stop(serve, worker)
+    finally:
+        scale.connections_close()
+        if started:
+            cluster.stop()
+    for name, stats in found.items():
+        print(f"{name}: median {stats.median_ms:.1f} ms, p95 {stats.p95_ms:.1f} ms, "
+              f"p99 {stats.p99_ms} ms over {stats.runs}; budget p95 <= {scale.PAGE_BUDGET_MS}")
+    print(f"{scale.USERS} people, {scale.METRIC_ROUNDS} rounds: {wall:.1f} s; CPU app "
+          f"{cpu['app']:.2f} s, PostgreSQL {cpu['PostgreSQL']:.2f} s; load average after "
+          f"{os.getloadavg()}")
+    return 0 if all(s.p95_ms <= scale.PAGE_BUDGET_MS for s in found.values()) else 1
