@@ -23,7 +23,8 @@ wait on the same lock, shared, all at once, and then read the kept page: it is g
 when its snapshot began after they arrived (or nothing was written since); if not (a write
 came between), they try again.
 
-The log of writes is emptied of what every kept page sees (_prune) when no build is under way
+The log of writes is emptied of what every kept page sees (prune, after each build and every
+quarter of an hour: portal.staff.tasks) when no build is under way
 (builds hold a shared lock from their snapshot to their insert, the prune an exclusive one, so
 no page built from an older snapshot is kept after the prune forgot what it missed). At most
 MAX_PAGES pages and MAX_BYTES are kept, the least recently built go first; migrate empties
@@ -117,7 +118,7 @@ def page(query: Query, behind_url: str, build: Callable[[], Page]) -> Page:
                 cursor.execute("SELECT pg_advisory_unlock_shared(%s, %s)", lock)
         if found is not None:
             return found
-    _prune()
+    prune()
     return found
 
 
@@ -156,7 +157,7 @@ def _keep(cursor: Any, key: str, snapshot: str, found: Page) -> None:
             WHERE n > %s OR held > %s)""", [MAX_PAGES, MAX_BYTES])
 
 
-def _prune() -> None:
+def prune() -> None:
     """Forget the pages some committed write made stale, then the writes every kept page
     sees; only while no build is between its snapshot and its insert (else next time)."""
     with transaction.atomic(), connection.cursor() as cursor:

@@ -281,3 +281,23 @@ def test_a_projected_event_changes_the_next_page(
     sell("INV-MS2")
     assert _value(metric_store.page(query, "/b/", make(query)), "activations") == 2
     assert len(built) == 2
+
+
+def test_the_log_of_writes_is_emptied_with_no_page_opened(shop: dict[str, Any]) -> None:
+    """Writes with nobody opening the metric page: the quarter-hourly job empties their log
+    (it was emptied only after a build, so it grew for as long as nobody looked)."""
+    from procrastinate.contrib.django import app
+
+    from portal.staff import tasks
+
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute("UPDATE projections_product SET category = category")
+        cursor.execute("SELECT count(*) FROM staff_metricwrite")
+        assert cursor.fetchone()[0] >= 3
+        tasks.prune_metric_store(timestamp=0)
+        cursor.execute("SELECT count(*) FROM staff_metricwrite")
+        assert cursor.fetchone()[0] == 0
+    periodic = app.periodic_registry.periodic_tasks[("portal.staff.prune_metric_store",
+                                                     "metric-store")]
+    assert periodic.cron == tasks.EVERY
