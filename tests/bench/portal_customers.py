@@ -84,7 +84,7 @@ def pages(port: int, people: list[SignedIn], *, rounds: int = ROUNDS,
     """Every customer at once, each opening their products then their claim, a page a second
     or so; p95 per page.
     """
-    from tests.bench.portal_scale import _connection, _get, _ms
+    from tests.bench.portal_staff_reads import connection, get, ms
 
     times: dict[str, list[float]] = {name: [] for name in PAGES}
     lock = threading.Lock()
@@ -94,10 +94,10 @@ def pages(port: int, people: list[SignedIn], *, rounds: int = ROUNDS,
         rng = random.Random(n)
         headers = {"Cookie": who.cookie, "X-Forwarded-Proto": "https"}
         time.sleep(rng.uniform(0, think[1]))  # not all at one instant
-        conn = _connection(port)
+        conn = connection(port)
         for _ in range(rounds):
             for name, path in _paths(who).items():
-                took = _get(conn, path, headers)
+                took = get(conn, path, headers)
                 with lock:
                     times[name].append(took)
                 time.sleep(rng.uniform(*think))
@@ -105,7 +105,7 @@ def pages(port: int, people: list[SignedIn], *, rounds: int = ROUNDS,
 
     with ThreadPoolExecutor(len(people)) as pool:
         list(pool.map(person, range(len(people))))
-    return {name: _ms(t) for name, t in times.items()}
+    return {name: ms(t) for name, t in times.items()}
 
 
 def _statements(person: SignedIn) -> dict[str, list[str]]:

@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 
 from portal.devdb import Cluster
 from tests.bench import harness
-from tests.bench.portal_scale import CACHE, DATABASE, METRIC_PAGES, PG_SETTINGS
+from tests.bench.portal_scale import CACHE, DATABASE, PG_SETTINGS
+from tests.bench.portal_staff_reads import METRIC_PAGES
 
 # The bench's production clock reads today; the default page is the 28 days up to it. Fixed
 # here so two runs of this script read the same range.

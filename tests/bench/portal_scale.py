@@ -24,7 +24,6 @@ minutes on this 2-core machine. Prints one table; writes tests/bench/portal_resu
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import random
@@ -36,38 +35,32 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from portal.devdb import Cluster
-from tests.bench import compare, harness, portal_customers, portal_load
-from tests.bench.harness import Stats
+from tests.bench import compare, portal_customers, portal_load
+from tests.bench.portal_report import INGEST_BUDGET_S, load, passed, table, write
+from tests.bench.portal_staff_reads import (
+    METRIC_PAGES,
+    METRIC_ROUNDS,
+    pages,
+    picks,
+    search_serial,
+    shape_for_metrics,
+    staff_cookie,
+    top_up,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".bench-cache" / "portal"
 BRANCHES = 200
 EVENTS_PER_BRANCH = 5_000
 WARRANTIES = 1_000_000
-INGEST_BUDGET_S = 600.0
-SEARCH_BUDGET_MS = 20.0
-PAGE_BUDGET_MS = 150.0
-USERS = 20
-ROUNDS = 8
-# A person reads a page before opening the next: about a second here, which is quick.
-THINK_S = (0.5, 1.5)
 SEARCHES = 200
 START = date(2026, 1, 5)
-# The metric page over 90 days that hold every pushed sale (the pushed claims are all still
-# open, so every range from their first day holds them); its default range (the last 28 days)
-# holds those claims and no sale. Products are given one of BRANDS brands.
-METRIC_RANGE = "since=2025-11-03&until=2026-01-31"
-BRANDS = 5
 # A production-like server: durable commits; memory sized for a 24 GB machine shared with
 # the app and the worker.
 PG_SETTINGS = ("fsync=on", "synchronous_commit=on", "full_page_writes=on",
@@ -106,10 +99,6 @@ def _env(cluster: Cluster, work: Path) -> dict[str, str]:
 
 def _portal(*args: str) -> list[str]:
     return [sys.executable, "-m", "portal.cli", *args]
-
-
-def _ms(times: list[float]) -> Stats:
-    return harness.stats([t * 1000 for t in times])
 
 
 # -- the raw floor ------------------------------------------------------------------------
@@ -235,192 +224,6 @@ def check_counts(branches: dict[str, int], per_branch: int,
 # -- reads at a million warranties --------------------------------------------------------
 
 
-def top_up(target: int) -> int:
-    """Write more warranties of the same shape into the read models until there are `target`
-    (customers, two layers each, a product per branch); how many were added.
-    """
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*), count(DISTINCT branch_id) FROM projections_warranty")
-        have, branches = cursor.fetchone()  # type: ignore[misc]
-        per_branch = max(0, -(-(target - have) // max(1, branches)))
-        if per_branch == 0:
-            return 0
-        cursor.execute("""
-            INSERT INTO projections_product (branch_id, sku, name)
-            SELECT id, 'OLD-1', 'Older phone' FROM branches_branch""")
-        cursor.execute("""
-            INSERT INTO projections_customer (branch_id, reference, name, phone, phone_digits,
-                                              email, segment, seq)
-            SELECT b.id, b.code || '-H' || g, 'Earlier customer ' || b.code || ' ' || g,
-                   '+4421' || lpad(g::text, 8, '0'), '4421' || lpad(g::text, 8, '0'),
-                   'h' || g || '@' || lower(b.code) || '.example', 'retail', 1
-            FROM branches_branch b CROSS JOIN generate_series(1, %s) g""",
-                       [-(-per_branch // 4)])
-        cursor.execute("""
-            INSERT INTO projections_warranty (branch_id, code, serial, product_id, customer_id,
-                invoice, status, start_on, end_on, void_reason, replaced_by, seq)
-            SELECT b.id, b.code || '-W-2024-' || lpad(g::text, 6, '0'),
-                   'SNH' || b.code || lpad(g::text, 7, '0'), p.id, c.id,
-                   b.code || '-I-H' || (g / 3), 'active', DATE '2024-01-01' + (g %% 700),
-                   DATE '2025-12-31' + (g %% 700), '', '', 1
-            FROM branches_branch b CROSS JOIN generate_series(1, %s) g
-            JOIN projections_product p ON p.branch_id = b.id AND p.sku = 'OLD-1'
-            JOIN projections_customer c ON c.branch_id = b.id
-                 AND c.reference = b.code || '-H' || ((g + 3) / 4)""", [per_branch])
-        added = cursor.rowcount
-        cursor.execute("""
-            INSERT INTO projections_warrantylayer (warranty_id, position, kind, start_on,
-                                                   end_on, plan)
-            SELECT w.id, l.position, l.kind,
-                   CASE l.position WHEN 0 THEN w.start_on ELSE w.start_on + 365 END,
-                   CASE l.position WHEN 0 THEN w.start_on + 364 ELSE w.end_on END, ''
-            FROM projections_warranty w
-            CROSS JOIN (VALUES (0, 'manufacturer'), (1, 'shop')) AS l(position, kind)
-            WHERE w.code LIKE '%%-W-2024-%%'""")
-        cursor.execute("ANALYZE")
-    return int(added)
-
-
-def shape_for_metrics() -> None:
-    """What the metric page filters and counts by, written straight into the read models as the
-    tills would have sent it: every product one of BRANDS brands (the pushed history names
-    none), and the warranties written directly sold on their first day (the handler's rule)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE projections_product SET brand = 'Brand ' || (id %% %s) "
-                       "WHERE brand = ''", [BRANDS])
-        cursor.execute("UPDATE projections_warranty SET sold_on = start_on "
-                       "WHERE sold_on IS NULL AND start_on IS NOT NULL")
-        cursor.execute("ANALYZE projections_product")
-
-
-def staff_cookie() -> str:
-    """A signed-in head-office admin's session, as the browser would send it."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from portal.staff.services import add_staff
-
-    member, _ = add_staff(f"bench-{secrets.token_hex(3)}@office.example", "admin")
-    session = SessionStore()
-    session[SESSION_KEY] = str(member.user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = member.user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
-def _get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) -> float:
-    start = time.perf_counter()
-    conn.request("GET", path, headers=headers)
-    answer = conn.getresponse()
-    body = answer.read()
-    took = time.perf_counter() - start
-    if answer.status != 200:
-        raise SystemExit(f"GET {path} answered {answer.status}: {body[:300]!r}")
-    return took
-
-
-def _connection(port: int) -> http.client.HTTPConnection:
-    return http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-
-def search_serial(port: int, cookie: str, serials: list[str], cluster: Cluster
-                  ) -> tuple[Stats, Stats]:
-    """The staff search page for a serial, one person (median); the floor is its indexed
-    SELECT on one open connection.
-    """
-    import psycopg
-
-    headers = {"Cookie": cookie, "X-Forwarded-Proto": "https"}
-    conn = _connection(port)
-    for found in serials[:5]:
-        _get(conn, f"/office/search/?q={found}", headers)
-    page = [_get(conn, f"/office/search/?q={found}", headers) for found in serials]
-    conn.close()
-    floor = []
-    with psycopg.connect(cluster.url(DATABASE)) as db:
-        for found in serials:
-            start = time.perf_counter()
-            db.execute("SELECT * FROM projections_warranty WHERE code = %s OR serial = %s "
-                       "ORDER BY branch_id, code LIMIT 50", [found, found]).fetchall()
-            floor.append(time.perf_counter() - start)
-    return _ms(page), _ms(floor)
-
-
-# The staff pages 20 people go round, and head office's metrics across branches (issue 19)
-# as staff open and filter it, measured in a phase of their own: a page that takes seconds
-# would otherwise hold the workers the other pages need, and no line would say its own page.
-STAFF_PAGES: dict[str, Callable[[dict[str, str]], str]] = {
-    "sync health (all branches)": lambda p: "/office/",
-    "branch health page": lambda p: f"/office/branches/{p['branch']}/",
-    "search a serial": lambda p: f"/office/search/?q={quote(p['serial'])}",
-    "search a name": lambda p: f"/office/search/?q={quote(p['name'])}",
-    "claim page": lambda p: f"/office/claims/{p['branch']}/{p['claim']}/",
-    "customer page": lambda p: f"/office/customers/{p['branch']}/{p['customer']}/",
-    "warranty page": lambda p: f"/office/warranties/{p['branch']}/{p['warranty']}/",
-    "public check page": lambda p: f"/w/{p['warranty']}",
-}
-METRIC_PAGES: dict[str, Callable[[dict[str, str]], str]] = {
-    "metrics (default: 28 days)": lambda p: "/office/metrics/",
-    "metrics, 90 days of sales": lambda p: f"/office/metrics/?{METRIC_RANGE}",
-    "metrics, 90 days, one brand": lambda p: f"/office/metrics/?{METRIC_RANGE}&brand="
-                                             f"{quote(p['brand'])}",
-    "metrics, 90 days, compare by brand": lambda p: f"/office/metrics/?{METRIC_RANGE}&by=brand",
-}
-# Rounds of the metric pages: each page takes seconds at a million warranties today.
-METRIC_ROUNDS = 2
-
-
-def pages(port: int, cookie: str, picks: list[dict[str, str]], *, rounds: int = ROUNDS,
-          think: tuple[float, float] = THINK_S,
-          names: dict[str, Callable[[dict[str, str]], str]] | None = None
-          ) -> dict[str, Stats]:
-    """20 people at once, each going round the pages (the staff pages unless `names`) a page
-    a second or so; p95 per page. (One round with no pause first warms every app worker, as
-    a server in use is.)
-    """
-    headers = {"Cookie": cookie, "X-Forwarded-Proto": "https"}
-    names = STAFF_PAGES if names is None else names
-    times: dict[str, list[float]] = {name: [] for name in names}
-    lock = threading.Lock()
-
-    def person(n: int) -> None:
-        rng = random.Random(n)
-        # People are already at work, not all clicking at one instant: each starts at a
-        # moment of their own within the first pause.
-        time.sleep(rng.uniform(0, think[1]))
-        conn = _connection(port)
-        for _ in range(rounds):
-            pick = rng.choice(picks)
-            for name, path in names.items():
-                took = _get(conn, path(pick), headers)
-                with lock:
-                    times[name].append(took)
-                time.sleep(rng.uniform(*think))
-        conn.close()
-
-    with ThreadPoolExecutor(USERS) as pool:
-        list(pool.map(person, range(USERS)))
-    return {name: _ms(t) for name, t in times.items()}
-
-
-def picks(count: int) -> list[dict[str, str]]:
-    """Records staff open: pushed claims with their warranty and customer."""
-    from portal.projections.models import Claim
-
-    rows = (Claim.objects.select_related("branch", "warranty", "customer")
-            .exclude(warranty=None).exclude(customer=None).order_by("?")[:count])
-    return [{"branch": c.branch.code, "claim": c.number, "warranty": c.warranty.code,
-             "serial": c.warranty.serial, "customer": c.customer.reference,
-             "name": c.customer.name, "brand": f"Brand {n % BRANDS}"}
-            for n, c in enumerate(rows) if c.warranty is not None and c.customer is not None]
-
-
 # -- the run ------------------------------------------------------------------------------
 
 
@@ -492,7 +295,8 @@ def reads(portal: Portal, cluster: Cluster, branches: list[str], per_branch: int
     serials += [portal_load.serial(random.choice(branches), random.randrange(per_branch // 2))
                 for _ in range(SEARCHES // 4)]
     pages(portal.port, cookie, chosen, rounds=1, think=(0, 0))  # warming up
-    search, search_floor = search_serial(portal.port, cookie, serials, cluster)
+    search, search_floor = search_serial(portal.port, cookie, serials,
+                                          cluster.url(DATABASE))
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM projections_warranty")
         warranties = cursor.fetchone()[0]  # type: ignore[index]
@@ -603,20 +407,6 @@ def run(out: Path) -> dict[str, Any]:
     return data
 
 
-def load(out: Path) -> dict[str, Any]:
-    """The results of the last run, its timings as Stats again."""
-    if not out.exists():
-        raise SystemExit(f"No earlier run to measure reads on: {out} is missing.")
-    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    data.pop("machine", None)
-    for key in ("search_serial_ms", "search_serial_floor_ms"):
-        data[key] = Stats(**data[key])
-    for key in ("pages_ms", "customer_pages_ms", "customer_floors_ms"):
-        if key in data:
-            data[key] = {name: Stats(**v) for name, v in data[key].items()}
-    return data
-
-
 def connections_close() -> None:
     """Close Django's connections if Django was set up."""
     if "django.db" in sys.modules:
@@ -637,76 +427,6 @@ def _sizes(cluster: Cluster) -> dict[str, Any]:
         size = cursor.fetchone()[0]  # type: ignore[index]
     return {"bytes": int(size)}
 
-
-def write(out: Path, data: dict[str, Any]) -> None:
-    """results JSON with the machine."""
-    def plain(value: Any) -> Any:
-        if isinstance(value, Stats):
-            return {"median_ms": value.median_ms, "p95_ms": value.p95_ms, "runs": value.runs,
-                    "p99_ms": value.p99_ms}
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, Decimal):  # PostgreSQL's SUM and COUNT over numeric columns
-            return int(value) if value == value.to_integral_value() else float(value)
-        return value
-
-    data.setdefault("measured_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-    out.write_text(json.dumps({"machine": harness.machine(), **plain(data)},
-                              indent=2) + "\n", encoding="utf-8")
-
-
-def table(data: dict[str, Any]) -> str:
-    """The table `make bench` prints for head office."""
-    events = data["events"]
-    full = data["scale"] == 1
-    rows = [("measure", "value", "floor", "budget", "")]
-
-    def verdict(ok: bool) -> str:
-        return ("PASS" if ok else "FAIL") if full else "(scaled)"
-
-    rate = events / data["stored_s"]
-    floor_rate = events / data["floor_copy_s"]
-    rows.append((f"store {events:,} events over HTTP ({data['branches']} branches at once)",
-                 f"{rate:,.0f} events/s ({data['stored_s']:.0f} s)",
-                 f"COPY {floor_rate:,.0f} events/s ({data['floor_copy_s']:.1f} s)", "", ""))
-    budget = INGEST_BUDGET_S * data["scale"]
-    rows.append(("until all are projected", f"{data['projected_s']:.0f} s", "",
-                 f"≤ {budget:.0f} s", verdict(data["projected_s"] <= budget)))
-    memory = data["peak_memory_mib"]
-    rows.append(("peak memory (PSS)", ", ".join(f"{k} {v:,.0f} MiB" for k, v in memory.items()),
-                 "", "", ""))
-    counts = data["counts"]
-    clean = counts["lost"] == 0 and counts["duplicated"] == 0 and counts["problems"] == 0
-    rows.append(("lost / duplicated / not projectable", f"{counts['lost']} / "
-                 f"{counts['duplicated']} / {counts['problems']}", "", "0 / 0 / 0",
-                 "PASS" if clean else "FAIL"))
-    search, floor = data["search_serial_ms"], data["search_serial_floor_ms"]
-    rows.append((f"find a serial across branches ({data['warranties']:,} warranties)",
-                 f"median {search.median_ms:.1f} ms, p95 {search.p95_ms:.1f} ms, "
-                 f"p99 {harness.ms(search.p99_ms, 1)} ms",
-                 f"SELECT {floor.median_ms:.2f} ms", f"≤ {SEARCH_BUDGET_MS:.0f} ms",
-                 verdict(search.median_ms <= SEARCH_BUDGET_MS)))
-    for name, stats in data["pages_ms"].items():
-        rows.append((f"{name}, {USERS} people at once (a page/s each)",
-                     f"p95 {stats.p95_ms:.0f} ms (median {stats.median_ms:.0f}, "
-                     f"p99 {harness.ms(stats.p99_ms, 0)})", "",
-                     f"≤ {PAGE_BUDGET_MS:.0f} ms", verdict(stats.p95_ms <= PAGE_BUDGET_MS)))
-    rows += portal_customers.rows(data, verdict)
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-             for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def passed(data: dict[str, Any]) -> bool:
-    """Every budget met, nothing lost or made twice."""
-    counts = data["counts"]
-    return (data["projected_s"] <= INGEST_BUDGET_S * data["scale"]
-            and counts["lost"] == counts["duplicated"] == counts["problems"] == 0
-            and data["search_serial_ms"].median_ms <= SEARCH_BUDGET_MS
-            and all(s.p95_ms <= PAGE_BUDGET_MS for s in data["pages_ms"].values())
-            and portal_customers.passed(data))
 
 
 def main() -> int:

@@ -86,20 +86,20 @@ def _without_p99(value: Any) -> Any:
 
 def test_the_portal_table_carries_p99_and_its_previous_results_beside_the_new(
         tmp_path: Path) -> None:
-    from tests.bench import portal_scale
+    from tests.bench import portal_report
 
-    committed = Path(portal_scale.__file__).with_name("portal_results.json")
+    committed = Path(portal_report.__file__).with_name("portal_results.json")
     # A file written before p99 was kept: the committed results with every p99 taken out,
     # so the test does not depend on which version of the bench wrote the committed file.
     was = _without_p99(json.loads(committed.read_text(encoding="utf-8")))
     old = tmp_path / "old_results.json"
     old.write_text(json.dumps(was), encoding="utf-8")
-    data = portal_scale.load(old)
-    assert "p99 – ms" in portal_scale.table(data)  # an old file without p99 still loads
+    data = portal_report.load(old)
+    assert "p99 – ms" in portal_report.table(data)  # an old file without p99 still loads
     data["search_serial_ms"] = harness.stats([float(n) for n in range(1, 201)])
     out = tmp_path / "portal_results.json"
-    portal_scale.write(out, data)
-    assert "p99 198.0 ms" in portal_scale.table(portal_scale.load(out))
+    portal_report.write(out, data)
+    assert "p99 198.0 ms" in portal_report.table(portal_report.load(out))
     now = json.loads(out.read_text(encoding="utf-8"))
     assert now["search_serial_ms"]["p99_ms"] == 198.0
     text = compare.report(now, was, compare.portal_cases)
