@@ -124,6 +124,11 @@ def page(query: Query, behind_url: str, build: Callable[[], Page]) -> Page:
 
 def _build(cursor: Any, key: str, build: Callable[[], Page]) -> Page:
     """Build the page and keep it, from a snapshot taken under the store's shared lock."""
+    # Its commit need not wait for the disk: a kept page lost in a crash is built again, and
+    # everyone waiting on this build waits for its commit, a flush of the log to a disk the
+    # projector keeps busy. (The prune after it commits later in the log: a crash that keeps
+    # the prune keeps this page too.)
+    cursor.execute("SET LOCAL synchronous_commit = off")
     cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [STORE, 0])
     cursor.execute("SELECT pg_current_snapshot()::text")
     snapshot = cursor.fetchone()[0]
@@ -164,6 +169,7 @@ def prune() -> None:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [STORE, 0])
         if not cursor.fetchone()[0]:
             return
+        cursor.execute("SET LOCAL synchronous_commit = off")  # forgetting is redone if lost
         cursor.execute("""
             DELETE FROM staff_metricpage m WHERE EXISTS (
                 SELECT 1 FROM staff_metricwrite w
