@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -60,10 +59,6 @@ _READ = """
                   WHERE pg_visible_in_snapshot(w.xid, coalesce(%(arrived)s::pg_snapshot,
                                                                 pg_current_snapshot()))
                     AND NOT pg_visible_in_snapshot(w.xid, m.snapshot)))"""
-
-_counted = threading.Lock()
-built = 0  # pages built here (the tests count them)
-
 
 def key_of(query: Query, behind_url: str) -> str:
     """The query's key: what the page shows depends on nothing else (no role narrows it)."""
@@ -103,7 +98,6 @@ def page(query: Query, behind_url: str, build: Callable[[], Page]) -> Page:
                 _, found = _kept(cursor, key, arrived)  # one may have just finished
                 if found is None:
                     found = _build(cursor, key, build)
-                    _count()
                     break
                 return found
         # Another request builds it: wait until it is done, beside the others waiting (a
@@ -135,12 +129,6 @@ def _build(cursor: Any, key: str, build: Callable[[], Page]) -> Page:
     found = build()
     _keep(cursor, key, snapshot, found)
     return found
-
-
-def _count() -> None:
-    global built
-    with _counted:
-        built += 1
 
 
 def _keep(cursor: Any, key: str, snapshot: str, found: Page) -> None:
