@@ -9,8 +9,10 @@ a batch sent again after a refusal to take it (429, 5xx, a dropped connection).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import os
 import threading
 import time
 from collections import Counter
@@ -168,27 +170,50 @@ def push_branch(port: int, code: str, token: str, batches: list[bytes], tally: T
 # -- memory -------------------------------------------------------------------------------
 
 
+def stat_fields(pid: int) -> list[str]:
+    """A process's /proc stat fields after its name (the name may hold spaces and brackets);
+    OSError when it has ended."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_s(pid: int, children: bool = False) -> float:
+    """CPU seconds (user + system) of a process, or of its children that ended and it reaped."""
+    fields = stat_fields(pid)
+    at = 13 if children else 11  # cutime, cstime or utime, stime (after the name)
+    return (int(fields[at]) + int(fields[at + 1])) / os.sysconf("SC_CLK_TCK")
+
+
 def _children() -> dict[int, list[int]]:
     found: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
+            parent = int(stat_fields(int(entry.name))[1])
         except OSError:
             continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
         found.setdefault(parent, []).append(int(entry.name))
     return found
 
 
-def _tree(root: int, children: dict[int, list[int]]) -> list[int]:
+def process_tree(root: int, children: dict[int, list[int]] | None = None) -> list[int]:
+    """A process and every live descendant (from `children`, else read now)."""
+    children = _children() if children is None else children
     out, todo = [], [root]
     while todo:
         pid = todo.pop()
         out.append(pid)
         todo += children.get(pid, [])
     return out
+
+
+def tree_cpu_s(root: int) -> float:
+    """CPU seconds of a process, its live descendants and the children it reaped."""
+    total = cpu_s(root, children=True)
+    for pid in process_tree(root):
+        with contextlib.suppress(OSError):  # ended meanwhile: its parent's once reaped
+            total += cpu_s(pid)
+    return total
 
 
 def _pss_kib(pid: int) -> int:
@@ -223,7 +248,7 @@ class MemoryWatch:
             children = _children()
             total = 0.0
             for name, root in self.roots.items():
-                mib = sum(_pss_kib(p) for p in _tree(root, children)) / 1024
+                mib = sum(_pss_kib(p) for p in process_tree(root, children)) / 1024
                 self.peak_mib[name] = max(self.peak_mib[name], mib)
                 total += mib
             self.peak_mib["total"] = max(self.peak_mib["total"], total)

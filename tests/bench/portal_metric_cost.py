@@ -21,13 +21,13 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from portal.devdb import Cluster
 from tests.bench import harness
-from tests.bench.portal_scale import CACHE, DATABASE, PG_SETTINGS
+from tests.bench.portal_load import cpu_s
+from tests.bench.portal_scale import CACHE, DATABASE, PG_SETTINGS, postmaster_pid
 from tests.bench.portal_staff_reads import METRIC_PAGES
 
 # The bench's production clock reads today; the default page is the 28 days up to it. Fixed
@@ -44,13 +44,6 @@ def _setup(cluster: Cluster) -> None:
     django.setup()
 
 
-def _cpu_s(pid: int, children: bool = False) -> float:
-    """CPU seconds (user + system) of a process, or of its children that ended."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    at = 13 if children else 11  # cutime, cstime or utime, stime (after the name)
-    return (int(fields[at]) + int(fields[at + 1])) / os.sysconf("SC_CLK_TCK")
-
-
 def _postgres_cpu_s(cluster: Cluster) -> float:
     """The CPU seconds PostgreSQL has spent for this connection: its backend's, and the
     parallel workers' that ended (counted on the postmaster, their parent, once reaped)."""
@@ -59,8 +52,8 @@ def _postgres_cpu_s(cluster: Cluster) -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
-    return _cpu_s(pid) + _cpu_s(postmaster, children=True)
+    postmaster = postmaster_pid(cluster)
+    return cpu_s(pid) + cpu_s(postmaster, children=True)
 
 
 def _query(path: str) -> Any:

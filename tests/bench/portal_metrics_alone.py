@@ -17,44 +17,12 @@ import os
 import shutil
 import sys
 import time
-from pathlib import Path
 
 from portal.devdb import Cluster
+from tests.bench import portal_load
 from tests.bench import portal_report as report
 from tests.bench import portal_scale as scale
 from tests.bench import portal_staff_reads as reads
-
-
-def _tree_cpu_s(root: int) -> float:
-    """CPU seconds of a process, its live descendants and the children it reaped."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile
-        pid, parent = int(entry.name), int(fields[1])
-        if pid == root or parent == root or _descends(parent, root):
-            total += (int(fields[11]) + int(fields[12])) / tick
-            if pid == root:
-                total += (int(fields[13]) + int(fields[14])) / tick
-    return total
-
-
-def _descends(pid: int, root: int) -> bool:
-    for _ in range(8):
-        if pid in (0, 1):
-            return False
-        if pid == root:
-            return True
-        try:
-            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except OSError:
-            return False
-    return False
 
 
 def run() -> int:
@@ -75,13 +43,13 @@ def run() -> int:
             # worker first (the metric pages are not among them: nobody has built one yet).
             reads.pages(portal.port, cookie, chosen, rounds=1, think=(0, 0))
             print(f"Load average before: {os.getloadavg()}", file=sys.stderr)
-            roots = {"app": serve.pid, "PostgreSQL": scale._postmaster(cluster)}
-            cpu0 = {k: _tree_cpu_s(pid) for k, pid in roots.items()}
+            roots = {"app": serve.pid, "PostgreSQL": scale.postmaster_pid(cluster)}
+            cpu0 = {k: portal_load.tree_cpu_s(pid) for k, pid in roots.items()}
             wall0 = time.perf_counter()
             found = reads.pages(portal.port, cookie, chosen, rounds=reads.METRIC_ROUNDS,
                                 names=reads.METRIC_PAGES)
             wall = time.perf_counter() - wall0
-            cpu = {k: _tree_cpu_s(pid) - cpu0[k] for k, pid in roots.items()}
+            cpu = {k: portal_load.tree_cpu_s(pid) - cpu0[k] for k, pid in roots.items()}
         finally:
             scale._stop(serve, worker)
     finally:

@@ -387,7 +387,7 @@ def run(out: Path) -> dict[str, Any]:
         try:
             print("Pushing…", file=sys.stderr)
             roots = {"app (gunicorn)": serve.pid, "worker": worker.pid,
-                     "PostgreSQL": _postmaster(cluster)}
+                     "PostgreSQL": postmaster_pid(cluster)}
             with portal_load.MemoryWatch(roots) as memory:
                 pushed = ingest(portal, tokens, batches, per_branch * len(branches))
             counts = check_counts(branches, per_branch, rows)
@@ -415,7 +415,7 @@ def connections_close() -> None:
         connections.close_all()
 
 
-def _postmaster(cluster: Cluster) -> int:
+def postmaster_pid(cluster: Cluster) -> int:
     return int((cluster.data / "postmaster.pid").read_text().splitlines()[0])
 
 
