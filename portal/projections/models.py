@@ -434,6 +434,13 @@ class ClaimRoll(models.Model):
     # The customer's first day of buying (not void) after the claim's own day: the trust
     # score's customer came back by a range's last day when it is on or before it.
     next_sale_on = models.DateField(null=True)
+    # The same, of a sale with the claim's own value of one field, as the metric pages name
+    # it (migration 0016): "bought again" under one filter, or compared by one field.
+    next_same_product_on = models.DateField(null=True)
+    next_same_brand_on = models.DateField(null=True)
+    next_same_category_on = models.DateField(null=True)
+    next_same_supplier_on = models.DateField(null=True)
+    next_same_branch_on = models.DateField(null=True)
     # Another branch has a claim of the same number: the records behind a figure count claim
     # numbers, so only these need counting distinct.
     shared = models.BooleanField()

@@ -57,6 +57,10 @@ SALE_DIMS = {
     "branch": _named("b.code"), "supplier": _named("coalesce(nullif(p.supplier, ''), p.brand)"),
     "staff": f"'{_NR}'"}
 _CLAIM_DIMS = {**SALE_DIMS, "staff": _named("r.staff")}
+# Per field a claim's customer's soonest next day of buying the claim's own value of it
+# (the roll-up's columns, migration 0016; a sale has no staff member).
+_NEXT_SAME = {f: f"next_same_{f}_on" for f in ("product", "brand", "category", "supplier",
+                                                "branch")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +121,8 @@ def claims_cte(start: datetime, end: datetime, filters: Mapping[str, str], by: s
             SELECT r.claim_id AS id, r.branch_id, r.number, r.state, r.outcome,
                    r.customer_id, r.promised_on, r.refund_minor, r.approver_role,
                    r.approver_limit_minor, r.warranty_id, {grp} AS grp, r.opened, r.closed,
-                   r.handed_on, r.rejected, r.reopened, r.cost_kinds, r.next_sale_on, r.shared
+                   r.handed_on, r.rejected, r.reopened, r.cost_kinds, r.next_sale_on, r.shared,
+                   {", ".join(f"r.{c}" for c in _NEXT_SAME.values())}
             FROM projections_claimroll r {joins}
             WHERE r.opened < %s AND (r.closed IS NULL OR r.closed >= %s){where})"""
     return sql, [end.replace(tzinfo=None), start.replace(tzinfo=None), *params]
@@ -269,29 +274,44 @@ def _sold(since: date, until: date, filters: Mapping[str, str], by: str
     return found
 
 
+def _came_back(filters: Mapping[str, str], by: str) -> str | None:
+    """The roll-up column holding a claim's customer's soonest next day of buying that counts
+    under the filters and in its group: any sale's with none, a sale of the claim's own
+    value's when they name one field that has one (every claim read has the filter's value,
+    and a group's claims its value); None when a sale must be looked up."""
+    fields = {*filters, *([by] if by else [])}
+    if not fields:
+        return "next_sale_on"
+    return _NEXT_SAME.get(next(iter(fields))) if len(fields) == 1 else None
+
+
 def _claimants(cte: str, params: list[Any], start: datetime, end: datetime, since: date,
                until: date, filters: Mapping[str, str], by: str) -> dict[str, tuple[int, int]]:
     """Per group: customers with a claim opened in the range, and those of them who bought
     again (a sale of the range under the filters, not void) after their first claim's day.
-    Any sale after that day is first found on the roll-up rows: the soonest next day of buying
+    The soonest such sale is on the roll-up rows (_came_back): the soonest next day of buying
     of their claims (after each claim's day, so the first claim's is the soonest), on or
-    before the range's last day. Unfiltered, that is the answer; filtered or compared, the
-    sale must also be of the claim's part, looked up only for those who bought again at all
-    (a lookup per claimant cost 0.6 s at 50k claimants). coalesce: `unknown AND ...` would
-    look up those who never bought again too."""
+    before the range's last day. Under filters naming more than one field, or a field sales
+    have not (staff), any sale after that day is found on the rows first, and only for
+    those who bought again at all is a sale of the claim's part looked up (8,400 lookups, 50
+    ms of a one-brand page, before the rows held a field's own day; a lookup per claimant
+    cost 0.6 s at 50k claimants). coalesce: `unknown AND ...` would look up those who never
+    bought again too."""
     opened, more = _opened(start, end)
+    column = _came_back(filters, by)
+    probe = column is None
     rest, grp, sale_params = _sales_from(filters, by)
     same_part = f"""EXISTS (
             SELECT 1 {rest} AND w.customer_id = f.customer_id AND w.sold_on > f.day
               AND w.status <> ALL(%s) AND {grp} = f.grp)"""
     sql = f"""{cte},
         first AS (SELECT cl.grp, cl.customer_id, min(cl.opened::date) AS day,
-                         min(cl.next_sale_on) AS back FROM cl
+                         min(cl.{column or "next_sale_on"}) AS back FROM cl
                   WHERE cl.customer_id IS NOT NULL AND {opened} GROUP BY 1, 2)
         SELECT f.grp, count(*), count(*) FILTER (WHERE coalesce(f.back <= %s, false) AND {
-            same_part if filters or by else 'true'})
+            same_part if probe else 'true'})
         FROM first f GROUP BY 1"""
-    more_params = [since, until, *sale_params, list(VOID)] if filters or by else []
+    more_params = [since, until, *sale_params, list(VOID)] if probe else []
     return {g: (int(n), int(back)) for g, n, back in fetch_rows(
         sql, [*params, *more, until, *more_params])}
 

@@ -136,7 +136,8 @@ def claims_rolled(table: str = "projections_claimroll") -> list[tuple[Any, ...]]
 
     from django.db import connection
 
-    rolls = importlib.import_module("portal.projections.migrations.0015_claim_rolls")
+    rolls = importlib.import_module(
+        "portal.projections.migrations.0016_claim_roll_next_same")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {rolls.COLUMNS} FROM {table} ORDER BY claim_id")
         return list(cursor.fetchall())

@@ -1,9 +1,10 @@
-"""The metric page's per-claim roll-up (projections.ClaimRoll, kept by triggers of migration
-0015) equals a recount from its sources after any sequence of writes: claims and their events
-made one by one or in bulk, changed by the ORM, in bulk or by raw SQL, deleted or emptied;
-products made, renamed and removed under a claim's SKU; a warranty's product, customer, day
-and status changed; a branch's zone changed (every claim of it on other days); a claim number
-taken up or given up in another branch (a shared number is counted distinct)."""
+"""The metric page's per-claim roll-up (projections.ClaimRoll, kept by triggers of migrations
+0015 and 0016) equals a recount from its sources after any sequence of writes: claims and their
+events made one by one or in bulk, changed by the ORM, in bulk or by raw SQL, deleted or
+emptied; products made, renamed and removed under a claim's SKU, and their brand, category and
+supplier changed; a warranty's product, customer, day, status and branch changed; a branch's
+zone changed (every claim of it on other days); a claim number taken up or given up in another
+branch (a shared number is counted distinct)."""
 
 from __future__ import annotations
 
@@ -59,9 +60,10 @@ _STEP = st.one_of(
     st.tuples(st.just("late_sale"), st.integers(0, 2)),
     st.tuples(st.just("update"), st.sampled_from(("resolved", "rejected", "received"))),
     st.tuples(st.just("product"), st.integers(0, 2), st.sampled_from(("make", "rename",
-                                                                       "remove"))),
+                                                                       "remove", "rebrand"))),
     st.tuples(st.just("sale"), st.integers(0, 3), st.sampled_from(("product", "customer",
-                                                                    "day", "void", "new"))),
+                                                                    "day", "void", "new",
+                                                                    "branch"))),
     st.tuples(st.just("zone"), st.integers(0, 2), st.sampled_from(_ZONES), st.booleans()),
     st.tuples(st.just("delete"), st.integers(0, 20)),
     st.tuples(st.just("truncate"), st.sampled_from(("projections_claimevent",
@@ -212,6 +214,12 @@ def _product(n: int, change: str, shop: _Shop) -> None:
 
     if change == "make":
         Product.objects.get_or_create(branch=shop.branches[n], sku="PX")
+    elif change == "rebrand":  # the fields a claim on it, and every sale of it, are counted by
+        product = shop.products[n]
+        product.brand = {"B0": "B1", "B1": "", "": "B0"}.get(product.brand, "B0")
+        product.category = "" if product.category else "C"
+        product.supplier = "" if product.supplier else product.brand or "S"
+        product.save()
     elif change == "rename":
         _sql("UPDATE projections_product SET sku = CASE sku WHEN 'PX' THEN 'PY' "
              "WHEN 'PY' THEN 'PX' ELSE sku END WHERE branch_id = %s", [shop.branches[n].id])
@@ -232,6 +240,8 @@ def _sale(n: int, change: str, shop: _Shop) -> None:
         w.sold_on = None if w.sold_on else FIRST.date() + timedelta(days=n + 1)
     elif change == "void":
         w.status = "void" if w.status == "active" else "active"
+    elif change == "branch":
+        w.branch = shop.branches[(w.branch_id == shop.branches[0].id) + 0]
     else:
         shop.made += 1
         Warranty.objects.create(branch=shop.branches[1], code=f"N{shop.made}",
