@@ -60,9 +60,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         kind = request.GET.get("format", "")
         # Counted in SQL, the exports too (with how many records stand behind each figure);
         # a figure's records are listed when it is picked (records_behind).
-        # Kept for everyone until a write could change it (metric_store), built once.
+        # Kept for everyone (metric_store), built once; on screen up to a minute behind what
+        # branches sent since, and said so; counted again now when asked, and for an export.
         url = reverse("office:metrics-behind")
-        page = metric_store.page(query, url, lambda: build(query, url))
+        exact = bool(kind) or request.GET.get("counted") == "now"
+        page, counted_at = metric_store.page(query, url, lambda: build(query, url),
+                                             exact=exact)
     except PortalInputError as problem:
         return render(request, "office/metrics.html",
                       {"problem": str(problem), **_form(None, request)}, status=400)
@@ -80,7 +83,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "weekly": charts.weeks("Claims opened per week, and open at each week's end",
                                page.weeks, page.opened, page.still_open),
         "cost": _cost_chart(page), "compared": _compared(page),
-        "days_said": _days_said(page),
+        "days_said": _days_said(page), "counted_at": counted_at,
         "export": query.params()})
 
 
