@@ -83,7 +83,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "weekly": charts.weeks("Claims opened per week, and open at each week's end",
                                page.weeks, page.opened, page.still_open),
         "cost": _cost_chart(page), "compared": _compared(page),
-        "days_said": _days_said(page), "counted_at": counted_at,
+        "each_own_days": EACH_OWN_DAYS, "unzoned": _unzoned(page), "counted_at": counted_at,
         "export": query.params()})
 
 
@@ -129,9 +129,14 @@ def _pdf(page: Page) -> bytes:
         numeric=frozenset(range(1, len(columns))), notes=notes, follow=(weekly,)))
 
 
+def _unzoned(page: Page) -> list[str]:
+    """The codes of the branches the page counts whose days are UTC's (no zone told yet)."""
+    return [c for c in unzoned() if page.query.filters.get("branch", c) == c]
+
+
 def _days_said(page: Page) -> tuple[str, ...]:
-    """Whose days the figures count, as the page says it."""
-    codes = [c for c in unzoned() if page.query.filters.get("branch", c) == c]
+    """Whose days the figures count, as the PDF says it."""
+    codes = _unzoned(page)
     return (EACH_OWN_DAYS, *([f"{STILL_UTC} {', '.join(codes)}."] if codes else []))
 
 
