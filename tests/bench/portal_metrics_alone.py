@@ -20,47 +20,15 @@ touches it), as branches pushing through the day do.
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from portal.devdb import Cluster
 from tests.bench import portal_load
 from tests.bench import portal_report as report
 from tests.bench import portal_scale as scale
 from tests.bench import portal_staff_reads as reads
-
-
-@contextmanager
-def _writing(every_s: float) -> Iterator[list[int]]:
-    """A write a second to a table the metric pages read, until the block ends; how many."""
-    from django.db import connection, transaction
-
-    done, stop = [0], threading.Event()
-
-    def write() -> None:
-        rng = random.Random(7)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT min(id), max(id) FROM projections_warranty")
-            low, high = cursor.fetchone()
-        while not stop.wait(every_s):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("UPDATE projections_warranty SET seq = seq + 1 WHERE id = %s",
-                               [rng.randint(low, high)])
-            done[0] += 1
-        connection.close()
-
-    writer = threading.Thread(target=write, name="writes")
-    writer.start()
-    try:
-        yield done
-    finally:
-        stop.set()
-        writer.join()
 
 
 def run() -> int:
@@ -84,7 +52,8 @@ def run() -> int:
             roots = {"app": serve.pid, "PostgreSQL": scale.postmaster_pid(cluster)}
             cpu0 = {k: portal_load.tree_cpu_s(pid) for k, pid in roots.items()}
             wall0 = time.perf_counter()
-            with _writing(1.0 if os.environ.get("BENCH_METRIC_LIVE") == "1" else 1e9) as wrote:
+            live = os.environ.get("BENCH_METRIC_LIVE") == "1"
+            with reads.writing(1.0 if live else 1e9) as wrote:
                 found = reads.pages(portal.port, cookie, chosen, rounds=reads.METRIC_ROUNDS,
                                     names=reads.METRIC_PAGES)
             wall = time.perf_counter() - wall0

@@ -52,6 +52,7 @@ from tests.bench.portal_staff_reads import (
     shape_for_metrics,
     staff_cookie,
     top_up,
+    writing,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -280,6 +281,8 @@ def reads(portal: Portal, cluster: Cluster, branches: list[str], per_branch: int
     """
     from django.db import connection
 
+    from portal.staff import metric_store
+
     print("Reads at scale…", file=sys.stderr)
     added = top_up(target)
     shape_for_metrics()
@@ -308,6 +311,12 @@ def reads(portal: Portal, cluster: Cluster, branches: list[str], per_branch: int
     print("Metrics at scale…", file=sys.stderr)
     staff_pages.update(pages(portal.port, cookie, chosen, rounds=METRIC_ROUNDS,
                              names=METRIC_PAGES))
+    # Again from nothing kept, while branches push (a write a second to what they read).
+    print("Metrics while branches push…", file=sys.stderr)
+    metric_store.forget()
+    with writing(1.0):
+        live = pages(portal.port, cookie, chosen, rounds=METRIC_ROUNDS, names=METRIC_PAGES)
+    staff_pages.update({f"{name}, a write a second": stats for name, stats in live.items()})
     return {"warranties": warranties, "warranties_written_directly": added,
             "search_serial_ms": search, "search_serial_floor_ms": search_floor,
             "pages_ms": staff_pages, **customers,

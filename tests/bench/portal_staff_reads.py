@@ -9,8 +9,9 @@ import random
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from tests.bench import harness
@@ -218,3 +219,33 @@ def picks(count: int) -> list[dict[str, str]]:
              "serial": c.warranty.serial, "customer": c.customer.reference,
              "name": c.customer.name, "brand": f"Brand {n % BRANDS}"}
             for n, c in enumerate(rows) if c.warranty is not None and c.customer is not None]
+
+
+@contextmanager
+def writing(every_s: float) -> Iterator[list[int]]:
+    """A write every `every_s` to a table the metric pages read, each in its own transaction
+    (a warranty's row, as a projected chunk of a branch's push touches it), until the block
+    ends; how many were made."""
+    from django.db import connection, transaction
+
+    done, stop = [0], threading.Event()
+
+    def write() -> None:
+        rng = random.Random(7)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT min(id), max(id) FROM projections_warranty")
+            low, high = cursor.fetchone()
+        while not stop.wait(every_s):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("UPDATE projections_warranty SET seq = seq + 1 WHERE id = %s",
+                               [rng.randint(low, high)])
+            done[0] += 1
+        connection.close()
+
+    writer = threading.Thread(target=write, name="writes")
+    writer.start()
+    try:
+        yield done
+    finally:
+        stop.set()
+        writer.join()
