@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 
 from portal.branches.models import Branch
 from portal.customers import tasks
-from portal.customers.identity import customers_of
+from portal.customers.identity import Records, customers_of
 from portal.customers.models import CustomerAccount, OnlineClaim, OnlineDocument
 from portal.customers.uploads import Refusal, Upload
 from portal.inbox.services import queue_item
@@ -199,29 +199,41 @@ def given_up() -> Exists:
                                              item_id=OuterRef("item_id")))
 
 
-def _theirs(account: CustomerAccount) -> Q:
+def _theirs(account: CustomerAccount, records: Records | None = None) -> Q:
     # On a unit of the customer this account stands for now, whichever of their contacts
     # started it. Not "started by this account": once the branch merges a duplicate away or
     # changes a contact, the old address holds nothing, not even the claims it started.
-    return Q(warranty__customer__in=customers_of(account))
+    return Q(warranty__customer__in=customers_of(account) if records is None else records)
 
 
 def own_claim(account: CustomerAccount, branch: str, ref: str) -> OwnClaim:
-    """One of the account's claims by branch and number or started-online ref; 404 else."""
+    """One of the account's claims by branch and number or started-online ref; 404 else.
+
+    By number first: the shop's emails and My products name a claim by it. The claim started
+    here that it came from rides along as the number of one (no query when there is none); a
+    started-online ref (web-<hex>, never a till's number) is looked up only when no claim of
+    the customer's has that number.
+    """
+    claim = (Claim.objects.select_related("branch", "warranty__product", "warranty__branch")
+             .prefetch_related("timeline")
+             .filter(customer__in=customers_of(account), branch__code=branch.upper(),
+                     number=ref.upper())
+             .annotate(started_here=Subquery(OnlineClaim.objects.filter(claim=OuterRef("pk"))
+                                             .order_by("pk").values("pk")[:1]))
+             .first())
+    if claim is not None:
+        started = getattr(claim, "started_here", None)
+        online = (OnlineClaim.objects.filter(pk=started).first() if started is not None
+                  else _started_as(claim))
+        return OwnClaim(online, claim)
     online = (OnlineClaim.objects.select_related("branch", "warranty__product",
                                                  "warranty__branch", "claim")
               .filter(_theirs(account), branch__code=branch.upper(), item_id=ref.lower())
               .first())
-    if online is not None:
-        found = link(online)
-        return OwnClaim(online, found, "" if found is not None else refusal(online))
-    claim = (Claim.objects.select_related("branch", "warranty__product", "warranty__branch")
-             .prefetch_related("timeline")
-             .filter(customer__in=customers_of(account), branch__code=branch.upper(),
-                     number=ref.upper()).first())
-    if claim is None:
+    if online is None:
         raise Http404("No such claim among yours.")
-    return OwnClaim(OnlineClaim.objects.filter(claim=claim).first() or _started_as(claim), claim)
+    found = link(online)
+    return OwnClaim(online, found, "" if found is not None else refusal(online))
 
 
 def _started_as(claim: Claim) -> OnlineClaim | None:
@@ -238,13 +250,22 @@ def _started_as(claim: Claim) -> OnlineClaim | None:
     return next((online for online in waiting if link(online) == claim), None)
 
 
-def started_claims(account: CustomerAccount) -> list[OnlineClaim]:
+def waiting_claims(account: CustomerAccount, records: Records | None = None
+                   ) -> list[OnlineClaim]:
+    """Claims started here that no claim of the branch's is linked to yet, newest first;
+    `refused` says whether the branch gave one up (give `records` from customer_ids when the
+    page has them)."""
+    return list(OnlineClaim.objects.select_related("branch", "warranty__product")
+                .filter(_theirs(account, records), claim=None).annotate(refused=given_up())
+                .order_by("-created_at"))
+
+
+def started_claims(account: CustomerAccount, waiting: list[OnlineClaim] | None = None
+                   ) -> list[OnlineClaim]:
     """Claims started here the branch has not numbered yet, newest first; `refused` says
-    whether the branch gave one up."""
-    waiting = list(OnlineClaim.objects.select_related("branch", "warranty__product")
-                   .filter(_theirs(account), claim=None).annotate(refused=given_up())
-                   .order_by("-created_at"))
-    return [online for online in waiting if link(online) is None]
+    whether the branch gave one up (give `waiting` when the page read waiting_claims)."""
+    return [online for online in (waiting_claims(account) if waiting is None else waiting)
+            if link(online) is None]
 
 
 @dataclass(frozen=True, slots=True)
