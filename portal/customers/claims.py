@@ -214,13 +214,17 @@ def own_claim(account: CustomerAccount, branch: str, ref: str) -> OwnClaim:
     started-online ref (web-<hex>, never a till's number) is looked up only when no claim of
     the customer's has that number.
     """
-    claim = (Claim.objects.select_related("branch", "warranty__product", "warranty__branch")
-             .prefetch_related("timeline")
-             .filter(customer__in=customers_of(account), branch__code=branch.upper(),
-                     number=ref.upper())
-             .annotate(started_here=Subquery(OnlineClaim.objects.filter(claim=OuterRef("pk"))
-                                             .order_by("pk").values("pk")[:1]))
-             .first())
+    try:
+        # get(), not first(): a branch's number is one claim (projected_claim_once), and
+        # first() would have the statement ordered all the same.
+        claim = (Claim.objects.select_related("branch", "warranty__product", "warranty__branch")
+                 .prefetch_related("timeline")
+                 .annotate(started_here=Subquery(OnlineClaim.objects.filter(
+                     claim=OuterRef("pk")).order_by("pk").values("pk")[:1]))
+                 .get(customer__in=customers_of(account), branch__code=branch.upper(),
+                      number=ref.upper()))
+    except Claim.DoesNotExist:
+        claim = None
     if claim is not None:
         started = getattr(claim, "started_here", None)
         online = (OnlineClaim.objects.filter(pk=started).first() if started is not None
