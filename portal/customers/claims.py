@@ -220,7 +220,9 @@ def own_claim(account: CustomerAccount, branch: str, ref: str) -> OwnClaim:
         claim = (Claim.objects.select_related("branch", "warranty__product", "warranty__branch")
                  .prefetch_related("timeline")
                  .annotate(started_here=Subquery(OnlineClaim.objects.filter(
-                     claim=OuterRef("pk")).order_by("pk").values("pk")[:1]))
+                     claim=OuterRef("pk")).order_by("pk").values("pk")[:1]),
+                           added_here=Exists(OnlineDocument.objects.filter(
+                               claim=OuterRef("pk"))))
                  .get(customer__in=customers_of(account), branch__code=branch.upper(),
                       number=ref.upper()))
     except Claim.DoesNotExist:
@@ -285,9 +287,13 @@ class Listed:
 
 
 def documents_of(own: OwnClaim) -> list[Listed]:
-    """What was added to the claim and by whom: the customer's uploads, then the shop's."""
+    """What was added to the claim and by whom: the customer's uploads, then the shop's.
+
+    A claim from own_claim says whether the customer added anything to it (`added_here`): a
+    claim opened at the counter with nothing added here reads no uploads at all.
+    """
     mine = Q(online_claim=own.online) if own.online is not None else Q(pk__in=[])
-    if own.claim is not None:
+    if own.claim is not None and getattr(own.claim, "added_here", True):
         mine |= Q(claim=own.claim)
     found = [Listed(d.sha256, d.name, evidence_label(d.kind), "you", d.added_at)
              for d in OnlineDocument.objects.filter(mine)]

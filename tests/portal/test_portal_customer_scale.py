@@ -156,8 +156,9 @@ def test_the_bench_signs_customers_in_and_times_their_pages_beside_the_selects(
 # units, claims or messages is an N+1 come back.
 PRODUCTS_STATEMENTS = 3 + 7  # record ids, units, their cover, claims, started here, policies,
 #                              web orders
-CLAIM_STATEMENTS = 3 + 5  # the claim (with the one started here), its steps, its messages,
-#                           the customer's documents, the shop's
+CLAIM_STATEMENTS = 3 + 4  # the claim (with the one started here and whether the customer
+#                           added documents: none here), its steps, its messages, the shop's
+#                           documents
 
 
 def _cleo_buys(records: Shops, n: int, customer: Customer) -> Claim:
