@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 
 from portal.branches.models import Branch
 from portal.customers import tasks
-from portal.customers.identity import customers_of
+from portal.customers.identity import Records, customers_of
 from portal.customers.models import CustomerAccount, OnlineClaim, OnlineDocument
 from portal.customers.uploads import Refusal, Upload
 from portal.inbox.services import queue_item
@@ -199,29 +199,47 @@ def given_up() -> Exists:
                                              item_id=OuterRef("item_id")))
 
 
-def _theirs(account: CustomerAccount) -> Q:
+def _theirs(account: CustomerAccount, records: Records | None = None) -> Q:
     # On a unit of the customer this account stands for now, whichever of their contacts
     # started it. Not "started by this account": once the branch merges a duplicate away or
     # changes a contact, the old address holds nothing, not even the claims it started.
-    return Q(warranty__customer__in=customers_of(account))
+    return Q(warranty__customer__in=customers_of(account) if records is None else records)
 
 
 def own_claim(account: CustomerAccount, branch: str, ref: str) -> OwnClaim:
-    """One of the account's claims by branch and number or started-online ref; 404 else."""
+    """One of the account's claims by branch and number or started-online ref; 404 else.
+
+    By number first: the shop's emails and My products name a claim by it. The claim started
+    here that it came from rides along as the number of one (no query when there is none); a
+    started-online ref (web-<hex>, never a till's number) is looked up only when no claim of
+    the customer's has that number.
+    """
+    try:
+        # get(), not first(): a branch's number is one claim (projected_claim_once), and
+        # first() would have the statement ordered all the same.
+        claim = (Claim.objects.select_related("branch", "warranty__product", "warranty__branch")
+                 .prefetch_related("timeline")
+                 .annotate(started_here=Subquery(OnlineClaim.objects.filter(
+                     claim=OuterRef("pk")).order_by("pk").values("pk")[:1]),
+                           added_here=Exists(OnlineDocument.objects.filter(
+                               claim=OuterRef("pk"))))
+                 .get(customer__in=customers_of(account), branch__code=branch.upper(),
+                      number=ref.upper()))
+    except Claim.DoesNotExist:
+        claim = None
+    if claim is not None:
+        started = getattr(claim, "started_here", None)
+        online = (OnlineClaim.objects.filter(pk=started).first() if started is not None
+                  else _started_as(claim))
+        return OwnClaim(online, claim)
     online = (OnlineClaim.objects.select_related("branch", "warranty__product",
                                                  "warranty__branch", "claim")
               .filter(_theirs(account), branch__code=branch.upper(), item_id=ref.lower())
               .first())
-    if online is not None:
-        found = link(online)
-        return OwnClaim(online, found, "" if found is not None else refusal(online))
-    claim = (Claim.objects.select_related("branch", "warranty__product", "warranty__branch")
-             .prefetch_related("timeline")
-             .filter(customer__in=customers_of(account), branch__code=branch.upper(),
-                     number=ref.upper()).first())
-    if claim is None:
+    if online is None:
         raise Http404("No such claim among yours.")
-    return OwnClaim(OnlineClaim.objects.filter(claim=claim).first() or _started_as(claim), claim)
+    found = link(online)
+    return OwnClaim(online, found, "" if found is not None else refusal(online))
 
 
 def _started_as(claim: Claim) -> OnlineClaim | None:
@@ -238,13 +256,23 @@ def _started_as(claim: Claim) -> OnlineClaim | None:
     return next((online for online in waiting if link(online) == claim), None)
 
 
-def started_claims(account: CustomerAccount) -> list[OnlineClaim]:
+def waiting_claims(account: CustomerAccount, records: Records | None = None
+                   ) -> list[OnlineClaim]:
+    """Claims started here that no claim of the branch's is linked to yet, newest first;
+    `refused` says whether the branch gave one up (give `records` from customer_ids when the
+    page has them). Most customers have none: their branch and unit come in queries of their
+    own when there are some (prefetched), so the query that usually finds none stays narrow."""
+    return list(OnlineClaim.objects.prefetch_related("branch", "warranty__product")
+                .filter(_theirs(account, records), claim=None).annotate(refused=given_up())
+                .order_by("-created_at"))
+
+
+def started_claims(account: CustomerAccount, waiting: list[OnlineClaim] | None = None
+                   ) -> list[OnlineClaim]:
     """Claims started here the branch has not numbered yet, newest first; `refused` says
-    whether the branch gave one up."""
-    waiting = list(OnlineClaim.objects.select_related("branch", "warranty__product")
-                   .filter(_theirs(account), claim=None).annotate(refused=given_up())
-                   .order_by("-created_at"))
-    return [online for online in waiting if link(online) is None]
+    whether the branch gave one up (give `waiting` when the page read waiting_claims)."""
+    return [online for online in (waiting_claims(account) if waiting is None else waiting)
+            if link(online) is None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,9 +287,13 @@ class Listed:
 
 
 def documents_of(own: OwnClaim) -> list[Listed]:
-    """What was added to the claim and by whom: the customer's uploads, then the shop's."""
+    """What was added to the claim and by whom: the customer's uploads, then the shop's.
+
+    A claim from own_claim says whether the customer added anything to it (`added_here`): a
+    claim opened at the counter with nothing added here reads no uploads at all.
+    """
     mine = Q(online_claim=own.online) if own.online is not None else Q(pk__in=[])
-    if own.claim is not None:
+    if own.claim is not None and getattr(own.claim, "added_here", True):
         mine |= Q(claim=own.claim)
     found = [Listed(d.sha256, d.name, evidence_label(d.kind), "you", d.added_at)
              for d in OnlineDocument.objects.filter(mine)]

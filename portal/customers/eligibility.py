@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -121,23 +122,34 @@ class ClaimFacts:
     open_claim: Claim | OnlineClaim | None
 
 
-def facts_for(warranties: list[Warranty]) -> dict[int, ClaimFacts]:
-    """Each warranty's claim facts, in two queries however many warranties there are."""
+def facts_for(warranties: list[Warranty], claims: Iterable[Claim] | None = None,
+              waiting: Iterable[OnlineClaim] | None = None) -> dict[int, ClaimFacts]:
+    """Each warranty's claim facts, in two queries however many warranties there are; none
+    when the page read them already: `claims` holding every claim on these warranties,
+    newest first (others are passed over), `waiting` the claims started here on them not yet
+    numbered (claims.waiting_claims, with `refused`)."""
     ids = [w.pk for w in warranties]
+    if claims is None:
+        claims = (Claim.objects.select_related("branch").filter(warranty_id__in=ids)
+                  .order_by("-opened_at"))
+    if waiting is None:
+        waiting = (OnlineClaim.objects.select_related("branch")
+                   .filter(warranty_id__in=ids, claim=None).annotate(refused=given_up()))
+    wanted = set(ids)
     earlier: dict[int, list[date]] = defaultdict(list)
     opened: dict[int, Claim | OnlineClaim] = {}
-    for claim in (Claim.objects.select_related("branch").filter(warranty_id__in=ids)
-                  .order_by("-opened_at")):
-        assert claim.warranty_id is not None
+    for claim in claims:
+        if claim.warranty_id not in wanted:
+            continue
         if claim.opened_at is not None:
             earlier[claim.warranty_id].append(claim.opened_at.date())
         if claim.state in OPEN_STATES:
             opened.setdefault(claim.warranty_id, claim)
     # Started here and not yet numbered by the branch: open all the same.
     # A claim the branch gave up is not open: the customer may start another.
-    for online in (OnlineClaim.objects.select_related("branch")
-                   .filter(warranty_id__in=ids, claim=None).exclude(given_up())):
-        opened.setdefault(online.warranty_id, online)
+    for online in waiting:
+        if online.warranty_id in wanted and not getattr(online, "refused", False):
+            opened.setdefault(online.warranty_id, online)
     return {pk: ClaimFacts(earlier[pk], opened.get(pk)) for pk in ids}
 
 

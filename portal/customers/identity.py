@@ -59,6 +59,17 @@ def customers_of(account: CustomerAccount) -> QuerySet[Customer]:
     return Customer.objects.filter(_records(account.email, account.phone))
 
 
+# What a query filters an account's rows by: customers_of as a subquery, or its ids read once
+# (customer_ids) by a page that filters several tables by them.
+Records = QuerySet[Customer] | list[int]
+
+
+def customer_ids(account: CustomerAccount) -> list[int]:
+    """The ids of customers_of(account): one small query, and each query after it filters by
+    a plain list (which PostgreSQL can OR with another index, as it cannot a subquery)."""
+    return list(customers_of(account).values_list("pk", flat=True))
+
+
 def account_for(email: str = "", phone: str = "") -> CustomerAccount | None:
     """The account of a contact head office holds on a purchase, made on first use; None else."""
     email, phone = email_key(email), phone

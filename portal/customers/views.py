@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +33,7 @@ from portal.customers.eligibility import (
     terms_of,
     verdict,
 )
-from portal.customers.identity import customers_of
+from portal.customers.identity import Records, customer_ids, customers_of
 from portal.customers.models import CustomerAccount
 from portal.customers.timeline import next_words, started_step, step_name, steps
 from portal.customers.uploads import MAX_FILES, Refusal, check_all
@@ -50,23 +51,36 @@ View = Callable[..., HttpResponse]
 DOC_KINDS = ("photo_of_fault", "damage_photos", "serial_photo", "proof_of_purchase")
 
 
+def signed_in_account(request: HttpRequest) -> CustomerAccount | None:
+    """The signed-in customer's account; None for anyone else. Read through the user, so the
+    page's menu (`user.customer_account` in customers/base.html) finds it without a query."""
+    if not request.user.is_authenticated:
+        return None
+    try:
+        found: CustomerAccount = request.user.customer_account
+    except CustomerAccount.DoesNotExist:
+        return None
+    return found
+
+
 def customer_page(view: Callable[..., HttpResponse]) -> View:
     """Signed-in customers only: anyone else is asked for a code (staff too)."""
     @wraps(view)
     def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        account = (CustomerAccount.objects.filter(user_id=request.user.pk).first()
-                   if request.user.is_authenticated else None)
+        account = signed_in_account(request)
         if account is None:
             return redirect("account_request_login_code")
         return view(request, account, *args, **kwargs)
     return never_cache(guarded)
 
 
-def own_warranties(account: CustomerAccount) -> list[Warranty]:
-    """The account's warranties in every branch, newest sale first."""
+def own_warranties(account: CustomerAccount, records: Records | None = None) -> list[Warranty]:
+    """The account's warranties in every branch, newest sale first (give `records` from
+    customer_ids when the page has them)."""
     return list(Warranty.objects.select_related("product", "branch")
                 .prefetch_related("layers")
-                .filter(customer__in=customers_of(account)).exclude(status="")
+                .filter(customer__in=customers_of(account) if records is None else records)
+                .exclude(status="")
                 .order_by("-start_on", "branch__code", "code"))
 
 
@@ -110,9 +124,9 @@ def card(warranty: Warranty, today: date, facts: ClaimFacts,
                 replacement)
 
 
-def _cards(warranties: list[Warranty], today: date) -> list[Card]:
+def _cards(warranties: list[Warranty], today: date, facts: dict[int, ClaimFacts]
+           ) -> list[Card]:
     by_code = {(w.branch_id, w.code): w for w in warranties}
-    facts = facts_for(warranties)
     policies = policies_for(warranties)
     return [card(w, today, facts[w.pk], by_code.get((w.branch_id, w.replaced_by)), policies)
             for w in warranties]
@@ -121,16 +135,26 @@ def _cards(warranties: list[Warranty], today: date) -> list[Card]:
 @require_GET
 @customer_page
 def products(request: HttpRequest, account: CustomerAccount) -> HttpResponse:
-    """My products: every registered product as a warranty card."""
+    """My products: every registered product as a warranty card, and the customer's claims.
+
+    The customer's records are read once, so the claims listed and those the cards judge
+    eligibility by come in one query (as do the claims started here), however many products.
+    """
     today = clock.today()
-    numbered = [(c, step_name(c.state)[0]) for c in
-                Claim.objects.select_related("branch", "warranty__product")
-                .filter(customer__in=customers_of(account)).order_by("-opened_at")]
+    records = customer_ids(account)
+    warranties = own_warranties(account, records)
+    # The customer's own claims, and any claim on one of their units (the cards count those).
+    found = list(Claim.objects.select_related("branch", "warranty__product")
+                 .filter(Q(customer__in=records) | Q(warranty__in=[w.pk for w in warranties]))
+                 .order_by("-opened_at"))
+    waiting = claims.waiting_claims(account, records)
+    mine = set(records)
     return render(request, "customers/products.html", {
         "account": account, "today": today,
-        "cards": _cards(own_warranties(account), today),
+        "cards": _cards(warranties, today, facts_for(warranties, found, waiting)),
         "orders": waiting_orders(account.email),
-        "started": started_claims(account), "claims": numbered})
+        "started": started_claims(account, waiting),
+        "claims": [(c, step_name(c.state)[0]) for c in found if c.customer_id in mine]})
 
 
 def _upload_fields(request: HttpRequest, kinds: list[str]) -> list[tuple[str, UploadedFile]]:

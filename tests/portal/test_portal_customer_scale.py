@@ -4,13 +4,17 @@ a number of queries that does not grow with the customer's purchases.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from portal.customers.identity import account_for
-from tests.portal.customers import Shops
+from portal.projections.models import Claim, Customer, Message, Policy
+from tests.conftest import TODAY
+from tests.portal.customers import Shops, claim_with, sale
 from tests.portal.office import client
 from tests.portal.support import LivePortal, PortalDatabase, full_scans, register
 
@@ -39,8 +43,7 @@ FROM projections_warranty WHERE branch_id = %(branch)s;
 INSERT INTO projections_claimevent (claim_id, event_id, seq, occurred_at, topic, from_state,
                                     to_state, details)
 SELECT id, md5(id::text)::uuid, 1, opened_at, 'claim.opened', '', 'received', '{}'
-FROM projections_claim WHERE branch_id = %(branch)s;
-ANALYZE;
+FROM projections_claim WHERE branch_id = %(branch)s
 """
 _READ_MODELS = ("projections_customer", "projections_warranty", "projections_warrantylayer",
                 "projections_claim", "projections_claimevent")
@@ -51,7 +54,11 @@ def bulk(records: Shops) -> str:
     """Twenty thousand customers beside the two shops' few; the branch code of the bulk."""
     code = register("BULKC").code
     with connection.cursor() as cursor:
-        cursor.execute(_MANY, {"branch": _branch_pk(code)})
+        # One statement at a time: with server-side binding (PORTAL_DB_PREPARED) a statement
+        # with parameters is one command.
+        for statement in _MANY.split(";"):
+            cursor.execute(statement, {"branch": _branch_pk(code)})
+        cursor.execute("ANALYZE")
     return code
 
 
@@ -142,3 +149,51 @@ def test_the_bench_signs_customers_in_and_times_their_pages_beside_the_selects(
     assert [line[0] for line in lines] == ["my products (/me/), 1 customers at once",
                                           "claim timeline, 1 customers at once"]
     assert all(line[2].startswith("SELECTs p95 ") for line in lines)
+
+
+# What each customer page costs in statements, whatever the customer holds: the session, the
+# user and their account, then the page's own reads. A count that grows with the customer's
+# units, claims or messages is an N+1 come back.
+PRODUCTS_STATEMENTS = 3 + 7  # record ids, units, their cover, claims, started here, policies,
+#                              web orders
+CLAIM_STATEMENTS = 3 + 4  # the claim (with the one started here and whether the customer
+#                           added documents: none here), its steps, its messages, the shop's
+#                           documents
+
+
+def _cleo_buys(records: Shops, n: int, customer: Customer) -> Claim:
+    """One more unit on the policy, with a claim of a few steps and a message on it."""
+    branch = records.north
+    unit = sale(branch, customer, f"{branch.code}-CLEO{n}", f"Blender {n}", f"SN-CLEO-{n}",
+                TODAY - timedelta(days=40 + n), 2, policy_ref="P-CLEO")
+    claim = claim_with(branch, customer, unit, f"CL-CLEO{n}",
+                       [("received", 5), ("reviewing", 4), ("repairing", 2)])
+    Message.objects.create(branch_id=branch.pk, message_id=f"cleo-{n}", claim=claim,
+                           customer=customer, template="claim_reviewing", body="Looking.",
+                           queued_at=datetime.combine(TODAY, time(9), UTC))
+    return claim
+
+
+def test_my_products_and_a_claim_take_the_same_statements_for_one_unit_as_for_four(
+    records: Shops,
+) -> None:
+    north = records.north
+    Policy.objects.create(branch_id=north.pk, ref="P-CLEO", name="Standard",
+                          exclusions=["Drops"], evidence_required={"fault": ["serial_photo"]})
+    cleo = Customer.objects.create(branch_id=north.pk, reference="C-CLEO", name="Cleo",
+                                   email="cleo@example.com", phone="+447700900999")
+    first = _cleo_buys(records, 1, cleo)
+    browser = _customer(email="cleo@example.com")
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert browser.get("/me/").content.count(b"Blender") >= 1
+        with CaptureQueriesContext(connection) as claim:
+            answer = browser.get(f"/me/claims/{north.code}/{first.number}/")
+            assert b"Looking." in answer.content
+        return len(page.captured_queries), len(claim.captured_queries)
+
+    assert counts() == (PRODUCTS_STATEMENTS, CLAIM_STATEMENTS)
+    for n in (2, 3, 4):
+        _cleo_buys(records, n, cleo)
+    assert counts() == (PRODUCTS_STATEMENTS, CLAIM_STATEMENTS)
