@@ -19,8 +19,9 @@ request arrived is visible in the page's snapshot.
 Behind by a minute at most, and said so: a page some write has made stale is still served
 for BEHIND after its build, with the moment it was counted, and built again at the first
 request after that. While branches push all day, every projected chunk touches what the
-pages read: served only exact, each page was built again for nearly every request (1 write
-a second made the four bench pages' p95 250-860 ms under 20 people). Figures of a million
+pages read: served only exact, each page was built again for nearly every request (with a
+write a second the four bench pages' p95 were 95-276 ms under 20 people, 18-111 ms a minute
+behind, and PostgreSQL spent 4-5 times the CPU). Figures of a million
 warranties a minute old are what head office reads anyway (a till's records reach it when
 it syncs, often later); the page says when it counted and offers to count again now
 (`exact`), and the exports always count what is there.
@@ -76,6 +77,7 @@ class Kept(NamedTuple):
 
     page: Page
     counted_at: datetime | None
+
 
 def key_of(query: Query, behind_url: str) -> str:
     """The query's key: what the page shows depends on nothing else (no role narrows it)."""
