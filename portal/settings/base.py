@@ -92,8 +92,7 @@ DATABASES = {
     "default": env.database(env.required(
         "PORTAL_DATABASE_URL",
         "Give the portal's PostgreSQL database as postgresql://USER:PASSWORD@HOST:PORT/NAME "
-        "(for the private development cluster: `python3 portal/devdb.py url portal`)."),
-        prepared=env.flag("PORTAL_DB_PREPARED")),
+        "(for the private development cluster: `python3 portal/devdb.py url portal`).")),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache holds allauth's sign-in rate limits (per address and per client address). Kept in

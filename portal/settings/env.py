@@ -50,9 +50,8 @@ def required(name: str, hint: str) -> str:
     return value
 
 
-def database(url: str, prepared: bool = False) -> dict[str, Any]:
-    """Django's DATABASES entry from a postgresql:// URL (libpq's ?host= names a socket folder);
-    `prepared`: parameters bound by the server, and statements prepared on their second run."""
+def database(url: str) -> dict[str, Any]:
+    """Django's DATABASES entry from a postgresql:// URL (libpq's ?host= names a socket folder)."""
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql"}:
         raise ImproperlyConfigured(
@@ -74,10 +73,7 @@ def database(url: str, prepared: bool = False) -> dict[str, Any]:
         # Connections are kept between requests; checked before reuse after a restart.
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
-        # Each connection (one per thread, kept) then parses and plans a statement it runs
-        # again only once: most of PostgreSQL's CPU on a page's short reads is that.
-        "OPTIONS": {**({"server_side_binding": True, "prepare_threshold": 2} if prepared
-                       else {}), **query},
+        "OPTIONS": query,
     }
 
 

@@ -1,6 +1,5 @@
 """What one customer page costs in CPU, without the load around it: `python -m
-tests.bench.portal_customer_cpu` (N=500 requests a page by default; PORTAL_DB_PREPARED=1 to
-measure with prepared statements).
+tests.bench.portal_customer_cpu` (N=500 requests a page by default).
 
 The portal runs in this process on the production settings, a signed-in customer (four units
 at two branches on a policy, two claims, one with ten events and three letters) opening "my
@@ -206,10 +205,9 @@ def main() -> int:
         here.dropdb(DATABASE)
         if started:
             here.stop()
-    prepared = "prepared statements" if os.environ.get("PORTAL_DB_PREPARED") == "1" else ""
     for name, row in results.items():
         print(f"{name}: {row['python_ms']:.2f} ms thread CPU, {row['postgres_ms']:.2f} ms "
-              f"database CPU, {row['statements']} statements a request {prepared}".rstrip())
+              f"database CPU, {row['statements']} statements a request")
     return 0
 
 

@@ -54,10 +54,7 @@ def bulk(records: Shops) -> str:
     """Twenty thousand customers beside the two shops' few; the branch code of the bulk."""
     code = register("BULKC").code
     with connection.cursor() as cursor:
-        # One statement at a time: with server-side binding (PORTAL_DB_PREPARED) a statement
-        # with parameters is one command.
-        for statement in _MANY.split(";"):
-            cursor.execute(statement, {"branch": _branch_pk(code)})
+        cursor.execute(_MANY, {"branch": _branch_pk(code)})
         cursor.execute("ANALYZE")
     return code
 

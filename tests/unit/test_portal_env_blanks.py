@@ -37,12 +37,3 @@ def test_an_empty_twilio_address_keeps_twilios_own() -> None:
                      "PORTAL_SMS_FROM": "+441234", "PORTAL_TWILIO_API": ""})
     assert sms.api == "https://api.twilio.com"
 
-
-def test_prepared_statements_are_asked_for_only_when_set() -> None:
-    url = "postgresql://portal:pw@db.internal:5432/portal?sslmode=verify-full"
-    assert env.database(url)["OPTIONS"] == {"sslmode": "verify-full"}
-    # Django binds on the server only when the option is True itself, and psycopg prepares
-    # only with a threshold: both, and the URL's own options beside them.
-    options = env.database(url, prepared=True)["OPTIONS"]
-    assert options == {"server_side_binding": True, "prepare_threshold": 2,
-                       "sslmode": "verify-full"}
