@@ -44,49 +44,39 @@ def _same(field: str) -> str:
 _NEXT_SAME = ",\n".join(f"       min(s.sold_on) FILTER (WHERE {_same(f)}) AS next_same_{f}_on"
                         for f in FIELDS)
 
-# 0015's view with the customer's later sales read once, in a lateral, for every column.
-SOURCE = f"""
-CREATE OR REPLACE VIEW projections_claimroll_source AS
-SELECT c.id AS claim_id, c.branch_id, c.number, c.state, c.outcome, c.customer_id,
-       c.warranty_id, CASE WHEN c.sku <> '' THEN ps.id ELSE w.product_id END AS product_id,
-       c.opened_by AS staff, c.promised_on, c.refund_minor, c.approver_role,
-       c.approver_limit_minor, z.tz, c.opened_at, c.closed_at,
-       c.opened_at AT TIME ZONE z.tz AS opened, c.closed_at AT TIME ZONE z.tz AS closed,
-       (ev.handed AT TIME ZONE z.tz)::date AS handed_on,
-       coalesce(ev.rejected, false) OR c.state = 'rejected' AS rejected,
-       coalesce(ev.reopened, false) AS reopened,
-       coalesce(ev.cost_kinds, '{{}}') AS cost_kinds,
-       CASE WHEN mv.kind = 'return_in' THEN (mv.occurred_at AT TIME ZONE z.tz)::date
-       END AS waiting_since,
-       nx.next_sale_on,
-       EXISTS (SELECT 1 FROM projections_claim o WHERE o.number = c.number AND o.id <> c.id)
-           AS shared,
-       {", ".join(f"nx.next_same_{f}_on" for f in FIELDS)}
-FROM projections_claim c
-CROSS JOIN LATERAL (SELECT projections_wall_zone(b.time_zone) AS tz FROM branches_branch b
-                    WHERE b.id = c.branch_id) z
-LEFT JOIN projections_product ps ON c.sku <> '' AND ps.branch_id = c.branch_id AND ps.sku = c.sku
-LEFT JOIN projections_warranty w ON c.sku = '' AND w.id = c.warranty_id
-LEFT JOIN projections_product cp ON cp.id = CASE WHEN c.sku <> '' THEN ps.id ELSE w.product_id END
-LEFT JOIN LATERAL (
-    SELECT min(e.occurred_at) FILTER (WHERE e.topic = 'claim.replacement_handed_over') AS handed,
-           bool_or(e.topic = 'claim.reopened') AS reopened,
-           bool_or(e.topic IN ({CLOSING}) AND e.to_state = 'rejected') AS rejected,
-           array_agg(DISTINCT coalesce(e.details->>'kind', ''))
-               FILTER (WHERE e.topic = 'claim.cost_posted') AS cost_kinds
-    FROM projections_claimevent e
-    WHERE e.claim_id = c.id AND e.topic IN ({TOPICS})) ev ON true
-LEFT JOIN LATERAL (
-    SELECT e.details->>'kind' AS kind, e.occurred_at FROM projections_claimevent e
-    WHERE e.claim_id = c.id AND e.topic = 'stock.moved' AND e.details->>'kind' IN ({MOVES})
-    ORDER BY e.seq DESC LIMIT 1) mv ON true
+# 0015's view (as its migration made it) with the customer's later sales read once, in a
+# lateral, for next_sale_on and every column after it: the changes, each made where it lands.
+_VIEW_0015 = "CREATE VIEW" + _ROLLS.SOURCE.split("CREATE VIEW", 1)[1]
+_PRODUCT = "CASE WHEN c.sku <> '' THEN ps.id ELSE w.product_id END"
+_CHANGES = (
+    ("CREATE VIEW", "CREATE OR REPLACE VIEW"),
+    (f"""       (SELECT min(s.sold_on) FROM projections_warranty s WHERE s.customer_id = c.customer_id
+          AND s.sold_on > (c.opened_at AT TIME ZONE z.tz)::date AND s.status NOT IN ({VOID})
+       ) AS next_sale_on,""", "       nx.next_sale_on,"),
+    ("           AS shared\n", "           AS shared,\n       "
+     + ", ".join(f"nx.next_same_{f}_on" for f in FIELDS) + "\n"),
+    ("LEFT JOIN projections_warranty w ON c.sku = '' AND w.id = c.warranty_id\n",
+     "LEFT JOIN projections_warranty w ON c.sku = '' AND w.id = c.warranty_id\n"
+     f"LEFT JOIN projections_product cp ON cp.id = {_PRODUCT}\n"),
+    ("    ORDER BY e.seq DESC LIMIT 1) mv ON true;", f"""    ORDER BY e.seq DESC LIMIT 1) mv ON true
 CROSS JOIN LATERAL (
     SELECT min(s.sold_on) AS next_sale_on,
 {_NEXT_SAME}
     FROM projections_warranty s LEFT JOIN projections_product sp ON sp.id = s.product_id
     WHERE s.customer_id = c.customer_id
-      AND s.sold_on > (c.opened_at AT TIME ZONE z.tz)::date AND s.status NOT IN ({VOID})) nx;
-"""
+      AND s.sold_on > (c.opened_at AT TIME ZONE z.tz)::date AND s.status NOT IN ({VOID})) nx;"""),
+)
+
+
+def _changed(sql: str, changes: tuple[tuple[str, str], ...]) -> str:
+    """`sql` with each (old, new) made, every old found exactly once."""
+    for old, new in changes:
+        assert sql.count(old) == 1, old
+        sql = sql.replace(old, new)
+    return sql
+
+
+SOURCE = _changed(_VIEW_0015, _CHANGES)
 
 
 def _columns_now(sql: str) -> str:
@@ -171,8 +161,7 @@ def _triggers_of_0015() -> str:
 
 # 0015's view cannot be put back by CREATE OR REPLACE over a wider one: it is dropped and
 # made again; the columns then go with their fields.
-BACKWARD = ("DROP VIEW projections_claimroll_source;\nCREATE VIEW"
-            + _ROLLS.SOURCE.split("CREATE VIEW", 1)[1]
+BACKWARD = ("DROP VIEW projections_claimroll_source;\n" + _VIEW_0015
             + _ROLLS.REFRESH.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
             + _DROP + _triggers_of_0015())
 
